@@ -1,0 +1,36 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { ClientsModule } from './clients/clients.module';
+import { ConsentModule } from './consent/consent.module';
+import { dataSourceOptions } from './database/data-source.options';
+import { DiscoveryMetadataModule } from './discovery/discovery.module';
+import { HealthController } from './health/health.controller';
+import { PkceModule } from './pkce/pkce.module';
+import { SettingsModule } from './settings/settings.module';
+import { TokensModule } from './tokens/tokens.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  /** `extraModules` lets a deployment (or a test) add modules, e.g. one with its own grant strategy. */
+  static forRoot(config: AppConfig, extraModules: Type[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
+        SettingsModule,
+        ClientsModule,
+        UsersModule,
+        PkceModule,
+        TokensModule,
+        ConsentModule,
+        DiscoveryMetadataModule,
+        ...extraModules,
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type PkceOverride = 'inherit' | 'required' | 'optional';
+
+/** An OAuth client ("application" on the admin surface). Column names follow RFC 7591 metadata. */
+@Entity('clients')
+export class ClientEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id: string;
+
+  @Column({ name: 'client_name', type: 'varchar', length: 255 })
+  clientName: string;
+
+  /** SHA-256 hex of the server-generated secret; null for public clients. */
+  @Column({ name: 'secret_hash', type: 'varchar', length: 64, nullable: true })
+  secretHash: string | null;
+
+  @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+
+  @Column({ name: 'redirect_uris', type: 'simple-json' })
+  redirectUris: string[];
+
+  @Column({ name: 'grant_types', type: 'simple-json' })
+  grantTypes: string[];
+
+  /** Space-separated scopes the client may request (RFC 6749 §3.3). */
+  @Column({ type: 'text' })
+  scope: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  pkce: PkceOverride;
+
+  /** null: inherit the global setting. */
+  @Column({ name: 'pkce_plain_allowed', type: 'boolean', nullable: true })
+  pkcePlainAllowed: boolean | null;
+
+  @Column({ name: 'access_token_ttl', type: 'int', nullable: true })
+  accessTokenTtl: number | null;
+
+  @Column({ name: 'refresh_token_ttl', type: 'int', nullable: true })
+  refreshTokenTtl: number | null;
+
+  @Column({ type: 'boolean' })
+  enabled: boolean;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  createdAt: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  updatedAt: number;
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
+import { OAuthError } from '../common/oauth/oauth-error';
+import { nowSeconds } from '../common/time';
+import { ClientEntity, PkceOverride, TokenEndpointAuthMethod } from './client.entity';
+
+/** A client that passed authentication; never carries its secret hash. */
+export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash'>> & { readonly isPublic: boolean };
+
+export interface PresentedClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret?: string;
+}
+
+export interface NewClient {
+  readonly clientName: string;
+  readonly redirectUris: readonly string[];
+  readonly grantTypes: readonly string[];
+  readonly scope: string;
+  readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  readonly pkce?: PkceOverride;
+  readonly pkcePlainAllowed?: boolean | null;
+  readonly accessTokenTtl?: number | null;
+  readonly refreshTokenTtl?: number | null;
+  readonly enabled?: boolean;
+  /** Only for built-in clients with a well-known id; otherwise a UUID is generated. */
+  readonly clientId?: string;
+}
+
+export interface CreatedClient {
+  readonly client: AuthenticatedClient;
+  /** Shown once; only its SHA-256 is stored. Absent for public clients. */
+  readonly clientSecret?: string;
+}
+
+/** Compared against when the client id is unknown, so both failures cost the same. */
+const UNKNOWN_CLIENT_HASH = sha256Hex(randomToken());
+const CLIENT_AUTH_FAILED = 'client authentication failed';
+
+export function toAuthenticatedClient(entity: ClientEntity): AuthenticatedClient {
+  const { secretHash: _secretHash, ...client } = entity;
+  return { ...client, isPublic: entity.tokenEndpointAuthMethod === 'none' };
+}
+
+@Injectable()
+export class ClientsService {
+  constructor(@InjectRepository(ClientEntity) private readonly repository: Repository<ClientEntity>) {}
+
+  async create(input: NewClient): Promise<CreatedClient> {
+    const isPublic = input.tokenEndpointAuthMethod === 'none';
+    // Server-generated secrets have 256 bits of entropy, so SHA-256 is enough to store them.
+    const clientSecret = isPublic ? undefined : randomToken();
+    const now = nowSeconds();
+    const entity = this.repository.create({
+      id: input.clientId ?? randomUUID(),
+      clientName: input.clientName,
+      secretHash: clientSecret ? sha256Hex(clientSecret) : null,
+      tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
+      redirectUris: [...input.redirectUris],
+      grantTypes: [...input.grantTypes],
+      scope: input.scope,
+      pkce: input.pkce ?? 'inherit',
+      pkcePlainAllowed: input.pkcePlainAllowed ?? null,
+      accessTokenTtl: input.accessTokenTtl ?? null,
+      refreshTokenTtl: input.refreshTokenTtl ?? null,
+      enabled: input.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.repository.insert(entity);
+    return { client: toAuthenticatedClient(entity), clientSecret };
+  }
+
+  /** An enabled client by id, or null. */
+  async findEnabled(clientId: string): Promise<AuthenticatedClient | null> {
+    const entity = await this.repository.findOneBy({ id: clientId, enabled: true });
+    return entity ? toAuthenticatedClient(entity) : null;
+  }
+
+  async update(clientId: string, changes: Partial<Omit<NewClient, 'clientId'>>): Promise<void> {
+    await this.repository.update({ id: clientId }, { ...changes, updatedAt: nowSeconds() } as Partial<ClientEntity>);
+  }
+
+  /**
+   * RFC 6749 §2.3: every failure is the same invalid_client, and an unknown id costs the same
+   * constant-time comparison as a wrong secret.
+   */
+  async authenticate(credentials: PresentedClientCredentials): Promise<AuthenticatedClient> {
+    const entity = await this.repository.findOneBy({ id: credentials.clientId, enabled: true });
+    const presentedHash = sha256Hex(credentials.clientSecret ?? '');
+    if (!entity) {
+      timingSafeEqualString(presentedHash, UNKNOWN_CLIENT_HASH);
+      throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
+    }
+    if (entity.secretHash === null) {
+      // A public client authenticates with "none" and must not present a secret (RFC 6749 §2.1).
+      if (credentials.clientSecret !== undefined) throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
+      return toAuthenticatedClient(entity);
+    }
+    const matches = timingSafeEqualString(presentedHash, entity.secretHash);
+    if (credentials.clientSecret === undefined || !matches) throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
+    return toAuthenticatedClient(entity);
+  }
+}
+
+/** The scopes a client may request, from its space-separated `scope`. */
+export function clientScopes(client: Pick<AuthenticatedClient, 'scope'>): string[] {
+  return client.scope.split(' ').filter((scope) => scope.length > 0);
+}

@@ -1,0 +1,20 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { requestBody } from '../../common/http/request-body';
+import { AuthenticatedClient, ClientsService } from '../clients.service';
+import { parseClientCredentials } from './client-credentials.parser';
+
+export type RequestWithClient = Request & { client?: AuthenticatedClient };
+
+/** Authenticates the client at the token, revocation and introspection endpoints. */
+@Injectable()
+export class ClientAuthGuard implements CanActivate {
+  constructor(private readonly clients: ClientsService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<RequestWithClient>();
+    const credentials = parseClientCredentials(req.headers.authorization, requestBody(req));
+    req.client = await this.clients.authenticate(credentials);
+    return true;
+  }
+}

@@ -1,0 +1,19 @@
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+
+/**
+ * argon2id with the OWASP minimum (m = 19 MiB, t = 2, p = 1). @node-rs/argon2 runs on the libuv
+ * thread pool, so a hash never blocks the event loop.
+ */
+const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, OPTIONS);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}

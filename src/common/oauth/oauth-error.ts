@@ -1,0 +1,62 @@
+/** Error codes of RFC 6749 §4.1.2.1 / §5.2, RFC 7009 §2.2.1, RFC 6750 §3.1, plus the HTTP-level ones. */
+export type OAuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'unsupported_token_type'
+  | 'access_denied'
+  | 'unsupported_response_type'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'not_found'
+  | 'server_error'
+  | 'temporarily_unavailable';
+
+export const OAUTH_ERROR_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  invalid_scope: 400,
+  unsupported_token_type: 400,
+  access_denied: 403,
+  unsupported_response_type: 400,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  not_found: 404,
+  server_error: 500,
+  temporarily_unavailable: 503,
+};
+
+/** RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. */
+const DESCRIPTION_CHARSET = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
+
+/**
+ * The one error type of the protocol layer. Callers never pick an HTTP status: it follows from
+ * the code. `cause` is logged, never sent.
+ */
+export class OAuthError extends Error {
+  readonly description?: string;
+
+  constructor(
+    readonly code: OAuthErrorCode,
+    description?: string,
+    override readonly cause?: unknown,
+  ) {
+    super(description ? `${code}: ${description}` : code);
+    this.name = 'OAuthError';
+    this.description = description?.replace(DESCRIPTION_CHARSET, '');
+  }
+
+  get status(): number {
+    return OAUTH_ERROR_STATUS[this.code];
+  }
+
+  toJSON(): { error: OAuthErrorCode; error_description?: string } {
+    return this.description ? { error: this.code, error_description: this.description } : { error: this.code };
+  }
+}

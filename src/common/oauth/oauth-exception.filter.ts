@@ -1,0 +1,106 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PAGE_CSP, renderErrorPage } from '../../consent/views/pages';
+import { OAuthError, OAuthErrorCode } from './oauth-error';
+
+/** Set by AuthorizeClientGuard once client_id and redirect_uri are known good. */
+export interface AuthorizeErrorTarget {
+  readonly redirectUri: string;
+  readonly state?: string;
+  readonly issuer: string;
+}
+
+export type RequestWithAuthorize = Request & { authorizeTarget?: AuthorizeErrorTarget; isAuthorizeRoute?: boolean };
+
+const HTTP_STATUS_CODE: Record<number, OAuthErrorCode> = {
+  401: 'invalid_token',
+  403: 'access_denied',
+  404: 'not_found',
+  503: 'temporarily_unavailable',
+};
+
+/**
+ * The one renderer of protocol errors (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3):
+ * - at the authorize endpoint, a redirect to the validated redirect_uri, or an HTML page when the
+ *   client or redirect URI is not trusted (never redirect there, §4.1.2.1);
+ * - everywhere else JSON `{error, error_description}` with no-store caching.
+ * Anything that is not an OAuthError or an HttpException is logged and answered as a bare
+ * server_error, so no database or Node message reaches a client.
+ */
+@Catch()
+export class OAuthExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OAuthExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<RequestWithAuthorize>();
+    const res = ctx.getResponse<Response>();
+    const error = this.toOAuthError(exception);
+    if (res.headersSent) return;
+
+    if (req.isAuthorizeRoute) {
+      res.setHeader('Cache-Control', 'no-store');
+      const target = req.authorizeTarget;
+      if (target && error.code !== 'server_error') {
+        const url = new URL(target.redirectUri);
+        url.searchParams.set('error', error.code);
+        if (error.description) url.searchParams.set('error_description', error.description);
+        if (target.state !== undefined) url.searchParams.set('state', target.state);
+        url.searchParams.set('iss', target.issuer);
+        res.redirect(302, url.toString());
+        return;
+      }
+      res.setHeader('Content-Security-Policy', PAGE_CSP);
+      res.setHeader('X-Frame-Options', 'DENY');
+      res.status(error.status).type('html').send(renderErrorPage(error.code, error.description));
+      return;
+    }
+
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    if (error.code === 'invalid_client') {
+      // RFC 6749 §5.2: 401 with the scheme the client used (we only offer Basic).
+      res.setHeader('WWW-Authenticate', 'Basic realm="oauth2", charset="UTF-8"');
+    } else if (error.code === 'invalid_token' || error.code === 'insufficient_scope') {
+      // RFC 6750 §3: the challenge names the error; no description of the token itself.
+      const description = error.description ? `, error_description="${error.description.replace(/"/g, '')}"` : '';
+      res.setHeader('WWW-Authenticate', `Bearer realm="oauth2", error="${error.code}"${description}`);
+    }
+    res.status(error.status).json(error.toJSON());
+  }
+
+  private toOAuthError(exception: unknown): OAuthError {
+    if (exception instanceof OAuthError) {
+      if (exception.code === 'server_error') this.logger.error(exception.message, (exception.cause as Error)?.stack);
+      return exception;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === 413) return new OAuthError('invalid_request', 'request body too large');
+      if (status >= 500) {
+        this.logger.error(`HTTP ${status}: ${exception.message}`);
+        return new OAuthError(status === 503 ? 'temporarily_unavailable' : 'server_error');
+      }
+      const code = HTTP_STATUS_CODE[status] ?? 'invalid_request';
+      return new OAuthError(code, describeHttpException(exception));
+    }
+    // body-parser errors carry `status` and `type` but are not HttpExceptions.
+    const parserError = exception as { status?: number; type?: string };
+    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      return new OAuthError(
+        'invalid_request',
+        parserError.status === 413 ? 'request body too large' : 'request body could not be parsed',
+      );
+    }
+    this.logger.error('Unhandled error', (exception as Error)?.stack ?? String(exception));
+    return new OAuthError('server_error');
+  }
+}
+
+function describeHttpException(exception: HttpException): string | undefined {
+  const body = exception.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : undefined;
+}

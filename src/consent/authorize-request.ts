@@ -1,0 +1,47 @@
+import type { Request } from 'express';
+import type { AuthenticatedClient } from '../clients/clients.service';
+import type { RequestWithAuthorize } from '../common/oauth/oauth-exception.filter';
+import type { CodeChallengeMethod } from '../pkce/pkce';
+
+/** The authorization request parameters we understand (RFC 6749 §4.1.1, RFC 7636 §4.3). */
+export const AUTHORIZE_PARAMS = [
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+] as const;
+export type AuthorizeParamName = (typeof AUTHORIZE_PARAMS)[number];
+export type AuthorizeParams = Partial<Record<AuthorizeParamName, string>>;
+
+/** A validated authorization request, built by AuthorizeClientGuard and PkcePolicyGuard. */
+export interface AuthorizeRequest {
+  readonly client: AuthenticatedClient;
+  readonly redirectUri: string;
+  readonly redirectUriProvided: boolean;
+  readonly scope: string;
+  readonly state?: string;
+  readonly codeChallenge: string | null;
+  readonly codeChallengeMethod: CodeChallengeMethod | null;
+  readonly forceConsent: boolean;
+  /** The original parameters, carried as hidden fields through the login and consent forms. */
+  readonly params: AuthorizeParams;
+}
+
+export type AuthorizeHttpRequest = RequestWithAuthorize & {
+  authorizeParams?: AuthorizeParams;
+  authorizeClient?: AuthenticatedClient;
+  authorizeRequest?: AuthorizeRequest;
+};
+
+/** The route paths of the authorization endpoint: ours, WSO2's and webMethods'. */
+export const AUTHORIZE_PATHS = ['oauth2/authorize', 'authorize', 'invoke/pub.apigateway.oauth2/authorize'];
+
+/** GET carries the parameters in the query; the login and consent forms post them back in the body. */
+export function rawAuthorizeInput(req: Request): Record<string, unknown> {
+  const source: unknown = req.method === 'GET' ? req.query : req.body;
+  return source && typeof source === 'object' && !Array.isArray(source) ? (source as Record<string, unknown>) : {};
+}

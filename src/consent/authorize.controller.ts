@@ -1,0 +1,155 @@
+import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiFoundResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
+import { AuthorizationCodeService } from '../tokens/authorization-code.service';
+import { UserProfile, UsersService } from '../users/users.service';
+import { AUTHORIZE_PATHS, AuthorizeHttpRequest, AuthorizeRequest } from './authorize-request';
+import { ConsentService } from './consent.service';
+import { CSRF_FIELD, ensureCsrfToken, isValidCsrfToken } from './csrf';
+import { AuthorizeClientGuard } from './guards/authorize-client.guard';
+import { LoginSessionService } from './login-session.service';
+import { PAGE_CSP, renderConsentPage, renderErrorPage, renderLoginPage } from './views/pages';
+
+export const SESSION_COOKIE = 'oauth_session';
+
+function validated(req: AuthorizeHttpRequest): AuthorizeRequest {
+  if (!req.authorizeRequest) throw new Error('authorize route without its guards');
+  return req.authorizeRequest;
+}
+
+function formString(req: Request, name: string): string | undefined {
+  const value: unknown = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The authorization endpoint (RFC 6749 §4.1.1): login page, consent page, then a redirect with
+ * the code. The guards have validated the client, redirect URI, scope and PKCE before any of this.
+ */
+@ApiTags('oauth2')
+@Controller()
+@UseGuards(AuthorizeClientGuard, PkcePolicyGuard)
+export class AuthorizeController {
+  constructor(
+    private readonly sessions: LoginSessionService,
+    private readonly consents: ConsentService,
+    private readonly codes: AuthorizationCodeService,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get(AUTHORIZE_PATHS)
+  @ApiOperation({ summary: 'Authorization endpoint (RFC 6749 §4.1.1, RFC 7636): login and consent pages' })
+  @ApiQuery({ name: 'response_type', enum: ['code'] })
+  @ApiQuery({ name: 'client_id' })
+  @ApiQuery({ name: 'redirect_uri', required: false })
+  @ApiQuery({ name: 'scope', required: false })
+  @ApiQuery({ name: 'state', required: false })
+  @ApiQuery({ name: 'code_challenge', required: false })
+  @ApiQuery({ name: 'code_challenge_method', required: false, enum: ['S256', 'plain'] })
+  @ApiQuery({ name: 'prompt', required: false, enum: ['consent'] })
+  @ApiFoundResponse({ description: 'Redirect to redirect_uri with code and state, or error and state' })
+  async authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
+    const request = validated(req);
+    const user = await this.sessions.currentUser(req.cookies?.[SESSION_COOKIE]);
+    if (!user) return this.showLogin(req, res, request);
+    return this.continueAsUser(req, res, request, user);
+  }
+
+  @Post(AUTHORIZE_PATHS)
+  @ApiExcludeEndpoint()
+  async submit(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
+    const request = validated(req);
+    if (!isValidCsrfToken(req)) {
+      this.pageHeaders(res);
+      res.status(403).type('html').send(renderErrorPage('invalid_request', 'The form expired. Start again from the application.'));
+      return;
+    }
+    const action = formString(req, 'action');
+    if (action === 'login') return this.login(req, res, request);
+
+    const user = await this.sessions.currentUser(req.cookies?.[SESSION_COOKIE]);
+    if (!user) return this.showLogin(req, res, request);
+    if (action === 'approve') {
+      await this.consents.grant(user.id, request.client.id, request.scope);
+      return this.redirectWithCode(res, request, user);
+    }
+    if (action === 'deny') return this.redirect(res, request, { error: 'access_denied', error_description: 'the resource owner denied the request' });
+    return this.continueAsUser(req, res, request, user);
+  }
+
+  private async login(req: AuthorizeHttpRequest, res: Response, request: AuthorizeRequest): Promise<void> {
+    const username = formString(req, 'username') ?? '';
+    const password = formString(req, 'password') ?? '';
+    const user = username && password ? await this.users.verifyCredentials(username, password) : null;
+    if (!user) return this.showLogin(req, res, request, { error: 'Invalid username or password.', username, status: 401 });
+    const session = await this.sessions.start(user.id);
+    res.cookie(SESSION_COOKIE, session, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      path: '/',
+      maxAge: this.sessions.ttlSeconds * 1000,
+    });
+    return this.continueAsUser(req, res, request, user);
+  }
+
+  /** Consent page unless a stored consent covers the scopes and the client did not ask for prompt=consent. */
+  private async continueAsUser(req: Request, res: Response, request: AuthorizeRequest, user: UserProfile): Promise<void> {
+    if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.scope))) {
+      return this.redirectWithCode(res, request, user);
+    }
+    this.pageHeaders(res);
+    res.status(200).type('html').send(
+      renderConsentPage({
+        action: req.path,
+        hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
+        clientName: request.client.clientName,
+        username: user.username,
+        scopes: request.scope.split(' ').filter(Boolean),
+      }),
+    );
+  }
+
+  private showLogin(
+    req: Request,
+    res: Response,
+    request: AuthorizeRequest,
+    failure?: { error: string; username: string; status: number },
+  ): void {
+    this.pageHeaders(res);
+    res.status(failure?.status ?? 200).type('html').send(
+      renderLoginPage({
+        action: req.path,
+        hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
+        clientName: request.client.clientName,
+        error: failure?.error,
+        username: failure?.username,
+      }),
+    );
+  }
+
+  private async redirectWithCode(res: Response, request: AuthorizeRequest, user: UserProfile): Promise<void> {
+    const code = await this.codes.issue(request, user.id);
+    this.redirect(res, request, { code });
+  }
+
+  /** 302 to the validated redirect URI; `state` goes back untouched, `iss` per RFC 9207. */
+  private redirect(res: Response, request: AuthorizeRequest, params: Record<string, string>): void {
+    const url = new URL(request.redirectUri);
+    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+    if (request.state !== undefined) url.searchParams.set('state', request.state);
+    url.searchParams.set('iss', this.config.issuer);
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(302, url.toString());
+  }
+
+  private pageHeaders(res: Response): void {
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    res.setHeader('Content-Security-Policy', PAGE_CSP);
+    res.setHeader('X-Frame-Options', 'DENY');
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PkceModule } from '../pkce/pkce.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { AuthorizeController } from './authorize.controller';
+import { ConsentEntity } from './consent.entity';
+import { ConsentService } from './consent.service';
+import { AuthorizeClientGuard } from './guards/authorize-client.guard';
+import { LoginSessionEntity } from './login-session.entity';
+import { LoginSessionService } from './login-session.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ConsentEntity, LoginSessionEntity]), TokensModule, PkceModule],
+  controllers: [AuthorizeController],
+  providers: [ConsentService, LoginSessionService, AuthorizeClientGuard],
+  exports: [ConsentService],
+})
+export class ConsentModule {}

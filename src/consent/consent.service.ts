@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { QueryFailedError, Repository } from 'typeorm';
+import { formatScope, isSubset } from '../common/oauth/scope';
+import { nowSeconds } from '../common/time';
+import { ConsentEntity } from './consent.entity';
+
+const split = (scope: string) => scope.split(' ').filter(Boolean);
+
+@Injectable()
+export class ConsentService {
+  constructor(@InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>) {}
+
+  /** True when the user already approved every requested scope for this client. */
+  async covers(userId: string, clientId: string, scope: string): Promise<boolean> {
+    const consent = await this.repository.findOneBy({ userId, clientId });
+    return consent !== null && isSubset(split(scope), split(consent.scope));
+  }
+
+  /** Records approval of `scope`, adding to what the user approved before. */
+  async grant(userId: string, clientId: string, scope: string): Promise<void> {
+    const now = nowSeconds();
+    const existing = await this.repository.findOneBy({ userId, clientId });
+    if (existing) {
+      const merged = formatScope([...new Set([...split(existing.scope), ...split(scope)])]);
+      await this.repository.update({ id: existing.id }, { scope: merged, updatedAt: now });
+      return;
+    }
+    try {
+      await this.repository.insert({ id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now });
+    } catch (error) {
+      // Another request inserted the (user, client) row first: merge into it instead.
+      if (error instanceof QueryFailedError) return this.grant(userId, clientId, scope);
+      throw error;
+    }
+  }
+}

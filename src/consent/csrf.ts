@@ -1,0 +1,24 @@
+import type { Request, Response } from 'express';
+import { randomToken, timingSafeEqualString } from '../common/crypto/tokens';
+
+export const CSRF_COOKIE = 'oauth_csrf';
+export const CSRF_FIELD = 'csrf_token';
+
+/**
+ * Double-submit CSRF protection for the login and consent forms: a random value in an HttpOnly,
+ * SameSite=Lax cookie must come back in the form. Another site can neither read the cookie nor
+ * make the browser send it with a cross-site POST.
+ */
+export function ensureCsrfToken(req: Request, res: Response): string {
+  const existing: unknown = req.cookies?.[CSRF_COOKIE];
+  if (typeof existing === 'string' && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  const token = randomToken();
+  res.cookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+  return token;
+}
+
+export function isValidCsrfToken(req: Request): boolean {
+  const cookie: unknown = req.cookies?.[CSRF_COOKIE];
+  const field: unknown = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+  return typeof cookie === 'string' && typeof field === 'string' && cookie.length > 0 && timingSafeEqualString(cookie, field);
+}

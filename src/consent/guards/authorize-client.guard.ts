@@ -1,0 +1,76 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { clientScopes, ClientsService } from '../../clients/clients.service';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { OAuthError } from '../../common/oauth/oauth-error';
+import { resolveScope } from '../../common/oauth/scope-policy';
+import {
+  AUTHORIZE_PARAMS,
+  AuthorizeHttpRequest,
+  AuthorizeParams,
+  rawAuthorizeInput,
+} from '../authorize-request';
+
+/**
+ * First gate of the authorization endpoint. Until client_id and redirect_uri are proven, every
+ * error is an HTML page and never a redirect (RFC 6749 §4.1.2.1, §10.15 open redirectors).
+ * After that, errors go back to the client's redirect URI with `state`.
+ */
+@Injectable()
+export class AuthorizeClientGuard implements CanActivate {
+  constructor(
+    private readonly clients: ClientsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<AuthorizeHttpRequest>();
+    req.isAuthorizeRoute = true;
+    const raw = rawAuthorizeInput(req);
+
+    const clientId = raw.client_id;
+    if (typeof clientId !== 'string' || clientId === '') {
+      throw new OAuthError('invalid_request', 'client_id is missing or repeated');
+    }
+    const client = await this.clients.findEnabled(clientId);
+    if (!client) throw new OAuthError('invalid_request', 'unknown client');
+
+    const requested = raw.redirect_uri;
+    let redirectUri: string;
+    if (requested === undefined) {
+      // RFC 6749 §3.1.2.3: may be omitted only when exactly one URI is registered.
+      if (client.redirectUris.length !== 1) throw new OAuthError('invalid_request', 'redirect_uri is required');
+      redirectUri = client.redirectUris[0];
+    } else if (typeof requested === 'string' && client.redirectUris.includes(requested)) {
+      // Exact string match, no normalisation (RFC 9700 §4.1.3).
+      redirectUri = requested;
+    } else {
+      throw new OAuthError('invalid_request', 'redirect_uri does not match a registered redirect URI');
+    }
+
+    const state = typeof raw.state === 'string' ? raw.state : undefined;
+    req.authorizeTarget = { redirectUri, state, issuer: this.config.issuer };
+
+    const params: AuthorizeParams = {};
+    for (const name of AUTHORIZE_PARAMS) {
+      const value = raw[name];
+      if (value === undefined) continue;
+      // RFC 6749 §3.1: parameters must not be included more than once.
+      if (typeof value !== 'string') throw new OAuthError('invalid_request', `${name} must not be repeated`);
+      params[name] = value;
+    }
+
+    if (params.response_type === undefined) throw new OAuthError('invalid_request', 'response_type is required');
+    if (params.response_type !== 'code') {
+      throw new OAuthError('unsupported_response_type', 'only response_type=code is supported');
+    }
+    if (!client.grantTypes.includes('authorization_code')) {
+      throw new OAuthError('unauthorized_client', 'client may not use the authorization code grant');
+    }
+    // Throws invalid_scope, which the filter turns into a redirect now that the target is set.
+    resolveScope(params.scope, clientScopes(client));
+
+    req.authorizeParams = params;
+    req.authorizeClient = client;
+    return true;
+  }
+}

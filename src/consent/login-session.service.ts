@@ -1,0 +1,45 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { randomToken, sha256Hex } from '../common/crypto/tokens';
+import { nowSeconds } from '../common/time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { UserProfile, UsersService } from '../users/users.service';
+import { LoginSessionEntity } from './login-session.entity';
+
+/** Browser sign-in at the authorize endpoint, stored in the database (no process memory). */
+@Injectable()
+export class LoginSessionService {
+  constructor(
+    @InjectRepository(LoginSessionEntity) private readonly repository: Repository<LoginSessionEntity>,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  get ttlSeconds(): number {
+    return this.config.loginSessionTtl;
+  }
+
+  /** Starts a session and returns the cookie value (only its hash is stored). */
+  async start(userId: string): Promise<string> {
+    const value = randomToken();
+    const now = nowSeconds();
+    await this.repository.insert({
+      id: randomUUID(),
+      sessionHash: sha256Hex(value),
+      userId,
+      expiresAt: now + this.config.loginSessionTtl,
+      createdAt: now,
+    });
+    return value;
+  }
+
+  /** The signed-in, still enabled user of a cookie value, or null. */
+  async currentUser(cookieValue: string | undefined): Promise<UserProfile | null> {
+    if (!cookieValue || cookieValue.length > 128) return null;
+    const session = await this.repository.findOneBy({ sessionHash: sha256Hex(cookieValue) });
+    if (!session || session.expiresAt <= nowSeconds()) return null;
+    return this.users.findEnabled(session.userId);
+  }
+}

@@ -1,0 +1,98 @@
+/** Server-rendered pages of the authorization endpoint: plain, accessible HTML, no external assets. */
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Content-Security-Policy of these pages: nothing loads, nothing frames them (clickjacking). */
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+
+const STYLE = `
+  *{box-sizing:border-box} body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f7;color:#1d2330}
+  main{max-width:26rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
+  h1{font-size:1.35rem;margin:0 0 1rem} label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+  input[type=text],input[type=password]{width:100%;padding:.6rem;border:1px solid #8a93a6;border-radius:4px;font-size:1rem}
+  button{font-size:1rem;padding:.65rem 1.2rem;border-radius:4px;border:1px solid #1f4fd1;cursor:pointer;margin-top:1rem}
+  .primary{background:#1f4fd1;color:#fff} .secondary{background:#fff;color:#1f4fd1}
+  .actions{display:flex;gap:.75rem;flex-wrap:wrap} .error{background:#fdecea;color:#8a1c12;padding:.6rem;border-radius:4px}
+  ul{padding-left:1.25rem} code{background:#eef0f4;padding:0 .25rem;border-radius:3px}
+  @media (max-width:30rem){main{margin:0;border-radius:0;min-height:100vh}}`;
+
+function layout(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>`;
+}
+
+function hiddenFields(fields: Record<string, string | undefined>): string {
+  return Object.entries(fields)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .join('\n');
+}
+
+export interface FormPageInput {
+  /** Path the form posts to (the authorize route the browser is on). */
+  readonly action: string;
+  readonly hidden: Record<string, string | undefined>;
+  readonly clientName: string;
+}
+
+export function renderLoginPage(input: FormPageInput & { readonly error?: string; readonly username?: string }): string {
+  const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
+  return layout(
+    'Sign in',
+    `<h1>Sign in</h1>
+<p><strong>${escapeHtml(input.clientName)}</strong> wants to access your account.</p>
+${error}
+<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields({ ...input.hidden, action: 'login' })}
+<label for="username">Username</label>
+<input type="text" id="username" name="username" autocomplete="username" autocapitalize="none" required value="${escapeHtml(input.username ?? '')}">
+<label for="password">Password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required>
+<button type="submit" class="primary">Sign in</button>
+</form>`,
+  );
+}
+
+export function renderConsentPage(input: FormPageInput & { readonly username: string; readonly scopes: readonly string[] }): string {
+  const scopes = input.scopes.length
+    ? `<ul>${input.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('')}</ul>`
+    : '<p>No specific permissions.</p>';
+  return layout(
+    'Authorize access',
+    `<h1>Authorize ${escapeHtml(input.clientName)}</h1>
+<p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
+<p><strong>${escapeHtml(input.clientName)}</strong> asks for these permissions:</p>
+${scopes}
+<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields(input.hidden)}
+<div class="actions">
+<button type="submit" name="action" value="approve" class="primary">Approve</button>
+<button type="submit" name="action" value="deny" class="secondary">Deny</button>
+</div>
+</form>`,
+  );
+}
+
+export function renderErrorPage(code: string, description?: string): string {
+  return layout(
+    'Authorization error',
+    `<h1>This request cannot be completed</h1>
+<p role="alert"><code>${escapeHtml(code)}</code>${description ? `: ${escapeHtml(description)}` : ''}</p>
+<p>Go back to the application you came from and try again.</p>`,
+  );
+}

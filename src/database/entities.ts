@@ -1,0 +1,19 @@
+import { ClientEntity } from '../clients/client.entity';
+import { ConsentEntity } from '../consent/consent.entity';
+import { LoginSessionEntity } from '../consent/login-session.entity';
+import { SettingsEntity } from '../settings/settings.entity';
+import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
+import { AuthorizationCodeEntity } from '../tokens/entities/authorization-code.entity';
+import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
+import { UserEntity } from '../users/user.entity';
+
+export const ENTITIES = [
+  ClientEntity,
+  UserEntity,
+  ConsentEntity,
+  LoginSessionEntity,
+  SettingsEntity,
+  AuthorizationCodeEntity,
+  AccessTokenEntity,
+  RefreshTokenEntity,
+];

@@ -1,0 +1,27 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+
+/** Server-wide settings an admin changes at run time; a single row with id 'global'. */
+@Entity('settings')
+export class SettingsEntity {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  id: string;
+
+  @Column({ name: 'pkce_required', type: 'boolean' })
+  pkceRequired: boolean;
+
+  @Column({ name: 'pkce_plain_allowed', type: 'boolean' })
+  pkcePlainAllowed: boolean;
+
+  @Column({ name: 'access_token_ttl', type: 'int' })
+  accessTokenTtl: number;
+
+  @Column({ name: 'refresh_token_ttl', type: 'int' })
+  refreshTokenTtl: number;
+
+  @Column({ name: 'authorization_code_ttl', type: 'int' })
+  authorizationCodeTtl: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  updatedAt: number;
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { IsNull, Repository } from 'typeorm';
+import { randomToken, sha256Hex } from '../common/crypto/tokens';
+import { nowSeconds } from '../common/time';
+import type { AuthorizeRequest } from '../consent/authorize-request';
+import { SettingsService } from '../settings/settings.service';
+import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
+
+/** Authorization codes: minted at the authorize endpoint, redeemed once at the token endpoint. */
+@Injectable()
+export class AuthorizationCodeService {
+  constructor(
+    @InjectRepository(AuthorizationCodeEntity) private readonly codes: Repository<AuthorizationCodeEntity>,
+    private readonly settings: SettingsService,
+  ) {}
+
+  async issue(request: AuthorizeRequest, userId: string): Promise<string> {
+    const { authorizationCodeTtl } = await this.settings.get();
+    const code = randomToken();
+    const now = nowSeconds();
+    await this.codes.insert({
+      id: randomUUID(),
+      codeHash: sha256Hex(code),
+      clientId: request.client.id,
+      userId,
+      redirectUri: request.redirectUri,
+      redirectUriProvided: request.redirectUriProvided,
+      scope: request.scope,
+      codeChallenge: request.codeChallenge,
+      codeChallengeMethod: request.codeChallengeMethod,
+      expiresAt: now + authorizationCodeTtl,
+      consumedAt: null,
+      createdAt: now,
+    });
+    return code;
+  }
+
+  find(code: string): Promise<AuthorizationCodeEntity | null> {
+    return this.codes.findOneBy({ codeHash: sha256Hex(code) });
+  }
+
+  /** Single use, atomically: only one of any number of concurrent redemptions gets true. */
+  async consume(id: string): Promise<boolean> {
+    const result = await this.codes.update({ id, consumedAt: IsNull() }, { consumedAt: nowSeconds() });
+    return result.affected === 1;
+  }
+}

@@ -1,0 +1,14 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+
+/** Body of revocation (RFC 7009 §2.1) and introspection (RFC 7662 §2.1). */
+export class TokenRequestDto {
+  @ApiProperty({ description: 'The access or refresh token' })
+  @IsString() @IsNotEmpty() @MaxLength(512)
+  token: string;
+
+  /** A hint only: unknown values are ignored (RFC 7009 §2.1). */
+  @ApiPropertyOptional({ enum: ['access_token', 'refresh_token'] })
+  @IsOptional() @IsString() @MaxLength(64)
+  token_type_hint?: string;
+}

@@ -1,0 +1,34 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../../common/database/bigint.transformer';
+
+@Entity('access_tokens')
+export class AccessTokenEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  clientId: string;
+
+  /** null for client_credentials tokens. */
+  @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
+  userId: string | null;
+
+  @Column({ type: 'text' })
+  scope: string;
+
+  /** The authorization grant this token descends from (code id, or the first token's family id). */
+  @Column({ name: 'grant_id', type: 'varchar', length: 36 })
+  grantId: string;
+
+  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  expiresAt: number;
+
+  @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  revokedAt: number | null;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  createdAt: number;
+}

@@ -1,0 +1,43 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../../common/database/bigint.transformer';
+
+@Entity('authorization_codes')
+export class AuthorizationCodeEntity {
+  /** Also the grant id of every token issued from this code (for replay revocation). */
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'code_hash', type: 'varchar', length: 64 })
+  codeHash: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  clientId: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  userId: string;
+
+  @Column({ name: 'redirect_uri', type: 'text' })
+  redirectUri: string;
+
+  /** RFC 6749 §4.1.3: redirect_uri is required at the token endpoint only if it was sent here. */
+  @Column({ name: 'redirect_uri_provided', type: 'boolean' })
+  redirectUriProvided: boolean;
+
+  @Column({ type: 'text' })
+  scope: string;
+
+  @Column({ name: 'code_challenge', type: 'varchar', length: 128, nullable: true })
+  codeChallenge: string | null;
+
+  @Column({ name: 'code_challenge_method', type: 'varchar', length: 8, nullable: true })
+  codeChallengeMethod: 'S256' | 'plain' | null;
+
+  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  expiresAt: number;
+
+  @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  consumedAt: number | null;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  createdAt: number;
+}

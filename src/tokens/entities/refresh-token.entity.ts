@@ -1,0 +1,37 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../../common/database/bigint.transformer';
+
+@Entity('refresh_tokens')
+export class RefreshTokenEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  clientId: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
+  userId: string | null;
+
+  /** The scope of the grant; a rotated token keeps it (RFC 6749 §6). */
+  @Column({ type: 'text' })
+  scope: string;
+
+  @Column({ name: 'grant_id', type: 'varchar', length: 36 })
+  grantId: string;
+
+  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  expiresAt: number;
+
+  /** Set when this token was exchanged for a new one; presenting it again is reuse. */
+  @Column({ name: 'rotated_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  rotatedAt: number | null;
+
+  @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  revokedAt: number | null;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  createdAt: number;
+}

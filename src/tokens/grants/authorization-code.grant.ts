@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthenticatedClient } from '../../clients/clients.service';
+import { OAuthError } from '../../common/oauth/oauth-error';
+import { nowSeconds } from '../../common/time';
+import { verifyPkce } from '../../pkce/pkce';
+import { UsersService } from '../../users/users.service';
+import { AuthorizationCodeService } from '../authorization-code.service';
+import type { TokenResponse } from '../token-response';
+import { TokenService } from '../token.service';
+import { AuthorizationCodeRequest } from './dto/authorization-code.request';
+import type { GrantStrategy } from './grant-strategy';
+import { GrantStrategyProvider } from './grant-strategy.decorator';
+
+/** RFC 6749 §4.1.3 with RFC 7636 §4.6. */
+@Injectable()
+@GrantStrategyProvider()
+export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRequest> {
+  readonly grantType = 'authorization_code';
+  readonly requestType = AuthorizationCodeRequest;
+
+  constructor(
+    private readonly codes: AuthorizationCodeService,
+    private readonly tokens: TokenService,
+    private readonly users: UsersService,
+  ) {}
+
+  async handle(params: AuthorizationCodeRequest, client: AuthenticatedClient): Promise<TokenResponse> {
+    const code = await this.codes.find(params.code);
+    // A code of another client is reported exactly like an unknown one.
+    if (!code || code.clientId !== client.id) throw new OAuthError('invalid_grant', 'invalid authorization code');
+    if (code.consumedAt !== null) {
+      // RFC 6749 §4.1.2: a replayed code revokes every token issued from it.
+      await this.tokens.revokeGrant(code.id);
+      throw new OAuthError('invalid_grant', 'authorization code was already used');
+    }
+    if (code.expiresAt <= nowSeconds()) throw new OAuthError('invalid_grant', 'authorization code expired');
+
+    // RFC 6749 §4.1.3: redirect_uri must be identical when it was part of the authorization request.
+    if (params.redirect_uri !== undefined ? params.redirect_uri !== code.redirectUri : code.redirectUriProvided) {
+      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+    }
+    verifyPkce(code, params.code_verifier);
+
+    if (!(await this.codes.consume(code.id))) {
+      // Lost a race with a concurrent redemption: treat as a replay.
+      await this.tokens.revokeGrant(code.id);
+      throw new OAuthError('invalid_grant', 'authorization code was already used');
+    }
+    const user = await this.users.findEnabled(code.userId);
+    if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
+    return this.tokens.issue({ client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true });
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { plainToInstance } from 'class-transformer';
+import { validate, ValidationError } from 'class-validator';
+import type { AuthenticatedClient } from '../../clients/clients.service';
+import { OAuthError } from '../../common/oauth/oauth-error';
+import type { TokenResponse } from '../token-response';
+import { GrantStrategyProvider } from './grant-strategy.decorator';
+import type { GrantStrategy } from './grant-strategy';
+
+function firstConstraint(errors: ValidationError[]): string {
+  for (const error of errors) {
+    const message = Object.values(error.constraints ?? {})[0];
+    if (message) return message;
+    const nested = firstConstraint(error.children ?? []);
+    if (nested) return nested;
+  }
+  return 'invalid request parameters';
+}
+
+/**
+ * Finds every @GrantStrategyProvider at start and dispatches token requests to them. A bad
+ * registration (duplicate or empty grant type, request-scoped provider) stops the boot.
+ */
+@Injectable()
+export class GrantRegistry implements OnModuleInit {
+  private strategies: ReadonlyMap<string, GrantStrategy> = new Map();
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    const strategies = new Map<string, GrantStrategy>();
+    for (const wrapper of this.discovery.getProviders({ metadataKey: GrantStrategyProvider.KEY })) {
+      if (!wrapper.isDependencyTreeStatic()) {
+        throw new Error(`Grant strategy ${wrapper.name} must not be request-scoped`);
+      }
+      const strategy = wrapper.instance as GrantStrategy | undefined;
+      if (!strategy || typeof strategy.grantType !== 'string' || strategy.grantType === '') {
+        throw new Error(`Grant strategy ${String(wrapper.name)} has no grantType`);
+      }
+      if (typeof strategy.handle !== 'function' || typeof strategy.requestType !== 'function') {
+        throw new Error(`Grant strategy ${strategy.grantType} must define requestType and handle()`);
+      }
+      if (strategies.has(strategy.grantType)) {
+        throw new Error(`Two grant strategies registered for grant_type ${strategy.grantType}`);
+      }
+      strategies.set(strategy.grantType, strategy);
+    }
+    this.strategies = strategies;
+  }
+
+  supportedGrantTypes(): string[] {
+    return [...this.strategies.keys()];
+  }
+
+  /** The token endpoint pipeline after client authentication (RFC 6749 §3.2, §5.2). */
+  async dispatch(body: Record<string, unknown>, client: AuthenticatedClient): Promise<TokenResponse> {
+    // 1. RFC 6749 §3.2: request parameters must not be included more than once.
+    for (const [name, value] of Object.entries(body)) {
+      if (Array.isArray(value)) throw new OAuthError('invalid_request', `parameter ${name} is repeated`);
+    }
+    // 2. Which grant.
+    const grantType = body.grant_type;
+    if (typeof grantType !== 'string' || grantType === '') {
+      throw new OAuthError('invalid_request', 'grant_type is required');
+    }
+    const strategy = this.strategies.get(grantType);
+    if (!strategy) throw new OAuthError('unsupported_grant_type', 'grant_type is not supported');
+    // 3. May this client use it (checked here so that no strategy can forget it).
+    if (!client.grantTypes.includes(grantType)) {
+      throw new OAuthError('unauthorized_client', 'client is not allowed to use this grant type');
+    }
+    // 4. The grant's own parameters; unknown ones are ignored, never an error.
+    const params = plainToInstance(strategy.requestType, body);
+    const errors = await validate(params, { whitelist: true, forbidUnknownValues: false });
+    if (errors.length > 0) throw new OAuthError('invalid_request', firstConstraint(errors));
+    // 5. The grant.
+    return strategy.handle(params, client);
+  }
+}

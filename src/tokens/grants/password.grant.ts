@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { AuthenticatedClient, clientScopes } from '../../clients/clients.service';
+import { OAuthError } from '../../common/oauth/oauth-error';
+import { resolveScope } from '../../common/oauth/scope-policy';
+import { UsersService } from '../../users/users.service';
+import type { TokenResponse } from '../token-response';
+import { TokenService } from '../token.service';
+import { PasswordRequest } from './dto/password.request';
+import type { GrantStrategy } from './grant-strategy';
+import { GrantStrategyProvider } from './grant-strategy.decorator';
+
+/** RFC 6749 §4.3, resource owner password credentials (seeds 003 and 004). */
+@Injectable()
+@GrantStrategyProvider()
+export class PasswordGrant implements GrantStrategy<PasswordRequest> {
+  readonly grantType = 'password';
+  readonly requestType = PasswordRequest;
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly users: UsersService,
+  ) {}
+
+  async handle(params: PasswordRequest, client: AuthenticatedClient): Promise<TokenResponse> {
+    // Scope first: a bad scope must not cost a password hash.
+    const scope = resolveScope(params.scope, clientScopes(client));
+    const user = await this.users.verifyCredentials(params.username, params.password);
+    // One message for unknown user, wrong password and disabled account.
+    if (!user) throw new OAuthError('invalid_grant', 'invalid resource owner credentials');
+    return this.tokens.issue({ client, userId: user.id, scope, withRefreshToken: true });
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthenticatedClient } from '../../clients/clients.service';
+import { OAuthError } from '../../common/oauth/oauth-error';
+import { resolveScope } from '../../common/oauth/scope-policy';
+import { nowSeconds } from '../../common/time';
+import { UsersService } from '../../users/users.service';
+import type { TokenResponse } from '../token-response';
+import { TokenService } from '../token.service';
+import { RefreshTokenRequest } from './dto/refresh-token.request';
+import type { GrantStrategy } from './grant-strategy';
+import { GrantStrategyProvider } from './grant-strategy.decorator';
+
+/** RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2). */
+@Injectable()
+@GrantStrategyProvider()
+export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
+  readonly grantType = 'refresh_token';
+  readonly requestType = RefreshTokenRequest;
+
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly users: UsersService,
+  ) {}
+
+  async handle(params: RefreshTokenRequest, client: AuthenticatedClient): Promise<TokenResponse> {
+    const stored = await this.tokens.findRefreshToken(params.refresh_token);
+    if (!stored || stored.clientId !== client.id || stored.revokedAt !== null) {
+      throw new OAuthError('invalid_grant', 'invalid refresh token');
+    }
+    if (stored.rotatedAt !== null) {
+      // A rotated token came back: either the client or an attacker holds a stolen copy.
+      await this.tokens.revokeGrant(stored.grantId);
+      throw new OAuthError('invalid_grant', 'refresh token was already used');
+    }
+    if (stored.expiresAt <= nowSeconds()) throw new OAuthError('invalid_grant', 'refresh token expired');
+
+    // RFC 6749 §6: the new scope may only narrow the original grant; omitted means unchanged.
+    const grantScopes = stored.scope.split(' ').filter(Boolean);
+    const scope = resolveScope(params.scope, grantScopes);
+
+    if (stored.userId !== null && !(await this.users.findEnabled(stored.userId))) {
+      throw new OAuthError('invalid_grant', 'resource owner is no longer active');
+    }
+    if (!(await this.tokens.claimRefreshToken(stored.id))) {
+      await this.tokens.revokeGrant(stored.grantId);
+      throw new OAuthError('invalid_grant', 'refresh token was already used');
+    }
+    // The new refresh token keeps the scope of the one it replaces (RFC 6749 §6).
+    return this.tokens.issue({
+      client,
+      userId: stored.userId,
+      scope,
+      grantId: stored.grantId,
+      withRefreshToken: true,
+      refreshScope: stored.scope,
+    });
+  }
+}

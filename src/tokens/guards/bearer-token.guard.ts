@@ -1,0 +1,28 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { OAuthError } from '../../common/oauth/oauth-error';
+import type { AccessTokenEntity } from '../entities/access-token.entity';
+import { TokenService } from '../token.service';
+
+export type RequestWithAccessToken = Request & { accessToken?: AccessTokenEntity };
+
+/** RFC 6750 §2.1: `Authorization: Bearer <b64token>`. */
+const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i;
+
+/** Protects resource endpoints; a missing, expired or revoked token is invalid_token (401). */
+@Injectable()
+export class BearerTokenGuard implements CanActivate {
+  constructor(private readonly tokens: TokenService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<RequestWithAccessToken>();
+    const header = req.headers.authorization;
+    if (header === undefined) throw new OAuthError('invalid_token', 'bearer token required');
+    const match = BEARER.exec(header);
+    if (!match) throw new OAuthError('invalid_token', 'malformed bearer token');
+    const token = await this.tokens.findActiveAccessToken(match[1]);
+    if (!token) throw new OAuthError('invalid_token', 'token is invalid, expired or revoked');
+    req.accessToken = token;
+    return true;
+  }
+}

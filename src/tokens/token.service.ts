@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import type { AuthenticatedClient } from '../clients/clients.service';
+import { randomToken, sha256Hex } from '../common/crypto/tokens';
+import { nowSeconds } from '../common/time';
+import { SettingsService } from '../settings/settings.service';
+import { AccessTokenEntity } from './entities/access-token.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import type { TokenResponse } from './token-response';
+
+export interface IssueContext {
+  readonly client: AuthenticatedClient;
+  /** The resource owner, or null for client_credentials. */
+  readonly userId: string | null;
+  /** Scope of the access token. */
+  readonly scope: string;
+  /** The grant the tokens descend from (code id or refresh family); new when absent. */
+  readonly grantId?: string;
+  /** Issue a refresh token too, if the client may use the refresh_token grant. */
+  readonly withRefreshToken: boolean;
+  /** Scope of the refresh token when it differs from the access token's (RFC 6749 §6). */
+  readonly refreshScope?: string;
+}
+
+/**
+ * The only place that mints, finds and revokes tokens. Grants call it; they never build token
+ * strings or rows themselves. Tokens are stored as SHA-256 hashes only.
+ */
+@Injectable()
+export class TokenService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(AccessTokenEntity) private readonly accessTokens: Repository<AccessTokenEntity>,
+    @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
+    private readonly settings: SettingsService,
+  ) {}
+
+  async issue(context: IssueContext): Promise<TokenResponse> {
+    const { client } = context;
+    const settings = await this.settings.get();
+    const now = nowSeconds();
+    const grantId = context.grantId ?? randomUUID();
+    const expiresIn = client.accessTokenTtl ?? settings.accessTokenTtl;
+    const accessToken = randomToken();
+    const access = this.accessTokens.create({
+      id: randomUUID(),
+      tokenHash: sha256Hex(accessToken),
+      clientId: client.id,
+      userId: context.userId,
+      scope: context.scope,
+      grantId,
+      expiresAt: now + expiresIn,
+      revokedAt: null,
+      createdAt: now,
+    });
+    const withRefresh = context.withRefreshToken && client.grantTypes.includes('refresh_token');
+    const refreshToken = withRefresh ? randomToken() : undefined;
+
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(AccessTokenEntity, access);
+      if (refreshToken) {
+        await manager.insert(RefreshTokenEntity, {
+          id: randomUUID(),
+          tokenHash: sha256Hex(refreshToken),
+          clientId: client.id,
+          userId: context.userId,
+          scope: context.refreshScope ?? context.scope,
+          grantId,
+          expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
+          rotatedAt: null,
+          revokedAt: null,
+          createdAt: now,
+        });
+      }
+    });
+
+    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: context.scope };
+    if (refreshToken) response.refresh_token = refreshToken;
+    return response;
+  }
+
+  /** An access token that is neither expired nor revoked. */
+  async findActiveAccessToken(token: string): Promise<AccessTokenEntity | null> {
+    const row = await this.accessTokens.findOneBy({ tokenHash: sha256Hex(token) });
+    return row && row.revokedAt === null && row.expiresAt > nowSeconds() ? row : null;
+  }
+
+  /** Any stored access token by value, whatever its state. */
+  findAccessToken(token: string): Promise<AccessTokenEntity | null> {
+    return this.accessTokens.findOneBy({ tokenHash: sha256Hex(token) });
+  }
+
+  findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
+    return this.refreshTokens.findOneBy({ tokenHash: sha256Hex(token) });
+  }
+
+  /**
+   * Marks a refresh token as exchanged, atomically: of two concurrent requests with the same
+   * token, exactly one gets true (the conditional UPDATE decides, on any number of instances).
+   */
+  async claimRefreshToken(id: string): Promise<boolean> {
+    const result = await this.refreshTokens.update(
+      { id, rotatedAt: IsNull(), revokedAt: IsNull() },
+      { rotatedAt: nowSeconds() },
+    );
+    return result.affected === 1;
+  }
+
+  /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
+  async revokeGrant(grantId: string): Promise<void> {
+    const revokedAt = nowSeconds();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(AccessTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
+      await manager.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
+    });
+  }
+
+  async revokeAccessToken(id: string): Promise<void> {
+    await this.accessTokens.update({ id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
+  }
+}

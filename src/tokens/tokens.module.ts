@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ClientsModule } from '../clients/clients.module';
+import { SettingsModule } from '../settings/settings.module';
+import { UsersModule } from '../users/users.module';
+import { AuthorizationCodeService } from './authorization-code.service';
+import { AccessTokenEntity } from './entities/access-token.entity';
+import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant';
+import { GrantRegistry } from './grants/grant-registry';
+import { PasswordGrant } from './grants/password.grant';
+import { RefreshTokenGrant } from './grants/refresh-token.grant';
+import { BearerTokenGuard } from './guards/bearer-token.guard';
+import { IntrospectionController } from './introspection.controller';
+import { RevocationController } from './revocation.controller';
+import { TokenLookupService } from './token-lookup.service';
+import { TokenController } from './token.controller';
+import { TokenService } from './token.service';
+import { UserInfoController } from './userinfo.controller';
+
+@Module({
+  imports: [
+    DiscoveryModule,
+    TypeOrmModule.forFeature([AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity]),
+    ClientsModule,
+    UsersModule,
+    SettingsModule,
+  ],
+  controllers: [TokenController, RevocationController, IntrospectionController, UserInfoController],
+  providers: [
+    TokenService,
+    TokenLookupService,
+    AuthorizationCodeService,
+    GrantRegistry,
+    BearerTokenGuard,
+    AuthorizationCodeGrant,
+    ClientCredentialsGrant,
+    PasswordGrant,
+    RefreshTokenGrant,
+  ],
+  exports: [TokenService, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, ClientsModule, UsersModule],
+})
+export class TokensModule {}
