@@ -1,0 +1,71 @@
+import type { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createServer } from 'node:net';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp } from '../../src/app.setup';
+import { ClientsService } from '../../src/clients/clients.service';
+import { loadConfig } from '../../src/config/app-config';
+import { SettingsService } from '../../src/settings/settings.service';
+import { UsersService } from '../../src/users/users.service';
+import { createTestDatabase, TestDatabase } from './databases';
+
+export interface TestApp {
+  readonly app: NestExpressApplication;
+  /** http://127.0.0.1:PORT, also the issuer. */
+  readonly url: string;
+  readonly clients: ClientsService;
+  readonly users: UsersService;
+  readonly settings: SettingsService;
+  readonly dataSource: DataSource;
+  readonly database: TestDatabase;
+  /** Stops the app; drops the database unless `keepDatabase`. */
+  close(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export interface TestAppOptions {
+  readonly env?: Record<string, string>;
+  readonly extraModules?: Type[];
+  /** Reuse a database (another instance, or a restart). */
+  readonly database?: TestDatabase;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real application, configured exactly as main.ts does, listening on a free loopback port. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = loadConfig({ ...database.env, PORT: String(port), ISSUER: url, ...options.env });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.extraModules), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  configureApp(app, config);
+  await app.listen(port, '127.0.0.1');
+  return {
+    app,
+    url,
+    clients: app.get(ClientsService),
+    users: app.get(UsersService),
+    settings: app.get(SettingsService),
+    dataSource: app.get(DataSource),
+    database,
+    close: async ({ keepDatabase = false } = {}) => {
+      await app.close();
+      if (!keepDatabase) await database.drop();
+    },
+  };
+}

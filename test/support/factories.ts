@@ -1,0 +1,51 @@
+import type { NewClient } from '../../src/clients/clients.service';
+import type { NewUser } from '../../src/users/users.service';
+import type { TestApp } from './create-test-app';
+
+export interface TestClient {
+  readonly clientId: string;
+  readonly clientSecret?: string;
+  /** `Authorization: Basic …` for this client (confidential clients only). */
+  readonly basic: string;
+  readonly redirectUri: string;
+}
+
+export function basicAuth(clientId: string, clientSecret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
+}
+
+/** A confidential client allowed every built-in grant, unless overridden. */
+export async function createClient(testApp: TestApp, overrides: Partial<NewClient> = {}): Promise<TestClient> {
+  const input: NewClient = {
+    clientName: 'Test Application',
+    redirectUris: ['http://test.com'],
+    grantTypes: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+    scope: 'email read write PRODUCTION',
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    ...overrides,
+  };
+  const { client, clientSecret } = await testApp.clients.create(input);
+  return {
+    clientId: client.id,
+    clientSecret,
+    basic: clientSecret ? basicAuth(client.id, clientSecret) : '',
+    redirectUri: input.redirectUris[0] ?? '',
+  };
+}
+
+let userCounter = 0;
+
+export interface TestUser {
+  readonly id: string;
+  readonly username: string;
+  readonly password: string;
+  readonly email: string | null;
+}
+
+export async function createUser(testApp: TestApp, overrides: Partial<NewUser> = {}): Promise<TestUser> {
+  const username = overrides.username ?? `user${++userCounter}@example.com`;
+  const password = overrides.password ?? 'correct horse battery staple';
+  const user = await testApp.users.create({ username, password, email: username.includes('@') ? username : null, ...overrides });
+  return { id: user.id, username, password, email: user.email };
+}
