@@ -1,0 +1,101 @@
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+
+describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () => {
+  let t: TestApp;
+  let client: TestClient;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    client = await createClient(t, { scope: 'read write PRODUCTION' });
+    user = await createUser(t);
+  });
+  afterAll(() => t.close());
+
+  const passwordGrant = (scope = 'read write PRODUCTION') =>
+    request(t.url)
+      .post('/oauth/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'password', username: user.username, password: user.password, scope });
+  const refresh = (refreshToken: string, extra: Record<string, string> = {}, auth = client.basic) =>
+    request(t.url).post('/oauth/token').set('Authorization', auth).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
+
+  it('returns a new access and refresh token, and the old refresh token stops working', async () => {
+    const first = (await passwordGrant()).body;
+    const second = await refresh(first.refresh_token);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      refresh_token: expect.any(String),
+      scope: 'read write PRODUCTION',
+    });
+    expect(second.body.refresh_token).not.toBe(first.refresh_token);
+    expect(second.body.access_token).not.toBe(first.access_token);
+    const reused = await refresh(first.refresh_token);
+    expect(reused.status).toBe(400);
+    expect(reused.body.error).toBe('invalid_grant');
+  });
+
+  it('renews with scope=PRODUCTION as WSO2 does (seed 004), narrowing the access token only', async () => {
+    const first = (await passwordGrant()).body;
+    const narrowed = await refresh(first.refresh_token, { scope: 'PRODUCTION' });
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.body.scope).toBe('PRODUCTION');
+    // RFC 6749 §6: the new refresh token keeps the original scope.
+    const widened = await refresh(narrowed.body.refresh_token, { scope: 'read write' });
+    expect(widened.status).toBe(200);
+    expect(widened.body.scope).toBe('read write');
+  });
+
+  it('refuses a scope wider than the original grant with invalid_scope', async () => {
+    const first = (await passwordGrant('read')).body;
+    const res = await refresh(first.refresh_token, { scope: 'read write' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_scope');
+  });
+
+  it('revokes the whole family when a rotated refresh token is presented again (RFC 9700 §4.14.2)', async () => {
+    const first = (await passwordGrant()).body;
+    const second = (await refresh(first.refresh_token)).body;
+    expect((await refresh(first.refresh_token)).body.error).toBe('invalid_grant');
+    // The legitimate holder's newer tokens are gone too.
+    expect((await refresh(second.refresh_token)).body.error).toBe('invalid_grant');
+    const me = await request(t.url).get('/me').set('Authorization', `Bearer ${second.access_token}`);
+    expect(me.status).toBe(401);
+  });
+
+  it('rejects a refresh token of another client as invalid_grant', async () => {
+    const first = (await passwordGrant()).body;
+    const other = await createClient(t);
+    expect((await refresh(first.refresh_token, {}, other.basic)).body.error).toBe('invalid_grant');
+  });
+
+  it('rejects an expired refresh token', async () => {
+    const first = (await passwordGrant()).body;
+    await t.dataSource.query('UPDATE refresh_tokens SET expires_at = 1 WHERE rotated_at IS NULL AND revoked_at IS NULL');
+    const res = await refresh(first.refresh_token);
+    expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'refresh token expired' });
+  });
+
+  it('rejects an unknown refresh token and a missing one', async () => {
+    expect((await refresh('nope')).body.error).toBe('invalid_grant');
+    const missing = await request(t.url).post('/oauth/token').set('Authorization', client.basic).type('form').send({ grant_type: 'refresh_token' });
+    expect(missing.body.error).toBe('invalid_request');
+  });
+
+  it('stops refreshing once the user is disabled', async () => {
+    const first = (await passwordGrant()).body;
+    await t.users.setEnabled(user.id, false);
+    try {
+      expect((await refresh(first.refresh_token)).body.error).toBe('invalid_grant');
+    } finally {
+      await t.users.setEnabled(user.id, true);
+    }
+  });
+});
