@@ -54,7 +54,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     logger: ['error', 'warn'],
   });
   configureApp(app, config);
-  await app.listen(port, '127.0.0.1');
+  try {
+    await app.listen(port, '127.0.0.1');
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    if (!options.database) await database.drop();
+    throw error;
+  }
   return {
     app,
     url,

@@ -61,8 +61,11 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (error.code === 'invalid_client') {
       // RFC 6749 §5.2: 401 with the scheme the client used (we only offer Basic).
       res.setHeader('WWW-Authenticate', 'Basic realm="oauth2", charset="UTF-8"');
+    } else if (error.code === 'invalid_token' && req.headers.authorization === undefined) {
+      // RFC 6750 §3.1: a request without credentials gets the challenge without an error code.
+      res.setHeader('WWW-Authenticate', 'Bearer realm="oauth2"');
     } else if (error.code === 'invalid_token' || error.code === 'insufficient_scope') {
-      // RFC 6750 §3: the challenge names the error; no description of the token itself.
+      // RFC 6750 §3: the challenge names the error.
       const description = error.description ? `, error_description="${error.description.replace(/"/g, '')}"` : '';
       res.setHeader('WWW-Authenticate', `Bearer realm="oauth2", error="${error.code}"${description}`);
     }

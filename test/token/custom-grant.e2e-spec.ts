@@ -1,0 +1,54 @@
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { createClient } from '../support/factories';
+import { CustomGrantModule, DuplicateGrantModule } from '../fixtures/custom-grant.module';
+
+describe(`a custom grant strategy registered by another module [${TEST_DB}]`, () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ extraModules: [CustomGrantModule] });
+  });
+  afterAll(() => t.close());
+
+  it('serves urn:example:grant at the token endpoint without any change to the controller or registry', async () => {
+    const client = await createClient(t, { grantTypes: ['urn:example:grant'], scope: 'read' });
+    const res = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'urn:example:grant', assertion: 'trusted' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ token_type: 'Bearer', scope: 'read' });
+  });
+
+  it('validates the custom grant’s parameters and applies its errors', async () => {
+    const client = await createClient(t, { grantTypes: ['urn:example:grant'] });
+    const missing = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'urn:example:grant' });
+    expect(missing.body.error).toBe('invalid_request');
+    const rejected = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'urn:example:grant', assertion: 'forged' });
+    expect(rejected.body.error).toBe('invalid_grant');
+  });
+
+  it('refuses the custom grant to a client that is not allowed it (unauthorized_client)', async () => {
+    const client = await createClient(t, { grantTypes: ['client_credentials'] });
+    const res = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'urn:example:grant', assertion: 'trusted' });
+    expect(res.body.error).toBe('unauthorized_client');
+  });
+
+  it('lists the custom grant in the metadata', async () => {
+    const res = await request(t.url).get('/.well-known/oauth-authorization-server');
+    expect(res.body.grant_types_supported).toContain('urn:example:grant');
+  });
+
+  it('refuses to boot with two strategies for one grant type', async () => {
+    await expect(createTestApp({ extraModules: [DuplicateGrantModule] })).rejects.toThrow(
+      'Two grant strategies registered for grant_type password',
+    );
+  });
+});

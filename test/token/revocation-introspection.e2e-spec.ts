@@ -1,0 +1,144 @@
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+
+describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC 8414) [${TEST_DB}]`, () => {
+  let t: TestApp;
+  let client: TestClient;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    client = await createClient(t, { scope: 'read write' });
+    user = await createUser(t);
+  });
+  afterAll(() => t.close());
+
+  const tokens = async () =>
+    (
+      await request(t.url)
+        .post('/oauth2/token')
+        .set('Authorization', client.basic)
+        .type('form')
+        .send({ grant_type: 'password', username: user.username, password: user.password })
+    ).body as { access_token: string; refresh_token: string };
+  const introspect = (token: string, auth = client.basic, hint?: string) =>
+    request(t.url).post('/oauth2/introspect').set('Authorization', auth).type('form').send({ token, ...(hint ? { token_type_hint: hint } : {}) });
+  const revoke = (token: string, auth = client.basic, hint?: string) =>
+    request(t.url).post('/oauth2/revoke').set('Authorization', auth).type('form').send({ token, ...(hint ? { token_type_hint: hint } : {}) });
+  const me = (token: string, path = '/me') => request(t.url).get(path).set('Authorization', `Bearer ${token}`);
+
+  it('introspects an active access token with its scope, client, subject and expiry', async () => {
+    const { access_token } = await tokens();
+    const res = await introspect(access_token);
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({
+      active: true,
+      scope: 'read write',
+      client_id: client.clientId,
+      token_type: 'Bearer',
+      exp: expect.any(Number),
+      iat: expect.any(Number),
+      iss: t.url,
+      sub: user.id,
+      username: user.username,
+    });
+    expect(res.body.exp - res.body.iat).toBe(3600);
+  });
+
+  it('introspects a refresh token, hinted or not', async () => {
+    const { refresh_token } = await tokens();
+    expect((await introspect(refresh_token)).body.active).toBe(true);
+    expect((await introspect(refresh_token, client.basic, 'refresh_token')).body.active).toBe(true);
+  });
+
+  it('answers active:false for unknown tokens', async () => {
+    expect((await introspect('nope')).body).toEqual({ active: false });
+  });
+
+  it('requires client authentication for introspection and revocation', async () => {
+    const { access_token } = await tokens();
+    expect((await request(t.url).post('/oauth2/introspect').type('form').send({ token: access_token })).status).toBe(401);
+    expect((await request(t.url).post('/oauth2/revoke').type('form').send({ token: access_token })).status).toBe(401);
+  });
+
+  it('answers invalid_request when the token parameter is missing', async () => {
+    const res = await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({});
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('revokes an access token: /me, /oauth2/userinfo and introspection stop accepting it', async () => {
+    const { access_token } = await tokens();
+    expect((await me(access_token)).status).toBe(200);
+    expect((await me(access_token, '/oauth2/userinfo')).status).toBe(200);
+    const res = await revoke(access_token);
+    expect(res.status).toBe(200);
+    expect((await introspect(access_token)).body.active).toBe(false);
+    const after = await me(access_token);
+    expect(after.status).toBe(401);
+    expect(after.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('revokes a refresh token and the access tokens of its grant (RFC 7009 §2.1)', async () => {
+    const { access_token, refresh_token } = await tokens();
+    expect((await revoke(refresh_token, client.basic, 'refresh_token')).status).toBe(200);
+    expect((await introspect(refresh_token)).body.active).toBe(false);
+    expect((await me(access_token)).status).toBe(401);
+    const refreshed = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token });
+    expect(refreshed.body.error).toBe('invalid_grant');
+  });
+
+  it('answers 200 for an unknown token and leaves another client’s token alone', async () => {
+    expect((await revoke('unknown-token')).status).toBe(200);
+    const { access_token } = await tokens();
+    const other = await createClient(t);
+    expect((await revoke(access_token, other.basic)).status).toBe(200);
+    expect((await me(access_token)).status).toBe(200);
+  });
+
+  it('does not show a public client tokens of other clients', async () => {
+    const { access_token } = await tokens();
+    const pub = await createClient(t, { tokenEndpointAuthMethod: 'none' });
+    const res = await request(t.url).post('/oauth2/introspect').type('form').send({ token: access_token, client_id: pub.clientId });
+    expect(res.body).toEqual({ active: false });
+  });
+
+  it('answers an expired access token as invalid at /me and inactive at introspection', async () => {
+    const { access_token } = await tokens();
+    await t.dataSource.query('UPDATE access_tokens SET expires_at = 1');
+    expect((await me(access_token)).status).toBe(401);
+    expect((await introspect(access_token)).body.active).toBe(false);
+  });
+
+  it('challenges a request without a token per RFC 6750 §3.1, and a malformed header with invalid_token', async () => {
+    const none = await request(t.url).get('/me');
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="oauth2"');
+    const malformed = await request(t.url).get('/me').set('Authorization', 'Bearer a b c');
+    expect(malformed.status).toBe(401);
+    expect(malformed.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('publishes RFC 8414 metadata listing every endpoint, grant, auth method and PKCE method', async () => {
+    const res = await request(t.url).get('/.well-known/oauth-authorization-server');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      issuer: t.url,
+      authorization_endpoint: `${t.url}/oauth2/authorize`,
+      token_endpoint: `${t.url}/oauth2/token`,
+      revocation_endpoint: `${t.url}/oauth2/revoke`,
+      introspection_endpoint: `${t.url}/oauth2/introspect`,
+      response_types_supported: ['code'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      code_challenge_methods_supported: ['S256', 'plain'],
+    });
+    expect([...res.body.grant_types_supported].sort()).toEqual(['authorization_code', 'client_credentials', 'password', 'refresh_token']);
+  });
+});
