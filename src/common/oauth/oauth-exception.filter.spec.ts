@@ -1,0 +1,124 @@
+import { ArgumentsHost, BadRequestException, Logger, NotFoundException } from '@nestjs/common';
+import { OAuthError } from './oauth-error';
+import { OAuthExceptionFilter, RequestWithAuthorize } from './oauth-exception.filter';
+
+function fakeHttp(req: Partial<RequestWithAuthorize> = {}) {
+  const res = {
+    headers: {} as Record<string, string>,
+    statusCode: 0,
+    body: undefined as unknown,
+    headersSent: false,
+    redirectedTo: undefined as string | undefined,
+    setHeader(name: string, value: string) {
+      this.headers[name.toLowerCase()] = value;
+    },
+    status(code: number) {
+      this.statusCode = code;
+      return this;
+    },
+    type() {
+      return this;
+    },
+    json(body: unknown) {
+      this.body = body;
+    },
+    send(body: unknown) {
+      this.body = body;
+    },
+    redirect(code: number, url: string) {
+      this.statusCode = code;
+      this.redirectedTo = url;
+    },
+  };
+  const host = {
+    switchToHttp: () => ({ getRequest: () => ({ headers: {}, ...req }), getResponse: () => res }),
+  } as unknown as ArgumentsHost;
+  return { host, res };
+}
+
+describe('OAuthExceptionFilter', () => {
+  const filter = new OAuthExceptionFilter();
+  beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
+
+  it.each([
+    ['invalid_request', 400],
+    ['invalid_grant', 400],
+    ['unauthorized_client', 400],
+    ['unsupported_grant_type', 400],
+    ['invalid_scope', 400],
+    ['invalid_client', 401],
+    ['temporarily_unavailable', 503],
+  ] as const)('answers %s with HTTP %d, RFC 6749 §5.2 JSON and no-store', (code, status) => {
+    const { host, res } = fakeHttp();
+    filter.catch(new OAuthError(code, 'why'), host);
+    expect(res.statusCode).toBe(status);
+    expect(res.body).toEqual({ error: code, error_description: 'why' });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['pragma']).toBe('no-cache');
+  });
+
+  it('adds a Basic challenge to invalid_client', () => {
+    const { host, res } = fakeHttp();
+    filter.catch(new OAuthError('invalid_client'), host);
+    expect(res.headers['www-authenticate']).toMatch(/^Basic realm="oauth2"/);
+  });
+
+  it('adds a Bearer challenge with the error to invalid_token when a token was sent', () => {
+    const { host, res } = fakeHttp({ headers: { authorization: 'Bearer x' } });
+    filter.catch(new OAuthError('invalid_token', 'expired'), host);
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="oauth2", error="invalid_token", error_description="expired"');
+  });
+
+  it('hides unexpected errors behind a bare server_error', () => {
+    const { host, res } = fakeHttp();
+    filter.catch(new Error('ER_ACCESS_DENIED_ERROR: secret details'), host);
+    expect(res.statusCode).toBe(500);
+    expect(res.body).toEqual({ error: 'server_error' });
+  });
+
+  it('maps Nest validation errors to invalid_request and unknown routes to not_found', () => {
+    const bad = fakeHttp();
+    filter.catch(new BadRequestException(['token must be a string']), bad.host);
+    expect(bad.res.body).toEqual({ error: 'invalid_request', error_description: 'token must be a string' });
+    const missing = fakeHttp();
+    filter.catch(new NotFoundException(), missing.host);
+    expect(missing.res.statusCode).toBe(404);
+  });
+
+  it('maps body-parser errors (not HttpExceptions) to invalid_request', () => {
+    const { host, res } = fakeHttp();
+    filter.catch(Object.assign(new SyntaxError('Unexpected token'), { status: 400, type: 'entity.parse.failed' }), host);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'request body could not be parsed' });
+  });
+
+  it('strips characters RFC 6749 §5.2 forbids from error_description', () => {
+    expect(new OAuthError('invalid_request', 'bad "quote" \\ and é').description).toBe('bad quote  and ');
+  });
+
+  describe('at the authorize endpoint', () => {
+    it('redirects to the validated redirect URI with error, state and iss', () => {
+      const { host, res } = fakeHttp({
+        isAuthorizeRoute: true,
+        authorizeTarget: { redirectUri: 'https://app.example/cb?x=1', state: 'a b', issuer: 'https://as.example' },
+      });
+      filter.catch(new OAuthError('invalid_scope', 'nope'), host);
+      expect(res.statusCode).toBe(302);
+      const url = new URL(res.redirectedTo!);
+      expect(url.searchParams.get('x')).toBe('1');
+      expect(url.searchParams.get('error')).toBe('invalid_scope');
+      expect(url.searchParams.get('state')).toBe('a b');
+      expect(url.searchParams.get('iss')).toBe('https://as.example');
+    });
+
+    it('renders an HTML page, never a redirect, before the client and redirect URI are validated', () => {
+      const { host, res } = fakeHttp({ isAuthorizeRoute: true });
+      filter.catch(new OAuthError('invalid_request', 'unknown client'), host);
+      expect(res.statusCode).toBe(400);
+      expect(res.redirectedTo).toBeUndefined();
+      expect(String(res.body)).toContain('<!DOCTYPE html>');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+    });
+  });
+});

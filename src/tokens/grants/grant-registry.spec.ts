@@ -1,0 +1,92 @@
+import { Injectable, Module, Scope } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { IsNotEmpty, IsString } from 'class-validator';
+import type { AuthenticatedClient } from '../../clients/clients.service';
+import type { TokenResponse } from '../token-response';
+import { GrantRegistry } from './grant-registry';
+import type { GrantStrategy } from './grant-strategy';
+import { GrantStrategyProvider } from './grant-strategy.decorator';
+
+class FooRequest {
+  @IsString() @IsNotEmpty()
+  foo: string;
+}
+
+const RESPONSE: TokenResponse = { access_token: 'a', token_type: 'Bearer', expires_in: 1, scope: '' };
+
+@Injectable()
+@GrantStrategyProvider()
+class FooGrant implements GrantStrategy<FooRequest> {
+  readonly grantType = 'urn:test:foo';
+  readonly requestType = FooRequest;
+  received?: FooRequest;
+  async handle(params: FooRequest): Promise<TokenResponse> {
+    this.received = params;
+    return RESPONSE;
+  }
+}
+
+@Injectable()
+@GrantStrategyProvider()
+class OtherFooGrant extends FooGrant {}
+
+@Injectable({ scope: Scope.REQUEST })
+@GrantStrategyProvider()
+class RequestScopedGrant extends FooGrant {
+  override readonly grantType = 'urn:test:scoped';
+}
+
+@Injectable()
+@GrantStrategyProvider()
+class NamelessGrant extends FooGrant {
+  override readonly grantType = '';
+}
+
+async function registryWith(...providers: (typeof FooGrant)[]) {
+  @Module({ imports: [DiscoveryModule], providers: [GrantRegistry, ...providers] })
+  class TestModule {}
+  const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
+  await moduleRef.init();
+  return { registry: moduleRef.get(GrantRegistry), moduleRef };
+}
+
+const client = (grantTypes: string[]) => ({ grantTypes, isPublic: false }) as unknown as AuthenticatedClient;
+
+describe('GrantRegistry', () => {
+  it('discovers strategies and lists their grant types', async () => {
+    const { registry } = await registryWith(FooGrant);
+    expect(registry.supportedGrantTypes()).toEqual(['urn:test:foo']);
+  });
+
+  it('refuses to boot with two strategies for one grant type', async () => {
+    await expect(registryWith(FooGrant, OtherFooGrant)).rejects.toThrow('Two grant strategies registered for grant_type urn:test:foo');
+  });
+
+  it('refuses to boot with a request-scoped strategy', async () => {
+    await expect(registryWith(RequestScopedGrant)).rejects.toThrow('must not be request-scoped');
+  });
+
+  it('refuses to boot with a strategy without grant type', async () => {
+    await expect(registryWith(NamelessGrant)).rejects.toThrow('has no grantType');
+  });
+
+  it.each([
+    ['a missing grant_type', {}, ['urn:test:foo'], 'invalid_request'],
+    ['an unknown grant_type', { grant_type: 'urn:test:bar' }, ['urn:test:bar'], 'unsupported_grant_type'],
+    ['a grant the client may not use', { grant_type: 'urn:test:foo', foo: 'x' }, ['password'], 'unauthorized_client'],
+    ['a repeated parameter', { grant_type: 'urn:test:foo', foo: ['x', 'y'] }, ['urn:test:foo'], 'invalid_request'],
+    ['a grant parameter failing validation', { grant_type: 'urn:test:foo' }, ['urn:test:foo'], 'invalid_request'],
+  ])('maps %s to %s', async (_name, body, grantTypes, code) => {
+    const { registry } = await registryWith(FooGrant);
+    await expect(registry.dispatch(body, client(grantTypes))).rejects.toMatchObject({ code });
+  });
+
+  it('hands the strategy its validated parameters, without unknown ones', async () => {
+    const { registry, moduleRef } = await registryWith(FooGrant);
+    await expect(registry.dispatch({ grant_type: 'urn:test:foo', foo: 'x', extra: 'ignored' }, client(['urn:test:foo']))).resolves.toBe(RESPONSE);
+    const received = moduleRef.get(FooGrant).received;
+    expect(received).toBeInstanceOf(FooRequest);
+    expect(received).toEqual({ foo: 'x' });
+  });
+});
