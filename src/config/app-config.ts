@@ -132,7 +132,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       const shown = JSON.stringify(String(present[e.property] ?? ''));
-      const why = Object.values(e.constraints ?? {})[0] ?? 'invalid';
+      // Decorators apply bottom-up: the last constraint is the first one written (e.g. IsInt before Max).
+      const why = Object.values(e.constraints ?? {}).at(-1) ?? 'invalid';
       return `Invalid environment variable ${e.property}=${shown}: ${why}`;
     });
     throw new ConfigError(lines.join('\n'));

@@ -5,7 +5,7 @@ import { chromium, Browser } from 'playwright-core';
 import { s256 } from '../../src/pkce/pkce';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestUser } from '../support/factories';
+import { createClient, createUser } from '../support/factories';
 
 const CHROMIUM = '/usr/bin/chromium';
 const available = existsSync(CHROMIUM);
@@ -20,11 +20,10 @@ describeBrowser(`authorization code + PKCE in headless Chromium [${TEST_DB}]`, (
   let browser: Browser;
   let callback: Server;
   let callbackUrl: string;
-  let user: TestUser;
 
   beforeAll(async () => {
     t = await createTestApp();
-    user = await createUser(t, { username: 'alice', password: 'wonderland-2026' });
+    await createUser(t, { username: 'alice', password: 'wonderland-2026' });
     callback = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>Signed in.</p>'));
     await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
     callbackUrl = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/cb`;

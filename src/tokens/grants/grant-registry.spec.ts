@@ -18,7 +18,7 @@ const RESPONSE: TokenResponse = { access_token: 'a', token_type: 'Bearer', expir
 @Injectable()
 @GrantStrategyProvider()
 class FooGrant implements GrantStrategy<FooRequest> {
-  readonly grantType = 'urn:test:foo';
+  readonly grantType: string = 'urn:test:foo';
   readonly requestType = FooRequest;
   received?: FooRequest;
   async handle(params: FooRequest): Promise<TokenResponse> {
