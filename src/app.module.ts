@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminModule } from './admin/admin.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { ClientsModule } from './clients/clients.module';
@@ -28,6 +29,7 @@ export class AppModule {
         TokensModule,
         ConsentModule,
         DiscoveryMetadataModule,
+        AdminModule,
         ...extraModules,
       ],
       controllers: [HealthController],

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
+import { containing } from '../common/database/containing';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
 import { ClientEntity, PkceOverride, TokenEndpointAuthMethod } from './client.entity';
@@ -29,6 +30,12 @@ export interface NewClient {
   /** Only for built-in clients with a well-known id; otherwise a UUID is generated. */
   readonly clientId?: string;
 }
+
+export interface Page {
+  readonly page: number;
+  readonly perPage: number;
+}
+
 
 export interface CreatedClient {
   readonly client: AuthenticatedClient;
@@ -80,8 +87,44 @@ export class ClientsService {
     return entity ? toAuthenticatedClient(entity) : null;
   }
 
-  async update(clientId: string, changes: Partial<Omit<NewClient, 'clientId'>>): Promise<void> {
-    await this.repository.update({ id: clientId }, { ...changes, updatedAt: nowSeconds() } as Partial<ClientEntity>);
+  /** Any client by id, enabled or not (admin view). */
+  async get(clientId: string): Promise<AuthenticatedClient | null> {
+    const entity = await this.repository.findOneBy({ id: clientId });
+    return entity ? toAuthenticatedClient(entity) : null;
+  }
+
+  async list(page: Page, nameContains?: string): Promise<{ items: AuthenticatedClient[]; total: number }> {
+    const [rows, total] = await this.repository.findAndCount({
+      where: nameContains ? { clientName: containing(nameContains) } : {},
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: (page.page - 1) * page.perPage,
+      take: page.perPage,
+    });
+    return { items: rows.map(toAuthenticatedClient), total };
+  }
+
+  async update(clientId: string, changes: Partial<Omit<NewClient, 'clientId' | 'tokenEndpointAuthMethod'>> & { tokenEndpointAuthMethod?: TokenEndpointAuthMethod }): Promise<void> {
+    const { redirectUris, grantTypes, ...rest } = changes;
+    await this.repository.update(
+      { id: clientId },
+      {
+        ...rest,
+        ...(redirectUris ? { redirectUris: [...redirectUris] } : {}),
+        ...(grantTypes ? { grantTypes: [...grantTypes] } : {}),
+        updatedAt: nowSeconds(),
+      },
+    );
+  }
+
+  /** A new secret; the old one stops working at once. Returns the secret (shown once). */
+  async rotateSecret(clientId: string): Promise<string> {
+    const clientSecret = randomToken();
+    await this.repository.update({ id: clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: nowSeconds() });
+    return clientSecret;
+  }
+
+  async delete(clientId: string): Promise<void> {
+    await this.repository.delete({ id: clientId });
   }
 
   /**

@@ -81,6 +81,14 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsBoolean()
   TRUST_PROXY = false;
 
+  /** The first admin, created on first start when no admin exists. */
+  @IsString() @MinLength(1)
+  ADMIN_USERNAME = 'admin';
+
+  /** When empty on first start, a password is generated and printed once. */
+  @IsOptional() @IsString() @MinLength(12)
+  ADMIN_PASSWORD?: string;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -108,6 +116,7 @@ export interface AppConfig {
   };
   readonly loginSessionTtl: number;
   readonly trustProxy: boolean;
+  readonly admin: { readonly username: string; readonly password?: string };
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
 }
 
@@ -123,7 +132,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const present = Object.fromEntries(
     Object.keys(new EnvironmentVariables())
-      .concat(['HOST', 'ISSUER'])
+      .concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD'])
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
@@ -162,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     loginSessionTtl: vars.LOGIN_SESSION_TTL,
     trustProxy: vars.TRUST_PROXY,
+    admin: { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD },
     logLevel: vars.LOG_LEVEL,
   };
 }

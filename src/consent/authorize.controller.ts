@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
+import { assertUserMayReceiveScope } from '../users/roles';
 import { UserProfile, UsersService } from '../users/users.service';
 import { AUTHORIZE_PATHS, AuthorizeHttpRequest, AuthorizeRequest } from './authorize-request';
 import { ConsentService } from './consent.service';
@@ -73,6 +74,7 @@ export class AuthorizeController {
     const user = await this.sessions.currentUser(req.cookies?.[SESSION_COOKIE]);
     if (!user) return this.showLogin(req, res, request);
     if (action === 'approve') {
+      assertUserMayReceiveScope(user, request.scope);
       await this.consents.grant(user.id, request.client.id, request.scope);
       return this.redirectWithCode(res, request, user);
     }
@@ -98,6 +100,7 @@ export class AuthorizeController {
 
   /** Consent page unless a stored consent covers the scopes and the client did not ask for prompt=consent. */
   private async continueAsUser(req: Request, res: Response, request: AuthorizeRequest, user: UserProfile): Promise<void> {
+    assertUserMayReceiveScope(user, request.scope);
     if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.scope))) {
       return this.redirectWithCode(res, request, user);
     }

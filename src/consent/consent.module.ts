@@ -13,6 +13,6 @@ import { LoginSessionService } from './login-session.service';
   imports: [TypeOrmModule.forFeature([ConsentEntity, LoginSessionEntity]), TokensModule, PkceModule],
   controllers: [AuthorizeController],
   providers: [ConsentService, LoginSessionService, AuthorizeClientGuard],
-  exports: [ConsentService],
+  exports: [ConsentService, LoginSessionService],
 })
 export class ConsentModule {}

@@ -4,18 +4,40 @@ import { randomUUID } from 'node:crypto';
 import { QueryFailedError, Repository } from 'typeorm';
 import { formatScope, isSubset } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
+import { TokenService } from '../tokens/token.service';
 import { ConsentEntity } from './consent.entity';
 
 const split = (scope: string) => scope.split(' ').filter(Boolean);
 
 @Injectable()
 export class ConsentService {
-  constructor(@InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>) {}
+  constructor(
+    @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
+    private readonly tokens: TokenService,
+  ) {}
 
   /** True when the user already approved every requested scope for this client. */
   async covers(userId: string, clientId: string, scope: string): Promise<boolean> {
     const consent = await this.repository.findOneBy({ userId, clientId });
     return consent !== null && isSubset(split(scope), split(consent.scope));
+  }
+
+  listForUser(userId: string): Promise<ConsentEntity[]> {
+    return this.repository.find({ where: { userId }, order: { createdAt: 'ASC' } });
+  }
+
+  findForUser(userId: string, consentId: string): Promise<ConsentEntity | null> {
+    return this.repository.findOneBy({ id: consentId, userId });
+  }
+
+  /** Withdraws a consent: the row goes, and every token the user gave that client stops working. */
+  async revoke(consent: ConsentEntity): Promise<void> {
+    await this.repository.delete({ id: consent.id });
+    await this.tokens.revokeAll({ userId: consent.userId, clientId: consent.clientId });
+  }
+
+  async deleteAll(owner: { userId: string } | { clientId: string }): Promise<void> {
+    await this.repository.delete(owner);
   }
 
   /** Records approval of `scope`, adding to what the user approved before. */

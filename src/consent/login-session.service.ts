@@ -35,6 +35,10 @@ export class LoginSessionService {
     return value;
   }
 
+  async endAllForUser(userId: string): Promise<void> {
+    await this.repository.delete({ userId });
+  }
+
   /** The signed-in, still enabled user of a cookie value, or null. */
   async currentUser(cookieValue: string | undefined): Promise<UserProfile | null> {
     if (!cookieValue || cookieValue.length > 128) return null;

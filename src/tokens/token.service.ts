@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, FindOptionsWhere, IsNull, MoreThan, Repository } from 'typeorm';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
@@ -9,6 +9,20 @@ import { SettingsService } from '../settings/settings.service';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import type { TokenResponse } from './token-response';
+
+/** Whose tokens: a user's, a client's, or one user's tokens at one client. */
+export type TokenOwner = { readonly userId: string; readonly clientId?: string } | { readonly userId?: string; readonly clientId: string };
+
+/** What the admin API shows of a token: never its value or hash. */
+export interface TokenSummary {
+  readonly id: string;
+  readonly type: 'access_token' | 'refresh_token';
+  readonly clientId: string;
+  readonly userId: string | null;
+  readonly scope: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
 
 export interface IssueContext {
   readonly client: AuthenticatedClient;
@@ -117,7 +131,57 @@ export class TokenService {
     });
   }
 
+  /** Active (unexpired, unrevoked, unrotated) tokens of an owner, newest first. */
+  async listActive(owner: TokenOwner): Promise<TokenSummary[]> {
+    const now = nowSeconds();
+    const where = { ...ownerWhere(owner), revokedAt: IsNull(), expiresAt: MoreThan(now) };
+    const [access, refresh] = await Promise.all([
+      this.accessTokens.find({ where, order: { createdAt: 'DESC' }, take: 1000 }),
+      this.refreshTokens.find({ where: { ...where, rotatedAt: IsNull() }, order: { createdAt: 'DESC' }, take: 1000 }),
+    ]);
+    const summary = (type: TokenSummary['type']) => (row: AccessTokenEntity | RefreshTokenEntity): TokenSummary => ({
+      id: row.id,
+      type,
+      clientId: row.clientId,
+      userId: row.userId,
+      scope: row.scope,
+      createdAt: row.createdAt,
+      expiresAt: row.expiresAt,
+    });
+    return [...access.map(summary('access_token')), ...refresh.map(summary('refresh_token'))].sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** Revokes every token of an owner. */
+  async revokeAll(owner: TokenOwner): Promise<void> {
+    const revokedAt = nowSeconds();
+    const where = { ...ownerWhere(owner), revokedAt: IsNull() };
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(AccessTokenEntity, where, { revokedAt });
+      await manager.update(RefreshTokenEntity, where, { revokedAt });
+    });
+  }
+
+  /** Revokes one token by id (a refresh token takes its grant with it). False when unknown. */
+  async revokeById(id: string, owner?: TokenOwner): Promise<boolean> {
+    const where = { id, ...(owner ? ownerWhere(owner) : {}) };
+    const refresh = await this.refreshTokens.findOneBy(where);
+    if (refresh) {
+      await this.revokeGrant(refresh.grantId);
+      return true;
+    }
+    if (!(await this.accessTokens.existsBy(where))) return false;
+    await this.revokeAccessToken(id);
+    return true;
+  }
+
   async revokeAccessToken(id: string): Promise<void> {
     await this.accessTokens.update({ id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
   }
+}
+
+function ownerWhere(owner: TokenOwner): FindOptionsWhere<AccessTokenEntity & RefreshTokenEntity> {
+  return {
+    ...(owner.userId !== undefined ? { userId: owner.userId } : {}),
+    ...(owner.clientId !== undefined ? { clientId: owner.clientId } : {}),
+  };
 }

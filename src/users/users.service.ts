@@ -2,6 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
+import type { Page } from '../clients/clients.service';
+import { containing } from '../common/database/containing';
 import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
@@ -57,6 +59,48 @@ export class UsersService implements OnModuleInit {
 
   async setEnabled(id: string, enabled: boolean): Promise<void> {
     await this.repository.update({ id }, { enabled, updatedAt: nowSeconds() });
+  }
+
+  async get(id: string): Promise<UserProfile | null> {
+    const entity = await this.repository.findOneBy({ id });
+    return entity ? toProfile(entity) : null;
+  }
+
+  async existsByUsername(username: string): Promise<boolean> {
+    return this.repository.existsBy({ username });
+  }
+
+  /** True when any user holds the given role. */
+  async anyWithRole(role: string): Promise<boolean> {
+    // roles is a JSON array in a text column: match the quoted element.
+    return this.repository.existsBy({ roles: containing(JSON.stringify(role)) as never });
+  }
+
+  async list(page: Page, search?: string): Promise<{ items: UserProfile[]; total: number }> {
+    const [rows, total] = await this.repository.findAndCount({
+      where: search ? [{ username: containing(search) }, { email: containing(search) }] : {},
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: (page.page - 1) * page.perPage,
+      take: page.perPage,
+    });
+    return { items: rows.map(toProfile), total };
+  }
+
+  async update(id: string, changes: { email?: string | null; roles?: readonly string[]; enabled?: boolean; password?: string }): Promise<void> {
+    const { password, roles, ...rest } = changes;
+    await this.repository.update(
+      { id },
+      {
+        ...rest,
+        ...(roles ? { roles: [...roles] } : {}),
+        ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
+        updatedAt: nowSeconds(),
+      },
+    );
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.repository.delete({ id });
   }
 
   /** The enabled user with these credentials, or null; an unknown user costs the same hash check. */

@@ -12,6 +12,7 @@ export type OAuthErrorCode =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'not_found'
+  | 'conflict'
   | 'server_error'
   | 'temporarily_unavailable';
 
@@ -28,6 +29,7 @@ export const OAUTH_ERROR_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
   invalid_token: 401,
   insufficient_scope: 403,
   not_found: 404,
+  conflict: 409,
   server_error: 500,
   temporarily_unavailable: 503,
 };
@@ -39,6 +41,12 @@ const DESCRIPTION_CHARSET = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
  * The one error type of the protocol layer. Callers never pick an HTTP status: it follows from
  * the code. `cause` is logged, never sent.
  */
+/** Field-level validation messages of the management API. */
+export interface FieldError {
+  readonly field: string;
+  readonly messages: readonly string[];
+}
+
 export class OAuthError extends Error {
   readonly description?: string;
 
@@ -46,6 +54,7 @@ export class OAuthError extends Error {
     readonly code: OAuthErrorCode,
     description?: string,
     override readonly cause?: unknown,
+    readonly details?: readonly FieldError[],
   ) {
     super(description ? `${code}: ${description}` : code);
     this.name = 'OAuthError';
@@ -56,7 +65,11 @@ export class OAuthError extends Error {
     return OAUTH_ERROR_STATUS[this.code];
   }
 
-  toJSON(): { error: OAuthErrorCode; error_description?: string } {
-    return this.description ? { error: this.code, error_description: this.description } : { error: this.code };
+  toJSON(): { error: OAuthErrorCode; error_description?: string; details?: readonly FieldError[] } {
+    return {
+      error: this.code,
+      ...(this.description ? { error_description: this.description } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    };
   }
 }

@@ -3,6 +3,7 @@ import type { AuthenticatedClient } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
 import { verifyPkce } from '../../pkce/pkce';
+import { assertUserMayReceiveScope } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
 import { AuthorizationCodeService } from '../authorization-code.service';
 import type { TokenResponse } from '../token-response';
@@ -48,6 +49,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     }
     const user = await this.users.findEnabled(code.userId);
     if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
+    assertUserMayReceiveScope(user, code.scope);
     return this.tokens.issue({ client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuthenticatedClient, clientScopes } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { resolveScope } from '../../common/oauth/scope-policy';
+import { assertUserMayReceiveScope } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
 import type { TokenResponse } from '../token-response';
 import { TokenService } from '../token.service';
@@ -27,6 +28,7 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
     const user = await this.users.verifyCredentials(params.username, params.password);
     // One message for unknown user, wrong password and disabled account.
     if (!user) throw new OAuthError('invalid_grant', 'invalid resource owner credentials');
+    assertUserMayReceiveScope(user, scope);
     return this.tokens.issue({ client, userId: user.id, scope, withRefreshToken: true });
   }
 }

@@ -3,6 +3,7 @@ import type { AuthenticatedClient } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { resolveScope } from '../../common/oauth/scope-policy';
 import { nowSeconds } from '../../common/time';
+import { assertUserMayReceiveScope } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
 import type { TokenResponse } from '../token-response';
 import { TokenService } from '../token.service';
@@ -38,8 +39,11 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     const grantScopes = stored.scope.split(' ').filter(Boolean);
     const scope = resolveScope(params.scope, grantScopes);
 
-    if (stored.userId !== null && !(await this.users.findEnabled(stored.userId))) {
-      throw new OAuthError('invalid_grant', 'resource owner is no longer active');
+    if (stored.userId !== null) {
+      const user = await this.users.findEnabled(stored.userId);
+      if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
+      // A user who lost the admin role cannot keep renewing admin tokens.
+      assertUserMayReceiveScope(user, scope);
     }
     if (!(await this.tokens.claimRefreshToken(stored.id))) {
       await this.tokens.revokeGrant(stored.grantId);

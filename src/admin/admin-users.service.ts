@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { OAuthError } from '../common/oauth/oauth-error';
+import { ConsentService } from '../consent/consent.service';
+import { LoginSessionService } from '../consent/login-session.service';
+import { TokenService } from '../tokens/token.service';
+import { UserProfile, UsersService } from '../users/users.service';
+import type { Paginated, UserListQuery } from './dto/pagination.dto';
+import { ConsentResponse, CreateUserDto, toUserResponse, UpdateUserDto, UserResponse } from './dto/user.dto';
+
+/** The management API of users (resource owners). */
+@Injectable()
+export class AdminUsersService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly consents: ConsentService,
+    private readonly sessions: LoginSessionService,
+  ) {}
+
+  async create(dto: CreateUserDto): Promise<UserResponse> {
+    if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
+    try {
+      return toUserResponse(
+        await this.users.create({ username: dto.username, password: dto.password, email: dto.email ?? null, roles: dto.roles ?? [], enabled: dto.enabled ?? true }),
+      );
+    } catch (error) {
+      // Lost a race with a concurrent create of the same username (unique index).
+      if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
+      throw error;
+    }
+  }
+
+  async list(query: UserListQuery): Promise<Paginated<UserResponse>> {
+    const { items, total } = await this.users.list({ page: query.page, perPage: query.per_page }, query.search);
+    return { items: items.map(toUserResponse), page: query.page, per_page: query.per_page, total };
+  }
+
+  async get(id: string): Promise<UserResponse> {
+    return toUserResponse(await this.find(id));
+  }
+
+  async update(id: string, dto: UpdateUserDto): Promise<UserResponse> {
+    await this.find(id);
+    await this.users.update(id, dto);
+    if (dto.enabled === false) await this.tokens.revokeAll({ userId: id });
+    if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id);
+    return this.get(id);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.find(id);
+    await this.tokens.revokeAll({ userId: id });
+    await this.consents.deleteAll({ userId: id });
+    await this.sessions.endAllForUser(id);
+    await this.users.delete(id);
+  }
+
+  async listConsents(id: string): Promise<ConsentResponse[]> {
+    await this.find(id);
+    return (await this.consents.listForUser(id)).map((c) => ({
+      id: c.id,
+      client_id: c.clientId,
+      scope: c.scope,
+      created_at: c.createdAt,
+      updated_at: c.updatedAt,
+    }));
+  }
+
+  async revokeConsent(id: string, consentId: string): Promise<void> {
+    const consent = await this.consents.findForUser(id, consentId);
+    if (!consent) throw new OAuthError('not_found', 'consent not found');
+    await this.consents.revoke(consent);
+  }
+
+  private async find(id: string): Promise<UserProfile> {
+    const user = await this.users.get(id);
+    if (!user) throw new OAuthError('not_found', 'user not found');
+    return user;
+  }
+}

@@ -1,0 +1,32 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { OAuthError } from '../common/oauth/oauth-error';
+import { BearerTokenGuard, RequestWithAccessToken } from '../tokens/guards/bearer-token.guard';
+import { ADMIN_ROLE, ADMIN_SCOPE } from '../users/roles';
+import { UserProfile, UsersService } from '../users/users.service';
+
+export type AdminRequest = RequestWithAccessToken & { admin?: UserProfile };
+
+/**
+ * Every /admin route: a valid bearer token (401 otherwise) carrying the admin scope and held by
+ * a user with the admin role (403 insufficient_scope otherwise, RFC 6750 §3.1).
+ */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  constructor(
+    private readonly bearer: BearerTokenGuard,
+    private readonly users: UsersService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    await this.bearer.canActivate(context);
+    const req = context.switchToHttp().getRequest<AdminRequest>();
+    const token = req.accessToken;
+    if (!token || !token.scope.split(' ').includes(ADMIN_SCOPE)) {
+      throw new OAuthError('insufficient_scope', 'the admin scope is required');
+    }
+    const user = token.userId ? await this.users.findEnabled(token.userId) : null;
+    if (!user || !user.roles.includes(ADMIN_ROLE)) throw new OAuthError('insufficient_scope', 'the admin role is required');
+    req.admin = user;
+    return true;
+  }
+}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ConsentModule } from '../consent/consent.module';
+import { SettingsModule } from '../settings/settings.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { AdminBootstrapService } from './admin-bootstrap.service';
+import { AdminUsersService } from './admin-users.service';
+import { AdminGuard } from './admin.guard';
+import { ApplicationsController } from './applications.controller';
+import { ApplicationsService } from './applications.service';
+import { SettingsController } from './settings.controller';
+import { TokensAdminController } from './tokens.controller';
+import { UsersController } from './users.controller';
+
+/**
+ * The management REST API (/admin/**). A module of its own because it orchestrates clients,
+ * users, consents and tokens together; inside those modules it would make them import each other.
+ */
+@Module({
+  imports: [TokensModule, ConsentModule, SettingsModule],
+  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController],
+  providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService],
+})
+export class AdminModule {}

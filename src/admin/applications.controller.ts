@@ -1,0 +1,111 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AdminGuard } from './admin.guard';
+import { ApplicationsService } from './applications.service';
+import {
+  ApplicationPage,
+  ApplicationResponse,
+  ApplicationSecretResponse,
+  CreateApplicationDto,
+  CreatedApplicationResponse,
+  UpdateApplicationDto,
+} from './dto/application.dto';
+import { ApplicationListQuery, Paginated } from './dto/pagination.dto';
+import { ErrorResponse } from './dto/error.dto';
+import { TokenService } from '../tokens/token.service';
+import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
+
+@ApiTags('admin: applications')
+@ApiBearerAuth('bearer')
+@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No valid bearer token' })
+@ApiForbiddenResponse({ type: ErrorResponse, description: 'Token without the admin scope, or user without the admin role' })
+@Controller('admin/applications')
+@UseGuards(AdminGuard)
+export class ApplicationsController {
+  constructor(
+    private readonly applications: ApplicationsService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register an application; the client_secret is returned this once' })
+  @ApiCreatedResponse({ type: CreatedApplicationResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  create(@Body() dto: CreateApplicationDto): Promise<CreatedApplicationResponse> {
+    return this.applications.create(dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List applications, paginated, optionally filtered by name' })
+  @ApiOkResponse({ type: ApplicationPage })
+  list(@Query() query: ApplicationListQuery): Promise<Paginated<ApplicationResponse>> {
+    return this.applications.list(query);
+  }
+
+  @Get(':client_id')
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  get(@Param('client_id') clientId: string): Promise<ApplicationResponse> {
+    return this.applications.get(clientId);
+  }
+
+  @Patch(':client_id')
+  @ApiOperation({ summary: 'Change an application; disabling it revokes its tokens' })
+  @ApiOkResponse({ type: ApplicationResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  update(@Param('client_id') clientId: string, @Body() dto: UpdateApplicationDto): Promise<ApplicationResponse> {
+    return this.applications.update(clientId, dto);
+  }
+
+  @Delete(':client_id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an application, revoking its tokens and consents' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'The built-in admin-cli application' })
+  delete(@Param('client_id') clientId: string): Promise<void> {
+    return this.applications.delete(clientId);
+  }
+
+  @Post(':client_id/secret')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate the client secret; the old one stops working at once' })
+  @ApiOkResponse({ type: ApplicationSecretResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Public clients have no secret' })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  rotateSecret(@Param('client_id') clientId: string): Promise<ApplicationSecretResponse> {
+    return this.applications.rotateSecret(clientId);
+  }
+
+  @Get(':client_id/tokens')
+  @ApiOperation({ summary: 'Active tokens of an application (never their values)' })
+  @ApiOkResponse({ type: [TokenSummaryResponse] })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  async listTokens(@Param('client_id') clientId: string): Promise<TokenSummaryResponse[]> {
+    await this.applications.get(clientId);
+    return (await this.tokens.listActive({ clientId })).map(toTokenSummaryResponse);
+  }
+
+  @Delete(':client_id/tokens')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke every token of an application' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  async revokeTokens(@Param('client_id') clientId: string): Promise<void> {
+    await this.applications.get(clientId);
+    await this.tokens.revokeAll({ clientId });
+  }
+}

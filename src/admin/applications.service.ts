@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
+import { OAuthError } from '../common/oauth/oauth-error';
+import { ConsentService } from '../consent/consent.service';
+import { GrantRegistry } from '../tokens/grants/grant-registry';
+import { TokenService } from '../tokens/token.service';
+import { ADMIN_CLI_CLIENT_ID } from './admin-bootstrap.service';
+import {
+  ApplicationResponse,
+  ApplicationSecretResponse,
+  CreateApplicationDto,
+  CreatedApplicationResponse,
+  toApplicationResponse,
+  UpdateApplicationDto,
+} from './dto/application.dto';
+import type { ApplicationListQuery, Paginated } from './dto/pagination.dto';
+
+function invalidField(field: string, message: string): OAuthError {
+  return new OAuthError('invalid_request', message, undefined, [{ field, messages: [message] }]);
+}
+
+/** The management API of applications (OAuth clients). */
+@Injectable()
+export class ApplicationsService {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly grants: GrantRegistry,
+    private readonly tokens: TokenService,
+    private readonly consents: ConsentService,
+  ) {}
+
+  async create(dto: CreateApplicationDto): Promise<CreatedApplicationResponse> {
+    const input = {
+      clientName: dto.client_name,
+      redirectUris: dto.redirect_uris ?? [],
+      grantTypes: [...new Set(dto.grant_types ?? ['authorization_code', 'refresh_token'])],
+      scope: normaliseScope(dto.scope ?? ''),
+      tokenEndpointAuthMethod: dto.token_endpoint_auth_method ?? 'client_secret_basic',
+      pkce: dto.pkce ?? 'inherit',
+      pkcePlainAllowed: dto.pkce_plain_allowed ?? null,
+      accessTokenTtl: dto.access_token_ttl ?? null,
+      refreshTokenTtl: dto.refresh_token_ttl ?? null,
+      enabled: dto.enabled ?? true,
+    };
+    this.checkConsistency(input);
+    const { client, clientSecret } = await this.clients.create(input);
+    return { ...toApplicationResponse(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+  }
+
+  async list(query: ApplicationListQuery): Promise<Paginated<ApplicationResponse>> {
+    const { items, total } = await this.clients.list({ page: query.page, perPage: query.per_page }, query.name);
+    return { items: items.map(toApplicationResponse), page: query.page, per_page: query.per_page, total };
+  }
+
+  async get(clientId: string): Promise<ApplicationResponse> {
+    return toApplicationResponse(await this.find(clientId));
+  }
+
+  async update(clientId: string, dto: UpdateApplicationDto): Promise<ApplicationResponse> {
+    const current = await this.find(clientId);
+    const method = dto.token_endpoint_auth_method ?? current.tokenEndpointAuthMethod;
+    if ((method === 'none') !== current.isPublic) {
+      throw invalidField('token_endpoint_auth_method', 'a public client cannot become confidential or the reverse; create a new application');
+    }
+    const changes = {
+      ...(dto.client_name !== undefined ? { clientName: dto.client_name } : {}),
+      ...(dto.redirect_uris !== undefined ? { redirectUris: dto.redirect_uris } : {}),
+      ...(dto.grant_types !== undefined ? { grantTypes: [...new Set(dto.grant_types)] } : {}),
+      ...(dto.scope !== undefined ? { scope: normaliseScope(dto.scope) } : {}),
+      tokenEndpointAuthMethod: method,
+      ...(dto.pkce !== undefined ? { pkce: dto.pkce } : {}),
+      ...(dto.pkce_plain_allowed !== undefined ? { pkcePlainAllowed: dto.pkce_plain_allowed } : {}),
+      ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
+      ...(dto.refresh_token_ttl !== undefined ? { refreshTokenTtl: dto.refresh_token_ttl } : {}),
+      ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
+    };
+    this.checkConsistency({ ...current, ...changes });
+    await this.clients.update(clientId, changes);
+    // A disabled application's tokens stop working at once, not when they expire.
+    if (dto.enabled === false) await this.tokens.revokeAll({ clientId });
+    return this.get(clientId);
+  }
+
+  async delete(clientId: string): Promise<void> {
+    await this.find(clientId);
+    if (clientId === ADMIN_CLI_CLIENT_ID) throw new OAuthError('conflict', 'the built-in admin-cli application cannot be deleted');
+    await this.tokens.revokeAll({ clientId });
+    await this.consents.deleteAll({ clientId });
+    await this.clients.delete(clientId);
+  }
+
+  async rotateSecret(clientId: string): Promise<ApplicationSecretResponse> {
+    const client = await this.find(clientId);
+    if (client.isPublic) throw new OAuthError('invalid_request', 'a public client has no secret');
+    return { client_id: clientId, client_secret: await this.clients.rotateSecret(clientId) };
+  }
+
+  private async find(clientId: string): Promise<AuthenticatedClient> {
+    const client = await this.clients.get(clientId);
+    if (!client) throw new OAuthError('not_found', 'application not found');
+    return client;
+  }
+
+  private checkConsistency(app: {
+    grantTypes: readonly string[];
+    redirectUris: readonly string[];
+    tokenEndpointAuthMethod: string;
+  }): void {
+    const supported = this.grants.supportedGrantTypes();
+    const unknown = app.grantTypes.filter((grant) => !supported.includes(grant));
+    if (unknown.length > 0) {
+      throw invalidField('grant_types', `unsupported grant types: ${unknown.join(', ')}; supported: ${supported.join(', ')}`);
+    }
+    if (app.grantTypes.includes('authorization_code') && app.redirectUris.length === 0) {
+      throw invalidField('redirect_uris', 'the authorization_code grant needs at least one redirect URI');
+    }
+    if (app.tokenEndpointAuthMethod === 'none' && app.grantTypes.includes('client_credentials')) {
+      throw invalidField('grant_types', 'a public client cannot use client_credentials');
+    }
+  }
+}
+
+function normaliseScope(scope: string): string {
+  return [...new Set(scope.split(' ').filter(Boolean))].join(' ');
+}

@@ -1,0 +1,14 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class FieldErrorResponse {
+  @ApiProperty({ example: 'redirect_uris' }) field: string;
+  @ApiProperty({ type: [String], example: ['each value in redirect_uris must be an absolute URI without a fragment'] }) messages: string[];
+}
+
+/** Every error body of this server (RFC 6749 §5.2 shape). */
+export class ErrorResponse {
+  @ApiProperty({ example: 'invalid_request' }) error: string;
+  @ApiPropertyOptional({ example: 'client_name must be a string' }) error_description?: string;
+  @ApiPropertyOptional({ type: [FieldErrorResponse], description: 'Field-level messages of the management API' })
+  details?: FieldErrorResponse[];
+}

@@ -1,0 +1,111 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { TokenService } from '../tokens/token.service';
+import { AdminGuard } from './admin.guard';
+import { AdminUsersService } from './admin-users.service';
+import { ErrorResponse } from './dto/error.dto';
+import { Paginated, UserListQuery } from './dto/pagination.dto';
+import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
+import { ConsentResponse, CreateUserDto, UpdateUserDto, UserPage, UserResponse } from './dto/user.dto';
+
+@ApiTags('admin: users')
+@ApiBearerAuth('bearer')
+@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No valid bearer token' })
+@ApiForbiddenResponse({ type: ErrorResponse, description: 'Token without the admin scope, or user without the admin role' })
+@Controller('admin/users')
+@UseGuards(AdminGuard)
+export class UsersController {
+  constructor(
+    private readonly users: AdminUsersService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a user' })
+  @ApiCreatedResponse({ type: UserResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'Username taken' })
+  create(@Body() dto: CreateUserDto): Promise<UserResponse> {
+    return this.users.create(dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List users, paginated, optionally searched by username or email' })
+  @ApiOkResponse({ type: UserPage })
+  list(@Query() query: UserListQuery): Promise<Paginated<UserResponse>> {
+    return this.users.list(query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  get(@Param('id') id: string): Promise<UserResponse> {
+    return this.users.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change email, roles, enabled, or reset the password' })
+  @ApiOkResponse({ type: UserResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  update(@Param('id') id: string, @Body() dto: UpdateUserDto): Promise<UserResponse> {
+    return this.users.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a user, revoking their tokens and consents' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  delete(@Param('id') id: string): Promise<void> {
+    return this.users.delete(id);
+  }
+
+  @Get(':id/consents')
+  @ApiOperation({ summary: 'The applications a user has approved, with their scopes' })
+  @ApiOkResponse({ type: [ConsentResponse] })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  listConsents(@Param('id') id: string): Promise<ConsentResponse[]> {
+    return this.users.listConsents(id);
+  }
+
+  @Delete(':id/consents/:consent_id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a consent; the tokens it allowed stop working' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  revokeConsent(@Param('id') id: string, @Param('consent_id') consentId: string): Promise<void> {
+    return this.users.revokeConsent(id, consentId);
+  }
+
+  @Get(':id/tokens')
+  @ApiOperation({ summary: 'Active tokens of a user (never their values)' })
+  @ApiOkResponse({ type: [TokenSummaryResponse] })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  async listTokens(@Param('id') id: string): Promise<TokenSummaryResponse[]> {
+    await this.users.get(id);
+    return (await this.tokens.listActive({ userId: id })).map(toTokenSummaryResponse);
+  }
+
+  @Delete(':id/tokens')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke every token of a user' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  async revokeTokens(@Param('id') id: string): Promise<void> {
+    await this.users.get(id);
+    await this.tokens.revokeAll({ userId: id });
+  }
+}
