@@ -1,0 +1,104 @@
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { createClient, createUser } from '../support/factories';
+
+describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { ADMIN_PASSWORD } });
+  });
+  afterAll(() => t.close());
+
+  it('creates the first administrator and the public admin-cli client on first start', async () => {
+    const token = await adminToken(t);
+    const res = await request(t.url).get('/admin/applications/admin-cli').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      client_id: 'admin-cli',
+      token_endpoint_auth_method: 'none',
+      scope: 'admin',
+      grant_types: ['password', 'authorization_code', 'refresh_token'],
+    });
+  });
+
+  it('does not create a second administrator on the next start', async () => {
+    await t.close({ keepDatabase: true });
+    t = await createTestApp({ database: t.database, env: { ADMIN_USERNAME: 'someone-else', ADMIN_PASSWORD: 'another-password-123' } });
+    const [{ n }] = await t.dataSource.query(`SELECT COUNT(*) AS n FROM users WHERE roles LIKE '%"admin"%'`);
+    expect(Number(n)).toBe(1);
+    await expect(adminToken(t)).resolves.toEqual(expect.any(String));
+  });
+
+  it('generates a password when none is configured and logs it once', async () => {
+    const logs: string[] = [];
+    const { Logger } = await import('@nestjs/common');
+    const spy = jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void logs.push(String(message)));
+    const fresh = await createTestApp();
+    try {
+      const line = logs.find((l) => l.includes('generated password'));
+      expect(line).toBeDefined();
+      const password = line!.split(': ').at(-1)!;
+      await expect(adminToken(fresh, 'admin', password)).resolves.toEqual(expect.any(String));
+      logs.length = 0;
+      await fresh.close({ keepDatabase: true });
+      const again = await createTestApp({ database: fresh.database });
+      expect(logs.filter((l) => l.includes('generated password'))).toEqual([]);
+      await again.close();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('answers 401 without a token and with an invalid one', async () => {
+    const none = await request(t.url).get('/admin/applications');
+    expect(none.status).toBe(401);
+    const bad = await request(t.url).get('/admin/users').set('Authorization', 'Bearer not-a-token');
+    expect(bad.status).toBe(401);
+    expect(bad.headers['www-authenticate']).toContain('error="invalid_token"');
+  });
+
+  it('answers 403 insufficient_scope for an admin token without the admin scope', async () => {
+    const client = await createClient(t, { scope: 'read admin' });
+    const res = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'password', username: 'admin', password: ADMIN_PASSWORD, scope: 'read' });
+    const forbidden = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${res.body.access_token}`);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error).toBe('insufficient_scope');
+    expect(forbidden.headers['www-authenticate']).toContain('error="insufficient_scope"');
+  });
+
+  it('answers 403 for a client_credentials token that carries the admin scope but no admin user', async () => {
+    const client = await createClient(t, { scope: 'admin' });
+    const res = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+    const forbidden = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${res.body.access_token}`);
+    expect(forbidden.status).toBe(403);
+  });
+
+  it('never gives the admin scope to a user without the admin role', async () => {
+    const user = await createUser(t);
+    const res = await request(t.url)
+      .post('/oauth2/token')
+      .type('form')
+      .send({ grant_type: 'password', client_id: 'admin-cli', username: user.username, password: user.password, scope: 'admin' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_scope');
+  });
+
+  it('stops accepting an administrator’s token once the admin role is removed', async () => {
+    const token = await adminToken(t);
+    const other = await request(t.url)
+      .post('/admin/users')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ username: 'second-admin', password: 'second-admin-pass', roles: ['admin'] });
+    const secondToken = await adminToken(t, 'second-admin', 'second-admin-pass');
+    await request(t.url).patch(`/admin/users/${other.body.id}`).set('Authorization', `Bearer ${token}`).send({ roles: [] });
+    const res = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${secondToken}`);
+    expect(res.status).toBe(403);
+  });
+});
