@@ -10,19 +10,14 @@ import { AUTHORIZE_PATHS, AuthorizeHttpRequest, AuthorizeRequest } from './autho
 import { ConsentService } from './consent.service';
 import { CSRF_FIELD, ensureCsrfToken, isValidCsrfToken } from './csrf';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
+import { formString } from './form';
 import { LoginSessionService } from './login-session.service';
-import { PAGE_CSP, renderConsentPage, renderErrorPage, renderLoginPage } from './views/pages';
-
-export const SESSION_COOKIE = 'oauth_session';
+import { sendPage, SESSION_COOKIE, setSessionCookie } from './page-response';
+import { renderConsentPage, renderErrorPage, renderLoginPage } from './views/pages';
 
 function validated(req: AuthorizeHttpRequest): AuthorizeRequest {
   if (!req.authorizeRequest) throw new Error('authorize route without its guards');
   return req.authorizeRequest;
-}
-
-function formString(req: Request, name: string): string | undefined {
-  const value: unknown = (req.body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : undefined;
 }
 
 /**
@@ -64,8 +59,7 @@ export class AuthorizeController {
   async submit(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
     if (!isValidCsrfToken(req)) {
-      this.pageHeaders(res);
-      res.status(403).type('html').send(renderErrorPage('invalid_request', 'The form expired. Start again from the application.'));
+      sendPage(res, 403, renderErrorPage('invalid_request', 'The form expired. Start again from the application.'));
       return;
     }
     const action = formString(req, 'action');
@@ -87,14 +81,7 @@ export class AuthorizeController {
     const password = formString(req, 'password') ?? '';
     const user = username && password ? await this.users.verifyCredentials(username, password) : null;
     if (!user) return this.showLogin(req, res, request, { error: 'Invalid username or password.', username, status: 401 });
-    const session = await this.sessions.start(user.id);
-    res.cookie(SESSION_COOKIE, session, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: req.secure,
-      path: '/',
-      maxAge: this.sessions.ttlSeconds * 1000,
-    });
+    setSessionCookie(req, res, await this.sessions.start(user.id), this.sessions.ttlSeconds);
     return this.continueAsUser(req, res, request, user);
   }
 
@@ -104,8 +91,9 @@ export class AuthorizeController {
     if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.scope))) {
       return this.redirectWithCode(res, request, user);
     }
-    this.pageHeaders(res);
-    res.status(200).type('html').send(
+    sendPage(
+      res,
+      200,
       renderConsentPage({
         action: req.path,
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
@@ -122,8 +110,9 @@ export class AuthorizeController {
     request: AuthorizeRequest,
     failure?: { error: string; username: string; status: number },
   ): void {
-    this.pageHeaders(res);
-    res.status(failure?.status ?? 200).type('html').send(
+    sendPage(
+      res,
+      failure?.status ?? 200,
       renderLoginPage({
         action: req.path,
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
@@ -147,12 +136,5 @@ export class AuthorizeController {
     url.searchParams.set('iss', this.config.issuer);
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(302, url.toString());
-  }
-
-  private pageHeaders(res: Response): void {
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Pragma', 'no-cache');
-    res.setHeader('Content-Security-Policy', PAGE_CSP);
-    res.setHeader('X-Frame-Options', 'DENY');
   }
 }

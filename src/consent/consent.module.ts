@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PkceModule } from '../pkce/pkce.module';
 import { TokensModule } from '../tokens/tokens.module';
+import { AccountController } from './account.controller';
 import { AuthorizeController } from './authorize.controller';
 import { ConsentEntity } from './consent.entity';
 import { ConsentService } from './consent.service';
@@ -11,7 +12,7 @@ import { LoginSessionService } from './login-session.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ConsentEntity, LoginSessionEntity]), TokensModule, PkceModule],
-  controllers: [AuthorizeController],
+  controllers: [AuthorizeController, AccountController],
   providers: [ConsentService, LoginSessionService, AuthorizeClientGuard],
   exports: [ConsentService, LoginSessionService],
 })

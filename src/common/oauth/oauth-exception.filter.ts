@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { PAGE_CSP, renderErrorPage } from '../../consent/views/pages';
+import { setPageHeaders } from '../../consent/page-response';
+import { renderErrorPage } from '../../consent/views/pages';
 import { OAuthError, OAuthErrorCode } from './oauth-error';
 
 /** Set by AuthorizeClientGuard once client_id and redirect_uri are known good. */
@@ -50,8 +51,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         res.redirect(302, url.toString());
         return;
       }
-      res.setHeader('Content-Security-Policy', PAGE_CSP);
-      res.setHeader('X-Frame-Options', 'DENY');
+      setPageHeaders(res);
       res.status(error.status).type('html').send(renderErrorPage(error.code, error.description));
       return;
     }

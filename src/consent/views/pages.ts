@@ -44,18 +44,22 @@ function hiddenFields(fields: Record<string, string | undefined>): string {
 }
 
 export interface FormPageInput {
-  /** Path the form posts to (the authorize route the browser is on). */
+  /** Path the form posts to (the route the browser is on). */
   readonly action: string;
   readonly hidden: Record<string, string | undefined>;
-  readonly clientName: string;
+  /** The application asking; absent on the account pages. */
+  readonly clientName?: string;
 }
 
 export function renderLoginPage(input: FormPageInput & { readonly error?: string; readonly username?: string }): string {
   const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
+  const intro = input.clientName
+    ? `<strong>${escapeHtml(input.clientName)}</strong> wants to access your account.`
+    : 'Sign in to see and withdraw the access you have given to applications.';
   return layout(
     'Sign in',
     `<h1>Sign in</h1>
-<p><strong>${escapeHtml(input.clientName)}</strong> wants to access your account.</p>
+<p>${intro}</p>
 ${error}
 <form method="post" action="${escapeHtml(input.action)}">
 ${hiddenFields({ ...input.hidden, action: 'login' })}
@@ -68,7 +72,7 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
   );
 }
 
-export function renderConsentPage(input: FormPageInput & { readonly username: string; readonly scopes: readonly string[] }): string {
+export function renderConsentPage(input: FormPageInput & { readonly clientName: string; readonly username: string; readonly scopes: readonly string[] }): string {
   const scopes = input.scopes.length
     ? `<ul>${input.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('')}</ul>`
     : '<p>No specific permissions.</p>';
@@ -85,6 +89,40 @@ ${hiddenFields(input.hidden)}
 <button type="submit" name="action" value="deny" class="secondary">Deny</button>
 </div>
 </form>`,
+  );
+}
+
+export interface AccountConsent {
+  readonly id: string;
+  readonly clientName: string;
+  readonly scopes: readonly string[];
+}
+
+export function renderAccountConsentsPage(input: {
+  readonly action: string;
+  readonly csrfToken: string;
+  readonly username: string;
+  readonly consents: readonly AccountConsent[];
+  readonly notice?: string;
+}): string {
+  const notice = input.notice ? `<p role="status">${escapeHtml(input.notice)}</p>` : '';
+  const items = input.consents.length
+    ? `<ul>${input.consents
+        .map(
+          (c) => `<li><strong>${escapeHtml(c.clientName)}</strong>: ${c.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ') || 'no specific permissions'}
+<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id })}
+<button type="submit" class="secondary" aria-label="Revoke access of ${escapeHtml(c.clientName)}">Revoke</button>
+</form></li>`,
+        )
+        .join('\n')}</ul>`
+    : '<p>You have not given any application access.</p>';
+  return layout(
+    'Your approved applications',
+    `<h1>Your approved applications</h1>
+<p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
+${notice}
+${items}`,
   );
 }
 

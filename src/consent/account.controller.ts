@@ -1,0 +1,78 @@
+import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ClientsService } from '../clients/clients.service';
+import { UserProfile, UsersService } from '../users/users.service';
+import { ConsentService } from './consent.service';
+import { ensureCsrfToken, isValidCsrfToken } from './csrf';
+import { formString } from './form';
+import { LoginSessionService } from './login-session.service';
+import { sendPage, SESSION_COOKIE, setSessionCookie } from './page-response';
+import { renderAccountConsentsPage, renderErrorPage, renderLoginPage } from './views/pages';
+
+const PATH = '/account/consents';
+
+/** A signed-in user sees the applications they approved and withdraws access. */
+@ApiTags('account')
+@Controller()
+export class AccountController {
+  constructor(
+    private readonly sessions: LoginSessionService,
+    private readonly users: UsersService,
+    private readonly consents: ConsentService,
+    private readonly clients: ClientsService,
+  ) {}
+
+  @Get('account/consents')
+  @ApiOperation({ summary: 'HTML page: the signed-in user’s approved applications, with Revoke buttons' })
+  @ApiOkResponse({ description: 'An HTML page (login form when not signed in)', content: { 'text/html': {} } })
+  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = await this.sessions.currentUser(req.cookies?.[SESSION_COOKIE]);
+    if (!user) return this.login(req, res);
+    return this.list(req, res, user);
+  }
+
+  @Post('account/consents')
+  @ApiExcludeEndpoint()
+  async submit(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!isValidCsrfToken(req)) {
+      sendPage(res, 403, renderErrorPage('invalid_request', 'The form expired. Reload the page and try again.'));
+      return;
+    }
+    if (formString(req, 'action') === 'login') {
+      const username = formString(req, 'username') ?? '';
+      const password = formString(req, 'password') ?? '';
+      const user = username && password ? await this.users.verifyCredentials(username, password) : null;
+      if (!user) return this.login(req, res, { error: 'Invalid username or password.', username });
+      setSessionCookie(req, res, await this.sessions.start(user.id), this.sessions.ttlSeconds);
+      return this.list(req, res, user);
+    }
+    const user = await this.sessions.currentUser(req.cookies?.[SESSION_COOKIE]);
+    if (!user) return this.login(req, res);
+    const consentId = formString(req, 'consent_id');
+    const consent = formString(req, 'action') === 'revoke' && consentId ? await this.consents.findForUser(user.id, consentId) : null;
+    if (!consent) return this.list(req, res, user, 'Nothing to revoke.');
+    await this.consents.revoke(consent);
+    return this.list(req, res, user, 'Access revoked.');
+  }
+
+  private login(req: Request, res: Response, failure?: { error: string; username: string }): void {
+    sendPage(
+      res,
+      failure ? 401 : 200,
+      renderLoginPage({ action: PATH, hidden: { csrf_token: ensureCsrfToken(req, res) }, error: failure?.error, username: failure?.username }),
+    );
+  }
+
+  private async list(req: Request, res: Response, user: UserProfile, notice?: string): Promise<void> {
+    const consents = await this.consents.listForUser(user.id);
+    const items = await Promise.all(
+      consents.map(async (c) => ({
+        id: c.id,
+        clientName: (await this.clients.get(c.clientId))?.clientName ?? c.clientId,
+        scopes: c.scope.split(' ').filter(Boolean),
+      })),
+    );
+    sendPage(res, 200, renderAccountConsentsPage({ action: PATH, csrfToken: ensureCsrfToken(req, res), username: user.username, consents: items, notice }));
+  }
+}
