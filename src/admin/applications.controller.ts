@@ -23,7 +23,7 @@ import {
   UpdateApplicationDto,
 } from './dto/application.dto';
 import { ApplicationListQuery, Paginated } from './dto/pagination.dto';
-import { ErrorResponse } from './dto/error.dto';
+import { ErrorResponse } from '../common/http/error-response.dto';
 import { TokenService } from '../tokens/token.service';
 import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
 

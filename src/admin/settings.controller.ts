@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { SettingsService } from '../settings/settings.service';
 import { AdminGuard } from './admin.guard';
-import { ErrorResponse } from './dto/error.dto';
+import { ErrorResponse } from '../common/http/error-response.dto';
 import { SettingsResponse, toSettingsResponse, UpdateSettingsDto } from './dto/settings.dto';
 
 @ApiTags('admin: settings')

@@ -11,7 +11,7 @@ import {
 import { OAuthError } from '../common/oauth/oauth-error';
 import { TokenService } from '../tokens/token.service';
 import { AdminGuard } from './admin.guard';
-import { ErrorResponse } from './dto/error.dto';
+import { ErrorResponse } from '../common/http/error-response.dto';
 
 @ApiTags('admin: tokens')
 @ApiBearerAuth('bearer')

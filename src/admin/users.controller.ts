@@ -15,7 +15,7 @@ import {
 import { TokenService } from '../tokens/token.service';
 import { AdminGuard } from './admin.guard';
 import { AdminUsersService } from './admin-users.service';
-import { ErrorResponse } from './dto/error.dto';
+import { ErrorResponse } from '../common/http/error-response.dto';
 import { Paginated, UserListQuery } from './dto/pagination.dto';
 import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
 import { ConsentResponse, CreateUserDto, UpdateUserDto, UserPage, UserResponse } from './dto/user.dto';

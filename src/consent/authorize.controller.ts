@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiFoundResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
@@ -46,7 +46,9 @@ export class AuthorizeController {
   @ApiQuery({ name: 'code_challenge', required: false })
   @ApiQuery({ name: 'code_challenge_method', required: false, enum: ['S256', 'plain'] })
   @ApiQuery({ name: 'prompt', required: false, enum: ['consent'] })
-  @ApiFoundResponse({ description: 'Redirect to redirect_uri with code and state, or error and state' })
+  @ApiFoundResponse({ description: 'Redirect to redirect_uri with code, state and iss; or error and state (RFC 6749 §4.1.2)' })
+  @ApiOkResponse({ description: 'HTML login or consent page', content: { 'text/html': {} } })
+  @ApiBadRequestResponse({ description: 'HTML error page: unknown client or unregistered redirect_uri (never redirected)', content: { 'text/html': {} } })
   async authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
     const user = await this.sessions.currentUser(req.cookies?.[SESSION_COOKIE]);

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../common/http/error-response.dto';
 import type { Response } from 'express';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
@@ -44,6 +45,8 @@ export class IntrospectionController {
       example: { active: true, scope: 'read write', client_id: 's6BhdRkqt3', token_type: 'Bearer', exp: 1764003600, iat: 1764000000, sub: 'b6f1…', username: 'alice' },
     },
   })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'invalid_request: token missing' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'invalid_client' })
   async introspect(
     @Body() body: TokenRequestDto,
     @CurrentClient() client: AuthenticatedClient,

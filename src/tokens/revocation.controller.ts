@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../common/http/error-response.dto';
 import type { Response } from 'express';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
@@ -23,6 +24,8 @@ export class RevocationController {
   @ApiBasicAuth('client')
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOkResponse({ description: 'Revoked, or the token was unknown (RFC 7009 §2.2)' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'invalid_request: token missing' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'invalid_client' })
   async revoke(
     @Body() body: TokenRequestDto,
     @CurrentClient() client: AuthenticatedClient,

@@ -1,17 +1,31 @@
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBasicAuth,
+  ApiExtraModels,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ErrorResponse } from '../common/http/error-response.dto';
 import type { Request, Response } from 'express';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { CurrentClient } from '../clients/guards/current-client.decorator';
 import { requestBody } from '../common/http/request-body';
 import { GrantRegistry } from './grants/grant-registry';
+import { TokenRequestBody, TokenSuccessResponse } from './dto/token-endpoint.dto';
 import type { TokenResponse } from './token-response';
 
 /** Our path, WSO2's, Spring's and webMethods' (which sends a JSON body). */
 export const TOKEN_PATHS = ['oauth2/token', 'token', 'oauth/token', 'invoke/pub.apigateway.oauth2/getAccessToken'];
 
 @ApiTags('oauth2')
+@ApiExtraModels(TokenRequestBody)
 @Controller()
 export class TokenController {
   constructor(private readonly grants: GrantRegistry) {}
@@ -23,34 +37,38 @@ export class TokenController {
   @ApiBasicAuth('client')
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
-    schema: {
-      type: 'object',
-      required: ['grant_type'],
-      properties: {
-        grant_type: { type: 'string', example: 'authorization_code' },
-        code: { type: 'string' },
-        redirect_uri: { type: 'string' },
-        code_verifier: { type: 'string' },
-        username: { type: 'string' },
-        password: { type: 'string' },
-        refresh_token: { type: 'string' },
-        scope: { type: 'string' },
-        client_id: { type: 'string' },
-        client_secret: { type: 'string' },
+    schema: { $ref: getSchemaPath(TokenRequestBody) },
+    examples: {
+      'webMethods authorization_code (seed 000, JSON)': {
+        value: { redirect_uri: 'http://test.com', scope: 'email', grant_type: 'authorization_code', code: '4b4b16c68f1c4b6fa7f26e0cb00b5daa' },
+      },
+      'webMethods with PKCE (seed 001, JSON)': {
+        value: {
+          redirect_uri: 'http://test.com',
+          scope: 'email',
+          grant_type: 'authorization_code',
+          code: '0025abe9f96d4901b61340344c29a576',
+          code_verifier: 'a4793f15479a4c5697f93b44d055ab6cbd16be50400a4591892f914b1a256da8',
+          client_id: '374b1fae-4405-411b-85a0-6e1ab90923ba',
+        },
+      },
+      'Spring password grant (seed 003, form)': {
+        value: { username: 'admin@break-out.org', password: 'password', grant_type: 'password', scope: 'read write' },
+      },
+      'WSO2 refresh with scope=PRODUCTION (seed 004, form)': {
+        value: { grant_type: 'refresh_token', refresh_token: 'f78dd4fc5b8d4d799cf066427e828e26ce7e3723e4334416a7b9cd8a274e6947', scope: 'PRODUCTION' },
       },
     },
   })
   @ApiOkResponse({
-    schema: {
-      example: {
-        access_token: 'c92b6227a19c46f1a6545bf370bb6ee6e30ff87957ef4b1aaa9577f7e86e4bd7',
-        token_type: 'Bearer',
-        expires_in: 3600,
-        refresh_token: 'f78dd4fc5b8d4d799cf066427e828e26ce7e3723e4334416a7b9cd8a274e6947',
-        scope: 'email',
-      },
-    },
+    type: TokenSuccessResponse,
+    description: 'RFC 6749 §5.1; Cache-Control: no-store',
   })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type or invalid_scope (RFC 6749 §5.2)',
+  })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'invalid_client, with WWW-Authenticate: Basic' })
   token(
     @Req() req: Request,
     @CurrentClient() client: AuthenticatedClient,

@@ -1,5 +1,6 @@
 import { Controller, Get, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../common/http/error-response.dto';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { UsersService } from '../users/users.service';
 import { BearerTokenGuard, RequestWithAccessToken } from './guards/bearer-token.guard';
@@ -22,7 +23,7 @@ export class UserInfoController {
   @ApiBearerAuth('bearer')
   @ApiOperation({ summary: 'Profile of the resource owner of the bearer token (seed 003 `GET /me`)' })
   @ApiOkResponse({ schema: { example: { sub: 'f3b1…', id: 'f3b1…', username: 'admin@break-out.org', email: 'admin@break-out.org', scope: 'read write' } } })
-  @ApiUnauthorizedResponse({ description: 'Missing, expired or revoked token (RFC 6750 §3.1)' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, expired or revoked token, with WWW-Authenticate: Bearer (RFC 6750 §3.1)' })
   async me(@Req() req: RequestWithAccessToken): Promise<UserInfoResponse> {
     const token = req.accessToken;
     if (!token?.userId) throw new OAuthError('invalid_token', 'token has no resource owner');

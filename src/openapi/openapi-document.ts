@@ -1,0 +1,26 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { AppModule } from '../app.module';
+import { buildOpenApiDocument } from '../app.setup';
+import { loadConfig } from '../config/app-config';
+
+/** Settings of the published document: the default local server, an in-memory database. */
+const DOCUMENT_ENV = { DB_TYPE: 'sqlite', DB_PATH: ':memory:', ISSUER: 'http://localhost:3000' };
+
+/** Builds the OpenAPI document of the whole application without opening a listener. */
+export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
+  const config = loadConfig(DOCUMENT_ENV);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: false, bodyParser: false });
+  try {
+    await app.init();
+    return buildOpenApiDocument(app, config);
+  } finally {
+    await app.close();
+  }
+}
+
+/** The committed file's text: stable key order as Nest emits it, two-space indent, final newline. */
+export function serialiseOpenApi(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

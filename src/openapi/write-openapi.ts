@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateOpenApiDocument, serialiseOpenApi } from './openapi-document';
+
+/** `npm run openapi`: writes openapi.json at the repository root. */
+async function main(): Promise<void> {
+  const target = join(__dirname, '..', '..', 'openapi.json');
+  writeFileSync(target, serialiseOpenApi(await generateOpenApiDocument()));
+  console.error(`wrote ${target}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
