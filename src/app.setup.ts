@@ -5,6 +5,7 @@ import cookieParser from 'cookie-parser';
 import { json, urlencoded } from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from './config/app-config';
+import { requestContextMiddleware } from './common/http/request-context';
 import { createValidationPipe } from './common/http/validation';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
 
@@ -30,6 +31,7 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(json({ limit: '64kb' }));
   app.use(urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   app.use(cookieParser());
+  app.use(requestContextMiddleware);
   app.useGlobalFilters(new OAuthExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -42,14 +42,14 @@ export class AdminUsersService {
   async update(id: string, dto: UpdateUserDto): Promise<UserResponse> {
     await this.find(id);
     await this.users.update(id, dto);
-    if (dto.enabled === false) await this.tokens.revokeAll({ userId: id });
+    if (dto.enabled === false) await this.tokens.revokeAll({ userId: id }, 'user_disabled');
     if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id);
     return this.get(id);
   }
 
   async delete(id: string): Promise<void> {
     await this.find(id);
-    await this.tokens.revokeAll({ userId: id });
+    await this.tokens.revokeAll({ userId: id }, 'user_deleted');
     await this.consents.deleteAll({ userId: id });
     await this.sessions.endAllForUser(id);
     await this.users.delete(id);

@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { currentRequestContext } from '../common/http/request-context';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { BearerTokenGuard, RequestWithAccessToken } from '../tokens/guards/bearer-token.guard';
 import { ADMIN_ROLE, ADMIN_SCOPE } from '../users/roles';
@@ -27,6 +28,8 @@ export class AdminGuard implements CanActivate {
     const user = token.userId ? await this.users.findEnabled(token.userId) : null;
     if (!user || !user.roles.includes(ADMIN_ROLE)) throw new OAuthError('insufficient_scope', 'the admin role is required');
     req.admin = user;
+    const requestContext = currentRequestContext();
+    if (requestContext) requestContext.actorUserId = user.id;
     return true;
   }
 }

@@ -106,6 +106,6 @@ export class ApplicationsController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   async revokeTokens(@Param('client_id') clientId: string): Promise<void> {
     await this.applications.get(clientId);
-    await this.tokens.revokeAll({ clientId });
+    await this.tokens.revokeAll({ clientId }, 'admin');
   }
 }

@@ -16,7 +16,7 @@ import {
 import type { ApplicationListQuery, Paginated } from './dto/pagination.dto';
 
 function invalidField(field: string, message: string): OAuthError {
-  return new OAuthError('invalid_request', message, undefined, [{ field, messages: [message] }]);
+  return new OAuthError('invalid_request', message, { details: [{ field, messages: [message] }] });
 }
 
 /** The management API of applications (OAuth clients). */
@@ -77,14 +77,14 @@ export class ApplicationsService {
     this.checkConsistency({ ...current, ...changes });
     await this.clients.update(clientId, changes);
     // A disabled application's tokens stop working at once, not when they expire.
-    if (dto.enabled === false) await this.tokens.revokeAll({ clientId });
+    if (dto.enabled === false) await this.tokens.revokeAll({ clientId }, 'application_disabled');
     return this.get(clientId);
   }
 
   async delete(clientId: string): Promise<void> {
     await this.find(clientId);
     if (clientId === ADMIN_CLI_CLIENT_ID) throw new OAuthError('conflict', 'the built-in admin-cli application cannot be deleted');
-    await this.tokens.revokeAll({ clientId });
+    await this.tokens.revokeAll({ clientId }, 'application_deleted');
     await this.consents.deleteAll({ clientId });
     await this.clients.delete(clientId);
   }

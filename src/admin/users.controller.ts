@@ -106,6 +106,6 @@ export class UsersController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   async revokeTokens(@Param('id') id: string): Promise<void> {
     await this.users.get(id);
-    await this.tokens.revokeAll({ userId: id });
+    await this.tokens.revokeAll({ userId: id }, 'admin');
   }
 }

@@ -81,6 +81,49 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsBoolean()
   TRUST_PROXY = false;
 
+  /** Seconds during which a rotated refresh token presented again is refused without revoking its family (0: off). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60)
+  REFRESH_REUSE_GRACE_SECONDS = 0;
+
+  /** Failed logins (login page and password grant) for one username before it is locked. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  LOGIN_LOCKOUT_SECONDS = 300;
+
+  /** Failed client authentications for one client id before it is refused with 429. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  CLIENT_AUTH_MAX_FAILURES = 20;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  CLIENT_AUTH_LOCKOUT_SECONDS = 60;
+
+  /** Requests per IP per minute on the token, authorize and login routes (0: no limit). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_TOKEN_PER_MINUTE = 6000;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_AUTHORIZE_PER_MINUTE = 600;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  RATE_LIMIT_LOGIN_PER_MINUTE = 60;
+
+  /** Counters shared by every instance live here when set (redis://host:port); otherwise in process. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'], require_protocol: true })
+  REDIS_URL?: string;
+
+  /** A request still running after this many milliseconds is answered 503. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(300_000)
+  REQUEST_TIMEOUT_MS = 10_000;
+
+  /** How often expired codes, tokens and sessions are deleted, and how many rows per statement. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(86_400)
+  CLEANUP_INTERVAL_SECONDS = 300;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  CLEANUP_BATCH_SIZE = 500;
+
   /** The first admin, created on first start when no admin exists. */
   @IsString() @MinLength(1)
   ADMIN_USERNAME = 'admin';
@@ -117,6 +160,18 @@ export interface AppConfig {
   readonly loginSessionTtl: number;
   readonly trustProxy: boolean;
   readonly admin: { readonly username: string; readonly password?: string };
+  readonly refreshReuseGraceSeconds: number;
+  readonly bruteForce: {
+    readonly loginMaxFailures: number;
+    readonly loginLockoutSeconds: number;
+    readonly clientAuthMaxFailures: number;
+    readonly clientAuthLockoutSeconds: number;
+  };
+  /** Requests per IP per minute; 0 disables a limit. */
+  readonly rateLimits: { readonly token: number; readonly authorize: number; readonly login: number };
+  readonly redisUrl?: string;
+  readonly requestTimeoutMs: number;
+  readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
 }
 
@@ -132,7 +187,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const present = Object.fromEntries(
     Object.keys(new EnvironmentVariables())
-      .concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD'])
+      .concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL'])
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
@@ -172,6 +227,21 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     loginSessionTtl: vars.LOGIN_SESSION_TTL,
     trustProxy: vars.TRUST_PROXY,
     admin: { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD },
+    refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE_SECONDS,
+    bruteForce: {
+      loginMaxFailures: vars.LOGIN_MAX_FAILURES,
+      loginLockoutSeconds: vars.LOGIN_LOCKOUT_SECONDS,
+      clientAuthMaxFailures: vars.CLIENT_AUTH_MAX_FAILURES,
+      clientAuthLockoutSeconds: vars.CLIENT_AUTH_LOCKOUT_SECONDS,
+    },
+    rateLimits: {
+      token: vars.RATE_LIMIT_TOKEN_PER_MINUTE,
+      authorize: vars.RATE_LIMIT_AUTHORIZE_PER_MINUTE,
+      login: vars.RATE_LIMIT_LOGIN_PER_MINUTE,
+    },
+    redisUrl: vars.REDIS_URL,
+    requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
+    cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },
     logLevel: vars.LOG_LEVEL,
   };
 }

@@ -1,8 +1,11 @@
-import { Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ClientsService } from '../clients/clients.service';
-import { UserProfile, UsersService } from '../users/users.service';
+import { LoginService } from '../users/login.service';
+import { UserProfile } from '../users/users.service';
+import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
+import { loginFailure } from './login-failure';
 import { ConsentService } from './consent.service';
 import { ensureCsrfToken, isValidCsrfToken } from './csrf';
 import { formString } from './form';
@@ -18,7 +21,7 @@ const PATH = '/account/consents';
 export class AccountController {
   constructor(
     private readonly sessions: LoginSessionService,
-    private readonly users: UsersService,
+    private readonly logins: LoginService,
     private readonly consents: ConsentService,
     private readonly clients: ClientsService,
   ) {}
@@ -33,6 +36,8 @@ export class AccountController {
   }
 
   @Post('account/consents')
+  @RateLimit('login')
+  @UseGuards(RateLimitGuard)
   @ApiExcludeEndpoint()
   async submit(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!isValidCsrfToken(req)) {
@@ -42,10 +47,10 @@ export class AccountController {
     if (formString(req, 'action') === 'login') {
       const username = formString(req, 'username') ?? '';
       const password = formString(req, 'password') ?? '';
-      const user = username && password ? await this.users.verifyCredentials(username, password) : null;
-      if (!user) return this.login(req, res, { error: 'Invalid username or password.', username });
-      setSessionCookie(req, res, await this.sessions.start(user.id), this.sessions.ttlSeconds);
-      return this.list(req, res, user);
+      const login = username && password ? await this.logins.attempt(username, password, 'login_page') : null;
+      if (!login?.ok) return this.login(req, res, loginFailure(login, username));
+      setSessionCookie(req, res, await this.sessions.start(login.user.id), this.sessions.ttlSeconds);
+      return this.list(req, res, login.user);
     }
     const user = await this.sessions.currentUser(req.cookies?.[SESSION_COOKIE]);
     if (!user) return this.login(req, res);
@@ -56,10 +61,10 @@ export class AccountController {
     return this.list(req, res, user, 'Access revoked.');
   }
 
-  private login(req: Request, res: Response, failure?: { error: string; username: string }): void {
+  private login(req: Request, res: Response, failure?: { error: string; username: string; status: number }): void {
     sendPage(
       res,
-      failure ? 401 : 200,
+      failure?.status ?? 200,
       renderLoginPage({ action: PATH, hidden: { csrf_token: ensureCsrfToken(req, res) }, error: failure?.error, username: failure?.username }),
     );
   }

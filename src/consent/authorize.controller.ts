@@ -3,9 +3,12 @@ import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkRespo
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
+import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { assertUserMayReceiveScope } from '../users/roles';
-import { UserProfile, UsersService } from '../users/users.service';
+import { LoginService } from '../users/login.service';
+import { UserProfile } from '../users/users.service';
+import { loginFailure } from './login-failure';
 import { AUTHORIZE_PATHS, AuthorizeHttpRequest, AuthorizeRequest } from './authorize-request';
 import { ConsentService } from './consent.service';
 import { CSRF_FIELD, ensureCsrfToken, isValidCsrfToken } from './csrf';
@@ -26,17 +29,18 @@ function validated(req: AuthorizeHttpRequest): AuthorizeRequest {
  */
 @ApiTags('oauth2')
 @Controller()
-@UseGuards(AuthorizeClientGuard, PkcePolicyGuard)
+@UseGuards(RateLimitGuard, AuthorizeClientGuard, PkcePolicyGuard)
 export class AuthorizeController {
   constructor(
     private readonly sessions: LoginSessionService,
     private readonly consents: ConsentService,
     private readonly codes: AuthorizationCodeService,
-    private readonly users: UsersService,
+    private readonly logins: LoginService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get(AUTHORIZE_PATHS)
+  @RateLimit('authorize')
   @ApiOperation({ summary: 'Authorization endpoint (RFC 6749 §4.1.1, RFC 7636): login and consent pages' })
   @ApiQuery({ name: 'response_type', enum: ['code'] })
   @ApiQuery({ name: 'client_id' })
@@ -57,6 +61,7 @@ export class AuthorizeController {
   }
 
   @Post(AUTHORIZE_PATHS)
+  @RateLimit('login')
   @ApiExcludeEndpoint()
   async submit(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
@@ -81,8 +86,9 @@ export class AuthorizeController {
   private async login(req: AuthorizeHttpRequest, res: Response, request: AuthorizeRequest): Promise<void> {
     const username = formString(req, 'username') ?? '';
     const password = formString(req, 'password') ?? '';
-    const user = username && password ? await this.users.verifyCredentials(username, password) : null;
-    if (!user) return this.showLogin(req, res, request, { error: 'Invalid username or password.', username, status: 401 });
+    const login = username && password ? await this.logins.attempt(username, password, 'login_page', request.client.id) : null;
+    if (!login?.ok) return this.showLogin(req, res, request, loginFailure(login, username));
+    const user = login.user;
     setSessionCookie(req, res, await this.sessions.start(user.id), this.sessions.ttlSeconds);
     return this.continueAsUser(req, res, request, user);
   }

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryFailedError, Repository } from 'typeorm';
 import { formatScope, isSubset } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
+import { AuditService } from '../audit/audit.service';
 import { TokenService } from '../tokens/token.service';
 import { ConsentEntity } from './consent.entity';
 
@@ -14,6 +15,7 @@ export class ConsentService {
   constructor(
     @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
     private readonly tokens: TokenService,
+    private readonly audit: AuditService,
   ) {}
 
   /** True when the user already approved every requested scope for this client. */
@@ -33,7 +35,8 @@ export class ConsentService {
   /** Withdraws a consent: the row goes, and every token the user gave that client stops working. */
   async revoke(consent: ConsentEntity): Promise<void> {
     await this.repository.delete({ id: consent.id });
-    await this.tokens.revokeAll({ userId: consent.userId, clientId: consent.clientId });
+    await this.tokens.revokeAll({ userId: consent.userId, clientId: consent.clientId }, 'consent_revoked');
+    await this.audit.record({ type: 'consent.revoked', clientId: consent.clientId, subject: consent.userId, detail: { scope: consent.scope } });
   }
 
   async deleteAll(owner: { userId: string } | { clientId: string }): Promise<void> {
@@ -42,6 +45,11 @@ export class ConsentService {
 
   /** Records approval of `scope`, adding to what the user approved before. */
   async grant(userId: string, clientId: string, scope: string): Promise<void> {
+    await this.store(userId, clientId, scope);
+    await this.audit.record({ type: 'consent.granted', actorUserId: userId, clientId, subject: userId, detail: { scope } });
+  }
+
+  private async store(userId: string, clientId: string, scope: string): Promise<void> {
     const now = nowSeconds();
     const existing = await this.repository.findOneBy({ userId, clientId });
     if (existing) {
@@ -53,7 +61,7 @@ export class ConsentService {
       await this.repository.insert({ id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now });
     } catch (error) {
       // Another request inserted the (user, client) row first: merge into it instead.
-      if (error instanceof QueryFailedError) return this.grant(userId, clientId, scope);
+      if (error instanceof QueryFailedError) return this.store(userId, clientId, scope);
       throw error;
     }
   }

@@ -1,3 +1,4 @@
+import { AuditEventEntity } from '../audit/audit-event.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { ConsentEntity } from '../consent/consent.entity';
 import { LoginSessionEntity } from '../consent/login-session.entity';
@@ -16,4 +17,5 @@ export const ENTITIES = [
   AuthorizationCodeEntity,
   AccessTokenEntity,
   RefreshTokenEntity,
+  AuditEventEntity,
 ];

@@ -38,9 +38,9 @@ export class RevocationController {
     if (!found || found.row.clientId !== client.id) return;
     if (found.kind === 'refresh_token') {
       // RFC 7009 §2.1: revoking a refresh token also invalidates the access tokens of its grant.
-      await this.tokens.revokeGrant(found.row.grantId);
+      await this.tokens.revokeGrant(found.row.grantId, 'revocation_endpoint');
     } else {
-      await this.tokens.revokeAccessToken(found.row.id);
+      await this.tokens.revokeAccessToken(found.row.id, 'revocation_endpoint');
     }
   }
 }

@@ -12,6 +12,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
+import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import type { Request, Response } from 'express';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
@@ -32,7 +33,8 @@ export class TokenController {
 
   @Post(TOKEN_PATHS)
   @HttpCode(200)
-  @UseGuards(ClientAuthGuard)
+  @RateLimit('token')
+  @UseGuards(RateLimitGuard, ClientAuthGuard)
   @ApiOperation({ summary: 'Token endpoint (RFC 6749 §3.2): form or JSON body' })
   @ApiBasicAuth('client')
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')

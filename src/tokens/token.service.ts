@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, FindOptionsWhere, IsNull, MoreThan, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
@@ -36,6 +37,8 @@ export interface IssueContext {
   readonly withRefreshToken: boolean;
   /** Scope of the refresh token when it differs from the access token's (RFC 6749 §6). */
   readonly refreshScope?: string;
+  /** For the audit trail. */
+  readonly grantType?: string;
 }
 
 /**
@@ -49,6 +52,7 @@ export class TokenService {
     @InjectRepository(AccessTokenEntity) private readonly accessTokens: Repository<AccessTokenEntity>,
     @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
     private readonly settings: SettingsService,
+    private readonly audit: AuditService,
   ) {}
 
   async issue(context: IssueContext): Promise<TokenResponse> {
@@ -90,6 +94,13 @@ export class TokenService {
       }
     });
 
+    await this.audit.record({
+      type: 'token.issued',
+      actorUserId: context.userId,
+      clientId: client.id,
+      subject: access.id,
+      detail: { grant_type: context.grantType ?? null, grant_id: grantId, scope: context.scope, refresh_token: Boolean(refreshToken) },
+    });
     const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: context.scope };
     if (refreshToken) response.refresh_token = refreshToken;
     return response;
@@ -123,12 +134,13 @@ export class TokenService {
   }
 
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
-  async revokeGrant(grantId: string): Promise<void> {
+  async revokeGrant(grantId: string, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
     await this.dataSource.transaction(async (manager) => {
       await manager.update(AccessTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
       await manager.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
     });
+    await this.audit.record({ type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } });
   }
 
   /** Active (unexpired, unrevoked, unrotated) tokens of an owner, newest first. */
@@ -152,12 +164,18 @@ export class TokenService {
   }
 
   /** Revokes every token of an owner. */
-  async revokeAll(owner: TokenOwner): Promise<void> {
+  async revokeAll(owner: TokenOwner, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
     const where = { ...ownerWhere(owner), revokedAt: IsNull() };
     await this.dataSource.transaction(async (manager) => {
       await manager.update(AccessTokenEntity, where, { revokedAt });
       await manager.update(RefreshTokenEntity, where, { revokedAt });
+    });
+    await this.audit.record({
+      type: 'token.revoked',
+      clientId: owner.clientId ?? null,
+      subject: owner.userId ?? owner.clientId ?? null,
+      detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
     });
   }
 
@@ -166,16 +184,17 @@ export class TokenService {
     const where = { id, ...(owner ? ownerWhere(owner) : {}) };
     const refresh = await this.refreshTokens.findOneBy(where);
     if (refresh) {
-      await this.revokeGrant(refresh.grantId);
+      await this.revokeGrant(refresh.grantId, 'admin');
       return true;
     }
     if (!(await this.accessTokens.existsBy(where))) return false;
-    await this.revokeAccessToken(id);
+    await this.revokeAccessToken(id, 'admin');
     return true;
   }
 
-  async revokeAccessToken(id: string): Promise<void> {
+  async revokeAccessToken(id: string, reason: string): Promise<void> {
     await this.accessTokens.update({ id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
+    await this.audit.record({ type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } });
   }
 }
 

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { requestBody } from '../../common/http/request-body';
+import { ThrottleService } from '../../security/throttle.service';
 import { AuthenticatedClient, ClientsService } from '../clients.service';
 import { parseClientCredentials } from './client-credentials.parser';
 
@@ -9,12 +10,21 @@ export type RequestWithClient = Request & { client?: AuthenticatedClient };
 /** Authenticates the client at the token, revocation and introspection endpoints. */
 @Injectable()
 export class ClientAuthGuard implements CanActivate {
-  constructor(private readonly clients: ClientsService) {}
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly throttle: ThrottleService,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RequestWithClient>();
     const credentials = parseClientCredentials(req.headers.authorization, requestBody(req));
-    req.client = await this.clients.authenticate(credentials);
+    await this.throttle.assertClientNotLocked(credentials.clientId);
+    try {
+      req.client = await this.clients.authenticate(credentials);
+    } catch (error) {
+      await this.throttle.clientAuthFailed(credentials.clientId);
+      throw error;
+    }
     return true;
   }
 }

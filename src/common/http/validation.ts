@@ -18,7 +18,7 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const details = collect(errors);
       const summary = details.map((d) => d.messages[0]).join('; ');
-      return new OAuthError('invalid_request', summary, undefined, details);
+      return new OAuthError('invalid_request', summary, { details });
     },
   });
 }

@@ -13,6 +13,7 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'not_found'
   | 'conflict'
+  | 'too_many_requests'
   | 'server_error'
   | 'temporarily_unavailable';
 
@@ -30,6 +31,7 @@ export const OAUTH_ERROR_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
   insufficient_scope: 403,
   not_found: 404,
   conflict: 409,
+  too_many_requests: 429,
   server_error: 500,
   temporarily_unavailable: 503,
 };
@@ -47,18 +49,32 @@ export interface FieldError {
   readonly messages: readonly string[];
 }
 
+export interface OAuthErrorOptions {
+  /** Logged, never sent. */
+  readonly cause?: unknown;
+  /** Field-level messages (management API validation). */
+  readonly details?: readonly FieldError[];
+  /** Seconds, sent as Retry-After (429, 503). */
+  readonly retryAfter?: number;
+}
+
 export class OAuthError extends Error {
   readonly description?: string;
+  override readonly cause?: unknown;
+  readonly details?: readonly FieldError[];
+  readonly retryAfter?: number;
 
   constructor(
     readonly code: OAuthErrorCode,
     description?: string,
-    override readonly cause?: unknown,
-    readonly details?: readonly FieldError[],
+    options: OAuthErrorOptions = {},
   ) {
     super(description ? `${code}: ${description}` : code);
     this.name = 'OAuthError';
     this.description = description?.replace(DESCRIPTION_CHARSET, '');
+    this.cause = options.cause;
+    this.details = options.details;
+    this.retryAfter = options.retryAfter;
   }
 
   get status(): number {

@@ -58,6 +58,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Pragma', 'no-cache');
+    if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
     if (error.code === 'invalid_client') {
       // RFC 6749 §5.2: 401 with the scheme the client used (we only offer Basic).
       res.setHeader('WWW-Authenticate', 'Basic realm="oauth2", charset="UTF-8"');

@@ -31,7 +31,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     if (!code || code.clientId !== client.id) throw new OAuthError('invalid_grant', 'invalid authorization code');
     if (code.consumedAt !== null) {
       // RFC 6749 §4.1.2: a replayed code revokes every token issued from it.
-      await this.tokens.revokeGrant(code.id);
+      await this.tokens.revokeGrant(code.id, 'code_replay');
       throw new OAuthError('invalid_grant', 'authorization code was already used');
     }
     if (code.expiresAt <= nowSeconds()) throw new OAuthError('invalid_grant', 'authorization code expired');
@@ -44,12 +44,12 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
 
     if (!(await this.codes.consume(code.id))) {
       // Lost a race with a concurrent redemption: treat as a replay.
-      await this.tokens.revokeGrant(code.id);
+      await this.tokens.revokeGrant(code.id, 'code_replay');
       throw new OAuthError('invalid_grant', 'authorization code was already used');
     }
     const user = await this.users.findEnabled(code.userId);
     if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
     assertUserMayReceiveScope(user, code.scope);
-    return this.tokens.issue({ client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true });
+    return this.tokens.issue({ client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType });
   }
 }

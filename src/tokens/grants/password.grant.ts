@@ -3,7 +3,7 @@ import { AuthenticatedClient, clientScopes } from '../../clients/clients.service
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { resolveScope } from '../../common/oauth/scope-policy';
 import { assertUserMayReceiveScope } from '../../users/roles';
-import { UsersService } from '../../users/users.service';
+import { LoginService } from '../../users/login.service';
 import type { TokenResponse } from '../token-response';
 import { TokenService } from '../token.service';
 import { PasswordRequest } from './dto/password.request';
@@ -19,16 +19,19 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
 
   constructor(
     private readonly tokens: TokenService,
-    private readonly users: UsersService,
+    private readonly logins: LoginService,
   ) {}
 
   async handle(params: PasswordRequest, client: AuthenticatedClient): Promise<TokenResponse> {
     // Scope first: a bad scope must not cost a password hash.
     const scope = resolveScope(params.scope, clientScopes(client));
-    const user = await this.users.verifyCredentials(params.username, params.password);
+    const login = await this.logins.attempt(params.username, params.password, 'password_grant', client.id);
+    if (!login.ok && login.reason === 'locked') {
+      throw new OAuthError('invalid_grant', 'too many failed attempts for this user, try again later');
+    }
     // One message for unknown user, wrong password and disabled account.
-    if (!user) throw new OAuthError('invalid_grant', 'invalid resource owner credentials');
-    assertUserMayReceiveScope(user, scope);
-    return this.tokens.issue({ client, userId: user.id, scope, withRefreshToken: true });
+    if (!login.ok) throw new OAuthError('invalid_grant', 'invalid resource owner credentials');
+    assertUserMayReceiveScope(login.user, scope);
+    return this.tokens.issue({ client, userId: login.user.id, scope, withRefreshToken: true, grantType: this.grantType });
   }
 }

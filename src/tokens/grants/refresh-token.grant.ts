@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { AuthenticatedClient } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { resolveScope } from '../../common/oauth/scope-policy';
@@ -21,6 +22,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
   constructor(
     private readonly tokens: TokenService,
     private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async handle(params: RefreshTokenRequest, client: AuthenticatedClient): Promise<TokenResponse> {
@@ -29,8 +31,13 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       throw new OAuthError('invalid_grant', 'invalid refresh token');
     }
     if (stored.rotatedAt !== null) {
+      // A client retrying the same refresh concurrently is refused without losing its new tokens,
+      // within the configured grace period (off by default).
+      if (nowSeconds() - stored.rotatedAt < this.config.refreshReuseGraceSeconds) {
+        throw new OAuthError('invalid_grant', 'refresh token was just rotated');
+      }
       // A rotated token came back: either the client or an attacker holds a stolen copy.
-      await this.tokens.revokeGrant(stored.grantId);
+      await this.tokens.revokeGrant(stored.grantId, 'refresh_token_reuse');
       throw new OAuthError('invalid_grant', 'refresh token was already used');
     }
     if (stored.expiresAt <= nowSeconds()) throw new OAuthError('invalid_grant', 'refresh token expired');
@@ -46,7 +53,9 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       assertUserMayReceiveScope(user, scope);
     }
     if (!(await this.tokens.claimRefreshToken(stored.id))) {
-      await this.tokens.revokeGrant(stored.grantId);
+      // Lost a race with a concurrent use of the same token.
+      if (this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
+      await this.tokens.revokeGrant(stored.grantId, 'refresh_token_reuse');
       throw new OAuthError('invalid_grant', 'refresh token was already used');
     }
     // The new refresh token keeps the scope of the one it replaces (RFC 6749 §6).
@@ -57,6 +66,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       grantId: stored.grantId,
       withRefreshToken: true,
       refreshScope: stored.scope,
+      grantType: this.grantType,
     });
   }
 }

@@ -1,0 +1,88 @@
+import Redis from 'ioredis';
+
+export interface Counter {
+  readonly count: number;
+  /** Seconds until the window of this counter ends. */
+  readonly resetIn: number;
+}
+
+/**
+ * Fixed-window counters for rate limits and lockouts. In process by default; in Redis when
+ * REDIS_URL is set, so that every instance sees the same counts.
+ */
+export interface CounterStore {
+  /** Adds one to `key`, starting a window of `windowSeconds` if none is open. */
+  increment(key: string, windowSeconds: number): Promise<Counter>;
+  get(key: string): Promise<Counter | null>;
+  reset(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class MemoryCounterStore implements CounterStore {
+  private readonly counters = new Map<string, { count: number; expiresAt: number }>();
+  private lastSweep = Date.now();
+
+  async increment(key: string, windowSeconds: number): Promise<Counter> {
+    const now = Date.now();
+    this.sweep(now);
+    const current = this.counters.get(key);
+    const entry = current && current.expiresAt > now ? current : { count: 0, expiresAt: now + windowSeconds * 1000 };
+    entry.count += 1;
+    this.counters.set(key, entry);
+    return { count: entry.count, resetIn: Math.ceil((entry.expiresAt - now) / 1000) };
+  }
+
+  async get(key: string): Promise<Counter | null> {
+    const now = Date.now();
+    const entry = this.counters.get(key);
+    if (!entry || entry.expiresAt <= now) return null;
+    return { count: entry.count, resetIn: Math.ceil((entry.expiresAt - now) / 1000) };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.counters.delete(key);
+  }
+
+  async close(): Promise<void> {
+    this.counters.clear();
+  }
+
+  /** Drops expired windows now and then, so memory stays bounded by the live keys. */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 10_000) return;
+    this.lastSweep = now;
+    for (const [key, entry] of this.counters) if (entry.expiresAt <= now) this.counters.delete(key);
+  }
+}
+
+export class RedisCounterStore implements CounterStore {
+  private readonly redis: Redis;
+
+  constructor(url: string) {
+    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2000 });
+    // Errors surface on each command; the client reconnects by itself.
+    this.redis.on('error', () => undefined);
+  }
+
+  async increment(key: string, windowSeconds: number): Promise<Counter> {
+    const name = `oauth:${key}`;
+    const result = await this.redis.multi().incr(name).expire(name, windowSeconds, 'NX').ttl(name).exec();
+    const count = Number(result?.[0]?.[1] ?? 1);
+    const ttl = Number(result?.[2]?.[1] ?? windowSeconds);
+    return { count, resetIn: ttl > 0 ? ttl : windowSeconds };
+  }
+
+  async get(key: string): Promise<Counter | null> {
+    const name = `oauth:${key}`;
+    const [count, ttl] = await Promise.all([this.redis.get(name), this.redis.ttl(name)]);
+    return count === null ? null : { count: Number(count), resetIn: Math.max(ttl, 1) };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(`oauth:${key}`);
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
