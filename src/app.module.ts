@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { SecurityModule } from './security/security.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -34,6 +35,7 @@ export class AppModule {
         ConsentModule,
         DiscoveryMetadataModule,
         AdminModule,
+        MaintenanceModule,
         ...extraModules,
       ],
       controllers: [HealthController],

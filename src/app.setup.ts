@@ -6,6 +6,7 @@ import { json, urlencoded } from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from './config/app-config';
 import { requestContextMiddleware } from './common/http/request-context';
+import { requestTimeout } from './common/http/request-timeout';
 import { createValidationPipe } from './common/http/validation';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
 
@@ -25,6 +26,7 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig) {
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use(requestTimeout(config.requestTimeoutMs));
   // CSP is set per page (login/consent); the JSON API has no use for the default policy.
   app.use(helmet({ contentSecurityPolicy: false, frameguard: { action: 'deny' }, referrerPolicy: { policy: 'no-referrer' } }));
   // RFC 6749 §3.2 form bodies, plus JSON for webMethods' getAccessToken (seeds 000, 001).

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
 import { LoginSessionService } from '../consent/login-session.service';
@@ -15,14 +16,15 @@ export class AdminUsersService {
     private readonly tokens: TokenService,
     private readonly consents: ConsentService,
     private readonly sessions: LoginSessionService,
+    private readonly audit: AuditService,
   ) {}
 
   async create(dto: CreateUserDto): Promise<UserResponse> {
     if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
     try {
-      return toUserResponse(
-        await this.users.create({ username: dto.username, password: dto.password, email: dto.email ?? null, roles: dto.roles ?? [], enabled: dto.enabled ?? true }),
-      );
+      const user = await this.users.create({ username: dto.username, password: dto.password, email: dto.email ?? null, roles: dto.roles ?? [], enabled: dto.enabled ?? true });
+      await this.audit.record({ type: 'admin.user.created', subject: user.id, detail: { roles: user.roles.join(' ') } });
+      return toUserResponse(user);
     } catch (error) {
       // Lost a race with a concurrent create of the same username (unique index).
       if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
@@ -42,6 +44,12 @@ export class AdminUsersService {
   async update(id: string, dto: UpdateUserDto): Promise<UserResponse> {
     await this.find(id);
     await this.users.update(id, dto);
+    await this.audit.record({
+      type: 'admin.user.updated',
+      subject: id,
+      // Field names only: never the new password.
+      detail: { fields: Object.keys(dto).join(' '), ...(dto.roles ? { roles: dto.roles.join(' ') } : {}) },
+    });
     if (dto.enabled === false) await this.tokens.revokeAll({ userId: id }, 'user_disabled');
     if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id);
     return this.get(id);
@@ -53,6 +61,7 @@ export class AdminUsersService {
     await this.consents.deleteAll({ userId: id });
     await this.sessions.endAllForUser(id);
     await this.users.delete(id);
+    await this.audit.record({ type: 'admin.user.deleted', subject: id });
   }
 
   async listConsents(id: string): Promise<ConsentResponse[]> {

@@ -6,6 +6,7 @@ import { AdminBootstrapService } from './admin-bootstrap.service';
 import { AdminUsersService } from './admin-users.service';
 import { AdminGuard } from './admin.guard';
 import { ApplicationsController } from './applications.controller';
+import { AuditEventsController } from './audit-events.controller';
 import { ApplicationsService } from './applications.service';
 import { SettingsController } from './settings.controller';
 import { TokensAdminController } from './tokens.controller';
@@ -17,7 +18,7 @@ import { UsersController } from './users.controller';
  */
 @Module({
   imports: [TokensModule, ConsentModule, SettingsModule],
-  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController],
+  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController],
   providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService],
 })
 export class AdminModule {}

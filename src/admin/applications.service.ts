@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
@@ -27,6 +28,7 @@ export class ApplicationsService {
     private readonly grants: GrantRegistry,
     private readonly tokens: TokenService,
     private readonly consents: ConsentService,
+    private readonly audit: AuditService,
   ) {}
 
   async create(dto: CreateApplicationDto): Promise<CreatedApplicationResponse> {
@@ -44,6 +46,7 @@ export class ApplicationsService {
     };
     this.checkConsistency(input);
     const { client, clientSecret } = await this.clients.create(input);
+    await this.audit.record({ type: 'admin.application.created', clientId: client.id, subject: client.id });
     return { ...toApplicationResponse(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
   }
 
@@ -76,6 +79,7 @@ export class ApplicationsService {
     };
     this.checkConsistency({ ...current, ...changes });
     await this.clients.update(clientId, changes);
+    await this.audit.record({ type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } });
     // A disabled application's tokens stop working at once, not when they expire.
     if (dto.enabled === false) await this.tokens.revokeAll({ clientId }, 'application_disabled');
     return this.get(clientId);
@@ -87,12 +91,15 @@ export class ApplicationsService {
     await this.tokens.revokeAll({ clientId }, 'application_deleted');
     await this.consents.deleteAll({ clientId });
     await this.clients.delete(clientId);
+    await this.audit.record({ type: 'admin.application.deleted', clientId, subject: clientId });
   }
 
   async rotateSecret(clientId: string): Promise<ApplicationSecretResponse> {
     const client = await this.find(clientId);
     if (client.isPublic) throw new OAuthError('invalid_request', 'a public client has no secret');
-    return { client_id: clientId, client_secret: await this.clients.rotateSecret(clientId) };
+    const clientSecret = await this.clients.rotateSecret(clientId);
+    await this.audit.record({ type: 'admin.application.secret_rotated', clientId, subject: clientId });
+    return { client_id: clientId, client_secret: clientSecret };
   }
 
   private async find(clientId: string): Promise<AuthenticatedClient> {

@@ -8,6 +8,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { AuditService } from '../audit/audit.service';
 import { SettingsService } from '../settings/settings.service';
 import { AdminGuard } from './admin.guard';
 import { ErrorResponse } from '../common/http/error-response.dto';
@@ -20,7 +21,10 @@ import { SettingsResponse, toSettingsResponse, UpdateSettingsDto } from './dto/s
 @Controller('admin/settings')
 @UseGuards(AdminGuard)
 export class SettingsController {
-  constructor(private readonly settings: SettingsService) {}
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Global settings: PKCE policy and default lifetimes' })
@@ -34,7 +38,7 @@ export class SettingsController {
   @ApiOkResponse({ type: SettingsResponse })
   @ApiBadRequestResponse({ type: ErrorResponse })
   async update(@Body() dto: UpdateSettingsDto): Promise<SettingsResponse> {
-    return toSettingsResponse(
+    const updated = toSettingsResponse(
       await this.settings.update({
         ...(dto.pkce_required !== undefined ? { pkceRequired: dto.pkce_required } : {}),
         ...(dto.pkce_plain_allowed !== undefined ? { pkcePlainAllowed: dto.pkce_plain_allowed } : {}),
@@ -43,5 +47,7 @@ export class SettingsController {
         ...(dto.authorization_code_ttl !== undefined ? { authorizationCodeTtl: dto.authorization_code_ttl } : {}),
       }),
     );
+    await this.audit.record({ type: 'admin.settings.updated', detail: { ...dto } });
+    return updated;
   }
 }

@@ -22,11 +22,20 @@ export class HealthController {
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'temporarily_unavailable' })
   async ready(): Promise<{ status: 'ok' }> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await this.dataSource.query('SELECT 1');
+      // A database that stops answering must not make the probe hang.
+      await Promise.race([
+        this.dataSource.query('SELECT 1'),
+        new Promise((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), 2000);
+        }),
+      ]);
       return { status: 'ok' };
     } catch {
       throw new ServiceUnavailableException('database unavailable');
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

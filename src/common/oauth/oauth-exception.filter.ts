@@ -96,9 +96,39 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         parserError.status === 413 ? 'request body too large' : 'request body could not be parsed',
       );
     }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable', { retryAfter: 1 });
+    }
     this.logger.error('Unhandled error', (exception as Error)?.stack ?? String(exception));
     return new OAuthError('server_error');
   }
+}
+
+/** Driver error codes that mean "the database cannot be reached right now", not "a bug". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'POOL_CLOSED',
+  'SQLITE_BUSY',
+]);
+
+export function isDatabaseUnavailable(exception: unknown): boolean {
+  const error = exception as { code?: unknown; driverError?: { code?: unknown }; name?: unknown; message?: unknown } | null;
+  if (!error || typeof error !== 'object') return false;
+  const code = error.driverError?.code ?? error.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+  if (error.name === 'CannotExecuteNotConnectedError' || error.name === 'ConnectionIsNotSetError') return true;
+  return typeof error.message === 'string' && /Connection lost|connect ETIMEDOUT|Pool is closed|Can't add new command when connection is in closed state/i.test(error.message);
 }
 
 function describeHttpException(exception: HttpException): string | undefined {

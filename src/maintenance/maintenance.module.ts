@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { ExpiredDataCleanupService } from './expired-data-cleanup.service';
+
+@Module({ providers: [ExpiredDataCleanupService], exports: [ExpiredDataCleanupService] })
+export class MaintenanceModule {}
