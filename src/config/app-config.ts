@@ -8,6 +8,7 @@ import {
   IsUrl,
   Max,
   Min,
+  MaxLength,
   MinLength,
   validateSync,
 } from 'class-validator';
@@ -113,6 +114,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'], require_protocol: true })
   REDIS_URL?: string;
 
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  @IsString() @MinLength(1) @MaxLength(64)
+  REDIS_PREFIX = 'oauth:';
+
   /** A request still running after this many milliseconds is answered 503. */
   @Transform(toInt) @IsInt() @Min(100) @Max(300_000)
   REQUEST_TIMEOUT_MS = 10_000;
@@ -170,6 +175,7 @@ export interface AppConfig {
   /** Requests per IP per minute; 0 disables a limit. */
   readonly rateLimits: { readonly token: number; readonly authorize: number; readonly login: number };
   readonly redisUrl?: string;
+  readonly redisPrefix: string;
   readonly requestTimeoutMs: number;
   readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
@@ -240,6 +246,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       login: vars.RATE_LIMIT_LOGIN_PER_MINUTE,
     },
     redisUrl: vars.REDIS_URL,
+    redisPrefix: vars.REDIS_PREFIX,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },
     logLevel: vars.LOG_LEVEL,

@@ -58,14 +58,17 @@ export class MemoryCounterStore implements CounterStore {
 export class RedisCounterStore implements CounterStore {
   private readonly redis: Redis;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly prefix: string,
+  ) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2000 });
     // Errors surface on each command; the client reconnects by itself.
     this.redis.on('error', () => undefined);
   }
 
   async increment(key: string, windowSeconds: number): Promise<Counter> {
-    const name = `oauth:${key}`;
+    const name = this.prefix + key;
     const result = await this.redis.multi().incr(name).expire(name, windowSeconds, 'NX').ttl(name).exec();
     const count = Number(result?.[0]?.[1] ?? 1);
     const ttl = Number(result?.[2]?.[1] ?? windowSeconds);
@@ -73,13 +76,13 @@ export class RedisCounterStore implements CounterStore {
   }
 
   async get(key: string): Promise<Counter | null> {
-    const name = `oauth:${key}`;
+    const name = this.prefix + key;
     const [count, ttl] = await Promise.all([this.redis.get(name), this.redis.ttl(name)]);
     return count === null ? null : { count: Number(count), resetIn: Math.max(ttl, 1) };
   }
 
   async reset(key: string): Promise<void> {
-    await this.redis.del(`oauth:${key}`);
+    await this.redis.del(this.prefix + key);
   }
 
   async close(): Promise<void> {

@@ -17,7 +17,7 @@ export class ThrottleService implements OnModuleDestroy {
   private readonly store: CounterStore;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.store = config.redisUrl ? new RedisCounterStore(config.redisUrl) : new MemoryCounterStore();
+    this.store = config.redisUrl ? new RedisCounterStore(config.redisUrl, config.redisPrefix) : new MemoryCounterStore();
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { Socket } from 'node:net';
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { createClient, createUser } from '../support/factories';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function redisAnswers(): Promise<boolean> {
+  const { hostname, port } = new URL(REDIS_URL);
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.setTimeout(500);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+    socket.connect(Number(port || 6379), hostname);
+  });
+}
+
+describe(`rate limits and lockouts shared through Redis by two instances [${TEST_DB}]`, () => {
+  let skip = false;
+  const running: TestApp[] = [];
+
+  /** Two instances on one database and one Redis key space. */
+  async function pair(env: Record<string, string>): Promise<[TestApp, TestApp]> {
+    const shared = { REDIS_URL, REDIS_PREFIX: `test:${randomUUID()}:`, ...env };
+    const a = await createTestApp({ env: shared });
+    const b = await createTestApp({ env: shared, database: a.database });
+    running.push(b, a);
+    return [a, b];
+  }
+
+  beforeAll(async () => {
+    if (await redisAnswers()) return;
+    if (process.env.CI === 'true') throw new Error(`Redis is not answering at ${REDIS_URL}`);
+    console.warn(`SKIPPED: Redis not answering at ${REDIS_URL}`);
+    skip = true;
+  });
+  afterAll(async () => {
+    for (const [i, app] of running.entries()) await app.close({ keepDatabase: i % 2 === 0 });
+  });
+
+  it('counts requests made to both instances against one per-IP limit', async () => {
+    if (skip) return;
+    const [a, b] = await pair({ RATE_LIMIT_TOKEN_PER_MINUTE: '6' });
+    const client = await createClient(a);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const target = i % 2 === 0 ? a : b;
+      statuses.push((await request(target.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' })).status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+  });
+
+  it('keeps a user locked on instance B after failed logins on instance A', async () => {
+    if (skip) return;
+    const [a, b] = await pair({ LOGIN_MAX_FAILURES: '2' });
+    const client = await createClient(a);
+    const user = await createUser(a);
+    const grant = (target: TestApp, password: string) =>
+      request(target.url).post('/oauth/token').set('Authorization', client.basic).type('form').send({ grant_type: 'password', username: user.username, password });
+    await grant(a, 'wrong');
+    await grant(a, 'wrong');
+    const onB = await grant(b, user.password);
+    expect(onB.body.error_description).toBe('too many failed attempts for this user, try again later');
+  });
+});
