@@ -105,3 +105,25 @@ describe(`token endpoint errors (RFC 6749 §5.2) [${TEST_DB}]`, () => {
     expect(res.body.error).toBe('not_found');
   });
 });
+
+describe(`JSON nulls where strings are expected [${TEST_DB}]`, () => {
+  let t: TestApp;
+  let client: TestClient;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    client = await createClient(t);
+  });
+  afterAll(() => t.close());
+
+  it.each([
+    [{ grant_type: 'password', username: 'a', password: 'b', scope: null }],
+    [{ grant_type: 'client_credentials', scope: null }],
+    [{ grant_type: 'authorization_code', code: 'x', code_verifier: null }],
+    [{ grant_type: 'refresh_token', refresh_token: 'x', scope: null }],
+  ])('answers invalid_request for %j', async (body) => {
+    const res = await request(t.url).post('/invoke/pub.apigateway.oauth2/getAccessToken').set('Authorization', client.basic).send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_request');
+  });
+});

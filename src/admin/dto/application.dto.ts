@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../common/http/optional';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
@@ -49,23 +50,23 @@ export class CreateApplicationDto {
   client_name: string;
 
   @ApiPropertyOptional({ type: [String], example: ['https://app.example.com/callback'], default: [] })
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsRedirectUri({ each: true })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(20) @IsRedirectUri({ each: true })
   redirect_uris?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['authorization_code', 'refresh_token'], default: ['authorization_code', 'refresh_token'] })
-  @IsOptional() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(255, { each: true })
+  @IsOptionalNotNull() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(255, { each: true })
   grant_types?: string[];
 
   @ApiPropertyOptional({ description: 'Space-separated scopes the application may request', example: 'read write', default: '' })
-  @IsOptional() @IsString() @MaxLength(2048) @Matches(SCOPE_STRING, { message: 'scope must be space-separated scope tokens (RFC 6749 §3.3)' })
+  @IsOptionalNotNull() @IsString() @MaxLength(2048) @Matches(SCOPE_STRING, { message: 'scope must be space-separated scope tokens (RFC 6749 §3.3)' })
   scope?: string;
 
   @ApiPropertyOptional({ enum: ['client_secret_basic', 'client_secret_post', 'none'], default: 'client_secret_basic' })
-  @IsOptional() @IsIn(['client_secret_basic', 'client_secret_post', 'none'])
+  @IsOptionalNotNull() @IsIn(['client_secret_basic', 'client_secret_post', 'none'])
   token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none';
 
   @ApiPropertyOptional({ enum: ['inherit', 'required', 'optional'], default: 'inherit' })
-  @IsOptional() @IsIn(['inherit', 'required', 'optional'])
+  @IsOptionalNotNull() @IsIn(['inherit', 'required', 'optional'])
   pkce?: 'inherit' | 'required' | 'optional';
 
   @ApiPropertyOptional({ type: Boolean, nullable: true, description: 'null: inherit the global setting' })
@@ -81,7 +82,7 @@ export class CreateApplicationDto {
   refresh_token_ttl?: number | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional() @IsBoolean()
+  @IsOptionalNotNull() @IsBoolean()
   enabled?: boolean;
 }
 

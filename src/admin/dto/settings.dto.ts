@@ -1,26 +1,27 @@
+import { IsOptionalNotNull } from '../../common/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import type { GlobalSettings } from '../../settings/settings.service';
 
 export class UpdateSettingsDto {
   @ApiPropertyOptional({ description: 'Enforce PKCE for applications that inherit' })
-  @IsOptional() @IsBoolean()
+  @IsOptionalNotNull() @IsBoolean()
   pkce_required?: boolean;
 
   @ApiPropertyOptional({ description: 'Accept code_challenge_method=plain from applications that inherit' })
-  @IsOptional() @IsBoolean()
+  @IsOptionalNotNull() @IsBoolean()
   pkce_plain_allowed?: boolean;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 31_536_000, example: 3600 })
-  @IsOptional() @IsInt() @Min(1) @Max(31_536_000)
+  @IsOptionalNotNull() @IsInt() @Min(1) @Max(31_536_000)
   access_token_ttl?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 31_536_000, example: 1_209_600 })
-  @IsOptional() @IsInt() @Min(1) @Max(31_536_000)
+  @IsOptionalNotNull() @IsInt() @Min(1) @Max(31_536_000)
   refresh_token_ttl?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 600, example: 300 })
-  @IsOptional() @IsInt() @Min(1) @Max(600)
+  @IsOptionalNotNull() @IsInt() @Min(1) @Max(600)
   authorization_code_ttl?: number;
 }
 

@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '../../common/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import type { UserProfile } from '../../users/users.service';
@@ -18,11 +19,11 @@ export class CreateUserDto {
   password: string;
 
   @ApiPropertyOptional({ type: [String], example: ['admin'], description: '"admin" makes an administrator' })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(50) @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
   roles?: string[];
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional() @IsBoolean()
+  @IsOptionalNotNull() @IsBoolean()
   enabled?: boolean;
 }
 
@@ -32,15 +33,15 @@ export class UpdateUserDto {
   email?: string | null;
 
   @ApiPropertyOptional({ writeOnly: true, minLength: 8, description: 'Password reset; ends the user’s browser sessions' })
-  @IsOptional() @IsString() @MinLength(8) @MaxLength(1024)
+  @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(1024)
   password?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(50) @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
   roles?: string[];
 
   @ApiPropertyOptional({ description: 'Disabling revokes the user’s tokens' })
-  @IsOptional() @IsBoolean()
+  @IsOptionalNotNull() @IsBoolean()
   enabled?: boolean;
 }
 

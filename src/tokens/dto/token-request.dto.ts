@@ -1,5 +1,6 @@
+import { IsOptionalNotNull } from '../../common/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 /** Body of revocation (RFC 7009 §2.1) and introspection (RFC 7662 §2.1). */
 export class TokenRequestDto {
@@ -9,6 +10,6 @@ export class TokenRequestDto {
 
   /** A hint only: unknown values are ignored (RFC 7009 §2.1). */
   @ApiPropertyOptional({ enum: ['access_token', 'refresh_token'] })
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptionalNotNull() @IsString() @MaxLength(64)
   token_type_hint?: string;
 }

@@ -1,6 +1,7 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptionalNotNull } from '../../../common/http/optional';
+import { IsString, MaxLength } from 'class-validator';
 
 export class ClientCredentialsRequest {
-  @IsOptional() @IsString() @MaxLength(2048)
+  @IsOptionalNotNull() @IsString() @MaxLength(2048)
   scope?: string;
 }

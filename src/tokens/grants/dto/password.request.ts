@@ -1,4 +1,5 @@
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptionalNotNull } from '../../../common/http/optional';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class PasswordRequest {
   @IsString() @IsNotEmpty() @MaxLength(255)
@@ -7,6 +8,6 @@ export class PasswordRequest {
   @IsString() @IsNotEmpty() @MaxLength(1024)
   password: string;
 
-  @IsOptional() @IsString() @MaxLength(2048)
+  @IsOptionalNotNull() @IsString() @MaxLength(2048)
   scope?: string;
 }

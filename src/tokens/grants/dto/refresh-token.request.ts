@@ -1,9 +1,10 @@
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptionalNotNull } from '../../../common/http/optional';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class RefreshTokenRequest {
   @IsString() @IsNotEmpty() @MaxLength(512)
   refresh_token: string;
 
-  @IsOptional() @IsString() @MaxLength(2048)
+  @IsOptionalNotNull() @IsString() @MaxLength(2048)
   scope?: string;
 }
