@@ -13,5 +13,7 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // Separate server processes on the running MariaDB: `npm run test:resilience` (builds first).
+    { ...common, displayName: 'resilience', testMatch: ['<rootDir>/test/**/*.resilience-spec.ts'] },
   ],
 };

@@ -36,6 +36,5 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   app.use(requestContextMiddleware);
   app.useGlobalFilters(new OAuthExceptionFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }

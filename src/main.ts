@@ -24,8 +24,27 @@ async function bootstrap(): Promise<void> {
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
   });
   configureApp(app, config);
+  const logger = new Logger('Bootstrap');
+  // Graceful shutdown: stop accepting, let in-flight requests finish, close the pools, exit 0.
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      logger.log(`${signal} received: finishing in-flight requests`);
+      const deadline = setTimeout(() => process.exit(1), 30_000);
+      deadline.unref();
+      app.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
+    });
+  }
   await (config.host ? app.listen(config.port, config.host) : app.listen(config.port));
-  new Logger('Bootstrap').log(`Authorization server listening on ${config.issuer} (database: ${config.database.type})`);
+  logger.log(`Authorization server listening on ${config.issuer} (database: ${config.database.type})`);
 }
 
 void bootstrap();

@@ -22,8 +22,8 @@ const mysqlServer = {
 let counter = 0;
 
 /** A new, empty database for one suite: a temporary SQLite file, or a fresh MariaDB schema. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  if (TEST_DB === 'sqlite') {
+export async function createTestDatabase(type: 'sqlite' | 'mysql' = TEST_DB): Promise<TestDatabase> {
+  if (type === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'oauth-test-'));
     const path = join(dir, 'test.sqlite');
     return {

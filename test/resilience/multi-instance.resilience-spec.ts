@@ -1,0 +1,101 @@
+import request from 'supertest';
+import { createTestDatabase, TestDatabase } from '../support/databases';
+import { basicAuth } from '../support/factories';
+import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { ServerProcess, startServer } from '../support/server-process';
+
+const ADMIN_PASSWORD = 'resilience-admin-password';
+
+/** Two server processes on two ports and one MariaDB database. */
+describe('two instances on one MariaDB database', () => {
+  let db: TestDatabase;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  let admin: string;
+  let client: { client_id: string; client_secret: string };
+  const user = { username: 'racer', password: 'racer-password' };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mysql');
+    const env = { ...db.env, ADMIN_PASSWORD, LOG_LEVEL: 'warn', RATE_LIMIT_TOKEN_PER_MINUTE: '0', RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0', RATE_LIMIT_LOGIN_PER_MINUTE: '0' };
+    a = await startServer(env);
+    b = await startServer(env);
+    admin = (
+      await request(a.url).post('/oauth2/token').type('form').send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
+    ).body.access_token;
+    client = (
+      await request(a.url)
+        .post('/admin/applications')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ client_name: 'Racer', redirect_uris: ['http://test.com'], grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'], scope: 'read' })
+    ).body;
+    await request(a.url).post('/admin/users').set('Authorization', `Bearer ${admin}`).send(user);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await db?.drop();
+  });
+
+  const basic = () => basicAuth(client.client_id, client.client_secret);
+  const authorizeUrl = () => `/oauth2/authorize?response_type=code&client_id=${client.client_id}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`;
+  const redeem = (server: ServerProcess, code: string) =>
+    request(server.url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' });
+
+  it('redeems on B a code obtained on A, with the login session from A valid on B', async () => {
+    const onA = new FormBrowser(a.url);
+    const redirect = await approveAuthorization(onA, authorizeUrl(), user);
+    expect((await redeem(b, redirect.searchParams.get('code')!)).status).toBe(200);
+
+    const onB = new FormBrowser(b.url);
+    for (const [name, value] of onA.cookies) onB.cookies.set(name, value);
+    const page = await onB.get(authorizeUrl());
+    expect(page.status).toBe(302);
+  });
+
+  it('enforces on B a settings change made through A’s admin API, on B’s next request', async () => {
+    await request(a.url).patch('/admin/settings').set('Authorization', `Bearer ${admin}`).send({ pkce_required: true });
+    try {
+      const res = await request(b.url).get(authorizeUrl());
+      expect(new URL(res.headers['location']).searchParams.get('error')).toBe('invalid_request');
+    } finally {
+      await request(a.url).patch('/admin/settings').set('Authorization', `Bearer ${admin}`).send({ pkce_required: false });
+    }
+  });
+
+  it('lets exactly one of 50 concurrent redemptions of one code succeed, split over both instances', async () => {
+    const redirect = await approveAuthorization(new FormBrowser(a.url), authorizeUrl(), user);
+    const code = redirect.searchParams.get('code')!;
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => redeem(i % 2 ? a : b, code)));
+    const ok = results.filter((r) => r.status === 200);
+    expect(ok).toHaveLength(1);
+    expect(results.filter((r) => r.status === 400 && r.body.error === 'invalid_grant')).toHaveLength(49);
+  });
+
+  it('issues exactly one new token pair for 50 concurrent uses of one refresh token', async () => {
+    const first = (await request(a.url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'password', ...user })).body;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        request((i % 2 ? a : b).url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(results.filter((r) => r.body.error === 'invalid_grant')).toHaveLength(49);
+  });
+
+  it('stops a rotated secret and a deleted application at once on the other instance', async () => {
+    const app = (
+      await request(a.url)
+        .post('/admin/applications')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ client_name: 'Rotated', grant_types: ['client_credentials'] })
+    ).body;
+    const cc = (server: ServerProcess, secret: string) =>
+      request(server.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, secret)).type('form').send({ grant_type: 'client_credentials' });
+    expect((await cc(b, app.client_secret)).status).toBe(200);
+    const rotated = (await request(a.url).post(`/admin/applications/${app.client_id}/secret`).set('Authorization', `Bearer ${admin}`)).body;
+    expect((await cc(b, app.client_secret)).status).toBe(401);
+    expect((await cc(b, rotated.client_secret)).status).toBe(200);
+    await request(a.url).delete(`/admin/applications/${app.client_id}`).set('Authorization', `Bearer ${admin}`);
+    expect((await cc(b, rotated.client_secret)).status).toBe(401);
+  });
+});
