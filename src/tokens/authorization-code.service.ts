@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { AuthorizeRequest } from '../consent/authorize-request';
@@ -32,6 +32,7 @@ export class AuthorizationCodeService {
       codeChallengeMethod: request.codeChallengeMethod,
       expiresAt: now + authorizationCodeTtl,
       consumedAt: null,
+      replayedAt: null,
       createdAt: now,
     });
     return code;
@@ -39,6 +40,14 @@ export class AuthorizationCodeService {
 
   find(code: string): Promise<AuthorizationCodeEntity | null> {
     return this.codes.findOneBy({ codeHash: sha256Hex(code) });
+  }
+
+  async markReplayed(id: string): Promise<void> {
+    await this.codes.update({ id }, { replayedAt: nowSeconds() });
+  }
+
+  async wasReplayed(id: string): Promise<boolean> {
+    return this.codes.existsBy({ id, replayedAt: Not(IsNull()) });
   }
 
   /** Single use, atomically: only one of any number of concurrent redemptions gets true. */

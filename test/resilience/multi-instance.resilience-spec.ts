@@ -69,6 +69,8 @@ describe('two instances on one MariaDB database', () => {
     const ok = results.filter((r) => r.status === 200);
     expect(ok).toHaveLength(1);
     expect(results.filter((r) => r.status === 400 && r.body.error === 'invalid_grant')).toHaveLength(49);
+    // The replays revoke what the one success issued (RFC 6749 §4.1.2), whatever the interleaving.
+    expect((await request(b.url).get('/me').set('Authorization', `Bearer ${ok[0].body.access_token}`)).status).toBe(401);
   });
 
   it('issues exactly one new token pair for 50 concurrent uses of one refresh token', async () => {
@@ -78,8 +80,32 @@ describe('two instances on one MariaDB database', () => {
         request((i % 2 ? a : b).url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
       ),
     );
-    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    const ok = results.filter((r) => r.status === 200);
+    expect(ok).toHaveLength(1);
     expect(results.filter((r) => r.body.error === 'invalid_grant')).toHaveLength(49);
+    // Reuse of the rotated token revokes the whole family, the winner's new pair included (grace off).
+    expect((await request(a.url).get('/me').set('Authorization', `Bearer ${ok[0].body.access_token}`)).status).toBe(401);
+    const next = await request(a.url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'refresh_token', refresh_token: ok[0].body.refresh_token });
+    expect(next.body.error).toBe('invalid_grant');
+  });
+
+  it('with a grace period, refuses concurrent retries of one refresh token without revoking the new pair', async () => {
+    const env = { ...db.env, ADMIN_PASSWORD, LOG_LEVEL: 'warn', RATE_LIMIT_TOKEN_PER_MINUTE: '0', REFRESH_REUSE_GRACE_SECONDS: '10' };
+    const [c, d] = await Promise.all([startServer(env), startServer(env)]);
+    try {
+      const first = (await request(c.url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'password', ...user })).body;
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          request((i % 2 ? c : d).url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
+        ),
+      );
+      const ok = results.filter((r) => r.status === 200);
+      expect(ok).toHaveLength(1);
+      expect(results.filter((r) => r.body.error_description === 'refresh token was just rotated')).toHaveLength(49);
+      expect((await request(c.url).get('/me').set('Authorization', `Bearer ${ok[0].body.access_token}`)).status).toBe(200);
+    } finally {
+      await Promise.all([c.stop(), d.stop()]);
+    }
   });
 
   it('stops a rotated secret and a deleted application at once on the other instance', async () => {

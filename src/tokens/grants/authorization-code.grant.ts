@@ -29,11 +29,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     const code = await this.codes.find(params.code);
     // A code of another client is reported exactly like an unknown one.
     if (!code || code.clientId !== client.id) throw new OAuthError('invalid_grant', 'invalid authorization code');
-    if (code.consumedAt !== null) {
-      // RFC 6749 §4.1.2: a replayed code revokes every token issued from it.
-      await this.tokens.revokeGrant(code.id, 'code_replay');
-      throw new OAuthError('invalid_grant', 'authorization code was already used');
-    }
+    if (code.consumedAt !== null) return this.replayed(code.id);
     if (code.expiresAt <= nowSeconds()) throw new OAuthError('invalid_grant', 'authorization code expired');
 
     // RFC 6749 §4.1.3: redirect_uri must be identical when it was part of the authorization request.
@@ -42,14 +38,22 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     }
     verifyPkce(code, params.code_verifier);
 
-    if (!(await this.codes.consume(code.id))) {
-      // Lost a race with a concurrent redemption: treat as a replay.
-      await this.tokens.revokeGrant(code.id, 'code_replay');
-      throw new OAuthError('invalid_grant', 'authorization code was already used');
-    }
+    // Lost a race with a concurrent redemption: that is a replay too.
+    if (!(await this.codes.consume(code.id))) return this.replayed(code.id);
     const user = await this.users.findEnabled(code.userId);
     if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
     assertUserMayReceiveScope(user, code.scope);
-    return this.tokens.issue({ client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType });
+    const response = await this.tokens.issue({ client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType });
+    // A replay that raced this redemption may have revoked the grant before these tokens existed:
+    // the mark it left makes the winner revoke them too.
+    if (await this.codes.wasReplayed(code.id)) await this.tokens.revokeGrant(code.id, 'code_replay');
+    return response;
+  }
+
+  /** RFC 6749 §4.1.2: a replayed code revokes every token issued from it. Mark first, then revoke. */
+  private async replayed(codeId: string): Promise<never> {
+    await this.codes.markReplayed(codeId);
+    await this.tokens.revokeGrant(codeId, 'code_replay');
+    throw new OAuthError('invalid_grant', 'authorization code was already used');
   }
 }

@@ -8,6 +8,7 @@ import { assertUserMayReceiveScope } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
 import type { TokenResponse } from '../token-response';
 import { TokenService } from '../token.service';
+import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
 import { RefreshTokenRequest } from './dto/refresh-token.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
@@ -37,8 +38,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
         throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       }
       // A rotated token came back: either the client or an attacker holds a stolen copy.
-      await this.tokens.revokeGrant(stored.grantId, 'refresh_token_reuse');
-      throw new OAuthError('invalid_grant', 'refresh token was already used');
+      return this.reused(stored);
     }
     if (stored.expiresAt <= nowSeconds()) throw new OAuthError('invalid_grant', 'refresh token expired');
 
@@ -55,11 +55,10 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     if (!(await this.tokens.claimRefreshToken(stored.id))) {
       // Lost a race with a concurrent use of the same token.
       if (this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
-      await this.tokens.revokeGrant(stored.grantId, 'refresh_token_reuse');
-      throw new OAuthError('invalid_grant', 'refresh token was already used');
+      return this.reused(stored);
     }
     // The new refresh token keeps the scope of the one it replaces (RFC 6749 §6).
-    return this.tokens.issue({
+    const response = await this.tokens.issue({
       client,
       userId: stored.userId,
       scope,
@@ -68,5 +67,17 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       refreshScope: stored.scope,
       grantType: this.grantType,
     });
+    // A concurrent reuse may have revoked the family before these tokens existed; the revoked
+    // mark it left on the old token makes the winner revoke them too.
+    if (await this.tokens.isRefreshTokenRevoked(stored.id)) await this.tokens.revokeGrant(stored.grantId, 'refresh_token_reuse');
+    return response;
+  }
+
+  /** RFC 9700 §4.14.2: reuse of a rotated token revokes the whole family. */
+  private async reused(stored: RefreshTokenEntity): Promise<never> {
+    // Mark first (its own statement), then revoke: see the check after issue() above.
+    await this.tokens.markRefreshTokenRevoked(stored.id);
+    await this.tokens.revokeGrant(stored.grantId, 'refresh_token_reuse');
+    throw new OAuthError('invalid_grant', 'refresh token was already used');
   }
 }
