@@ -1,0 +1,417 @@
+/**
+ * `npm run bench [-- --db sqlite] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]`
+ *
+ * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
+ * up, and measures each scenario with autocannon: req/s, p50/p99 latency, non-2xx count and the
+ * server's peak RSS. In the same run it measures node-oidc-provider (client_credentials and
+ * introspection, default in-memory store) and a bare Node http server, and prints our figures as
+ * ratios to them. Results go to bench/results/ as JSON and markdown.
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, execSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { hash, Algorithm } from '@node-rs/argon2';
+import { seedTokens, explainHotQueries } from './seed';
+
+interface Options {
+  db: 'mysql' | 'sqlite';
+  duration: number;
+  connections: number;
+  smoke: boolean;
+  seedTokens: number;
+  build: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--db') opts.db = argv[++i] === 'sqlite' ? 'sqlite' : 'mysql';
+    else if (arg === '--duration') opts.duration = Number(argv[++i]);
+    else if (arg === '--connections') opts.connections = Number(argv[++i]);
+    else if (arg === '--seed-tokens') opts.seedTokens = Number(argv[++i]);
+    else if (arg === '--no-build') opts.build = false;
+    else if (arg === '--smoke') opts.smoke = true;
+  }
+  if (opts.smoke) opts.duration = Math.min(opts.duration, 2);
+  return opts;
+}
+
+const ROOT = join(__dirname, '..');
+const ADMIN_PASSWORD = 'bench-admin-password';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Proc {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+async function startProcess(args: string[], env: Record<string, string>, readyPath: string | null): Promise<Proc> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ISSUER: url, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`process exited:\n${out}`);
+    if (readyPath === null ? out.includes('ready') : await fetch(url + readyPath).then((r) => r.ok, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`process did not start:\n${out}`);
+    await sleep(100);
+  }
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Peak resident memory of a process, sampled every 100 ms while `during` runs (Linux /proc). */
+async function withPeakRss<T>(pid: number | undefined, during: () => Promise<T>): Promise<{ result: T; rssMb: number | null }> {
+  let peak = 0;
+  const sample = () => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+    } catch {
+      // not Linux, or the process is gone
+    }
+  };
+  const timer = setInterval(sample, 100);
+  try {
+    const result = await during();
+    sample();
+    return { result, rssMb: peak ? Math.round(peak) : null };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+interface Scenario {
+  name: string;
+  target: 'ours' | 'oidc-provider' | 'bare-http';
+  requests: autocannon.Request[];
+  /** For scenarios with single-use inputs: stop after this many requests. */
+  amount?: number;
+  connections?: number;
+}
+
+interface Result {
+  name: string;
+  target: string;
+  requestsPerSec: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+  rssMb: number | null;
+}
+
+async function measure(url: string, scenario: Scenario, opts: Options, pid?: number): Promise<Result> {
+  const { result, rssMb } = await withPeakRss(pid, () =>
+    autocannon({
+      url,
+      connections: scenario.connections ?? opts.connections,
+      duration: opts.duration,
+      amount: scenario.amount,
+      requests: scenario.requests,
+    }),
+  );
+  return {
+    name: scenario.name,
+    target: scenario.target,
+    requestsPerSec: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    total: result.requests.total,
+    rssMb,
+  };
+}
+
+const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+async function http(url: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: Record<string, string>; location: string | null; setCookie: string[] }> {
+  const { json, ...rest } = init;
+  const res = await fetch(url, {
+    redirect: 'manual',
+    ...rest,
+    ...(json !== undefined ? { body: JSON.stringify(json), headers: { 'content-type': 'application/json', ...(rest.headers as Record<string, string>) } } : {}),
+  });
+  const text = await res.text();
+  let body: Record<string, string> = {};
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { text };
+  }
+  return { status: res.status, body, location: res.headers.get('location'), setCookie: res.headers.getSetCookie() };
+}
+
+/** Runs `count` jobs with at most `parallel` in flight. */
+async function pool<T>(count: number, parallel: number, job: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await job(i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** argon2id hashes per second on all cores (the password grant's ceiling). */
+async function argon2Rate(seconds: number): Promise<number> {
+  let done = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: cpus().length }, async () => {
+      while (Date.now() < end) {
+        await hash('bench-password', { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 });
+        done++;
+      }
+    }),
+  );
+  return Math.round(done / seconds);
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = new Date();
+  if (opts.build) execSync('npm run -s build', { cwd: ROOT, stdio: 'inherit' });
+
+  // Database.
+  let dbEnv: Record<string, string>;
+  let dropDb = async () => undefined as void;
+  if (opts.db === 'mysql') {
+    const mysql = await import('mysql2/promise');
+    const name = `oauth_bench_${Date.now()}`;
+    const conn = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
+    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await conn.end();
+    dbEnv = { DB_TYPE: 'mysql', DB_HOST: '127.0.0.1', DB_PORT: '3306', DB_USERNAME: 'root', DB_PASSWORD: '', DB_NAME: name };
+    dropDb = async () => {
+      const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    };
+  } else {
+    const dir = join(ROOT, 'data', `bench-${Date.now()}`);
+    mkdirSync(dir, { recursive: true });
+    dbEnv = { DB_TYPE: 'sqlite', DB_PATH: join(dir, 'bench.sqlite') };
+  }
+
+  const serverEnv = {
+    ...dbEnv,
+    ADMIN_PASSWORD,
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_TOKEN_PER_MINUTE: '0',
+    RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '0',
+    LOGIN_SESSION_TTL: '86400',
+    CLEANUP_INTERVAL_SECONDS: '0',
+  };
+  let server = await startProcess(['dist/src/main.js'], serverEnv, '/health/ready');
+  const results: Result[] = [];
+  let explain: string[] = [];
+  try {
+    // Fixtures through the admin API.
+    const admin = (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }) })).body.access_token;
+    const auth = { authorization: `Bearer ${admin}` };
+    const app = (await http(`${server.url}/admin/applications`, {
+      method: 'POST',
+      headers: auth,
+      json: { client_name: 'Bench', redirect_uris: ['http://127.0.0.1/cb'], grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'], scope: 'read write' },
+    })).body;
+    const user = { username: 'bench-user', password: 'bench-user-password' };
+    await http(`${server.url}/admin/users`, { method: 'POST', headers: auth, json: user });
+    const clientAuth = basic(app.client_id, app.client_secret);
+    const tokenHeaders = { authorization: clientAuth, 'content-type': 'application/x-www-form-urlencoded' };
+
+    // One browser session that has consented: each GET /authorize then returns a fresh code.
+    const loginPage = await http(`${server.url}/oauth2/authorize?response_type=code&client_id=${app.client_id}&scope=read`);
+    const csrfCookie = loginPage.setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('oauth_csrf='))!;
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(loginPage.body.text)![1];
+    const loggedIn = await http(`${server.url}/oauth2/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
+      body: form({ response_type: 'code', client_id: app.client_id, scope: 'read', csrf_token: csrf, action: 'login', ...user }),
+    });
+    const session = loggedIn.setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('oauth_session='))!;
+    await http(`${server.url}/oauth2/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${csrfCookie}; ${session}` },
+      body: form({ response_type: 'code', client_id: app.client_id, scope: 'read', csrf_token: csrf, action: 'approve' }),
+    });
+    const mintCode = async () => {
+      const res = await http(`${server.url}/oauth2/authorize?response_type=code&client_id=${app.client_id}&scope=read`, { headers: { cookie: session } });
+      const code = res.location ? new URL(res.location).searchParams.get('code') : null;
+      if (!code) throw new Error(`no code: ${res.status}`);
+      return code;
+    };
+    const redeem = async (code: string) =>
+      (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'authorization_code', code }) })).body;
+
+    if (opts.seedTokens > 0) {
+      console.log(`seeding ${opts.seedTokens} tokens in bulk...`);
+      await seedTokens(dbEnv, app.client_id, opts.seedTokens);
+      explain = await explainHotQueries(dbEnv);
+    }
+
+    // Inputs that can be used once: sized for the expected rate, and the run stops when they run out.
+    const poolSize = opts.smoke ? 300 : Math.max(2000, opts.duration * 2500);
+    console.log(`minting ${poolSize} codes and ${poolSize} refresh tokens through the authorize flow...`);
+    const codes = await pool(poolSize, 16, () => mintCode());
+    const refreshTokens = (await pool(poolSize, 16, async () => redeem(await mintCode()))).map((t) => t.refresh_token);
+    const live = await redeem(await mintCode());
+    const cc = (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'client_credentials' }) })).body.access_token;
+
+    const shift = (list: string[]) => () => list.shift() ?? 'exhausted';
+    const nextCode = shift(codes);
+    const nextRefresh = shift(refreshTokens);
+    const post = (path: string, body: string | (() => string), headers: Record<string, string> = tokenHeaders): autocannon.Request => ({
+      method: 'POST',
+      path,
+      headers,
+      ...(typeof body === 'string' ? { body } : { setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }),
+    });
+    const ours: Scenario[] = [
+      { name: 'client_credentials', target: 'ours', requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] },
+      { name: 'introspection', target: 'ours', requests: [post('/oauth2/introspect', form({ token: cc }))] },
+      { name: 'GET /me', target: 'ours', requests: [{ method: 'GET', path: '/me', headers: { authorization: `Bearer ${live.access_token}` } }] },
+      { name: 'refresh_token', target: 'ours', amount: refreshTokens.length, requests: [post('/oauth2/token', () => form({ grant_type: 'refresh_token', refresh_token: nextRefresh() }))] },
+      { name: 'authorization_code', target: 'ours', amount: codes.length, requests: [post('/oauth2/token', () => form({ grant_type: 'authorization_code', code: nextCode() }))] },
+      { name: 'password', target: 'ours', connections: Math.min(opts.connections, 16), requests: [post('/oauth2/token', form({ grant_type: 'password', ...user }))] },
+      {
+        name: 'mixed (cc, introspect, /me)',
+        target: 'ours',
+        requests: [
+          post('/oauth2/token', form({ grant_type: 'client_credentials' })),
+          post('/oauth2/introspect', form({ token: cc })),
+          { method: 'GET', path: '/me', headers: { authorization: `Bearer ${live.access_token}` } },
+        ],
+      },
+    ];
+
+    // Warm-up (JIT, pools, caches).
+    await autocannon({ url: server.url, connections: 10, duration: opts.smoke ? 1 : 3, requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] });
+    for (const scenario of ours) {
+      const r = await measure(server.url, scenario, opts, server.child.pid);
+      results.push(r);
+      console.log(`${r.name}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.rssMb} MB`);
+    }
+
+    // client_credentials p99 while password grants run: hashing must not stall the event loop.
+    const [under, pw] = await Promise.all([
+      measure(server.url, { name: 'client_credentials during password grants', target: 'ours', connections: 10, requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] }, opts, server.child.pid),
+      measure(server.url, { name: 'password (concurrent)', target: 'ours', connections: 8, requests: [post('/oauth2/token', form({ grant_type: 'password', ...user }))] }, opts),
+    ]);
+    results.push(under, pw);
+    console.log(`client_credentials while password grants run: p99 ${under.p99} ms (${under.requestsPerSec} req/s; password ${pw.requestsPerSec} req/s)`);
+  } finally {
+    await server.stop();
+    await dropDb();
+  }
+
+  // Peers, one at a time, same machine, same load generator.
+  const peer = await startProcess(['bench/peers/oidc-provider.mjs'], {}, null);
+  try {
+    const peerAuth = { authorization: basic('bench', 'bench-secret-bench-secret-bench-secret'), 'content-type': 'application/x-www-form-urlencoded' };
+    const token = (await http(`${peer.url}/token`, { method: 'POST', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) })).body.access_token;
+    await autocannon({ url: peer.url, connections: 10, duration: opts.smoke ? 1 : 3, requests: [{ method: 'POST', path: '/token', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) }] });
+    for (const scenario of [
+      { name: 'client_credentials', target: 'oidc-provider' as const, requests: [{ method: 'POST' as const, path: '/token', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) }] },
+      { name: 'introspection', target: 'oidc-provider' as const, requests: [{ method: 'POST' as const, path: '/token/introspection', headers: peerAuth, body: form({ token }) }] },
+    ]) {
+      const r = await measure(peer.url, scenario, opts, peer.child.pid);
+      results.push(r);
+      console.log(`oidc-provider ${r.name}: ${r.requestsPerSec} req/s, p99 ${r.p99} ms`);
+    }
+  } finally {
+    await peer.stop();
+  }
+  const bare = await startProcess(['bench/peers/bare-http.mjs'], {}, null);
+  try {
+    const r = await measure(bare.url, { name: 'fixed 200-byte JSON', target: 'bare-http', requests: [{ method: 'POST', path: '/', body: 'x' }] }, opts, bare.child.pid);
+    results.push(r);
+    console.log(`bare http: ${r.requestsPerSec} req/s, p99 ${r.p99} ms`);
+  } finally {
+    await bare.stop();
+  }
+  const hashRate = await argon2Rate(opts.smoke ? 1 : 3);
+  console.log(`argon2id (m=19 MiB, t=2) on ${cpus().length} cores: ${hashRate} hashes/s`);
+
+  writeResults(opts, started, results, hashRate, explain);
+  const failed = results.filter((r) => r.non2xx > 0 || r.errors > 0);
+  if (failed.length > 0) {
+    console.error(`FAILED: scenarios with errors: ${failed.map((r) => `${r.target}/${r.name} (${r.non2xx} non-2xx, ${r.errors} errors)`).join(', ')}`);
+    process.exit(1);
+  }
+}
+
+function writeResults(opts: Options, started: Date, results: Result[], hashRate: number, explain: string[]): void {
+  const find = (target: string, name: string) => results.find((r) => r.target === target && r.name === name);
+  const ratio = (a?: Result, b?: Result) => (a && b && b.requestsPerSec ? (a.requestsPerSec / b.requestsPerSec).toFixed(2) : 'n/a');
+  const bare = find('bare-http', 'fixed 200-byte JSON');
+  const peerCc = find('oidc-provider', 'client_credentials');
+  const peerIntro = find('oidc-provider', 'introspection');
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const lines = [
+    `# Benchmark ${started.toISOString().slice(0, 10)} (${opts.db}${opts.seedTokens ? `, ${opts.seedTokens} stored tokens` : ''}, ${opts.connections} connections, ${opts.duration} s${opts.smoke ? ', SMOKE' : ''})`,
+    '',
+    `Machine: ${machine}. Load generator: autocannon on loopback, same machine. Command: \`npm run bench -- --db ${opts.db}${opts.seedTokens ? ` --seed-tokens ${opts.seedTokens}` : ''}\`.`,
+    '',
+    '| target | scenario | req/s | p50 ms | p99 ms | non-2xx | server RSS MB | vs oidc-provider | vs bare http |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...results.map((r) => {
+      const peer = r.target === 'ours' ? (r.name === 'introspection' ? peerIntro : peerCc) : undefined;
+      return `| ${r.target} | ${r.name} | ${r.requestsPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.rssMb ?? 'n/a'} | ${r.target === 'ours' ? ratio(r, peer) : ''} | ${ratio(r, bare)} |`;
+    }),
+    '',
+    `argon2id hash rate on all cores: ${hashRate}/s; password grant = ${find('ours', 'password') ? ((find('ours', 'password')!.requestsPerSec / hashRate) * 100).toFixed(0) : 'n/a'} % of it.`,
+    ...(explain.length ? ['', '## EXPLAIN of the hot queries', '', '```', ...explain, '```'] : []),
+  ];
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stem = `${started.toISOString().replace(/[:.]/g, '-')}-${opts.db}${opts.seedTokens ? '-seeded' : ''}${opts.smoke ? '-smoke' : ''}`;
+  writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ started, machine, options: opts, hashRate, results, explain }, null, 2));
+  writeFileSync(join(dir, `${stem}.md`), `${lines.join('\n')}\n`);
+  if (!opts.smoke) writeFileSync(join(dir, `latest-${opts.db}${opts.seedTokens ? '-seeded' : ''}.md`), `${lines.join('\n')}\n`);
+  console.log(`\n${lines.join('\n')}\n\nwritten to bench/results/${stem}.{json,md}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
+

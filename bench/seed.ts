@@ -1,0 +1,81 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+const HOT_QUERIES = [
+  ['access token by value (introspection, /me)', "SELECT * FROM access_tokens WHERE token_hash = 'x'"],
+  ['refresh token by value', "SELECT * FROM refresh_tokens WHERE token_hash = 'x'"],
+  ['client by id (client authentication)', "SELECT * FROM clients WHERE id = 'x'"],
+  ['code by value', "SELECT * FROM authorization_codes WHERE code_hash = 'x'"],
+  ['user by id', "SELECT * FROM users WHERE id = 'x'"],
+  ['revoke a grant family', "UPDATE access_tokens SET revoked_at = 1 WHERE grant_id = 'x' AND revoked_at IS NULL"],
+  ['expired tokens (cleanup)', 'SELECT id FROM access_tokens WHERE expires_at < 1 LIMIT 500'],
+];
+
+type Db = { query(sql: string, params?: unknown[]): Promise<unknown[]>; close(): Promise<void> };
+
+async function open(env: Record<string, string>): Promise<Db> {
+  if (env.DB_TYPE === 'mysql') {
+    const mysql = await import('mysql2/promise');
+    const conn = await mysql.createConnection({ host: env.DB_HOST, port: Number(env.DB_PORT), user: env.DB_USERNAME, password: env.DB_PASSWORD, database: env.DB_NAME });
+    return { query: async (sql, params) => (await conn.query(sql, params))[0] as unknown[], close: () => conn.end() };
+  }
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(env.DB_PATH);
+  db.pragma('busy_timeout = 10000');
+  return {
+    query: async (sql, params) => {
+      const statement = db.prepare(sql);
+      return statement.reader ? (statement.all(...((params as unknown[]) ?? [])) as unknown[]) : (statement.run(...((params as unknown[]) ?? [])), []);
+    },
+    close: async () => void db.close(),
+  };
+}
+
+/** Inserts `count` tokens (half access, half refresh) straight into the database, in multi-row batches. */
+export async function seedTokens(env: Record<string, string>, clientId: string, count: number): Promise<void> {
+  const db = await open(env);
+  const now = Math.floor(Date.now() / 1000);
+  const batch = 2000;
+  try {
+    for (const table of ['access_tokens', 'refresh_tokens']) {
+      const extra = table === 'refresh_tokens' ? ', rotated_at' : '';
+      for (let done = 0; done < count / 2; done += batch) {
+        const rows = Math.min(batch, count / 2 - done);
+        const values: unknown[] = [];
+        for (let i = 0; i < rows; i++) {
+          const grant = randomUUID();
+          values.push(randomUUID(), randomBytes(32).toString('hex'), clientId, null, 'read', grant, now + 86_400 + (i % 1000), null, now);
+          if (extra) values.push(null);
+        }
+        const placeholders = `(?, ?, ?, ?, ?, ?, ?, ?, ?${extra ? ', ?' : ''})`;
+        await db.query(
+          `INSERT INTO ${table} (id, token_hash, client_id, user_id, scope, grant_id, expires_at, revoked_at, created_at${extra}) VALUES ${Array(rows).fill(placeholders).join(', ')}`,
+          values,
+        );
+      }
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+/** The plan of each hot query: every one must use an index, never a full scan. */
+export async function explainHotQueries(env: Record<string, string>): Promise<string[]> {
+  const db = await open(env);
+  const lines: string[] = [];
+  try {
+    for (const [name, sql] of HOT_QUERIES) {
+      const plan = await db.query(env.DB_TYPE === 'mysql' ? `EXPLAIN ${sql}` : `EXPLAIN QUERY PLAN ${sql}`);
+      lines.push(`-- ${name}: ${sql}`);
+      for (const row of plan as Record<string, unknown>[]) {
+        lines.push(
+          env.DB_TYPE === 'mysql'
+            ? `   type=${row.type} key=${row.key} rows=${row.rows} extra=${row.Extra ?? ''}`
+            : `   ${String(row.detail)}`,
+        );
+      }
+    }
+  } finally {
+    await db.close();
+  }
+  return lines;
+}
