@@ -5,7 +5,8 @@
  * up, and measures each scenario with autocannon: req/s, p50/p99 latency, non-2xx count and the
  * server's peak RSS. In the same run it measures node-oidc-provider (client_credentials and
  * introspection, default in-memory store) and a bare Node http server, and prints our figures as
- * ratios to them. Results go to bench/results/ as JSON and markdown.
+ * ratios to them. Results go to bench/results/ as JSON and markdown. By default the server runs with
+ * REDIS_URL=redis://127.0.0.1:6379 (shared counters, cached clients and settings); --no-redis turns it off.
  */
 import autocannon from 'autocannon';
 import { ChildProcess, execSync, spawn } from 'node:child_process';
@@ -22,10 +23,12 @@ interface Options {
   smoke: boolean;
   seedTokens: number;
   build: boolean;
+  /** Run the server with REDIS_URL (shared counters, cached clients and settings), as a cluster would. */
+  redis: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true };
+  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true, redis: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--db') opts.db = argv[++i] === 'sqlite' ? 'sqlite' : 'mysql';
@@ -33,6 +36,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--connections') opts.connections = Number(argv[++i]);
     else if (arg === '--seed-tokens') opts.seedTokens = Number(argv[++i]);
     else if (arg === '--no-build') opts.build = false;
+    else if (arg === '--no-redis') opts.redis = false;
     else if (arg === '--smoke') opts.smoke = true;
   }
   if (opts.smoke) opts.duration = Math.min(opts.duration, 2);
@@ -240,6 +244,7 @@ async function main(): Promise<void> {
     RATE_LIMIT_LOGIN_PER_MINUTE: '0',
     LOGIN_SESSION_TTL: '86400',
     CLEANUP_INTERVAL_SECONDS: '0',
+    ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `bench-${Date.now()}:` } : {}),
   };
   let server = await startProcess(['dist/src/main.js'], serverEnv, '/health/ready');
   const results: Result[] = [];
@@ -387,9 +392,9 @@ function writeResults(opts: Options, started: Date, results: Result[], hashRate:
   const peerIntro = find('oidc-provider', 'introspection');
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const lines = [
-    `# Benchmark ${started.toISOString().slice(0, 10)} (${opts.db}${opts.seedTokens ? `, ${opts.seedTokens} stored tokens` : ''}, ${opts.connections} connections, ${opts.duration} s${opts.smoke ? ', SMOKE' : ''})`,
+    `# Benchmark ${started.toISOString().slice(0, 10)} (${opts.db}${opts.redis ? ' + Redis' : ''}${opts.seedTokens ? `, ${opts.seedTokens} stored tokens` : ''}, ${opts.connections} connections, ${opts.duration} s${opts.smoke ? ', SMOKE' : ''})`,
     '',
-    `Machine: ${machine}. Load generator: autocannon on loopback, same machine. Command: \`npm run bench -- --db ${opts.db}${opts.seedTokens ? ` --seed-tokens ${opts.seedTokens}` : ''}\`.`,
+    `Machine: ${machine}. Load generator: autocannon on loopback, same machine. Command: \`npm run bench -- --db ${opts.db}${opts.redis ? '' : ' --no-redis'}${opts.seedTokens ? ` --seed-tokens ${opts.seedTokens}` : ''}\`.`,
     '',
     '| target | scenario | req/s | p50 ms | p99 ms | non-2xx | server RSS MB | vs oidc-provider | vs bare http |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -403,10 +408,11 @@ function writeResults(opts: Options, started: Date, results: Result[], hashRate:
   ];
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const stem = `${started.toISOString().replace(/[:.]/g, '-')}-${opts.db}${opts.seedTokens ? '-seeded' : ''}${opts.smoke ? '-smoke' : ''}`;
+  const variant = `${opts.db}${opts.redis ? '' : '-no-redis'}${opts.seedTokens ? '-seeded' : ''}`;
+  const stem = `${started.toISOString().replace(/[:.]/g, '-')}-${variant}${opts.smoke ? '-smoke' : ''}`;
   writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ started, machine, options: opts, hashRate, results, explain }, null, 2));
   writeFileSync(join(dir, `${stem}.md`), `${lines.join('\n')}\n`);
-  if (!opts.smoke) writeFileSync(join(dir, `latest-${opts.db}${opts.seedTokens ? '-seeded' : ''}.md`), `${lines.join('\n')}\n`);
+  if (!opts.smoke) writeFileSync(join(dir, `latest-${variant}.md`), `${lines.join('\n')}\n`);
   console.log(`\n${lines.join('\n')}\n\nwritten to bench/results/${stem}.{json,md}`);
 }
 

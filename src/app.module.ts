@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
+import { CacheModule } from './cache/cache.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { SecurityModule } from './security/security.module';
 import { AppConfig } from './config/app-config';
@@ -25,6 +26,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
+        CacheModule,
         AuditModule,
         SecurityModule,
         SettingsModule,

@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
+import { CacheBus } from '../cache/cache-bus.service';
+import { InvalidatingCache } from '../cache/invalidating-cache';
 import { containing } from '../common/database/containing';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
@@ -52,9 +54,27 @@ export function toAuthenticatedClient(entity: ClientEntity): AuthenticatedClient
   return { ...client, isPublic: entity.tokenEndpointAuthMethod === 'none' };
 }
 
+const CLIENT_TOPIC = 'client';
+
 @Injectable()
 export class ClientsService {
-  constructor(@InjectRepository(ClientEntity) private readonly repository: Repository<ClientEntity>) {}
+  /** Client authentication runs on every token request: clients are cached, invalidated on change. */
+  private readonly cache: InvalidatingCache<ClientEntity>;
+
+  constructor(
+    @InjectRepository(ClientEntity) private readonly repository: Repository<ClientEntity>,
+    private readonly bus: CacheBus,
+  ) {
+    this.cache = bus.createCache<ClientEntity>(CLIENT_TOPIC, 60_000, 10_000);
+  }
+
+  private load(clientId: string): Promise<ClientEntity | null> {
+    return this.cache.get(clientId, () => this.repository.findOneBy({ id: clientId }));
+  }
+
+  private changed(clientId: string): Promise<void> {
+    return this.bus.invalidate(CLIENT_TOPIC, clientId);
+  }
 
   async create(input: NewClient): Promise<CreatedClient> {
     const isPublic = input.tokenEndpointAuthMethod === 'none';
@@ -78,18 +98,19 @@ export class ClientsService {
       updatedAt: now,
     });
     await this.repository.insert(entity);
+    await this.changed(entity.id);
     return { client: toAuthenticatedClient(entity), clientSecret };
   }
 
   /** An enabled client by id, or null. */
   async findEnabled(clientId: string): Promise<AuthenticatedClient | null> {
-    const entity = await this.repository.findOneBy({ id: clientId, enabled: true });
-    return entity ? toAuthenticatedClient(entity) : null;
+    const entity = await this.load(clientId);
+    return entity?.enabled ? toAuthenticatedClient(entity) : null;
   }
 
   /** Any client by id, enabled or not (admin view). */
   async get(clientId: string): Promise<AuthenticatedClient | null> {
-    const entity = await this.repository.findOneBy({ id: clientId });
+    const entity = await this.load(clientId);
     return entity ? toAuthenticatedClient(entity) : null;
   }
 
@@ -114,17 +135,20 @@ export class ClientsService {
         updatedAt: nowSeconds(),
       },
     );
+    await this.changed(clientId);
   }
 
   /** A new secret; the old one stops working at once. Returns the secret (shown once). */
   async rotateSecret(clientId: string): Promise<string> {
     const clientSecret = randomToken();
     await this.repository.update({ id: clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: nowSeconds() });
+    await this.changed(clientId);
     return clientSecret;
   }
 
   async delete(clientId: string): Promise<void> {
     await this.repository.delete({ id: clientId });
+    await this.changed(clientId);
   }
 
   /**
@@ -132,7 +156,8 @@ export class ClientsService {
    * constant-time comparison as a wrong secret.
    */
   async authenticate(credentials: PresentedClientCredentials): Promise<AuthenticatedClient> {
-    const entity = await this.repository.findOneBy({ id: credentials.clientId, enabled: true });
+    const loaded = await this.load(credentials.clientId);
+    const entity = loaded?.enabled ? loaded : null;
     const presentedHash = sha256Hex(credentials.clientSecret ?? '');
     if (!entity) {
       timingSafeEqualString(presentedHash, UNKNOWN_CLIENT_HASH);

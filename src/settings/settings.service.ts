@@ -2,10 +2,13 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CacheBus } from '../cache/cache-bus.service';
+import { InvalidatingCache } from '../cache/invalidating-cache';
 import { nowSeconds } from '../common/time';
 import { SettingsEntity } from './settings.entity';
 
 export const GLOBAL_SETTINGS_ID = 'global';
+const SETTINGS_TOPIC = 'settings';
 
 export type GlobalSettings = Omit<SettingsEntity, 'id' | 'updatedAt'>;
 
@@ -15,10 +18,15 @@ export type GlobalSettings = Omit<SettingsEntity, 'id' | 'updatedAt'>;
  */
 @Injectable()
 export class SettingsService implements OnModuleInit {
+  private readonly cache: InvalidatingCache<SettingsEntity>;
+
   constructor(
     @InjectRepository(SettingsEntity) private readonly repository: Repository<SettingsEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    private readonly bus: CacheBus,
+  ) {
+    this.cache = bus.createCache<SettingsEntity>(SETTINGS_TOPIC, 60_000, 1);
+  }
 
   /** Seeds the row from the environment defaults on first start; later starts keep the stored values. */
   async onModuleInit(): Promise<void> {
@@ -32,7 +40,7 @@ export class SettingsService implements OnModuleInit {
   }
 
   async get(): Promise<GlobalSettings> {
-    const row = await this.repository.findOneBy({ id: GLOBAL_SETTINGS_ID });
+    const row = await this.cache.get(GLOBAL_SETTINGS_ID, () => this.repository.findOneBy({ id: GLOBAL_SETTINGS_ID }));
     if (!row) return { ...this.config.defaults };
     const { id: _id, updatedAt: _updatedAt, ...settings } = row;
     return settings;
@@ -40,6 +48,7 @@ export class SettingsService implements OnModuleInit {
 
   async update(changes: Partial<GlobalSettings>): Promise<GlobalSettings> {
     await this.repository.update({ id: GLOBAL_SETTINGS_ID }, { ...changes, updatedAt: nowSeconds() });
+    await this.bus.invalidate(SETTINGS_TOPIC, GLOBAL_SETTINGS_ID);
     return this.get();
   }
 }

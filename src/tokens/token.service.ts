@@ -76,23 +76,27 @@ export class TokenService {
     const withRefresh = context.withRefreshToken && client.grantTypes.includes('refresh_token');
     const refreshToken = withRefresh ? randomToken() : undefined;
 
-    await this.dataSource.transaction(async (manager) => {
-      await manager.insert(AccessTokenEntity, access);
-      if (refreshToken) {
-        await manager.insert(RefreshTokenEntity, {
-          id: randomUUID(),
-          tokenHash: sha256Hex(refreshToken),
-          clientId: client.id,
-          userId: context.userId,
-          scope: context.refreshScope ?? context.scope,
-          grantId,
-          expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
-          rotatedAt: null,
-          revokedAt: null,
-          createdAt: now,
-        });
-      }
-    });
+    if (refreshToken) {
+      const refresh = this.refreshTokens.create({
+        id: randomUUID(),
+        tokenHash: sha256Hex(refreshToken),
+        clientId: client.id,
+        userId: context.userId,
+        scope: context.refreshScope ?? context.scope,
+        grantId,
+        expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
+        rotatedAt: null,
+        revokedAt: null,
+        createdAt: now,
+      });
+      await this.dataSource.transaction(async (manager) => {
+        await manager.insert(AccessTokenEntity, access);
+        await manager.insert(RefreshTokenEntity, refresh);
+      });
+    } else {
+      // One row: a single autocommit INSERT, no transaction round trips.
+      await this.accessTokens.insert(access);
+    }
 
     await this.audit.record({
       type: 'token.issued',

@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { InvalidatingCache } from './invalidating-cache';
+
+type Listener = (key: string) => void;
+
+/**
+ * Cross-instance cache invalidation over Redis pub/sub. Caching of clients and settings is on only
+ * while this instance is subscribed: without REDIS_URL, or while Redis is unreachable, every
+ * lookup goes to the database, so no instance ever serves a row another instance has changed.
+ */
+@Injectable()
+export class CacheBus implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('CacheBus');
+  private publisher?: Redis;
+  private subscriber?: Redis;
+  private subscribed = false;
+  private readonly listeners = new Map<string, Listener[]>();
+  private readonly caches: InvalidatingCache<unknown>[] = [];
+  private readonly channel: string;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.channel = `${config.redisPrefix}invalidate`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config.redisUrl) return;
+    const options = { maxRetriesPerRequest: 1, connectTimeout: 2000 };
+    this.publisher = new Redis(this.config.redisUrl, { ...options, enableOfflineQueue: false });
+    this.subscriber = new Redis(this.config.redisUrl, options);
+    this.publisher.on('error', () => undefined);
+    this.subscriber.on('error', () => undefined);
+    // Any gap in the subscription may have lost messages: drop everything and bypass until back.
+    this.subscriber.on('close', () => this.setSubscribed(false));
+    this.subscriber.on('ready', () => {
+      this.subscriber!.subscribe(this.channel).then(
+        () => this.setSubscribed(true),
+        () => this.setSubscribed(false),
+      );
+    });
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      const separator = message.indexOf(':');
+      const topic = message.slice(0, separator);
+      const key = message.slice(separator + 1);
+      for (const listener of this.listeners.get(topic) ?? []) listener(key);
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.publisher?.disconnect();
+    this.subscriber?.disconnect();
+  }
+
+  /** A cache for one topic, enabled only while invalidations can be received. */
+  createCache<T>(topic: string, ttlMs: number, maxEntries: number): InvalidatingCache<T> {
+    const cache = new InvalidatingCache<T>(ttlMs, maxEntries, () => this.subscribed);
+    this.listeners.set(topic, [...(this.listeners.get(topic) ?? []), (key) => cache.invalidate(key)]);
+    this.caches.push(cache as InvalidatingCache<unknown>);
+    return cache;
+  }
+
+  /** Tells every instance (this one included) that `key` of `topic` changed. */
+  async invalidate(topic: string, key: string): Promise<void> {
+    for (const listener of this.listeners.get(topic) ?? []) listener(key);
+    if (!this.publisher) return;
+    try {
+      await this.publisher.publish(this.channel, `${topic}:${key}`);
+    } catch (error) {
+      // Others may now serve the old row until their TTL ends; say so loudly.
+      this.logger.error(`could not publish an invalidation of ${topic} ${key}: ${(error as Error).message}`);
+    }
+  }
+
+  private setSubscribed(subscribed: boolean): void {
+    if (this.subscribed !== subscribed) for (const cache of this.caches) cache.clear();
+    this.subscribed = subscribed;
+  }
+}

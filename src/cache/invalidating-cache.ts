@@ -1,0 +1,40 @@
+/**
+ * A small in-process cache whose entries every instance drops when any instance changes the
+ * underlying row (the CacheBus carries the invalidations). A TTL bounds staleness should a message
+ * ever be lost; when the bus is down the cache is bypassed entirely.
+ */
+export class InvalidatingCache<T> {
+  private readonly entries = new Map<string, { value: T | null; expiresAt: number }>();
+  private generation = 0;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly isEnabled: () => boolean,
+  ) {}
+
+  async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
+    if (!this.isEnabled()) return load();
+    const now = Date.now();
+    const hit = this.entries.get(key);
+    if (hit && hit.expiresAt > now) return hit.value;
+    // Remember the generation: an invalidation that lands while loading must win.
+    const generation = this.generation;
+    const value = await load();
+    if (generation === this.generation) {
+      if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.set(key, { value, expiresAt: now + this.ttlMs });
+    }
+    return value;
+  }
+
+  invalidate(key: string): void {
+    this.generation++;
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+}
