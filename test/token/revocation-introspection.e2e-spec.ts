@@ -142,3 +142,21 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
     expect([...res.body.grant_types_supported].sort()).toEqual(['authorization_code', 'client_credentials', 'password', 'refresh_token']);
   });
 });
+
+describe(`API documentation endpoints [${TEST_DB}]`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('serves Swagger UI at /docs and the OpenAPI document at /docs-json', async () => {
+    const ui = await request(t.url).get('/docs/');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger-ui');
+    const doc = await request(t.url).get('/docs-json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toContain('/oauth2/token');
+  });
+});
