@@ -1,13 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-const HOT_QUERIES = [
-  ['access token by value (introspection, /me)', "SELECT * FROM access_tokens WHERE token_hash = 'x'"],
-  ['refresh token by value', "SELECT * FROM refresh_tokens WHERE token_hash = 'x'"],
-  ['client by id (client authentication)', "SELECT * FROM clients WHERE id = 'x'"],
-  ['code by value', "SELECT * FROM authorization_codes WHERE code_hash = 'x'"],
-  ['user by id', "SELECT * FROM users WHERE id = 'x'"],
-  ['revoke a grant family', "UPDATE access_tokens SET revoked_at = 1 WHERE grant_id = 'x' AND revoked_at IS NULL"],
-  ['expired tokens (cleanup)', 'SELECT id FROM access_tokens WHERE expires_at < 1 LIMIT 500'],
+/** Each hot query with a real value taken from the table (a value that matches nothing would let the planner answer from the index alone and print no plan). */
+const HOT_QUERIES: ReadonlyArray<readonly [string, string, string]> = [
+  ['access token by value (introspection, /me)', 'SELECT * FROM access_tokens WHERE token_hash = ?', 'SELECT token_hash AS v FROM access_tokens LIMIT 1'],
+  ['refresh token by value', 'SELECT * FROM refresh_tokens WHERE token_hash = ?', 'SELECT token_hash AS v FROM refresh_tokens LIMIT 1'],
+  ['client by id (client authentication)', 'SELECT * FROM clients WHERE id = ?', 'SELECT id AS v FROM clients LIMIT 1'],
+  ['code by value', 'SELECT * FROM authorization_codes WHERE code_hash = ?', 'SELECT code_hash AS v FROM authorization_codes LIMIT 1'],
+  ['user by id', 'SELECT * FROM users WHERE id = ?', 'SELECT id AS v FROM users LIMIT 1'],
+  ['revoke a grant family', 'UPDATE access_tokens SET revoked_at = 1 WHERE grant_id = ? AND revoked_at IS NULL', 'SELECT grant_id AS v FROM access_tokens LIMIT 1'],
+  ['expired tokens (cleanup)', 'SELECT id FROM access_tokens WHERE expires_at < ? LIMIT 500', 'SELECT 1 AS v'],
 ];
 
 type Db = { query(sql: string, params?: unknown[]): Promise<unknown[]>; close(): Promise<void> };
@@ -63,8 +64,10 @@ export async function explainHotQueries(env: Record<string, string>): Promise<st
   const db = await open(env);
   const lines: string[] = [];
   try {
-    for (const [name, sql] of HOT_QUERIES) {
-      const plan = await db.query(env.DB_TYPE === 'mysql' ? `EXPLAIN ${sql}` : `EXPLAIN QUERY PLAN ${sql}`);
+    for (const [name, sql, sample] of HOT_QUERIES) {
+      const [row] = (await db.query(sample)) as { v: unknown }[];
+      const value = row?.v ?? 'none';
+      const plan = await db.query(env.DB_TYPE === 'mysql' ? `EXPLAIN ${sql}` : `EXPLAIN QUERY PLAN ${sql}`, [value]);
       lines.push(`-- ${name}: ${sql}`);
       for (const row of plan as Record<string, unknown>[]) {
         lines.push(

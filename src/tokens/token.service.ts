@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, FindOptionsWhere, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { FindOptionsWhere, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
@@ -48,7 +49,7 @@ export interface IssueContext {
 @Injectable()
 export class TokenService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
     @InjectRepository(AccessTokenEntity) private readonly accessTokens: Repository<AccessTokenEntity>,
     @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
     private readonly settings: SettingsService,
@@ -89,7 +90,7 @@ export class TokenService {
         revokedAt: null,
         createdAt: now,
       });
-      await this.dataSource.transaction(async (manager) => {
+      await this.transactions.run(async (manager) => {
         await manager.insert(AccessTokenEntity, access);
         await manager.insert(RefreshTokenEntity, refresh);
       });
@@ -148,7 +149,7 @@ export class TokenService {
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
   async revokeGrant(grantId: string, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.update(AccessTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
       await manager.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
     });
@@ -179,7 +180,7 @@ export class TokenService {
   async revokeAll(owner: TokenOwner, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
     const where = { ...ownerWhere(owner), revokedAt: IsNull() };
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(async (manager) => {
       await manager.update(AccessTokenEntity, where, { revokedAt });
       await manager.update(RefreshTokenEntity, where, { revokedAt });
     });

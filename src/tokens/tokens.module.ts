@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
 import { AuthorizationCodeService } from './authorization-code.service';
@@ -32,6 +33,7 @@ import { UserInfoController } from './userinfo.controller';
   controllers: [TokenController, RevocationController, IntrospectionController, UserInfoController],
   providers: [
     TokenService,
+    TransactionRunner,
     TokenLookupService,
     AuthorizationCodeService,
     GrantRegistry,
