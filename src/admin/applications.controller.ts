@@ -1,38 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { AdminGuard } from './admin.guard';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { AdminController } from './admin-controller.decorator';
 import { ApplicationsService } from './applications.service';
-import {
-  ApplicationPage,
-  ApplicationResponse,
-  ApplicationSecretResponse,
-  CreateApplicationDto,
-  CreatedApplicationResponse,
-  UpdateApplicationDto,
-} from './dto/application.dto';
+import { ApplicationPage, ApplicationResponse, ApplicationSecretResponse, CreateApplicationDto, CreatedApplicationResponse, UpdateApplicationDto } from './dto/application.dto';
 import { ApplicationListQuery, Paginated } from './dto/pagination.dto';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { TokenService } from '../tokens/token.service';
 import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
 
-@ApiTags('admin: applications')
-@ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No valid bearer token' })
-@ApiForbiddenResponse({ type: ErrorResponse, description: 'Token without the admin scope, or user without the admin role' })
-@Controller('admin/applications')
-@UseGuards(AdminGuard)
+@AdminController('admin/applications', 'admin: applications')
 export class ApplicationsController {
   constructor(
     private readonly applications: ApplicationsService,

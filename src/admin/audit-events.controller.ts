@@ -1,16 +1,11 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service';
-import { ErrorResponse } from '../common/http/error-response.dto';
-import { AdminGuard } from './admin.guard';
+
+import { AdminController } from './admin-controller.decorator';
 import { AuditEventPage, AuditEventQuery, toAuditEventResponse } from './dto/audit.dto';
 
-@ApiTags('admin: audit')
-@ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ErrorResponse })
-@ApiForbiddenResponse({ type: ErrorResponse })
-@Controller('admin/audit-events')
-@UseGuards(AdminGuard)
+@AdminController('admin/audit-events', 'admin: audit')
 export class AuditEventsController {
   constructor(private readonly audit: AuditService) {}
 

@@ -1,25 +1,12 @@
-import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Body, Get, Patch } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service';
 import { SettingsService } from '../settings/settings.service';
-import { AdminGuard } from './admin.guard';
+import { AdminController } from './admin-controller.decorator';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { SettingsResponse, toSettingsResponse, UpdateSettingsDto } from './dto/settings.dto';
 
-@ApiTags('admin: settings')
-@ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ErrorResponse })
-@ApiForbiddenResponse({ type: ErrorResponse })
-@Controller('admin/settings')
-@UseGuards(AdminGuard)
+@AdminController('admin/settings', 'admin: settings')
 export class SettingsController {
   constructor(
     private readonly settings: SettingsService,

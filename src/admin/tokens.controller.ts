@@ -1,24 +1,11 @@
-import { Controller, Delete, HttpCode, Param, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Delete, HttpCode, Param } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOperation } from '@nestjs/swagger';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { TokenService } from '../tokens/token.service';
-import { AdminGuard } from './admin.guard';
+import { AdminController } from './admin-controller.decorator';
 import { ErrorResponse } from '../common/http/error-response.dto';
 
-@ApiTags('admin: tokens')
-@ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ErrorResponse })
-@ApiForbiddenResponse({ type: ErrorResponse })
-@Controller('admin/tokens')
-@UseGuards(AdminGuard)
+@AdminController('admin/tokens', 'admin: tokens')
 export class TokensAdminController {
   constructor(private readonly tokens: TokenService) {}
 

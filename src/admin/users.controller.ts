@@ -1,31 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { TokenService } from '../tokens/token.service';
-import { AdminGuard } from './admin.guard';
+import { AdminController } from './admin-controller.decorator';
 import { AdminUsersService } from './admin-users.service';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { Paginated, UserListQuery } from './dto/pagination.dto';
 import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
 import { ConsentResponse, CreateUserDto, UpdateUserDto, UserPage, UserResponse } from './dto/user.dto';
 
-@ApiTags('admin: users')
-@ApiBearerAuth('bearer')
-@ApiUnauthorizedResponse({ type: ErrorResponse, description: 'No valid bearer token' })
-@ApiForbiddenResponse({ type: ErrorResponse, description: 'Token without the admin scope, or user without the admin role' })
-@Controller('admin/users')
-@UseGuards(AdminGuard)
+@AdminController('admin/users', 'admin: users')
 export class UsersController {
   constructor(
     private readonly users: AdminUsersService,
