@@ -5,6 +5,7 @@ import cookieParser from 'cookie-parser';
 import { json, urlencoded } from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from './config/app-config';
+import { AUTHORIZE_PATHS } from './consent/authorize-request';
 import { requestContextMiddleware } from './common/http/request-context';
 import { requestTimeout } from './common/http/request-timeout';
 import { createValidationPipe } from './common/http/validation';
@@ -32,7 +33,8 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): vo
   // RFC 6749 §3.2 form bodies, plus JSON for webMethods' getAccessToken (seeds 000, 001).
   app.use(json({ limit: '64kb' }));
   app.use(urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
-  app.use(cookieParser());
+  // Cookies matter only to the browser pages (login session, CSRF): parse them there alone.
+  app.use([...AUTHORIZE_PATHS.map((path) => `/${path}`), '/account'], cookieParser());
   app.use(requestContextMiddleware);
   app.useGlobalFilters(new OAuthExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

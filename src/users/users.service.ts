@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import type { Page } from '../clients/clients.service';
+import { CacheBus } from '../cache/cache-bus.service';
+import { InvalidatingCache } from '../cache/invalidating-cache';
 import { containing } from '../common/database/containing';
 import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import { randomToken } from '../common/crypto/tokens';
@@ -20,6 +22,8 @@ export interface NewUser {
 /** What other modules may know of a user: never the password hash. */
 export type UserProfile = Readonly<Omit<UserEntity, 'passwordHash'>>;
 
+const USER_TOPIC = 'user';
+
 function toProfile(entity: UserEntity): UserProfile {
   const { passwordHash: _passwordHash, ...profile } = entity;
   return profile;
@@ -30,7 +34,14 @@ export class UsersService implements OnModuleInit {
   /** Verified against when the username is unknown, so that case costs one argon2 verification too. */
   private decoyHash: Promise<string>;
 
-  constructor(@InjectRepository(UserEntity) private readonly repository: Repository<UserEntity>) {}
+  private readonly cache: InvalidatingCache<UserProfile>;
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly repository: Repository<UserEntity>,
+    private readonly bus: CacheBus,
+  ) {
+    this.cache = bus.createCache<UserProfile>(USER_TOPIC, 60_000, 10_000);
+  }
 
   onModuleInit(): void {
     this.decoyHash = hashPassword(randomToken());
@@ -49,21 +60,30 @@ export class UsersService implements OnModuleInit {
       updatedAt: now,
     });
     await this.repository.insert(entity);
+    await this.changed(entity.id);
     return toProfile(entity);
   }
 
+  /** /me, introspection and the code and refresh grants look users up by id: cached, invalidated on change. */
   async findEnabled(id: string): Promise<UserProfile | null> {
-    const entity = await this.repository.findOneBy({ id, enabled: true });
-    return entity ? toProfile(entity) : null;
+    const profile = await this.get(id);
+    return profile?.enabled ? profile : null;
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<void> {
     await this.repository.update({ id }, { enabled, updatedAt: nowSeconds() });
+    await this.changed(id);
   }
 
-  async get(id: string): Promise<UserProfile | null> {
-    const entity = await this.repository.findOneBy({ id });
-    return entity ? toProfile(entity) : null;
+  get(id: string): Promise<UserProfile | null> {
+    return this.cache.get(id, async () => {
+      const entity = await this.repository.findOneBy({ id });
+      return entity ? toProfile(entity) : null;
+    });
+  }
+
+  private changed(id: string): Promise<void> {
+    return this.bus.invalidate(USER_TOPIC, id);
   }
 
   async existsByUsername(username: string): Promise<boolean> {
@@ -97,10 +117,12 @@ export class UsersService implements OnModuleInit {
         updatedAt: nowSeconds(),
       },
     );
+    await this.changed(id);
   }
 
   async delete(id: string): Promise<void> {
     await this.repository.delete({ id });
+    await this.changed(id);
   }
 
   /** The enabled user with these credentials, or null; an unknown user costs the same hash check. */
