@@ -260,6 +260,14 @@ async function main(): Promise<void> {
     })).body;
     const user = { username: 'bench-user', password: 'bench-user-password' };
     await http(`${server.url}/admin/users`, { method: 'POST', headers: auth, json: user });
+    // Password grants log many users in (one account is allowed only LOGIN_MAX_FAILURES checks at once).
+    const loginUsers = await pool(64, 8, async (i) => {
+      const u = { username: `bench-login-${i}`, password: 'bench-user-password' };
+      await http(`${server.url}/admin/users`, { method: 'POST', headers: auth, json: u });
+      return u;
+    });
+    let loginTurn = 0;
+    const nextLogin = () => form({ grant_type: 'password', ...loginUsers[loginTurn++ % loginUsers.length] });
     const clientAuth = basic(app.client_id, app.client_secret);
     const tokenHeaders = { authorization: clientAuth, 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -316,7 +324,7 @@ async function main(): Promise<void> {
       { name: 'GET /me', target: 'ours', requests: [{ method: 'GET', path: '/me', headers: { authorization: `Bearer ${live.access_token}` } }] },
       { name: 'refresh_token', target: 'ours', amount: refreshTokens.length, requests: [post('/oauth2/token', () => form({ grant_type: 'refresh_token', refresh_token: nextRefresh() }))] },
       { name: 'authorization_code', target: 'ours', amount: codes.length, requests: [post('/oauth2/token', () => form({ grant_type: 'authorization_code', code: nextCode() }))] },
-      { name: 'password', target: 'ours', connections: Math.min(opts.connections, 16), requests: [post('/oauth2/token', form({ grant_type: 'password', ...user }))] },
+      { name: 'password', target: 'ours', connections: Math.min(opts.connections, 16), requests: [post('/oauth2/token', nextLogin)] },
       {
         name: 'mixed (cc, introspect, /me)',
         target: 'ours',
@@ -339,7 +347,7 @@ async function main(): Promise<void> {
     // client_credentials p99 while password grants run: hashing must not stall the event loop.
     const [under, pw] = await Promise.all([
       measure(server.url, { name: 'client_credentials during password grants', target: 'ours', connections: 10, requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] }, opts, server.child.pid),
-      measure(server.url, { name: 'password (concurrent)', target: 'ours', connections: 8, requests: [post('/oauth2/token', form({ grant_type: 'password', ...user }))] }, opts),
+      measure(server.url, { name: 'password (concurrent)', target: 'ours', connections: 8, requests: [post('/oauth2/token', nextLogin)] }, opts),
     ]);
     results.push(under, pw);
     console.log(`client_credentials while password grants run: p99 ${under.p99} ms (${under.requestsPerSec} req/s; password ${pw.requestsPerSec} req/s)`);

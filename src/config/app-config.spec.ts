@@ -38,6 +38,19 @@ describe('loadConfig', () => {
     }
   });
 
+  it.each([
+    ['false', false],
+    ['true', 1],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
+  ])('reads TRUST_PROXY=%s as %j (never "trust every hop")', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('rejects a TRUST_PROXY that is neither a flag, a hop count nor addresses', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow('Invalid environment variable TRUST_PROXY=');
+  });
+
   it('strips a trailing slash from the issuer', () => {
     expect(loadConfig({ ISSUER: 'https://auth.example.com/' }).issuer).toBe('https://auth.example.com');
   });

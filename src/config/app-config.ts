@@ -6,12 +6,16 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   MaxLength,
   MinLength,
   validateSync,
 } from 'class-validator';
+
+const PROXY_ADDRESS = String.raw`(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(/\d{1,3})?)`;
+const TRUST_PROXY_PATTERN = new RegExp(`^(false|true|\\d{1,2}|${PROXY_ADDRESS}(\\s*,\\s*${PROXY_ADDRESS})*)$`);
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -78,9 +82,14 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(60) @Max(2_592_000)
   LOGIN_SESSION_TTL = 28_800;
 
-  /** Express `trust proxy`: set when TLS ends at a load balancer, so cookies get `Secure`. */
-  @Transform(toBool) @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Proxies in front of the server whose X-Forwarded-* headers are believed (client IP for rate
+   * limits and audit, HTTPS for Secure cookies): `false`, a hop count (`1` behind one load balancer;
+   * `true` means 1), or a comma-separated list of proxy addresses/CIDRs (`loopback`, `10.0.0.0/8`).
+   * Never "every hop": the client controls the leftmost X-Forwarded-For entry.
+   */
+  @Matches(TRUST_PROXY_PATTERN, { message: 'TRUST_PROXY must be false, true, a hop count, or a list of proxy addresses or CIDRs' })
+  TRUST_PROXY = 'false';
 
   /** Seconds during which a rotated refresh token presented again is refused without revoking its family (0: off). */
   @Transform(toInt) @IsInt() @Min(0) @Max(60)
@@ -163,7 +172,8 @@ export interface AppConfig {
     readonly pkcePlainAllowed: boolean;
   };
   readonly loginSessionTtl: number;
-  readonly trustProxy: boolean;
+  /** Express `trust proxy`: false, a hop count, or a list of proxy addresses. */
+  readonly trustProxy: false | number | string;
   readonly admin: { readonly username: string; readonly password?: string };
   readonly refreshReuseGraceSeconds: number;
   readonly bruteForce: {
@@ -231,7 +241,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       pkcePlainAllowed: vars.PKCE_PLAIN_ALLOWED,
     },
     loginSessionTtl: vars.LOGIN_SESSION_TTL,
-    trustProxy: vars.TRUST_PROXY,
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     admin: { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD },
     refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE_SECONDS,
     bruteForce: {
@@ -251,4 +261,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },
     logLevel: vars.LOG_LEVEL,
   };
+}
+
+function parseTrustProxy(value: string): false | number | string {
+  if (value === 'false') return false;
+  if (value === 'true') return 1;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

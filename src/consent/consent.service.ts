@@ -5,6 +5,7 @@ import { QueryFailedError, Repository } from 'typeorm';
 import { formatScope, isSubset } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { AuditService } from '../audit/audit.service';
+import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { TokenService } from '../tokens/token.service';
 import { ConsentEntity } from './consent.entity';
 
@@ -15,6 +16,7 @@ export class ConsentService {
   constructor(
     @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
     private readonly tokens: TokenService,
+    private readonly codes: AuthorizationCodeService,
     private readonly audit: AuditService,
   ) {}
 
@@ -35,6 +37,8 @@ export class ConsentService {
   /** Withdraws a consent: the row goes, and every token the user gave that client stops working. */
   async revoke(consent: ConsentEntity): Promise<void> {
     await this.repository.delete({ id: consent.id });
+    // Codes issued under the consent and not yet redeemed must not turn into tokens afterwards.
+    await this.codes.voidUnredeemed(consent.userId, consent.clientId);
     await this.tokens.revokeAll({ userId: consent.userId, clientId: consent.clientId }, 'consent_revoked');
     await this.audit.record({ type: 'consent.revoked', clientId: consent.clientId, subject: consent.userId, detail: { scope: consent.scope } });
   }
@@ -49,7 +53,7 @@ export class ConsentService {
     await this.audit.record({ type: 'consent.granted', actorUserId: userId, clientId, subject: userId, detail: { scope } });
   }
 
-  private async store(userId: string, clientId: string, scope: string): Promise<void> {
+  private async store(userId: string, clientId: string, scope: string, retried = false): Promise<void> {
     const now = nowSeconds();
     const existing = await this.repository.findOneBy({ userId, clientId });
     if (existing) {
@@ -60,9 +64,15 @@ export class ConsentService {
     try {
       await this.repository.insert({ id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now });
     } catch (error) {
-      // Another request inserted the (user, client) row first: merge into it instead.
-      if (error instanceof QueryFailedError) return this.store(userId, clientId, scope);
+      // Another request inserted the (user, client) row first: merge into it instead, once.
+      if (!retried && isDuplicateKey(error)) return this.store(userId, clientId, scope, true);
       throw error;
     }
   }
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const code = (error as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -34,30 +34,32 @@ export class ThrottleService implements OnModuleDestroy {
     }
   }
 
-  /** Seconds the username stays locked, or 0. */
-  async loginLockedFor(username: string): Promise<number> {
-    const counter = await this.safely(() => this.store.get(loginKey(username)));
-    return counter && counter.count >= this.config.bruteForce.loginMaxFailures ? counter.resetIn : 0;
+  /**
+   * Counts one login attempt for `account` and returns the seconds it stays locked (0: go ahead).
+   * Counting comes first, so that concurrent attempts cannot slip past the limit together.
+   */
+  async countLoginAttempt(account: string): Promise<number> {
+    const counter = await this.safely(() => this.store.increment(loginKey(account), this.config.bruteForce.loginLockoutSeconds));
+    return counter && counter.count > this.config.bruteForce.loginMaxFailures ? counter.resetIn : 0;
   }
 
-  async loginFailed(username: string): Promise<void> {
-    await this.safely(() => this.store.increment(loginKey(username), this.config.bruteForce.loginLockoutSeconds));
+  async loginSucceeded(account: string): Promise<void> {
+    await this.safely(() => this.store.reset(loginKey(account)));
   }
 
-  async loginSucceeded(username: string): Promise<void> {
-    await this.safely(() => this.store.reset(loginKey(username)));
-  }
-
-  /** Throws 429 while a client id is locked after repeated failed authentications. */
-  async assertClientNotLocked(clientId: string): Promise<void> {
-    const counter = await this.safely(() => this.store.get(clientKey(clientId)));
+  /**
+   * Throws 429 while a client id is locked for this IP after repeated failed authentications.
+   * Keyed on (client id, IP): a guesser locks out only itself, never the real client elsewhere.
+   */
+  async assertClientNotLocked(clientId: string, ip: string): Promise<void> {
+    const counter = await this.safely(() => this.store.get(clientKey(clientId, ip)));
     if (counter && counter.count >= this.config.bruteForce.clientAuthMaxFailures) {
       throw new OAuthError('too_many_requests', 'too many failed client authentications, try again later', { retryAfter: counter.resetIn });
     }
   }
 
-  async clientAuthFailed(clientId: string): Promise<void> {
-    await this.safely(() => this.store.increment(clientKey(clientId), this.config.bruteForce.clientAuthLockoutSeconds));
+  async clientAuthFailed(clientId: string, ip: string): Promise<void> {
+    await this.safely(() => this.store.increment(clientKey(clientId, ip), this.config.bruteForce.clientAuthLockoutSeconds));
   }
 
   private async safely<T>(operation: () => Promise<T>): Promise<T | null> {
@@ -71,5 +73,5 @@ export class ThrottleService implements OnModuleDestroy {
 }
 
 // Keys carry hashes, so neither usernames nor client ids sit in Redis in clear.
-const loginKey = (username: string) => `login-fail:${sha256Hex(username.toLowerCase())}`;
-const clientKey = (clientId: string) => `client-fail:${sha256Hex(clientId)}`;
+const loginKey = (account: string) => `login:${sha256Hex(account)}`;
+const clientKey = (clientId: string, ip: string) => `client-fail:${sha256Hex(`${clientId}\n${ip}`)}`;

@@ -42,6 +42,11 @@ export class AuthorizationCodeService {
     return this.codes.findOneBy({ codeHash: sha256Hex(code) });
   }
 
+  /** Spends every unredeemed code a user gave a client (their consent was withdrawn). */
+  async voidUnredeemed(userId: string, clientId: string): Promise<void> {
+    await this.codes.update({ userId, clientId, consumedAt: IsNull() }, { consumedAt: nowSeconds() });
+  }
+
   async markReplayed(id: string): Promise<void> {
     await this.codes.update({ id }, { replayedAt: nowSeconds() });
   }

@@ -23,18 +23,22 @@ export class LoginService {
   ) {}
 
   async attempt(username: string, password: string, channel: LoginChannel, clientId?: string): Promise<LoginResult> {
-    const lockedFor = await this.throttle.loginLockedFor(username);
+    const candidate = await this.users.findForLogin(username);
+    // Keyed on the account when it exists (every spelling the database matches counts together),
+    // on the name otherwise. The attempt is counted before the password is checked, atomically, so
+    // a burst of concurrent guesses cannot all pass the check before any failure is recorded.
+    const key = candidate ? `user:${candidate.id}` : `name:${username.normalize('NFKC').trim().toLowerCase()}`;
+    const lockedFor = await this.throttle.countLoginAttempt(key);
     if (lockedFor > 0) {
       await this.audit.record({ type: 'login.failure', outcome: 'failure', subject: username, clientId, detail: { channel, reason: 'locked' } });
       return { ok: false, reason: 'locked', retryAfter: lockedFor };
     }
-    const user = await this.users.verifyCredentials(username, password);
+    const user = await this.users.checkPassword(candidate, password);
     if (!user) {
-      await this.throttle.loginFailed(username);
       await this.audit.record({ type: 'login.failure', outcome: 'failure', subject: username, clientId, detail: { channel, reason: 'invalid' } });
       return { ok: false, reason: 'invalid' };
     }
-    await this.throttle.loginSucceeded(username);
+    await this.throttle.loginSucceeded(key);
     await this.audit.record({ type: 'login.success', actorUserId: user.id, subject: user.id, clientId, detail: { channel } });
     return { ok: true, user };
   }

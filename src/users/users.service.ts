@@ -19,6 +19,13 @@ export interface NewUser {
   readonly enabled?: boolean;
 }
 
+/** An account found by login name, before its password is checked. */
+export interface LoginCandidate {
+  readonly id: string;
+  readonly passwordHash: string;
+  readonly entity: UserEntity;
+}
+
 /** What other modules may know of a user: never the password hash. */
 export type UserProfile = Readonly<Omit<UserEntity, 'passwordHash'>>;
 
@@ -127,8 +134,20 @@ export class UsersService implements OnModuleInit {
 
   /** The enabled user with these credentials, or null; an unknown user costs the same hash check. */
   async verifyCredentials(username: string, password: string): Promise<UserProfile | null> {
+    return this.checkPassword(await this.findForLogin(username), password);
+  }
+
+  /**
+   * The account a login name designates, as the database matches it (MySQL's collation treats
+   * "alice", "Alice" and "alice " alike), so that lockouts can be keyed on the account itself.
+   */
+  async findForLogin(username: string): Promise<LoginCandidate | null> {
     const entity = await this.repository.findOneBy({ username });
-    const valid = await verifyPassword(entity?.passwordHash ?? (await this.decoyHash), password);
-    return entity && entity.enabled && valid ? toProfile(entity) : null;
+    return entity ? { id: entity.id, passwordHash: entity.passwordHash, entity } : null;
+  }
+
+  async checkPassword(candidate: LoginCandidate | null, password: string): Promise<UserProfile | null> {
+    const valid = await verifyPassword(candidate?.passwordHash ?? (await this.decoyHash), password);
+    return candidate && candidate.entity.enabled && valid ? toProfile(candidate.entity) : null;
   }
 }

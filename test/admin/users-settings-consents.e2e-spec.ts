@@ -163,6 +163,21 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
     });
   });
 
+  it('withdrawing a consent also voids codes issued under it and not yet redeemed', async () => {
+    const user = await newUser();
+    const browser = new FormBrowser(t.url);
+    const redirect = await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${client.clientId}&scope=read`, user);
+    const [consent] = (await api.get(`/admin/users/${user.id}/consents`)).body;
+    await api.delete(`/admin/users/${user.id}/consents/${consent.id}`);
+    const res = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code')! });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_grant');
+  });
+
   describe('the account page', () => {
     it('lets a signed-in user see and revoke their own consents', async () => {
       const user = await newUser();

@@ -12,7 +12,7 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCKOUT_SECONDS: '2', CLIENT_AUTH_MAX_FAILURES: '3', CLIENT_AUTH_LOCKOUT_SECONDS: '2' },
+      env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCKOUT_SECONDS: '2', CLIENT_AUTH_MAX_FAILURES: '3', CLIENT_AUTH_LOCKOUT_SECONDS: '2', TRUST_PROXY: '1' },
     });
     client = await createClient(t);
   });
@@ -64,6 +64,30 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     await sleep(2100);
     expect((await request(t.url).post('/oauth2/token').set('Authorization', victim.basic).type('form').send({ grant_type: 'client_credentials' })).status).toBe(200);
+  });
+
+  it('lets no more than the allowed number of guesses through in a concurrent burst', async () => {
+    const user = await createUser(t);
+    const results = await Promise.all(Array.from({ length: 20 }, () => passwordGrant(user, 'wrong').then((r) => r.body.error_description as string)));
+    expect(results.filter((d) => d === 'invalid resource owner credentials')).toHaveLength(3);
+    expect(results.filter((d) => d === 'too many failed attempts for this user, try again later')).toHaveLength(17);
+  });
+
+  (TEST_DB === 'mysql' ? it : it.skip)('counts every spelling MySQL matches to the same account (trailing space, case)', async () => {
+    const user = await createUser(t, { username: 'lookalike@example.com' });
+    for (const spelling of ['lookalike@example.com', 'LOOKALIKE@example.com', 'lookalike@example.com ']) {
+      await passwordGrant({ ...user, username: spelling }, 'wrong');
+    }
+    expect((await passwordGrant(user, user.password)).body.error_description).toBe('too many failed attempts for this user, try again later');
+  });
+
+  it('locks a guessing IP out of a client id without locking the real client out elsewhere', async () => {
+    const victim = await createClient(t);
+    const from = (ip: string, secret: string) =>
+      request(t.url).post('/oauth2/token').set('X-Forwarded-For', ip).set('Authorization', basicAuth(victim.clientId, secret)).type('form').send({ grant_type: 'client_credentials' });
+    for (let i = 0; i < 3; i++) expect((await from('203.0.113.9', 'guess')).status).toBe(401);
+    expect((await from('203.0.113.9', victim.clientSecret!)).status).toBe(429);
+    expect((await from('198.51.100.7', victim.clientSecret!)).status).toBe(200);
   });
 
   it('answers a wrong client id and a wrong secret with the same error', async () => {

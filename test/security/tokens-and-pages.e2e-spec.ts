@@ -64,6 +64,16 @@ describe(`pages and redirects [${TEST_DB}]`, () => {
     expect(session).toMatch(/SameSite=Lax/);
   });
 
+  it('treats a session cookie that cookie-parser reads as JSON ("j:…") as no session, not a 500', async () => {
+    const url = `/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com`;
+    for (const value of ['j:1', 'j:{"a":1}', 'j:null']) {
+      const res = await request(t.url).get(url).set('Cookie', `oauth_session=${encodeURIComponent(value)}`);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('name="password"');
+      expect((await request(t.url).get('/account/consents').set('Cookie', `oauth_session=${encodeURIComponent(value)}`)).status).toBe(200);
+    }
+  });
+
   it('does not set Secure on plain HTTP (so local development works)', async () => {
     const page = await request(t.url).get(`/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com`);
     expect(String(page.headers['set-cookie'])).not.toContain('Secure');

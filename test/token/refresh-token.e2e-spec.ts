@@ -89,6 +89,18 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
     expect(missing.body.error).toBe('invalid_request');
   });
 
+  it('does not renew a scope the client has since lost', async () => {
+    const shrinking = await createClient(t, { scope: 'read write' });
+    const first = (
+      await request(t.url).post('/oauth/token').set('Authorization', shrinking.basic).type('form').send({ grant_type: 'password', username: user.username, password: user.password })
+    ).body;
+    expect(first.scope).toBe('read write');
+    await t.clients.update(shrinking.clientId, { scope: 'read' });
+    const renewed = await refresh(first.refresh_token, {}, shrinking.basic);
+    expect(renewed.status).toBe(200);
+    expect(renewed.body.scope).toBe('read');
+  });
+
   it('stops refreshing once the user is disabled', async () => {
     const first = (await passwordGrant()).body;
     await t.users.setEnabled(user.id, false);

@@ -18,11 +18,12 @@ export class ClientAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RequestWithClient>();
     const credentials = parseClientCredentials(req.headers.authorization, requestBody(req));
-    await this.throttle.assertClientNotLocked(credentials.clientId);
+    const ip = req.ip ?? 'unknown';
+    await this.throttle.assertClientNotLocked(credentials.clientId, ip);
     try {
       req.client = await this.clients.authenticate(credentials);
     } catch (error) {
-      await this.throttle.clientAuthFailed(credentials.clientId);
+      await this.throttle.clientAuthFailed(credentials.clientId, ip);
       throw error;
     }
     return true;

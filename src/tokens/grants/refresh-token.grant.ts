@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import type { AuthenticatedClient } from '../../clients/clients.service';
+import { AuthenticatedClient, clientScopes } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { resolveScope } from '../../common/oauth/scope-policy';
 import { nowSeconds } from '../../common/time';
@@ -43,7 +43,9 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     if (stored.expiresAt <= nowSeconds()) throw new OAuthError('invalid_grant', 'refresh token expired');
 
     // RFC 6749 §6: the new scope may only narrow the original grant; omitted means unchanged.
-    const grantScopes = stored.scope.split(' ').filter(Boolean);
+    // Scopes since removed from the client are not renewed.
+    const stillAllowed = new Set(clientScopes(client));
+    const grantScopes = stored.scope.split(' ').filter((s) => s && stillAllowed.has(s));
     const scope = resolveScope(params.scope, grantScopes);
 
     if (stored.userId !== null) {
