@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { IsNull, Not, Repository } from 'typeorm';
+import { EntityManager, IsNull, Not, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { AuthorizeRequest } from '../consent/authorize-request';
@@ -56,8 +56,8 @@ export class AuthorizationCodeService {
   }
 
   /** Single use, atomically: only one of any number of concurrent redemptions gets true. */
-  async consume(id: string): Promise<boolean> {
-    const result = await this.codes.update({ id, consumedAt: IsNull() }, { consumedAt: nowSeconds() });
+  async consume(id: string, manager?: EntityManager): Promise<boolean> {
+    const result = await (manager?.getRepository(AuthorizationCodeEntity) ?? this.codes).update({ id, consumedAt: IsNull() }, { consumedAt: nowSeconds() });
     return result.affected === 1;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { FindOptionsWhere, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedClient } from '../clients/clients.service';
@@ -24,6 +24,15 @@ export interface TokenSummary {
   readonly scope: string;
   readonly createdAt: number;
   readonly expiresAt: number;
+}
+
+interface Minted {
+  readonly accessToken: string;
+  readonly access: AccessTokenEntity;
+  readonly refreshToken?: string;
+  readonly refresh?: RefreshTokenEntity;
+  readonly expiresIn: number;
+  readonly grantId: string;
 }
 
 export interface IssueContext {
@@ -57,6 +66,40 @@ export class TokenService {
   ) {}
 
   async issue(context: IssueContext): Promise<TokenResponse> {
+    const minted = await this.mint(context);
+    if (minted.refresh) {
+      const refresh = minted.refresh;
+      await this.transactions.run(async (manager) => {
+        await manager.insert(AccessTokenEntity, minted.access);
+        await manager.insert(RefreshTokenEntity, refresh);
+      });
+    } else {
+      // One row: a single autocommit INSERT, no transaction round trips.
+      await this.accessTokens.insert(minted.access);
+    }
+    return this.issued(context, minted);
+  }
+
+  /**
+   * Spends a single-use input (an authorization code, a refresh token) and stores the new tokens in
+   * one transaction, so one commit decides both: either the claim and the tokens exist, or
+   * neither. `claim` is a conditional UPDATE; when it changes no row (another request spent the
+   * input first) nothing is inserted and the answer is null. The transaction commits either way,
+   * never rolls back in normal flow (on SQLite other statements may share the connection).
+   */
+  async issueClaimed(context: IssueContext, claim: (manager: EntityManager) => Promise<boolean>): Promise<TokenResponse | null> {
+    const minted = await this.mint(context);
+    const claimed = await this.transactions.run(async (manager) => {
+      if (!(await claim(manager))) return false;
+      await manager.insert(AccessTokenEntity, minted.access);
+      if (minted.refresh) await manager.insert(RefreshTokenEntity, minted.refresh);
+      return true;
+    });
+    return claimed ? this.issued(context, minted) : null;
+  }
+
+  /** New token values and their rows (hashes only), not yet stored. */
+  private async mint(context: IssueContext): Promise<Minted> {
     const { client } = context;
     const settings = await this.settings.get();
     const now = nowSeconds();
@@ -76,38 +119,33 @@ export class TokenService {
     });
     const withRefresh = context.withRefreshToken && client.grantTypes.includes('refresh_token');
     const refreshToken = withRefresh ? randomToken() : undefined;
+    const refresh = refreshToken
+      ? this.refreshTokens.create({
+          id: randomUUID(),
+          tokenHash: sha256Hex(refreshToken),
+          clientId: client.id,
+          userId: context.userId,
+          scope: context.refreshScope ?? context.scope,
+          grantId,
+          expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
+          rotatedAt: null,
+          revokedAt: null,
+          createdAt: now,
+        })
+      : undefined;
+    return { accessToken, access, refreshToken, refresh, expiresIn, grantId };
+  }
 
-    if (refreshToken) {
-      const refresh = this.refreshTokens.create({
-        id: randomUUID(),
-        tokenHash: sha256Hex(refreshToken),
-        clientId: client.id,
-        userId: context.userId,
-        scope: context.refreshScope ?? context.scope,
-        grantId,
-        expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
-        rotatedAt: null,
-        revokedAt: null,
-        createdAt: now,
-      });
-      await this.transactions.run(async (manager) => {
-        await manager.insert(AccessTokenEntity, access);
-        await manager.insert(RefreshTokenEntity, refresh);
-      });
-    } else {
-      // One row: a single autocommit INSERT, no transaction round trips.
-      await this.accessTokens.insert(access);
-    }
-
+  private async issued(context: IssueContext, minted: Minted): Promise<TokenResponse> {
     await this.audit.record({
       type: 'token.issued',
       actorUserId: context.userId,
-      clientId: client.id,
-      subject: access.id,
-      detail: { grant_type: context.grantType ?? null, grant_id: grantId, scope: context.scope, refresh_token: Boolean(refreshToken) },
+      clientId: context.client.id,
+      subject: minted.access.id,
+      detail: { grant_type: context.grantType ?? null, grant_id: minted.grantId, scope: context.scope, refresh_token: Boolean(minted.refreshToken) },
     });
-    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: expiresIn, scope: context.scope };
-    if (refreshToken) response.refresh_token = refreshToken;
+    const response: TokenResponse = { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: context.scope };
+    if (minted.refreshToken) response.refresh_token = minted.refreshToken;
     return response;
   }
 
@@ -130,8 +168,8 @@ export class TokenService {
    * Marks a refresh token as exchanged, atomically: of two concurrent requests with the same
    * token, exactly one gets true (the conditional UPDATE decides, on any number of instances).
    */
-  async claimRefreshToken(id: string): Promise<boolean> {
-    const result = await this.refreshTokens.update(
+  async claimRefreshToken(id: string, manager?: EntityManager): Promise<boolean> {
+    const result = await (manager?.getRepository(RefreshTokenEntity) ?? this.refreshTokens).update(
       { id, rotatedAt: IsNull(), revokedAt: IsNull() },
       { rotatedAt: nowSeconds() },
     );

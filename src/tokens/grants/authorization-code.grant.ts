@@ -38,12 +38,16 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     }
     verifyPkce(code, params.code_verifier);
 
-    // Lost a race with a concurrent redemption: that is a replay too.
-    if (!(await this.codes.consume(code.id))) return this.replayed(code.id);
     const user = await this.users.findEnabled(code.userId);
     if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
     assertUserMayReceiveScope(user, code.scope);
-    const response = await this.tokens.issue({ client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType });
+    // Spending the code and storing the tokens commit together (one conditional UPDATE decides).
+    const response = await this.tokens.issueClaimed(
+      { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType },
+      (manager) => this.codes.consume(code.id, manager),
+    );
+    // Lost a race with a concurrent redemption: that is a replay too.
+    if (!response) return this.replayed(code.id);
     // A replay that raced this redemption may have revoked the grant before these tokens existed:
     // the mark it left makes the winner revoke them too.
     if (await this.codes.wasReplayed(code.id)) await this.tokens.revokeGrant(code.id, 'code_replay');

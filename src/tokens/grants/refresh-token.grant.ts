@@ -54,21 +54,17 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       // A user who lost the admin role cannot keep renewing admin tokens.
       assertUserMayReceiveScope(user, scope);
     }
-    if (!(await this.tokens.claimRefreshToken(stored.id))) {
+    // Rotating the old token and storing the new ones commit together; the new refresh token
+    // keeps the scope of the one it replaces (RFC 6749 §6).
+    const response = await this.tokens.issueClaimed(
+      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType },
+      (manager) => this.tokens.claimRefreshToken(stored.id, manager),
+    );
+    if (!response) {
       // Lost a race with a concurrent use of the same token.
       if (this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       return this.reused(stored);
     }
-    // The new refresh token keeps the scope of the one it replaces (RFC 6749 §6).
-    const response = await this.tokens.issue({
-      client,
-      userId: stored.userId,
-      scope,
-      grantId: stored.grantId,
-      withRefreshToken: true,
-      refreshScope: stored.scope,
-      grantType: this.grantType,
-    });
     // A concurrent reuse may have revoked the family before these tokens existed; the revoked
     // mark it left on the old token makes the winner revoke them too.
     if (await this.tokens.isRefreshTokenRevoked(stored.id)) await this.tokens.revokeGrant(stored.grantId, 'refresh_token_reuse');
