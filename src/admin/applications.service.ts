@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
 import { OAuthError } from '../common/oauth/oauth-error';
+import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { ConsentService } from '../consent/consent.service';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
 import { TokenService } from '../tokens/token.service';
@@ -128,5 +129,5 @@ export class ApplicationsService {
 }
 
 function normaliseScope(scope: string): string {
-  return [...new Set(scope.split(' ').filter(Boolean))].join(' ');
+  return formatScope([...new Set(scopeTokens(scope))]);
 }

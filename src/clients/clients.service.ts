@@ -7,6 +7,7 @@ import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import { containing } from '../common/database/containing';
 import { OAuthError } from '../common/oauth/oauth-error';
+import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { ClientEntity, PkceOverride, TokenEndpointAuthMethod } from './client.entity';
 
@@ -176,5 +177,5 @@ export class ClientsService {
 
 /** The scopes a client may request, from its space-separated `scope`. */
 export function clientScopes(client: Pick<AuthenticatedClient, 'scope'>): string[] {
-  return client.scope.split(' ').filter((scope) => scope.length > 0);
+  return scopeTokens(client.scope);
 }

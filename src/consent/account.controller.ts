@@ -2,6 +2,7 @@ import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ClientsService } from '../clients/clients.service';
+import { scopeTokens } from '../common/oauth/scope';
 import { LoginService } from '../users/login.service';
 import { UserProfile } from '../users/users.service';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
@@ -75,7 +76,7 @@ export class AccountController {
       consents.map(async (c) => ({
         id: c.id,
         clientName: (await this.clients.get(c.clientId))?.clientName ?? c.clientId,
-        scopes: c.scope.split(' ').filter(Boolean),
+        scopes: scopeTokens(c.scope),
       })),
     );
     sendPage(res, 200, renderAccountConsentsPage({ action: PATH, csrfToken: ensureCsrfToken(req, res), username: user.username, consents: items, notice }));

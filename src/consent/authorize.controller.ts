@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/comm
 import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { scopeTokens } from '../common/oauth/scope';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
@@ -107,7 +108,7 @@ export class AuthorizeController {
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
         clientName: request.client.clientName,
         username: user.username,
-        scopes: request.scope.split(' ').filter(Boolean),
+        scopes: scopeTokens(request.scope),
       }),
     );
   }

@@ -2,14 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError, Repository } from 'typeorm';
-import { formatScope, isSubset } from '../common/oauth/scope';
+import { formatScope, isSubset, scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { AuditService } from '../audit/audit.service';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { TokenService } from '../tokens/token.service';
 import { ConsentEntity } from './consent.entity';
 
-const split = (scope: string) => scope.split(' ').filter(Boolean);
 
 @Injectable()
 export class ConsentService {
@@ -23,7 +22,7 @@ export class ConsentService {
   /** True when the user already approved every requested scope for this client. */
   async covers(userId: string, clientId: string, scope: string): Promise<boolean> {
     const consent = await this.repository.findOneBy({ userId, clientId });
-    return consent !== null && isSubset(split(scope), split(consent.scope));
+    return consent !== null && isSubset(scopeTokens(scope), scopeTokens(consent.scope));
   }
 
   listForUser(userId: string): Promise<ConsentEntity[]> {
@@ -57,7 +56,7 @@ export class ConsentService {
     const now = nowSeconds();
     const existing = await this.repository.findOneBy({ userId, clientId });
     if (existing) {
-      const merged = formatScope([...new Set([...split(existing.scope), ...split(scope)])]);
+      const merged = formatScope([...new Set([...scopeTokens(existing.scope), ...scopeTokens(scope)])]);
       await this.repository.update({ id: existing.id }, { scope: merged, updatedAt: now });
       return;
     }
