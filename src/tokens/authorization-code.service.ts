@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, Not, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { AuthorizeRequest } from '../consent/authorize-request';
@@ -32,7 +32,6 @@ export class AuthorizationCodeService {
       codeChallengeMethod: request.codeChallengeMethod,
       expiresAt: now + authorizationCodeTtl,
       consumedAt: null,
-      replayedAt: null,
       createdAt: now,
     });
     return code;
@@ -45,14 +44,6 @@ export class AuthorizationCodeService {
   /** Spends every unredeemed code a user gave a client (their consent was withdrawn). */
   async voidUnredeemed(userId: string, clientId: string): Promise<void> {
     await this.codes.update({ userId, clientId, consumedAt: IsNull() }, { consumedAt: nowSeconds() });
-  }
-
-  async markReplayed(id: string): Promise<void> {
-    await this.codes.update({ id }, { replayedAt: nowSeconds() });
-  }
-
-  async wasReplayed(id: string): Promise<boolean> {
-    return this.codes.existsBy({ id, replayedAt: Not(IsNull()) });
   }
 
   /** Single use, atomically: only one of any number of concurrent redemptions gets true. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, FindOptionsWhere, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, IsNull, MoreThan, Repository } from 'typeorm';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedClient } from '../clients/clients.service';
@@ -174,14 +174,6 @@ export class TokenService {
       { rotatedAt: nowSeconds() },
     );
     return result.affected === 1;
-  }
-
-  async markRefreshTokenRevoked(id: string): Promise<void> {
-    await this.refreshTokens.update({ id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
-  }
-
-  async isRefreshTokenRevoked(id: string): Promise<boolean> {
-    return this.refreshTokens.existsBy({ id, revokedAt: Not(IsNull()) });
   }
 
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */

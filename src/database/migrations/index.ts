@@ -1,6 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { AuditEvents1764100000000 } from './1764100000000-AuditEvents';
-import { CodeReplayMark1764200000000 } from './1764200000000-CodeReplayMark';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
-export const MIGRATIONS = [InitialSchema1764000000000, AuditEvents1764100000000, CodeReplayMark1764200000000];
+export const MIGRATIONS = [InitialSchema1764000000000, AuditEvents1764100000000];

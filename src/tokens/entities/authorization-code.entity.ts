@@ -38,10 +38,6 @@ export class AuthorizationCodeEntity {
   @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
   consumedAt: number | null;
 
-  /** Set when the code was presented again after its redemption (RFC 6749 §4.1.2). */
-  @Column({ name: 'replayed_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
-  replayedAt: number | null;
-
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
   createdAt: number;
 }

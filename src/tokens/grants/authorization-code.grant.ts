@@ -41,22 +41,19 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     const user = await this.users.findEnabled(code.userId);
     if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
     assertUserMayReceiveScope(user, code.scope);
-    // Spending the code and storing the tokens commit together (one conditional UPDATE decides).
+    // Spending the code and storing the tokens commit together (one conditional UPDATE decides), so
+    // a replay that loses the race revokes after these tokens exist, and none escapes.
     const response = await this.tokens.issueClaimed(
       { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType },
       (manager) => this.codes.consume(code.id, manager),
     );
     // Lost a race with a concurrent redemption: that is a replay too.
     if (!response) return this.replayed(code.id);
-    // A replay that raced this redemption may have revoked the grant before these tokens existed:
-    // the mark it left makes the winner revoke them too.
-    if (await this.codes.wasReplayed(code.id)) await this.tokens.revokeGrant(code.id, 'code_replay');
     return response;
   }
 
-  /** RFC 6749 §4.1.2: a replayed code revokes every token issued from it. Mark first, then revoke. */
+  /** RFC 6749 §4.1.2: a replayed code revokes every token issued from it. */
   private async replayed(codeId: string): Promise<never> {
-    await this.codes.markReplayed(codeId);
     await this.tokens.revokeGrant(codeId, 'code_replay');
     throw new OAuthError('invalid_grant', 'authorization code was already used');
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AuthenticatedClient, clientScopes } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
+import { scopeTokens } from '../../common/oauth/scope';
 import { resolveScope } from '../../common/oauth/scope-policy';
 import { nowSeconds } from '../../common/time';
 import { assertUserMayReceiveScope } from '../../users/roles';
@@ -45,7 +46,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     // RFC 6749 §6: the new scope may only narrow the original grant; omitted means unchanged.
     // Scopes since removed from the client are not renewed.
     const stillAllowed = new Set(clientScopes(client));
-    const grantScopes = stored.scope.split(' ').filter((s) => s && stillAllowed.has(s));
+    const grantScopes = scopeTokens(stored.scope).filter((s) => stillAllowed.has(s));
     const scope = resolveScope(params.scope, grantScopes);
 
     if (stored.userId !== null) {
@@ -65,16 +66,12 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       if (this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       return this.reused(stored);
     }
-    // A concurrent reuse may have revoked the family before these tokens existed; the revoked
-    // mark it left on the old token makes the winner revoke them too.
-    if (await this.tokens.isRefreshTokenRevoked(stored.id)) await this.tokens.revokeGrant(stored.grantId, 'refresh_token_reuse');
     return response;
   }
 
   /** RFC 9700 §4.14.2: reuse of a rotated token revokes the whole family. */
   private async reused(stored: RefreshTokenEntity): Promise<never> {
-    // Mark first (its own statement), then revoke: see the check after issue() above.
-    await this.tokens.markRefreshTokenRevoked(stored.id);
+    // The claim of the winning request committed with its new tokens, so they are revoked too.
     await this.tokens.revokeGrant(stored.grantId, 'refresh_token_reuse');
     throw new OAuthError('invalid_grant', 'refresh token was already used');
   }
