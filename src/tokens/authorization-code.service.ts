@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { AuthorizeRequest } from '../consent/authorize-request';
@@ -44,11 +44,5 @@ export class AuthorizationCodeService {
   /** Spends every unredeemed code a user gave a client (their consent was withdrawn). */
   async voidUnredeemed(userId: string, clientId: string): Promise<void> {
     await this.codes.update({ userId, clientId, consumedAt: IsNull() }, { consumedAt: nowSeconds() });
-  }
-
-  /** Single use, atomically: only one of any number of concurrent redemptions gets true. */
-  async consume(id: string, manager?: EntityManager): Promise<boolean> {
-    const result = await (manager?.getRepository(AuthorizationCodeEntity) ?? this.codes).update({ id, consumedAt: IsNull() }, { consumedAt: nowSeconds() });
-    return result.affected === 1;
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, FindOptionsWhere, IsNull, MoreThan, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import { Batcher } from '../common/database/batcher';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedClient } from '../clients/clients.service';
@@ -9,6 +10,7 @@ import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { SettingsService } from '../settings/settings.service';
 import { AccessTokenEntity } from './entities/access-token.entity';
+import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import type { TokenResponse } from './token-response';
 
@@ -25,6 +27,31 @@ export interface TokenSummary {
   readonly createdAt: number;
   readonly expiresAt: number;
 }
+
+/** A single-use input that a grant spends in the same commit that stores the tokens it yields. */
+export interface SingleUseInput {
+  readonly kind: 'authorization_code' | 'refresh_token';
+  readonly id: string;
+}
+
+/** How each kind of single-use input is spent: a NULL column set to the time of use. */
+const SINGLE_USE = {
+  authorization_code: { entity: AuthorizationCodeEntity, unspent: ['consumedAt'], spentColumn: 'consumedAt' },
+  refresh_token: { entity: RefreshTokenEntity, unspent: ['rotatedAt', 'revokedAt'], spentColumn: 'rotatedAt' },
+} as const;
+
+/** One request's write: optionally spend an input, then store its new tokens. */
+interface WriteJob {
+  readonly claim?: SingleUseInput;
+  readonly access: AccessTokenEntity;
+  readonly refresh?: RefreshTokenEntity;
+}
+
+/** Rows per batched statement, and batches running at once (each holds one pooled connection). */
+const MAX_BATCH = 200;
+const MAX_BATCHES_IN_FLIGHT = 4;
+/** A batch that InnoDB chose as a deadlock victim was rolled back whole and is run again. */
+const DEADLOCK_RETRIES = 3;
 
 interface Minted {
   readonly accessToken: string;
@@ -57,45 +84,93 @@ export interface IssueContext {
  */
 @Injectable()
 export class TokenService {
+  /**
+   * The hot statements are batched (see Batcher): under load one multi-row INSERT and one commit
+   * store the tokens of many requests, and one `IN (...)` query finds many tokens. Each request
+   * still gets its answer only after the commit that stores its tokens.
+   */
+  private readonly writes = new Batcher<WriteJob, boolean>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
+  private readonly accessByHash = new Batcher<string, AccessTokenEntity | null>((hashes) => findByHashes(this.accessTokens, hashes), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
+  private readonly refreshByHash = new Batcher<string, RefreshTokenEntity | null>((hashes) => findByHashes(this.refreshTokens, hashes), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
+  private readonly rowLocks: boolean;
+
   constructor(
     private readonly transactions: TransactionRunner,
     @InjectRepository(AccessTokenEntity) private readonly accessTokens: Repository<AccessTokenEntity>,
     @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    // SQLite has no SELECT ... FOR UPDATE; its transactions run one at a time in this process.
+    this.rowLocks = accessTokens.manager.connection.options.type !== 'better-sqlite3';
+  }
 
   async issue(context: IssueContext): Promise<TokenResponse> {
     const minted = await this.mint(context);
-    if (minted.refresh) {
-      const refresh = minted.refresh;
-      await this.transactions.run(async (manager) => {
-        await manager.insert(AccessTokenEntity, minted.access);
-        await manager.insert(RefreshTokenEntity, refresh);
-      });
-    } else {
-      // One row: a single autocommit INSERT, no transaction round trips.
-      await this.accessTokens.insert(minted.access);
-    }
+    await this.writes.submit({ access: minted.access, refresh: minted.refresh });
     return this.issued(context, minted);
   }
 
   /**
    * Spends a single-use input (an authorization code, a refresh token) and stores the new tokens in
-   * one transaction, so one commit decides both: either the claim and the tokens exist, or
-   * neither. `claim` is a conditional UPDATE; when it changes no row (another request spent the
-   * input first) nothing is inserted and the answer is null. The transaction commits either way,
-   * never rolls back in normal flow (on SQLite other statements may share the connection).
+   * one transaction, so one commit decides both: either the input is spent and the tokens exist, or
+   * neither. When another request spent the input first nothing is stored and the answer is null.
    */
-  async issueClaimed(context: IssueContext, claim: (manager: EntityManager) => Promise<boolean>): Promise<TokenResponse | null> {
+  async issueClaimed(context: IssueContext, claim: SingleUseInput): Promise<TokenResponse | null> {
     const minted = await this.mint(context);
-    const claimed = await this.transactions.run(async (manager) => {
-      if (!(await claim(manager))) return false;
-      await manager.insert(AccessTokenEntity, minted.access);
-      if (minted.refresh) await manager.insert(RefreshTokenEntity, minted.refresh);
-      return true;
-    });
-    return claimed ? this.issued(context, minted) : null;
+    const stored = await this.writes.submit({ claim, access: minted.access, refresh: minted.refresh });
+    return stored ? this.issued(context, minted) : null;
+  }
+
+  /** Stores one batch of writes; true for each job whose input was spent by it (or that had none). */
+  private async writeBatch(jobs: WriteJob[]): Promise<boolean[]> {
+    if (jobs.every((job) => !job.claim && !job.refresh)) {
+      // One multi-row INSERT is atomic by itself: no transaction round trips.
+      await this.accessTokens.insert(jobs.map((job) => job.access));
+      return jobs.map(() => true);
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactions.run(async (manager) => {
+          const won = await this.spend(manager, jobs);
+          const stored = jobs.filter((_, i) => won[i]);
+          if (stored.length > 0) {
+            await manager.insert(AccessTokenEntity, stored.map((job) => job.access));
+            const refresh = stored.flatMap((job) => (job.refresh ? [job.refresh] : []));
+            if (refresh.length > 0) await manager.insert(RefreshTokenEntity, refresh);
+          }
+          return won;
+        });
+      } catch (error) {
+        if (attempt > DEADLOCK_RETRIES || !isDeadlock(error)) throw error;
+      }
+    }
+  }
+
+  /**
+   * Spends the inputs of a batch inside its transaction. The unspent ones are read with row locks
+   * (a concurrent batch on any instance waits, then sees them spent) and marked in one UPDATE. Of
+   * two jobs in one batch with the same input, the first wins.
+   */
+  private async spend(manager: EntityManager, jobs: WriteJob[]): Promise<boolean[]> {
+    const won = jobs.map((job) => !job.claim);
+    const now = nowSeconds();
+    for (const kind of ['authorization_code', 'refresh_token'] as const) {
+      const firstClaim = new Map<string, number>();
+      jobs.forEach((job, i) => {
+        if (job.claim?.kind === kind && !firstClaim.has(job.claim.id)) firstClaim.set(job.claim.id, i);
+      });
+      if (firstClaim.size === 0) continue;
+      const spec = SINGLE_USE[kind];
+      const query = manager.createQueryBuilder(spec.entity, 'input').select('input.id', 'id').where('input.id IN (:...ids)', { ids: [...firstClaim.keys()] });
+      for (const column of spec.unspent) query.andWhere(`input.${column} IS NULL`);
+      if (this.rowLocks) query.setLock('pessimistic_write');
+      const spendable = (await query.getRawMany<{ id: string }>()).map((row) => row.id);
+      if (spendable.length === 0) continue;
+      await manager.update(spec.entity, { id: In(spendable) }, { [spec.spentColumn]: now });
+      for (const id of spendable) won[firstClaim.get(id)!] = true;
+    }
+    return won;
   }
 
   /** New token values and their rows (hashes only), not yet stored. */
@@ -106,7 +181,7 @@ export class TokenService {
     const grantId = context.grantId ?? randomUUID();
     const expiresIn = client.accessTokenTtl ?? settings.accessTokenTtl;
     const accessToken = randomToken();
-    const access = this.accessTokens.create({
+    const access: AccessTokenEntity = {
       id: randomUUID(),
       tokenHash: sha256Hex(accessToken),
       clientId: client.id,
@@ -116,11 +191,11 @@ export class TokenService {
       expiresAt: now + expiresIn,
       revokedAt: null,
       createdAt: now,
-    });
+    };
     const withRefresh = context.withRefreshToken && client.grantTypes.includes('refresh_token');
     const refreshToken = withRefresh ? randomToken() : undefined;
     const refresh = refreshToken
-      ? this.refreshTokens.create({
+      ? {
           id: randomUUID(),
           tokenHash: sha256Hex(refreshToken),
           clientId: client.id,
@@ -131,7 +206,7 @@ export class TokenService {
           rotatedAt: null,
           revokedAt: null,
           createdAt: now,
-        })
+        }
       : undefined;
     return { accessToken, access, refreshToken, refresh, expiresIn, grantId };
   }
@@ -151,29 +226,17 @@ export class TokenService {
 
   /** An access token that is neither expired nor revoked. */
   async findActiveAccessToken(token: string): Promise<AccessTokenEntity | null> {
-    const row = await this.accessTokens.findOneBy({ tokenHash: sha256Hex(token) });
+    const row = await this.findAccessToken(token);
     return row && row.revokedAt === null && row.expiresAt > nowSeconds() ? row : null;
   }
 
   /** Any stored access token by value, whatever its state. */
   findAccessToken(token: string): Promise<AccessTokenEntity | null> {
-    return this.accessTokens.findOneBy({ tokenHash: sha256Hex(token) });
+    return this.accessByHash.submit(sha256Hex(token));
   }
 
   findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
-    return this.refreshTokens.findOneBy({ tokenHash: sha256Hex(token) });
-  }
-
-  /**
-   * Marks a refresh token as exchanged, atomically: of two concurrent requests with the same
-   * token, exactly one gets true (the conditional UPDATE decides, on any number of instances).
-   */
-  async claimRefreshToken(id: string, manager?: EntityManager): Promise<boolean> {
-    const result = await (manager?.getRepository(RefreshTokenEntity) ?? this.refreshTokens).update(
-      { id, rotatedAt: IsNull(), revokedAt: IsNull() },
-      { rotatedAt: nowSeconds() },
-    );
-    return result.affected === 1;
+    return this.refreshByHash.submit(sha256Hex(token));
   }
 
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
@@ -239,6 +302,18 @@ export class TokenService {
     await this.accessTokens.update({ id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
     await this.audit.record({ type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } });
   }
+}
+
+/** One `token_hash IN (...)` query for many lookups; null where a hash matches no row. */
+async function findByHashes<T extends AccessTokenEntity | RefreshTokenEntity>(repository: Repository<T>, hashes: string[]): Promise<(T | null)[]> {
+  const rows = await repository.find({ where: { tokenHash: In([...new Set(hashes)]) } as FindOptionsWhere<T> });
+  const byHash = new Map(rows.map((row) => [row.tokenHash, row]));
+  return hashes.map((hash) => byHash.get(hash) ?? null);
+}
+
+/** MySQL/MariaDB chose this transaction as a deadlock victim and rolled it back. */
+function isDeadlock(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === 'ER_LOCK_DEADLOCK';
 }
 
 function ownerWhere(owner: TokenOwner): FindOptionsWhere<AccessTokenEntity & RefreshTokenEntity> {

@@ -45,7 +45,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     // a replay that loses the race revokes after these tokens exist, and none escapes.
     const response = await this.tokens.issueClaimed(
       { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType },
-      (manager) => this.codes.consume(code.id, manager),
+      { kind: 'authorization_code', id: code.id },
     );
     // Lost a race with a concurrent redemption: that is a replay too.
     if (!response) return this.replayed(code.id);

@@ -59,7 +59,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     // keeps the scope of the one it replaces (RFC 6749 §6).
     const response = await this.tokens.issueClaimed(
       { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType },
-      (manager) => this.tokens.claimRefreshToken(stored.id, manager),
+      { kind: 'refresh_token', id: stored.id },
     );
     if (!response) {
       // Lost a race with a concurrent use of the same token.
