@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --db sqlite] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]`
+ * `npm run bench [-- --db sqlite] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
+ *   [--only client_credentials,introspection] [--no-peers] [--profile]`
  *
  * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
  * up, and measures each scenario with autocannon: req/s, p50/p99 latency, non-2xx count and the
@@ -7,6 +8,8 @@
  * introspection, default in-memory store) and a bare Node http server, and prints our figures as
  * ratios to them. Results go to bench/results/ as JSON and markdown. By default the server runs with
  * REDIS_URL=redis://127.0.0.1:6379 (shared counters, cached clients and settings); --no-redis turns it off.
+ * --only runs a subset of our scenarios, --no-peers skips the peers, and --profile runs the server under
+ * `node --cpu-prof` and prints where its CPU time went (bench/results/profiles/).
  */
 import autocannon from 'autocannon';
 import { ChildProcess, execSync, spawn } from 'node:child_process';
@@ -15,6 +18,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { hash, Algorithm } from '@node-rs/argon2';
 import { seedTokens, explainHotQueries } from './seed';
+import { summariseProfiles } from './profile-summary';
 
 interface Options {
   db: 'mysql' | 'sqlite';
@@ -25,10 +29,14 @@ interface Options {
   build: boolean;
   /** Run the server with REDIS_URL (shared counters, cached clients and settings), as a cluster would. */
   redis: boolean;
+  /** Our scenarios to run (all when empty). */
+  only: string[];
+  peers: boolean;
+  profile: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true, redis: true };
+  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true, redis: true, only: [], peers: true, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--db') opts.db = argv[++i] === 'sqlite' ? 'sqlite' : 'mysql';
@@ -38,6 +46,9 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--no-build') opts.build = false;
     else if (arg === '--no-redis') opts.redis = false;
     else if (arg === '--smoke') opts.smoke = true;
+    else if (arg === '--only') opts.only = argv[++i].split(',');
+    else if (arg === '--no-peers') opts.peers = false;
+    else if (arg === '--profile') opts.profile = true;
   }
   if (opts.smoke) opts.duration = Math.min(opts.duration, 2);
   return opts;
@@ -246,7 +257,8 @@ async function main(): Promise<void> {
     CLEANUP_INTERVAL_SECONDS: '0',
     ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `bench-${Date.now()}:` } : {}),
   };
-  let server = await startProcess(['dist/src/main.js'], serverEnv, '/health/ready');
+  const profileDir = join(ROOT, 'bench', 'results', 'profiles', started.toISOString().replace(/[:.]/g, '-'));
+  const server = await startProcess([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/src/main.js'], serverEnv, '/health/ready');
   const results: Result[] = [];
   let explain: string[] = [];
   try {
@@ -302,7 +314,9 @@ async function main(): Promise<void> {
     }
 
     // Inputs that can be used once: sized for the expected rate, and the run stops when they run out.
-    const poolSize = opts.smoke ? 300 : Math.max(2000, opts.duration * 2500);
+    const selected = (name: string) => opts.only.length === 0 || opts.only.includes(name);
+    const singleUse = selected('refresh_token') || selected('authorization_code');
+    const poolSize = !singleUse ? 20 : opts.smoke ? 300 : Math.max(2000, opts.duration * 2500);
     console.log(`minting ${poolSize} codes and ${poolSize} refresh tokens through the authorize flow...`);
     const codes = await pool(poolSize, 16, () => mintCode());
     const refreshTokens = (await pool(poolSize, 16, async () => redeem(await mintCode()))).map((t) => t.refresh_token);
@@ -338,22 +352,29 @@ async function main(): Promise<void> {
 
     // Warm-up (JIT, pools, caches).
     await autocannon({ url: server.url, connections: 10, duration: opts.smoke ? 1 : 3, requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] });
-    for (const scenario of ours) {
+    for (const scenario of ours.filter((s) => selected(s.name))) {
       const r = await measure(server.url, scenario, opts, server.child.pid);
       results.push(r);
       console.log(`${r.name}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.rssMb} MB`);
     }
 
     // client_credentials p99 while password grants run: hashing must not stall the event loop.
-    const [under, pw] = await Promise.all([
-      measure(server.url, { name: 'client_credentials during password grants', target: 'ours', connections: 10, requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] }, opts, server.child.pid),
-      measure(server.url, { name: 'password (concurrent)', target: 'ours', connections: 8, requests: [post('/oauth2/token', nextLogin)] }, opts),
-    ]);
-    results.push(under, pw);
-    console.log(`client_credentials while password grants run: p99 ${under.p99} ms (${under.requestsPerSec} req/s; password ${pw.requestsPerSec} req/s)`);
+    if (selected('password')) {
+      const [under, pw] = await Promise.all([
+        measure(server.url, { name: 'client_credentials during password grants', target: 'ours', connections: 10, requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] }, opts, server.child.pid),
+        measure(server.url, { name: 'password (concurrent)', target: 'ours', connections: 8, requests: [post('/oauth2/token', nextLogin)] }, opts),
+      ]);
+      results.push(under, pw);
+      console.log(`client_credentials while password grants run: p99 ${under.p99} ms (${under.requestsPerSec} req/s; password ${pw.requestsPerSec} req/s)`);
+    }
   } finally {
     await server.stop();
     await dropDb();
+  }
+  if (opts.profile) console.log(`\n${summariseProfiles(profileDir).join('\n')}\n`);
+  if (!opts.peers) {
+    writeResults(opts, started, results, 0, explain);
+    return;
   }
 
   // Peers, one at a time, same machine, same load generator.

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, createHttpAdapter } from './app.setup';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -19,11 +20,11 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), {
     bodyParser: false,
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
   });
-  configureApp(app, config);
+  await configureApp(app, config);
   const logger = new Logger('Bootstrap');
   // Graceful shutdown: stop accepting, let in-flight requests finish, close the pools, exit 0.
   let stopping = false;
@@ -34,17 +35,36 @@ async function bootstrap(): Promise<void> {
       logger.log(`${signal} received: finishing in-flight requests`);
       const deadline = setTimeout(() => process.exit(1), 30_000);
       deadline.unref();
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error(`shutdown failed: ${(error as Error).message}`);
-          process.exit(1);
-        },
-      );
+      // Drain HTTP first (stop accepting, let accepted requests finish), then close the pools:
+      // Nest's own close would close the pools while requests are still using them.
+      drainHttp(app)
+        .then(() => app.close())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error(`shutdown failed: ${(error as Error).message}`);
+            process.exit(1);
+          },
+        );
     });
   }
-  await (config.host ? app.listen(config.port, config.host) : app.listen(config.port));
+  // Fastify would listen on localhost only; like Express before it, listen on every interface unless HOST says otherwise.
+  await app.listen(config.port, config.host ?? '::');
   logger.log(`Authorization server listening on ${config.issuer} (database: ${config.database.type})`);
+}
+
+/**
+ * Stops accepting connections and resolves once every accepted request has been answered. A
+ * keep-alive connection is closed as soon as it is idle, so clients cannot hold the drain open.
+ */
+async function drainHttp(app: NestFastifyApplication): Promise<void> {
+  const server = app.getHttpServer() as Server;
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  try {
+    await app.getHttpAdapter().close();
+  } finally {
+    clearInterval(sweep);
+  }
 }
 
 void bootstrap();

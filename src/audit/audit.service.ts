@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Between, FindOptionsWhere, Repository } from 'typeorm';
@@ -36,7 +36,7 @@ const FLUSH_AT = 200;
  * request context.
  */
 @Injectable()
-export class AuditService implements OnApplicationShutdown {
+export class AuditService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private pending: AuditEventEntity[] = [];
   private timer?: NodeJS.Timeout;
@@ -82,7 +82,8 @@ export class AuditService implements OnApplicationShutdown {
     return this.flushing;
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before any onApplicationShutdown hook: TypeORM closes the pools in one. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.flush();
   }
 

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import type { RequestWithAuthorize } from '../common/oauth/oauth-exception.filter';
 import type { CodeChallengeMethod } from '../pkce/pkce';

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { scopeTokens } from '../common/oauth/scope';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
@@ -14,7 +14,7 @@ import { AUTHORIZE_PATHS, AuthorizeHttpRequest, AuthorizeRequest } from './autho
 import { ConsentService } from './consent.service';
 import { CSRF_FIELD, ensureCsrfToken, isValidCsrfToken } from './csrf';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
-import { formString } from './form';
+import { formString, requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { sendPage, SESSION_COOKIE, setSessionCookie } from './page-response';
 import { renderConsentPage, renderErrorPage, renderLoginPage } from './views/pages';
@@ -104,7 +104,7 @@ export class AuthorizeController {
       res,
       200,
       renderConsentPage({
-        action: req.path,
+        action: requestPath(req),
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
         clientName: request.client.clientName,
         username: user.username,
@@ -123,7 +123,7 @@ export class AuthorizeController {
       res,
       failure?.status ?? 200,
       renderLoginPage({
-        action: req.path,
+        action: requestPath(req),
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
         clientName: request.client.clientName,
         error: failure?.error,
@@ -143,7 +143,7 @@ export class AuthorizeController {
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
     if (request.state !== undefined) url.searchParams.set('state', request.state);
     url.searchParams.set('iss', this.config.issuer);
-    res.setHeader('Cache-Control', 'no-store');
-    res.redirect(302, url.toString());
+    res.header('Cache-Control', 'no-store');
+    res.redirect(url.toString(), 302);
   }
 }

@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { randomToken, timingSafeEqualString } from '../common/crypto/tokens';
 
 export const CSRF_COOKIE = 'oauth_csrf';
@@ -13,7 +13,7 @@ export function ensureCsrfToken(req: Request, res: Response): string {
   const existing: unknown = req.cookies?.[CSRF_COOKIE];
   if (typeof existing === 'string' && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
   const token = randomToken();
-  res.cookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.secure, path: '/' });
+  res.setCookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/' });
   return token;
 }
 

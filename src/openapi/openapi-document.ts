@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from '../app.module';
-import { buildOpenApiDocument } from '../app.setup';
+import { buildOpenApiDocument, createHttpAdapter } from '../app.setup';
 import { loadConfig } from '../config/app-config';
 
 /** Settings of the published document: the default local server, an in-memory database. */
@@ -11,7 +11,7 @@ const DOCUMENT_ENV = { DB_TYPE: 'sqlite', DB_PATH: ':memory:', ISSUER: 'http://l
 /** Builds the OpenAPI document of the whole application without opening a listener. */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
   const config = loadConfig(DOCUMENT_ENV);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger: false, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), { logger: false, bodyParser: false });
   try {
     await app.init();
     return buildOpenApiDocument(app, config);

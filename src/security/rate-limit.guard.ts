@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { RateLimitedRoute, ThrottleService } from './throttle.service';
 
 const RATE_LIMIT_KEY = 'oauth:rate-limit';

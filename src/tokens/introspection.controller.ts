@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBasicAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { CurrentClient } from '../clients/guards/current-client.decorator';
@@ -52,7 +52,7 @@ export class IntrospectionController {
     @CurrentClient() client: AuthenticatedClient,
     @Res({ passthrough: true }) res: Response,
   ): Promise<IntrospectionResponse> {
-    res.setHeader('Cache-Control', 'no-store');
+    res.header('Cache-Control', 'no-store');
     const found = await this.lookup.find(body.token, body.token_type_hint);
     if (!found || !TokenLookupService.isActive(found)) return { active: false };
     const { row } = found;

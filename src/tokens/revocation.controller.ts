@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBasicAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { CurrentClient } from '../clients/guards/current-client.decorator';
@@ -31,7 +31,7 @@ export class RevocationController {
     @CurrentClient() client: AuthenticatedClient,
     @Res({ passthrough: true }) res: Response,
   ): Promise<void> {
-    res.setHeader('Cache-Control', 'no-store');
+    res.header('Cache-Control', 'no-store');
     const found = await this.lookup.find(body.token, body.token_type_hint);
     // RFC 7009 §2.2: an unknown token, or one of another client, is answered 200 and left alone,
     // so the endpoint reveals nothing about tokens the caller does not own.

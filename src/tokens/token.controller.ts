@@ -13,7 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { CurrentClient } from '../clients/guards/current-client.decorator';
@@ -77,8 +77,8 @@ export class TokenController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<TokenResponse> {
     // RFC 6749 §5.1: token responses must not be cached.
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Pragma', 'no-cache');
+    res.header('Cache-Control', 'no-store');
+    res.header('Pragma', 'no-cache');
     return this.grants.dispatch(requestBody(req), client);
   }
 }

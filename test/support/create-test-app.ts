@@ -1,10 +1,10 @@
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { configureApp } from '../../src/app.setup';
+import { configureApp, createHttpAdapter } from '../../src/app.setup';
 import { ClientsService } from '../../src/clients/clients.service';
 import { loadConfig } from '../../src/config/app-config';
 import { SettingsService } from '../../src/settings/settings.service';
@@ -12,7 +12,7 @@ import { UsersService } from '../../src/users/users.service';
 import { createTestDatabase, TestDatabase } from './databases';
 
 export interface TestApp {
-  readonly app: NestExpressApplication;
+  readonly app: NestFastifyApplication;
   /** http://127.0.0.1:PORT, also the issuer. */
   readonly url: string;
   readonly clients: ClientsService;
@@ -49,12 +49,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({ ...database.env, PORT: String(port), ISSUER: url, ...options.env });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.extraModules), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.extraModules), createHttpAdapter(config), {
     bodyParser: false,
     logger: ['error', 'warn'],
   });
-  configureApp(app, config);
   try {
+    await configureApp(app, config);
     await app.listen(port, '127.0.0.1');
   } catch (error) {
     await app.close().catch(() => undefined);

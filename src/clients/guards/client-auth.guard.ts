@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { requestBody } from '../../common/http/request-body';
 import { ThrottleService } from '../../security/throttle.service';
 import { AuthenticatedClient, ClientsService } from '../clients.service';

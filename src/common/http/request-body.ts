@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { OAuthError } from '../oauth/oauth-error';
 
 /**

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface RequestContext {
   readonly ip: string;
@@ -9,9 +9,12 @@ export interface RequestContext {
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
-/** Express middleware: makes the caller's IP available to services (audit trail) without passing it. */
-export function requestContextMiddleware(req: Request, _res: Response, next: NextFunction): void {
-  storage.run({ ip: req.ip ?? 'unknown' }, next);
+/**
+ * Fastify preHandler hook: makes the caller's IP available to services (audit trail) without
+ * passing it. It runs after the body is read, and the route handler runs inside `done`.
+ */
+export function requestContextHook(req: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  storage.run({ ip: req.ip ?? 'unknown' }, done);
 }
 
 export function currentRequestContext(): RequestContext | undefined {

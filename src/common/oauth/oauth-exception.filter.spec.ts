@@ -7,10 +7,11 @@ function fakeHttp(req: Partial<RequestWithAuthorize> = {}) {
     headers: {} as Record<string, string>,
     statusCode: 0,
     body: undefined as unknown,
-    headersSent: false,
+    sent: false,
     redirectedTo: undefined as string | undefined,
-    setHeader(name: string, value: string) {
+    header(name: string, value: string) {
       this.headers[name.toLowerCase()] = value;
+      return this;
     },
     status(code: number) {
       this.statusCode = code;
@@ -19,13 +20,10 @@ function fakeHttp(req: Partial<RequestWithAuthorize> = {}) {
     type() {
       return this;
     },
-    json(body: unknown) {
-      this.body = body;
-    },
     send(body: unknown) {
       this.body = body;
     },
-    redirect(code: number, url: string) {
+    redirect(url: string, code: number) {
       this.statusCode = code;
       this.redirectedTo = url;
     },
@@ -86,11 +84,15 @@ describe('OAuthExceptionFilter', () => {
     expect(missing.res.statusCode).toBe(404);
   });
 
-  it('maps body-parser errors (not HttpExceptions) to invalid_request', () => {
+  it('maps body parsing errors (not HttpExceptions) to invalid_request', () => {
     const { host, res } = fakeHttp();
-    filter.catch(Object.assign(new SyntaxError('Unexpected token'), { status: 400, type: 'entity.parse.failed' }), host);
+    filter.catch(Object.assign(new SyntaxError('Unexpected token'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), host);
     expect(res.statusCode).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: 'request body could not be parsed' });
+    const large = fakeHttp();
+    filter.catch(Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' }), large.host);
+    expect(large.res.statusCode).toBe(400);
+    expect(large.res.body).toEqual({ error: 'invalid_request', error_description: 'request body too large' });
   });
 
   it('strips characters RFC 6749 §5.2 forbids from error_description', () => {

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { setPageHeaders } from '../../consent/page-response';
 import { renderErrorPage } from '../../consent/views/pages';
 import { OAuthError, OAuthErrorCode } from './oauth-error';
@@ -37,10 +37,10 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const req = ctx.getRequest<RequestWithAuthorize>();
     const res = ctx.getResponse<Response>();
     const error = this.toOAuthError(exception);
-    if (res.headersSent) return;
+    if (res.sent) return;
 
     if (req.isAuthorizeRoute) {
-      res.setHeader('Cache-Control', 'no-store');
+      res.header('Cache-Control', 'no-store');
       const target = req.authorizeTarget;
       if (target && error.code !== 'server_error') {
         const url = new URL(target.redirectUri);
@@ -48,29 +48,29 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         if (error.description) url.searchParams.set('error_description', error.description);
         if (target.state !== undefined) url.searchParams.set('state', target.state);
         url.searchParams.set('iss', target.issuer);
-        res.redirect(302, url.toString());
+        res.redirect(url.toString(), 302);
         return;
       }
       setPageHeaders(res);
-      res.status(error.status).type('html').send(renderErrorPage(error.code, error.description));
+      res.status(error.status).type('text/html; charset=utf-8').send(renderErrorPage(error.code, error.description));
       return;
     }
 
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Pragma', 'no-cache');
-    if (error.retryAfter !== undefined) res.setHeader('Retry-After', String(error.retryAfter));
+    res.header('Cache-Control', 'no-store');
+    res.header('Pragma', 'no-cache');
+    if (error.retryAfter !== undefined) res.header('Retry-After', String(error.retryAfter));
     if (error.code === 'invalid_client') {
       // RFC 6749 §5.2: 401 with the scheme the client used (we only offer Basic).
-      res.setHeader('WWW-Authenticate', 'Basic realm="oauth2", charset="UTF-8"');
+      res.header('WWW-Authenticate', 'Basic realm="oauth2", charset="UTF-8"');
     } else if (error.code === 'invalid_token' && req.headers.authorization === undefined) {
       // RFC 6750 §3.1: a request without credentials gets the challenge without an error code.
-      res.setHeader('WWW-Authenticate', 'Bearer realm="oauth2"');
+      res.header('WWW-Authenticate', 'Bearer realm="oauth2"');
     } else if (error.code === 'invalid_token' || error.code === 'insufficient_scope') {
       // RFC 6750 §3: the challenge names the error.
       const description = error.description ? `, error_description="${error.description.replace(/"/g, '')}"` : '';
-      res.setHeader('WWW-Authenticate', `Bearer realm="oauth2", error="${error.code}"${description}`);
+      res.header('WWW-Authenticate', `Bearer realm="oauth2", error="${error.code}"${description}`);
     }
-    res.status(error.status).json(error.toJSON());
+    res.status(error.status).send(error.toJSON());
   }
 
   private toOAuthError(exception: unknown): OAuthError {
@@ -88,13 +88,11 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       const code = HTTP_STATUS_CODE[status] ?? 'invalid_request';
       return new OAuthError(code, describeHttpException(exception));
     }
-    // body-parser errors carry `status` and `type` but are not HttpExceptions.
-    const parserError = exception as { status?: number; type?: string };
-    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-      return new OAuthError(
-        'invalid_request',
-        parserError.status === 413 ? 'request body too large' : 'request body could not be parsed',
-      );
+    // Body parsing errors (malformed JSON, too large, too many fields) carry a 4xx `statusCode`.
+    const parserError = exception as { statusCode?: number } | null;
+    const parserStatus = parserError?.statusCode;
+    if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
+      return new OAuthError('invalid_request', parserStatus === 413 ? 'request body too large' : 'request body could not be parsed');
     }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn(`database unavailable: ${(exception as Error).message}`);

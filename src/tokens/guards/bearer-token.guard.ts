@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import type { AccessTokenEntity } from '../entities/access-token.entity';
 import { TokenService } from '../token.service';
