@@ -1,4 +1,3 @@
-import fastifyCookie from '@fastify/cookie';
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -41,8 +40,6 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
-  // Cookies matter only to the browser pages (login session, CSRF); parsing is skipped without a Cookie header.
-  await app.register(fastifyCookie);
   const timeout = requestTimeoutHooks(config.requestTimeoutMs);
   fastify.addHook('onRequest', (req, reply, done) => {
     // CSP is set per page (login/consent); the JSON API has no use for a policy.

@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { Between, FindOptionsWhere, Repository } from 'typeorm';
+import { uuidv7 } from '../common/crypto/tokens';
+import { insertRows } from '../common/database/insert-rows';
 import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
 import { AuditEventEntity } from './audit-event.entity';
@@ -48,7 +49,7 @@ export class AuditService implements BeforeApplicationShutdown {
   async record(event: AuditRecord): Promise<void> {
     const context = currentRequestContext();
     this.pending.push({
-      id: randomUUID(),
+      id: uuidv7(),
       occurredAt: nowSeconds(),
       type: event.type,
       outcome: event.outcome ?? 'success',
@@ -74,7 +75,7 @@ export class AuditService implements BeforeApplicationShutdown {
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
       try {
-        await this.repository.insert(batch);
+        await insertRows(this.repository.manager, this.repository.metadata, batch);
       } catch (error) {
         this.logger.error(`could not record ${batch.length} audit events: ${(error as Error).message}`);
       }

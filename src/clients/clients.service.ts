@@ -50,9 +50,17 @@ export interface CreatedClient {
 const UNKNOWN_CLIENT_HASH = sha256Hex(randomToken());
 const CLIENT_AUTH_FAILED = 'client authentication failed';
 
+/** One view per cached row: every token request authenticates its client, so this runs hot. */
+const views = new WeakMap<ClientEntity, AuthenticatedClient>();
+
 export function toAuthenticatedClient(entity: ClientEntity): AuthenticatedClient {
-  const { secretHash: _secretHash, ...client } = entity;
-  return { ...client, isPublic: entity.tokenEndpointAuthMethod === 'none' };
+  let view = views.get(entity);
+  if (!view) {
+    const { secretHash: _secretHash, ...client } = entity;
+    view = Object.freeze({ ...client, isPublic: entity.tokenEndpointAuthMethod === 'none' });
+    views.set(entity, view);
+  }
+  return view;
 }
 
 const CLIENT_TOPIC = 'client';

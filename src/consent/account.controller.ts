@@ -12,6 +12,7 @@ import { ensureCsrfToken, isValidCsrfToken } from './csrf';
 import { formString } from './form';
 import { LoginSessionService } from './login-session.service';
 import { sendPage, SESSION_COOKIE, setSessionCookie } from './page-response';
+import { readCookie } from './cookies';
 import { renderAccountConsentsPage, renderErrorPage, renderLoginPage } from './views/pages';
 
 const PATH = '/account/consents';
@@ -31,7 +32,7 @@ export class AccountController {
   @ApiOperation({ summary: 'HTML page: the signed-in user’s approved applications, with Revoke buttons' })
   @ApiOkResponse({ description: 'An HTML page (login form when not signed in)', content: { 'text/html': {} } })
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = await this.sessions.currentUser(req.cookies?.[SESSION_COOKIE]);
+    const user = await this.sessions.currentUser(readCookie(req, SESSION_COOKIE));
     if (!user) return this.login(req, res);
     return this.list(req, res, user);
   }
@@ -53,7 +54,7 @@ export class AccountController {
       setSessionCookie(req, res, await this.sessions.start(login.user.id), this.sessions.ttlSeconds);
       return this.list(req, res, login.user);
     }
-    const user = await this.sessions.currentUser(req.cookies?.[SESSION_COOKIE]);
+    const user = await this.sessions.currentUser(readCookie(req, SESSION_COOKIE));
     if (!user) return this.login(req, res);
     const consentId = formString(req, 'consent_id');
     const consent = formString(req, 'action') === 'revoke' && consentId ? await this.consents.findForUser(user.id, consentId) : null;

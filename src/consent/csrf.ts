@@ -1,5 +1,6 @@
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { randomToken, timingSafeEqualString } from '../common/crypto/tokens';
+import { readCookie, setCookie } from './cookies';
 
 export const CSRF_COOKIE = 'oauth_csrf';
 export const CSRF_FIELD = 'csrf_token';
@@ -10,15 +11,15 @@ export const CSRF_FIELD = 'csrf_token';
  * make the browser send it with a cross-site POST.
  */
 export function ensureCsrfToken(req: Request, res: Response): string {
-  const existing: unknown = req.cookies?.[CSRF_COOKIE];
+  const existing = readCookie(req, CSRF_COOKIE);
   if (typeof existing === 'string' && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
   const token = randomToken();
-  res.setCookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/' });
+  setCookie(req, res, CSRF_COOKIE, token);
   return token;
 }
 
 export function isValidCsrfToken(req: Request): boolean {
-  const cookie: unknown = req.cookies?.[CSRF_COOKIE];
+  const cookie = readCookie(req, CSRF_COOKIE);
   const field: unknown = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
   return typeof cookie === 'string' && typeof field === 'string' && cookie.length > 0 && timingSafeEqualString(cookie, field);
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { setCookie } from './cookies';
 import { PAGE_CSP } from './views/pages';
 
 export const SESSION_COOKIE = 'oauth_session';
@@ -16,7 +17,6 @@ export function sendPage(res: Response, status: number, html: string): void {
   res.status(status).type('text/html; charset=utf-8').send(html);
 }
 
-/** HttpOnly, SameSite=Lax, and Secure whenever the request came over HTTPS. */
 export function setSessionCookie(req: Request, res: Response, value: string, ttlSeconds: number): void {
-  res.setCookie(SESSION_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', maxAge: ttlSeconds });
+  setCookie(req, res, SESSION_COOKIE, value, { maxAge: ttlSeconds });
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
-import { randomToken, sha256Hex } from '../common/crypto/tokens';
+import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { AuthorizeRequest } from '../consent/authorize-request';
 import { SettingsService } from '../settings/settings.service';
@@ -21,7 +20,7 @@ export class AuthorizationCodeService {
     const code = randomToken();
     const now = nowSeconds();
     await this.codes.insert({
-      id: randomUUID(),
+      id: uuidv7(),
       codeHash: sha256Hex(code),
       clientId: request.client.id,
       userId,

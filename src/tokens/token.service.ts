@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
-import { EntityManager, EntityMetadata, FindOptionsWhere, In, IsNull, MoreThan, ObjectLiteral, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
 import { Batcher } from '../common/database/batcher';
+import { insertRows } from '../common/database/insert-rows';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedClient } from '../clients/clients.service';
-import { randomToken, sha256Hex } from '../common/crypto/tokens';
+import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { SettingsService } from '../settings/settings.service';
 import { AccessTokenEntity } from './entities/access-token.entity';
@@ -178,11 +178,11 @@ export class TokenService {
     const { client } = context;
     const settings = await this.settings.get();
     const now = nowSeconds();
-    const grantId = context.grantId ?? randomUUID();
+    const grantId = context.grantId ?? uuidv7();
     const expiresIn = client.accessTokenTtl ?? settings.accessTokenTtl;
     const accessToken = randomToken();
     const access: AccessTokenEntity = {
-      id: randomUUID(),
+      id: uuidv7(),
       tokenHash: sha256Hex(accessToken),
       clientId: client.id,
       userId: context.userId,
@@ -196,7 +196,7 @@ export class TokenService {
     const refreshToken = withRefresh ? randomToken() : undefined;
     const refresh = refreshToken
       ? {
-          id: randomUUID(),
+          id: uuidv7(),
           tokenHash: sha256Hex(refreshToken),
           clientId: client.id,
           userId: context.userId,
@@ -302,17 +302,6 @@ export class TokenService {
     await this.accessTokens.update({ id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
     await this.audit.record({ type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } });
   }
-}
-
-/**
- * One parameterised multi-row INSERT of whole entities. TypeORM's insert builder costs more CPU
- * per row than the database does for these plain rows (profiled), so the hot path writes SQL.
- */
-async function insertRows<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, rows: T[]): Promise<void> {
-  const columns = metadata.columns;
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const sql = `INSERT INTO ${metadata.tableName} (${columns.map((c) => c.databaseName).join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`;
-  await manager.query(sql, rows.flatMap((row) => columns.map((column) => column.getEntityValue(row, true) as unknown)));
 }
 
 /** One `token_hash IN (...)` query for many lookups; null where a hash matches no row. */

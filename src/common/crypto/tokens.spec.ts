@@ -1,10 +1,27 @@
-import { randomToken, sha256Hex, timingSafeEqualString } from './tokens';
+import { randomToken, sha256Hex, timingSafeEqualString, uuidv7 } from './tokens';
 
 describe('crypto helpers', () => {
   it('generates 256-bit base64url tokens that differ each time', () => {
     const a = randomToken();
     expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(randomToken()).not.toBe(a);
+  });
+
+  it('never hands out the same bytes twice across block refills', () => {
+    const seen = new Set(Array.from({ length: 1000 }, () => randomToken()));
+    expect(seen.size).toBe(1000);
+    expect(randomToken(16)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(randomToken(5000)).toHaveLength(6667);
+  });
+
+  it('makes version 7 UUIDs that sort by creation time and differ within one millisecond', () => {
+    const earlier = uuidv7(Date.UTC(2026, 0, 1));
+    const later = uuidv7(Date.UTC(2026, 0, 1) + 1);
+    expect(earlier).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(earlier < later).toBe(true);
+    expect(earlier.slice(0, 13)).toBe('019b76da-a800');
+    const sameMs = new Set(Array.from({ length: 100 }, () => uuidv7(1)));
+    expect(sameMs.size).toBe(100);
   });
 
   it('hashes with SHA-256 to 64 hex characters', () => {
