@@ -16,4 +16,5 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
 EXPOSE 3000
-CMD ["node", "dist/src/main.js"]
+# The same V8 heap settings as `npm start` (README: Memory).
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=32", "dist/src/main.js"]

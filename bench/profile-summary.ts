@@ -19,16 +19,24 @@ function owner(url: string, functionName: string): string {
 
 /**
  * Summarises the V8 CPU profiles (`node --cpu-prof`) in `dir` by self time: per owner (package,
- * source file, GC, idle) and per function. Returns the lines to print.
+ * source file, GC, idle) and per function. With `lastSeconds`, only the samples of that final
+ * window count (the measured scenario, not start-up and fixtures). Returns the lines to print.
  */
-export function summariseProfiles(dir: string, top = 25): string[] {
+export function summariseProfiles(dir: string, top = 25, lastSeconds?: number): string[] {
   const lines: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; startTime: number; endTime: number };
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const hits = new Map<number, number>();
-    for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
-    const total = profile.samples.length;
+    const from = lastSeconds === undefined ? -Infinity : profile.endTime - lastSeconds * 1e6;
+    let at = profile.startTime;
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      at += profile.timeDeltas[i];
+      if (at < from) return;
+      hits.set(id, (hits.get(id) ?? 0) + 1);
+      total++;
+    });
     const byOwner = new Map<string, number>();
     const byFunction = new Map<string, number>();
     for (const [id, count] of hits) {
@@ -40,7 +48,8 @@ export function summariseProfiles(dir: string, top = 25): string[] {
     }
     const pct = (n: number) => `${((n / total) * 100).toFixed(1).padStart(5)} %`;
     const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top);
-    lines.push(`profile ${file}: ${total} samples over ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s`, '', 'self time by owner:');
+    const window = lastSeconds === undefined ? (profile.endTime - profile.startTime) / 1e6 : lastSeconds;
+    lines.push(`profile ${file}: ${total} samples over the last ${window.toFixed(1)} s`, '', 'self time by owner:');
     for (const [who, n] of sorted(byOwner)) lines.push(`  ${pct(n)}  ${who}`);
     lines.push('', 'self time by function:');
     for (const [fn, n] of sorted(byFunction)) lines.push(`  ${pct(n)}  ${fn}`);

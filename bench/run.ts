@@ -55,6 +55,8 @@ function parseArgs(argv: string[]): Options {
 }
 
 const ROOT = join(__dirname, '..');
+/** The server is measured exactly as `npm start` runs it (its V8 heap flags included). */
+const START_ARGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1);
 const ADMIN_PASSWORD = 'bench-admin-password';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -258,7 +260,7 @@ async function main(): Promise<void> {
     ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `bench-${Date.now()}:` } : {}),
   };
   const profileDir = join(ROOT, 'bench', 'results', 'profiles', started.toISOString().replace(/[:.]/g, '-'));
-  const server = await startProcess([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/src/main.js'], serverEnv, '/health/ready');
+  const server = await startProcess([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...START_ARGS], serverEnv, '/health/ready');
   const results: Result[] = [];
   let explain: string[] = [];
   try {
@@ -371,7 +373,8 @@ async function main(): Promise<void> {
     await server.stop();
     await dropDb();
   }
-  if (opts.profile) console.log(`\n${summariseProfiles(profileDir).join('\n')}\n`);
+  // With one scenario, only its measured window counts (the server stops right after it).
+  if (opts.profile) console.log(`\n${summariseProfiles(profileDir, 25, opts.only.length === 1 ? opts.duration : undefined).join('\n')}\n`);
   if (!opts.peers) {
     writeResults(opts, started, results, 0, explain);
     return;

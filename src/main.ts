@@ -48,9 +48,18 @@ async function bootstrap(): Promise<void> {
         );
     });
   }
-  // Fastify would listen on localhost only; like Express before it, listen on every interface unless HOST says otherwise.
-  await app.listen(config.port, config.host ?? '::');
+  await (config.host ? app.listen(config.port, config.host) : listenOnEveryInterface(app, config.port));
   logger.log(`Authorization server listening on ${config.issuer} (database: ${config.database.type})`);
+}
+
+/** Fastify alone would listen on localhost only: take every interface, IPv4 too where there is no IPv6. */
+async function listenOnEveryInterface(app: NestFastifyApplication, port: number): Promise<void> {
+  try {
+    await app.listen(port, '::');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT' && (error as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL') throw error;
+    await app.listen(port, '0.0.0.0');
+  }
 }
 
 /**
