@@ -58,6 +58,8 @@ const ROOT = join(__dirname, '..');
 /** The server is measured exactly as `npm start` runs it (its V8 heap flags included). */
 const START_ARGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1);
 const ADMIN_PASSWORD = 'bench-admin-password';
+/** innodb_buffer_pool_size for runs with 10^6 stored tokens (1 GiB). */
+const SEEDED_BUFFER_POOL = 1024 * 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Proc {
@@ -230,16 +232,27 @@ async function main(): Promise<void> {
   // Database.
   let dbEnv: Record<string, string>;
   let dropDb = async () => undefined as void;
+  let bufferPool = 0;
+  const dbNote = () =>
+    opts.db === 'mysql'
+      ? `MariaDB innodb_buffer_pool_size ${Math.round((opts.seedTokens > 0 ? Math.max(bufferPool, SEEDED_BUFFER_POOL) : bufferPool) / 2 ** 20)} MiB.`
+      : 'SQLite (WAL) on local disk.';
   if (opts.db === 'mysql') {
     const mysql = await import('mysql2/promise');
     const name = `oauth_bench_${Date.now()}`;
     const conn = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
     await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    // A database that stores 10^6 tokens is sized for them: the hot indexes must fit the buffer pool
+    // (MariaDB's default is 128 MiB; see README, Sizing). Restored when the run ends.
+    const [[pool]] = (await conn.query('SELECT @@GLOBAL.innodb_buffer_pool_size AS size')) as unknown as [{ size: string }[]];
+    bufferPool = Number(pool.size);
+    if (opts.seedTokens > 0 && bufferPool < SEEDED_BUFFER_POOL) await conn.query(`SET GLOBAL innodb_buffer_pool_size = ${SEEDED_BUFFER_POOL}`);
     await conn.end();
     dbEnv = { DB_TYPE: 'mysql', DB_HOST: '127.0.0.1', DB_PORT: '3306', DB_USERNAME: 'root', DB_PASSWORD: '', DB_NAME: name };
     dropDb = async () => {
       const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      if (opts.seedTokens > 0 && bufferPool < SEEDED_BUFFER_POOL) await c.query(`SET GLOBAL innodb_buffer_pool_size = ${bufferPool}`);
       await c.end();
     };
   } else {
@@ -376,7 +389,7 @@ async function main(): Promise<void> {
   // With one scenario, only its measured window counts (the server stops right after it).
   if (opts.profile) console.log(`\n${summariseProfiles(profileDir, 25, opts.only.length === 1 ? opts.duration : undefined).join('\n')}\n`);
   if (!opts.peers) {
-    writeResults(opts, started, results, 0, explain);
+    writeResults(opts, started, results, 0, explain, dbNote());
     return;
   }
 
@@ -408,7 +421,7 @@ async function main(): Promise<void> {
   const hashRate = await argon2Rate(opts.smoke ? 1 : 3);
   console.log(`argon2id (m=19 MiB, t=2) on ${cpus().length} cores: ${hashRate} hashes/s`);
 
-  writeResults(opts, started, results, hashRate, explain);
+  writeResults(opts, started, results, hashRate, explain, dbNote());
   const failed = results.filter((r) => r.non2xx > 0 || r.errors > 0);
   if (failed.length > 0) {
     console.error(`FAILED: scenarios with errors: ${failed.map((r) => `${r.target}/${r.name} (${r.non2xx} non-2xx, ${r.errors} errors)`).join(', ')}`);
@@ -416,7 +429,7 @@ async function main(): Promise<void> {
   }
 }
 
-function writeResults(opts: Options, started: Date, results: Result[], hashRate: number, explain: string[]): void {
+function writeResults(opts: Options, started: Date, results: Result[], hashRate: number, explain: string[], dbNote: string): void {
   const find = (target: string, name: string) => results.find((r) => r.target === target && r.name === name);
   const ratio = (a?: Result, b?: Result) => (a && b && b.requestsPerSec ? (a.requestsPerSec / b.requestsPerSec).toFixed(2) : 'n/a');
   const bare = find('bare-http', 'fixed 200-byte JSON');
@@ -426,7 +439,7 @@ function writeResults(opts: Options, started: Date, results: Result[], hashRate:
   const lines = [
     `# Benchmark ${started.toISOString().slice(0, 10)} (${opts.db}${opts.redis ? ' + Redis' : ''}${opts.seedTokens ? `, ${opts.seedTokens} stored tokens` : ''}, ${opts.connections} connections, ${opts.duration} s${opts.smoke ? ', SMOKE' : ''})`,
     '',
-    `Machine: ${machine}. Load generator: autocannon on loopback, same machine. Command: \`npm run bench -- --db ${opts.db}${opts.redis ? '' : ' --no-redis'}${opts.seedTokens ? ` --seed-tokens ${opts.seedTokens}` : ''}\`.`,
+    `Machine: ${machine}. ${dbNote} Load generator: autocannon on loopback, same machine. Command: \`npm run bench -- --db ${opts.db}${opts.redis ? '' : ' --no-redis'}${opts.seedTokens ? ` --seed-tokens ${opts.seedTokens}` : ''}\`.`,
     '',
     '| target | scenario | req/s | p50 ms | p99 ms | non-2xx | server RSS MB | vs oidc-provider | vs bare http |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { uuidv7 } from '../src/common/crypto/tokens';
 
 /** Each hot query with a real value taken from the table (a value that matches nothing would let the planner answer from the index alone and print no plan). */
 const HOT_QUERIES: ReadonlyArray<readonly [string, string, string]> = [
@@ -43,8 +44,9 @@ export async function seedTokens(env: Record<string, string>, clientId: string, 
         const rows = Math.min(batch, count / 2 - done);
         const values: unknown[] = [];
         for (let i = 0; i < rows; i++) {
-          const grant = randomUUID();
-          values.push(randomUUID(), randomBytes(32).toString('hex'), clientId, null, 'read', grant, now + 86_400 + (i % 1000), null, now);
+          // Keys as the server makes them: time-ordered UUIDv7, as if issued over the past day.
+          const issuedMs = (now - 86_400) * 1000 + Math.floor(((done + i) / (count / 2)) * 86_400_000);
+          values.push(uuidv7(issuedMs), randomBytes(32).toString('hex'), clientId, null, 'read', uuidv7(issuedMs), now + 86_400 + (i % 1000), null, now);
           if (extra) values.push(null);
         }
         const placeholders = `(?, ?, ?, ?, ?, ?, ?, ?, ?${extra ? ', ?' : ''})`;
