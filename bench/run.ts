@@ -454,10 +454,12 @@ function writeResults(opts: Options, started: Date, results: Result[], hashRate:
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const variant = `${opts.db}${opts.redis ? '' : '-no-redis'}${opts.seedTokens ? '-seeded' : ''}`;
-  const stem = `${started.toISOString().replace(/[:.]/g, '-')}-${variant}${opts.smoke ? '-smoke' : ''}`;
+  // A subset or a profiled run is exploration: kept out of the published results (gitignored).
+  const partial = opts.only.length > 0 || opts.profile;
+  const stem = `${started.toISOString().replace(/[:.]/g, '-')}-${variant}${opts.smoke ? '-smoke' : partial ? '-partial' : ''}`;
   writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ started, machine, options: opts, hashRate, results, explain }, null, 2));
   writeFileSync(join(dir, `${stem}.md`), `${lines.join('\n')}\n`);
-  if (!opts.smoke) writeFileSync(join(dir, `latest-${variant}.md`), `${lines.join('\n')}\n`);
+  if (!opts.smoke && !partial) writeFileSync(join(dir, `latest-${variant}.md`), `${lines.join('\n')}\n`);
   console.log(`\n${lines.join('\n')}\n\nwritten to bench/results/${stem}.{json,md}`);
 }
 
