@@ -17,4 +17,4 @@ COPY package.json ./
 USER node
 EXPOSE 3000
 # The same V8 heap settings as `npm start` (README: Memory).
-CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=32", "dist/src/main.js"]
+CMD ["node", "--max-old-space-size=384", "dist/src/main.js"]
