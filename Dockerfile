@@ -16,5 +16,4 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
 EXPOSE 3000
-# The same V8 heap settings as `npm start` (README: Memory).
-CMD ["node", "--max-old-space-size=384", "dist/src/main.js"]
+CMD ["node", "dist/src/main.js"]
