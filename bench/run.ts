@@ -260,6 +260,10 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     dbEnv = { DB_TYPE: 'sqlite', DB_PATH: join(dir, 'bench.sqlite') };
   }
+  // Interrupted (Ctrl-C, a CI timeout): drop the database and restore the buffer pool all the same.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void dropDb().finally(() => process.exit(130)));
+  }
 
   const serverEnv = {
     ...dbEnv,
