@@ -1,4 +1,4 @@
-import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * CSPRNG output drawn in blocks, as Node does for randomUUID(): one system call per 128 tokens
@@ -49,7 +49,5 @@ export function sha256Hex(value: string): string {
 
 /** Constant-time comparison of two strings of any length (hashing first equalises the lengths). */
 export function timingSafeEqualString(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a, 'utf8').digest();
-  const hb = createHash('sha256').update(b, 'utf8').digest();
-  return timingSafeEqual(ha, hb);
+  return timingSafeEqual(hash('sha256', a, 'buffer'), hash('sha256', b, 'buffer'));
 }
