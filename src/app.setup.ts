@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from './config/app-config';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
 import { requestContextHook } from './common/http/request-context';
@@ -33,6 +34,14 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     // On SIGTERM, requests that reached an accepted connection are served, not refused with 503.
     return503OnClosing: false,
+    // Errors Fastify raises before routing (a malformed percent-encoding in the path, say) get the
+    // same RFC 6749 JSON, security headers and no-store as every other error.
+    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+      reply
+        .code(400)
+        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store', pragma: 'no-cache' })
+        .send({ error: 'invalid_request', error_description: error.code === 'FST_ERR_BAD_URL' ? 'malformed URL' : 'malformed request' });
+    },
   });
 }
 

@@ -148,9 +148,11 @@ export class TokenService {
   }
 
   /**
-   * Spends the inputs of a batch inside its transaction. The unspent ones are read with row locks
-   * (a concurrent batch on any instance waits, then sees them spent) and marked in one UPDATE. Of
-   * two jobs in one batch with the same input, the first wins.
+   * Spends the inputs of a batch inside its transaction; of two jobs in one batch with the same
+   * input, the first wins. MySQL: the unspent inputs are read with row locks (a concurrent batch on
+   * any instance waits, then sees them spent) and marked in one UPDATE. SQLite: one conditional
+   * UPDATE ... RETURNING comes first, so the transaction takes the write lock at once; a transaction
+   * that starts with a read cannot be upgraded once another process has written (SQLITE_BUSY_SNAPSHOT).
    */
   private async spend(manager: EntityManager, jobs: WriteJob[]): Promise<boolean[]> {
     const won = jobs.map((job) => !job.claim);
@@ -161,16 +163,20 @@ export class TokenService {
         if (job.claim?.kind === kind && !firstClaim.has(job.claim.id)) firstClaim.set(job.claim.id, i);
       });
       if (firstClaim.size === 0) continue;
-      const spec = SINGLE_USE[kind];
-      const query = manager.createQueryBuilder(spec.entity, 'input').select('input.id', 'id').where('input.id IN (:...ids)', { ids: [...firstClaim.keys()] });
-      for (const column of spec.unspent) query.andWhere(`input.${column} IS NULL`);
-      if (this.rowLocks) query.setLock('pessimistic_write');
-      const spendable = (await query.getRawMany<{ id: string }>()).map((row) => row.id);
-      if (spendable.length === 0) continue;
-      await manager.update(spec.entity, { id: In(spendable) }, { [spec.spentColumn]: now });
+      const ids = [...firstClaim.keys()];
+      const spendable = this.rowLocks ? await this.lockAndSpend(manager, kind, ids, now) : await spendReturning(manager, kind, ids, now);
       for (const id of spendable) won[firstClaim.get(id)!] = true;
     }
     return won;
+  }
+
+  private async lockAndSpend(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
+    const spec = SINGLE_USE[kind];
+    const query = manager.createQueryBuilder(spec.entity, 'input').select('input.id', 'id').where('input.id IN (:...ids)', { ids });
+    for (const column of spec.unspent) query.andWhere(`input.${column} IS NULL`);
+    const spendable = (await query.setLock('pessimistic_write').getRawMany<{ id: string }>()).map((row) => row.id);
+    if (spendable.length > 0) await manager.update(spec.entity, { id: In(spendable) }, { [spec.spentColumn]: now });
+    return spendable;
   }
 
   /** New token values and their rows (hashes only), not yet stored. */
@@ -309,6 +315,21 @@ async function findByHashes<T extends AccessTokenEntity | RefreshTokenEntity>(re
   const rows = await repository.find({ where: { tokenHash: In([...new Set(hashes)]) } as FindOptionsWhere<T> });
   const byHash = new Map(rows.map((row) => [row.tokenHash, row]));
   return hashes.map((hash) => byHash.get(hash) ?? null);
+}
+
+/** SQLite: spends the unspent inputs among `ids` with one conditional UPDATE, returning their ids. */
+async function spendReturning(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
+  const spec = SINGLE_USE[kind];
+  const metadata = manager.connection.getMetadata(spec.entity);
+  const driver = manager.connection.driver;
+  const escape = (name: string) => driver.escape(name);
+  const column = (property: string) => escape(metadata.findColumnWithPropertyName(property)!.databaseName);
+  const unspent = spec.unspent.map((property) => `${column(property)} IS NULL`).join(' AND ');
+  const rows = (await manager.query(
+    `UPDATE ${escape(metadata.tableName)} SET ${column(spec.spentColumn)} = ? WHERE ${column('id')} IN (${ids.map(() => '?').join(', ')}) AND ${unspent} RETURNING ${column('id')} AS id`,
+    [now, ...ids],
+  )) as { id: string }[];
+  return rows.map((row) => row.id);
 }
 
 /** MySQL/MariaDB chose this transaction as a deadlock victim and rolled it back. */

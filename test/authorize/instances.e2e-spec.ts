@@ -51,6 +51,24 @@ describe(`no state in process memory: restarts and several instances on one data
     }
   });
 
+  it('rotates refresh tokens on instance A while instance B keeps writing tokens (no lost write locks)', async () => {
+    // A code grant or refresh that spends its input must take the write lock first: on SQLite a
+    // transaction that began with a read cannot be upgraded after another connection wrote.
+    const token = (app: TestApp, body: Record<string, string>) => request(app.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(body);
+    const pairs = await Promise.all(
+      Array.from({ length: 4 }, () => token(a, { grant_type: 'password', username: user.username, password: user.password, scope: 'read' })),
+    );
+    let refreshTokens = pairs.map((r) => r.body.refresh_token as string);
+    for (let round = 0; round < 10; round++) {
+      const [rotated] = await Promise.all([
+        Promise.all(refreshTokens.map((refreshToken) => token(a, { grant_type: 'refresh_token', refresh_token: refreshToken }))),
+        Promise.all(Array.from({ length: 8 }, () => token(b, { grant_type: 'client_credentials', scope: 'read' }))),
+      ]);
+      expect(rotated.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      refreshTokens = rotated.map((r) => r.body.refresh_token as string);
+    }
+  });
+
   it('keeps the login session across a restart', async () => {
     const browser = new FormBrowser(a.url);
     await approveAuthorization(browser, `${authorizeUrl}&client_id=${client.clientId}&prompt=consent`, user);

@@ -104,6 +104,20 @@ describe(`token endpoint errors (RFC 6749 §5.2) [${TEST_DB}]`, () => {
     expect(res.status).toBe(404);
     expect(res.body.error).toBe('not_found');
   });
+
+  it('reads an empty JSON body as no parameters, not as a parse error', async () => {
+    const res = await token().set('Authorization', client.basic).set('Content-Type', 'application/json').send('');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'grant_type is required' });
+  });
+
+  it('answers a malformed percent-encoding in the path with RFC 6749 JSON and no-store', async () => {
+    const res = await request(t.url).get('/oauth2/token%zz');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'malformed URL' });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
 });
 
 describe(`JSON nulls where strings are expected [${TEST_DB}]`, () => {

@@ -10,10 +10,18 @@ const MAX_FORM_FIELDS = 100;
 
 /**
  * RFC 6749 §3.2 form bodies (a repeated field becomes an array, which the token pipeline refuses)
- * and JSON for webMethods' getAccessToken; Fastify parses JSON itself. Any other content type is
- * read within the limit and ignored, so the endpoint answers with its own invalid_request.
+ * and JSON for webMethods' getAccessToken, with Fastify's own JSON parser (it refuses __proto__ and
+ * constructor keys); an empty JSON body is an empty object, as clients that always send
+ * `Content-Type: application/json` expect on body-less calls. Any other content type is read within
+ * the limit and ignored, so the endpoint answers with its own invalid_request.
  */
 export function registerBodyParsers(fastify: FastifyInstance): void {
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (req, body, done) => {
+    if ((body as string).trim() === '') return done(null, {});
+    parseJson(req, body as string, done);
+  });
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES }, (_req, body, done) => {
     const fields = parse(body as string, '&', '=', { maxKeys: MAX_FORM_FIELDS + 1 });
     if (Object.keys(fields).length > MAX_FORM_FIELDS) return done(new OAuthError('invalid_request', 'too many parameters'), undefined);

@@ -118,6 +118,7 @@ const UNAVAILABLE_CODES = new Set([
   'ER_LOCK_WAIT_TIMEOUT',
   'POOL_CLOSED',
   'SQLITE_BUSY',
+  'SQLITE_BUSY_SNAPSHOT',
 ]);
 
 export function isDatabaseUnavailable(exception: unknown): boolean {
