@@ -5,7 +5,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from './config/app-config';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
 import { requestContextHook } from './common/http/request-context';
-import { requestTimeoutHooks } from './common/http/request-timeout';
+import { registerRequestTimeout } from './common/http/request-timeout';
 import { SECURITY_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
@@ -49,20 +49,12 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
-  const timeout = requestTimeoutHooks(config.requestTimeoutMs);
-  fastify.addHook('onRequest', (req, reply, done) => {
+  fastify.addHook('onRequest', (_req, reply, done) => {
     // CSP is set per page (login/consent); the JSON API has no use for a policy.
     reply.headers(SECURITY_HEADERS);
-    timeout.onRequest(req, reply, done);
-  });
-  fastify.addHook('onResponse', (req, _reply, done) => {
-    timeout.clear(req);
     done();
   });
-  fastify.addHook('onRequestAbort', (req, done) => {
-    timeout.clear(req);
-    done();
-  });
+  registerRequestTimeout(fastify, config.requestTimeoutMs);
   fastify.addHook('preHandler', requestContextHook);
   app.useGlobalFilters(new OAuthExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -11,8 +11,7 @@ import { ConsentService } from './consent.service';
 import { ensureCsrfToken, isValidCsrfToken } from './csrf';
 import { formString } from './form';
 import { LoginSessionService } from './login-session.service';
-import { sendPage, SESSION_COOKIE, setSessionCookie } from './page-response';
-import { readCookie } from './cookies';
+import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
 import { renderAccountConsentsPage, renderErrorPage, renderLoginPage } from './views/pages';
 
 const PATH = '/account/consents';
@@ -32,7 +31,7 @@ export class AccountController {
   @ApiOperation({ summary: 'HTML page: the signed-in user’s approved applications, with Revoke buttons' })
   @ApiOkResponse({ description: 'An HTML page (login form when not signed in)', content: { 'text/html': {} } })
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = await this.sessions.currentUser(readCookie(req, SESSION_COOKIE));
+    const user = await this.sessions.currentUser(readSessionCookie(req));
     if (!user) return this.login(req, res);
     return this.list(req, res, user);
   }
@@ -54,7 +53,7 @@ export class AccountController {
       setSessionCookie(req, res, await this.sessions.start(login.user.id), this.sessions.ttlSeconds);
       return this.list(req, res, login.user);
     }
-    const user = await this.sessions.currentUser(readCookie(req, SESSION_COOKIE));
+    const user = await this.sessions.currentUser(readSessionCookie(req));
     if (!user) return this.login(req, res);
     const consentId = formString(req, 'consent_id');
     const consent = formString(req, 'action') === 'revoke' && consentId ? await this.consents.findForUser(user.id, consentId) : null;

@@ -16,8 +16,7 @@ import { CSRF_FIELD, ensureCsrfToken, isValidCsrfToken } from './csrf';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { formString, requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
-import { sendPage, SESSION_COOKIE, setSessionCookie } from './page-response';
-import { readCookie } from './cookies';
+import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
 import { renderConsentPage, renderErrorPage, renderLoginPage } from './views/pages';
 
 function validated(req: AuthorizeHttpRequest): AuthorizeRequest {
@@ -57,7 +56,7 @@ export class AuthorizeController {
   @ApiBadRequestResponse({ description: 'HTML error page: unknown client or unregistered redirect_uri (never redirected)', content: { 'text/html': {} } })
   async authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
-    const user = await this.sessions.currentUser(readCookie(req, SESSION_COOKIE));
+    const user = await this.sessions.currentUser(readSessionCookie(req));
     if (!user) return this.showLogin(req, res, request);
     return this.continueAsUser(req, res, request, user);
   }
@@ -74,7 +73,7 @@ export class AuthorizeController {
     const action = formString(req, 'action');
     if (action === 'login') return this.login(req, res, request);
 
-    const user = await this.sessions.currentUser(readCookie(req, SESSION_COOKIE));
+    const user = await this.sessions.currentUser(readSessionCookie(req));
     if (!user) return this.showLogin(req, res, request);
     if (action === 'approve') {
       assertUserMayReceiveScope(user, request.scope);

@@ -41,7 +41,7 @@ export class LoginSessionService {
 
   /** The signed-in, still enabled user of a cookie value, or null. */
   async currentUser(cookieValue: unknown): Promise<UserProfile | null> {
-    // A cookie parser may hand over something other than a plain string: that is no session.
+    // No cookie, an empty one or an oversized one is no session.
     if (typeof cookieValue !== 'string' || cookieValue === '' || cookieValue.length > 128) return null;
     const session = await this.repository.findOneBy({ sessionHash: sha256Hex(cookieValue) });
     if (!session || session.expiresAt <= nowSeconds()) return null;

@@ -1,5 +1,5 @@
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
-import { setCookie } from './cookies';
+import { readCookie, setCookie } from './cookies';
 import { PAGE_CSP } from './views/pages';
 
 export const SESSION_COOKIE = 'oauth_session';
@@ -15,6 +15,10 @@ export function setPageHeaders(res: Response): void {
 export function sendPage(res: Response, status: number, html: string): void {
   setPageHeaders(res);
   res.status(status).type('text/html; charset=utf-8').send(html);
+}
+
+export function readSessionCookie(req: Request): string | undefined {
+  return readCookie(req, SESSION_COOKIE);
 }
 
 export function setSessionCookie(req: Request, res: Response, value: string, ttlSeconds: number): void {

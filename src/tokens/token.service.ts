@@ -92,7 +92,8 @@ export class TokenService {
   private readonly writes = new Batcher<WriteJob, boolean>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
   private readonly accessByHash = new Batcher<string, AccessTokenEntity | null>((hashes) => findByHashes(this.accessTokens, hashes), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
   private readonly refreshByHash = new Batcher<string, RefreshTokenEntity | null>((hashes) => findByHashes(this.refreshTokens, hashes), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
-  private readonly rowLocks: boolean;
+  /** How a batch spends its single-use inputs on this database (see spend()). */
+  private readonly spendInputs: typeof lockAndSpend;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -101,8 +102,7 @@ export class TokenService {
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
   ) {
-    // SQLite has no SELECT ... FOR UPDATE; its transactions run one at a time in this process.
-    this.rowLocks = accessTokens.manager.connection.options.type !== 'better-sqlite3';
+    this.spendInputs = accessTokens.manager.connection.options.type === 'better-sqlite3' ? spendReturning : lockAndSpend;
   }
 
   async issue(context: IssueContext): Promise<TokenResponse> {
@@ -164,19 +164,10 @@ export class TokenService {
       });
       if (firstClaim.size === 0) continue;
       const ids = [...firstClaim.keys()];
-      const spendable = this.rowLocks ? await this.lockAndSpend(manager, kind, ids, now) : await spendReturning(manager, kind, ids, now);
+      const spendable = await this.spendInputs(manager, kind, ids, now);
       for (const id of spendable) won[firstClaim.get(id)!] = true;
     }
     return won;
-  }
-
-  private async lockAndSpend(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
-    const spec = SINGLE_USE[kind];
-    const query = manager.createQueryBuilder(spec.entity, 'input').select('input.id', 'id').where('input.id IN (:...ids)', { ids });
-    for (const column of spec.unspent) query.andWhere(`input.${column} IS NULL`);
-    const spendable = (await query.setLock('pessimistic_write').getRawMany<{ id: string }>()).map((row) => row.id);
-    if (spendable.length > 0) await manager.update(spec.entity, { id: In(spendable) }, { [spec.spentColumn]: now });
-    return spendable;
   }
 
   /** New token values and their rows (hashes only), not yet stored. */
@@ -315,6 +306,16 @@ async function findByHashes<T extends AccessTokenEntity | RefreshTokenEntity>(re
   const rows = await repository.find({ where: { tokenHash: In([...new Set(hashes)]) } as FindOptionsWhere<T> });
   const byHash = new Map(rows.map((row) => [row.tokenHash, row]));
   return hashes.map((hash) => byHash.get(hash) ?? null);
+}
+
+/** MySQL: locks the unspent inputs among `ids` (SELECT ... FOR UPDATE), then spends them in one UPDATE. */
+async function lockAndSpend(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
+  const spec = SINGLE_USE[kind];
+  const query = manager.createQueryBuilder(spec.entity, 'input').select('input.id', 'id').where('input.id IN (:...ids)', { ids });
+  for (const column of spec.unspent) query.andWhere(`input.${column} IS NULL`);
+  const spendable = (await query.setLock('pessimistic_write').getRawMany<{ id: string }>()).map((row) => row.id);
+  if (spendable.length > 0) await manager.update(spec.entity, { id: In(spendable) }, { [spec.spentColumn]: now });
+  return spendable;
 }
 
 /** SQLite: spends the unspent inputs among `ids` with one conditional UPDATE, returning their ids. */

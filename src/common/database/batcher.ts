@@ -37,22 +37,13 @@ export class Batcher<I, O> {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.inFlight++;
-      let outcome: Promise<O[]>;
-      try {
-        outcome = this.run(batch.map((entry) => entry.item));
-      } catch (error) {
-        outcome = Promise.reject(error);
-      }
-      outcome
-        .then(
-          (results) => {
-            if (results.length !== batch.length) throw new Error(`batch returned ${results.length} results for ${batch.length} items`);
-            batch.forEach((entry, i) => entry.resolve(results[i]));
-          },
-          (error: unknown) => {
-            for (const entry of batch) entry.reject(error);
-          },
-        )
+      // Inside then(): a run that throws synchronously rejects like one that fails later.
+      Promise.resolve()
+        .then(() => this.run(batch.map((entry) => entry.item)))
+        .then((results) => {
+          if (results.length !== batch.length) throw new Error(`batch returned ${results.length} results for ${batch.length} items`);
+          batch.forEach((entry, i) => entry.resolve(results[i]));
+        })
         .catch((error: unknown) => {
           for (const entry of batch) entry.reject(error);
         })

@@ -7,7 +7,6 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 /** More fields than any of our forms or token requests has (RFC 6749 requests have a handful). */
 const MAX_FORM_FIELDS = 100;
 
-
 /**
  * RFC 6749 §3.2 form bodies (a repeated field becomes an array, which the token pipeline refuses)
  * and JSON for webMethods' getAccessToken, with Fastify's own JSON parser (it refuses __proto__ and
