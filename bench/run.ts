@@ -109,8 +109,29 @@ async function startProcess(args: string[], env: Record<string, string>, readyPa
   };
 }
 
-/** Peak resident memory of a process, sampled every 100 ms while `during` runs (Linux /proc). */
-async function withPeakRss<T>(pid: number | undefined, during: () => Promise<T>): Promise<{ result: T; rssMb: number | null }> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * Peak resident memory of a process, sampled every 100 ms while `during` runs, and the CPU time it
+ * used meanwhile (Linux /proc). CPU per request is steadier than req/s on a shared VM.
+ */
+async function withProcessStats<T>(pid: number | undefined, during: () => Promise<T>): Promise<{ result: T; rssMb: number | null; cpuSeconds: number | null }> {
   let peak = 0;
   const sample = () => {
     try {
@@ -120,11 +141,13 @@ async function withPeakRss<T>(pid: number | undefined, during: () => Promise<T>)
       // not Linux, or the process is gone
     }
   };
+  const cpuBefore = cpuSeconds(pid);
   const timer = setInterval(sample, 100);
   try {
     const result = await during();
     sample();
-    return { result, rssMb: peak ? Math.round(peak) : null };
+    const cpuAfter = cpuSeconds(pid);
+    return { result, rssMb: peak ? Math.round(peak) : null, cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
   } finally {
     clearInterval(timer);
   }
@@ -149,10 +172,12 @@ interface Result {
   errors: number;
   total: number;
   rssMb: number | null;
+  /** Server CPU time per answered request, in microseconds. */
+  cpuUsPerRequest: number | null;
 }
 
 async function measure(url: string, scenario: Scenario, opts: Options, pid?: number): Promise<Result> {
-  const { result, rssMb } = await withPeakRss(pid, () =>
+  const { result, rssMb, cpuSeconds: cpu } = await withProcessStats(pid, () =>
     autocannon({
       url,
       connections: scenario.connections ?? opts.connections,
@@ -171,6 +196,7 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
     errors: result.errors + result.timeouts,
     total: result.requests.total,
     rssMb,
+    cpuUsPerRequest: cpu === null || result.requests.total === 0 ? null : Math.round((cpu * 1e6) / result.requests.total),
   };
 }
 
@@ -374,7 +400,7 @@ async function main(): Promise<void> {
     for (const scenario of ours.filter((s) => selected(s.name))) {
       const r = await measure(server.url, scenario, opts, server.child.pid);
       results.push(r);
-      console.log(`${r.name}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.rssMb} MB`);
+      console.log(`${r.name}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.rssMb} MB, CPU ${r.cpuUsPerRequest} µs/req`);
     }
 
     // client_credentials p99 while password grants run: hashing must not stall the event loop.
@@ -383,7 +409,8 @@ async function main(): Promise<void> {
         measure(server.url, { name: 'client_credentials during password grants', target: 'ours', connections: 10, requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] }, opts, server.child.pid),
         measure(server.url, { name: 'password (concurrent)', target: 'ours', connections: 8, requests: [post('/oauth2/token', nextLogin)] }, opts),
       ]);
-      results.push(under, pw);
+      // The server's CPU time here is both scenarios' (hashing included): no per-request figure.
+      results.push({ ...under, cpuUsPerRequest: null }, pw);
       console.log(`client_credentials while password grants run: p99 ${under.p99} ms (${under.requestsPerSec} req/s; password ${pw.requestsPerSec} req/s)`);
     }
   } finally {
@@ -445,12 +472,14 @@ function writeResults(opts: Options, started: Date, results: Result[], hashRate:
     '',
     `Machine: ${machine}. ${dbNote} Load generator: autocannon on loopback, same machine. Command: \`npm run bench -- --db ${opts.db}${opts.redis ? '' : ' --no-redis'}${opts.seedTokens ? ` --seed-tokens ${opts.seedTokens}` : ''}\`.`,
     '',
-    '| target | scenario | req/s | p50 ms | p99 ms | non-2xx | server RSS MB | vs oidc-provider | vs bare http |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| target | scenario | req/s | p50 ms | p99 ms | non-2xx | server RSS MB | server CPU µs/req | vs oidc-provider | vs bare http |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => {
       const peer = r.target === 'ours' ? (r.name === 'introspection' ? peerIntro : peerCc) : undefined;
-      return `| ${r.target} | ${r.name} | ${r.requestsPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.rssMb ?? 'n/a'} | ${r.target === 'ours' ? ratio(r, peer) : ''} | ${ratio(r, bare)} |`;
+      return `| ${r.target} | ${r.name} | ${r.requestsPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.rssMb ?? 'n/a'} | ${r.cpuUsPerRequest ?? 'n/a'} | ${r.target === 'ours' ? ratio(r, peer) : ''} | ${ratio(r, bare)} |`;
     }),
+    '',
+    'Server CPU µs/req: user + system CPU time of the server process (every thread) during the scenario, divided by the requests it answered. It is steadier than req/s when the VM is noisy.',
     '',
     `argon2id hash rate on all cores: ${hashRate}/s; password grant = ${find('ours', 'password') ? ((find('ours', 'password')!.requestsPerSec / hashRate) * 100).toFixed(0) : 'n/a'} % of it.`,
     ...(explain.length ? ['', '## EXPLAIN of the hot queries', '', '```', ...explain, '```'] : []),
