@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
+import { batchedLookup } from '../common/database/batched-lookup';
 import { containing } from '../common/database/containing';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { scopeTokens } from '../common/oauth/scope';
@@ -69,16 +70,18 @@ const CLIENT_TOPIC = 'client';
 export class ClientsService {
   /** Client authentication runs on every token request: clients are cached, invalidated on change. */
   private readonly cache: InvalidatingCache<ClientEntity>;
+  private readonly byId: (clientId: string) => Promise<ClientEntity | null>;
 
   constructor(
     @InjectRepository(ClientEntity) private readonly repository: Repository<ClientEntity>,
     private readonly bus: CacheBus,
   ) {
     this.cache = bus.createCache<ClientEntity>(CLIENT_TOPIC, 60_000, 10_000);
+    this.byId = batchedLookup(repository, 'id');
   }
 
   private load(clientId: string): Promise<ClientEntity | null> {
-    return this.cache.get(clientId, () => this.repository.findOneBy({ id: clientId }));
+    return this.cache.get(clientId, () => this.byId(clientId));
   }
 
   private changed(clientId: string): Promise<void> {

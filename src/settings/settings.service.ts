@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
+import { batchedLookup } from '../common/database/batched-lookup';
 import { nowSeconds } from '../common/time';
 import { SettingsEntity } from './settings.entity';
 
@@ -19,6 +20,7 @@ export type GlobalSettings = Omit<SettingsEntity, 'id' | 'updatedAt'>;
 @Injectable()
 export class SettingsService implements OnModuleInit {
   private readonly cache: InvalidatingCache<SettingsEntity>;
+  private readonly byId: (id: string) => Promise<SettingsEntity | null>;
 
   constructor(
     @InjectRepository(SettingsEntity) private readonly repository: Repository<SettingsEntity>,
@@ -26,6 +28,8 @@ export class SettingsService implements OnModuleInit {
     private readonly bus: CacheBus,
   ) {
     this.cache = bus.createCache<SettingsEntity>(SETTINGS_TOPIC, 60_000, 1);
+    // Without Redis the cache is off and every token request reads this row: one query serves many.
+    this.byId = batchedLookup(repository, 'id');
   }
 
   /** Seeds the row from the environment defaults on first start; later starts keep the stored values. */
@@ -40,7 +44,7 @@ export class SettingsService implements OnModuleInit {
   }
 
   async get(): Promise<GlobalSettings> {
-    const row = await this.cache.get(GLOBAL_SETTINGS_ID, () => this.repository.findOneBy({ id: GLOBAL_SETTINGS_ID }));
+    const row = await this.cache.get(GLOBAL_SETTINGS_ID, () => this.byId(GLOBAL_SETTINGS_ID));
     if (!row) return { ...this.config.defaults };
     const { id: _id, updatedAt: _updatedAt, ...settings } = row;
     return settings;

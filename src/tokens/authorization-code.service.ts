@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
+import { batchedLookup } from '../common/database/batched-lookup';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { AuthorizeRequest } from '../consent/authorize-request';
@@ -10,10 +11,14 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 /** Authorization codes: minted at the authorize endpoint, redeemed once at the token endpoint. */
 @Injectable()
 export class AuthorizationCodeService {
+  private readonly byHash: (hash: string) => Promise<AuthorizationCodeEntity | null>;
+
   constructor(
     @InjectRepository(AuthorizationCodeEntity) private readonly codes: Repository<AuthorizationCodeEntity>,
     private readonly settings: SettingsService,
-  ) {}
+  ) {
+    this.byHash = batchedLookup(codes, 'codeHash');
+  }
 
   async issue(request: AuthorizeRequest, userId: string): Promise<string> {
     const { authorizationCodeTtl } = await this.settings.get();
@@ -37,7 +42,7 @@ export class AuthorizationCodeService {
   }
 
   find(code: string): Promise<AuthorizationCodeEntity | null> {
-    return this.codes.findOneBy({ codeHash: sha256Hex(code) });
+    return this.byHash(sha256Hex(code));
   }
 
   /** Spends every unredeemed code a user gave a client (their consent was withdrawn). */

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, In, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
 import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../common/database/insert-rows';
+import { batchedLookup } from '../common/database/batched-lookup';
+import { selectRowsIn } from '../common/database/select-rows';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedClient } from '../clients/clients.service';
@@ -90,8 +92,8 @@ export class TokenService {
    * still gets its answer only after the commit that stores its tokens.
    */
   private readonly writes = new Batcher<WriteJob, boolean>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
-  private readonly accessByHash = new Batcher<string, AccessTokenEntity | null>((hashes) => findByHashes(this.accessTokens, hashes), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
-  private readonly refreshByHash = new Batcher<string, RefreshTokenEntity | null>((hashes) => findByHashes(this.refreshTokens, hashes), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
+  private readonly accessByHash: (hash: string) => Promise<AccessTokenEntity | null>;
+  private readonly refreshByHash: (hash: string) => Promise<RefreshTokenEntity | null>;
   /** How a batch spends its single-use inputs on this database (see spend()). */
   private readonly spendInputs: typeof lockAndSpend;
 
@@ -103,6 +105,8 @@ export class TokenService {
     private readonly audit: AuditService,
   ) {
     this.spendInputs = accessTokens.manager.connection.options.type === 'better-sqlite3' ? spendReturning : lockAndSpend;
+    this.accessByHash = batchedLookup(accessTokens, 'tokenHash');
+    this.refreshByHash = batchedLookup(refreshTokens, 'tokenHash');
   }
 
   async issue(context: IssueContext): Promise<TokenResponse> {
@@ -229,11 +233,11 @@ export class TokenService {
 
   /** Any stored access token by value, whatever its state. */
   findAccessToken(token: string): Promise<AccessTokenEntity | null> {
-    return this.accessByHash.submit(sha256Hex(token));
+    return this.accessByHash(sha256Hex(token));
   }
 
   findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
-    return this.refreshByHash.submit(sha256Hex(token));
+    return this.refreshByHash(sha256Hex(token));
   }
 
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
@@ -301,36 +305,31 @@ export class TokenService {
   }
 }
 
-/** One `token_hash IN (...)` query for many lookups; null where a hash matches no row. */
-async function findByHashes<T extends AccessTokenEntity | RefreshTokenEntity>(repository: Repository<T>, hashes: string[]): Promise<(T | null)[]> {
-  const rows = await repository.find({ where: { tokenHash: In([...new Set(hashes)]) } as FindOptionsWhere<T> });
-  const byHash = new Map(rows.map((row) => [row.tokenHash, row]));
-  return hashes.map((hash) => byHash.get(hash) ?? null);
-}
-
 /** MySQL: locks the unspent inputs among `ids` (SELECT ... FOR UPDATE), then spends them in one UPDATE. */
 async function lockAndSpend(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
   const spec = SINGLE_USE[kind];
-  const query = manager.createQueryBuilder(spec.entity, 'input').select('input.id', 'id').where('input.id IN (:...ids)', { ids });
-  for (const column of spec.unspent) query.andWhere(`input.${column} IS NULL`);
-  const spendable = (await query.setLock('pessimistic_write').getRawMany<{ id: string }>()).map((row) => row.id);
-  if (spendable.length > 0) await manager.update(spec.entity, { id: In(spendable) }, { [spec.spentColumn]: now });
+  const metadata = manager.connection.getMetadata(spec.entity);
+  const locked = await selectRowsIn<{ id: string }>(manager, metadata, 'id', ids, { columns: ['id'], whereNull: [...spec.unspent], suffix: 'FOR UPDATE' });
+  const spendable = locked.map((row) => row.id);
+  if (spendable.length > 0) await manager.query(spendStatement(manager, kind, spendable.length), [now, ...spendable]);
   return spendable;
 }
 
-/** SQLite: spends the unspent inputs among `ids` with one conditional UPDATE, returning their ids. */
+/** SQLite: the same spend as one UPDATE ... RETURNING, so the transaction starts with a write. */
 async function spendReturning(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
+  const id = manager.connection.driver.escape('id');
+  const rows = (await manager.query(`${spendStatement(manager, kind, ids.length)} RETURNING ${id} AS id`, [now, ...ids])) as { id: string }[];
+  return rows.map((row) => row.id);
+}
+
+/** `UPDATE <inputs> SET <spent> = ? WHERE id IN (?, ...) AND <each unspent column> IS NULL`. */
+function spendStatement(manager: EntityManager, kind: SingleUseInput['kind'], count: number): string {
   const spec = SINGLE_USE[kind];
   const metadata = manager.connection.getMetadata(spec.entity);
-  const driver = manager.connection.driver;
-  const escape = (name: string) => driver.escape(name);
+  const escape = (name: string) => manager.connection.driver.escape(name);
   const column = (property: string) => escape(metadata.findColumnWithPropertyName(property)!.databaseName);
-  const unspent = spec.unspent.map((property) => `${column(property)} IS NULL`).join(' AND ');
-  const rows = (await manager.query(
-    `UPDATE ${escape(metadata.tableName)} SET ${column(spec.spentColumn)} = ? WHERE ${column('id')} IN (${ids.map(() => '?').join(', ')}) AND ${unspent} RETURNING ${column('id')} AS id`,
-    [now, ...ids],
-  )) as { id: string }[];
-  return rows.map((row) => row.id);
+  const unspent = spec.unspent.map((property) => ` AND ${column(property)} IS NULL`).join('');
+  return `UPDATE ${escape(metadata.tableName)} SET ${column(spec.spentColumn)} = ? WHERE ${column('id')} IN (${Array.from({ length: count }, () => '?').join(', ')})${unspent}`;
 }
 
 /** MySQL/MariaDB chose this transaction as a deadlock victim and rolled it back. */

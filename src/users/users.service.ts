@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import type { Page } from '../clients/clients.service';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
+import { batchedLookup } from '../common/database/batched-lookup';
 import { containing } from '../common/database/containing';
 import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import { randomToken } from '../common/crypto/tokens';
@@ -42,12 +43,14 @@ export class UsersService implements OnModuleInit {
   private decoyHash: Promise<string>;
 
   private readonly cache: InvalidatingCache<UserProfile>;
+  private readonly byId: (id: string) => Promise<UserEntity | null>;
 
   constructor(
     @InjectRepository(UserEntity) private readonly repository: Repository<UserEntity>,
     private readonly bus: CacheBus,
   ) {
     this.cache = bus.createCache<UserProfile>(USER_TOPIC, 60_000, 10_000);
+    this.byId = batchedLookup(repository, 'id');
   }
 
   onModuleInit(): void {
@@ -84,7 +87,7 @@ export class UsersService implements OnModuleInit {
 
   get(id: string): Promise<UserProfile | null> {
     return this.cache.get(id, async () => {
-      const entity = await this.repository.findOneBy({ id });
+      const entity = await this.byId(id);
       return entity ? toProfile(entity) : null;
     });
   }

@@ -1,0 +1,70 @@
+import { DataSource } from 'typeorm';
+import { ClientEntity } from '../../clients/client.entity';
+import { RefreshTokenEntity } from '../../tokens/entities/refresh-token.entity';
+import { batchedLookup } from './batched-lookup';
+import { selectRowsIn } from './select-rows';
+
+const client = (id: string, enabled: boolean): ClientEntity => ({
+  id,
+  clientName: `Client ${id}`,
+  secretHash: null,
+  tokenEndpointAuthMethod: 'none',
+  redirectUris: ['https://app.example/cb'],
+  grantTypes: ['authorization_code', 'refresh_token'],
+  scope: 'read write',
+  pkce: 'inherit',
+  pkcePlainAllowed: null,
+  accessTokenTtl: 300,
+  refreshTokenTtl: null,
+  enabled,
+  createdAt: 1_700_000_000,
+  updatedAt: 1_700_000_001,
+});
+
+describe('selectRowsIn and batchedLookup (SQLite)', () => {
+  let db: DataSource;
+
+  beforeAll(async () => {
+    db = await new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [ClientEntity, RefreshTokenEntity], synchronize: true }).initialize();
+    await db.getRepository(ClientEntity).insert([client('a', true), client('b', false)]);
+  });
+  afterAll(() => db.destroy());
+
+  it('hydrates rows exactly as TypeORM does (JSON, booleans, nulls, bigint transformer)', async () => {
+    const repository = db.getRepository(ClientEntity);
+    const rows = await selectRowsIn<ClientEntity>(db.manager, repository.metadata, 'id', ['a', 'b', 'missing']);
+    const expected = await repository.findBy({});
+    expect(rows.sort((x, y) => x.id.localeCompare(y.id))).toEqual(expected.map((row) => ({ ...row })).sort((x, y) => x.id.localeCompare(y.id)));
+    expect(rows[1].enabled).toBe(false);
+  });
+
+  it('adds IS NULL conditions and can select some columns only', async () => {
+    const repository = db.getRepository(RefreshTokenEntity);
+    const base = { clientId: 'a', userId: null, scope: 'read', grantId: 'g', expiresAt: 2_000_000_000, createdAt: 1 };
+    await repository.insert([
+      { ...base, id: 'r1', tokenHash: 'h1', rotatedAt: null, revokedAt: null },
+      { ...base, id: 'r2', tokenHash: 'h2', rotatedAt: 5, revokedAt: null },
+    ]);
+    const rows = await selectRowsIn<{ id: string }>(db.manager, repository.metadata, 'id', ['r1', 'r2'], { columns: ['id'], whereNull: ['rotatedAt', 'revokedAt'] });
+    expect(rows).toEqual([{ id: 'r1' }]);
+  });
+
+  it('answers concurrent lookups with one IN query, each with its own row or null', async () => {
+    const query = jest.spyOn(db.manager, 'query');
+    const load = batchedLookup(db.getRepository(ClientEntity), 'id');
+    const results = await Promise.all(['a', 'b', 'a', 'missing'].map((id) => load(id)));
+    expect(results.map((row) => row?.id ?? null)).toEqual(['a', 'b', 'a', null]);
+    expect(query).toHaveBeenCalledTimes(1);
+    expect(query.mock.calls[0][1]).toEqual(['a', 'b', 'missing']);
+    query.mockRestore();
+  });
+
+  it('sends a lookup made after a query started in a query of its own, so it sees later commits', async () => {
+    const repository = db.getRepository(ClientEntity);
+    const load = batchedLookup(repository, 'id');
+    const before = await load('a');
+    await repository.update({ id: 'a' }, { clientName: 'Renamed' });
+    const after = await load('a');
+    expect([before?.clientName, after?.clientName]).toEqual(['Client a', 'Renamed']);
+  });
+});

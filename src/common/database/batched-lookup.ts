@@ -1,0 +1,26 @@
+import type { ObjectLiteral, Repository } from 'typeorm';
+import { Batcher } from './batcher';
+import { selectRowsIn } from './select-rows';
+
+/** Keys per `IN (...)` query (SQLite allows 999 bound values), and queries running at once. */
+const MAX_BATCH = 200;
+const MAX_BATCHES_IN_FLIGHT = 4;
+
+/**
+ * Loads rows by a unique column through a Batcher: concurrent lookups (every token request loads
+ * its client when the cache is off, every introspection its token) share one `IN (...)` query. A
+ * lookup never joins a query that started before it was made, so it sees every change committed
+ * before it was made.
+ */
+export function batchedLookup<T extends ObjectLiteral>(repository: Repository<T>, property: keyof T & string): (key: string) => Promise<T | null> {
+  const batcher = new Batcher<string, T | null>(
+    async (keys) => {
+      const rows = await selectRowsIn<T>(repository.manager, repository.metadata, property, [...new Set(keys)]);
+      const byKey = new Map(rows.map((row) => [row[property] as string, row]));
+      return keys.map((key) => byKey.get(key) ?? null);
+    },
+    MAX_BATCH,
+    MAX_BATCHES_IN_FLIGHT,
+  );
+  return (key) => batcher.submit(key);
+}
