@@ -33,10 +33,12 @@ interface Options {
   only: string[];
   peers: boolean;
   profile: boolean;
+  /** Alternating rounds of ours and oidc-provider (client_credentials, introspection) for the paired ratios. */
+  rounds: number;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true, redis: true, only: [], peers: true, profile: false };
+  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true, redis: true, only: [], peers: true, profile: false, rounds: 3 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--db') opts.db = argv[++i] === 'sqlite' ? 'sqlite' : 'mysql';
@@ -49,8 +51,12 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--only') opts.only = argv[++i].split(',');
     else if (arg === '--no-peers') opts.peers = false;
     else if (arg === '--profile') opts.profile = true;
+    else if (arg === '--rounds') opts.rounds = Number(argv[++i]);
   }
-  if (opts.smoke) opts.duration = Math.min(opts.duration, 2);
+  if (opts.smoke) {
+    opts.duration = Math.min(opts.duration, 2);
+    opts.rounds = Math.min(opts.rounds, 1);
+  }
   return opts;
 }
 
@@ -305,6 +311,7 @@ async function main(): Promise<void> {
   const profileDir = join(ROOT, 'bench', 'results', 'profiles', started.toISOString().replace(/[:.]/g, '-'));
   const server = await startProcess([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...START_ARGS], serverEnv, '/health/ready');
   const results: Result[] = [];
+  const paired: Paired[] = [];
   let explain: string[] = [];
   try {
     // Fixtures through the admin API.
@@ -413,6 +420,30 @@ async function main(): Promise<void> {
       results.push({ ...under, cpuUsPerRequest: null }, pw);
       console.log(`client_credentials while password grants run: p99 ${under.p99} ms (${under.requestsPerSec} req/s; password ${pw.requestsPerSec} req/s)`);
     }
+
+    // Paired rounds: ours and oidc-provider alternate in short runs, so a slow spell of this shared
+    // VM (req/s of the same code moves by 30 % between runs) lands on both sides of each ratio.
+    if (opts.peers && opts.rounds > 0) {
+      const peer = await startPeer(opts.smoke ? 1 : 3);
+      try {
+        for (const name of ['client_credentials', 'introspection'].filter(selected)) {
+          const mine = ours.find((s) => s.name === name)!;
+          const theirs = peer.scenarios.find((s) => s.name === name)!;
+          const ratios: number[] = [];
+          for (let round = 0; round < opts.rounds; round++) {
+            const short = { ...opts, duration: Math.max(1, Math.round(opts.duration / 2)) };
+            const a = await measure(server.url, mine, short, server.child.pid);
+            const b = await measure(peer.url, theirs, short, peer.child.pid);
+            if (a.non2xx + a.errors + b.non2xx + b.errors > 0) throw new Error(`paired round of ${name} had errors`);
+            ratios.push(a.requestsPerSec / b.requestsPerSec);
+          }
+          paired.push({ name, ratios });
+          console.log(`paired ${name}: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
+        }
+      } finally {
+        await peer.stop();
+      }
+    }
   } finally {
     await server.stop();
     await dropDb();
@@ -420,20 +451,14 @@ async function main(): Promise<void> {
   // With one scenario, only its measured window counts (the server stops right after it).
   if (opts.profile) console.log(`\n${summariseProfiles(profileDir, 25, opts.only.length === 1 ? opts.duration : undefined).join('\n')}\n`);
   if (!opts.peers) {
-    writeResults(opts, started, results, 0, explain, dbNote());
+    writeResults(opts, started, results, paired, 0, explain, dbNote());
     return;
   }
 
   // Peers, one at a time, same machine, same load generator.
-  const peer = await startProcess(['bench/peers/oidc-provider.mjs'], {}, null);
+  const peer = await startPeer(opts.smoke ? 1 : 3);
   try {
-    const peerAuth = { authorization: basic('bench', 'bench-secret-bench-secret-bench-secret'), 'content-type': 'application/x-www-form-urlencoded' };
-    const token = (await http(`${peer.url}/token`, { method: 'POST', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) })).body.access_token;
-    await autocannon({ url: peer.url, connections: 10, duration: opts.smoke ? 1 : 3, requests: [{ method: 'POST', path: '/token', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) }] });
-    for (const scenario of [
-      { name: 'client_credentials', target: 'oidc-provider' as const, requests: [{ method: 'POST' as const, path: '/token', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) }] },
-      { name: 'introspection', target: 'oidc-provider' as const, requests: [{ method: 'POST' as const, path: '/token/introspection', headers: peerAuth, body: form({ token }) }] },
-    ]) {
+    for (const scenario of peer.scenarios) {
       const r = await measure(peer.url, scenario, opts, peer.child.pid);
       results.push(r);
       console.log(`oidc-provider ${r.name}: ${r.requestsPerSec} req/s, p99 ${r.p99} ms`);
@@ -452,7 +477,7 @@ async function main(): Promise<void> {
   const hashRate = await argon2Rate(opts.smoke ? 1 : 3);
   console.log(`argon2id (m=19 MiB, t=2) on ${cpus().length} cores: ${hashRate} hashes/s`);
 
-  writeResults(opts, started, results, hashRate, explain, dbNote());
+  writeResults(opts, started, results, paired, hashRate, explain, dbNote());
   const failed = results.filter((r) => r.non2xx > 0 || r.errors > 0);
   if (failed.length > 0) {
     console.error(`FAILED: scenarios with errors: ${failed.map((r) => `${r.target}/${r.name} (${r.non2xx} non-2xx, ${r.errors} errors)`).join(', ')}`);
@@ -460,7 +485,39 @@ async function main(): Promise<void> {
   }
 }
 
-function writeResults(opts: Options, started: Date, results: Result[], hashRate: number, explain: string[], dbNote: string): void {
+interface Paired {
+  name: string;
+  ratios: number[];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** node-oidc-provider (in-memory store), warmed up, with its client_credentials and introspection scenarios. */
+async function startPeer(warmupSeconds: number): Promise<Proc & { scenarios: Scenario[] }> {
+  const peer = await startProcess(['bench/peers/oidc-provider.mjs'], {}, null);
+  try {
+    const peerAuth = { authorization: basic('bench', 'bench-secret-bench-secret-bench-secret'), 'content-type': 'application/x-www-form-urlencoded' };
+    const token = (await http(`${peer.url}/token`, { method: 'POST', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) })).body.access_token;
+    const cc: autocannon.Request = { method: 'POST', path: '/token', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) };
+    await autocannon({ url: peer.url, connections: 10, duration: warmupSeconds, requests: [cc] });
+    return {
+      ...peer,
+      scenarios: [
+        { name: 'client_credentials', target: 'oidc-provider', requests: [cc] },
+        { name: 'introspection', target: 'oidc-provider', requests: [{ method: 'POST', path: '/token/introspection', headers: peerAuth, body: form({ token }) }] },
+      ],
+    };
+  } catch (error) {
+    await peer.stop();
+    throw error;
+  }
+}
+
+function writeResults(opts: Options, started: Date, results: Result[], paired: Paired[], hashRate: number, explain: string[], dbNote: string): void {
   const find = (target: string, name: string) => results.find((r) => r.target === target && r.name === name);
   const ratio = (a?: Result, b?: Result) => (a && b && b.requestsPerSec ? (a.requestsPerSec / b.requestsPerSec).toFixed(2) : 'n/a');
   const bare = find('bare-http', 'fixed 200-byte JSON');
@@ -479,6 +536,16 @@ function writeResults(opts: Options, started: Date, results: Result[], hashRate:
       return `| ${r.target} | ${r.name} | ${r.requestsPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.rssMb ?? 'n/a'} | ${r.cpuUsPerRequest ?? 'n/a'} | ${r.target === 'ours' ? ratio(r, peer) : ''} | ${ratio(r, bare)} |`;
     }),
     '',
+    ...(paired.length
+      ? [
+          `Paired ratios to oidc-provider: ${opts.rounds} alternating rounds of ${Math.max(1, Math.round(opts.duration / 2))} s each (ours, then the peer), ratio per round and median. The same slow spell of the VM then weighs on both sides.`,
+          '',
+          '| scenario | ratio per round | median |',
+          '|---|---|---|',
+          ...paired.map((p) => `| ${p.name} | ${p.ratios.map((r) => r.toFixed(2)).join(', ')} | **${median(p.ratios).toFixed(2)}** |`),
+          '',
+        ]
+      : []),
     'Server CPU µs/req: user + system CPU time of the server process (every thread) during the scenario, divided by the requests it answered. It is steadier than req/s when the VM is noisy.',
     '',
     `argon2id hash rate on all cores: ${hashRate}/s; password grant = ${find('ours', 'password') ? ((find('ours', 'password')!.requestsPerSec / hashRate) * 100).toFixed(0) : 'n/a'} % of it.`,
@@ -490,7 +557,7 @@ function writeResults(opts: Options, started: Date, results: Result[], hashRate:
   // A subset or a profiled run is exploration: kept out of the published results (gitignored).
   const partial = opts.only.length > 0 || opts.profile;
   const stem = `${started.toISOString().replace(/[:.]/g, '-')}-${variant}${opts.smoke ? '-smoke' : partial ? '-partial' : ''}`;
-  writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ started, machine, options: opts, hashRate, results, explain }, null, 2));
+  writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ started, machine, options: opts, hashRate, results, paired, explain }, null, 2));
   writeFileSync(join(dir, `${stem}.md`), `${lines.join('\n')}\n`);
   if (!opts.smoke && !partial) writeFileSync(join(dir, `latest-${variant}.md`), `${lines.join('\n')}\n`);
   console.log(`\n${lines.join('\n')}\n\nwritten to bench/results/${stem}.{json,md}`);
