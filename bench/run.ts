@@ -548,7 +548,9 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
       : []),
     'Server CPU µs/req: user + system CPU time of the server process (every thread) during the scenario, divided by the requests it answered. It is steadier than req/s when the VM is noisy.',
     '',
-    `argon2id hash rate on all cores: ${hashRate}/s; password grant = ${find('ours', 'password') ? ((find('ours', 'password')!.requestsPerSec / hashRate) * 100).toFixed(0) : 'n/a'} % of it.`,
+    hashRate > 0
+      ? `argon2id hash rate on all cores: ${hashRate}/s; password grant = ${find('ours', 'password') ? `${((find('ours', 'password')!.requestsPerSec / hashRate) * 100).toFixed(0)} %` : 'n/a'} of it.`
+      : 'argon2id hash rate: not measured (`--no-peers`).',
     ...(explain.length ? ['', '## EXPLAIN of the hot queries', '', '```', ...explain, '```'] : []),
   ];
   const dir = join(ROOT, 'bench', 'results');

@@ -17,9 +17,9 @@ const HOT_QUERIES: ReadonlyArray<readonly [string, string, string]> = [
     'SELECT id AS v FROM refresh_tokens LIMIT 50',
   ],
   ['batched: spend them', 'UPDATE refresh_tokens SET rotated_at = 1 WHERE id IN (:list) AND rotated_at IS NULL AND revoked_at IS NULL', 'SELECT id AS v FROM refresh_tokens LIMIT 50'],
-  ['batched: clients by id (client authentication when the cache is off)', 'SELECT * FROM clients WHERE id IN (:list)', 'SELECT id AS v FROM clients LIMIT 50'],
+  ['batched: clients by id (client authentication when the cache is off)', 'SELECT * FROM clients WHERE id IN (:list)', 'SELECT id AS v FROM clients LIMIT 5'],
   ['batched: codes by value', 'SELECT * FROM authorization_codes WHERE code_hash IN (:list)', 'SELECT code_hash AS v FROM authorization_codes LIMIT 50'],
-  ['batched: users by id', 'SELECT * FROM users WHERE id IN (:list)', 'SELECT id AS v FROM users LIMIT 50'],
+  ['batched: users by id', 'SELECT * FROM users WHERE id IN (:list)', 'SELECT id AS v FROM users LIMIT 5'],
   ['revoke a grant family', 'UPDATE access_tokens SET revoked_at = 1 WHERE grant_id = ? AND revoked_at IS NULL', 'SELECT grant_id AS v FROM access_tokens LIMIT 1'],
   ['expired tokens (cleanup)', 'SELECT id FROM access_tokens WHERE expires_at < ? LIMIT 500', 'SELECT 1 AS v'],
 ];
