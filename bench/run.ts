@@ -51,7 +51,10 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--only') opts.only = argv[++i].split(',');
     else if (arg === '--no-peers') opts.peers = false;
     else if (arg === '--profile') opts.profile = true;
-    else if (arg === '--rounds') opts.rounds = Number(argv[++i]);
+    else if (arg === '--rounds') {
+      opts.rounds = Number(argv[++i]);
+      if (!Number.isInteger(opts.rounds) || opts.rounds < 0) throw new Error('--rounds takes a whole number >= 0');
+    }
   }
   if (opts.smoke) {
     opts.duration = Math.min(opts.duration, 2);
@@ -119,7 +122,8 @@ async function startProcess(args: string[], env: Record<string, string>, readyPa
 function cpuSeconds(pid: number | undefined): number | null {
   try {
     // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
     return null;
@@ -438,12 +442,26 @@ async function main(): Promise<void> {
           const ratios: number[] = [];
           for (let round = 0; round < opts.rounds; round++) {
             const short = { ...opts, duration: Math.max(1, Math.round(opts.duration / 2)) };
-            const a = await measure(server.url, mine, short, server.child.pid);
-            const b = await measure(peer.url, theirs, short, peer.child.pid);
-            if (a.non2xx + a.errors + b.non2xx + b.errors > 0) throw new Error(`paired round of ${name} had errors`);
+            // Who goes first alternates, so a drift within a round does not always favour one side.
+            const ourTurn = () => measure(server.url, mine, short, server.child.pid);
+            const peerTurn = () => measure(peer.url, theirs, short, peer.child.pid);
+            let a: Result;
+            let b: Result;
+            if (round % 2 === 0) {
+              a = await ourTurn();
+              b = await peerTurn();
+            } else {
+              b = await peerTurn();
+              a = await ourTurn();
+            }
+            if (a.non2xx + a.errors + b.non2xx + b.errors > 0) {
+              // Kept in the results, so the run is written and then reported as failed.
+              results.push({ ...a, name: `${name} (paired round ${round + 1})` }, { ...b, name: `${name} (paired round ${round + 1})` });
+              continue;
+            }
             ratios.push(a.requestsPerSec / b.requestsPerSec);
           }
-          paired.push({ name, ratios });
+          if (ratios.length > 0) paired.push({ name, ratios });
           console.log(`paired ${name}: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
         }
       } finally {
@@ -543,7 +561,7 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
     '',
     ...(paired.length
       ? [
-          `Paired ratios to oidc-provider: ${opts.rounds} alternating rounds of ${Math.max(1, Math.round(opts.duration / 2))} s each (ours, then the peer), ratio per round and median. The same slow spell of the VM then weighs on both sides.`,
+          `Paired ratios to oidc-provider: ${opts.rounds} alternating rounds of ${Math.max(1, Math.round(opts.duration / 2))} s each (ours first in odd rounds, the peer first in even ones), ratio per round and median. The same slow spell of the VM then weighs on both sides.`,
           '',
           '| scenario | ratio per round | median |',
           '|---|---|---|',

@@ -19,6 +19,8 @@ describe(`token endpoint errors (RFC 6749 §5.2) [${TEST_DB}]`, () => {
     ['a wrong secret', () => basicAuth(client.clientId, 'wrong')],
     ['an unknown client id', () => basicAuth('unknown', client.clientSecret!)],
     ['an empty secret', () => basicAuth(client.clientId, '')],
+    // Client ids match exactly on every database (MySQL's case-insensitive collation must not widen it).
+    ['the client id in another case', () => basicAuth(client.clientId.toUpperCase(), client.clientSecret!)],
   ])('answers invalid_client 401 with WWW-Authenticate: Basic for %s', async (_name, auth) => {
     const res = await token().set('Authorization', auth()).type('form').send({ grant_type: 'client_credentials' });
     expect(res.status).toBe(401);

@@ -10,7 +10,9 @@ const MAX_BATCHES_IN_FLIGHT = 4;
  * Loads rows by a unique column through a Batcher: concurrent lookups (every token request loads
  * its client when the cache is off, every introspection its token) share one `IN (...)` query. A
  * lookup never joins a query that started before it was made, so it sees every change committed
- * before it was made.
+ * before it was made. Keys match exactly, on every database: the row MySQL returns for `FOO` under a
+ * case-insensitive collation is not the answer for `FOO` unless its key is `FOO` (client ids are
+ * compared as exact strings, RFC 6749 §2.2).
  */
 export function batchedLookup<T extends ObjectLiteral>(repository: Repository<T>, property: keyof T & string): (key: string) => Promise<T | null> {
   const batcher = new Batcher<string, T | null>(
