@@ -440,8 +440,8 @@ async function main(): Promise<void> {
           const mine = ours.find((s) => s.name === name)!;
           const theirs = peer.scenarios.find((s) => s.name === name)!;
           const ratios: number[] = [];
+          const short = { ...opts, duration: pairedSeconds(opts) };
           for (let round = 0; round < opts.rounds; round++) {
-            const short = { ...opts, duration: Math.max(1, Math.round(opts.duration / 2)) };
             // Who goes first alternates, so a drift within a round does not always favour one side.
             const ourTurn = () => measure(server.url, mine, short, server.child.pid);
             const peerTurn = () => measure(peer.url, theirs, short, peer.child.pid);
@@ -511,6 +511,9 @@ interface Paired {
   ratios: number[];
 }
 
+/** Length of one paired-round run: half a scenario's. */
+const pairedSeconds = (opts: Options) => Math.max(1, Math.round(opts.duration / 2));
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -539,9 +542,9 @@ async function startPeer(warmupSeconds: number): Promise<Proc & { scenarios: Sce
 }
 
 function writeResults(opts: Options, started: Date, results: Result[], paired: Paired[], hashRates: number[], explain: string[], dbNote: string): void {
-  const hashRate = hashRates.length ? Math.round(hashRates.reduce((a, b) => a + b, 0) / hashRates.length) : 0;
-  const password = results.find((r) => r.target === 'ours' && r.name === 'password');
   const find = (target: string, name: string) => results.find((r) => r.target === target && r.name === name);
+  const hashRate = hashRates.length ? Math.round(hashRates.reduce((a, b) => a + b, 0) / hashRates.length) : 0;
+  const password = find('ours', 'password');
   const ratio = (a?: Result, b?: Result) => (a && b && b.requestsPerSec ? (a.requestsPerSec / b.requestsPerSec).toFixed(2) : 'n/a');
   const bare = find('bare-http', 'fixed 200-byte JSON');
   const peerCc = find('oidc-provider', 'client_credentials');
@@ -561,7 +564,7 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
     '',
     ...(paired.length
       ? [
-          `Paired ratios to oidc-provider: ${opts.rounds} alternating rounds of ${Math.max(1, Math.round(opts.duration / 2))} s each (ours first in odd rounds, the peer first in even ones), ratio per round and median. The same slow spell of the VM then weighs on both sides.`,
+          `Paired ratios to oidc-provider: ${opts.rounds} alternating rounds of ${pairedSeconds(opts)} s each (ours first in odd rounds, the peer first in even ones), ratio per round and median. The same slow spell of the VM then weighs on both sides.`,
           '',
           '| scenario | ratio per round | median |',
           '|---|---|---|',

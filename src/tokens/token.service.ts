@@ -4,7 +4,6 @@ import { EntityManager, FindOptionsWhere, IsNull, MoreThan, QueryFailedError, Re
 import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../common/database/insert-rows';
 import { batchedLookup } from '../common/database/batched-lookup';
-import { selectRowsIn } from '../common/database/select-rows';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedClient } from '../clients/clients.service';
@@ -307,29 +306,38 @@ export class TokenService {
 
 /** MySQL: locks the unspent inputs among `ids` (SELECT ... FOR UPDATE), then spends them in one UPDATE. */
 async function lockAndSpend(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
-  const spec = SINGLE_USE[kind];
-  const metadata = manager.connection.getMetadata(spec.entity);
-  const locked = await selectRowsIn<{ id: string }>(manager, metadata, 'id', ids, { columns: ['id'], whereNull: [...spec.unspent], suffix: 'FOR UPDATE' });
+  const target = spendTarget(manager, kind);
+  const locked = (await manager.query(`SELECT ${target.id} AS id FROM ${target.table} WHERE ${target.unspentAmong(ids.length)} FOR UPDATE`, ids)) as { id: string }[];
   const spendable = locked.map((row) => row.id);
-  if (spendable.length > 0) await manager.query(spendStatement(manager, kind, spendable.length), [now, ...spendable]);
+  if (spendable.length > 0) await manager.query(target.spend(spendable.length), [now, ...spendable]);
   return spendable;
 }
 
 /** SQLite: the same spend as one UPDATE ... RETURNING, so the transaction starts with a write. */
 async function spendReturning(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
-  const id = manager.connection.driver.escape('id');
-  const rows = (await manager.query(`${spendStatement(manager, kind, ids.length)} RETURNING ${id} AS id`, [now, ...ids])) as { id: string }[];
+  const target = spendTarget(manager, kind);
+  const rows = (await manager.query(`${target.spend(ids.length)} RETURNING ${target.id} AS id`, [now, ...ids])) as { id: string }[];
   return rows.map((row) => row.id);
 }
 
-/** `UPDATE <inputs> SET <spent> = ? WHERE id IN (?, ...) AND <each unspent column> IS NULL`. */
-function spendStatement(manager: EntityManager, kind: SingleUseInput['kind'], count: number): string {
+/** The escaped table and columns of one kind of single-use input, and its statements. */
+function spendTarget(manager: EntityManager, kind: SingleUseInput['kind']) {
   const spec = SINGLE_USE[kind];
   const metadata = manager.connection.getMetadata(spec.entity);
   const escape = (name: string) => manager.connection.driver.escape(name);
   const column = (property: string) => escape(metadata.findColumnWithPropertyName(property)!.databaseName);
-  const unspent = spec.unspent.map((property) => ` AND ${column(property)} IS NULL`).join('');
-  return `UPDATE ${escape(metadata.tableName)} SET ${column(spec.spentColumn)} = ? WHERE ${column('id')} IN (${Array.from({ length: count }, () => '?').join(', ')})${unspent}`;
+  const table = escape(metadata.tableName);
+  const id = column('id');
+  /** `id IN (?, ...) AND <each unspent column> IS NULL` */
+  const unspentAmong = (count: number) =>
+    [`${id} IN (${Array.from({ length: count }, () => '?').join(', ')})`, ...spec.unspent.map((property) => `${column(property)} IS NULL`)].join(' AND ');
+  return {
+    table,
+    id,
+    unspentAmong,
+    /** `UPDATE <inputs> SET <spent> = ? WHERE <unspentAmong>`: the first parameter is the time. */
+    spend: (count: number) => `UPDATE ${table} SET ${column(spec.spentColumn)} = ? WHERE ${unspentAmong(count)}`,
+  };
 }
 
 /** MySQL/MariaDB chose this transaction as a deadlock victim and rolled it back. */
