@@ -25,11 +25,12 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig) {
 /**
  * The HTTP server: Fastify (its routing and serialisation cost a fraction of Express's, and every
  * token request pays them). Paths match as Express matched them: case-insensitive, trailing slash
- * optional. TRUST_PROXY decides which X-Forwarded-For hops are believed for the client IP.
+ * optional. TRUST_PROXY names the proxies whose X-Forwarded-For and -Proto are believed.
  */
 export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): FastifyAdapter {
   return new FastifyAdapter({
-    trustProxy: config.trustProxy,
+    // Only the named proxies: their X-Forwarded-* entries are believed, a direct peer's never are.
+    trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     // On SIGTERM, requests that reached an accepted connection are served, not refused with 503.

@@ -39,16 +39,34 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['false', false],
-    ['true', 1],
-    ['2', 2],
-    ['loopback, 10.0.0.0/8', 'loopback, 10.0.0.0/8'],
-  ])('reads TRUST_PROXY=%s as %j (never "trust every hop")', (value, expected) => {
+    ['false', []],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+    ['192.168.1.10,fd00::/8,uniquelocal', ['192.168.1.10', 'fd00::/8', 'uniquelocal']],
+  ])('reads TRUST_PROXY=%s as the proxies %j', (value, expected) => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
-  it('rejects a TRUST_PROXY that is neither a flag, a hop count nor addresses', () => {
-    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow('Invalid environment variable TRUST_PROXY=');
+  it('trusts no proxy by default', () => {
+    expect(loadConfig({}).trustProxy).toEqual([]);
+  });
+
+  it.each(['1', '2', 'true'])('refuses the hop count TRUST_PROXY=%s with one line that says to name the proxies by address', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        loadConfig({ TRUST_PROXY: value });
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toContain(`Invalid environment variable TRUST_PROXY="${value}"`);
+    expect(message).toContain('name the proxies by address instead, e.g. TRUST_PROXY=10.0.0.0/8');
+  });
+
+  it.each(['yes', '10.0.0.0/33', '300.1.1.1', 'loopback,', '::1/129', '10.0.0.0/8/8'])('refuses TRUST_PROXY=%s, which names no proxy', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: value })).toThrow('Invalid environment variable TRUST_PROXY=');
   });
 
   it('strips a trailing slash from the issuer', () => {

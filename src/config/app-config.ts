@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { isIP } from 'node:net';
 import {
   IsBoolean,
   IsIn,
@@ -6,16 +7,14 @@ import {
   IsOptional,
   IsString,
   IsUrl,
-  Matches,
   Max,
   Min,
   MaxLength,
   MinLength,
   validateSync,
+  ValidateBy,
 } from 'class-validator';
 
-const PROXY_ADDRESS = String.raw`(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(/\d{1,3})?)`;
-const TRUST_PROXY_PATTERN = new RegExp(`^(false|true|\\d{1,2}|${PROXY_ADDRESS}(\\s*,\\s*${PROXY_ADDRESS})*)$`);
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -84,11 +83,13 @@ export class EnvironmentVariables {
 
   /**
    * Proxies in front of the server whose X-Forwarded-* headers are believed (client IP for rate
-   * limits and audit, HTTPS for Secure cookies): `false`, a hop count (`1` behind one load balancer;
-   * `true` means 1), or a comma-separated list of proxy addresses/CIDRs (`loopback`, `10.0.0.0/8`).
-   * Never "every hop": the client controls the leftmost X-Forwarded-For entry.
+   * limits, lockouts and audit; HTTPS for Secure cookies), named by address: a comma-separated list
+   * of addresses, CIDRs and the names `loopback`, `linklocal`, `uniquelocal`; `false` trusts none.
+   * A hop count (or `true`) is refused: it believes X-Forwarded-For from whoever connects, so a
+   * client that reaches the server directly would choose its own IP (and Fastify 5.12 no longer
+   * honours it at all).
    */
-  @Matches(TRUST_PROXY_PATTERN, { message: 'TRUST_PROXY must be false, true, a hop count, or a list of proxy addresses or CIDRs' })
+  @ValidateBy({ name: 'trustProxy', validator: { validate: (value) => typeof value === 'string' && trustProxyProblem(value) === undefined, defaultMessage: (args) => trustProxyProblem(String(args?.value)) ?? '' } })
   TRUST_PROXY = 'false';
 
   /** Seconds during which a rotated refresh token presented again is refused without revoking its family (0: off). */
@@ -172,8 +173,8 @@ export interface AppConfig {
     readonly pkcePlainAllowed: boolean;
   };
   readonly loginSessionTtl: number;
-  /** Express `trust proxy`: false, a hop count, or a list of proxy addresses. */
-  readonly trustProxy: false | number | string;
+  /** The proxies whose X-Forwarded-* headers are believed, by address or CIDR (empty: none). */
+  readonly trustProxy: readonly string[];
   readonly admin: { readonly username: string; readonly password?: string };
   readonly refreshReuseGraceSeconds: number;
   readonly bruteForce: {
@@ -263,8 +264,29 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   };
 }
 
-function parseTrustProxy(value: string): false | number | string {
-  if (value === 'false') return false;
-  if (value === 'true') return 1;
-  return /^\d+$/.test(value) ? Number(value) : value;
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function parseTrustProxy(value: string): string[] {
+  return value.trim() === 'false' ? [] : value.split(',').map((entry) => entry.trim());
+}
+
+/** Why a TRUST_PROXY value is refused, in one line that says what to write instead; undefined when it is fine. */
+function trustProxyProblem(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === 'true' || /^\d+$/.test(trimmed)) {
+    return 'a hop count or `true` believes X-Forwarded-For from any peer; name the proxies by address instead, e.g. TRUST_PROXY=10.0.0.0/8 or TRUST_PROXY=loopback';
+  }
+  if (trimmed === 'false') return undefined;
+  const bad = parseTrustProxy(trimmed).find((entry) => !PROXY_NAMES.has(entry) && !isAddressOrCidr(entry));
+  return bad === undefined
+    ? undefined
+    : `${JSON.stringify(bad)} is not a proxy address, CIDR or one of loopback, linklocal, uniquelocal (comma-separated, e.g. TRUST_PROXY=10.0.0.0/8,192.168.1.10)`;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }

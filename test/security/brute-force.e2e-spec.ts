@@ -12,7 +12,7 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCKOUT_SECONDS: '2', CLIENT_AUTH_MAX_FAILURES: '3', CLIENT_AUTH_LOCKOUT_SECONDS: '2', TRUST_PROXY: '1' },
+      env: { LOGIN_MAX_FAILURES: '3', LOGIN_LOCKOUT_SECONDS: '2', CLIENT_AUTH_MAX_FAILURES: '3', CLIENT_AUTH_LOCKOUT_SECONDS: '2', TRUST_PROXY: 'loopback' },
     });
     client = await createClient(t);
   });

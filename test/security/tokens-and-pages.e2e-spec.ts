@@ -36,7 +36,7 @@ describe(`pages and redirects [${TEST_DB}]`, () => {
   let client: TestClient;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { TRUST_PROXY: 'true' } });
+    t = await createTestApp({ env: { TRUST_PROXY: 'loopback' } });
     client = await createClient(t);
   });
   afterAll(() => t.close());
