@@ -11,6 +11,8 @@ import { ApplicationsService } from './applications.service';
 import { SettingsController } from './settings.controller';
 import { TokensAdminController } from './tokens.controller';
 import { UsersController } from './users.controller';
+import { ImportExportController } from './migration/import-export.controller';
+import { ImportService } from './migration/import.service';
 
 /**
  * The management REST API (/admin/**). A module of its own because it orchestrates clients,
@@ -18,7 +20,8 @@ import { UsersController } from './users.controller';
  */
 @Module({
   imports: [TokensModule, ConsentModule, SettingsModule],
-  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController],
-  providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService],
+  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController, ImportExportController],
+  providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService, ImportService],
+  exports: [ImportService, AdminUsersService],
 })
 export class AdminModule {}

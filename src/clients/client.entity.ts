@@ -3,18 +3,23 @@ import { bigintTransformer } from '../common/database/bigint.transformer';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 export type PkceOverride = 'inherit' | 'required' | 'optional';
+export type RefreshTokenRotation = 'rotate' | 'reuse';
 
 /** An OAuth client ("application" on the admin surface). Column names follow RFC 7591 metadata. */
 @Entity('clients')
 export class ClientEntity {
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  @PrimaryColumn({ type: 'varchar', length: 255 })
   id: string;
 
   @Column({ name: 'client_name', type: 'varchar', length: 255 })
   clientName: string;
 
-  /** SHA-256 hex of the server-generated secret; null for public clients. */
-  @Column({ name: 'secret_hash', type: 'varchar', length: 64, nullable: true })
+  /**
+   * SHA-256 hex of a secret with enough entropy (generated, or imported with 32+ characters), or
+   * the argon2id PHC string of a shorter imported one (a weak secret, until rotated); null for
+   * public clients.
+   */
+  @Column({ name: 'secret_hash', type: 'varchar', length: 255, nullable: true })
   secretHash: string | null;
 
   @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
@@ -42,6 +47,10 @@ export class ClientEntity {
 
   @Column({ name: 'refresh_token_ttl', type: 'int', nullable: true })
   refreshTokenTtl: number | null;
+
+  /** `rotate`: a new refresh token each time, reuse revokes the family; `reuse`: the same one until it expires (WSO2, Spring). */
+  @Column({ name: 'refresh_token_rotation', type: 'varchar', length: 16 })
+  refreshTokenRotation: RefreshTokenRotation;
 
   @Column({ type: 'boolean' })
   enabled: boolean;

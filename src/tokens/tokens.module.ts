@@ -43,6 +43,6 @@ import { UserInfoController } from './userinfo.controller';
     PasswordGrant,
     RefreshTokenGrant,
   ],
-  exports: [TokenService, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, ClientsModule, UsersModule],
+  exports: [TokenService, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, TransactionRunner, ClientsModule, UsersModule],
 })
 export class TokensModule {}

@@ -13,7 +13,11 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 320, nullable: true })
   email: string | null;
 
-  /** argon2id PHC string. */
+  /** The e-mail address lower-cased: unique regardless of case, and a login name. */
+  @Column({ name: 'email_key', type: 'varchar', length: 320, nullable: true })
+  emailKey: string | null;
+
+  /** argon2id PHC string, or a hash imported from another system until the user's next sign-in. */
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash: string;
 

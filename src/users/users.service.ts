@@ -1,24 +1,27 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { Not, Like, Repository } from 'typeorm';
 import type { Page } from '../clients/clients.service';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import { batchedLookup } from '../common/database/batched-lookup';
 import { containing } from '../common/database/containing';
+import { needsRehash, verifyStoredPassword } from '../common/crypto/imported-password-hash';
 import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { UserEntity } from './user.entity';
 
-export interface NewUser {
+/** A new user's credential: a password, or a hash imported from another system (importPasswordHash). */
+export type NewUserCredential = { readonly password: string; readonly passwordHash?: never } | { readonly passwordHash: string; readonly password?: never };
+
+export type NewUser = NewUserCredential & {
   readonly username: string;
-  readonly password: string;
   readonly email?: string | null;
   readonly roles?: readonly string[];
   readonly enabled?: boolean;
-}
+};
 
 /** An account found by login name, before its password is checked. */
 export interface LoginCandidate {
@@ -27,14 +30,22 @@ export interface LoginCandidate {
   readonly entity: UserEntity;
 }
 
-/** What other modules may know of a user: never the password hash. */
-export type UserProfile = Readonly<Omit<UserEntity, 'passwordHash'>>;
+/** What other modules may know of a user: never the password hash, only whether it is still an imported one. */
+export type UserProfile = Readonly<Omit<UserEntity, 'passwordHash' | 'emailKey'>> & { readonly legacyPasswordHash: boolean };
 
 const USER_TOPIC = 'user';
 
+/** Our argon2id parameters (password-hasher.ts); any other stored hash is re-hashed at the next sign-in. */
+const CURRENT_HASH_PREFIX = '$argon2id$v=19$m=19456,t=2,p=1$';
+
 function toProfile(entity: UserEntity): UserProfile {
-  const { passwordHash: _passwordHash, ...profile } = entity;
-  return profile;
+  const { passwordHash, emailKey: _emailKey, ...profile } = entity;
+  return { ...profile, legacyPasswordHash: needsRehash(passwordHash) };
+}
+
+/** E-mail addresses are unique regardless of case, and a login name. */
+export function emailKey(email: string | null | undefined): string | null {
+  return email ? email.trim().toLowerCase() : null;
 }
 
 @Injectable()
@@ -58,20 +69,31 @@ export class UsersService implements OnModuleInit {
   }
 
   async create(input: NewUser): Promise<UserProfile> {
+    const entity = await this.newEntity(input);
+    await this.repository.insert(entity);
+    await this.changed(entity.id);
+    return toProfile(entity);
+  }
+
+  /** The row for a new user, its password hashed with argon2id or its imported hash kept for the next sign-in. */
+  async newEntity(input: NewUser): Promise<UserEntity> {
     const now = nowSeconds();
-    const entity = this.repository.create({
+    return this.repository.create({
       id: randomUUID(),
       username: input.username,
       email: input.email ?? null,
-      passwordHash: await hashPassword(input.password),
+      emailKey: emailKey(input.email),
+      passwordHash: input.passwordHash ?? (await hashPassword(input.password!)),
       roles: [...(input.roles ?? [])],
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,
     });
-    await this.repository.insert(entity);
-    await this.changed(entity.id);
-    return toProfile(entity);
+  }
+
+  /** Caches of other instances drop these users (after an import wrote them in its own transaction). */
+  async changedMany(ids: readonly string[]): Promise<void> {
+    for (const id of ids) await this.changed(id);
   }
 
   /** /me, introspection and the code and refresh grants look users up by id: cached, invalidated on change. */
@@ -100,15 +122,28 @@ export class UsersService implements OnModuleInit {
     return this.repository.existsBy({ username });
   }
 
+  /** The user with this username, as the database matches it (the import's key). */
+  findByUsername(username: string): Promise<UserEntity | null> {
+    return this.repository.findOneBy({ username });
+  }
+
+  /** The id of the user holding this e-mail address (regardless of case), or null. */
+  async idByEmail(email: string): Promise<string | null> {
+    const key = emailKey(email);
+    return key ? ((await this.repository.findOne({ where: { emailKey: key }, select: { id: true } }))?.id ?? null) : null;
+  }
+
   /** True when any user holds the given role. */
   async anyWithRole(role: string): Promise<boolean> {
     // roles is a JSON array in a text column: match the quoted element.
     return this.repository.existsBy({ roles: containing(JSON.stringify(role)) as never });
   }
 
-  async list(page: Page, search?: string): Promise<{ items: UserProfile[]; total: number }> {
+  /** `legacyHash`: only the users whose password hash is still an imported one (or ours with old parameters). */
+  async list(page: Page, search?: string, legacyHash?: boolean): Promise<{ items: UserProfile[]; total: number }> {
+    const legacy = legacyHash ? { passwordHash: Not(Like(`${CURRENT_HASH_PREFIX}%`)) } : {};
     const [rows, total] = await this.repository.findAndCount({
-      where: search ? [{ username: containing(search) }, { email: containing(search) }] : {},
+      where: search ? [{ username: containing(search), ...legacy }, { email: containing(search), ...legacy }] : legacy,
       order: { createdAt: 'ASC', id: 'ASC' },
       skip: (page.page - 1) * page.perPage,
       take: page.perPage,
@@ -122,6 +157,7 @@ export class UsersService implements OnModuleInit {
       { id },
       {
         ...rest,
+        ...(rest.email !== undefined ? { emailKey: emailKey(rest.email) } : {}),
         ...(roles ? { roles: [...roles] } : {}),
         ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
         updatedAt: nowSeconds(),
@@ -135,22 +171,37 @@ export class UsersService implements OnModuleInit {
     await this.changed(id);
   }
 
-  /** The enabled user with these credentials, or null; an unknown user costs the same hash check. */
-  async verifyCredentials(username: string, password: string): Promise<UserProfile | null> {
-    return this.checkPassword(await this.findForLogin(username), password);
-  }
-
   /**
-   * The account a login name designates, as the database matches it (MySQL's collation treats
-   * "alice", "Alice" and "alice " alike), so that lockouts can be keyed on the account itself.
+   * The account a login name designates: its username, as the database matches it (MySQL's
+   * collation treats "alice", "Alice" and "alice " alike), or else its e-mail address regardless of
+   * case (seed 003's users sign in with theirs). Lockouts are keyed on the account found.
    */
-  async findForLogin(username: string): Promise<LoginCandidate | null> {
-    const entity = await this.repository.findOneBy({ username });
+  async findForLogin(login: string): Promise<LoginCandidate | null> {
+    const entity = (await this.repository.findOneBy({ username: login })) ?? (login.includes('@') ? await this.repository.findOneBy({ emailKey: emailKey(login)! }) : null);
     return entity ? { id: entity.id, passwordHash: entity.passwordHash, entity } : null;
   }
 
+  /**
+   * The enabled user if the password matches, else null; an unknown user costs one argon2
+   * verification too. A hash imported from another system is replaced by our argon2id on the
+   * first successful sign-in.
+   */
   async checkPassword(candidate: LoginCandidate | null, password: string): Promise<UserProfile | null> {
-    const valid = await verifyPassword(candidate?.passwordHash ?? (await this.decoyHash), password);
-    return candidate && candidate.entity.enabled && valid ? toProfile(candidate.entity) : null;
+    if (!candidate) {
+      await verifyPassword(await this.decoyHash, password);
+      return null;
+    }
+    const valid = await verifyStoredPassword(candidate.passwordHash, password);
+    if (!valid || !candidate.entity.enabled) return null;
+    if (needsRehash(candidate.passwordHash)) return toProfile(await this.rehash(candidate.entity, password));
+    return toProfile(candidate.entity);
+  }
+
+  /** Only if the hash is still the one verified: a concurrent password reset by an admin wins. */
+  private async rehash(entity: UserEntity, password: string): Promise<UserEntity> {
+    const passwordHash = await hashPassword(password);
+    const result = await this.repository.update({ id: entity.id, passwordHash: entity.passwordHash }, { passwordHash });
+    if (result.affected) await this.changed(entity.id);
+    return { ...entity, passwordHash };
   }
 }

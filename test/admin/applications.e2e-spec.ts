@@ -45,6 +45,8 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       pkce_plain_allowed: null,
       access_token_ttl: null,
       refresh_token_ttl: null,
+      refresh_token_rotation: 'rotate',
+      weak_secret: false,
       enabled: true,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),

@@ -43,6 +43,7 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
         email: 'carol@example.com',
         roles: ['auditor'],
         enabled: true,
+        legacy_password_hash: false,
         created_at: expect.any(Number),
         updated_at: expect.any(Number),
       });

@@ -1,5 +1,6 @@
 import { IsOptionalNotNull } from '../../common/http/optional';
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { RejectUnknownFields } from '../../common/http/validation';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -44,7 +45,31 @@ function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
 const SCOPE_STRING = /^([\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*)?$/;
 const TTL = { minimum: 1, maximum: 31_536_000, nullable: true, type: Number } as const;
 
+/** RFC 6749 Appendix A: client_id and client_secret are VSCHAR (printable ASCII). */
+const VSCHAR = /^[\x20-\x7e]+$/;
+
+@RejectUnknownFields()
 export class CreateApplicationDto {
+  @ApiPropertyOptional({
+    description: 'Keep the client id the application has in the system you migrate from (RFC 6749 Appendix A VSCHAR); a UUID is generated when omitted',
+    example: '374b1fae-4405-411b-85a0-6e1ab90923ba',
+    minLength: 1,
+    maxLength: 255,
+  })
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(255) @Matches(VSCHAR, { message: 'client_id must be printable ASCII (RFC 6749 Appendix A VSCHAR)' })
+  client_id?: string;
+
+  @ApiPropertyOptional({
+    writeOnly: true,
+    minLength: 8,
+    maxLength: 255,
+    description:
+      'Confidential clients: keep the secret the old system issued (generated when omitted). Shorter than 32 characters, it is stored with argon2id and flagged weak_secret until rotated',
+    example: 'ksdSdoefDDP7wpaElfqvmjDue',
+  })
+  @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(255) @Matches(VSCHAR, { message: 'client_secret must be printable ASCII (RFC 6749 Appendix A VSCHAR)' })
+  client_secret?: string;
+
   @ApiProperty({ example: 'Mobile Banking' })
   @IsString() @MinLength(1) @MaxLength(255)
   client_name: string;
@@ -53,7 +78,11 @@ export class CreateApplicationDto {
   @IsOptionalNotNull() @IsArray() @ArrayMaxSize(20) @IsRedirectUri({ each: true })
   redirect_uris?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['authorization_code', 'refresh_token'], default: ['authorization_code', 'refresh_token'] })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['authorization_code', 'refresh_token'],
+    description: 'Default: authorization_code and refresh_token when redirect_uris are given, otherwise client_credentials',
+  })
   @IsOptionalNotNull() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(255, { each: true })
   grant_types?: string[];
 
@@ -81,13 +110,23 @@ export class CreateApplicationDto {
   @IsOptional() @IsInt() @Min(1) @Max(31_536_000)
   refresh_token_ttl?: number | null;
 
+  @ApiPropertyOptional({
+    enum: ['rotate', 'reuse'],
+    default: 'rotate',
+    description:
+      'rotate: every refresh returns a new refresh token and reuse of a rotated one revokes the family (RFC 9700 §4.14.2); reuse: the same refresh token until it expires, as WSO2 and Spring do by default',
+  })
+  @IsOptionalNotNull() @IsIn(['rotate', 'reuse'])
+  refresh_token_rotation?: 'rotate' | 'reuse';
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull() @IsBoolean()
   enabled?: boolean;
 }
 
-/** Every field optional; a public client cannot become confidential or the reverse. */
-export class UpdateApplicationDto extends PartialType(CreateApplicationDto) {}
+/** Every field optional but the identity; a public client cannot become confidential or the reverse. */
+@RejectUnknownFields()
+export class UpdateApplicationDto extends PartialType(OmitType(CreateApplicationDto, ['client_id', 'client_secret'] as const)) {}
 
 export class ApplicationResponse {
   @ApiProperty({ example: '374b1fae-4405-411b-85a0-6e1ab90923ba' }) client_id: string;
@@ -100,13 +139,15 @@ export class ApplicationResponse {
   @ApiProperty({ type: Boolean, nullable: true }) pkce_plain_allowed: boolean | null;
   @ApiProperty({ type: Number, nullable: true }) access_token_ttl: number | null;
   @ApiProperty({ type: Number, nullable: true }) refresh_token_ttl: number | null;
+  @ApiProperty({ enum: ['rotate', 'reuse'] }) refresh_token_rotation: string;
+  @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one' }) weak_secret: boolean;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
 }
 
 export class CreatedApplicationResponse extends ApplicationResponse {
-  @ApiPropertyOptional({ description: 'Confidential clients only; shown once, never again', example: 'kq3…' })
+  @ApiPropertyOptional({ description: 'A generated secret (confidential clients only); shown once, never again. An imported secret is not echoed', example: 'kq3…' })
   client_secret?: string;
 }
 
@@ -134,6 +175,8 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     pkce_plain_allowed: client.pkcePlainAllowed,
     access_token_ttl: client.accessTokenTtl,
     refresh_token_ttl: client.refreshTokenTtl,
+    refresh_token_rotation: client.refreshTokenRotation,
+    weak_secret: client.weakSecret,
     enabled: client.enabled,
     created_at: client.createdAt,
     updated_at: client.updatedAt,

@@ -1,10 +1,30 @@
+import { RejectUnknownFields } from '../../common/http/validation';
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
+import { ACCEPTED_HASH_FORMATS, importPasswordHash, UnsupportedPasswordHash, Wso2SaltedHash } from '../../common/crypto/imported-password-hash';
+import { PaginationQuery } from './pagination.dto';
 import type { UserProfile } from '../../users/users.service';
 
 const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
+/** Why an imported password hash is refused, or undefined when it is accepted. */
+function passwordHashProblem(value: unknown): string | undefined {
+  const wso2 = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  if (wso2 && Object.keys(wso2).sort().join() !== 'algorithm,salt,value') return `password_hash as an object must be {"algorithm","salt","value"}; accepted formats: ${ACCEPTED_HASH_FORMATS}`;
+  if (wso2 && !['algorithm', 'salt', 'value'].every((k) => typeof wso2[k] === 'string' && (wso2[k] as string).length <= 255)) return 'password_hash algorithm, salt and value must be strings';
+  if (!wso2 && typeof value !== 'string') return `password_hash must be a string or a WSO2 object; accepted formats: ${ACCEPTED_HASH_FORMATS}`;
+  try {
+    importPasswordHash(value as string | Wso2SaltedHash);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof UnsupportedPasswordHash)) throw error;
+    return `password_hash: ${error.message}; accepted formats: ${ACCEPTED_HASH_FORMATS}`;
+  }
+}
+
+@RejectUnknownFields()
 export class CreateUserDto {
   @ApiProperty({ example: 'alice@example.com' })
   @IsString() @MinLength(1) @MaxLength(255) @Matches(/^\S+$/, { message: 'username must not contain spaces' })
@@ -14,9 +34,21 @@ export class CreateUserDto {
   @IsOptional() @IsEmail() @MaxLength(320)
   email?: string | null;
 
-  @ApiProperty({ writeOnly: true, minLength: 8, example: 'correct horse battery staple' })
-  @IsString() @MinLength(8) @MaxLength(1024)
-  password: string;
+  @ApiPropertyOptional({ writeOnly: true, minLength: 8, example: 'correct horse battery staple', description: 'Give password or password_hash' })
+  @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(1024)
+  password?: string;
+
+  @ApiPropertyOptional({
+    writeOnly: true,
+    oneOf: [
+      { type: 'string', example: '{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG' },
+      { type: 'object', required: ['algorithm', 'salt', 'value'], properties: { algorithm: { type: 'string', example: 'SHA-256' }, salt: { type: 'string' }, value: { type: 'string' } } },
+    ],
+    description: `A password hash kept from the system the user migrates from, verified at the next sign-in and then replaced by argon2id. Accepted: ${ACCEPTED_HASH_FORMATS}`,
+  })
+  @IsOptionalNotNull()
+  @ValidateBy({ name: 'isPasswordHash', validator: { validate: (value) => passwordHashProblem(value) === undefined, defaultMessage: (args) => passwordHashProblem(args?.value) ?? '' } })
+  password_hash?: string | Wso2SaltedHash;
 
   @ApiPropertyOptional({ type: [String], example: ['admin'], description: '"admin" makes an administrator' })
   @IsOptionalNotNull() @IsArray() @ArrayMaxSize(50) @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
@@ -27,6 +59,7 @@ export class CreateUserDto {
   enabled?: boolean;
 }
 
+@RejectUnknownFields()
 export class UpdateUserDto {
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional() @IsEmail() @MaxLength(320)
@@ -51,8 +84,20 @@ export class UserResponse {
   @ApiProperty({ type: String, nullable: true }) email: string | null;
   @ApiProperty({ type: [String] }) roles: string[];
   @ApiProperty() enabled: boolean;
+  @ApiProperty({ description: 'The password hash is still the one imported from another system (replaced by argon2id at the next sign-in)' })
+  legacy_password_hash: boolean;
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
+}
+
+export class UserListQuery extends PaginationQuery {
+  @ApiPropertyOptional({ description: 'Only users whose username or email contains this text' })
+  @IsOptional() @IsString() @MaxLength(255)
+  search?: string;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'true: only users still on a password hash imported from another system' })
+  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  legacy_hash?: boolean;
 }
 
 export class UserPage {
@@ -77,6 +122,7 @@ export function toUserResponse(user: UserProfile): UserResponse {
     email: user.email,
     roles: [...user.roles],
     enabled: user.enabled,
+    legacy_password_hash: user.legacyPasswordHash,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
   };

@@ -15,6 +15,7 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   pkcePlainAllowed: null,
   accessTokenTtl: 300,
   refreshTokenTtl: null,
+  refreshTokenRotation: 'rotate',
   enabled,
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_001,

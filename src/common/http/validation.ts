@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, OAuthError } from '../oauth/oauth-error';
 
 function collect(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -9,10 +9,23 @@ function collect(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
-/** The global pipe: DTO failures become invalid_request with one entry per field. */
-export function createValidationPipe(): ValidationPipe {
+const REJECTS_UNKNOWN_FIELDS = Symbol('rejectsUnknownFields');
+
+/**
+ * Marks a request body DTO whose unknown fields are a 400 naming them instead of being dropped
+ * (management API bodies: a misspelt or unsupported field must not be silently ignored). Protocol
+ * DTOs stay lenient: RFC 6749 §3.2 says the server MUST ignore unrecognised parameters.
+ */
+export function RejectUnknownFields(): ClassDecorator {
+  return (target) => {
+    Reflect.defineMetadata(REJECTS_UNKNOWN_FIELDS, true, target);
+  };
+}
+
+function validationPipe(forbidNonWhitelisted: boolean): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
+    forbidNonWhitelisted,
     transform: true,
     forbidUnknownValues: false,
     exceptionFactory: (errors) => {
@@ -21,4 +34,14 @@ export function createValidationPipe(): ValidationPipe {
       return new OAuthError('invalid_request', summary, { details });
     },
   });
+}
+
+/** The global pipe: DTO failures become invalid_request with one entry per field. */
+export function createValidationPipe(): PipeTransform {
+  const lenient = validationPipe(false);
+  const strict = validationPipe(true);
+  return {
+    transform: (value: unknown, metadata: ArgumentMetadata) =>
+      (metadata.metatype && Reflect.getMetadata(REJECTS_UNKNOWN_FIELDS, metadata.metatype) === true ? strict : lenient).transform(value, metadata),
+  };
 }

@@ -9,7 +9,7 @@ export class RefreshTokenEntity {
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
   @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })

@@ -14,7 +14,11 @@ import { RefreshTokenRequest } from './dto/refresh-token.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
 
-/** RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2). */
+/**
+ * RFC 6749 §6. By default with rotation and reuse detection (RFC 9700 §4.14.2); a client whose
+ * `refresh_token_rotation` is `reuse` keeps one refresh token until it expires (WSO2's and
+ * Spring's default, so that migrated clients that keep the first refresh token keep working).
+ */
 @Injectable()
 @GrantStrategyProvider()
 export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
@@ -32,7 +36,10 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     if (!stored || stored.clientId !== client.id || stored.revokedAt !== null) {
       throw new OAuthError('invalid_grant', 'invalid refresh token');
     }
+    const reuse = client.refreshTokenRotation === 'reuse';
     if (stored.rotatedAt !== null) {
+      // Rotated before the client switched to `reuse`: refused, but it revokes nothing.
+      if (reuse) throw new OAuthError('invalid_grant', 'refresh token was already used');
       // A client retrying the same refresh concurrently is refused without losing its new tokens,
       // within the configured grace period (off by default).
       if (nowSeconds() - stored.rotatedAt < this.config.refreshReuseGraceSeconds) {
@@ -54,6 +61,11 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
       // A user who lost the admin role cannot keep renewing admin tokens.
       assertUserMayReceiveScope(user, scope);
+    }
+    if (reuse) {
+      // RFC 6749 §6: the server MAY issue a new refresh token; here it returns the one presented.
+      const access = await this.tokens.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, grantType: this.grantType });
+      return { ...access, refresh_token: params.refresh_token };
     }
     // Rotating the old token and storing the new ones commit together; the new refresh token
     // keeps the scope of the one it replaces (RFC 6749 §6).
