@@ -1,11 +1,12 @@
 import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, OAuthError } from '../oauth/oauth-error';
 
-function collect(errors: ValidationError[], prefix = ''): FieldError[] {
+/** class-validator errors as one entry per field, nested fields dotted (applications.0.client_id). */
+export function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     const own = error.constraints ? [{ field, messages: Object.values(error.constraints).reverse() }] : [];
-    return [...own, ...collect(error.children ?? [], field)];
+    return [...own, ...fieldErrors(error.children ?? [], field)];
   });
 }
 
@@ -29,7 +30,7 @@ function validationPipe(forbidNonWhitelisted: boolean): ValidationPipe {
     transform: true,
     forbidUnknownValues: false,
     exceptionFactory: (errors) => {
-      const details = collect(errors);
+      const details = fieldErrors(errors);
       const summary = details.map((d) => d.messages[0]).join('; ');
       return new OAuthError('invalid_request', summary, { details });
     },
