@@ -151,6 +151,37 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
     });
   });
 
+  describe('refresh_token_rotation', () => {
+    const setUp = async (rotation: 'rotate' | 'reuse') => {
+      const app = (await post('/admin/applications', { client_name: `Refresh ${rotation}`, grant_types: ['password', 'refresh_token'], refresh_token_rotation: rotation })).body;
+      const username = `refresher-${rotation}`;
+      await post('/admin/users', { username, password: 'refresh-password' });
+      const first = (await passwordGrant(app.client_id, app.client_secret, username, 'refresh-password')).body;
+      const refresh = () => request(t.url).post('/oauth/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+      return { app, first, refresh };
+    };
+
+    it('reuse: every refresh returns the same refresh token, and a revoked one stops working', async () => {
+      const { app, first, refresh } = await setUp('reuse');
+      expect(app.refresh_token_rotation).toBe('reuse');
+      const a = await refresh();
+      const b = await refresh();
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect([a.body.refresh_token, b.body.refresh_token]).toEqual([first.refresh_token, first.refresh_token]);
+      await request(t.url).post('/oauth2/revoke').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ token: first.refresh_token });
+      expect((await refresh()).body.error).toBe('invalid_grant');
+    });
+
+    it('rotate (the default): a second use of the same refresh token is refused and revokes the family', async () => {
+      const { refresh } = await setUp('rotate');
+      const rotated = await refresh();
+      expect(rotated.status).toBe(200);
+      expect((await refresh()).body).toEqual({ error: 'invalid_grant', error_description: 'refresh token was already used' });
+      const introspected = await request(t.url).post('/oauth2/introspect').type('form').send({ token: rotated.body.access_token, client_id: 'admin-cli' });
+      expect(introspected.body.active).toBe(false);
+    });
+  });
+
   describe('sign in with username or e-mail', () => {
     it('accepts the e-mail address in any case in the password grant, and keeps addresses unique regardless of case', async () => {
       const app = (await post('/admin/applications', { client_name: 'Mail app', grant_types: ['password'] })).body;
