@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ImportDocumentDto } from './admin/dto/import.dto';
 import { ImportService } from './admin/migration/import.service';
 import { AppModule } from './app.module';
+import { AuditService } from './audit/audit.service';
 import { randomToken } from './common/crypto/tokens';
 import { fieldErrors } from './common/http/validation';
 import { OAuthError } from './common/oauth/oauth-error';
@@ -77,6 +78,7 @@ async function run(argv: string[]): Promise<void> {
         if (!admin) throw new UsageError(`no user named "${username}" (set ADMIN_USERNAME to the administrator's username)`);
         await users.update(admin.id, { password, enabled: true });
         await app.get(LoginSessionService).endAllForUser(admin.id);
+        await app.get(AuditService).record({ type: 'admin.user.updated', subject: admin.id, detail: { fields: 'password enabled', via: 'cli reset-admin-password' } });
       });
       process.stdout.write(`New password of the administrator: ${password}\nIt is shown once; the administrator's browser sessions were ended.\n`);
       return;

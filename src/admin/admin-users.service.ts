@@ -32,7 +32,7 @@ export class AdminUsersService {
   async create(dto: CreateUserDto): Promise<UserResponse> {
     const credential = userCredential(dto);
     if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
-    await this.assertEmailFree(dto.email);
+    await this.assertLoginNamesFree(dto.username, dto.email);
     try {
       const user = await this.users.create({ ...credential, username: dto.username, email: dto.email ?? null, roles: dto.roles ?? [], enabled: dto.enabled ?? true });
       await this.audit.record({ type: 'admin.user.created', subject: user.id, detail: { roles: user.roles.join(' ') } });
@@ -40,15 +40,14 @@ export class AdminUsersService {
     } catch (error) {
       // Lost a race with a concurrent create of the same username (unique index).
       if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
-      await this.assertEmailFree(dto.email);
+      await this.assertLoginNamesFree(dto.username, dto.email);
       throw error;
     }
   }
 
-  /** E-mail addresses are login names, so unique regardless of case. */
-  private async assertEmailFree(email: string | null | undefined, exceptUserId?: string): Promise<void> {
-    const holder = email ? await this.users.idByEmail(email) : null;
-    if (holder !== null && holder !== exceptUserId) throw new OAuthError('conflict', 'email is already taken');
+  private async assertLoginNamesFree(username: string | undefined, email: string | null | undefined, exceptUserId?: string): Promise<void> {
+    const conflict = await this.users.loginNameConflict(username, email, exceptUserId);
+    if (conflict) throw new OAuthError('conflict', conflict);
   }
 
   async list(query: UserListQuery): Promise<Paginated<UserResponse>> {
@@ -62,8 +61,14 @@ export class AdminUsersService {
 
   async update(id: string, dto: UpdateUserDto): Promise<UserResponse> {
     await this.find(id);
-    await this.assertEmailFree(dto.email, id);
-    await this.users.update(id, dto);
+    await this.assertLoginNamesFree(undefined, dto.email, id);
+    try {
+      await this.users.update(id, dto);
+    } catch (error) {
+      // Lost a race with a concurrent change to the same e-mail address (unique index).
+      await this.assertLoginNamesFree(undefined, dto.email, id);
+      throw error;
+    }
     await this.audit.record({
       type: 'admin.user.updated',
       subject: id,

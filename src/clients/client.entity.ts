@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
+import type { SigningAlgorithm } from '../keys/signing-key.entity';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 export type PkceOverride = 'inherit' | 'required' | 'optional';
@@ -51,6 +52,10 @@ export class ClientEntity {
   /** `rotate`: a new refresh token each time, reuse revokes the family; `reuse`: the same one until it expires (WSO2, Spring). */
   @Column({ name: 'refresh_token_rotation', type: 'varchar', length: 16 })
   refreshTokenRotation: RefreshTokenRotation;
+
+  /** OpenID Connect Registration: the algorithm of this client's ID Tokens. */
+  @Column({ name: 'id_token_signed_response_alg', type: 'varchar', length: 16 })
+  idTokenSignedResponseAlg: SigningAlgorithm;
 
   @Column({ type: 'boolean' })
   enabled: boolean;

@@ -11,6 +11,7 @@ import { OAuthError } from '../common/oauth/oauth-error';
 import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
+import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { ClientEntity, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */
@@ -36,6 +37,7 @@ export interface NewClient {
   readonly accessTokenTtl?: number | null;
   readonly refreshTokenTtl?: number | null;
   readonly refreshTokenRotation?: RefreshTokenRotation;
+  readonly idTokenSignedResponseAlg?: SigningAlgorithm;
   readonly enabled?: boolean;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
@@ -138,6 +140,7 @@ export class ClientsService {
       accessTokenTtl: input.accessTokenTtl ?? null,
       refreshTokenTtl: input.refreshTokenTtl ?? null,
       refreshTokenRotation: input.refreshTokenRotation ?? 'rotate',
+      idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? 'RS256',
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,
@@ -150,17 +153,7 @@ export class ClientsService {
     for (const id of clientIds) await this.changed(id);
   }
 
-  /** Whether `secret` is the client's current one (an import's idempotency check). */
-  async hasSecret(clientId: string, secret: string): Promise<boolean> {
-    const entity = await this.repository.findOneBy({ id: clientId });
-    return entity?.secretHash ? this.secretMatches(entity.secretHash, secret) : false;
-  }
 
-  private async secretMatches(secretHash: string, secret: string): Promise<boolean> {
-    // argon2id verification is constant-time and runs on the thread pool.
-    if (isArgon2(secretHash)) return verifyPassword(secretHash, secret);
-    return timingSafeEqualString(sha256Hex(secret), secretHash);
-  }
 
   /** An enabled client by id, or null. */
   async findEnabled(clientId: string): Promise<AuthenticatedClient | null> {

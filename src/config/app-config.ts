@@ -149,6 +149,18 @@ export class EnvironmentVariables {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /**
+   * Encrypts the private signing keys at rest (AES-256-GCM under a key derived from it): at least
+   * 32 characters, the same on every instance. Unset with the embedded database, one is generated
+   * into a file beside it (with a warning); unset with MySQL, the server refuses to start.
+   */
+  @IsOptional() @IsString() @MinLength(32) @MaxLength(1024)
+  KEY_ENCRYPTION_SECRET?: string;
+
+  /** Lifetime of ID Tokens (OpenID Connect), seconds. */
+  @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
+  ID_TOKEN_TTL = 3600;
 }
 
 export interface AppConfig {
@@ -190,6 +202,8 @@ export interface AppConfig {
   readonly requestTimeoutMs: number;
   readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly keyEncryptionSecret?: string;
+  readonly idTokenTtl: number;
 }
 
 export class ConfigError extends Error {}
@@ -204,7 +218,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const present = Object.fromEntries(
     Object.keys(new EnvironmentVariables())
-      .concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL'])
+      .concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL', 'KEY_ENCRYPTION_SECRET'])
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
@@ -261,6 +275,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },
     logLevel: vars.LOG_LEVEL,
+    keyEncryptionSecret: vars.KEY_ENCRYPTION_SECRET,
+    idTokenTtl: vars.ID_TOKEN_TTL,
   };
 }
 

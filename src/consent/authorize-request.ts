@@ -13,6 +13,7 @@ export const AUTHORIZE_PARAMS = [
   'code_challenge',
   'code_challenge_method',
   'prompt',
+  'nonce',
 ] as const;
 export type AuthorizeParamName = (typeof AUTHORIZE_PARAMS)[number];
 export type AuthorizeParams = Partial<Record<AuthorizeParamName, string>>;
@@ -27,6 +28,8 @@ export interface AuthorizeRequest {
   readonly codeChallenge: string | null;
   readonly codeChallengeMethod: CodeChallengeMethod | null;
   readonly forceConsent: boolean;
+  /** OpenID Connect: echoed in the ID Token to bind it to this request. */
+  readonly nonce?: string;
   /** The original parameters, carried as hidden fields through the login and consent forms. */
   readonly params: AuthorizeParams;
 }

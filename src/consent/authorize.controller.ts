@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkRespo
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { scopeTokens } from '../common/oauth/scope';
+import { nowSeconds } from '../common/time';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
@@ -18,6 +19,9 @@ import { formString, requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
 import { renderConsentPage, renderErrorPage, renderLoginPage } from './views/pages';
+
+/** A signed-in user and when they authenticated (OpenID Connect auth_time). */
+type Session = { readonly user: UserProfile; readonly authTime: number };
 
 function validated(req: AuthorizeHttpRequest): AuthorizeRequest {
   if (!req.authorizeRequest) throw new Error('authorize route without its guards');
@@ -56,9 +60,9 @@ export class AuthorizeController {
   @ApiBadRequestResponse({ description: 'HTML error page: unknown client or unregistered redirect_uri (never redirected)', content: { 'text/html': {} } })
   async authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
-    const user = await this.sessions.currentUser(readSessionCookie(req));
-    if (!user) return this.showLogin(req, res, request);
-    return this.continueAsUser(req, res, request, user);
+    const session = await this.sessions.current(readSessionCookie(req));
+    if (!session) return this.showLogin(req, res, request);
+    return this.continueAsUser(req, res, request, session);
   }
 
   @Post(AUTHORIZE_PATHS)
@@ -73,15 +77,15 @@ export class AuthorizeController {
     const action = formString(req, 'action');
     if (action === 'login') return this.login(req, res, request);
 
-    const user = await this.sessions.currentUser(readSessionCookie(req));
-    if (!user) return this.showLogin(req, res, request);
+    const session = await this.sessions.current(readSessionCookie(req));
+    if (!session) return this.showLogin(req, res, request);
     if (action === 'approve') {
-      assertUserMayReceiveScope(user, request.scope);
-      await this.consents.grant(user.id, request.client.id, request.scope);
-      return this.redirectWithCode(res, request, user);
+      assertUserMayReceiveScope(session.user, request.scope);
+      await this.consents.grant(session.user.id, request.client.id, request.scope);
+      return this.redirectWithCode(res, request, session);
     }
     if (action === 'deny') return this.redirect(res, request, { error: 'access_denied', error_description: 'the resource owner denied the request' });
-    return this.continueAsUser(req, res, request, user);
+    return this.continueAsUser(req, res, request, session);
   }
 
   private async login(req: AuthorizeHttpRequest, res: Response, request: AuthorizeRequest): Promise<void> {
@@ -91,14 +95,15 @@ export class AuthorizeController {
     if (!login?.ok) return this.showLogin(req, res, request, loginFailure(login, username));
     const user = login.user;
     setSessionCookie(req, res, await this.sessions.start(user.id), this.sessions.ttlSeconds);
-    return this.continueAsUser(req, res, request, user);
+    return this.continueAsUser(req, res, request, { user, authTime: nowSeconds() });
   }
 
   /** Consent page unless a stored consent covers the scopes and the client did not ask for prompt=consent. */
-  private async continueAsUser(req: Request, res: Response, request: AuthorizeRequest, user: UserProfile): Promise<void> {
+  private async continueAsUser(req: Request, res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
+    const { user } = session;
     assertUserMayReceiveScope(user, request.scope);
     if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.scope))) {
-      return this.redirectWithCode(res, request, user);
+      return this.redirectWithCode(res, request, session);
     }
     sendPage(
       res,
@@ -132,8 +137,8 @@ export class AuthorizeController {
     );
   }
 
-  private async redirectWithCode(res: Response, request: AuthorizeRequest, user: UserProfile): Promise<void> {
-    const code = await this.codes.issue(request, user.id);
+  private async redirectWithCode(res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
+    const code = await this.codes.issue(request, session.user.id, session.authTime);
     this.redirect(res, request, { code });
   }
 

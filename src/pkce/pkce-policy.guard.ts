@@ -51,6 +51,7 @@ export class PkcePolicyGuard implements CanActivate {
       codeChallenge: challenge ?? null,
       codeChallengeMethod: method,
       forceConsent: (params.prompt ?? '').split(' ').includes('consent'),
+      nonce: params.nonce,
       params,
     };
     return true;

@@ -77,6 +77,8 @@ export interface IssueContext {
   readonly refreshScope?: string;
   /** For the audit trail. */
   readonly grantType?: string;
+  /** When the user authenticated (OpenID Connect auth_time), kept with the refresh token. */
+  readonly authTime?: number | null;
 }
 
 /**
@@ -204,6 +206,7 @@ export class TokenService {
           grantId,
           expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
           rotatedAt: null,
+          authTime: context.authTime ?? null,
           revokedAt: null,
           createdAt: now,
         }

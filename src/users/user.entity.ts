@@ -21,6 +21,19 @@ export class UserEntity {
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash: string;
 
+  /** OpenID Connect standard claims (scope profile). */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  name: string | null;
+
+  @Column({ name: 'given_name', type: 'varchar', length: 255, nullable: true })
+  givenName: string | null;
+
+  @Column({ name: 'family_name', type: 'varchar', length: 255, nullable: true })
+  familyName: string | null;
+
+  @Column({ name: 'email_verified', type: 'boolean' })
+  emailVerified: boolean;
+
   @Column({ type: 'simple-json' })
   roles: string[];
 

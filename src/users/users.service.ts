@@ -8,7 +8,7 @@ import { InvalidatingCache } from '../cache/invalidating-cache';
 import { batchedLookup } from '../common/database/batched-lookup';
 import { containing } from '../common/database/containing';
 import { needsRehash, verifyStoredPassword } from '../common/crypto/imported-password-hash';
-import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
+import { CURRENT_HASH_PREFIX, hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { UserEntity } from './user.entity';
@@ -19,9 +19,24 @@ export type NewUserCredential = { readonly password: string; readonly passwordHa
 export type NewUser = NewUserCredential & {
   readonly username: string;
   readonly email?: string | null;
+  readonly emailVerified?: boolean;
+  readonly name?: string | null;
+  readonly givenName?: string | null;
+  readonly familyName?: string | null;
   readonly roles?: readonly string[];
   readonly enabled?: boolean;
 };
+
+export interface UserChanges {
+  readonly email?: string | null;
+  readonly emailVerified?: boolean;
+  readonly name?: string | null;
+  readonly givenName?: string | null;
+  readonly familyName?: string | null;
+  readonly roles?: readonly string[];
+  readonly enabled?: boolean;
+  readonly password?: string;
+}
 
 /** An account found by login name, before its password is checked. */
 export interface LoginCandidate {
@@ -35,8 +50,6 @@ export type UserProfile = Readonly<Omit<UserEntity, 'passwordHash' | 'emailKey'>
 
 const USER_TOPIC = 'user';
 
-/** Our argon2id parameters (password-hasher.ts); any other stored hash is re-hashed at the next sign-in. */
-const CURRENT_HASH_PREFIX = '$argon2id$v=19$m=19456,t=2,p=1$';
 
 function toProfile(entity: UserEntity): UserProfile {
   const { passwordHash, emailKey: _emailKey, ...profile } = entity;
@@ -83,8 +96,12 @@ export class UsersService implements OnModuleInit {
       username: input.username,
       email: input.email ?? null,
       emailKey: emailKey(input.email),
+      name: input.name ?? null,
+      givenName: input.givenName ?? null,
+      familyName: input.familyName ?? null,
+      emailVerified: input.emailVerified ?? false,
       passwordHash: input.passwordHash ?? (await hashPassword(input.password!)),
-      roles: [...(input.roles ?? [])],
+      roles: [...new Set(input.roles ?? [])],
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,
@@ -127,6 +144,19 @@ export class UsersService implements OnModuleInit {
     return this.repository.findOneBy({ username });
   }
 
+  /**
+   * Why a username or e-mail address cannot be given to a user, or null. Both are login names:
+   * an address is unique regardless of case, and no user's username may be another user's address
+   * (the sign-in would find the wrong account, and failures would lock the other one out).
+   */
+  async loginNameConflict(username: string | undefined, email: string | null | undefined, exceptUserId?: string): Promise<string | null> {
+    const other = (id: string | null | undefined) => id != null && id !== exceptUserId;
+    if (email && other(await this.idByEmail(email))) return 'email is already taken';
+    if (email && other((await this.repository.findOne({ where: { username: email.trim() }, select: { id: true } }))?.id)) return "email is another user's username";
+    if (username?.includes('@') && other(await this.idByEmail(username))) return "username is another user's e-mail address";
+    return null;
+  }
+
   /** The id of the user holding this e-mail address (regardless of case), or null. */
   async idByEmail(email: string): Promise<string | null> {
     const key = emailKey(email);
@@ -151,14 +181,14 @@ export class UsersService implements OnModuleInit {
     return { items: rows.map(toProfile), total };
   }
 
-  async update(id: string, changes: { email?: string | null; roles?: readonly string[]; enabled?: boolean; password?: string }): Promise<void> {
+  async update(id: string, changes: UserChanges): Promise<void> {
     const { password, roles, ...rest } = changes;
     await this.repository.update(
       { id },
       {
         ...rest,
         ...(rest.email !== undefined ? { emailKey: emailKey(rest.email) } : {}),
-        ...(roles ? { roles: [...roles] } : {}),
+        ...(roles ? { roles: [...new Set(roles)] } : {}),
         ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
         updatedAt: nowSeconds(),
       },
@@ -192,6 +222,9 @@ export class UsersService implements OnModuleInit {
       return null;
     }
     const valid = await verifyStoredPassword(candidate.passwordHash, password);
+    // A failed check of an imported hash costs at least one argon2 verification too, so that a
+    // fast legacy format (WSO2's one SHA-256) does not tell who exists and who is not migrated yet.
+    if (!valid && needsRehash(candidate.passwordHash)) await verifyPassword(await this.decoyHash, password);
     if (!valid || !candidate.entity.enabled) return null;
     if (needsRehash(candidate.passwordHash)) return toProfile(await this.rehash(candidate.entity, password));
     return toProfile(candidate.entity);

@@ -6,6 +6,7 @@ import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { TransactionRunner } from '../../src/common/database/transaction-runner';
 
 interface Vector {
   readonly format: string;
@@ -73,6 +74,7 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       ['a client_id with a non-printable character', { client_id: 'bad\u0007id' }, 'client_id'],
       ['a client_id over 255 characters', { client_id: 'x'.repeat(256) }, 'client_id'],
       ['a client_secret under 8 characters', { client_secret: 'short' }, 'client_secret'],
+      ['a client_id with a trailing space (MySQL would compare it equal to one without)', { client_id: 'spaced ' }, 'client_id'],
       ['a secret for a public client', { client_secret: 'a-long-enough-secret', token_endpoint_auth_method: 'none', redirect_uris: ['https://a.example/cb'] }, 'client_secret'],
     ])('answers 400 naming the field for %s', async (_name, fields, field) => {
       const res = await post('/admin/applications', { client_name: 'Bad', ...fields });
@@ -193,6 +195,16 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       expect(clash.status).toBe(409);
       expect(clash.body.error_description).toBe('email is already taken');
     });
+
+    it("refuses a username that is another user's e-mail address, and the reverse", async () => {
+      await post('/admin/users', { username: 'erin', email: 'erin@example.com', password: 'erin-password' });
+      const username = await post('/admin/users', { username: 'Erin@Example.com', password: 'other-password' });
+      expect(username.status).toBe(409);
+      expect(username.body.error_description).toBe("username is another user's e-mail address");
+      await post('/admin/users', { username: 'frank@example.com', password: 'frank-password' });
+      const email = await post('/admin/users', { username: 'gina', email: 'frank@example.com', password: 'gina-password' });
+      expect(email.status).toBe(409);
+    });
   });
 
   describe('bulk import and export', () => {
@@ -226,7 +238,7 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       bad.users.push({ username: 'no-credential' } as never);
       const res = await post('/admin/import', bad);
       expect(res.status).toBe(400);
-      expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['applications[2].grant_types', 'users[1].password']);
+      expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['applications.2.grant_types', 'users.1.password']);
       expect(await counts()).toEqual(before);
     });
 
@@ -235,6 +247,23 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       expect(res.status).toBe(400);
       const fields = res.body.details.map((d: { field: string }) => d.field);
       expect(fields).toEqual(expect.arrayContaining(['applications.0.colour', 'users.0.password']));
+    });
+
+    it('rolls everything back when the database fails in the middle of the write', async () => {
+      const runner = t.app.get(TransactionRunner);
+      const run = runner.run.bind(runner);
+      const spy = jest.spyOn(runner, 'run').mockImplementationOnce((work) =>
+        run(async (manager) => {
+          await work(manager);
+          throw new Error('simulated failure after every row was written');
+        }),
+      );
+      const before = await counts();
+      const res = await post('/admin/import', document('rollback'));
+      spy.mockRestore();
+      expect(res.status).toBe(500);
+      expect(await counts()).toEqual(before);
+      expect((await get('/admin/applications/bulk-a-rollback')).status).toBe(404);
     });
 
     it('imports for real, all at once, and the same file twice changes nothing the second time', async () => {

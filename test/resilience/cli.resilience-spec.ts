@@ -66,8 +66,8 @@ describe.each(['sqlite', 'mysql'] as const)('the operator command line on %s', (
     writeFileSync(bad, JSON.stringify({ applications: [{ client_id: 'ok-app', client_name: 'Fine' }, { client_id: 'bad-app', client_name: 'Bad', grant_types: ['implicit'] }], users: [{ username: 'x' }] }));
     const run = await cli(database, 'import', bad);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('applications[1].grant_types');
-    expect(run.stderr).toContain('users[0].password');
+    expect(run.stderr).toContain('applications.1.grant_types');
+    expect(run.stderr).toContain('users.0.password');
     expect(JSON.parse((await cli(database, 'export')).stdout).applications.map((a: { client_id: string }) => a.client_id)).not.toContain('ok-app');
   });
 

@@ -47,6 +47,8 @@ const TTL = { minimum: 1, maximum: 31_536_000, nullable: true, type: Number } as
 
 /** RFC 6749 Appendix A: client_id and client_secret are VSCHAR (printable ASCII). */
 const VSCHAR = /^[\x20-\x7e]+$/;
+/** A client id is VSCHAR without leading or trailing spaces (which MySQL's comparisons ignore). */
+const CLIENT_ID = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
 
 @RejectUnknownFields()
 export class CreateApplicationDto {
@@ -56,7 +58,7 @@ export class CreateApplicationDto {
     minLength: 1,
     maxLength: 255,
   })
-  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(255) @Matches(VSCHAR, { message: 'client_id must be printable ASCII (RFC 6749 Appendix A VSCHAR)' })
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(255) @Matches(CLIENT_ID, { message: 'client_id must be printable ASCII (RFC 6749 Appendix A VSCHAR), without leading or trailing spaces' })
   client_id?: string;
 
   @ApiPropertyOptional({

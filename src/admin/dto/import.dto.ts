@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
+import { QueryBoolean } from '../../common/http/query-boolean';
 import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, ValidateNested } from 'class-validator';
 import { RejectUnknownFields } from '../../common/http/validation';
 import { IsOptionalNotNull } from '../../common/http/optional';
@@ -25,7 +26,7 @@ export class ImportDocumentDto {
 
 export class ImportQuery {
   @ApiPropertyOptional({ type: Boolean, default: false, description: 'true: answer what would change, write nothing' })
-  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  @IsOptional() @QueryBoolean() @IsBoolean()
   dry_run?: boolean;
 }
 

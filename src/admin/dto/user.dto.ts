@@ -1,7 +1,7 @@
 import { RejectUnknownFields } from '../../common/http/validation';
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { QueryBoolean } from '../../common/http/query-boolean';
 import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
 import { ACCEPTED_HASH_FORMATS, importPasswordHash, UnsupportedPasswordHash, Wso2SaltedHash } from '../../common/crypto/imported-password-hash';
 import { PaginationQuery } from './pagination.dto';
@@ -96,7 +96,7 @@ export class UserListQuery extends PaginationQuery {
   search?: string;
 
   @ApiPropertyOptional({ type: Boolean, description: 'true: only users still on a password hash imported from another system' })
-  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  @IsOptional() @QueryBoolean() @IsBoolean()
   legacy_hash?: boolean;
 }
 

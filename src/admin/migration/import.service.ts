@@ -72,7 +72,7 @@ export class ImportService {
     const errors: FieldError[] = [];
     const plan = await this.plan(document, errors);
     if (errors.length > 0) {
-      const entries = new Set(errors.map((e) => e.field.replace(/\].*$/, ']'))).size;
+      const entries = new Set(errors.map((e) => e.field.split('.').slice(0, 2).join('.'))).size;
       throw new OAuthError('invalid_request', `${entries} invalid entries in the import; nothing was written`, { details: errors });
     }
     const generatedSecrets: Record<string, string> = {};
@@ -131,7 +131,7 @@ export class ImportService {
 
     const clientIds = new Set<string>();
     for (const [index, dto] of (document.applications ?? []).entries()) {
-      const at = (field: string) => `applications[${index}].${field}`;
+      const at = (field: string) => `applications.${index}.${field}`;
       if (dto.client_id === undefined) {
         fail(at('client_id'), 'client_id is required in an import: it is how a later import finds the application again');
         continue;
@@ -161,24 +161,24 @@ export class ImportService {
       else plan.unchangedClients.push(current.id);
     }
 
-    const usernames = new Set<string>();
-    const emails = new Map<string, string>();
+    // Login names (usernames and e-mail addresses) of the file, compared as MySQL's collation and
+    // the e-mail key do: regardless of case and trailing spaces.
+    const loginNames = new Map<string, number>();
     for (const [index, dto] of (document.users ?? []).entries()) {
-      const at = (field: string) => `users[${index}].${field}`;
-      if (usernames.has(dto.username)) {
-        fail(at('username'), `username ${dto.username} appears more than once in the file`);
+      const at = (field: string) => `users.${index}.${field}`;
+      const names = [dto.username, ...(dto.email ? [dto.email] : [])].map((name) => name.trim().toLowerCase());
+      const clash = names.find((name) => loginNames.has(name));
+      if (clash !== undefined) {
+        fail(at(clash === names[0] ? 'username' : 'email'), `${clash} is already a username or e-mail address of users.${loginNames.get(clash)} in the file`);
         continue;
       }
-      usernames.add(dto.username);
+      for (const name of names) loginNames.set(name, index);
       const current = await this.users.findByUsername(dto.username);
       const key = emailKey(dto.email);
-      if (key !== null) {
-        const holder = emails.get(key) ?? (await this.users.idByEmail(key));
-        if (holder !== null && holder !== dto.username && holder !== current?.id) {
-          fail(at('email'), 'email is already taken (e-mail addresses are unique regardless of case)');
-          continue;
-        }
-        emails.set(key, dto.username);
+      const conflict = await this.users.loginNameConflict(current ? undefined : dto.username, dto.email, current?.id);
+      if (conflict) {
+        fail(at(conflict.startsWith('username') ? 'username' : 'email'), conflict);
+        continue;
       }
       if (!current) {
         try {

@@ -57,8 +57,29 @@ describe('imported password hashes, checked against independent implementations'
     ['PBKDF2 with absurd iterations', '$pbkdf2-sha256$999999999$c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
     ['scrypt asking for gigabytes', '$scrypt$ln=30,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
     ['Spring PBKDF2 that is not hex', '{pbkdf2}not-hex'],
+    ['bcrypt with cost 15 (over the bound of 14)', `$2b$15$${'a'.repeat(53)}`],
+    ['argon2id with m = 128 MiB', '$argon2id$v=19$m=131072,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
+    ['argon2id with t = 11', '$argon2id$v=19$m=4096,t=11,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
+    ['scrypt with 128·N·r = 128 MiB', '$scrypt$ln=17,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
+    ['scrypt with p = 5', '$scrypt$ln=10,r=8,p=5$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
+    ['PBKDF2-SHA256 with 2,000,001 iterations', '$pbkdf2-sha256$2000001$c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
+    ['PBKDF2-SHA1 whose 32-byte output doubles the work past the bound', '$pbkdf2$1000001$c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
   ])('refuses %s at import', (_name, value) => {
     expect(() => importPasswordHash(value)).toThrow(UnsupportedPasswordHash);
+  });
+
+  it.each([
+    ['bcrypt with cost 14', `$2b$14$${'a'.repeat(53)}`],
+    ['scrypt with 128·N·r = 64 MiB (Spring 5.8: N = 2^16, r = 8)', '$scrypt$ln=16,r=8,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
+    ['PBKDF2-SHA256 with 2,000,000 iterations', '$pbkdf2-sha256$2000000$c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
+    ['argon2id with m = 64 MiB, t = 10, p = 4', '$argon2id$v=19$m=65536,t=10,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'],
+  ])('accepts %s, at the bound', (_name, value) => {
+    expect(importPasswordHash(value)).toBe(value);
+  });
+
+  it('refuses a WSO2 salt whose stored form would not fit in 255 characters', () => {
+    const value = Buffer.alloc(32).toString('base64');
+    expect(() => importPasswordHash({ algorithm: 'SHA-256', salt: 's'.repeat(200), value })).toThrow(UnsupportedPasswordHash);
   });
 
   it('refuses a WSO2 hash with another algorithm or a value that is not a SHA-256 digest', () => {

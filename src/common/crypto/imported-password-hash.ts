@@ -2,6 +2,7 @@ import { verify as verifyArgon2 } from '@node-rs/argon2';
 import { verify as verifyBcrypt } from '@node-rs/bcrypt';
 import { createHash, pbkdf2, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { CURRENT_HASH_PREFIX } from './password-hasher';
 
 /**
  * Password hashes brought over from the systems our customers migrate from, verified once at the
@@ -30,19 +31,21 @@ export interface Wso2SaltedHash {
 
 export class UnsupportedPasswordHash extends Error {}
 
-/** Our own parameters (password-hasher.ts): a stored hash with other ones is re-hashed at sign-in. */
-const CURRENT_PREFIX = '$argon2id$v=19$m=19456,t=2,p=1$';
-
+/** A stored hash that is not ours with our parameters (password-hasher.ts) is re-hashed at sign-in. */
 export function needsRehash(stored: string): boolean {
-  return !stored.startsWith(CURRENT_PREFIX);
+  return !stored.startsWith(CURRENT_HASH_PREFIX);
 }
 
-// Bounds on imported cost parameters: generous for real systems, small enough that a hash in an
-// import file cannot make one sign-in take minutes or gigabytes.
-const MAX_PBKDF2_ITERATIONS = 10_000_000;
-const MAX_SCRYPT_LOG_N = 20;
-const MAX_SCRYPT_R = 32;
-const MAX_SCRYPT_P = 16;
+// Bounds on imported cost parameters: above what the migrated systems use (Spring Security 6:
+// bcrypt 10, PBKDF2-SHA256 310,000, scrypt N=2^16 r=8, argon2 m=16 MiB t=2), small enough that a
+// hash in an import file cannot make one sign-in attempt (which anyone who knows the username can
+// trigger) take seconds of a thread-pool thread or more than 64 MiB.
+const MAX_BCRYPT_COST = 14;
+const MAX_PBKDF2_WORK = 2_000_000; // iterations × output blocks
+const MAX_DERIVED_BYTES = 64;
+const MAX_SCRYPT_MEMORY = 64 * 1024 * 1024; // 128 · N · r bytes
+const MAX_SCRYPT_P = 4;
+const MAX_ARGON2 = { m: 65_536, t: 10, p: 4 } as const;
 
 const B64 = /^[A-Za-z0-9+/.]+={0,2}$/;
 const HEX = /^(?:[0-9a-fA-F]{2})+$/;
@@ -74,21 +77,37 @@ interface ScryptParams {
   readonly hash: Buffer;
 }
 
+const DIGEST_BYTES = { sha1: 20, sha256: 32, sha512: 64 } as const;
+
 function checkPbkdf2(params: Pbkdf2Params): Pbkdf2Params {
-  if (!Number.isInteger(params.iterations) || params.iterations < 1 || params.iterations > MAX_PBKDF2_ITERATIONS) {
-    throw new UnsupportedPasswordHash(`PBKDF2 iterations must be 1 to ${MAX_PBKDF2_ITERATIONS}`);
+  const blocks = Math.ceil(params.hash.length / DIGEST_BYTES[params.digest]);
+  if (!Number.isInteger(params.iterations) || params.iterations < 1 || params.iterations * blocks > MAX_PBKDF2_WORK) {
+    throw new UnsupportedPasswordHash(`PBKDF2 iterations × output blocks must be 1 to ${MAX_PBKDF2_WORK}`);
   }
-  if (params.salt.length === 0 || params.hash.length < 16) throw new UnsupportedPasswordHash('PBKDF2 salt or hash too short');
+  if (params.salt.length === 0 || params.hash.length < 16 || params.hash.length > MAX_DERIVED_BYTES) throw new UnsupportedPasswordHash('PBKDF2 salt or hash length out of range');
   return params;
 }
 
 function checkScrypt(params: ScryptParams): ScryptParams {
   const { logN, r, p } = params;
-  if (!(logN >= 1 && logN <= MAX_SCRYPT_LOG_N && r >= 1 && r <= MAX_SCRYPT_R && p >= 1 && p <= MAX_SCRYPT_P)) {
-    throw new UnsupportedPasswordHash(`scrypt parameters out of range (log2 N 1-${MAX_SCRYPT_LOG_N}, r 1-${MAX_SCRYPT_R}, p 1-${MAX_SCRYPT_P})`);
+  if (!(logN >= 1 && logN <= 30 && r >= 1 && p >= 1 && p <= MAX_SCRYPT_P && 128 * 2 ** logN * r <= MAX_SCRYPT_MEMORY)) {
+    throw new UnsupportedPasswordHash(`scrypt parameters out of range (128·N·r at most ${MAX_SCRYPT_MEMORY / 1024 / 1024} MiB, p 1-${MAX_SCRYPT_P})`);
   }
-  if (params.salt.length === 0 || params.hash.length < 16) throw new UnsupportedPasswordHash('scrypt salt or hash too short');
+  if (params.salt.length === 0 || params.hash.length < 16 || params.hash.length > MAX_DERIVED_BYTES) throw new UnsupportedPasswordHash('scrypt salt or hash length out of range');
   return params;
+}
+
+function checkBcrypt(hash: string): string {
+  if (Number(hash.slice(4, 6)) > MAX_BCRYPT_COST) throw new UnsupportedPasswordHash(`bcrypt cost at most ${MAX_BCRYPT_COST}`);
+  return hash;
+}
+
+function checkArgon2(hash: string): string {
+  const [, m, t, p] = /\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(hash)!.map(Number);
+  if (m > MAX_ARGON2.m || t > MAX_ARGON2.t || p > MAX_ARGON2.p) {
+    throw new UnsupportedPasswordHash(`argon2 parameters out of range (m at most ${MAX_ARGON2.m} KiB, t at most ${MAX_ARGON2.t}, p at most ${MAX_ARGON2.p})`);
+  }
+  return hash;
 }
 
 /** `$pbkdf2-sha256$29000$salt$hash` (passlib) or `$pbkdf2-sha256$i=29000,l=32$salt$hash` (PHC). */
@@ -144,14 +163,15 @@ function parseStored(stored: string): Parsed {
   const spring = /^(\{[a-z0-9]+(?:@SpringSecurity_v5_8)?\})(.*)$/s.exec(stored);
   if (spring) {
     const [, id, encoded] = spring;
-    if (id === '{bcrypt}' && isBcrypt(encoded)) return { kind: 'bcrypt', hash: encoded };
-    if ((id === '{argon2}' || id === '{argon2@SpringSecurity_v5_8}') && isArgon2(encoded)) return { kind: 'argon2', hash: encoded };
+    if (id === '{bcrypt}' && isBcrypt(encoded)) return { kind: 'bcrypt', hash: checkBcrypt(encoded) };
+    if ((id === '{argon2}' || id === '{argon2@SpringSecurity_v5_8}') && isArgon2(encoded)) return { kind: 'argon2', hash: checkArgon2(encoded) };
     if (id === '{scrypt}' || id === '{scrypt@SpringSecurity_v5_8}') return { kind: 'scrypt', params: parseSpringScrypt(encoded) };
     if (id in SPRING_PBKDF2) return { kind: 'pbkdf2', params: parseSpringPbkdf2(id as keyof typeof SPRING_PBKDF2, encoded) };
     throw new UnsupportedPasswordHash(`unsupported Spring encoder ${id}`);
   }
-  if (isBcrypt(stored)) return { kind: 'bcrypt', hash: stored };
-  if (isArgon2(stored)) return { kind: 'argon2', hash: stored };
+  if (isBcrypt(stored)) return { kind: 'bcrypt', hash: checkBcrypt(stored) };
+  // Our own hashes pass too: their parameters are within the bounds.
+  if (isArgon2(stored)) return { kind: 'argon2', hash: checkArgon2(stored) };
   if (stored.startsWith('$scrypt$')) return { kind: 'scrypt', params: parsePhcScrypt(stored) };
   if (/^\$pbkdf2(-sha256|-sha512)?\$/.test(stored)) return { kind: 'pbkdf2', params: parsePhcPbkdf2(stored) };
   const wso2 = /^\$wso2-sha256\$([A-Za-z0-9_-]*)\$([A-Za-z0-9+/]{43}=)$/.exec(stored);
@@ -167,7 +187,9 @@ export function importPasswordHash(input: string | Wso2SaltedHash): string {
   if (typeof input !== 'string') {
     if (input.algorithm.toUpperCase().replace('-', '') !== 'SHA256') throw new UnsupportedPasswordHash('WSO2 hashes are accepted with algorithm SHA-256');
     if (!/^[A-Za-z0-9+/]{43}=$/.test(input.value)) throw new UnsupportedPasswordHash('WSO2 value must be base64 of a SHA-256 digest');
-    return `$wso2-sha256$${Buffer.from(input.salt, 'utf8').toString('base64url')}$${input.value}`;
+    const stored = `$wso2-sha256$${Buffer.from(input.salt, 'utf8').toString('base64url')}$${input.value}`;
+    if (stored.length > 255) throw new UnsupportedPasswordHash('WSO2 salt too long (at most 150 characters)');
+    return stored;
   }
   if (input.length > 255) throw new UnsupportedPasswordHash('password hash longer than 255 characters');
   parseStored(input);

@@ -16,6 +16,7 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   accessTokenTtl: 300,
   refreshTokenTtl: null,
   refreshTokenRotation: 'rotate',
+  idTokenSignedResponseAlg: 'RS256',
   enabled,
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_001,

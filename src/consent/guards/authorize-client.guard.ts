@@ -68,6 +68,9 @@ export class AuthorizeClientGuard implements CanActivate {
     }
     // Throws invalid_scope, which the filter turns into a redirect now that the target is set.
     resolveScope(params.scope, clientScopes(client));
+    if (params.nonce !== undefined && (params.nonce === '' || params.nonce.length > 512)) {
+      throw new OAuthError('invalid_request', 'nonce must be 1 to 512 characters');
+    }
 
     req.authorizeParams = params;
     req.authorizeClient = client;

@@ -23,14 +23,32 @@ export class MigrationImport1764300000000 implements MigrationInterface {
     // data and the indexes in place (a schema-API changeColumn may drop and re-add a column).
     if (queryRunner.connection.options.type === 'mysql') {
       for (const [table, column, nullable] of CLIENT_ID_COLUMNS) {
-        await queryRunner.query(`ALTER TABLE \`${table}\` MODIFY \`${column}\` varchar(255) ${nullable ? 'NULL' : 'NOT NULL'}`);
+        // Client ids compare exactly (RFC 6749 §2.2), not by the default case-insensitive collation.
+        await queryRunner.query(`ALTER TABLE \`${table}\` MODIFY \`${column}\` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin ${nullable ? 'NULL' : 'NOT NULL'}`);
       }
       await queryRunner.query('ALTER TABLE `clients` MODIFY `secret_hash` varchar(255) NULL');
     }
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'refresh_token_rotation', type: 'varchar', length: '16', default: "'rotate'" }));
-    await queryRunner.addColumn('users', new TableColumn({ name: 'email_key', type: 'varchar', length: '320', isNullable: true }));
-    await queryRunner.query('UPDATE users SET email_key = LOWER(email) WHERE email IS NOT NULL');
-    await queryRunner.createIndex('users', new TableIndex({ name: 'UQ_users_email_key', columnNames: ['email_key'], isUnique: true }));
+    // MySQL commits each DDL statement by itself: every step can be run again after a failure.
+    if (!(await queryRunner.hasColumn('clients', 'refresh_token_rotation'))) {
+      await queryRunner.addColumn('clients', new TableColumn({ name: 'refresh_token_rotation', type: 'varchar', length: '16', default: "'rotate'" }));
+    }
+    if (!(await queryRunner.hasColumn('users', 'email_key'))) {
+      await queryRunner.addColumn('users', new TableColumn({ name: 'email_key', type: 'varchar', length: '320', isNullable: true }));
+    }
+    // Keys as the application computes them (JavaScript lower-casing, not SQLite's ASCII-only
+    // LOWER). E-mail addresses were not unique before: the oldest holder keeps the key, later
+    // duplicates get none (they sign in by username until an admin gives them their own address).
+    const users = (await queryRunner.query('SELECT id, email FROM users WHERE email IS NOT NULL ORDER BY created_at, id')) as { id: string; email: string }[];
+    const taken = new Set<string>();
+    for (const { id, email } of users) {
+      const key = email.trim().toLowerCase();
+      await queryRunner.query('UPDATE users SET email_key = ? WHERE id = ?', [taken.has(key) ? null : key, id]);
+      taken.add(key);
+    }
+    const table = await queryRunner.getTable('users');
+    if (!table?.indices.some((index) => index.name === 'UQ_users_email_key')) {
+      await queryRunner.createIndex('users', new TableIndex({ name: 'UQ_users_email_key', columnNames: ['email_key'], isUnique: true }));
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -32,6 +32,14 @@ export class AuthorizationCodeEntity {
   @Column({ name: 'code_challenge_method', type: 'varchar', length: 8, nullable: true })
   codeChallengeMethod: 'S256' | 'plain' | null;
 
+  /** OpenID Connect: echoed in the ID Token. */
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  nonce: string | null;
+
+  /** When the user authenticated (the login session's start), for the ID Token's auth_time. */
+  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  authTime: number | null;
+
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;
 

@@ -29,6 +29,10 @@ export class RefreshTokenEntity {
   @Column({ name: 'rotated_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
   rotatedAt: number | null;
 
+  /** When the user authenticated, for the ID Token a refresh returns (OpenID Connect Core §12.2). */
+  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  authTime: number | null;
+
   @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
   revokedAt: number | null;
 

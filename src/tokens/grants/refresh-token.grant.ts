@@ -65,6 +65,12 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     if (reuse) {
       // RFC 6749 §6: the server MAY issue a new refresh token; here it returns the one presented.
       const access = await this.tokens.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, grantType: this.grantType });
+      // Nothing is spent here, so a revocation of the family may have committed after the check
+      // above and before the new access token was stored: look again, and revoke what was issued.
+      if ((await this.tokens.findRefreshToken(params.refresh_token))?.revokedAt !== null) {
+        await this.tokens.revokeGrant(stored.grantId, 'refresh_token_revoked');
+        throw new OAuthError('invalid_grant', 'invalid refresh token');
+      }
       return { ...access, refresh_token: params.refresh_token };
     }
     // Rotating the old token and storing the new ones commit together; the new refresh token
