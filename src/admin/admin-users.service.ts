@@ -7,7 +7,7 @@ import { TokenService } from '../tokens/token.service';
 import { NewUserCredential, UserProfile, UsersService } from '../users/users.service';
 import { importPasswordHash } from '../common/crypto/imported-password-hash';
 import type { Paginated } from './dto/pagination.dto';
-import { ConsentResponse, CreateUserDto, toUserResponse, UpdateUserDto, UserListQuery, UserResponse } from './dto/user.dto';
+import { ConsentResponse, CreateUserDto, toUserResponse, UpdateUserDto, UserListQuery, UserResponse, userProfileFrom } from './dto/user.dto';
 
 /** A new user's credential: exactly one of a password and an imported password hash. */
 export function userCredential(dto: Pick<CreateUserDto, 'password' | 'password_hash'>): NewUserCredential {
@@ -34,7 +34,7 @@ export class AdminUsersService {
     if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
     await this.assertLoginNamesFree(dto.username, dto.email);
     try {
-      const user = await this.users.create({ ...credential, username: dto.username, email: dto.email ?? null, roles: dto.roles ?? [], enabled: dto.enabled ?? true });
+      const user = await this.users.create({ ...credential, ...userProfileFrom(dto), username: dto.username, roles: dto.roles ?? [], enabled: dto.enabled ?? true });
       await this.audit.record({ type: 'admin.user.created', subject: user.id, detail: { roles: user.roles.join(' ') } });
       return toUserResponse(user);
     } catch (error) {
@@ -63,7 +63,7 @@ export class AdminUsersService {
     await this.find(id);
     await this.assertLoginNamesFree(undefined, dto.email, id);
     try {
-      await this.users.update(id, dto);
+      await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, password: dto.password });
     } catch (error) {
       // Lost a race with a concurrent change to the same e-mail address (unique index).
       await this.assertLoginNamesFree(undefined, dto.email, id);

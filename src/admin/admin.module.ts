@@ -12,6 +12,8 @@ import { SettingsController } from './settings.controller';
 import { TokensAdminController } from './tokens.controller';
 import { UsersController } from './users.controller';
 import { ImportExportController } from './migration/import-export.controller';
+import { KeysModule } from '../keys/keys.module';
+import { KeysAdminController } from './keys.controller';
 import { ImportService } from './migration/import.service';
 
 /**
@@ -19,8 +21,8 @@ import { ImportService } from './migration/import.service';
  * users, consents and tokens together; inside those modules it would make them import each other.
  */
 @Module({
-  imports: [TokensModule, ConsentModule, SettingsModule],
-  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController, ImportExportController],
+  imports: [TokensModule, ConsentModule, SettingsModule, KeysModule],
+  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController, ImportExportController, KeysAdminController],
   providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService, ImportService],
   exports: [ImportService, AdminUsersService],
 })

@@ -133,6 +133,7 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
     ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
     ...(dto.refresh_token_ttl !== undefined ? { refreshTokenTtl: dto.refresh_token_ttl } : {}),
     ...(dto.refresh_token_rotation !== undefined ? { refreshTokenRotation: dto.refresh_token_rotation } : {}),
+    ...(dto.id_token_signed_response_alg !== undefined ? { idTokenSignedResponseAlg: dto.id_token_signed_response_alg } : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -160,6 +161,7 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     accessTokenTtl: dto.access_token_ttl ?? null,
     refreshTokenTtl: dto.refresh_token_ttl ?? null,
     refreshTokenRotation: dto.refresh_token_rotation ?? 'rotate',
+    idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? 'RS256',
     enabled: dto.enabled ?? true,
   };
 }

@@ -233,6 +233,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     });
     throw new ConfigError(lines.join('\n'));
   }
+  if (vars.DB_TYPE === 'mysql' && !vars.KEY_ENCRYPTION_SECRET) {
+    // Every instance must decrypt the signing keys the others made: a generated file would differ per host.
+    throw new ConfigError('Missing environment variable KEY_ENCRYPTION_SECRET: required with DB_TYPE=mysql (at least 32 characters, the same on every instance; it encrypts the signing keys)');
+  }
   return {
     port: vars.PORT,
     host: vars.HOST,

@@ -5,6 +5,7 @@ import { ClientsModule } from '../clients/clients.module';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
+import { OidcModule } from '../oidc/oidc.module';
 import { AuthorizationCodeService } from './authorization-code.service';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
@@ -29,6 +30,7 @@ import { UserInfoController } from './userinfo.controller';
     ClientsModule,
     UsersModule,
     SettingsModule,
+    OidcModule,
   ],
   controllers: [TokenController, RevocationController, IntrospectionController, UserInfoController],
   providers: [

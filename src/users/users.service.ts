@@ -182,7 +182,8 @@ export class UsersService implements OnModuleInit {
   }
 
   async update(id: string, changes: UserChanges): Promise<void> {
-    const { password, roles, ...rest } = changes;
+    const { password, roles, ...given } = changes;
+    const rest = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Omit<UserChanges, 'password' | 'roles'>;
     await this.repository.update(
       { id },
       {

@@ -47,6 +47,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       refresh_token_ttl: null,
       refresh_token_rotation: 'rotate',
       weak_secret: false,
+      id_token_signed_response_alg: 'RS256',
       enabled: true,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),

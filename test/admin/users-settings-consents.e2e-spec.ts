@@ -44,6 +44,10 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
         roles: ['auditor'],
         enabled: true,
         legacy_password_hash: false,
+        email_verified: false,
+        name: null,
+        given_name: null,
+        family_name: null,
         created_at: expect.any(Number),
         updated_at: expect.any(Number),
       });

@@ -19,6 +19,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import type { AuthenticatedClient } from '../../clients/clients.service';
+import { SIGNING_ALGORITHMS, SigningAlgorithm } from '../../keys/signing-key.entity';
 
 /** RFC 6749 §3.1.2: an absolute URI without a fragment (custom schemes allowed for native apps). */
 function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
@@ -121,6 +122,10 @@ export class CreateApplicationDto {
   @IsOptionalNotNull() @IsIn(['rotate', 'reuse'])
   refresh_token_rotation?: 'rotate' | 'reuse';
 
+  @ApiPropertyOptional({ enum: SIGNING_ALGORITHMS, default: 'RS256', description: 'OpenID Connect: the algorithm of this application\'s ID Tokens' })
+  @IsOptionalNotNull() @IsIn(SIGNING_ALGORITHMS, { message: `id_token_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
+  id_token_signed_response_alg?: SigningAlgorithm;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull() @IsBoolean()
   enabled?: boolean;
@@ -142,6 +147,7 @@ export class ApplicationResponse {
   @ApiProperty({ type: Number, nullable: true }) access_token_ttl: number | null;
   @ApiProperty({ type: Number, nullable: true }) refresh_token_ttl: number | null;
   @ApiProperty({ enum: ['rotate', 'reuse'] }) refresh_token_rotation: string;
+  @ApiProperty({ enum: SIGNING_ALGORITHMS }) id_token_signed_response_alg: string;
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one' }) weak_secret: boolean;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
@@ -178,6 +184,7 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     access_token_ttl: client.accessTokenTtl,
     refresh_token_ttl: client.refreshTokenTtl,
     refresh_token_rotation: client.refreshTokenRotation,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     weak_secret: client.weakSecret,
     enabled: client.enabled,
     created_at: client.createdAt,

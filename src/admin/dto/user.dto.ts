@@ -34,6 +34,22 @@ export class CreateUserDto {
   @IsOptional() @IsEmail() @MaxLength(320)
   email?: string | null;
 
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', description: 'OpenID Connect claim name (scope profile)' })
+  @IsOptional() @IsString() @MaxLength(255)
+  name?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada' })
+  @IsOptional() @IsString() @MaxLength(255)
+  given_name?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Lovelace' })
+  @IsOptional() @IsString() @MaxLength(255)
+  family_name?: string | null;
+
+  @ApiPropertyOptional({ description: 'OpenID Connect claim email_verified (scope email)', default: false })
+  @IsOptionalNotNull() @IsBoolean()
+  email_verified?: boolean;
+
   @ApiPropertyOptional({ writeOnly: true, minLength: 8, example: 'correct horse battery staple', description: 'Give password or password_hash' })
   @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(1024)
   password?: string;
@@ -65,6 +81,22 @@ export class UpdateUserDto {
   @IsOptional() @IsEmail() @MaxLength(320)
   email?: string | null;
 
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', description: 'OpenID Connect claim name (scope profile)' })
+  @IsOptional() @IsString() @MaxLength(255)
+  name?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada' })
+  @IsOptional() @IsString() @MaxLength(255)
+  given_name?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Lovelace' })
+  @IsOptional() @IsString() @MaxLength(255)
+  family_name?: string | null;
+
+  @ApiPropertyOptional({ description: 'OpenID Connect claim email_verified (scope email)', default: false })
+  @IsOptionalNotNull() @IsBoolean()
+  email_verified?: boolean;
+
   @ApiPropertyOptional({ writeOnly: true, minLength: 8, description: 'Password reset; ends the user’s browser sessions' })
   @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(1024)
   password?: string;
@@ -82,6 +114,10 @@ export class UserResponse {
   @ApiProperty() id: string;
   @ApiProperty() username: string;
   @ApiProperty({ type: String, nullable: true }) email: string | null;
+  @ApiProperty() email_verified: boolean;
+  @ApiProperty({ type: String, nullable: true }) name: string | null;
+  @ApiProperty({ type: String, nullable: true }) given_name: string | null;
+  @ApiProperty({ type: String, nullable: true }) family_name: string | null;
   @ApiProperty({ type: [String] }) roles: string[];
   @ApiProperty() enabled: boolean;
   @ApiProperty({ description: 'The password hash is still the one imported from another system (replaced by argon2id at the next sign-in)' })
@@ -120,10 +156,31 @@ export function toUserResponse(user: UserProfile): UserResponse {
     id: user.id,
     username: user.username,
     email: user.email,
+    email_verified: user.emailVerified,
+    name: user.name,
+    given_name: user.givenName,
+    family_name: user.familyName,
     roles: [...user.roles],
     enabled: user.enabled,
     legacy_password_hash: user.legacyPasswordHash,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
+  };
+}
+
+/** The profile fields of a user request as user changes (absent: unchanged). */
+export function userProfileFrom(dto: Pick<CreateUserDto, 'email' | 'email_verified' | 'name' | 'given_name' | 'family_name'>): {
+  email?: string | null;
+  emailVerified?: boolean;
+  name?: string | null;
+  givenName?: string | null;
+  familyName?: string | null;
+} {
+  return {
+    ...(dto.email !== undefined ? { email: dto.email } : {}),
+    ...(dto.email_verified !== undefined ? { emailVerified: dto.email_verified } : {}),
+    ...(dto.name !== undefined ? { name: dto.name } : {}),
+    ...(dto.given_name !== undefined ? { givenName: dto.given_name } : {}),
+    ...(dto.family_name !== undefined ? { familyName: dto.family_name } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { nowSeconds } from '../../common/time';
 import { verifyPkce } from '../../pkce/pkce';
 import { assertUserMayReceiveScope } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
+import { IdTokenService } from '../../oidc/id-token.service';
 import { AuthorizationCodeService } from '../authorization-code.service';
 import type { TokenResponse } from '../token-response';
 import { TokenService } from '../token.service';
@@ -23,6 +24,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     private readonly codes: AuthorizationCodeService,
     private readonly tokens: TokenService,
     private readonly users: UsersService,
+    private readonly idTokens: IdTokenService,
   ) {}
 
   async handle(params: AuthorizationCodeRequest, client: AuthenticatedClient): Promise<TokenResponse> {
@@ -44,12 +46,13 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     // Spending the code and storing the tokens commit together (one conditional UPDATE decides), so
     // a replay that loses the race revokes after these tokens exist, and none escapes.
     const response = await this.tokens.issueClaimed(
-      { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType },
+      { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType, authTime: code.authTime },
       { kind: 'authorization_code', id: code.id },
     );
     // Lost a race with a concurrent redemption: that is a replay too.
     if (!response) return this.replayed(code.id);
-    return response;
+    const idToken = await this.idTokens.issue({ client, userId: user.id, scope: code.scope, accessToken: response.access_token, authTime: code.authTime, nonce: code.nonce });
+    return idToken ? { ...response, id_token: idToken } : response;
   }
 
   /** RFC 6749 §4.1.2: a replayed code revokes every token issued from it. */

@@ -7,6 +7,7 @@ import { resolveScope } from '../../common/oauth/scope-policy';
 import { nowSeconds } from '../../common/time';
 import { assertUserMayReceiveScope } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
+import { IdTokenService } from '../../oidc/id-token.service';
 import type { TokenResponse } from '../token-response';
 import { TokenService } from '../token.service';
 import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
@@ -28,6 +29,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
   constructor(
     private readonly tokens: TokenService,
     private readonly users: UsersService,
+    private readonly idTokens: IdTokenService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -71,12 +73,12 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
         await this.tokens.revokeGrant(stored.grantId, 'refresh_token_revoked');
         throw new OAuthError('invalid_grant', 'invalid refresh token');
       }
-      return { ...access, refresh_token: params.refresh_token };
+      return this.withIdToken({ ...access, refresh_token: params.refresh_token }, client, stored);
     }
     // Rotating the old token and storing the new ones commit together; the new refresh token
     // keeps the scope of the one it replaces (RFC 6749 §6).
     const response = await this.tokens.issueClaimed(
-      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType },
+      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType, authTime: stored.authTime },
       { kind: 'refresh_token', id: stored.id },
     );
     if (!response) {
@@ -84,7 +86,14 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       if (this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       return this.reused(stored);
     }
-    return response;
+    return this.withIdToken(response, client, stored);
+  }
+
+  /** OpenID Connect Core §12.2: a refresh of an openid grant returns an ID Token for the same user and auth_time. */
+  private async withIdToken(response: TokenResponse, client: AuthenticatedClient, stored: RefreshTokenEntity): Promise<TokenResponse> {
+    if (stored.userId === null) return response;
+    const idToken = await this.idTokens.issue({ client, userId: stored.userId, scope: response.scope, accessToken: response.access_token, authTime: stored.authTime });
+    return idToken ? { ...response, id_token: idToken } : response;
   }
 
   /** RFC 9700 §4.14.2: reuse of a rotated token revokes the whole family. */
