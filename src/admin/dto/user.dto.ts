@@ -24,16 +24,8 @@ function passwordHashProblem(value: unknown): string | undefined {
   }
 }
 
-@RejectUnknownFields()
-export class CreateUserDto {
-  @ApiProperty({ example: 'alice@example.com' })
-  @IsString() @MinLength(1) @MaxLength(255) @Matches(/^\S+$/, { message: 'username must not contain spaces' })
-  username: string;
-
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'alice@example.com' })
-  @IsOptional() @IsEmail() @MaxLength(320)
-  email?: string | null;
-
+/** The OpenID Connect standard claims an admin sets on a user (scopes profile and email). */
+class UserClaimsDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', description: 'OpenID Connect claim name (scope profile)' })
   @IsOptional() @IsString() @MaxLength(255)
   name?: string | null;
@@ -49,6 +41,17 @@ export class CreateUserDto {
   @ApiPropertyOptional({ description: 'OpenID Connect claim email_verified (scope email)', default: false })
   @IsOptionalNotNull() @IsBoolean()
   email_verified?: boolean;
+}
+
+@RejectUnknownFields()
+export class CreateUserDto extends UserClaimsDto {
+  @ApiProperty({ example: 'alice@example.com' })
+  @IsString() @MinLength(1) @MaxLength(255) @Matches(/^\S+$/, { message: 'username must not contain spaces' })
+  username: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'alice@example.com' })
+  @IsOptional() @IsEmail() @MaxLength(320)
+  email?: string | null;
 
   @ApiPropertyOptional({ writeOnly: true, minLength: 8, example: 'correct horse battery staple', description: 'Give password or password_hash' })
   @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(1024)
@@ -76,26 +79,10 @@ export class CreateUserDto {
 }
 
 @RejectUnknownFields()
-export class UpdateUserDto {
+export class UpdateUserDto extends UserClaimsDto {
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional() @IsEmail() @MaxLength(320)
   email?: string | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', description: 'OpenID Connect claim name (scope profile)' })
-  @IsOptional() @IsString() @MaxLength(255)
-  name?: string | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada' })
-  @IsOptional() @IsString() @MaxLength(255)
-  given_name?: string | null;
-
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Lovelace' })
-  @IsOptional() @IsString() @MaxLength(255)
-  family_name?: string | null;
-
-  @ApiPropertyOptional({ description: 'OpenID Connect claim email_verified (scope email)', default: false })
-  @IsOptionalNotNull() @IsBoolean()
-  email_verified?: boolean;
 
   @ApiPropertyOptional({ writeOnly: true, minLength: 8, description: 'Password reset; ends the user’s browser sessions' })
   @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(1024)

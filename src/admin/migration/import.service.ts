@@ -18,9 +18,9 @@ import { ApplicationsService, ClientChanges, clientChangesFrom, newClientFrom } 
 import type { CreateApplicationDto } from '../dto/application.dto';
 import type { ExportDocument, ImportDocumentDto, ImportResult } from '../dto/import.dto';
 import type { UpdateSettingsDto } from '../dto/settings.dto';
-import type { CreateUserDto } from '../dto/user.dto';
+import { CreateUserDto, userProfileFrom } from '../dto/user.dto';
 
-type UserChanges = Partial<Pick<UserEntity, 'email' | 'emailKey' | 'roles' | 'enabled'>>;
+type UserChanges = Partial<Pick<UserEntity, 'email' | 'emailKey' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'roles' | 'enabled'>>;
 
 interface Plan {
   readonly newClients: { readonly dto: CreateApplicationDto; readonly input: NewClient }[];
@@ -103,9 +103,19 @@ export class ImportService {
         access_token_ttl: c.accessTokenTtl,
         refresh_token_ttl: c.refreshTokenTtl,
         refresh_token_rotation: c.refreshTokenRotation,
+        id_token_signed_response_alg: c.idTokenSignedResponseAlg,
         enabled: c.enabled,
       })),
-      users: users.map((u: UserProfile) => ({ username: u.username, email: u.email, roles: [...u.roles], enabled: u.enabled })),
+      users: users.map((u: UserProfile) => ({
+        username: u.username,
+        email: u.email,
+        email_verified: u.emailVerified,
+        name: u.name,
+        given_name: u.givenName,
+        family_name: u.familyName,
+        roles: [...u.roles],
+        enabled: u.enabled,
+      })),
       settings: {
         pkce_required: settings.pkceRequired,
         pkce_plain_allowed: settings.pkcePlainAllowed,
@@ -192,6 +202,7 @@ export class ImportService {
         continue;
       }
       const changes = differing<UserChanges>(current, {
+        ...userProfileFrom(dto),
         ...(dto.email !== undefined ? { email: dto.email, emailKey: key } : {}),
         ...(dto.roles !== undefined ? { roles: [...new Set(dto.roles)] } : {}),
         ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
@@ -217,7 +228,9 @@ export class ImportService {
   private async write(plan: Plan, generatedSecrets: Record<string, string>): Promise<void> {
     // Hashing (argon2id for passwords and short secrets) happens before the transaction, not inside it.
     const newClients = await Promise.all(plan.newClients.map((c) => this.clients.newEntity(c.input)));
-    const newUsers = await Promise.all(plan.newUsers.map(({ dto }) => this.users.newEntity({ ...userCredential(dto), username: dto.username, email: dto.email ?? null, roles: dto.roles ?? [], enabled: dto.enabled ?? true })));
+    const newUsers = await Promise.all(
+      plan.newUsers.map(({ dto }) => this.users.newEntity({ ...userCredential(dto), ...userProfileFrom(dto), username: dto.username, roles: dto.roles ?? [], enabled: dto.enabled ?? true })),
+    );
     try {
       await this.transactions.run(async (manager) => {
         for (const { entity } of newClients) await manager.insert(ClientEntity, entity);
