@@ -134,6 +134,7 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
     ...(dto.refresh_token_ttl !== undefined ? { refreshTokenTtl: dto.refresh_token_ttl } : {}),
     ...(dto.refresh_token_rotation !== undefined ? { refreshTokenRotation: dto.refresh_token_rotation } : {}),
     ...(dto.id_token_signed_response_alg !== undefined ? { idTokenSignedResponseAlg: dto.id_token_signed_response_alg } : {}),
+    ...(dto.post_logout_redirect_uris !== undefined ? { postLogoutRedirectUris: dto.post_logout_redirect_uris } : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -162,6 +163,7 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     refreshTokenTtl: dto.refresh_token_ttl ?? null,
     refreshTokenRotation: dto.refresh_token_rotation ?? 'rotate',
     idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? 'RS256',
+    postLogoutRedirectUris: dto.post_logout_redirect_uris ?? [],
     enabled: dto.enabled ?? true,
   };
 }

@@ -57,6 +57,10 @@ export class ClientEntity {
   @Column({ name: 'id_token_signed_response_alg', type: 'varchar', length: 16 })
   idTokenSignedResponseAlg: SigningAlgorithm;
 
+  /** OpenID Connect RP-Initiated Logout: where this client may send the user after sign-out (exact match). */
+  @Column({ name: 'post_logout_redirect_uris', type: 'simple-json', nullable: true })
+  postLogoutRedirectUris: string[] | null;
+
   @Column({ type: 'boolean' })
   enabled: boolean;
 

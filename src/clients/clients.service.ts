@@ -38,6 +38,7 @@ export interface NewClient {
   readonly refreshTokenTtl?: number | null;
   readonly refreshTokenRotation?: RefreshTokenRotation;
   readonly idTokenSignedResponseAlg?: SigningAlgorithm;
+  readonly postLogoutRedirectUris?: readonly string[];
   readonly enabled?: boolean;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
@@ -141,6 +142,7 @@ export class ClientsService {
       refreshTokenTtl: input.refreshTokenTtl ?? null,
       refreshTokenRotation: input.refreshTokenRotation ?? 'rotate',
       idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? 'RS256',
+      postLogoutRedirectUris: [...(input.postLogoutRedirectUris ?? [])],
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,
@@ -178,13 +180,14 @@ export class ClientsService {
   }
 
   async update(clientId: string, changes: Partial<Omit<NewClient, 'clientId' | 'tokenEndpointAuthMethod'>> & { tokenEndpointAuthMethod?: TokenEndpointAuthMethod }): Promise<void> {
-    const { redirectUris, grantTypes, ...rest } = changes;
+    const { redirectUris, grantTypes, postLogoutRedirectUris, ...rest } = changes;
     await this.repository.update(
       { id: clientId },
       {
         ...rest,
         ...(redirectUris ? { redirectUris: [...redirectUris] } : {}),
         ...(grantTypes ? { grantTypes: [...grantTypes] } : {}),
+        ...(postLogoutRedirectUris ? { postLogoutRedirectUris: [...postLogoutRedirectUris] } : {}),
         updatedAt: nowSeconds(),
       },
     );

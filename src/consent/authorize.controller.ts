@@ -4,6 +4,9 @@ import type { FastifyReply as Response, FastifyRequest as Request } from 'fastif
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
+import { OAuthError } from '../common/oauth/oauth-error';
+import { SigningKeysService } from '../keys/signing-keys.service';
+import { sendAuthorizationResponse } from './authorization-response';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
@@ -41,6 +44,7 @@ export class AuthorizeController {
     private readonly consents: ConsentService,
     private readonly codes: AuthorizationCodeService,
     private readonly logins: LoginService,
+    private readonly keys: SigningKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -60,9 +64,30 @@ export class AuthorizeController {
   @ApiBadRequestResponse({ description: 'HTML error page: unknown client or unregistered redirect_uri (never redirected)', content: { 'text/html': {} } })
   async authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
-    const session = await this.sessions.current(readSessionCookie(req));
-    if (!session) return this.showLogin(req, res, request);
+    const session = await this.usableSession(req, request);
+    if (!session) {
+      if (request.noPrompt) throw new OAuthError('login_required', 'the user is not signed in');
+      return this.showLogin(req, res, request);
+    }
     return this.continueAsUser(req, res, request, session);
+  }
+
+  /**
+   * The browser's session, unless the request asks for a new authentication (OpenID Connect Core
+   * §3.1.2.1): prompt=login, a sign-in older than max_age, or an id_token_hint naming another user.
+   */
+  private async usableSession(req: AuthorizeHttpRequest, request: AuthorizeRequest): Promise<Session | null> {
+    let hintedSubject: unknown;
+    if (request.idTokenHint !== undefined) {
+      const hint = await this.keys.verifyOwn(request.idTokenHint, this.config.issuer);
+      if (!hint || hint.aud !== request.client.id) throw new OAuthError('invalid_request', 'id_token_hint is not an ID Token this server issued to this client');
+      hintedSubject = hint.sub;
+    }
+    const session = await this.sessions.current(readSessionCookie(req));
+    if (!session || request.forceLogin) return null;
+    if (request.maxAge !== undefined && nowSeconds() - session.authTime > request.maxAge) return null;
+    if (hintedSubject !== undefined && hintedSubject !== session.user.id) return null;
+    return session;
   }
 
   @Post(AUTHORIZE_PATHS)
@@ -105,6 +130,7 @@ export class AuthorizeController {
     if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.scope))) {
       return this.redirectWithCode(res, request, session);
     }
+    if (request.noPrompt) throw new OAuthError('consent_required', 'the user has not approved this application for these scopes');
     sendPage(
       res,
       200,
@@ -132,7 +158,7 @@ export class AuthorizeController {
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
         clientName: request.client.clientName,
         error: failure?.error,
-        username: failure?.username,
+        username: failure?.username ?? request.loginHint,
       }),
     );
   }
@@ -142,13 +168,8 @@ export class AuthorizeController {
     this.redirect(res, request, { code });
   }
 
-  /** 302 to the validated redirect URI; `state` goes back untouched, `iss` per RFC 9207. */
+  /** To the validated redirect URI in the requested response mode; `state` goes back untouched, `iss` per RFC 9207. */
   private redirect(res: Response, request: AuthorizeRequest, params: Record<string, string>): void {
-    const url = new URL(request.redirectUri);
-    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-    if (request.state !== undefined) url.searchParams.set('state', request.state);
-    url.searchParams.set('iss', this.config.issuer);
-    res.header('Cache-Control', 'no-store');
-    res.redirect(url.toString(), 302);
+    sendAuthorizationResponse(res, { redirectUri: request.redirectUri, state: request.state, issuer: this.config.issuer, responseMode: request.responseMode }, params);
   }
 }

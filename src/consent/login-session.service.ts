@@ -35,6 +35,12 @@ export class LoginSessionService {
     return value;
   }
 
+  /** Ends the session of a cookie value (sign-out); nothing when there is none. */
+  async end(cookieValue: unknown): Promise<void> {
+    if (typeof cookieValue !== 'string' || cookieValue === '' || cookieValue.length > 128) return;
+    await this.repository.delete({ sessionHash: sha256Hex(cookieValue) });
+  }
+
   async endAllForUser(userId: string): Promise<void> {
     await this.repository.delete({ userId });
   }

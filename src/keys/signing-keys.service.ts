@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { calculateJwkThumbprint, type JWK, SignJWT } from 'jose';
+import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JWK, SignJWT } from 'jose';
 import { createPrivateKey, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -126,6 +126,20 @@ export class SigningKeysService implements OnModuleInit {
   async sign(claims: Record<string, unknown>, alg: SigningAlgorithm, typ = 'JWT'): Promise<string> {
     const key = await this.current(alg);
     return new SignJWT(claims).setProtectedHeader({ alg, kid: key.kid, typ }).sign(this.privateKey(key));
+  }
+
+  /**
+   * The claims of a JWT this server signed with a published key and issued as `issuer`, or null:
+   * for hints (id_token_hint), whose expiry does not matter (OpenID Connect Core §3.1.2.1).
+   */
+  async verifyOwn(token: string, issuer: string): Promise<Record<string, unknown> | null> {
+    try {
+      const { payload } = await compactVerify(token, createLocalJWKSet(await this.jwks()));
+      const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+      return claims.iss === issuer ? claims : null;
+    } catch {
+      return null;
+    }
   }
 
   /** The public keys to publish: current, pending and retired ones whose tokens may still be valid. */

@@ -122,6 +122,10 @@ export class CreateApplicationDto {
   @IsOptionalNotNull() @IsIn(['rotate', 'reuse'])
   refresh_token_rotation?: 'rotate' | 'reuse';
 
+  @ApiPropertyOptional({ type: [String], example: ['https://app.example.com/signed-out'], default: [], description: 'OpenID Connect RP-Initiated Logout: where the application may send the user after sign-out (exact match)' })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(20) @IsRedirectUri({ each: true })
+  post_logout_redirect_uris?: string[];
+
   @ApiPropertyOptional({ enum: SIGNING_ALGORITHMS, default: 'RS256', description: 'OpenID Connect: the algorithm of this application\'s ID Tokens' })
   @IsOptionalNotNull() @IsIn(SIGNING_ALGORITHMS, { message: `id_token_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
   id_token_signed_response_alg?: SigningAlgorithm;
@@ -148,6 +152,7 @@ export class ApplicationResponse {
   @ApiProperty({ type: Number, nullable: true }) refresh_token_ttl: number | null;
   @ApiProperty({ enum: ['rotate', 'reuse'] }) refresh_token_rotation: string;
   @ApiProperty({ enum: SIGNING_ALGORITHMS }) id_token_signed_response_alg: string;
+  @ApiProperty({ type: [String] }) post_logout_redirect_uris: string[];
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one' }) weak_secret: boolean;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
@@ -185,6 +190,7 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     refresh_token_ttl: client.refreshTokenTtl,
     refresh_token_rotation: client.refreshTokenRotation,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+    post_logout_redirect_uris: [...(client.postLogoutRedirectUris ?? [])],
     weak_secret: client.weakSecret,
     enabled: client.enabled,
     created_at: client.createdAt,

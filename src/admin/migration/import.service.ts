@@ -104,6 +104,7 @@ export class ImportService {
         refresh_token_ttl: c.refreshTokenTtl,
         refresh_token_rotation: c.refreshTokenRotation,
         id_token_signed_response_alg: c.idTokenSignedResponseAlg,
+        post_logout_redirect_uris: [...(c.postLogoutRedirectUris ?? [])],
         enabled: c.enabled,
       })),
       users: users.map((u: UserProfile) => ({
@@ -166,7 +167,7 @@ export class ImportService {
         fail(at('token_endpoint_auth_method'), 'a public client cannot become confidential or the reverse');
         continue;
       }
-      const changes = differing<ClientChanges>(current, clientChangesFrom(dto));
+      const changes = differing<ClientChanges>({ ...current, postLogoutRedirectUris: current.postLogoutRedirectUris ?? [] }, clientChangesFrom(dto));
       if (Object.keys(changes).length > 0) plan.clientUpdates.push({ id: current.id, changes });
       else plan.unchangedClients.push(current.id);
     }

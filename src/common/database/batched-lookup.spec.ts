@@ -17,6 +17,7 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   refreshTokenTtl: null,
   refreshTokenRotation: 'rotate',
   idTokenSignedResponseAlg: 'RS256',
+  postLogoutRedirectUris: null,
   enabled,
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_001,

@@ -18,7 +18,7 @@ const STYLE = `
   ul{padding-left:1.25rem} code{background:#eef0f4;padding:0 .25rem;border-radius:3px}
   @media (max-width:30rem){main{margin:0;border-radius:0;min-height:100vh}}`;
 
-function layout(title: string, body: string): string {
+export function layout(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -36,7 +36,7 @@ ${body}
 </html>`;
 }
 
-function hiddenFields(fields: Record<string, string | undefined>): string {
+export function hiddenFields(fields: Record<string, string | undefined>): string {
   return Object.entries(fields)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
@@ -122,7 +122,11 @@ ${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id
     `<h1>Your approved applications</h1>
 <p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
 ${notice}
-${items}`,
+${items}
+<form method="post" action="/oauth2/logout">
+${hiddenFields({ csrf_token: input.csrfToken, action: 'logout' })}
+<button type="submit" class="secondary">Sign out</button>
+</form>`,
   );
 }
 

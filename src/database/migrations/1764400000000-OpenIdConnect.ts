@@ -21,6 +21,7 @@ export class OpenIdConnect1764400000000 implements MigrationInterface {
       }),
     );
     await queryRunner.addColumn('clients', new TableColumn({ name: 'id_token_signed_response_alg', type: 'varchar', length: '16', default: "'RS256'" }));
+    await queryRunner.addColumn('clients', new TableColumn({ name: 'post_logout_redirect_uris', type: 'text', isNullable: true }));
     await queryRunner.addColumn('authorization_codes', new TableColumn({ name: 'nonce', type: 'varchar', length: '512', isNullable: true }));
     await queryRunner.addColumn('authorization_codes', new TableColumn({ name: 'auth_time', type: 'bigint', isNullable: true }));
     await queryRunner.addColumn('refresh_tokens', new TableColumn({ name: 'auth_time', type: 'bigint', isNullable: true }));
@@ -35,6 +36,7 @@ export class OpenIdConnect1764400000000 implements MigrationInterface {
     await queryRunner.dropColumn('refresh_tokens', 'auth_time');
     await queryRunner.dropColumn('authorization_codes', 'auth_time');
     await queryRunner.dropColumn('authorization_codes', 'nonce');
+    await queryRunner.dropColumn('clients', 'post_logout_redirect_uris');
     await queryRunner.dropColumn('clients', 'id_token_signed_response_alg');
     await queryRunner.dropTable('signing_keys');
   }
