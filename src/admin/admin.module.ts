@@ -14,6 +14,7 @@ import { UsersController } from './users.controller';
 import { ImportExportController } from './migration/import-export.controller';
 import { KeysModule } from '../keys/keys.module';
 import { KeysAdminController } from './keys.controller';
+import { ResourcesController } from './resources.controller';
 import { ImportService } from './migration/import.service';
 
 /**
@@ -22,7 +23,7 @@ import { ImportService } from './migration/import.service';
  */
 @Module({
   imports: [TokensModule, ConsentModule, SettingsModule, KeysModule],
-  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController, ImportExportController, KeysAdminController],
+  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController, ImportExportController, KeysAdminController, ResourcesController],
   providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService, ImportService],
   exports: [ImportService, AdminUsersService],
 })

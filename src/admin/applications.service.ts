@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { ResourceServersService } from '../resources/resource-servers.service';
 import { AuthenticatedClient, ClientsService, NewClient } from '../clients/clients.service';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
@@ -30,11 +31,13 @@ export class ApplicationsService {
     private readonly tokens: TokenService,
     private readonly consents: ConsentService,
     private readonly audit: AuditService,
+    private readonly resources: ResourceServersService,
   ) {}
 
   async create(dto: CreateApplicationDto): Promise<CreatedApplicationResponse> {
     const input = newClientFrom(dto);
     this.checkConsistency(input);
+    await this.checkResources(input.resources ?? []);
     if (input.clientId !== undefined && (await this.clients.get(input.clientId))) throw clientIdTaken();
     try {
       const { client, clientSecret } = await this.clients.create(input);
@@ -64,6 +67,7 @@ export class ApplicationsService {
     }
     const changes = { ...clientChangesFrom(dto), tokenEndpointAuthMethod: method };
     this.checkConsistency({ ...current, ...changes });
+    if (changes.resources) await this.checkResources(changes.resources);
     await this.clients.update(clientId, changes);
     await this.audit.record({ type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } });
     // A disabled application's tokens stop working at once, not when they expire.
@@ -92,6 +96,13 @@ export class ApplicationsService {
     const client = await this.clients.get(clientId);
     if (!client) throw new OAuthError('not_found', 'application not found');
     return client;
+  }
+
+  /** Every resource an application lists must be a registered resource server. */
+  async checkResources(resources: readonly string[]): Promise<void> {
+    const unknown = [];
+    for (const identifier of resources) if (!(await this.resources.find(identifier))) unknown.push(identifier);
+    if (unknown.length > 0) throw invalidField('resources', `not registered resource servers: ${unknown.join(', ')}`);
   }
 
   /** Cross-field rules of an application, as the import checks them too. */
@@ -135,6 +146,8 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
     ...(dto.refresh_token_rotation !== undefined ? { refreshTokenRotation: dto.refresh_token_rotation } : {}),
     ...(dto.id_token_signed_response_alg !== undefined ? { idTokenSignedResponseAlg: dto.id_token_signed_response_alg } : {}),
     ...(dto.post_logout_redirect_uris !== undefined ? { postLogoutRedirectUris: dto.post_logout_redirect_uris } : {}),
+    ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
+    ...(dto.resources !== undefined ? { resources: [...new Set(dto.resources)] } : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -164,6 +177,8 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     refreshTokenRotation: dto.refresh_token_rotation ?? 'rotate',
     idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? 'RS256',
     postLogoutRedirectUris: dto.post_logout_redirect_uris ?? [],
+    accessTokenFormat: dto.access_token_format ?? 'opaque',
+    resources: [...new Set(dto.resources ?? [])],
     enabled: dto.enabled ?? true,
   };
 }

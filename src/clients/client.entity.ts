@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
+import type { AccessTokenFormat } from '../resources/resource-server.entity';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 export type PkceOverride = 'inherit' | 'required' | 'optional';
@@ -60,6 +61,14 @@ export class ClientEntity {
   /** OpenID Connect RP-Initiated Logout: where this client may send the user after sign-out (exact match). */
   @Column({ name: 'post_logout_redirect_uris', type: 'simple-json', nullable: true })
   postLogoutRedirectUris: string[] | null;
+
+  /** RFC 9068: `jwt` access tokens, or `opaque` ones (a resource server's own format wins when one is named). */
+  @Column({ name: 'access_token_format', type: 'varchar', length: 8 })
+  accessTokenFormat: AccessTokenFormat;
+
+  /** RFC 8707: identifiers of the resource servers this client may request tokens for. */
+  @Column({ type: 'simple-json', nullable: true })
+  resources: string[] | null;
 
   @Column({ type: 'boolean' })
   enabled: boolean;

@@ -12,10 +12,13 @@ import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
+import type { AccessTokenFormat } from '../resources/resource-server.entity';
 import { ClientEntity, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */
-export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash'>> & {
+export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash' | 'postLogoutRedirectUris' | 'resources'>> & {
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly resources: readonly string[];
   readonly isPublic: boolean;
   /** Its secret was imported with fewer than 32 characters (stored with argon2id until rotated). */
   readonly weakSecret: boolean;
@@ -39,6 +42,8 @@ export interface NewClient {
   readonly refreshTokenRotation?: RefreshTokenRotation;
   readonly idTokenSignedResponseAlg?: SigningAlgorithm;
   readonly postLogoutRedirectUris?: readonly string[];
+  readonly accessTokenFormat?: AccessTokenFormat;
+  readonly resources?: readonly string[];
   readonly enabled?: boolean;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
@@ -82,7 +87,13 @@ export function toAuthenticatedClient(entity: ClientEntity): AuthenticatedClient
   let view = views.get(entity);
   if (!view) {
     const { secretHash: _secretHash, ...client } = entity;
-    view = Object.freeze({ ...client, isPublic: entity.tokenEndpointAuthMethod === 'none', weakSecret: isArgon2(entity.secretHash) });
+    view = Object.freeze({
+      ...client,
+      postLogoutRedirectUris: entity.postLogoutRedirectUris ?? [],
+      resources: entity.resources ?? [],
+      isPublic: entity.tokenEndpointAuthMethod === 'none',
+      weakSecret: isArgon2(entity.secretHash),
+    });
     views.set(entity, view);
   }
   return view;
@@ -143,6 +154,8 @@ export class ClientsService {
       refreshTokenRotation: input.refreshTokenRotation ?? 'rotate',
       idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? 'RS256',
       postLogoutRedirectUris: [...(input.postLogoutRedirectUris ?? [])],
+      accessTokenFormat: input.accessTokenFormat ?? 'opaque',
+      resources: [...(input.resources ?? [])],
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,
@@ -180,7 +193,7 @@ export class ClientsService {
   }
 
   async update(clientId: string, changes: Partial<Omit<NewClient, 'clientId' | 'tokenEndpointAuthMethod'>> & { tokenEndpointAuthMethod?: TokenEndpointAuthMethod }): Promise<void> {
-    const { redirectUris, grantTypes, postLogoutRedirectUris, ...rest } = changes;
+    const { redirectUris, grantTypes, postLogoutRedirectUris, resources, ...rest } = changes;
     await this.repository.update(
       { id: clientId },
       {
@@ -188,6 +201,7 @@ export class ClientsService {
         ...(redirectUris ? { redirectUris: [...redirectUris] } : {}),
         ...(grantTypes ? { grantTypes: [...grantTypes] } : {}),
         ...(postLogoutRedirectUris ? { postLogoutRedirectUris: [...postLogoutRedirectUris] } : {}),
+        ...(resources ? { resources: [...resources] } : {}),
         updatedAt: nowSeconds(),
       },
     );

@@ -19,6 +19,7 @@ export const AUTHORIZE_PARAMS = [
   'login_hint',
   'id_token_hint',
   'response_mode',
+  'resource',
 ] as const;
 export type AuthorizeParamName = (typeof AUTHORIZE_PARAMS)[number];
 export type AuthorizeParams = Partial<Record<AuthorizeParamName, string>>;
@@ -42,6 +43,8 @@ export interface AuthorizeRequest {
   readonly maxAge?: number;
   readonly loginHint?: string;
   readonly idTokenHint?: string;
+  /** RFC 8707: the resource server the tokens of this grant are for (checked by AuthorizeClientGuard). */
+  readonly resource?: string;
   /** OpenID Connect: echoed in the ID Token to bind it to this request. */
   readonly nonce?: string;
   /** The original parameters, carried as hidden fields through the login and consent forms. */

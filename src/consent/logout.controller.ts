@@ -115,7 +115,7 @@ export class LogoutController {
     if (params.post_logout_redirect_uri === undefined) return { client, hinted };
     if (!client) throw new LogoutRefused('post_logout_redirect_uri needs id_token_hint or client_id');
     // Exact string match, as for redirect URIs (RFC 9700 §4.1.3).
-    if (!(client.postLogoutRedirectUris ?? []).includes(params.post_logout_redirect_uri)) {
+    if (!client.postLogoutRedirectUris.includes(params.post_logout_redirect_uri)) {
       throw new LogoutRefused('post_logout_redirect_uri is not registered for this client');
     }
     return { client, redirectUri: params.post_logout_redirect_uri, hinted };

@@ -8,6 +8,7 @@ import { AuthorizationCodeEntity } from '../tokens/entities/authorization-code.e
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { UserEntity } from '../users/user.entity';
 import { SigningKeyEntity } from '../keys/signing-key.entity';
+import { ResourceServerEntity } from '../resources/resource-server.entity';
 
 export const ENTITIES = [
   ClientEntity,
@@ -20,4 +21,5 @@ export const ENTITIES = [
   RefreshTokenEntity,
   AuditEventEntity,
   SigningKeyEntity,
+  ResourceServerEntity,
 ];

@@ -163,7 +163,9 @@ export class SigningKeysService implements OnModuleInit {
     const publishedUntil = activatesAt + (await this.longestTokenLifetime());
     const created: SigningKeyEntity[] = [];
     for (const alg of algs) {
-      const replaced = (await this.repository.find()).filter((k) => k.alg === alg && k.retiresAt === null);
+      // Every key that would still sign when the new one activates stops then, pending ones included,
+      // so exactly one key of the algorithm signs at any time.
+      const replaced = (await this.repository.find()).filter((k) => k.alg === alg && (k.retiresAt === null || k.retiresAt > activatesAt));
       created.push(await this.insertKey(alg, activatesAt));
       for (const key of replaced) await this.repository.update({ kid: key.kid }, { retiresAt: activatesAt, publishedUntil });
     }

@@ -58,6 +58,7 @@ export class PkcePolicyGuard implements CanActivate {
       maxAge: params.max_age !== undefined ? Number(params.max_age) : undefined,
       loginHint: params.login_hint,
       idTokenHint: params.id_token_hint,
+      resource: params.resource,
       nonce: params.nonce,
       params,
     };

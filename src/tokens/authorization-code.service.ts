@@ -36,6 +36,7 @@ export class AuthorizationCodeService {
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: request.codeChallengeMethod,
       nonce: request.nonce ?? null,
+      resource: request.resource ?? null,
       authTime,
       expiresAt: now + authorizationCodeTtl,
       consumedAt: null,

@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import type { AuthenticatedClient } from '../../clients/clients.service';
 import { SIGNING_ALGORITHMS, SigningAlgorithm } from '../../keys/signing-key.entity';
+import { ACCESS_TOKEN_FORMATS, AccessTokenFormat } from '../../resources/resource-server.entity';
 
 /** RFC 6749 §3.1.2: an absolute URI without a fragment (custom schemes allowed for native apps). */
 function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
@@ -126,6 +127,14 @@ export class CreateApplicationDto {
   @IsOptionalNotNull() @IsArray() @ArrayMaxSize(20) @IsRedirectUri({ each: true })
   post_logout_redirect_uris?: string[];
 
+  @ApiPropertyOptional({ enum: ACCESS_TOKEN_FORMATS, default: 'opaque', description: 'RFC 9068 jwt or opaque access tokens (a resource server named with `resource` decides for its own tokens)' })
+  @IsOptionalNotNull() @IsIn(ACCESS_TOKEN_FORMATS)
+  access_token_format?: AccessTokenFormat;
+
+  @ApiPropertyOptional({ type: [String], default: [], example: ['https://api.example.com/orders'], description: 'RFC 8707: identifiers of the resource servers this application may request tokens for' })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(255, { each: true })
+  resources?: string[];
+
   @ApiPropertyOptional({ enum: SIGNING_ALGORITHMS, default: 'RS256', description: 'OpenID Connect: the algorithm of this application\'s ID Tokens' })
   @IsOptionalNotNull() @IsIn(SIGNING_ALGORITHMS, { message: `id_token_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
   id_token_signed_response_alg?: SigningAlgorithm;
@@ -153,6 +162,8 @@ export class ApplicationResponse {
   @ApiProperty({ enum: ['rotate', 'reuse'] }) refresh_token_rotation: string;
   @ApiProperty({ enum: SIGNING_ALGORITHMS }) id_token_signed_response_alg: string;
   @ApiProperty({ type: [String] }) post_logout_redirect_uris: string[];
+  @ApiProperty({ enum: ACCESS_TOKEN_FORMATS }) access_token_format: string;
+  @ApiProperty({ type: [String] }) resources: string[];
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one' }) weak_secret: boolean;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
@@ -190,7 +201,9 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     refresh_token_ttl: client.refreshTokenTtl,
     refresh_token_rotation: client.refreshTokenRotation,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
-    post_logout_redirect_uris: [...(client.postLogoutRedirectUris ?? [])],
+    post_logout_redirect_uris: [...client.postLogoutRedirectUris],
+    access_token_format: client.accessTokenFormat,
+    resources: [...client.resources],
     weak_secret: client.weakSecret,
     enabled: client.enabled,
     created_at: client.createdAt,

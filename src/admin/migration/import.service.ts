@@ -104,7 +104,9 @@ export class ImportService {
         refresh_token_ttl: c.refreshTokenTtl,
         refresh_token_rotation: c.refreshTokenRotation,
         id_token_signed_response_alg: c.idTokenSignedResponseAlg,
-        post_logout_redirect_uris: [...(c.postLogoutRedirectUris ?? [])],
+        post_logout_redirect_uris: [...c.postLogoutRedirectUris],
+        access_token_format: c.accessTokenFormat,
+        resources: [...c.resources],
         enabled: c.enabled,
       })),
       users: users.map((u: UserProfile) => ({
@@ -154,7 +156,10 @@ export class ImportService {
       clientIds.add(dto.client_id);
       const current = await this.clients.get(dto.client_id);
       const input = newClientFrom(dto);
-      const problem = this.consistencyProblem(current ? { ...current, ...clientChangesFrom(dto), clientSecret: dto.client_secret } : input);
+      const problem = await this.problemOf(async () => {
+        this.applications.checkConsistency(current ? { ...current, ...clientChangesFrom(dto), clientSecret: dto.client_secret } : input);
+        await this.applications.checkResources(dto.resources ?? []);
+      });
       if (problem) {
         for (const detail of problem) fail(at(detail.field), detail.messages[0]);
         continue;
@@ -167,7 +172,7 @@ export class ImportService {
         fail(at('token_endpoint_auth_method'), 'a public client cannot become confidential or the reverse');
         continue;
       }
-      const changes = differing<ClientChanges>({ ...current, postLogoutRedirectUris: current.postLogoutRedirectUris ?? [] }, clientChangesFrom(dto));
+      const changes = differing<ClientChanges>(current, clientChangesFrom(dto));
       if (Object.keys(changes).length > 0) plan.clientUpdates.push({ id: current.id, changes });
       else plan.unchangedClients.push(current.id);
     }
@@ -216,9 +221,10 @@ export class ImportService {
     return plan;
   }
 
-  private consistencyProblem(app: Parameters<ApplicationsService['checkConsistency']>[0]): readonly FieldError[] | null {
+  /** The field errors of an admin rule, as the import lists them for each entry. */
+  private async problemOf(check: () => Promise<void>): Promise<readonly FieldError[] | null> {
     try {
-      this.applications.checkConsistency(app);
+      await check();
       return null;
     } catch (error) {
       if (error instanceof OAuthError && error.details) return error.details;

@@ -18,6 +18,8 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   refreshTokenRotation: 'rotate',
   idTokenSignedResponseAlg: 'RS256',
   postLogoutRedirectUris: null,
+  accessTokenFormat: 'opaque',
+  resources: null,
   enabled,
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_001,

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { clientScopes, ClientsService } from '../../clients/clients.service';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { OAuthError } from '../../common/oauth/oauth-error';
+import { ResourceServersService } from '../../resources/resource-servers.service';
 import { resolveScope } from '../../common/oauth/scope-policy';
 import { RESPONSE_MODES } from '../authorization-response';
 import {
@@ -23,6 +24,7 @@ const PROMPTS = ['none', 'login', 'consent', 'select_account'];
 export class AuthorizeClientGuard implements CanActivate {
   constructor(
     private readonly clients: ClientsService,
+    private readonly resources: ResourceServersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -86,6 +88,7 @@ export class AuthorizeClientGuard implements CanActivate {
     if (params.max_age !== undefined && !/^\d{1,9}$/.test(params.max_age)) throw new OAuthError('invalid_request', 'max_age must be a number of seconds');
     if (params.login_hint !== undefined && params.login_hint.length > 320) throw new OAuthError('invalid_request', 'login_hint is too long');
     if (params.id_token_hint !== undefined && params.id_token_hint.length > 8192) throw new OAuthError('invalid_request', 'id_token_hint is too long');
+    if (params.resource !== undefined) await this.resources.forClient(client, params.resource);
 
     req.authorizeParams = params;
     req.authorizeClient = client;

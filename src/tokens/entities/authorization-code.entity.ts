@@ -40,6 +40,10 @@ export class AuthorizationCodeEntity {
   @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
   authTime: number | null;
 
+  /** RFC 8707: the resource server (audience) the tokens of this grant are for; null: none named. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource: string | null;
+
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;
 

@@ -22,6 +22,10 @@ export class RefreshTokenEntity {
   @Column({ name: 'grant_id', type: 'varchar', length: 36 })
   grantId: string;
 
+  /** RFC 8707: the resource server (audience) the tokens of this grant are for; null: none named. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource: string | null;
+
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;
 

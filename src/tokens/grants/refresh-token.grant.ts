@@ -8,6 +8,7 @@ import { nowSeconds } from '../../common/time';
 import { assertUserMayReceiveScope } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
 import { IdTokenService } from '../../oidc/id-token.service';
+import { sameResource } from './authorization-code.grant';
 import type { TokenResponse } from '../token-response';
 import { TokenService } from '../token.service';
 import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
@@ -38,6 +39,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     if (!stored || stored.clientId !== client.id || stored.revokedAt !== null) {
       throw new OAuthError('invalid_grant', 'invalid refresh token');
     }
+    const resource = sameResource(stored.resource, params.resource);
     const reuse = client.refreshTokenRotation === 'reuse';
     if (stored.rotatedAt !== null) {
       // Rotated before the client switched to `reuse`: refused, but it revokes nothing.
@@ -66,7 +68,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     }
     if (reuse) {
       // RFC 6749 §6: the server MAY issue a new refresh token; here it returns the one presented.
-      const access = await this.tokens.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, grantType: this.grantType });
+      const access = await this.tokens.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, grantType: this.grantType, resource });
       // Nothing is spent here, so a revocation of the family may have committed after the check
       // above and before the new access token was stored: look again, and revoke what was issued.
       if ((await this.tokens.findRefreshToken(params.refresh_token))?.revokedAt !== null) {
@@ -78,7 +80,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     // Rotating the old token and storing the new ones commit together; the new refresh token
     // keeps the scope of the one it replaces (RFC 6749 §6).
     const response = await this.tokens.issueClaimed(
-      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType, authTime: stored.authTime },
+      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType, authTime: stored.authTime, resource },
       { kind: 'refresh_token', id: stored.id },
     );
     if (!response) {
