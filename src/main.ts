@@ -6,20 +6,13 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { checkBeforeStart, listenError, StartupError } from './startup/startup-checks';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 async function bootstrap(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config: AppConfig = loadConfig(process.env);
+  await checkBeforeStart(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), {
     bodyParser: false,
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
@@ -48,7 +41,9 @@ async function bootstrap(): Promise<void> {
         );
     });
   }
-  await (config.host ? app.listen(config.port, config.host) : listenOnEveryInterface(app, config.port));
+  await (config.host ? app.listen(config.port, config.host) : listenOnEveryInterface(app, config.port)).catch((error: unknown) => {
+    throw listenError(error, config.port);
+  });
   logger.log(`Authorization server listening on ${config.issuer} (database: ${config.database.type})`);
 }
 
@@ -76,4 +71,9 @@ async function drainHttp(app: NestFastifyApplication): Promise<void> {
   }
 }
 
-void bootstrap();
+// What an operator can fix (a bad variable, a busy port, a database that is missing, refuses the
+// credentials or does not answer) is one line on stderr and exit 1; anything else keeps its stack.
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof ConfigError || error instanceof StartupError ? error.message : error);
+  process.exit(1);
+});

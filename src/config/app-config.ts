@@ -128,6 +128,13 @@ export class EnvironmentVariables {
   @IsString() @MinLength(1) @MaxLength(64)
   REDIS_PREFIX = 'oauth:';
 
+  /**
+   * How long the start waits for the database (and Redis, when set) to answer before it gives up
+   * with one line; an orchestrator that starts everything at once needs a few seconds of patience.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  STARTUP_WAIT_SECONDS = 30;
+
   /** A request still running after this many milliseconds is answered 503. */
   @Transform(toInt) @IsInt() @Min(100) @Max(300_000)
   REQUEST_TIMEOUT_MS = 10_000;
@@ -187,6 +194,7 @@ export interface AppConfig {
   readonly rateLimits: { readonly token: number; readonly authorize: number; readonly login: number };
   readonly redisUrl?: string;
   readonly redisPrefix: string;
+  readonly startupWaitSeconds: number;
   readonly requestTimeoutMs: number;
   readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
@@ -212,10 +220,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const errors = validateSync(vars, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const shown = JSON.stringify(String(present[e.property] ?? ''));
+      const shown = shownValue(e.property, String(present[e.property] ?? ''));
       // Decorators apply bottom-up: the last constraint is the first one written (e.g. IsInt before Max).
       const why = Object.values(e.constraints ?? {}).at(-1) ?? 'invalid';
-      return `Invalid environment variable ${e.property}=${shown}: ${why}`;
+      return `Invalid environment variable ${e.property}${shown}: ${why}`;
     });
     throw new ConfigError(lines.join('\n'));
   }
@@ -258,10 +266,21 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
+    startupWaitSeconds: vars.STARTUP_WAIT_SECONDS,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },
     logLevel: vars.LOG_LEVEL,
   };
+}
+
+/** Secrets are never written back, not even when refused: the error line ends up in log files. */
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'DB_PASSWORD']);
+
+function shownValue(name: string, value: string): string {
+  if (SECRET_VARIABLES.has(name)) return ' (value hidden)';
+  // A Redis URL may carry a password (redis://:secret@host): show the rest.
+  if (name === 'REDIS_URL') return `=${JSON.stringify(value.replace(/\/\/[^@/]*@/, '//***@'))}`;
+  return `=${JSON.stringify(value)}`;
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
