@@ -11,7 +11,7 @@ import { ClientsModule } from './clients/clients.module';
 import { ConsentModule } from './consent/consent.module';
 import { dataSourceOptions } from './database/data-source.options';
 import { DiscoveryMetadataModule } from './discovery/discovery.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
 import { PkceModule } from './pkce/pkce.module';
 import { SettingsModule } from './settings/settings.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -38,9 +38,9 @@ export class AppModule {
         DiscoveryMetadataModule,
         AdminModule,
         MaintenanceModule,
+        HealthModule,
         ...extraModules,
       ],
-      controllers: [HealthController],
     };
   }
 }

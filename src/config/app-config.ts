@@ -124,6 +124,18 @@ export class EnvironmentVariables {
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'], require_protocol: true })
   REDIS_URL?: string;
 
+  /**
+   * What lockouts (failed sign-ins per account, failed client authentications) do while the counter
+   * store (Redis) fails: `closed` answers 503 rather than allow unlimited guessing; `open` lets the
+   * attempt through uncounted.
+   */
+  @IsIn(['closed', 'open'])
+  LOCKOUT_STORE_FAILURE: 'closed' | 'open' = 'closed';
+
+  /** What per-IP rate limits do while the counter store fails: `open` serves uncounted, `closed` answers 503. */
+  @IsIn(['closed', 'open'])
+  RATE_LIMIT_STORE_FAILURE: 'closed' | 'open' = 'open';
+
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   @IsString() @MinLength(1) @MaxLength(64)
   REDIS_PREFIX = 'oauth:';
@@ -192,6 +204,8 @@ export interface AppConfig {
   };
   /** Requests per IP per minute; 0 disables a limit. */
   readonly rateLimits: { readonly token: number; readonly authorize: number; readonly login: number };
+  /** Whether lockouts and rate limits refuse (closed) or allow (open) while the counter store fails. */
+  readonly counterStoreFailure: { readonly lockouts: 'closed' | 'open'; readonly rateLimits: 'closed' | 'open' };
   readonly redisUrl?: string;
   readonly redisPrefix: string;
   readonly startupWaitSeconds: number;
@@ -264,6 +278,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       authorize: vars.RATE_LIMIT_AUTHORIZE_PER_MINUTE,
       login: vars.RATE_LIMIT_LOGIN_PER_MINUTE,
     },
+    counterStoreFailure: { lockouts: vars.LOCKOUT_STORE_FAILURE, rateLimits: vars.RATE_LIMIT_STORE_FAILURE },
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
     startupWaitSeconds: vars.STARTUP_WAIT_SECONDS,
