@@ -216,6 +216,9 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
+/** Every variable the server reads: those with a default, and the optional ones without. */
+export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = Object.keys(new EnvironmentVariables()).concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL']);
+
 /** Injection token of the AppConfig object. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -225,9 +228,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const present = Object.fromEntries(
-    Object.keys(new EnvironmentVariables())
-      .concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL'])
-      .filter((key) => env[key] !== undefined && env[key] !== '')
+    ENVIRONMENT_VARIABLE_NAMES.filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
   const vars = plainToInstance(EnvironmentVariables, present);
