@@ -9,6 +9,7 @@ import { registerRequestTimeout } from './common/http/request-timeout';
 import { SECURITY_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
+import { Pages } from './consent/views/pages';
 
 export function buildOpenApiDocument(app: INestApplication, config: AppConfig) {
   const document = new DocumentBuilder()
@@ -57,7 +58,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   registerRequestTimeout(fastify, config.requestTimeoutMs);
   fastify.addHook('preHandler', requestContextHook);
-  app.useGlobalFilters(new OAuthExceptionFilter());
+  app.useGlobalFilters(new OAuthExceptionFilter(new Pages(config.brandName)));
   app.useGlobalPipes(createValidationPipe());
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }

@@ -166,6 +166,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(12)
   ADMIN_PASSWORD?: string;
 
+  /** The product name on the sign-in, consent, account and error pages. */
+  @IsString() @MinLength(1) @MaxLength(64)
+  BRAND_NAME = 'Authorization Server';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -211,6 +215,7 @@ export interface AppConfig {
   readonly startupWaitSeconds: number;
   readonly requestTimeoutMs: number;
   readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
+  readonly brandName: string;
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
 }
 
@@ -285,6 +290,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     startupWaitSeconds: vars.STARTUP_WAIT_SECONDS,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },
+    brandName: vars.BRAND_NAME.trim(),
     logLevel: vars.LOG_LEVEL,
   };
 }

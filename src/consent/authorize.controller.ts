@@ -17,7 +17,7 @@ import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { formString, requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
-import { renderConsentPage, renderErrorPage, renderLoginPage } from './views/pages';
+import { Pages } from './views/pages';
 
 function validated(req: AuthorizeHttpRequest): AuthorizeRequest {
   if (!req.authorizeRequest) throw new Error('authorize route without its guards');
@@ -38,6 +38,7 @@ export class AuthorizeController {
     private readonly codes: AuthorizationCodeService,
     private readonly logins: LoginService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly pages: Pages,
   ) {}
 
   @Get(AUTHORIZE_PATHS)
@@ -67,7 +68,7 @@ export class AuthorizeController {
   async submit(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
     if (!isValidCsrfToken(req)) {
-      sendPage(res, 403, renderErrorPage('invalid_request', 'The form expired. Start again from the application.'));
+      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.'));
       return;
     }
     const action = formString(req, 'action');
@@ -103,7 +104,7 @@ export class AuthorizeController {
     sendPage(
       res,
       200,
-      renderConsentPage({
+      this.pages.consent({
         action: requestPath(req),
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
         clientName: request.client.clientName,
@@ -122,7 +123,7 @@ export class AuthorizeController {
     sendPage(
       res,
       failure?.status ?? 200,
-      renderLoginPage({
+      this.pages.login({
         action: requestPath(req),
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
         clientName: request.client.clientName,

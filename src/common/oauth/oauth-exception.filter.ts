@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { setPageHeaders } from '../../consent/page-response';
-import { renderErrorPage } from '../../consent/views/pages';
+import type { Pages } from '../../consent/views/pages';
 import { OAuthError, OAuthErrorCode } from './oauth-error';
 
 /** Set by AuthorizeClientGuard once client_id and redirect_uri are known good. */
@@ -32,6 +32,8 @@ const HTTP_STATUS_CODE: Record<number, OAuthErrorCode> = {
 export class OAuthExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OAuthExceptionFilter');
 
+  constructor(private readonly pages: Pages) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<RequestWithAuthorize>();
@@ -52,7 +54,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         return;
       }
       setPageHeaders(res);
-      res.status(error.status).type('text/html; charset=utf-8').send(renderErrorPage(error.code, error.description));
+      res.status(error.status).type('text/html; charset=utf-8').send(this.pages.error(error.code, error.description));
       return;
     }
 
