@@ -19,6 +19,7 @@ COPY package.json ./
 RUN mkdir -p /app/data && chown node:node /app/data
 VOLUME ["/app/data"]
 USER node
-EXPOSE 3000
+# 3000: the public API and pages; 9000: /metrics and health (MANAGEMENT_PORT), not for the public.
+EXPOSE 3000 9000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "dist/src/health/healthcheck.js"]
 CMD ["node", "dist/src/main.js"]

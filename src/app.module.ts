@@ -12,6 +12,8 @@ import { ConsentModule } from './consent/consent.module';
 import { dataSourceOptions } from './database/data-source.options';
 import { DiscoveryMetadataModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
+import { ManagementModule } from './management/management.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PkceModule } from './pkce/pkce.module';
 import { SettingsModule } from './settings/settings.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -26,6 +28,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
+        MetricsModule,
         CacheModule,
         AuditModule,
         SecurityModule,
@@ -39,6 +42,7 @@ export class AppModule {
         AdminModule,
         MaintenanceModule,
         HealthModule,
+        ManagementModule,
         ...extraModules,
       ],
     };

@@ -10,6 +10,8 @@ import { SECURITY_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
 import { Pages } from './consent/views/pages';
+import { registerHttpMetrics } from './metrics/http-metrics';
+import { MetricsService } from './metrics/metrics.service';
 
 export function buildOpenApiDocument(app: INestApplication, config: AppConfig) {
   const document = new DocumentBuilder()
@@ -58,7 +60,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   registerRequestTimeout(fastify, config.requestTimeoutMs);
   fastify.addHook('preHandler', requestContextHook);
-  app.useGlobalFilters(new OAuthExceptionFilter(new Pages(config.brandName)));
+  const metrics = app.get(MetricsService);
+  registerHttpMetrics(fastify, metrics);
+  app.useGlobalFilters(new OAuthExceptionFilter(new Pages(config.brandName), (code) => metrics.oauthError(code)));
   app.useGlobalPipes(createValidationPipe());
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
+import { listenOn } from './common/http/listen';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { checkBeforeStart, listenError, StartupError } from './startup/startup-checks';
 
@@ -41,20 +42,10 @@ async function bootstrap(): Promise<void> {
         );
     });
   }
-  await (config.host ? app.listen(config.port, config.host) : listenOnEveryInterface(app, config.port)).catch((error: unknown) => {
-    throw listenError(error, config.port);
+  await listenOn((host) => app.listen(config.port, host), config.host).catch((error: unknown) => {
+    throw listenError(error);
   });
   logger.log(`Authorization server listening on ${config.issuer} (database: ${config.database.type})`);
-}
-
-/** Fastify alone would listen on localhost only: take every interface, IPv4 too where there is no IPv6. */
-async function listenOnEveryInterface(app: NestFastifyApplication, port: number): Promise<void> {
-  try {
-    await app.listen(port, '::');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT' && (error as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL') throw error;
-    await app.listen(port, '0.0.0.0');
-  }
 }
 
 /**

@@ -87,4 +87,15 @@ describe('loadConfig', () => {
     expect(loadConfig({}).startupWaitSeconds).toBe(30);
     expect(loadConfig({ STARTUP_WAIT_SECONDS: '2' }).startupWaitSeconds).toBe(2);
   });
+
+  it('serves metrics and health on management port 9000 unless MANAGEMENT_PORT says otherwise (0: off)', () => {
+    expect(loadConfig({}).managementPort).toBe(9000);
+    expect(loadConfig({ MANAGEMENT_PORT: '0' }).managementPort).toBe(0);
+  });
+
+  it('refuses a MANAGEMENT_PORT equal to PORT with one line', () => {
+    expect(() => loadConfig({ PORT: '8080', MANAGEMENT_PORT: '8080' })).toThrow(
+      /^Invalid environment variable MANAGEMENT_PORT="8080": MANAGEMENT_PORT must differ from PORT \(or be 0 to turn it off\)$/,
+    );
+  });
 });

@@ -35,6 +35,14 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   HOST?: string;
 
+  /**
+   * Port of the management server: /metrics (Prometheus) and the health endpoints, kept off the
+   * public port (as Keycloak's 9000). 0 turns it off, and with it the metrics.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @ValidateBy({ name: 'notPort', validator: { validate: (value, args) => value === 0 || value !== (args?.object as { PORT?: unknown }).PORT, defaultMessage: () => 'MANAGEMENT_PORT must differ from PORT (or be 0 to turn it off)' } })
+  MANAGEMENT_PORT = 9000;
+
   /** Public base URL of this server; the RFC 8414 `issuer`. Defaults to http://localhost:PORT. */
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   ISSUER?: string;
@@ -177,6 +185,8 @@ export class EnvironmentVariables {
 export interface AppConfig {
   readonly port: number;
   readonly host?: string;
+  /** 0: no management server and no metrics. */
+  readonly managementPort: number;
   readonly issuer: string;
   readonly database:
     | { readonly type: 'sqlite'; readonly path: string }
@@ -250,6 +260,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   return {
     port: vars.PORT,
     host: vars.HOST,
+    managementPort: vars.MANAGEMENT_PORT,
     issuer: (vars.ISSUER ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     database:
       vars.DB_TYPE === 'sqlite'

@@ -2,12 +2,10 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { sha256Hex } from '../common/crypto/tokens';
+import { CounterStoreUse, MetricsService } from '../metrics/metrics.service';
 import { CounterStore, MemoryCounterStore, RedisCounterStore } from './counter-store';
 
 export type RateLimitedRoute = 'token' | 'authorize' | 'login';
-
-/** Which defence a counter serves: its failure policy differs (LOCKOUT_STORE_FAILURE, RATE_LIMIT_STORE_FAILURE). */
-export type CounterUse = 'lockout' | 'rate_limit';
 
 /** One log line per this many milliseconds while the store keeps failing, with the count since. */
 const FAILURE_LOG_INTERVAL_MS = 30_000;
@@ -23,11 +21,13 @@ const FAILURE_LOG_INTERVAL_MS = 30_000;
 export class ThrottleService implements OnModuleDestroy {
   private readonly logger = new Logger('Throttle');
   private readonly store: CounterStore;
-  private readonly failureListeners: ((use: CounterUse) => void)[] = [];
   private unloggedFailures = 0;
   private lastFailureLog = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     this.store = config.redisUrl ? new RedisCounterStore(config.redisUrl, config.redisPrefix) : new MemoryCounterStore();
   }
 
@@ -38,11 +38,6 @@ export class ThrottleService implements OnModuleDestroy {
   /** Resolves when the counter store answers; readiness asks this. */
   async checkStore(): Promise<void> {
     await this.store.ping();
-  }
-
-  /** Called on every counter store failure (metrics). */
-  onStoreFailure(listener: (use: CounterUse) => void): void {
-    this.failureListeners.push(listener);
   }
 
   /** Counts one request of `ip` on `route`; throws 429 with Retry-After past the limit. */
@@ -61,7 +56,9 @@ export class ThrottleService implements OnModuleDestroy {
    */
   async countLoginAttempt(account: string): Promise<number> {
     const counter = await this.counted('lockout', () => this.store.increment(loginKey(account), this.config.bruteForce.loginLockoutSeconds));
-    return counter && counter.count > this.config.bruteForce.loginMaxFailures ? counter.resetIn : 0;
+    const max = this.config.bruteForce.loginMaxFailures;
+    if (counter?.count === max + 1) this.metrics.lockoutStarted('account');
+    return counter && counter.count > max ? counter.resetIn : 0;
   }
 
   async loginSucceeded(account: string): Promise<void> {
@@ -81,11 +78,12 @@ export class ThrottleService implements OnModuleDestroy {
   }
 
   async clientAuthFailed(clientId: string, ip: string): Promise<void> {
-    await this.counted('lockout', () => this.store.increment(clientKey(clientId, ip), this.config.bruteForce.clientAuthLockoutSeconds));
+    const counter = await this.counted('lockout', () => this.store.increment(clientKey(clientId, ip), this.config.bruteForce.clientAuthLockoutSeconds));
+    if (counter?.count === this.config.bruteForce.clientAuthMaxFailures) this.metrics.lockoutStarted('client');
   }
 
   /** Runs a store operation; on failure applies the policy of `use`: null (open) or 503 (closed). */
-  private async counted<T>(use: CounterUse, operation: () => Promise<T>): Promise<T | null> {
+  private async counted<T>(use: CounterStoreUse, operation: () => Promise<T>): Promise<T | null> {
     try {
       return await operation();
     } catch (error) {
@@ -96,8 +94,8 @@ export class ThrottleService implements OnModuleDestroy {
     }
   }
 
-  private storeFailed(use: CounterUse, error: unknown): void {
-    for (const listener of this.failureListeners) listener(use);
+  private storeFailed(use: CounterStoreUse, error: unknown): void {
+    this.metrics.counterStoreFailed(use);
     this.unloggedFailures += 1;
     const now = Date.now();
     if (now - this.lastFailureLog < FAILURE_LOG_INTERVAL_MS) return;

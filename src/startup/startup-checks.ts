@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { listenOn } from '../common/http/listen';
 import type { AppConfig } from '../config/app-config';
 
 /** A start that cannot succeed, told in one line that says what to fix (main.ts prints it, exits 1). */
@@ -18,19 +19,21 @@ class Unreachable extends Error {}
  */
 export async function checkBeforeStart(config: AppConfig): Promise<void> {
   await assertPortFree(config.port, config.host);
+  await assertPortFree(config.managementPort, config.host);
   await waitFor(config.startupWaitSeconds, () => checkDatabase(config.database));
   const redisUrl = config.redisUrl;
   if (redisUrl) await waitFor(config.startupWaitSeconds, () => checkRedis(redisUrl));
 }
 
 /** Turns a failure of `listen` (a race lost after the check above) into the same one line. */
-export function listenError(error: unknown, port: number): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new StartupError(`Cannot start: port ${port} is already in use (set PORT to a free port)`);
-  if (code === 'EACCES') return new StartupError(`Cannot start: no permission to listen on port ${port} (ports below 1024 need privileges; set PORT)`);
+export function listenError(error: unknown): unknown {
+  const { code, port } = error as NodeJS.ErrnoException & { port?: number };
+  if (code === 'EADDRINUSE') return new StartupError(`Cannot start: port ${port} is already in use (set PORT and MANAGEMENT_PORT to free ports)`);
+  if (code === 'EACCES') return new StartupError(`Cannot start: no permission to listen on port ${port} (ports below 1024 need privileges)`);
   return error;
 }
 
+/** Binds and releases `port` where the server will listen (PORT, then MANAGEMENT_PORT; 0: none). */
 async function assertPortFree(port: number, host: string | undefined): Promise<void> {
   if (port === 0) return;
   const tryListen = (address: string) =>
@@ -39,17 +42,7 @@ async function assertPortFree(port: number, host: string | undefined): Promise<v
       server.once('error', reject);
       server.listen({ port, host: address, exclusive: true }, () => server.close(() => resolvePromise()));
     });
-  try {
-    await tryListen(host ?? '::');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // Hosts without IPv6: main.ts falls back to every IPv4 interface, and so does the check.
-    if (host === undefined && (code === 'EAFNOSUPPORT' || code === 'EADDRNOTAVAIL')) {
-      await tryListen('0.0.0.0').catch((retry: unknown) => Promise.reject(listenError(retry, port)));
-      return;
-    }
-    throw listenError(error, port);
-  }
+  await listenOn(tryListen, host).catch((error: unknown) => Promise.reject(listenError(error)));
 }
 
 async function waitFor(seconds: number, check: () => Promise<void>): Promise<void> {

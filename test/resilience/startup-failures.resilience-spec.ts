@@ -11,6 +11,18 @@ function expectOneLineFailure(result: FailedStart, expected: RegExp): void {
   expect(result.stdout + result.stderr).not.toMatch(/^\s+at /m);
 }
 
+/** Runs `test` while another server holds a free port. */
+async function withPortTaken(test: (port: number) => Promise<void>): Promise<void> {
+  const port = await freePort();
+  const squatter: Server = createServer();
+  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+  try {
+    await test(port);
+  } finally {
+    await new Promise((resolve) => squatter.close(resolve));
+  }
+}
+
 describe('a start that cannot succeed says why in one line', () => {
   let db: TestDatabase;
   let sqlite: TestDatabase;
@@ -25,16 +37,18 @@ describe('a start that cannot succeed says why in one line', () => {
   });
 
   it('refuses a port already in use before anything says the server started', async () => {
-    const port = await freePort();
-    const squatter: Server = createServer();
-    await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
-    try {
+    await withPortTaken(async (port) => {
       const result = await runUntilExit({ ...sqlite.env, PORT: String(port) });
       expectOneLineFailure(result, new RegExp(`^Cannot start: port ${port} is already in use`));
       expect(result.stdout).not.toMatch(/started|listening/i);
-    } finally {
-      await new Promise((resolve) => squatter.close(resolve));
-    }
+    });
+  });
+
+  it('refuses a management port already in use', async () => {
+    await withPortTaken(async (port) => {
+      const result = await runUntilExit({ ...sqlite.env, MANAGEMENT_PORT: String(port) });
+      expectOneLineFailure(result, new RegExp(`^Cannot start: port ${port} is already in use`));
+    });
   });
 
   it('gives up on an unreachable database after STARTUP_WAIT_SECONDS of retries', async () => {

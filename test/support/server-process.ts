@@ -31,7 +31,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ISSUER: url, ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ISSUER: url, MANAGEMENT_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -75,7 +75,7 @@ export async function runUntilExit(env: Record<string, string>, timeoutMs = 30_0
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm run test:resilience does)`);
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', PORT: port, HOST: '127.0.0.1', ISSUER: `http://127.0.0.1:${port}`, ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: port, HOST: '127.0.0.1', ISSUER: `http://127.0.0.1:${port}`, MANAGEMENT_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -36,7 +36,7 @@ function fakeHttp(req: Partial<RequestWithAuthorize> = {}) {
 }
 
 describe('OAuthExceptionFilter', () => {
-  const filter = new OAuthExceptionFilter(new Pages('Example ID'));
+  const filter = new OAuthExceptionFilter(new Pages('Example ID'), () => undefined);
   beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
 
   it.each([

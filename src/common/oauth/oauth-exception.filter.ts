@@ -32,7 +32,11 @@ const HTTP_STATUS_CODE: Record<number, OAuthErrorCode> = {
 export class OAuthExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OAuthExceptionFilter');
 
-  constructor(private readonly pages: Pages) {}
+  constructor(
+    private readonly pages: Pages,
+    /** Told the code of every error answered (metrics); common/ imports no feature module. */
+    private readonly onError: (code: OAuthErrorCode) => void,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -40,6 +44,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const error = this.toOAuthError(exception);
     if (res.sent) return;
+    this.onError(error.code);
 
     if (req.isAuthorizeRoute) {
       res.header('Cache-Control', 'no-store');
