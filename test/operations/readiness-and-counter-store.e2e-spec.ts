@@ -61,8 +61,9 @@ describe(`a failing counter store follows the documented policy [${TEST_DB}]`, (
     return request(target.url).post('/oauth2/token').set('Authorization', basic).type('form').send({ grant_type: 'password', ...user });
   }
 
-  it('fails closed for lockouts by default: sign-ins and client authentication answer 503, and the failure is logged', async () => {
-    const target = await appWithRedisDown();
+  it('fails closed for lockouts by default: sign-ins and client authentication answer 503, and the failure is logged and counted', async () => {
+    const managementPort = await freePort();
+    const target = await appWithRedisDown({ MANAGEMENT_PORT: String(managementPort) });
     const client = await createClient(target);
     const user = await createUser(target);
     const res = await passwordGrant(target, client.basic, user);
@@ -70,6 +71,10 @@ describe(`a failing counter store follows the documented policy [${TEST_DB}]`, (
     expect(res.body.error).toBe('temporarily_unavailable');
     expect(res.headers['retry-after']).toBe('5');
     expect(errors).toHaveBeenCalledWith(expect.stringMatching(/^counter store failing .*lockouts fail closed, rate limits fail open$/));
+    const metrics = await (await fetch(`http://127.0.0.1:${managementPort}/metrics`)).text();
+    // The client lockout check refused the request; the rate limit before it failed open.
+    expect(metrics).toMatch(/^oauth_counter_store_failures_total\{use="lockout"\} 1$/m);
+    expect(metrics).toMatch(/^oauth_counter_store_failures_total\{use="rate_limit"\} 1$/m);
   });
 
   it('lets attempts through uncounted with LOCKOUT_STORE_FAILURE=open, rate limits failing open by default', async () => {
