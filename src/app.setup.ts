@@ -3,8 +3,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from './config/app-config';
+import { registerAccessLog } from './common/http/access-log';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
 import { requestContextHook } from './common/http/request-context';
+import { requestIdOf } from './common/http/request-id';
 import { registerRequestTimeout } from './common/http/request-timeout';
 import { SECURITY_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
@@ -35,6 +37,9 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
     // Only the named proxies: their X-Forwarded-* entries are believed, a direct peer's never are.
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     bodyLimit: BODY_LIMIT_BYTES,
+    // X-Request-Id: the caller's when well-formed, otherwise generated; echoed in the response.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     // On SIGTERM, requests that reached an accepted connection are served, not refused with 503.
     return503OnClosing: false,
@@ -53,15 +58,17 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
-  fastify.addHook('onRequest', (_req, reply, done) => {
+  fastify.addHook('onRequest', (req, reply, done) => {
     // CSP is set per page (login/consent); the JSON API has no use for a policy.
     reply.headers(SECURITY_HEADERS);
+    reply.header('x-request-id', req.id);
     done();
   });
   registerRequestTimeout(fastify, config.requestTimeoutMs);
   fastify.addHook('preHandler', requestContextHook);
   const metrics = app.get(MetricsService);
   registerHttpMetrics(fastify, metrics);
+  if (config.accessLog) registerAccessLog(fastify);
   app.useGlobalFilters(new OAuthExceptionFilter(new Pages(config.brandName), (code) => metrics.oauthError(code)));
   app.useGlobalPipes(createValidationPipe());
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs-json' });

@@ -6,17 +6,16 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { listenOn } from './common/http/listen';
+import { AppLogger } from './common/logging/app-logger';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { checkBeforeStart, listenError, StartupError } from './startup/startup-checks';
-
-const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 
 async function bootstrap(): Promise<void> {
   const config: AppConfig = loadConfig(process.env);
   await checkBeforeStart(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), {
     bodyParser: false,
-    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+    logger: new AppLogger(config),
   });
   await configureApp(app, config);
   const logger = new Logger('Bootstrap');

@@ -180,6 +180,14 @@ export class EnvironmentVariables {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** `json` (one object per line), `text`, or `auto`: text on a terminal, JSON otherwise. */
+  @IsIn(['auto', 'json', 'text'])
+  LOG_FORMAT: 'auto' | 'json' | 'text' = 'auto';
+
+  /** One log line per request (level `log`): method, route, status, duration, client id. */
+  @Transform(toBool) @IsBoolean()
+  ACCESS_LOG = true;
 }
 
 export interface AppConfig {
@@ -227,6 +235,8 @@ export interface AppConfig {
   readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
   readonly brandName: string;
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
+  readonly accessLog: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -303,6 +313,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },
     brandName: vars.BRAND_NAME.trim(),
     logLevel: vars.LOG_LEVEL,
+    logFormat: vars.LOG_FORMAT,
+    accessLog: vars.ACCESS_LOG,
   };
 }
 

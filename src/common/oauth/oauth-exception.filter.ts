@@ -45,6 +45,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const error = this.toOAuthError(exception);
     if (res.sent) return;
     this.onError(error.code);
+    // A client's mistakes are news only when debugging; the description never echoes input or secrets.
+    if (error.status < 500) this.logger.debug(`${error.status} ${error.code}${error.description ? `: ${error.description}` : ''}`);
 
     if (req.isAuthorizeRoute) {
       res.header('Cache-Control', 'no-store');
