@@ -68,7 +68,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   fastify.addHook('preHandler', requestContextHook);
   const metrics = app.get(MetricsService);
   registerHttpMetrics(fastify, metrics);
-  if (config.accessLog) registerAccessLog(fastify);
+  registerAccessLog(fastify, config);
   app.useGlobalFilters(new OAuthExceptionFilter(new Pages(config.brandName), (code) => metrics.oauthError(code)));
   app.useGlobalPipes(createValidationPipe());
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs-json' });
