@@ -12,6 +12,7 @@ import { SECURITY_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
 import { Pages } from './consent/views/pages';
+import { polishOpenApi } from './openapi/polish';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -22,9 +23,10 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig) {
     .setVersion('0.1.0')
     .addServer(config.issuer)
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret' }, 'client')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token' }, 'bearer')
+    // addBearerAuth would label the token a JWT: ours are opaque random strings.
+    .addSecurity('bearer', { type: 'http', scheme: 'bearer', description: 'An access token issued by this server (opaque, not a JWT)' })
     .build();
-  return SwaggerModule.createDocument(app, document);
+  return polishOpenApi(SwaggerModule.createDocument(app, document));
 }
 
 /**
