@@ -24,6 +24,7 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 
 interface Operation {
   operationId?: string;
+  security?: Record<string, string[]>[];
   responses: Record<string, unknown>;
 }
 
@@ -48,6 +49,8 @@ export function polishOpenApi(document: OpenAPIObject): OpenAPIObject {
     if (id === undefined || seen.has(id)) throw new Error(`give ${key} an operation id of its own in PROTOCOL_OPERATION_IDS`);
     seen.add(id);
     operation.operationId = id;
+    // The pages, metadata and probes are public: say so rather than leave security undefined.
+    operation.security ??= [];
     operation.responses['503'] ??= {
       description: 'temporarily_unavailable: a dependency did not answer in time (`Retry-After` may say when to retry)',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },

@@ -1,4 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateOpenApiDocument, serialiseOpenApi } from '../../src/openapi/openapi-document';
@@ -13,6 +14,12 @@ describe('the OpenAPI document', () => {
 
   it('matches the committed openapi.json (run `npm run openapi` after changing the API)', () => {
     expect(committed).toBe(generated);
+  });
+
+  it("passes Redocly's linter (recommended rules, redocly.yaml) without errors or warnings", () => {
+    const lint = spawnSync(process.execPath, [require.resolve('@redocly/cli/bin/cli.js'), 'lint', 'openapi.json', '--format=stylish'], { cwd: join(__dirname, '..', '..'), encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+    expect(lint.stdout + lint.stderr).not.toMatch(/\b(error|warning)\b/);
+    expect(lint.status).toBe(0);
   });
 
   it('is a valid OpenAPI 3 document', async () => {
