@@ -57,6 +57,12 @@ export class MetricsService {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
+  private readonly cacheLookups = new Counter({
+    name: 'oauth_cache_lookups_total',
+    help: 'Lookups of the client, user and settings caches: hit, miss, or bypass (caching off while Redis pub/sub is down or unset)',
+    labelNames: ['cache', 'outcome'] as const,
+    registers: [this.registry],
+  });
   private readonly counterStoreFailures = new Counter({
     name: 'oauth_counter_store_failures_total',
     help: 'Failed operations of the rate-limit and lockout counter store (Redis), by the defence they served',
@@ -96,6 +102,11 @@ export class MetricsService {
 
   lockoutStarted(kind: LockoutKind): void {
     this.lockouts.inc({ kind });
+  }
+
+  /** `cache` is a topic the code names (client, user, settings), never a key. */
+  cacheLookup(cache: string, outcome: 'hit' | 'miss' | 'bypass'): void {
+    this.cacheLookups.inc({ cache, outcome });
   }
 
   counterStoreFailed(use: CounterStoreUse): void {

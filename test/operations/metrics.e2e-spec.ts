@@ -68,6 +68,17 @@ describe(`metrics and health on the management port [${TEST_DB}]`, () => {
     expect(sample('oauth_lockouts_total{kind="account"}')).toBe(1);
   });
 
+  it('counts cache lookups by cache and outcome (bypass: no Redis to carry invalidations)', () => {
+    expect(sample('oauth_cache_lookups_total{cache="client",outcome="bypass"}')).toBeGreaterThan(0);
+  });
+
+  it('reports the MySQL pool: connections in use and idle, requests waiting', () => {
+    if (TEST_DB !== 'mysql') return;
+    expect(sample('oauth_db_pool_connections{state="in_use"}')).toBeGreaterThanOrEqual(0);
+    expect(sample('oauth_db_pool_connections{state="idle"}')).toBeGreaterThan(0);
+    expect(sample('oauth_db_pool_waiting')).toBe(0);
+  });
+
   it('exposes process metrics and event-loop lag', () => {
     expect(sample('process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample('process_resident_memory_bytes')).toBeGreaterThan(0);
