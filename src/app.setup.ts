@@ -47,11 +47,11 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
     return503OnClosing: false,
     // Errors Fastify raises before routing (a malformed percent-encoding in the path, say) get the
     // same RFC 6749 JSON, security headers and no-store as every other error.
-    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+    frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       reply
         .code(400)
-        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store', pragma: 'no-cache' })
-        .send({ error: 'invalid_request', error_description: error.code === 'FST_ERR_BAD_URL' ? 'malformed URL' : 'malformed request' });
+        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store', pragma: 'no-cache', 'x-request-id': req.id })
+        .send({ error: 'invalid_request', error_description: error.code === 'FST_ERR_BAD_URL' ? 'malformed URL' : 'malformed request', request_id: req.id });
     },
   });
 }

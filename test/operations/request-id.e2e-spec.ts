@@ -33,4 +33,12 @@ describe(`every request has an id, echoed in X-Request-Id [${TEST_DB}]`, () => {
     expect(second.headers['x-request-id']).toMatch(UUID);
     expect(second.headers['x-request-id']).not.toBe(first.headers['x-request-id']);
   });
+
+  it('puts the request id in every error body, next to the RFC 6749 members', async () => {
+    const res = await request(t.url).post('/oauth2/token').set('X-Request-Id', 'support-ticket-1').type('form').send({ grant_type: 'client_credentials' });
+    expect(res.body).toEqual({ error: 'invalid_client', error_description: 'client authentication required', request_id: 'support-ticket-1' });
+    const malformed = await request(t.url).get('/oauth2/%zz').set('X-Request-Id', 'support-ticket-2');
+    expect(malformed.body).toMatchObject({ error: 'invalid_request', request_id: 'support-ticket-2' });
+    expect(malformed.headers['x-request-id']).toBe('support-ticket-2');
+  });
 });

@@ -79,7 +79,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       const description = error.description ? `, error_description="${error.description.replace(/"/g, '')}"` : '';
       res.header('WWW-Authenticate', `Bearer realm="oauth2", error="${error.code}"${description}`);
     }
-    res.status(error.status).send(error.toJSON());
+    // The request id lets a client's report be found in the server's log (RFC 6749 §5.2 allows extra members).
+    res.status(error.status).send({ ...error.toJSON(), request_id: req.id });
   }
 
   private toOAuthError(exception: unknown): OAuthError {
