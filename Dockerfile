@@ -14,6 +14,12 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# The embedded SQLite database (DB_PATH=./data/oauth.sqlite) lives here: created and owned by the
+# non-root user the server runs as, and a volume so that it outlives the container.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME ["/app/data"]
 USER node
-EXPOSE 3000
+# 3000: the public API and pages; 9000: /metrics and health (MANAGEMENT_PORT), not for the public.
+EXPOSE 3000 9000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "dist/src/health/healthcheck.js"]
 CMD ["node", "dist/src/main.js"]

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --db sqlite] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
- *   [--only client_credentials,introspection] [--no-peers] [--profile]`
+ *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability]`
  *
  * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
  * up, and measures each scenario with autocannon: req/s, p50/p99 latency, non-2xx count and the
@@ -9,7 +9,10 @@
  * ratios to them. Results go to bench/results/ as JSON and markdown. By default the server runs with
  * REDIS_URL=redis://127.0.0.1:6379 (shared counters, cached clients and settings); --no-redis turns it off.
  * --only runs a subset of our scenarios, --no-peers skips the peers, and --profile runs the server under
- * `node --cpu-prof` and prints where its CPU time went (bench/results/profiles/).
+ * `node --cpu-prof` and prints where its CPU time went (bench/results/profiles/). --observability
+ * measures what metrics and the access log cost: client_credentials in alternating rounds against two
+ * more servers on the same database, one as shipped (management port on, access log at LOG_LEVEL=log)
+ * and one without either, as paired CPU µs/request.
  */
 import autocannon from 'autocannon';
 import { ChildProcess, execSync, spawn } from 'node:child_process';
@@ -35,10 +38,12 @@ interface Options {
   profile: boolean;
   /** Alternating rounds of ours and oidc-provider (client_credentials, introspection) for the paired ratios. */
   rounds: number;
+  /** Paired rounds of client_credentials with and without metrics and the access log. */
+  observability: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true, redis: true, only: [], peers: true, profile: false, rounds: 3 };
+  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true, redis: true, only: [], peers: true, profile: false, rounds: 3, observability: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--db') opts.db = argv[++i] === 'sqlite' ? 'sqlite' : 'mysql';
@@ -51,6 +56,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--only') opts.only = argv[++i].split(',');
     else if (arg === '--no-peers') opts.peers = false;
     else if (arg === '--profile') opts.profile = true;
+    else if (arg === '--observability') opts.observability = true;
     else if (arg === '--rounds') {
       opts.rounds = Number(argv[++i]);
       if (!Number.isInteger(opts.rounds) || opts.rounds < 0) throw new Error('--rounds takes a whole number >= 0');
@@ -305,6 +311,8 @@ async function main(): Promise<void> {
     ...dbEnv,
     ADMIN_PASSWORD,
     LOG_LEVEL: 'warn',
+    // Metrics on, as shipped, on a port of their own (9000 may be taken on a shared machine).
+    MANAGEMENT_PORT: String(await freePort()),
     RATE_LIMIT_TOKEN_PER_MINUTE: '0',
     RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
     RATE_LIMIT_LOGIN_PER_MINUTE: '0',
@@ -420,6 +428,14 @@ async function main(): Promise<void> {
       console.log(`${r.name}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.rssMb} MB, CPU ${r.cpuUsPerRequest} µs/req`);
     }
 
+    if (opts.observability) {
+      const ccScenario = ours.find((s) => s.name === 'client_credentials')!;
+      const overhead = await observabilityCost(serverEnv, ccScenario, opts, (url) =>
+        autocannon({ url, connections: 10, duration: opts.smoke ? 1 : 3, requests: ccScenario.requests }),
+      );
+      results.push(...overhead);
+    }
+
     // client_credentials p99 while password grants run: hashing must not stall the event loop.
     if (selected('password')) {
       const [under, pw] = await Promise.all([
@@ -504,6 +520,48 @@ async function main(): Promise<void> {
     console.error(`FAILED: scenarios with errors: ${failed.map((r) => `${r.target}/${r.name} (${r.non2xx} non-2xx, ${r.errors} errors)`).join(', ')}`);
     process.exit(1);
   }
+}
+
+/**
+ * client_credentials, paired: a server as shipped (metrics on, access log written at LOG_LEVEL=log)
+ * against one with neither (MANAGEMENT_PORT=0, ACCESS_LOG=false), alternating who goes first;
+ * prints the CPU µs/request of each round and the median ratio.
+ */
+async function observabilityCost(
+  serverEnv: Record<string, string>,
+  scenario: Scenario,
+  opts: Options,
+  warmUp: (url: string) => Promise<unknown>,
+): Promise<Result[]> {
+  const observed = await startProcess(START_ARGS, { ...serverEnv, MANAGEMENT_PORT: String(await freePort()), ACCESS_LOG: 'true', LOG_LEVEL: 'log' }, '/health/ready');
+  const plain = await startProcess(START_ARGS, { ...serverEnv, MANAGEMENT_PORT: '0', ACCESS_LOG: 'false', LOG_LEVEL: 'warn' }, '/health/ready');
+  const results: Result[] = [];
+  const ratios: number[] = [];
+  try {
+    await warmUp(observed.url);
+    await warmUp(plain.url);
+    const short = { ...opts, duration: pairedSeconds(opts) };
+    for (let round = 0; round < Math.max(1, opts.rounds); round++) {
+      const turns = [
+        async () => ({ ...(await measure(observed.url, scenario, short, observed.child.pid)), name: `client_credentials, metrics + access log (round ${round + 1})` }),
+        async () => ({ ...(await measure(plain.url, scenario, short, plain.child.pid)), name: `client_credentials, neither (round ${round + 1})` }),
+      ];
+      const [first, second] = round % 2 === 0 ? turns : [...turns].reverse();
+      const a = await first();
+      const b = await second();
+      const [withBoth, without] = round % 2 === 0 ? [a, b] : [b, a];
+      results.push(withBoth, without);
+      if (withBoth.cpuUsPerRequest && without.cpuUsPerRequest) ratios.push(withBoth.cpuUsPerRequest / without.cpuUsPerRequest);
+      console.log(`observability round ${round + 1}: ${withBoth.cpuUsPerRequest} vs ${without.cpuUsPerRequest} CPU µs/req (${withBoth.requestsPerSec} vs ${without.requestsPerSec} req/s)`);
+    }
+  } finally {
+    await observed.stop();
+    await plain.stop();
+  }
+  if (ratios.length > 0) {
+    console.log(`observability cost on client_credentials: CPU µs/req ratios ${ratios.map((r) => r.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)} (+${((median(ratios) - 1) * 100).toFixed(1)} %)`);
+  }
+  return results;
 }
 
 interface Paired {

@@ -11,7 +11,9 @@ import { ClientsModule } from './clients/clients.module';
 import { ConsentModule } from './consent/consent.module';
 import { dataSourceOptions } from './database/data-source.options';
 import { DiscoveryMetadataModule } from './discovery/discovery.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
+import { ManagementModule } from './management/management.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PkceModule } from './pkce/pkce.module';
 import { SettingsModule } from './settings/settings.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -26,6 +28,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
+        MetricsModule,
         CacheModule,
         AuditModule,
         SecurityModule,
@@ -38,9 +41,10 @@ export class AppModule {
         DiscoveryMetadataModule,
         AdminModule,
         MaintenanceModule,
+        HealthModule,
+        ManagementModule,
         ...extraModules,
       ],
-      controllers: [HealthController],
     };
   }
 }

@@ -3,12 +3,18 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from './config/app-config';
+import { registerAccessLog } from './common/http/access-log';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
 import { requestContextHook } from './common/http/request-context';
+import { requestIdOf } from './common/http/request-id';
 import { registerRequestTimeout } from './common/http/request-timeout';
 import { SECURITY_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
+import { Pages } from './consent/views/pages';
+import { polishOpenApi } from './openapi/polish';
+import { registerHttpMetrics } from './metrics/http-metrics';
+import { MetricsService } from './metrics/metrics.service';
 
 export function buildOpenApiDocument(app: INestApplication, config: AppConfig) {
   const document = new DocumentBuilder()
@@ -17,9 +23,10 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig) {
     .setVersion('0.1.0')
     .addServer(config.issuer)
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret' }, 'client')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An access token' }, 'bearer')
+    // addBearerAuth would label the token a JWT: ours are opaque random strings.
+    .addSecurity('bearer', { type: 'http', scheme: 'bearer', description: 'An access token issued by this server (opaque, not a JWT)' })
     .build();
-  return SwaggerModule.createDocument(app, document);
+  return polishOpenApi(SwaggerModule.createDocument(app, document));
 }
 
 /**
@@ -32,16 +39,19 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
     // Only the named proxies: their X-Forwarded-* entries are believed, a direct peer's never are.
     trustProxy: config.trustProxy.length > 0 ? [...config.trustProxy] : false,
     bodyLimit: BODY_LIMIT_BYTES,
+    // X-Request-Id: the caller's when well-formed, otherwise generated; echoed in the response.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
     // On SIGTERM, requests that reached an accepted connection are served, not refused with 503.
     return503OnClosing: false,
     // Errors Fastify raises before routing (a malformed percent-encoding in the path, say) get the
     // same RFC 6749 JSON, security headers and no-store as every other error.
-    frameworkErrors: (error: FastifyError, _req: FastifyRequest, reply: FastifyReply) => {
+    frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       reply
         .code(400)
-        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store', pragma: 'no-cache' })
-        .send({ error: 'invalid_request', error_description: error.code === 'FST_ERR_BAD_URL' ? 'malformed URL' : 'malformed request' });
+        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store', pragma: 'no-cache', 'x-request-id': req.id })
+        .send({ error: 'invalid_request', error_description: error.code === 'FST_ERR_BAD_URL' ? 'malformed URL' : 'malformed request', request_id: req.id });
     },
   });
 }
@@ -50,14 +60,18 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify);
-  fastify.addHook('onRequest', (_req, reply, done) => {
+  fastify.addHook('onRequest', (req, reply, done) => {
     // CSP is set per page (login/consent); the JSON API has no use for a policy.
     reply.headers(SECURITY_HEADERS);
+    reply.header('x-request-id', req.id);
     done();
   });
   registerRequestTimeout(fastify, config.requestTimeoutMs);
   fastify.addHook('preHandler', requestContextHook);
-  app.useGlobalFilters(new OAuthExceptionFilter());
+  const metrics = app.get(MetricsService);
+  registerHttpMetrics(fastify, metrics);
+  registerAccessLog(fastify, config);
+  app.useGlobalFilters(new OAuthExceptionFilter(new Pages(config.brandName), (code) => metrics.oauthError(code)));
   app.useGlobalPipes(createValidationPipe());
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }

@@ -5,24 +5,17 @@ import type { Server } from 'node:http';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
+import { listenOn } from './common/http/listen';
+import { AppLogger } from './common/logging/app-logger';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
-
-const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+import { checkBeforeStart, listenError, StartupError } from './startup/startup-checks';
 
 async function bootstrap(): Promise<void> {
-  let config: AppConfig;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config: AppConfig = loadConfig(process.env);
+  await checkBeforeStart(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), {
     bodyParser: false,
-    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+    logger: new AppLogger(config),
   });
   await configureApp(app, config);
   const logger = new Logger('Bootstrap');
@@ -48,18 +41,10 @@ async function bootstrap(): Promise<void> {
         );
     });
   }
-  await (config.host ? app.listen(config.port, config.host) : listenOnEveryInterface(app, config.port));
+  await listenOn((host) => app.listen(config.port, host), config.host).catch((error: unknown) => {
+    throw listenError(error);
+  });
   logger.log(`Authorization server listening on ${config.issuer} (database: ${config.database.type})`);
-}
-
-/** Fastify alone would listen on localhost only: take every interface, IPv4 too where there is no IPv6. */
-async function listenOnEveryInterface(app: NestFastifyApplication, port: number): Promise<void> {
-  try {
-    await app.listen(port, '::');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT' && (error as NodeJS.ErrnoException).code !== 'EADDRNOTAVAIL') throw error;
-    await app.listen(port, '0.0.0.0');
-  }
 }
 
 /**
@@ -76,4 +61,9 @@ async function drainHttp(app: NestFastifyApplication): Promise<void> {
   }
 }
 
-void bootstrap();
+// What an operator can fix (a bad variable, a busy port, a database that is missing, refuses the
+// credentials or does not answer) is one line on stderr and exit 1; anything else keeps its stack.
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof ConfigError || error instanceof StartupError ? error.message : error);
+  process.exit(1);
+});

@@ -31,6 +31,7 @@ export class ApplicationsController {
   }
 
   @Get(':client_id')
+  @ApiOperation({ summary: 'One application, by its client_id (never its secret)' })
   @ApiOkResponse({ type: ApplicationResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   get(@Param('client_id') clientId: string): Promise<ApplicationResponse> {

@@ -32,6 +32,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One user, by id (never the password hash)' })
   @ApiOkResponse({ type: UserResponse })
   @ApiNotFoundResponse({ type: ErrorResponse })
   get(@Param('id') id: string): Promise<UserResponse> {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { InvalidatingCache } from './invalidating-cache';
 
 type Listener = (key: string) => void;
@@ -20,7 +21,10 @@ export class CacheBus implements OnModuleInit, OnModuleDestroy {
   private readonly caches: InvalidatingCache<unknown>[] = [];
   private readonly channel: string;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     this.channel = `${config.redisPrefix}invalidate`;
   }
 
@@ -54,7 +58,7 @@ export class CacheBus implements OnModuleInit, OnModuleDestroy {
 
   /** A cache for one topic, enabled only while invalidations can be received. */
   createCache<T>(topic: string, ttlMs: number, maxEntries: number): InvalidatingCache<T> {
-    const cache = new InvalidatingCache<T>(ttlMs, maxEntries, () => this.subscribed);
+    const cache = new InvalidatingCache<T>(ttlMs, maxEntries, () => this.subscribed, (outcome) => this.metrics.cacheLookup(topic, outcome));
     this.listeners.set(topic, [...(this.listeners.get(topic) ?? []), (key) => cache.invalidate(key)]);
     this.caches.push(cache as InvalidatingCache<unknown>);
     return cache;

@@ -40,4 +40,15 @@ describe('InvalidatingCache', () => {
     await sized.get('a', load);
     expect(load).toHaveBeenCalledTimes(1);
   });
+
+  it('reports each lookup as a hit, a miss or a bypass (metrics)', async () => {
+    const outcomes: string[] = [];
+    let enabled = true;
+    const cache = new InvalidatingCache<string>(60_000, 10, () => enabled, (outcome) => outcomes.push(outcome));
+    await cache.get('k', async () => 'v');
+    await cache.get('k', async () => 'v');
+    enabled = false;
+    await cache.get('k', async () => 'v');
+    expect(outcomes).toEqual(['miss', 'hit', 'bypass']);
+  });
 });

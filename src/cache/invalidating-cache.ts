@@ -3,6 +3,9 @@
  * underlying row (the CacheBus carries the invalidations). A TTL bounds staleness should a message
  * ever be lost; when the bus is down the cache is bypassed entirely.
  */
+/** What a lookup found (metrics): an entry, nothing, or a cache switched off while the bus is down. */
+export type CacheLookup = 'hit' | 'miss' | 'bypass';
+
 export class InvalidatingCache<T> {
   private readonly entries = new Map<string, { value: T | null; expiresAt: number }>();
   private generation = 0;
@@ -11,13 +14,21 @@ export class InvalidatingCache<T> {
     private readonly ttlMs: number,
     private readonly maxEntries: number,
     private readonly isEnabled: () => boolean,
+    private readonly onLookup: (outcome: CacheLookup) => void = () => undefined,
   ) {}
 
   async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
-    if (!this.isEnabled()) return load();
+    if (!this.isEnabled()) {
+      this.onLookup('bypass');
+      return load();
+    }
     const now = Date.now();
     const hit = this.entries.get(key);
-    if (hit && hit.expiresAt > now) return hit.value;
+    if (hit && hit.expiresAt > now) {
+      this.onLookup('hit');
+      return hit.value;
+    }
+    this.onLookup('miss');
     // Remember the generation: an invalidation that lands while loading must win.
     const generation = this.generation;
     const value = await load();

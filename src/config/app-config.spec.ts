@@ -77,4 +77,30 @@ describe('loadConfig', () => {
   it('strips a trailing slash from the issuer', () => {
     expect(loadConfig({ ISSUER: 'https://auth.example.com/' }).issuer).toBe('https://auth.example.com');
   });
+
+  it('refuses a too short ADMIN_PASSWORD without writing its value', () => {
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'hunter2' })).toThrow(
+      /^Invalid environment variable ADMIN_PASSWORD \(value hidden\): ADMIN_PASSWORD must be longer than or equal to 12 characters$/,
+    );
+  });
+
+  it('hides the password of a refused REDIS_URL and shows the rest', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://:s3cret@redis:6379' })).toThrow('Invalid environment variable REDIS_URL="http://***@redis:6379"');
+  });
+
+  it('waits 30 s for the database and Redis at start unless STARTUP_WAIT_SECONDS says otherwise', () => {
+    expect(loadConfig({}).startupWaitSeconds).toBe(30);
+    expect(loadConfig({ STARTUP_WAIT_SECONDS: '2' }).startupWaitSeconds).toBe(2);
+  });
+
+  it('serves metrics and health on management port 9000 unless MANAGEMENT_PORT says otherwise (0: off)', () => {
+    expect(loadConfig({}).managementPort).toBe(9000);
+    expect(loadConfig({ MANAGEMENT_PORT: '0' }).managementPort).toBe(0);
+  });
+
+  it('refuses a MANAGEMENT_PORT equal to PORT with one line', () => {
+    expect(() => loadConfig({ PORT: '8080', MANAGEMENT_PORT: '8080' })).toThrow(
+      /^Invalid environment variable MANAGEMENT_PORT="8080": MANAGEMENT_PORT must differ from PORT \(or be 0 to turn it off\)$/,
+    );
+  });
 });

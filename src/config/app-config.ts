@@ -35,6 +35,14 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   HOST?: string;
 
+  /**
+   * Port of the management server: /metrics (Prometheus) and the health endpoints, kept off the
+   * public port (as Keycloak's 9000). 0 turns it off, and with it the metrics.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @ValidateBy({ name: 'notPort', validator: { validate: (value, args) => value === 0 || value !== (args?.object as { PORT?: unknown }).PORT, defaultMessage: () => 'MANAGEMENT_PORT must differ from PORT (or be 0 to turn it off)' } })
+  MANAGEMENT_PORT = 9000;
+
   /** Public base URL of this server; the RFC 8414 `issuer`. Defaults to http://localhost:PORT. */
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   ISSUER?: string;
@@ -124,9 +132,28 @@ export class EnvironmentVariables {
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'], require_protocol: true })
   REDIS_URL?: string;
 
+  /**
+   * What lockouts (failed sign-ins per account, failed client authentications) do while the counter
+   * store (Redis) fails: `closed` answers 503 rather than allow unlimited guessing; `open` lets the
+   * attempt through uncounted.
+   */
+  @IsIn(['closed', 'open'])
+  LOCKOUT_STORE_FAILURE: 'closed' | 'open' = 'closed';
+
+  /** What per-IP rate limits do while the counter store fails: `open` serves uncounted, `closed` answers 503. */
+  @IsIn(['closed', 'open'])
+  RATE_LIMIT_STORE_FAILURE: 'closed' | 'open' = 'open';
+
   /** Prefix of every Redis key, so several deployments can share one Redis. */
   @IsString() @MinLength(1) @MaxLength(64)
   REDIS_PREFIX = 'oauth:';
+
+  /**
+   * How long the start waits for the database (and Redis, when set) to answer before it gives up
+   * with one line; an orchestrator that starts everything at once needs a few seconds of patience.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  STARTUP_WAIT_SECONDS = 30;
 
   /** A request still running after this many milliseconds is answered 503. */
   @Transform(toInt) @IsInt() @Min(100) @Max(300_000)
@@ -147,6 +174,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(12)
   ADMIN_PASSWORD?: string;
 
+  /** The product name on the sign-in, consent, account and error pages. */
+  @IsString() @MinLength(1) @MaxLength(64)
+  BRAND_NAME = 'Authorization Server';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
@@ -161,11 +192,21 @@ export class EnvironmentVariables {
   /** Lifetime of ID Tokens (OpenID Connect), seconds. */
   @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
   ID_TOKEN_TTL = 3600;
+
+  /** `json` (one object per line), `text`, or `auto`: text on a terminal, JSON otherwise. */
+  @IsIn(['auto', 'json', 'text'])
+  LOG_FORMAT: 'auto' | 'json' | 'text' = 'auto';
+
+  /** One log line per request (level `log`): method, route, status, duration, client id. */
+  @Transform(toBool) @IsBoolean()
+  ACCESS_LOG = true;
 }
 
 export interface AppConfig {
   readonly port: number;
   readonly host?: string;
+  /** 0: no management server and no metrics. */
+  readonly managementPort: number;
   readonly issuer: string;
   readonly database:
     | { readonly type: 'sqlite'; readonly path: string }
@@ -197,16 +238,25 @@ export interface AppConfig {
   };
   /** Requests per IP per minute; 0 disables a limit. */
   readonly rateLimits: { readonly token: number; readonly authorize: number; readonly login: number };
+  /** Whether lockouts and rate limits refuse (closed) or allow (open) while the counter store fails. */
+  readonly counterStoreFailure: { readonly lockouts: 'closed' | 'open'; readonly rateLimits: 'closed' | 'open' };
   readonly redisUrl?: string;
   readonly redisPrefix: string;
+  readonly startupWaitSeconds: number;
   readonly requestTimeoutMs: number;
   readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
+  readonly brandName: string;
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
   readonly keyEncryptionSecret?: string;
   readonly idTokenTtl: number;
+  readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
+  readonly accessLog: boolean;
 }
 
 export class ConfigError extends Error {}
+
+/** Every variable the server reads: those with a default, and the optional ones without. */
+export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = Object.keys(new EnvironmentVariables()).concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL', 'KEY_ENCRYPTION_SECRET']);
 
 /** Injection token of the AppConfig object. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -217,19 +267,17 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const present = Object.fromEntries(
-    Object.keys(new EnvironmentVariables())
-      .concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL', 'KEY_ENCRYPTION_SECRET'])
-      .filter((key) => env[key] !== undefined && env[key] !== '')
+    ENVIRONMENT_VARIABLE_NAMES.filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
   const vars = plainToInstance(EnvironmentVariables, present);
   const errors = validateSync(vars, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const shown = JSON.stringify(String(present[e.property] ?? ''));
+      const shown = shownValue(e.property, String(present[e.property] ?? ''));
       // Decorators apply bottom-up: the last constraint is the first one written (e.g. IsInt before Max).
       const why = Object.values(e.constraints ?? {}).at(-1) ?? 'invalid';
-      return `Invalid environment variable ${e.property}=${shown}: ${why}`;
+      return `Invalid environment variable ${e.property}${shown}: ${why}`;
     });
     throw new ConfigError(lines.join('\n'));
   }
@@ -240,6 +288,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   return {
     port: vars.PORT,
     host: vars.HOST,
+    managementPort: vars.MANAGEMENT_PORT,
     issuer: (vars.ISSUER ?? `http://localhost:${vars.PORT}`).replace(/\/+$/, ''),
     database:
       vars.DB_TYPE === 'sqlite'
@@ -274,14 +323,30 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       authorize: vars.RATE_LIMIT_AUTHORIZE_PER_MINUTE,
       login: vars.RATE_LIMIT_LOGIN_PER_MINUTE,
     },
+    counterStoreFailure: { lockouts: vars.LOCKOUT_STORE_FAILURE, rateLimits: vars.RATE_LIMIT_STORE_FAILURE },
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
+    startupWaitSeconds: vars.STARTUP_WAIT_SECONDS,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },
+    brandName: vars.BRAND_NAME.trim(),
     logLevel: vars.LOG_LEVEL,
     keyEncryptionSecret: vars.KEY_ENCRYPTION_SECRET,
     idTokenTtl: vars.ID_TOKEN_TTL,
+
+    logFormat: vars.LOG_FORMAT,
+    accessLog: vars.ACCESS_LOG,
   };
+}
+
+/** Secrets are never written back, not even when refused: the error line ends up in log files. */
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'DB_PASSWORD', 'KEY_ENCRYPTION_SECRET']);
+
+function shownValue(name: string, value: string): string {
+  if (SECRET_VARIABLES.has(name)) return ' (value hidden)';
+  // A Redis URL may carry a password (redis://:secret@host): show the rest.
+  if (name === 'REDIS_URL') return `=${JSON.stringify(value.replace(/\/\/[^@/]*@/, '//***@'))}`;
+  return `=${JSON.stringify(value)}`;
 }
 
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);

@@ -1,5 +1,5 @@
-import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Post, Redirect, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { ClientsService } from '../clients/clients.service';
 import { scopeTokens } from '../common/oauth/scope';
@@ -12,7 +12,7 @@ import { ensureCsrfToken, isValidCsrfToken } from './csrf';
 import { formString } from './form';
 import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
-import { renderAccountConsentsPage, renderErrorPage, renderLoginPage } from './views/pages';
+import { Pages } from './views/pages';
 
 const PATH = '/account/consents';
 
@@ -25,7 +25,15 @@ export class AccountController {
     private readonly logins: LoginService,
     private readonly consents: ConsentService,
     private readonly clients: ClientsService,
+    private readonly pages: Pages,
   ) {}
+
+  /** A person who types the server's address lands somewhere useful rather than on a JSON 404. */
+  @Get()
+  @Redirect(PATH, 302)
+  @ApiOperation({ summary: 'Redirects to the account page' })
+  @ApiFoundResponse({ description: `Location: ${PATH}` })
+  home(): void {}
 
   @Get('account/consents')
   @ApiOperation({ summary: 'HTML page: the signed-in user’s approved applications, with Revoke buttons' })
@@ -42,7 +50,7 @@ export class AccountController {
   @ApiExcludeEndpoint()
   async submit(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!isValidCsrfToken(req)) {
-      sendPage(res, 403, renderErrorPage('invalid_request', 'The form expired. Reload the page and try again.'));
+      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Reload the page and try again.'));
       return;
     }
     if (formString(req, 'action') === 'login') {
@@ -66,7 +74,7 @@ export class AccountController {
     sendPage(
       res,
       failure?.status ?? 200,
-      renderLoginPage({ action: PATH, hidden: { csrf_token: ensureCsrfToken(req, res) }, error: failure?.error, username: failure?.username }),
+      this.pages.login({ action: PATH, hidden: { csrf_token: ensureCsrfToken(req, res) }, error: failure?.error, username: failure?.username }),
     );
   }
 
@@ -79,6 +87,6 @@ export class AccountController {
         scopes: scopeTokens(c.scope),
       })),
     );
-    sendPage(res, 200, renderAccountConsentsPage({ action: PATH, csrfToken: ensureCsrfToken(req, res), username: user.username, consents: items, notice }));
+    sendPage(res, 200, this.pages.accountConsents({ action: PATH, csrfToken: ensureCsrfToken(req, res), username: user.username, consents: items, notice }));
   }
 }

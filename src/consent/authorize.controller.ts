@@ -21,7 +21,7 @@ import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { formString, requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
-import { renderConsentPage, renderErrorPage, renderLoginPage } from './views/pages';
+import { Pages } from './views/pages';
 
 /** A signed-in user and when they authenticated (OpenID Connect auth_time). */
 type Session = { readonly user: UserProfile; readonly authTime: number };
@@ -46,6 +46,7 @@ export class AuthorizeController {
     private readonly logins: LoginService,
     private readonly keys: SigningKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly pages: Pages,
   ) {}
 
   @Get(AUTHORIZE_PATHS)
@@ -96,7 +97,7 @@ export class AuthorizeController {
   async submit(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
     if (!isValidCsrfToken(req)) {
-      sendPage(res, 403, renderErrorPage('invalid_request', 'The form expired. Start again from the application.'));
+      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.'));
       return;
     }
     const action = formString(req, 'action');
@@ -134,7 +135,7 @@ export class AuthorizeController {
     sendPage(
       res,
       200,
-      renderConsentPage({
+      this.pages.consent({
         action: requestPath(req),
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
         clientName: request.client.clientName,
@@ -153,7 +154,7 @@ export class AuthorizeController {
     sendPage(
       res,
       failure?.status ?? 200,
-      renderLoginPage({
+      this.pages.login({
         action: requestPath(req),
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
         clientName: request.client.clientName,

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { AuditService } from '../audit/audit.service';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
@@ -11,8 +11,7 @@ import { CSRF_FIELD, ensureCsrfToken, isValidCsrfToken } from './csrf';
 import { requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, SESSION_COOKIE } from './page-response';
-import { renderLogoutConfirmPage, renderSignedOutPage } from './views/logout-pages';
-import { renderErrorPage } from './views/pages';
+import { Pages } from './views/pages';
 
 const PARAMS = ['id_token_hint', 'post_logout_redirect_uri', 'client_id', 'state'] as const;
 type LogoutParams = Partial<Record<(typeof PARAMS)[number], string>>;
@@ -33,6 +32,7 @@ export class LogoutController {
     private readonly clients: ClientsService,
     private readonly keys: SigningKeysService,
     private readonly audit: AuditService,
+    private readonly pages: Pages,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,7 +43,8 @@ export class LogoutController {
   @ApiQuery({ name: 'client_id', required: false })
   @ApiQuery({ name: 'state', required: false })
   @ApiFoundResponse({ description: 'Signed out; redirect to the registered post_logout_redirect_uri with state' })
-  @ApiOkResponse({ description: 'HTML: confirmation (no valid id_token_hint), signed-out page, or error page', content: { 'text/html': {} } })
+  @ApiOkResponse({ description: 'HTML: confirmation (no valid id_token_hint) or the signed-out page', content: { 'text/html': {} } })
+  @ApiBadRequestResponse({ description: 'HTML error page: a tampered id_token_hint, an unknown client or an unregistered post_logout_redirect_uri (never redirected)', content: { 'text/html': {} } })
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.handle(req, res, false);
   }
@@ -52,7 +53,7 @@ export class LogoutController {
   @ApiExcludeEndpoint()
   async confirm(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!isValidCsrfToken(req)) {
-      sendPage(res, 403, renderErrorPage('invalid_request', 'The form expired. Start again from the application.'));
+      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.'));
       return;
     }
     return this.handle(req, res, true);
@@ -66,11 +67,11 @@ export class LogoutController {
       target = await this.target(params);
     } catch (error) {
       if (!(error instanceof LogoutRefused)) throw error;
-      sendPage(res, 400, renderErrorPage('invalid_request', error.message));
+      sendPage(res, 400, this.pages.error('invalid_request', error.message));
       return;
     }
     if (!target.hinted && !confirmed) {
-      sendPage(res, 200, renderLogoutConfirmPage({ action: requestPath(req), hidden: { ...params, [CSRF_FIELD]: ensureCsrfToken(req, res) }, clientName: target.client?.clientName }));
+      sendPage(res, 200, this.pages.logoutConfirm({ action: requestPath(req), hidden: { ...params, [CSRF_FIELD]: ensureCsrfToken(req, res) }, clientName: target.client?.clientName }));
       return;
     }
     const session = await this.sessions.current(readSessionCookie(req));
@@ -79,7 +80,7 @@ export class LogoutController {
     setCookie(req, res, SESSION_COOKIE, '', { maxAge: 0 });
     if (session) await this.audit.record({ type: 'logout', actorUserId: session.user.id, subject: session.user.id, clientId: target.client?.id ?? null });
     if (!target.redirectUri) {
-      sendPage(res, 200, renderSignedOutPage());
+      sendPage(res, 200, this.pages.signedOut());
       return;
     }
     const url = new URL(target.redirectUri);

@@ -1,13 +1,15 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { ErrorResponse } from '../common/http/error-response.dto';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import type { FastifyReply } from 'fastify';
+import { HealthService, Readiness } from './health.service';
+
+const READY_EXAMPLE = { status: 'ok', checks: { database: 'up', redis: 'up' } };
+const NOT_READY_EXAMPLE = { status: 'unavailable', checks: { database: 'up', redis: 'down' } };
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly health: HealthService) {}
 
   @Get('live')
   @ApiOperation({ summary: 'The process is up' })
@@ -17,25 +19,13 @@ export class HealthController {
   }
 
   @Get('ready')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'The database answers' })
-  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
-  @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'temporarily_unavailable' })
-  async ready(): Promise<{ status: 'ok' }> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      // A database that stops answering must not make the probe hang.
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        new Promise((_resolve, reject) => {
-          timer = setTimeout(() => reject(new Error('timeout')), 2000);
-        }),
-      ]);
-      return { status: 'ok' };
-    } catch {
-      throw new ServiceUnavailableException('database unavailable');
-    } finally {
-      clearTimeout(timer);
-    }
+  @ApiOperation({ summary: 'Every dependency answers (database; Redis when configured)' })
+  @ApiOkResponse({ schema: { example: READY_EXAMPLE } })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down; `checks` says which', schema: { example: NOT_READY_EXAMPLE } })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
+    const readiness = await this.health.readiness();
+    reply.header('cache-control', 'no-store');
+    if (readiness.status !== 'ok') reply.status(503);
+    return readiness;
   }
 }

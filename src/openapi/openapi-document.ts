@@ -6,7 +6,7 @@ import { buildOpenApiDocument, createHttpAdapter } from '../app.setup';
 import { loadConfig } from '../config/app-config';
 
 /** Settings of the published document: the default local server, an in-memory database. */
-const DOCUMENT_ENV = { DB_TYPE: 'sqlite', DB_PATH: ':memory:', ISSUER: 'http://localhost:3000' };
+const DOCUMENT_ENV = { DB_TYPE: 'sqlite', DB_PATH: ':memory:', ISSUER: 'http://localhost:3000', MANAGEMENT_PORT: '0' };
 
 /** Builds the OpenAPI document of the whole application without opening a listener. */
 export async function generateOpenApiDocument(): Promise<OpenAPIObject> {

@@ -15,6 +15,8 @@ export interface CounterStore {
   increment(key: string, windowSeconds: number): Promise<Counter>;
   get(key: string): Promise<Counter | null>;
   reset(key: string): Promise<void>;
+  /** Resolves when the store answers (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,8 @@ export class MemoryCounterStore implements CounterStore {
     this.counters.delete(key);
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     this.counters.clear();
   }
@@ -63,7 +67,15 @@ export class RedisCounterStore implements CounterStore {
     private readonly prefix: string,
   ) {
     // Auto-pipelining: the commands of concurrent requests leave in one socket write per turn.
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2000, enableAutoPipelining: true });
+    this.redis = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      lazyConnect: false,
+      connectTimeout: 2000,
+      enableAutoPipelining: true,
+      // A Redis that stops answering fails the command within a second instead of holding the request.
+      commandTimeout: 1000,
+    });
     // Errors surface on each command; the client reconnects by itself.
     this.redis.on('error', () => undefined);
   }
@@ -86,6 +98,10 @@ export class RedisCounterStore implements CounterStore {
 
   async reset(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
   }
 
   async close(): Promise<void> {

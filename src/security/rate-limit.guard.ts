@@ -1,12 +1,21 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ErrorResponse } from '../common/http/error-response.dto';
 import type { FastifyRequest as Request } from 'fastify';
 import { RateLimitedRoute, ThrottleService } from './throttle.service';
 
 const RATE_LIMIT_KEY = 'oauth:rate-limit';
 
-/** Marks a controller or route for the per-IP rate limit of one bucket. */
-export const RateLimit = (route: RateLimitedRoute) => SetMetadata(RATE_LIMIT_KEY, route);
+/** Marks a controller or route for the per-IP rate limit of one bucket, and documents its 429. */
+export const RateLimit = (route: RateLimitedRoute) =>
+  applyDecorators(SetMetadata(RATE_LIMIT_KEY, route), ApiTooManyRequestsResponse({ type: ErrorResponse, description: TOO_MANY_REQUESTS }));
+
+const TOO_MANY_REQUESTS = 'too_many_requests: over the per-IP rate limit, or this client id is locked for this IP after failed authentications; `Retry-After` says when to retry';
+
+/** The 429 of routes that authenticate the client without a rate limit of their own (client lockout). */
+export const ApiClientLockoutResponse = () =>
+  ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'too_many_requests: this client id is locked for this IP after failed authentications; `Retry-After` says when to retry' });
 
 /** Per-IP request limit; runs before client authentication so that it also slows guessing. */
 @Injectable()

@@ -2,21 +2,32 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { sha256Hex } from '../common/crypto/tokens';
+import { CounterStoreUse, MetricsService } from '../metrics/metrics.service';
 import { CounterStore, MemoryCounterStore, RedisCounterStore } from './counter-store';
 
 export type RateLimitedRoute = 'token' | 'authorize' | 'login';
 
+/** One log line per this many milliseconds while the store keeps failing, with the count since. */
+const FAILURE_LOG_INTERVAL_MS = 30_000;
+
 /**
  * Brute-force defences: per-IP request rates, per-username login lockout and per-client
  * authentication lockout. Every lock ends by itself after its window; none is permanent.
- * If the counter store fails, requests are let through (logged): availability over throttling.
+ * When the counter store fails, each defence follows its configured policy: lockouts fail closed
+ * by default (503: a password must not become guessable without limit because Redis is down),
+ * rate limits fail open (availability). Failures are logged and counted, never silent.
  */
 @Injectable()
 export class ThrottleService implements OnModuleDestroy {
   private readonly logger = new Logger('Throttle');
   private readonly store: CounterStore;
+  private unloggedFailures = 0;
+  private lastFailureLog = 0;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     this.store = config.redisUrl ? new RedisCounterStore(config.redisUrl, config.redisPrefix) : new MemoryCounterStore();
   }
 
@@ -24,11 +35,16 @@ export class ThrottleService implements OnModuleDestroy {
     await this.store.close();
   }
 
+  /** Resolves when the counter store answers; readiness asks this. */
+  async checkStore(): Promise<void> {
+    await this.store.ping();
+  }
+
   /** Counts one request of `ip` on `route`; throws 429 with Retry-After past the limit. */
   async limitRequest(route: RateLimitedRoute, ip: string): Promise<void> {
     const limit = this.config.rateLimits[route];
     if (limit === 0) return;
-    const counter = await this.safely(() => this.store.increment(`rate:${route}:${ip}`, 60));
+    const counter = await this.counted('rate_limit', () => this.store.increment(`rate:${route}:${ip}`, 60));
     if (counter && counter.count > limit) {
       throw new OAuthError('too_many_requests', 'too many requests, slow down', { retryAfter: counter.resetIn });
     }
@@ -39,12 +55,15 @@ export class ThrottleService implements OnModuleDestroy {
    * Counting comes first, so that concurrent attempts cannot slip past the limit together.
    */
   async countLoginAttempt(account: string): Promise<number> {
-    const counter = await this.safely(() => this.store.increment(loginKey(account), this.config.bruteForce.loginLockoutSeconds));
-    return counter && counter.count > this.config.bruteForce.loginMaxFailures ? counter.resetIn : 0;
+    const counter = await this.counted('lockout', () => this.store.increment(loginKey(account), this.config.bruteForce.loginLockoutSeconds));
+    const max = this.config.bruteForce.loginMaxFailures;
+    if (counter?.count === max + 1) this.metrics.lockoutStarted('account');
+    return counter && counter.count > max ? counter.resetIn : 0;
   }
 
   async loginSucceeded(account: string): Promise<void> {
-    await this.safely(() => this.store.reset(loginKey(account)));
+    // Failing to clear a count can only lock sooner, never let a guess through: no policy needed.
+    await this.store.reset(loginKey(account)).catch((error: unknown) => this.storeFailed('lockout', error));
   }
 
   /**
@@ -52,23 +71,40 @@ export class ThrottleService implements OnModuleDestroy {
    * Keyed on (client id, IP): a guesser locks out only itself, never the real client elsewhere.
    */
   async assertClientNotLocked(clientId: string, ip: string): Promise<void> {
-    const counter = await this.safely(() => this.store.get(clientKey(clientId, ip)));
+    const counter = await this.counted('lockout', () => this.store.get(clientKey(clientId, ip)));
     if (counter && counter.count >= this.config.bruteForce.clientAuthMaxFailures) {
       throw new OAuthError('too_many_requests', 'too many failed client authentications, try again later', { retryAfter: counter.resetIn });
     }
   }
 
   async clientAuthFailed(clientId: string, ip: string): Promise<void> {
-    await this.safely(() => this.store.increment(clientKey(clientId, ip), this.config.bruteForce.clientAuthLockoutSeconds));
+    const counter = await this.counted('lockout', () => this.store.increment(clientKey(clientId, ip), this.config.bruteForce.clientAuthLockoutSeconds));
+    if (counter?.count === this.config.bruteForce.clientAuthMaxFailures) this.metrics.lockoutStarted('client');
   }
 
-  private async safely<T>(operation: () => Promise<T>): Promise<T | null> {
+  /** Runs a store operation; on failure applies the policy of `use`: null (open) or 503 (closed). */
+  private async counted<T>(use: CounterStoreUse, operation: () => Promise<T>): Promise<T | null> {
     try {
       return await operation();
     } catch (error) {
-      this.logger.warn(`counter store unavailable: ${(error as Error).message}`);
-      return null;
+      this.storeFailed(use, error);
+      const policy = use === 'lockout' ? this.config.counterStoreFailure.lockouts : this.config.counterStoreFailure.rateLimits;
+      if (policy === 'open') return null;
+      throw new OAuthError('temporarily_unavailable', 'brute-force protection is unavailable, try again later', { retryAfter: 5, cause: error });
     }
+  }
+
+  private storeFailed(use: CounterStoreUse, error: unknown): void {
+    this.metrics.counterStoreFailed(use);
+    this.unloggedFailures += 1;
+    const now = Date.now();
+    if (now - this.lastFailureLog < FAILURE_LOG_INTERVAL_MS) return;
+    const { lockouts, rateLimits } = this.config.counterStoreFailure;
+    this.logger.error(
+      `counter store failing (${this.unloggedFailures} failure(s) since the last report): ${(error as Error).message}; lockouts fail ${lockouts}, rate limits fail ${rateLimits}`,
+    );
+    this.unloggedFailures = 0;
+    this.lastFailureLog = now;
   }
 }
 

@@ -5,6 +5,7 @@ import type { FastifyReply as Response } from 'fastify';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { CurrentClient } from '../clients/guards/current-client.decorator';
+import { ApiClientLockoutResponse } from '../security/rate-limit.guard';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UsersService } from '../users/users.service';
 import { TokenRequestDto } from './dto/token-request.dto';
@@ -40,6 +41,7 @@ export class IntrospectionController {
   @Post(['oauth2/introspect', 'introspect'])
   @HttpCode(200)
   @UseGuards(ClientAuthGuard)
+  @ApiClientLockoutResponse()
   @ApiOperation({ summary: 'Token introspection (RFC 7662)' })
   @ApiBasicAuth('client')
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')

@@ -5,6 +5,7 @@ import type { FastifyReply as Response } from 'fastify';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { CurrentClient } from '../clients/guards/current-client.decorator';
+import { ApiClientLockoutResponse } from '../security/rate-limit.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { TokenLookupService } from './token-lookup.service';
 import { TokenService } from './token.service';
@@ -20,6 +21,7 @@ export class RevocationController {
   @Post(['oauth2/revoke', 'revoke'])
   @HttpCode(200)
   @UseGuards(ClientAuthGuard)
+  @ApiClientLockoutResponse()
   @ApiOperation({ summary: 'Token revocation (RFC 7009)' })
   @ApiBasicAuth('client')
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { MetricsService, SignInChannel } from '../metrics/metrics.service';
 import { ThrottleService } from '../security/throttle.service';
 import { UserProfile, UsersService } from './users.service';
 
-export type LoginChannel = 'login_page' | 'password_grant';
+export type LoginChannel = SignInChannel;
 
 export type LoginResult =
   | { readonly ok: true; readonly user: UserProfile }
@@ -20,6 +21,7 @@ export class LoginService {
     private readonly users: UsersService,
     private readonly throttle: ThrottleService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async attempt(username: string, password: string, channel: LoginChannel, clientId?: string): Promise<LoginResult> {
@@ -30,15 +32,18 @@ export class LoginService {
     const key = candidate ? `user:${candidate.id}` : `name:${username.normalize('NFKC').trim().toLowerCase()}`;
     const lockedFor = await this.throttle.countLoginAttempt(key);
     if (lockedFor > 0) {
+      this.metrics.signIn(channel, 'locked');
       await this.audit.record({ type: 'login.failure', outcome: 'failure', subject: username, clientId, detail: { channel, reason: 'locked' } });
       return { ok: false, reason: 'locked', retryAfter: lockedFor };
     }
     const user = await this.users.checkPassword(candidate, password);
     if (!user) {
+      this.metrics.signIn(channel, 'invalid');
       await this.audit.record({ type: 'login.failure', outcome: 'failure', subject: username, clientId, detail: { channel, reason: 'invalid' } });
       return { ok: false, reason: 'invalid' };
     }
     await this.throttle.loginSucceeded(key);
+    this.metrics.signIn(channel, 'success');
     await this.audit.record({ type: 'login.success', actorUserId: user.id, subject: user.id, clientId, detail: { channel } });
     return { ok: true, user };
   }

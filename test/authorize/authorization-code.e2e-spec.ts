@@ -266,7 +266,7 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
       const code = await freshCode();
       await t.dataSource.query('UPDATE authorization_codes SET expires_at = 1');
       const res = await redeem({ code, redirect_uri: 'http://test.com' });
-      expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'authorization code expired' });
+      expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'authorization code expired', request_id: expect.any(String) });
     });
 
     it('rejects an unknown code', async () => {

@@ -1,4 +1,5 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateOpenApiDocument, serialiseOpenApi } from '../../src/openapi/openapi-document';
@@ -13,6 +14,12 @@ describe('the OpenAPI document', () => {
 
   it('matches the committed openapi.json (run `npm run openapi` after changing the API)', () => {
     expect(committed).toBe(generated);
+  });
+
+  it("passes Redocly's linter (recommended rules, redocly.yaml) without errors or warnings", () => {
+    const lint = spawnSync(process.execPath, [require.resolve('@redocly/cli/bin/cli.js'), 'lint', 'openapi.json', '--format=stylish'], { cwd: join(__dirname, '..', '..'), encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+    expect(lint.stdout + lint.stderr).not.toMatch(/\b(error|warning)\b/);
+    expect(lint.status).toBe(0);
   });
 
   it('is a valid OpenAPI 3 document', async () => {
@@ -62,5 +69,54 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
     expect(create.security).toEqual([{ bearer: [] }]);
     expect(doc.components.securitySchemes).toMatchObject({ client: { type: 'http', scheme: 'basic' }, bearer: { type: 'http', scheme: 'bearer' } });
+  });
+
+  /** Every operation of the document with its method and path. */
+  function operations(): { method: string; path: string; operation: { operationId: string; summary?: string; responses: Record<string, unknown> } }[] {
+    const doc = JSON.parse(generated);
+    return Object.entries(doc.paths as Record<string, Record<string, never>>).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ method, path, operation })),
+    );
+  }
+
+  it('names every operation readably and uniquely, the vendor aliases after their product', () => {
+    const ids = operations().map(({ operation }) => operation.operationId);
+    for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z0-9]*$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    const idOf = (method: string, path: string) => operations().find((o) => o.method === method && o.path === path)?.operation.operationId;
+    expect(idOf('post', '/oauth2/token')).toBe('token');
+    expect(idOf('post', '/token')).toBe('tokenWso2');
+    expect(idOf('post', '/oauth/token')).toBe('tokenSpring');
+    expect(idOf('post', '/invoke/pub.apigateway.oauth2/getAccessToken')).toBe('tokenWebMethods');
+    expect(idOf('post', '/admin/applications')).toBe('applicationsCreate');
+  });
+
+  it('gives every operation a summary', () => {
+    for (const { method, path, operation } of operations()) expect([method, path, operation.summary ?? '']).toEqual([method, path, expect.stringMatching(/\S/)]);
+  });
+
+  it('describes the bearer scheme as the opaque token it is, not a JWT', () => {
+    const bearer = JSON.parse(generated).components.securitySchemes.bearer;
+    expect(bearer).toEqual({ type: 'http', scheme: 'bearer', description: expect.stringContaining('opaque') });
+  });
+
+  it('documents 429 where requests are rate limited or clients locked out, and 503 on every operation', () => {
+    const limited = operations().filter(({ operation }) => '429' in operation.responses).map(({ method, path }) => `${method} ${path}`);
+    expect(limited.sort()).toEqual(
+      [
+        'post /oauth2/token',
+        'post /token',
+        'post /oauth/token',
+        'post /invoke/pub.apigateway.oauth2/getAccessToken',
+        'post /oauth2/revoke',
+        'post /revoke',
+        'post /oauth2/introspect',
+        'post /introspect',
+        'get /oauth2/authorize',
+        'get /authorize',
+        'get /invoke/pub.apigateway.oauth2/authorize',
+      ].sort(),
+    );
+    for (const { operation } of operations()) expect(operation.responses).toHaveProperty('503');
   });
 });

@@ -59,7 +59,9 @@ describe('the database goes away and comes back', () => {
       const started = Date.now();
       await expectUnavailable(await send(), started);
     }
-    expect((await request(server.url).get('/health/ready').timeout(8000)).status).toBe(503);
+    const ready = await request(server.url).get('/health/ready').timeout(8000);
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'unavailable', checks: { database: 'down' } });
     expect((await request(server.url).get('/health/live')).status).toBe(200);
     expect(server.process.exitCode).toBeNull();
   });

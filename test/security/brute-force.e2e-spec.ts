@@ -26,7 +26,7 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
     for (let i = 0; i < 3; i++) expect((await passwordGrant(user, 'wrong')).body.error_description).toBe('invalid resource owner credentials');
     const locked = await passwordGrant(user, user.password);
     expect(locked.status).toBe(400);
-    expect(locked.body).toEqual({ error: 'invalid_grant', error_description: 'too many failed attempts for this user, try again later' });
+    expect(locked.body).toEqual({ error: 'invalid_grant', error_description: 'too many failed attempts for this user, try again later', request_id: expect.any(String) });
     await sleep(2100);
     expect((await passwordGrant(user, user.password)).status).toBe(200);
   });
@@ -91,8 +91,11 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
   });
 
   it('answers a wrong client id and a wrong secret with the same error', async () => {
-    const unknown = await request(t.url).post('/oauth2/token').set('Authorization', basicAuth('no-such-client', 'x')).type('form').send({ grant_type: 'client_credentials' });
-    const wrong = await request(t.url).post('/oauth2/token').set('Authorization', basicAuth(client.clientId, 'x')).type('form').send({ grant_type: 'client_credentials' });
+    // One request id for both, so that the bodies (which echo it) can be compared whole.
+    const attempt = (clientId: string) =>
+      request(t.url).post('/oauth2/token').set('Authorization', basicAuth(clientId, 'x')).set('X-Request-Id', 'same-attempt').type('form').send({ grant_type: 'client_credentials' });
+    const unknown = await attempt('no-such-client');
+    const wrong = await attempt(client.clientId);
     expect(unknown.status).toBe(wrong.status);
     expect(unknown.body).toEqual(wrong.body);
     expect(unknown.headers['www-authenticate']).toBe(wrong.headers['www-authenticate']);

@@ -1,23 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Socket } from 'node:net';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser } from '../support/factories';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAnswers(): Promise<boolean> {
-  const { hostname, port } = new URL(REDIS_URL);
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    socket.setTimeout(500);
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    socket.connect(Number(port || 6379), hostname);
-  });
-}
+import { REDIS_URL, skipWithoutRedis } from '../support/redis';
 
 describe(`rate limits and lockouts shared through Redis by two instances [${TEST_DB}]`, () => {
   let skip = false;
@@ -33,10 +19,7 @@ describe(`rate limits and lockouts shared through Redis by two instances [${TEST
   }
 
   beforeAll(async () => {
-    if (await redisAnswers()) return;
-    if (process.env.CI === 'true') throw new Error(`Redis is not answering at ${REDIS_URL}`);
-    console.warn(`SKIPPED: Redis not answering at ${REDIS_URL}`);
-    skip = true;
+    skip = await skipWithoutRedis();
   });
   afterAll(async () => {
     for (const [i, app] of running.entries()) await app.close({ keepDatabase: i % 2 === 0 });

@@ -24,7 +24,7 @@ describe(`refresh reuse grace period (off by default) [${TEST_DB}]`, () => {
     const rotated = await refresh();
     expect(rotated.status).toBe(200);
     const retried = await refresh();
-    expect(retried.body).toEqual({ error: 'invalid_grant', error_description: 'refresh token was just rotated' });
+    expect(retried.body).toEqual({ error: 'invalid_grant', error_description: 'refresh token was just rotated', request_id: expect.any(String) });
     expect((await request(t.url).get('/me').set('Authorization', `Bearer ${rotated.body.access_token}`)).status).toBe(200);
     const next = await request(t.url).post('/oauth/token').set('Authorization', client.basic).type('form').send({ grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token });
     expect(next.status).toBe(200);

@@ -48,7 +48,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const database = options.database ?? (await createTestDatabase());
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ ...database.env, PORT: String(port), ISSUER: url, ...options.env });
+  // No management port and no access log unless a test asks: many apps run side by side in one process.
+  const config = loadConfig({ ...database.env, PORT: String(port), ISSUER: url, MANAGEMENT_PORT: '0', ACCESS_LOG: 'false', ...options.env });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.extraModules), createHttpAdapter(config), {
     bodyParser: false,
     logger: ['error', 'warn'],

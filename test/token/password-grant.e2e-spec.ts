@@ -86,7 +86,7 @@ describe(`password grant (seeds 003, 004) [${TEST_DB}]`, () => {
       .type('form')
       .send({ grant_type: 'password', username: user.username, password: user.password, ...override });
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'invalid resource owner credentials' });
+    expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'invalid resource owner credentials', request_id: expect.any(String) });
   });
 
   it('refuses a disabled user with invalid_grant', async () => {

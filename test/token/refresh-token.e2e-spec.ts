@@ -80,7 +80,7 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
     const first = (await passwordGrant()).body;
     await t.dataSource.query('UPDATE refresh_tokens SET expires_at = 1 WHERE rotated_at IS NULL AND revoked_at IS NULL');
     const res = await refresh(first.refresh_token);
-    expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'refresh token expired' });
+    expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'refresh token expired', request_id: expect.any(String) });
   });
 
   it('rejects an unknown refresh token and a missing one', async () => {

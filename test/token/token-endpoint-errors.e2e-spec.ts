@@ -24,7 +24,7 @@ describe(`token endpoint errors (RFC 6749 §5.2) [${TEST_DB}]`, () => {
   ])('answers invalid_client 401 with WWW-Authenticate: Basic for %s', async (_name, auth) => {
     const res = await token().set('Authorization', auth()).type('form').send({ grant_type: 'client_credentials' });
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
+    expect(res.body).toEqual({ error: 'invalid_client', error_description: 'client authentication failed', request_id: expect.any(String) });
     expect(res.headers['www-authenticate']).toMatch(/^Basic realm=/);
     expect(res.headers['cache-control']).toBe('no-store');
   });
@@ -110,13 +110,13 @@ describe(`token endpoint errors (RFC 6749 §5.2) [${TEST_DB}]`, () => {
   it('reads an empty JSON body as no parameters, not as a parse error', async () => {
     const res = await token().set('Authorization', client.basic).set('Content-Type', 'application/json').send('');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'grant_type is required' });
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'grant_type is required', request_id: expect.any(String) });
   });
 
   it('answers a malformed percent-encoding in the path with RFC 6749 JSON and no-store', async () => {
     const res = await request(t.url).get('/oauth2/token%zz');
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'malformed URL' });
+    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'malformed URL', request_id: expect.any(String) });
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });

@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export interface RequestContext {
   readonly ip: string;
+  /** Fastify's request id (X-Request-Id), added to every log line of this request. */
+  readonly requestId: string;
   /** Set once the caller is known as a user (an administrator on /admin routes). */
   actorUserId?: string;
 }
@@ -14,7 +16,7 @@ const storage = new AsyncLocalStorage<RequestContext>();
  * passing it. It runs after the body is read, and the route handler runs inside `done`.
  */
 export function requestContextHook(req: FastifyRequest, _reply: FastifyReply, done: () => void): void {
-  storage.run({ ip: req.ip ?? 'unknown' }, done);
+  storage.run({ ip: req.ip ?? 'unknown', requestId: req.id }, done);
 }
 
 export function currentRequestContext(): RequestContext | undefined {

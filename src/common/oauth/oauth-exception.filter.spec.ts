@@ -1,4 +1,5 @@
 import { ArgumentsHost, BadRequestException, Logger, NotFoundException } from '@nestjs/common';
+import { Pages } from '../../consent/views/pages';
 import { OAuthError } from './oauth-error';
 import { OAuthExceptionFilter, RequestWithAuthorize } from './oauth-exception.filter';
 
@@ -35,7 +36,7 @@ function fakeHttp(req: Partial<RequestWithAuthorize> = {}) {
 }
 
 describe('OAuthExceptionFilter', () => {
-  const filter = new OAuthExceptionFilter();
+  const filter = new OAuthExceptionFilter(new Pages('Example ID'), () => undefined);
   beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
 
   it.each([

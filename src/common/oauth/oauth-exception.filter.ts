@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { setPageHeaders } from '../../consent/page-response';
-import { renderErrorPage } from '../../consent/views/pages';
+import type { Pages } from '../../consent/views/pages';
 import { AuthorizationResponseTarget, sendAuthorizationResponse } from '../../consent/authorization-response';
 import { OAuthError, OAuthErrorCode } from './oauth-error';
 
@@ -29,12 +29,21 @@ const HTTP_STATUS_CODE: Record<number, OAuthErrorCode> = {
 export class OAuthExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OAuthExceptionFilter');
 
+  constructor(
+    private readonly pages: Pages,
+    /** Told the code of every error answered (metrics); common/ imports no feature module. */
+    private readonly onError: (code: OAuthErrorCode) => void,
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<RequestWithAuthorize>();
     const res = ctx.getResponse<Response>();
     const error = this.toOAuthError(exception);
     if (res.sent) return;
+    this.onError(error.code);
+    // A client's mistakes are news only when debugging; the description never echoes input or secrets.
+    if (error.status < 500) this.logger.debug(`${error.status} ${error.code}${error.description ? `: ${error.description}` : ''}`);
 
     if (req.isAuthorizeRoute) {
       res.header('Cache-Control', 'no-store');
@@ -44,7 +53,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         return;
       }
       setPageHeaders(res);
-      res.status(error.status).type('text/html; charset=utf-8').send(renderErrorPage(error.code, error.description));
+      res.status(error.status).type('text/html; charset=utf-8').send(this.pages.error(error.code, error.description));
       return;
     }
 
@@ -62,7 +71,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       const description = error.description ? `, error_description="${error.description.replace(/"/g, '')}"` : '';
       res.header('WWW-Authenticate', `Bearer realm="oauth2", error="${error.code}"${description}`);
     }
-    res.status(error.status).send(error.toJSON());
+    // The request id lets a client's report be found in the server's log (RFC 6749 §5.2 allows extra members).
+    res.status(error.status).send({ ...error.toJSON(), request_id: req.id });
   }
 
   private toOAuthError(exception: unknown): OAuthError {

@@ -16,27 +16,29 @@ const STYLE = `
   .primary{background:#1f4fd1;color:#fff} .secondary{background:#fff;color:#1f4fd1}
   .actions{display:flex;gap:.75rem;flex-wrap:wrap} .error{background:#fdecea;color:#8a1c12;padding:.6rem;border-radius:4px}
   ul{padding-left:1.25rem} code{background:#eef0f4;padding:0 .25rem;border-radius:3px}
+  .brand{margin:0 0 .75rem;color:#4a5468;font-weight:600;letter-spacing:.02em}
   @media (max-width:30rem){main{margin:0;border-radius:0;min-height:100vh}}`;
 
-export function layout(title: string, body: string): string {
+function layout(brand: string, title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(title)} · ${escapeHtml(brand)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <main>
+<p class="brand">${escapeHtml(brand)}</p>
 ${body}
 </main>
 </body>
 </html>`;
 }
 
-export function hiddenFields(fields: Record<string, string | undefined>): string {
+function hiddenFields(fields: Record<string, string | undefined>): string {
   return Object.entries(fields)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
@@ -51,14 +53,25 @@ export interface FormPageInput {
   readonly clientName?: string;
 }
 
-export function renderLoginPage(input: FormPageInput & { readonly error?: string; readonly username?: string }): string {
-  const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
-  const intro = input.clientName
-    ? `<strong>${escapeHtml(input.clientName)}</strong> wants to access your account.`
-    : 'Sign in to see and withdraw the access you have given to applications.';
-  return layout(
-    'Sign in',
-    `<h1>Sign in</h1>
+export interface AccountConsent {
+  readonly id: string;
+  readonly clientName: string;
+  readonly scopes: readonly string[];
+}
+
+/** The pages, each carrying the product name (BRAND_NAME) in its title and heading. */
+export class Pages {
+  constructor(private readonly brand: string) {}
+
+  login(input: FormPageInput & { readonly error?: string; readonly username?: string }): string {
+    const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
+    const intro = input.clientName
+      ? `<strong>${escapeHtml(input.clientName)}</strong> wants to access your account.`
+      : 'Sign in to see and withdraw the access you have given to applications.';
+    return layout(
+      this.brand,
+      'Sign in',
+      `<h1>Sign in</h1>
 <p>${intro}</p>
 ${error}
 <form method="post" action="${escapeHtml(input.action)}">
@@ -69,16 +82,17 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit" class="primary">Sign in</button>
 </form>`,
-  );
-}
+    );
+  }
 
-export function renderConsentPage(input: FormPageInput & { readonly clientName: string; readonly username: string; readonly scopes: readonly string[] }): string {
-  const scopes = input.scopes.length
-    ? `<ul>${input.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('')}</ul>`
-    : '<p>No specific permissions.</p>';
-  return layout(
-    'Authorize access',
-    `<h1>Authorize ${escapeHtml(input.clientName)}</h1>
+  consent(input: FormPageInput & { readonly clientName: string; readonly username: string; readonly scopes: readonly string[] }): string {
+    const scopes = input.scopes.length
+      ? `<ul>${input.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('')}</ul>`
+      : '<p>No specific permissions.</p>';
+    return layout(
+      this.brand,
+      'Authorize access',
+      `<h1>Authorize ${escapeHtml(input.clientName)}</h1>
 <p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
 <p><strong>${escapeHtml(input.clientName)}</strong> asks for these permissions:</p>
 ${scopes}
@@ -89,37 +103,32 @@ ${hiddenFields(input.hidden)}
 <button type="submit" name="action" value="deny" class="secondary">Deny</button>
 </div>
 </form>`,
-  );
-}
+    );
+  }
 
-export interface AccountConsent {
-  readonly id: string;
-  readonly clientName: string;
-  readonly scopes: readonly string[];
-}
-
-export function renderAccountConsentsPage(input: {
-  readonly action: string;
-  readonly csrfToken: string;
-  readonly username: string;
-  readonly consents: readonly AccountConsent[];
-  readonly notice?: string;
-}): string {
-  const notice = input.notice ? `<p role="status">${escapeHtml(input.notice)}</p>` : '';
-  const items = input.consents.length
-    ? `<ul>${input.consents
-        .map(
-          (c) => `<li><strong>${escapeHtml(c.clientName)}</strong>: ${c.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ') || 'no specific permissions'}
+  accountConsents(input: {
+    readonly action: string;
+    readonly csrfToken: string;
+    readonly username: string;
+    readonly consents: readonly AccountConsent[];
+    readonly notice?: string;
+  }): string {
+    const notice = input.notice ? `<p role="status">${escapeHtml(input.notice)}</p>` : '';
+    const items = input.consents.length
+      ? `<ul>${input.consents
+          .map(
+            (c) => `<li><strong>${escapeHtml(c.clientName)}</strong>: ${c.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ') || 'no specific permissions'}
 <form method="post" action="${escapeHtml(input.action)}">
 ${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id })}
 <button type="submit" class="secondary" aria-label="Revoke access of ${escapeHtml(c.clientName)}">Revoke</button>
 </form></li>`,
-        )
-        .join('\n')}</ul>`
-    : '<p>You have not given any application access.</p>';
-  return layout(
-    'Your approved applications',
-    `<h1>Your approved applications</h1>
+          )
+          .join('\n')}</ul>`
+      : '<p>You have not given any application access.</p>';
+    return layout(
+      this.brand,
+      'Your approved applications',
+      `<h1>Your approved applications</h1>
 <p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
 ${notice}
 ${items}
@@ -127,14 +136,35 @@ ${items}
 ${hiddenFields({ csrf_token: input.csrfToken, action: 'logout' })}
 <button type="submit" class="secondary">Sign out</button>
 </form>`,
-  );
-}
+    );
+  }
 
-export function renderErrorPage(code: string, description?: string): string {
-  return layout(
-    'Authorization error',
-    `<h1>This request cannot be completed</h1>
+  /** RP-Initiated Logout: asked when the request does not prove which application sent it (no valid id_token_hint). */
+  logoutConfirm(input: { readonly action: string; readonly hidden: Record<string, string | undefined>; readonly clientName?: string }): string {
+    const from = input.clientName ? ` requested by <strong>${escapeHtml(input.clientName)}</strong>` : '';
+    return layout(
+      this.brand,
+      'Sign out',
+      `<h1>Sign out?</h1>
+<p>Sign out of ${escapeHtml(this.brand)}${from}? Applications you signed in to will ask for your password again.</p>
+<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields({ ...input.hidden, action: 'logout' })}
+<div class="actions"><button type="submit" class="primary">Sign out</button></div>
+</form>`,
+    );
+  }
+
+  signedOut(): string {
+    return layout(this.brand, 'Signed out', '<h1>You are signed out</h1>\n<p>You can close this window.</p>');
+  }
+
+  error(code: string, description?: string): string {
+    return layout(
+      this.brand,
+      'Authorization error',
+      `<h1>This request cannot be completed</h1>
 <p role="alert"><code>${escapeHtml(code)}</code>${description ? `: ${escapeHtml(description)}` : ''}</p>
 <p>Go back to the application you came from and try again.</p>`,
-  );
+    );
+  }
 }

@@ -3,6 +3,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { IsNotEmpty, IsString } from 'class-validator';
 import type { AuthenticatedClient } from '../../clients/clients.service';
+import { loadConfig } from '../../config/app-config';
+import { MetricsService } from '../../metrics/metrics.service';
 import type { TokenResponse } from '../token-response';
 import { GrantRegistry } from './grant-registry';
 import type { GrantStrategy } from './grant-strategy';
@@ -44,7 +46,7 @@ class NamelessGrant extends FooGrant {
 }
 
 async function registryWith(...providers: (typeof FooGrant)[]) {
-  @Module({ imports: [DiscoveryModule], providers: [GrantRegistry, ...providers] })
+  @Module({ imports: [DiscoveryModule], providers: [GrantRegistry, { provide: MetricsService, useValue: new MetricsService(loadConfig({ MANAGEMENT_PORT: '0' })) }, ...providers] })
   class TestModule {}
   const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
   await moduleRef.init();

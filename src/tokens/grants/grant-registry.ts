@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import type { AuthenticatedClient } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
+import { MetricsService } from '../../metrics/metrics.service';
 import type { TokenResponse } from '../token-response';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
 import type { GrantStrategy } from './grant-strategy';
@@ -26,7 +27,10 @@ function firstConstraint(errors: ValidationError[]): string {
 export class GrantRegistry implements OnModuleInit {
   private strategies: ReadonlyMap<string, GrantStrategy> = new Map();
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly metrics: MetricsService,
+  ) {}
 
   onModuleInit(): void {
     const strategies = new Map<string, GrantStrategy>();
@@ -75,6 +79,9 @@ export class GrantRegistry implements OnModuleInit {
     const errors = await validate(params, { whitelist: true, forbidUnknownValues: false });
     if (errors.length > 0) throw new OAuthError('invalid_request', firstConstraint(errors));
     // 5. The grant.
-    return strategy.handle(params, client);
+    const response = await strategy.handle(params, client);
+    // Labelled with the registered grant type: a closed set, whatever the request said.
+    this.metrics.tokenIssued(strategy.grantType);
+    return response;
   }
 }

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ThrottleService } from '../security/throttle.service';
+
+export type DependencyStatus = 'up' | 'down';
+
+export interface Readiness {
+  readonly status: 'ok' | 'unavailable';
+  /** Each dependency this instance needs: the database always, Redis when REDIS_URL is set. */
+  readonly checks: Readonly<Record<string, DependencyStatus>>;
+}
+
+/** A dependency that stops answering must not make the probe hang. */
+const CHECK_TIMEOUT_MS = 2000;
+
+@Injectable()
+export class HealthService {
+  private readonly checks: Readonly<Record<string, () => Promise<unknown>>>;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    throttle: ThrottleService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.checks = {
+      database: () => dataSource.query('SELECT 1'),
+      // Redis holds the lockout and rate-limit counters: without it they fail by policy, so say so.
+      ...(config.redisUrl ? { redis: () => throttle.checkStore() } : {}),
+    };
+  }
+
+  async readiness(): Promise<Readiness> {
+    const results = await Promise.all(Object.entries(this.checks).map(async ([name, check]) => [name, await statusOf(check)] as const));
+    return { status: results.every(([, status]) => status === 'up') ? 'ok' : 'unavailable', checks: Object.fromEntries(results) };
+  }
+}
+
+async function statusOf(check: () => Promise<unknown>): Promise<DependencyStatus> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      check(),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
+      }),
+    ]);
+    return 'up';
+  } catch {
+    return 'down';
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { OAuthErrorCode } from '../common/oauth/oauth-error';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+
+export type SignInChannel = 'login_page' | 'password_grant';
+export type SignInOutcome = 'success' | 'invalid' | 'locked';
+export type LockoutKind = 'account' | 'client';
+export type CounterStoreUse = 'lockout' | 'rate_limit';
+
+/** Methods a label may carry; anything else is `OTHER`, so a client cannot invent label values. */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/**
+ * The server's Prometheus metrics, in a registry of this application (not prom-client's global
+ * one, so several instances in one process stay apart). Every label value comes from a closed
+ * set: route patterns, HTTP methods and statuses, grant types the registry knows, OAuth error
+ * codes; never a token, a user, a client id or anything else a request chooses.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  /** Off when MANAGEMENT_PORT=0: nobody could scrape, so requests are not timed. */
+  readonly enabled: boolean;
+
+  private readonly httpDuration = new Histogram({
+    name: 'http_server_request_duration_seconds',
+    help: 'HTTP requests by route pattern, method and status, with their latency (the _count is the number of requests)',
+    labelNames: ['route', 'method', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  /** One child per label combination, found by a single Map lookup on the hot path. */
+  private readonly httpChildren = new Map<string, { observe(value: number): void }>();
+
+  private readonly tokensIssued = new Counter({
+    name: 'oauth_tokens_issued_total',
+    help: 'Token responses issued, by grant type',
+    labelNames: ['grant_type'] as const,
+    registers: [this.registry],
+  });
+  private readonly oauthErrors = new Counter({
+    name: 'oauth_errors_total',
+    help: 'Error responses, by OAuth error code',
+    labelNames: ['error'] as const,
+    registers: [this.registry],
+  });
+  private readonly signIns = new Counter({
+    name: 'oauth_sign_ins_total',
+    help: 'Password checks of resource owners (login page and password grant), by outcome',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly lockouts = new Counter({
+    name: 'oauth_lockouts_total',
+    help: 'Lockouts started: an account after repeated failed sign-ins, a client id for one IP after repeated failed authentications',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  private readonly cacheLookups = new Counter({
+    name: 'oauth_cache_lookups_total',
+    help: 'Lookups of the client, user and settings caches: hit, miss, or bypass (caching off while Redis pub/sub is down or unset)',
+    labelNames: ['cache', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly counterStoreFailures = new Counter({
+    name: 'oauth_counter_store_failures_total',
+    help: 'Failed operations of the rate-limit and lockout counter store (Redis), by the defence they served',
+    labelNames: ['use'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.enabled = config.managementPort !== 0;
+    // Process CPU and memory, file descriptors, heap, GC and event-loop lag (nodejs_eventloop_lag_*).
+    if (this.enabled) collectDefaultMetrics({ register: this.registry });
+  }
+
+  httpRequest(route: string | undefined, method: string, status: number, seconds: number): void {
+    const routeLabel = route ?? '(unmatched)';
+    const methodLabel = METHODS.has(method) ? method : 'OTHER';
+    const key = `${routeLabel} ${methodLabel} ${status}`;
+    let child = this.httpChildren.get(key);
+    if (!child) {
+      child = this.httpDuration.labels(routeLabel, methodLabel, String(status));
+      this.httpChildren.set(key, child);
+    }
+    child.observe(seconds);
+  }
+
+  tokenIssued(grantType: string): void {
+    this.tokensIssued.inc({ grant_type: grantType });
+  }
+
+  oauthError(code: OAuthErrorCode): void {
+    this.oauthErrors.inc({ error: code });
+  }
+
+  signIn(channel: SignInChannel, outcome: SignInOutcome): void {
+    this.signIns.inc({ channel, outcome });
+  }
+
+  lockoutStarted(kind: LockoutKind): void {
+    this.lockouts.inc({ kind });
+  }
+
+  /** `cache` is a topic the code names (client, user, settings), never a key. */
+  cacheLookup(cache: string, outcome: 'hit' | 'miss' | 'bypass'): void {
+    this.cacheLookups.inc({ cache, outcome });
+  }
+
+  counterStoreFailed(use: CounterStoreUse): void {
+    this.counterStoreFailures.inc({ use });
+  }
+}

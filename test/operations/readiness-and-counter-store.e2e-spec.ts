@@ -1,0 +1,95 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { createClient, createUser } from '../support/factories';
+import { REDIS_URL, skipWithoutRedis } from '../support/redis';
+import { freePort } from '../support/server-process';
+
+describe(`/health/ready reports each dependency [${TEST_DB}]`, () => {
+  let app: TestApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  it('is 200 with the database up, and lists no Redis when REDIS_URL is unset', async () => {
+    app = await createTestApp();
+    const res = await request(app.url).get('/health/ready');
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({ status: 'ok', checks: { database: 'up' } });
+  });
+
+  it('is 200 with the database and Redis up when Redis answers', async () => {
+    if (await skipWithoutRedis()) return;
+    app = await createTestApp({ env: { REDIS_URL, REDIS_PREFIX: `test:${randomUUID()}:` } });
+    const res = await request(app.url).get('/health/ready');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+  });
+
+  it('is 503 naming Redis as down when REDIS_URL is set and Redis does not answer', async () => {
+    app = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}` } });
+    const res = await request(app.url).get('/health/ready');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'unavailable', checks: { database: 'up', redis: 'down' } });
+    expect((await request(app.url).get('/health/live')).status).toBe(200);
+  });
+});
+
+describe(`a failing counter store follows the documented policy [${TEST_DB}]`, () => {
+  let app: TestApp | undefined;
+  let errors: jest.SpyInstance;
+  beforeEach(() => {
+    errors = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+  });
+  afterEach(async () => {
+    errors.mockRestore();
+    await app?.close();
+    app = undefined;
+  });
+
+  /** An app whose REDIS_URL points at a port nobody listens on. */
+  async function appWithRedisDown(env: Record<string, string> = {}): Promise<TestApp> {
+    app = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${await freePort()}`, ...env } });
+    return app;
+  }
+
+  function passwordGrant(target: TestApp, basic: string, user: { username: string; password: string }) {
+    return request(target.url).post('/oauth2/token').set('Authorization', basic).type('form').send({ grant_type: 'password', ...user });
+  }
+
+  it('fails closed for lockouts by default: sign-ins and client authentication answer 503, and the failure is logged and counted', async () => {
+    const managementPort = await freePort();
+    const target = await appWithRedisDown({ MANAGEMENT_PORT: String(managementPort) });
+    const client = await createClient(target);
+    const user = await createUser(target);
+    const res = await passwordGrant(target, client.basic, user);
+    expect(res.status).toBe(503);
+    expect(res.body.error).toBe('temporarily_unavailable');
+    expect(res.headers['retry-after']).toBe('5');
+    expect(errors).toHaveBeenCalledWith(expect.stringMatching(/^counter store failing .*lockouts fail closed, rate limits fail open$/));
+    const metrics = await (await fetch(`http://127.0.0.1:${managementPort}/metrics`)).text();
+    // The client lockout check refused the request; the rate limit before it failed open.
+    expect(metrics).toMatch(/^oauth_counter_store_failures_total\{use="lockout"\} 1$/m);
+    expect(metrics).toMatch(/^oauth_counter_store_failures_total\{use="rate_limit"\} 1$/m);
+  });
+
+  it('lets attempts through uncounted with LOCKOUT_STORE_FAILURE=open, rate limits failing open by default', async () => {
+    const target = await appWithRedisDown({ LOCKOUT_STORE_FAILURE: 'open' });
+    const client = await createClient(target);
+    const user = await createUser(target);
+    expect((await passwordGrant(target, client.basic, user)).status).toBe(200);
+    expect(errors).toHaveBeenCalledWith(expect.stringMatching(/lockouts fail open, rate limits fail open$/));
+  });
+
+  it('answers 503 on rate-limited routes with RATE_LIMIT_STORE_FAILURE=closed', async () => {
+    const target = await appWithRedisDown({ LOCKOUT_STORE_FAILURE: 'open', RATE_LIMIT_STORE_FAILURE: 'closed' });
+    const client = await createClient(target);
+    const res = await request(target.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+    expect(res.status).toBe(503);
+    expect(res.body.error).toBe('temporarily_unavailable');
+  });
+});
