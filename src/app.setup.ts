@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from './config/app-config';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
+import { registerEarlyAnswerClose } from './common/http/early-answer';
 import { requestContextHook } from './common/http/request-context';
 import { registerRequestTimeout } from './common/http/request-timeout';
 import { SECURITY_HEADERS } from './common/http/security-headers';
@@ -56,6 +57,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     done();
   });
   registerRequestTimeout(fastify, config.requestTimeoutMs);
+  registerEarlyAnswerClose(fastify);
   fastify.addHook('preHandler', requestContextHook);
   app.useGlobalFilters(new OAuthExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest as Request } from 'fastify';
-import { requestBody } from '../../common/http/request-body';
+import { oauthParameters } from '../../common/http/request-body';
 import { ThrottleService } from '../../security/throttle.service';
 import { AuthenticatedClient, ClientsService } from '../clients.service';
 import { parseClientCredentials } from './client-credentials.parser';
@@ -17,7 +17,7 @@ export class ClientAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RequestWithClient>();
-    const credentials = parseClientCredentials(req.headers.authorization, requestBody(req));
+    const credentials = parseClientCredentials(req.headers.authorization, oauthParameters(req));
     const ip = req.ip ?? 'unknown';
     await this.throttle.assertClientNotLocked(credentials.clientId, ip);
     try {
