@@ -10,7 +10,7 @@ const client = { id: 'c1', grantTypes: ['refresh_token'], accessTokenTtl: null, 
 function service(run: jest.Mock) {
   const repository = { manager: { connection: { options: { type: 'mysql' } } }, metadata: {} };
   const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
-  const audit = { record: jest.fn(async () => undefined) } as unknown as AuditService;
+  const audit = { row: jest.fn(() => ({})), insert: jest.fn(async () => undefined) } as unknown as AuditService;
   return new TokenService({ run } as unknown as TransactionRunner, repository as never, repository as never, settings, audit);
 }
 

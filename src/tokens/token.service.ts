@@ -5,6 +5,7 @@ import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../common/database/insert-rows';
 import { batchedLookup } from '../common/database/batched-lookup';
 import { TransactionRunner } from '../common/database/transaction-runner';
+import { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
@@ -41,11 +42,12 @@ const SINGLE_USE = {
   refresh_token: { entity: RefreshTokenEntity, unspent: ['rotatedAt', 'revokedAt'], spentColumn: 'rotatedAt' },
 } as const;
 
-/** One request's write: optionally spend an input, then store its new tokens. */
+/** One request's write: optionally spend an input, then store its new tokens and their audit event. */
 interface WriteJob {
   readonly claim?: SingleUseInput;
   readonly access: AccessTokenEntity;
   readonly refresh?: RefreshTokenEntity;
+  readonly audit: AuditEventEntity;
 }
 
 /** Rows per batched statement, and batches running at once (each holds one pooled connection). */
@@ -110,8 +112,8 @@ export class TokenService {
 
   async issue(context: IssueContext): Promise<TokenResponse> {
     const minted = await this.mint(context);
-    await this.writes.submit({ access: minted.access, refresh: minted.refresh });
-    return this.issued(context, minted);
+    await this.writes.submit({ access: minted.access, refresh: minted.refresh, audit: this.issuedEvent(context, minted) });
+    return this.response(context, minted);
   }
 
   /**
@@ -121,17 +123,16 @@ export class TokenService {
    */
   async issueClaimed(context: IssueContext, claim: SingleUseInput): Promise<TokenResponse | null> {
     const minted = await this.mint(context);
-    const stored = await this.writes.submit({ claim, access: minted.access, refresh: minted.refresh });
-    return stored ? this.issued(context, minted) : null;
+    const stored = await this.writes.submit({ claim, access: minted.access, refresh: minted.refresh, audit: this.issuedEvent(context, minted) });
+    return stored ? this.response(context, minted) : null;
   }
 
-  /** Stores one batch of writes; true for each job whose input was spent by it (or that had none). */
+  /**
+   * Stores one batch of writes in one transaction; true for each job whose input was spent by it
+   * (or that had none). The token.issued events commit with their tokens: no token without its
+   * event, no event without its token.
+   */
   private async writeBatch(jobs: WriteJob[]): Promise<boolean[]> {
-    if (jobs.every((job) => !job.claim && !job.refresh)) {
-      // One multi-row INSERT is atomic by itself: no transaction round trips.
-      await insertRows(this.accessTokens.manager, this.accessTokens.metadata, jobs.map((job) => job.access));
-      return jobs.map(() => true);
-    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transactions.run(async (manager) => {
@@ -141,6 +142,7 @@ export class TokenService {
             await insertRows(manager, this.accessTokens.metadata, stored.map((job) => job.access));
             const refresh = stored.flatMap((job) => (job.refresh ? [job.refresh] : []));
             if (refresh.length > 0) await insertRows(manager, this.refreshTokens.metadata, refresh);
+            await this.audit.insert(manager, stored.map((job) => job.audit));
           }
           return won;
         });
@@ -211,14 +213,17 @@ export class TokenService {
     return { accessToken, access, refreshToken, refresh, expiresIn, grantId };
   }
 
-  private async issued(context: IssueContext, minted: Minted): Promise<TokenResponse> {
-    await this.audit.record({
+  private issuedEvent(context: IssueContext, minted: Minted): AuditEventEntity {
+    return this.audit.row({
       type: 'token.issued',
       actorUserId: context.userId,
       clientId: context.client.id,
       subject: minted.access.id,
       detail: { grant_type: context.grantType ?? null, grant_id: minted.grantId, scope: context.scope, refresh_token: Boolean(minted.refreshToken) },
     });
+  }
+
+  private response(context: IssueContext, minted: Minted): TokenResponse {
     const response: TokenResponse = { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: context.scope };
     if (minted.refreshToken) response.refresh_token = minted.refreshToken;
     return response;
@@ -245,8 +250,8 @@ export class TokenService {
     await this.transactions.run(async (manager) => {
       await manager.update(AccessTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
       await manager.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
+      await this.audit.recordIn(manager, { type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } });
     });
-    await this.audit.record({ type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } });
   }
 
   /** Active (unexpired, unrevoked, unrotated) tokens of an owner, newest first. */
@@ -276,12 +281,12 @@ export class TokenService {
     await this.transactions.run(async (manager) => {
       await manager.update(AccessTokenEntity, where, { revokedAt });
       await manager.update(RefreshTokenEntity, where, { revokedAt });
-    });
-    await this.audit.record({
-      type: 'token.revoked',
-      clientId: owner.clientId ?? null,
-      subject: owner.userId ?? owner.clientId ?? null,
-      detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
+      await this.audit.recordIn(manager, {
+        type: 'token.revoked',
+        clientId: owner.clientId ?? null,
+        subject: owner.userId ?? owner.clientId ?? null,
+        detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
+      });
     });
   }
 
@@ -299,8 +304,10 @@ export class TokenService {
   }
 
   async revokeAccessToken(id: string, reason: string): Promise<void> {
-    await this.accessTokens.update({ id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
-    await this.audit.record({ type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } });
+    await this.transactions.run(async (manager) => {
+      await manager.update(AccessTokenEntity, { id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
+      await this.audit.recordIn(manager, { type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } });
+    });
   }
 }
 
