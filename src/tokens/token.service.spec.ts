@@ -19,7 +19,7 @@ const context = { client, userId: 'u1', scope: 'read', withRefreshToken: true } 
 
 describe('TokenService batched writes', () => {
   it('runs a batch again when InnoDB rolled it back as a deadlock victim', async () => {
-    const run = jest.fn().mockRejectedValueOnce(deadlock()).mockResolvedValueOnce([true]);
+    const run = jest.fn().mockRejectedValueOnce(deadlock()).mockResolvedValueOnce(['stored']);
     const issued = await service(run).issueClaimed(context, { kind: 'refresh_token', id: 'r1' });
     expect(run).toHaveBeenCalledTimes(2);
     expect(issued).toMatchObject({ token_type: 'Bearer', scope: 'read', refresh_token: expect.any(String) });
@@ -35,7 +35,7 @@ describe('TokenService batched writes', () => {
   });
 
   it('answers null when another request spent the input first', async () => {
-    const run = jest.fn().mockResolvedValue([false]);
+    const run = jest.fn().mockResolvedValue(['spent_elsewhere']);
     expect(await service(run).issueClaimed(context, { kind: 'authorization_code', id: 'code1' })).toBeNull();
   });
 });

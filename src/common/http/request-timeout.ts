@@ -2,7 +2,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OAuthError } from '../oauth/oauth-error';
 
 const TIMER = Symbol('requestTimeout');
-type TimedRequest = FastifyRequest & { [TIMER]?: NodeJS.Timeout };
+const ABANDONED = Symbol('requestAbandoned');
+type TimedRequest = FastifyRequest & { [TIMER]?: NodeJS.Timeout; [ABANDONED]?: AbortController };
+
+/**
+ * Aborted just before a request is answered 503 on timeout: work that has not reached the
+ * database by then must not run, and a transaction still open must be rolled back, so that the
+ * 503 means nothing happened (issue 12 §1). Listeners run synchronously, before the answer.
+ */
+export function abandonedSignal(req: FastifyRequest): AbortSignal | undefined {
+  return (req as TimedRequest)[ABANDONED]?.signal;
+}
 
 /**
  * Bounds every request: if no answer has started after `ms`, the client gets an answer instead of
@@ -14,6 +24,8 @@ type TimedRequest = FastifyRequest & { [TIMER]?: NodeJS.Timeout };
  */
 export function registerRequestTimeout(fastify: FastifyInstance, ms: number): void {
   fastify.addHook('onRequest', (req: TimedRequest, reply, done) => {
+    const abandoned = new AbortController();
+    req[ABANDONED] = abandoned;
     const timer = setTimeout(() => {
       if (reply.sent || reply.raw.headersSent) return;
       if (!req.raw.complete) {
@@ -21,6 +33,7 @@ export function registerRequestTimeout(fastify: FastifyInstance, ms: number): vo
         reply.code(error.status).headers({ 'cache-control': 'no-store' }).send(error.toJSON());
         return;
       }
+      abandoned.abort();
       reply
         .code(503)
         .headers({ 'cache-control': 'no-store', 'retry-after': '1' })
