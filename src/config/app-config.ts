@@ -128,7 +128,7 @@ export class EnvironmentVariables {
   @IsString() @MinLength(1) @MaxLength(64)
   REDIS_PREFIX = 'oauth:';
 
-  /** A request still running after this many milliseconds is answered 503. */
+  /** A request still running after this many milliseconds is answered 503 (408 if its body is still arriving). */
   @Transform(toInt) @IsInt() @Min(100) @Max(300_000)
   REQUEST_TIMEOUT_MS = 10_000;
 
