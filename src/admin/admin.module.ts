@@ -15,6 +15,8 @@ import { ImportExportController } from './migration/import-export.controller';
 import { KeysModule } from '../keys/keys.module';
 import { KeysAdminController } from './keys.controller';
 import { ResourcesController } from './resources.controller';
+import { ScopesController } from './scopes.controller';
+import { ScopesModule } from '../scopes/scopes.module';
 import { ImportService } from './migration/import.service';
 
 /**
@@ -22,8 +24,8 @@ import { ImportService } from './migration/import.service';
  * users, consents and tokens together; inside those modules it would make them import each other.
  */
 @Module({
-  imports: [TokensModule, ConsentModule, SettingsModule, KeysModule],
-  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController, ImportExportController, KeysAdminController, ResourcesController],
+  imports: [TokensModule, ConsentModule, SettingsModule, KeysModule, ScopesModule],
+  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController, ImportExportController, KeysAdminController, ResourcesController, ScopesController],
   providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService, ImportService],
   exports: [ImportService, AdminUsersService],
 })

@@ -6,6 +6,7 @@ import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { SigningKeysService } from '../keys/signing-keys.service';
+import { ScopesService } from '../scopes/scopes.service';
 import { sendAuthorizationResponse } from './authorization-response';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
@@ -45,6 +46,7 @@ export class AuthorizeController {
     private readonly codes: AuthorizationCodeService,
     private readonly logins: LoginService,
     private readonly keys: SigningKeysService,
+    private readonly scopes: ScopesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly pages: Pages,
   ) {}
@@ -140,7 +142,7 @@ export class AuthorizeController {
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
         clientName: request.client.clientName,
         username: user.username,
-        scopes: scopeTokens(request.scope),
+        scopes: await this.scopes.describe(scopeTokens(request.scope)),
       }),
     );
   }

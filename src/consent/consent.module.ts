@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { KeysModule } from '../keys/keys.module';
+import { ScopesModule } from '../scopes/scopes.module';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PkceModule } from '../pkce/pkce.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -15,7 +16,7 @@ import { LoginSessionService } from './login-session.service';
 import { Pages } from './views/pages';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ConsentEntity, LoginSessionEntity]), TokensModule, PkceModule, KeysModule],
+  imports: [TypeOrmModule.forFeature([ConsentEntity, LoginSessionEntity]), TokensModule, PkceModule, KeysModule, ScopesModule],
   controllers: [AuthorizeController, AccountController, LogoutController],
   providers: [
     ConsentService,

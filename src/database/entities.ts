@@ -9,6 +9,7 @@ import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { UserEntity } from '../users/user.entity';
 import { SigningKeyEntity } from '../keys/signing-key.entity';
 import { ResourceServerEntity } from '../resources/resource-server.entity';
+import { ScopeEntity } from '../scopes/scope.entity';
 
 export const ENTITIES = [
   ClientEntity,
@@ -22,4 +23,5 @@ export const ENTITIES = [
   AuditEventEntity,
   SigningKeyEntity,
   ResourceServerEntity,
+  ScopeEntity,
 ];

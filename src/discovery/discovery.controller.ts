@@ -2,16 +2,11 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SIGNING_ALGORITHMS } from '../keys/signing-key.entity';
+import { CLAIMS_BY_SCOPE } from '../scopes/scopes.service';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
 
-/** The claims userinfo and ID Tokens can carry, by scope (OpenID Connect Core §5.4). */
-export const CLAIMS_BY_SCOPE: Readonly<Record<string, readonly string[]>> = {
-  openid: ['sub'],
-  profile: ['name', 'given_name', 'family_name', 'preferred_username', 'updated_at'],
-  email: ['email', 'email_verified'],
-};
 
 /**
  * RFC 8414 authorization server metadata and OpenID Connect Discovery 1.0: one document served at

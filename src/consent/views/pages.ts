@@ -85,9 +85,12 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
     );
   }
 
-  consent(input: FormPageInput & { readonly clientName: string; readonly username: string; readonly scopes: readonly string[] }): string {
+  consent(input: FormPageInput & { readonly clientName: string; readonly username: string; readonly scopes: readonly { name: string; description?: string }[] }): string {
+    // A catalogued scope reads as its description; the raw name stays visible for the curious.
     const scopes = input.scopes.length
-      ? `<ul>${input.scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('')}</ul>`
+      ? `<ul>${input.scopes
+          .map((s) => (s.description ? `<li>${escapeHtml(s.description)} <code>${escapeHtml(s.name)}</code></li>` : `<li><code>${escapeHtml(s.name)}</code></li>`))
+          .join('')}</ul>`
       : '<p>No specific permissions.</p>';
     return layout(
       this.brand,

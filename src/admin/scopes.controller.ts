@@ -1,0 +1,100 @@
+import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty } from '@nestjs/swagger';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { AuditService } from '../audit/audit.service';
+import { ErrorResponse } from '../common/http/error-response.dto';
+import { RejectUnknownFields } from '../common/http/validation';
+import { OAuthError } from '../common/oauth/oauth-error';
+import { ScopeEntity } from '../scopes/scope.entity';
+import { CLAIMS_BY_SCOPE, ScopesService } from '../scopes/scopes.service';
+import { AdminController } from './admin-controller.decorator';
+
+/** RFC 6749 §3.3 scope-token. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+@RejectUnknownFields()
+export class CreateScopeDto {
+  @ApiProperty({ example: 'orders:read' })
+  @IsString() @MinLength(1) @MaxLength(255) @Matches(SCOPE_TOKEN, { message: 'name must be one scope token (RFC 6749 §3.3)' })
+  name: string;
+
+  @ApiProperty({ example: 'See your orders', description: 'Shown on the consent page instead of the scope name' })
+  @IsString() @MinLength(1) @MaxLength(500)
+  description: string;
+}
+
+@RejectUnknownFields()
+export class UpdateScopeDto {
+  @ApiProperty({ example: 'See your orders and their status' })
+  @IsString() @MinLength(1) @MaxLength(500)
+  description: string;
+}
+
+export class ScopeResponse {
+  @ApiProperty() name: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ type: [String], description: 'OpenID Connect claims this scope grants at userinfo (empty for other scopes)', example: ['email', 'email_verified'] })
+  claims: string[];
+  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
+  @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
+}
+
+function toResponse(scope: ScopeEntity): ScopeResponse {
+  return { name: scope.name, description: scope.description, claims: [...(CLAIMS_BY_SCOPE[scope.name] ?? [])], created_at: scope.createdAt, updated_at: scope.updatedAt };
+}
+
+@AdminController('admin/scopes', 'admin: scopes')
+export class ScopesController {
+  constructor(
+    private readonly scopes: ScopesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Describe a scope for the consent page' })
+  @ApiCreatedResponse({ type: ScopeResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiConflictResponse({ type: ErrorResponse, description: 'Already described' })
+  async create(@Body() dto: CreateScopeDto): Promise<ScopeResponse> {
+    if (await this.scopes.get(dto.name)) throw new OAuthError('conflict', 'scope is already in the catalogue');
+    const created = await this.scopes.create(dto.name, dto.description);
+    await this.audit.record({ type: 'admin.scope.created', subject: dto.name });
+    return toResponse(created);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The scope catalogue' })
+  @ApiOkResponse({ type: [ScopeResponse] })
+  async list(): Promise<ScopeResponse[]> {
+    return (await this.scopes.list()).map(toResponse);
+  }
+
+  @Patch(':name')
+  @ApiOperation({ summary: 'Change a scope’s description' })
+  @ApiOkResponse({ type: ScopeResponse })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  async update(@Param('name') name: string, @Body() dto: UpdateScopeDto): Promise<ScopeResponse> {
+    await this.find(name);
+    const updated = await this.scopes.update(name, dto.description);
+    await this.audit.record({ type: 'admin.scope.updated', subject: name });
+    return toResponse(updated);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a scope from the catalogue (the consent page shows its name again)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  async delete(@Param('name') name: string): Promise<void> {
+    await this.find(name);
+    await this.scopes.delete(name);
+    await this.audit.record({ type: 'admin.scope.deleted', subject: name });
+  }
+
+  private async find(name: string): Promise<ScopeEntity> {
+    const found = await this.scopes.get(name);
+    if (!found) throw new OAuthError('not_found', 'scope not in the catalogue');
+    return found;
+  }
+}

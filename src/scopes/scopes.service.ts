@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { nowSeconds } from '../common/time';
+import { ScopeEntity } from './scope.entity';
+
+/** The OpenID Connect claims a scope grants at userinfo (Core §5.4); other scopes grant none. */
+export const CLAIMS_BY_SCOPE: Readonly<Record<string, readonly string[]>> = {
+  openid: ['sub'],
+  profile: ['name', 'given_name', 'family_name', 'preferred_username', 'updated_at'],
+  email: ['email', 'email_verified'],
+};
+
+/** What a consent page lists: the scope and, when catalogued, its description. */
+export interface DescribedScope {
+  readonly name: string;
+  readonly description?: string;
+}
+
+@Injectable()
+export class ScopesService {
+  constructor(@InjectRepository(ScopeEntity) private readonly repository: Repository<ScopeEntity>) {}
+
+  /** Each scope with its catalogue description, in the order given. */
+  async describe(names: readonly string[]): Promise<DescribedScope[]> {
+    const found = names.length > 0 ? await this.repository.findBy({ name: In([...names]) }) : [];
+    const descriptions = new Map(found.map((s) => [s.name, s.description]));
+    return names.map((name) => ({ name, description: descriptions.get(name) }));
+  }
+
+  list(): Promise<ScopeEntity[]> {
+    return this.repository.find({ order: { name: 'ASC' } });
+  }
+
+  get(name: string): Promise<ScopeEntity | null> {
+    return this.repository.findOneBy({ name });
+  }
+
+  async create(name: string, description: string): Promise<ScopeEntity> {
+    const now = nowSeconds();
+    const entity = this.repository.create({ name, description, createdAt: now, updatedAt: now });
+    await this.repository.insert(entity);
+    return entity;
+  }
+
+  async update(name: string, description: string): Promise<ScopeEntity> {
+    await this.repository.update({ name }, { description, updatedAt: nowSeconds() });
+    return (await this.get(name))!;
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.repository.delete({ name });
+  }
+}
