@@ -73,6 +73,8 @@ const ROOT = join(__dirname, '..');
 /** The server is measured exactly as `npm start` runs it (its V8 heap flags included). */
 const START_ARGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/).slice(1);
 const ADMIN_PASSWORD = 'bench-admin-password';
+/** The resource server both servers issue JWT access tokens for. */
+const JWT_RESOURCE = 'https://api.bench.example';
 /** innodb_buffer_pool_size for runs with 10^6 stored tokens (1 GiB). */
 const SEEDED_BUFFER_POOL = 1024 * 1024 * 1024;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -330,10 +332,18 @@ async function main(): Promise<void> {
     // Fixtures through the admin API.
     const admin = (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }) })).body.access_token;
     const auth = { authorization: `Bearer ${admin}` };
+    // A resource server with RFC 9068 JWT access tokens, as the peer's resource indicator below.
+    await http(`${server.url}/admin/resources`, { method: 'POST', headers: auth, json: { identifier: JWT_RESOURCE, name: 'Bench API', scope: 'read', access_token_format: 'jwt' } });
     const app = (await http(`${server.url}/admin/applications`, {
       method: 'POST',
       headers: auth,
-      json: { client_name: 'Bench', redirect_uris: ['http://127.0.0.1/cb'], grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'], scope: 'read write' },
+      json: {
+        client_name: 'Bench',
+        redirect_uris: ['http://127.0.0.1/cb'],
+        grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+        scope: 'openid read write',
+        resources: [JWT_RESOURCE],
+      },
     })).body;
     const user = { username: 'bench-user', password: 'bench-user-password' };
     await http(`${server.url}/admin/users`, { method: 'POST', headers: auth, json: user });
@@ -355,16 +365,16 @@ async function main(): Promise<void> {
     const loggedIn = await http(`${server.url}/oauth2/authorize`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: csrfCookie },
-      body: form({ response_type: 'code', client_id: app.client_id, scope: 'read', csrf_token: csrf, action: 'login', ...user }),
+      body: form({ response_type: 'code', client_id: app.client_id, scope: 'openid read', csrf_token: csrf, action: 'login', ...user }),
     });
     const session = loggedIn.setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('oauth_session='))!;
     await http(`${server.url}/oauth2/authorize`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${csrfCookie}; ${session}` },
-      body: form({ response_type: 'code', client_id: app.client_id, scope: 'read', csrf_token: csrf, action: 'approve' }),
+      body: form({ response_type: 'code', client_id: app.client_id, scope: 'openid read', csrf_token: csrf, action: 'approve' }),
     });
-    const mintCode = async () => {
-      const res = await http(`${server.url}/oauth2/authorize?response_type=code&client_id=${app.client_id}&scope=read`, { headers: { cookie: session } });
+    const mintCode = async (scope = 'read') => {
+      const res = await http(`${server.url}/oauth2/authorize?response_type=code&client_id=${app.client_id}&scope=${encodeURIComponent(scope)}&nonce=n`, { headers: { cookie: session } });
       const code = res.location ? new URL(res.location).searchParams.get('code') : null;
       if (!code) throw new Error(`no code: ${res.status}`);
       return code;
@@ -380,16 +390,18 @@ async function main(): Promise<void> {
 
     // Inputs that can be used once: sized for the expected rate, and the run stops when they run out.
     const selected = (name: string) => opts.only.length === 0 || opts.only.includes(name);
-    const singleUse = selected('refresh_token') || selected('authorization_code');
+    const singleUse = selected('refresh_token') || selected('authorization_code') || selected('authorization_code (openid)');
     const poolSize = !singleUse ? 20 : opts.smoke ? 300 : Math.max(2000, opts.duration * 2500);
     console.log(`minting ${poolSize} codes and ${poolSize} refresh tokens through the authorize flow...`);
-    const codes = await pool(poolSize, 16, () => mintCode());
+    const codes = await pool(selected('authorization_code') ? poolSize : 20, 16, () => mintCode());
+    const openidCodes = await pool(selected('authorization_code (openid)') ? poolSize : 20, 16, () => mintCode('openid read'));
     const refreshTokens = (await pool(poolSize, 16, async () => redeem(await mintCode()))).map((t) => t.refresh_token);
     const live = await redeem(await mintCode());
     const cc = (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'client_credentials' }) })).body.access_token;
 
     const shift = (list: string[]) => () => list.shift() ?? 'exhausted';
     const nextCode = shift(codes);
+    const nextOpenidCode = shift(openidCodes);
     const nextRefresh = shift(refreshTokens);
     const post = (path: string, body: string | (() => string), headers: Record<string, string> = tokenHeaders): autocannon.Request => ({
       method: 'POST',
@@ -399,10 +411,13 @@ async function main(): Promise<void> {
     });
     const ours: Scenario[] = [
       { name: 'client_credentials', target: 'ours', requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] },
+      { name: 'client_credentials (jwt)', target: 'ours', requests: [post('/oauth2/token', form({ grant_type: 'client_credentials', resource: JWT_RESOURCE }))] },
       { name: 'introspection', target: 'ours', requests: [post('/oauth2/introspect', form({ token: cc }))] },
       { name: 'GET /me', target: 'ours', requests: [{ method: 'GET', path: '/me', headers: { authorization: `Bearer ${live.access_token}` } }] },
       { name: 'refresh_token', target: 'ours', amount: refreshTokens.length, requests: [post('/oauth2/token', () => form({ grant_type: 'refresh_token', refresh_token: nextRefresh() }))] },
       { name: 'authorization_code', target: 'ours', amount: codes.length, requests: [post('/oauth2/token', () => form({ grant_type: 'authorization_code', code: nextCode() }))] },
+      // The OpenID Connect code flow: the same redemption plus an RS256-signed ID Token.
+      { name: 'authorization_code (openid)', target: 'ours', amount: openidCodes.length, requests: [post('/oauth2/token', () => form({ grant_type: 'authorization_code', code: nextOpenidCode() }))] },
       { name: 'password', target: 'ours', connections: Math.min(opts.connections, 16), requests: [post('/oauth2/token', nextLogin)] },
       {
         name: 'mixed (cc, introspect, /me)',
@@ -452,7 +467,7 @@ async function main(): Promise<void> {
     if (opts.peers && opts.rounds > 0) {
       const peer = await startPeer(opts.smoke ? 1 : 3);
       try {
-        for (const name of ['client_credentials', 'introspection'].filter(selected)) {
+        for (const name of ['client_credentials', 'introspection', 'client_credentials (jwt)'].filter(selected)) {
           const mine = ours.find((s) => s.name === name)!;
           const theirs = peer.scenarios.find((s) => s.name === name)!;
           const ratios: number[] = [];
@@ -591,6 +606,8 @@ async function startPeer(warmupSeconds: number): Promise<Proc & { scenarios: Sce
       scenarios: [
         { name: 'client_credentials', target: 'oidc-provider', requests: [cc] },
         { name: 'introspection', target: 'oidc-provider', requests: [{ method: 'POST', path: '/token/introspection', headers: peerAuth, body: form({ token }) }] },
+        // RFC 9068 JWT access tokens for a resource server (its resourceIndicators feature), RS256 as ours.
+        { name: 'client_credentials (jwt)', target: 'oidc-provider', requests: [{ ...cc, body: form({ grant_type: 'client_credentials', scope: 'read', resource: JWT_RESOURCE }) }] },
       ],
     };
   } catch (error) {

@@ -1,4 +1,5 @@
-// The peer: node-oidc-provider 9 with its default (in-memory) store, client_credentials and introspection.
+// The peer: node-oidc-provider 9 with its default (in-memory) store, client_credentials and introspection,
+// and RFC 9068 JWT access tokens for one resource server (resource indicators), RS256 as ours.
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.PORT);
@@ -14,7 +15,21 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     },
   ],
   scopes: ['read'],
-  features: { clientCredentials: { enabled: true }, introspection: { enabled: true }, devInteractions: { enabled: false } },
+  features: {
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true },
+    devInteractions: { enabled: false },
+    resourceIndicators: {
+      enabled: true,
+      // Without a resource parameter the token stays opaque, as before.
+      defaultResource: () => undefined,
+      useGrantedResource: () => true,
+      getResourceServerInfo: (_ctx, resourceIndicator) => {
+        if (resourceIndicator !== 'https://api.bench.example') throw new Error('unknown resource');
+        return { scope: 'read', audience: resourceIndicator, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+      },
+    },
+  },
   clientBasedCORS: () => true,
 });
 // Silence per-request error logging of the library.
