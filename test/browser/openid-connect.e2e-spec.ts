@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as oidc from 'openid-client';
+import { chromium, type Browser } from 'playwright-core';
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`);
+  console.warn(`SKIPPED browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
+}
+const describeBrowser = available ? describe : describe.skip;
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<string>((resolve) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => resolve(body));
+  });
+
+/** A relying party driven by openid-client with its default OpenID Connect discovery; the user in headless Chromium. */
+describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TEST_DB}]`, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let rp: Server;
+  let rpUrl: string;
+  let config: oidc.Configuration;
+  const posted: URLSearchParams[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { ADMIN_PASSWORD } });
+    rp = createServer(async (req, res) => {
+      if (req.method === 'POST') posted.push(new URLSearchParams(await readBody(req)));
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<p>Back at the application.</p>');
+    });
+    await new Promise<void>((resolve) => rp.listen(0, '127.0.0.1', resolve));
+    rpUrl = `http://127.0.0.1:${(rp.address() as AddressInfo).port}`;
+    const auth = `Bearer ${await adminToken(t)}`;
+    await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'grace', password: 'hopper-1906', email: 'grace@example.com', name: 'Grace Hopper' });
+    const app = (
+      await request(t.url)
+        .post('/admin/applications')
+        .set('Authorization', auth)
+        .send({ client_name: 'Navy Portal', redirect_uris: [`${rpUrl}/cb`], post_logout_redirect_uris: [`${rpUrl}/bye`], scope: 'openid profile email' })
+    ).body;
+    config = await oidc.discovery(new URL(t.url), app.client_id, app.client_secret, undefined, { execute: [oidc.allowInsecureRequests] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => rp?.close(resolve));
+    await t?.close();
+  });
+
+  it('signs in through the login and consent pages, validates the ID Token, reads userinfo, signs out with state, and the session is gone', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const nonce = oidc.randomNonce();
+    const authorize = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: `${rpUrl}/cb`,
+      scope: 'openid profile email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce,
+      state: 'st-1',
+    });
+    await page.goto(authorize.href);
+    await page.getByLabel('Username').fill('grace');
+    await page.getByLabel('Password').fill('hopper-1906');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL((url) => url.toString().startsWith(`${rpUrl}/cb`));
+
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: 'st-1', idTokenExpected: true });
+    const claims = tokens.claims()!;
+    expect(claims).toMatchObject({ iss: t.url, nonce });
+    expect(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)).toMatchObject({ name: 'Grace Hopper', email: 'grace@example.com', preferred_username: 'grace' });
+
+    // A second application request needs no password: the browser session is still there.
+    await page.goto(oidc.buildAuthorizationUrl(config, { redirect_uri: `${rpUrl}/cb`, scope: 'openid', prompt: 'none' }).href);
+    expect(new URL(page.url()).searchParams.get('code')).toBeTruthy();
+
+    await page.goto(oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${rpUrl}/bye`, state: 'bye-1' }).href);
+    expect(page.url()).toBe(`${rpUrl}/bye?state=bye-1`);
+    await page.goto(oidc.buildAuthorizationUrl(config, { redirect_uri: `${rpUrl}/cb`, scope: 'openid', prompt: 'none' }).href);
+    expect(new URL(page.url()).searchParams.get('error')).toBe('login_required');
+    await context.close();
+  });
+
+  it('delivers the code with response_mode=form_post: the browser posts it to the application', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const verifier = oidc.randomPKCECodeVerifier();
+    await page.goto(
+      oidc.buildAuthorizationUrl(config, {
+        redirect_uri: `${rpUrl}/cb`,
+        scope: 'openid',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        response_mode: 'form_post',
+        state: 'fp',
+      }).href,
+    );
+    await page.getByLabel('Username').fill('grace');
+    await page.getByLabel('Password').fill('hopper-1906');
+    const landed = page.waitForRequest((req) => req.url() === `${rpUrl}/cb` && req.method() === 'POST');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await landed;
+    await page.waitForLoadState();
+    const fields = posted.at(-1)!;
+    expect(fields.get('state')).toBe('fp');
+    expect(fields.get('iss')).toBe(t.url);
+    expect(fields.get('code')).toBeTruthy();
+    await context.close();
+  });
+});
