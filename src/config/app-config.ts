@@ -193,6 +193,14 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
   ID_TOKEN_TTL = 3600;
 
+  /** Rotate the signing keys when the newest is this many days old (0: only POST /admin/keys/rotate). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3650)
+  KEY_ROTATION_DAYS = 0;
+
+  /** Seconds a scheduled new key is published before it signs (the JWKS cache lifetime of your resource servers). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(604_800)
+  KEY_ROTATION_ACTIVATE_AFTER = 3600;
+
   /** `json` (one object per line), `text`, or `auto`: text on a terminal, JSON otherwise. */
   @IsIn(['auto', 'json', 'text'])
   LOG_FORMAT: 'auto' | 'json' | 'text' = 'auto';
@@ -249,6 +257,7 @@ export interface AppConfig {
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
   readonly keyEncryptionSecret?: string;
   readonly idTokenTtl: number;
+  readonly keyRotation: { readonly days: number; readonly activateAfter: number };
   readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
   readonly accessLog: boolean;
 }
@@ -333,6 +342,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logLevel: vars.LOG_LEVEL,
     keyEncryptionSecret: vars.KEY_ENCRYPTION_SECRET,
     idTokenTtl: vars.ID_TOKEN_TTL,
+    keyRotation: { days: vars.KEY_ROTATION_DAYS, activateAfter: vars.KEY_ROTATION_ACTIVATE_AFTER },
 
     logFormat: vars.LOG_FORMAT,
     accessLog: vars.ACCESS_LOG,

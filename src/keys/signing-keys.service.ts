@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JWK, SignJWT } from 'jose';
 import { createPrivateKey, generateKeyPairSync, KeyObject } from 'node:crypto';
@@ -33,7 +33,8 @@ function generate(alg: SigningAlgorithm): { publicKey: KeyObject; privateKey: Ke
  * instances publish a new key at once and switch to it at its `activates_at`.
  */
 @Injectable()
-export class SigningKeysService implements OnModuleInit {
+export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private timer?: NodeJS.Timeout;
   private readonly logger = new Logger('SigningKeys');
   private readonly cache: InvalidatingCache<SigningKeyEntity[]>;
   /** Decrypted private keys by kid: a kid's key never changes, so this needs no invalidation. */
@@ -58,6 +59,36 @@ export class SigningKeysService implements OnModuleInit {
     // A wrong KEY_ENCRYPTION_SECRET must stop the start, not the first sign-in.
     for (const key of await this.repository.find()) this.privateKey(key);
     await this.changed();
+  }
+
+  /** KEY_ROTATION_DAYS: checked hourly (and at start), on every instance; see rotateIfDue. */
+  onApplicationBootstrap(): void {
+    if (this.config.keyRotation.days === 0) return;
+    const check = () => void this.rotateIfDue(nowSeconds()).catch((error: unknown) => this.logger.error(`scheduled key rotation failed: ${(error as Error).message}`));
+    check();
+    this.timer = setInterval(check, 3_600_000);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /**
+   * Rotates every algorithm when its newest key is KEY_ROTATION_DAYS old. Instances that decide at
+   * the same moment each add a key with the same activation time; the signing key is then chosen
+   * by kid on all of them alike, so they still sign with one key.
+   */
+  async rotateIfDue(now: number): Promise<SigningKeyEntity[]> {
+    const maxAge = this.config.keyRotation.days * 86_400;
+    const keys = await this.repository.find();
+    const due = SIGNING_ALGORITHMS.filter((alg) => {
+      const newest = Math.max(...keys.filter((k) => k.alg === alg).map((k) => k.createdAt));
+      return now - newest >= maxAge;
+    });
+    if (due.length === 0) return [];
+    this.logger.log(`rotating the ${due.join(', ')} signing keys (KEY_ROTATION_DAYS=${this.config.keyRotation.days})`);
+    return this.rotate(this.config.keyRotation.activateAfter, due);
   }
 
   /**

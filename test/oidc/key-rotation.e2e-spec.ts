@@ -5,6 +5,7 @@ import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { SigningKeysService } from '../../src/keys/signing-keys.service';
 
 const REDIRECT_URI = 'https://rp.example.com/cb';
 
@@ -73,6 +74,23 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
     const published = (await jwks(b)).keys.map((k) => k.kid);
     for (const key of retired) expect(published).not.toContain(key.kid);
     expect(published).toHaveLength(3);
+  });
+
+  it('rotates on schedule once the newest key is KEY_ROTATION_DAYS old, and not before', async () => {
+    const c = await createTestApp({ env: { ADMIN_PASSWORD, KEY_ROTATION_DAYS: '30', KEY_ROTATION_ACTIVATE_AFTER: '600' }, database: a.database });
+    try {
+      const keys = c.app.get(SigningKeysService);
+      const now = Math.floor(Date.now() / 1000);
+      expect(await keys.rotateIfDue(now)).toEqual([]);
+      const rotated = await keys.rotateIfDue(now + 30 * 86_400);
+      expect(rotated.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+      expect(rotated[0].activatesAt).toBeGreaterThanOrEqual(now + 600);
+      // Published at once on the other instances, signing only later.
+      const published = (await jwks(a)).keys.map((k) => k.kid);
+      for (const key of rotated) expect(published).toContain(key.kid);
+    } finally {
+      await c.close({ keepDatabase: true });
+    }
   });
 
   it('refuses a rotation request with an unknown algorithm or a negative delay', async () => {
