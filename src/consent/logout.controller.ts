@@ -18,6 +18,13 @@ type LogoutParams = Partial<Record<(typeof PARAMS)[number], string>>;
 
 class LogoutRefused extends Error {}
 
+interface LogoutTarget {
+  readonly client?: AuthenticatedClient;
+  readonly redirectUri?: string;
+  /** The `sub` of a verified id_token_hint. */
+  readonly hintedSubject?: unknown;
+}
+
 /**
  * OpenID Connect RP-Initiated Logout 1.0 (end_session_endpoint), and the account page's sign-out.
  * A post_logout_redirect_uri is followed only when registered for the client (exact match), so an
@@ -60,7 +67,7 @@ export class LogoutController {
   }
 
   private async handle(req: Request, res: Response, confirmed: boolean): Promise<void> {
-    let target: { client?: AuthenticatedClient; redirectUri?: string; hinted: boolean };
+    let target: LogoutTarget;
     let params: LogoutParams;
     try {
       params = this.params(req);
@@ -70,11 +77,14 @@ export class LogoutController {
       sendPage(res, 400, this.pages.error('invalid_request', error.message));
       return;
     }
-    if (!target.hinted && !confirmed) {
+    const session = await this.sessions.current(readSessionCookie(req));
+    // The hint proves which application asks, and for whom: without confirmation only when it names
+    // the user signed in here (else anyone's ID Token in a link would sign anyone out).
+    const proven = session !== null && target.hintedSubject === session.user.id;
+    if (session && !proven && !confirmed) {
       sendPage(res, 200, this.pages.logoutConfirm({ action: requestPath(req), hidden: { ...params, [CSRF_FIELD]: ensureCsrfToken(req, res) }, clientName: target.client?.clientName }));
       return;
     }
-    const session = await this.sessions.current(readSessionCookie(req));
     // The session row is deleted, so no instance accepts the cookie any more.
     await this.sessions.end(readSessionCookie(req));
     setCookie(req, res, SESSION_COOKIE, '', { maxAge: 0 });
@@ -101,25 +111,25 @@ export class LogoutController {
     return params;
   }
 
-  private async target(params: LogoutParams): Promise<{ client?: AuthenticatedClient; redirectUri?: string; hinted: boolean }> {
+  private async target(params: LogoutParams): Promise<LogoutTarget> {
     let clientId = params.client_id;
-    let hinted = false;
+    let hintedSubject: unknown;
     if (params.id_token_hint !== undefined) {
       const hint = await this.keys.verifyOwn(params.id_token_hint, this.config.issuer);
       if (!hint || typeof hint.aud !== 'string') throw new LogoutRefused('id_token_hint is not an ID Token this server issued');
       if (clientId !== undefined && clientId !== hint.aud) throw new LogoutRefused('client_id does not match the id_token_hint');
       clientId = hint.aud;
-      hinted = true;
+      hintedSubject = hint.sub;
     }
     const client = clientId !== undefined ? ((await this.clients.findEnabled(clientId)) ?? undefined) : undefined;
     if (clientId !== undefined && !client) throw new LogoutRefused('unknown client');
-    if (params.post_logout_redirect_uri === undefined) return { client, hinted };
+    if (params.post_logout_redirect_uri === undefined) return { client, hintedSubject };
     if (!client) throw new LogoutRefused('post_logout_redirect_uri needs id_token_hint or client_id');
     // Exact string match, as for redirect URIs (RFC 9700 §4.1.3).
     if (!client.postLogoutRedirectUris.includes(params.post_logout_redirect_uri)) {
       throw new LogoutRefused('post_logout_redirect_uri is not registered for this client');
     }
-    return { client, redirectUri: params.post_logout_redirect_uri, hinted };
+    return { client, redirectUri: params.post_logout_redirect_uri, hintedSubject };
   }
 }
 

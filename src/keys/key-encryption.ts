@@ -11,19 +11,22 @@ export class KeyEncryption {
     this.key = Buffer.from(hkdfSync('sha256', secret, 'oauth-server/signing-keys', 'aes-256-gcm v1', 32));
   }
 
-  encrypt(plaintext: string): string {
+  /** `context` (the key id) is authenticated with the ciphertext: a value moved to another row does not decrypt. */
+  encrypt(plaintext: string, context: string): string {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(context, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return ['v1', iv, cipher.getAuthTag(), ciphertext].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
   }
 
   /** Throws when the secret is not the one the value was encrypted with (GCM authentication). */
-  decrypt(sealed: string): string {
+  decrypt(sealed: string, context: string): string {
     const [version, iv, tag, ciphertext] = sealed.split('.');
     if (version !== 'v1' || !ciphertext) throw new Error('not an encrypted key (v1)');
     const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   }
 }

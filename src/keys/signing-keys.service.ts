@@ -105,7 +105,9 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
       this.logger.warn(`Generated a key-encryption secret in ${file} for the signing keys; set KEY_ENCRYPTION_SECRET in production`);
     }
     chmodSync(file, 0o600);
-    return readFileSync(file, 'utf8').trim();
+    const secret = readFileSync(file, 'utf8').trim();
+    if (secret.length < 32) throw new Error(`${file} holds no key-encryption secret of 32 characters or more: restore it, or set KEY_ENCRYPTION_SECRET`);
+    return secret;
   }
 
   private async insertKey(alg: SigningAlgorithm, activatesAt: number): Promise<SigningKeyEntity> {
@@ -116,7 +118,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
       kid,
       alg,
       publicJwk: { ...jwk, kid, alg, use: 'sig' },
-      privateKey: this.encryption.encrypt(privateKey.export({ format: 'pem', type: 'pkcs8' }) as string),
+      privateKey: this.encryption.encrypt(privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, kid),
       createdAt: nowSeconds(),
       activatesAt,
       retiresAt: null,
@@ -137,7 +139,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   private privateKey(key: SigningKeyEntity): KeyObject {
     let privateKey = this.privateKeys.get(key.kid);
     if (!privateKey) {
-      privateKey = createPrivateKey(this.encryption.decrypt(key.privateKey));
+      privateKey = createPrivateKey(this.encryption.decrypt(key.privateKey, key.kid));
       this.privateKeys.set(key.kid, privateKey);
     }
     return privateKey;
@@ -165,9 +167,11 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
    */
   async verifyOwn(token: string, issuer: string): Promise<Record<string, unknown> | null> {
     try {
-      const { payload } = await compactVerify(token, createLocalJWKSet(await this.jwks()));
+      const { payload, protectedHeader } = await compactVerify(token, createLocalJWKSet(await this.jwks()));
+      // Only ID Tokens: a JWT access token (typ at+jwt) signed with the same keys is no hint.
+      if (protectedHeader.typ === 'at+jwt') return null;
       const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
-      return claims.iss === issuer ? claims : null;
+      return claims.iss === issuer && typeof claims.azp === 'string' ? claims : null;
     } catch {
       return null;
     }
@@ -206,7 +210,10 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
 
   /** The longest any signed token can live: ID Tokens, and access tokens (for JWT access tokens). */
   private async longestTokenLifetime(): Promise<number> {
-    const [row] = (await this.repository.manager.query('SELECT MAX(access_token_ttl) AS ttl FROM clients')) as { ttl: number | string | null }[];
-    return Math.max(this.config.idTokenTtl, (await this.settings.get()).accessTokenTtl, Number(row?.ttl ?? 0));
+    const longest = async (table: string) => {
+      const [row] = (await this.repository.manager.query(`SELECT MAX(access_token_ttl) AS ttl FROM ${table}`)) as { ttl: number | string | null }[];
+      return Number(row?.ttl ?? 0);
+    };
+    return Math.max(this.config.idTokenTtl, (await this.settings.get()).accessTokenTtl, await longest('clients'), await longest('resource_servers'));
   }
 }

@@ -94,6 +94,8 @@ export interface IssueContext {
   readonly authTime?: number | null;
   /** RFC 8707: the resource server named (audience); checked against the client's resources here. */
   readonly resource?: string | null;
+  /** The resource the grant itself is bound to, kept with its refresh token (defaults to `resource`). */
+  readonly refreshResource?: string | null;
 }
 
 /**
@@ -225,7 +227,8 @@ export class TokenService {
     const format = resource?.accessTokenFormat ?? client.accessTokenFormat;
     const accessToken =
       format === 'jwt'
-        ? await this.jwtAccessToken({ id, client, userId: context.userId, scope, audience: resource?.identifier ?? client.id, now, expiresIn })
+        ? // RFC 9068 §3: without a resource the audience is this server itself (userinfo, /me).
+          await this.jwtAccessToken({ id, client, userId: context.userId, scope, audience: resource?.identifier ?? this.config.issuer, now, expiresIn })
         : randomToken();
     // A JWT access token is stored like an opaque one (by its SHA-256), so introspection,
     // revocation and /me treat both alike, and a revoked JWT is refused at once on every instance.
@@ -254,7 +257,8 @@ export class TokenService {
           expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
           rotatedAt: null,
           authTime: context.authTime ?? null,
-          resource: resource?.identifier ?? null,
+          // RFC 8707 §2.2: a refresh token keeps the resources of its grant, whatever one request named.
+          resource: context.refreshResource !== undefined ? context.refreshResource : (resource?.identifier ?? null),
           revokedAt: null,
           createdAt: now,
         }

@@ -170,6 +170,24 @@ describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, 
       expect((await browser.get(authorize({ prompt: 'none' }))).location).toContain('code=');
     });
 
+    it('asks for confirmation when the id_token_hint names another user than the one signed in', async () => {
+      const { browser: victim } = await signedIn();
+      const attacker = new FormBrowser(t.url);
+      const code = await approveAuthorization(attacker, authorize(), { username: 'max', password: 'max-password' });
+      const attackerIdToken = (await redeem(code.searchParams.get('code'))).id_token as string;
+      const res = await victim.get(`/oauth2/logout?id_token_hint=${attackerIdToken}&post_logout_redirect_uri=${encodeURIComponent(SIGNED_OUT)}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toContain('Sign out?');
+      expect((await victim.get(authorize({ prompt: 'none' }))).location).toContain('code=');
+    });
+
+    it('does not take a JWT access token for an ID Token hint', async () => {
+      const auth = `Bearer ${await adminToken(t)}`;
+      const jwtApp = (await request(t.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'JWT', grant_types: ['client_credentials'], access_token_format: 'jwt' })).body;
+      const accessToken = (await request(t.url).post('/oauth2/token').set('Authorization', basicAuth(jwtApp.client_id, jwtApp.client_secret)).type('form').send({ grant_type: 'client_credentials' })).body.access_token;
+      expect((await new FormBrowser(t.url).get(`/oauth2/logout?id_token_hint=${accessToken}`)).status).toBe(400);
+    });
+
     it('signs out from the account page', async () => {
       const { browser } = await signedIn();
       const account = await browser.get('/account/consents');

@@ -29,8 +29,8 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
         client_name: 'Service',
         redirect_uris: [REDIRECT_URI],
         grant_types: ['client_credentials', 'password', 'authorization_code', 'refresh_token'],
-        scope: 'orders:read profile',
-        resources: [ORDERS],
+        scope: 'openid orders:read profile',
+        resources: [ORDERS, BILLING],
       })
     ).body;
     await admin('/admin/users', { username: 'rita', password: 'rita-password' });
@@ -61,23 +61,37 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
   });
 
   it('refuses an unknown resource, and one the client may not request, with invalid_target', async () => {
-    for (const resource of ['https://api.example.com/unknown', BILLING]) {
+    const narrow = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'Narrow', resources: [ORDERS] })).body;
+    const denied = await request(a.url).post('/oauth2/token').set('Authorization', basicAuth(narrow.client_id, narrow.client_secret)).type('form').send({ grant_type: 'client_credentials', resource: BILLING });
+    expect(denied.body.error).toBe('invalid_target');
+    for (const resource of ['https://api.example.com/unknown']) {
       const res = await token(a, { grant_type: 'client_credentials', resource });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_target');
     }
-    const authorize = await new FormBrowser(a.url).get(`/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&resource=${encodeURIComponent(BILLING)}&state=s`);
+    const authorize = await new FormBrowser(a.url).get(`/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&resource=${encodeURIComponent('https://api.example.com/unknown')}&state=s`);
     expect(Object.fromEntries(new URL(authorize.location!).searchParams)).toMatchObject({ error: 'invalid_target', state: 's' });
   });
 
   it('makes a revoked JWT inactive at once for introspection and /me on the other instance', async () => {
-    const res = await token(a, { grant_type: 'password', username: 'rita', password: 'rita-password', resource: ORDERS });
+    const own = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'JWT for us', grant_types: ['password'], access_token_format: 'jwt' })).body;
+    const res = await request(a.url).post('/oauth2/token').set('Authorization', basicAuth(own.client_id, own.client_secret)).type('form').send({ grant_type: 'password', username: 'rita', password: 'rita-password' });
     const jwt = res.body.access_token as string;
+    expect(decodeProtectedHeader(jwt).typ).toBe('at+jwt');
     expect((await request(b.url).get('/me').set('Authorization', `Bearer ${jwt}`)).status).toBe(200);
-    const revoked = await request(a.url).post('/oauth2/revoke').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ token: jwt });
+    const revoked = await request(a.url).post('/oauth2/revoke').set('Authorization', basicAuth(own.client_id, own.client_secret)).type('form').send({ token: jwt });
     expect(revoked.status).toBe(200);
-    expect((await introspect(b, jwt)).body).toEqual({ active: false });
+    expect((await request(b.url).post('/oauth2/introspect').set('Authorization', basicAuth(own.client_id, own.client_secret)).type('form').send({ token: jwt })).body).toEqual({ active: false });
     expect((await request(b.url).get('/me').set('Authorization', `Bearer ${jwt}`)).status).toBe(401);
+  });
+
+  it('refuses a token issued for a resource server at this server’s own endpoints (/me, userinfo, admin)', async () => {
+    const forOrders = (await token(a, { grant_type: 'password', username: 'rita', password: 'rita-password', resource: ORDERS })).body.access_token as string;
+    for (const path of ['/me', '/oauth2/userinfo', '/admin/users']) {
+      const res = await request(b.url).get(path).set('Authorization', `Bearer ${forOrders}`);
+      expect(res.status).toBe(401);
+      expect(res.body.error_description).toBe('token is for another resource server');
+    }
   });
 
   it('binds the code flow to the resource named at authorize; the refresh keeps it; another one is invalid_target', async () => {
@@ -93,14 +107,30 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
     expect(payload.sub).not.toBe(app.client_id);
     const refreshed = await token(a, { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token });
     expect(decodeProtectedHeader(refreshed.body.access_token).typ).toBe('at+jwt');
+    // BILLING is allowed for the client, but not for this grant (RFC 8707 §2.2).
     const other = await token(a, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token, resource: BILLING });
     expect(other.body.error).toBe('invalid_target');
   });
 
-  it('issues JWTs without a resource when the application asks for that format, with the client as audience', async () => {
+  it('keeps a grant without a resource open to any allowed resource, and returns the ID Token on a refresh that names one', async () => {
+    const redirect = await approveAuthorization(
+      new FormBrowser(a.url),
+      `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=${encodeURIComponent('openid orders:read')}`,
+      { username: 'rita', password: 'rita-password' },
+    );
+    const issued = await token(a, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: REDIRECT_URI });
+    const first = await token(a, { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token, resource: ORDERS });
+    expect(first.status).toBe(200);
+    expect(first.body.scope).toBe('orders:read');
+    expect(first.body.id_token).toBeDefined();
+    const second = await token(a, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token, resource: BILLING });
+    expect(second.status).toBe(200);
+  });
+
+  it('issues JWTs without a resource when the application asks for that format, with this server as audience (RFC 9068 §3 default resource)', async () => {
     const jwtApp = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'JWT app', access_token_format: 'jwt' })).body;
     const res = await request(a.url).post('/oauth2/token').set('Authorization', basicAuth(jwtApp.client_id, jwtApp.client_secret)).type('form').send({ grant_type: 'client_credentials' });
-    const { payload } = await jwtVerify(res.body.access_token, createRemoteJWKSet(new URL(`${a.url}/oauth2/jwks`)), { audience: jwtApp.client_id, typ: 'at+jwt' });
+    const { payload } = await jwtVerify(res.body.access_token, createRemoteJWKSet(new URL(`${a.url}/oauth2/jwks`)), { audience: a.url, typ: 'at+jwt' });
     expect(payload.client_id).toBe(jwtApp.client_id);
     // Without a format of its own, the application keeps opaque tokens.
     expect((await token(a, { grant_type: 'client_credentials' })).body.access_token).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -59,6 +59,16 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
     await expect(verify(before, b)).resolves.toBeDefined();
   });
 
+  it('keeps a retired key published as long as the longest-lived token it may have signed, resource servers included', async () => {
+    await request(a.url).post('/admin/resources').set('Authorization', auth).send({ identifier: 'https://long.example', name: 'Long', access_token_ttl: 100_000 });
+    const [key] = (await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ algorithms: ['ES256'] })).body;
+    const retired = ((await request(a.url).get('/admin/keys').set('Authorization', auth)).body as { alg: string; retires_at: number | null; published_until: number | null; kid: string }[]).filter(
+      (k) => k.alg === 'ES256' && k.kid !== key.kid && k.retires_at === key.activates_at,
+    );
+    expect(retired.length).toBeGreaterThan(0);
+    for (const k of retired) expect(k.published_until! - k.retires_at!).toBeGreaterThanOrEqual(100_000);
+  });
+
   it('lists keys without private material, and drops a retired key from the JWKS only once its tokens have expired', async () => {
     const keys = (await request(a.url).get('/admin/keys').set('Authorization', auth)).body as { kid: string; status: string; published_until: number | null; retires_at: number | null; private_key?: string }[];
     expect(JSON.stringify(keys)).not.toMatch(/private|"d":/);

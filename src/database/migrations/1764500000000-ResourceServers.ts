@@ -21,6 +21,10 @@ export class ResourceServers1764500000000 implements MigrationInterface {
         indices: [new TableIndex({ name: 'UQ_resource_servers_identifier', columnNames: ['identifier'], isUnique: true })],
       }),
     );
+    // Resource indicators are URIs, compared exactly (their paths are case-sensitive), as client ids are.
+    if (queryRunner.connection.options.type === 'mysql') {
+      await queryRunner.query('ALTER TABLE `resource_servers` MODIFY `identifier` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL');
+    }
     await queryRunner.addColumn('clients', new TableColumn({ name: 'access_token_format', type: 'varchar', length: '8', default: "'opaque'" }));
     await queryRunner.addColumn('clients', new TableColumn({ name: 'resources', type: 'text', isNullable: true }));
     for (const table of ['authorization_codes', 'refresh_tokens', 'access_tokens']) {

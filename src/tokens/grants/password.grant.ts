@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuthenticatedClient, clientScopes } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
+import { nowSeconds } from '../../common/time';
 import { resolveScope } from '../../common/oauth/scope-policy';
 import { assertUserMayReceiveScope } from '../../users/roles';
 import { LoginService } from '../../users/login.service';
@@ -32,6 +33,7 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
     // One message for unknown user, wrong password and disabled account.
     if (!login.ok) throw new OAuthError('invalid_grant', 'invalid resource owner credentials');
     assertUserMayReceiveScope(login.user, scope);
-    return this.tokens.issue({ client, userId: login.user.id, scope, withRefreshToken: true, grantType: this.grantType, resource: params.resource });
+    // The user authenticated just now (auth_time of the ID Tokens a refresh of this grant returns).
+    return this.tokens.issue({ client, userId: login.user.id, scope, withRefreshToken: true, grantType: this.grantType, resource: params.resource, authTime: nowSeconds() });
   }
 }

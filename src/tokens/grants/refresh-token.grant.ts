@@ -68,19 +68,19 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     }
     if (reuse) {
       // RFC 6749 §6: the server MAY issue a new refresh token; here it returns the one presented.
-      const access = await this.tokens.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, grantType: this.grantType, resource });
+      const access = await this.tokens.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, grantType: this.grantType, resource, refreshResource: stored.resource });
       // Nothing is spent here, so a revocation of the family may have committed after the check
       // above and before the new access token was stored: look again, and revoke what was issued.
       if ((await this.tokens.findRefreshToken(params.refresh_token))?.revokedAt !== null) {
         await this.tokens.revokeGrant(stored.grantId, 'refresh_token_revoked');
         throw new OAuthError('invalid_grant', 'invalid refresh token');
       }
-      return this.withIdToken({ ...access, refresh_token: params.refresh_token }, client, stored);
+      return this.withIdToken({ ...access, refresh_token: params.refresh_token }, client, stored, scope);
     }
     // Rotating the old token and storing the new ones commit together; the new refresh token
     // keeps the scope of the one it replaces (RFC 6749 §6).
     const response = await this.tokens.issueClaimed(
-      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType, authTime: stored.authTime, resource },
+      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType, authTime: stored.authTime, resource, refreshResource: stored.resource },
       { kind: 'refresh_token', id: stored.id },
     );
     if (!response) {
@@ -88,13 +88,14 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       if (this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       return this.reused(stored);
     }
-    return this.withIdToken(response, client, stored);
+    return this.withIdToken(response, client, stored, scope);
   }
 
   /** OpenID Connect Core §12.2: a refresh of an openid grant returns an ID Token for the same user and auth_time. */
-  private async withIdToken(response: TokenResponse, client: AuthenticatedClient, stored: RefreshTokenEntity): Promise<TokenResponse> {
+  /** `scope`: the refreshed grant's, before a resource narrowed the access token's to that API's scopes. */
+  private async withIdToken(response: TokenResponse, client: AuthenticatedClient, stored: RefreshTokenEntity, scope: string): Promise<TokenResponse> {
     if (stored.userId === null) return response;
-    const idToken = await this.idTokens.issue({ client, userId: stored.userId, scope: response.scope, accessToken: response.access_token, authTime: stored.authTime });
+    const idToken = await this.idTokens.issue({ client, userId: stored.userId, scope, accessToken: response.access_token, authTime: stored.authTime });
     return idToken ? { ...response, id_token: idToken } : response;
   }
 

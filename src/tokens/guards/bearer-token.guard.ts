@@ -22,6 +22,9 @@ export class BearerTokenGuard implements CanActivate {
     if (!match) throw new OAuthError('invalid_token', 'malformed bearer token');
     const token = await this.tokens.findActiveAccessToken(match[1]);
     if (!token) throw new OAuthError('invalid_token', 'token is invalid, expired or revoked');
+    // A token issued for a resource server (RFC 8707) is for that API, not for this server's own
+    // endpoints: otherwise the API could replay it here (RFC 9068 §4, audience restriction).
+    if (token.resource !== null) throw new OAuthError('invalid_token', 'token is for another resource server');
     req.accessToken = token;
     return true;
   }
