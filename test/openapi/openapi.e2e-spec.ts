@@ -119,4 +119,31 @@ describe('the OpenAPI document', () => {
     );
     for (const { operation } of operations()) expect(operation.responses).toHaveProperty('503');
   });
+
+  it('shows an example of every successful answer and of every request body', () => {
+    const doc = JSON.parse(generated);
+    type Schema = { $ref?: string; example?: unknown; examples?: unknown; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; oneOf?: Schema[] };
+    /** An example on the schema, or on what it refers to or contains. */
+    const exemplified = (schema: Schema | undefined, seen = new Set<string>()): boolean => {
+      if (!schema) return false;
+      if (schema.example !== undefined || schema.examples !== undefined) return true;
+      if (schema.$ref) {
+        if (seen.has(schema.$ref)) return false;
+        seen.add(schema.$ref);
+        return exemplified(doc.components.schemas[schema.$ref.split('/').pop()!], seen);
+      }
+      return [...Object.values(schema.properties ?? {}), schema.items, ...(schema.allOf ?? []), ...(schema.oneOf ?? [])].some((s) => exemplified(s, seen));
+    };
+    type Content = Record<string, Schema & { schema?: Schema }>;
+    const contentExemplified = (content: Content) => Object.values(content).some((media) => exemplified(media) || exemplified(media.schema));
+    const missing = operations().flatMap(({ method, path, operation }) => {
+      const { responses, requestBody } = operation as unknown as { responses: Record<string, { content?: Content }>; requestBody?: { content: Content } };
+      const answers = Object.entries(responses).filter(([status, response]) => status < '300' && response.content);
+      return [
+        ...answers.filter(([, response]) => !contentExemplified(response.content!)).map(([status]) => `${method} ${path} ${status}`),
+        ...(requestBody && !contentExemplified(requestBody.content) ? [`${method} ${path} request body`] : []),
+      ];
+    });
+    expect(missing).toEqual([]);
+  });
 });
