@@ -66,6 +66,11 @@ export class AuditService implements BeforeApplicationShutdown {
     }
   }
 
+  /** Events waiting for their INSERT (a metric). */
+  get queueDepth(): number {
+    return this.pending.length;
+  }
+
   /** Writes every pending event. */
   flush(): Promise<void> {
     clearTimeout(this.timer);

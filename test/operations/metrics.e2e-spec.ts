@@ -73,6 +73,10 @@ describe(`metrics and health on the management port [${TEST_DB}]`, () => {
     expect(sample('oauth_cache_lookups_total{cache="client",outcome="bypass"}')).toBeGreaterThan(0);
   });
 
+  it('reports the audit events waiting to be written', () => {
+    expect(sample('oauth_audit_queue_depth')).toBeGreaterThanOrEqual(0);
+  });
+
   it('reports the MySQL pool: connections in use and idle, requests waiting', () => {
     if (TEST_DB !== 'mysql') return;
     expect(sample('oauth_db_pool_connections{state="in_use"}')).toBeGreaterThanOrEqual(0);
