@@ -290,7 +290,7 @@ async function main(): Promise<void> {
     bufferPool = Number(pool.size);
     if (opts.seedTokens > 0 && bufferPool < SEEDED_BUFFER_POOL) await conn.query(`SET GLOBAL innodb_buffer_pool_size = ${SEEDED_BUFFER_POOL}`);
     await conn.end();
-    dbEnv = { DB_TYPE: 'mysql', DB_HOST: '127.0.0.1', DB_PORT: '3306', DB_USERNAME: 'root', DB_PASSWORD: '', DB_NAME: name };
+    dbEnv = { DB_TYPE: 'mysql', DB_HOST: '127.0.0.1', DB_PORT: '3306', DB_USERNAME: 'root', DB_PASSWORD: '', DB_NAME: name, KEY_ENCRYPTION_SECRET: 'bench-key-encryption-secret-32-characters' };
     dropDb = async () => {
       const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);

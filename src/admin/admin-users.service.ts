@@ -4,9 +4,19 @@ import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
 import { LoginSessionService } from '../consent/login-session.service';
 import { TokenService } from '../tokens/token.service';
-import { UserProfile, UsersService } from '../users/users.service';
-import type { Paginated, UserListQuery } from './dto/pagination.dto';
-import { ConsentResponse, CreateUserDto, toUserResponse, UpdateUserDto, UserResponse } from './dto/user.dto';
+import { NewUserCredential, UserProfile, UsersService } from '../users/users.service';
+import { importPasswordHash } from '../common/crypto/imported-password-hash';
+import type { Paginated } from './dto/pagination.dto';
+import { ConsentResponse, CreateUserDto, toUserResponse, UpdateUserDto, UserListQuery, UserResponse, userProfileFrom } from './dto/user.dto';
+
+/** A new user's credential: exactly one of a password and an imported password hash. */
+export function userCredential(dto: Pick<CreateUserDto, 'password' | 'password_hash'>): NewUserCredential {
+  if ((dto.password === undefined) === (dto.password_hash === undefined)) {
+    const message = 'give either password or password_hash';
+    throw new OAuthError('invalid_request', message, { details: [{ field: 'password', messages: [message] }] });
+  }
+  return dto.password !== undefined ? { password: dto.password } : { passwordHash: importPasswordHash(dto.password_hash!) };
+}
 
 /** The management API of users (resource owners). */
 @Injectable()
@@ -20,20 +30,28 @@ export class AdminUsersService {
   ) {}
 
   async create(dto: CreateUserDto): Promise<UserResponse> {
+    const credential = userCredential(dto);
     if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
+    await this.assertLoginNamesFree(dto.username, dto.email);
     try {
-      const user = await this.users.create({ username: dto.username, password: dto.password, email: dto.email ?? null, roles: dto.roles ?? [], enabled: dto.enabled ?? true });
+      const user = await this.users.create({ ...credential, ...userProfileFrom(dto), username: dto.username, roles: dto.roles ?? [], enabled: dto.enabled ?? true });
       await this.audit.record({ type: 'admin.user.created', subject: user.id, detail: { roles: user.roles.join(' ') } });
       return toUserResponse(user);
     } catch (error) {
       // Lost a race with a concurrent create of the same username (unique index).
       if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
+      await this.assertLoginNamesFree(dto.username, dto.email);
       throw error;
     }
   }
 
+  private async assertLoginNamesFree(username: string | undefined, email: string | null | undefined, exceptUserId?: string): Promise<void> {
+    const conflict = await this.users.loginNameConflict(username, email, exceptUserId);
+    if (conflict) throw new OAuthError('conflict', conflict);
+  }
+
   async list(query: UserListQuery): Promise<Paginated<UserResponse>> {
-    const { items, total } = await this.users.list({ page: query.page, perPage: query.per_page }, query.search);
+    const { items, total } = await this.users.list({ page: query.page, perPage: query.per_page }, query.search, query.legacy_hash);
     return { items: items.map(toUserResponse), page: query.page, per_page: query.per_page, total };
   }
 
@@ -43,7 +61,14 @@ export class AdminUsersService {
 
   async update(id: string, dto: UpdateUserDto): Promise<UserResponse> {
     await this.find(id);
-    await this.users.update(id, dto);
+    await this.assertLoginNamesFree(undefined, dto.email, id);
+    try {
+      await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, password: dto.password });
+    } catch (error) {
+      // Lost a race with a concurrent change to the same e-mail address (unique index).
+      await this.assertLoginNamesFree(undefined, dto.email, id);
+      throw error;
+    }
     await this.audit.record({
       type: 'admin.user.updated',
       subject: id,

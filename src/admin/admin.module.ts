@@ -11,14 +11,20 @@ import { ApplicationsService } from './applications.service';
 import { SettingsController } from './settings.controller';
 import { TokensAdminController } from './tokens.controller';
 import { UsersController } from './users.controller';
+import { ImportExportController } from './migration/import-export.controller';
+import { KeysModule } from '../keys/keys.module';
+import { KeysAdminController } from './keys.controller';
+import { ResourcesController } from './resources.controller';
+import { ImportService } from './migration/import.service';
 
 /**
  * The management REST API (/admin/**). A module of its own because it orchestrates clients,
  * users, consents and tokens together; inside those modules it would make them import each other.
  */
 @Module({
-  imports: [TokensModule, ConsentModule, SettingsModule],
-  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController],
-  providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService],
+  imports: [TokensModule, ConsentModule, SettingsModule, KeysModule],
+  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController, ImportExportController, KeysAdminController, ResourcesController],
+  providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService, ImportService],
+  exports: [ImportService, AdminUsersService],
 })
 export class AdminModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
+import { ResourceServersService } from '../resources/resource-servers.service';
+import { AuthenticatedClient, ClientsService, NewClient } from '../clients/clients.service';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { ConsentService } from '../consent/consent.service';
@@ -30,25 +31,23 @@ export class ApplicationsService {
     private readonly tokens: TokenService,
     private readonly consents: ConsentService,
     private readonly audit: AuditService,
+    private readonly resources: ResourceServersService,
   ) {}
 
   async create(dto: CreateApplicationDto): Promise<CreatedApplicationResponse> {
-    const input = {
-      clientName: dto.client_name,
-      redirectUris: dto.redirect_uris ?? [],
-      grantTypes: [...new Set(dto.grant_types ?? ['authorization_code', 'refresh_token'])],
-      scope: normaliseScope(dto.scope ?? ''),
-      tokenEndpointAuthMethod: dto.token_endpoint_auth_method ?? 'client_secret_basic',
-      pkce: dto.pkce ?? 'inherit',
-      pkcePlainAllowed: dto.pkce_plain_allowed ?? null,
-      accessTokenTtl: dto.access_token_ttl ?? null,
-      refreshTokenTtl: dto.refresh_token_ttl ?? null,
-      enabled: dto.enabled ?? true,
-    };
+    const input = newClientFrom(dto);
     this.checkConsistency(input);
-    const { client, clientSecret } = await this.clients.create(input);
-    await this.audit.record({ type: 'admin.application.created', clientId: client.id, subject: client.id });
-    return { ...toApplicationResponse(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+    await this.checkResources(input.resources ?? []);
+    if (input.clientId !== undefined && (await this.clients.get(input.clientId))) throw clientIdTaken();
+    try {
+      const { client, clientSecret } = await this.clients.create(input);
+      await this.audit.record({ type: 'admin.application.created', clientId: client.id, subject: client.id });
+      return { ...toApplicationResponse(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+    } catch (error) {
+      // Lost a race with a concurrent create of the same client id (primary key).
+      if (input.clientId !== undefined && (await this.clients.get(input.clientId))) throw clientIdTaken();
+      throw error;
+    }
   }
 
   async list(query: ApplicationListQuery): Promise<Paginated<ApplicationResponse>> {
@@ -66,19 +65,9 @@ export class ApplicationsService {
     if ((method === 'none') !== current.isPublic) {
       throw invalidField('token_endpoint_auth_method', 'a public client cannot become confidential or the reverse; create a new application');
     }
-    const changes = {
-      ...(dto.client_name !== undefined ? { clientName: dto.client_name } : {}),
-      ...(dto.redirect_uris !== undefined ? { redirectUris: dto.redirect_uris } : {}),
-      ...(dto.grant_types !== undefined ? { grantTypes: [...new Set(dto.grant_types)] } : {}),
-      ...(dto.scope !== undefined ? { scope: normaliseScope(dto.scope) } : {}),
-      tokenEndpointAuthMethod: method,
-      ...(dto.pkce !== undefined ? { pkce: dto.pkce } : {}),
-      ...(dto.pkce_plain_allowed !== undefined ? { pkcePlainAllowed: dto.pkce_plain_allowed } : {}),
-      ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
-      ...(dto.refresh_token_ttl !== undefined ? { refreshTokenTtl: dto.refresh_token_ttl } : {}),
-      ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
-    };
+    const changes = { ...clientChangesFrom(dto), tokenEndpointAuthMethod: method };
     this.checkConsistency({ ...current, ...changes });
+    if (changes.resources) await this.checkResources(changes.resources);
     await this.clients.update(clientId, changes);
     await this.audit.record({ type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } });
     // A disabled application's tokens stop working at once, not when they expire.
@@ -109,11 +98,23 @@ export class ApplicationsService {
     return client;
   }
 
-  private checkConsistency(app: {
+  /** Every resource an application lists must be a registered resource server. */
+  async checkResources(resources: readonly string[]): Promise<void> {
+    const unknown = [];
+    for (const identifier of resources) if (!(await this.resources.find(identifier))) unknown.push(identifier);
+    if (unknown.length > 0) throw invalidField('resources', `not registered resource servers: ${unknown.join(', ')}`);
+  }
+
+  /** Cross-field rules of an application, as the import checks them too. */
+  checkConsistency(app: {
     grantTypes: readonly string[];
     redirectUris: readonly string[];
     tokenEndpointAuthMethod: string;
+    clientSecret?: string;
   }): void {
+    if (app.tokenEndpointAuthMethod === 'none' && app.clientSecret !== undefined) {
+      throw invalidField('client_secret', 'a public client (token_endpoint_auth_method none) has no secret');
+    }
     const supported = this.grants.supportedGrantTypes();
     const unknown = app.grantTypes.filter((grant) => !supported.includes(grant));
     if (unknown.length > 0) {
@@ -126,6 +127,60 @@ export class ApplicationsService {
       throw invalidField('grant_types', 'a public client cannot use client_credentials');
     }
   }
+}
+
+export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'clientSecret'>>;
+
+/** The fields an application request sets, as client changes (PATCH semantics: absent means unchanged). */
+export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
+  return {
+    ...(dto.client_name !== undefined ? { clientName: dto.client_name } : {}),
+    ...(dto.redirect_uris !== undefined ? { redirectUris: dto.redirect_uris } : {}),
+    ...(dto.grant_types !== undefined ? { grantTypes: [...new Set(dto.grant_types)] } : {}),
+    ...(dto.scope !== undefined ? { scope: normaliseScope(dto.scope) } : {}),
+    ...(dto.token_endpoint_auth_method !== undefined ? { tokenEndpointAuthMethod: dto.token_endpoint_auth_method } : {}),
+    ...(dto.pkce !== undefined ? { pkce: dto.pkce } : {}),
+    ...(dto.pkce_plain_allowed !== undefined ? { pkcePlainAllowed: dto.pkce_plain_allowed } : {}),
+    ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
+    ...(dto.refresh_token_ttl !== undefined ? { refreshTokenTtl: dto.refresh_token_ttl } : {}),
+    ...(dto.refresh_token_rotation !== undefined ? { refreshTokenRotation: dto.refresh_token_rotation } : {}),
+    ...(dto.id_token_signed_response_alg !== undefined ? { idTokenSignedResponseAlg: dto.id_token_signed_response_alg } : {}),
+    ...(dto.post_logout_redirect_uris !== undefined ? { postLogoutRedirectUris: dto.post_logout_redirect_uris } : {}),
+    ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
+    ...(dto.resources !== undefined ? { resources: [...new Set(dto.resources)] } : {}),
+    ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
+  };
+}
+
+function clientIdTaken(): OAuthError {
+  return new OAuthError('conflict', 'client_id is already taken');
+}
+
+/**
+ * The client an application request describes, with working defaults: with redirect URIs, the
+ * authorization code flow with refresh tokens; without, a confidential client_credentials client.
+ */
+export function newClientFrom(dto: CreateApplicationDto): NewClient {
+  const redirectUris = dto.redirect_uris ?? [];
+  return {
+    clientId: dto.client_id,
+    clientSecret: dto.client_secret,
+    clientName: dto.client_name,
+    redirectUris,
+    grantTypes: [...new Set(dto.grant_types ?? (redirectUris.length > 0 ? ['authorization_code', 'refresh_token'] : ['client_credentials']))],
+    scope: normaliseScope(dto.scope ?? ''),
+    tokenEndpointAuthMethod: dto.token_endpoint_auth_method ?? 'client_secret_basic',
+    pkce: dto.pkce ?? 'inherit',
+    pkcePlainAllowed: dto.pkce_plain_allowed ?? null,
+    accessTokenTtl: dto.access_token_ttl ?? null,
+    refreshTokenTtl: dto.refresh_token_ttl ?? null,
+    refreshTokenRotation: dto.refresh_token_rotation ?? 'rotate',
+    idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? 'RS256',
+    postLogoutRedirectUris: dto.post_logout_redirect_uris ?? [],
+    accessTokenFormat: dto.access_token_format ?? 'opaque',
+    resources: [...new Set(dto.resources ?? [])],
+    enabled: dto.enabled ?? true,
+  };
 }
 
 function normaliseScope(scope: string): string {

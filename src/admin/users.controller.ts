@@ -4,9 +4,9 @@ import { TokenService } from '../tokens/token.service';
 import { AdminController } from './admin-controller.decorator';
 import { AdminUsersService } from './admin-users.service';
 import { ErrorResponse } from '../common/http/error-response.dto';
-import { Paginated, UserListQuery } from './dto/pagination.dto';
+import type { Paginated } from './dto/pagination.dto';
 import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
-import { ConsentResponse, CreateUserDto, UpdateUserDto, UserPage, UserResponse } from './dto/user.dto';
+import { ConsentResponse, CreateUserDto, UpdateUserDto, UserListQuery, UserPage, UserResponse } from './dto/user.dto';
 
 @AdminController('admin/users', 'admin: users')
 export class UsersController {

@@ -21,7 +21,7 @@ export class AuditEventEntity {
   @Column({ name: 'actor_user_id', type: 'varchar', length: 36, nullable: true })
   actorUserId: string | null;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 64, nullable: true })
+  @Column({ name: 'client_id', type: 'varchar', length: 255, nullable: true })
   clientId: string | null;
 
   /** What the event is about: a user id, application id, token id or username attempted. */

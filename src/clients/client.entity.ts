@@ -1,20 +1,27 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
+import type { SigningAlgorithm } from '../keys/signing-key.entity';
+import type { AccessTokenFormat } from '../resources/resource-server.entity';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 export type PkceOverride = 'inherit' | 'required' | 'optional';
+export type RefreshTokenRotation = 'rotate' | 'reuse';
 
 /** An OAuth client ("application" on the admin surface). Column names follow RFC 7591 metadata. */
 @Entity('clients')
 export class ClientEntity {
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  @PrimaryColumn({ type: 'varchar', length: 255 })
   id: string;
 
   @Column({ name: 'client_name', type: 'varchar', length: 255 })
   clientName: string;
 
-  /** SHA-256 hex of the server-generated secret; null for public clients. */
-  @Column({ name: 'secret_hash', type: 'varchar', length: 64, nullable: true })
+  /**
+   * SHA-256 hex of a secret with enough entropy (generated, or imported with 32+ characters), or
+   * the argon2id PHC string of a shorter imported one (a weak secret, until rotated); null for
+   * public clients.
+   */
+  @Column({ name: 'secret_hash', type: 'varchar', length: 255, nullable: true })
   secretHash: string | null;
 
   @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
@@ -42,6 +49,26 @@ export class ClientEntity {
 
   @Column({ name: 'refresh_token_ttl', type: 'int', nullable: true })
   refreshTokenTtl: number | null;
+
+  /** `rotate`: a new refresh token each time, reuse revokes the family; `reuse`: the same one until it expires (WSO2, Spring). */
+  @Column({ name: 'refresh_token_rotation', type: 'varchar', length: 16 })
+  refreshTokenRotation: RefreshTokenRotation;
+
+  /** OpenID Connect Registration: the algorithm of this client's ID Tokens. */
+  @Column({ name: 'id_token_signed_response_alg', type: 'varchar', length: 16 })
+  idTokenSignedResponseAlg: SigningAlgorithm;
+
+  /** OpenID Connect RP-Initiated Logout: where this client may send the user after sign-out (exact match). */
+  @Column({ name: 'post_logout_redirect_uris', type: 'simple-json', nullable: true })
+  postLogoutRedirectUris: string[] | null;
+
+  /** RFC 9068: `jwt` access tokens, or `opaque` ones (a resource server's own format wins when one is named). */
+  @Column({ name: 'access_token_format', type: 'varchar', length: 8 })
+  accessTokenFormat: AccessTokenFormat;
+
+  /** RFC 8707: identifiers of the resource servers this client may request tokens for. */
+  @Column({ type: 'simple-json', nullable: true })
+  resources: string[] | null;
 
   @Column({ type: 'boolean' })
   enabled: boolean;

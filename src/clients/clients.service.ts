@@ -10,10 +10,19 @@ import { containing } from '../common/database/containing';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
-import { ClientEntity, PkceOverride, TokenEndpointAuthMethod } from './client.entity';
+import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
+import type { SigningAlgorithm } from '../keys/signing-key.entity';
+import type { AccessTokenFormat } from '../resources/resource-server.entity';
+import { ClientEntity, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */
-export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash'>> & { readonly isPublic: boolean };
+export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash' | 'postLogoutRedirectUris' | 'resources'>> & {
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly resources: readonly string[];
+  readonly isPublic: boolean;
+  /** Its secret was imported with fewer than 32 characters (stored with argon2id until rotated). */
+  readonly weakSecret: boolean;
+};
 
 export interface PresentedClientCredentials {
   readonly clientId: string;
@@ -30,9 +39,16 @@ export interface NewClient {
   readonly pkcePlainAllowed?: boolean | null;
   readonly accessTokenTtl?: number | null;
   readonly refreshTokenTtl?: number | null;
+  readonly refreshTokenRotation?: RefreshTokenRotation;
+  readonly idTokenSignedResponseAlg?: SigningAlgorithm;
+  readonly postLogoutRedirectUris?: readonly string[];
+  readonly accessTokenFormat?: AccessTokenFormat;
+  readonly resources?: readonly string[];
   readonly enabled?: boolean;
-  /** Only for built-in clients with a well-known id; otherwise a UUID is generated. */
+  /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
+  /** A secret kept from the system the client migrates from (confidential clients); otherwise one is generated. */
+  readonly clientSecret?: string;
 }
 
 export interface Page {
@@ -43,8 +59,21 @@ export interface Page {
 
 export interface CreatedClient {
   readonly client: AuthenticatedClient;
-  /** Shown once; only its SHA-256 is stored. Absent for public clients. */
+  /** A generated secret, shown once; only its SHA-256 is stored. Absent for public clients and imported secrets. */
   readonly clientSecret?: string;
+}
+
+/**
+ * Imported secrets of at least this length are stored as SHA-256 like generated ones; shorter ones
+ * are guessable offline from a SHA-256, so they are stored with argon2id (as a password is).
+ */
+export const STRONG_SECRET_LENGTH = 32;
+
+const isArgon2 = (secretHash: string | null): secretHash is string => secretHash?.startsWith('$argon2') === true;
+
+/** How a client secret is stored: SHA-256 hex when it has enough entropy, argon2id otherwise. */
+export async function storedSecretHash(secret: string): Promise<string> {
+  return secret.length >= STRONG_SECRET_LENGTH ? sha256Hex(secret) : hashPassword(secret);
 }
 
 /** Compared against when the client id is unknown, so both failures cost the same. */
@@ -58,7 +87,13 @@ export function toAuthenticatedClient(entity: ClientEntity): AuthenticatedClient
   let view = views.get(entity);
   if (!view) {
     const { secretHash: _secretHash, ...client } = entity;
-    view = Object.freeze({ ...client, isPublic: entity.tokenEndpointAuthMethod === 'none' });
+    view = Object.freeze({
+      ...client,
+      postLogoutRedirectUris: entity.postLogoutRedirectUris ?? [],
+      resources: entity.resources ?? [],
+      isPublic: entity.tokenEndpointAuthMethod === 'none',
+      weakSecret: isArgon2(entity.secretHash),
+    });
     views.set(entity, view);
   }
   return view;
@@ -89,14 +124,25 @@ export class ClientsService {
   }
 
   async create(input: NewClient): Promise<CreatedClient> {
+    const { entity, generatedSecret } = await this.newEntity(input);
+    await this.repository.insert(entity);
+    await this.changed(entity.id);
+    return { client: toAuthenticatedClient(entity), clientSecret: generatedSecret };
+  }
+
+  /**
+   * The row for a new client with its secret hashed: an imported one as storedSecretHash says, or a
+   * generated one (256 bits of entropy, so SHA-256 is enough), returned to be shown once.
+   */
+  async newEntity(input: NewClient): Promise<{ entity: ClientEntity; generatedSecret?: string }> {
     const isPublic = input.tokenEndpointAuthMethod === 'none';
-    // Server-generated secrets have 256 bits of entropy, so SHA-256 is enough to store them.
-    const clientSecret = isPublic ? undefined : randomToken();
+    const generatedSecret = isPublic || input.clientSecret !== undefined ? undefined : randomToken();
+    const secretHash = isPublic ? null : generatedSecret ? sha256Hex(generatedSecret) : await storedSecretHash(input.clientSecret!);
     const now = nowSeconds();
     const entity = this.repository.create({
       id: input.clientId ?? randomUUID(),
       clientName: input.clientName,
-      secretHash: clientSecret ? sha256Hex(clientSecret) : null,
+      secretHash,
       tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
       redirectUris: [...input.redirectUris],
       grantTypes: [...input.grantTypes],
@@ -105,14 +151,24 @@ export class ClientsService {
       pkcePlainAllowed: input.pkcePlainAllowed ?? null,
       accessTokenTtl: input.accessTokenTtl ?? null,
       refreshTokenTtl: input.refreshTokenTtl ?? null,
+      refreshTokenRotation: input.refreshTokenRotation ?? 'rotate',
+      idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? 'RS256',
+      postLogoutRedirectUris: [...(input.postLogoutRedirectUris ?? [])],
+      accessTokenFormat: input.accessTokenFormat ?? 'opaque',
+      resources: [...(input.resources ?? [])],
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,
     });
-    await this.repository.insert(entity);
-    await this.changed(entity.id);
-    return { client: toAuthenticatedClient(entity), clientSecret };
+    return { entity, generatedSecret };
   }
+
+  /** Caches of other instances drop these clients (after an import wrote them in its own transaction). */
+  async changedMany(clientIds: readonly string[]): Promise<void> {
+    for (const id of clientIds) await this.changed(id);
+  }
+
+
 
   /** An enabled client by id, or null. */
   async findEnabled(clientId: string): Promise<AuthenticatedClient | null> {
@@ -137,13 +193,15 @@ export class ClientsService {
   }
 
   async update(clientId: string, changes: Partial<Omit<NewClient, 'clientId' | 'tokenEndpointAuthMethod'>> & { tokenEndpointAuthMethod?: TokenEndpointAuthMethod }): Promise<void> {
-    const { redirectUris, grantTypes, ...rest } = changes;
+    const { redirectUris, grantTypes, postLogoutRedirectUris, resources, ...rest } = changes;
     await this.repository.update(
       { id: clientId },
       {
         ...rest,
         ...(redirectUris ? { redirectUris: [...redirectUris] } : {}),
         ...(grantTypes ? { grantTypes: [...grantTypes] } : {}),
+        ...(postLogoutRedirectUris ? { postLogoutRedirectUris: [...postLogoutRedirectUris] } : {}),
+        ...(resources ? { resources: [...resources] } : {}),
         updatedAt: nowSeconds(),
       },
     );
@@ -180,7 +238,9 @@ export class ClientsService {
       if (credentials.clientSecret !== undefined) throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
       return toAuthenticatedClient(entity);
     }
-    const matches = timingSafeEqualString(presentedHash, entity.secretHash);
+    const matches = isArgon2(entity.secretHash)
+      ? credentials.clientSecret !== undefined && (await verifyPassword(entity.secretHash, credentials.clientSecret))
+      : timingSafeEqualString(presentedHash, entity.secretHash);
     if (credentials.clientSecret === undefined || !matches) throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
     return toAuthenticatedClient(entity);
   }

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the MySQL connection from DB_* variables', () => {
-    const config = loadConfig({ DB_TYPE: 'mysql', DB_HOST: 'db', DB_PORT: '3307', DB_NAME: 'x' });
+    const config = loadConfig({ DB_TYPE: 'mysql', DB_HOST: 'db', DB_PORT: '3307', DB_NAME: 'x', KEY_ENCRYPTION_SECRET: 'k'.repeat(32) });
     expect(config.database).toEqual({
       type: 'mysql',
       host: 'db',
@@ -67,6 +67,11 @@ describe('loadConfig', () => {
 
   it.each(['yes', '10.0.0.0/33', '300.1.1.1', 'loopback,', '::1/129', '10.0.0.0/8/8'])('refuses TRUST_PROXY=%s, which names no proxy', (value) => {
     expect(() => loadConfig({ TRUST_PROXY: value })).toThrow('Invalid environment variable TRUST_PROXY=');
+  });
+
+  it('refuses MySQL without KEY_ENCRYPTION_SECRET, in one line that never echoes a secret', () => {
+    expect(() => loadConfig({ DB_TYPE: 'mysql' })).toThrow('Missing environment variable KEY_ENCRYPTION_SECRET: required with DB_TYPE=mysql');
+    expect(() => loadConfig({ DB_TYPE: 'sqlite' })).not.toThrow();
   });
 
   it('strips a trailing slash from the issuer', () => {

@@ -181,6 +181,18 @@ export class EnvironmentVariables {
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  /**
+   * Encrypts the private signing keys at rest (AES-256-GCM under a key derived from it): at least
+   * 32 characters, the same on every instance. Unset with the embedded database, one is generated
+   * into a file beside it (with a warning); unset with MySQL, the server refuses to start.
+   */
+  @IsOptional() @IsString() @MinLength(32) @MaxLength(1024)
+  KEY_ENCRYPTION_SECRET?: string;
+
+  /** Lifetime of ID Tokens (OpenID Connect), seconds. */
+  @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
+  ID_TOKEN_TTL = 3600;
+
   /** `json` (one object per line), `text`, or `auto`: text on a terminal, JSON otherwise. */
   @IsIn(['auto', 'json', 'text'])
   LOG_FORMAT: 'auto' | 'json' | 'text' = 'auto';
@@ -235,6 +247,8 @@ export interface AppConfig {
   readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
   readonly brandName: string;
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly keyEncryptionSecret?: string;
+  readonly idTokenTtl: number;
   readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
   readonly accessLog: boolean;
 }
@@ -242,7 +256,7 @@ export interface AppConfig {
 export class ConfigError extends Error {}
 
 /** Every variable the server reads: those with a default, and the optional ones without. */
-export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = Object.keys(new EnvironmentVariables()).concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL']);
+export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = Object.keys(new EnvironmentVariables()).concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL', 'KEY_ENCRYPTION_SECRET']);
 
 /** Injection token of the AppConfig object. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -266,6 +280,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       return `Invalid environment variable ${e.property}${shown}: ${why}`;
     });
     throw new ConfigError(lines.join('\n'));
+  }
+  if (vars.DB_TYPE === 'mysql' && !vars.KEY_ENCRYPTION_SECRET) {
+    // Every instance must decrypt the signing keys the others made: a generated file would differ per host.
+    throw new ConfigError('Missing environment variable KEY_ENCRYPTION_SECRET: required with DB_TYPE=mysql (at least 32 characters, the same on every instance; it encrypts the signing keys)');
   }
   return {
     port: vars.PORT,
@@ -313,13 +331,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },
     brandName: vars.BRAND_NAME.trim(),
     logLevel: vars.LOG_LEVEL,
+    keyEncryptionSecret: vars.KEY_ENCRYPTION_SECRET,
+    idTokenTtl: vars.ID_TOKEN_TTL,
+
     logFormat: vars.LOG_FORMAT,
     accessLog: vars.ACCESS_LOG,
   };
 }
 
 /** Secrets are never written back, not even when refused: the error line ends up in log files. */
-const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'DB_PASSWORD']);
+const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'DB_PASSWORD', 'KEY_ENCRYPTION_SECRET']);
 
 function shownValue(name: string, value: string): string {
   if (SECRET_VARIABLES.has(name)) return ' (value hidden)';

@@ -3,6 +3,10 @@ import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkRespo
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { scopeTokens } from '../common/oauth/scope';
+import { nowSeconds } from '../common/time';
+import { OAuthError } from '../common/oauth/oauth-error';
+import { SigningKeysService } from '../keys/signing-keys.service';
+import { sendAuthorizationResponse } from './authorization-response';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
@@ -18,6 +22,9 @@ import { formString, requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
 import { Pages } from './views/pages';
+
+/** A signed-in user and when they authenticated (OpenID Connect auth_time). */
+type Session = { readonly user: UserProfile; readonly authTime: number };
 
 function validated(req: AuthorizeHttpRequest): AuthorizeRequest {
   if (!req.authorizeRequest) throw new Error('authorize route without its guards');
@@ -37,6 +44,7 @@ export class AuthorizeController {
     private readonly consents: ConsentService,
     private readonly codes: AuthorizationCodeService,
     private readonly logins: LoginService,
+    private readonly keys: SigningKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly pages: Pages,
   ) {}
@@ -57,9 +65,30 @@ export class AuthorizeController {
   @ApiBadRequestResponse({ description: 'HTML error page: unknown client or unregistered redirect_uri (never redirected)', content: { 'text/html': {} } })
   async authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
-    const user = await this.sessions.currentUser(readSessionCookie(req));
-    if (!user) return this.showLogin(req, res, request);
-    return this.continueAsUser(req, res, request, user);
+    const session = await this.usableSession(req, request);
+    if (!session) {
+      if (request.noPrompt) throw new OAuthError('login_required', 'the user is not signed in');
+      return this.showLogin(req, res, request);
+    }
+    return this.continueAsUser(req, res, request, session);
+  }
+
+  /**
+   * The browser's session, unless the request asks for a new authentication (OpenID Connect Core
+   * §3.1.2.1): prompt=login, a sign-in older than max_age, or an id_token_hint naming another user.
+   */
+  private async usableSession(req: AuthorizeHttpRequest, request: AuthorizeRequest): Promise<Session | null> {
+    let hintedSubject: unknown;
+    if (request.idTokenHint !== undefined) {
+      const hint = await this.keys.verifyOwn(request.idTokenHint, this.config.issuer);
+      if (!hint || hint.aud !== request.client.id) throw new OAuthError('invalid_request', 'id_token_hint is not an ID Token this server issued to this client');
+      hintedSubject = hint.sub;
+    }
+    const session = await this.sessions.current(readSessionCookie(req));
+    if (!session || request.forceLogin) return null;
+    if (request.maxAge !== undefined && nowSeconds() - session.authTime > request.maxAge) return null;
+    if (hintedSubject !== undefined && hintedSubject !== session.user.id) return null;
+    return session;
   }
 
   @Post(AUTHORIZE_PATHS)
@@ -74,15 +103,15 @@ export class AuthorizeController {
     const action = formString(req, 'action');
     if (action === 'login') return this.login(req, res, request);
 
-    const user = await this.sessions.currentUser(readSessionCookie(req));
-    if (!user) return this.showLogin(req, res, request);
+    const session = await this.sessions.current(readSessionCookie(req));
+    if (!session) return this.showLogin(req, res, request);
     if (action === 'approve') {
-      assertUserMayReceiveScope(user, request.scope);
-      await this.consents.grant(user.id, request.client.id, request.scope);
-      return this.redirectWithCode(res, request, user);
+      assertUserMayReceiveScope(session.user, request.scope);
+      await this.consents.grant(session.user.id, request.client.id, request.scope);
+      return this.redirectWithCode(res, request, session);
     }
     if (action === 'deny') return this.redirect(res, request, { error: 'access_denied', error_description: 'the resource owner denied the request' });
-    return this.continueAsUser(req, res, request, user);
+    return this.continueAsUser(req, res, request, session);
   }
 
   private async login(req: AuthorizeHttpRequest, res: Response, request: AuthorizeRequest): Promise<void> {
@@ -92,15 +121,17 @@ export class AuthorizeController {
     if (!login?.ok) return this.showLogin(req, res, request, loginFailure(login, username));
     const user = login.user;
     setSessionCookie(req, res, await this.sessions.start(user.id), this.sessions.ttlSeconds);
-    return this.continueAsUser(req, res, request, user);
+    return this.continueAsUser(req, res, request, { user, authTime: nowSeconds() });
   }
 
   /** Consent page unless a stored consent covers the scopes and the client did not ask for prompt=consent. */
-  private async continueAsUser(req: Request, res: Response, request: AuthorizeRequest, user: UserProfile): Promise<void> {
+  private async continueAsUser(req: Request, res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
+    const { user } = session;
     assertUserMayReceiveScope(user, request.scope);
     if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.scope))) {
-      return this.redirectWithCode(res, request, user);
+      return this.redirectWithCode(res, request, session);
     }
+    if (request.noPrompt) throw new OAuthError('consent_required', 'the user has not approved this application for these scopes');
     sendPage(
       res,
       200,
@@ -128,23 +159,18 @@ export class AuthorizeController {
         hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
         clientName: request.client.clientName,
         error: failure?.error,
-        username: failure?.username,
+        username: failure?.username ?? request.loginHint,
       }),
     );
   }
 
-  private async redirectWithCode(res: Response, request: AuthorizeRequest, user: UserProfile): Promise<void> {
-    const code = await this.codes.issue(request, user.id);
+  private async redirectWithCode(res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
+    const code = await this.codes.issue(request, session.user.id, session.authTime);
     this.redirect(res, request, { code });
   }
 
-  /** 302 to the validated redirect URI; `state` goes back untouched, `iss` per RFC 9207. */
+  /** To the validated redirect URI in the requested response mode; `state` goes back untouched, `iss` per RFC 9207. */
   private redirect(res: Response, request: AuthorizeRequest, params: Record<string, string>): void {
-    const url = new URL(request.redirectUri);
-    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-    if (request.state !== undefined) url.searchParams.set('state', request.state);
-    url.searchParams.set('iss', this.config.issuer);
-    res.header('Cache-Control', 'no-store');
-    res.redirect(url.toString(), 302);
+    sendAuthorizationResponse(res, { redirectUri: request.redirectUri, state: request.state, issuer: this.config.issuer, responseMode: request.responseMode }, params);
   }
 }

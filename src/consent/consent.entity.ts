@@ -10,7 +10,7 @@ export class ConsentEntity {
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
   userId: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
   @Column({ type: 'text' })

@@ -35,16 +35,28 @@ export class LoginSessionService {
     return value;
   }
 
+  /** Ends the session of a cookie value (sign-out); nothing when there is none. */
+  async end(cookieValue: unknown): Promise<void> {
+    if (typeof cookieValue !== 'string' || cookieValue === '' || cookieValue.length > 128) return;
+    await this.repository.delete({ sessionHash: sha256Hex(cookieValue) });
+  }
+
   async endAllForUser(userId: string): Promise<void> {
     await this.repository.delete({ userId });
   }
 
   /** The signed-in, still enabled user of a cookie value, or null. */
   async currentUser(cookieValue: unknown): Promise<UserProfile | null> {
+    return (await this.current(cookieValue))?.user ?? null;
+  }
+
+  /** The session of a cookie value: its still enabled user and when they authenticated; or null. */
+  async current(cookieValue: unknown): Promise<{ readonly user: UserProfile; readonly authTime: number } | null> {
     // No cookie, an empty one or an oversized one is no session.
     if (typeof cookieValue !== 'string' || cookieValue === '' || cookieValue.length > 128) return null;
     const session = await this.repository.findOneBy({ sessionHash: sha256Hex(cookieValue) });
     if (!session || session.expiresAt <= nowSeconds()) return null;
-    return this.users.findEnabled(session.userId);
+    const user = await this.users.findEnabled(session.userId);
+    return user ? { user, authTime: session.createdAt } : null;
   }
 }

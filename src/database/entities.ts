@@ -7,6 +7,8 @@ import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { AuthorizationCodeEntity } from '../tokens/entities/authorization-code.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 import { UserEntity } from '../users/user.entity';
+import { SigningKeyEntity } from '../keys/signing-key.entity';
+import { ResourceServerEntity } from '../resources/resource-server.entity';
 
 export const ENTITIES = [
   ClientEntity,
@@ -18,4 +20,6 @@ export const ENTITIES = [
   AccessTokenEntity,
   RefreshTokenEntity,
   AuditEventEntity,
+  SigningKeyEntity,
+  ResourceServerEntity,
 ];

@@ -1,11 +1,22 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { SIGNING_ALGORITHMS } from '../keys/signing-key.entity';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
 
-/** RFC 8414 authorization server metadata. Grant types come from the registry, never a list here. */
+/** The claims userinfo and ID Tokens can carry, by scope (OpenID Connect Core §5.4). */
+export const CLAIMS_BY_SCOPE: Readonly<Record<string, readonly string[]>> = {
+  openid: ['sub'],
+  profile: ['name', 'given_name', 'family_name', 'preferred_username', 'updated_at'],
+  email: ['email', 'email_verified'],
+};
+
+/**
+ * RFC 8414 authorization server metadata and OpenID Connect Discovery 1.0: one document served at
+ * both well-known paths, so the two can never disagree. Grant types come from the registry.
+ */
 @ApiTags('discovery')
 @Controller()
 export class DiscoveryController {
@@ -18,6 +29,17 @@ export class DiscoveryController {
   @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
   @ApiOkResponse({ description: 'The metadata document' })
   metadata(): Record<string, unknown> {
+    return this.document();
+  }
+
+  @Get('.well-known/openid-configuration')
+  @ApiOperation({ summary: 'OpenID Provider metadata (OpenID Connect Discovery 1.0), the same document as RFC 8414' })
+  @ApiOkResponse({ description: 'The metadata document' })
+  openidConfiguration(): Record<string, unknown> {
+    return this.document();
+  }
+
+  private document(): Record<string, unknown> {
     const issuer = this.config.issuer;
     return {
       issuer,
@@ -26,14 +48,23 @@ export class DiscoveryController {
       revocation_endpoint: `${issuer}/oauth2/revoke`,
       introspection_endpoint: `${issuer}/oauth2/introspect`,
       userinfo_endpoint: `${issuer}/oauth2/userinfo`,
+      jwks_uri: `${issuer}/oauth2/jwks`,
+      end_session_endpoint: `${issuer}/oauth2/logout`,
       response_types_supported: ['code'],
-      response_modes_supported: ['query'],
+      response_modes_supported: ['query', 'form_post'],
       grant_types_supported: this.grants.supportedGrantTypes(),
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
+      scopes_supported: Object.keys(CLAIMS_BY_SCOPE),
+      claims_supported: [...new Set(['iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'azp', 'at_hash', 'amr', ...Object.values(CLAIMS_BY_SCOPE).flat()])],
       token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       code_challenge_methods_supported: ['S256', 'plain'],
       authorization_response_iss_parameter_supported: true,
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
       service_documentation: `${issuer}/docs`,
     };
   }

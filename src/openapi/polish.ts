@@ -18,6 +18,10 @@ const PROTOCOL_OPERATION_IDS: Readonly<Record<string, string>> = {
   'get /oauth2/authorize': 'authorize',
   'get /authorize': 'authorizeWso2',
   'get /invoke/pub.apigateway.oauth2/authorize': 'authorizeWebMethods',
+  'get /oauth2/logout': 'endSession',
+  'get /logout': 'endSessionShort',
+  'get /oauth2/jwks': 'jwks',
+  'get /.well-known/jwks.json': 'jwksWellKnown',
 };
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

@@ -42,6 +42,7 @@ export class PkcePolicyGuard implements CanActivate {
       method = requestedMethod;
     }
 
+    const prompts = new Set((params.prompt ?? '').split(' ').filter(Boolean));
     req.authorizeRequest = {
       client,
       redirectUri: target.redirectUri,
@@ -50,7 +51,15 @@ export class PkcePolicyGuard implements CanActivate {
       state: target.state,
       codeChallenge: challenge ?? null,
       codeChallengeMethod: method,
-      forceConsent: (params.prompt ?? '').split(' ').includes('consent'),
+      forceConsent: prompts.has('consent'),
+      forceLogin: prompts.has('login'),
+      responseMode: target.responseMode,
+      noPrompt: prompts.has('none'),
+      maxAge: params.max_age !== undefined ? Number(params.max_age) : undefined,
+      loginHint: params.login_hint,
+      idTokenHint: params.id_token_hint,
+      resource: params.resource,
+      nonce: params.nonce,
       params,
     };
     return true;

@@ -52,7 +52,12 @@ export class SettingsService implements OnModuleInit {
 
   async update(changes: Partial<GlobalSettings>): Promise<GlobalSettings> {
     await this.repository.update({ id: GLOBAL_SETTINGS_ID }, { ...changes, updatedAt: nowSeconds() });
-    await this.bus.invalidate(SETTINGS_TOPIC, GLOBAL_SETTINGS_ID);
+    await this.changed();
     return this.get();
+  }
+
+  /** Every instance reads the settings again (after a write made in another transaction, an import's). */
+  changed(): Promise<void> {
+    return this.bus.invalidate(SETTINGS_TOPIC, GLOBAL_SETTINGS_ID);
   }
 }

@@ -20,7 +20,8 @@ export class AuthorizationCodeService {
     this.byHash = batchedLookup(codes, 'codeHash');
   }
 
-  async issue(request: AuthorizeRequest, userId: string): Promise<string> {
+  /** `authTime`: when the user authenticated (the login session's start), for the ID Token. */
+  async issue(request: AuthorizeRequest, userId: string, authTime: number): Promise<string> {
     const { authorizationCodeTtl } = await this.settings.get();
     const code = randomToken();
     const now = nowSeconds();
@@ -34,6 +35,9 @@ export class AuthorizationCodeService {
       scope: request.scope,
       codeChallenge: request.codeChallenge,
       codeChallengeMethod: request.codeChallengeMethod,
+      nonce: request.nonce ?? null,
+      resource: request.resource ?? null,
+      authTime,
       expiresAt: now + authorizationCodeTtl,
       consumedAt: null,
       createdAt: now,

@@ -23,6 +23,9 @@ export type IntrospectionResponse =
       iss: string;
       sub?: string;
       username?: string;
+      /** RFC 8707: the resource server the token is for. */
+      aud?: string;
+      jti?: string;
     };
 
 @ApiTags('oauth2')
@@ -72,6 +75,8 @@ export class IntrospectionController {
       exp: row.expiresAt,
       iat: row.createdAt,
       iss: this.config.issuer,
+      ...(row.resource ? { aud: row.resource } : {}),
+      ...(found.kind === 'access_token' ? { jti: row.id } : {}),
       ...(user ? { sub: user.id, username: user.username } : {}),
     };
   }

@@ -5,4 +5,6 @@ export interface TokenResponse {
   expires_in: number;
   refresh_token?: string;
   scope: string;
+  /** OpenID Connect Core §3.1.3.3, when the scope includes openid. */
+  id_token?: string;
 }

@@ -3,15 +3,18 @@ import type { AuthenticatedClient } from '../clients/clients.service';
 import type { TransactionRunner } from '../common/database/transaction-runner';
 import type { AuditService } from '../audit/audit.service';
 import type { SettingsService } from '../settings/settings.service';
+import type { AppConfig } from '../config/app-config';
 import { TokenService } from './token.service';
 
-const client = { id: 'c1', grantTypes: ['refresh_token'], accessTokenTtl: null, refreshTokenTtl: null } as unknown as AuthenticatedClient;
+const client = { id: 'c1', grantTypes: ['refresh_token'], accessTokenTtl: null, refreshTokenTtl: null, accessTokenFormat: 'opaque' } as unknown as AuthenticatedClient;
 
 function service(run: jest.Mock) {
   const repository = { manager: { connection: { options: { type: 'mysql' } } }, metadata: {} };
   const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
   const audit = { record: jest.fn(async () => undefined) } as unknown as AuditService;
-  return new TokenService({ run } as unknown as TransactionRunner, repository as never, repository as never, settings, audit);
+  // Opaque tokens without a resource: the resource servers and signing keys are never asked.
+  const unused = {} as never;
+  return new TokenService({ run } as unknown as TransactionRunner, repository as never, repository as never, settings, audit, unused, unused, { issuer: 'https://as.example' } as AppConfig);
 }
 
 const deadlock = () => new QueryFailedError('UPDATE …', [], Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' }));

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
 import { Batcher } from '../common/database/batcher';
@@ -10,6 +10,10 @@ import type { AuthenticatedClient } from '../clients/clients.service';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { SettingsService } from '../settings/settings.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { formatScope, scopeTokens } from '../common/oauth/scope';
+import { SigningKeysService } from '../keys/signing-keys.service';
+import { ResourceServersService } from '../resources/resource-servers.service';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -77,6 +81,10 @@ export interface IssueContext {
   readonly refreshScope?: string;
   /** For the audit trail. */
   readonly grantType?: string;
+  /** When the user authenticated (OpenID Connect auth_time), kept with the refresh token. */
+  readonly authTime?: number | null;
+  /** RFC 8707: the resource server named (audience); checked against the client's resources here. */
+  readonly resource?: string | null;
 }
 
 /**
@@ -102,6 +110,9 @@ export class TokenService {
     @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
+    private readonly resources: ResourceServersService,
+    private readonly keys: SigningKeysService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.spendInputs = accessTokens.manager.connection.options.type === 'better-sqlite3' ? spendReturning : lockAndSpend;
     this.accessByHash = batchedLookup(accessTokens, 'tokenHash');
@@ -179,15 +190,26 @@ export class TokenService {
     const settings = await this.settings.get();
     const now = nowSeconds();
     const grantId = context.grantId ?? uuidv7();
-    const expiresIn = client.accessTokenTtl ?? settings.accessTokenTtl;
-    const accessToken = randomToken();
+    const resource = context.resource ? await this.resources.forClient(client, context.resource) : null;
+    // RFC 8707 §2: a token for a resource server carries only the scopes that server understands.
+    const scope = resource ? formatScope(scopeTokens(context.scope).filter((s) => scopeTokens(resource.scope).includes(s))) : context.scope;
+    const expiresIn = resource?.accessTokenTtl ?? client.accessTokenTtl ?? settings.accessTokenTtl;
+    const id = uuidv7();
+    const format = resource?.accessTokenFormat ?? client.accessTokenFormat;
+    const accessToken =
+      format === 'jwt'
+        ? await this.jwtAccessToken({ id, client, userId: context.userId, scope, audience: resource?.identifier ?? client.id, now, expiresIn })
+        : randomToken();
+    // A JWT access token is stored like an opaque one (by its SHA-256), so introspection,
+    // revocation and /me treat both alike, and a revoked JWT is refused at once on every instance.
     const access: AccessTokenEntity = {
-      id: uuidv7(),
+      id,
       tokenHash: sha256Hex(accessToken),
       clientId: client.id,
       userId: context.userId,
-      scope: context.scope,
+      scope,
       grantId,
+      resource: resource?.identifier ?? null,
       expiresAt: now + expiresIn,
       revokedAt: null,
       createdAt: now,
@@ -204,11 +226,31 @@ export class TokenService {
           grantId,
           expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
           rotatedAt: null,
+          authTime: context.authTime ?? null,
+          resource: resource?.identifier ?? null,
           revokedAt: null,
           createdAt: now,
         }
       : undefined;
     return { accessToken, access, refreshToken, refresh, expiresIn, grantId };
+  }
+
+  /** RFC 9068: a JWT access token, `typ: at+jwt`, signed with the current RS256 key. */
+  private jwtAccessToken(input: { id: string; client: AuthenticatedClient; userId: string | null; scope: string; audience: string; now: number; expiresIn: number }): Promise<string> {
+    return this.keys.sign(
+      {
+        iss: this.config.issuer,
+        sub: input.userId ?? input.client.id,
+        aud: input.audience,
+        client_id: input.client.id,
+        iat: input.now,
+        exp: input.now + input.expiresIn,
+        jti: input.id,
+        scope: input.scope,
+      },
+      'RS256',
+      'at+jwt',
+    );
   }
 
   private async issued(context: IssueContext, minted: Minted): Promise<TokenResponse> {
@@ -219,7 +261,7 @@ export class TokenService {
       subject: minted.access.id,
       detail: { grant_type: context.grantType ?? null, grant_id: minted.grantId, scope: context.scope, refresh_token: Boolean(minted.refreshToken) },
     });
-    const response: TokenResponse = { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: context.scope };
+    const response: TokenResponse = { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: minted.access.scope };
     if (minted.refreshToken) response.refresh_token = minted.refreshToken;
     return response;
   }

@@ -5,6 +5,8 @@ import { ClientsModule } from '../clients/clients.module';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
+import { OidcModule } from '../oidc/oidc.module';
+import { ResourcesModule } from '../resources/resources.module';
 import { AuthorizationCodeService } from './authorization-code.service';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
@@ -29,6 +31,8 @@ import { UserInfoController } from './userinfo.controller';
     ClientsModule,
     UsersModule,
     SettingsModule,
+    OidcModule,
+    ResourcesModule,
   ],
   controllers: [TokenController, RevocationController, IntrospectionController, UserInfoController],
   providers: [
@@ -43,6 +47,6 @@ import { UserInfoController } from './userinfo.controller';
     PasswordGrant,
     RefreshTokenGrant,
   ],
-  exports: [TokenService, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, ClientsModule, UsersModule],
+  exports: [ResourcesModule, TokenService, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, TransactionRunner, ClientsModule, UsersModule],
 })
 export class TokensModule {}

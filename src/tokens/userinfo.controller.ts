@@ -2,15 +2,31 @@ import { Controller, Get, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { OAuthError } from '../common/oauth/oauth-error';
-import { UsersService } from '../users/users.service';
+import { scopeTokens } from '../common/oauth/scope';
+import { UserProfile, UsersService } from '../users/users.service';
 import { BearerTokenGuard, RequestWithAccessToken } from './guards/bearer-token.guard';
 
-export interface UserInfoResponse {
+/** The profile of a token without `openid` (the shape seed 003's Spring clients read at /me). */
+export interface LegacyUserInfo {
   sub: string;
   id: string;
   username: string;
   email: string | null;
   scope: string;
+}
+
+/** OpenID Connect Core §5.3.2: `sub` and the standard claims the token's scopes grant (§5.4). */
+export type OpenIdUserInfo = { sub: string } & Record<string, string | number | boolean | null>;
+
+export function userInfoClaims(user: UserProfile, scope: string): OpenIdUserInfo {
+  const scopes = new Set(scopeTokens(scope));
+  return {
+    sub: user.id,
+    ...(scopes.has('profile')
+      ? { name: user.name, given_name: user.givenName, family_name: user.familyName, preferred_username: user.username, updated_at: user.updatedAt }
+      : {}),
+    ...(scopes.has('email') ? { email: user.email, email_verified: user.emailVerified } : {}),
+  };
 }
 
 @ApiTags('resource')
@@ -21,14 +37,23 @@ export class UserInfoController {
   @Get(['me', 'oauth2/userinfo'])
   @UseGuards(BearerTokenGuard)
   @ApiBearerAuth('bearer')
-  @ApiOperation({ summary: 'Profile of the resource owner of the bearer token (seed 003 `GET /me`)' })
-  @ApiOkResponse({ schema: { example: { sub: 'f3b1…', id: 'f3b1…', username: 'admin@break-out.org', email: 'admin@break-out.org', scope: 'read write' } } })
+  @ApiOperation({
+    summary: 'Profile of the resource owner of the bearer token',
+    description:
+      'With an openid token: OpenID Connect UserInfo, `sub` and the standard claims of its scopes (profile, email). Without: the profile seed 003 `GET /me` shows (sub, id, username, email, scope).',
+  })
+  @ApiOkResponse({
+    schema: {
+      example: { sub: 'f3b1…', name: 'Ada Lovelace', given_name: 'Ada', family_name: 'Lovelace', preferred_username: 'ada', updated_at: 1764000000, email: 'ada@example.com', email_verified: true },
+    },
+  })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, expired or revoked token, with WWW-Authenticate: Bearer (RFC 6750 §3.1)' })
-  async me(@Req() req: RequestWithAccessToken): Promise<UserInfoResponse> {
+  async me(@Req() req: RequestWithAccessToken): Promise<LegacyUserInfo | OpenIdUserInfo> {
     const token = req.accessToken;
     if (!token?.userId) throw new OAuthError('invalid_token', 'token has no resource owner');
     const user = await this.users.findEnabled(token.userId);
     if (!user) throw new OAuthError('invalid_token', 'resource owner is no longer active');
+    if (scopeTokens(token.scope).includes('openid')) return userInfoClaims(user, token.scope);
     return { sub: user.id, id: user.id, username: user.username, email: user.email, scope: token.scope };
   }
 }

@@ -1,23 +1,41 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { Not, Like, Repository } from 'typeorm';
 import type { Page } from '../clients/clients.service';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import { batchedLookup } from '../common/database/batched-lookup';
 import { containing } from '../common/database/containing';
-import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
+import { needsRehash, verifyStoredPassword } from '../common/crypto/imported-password-hash';
+import { CURRENT_HASH_PREFIX, hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { UserEntity } from './user.entity';
 
-export interface NewUser {
+/** A new user's credential: a password, or a hash imported from another system (importPasswordHash). */
+export type NewUserCredential = { readonly password: string; readonly passwordHash?: never } | { readonly passwordHash: string; readonly password?: never };
+
+export type NewUser = NewUserCredential & {
   readonly username: string;
-  readonly password: string;
   readonly email?: string | null;
+  readonly emailVerified?: boolean;
+  readonly name?: string | null;
+  readonly givenName?: string | null;
+  readonly familyName?: string | null;
   readonly roles?: readonly string[];
   readonly enabled?: boolean;
+};
+
+export interface UserChanges {
+  readonly email?: string | null;
+  readonly emailVerified?: boolean;
+  readonly name?: string | null;
+  readonly givenName?: string | null;
+  readonly familyName?: string | null;
+  readonly roles?: readonly string[];
+  readonly enabled?: boolean;
+  readonly password?: string;
 }
 
 /** An account found by login name, before its password is checked. */
@@ -27,14 +45,20 @@ export interface LoginCandidate {
   readonly entity: UserEntity;
 }
 
-/** What other modules may know of a user: never the password hash. */
-export type UserProfile = Readonly<Omit<UserEntity, 'passwordHash'>>;
+/** What other modules may know of a user: never the password hash, only whether it is still an imported one. */
+export type UserProfile = Readonly<Omit<UserEntity, 'passwordHash' | 'emailKey'>> & { readonly legacyPasswordHash: boolean };
 
 const USER_TOPIC = 'user';
 
+
 function toProfile(entity: UserEntity): UserProfile {
-  const { passwordHash: _passwordHash, ...profile } = entity;
-  return profile;
+  const { passwordHash, emailKey: _emailKey, ...profile } = entity;
+  return { ...profile, legacyPasswordHash: needsRehash(passwordHash) };
+}
+
+/** E-mail addresses are unique regardless of case, and a login name. */
+export function emailKey(email: string | null | undefined): string | null {
+  return email ? email.trim().toLowerCase() : null;
 }
 
 @Injectable()
@@ -58,20 +82,35 @@ export class UsersService implements OnModuleInit {
   }
 
   async create(input: NewUser): Promise<UserProfile> {
+    const entity = await this.newEntity(input);
+    await this.repository.insert(entity);
+    await this.changed(entity.id);
+    return toProfile(entity);
+  }
+
+  /** The row for a new user, its password hashed with argon2id or its imported hash kept for the next sign-in. */
+  async newEntity(input: NewUser): Promise<UserEntity> {
     const now = nowSeconds();
-    const entity = this.repository.create({
+    return this.repository.create({
       id: randomUUID(),
       username: input.username,
       email: input.email ?? null,
-      passwordHash: await hashPassword(input.password),
-      roles: [...(input.roles ?? [])],
+      emailKey: emailKey(input.email),
+      name: input.name ?? null,
+      givenName: input.givenName ?? null,
+      familyName: input.familyName ?? null,
+      emailVerified: input.emailVerified ?? false,
+      passwordHash: input.passwordHash ?? (await hashPassword(input.password!)),
+      roles: [...new Set(input.roles ?? [])],
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,
     });
-    await this.repository.insert(entity);
-    await this.changed(entity.id);
-    return toProfile(entity);
+  }
+
+  /** Caches of other instances drop these users (after an import wrote them in its own transaction). */
+  async changedMany(ids: readonly string[]): Promise<void> {
+    for (const id of ids) await this.changed(id);
   }
 
   /** /me, introspection and the code and refresh grants look users up by id: cached, invalidated on change. */
@@ -100,15 +139,41 @@ export class UsersService implements OnModuleInit {
     return this.repository.existsBy({ username });
   }
 
+  /** The user with this username, as the database matches it (the import's key). */
+  findByUsername(username: string): Promise<UserEntity | null> {
+    return this.repository.findOneBy({ username });
+  }
+
+  /**
+   * Why a username or e-mail address cannot be given to a user, or null. Both are login names:
+   * an address is unique regardless of case, and no user's username may be another user's address
+   * (the sign-in would find the wrong account, and failures would lock the other one out).
+   */
+  async loginNameConflict(username: string | undefined, email: string | null | undefined, exceptUserId?: string): Promise<string | null> {
+    const other = (id: string | null | undefined) => id != null && id !== exceptUserId;
+    if (email && other(await this.idByEmail(email))) return 'email is already taken';
+    if (email && other((await this.repository.findOne({ where: { username: email.trim() }, select: { id: true } }))?.id)) return "email is another user's username";
+    if (username?.includes('@') && other(await this.idByEmail(username))) return "username is another user's e-mail address";
+    return null;
+  }
+
+  /** The id of the user holding this e-mail address (regardless of case), or null. */
+  async idByEmail(email: string): Promise<string | null> {
+    const key = emailKey(email);
+    return key ? ((await this.repository.findOne({ where: { emailKey: key }, select: { id: true } }))?.id ?? null) : null;
+  }
+
   /** True when any user holds the given role. */
   async anyWithRole(role: string): Promise<boolean> {
     // roles is a JSON array in a text column: match the quoted element.
     return this.repository.existsBy({ roles: containing(JSON.stringify(role)) as never });
   }
 
-  async list(page: Page, search?: string): Promise<{ items: UserProfile[]; total: number }> {
+  /** `legacyHash`: only the users whose password hash is still an imported one (or ours with old parameters). */
+  async list(page: Page, search?: string, legacyHash?: boolean): Promise<{ items: UserProfile[]; total: number }> {
+    const legacy = legacyHash ? { passwordHash: Not(Like(`${CURRENT_HASH_PREFIX}%`)) } : {};
     const [rows, total] = await this.repository.findAndCount({
-      where: search ? [{ username: containing(search) }, { email: containing(search) }] : {},
+      where: search ? [{ username: containing(search), ...legacy }, { email: containing(search), ...legacy }] : legacy,
       order: { createdAt: 'ASC', id: 'ASC' },
       skip: (page.page - 1) * page.perPage,
       take: page.perPage,
@@ -116,13 +181,15 @@ export class UsersService implements OnModuleInit {
     return { items: rows.map(toProfile), total };
   }
 
-  async update(id: string, changes: { email?: string | null; roles?: readonly string[]; enabled?: boolean; password?: string }): Promise<void> {
-    const { password, roles, ...rest } = changes;
+  async update(id: string, changes: UserChanges): Promise<void> {
+    const { password, roles, ...given } = changes;
+    const rest = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Omit<UserChanges, 'password' | 'roles'>;
     await this.repository.update(
       { id },
       {
         ...rest,
-        ...(roles ? { roles: [...roles] } : {}),
+        ...(rest.email !== undefined ? { emailKey: emailKey(rest.email) } : {}),
+        ...(roles ? { roles: [...new Set(roles)] } : {}),
         ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
         updatedAt: nowSeconds(),
       },
@@ -135,22 +202,40 @@ export class UsersService implements OnModuleInit {
     await this.changed(id);
   }
 
-  /** The enabled user with these credentials, or null; an unknown user costs the same hash check. */
-  async verifyCredentials(username: string, password: string): Promise<UserProfile | null> {
-    return this.checkPassword(await this.findForLogin(username), password);
-  }
-
   /**
-   * The account a login name designates, as the database matches it (MySQL's collation treats
-   * "alice", "Alice" and "alice " alike), so that lockouts can be keyed on the account itself.
+   * The account a login name designates: its username, as the database matches it (MySQL's
+   * collation treats "alice", "Alice" and "alice " alike), or else its e-mail address regardless of
+   * case (seed 003's users sign in with theirs). Lockouts are keyed on the account found.
    */
-  async findForLogin(username: string): Promise<LoginCandidate | null> {
-    const entity = await this.repository.findOneBy({ username });
+  async findForLogin(login: string): Promise<LoginCandidate | null> {
+    const entity = (await this.repository.findOneBy({ username: login })) ?? (login.includes('@') ? await this.repository.findOneBy({ emailKey: emailKey(login)! }) : null);
     return entity ? { id: entity.id, passwordHash: entity.passwordHash, entity } : null;
   }
 
+  /**
+   * The enabled user if the password matches, else null; an unknown user costs one argon2
+   * verification too. A hash imported from another system is replaced by our argon2id on the
+   * first successful sign-in.
+   */
   async checkPassword(candidate: LoginCandidate | null, password: string): Promise<UserProfile | null> {
-    const valid = await verifyPassword(candidate?.passwordHash ?? (await this.decoyHash), password);
-    return candidate && candidate.entity.enabled && valid ? toProfile(candidate.entity) : null;
+    if (!candidate) {
+      await verifyPassword(await this.decoyHash, password);
+      return null;
+    }
+    const valid = await verifyStoredPassword(candidate.passwordHash, password);
+    // A failed check of an imported hash costs at least one argon2 verification too, so that a
+    // fast legacy format (WSO2's one SHA-256) does not tell who exists and who is not migrated yet.
+    if (!valid && needsRehash(candidate.passwordHash)) await verifyPassword(await this.decoyHash, password);
+    if (!valid || !candidate.entity.enabled) return null;
+    if (needsRehash(candidate.passwordHash)) return toProfile(await this.rehash(candidate.entity, password));
+    return toProfile(candidate.entity);
+  }
+
+  /** Only if the hash is still the one verified: a concurrent password reset by an admin wins. */
+  private async rehash(entity: UserEntity, password: string): Promise<UserEntity> {
+    const passwordHash = await hashPassword(password);
+    const result = await this.repository.update({ id: entity.id, passwordHash: entity.passwordHash }, { passwordHash });
+    if (result.affected) await this.changed(entity.id);
+    return { ...entity, passwordHash };
   }
 }

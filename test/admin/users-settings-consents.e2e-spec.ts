@@ -43,6 +43,11 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
         email: 'carol@example.com',
         roles: ['auditor'],
         enabled: true,
+        legacy_password_hash: false,
+        email_verified: false,
+        name: null,
+        given_name: null,
+        family_name: null,
         created_at: expect.any(Number),
         updated_at: expect.any(Number),
       });

@@ -45,6 +45,7 @@ export async function createTestDatabase(type: 'sqlite' | 'mysql' = TEST_DB): Pr
       DB_USERNAME: mysqlServer.user,
       DB_PASSWORD: mysqlServer.password,
       DB_NAME: name,
+      KEY_ENCRYPTION_SECRET: 'key-encryption-secret-for-the-test-suites',
     },
     database: { type: 'mysql', host: mysqlServer.host, port: mysqlServer.port, username: mysqlServer.user, password: mysqlServer.password, database: name },
     drop: async () => {

@@ -43,9 +43,12 @@ export interface TestUser {
   readonly email: string | null;
 }
 
-export async function createUser(testApp: TestApp, overrides: Partial<NewUser> = {}): Promise<TestUser> {
+export async function createUser(
+  testApp: TestApp,
+  overrides: Partial<Pick<NewUser, 'username' | 'email' | 'roles' | 'enabled'>> & { readonly password?: string } = {},
+): Promise<TestUser> {
   const username = overrides.username ?? `user${++userCounter}@example.com`;
   const password = overrides.password ?? 'correct horse battery staple';
-  const user = await testApp.users.create({ username, password, email: username.includes('@') ? username : null, ...overrides });
+  const user = await testApp.users.create({ email: username.includes('@') ? username : null, ...overrides, username, password });
   return { id: user.id, username, password, email: user.email };
 }

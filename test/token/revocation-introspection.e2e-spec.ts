@@ -42,6 +42,7 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
       exp: expect.any(Number),
       iat: expect.any(Number),
       iss: t.url,
+      jti: expect.any(String),
       sub: user.id,
       username: user.username,
     });

@@ -1,5 +1,6 @@
 import { IsOptionalNotNull } from '../../common/http/optional';
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { RejectUnknownFields } from '../../common/http/validation';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
@@ -18,6 +19,8 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import type { AuthenticatedClient } from '../../clients/clients.service';
+import { SIGNING_ALGORITHMS, SigningAlgorithm } from '../../keys/signing-key.entity';
+import { ACCESS_TOKEN_FORMATS, AccessTokenFormat } from '../../resources/resource-server.entity';
 
 /** RFC 6749 §3.1.2: an absolute URI without a fragment (custom schemes allowed for native apps). */
 function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
@@ -44,7 +47,33 @@ function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
 const SCOPE_STRING = /^([\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*)?$/;
 const TTL = { minimum: 1, maximum: 31_536_000, nullable: true, type: Number } as const;
 
+/** RFC 6749 Appendix A: client_id and client_secret are VSCHAR (printable ASCII). */
+const VSCHAR = /^[\x20-\x7e]+$/;
+/** A client id is VSCHAR without leading or trailing spaces (which MySQL's comparisons ignore). */
+const CLIENT_ID = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
+
+@RejectUnknownFields()
 export class CreateApplicationDto {
+  @ApiPropertyOptional({
+    description: 'Keep the client id the application has in the system you migrate from (RFC 6749 Appendix A VSCHAR); a UUID is generated when omitted',
+    example: '374b1fae-4405-411b-85a0-6e1ab90923ba',
+    minLength: 1,
+    maxLength: 255,
+  })
+  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(255) @Matches(CLIENT_ID, { message: 'client_id must be printable ASCII (RFC 6749 Appendix A VSCHAR), without leading or trailing spaces' })
+  client_id?: string;
+
+  @ApiPropertyOptional({
+    writeOnly: true,
+    minLength: 8,
+    maxLength: 255,
+    description:
+      'Confidential clients: keep the secret the old system issued (generated when omitted). Shorter than 32 characters, it is stored with argon2id and flagged weak_secret until rotated',
+    example: 'ksdSdoefDDP7wpaElfqvmjDue',
+  })
+  @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(255) @Matches(VSCHAR, { message: 'client_secret must be printable ASCII (RFC 6749 Appendix A VSCHAR)' })
+  client_secret?: string;
+
   @ApiProperty({ example: 'Mobile Banking' })
   @IsString() @MinLength(1) @MaxLength(255)
   client_name: string;
@@ -53,7 +82,11 @@ export class CreateApplicationDto {
   @IsOptionalNotNull() @IsArray() @ArrayMaxSize(20) @IsRedirectUri({ each: true })
   redirect_uris?: string[];
 
-  @ApiPropertyOptional({ type: [String], example: ['authorization_code', 'refresh_token'], default: ['authorization_code', 'refresh_token'] })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['authorization_code', 'refresh_token'],
+    description: 'Default: authorization_code and refresh_token when redirect_uris are given, otherwise client_credentials',
+  })
   @IsOptionalNotNull() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(255, { each: true })
   grant_types?: string[];
 
@@ -81,13 +114,39 @@ export class CreateApplicationDto {
   @IsOptional() @IsInt() @Min(1) @Max(31_536_000)
   refresh_token_ttl?: number | null;
 
+  @ApiPropertyOptional({
+    enum: ['rotate', 'reuse'],
+    default: 'rotate',
+    description:
+      'rotate: every refresh returns a new refresh token and reuse of a rotated one revokes the family (RFC 9700 §4.14.2); reuse: the same refresh token until it expires, as WSO2 and Spring do by default',
+  })
+  @IsOptionalNotNull() @IsIn(['rotate', 'reuse'])
+  refresh_token_rotation?: 'rotate' | 'reuse';
+
+  @ApiPropertyOptional({ type: [String], example: ['https://app.example.com/signed-out'], default: [], description: 'OpenID Connect RP-Initiated Logout: where the application may send the user after sign-out (exact match)' })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(20) @IsRedirectUri({ each: true })
+  post_logout_redirect_uris?: string[];
+
+  @ApiPropertyOptional({ enum: ACCESS_TOKEN_FORMATS, default: 'opaque', description: 'RFC 9068 jwt or opaque access tokens (a resource server named with `resource` decides for its own tokens)' })
+  @IsOptionalNotNull() @IsIn(ACCESS_TOKEN_FORMATS)
+  access_token_format?: AccessTokenFormat;
+
+  @ApiPropertyOptional({ type: [String], default: [], example: ['https://api.example.com/orders'], description: 'RFC 8707: identifiers of the resource servers this application may request tokens for' })
+  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(255, { each: true })
+  resources?: string[];
+
+  @ApiPropertyOptional({ enum: SIGNING_ALGORITHMS, default: 'RS256', description: 'OpenID Connect: the algorithm of this application\'s ID Tokens' })
+  @IsOptionalNotNull() @IsIn(SIGNING_ALGORITHMS, { message: `id_token_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
+  id_token_signed_response_alg?: SigningAlgorithm;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull() @IsBoolean()
   enabled?: boolean;
 }
 
-/** Every field optional; a public client cannot become confidential or the reverse. */
-export class UpdateApplicationDto extends PartialType(CreateApplicationDto) {}
+/** Every field optional but the identity; a public client cannot become confidential or the reverse. */
+@RejectUnknownFields()
+export class UpdateApplicationDto extends PartialType(OmitType(CreateApplicationDto, ['client_id', 'client_secret'] as const)) {}
 
 export class ApplicationResponse {
   @ApiProperty({ example: '374b1fae-4405-411b-85a0-6e1ab90923ba' }) client_id: string;
@@ -100,13 +159,19 @@ export class ApplicationResponse {
   @ApiProperty({ type: Boolean, nullable: true, example: null }) pkce_plain_allowed: boolean | null;
   @ApiProperty({ type: Number, nullable: true, example: null }) access_token_ttl: number | null;
   @ApiProperty({ type: Number, nullable: true, example: null }) refresh_token_ttl: number | null;
+  @ApiProperty({ enum: ['rotate', 'reuse'], example: 'rotate' }) refresh_token_rotation: string;
+  @ApiProperty({ enum: SIGNING_ALGORITHMS, example: 'RS256' }) id_token_signed_response_alg: string;
+  @ApiProperty({ type: [String], example: ['https://shop.example.com/signed-out'] }) post_logout_redirect_uris: string[];
+  @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'opaque' }) access_token_format: string;
+  @ApiProperty({ type: [String], example: [] }) resources: string[];
+  @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false }) weak_secret: boolean;
   @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
 }
 
 export class CreatedApplicationResponse extends ApplicationResponse {
-  @ApiPropertyOptional({ description: 'Confidential clients only; shown once, never again', example: 'kq3…' })
+  @ApiPropertyOptional({ description: 'A generated secret (confidential clients only); shown once, never again. An imported secret is not echoed', example: 'kq3…' })
   client_secret?: string;
 }
 
@@ -134,6 +199,12 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     pkce_plain_allowed: client.pkcePlainAllowed,
     access_token_ttl: client.accessTokenTtl,
     refresh_token_ttl: client.refreshTokenTtl,
+    refresh_token_rotation: client.refreshTokenRotation,
+    id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+    post_logout_redirect_uris: [...client.postLogoutRedirectUris],
+    access_token_format: client.accessTokenFormat,
+    resources: [...client.resources],
+    weak_secret: client.weakSecret,
     enabled: client.enabled,
     created_at: client.createdAt,
     updated_at: client.updatedAt,

@@ -18,12 +18,6 @@ export class ApplicationListQuery extends PaginationQuery {
   name?: string;
 }
 
-export class UserListQuery extends PaginationQuery {
-  @ApiPropertyOptional({ description: 'Only users whose username or email contains this text' })
-  @IsOptional() @IsString() @MaxLength(255)
-  search?: string;
-}
-
 export interface Paginated<T> {
   items: T[];
   page: number;

@@ -1,8 +1,10 @@
+import { RejectUnknownFields } from '../../common/http/validation';
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import type { GlobalSettings } from '../../settings/settings.service';
 
+@RejectUnknownFields()
 export class UpdateSettingsDto {
   @ApiPropertyOptional({ description: 'Enforce PKCE for applications that inherit' })
   @IsOptionalNotNull() @IsBoolean()

@@ -6,6 +6,9 @@ import { Algorithm, hash, verify } from '@node-rs/argon2';
  */
 const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+/** How every hash made with OPTIONS begins: any other stored hash is re-hashed at the next sign-in. */
+export const CURRENT_HASH_PREFIX = `$argon2id$v=19$m=${OPTIONS.memoryCost},t=${OPTIONS.timeCost},p=${OPTIONS.parallelism}$`;
+
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);
 }

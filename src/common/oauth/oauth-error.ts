@@ -15,7 +15,12 @@ export type OAuthErrorCode =
   | 'conflict'
   | 'too_many_requests'
   | 'server_error'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  // OpenID Connect Core §3.1.2.6 (authorization responses only)
+  | 'login_required'
+  | 'consent_required'
+  // RFC 8707 §2
+  | 'invalid_target';
 
 export const OAUTH_ERROR_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
   invalid_request: 400,
@@ -34,6 +39,9 @@ export const OAUTH_ERROR_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
   too_many_requests: 429,
   server_error: 500,
   temporarily_unavailable: 503,
+  login_required: 400,
+  consent_required: 400,
+  invalid_target: 400,
 };
 
 /** RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. */

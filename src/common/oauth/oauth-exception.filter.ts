@@ -2,14 +2,11 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { setPageHeaders } from '../../consent/page-response';
 import type { Pages } from '../../consent/views/pages';
+import { AuthorizationResponseTarget, sendAuthorizationResponse } from '../../consent/authorization-response';
 import { OAuthError, OAuthErrorCode } from './oauth-error';
 
 /** Set by AuthorizeClientGuard once client_id and redirect_uri are known good. */
-export interface AuthorizeErrorTarget {
-  readonly redirectUri: string;
-  readonly state?: string;
-  readonly issuer: string;
-}
+export type AuthorizeErrorTarget = AuthorizationResponseTarget;
 
 export type RequestWithAuthorize = Request & { authorizeTarget?: AuthorizeErrorTarget; isAuthorizeRoute?: boolean };
 
@@ -52,12 +49,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       res.header('Cache-Control', 'no-store');
       const target = req.authorizeTarget;
       if (target && error.code !== 'server_error') {
-        const url = new URL(target.redirectUri);
-        url.searchParams.set('error', error.code);
-        if (error.description) url.searchParams.set('error_description', error.description);
-        if (target.state !== undefined) url.searchParams.set('state', target.state);
-        url.searchParams.set('iss', target.issuer);
-        res.redirect(url.toString(), 302);
+        sendAuthorizationResponse(res, target, { error: error.code, ...(error.description ? { error_description: error.description } : {}) });
         return;
       }
       setPageHeaders(res);

@@ -131,8 +131,31 @@ ${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id
       `<h1>Your approved applications</h1>
 <p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
 ${notice}
-${items}`,
+${items}
+<form method="post" action="/oauth2/logout">
+${hiddenFields({ csrf_token: input.csrfToken, action: 'logout' })}
+<button type="submit" class="secondary">Sign out</button>
+</form>`,
     );
+  }
+
+  /** RP-Initiated Logout: asked when the request does not prove which application sent it (no valid id_token_hint). */
+  logoutConfirm(input: { readonly action: string; readonly hidden: Record<string, string | undefined>; readonly clientName?: string }): string {
+    const from = input.clientName ? ` requested by <strong>${escapeHtml(input.clientName)}</strong>` : '';
+    return layout(
+      this.brand,
+      'Sign out',
+      `<h1>Sign out?</h1>
+<p>Sign out of ${escapeHtml(this.brand)}${from}? Applications you signed in to will ask for your password again.</p>
+<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields({ ...input.hidden, action: 'logout' })}
+<div class="actions"><button type="submit" class="primary">Sign out</button></div>
+</form>`,
+    );
+  }
+
+  signedOut(): string {
+    return layout(this.brand, 'Signed out', '<h1>You are signed out</h1>\n<p>You can close this window.</p>');
   }
 
   error(code: string, description?: string): string {

@@ -1,5 +1,8 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
 import { AuditEvents1764100000000 } from './1764100000000-AuditEvents';
+import { MigrationImport1764300000000 } from './1764300000000-MigrationImport';
+import { OpenIdConnect1764400000000 } from './1764400000000-OpenIdConnect';
+import { ResourceServers1764500000000 } from './1764500000000-ResourceServers';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
-export const MIGRATIONS = [InitialSchema1764000000000, AuditEvents1764100000000];
+export const MIGRATIONS = [InitialSchema1764000000000, AuditEvents1764100000000, MigrationImport1764300000000, OpenIdConnect1764400000000, ResourceServers1764500000000];

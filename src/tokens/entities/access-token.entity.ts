@@ -9,7 +9,7 @@ export class AccessTokenEntity {
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
   /** null for client_credentials tokens. */
@@ -22,6 +22,10 @@ export class AccessTokenEntity {
   /** The authorization grant this token descends from (code id, or the first token's family id). */
   @Column({ name: 'grant_id', type: 'varchar', length: 36 })
   grantId: string;
+
+  /** RFC 8707: the resource server (audience) the tokens of this grant are for; null: none named. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource: string | null;
 
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;

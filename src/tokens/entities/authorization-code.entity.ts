@@ -10,7 +10,7 @@ export class AuthorizationCodeEntity {
   @Column({ name: 'code_hash', type: 'varchar', length: 64 })
   codeHash: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
   @Column({ name: 'user_id', type: 'varchar', length: 36 })
@@ -31,6 +31,18 @@ export class AuthorizationCodeEntity {
 
   @Column({ name: 'code_challenge_method', type: 'varchar', length: 8, nullable: true })
   codeChallengeMethod: 'S256' | 'plain' | null;
+
+  /** OpenID Connect: echoed in the ID Token. */
+  @Column({ type: 'varchar', length: 512, nullable: true })
+  nonce: string | null;
+
+  /** When the user authenticated (the login session's start), for the ID Token's auth_time. */
+  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  authTime: number | null;
+
+  /** RFC 8707: the resource server (audience) the tokens of this grant are for; null: none named. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource: string | null;
 
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;

@@ -9,7 +9,7 @@ export class RefreshTokenEntity {
   @Column({ name: 'token_hash', type: 'varchar', length: 64 })
   tokenHash: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 64 })
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
   @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
@@ -22,12 +22,20 @@ export class RefreshTokenEntity {
   @Column({ name: 'grant_id', type: 'varchar', length: 36 })
   grantId: string;
 
+  /** RFC 8707: the resource server (audience) the tokens of this grant are for; null: none named. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource: string | null;
+
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;
 
   /** Set when this token was exchanged for a new one; presenting it again is reuse. */
   @Column({ name: 'rotated_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
   rotatedAt: number | null;
+
+  /** When the user authenticated, for the ID Token a refresh returns (OpenID Connect Core §12.2). */
+  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  authTime: number | null;
 
   @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
   revokedAt: number | null;

@@ -5,12 +5,23 @@ import { nowSeconds } from '../../common/time';
 import { verifyPkce } from '../../pkce/pkce';
 import { assertUserMayReceiveScope } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
+import { IdTokenService } from '../../oidc/id-token.service';
 import { AuthorizationCodeService } from '../authorization-code.service';
 import type { TokenResponse } from '../token-response';
 import { TokenService } from '../token.service';
 import { AuthorizationCodeRequest } from './dto/authorization-code.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
+
+/**
+ * RFC 8707 §2.2: the token request may name the resource of the grant again, or name one when the
+ * grant named none; another one is invalid_target.
+ */
+export function sameResource(granted: string | null, requested: string | undefined): string | null {
+  if (requested === undefined || requested === granted) return granted;
+  if (granted !== null) throw new OAuthError('invalid_target', 'resource differs from the one this grant was issued for');
+  return requested;
+}
 
 /** RFC 6749 §4.1.3 with RFC 7636 §4.6. */
 @Injectable()
@@ -23,6 +34,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     private readonly codes: AuthorizationCodeService,
     private readonly tokens: TokenService,
     private readonly users: UsersService,
+    private readonly idTokens: IdTokenService,
   ) {}
 
   async handle(params: AuthorizationCodeRequest, client: AuthenticatedClient): Promise<TokenResponse> {
@@ -37,6 +49,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
       throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     }
     verifyPkce(code, params.code_verifier);
+    const resource = sameResource(code.resource, params.resource);
 
     const user = await this.users.findEnabled(code.userId);
     if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
@@ -44,12 +57,13 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     // Spending the code and storing the tokens commit together (one conditional UPDATE decides), so
     // a replay that loses the race revokes after these tokens exist, and none escapes.
     const response = await this.tokens.issueClaimed(
-      { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType },
+      { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType, authTime: code.authTime, resource },
       { kind: 'authorization_code', id: code.id },
     );
     // Lost a race with a concurrent redemption: that is a replay too.
     if (!response) return this.replayed(code.id);
-    return response;
+    const idToken = await this.idTokens.issue({ client, userId: user.id, scope: code.scope, accessToken: response.access_token, authTime: code.authTime, nonce: code.nonce });
+    return idToken ? { ...response, id_token: idToken } : response;
   }
 
   /** RFC 6749 §4.1.2: a replayed code revokes every token issued from it. */

@@ -7,6 +7,8 @@ import { resolveScope } from '../../common/oauth/scope-policy';
 import { nowSeconds } from '../../common/time';
 import { assertUserMayReceiveScope } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
+import { IdTokenService } from '../../oidc/id-token.service';
+import { sameResource } from './authorization-code.grant';
 import type { TokenResponse } from '../token-response';
 import { TokenService } from '../token.service';
 import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
@@ -14,7 +16,11 @@ import { RefreshTokenRequest } from './dto/refresh-token.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
 
-/** RFC 6749 §6 with rotation and reuse detection (RFC 9700 §4.14.2). */
+/**
+ * RFC 6749 §6. By default with rotation and reuse detection (RFC 9700 §4.14.2); a client whose
+ * `refresh_token_rotation` is `reuse` keeps one refresh token until it expires (WSO2's and
+ * Spring's default, so that migrated clients that keep the first refresh token keep working).
+ */
 @Injectable()
 @GrantStrategyProvider()
 export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
@@ -24,6 +30,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
   constructor(
     private readonly tokens: TokenService,
     private readonly users: UsersService,
+    private readonly idTokens: IdTokenService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -32,7 +39,11 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     if (!stored || stored.clientId !== client.id || stored.revokedAt !== null) {
       throw new OAuthError('invalid_grant', 'invalid refresh token');
     }
+    const resource = sameResource(stored.resource, params.resource);
+    const reuse = client.refreshTokenRotation === 'reuse';
     if (stored.rotatedAt !== null) {
+      // Rotated before the client switched to `reuse`: refused, but it revokes nothing.
+      if (reuse) throw new OAuthError('invalid_grant', 'refresh token was already used');
       // A client retrying the same refresh concurrently is refused without losing its new tokens,
       // within the configured grace period (off by default).
       if (nowSeconds() - stored.rotatedAt < this.config.refreshReuseGraceSeconds) {
@@ -55,10 +66,21 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       // A user who lost the admin role cannot keep renewing admin tokens.
       assertUserMayReceiveScope(user, scope);
     }
+    if (reuse) {
+      // RFC 6749 §6: the server MAY issue a new refresh token; here it returns the one presented.
+      const access = await this.tokens.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, grantType: this.grantType, resource });
+      // Nothing is spent here, so a revocation of the family may have committed after the check
+      // above and before the new access token was stored: look again, and revoke what was issued.
+      if ((await this.tokens.findRefreshToken(params.refresh_token))?.revokedAt !== null) {
+        await this.tokens.revokeGrant(stored.grantId, 'refresh_token_revoked');
+        throw new OAuthError('invalid_grant', 'invalid refresh token');
+      }
+      return this.withIdToken({ ...access, refresh_token: params.refresh_token }, client, stored);
+    }
     // Rotating the old token and storing the new ones commit together; the new refresh token
     // keeps the scope of the one it replaces (RFC 6749 §6).
     const response = await this.tokens.issueClaimed(
-      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType },
+      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType, authTime: stored.authTime, resource },
       { kind: 'refresh_token', id: stored.id },
     );
     if (!response) {
@@ -66,7 +88,14 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       if (this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       return this.reused(stored);
     }
-    return response;
+    return this.withIdToken(response, client, stored);
+  }
+
+  /** OpenID Connect Core §12.2: a refresh of an openid grant returns an ID Token for the same user and auth_time. */
+  private async withIdToken(response: TokenResponse, client: AuthenticatedClient, stored: RefreshTokenEntity): Promise<TokenResponse> {
+    if (stored.userId === null) return response;
+    const idToken = await this.idTokens.issue({ client, userId: stored.userId, scope: response.scope, accessToken: response.access_token, authTime: stored.authTime });
+    return idToken ? { ...response, id_token: idToken } : response;
   }
 
   /** RFC 9700 §4.14.2: reuse of a rotated token revokes the whole family. */

@@ -10,4 +10,8 @@ export class AuthorizationCodeRequest {
 
   @IsOptionalNotNull() @IsString() @MaxLength(512)
   code_verifier?: string;
+
+  /** RFC 8707: the resource server the access token is for (its registered identifier). */
+  @IsOptionalNotNull() @IsString() @MaxLength(255)
+  resource?: string;
 }

@@ -10,4 +10,8 @@ export class PasswordRequest {
 
   @IsOptionalNotNull() @IsString() @MaxLength(2048)
   scope?: string;
+
+  /** RFC 8707: the resource server the access token is for (its registered identifier). */
+  @IsOptionalNotNull() @IsString() @MaxLength(255)
+  resource?: string;
 }

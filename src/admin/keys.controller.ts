@@ -1,0 +1,81 @@
+import { Body, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
+import { AuditService } from '../audit/audit.service';
+import { ErrorResponse } from '../common/http/error-response.dto';
+import { IsOptionalNotNull } from '../common/http/optional';
+import { RejectUnknownFields } from '../common/http/validation';
+import { AdminController } from './admin-controller.decorator';
+import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from '../keys/signing-key.entity';
+import { SigningKeysService } from '../keys/signing-keys.service';
+
+@RejectUnknownFields()
+export class RotateKeysDto {
+  @ApiPropertyOptional({
+    default: 0,
+    minimum: 0,
+    maximum: 604_800,
+    example: 3600,
+    description: 'Seconds before the new keys sign; set it to the JWKS cache lifetime of your resource servers so they know a key before they see it',
+  })
+  @IsOptionalNotNull() @IsInt() @Min(0) @Max(604_800)
+  activate_after?: number;
+
+  @ApiPropertyOptional({ type: [String], enum: SIGNING_ALGORITHMS, description: 'Default: every algorithm' })
+  @IsOptionalNotNull() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(3) @IsIn(SIGNING_ALGORITHMS, { each: true })
+  algorithms?: SigningAlgorithm[];
+}
+
+export class SigningKeyResponse {
+  @ApiProperty({ example: 'Jx2c8QyH0uE3' }) kid: string;
+  @ApiProperty({ enum: SIGNING_ALGORITHMS, example: 'ES256' }) alg: string;
+  @ApiProperty({ enum: ['pending', 'active', 'retired'], example: 'active' }) status: 'pending' | 'active' | 'retired';
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) activates_at: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; stops signing', example: null }) retires_at: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; leaves the JWKS', example: null }) published_until: number | null;
+  @ApiProperty({ description: 'The public key (never the private one)', example: { kty: 'EC', crv: 'P-256', x: 'f83O…', y: 'x_FE…', kid: 'Jx2c8QyH0uE3', alg: 'ES256', use: 'sig' } })
+  public_jwk: Record<string, string>;
+}
+
+function toResponse(key: SigningKeyEntity, now: number): SigningKeyResponse {
+  const status = key.activatesAt > now ? 'pending' : key.retiresAt !== null && key.retiresAt <= now ? 'retired' : 'active';
+  return {
+    kid: key.kid,
+    alg: key.alg,
+    status,
+    created_at: key.createdAt,
+    activates_at: key.activatesAt,
+    retires_at: key.retiresAt,
+    published_until: key.publishedUntil,
+    public_jwk: key.publicJwk,
+  };
+}
+
+@AdminController('admin/keys', 'admin: signing keys')
+export class KeysAdminController {
+  constructor(
+    private readonly keys: SigningKeysService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Signing keys, without private material' })
+  @ApiOkResponse({ type: [SigningKeyResponse] })
+  async list(): Promise<SigningKeyResponse[]> {
+    const now = Math.floor(Date.now() / 1000);
+    return (await this.keys.list()).map((key) => toResponse(key, now));
+  }
+
+  @Post('rotate')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'New signing keys: published at once, signing after activate_after seconds; every instance switches at once' })
+  @ApiCreatedResponse({ type: [SigningKeyResponse] })
+  @ApiBadRequestResponse({ type: ErrorResponse })
+  async rotate(@Body() dto: RotateKeysDto): Promise<SigningKeyResponse[]> {
+    const created = await this.keys.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS);
+    await this.audit.record({ type: 'admin.keys.rotated', detail: { kids: created.map((k) => k.kid).join(' '), activate_after: dto.activate_after ?? 0 } });
+    const now = Math.floor(Date.now() / 1000);
+    return created.map((key) => toResponse(key, now));
+  }
+}

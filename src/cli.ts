@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import { ImportDocumentDto } from './admin/dto/import.dto';
+import { ImportService } from './admin/migration/import.service';
+import { AppModule } from './app.module';
+import { AuditService } from './audit/audit.service';
+import { randomToken } from './common/crypto/tokens';
+import { fieldErrors } from './common/http/validation';
+import { OAuthError } from './common/oauth/oauth-error';
+import { APP_CONFIG, AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { LoginSessionService } from './consent/login-session.service';
+import { UsersService } from './users/users.service';
+
+const USAGE = `usage: oauth-server <command>   (npm run cli -- <command>)
+  import FILE [--dry-run]   import applications, users and settings (the POST /admin/import document)
+  export                    print every application, user and settings as an import document (no secrets)
+  reset-admin-password      give the administrator (ADMIN_USERNAME, default admin) a new password, printed once
+The database and Redis come from the same environment variables as the server.`;
+
+class UsageError extends Error {}
+
+async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error'] });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** The same validation as POST /admin/import: unknown fields are errors, every bad entry is listed. */
+async function readImportFile(path: string): Promise<ImportDocumentDto> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read ${path} as JSON: ${(error as Error).message}`);
+  }
+  const document = plainToInstance(ImportDocumentDto, parsed);
+  const errors = await validate(document, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
+  if (errors.length > 0) throw new OAuthError('invalid_request', 'the import file is invalid; nothing was written', { details: fieldErrors(errors) });
+  return document;
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const config = loadConfig(process.env);
+  switch (command) {
+    case 'import': {
+      const file = args.find((a) => !a.startsWith('--'));
+      const unknown = args.filter((a) => a.startsWith('--') && a !== '--dry-run');
+      if (!file || unknown.length > 0) throw new UsageError(USAGE);
+      const document = await readImportFile(file);
+      const result = await withApp(config, (app) => app.get(ImportService).import(document, args.includes('--dry-run')));
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    case 'export': {
+      const document = await withApp(config, (app) => app.get(ImportService).export());
+      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      return;
+    }
+    case 'reset-admin-password': {
+      const password = randomToken(18);
+      await withApp(config, async (app) => {
+        const username = app.get<AppConfig>(APP_CONFIG).admin.username;
+        const users = app.get(UsersService);
+        const admin = await users.findByUsername(username);
+        if (!admin) throw new UsageError(`no user named "${username}" (set ADMIN_USERNAME to the administrator's username)`);
+        await users.update(admin.id, { password, enabled: true });
+        await app.get(LoginSessionService).endAllForUser(admin.id);
+        await app.get(AuditService).record({ type: 'admin.user.updated', subject: admin.id, detail: { fields: 'password enabled', via: 'cli reset-admin-password' } });
+      });
+      process.stdout.write(`New password of the administrator: ${password}\nIt is shown once; the administrator's browser sessions were ended.\n`);
+      return;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    if (error instanceof OAuthError) {
+      const details = (error.details ?? []).map((d) => `${d.field}: ${d.messages.join('; ')}`);
+      console.error([error.description ?? error.code, ...details].join('\n'));
+      process.exit(1);
+    }
+    console.error(`failed: ${(error as Error).message}`);
+    process.exit(1);
+  },
+);

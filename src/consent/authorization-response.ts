@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply as Response } from 'fastify';
+import { escapeHtml, PAGE_CSP } from './views/pages';
+
+/** How the authorization response reaches the client: the query string (RFC 6749 §4.1.2) or a form post. */
+export type ResponseMode = 'query' | 'form_post';
+export const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'form_post'];
+
+export interface AuthorizationResponseTarget {
+  readonly redirectUri: string;
+  readonly state?: string;
+  readonly issuer: string;
+  readonly responseMode?: ResponseMode;
+}
+
+/** Submits the form as soon as the page loads; allowed by the CSP through its hash, nothing else runs. */
+const AUTO_SUBMIT = 'document.forms[0].submit();';
+const AUTO_SUBMIT_HASH = createHash('sha256').update(AUTO_SUBMIT).digest('base64');
+const FORM_POST_CSP = `${PAGE_CSP}; script-src 'sha256-${AUTO_SUBMIT_HASH}'`;
+
+/**
+ * Sends the parameters of an authorization response (code or error) with `state` and `iss`
+ * (RFC 9207): a 302 to the redirect URI, or with response_mode=form_post (OAuth 2.0 Form Post
+ * Response Mode) an HTML page that POSTs them there, so they never appear in a URL.
+ */
+export function sendAuthorizationResponse(res: Response, target: AuthorizationResponseTarget, params: Record<string, string>): void {
+  const fields: Record<string, string> = { ...params, ...(target.state !== undefined ? { state: target.state } : {}), iss: target.issuer };
+  res.header('Cache-Control', 'no-store');
+  if (target.responseMode === 'form_post') {
+    const inputs = Object.entries(fields)
+      .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+      .join('\n');
+    res.header('Pragma', 'no-cache');
+    res.header('Content-Security-Policy', FORM_POST_CSP);
+    res.header('X-Frame-Options', 'DENY');
+    res
+      .status(200)
+      .type('text/html; charset=utf-8')
+      .send(
+        `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>Returning to the application</title></head>\n<body>\n<form method="post" action="${escapeHtml(target.redirectUri)}">\n${inputs}\n<noscript><button type="submit">Continue</button></noscript>\n</form>\n<script>${AUTO_SUBMIT}</script>\n</body></html>`,
+      );
+    return;
+  }
+  const url = new URL(target.redirectUri);
+  for (const [name, value] of Object.entries(fields)) url.searchParams.set(name, value);
+  res.redirect(url.toString(), 302);
+}

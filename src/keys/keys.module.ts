@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SettingsModule } from '../settings/settings.module';
+import { JwksController } from './jwks.controller';
+import { SigningKeyEntity } from './signing-key.entity';
+import { SigningKeysService } from './signing-keys.service';
+
+/** Asymmetric signing keys (ID Tokens) and their JWK Set; the admin API rotates them. */
+@Module({
+  imports: [TypeOrmModule.forFeature([SigningKeyEntity]), SettingsModule],
+  controllers: [JwksController],
+  providers: [SigningKeysService],
+  exports: [SigningKeysService],
+})
+export class KeysModule {}

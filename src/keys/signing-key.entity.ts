@@ -1,0 +1,39 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+
+export type SigningAlgorithm = 'RS256' | 'ES256' | 'EdDSA';
+export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
+
+/** An asymmetric key that signs ID Tokens; its private half is encrypted at rest (key-encryption.ts). */
+@Entity('signing_keys')
+export class SigningKeyEntity {
+  /** The JWK thumbprint (RFC 7638), published as `kid`. */
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  kid: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  alg: SigningAlgorithm;
+
+  /** The public JWK, as published at jwks_uri. */
+  @Column({ name: 'public_jwk', type: 'simple-json' })
+  publicJwk: Record<string, string>;
+
+  /** `v1.<iv>.<tag>.<ciphertext>` of the PKCS#8 private key, AES-256-GCM. */
+  @Column({ name: 'private_key', type: 'text' })
+  privateKey: string;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  createdAt: number;
+
+  /** Signs from this time on (published before, so that resource servers' JWKS caches have it). */
+  @Column({ name: 'activates_at', type: 'bigint', transformer: bigintTransformer })
+  activatesAt: number;
+
+  /** Stops signing at this time (a successor activates); null while current. */
+  @Column({ name: 'retires_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  retiresAt: number | null;
+
+  /** Leaves the JWKS at this time, when every token it signed has expired; null while current. */
+  @Column({ name: 'published_until', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  publishedUntil: number | null;
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { AuthenticatedClient } from '../clients/clients.service';
+import { scopeTokens } from '../common/oauth/scope';
+import { nowSeconds } from '../common/time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { SigningAlgorithm } from '../keys/signing-key.entity';
+import { SigningKeysService } from '../keys/signing-keys.service';
+
+export interface IdTokenContext {
+  readonly client: AuthenticatedClient;
+  readonly userId: string;
+  readonly scope: string;
+  readonly accessToken: string;
+  /** When the user authenticated; absent for tokens from before OpenID Connect was enabled. */
+  readonly authTime: number | null;
+  readonly nonce?: string | null;
+}
+
+/** OpenID Connect Core §3.1.3.6: the hash that at_hash takes the left half of, per JWS algorithm. */
+const AT_HASH: Record<SigningAlgorithm, 'sha256' | 'sha512'> = { RS256: 'sha256', ES256: 'sha256', EdDSA: 'sha512' };
+
+export function atHash(accessToken: string, alg: SigningAlgorithm): string {
+  const digest = createHash(AT_HASH[alg]).update(accessToken, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
+/** ID Tokens (OpenID Connect Core §2) for token responses whose scope includes `openid`. */
+@Injectable()
+export class IdTokenService {
+  constructor(
+    private readonly keys: SigningKeysService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The signed ID Token, or undefined when the scope does not include openid. */
+  async issue(context: IdTokenContext): Promise<string | undefined> {
+    if (!scopeTokens(context.scope).includes('openid')) return undefined;
+    const alg = context.client.idTokenSignedResponseAlg;
+    const now = nowSeconds();
+    return this.keys.sign(
+      {
+        iss: this.config.issuer,
+        sub: context.userId,
+        aud: context.client.id,
+        azp: context.client.id,
+        exp: now + this.config.idTokenTtl,
+        iat: now,
+        ...(context.authTime !== null ? { auth_time: context.authTime } : {}),
+        ...(context.nonce ? { nonce: context.nonce } : {}),
+        at_hash: atHash(context.accessToken, alg),
+        // RFC 8176: the user authenticated with a password on our login page.
+        amr: ['pwd'],
+      },
+      alg,
+    );
+  }
+}

@@ -1,0 +1,36 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+
+export type AccessTokenFormat = 'opaque' | 'jwt';
+export const ACCESS_TOKEN_FORMATS: readonly AccessTokenFormat[] = ['opaque', 'jwt'];
+
+/** An API that access tokens can be issued for (RFC 8707): its identifier is the tokens' audience. */
+@Entity('resource_servers')
+export class ResourceServerEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  /** An absolute URI without a fragment (RFC 8707 §2), the `resource` parameter and the `aud` claim. */
+  @Column({ type: 'varchar', length: 255 })
+  identifier: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  name: string;
+
+  /** Space-separated scopes this resource server understands; a token for it carries only these. */
+  @Column({ type: 'text' })
+  scope: string;
+
+  @Column({ name: 'access_token_format', type: 'varchar', length: 8 })
+  accessTokenFormat: AccessTokenFormat;
+
+  /** Seconds; null: the application's or the global lifetime. */
+  @Column({ name: 'access_token_ttl', type: 'int', nullable: true })
+  accessTokenTtl: number | null;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  createdAt: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  updatedAt: number;
+}

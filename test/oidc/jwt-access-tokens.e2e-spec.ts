@@ -1,0 +1,120 @@
+import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { basicAuth } from '../support/factories';
+import { approveAuthorization, FormBrowser } from '../support/form-browser';
+
+const ORDERS = 'https://api.example.com/orders';
+const BILLING = 'https://api.example.com/billing';
+const REDIRECT_URI = 'https://rp.example.com/cb';
+
+/** RFC 9068 JWT access tokens for RFC 8707 resource servers, on two instances of one database. */
+describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
+  let a: TestApp;
+  let b: TestApp;
+  let auth: string;
+  let app: { client_id: string; client_secret: string };
+
+  beforeAll(async () => {
+    a = await createTestApp({ env: { ADMIN_PASSWORD } });
+    b = await createTestApp({ env: { ADMIN_PASSWORD }, database: a.database });
+    auth = `Bearer ${await adminToken(a)}`;
+    const admin = (path: string, body: object) => request(a.url).post(path).set('Authorization', auth).send(body);
+    expect((await admin('/admin/resources', { identifier: ORDERS, name: 'Orders', scope: 'orders:read orders:write', access_token_format: 'jwt', access_token_ttl: 600 })).status).toBe(201);
+    expect((await admin('/admin/resources', { identifier: BILLING, name: 'Billing', scope: 'billing', access_token_format: 'opaque' })).status).toBe(201);
+    app = (
+      await admin('/admin/applications', {
+        client_name: 'Service',
+        redirect_uris: [REDIRECT_URI],
+        grant_types: ['client_credentials', 'password', 'authorization_code', 'refresh_token'],
+        scope: 'orders:read profile',
+        resources: [ORDERS],
+      })
+    ).body;
+    await admin('/admin/users', { username: 'rita', password: 'rita-password' });
+  });
+  afterAll(async () => {
+    await b.close({ keepDatabase: true });
+    await a.close();
+  });
+
+  const token = (instance: TestApp, fields: Record<string, string>) =>
+    request(instance.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send(fields);
+  const introspect = (instance: TestApp, value: string) =>
+    request(instance.url).post('/oauth2/introspect').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ token: value });
+
+  it('issues an RFC 9068 JWT for the named resource, verifiable by jose against the remote JWKS, with only that resource’s scopes', async () => {
+    const res = await token(a, { grant_type: 'client_credentials', resource: ORDERS });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 600, scope: 'orders:read' });
+    expect(decodeProtectedHeader(res.body.access_token)).toMatchObject({ typ: 'at+jwt', alg: 'RS256' });
+    const { payload } = await jwtVerify(res.body.access_token, createRemoteJWKSet(new URL(`${b.url}/oauth2/jwks`)), {
+      issuer: a.url,
+      audience: ORDERS,
+      typ: 'at+jwt',
+    });
+    expect(payload).toMatchObject({ sub: app.client_id, client_id: app.client_id, scope: 'orders:read', jti: expect.any(String) });
+    expect(payload.exp! - payload.iat!).toBe(600);
+    expect((await introspect(b, res.body.access_token)).body).toMatchObject({ active: true, aud: ORDERS, jti: payload.jti, scope: 'orders:read' });
+  });
+
+  it('refuses an unknown resource, and one the client may not request, with invalid_target', async () => {
+    for (const resource of ['https://api.example.com/unknown', BILLING]) {
+      const res = await token(a, { grant_type: 'client_credentials', resource });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_target');
+    }
+    const authorize = await new FormBrowser(a.url).get(`/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&resource=${encodeURIComponent(BILLING)}&state=s`);
+    expect(Object.fromEntries(new URL(authorize.location!).searchParams)).toMatchObject({ error: 'invalid_target', state: 's' });
+  });
+
+  it('makes a revoked JWT inactive at once for introspection and /me on the other instance', async () => {
+    const res = await token(a, { grant_type: 'password', username: 'rita', password: 'rita-password', resource: ORDERS });
+    const jwt = res.body.access_token as string;
+    expect((await request(b.url).get('/me').set('Authorization', `Bearer ${jwt}`)).status).toBe(200);
+    const revoked = await request(a.url).post('/oauth2/revoke').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ token: jwt });
+    expect(revoked.status).toBe(200);
+    expect((await introspect(b, jwt)).body).toEqual({ active: false });
+    expect((await request(b.url).get('/me').set('Authorization', `Bearer ${jwt}`)).status).toBe(401);
+  });
+
+  it('binds the code flow to the resource named at authorize; the refresh keeps it; another one is invalid_target', async () => {
+    const redirect = await approveAuthorization(
+      new FormBrowser(a.url),
+      `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=orders:read&resource=${encodeURIComponent(ORDERS)}`,
+      { username: 'rita', password: 'rita-password' },
+    );
+    const code = redirect.searchParams.get('code')!;
+    const issued = await token(b, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI });
+    expect(issued.status).toBe(200);
+    const { payload } = await jwtVerify(issued.body.access_token, createRemoteJWKSet(new URL(`${a.url}/oauth2/jwks`)), { audience: ORDERS });
+    expect(payload.sub).not.toBe(app.client_id);
+    const refreshed = await token(a, { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token });
+    expect(decodeProtectedHeader(refreshed.body.access_token).typ).toBe('at+jwt');
+    const other = await token(a, { grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token, resource: BILLING });
+    expect(other.body.error).toBe('invalid_target');
+  });
+
+  it('issues JWTs without a resource when the application asks for that format, with the client as audience', async () => {
+    const jwtApp = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'JWT app', access_token_format: 'jwt' })).body;
+    const res = await request(a.url).post('/oauth2/token').set('Authorization', basicAuth(jwtApp.client_id, jwtApp.client_secret)).type('form').send({ grant_type: 'client_credentials' });
+    const { payload } = await jwtVerify(res.body.access_token, createRemoteJWKSet(new URL(`${a.url}/oauth2/jwks`)), { audience: jwtApp.client_id, typ: 'at+jwt' });
+    expect(payload.client_id).toBe(jwtApp.client_id);
+    // Without a format of its own, the application keeps opaque tokens.
+    expect((await token(a, { grant_type: 'client_credentials' })).body.access_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('validates resource servers and the resources an application lists', async () => {
+    const post = (path: string, body: object) => request(a.url).post(path).set('Authorization', auth).send(body);
+    expect((await post('/admin/resources', { identifier: 'not a uri', name: 'x' })).status).toBe(400);
+    expect((await post('/admin/resources', { identifier: 'https://api.example.com/x#frag', name: 'x' })).status).toBe(400);
+    expect((await post('/admin/resources', { identifier: ORDERS, name: 'again' })).status).toBe(409);
+    const unknown = await post('/admin/applications', { client_name: 'x', resources: ['https://nowhere.example'] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error_description).toBe('not registered resource servers: https://nowhere.example');
+    const list = (await request(a.url).get('/admin/resources').set('Authorization', auth)).body;
+    expect(list.map((r: { identifier: string }) => r.identifier).sort()).toEqual([BILLING, ORDERS]);
+  });
+});

@@ -1,0 +1,83 @@
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import request from 'supertest';
+import { createTestApp, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { basicAuth } from '../support/factories';
+import { approveAuthorization, FormBrowser } from '../support/form-browser';
+
+const REDIRECT_URI = 'https://rp.example.com/cb';
+
+/** Two instances on one database, as behind a load balancer. */
+describe(`signing key rotation across instances [${TEST_DB}]`, () => {
+  let a: TestApp;
+  let b: TestApp;
+  let auth: string;
+  let app: { client_id: string; client_secret: string };
+
+  beforeAll(async () => {
+    a = await createTestApp({ env: { ADMIN_PASSWORD } });
+    b = await createTestApp({ env: { ADMIN_PASSWORD }, database: a.database });
+    auth = `Bearer ${await adminToken(a)}`;
+    app = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'RP', redirect_uris: [REDIRECT_URI], scope: 'openid' })).body;
+    await request(a.url).post('/admin/users').set('Authorization', auth).send({ username: 'kim', password: 'kim-password' });
+  });
+  afterAll(async () => {
+    await b.close({ keepDatabase: true });
+    await a.close();
+  });
+
+  const idToken = async (instance: TestApp): Promise<string> => {
+    const redirect = await approveAuthorization(new FormBrowser(instance.url), `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=openid&nonce=n`, {
+      username: 'kim',
+      password: 'kim-password',
+    });
+    const res = await request(instance.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI });
+    return res.body.id_token as string;
+  };
+  const jwks = async (instance: TestApp) => (await request(instance.url).get('/oauth2/jwks')).body as { keys: { kid: string; alg: string }[] };
+  const verify = async (token: string, instance: TestApp) => jwtVerify(token, createLocalJWKSet(await jwks(instance)), { audience: app.client_id });
+
+  it('publishes a rotated key at once on both instances, signs with it only after activate_after, and keeps verifying older tokens', async () => {
+    const before = await idToken(a);
+    const oldKid = decodeProtectedHeader(before).kid;
+
+    const rotated = await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ activate_after: 3600, algorithms: ['RS256'] });
+    expect(rotated.status).toBe(201);
+    const [pending] = rotated.body;
+    expect(pending).toMatchObject({ alg: 'RS256', status: 'pending' });
+    // Published at once, on the other instance too; still not signing.
+    expect((await jwks(b)).keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, pending.kid]));
+    expect(decodeProtectedHeader(await idToken(b)).kid).toBe(oldKid);
+
+    const now = await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ activate_after: 0, algorithms: ['RS256'] });
+    const [active] = now.body;
+    expect(active.status).toBe('active');
+    for (const instance of [a, b]) expect(decodeProtectedHeader(await idToken(instance)).kid).toBe(active.kid);
+    // A token signed before the rotation still verifies against the published set, on either instance.
+    await expect(verify(before, b)).resolves.toBeDefined();
+  });
+
+  it('lists keys without private material, and drops a retired key from the JWKS only once its tokens have expired', async () => {
+    const keys = (await request(a.url).get('/admin/keys').set('Authorization', auth)).body as { kid: string; status: string; published_until: number | null; retires_at: number | null; private_key?: string }[];
+    expect(JSON.stringify(keys)).not.toMatch(/private|"d":/);
+    const retired = keys.filter((k) => k.retires_at !== null);
+    expect(retired.length).toBeGreaterThan(0);
+    for (const key of retired) {
+      // Published at least as long as an ID Token or access token signed at its retirement lives.
+      expect(key.published_until! - key.retires_at!).toBeGreaterThanOrEqual(3600);
+      expect((await jwks(b)).keys.map((k) => k.kid)).toContain(key.kid);
+    }
+    // Time passes (simulated): the retired keys' tokens have all expired.
+    await a.dataSource.query('UPDATE signing_keys SET published_until = ? WHERE retires_at IS NOT NULL', [Math.floor(Date.now() / 1000) - 1]);
+    const published = (await jwks(b)).keys.map((k) => k.kid);
+    for (const key of retired) expect(published).not.toContain(key.kid);
+    expect(published).toHaveLength(3);
+  });
+
+  it('refuses a rotation request with an unknown algorithm or a negative delay', async () => {
+    expect((await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ algorithms: ['HS256'] })).status).toBe(400);
+    expect((await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ activate_after: -1 })).status).toBe(400);
+    expect((await request(a.url).post('/admin/keys/rotate').send({})).status).toBe(401);
+  });
+});
