@@ -95,7 +95,7 @@ describe('the OpenAPI document', () => {
     for (const { method, path, operation } of operations()) expect([method, path, operation.summary ?? '']).toEqual([method, path, expect.stringMatching(/\S/)]);
   });
 
-  it('does not label the bearer token a JWT (the tokens are opaque strings)', () => {
+  it('does not label every bearer token a JWT (opaque by default, JWT only for resource servers that ask)', () => {
     const bearer = JSON.parse(generated).components.securitySchemes.bearer;
     expect(bearer).toEqual({ type: 'http', scheme: 'bearer', description: 'An access token issued by this server' });
   });
