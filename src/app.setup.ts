@@ -5,6 +5,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from './config/app-config';
 import { registerAccessLog } from './common/http/access-log';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
+import { registerEarlyAnswerClose } from './common/http/early-answer';
 import { requestContextHook } from './common/http/request-context';
 import { requestIdOf } from './common/http/request-id';
 import { registerRequestTimeout } from './common/http/request-timeout';
@@ -67,6 +68,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     done();
   });
   registerRequestTimeout(fastify, config.requestTimeoutMs);
+  registerEarlyAnswerClose(fastify);
   fastify.addHook('preHandler', requestContextHook);
   const metrics = app.get(MetricsService);
   registerHttpMetrics(fastify, metrics);

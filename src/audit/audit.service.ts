@@ -1,7 +1,8 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Between, FindOptionsWhere, Repository } from 'typeorm';
+import { Between, EntityManager, FindOptionsWhere, Repository } from 'typeorm';
 import { uuidv7 } from '../common/crypto/tokens';
+import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../common/database/insert-rows';
 import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
@@ -26,29 +27,62 @@ export interface AuditQuery {
   readonly until?: number;
 }
 
-/** Events wait at most this long, or until this many are pending, before one multi-row INSERT. */
-const FLUSH_AFTER_MS = 50;
-const FLUSH_AT = 200;
+/** Rows per multi-row INSERT, and INSERTs running at once (each holds one pooled connection). */
+const MAX_BATCH = 200;
+const MAX_BATCHES_IN_FLIGHT = 2;
 
 /**
- * The audit trail. Events are written in small batches (one INSERT and one commit for many
- * events) so that auditing every token does not double the write load of the token endpoint;
- * pending events are flushed on shutdown and before every read. The caller's IP comes from the
- * request context.
+ * The audit trail. An event of an acknowledged action is never lost: it is stored before the
+ * action is answered, in the action's own transaction where there is one (recordIn: tokens,
+ * revocations), or else committed on its own (record) before the caller goes on. Concurrent events
+ * share one multi-row INSERT and one commit (Batcher), so auditing every request does not double
+ * the write load. Nothing waits in process memory past the answer, so neither a database that
+ * drops nor a killed process can take an acknowledged event with it. The caller's IP comes from
+ * the request context.
  */
 @Injectable()
-export class AuditService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger('Audit');
-  private pending: AuditEventEntity[] = [];
-  private timer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+export class AuditService {
+  private readonly writes = new Batcher<AuditEventEntity, void>(
+    async (rows) => {
+      await insertRows(this.repository.manager, this.repository.metadata, rows);
+      return rows.map(() => undefined);
+    },
+    MAX_BATCH,
+    MAX_BATCHES_IN_FLIGHT,
+  );
 
   constructor(@InjectRepository(AuditEventEntity) private readonly repository: Repository<AuditEventEntity>) {}
 
-  /** Queues one event. An audit failure is logged and never fails the operation it records. */
-  async record(event: AuditRecord): Promise<void> {
+  /**
+   * Stores one event, resolving once it is committed. When it cannot be stored this rejects, so
+   * the action it records is not acknowledged as if it had been audited.
+   */
+  record(event: AuditRecord): Promise<void> {
+    return this.writes.submit(this.row(event));
+  }
+
+  /** Events waiting for a batched INSERT to take them (a metric; their callers are waiting too). */
+  get queueDepth(): number {
+    return this.writes.waiting;
+  }
+
+  /** Stores one event inside the caller's transaction: it commits, or rolls back, with the action. */
+  recordIn(manager: EntityManager, event: AuditRecord): Promise<void> {
+    return this.insert(manager, [this.row(event)]);
+  }
+
+  /** Stores prepared rows (see row()) inside the caller's transaction: the batched token writes. */
+  insert(manager: EntityManager, rows: readonly AuditEventEntity[]): Promise<void> {
+    return insertRows(manager, this.repository.metadata, rows);
+  }
+
+  /**
+   * The row of one event, with the caller's IP and actor from the request context. Built in the
+   * request, so that a write batched with other requests' writes still carries its own context.
+   */
+  row(event: AuditRecord): AuditEventEntity {
     const context = currentRequestContext();
-    this.pending.push({
+    return {
       id: uuidv7(),
       occurredAt: nowSeconds(),
       type: event.type,
@@ -58,43 +92,10 @@ export class AuditService implements BeforeApplicationShutdown {
       subject: event.subject?.slice(0, 255) ?? null,
       ip: context?.ip.slice(0, 64) ?? null,
       detail: event.detail ?? null,
-    });
-    if (this.pending.length >= FLUSH_AT) void this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), FLUSH_AFTER_MS);
-      this.timer.unref();
-    }
-  }
-
-  /** Events waiting for their INSERT (a metric). */
-  get queueDepth(): number {
-    return this.pending.length;
-  }
-
-  /** Writes every pending event. */
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.pending;
-    this.pending = [];
-    this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        await insertRows(this.repository.manager, this.repository.metadata, batch);
-      } catch (error) {
-        this.logger.error(`could not record ${batch.length} audit events: ${(error as Error).message}`);
-      }
-    });
-    return this.flushing;
-  }
-
-  /** Before any onApplicationShutdown hook: TypeORM closes the pools in one. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.flush();
+    };
   }
 
   async list(query: AuditQuery): Promise<{ items: AuditEventEntity[]; total: number }> {
-    await this.flush();
     const where: FindOptionsWhere<AuditEventEntity> = {
       ...(query.type ? { type: query.type } : {}),
       ...(query.actorUserId ? { actorUserId: query.actorUserId } : {}),

@@ -155,7 +155,7 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(600)
   STARTUP_WAIT_SECONDS = 30;
 
-  /** A request still running after this many milliseconds is answered 503. */
+  /** A request still running after this many milliseconds is answered 503 (408 if its body is still arriving). */
   @Transform(toInt) @IsInt() @Min(100) @Max(300_000)
   REQUEST_TIMEOUT_MS = 10_000;
 

@@ -30,7 +30,7 @@ export class ScrapeTimeMetrics implements OnModuleInit {
     const audit = this.audit;
     new Gauge({
       name: 'oauth_audit_queue_depth',
-      help: 'Audit events waiting to be written',
+      help: 'Audit events waiting for a batched INSERT to take them',
       registers: [this.metrics.registry],
       collect() {
         this.set(audit.queueDepth);

@@ -17,7 +17,7 @@ import type { FastifyReply as Response, FastifyRequest as Request } from 'fastif
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { CurrentClient } from '../clients/guards/current-client.decorator';
-import { requestBody } from '../common/http/request-body';
+import { oauthParameters } from '../common/http/request-body';
 import { GrantRegistry } from './grants/grant-registry';
 import { TokenRequestBody, TokenSuccessResponse } from './dto/token-endpoint.dto';
 import type { TokenResponse } from './token-response';
@@ -79,6 +79,6 @@ export class TokenController {
     // RFC 6749 §5.1: token responses must not be cached.
     res.header('Cache-Control', 'no-store');
     res.header('Pragma', 'no-cache');
-    return this.grants.dispatch(requestBody(req), client);
+    return this.grants.dispatch(oauthParameters(req), client);
   }
 }

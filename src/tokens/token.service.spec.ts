@@ -11,7 +11,7 @@ const client = { id: 'c1', grantTypes: ['refresh_token'], accessTokenTtl: null, 
 function service(run: jest.Mock) {
   const repository = { manager: { connection: { options: { type: 'mysql' } } }, metadata: {} };
   const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
-  const audit = { record: jest.fn(async () => undefined) } as unknown as AuditService;
+  const audit = { row: jest.fn(() => ({})), insert: jest.fn(async () => undefined) } as unknown as AuditService;
   // Opaque tokens without a resource: the resource servers and signing keys are never asked.
   const unused = {} as never;
   return new TokenService({ run } as unknown as TransactionRunner, repository as never, repository as never, settings, audit, unused, unused, { issuer: 'https://as.example' } as AppConfig);
@@ -22,7 +22,7 @@ const context = { client, userId: 'u1', scope: 'read', withRefreshToken: true } 
 
 describe('TokenService batched writes', () => {
   it('runs a batch again when InnoDB rolled it back as a deadlock victim', async () => {
-    const run = jest.fn().mockRejectedValueOnce(deadlock()).mockResolvedValueOnce([true]);
+    const run = jest.fn().mockRejectedValueOnce(deadlock()).mockResolvedValueOnce(['stored']);
     const issued = await service(run).issueClaimed(context, { kind: 'refresh_token', id: 'r1' });
     expect(run).toHaveBeenCalledTimes(2);
     expect(issued).toMatchObject({ token_type: 'Bearer', scope: 'read', refresh_token: expect.any(String) });
@@ -38,7 +38,7 @@ describe('TokenService batched writes', () => {
   });
 
   it('answers null when another request spent the input first', async () => {
-    const run = jest.fn().mockResolvedValue([false]);
+    const run = jest.fn().mockResolvedValue(['spent_elsewhere']);
     expect(await service(run).issueClaimed(context, { kind: 'authorization_code', id: 'code1' })).toBeNull();
   });
 });

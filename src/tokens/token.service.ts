@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import { abandonable, AbandonedError } from '../common/database/abandon';
 import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../common/database/insert-rows';
 import { batchedLookup } from '../common/database/batched-lookup';
 import { TransactionRunner } from '../common/database/transaction-runner';
+import { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
+import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
 import { SettingsService } from '../settings/settings.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -45,12 +48,18 @@ const SINGLE_USE = {
   refresh_token: { entity: RefreshTokenEntity, unspent: ['rotatedAt', 'revokedAt'], spentColumn: 'rotatedAt' },
 } as const;
 
-/** One request's write: optionally spend an input, then store its new tokens. */
+/** One request's write: optionally spend an input, then store its new tokens and their audit event. */
 interface WriteJob {
   readonly claim?: SingleUseInput;
   readonly access: AccessTokenEntity;
   readonly refresh?: RefreshTokenEntity;
+  readonly audit: AuditEventEntity;
+  /** Aborted when the request was answered 503 on timeout (request-timeout.ts). */
+  readonly abandoned?: AbortSignal;
 }
+
+/** What became of one write: stored, its input spent by another request, or dropped after a 503. */
+type WriteOutcome = 'stored' | 'spent_elsewhere' | 'abandoned';
 
 /** Rows per batched statement, and batches running at once (each holds one pooled connection). */
 const MAX_BATCH = 200;
@@ -98,7 +107,7 @@ export class TokenService {
    * store the tokens of many requests, and one `IN (...)` query finds many tokens. Each request
    * still gets its answer only after the commit that stores its tokens.
    */
-  private readonly writes = new Batcher<WriteJob, boolean>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
+  private readonly writes = new Batcher<WriteJob, WriteOutcome>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
   private readonly accessByHash: (hash: string) => Promise<AccessTokenEntity | null>;
   private readonly refreshByHash: (hash: string) => Promise<RefreshTokenEntity | null>;
   /** How a batch spends its single-use inputs on this database (see spend()). */
@@ -121,8 +130,8 @@ export class TokenService {
 
   async issue(context: IssueContext): Promise<TokenResponse> {
     const minted = await this.mint(context);
-    await this.writes.submit({ access: minted.access, refresh: minted.refresh });
-    return this.issued(context, minted);
+    await this.write({ access: minted.access, refresh: minted.refresh, audit: this.issuedEvent(context, minted), abandoned: currentRequestContext()?.abandoned });
+    return this.response(context, minted);
   }
 
   /**
@@ -132,28 +141,46 @@ export class TokenService {
    */
   async issueClaimed(context: IssueContext, claim: SingleUseInput): Promise<TokenResponse | null> {
     const minted = await this.mint(context);
-    const stored = await this.writes.submit({ claim, access: minted.access, refresh: minted.refresh });
-    return stored ? this.issued(context, minted) : null;
+    const stored = await this.write({ claim, access: minted.access, refresh: minted.refresh, audit: this.issuedEvent(context, minted), abandoned: currentRequestContext()?.abandoned });
+    return stored ? this.response(context, minted) : null;
   }
 
-  /** Stores one batch of writes; true for each job whose input was spent by it (or that had none). */
-  private async writeBatch(jobs: WriteJob[]): Promise<boolean[]> {
-    if (jobs.every((job) => !job.claim && !job.refresh)) {
-      // One multi-row INSERT is atomic by itself: no transaction round trips.
-      await insertRows(this.accessTokens.manager, this.accessTokens.metadata, jobs.map((job) => job.access));
-      return jobs.map(() => true);
-    }
+  /**
+   * Stores one job with its batch: true once stored, false when another request spent its input
+   * first. A job dropped because its request was answered 503 meanwhile fails: that request must not
+   * go on as if it had lost a race (a refresh would revoke its own family as a replay).
+   */
+  private async write(job: WriteJob): Promise<boolean> {
+    const outcome = await this.writes.submit(job);
+    if (outcome === 'abandoned') throw new AbandonedError();
+    return outcome === 'stored';
+  }
+
+  /**
+   * Stores one batch of writes in one transaction; 'stored' for each job whose input was spent by
+   * it (or that had none). The token.issued events commit with their tokens: no token without its
+   * event, no event without its token.
+   */
+  private async writeBatch(jobs: WriteJob[]): Promise<WriteOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transactions.run(async (manager) => {
-          const won = await this.spend(manager, jobs);
-          const stored = jobs.filter((_, i) => won[i]);
-          if (stored.length > 0) {
-            await insertRows(manager, this.accessTokens.metadata, stored.map((job) => job.access));
-            const refresh = stored.flatMap((job) => (job.refresh ? [job.refresh] : []));
-            if (refresh.length > 0) await insertRows(manager, this.refreshTokens.metadata, refresh);
-          }
-          return won;
+          // A request answered 503 while its job waited is dropped, not run late (issue 12 §1);
+          // one answered 503 while the transaction runs rolls it back (abandonable).
+          const live = jobs.filter((job) => !job.abandoned?.aborted);
+          if (live.length === 0) return jobs.map(() => 'abandoned' as const);
+          const won = await abandonable(manager, live.map((job) => job.abandoned), async () => {
+            const spent = await this.spend(manager, live);
+            const stored = live.filter((_, i) => spent[i]);
+            if (stored.length > 0) {
+              await insertRows(manager, this.accessTokens.metadata, stored.map((job) => job.access));
+              const refresh = stored.flatMap((job) => (job.refresh ? [job.refresh] : []));
+              if (refresh.length > 0) await insertRows(manager, this.refreshTokens.metadata, refresh);
+              await this.audit.insert(manager, stored.map((job) => job.audit));
+            }
+            return new Set(stored);
+          });
+          return jobs.map((job) => (won.has(job) ? 'stored' : live.includes(job) ? 'spent_elsewhere' : 'abandoned'));
         });
       } catch (error) {
         if (attempt > DEADLOCK_RETRIES || !isDeadlock(error)) throw error;
@@ -253,17 +280,30 @@ export class TokenService {
     );
   }
 
-  private async issued(context: IssueContext, minted: Minted): Promise<TokenResponse> {
-    await this.audit.record({
+  private issuedEvent(context: IssueContext, minted: Minted): AuditEventEntity {
+    return this.audit.row({
       type: 'token.issued',
       actorUserId: context.userId,
       clientId: context.client.id,
       subject: minted.access.id,
       detail: { grant_type: context.grantType ?? null, grant_id: minted.grantId, scope: context.scope, refresh_token: Boolean(minted.refreshToken) },
     });
+  }
+
+  private response(context: IssueContext, minted: Minted): TokenResponse {
     const response: TokenResponse = { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: minted.access.scope };
     if (minted.refreshToken) response.refresh_token = minted.refreshToken;
     return response;
+  }
+
+  /**
+   * A revocation's transaction, tied to the request it serves: if that request is answered 503 on
+   * timeout first, the transaction is rolled back (or never started), so the 503 means nothing
+   * happened (issue 12 §1).
+   */
+  private inRequestTransaction(work: (manager: EntityManager) => Promise<void>): Promise<void> {
+    const abandoned = currentRequestContext()?.abandoned;
+    return this.transactions.run((manager) => abandonable(manager, [abandoned], () => work(manager)));
   }
 
   /** An access token that is neither expired nor revoked. */
@@ -284,11 +324,11 @@ export class TokenService {
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
   async revokeGrant(grantId: string, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
-    await this.transactions.run(async (manager) => {
+    await this.inRequestTransaction(async (manager) => {
       await manager.update(AccessTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
       await manager.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
+      await this.audit.recordIn(manager, { type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } });
     });
-    await this.audit.record({ type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } });
   }
 
   /** Active (unexpired, unrevoked, unrotated) tokens of an owner, newest first. */
@@ -315,15 +355,15 @@ export class TokenService {
   async revokeAll(owner: TokenOwner, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
     const where = { ...ownerWhere(owner), revokedAt: IsNull() };
-    await this.transactions.run(async (manager) => {
+    await this.inRequestTransaction(async (manager) => {
       await manager.update(AccessTokenEntity, where, { revokedAt });
       await manager.update(RefreshTokenEntity, where, { revokedAt });
-    });
-    await this.audit.record({
-      type: 'token.revoked',
-      clientId: owner.clientId ?? null,
-      subject: owner.userId ?? owner.clientId ?? null,
-      detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
+      await this.audit.recordIn(manager, {
+        type: 'token.revoked',
+        clientId: owner.clientId ?? null,
+        subject: owner.userId ?? owner.clientId ?? null,
+        detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
+      });
     });
   }
 
@@ -341,8 +381,10 @@ export class TokenService {
   }
 
   async revokeAccessToken(id: string, reason: string): Promise<void> {
-    await this.accessTokens.update({ id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
-    await this.audit.record({ type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } });
+    await this.inRequestTransaction(async (manager) => {
+      await manager.update(AccessTokenEntity, { id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
+      await this.audit.recordIn(manager, { type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } });
+    });
   }
 }
 

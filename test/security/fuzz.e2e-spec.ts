@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { createTestApp, TestApp } from '../support/create-test-app';
+import { rawHttp } from '../support/raw-http';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { basicAuth, createClient, TestClient } from '../support/factories';
 
 /** Property: whatever arrives, the answer is a 4xx (or a login page / redirect), never a 5xx, and JSON errors are RFC-shaped. */
 const RUNS_PER_TARGET = Number(process.env.FUZZ_RUNS ?? 800);
+/** Raw-socket runs; each sends several truncated or stalled requests at once. */
+const RAW_RUNS = Math.max(1, Math.round(RUNS_PER_TARGET / 40));
 let casesTried = 0;
 
 const NAMES = [
@@ -26,7 +29,39 @@ const name = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...NAMES) }, { wei
 const pairs = fc.array(fc.tuple(name, text), { maxLength: 8 });
 
 type Body = { contentType?: string; payload?: string };
+
+/** Names that reach a prototype, raw and as JSON escapes (JSON.parse decodes those). */
+const prototypeKey = fc.constantFrom('__proto__', 'constructor', 'prototype', '\\u005f_proto__', 'constru\\u0063tor', 'prototyp\\u0065');
+/** JSON text `depth` levels deep, as arrays, objects or both, around a leaf. */
+const nestedJson = fc
+  .record({ depth: fc.integer({ min: 1, max: 3000 }), open: fc.constantFrom('[', '{"a":', '[{"b":'), leaf: fc.constantFrom('1', '"x"', '{}', 'null', '[]') })
+  .map(({ depth, open, leaf }) => `${open.repeat(depth)}${leaf}${[...open].filter((c) => c === '[' || c === '{').reverse().map((c) => (c === '[' ? ']' : '}')).join('').repeat(depth)}`);
+/** A parameter value of the wrong type: RFC 6749 parameters are single strings. */
+const confusedValue = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
+const json = (contentType: string) => (payload: string): Body => ({ contentType, payload });
+
+/** Shapes that reached a 5xx in issue 12: nesting, type confusion, prototype keys, content-type mismatch. */
+const hostileBody: fc.Arbitrary<Body> = fc.oneof(
+  nestedJson.map(json('application/json')),
+  fc.tuple(name, nestedJson).map(([key, nested]) => json('application/json')(`{"grant_type":"client_credentials","client_id":"admin-cli","token":"x",${JSON.stringify(key)}:${nested}}`)),
+  fc.tuple(fc.constantFrom(...KNOWN_VALUES), fc.dictionary(name, confusedValue, { maxKeys: 4 })).map(([grantType, params]) => json('application/json')(JSON.stringify({ grant_type: grantType, ...params }))),
+  fc
+    .tuple(prototypeKey, fc.integer({ min: 0, max: 5 }), fc.constantFrom('"x"', '{"polluted":true}', '{"prototype":{"polluted":true}}'))
+    .map(([key, depth, value]) => json('application/json')(`{"grant_type":"client_credentials","client_id":"admin-cli","x":${'['.repeat(depth)}{"${key}":${value}}${']'.repeat(depth)}}`)),
+  fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', '__proto__[polluted]'), fc.string()).map(([key, value]) => ({
+    contentType: 'application/x-www-form-urlencoded',
+    payload: new URLSearchParams([['grant_type', 'client_credentials'], [key, value]]).toString(),
+  })),
+  fc
+    .tuple(
+      fc.constantFrom('application/json', 'APPLICATION/JSON', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', 'text/plain', 'application/json, text/plain'),
+      fc.constantFrom('grant_type=client_credentials&client_id=admin-cli', '{"grant_type":"client_credentials"}', '["grant_type"]', '"grant_type"', 'null', '\u0000{}'),
+    )
+    .map(([contentType, payload]) => ({ contentType, payload })),
+);
+
 const body: fc.Arbitrary<Body> = fc.oneof(
+  { weight: 2, arbitrary: hostileBody },
   pairs.map((p) => ({ contentType: 'application/x-www-form-urlencoded', payload: new URLSearchParams(p).toString() })),
   fc.dictionary(name, fc.jsonValue({ maxDepth: 3 })).map((o) => ({ contentType: 'application/json', payload: JSON.stringify(o) })),
   fc.jsonValue({ maxDepth: 2 }).map((v) => ({ contentType: 'application/json', payload: JSON.stringify(v) })),
@@ -112,7 +147,8 @@ describe(`fuzzing the public and admin endpoints (fast-check) [${TEST_DB}]`, () 
     );
   });
 
-  it('leaves no partial rows behind', async () => {
+  it('leaves no partial rows behind, and no prototype polluted', async () => {
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     for (const table of TABLES) {
       const after = Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
       // Fuzzed admin bodies may create complete, valid users; nothing else may appear.
@@ -126,5 +162,66 @@ describe(`fuzzing the public and admin endpoints (fast-check) [${TEST_DB}]`, () 
       expect(Array.isArray(JSON.parse(row.redirect_uris))).toBe(true);
       expect(Array.isArray(JSON.parse(row.grant_types))).toBe(true);
     }
+  });
+});
+
+describe(`fuzzing truncated and stalled bodies over a raw socket (fast-check) [${TEST_DB}]`, () => {
+  const REQUEST_TIMEOUT_MS = 500;
+  let t: TestApp;
+  let client: TestClient;
+  let rawCases = 0;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), RATE_LIMIT_TOKEN_PER_MINUTE: '0', CLIENT_AUTH_MAX_FAILURES: '100000' } });
+    client = await createClient(t);
+  });
+  afterAll(async () => {
+    console.log(`fuzz: ${rawCases} raw-socket cases tried [${TEST_DB}]`);
+    await t.close();
+  });
+
+  /** How the body is framed, and how it goes wrong: short of its length, never ended, or cut mid-chunk. */
+  const framing = fc.oneof(
+    fc.tuple(fc.string({ maxLength: 60 }), fc.integer({ min: 1, max: 70_000 })).map(([sent, missing]) => ({
+      header: `Content-Length: ${Buffer.byteLength(sent) + missing}`,
+      chunks: [sent],
+    })),
+    fc.array(fc.string({ minLength: 1, maxLength: 30 }), { maxLength: 4 }).map((parts) => ({
+      header: 'Transfer-Encoding: chunked',
+      chunks: parts.map((part) => `${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`),
+    })),
+    fc.tuple(fc.string({ minLength: 2, maxLength: 30 }), fc.nat()).map(([part, cut]) => ({
+      header: 'Transfer-Encoding: chunked',
+      chunks: [`${(Buffer.byteLength(part) + 10).toString(16)}\r\n${part.slice(0, 1 + (cut % part.length))}`],
+    })),
+  );
+  const stalled = fc.record({
+    path: fc.constantFrom('/oauth2/token', '/oauth2/revoke', '/oauth2/introspect', '/invoke/pub.apigateway.oauth2/getAccessToken', '/oauth2/authorize', '/admin/applications'),
+    contentType: fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain'),
+    auth: fc.boolean(),
+    framing,
+  });
+
+  it('answers every truncated or stalled body with a 4xx before the connection closes, never 5xx or a reset', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(stalled, { minLength: 4, maxLength: 8 }), async (cases) => {
+        rawCases += cases.length;
+        const answers = await Promise.all(
+          cases.map(({ path, contentType, auth, framing: f }) =>
+            rawHttp(t.url, {
+              head: `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${contentType}\r\n${auth ? `Authorization: ${client.basic}\r\n` : ''}${f.header}`,
+              chunks: f.chunks,
+              waitMs: REQUEST_TIMEOUT_MS * 6,
+            }),
+          ),
+        );
+        answers.forEach((answer, i) => {
+          const summary = { path: cases[i].path, status: answer.status, ending: answer.ending };
+          if (answer.status === undefined || answer.status >= 500 || answer.ending !== 'closed') throw new Error(`no 4xx and clean close: ${JSON.stringify(summary)}: ${answer.body.slice(0, 200)}`);
+          if (!/^\{"error":"[a-z_]+"/.test(answer.body)) throw new Error(`not an RFC 6749 error: ${JSON.stringify(summary)}: ${answer.body.slice(0, 200)}`);
+        });
+      }),
+      { numRuns: RAW_RUNS },
+    );
   });
 });

@@ -95,9 +95,9 @@ describe(`token endpoint errors (RFC 6749 §5.2) [${TEST_DB}]`, () => {
     expect(res.body.error).toBe('invalid_request');
   });
 
-  it('answers 400 invalid_request for an oversized body', async () => {
+  it('answers 413 invalid_request for an oversized body', async () => {
     const res = await token().set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials', scope: 'x'.repeat(100_000) });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(413);
     expect(res.body.error).toBe('invalid_request');
   });
 

@@ -47,10 +47,6 @@ export const OAUTH_ERROR_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
 /** RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. */
 const DESCRIPTION_CHARSET = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
 
-/**
- * The one error type of the protocol layer. Callers never pick an HTTP status: it follows from
- * the code. `cause` is logged, never sent.
- */
 /** Field-level validation messages of the management API. */
 export interface FieldError {
   readonly field: string;
@@ -64,13 +60,24 @@ export interface OAuthErrorOptions {
   readonly details?: readonly FieldError[];
   /** Seconds, sent as Retry-After (429, 503). */
   readonly retryAfter?: number;
+  /**
+   * The body itself failed at the HTTP level: it exceeded the limit (413) or did not arrive in
+   * time (408). Still invalid_request on the wire (RFC 6749 has no code for these), but the
+   * status tells clients and monitoring it was the request, not the server.
+   */
+  readonly bodyStatus?: 408 | 413;
 }
 
+/**
+ * The one error type of the protocol layer. Callers never pick an HTTP status: it follows from
+ * the code (only a body refused at the HTTP level says 408 or 413). `cause` is logged, never sent.
+ */
 export class OAuthError extends Error {
   readonly description?: string;
   override readonly cause?: unknown;
   readonly details?: readonly FieldError[];
   readonly retryAfter?: number;
+  private readonly bodyStatus?: 408 | 413;
 
   constructor(
     readonly code: OAuthErrorCode,
@@ -83,10 +90,11 @@ export class OAuthError extends Error {
     this.cause = options.cause;
     this.details = options.details;
     this.retryAfter = options.retryAfter;
+    this.bodyStatus = options.bodyStatus;
   }
 
   get status(): number {
-    return OAUTH_ERROR_STATUS[this.code];
+    return this.bodyStatus ?? OAUTH_ERROR_STATUS[this.code];
   }
 
   toJSON(): { error: OAuthErrorCode; error_description?: string; details?: readonly FieldError[] } {

@@ -85,14 +85,14 @@ describe('OAuthExceptionFilter', () => {
     expect(missing.res.statusCode).toBe(404);
   });
 
-  it('maps body parsing errors (not HttpExceptions) to invalid_request', () => {
+  it('maps body parsing errors (not HttpExceptions) to invalid_request, 413 for a body over the limit', () => {
     const { host, res } = fakeHttp();
     filter.catch(Object.assign(new SyntaxError('Unexpected token'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), host);
     expect(res.statusCode).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: 'request body could not be parsed' });
     const large = fakeHttp();
     filter.catch(Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' }), large.host);
-    expect(large.res.statusCode).toBe(400);
+    expect(large.res.statusCode).toBe(413);
     expect(large.res.body).toEqual({ error: 'invalid_request', error_description: 'request body too large' });
   });
 

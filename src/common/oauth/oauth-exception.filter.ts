@@ -82,7 +82,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === 413) return new OAuthError('invalid_request', 'request body too large');
+      if (status === 413) return bodyTooLarge();
       if (status >= 500) {
         this.logger.error(`HTTP ${status}: ${exception.message}`);
         return new OAuthError(status === 503 ? 'temporarily_unavailable' : 'server_error');
@@ -94,7 +94,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const parserError = exception as { statusCode?: number } | null;
     const parserStatus = parserError?.statusCode;
     if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
-      return new OAuthError('invalid_request', parserStatus === 413 ? 'request body too large' : 'request body could not be parsed');
+      return parserStatus === 413 ? bodyTooLarge() : new OAuthError('invalid_request', 'request body could not be parsed');
     }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn(`database unavailable: ${(exception as Error).message}`);
@@ -103,6 +103,11 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     this.logger.error('Unhandled error', (exception as Error)?.stack ?? String(exception));
     return new OAuthError('server_error');
   }
+}
+
+/** 413, still RFC 6749-shaped: the client sent more than any endpoint accepts (BODY_LIMIT_BYTES). */
+function bodyTooLarge(): OAuthError {
+  return new OAuthError('invalid_request', 'request body too large', { bodyStatus: 413 });
 }
 
 /** Driver error codes that mean "the database cannot be reached right now", not "a bug". */

@@ -3,6 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import type { AuthenticatedClient } from '../../clients/clients.service';
+import type { OAuthParameters } from '../../common/http/request-body';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { TokenResponse } from '../token-response';
@@ -58,11 +59,8 @@ export class GrantRegistry implements OnModuleInit {
   }
 
   /** The token endpoint pipeline after client authentication (RFC 6749 §3.2, §5.2). */
-  async dispatch(body: Record<string, unknown>, client: AuthenticatedClient): Promise<TokenResponse> {
-    // 1. RFC 6749 §3.2: request parameters must not be included more than once.
-    for (const [name, value] of Object.entries(body)) {
-      if (Array.isArray(value)) throw new OAuthError('invalid_request', `parameter ${name} is repeated`);
-    }
+  async dispatch(body: OAuthParameters, client: AuthenticatedClient): Promise<TokenResponse> {
+    // 1. Each parameter is one string (RFC 6749 §3.2): oauthParameters() made sure of it.
     // 2. Which grant.
     const grantType = body.grant_type;
     if (typeof grantType !== 'string' || grantType === '') {

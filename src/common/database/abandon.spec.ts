@@ -1,0 +1,34 @@
+import type { EntityManager } from 'typeorm';
+import { abandonable, AbandonedError } from './abandon';
+
+function transaction() {
+  const destroy = jest.fn();
+  const manager = { queryRunner: { databaseConnection: { destroy } } } as unknown as EntityManager;
+  return { manager, destroy };
+}
+
+describe('abandonable', () => {
+  it('closes the connection and fails the body when a request it serves is abandoned before COMMIT', async () => {
+    const { manager, destroy } = transaction();
+    const abandoned = new AbortController();
+    const body = jest.fn(() => new Promise<string>(() => undefined));
+    const result = abandonable(manager, [undefined, abandoned.signal], body);
+    abandoned.abort();
+    await expect(result).rejects.toBeInstanceOf(AbandonedError);
+    expect(destroy).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not start on a request already abandoned', async () => {
+    const { manager, destroy } = transaction();
+    await expect(abandonable(manager, [AbortSignal.abort()], async () => 'stored')).rejects.toBeInstanceOf(AbandonedError);
+    expect(destroy).toHaveBeenCalled();
+  });
+
+  it('leaves the connection alone once the body has returned (COMMIT is then on its way)', async () => {
+    const { manager, destroy } = transaction();
+    const abandoned = new AbortController();
+    await expect(abandonable(manager, [abandoned.signal], async () => 'stored')).resolves.toBe('stored');
+    abandoned.abort();
+    expect(destroy).not.toHaveBeenCalled();
+  });
+});

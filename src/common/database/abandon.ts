@@ -1,0 +1,42 @@
+import type { EntityManager } from 'typeorm';
+
+/** The error a transaction fails with when a request it works for was answered 503 meanwhile. */
+export class AbandonedError extends Error {
+  readonly code = 'PROTOCOL_CONNECTION_LOST';
+  constructor() {
+    super('transaction rolled back: a request it served was answered 503 on timeout');
+    this.name = 'AbandonedError';
+  }
+}
+
+/**
+ * Runs the body of a transaction so that it can never commit after any of `signals` aborted
+ * (a request it serves was answered 503 on timeout): on abort, the connection of the transaction
+ * is closed at once, so the database rolls it back, and the body fails with AbandonedError. Only
+ * once the body has returned is COMMIT sent; an abort after that cannot stop it (the outcome of a
+ * COMMIT in flight is unknown to us). SQLite transactions are local and need no closing.
+ */
+export async function abandonable<T>(manager: EntityManager, signals: readonly (AbortSignal | undefined)[], body: () => Promise<T>): Promise<T> {
+  const live = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  const connection = (manager.queryRunner as { databaseConnection?: { destroy?: () => void } } | undefined)?.databaseConnection;
+  const destroy = typeof connection?.destroy === 'function' ? () => connection.destroy!() : undefined;
+  if (live.some((signal) => signal.aborted)) {
+    destroy?.();
+    throw new AbandonedError();
+  }
+  if (live.length === 0 || !destroy) return body();
+  let onAbort = (): void => undefined;
+  const abandoned = new Promise<never>((_resolve, reject) => {
+    onAbort = () => {
+      destroy();
+      reject(new AbandonedError());
+    };
+  });
+  abandoned.catch(() => undefined);
+  for (const signal of live) signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await Promise.race([body(), abandoned]);
+  } finally {
+    for (const signal of live) signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { createTestDatabase, TestDatabase } from '../support/databases';
+import { basicAuth } from '../support/factories';
+import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { ServerProcess, startServer } from '../support/server-process';
+import { TcpProxy } from '../support/tcp-proxy';
+
+const ADMIN_PASSWORD = 'partition-admin-password';
+const REQUEST_TIMEOUT_MS = 2000;
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * Issue 12 §1: a request answered 503 had no effect. The network to MariaDB partitions (open
+ * connections go silent: no reset, nothing answered) while refreshes, code redemptions and
+ * client_credentials requests run, and heals after they were answered. Then nothing that was
+ * answered 503 may have happened: no token stored that no client received, every refresh token
+ * and code still redeemable, every acknowledged token valid.
+ */
+describe('a database partition under load leaves no effect behind requests answered 503', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let server: ServerProcess;
+  let basic: string;
+  let clientId: string;
+  const user = { username: 'partitioned', password: 'partitioned-password' };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mysql');
+    const database = db.database as { host: string; port: number };
+    proxy = new TcpProxy(database.host, database.port);
+    const port = await proxy.start();
+    server = await startServer({
+      ...db.env,
+      DB_HOST: '127.0.0.1',
+      DB_PORT: String(port),
+      ADMIN_PASSWORD,
+      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      LOG_LEVEL: 'error',
+      RATE_LIMIT_TOKEN_PER_MINUTE: '0',
+      RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '0',
+    });
+    const admin = ((await post('/oauth2/token', new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }))).body as { access_token: string }).access_token;
+    const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
+    const client = (
+      await fetch(`${server.url}/admin/applications`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ client_name: 'Partitioned', redirect_uris: ['http://test.com'], grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'], scope: 'read' }),
+      }).then((res) => res.json())
+    ) as { client_id: string; client_secret: string };
+    basic = basicAuth(client.client_id, client.client_secret);
+    clientId = client.client_id;
+    await fetch(`${server.url}/admin/users`, { method: 'POST', headers, body: JSON.stringify(user) });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  async function post(path: string, body: URLSearchParams, authorization?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: authorization ? { authorization } : {}, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS + 8000) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+  const token = (params: Record<string, string>) => post('/oauth2/token', new URLSearchParams(params), basic);
+
+  async function storedAccessTokenHashes(): Promise<Set<string>> {
+    const mysql = await import('mysql2/promise');
+    const d = db.database as { host: string; port: number; username: string; password: string; database: string };
+    const connection = await mysql.createConnection({ host: d.host, port: d.port, user: d.username, password: d.password, database: d.database });
+    try {
+      const [rows] = await connection.query('SELECT token_hash FROM access_tokens');
+      return new Set((rows as { token_hash: string }[]).map((row) => row.token_hash));
+    } finally {
+      await connection.end();
+    }
+  }
+
+  it('answers 503 during the partition; after it heals, no unacknowledged token exists and every refresh and code works on retry', async () => {
+    const refreshTokens: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await token({ grant_type: 'password', username: user.username, password: user.password, scope: 'read' });
+      refreshTokens.push(res.body.refresh_token as string);
+    }
+    const browser = new FormBrowser(server.url);
+    const codes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const redirect = await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`, user);
+      codes.push(redirect.searchParams.get('code')!);
+    }
+    const before = await storedAccessTokenHashes();
+
+    proxy.partition();
+    const started = Date.now();
+    const [refreshed, redeemed, credentials] = await Promise.all([
+      Promise.all(refreshTokens.map((refreshToken) => token({ grant_type: 'refresh_token', refresh_token: refreshToken }))),
+      Promise.all(codes.map((code) => token({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' }))),
+      Promise.all(Array.from({ length: 6 }, () => token({ grant_type: 'client_credentials' }))),
+    ]);
+    const answers = [...refreshed, ...redeemed, ...credentials];
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 503));
+    expect(Date.now() - started).toBeLessThan(REQUEST_TIMEOUT_MS + 2000);
+
+    proxy.heal();
+    // Whatever the held connections still carried has now reached the database and run, or not.
+    const deadline = Date.now() + 20_000;
+    while ((await fetch(`${server.url}/health/ready`)).status !== 200) {
+      if (Date.now() > deadline) throw new Error('service did not recover');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const unacknowledged = [...(await storedAccessTokenHashes())].filter((hash) => !before.has(hash));
+    expect(unacknowledged).toEqual([]);
+
+    const retried = await Promise.all([
+      ...refreshTokens.map((refreshToken) => token({ grant_type: 'refresh_token', refresh_token: refreshToken })),
+      ...codes.map((code) => token({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' })),
+    ]);
+    expect(retried.map((r) => `${r.status} ${String(r.body.error_description ?? '')}`)).toEqual(retried.map(() => '200 '));
+    for (const r of retried) {
+      const introspected = await post('/oauth2/introspect', new URLSearchParams({ token: r.body.access_token as string }), basic);
+      expect(introspected.body.active).toBe(true);
+    }
+    const stored = await storedAccessTokenHashes();
+    for (const r of retried) expect(stored.has(sha256(r.body.access_token as string))).toBe(true);
+  }, 120_000);
+});
+
