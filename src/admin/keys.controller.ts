@@ -15,6 +15,7 @@ export class RotateKeysDto {
     default: 0,
     minimum: 0,
     maximum: 604_800,
+    example: 3600,
     description: 'Seconds before the new keys sign; set it to the JWKS cache lifetime of your resource servers so they know a key before they see it',
   })
   @IsOptionalNotNull() @IsInt() @Min(0) @Max(604_800)
@@ -26,14 +27,15 @@ export class RotateKeysDto {
 }
 
 export class SigningKeyResponse {
-  @ApiProperty() kid: string;
-  @ApiProperty({ enum: SIGNING_ALGORITHMS }) alg: string;
-  @ApiProperty({ enum: ['pending', 'active', 'retired'] }) status: 'pending' | 'active' | 'retired';
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds' }) activates_at: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; stops signing' }) retires_at: number | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; leaves the JWKS' }) published_until: number | null;
-  @ApiProperty({ description: 'The public key (never the private one)' }) public_jwk: Record<string, string>;
+  @ApiProperty({ example: 'Jx2c8QyH0uE3' }) kid: string;
+  @ApiProperty({ enum: SIGNING_ALGORITHMS, example: 'ES256' }) alg: string;
+  @ApiProperty({ enum: ['pending', 'active', 'retired'], example: 'active' }) status: 'pending' | 'active' | 'retired';
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) activates_at: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; stops signing', example: null }) retires_at: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; leaves the JWKS', example: null }) published_until: number | null;
+  @ApiProperty({ description: 'The public key (never the private one)', example: { kty: 'EC', crv: 'P-256', x: 'f83O…', y: 'x_FE…', kid: 'Jx2c8QyH0uE3', alg: 'ES256', use: 'sig' } })
+  public_jwk: Record<string, string>;
 }
 
 function toResponse(key: SigningKeyEntity, now: number): SigningKeyResponse {

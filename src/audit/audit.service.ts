@@ -61,6 +61,11 @@ export class AuditService {
     return this.writes.submit(this.row(event));
   }
 
+  /** Events waiting for a batched INSERT to take them (a metric; their callers are waiting too). */
+  get queueDepth(): number {
+    return this.writes.waiting;
+  }
+
   /** Stores one event inside the caller's transaction: it commits, or rolls back, with the action. */
   recordIn(manager: EntityManager, event: AuditRecord): Promise<void> {
     return this.insert(manager, [this.row(event)]);

@@ -63,7 +63,7 @@ export class AuthorizeController {
   @ApiQuery({ name: 'code_challenge_method', required: false, enum: ['S256', 'plain'] })
   @ApiQuery({ name: 'prompt', required: false, enum: ['consent'] })
   @ApiFoundResponse({ description: 'Redirect to redirect_uri with code, state and iss; or error and state (RFC 6749 §4.1.2)' })
-  @ApiOkResponse({ description: 'HTML login or consent page', content: { 'text/html': {} } })
+  @ApiOkResponse({ description: 'HTML login or consent page', content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign in · Authorization Server</title>…' } } })
   @ApiBadRequestResponse({ description: 'HTML error page: unknown client or unregistered redirect_uri (never redirected)', content: { 'text/html': {} } })
   async authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);

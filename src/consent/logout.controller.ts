@@ -50,7 +50,10 @@ export class LogoutController {
   @ApiQuery({ name: 'client_id', required: false })
   @ApiQuery({ name: 'state', required: false })
   @ApiFoundResponse({ description: 'Signed out; redirect to the registered post_logout_redirect_uri with state' })
-  @ApiOkResponse({ description: 'HTML: confirmation (no valid id_token_hint) or the signed-out page', content: { 'text/html': {} } })
+  @ApiOkResponse({
+    description: 'HTML: confirmation (no valid id_token_hint) or the signed-out page',
+    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Signed out · Authorization Server</title>…' } },
+  })
   @ApiBadRequestResponse({ description: 'HTML error page: a tampered id_token_hint, an unknown client or an unregistered post_logout_redirect_uri (never redirected)', content: { 'text/html': {} } })
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.handle(req, res, false);

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HealthModule } from '../health/health.module';
-import { DatabasePoolMetrics } from './database-pool.metrics';
 import { ManagementServer } from './management.server';
+import { ScrapeTimeMetrics } from './scrape-time.metrics';
 
-@Module({ imports: [HealthModule], providers: [ManagementServer, DatabasePoolMetrics] })
+@Module({ imports: [HealthModule], providers: [ManagementServer, ScrapeTimeMetrics] })
 export class ManagementModule {}

@@ -95,9 +95,9 @@ describe('the OpenAPI document', () => {
     for (const { method, path, operation } of operations()) expect([method, path, operation.summary ?? '']).toEqual([method, path, expect.stringMatching(/\S/)]);
   });
 
-  it('describes the bearer scheme as the opaque token it is, not a JWT', () => {
+  it('does not label every bearer token a JWT (opaque by default, JWT only for resource servers that ask)', () => {
     const bearer = JSON.parse(generated).components.securitySchemes.bearer;
-    expect(bearer).toEqual({ type: 'http', scheme: 'bearer', description: expect.stringContaining('opaque') });
+    expect(bearer).toEqual({ type: 'http', scheme: 'bearer', description: 'An access token issued by this server' });
   });
 
   it('documents 429 where requests are rate limited or clients locked out, and 503 on every operation', () => {
@@ -118,5 +118,32 @@ describe('the OpenAPI document', () => {
       ].sort(),
     );
     for (const { operation } of operations()) expect(operation.responses).toHaveProperty('503');
+  });
+
+  it('shows an example of every successful answer and of every request body', () => {
+    const doc = JSON.parse(generated);
+    type Schema = { $ref?: string; example?: unknown; examples?: unknown; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; oneOf?: Schema[] };
+    /** An example on the schema, or on what it refers to or contains. */
+    const exemplified = (schema: Schema | undefined, seen = new Set<string>()): boolean => {
+      if (!schema) return false;
+      if (schema.example !== undefined || schema.examples !== undefined) return true;
+      if (schema.$ref) {
+        if (seen.has(schema.$ref)) return false;
+        seen.add(schema.$ref);
+        return exemplified(doc.components.schemas[schema.$ref.split('/').pop()!], seen);
+      }
+      return [...Object.values(schema.properties ?? {}), schema.items, ...(schema.allOf ?? []), ...(schema.oneOf ?? [])].some((s) => exemplified(s, seen));
+    };
+    type Content = Record<string, Schema & { schema?: Schema }>;
+    const contentExemplified = (content: Content) => Object.values(content).some((media) => exemplified(media) || exemplified(media.schema));
+    const missing = operations().flatMap(({ method, path, operation }) => {
+      const { responses, requestBody } = operation as unknown as { responses: Record<string, { content?: Content }>; requestBody?: { content: Content } };
+      const answers = Object.entries(responses).filter(([status, response]) => status < '300' && response.content);
+      return [
+        ...answers.filter(([, response]) => !contentExemplified(response.content!)).map(([status]) => `${method} ${path} ${status}`),
+        ...(requestBody && !contentExemplified(requestBody.content) ? [`${method} ${path} request body`] : []),
+      ];
+    });
+    expect(missing).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
@@ -72,6 +73,10 @@ describe(`metrics and health on the management port [${TEST_DB}]`, () => {
     expect(sample('oauth_cache_lookups_total{cache="client",outcome="bypass"}')).toBeGreaterThan(0);
   });
 
+  it('reports the audit events waiting to be written', () => {
+    expect(sample('oauth_audit_queue_depth')).toBeGreaterThanOrEqual(0);
+  });
+
   it('reports the MySQL pool: connections in use and idle, requests waiting', () => {
     if (TEST_DB !== 'mysql') return;
     expect(sample('oauth_db_pool_connections{state="in_use"}')).toBeGreaterThanOrEqual(0);
@@ -93,5 +98,19 @@ describe(`metrics and health on the management port [${TEST_DB}]`, () => {
     expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'up' } });
     expect((await request(t.url).get('/metrics')).status).toBe(404);
     expect((await fetch(`${management}/oauth2/token`)).status).toBe(404);
+  });
+});
+
+describe(`MANAGEMENT_PORT=0 [${TEST_DB}]`, () => {
+  it('turns the management server and request timing off', async () => {
+    const t = await createTestApp({ env: { MANAGEMENT_PORT: '0' } });
+    try {
+      await request(t.url).get('/health/live');
+      const metrics = await t.app.get(MetricsService).registry.metrics();
+      expect(metrics).not.toMatch(/^http_server_request_duration_seconds_count/m);
+      expect(metrics).not.toMatch(/^process_cpu_user_seconds_total/m);
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser } from '../support/factories';
 import { REDIS_URL, skipWithoutRedis } from '../support/redis';
+import { FakeRedis } from '../support/fake-redis';
 import { freePort } from '../support/server-process';
 
 describe(`/health/ready reports each dependency [${TEST_DB}]`, () => {
@@ -83,6 +84,24 @@ describe(`a failing counter store follows the documented policy [${TEST_DB}]`, (
     const user = await createUser(target);
     expect((await passwordGrant(target, client.basic, user)).status).toBe(200);
     expect(errors).toHaveBeenCalledWith(expect.stringMatching(/lockouts fail open, rate limits fail open$/));
+  });
+
+  it('gives up on a Redis that stops answering after a second per command, instead of holding the request', async () => {
+    const redis = new FakeRedis({ version: '7.2.0', unanswered: ['EXEC', 'GET'] });
+    const port = await redis.start();
+    try {
+      const target = (app = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REQUEST_TIMEOUT_MS: '10000' } }));
+      const client = await createClient(target);
+      const started = Date.now();
+      const res = await request(target.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+      // The rate limit's count times out (fails open), then the client lockout's (fails closed).
+      expect(res.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await app?.close();
+      app = undefined;
+      await redis.close();
+    }
   });
 
   it('answers 503 on rate-limited routes with RATE_LIMIT_STORE_FAILURE=closed', async () => {

@@ -1,7 +1,8 @@
 import { createServer, Server } from 'node:net';
 import { createTestDatabase, TestDatabase } from '../support/databases';
-import { FakeOldRedis } from '../support/fake-redis';
-import { FailedStart, freePort, runUntilExit } from '../support/server-process';
+import { FakeRedis } from '../support/fake-redis';
+import { FailedStart, freePort, runUntilExit, startServer } from '../support/server-process';
+import { TcpProxy } from '../support/tcp-proxy';
 
 /** A failed start is one line on stderr, a non-zero exit and no stack trace, whatever the cause. */
 function expectOneLineFailure(result: FailedStart, expected: RegExp): void {
@@ -60,6 +61,25 @@ describe('a start that cannot succeed says why in one line', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
+  it('waits for a database that comes up within STARTUP_WAIT_SECONDS, then starts', async () => {
+    const database = db.database as { host: string; port: number };
+    const proxy = new TcpProxy(database.host, database.port);
+    const port = await proxy.start();
+    await proxy.refuse();
+    const started = Date.now();
+    const starting = startServer({ ...db.env, DB_PORT: String(port), STARTUP_WAIT_SECONDS: '20' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await proxy.restore();
+    const server = await starting;
+    try {
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+      expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+    } finally {
+      await server.stop();
+      await proxy.close();
+    }
+  });
+
   it('names a database that does not exist', async () => {
     const result = await runUntilExit({ ...db.env, DB_NAME: 'no_such_oauth_database' });
     expectOneLineFailure(result, /^Cannot start: database "no_such_oauth_database" does not exist on .* \(create it, or set DB_NAME\)$/);
@@ -79,7 +99,7 @@ describe('a start that cannot succeed says why in one line', () => {
   });
 
   it('refuses a Redis older than 7, which cannot run EXPIRE … NX', async () => {
-    const redis = new FakeOldRedis('6.2.14');
+    const redis = new FakeRedis({ version: '6.2.14' });
     const port = await redis.start();
     try {
       const result = await runUntilExit({ ...sqlite.env, REDIS_URL: `redis://127.0.0.1:${port}` });

@@ -1,13 +1,14 @@
 import { createServer, Server, Socket } from 'node:net';
 
 /**
- * A stand-in for a Redis 6 server, which this machine does not have: it answers INFO with its
- * version and refuses `EXPIRE … NX` as Redis 6 does ("wrong number of arguments").
+ * A stand-in for the Redis servers this machine does not have: it answers INFO with its version,
+ * refuses `EXPIRE … NX` below version 7 as Redis 6 does ("wrong number of arguments"), and never
+ * answers the commands named `unanswered` (a Redis that hangs).
  */
-export class FakeOldRedis {
+export class FakeRedis {
   private readonly server: Server = createServer((socket) => this.serve(socket));
 
-  constructor(private readonly version = '6.2.14') {}
+  constructor(private readonly options: { readonly version: string; readonly unanswered?: readonly string[] }) {}
 
   async start(): Promise<number> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -38,13 +39,15 @@ export class FakeOldRedis {
   }
 
   private answer([name, ...args]: string[]): string {
-    switch (name.toUpperCase()) {
+    const command = name.toUpperCase();
+    if (this.options.unanswered?.includes(command)) return '';
+    switch (command) {
       case 'INFO': {
-        const info = `# Server\r\nredis_version:${this.version}\r\nloading:0\r\n`;
+        const info = `# Server\r\nredis_version:${this.options.version}\r\nloading:0\r\n`;
         return `$${info.length}\r\n${info}\r\n`;
       }
       case 'EXPIRE':
-        return args.length > 2 ? "-ERR wrong number of arguments for 'expire' command\r\n" : ':0\r\n';
+        return args.length > 2 && Number(this.options.version.split('.')[0]) < 7 ? "-ERR wrong number of arguments for 'expire' command\r\n" : ':0\r\n';
       default:
         return '+OK\r\n';
     }

@@ -150,24 +150,24 @@ export class UpdateApplicationDto extends PartialType(OmitType(CreateApplication
 
 export class ApplicationResponse {
   @ApiProperty({ example: '374b1fae-4405-411b-85a0-6e1ab90923ba' }) client_id: string;
-  @ApiProperty() client_name: string;
-  @ApiProperty({ type: [String] }) redirect_uris: string[];
-  @ApiProperty({ type: [String] }) grant_types: string[];
+  @ApiProperty({ example: 'Web Shop' }) client_name: string;
+  @ApiProperty({ type: [String], example: ['https://shop.example.com/callback'] }) redirect_uris: string[];
+  @ApiProperty({ type: [String], example: ['authorization_code', 'refresh_token'] }) grant_types: string[];
   @ApiProperty({ example: 'read write' }) scope: string;
-  @ApiProperty({ enum: ['client_secret_basic', 'client_secret_post', 'none'] }) token_endpoint_auth_method: string;
-  @ApiProperty({ enum: ['inherit', 'required', 'optional'] }) pkce: string;
-  @ApiProperty({ type: Boolean, nullable: true }) pkce_plain_allowed: boolean | null;
-  @ApiProperty({ type: Number, nullable: true }) access_token_ttl: number | null;
-  @ApiProperty({ type: Number, nullable: true }) refresh_token_ttl: number | null;
-  @ApiProperty({ enum: ['rotate', 'reuse'] }) refresh_token_rotation: string;
-  @ApiProperty({ enum: SIGNING_ALGORITHMS }) id_token_signed_response_alg: string;
-  @ApiProperty({ type: [String] }) post_logout_redirect_uris: string[];
-  @ApiProperty({ enum: ACCESS_TOKEN_FORMATS }) access_token_format: string;
-  @ApiProperty({ type: [String] }) resources: string[];
-  @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one' }) weak_secret: boolean;
-  @ApiProperty() enabled: boolean;
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
+  @ApiProperty({ enum: ['client_secret_basic', 'client_secret_post', 'none'], example: 'client_secret_basic' }) token_endpoint_auth_method: string;
+  @ApiProperty({ enum: ['inherit', 'required', 'optional'], example: 'inherit' }) pkce: string;
+  @ApiProperty({ type: Boolean, nullable: true, example: null }) pkce_plain_allowed: boolean | null;
+  @ApiProperty({ type: Number, nullable: true, example: null }) access_token_ttl: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: null }) refresh_token_ttl: number | null;
+  @ApiProperty({ enum: ['rotate', 'reuse'], example: 'rotate' }) refresh_token_rotation: string;
+  @ApiProperty({ enum: SIGNING_ALGORITHMS, example: 'RS256' }) id_token_signed_response_alg: string;
+  @ApiProperty({ type: [String], example: ['https://shop.example.com/signed-out'] }) post_logout_redirect_uris: string[];
+  @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'opaque' }) access_token_format: string;
+  @ApiProperty({ type: [String], example: [] }) resources: string[];
+  @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false }) weak_secret: boolean;
+  @ApiProperty({ example: true }) enabled: boolean;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
 }
 
 export class CreatedApplicationResponse extends ApplicationResponse {
@@ -176,15 +176,15 @@ export class CreatedApplicationResponse extends ApplicationResponse {
 }
 
 export class ApplicationSecretResponse {
-  @ApiProperty() client_id: string;
-  @ApiProperty({ description: 'Shown once; the previous secret stopped working' }) client_secret: string;
+  @ApiProperty({ example: '374b1fae-4405-411b-85a0-6e1ab90923ba' }) client_id: string;
+  @ApiProperty({ description: 'Shown once; the previous secret stopped working', example: 'kq3…' }) client_secret: string;
 }
 
 export class ApplicationPage {
   @ApiProperty({ type: [ApplicationResponse] }) items: ApplicationResponse[];
-  @ApiProperty() page: number;
-  @ApiProperty() per_page: number;
-  @ApiProperty() total: number;
+  @ApiProperty({ example: 1 }) page: number;
+  @ApiProperty({ example: 50 }) per_page: number;
+  @ApiProperty({ example: 1 }) total: number;
 }
 
 export function toApplicationResponse(client: AuthenticatedClient): ApplicationResponse {

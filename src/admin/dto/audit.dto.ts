@@ -27,22 +27,22 @@ export class AuditEventQuery extends PaginationQuery {
 }
 
 export class AuditEventResponse {
-  @ApiProperty() id: string;
-  @ApiProperty({ description: 'Epoch seconds' }) occurred_at: number;
+  @ApiProperty({ example: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' }) id: string;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) occurred_at: number;
   @ApiProperty({ example: 'token.issued' }) type: string;
-  @ApiProperty({ enum: ['success', 'failure'] }) outcome: string;
-  @ApiProperty({ type: String, nullable: true }) user_id: string | null;
-  @ApiProperty({ type: String, nullable: true }) client_id: string | null;
-  @ApiProperty({ type: String, nullable: true }) subject: string | null;
+  @ApiProperty({ enum: ['success', 'failure'], example: 'success' }) outcome: string;
+  @ApiProperty({ type: String, nullable: true, example: '6f1c2a4e-8b3d-4e5f-9a7b-1c2d3e4f5a6b' }) user_id: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '374b1fae-4405-411b-85a0-6e1ab90923ba' }) client_id: string | null;
+  @ApiProperty({ type: String, nullable: true, example: '6f1c2a4e-8b3d-4e5f-9a7b-1c2d3e4f5a6b' }) subject: string | null;
   @ApiProperty({ type: String, nullable: true, example: '203.0.113.7' }) ip: string | null;
-  @ApiProperty({ type: Object, nullable: true }) detail: Record<string, unknown> | null;
+  @ApiProperty({ type: Object, nullable: true, example: { grant_type: 'password' } }) detail: Record<string, unknown> | null;
 }
 
 export class AuditEventPage {
   @ApiProperty({ type: [AuditEventResponse] }) items: AuditEventResponse[];
-  @ApiProperty() page: number;
-  @ApiProperty() per_page: number;
-  @ApiProperty() total: number;
+  @ApiProperty({ example: 1 }) page: number;
+  @ApiProperty({ example: 50 }) per_page: number;
+  @ApiProperty({ example: 1 }) total: number;
 }
 
 export function toAuditEventResponse(event: AuditEventEntity): AuditEventResponse {

@@ -37,7 +37,7 @@ export class ImportOutcome {
 }
 
 export class ImportResult {
-  @ApiProperty() dry_run: boolean;
+  @ApiProperty({ example: false }) dry_run: boolean;
   @ApiProperty({ type: ImportOutcome, description: 'client ids' }) applications: ImportOutcome;
   @ApiProperty({ type: ImportOutcome, description: 'usernames' }) users: ImportOutcome;
   @ApiProperty({ enum: ['updated', 'unchanged'] }) settings: 'updated' | 'unchanged';

@@ -44,14 +44,14 @@ export class CreateResourceServerDto {
 export class UpdateResourceServerDto extends PartialType(CreateResourceServerDto) {}
 
 export class ResourceServerResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() identifier: string;
-  @ApiProperty() name: string;
-  @ApiProperty() scope: string;
-  @ApiProperty({ enum: ACCESS_TOKEN_FORMATS }) access_token_format: string;
-  @ApiProperty({ type: Number, nullable: true }) access_token_ttl: number | null;
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
+  @ApiProperty({ example: '5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a' }) id: string;
+  @ApiProperty({ example: 'https://api.example.com/orders' }) identifier: string;
+  @ApiProperty({ example: 'Orders API' }) name: string;
+  @ApiProperty({ example: 'orders:read orders:write' }) scope: string;
+  @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'jwt' }) access_token_format: string;
+  @ApiProperty({ type: Number, nullable: true, example: null }) access_token_ttl: number | null;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
 }
 
 export function toResourceServerResponse(entity: ResourceServerEntity): ResourceServerResponse {

@@ -2,13 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { TokenSummary } from '../../tokens/token.service';
 
 export class TokenSummaryResponse {
-  @ApiProperty() id: string;
-  @ApiProperty({ enum: ['access_token', 'refresh_token'] }) type: 'access_token' | 'refresh_token';
-  @ApiProperty() client_id: string;
-  @ApiProperty({ type: String, nullable: true }) user_id: string | null;
-  @ApiProperty() scope: string;
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds' }) expires_at: number;
+  @ApiProperty({ example: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b' }) id: string;
+  @ApiProperty({ enum: ['access_token', 'refresh_token'], example: 'access_token' }) type: 'access_token' | 'refresh_token';
+  @ApiProperty({ example: '374b1fae-4405-411b-85a0-6e1ab90923ba' }) client_id: string;
+  @ApiProperty({ type: String, nullable: true, example: '6f1c2a4e-8b3d-4e5f-9a7b-1c2d3e4f5a6b' }) user_id: string | null;
+  @ApiProperty({ example: 'read' }) scope: string;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796003600 }) expires_at: number;
 }
 
 export function toTokenSummaryResponse(token: TokenSummary): TokenSummaryResponse {

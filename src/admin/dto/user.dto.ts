@@ -80,7 +80,7 @@ export class CreateUserDto extends UserClaimsDto {
 
 @RejectUnknownFields()
 export class UpdateUserDto extends UserClaimsDto {
-  @ApiPropertyOptional({ type: String, nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'alice@example.org' })
   @IsOptional() @IsEmail() @MaxLength(320)
   email?: string | null;
 
@@ -98,19 +98,19 @@ export class UpdateUserDto extends UserClaimsDto {
 }
 
 export class UserResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() username: string;
-  @ApiProperty({ type: String, nullable: true }) email: string | null;
-  @ApiProperty() email_verified: boolean;
-  @ApiProperty({ type: String, nullable: true }) name: string | null;
-  @ApiProperty({ type: String, nullable: true }) given_name: string | null;
-  @ApiProperty({ type: String, nullable: true }) family_name: string | null;
-  @ApiProperty({ type: [String] }) roles: string[];
-  @ApiProperty() enabled: boolean;
-  @ApiProperty({ description: 'The password hash is still the one imported from another system (replaced by argon2id at the next sign-in)' })
+  @ApiProperty({ example: '6f1c2a4e-8b3d-4e5f-9a7b-1c2d3e4f5a6b' }) id: string;
+  @ApiProperty({ example: 'alice' }) username: string;
+  @ApiProperty({ type: String, nullable: true, example: 'alice@example.com' }) email: string | null;
+  @ApiProperty({ example: false }) email_verified: boolean;
+  @ApiProperty({ type: String, nullable: true, example: 'Alice Martin' }) name: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Alice' }) given_name: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Martin' }) family_name: string | null;
+  @ApiProperty({ type: [String], example: ['auditor'] }) roles: string[];
+  @ApiProperty({ example: true }) enabled: boolean;
+  @ApiProperty({ description: 'The password hash is still the one imported from another system (replaced by argon2id at the next sign-in)', example: false })
   legacy_password_hash: boolean;
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
 }
 
 export class UserListQuery extends PaginationQuery {
@@ -125,17 +125,17 @@ export class UserListQuery extends PaginationQuery {
 
 export class UserPage {
   @ApiProperty({ type: [UserResponse] }) items: UserResponse[];
-  @ApiProperty() page: number;
-  @ApiProperty() per_page: number;
-  @ApiProperty() total: number;
+  @ApiProperty({ example: 1 }) page: number;
+  @ApiProperty({ example: 50 }) per_page: number;
+  @ApiProperty({ example: 1 }) total: number;
 }
 
 export class ConsentResponse {
-  @ApiProperty() id: string;
-  @ApiProperty() client_id: string;
+  @ApiProperty({ example: '0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f' }) id: string;
+  @ApiProperty({ example: '374b1fae-4405-411b-85a0-6e1ab90923ba' }) client_id: string;
   @ApiProperty({ example: 'read write' }) scope: string;
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
+  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
 }
 
 export function toUserResponse(user: UserProfile): UserResponse {

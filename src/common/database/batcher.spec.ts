@@ -64,4 +64,12 @@ describe('Batcher', () => {
     const settled = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
     expect(settled.every((r) => r.status === 'rejected')).toBe(true);
   });
+
+  it('counts the items submitted and not yet taken into a batch (the audit queue metric)', async () => {
+    const batcher = new Batcher<number, number>(async (items) => items, 100, 1);
+    const results = Promise.all([batcher.submit(1), batcher.submit(2), batcher.submit(3)]);
+    expect(batcher.waiting).toBe(3);
+    await results;
+    expect(batcher.waiting).toBe(0);
+  });
 });

@@ -16,6 +16,11 @@ export class Batcher<I, O> {
     private readonly maxInFlight: number,
   ) {}
 
+  /** Items submitted and not yet taken into a batch. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
