@@ -8,6 +8,7 @@ import { OAuthError } from '../../common/oauth/oauth-error';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { TokenResponse } from '../token-response';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
+import { runAsGrant } from './issuing-grant';
 import type { GrantStrategy } from './grant-strategy';
 
 function firstConstraint(errors: ValidationError[]): string {
@@ -76,8 +77,8 @@ export class GrantRegistry implements OnModuleInit {
     const params = plainToInstance(strategy.requestType, body);
     const errors = await validate(params, { whitelist: true, forbidUnknownValues: false });
     if (errors.length > 0) throw new OAuthError('invalid_request', firstConstraint(errors));
-    // 5. The grant.
-    const response = await strategy.handle(params, client);
+    // 5. The grant, inside a scope that tells the issuer which grant type it serves (audit trail).
+    const response = await runAsGrant(strategy.grantType, () => strategy.handle(params, client));
     // Labelled with the registered grant type: a closed set, whatever the request said.
     this.metrics.tokenIssued(strategy.grantType);
     return response;

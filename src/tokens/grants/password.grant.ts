@@ -32,6 +32,6 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
     // One message for unknown user, wrong password and disabled account.
     if (!login.ok) throw new OAuthError('invalid_grant', 'invalid resource owner credentials');
     assertUserMayReceiveScope(login.user, scope);
-    return this.tokens.issue({ client, userId: login.user.id, scope, withRefreshToken: true, grantType: this.grantType, resource: params.resource });
+    return this.tokens.issue({ client, userId: login.user.id, scope, withRefreshToken: true, resource: params.resource });
   }
 }
