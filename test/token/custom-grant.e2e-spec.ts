@@ -62,6 +62,15 @@ describe(`a custom grant strategy registered by another module [${TEST_DB}]`, ()
     expect(res.body.grant_types_supported).toContain('urn:example:grant');
   });
 
+  it('documents the custom grant’s parameters in the OpenAPI token request body', async () => {
+    const { components } = (await request(t.url).get('/docs-json')).body;
+    expect(components.schemas.TokenRequestBody.discriminator.mapping['urn:example:grant']).toBe('#/components/schemas/ExampleGrantRequest');
+    expect(components.schemas.ExampleGrantRequest).toMatchObject({
+      properties: { grant_type: { enum: ['urn:example:grant'] }, assertion: { type: 'string' }, scope: { type: 'string' } },
+      required: ['grant_type', 'assertion'],
+    });
+  });
+
   it('refuses to boot with two strategies for one grant type', async () => {
     await expect(createTestApp({ extraModules: [DuplicateGrantModule] })).rejects.toThrow(
       'Two grant strategies registered for grant_type password',

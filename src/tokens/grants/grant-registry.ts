@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
@@ -57,6 +57,11 @@ export class GrantRegistry implements OnModuleInit {
 
   supportedGrantTypes(): string[] {
     return [...this.strategies.keys()];
+  }
+
+  /** Each grant type's request DTO, for the OpenAPI token request body. */
+  requestTypes(): ReadonlyMap<string, Type<object>> {
+    return new Map([...this.strategies].map(([grantType, strategy]) => [grantType, strategy.requestType]));
   }
 
   /** The token endpoint pipeline after client authentication (RFC 6749 §3.2, §5.2). */
