@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -22,7 +22,13 @@ describe(`token exchange (RFC 8693) [${TEST_DB}]`, () => {
     const created = await request(t.url).post('/admin/resources').set('Authorization', auth).send({ identifier: ORDERS, name: 'Orders', scope: 'read', access_token_format: 'opaque' });
     expect(created.status).toBe(201);
     frontend = await createClient(t, { grantTypes: ['password'], scope: 'read write' });
-    service = await createClient(t, { grantTypes: [TOKEN_EXCHANGE, 'client_credentials'], scope: 'read write', resources: [ORDERS] });
+    // Enabled as an operator enables it: by listing the grant type in the application's grant_types.
+    const app = await request(t.url)
+      .post('/admin/applications')
+      .set('Authorization', auth)
+      .send({ client_name: 'Orders gateway', grant_types: [TOKEN_EXCHANGE, 'client_credentials'], scope: 'read write', resources: [ORDERS] });
+    expect(app.status).toBe(201);
+    service = { clientId: app.body.client_id, clientSecret: app.body.client_secret, basic: basicAuth(app.body.client_id, app.body.client_secret), redirectUri: '' };
     user = await createUser(t);
   });
   afterAll(() => t.close());
