@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { SchemaObject } from '@nestjs/swagger';
+import { DECORATORS, type SchemaObject } from '@nestjs/swagger';
 import { getMetadataStorage } from 'class-validator';
 
 /** The token request body (form or JSON): one schema per registered grant, keyed by grant_type. */
@@ -46,6 +46,12 @@ function grantSchema(grantType: string, requestType: Type<object>): SchemaObject
     if (rule.name === 'isNotEmpty') property.minLength = 1;
     if (rule.name === 'maxLength') property.maxLength = rule.constraints[0] as number;
     if (rule.name === 'isIn') Object.assign(property, { type: 'string', enum: rule.constraints[0] as string[] });
+  }
+  // The words come from @ApiProperty / @ApiPropertyOptional where a DTO has them; the rules never do.
+  for (const [name, property] of Object.entries(properties)) {
+    const documented = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, requestType.prototype, name) as { description?: string; format?: string } | undefined;
+    if (documented?.description) property.description = documented.description;
+    if (documented?.format) property.format = documented.format;
   }
   const required = Object.keys(properties).filter((name) => !optional.has(name));
   // Other parameters are ignored, never refused (RFC 6749 §3.2), as webMethods' scope at authorization_code.

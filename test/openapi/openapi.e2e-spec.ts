@@ -80,7 +80,7 @@ describe('the OpenAPI document', () => {
     );
     expect(body.oneOf).toEqual(Object.values(body.discriminator.mapping).map(($ref) => ({ $ref })));
     expect(doc.components.schemas.AuthorizationCodeRequest).toMatchObject({
-      properties: { grant_type: { enum: ['authorization_code'] }, code: { type: 'string', minLength: 1, maxLength: 512 }, code_verifier: { type: 'string' } },
+      properties: { grant_type: { enum: ['authorization_code'] }, code: { type: 'string', minLength: 1, maxLength: 512 }, code_verifier: { type: 'string', description: expect.stringContaining('RFC 7636') } },
       required: ['grant_type', 'code'],
     });
     expect(doc.components.schemas.TokenExchangeRequest.properties.subject_token_type).toEqual({ type: 'string', enum: ['urn:ietf:params:oauth:token-type:access_token'] });
