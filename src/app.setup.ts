@@ -14,6 +14,8 @@ import { createValidationPipe } from './common/http/validation';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
 import { Pages } from './consent/views/pages';
 import { polishOpenApi } from './openapi/polish';
+import { tokenRequestSchemas } from './openapi/token-request-schema';
+import { GrantRegistry } from './tokens/grants/grant-registry';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -27,7 +29,11 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig) {
     // addBearerAuth would label every token a JWT (bearerFormat); the format is the server's business.
     .addSecurity('bearer', { type: 'http', scheme: 'bearer', description: 'An access token issued by this server' })
     .build();
-  return polishOpenApi(SwaggerModule.createDocument(app, document));
+  const openApi = SwaggerModule.createDocument(app, document);
+  // The token request body as the registered grants define it (a oneOf keyed by grant_type).
+  const tokenRequest = tokenRequestSchemas(app.get(GrantRegistry, { strict: false }).requestTypes(), (name) => `#/components/schemas/${name}`);
+  openApi.components = { ...openApi.components, schemas: { ...openApi.components?.schemas, ...tokenRequest.grants, TokenRequestBody: tokenRequest.body } };
+  return polishOpenApi(openApi);
 }
 
 /**

@@ -20,6 +20,7 @@ import { ResourceServersService } from '../resources/resource-servers.service';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { currentGrantType } from './grants/issuing-grant';
 import type { TokenResponse } from './token-response';
 
 /** Whose tokens: a user's, a client's, or one user's tokens at one client. */
@@ -88,8 +89,11 @@ export interface IssueContext {
   readonly withRefreshToken: boolean;
   /** Scope of the refresh token when it differs from the access token's (RFC 6749 §6). */
   readonly refreshScope?: string;
-  /** For the audit trail. */
-  readonly grantType?: string;
+  /**
+   * Extra members of the token.issued audit event (e.g. RFC 8693 delegation: the actor). The grant
+   * type is not among them: the registry scopes it around handle() (issuing-grant.ts).
+   */
+  readonly audit?: Readonly<Record<string, string | null>>;
   /** When the user authenticated (OpenID Connect auth_time), kept with the refresh token. */
   readonly authTime?: number | null;
   /** RFC 8707: the resource server named (audience); checked against the client's resources here. */
@@ -290,7 +294,7 @@ export class TokenService {
       actorUserId: context.userId,
       clientId: context.client.id,
       subject: minted.access.id,
-      detail: { grant_type: context.grantType ?? null, grant_id: minted.grantId, scope: context.scope, refresh_token: Boolean(minted.refreshToken) },
+      detail: { ...context.audit, grant_type: currentGrantType(), grant_id: minted.grantId, scope: context.scope, refresh_token: Boolean(minted.refreshToken) },
     });
   }
 

@@ -71,6 +71,21 @@ describe('the OpenAPI document', () => {
     expect(doc.components.securitySchemes).toMatchObject({ client: { type: 'http', scheme: 'basic' }, bearer: { type: 'http', scheme: 'bearer' } });
   });
 
+  it('describes the token request body as one schema per registered grant, chosen by grant_type', () => {
+    const doc = JSON.parse(generated);
+    const body = doc.components.schemas.TokenRequestBody;
+    expect(body.discriminator.propertyName).toBe('grant_type');
+    expect(Object.keys(body.discriminator.mapping).sort()).toEqual(
+      ['authorization_code', 'client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'].sort(),
+    );
+    expect(body.oneOf).toEqual(Object.values(body.discriminator.mapping).map(($ref) => ({ $ref })));
+    expect(doc.components.schemas.AuthorizationCodeRequest).toMatchObject({
+      properties: { grant_type: { enum: ['authorization_code'] }, code: { type: 'string', minLength: 1, maxLength: 512 }, code_verifier: { type: 'string', description: expect.stringContaining('RFC 7636') } },
+      required: ['grant_type', 'code'],
+    });
+    expect(doc.components.schemas.TokenExchangeRequest.properties.subject_token_type).toEqual({ type: 'string', enum: ['urn:ietf:params:oauth:token-type:access_token'] });
+  });
+
   /** Every operation of the document with its method and path. */
   function operations(): { method: string; path: string; operation: { operationId: string; summary?: string; responses: Record<string, unknown> } }[] {
     const doc = JSON.parse(generated);

@@ -140,7 +140,7 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       code_challenge_methods_supported: ['S256', 'plain'],
     });
-    expect([...res.body.grant_types_supported].sort()).toEqual(['authorization_code', 'client_credentials', 'password', 'refresh_token']);
+    expect([...res.body.grant_types_supported].sort()).toEqual(['authorization_code', 'client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
   });
 });
 

@@ -57,7 +57,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     // Spending the code and storing the tokens commit together (one conditional UPDATE decides), so
     // a replay that loses the race revokes after these tokens exist, and none escapes.
     const response = await this.tokens.issueClaimed(
-      { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, grantType: this.grantType, authTime: code.authTime, resource, refreshResource: code.resource },
+      { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, authTime: code.authTime, resource, refreshResource: code.resource },
       { kind: 'authorization_code', id: code.id },
     );
     // Lost a race with a concurrent redemption: that is a replay too.

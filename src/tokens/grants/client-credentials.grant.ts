@@ -22,6 +22,6 @@ export class ClientCredentialsGrant implements GrantStrategy<ClientCredentialsRe
       throw new OAuthError('unauthorized_client', 'public clients cannot use client_credentials');
     }
     const scope = resolveScope(params.scope, clientScopes(client));
-    return this.tokens.issue({ client, userId: null, scope, withRefreshToken: false, grantType: this.grantType, resource: params.resource });
+    return this.tokens.issue({ client, userId: null, scope, withRefreshToken: false, resource: params.resource });
   }
 }

@@ -9,6 +9,7 @@ import type { TokenResponse } from '../token-response';
 import { GrantRegistry } from './grant-registry';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
+import { currentGrantType } from './issuing-grant';
 
 class FooRequest {
   @IsString() @IsNotEmpty()
@@ -23,8 +24,11 @@ class FooGrant implements GrantStrategy<FooRequest> {
   readonly grantType: string = 'urn:test:foo';
   readonly requestType = FooRequest;
   received?: FooRequest;
+  issuingAs?: string | null;
   async handle(params: FooRequest): Promise<TokenResponse> {
     this.received = params;
+    await Promise.resolve();
+    this.issuingAs = currentGrantType();
     return RESPONSE;
   }
 }
@@ -89,5 +93,17 @@ describe('GrantRegistry', () => {
     const received = moduleRef.get(FooGrant).received;
     expect(received).toBeInstanceOf(FooRequest);
     expect(received).toEqual({ foo: 'x' });
+  });
+
+  it('tells the token issuer which grant type it serves, across awaits, and nothing outside handle()', async () => {
+    const { registry, moduleRef } = await registryWith(FooGrant);
+    await registry.dispatch({ grant_type: 'urn:test:foo', foo: 'x' }, client(['urn:test:foo']));
+    expect(moduleRef.get(FooGrant).issuingAs).toBe('urn:test:foo');
+    expect(currentGrantType()).toBeNull();
+  });
+
+  it('lists each grant type with its request class, for the OpenAPI document', async () => {
+    const { registry } = await registryWith(FooGrant);
+    expect(registry.requestTypes()).toEqual(new Map([['urn:test:foo', FooRequest]]));
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit, type Type } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
@@ -8,6 +8,7 @@ import { OAuthError } from '../../common/oauth/oauth-error';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { TokenResponse } from '../token-response';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
+import { runAsGrant } from './issuing-grant';
 import type { GrantStrategy } from './grant-strategy';
 
 function firstConstraint(errors: ValidationError[]): string {
@@ -58,6 +59,11 @@ export class GrantRegistry implements OnModuleInit {
     return [...this.strategies.keys()];
   }
 
+  /** Each grant type's request DTO, for the OpenAPI token request body. */
+  requestTypes(): ReadonlyMap<string, Type<object>> {
+    return new Map([...this.strategies].map(([grantType, strategy]) => [grantType, strategy.requestType]));
+  }
+
   /** The token endpoint pipeline after client authentication (RFC 6749 §3.2, §5.2). */
   async dispatch(body: OAuthParameters, client: AuthenticatedClient): Promise<TokenResponse> {
     // 1. Each parameter is one string (RFC 6749 §3.2): oauthParameters() made sure of it.
@@ -76,8 +82,8 @@ export class GrantRegistry implements OnModuleInit {
     const params = plainToInstance(strategy.requestType, body);
     const errors = await validate(params, { whitelist: true, forbidUnknownValues: false });
     if (errors.length > 0) throw new OAuthError('invalid_request', firstConstraint(errors));
-    // 5. The grant.
-    const response = await strategy.handle(params, client);
+    // 5. The grant, inside a scope that tells the issuer which grant type it serves (audit trail).
+    const response = await runAsGrant(strategy.grantType, () => strategy.handle(params, client));
     // Labelled with the registered grant type: a closed set, whatever the request said.
     this.metrics.tokenIssued(strategy.grantType);
     return response;

@@ -34,6 +34,6 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
     if (!login.ok) throw new OAuthError('invalid_grant', 'invalid resource owner credentials');
     assertUserMayReceiveScope(login.user, scope);
     // The user authenticated just now (auth_time of the ID Tokens a refresh of this grant returns).
-    return this.tokens.issue({ client, userId: login.user.id, scope, withRefreshToken: true, grantType: this.grantType, resource: params.resource, authTime: nowSeconds() });
+    return this.tokens.issue({ client, userId: login.user.id, scope, withRefreshToken: true, resource: params.resource, authTime: nowSeconds() });
   }
 }

@@ -68,7 +68,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     }
     if (reuse) {
       // RFC 6749 §6: the server MAY issue a new refresh token; here it returns the one presented.
-      const access = await this.tokens.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, grantType: this.grantType, resource, refreshResource: stored.resource });
+      const access = await this.tokens.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, resource, refreshResource: stored.resource });
       // Nothing is spent here, so a revocation of the family may have committed after the check
       // above and before the new access token was stored: look again, and revoke what was issued.
       if ((await this.tokens.findRefreshToken(params.refresh_token))?.revokedAt !== null) {
@@ -80,7 +80,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     // Rotating the old token and storing the new ones commit together; the new refresh token
     // keeps the scope of the one it replaces (RFC 6749 §6).
     const response = await this.tokens.issueClaimed(
-      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, grantType: this.grantType, authTime: stored.authTime, resource, refreshResource: stored.resource },
+      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, authTime: stored.authTime, resource, refreshResource: stored.resource },
       { kind: 'refresh_token', id: stored.id },
     );
     if (!response) {

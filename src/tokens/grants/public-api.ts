@@ -1,0 +1,21 @@
+/**
+ * Everything a grant author needs, from one path: the contract and its decorator, the token issuer
+ * and the module that provides it, the one error type, scope policy and the types a grant sees.
+ * A grant outside src/ imports from here only; what is not exported here may change without notice.
+ *
+ * TokensModule comes last: its providers include grants written against this file, so loading it
+ * must find everything above already exported.
+ */
+export type { GrantStrategy } from './grant-strategy';
+export { GrantStrategyProvider } from './grant-strategy.decorator';
+export { TokenService } from '../token.service';
+export type { IssueContext } from '../token.service';
+export type { TokenResponse } from '../token-response';
+export type { AuthenticatedClient } from '../../clients/clients.service';
+export { clientScopes } from '../../clients/clients.service';
+export { OAuthError } from '../../common/oauth/oauth-error';
+export type { OAuthErrorCode } from '../../common/oauth/oauth-error';
+export { resolveScope } from '../../common/oauth/scope-policy';
+export { formatScope, scopeTokens } from '../../common/oauth/scope';
+export { IsOptionalNotNull } from '../../common/http/optional';
+export { TokensModule } from '../tokens.module';

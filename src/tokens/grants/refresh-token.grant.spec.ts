@@ -1,0 +1,66 @@
+import type { AppConfig } from '../../config/app-config';
+import type { IdTokenService } from '../../oidc/id-token.service';
+import type { UsersService } from '../../users/users.service';
+import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
+import { RefreshTokenGrant } from './refresh-token.grant';
+import { aClient, aRefreshToken, aUser, fakeIdTokens, InMemoryTokens, InMemoryUsers } from './testing/in-memory';
+
+function setup(stored: RefreshTokenEntity, options: { graceSeconds?: number; users?: InMemoryUsers } = {}) {
+  const tokens = new InMemoryTokens();
+  tokens.refreshTokens.set('the-refresh-token', stored);
+  const config = { refreshReuseGraceSeconds: options.graceSeconds ?? 0 } as AppConfig;
+  const grant = new RefreshTokenGrant(tokens.asTokenService(), (options.users ?? new InMemoryUsers()) as unknown as UsersService, fakeIdTokens as unknown as IdTokenService, config);
+  return { tokens, grant };
+}
+
+describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
+  it('rotates the refresh token: spends it and issues new tokens of the same grant, narrowing the scope on request', async () => {
+    const { tokens, grant } = setup(aRefreshToken({ scope: 'read write' }));
+    const response = await grant.handle({ refresh_token: 'the-refresh-token', scope: 'read' }, aClient());
+    expect(response).toMatchObject({ scope: 'read', refresh_token: expect.any(String) });
+    expect(tokens.spent).toEqual(new Set(['refresh-row-1']));
+    // The new refresh token keeps the original scope (§6).
+    expect(tokens.issued[0]).toMatchObject({ grantId: 'grant-1', userId: 'user-1', scope: 'read', refreshScope: 'read write' });
+  });
+
+  it('refuses a scope wider than the original grant with invalid_scope', async () => {
+    const { grant } = setup(aRefreshToken({ scope: 'read' }));
+    await expect(grant.handle({ refresh_token: 'the-refresh-token', scope: 'read write' }, aClient())).rejects.toMatchObject({ code: 'invalid_scope' });
+  });
+
+  it('rejects an unknown, revoked or other client’s refresh token with invalid_grant', async () => {
+    await expect(setup(aRefreshToken()).grant.handle({ refresh_token: 'unknown' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+    await expect(setup(aRefreshToken({ revokedAt: 1 })).grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+    await expect(setup(aRefreshToken({ clientId: 'other' })).grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+  });
+
+  it('rejects an expired refresh token with invalid_grant', async () => {
+    const { grant } = setup(aRefreshToken({ expiresAt: 1 }));
+    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant', description: 'refresh token expired' });
+  });
+
+  it('revokes the whole family when a rotated refresh token comes back', async () => {
+    const { tokens, grant } = setup(aRefreshToken({ rotatedAt: 1 }));
+    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+    expect(tokens.revokedGrants).toEqual([{ grantId: 'grant-1', reason: 'refresh_token_reuse' }]);
+  });
+
+  it('refuses a just-rotated token within the grace period without revoking the family', async () => {
+    const { tokens, grant } = setup(aRefreshToken({ rotatedAt: Math.floor(Date.now() / 1000) }), { graceSeconds: 30 });
+    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant', description: 'refresh token was just rotated' });
+    expect(tokens.revokedGrants).toHaveLength(0);
+  });
+
+  it('keeps the refresh token for a client that chose reuse: a new access token, the same refresh token', async () => {
+    const { tokens, grant } = setup(aRefreshToken());
+    const response = await grant.handle({ refresh_token: 'the-refresh-token' }, aClient({ refreshTokenRotation: 'reuse' }));
+    expect(response.refresh_token).toBe('the-refresh-token');
+    expect(tokens.spent.size).toBe(0);
+    expect(tokens.issued[0]).toMatchObject({ withRefreshToken: false, grantId: 'grant-1' });
+  });
+
+  it('refuses to renew the tokens of a user disabled since with invalid_grant', async () => {
+    const { grant } = setup(aRefreshToken(), { users: new InMemoryUsers([aUser({ enabled: false })]) });
+    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+  });
+});

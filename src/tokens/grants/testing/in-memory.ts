@@ -1,0 +1,144 @@
+import type { AuthenticatedClient } from '../../../clients/clients.service';
+import { nowSeconds } from '../../../common/time';
+import type { UserProfile } from '../../../users/users.service';
+import type { AccessTokenEntity } from '../../entities/access-token.entity';
+import type { AuthorizationCodeEntity } from '../../entities/authorization-code.entity';
+import type { RefreshTokenEntity } from '../../entities/refresh-token.entity';
+import type { TokenResponse } from '../../token-response';
+import type { IssueContext, SingleUseInput, TokenService } from '../../token.service';
+
+/**
+ * In-memory stand-ins for what the grants call, for their unit specs: no Nest app, no database.
+ * Each records what the grant asked of it, so a spec reads as "the grant issued / spent / revoked".
+ */
+export class InMemoryTokens {
+  readonly issued: IssueContext[] = [];
+  readonly spent = new Set<string>();
+  readonly revokedGrants: { grantId: string; reason: string }[] = [];
+  readonly refreshTokens = new Map<string, RefreshTokenEntity>();
+  readonly accessTokens = new Map<string, AccessTokenEntity>();
+  /** Set to make the next issueClaimed() lose its race with a concurrent request. */
+  loseNextRace = false;
+  private counter = 0;
+
+  async issue(context: IssueContext): Promise<TokenResponse> {
+    this.issued.push(context);
+    const response: TokenResponse = { access_token: `access-${++this.counter}`, token_type: 'Bearer', expires_in: 3600, scope: context.scope };
+    if (context.withRefreshToken && context.client.grantTypes.includes('refresh_token')) response.refresh_token = `refresh-${this.counter}`;
+    return response;
+  }
+
+  async issueClaimed(context: IssueContext, claim: SingleUseInput): Promise<TokenResponse | null> {
+    if (this.loseNextRace || this.spent.has(claim.id)) {
+      this.loseNextRace = false;
+      return null;
+    }
+    this.spent.add(claim.id);
+    return this.issue(context);
+  }
+
+  async findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
+    return this.refreshTokens.get(token) ?? null;
+  }
+
+  async findActiveAccessToken(token: string): Promise<AccessTokenEntity | null> {
+    const row = this.accessTokens.get(token);
+    return row && row.revokedAt === null && row.expiresAt > nowSeconds() ? row : null;
+  }
+
+  async revokeGrant(grantId: string, reason: string): Promise<void> {
+    this.revokedGrants.push({ grantId, reason });
+    for (const row of this.refreshTokens.values()) if (row.grantId === grantId) row.revokedAt ??= nowSeconds();
+  }
+
+  /** The grants take a TokenService; this fake has every method they call. */
+  asTokenService(): TokenService {
+    return this as unknown as TokenService;
+  }
+}
+
+export function aClient(overrides: Partial<AuthenticatedClient> = {}): AuthenticatedClient {
+  return {
+    id: 'client-1',
+    clientName: 'Test Application',
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    redirectUris: ['https://rp.example/cb'],
+    grantTypes: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+    scope: 'read write',
+    pkce: 'inherit',
+    pkcePlainAllowed: null,
+    accessTokenTtl: null,
+    refreshTokenTtl: null,
+    refreshTokenRotation: 'rotate',
+    idTokenSignedResponseAlg: 'RS256',
+    accessTokenFormat: 'opaque',
+    enabled: true,
+    createdAt: 0,
+    updatedAt: 0,
+    postLogoutRedirectUris: [],
+    resources: [],
+    isPublic: false,
+    weakSecret: false,
+    ...overrides,
+  } as AuthenticatedClient;
+}
+
+export function aUser(overrides: Partial<UserProfile> = {}): UserProfile {
+  return { id: 'user-1', username: 'alice', email: null, roles: [], enabled: true, legacyPasswordHash: false, ...overrides } as UserProfile;
+}
+
+export function anAuthorizationCode(overrides: Partial<AuthorizationCodeEntity> = {}): AuthorizationCodeEntity {
+  const now = nowSeconds();
+  return {
+    id: 'code-1',
+    codeHash: 'hash',
+    clientId: 'client-1',
+    userId: 'user-1',
+    redirectUri: 'https://rp.example/cb',
+    redirectUriProvided: true,
+    scope: 'read',
+    codeChallenge: null,
+    codeChallengeMethod: null,
+    nonce: null,
+    authTime: now - 10,
+    resource: null,
+    expiresAt: now + 300,
+    consumedAt: null,
+    createdAt: now,
+    ...overrides,
+  };
+}
+
+export function aRefreshToken(overrides: Partial<RefreshTokenEntity> = {}): RefreshTokenEntity {
+  const now = nowSeconds();
+  return {
+    id: 'refresh-row-1',
+    tokenHash: 'hash',
+    clientId: 'client-1',
+    userId: 'user-1',
+    scope: 'read write',
+    grantId: 'grant-1',
+    resource: null,
+    expiresAt: now + 3600,
+    rotatedAt: null,
+    authTime: null,
+    revokedAt: null,
+    createdAt: now,
+    ...overrides,
+  };
+}
+
+/** Users by id; a disabled user is not found, as UsersService.findEnabled answers. */
+export class InMemoryUsers {
+  constructor(private readonly users: UserProfile[] = [aUser()]) {}
+  async findEnabled(id: string): Promise<UserProfile | null> {
+    return this.users.find((user) => user.id === id && user.enabled) ?? null;
+  }
+}
+
+/** An IdTokenService that signs nothing: an ID Token only for the openid scope, as the real one. */
+export const fakeIdTokens = {
+  async issue(context: { scope: string }): Promise<string | undefined> {
+    return context.scope.split(' ').includes('openid') ? 'id-token' : undefined;
+  },
+};

@@ -1,0 +1,55 @@
+import { nowSeconds } from '../../common/time';
+import type { AccessTokenEntity } from '../entities/access-token.entity';
+import { TokenExchangeGrant } from './token-exchange.grant';
+import { aClient, InMemoryTokens } from './testing/in-memory';
+
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+function anAccessToken(overrides: Partial<AccessTokenEntity> = {}): AccessTokenEntity {
+  const now = nowSeconds();
+  return { id: 'at-1', tokenHash: 'hash', clientId: 'frontend', userId: 'user-1', scope: 'read write', grantId: 'g-1', resource: null, expiresAt: now + 600, revokedAt: null, createdAt: now, ...overrides };
+}
+
+function setup(subject = anAccessToken()) {
+  const tokens = new InMemoryTokens();
+  tokens.accessTokens.set('subject', subject);
+  return { tokens, grant: new TokenExchangeGrant(tokens.asTokenService()) };
+}
+
+const service = aClient({ id: 'service', grantTypes: ['urn:ietf:params:oauth:grant-type:token-exchange'], scope: 'read write' });
+
+describe('token exchange grant (RFC 8693)', () => {
+  it('issues an access token for the subject’s user to the calling client, without a refresh token, typed as an access token', async () => {
+    const { tokens, grant } = setup();
+    const response = await grant.handle({ subject_token: 'subject', subject_token_type: ACCESS_TOKEN_TYPE, scope: 'read' }, service);
+    expect(response).toMatchObject({ scope: 'read', issued_token_type: ACCESS_TOKEN_TYPE });
+    expect(tokens.issued[0]).toMatchObject({ client: service, userId: 'user-1', scope: 'read', withRefreshToken: false });
+  });
+
+  it('records the subject, the actor and the audience for the audit trail (§4.1 delegation)', async () => {
+    const { tokens, grant } = setup();
+    tokens.accessTokens.set('actor', anAccessToken({ id: 'at-actor', clientId: 'service', userId: null }));
+    await grant.handle({ subject_token: 'subject', subject_token_type: ACCESS_TOKEN_TYPE, actor_token: 'actor', actor_token_type: ACCESS_TOKEN_TYPE, audience: 'orders' }, service);
+    expect(tokens.issued[0].audit).toEqual({ subject_token_id: 'at-1', subject_client_id: 'frontend', actor_token_id: 'at-actor', actor_client_id: 'service', actor_user_id: null, audience: 'orders' });
+  });
+
+  it.each([
+    ['an unknown subject token', anAccessToken(), 'other'],
+    ['an expired subject token', anAccessToken({ expiresAt: 1 }), 'subject'],
+    ['a revoked subject token', anAccessToken({ revokedAt: 1 }), 'subject'],
+  ])('refuses %s with invalid_grant', async (_name, stored, presented) => {
+    const { tokens, grant } = setup(stored);
+    await expect(grant.handle({ subject_token: presented, subject_token_type: ACCESS_TOKEN_TYPE }, service)).rejects.toMatchObject({ code: 'invalid_grant' });
+    expect(tokens.issued).toHaveLength(0);
+  });
+
+  it('refuses a scope wider than the subject token’s with invalid_scope', async () => {
+    const { grant } = setup(anAccessToken({ scope: 'read' }));
+    await expect(grant.handle({ subject_token: 'subject', subject_token_type: ACCESS_TOKEN_TYPE, scope: 'read write' }, service)).rejects.toMatchObject({ code: 'invalid_scope' });
+  });
+
+  it('refuses a subject whose scopes the client may not request at all with invalid_scope', async () => {
+    const { grant } = setup(anAccessToken({ scope: 'admin' }));
+    await expect(grant.handle({ subject_token: 'subject', subject_token_type: ACCESS_TOKEN_TYPE }, service)).rejects.toMatchObject({ code: 'invalid_scope' });
+  });
+});
