@@ -83,21 +83,21 @@ describe(`token exchange (RFC 8693) [${TEST_DB}]`, () => {
     expect((await exchange(subject, { resource: 'https://api.example.com/billing' })).body.error).toBe('invalid_target');
   });
 
-  it('refuses a subject token that is not an access token of this server with invalid_grant', async () => {
+  it('refuses a subject token that is not an access token of this server with invalid_request (RFC 8693 §2.2.2)', async () => {
     const res = await exchange('not-a-token-of-this-server');
     expect(res.status).toBe(400);
-    expect(res.body.error).toBe('invalid_grant');
+    expect(res.body.error).toBe('invalid_request');
   });
 
-  it('refuses a revoked subject token with invalid_grant', async () => {
+  it('refuses a revoked subject token with invalid_request (RFC 8693 §2.2.2)', async () => {
     const subject = await userToken();
     expect((await request(t.url).post('/oauth2/revoke').set('Authorization', frontend.basic).type('form').send({ token: subject })).status).toBe(200);
-    expect((await exchange(subject)).body.error).toBe('invalid_grant');
+    expect((await exchange(subject)).body.error).toBe('invalid_request');
   });
 
-  it('refuses an actor token that is not an active access token with invalid_grant', async () => {
+  it('refuses an actor token that is not an active access token with invalid_request (RFC 8693 §2.2.2)', async () => {
     const res = await exchange(await userToken(), { actor_token: 'forged', actor_token_type: ACCESS_TOKEN_TYPE });
-    expect(res.body.error).toBe('invalid_grant');
+    expect(res.body.error).toBe('invalid_request');
   });
 
   it('refuses a scope wider than the subject token’s with invalid_scope', async () => {

@@ -37,9 +37,9 @@ describe('token exchange grant (RFC 8693)', () => {
     ['an unknown subject token', anAccessToken(), 'other'],
     ['an expired subject token', anAccessToken({ expiresAt: 1 }), 'subject'],
     ['a revoked subject token', anAccessToken({ revokedAt: 1 }), 'subject'],
-  ])('refuses %s with invalid_grant', async (_name, stored, presented) => {
+  ])('refuses %s with invalid_request (RFC 8693 §2.2.2)', async (_name, stored, presented) => {
     const { tokens, grant } = setup(stored);
-    await expect(grant.handle({ subject_token: presented, subject_token_type: ACCESS_TOKEN_TYPE }, service)).rejects.toMatchObject({ code: 'invalid_grant' });
+    await expect(grant.handle({ subject_token: presented, subject_token_type: ACCESS_TOKEN_TYPE }, service)).rejects.toMatchObject({ code: 'invalid_request' });
     expect(tokens.issued).toHaveLength(0);
   });
 

@@ -27,12 +27,11 @@ export class TokenExchangeGrant implements GrantStrategy<TokenExchangeRequest> {
   constructor(private readonly tokens: TokenService) {}
 
   async handle(params: TokenExchangeRequest, client: AuthenticatedClient): Promise<TokenResponse> {
-    // RFC 8693 §2.2.2 names invalid_request for an unacceptable token; an invalid, expired or
-    // revoked token is answered invalid_grant instead, as RFC 6749 §5.2 does for every other grant.
+    // RFC 8693 §2.2.2: a subject or actor token that is invalid for any reason is invalid_request.
     const subject = await this.tokens.findActiveAccessToken(params.subject_token);
-    if (!subject) throw new OAuthError('invalid_grant', 'subject_token is not an active access token');
+    if (!subject) throw new OAuthError('invalid_request', 'subject_token is not an active access token');
     const actor = params.actor_token === undefined ? null : await this.tokens.findActiveAccessToken(params.actor_token);
-    if (params.actor_token !== undefined && !actor) throw new OAuthError('invalid_grant', 'actor_token is not an active access token');
+    if (params.actor_token !== undefined && !actor) throw new OAuthError('invalid_request', 'actor_token is not an active access token');
 
     // RFC 8693 §2.1 (scope) with RFC 6749 §3.3: only what the subject holds and this client may ask for.
     const allowed = new Set(clientScopes(client));
