@@ -11,6 +11,7 @@ import { requestIdOf } from './common/http/request-id';
 import { registerRequestTimeout } from './common/http/request-timeout';
 import { SECURITY_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
+import { registerTracing } from './observability/tracing';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
 import { Pages } from './consent/views/pages';
 import { polishOpenApi } from './openapi/polish';
@@ -66,6 +67,7 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
 /** Everything main.ts and the tests share: parsers, security headers, errors, validation, docs. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  registerTracing(fastify, config.otlpEndpoint);
   registerBodyParsers(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     // CSP is set per page (login/consent); the JSON API has no use for a policy.

@@ -49,6 +49,7 @@ export class AuditService {
     },
     MAX_BATCH,
     MAX_BATCHES_IN_FLIGHT,
+    'db.batch audit events',
   );
 
   constructor(@InjectRepository(AuditEventEntity) private readonly repository: Repository<AuditEventEntity>) {}

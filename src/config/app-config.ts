@@ -193,6 +193,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
   ID_TOKEN_TTL = 3600;
 
+  /** OpenTelemetry: traces go over OTLP/HTTP to `<endpoint>/v1/traces` when set (e.g. http://collector:4318). */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
   /** Rotate the signing keys when the newest is this many days old (0: only POST /admin/keys/rotate). */
   @Transform(toInt) @IsInt() @Min(0) @Max(3650)
   KEY_ROTATION_DAYS = 0;
@@ -258,6 +262,7 @@ export interface AppConfig {
   readonly keyEncryptionSecret?: string;
   readonly idTokenTtl: number;
   readonly keyRotation: { readonly days: number; readonly activateAfter: number };
+  readonly otlpEndpoint?: string;
   readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
   readonly accessLog: boolean;
 }
@@ -265,7 +270,7 @@ export interface AppConfig {
 export class ConfigError extends Error {}
 
 /** Every variable the server reads: those with a default, and the optional ones without. */
-export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = Object.keys(new EnvironmentVariables()).concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL', 'KEY_ENCRYPTION_SECRET']);
+export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = Object.keys(new EnvironmentVariables()).concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL', 'KEY_ENCRYPTION_SECRET', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
 
 /** Injection token of the AppConfig object. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -343,6 +348,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     keyEncryptionSecret: vars.KEY_ENCRYPTION_SECRET,
     idTokenTtl: vars.ID_TOKEN_TTL,
     keyRotation: { days: vars.KEY_ROTATION_DAYS, activateAfter: vars.KEY_ROTATION_ACTIVATE_AFTER },
+    otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
 
     logFormat: vars.LOG_FORMAT,
     accessLog: vars.ACCESS_LOG,

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { traced } from '../observability/tracing';
 
 export interface Counter {
   readonly count: number;
@@ -82,7 +83,7 @@ export class RedisCounterStore implements CounterStore {
 
   async increment(key: string, windowSeconds: number): Promise<Counter> {
     const name = this.prefix + key;
-    const result = await this.redis.multi().incr(name).expire(name, windowSeconds, 'NX').ttl(name).exec();
+    const result = await traced('redis.increment', () => this.redis.multi().incr(name).expire(name, windowSeconds, 'NX').ttl(name).exec());
     const count = Number(result?.[0]?.[1] ?? 1);
     const ttl = Number(result?.[2]?.[1] ?? windowSeconds);
     return { count, resetIn: ttl > 0 ? ttl : windowSeconds };
@@ -91,13 +92,13 @@ export class RedisCounterStore implements CounterStore {
   async get(key: string): Promise<Counter | null> {
     const name = this.prefix + key;
     // The common answer (no such counter) costs one command; the window is read only for a live one.
-    const count = await this.redis.get(name);
+    const count = await traced('redis.get', () => this.redis.get(name));
     if (count === null) return null;
     return { count: Number(count), resetIn: Math.max(await this.redis.ttl(name), 1) };
   }
 
   async reset(key: string): Promise<void> {
-    await this.redis.del(this.prefix + key);
+    await traced('redis.del', () => this.redis.del(this.prefix + key));
   }
 
   async ping(): Promise<void> {

@@ -113,7 +113,7 @@ export class TokenService {
    * store the tokens of many requests, and one `IN (...)` query finds many tokens. Each request
    * still gets its answer only after the commit that stores its tokens.
    */
-  private readonly writes = new Batcher<WriteJob, WriteOutcome>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT);
+  private readonly writes = new Batcher<WriteJob, WriteOutcome>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT, 'db.batch token writes');
   private readonly accessByHash: (hash: string) => Promise<AccessTokenEntity | null>;
   private readonly refreshByHash: (hash: string) => Promise<RefreshTokenEntity | null>;
   /** How a batch spends its single-use inputs on this database (see spend()). */

@@ -3,6 +3,7 @@ import { verify as verifyBcrypt } from '@node-rs/bcrypt';
 import { createHash, pbkdf2, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { CURRENT_HASH_PREFIX } from './password-hasher';
+import { traced } from '../../observability/tracing';
 
 /**
  * Password hashes brought over from the systems our customers migrate from, verified once at the
@@ -201,7 +202,11 @@ function constantTimeEqual(a: Buffer, b: Buffer): boolean {
 }
 
 /** True when `password` matches the stored hash (ours or an imported one); false for a malformed one. */
-export async function verifyStoredPassword(stored: string, password: string): Promise<boolean> {
+export function verifyStoredPassword(stored: string, password: string): Promise<boolean> {
+  return traced('password.verify', () => verifyParsed(stored, password));
+}
+
+async function verifyParsed(stored: string, password: string): Promise<boolean> {
   let parsed: Parsed;
   try {
     parsed = parseStored(stored);

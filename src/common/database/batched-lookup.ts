@@ -23,6 +23,7 @@ export function batchedLookup<T extends ObjectLiteral>(repository: Repository<T>
     },
     MAX_BATCH,
     MAX_BATCHES_IN_FLIGHT,
+    `db.batch ${repository.metadata.tableName} lookup`,
   );
   return (key) => batcher.submit(key);
 }

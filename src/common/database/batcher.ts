@@ -1,3 +1,5 @@
+import { traced } from '../../observability/tracing';
+
 /**
  * Natural batching for hot database statements: calls that arrive in the same turn of the event
  * loop, or while `maxInFlight` earlier batches are still running, are sent as one statement (one
@@ -14,6 +16,8 @@ export class Batcher<I, O> {
     private readonly run: (items: I[]) => Promise<O[]>,
     private readonly maxBatch: number,
     private readonly maxInFlight: number,
+    /** The name of each batch's trace span (observability/tracing.ts). */
+    private readonly spanName = 'db.batch',
   ) {}
 
   /** Items submitted and not yet taken into a batch. */
@@ -44,7 +48,7 @@ export class Batcher<I, O> {
       this.inFlight++;
       // Inside then(): a run that throws synchronously rejects like one that fails later.
       Promise.resolve()
-        .then(() => this.run(batch.map((entry) => entry.item)))
+        .then(() => traced(this.spanName, () => this.run(batch.map((entry) => entry.item))))
         .then((results) => {
           if (results.length !== batch.length) throw new Error(`batch returned ${results.length} results for ${batch.length} items`);
           batch.forEach((entry, i) => entry.resolve(results[i]));
