@@ -50,7 +50,7 @@ export class AccountController {
   @ApiExcludeEndpoint()
   async submit(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!isValidCsrfToken(req)) {
-      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Reload the page and try again.'));
+      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Reload the page and try again.', req.id));
       return;
     }
     if (formString(req, 'action') === 'login') {

@@ -99,7 +99,7 @@ export class AuthorizeController {
   async submit(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
     if (!isValidCsrfToken(req)) {
-      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.'));
+      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.', req.id));
       return;
     }
     const action = formString(req, 'action');

@@ -63,7 +63,7 @@ export class LogoutController {
   @ApiExcludeEndpoint()
   async confirm(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!isValidCsrfToken(req)) {
-      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.'));
+      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.', req.id));
       return;
     }
     return this.handle(req, res, true);
@@ -77,7 +77,7 @@ export class LogoutController {
       target = await this.target(params);
     } catch (error) {
       if (!(error instanceof LogoutRefused)) throw error;
-      sendPage(res, 400, this.pages.error('invalid_request', error.message));
+      sendPage(res, 400, this.pages.error('invalid_request', error.message, req.id));
       return;
     }
     const session = await this.sessions.current(readSessionCookie(req));

@@ -41,4 +41,11 @@ describe(`every request has an id, echoed in X-Request-Id [${TEST_DB}]`, () => {
     expect(malformed.body).toMatchObject({ error: 'invalid_request', request_id: 'support-ticket-2' });
     expect(malformed.headers['x-request-id']).toBe('support-ticket-2');
   });
+
+  it('shows the request id on the HTML error page of the authorization endpoint', async () => {
+    const res = await request(t.url).get('/oauth2/authorize?response_type=code&client_id=no-such-client').set('X-Request-Id', 'support-ticket-3');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.text).toContain('Request id: <code>support-ticket-3</code>');
+  });
 });

@@ -53,7 +53,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         return;
       }
       setPageHeaders(res);
-      res.status(error.status).type('text/html; charset=utf-8').send(this.pages.error(error.code, error.description));
+      res.status(error.status).type('text/html; charset=utf-8').send(this.pages.error(error.code, error.description, req.id));
       return;
     }
 

@@ -161,13 +161,14 @@ ${hiddenFields({ ...input.hidden, action: 'logout' })}
     return layout(this.brand, 'Signed out', '<h1>You are signed out</h1>\n<p>You can close this window.</p>');
   }
 
-  error(code: string, description?: string): string {
+  /** `requestId` (X-Request-Id) is shown so that a user can quote it to support, who find it in the log. */
+  error(code: string, description?: string, requestId?: string): string {
     return layout(
       this.brand,
       'Authorization error',
       `<h1>This request cannot be completed</h1>
 <p role="alert"><code>${escapeHtml(code)}</code>${description ? `: ${escapeHtml(description)}` : ''}</p>
-<p>Go back to the application you came from and try again.</p>`,
+<p>Go back to the application you came from and try again.</p>${requestId ? `\n<p>Request id: <code>${escapeHtml(requestId)}</code></p>` : ''}`,
     );
   }
 }
