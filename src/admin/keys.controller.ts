@@ -2,6 +2,7 @@ import { Body, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
 import { AuditService } from '../audit/audit.service';
+import { nowSeconds } from '../common/time';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { IsOptionalNotNull } from '../common/http/optional';
 import { RejectUnknownFields } from '../common/http/validation';
@@ -63,7 +64,7 @@ export class KeysAdminController {
   @ApiOperation({ summary: 'Signing keys, without private material' })
   @ApiOkResponse({ type: [SigningKeyResponse] })
   async list(): Promise<SigningKeyResponse[]> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = nowSeconds();
     return (await this.keys.list()).map((key) => toResponse(key, now));
   }
 
@@ -75,7 +76,7 @@ export class KeysAdminController {
   async rotate(@Body() dto: RotateKeysDto): Promise<SigningKeyResponse[]> {
     const created = await this.keys.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS);
     await this.audit.record({ type: 'admin.keys.rotated', detail: { kids: created.map((k) => k.kid).join(' '), activate_after: dto.activate_after ?? 0 } });
-    const now = Math.floor(Date.now() / 1000);
+    const now = nowSeconds();
     return created.map((key) => toResponse(key, now));
   }
 }

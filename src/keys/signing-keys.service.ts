@@ -197,10 +197,11 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     const activatesAt = nowSeconds() + activateAfter;
     const publishedUntil = activatesAt + (await this.longestTokenLifetime());
     const created: SigningKeyEntity[] = [];
+    const existing = await this.repository.find();
     for (const alg of algs) {
       // Every key that would still sign when the new one activates stops then, pending ones included,
       // so exactly one key of the algorithm signs at any time.
-      const replaced = (await this.repository.find()).filter((k) => k.alg === alg && (k.retiresAt === null || k.retiresAt > activatesAt));
+      const replaced = existing.filter((k) => k.alg === alg && (k.retiresAt === null || k.retiresAt > activatesAt));
       created.push(await this.insertKey(alg, activatesAt));
       for (const key of replaced) await this.repository.update({ kid: key.kid }, { retiresAt: activatesAt, publishedUntil });
     }

@@ -16,8 +16,8 @@ import { UserEntity } from './user.entity';
 /** A new user's credential: a password, or a hash imported from another system (importPasswordHash). */
 export type NewUserCredential = { readonly password: string; readonly passwordHash?: never } | { readonly passwordHash: string; readonly password?: never };
 
-export type NewUser = NewUserCredential & {
-  readonly username: string;
+/** What an admin sets on a user besides its credential: OpenID Connect claims, roles, status. */
+export interface UserAttributes {
   readonly email?: string | null;
   readonly emailVerified?: boolean;
   readonly name?: string | null;
@@ -25,18 +25,11 @@ export type NewUser = NewUserCredential & {
   readonly familyName?: string | null;
   readonly roles?: readonly string[];
   readonly enabled?: boolean;
-};
-
-export interface UserChanges {
-  readonly email?: string | null;
-  readonly emailVerified?: boolean;
-  readonly name?: string | null;
-  readonly givenName?: string | null;
-  readonly familyName?: string | null;
-  readonly roles?: readonly string[];
-  readonly enabled?: boolean;
-  readonly password?: string;
 }
+
+export type NewUser = NewUserCredential & UserAttributes & { readonly username: string };
+
+export type UserChanges = UserAttributes & { readonly password?: string };
 
 /** An account found by login name, before its password is checked. */
 export interface LoginCandidate {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { TransactionRunner } from '../../src/common/database/transaction-runner';
@@ -18,16 +18,16 @@ const VECTORS = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'impor
 
 describe(`migration: identities, password hashes, import and export [${TEST_DB}]`, () => {
   let t: TestApp;
-  let auth: string;
+  let api: AdminApi;
 
   beforeAll(async () => {
     t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    auth = `Bearer ${await adminToken(t)}`;
+    api = await adminApi(t);
   });
   afterAll(() => t.close());
 
-  const post = (path: string, body: object) => request(t.url).post(path).set('Authorization', auth).send(body);
-  const get = (path: string) => request(t.url).get(path).set('Authorization', auth);
+  const post = (path: string, body: object) => api.post(path, body);
+  const get = (path: string) => api.get(path);
   const counts = async () => {
     const [[clients], [users]] = await Promise.all([t.dataSource.query('SELECT COUNT(*) AS n FROM clients'), t.dataSource.query('SELECT COUNT(*) AS n FROM users')]);
     return { clients: Number(clients.n), users: Number(users.n) };

@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import { createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { ADMIN_PASSWORD, adminApi } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
@@ -14,14 +14,15 @@ const REDIRECT_URI = 'https://rp.example.com/cb';
 describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
   let a: TestApp;
   let b: TestApp;
+  let closeBoth: () => Promise<void>;
   let auth: string;
   let app: { client_id: string; client_secret: string };
 
   beforeAll(async () => {
-    a = await createTestApp({ env: { ADMIN_PASSWORD } });
-    b = await createTestApp({ env: { ADMIN_PASSWORD }, database: a.database });
-    auth = `Bearer ${await adminToken(a)}`;
-    const admin = (path: string, body: object) => request(a.url).post(path).set('Authorization', auth).send(body);
+    ({ a, b, close: closeBoth } = await createTestAppPair({ env: { ADMIN_PASSWORD } }));
+    const api = await adminApi(a);
+    auth = api.auth;
+    const admin = api.post;
     expect((await admin('/admin/resources', { identifier: ORDERS, name: 'Orders', scope: 'orders:read orders:write', access_token_format: 'jwt', access_token_ttl: 600 })).status).toBe(201);
     expect((await admin('/admin/resources', { identifier: BILLING, name: 'Billing', scope: 'billing', access_token_format: 'opaque' })).status).toBe(201);
     app = (
@@ -35,10 +36,7 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
     ).body;
     await admin('/admin/users', { username: 'rita', password: 'rita-password' });
   });
-  afterAll(async () => {
-    await b.close({ keepDatabase: true });
-    await a.close();
-  });
+  afterAll(() => closeBoth());
 
   const token = (instance: TestApp, fields: Record<string, string>) =>
     request(instance.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send(fields);
@@ -137,7 +135,7 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
   });
 
   it('validates resource servers and the resources an application lists', async () => {
-    const post = (path: string, body: object) => request(a.url).post(path).set('Authorization', auth).send(body);
+    const { post } = await adminApi(a);
     expect((await post('/admin/resources', { identifier: 'not a uri', name: 'x' })).status).toBe(400);
     expect((await post('/admin/resources', { identifier: 'https://api.example.com/x#frag', name: 'x' })).status).toBe(400);
     expect((await post('/admin/resources', { identifier: ORDERS, name: 'again' })).status).toBe(409);

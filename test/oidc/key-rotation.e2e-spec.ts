@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import { createTestApp, createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { basicAuth } from '../support/factories';
@@ -13,20 +13,17 @@ const REDIRECT_URI = 'https://rp.example.com/cb';
 describe(`signing key rotation across instances [${TEST_DB}]`, () => {
   let a: TestApp;
   let b: TestApp;
+  let closeBoth: () => Promise<void>;
   let auth: string;
   let app: { client_id: string; client_secret: string };
 
   beforeAll(async () => {
-    a = await createTestApp({ env: { ADMIN_PASSWORD } });
-    b = await createTestApp({ env: { ADMIN_PASSWORD }, database: a.database });
+    ({ a, b, close: closeBoth } = await createTestAppPair({ env: { ADMIN_PASSWORD } }));
     auth = `Bearer ${await adminToken(a)}`;
     app = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'RP', redirect_uris: [REDIRECT_URI], scope: 'openid' })).body;
     await request(a.url).post('/admin/users').set('Authorization', auth).send({ username: 'kim', password: 'kim-password' });
   });
-  afterAll(async () => {
-    await b.close({ keepDatabase: true });
-    await a.close();
-  });
+  afterAll(() => closeBoth());
 
   const idToken = async (instance: TestApp): Promise<string> => {
     const redirect = await approveAuthorization(new FormBrowser(instance.url), `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=openid&nonce=n`, {

@@ -1,25 +1,20 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
 import { FormBrowser } from '../support/form-browser';
 
 describe(`scope catalogue [${TEST_DB}]`, () => {
   let t: TestApp;
-  let auth: string;
+  let api: AdminApi;
 
   beforeAll(async () => {
     t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    auth = `Bearer ${await adminToken(t)}`;
+    api = await adminApi(t);
   });
   afterAll(() => t.close());
 
-  const admin = () => ({
-    post: (path: string, body: object) => request(t.url).post(path).set('Authorization', auth).send(body),
-    patch: (path: string, body: object) => request(t.url).patch(path).set('Authorization', auth).send(body),
-    get: (path: string) => request(t.url).get(path).set('Authorization', auth),
-    delete: (path: string) => request(t.url).delete(path).set('Authorization', auth),
-  });
+  const admin = () => api;
 
   it('shows a catalogued scope on the consent page by its description, and an uncatalogued one by its name', async () => {
     expect((await admin().post('/admin/scopes', { name: 'orders:read', description: 'See your orders' })).status).toBe(201);

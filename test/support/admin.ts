@@ -12,3 +12,23 @@ export async function adminToken(t: TestApp, username = 'admin', password = ADMI
   if (res.status !== 200) throw new Error(`admin token: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.access_token as string;
 }
+
+/** The management API as an administrator: each call carries the admin token. */
+export interface AdminApi {
+  readonly auth: string;
+  post(path: string, body: object): request.Test;
+  patch(path: string, body: object): request.Test;
+  get(path: string): request.Test;
+  delete(path: string): request.Test;
+}
+
+export async function adminApi(t: TestApp): Promise<AdminApi> {
+  const auth = `Bearer ${await adminToken(t)}`;
+  return {
+    auth,
+    post: (path, body) => request(t.url).post(path).set('Authorization', auth).send(body),
+    patch: (path, body) => request(t.url).patch(path).set('Authorization', auth).send(body),
+    get: (path) => request(t.url).get(path).set('Authorization', auth),
+    delete: (path) => request(t.url).delete(path).set('Authorization', auth),
+  };
+}

@@ -76,3 +76,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   };
 }
+
+/** Two instances on one database, as behind a load balancer; `close` stops both and drops the database. */
+export async function createTestAppPair(options: TestAppOptions = {}): Promise<{ a: TestApp; b: TestApp; close(): Promise<void> }> {
+  const a = await createTestApp(options);
+  const b = await createTestApp({ ...options, database: a.database });
+  return {
+    a,
+    b,
+    close: async () => {
+      await b.close({ keepDatabase: true });
+      await a.close();
+    },
+  };
+}
