@@ -9,7 +9,7 @@ import { registerEarlyAnswerClose } from './common/http/early-answer';
 import { requestContextHook } from './common/http/request-context';
 import { requestIdOf } from './common/http/request-id';
 import { registerRequestTimeout } from './common/http/request-timeout';
-import { SECURITY_HEADERS } from './common/http/security-headers';
+import { RESPONSE_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { registerTracing } from './observability/tracing';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
@@ -54,11 +54,11 @@ export function createHttpAdapter(config: Pick<AppConfig, 'trustProxy'>): Fastif
     // On SIGTERM, requests that reached an accepted connection are served, not refused with 503.
     return503OnClosing: false,
     // Errors Fastify raises before routing (a malformed percent-encoding in the path, say) get the
-    // same RFC 6749 JSON, security headers and no-store as every other error.
+    // same RFC 6749 JSON and headers as every other error.
     frameworkErrors: (error: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       reply
         .code(400)
-        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store', pragma: 'no-cache', 'x-request-id': req.id })
+        .headers({ ...RESPONSE_HEADERS, 'x-request-id': req.id })
         .send({ error: 'invalid_request', error_description: error.code === 'FST_ERR_BAD_URL' ? 'malformed URL' : 'malformed request', request_id: req.id });
     },
   });
@@ -71,7 +71,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   registerBodyParsers(fastify);
   fastify.addHook('onRequest', (req, reply, done) => {
     // CSP is set per page (login/consent); the JSON API has no use for a policy.
-    reply.headers(SECURITY_HEADERS);
+    reply.headers(RESPONSE_HEADERS);
     reply.header('x-request-id', req.id);
     done();
   });

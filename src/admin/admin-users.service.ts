@@ -3,7 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
 import { LoginSessionService } from '../consent/login-session.service';
-import { TokenService } from '../tokens/token.service';
+import { TokenStore } from '../tokens/token-store';
 import { NewUserCredential, UserProfile, UsersService } from '../users/users.service';
 import { importPasswordHash } from '../common/crypto/imported-password-hash';
 import type { Paginated } from './dto/pagination.dto';
@@ -23,7 +23,7 @@ export function userCredential(dto: Pick<CreateUserDto, 'password' | 'password_h
 export class AdminUsersService {
   constructor(
     private readonly users: UsersService,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenStore,
     private readonly consents: ConsentService,
     private readonly sessions: LoginSessionService,
     private readonly audit: AuditService,

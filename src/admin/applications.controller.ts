@@ -5,14 +5,14 @@ import { ApplicationsService } from './applications.service';
 import { ApplicationPage, ApplicationResponse, ApplicationSecretResponse, CreateApplicationDto, CreatedApplicationResponse, UpdateApplicationDto } from './dto/application.dto';
 import { ApplicationListQuery, Paginated } from './dto/pagination.dto';
 import { ErrorResponse } from '../common/http/error-response.dto';
-import { TokenService } from '../tokens/token.service';
+import { TokenStore } from '../tokens/token-store';
 import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
 
 @AdminController('admin/applications', 'admin: applications')
 export class ApplicationsController {
   constructor(
     private readonly applications: ApplicationsService,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenStore,
   ) {}
 
   @Post()

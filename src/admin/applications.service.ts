@@ -6,7 +6,7 @@ import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { ConsentService } from '../consent/consent.service';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
-import { TokenService } from '../tokens/token.service';
+import { TokenStore } from '../tokens/token-store';
 import { ADMIN_CLI_CLIENT_ID } from './admin-bootstrap.service';
 import {
   ApplicationResponse,
@@ -28,7 +28,7 @@ export class ApplicationsService {
   constructor(
     private readonly clients: ClientsService,
     private readonly grants: GrantRegistry,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenStore,
     private readonly consents: ConsentService,
     private readonly audit: AuditService,
     private readonly resources: ResourceServersService,

@@ -1,13 +1,13 @@
 import { Delete, HttpCode, Param } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOperation } from '@nestjs/swagger';
 import { OAuthError } from '../common/oauth/oauth-error';
-import { TokenService } from '../tokens/token.service';
+import { TokenStore } from '../tokens/token-store';
 import { AdminController } from './admin-controller.decorator';
 import { ErrorResponse } from '../common/http/error-response.dto';
 
 @AdminController('admin/tokens', 'admin: tokens')
 export class TokensAdminController {
-  constructor(private readonly tokens: TokenService) {}
+  constructor(private readonly tokens: TokenStore) {}
 
   @Delete(':id')
   @HttpCode(204)

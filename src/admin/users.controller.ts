@@ -1,6 +1,6 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { TokenService } from '../tokens/token.service';
+import { TokenStore } from '../tokens/token-store';
 import { AdminController } from './admin-controller.decorator';
 import { AdminUsersService } from './admin-users.service';
 import { ErrorResponse } from '../common/http/error-response.dto';
@@ -12,7 +12,7 @@ import { ConsentResponse, CreateUserDto, UpdateUserDto, UserListQuery, UserPage,
 export class UsersController {
   constructor(
     private readonly users: AdminUsersService,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenStore,
   ) {}
 
   @Post()

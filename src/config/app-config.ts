@@ -33,7 +33,7 @@ export class EnvironmentVariables {
   PORT = 3000;
 
   @IsOptional() @IsString()
-  HOST?: string;
+  HOST?: string = undefined;
 
   /**
    * Port of the management server: /metrics (Prometheus) and the health endpoints, kept off the
@@ -45,7 +45,7 @@ export class EnvironmentVariables {
 
   /** Public base URL of this server; the RFC 8414 `issuer`. Defaults to http://localhost:PORT. */
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
-  ISSUER?: string;
+  ISSUER?: string = undefined;
 
   @IsIn(['sqlite', 'mysql'])
   DB_TYPE: 'sqlite' | 'mysql' = 'sqlite';
@@ -104,6 +104,15 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(60)
   REFRESH_REUSE_GRACE_SECONDS = 0;
 
+  /**
+   * Seconds after a refresh token or code was spent during which presenting it again, while the
+   * refresh token that request issued was never used, replaces those tokens instead of revoking
+   * the grant: the retry of a client whose answer was a 503 sent while the COMMIT was in flight
+   * (0: off; every second presentation is a replay).
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  TOKEN_RETRY_WINDOW_SECONDS = 60;
+
   /** Failed logins (login page and password grant) for one username before it is locked. */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   LOGIN_MAX_FAILURES = 5;
@@ -130,7 +139,7 @@ export class EnvironmentVariables {
 
   /** Counters shared by every instance live here when set (redis://host:port); otherwise in process. */
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'], require_protocol: true })
-  REDIS_URL?: string;
+  REDIS_URL?: string = undefined;
 
   /**
    * What lockouts (failed sign-ins per account, failed client authentications) do while the counter
@@ -172,7 +181,7 @@ export class EnvironmentVariables {
 
   /** When empty on first start, a password is generated and printed once. */
   @IsOptional() @IsString() @MinLength(12)
-  ADMIN_PASSWORD?: string;
+  ADMIN_PASSWORD?: string = undefined;
 
   /** The product name on the sign-in, consent, account and error pages. */
   @IsString() @MinLength(1) @MaxLength(64)
@@ -187,7 +196,7 @@ export class EnvironmentVariables {
    * into a file beside it (with a warning); unset with MySQL, the server refuses to start.
    */
   @IsOptional() @IsString() @MinLength(32) @MaxLength(1024)
-  KEY_ENCRYPTION_SECRET?: string;
+  KEY_ENCRYPTION_SECRET?: string = undefined;
 
   /** Lifetime of ID Tokens (OpenID Connect), seconds. */
   @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
@@ -195,7 +204,7 @@ export class EnvironmentVariables {
 
   /** OpenTelemetry: traces go over OTLP/HTTP to `<endpoint>/v1/traces` when set (e.g. http://collector:4318). */
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
-  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string = undefined;
 
   /** Rotate the signing keys when the newest is this many days old (0: only POST /admin/keys/rotate). */
   @Transform(toInt) @IsInt() @Min(0) @Max(3650)
@@ -242,6 +251,7 @@ export interface AppConfig {
   readonly trustProxy: readonly string[];
   readonly admin: { readonly username: string; readonly password?: string };
   readonly refreshReuseGraceSeconds: number;
+  readonly tokenRetryWindowSeconds: number;
   readonly bruteForce: {
     readonly loginMaxFailures: number;
     readonly loginLockoutSeconds: number;
@@ -269,8 +279,8 @@ export interface AppConfig {
 
 export class ConfigError extends Error {}
 
-/** Every variable the server reads: those with a default, and the optional ones without. */
-export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = Object.keys(new EnvironmentVariables()).concat(['HOST', 'ISSUER', 'ADMIN_PASSWORD', 'REDIS_URL', 'KEY_ENCRYPTION_SECRET', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
+/** Every variable the server reads: each is a field of EnvironmentVariables, optional ones initialised to undefined. */
+export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = Object.keys(new EnvironmentVariables());
 
 /** Injection token of the AppConfig object. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -326,6 +336,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     admin: { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD },
     refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE_SECONDS,
+    tokenRetryWindowSeconds: vars.TOKEN_RETRY_WINDOW_SECONDS,
     bruteForce: {
       loginMaxFailures: vars.LOGIN_MAX_FAILURES,
       loginLockoutSeconds: vars.LOGIN_LOCKOUT_SECONDS,

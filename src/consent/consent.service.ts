@@ -6,7 +6,7 @@ import { formatScope, isSubset, scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { AuditService } from '../audit/audit.service';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
-import { TokenService } from '../tokens/token.service';
+import { TokenStore } from '../tokens/token-store';
 import { ConsentEntity } from './consent.entity';
 
 
@@ -14,7 +14,7 @@ import { ConsentEntity } from './consent.entity';
 export class ConsentService {
   constructor(
     @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenStore,
     private readonly codes: AuthorizationCodeService,
     private readonly audit: AuditService,
   ) {}

@@ -24,7 +24,6 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; `checks` says which', schema: { example: NOT_READY_EXAMPLE } })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<Readiness> {
     const readiness = await this.health.readiness();
-    reply.header('cache-control', 'no-store');
     if (readiness.status !== 'ok') reply.status(503);
     return readiness;
   }

@@ -39,7 +39,7 @@ export class AuthorizationCodeService {
       resource: request.resource ?? null,
       authTime,
       expiresAt: now + authorizationCodeTtl,
-      consumedAt: null,
+      spentAt: null,
       createdAt: now,
     });
     return code;
@@ -51,6 +51,6 @@ export class AuthorizationCodeService {
 
   /** Spends every unredeemed code a user gave a client (their consent was withdrawn). */
   async voidUnredeemed(userId: string, clientId: string): Promise<void> {
-    await this.codes.update({ userId, clientId, consumedAt: IsNull() }, { consumedAt: nowSeconds() });
+    await this.codes.update({ userId, clientId, spentAt: IsNull() }, { spentAt: nowSeconds() });
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBasicAuth,
@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
-import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import type { FastifyRequest as Request } from 'fastify';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { CurrentClient } from '../clients/guards/current-client.decorator';
@@ -69,14 +69,8 @@ export class TokenController {
     description: 'invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type or invalid_scope (RFC 6749 §5.2)',
   })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'invalid_client, with WWW-Authenticate: Basic' })
-  token(
-    @Req() req: Request,
-    @CurrentClient() client: AuthenticatedClient,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<TokenResponse> {
-    // RFC 6749 §5.1: token responses must not be cached.
-    res.header('Cache-Control', 'no-store');
-    res.header('Pragma', 'no-cache');
+  token(@Req() req: Request, @CurrentClient() client: AuthenticatedClient): Promise<TokenResponse> {
+    // RFC 6749 §5.1's Cache-Control: no-store and Pragma: no-cache: RESPONSE_HEADERS, on every answer.
     return this.grants.dispatch(oauthParameters(req), client);
   }
 }

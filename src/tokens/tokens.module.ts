@@ -20,9 +20,12 @@ import { TokenExchangeGrant } from './grants/token-exchange.grant';
 import { BearerTokenGuard } from './guards/bearer-token.guard';
 import { IntrospectionController } from './introspection.controller';
 import { RevocationController } from './revocation.controller';
-import { TokenLookupService } from './token-lookup.service';
+import { AccessTokenFormats } from './access-token-formats';
+import { IntrospectionService } from './introspection.service';
+import { RevocationService } from './revocation.service';
 import { TokenController } from './token.controller';
-import { TokenService } from './token.service';
+import { TokenIssuer } from './token-issuer';
+import { TokenStore } from './token-store';
 import { UserInfoController } from './userinfo.controller';
 
 @Module({
@@ -37,9 +40,12 @@ import { UserInfoController } from './userinfo.controller';
   ],
   controllers: [TokenController, RevocationController, IntrospectionController, UserInfoController],
   providers: [
-    TokenService,
+    TokenIssuer,
+    TokenStore,
+    AccessTokenFormats,
+    IntrospectionService,
+    RevocationService,
     TransactionRunner,
-    TokenLookupService,
     AuthorizationCodeService,
     GrantRegistry,
     BearerTokenGuard,
@@ -49,6 +55,6 @@ import { UserInfoController } from './userinfo.controller';
     RefreshTokenGrant,
     TokenExchangeGrant,
   ],
-  exports: [ResourcesModule, TokenService, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, TransactionRunner, ClientsModule, UsersModule],
+  exports: [ResourcesModule, TokenIssuer, TokenStore, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, TransactionRunner, ClientsModule, UsersModule],
 })
 export class TokensModule {}

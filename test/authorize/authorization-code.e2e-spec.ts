@@ -226,21 +226,37 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
     const redeem = (body: Record<string, string>, auth = client.basic) =>
       request(t.url).post('/oauth2/token').set('Authorization', auth).type('form').send({ grant_type: 'authorization_code', ...body });
 
-    it('rejects a second redemption of the same code with invalid_grant and revokes what the first issued', async () => {
+    const refreshWith = (refreshToken: string) =>
+      request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken });
+
+    it('rejects a second redemption of the same code, once its tokens were used, with invalid_grant and revokes what the first issued (§4.1.2)', async () => {
       const code = await freshCode();
       const first = await redeem({ code, redirect_uri: 'http://test.com' });
       expect(first.status).toBe(200);
+      const renewed = await refreshWith(first.body.refresh_token);
+      expect(renewed.status).toBe(200);
       const second = await redeem({ code, redirect_uri: 'http://test.com' });
       expect(second.status).toBe(400);
       expect(second.body.error).toBe('invalid_grant');
-      const me = await request(t.url).get('/me').set('Authorization', `Bearer ${first.body.access_token}`);
-      expect(me.status).toBe(401);
-      const refresh = await request(t.url)
-        .post('/oauth2/token')
-        .set('Authorization', client.basic)
-        .type('form')
-        .send({ grant_type: 'refresh_token', refresh_token: first.body.refresh_token });
-      expect(refresh.body.error).toBe('invalid_grant');
+      for (const token of [first.body.access_token, renewed.body.access_token]) {
+        expect((await request(t.url).get('/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
+      }
+      expect((await refreshWith(renewed.body.refresh_token)).body.error).toBe('invalid_grant');
+    });
+
+    it('answers the retry of a redemption whose answer was lost (tokens never used) with new tokens, and kills the first ones (issue 12 §1)', async () => {
+      const code = await freshCode();
+      const lost = await redeem({ code, redirect_uri: 'http://test.com' });
+      expect(lost.status).toBe(200);
+      const retry = await redeem({ code, redirect_uri: 'http://test.com' });
+      expect(retry.status).toBe(200);
+      expect((await request(t.url).get('/me').set('Authorization', `Bearer ${lost.body.access_token}`)).status).toBe(401);
+      // Introspected, not presented: presenting it would be reuse, and revoke the family.
+      const introspected = await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token: lost.body.refresh_token });
+      expect(introspected.body.active).toBe(false);
+      expect((await request(t.url).get('/me').set('Authorization', `Bearer ${retry.body.access_token}`)).status).toBe(200);
+      // The retry is held to the same checks as the first redemption.
+      expect((await redeem({ code, redirect_uri: 'https://client.example.com/cb' })).body.error).toBe('invalid_grant');
     });
 
     it('rejects a redirect_uri that differs from the authorization request', async () => {

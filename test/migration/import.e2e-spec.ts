@@ -159,7 +159,8 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       const username = `refresher-${rotation}`;
       await post('/admin/users', { username, password: 'refresh-password' });
       const first = (await passwordGrant(app.client_id, app.client_secret, username, 'refresh-password')).body;
-      const refresh = () => request(t.url).post('/oauth/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+      const refresh = (refreshToken: string = first.refresh_token) =>
+        request(t.url).post('/oauth/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken });
       return { app, first, refresh };
     };
 
@@ -174,10 +175,11 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       expect((await refresh()).body.error).toBe('invalid_grant');
     });
 
-    it('rotate (the default): a second use of the same refresh token is refused and revokes the family', async () => {
+    it('rotate (the default): a second use of the same refresh token, once its successor was used, is refused and revokes the family', async () => {
       const { refresh } = await setUp('rotate');
       const rotated = await refresh();
       expect(rotated.status).toBe(200);
+      expect((await refresh(rotated.body.refresh_token)).status).toBe(200);
       expect((await refresh()).body).toMatchObject({ error: 'invalid_grant', error_description: 'refresh token was already used' });
       const introspected = await request(t.url).post('/oauth2/introspect').type('form').send({ token: rotated.body.access_token, client_id: 'admin-cli' });
       expect(introspected.body.active).toBe(false);

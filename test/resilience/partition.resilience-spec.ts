@@ -126,5 +126,52 @@ describe('a database partition under load leaves no effect behind requests answe
     const stored = await storedAccessTokenHashes();
     for (const r of retried) expect(stored.has(sha256(r.body.access_token as string))).toBe(true);
   }, 120_000);
-});
 
+  /**
+   * The window a rollback cannot close: the COMMIT reached the database, its answer did not reach
+   * the server, the client got a 503. The refresh token and the code are spent and their tokens
+   * stored, but no client holds them: the retry must work, and leave those tokens revoked.
+   */
+  it('a COMMIT whose answer was lost: the refresh and the code redemption answered 503 work on retry, and the tokens nobody received are revoked', async () => {
+    const refreshToken = (await token({ grant_type: 'password', username: user.username, password: user.password, scope: 'read' })).body.refresh_token as string;
+    const browser = new FormBrowser(server.url);
+    const redirect = await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`, user);
+    const code = redirect.searchParams.get('code')!;
+    const before = await storedAccessTokenHashes();
+
+    proxy.holdRepliesAfterCommit();
+    const lost = [await token({ grant_type: 'refresh_token', refresh_token: refreshToken }), await token({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' })];
+    expect(lost.map((a) => a.status)).toEqual([503, 503]);
+    proxy.heal();
+    const deadline = Date.now() + 20_000;
+    while ((await fetch(`${server.url}/health/ready`)).status !== 200) {
+      if (Date.now() > deadline) throw new Error('service did not recover');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // The scenario is the lost answer, not a rollback: both COMMITs went through.
+    const committed = [...(await storedAccessTokenHashes())].filter((hash) => !before.has(hash));
+    expect(committed).toHaveLength(2);
+
+    const retried = [await token({ grant_type: 'refresh_token', refresh_token: refreshToken }), await token({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' })];
+    expect(retried.map((r) => `${r.status} ${String(r.body.error_description ?? '')}`)).toEqual(['200 ', '200 ']);
+    for (const r of retried) {
+      expect((await post('/oauth2/introspect', new URLSearchParams({ token: r.body.access_token as string }), basic)).body.active).toBe(true);
+      expect((await post('/oauth2/introspect', new URLSearchParams({ token: r.body.refresh_token as string }), basic)).body.active).toBe(true);
+    }
+    // What the lost COMMITs stored is revoked: no client holds a live token it never received.
+    expect(await revokedAmong(committed)).toEqual(committed.map(() => true));
+  }, 120_000);
+
+  async function revokedAmong(hashes: string[]): Promise<boolean[]> {
+    const mysql = await import('mysql2/promise');
+    const d = db.database as { host: string; port: number; username: string; password: string; database: string };
+    const connection = await mysql.createConnection({ host: d.host, port: d.port, user: d.username, password: d.password, database: d.database });
+    try {
+      const [rows] = await connection.query('SELECT token_hash, revoked_at FROM access_tokens WHERE token_hash IN (?)', [hashes]);
+      const revoked = new Map((rows as { token_hash: string; revoked_at: unknown }[]).map((row) => [row.token_hash, row.revoked_at !== null]));
+      return hashes.map((hash) => revoked.get(hash) ?? false);
+    } finally {
+      await connection.end();
+    }
+  }
+});

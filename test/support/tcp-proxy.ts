@@ -5,11 +5,19 @@ import { createServer, Server, Socket } from 'node:net';
  * refuses new ones; `blackhole` accepts connections but forwards nothing; `restore` heals it.
  * `partition` is a network partition: open connections stay open and silent (no reset, nothing
  * forwarded either way), and `heal` lets the held bytes through as if the network came back.
+ * `holdRepliesAfterCommit` is the narrowest partition: a connection that sends COMMIT gets it to
+ * the database, then hears nothing back until `heal`, so the server cannot know whether its
+ * transaction committed.
  */
+type Pair = { client: Socket; upstream: Socket };
+
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
-  private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
+  private readonly pairs = new Set<Pair>();
+  private partitioned = new Set<Pair>();
+  private readonly held = new Set<Pair>();
+  private commitTrap = false;
   private mode: 'forward' | 'blackhole' = 'forward';
   port = 0;
 
@@ -34,6 +42,13 @@ export class TcpProxy {
       upstream.connect(this.targetPort, this.targetHost, () => {
         this.pairs.add(pair);
         if (this.mode === 'forward') connectPair(pair);
+        client.on('data', (chunk: Buffer) => {
+          // The COMMIT has been piped on to the database; its answer, and all after it, is held.
+          if (!this.commitTrap || this.held.has(pair) || !chunk.includes('COMMIT')) return;
+          upstream.unpipe(client);
+          upstream.pause();
+          this.held.add(pair);
+        });
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
@@ -58,7 +73,8 @@ export class TcpProxy {
   /** Holds every open connection silent, and ignores new ones, until heal(). */
   partition(): void {
     this.mode = 'blackhole';
-    for (const { client, upstream } of this.pairs) {
+    this.partitioned = new Set([...this.pairs].filter((pair) => !this.held.has(pair)));
+    for (const { client, upstream } of this.partitioned) {
       client.unpipe(upstream);
       upstream.unpipe(client);
       client.pause();
@@ -67,9 +83,18 @@ export class TcpProxy {
   }
 
   /** Ends a partition: the held connections move their bytes again. */
+  /** From now on, a connection that sends COMMIT hears nothing back until heal(). */
+  holdRepliesAfterCommit(): void {
+    this.commitTrap = true;
+  }
+
   heal(): void {
     this.mode = 'forward';
-    for (const pair of this.pairs) connectPair(pair);
+    this.commitTrap = false;
+    for (const pair of this.partitioned) connectPair(pair);
+    for (const { client, upstream } of this.held) upstream.pipe(client);
+    this.partitioned.clear();
+    this.held.clear();
   }
 
   async restore(): Promise<void> {
@@ -86,10 +111,12 @@ export class TcpProxy {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     this.pairs.clear();
+    this.partitioned.clear();
+    this.held.clear();
   }
 }
 
-function connectPair({ client, upstream }: { client: Socket; upstream: Socket }): void {
+function connectPair({ client, upstream }: Pair): void {
   client.pipe(upstream);
   upstream.pipe(client);
 }

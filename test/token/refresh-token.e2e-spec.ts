@@ -24,7 +24,7 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
   const refresh = (refreshToken: string, extra: Record<string, string> = {}, auth = client.basic) =>
     request(t.url).post('/oauth/token').set('Authorization', auth).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
 
-  it('returns a new access and refresh token, and the old refresh token stops working', async () => {
+  it('returns a new access and refresh token, and the old refresh token stops working once the new one is used', async () => {
     const first = (await passwordGrant()).body;
     const second = await refresh(first.refresh_token);
     expect(second.status).toBe(200);
@@ -37,6 +37,7 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
     });
     expect(second.body.refresh_token).not.toBe(first.refresh_token);
     expect(second.body.access_token).not.toBe(first.access_token);
+    expect((await refresh(second.body.refresh_token)).status).toBe(200);
     const reused = await refresh(first.refresh_token);
     expect(reused.status).toBe(400);
     expect(reused.body.error).toBe('invalid_grant');
@@ -63,11 +64,48 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
   it('revokes the whole family when a rotated refresh token is presented again (RFC 9700 §4.14.2)', async () => {
     const first = (await passwordGrant()).body;
     const second = (await refresh(first.refresh_token)).body;
+    const third = (await refresh(second.refresh_token)).body;
     expect((await refresh(first.refresh_token)).body.error).toBe('invalid_grant');
     // The legitimate holder's newer tokens are gone too.
-    expect((await refresh(second.refresh_token)).body.error).toBe('invalid_grant');
-    const me = await request(t.url).get('/me').set('Authorization', `Bearer ${second.access_token}`);
+    expect((await refresh(third.refresh_token)).body.error).toBe('invalid_grant');
+    const me = await request(t.url).get('/me').set('Authorization', `Bearer ${third.access_token}`);
     expect(me.status).toBe(401);
+  });
+
+  describe('a retry whose first answer was lost (a 503 sent while the COMMIT went through; issue 12 §1)', () => {
+    const active = async (token: string, hint: string) =>
+      (await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token, token_type_hint: hint })).body.active as boolean;
+
+    it('replaces the never-used tokens of the first rotation instead of revoking the family', async () => {
+      const first = (await passwordGrant()).body;
+      const lost = (await refresh(first.refresh_token)).body; // the answer the client never read
+      const retry = await refresh(first.refresh_token);
+      expect(retry.status).toBe(200);
+      expect(retry.body.refresh_token).not.toBe(lost.refresh_token);
+      // The tokens of the lost answer are dead; the retry's work, and keep rotating.
+      expect(await active(lost.refresh_token, 'refresh_token')).toBe(false);
+      expect(await active(lost.access_token, 'access_token')).toBe(false);
+      expect(await active(retry.body.access_token, 'access_token')).toBe(true);
+      expect((await refresh(retry.body.refresh_token)).status).toBe(200);
+    });
+
+    it('is reuse once the tokens of the first rotation were used: the family is revoked', async () => {
+      const first = (await passwordGrant()).body;
+      const second = (await refresh(first.refresh_token)).body;
+      const third = (await refresh(second.refresh_token)).body;
+      const replay = await refresh(first.refresh_token);
+      expect(replay.body).toMatchObject({ error: 'invalid_grant', error_description: 'refresh token was already used' });
+      expect(await active(third.access_token, 'access_token')).toBe(false);
+    });
+
+    it('lets the holder of the replaced tokens detect a replay: using them revokes the family', async () => {
+      const first = (await passwordGrant()).body;
+      const delivered = (await refresh(first.refresh_token)).body; // delivered, then a stolen first token comes back
+      const thief = (await refresh(first.refresh_token)).body;
+      expect((await refresh(delivered.refresh_token)).body.error).toBe('invalid_grant');
+      expect(await active(thief.access_token, 'access_token')).toBe(false);
+      expect(await active(thief.refresh_token, 'refresh_token')).toBe(false);
+    });
   });
 
   it('rejects a refresh token of another client as invalid_grant', async () => {

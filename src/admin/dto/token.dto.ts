@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { TokenSummary } from '../../tokens/token.service';
+import type { TokenSummary } from '../../tokens/token-store';
 
 export class TokenSummaryResponse {
   @ApiProperty({ example: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b' }) id: string;

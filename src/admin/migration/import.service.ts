@@ -10,7 +10,7 @@ import { LoginSessionService } from '../../consent/login-session.service';
 import { FieldError, OAuthError } from '../../common/oauth/oauth-error';
 import { SettingsEntity } from '../../settings/settings.entity';
 import { GLOBAL_SETTINGS_ID, GlobalSettings, SettingsService } from '../../settings/settings.service';
-import { TokenService } from '../../tokens/token.service';
+import { TokenStore } from '../../tokens/token-store';
 import { UserEntity } from '../../users/user.entity';
 import { emailKey, UserProfile, UsersService } from '../../users/users.service';
 import { userCredential } from '../admin-users.service';
@@ -62,7 +62,7 @@ export class ImportService {
     private readonly users: UsersService,
     private readonly settings: SettingsService,
     private readonly applications: ApplicationsService,
-    private readonly tokens: TokenService,
+    private readonly tokens: TokenStore,
     private readonly sessions: LoginSessionService,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,

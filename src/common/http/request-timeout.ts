@@ -30,13 +30,13 @@ export function registerRequestTimeout(fastify: FastifyInstance, ms: number): vo
       if (reply.sent || reply.raw.headersSent) return;
       if (!req.raw.complete) {
         const error = new OAuthError('invalid_request', 'the request body did not arrive in time', { bodyStatus: 408 });
-        reply.code(error.status).headers({ 'cache-control': 'no-store' }).send(error.toJSON());
+        reply.code(error.status).send(error.toJSON());
         return;
       }
       abandoned.abort();
       reply
         .code(503)
-        .headers({ 'cache-control': 'no-store', 'retry-after': '1' })
+        .header('retry-after', '1')
         .send({ error: 'temporarily_unavailable', error_description: 'the request timed out' });
     }, ms);
     timer.unref();

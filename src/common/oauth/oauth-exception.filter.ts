@@ -46,7 +46,6 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (error.status < 500) this.logger.debug(`${error.status} ${error.code}${error.description ? `: ${error.description}` : ''}`);
 
     if (req.isAuthorizeRoute) {
-      res.header('Cache-Control', 'no-store');
       const target = req.authorizeTarget;
       if (target && error.code !== 'server_error') {
         sendAuthorizationResponse(res, target, { error: error.code, ...(error.description ? { error_description: error.description } : {}) });
@@ -57,8 +56,6 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       return;
     }
 
-    res.header('Cache-Control', 'no-store');
-    res.header('Pragma', 'no-cache');
     if (error.retryAfter !== undefined) res.header('Retry-After', String(error.retryAfter));
     if (error.code === 'invalid_client') {
       // RFC 6749 §5.2: 401 with the scheme the client used (we only offer Basic).

@@ -47,8 +47,9 @@ export class AuthorizationCodeEntity {
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;
 
+  /** When the code was spent (redeemed, or voided with its consent); the column keeps its first name. */
   @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
-  consumedAt: number | null;
+  spentAt: number | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
   createdAt: number;

@@ -37,6 +37,17 @@ export class RefreshTokenEntity {
   @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
   authTime: number | null;
 
+  /**
+   * The refresh token whose presentation issued this one (null: issued by a code redemption or a
+   * password grant). A retry that presents the same token again finds its unused child here.
+   */
+  @Column({ name: 'parent_id', type: 'varchar', length: 36, nullable: true })
+  parentId: string | null;
+
+  /** The access token issued together with this one, revoked if a retry replaces them both. */
+  @Column({ name: 'access_token_id', type: 'varchar', length: 36, nullable: true })
+  accessTokenId: string | null;
+
   @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
   revokedAt: number | null;
 

@@ -12,7 +12,7 @@ const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 function setup(code: AuthorizationCodeEntity, users = new InMemoryUsers()) {
   const tokens = new InMemoryTokens();
   const codes = { find: async (value: string) => (value === 'the-code' ? code : null) };
-  const grant = new AuthorizationCodeGrant(codes as unknown as AuthorizationCodeService, tokens.asTokenService(), users as unknown as UsersService, fakeIdTokens as unknown as IdTokenService);
+  const grant = new AuthorizationCodeGrant(codes as unknown as AuthorizationCodeService, tokens.asIssuer(), tokens.asStore(), users as unknown as UsersService, fakeIdTokens as unknown as IdTokenService);
   return { tokens, grant };
 }
 
@@ -43,10 +43,20 @@ describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6)', () => {
   });
 
   it('rejects a second redemption of the same code with invalid_grant and revokes what the first issued (§4.1.2)', async () => {
-    const { tokens, grant } = setup(anAuthorizationCode({ consumedAt: 1 }));
+    const { tokens, grant } = setup(anAuthorizationCode({ spentAt: 1 }));
     await expect(grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
     expect(tokens.revokedGrants).toEqual([{ grantId: 'code-1', reason: 'code_replay' }]);
     expect(tokens.issued).toHaveLength(0);
+  });
+
+  it('replaces the unused tokens of a redemption whose answer was lost, instead of revoking them (issue 12 §1)', async () => {
+    const { tokens, grant } = setup(anAuthorizationCode({ spentAt: Math.floor(Date.now() / 1000) }));
+    tokens.unreceivedTokens = { refreshTokenId: 'first-refresh', accessTokenId: 'first-access' };
+    const response = await grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient());
+    expect(response).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String) });
+    expect(tokens.replaced).toEqual([{ refreshTokenId: 'first-refresh', accessTokenId: 'first-access' }]);
+    expect(tokens.issued[0]).toMatchObject({ grantId: 'code-1' });
+    expect(tokens.revokedGrants).toHaveLength(0);
   });
 
   it('treats losing the race to a concurrent redemption as a replay', async () => {

@@ -8,7 +8,8 @@ import { UsersService } from '../../users/users.service';
 import { IdTokenService } from '../../oidc/id-token.service';
 import { AuthorizationCodeService } from '../authorization-code.service';
 import type { TokenResponse } from '../token-response';
-import { TokenService } from '../token.service';
+import { type Replaced, TokenIssuer } from '../token-issuer';
+import { TokenStore } from '../token-store';
 import { AuthorizationCodeRequest } from './dto/authorization-code.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
@@ -32,7 +33,8 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
 
   constructor(
     private readonly codes: AuthorizationCodeService,
-    private readonly tokens: TokenService,
+    private readonly issuer: TokenIssuer,
+    private readonly store: TokenStore,
     private readonly users: UsersService,
     private readonly idTokens: IdTokenService,
   ) {}
@@ -41,8 +43,16 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     const code = await this.codes.find(params.code);
     // A code of another client is reported exactly like an unknown one.
     if (!code || code.clientId !== client.id) throw new OAuthError('invalid_grant', 'invalid authorization code');
-    if (code.consumedAt !== null) return this.replayed(code.id);
-    if (code.expiresAt <= nowSeconds()) throw new OAuthError('invalid_grant', 'authorization code expired');
+    let replaced: Replaced | null = null;
+    if (code.spentAt !== null) {
+      // The retry of a redemption whose answer never arrived (a 503 while its COMMIT went through):
+      // its tokens were never used, and are replaced (token-issuer.ts unreceived()). Anything else
+      // is a replay. A client without refresh tokens leaves no trace of use, so it gets no retry.
+      replaced = await this.issuer.unreceived(code.id, null, code.spentAt);
+      if (!replaced) return this.replayed(code.id);
+    } else if (code.expiresAt <= nowSeconds()) {
+      throw new OAuthError('invalid_grant', 'authorization code expired');
+    }
 
     // RFC 6749 §4.1.3: redirect_uri must be identical when it was part of the authorization request.
     if (params.redirect_uri !== undefined ? params.redirect_uri !== code.redirectUri : code.redirectUriProvided) {
@@ -56,11 +66,9 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     assertUserMayReceiveScope(user, code.scope);
     // Spending the code and storing the tokens commit together (one conditional UPDATE decides), so
     // a replay that loses the race revokes after these tokens exist, and none escapes.
-    const response = await this.tokens.issueClaimed(
-      { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, authTime: code.authTime, resource, refreshResource: code.resource },
-      { kind: 'authorization_code', id: code.id },
-    );
-    // Lost a race with a concurrent redemption: that is a replay too.
+    const context = { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, authTime: code.authTime, resource, refreshResource: code.resource };
+    const response = replaced ? await this.issuer.reissue(context, replaced) : await this.issuer.issueSpending(context, { kind: 'authorization_code', id: code.id });
+    // Lost a race with a concurrent redemption (or use of the tokens a retry replaces): a replay too.
     if (!response) return this.replayed(code.id);
     const idToken = await this.idTokens.issue({ client, userId: user.id, scope: code.scope, accessToken: response.access_token, authTime: code.authTime, nonce: code.nonce });
     return idToken ? { ...response, id_token: idToken } : response;
@@ -68,7 +76,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
 
   /** RFC 6749 §4.1.2: a replayed code revokes every token issued from it. */
   private async replayed(codeId: string): Promise<never> {
-    await this.tokens.revokeGrant(codeId, 'code_replay');
+    await this.store.revokeGrant(codeId, 'code_replay');
     throw new OAuthError('invalid_grant', 'authorization code was already used');
   }
 }

@@ -4,7 +4,7 @@ import { aClient, InMemoryTokens } from './testing/in-memory';
 
 function setup() {
   const tokens = new InMemoryTokens();
-  return { tokens, grant: new ClientCredentialsGrant(tokens.asTokenService()) };
+  return { tokens, grant: new ClientCredentialsGrant(tokens.asIssuer()) };
 }
 
 describe('client_credentials grant (RFC 6749 §4.4)', () => {

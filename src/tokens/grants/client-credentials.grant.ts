@@ -3,7 +3,7 @@ import { AuthenticatedClient, clientScopes } from '../../clients/clients.service
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { resolveScope } from '../../common/oauth/scope-policy';
 import type { TokenResponse } from '../token-response';
-import { TokenService } from '../token.service';
+import { TokenIssuer } from '../token-issuer';
 import { ClientCredentialsRequest } from './dto/client-credentials.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
@@ -15,13 +15,13 @@ export class ClientCredentialsGrant implements GrantStrategy<ClientCredentialsRe
   readonly grantType = 'client_credentials';
   readonly requestType = ClientCredentialsRequest;
 
-  constructor(private readonly tokens: TokenService) {}
+  constructor(private readonly issuer: TokenIssuer) {}
 
   async handle(params: ClientCredentialsRequest, client: AuthenticatedClient): Promise<TokenResponse> {
     if (client.isPublic) {
       throw new OAuthError('unauthorized_client', 'public clients cannot use client_credentials');
     }
     const scope = resolveScope(params.scope, clientScopes(client));
-    return this.tokens.issue({ client, userId: null, scope, withRefreshToken: false, resource: params.resource });
+    return this.issuer.issue({ client, userId: null, scope, withRefreshToken: false, resource: params.resource });
   }
 }

@@ -17,7 +17,7 @@ class FakeLogins {
 function setup(user = aUser()) {
   const tokens = new InMemoryTokens();
   const logins = new FakeLogins(user);
-  return { tokens, logins, grant: new PasswordGrant(tokens.asTokenService(), logins as unknown as LoginService) };
+  return { tokens, logins, grant: new PasswordGrant(tokens.asIssuer(), logins as unknown as LoginService) };
 }
 
 describe('password grant (RFC 6749 §4.3)', () => {

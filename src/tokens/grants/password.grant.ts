@@ -6,7 +6,7 @@ import { resolveScope } from '../../common/oauth/scope-policy';
 import { assertUserMayReceiveScope } from '../../users/roles';
 import { LoginService } from '../../users/login.service';
 import type { TokenResponse } from '../token-response';
-import { TokenService } from '../token.service';
+import { TokenIssuer } from '../token-issuer';
 import { PasswordRequest } from './dto/password.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
@@ -19,7 +19,7 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
   readonly requestType = PasswordRequest;
 
   constructor(
-    private readonly tokens: TokenService,
+    private readonly issuer: TokenIssuer,
     private readonly logins: LoginService,
   ) {}
 
@@ -34,6 +34,6 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
     if (!login.ok) throw new OAuthError('invalid_grant', 'invalid resource owner credentials');
     assertUserMayReceiveScope(login.user, scope);
     // The user authenticated just now (auth_time of the ID Tokens a refresh of this grant returns).
-    return this.tokens.issue({ client, userId: login.user.id, scope, withRefreshToken: true, resource: params.resource, authTime: nowSeconds() });
+    return this.issuer.issue({ client, userId: login.user.id, scope, withRefreshToken: true, resource: params.resource, authTime: nowSeconds() });
   }
 }

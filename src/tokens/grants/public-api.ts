@@ -1,6 +1,6 @@
 /**
  * Everything a grant author needs, from one path: the contract and its decorator, the token issuer
- * and the module that provides it, the one error type, scope policy and the types a grant sees.
+ * and store, and the module that provides it, the one error type, scope policy and the types a grant sees.
  * A grant outside src/ imports from here only; what is not exported here may change without notice.
  *
  * TokensModule comes last: its providers include grants written against this file, so loading it
@@ -8,8 +8,10 @@
  */
 export type { GrantStrategy } from './grant-strategy';
 export { GrantStrategyProvider } from './grant-strategy.decorator';
-export { TokenService } from '../token.service';
-export type { IssueContext } from '../token.service';
+export { TokenIssuer } from '../token-issuer';
+export type { IssueContext } from '../token-issuer';
+export { TokenStore, isActive } from '../token-store';
+export type { FoundToken } from '../token-store';
 export type { TokenResponse } from '../token-response';
 export type { AuthenticatedClient } from '../../clients/clients.service';
 export { clientScopes } from '../../clients/clients.service';

@@ -9,7 +9,7 @@ function setup(stored: RefreshTokenEntity, options: { graceSeconds?: number; use
   const tokens = new InMemoryTokens();
   tokens.refreshTokens.set('the-refresh-token', stored);
   const config = { refreshReuseGraceSeconds: options.graceSeconds ?? 0 } as AppConfig;
-  const grant = new RefreshTokenGrant(tokens.asTokenService(), (options.users ?? new InMemoryUsers()) as unknown as UsersService, fakeIdTokens as unknown as IdTokenService, config);
+  const grant = new RefreshTokenGrant(tokens.asIssuer(), tokens.asStore(), (options.users ?? new InMemoryUsers()) as unknown as UsersService, fakeIdTokens as unknown as IdTokenService, config);
   return { tokens, grant };
 }
 
@@ -42,6 +42,25 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
   it('revokes the whole family when a rotated refresh token comes back', async () => {
     const { tokens, grant } = setup(aRefreshToken({ rotatedAt: 1 }));
     await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+    expect(tokens.revokedGrants).toEqual([{ grantId: 'grant-1', reason: 'refresh_token_reuse' }]);
+  });
+
+  it('replaces the unused tokens of a rotation whose answer was lost, instead of revoking the family (issue 12 §1)', async () => {
+    const { tokens, grant } = setup(aRefreshToken({ rotatedAt: Math.floor(Date.now() / 1000) }));
+    tokens.unreceivedTokens = { refreshTokenId: 'successor', accessTokenId: 'successor-access' };
+    const response = await grant.handle({ refresh_token: 'the-refresh-token' }, aClient());
+    expect(response).toMatchObject({ refresh_token: expect.any(String) });
+    expect(tokens.replaced).toEqual([{ refreshTokenId: 'successor', accessTokenId: 'successor-access' }]);
+    expect(tokens.spent).toEqual(new Set(['successor']));
+    expect(tokens.issued[0]).toMatchObject({ grantId: 'grant-1', presentedRefreshTokenId: 'refresh-row-1' });
+    expect(tokens.revokedGrants).toHaveLength(0);
+  });
+
+  it('revokes the family when the tokens a retry would replace were used meanwhile', async () => {
+    const { tokens, grant } = setup(aRefreshToken({ rotatedAt: Math.floor(Date.now() / 1000) }));
+    tokens.unreceivedTokens = { refreshTokenId: 'successor', accessTokenId: null };
+    tokens.loseNextRace = true;
+    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant', description: 'refresh token was already used' });
     expect(tokens.revokedGrants).toEqual([{ grantId: 'grant-1', reason: 'refresh_token_reuse' }]);
   });
 

@@ -10,7 +10,8 @@ import { UsersService } from '../../users/users.service';
 import { IdTokenService } from '../../oidc/id-token.service';
 import { sameResource } from './authorization-code.grant';
 import type { TokenResponse } from '../token-response';
-import { TokenService } from '../token.service';
+import { type Replaced, TokenIssuer } from '../token-issuer';
+import { TokenStore } from '../token-store';
 import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
 import { RefreshTokenRequest } from './dto/refresh-token.request';
 import type { GrantStrategy } from './grant-strategy';
@@ -28,31 +29,37 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
   readonly requestType = RefreshTokenRequest;
 
   constructor(
-    private readonly tokens: TokenService,
+    private readonly issuer: TokenIssuer,
+    private readonly store: TokenStore,
     private readonly users: UsersService,
     private readonly idTokens: IdTokenService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async handle(params: RefreshTokenRequest, client: AuthenticatedClient): Promise<TokenResponse> {
-    const stored = await this.tokens.findRefreshToken(params.refresh_token);
+    const stored = await this.store.findRefreshToken(params.refresh_token);
     if (!stored || stored.clientId !== client.id || stored.revokedAt !== null) {
       throw new OAuthError('invalid_grant', 'invalid refresh token');
     }
     const resource = sameResource(stored.resource, params.resource);
     const reuse = client.refreshTokenRotation === 'reuse';
+    let replaced: Replaced | null = null;
     if (stored.rotatedAt !== null) {
       // Rotated before the client switched to `reuse`: refused, but it revokes nothing.
       if (reuse) throw new OAuthError('invalid_grant', 'refresh token was already used');
       // A client retrying the same refresh concurrently is refused without losing its new tokens,
-      // within the configured grace period (off by default).
+      // within the configured grace period (off by default; it keeps the first answer).
       if (nowSeconds() - stored.rotatedAt < this.config.refreshReuseGraceSeconds) {
         throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       }
-      // A rotated token came back: either the client or an attacker holds a stolen copy.
-      return this.reused(stored);
+      // The retry of a refresh whose answer never arrived (a 503 while its COMMIT went through):
+      // its tokens were never used, and are replaced (token-issuer.ts unreceived()).
+      replaced = await this.issuer.unreceived(stored.grantId, stored.id, stored.rotatedAt);
+      // Otherwise a rotated token came back: either the client or an attacker holds a stolen copy.
+      if (!replaced) return this.reused(stored);
+    } else if (stored.expiresAt <= nowSeconds()) {
+      throw new OAuthError('invalid_grant', 'refresh token expired');
     }
-    if (stored.expiresAt <= nowSeconds()) throw new OAuthError('invalid_grant', 'refresh token expired');
 
     // RFC 6749 §6: the new scope may only narrow the original grant; omitted means unchanged.
     // Scopes since removed from the client are not renewed.
@@ -68,23 +75,32 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     }
     if (reuse) {
       // RFC 6749 §6: the server MAY issue a new refresh token; here it returns the one presented.
-      const access = await this.tokens.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, resource, refreshResource: stored.resource });
+      const access = await this.issuer.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, resource, refreshResource: stored.resource });
       // Nothing is spent here, so a revocation of the family may have committed after the check
       // above and before the new access token was stored: look again, and revoke what was issued.
-      if ((await this.tokens.findRefreshToken(params.refresh_token))?.revokedAt !== null) {
-        await this.tokens.revokeGrant(stored.grantId, 'refresh_token_revoked');
+      if ((await this.store.findRefreshToken(params.refresh_token))?.revokedAt !== null) {
+        await this.store.revokeGrant(stored.grantId, 'refresh_token_revoked');
         throw new OAuthError('invalid_grant', 'invalid refresh token');
       }
       return this.withIdToken({ ...access, refresh_token: params.refresh_token }, client, stored, scope);
     }
     // Rotating the old token and storing the new ones commit together; the new refresh token
     // keeps the scope of the one it replaces (RFC 6749 §6).
-    const response = await this.tokens.issueClaimed(
-      { client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: true, refreshScope: stored.scope, authTime: stored.authTime, resource, refreshResource: stored.resource },
-      { kind: 'refresh_token', id: stored.id },
-    );
+    const context = {
+      client,
+      userId: stored.userId,
+      scope,
+      grantId: stored.grantId,
+      withRefreshToken: true,
+      refreshScope: stored.scope,
+      authTime: stored.authTime,
+      resource,
+      refreshResource: stored.resource,
+      presentedRefreshTokenId: stored.id,
+    };
+    const response = replaced ? await this.issuer.reissue(context, replaced) : await this.issuer.issueSpending(context, { kind: 'refresh_token', id: stored.id });
     if (!response) {
-      // Lost a race with a concurrent use of the same token.
+      // Lost a race with a concurrent use of the same token (or, for a retry, of the token it replaces).
       if (this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       return this.reused(stored);
     }
@@ -101,8 +117,8 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
 
   /** RFC 9700 §4.14.2: reuse of a rotated token revokes the whole family. */
   private async reused(stored: RefreshTokenEntity): Promise<never> {
-    // The claim of the winning request committed with its new tokens, so they are revoked too.
-    await this.tokens.revokeGrant(stored.grantId, 'refresh_token_reuse');
+    // The spend of the winning request committed with its new tokens, so they are revoked too.
+    await this.store.revokeGrant(stored.grantId, 'refresh_token_reuse');
     throw new OAuthError('invalid_grant', 'refresh token was already used');
   }
 }

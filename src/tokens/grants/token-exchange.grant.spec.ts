@@ -13,7 +13,7 @@ function anAccessToken(overrides: Partial<AccessTokenEntity> = {}): AccessTokenE
 function setup(subject = anAccessToken()) {
   const tokens = new InMemoryTokens();
   tokens.accessTokens.set('subject', subject);
-  return { tokens, grant: new TokenExchangeGrant(tokens.asTokenService()) };
+  return { tokens, grant: new TokenExchangeGrant(tokens.asIssuer(), tokens.asStore()) };
 }
 
 const service = aClient({ id: 'service', grantTypes: ['urn:ietf:params:oauth:grant-type:token-exchange'], scope: 'read write' });

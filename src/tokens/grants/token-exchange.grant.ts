@@ -6,7 +6,8 @@ import {
   OAuthError,
   resolveScope,
   scopeTokens,
-  TokenService,
+  TokenIssuer,
+  TokenStore,
   type AuthenticatedClient,
   type GrantStrategy,
   type TokenResponse,
@@ -24,13 +25,16 @@ export class TokenExchangeGrant implements GrantStrategy<TokenExchangeRequest> {
   readonly grantType = 'urn:ietf:params:oauth:grant-type:token-exchange';
   readonly requestType = TokenExchangeRequest;
 
-  constructor(private readonly tokens: TokenService) {}
+  constructor(
+    private readonly issuer: TokenIssuer,
+    private readonly store: TokenStore,
+  ) {}
 
   async handle(params: TokenExchangeRequest, client: AuthenticatedClient): Promise<TokenResponse> {
     // RFC 8693 §2.2.2: a subject or actor token that is invalid for any reason is invalid_request.
-    const subject = await this.tokens.findActiveAccessToken(params.subject_token);
+    const subject = await this.store.findActiveAccessToken(params.subject_token);
     if (!subject) throw new OAuthError('invalid_request', 'subject_token is not an active access token');
-    const actor = params.actor_token === undefined ? null : await this.tokens.findActiveAccessToken(params.actor_token);
+    const actor = params.actor_token === undefined ? null : await this.store.findActiveAccessToken(params.actor_token);
     if (params.actor_token !== undefined && !actor) throw new OAuthError('invalid_request', 'actor_token is not an active access token');
 
     // RFC 8693 §2.1 (scope) with RFC 6749 §3.3: only what the subject holds and this client may ask for.
@@ -38,7 +42,7 @@ export class TokenExchangeGrant implements GrantStrategy<TokenExchangeRequest> {
     const scope = resolveScope(params.scope, scopeTokens(subject.scope).filter((s) => allowed.has(s)));
     if (scope === '') throw new OAuthError('invalid_scope', 'the subject token holds no scope this client may request');
 
-    const response = await this.tokens.issue({
+    const response = await this.issuer.issue({
       client,
       userId: subject.userId,
       scope,

@@ -5,20 +5,25 @@ import type { AccessTokenEntity } from '../../entities/access-token.entity';
 import type { AuthorizationCodeEntity } from '../../entities/authorization-code.entity';
 import type { RefreshTokenEntity } from '../../entities/refresh-token.entity';
 import type { TokenResponse } from '../../token-response';
-import type { IssueContext, SingleUseInput, TokenService } from '../../token.service';
+import type { IssueContext, Replaced, TokenIssuer } from '../../token-issuer';
+import { isActive, type SingleUseInput, type TokenStore } from '../../token-store';
 
 /**
  * In-memory stand-ins for what the grants call, for their unit specs: no Nest app, no database.
- * Each records what the grant asked of it, so a spec reads as "the grant issued / spent / revoked".
+ * One object plays the issuer and the store; it records what the grant asked of it, so a spec
+ * reads as "the grant issued / spent / replaced / revoked".
  */
 export class InMemoryTokens {
   readonly issued: IssueContext[] = [];
   readonly spent = new Set<string>();
+  readonly replaced: Replaced[] = [];
   readonly revokedGrants: { grantId: string; reason: string }[] = [];
   readonly refreshTokens = new Map<string, RefreshTokenEntity>();
   readonly accessTokens = new Map<string, AccessTokenEntity>();
-  /** Set to make the next issueClaimed() lose its race with a concurrent request. */
+  /** Set to make the next spend lose its race with a concurrent request. */
   loseNextRace = false;
+  /** What unreceived() answers: the tokens a retry may replace (null: a replay). */
+  unreceivedTokens: Replaced | null = null;
   private counter = 0;
 
   async issue(context: IssueContext): Promise<TokenResponse> {
@@ -28,13 +33,28 @@ export class InMemoryTokens {
     return response;
   }
 
-  async issueClaimed(context: IssueContext, claim: SingleUseInput): Promise<TokenResponse | null> {
-    if (this.loseNextRace || this.spent.has(claim.id)) {
-      this.loseNextRace = false;
-      return null;
-    }
-    this.spent.add(claim.id);
+  async issueSpending(context: IssueContext, input: SingleUseInput): Promise<TokenResponse | null> {
+    if (!this.spend(input.id)) return null;
     return this.issue(context);
+  }
+
+  async reissue(context: IssueContext, replaced: Replaced): Promise<TokenResponse | null> {
+    if (!this.spend(replaced.refreshTokenId)) return null;
+    this.replaced.push(replaced);
+    return this.issue(context);
+  }
+
+  async unreceived(): Promise<Replaced | null> {
+    return this.unreceivedTokens;
+  }
+
+  private spend(id: string): boolean {
+    if (this.loseNextRace || this.spent.has(id)) {
+      this.loseNextRace = false;
+      return false;
+    }
+    this.spent.add(id);
+    return true;
   }
 
   async findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
@@ -43,7 +63,7 @@ export class InMemoryTokens {
 
   async findActiveAccessToken(token: string): Promise<AccessTokenEntity | null> {
     const row = this.accessTokens.get(token);
-    return row && row.revokedAt === null && row.expiresAt > nowSeconds() ? row : null;
+    return row && isActive({ kind: 'access_token', row }) ? row : null;
   }
 
   async revokeGrant(grantId: string, reason: string): Promise<void> {
@@ -51,9 +71,14 @@ export class InMemoryTokens {
     for (const row of this.refreshTokens.values()) if (row.grantId === grantId) row.revokedAt ??= nowSeconds();
   }
 
-  /** The grants take a TokenService; this fake has every method they call. */
-  asTokenService(): TokenService {
-    return this as unknown as TokenService;
+  /** The grants take a TokenIssuer; this fake has every method they call. */
+  asIssuer(): TokenIssuer {
+    return this as unknown as TokenIssuer;
+  }
+
+  /** The grants take a TokenStore; this fake has every method they call. */
+  asStore(): TokenStore {
+    return this as unknown as TokenStore;
   }
 }
 
@@ -103,7 +128,7 @@ export function anAuthorizationCode(overrides: Partial<AuthorizationCodeEntity> 
     authTime: now - 10,
     resource: null,
     expiresAt: now + 300,
-    consumedAt: null,
+    spentAt: null,
     createdAt: now,
     ...overrides,
   };
@@ -122,6 +147,8 @@ export function aRefreshToken(overrides: Partial<RefreshTokenEntity> = {}): Refr
     expiresAt: now + 3600,
     rotatedAt: null,
     authTime: null,
+    parentId: null,
+    accessTokenId: 'access-row-1',
     revokedAt: null,
     createdAt: now,
     ...overrides,

@@ -1,27 +1,19 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
 import { abandonable, AbandonedError } from '../common/database/abandon';
 import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../common/database/insert-rows';
 import { batchedLookup } from '../common/database/batched-lookup';
 import { TransactionRunner } from '../common/database/transaction-runner';
-import { AuditEventEntity } from '../audit/audit-event.entity';
+import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedClient } from '../clients/clients.service';
-import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
+import { sha256Hex } from '../common/crypto/tokens';
 import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
-import { SettingsService } from '../settings/settings.service';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { formatScope, scopeTokens } from '../common/oauth/scope';
-import { SigningKeysService } from '../keys/signing-keys.service';
-import { ResourceServersService } from '../resources/resource-servers.service';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
-import { currentGrantType } from './grants/issuing-grant';
-import type { TokenResponse } from './token-response';
 
 /** Whose tokens: a user's, a client's, or one user's tokens at one client. */
 export type TokenOwner = { readonly userId: string; readonly clientId?: string } | { readonly userId?: string; readonly clientId: string };
@@ -37,7 +29,27 @@ export interface TokenSummary {
   readonly expiresAt: number;
 }
 
-/** A single-use input that a grant spends in the same commit that stores the tokens it yields. */
+/** A stored token found by its value, of either kind. */
+export type FoundToken =
+  | { readonly kind: 'access_token'; readonly row: AccessTokenEntity }
+  | { readonly kind: 'refresh_token'; readonly row: RefreshTokenEntity };
+
+/**
+ * The one definition of an active token, for introspection, the bearer guard, token exchange and
+ * the admin listing alike: not revoked, not expired and, for a refresh token, not yet spent by a
+ * rotation. (The listing applies the same three conditions in SQL: see listActive.)
+ */
+export function isActive(found: FoundToken, now = nowSeconds()): boolean {
+  const { row } = found;
+  if (row.revokedAt !== null || row.expiresAt <= now) return false;
+  return found.kind === 'access_token' || found.row.rotatedAt === null;
+}
+
+/**
+ * A single-use input that a grant spends in the same commit that stores the tokens it yields.
+ * "Spend" is the one name for that act: an authorization code's `spentAt`, a refresh token's
+ * `rotatedAt` (its rotation is how it is spent).
+ */
 export interface SingleUseInput {
   readonly kind: 'authorization_code' | 'refresh_token';
   readonly id: string;
@@ -45,15 +57,17 @@ export interface SingleUseInput {
 
 /** How each kind of single-use input is spent: a NULL column set to the time of use. */
 const SINGLE_USE = {
-  authorization_code: { entity: AuthorizationCodeEntity, unspent: ['consumedAt'], spentColumn: 'consumedAt' },
+  authorization_code: { entity: AuthorizationCodeEntity, unspent: ['spentAt'], spentColumn: 'spentAt' },
   refresh_token: { entity: RefreshTokenEntity, unspent: ['rotatedAt', 'revokedAt'], spentColumn: 'rotatedAt' },
 } as const;
 
 /** One request's write: optionally spend an input, then store its new tokens and their audit event. */
-interface WriteJob {
-  readonly claim?: SingleUseInput;
+export interface TokenWrite {
+  readonly spends?: SingleUseInput;
   readonly access: AccessTokenEntity;
   readonly refresh?: RefreshTokenEntity;
+  /** Access tokens revoked in the same commit (a retry replacing tokens its client never received). */
+  readonly revokesAccess?: readonly string[];
   readonly audit: AuditEventEntity;
   /** Aborted when the request was answered 503 on timeout (request-timeout.ts). */
   readonly abandoned?: AbortSignal;
@@ -68,52 +82,19 @@ const MAX_BATCHES_IN_FLIGHT = 4;
 /** A batch that InnoDB chose as a deadlock victim was rolled back whole and is run again. */
 const DEADLOCK_RETRIES = 3;
 
-interface Minted {
-  readonly accessToken: string;
-  readonly access: AccessTokenEntity;
-  readonly refreshToken?: string;
-  readonly refresh?: RefreshTokenEntity;
-  readonly expiresIn: number;
-  readonly grantId: string;
-}
-
-export interface IssueContext {
-  readonly client: AuthenticatedClient;
-  /** The resource owner, or null for client_credentials. */
-  readonly userId: string | null;
-  /** Scope of the access token. */
-  readonly scope: string;
-  /** The grant the tokens descend from (code id or refresh family); new when absent. */
-  readonly grantId?: string;
-  /** Issue a refresh token too, if the client may use the refresh_token grant. */
-  readonly withRefreshToken: boolean;
-  /** Scope of the refresh token when it differs from the access token's (RFC 6749 §6). */
-  readonly refreshScope?: string;
-  /**
-   * Extra members of the token.issued audit event (e.g. RFC 8693 delegation: the actor). The grant
-   * type is not among them: the registry scopes it around handle() (issuing-grant.ts).
-   */
-  readonly audit?: Readonly<Record<string, string | null>>;
-  /** When the user authenticated (OpenID Connect auth_time), kept with the refresh token. */
-  readonly authTime?: number | null;
-  /** RFC 8707: the resource server named (audience); checked against the client's resources here. */
-  readonly resource?: string | null;
-  /** The resource the grant itself is bound to, kept with its refresh token (defaults to `resource`). */
-  readonly refreshResource?: string | null;
-}
-
 /**
- * The only place that mints, finds and revokes tokens. Grants call it; they never build token
- * strings or rows themselves. Tokens are stored as SHA-256 hashes only.
+ * Every SQL statement on tokens and their single-use inputs' spending: batched writes, the
+ * dialect-specific spend, lookups by value, revocation and listing. The issuer (token-issuer.ts)
+ * decides what to write; this decides how it is written. Tokens are stored as SHA-256 hashes only.
  */
 @Injectable()
-export class TokenService {
+export class TokenStore {
   /**
    * The hot statements are batched (see Batcher): under load one multi-row INSERT and one commit
    * store the tokens of many requests, and one `IN (...)` query finds many tokens. Each request
    * still gets its answer only after the commit that stores its tokens.
    */
-  private readonly writes = new Batcher<WriteJob, WriteOutcome>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT, 'db.batch token writes');
+  private readonly writes = new Batcher<TokenWrite, WriteOutcome>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT, 'db.batch token writes');
   private readonly accessByHash: (hash: string) => Promise<AccessTokenEntity | null>;
   private readonly refreshByHash: (hash: string) => Promise<RefreshTokenEntity | null>;
   /** How a batch spends its single-use inputs on this database (see spend()). */
@@ -123,40 +104,19 @@ export class TokenService {
     private readonly transactions: TransactionRunner,
     @InjectRepository(AccessTokenEntity) private readonly accessTokens: Repository<AccessTokenEntity>,
     @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
-    private readonly settings: SettingsService,
     private readonly audit: AuditService,
-    private readonly resources: ResourceServersService,
-    private readonly keys: SigningKeysService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.spendInputs = accessTokens.manager.connection.options.type === 'better-sqlite3' ? spendReturning : lockAndSpend;
     this.accessByHash = batchedLookup(accessTokens, 'tokenHash');
     this.refreshByHash = batchedLookup(refreshTokens, 'tokenHash');
   }
 
-  async issue(context: IssueContext): Promise<TokenResponse> {
-    const minted = await this.mint(context);
-    await this.write({ access: minted.access, refresh: minted.refresh, audit: this.issuedEvent(context, minted), abandoned: currentRequestContext()?.abandoned });
-    return this.response(context, minted);
-  }
-
   /**
-   * Spends a single-use input (an authorization code, a refresh token) and stores the new tokens in
-   * one transaction, so one commit decides both: either the input is spent and the tokens exist, or
-   * neither. When another request spent the input first nothing is stored and the answer is null.
+   * Stores one write with its batch: true once stored, false when another request spent its input
+   * first. A write dropped because its request was answered 503 meanwhile fails: that request must
+   * not go on as if it had lost a race (a refresh would revoke its own family as a replay).
    */
-  async issueClaimed(context: IssueContext, claim: SingleUseInput): Promise<TokenResponse | null> {
-    const minted = await this.mint(context);
-    const stored = await this.write({ claim, access: minted.access, refresh: minted.refresh, audit: this.issuedEvent(context, minted), abandoned: currentRequestContext()?.abandoned });
-    return stored ? this.response(context, minted) : null;
-  }
-
-  /**
-   * Stores one job with its batch: true once stored, false when another request spent its input
-   * first. A job dropped because its request was answered 503 meanwhile fails: that request must not
-   * go on as if it had lost a race (a refresh would revoke its own family as a replay).
-   */
-  private async write(job: WriteJob): Promise<boolean> {
+  async write(job: TokenWrite): Promise<boolean> {
     const outcome = await this.writes.submit(job);
     if (outcome === 'abandoned') throw new AbandonedError();
     return outcome === 'stored';
@@ -167,7 +127,7 @@ export class TokenService {
    * it (or that had none). The token.issued events commit with their tokens: no token without its
    * event, no event without its token.
    */
-  private async writeBatch(jobs: WriteJob[]): Promise<WriteOutcome[]> {
+  private async writeBatch(jobs: TokenWrite[]): Promise<WriteOutcome[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transactions.run(async (manager) => {
@@ -182,6 +142,8 @@ export class TokenService {
               await insertRows(manager, this.accessTokens.metadata, stored.map((job) => job.access));
               const refresh = stored.flatMap((job) => (job.refresh ? [job.refresh] : []));
               if (refresh.length > 0) await insertRows(manager, this.refreshTokens.metadata, refresh);
+              const revoked = stored.flatMap((job) => job.revokesAccess ?? []);
+              if (revoked.length > 0) await manager.update(AccessTokenEntity, { id: In(revoked), revokedAt: IsNull() }, { revokedAt: nowSeconds() });
               await this.audit.insert(manager, stored.map((job) => job.audit));
             }
             return new Set(stored);
@@ -201,107 +163,19 @@ export class TokenService {
    * UPDATE ... RETURNING comes first, so the transaction takes the write lock at once; a transaction
    * that starts with a read cannot be upgraded once another process has written (SQLITE_BUSY_SNAPSHOT).
    */
-  private async spend(manager: EntityManager, jobs: WriteJob[]): Promise<boolean[]> {
-    const won = jobs.map((job) => !job.claim);
+  private async spend(manager: EntityManager, jobs: TokenWrite[]): Promise<boolean[]> {
+    const won = jobs.map((job) => !job.spends);
     const now = nowSeconds();
     for (const kind of ['authorization_code', 'refresh_token'] as const) {
-      const firstClaim = new Map<string, number>();
+      const first = new Map<string, number>();
       jobs.forEach((job, i) => {
-        if (job.claim?.kind === kind && !firstClaim.has(job.claim.id)) firstClaim.set(job.claim.id, i);
+        if (job.spends?.kind === kind && !first.has(job.spends.id)) first.set(job.spends.id, i);
       });
-      if (firstClaim.size === 0) continue;
-      const ids = [...firstClaim.keys()];
-      const spendable = await this.spendInputs(manager, kind, ids, now);
-      for (const id of spendable) won[firstClaim.get(id)!] = true;
+      if (first.size === 0) continue;
+      const spendable = await this.spendInputs(manager, kind, [...first.keys()], now);
+      for (const id of spendable) won[first.get(id)!] = true;
     }
     return won;
-  }
-
-  /** New token values and their rows (hashes only), not yet stored. */
-  private async mint(context: IssueContext): Promise<Minted> {
-    const { client } = context;
-    const settings = await this.settings.get();
-    const now = nowSeconds();
-    const grantId = context.grantId ?? uuidv7();
-    const resource = context.resource ? await this.resources.forClient(client, context.resource) : null;
-    // RFC 8707 §2: a token for a resource server carries only the scopes that server understands.
-    const scope = resource ? formatScope(scopeTokens(context.scope).filter((s) => scopeTokens(resource.scope).includes(s))) : context.scope;
-    const expiresIn = resource?.accessTokenTtl ?? client.accessTokenTtl ?? settings.accessTokenTtl;
-    const id = uuidv7();
-    const format = resource?.accessTokenFormat ?? client.accessTokenFormat;
-    const accessToken =
-      format === 'jwt'
-        ? // RFC 9068 §3: without a resource the audience is this server itself (userinfo, /me).
-          await this.jwtAccessToken({ id, client, userId: context.userId, scope, audience: resource?.identifier ?? this.config.issuer, now, expiresIn })
-        : randomToken();
-    // A JWT access token is stored like an opaque one (by its SHA-256), so introspection,
-    // revocation and /me treat both alike, and a revoked JWT is refused at once on every instance.
-    const access: AccessTokenEntity = {
-      id,
-      tokenHash: sha256Hex(accessToken),
-      clientId: client.id,
-      userId: context.userId,
-      scope,
-      grantId,
-      resource: resource?.identifier ?? null,
-      expiresAt: now + expiresIn,
-      revokedAt: null,
-      createdAt: now,
-    };
-    const withRefresh = context.withRefreshToken && client.grantTypes.includes('refresh_token');
-    const refreshToken = withRefresh ? randomToken() : undefined;
-    const refresh = refreshToken
-      ? {
-          id: uuidv7(),
-          tokenHash: sha256Hex(refreshToken),
-          clientId: client.id,
-          userId: context.userId,
-          scope: context.refreshScope ?? context.scope,
-          grantId,
-          expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
-          rotatedAt: null,
-          authTime: context.authTime ?? null,
-          // RFC 8707 §2.2: a refresh token keeps the resources of its grant, whatever one request named.
-          resource: context.refreshResource !== undefined ? context.refreshResource : (resource?.identifier ?? null),
-          revokedAt: null,
-          createdAt: now,
-        }
-      : undefined;
-    return { accessToken, access, refreshToken, refresh, expiresIn, grantId };
-  }
-
-  /** RFC 9068: a JWT access token, `typ: at+jwt`, signed with the current RS256 key. */
-  private jwtAccessToken(input: { id: string; client: AuthenticatedClient; userId: string | null; scope: string; audience: string; now: number; expiresIn: number }): Promise<string> {
-    return this.keys.sign(
-      {
-        iss: this.config.issuer,
-        sub: input.userId ?? input.client.id,
-        aud: input.audience,
-        client_id: input.client.id,
-        iat: input.now,
-        exp: input.now + input.expiresIn,
-        jti: input.id,
-        scope: input.scope,
-      },
-      'RS256',
-      'at+jwt',
-    );
-  }
-
-  private issuedEvent(context: IssueContext, minted: Minted): AuditEventEntity {
-    return this.audit.row({
-      type: 'token.issued',
-      actorUserId: context.userId,
-      clientId: context.client.id,
-      subject: minted.access.id,
-      detail: { ...context.audit, grant_type: currentGrantType(), grant_id: minted.grantId, scope: context.scope, refresh_token: Boolean(minted.refreshToken) },
-    });
-  }
-
-  private response(context: IssueContext, minted: Minted): TokenResponse {
-    const response: TokenResponse = { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: minted.access.scope };
-    if (minted.refreshToken) response.refresh_token = minted.refreshToken;
-    return response;
   }
 
   /**
@@ -314,19 +188,43 @@ export class TokenService {
     return this.transactions.run((manager) => abandonable(manager, [abandoned], () => work(manager)));
   }
 
-  /** An access token that is neither expired nor revoked. */
-  async findActiveAccessToken(token: string): Promise<AccessTokenEntity | null> {
-    const row = await this.findAccessToken(token);
-    return row && row.revokedAt === null && row.expiresAt > nowSeconds() ? row : null;
-  }
-
   /** Any stored access token by value, whatever its state. */
   findAccessToken(token: string): Promise<AccessTokenEntity | null> {
     return this.accessByHash(sha256Hex(token));
   }
 
+  /** Any stored refresh token by value, whatever its state. */
   findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
     return this.refreshByHash(sha256Hex(token));
+  }
+
+  /** An access token that is active (see isActive). */
+  async findActiveAccessToken(token: string): Promise<AccessTokenEntity | null> {
+    const row = await this.findAccessToken(token);
+    return row && isActive({ kind: 'access_token', row }) ? row : null;
+  }
+
+  /** A token of either kind, the hinted kind tried first (RFC 7009 §2.1, RFC 7662 §2.1). */
+  async find(token: string, hint: string | undefined): Promise<FoundToken | null> {
+    const kinds: FoundToken['kind'][] = hint === 'refresh_token' ? ['refresh_token', 'access_token'] : ['access_token', 'refresh_token'];
+    for (const kind of kinds) {
+      if (kind === 'access_token') {
+        const row = await this.findAccessToken(token);
+        if (row) return { kind, row };
+      } else {
+        const row = await this.findRefreshToken(token);
+        if (row) return { kind, row };
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The newest refresh token issued by a request that presented `parentId` (a refresh token's id),
+   * or, with `parentId` null, the newest one a code redemption issued for grant `grantId`.
+   */
+  newestChild(grantId: string, parentId: string | null): Promise<RefreshTokenEntity | null> {
+    return this.refreshTokens.findOne({ where: { grantId, parentId: parentId ?? IsNull() }, order: { id: 'DESC' } });
   }
 
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
@@ -339,7 +237,7 @@ export class TokenService {
     });
   }
 
-  /** Active (unexpired, unrevoked, unrotated) tokens of an owner, newest first. */
+  /** Active tokens of an owner (see isActive), newest first. */
   async listActive(owner: TokenOwner): Promise<TokenSummary[]> {
     const now = nowSeconds();
     const where = { ...ownerWhere(owner), revokedAt: IsNull(), expiresAt: MoreThan(now) };

@@ -1,0 +1,203 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuditEventEntity } from '../audit/audit-event.entity';
+import { AuditService } from '../audit/audit.service';
+import type { AuthenticatedClient } from '../clients/clients.service';
+import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
+import { currentRequestContext } from '../common/http/request-context';
+import { nowSeconds } from '../common/time';
+import { SettingsService } from '../settings/settings.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { formatScope, scopeTokens } from '../common/oauth/scope';
+import { ResourceServersService } from '../resources/resource-servers.service';
+import { AccessTokenFormats } from './access-token-formats';
+import type { AccessTokenEntity } from './entities/access-token.entity';
+import type { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { currentGrantType } from './grants/issuing-grant';
+import { isActive, type SingleUseInput, TokenStore } from './token-store';
+import type { TokenResponse } from './token-response';
+
+export interface IssueContext {
+  readonly client: AuthenticatedClient;
+  /** The resource owner, or null for client_credentials. */
+  readonly userId: string | null;
+  /** Scope of the access token. */
+  readonly scope: string;
+  /** The grant the tokens descend from (code id or refresh family); new when absent. */
+  readonly grantId?: string;
+  /** Issue a refresh token too, if the client may use the refresh_token grant. */
+  readonly withRefreshToken: boolean;
+  /** Scope of the refresh token when it differs from the access token's (RFC 6749 §6). */
+  readonly refreshScope?: string;
+  /**
+   * Extra members of the token.issued audit event (e.g. RFC 8693 delegation: the actor). The grant
+   * type is not among them: the registry scopes it around handle() (issuing-grant.ts).
+   */
+  readonly audit?: Readonly<Record<string, string | null>>;
+  /** When the user authenticated (OpenID Connect auth_time), kept with the refresh token. */
+  readonly authTime?: number | null;
+  /** RFC 8707: the resource server named (audience); checked against the client's resources here. */
+  readonly resource?: string | null;
+  /** The resource the grant itself is bound to, kept with its refresh token (defaults to `resource`). */
+  readonly refreshResource?: string | null;
+  /** The refresh token presented by this request (its row id), recorded as the new one's parent. */
+  readonly presentedRefreshTokenId?: string;
+}
+
+/** What a retry replaces: the tokens a request issued whose answer never reached its client. */
+export interface Replaced {
+  /** The unused refresh token issued then: spent now, so that only one retry can replace it. */
+  readonly refreshTokenId: string;
+  /** The access token issued with it, revoked in the same commit. */
+  readonly accessTokenId: string | null;
+}
+
+interface Minted {
+  readonly accessToken: string;
+  readonly access: AccessTokenEntity;
+  readonly refreshToken?: string;
+  readonly refresh?: RefreshTokenEntity;
+  readonly expiresIn: number;
+  readonly grantId: string;
+}
+
+/**
+ * Mints tokens for grants: their values and rows (hashes only), the access-token format, the
+ * token.issued audit event and the token response. Grants call it; they never build token strings
+ * or rows themselves. The store (token-store.ts) writes what it mints.
+ */
+@Injectable()
+export class TokenIssuer {
+  constructor(
+    private readonly store: TokenStore,
+    private readonly formats: AccessTokenFormats,
+    private readonly settings: SettingsService,
+    private readonly audit: AuditService,
+    private readonly resources: ResourceServersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async issue(context: IssueContext): Promise<TokenResponse> {
+    const minted = await this.mint(context);
+    await this.store.write({ access: minted.access, refresh: minted.refresh, audit: this.issuedEvent(context, minted), abandoned: currentRequestContext()?.abandoned });
+    return this.response(minted);
+  }
+
+  /**
+   * Spends a single-use input (an authorization code, a refresh token) and stores the new tokens in
+   * one commit, so one commit decides both: either the input is spent and the tokens exist, or
+   * neither. When another request spent the input first nothing is stored and the answer is null.
+   */
+  async issueSpending(context: IssueContext, input: SingleUseInput): Promise<TokenResponse | null> {
+    const minted = await this.mint(context);
+    const stored = await this.store.write({ spends: input, access: minted.access, refresh: minted.refresh, audit: this.issuedEvent(context, minted), abandoned: currentRequestContext()?.abandoned });
+    return stored ? this.response(minted) : null;
+  }
+
+  /**
+   * Issues new tokens in place of ones a client never received (it retries a request answered 503
+   * whose COMMIT may have gone through): the unused refresh token issued then is spent and its
+   * access token revoked, in the commit that stores the new tokens. Null when that refresh token
+   * was spent meanwhile (used, or replaced by a concurrent retry).
+   */
+  async reissue(context: IssueContext, replaced: Replaced): Promise<TokenResponse | null> {
+    const minted = await this.mint(context);
+    const stored = await this.store.write({
+      spends: { kind: 'refresh_token', id: replaced.refreshTokenId },
+      revokesAccess: replaced.accessTokenId ? [replaced.accessTokenId] : [],
+      access: minted.access,
+      refresh: minted.refresh,
+      audit: this.issuedEvent(context, minted, { replaced_refresh_token: replaced.refreshTokenId }),
+      abandoned: currentRequestContext()?.abandoned,
+    });
+    return stored ? this.response(minted) : null;
+  }
+
+  /**
+   * The tokens a request issued when it spent an input (a code: `parentId` null; a refresh token:
+   * its id) that can be replaced by a retry: within TOKEN_RETRY_WINDOW_SECONDS of the spend, and
+   * while the refresh token it issued was never used, revoked or expired. A COMMIT whose answer
+   * was lost leaves exactly that (issue 12 §1); a token stolen and replayed in the window replaces
+   * the client's, whose next refresh is then reuse and revokes the family (RFC 9700 §4.14.2).
+   * Null: the presentation is a replay.
+   */
+  async unreceived(grantId: string, parentId: string | null, spentAt: number): Promise<Replaced | null> {
+    const window = this.config.tokenRetryWindowSeconds;
+    if (window === 0 || nowSeconds() - spentAt > window) return null;
+    const child = await this.store.newestChild(grantId, parentId);
+    if (!child || !isActive({ kind: 'refresh_token', row: child })) return null;
+    return { refreshTokenId: child.id, accessTokenId: child.accessTokenId };
+  }
+
+  /** New token values and their rows (hashes only), not yet stored. */
+  private async mint(context: IssueContext): Promise<Minted> {
+    const { client } = context;
+    const settings = await this.settings.get();
+    const now = nowSeconds();
+    const grantId = context.grantId ?? uuidv7();
+    const resource = context.resource ? await this.resources.forClient(client, context.resource) : null;
+    // RFC 8707 §2: a token for a resource server carries only the scopes that server understands.
+    const scope = resource ? formatScope(scopeTokens(context.scope).filter((s) => scopeTokens(resource.scope).includes(s))) : context.scope;
+    const expiresIn = resource?.accessTokenTtl ?? client.accessTokenTtl ?? settings.accessTokenTtl;
+    const id = uuidv7();
+    // RFC 9068 §3: without a resource the audience is this server itself (userinfo, /me).
+    const accessToken = await this.formats.encode(resource?.accessTokenFormat ?? client.accessTokenFormat, {
+      id,
+      clientId: client.id,
+      userId: context.userId,
+      scope,
+      audience: resource?.identifier ?? this.config.issuer,
+      issuedAt: now,
+      expiresAt: now + expiresIn,
+    });
+    const access: AccessTokenEntity = {
+      id,
+      tokenHash: sha256Hex(accessToken),
+      clientId: client.id,
+      userId: context.userId,
+      scope,
+      grantId,
+      resource: resource?.identifier ?? null,
+      expiresAt: now + expiresIn,
+      revokedAt: null,
+      createdAt: now,
+    };
+    const withRefresh = context.withRefreshToken && client.grantTypes.includes('refresh_token');
+    const refreshToken = withRefresh ? randomToken() : undefined;
+    const refresh: RefreshTokenEntity | undefined = refreshToken
+      ? {
+          id: uuidv7(),
+          tokenHash: sha256Hex(refreshToken),
+          clientId: client.id,
+          userId: context.userId,
+          scope: context.refreshScope ?? context.scope,
+          grantId,
+          expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
+          rotatedAt: null,
+          authTime: context.authTime ?? null,
+          // RFC 8707 §2.2: a refresh token keeps the resources of its grant, whatever one request named.
+          resource: context.refreshResource !== undefined ? context.refreshResource : (resource?.identifier ?? null),
+          parentId: context.presentedRefreshTokenId ?? null,
+          accessTokenId: id,
+          revokedAt: null,
+          createdAt: now,
+        }
+      : undefined;
+    return { accessToken, access, refreshToken, refresh, expiresIn, grantId };
+  }
+
+  private issuedEvent(context: IssueContext, minted: Minted, extra: Record<string, string> = {}): AuditEventEntity {
+    return this.audit.row({
+      type: 'token.issued',
+      actorUserId: context.userId,
+      clientId: context.client.id,
+      subject: minted.access.id,
+      detail: { ...context.audit, ...extra, grant_type: currentGrantType(), grant_id: minted.grantId, scope: context.scope, refresh_token: Boolean(minted.refreshToken) },
+    });
+  }
+
+  private response(minted: Minted): TokenResponse {
+    const response: TokenResponse = { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: minted.access.scope };
+    if (minted.refreshToken) response.refresh_token = minted.refreshToken;
+    return response;
+  }
+}

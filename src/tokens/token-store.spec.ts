@@ -1,0 +1,55 @@
+import { QueryFailedError } from 'typeorm';
+import type { TransactionRunner } from '../common/database/transaction-runner';
+import type { AuditService } from '../audit/audit.service';
+import type { AccessTokenEntity } from './entities/access-token.entity';
+import type { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { isActive, TokenStore, type TokenWrite } from './token-store';
+
+function store(run: jest.Mock) {
+  const repository = { manager: { connection: { options: { type: 'mysql' } } }, metadata: {} };
+  const audit = {} as unknown as AuditService;
+  return new TokenStore({ run } as unknown as TransactionRunner, repository as never, repository as never, audit);
+}
+
+const deadlock = () => new QueryFailedError('UPDATE …', [], Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' }));
+const write = (kind: 'refresh_token' | 'authorization_code' = 'refresh_token'): TokenWrite => ({ spends: { kind, id: 'r1' }, access: {} as AccessTokenEntity, audit: {} as never });
+
+describe('TokenStore batched writes', () => {
+  it('runs a batch again when InnoDB rolled it back as a deadlock victim', async () => {
+    const run = jest.fn().mockRejectedValueOnce(deadlock()).mockResolvedValueOnce(['stored']);
+    expect(await store(run).write(write())).toBe(true);
+    expect(run).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not retry other failures, and gives up on deadlocks after a few attempts', async () => {
+    const failing = jest.fn().mockRejectedValue(new Error('connection lost'));
+    await expect(store(failing).write(write())).rejects.toThrow('connection lost');
+    expect(failing).toHaveBeenCalledTimes(1);
+    const alwaysDeadlocked = jest.fn().mockRejectedValue(deadlock());
+    await expect(store(alwaysDeadlocked).write(write())).rejects.toThrow(QueryFailedError);
+    expect(alwaysDeadlocked).toHaveBeenCalledTimes(4);
+  });
+
+  it('answers false when another request spent the input first, and fails when the request was answered 503', async () => {
+    expect(await store(jest.fn().mockResolvedValue(['spent_elsewhere'])).write(write('authorization_code'))).toBe(false);
+    await expect(store(jest.fn().mockResolvedValue(['abandoned'])).write(write())).rejects.toThrow('rolled back');
+  });
+});
+
+describe('isActive: the one definition of an active token', () => {
+  const now = 1_000;
+  const access = (row: Partial<AccessTokenEntity>) => ({ kind: 'access_token' as const, row: { revokedAt: null, expiresAt: now + 1, ...row } as AccessTokenEntity });
+  const refresh = (row: Partial<RefreshTokenEntity>) => ({ kind: 'refresh_token' as const, row: { revokedAt: null, rotatedAt: null, expiresAt: now + 1, ...row } as RefreshTokenEntity });
+
+  it('is neither revoked nor expired', () => {
+    expect(isActive(access({}), now)).toBe(true);
+    expect(isActive(access({ revokedAt: now - 1 }), now)).toBe(false);
+    expect(isActive(access({ expiresAt: now }), now)).toBe(false);
+  });
+
+  it('for a refresh token, also not spent by a rotation', () => {
+    expect(isActive(refresh({}), now)).toBe(true);
+    expect(isActive(refresh({ rotatedAt: now - 1 }), now)).toBe(false);
+    expect(isActive(refresh({ revokedAt: now - 1 }), now)).toBe(false);
+  });
+});
