@@ -16,6 +16,7 @@ import { ManagementModule } from './management/management.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PkceModule } from './pkce/pkce.module';
 import { SettingsModule } from './settings/settings.module';
+import { TokenExchangeModule } from './tokens/token-exchange.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
@@ -37,6 +38,7 @@ export class AppModule {
         UsersModule,
         PkceModule,
         TokensModule,
+        TokenExchangeModule,
         ConsentModule,
         DiscoveryMetadataModule,
         AdminModule,
