@@ -8,6 +8,7 @@ import { SecurityModule } from './security/security.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { ClientsModule } from './clients/clients.module';
+import { AuthorizeModule } from './authorize/authorize.module';
 import { ConsentModule } from './consent/consent.module';
 import { dataSourceOptions } from './database/data-source.options';
 import { DiscoveryMetadataModule } from './discovery/discovery.module';
@@ -40,6 +41,7 @@ export class AppModule {
         TokensModule,
         TokenExchangeModule,
         ConsentModule,
+        AuthorizeModule,
         DiscoveryMetadataModule,
         AdminModule,
         MaintenanceModule,

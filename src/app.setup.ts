@@ -11,8 +11,8 @@ import { registerRequestTimeout } from './common/http/request-timeout';
 import { SECURITY_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { registerTracing } from './observability/tracing';
+import { AUTHORIZE_ERROR_RENDERER, AuthorizeErrorRenderer } from './common/oauth/authorize-error-renderer';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
-import { Pages } from './consent/views/pages';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
@@ -61,7 +61,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const metrics = app.get(MetricsService);
   registerHttpMetrics(fastify, metrics);
   registerAccessLog(fastify, config);
-  app.useGlobalFilters(new OAuthExceptionFilter(new Pages(config.brandName), (code) => metrics.oauthError(code)));
+  app.useGlobalFilters(new OAuthExceptionFilter(app.get<AuthorizeErrorRenderer>(AUTHORIZE_ERROR_RENDERER), (code) => metrics.oauthError(code)));
   app.useGlobalPipes(createValidationPipe());
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }
