@@ -1,7 +1,10 @@
+import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient, TestUser } from '../support/factories';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
+
+const HTTPS = { 'X-Forwarded-Proto': 'https' };
 
 describe(`CSRF tokens bound to the browser's session [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -76,5 +79,76 @@ describe(`CSRF tokens bound to the browser's session [${TEST_DB}]`, () => {
     const formB = parseForm(pageB.body);
     const crossed = await b.browser.post(formB.action, { ...formB.fields, csrf_token: parseForm(pageA.body).fields.csrf_token, action: 'revoke' });
     expect(crossed.status).toBe(403);
+  });
+});
+
+describe(`cookies over HTTPS behind a trusted TLS proxy [${TEST_DB}]`, () => {
+  let t: TestApp;
+  let client: TestClient;
+  let user: TestUser;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { TRUST_PROXY: 'loopback' } });
+    client = await createClient(t);
+    user = await createUser(t);
+  });
+  afterAll(() => t.close());
+
+  const authorizeUrl = `/oauth2/authorize?response_type=code&client_id=CLIENT&redirect_uri=http%3A%2F%2Ftest.com&scope=email&state=s1`;
+  const url = () => authorizeUrl.replace('CLIENT', client.clientId);
+
+  function expectHostPrefixed(page: Page, name: string): string {
+    const cookie = page.headers.getSetCookie().find((c) => c.startsWith(`__Host-${name}=`));
+    expect(cookie).toBeDefined();
+    expect(cookie).toContain('Secure');
+    expect(cookie).toContain('Path=/');
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).not.toMatch(/Domain=/i);
+    expect(page.headers.getSetCookie().some((c) => c.startsWith(`${name}=`))).toBe(false);
+    return cookie!;
+  }
+
+  it('names the cookies __Host-… (Secure, Path=/, no Domain) and they carry login → consent → code → token', async () => {
+    const browser = new FormBrowser(t.url, HTTPS);
+    const login = await browser.get(url());
+    expect(login.status).toBe(200);
+    expectHostPrefixed(login, 'oauth_csrf');
+
+    const consent = await browser.submit(login, { username: user.username, password: user.password });
+    expect(consent.status).toBe(200);
+    expect(consent.body).toContain('value="approve"');
+    expectHostPrefixed(consent, 'oauth_session');
+    expect([...browser.cookies.keys()].sort()).toEqual(['__Host-oauth_csrf', '__Host-oauth_session']);
+
+    const done = await browser.submit(consent, { action: 'approve' });
+    expect(done.status).toBe(302);
+    const location = new URL(done.location!);
+    expect(location.searchParams.get('state')).toBe('s1');
+    const token = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: location.searchParams.get('code'), redirect_uri: 'http://test.com' });
+    expect(token.status).toBe(200);
+    expect(token.body.access_token).toEqual(expect.any(String));
+
+    // The session is remembered: the next authorization needs neither login nor consent.
+    const again = await browser.get(url());
+    expect(again.status).toBe(302);
+    expect(new URL(again.location!).searchParams.get('code')).toBeTruthy();
+  });
+
+  it('reads each cookie only under the name of the request’s scheme', async () => {
+    const browser = new FormBrowser(t.url, HTTPS);
+    await browser.submit(await browser.get(url()), { username: user.username, password: user.password });
+    const session = browser.cookies.get('__Host-oauth_session')!;
+    const overHttps = (cookie: string) => request(t.url).get('/account/consents').set('X-Forwarded-Proto', 'https').set('Cookie', cookie);
+    expect((await overHttps(`__Host-oauth_session=${session}`)).text).toContain(user.username);
+    // The unprefixed name could have been planted by a plain-HTTP page or a sibling subdomain.
+    expect((await overHttps(`oauth_session=${session}`)).text).toContain('name="password"');
+    // On plain HTTP the cookies keep their names, and a __Host- one is not read.
+    const overHttp = await request(t.url).get('/account/consents').set('Cookie', `__Host-oauth_session=${session}`);
+    expect(overHttp.text).toContain('name="password"');
+    expect(String(overHttp.headers['set-cookie'])).toMatch(/^oauth_csrf=/);
   });
 });
