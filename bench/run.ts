@@ -368,10 +368,12 @@ async function main(): Promise<void> {
       body: form({ response_type: 'code', client_id: app.client_id, scope: 'openid read', csrf_token: csrf, action: 'login', ...user }),
     });
     const session = loggedIn.setCookie.map((c) => c.split(';')[0]).find((c) => c.startsWith('oauth_session='))!;
+    // The consent page's CSRF token is bound to the session that sign-in started, not the login page's.
+    const consentCsrf = /name="csrf_token" value="([^"]+)"/.exec(loggedIn.body.text)![1];
     await http(`${server.url}/oauth2/authorize`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${csrfCookie}; ${session}` },
-      body: form({ response_type: 'code', client_id: app.client_id, scope: 'openid read', csrf_token: csrf, action: 'approve' }),
+      body: form({ response_type: 'code', client_id: app.client_id, scope: 'openid read', csrf_token: consentCsrf, action: 'approve' }),
     });
     const mintCode = async (scope = 'read') => {
       const res = await http(`${server.url}/oauth2/authorize?response_type=code&client_id=${app.client_id}&scope=${encodeURIComponent(scope)}&nonce=n`, { headers: { cookie: session } });

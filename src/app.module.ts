@@ -8,6 +8,7 @@ import { SecurityModule } from './security/security.module';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { ClientsModule } from './clients/clients.module';
+import { AuthorizeModule } from './authorize/authorize.module';
 import { ConsentModule } from './consent/consent.module';
 import { dataSourceOptions } from './database/data-source.options';
 import { DiscoveryMetadataModule } from './discovery/discovery.module';
@@ -16,6 +17,7 @@ import { ManagementModule } from './management/management.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PkceModule } from './pkce/pkce.module';
 import { SettingsModule } from './settings/settings.module';
+import { TokenExchangeModule } from './tokens/token-exchange.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 
@@ -37,7 +39,9 @@ export class AppModule {
         UsersModule,
         PkceModule,
         TokensModule,
+        TokenExchangeModule,
         ConsentModule,
+        AuthorizeModule,
         DiscoveryMetadataModule,
         AdminModule,
         MaintenanceModule,

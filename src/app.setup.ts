@@ -1,9 +1,8 @@
-import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from './config/app-config';
-import { registerAccessLog } from './common/http/access-log';
+import { registerAccessLog } from './common/logging/access-log';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
 import { registerEarlyAnswerClose } from './common/http/early-answer';
 import { requestContextHook } from './common/http/request-context';
@@ -12,30 +11,11 @@ import { registerRequestTimeout } from './common/http/request-timeout';
 import { RESPONSE_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { registerTracing } from './observability/tracing';
+import { AUTHORIZE_ERROR_RENDERER, AuthorizeErrorRenderer } from './common/oauth/authorize-error-renderer';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
-import { Pages } from './consent/views/pages';
-import { polishOpenApi } from './openapi/polish';
-import { tokenRequestSchemas } from './openapi/token-request-schema';
-import { GrantRegistry } from './tokens/grants/grant-registry';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
-
-export function buildOpenApiDocument(app: INestApplication, config: AppConfig) {
-  const document = new DocumentBuilder()
-    .setTitle('OAuth 2.0 Authorization Server')
-    .setDescription('RFC 6749 token service with webMethods, WSO2 and Spring-compatible endpoints.')
-    .setVersion('0.1.0')
-    .addServer(config.issuer)
-    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret' }, 'client')
-    // addBearerAuth would label every token a JWT (bearerFormat); the format is the server's business.
-    .addSecurity('bearer', { type: 'http', scheme: 'bearer', description: 'An access token issued by this server' })
-    .build();
-  const openApi = SwaggerModule.createDocument(app, document);
-  // The token request body as the registered grants define it (a oneOf keyed by grant_type).
-  const tokenRequest = tokenRequestSchemas(app.get(GrantRegistry, { strict: false }).requestTypes(), (name) => `#/components/schemas/${name}`);
-  openApi.components = { ...openApi.components, schemas: { ...openApi.components?.schemas, ...tokenRequest.grants, TokenRequestBody: tokenRequest.body } };
-  return polishOpenApi(openApi);
-}
 
 /**
  * The HTTP server: Fastify (its routing and serialisation cost a fraction of Express's, and every
@@ -81,7 +61,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const metrics = app.get(MetricsService);
   registerHttpMetrics(fastify, metrics);
   registerAccessLog(fastify, config);
-  app.useGlobalFilters(new OAuthExceptionFilter(new Pages(config.brandName), (code) => metrics.oauthError(code)));
+  app.useGlobalFilters(new OAuthExceptionFilter(app.get<AuthorizeErrorRenderer>(AUTHORIZE_ERROR_RENDERER), (code) => metrics.oauthError(code)));
   app.useGlobalPipes(createValidationPipe());
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }

@@ -13,7 +13,7 @@ import { randomToken } from './common/crypto/tokens';
 import { fieldErrors } from './common/http/validation';
 import { OAuthError } from './common/oauth/oauth-error';
 import { APP_CONFIG, AppConfig, ConfigError, loadConfig } from './config/app-config';
-import { LoginSessionService } from './consent/login-session.service';
+import { LoginSessionService } from './authorize/login-session.service';
 import { UsersService } from './users/users.service';
 
 const USAGE = `usage: oauth-server <command>   (npm run cli -- <command>)

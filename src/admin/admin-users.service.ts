@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
-import { LoginSessionService } from '../consent/login-session.service';
+import { LoginSessionService } from '../authorize/login-session.service';
 import { TokenStore } from '../tokens/token-store';
 import { NewUserCredential, UserProfile, UsersService } from '../users/users.service';
 import { importPasswordHash } from '../common/crypto/imported-password-hash';

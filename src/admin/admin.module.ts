@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthorizeModule } from '../authorize/authorize.module';
 import { ConsentModule } from '../consent/consent.module';
 import { SettingsModule } from '../settings/settings.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -24,7 +25,7 @@ import { ImportService } from './migration/import.service';
  * users, consents and tokens together; inside those modules it would make them import each other.
  */
 @Module({
-  imports: [TokensModule, ConsentModule, SettingsModule, KeysModule, ScopesModule],
+  imports: [TokensModule, ConsentModule, AuthorizeModule, SettingsModule, KeysModule, ScopesModule],
   controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController, ImportExportController, KeysAdminController, ResourcesController, ScopesController],
   providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService, ImportService],
   exports: [ImportService, AdminUsersService],

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
-import type { AccessTokenFormat } from '../resources/resource-server.entity';
+import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 export type PkceOverride = 'inherit' | 'required' | 'optional';

@@ -12,7 +12,7 @@ import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
-import type { AccessTokenFormat } from '../resources/resource-server.entity';
+import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 import { ClientEntity, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */

@@ -1,7 +1,7 @@
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { ConsentEntity } from '../consent/consent.entity';
-import { LoginSessionEntity } from '../consent/login-session.entity';
+import { LoginSessionEntity } from '../authorize/login-session.entity';
 import { SettingsEntity } from '../settings/settings.entity';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { AuthorizationCodeEntity } from '../tokens/entities/authorization-code.entity';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JWK, SignJWT } from 'jose';
-import { createPrivateKey, generateKeyPairSync, KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, hkdfSync, KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Repository } from 'typeorm';
@@ -40,6 +40,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   /** Decrypted private keys by kid: a kid's key never changes, so this needs no invalidation. */
   private readonly privateKeys = new Map<string, KeyObject>();
   private encryption: KeyEncryption;
+  private secret: string;
 
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>,
@@ -51,7 +52,8 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   async onModuleInit(): Promise<void> {
-    this.encryption = new KeyEncryption(this.keyEncryptionSecret());
+    this.secret = this.keyEncryptionSecret();
+    this.encryption = new KeyEncryption(this.secret);
     const keys = await this.repository.find();
     for (const alg of SIGNING_ALGORITHMS) {
       if (!keys.some((k) => k.alg === alg && k.retiresAt === null)) await this.insertKey(alg, nowSeconds());
@@ -89,6 +91,14 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     if (due.length === 0) return [];
     this.logger.log(`rotating the ${due.join(', ')} signing keys (KEY_ROTATION_DAYS=${this.config.keyRotation.days})`);
     return this.rotate(this.config.keyRotation.activateAfter, due);
+  }
+
+  /**
+   * A 256-bit key for another purpose (e.g. `csrf`), derived with HKDF-SHA256 from the same server
+   * secret: independent of the signing-key encryption key, and the same on every instance.
+   */
+  derivedKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.secret, `oauth-server/${purpose}`, 'hmac-sha256 v1', 32));
   }
 
   /**

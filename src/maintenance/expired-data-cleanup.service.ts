@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityTarget, In, LessThan, ObjectLiteral } from 'typeorm';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { LoginSessionEntity } from '../consent/login-session.entity';
+import { LoginSessionEntity } from '../authorize/login-session.entity';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { AuthorizationCodeEntity } from '../tokens/entities/authorization-code.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';

@@ -1,23 +1,26 @@
-import { NestFactory } from '@nestjs/core';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { OpenAPIObject } from '@nestjs/swagger';
-import { AppModule } from '../app.module';
-import { buildOpenApiDocument, createHttpAdapter } from '../app.setup';
-import { loadConfig } from '../config/app-config';
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '../config/app-config';
+import { GrantRegistry } from '../tokens/grants/grant-registry';
+import { polishOpenApi } from './polish';
+import { tokenRequestSchemas } from './token-request-schema';
 
-/** Settings of the published document: the default local server, an in-memory database. */
-const DOCUMENT_ENV = { DB_TYPE: 'sqlite', DB_PATH: ':memory:', ISSUER: 'http://localhost:3000', MANAGEMENT_PORT: '0' };
-
-/** Builds the OpenAPI document of the whole application without opening a listener. */
-export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
-  const config = loadConfig(DOCUMENT_ENV);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), { logger: false, bodyParser: false });
-  try {
-    await app.init();
-    return buildOpenApiDocument(app, config);
-  } finally {
-    await app.close();
-  }
+/** The OpenAPI document of a running application (served at /docs and written by `npm run openapi`). */
+export function buildOpenApiDocument(app: INestApplication, config: AppConfig) {
+  const document = new DocumentBuilder()
+    .setTitle('OAuth 2.0 Authorization Server')
+    .setDescription('RFC 6749 token service with webMethods, WSO2 and Spring-compatible endpoints.')
+    .setVersion('0.1.0')
+    .addServer(config.issuer)
+    .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret' }, 'client')
+    // addBearerAuth would label every token a JWT (bearerFormat); the format is the server's business.
+    .addSecurity('bearer', { type: 'http', scheme: 'bearer', description: 'An access token issued by this server' })
+    .build();
+  const openApi = SwaggerModule.createDocument(app, document);
+  // The token request body as the registered grants define it (a oneOf keyed by grant_type).
+  const tokenRequest = tokenRequestSchemas(app.get(GrantRegistry, { strict: false }).requestTypes(), (name) => `#/components/schemas/${name}`);
+  openApi.components = { ...openApi.components, schemas: { ...openApi.components?.schemas, ...tokenRequest.grants, TokenRequestBody: tokenRequest.body } };
+  return polishOpenApi(openApi);
 }
 
 /** The committed file's text: stable key order as Nest emits it, two-space indent, final newline. */

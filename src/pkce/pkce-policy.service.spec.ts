@@ -25,4 +25,19 @@ describe('PkcePolicyService', () => {
     expect((await policyWith({ pkcePlainAllowed: true }).resolve(client({ pkcePlainAllowed: false }))).plainAllowed).toBe(false);
     expect((await policyWith({}).resolve(client({ pkcePlainAllowed: true }))).plainAllowed).toBe(true);
   });
+
+  describe('enforce', () => {
+    const S256 = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+    it.each([
+      ['refuses a missing challenge where PKCE is required', { pkceRequired: true }, { codeChallenge: null, codeChallengeMethod: null }, 'code_challenge is required (PKCE)'],
+      ['accepts a missing challenge where PKCE is optional', { pkceRequired: false }, { codeChallenge: null, codeChallengeMethod: null }, null],
+      ['refuses plain where the policy does not allow it', {}, { codeChallenge: S256, codeChallengeMethod: 'plain' as const }, 'code_challenge_method plain is not allowed, use S256'],
+      ['accepts plain where the policy allows it', { pkcePlainAllowed: true }, { codeChallenge: S256, codeChallengeMethod: 'plain' as const }, null],
+      ['accepts S256 always', { pkceRequired: true }, { codeChallenge: S256, codeChallengeMethod: 'S256' as const }, null],
+    ])('%s', async (_name, global, challenge, description) => {
+      const result = policyWith(global).enforce({ client: client({}), ...challenge });
+      if (description === null) await expect(result).resolves.toBeUndefined();
+      else await expect(result).rejects.toMatchObject({ code: 'invalid_request', description });
+    });
+  });
 });

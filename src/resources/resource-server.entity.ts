@@ -1,8 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
-
-export type AccessTokenFormat = 'opaque' | 'jwt';
-export const ACCESS_TOKEN_FORMATS: readonly AccessTokenFormat[] = ['opaque', 'jwt'];
+import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 
 /** An API that access tokens can be issued for (RFC 8707): its identifier is the tokens' audience. */
 @Entity('resource_servers')

@@ -8,7 +8,8 @@ import type { AuthenticatedClient } from '../clients/clients.service';
 import { batchedLookup } from '../common/database/batched-lookup';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
-import { AccessTokenFormat, ResourceServerEntity } from './resource-server.entity';
+import type { AccessTokenFormat } from '../common/oauth/access-token-format';
+import { ResourceServerEntity } from './resource-server.entity';
 
 const TOPIC = 'resource-server';
 

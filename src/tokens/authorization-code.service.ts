@@ -4,9 +4,21 @@ import { IsNull, Repository } from 'typeorm';
 import { batchedLookup } from '../common/database/batched-lookup';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
-import type { AuthorizeRequest } from '../consent/authorize-request';
+import type { CodeChallengeMethod } from '../pkce/pkce';
 import { SettingsService } from '../settings/settings.service';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
+
+/** What a code records of the authorization request it answers (validated at the authorize endpoint). */
+export interface CodeRequest {
+  readonly client: { readonly id: string };
+  readonly redirectUri: string;
+  readonly redirectUriProvided: boolean;
+  readonly scope: string;
+  readonly codeChallenge: string | null;
+  readonly codeChallengeMethod: CodeChallengeMethod | null;
+  readonly nonce?: string;
+  readonly resource?: string;
+}
 
 /** Authorization codes: minted at the authorize endpoint, redeemed once at the token endpoint. */
 @Injectable()
@@ -21,7 +33,7 @@ export class AuthorizationCodeService {
   }
 
   /** `authTime`: when the user authenticated (the login session's start), for the ID Token. */
-  async issue(request: AuthorizeRequest, userId: string, authTime: number): Promise<string> {
+  async issue(request: CodeRequest, userId: string, authTime: number): Promise<string> {
     const { authorizationCodeTtl } = await this.settings.get();
     const code = randomToken();
     const now = nowSeconds();

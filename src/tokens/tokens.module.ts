@@ -16,7 +16,6 @@ import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GrantRegistry } from './grants/grant-registry';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
-import { TokenExchangeGrant } from './grants/token-exchange.grant';
 import { BearerTokenGuard } from './guards/bearer-token.guard';
 import { IntrospectionController } from './introspection.controller';
 import { RevocationController } from './revocation.controller';
@@ -53,7 +52,6 @@ import { UserInfoController } from './userinfo.controller';
     ClientCredentialsGrant,
     PasswordGrant,
     RefreshTokenGrant,
-    TokenExchangeGrant,
   ],
   exports: [ResourcesModule, TokenIssuer, TokenStore, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, TransactionRunner, ClientsModule, UsersModule],
 })

@@ -2,7 +2,8 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateOpenApiDocument, serialiseOpenApi } from '../../src/openapi/openapi-document';
+import { generateOpenApiDocument } from '../../src/app.openapi';
+import { serialiseOpenApi } from '../../src/openapi/openapi-document';
 
 describe('the OpenAPI document', () => {
   let generated: string;

@@ -43,22 +43,15 @@ describe(`pages and redirects [${TEST_DB}]`, () => {
 
   it('marks the session and CSRF cookies Secure when served over HTTPS (behind a TLS proxy)', async () => {
     const user = await createUser(t);
-    const browser = new FormBrowser(t.url);
+    const browser = new FormBrowser(t.url, { 'X-Forwarded-Proto': 'https' });
     const url = `/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com`;
-    const page = await request(t.url).get(url).set('X-Forwarded-Proto', 'https');
-    const csrf = String(page.headers['set-cookie']);
+    const login = await browser.get(url);
+    const csrf = login.headers.getSetCookie().join('\n');
     expect(csrf).toMatch(/oauth_csrf=[^;]+;.*HttpOnly/);
     expect(csrf).toContain('Secure');
     expect(csrf).toContain('SameSite=Lax');
-    const login = await browser.get(url);
-    const form = login.body.match(/name="csrf_token" value="([^"]+)"/)![1];
-    const res = await request(t.url)
-      .post('/oauth2/authorize')
-      .set('X-Forwarded-Proto', 'https')
-      .set('Cookie', `oauth_csrf=${browser.cookies.get('oauth_csrf')}`)
-      .type('form')
-      .send({ response_type: 'code', client_id: client.clientId, redirect_uri: 'http://test.com', csrf_token: form, action: 'login', username: user.username, password: user.password });
-    const session = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('oauth_session='))!;
+    const consent = await browser.submit(login, { username: user.username, password: user.password });
+    const session = consent.headers.getSetCookie().find((c) => c.includes('oauth_session='))!;
     expect(session).toMatch(/HttpOnly/);
     expect(session).toMatch(/Secure/);
     expect(session).toMatch(/SameSite=Lax/);

@@ -30,7 +30,11 @@ export function parseForm(html: string): ParsedForm {
 export class FormBrowser {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string) {}
+  /** `headers` go with every request, e.g. X-Forwarded-Proto from a TLS-terminating proxy. */
+  constructor(
+    readonly baseUrl: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   async get(pathOrUrl: string): Promise<Page> {
     return this.request(pathOrUrl, { method: 'GET' });
@@ -56,7 +60,7 @@ export class FormBrowser {
     const response = await fetch(url, {
       ...init,
       redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+      headers: { ...this.headers, ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
     });
     for (const header of response.headers.getSetCookie()) {
       const [pair] = header.split(';');

@@ -20,7 +20,7 @@ import {
 } from 'class-validator';
 import type { AuthenticatedClient } from '../../clients/clients.service';
 import { SIGNING_ALGORITHMS, SigningAlgorithm } from '../../keys/signing-key.entity';
-import { ACCESS_TOKEN_FORMATS, AccessTokenFormat } from '../../resources/resource-server.entity';
+import { ACCESS_TOKEN_FORMATS, AccessTokenFormat } from '../../common/oauth/access-token-format';
 
 /** RFC 6749 §3.1.2: an absolute URI without a fragment (custom schemes allowed for native apps). */
 function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {

@@ -6,7 +6,7 @@ import { ClientEntity } from '../../clients/client.entity';
 import { AuthenticatedClient, ClientsService, NewClient } from '../../clients/clients.service';
 import { TransactionRunner } from '../../common/database/transaction-runner';
 import { nowSeconds } from '../../common/time';
-import { LoginSessionService } from '../../consent/login-session.service';
+import { LoginSessionService } from '../../authorize/login-session.service';
 import { FieldError, OAuthError } from '../../common/oauth/oauth-error';
 import { SettingsEntity } from '../../settings/settings.entity';
 import { GLOBAL_SETTINGS_ID, GlobalSettings, SettingsService } from '../../settings/settings.service';

@@ -1,34 +1,14 @@
 import { ArgumentsHost, BadRequestException, Logger, NotFoundException } from '@nestjs/common';
-import { Pages } from '../../consent/views/pages';
+import type { FastifyRequest } from 'fastify';
+import { fakeReply } from '../http/testing/fake-reply';
+import type { AuthorizeErrorRenderer } from './authorize-error-renderer';
 import { OAuthError } from './oauth-error';
-import { OAuthExceptionFilter, RequestWithAuthorize } from './oauth-exception.filter';
+import { OAuthExceptionFilter } from './oauth-exception.filter';
 
-function fakeHttp(req: Partial<RequestWithAuthorize> = {}) {
-  const res = {
-    headers: {} as Record<string, string>,
-    statusCode: 0,
-    body: undefined as unknown,
-    sent: false,
-    redirectedTo: undefined as string | undefined,
-    header(name: string, value: string) {
-      this.headers[name.toLowerCase()] = value;
-      return this;
-    },
-    status(code: number) {
-      this.statusCode = code;
-      return this;
-    },
-    type() {
-      return this;
-    },
-    send(body: unknown) {
-      this.body = body;
-    },
-    redirect(url: string, code: number) {
-      this.statusCode = code;
-      this.redirectedTo = url;
-    },
-  };
+type FakeRequest = Partial<FastifyRequest> & { atAuthorize?: boolean };
+
+function fakeHttp(req: FakeRequest = {}) {
+  const res = fakeReply();
   const host = {
     switchToHttp: () => ({ getRequest: () => ({ headers: {}, ...req }), getResponse: () => res }),
   } as unknown as ArgumentsHost;
@@ -36,7 +16,16 @@ function fakeHttp(req: Partial<RequestWithAuthorize> = {}) {
 }
 
 describe('OAuthExceptionFilter', () => {
-  const filter = new OAuthExceptionFilter(new Pages('Example ID'), () => undefined);
+  /** Stands in for the authorize module's renderer: it answers only requests marked as authorize requests. */
+  const rendered: OAuthError[] = [];
+  const authorizeErrors: AuthorizeErrorRenderer = {
+    render: (error, req) => {
+      if (!(req as FakeRequest).atAuthorize) return false;
+      rendered.push(error);
+      return true;
+    },
+  };
+  const filter = new OAuthExceptionFilter(authorizeErrors, () => undefined);
   beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
 
   it.each([
@@ -98,28 +87,11 @@ describe('OAuthExceptionFilter', () => {
     expect(new OAuthError('invalid_request', 'bad "quote" \\ and é').description).toBe('bad quote  and ');
   });
 
-  describe('at the authorize endpoint', () => {
-    it('redirects to the validated redirect URI with error, state and iss', () => {
-      const { host, res } = fakeHttp({
-        isAuthorizeRoute: true,
-        authorizeTarget: { redirectUri: 'https://app.example/cb?x=1', state: 'a b', issuer: 'https://as.example' },
-      });
-      filter.catch(new OAuthError('invalid_scope', 'nope'), host);
-      expect(res.statusCode).toBe(302);
-      const url = new URL(res.redirectedTo!);
-      expect(url.searchParams.get('x')).toBe('1');
-      expect(url.searchParams.get('error')).toBe('invalid_scope');
-      expect(url.searchParams.get('state')).toBe('a b');
-      expect(url.searchParams.get('iss')).toBe('https://as.example');
-    });
-
-    it('renders an HTML page, never a redirect, before the client and redirect URI are validated', () => {
-      const { host, res } = fakeHttp({ isAuthorizeRoute: true });
-      filter.catch(new OAuthError('invalid_request', 'unknown client'), host);
-      expect(res.statusCode).toBe(400);
-      expect(res.redirectedTo).toBeUndefined();
-      expect(String(res.body)).toContain('<!DOCTYPE html>');
-      expect(res.headers['x-frame-options']).toBe('DENY');
-    });
+  it('leaves an error at the authorize endpoint to the injected renderer and answers nothing itself', () => {
+    const { host, res } = fakeHttp({ atAuthorize: true });
+    filter.catch(new OAuthError('invalid_scope', 'nope'), host);
+    expect(rendered.map((e) => e.code)).toEqual(['invalid_scope']);
+    expect(res.body).toBeUndefined();
+    expect(res.statusCode).toBe(0);
   });
 });

@@ -1,14 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
-import { setPageHeaders } from '../../consent/page-response';
-import type { Pages } from '../../consent/views/pages';
-import { AuthorizationResponseTarget, sendAuthorizationResponse } from '../../consent/authorization-response';
+import type { AuthorizeErrorRenderer } from './authorize-error-renderer';
 import { OAuthError, OAuthErrorCode } from './oauth-error';
-
-/** Set by AuthorizeClientGuard once client_id and redirect_uri are known good. */
-export type AuthorizeErrorTarget = AuthorizationResponseTarget;
-
-export type RequestWithAuthorize = Request & { authorizeTarget?: AuthorizeErrorTarget; isAuthorizeRoute?: boolean };
 
 const HTTP_STATUS_CODE: Record<number, OAuthErrorCode> = {
   401: 'invalid_token',
@@ -19,9 +12,9 @@ const HTTP_STATUS_CODE: Record<number, OAuthErrorCode> = {
 
 /**
  * The one renderer of protocol errors (RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3):
- * - at the authorize endpoint, a redirect to the validated redirect_uri, or an HTML page when the
- *   client or redirect URI is not trusted (never redirect there, §4.1.2.1);
- * - everywhere else JSON `{error, error_description}` with no-store caching.
+ * - at the authorize endpoint, what the injected AuthorizeErrorRenderer answers: a redirect to the
+ *   validated redirect_uri, or an HTML page when the client or redirect URI is not trusted (§4.1.2.1);
+ * - everywhere else JSON `{error, error_description}` (not cached: RESPONSE_HEADERS, on every answer).
  * Anything that is not an OAuthError or an HttpException is logged and answered as a bare
  * server_error, so no database or Node message reaches a client.
  */
@@ -30,14 +23,14 @@ export class OAuthExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('OAuthExceptionFilter');
 
   constructor(
-    private readonly pages: Pages,
+    private readonly authorizeErrors: AuthorizeErrorRenderer,
     /** Told the code of every error answered (metrics); common/ imports no feature module. */
     private readonly onError: (code: OAuthErrorCode) => void,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<RequestWithAuthorize>();
+    const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const error = this.toOAuthError(exception);
     if (res.sent) return;
@@ -45,16 +38,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     // A client's mistakes are news only when debugging; the description never echoes input or secrets.
     if (error.status < 500) this.logger.debug(`${error.status} ${error.code}${error.description ? `: ${error.description}` : ''}`);
 
-    if (req.isAuthorizeRoute) {
-      const target = req.authorizeTarget;
-      if (target && error.code !== 'server_error') {
-        sendAuthorizationResponse(res, target, { error: error.code, ...(error.description ? { error_description: error.description } : {}) });
-        return;
-      }
-      setPageHeaders(res);
-      res.status(error.status).type('text/html; charset=utf-8').send(this.pages.error(error.code, error.description, req.id));
-      return;
-    }
+    if (this.authorizeErrors.render(error, req, res)) return;
 
     if (error.retryAfter !== undefined) res.header('Retry-After', String(error.retryAfter));
     if (error.code === 'invalid_client') {

@@ -6,11 +6,10 @@ import { AuthenticatedClient, ClientsService } from '../clients/clients.service'
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import { rawAuthorizeInput } from './authorize-request';
-import { setCookie } from './cookies';
-import { CSRF_FIELD, ensureCsrfToken, isValidCsrfToken } from './csrf';
+import { CSRF_FIELD, CsrfTokens } from './csrf';
 import { requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
-import { readSessionCookie, sendPage, SESSION_COOKIE } from './page-response';
+import { clearSessionCookie, readSessionCookie, sendPage } from './page-response';
 import { Pages } from './views/pages';
 
 const PARAMS = ['id_token_hint', 'post_logout_redirect_uri', 'client_id', 'state'] as const;
@@ -41,6 +40,7 @@ export class LogoutController {
     private readonly audit: AuditService,
     private readonly pages: Pages,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly csrf: CsrfTokens,
   ) {}
 
   @Get(['oauth2/logout', 'logout'])
@@ -62,7 +62,7 @@ export class LogoutController {
   @Post(['oauth2/logout', 'logout'])
   @ApiExcludeEndpoint()
   async confirm(@Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!isValidCsrfToken(req)) {
+    if (!this.csrf.verify(req)) {
       sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.', req.id));
       return;
     }
@@ -85,12 +85,12 @@ export class LogoutController {
     // the user signed in here (else anyone's ID Token in a link would sign anyone out).
     const proven = session !== null && target.hintedSubject === session.user.id;
     if (session && !proven && !confirmed) {
-      sendPage(res, 200, this.pages.logoutConfirm({ action: requestPath(req), hidden: { ...params, [CSRF_FIELD]: ensureCsrfToken(req, res) }, clientName: target.client?.clientName }));
+      sendPage(res, 200, this.pages.logoutConfirm({ action: requestPath(req), hidden: { ...params, [CSRF_FIELD]: this.csrf.issue(req, res) }, clientName: target.client?.clientName }));
       return;
     }
     // The session row is deleted, so no instance accepts the cookie any more.
     await this.sessions.end(readSessionCookie(req));
-    setCookie(req, res, SESSION_COOKIE, '', { maxAge: 0 });
+    clearSessionCookie(req, res);
     if (session) await this.audit.record({ type: 'logout', actorUserId: session.user.id, subject: session.user.id, clientId: target.client?.id ?? null });
     if (!target.redirectUri) {
       sendPage(res, 200, this.pages.signedOut());
@@ -98,7 +98,6 @@ export class LogoutController {
     }
     const url = new URL(target.redirectUri);
     if (params.state !== undefined) url.searchParams.set('state', params.state);
-    res.header('Cache-Control', 'no-store');
     res.redirect(url.toString(), 302);
   }
 

@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateOpenApiDocument, serialiseOpenApi } from './openapi-document';
+import { generateOpenApiDocument } from './app.openapi';
+import { serialiseOpenApi } from './openapi/openapi-document';
 
 /** `npm run openapi`: writes openapi.json at the repository root. */
 async function main(): Promise<void> {
-  const target = join(__dirname, '..', '..', 'openapi.json');
+  const target = join(__dirname, '..', 'openapi.json');
   writeFileSync(target, serialiseOpenApi(await generateOpenApiDocument()));
   console.error(`wrote ${target}`);
 }

@@ -1,17 +1,9 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { FastifyReply as Response } from 'fastify';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AuthorizeTarget } from './authorize-request';
 import { escapeHtml, PAGE_CSP } from './views/pages';
-
-/** How the authorization response reaches the client: the query string (RFC 6749 §4.1.2) or a form post. */
-export type ResponseMode = 'query' | 'form_post';
-export const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'form_post'];
-
-export interface AuthorizationResponseTarget {
-  readonly redirectUri: string;
-  readonly state?: string;
-  readonly issuer: string;
-  readonly responseMode?: ResponseMode;
-}
 
 /** Submits the form as soon as the page loads; allowed by the CSP through its hash, nothing else runs. */
 const AUTO_SUBMIT = 'document.forms[0].submit();';
@@ -21,16 +13,27 @@ const FORM_POST_CSP = `${PAGE_CSP}; script-src 'sha256-${AUTO_SUBMIT_HASH}'`;
 /**
  * Sends the parameters of an authorization response (code or error) with `state` and `iss`
  * (RFC 9207): a 302 to the redirect URI, or with response_mode=form_post (OAuth 2.0 Form Post
- * Response Mode) an HTML page that POSTs them there, so they never appear in a URL.
+ * Response Mode) an HTML page that POSTs them there, so they never appear in a URL. The one
+ * writer of authorization responses, codes and errors alike, so `iss` is written in one place.
  */
-export function sendAuthorizationResponse(res: Response, target: AuthorizationResponseTarget, params: Record<string, string>): void {
-  const fields: Record<string, string> = { ...params, ...(target.state !== undefined ? { state: target.state } : {}), iss: target.issuer };
-  res.header('Cache-Control', 'no-store');
+@Injectable()
+export class AuthorizationResponder {
+  private readonly issuer: string;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.issuer = config.issuer;
+  }
+
+  send(res: Response, target: AuthorizeTarget, params: Record<string, string>): void {
+    sendAuthorizationResponse(res, target, { ...params, ...(target.state !== undefined ? { state: target.state } : {}), iss: this.issuer });
+  }
+}
+
+function sendAuthorizationResponse(res: Response, target: AuthorizeTarget, fields: Record<string, string>): void {
   if (target.responseMode === 'form_post') {
     const inputs = Object.entries(fields)
       .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
       .join('\n');
-    res.header('Pragma', 'no-cache');
     res.header('Content-Security-Policy', FORM_POST_CSP);
     res.header('X-Frame-Options', 'DENY');
     res

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { writeSync } from 'node:fs';
 import type { AppConfig } from '../../config/app-config';
-import { logLevelEnabled, writesJson } from '../logging/app-logger';
+import { logLevelEnabled, writesJson } from './app-logger';
 
 type RequestWithClient = FastifyRequest & { client?: { id: string } };
 

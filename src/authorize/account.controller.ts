@@ -7,8 +7,8 @@ import { LoginService } from '../users/login.service';
 import { UserProfile } from '../users/users.service';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { loginFailure } from './login-failure';
-import { ConsentService } from './consent.service';
-import { ensureCsrfToken, isValidCsrfToken } from './csrf';
+import { ConsentService } from '../consent/consent.service';
+import { CsrfTokens } from './csrf';
 import { formString } from './form';
 import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
@@ -26,6 +26,7 @@ export class AccountController {
     private readonly consents: ConsentService,
     private readonly clients: ClientsService,
     private readonly pages: Pages,
+    private readonly csrf: CsrfTokens,
   ) {}
 
   /** A person who types the server's address lands somewhere useful rather than on a JSON 404. */
@@ -49,7 +50,7 @@ export class AccountController {
   @UseGuards(RateLimitGuard)
   @ApiExcludeEndpoint()
   async submit(@Req() req: Request, @Res() res: Response): Promise<void> {
-    if (!isValidCsrfToken(req)) {
+    if (!this.csrf.verify(req)) {
       sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Reload the page and try again.', req.id));
       return;
     }
@@ -74,7 +75,7 @@ export class AccountController {
     sendPage(
       res,
       failure?.status ?? 200,
-      this.pages.login({ action: PATH, hidden: { csrf_token: ensureCsrfToken(req, res) }, error: failure?.error, username: failure?.username }),
+      this.pages.login({ action: PATH, hidden: { csrf_token: this.csrf.issue(req, res) }, error: failure?.error, username: failure?.username }),
     );
   }
 
@@ -87,6 +88,6 @@ export class AccountController {
         scopes: scopeTokens(c.scope),
       })),
     );
-    sendPage(res, 200, this.pages.accountConsents({ action: PATH, csrfToken: ensureCsrfToken(req, res), username: user.username, consents: items, notice }));
+    sendPage(res, 200, this.pages.accountConsents({ action: PATH, csrfToken: this.csrf.issue(req, res), username: user.username, consents: items, notice }));
   }
 }

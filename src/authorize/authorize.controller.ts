@@ -7,7 +7,7 @@ import { nowSeconds } from '../common/time';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import { ScopesService } from '../scopes/scopes.service';
-import { sendAuthorizationResponse } from './authorization-response';
+import { AuthorizationResponder } from './authorization-response';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
@@ -16,8 +16,8 @@ import { LoginService } from '../users/login.service';
 import { UserProfile } from '../users/users.service';
 import { loginFailure } from './login-failure';
 import { AUTHORIZE_PATHS, AuthorizeHttpRequest, AuthorizeRequest } from './authorize-request';
-import { ConsentService } from './consent.service';
-import { CSRF_FIELD, ensureCsrfToken, isValidCsrfToken } from './csrf';
+import { ConsentService } from '../consent/consent.service';
+import { CSRF_FIELD, CsrfTokens } from './csrf';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { formString, requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
@@ -49,6 +49,8 @@ export class AuthorizeController {
     private readonly scopes: ScopesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly pages: Pages,
+    private readonly csrf: CsrfTokens,
+    private readonly responses: AuthorizationResponder,
   ) {}
 
   @Get(AUTHORIZE_PATHS)
@@ -98,7 +100,7 @@ export class AuthorizeController {
   @ApiExcludeEndpoint()
   async submit(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
-    if (!isValidCsrfToken(req)) {
+    if (!this.csrf.verify(req)) {
       sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.', req.id));
       return;
     }
@@ -139,7 +141,7 @@ export class AuthorizeController {
       200,
       this.pages.consent({
         action: requestPath(req),
-        hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
+        hidden: { ...request.params, [CSRF_FIELD]: this.csrf.issue(req, res) },
         clientName: request.client.clientName,
         username: user.username,
         scopes: await this.scopes.describe(scopeTokens(request.scope)),
@@ -158,7 +160,7 @@ export class AuthorizeController {
       failure?.status ?? 200,
       this.pages.login({
         action: requestPath(req),
-        hidden: { ...request.params, [CSRF_FIELD]: ensureCsrfToken(req, res) },
+        hidden: { ...request.params, [CSRF_FIELD]: this.csrf.issue(req, res) },
         clientName: request.client.clientName,
         error: failure?.error,
         username: failure?.username ?? request.loginHint,
@@ -171,8 +173,8 @@ export class AuthorizeController {
     this.redirect(res, request, { code });
   }
 
-  /** To the validated redirect URI in the requested response mode; `state` goes back untouched, `iss` per RFC 9207. */
+  /** To the validated redirect URI in the requested response mode, with `state` and `iss`. */
   private redirect(res: Response, request: AuthorizeRequest, params: Record<string, string>): void {
-    sendAuthorizationResponse(res, { redirectUri: request.redirectUri, state: request.state, issuer: this.config.issuer, responseMode: request.responseMode }, params);
+    this.responses.send(res, request, params);
   }
 }

@@ -1,0 +1,48 @@
+/**
+ * Dependency rules of src/ (`npm run lint:deps`, run by CI): arrows point one way.
+ * A folder under src/ is a NestJS module; `common/` is the floor and the bootstrap files at the root
+ * of src/ (main.ts, app.module.ts, app.setup.ts, cli.ts) sit on top. Type-only imports count
+ * (tsPreCompilationDeps), since a type import is a design dependency even if it compiles away.
+ */
+
+/** Forbids cycles among files (`module`) or among the folders that hold them (`folder`). */
+function cycleRule(name, scope, comment) {
+  return { name, severity: 'error', comment, scope, from: { path: '^src/' }, to: { circular: true } };
+}
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    cycleRule('no-circular', 'module', 'No import cycle between files (it makes module load order matter and hides a missing seam).'),
+    cycleRule('no-circular-between-folders', 'folder', 'No cycle between folders under src/: if a imports b, nothing in b imports a (directly or through others).'),
+    {
+      name: 'modules-do-not-import-the-bootstrap',
+      severity: 'error',
+      comment: 'The files at the root of src/ wire the modules together; a module importing them closes a cycle.',
+      from: { path: '^src/[^/]+/' },
+      to: { path: '^src/[^/]+\\.ts$' },
+    },
+    {
+      name: 'common-is-the-floor',
+      severity: 'error',
+      comment: 'src/common imports no feature module: only src/config, and the tracing helpers of src/observability (a leaf, see below).',
+      from: { path: '^src/common/' },
+      to: { path: '^src/', pathNot: ['^src/common/', '^src/config/', '^src/observability/'] },
+    },
+    {
+      name: 'observability-is-a-leaf',
+      severity: 'error',
+      comment: 'src/observability (tracing) sits below common/, so it imports nothing from src/ but config.',
+      from: { path: '^src/observability/' },
+      to: { path: '^src/', pathNot: ['^src/observability/', '^src/config/'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    includeOnly: '^src/',
+    exclude: { path: '\\.spec\\.ts$' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+  },
+};

@@ -1,0 +1,99 @@
+import type { AuthenticatedClient } from '../clients/clients.service';
+import { authorizeTarget, parseAuthorizeRequest } from './authorize-request';
+
+const client = {
+  id: 'app',
+  redirectUris: ['https://app.example/cb', 'https://app.example/other'],
+  grantTypes: ['authorization_code'],
+  scope: 'openid profile email',
+} as unknown as AuthenticatedClient;
+
+const S256_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+
+function parse(raw: Record<string, unknown>) {
+  const input = { response_type: 'code', client_id: 'app', redirect_uri: 'https://app.example/cb', ...raw };
+  return parseAuthorizeRequest(input, client, authorizeTarget(input, client));
+}
+
+function refusal(raw: Record<string, unknown>): { code: string; description?: string } {
+  try {
+    parse(raw);
+  } catch (error) {
+    const { code, description } = error as { code: string; description?: string };
+    return { code, description };
+  }
+  throw new Error('the request was accepted');
+}
+
+describe('authorizeTarget', () => {
+  it('takes the redirect URI only on an exact match with a registered one', () => {
+    expect(authorizeTarget({ redirect_uri: 'https://app.example/other', state: 's' }, client)).toEqual({ redirectUri: 'https://app.example/other', state: 's', responseMode: undefined });
+    expect(() => authorizeTarget({ redirect_uri: 'https://app.example/cb/' }, client)).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+    expect(() => authorizeTarget({ redirect_uri: ['https://app.example/cb', 'https://app.example/cb'] }, client)).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+  });
+
+  it('uses the only registered redirect URI when none is sent, and requires one when several are registered', () => {
+    const single = { ...client, redirectUris: ['https://one.example/cb'] } as AuthenticatedClient;
+    expect(authorizeTarget({}, single).redirectUri).toBe('https://one.example/cb');
+    expect(() => authorizeTarget({}, client)).toThrow(expect.objectContaining({ description: 'redirect_uri is required' }));
+  });
+});
+
+describe('parseAuthorizeRequest', () => {
+  it('builds a frozen request: nothing after the guard can change it', () => {
+    const request = parse({ scope: 'openid', state: 'xyz', prompt: 'login consent', nonce: 'n-1', max_age: '60' });
+    expect(request).toMatchObject({
+      client,
+      redirectUri: 'https://app.example/cb',
+      redirectUriProvided: true,
+      state: 'xyz',
+      scope: 'openid',
+      forceConsent: true,
+      forceLogin: true,
+      noPrompt: false,
+      nonce: 'n-1',
+      maxAge: 60,
+      codeChallenge: null,
+      codeChallengeMethod: null,
+    });
+    expect(Object.isFrozen(request)).toBe(true);
+    expect(Object.isFrozen(request.params)).toBe(true);
+    expect(() => Object.assign(request, { scope: 'openid profile email' })).toThrow(TypeError);
+  });
+
+  it('grants every scope of the client when none is requested, and refuses one beyond them with invalid_scope', () => {
+    expect(parse({}).scope).toBe('openid profile email');
+    expect(refusal({ scope: 'admin' }).code).toBe('invalid_scope');
+  });
+
+  it.each([
+    ['a repeated parameter', { scope: ['openid', 'profile'] }, 'invalid_request', 'scope must not be repeated'],
+    ['a missing response_type', { response_type: undefined }, 'invalid_request', 'response_type is required'],
+    ['response_type=token', { response_type: 'token' }, 'unsupported_response_type', 'only response_type=code is supported'],
+    ['an unknown response_mode', { response_mode: 'fragment' }, 'invalid_request', 'response_mode must be query or form_post'],
+    ['an unknown prompt', { prompt: 'create' }, 'invalid_request', 'unsupported prompt value create; supported: none, login, consent, select_account'],
+    ['prompt=none with another value', { prompt: 'none login' }, 'invalid_request', 'prompt=none cannot be combined with other values'],
+    ['a max_age that is not a number', { max_age: '1e3' }, 'invalid_request', 'max_age must be a number of seconds'],
+    ['code_challenge_method without code_challenge', { code_challenge_method: 'S256' }, 'invalid_request', 'code_challenge_method without code_challenge'],
+    ['an unknown code_challenge_method', { code_challenge: S256_CHALLENGE, code_challenge_method: 'S512' }, 'invalid_request', 'code_challenge_method must be S256 or plain'],
+    ['an S256 challenge of the wrong length', { code_challenge: `${S256_CHALLENGE}a`, code_challenge_method: 'S256' }, 'invalid_request', 'code_challenge is malformed'],
+  ])('refuses %s', (_name, raw, code, description) => {
+    expect(refusal(raw)).toEqual({ code, description });
+  });
+
+  it('refuses a client that may not use the authorization code grant with unauthorized_client', () => {
+    const m2m = { ...client, grantTypes: ['client_credentials'] } as unknown as AuthenticatedClient;
+    const input = { response_type: 'code', redirect_uri: 'https://app.example/cb' };
+    expect(() => parseAuthorizeRequest(input, m2m, authorizeTarget(input, m2m))).toThrow(expect.objectContaining({ code: 'unauthorized_client' }));
+  });
+
+  it('reads the PKCE challenge, plain when no method is given (RFC 7636 §4.3)', () => {
+    expect(parse({ code_challenge: S256_CHALLENGE, code_challenge_method: 'S256' })).toMatchObject({ codeChallenge: S256_CHALLENGE, codeChallengeMethod: 'S256' });
+    expect(parse({ code_challenge: 'a'.repeat(50) })).toMatchObject({ codeChallenge: 'a'.repeat(50), codeChallengeMethod: 'plain' });
+  });
+
+  it('keeps prompt=none, the hints and the resource for the controller', () => {
+    const request = parse({ prompt: 'none', login_hint: 'alice', id_token_hint: 'h', resource: 'https://api.example', response_mode: 'form_post' });
+    expect(request).toMatchObject({ noPrompt: true, loginHint: 'alice', idTokenHint: 'h', resource: 'https://api.example', responseMode: 'form_post' });
+  });
+});

@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AUTHORIZE_ERROR_RENDERER } from '../common/oauth/authorize-error-renderer';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { ConsentModule } from '../consent/consent.module';
+import { KeysModule } from '../keys/keys.module';
+import { PkceModule } from '../pkce/pkce.module';
+import { ScopesModule } from '../scopes/scopes.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { AccountController } from './account.controller';
+import { AuthorizationResponder } from './authorization-response';
+import { AuthorizeErrorPages } from './authorize-error.renderer';
+import { AuthorizeController } from './authorize.controller';
+import { CsrfTokens } from './csrf';
+import { AuthorizeClientGuard } from './guards/authorize-client.guard';
+import { LoginSessionEntity } from './login-session.entity';
+import { LoginSessionService } from './login-session.service';
+import { LogoutController } from './logout.controller';
+import { Pages } from './views/pages';
+
+/**
+ * The authorization endpoint and the browser around it: the parsed authorize request, login
+ * session, CSRF, cookies, pages, the account and logout pages, and how its errors are answered.
+ * It uses consent, tokens, clients, users and pkce; none of them imports it.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([LoginSessionEntity]), ConsentModule, TokensModule, PkceModule, KeysModule, ScopesModule],
+  controllers: [AuthorizeController, AccountController, LogoutController],
+  providers: [
+    LoginSessionService,
+    AuthorizeClientGuard,
+    AuthorizationResponder,
+    CsrfTokens,
+    { provide: Pages, useFactory: (config: AppConfig) => new Pages(config.brandName), inject: [APP_CONFIG] },
+    { provide: AUTHORIZE_ERROR_RENDERER, useClass: AuthorizeErrorPages },
+  ],
+  exports: [LoginSessionService, AUTHORIZE_ERROR_RENDERER],
+})
+export class AuthorizeModule {}
