@@ -25,16 +25,9 @@ module.exports = {
     {
       name: 'common-is-the-floor',
       severity: 'error',
-      comment: 'src/common imports no feature module: only src/config, and the tracing helpers of src/observability (a leaf, see below).',
+      comment: 'src/common imports no feature module: only src/config.',
       from: { path: '^src/common/' },
-      to: { path: '^src/', pathNot: ['^src/common/', '^src/config/', '^src/observability/'] },
-    },
-    {
-      name: 'observability-is-a-leaf',
-      severity: 'error',
-      comment: 'src/observability (tracing) sits below common/, so it imports nothing from src/ but config.',
-      from: { path: '^src/observability/' },
-      to: { path: '^src/', pathNot: ['^src/observability/', '^src/config/'] },
+      to: { path: '^src/', pathNot: ['^src/common/', '^src/config/'] },
     },
   ],
   options: {

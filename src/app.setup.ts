@@ -10,7 +10,7 @@ import { requestIdOf } from './common/http/request-id';
 import { registerRequestTimeout } from './common/http/request-timeout';
 import { RESPONSE_HEADERS } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
-import { registerTracing } from './observability/tracing';
+import { registerTracing } from './common/observability/tracing';
 import { AUTHORIZE_ERROR_RENDERER, AuthorizeErrorRenderer } from './common/oauth/authorize-error-renderer';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
 import { buildOpenApiDocument } from './openapi/openapi-document';

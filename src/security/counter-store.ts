@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { traced } from '../observability/tracing';
+import { traced } from '../common/observability/tracing';
 
 export interface Counter {
   readonly count: number;

@@ -3,7 +3,7 @@ import { verify as verifyBcrypt } from '@node-rs/bcrypt';
 import { createHash, pbkdf2, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { CURRENT_HASH_PREFIX } from './password-hasher';
-import { traced } from '../../observability/tracing';
+import { traced } from '../observability/tracing';
 
 /**
  * Password hashes brought over from the systems our customers migrate from, verified once at the

@@ -1,5 +1,5 @@
 import { Algorithm, hash, verify } from '@node-rs/argon2';
-import { traced } from '../../observability/tracing';
+import { traced } from '../observability/tracing';
 
 /**
  * argon2id with the OWASP minimum (m = 19 MiB, t = 2, p = 1). @node-rs/argon2 runs on the libuv

@@ -1,4 +1,4 @@
-import { traced } from '../../observability/tracing';
+import { traced } from '../observability/tracing';
 
 /**
  * Natural batching for hot database statements: calls that arrive in the same turn of the event
