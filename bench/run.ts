@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --db sqlite] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
- *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability]`
+ *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability] [--baseline DIR]`
  *
  * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
  * up, and measures each scenario with autocannon: req/s, p50/p99 latency, non-2xx count and the
@@ -12,7 +12,10 @@
  * `node --cpu-prof` and prints where its CPU time went (bench/results/profiles/). --observability
  * measures what metrics and the access log cost: client_credentials in alternating rounds against two
  * more servers on the same database, one as shipped (management port on, access log at LOG_LEVEL=log)
- * and one without either, as paired CPU µs/request.
+ * and one without either, as paired CPU µs/request. --baseline DIR measures another build of this server
+ * (DIR is a checkout with dist/ built, e.g. a worktree of main) on the same database in alternating
+ * rounds against this one: client_credentials, its JWT variant and introspection (whichever --only
+ * selects), as paired CPU µs/request and req/s ratios, to tell a change's effect from the VM's drift.
  */
 import autocannon from 'autocannon';
 import { ChildProcess, execSync, spawn } from 'node:child_process';
@@ -40,10 +43,12 @@ interface Options {
   rounds: number;
   /** Paired rounds of client_credentials with and without metrics and the access log. */
   observability: boolean;
+  /** A checkout of another build (dist/ built) to measure in paired rounds against this one. */
+  baseline: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true, redis: true, only: [], peers: true, profile: false, rounds: 3, observability: false };
+  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true, redis: true, only: [], peers: true, profile: false, rounds: 3, observability: false, baseline: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--db') opts.db = argv[++i] === 'sqlite' ? 'sqlite' : 'mysql';
@@ -57,6 +62,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--no-peers') opts.peers = false;
     else if (arg === '--profile') opts.profile = true;
     else if (arg === '--observability') opts.observability = true;
+    else if (arg === '--baseline') opts.baseline = argv[++i];
     else if (arg === '--rounds') {
       opts.rounds = Number(argv[++i]);
       if (!Number.isInteger(opts.rounds) || opts.rounds < 0) throw new Error('--rounds takes a whole number >= 0');
@@ -96,11 +102,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startProcess(args: string[], env: Record<string, string>, readyPath: string | null): Promise<Proc> {
+async function startProcess(args: string[], env: Record<string, string>, readyPath: string | null, cwd = ROOT): Promise<Proc> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ISSUER: url, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -453,6 +459,15 @@ async function main(): Promise<void> {
       results.push(...overhead);
     }
 
+    if (opts.baseline) {
+      const compared = ours.filter((s) => ['client_credentials', 'client_credentials (jwt)', 'introspection'].includes(s.name) && selected(s.name));
+      results.push(
+        ...(await baselineComparison(opts.baseline, serverEnv, server, compared, opts, async (url) => {
+          for (const s of compared) await autocannon({ url, connections: opts.connections, duration: opts.smoke ? 1 : 3, requests: s.requests });
+        })),
+      );
+    }
+
     // client_credentials p99 while password grants run: hashing must not stall the event loop.
     if (selected('password')) {
       const [under, pw] = await Promise.all([
@@ -559,14 +574,11 @@ async function observabilityCost(
     await warmUp(plain.url);
     const short = { ...opts, duration: pairedSeconds(opts) };
     for (let round = 0; round < Math.max(1, opts.rounds); round++) {
-      const turns = [
+      const [withBoth, without] = await alternating(
+        round,
         async () => ({ ...(await measure(observed.url, scenario, short, observed.child.pid)), name: `client_credentials, metrics + access log (round ${round + 1})` }),
         async () => ({ ...(await measure(plain.url, scenario, short, plain.child.pid)), name: `client_credentials, neither (round ${round + 1})` }),
-      ];
-      const [first, second] = round % 2 === 0 ? turns : [...turns].reverse();
-      const a = await first();
-      const b = await second();
-      const [withBoth, without] = round % 2 === 0 ? [a, b] : [b, a];
+      );
       results.push(withBoth, without);
       if (withBoth.cpuUsPerRequest && without.cpuUsPerRequest) ratios.push(withBoth.cpuUsPerRequest / without.cpuUsPerRequest);
       console.log(`observability round ${round + 1}: ${withBoth.cpuUsPerRequest} vs ${without.cpuUsPerRequest} CPU µs/req (${withBoth.requestsPerSec} vs ${without.requestsPerSec} req/s)`);
@@ -577,6 +589,64 @@ async function observabilityCost(
   }
   if (ratios.length > 0) {
     console.log(`observability cost on client_credentials: CPU µs/req ratios ${ratios.map((r) => r.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)} (+${((median(ratios) - 1) * 100).toFixed(1)} %)`);
+  }
+  return results;
+}
+
+/** Runs both turns of a paired round, `a` first in even rounds and `b` first in odd ones; returns [a's, b's]. */
+async function alternating<T>(round: number, a: () => Promise<T>, b: () => Promise<T>): Promise<[T, T]> {
+  if (round % 2 === 0) {
+    const first = await a();
+    return [first, await b()];
+  }
+  const first = await b();
+  return [await a(), first];
+}
+
+/**
+ * This build against another one (`dir`, dist/ built) on the same database and Redis: for each
+ * scenario, alternating rounds (who goes first alternates), CPU µs/request of each and the median
+ * of the per-round ratios (this / baseline; below 1 is cheaper).
+ */
+async function baselineComparison(
+  dir: string,
+  serverEnv: Record<string, string>,
+  server: Proc,
+  scenarios: Scenario[],
+  opts: Options,
+  warmUp: (url: string) => Promise<unknown>,
+): Promise<Result[]> {
+  if (scenarios.length === 0) return [];
+  const baseline = await startProcess(START_ARGS, { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) }, '/health/ready', dir);
+  const results: Result[] = [];
+  try {
+    // The same warm-up for both (JIT, pools): this server has run the scenarios before, the baseline not.
+    await warmUp(baseline.url);
+    await warmUp(baseline.url);
+    await warmUp(server.url);
+    const short = { ...opts, duration: pairedSeconds(opts) };
+    for (const scenario of scenarios) {
+      const cpuRatios: number[] = [];
+      const rateRatios: number[] = [];
+      for (let round = 0; round < Math.max(1, opts.rounds); round++) {
+        const [mine, theirs] = await alternating(
+          round,
+          async () => ({ ...(await measure(server.url, scenario, short, server.child.pid)), name: `${scenario.name}, this build (round ${round + 1})` }),
+          async () => ({ ...(await measure(baseline.url, scenario, short, baseline.child.pid)), name: `${scenario.name}, baseline (round ${round + 1})`, target: 'baseline' }),
+        );
+        results.push(mine, theirs);
+        if (mine.cpuUsPerRequest && theirs.cpuUsPerRequest) cpuRatios.push(mine.cpuUsPerRequest / theirs.cpuUsPerRequest);
+        if (theirs.requestsPerSec) rateRatios.push(mine.requestsPerSec / theirs.requestsPerSec);
+        console.log(`baseline ${scenario.name} round ${round + 1}: ${mine.cpuUsPerRequest} vs ${theirs.cpuUsPerRequest} CPU µs/req (${mine.requestsPerSec} vs ${theirs.requestsPerSec} req/s)`);
+      }
+      if (cpuRatios.length > 0) {
+        console.log(
+          `baseline ${scenario.name}: CPU µs/req ratios ${cpuRatios.map((r) => r.toFixed(3)).join(', ')}; median ${median(cpuRatios).toFixed(3)}; req/s ratios median ${median(rateRatios).toFixed(3)}`,
+        );
+      }
+    }
+  } finally {
+    await baseline.stop();
   }
   return results;
 }

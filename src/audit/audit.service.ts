@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Between, EntityManager, FindOptionsWhere, Repository } from 'typeorm';
+import { Between, EntityManager, EntityMetadata, FindOptionsWhere, Repository } from 'typeorm';
 import { uuidv7 } from '../common/crypto/tokens';
 import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../common/database/insert-rows';
@@ -60,6 +60,11 @@ export class AuditService {
    */
   record(event: AuditRecord): Promise<void> {
     return this.writes.submit(this.row(event));
+  }
+
+  /** The audit_events table, for callers that store prepared rows with their own INSERTs. */
+  get metadata(): EntityMetadata {
+    return this.repository.metadata;
   }
 
   /** Events waiting for a batched INSERT to take them (a metric; their callers are waiting too). */

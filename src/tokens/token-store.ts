@@ -128,6 +128,7 @@ export class TokenStore {
    * event, no event without its token.
    */
   private async writeBatch(jobs: TokenWrite[]): Promise<WriteOutcome[]> {
+    if (jobs.every((job) => !job.spends && !job.revokesAccess?.length)) return this.insertBatch(jobs);
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transactions.run(async (manager) => {
@@ -154,6 +155,26 @@ export class TokenStore {
         if (attempt > DEADLOCK_RETRIES || !isDeadlock(error)) throw error;
       }
     }
+  }
+
+  /**
+   * A batch that spends nothing only INSERTs (client_credentials, password, token exchange): its
+   * tokens and events commit together, in two round trips on MySQL (TransactionRunner.insertAll)
+   * instead of four. Measured paired against the four-statement transaction: CPU µs/request ratio
+   * median 0.886 over 8 rounds (PERF-PATCH.md). No deadlock retry: fresh ids lock nothing shared.
+   */
+  private async insertBatch(jobs: TokenWrite[]): Promise<WriteOutcome[]> {
+    const live = jobs.filter((job) => !job.abandoned?.aborted);
+    if (live.length === 0) return jobs.map(() => 'abandoned' as const);
+    await this.transactions.insertAll(
+      [
+        { metadata: this.accessTokens.metadata, rows: live.map((job) => job.access) },
+        { metadata: this.refreshTokens.metadata, rows: live.flatMap((job) => (job.refresh ? [job.refresh] : [])) },
+        { metadata: this.audit.metadata, rows: live.map((job) => job.audit) },
+      ],
+      live.map((job) => job.abandoned),
+    );
+    return jobs.map((job) => (live.includes(job) ? 'stored' : 'abandoned'));
   }
 
   /**

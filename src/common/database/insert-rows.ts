@@ -8,11 +8,17 @@ import type { EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
  */
 export async function insertRows<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, rows: readonly T[]): Promise<void> {
   if (rows.length === 0) return;
+  const { sql, parameters } = insertStatement(manager, metadata, rows);
+  await manager.query(sql, parameters);
+}
+
+/** The SQL and parameters of insertRows() for `rows` (not empty). */
+export function insertStatement<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, rows: readonly T[]): { sql: string; parameters: unknown[] } {
   const { driver } = manager.connection;
   const columns = metadata.columns;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
   const sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES ${rows.map(() => tuple).join(', ')}`;
   const parameters = rows.flatMap((row) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) as unknown));
-  await manager.query(sql, parameters);
+  return { sql, parameters };
 }

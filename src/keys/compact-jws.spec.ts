@@ -1,0 +1,38 @@
+import { compactVerify, decodeProtectedHeader, exportJWK, importJWK, jwtVerify, SignJWT } from 'jose';
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { SIGNING_ALGORITHMS, SigningAlgorithm } from './signing-key.entity';
+import { compactJws } from './compact-jws';
+
+function keyPair(alg: SigningAlgorithm): { publicKey: KeyObject; privateKey: KeyObject } {
+  if (alg === 'RS256') return generateKeyPairSync('rsa', { modulusLength: 2048 });
+  if (alg === 'ES256') return generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return generateKeyPairSync('ed25519');
+}
+
+describe('compactJws', () => {
+  const claims = { iss: 'https://issuer.example', sub: 'client-1', aud: 'https://api.example', iat: 1_700_000_000, exp: 4_000_000_000, jti: 'j-1', scope: 'read write' };
+
+  it.each(SIGNING_ALGORITHMS)('%s: verifies with jose against the public JWK and carries the header and claims unchanged', async (alg) => {
+    const { publicKey, privateKey } = keyPair(alg);
+    const token = await compactJws(claims, { alg, kid: 'kid-1', typ: 'at+jwt' }, privateKey);
+    expect(decodeProtectedHeader(token)).toEqual({ alg, kid: 'kid-1', typ: 'at+jwt' });
+    const jwk = await importJWK({ ...(await exportJWK(publicKey)), alg }, alg);
+    const { payload, protectedHeader } = await jwtVerify(token, jwk, { typ: 'at+jwt', issuer: claims.iss, audience: claims.aud });
+    expect(payload).toEqual(claims);
+    expect(protectedHeader.alg).toBe(alg);
+  });
+
+  it('has the same signing input as jose SignJWT (RS256 signatures are deterministic: the same token)', async () => {
+    const { privateKey } = keyPair('RS256');
+    const ours = await compactJws(claims, { alg: 'RS256', kid: 'k', typ: 'JWT' }, privateKey);
+    const jose = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k', typ: 'JWT' }).sign(privateKey);
+    expect(ours).toBe(jose);
+  });
+
+  it('a signature made with another key does not verify', async () => {
+    const signer = keyPair('ES256');
+    const other = keyPair('ES256');
+    const token = await compactJws(claims, { alg: 'ES256', kid: 'k', typ: 'JWT' }, signer.privateKey);
+    await expect(compactVerify(token, other.publicKey)).rejects.toThrow();
+  });
+});
