@@ -51,6 +51,9 @@ describe('no token, code, secret or password in any log line or error body', () 
     secrets.push(tokens.access_token, tokens.refresh_token);
     const refreshed = keep(await request(server.url).post('/token').set('Authorization', basic).type('form').send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).body;
     secrets.push(refreshed.access_token, refreshed.refresh_token);
+    // The successor is used, so presenting the first refresh token again is reuse, not a retry.
+    const renewed = keep(await request(server.url).post('/token').set('Authorization', basic).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshed.refresh_token })).body;
+    secrets.push(renewed.access_token, renewed.refresh_token);
     keep(await request(server.url).post('/token').set('Authorization', basic).type('form').send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }));
     keep(await request(server.url).post('/oauth2/introspect').set('Authorization', basic).type('form').send({ token: refreshed.access_token }));
     keep(await request(server.url).post('/oauth2/revoke').set('Authorization', basic).type('form').send({ token: refreshed.access_token }));
@@ -71,6 +74,9 @@ describe('no token, code, secret or password in any log line or error body', () 
       await request(server.url).post('/oauth2/token').set('Authorization', basic).type('form').send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com', code_verifier: verifier }),
     ).body;
     secrets.push(exchanged.access_token, exchanged.refresh_token);
+    // Its tokens used, a second redemption of the code is a replay, not a retry.
+    const used = keep(await request(server.url).post('/token').set('Authorization', basic).type('form').send({ grant_type: 'refresh_token', refresh_token: exchanged.refresh_token })).body;
+    secrets.push(used.access_token, used.refresh_token);
     keep(await request(server.url).post('/oauth2/token').set('Authorization', basic).type('form').send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com', code_verifier: verifier }));
 
     // Failures: wrong client secret, wrong passwords until lockout, secret rotation.
