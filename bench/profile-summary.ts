@@ -25,7 +25,13 @@ function owner(url: string, functionName: string): string {
 export function summariseProfiles(dir: string, top = 25, lastSeconds?: number): string[] {
   const lines: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      nodes: ProfileNode[];
+      samples: number[];
+      timeDeltas: number[];
+      startTime: number;
+      endTime: number;
+    };
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const hits = new Map<number, number>();
     const from = lastSeconds === undefined ? -Infinity : profile.endTime - lastSeconds * 1e6;

@@ -48,7 +48,21 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { db: 'mysql', duration: 10, connections: 50, smoke: false, seedTokens: 0, build: true, redis: true, only: [], peers: true, profile: false, rounds: 3, observability: false, baseline: null };
+  const opts: Options = {
+    db: 'mysql',
+    duration: 10,
+    connections: 50,
+    smoke: false,
+    seedTokens: 0,
+    build: true,
+    redis: true,
+    only: [],
+    peers: true,
+    profile: false,
+    rounds: 3,
+    observability: false,
+    baseline: null,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--db') opts.db = argv[++i] === 'sqlite' ? 'sqlite' : 'mysql';
@@ -116,7 +130,15 @@ async function startProcess(args: string[], env: Record<string, string>, readyPa
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`process exited:\n${out}`);
-    if (readyPath === null ? out.includes('ready') : await fetch(url + readyPath).then((r) => r.ok, () => false)) break;
+    if (
+      readyPath === null
+        ? out.includes('ready')
+        : await fetch(url + readyPath).then(
+            (r) => r.ok,
+            () => false,
+          )
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`process did not start:\n${out}`);
     await sleep(100);
   }
@@ -201,7 +223,11 @@ interface Result {
 }
 
 async function measure(url: string, scenario: Scenario, opts: Options, pid?: number): Promise<Result> {
-  const { result, rssMb, cpuSeconds: cpu } = await withProcessStats(pid, () =>
+  const {
+    result,
+    rssMb,
+    cpuSeconds: cpu,
+  } = await withProcessStats(pid, () =>
     autocannon({
       url,
       connections: scenario.connections ?? opts.connections,
@@ -227,7 +253,10 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
 const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
-async function http(url: string, init: RequestInit & { json?: unknown } = {}): Promise<{ status: number; body: Record<string, string>; location: string | null; setCookie: string[] }> {
+async function http(
+  url: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<{ status: number; body: Record<string, string>; location: string | null; setCookie: string[] }> {
   const { json, ...rest } = init;
   const res = await fetch(url, {
     redirect: 'manual',
@@ -298,7 +327,15 @@ async function main(): Promise<void> {
     bufferPool = Number(pool.size);
     if (opts.seedTokens > 0 && bufferPool < SEEDED_BUFFER_POOL) await conn.query(`SET GLOBAL innodb_buffer_pool_size = ${SEEDED_BUFFER_POOL}`);
     await conn.end();
-    dbEnv = { DB_TYPE: 'mysql', DB_HOST: '127.0.0.1', DB_PORT: '3306', DB_USERNAME: 'root', DB_PASSWORD: '', DB_NAME: name, KEY_ENCRYPTION_SECRET: 'bench-key-encryption-secret-32-characters' };
+    dbEnv = {
+      DB_TYPE: 'mysql',
+      DB_HOST: '127.0.0.1',
+      DB_PORT: '3306',
+      DB_USERNAME: 'root',
+      DB_PASSWORD: '',
+      DB_NAME: name,
+      KEY_ENCRYPTION_SECRET: 'bench-key-encryption-secret-32-characters',
+    };
     dropDb = async () => {
       const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
@@ -336,21 +373,33 @@ async function main(): Promise<void> {
   let explain: string[] = [];
   try {
     // Fixtures through the admin API.
-    const admin = (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }) })).body.access_token;
+    const admin = (
+      await http(`${server.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
+      })
+    ).body.access_token;
     const auth = { authorization: `Bearer ${admin}` };
     // A resource server with RFC 9068 JWT access tokens, as the peer's resource indicator below.
-    await http(`${server.url}/admin/resources`, { method: 'POST', headers: auth, json: { identifier: JWT_RESOURCE, name: 'Bench API', scope: 'read', access_token_format: 'jwt' } });
-    const app = (await http(`${server.url}/admin/applications`, {
+    await http(`${server.url}/admin/resources`, {
       method: 'POST',
       headers: auth,
-      json: {
-        client_name: 'Bench',
-        redirect_uris: ['http://127.0.0.1/cb'],
-        grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
-        scope: 'openid read write',
-        resources: [JWT_RESOURCE],
-      },
-    })).body;
+      json: { identifier: JWT_RESOURCE, name: 'Bench API', scope: 'read', access_token_format: 'jwt' },
+    });
+    const app = (
+      await http(`${server.url}/admin/applications`, {
+        method: 'POST',
+        headers: auth,
+        json: {
+          client_name: 'Bench',
+          redirect_uris: ['http://127.0.0.1/cb'],
+          grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+          scope: 'openid read write',
+          resources: [JWT_RESOURCE],
+        },
+      })
+    ).body;
     const user = { username: 'bench-user', password: 'bench-user-password' };
     await http(`${server.url}/admin/users`, { method: 'POST', headers: auth, json: user });
     // Password grants log many users in (one account is allowed only LOGIN_MAX_FAILURES checks at once).
@@ -382,7 +431,9 @@ async function main(): Promise<void> {
       body: form({ response_type: 'code', client_id: app.client_id, scope: 'openid read', csrf_token: consentCsrf, action: 'approve' }),
     });
     const mintCode = async (scope = 'read') => {
-      const res = await http(`${server.url}/oauth2/authorize?response_type=code&client_id=${app.client_id}&scope=${encodeURIComponent(scope)}&nonce=n`, { headers: { cookie: session } });
+      const res = await http(`${server.url}/oauth2/authorize?response_type=code&client_id=${app.client_id}&scope=${encodeURIComponent(scope)}&nonce=n`, {
+        headers: { cookie: session },
+      });
       const code = res.location ? new URL(res.location).searchParams.get('code') : null;
       if (!code) throw new Error(`no code: ${res.status}`);
       return code;
@@ -405,7 +456,8 @@ async function main(): Promise<void> {
     const openidCodes = await pool(selected('authorization_code (openid)') ? poolSize : 20, 16, () => mintCode('openid read'));
     const refreshTokens = (await pool(poolSize, 16, async () => redeem(await mintCode()))).map((t) => t.refresh_token);
     const live = await redeem(await mintCode());
-    const cc = (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'client_credentials' }) })).body.access_token;
+    const cc = (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'client_credentials' }) })).body
+      .access_token;
 
     const shift = (list: string[]) => () => list.shift() ?? 'exhausted';
     const nextCode = shift(codes);
@@ -419,13 +471,32 @@ async function main(): Promise<void> {
     });
     const ours: Scenario[] = [
       { name: 'client_credentials', target: 'ours', requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] },
-      { name: 'client_credentials (jwt)', target: 'ours', requests: [post('/oauth2/token', form({ grant_type: 'client_credentials', resource: JWT_RESOURCE }))] },
+      {
+        name: 'client_credentials (jwt)',
+        target: 'ours',
+        requests: [post('/oauth2/token', form({ grant_type: 'client_credentials', resource: JWT_RESOURCE }))],
+      },
       { name: 'introspection', target: 'ours', requests: [post('/oauth2/introspect', form({ token: cc }))] },
       { name: 'GET /me', target: 'ours', requests: [{ method: 'GET', path: '/me', headers: { authorization: `Bearer ${live.access_token}` } }] },
-      { name: 'refresh_token', target: 'ours', amount: refreshTokens.length, requests: [post('/oauth2/token', () => form({ grant_type: 'refresh_token', refresh_token: nextRefresh() }))] },
-      { name: 'authorization_code', target: 'ours', amount: codes.length, requests: [post('/oauth2/token', () => form({ grant_type: 'authorization_code', code: nextCode() }))] },
+      {
+        name: 'refresh_token',
+        target: 'ours',
+        amount: refreshTokens.length,
+        requests: [post('/oauth2/token', () => form({ grant_type: 'refresh_token', refresh_token: nextRefresh() }))],
+      },
+      {
+        name: 'authorization_code',
+        target: 'ours',
+        amount: codes.length,
+        requests: [post('/oauth2/token', () => form({ grant_type: 'authorization_code', code: nextCode() }))],
+      },
       // The OpenID Connect code flow: the same redemption plus an RS256-signed ID Token.
-      { name: 'authorization_code (openid)', target: 'ours', amount: openidCodes.length, requests: [post('/oauth2/token', () => form({ grant_type: 'authorization_code', code: nextOpenidCode() }))] },
+      {
+        name: 'authorization_code (openid)',
+        target: 'ours',
+        amount: openidCodes.length,
+        requests: [post('/oauth2/token', () => form({ grant_type: 'authorization_code', code: nextOpenidCode() }))],
+      },
       { name: 'password', target: 'ours', connections: Math.min(opts.connections, 16), requests: [post('/oauth2/token', nextLogin)] },
       {
         name: 'mixed (cc, introspect, /me)',
@@ -439,7 +510,12 @@ async function main(): Promise<void> {
     ];
 
     // Warm-up (JIT, pools, caches).
-    await autocannon({ url: server.url, connections: 10, duration: opts.smoke ? 1 : 3, requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] });
+    await autocannon({
+      url: server.url,
+      connections: 10,
+      duration: opts.smoke ? 1 : 3,
+      requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))],
+    });
     for (const scenario of ours.filter((s) => selected(s.name))) {
       // The password grant is compared with the argon2id rate measured right before and right after
       // it (the server idle meanwhile): the VM's speed drifts within minutes.
@@ -448,7 +524,9 @@ async function main(): Promise<void> {
       const r = await measure(server.url, scenario, opts, server.child.pid);
       if (isPassword) hashRates.push(rateBefore, await argon2Rate(opts.smoke ? 1 : 3));
       results.push(r);
-      console.log(`${r.name}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.rssMb} MB, CPU ${r.cpuUsPerRequest} µs/req`);
+      console.log(
+        `${r.name}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.rssMb} MB, CPU ${r.cpuUsPerRequest} µs/req`,
+      );
     }
 
     if (opts.observability) {
@@ -471,7 +549,17 @@ async function main(): Promise<void> {
     // client_credentials p99 while password grants run: hashing must not stall the event loop.
     if (selected('password')) {
       const [under, pw] = await Promise.all([
-        measure(server.url, { name: 'client_credentials during password grants', target: 'ours', connections: 10, requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] }, opts, server.child.pid),
+        measure(
+          server.url,
+          {
+            name: 'client_credentials during password grants',
+            target: 'ours',
+            connections: 10,
+            requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))],
+          },
+          opts,
+          server.child.pid,
+        ),
         measure(server.url, { name: 'password (concurrent)', target: 'ours', connections: 8, requests: [post('/oauth2/token', nextLogin)] }, opts),
       ]);
       // The server's CPU time here is both scenarios' (hashing included): no per-request figure.
@@ -540,7 +628,12 @@ async function main(): Promise<void> {
   }
   const bare = await startProcess(['bench/peers/bare-http.mjs'], {}, null);
   try {
-    const r = await measure(bare.url, { name: 'fixed 200-byte JSON', target: 'bare-http', requests: [{ method: 'POST', path: '/', body: 'x' }] }, opts, bare.child.pid);
+    const r = await measure(
+      bare.url,
+      { name: 'fixed 200-byte JSON', target: 'bare-http', requests: [{ method: 'POST', path: '/', body: 'x' }] },
+      opts,
+      bare.child.pid,
+    );
     results.push(r);
     console.log(`bare http: ${r.requestsPerSec} req/s, p99 ${r.p99} ms`);
   } finally {
@@ -565,7 +658,11 @@ async function observabilityCost(
   opts: Options,
   warmUp: (url: string) => Promise<unknown>,
 ): Promise<Result[]> {
-  const observed = await startProcess(START_ARGS, { ...serverEnv, MANAGEMENT_PORT: String(await freePort()), ACCESS_LOG: 'true', LOG_LEVEL: 'log' }, '/health/ready');
+  const observed = await startProcess(
+    START_ARGS,
+    { ...serverEnv, MANAGEMENT_PORT: String(await freePort()), ACCESS_LOG: 'true', LOG_LEVEL: 'log' },
+    '/health/ready',
+  );
   const plain = await startProcess(START_ARGS, { ...serverEnv, MANAGEMENT_PORT: '0', ACCESS_LOG: 'false', LOG_LEVEL: 'warn' }, '/health/ready');
   const results: Result[] = [];
   const ratios: number[] = [];
@@ -576,19 +673,26 @@ async function observabilityCost(
     for (let round = 0; round < Math.max(1, opts.rounds); round++) {
       const [withBoth, without] = await alternating(
         round,
-        async () => ({ ...(await measure(observed.url, scenario, short, observed.child.pid)), name: `client_credentials, metrics + access log (round ${round + 1})` }),
+        async () => ({
+          ...(await measure(observed.url, scenario, short, observed.child.pid)),
+          name: `client_credentials, metrics + access log (round ${round + 1})`,
+        }),
         async () => ({ ...(await measure(plain.url, scenario, short, plain.child.pid)), name: `client_credentials, neither (round ${round + 1})` }),
       );
       results.push(withBoth, without);
       if (withBoth.cpuUsPerRequest && without.cpuUsPerRequest) ratios.push(withBoth.cpuUsPerRequest / without.cpuUsPerRequest);
-      console.log(`observability round ${round + 1}: ${withBoth.cpuUsPerRequest} vs ${without.cpuUsPerRequest} CPU µs/req (${withBoth.requestsPerSec} vs ${without.requestsPerSec} req/s)`);
+      console.log(
+        `observability round ${round + 1}: ${withBoth.cpuUsPerRequest} vs ${without.cpuUsPerRequest} CPU µs/req (${withBoth.requestsPerSec} vs ${without.requestsPerSec} req/s)`,
+      );
     }
   } finally {
     await observed.stop();
     await plain.stop();
   }
   if (ratios.length > 0) {
-    console.log(`observability cost on client_credentials: CPU µs/req ratios ${ratios.map((r) => r.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)} (+${((median(ratios) - 1) * 100).toFixed(1)} %)`);
+    console.log(
+      `observability cost on client_credentials: CPU µs/req ratios ${ratios.map((r) => r.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)} (+${((median(ratios) - 1) * 100).toFixed(1)} %)`,
+    );
   }
   return results;
 }
@@ -632,12 +736,18 @@ async function baselineComparison(
         const [mine, theirs] = await alternating(
           round,
           async () => ({ ...(await measure(server.url, scenario, short, server.child.pid)), name: `${scenario.name}, this build (round ${round + 1})` }),
-          async () => ({ ...(await measure(baseline.url, scenario, short, baseline.child.pid)), name: `${scenario.name}, baseline (round ${round + 1})`, target: 'baseline' }),
+          async () => ({
+            ...(await measure(baseline.url, scenario, short, baseline.child.pid)),
+            name: `${scenario.name}, baseline (round ${round + 1})`,
+            target: 'baseline',
+          }),
         );
         results.push(mine, theirs);
         if (mine.cpuUsPerRequest && theirs.cpuUsPerRequest) cpuRatios.push(mine.cpuUsPerRequest / theirs.cpuUsPerRequest);
         if (theirs.requestsPerSec) rateRatios.push(mine.requestsPerSec / theirs.requestsPerSec);
-        console.log(`baseline ${scenario.name} round ${round + 1}: ${mine.cpuUsPerRequest} vs ${theirs.cpuUsPerRequest} CPU µs/req (${mine.requestsPerSec} vs ${theirs.requestsPerSec} req/s)`);
+        console.log(
+          `baseline ${scenario.name} round ${round + 1}: ${mine.cpuUsPerRequest} vs ${theirs.cpuUsPerRequest} CPU µs/req (${mine.requestsPerSec} vs ${theirs.requestsPerSec} req/s)`,
+        );
       }
       if (cpuRatios.length > 0) {
         console.log(
@@ -670,16 +780,25 @@ async function startPeer(warmupSeconds: number): Promise<Proc & { scenarios: Sce
   const peer = await startProcess(['bench/peers/oidc-provider.mjs'], {}, null);
   try {
     const peerAuth = { authorization: basic('bench', 'bench-secret-bench-secret-bench-secret'), 'content-type': 'application/x-www-form-urlencoded' };
-    const token = (await http(`${peer.url}/token`, { method: 'POST', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) })).body.access_token;
+    const token = (await http(`${peer.url}/token`, { method: 'POST', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) })).body
+      .access_token;
     const cc: autocannon.Request = { method: 'POST', path: '/token', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) };
     await autocannon({ url: peer.url, connections: 10, duration: warmupSeconds, requests: [cc] });
     return {
       ...peer,
       scenarios: [
         { name: 'client_credentials', target: 'oidc-provider', requests: [cc] },
-        { name: 'introspection', target: 'oidc-provider', requests: [{ method: 'POST', path: '/token/introspection', headers: peerAuth, body: form({ token }) }] },
+        {
+          name: 'introspection',
+          target: 'oidc-provider',
+          requests: [{ method: 'POST', path: '/token/introspection', headers: peerAuth, body: form({ token }) }],
+        },
         // RFC 9068 JWT access tokens for a resource server (its resourceIndicators feature), RS256 as ours.
-        { name: 'client_credentials (jwt)', target: 'oidc-provider', requests: [{ ...cc, body: form({ grant_type: 'client_credentials', scope: 'read', resource: JWT_RESOURCE }) }] },
+        {
+          name: 'client_credentials (jwt)',
+          target: 'oidc-provider',
+          requests: [{ ...cc, body: form({ grant_type: 'client_credentials', scope: 'read', resource: JWT_RESOURCE }) }],
+        },
       ],
     };
   } catch (error) {
@@ -742,4 +861,3 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
-

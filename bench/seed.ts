@@ -16,11 +16,19 @@ const HOT_QUERIES: ReadonlyArray<readonly [string, string, string]> = [
     'SELECT id FROM refresh_tokens WHERE id IN (:list) AND rotated_at IS NULL AND revoked_at IS NULL FOR UPDATE',
     'SELECT id AS v FROM refresh_tokens LIMIT 50',
   ],
-  ['batched: spend them', 'UPDATE refresh_tokens SET rotated_at = 1 WHERE id IN (:list) AND rotated_at IS NULL AND revoked_at IS NULL', 'SELECT id AS v FROM refresh_tokens LIMIT 50'],
+  [
+    'batched: spend them',
+    'UPDATE refresh_tokens SET rotated_at = 1 WHERE id IN (:list) AND rotated_at IS NULL AND revoked_at IS NULL',
+    'SELECT id AS v FROM refresh_tokens LIMIT 50',
+  ],
   ['batched: clients by id (client authentication when the cache is off)', 'SELECT * FROM clients WHERE id IN (:list)', 'SELECT id AS v FROM clients LIMIT 5'],
   ['batched: codes by value', 'SELECT * FROM authorization_codes WHERE code_hash IN (:list)', 'SELECT code_hash AS v FROM authorization_codes LIMIT 50'],
   ['batched: users by id', 'SELECT * FROM users WHERE id IN (:list)', 'SELECT id AS v FROM users LIMIT 5'],
-  ['revoke a grant family', 'UPDATE access_tokens SET revoked_at = 1 WHERE grant_id = ? AND revoked_at IS NULL', 'SELECT grant_id AS v FROM access_tokens LIMIT 1'],
+  [
+    'revoke a grant family',
+    'UPDATE access_tokens SET revoked_at = 1 WHERE grant_id = ? AND revoked_at IS NULL',
+    'SELECT grant_id AS v FROM access_tokens LIMIT 1',
+  ],
   ['expired tokens (cleanup)', 'SELECT id FROM access_tokens WHERE expires_at < ? LIMIT 500', 'SELECT 1 AS v'],
 ];
 
@@ -29,7 +37,13 @@ type Db = { query(sql: string, params?: unknown[]): Promise<unknown[]>; close():
 async function open(env: Record<string, string>): Promise<Db> {
   if (env.DB_TYPE === 'mysql') {
     const mysql = await import('mysql2/promise');
-    const conn = await mysql.createConnection({ host: env.DB_HOST, port: Number(env.DB_PORT), user: env.DB_USERNAME, password: env.DB_PASSWORD, database: env.DB_NAME });
+    const conn = await mysql.createConnection({
+      host: env.DB_HOST,
+      port: Number(env.DB_PORT),
+      user: env.DB_USERNAME,
+      password: env.DB_PASSWORD,
+      database: env.DB_NAME,
+    });
     return { query: async (sql, params) => (await conn.query(sql, params))[0] as unknown[], close: () => conn.end() };
   }
   const Database = (await import('better-sqlite3')).default;
@@ -108,11 +122,7 @@ export async function explainHotQueries(env: Record<string, string>): Promise<st
       const plan = await db.query(env.DB_TYPE === 'mysql' ? `EXPLAIN ${sql}` : `EXPLAIN QUERY PLAN ${sql}`, template.includes(':list') ? values : [values[0]]);
       lines.push(`-- ${name}: ${template.replace(':list', `${values.length} values`)}`);
       for (const row of plan as Record<string, unknown>[]) {
-        lines.push(
-          env.DB_TYPE === 'mysql'
-            ? `   type=${row.type} key=${row.key} rows=${row.rows} extra=${row.Extra ?? ''}`
-            : `   ${String(row.detail)}`,
-        );
+        lines.push(env.DB_TYPE === 'mysql' ? `   type=${row.type} key=${row.key} rows=${row.rows} extra=${row.Extra ?? ''}` : `   ${String(row.detail)}`);
       }
     }
   } finally {

@@ -78,7 +78,9 @@ async function run(argv: string[]): Promise<void> {
         if (!admin) throw new UsageError(`no user named "${username}" (set ADMIN_USERNAME to the administrator's username)`);
         await users.update(admin.id, { password, enabled: true });
         await app.get(LoginSessionService).endAllForUser(admin.id);
-        await app.get(AuditService).record({ type: 'admin.user.updated', subject: admin.id, detail: { fields: 'password enabled', via: 'cli reset-admin-password' } });
+        await app
+          .get(AuditService)
+          .record({ type: 'admin.user.updated', subject: admin.id, detail: { fields: 'password enabled', via: 'cli reset-admin-password' } });
       });
       process.stdout.write(`New password of the administrator: ${password}\nIt is shown once; the administrator's browser sessions were ended.\n`);
       return;

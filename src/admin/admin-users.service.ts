@@ -34,7 +34,13 @@ export class AdminUsersService {
     if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
     await this.assertLoginNamesFree(dto.username, dto.email);
     try {
-      const user = await this.users.create({ ...credential, ...userProfileFrom(dto), username: dto.username, roles: dto.roles ?? [], enabled: dto.enabled ?? true });
+      const user = await this.users.create({
+        ...credential,
+        ...userProfileFrom(dto),
+        username: dto.username,
+        roles: dto.roles ?? [],
+        enabled: dto.enabled ?? true,
+      });
       await this.audit.record({ type: 'admin.user.created', subject: user.id, detail: { roles: user.roles.join(' ') } });
       return toUserResponse(user);
     } catch (error) {

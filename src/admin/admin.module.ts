@@ -26,7 +26,17 @@ import { ImportService } from './migration/import.service';
  */
 @Module({
   imports: [TokensModule, ConsentModule, AuthorizeModule, SettingsModule, KeysModule, ScopesModule],
-  controllers: [ApplicationsController, UsersController, SettingsController, TokensAdminController, AuditEventsController, ImportExportController, KeysAdminController, ResourcesController, ScopesController],
+  controllers: [
+    ApplicationsController,
+    UsersController,
+    SettingsController,
+    TokensAdminController,
+    AuditEventsController,
+    ImportExportController,
+    KeysAdminController,
+    ResourcesController,
+    ScopesController,
+  ],
   providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService, ImportService],
   exports: [ImportService, AdminUsersService],
 })

@@ -1,8 +1,23 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { AdminController } from './admin-controller.decorator';
 import { ApplicationsService } from './applications.service';
-import { ApplicationPage, ApplicationResponse, ApplicationSecretResponse, CreateApplicationDto, CreatedApplicationResponse, UpdateApplicationDto } from './dto/application.dto';
+import {
+  ApplicationPage,
+  ApplicationResponse,
+  ApplicationSecretResponse,
+  CreateApplicationDto,
+  CreatedApplicationResponse,
+  UpdateApplicationDto,
+} from './dto/application.dto';
 import { ApplicationListQuery, Paginated } from './dto/pagination.dto';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { TokenStore } from '../tokens/token-store';

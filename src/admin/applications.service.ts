@@ -106,12 +106,7 @@ export class ApplicationsService {
   }
 
   /** Cross-field rules of an application, as the import checks them too. */
-  checkConsistency(app: {
-    grantTypes: readonly string[];
-    redirectUris: readonly string[];
-    tokenEndpointAuthMethod: string;
-    clientSecret?: string;
-  }): void {
+  checkConsistency(app: { grantTypes: readonly string[]; redirectUris: readonly string[]; tokenEndpointAuthMethod: string; clientSecret?: string }): void {
     if (app.tokenEndpointAuthMethod === 'none' && app.clientSecret !== undefined) {
       throw invalidField('client_secret', 'a public client (token_endpoint_auth_method none) has no secret');
     }

@@ -19,11 +19,18 @@ export class RotateKeysDto {
     example: 3600,
     description: 'Seconds before the new keys sign; set it to the JWKS cache lifetime of your resource servers so they know a key before they see it',
   })
-  @IsOptionalNotNull() @IsInt() @Min(0) @Max(604_800)
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(604_800)
   activate_after?: number;
 
   @ApiPropertyOptional({ type: [String], enum: SIGNING_ALGORITHMS, description: 'Default: every algorithm' })
-  @IsOptionalNotNull() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(3) @IsIn(SIGNING_ALGORITHMS, { each: true })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(3)
+  @IsIn(SIGNING_ALGORITHMS, { each: true })
   algorithms?: SigningAlgorithm[];
 }
 
@@ -35,7 +42,10 @@ export class SigningKeyResponse {
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) activates_at: number;
   @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; stops signing', example: null }) retires_at: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; leaves the JWKS', example: null }) published_until: number | null;
-  @ApiProperty({ description: 'The public key (never the private one)', example: { kty: 'EC', crv: 'P-256', x: 'f83O…', y: 'x_FE…', kid: 'Jx2c8QyH0uE3', alg: 'ES256', use: 'sig' } })
+  @ApiProperty({
+    description: 'The public key (never the private one)',
+    example: { kty: 'EC', crv: 'P-256', x: 'f83O…', y: 'x_FE…', kid: 'Jx2c8QyH0uE3', alg: 'ES256', use: 'sig' },
+  })
   public_jwk: Record<string, string>;
 }
 

@@ -1,5 +1,13 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { OAuthError } from '../common/oauth/oauth-error';
@@ -56,7 +64,8 @@ export class ResourcesController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   async update(@Param('id') id: string, @Body() dto: UpdateResourceServerDto): Promise<ResourceServerResponse> {
     const current = await this.find(id);
-    if (dto.identifier !== undefined && dto.identifier !== current.identifier) throw new OAuthError('invalid_request', 'the identifier of a resource server cannot change; register a new one');
+    if (dto.identifier !== undefined && dto.identifier !== current.identifier)
+      throw new OAuthError('invalid_request', 'the identifier of a resource server cannot change; register a new one');
     const updated = await this.resources.update(current, {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.scope !== undefined ? { scope: formatScope([...new Set(scopeTokens(dto.scope))]) } : {}),

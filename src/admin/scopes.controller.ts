@@ -1,5 +1,14 @@
 import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+} from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { AuditService } from '../audit/audit.service';
 import { ErrorResponse } from '../common/http/error-response.dto';
@@ -15,32 +24,49 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 @RejectUnknownFields()
 export class CreateScopeDto {
   @ApiProperty({ example: 'orders:read' })
-  @IsString() @MinLength(1) @MaxLength(255) @Matches(SCOPE_TOKEN, { message: 'name must be one scope token (RFC 6749 §3.3)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @Matches(SCOPE_TOKEN, { message: 'name must be one scope token (RFC 6749 §3.3)' })
   name: string;
 
   @ApiProperty({ example: 'See your orders', description: 'Shown on the consent page instead of the scope name' })
-  @IsString() @MinLength(1) @MaxLength(500)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
   description: string;
 }
 
 @RejectUnknownFields()
 export class UpdateScopeDto {
   @ApiProperty({ example: 'See your orders and their status' })
-  @IsString() @MinLength(1) @MaxLength(500)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
   description: string;
 }
 
 export class ScopeResponse {
   @ApiProperty() name: string;
   @ApiProperty() description: string;
-  @ApiProperty({ type: [String], description: 'OpenID Connect claims this scope grants at userinfo (empty for other scopes)', example: ['email', 'email_verified'] })
+  @ApiProperty({
+    type: [String],
+    description: 'OpenID Connect claims this scope grants at userinfo (empty for other scopes)',
+    example: ['email', 'email_verified'],
+  })
   claims: string[];
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
 }
 
 function toResponse(scope: ScopeEntity): ScopeResponse {
-  return { name: scope.name, description: scope.description, claims: [...(CLAIMS_BY_SCOPE[scope.name] ?? [])], created_at: scope.createdAt, updated_at: scope.updatedAt };
+  return {
+    name: scope.name,
+    description: scope.description,
+    claims: [...(CLAIMS_BY_SCOPE[scope.name] ?? [])],
+    created_at: scope.createdAt,
+    updated_at: scope.updatedAt,
+  };
 }
 
 @AdminController('admin/scopes', 'admin: scopes')

@@ -106,9 +106,7 @@ export class AuditService {
       ...(query.type ? { type: query.type } : {}),
       ...(query.actorUserId ? { actorUserId: query.actorUserId } : {}),
       ...(query.clientId ? { clientId: query.clientId } : {}),
-      ...(query.since !== undefined || query.until !== undefined
-        ? { occurredAt: Between(query.since ?? 0, query.until ?? Number.MAX_SAFE_INTEGER) }
-        : {}),
+      ...(query.since !== undefined || query.until !== undefined ? { occurredAt: Between(query.since ?? 0, query.until ?? Number.MAX_SAFE_INTEGER) } : {}),
     };
     const [items, total] = await this.repository.findAndCount({
       where,

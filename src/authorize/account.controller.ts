@@ -38,7 +38,10 @@ export class AccountController {
 
   @Get('account/consents')
   @ApiOperation({ summary: 'HTML page: the signed-in user’s approved applications, with Revoke buttons' })
-  @ApiOkResponse({ description: 'An HTML page (login form when not signed in)', content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign in · Authorization Server</title>…' } } })
+  @ApiOkResponse({
+    description: 'An HTML page (login form when not signed in)',
+    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign in · Authorization Server</title>…' } },
+  })
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
     const user = await this.sessions.currentUser(readSessionCookie(req));
     if (!user) return this.login(req, res);

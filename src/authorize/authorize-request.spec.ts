@@ -27,9 +27,15 @@ function refusal(raw: Record<string, unknown>): { code: string; description?: st
 
 describe('authorizeTarget', () => {
   it('takes the redirect URI only on an exact match with a registered one', () => {
-    expect(authorizeTarget({ redirect_uri: 'https://app.example/other', state: 's' }, client)).toEqual({ redirectUri: 'https://app.example/other', state: 's', responseMode: undefined });
+    expect(authorizeTarget({ redirect_uri: 'https://app.example/other', state: 's' }, client)).toEqual({
+      redirectUri: 'https://app.example/other',
+      state: 's',
+      responseMode: undefined,
+    });
     expect(() => authorizeTarget({ redirect_uri: 'https://app.example/cb/' }, client)).toThrow(expect.objectContaining({ code: 'invalid_request' }));
-    expect(() => authorizeTarget({ redirect_uri: ['https://app.example/cb', 'https://app.example/cb'] }, client)).toThrow(expect.objectContaining({ code: 'invalid_request' }));
+    expect(() => authorizeTarget({ redirect_uri: ['https://app.example/cb', 'https://app.example/cb'] }, client)).toThrow(
+      expect.objectContaining({ code: 'invalid_request' }),
+    );
   });
 
   it('uses the only registered redirect URI when none is sent, and requires one when several are registered', () => {
@@ -75,8 +81,18 @@ describe('parseAuthorizeRequest', () => {
     ['prompt=none with another value', { prompt: 'none login' }, 'invalid_request', 'prompt=none cannot be combined with other values'],
     ['a max_age that is not a number', { max_age: '1e3' }, 'invalid_request', 'max_age must be a number of seconds'],
     ['code_challenge_method without code_challenge', { code_challenge_method: 'S256' }, 'invalid_request', 'code_challenge_method without code_challenge'],
-    ['an unknown code_challenge_method', { code_challenge: S256_CHALLENGE, code_challenge_method: 'S512' }, 'invalid_request', 'code_challenge_method must be S256 or plain'],
-    ['an S256 challenge of the wrong length', { code_challenge: `${S256_CHALLENGE}a`, code_challenge_method: 'S256' }, 'invalid_request', 'code_challenge is malformed'],
+    [
+      'an unknown code_challenge_method',
+      { code_challenge: S256_CHALLENGE, code_challenge_method: 'S512' },
+      'invalid_request',
+      'code_challenge_method must be S256 or plain',
+    ],
+    [
+      'an S256 challenge of the wrong length',
+      { code_challenge: `${S256_CHALLENGE}a`, code_challenge_method: 'S256' },
+      'invalid_request',
+      'code_challenge is malformed',
+    ],
   ])('refuses %s', (_name, raw, code, description) => {
     expect(refusal(raw)).toEqual({ code, description });
   });
@@ -88,7 +104,10 @@ describe('parseAuthorizeRequest', () => {
   });
 
   it('reads the PKCE challenge, plain when no method is given (RFC 7636 §4.3)', () => {
-    expect(parse({ code_challenge: S256_CHALLENGE, code_challenge_method: 'S256' })).toMatchObject({ codeChallenge: S256_CHALLENGE, codeChallengeMethod: 'S256' });
+    expect(parse({ code_challenge: S256_CHALLENGE, code_challenge_method: 'S256' })).toMatchObject({
+      codeChallenge: S256_CHALLENGE,
+      codeChallengeMethod: 'S256',
+    });
     expect(parse({ code_challenge: 'a'.repeat(50) })).toMatchObject({ codeChallenge: 'a'.repeat(50), codeChallengeMethod: 'plain' });
   });
 

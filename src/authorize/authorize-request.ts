@@ -124,7 +124,8 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
   if (params.response_type !== 'code') throw new OAuthError('unsupported_response_type', 'only response_type=code is supported');
   if (!client.grantTypes.includes('authorization_code')) throw new OAuthError('unauthorized_client', 'client may not use the authorization code grant');
   const scope = resolveScope(params.scope, clientScopes(client));
-  if (params.nonce !== undefined && (params.nonce === '' || params.nonce.length > 512)) throw new OAuthError('invalid_request', 'nonce must be 1 to 512 characters');
+  if (params.nonce !== undefined && (params.nonce === '' || params.nonce.length > 512))
+    throw new OAuthError('invalid_request', 'nonce must be 1 to 512 characters');
   const prompts = (params.prompt ?? '').split(' ').filter(Boolean);
   const unknown = prompts.filter((p) => !PROMPTS.includes(p));
   if (unknown.length > 0) throw new OAuthError('invalid_request', `unsupported prompt value ${unknown[0]}; supported: ${PROMPTS.join(', ')}`);
@@ -162,6 +163,7 @@ function pkceChallenge(params: AuthorizeParams): Pick<AuthorizeRequest, 'codeCha
   // RFC 7636 §4.3: the method defaults to plain when omitted.
   const method = params.code_challenge_method ?? 'plain';
   if (method !== 'S256' && method !== 'plain') throw new OAuthError('invalid_request', 'code_challenge_method must be S256 or plain');
-  if (!isWellFormedPkceValue(challenge) || (method === 'S256' && challenge.length !== 43)) throw new OAuthError('invalid_request', 'code_challenge is malformed');
+  if (!isWellFormedPkceValue(challenge) || (method === 'S256' && challenge.length !== 43))
+    throw new OAuthError('invalid_request', 'code_challenge is malformed');
   return { codeChallenge: challenge, codeChallengeMethod: method };
 }

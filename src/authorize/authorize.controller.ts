@@ -65,7 +65,10 @@ export class AuthorizeController {
   @ApiQuery({ name: 'code_challenge_method', required: false, enum: ['S256', 'plain'] })
   @ApiQuery({ name: 'prompt', required: false, enum: ['consent'] })
   @ApiFoundResponse({ description: 'Redirect to redirect_uri with code, state and iss; or error and state (RFC 6749 §4.1.2)' })
-  @ApiOkResponse({ description: 'HTML login or consent page', content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign in · Authorization Server</title>…' } } })
+  @ApiOkResponse({
+    description: 'HTML login or consent page',
+    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign in · Authorization Server</title>…' } },
+  })
   @ApiBadRequestResponse({ description: 'HTML error page: unknown client or unregistered redirect_uri (never redirected)', content: { 'text/html': {} } })
   async authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     const request = validated(req);
@@ -85,7 +88,8 @@ export class AuthorizeController {
     let hintedSubject: unknown;
     if (request.idTokenHint !== undefined) {
       const hint = await this.keys.verifyOwn(request.idTokenHint, this.config.issuer);
-      if (!hint || hint.aud !== request.client.id) throw new OAuthError('invalid_request', 'id_token_hint is not an ID Token this server issued to this client');
+      if (!hint || hint.aud !== request.client.id)
+        throw new OAuthError('invalid_request', 'id_token_hint is not an ID Token this server issued to this client');
       hintedSubject = hint.sub;
     }
     const session = await this.sessions.current(readSessionCookie(req));
@@ -149,12 +153,7 @@ export class AuthorizeController {
     );
   }
 
-  private showLogin(
-    req: Request,
-    res: Response,
-    request: AuthorizeRequest,
-    failure?: { error: string; username: string; status: number },
-  ): void {
+  private showLogin(req: Request, res: Response, request: AuthorizeRequest, failure?: { error: string; username: string; status: number }): void {
     sendPage(
       res,
       failure?.status ?? 200,

@@ -25,5 +25,8 @@ export function readCookie(req: FastifyRequest, name: string): string | undefine
 /** HttpOnly, SameSite=Lax, path /, no Domain, and Secure (with the `__Host-` name) whenever the request came over HTTPS. */
 export function setCookie(req: FastifyRequest, res: FastifyReply, name: string, value: string, options: Pick<SerializeOptions, 'maxAge'> = {}): void {
   // Fastify appends each set-cookie header instead of replacing the previous one.
-  res.header('set-cookie', serialize(cookieName(req, name), value, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', ...options }));
+  res.header(
+    'set-cookie',
+    serialize(cookieName(req, name), value, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', ...options }),
+  );
 }

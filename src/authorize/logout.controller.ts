@@ -54,7 +54,10 @@ export class LogoutController {
     description: 'HTML: confirmation (no valid id_token_hint) or the signed-out page',
     content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Signed out · Authorization Server</title>…' } },
   })
-  @ApiBadRequestResponse({ description: 'HTML error page: a tampered id_token_hint, an unknown client or an unregistered post_logout_redirect_uri (never redirected)', content: { 'text/html': {} } })
+  @ApiBadRequestResponse({
+    description: 'HTML error page: a tampered id_token_hint, an unknown client or an unregistered post_logout_redirect_uri (never redirected)',
+    content: { 'text/html': {} },
+  })
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.handle(req, res, false);
   }
@@ -85,7 +88,15 @@ export class LogoutController {
     // the user signed in here (else anyone's ID Token in a link would sign anyone out).
     const proven = session !== null && target.hintedSubject === session.user.id;
     if (session && !proven && !confirmed) {
-      sendPage(res, 200, this.pages.logoutConfirm({ action: requestPath(req), hidden: { ...params, [CSRF_FIELD]: this.csrf.issue(req, res) }, clientName: target.client?.clientName }));
+      sendPage(
+        res,
+        200,
+        this.pages.logoutConfirm({
+          action: requestPath(req),
+          hidden: { ...params, [CSRF_FIELD]: this.csrf.issue(req, res) },
+          clientName: target.client?.clientName,
+        }),
+      );
       return;
     }
     // The session row is deleted, so no instance accepts the cookie any more.

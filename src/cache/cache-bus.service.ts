@@ -58,7 +58,12 @@ export class CacheBus implements OnModuleInit, OnModuleDestroy {
 
   /** A cache for one topic, enabled only while invalidations can be received. */
   createCache<T>(topic: string, ttlMs: number, maxEntries: number): InvalidatingCache<T> {
-    const cache = new InvalidatingCache<T>(ttlMs, maxEntries, () => this.subscribed, (outcome) => this.metrics.cacheLookup(topic, outcome));
+    const cache = new InvalidatingCache<T>(
+      ttlMs,
+      maxEntries,
+      () => this.subscribed,
+      (outcome) => this.metrics.cacheLookup(topic, outcome),
+    );
     this.listeners.set(topic, [...(this.listeners.get(topic) ?? []), (key) => cache.invalidate(key)]);
     this.caches.push(cache as InvalidatingCache<unknown>);
     return cache;

@@ -44,7 +44,12 @@ describe('InvalidatingCache', () => {
   it('reports each lookup as a hit, a miss or a bypass (metrics)', async () => {
     const outcomes: string[] = [];
     let enabled = true;
-    const cache = new InvalidatingCache<string>(60_000, 10, () => enabled, (outcome) => outcomes.push(outcome));
+    const cache = new InvalidatingCache<string>(
+      60_000,
+      10,
+      () => enabled,
+      (outcome) => outcomes.push(outcome),
+    );
     await cache.get('k', async () => 'v');
     await cache.get('k', async () => 'v');
     enabled = false;

@@ -56,7 +56,6 @@ export interface Page {
   readonly perPage: number;
 }
 
-
 export interface CreatedClient {
   readonly client: AuthenticatedClient;
   /** A generated secret, shown once; only its SHA-256 is stored. Absent for public clients and imported secrets. */
@@ -168,8 +167,6 @@ export class ClientsService {
     for (const id of clientIds) await this.changed(id);
   }
 
-
-
   /** An enabled client by id, or null. */
   async findEnabled(clientId: string): Promise<AuthenticatedClient | null> {
     const entity = await this.load(clientId);
@@ -192,7 +189,10 @@ export class ClientsService {
     return { items: rows.map(toAuthenticatedClient), total };
   }
 
-  async update(clientId: string, changes: Partial<Omit<NewClient, 'clientId' | 'tokenEndpointAuthMethod'>> & { tokenEndpointAuthMethod?: TokenEndpointAuthMethod }): Promise<void> {
+  async update(
+    clientId: string,
+    changes: Partial<Omit<NewClient, 'clientId' | 'tokenEndpointAuthMethod'>> & { tokenEndpointAuthMethod?: TokenEndpointAuthMethod },
+  ): Promise<void> {
     const { redirectUris, grantTypes, postLogoutRedirectUris, resources, ...rest } = changes;
     await this.repository.update(
       { id: clientId },

@@ -1,23 +1,8 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { isIP } from 'node:net';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Max,
-  Min,
-  MaxLength,
-  MinLength,
-  validateSync,
-  ValidateBy,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MaxLength, MinLength, validateSync, ValidateBy } from 'class-validator';
 
-
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) => {
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
@@ -29,64 +14,99 @@ const toBool = ({ value }: { value: unknown }) => {
  * knows about process.env (through loadConfig); everything else receives an AppConfig.
  */
 export class EnvironmentVariables {
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   HOST?: string = undefined;
 
   /**
    * Port of the management server: /metrics (Prometheus) and the health endpoints, kept off the
    * public port (as Keycloak's 9000). 0 turns it off, and with it the metrics.
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
-  @ValidateBy({ name: 'notPort', validator: { validate: (value, args) => value === 0 || value !== (args?.object as { PORT?: unknown }).PORT, defaultMessage: () => 'MANAGEMENT_PORT must differ from PORT (or be 0 to turn it off)' } })
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  @ValidateBy({
+    name: 'notPort',
+    validator: {
+      validate: (value, args) => value === 0 || value !== (args?.object as { PORT?: unknown }).PORT,
+      defaultMessage: () => 'MANAGEMENT_PORT must differ from PORT (or be 0 to turn it off)',
+    },
+  })
   MANAGEMENT_PORT = 9000;
 
   /** Public base URL of this server; the RFC 8414 `issuer`. Defaults to http://localhost:PORT. */
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   ISSUER?: string = undefined;
 
   @IsIn(['sqlite', 'mysql'])
   DB_TYPE: 'sqlite' | 'mysql' = 'sqlite';
 
   /** SQLite file; its folder is created on first start. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DB_PATH = './data/oauth.sqlite';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DB_HOST = '127.0.0.1';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   DB_PORT = 3306;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DB_USERNAME = 'root';
 
   @IsString()
   DB_PASSWORD = '';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DB_NAME = 'oauth';
 
   /** Default lifetimes in seconds; written to the settings table on first start, then managed there. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(31_536_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
   ACCESS_TOKEN_TTL = 3600;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(31_536_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
   REFRESH_TOKEN_TTL = 1_209_600;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
   AUTHORIZATION_CODE_TTL = 300;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   PKCE_REQUIRED = false;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   PKCE_PLAIN_ALLOWED = false;
 
   /** Lifetime of the browser login session at the authorize endpoint, seconds. */
-  @Transform(toInt) @IsInt() @Min(60) @Max(2_592_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(2_592_000)
   LOGIN_SESSION_TTL = 28_800;
 
   /**
@@ -97,11 +117,20 @@ export class EnvironmentVariables {
    * client that reaches the server directly would choose its own IP (and Fastify 5.12 no longer
    * honours it at all).
    */
-  @ValidateBy({ name: 'trustProxy', validator: { validate: (value) => typeof value === 'string' && trustProxyProblem(value) === undefined, defaultMessage: (args) => trustProxyProblem(String(args?.value)) ?? '' } })
+  @ValidateBy({
+    name: 'trustProxy',
+    validator: {
+      validate: (value) => typeof value === 'string' && trustProxyProblem(value) === undefined,
+      defaultMessage: (args) => trustProxyProblem(String(args?.value)) ?? '',
+    },
+  })
   TRUST_PROXY = 'false';
 
   /** Seconds during which a rotated refresh token presented again is refused without revoking its family (0: off). */
-  @Transform(toInt) @IsInt() @Min(0) @Max(60)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
   REFRESH_REUSE_GRACE_SECONDS = 0;
 
   /**
@@ -110,35 +139,60 @@ export class EnvironmentVariables {
    * the grant: the retry of a client whose answer was a 503 sent while the COMMIT was in flight
    * (0: off; every second presentation is a replay).
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600)
   TOKEN_RETRY_WINDOW_SECONDS = 60;
 
   /** Failed logins (login page and password grant) for one username before it is locked. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   LOGIN_MAX_FAILURES = 5;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
   LOGIN_LOCKOUT_SECONDS = 300;
 
   /** Failed client authentications for one client id before it is refused with 429. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   CLIENT_AUTH_MAX_FAILURES = 20;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
   CLIENT_AUTH_LOCKOUT_SECONDS = 60;
 
   /** Requests per IP per minute on the token, authorize and login routes (0: no limit). */
-  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
   RATE_LIMIT_TOKEN_PER_MINUTE = 6000;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
   RATE_LIMIT_AUTHORIZE_PER_MINUTE = 600;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(10_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
   RATE_LIMIT_LOGIN_PER_MINUTE = 60;
 
   /** Counters shared by every instance live here when set (redis://host:port); otherwise in process. */
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'], require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'], require_protocol: true })
   REDIS_URL?: string = undefined;
 
   /**
@@ -154,37 +208,56 @@ export class EnvironmentVariables {
   RATE_LIMIT_STORE_FAILURE: 'closed' | 'open' = 'open';
 
   /** Prefix of every Redis key, so several deployments can share one Redis. */
-  @IsString() @MinLength(1) @MaxLength(64)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
   REDIS_PREFIX = 'oauth:';
 
   /**
    * How long the start waits for the database (and Redis, when set) to answer before it gives up
    * with one line; an orchestrator that starts everything at once needs a few seconds of patience.
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600)
   STARTUP_WAIT_SECONDS = 30;
 
   /** A request still running after this many milliseconds is answered 503 (408 if its body is still arriving). */
-  @Transform(toInt) @IsInt() @Min(100) @Max(300_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
   REQUEST_TIMEOUT_MS = 10_000;
 
   /** How often expired codes, tokens and sessions are deleted, and how many rows per statement. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(86_400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
   CLEANUP_INTERVAL_SECONDS = 300;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   CLEANUP_BATCH_SIZE = 500;
 
   /** The first admin, created on first start when no admin exists. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   ADMIN_USERNAME = 'admin';
 
   /** When empty on first start, a password is generated and printed once. */
-  @IsOptional() @IsString() @MinLength(12)
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
   ADMIN_PASSWORD?: string = undefined;
 
   /** The product name on the sign-in, consent, account and error pages. */
-  @IsString() @MinLength(1) @MaxLength(64)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
   BRAND_NAME = 'Authorization Server';
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
@@ -195,23 +268,36 @@ export class EnvironmentVariables {
    * 32 characters, the same on every instance. Unset with the embedded database, one is generated
    * into a file beside it (with a warning); unset with MySQL, the server refuses to start.
    */
-  @IsOptional() @IsString() @MinLength(32) @MaxLength(1024)
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  @MaxLength(1024)
   KEY_ENCRYPTION_SECRET?: string = undefined;
 
   /** Lifetime of ID Tokens (OpenID Connect), seconds. */
-  @Transform(toInt) @IsInt() @Min(60) @Max(86_400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
   ID_TOKEN_TTL = 3600;
 
   /** OpenTelemetry: traces go over OTLP/HTTP to `<endpoint>/v1/traces` when set (e.g. http://collector:4318). */
-  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string = undefined;
 
   /** Rotate the signing keys when the newest is this many days old (0: only POST /admin/keys/rotate). */
-  @Transform(toInt) @IsInt() @Min(0) @Max(3650)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
   KEY_ROTATION_DAYS = 0;
 
   /** Seconds a scheduled new key is published before it signs (the JWKS cache lifetime of your resource servers). */
-  @Transform(toInt) @IsInt() @Min(0) @Max(604_800)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(604_800)
   KEY_ROTATION_ACTIVATE_AFTER = 3600;
 
   /** `json` (one object per line), `text`, or `auto`: text on a terminal, JSON otherwise. */
@@ -219,7 +305,8 @@ export class EnvironmentVariables {
   LOG_FORMAT: 'auto' | 'json' | 'text' = 'auto';
 
   /** One log line per request (level `log`): method, route, status, duration, client id. */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   ACCESS_LOG = true;
 }
 
@@ -290,10 +377,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
  * message is one line per bad variable, naming it.
  */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const present = Object.fromEntries(
-    ENVIRONMENT_VARIABLE_NAMES.filter((key) => env[key] !== undefined && env[key] !== '')
-      .map((key) => [key, env[key]]),
-  );
+  const present = Object.fromEntries(ENVIRONMENT_VARIABLE_NAMES.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
   const vars = plainToInstance(EnvironmentVariables, present);
   const errors = validateSync(vars, { forbidUnknownValues: false });
   if (errors.length > 0) {
@@ -307,7 +391,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   if (vars.DB_TYPE === 'mysql' && !vars.KEY_ENCRYPTION_SECRET) {
     // Every instance must decrypt the signing keys the others made: a generated file would differ per host.
-    throw new ConfigError('Missing environment variable KEY_ENCRYPTION_SECRET: required with DB_TYPE=mysql (at least 32 characters, the same on every instance; it encrypts the signing keys)');
+    throw new ConfigError(
+      'Missing environment variable KEY_ENCRYPTION_SECRET: required with DB_TYPE=mysql (at least 32 characters, the same on every instance; it encrypts the signing keys)',
+    );
   }
   return {
     port: vars.PORT,

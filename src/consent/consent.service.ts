@@ -9,7 +9,6 @@ import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { TokenStore } from '../tokens/token-store';
 import { ConsentEntity } from './consent.entity';
 
-
 @Injectable()
 export class ConsentService {
   constructor(

@@ -7,7 +7,6 @@ import { GrantRegistry } from '../tokens/grants/grant-registry';
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
 
-
 /**
  * RFC 8414 authorization server metadata and OpenID Connect Discovery 1.0: one document served at
  * both well-known paths, so the two can never disagree. Grant types come from the registry.

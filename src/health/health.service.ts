@@ -19,11 +19,7 @@ const CHECK_TIMEOUT_MS = 2000;
 export class HealthService {
   private readonly checks: Readonly<Record<string, () => Promise<unknown>>>;
 
-  constructor(
-    @InjectDataSource() dataSource: DataSource,
-    throttle: ThrottleService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
+  constructor(@InjectDataSource() dataSource: DataSource, throttle: ThrottleService, @Inject(APP_CONFIG) config: AppConfig) {
     this.checks = {
       database: () => dataSource.query('SELECT 1'),
       // Redis holds the lockout and rate-limit counters: without it they fail by policy, so say so.

@@ -10,7 +10,15 @@ function keyPair(alg: SigningAlgorithm): { publicKey: KeyObject; privateKey: Key
 }
 
 describe('compactJws', () => {
-  const claims = { iss: 'https://issuer.example', sub: 'client-1', aud: 'https://api.example', iat: 1_700_000_000, exp: 4_000_000_000, jti: 'j-1', scope: 'read write' };
+  const claims = {
+    iss: 'https://issuer.example',
+    sub: 'client-1',
+    aud: 'https://api.example',
+    iat: 1_700_000_000,
+    exp: 4_000_000_000,
+    jti: 'j-1',
+    scope: 'read write',
+  };
 
   it.each(SIGNING_ALGORITHMS)('%s: verifies with jose against the public JWK and carries the header and claims unchanged', async (alg) => {
     const { publicKey, privateKey } = keyPair(alg);

@@ -16,6 +16,8 @@ export function compactJws(claims: Record<string, unknown>, header: { alg: Signi
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
   const signingKey = header.alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
   return new Promise((resolve, reject) =>
-    sign(DIGEST[header.alg], Buffer.from(input), signingKey, (error, signature) => (error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`))),
+    sign(DIGEST[header.alg], Buffer.from(input), signingKey, (error, signature) =>
+      error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`),
+    ),
   );
 }

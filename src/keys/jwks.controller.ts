@@ -13,7 +13,9 @@ export class JwksController {
   // before it signs (activate_after), and a retired key stays published while its tokens live.
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'Public keys that verify ID Tokens (JWK Set)' })
-  @ApiOkResponse({ schema: { example: { keys: [{ kty: 'RSA', kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', alg: 'RS256', use: 'sig', n: '…', e: 'AQAB' }] } } })
+  @ApiOkResponse({
+    schema: { example: { keys: [{ kty: 'RSA', kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', alg: 'RS256', use: 'sig', n: '…', e: 'AQAB' }] } },
+  })
   jwks(): Promise<{ keys: PublicJwk[] }> {
     return this.keys.jwks();
   }

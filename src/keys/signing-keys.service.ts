@@ -67,7 +67,8 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   /** KEY_ROTATION_DAYS: checked hourly (and at start), on every instance; see rotateIfDue. */
   onApplicationBootstrap(): void {
     if (this.config.keyRotation.days === 0) return;
-    const check = () => void this.rotateIfDue(nowSeconds()).catch((error: unknown) => this.logger.error(`scheduled key rotation failed: ${(error as Error).message}`));
+    const check = () =>
+      void this.rotateIfDue(nowSeconds()).catch((error: unknown) => this.logger.error(`scheduled key rotation failed: ${(error as Error).message}`));
     check();
     this.timer = setInterval(check, 3_600_000);
     this.timer.unref();

@@ -49,7 +49,8 @@ function grantSchema(grantType: string, requestType: Type<object>): SchemaObject
   }
   // The words come from @ApiProperty / @ApiPropertyOptional where a DTO has them; the rules never do.
   for (const [name, property] of Object.entries(properties)) {
-    const documented = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, requestType.prototype, name) as { description?: string; format?: string } | undefined;
+    const documented = Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, requestType.prototype, name) as
+      { description?: string; format?: string } | undefined;
     if (documented?.description) property.description = documented.description;
     if (documented?.format) property.format = documented.format;
   }

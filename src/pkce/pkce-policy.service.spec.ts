@@ -6,8 +6,7 @@ function policyWith(global: Partial<GlobalSettings>) {
   const settings = { get: async () => ({ pkceRequired: false, pkcePlainAllowed: false, ...global }) };
   return new PkcePolicyService(settings as unknown as SettingsService);
 }
-const client = (overrides: Partial<AuthenticatedClient>) =>
-  ({ isPublic: false, pkce: 'inherit', pkcePlainAllowed: null, ...overrides }) as AuthenticatedClient;
+const client = (overrides: Partial<AuthenticatedClient>) => ({ isPublic: false, pkce: 'inherit', pkcePlainAllowed: null, ...overrides }) as AuthenticatedClient;
 
 describe('PkcePolicyService', () => {
   it.each([
@@ -29,9 +28,19 @@ describe('PkcePolicyService', () => {
   describe('enforce', () => {
     const S256 = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
     it.each([
-      ['refuses a missing challenge where PKCE is required', { pkceRequired: true }, { codeChallenge: null, codeChallengeMethod: null }, 'code_challenge is required (PKCE)'],
+      [
+        'refuses a missing challenge where PKCE is required',
+        { pkceRequired: true },
+        { codeChallenge: null, codeChallengeMethod: null },
+        'code_challenge is required (PKCE)',
+      ],
       ['accepts a missing challenge where PKCE is optional', { pkceRequired: false }, { codeChallenge: null, codeChallengeMethod: null }, null],
-      ['refuses plain where the policy does not allow it', {}, { codeChallenge: S256, codeChallengeMethod: 'plain' as const }, 'code_challenge_method plain is not allowed, use S256'],
+      [
+        'refuses plain where the policy does not allow it',
+        {},
+        { codeChallenge: S256, codeChallengeMethod: 'plain' as const },
+        'code_challenge_method plain is not allowed, use S256',
+      ],
       ['accepts plain where the policy allows it', { pkcePlainAllowed: true }, { codeChallenge: S256, codeChallengeMethod: 'plain' as const }, null],
       ['accepts S256 always', { pkceRequired: true }, { codeChallenge: S256, codeChallengeMethod: 'S256' as const }, null],
     ])('%s', async (_name, global, challenge, description) => {

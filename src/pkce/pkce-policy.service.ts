@@ -26,8 +26,7 @@ export class PkcePolicyService {
 
   async resolve(client: AuthenticatedClient): Promise<PkcePolicy> {
     const global = await this.settings.get();
-    const required =
-      client.isPublic || client.pkce === 'required' || (client.pkce === 'inherit' && global.pkceRequired);
+    const required = client.isPublic || client.pkce === 'required' || (client.pkce === 'inherit' && global.pkceRequired);
     return { required, plainAllowed: client.pkcePlainAllowed ?? global.pkcePlainAllowed };
   }
 

@@ -11,11 +11,15 @@ const RATE_LIMIT_KEY = 'oauth:rate-limit';
 export const RateLimit = (route: RateLimitedRoute) =>
   applyDecorators(SetMetadata(RATE_LIMIT_KEY, route), ApiTooManyRequestsResponse({ type: ErrorResponse, description: TOO_MANY_REQUESTS }));
 
-const TOO_MANY_REQUESTS = 'too_many_requests: over the per-IP rate limit, or this client id is locked for this IP after failed authentications; `Retry-After` says when to retry';
+const TOO_MANY_REQUESTS =
+  'too_many_requests: over the per-IP rate limit, or this client id is locked for this IP after failed authentications; `Retry-After` says when to retry';
 
 /** The 429 of routes that authenticate the client without a rate limit of their own (client lockout). */
 export const ApiClientLockoutResponse = () =>
-  ApiTooManyRequestsResponse({ type: ErrorResponse, description: 'too_many_requests: this client id is locked for this IP after failed authentications; `Retry-After` says when to retry' });
+  ApiTooManyRequestsResponse({
+    type: ErrorResponse,
+    description: 'too_many_requests: this client id is locked for this IP after failed authentications; `Retry-After` says when to retry',
+  });
 
 /** Per-IP request limit; runs before client authentication so that it also slows guessing. */
 @Injectable()

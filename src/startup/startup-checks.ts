@@ -95,7 +95,11 @@ function checkSqliteFolder(path: string): Promise<void> {
     accessSync(folder, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return Promise.reject(new StartupError(`Cannot start: the SQLite folder ${folder} cannot be created or written (${code}); set DB_PATH to a writable place or mount a volume there`));
+    return Promise.reject(
+      new StartupError(
+        `Cannot start: the SQLite folder ${folder} cannot be created or written (${code}); set DB_PATH to a writable place or mount a volume there`,
+      ),
+    );
   }
   return Promise.resolve();
 }

@@ -22,7 +22,16 @@ export class IntrospectionController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiOkResponse({
     schema: {
-      example: { active: true, scope: 'read write', client_id: 's6BhdRkqt3', token_type: 'Bearer', exp: 1764003600, iat: 1764000000, sub: 'b6f1…', username: 'alice' },
+      example: {
+        active: true,
+        scope: 'read write',
+        client_id: 's6BhdRkqt3',
+        token_type: 'Bearer',
+        exp: 1764003600,
+        iat: 1764000000,
+        sub: 'b6f1…',
+        username: 'alice',
+      },
     },
   })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'invalid_request: token missing' })

@@ -78,7 +78,12 @@ export class TokenIssuer {
 
   async issue(context: IssueContext): Promise<TokenResponse> {
     const minted = await this.mint(context);
-    await this.store.write({ access: minted.access, refresh: minted.refresh, audit: this.issuedEvent(context, minted), abandoned: currentRequestContext()?.abandoned });
+    await this.store.write({
+      access: minted.access,
+      refresh: minted.refresh,
+      audit: this.issuedEvent(context, minted),
+      abandoned: currentRequestContext()?.abandoned,
+    });
     return this.response(minted);
   }
 
@@ -89,7 +94,13 @@ export class TokenIssuer {
    */
   async issueSpending(context: IssueContext, input: SingleUseInput): Promise<TokenResponse | null> {
     const minted = await this.mint(context);
-    const stored = await this.store.write({ spends: input, access: minted.access, refresh: minted.refresh, audit: this.issuedEvent(context, minted), abandoned: currentRequestContext()?.abandoned });
+    const stored = await this.store.write({
+      spends: input,
+      access: minted.access,
+      refresh: minted.refresh,
+      audit: this.issuedEvent(context, minted),
+      abandoned: currentRequestContext()?.abandoned,
+    });
     return stored ? this.response(minted) : null;
   }
 
@@ -191,7 +202,14 @@ export class TokenIssuer {
       actorUserId: context.userId,
       clientId: context.client.id,
       subject: minted.access.id,
-      detail: { ...context.audit, ...extra, grant_type: currentGrantType(), grant_id: minted.grantId, scope: context.scope, refresh_token: Boolean(minted.refreshToken) },
+      detail: {
+        ...context.audit,
+        ...extra,
+        grant_type: currentGrantType(),
+        grant_id: minted.grantId,
+        scope: context.scope,
+        refresh_token: Boolean(minted.refreshToken),
+      },
     });
   }
 

@@ -12,7 +12,11 @@ function store(run: jest.Mock) {
 }
 
 const deadlock = () => new QueryFailedError('UPDATE …', [], Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' }));
-const write = (kind: 'refresh_token' | 'authorization_code' = 'refresh_token'): TokenWrite => ({ spends: { kind, id: 'r1' }, access: {} as AccessTokenEntity, audit: {} as never });
+const write = (kind: 'refresh_token' | 'authorization_code' = 'refresh_token'): TokenWrite => ({
+  spends: { kind, id: 'r1' },
+  access: {} as AccessTokenEntity,
+  audit: {} as never,
+});
 
 describe('TokenStore batched writes', () => {
   it('runs a batch again when InnoDB rolled it back as a deadlock victim', async () => {
@@ -38,8 +42,14 @@ describe('TokenStore batched writes', () => {
 
 describe('isActive: the one definition of an active token', () => {
   const now = 1_000;
-  const access = (row: Partial<AccessTokenEntity>) => ({ kind: 'access_token' as const, row: { revokedAt: null, expiresAt: now + 1, ...row } as AccessTokenEntity });
-  const refresh = (row: Partial<RefreshTokenEntity>) => ({ kind: 'refresh_token' as const, row: { revokedAt: null, rotatedAt: null, expiresAt: now + 1, ...row } as RefreshTokenEntity });
+  const access = (row: Partial<AccessTokenEntity>) => ({
+    kind: 'access_token' as const,
+    row: { revokedAt: null, expiresAt: now + 1, ...row } as AccessTokenEntity,
+  });
+  const refresh = (row: Partial<RefreshTokenEntity>) => ({
+    kind: 'refresh_token' as const,
+    row: { revokedAt: null, rotatedAt: null, expiresAt: now + 1, ...row } as RefreshTokenEntity,
+  });
 
   it('is neither revoked nor expired', () => {
     expect(isActive(access({}), now)).toBe(true);

@@ -31,8 +31,7 @@ export interface TokenSummary {
 
 /** A stored token found by its value, of either kind. */
 export type FoundToken =
-  | { readonly kind: 'access_token'; readonly row: AccessTokenEntity }
-  | { readonly kind: 'refresh_token'; readonly row: RefreshTokenEntity };
+  { readonly kind: 'access_token'; readonly row: AccessTokenEntity } | { readonly kind: 'refresh_token'; readonly row: RefreshTokenEntity };
 
 /**
  * The one definition of an active token, for introspection, the bearer guard, token exchange and
@@ -136,19 +135,30 @@ export class TokenStore {
           // one answered 503 while the transaction runs rolls it back (abandonable).
           const live = jobs.filter((job) => !job.abandoned?.aborted);
           if (live.length === 0) return jobs.map(() => 'abandoned' as const);
-          const won = await abandonable(manager, live.map((job) => job.abandoned), async () => {
-            const spent = await this.spend(manager, live);
-            const stored = live.filter((_, i) => spent[i]);
-            if (stored.length > 0) {
-              await insertRows(manager, this.accessTokens.metadata, stored.map((job) => job.access));
-              const refresh = stored.flatMap((job) => (job.refresh ? [job.refresh] : []));
-              if (refresh.length > 0) await insertRows(manager, this.refreshTokens.metadata, refresh);
-              const revoked = stored.flatMap((job) => job.revokesAccess ?? []);
-              if (revoked.length > 0) await manager.update(AccessTokenEntity, { id: In(revoked), revokedAt: IsNull() }, { revokedAt: nowSeconds() });
-              await this.audit.insert(manager, stored.map((job) => job.audit));
-            }
-            return new Set(stored);
-          });
+          const won = await abandonable(
+            manager,
+            live.map((job) => job.abandoned),
+            async () => {
+              const spent = await this.spend(manager, live);
+              const stored = live.filter((_, i) => spent[i]);
+              if (stored.length > 0) {
+                await insertRows(
+                  manager,
+                  this.accessTokens.metadata,
+                  stored.map((job) => job.access),
+                );
+                const refresh = stored.flatMap((job) => (job.refresh ? [job.refresh] : []));
+                if (refresh.length > 0) await insertRows(manager, this.refreshTokens.metadata, refresh);
+                const revoked = stored.flatMap((job) => job.revokesAccess ?? []);
+                if (revoked.length > 0) await manager.update(AccessTokenEntity, { id: In(revoked), revokedAt: IsNull() }, { revokedAt: nowSeconds() });
+                await this.audit.insert(
+                  manager,
+                  stored.map((job) => job.audit),
+                );
+              }
+              return new Set(stored);
+            },
+          );
           return jobs.map((job) => (won.has(job) ? 'stored' : live.includes(job) ? 'spent_elsewhere' : 'abandoned'));
         });
       } catch (error) {
@@ -266,15 +276,17 @@ export class TokenStore {
       this.accessTokens.find({ where, order: { createdAt: 'DESC' }, take: 1000 }),
       this.refreshTokens.find({ where: { ...where, rotatedAt: IsNull() }, order: { createdAt: 'DESC' }, take: 1000 }),
     ]);
-    const summary = (type: TokenSummary['type']) => (row: AccessTokenEntity | RefreshTokenEntity): TokenSummary => ({
-      id: row.id,
-      type,
-      clientId: row.clientId,
-      userId: row.userId,
-      scope: row.scope,
-      createdAt: row.createdAt,
-      expiresAt: row.expiresAt,
-    });
+    const summary =
+      (type: TokenSummary['type']) =>
+      (row: AccessTokenEntity | RefreshTokenEntity): TokenSummary => ({
+        id: row.id,
+        type,
+        clientId: row.clientId,
+        userId: row.userId,
+        scope: row.scope,
+        createdAt: row.createdAt,
+        expiresAt: row.expiresAt,
+      });
     return [...access.map(summary('access_token')), ...refresh.map(summary('refresh_token'))].sort((a, b) => b.createdAt - a.createdAt);
   }
 
@@ -318,7 +330,9 @@ export class TokenStore {
 /** MySQL: locks the unspent inputs among `ids` (SELECT ... FOR UPDATE), then spends them in one UPDATE. */
 async function lockAndSpend(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
   const target = spendTarget(manager, kind);
-  const locked = (await manager.query(`SELECT ${target.id} AS id FROM ${target.table} WHERE ${target.unspentAmong(ids.length)} FOR UPDATE`, ids)) as { id: string }[];
+  const locked = (await manager.query(`SELECT ${target.id} AS id FROM ${target.table} WHERE ${target.unspentAmong(ids.length)} FOR UPDATE`, ids)) as {
+    id: string;
+  }[];
   const spendable = locked.map((row) => row.id);
   if (spendable.length > 0) await manager.query(target.spend(spendable.length), [now, ...spendable]);
   return spendable;

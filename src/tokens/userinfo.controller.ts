@@ -44,7 +44,16 @@ export class UserInfoController {
   })
   @ApiOkResponse({
     schema: {
-      example: { sub: 'f3b1…', name: 'Ada Lovelace', given_name: 'Ada', family_name: 'Lovelace', preferred_username: 'ada', updated_at: 1764000000, email: 'ada@example.com', email_verified: true },
+      example: {
+        sub: 'f3b1…',
+        name: 'Ada Lovelace',
+        given_name: 'Ada',
+        family_name: 'Lovelace',
+        preferred_username: 'ada',
+        updated_at: 1764000000,
+        email: 'ada@example.com',
+        email_verified: true,
+      },
     },
   })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, expired or revoked token, with WWW-Authenticate: Bearer (RFC 6750 §3.1)' })

@@ -43,7 +43,6 @@ export type UserProfile = Readonly<Omit<UserEntity, 'passwordHash' | 'emailKey'>
 
 const USER_TOPIC = 'user';
 
-
 function toProfile(entity: UserEntity): UserProfile {
   const { passwordHash, emailKey: _emailKey, ...profile } = entity;
   return { ...profile, legacyPasswordHash: needsRehash(passwordHash) };
@@ -145,7 +144,8 @@ export class UsersService implements OnModuleInit {
   async loginNameConflict(username: string | undefined, email: string | null | undefined, exceptUserId?: string): Promise<string | null> {
     const other = (id: string | null | undefined) => id != null && id !== exceptUserId;
     if (email && other(await this.idByEmail(email))) return 'email is already taken';
-    if (email && other((await this.repository.findOne({ where: { username: email.trim() }, select: { id: true } }))?.id)) return "email is another user's username";
+    if (email && other((await this.repository.findOne({ where: { username: email.trim() }, select: { id: true } }))?.id))
+      return "email is another user's username";
     if (username?.includes('@') && other(await this.idByEmail(username))) return "username is another user's e-mail address";
     return null;
   }
@@ -166,7 +166,12 @@ export class UsersService implements OnModuleInit {
   async list(page: Page, search?: string, legacyHash?: boolean): Promise<{ items: UserProfile[]; total: number }> {
     const legacy = legacyHash ? { passwordHash: Not(Like(`${CURRENT_HASH_PREFIX}%`)) } : {};
     const [rows, total] = await this.repository.findAndCount({
-      where: search ? [{ username: containing(search), ...legacy }, { email: containing(search), ...legacy }] : legacy,
+      where: search
+        ? [
+            { username: containing(search), ...legacy },
+            { email: containing(search), ...legacy },
+          ]
+        : legacy,
       order: { createdAt: 'ASC', id: 'ASC' },
       skip: (page.page - 1) * page.perPage,
       take: page.perPage,
@@ -201,7 +206,8 @@ export class UsersService implements OnModuleInit {
    * case (seed 003's users sign in with theirs). Lockouts are keyed on the account found.
    */
   async findForLogin(login: string): Promise<LoginCandidate | null> {
-    const entity = (await this.repository.findOneBy({ username: login })) ?? (login.includes('@') ? await this.repository.findOneBy({ emailKey: emailKey(login)! }) : null);
+    const entity =
+      (await this.repository.findOneBy({ username: login })) ?? (login.includes('@') ? await this.repository.findOneBy({ emailKey: emailKey(login)! }) : null);
     return entity ? { id: entity.id, passwordHash: entity.passwordHash, entity } : null;
   }
 

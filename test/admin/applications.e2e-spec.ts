@@ -71,7 +71,9 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
   });
 
   it('creates a public application without a secret', async () => {
-    const res = await api().post('/admin/applications').send({ ...webApp, grant_types: ['authorization_code'], token_endpoint_auth_method: 'none' });
+    const res = await api()
+      .post('/admin/applications')
+      .send({ ...webApp, grant_types: ['authorization_code'], token_endpoint_auth_method: 'none' });
     expect(res.status).toBe(201);
     expect(res.body.client_secret).toBeUndefined();
     expect((await api().post(`/admin/applications/${res.body.client_id}/secret`)).status).toBe(400);
@@ -89,7 +91,9 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
     ['the code grant without redirect URIs', { redirect_uris: [] }, 'redirect_uris'],
     ['client_credentials for a public client', { token_endpoint_auth_method: 'none' }, 'grant_types'],
   ])('answers 400 with a field-level message for %s', async (_name, change, field) => {
-    const res = await api().post('/admin/applications').send({ ...webApp, ...change });
+    const res = await api()
+      .post('/admin/applications')
+      .send({ ...webApp, ...change });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
     expect(res.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
@@ -97,7 +101,9 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
 
   it('lists applications with pagination and a name filter', async () => {
     for (const name of ['Alpha 50% App', 'Beta App', 'Gamma App']) {
-      await api().post('/admin/applications').send({ ...webApp, client_name: name });
+      await api()
+        .post('/admin/applications')
+        .send({ ...webApp, client_name: name });
     }
     const page = await api().get('/admin/applications?page=1&per_page=2');
     expect(page.status).toBe(200);
@@ -129,7 +135,11 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
     const token = (await clientCredentials(created.client_id, created.client_secret)).body.access_token;
     await api().patch(`/admin/applications/${created.client_id}`).send({ enabled: false });
     expect((await clientCredentials(created.client_id, created.client_secret)).status).toBe(401);
-    const introspection = await request(t.url).post('/oauth2/introspect').set('Authorization', basicAuth(created.client_id, created.client_secret)).type('form').send({ token });
+    const introspection = await request(t.url)
+      .post('/oauth2/introspect')
+      .set('Authorization', basicAuth(created.client_id, created.client_secret))
+      .type('form')
+      .send({ token });
     expect(introspection.status).toBe(401);
     const [row] = await t.dataSource.query('SELECT revoked_at FROM access_tokens WHERE client_id = ?', [created.client_id]);
     expect(row.revoked_at).not.toBeNull();

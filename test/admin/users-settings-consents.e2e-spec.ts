@@ -127,7 +127,13 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
 
     it('reads and changes the global settings; the next token request uses them', async () => {
       const read = await api.get('/admin/settings');
-      expect(read.body).toEqual({ pkce_required: false, pkce_plain_allowed: false, access_token_ttl: 3600, refresh_token_ttl: 1209600, authorization_code_ttl: 300 });
+      expect(read.body).toEqual({
+        pkce_required: false,
+        pkce_plain_allowed: false,
+        access_token_ttl: 3600,
+        refresh_token_ttl: 1209600,
+        authorization_code_ttl: 300,
+      });
       const changed = await api.patch('/admin/settings').send({ access_token_ttl: 900, pkce_required: true });
       expect(changed.status).toBe(200);
       expect(changed.body).toMatchObject({ access_token_ttl: 900, pkce_required: true });
@@ -137,11 +143,7 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       expect(new URL(authorize.headers['location']).searchParams.get('error')).toBe('invalid_request');
     });
 
-    it.each([
-      [{ access_token_ttl: 0 }],
-      [{ authorization_code_ttl: 3600 }],
-      [{ pkce_required: 'yes' }],
-    ])('answers 400 for %j', async (body) => {
+    it.each([[{ access_token_ttl: 0 }], [{ authorization_code_ttl: 3600 }], [{ pkce_required: 'yes' }]])('answers 400 for %j', async (body) => {
       expect((await api.patch('/admin/settings').send(body)).status).toBe(400);
     });
   });

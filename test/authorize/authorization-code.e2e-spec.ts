@@ -147,11 +147,7 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
   it('uses the only registered redirect URI when redirect_uri is omitted', async () => {
     const single = await createClient(t, { redirectUris: ['http://single.example/cb'] });
     const browser = new FormBrowser(t.url);
-    const redirect = await approveAuthorization(
-      browser,
-      `/oauth2/authorize?response_type=code&client_id=${single.clientId}`,
-      user,
-    );
+    const redirect = await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${single.clientId}`, user);
     expect(redirect.origin + redirect.pathname).toBe('http://single.example/cb');
     const res = await request(t.url)
       .post('/oauth2/token')
@@ -224,7 +220,11 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
       return redirect.searchParams.get('code')!;
     }
     const redeem = (body: Record<string, string>, auth = client.basic) =>
-      request(t.url).post('/oauth2/token').set('Authorization', auth).type('form').send({ grant_type: 'authorization_code', ...body });
+      request(t.url)
+        .post('/oauth2/token')
+        .set('Authorization', auth)
+        .type('form')
+        .send({ grant_type: 'authorization_code', ...body });
 
     const refreshWith = (refreshToken: string) =>
       request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken });
@@ -252,7 +252,11 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
       expect(retry.status).toBe(200);
       expect((await request(t.url).get('/me').set('Authorization', `Bearer ${lost.body.access_token}`)).status).toBe(401);
       // Introspected, not presented: presenting it would be reuse, and revoke the family.
-      const introspected = await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token: lost.body.refresh_token });
+      const introspected = await request(t.url)
+        .post('/oauth2/introspect')
+        .set('Authorization', client.basic)
+        .type('form')
+        .send({ token: lost.body.refresh_token });
       expect(introspected.body.active).toBe(false);
       expect((await request(t.url).get('/me').set('Authorization', `Bearer ${retry.body.access_token}`)).status).toBe(200);
       // The retry is held to the same checks as the first redemption.

@@ -54,7 +54,8 @@ describe(`no state in process memory: restarts and several instances on one data
   it('rotates refresh tokens on instance A while instance B keeps writing tokens (no lost write locks)', async () => {
     // A code grant or refresh that spends its input must take the write lock first: on SQLite a
     // transaction that began with a read cannot be upgraded after another connection wrote.
-    const token = (app: TestApp, body: Record<string, string>) => request(app.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(body);
+    const token = (app: TestApp, body: Record<string, string>) =>
+      request(app.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(body);
     const pairs = await Promise.all(
       Array.from({ length: 4 }, () => token(a, { grant_type: 'password', username: user.username, password: user.password, scope: 'read' })),
     );

@@ -33,7 +33,13 @@ describe(`PKCE policy, global and per application (seed 001, RFC 7636) [${TEST_D
   const redeem = (client: TestClient, code: string, extra: Record<string, string> = {}) => {
     const req = request(t.url).post('/oauth2/token').type('form');
     if (client.basic) req.set('Authorization', client.basic);
-    return req.send({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, ...(client.basic ? {} : { client_id: client.clientId }), ...extra });
+    return req.send({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: client.redirectUri,
+      ...(client.basic ? {} : { client_id: client.clientId }),
+      ...extra,
+    });
   };
 
   it('does not require PKCE by default for a confidential client that inherits', async () => {

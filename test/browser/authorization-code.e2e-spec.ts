@@ -29,7 +29,15 @@ describeBrowser(`authorization code + PKCE in headless Chromium [${TEST_DB}]`, (
     callbackUrl = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/cb`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -81,7 +89,9 @@ describeBrowser(`authorization code + PKCE in headless Chromium [${TEST_DB}]`, (
   it('shows an error page, not a redirect, for an unregistered redirect URI', async () => {
     const client = await createClient(t, { redirectUris: [callbackUrl] });
     const page = await browser.newPage();
-    const response = await page.goto(`${t.url}/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=${encodeURIComponent('http://127.0.0.1:1/evil')}`);
+    const response = await page.goto(
+      `${t.url}/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=${encodeURIComponent('http://127.0.0.1:1/evil')}`,
+    );
     expect(response?.status()).toBe(400);
     expect(page.url()).toContain(t.url);
     await expect(page.getByRole('alert').textContent()).resolves.toContain('invalid_request');

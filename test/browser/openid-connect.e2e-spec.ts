@@ -41,7 +41,10 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
     await new Promise<void>((resolve) => rp.listen(0, '127.0.0.1', resolve));
     rpUrl = `http://127.0.0.1:${(rp.address() as AddressInfo).port}`;
     const auth = `Bearer ${await adminToken(t)}`;
-    await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'grace', password: 'hopper-1906', email: 'grace@example.com', name: 'Grace Hopper' });
+    await request(t.url)
+      .post('/admin/users')
+      .set('Authorization', auth)
+      .send({ username: 'grace', password: 'hopper-1906', email: 'grace@example.com', name: 'Grace Hopper' });
     const app = (
       await request(t.url)
         .post('/admin/applications')
@@ -51,7 +54,15 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
     config = await oidc.discovery(new URL(t.url), app.client_id, app.client_secret, undefined, { execute: [oidc.allowInsecureRequests] });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   afterAll(async () => {
@@ -80,10 +91,19 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL((url) => url.toString().startsWith(`${rpUrl}/cb`));
 
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: 'st-1', idTokenExpected: true });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+      expectedState: 'st-1',
+      idTokenExpected: true,
+    });
     const claims = tokens.claims()!;
     expect(claims).toMatchObject({ iss: t.url, nonce });
-    expect(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)).toMatchObject({ name: 'Grace Hopper', email: 'grace@example.com', preferred_username: 'grace' });
+    expect(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)).toMatchObject({
+      name: 'Grace Hopper',
+      email: 'grace@example.com',
+      preferred_username: 'grace',
+    });
 
     // A second application request needs no password: the browser session is still there.
     await page.goto(oidc.buildAuthorizationUrl(config, { redirect_uri: `${rpUrl}/cb`, scope: 'openid', prompt: 'none' }).href);

@@ -29,7 +29,10 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
   const post = (path: string, body: object) => api.post(path, body);
   const get = (path: string) => api.get(path);
   const counts = async () => {
-    const [[clients], [users]] = await Promise.all([t.dataSource.query('SELECT COUNT(*) AS n FROM clients'), t.dataSource.query('SELECT COUNT(*) AS n FROM users')]);
+    const [[clients], [users]] = await Promise.all([
+      t.dataSource.query('SELECT COUNT(*) AS n FROM clients'),
+      t.dataSource.query('SELECT COUNT(*) AS n FROM users'),
+    ]);
     return { clients: Number(clients.n), users: Number(users.n) };
   };
   const clientCredentials = (clientId: string, secret: string) =>
@@ -40,7 +43,12 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
   describe('applications keep their identity', () => {
     it('creates an application with its old client_id and a strong secret, stored as SHA-256 and not flagged weak', async () => {
       const secret = 'a'.repeat(16) + 'B'.repeat(16);
-      const res = await post('/admin/applications', { client_id: 'legacy.app-1', client_secret: secret, client_name: 'Legacy', grant_types: ['client_credentials'] });
+      const res = await post('/admin/applications', {
+        client_id: 'legacy.app-1',
+        client_secret: secret,
+        client_name: 'Legacy',
+        grant_types: ['client_credentials'],
+      });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ client_id: 'legacy.app-1', weak_secret: false });
       expect(res.body.client_secret).toBeUndefined();
@@ -51,7 +59,12 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
     });
 
     it("stores a short imported secret with argon2id, flags it weak until rotated, and accepts it (Spring's 123456789)", async () => {
-      const res = await post('/admin/applications', { client_id: 'spring_like', client_secret: '123456789', client_name: 'Spring', grant_types: ['client_credentials'] });
+      const res = await post('/admin/applications', {
+        client_id: 'spring_like',
+        client_secret: '123456789',
+        client_name: 'Spring',
+        grant_types: ['client_credentials'],
+      });
       expect(res.status).toBe(201);
       expect(res.body.weak_secret).toBe(true);
       const [row] = await t.dataSource.query('SELECT secret_hash FROM clients WHERE id = ?', ['spring_like']);
@@ -75,7 +88,11 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       ['a client_id over 255 characters', { client_id: 'x'.repeat(256) }, 'client_id'],
       ['a client_secret under 8 characters', { client_secret: 'short' }, 'client_secret'],
       ['a client_id with a trailing space (MySQL would compare it equal to one without)', { client_id: 'spaced ' }, 'client_id'],
-      ['a secret for a public client', { client_secret: 'a-long-enough-secret', token_endpoint_auth_method: 'none', redirect_uris: ['https://a.example/cb'] }, 'client_secret'],
+      [
+        'a secret for a public client',
+        { client_secret: 'a-long-enough-secret', token_endpoint_auth_method: 'none', redirect_uris: ['https://a.example/cb'] },
+        'client_secret',
+      ],
     ])('answers 400 naming the field for %s', async (_name, fields, field) => {
       const res = await post('/admin/applications', { client_name: 'Bad', ...fields });
       expect(res.status).toBe(400);
@@ -87,7 +104,9 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       expect(res.status).toBe(400);
       expect(res.body.error_description).toContain('property clientSecret should not exist');
       expect(res.body.error_description).toContain('property redirect_uri should not exist');
-      expect((await post('/admin/users', { username: 'typo', password: 'long-enough', mail: 'x@example.com' })).body.error_description).toContain('property mail should not exist');
+      expect((await post('/admin/users', { username: 'typo', password: 'long-enough', mail: 'x@example.com' })).body.error_description).toContain(
+        'property mail should not exist',
+      );
     });
 
     it('gives an application created with only client_name working defaults: a confidential client_credentials client', async () => {
@@ -104,27 +123,34 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       app = (await post('/admin/applications', { client_name: 'Password app', grant_types: ['password', 'refresh_token'], scope: 'read' })).body;
     });
 
-    it.each(VECTORS.map((v, i) => [v.format, v, i] as const))('signs in with the old password of a %s hash, re-hashes it to argon2id, and signs in again', async (_format, vector, index) => {
-      const username = `imported-${index}`;
-      const created = await post('/admin/users', { username, password_hash: vector.hash });
-      expect(created.status).toBe(201);
-      expect(created.body.legacy_password_hash).toBe(true);
-      expect((await passwordGrant(app.client_id, app.client_secret, username, 'not-the-password')).status).toBe(400);
-      expect((await passwordGrant(app.client_id, app.client_secret, username, vector.password)).status).toBe(200);
-      const [row] = await t.dataSource.query('SELECT password_hash FROM users WHERE username = ?', [username]);
-      expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-      expect((await get(`/admin/users/${created.body.id}`)).body.legacy_password_hash).toBe(false);
-      expect((await passwordGrant(app.client_id, app.client_secret, username, vector.password)).status).toBe(200);
-    });
+    it.each(VECTORS.map((v, i) => [v.format, v, i] as const))(
+      'signs in with the old password of a %s hash, re-hashes it to argon2id, and signs in again',
+      async (_format, vector, index) => {
+        const username = `imported-${index}`;
+        const created = await post('/admin/users', { username, password_hash: vector.hash });
+        expect(created.status).toBe(201);
+        expect(created.body.legacy_password_hash).toBe(true);
+        expect((await passwordGrant(app.client_id, app.client_secret, username, 'not-the-password')).status).toBe(400);
+        expect((await passwordGrant(app.client_id, app.client_secret, username, vector.password)).status).toBe(200);
+        const [row] = await t.dataSource.query('SELECT password_hash FROM users WHERE username = ?', [username]);
+        expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+        expect((await get(`/admin/users/${created.body.id}`)).body.legacy_password_hash).toBe(false);
+        expect((await passwordGrant(app.client_id, app.client_secret, username, vector.password)).status).toBe(200);
+      },
+    );
 
     it('signs in on the login page with an imported bcrypt hash, and the hash is upgraded there too', async () => {
       const vector = VECTORS.find((v) => v.format === 'Spring {bcrypt}')!;
       const created = await post('/admin/users', { username: 'page-user', password_hash: vector.hash });
       const web = (await post('/admin/applications', { client_name: 'Web', redirect_uris: ['http://test.com'] })).body;
-      const redirect = await approveAuthorization(new FormBrowser(t.url), `/oauth2/authorize?response_type=code&client_id=${web.client_id}&redirect_uri=http%3A%2F%2Ftest.com`, {
-        username: 'page-user',
-        password: vector.password,
-      });
+      const redirect = await approveAuthorization(
+        new FormBrowser(t.url),
+        `/oauth2/authorize?response_type=code&client_id=${web.client_id}&redirect_uri=http%3A%2F%2Ftest.com`,
+        {
+          username: 'page-user',
+          password: vector.password,
+        },
+      );
       expect(redirect.searchParams.get('code')).toBeTruthy();
       expect((await get(`/admin/users/${created.body.id}`)).body.legacy_password_hash).toBe(false);
     });
@@ -155,12 +181,18 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
 
   describe('refresh_token_rotation', () => {
     const setUp = async (rotation: 'rotate' | 'reuse') => {
-      const app = (await post('/admin/applications', { client_name: `Refresh ${rotation}`, grant_types: ['password', 'refresh_token'], refresh_token_rotation: rotation })).body;
+      const app = (
+        await post('/admin/applications', { client_name: `Refresh ${rotation}`, grant_types: ['password', 'refresh_token'], refresh_token_rotation: rotation })
+      ).body;
       const username = `refresher-${rotation}`;
       await post('/admin/users', { username, password: 'refresh-password' });
       const first = (await passwordGrant(app.client_id, app.client_secret, username, 'refresh-password')).body;
       const refresh = (refreshToken: string = first.refresh_token) =>
-        request(t.url).post('/oauth/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken });
+        request(t.url)
+          .post('/oauth/token')
+          .set('Authorization', basicAuth(app.client_id, app.client_secret))
+          .type('form')
+          .send({ grant_type: 'refresh_token', refresh_token: refreshToken });
       return { app, first, refresh };
     };
 
@@ -171,7 +203,11 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       const b = await refresh();
       expect([a.status, b.status]).toEqual([200, 200]);
       expect([a.body.refresh_token, b.body.refresh_token]).toEqual([first.refresh_token, first.refresh_token]);
-      await request(t.url).post('/oauth2/revoke').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ token: first.refresh_token });
+      await request(t.url)
+        .post('/oauth2/revoke')
+        .set('Authorization', basicAuth(app.client_id, app.client_secret))
+        .type('form')
+        .send({ token: first.refresh_token });
       expect((await refresh()).body.error).toBe('invalid_grant');
     });
 
@@ -245,7 +281,10 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
     });
 
     it('names the index and field of a malformed entry, and unknown fields in entries', async () => {
-      const res = await post('/admin/import', { applications: [{ client_id: 'x', client_name: 'X', colour: 'red' }], users: [{ username: 'u', password: 'short' }] });
+      const res = await post('/admin/import', {
+        applications: [{ client_id: 'x', client_name: 'X', colour: 'red' }],
+        users: [{ username: 'u', password: 'short' }],
+      });
       expect(res.status).toBe(400);
       const fields = res.body.details.map((d: { field: string }) => d.field);
       expect(fields).toEqual(expect.arrayContaining(['applications.0.colour', 'users.0.password']));
@@ -288,7 +327,12 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
     it('updates what differs, leaves credentials alone, and disabling an application through an import revokes its tokens', async () => {
       const token = (await clientCredentials('bulk-a-real', 'bulk-secret-that-is-long-enough-32c')).body.access_token;
       const changed = document('real');
-      changed.applications[0] = { ...changed.applications[0], client_name: 'Bulk A renamed', client_secret: 'another-secret-that-is-long-enough', enabled: false } as never;
+      changed.applications[0] = {
+        ...changed.applications[0],
+        client_name: 'Bulk A renamed',
+        client_secret: 'another-secret-that-is-long-enough',
+        enabled: false,
+      } as never;
       const res = await post('/admin/import', changed);
       expect(res.body.applications).toEqual({ created: [], updated: ['bulk-a-real'], unchanged: ['bulk-b-real'] });
       expect((await get('/admin/applications/bulk-a-real')).body).toMatchObject({ client_name: 'Bulk A renamed', enabled: false });
@@ -302,7 +346,10 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       const text = JSON.stringify(exported.body);
       expect(text).not.toMatch(/"(client_secret|password|password_hash|secret_hash)":/);
       expect(text).not.toContain('$argon2');
-      expect(exported.body.applications.find((a: { client_id: string }) => a.client_id === 'bulk-b-real')).toMatchObject({ client_name: 'Bulk B', token_endpoint_auth_method: 'none' });
+      expect(exported.body.applications.find((a: { client_id: string }) => a.client_id === 'bulk-b-real')).toMatchObject({
+        client_name: 'Bulk B',
+        token_endpoint_auth_method: 'none',
+      });
       const back = await post('/admin/import', exported.body);
       expect(back.status).toBe(200);
       expect(back.body.applications.created).toEqual([]);

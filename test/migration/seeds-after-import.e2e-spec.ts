@@ -24,9 +24,17 @@ describe(`migrating with the README's import files, then the seeds' own requests
   });
   afterAll(() => t.close());
 
-  const importFile = (document: unknown) => request(t.url).post('/admin/import').set('Authorization', auth).send(document as object);
+  const importFile = (document: unknown) =>
+    request(t.url)
+      .post('/admin/import')
+      .set('Authorization', auth)
+      .send(document as object);
   const userByName = async (username: string) =>
-    (await request(t.url).get(`/admin/users?search=${encodeURIComponent(username)}`).set('Authorization', auth)).body.items.find((u: { username: string }) => u.username === username);
+    (
+      await request(t.url)
+        .get(`/admin/users?search=${encodeURIComponent(username)}`)
+        .set('Authorization', auth)
+    ).body.items.find((u: { username: string }) => u.username === username);
 
   it('webMethods (seeds 000, 001): the authorization code flow with PKCE, code exchanged at getAccessToken with a JSON body and Basic auth', async () => {
     const file = example('webmethods');
@@ -41,7 +49,14 @@ describe(`migrating with the README's import files, then the seeds' own requests
     const res = await request(t.url)
       .post('/invoke/pub.apigateway.oauth2/getAccessToken')
       .set('Authorization', basicAuth(app.client_id, app.client_secret))
-      .send({ redirect_uri: 'http://test.com', scope: 'email', grant_type: 'authorization_code', code: redirect.searchParams.get('code'), code_verifier: verifier, client_id: app.client_id });
+      .send({
+        redirect_uri: 'http://test.com',
+        scope: 'email',
+        grant_type: 'authorization_code',
+        code: redirect.searchParams.get('code'),
+        code_verifier: verifier,
+        client_id: app.client_id,
+      });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'email' });
     // The imported PBKDF2 hash was replaced by argon2id at this sign-in; the imported settings apply.
@@ -53,11 +68,19 @@ describe(`migrating with the README's import files, then the seeds' own requests
     const file = example('wso2');
     expect((await importFile(file)).status).toBe(200);
     const basic = basicAuth('wU62DjlyDBnq87GlBwplfqvmAbAa', 'ksdSdoefDDP7wpaElfqvmjDue');
-    const token = await request(t.url).post('/token').set('Authorization', basic).type('form').send('grant_type=password&username=bob&password=bob-password&scope=PRODUCTION');
+    const token = await request(t.url)
+      .post('/token')
+      .set('Authorization', basic)
+      .type('form')
+      .send('grant_type=password&username=bob&password=bob-password&scope=PRODUCTION');
     expect(token.status).toBe(200);
     expect(token.body.scope).toBe('PRODUCTION');
     for (let i = 0; i < 2; i++) {
-      const renewed = await request(t.url).post('/token').set('Authorization', basic).type('form').send(`grant_type=refresh_token&refresh_token=${token.body.refresh_token}&scope=PRODUCTION`);
+      const renewed = await request(t.url)
+        .post('/token')
+        .set('Authorization', basic)
+        .type('form')
+        .send(`grant_type=refresh_token&refresh_token=${token.body.refresh_token}&scope=PRODUCTION`);
       expect(renewed.status).toBe(200);
       expect(renewed.body.refresh_token).toBe(token.body.refresh_token);
       expect(renewed.body.access_token).not.toBe(token.body.access_token);
@@ -69,12 +92,20 @@ describe(`migrating with the README's import files, then the seeds' own requests
   it('Spring (seed 003): password grant at /oauth/token with the e-mail address, GET /me, and the refresh token reused', async () => {
     expect((await importFile(example('spring'))).status).toBe(200);
     const basic = basicAuth('breakout_app', '123456789');
-    const token = await request(t.url).post('/oauth/token').set('Authorization', basic).type('form').send('username=admin%40break-out.org&password=password&grant_type=password&scope=read+write');
+    const token = await request(t.url)
+      .post('/oauth/token')
+      .set('Authorization', basic)
+      .type('form')
+      .send('username=admin%40break-out.org&password=password&grant_type=password&scope=read+write');
     expect(token.status).toBe(200);
     const me = await request(t.url).get('/me').set('Authorization', `Bearer ${token.body.access_token}`);
     expect(me.status).toBe(200);
     for (let i = 0; i < 2; i++) {
-      const renewed = await request(t.url).post('/oauth/token').set('Authorization', basic).type('form').send(`refresh_token=${token.body.refresh_token}&grant_type=refresh_token`);
+      const renewed = await request(t.url)
+        .post('/oauth/token')
+        .set('Authorization', basic)
+        .type('form')
+        .send(`refresh_token=${token.body.refresh_token}&grant_type=refresh_token`);
       expect(renewed.status).toBe(200);
       expect(renewed.body.refresh_token).toBe(token.body.refresh_token);
     }

@@ -32,7 +32,13 @@ describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, 
   const authorize = (params: Record<string, string> = {}) =>
     `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: app.client_id, redirect_uri: REDIRECT_URI, scope: 'openid', ...params })}`;
   const redeem = async (code: string | null) =>
-    (await request(t.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })).body;
+    (
+      await request(t.url)
+        .post('/oauth2/token')
+        .set('Authorization', basicAuth(app.client_id, app.client_secret))
+        .type('form')
+        .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })
+    ).body;
   /** A browser that has signed in and approved the client once. */
   const signedIn = async () => {
     const browser = new FormBrowser(t.url);
@@ -183,8 +189,19 @@ describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, 
 
     it('does not take a JWT access token for an ID Token hint', async () => {
       const auth = `Bearer ${await adminToken(t)}`;
-      const jwtApp = (await request(t.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'JWT', grant_types: ['client_credentials'], access_token_format: 'jwt' })).body;
-      const accessToken = (await request(t.url).post('/oauth2/token').set('Authorization', basicAuth(jwtApp.client_id, jwtApp.client_secret)).type('form').send({ grant_type: 'client_credentials' })).body.access_token;
+      const jwtApp = (
+        await request(t.url)
+          .post('/admin/applications')
+          .set('Authorization', auth)
+          .send({ client_name: 'JWT', grant_types: ['client_credentials'], access_token_format: 'jwt' })
+      ).body;
+      const accessToken = (
+        await request(t.url)
+          .post('/oauth2/token')
+          .set('Authorization', basicAuth(jwtApp.client_id, jwtApp.client_secret))
+          .type('form')
+          .send({ grant_type: 'client_credentials' })
+      ).body.access_token;
       expect((await new FormBrowser(t.url).get(`/oauth2/logout?id_token_hint=${accessToken}`)).status).toBe(400);
     });
 

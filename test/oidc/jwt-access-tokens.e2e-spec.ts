@@ -23,7 +23,17 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
     const api = await adminApi(a);
     auth = api.auth;
     const admin = api.post;
-    expect((await admin('/admin/resources', { identifier: ORDERS, name: 'Orders', scope: 'orders:read orders:write', access_token_format: 'jwt', access_token_ttl: 600 })).status).toBe(201);
+    expect(
+      (
+        await admin('/admin/resources', {
+          identifier: ORDERS,
+          name: 'Orders',
+          scope: 'orders:read orders:write',
+          access_token_format: 'jwt',
+          access_token_ttl: 600,
+        })
+      ).status,
+    ).toBe(201);
     expect((await admin('/admin/resources', { identifier: BILLING, name: 'Billing', scope: 'billing', access_token_format: 'opaque' })).status).toBe(201);
     app = (
       await admin('/admin/applications', {
@@ -59,27 +69,54 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
   });
 
   it('refuses an unknown resource, and one the client may not request, with invalid_target', async () => {
-    const narrow = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'Narrow', resources: [ORDERS] })).body;
-    const denied = await request(a.url).post('/oauth2/token').set('Authorization', basicAuth(narrow.client_id, narrow.client_secret)).type('form').send({ grant_type: 'client_credentials', resource: BILLING });
+    const narrow = (
+      await request(a.url)
+        .post('/admin/applications')
+        .set('Authorization', auth)
+        .send({ client_name: 'Narrow', resources: [ORDERS] })
+    ).body;
+    const denied = await request(a.url)
+      .post('/oauth2/token')
+      .set('Authorization', basicAuth(narrow.client_id, narrow.client_secret))
+      .type('form')
+      .send({ grant_type: 'client_credentials', resource: BILLING });
     expect(denied.body.error).toBe('invalid_target');
     for (const resource of ['https://api.example.com/unknown']) {
       const res = await token(a, { grant_type: 'client_credentials', resource });
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_target');
     }
-    const authorize = await new FormBrowser(a.url).get(`/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&resource=${encodeURIComponent('https://api.example.com/unknown')}&state=s`);
+    const authorize = await new FormBrowser(a.url).get(
+      `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&resource=${encodeURIComponent('https://api.example.com/unknown')}&state=s`,
+    );
     expect(Object.fromEntries(new URL(authorize.location!).searchParams)).toMatchObject({ error: 'invalid_target', state: 's' });
   });
 
   it('makes a revoked JWT inactive at once for introspection and /me on the other instance', async () => {
-    const own = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'JWT for us', grant_types: ['password'], access_token_format: 'jwt' })).body;
-    const res = await request(a.url).post('/oauth2/token').set('Authorization', basicAuth(own.client_id, own.client_secret)).type('form').send({ grant_type: 'password', username: 'rita', password: 'rita-password' });
+    const own = (
+      await request(a.url)
+        .post('/admin/applications')
+        .set('Authorization', auth)
+        .send({ client_name: 'JWT for us', grant_types: ['password'], access_token_format: 'jwt' })
+    ).body;
+    const res = await request(a.url)
+      .post('/oauth2/token')
+      .set('Authorization', basicAuth(own.client_id, own.client_secret))
+      .type('form')
+      .send({ grant_type: 'password', username: 'rita', password: 'rita-password' });
     const jwt = res.body.access_token as string;
     expect(decodeProtectedHeader(jwt).typ).toBe('at+jwt');
     expect((await request(b.url).get('/me').set('Authorization', `Bearer ${jwt}`)).status).toBe(200);
-    const revoked = await request(a.url).post('/oauth2/revoke').set('Authorization', basicAuth(own.client_id, own.client_secret)).type('form').send({ token: jwt });
+    const revoked = await request(a.url)
+      .post('/oauth2/revoke')
+      .set('Authorization', basicAuth(own.client_id, own.client_secret))
+      .type('form')
+      .send({ token: jwt });
     expect(revoked.status).toBe(200);
-    expect((await request(b.url).post('/oauth2/introspect').set('Authorization', basicAuth(own.client_id, own.client_secret)).type('form').send({ token: jwt })).body).toEqual({ active: false });
+    expect(
+      (await request(b.url).post('/oauth2/introspect').set('Authorization', basicAuth(own.client_id, own.client_secret)).type('form').send({ token: jwt }))
+        .body,
+    ).toEqual({ active: false });
     expect((await request(b.url).get('/me').set('Authorization', `Bearer ${jwt}`)).status).toBe(401);
   });
 
@@ -126,8 +163,13 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
   });
 
   it('issues JWTs without a resource when the application asks for that format, with this server as audience (RFC 9068 §3 default resource)', async () => {
-    const jwtApp = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'JWT app', access_token_format: 'jwt' })).body;
-    const res = await request(a.url).post('/oauth2/token').set('Authorization', basicAuth(jwtApp.client_id, jwtApp.client_secret)).type('form').send({ grant_type: 'client_credentials' });
+    const jwtApp = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'JWT app', access_token_format: 'jwt' }))
+      .body;
+    const res = await request(a.url)
+      .post('/oauth2/token')
+      .set('Authorization', basicAuth(jwtApp.client_id, jwtApp.client_secret))
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
     const { payload } = await jwtVerify(res.body.access_token, createRemoteJWKSet(new URL(`${a.url}/oauth2/jwks`)), { audience: a.url, typ: 'at+jwt' });
     expect(payload.client_id).toBe(jwtApp.client_id);
     // Without a format of its own, the application keeps opaque tokens.

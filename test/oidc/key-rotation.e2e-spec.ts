@@ -20,17 +20,30 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
   beforeAll(async () => {
     ({ a, b, close: closeBoth } = await createTestAppPair({ env: { ADMIN_PASSWORD } }));
     auth = `Bearer ${await adminToken(a)}`;
-    app = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'RP', redirect_uris: [REDIRECT_URI], scope: 'openid' })).body;
+    app = (
+      await request(a.url)
+        .post('/admin/applications')
+        .set('Authorization', auth)
+        .send({ client_name: 'RP', redirect_uris: [REDIRECT_URI], scope: 'openid' })
+    ).body;
     await request(a.url).post('/admin/users').set('Authorization', auth).send({ username: 'kim', password: 'kim-password' });
   });
   afterAll(() => closeBoth());
 
   const idToken = async (instance: TestApp): Promise<string> => {
-    const redirect = await approveAuthorization(new FormBrowser(instance.url), `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=openid&nonce=n`, {
-      username: 'kim',
-      password: 'kim-password',
-    });
-    const res = await request(instance.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI });
+    const redirect = await approveAuthorization(
+      new FormBrowser(instance.url),
+      `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=openid&nonce=n`,
+      {
+        username: 'kim',
+        password: 'kim-password',
+      },
+    );
+    const res = await request(instance.url)
+      .post('/oauth2/token')
+      .set('Authorization', basicAuth(app.client_id, app.client_secret))
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI });
     return res.body.id_token as string;
   };
   const jwks = async (instance: TestApp) => (await request(instance.url).get('/oauth2/jwks')).body as { keys: { kid: string; alg: string }[] };
@@ -40,7 +53,10 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
     const before = await idToken(a);
     const oldKid = decodeProtectedHeader(before).kid;
 
-    const rotated = await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ activate_after: 3600, algorithms: ['RS256'] });
+    const rotated = await request(a.url)
+      .post('/admin/keys/rotate')
+      .set('Authorization', auth)
+      .send({ activate_after: 3600, algorithms: ['RS256'] });
     expect(rotated.status).toBe(201);
     const [pending] = rotated.body;
     expect(pending).toMatchObject({ alg: 'RS256', status: 'pending' });
@@ -48,7 +64,10 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
     expect((await jwks(b)).keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, pending.kid]));
     expect(decodeProtectedHeader(await idToken(b)).kid).toBe(oldKid);
 
-    const now = await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ activate_after: 0, algorithms: ['RS256'] });
+    const now = await request(a.url)
+      .post('/admin/keys/rotate')
+      .set('Authorization', auth)
+      .send({ activate_after: 0, algorithms: ['RS256'] });
     const [active] = now.body;
     expect(active.status).toBe('active');
     for (const instance of [a, b]) expect(decodeProtectedHeader(await idToken(instance)).kid).toBe(active.kid);
@@ -57,17 +76,36 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
   });
 
   it('keeps a retired key published as long as the longest-lived token it may have signed, resource servers included', async () => {
-    await request(a.url).post('/admin/resources').set('Authorization', auth).send({ identifier: 'https://long.example', name: 'Long', access_token_ttl: 100_000 });
-    const [key] = (await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ algorithms: ['ES256'] })).body;
-    const retired = ((await request(a.url).get('/admin/keys').set('Authorization', auth)).body as { alg: string; retires_at: number | null; published_until: number | null; kid: string }[]).filter(
-      (k) => k.alg === 'ES256' && k.kid !== key.kid && k.retires_at === key.activates_at,
-    );
+    await request(a.url)
+      .post('/admin/resources')
+      .set('Authorization', auth)
+      .send({ identifier: 'https://long.example', name: 'Long', access_token_ttl: 100_000 });
+    const [key] = (
+      await request(a.url)
+        .post('/admin/keys/rotate')
+        .set('Authorization', auth)
+        .send({ algorithms: ['ES256'] })
+    ).body;
+    const retired = (
+      (await request(a.url).get('/admin/keys').set('Authorization', auth)).body as {
+        alg: string;
+        retires_at: number | null;
+        published_until: number | null;
+        kid: string;
+      }[]
+    ).filter((k) => k.alg === 'ES256' && k.kid !== key.kid && k.retires_at === key.activates_at);
     expect(retired.length).toBeGreaterThan(0);
     for (const k of retired) expect(k.published_until! - k.retires_at!).toBeGreaterThanOrEqual(100_000);
   });
 
   it('lists keys without private material, and drops a retired key from the JWKS only once its tokens have expired', async () => {
-    const keys = (await request(a.url).get('/admin/keys').set('Authorization', auth)).body as { kid: string; status: string; published_until: number | null; retires_at: number | null; private_key?: string }[];
+    const keys = (await request(a.url).get('/admin/keys').set('Authorization', auth)).body as {
+      kid: string;
+      status: string;
+      published_until: number | null;
+      retires_at: number | null;
+      private_key?: string;
+    }[];
     expect(JSON.stringify(keys)).not.toMatch(/private|"d":/);
     const retired = keys.filter((k) => k.retires_at !== null);
     expect(retired.length).toBeGreaterThan(0);
@@ -101,7 +139,14 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
   });
 
   it('refuses a rotation request with an unknown algorithm or a negative delay', async () => {
-    expect((await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ algorithms: ['HS256'] })).status).toBe(400);
+    expect(
+      (
+        await request(a.url)
+          .post('/admin/keys/rotate')
+          .set('Authorization', auth)
+          .send({ algorithms: ['HS256'] })
+      ).status,
+    ).toBe(400);
     expect((await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ activate_after: -1 })).status).toBe(400);
     expect((await request(a.url).post('/admin/keys/rotate').send({})).status).toBe(401);
   });

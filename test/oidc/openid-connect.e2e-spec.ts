@@ -16,10 +16,15 @@ describe(`OpenID Connect provider [${TEST_DB}]`, () => {
   beforeAll(async () => {
     t = await createTestApp({ env: { ADMIN_PASSWORD } });
     auth = `Bearer ${await adminToken(t)}`;
-    const created = await request(t.url)
-      .post('/admin/users')
-      .set('Authorization', auth)
-      .send({ username: 'ada', password: 'ada-password', email: 'ada@example.com', email_verified: true, name: 'Ada Lovelace', given_name: 'Ada', family_name: 'Lovelace' });
+    const created = await request(t.url).post('/admin/users').set('Authorization', auth).send({
+      username: 'ada',
+      password: 'ada-password',
+      email: 'ada@example.com',
+      email_verified: true,
+      name: 'Ada Lovelace',
+      given_name: 'Ada',
+      family_name: 'Lovelace',
+    });
     expect(created.status).toBe(201);
   });
   afterAll(() => t.close());
@@ -28,7 +33,13 @@ describe(`OpenID Connect provider [${TEST_DB}]`, () => {
     const res = await request(t.url)
       .post('/admin/applications')
       .set('Authorization', auth)
-      .send({ client_name: 'Relying party', redirect_uris: [REDIRECT_URI], scope: 'openid profile email offline_access', grant_types: ['authorization_code', 'refresh_token'], ...fields });
+      .send({
+        client_name: 'Relying party',
+        redirect_uris: [REDIRECT_URI],
+        scope: 'openid profile email offline_access',
+        grant_types: ['authorization_code', 'refresh_token'],
+        ...fields,
+      });
     expect(res.status).toBe(201);
     return res.body as { client_id: string; client_secret: string };
   };
@@ -102,21 +113,32 @@ describe(`OpenID Connect provider [${TEST_DB}]`, () => {
     expect(refreshed.claims()).toMatchObject({ sub: tokens.claims()!.sub, auth_time: tokens.claims()!.auth_time, aud: app.client_id });
   });
 
-  it.each(['ES256', 'EdDSA'] as const)('signs with the application’s id_token_signed_response_alg %s, verifiable against the remote JWKS with jose', async (alg) => {
-    const app = await createApp({ id_token_signed_response_alg: alg });
-    const { tokens } = await signIn(app);
-    expect(decodeProtectedHeader(tokens.id_token!).alg).toBe(alg);
-    const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${t.url}/oauth2/jwks`)), { issuer: t.url, audience: app.client_id });
-    expect(payload.sub).toBe(tokens.claims()!.sub);
-  });
+  it.each(['ES256', 'EdDSA'] as const)(
+    'signs with the application’s id_token_signed_response_alg %s, verifiable against the remote JWKS with jose',
+    async (alg) => {
+      const app = await createApp({ id_token_signed_response_alg: alg });
+      const { tokens } = await signIn(app);
+      expect(decodeProtectedHeader(tokens.id_token!).alg).toBe(alg);
+      const { payload } = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${t.url}/oauth2/jwks`)), { issuer: t.url, audience: app.client_id });
+      expect(payload.sub).toBe(tokens.claims()!.sub);
+    },
+  );
 
   it('issues no ID Token without the openid scope, and /me keeps its seed 003 shape then', async () => {
     const app = await createApp();
-    const redirect = await approveAuthorization(new FormBrowser(t.url), `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=profile`, {
-      username: 'ada',
-      password: 'ada-password',
-    });
-    const token = await request(t.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI });
+    const redirect = await approveAuthorization(
+      new FormBrowser(t.url),
+      `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=profile`,
+      {
+        username: 'ada',
+        password: 'ada-password',
+      },
+    );
+    const token = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', basicAuth(app.client_id, app.client_secret))
+      .type('form')
+      .send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI });
     expect(token.status).toBe(200);
     expect(token.body.id_token).toBeUndefined();
     const me = await request(t.url).get('/me').set('Authorization', `Bearer ${token.body.access_token}`);
@@ -124,7 +146,10 @@ describe(`OpenID Connect provider [${TEST_DB}]`, () => {
   });
 
   it('refuses an unsupported id_token_signed_response_alg with a 400 naming it', async () => {
-    const res = await request(t.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'Bad alg', id_token_signed_response_alg: 'HS256' });
+    const res = await request(t.url)
+      .post('/admin/applications')
+      .set('Authorization', auth)
+      .send({ client_name: 'Bad alg', id_token_signed_response_alg: 'HS256' });
     expect(res.status).toBe(400);
     expect(res.body.error_description).toBe('id_token_signed_response_alg must be one of RS256, ES256, EdDSA');
   });

@@ -18,10 +18,13 @@ describe(`scope catalogue [${TEST_DB}]`, () => {
 
   it('shows a catalogued scope on the consent page by its description, and an uncatalogued one by its name', async () => {
     expect((await admin().post('/admin/scopes', { name: 'orders:read', description: 'See your orders' })).status).toBe(201);
-    const app = (await admin().post('/admin/applications', { client_name: 'Shop', redirect_uris: ['https://shop.example/cb'], scope: 'orders:read reports' })).body;
+    const app = (await admin().post('/admin/applications', { client_name: 'Shop', redirect_uris: ['https://shop.example/cb'], scope: 'orders:read reports' }))
+      .body;
     await admin().post('/admin/users', { username: 'nia', password: 'nia-password' });
     const browser = new FormBrowser(t.url);
-    const login = await browser.get(`/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent('https://shop.example/cb')}&scope=${encodeURIComponent('orders:read reports')}`);
+    const login = await browser.get(
+      `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent('https://shop.example/cb')}&scope=${encodeURIComponent('orders:read reports')}`,
+    );
     const consent = await browser.submit(login, { username: 'nia', password: 'nia-password' });
     expect(consent.body).toContain('<li>See your orders <code>orders:read</code></li>');
     expect(consent.body).toContain('<li><code>reports</code></li>');

@@ -18,7 +18,11 @@ describe('the OpenAPI document', () => {
   });
 
   it("passes Redocly's linter (recommended rules, redocly.yaml) without errors or warnings", () => {
-    const lint = spawnSync(process.execPath, [require.resolve('@redocly/cli/bin/cli.js'), 'lint', 'openapi.json', '--format=stylish'], { cwd: join(__dirname, '..', '..'), encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } });
+    const lint = spawnSync(process.execPath, [require.resolve('@redocly/cli/bin/cli.js'), 'lint', 'openapi.json', '--format=stylish'], {
+      cwd: join(__dirname, '..', '..'),
+      encoding: 'utf8',
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+    });
     expect(lint.stdout + lint.stderr).not.toMatch(/\b(error|warning)\b/);
     expect(lint.status).toBe(0);
   });
@@ -81,10 +85,17 @@ describe('the OpenAPI document', () => {
     );
     expect(body.oneOf).toEqual(Object.values(body.discriminator.mapping).map(($ref) => ({ $ref })));
     expect(doc.components.schemas.AuthorizationCodeRequest).toMatchObject({
-      properties: { grant_type: { enum: ['authorization_code'] }, code: { type: 'string', minLength: 1, maxLength: 512 }, code_verifier: { type: 'string', description: expect.stringContaining('RFC 7636') } },
+      properties: {
+        grant_type: { enum: ['authorization_code'] },
+        code: { type: 'string', minLength: 1, maxLength: 512 },
+        code_verifier: { type: 'string', description: expect.stringContaining('RFC 7636') },
+      },
       required: ['grant_type', 'code'],
     });
-    expect(doc.components.schemas.TokenExchangeRequest.properties.subject_token_type).toEqual({ type: 'string', enum: ['urn:ietf:params:oauth:token-type:access_token'] });
+    expect(doc.components.schemas.TokenExchangeRequest.properties.subject_token_type).toEqual({
+      type: 'string',
+      enum: ['urn:ietf:params:oauth:token-type:access_token'],
+    });
   });
 
   /** Every operation of the document with its method and path. */
@@ -108,7 +119,8 @@ describe('the OpenAPI document', () => {
   });
 
   it('gives every operation a summary', () => {
-    for (const { method, path, operation } of operations()) expect([method, path, operation.summary ?? '']).toEqual([method, path, expect.stringMatching(/\S/)]);
+    for (const { method, path, operation } of operations())
+      expect([method, path, operation.summary ?? '']).toEqual([method, path, expect.stringMatching(/\S/)]);
   });
 
   it('does not label every bearer token a JWT (opaque by default, JWT only for resource servers that ask)', () => {
@@ -117,7 +129,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents 429 where requests are rate limited or clients locked out, and 503 on every operation', () => {
-    const limited = operations().filter(({ operation }) => '429' in operation.responses).map(({ method, path }) => `${method} ${path}`);
+    const limited = operations()
+      .filter(({ operation }) => '429' in operation.responses)
+      .map(({ method, path }) => `${method} ${path}`);
     expect(limited.sort()).toEqual(
       [
         'post /oauth2/token',
@@ -138,7 +152,15 @@ describe('the OpenAPI document', () => {
 
   it('shows an example of every successful answer and of every request body', () => {
     const doc = JSON.parse(generated);
-    type Schema = { $ref?: string; example?: unknown; examples?: unknown; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; oneOf?: Schema[] };
+    type Schema = {
+      $ref?: string;
+      example?: unknown;
+      examples?: unknown;
+      properties?: Record<string, Schema>;
+      items?: Schema;
+      allOf?: Schema[];
+      oneOf?: Schema[];
+    };
     /** An example on the schema, or on what it refers to or contains. */
     const exemplified = (schema: Schema | undefined, seen = new Set<string>()): boolean => {
       if (!schema) return false;

@@ -59,7 +59,11 @@ describe(`a failing counter store follows the documented policy [${TEST_DB}]`, (
   }
 
   function passwordGrant(target: TestApp, basic: string, user: { username: string; password: string }) {
-    return request(target.url).post('/oauth2/token').set('Authorization', basic).type('form').send({ grant_type: 'password', ...user });
+    return request(target.url)
+      .post('/oauth2/token')
+      .set('Authorization', basic)
+      .type('form')
+      .send({ grant_type: 'password', ...user });
   }
 
   it('fails closed for lockouts by default: sign-ins and client authentication answer 503, and the failure is logged and counted', async () => {

@@ -56,7 +56,8 @@ describe(`OpenTelemetry traces over OTLP/HTTP [${TEST_DB}]`, () => {
       .send({ grant_type: 'password', username: user.username, password: user.password });
     expect(res.status).toBe(200);
     // The batch processor exports within a second; closing the app would flush as well.
-    for (let i = 0; i < 50 && !spans.some((s) => hex(s.traceId) === traceId && s.name.startsWith('db.batch token writes')); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !spans.some((s) => hex(s.traceId) === traceId && s.name.startsWith('db.batch token writes')); i++)
+      await new Promise((r) => setTimeout(r, 100));
 
     const ofTrace = spans.filter((s) => hex(s.traceId) === traceId);
     const server = ofTrace.find((s) => s.name === 'POST /oauth/token')!;

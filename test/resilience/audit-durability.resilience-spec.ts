@@ -42,14 +42,21 @@ describe('audit events of acknowledged actions survive faults', () => {
   }
 
   /** Token requests and admin changes from concurrent workers until `stop` says so (at most 40 s); failures are expected. */
-  async function load(server: ServerProcess, credentials: { admin: string; basic: string }, stop: (acknowledged: Acknowledged) => boolean): Promise<Acknowledged> {
+  async function load(
+    server: ServerProcess,
+    credentials: { admin: string; basic: string },
+    stop: (acknowledged: Acknowledged) => boolean,
+  ): Promise<Acknowledged> {
     const acknowledged: Acknowledged = { accessTokens: [], userIds: [] };
     const statuses: Record<string, number> = {};
     const deadline = Date.now() + 40_000;
     let n = 0;
     const worker = async (admin: boolean) => {
       while (!stop(acknowledged)) {
-        if (Date.now() > deadline) throw new Error(`load did not reach its goal: ${JSON.stringify({ statuses, tokens: acknowledged.accessTokens.length, users: acknowledged.userIds.length })}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `load did not reach its goal: ${JSON.stringify({ statuses, tokens: acknowledged.accessTokens.length, users: acknowledged.userIds.length })}`,
+          );
         try {
           if (admin) {
             const res = await fetch(`${server.url}/admin/users`, {
@@ -86,7 +93,13 @@ describe('audit events of acknowledged actions survive faults', () => {
   async function missingEvents(acknowledged: Acknowledged): Promise<{ tokens: number; users: number }> {
     const mysql = await import('mysql2/promise');
     const database = db.database as { host: string; port: number; username: string; password: string; database: string };
-    const connection = await mysql.createConnection({ host: database.host, port: database.port, user: database.username, password: database.password, database: database.database });
+    const connection = await mysql.createConnection({
+      host: database.host,
+      port: database.port,
+      user: database.username,
+      password: database.password,
+      database: database.database,
+    });
     try {
       let tokens = 0;
       for (const token of acknowledged.accessTokens) {
@@ -131,7 +144,15 @@ describe('audit events of acknowledged actions survive faults', () => {
     const database = db.database as { host: string; port: number };
     const proxy = new TcpProxy(database.host, database.port);
     const port = await proxy.start();
-    const server = await startServer({ ...db.env, DB_HOST: '127.0.0.1', DB_PORT: String(port), ADMIN_PASSWORD, LOG_LEVEL: 'error', RATE_LIMIT_TOKEN_PER_MINUTE: '0', REQUEST_TIMEOUT_MS: '3000' });
+    const server = await startServer({
+      ...db.env,
+      DB_HOST: '127.0.0.1',
+      DB_PORT: String(port),
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'error',
+      RATE_LIMIT_TOKEN_PER_MINUTE: '0',
+      REQUEST_TIMEOUT_MS: '3000',
+    });
     try {
       const credentials = await setUp(server);
       let phase: 'before' | 'down' | 'after' | 'done' = 'before';
@@ -140,10 +161,14 @@ describe('audit events of acknowledged actions survive faults', () => {
         if (phase === 'before' && ack.accessTokens.length >= 200 && ack.userIds.length >= 2) {
           phase = 'down';
           // Connections drop mid-load (in-flight statements fail), then the database comes back.
-          void proxy.refuse().then(() => new Promise((resolve) => setTimeout(resolve, 1000))).then(() => proxy.restore()).then(() => {
-            phase = 'after';
-            afterFrom = ack.accessTokens.length;
-          });
+          void proxy
+            .refuse()
+            .then(() => new Promise((resolve) => setTimeout(resolve, 1000)))
+            .then(() => proxy.restore())
+            .then(() => {
+              phase = 'after';
+              afterFrom = ack.accessTokens.length;
+            });
         }
         if (phase === 'after' && ack.accessTokens.length >= afterFrom + 200) phase = 'done';
         return phase === 'done';

@@ -57,13 +57,26 @@ describe.each(['sqlite', 'mysql'] as const)('the operator command line on %s', (
   it('exports applications and users without secrets or hashes', async () => {
     const exported = await cli(database, 'export');
     expect(exported.code).toBe(0);
-    expect(JSON.parse(exported.stdout).users.map((u: { username: string }) => u.username).sort()).toEqual(['admin', 'admin-breakout']);
+    expect(
+      JSON.parse(exported.stdout)
+        .users.map((u: { username: string }) => u.username)
+        .sort(),
+    ).toEqual(['admin', 'admin-breakout']);
     expect(exported.stdout).not.toMatch(/"(client_secret|password_hash|password)":/);
   });
 
   it('refuses a bad file with exit code 1, every bad entry named, and nothing written', async () => {
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ applications: [{ client_id: 'ok-app', client_name: 'Fine' }, { client_id: 'bad-app', client_name: 'Bad', grant_types: ['implicit'] }], users: [{ username: 'x' }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        applications: [
+          { client_id: 'ok-app', client_name: 'Fine' },
+          { client_id: 'bad-app', client_name: 'Bad', grant_types: ['implicit'] },
+        ],
+        users: [{ username: 'x' }],
+      }),
+    );
     const run = await cli(database, 'import', bad);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('applications.1.grant_types');

@@ -20,9 +20,19 @@ describe('the database goes away and comes back', () => {
     const database = db.database as { host: string; port: number };
     proxy = new TcpProxy(database.host, database.port);
     const port = await proxy.start();
-    server = await startServer({ ...db.env, DB_HOST: '127.0.0.1', DB_PORT: String(port), ADMIN_PASSWORD, REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), LOG_LEVEL: 'warn' });
+    server = await startServer({
+      ...db.env,
+      DB_HOST: '127.0.0.1',
+      DB_PORT: String(port),
+      ADMIN_PASSWORD,
+      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      LOG_LEVEL: 'warn',
+    });
     const admin = (
-      await request(server.url).post('/oauth2/token').type('form').send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
+      await request(server.url)
+        .post('/oauth2/token')
+        .type('form')
+        .send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
     ).body.access_token;
     client = (
       await request(server.url)
@@ -41,7 +51,12 @@ describe('the database goes away and comes back', () => {
   });
 
   function tokenRequest(body: Record<string, string>) {
-    return request(server.url).post('/oauth2/token').set('Authorization', basicAuth(client.client_id, client.client_secret)).type('form').timeout(REQUEST_TIMEOUT_MS + 5000).send(body);
+    return request(server.url)
+      .post('/oauth2/token')
+      .set('Authorization', basicAuth(client.client_id, client.client_secret))
+      .type('form')
+      .timeout(REQUEST_TIMEOUT_MS + 5000)
+      .send(body);
   }
 
   async function expectUnavailable(res: request.Response, started: number): Promise<void> {

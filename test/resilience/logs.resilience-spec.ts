@@ -16,13 +16,24 @@ describe('structured logs', () => {
     db = await createTestDatabase('sqlite');
     server = await startServer({ ...db.env, ADMIN_PASSWORD, LOG_LEVEL: 'debug' });
     const admin = (
-      await request(server.url).post('/oauth2/token').type('form').send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
+      await request(server.url)
+        .post('/oauth2/token')
+        .type('form')
+        .send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
     ).body.access_token;
     client = (
-      await request(server.url).post('/admin/applications').set('Authorization', `Bearer ${admin}`).send({ client_name: 'Logged', grant_types: ['client_credentials'], scope: 'read' })
+      await request(server.url)
+        .post('/admin/applications')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ client_name: 'Logged', grant_types: ['client_credentials'], scope: 'read' })
     ).body;
     const token = (body: Record<string, string>, requestId: string) =>
-      request(server.url).post('/oauth2/token').set('Authorization', basicAuth(client.client_id, client.client_secret)).set('X-Request-Id', requestId).type('form').send(body);
+      request(server.url)
+        .post('/oauth2/token')
+        .set('Authorization', basicAuth(client.client_id, client.client_secret))
+        .set('X-Request-Id', requestId)
+        .type('form')
+        .send(body);
     expect((await token({ grant_type: 'client_credentials' }, 'trace-ok')).status).toBe(200);
     expect((await token({ grant_type: 'urn:example:unknown' }, 'trace-bad')).status).toBe(400);
     await server.stop();
@@ -47,7 +58,19 @@ describe('structured logs', () => {
   it('writes one access-log line per request: method, route, status, duration and client id, no URL or body', () => {
     const access = records.filter((r) => r.context === 'Access' && r.requestId === 'trace-ok');
     expect(access).toEqual([
-      { level: 'log', pid: expect.any(Number), timestamp: expect.any(Number), message: 'request', context: 'Access', requestId: 'trace-ok', method: 'POST', route: '/oauth2/token', status: 200, durationMs: expect.any(Number), clientId: client.client_id },
+      {
+        level: 'log',
+        pid: expect.any(Number),
+        timestamp: expect.any(Number),
+        message: 'request',
+        context: 'Access',
+        requestId: 'trace-ok',
+        method: 'POST',
+        route: '/oauth2/token',
+        status: 200,
+        durationMs: expect.any(Number),
+        clientId: client.client_id,
+      },
     ]);
   });
 

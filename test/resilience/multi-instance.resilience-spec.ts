@@ -22,17 +22,33 @@ describe.each([
 
   beforeAll(async () => {
     db = await createTestDatabase('mysql');
-    const env = { ...db.env, ...extraEnv, ADMIN_PASSWORD, LOG_LEVEL: 'warn', RATE_LIMIT_TOKEN_PER_MINUTE: '0', RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0', RATE_LIMIT_LOGIN_PER_MINUTE: '0' };
+    const env = {
+      ...db.env,
+      ...extraEnv,
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_TOKEN_PER_MINUTE: '0',
+      RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '0',
+    };
     a = await startServer(env);
     b = await startServer(env);
     admin = (
-      await request(a.url).post('/oauth2/token').type('form').send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
+      await request(a.url)
+        .post('/oauth2/token')
+        .type('form')
+        .send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
     ).body.access_token;
     client = (
       await request(a.url)
         .post('/admin/applications')
         .set('Authorization', `Bearer ${admin}`)
-        .send({ client_name: 'Racer', redirect_uris: ['http://test.com'], grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'], scope: 'read' })
+        .send({
+          client_name: 'Racer',
+          redirect_uris: ['http://test.com'],
+          grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+          scope: 'read',
+        })
     ).body;
     await request(a.url).post('/admin/users').set('Authorization', `Bearer ${admin}`).send(user);
   });
@@ -44,7 +60,11 @@ describe.each([
   const basic = () => basicAuth(client.client_id, client.client_secret);
   const authorizeUrl = () => `/oauth2/authorize?response_type=code&client_id=${client.client_id}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`;
   const redeem = (server: ServerProcess, code: string) =>
-    request(server.url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' });
+    request(server.url)
+      .post('/oauth2/token')
+      .set('Authorization', basic())
+      .type('form')
+      .send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' });
 
   it('redeems on B a code obtained on A, with the login session from A valid on B', async () => {
     const onA = new FormBrowser(a.url);
@@ -80,10 +100,20 @@ describe.each([
   });
 
   it('issues exactly one new token pair for 50 concurrent uses of one refresh token', async () => {
-    const first = (await request(a.url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'password', ...user })).body;
+    const first = (
+      await request(a.url)
+        .post('/oauth2/token')
+        .set('Authorization', basic())
+        .type('form')
+        .send({ grant_type: 'password', ...user })
+    ).body;
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        request((i % 2 ? a : b).url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
+        request((i % 2 ? a : b).url)
+          .post('/oauth2/token')
+          .set('Authorization', basic())
+          .type('form')
+          .send({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
       ),
     );
     const ok = results.filter((r) => r.status === 200);
@@ -91,7 +121,11 @@ describe.each([
     expect(results.filter((r) => r.body.error === 'invalid_grant')).toHaveLength(49);
     // Reuse of the rotated token revokes the whole family, the winner's new pair included (grace off).
     expect((await request(a.url).get('/me').set('Authorization', `Bearer ${ok[0].body.access_token}`)).status).toBe(401);
-    const next = await request(a.url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'refresh_token', refresh_token: ok[0].body.refresh_token });
+    const next = await request(a.url)
+      .post('/oauth2/token')
+      .set('Authorization', basic())
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: ok[0].body.refresh_token });
     expect(next.body.error).toBe('invalid_grant');
   });
 
@@ -99,10 +133,20 @@ describe.each([
     const env = { ...db.env, ...extraEnv, ADMIN_PASSWORD, LOG_LEVEL: 'warn', RATE_LIMIT_TOKEN_PER_MINUTE: '0', REFRESH_REUSE_GRACE_SECONDS: '10' };
     const [c, d] = await Promise.all([startServer(env), startServer(env)]);
     try {
-      const first = (await request(c.url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'password', ...user })).body;
+      const first = (
+        await request(c.url)
+          .post('/oauth2/token')
+          .set('Authorization', basic())
+          .type('form')
+          .send({ grant_type: 'password', ...user })
+      ).body;
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          request((i % 2 ? c : d).url).post('/oauth2/token').set('Authorization', basic()).type('form').send({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
+          request((i % 2 ? c : d).url)
+            .post('/oauth2/token')
+            .set('Authorization', basic())
+            .type('form')
+            .send({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
         ),
       );
       const ok = results.filter((r) => r.status === 200);

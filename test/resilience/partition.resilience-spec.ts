@@ -40,15 +40,25 @@ describe('a database partition under load leaves no effect behind requests answe
       RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
       RATE_LIMIT_LOGIN_PER_MINUTE: '0',
     });
-    const admin = ((await post('/oauth2/token', new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }))).body as { access_token: string }).access_token;
+    const admin = (
+      (
+        await post(
+          '/oauth2/token',
+          new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
+        )
+      ).body as { access_token: string }
+    ).access_token;
     const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
-    const client = (
-      await fetch(`${server.url}/admin/applications`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ client_name: 'Partitioned', redirect_uris: ['http://test.com'], grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'], scope: 'read' }),
-      }).then((res) => res.json())
-    ) as { client_id: string; client_secret: string };
+    const client = (await fetch(`${server.url}/admin/applications`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        client_name: 'Partitioned',
+        redirect_uris: ['http://test.com'],
+        grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+        scope: 'read',
+      }),
+    }).then((res) => res.json())) as { client_id: string; client_secret: string };
     basic = basicAuth(client.client_id, client.client_secret);
     clientId = client.client_id;
     await fetch(`${server.url}/admin/users`, { method: 'POST', headers, body: JSON.stringify(user) });
@@ -60,7 +70,12 @@ describe('a database partition under load leaves no effect behind requests answe
   });
 
   async function post(path: string, body: URLSearchParams, authorization?: string): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: authorization ? { authorization } : {}, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS + 8000) });
+    const res = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: authorization ? { authorization } : {},
+      body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS + 8000),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   }
   const token = (params: Record<string, string>) => post('/oauth2/token', new URLSearchParams(params), basic);
@@ -86,7 +101,11 @@ describe('a database partition under load leaves no effect behind requests answe
     const browser = new FormBrowser(server.url);
     const codes: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const redirect = await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`, user);
+      const redirect = await approveAuthorization(
+        browser,
+        `/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`,
+        user,
+      );
       codes.push(redirect.searchParams.get('code')!);
     }
     const before = await storedAccessTokenHashes();
@@ -133,14 +152,22 @@ describe('a database partition under load leaves no effect behind requests answe
    * stored, but no client holds them: the retry must work, and leave those tokens revoked.
    */
   it('a COMMIT whose answer was lost: the refresh and the code redemption answered 503 work on retry, and the tokens nobody received are revoked', async () => {
-    const refreshToken = (await token({ grant_type: 'password', username: user.username, password: user.password, scope: 'read' })).body.refresh_token as string;
+    const refreshToken = (await token({ grant_type: 'password', username: user.username, password: user.password, scope: 'read' })).body
+      .refresh_token as string;
     const browser = new FormBrowser(server.url);
-    const redirect = await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`, user);
+    const redirect = await approveAuthorization(
+      browser,
+      `/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`,
+      user,
+    );
     const code = redirect.searchParams.get('code')!;
     const before = await storedAccessTokenHashes();
 
     proxy.holdRepliesAfterCommit();
-    const lost = [await token({ grant_type: 'refresh_token', refresh_token: refreshToken }), await token({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' })];
+    const lost = [
+      await token({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+      await token({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' }),
+    ];
     expect(lost.map((a) => a.status)).toEqual([503, 503]);
     proxy.heal();
     const deadline = Date.now() + 20_000;
@@ -152,7 +179,10 @@ describe('a database partition under load leaves no effect behind requests answe
     const committed = [...(await storedAccessTokenHashes())].filter((hash) => !before.has(hash));
     expect(committed).toHaveLength(2);
 
-    const retried = [await token({ grant_type: 'refresh_token', refresh_token: refreshToken }), await token({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' })];
+    const retried = [
+      await token({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+      await token({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' }),
+    ];
     expect(retried.map((r) => `${r.status} ${String(r.body.error_description ?? '')}`)).toEqual(['200 ', '200 ']);
     for (const r of retried) {
       expect((await post('/oauth2/introspect', new URLSearchParams({ token: r.body.access_token as string }), basic)).body.active).toBe(true);

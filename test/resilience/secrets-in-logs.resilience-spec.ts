@@ -30,7 +30,10 @@ describe('no token, code, secret or password in any log line or error body', () 
 
   it('runs every flow, including failures', async () => {
     const admin = keep(
-      await request(server.url).post('/oauth2/token').type('form').send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
+      await request(server.url)
+        .post('/oauth2/token')
+        .type('form')
+        .send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
     ).body;
     secrets.push(admin.access_token, admin.refresh_token);
     const auth = `Bearer ${admin.access_token}`;
@@ -38,7 +41,12 @@ describe('no token, code, secret or password in any log line or error body', () 
       await request(server.url)
         .post('/admin/applications')
         .set('Authorization', auth)
-        .send({ client_name: 'Logscan', redirect_uris: ['http://test.com'], grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'], scope: 'read' }),
+        .send({
+          client_name: 'Logscan',
+          redirect_uris: ['http://test.com'],
+          grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+          scope: 'read',
+        }),
     ).body;
     secrets.push(app.client_secret);
     const user = { username: 'logscan-user', password: 'Logscan-User-Password-2' };
@@ -47,14 +55,38 @@ describe('no token, code, secret or password in any log line or error body', () 
     const basic = basicAuth(app.client_id, app.client_secret);
 
     // Password grant, refresh, introspect, revoke, /me.
-    const tokens = keep(await request(server.url).post('/oauth/token').set('Authorization', basic).type('form').send({ grant_type: 'password', ...user })).body;
+    const tokens = keep(
+      await request(server.url)
+        .post('/oauth/token')
+        .set('Authorization', basic)
+        .type('form')
+        .send({ grant_type: 'password', ...user }),
+    ).body;
     secrets.push(tokens.access_token, tokens.refresh_token);
-    const refreshed = keep(await request(server.url).post('/token').set('Authorization', basic).type('form').send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).body;
+    const refreshed = keep(
+      await request(server.url)
+        .post('/token')
+        .set('Authorization', basic)
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }),
+    ).body;
     secrets.push(refreshed.access_token, refreshed.refresh_token);
     // The successor is used, so presenting the first refresh token again is reuse, not a retry.
-    const renewed = keep(await request(server.url).post('/token').set('Authorization', basic).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshed.refresh_token })).body;
+    const renewed = keep(
+      await request(server.url)
+        .post('/token')
+        .set('Authorization', basic)
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: refreshed.refresh_token }),
+    ).body;
     secrets.push(renewed.access_token, renewed.refresh_token);
-    keep(await request(server.url).post('/token').set('Authorization', basic).type('form').send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }));
+    keep(
+      await request(server.url)
+        .post('/token')
+        .set('Authorization', basic)
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }),
+    );
     keep(await request(server.url).post('/oauth2/introspect').set('Authorization', basic).type('form').send({ token: refreshed.access_token }));
     keep(await request(server.url).post('/oauth2/revoke').set('Authorization', basic).type('form').send({ token: refreshed.access_token }));
     keep(await request(server.url).get('/me').set('Authorization', `Bearer ${refreshed.access_token}`));
@@ -63,7 +95,9 @@ describe('no token, code, secret or password in any log line or error body', () 
     const verifier = 'Logscan-Verifier-0123456789-abcdefghijklmnopqrstuv';
     secrets.push(verifier);
     const browser = new FormBrowser(server.url);
-    const login = await browser.get(`/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=http%3A%2F%2Ftest.com&code_challenge=${s256(verifier)}&code_challenge_method=S256`);
+    const login = await browser.get(
+      `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=http%3A%2F%2Ftest.com&code_challenge=${s256(verifier)}&code_challenge_method=S256`,
+    );
     const wrong = await browser.submit(login, { username: user.username, password: 'Wrong-Password-3' });
     secrets.push('Wrong-Password-3');
     const consent = await browser.submit(wrong, { username: user.username, password: user.password });
@@ -71,22 +105,56 @@ describe('no token, code, secret or password in any log line or error body', () 
     const code = new URL(done.location!).searchParams.get('code')!;
     secrets.push(code, ...browser.cookies.values());
     const exchanged = keep(
-      await request(server.url).post('/oauth2/token').set('Authorization', basic).type('form').send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com', code_verifier: verifier }),
+      await request(server.url)
+        .post('/oauth2/token')
+        .set('Authorization', basic)
+        .type('form')
+        .send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com', code_verifier: verifier }),
     ).body;
     secrets.push(exchanged.access_token, exchanged.refresh_token);
     // Its tokens used, a second redemption of the code is a replay, not a retry.
-    const used = keep(await request(server.url).post('/token').set('Authorization', basic).type('form').send({ grant_type: 'refresh_token', refresh_token: exchanged.refresh_token })).body;
+    const used = keep(
+      await request(server.url)
+        .post('/token')
+        .set('Authorization', basic)
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: exchanged.refresh_token }),
+    ).body;
     secrets.push(used.access_token, used.refresh_token);
-    keep(await request(server.url).post('/oauth2/token').set('Authorization', basic).type('form').send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com', code_verifier: verifier }));
+    keep(
+      await request(server.url)
+        .post('/oauth2/token')
+        .set('Authorization', basic)
+        .type('form')
+        .send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com', code_verifier: verifier }),
+    );
 
     // Failures: wrong client secret, wrong passwords until lockout, secret rotation.
-    keep(await request(server.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, 'Wrong-Secret-4')).type('form').send({ grant_type: 'client_credentials' }));
+    keep(
+      await request(server.url)
+        .post('/oauth2/token')
+        .set('Authorization', basicAuth(app.client_id, 'Wrong-Secret-4'))
+        .type('form')
+        .send({ grant_type: 'client_credentials' }),
+    );
     secrets.push('Wrong-Secret-4');
-    for (let i = 0; i < 3; i++) keep(await request(server.url).post('/oauth/token').set('Authorization', basic).type('form').send({ grant_type: 'password', username: user.username, password: 'Wrong-Password-5' }));
+    for (let i = 0; i < 3; i++)
+      keep(
+        await request(server.url)
+          .post('/oauth/token')
+          .set('Authorization', basic)
+          .type('form')
+          .send({ grant_type: 'password', username: user.username, password: 'Wrong-Password-5' }),
+      );
     secrets.push('Wrong-Password-5');
     const rotated = keep(await request(server.url).post(`/admin/applications/${app.client_id}/secret`).set('Authorization', auth)).body;
     secrets.push(rotated.client_secret);
-    keep(await request(server.url).patch(`/admin/users/${(await request(server.url).get('/admin/users?search=logscan').set('Authorization', auth)).body.items[0].id}`).set('Authorization', auth).send({ password: 'Reset-Password-6' }));
+    keep(
+      await request(server.url)
+        .patch(`/admin/users/${(await request(server.url).get('/admin/users?search=logscan').set('Authorization', auth)).body.items[0].id}`)
+        .set('Authorization', auth)
+        .send({ password: 'Reset-Password-6' }),
+    );
     secrets.push('Reset-Password-6');
     expect(errorBodies.length).toBeGreaterThan(5);
   });

@@ -21,11 +21,21 @@ describe('two instances on one SQLite file', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'oauth-sqlite-'));
-    const env = { DB_TYPE: 'sqlite', DB_PATH: join(dir, 'shared.sqlite'), ADMIN_PASSWORD, LOG_LEVEL: 'warn', RATE_LIMIT_TOKEN_PER_MINUTE: '0', RATE_LIMIT_LOGIN_PER_MINUTE: '0' };
+    const env = {
+      DB_TYPE: 'sqlite',
+      DB_PATH: join(dir, 'shared.sqlite'),
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_TOKEN_PER_MINUTE: '0',
+      RATE_LIMIT_LOGIN_PER_MINUTE: '0',
+    };
     a = await startServer(env);
     b = await startServer(env);
     const admin = (
-      await request(a.url).post('/oauth2/token').type('form').send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
+      await request(a.url)
+        .post('/oauth2/token')
+        .type('form')
+        .send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
     ).body.access_token;
     const client = (
       await request(a.url)
@@ -41,7 +51,8 @@ describe('two instances on one SQLite file', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const token = (server: ServerProcess, body: Record<string, string>) => request(server.url).post('/oauth2/token').set('Authorization', basic).type('form').send(body);
+  const token = (server: ServerProcess, body: Record<string, string>) =>
+    request(server.url).post('/oauth2/token').set('Authorization', basic).type('form').send(body);
 
   it('rotates refresh tokens on one instance while the other keeps issuing tokens, with no failure', async () => {
     const pairs = await Promise.all(Array.from({ length: 4 }, () => token(a, { grant_type: 'password', ...user, scope: 'read' })));

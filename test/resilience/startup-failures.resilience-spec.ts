@@ -111,7 +111,10 @@ describe('a start that cannot succeed says why in one line', () => {
 
   it('never echoes a rejected ADMIN_PASSWORD', async () => {
     const result = await runUntilExit({ ...sqlite.env, ADMIN_PASSWORD: 'hunter2' });
-    expectOneLineFailure(result, /^Invalid environment variable ADMIN_PASSWORD \(value hidden\): ADMIN_PASSWORD must be longer than or equal to 12 characters$/);
+    expectOneLineFailure(
+      result,
+      /^Invalid environment variable ADMIN_PASSWORD \(value hidden\): ADMIN_PASSWORD must be longer than or equal to 12 characters$/,
+    );
     expect(result.stdout + result.stderr).not.toContain('hunter2');
   });
 

@@ -23,10 +23,18 @@ describe(`audit trail [${TEST_DB}]`, () => {
   it('records logins, consents, token issue and revocation, and admin changes with who, when, client and IP', async () => {
     const user = await createUser(t);
     const before = Math.floor(Date.now() / 1000);
-    await request(t.url).post('/oauth/token').set('Authorization', client.basic).type('form').send({ grant_type: 'password', username: user.username, password: 'nope' });
+    await request(t.url)
+      .post('/oauth/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'password', username: user.username, password: 'nope' });
     const browser = new FormBrowser(t.url);
     await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com`, user);
-    const issued = await request(t.url).post('/oauth/token').set('Authorization', client.basic).type('form').send({ grant_type: 'password', username: user.username, password: user.password });
+    const issued = await request(t.url)
+      .post('/oauth/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'password', username: user.username, password: user.password });
     await request(t.url).post('/oauth2/revoke').set('Authorization', client.basic).type('form').send({ token: issued.body.access_token });
     const created = await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'audited', password: 'audited-password' });
 
@@ -38,7 +46,10 @@ describe(`audit trail [${TEST_DB}]`, () => {
       'password_grant',
     ]);
     expect((await events(`?type=consent.granted&user_id=${user.id}`)).items).toHaveLength(1);
-    expect((await events(`?type=token.issued&user_id=${user.id}`)).items[0]).toMatchObject({ client_id: client.clientId, detail: expect.objectContaining({ grant_type: 'password' }) });
+    expect((await events(`?type=token.issued&user_id=${user.id}`)).items[0]).toMatchObject({
+      client_id: client.clientId,
+      detail: expect.objectContaining({ grant_type: 'password' }),
+    });
     expect((await events('?type=token.revoked')).items[0].detail).toMatchObject({ reason: 'revocation_endpoint' });
     const admin = (await events('?type=admin.user.created')).items[0];
     expect(admin).toMatchObject({ subject: created.body.id, user_id: expect.any(String) });
@@ -74,24 +85,38 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
     const user = await createUser(t);
     const browser = new FormBrowser(t.url);
     for (let i = 0; i < 3; i++) {
-      await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com&prompt=consent`, user);
+      await approveAuthorization(
+        browser,
+        `/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com&prompt=consent`,
+        user,
+      );
     }
     for (let i = 0; i < 5; i++) {
-      await request(t.url).post('/oauth/token').set('Authorization', client.basic).type('form').send({ grant_type: 'password', username: user.username, password: user.password });
+      await request(t.url)
+        .post('/oauth/token')
+        .set('Authorization', client.basic)
+        .type('form')
+        .send({ grant_type: 'password', username: user.username, password: user.password });
     }
     const count = async (table: string) => Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
     const before = { codes: await count('authorization_codes'), access: await count('access_tokens'), refresh: await count('refresh_tokens') };
     expect(before).toEqual({ codes: 3, access: 5, refresh: 5 });
 
     // Expire some of each; leave the rest valid.
-    await t.dataSource.query("UPDATE access_tokens SET expires_at = 1 WHERE id IN (SELECT id FROM (SELECT id FROM access_tokens ORDER BY id LIMIT 3) AS x)");
-    await t.dataSource.query("UPDATE refresh_tokens SET expires_at = 1 WHERE id IN (SELECT id FROM (SELECT id FROM refresh_tokens ORDER BY id LIMIT 4) AS x)");
-    await t.dataSource.query("UPDATE authorization_codes SET expires_at = 1 WHERE id IN (SELECT id FROM (SELECT id FROM authorization_codes ORDER BY id LIMIT 2) AS x)");
+    await t.dataSource.query('UPDATE access_tokens SET expires_at = 1 WHERE id IN (SELECT id FROM (SELECT id FROM access_tokens ORDER BY id LIMIT 3) AS x)');
+    await t.dataSource.query('UPDATE refresh_tokens SET expires_at = 1 WHERE id IN (SELECT id FROM (SELECT id FROM refresh_tokens ORDER BY id LIMIT 4) AS x)');
+    await t.dataSource.query(
+      'UPDATE authorization_codes SET expires_at = 1 WHERE id IN (SELECT id FROM (SELECT id FROM authorization_codes ORDER BY id LIMIT 2) AS x)',
+    );
     await t.dataSource.query('UPDATE login_sessions SET expires_at = 1');
 
     const deleted = await t.app.get(ExpiredDataCleanupService).runOnce();
     expect(deleted).toEqual({ authorization_codes: 2, access_tokens: 3, refresh_tokens: 4, login_sessions: 1 });
-    expect({ codes: await count('authorization_codes'), access: await count('access_tokens'), refresh: await count('refresh_tokens') }).toEqual({ codes: 1, access: 2, refresh: 1 });
+    expect({ codes: await count('authorization_codes'), access: await count('access_tokens'), refresh: await count('refresh_tokens') }).toEqual({
+      codes: 1,
+      access: 2,
+      refresh: 1,
+    });
     expect(await count('login_sessions')).toBe(0);
     expect(Number((await t.dataSource.query('SELECT MIN(expires_at) AS m FROM access_tokens'))[0].m)).toBeGreaterThan(1);
     expect(await t.app.get(ExpiredDataCleanupService).runOnce()).toEqual({ authorization_codes: 0, access_tokens: 0, refresh_tokens: 0, login_sessions: 0 });

@@ -24,11 +24,11 @@ describe(`audit events are stored before the action is answered [${TEST_DB}]`, (
 
   const count = async (sql: string, parameters: unknown[]) => Number((await t.dataSource.query(sql, parameters))[0].n);
   const issuedEvents = (accessToken: string) =>
-    count(
-      `SELECT COUNT(*) AS n FROM access_tokens a JOIN audit_events e ON e.subject = a.id AND e.type = 'token.issued' WHERE a.token_hash = ?`,
-      [sha256Hex(accessToken)],
-    );
-  const clientCredentials = () => request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+    count(`SELECT COUNT(*) AS n FROM access_tokens a JOIN audit_events e ON e.subject = a.id AND e.type = 'token.issued' WHERE a.token_hash = ?`, [
+      sha256Hex(accessToken),
+    ]);
+  const clientCredentials = () =>
+    request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
 
   it('has the token.issued event of every token in the database when the token is answered (40 concurrent requests)', async () => {
     const found = await Promise.all(
@@ -42,7 +42,10 @@ describe(`audit events are stored before the action is answered [${TEST_DB}]`, (
   });
 
   it('has the event of an admin change in the database when the change is answered', async () => {
-    const created = await request(t.url).post('/admin/users').set('Authorization', `Bearer ${admin}`).send({ username: 'durable', password: 'durable-password' });
+    const created = await request(t.url)
+      .post('/admin/users')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ username: 'durable', password: 'durable-password' });
     expect(created.status).toBe(201);
     expect(await count(`SELECT COUNT(*) AS n FROM audit_events WHERE type = 'admin.user.created' AND subject = ?`, [created.body.id])).toBe(1);
   });

@@ -26,7 +26,11 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
     for (let i = 0; i < 3; i++) expect((await passwordGrant(user, 'wrong')).body.error_description).toBe('invalid resource owner credentials');
     const locked = await passwordGrant(user, user.password);
     expect(locked.status).toBe(400);
-    expect(locked.body).toEqual({ error: 'invalid_grant', error_description: 'too many failed attempts for this user, try again later', request_id: expect.any(String) });
+    expect(locked.body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'too many failed attempts for this user, try again later',
+      request_id: expect.any(String),
+    });
     await sleep(2100);
     expect((await passwordGrant(user, user.password)).status).toBe(200);
   });
@@ -55,7 +59,11 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
   it('refuses a client id with 429 and Retry-After after repeated failed authentications, then lets it in again', async () => {
     const victim = await createClient(t);
     for (let i = 0; i < 3; i++) {
-      const res = await request(t.url).post('/oauth2/token').set('Authorization', basicAuth(victim.clientId, 'guess')).type('form').send({ grant_type: 'client_credentials' });
+      const res = await request(t.url)
+        .post('/oauth2/token')
+        .set('Authorization', basicAuth(victim.clientId, 'guess'))
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
       expect(res.status).toBe(401);
     }
     const refused = await request(t.url).post('/oauth2/token').set('Authorization', victim.basic).type('form').send({ grant_type: 'client_credentials' });
@@ -63,7 +71,9 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
     expect(refused.body.error).toBe('too_many_requests');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     await sleep(2100);
-    expect((await request(t.url).post('/oauth2/token').set('Authorization', victim.basic).type('form').send({ grant_type: 'client_credentials' })).status).toBe(200);
+    expect((await request(t.url).post('/oauth2/token').set('Authorization', victim.basic).type('form').send({ grant_type: 'client_credentials' })).status).toBe(
+      200,
+    );
   });
 
   it('lets no more than the allowed number of guesses through in a concurrent burst', async () => {
@@ -84,7 +94,12 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
   it('locks a guessing IP out of a client id without locking the real client out elsewhere', async () => {
     const victim = await createClient(t);
     const from = (ip: string, secret: string) =>
-      request(t.url).post('/oauth2/token').set('X-Forwarded-For', ip).set('Authorization', basicAuth(victim.clientId, secret)).type('form').send({ grant_type: 'client_credentials' });
+      request(t.url)
+        .post('/oauth2/token')
+        .set('X-Forwarded-For', ip)
+        .set('Authorization', basicAuth(victim.clientId, secret))
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
     for (let i = 0; i < 3; i++) expect((await from('203.0.113.9', 'guess')).status).toBe(401);
     expect((await from('203.0.113.9', victim.clientSecret!)).status).toBe(429);
     expect((await from('198.51.100.7', victim.clientSecret!)).status).toBe(200);
@@ -93,7 +108,12 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
   it('answers a wrong client id and a wrong secret with the same error', async () => {
     // One request id for both, so that the bodies (which echo it) can be compared whole.
     const attempt = (clientId: string) =>
-      request(t.url).post('/oauth2/token').set('Authorization', basicAuth(clientId, 'x')).set('X-Request-Id', 'same-attempt').type('form').send({ grant_type: 'client_credentials' });
+      request(t.url)
+        .post('/oauth2/token')
+        .set('Authorization', basicAuth(clientId, 'x'))
+        .set('X-Request-Id', 'same-attempt')
+        .type('form')
+        .send({ grant_type: 'client_credentials' });
     const unknown = await attempt('no-such-client');
     const wrong = await attempt(client.clientId);
     expect(unknown.status).toBe(wrong.status);

@@ -18,7 +18,11 @@ describe(`Cache-Control: no-store on every answer, set once [${TEST_DB}]`, () =>
   afterAll(() => t.close());
 
   it('is on successes and errors of the token, introspection, revocation, userinfo, admin and health endpoints', async () => {
-    const token = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'password', username: user.username, password: user.password });
+    const token = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'password', username: user.username, password: user.password });
     const answers = [
       token,
       await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'nope' }),

@@ -12,11 +12,44 @@ const RAW_RUNS = Math.max(1, Math.round(RUNS_PER_TARGET / 40));
 let casesTried = 0;
 
 const NAMES = [
-  'grant_type', 'code', 'redirect_uri', 'code_verifier', 'username', 'password', 'refresh_token', 'scope', 'client_id',
-  'client_secret', 'token', 'token_type_hint', 'response_type', 'state', 'code_challenge', 'code_challenge_method', 'prompt',
-  'client_name', 'redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'pkce', 'access_token_ttl', 'enabled',
+  'grant_type',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'username',
+  'password',
+  'refresh_token',
+  'scope',
+  'client_id',
+  'client_secret',
+  'token',
+  'token_type_hint',
+  'response_type',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
+  'prompt',
+  'client_name',
+  'redirect_uris',
+  'grant_types',
+  'token_endpoint_auth_method',
+  'pkce',
+  'access_token_ttl',
+  'enabled',
 ];
-const KNOWN_VALUES = ['client_credentials', 'password', 'authorization_code', 'refresh_token', 'urn:x', 'code', 'S256', 'plain', 'none', 'admin', 'http://test.com'];
+const KNOWN_VALUES = [
+  'client_credentials',
+  'password',
+  'authorization_code',
+  'refresh_token',
+  'urn:x',
+  'code',
+  'S256',
+  'plain',
+  'none',
+  'admin',
+  'http://test.com',
+];
 
 const text = fc.oneof(
   fc.string(),
@@ -35,27 +68,62 @@ const prototypeKey = fc.constantFrom('__proto__', 'constructor', 'prototype', '\
 /** JSON text `depth` levels deep, as arrays, objects or both, around a leaf. */
 const nestedJson = fc
   .record({ depth: fc.integer({ min: 1, max: 3000 }), open: fc.constantFrom('[', '{"a":', '[{"b":'), leaf: fc.constantFrom('1', '"x"', '{}', 'null', '[]') })
-  .map(({ depth, open, leaf }) => `${open.repeat(depth)}${leaf}${[...open].filter((c) => c === '[' || c === '{').reverse().map((c) => (c === '[' ? ']' : '}')).join('').repeat(depth)}`);
+  .map(
+    ({ depth, open, leaf }) =>
+      `${open.repeat(depth)}${leaf}${[...open]
+        .filter((c) => c === '[' || c === '{')
+        .reverse()
+        .map((c) => (c === '[' ? ']' : '}'))
+        .join('')
+        .repeat(depth)}`,
+  );
 /** A parameter value of the wrong type: RFC 6749 parameters are single strings. */
 const confusedValue = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
-const json = (contentType: string) => (payload: string): Body => ({ contentType, payload });
+const json =
+  (contentType: string) =>
+  (payload: string): Body => ({ contentType, payload });
 
 /** Shapes that reached a 5xx in issue 12: nesting, type confusion, prototype keys, content-type mismatch. */
 const hostileBody: fc.Arbitrary<Body> = fc.oneof(
   nestedJson.map(json('application/json')),
-  fc.tuple(name, nestedJson).map(([key, nested]) => json('application/json')(`{"grant_type":"client_credentials","client_id":"admin-cli","token":"x",${JSON.stringify(key)}:${nested}}`)),
-  fc.tuple(fc.constantFrom(...KNOWN_VALUES), fc.dictionary(name, confusedValue, { maxKeys: 4 })).map(([grantType, params]) => json('application/json')(JSON.stringify({ grant_type: grantType, ...params }))),
+  fc
+    .tuple(name, nestedJson)
+    .map(([key, nested]) =>
+      json('application/json')(`{"grant_type":"client_credentials","client_id":"admin-cli","token":"x",${JSON.stringify(key)}:${nested}}`),
+    ),
+  fc
+    .tuple(fc.constantFrom(...KNOWN_VALUES), fc.dictionary(name, confusedValue, { maxKeys: 4 }))
+    .map(([grantType, params]) => json('application/json')(JSON.stringify({ grant_type: grantType, ...params }))),
   fc
     .tuple(prototypeKey, fc.integer({ min: 0, max: 5 }), fc.constantFrom('"x"', '{"polluted":true}', '{"prototype":{"polluted":true}}'))
-    .map(([key, depth, value]) => json('application/json')(`{"grant_type":"client_credentials","client_id":"admin-cli","x":${'['.repeat(depth)}{"${key}":${value}}${']'.repeat(depth)}}`)),
+    .map(([key, depth, value]) =>
+      json('application/json')(`{"grant_type":"client_credentials","client_id":"admin-cli","x":${'['.repeat(depth)}{"${key}":${value}}${']'.repeat(depth)}}`),
+    ),
   fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', '__proto__[polluted]'), fc.string()).map(([key, value]) => ({
     contentType: 'application/x-www-form-urlencoded',
-    payload: new URLSearchParams([['grant_type', 'client_credentials'], [key, value]]).toString(),
+    payload: new URLSearchParams([
+      ['grant_type', 'client_credentials'],
+      [key, value],
+    ]).toString(),
   })),
   fc
     .tuple(
-      fc.constantFrom('application/json', 'APPLICATION/JSON', 'application/json; charset=utf-16', 'application/x-www-form-urlencoded', 'text/plain', 'application/json, text/plain'),
-      fc.constantFrom('grant_type=client_credentials&client_id=admin-cli', '{"grant_type":"client_credentials"}', '["grant_type"]', '"grant_type"', 'null', '\u0000{}'),
+      fc.constantFrom(
+        'application/json',
+        'APPLICATION/JSON',
+        'application/json; charset=utf-16',
+        'application/x-www-form-urlencoded',
+        'text/plain',
+        'application/json, text/plain',
+      ),
+      fc.constantFrom(
+        'grant_type=client_credentials&client_id=admin-cli',
+        '{"grant_type":"client_credentials"}',
+        '["grant_type"]',
+        '"grant_type"',
+        'null',
+        '\u0000{}',
+      ),
     )
     .map(([contentType, payload]) => ({ contentType, payload })),
 );
@@ -66,7 +134,9 @@ const body: fc.Arbitrary<Body> = fc.oneof(
   fc.dictionary(name, fc.jsonValue({ maxDepth: 3 })).map((o) => ({ contentType: 'application/json', payload: JSON.stringify(o) })),
   fc.jsonValue({ maxDepth: 2 }).map((v) => ({ contentType: 'application/json', payload: JSON.stringify(v) })),
   fc.string({ maxLength: 200 }).map((s) => ({ contentType: 'application/json', payload: `{${s}` })),
-  fc.tuple(fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data', 'application/json; charset=latin1', 'bogus'), fc.string()).map(([c, s]) => ({ contentType: c, payload: s })),
+  fc
+    .tuple(fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data', 'application/json; charset=latin1', 'bogus'), fc.string())
+    .map(([c, s]) => ({ contentType: c, payload: s })),
   fc.constant({ contentType: 'application/x-www-form-urlencoded', payload: `grant_type=password&scope=${'x'.repeat(70_000)}` }),
   fc.constant({}),
 );
@@ -79,7 +149,15 @@ describe(`fuzzing the public and admin endpoints (fast-check) [${TEST_DB}]`, () 
   const TABLES = ['access_tokens', 'refresh_tokens', 'authorization_codes', 'consents', 'users', 'login_sessions'];
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD, RATE_LIMIT_TOKEN_PER_MINUTE: '0', RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0', RATE_LIMIT_LOGIN_PER_MINUTE: '0', CLIENT_AUTH_MAX_FAILURES: '100000' } });
+    t = await createTestApp({
+      env: {
+        ADMIN_PASSWORD,
+        RATE_LIMIT_TOKEN_PER_MINUTE: '0',
+        RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
+        RATE_LIMIT_LOGIN_PER_MINUTE: '0',
+        CLIENT_AUTH_MAX_FAILURES: '100000',
+      },
+    });
     client = await createClient(t);
     admin = await adminToken(t);
     for (const table of TABLES) counts[table] = Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
@@ -119,21 +197,38 @@ describe(`fuzzing the public and admin endpoints (fast-check) [${TEST_DB}]`, () 
   it.each(['/oauth2/token', '/invoke/pub.apigateway.oauth2/getAccessToken', '/oauth2/introspect', '/oauth2/revoke'])(
     'POST %s never answers 5xx',
     async (path) => {
-      await fc.assert(fc.asyncProperty(authHeader, body, (headers, b) => send('POST', path, headers, b)), { numRuns: RUNS_PER_TARGET });
+      await fc.assert(
+        fc.asyncProperty(authHeader, body, (headers, b) => send('POST', path, headers, b)),
+        { numRuns: RUNS_PER_TARGET },
+      );
     },
   );
 
   it('GET /oauth2/authorize with any query never answers 5xx', async () => {
-    const query = fc.array(fc.tuple(name, text.filter((v) => v.length < 3000)), { maxLength: 8 }).map((p) => {
-      const params = new URLSearchParams(p);
-      if (p.length % 2 === 0) params.set('client_id', client.clientId);
-      return params.toString();
-    });
-    await fc.assert(fc.asyncProperty(query, (q) => send('GET', `/oauth2/authorize?${q}`, {}, {})), { numRuns: RUNS_PER_TARGET });
+    const query = fc
+      .array(
+        fc.tuple(
+          name,
+          text.filter((v) => v.length < 3000),
+        ),
+        { maxLength: 8 },
+      )
+      .map((p) => {
+        const params = new URLSearchParams(p);
+        if (p.length % 2 === 0) params.set('client_id', client.clientId);
+        return params.toString();
+      });
+    await fc.assert(
+      fc.asyncProperty(query, (q) => send('GET', `/oauth2/authorize?${q}`, {}, {})),
+      { numRuns: RUNS_PER_TARGET },
+    );
   });
 
   it('POST /oauth2/authorize (login and consent forms) never answers 5xx', async () => {
-    await fc.assert(fc.asyncProperty(body, (b) => send('POST', `/oauth2/authorize`, {}, b)), { numRuns: RUNS_PER_TARGET / 2 });
+    await fc.assert(
+      fc.asyncProperty(body, (b) => send('POST', `/oauth2/authorize`, {}, b)),
+      { numRuns: RUNS_PER_TARGET / 2 },
+    );
   });
 
   it('the admin API never answers 5xx to malformed bodies', async () => {
@@ -196,7 +291,14 @@ describe(`fuzzing truncated and stalled bodies over a raw socket (fast-check) [$
     })),
   );
   const stalled = fc.record({
-    path: fc.constantFrom('/oauth2/token', '/oauth2/revoke', '/oauth2/introspect', '/invoke/pub.apigateway.oauth2/getAccessToken', '/oauth2/authorize', '/admin/applications'),
+    path: fc.constantFrom(
+      '/oauth2/token',
+      '/oauth2/revoke',
+      '/oauth2/introspect',
+      '/invoke/pub.apigateway.oauth2/getAccessToken',
+      '/oauth2/authorize',
+      '/admin/applications',
+    ),
     contentType: fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain'),
     auth: fc.boolean(),
     framing,
@@ -217,7 +319,8 @@ describe(`fuzzing truncated and stalled bodies over a raw socket (fast-check) [$
         );
         answers.forEach((answer, i) => {
           const summary = { path: cases[i].path, status: answer.status, ending: answer.ending };
-          if (answer.status === undefined || answer.status >= 500 || answer.ending !== 'closed') throw new Error(`no 4xx and clean close: ${JSON.stringify(summary)}: ${answer.body.slice(0, 200)}`);
+          if (answer.status === undefined || answer.status >= 500 || answer.ending !== 'closed')
+            throw new Error(`no 4xx and clean close: ${JSON.stringify(summary)}: ${answer.body.slice(0, 200)}`);
           if (!/^\{"error":"[a-z_]+"/.test(answer.body)) throw new Error(`not an RFC 6749 error: ${JSON.stringify(summary)}: ${answer.body.slice(0, 200)}`);
         });
       }),

@@ -44,7 +44,11 @@ describe(`hostile input gets a 4xx, never a 5xx (issue 12 §2) [${TEST_DB}]`, ()
       ['PATCH', '/admin/users/x'],
       ['PATCH', '/admin/settings'],
     ])('answers invalid_request 400 to 1,500 nested arrays on %s %s', async (method, path) => {
-      const res = await request(t.url)[method === 'POST' ? 'post' : 'patch'](path).set('authorization', `Bearer ${admin}`).set('content-type', 'application/json').send(DEEP);
+      const agent = request(t.url);
+      const res = await (method === 'POST' ? agent.post(path) : agent.patch(path))
+        .set('authorization', `Bearer ${admin}`)
+        .set('content-type', 'application/json')
+        .send(DEEP);
       expectInvalidRequest(res);
     });
 
@@ -102,7 +106,10 @@ describe(`hostile input gets a 4xx, never a 5xx (issue 12 §2) [${TEST_DB}]`, ()
     });
 
     it('answers invalid_request 400 to a token to revoke that is not a string', async () => {
-      const res = await request(t.url).post('/oauth2/revoke').set('content-type', 'application/json').send('{"client_id":"admin-cli","token":{"constructor":{}}}');
+      const res = await request(t.url)
+        .post('/oauth2/revoke')
+        .set('content-type', 'application/json')
+        .send('{"client_id":"admin-cli","token":{"constructor":{}}}');
       expectInvalidRequest(res);
     });
   });
@@ -127,7 +134,12 @@ describe(`hostile input gets a 4xx, never a 5xx (issue 12 §2) [${TEST_DB}]`, ()
 
     it('still answers 200 to a body that arrives slowly within the deadline', async () => {
       const body = 'grant_type=client_credentials';
-      const answer = await rawHttp(t.url, { head: `${head(`Content-Length: ${body.length}`)}\r\nConnection: close`, chunks: [body.slice(0, 5), body.slice(5)], pauseMs: REQUEST_TIMEOUT_MS / 3, waitMs: REQUEST_TIMEOUT_MS * 3 });
+      const answer = await rawHttp(t.url, {
+        head: `${head(`Content-Length: ${body.length}`)}\r\nConnection: close`,
+        chunks: [body.slice(0, 5), body.slice(5)],
+        pauseMs: REQUEST_TIMEOUT_MS / 3,
+        waitMs: REQUEST_TIMEOUT_MS * 3,
+      });
       expect(answer.status).toBe(200);
     });
   });

@@ -32,7 +32,9 @@ describe(`rate limits and lockouts shared through Redis by two instances [${TEST
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
       const target = i % 2 === 0 ? a : b;
-      statuses.push((await request(target.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' })).status);
+      statuses.push(
+        (await request(target.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' })).status,
+      );
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
   });
@@ -43,7 +45,11 @@ describe(`rate limits and lockouts shared through Redis by two instances [${TEST
     const client = await createClient(a);
     const user = await createUser(a);
     const grant = (target: TestApp, password: string) =>
-      request(target.url).post('/oauth/token').set('Authorization', client.basic).type('form').send({ grant_type: 'password', username: user.username, password });
+      request(target.url)
+        .post('/oauth/token')
+        .set('Authorization', client.basic)
+        .type('form')
+        .send({ grant_type: 'password', username: user.username, password });
     await grant(a, 'wrong');
     await grant(a, 'wrong');
     const onB = await grant(b, user.password);

@@ -18,15 +18,28 @@ describe(`refresh reuse grace period (off by default) [${TEST_DB}]`, () => {
 
   it('refuses a retried refresh within the grace period without revoking the new tokens', async () => {
     const first = (
-      await request(t.url).post('/oauth/token').set('Authorization', client.basic).type('form').send({ grant_type: 'password', username: user.username, password: user.password })
+      await request(t.url)
+        .post('/oauth/token')
+        .set('Authorization', client.basic)
+        .type('form')
+        .send({ grant_type: 'password', username: user.username, password: user.password })
     ).body;
-    const refresh = () => request(t.url).post('/oauth/token').set('Authorization', client.basic).type('form').send({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+    const refresh = () =>
+      request(t.url)
+        .post('/oauth/token')
+        .set('Authorization', client.basic)
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
     const rotated = await refresh();
     expect(rotated.status).toBe(200);
     const retried = await refresh();
     expect(retried.body).toEqual({ error: 'invalid_grant', error_description: 'refresh token was just rotated', request_id: expect.any(String) });
     expect((await request(t.url).get('/me').set('Authorization', `Bearer ${rotated.body.access_token}`)).status).toBe(200);
-    const next = await request(t.url).post('/oauth/token').set('Authorization', client.basic).type('form').send({ grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token });
+    const next = await request(t.url)
+      .post('/oauth/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token });
     expect(next.status).toBe(200);
   });
 });
@@ -60,10 +73,18 @@ describe(`pages and redirects [${TEST_DB}]`, () => {
   it('treats a JSON-looking session cookie ("j:…") as no session, not a 500', async () => {
     const url = `/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com`;
     for (const value of ['j:1', 'j:{"a":1}', 'j:null']) {
-      const res = await request(t.url).get(url).set('Cookie', `oauth_session=${encodeURIComponent(value)}`);
+      const res = await request(t.url)
+        .get(url)
+        .set('Cookie', `oauth_session=${encodeURIComponent(value)}`);
       expect(res.status).toBe(200);
       expect(res.text).toContain('name="password"');
-      expect((await request(t.url).get('/account/consents').set('Cookie', `oauth_session=${encodeURIComponent(value)}`)).status).toBe(200);
+      expect(
+        (
+          await request(t.url)
+            .get('/account/consents')
+            .set('Cookie', `oauth_session=${encodeURIComponent(value)}`)
+        ).status,
+      ).toBe(200);
     }
   });
 
@@ -76,7 +97,9 @@ describe(`pages and redirects [${TEST_DB}]`, () => {
     const state = 'a b&c=d/é?#%2F';
     const user = await createUser(t);
     const browser = new FormBrowser(t.url);
-    const login = await browser.get(`/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com&state=${encodeURIComponent(state)}`);
+    const login = await browser.get(
+      `/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com&state=${encodeURIComponent(state)}`,
+    );
     const consent = await browser.submit(login, { username: user.username, password: user.password });
     const done = await browser.submit(consent, { action: 'approve' });
     expect(new URL(done.location!).searchParams.get('state')).toBe(state);
@@ -94,7 +117,11 @@ describe(`pages and redirects [${TEST_DB}]`, () => {
   });
 
   it('sends anti-clickjacking and no-referrer headers on every page', async () => {
-    for (const path of ['/account/consents', `/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com`, '/oauth2/authorize']) {
+    for (const path of [
+      '/account/consents',
+      `/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com`,
+      '/oauth2/authorize',
+    ]) {
       const res = await request(t.url).get(path);
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");

@@ -14,8 +14,7 @@ export interface ParsedForm {
   readonly fields: Record<string, string>;
 }
 
-const decodeEntities = (value: string) =>
-  value.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
+const decodeEntities = (value: string) => value.replace(/&#(\d+);/g, (_m, code: string) => String.fromCharCode(Number(code))).replace(/&amp;/g, '&');
 
 export function parseForm(html: string): ParsedForm {
   const form = /<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
@@ -72,11 +71,7 @@ export class FormBrowser {
 }
 
 /** Runs login (if asked) and consent and returns the redirect location. */
-export async function approveAuthorization(
-  browser: FormBrowser,
-  authorizeUrl: string,
-  user?: { username: string; password: string },
-): Promise<URL> {
+export async function approveAuthorization(browser: FormBrowser, authorizeUrl: string, user?: { username: string; password: string }): Promise<URL> {
   let page = await browser.get(authorizeUrl);
   if (page.status === 200 && page.body.includes('name="password"')) {
     if (!user) throw new Error('login page shown but no user given');

@@ -24,26 +24,14 @@ describe(`client_credentials grant [${TEST_DB}]`, () => {
   });
 
   it('introspects its token as active with no subject', async () => {
-    const token = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'client_credentials' });
-    const res = await request(t.url)
-      .post('/oauth2/introspect')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ token: token.body.access_token });
+    const token = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+    const res = await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token: token.body.access_token });
     expect(res.body).toMatchObject({ active: true, client_id: client.clientId, scope: 'read write', token_type: 'Bearer' });
     expect(res.body.sub).toBeUndefined();
   });
 
   it('does not let /me accept a token without a resource owner', async () => {
-    const token = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'client_credentials' });
+    const token = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
     const me = await request(t.url).get('/me').set('Authorization', `Bearer ${token.body.access_token}`);
     expect(me.status).toBe(401);
     expect(me.headers['www-authenticate']).toContain('error="invalid_token"');
@@ -51,10 +39,7 @@ describe(`client_credentials grant [${TEST_DB}]`, () => {
 
   it('refuses a public client with unauthorized_client', async () => {
     const publicClient = await createClient(t, { tokenEndpointAuthMethod: 'none' });
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .type('form')
-      .send({ grant_type: 'client_credentials', client_id: publicClient.clientId });
+    const res = await request(t.url).post('/oauth2/token').type('form').send({ grant_type: 'client_credentials', client_id: publicClient.clientId });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('unauthorized_client');
   });

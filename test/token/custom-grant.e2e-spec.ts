@@ -38,22 +38,35 @@ describe(`a custom grant strategy registered by another module [${TEST_DB}]`, ()
 
   it('answers a JSON null for an optional parameter of the custom grant with invalid_request, not a 500', async () => {
     const client = await createClient(t, { grantTypes: ['urn:example:grant'], scope: 'read' });
-    const res = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).send({ grant_type: 'urn:example:grant', assertion: 'trusted', scope: null });
+    const res = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', client.basic)
+      .send({ grant_type: 'urn:example:grant', assertion: 'trusted', scope: null });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'invalid_request', error_description: 'parameter scope must be a string' });
   });
 
   it('records the custom grant type in the audit event of the token it issued, without the grant naming it', async () => {
     const client = await createClient(t, { grantTypes: ['urn:example:grant'], scope: 'read' });
-    const res = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'urn:example:grant', assertion: 'trusted' });
+    const res = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'urn:example:grant', assertion: 'trusted' });
     expect(res.status).toBe(200);
-    const events = await request(t.url).get(`/admin/audit-events?type=token.issued&client_id=${client.clientId}`).set('Authorization', `Bearer ${await adminToken(t)}`);
+    const events = await request(t.url)
+      .get(`/admin/audit-events?type=token.issued&client_id=${client.clientId}`)
+      .set('Authorization', `Bearer ${await adminToken(t)}`);
     expect(events.body.items[0].detail).toMatchObject({ grant_type: 'urn:example:grant' });
   });
 
   it('refuses the custom grant to a client that is not allowed it (unauthorized_client)', async () => {
     const client = await createClient(t, { grantTypes: ['client_credentials'] });
-    const res = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'urn:example:grant', assertion: 'trusted' });
+    const res = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'urn:example:grant', assertion: 'trusted' });
     expect(res.body.error).toBe('unauthorized_client');
   });
 
@@ -72,8 +85,6 @@ describe(`a custom grant strategy registered by another module [${TEST_DB}]`, ()
   });
 
   it('refuses to boot with two strategies for one grant type', async () => {
-    await expect(createTestApp({ extraModules: [DuplicateGrantModule] })).rejects.toThrow(
-      'Two grant strategies registered for grant_type password',
-    );
+    await expect(createTestApp({ extraModules: [DuplicateGrantModule] })).rejects.toThrow('Two grant strategies registered for grant_type password');
   });
 });

@@ -22,7 +22,11 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
       .type('form')
       .send({ grant_type: 'password', username: user.username, password: user.password, scope });
   const refresh = (refreshToken: string, extra: Record<string, string> = {}, auth = client.basic) =>
-    request(t.url).post('/oauth/token').set('Authorization', auth).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
+    request(t.url)
+      .post('/oauth/token')
+      .set('Authorization', auth)
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: refreshToken, ...extra });
 
   it('returns a new access and refresh token, and the old refresh token stops working once the new one is used', async () => {
     const first = (await passwordGrant()).body;
@@ -74,7 +78,8 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
 
   describe('a retry whose first answer was lost (a 503 sent while the COMMIT went through; issue 12 §1)', () => {
     const active = async (token: string, hint: string) =>
-      (await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token, token_type_hint: hint })).body.active as boolean;
+      (await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token, token_type_hint: hint })).body
+        .active as boolean;
 
     it('replaces the never-used tokens of the first rotation instead of revoking the family', async () => {
       const first = (await passwordGrant()).body;
@@ -130,7 +135,11 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
   it('does not renew a scope the client has since lost', async () => {
     const shrinking = await createClient(t, { scope: 'read write' });
     const first = (
-      await request(t.url).post('/oauth/token').set('Authorization', shrinking.basic).type('form').send({ grant_type: 'password', username: user.username, password: user.password })
+      await request(t.url)
+        .post('/oauth/token')
+        .set('Authorization', shrinking.basic)
+        .type('form')
+        .send({ grant_type: 'password', username: user.username, password: user.password })
     ).body;
     expect(first.scope).toBe('read write');
     await t.clients.update(shrinking.clientId, { scope: 'read' });

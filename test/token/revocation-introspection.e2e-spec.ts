@@ -24,9 +24,17 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
         .send({ grant_type: 'password', username: user.username, password: user.password })
     ).body as { access_token: string; refresh_token: string };
   const introspect = (token: string, auth = client.basic, hint?: string) =>
-    request(t.url).post('/oauth2/introspect').set('Authorization', auth).type('form').send({ token, ...(hint ? { token_type_hint: hint } : {}) });
+    request(t.url)
+      .post('/oauth2/introspect')
+      .set('Authorization', auth)
+      .type('form')
+      .send({ token, ...(hint ? { token_type_hint: hint } : {}) });
   const revoke = (token: string, auth = client.basic, hint?: string) =>
-    request(t.url).post('/oauth2/revoke').set('Authorization', auth).type('form').send({ token, ...(hint ? { token_type_hint: hint } : {}) });
+    request(t.url)
+      .post('/oauth2/revoke')
+      .set('Authorization', auth)
+      .type('form')
+      .send({ token, ...(hint ? { token_type_hint: hint } : {}) });
   const me = (token: string, path = '/me') => request(t.url).get(path).set('Authorization', `Bearer ${token}`);
 
   it('introspects an active access token with its scope, client, subject and expiry', async () => {
@@ -140,7 +148,13 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       code_challenge_methods_supported: ['S256', 'plain'],
     });
-    expect([...res.body.grant_types_supported].sort()).toEqual(['authorization_code', 'client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+    expect([...res.body.grant_types_supported].sort()).toEqual([
+      'authorization_code',
+      'client_credentials',
+      'password',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:token-exchange',
+    ]);
   });
 });
 

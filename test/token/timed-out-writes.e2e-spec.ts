@@ -29,7 +29,13 @@ const REQUEST_TIMEOUT_MS = 1500;
   async function whileLocked<T>(refreshToken: string, during: () => Promise<T>): Promise<T> {
     const mysql = await import('mysql2/promise');
     const database = t.database.database as { host: string; port: number; username: string; password: string; database: string };
-    const holder = await mysql.createConnection({ host: database.host, port: database.port, user: database.username, password: database.password, database: database.database });
+    const holder = await mysql.createConnection({
+      host: database.host,
+      port: database.port,
+      user: database.username,
+      password: database.password,
+      database: database.database,
+    });
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT id FROM refresh_tokens WHERE token_hash = ? FOR UPDATE', [sha256Hex(refreshToken)]);
@@ -43,7 +49,8 @@ const REQUEST_TIMEOUT_MS = 1500;
     }
   }
   const count = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM access_tokens'))[0].n);
-  const passwordGrant = async () => (await token({ grant_type: 'password', username: user.username, password: user.password })).body as { access_token: string; refresh_token: string };
+  const passwordGrant = async () =>
+    (await token({ grant_type: 'password', username: user.username, password: user.password })).body as { access_token: string; refresh_token: string };
 
   it('leaves the refresh token unspent and stores no token when the refresh timed out on a row lock; the retry succeeds', async () => {
     const issued = await passwordGrant();

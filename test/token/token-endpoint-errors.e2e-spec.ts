@@ -53,10 +53,7 @@ describe(`token endpoint errors (RFC 6749 §5.2) [${TEST_DB}]`, () => {
   });
 
   it('refuses two authentication methods in one request with invalid_request', async () => {
-    const res = await token()
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'client_credentials', client_secret: client.clientSecret });
+    const res = await token().set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials', client_secret: client.clientSecret });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
   });
@@ -96,7 +93,10 @@ describe(`token endpoint errors (RFC 6749 §5.2) [${TEST_DB}]`, () => {
   });
 
   it('answers 413 invalid_request for an oversized body', async () => {
-    const res = await token().set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials', scope: 'x'.repeat(100_000) });
+    const res = await token()
+      .set('Authorization', client.basic)
+      .type('form')
+      .send({ grant_type: 'client_credentials', scope: 'x'.repeat(100_000) });
     expect(res.status).toBe(413);
     expect(res.body.error).toBe('invalid_request');
   });

@@ -19,7 +19,10 @@ describe(`token exchange (RFC 8693) [${TEST_DB}]`, () => {
   beforeAll(async () => {
     t = await createTestApp({ env: { ADMIN_PASSWORD } });
     auth = `Bearer ${await adminToken(t)}`;
-    const created = await request(t.url).post('/admin/resources').set('Authorization', auth).send({ identifier: ORDERS, name: 'Orders', scope: 'read', access_token_format: 'opaque' });
+    const created = await request(t.url)
+      .post('/admin/resources')
+      .set('Authorization', auth)
+      .send({ identifier: ORDERS, name: 'Orders', scope: 'read', access_token_format: 'opaque' });
     expect(created.status).toBe(201);
     frontend = await createClient(t, { grantTypes: ['password'], scope: 'read write' });
     // Enabled as an operator enables it: by listing the grant type in the application's grant_types.
@@ -28,12 +31,18 @@ describe(`token exchange (RFC 8693) [${TEST_DB}]`, () => {
       .set('Authorization', auth)
       .send({ client_name: 'Orders gateway', grant_types: [TOKEN_EXCHANGE, 'client_credentials'], scope: 'read write', resources: [ORDERS] });
     expect(app.status).toBe(201);
-    service = { clientId: app.body.client_id, clientSecret: app.body.client_secret, basic: basicAuth(app.body.client_id, app.body.client_secret), redirectUri: '' };
+    service = {
+      clientId: app.body.client_id,
+      clientSecret: app.body.client_secret,
+      basic: basicAuth(app.body.client_id, app.body.client_secret),
+      redirectUri: '',
+    };
     user = await createUser(t);
   });
   afterAll(() => t.close());
 
-  const token = (client: TestClient, fields: Record<string, string>) => request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(fields);
+  const token = (client: TestClient, fields: Record<string, string>) =>
+    request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(fields);
   const userToken = async (scope = 'read write'): Promise<string> => {
     const res = await token(frontend, { grant_type: 'password', username: user.username, password: user.password, scope });
     expect(res.status).toBe(200);
@@ -111,7 +120,10 @@ describe(`token exchange (RFC 8693) [${TEST_DB}]`, () => {
     const refreshType = await exchange(subject, { subject_token_type: 'urn:ietf:params:oauth:token-type:refresh_token' });
     expect(refreshType.body).toMatchObject({ error: 'invalid_request', error_description: `subject_token_type must be ${ACCESS_TOKEN_TYPE}` });
     const untypedActor = await exchange(subject, { actor_token: subject });
-    expect(untypedActor.body).toMatchObject({ error: 'invalid_request', error_description: `actor_token_type must be ${ACCESS_TOKEN_TYPE} when actor_token is sent` });
+    expect(untypedActor.body).toMatchObject({
+      error: 'invalid_request',
+      error_description: `actor_token_type must be ${ACCESS_TOKEN_TYPE} when actor_token is sent`,
+    });
   });
 
   it('refuses the exchange to a client whose application does not list the grant type (unauthorized_client)', async () => {

@@ -60,7 +60,11 @@ export class CreateApplicationDto {
     minLength: 1,
     maxLength: 255,
   })
-  @IsOptionalNotNull() @IsString() @MinLength(1) @MaxLength(255) @Matches(CLIENT_ID, { message: 'client_id must be printable ASCII (RFC 6749 Appendix A VSCHAR), without leading or trailing spaces' })
+  @IsOptionalNotNull()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @Matches(CLIENT_ID, { message: 'client_id must be printable ASCII (RFC 6749 Appendix A VSCHAR), without leading or trailing spaces' })
   client_id?: string;
 
   @ApiPropertyOptional({
@@ -71,15 +75,24 @@ export class CreateApplicationDto {
       'Confidential clients: keep the secret the old system issued (generated when omitted). Shorter than 32 characters, it is stored with argon2id and flagged weak_secret until rotated',
     example: 'ksdSdoefDDP7wpaElfqvmjDue',
   })
-  @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(255) @Matches(VSCHAR, { message: 'client_secret must be printable ASCII (RFC 6749 Appendix A VSCHAR)' })
+  @IsOptionalNotNull()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(255)
+  @Matches(VSCHAR, { message: 'client_secret must be printable ASCII (RFC 6749 Appendix A VSCHAR)' })
   client_secret?: string;
 
   @ApiProperty({ example: 'Mobile Banking' })
-  @IsString() @MinLength(1) @MaxLength(255)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
   client_name: string;
 
   @ApiPropertyOptional({ type: [String], example: ['https://app.example.com/callback'], default: [] })
-  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(20) @IsRedirectUri({ each: true })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsRedirectUri({ each: true })
   redirect_uris?: string[];
 
   @ApiPropertyOptional({
@@ -87,31 +100,48 @@ export class CreateApplicationDto {
     example: ['authorization_code', 'refresh_token'],
     description: 'Default: authorization_code and refresh_token when redirect_uris are given, otherwise client_credentials',
   })
-  @IsOptionalNotNull() @IsArray() @ArrayNotEmpty() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(255, { each: true })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(255, { each: true })
   grant_types?: string[];
 
   @ApiPropertyOptional({ description: 'Space-separated scopes the application may request', example: 'read write', default: '' })
-  @IsOptionalNotNull() @IsString() @MaxLength(2048) @Matches(SCOPE_STRING, { message: 'scope must be space-separated scope tokens (RFC 6749 §3.3)' })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(SCOPE_STRING, { message: 'scope must be space-separated scope tokens (RFC 6749 §3.3)' })
   scope?: string;
 
   @ApiPropertyOptional({ enum: ['client_secret_basic', 'client_secret_post', 'none'], default: 'client_secret_basic' })
-  @IsOptionalNotNull() @IsIn(['client_secret_basic', 'client_secret_post', 'none'])
+  @IsOptionalNotNull()
+  @IsIn(['client_secret_basic', 'client_secret_post', 'none'])
   token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none';
 
   @ApiPropertyOptional({ enum: ['inherit', 'required', 'optional'], default: 'inherit' })
-  @IsOptionalNotNull() @IsIn(['inherit', 'required', 'optional'])
+  @IsOptionalNotNull()
+  @IsIn(['inherit', 'required', 'optional'])
   pkce?: 'inherit' | 'required' | 'optional';
 
   @ApiPropertyOptional({ type: Boolean, nullable: true, description: 'null: inherit the global setting' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   pkce_plain_allowed?: boolean | null;
 
   @ApiPropertyOptional({ ...TTL, description: 'Seconds; null: the global setting' })
-  @IsOptional() @IsInt() @Min(1) @Max(31_536_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
   access_token_ttl?: number | null;
 
   @ApiPropertyOptional({ ...TTL, description: 'Seconds; null: the global setting' })
-  @IsOptional() @IsInt() @Min(1) @Max(31_536_000)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
   refresh_token_ttl?: number | null;
 
   @ApiPropertyOptional({
@@ -120,27 +150,52 @@ export class CreateApplicationDto {
     description:
       'rotate: every refresh returns a new refresh token and reuse of a rotated one revokes the family (RFC 9700 §4.14.2); reuse: the same refresh token until it expires, as WSO2 and Spring do by default',
   })
-  @IsOptionalNotNull() @IsIn(['rotate', 'reuse'])
+  @IsOptionalNotNull()
+  @IsIn(['rotate', 'reuse'])
   refresh_token_rotation?: 'rotate' | 'reuse';
 
-  @ApiPropertyOptional({ type: [String], example: ['https://app.example.com/signed-out'], default: [], description: 'OpenID Connect RP-Initiated Logout: where the application may send the user after sign-out (exact match)' })
-  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(20) @IsRedirectUri({ each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['https://app.example.com/signed-out'],
+    default: [],
+    description: 'OpenID Connect RP-Initiated Logout: where the application may send the user after sign-out (exact match)',
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsRedirectUri({ each: true })
   post_logout_redirect_uris?: string[];
 
-  @ApiPropertyOptional({ enum: ACCESS_TOKEN_FORMATS, default: 'opaque', description: 'RFC 9068 jwt or opaque access tokens (a resource server named with `resource` decides for its own tokens)' })
-  @IsOptionalNotNull() @IsIn(ACCESS_TOKEN_FORMATS)
+  @ApiPropertyOptional({
+    enum: ACCESS_TOKEN_FORMATS,
+    default: 'opaque',
+    description: 'RFC 9068 jwt or opaque access tokens (a resource server named with `resource` decides for its own tokens)',
+  })
+  @IsOptionalNotNull()
+  @IsIn(ACCESS_TOKEN_FORMATS)
   access_token_format?: AccessTokenFormat;
 
-  @ApiPropertyOptional({ type: [String], default: [], example: ['https://api.example.com/orders'], description: 'RFC 8707: identifiers of the resource servers this application may request tokens for' })
-  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(255, { each: true })
+  @ApiPropertyOptional({
+    type: [String],
+    default: [],
+    example: ['https://api.example.com/orders'],
+    description: 'RFC 8707: identifiers of the resource servers this application may request tokens for',
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @MaxLength(255, { each: true })
   resources?: string[];
 
-  @ApiPropertyOptional({ enum: SIGNING_ALGORITHMS, default: 'RS256', description: 'OpenID Connect: the algorithm of this application\'s ID Tokens' })
-  @IsOptionalNotNull() @IsIn(SIGNING_ALGORITHMS, { message: `id_token_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
+  @ApiPropertyOptional({ enum: SIGNING_ALGORITHMS, default: 'RS256', description: "OpenID Connect: the algorithm of this application's ID Tokens" })
+  @IsOptionalNotNull()
+  @IsIn(SIGNING_ALGORITHMS, { message: `id_token_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
   id_token_signed_response_alg?: SigningAlgorithm;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptionalNotNull() @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean()
   enabled?: boolean;
 }
 
@@ -164,14 +219,18 @@ export class ApplicationResponse {
   @ApiProperty({ type: [String], example: ['https://shop.example.com/signed-out'] }) post_logout_redirect_uris: string[];
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'opaque' }) access_token_format: string;
   @ApiProperty({ type: [String], example: [] }) resources: string[];
-  @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false }) weak_secret: boolean;
+  @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false })
+  weak_secret: boolean;
   @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
 }
 
 export class CreatedApplicationResponse extends ApplicationResponse {
-  @ApiPropertyOptional({ description: 'A generated secret (confidential clients only); shown once, never again. An imported secret is not echoed', example: 'kq3…' })
+  @ApiPropertyOptional({
+    description: 'A generated secret (confidential clients only); shown once, never again. An imported secret is not echoed',
+    example: 'kq3…',
+  })
   client_secret?: string;
 }
 

@@ -6,23 +6,35 @@ import { PaginationQuery } from './pagination.dto';
 
 export class AuditEventQuery extends PaginationQuery {
   @ApiPropertyOptional({ example: 'login.failure' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   type?: string;
 
   @ApiPropertyOptional({ description: 'Events by this user' })
-  @IsOptional() @IsString() @MaxLength(36)
+  @IsOptional()
+  @IsString()
+  @MaxLength(36)
   user_id?: string;
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(64)
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
   client_id?: string;
 
   @ApiPropertyOptional({ description: 'Epoch seconds, inclusive' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   since?: number;
 
   @ApiPropertyOptional({ description: 'Epoch seconds, inclusive' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
   until?: number;
 }
 

@@ -11,22 +11,37 @@ import { CreateUserDto } from './user.dto';
 /** One document with the same field names as the single-resource endpoints. */
 @RejectUnknownFields()
 export class ImportDocumentDto {
-  @ApiPropertyOptional({ type: [CreateApplicationDto], description: 'As POST /admin/applications takes them; client_id is required (the key an import finds an application by)' })
-  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(10_000) @ValidateNested({ each: true }) @Type(() => CreateApplicationDto)
+  @ApiPropertyOptional({
+    type: [CreateApplicationDto],
+    description: 'As POST /admin/applications takes them; client_id is required (the key an import finds an application by)',
+  })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  @ValidateNested({ each: true })
+  @Type(() => CreateApplicationDto)
   applications?: CreateApplicationDto[];
 
   @ApiPropertyOptional({ type: [CreateUserDto], description: 'As POST /admin/users takes them; username is the key' })
-  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(100_000) @ValidateNested({ each: true }) @Type(() => CreateUserDto)
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(100_000)
+  @ValidateNested({ each: true })
+  @Type(() => CreateUserDto)
   users?: CreateUserDto[];
 
   @ApiPropertyOptional({ type: UpdateSettingsDto })
-  @IsOptionalNotNull() @ValidateNested() @Type(() => UpdateSettingsDto)
+  @IsOptionalNotNull()
+  @ValidateNested()
+  @Type(() => UpdateSettingsDto)
   settings?: UpdateSettingsDto;
 }
 
 export class ImportQuery {
   @ApiPropertyOptional({ type: Boolean, default: false, description: 'true: answer what would change, write nothing' })
-  @IsOptional() @QueryBoolean() @IsBoolean()
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
   dry_run?: boolean;
 }
 

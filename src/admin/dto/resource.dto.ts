@@ -19,25 +19,51 @@ function isResourceIdentifier(value: unknown): boolean {
 
 @RejectUnknownFields()
 export class CreateResourceServerDto {
-  @ApiProperty({ example: 'https://api.example.com/orders', description: 'The resource indicator (absolute URI, no fragment): the `resource` parameter and the tokens\' `aud`' })
-  @IsString() @MaxLength(255)
-  @ValidateBy({ name: 'isResourceIdentifier', validator: { validate: isResourceIdentifier, defaultMessage: () => 'identifier must be an absolute URI without a fragment (RFC 8707 §2)' } })
+  @ApiProperty({
+    example: 'https://api.example.com/orders',
+    description: "The resource indicator (absolute URI, no fragment): the `resource` parameter and the tokens' `aud`",
+  })
+  @IsString()
+  @MaxLength(255)
+  @ValidateBy({
+    name: 'isResourceIdentifier',
+    validator: { validate: isResourceIdentifier, defaultMessage: () => 'identifier must be an absolute URI without a fragment (RFC 8707 §2)' },
+  })
   identifier: string;
 
   @ApiProperty({ example: 'Orders API' })
-  @IsString() @MinLength(1) @MaxLength(255)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
   name: string;
 
   @ApiPropertyOptional({ example: 'orders:read orders:write', default: '', description: 'Scopes this API understands; its tokens carry only these' })
-  @IsOptionalNotNull() @IsString() @MaxLength(2048) @Matches(SCOPE_STRING, { message: 'scope must be space-separated scope tokens (RFC 6749 §3.3)' })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(2048)
+  @Matches(SCOPE_STRING, { message: 'scope must be space-separated scope tokens (RFC 6749 §3.3)' })
   scope?: string;
 
-  @ApiPropertyOptional({ enum: ACCESS_TOKEN_FORMATS, default: 'jwt', description: 'jwt: RFC 9068 JWT access tokens the API verifies with the JWKS; opaque: the API introspects' })
-  @IsOptionalNotNull() @IsIn(ACCESS_TOKEN_FORMATS)
+  @ApiPropertyOptional({
+    enum: ACCESS_TOKEN_FORMATS,
+    default: 'jwt',
+    description: 'jwt: RFC 9068 JWT access tokens the API verifies with the JWKS; opaque: the API introspects',
+  })
+  @IsOptionalNotNull()
+  @IsIn(ACCESS_TOKEN_FORMATS)
   access_token_format?: AccessTokenFormat;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 31_536_000, description: 'Seconds; null: the application\'s or the global lifetime' })
-  @IsOptional() @IsInt() @Min(1) @Max(31_536_000)
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 31_536_000,
+    description: "Seconds; null: the application's or the global lifetime",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
   access_token_ttl?: number | null;
 }
 

@@ -7,23 +7,34 @@ import type { GlobalSettings } from '../../settings/settings.service';
 @RejectUnknownFields()
 export class UpdateSettingsDto {
   @ApiPropertyOptional({ description: 'Enforce PKCE for applications that inherit' })
-  @IsOptionalNotNull() @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean()
   pkce_required?: boolean;
 
   @ApiPropertyOptional({ description: 'Accept code_challenge_method=plain from applications that inherit' })
-  @IsOptionalNotNull() @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean()
   pkce_plain_allowed?: boolean;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 31_536_000, example: 3600 })
-  @IsOptionalNotNull() @IsInt() @Min(1) @Max(31_536_000)
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
   access_token_ttl?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 31_536_000, example: 1_209_600 })
-  @IsOptionalNotNull() @IsInt() @Min(1) @Max(31_536_000)
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(31_536_000)
   refresh_token_ttl?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 600, example: 300 })
-  @IsOptionalNotNull() @IsInt() @Min(1) @Max(600)
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(600)
   authorization_code_ttl?: number;
 }
 

@@ -12,8 +12,10 @@ const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** Why an imported password hash is refused, or undefined when it is accepted. */
 function passwordHashProblem(value: unknown): string | undefined {
   const wso2 = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  if (wso2 && Object.keys(wso2).sort().join() !== 'algorithm,salt,value') return `password_hash as an object must be {"algorithm","salt","value"}; accepted formats: ${ACCEPTED_HASH_FORMATS}`;
-  if (wso2 && !['algorithm', 'salt', 'value'].every((k) => typeof wso2[k] === 'string' && (wso2[k] as string).length <= 255)) return 'password_hash algorithm, salt and value must be strings';
+  if (wso2 && Object.keys(wso2).sort().join() !== 'algorithm,salt,value')
+    return `password_hash as an object must be {"algorithm","salt","value"}; accepted formats: ${ACCEPTED_HASH_FORMATS}`;
+  if (wso2 && !['algorithm', 'salt', 'value'].every((k) => typeof wso2[k] === 'string' && (wso2[k] as string).length <= 255))
+    return 'password_hash algorithm, salt and value must be strings';
   if (!wso2 && typeof value !== 'string') return `password_hash must be a string or a WSO2 object; accepted formats: ${ACCEPTED_HASH_FORMATS}`;
   try {
     importPasswordHash(value as string | Wso2SaltedHash);
@@ -27,73 +29,108 @@ function passwordHashProblem(value: unknown): string | undefined {
 /** The OpenID Connect standard claims an admin sets on a user (scopes profile and email). */
 class UserClaimsDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', description: 'OpenID Connect claim name (scope profile)' })
-  @IsOptional() @IsString() @MaxLength(255)
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
   name?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada' })
-  @IsOptional() @IsString() @MaxLength(255)
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
   given_name?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'Lovelace' })
-  @IsOptional() @IsString() @MaxLength(255)
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
   family_name?: string | null;
 
   @ApiPropertyOptional({ description: 'OpenID Connect claim email_verified (scope email)', default: false })
-  @IsOptionalNotNull() @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean()
   email_verified?: boolean;
 }
 
 @RejectUnknownFields()
 export class CreateUserDto extends UserClaimsDto {
   @ApiProperty({ example: 'alice@example.com' })
-  @IsString() @MinLength(1) @MaxLength(255) @Matches(/^\S+$/, { message: 'username must not contain spaces' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  @Matches(/^\S+$/, { message: 'username must not contain spaces' })
   username: string;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: 'alice@example.com' })
-  @IsOptional() @IsEmail() @MaxLength(320)
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
   email?: string | null;
 
   @ApiPropertyOptional({ writeOnly: true, minLength: 8, example: 'correct horse battery staple', description: 'Give password or password_hash' })
-  @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(1024)
+  @IsOptionalNotNull()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(1024)
   password?: string;
 
   @ApiPropertyOptional({
     writeOnly: true,
     oneOf: [
       { type: 'string', example: '{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG' },
-      { type: 'object', required: ['algorithm', 'salt', 'value'], properties: { algorithm: { type: 'string', example: 'SHA-256' }, salt: { type: 'string' }, value: { type: 'string' } } },
+      {
+        type: 'object',
+        required: ['algorithm', 'salt', 'value'],
+        properties: { algorithm: { type: 'string', example: 'SHA-256' }, salt: { type: 'string' }, value: { type: 'string' } },
+      },
     ],
     description: `A password hash kept from the system the user migrates from, verified at the next sign-in and then replaced by argon2id. Accepted: ${ACCEPTED_HASH_FORMATS}`,
   })
   @IsOptionalNotNull()
-  @ValidateBy({ name: 'isPasswordHash', validator: { validate: (value) => passwordHashProblem(value) === undefined, defaultMessage: (args) => passwordHashProblem(args?.value) ?? '' } })
+  @ValidateBy({
+    name: 'isPasswordHash',
+    validator: { validate: (value) => passwordHashProblem(value) === undefined, defaultMessage: (args) => passwordHashProblem(args?.value) ?? '' },
+  })
   password_hash?: string | Wso2SaltedHash;
 
   @ApiPropertyOptional({ type: [String], example: ['admin'], description: '"admin" makes an administrator' })
-  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(50) @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
   roles?: string[];
 
   @ApiPropertyOptional({ default: true })
-  @IsOptionalNotNull() @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean()
   enabled?: boolean;
 }
 
 @RejectUnknownFields()
 export class UpdateUserDto extends UserClaimsDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'alice@example.org' })
-  @IsOptional() @IsEmail() @MaxLength(320)
+  @IsOptional()
+  @IsEmail()
+  @MaxLength(320)
   email?: string | null;
 
   @ApiPropertyOptional({ writeOnly: true, minLength: 8, description: 'Password reset; ends the user’s browser sessions' })
-  @IsOptionalNotNull() @IsString() @MinLength(8) @MaxLength(1024)
+  @IsOptionalNotNull()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(1024)
   password?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptionalNotNull() @IsArray() @ArrayMaxSize(50) @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
   roles?: string[];
 
   @ApiPropertyOptional({ description: 'Disabling revokes the user’s tokens' })
-  @IsOptionalNotNull() @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean()
   enabled?: boolean;
 }
 
@@ -115,11 +152,15 @@ export class UserResponse {
 
 export class UserListQuery extends PaginationQuery {
   @ApiPropertyOptional({ description: 'Only users whose username or email contains this text' })
-  @IsOptional() @IsString() @MaxLength(255)
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
   search?: string;
 
   @ApiPropertyOptional({ type: Boolean, description: 'true: only users still on a password hash imported from another system' })
-  @IsOptional() @QueryBoolean() @IsBoolean()
+  @IsOptional()
+  @QueryBoolean()
+  @IsBoolean()
   legacy_hash?: boolean;
 }
 

@@ -236,7 +236,9 @@ export class ImportService {
     // Hashing (argon2id for passwords and short secrets) happens before the transaction, not inside it.
     const newClients = await Promise.all(plan.newClients.map((c) => this.clients.newEntity(c.input)));
     const newUsers = await Promise.all(
-      plan.newUsers.map(({ dto }) => this.users.newEntity({ ...userCredential(dto), ...userProfileFrom(dto), username: dto.username, roles: dto.roles ?? [], enabled: dto.enabled ?? true })),
+      plan.newUsers.map(({ dto }) =>
+        this.users.newEntity({ ...userCredential(dto), ...userProfileFrom(dto), username: dto.username, roles: dto.roles ?? [], enabled: dto.enabled ?? true }),
+      ),
     );
     try {
       await this.transactions.run(async (manager) => {
@@ -244,11 +246,13 @@ export class ImportService {
         for (const { id, changes } of plan.clientUpdates) await manager.update(ClientEntity, { id }, { ...changes, updatedAt: nowSeconds() } as never);
         for (const entity of newUsers) await manager.insert(UserEntity, entity);
         for (const { id, changes } of plan.userUpdates) await manager.update(UserEntity, { id }, { ...changes, updatedAt: nowSeconds() });
-        if (Object.keys(plan.settings).length > 0) await manager.update(SettingsEntity, { id: GLOBAL_SETTINGS_ID }, { ...plan.settings, updatedAt: nowSeconds() });
+        if (Object.keys(plan.settings).length > 0)
+          await manager.update(SettingsEntity, { id: GLOBAL_SETTINGS_ID }, { ...plan.settings, updatedAt: nowSeconds() });
       });
     } catch (error) {
       // A unique key taken between the check and the write: nothing was written.
-      if (error instanceof QueryFailedError) throw new OAuthError('conflict', 'an application or user in the file was created meanwhile; nothing was written, run the import again');
+      if (error instanceof QueryFailedError)
+        throw new OAuthError('conflict', 'an application or user in the file was created meanwhile; nothing was written, run the import again');
       throw error;
     }
     for (const { entity, generatedSecret } of newClients) if (generatedSecret) generatedSecrets[entity.id] = generatedSecret;

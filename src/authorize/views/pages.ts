@@ -85,11 +85,15 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
     );
   }
 
-  consent(input: FormPageInput & { readonly clientName: string; readonly username: string; readonly scopes: readonly { name: string; description?: string }[] }): string {
+  consent(
+    input: FormPageInput & { readonly clientName: string; readonly username: string; readonly scopes: readonly { name: string; description?: string }[] },
+  ): string {
     // A catalogued scope reads as its description; the raw name stays visible for the curious.
     const scopes = input.scopes.length
       ? `<ul>${input.scopes
-          .map((s) => (s.description ? `<li>${escapeHtml(s.description)} <code>${escapeHtml(s.name)}</code></li>` : `<li><code>${escapeHtml(s.name)}</code></li>`))
+          .map((s) =>
+            s.description ? `<li>${escapeHtml(s.description)} <code>${escapeHtml(s.name)}</code></li>` : `<li><code>${escapeHtml(s.name)}</code></li>`,
+          )
           .join('')}</ul>`
       : '<p>No specific permissions.</p>';
     return layout(
@@ -120,7 +124,9 @@ ${hiddenFields(input.hidden)}
     const items = input.consents.length
       ? `<ul>${input.consents
           .map(
-            (c) => `<li><strong>${escapeHtml(c.clientName)}</strong>: ${c.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ') || 'no specific permissions'}
+            (
+              c,
+            ) => `<li><strong>${escapeHtml(c.clientName)}</strong>: ${c.scopes.map((s) => `<code>${escapeHtml(s)}</code>`).join(' ') || 'no specific permissions'}
 <form method="post" action="${escapeHtml(input.action)}">
 ${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id })}
 <button type="submit" class="secondary" aria-label="Revoke access of ${escapeHtml(c.clientName)}">Revoke</button>

@@ -22,10 +22,7 @@ function optionalString(body: Record<string, unknown>, name: string): string | u
  * password are each form-urlencoded before base64; or client_id / client_secret in the body; or
  * client_id alone for a public client. Using more than one method is invalid_request (§2.3).
  */
-export function parseClientCredentials(
-  authorization: string | undefined,
-  body: Record<string, unknown>,
-): PresentedClientCredentials {
+export function parseClientCredentials(authorization: string | undefined, body: Record<string, unknown>): PresentedClientCredentials {
   const bodyClientId = optionalString(body, 'client_id');
   const bodySecret = optionalString(body, 'client_secret');
 

@@ -19,7 +19,8 @@ function freshVectors(): Vector[] | null {
   try {
     return JSON.parse(execFileSync(PYTHON, [GENERATOR], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as Vector[];
   } catch (error) {
-    if (process.env.CI === 'true') throw new Error(`CI must run the independent hash implementations (apt-get install python3-passlib python3-bcrypt python3-argon2): ${String(error)}`);
+    if (process.env.CI === 'true')
+      throw new Error(`CI must run the independent hash implementations (apt-get install python3-passlib python3-bcrypt python3-argon2): ${String(error)}`);
     process.stderr.write(`SKIPPED fresh vectors in imported-password-hash.spec: ${PYTHON} with passlib, bcrypt and argon2 is not installed\n`);
     return null;
   }
@@ -35,13 +36,16 @@ describe('imported password hashes, checked against independent implementations'
     expect(saved.map((v) => v.format)).toHaveLength(17);
   });
 
-  it.each(cases.map(([run, v]) => [`${v.format} (${run})`, v] as const))('verifies %s with the right password and refuses a wrong one', async (_name, vector) => {
-    const stored = importPasswordHash(vector.hash);
-    expect(await verifyStoredPassword(stored, vector.password)).toBe(true);
-    expect(await verifyStoredPassword(stored, `${vector.password}x`)).toBe(false);
-    expect(await verifyStoredPassword(stored, '')).toBe(false);
-    expect(needsRehash(stored)).toBe(true);
-  });
+  it.each(cases.map(([run, v]) => [`${v.format} (${run})`, v] as const))(
+    'verifies %s with the right password and refuses a wrong one',
+    async (_name, vector) => {
+      const stored = importPasswordHash(vector.hash);
+      expect(await verifyStoredPassword(stored, vector.password)).toBe(true);
+      expect(await verifyStoredPassword(stored, `${vector.password}x`)).toBe(false);
+      expect(await verifyStoredPassword(stored, '')).toBe(false);
+      expect(needsRehash(stored)).toBe(true);
+    },
+  );
 
   it('does not ask to re-hash our own argon2id, and verifies it', async () => {
     const ours = await hashPassword('correct horse');

@@ -16,7 +16,12 @@ import { traced } from '../observability/tracing';
  */
 
 const pbkdf2Async = promisify(pbkdf2);
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: { N: number; r: number; p: number; maxmem: number },
+) => Promise<Buffer>;
 
 export const ACCEPTED_HASH_FORMATS =
   'bcrypt ($2a$, $2b$, $2y$); PHC strings $argon2id$, $argon2i$, $scrypt$, $pbkdf2-sha256$, $pbkdf2-sha512$, $pbkdf2$ (SHA-1); ' +
@@ -85,7 +90,8 @@ function checkPbkdf2(params: Pbkdf2Params): Pbkdf2Params {
   if (!Number.isInteger(params.iterations) || params.iterations < 1 || params.iterations * blocks > MAX_PBKDF2_WORK) {
     throw new UnsupportedPasswordHash(`PBKDF2 iterations × output blocks must be 1 to ${MAX_PBKDF2_WORK}`);
   }
-  if (params.salt.length === 0 || params.hash.length < 16 || params.hash.length > MAX_DERIVED_BYTES) throw new UnsupportedPasswordHash('PBKDF2 salt or hash length out of range');
+  if (params.salt.length === 0 || params.hash.length < 16 || params.hash.length > MAX_DERIVED_BYTES)
+    throw new UnsupportedPasswordHash('PBKDF2 salt or hash length out of range');
   return params;
 }
 
@@ -94,7 +100,8 @@ function checkScrypt(params: ScryptParams): ScryptParams {
   if (!(logN >= 1 && logN <= 30 && r >= 1 && p >= 1 && p <= MAX_SCRYPT_P && 128 * 2 ** logN * r <= MAX_SCRYPT_MEMORY)) {
     throw new UnsupportedPasswordHash(`scrypt parameters out of range (128·N·r at most ${MAX_SCRYPT_MEMORY / 1024 / 1024} MiB, p 1-${MAX_SCRYPT_P})`);
   }
-  if (params.salt.length === 0 || params.hash.length < 16 || params.hash.length > MAX_DERIVED_BYTES) throw new UnsupportedPasswordHash('scrypt salt or hash length out of range');
+  if (params.salt.length === 0 || params.hash.length < 16 || params.hash.length > MAX_DERIVED_BYTES)
+    throw new UnsupportedPasswordHash('scrypt salt or hash length out of range');
   return params;
 }
 
@@ -230,7 +237,12 @@ async function verifyParsed(stored: string, password: string): Promise<boolean> 
         return constantTimeEqual(derived, hash);
       }
       case 'sha256-salted':
-        return constantTimeEqual(createHash('sha256').update(password + parsed.salt, 'utf8').digest(), parsed.value);
+        return constantTimeEqual(
+          createHash('sha256')
+            .update(password + parsed.salt, 'utf8')
+            .digest(),
+          parsed.value,
+        );
     }
   } catch {
     return false;

@@ -13,7 +13,11 @@ export async function insertRows<T extends ObjectLiteral>(manager: EntityManager
 }
 
 /** The SQL and parameters of insertRows() for `rows` (not empty). */
-export function insertStatement<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, rows: readonly T[]): { sql: string; parameters: unknown[] } {
+export function insertStatement<T extends ObjectLiteral>(
+  manager: EntityManager,
+  metadata: EntityMetadata,
+  rows: readonly T[],
+): { sql: string; parameters: unknown[] } {
   const { driver } = manager.connection;
   const columns = metadata.columns;
   const tuple = `(${columns.map(() => '?').join(', ')})`;

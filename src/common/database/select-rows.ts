@@ -9,7 +9,12 @@ const selectLists = new WeakMap<EntityMetadata, string>();
  * TypeORM's find builds and parses its query anew each call, which cost more CPU than the database
  * spent answering (profiled on the refresh and introspection paths).
  */
-export async function selectRowsIn<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, property: string, values: readonly unknown[]): Promise<T[]> {
+export async function selectRowsIn<T extends ObjectLiteral>(
+  manager: EntityManager,
+  metadata: EntityMetadata,
+  property: string,
+  values: readonly unknown[],
+): Promise<T[]> {
   if (values.length === 0) return [];
   const { driver } = manager.connection;
   let list = selectLists.get(metadata);

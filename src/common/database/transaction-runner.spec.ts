@@ -77,7 +77,18 @@ describe(`TransactionRunner.insertAll [${TEST_DB}]`, () => {
     db = await createTestDatabase();
     const d = db.database;
     dataSource = new DataSource({
-      ...(d.type === 'sqlite' ? { type: 'better-sqlite3', database: d.path } : { type: 'mysql', host: d.host, port: d.port, username: d.username, password: d.password, database: d.database, charset: 'utf8mb4_unicode_ci', timezone: 'Z' }),
+      ...(d.type === 'sqlite'
+        ? { type: 'better-sqlite3', database: d.path }
+        : {
+            type: 'mysql',
+            host: d.host,
+            port: d.port,
+            username: d.username,
+            password: d.password,
+            database: d.database,
+            charset: 'utf8mb4_unicode_ci',
+            timezone: 'Z',
+          }),
       entities: [TokenRow, EventRow],
       synchronize: true,
     } as DataSourceOptions);
@@ -92,10 +103,21 @@ describe(`TransactionRunner.insertAll [${TEST_DB}]`, () => {
   });
 
   it('stores the rows of every table, JSON columns as TypeORM writes them, and skips empty tables', async () => {
-    await runner.insertAll(tables([{ id: 't1', hash: 'h1' }, { id: 't2', hash: 'h2' }], [{ id: 'e1', detail: { grant_type: 'client_credentials', refresh_token: false } }]));
+    await runner.insertAll(
+      tables(
+        [
+          { id: 't1', hash: 'h1' },
+          { id: 't2', hash: 'h2' },
+        ],
+        [{ id: 'e1', detail: { grant_type: 'client_credentials', refresh_token: false } }],
+      ),
+    );
     await runner.insertAll(tables([{ id: 't3', hash: 'h3' }], []));
     expect(await count('insert_all_tokens')).toBe(3);
-    expect(await dataSource.getRepository(EventRow).findOneByOrFail({ id: 'e1' })).toEqual({ id: 'e1', detail: { grant_type: 'client_credentials', refresh_token: false } });
+    expect(await dataSource.getRepository(EventRow).findOneByOrFail({ id: 'e1' })).toEqual({
+      id: 'e1',
+      detail: { grant_type: 'client_credentials', refresh_token: false },
+    });
   });
 
   it('stores nothing when a later INSERT fails: the rows of all tables are one commit; the next call works', async () => {
@@ -113,28 +135,31 @@ describe(`TransactionRunner.insertAll [${TEST_DB}]`, () => {
     expect(await count('insert_all_tokens')).toBe(tokensBefore);
   });
 
-  (TEST_DB === 'mysql' ? it : it.skip)('rolls back a call whose request is answered 503 while it waits on a lock (MySQL: its connection is closed)', async () => {
-    const blocker = dataSource.createQueryRunner();
-    await blocker.connect();
-    await blocker.startTransaction();
-    // Holds the key the call's second INSERT needs: the call waits on it, its first INSERT done.
-    await blocker.query("INSERT INTO insert_all_events (id, detail) VALUES ('e6', NULL)");
-    try {
-      const controller = new AbortController();
-      const call = runner.insertAll(tables([{ id: 't6', hash: 'h6' }], [{ id: 'e6', detail: null }]), [controller.signal]);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      controller.abort();
-      await expect(call).rejects.toThrow(AbandonedError);
-    } finally {
-      await blocker.rollbackTransaction();
-      await blocker.release();
-    }
-    // The server rolls the closed connection's transaction back once it notices the close.
-    for (let i = 0; i < 50 && (await count("insert_all_tokens WHERE id = 't6'")) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await count("insert_all_tokens WHERE id = 't6'")).toBe(0);
-    await runner.insertAll(tables([{ id: 't6', hash: 'h6' }], [{ id: 'e6', detail: null }]));
-    expect(await count("insert_all_tokens WHERE id = 't6'")).toBe(1);
-  });
+  (TEST_DB === 'mysql' ? it : it.skip)(
+    'rolls back a call whose request is answered 503 while it waits on a lock (MySQL: its connection is closed)',
+    async () => {
+      const blocker = dataSource.createQueryRunner();
+      await blocker.connect();
+      await blocker.startTransaction();
+      // Holds the key the call's second INSERT needs: the call waits on it, its first INSERT done.
+      await blocker.query("INSERT INTO insert_all_events (id, detail) VALUES ('e6', NULL)");
+      try {
+        const controller = new AbortController();
+        const call = runner.insertAll(tables([{ id: 't6', hash: 'h6' }], [{ id: 'e6', detail: null }]), [controller.signal]);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        controller.abort();
+        await expect(call).rejects.toThrow(AbandonedError);
+      } finally {
+        await blocker.rollbackTransaction();
+        await blocker.release();
+      }
+      // The server rolls the closed connection's transaction back once it notices the close.
+      for (let i = 0; i < 50 && (await count("insert_all_tokens WHERE id = 't6'")) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await count("insert_all_tokens WHERE id = 't6'")).toBe(0);
+      await runner.insertAll(tables([{ id: 't6', hash: 'h6' }], [{ id: 'e6', detail: null }]));
+      expect(await count("insert_all_tokens WHERE id = 't6'")).toBe(1);
+    },
+  );
 
   it('runs concurrent calls side by side, each stored whole', async () => {
     const tokensBefore = await count('insert_all_tokens');

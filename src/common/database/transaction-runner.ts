@@ -74,7 +74,9 @@ export class TransactionRunner implements OnModuleDestroy {
     const parameters = statements.flatMap((statement) => statement.parameters);
     const connection = await this.insertConnection();
     const query = (text: string, values: unknown[]) =>
-      new Promise<void>((resolve, reject) => connection.query(text, values, (error) => (error ? reject(new QueryFailedError(text, values, error)) : resolve())));
+      new Promise<void>((resolve, reject) =>
+        connection.query(text, values, (error) => (error ? reject(new QueryFailedError(text, values, error)) : resolve())),
+      );
     try {
       let onAbort = (): void => undefined;
       const abandoned = new Promise<never>((_resolve, reject) => {
@@ -119,6 +121,8 @@ export class TransactionRunner implements OnModuleDestroy {
     // prepareDbConnection: TypeORM's handler for errors of idle connections (a restarted server),
     // which would otherwise go unhandled and stop the process.
     const driver = this.dataSource.driver as unknown as { prepareDbConnection(connection: RawConnection): RawConnection };
-    return new Promise((resolve, reject) => pool.getConnection((error, connection) => (error ? reject(error) : resolve(driver.prepareDbConnection(connection)))));
+    return new Promise((resolve, reject) =>
+      pool.getConnection((error, connection) => (error ? reject(error) : resolve(driver.prepareDbConnection(connection)))),
+    );
   }
 }

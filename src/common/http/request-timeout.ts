@@ -34,10 +34,7 @@ export function registerRequestTimeout(fastify: FastifyInstance, ms: number): vo
         return;
       }
       abandoned.abort();
-      reply
-        .code(503)
-        .header('retry-after', '1')
-        .send({ error: 'temporarily_unavailable', error_description: 'the request timed out' });
+      reply.code(503).header('retry-after', '1').send({ error: 'temporarily_unavailable', error_description: 'the request timed out' });
     }, ms);
     timer.unref();
     req[TIMER] = timer;

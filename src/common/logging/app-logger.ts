@@ -32,7 +32,10 @@ export class AppLogger extends ConsoleLogger {
     });
   }
 
-  protected override getJsonLogObject(message: unknown, options: Parameters<ConsoleLogger['getJsonLogObject']>[1]): ReturnType<ConsoleLogger['getJsonLogObject']> {
+  protected override getJsonLogObject(
+    message: unknown,
+    options: Parameters<ConsoleLogger['getJsonLogObject']>[1],
+  ): ReturnType<ConsoleLogger['getJsonLogObject']> {
     const object = super.getJsonLogObject(message, options);
     const requestId = currentRequestContext()?.requestId;
     return requestId && object.requestId === undefined ? { ...object, requestId } : object;

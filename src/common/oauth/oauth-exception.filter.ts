@@ -115,7 +115,10 @@ export function isDatabaseUnavailable(exception: unknown): boolean {
   const code = error.driverError?.code ?? error.code;
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   if (error.name === 'CannotExecuteNotConnectedError' || error.name === 'ConnectionIsNotSetError') return true;
-  return typeof error.message === 'string' && /Connection lost|connect ETIMEDOUT|Pool is closed|Can't add new command when connection is in closed state/i.test(error.message);
+  return (
+    typeof error.message === 'string' &&
+    /Connection lost|connect ETIMEDOUT|Pool is closed|Can't add new command when connection is in closed state/i.test(error.message)
+  );
 }
 
 function describeHttpException(exception: HttpException): string | undefined {

@@ -25,13 +25,19 @@ export function registerTracing(fastify: FastifyInstance, endpoint: string | und
     contextManagerInstalled = true;
   }
   const provider = new TracerProvider({
-    spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }), scheduledDelayMillis: 1000 })],
+    spanProcessors: [
+      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }), scheduledDelayMillis: 1000 }),
+    ],
   });
   const tracer = provider.getTracer('oauth-authorization-server');
   fastify.addHook('onRequest', (req, _reply, done) => {
     const parent = propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
     // Named by the route pattern, never the URL (bounded names; no tokens in paths).
-    const span = tracer.startSpan(`${req.method} ${req.routeOptions.url ?? 'unmatched'}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
+    const span = tracer.startSpan(
+      `${req.method} ${req.routeOptions.url ?? 'unmatched'}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } },
+      parent,
+    );
     requestSpans.set(req, span);
     context.with(trace.setSpan(parent, span).setValue(TRACER, tracer), done);
   });
@@ -45,7 +51,14 @@ export function registerTracing(fastify: FastifyInstance, endpoint: string | und
     done();
   });
   // Spans still buffered leave before the process does.
-  fastify.addHook('onClose', (_instance, done) => void provider.shutdown().then(() => done(), () => done()));
+  fastify.addHook(
+    'onClose',
+    (_instance, done) =>
+      void provider.shutdown().then(
+        () => done(),
+        () => done(),
+      ),
+  );
 }
 
 /** Runs `work` in a child span of the request being served, when tracing is on. */

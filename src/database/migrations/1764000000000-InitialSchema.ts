@@ -135,9 +135,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.createTable(
-      new Table({ name: 'access_tokens', columns: tokenColumns([]), indices: tokenIndices('access_tokens') }),
-    );
+    await queryRunner.createTable(new Table({ name: 'access_tokens', columns: tokenColumns([]), indices: tokenIndices('access_tokens') }));
     await queryRunner.createTable(
       new Table({
         name: 'refresh_tokens',
@@ -148,16 +146,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of [
-      'refresh_tokens',
-      'access_tokens',
-      'authorization_codes',
-      'settings',
-      'login_sessions',
-      'consents',
-      'users',
-      'clients',
-    ]) {
+    for (const table of ['refresh_tokens', 'access_tokens', 'authorization_codes', 'settings', 'login_sessions', 'consents', 'users', 'clients']) {
       await queryRunner.dropTable(table);
     }
   }

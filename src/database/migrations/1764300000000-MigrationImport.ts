@@ -24,7 +24,9 @@ export class MigrationImport1764300000000 implements MigrationInterface {
     if (queryRunner.connection.options.type === 'mysql') {
       for (const [table, column, nullable] of CLIENT_ID_COLUMNS) {
         // Client ids compare exactly (RFC 6749 §2.2), not by the default case-insensitive collation.
-        await queryRunner.query(`ALTER TABLE \`${table}\` MODIFY \`${column}\` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin ${nullable ? 'NULL' : 'NOT NULL'}`);
+        await queryRunner.query(
+          `ALTER TABLE \`${table}\` MODIFY \`${column}\` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin ${nullable ? 'NULL' : 'NOT NULL'}`,
+        );
       }
       await queryRunner.query('ALTER TABLE `clients` MODIFY `secret_hash` varchar(255) NULL');
     }

@@ -7,4 +7,12 @@ import { ScopeCatalogue1764600000000 } from './1764600000000-ScopeCatalogue';
 import { RefreshRetry1764700000000 } from './1764700000000-RefreshRetry';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
-export const MIGRATIONS = [InitialSchema1764000000000, AuditEvents1764100000000, MigrationImport1764300000000, OpenIdConnect1764400000000, ResourceServers1764500000000, ScopeCatalogue1764600000000, RefreshRetry1764700000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  AuditEvents1764100000000,
+  MigrationImport1764300000000,
+  OpenIdConnect1764400000000,
+  ResourceServers1764500000000,
+  ScopeCatalogue1764600000000,
+  RefreshRetry1764700000000,
+];

@@ -7,5 +7,6 @@ export class TokenSuccessResponse {
   @ApiPropertyOptional({ example: 'f78dd4fc5b8d4d799cf066427e828e26ce7e3723e4334416a7b9cd8a274e6947' }) refresh_token?: string;
   @ApiProperty({ example: 'TestRefreshtoken' }) scope: string;
   @ApiPropertyOptional({ description: 'OpenID Connect Core §3.1.3.3, when the scope includes openid' }) id_token?: string;
-  @ApiPropertyOptional({ description: 'RFC 8693 §2.2.1, token exchange only', example: 'urn:ietf:params:oauth:token-type:access_token' }) issued_token_type?: string;
+  @ApiPropertyOptional({ description: 'RFC 8693 §2.2.1, token exchange only', example: 'urn:ietf:params:oauth:token-type:access_token' })
+  issued_token_type?: string;
 }

@@ -12,7 +12,13 @@ const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 function setup(code: AuthorizationCodeEntity, users = new InMemoryUsers()) {
   const tokens = new InMemoryTokens();
   const codes = { find: async (value: string) => (value === 'the-code' ? code : null) };
-  const grant = new AuthorizationCodeGrant(codes as unknown as AuthorizationCodeService, tokens.asIssuer(), tokens.asStore(), users as unknown as UsersService, fakeIdTokens as unknown as IdTokenService);
+  const grant = new AuthorizationCodeGrant(
+    codes as unknown as AuthorizationCodeService,
+    tokens.asIssuer(),
+    tokens.asStore(),
+    users as unknown as UsersService,
+    fakeIdTokens as unknown as IdTokenService,
+  );
   return { tokens, grant };
 }
 
@@ -84,11 +90,15 @@ describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6)', () => {
 
   it('refuses a resource other than the one the code was issued for with invalid_target (RFC 8707 §2.2)', async () => {
     const { grant } = setup(anAuthorizationCode({ resource: 'https://api.example/orders' }));
-    await expect(grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb', resource: 'https://api.example/billing' }, aClient())).rejects.toMatchObject({ code: 'invalid_target' });
+    await expect(
+      grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb', resource: 'https://api.example/billing' }, aClient()),
+    ).rejects.toMatchObject({ code: 'invalid_target' });
   });
 
   it('adds an ID Token when the scope includes openid (OpenID Connect Core §3.1.3.3)', async () => {
     const { grant } = setup(anAuthorizationCode({ scope: 'openid read' }));
-    expect(await grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient({ scope: 'openid read' }))).toMatchObject({ id_token: 'id-token' });
+    expect(await grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient({ scope: 'openid read' }))).toMatchObject({
+      id_token: 'id-token',
+    });
   });
 });

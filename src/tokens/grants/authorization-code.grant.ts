@@ -66,11 +66,29 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     assertUserMayReceiveScope(user, code.scope);
     // Spending the code and storing the tokens commit together (one conditional UPDATE decides), so
     // a replay that loses the race revokes after these tokens exist, and none escapes.
-    const context = { client, userId: user.id, scope: code.scope, grantId: code.id, withRefreshToken: true, authTime: code.authTime, resource, refreshResource: code.resource };
-    const response = replaced ? await this.issuer.reissue(context, replaced) : await this.issuer.issueSpending(context, { kind: 'authorization_code', id: code.id });
+    const context = {
+      client,
+      userId: user.id,
+      scope: code.scope,
+      grantId: code.id,
+      withRefreshToken: true,
+      authTime: code.authTime,
+      resource,
+      refreshResource: code.resource,
+    };
+    const response = replaced
+      ? await this.issuer.reissue(context, replaced)
+      : await this.issuer.issueSpending(context, { kind: 'authorization_code', id: code.id });
     // Lost a race with a concurrent redemption (or use of the tokens a retry replaces): a replay too.
     if (!response) return this.replayed(code.id);
-    const idToken = await this.idTokens.issue({ client, userId: user.id, scope: code.scope, accessToken: response.access_token, authTime: code.authTime, nonce: code.nonce });
+    const idToken = await this.idTokens.issue({
+      client,
+      userId: user.id,
+      scope: code.scope,
+      accessToken: response.access_token,
+      authTime: code.authTime,
+      nonce: code.nonce,
+    });
     return idToken ? { ...response, id_token: idToken } : response;
   }
 

@@ -12,7 +12,8 @@ import { GrantStrategyProvider } from './grant-strategy.decorator';
 import { currentGrantType } from './issuing-grant';
 
 class FooRequest {
-  @IsString() @IsNotEmpty()
+  @IsString()
+  @IsNotEmpty()
   foo: string;
 }
 
@@ -50,7 +51,10 @@ class NamelessGrant extends FooGrant {
 }
 
 async function registryWith(...providers: (typeof FooGrant)[]) {
-  @Module({ imports: [DiscoveryModule], providers: [GrantRegistry, { provide: MetricsService, useValue: new MetricsService(loadConfig({ MANAGEMENT_PORT: '0' })) }, ...providers] })
+  @Module({
+    imports: [DiscoveryModule],
+    providers: [GrantRegistry, { provide: MetricsService, useValue: new MetricsService(loadConfig({ MANAGEMENT_PORT: '0' })) }, ...providers],
+  })
   class TestModule {}
   const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
   await moduleRef.init();

@@ -50,6 +50,8 @@ describe('password grant (RFC 6749 §4.3)', () => {
 
   it('refuses the admin scope to a user without the admin role', async () => {
     const { grant } = setup(aUser({ roles: [] }));
-    await expect(grant.handle({ username: 'alice', password: 'secret', scope: 'admin' }, aClient({ scope: 'read admin' }))).rejects.toMatchObject({ code: 'invalid_scope' });
+    await expect(grant.handle({ username: 'alice', password: 'secret', scope: 'admin' }, aClient({ scope: 'read admin' }))).rejects.toMatchObject({
+      code: 'invalid_scope',
+    });
   });
 });

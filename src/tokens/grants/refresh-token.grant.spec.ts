@@ -9,7 +9,13 @@ function setup(stored: RefreshTokenEntity, options: { graceSeconds?: number; use
   const tokens = new InMemoryTokens();
   tokens.refreshTokens.set('the-refresh-token', stored);
   const config = { refreshReuseGraceSeconds: options.graceSeconds ?? 0 } as AppConfig;
-  const grant = new RefreshTokenGrant(tokens.asIssuer(), tokens.asStore(), (options.users ?? new InMemoryUsers()) as unknown as UsersService, fakeIdTokens as unknown as IdTokenService, config);
+  const grant = new RefreshTokenGrant(
+    tokens.asIssuer(),
+    tokens.asStore(),
+    (options.users ?? new InMemoryUsers()) as unknown as UsersService,
+    fakeIdTokens as unknown as IdTokenService,
+    config,
+  );
   return { tokens, grant };
 }
 
@@ -30,13 +36,20 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
 
   it('rejects an unknown, revoked or other client’s refresh token with invalid_grant', async () => {
     await expect(setup(aRefreshToken()).grant.handle({ refresh_token: 'unknown' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
-    await expect(setup(aRefreshToken({ revokedAt: 1 })).grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
-    await expect(setup(aRefreshToken({ clientId: 'other' })).grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+    await expect(setup(aRefreshToken({ revokedAt: 1 })).grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({
+      code: 'invalid_grant',
+    });
+    await expect(setup(aRefreshToken({ clientId: 'other' })).grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({
+      code: 'invalid_grant',
+    });
   });
 
   it('rejects an expired refresh token with invalid_grant', async () => {
     const { grant } = setup(aRefreshToken({ expiresAt: 1 }));
-    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant', description: 'refresh token expired' });
+    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({
+      code: 'invalid_grant',
+      description: 'refresh token expired',
+    });
   });
 
   it('revokes the whole family when a rotated refresh token comes back', async () => {
@@ -60,13 +73,19 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
     const { tokens, grant } = setup(aRefreshToken({ rotatedAt: Math.floor(Date.now() / 1000) }));
     tokens.unreceivedTokens = { refreshTokenId: 'successor', accessTokenId: null };
     tokens.loseNextRace = true;
-    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant', description: 'refresh token was already used' });
+    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({
+      code: 'invalid_grant',
+      description: 'refresh token was already used',
+    });
     expect(tokens.revokedGrants).toEqual([{ grantId: 'grant-1', reason: 'refresh_token_reuse' }]);
   });
 
   it('refuses a just-rotated token within the grace period without revoking the family', async () => {
     const { tokens, grant } = setup(aRefreshToken({ rotatedAt: Math.floor(Date.now() / 1000) }), { graceSeconds: 30 });
-    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant', description: 'refresh token was just rotated' });
+    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({
+      code: 'invalid_grant',
+      description: 'refresh token was just rotated',
+    });
     expect(tokens.revokedGrants).toHaveLength(0);
   });
 

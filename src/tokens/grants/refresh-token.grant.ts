@@ -75,7 +75,15 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     }
     if (reuse) {
       // RFC 6749 §6: the server MAY issue a new refresh token; here it returns the one presented.
-      const access = await this.issuer.issue({ client, userId: stored.userId, scope, grantId: stored.grantId, withRefreshToken: false, resource, refreshResource: stored.resource });
+      const access = await this.issuer.issue({
+        client,
+        userId: stored.userId,
+        scope,
+        grantId: stored.grantId,
+        withRefreshToken: false,
+        resource,
+        refreshResource: stored.resource,
+      });
       // Nothing is spent here, so a revocation of the family may have committed after the check
       // above and before the new access token was stored: look again, and revoke what was issued.
       if ((await this.store.findRefreshToken(params.refresh_token))?.revokedAt !== null) {
@@ -98,7 +106,9 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       refreshResource: stored.resource,
       presentedRefreshTokenId: stored.id,
     };
-    const response = replaced ? await this.issuer.reissue(context, replaced) : await this.issuer.issueSpending(context, { kind: 'refresh_token', id: stored.id });
+    const response = replaced
+      ? await this.issuer.reissue(context, replaced)
+      : await this.issuer.issueSpending(context, { kind: 'refresh_token', id: stored.id });
     if (!response) {
       // Lost a race with a concurrent use of the same token (or, for a retry, of the token it replaces).
       if (this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');

@@ -7,7 +7,19 @@ const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
 function anAccessToken(overrides: Partial<AccessTokenEntity> = {}): AccessTokenEntity {
   const now = nowSeconds();
-  return { id: 'at-1', tokenHash: 'hash', clientId: 'frontend', userId: 'user-1', scope: 'read write', grantId: 'g-1', resource: null, expiresAt: now + 600, revokedAt: null, createdAt: now, ...overrides };
+  return {
+    id: 'at-1',
+    tokenHash: 'hash',
+    clientId: 'frontend',
+    userId: 'user-1',
+    scope: 'read write',
+    grantId: 'g-1',
+    resource: null,
+    expiresAt: now + 600,
+    revokedAt: null,
+    createdAt: now,
+    ...overrides,
+  };
 }
 
 function setup(subject = anAccessToken()) {
@@ -29,8 +41,18 @@ describe('token exchange grant (RFC 8693)', () => {
   it('records the subject, the actor and the audience for the audit trail (§4.1 delegation)', async () => {
     const { tokens, grant } = setup();
     tokens.accessTokens.set('actor', anAccessToken({ id: 'at-actor', clientId: 'service', userId: null }));
-    await grant.handle({ subject_token: 'subject', subject_token_type: ACCESS_TOKEN_TYPE, actor_token: 'actor', actor_token_type: ACCESS_TOKEN_TYPE, audience: 'orders' }, service);
-    expect(tokens.issued[0].audit).toEqual({ subject_token_id: 'at-1', subject_client_id: 'frontend', actor_token_id: 'at-actor', actor_client_id: 'service', actor_user_id: null, audience: 'orders' });
+    await grant.handle(
+      { subject_token: 'subject', subject_token_type: ACCESS_TOKEN_TYPE, actor_token: 'actor', actor_token_type: ACCESS_TOKEN_TYPE, audience: 'orders' },
+      service,
+    );
+    expect(tokens.issued[0].audit).toEqual({
+      subject_token_id: 'at-1',
+      subject_client_id: 'frontend',
+      actor_token_id: 'at-actor',
+      actor_client_id: 'service',
+      actor_user_id: null,
+      audience: 'orders',
+    });
   });
 
   it.each([
@@ -45,7 +67,9 @@ describe('token exchange grant (RFC 8693)', () => {
 
   it('refuses a scope wider than the subject token’s with invalid_scope', async () => {
     const { grant } = setup(anAccessToken({ scope: 'read' }));
-    await expect(grant.handle({ subject_token: 'subject', subject_token_type: ACCESS_TOKEN_TYPE, scope: 'read write' }, service)).rejects.toMatchObject({ code: 'invalid_scope' });
+    await expect(grant.handle({ subject_token: 'subject', subject_token_type: ACCESS_TOKEN_TYPE, scope: 'read write' }, service)).rejects.toMatchObject({
+      code: 'invalid_scope',
+    });
   });
 
   it('refuses a subject whose scopes the client may not request at all with invalid_scope', async () => {

@@ -39,7 +39,10 @@ export class TokenExchangeGrant implements GrantStrategy<TokenExchangeRequest> {
 
     // RFC 8693 §2.1 (scope) with RFC 6749 §3.3: only what the subject holds and this client may ask for.
     const allowed = new Set(clientScopes(client));
-    const scope = resolveScope(params.scope, scopeTokens(subject.scope).filter((s) => allowed.has(s)));
+    const scope = resolveScope(
+      params.scope,
+      scopeTokens(subject.scope).filter((s) => allowed.has(s)),
+    );
     if (scope === '') throw new OAuthError('invalid_scope', 'the subject token holds no scope this client may request');
 
     const response = await this.issuer.issue({

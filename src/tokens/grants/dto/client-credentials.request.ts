@@ -4,10 +4,14 @@ import { IsString, MaxLength } from 'class-validator';
 
 export class ClientCredentialsRequest {
   @ApiPropertyOptional({ description: 'Space-separated; default: every scope of the application (RFC 6749 §3.3)' })
-  @IsOptionalNotNull() @IsString() @MaxLength(2048)
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(2048)
   scope?: string;
 
   @ApiPropertyOptional({ description: 'RFC 8707: the resource server the access token is for (its registered identifier)' })
-  @IsOptionalNotNull() @IsString() @MaxLength(255)
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(255)
   resource?: string;
 }

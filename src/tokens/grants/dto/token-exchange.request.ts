@@ -7,14 +7,19 @@ export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
 
 /** RFC 8693 §2.1. `audience` and `resource` are single values here (a repeated parameter is refused centrally). */
 export class TokenExchangeRequest {
-  @IsString() @IsNotEmpty() @MaxLength(4096)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4096)
   subject_token: string;
 
   @IsIn([ACCESS_TOKEN_TYPE], { message: `subject_token_type must be ${ACCESS_TOKEN_TYPE}` })
   subject_token_type: string;
 
   @ApiPropertyOptional({ description: 'RFC 8693 §2.1: an access token of this server naming the acting party (delegation)' })
-  @IsOptionalNotNull() @IsString() @IsNotEmpty() @MaxLength(4096)
+  @IsOptionalNotNull()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(4096)
   actor_token?: string;
 
   @ApiPropertyOptional({ description: 'RFC 8693 §2.1: required when actor_token is sent' })
@@ -23,17 +28,24 @@ export class TokenExchangeRequest {
   actor_token_type?: string;
 
   @ApiPropertyOptional({ description: 'Space-separated; may only narrow the subject token’s scope' })
-  @IsOptionalNotNull() @IsString() @MaxLength(2048)
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(2048)
   scope?: string;
 
   @ApiPropertyOptional({ description: 'RFC 8707: a registered resource server this application may use; the token’s audience' })
-  @IsOptionalNotNull() @IsString() @MaxLength(255)
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(255)
   resource?: string;
 
   @ApiPropertyOptional({ description: 'RFC 8693 §2.1: a logical name of the target service, recorded in the audit trail' })
-  @IsOptionalNotNull() @IsString() @MaxLength(255)
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(255)
   audience?: string;
 
-  @IsOptionalNotNull() @IsIn([ACCESS_TOKEN_TYPE], { message: `requested_token_type must be ${ACCESS_TOKEN_TYPE}` })
+  @IsOptionalNotNull()
+  @IsIn([ACCESS_TOKEN_TYPE], { message: `requested_token_type must be ${ACCESS_TOKEN_TYPE}` })
   requested_token_type?: string;
 }
