@@ -54,6 +54,10 @@ describe('no token, code, secret or password in any log line or error body', () 
     keep(await request(server.url).post('/admin/users').set('Authorization', auth).send(user));
     const basic = basicAuth(app.client_id, app.client_secret);
 
+    const refresh = async (refreshToken: string) =>
+      keep(
+        await request(server.url).post('/token').set('Authorization', basic).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken }),
+      );
     // Password grant, refresh, introspect, revoke, /me.
     const tokens = keep(
       await request(server.url)
@@ -63,30 +67,12 @@ describe('no token, code, secret or password in any log line or error body', () 
         .send({ grant_type: 'password', ...user }),
     ).body;
     secrets.push(tokens.access_token, tokens.refresh_token);
-    const refreshed = keep(
-      await request(server.url)
-        .post('/token')
-        .set('Authorization', basic)
-        .type('form')
-        .send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }),
-    ).body;
+    const refreshed = (await refresh(tokens.refresh_token)).body;
     secrets.push(refreshed.access_token, refreshed.refresh_token);
     // The successor is used, so presenting the first refresh token again is reuse, not a retry.
-    const renewed = keep(
-      await request(server.url)
-        .post('/token')
-        .set('Authorization', basic)
-        .type('form')
-        .send({ grant_type: 'refresh_token', refresh_token: refreshed.refresh_token }),
-    ).body;
+    const renewed = (await refresh(refreshed.refresh_token)).body;
     secrets.push(renewed.access_token, renewed.refresh_token);
-    keep(
-      await request(server.url)
-        .post('/token')
-        .set('Authorization', basic)
-        .type('form')
-        .send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token }),
-    );
+    await refresh(tokens.refresh_token);
     keep(await request(server.url).post('/oauth2/introspect').set('Authorization', basic).type('form').send({ token: refreshed.access_token }));
     keep(await request(server.url).post('/oauth2/revoke').set('Authorization', basic).type('form').send({ token: refreshed.access_token }));
     keep(await request(server.url).get('/me').set('Authorization', `Bearer ${refreshed.access_token}`));
@@ -113,13 +99,7 @@ describe('no token, code, secret or password in any log line or error body', () 
     ).body;
     secrets.push(exchanged.access_token, exchanged.refresh_token);
     // Its tokens used, a second redemption of the code is a replay, not a retry.
-    const used = keep(
-      await request(server.url)
-        .post('/token')
-        .set('Authorization', basic)
-        .type('form')
-        .send({ grant_type: 'refresh_token', refresh_token: exchanged.refresh_token }),
-    ).body;
+    const used = (await refresh(exchanged.refresh_token)).body;
     secrets.push(used.access_token, used.refresh_token);
     keep(
       await request(server.url)
