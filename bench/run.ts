@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --db sqlite] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
- *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability] [--baseline DIR]`
+ *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability] [--baseline DIR] [--jwt-alg RS256|ES256|EdDSA]`
  *
  * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
  * up, and measures each scenario with autocannon: req/s, p50/p99 latency, non-2xx count and the
@@ -45,6 +45,8 @@ interface Options {
   observability: boolean;
   /** A checkout of another build (dist/ built) to measure in paired rounds against this one. */
   baseline: string | null;
+  /** The algorithm of the JWT access tokens, ours and the peer's alike (RS256 by default). */
+  jwtAlg: 'RS256' | 'ES256' | 'EdDSA';
 }
 
 function parseArgs(argv: string[]): Options {
@@ -62,6 +64,7 @@ function parseArgs(argv: string[]): Options {
     rounds: 3,
     observability: false,
     baseline: null,
+    jwtAlg: 'RS256',
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -77,7 +80,11 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--profile') opts.profile = true;
     else if (arg === '--observability') opts.observability = true;
     else if (arg === '--baseline') opts.baseline = argv[++i];
-    else if (arg === '--rounds') {
+    else if (arg === '--jwt-alg') {
+      const alg = argv[++i];
+      if (alg !== 'RS256' && alg !== 'ES256' && alg !== 'EdDSA') throw new Error('--jwt-alg takes RS256, ES256 or EdDSA');
+      opts.jwtAlg = alg;
+    } else if (arg === '--rounds') {
       opts.rounds = Number(argv[++i]);
       if (!Number.isInteger(opts.rounds) || opts.rounds < 0) throw new Error('--rounds takes a whole number >= 0');
     }
@@ -385,7 +392,7 @@ async function main(): Promise<void> {
     await http(`${server.url}/admin/resources`, {
       method: 'POST',
       headers: auth,
-      json: { identifier: JWT_RESOURCE, name: 'Bench API', scope: 'read', access_token_format: 'jwt' },
+      json: { identifier: JWT_RESOURCE, name: 'Bench API', scope: 'read', access_token_format: 'jwt', access_token_signing_alg: opts.jwtAlg },
     });
     const app = (
       await http(`${server.url}/admin/applications`, {
@@ -570,7 +577,7 @@ async function main(): Promise<void> {
     // Paired rounds: ours and oidc-provider alternate in short runs, so a slow spell of this shared
     // VM (req/s of the same code moves by 30 % between runs) lands on both sides of each ratio.
     if (opts.peers && opts.rounds > 0) {
-      const peer = await startPeer(opts.smoke ? 1 : 3);
+      const peer = await startPeer(opts.smoke ? 1 : 3, opts.jwtAlg);
       try {
         for (const name of ['client_credentials', 'introspection', 'client_credentials (jwt)'].filter(selected)) {
           const mine = ours.find((s) => s.name === name)!;
@@ -616,7 +623,7 @@ async function main(): Promise<void> {
   }
 
   // Peers, one at a time, same machine, same load generator.
-  const peer = await startPeer(opts.smoke ? 1 : 3);
+  const peer = await startPeer(opts.smoke ? 1 : 3, opts.jwtAlg);
   try {
     for (const scenario of peer.scenarios) {
       const r = await measure(peer.url, scenario, opts, peer.child.pid);
@@ -776,8 +783,8 @@ function median(values: number[]): number {
 }
 
 /** node-oidc-provider (in-memory store), warmed up, with its client_credentials and introspection scenarios. */
-async function startPeer(warmupSeconds: number): Promise<Proc & { scenarios: Scenario[] }> {
-  const peer = await startProcess(['bench/peers/oidc-provider.mjs'], {}, null);
+async function startPeer(warmupSeconds: number, jwtAlg: Options['jwtAlg']): Promise<Proc & { scenarios: Scenario[] }> {
+  const peer = await startProcess(['bench/peers/oidc-provider.mjs'], { BENCH_JWT_ALG: jwtAlg }, null);
   try {
     const peerAuth = { authorization: basic('bench', 'bench-secret-bench-secret-bench-secret'), 'content-type': 'application/x-www-form-urlencoded' };
     const token = (await http(`${peer.url}/token`, { method: 'POST', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) })).body
@@ -793,7 +800,7 @@ async function startPeer(warmupSeconds: number): Promise<Proc & { scenarios: Sce
           target: 'oidc-provider',
           requests: [{ method: 'POST', path: '/token/introspection', headers: peerAuth, body: form({ token }) }],
         },
-        // RFC 9068 JWT access tokens for a resource server (its resourceIndicators feature), RS256 as ours.
+        // RFC 9068 JWT access tokens for a resource server (its resourceIndicators feature), signed as ours (--jwt-alg).
         {
           name: 'client_credentials (jwt)',
           target: 'oidc-provider',

@@ -1,9 +1,20 @@
 // The peer: node-oidc-provider 9 with its default (in-memory) store, client_credentials and introspection,
-// and RFC 9068 JWT access tokens for one resource server (resource indicators), RS256 as ours.
+// and RFC 9068 JWT access tokens for one resource server (resource indicators), signed as ours
+// (BENCH_JWT_ALG: RS256 by default, ES256 or EdDSA).
+import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
+
+const jwtAlg = process.env.BENCH_JWT_ALG ?? 'RS256';
+// Its own keys, one per algorithm, as ours: RSA 2048 (the size of its development key), P-256, Ed25519.
+const jwk = (type, options, alg) => ({ ...generateKeyPairSync(type, options).privateKey.export({ format: 'jwk' }), alg, use: 'sig', kid: alg });
+const jwks = {
+  keys: [jwk('rsa', { modulusLength: 2048 }, 'RS256'), jwk('ec', { namedCurve: 'P-256' }, 'ES256'), jwk('ed25519', {}, 'EdDSA')],
+};
 
 const port = Number(process.env.PORT);
 const provider = new Provider(`http://127.0.0.1:${port}`, {
+  jwks,
+  enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256', 'EdDSA'] },
   clients: [
     {
       client_id: 'bench',
@@ -26,7 +37,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
       useGrantedResource: () => true,
       getResourceServerInfo: (_ctx, resourceIndicator) => {
         if (resourceIndicator !== 'https://api.bench.example') throw new Error('unknown resource');
-        return { scope: 'read', audience: resourceIndicator, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
+        return { scope: 'read', audience: resourceIndicator, accessTokenFormat: 'jwt', jwt: { sign: { alg: jwtAlg } } };
       },
     },
   },

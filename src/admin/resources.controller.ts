@@ -36,6 +36,7 @@ export class ResourcesController {
       name: dto.name,
       scope: formatScope([...new Set(scopeTokens(dto.scope ?? ''))]),
       accessTokenFormat: dto.access_token_format ?? 'jwt',
+      accessTokenSigningAlg: dto.access_token_signing_alg ?? 'RS256',
       accessTokenTtl: dto.access_token_ttl ?? null,
     });
     await this.audit.record({ type: 'admin.resource.created', subject: created.identifier });
@@ -70,6 +71,7 @@ export class ResourcesController {
       ...(dto.name !== undefined ? { name: dto.name } : {}),
       ...(dto.scope !== undefined ? { scope: formatScope([...new Set(scopeTokens(dto.scope))]) } : {}),
       ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
+      ...(dto.access_token_signing_alg !== undefined ? { accessTokenSigningAlg: dto.access_token_signing_alg } : {}),
       ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
     });
     await this.audit.record({ type: 'admin.resource.updated', subject: updated.identifier, detail: { fields: Object.keys(dto).join(' ') } });

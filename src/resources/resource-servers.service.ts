@@ -9,6 +9,7 @@ import { batchedLookup } from '../common/database/batched-lookup';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
+import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { ResourceServerEntity } from './resource-server.entity';
 
 const TOPIC = 'resource-server';
@@ -18,6 +19,7 @@ export interface NewResourceServer {
   readonly name: string;
   readonly scope: string;
   readonly accessTokenFormat: AccessTokenFormat;
+  readonly accessTokenSigningAlg: SigningAlgorithm;
   readonly accessTokenTtl: number | null;
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { randomToken } from '../common/crypto/tokens';
+import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 
 /** What an access token stands for, whatever its format. */
@@ -15,6 +16,8 @@ export interface AccessTokenClaims {
   readonly audience: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
+  /** The signature algorithm of a JWT (the resource server's; RS256 without one). */
+  readonly alg: SigningAlgorithm;
 }
 
 export type AccessTokenFormatName = 'opaque' | 'jwt';
@@ -42,7 +45,7 @@ export class AccessTokenFormats {
     return this.formats[format](claims);
   }
 
-  /** RFC 9068 §2.2: `typ: at+jwt`, signed with the current RS256 key. */
+  /** RFC 9068 §2.2: `typ: at+jwt`, signed with the current key of the claims' algorithm. */
   private jwt(claims: AccessTokenClaims): Promise<string> {
     return this.keys.sign(
       {
@@ -55,7 +58,7 @@ export class AccessTokenFormats {
         jti: claims.id,
         scope: claims.scope,
       },
-      'RS256',
+      claims.alg,
       'at+jwt',
     );
   }

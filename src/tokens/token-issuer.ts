@@ -159,6 +159,7 @@ export class TokenIssuer {
       audience: resource?.identifier ?? this.config.issuer,
       issuedAt: now,
       expiresAt: now + expiresIn,
+      alg: resource?.accessTokenSigningAlg ?? 'RS256',
     });
     const access: AccessTokenEntity = {
       id,

@@ -184,7 +184,38 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
     const unknown = await post('/admin/applications', { client_name: 'x', resources: ['https://nowhere.example'] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error_description).toBe('not registered resource servers: https://nowhere.example');
+    const badAlg = await post('/admin/resources', { identifier: 'https://api.example.com/hs', name: 'x', access_token_signing_alg: 'HS256' });
+    expect(badAlg.status).toBe(400);
+    expect(badAlg.body.error_description).toContain('access_token_signing_alg must be one of RS256, ES256, EdDSA');
     const list = (await request(a.url).get('/admin/resources').set('Authorization', auth)).body;
     expect(list.map((r: { identifier: string }) => r.identifier).sort()).toEqual([BILLING, ORDERS]);
+    expect(list.map((r: { access_token_signing_alg: string }) => r.access_token_signing_alg)).toEqual(['RS256', 'RS256']);
+  });
+
+  it.each(['ES256', 'EdDSA'])('signs the JWT access tokens of a resource server that chose %s, verifiable against the remote JWKS', async (alg) => {
+    const identifier = `https://api.example.com/${alg.toLowerCase()}`;
+    const { post, patch } = await adminApi(a);
+    const created = await post('/admin/resources', { identifier, name: alg, scope: 'orders:read', access_token_signing_alg: alg });
+    expect(created.body).toMatchObject({ access_token_format: 'jwt', access_token_signing_alg: alg });
+    const client = (await post('/admin/applications', { client_name: `${alg} service`, scope: 'orders:read', resources: [identifier] })).body;
+    const issue = () =>
+      request(b.url)
+        .post('/oauth2/token')
+        .set('Authorization', basicAuth(client.client_id, client.client_secret))
+        .type('form')
+        .send({ grant_type: 'client_credentials', resource: identifier });
+    const res = await issue();
+    expect(res.status).toBe(200);
+    expect(decodeProtectedHeader(res.body.access_token)).toMatchObject({ typ: 'at+jwt', alg });
+    const { payload } = await jwtVerify(res.body.access_token, createRemoteJWKSet(new URL(`${a.url}/oauth2/jwks`)), {
+      issuer: b.url, // issued by b, its keys published by a: one key set
+      audience: identifier,
+      typ: 'at+jwt',
+      algorithms: [alg],
+    });
+    expect(payload).toMatchObject({ client_id: client.client_id, scope: 'orders:read' });
+    // Switching back takes effect on the other instance at once (the cache invalidation of resource servers).
+    expect((await patch(`/admin/resources/${created.body.id}`, { access_token_signing_alg: 'RS256' })).body.access_token_signing_alg).toBe('RS256');
+    expect(decodeProtectedHeader((await issue()).body.access_token).alg).toBe('RS256');
   });
 });

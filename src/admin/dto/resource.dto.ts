@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLen
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { RejectUnknownFields } from '../../common/http/validation';
 import { ACCESS_TOKEN_FORMATS, AccessTokenFormat } from '../../common/oauth/access-token-format';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../keys/signing-key.entity';
 import { ResourceServerEntity } from '../../resources/resource-server.entity';
 
 const SCOPE_STRING = /^([\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*)?$/;
@@ -54,6 +55,16 @@ export class CreateResourceServerDto {
   access_token_format?: AccessTokenFormat;
 
   @ApiPropertyOptional({
+    enum: SIGNING_ALGORITHMS,
+    default: 'RS256',
+    description:
+      'The algorithm of its JWT access tokens (RFC 9068 §2.1; keys in the JWKS). RS256, which every RFC 9068 resource server accepts; ES256 or EdDSA cost a tenth of its CPU to sign, if the API accepts them',
+  })
+  @IsOptionalNotNull()
+  @IsIn(SIGNING_ALGORITHMS, { message: `access_token_signing_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
+  access_token_signing_alg?: SigningAlgorithm;
+
+  @ApiPropertyOptional({
     type: Number,
     nullable: true,
     minimum: 1,
@@ -76,6 +87,7 @@ export class ResourceServerResponse {
   @ApiProperty({ example: 'Orders API' }) name: string;
   @ApiProperty({ example: 'orders:read orders:write' }) scope: string;
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'jwt' }) access_token_format: string;
+  @ApiProperty({ enum: SIGNING_ALGORITHMS, example: 'RS256' }) access_token_signing_alg: string;
   @ApiProperty({ type: Number, nullable: true, example: null }) access_token_ttl: number | null;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
@@ -88,6 +100,7 @@ export function toResourceServerResponse(entity: ResourceServerEntity): Resource
     name: entity.name,
     scope: entity.scope,
     access_token_format: entity.accessTokenFormat,
+    access_token_signing_alg: entity.accessTokenSigningAlg,
     access_token_ttl: entity.accessTokenTtl,
     created_at: entity.createdAt,
     updated_at: entity.updatedAt,

@@ -5,6 +5,7 @@ import { OpenIdConnect1764400000000 } from './1764400000000-OpenIdConnect';
 import { ResourceServers1764500000000 } from './1764500000000-ResourceServers';
 import { ScopeCatalogue1764600000000 } from './1764600000000-ScopeCatalogue';
 import { RefreshRetry1764700000000 } from './1764700000000-RefreshRetry';
+import { AccessTokenSigningAlg1764800000000 } from './1764800000000-AccessTokenSigningAlg';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ResourceServers1764500000000,
   ScopeCatalogue1764600000000,
   RefreshRetry1764700000000,
+  AccessTokenSigningAlg1764800000000,
 ];
