@@ -1,4 +1,5 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PublicJwk, SigningKeysService } from './signing-keys.service';
 
@@ -16,7 +17,9 @@ export class JwksController {
   @ApiOkResponse({
     schema: { example: { keys: [{ kty: 'RSA', kid: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', alg: 'RS256', use: 'sig', n: '…', e: 'AQAB' }] } },
   })
-  jwks(): Promise<{ keys: PublicJwk[] }> {
+  jwks(@Res({ passthrough: true }) reply: FastifyReply): Promise<{ keys: PublicJwk[] }> {
+    // Not the API's Pragma: no-cache, which some caches read as "do not store" (RESPONSE_HEADERS).
+    reply.removeHeader('pragma');
     return this.keys.jwks();
   }
 }

@@ -131,10 +131,12 @@ export class TokenIssuer {
    * the client's, whose next refresh is then reuse and revokes the family (RFC 9700 §4.14.2).
    * Null: the presentation is a replay.
    */
-  async unreceived(grantId: string, parentId: string | null, spentAt: number): Promise<Replaced | null> {
+  async unreceived(client: AuthenticatedClient, grantId: string, parentId: string | null, spentAt: number): Promise<Replaced | null> {
     const window = this.config.tokenRetryWindowSeconds;
     if (window === 0 || nowSeconds() - spentAt > window) return null;
-    const child = await this.store.newestChild(grantId, parentId);
+    // A client that keeps its refresh token (`reuse`) never spends it: "never used" cannot be seen.
+    if (client.refreshTokenRotation === 'reuse') return null;
+    const child = await this.store.unspentChild(grantId, parentId);
     if (!child || !isActive({ kind: 'refresh_token', row: child })) return null;
     return { refreshTokenId: child.id, accessTokenId: child.accessTokenId };
   }

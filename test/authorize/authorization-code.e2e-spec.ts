@@ -259,8 +259,9 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
         .send({ token: lost.body.refresh_token });
       expect(introspected.body.active).toBe(false);
       expect((await request(t.url).get('/me').set('Authorization', `Bearer ${retry.body.access_token}`)).status).toBe(200);
-      // The retry is held to the same checks as the first redemption.
+      // A presentation that fails a check of the first redemption is no retry but a replay: all revoked.
       expect((await redeem({ code, redirect_uri: 'https://client.example.com/cb' })).body.error).toBe('invalid_grant');
+      expect((await request(t.url).get('/me').set('Authorization', `Bearer ${retry.body.access_token}`)).status).toBe(401);
     });
 
     it('rejects a redirect_uri that differs from the authorization request', async () => {

@@ -43,5 +43,6 @@ describe(`Cache-Control: no-store on every answer, set once [${TEST_DB}]`, () =>
     const res = await request(t.url).get('/.well-known/jwks.json');
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=300');
+    expect(res.headers['pragma']).toBeUndefined();
   });
 });

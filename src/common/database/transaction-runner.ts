@@ -73,6 +73,12 @@ export class TransactionRunner implements OnModuleDestroy {
     const sql = ['START TRANSACTION', ...statements.map((statement) => statement.sql)].join(';\n');
     const parameters = statements.flatMap((statement) => statement.parameters);
     const connection = await this.insertConnection();
+    // A request answered 503 while its batch waited for a connection: nothing has been sent yet.
+    // (A listener added to an aborted signal never fires, so this is checked before adding them.)
+    if (live.some((signal) => signal.aborted)) {
+      connection.release();
+      throw new AbandonedError();
+    }
     const query = (text: string, values: unknown[]) =>
       new Promise<void>((resolve, reject) =>
         connection.query(text, values, (error) => (error ? reject(new QueryFailedError(text, values, error)) : resolve())),

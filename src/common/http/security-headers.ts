@@ -19,7 +19,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 /**
  * Every answer of the API: the security headers, and not cached (RFC 6749 §5.1 requires it of
  * token responses; introspection, admin answers, pages and errors carry tokens, codes or personal
- * data too). Set once, by the onRequest hook; the few public documents (JWKS, discovery) override it.
+ * data too). Set once, by the onRequest hook; the public key set (JWKS) overrides it.
  */
 export const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   ...SECURITY_HEADERS,

@@ -65,6 +65,14 @@ describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6)', () => {
     expect(tokens.revokedGrants).toHaveLength(0);
   });
 
+  it('treats a second presentation in the window that fails a check (other redirect_uri) as a replay, not a retry', async () => {
+    const { tokens, grant } = setup(anAuthorizationCode({ spentAt: Math.floor(Date.now() / 1000) }));
+    tokens.unreceivedTokens = { refreshTokenId: 'first-refresh', accessTokenId: 'first-access' };
+    await expect(grant.handle({ code: 'the-code', redirect_uri: 'https://evil.example/cb' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+    expect(tokens.revokedGrants).toEqual([{ grantId: 'code-1', reason: 'code_replay' }]);
+    expect(tokens.replaced).toHaveLength(0);
+  });
+
   it('treats losing the race to a concurrent redemption as a replay', async () => {
     const { tokens, grant } = setup(anAuthorizationCode());
     tokens.loseNextRace = true;

@@ -48,18 +48,26 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
       // The retry of a redemption whose answer never arrived (a 503 while its COMMIT went through):
       // its tokens were never used, and are replaced (token-issuer.ts unreceived()). Anything else
       // is a replay. A client without refresh tokens leaves no trace of use, so it gets no retry.
-      replaced = await this.issuer.unreceived(code.id, null, code.spentAt);
+      replaced = await this.issuer.unreceived(client, code.id, null, code.spentAt);
       if (!replaced) return this.replayed(code.id);
     } else if (code.expiresAt <= nowSeconds()) {
       throw new OAuthError('invalid_grant', 'authorization code expired');
     }
 
-    // RFC 6749 §4.1.3: redirect_uri must be identical when it was part of the authorization request.
-    if (params.redirect_uri !== undefined ? params.redirect_uri !== code.redirectUri : code.redirectUriProvided) {
-      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+    let resource: string | null;
+    try {
+      // RFC 6749 §4.1.3: redirect_uri must be identical when it was part of the authorization request.
+      if (params.redirect_uri !== undefined ? params.redirect_uri !== code.redirectUri : code.redirectUriProvided) {
+        throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
+      }
+      verifyPkce(code, params.code_verifier);
+      resource = sameResource(code.resource, params.resource);
+    } catch (error) {
+      // A second presentation that is not the client's own retry (other redirect_uri, verifier or
+      // resource) is a replay: it revokes what the first issued (§4.1.2).
+      if (replaced) return this.replayed(code.id);
+      throw error;
     }
-    verifyPkce(code, params.code_verifier);
-    const resource = sameResource(code.resource, params.resource);
 
     const user = await this.users.findEnabled(code.userId);
     if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');

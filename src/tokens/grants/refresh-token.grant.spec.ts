@@ -80,6 +80,14 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
     expect(tokens.revokedGrants).toEqual([{ grantId: 'grant-1', reason: 'refresh_token_reuse' }]);
   });
 
+  it('revokes the family when a retry loses its race, even with a grace period (the replaced tokens were used)', async () => {
+    const { tokens, grant } = setup(aRefreshToken({ rotatedAt: Math.floor(Date.now() / 1000) - 120 }), { graceSeconds: 30 });
+    tokens.unreceivedTokens = { refreshTokenId: 'successor', accessTokenId: null };
+    tokens.loseNextRace = true;
+    await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ description: 'refresh token was already used' });
+    expect(tokens.revokedGrants).toEqual([{ grantId: 'grant-1', reason: 'refresh_token_reuse' }]);
+  });
+
   it('refuses a just-rotated token within the grace period without revoking the family', async () => {
     const { tokens, grant } = setup(aRefreshToken({ rotatedAt: Math.floor(Date.now() / 1000) }), { graceSeconds: 30 });
     await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({

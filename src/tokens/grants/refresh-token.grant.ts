@@ -54,7 +54,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       }
       // The retry of a refresh whose answer never arrived (a 503 while its COMMIT went through):
       // its tokens were never used, and are replaced (token-issuer.ts unreceived()).
-      replaced = await this.issuer.unreceived(stored.grantId, stored.id, stored.rotatedAt);
+      replaced = await this.issuer.unreceived(client, stored.grantId, stored.id, stored.rotatedAt);
       // Otherwise a rotated token came back: either the client or an attacker holds a stolen copy.
       if (!replaced) return this.reused(stored);
     } else if (stored.expiresAt <= nowSeconds()) {
@@ -110,8 +110,9 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       ? await this.issuer.reissue(context, replaced)
       : await this.issuer.issueSpending(context, { kind: 'refresh_token', id: stored.id });
     if (!response) {
-      // Lost a race with a concurrent use of the same token (or, for a retry, of the token it replaces).
-      if (this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
+      // Lost a race with a concurrent use of the same token: within the grace period, refused quietly.
+      // A retry that lost its race was overtaken by a use of the tokens it would replace: reuse.
+      if (!replaced && this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       return this.reused(stored);
     }
     return this.withIdToken(response, client, stored, scope);
