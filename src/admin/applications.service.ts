@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { ResourceServersService } from '../resources/resource-servers.service';
 import { AuthenticatedClient, ClientsService, NewClient } from '../clients/clients.service';
 import { OAuthError } from '../common/oauth/oauth-error';
@@ -31,6 +32,7 @@ export class ApplicationsService {
     private readonly tokens: TokenStore,
     private readonly consents: ConsentService,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
     private readonly resources: ResourceServersService,
   ) {}
 
@@ -87,8 +89,14 @@ export class ApplicationsService {
   async rotateSecret(clientId: string): Promise<ApplicationSecretResponse> {
     const client = await this.find(clientId);
     if (client.isPublic) throw new OAuthError('invalid_request', 'a public client has no secret');
-    const clientSecret = await this.clients.rotateSecret(clientId);
-    await this.audit.record({ type: 'admin.application.secret_rotated', clientId, subject: clientId });
+    // One commit for the new secret and its audit event, rolled back if the request is answered 503
+    // first: a 503 must not leave the old secret dead and the new one unseen (issue 12 §1).
+    const clientSecret = await this.transactions.runForRequest(async (manager) => {
+      const secret = await this.clients.rotateSecret(manager, clientId);
+      await this.audit.recordIn(manager, { type: 'admin.application.secret_rotated', clientId, subject: clientId });
+      return secret;
+    });
+    await this.clients.changedMany([clientId]);
     return { client_id: clientId, client_secret: clientSecret };
   }
 

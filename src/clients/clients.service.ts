@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
@@ -208,11 +208,13 @@ export class ClientsService {
     await this.changed(clientId);
   }
 
-  /** A new secret; the old one stops working at once. Returns the secret (shown once). */
-  async rotateSecret(clientId: string): Promise<string> {
+  /**
+   * A new secret, written in the caller's transaction; the old one stops working once it commits
+   * and the caller has called changedMany(). Returns the secret (shown once).
+   */
+  async rotateSecret(manager: EntityManager, clientId: string): Promise<string> {
     const clientSecret = randomToken();
-    await this.repository.update({ id: clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: nowSeconds() });
-    await this.changed(clientId);
+    await manager.update(ClientEntity, { id: clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: nowSeconds() });
     return clientSecret;
   }
 

@@ -9,7 +9,6 @@ import { TransactionRunner } from '../common/database/transaction-runner';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/tokens';
-import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
@@ -216,14 +215,9 @@ export class TokenStore {
     return won;
   }
 
-  /**
-   * A revocation's transaction, tied to the request it serves: if that request is answered 503 on
-   * timeout first, the transaction is rolled back (or never started), so the 503 means nothing
-   * happened (issue 12 §1).
-   */
+  /** A revocation's transaction, rolled back if its request is answered 503 first (runForRequest). */
   private inRequestTransaction(work: (manager: EntityManager) => Promise<void>): Promise<void> {
-    const abandoned = currentRequestContext()?.abandoned;
-    return this.transactions.run((manager) => abandonable(manager, [abandoned], () => work(manager)));
+    return this.transactions.runForRequest(work);
   }
 
   /** Any stored access token by value, whatever its state. */

@@ -2,7 +2,8 @@ import request from 'supertest';
 import { sha256Hex } from '../../src/common/crypto/tokens';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { ADMIN_PASSWORD, adminApi } from '../support/admin';
+import { basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
 
 const REQUEST_TIMEOUT_MS = 1500;
 
@@ -17,7 +18,7 @@ const REQUEST_TIMEOUT_MS = 1500;
   let user: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), RATE_LIMIT_TOKEN_PER_MINUTE: '0' } });
+    t = await createTestApp({ env: { REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), RATE_LIMIT_TOKEN_PER_MINUTE: '0', ADMIN_PASSWORD } });
     client = await createClient(t);
     user = await createUser(t);
   });
@@ -26,7 +27,12 @@ const REQUEST_TIMEOUT_MS = 1500;
   const token = (body: Record<string, string>) => request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(body);
 
   /** Runs `during` while another MariaDB session holds the row lock of a refresh token. */
-  async function whileLocked<T>(refreshToken: string, during: () => Promise<T>): Promise<T> {
+  function whileLocked<T>(refreshToken: string, during: () => Promise<T>): Promise<T> {
+    return whileRowLocked('SELECT id FROM refresh_tokens WHERE token_hash = ? FOR UPDATE', [sha256Hex(refreshToken)], during);
+  }
+
+  /** Runs `during` while another MariaDB session holds the row locks `lockQuery` takes. */
+  async function whileRowLocked<T>(lockQuery: string, parameters: unknown[], during: () => Promise<T>): Promise<T> {
     const mysql = await import('mysql2/promise');
     const database = t.database.database as { host: string; port: number; username: string; password: string; database: string };
     const holder = await mysql.createConnection({
@@ -38,7 +44,7 @@ const REQUEST_TIMEOUT_MS = 1500;
     });
     try {
       await holder.query('BEGIN');
-      await holder.query('SELECT id FROM refresh_tokens WHERE token_hash = ? FOR UPDATE', [sha256Hex(refreshToken)]);
+      await holder.query(lockQuery, parameters);
       const result = await during();
       await holder.query('ROLLBACK');
       // Give a transaction that outlived its answer the time to take the lock and commit.
@@ -70,5 +76,31 @@ const REQUEST_TIMEOUT_MS = 1500;
     const introspected = await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token: issued.access_token });
     expect(introspected.body.active).toBe(true);
     expect((await token({ grant_type: 'refresh_token', refresh_token: issued.refresh_token })).status).toBe(200);
+  });
+
+  it('keeps the old client secret when a secret rotation timed out on a row lock; the retry rotates it', async () => {
+    const admin = await adminApi(t);
+    const credentials = () => request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+    const rotate = () => admin.post(`/admin/applications/${encodeURIComponent(client.clientId)}/secret`, {});
+    const timedOut = await whileRowLocked('SELECT id FROM clients WHERE id = ? FOR UPDATE', [client.clientId], rotate);
+    expect(timedOut.status).toBe(503);
+    // The 503 had no effect: the old secret still works, and no event says it was rotated.
+    expect((await credentials()).status).toBe(200);
+    const events = async () =>
+      Number((await t.dataSource.query("SELECT COUNT(*) AS n FROM audit_events WHERE type = 'admin.application.secret_rotated'"))[0].n);
+    expect(await events()).toBe(0);
+    const rotated = await rotate();
+    expect(rotated.status).toBe(200);
+    expect((await credentials()).status).toBe(401);
+    expect(
+      (
+        await request(t.url)
+          .post('/oauth2/token')
+          .set('Authorization', basicAuth(client.clientId, rotated.body.client_secret))
+          .type('form')
+          .send({ grant_type: 'client_credentials' })
+      ).status,
+    ).toBe(200);
+    expect(await events()).toBe(1);
   });
 });

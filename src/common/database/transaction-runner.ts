@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata, ObjectLiteral, QueryFailedError } from 'typeorm';
+import { currentRequestContext } from '../http/request-context';
 import { abandonable, AbandonedError } from './abandon';
 import { insertStatement } from './insert-rows';
 
@@ -45,6 +46,16 @@ export class TransactionRunner implements OnModuleDestroy {
     const result = this.queue.then(() => this.dataSource.transaction(work));
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * A transaction tied to the request it serves: if that request is answered 503 on timeout first,
+   * the transaction is rolled back (or never started), so the 503 means nothing happened (issue 12
+   * §1). Only a COMMIT already sent may still go through.
+   */
+  runForRequest<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const abandoned = currentRequestContext()?.abandoned;
+    return this.run((manager) => abandonable(manager, [abandoned], () => work(manager)));
   }
 
   /**
