@@ -70,20 +70,28 @@ export class ApplicationsService {
     const changes = { ...clientChangesFrom(dto), tokenEndpointAuthMethod: method };
     this.checkConsistency({ ...current, ...changes });
     if (changes.resources) await this.checkResources(changes.resources);
-    await this.clients.update(clientId, changes);
-    await this.audit.record({ type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } });
-    // A disabled application's tokens stop working at once, not when they expire.
-    if (dto.enabled === false) await this.tokens.revokeAll({ clientId }, 'application_disabled');
+    // One commit for the change, its audit event and, for a disabled application, the revocation of
+    // its tokens (they stop working at once, not when they expire); none of it after a 503.
+    await this.transactions.runForRequest(async (manager) => {
+      await this.clients.update(clientId, changes, manager);
+      await this.audit.recordIn(manager, { type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } });
+      if (dto.enabled === false) await this.tokens.revokeAll({ clientId }, 'application_disabled', manager);
+    });
+    await this.clients.changedMany([clientId]);
     return this.get(clientId);
   }
 
   async delete(clientId: string): Promise<void> {
     await this.find(clientId);
     if (clientId === ADMIN_CLI_CLIENT_ID) throw new OAuthError('conflict', 'the built-in admin-cli application cannot be deleted');
-    await this.tokens.revokeAll({ clientId }, 'application_deleted');
-    await this.consents.deleteAll({ clientId });
-    await this.clients.delete(clientId);
-    await this.audit.record({ type: 'admin.application.deleted', clientId, subject: clientId });
+    // All or nothing, and nothing after a 503: tokens revoked, consents and the application deleted.
+    await this.transactions.runForRequest(async (manager) => {
+      await this.tokens.revokeAll({ clientId }, 'application_deleted', manager);
+      await this.consents.deleteAll({ clientId }, manager);
+      await this.clients.delete(manager, clientId);
+      await this.audit.recordIn(manager, { type: 'admin.application.deleted', clientId, subject: clientId });
+    });
+    await this.clients.changedMany([clientId]);
   }
 
   async rotateSecret(clientId: string): Promise<ApplicationSecretResponse> {

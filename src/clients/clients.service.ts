@@ -192,9 +192,12 @@ export class ClientsService {
   async update(
     clientId: string,
     changes: Partial<Omit<NewClient, 'clientId' | 'tokenEndpointAuthMethod'>> & { tokenEndpointAuthMethod?: TokenEndpointAuthMethod },
+    /** The caller's transaction; then the caller drops the caches once it commits (changedMany). */
+    manager?: EntityManager,
   ): Promise<void> {
     const { redirectUris, grantTypes, postLogoutRedirectUris, resources, ...rest } = changes;
-    await this.repository.update(
+    await (manager ?? this.repository.manager).update(
+      ClientEntity,
       { id: clientId },
       {
         ...rest,
@@ -205,7 +208,7 @@ export class ClientsService {
         updatedAt: nowSeconds(),
       },
     );
-    await this.changed(clientId);
+    if (!manager) await this.changed(clientId);
   }
 
   /**
@@ -218,9 +221,9 @@ export class ClientsService {
     return clientSecret;
   }
 
-  async delete(clientId: string): Promise<void> {
-    await this.repository.delete({ id: clientId });
-    await this.changed(clientId);
+  /** Deletes in the caller's transaction; the caller drops the caches once it commits (changedMany). */
+  async delete(manager: EntityManager, clientId: string): Promise<void> {
+    await manager.delete(ClientEntity, { id: clientId });
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { formatScope, isSubset, scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { AuditService } from '../audit/audit.service';
@@ -41,8 +41,8 @@ export class ConsentService {
     await this.audit.record({ type: 'consent.revoked', clientId: consent.clientId, subject: consent.userId, detail: { scope: consent.scope } });
   }
 
-  async deleteAll(owner: { userId: string } | { clientId: string }): Promise<void> {
-    await this.repository.delete(owner);
+  async deleteAll(owner: { userId: string } | { clientId: string }, manager: EntityManager = this.repository.manager): Promise<void> {
+    await manager.delete(ConsentEntity, owner);
   }
 
   /** Records approval of `scope`, adding to what the user approved before. */

@@ -295,11 +295,13 @@ export class TokenStore {
     return [...access.map(summary('access_token')), ...refresh.map(summary('refresh_token'))].sort((a, b) => b.createdAt - a.createdAt);
   }
 
-  /** Revokes every token of an owner. */
-  async revokeAll(owner: TokenOwner, reason: string): Promise<void> {
+  /** Revokes every token of an owner (in `joining`, the caller's transaction, when given). */
+  async revokeAll(owner: TokenOwner, reason: string, joining?: EntityManager): Promise<void> {
     const revokedAt = nowSeconds();
     const where = { ...ownerWhere(owner), revokedAt: IsNull() };
-    await this.inRequestTransaction(async (manager) => {
+    // In the caller's transaction when it has one (an admin change that revokes), else in its own.
+    const inTransaction = joining ? (work: (manager: EntityManager) => Promise<void>) => work(joining) : this.inRequestTransaction.bind(this);
+    await inTransaction(async (manager) => {
       await manager.update(AccessTokenEntity, where, { revokedAt });
       await manager.update(RefreshTokenEntity, where, { revokedAt });
       await this.audit.recordIn(manager, {

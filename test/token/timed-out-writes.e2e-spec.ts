@@ -32,7 +32,7 @@ const REQUEST_TIMEOUT_MS = 1500;
   }
 
   /** Runs `during` while another MariaDB session holds the row locks `lockQuery` takes. */
-  async function whileRowLocked<T>(lockQuery: string, parameters: unknown[], during: () => Promise<T>): Promise<T> {
+  async function whileRowLocked<T>(lockQuery: string, parameters: readonly unknown[], during: () => Promise<T>): Promise<T> {
     const mysql = await import('mysql2/promise');
     const database = t.database.database as { host: string; port: number; username: string; password: string; database: string };
     const holder = await mysql.createConnection({
@@ -44,7 +44,7 @@ const REQUEST_TIMEOUT_MS = 1500;
     });
     try {
       await holder.query('BEGIN');
-      await holder.query(lockQuery, parameters);
+      await holder.query(lockQuery, [...parameters]);
       const result = await during();
       await holder.query('ROLLBACK');
       // Give a transaction that outlived its answer the time to take the lock and commit.
@@ -102,5 +102,27 @@ const REQUEST_TIMEOUT_MS = 1500;
       ).status,
     ).toBe(200);
     expect(await events()).toBe(1);
+  });
+
+  it('neither disables nor deletes an application, nor revokes its tokens, when the change timed out on a row lock', async () => {
+    const admin = await adminApi(t);
+    const app = await createClient(t);
+    const issued = (await request(t.url).post('/oauth2/token').set('Authorization', app.basic).type('form').send({ grant_type: 'client_credentials' })).body;
+    const lockApp = ['SELECT id FROM clients WHERE id = ? FOR UPDATE', [app.clientId]] as const;
+    const path = `/admin/applications/${encodeURIComponent(app.clientId)}`;
+    expect((await whileRowLocked(...lockApp, () => admin.patch(path, { enabled: false }))).status).toBe(503);
+    expect((await whileRowLocked(...lockApp, () => admin.delete(path))).status).toBe(503);
+    // Both 503s had no effect: the application is there and enabled, its token active.
+    expect((await admin.get(path)).body).toMatchObject({ client_id: app.clientId, enabled: true });
+    const active = async () =>
+      (await request(t.url).post('/oauth2/introspect').set('Authorization', app.basic).type('form').send({ token: issued.access_token })).body.active;
+    expect(await active()).toBe(true);
+    // The retries take effect whole.
+    expect((await admin.patch(path, { enabled: false })).status).toBe(200);
+    expect(
+      (await t.dataSource.query('SELECT revoked_at FROM access_tokens WHERE token_hash = ?', [sha256Hex(issued.access_token)]))[0].revoked_at,
+    ).not.toBeNull();
+    expect((await admin.delete(path)).status).toBe(204);
+    expect((await admin.get(path)).status).toBe(404);
   });
 });
