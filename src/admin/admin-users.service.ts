@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
 import { LoginSessionService } from '../authorize/login-session.service';
@@ -27,6 +28,7 @@ export class AdminUsersService {
     private readonly consents: ConsentService,
     private readonly sessions: LoginSessionService,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   async create(dto: CreateUserDto): Promise<UserResponse> {
@@ -69,30 +71,39 @@ export class AdminUsersService {
     await this.find(id);
     await this.assertLoginNamesFree(undefined, dto.email, id);
     try {
-      await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, password: dto.password });
+      // One commit for the change, its audit event and, for a disabled user or a new password, the
+      // end of their tokens and sessions; none of it after a 503 (issue 12 §1).
+      await this.transactions.runForRequest(async (manager) => {
+        await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, password: dto.password }, manager);
+        await this.audit.recordIn(manager, {
+          type: 'admin.user.updated',
+          subject: id,
+          // Field names only: never the new password.
+          detail: { fields: Object.keys(dto).join(' '), ...(dto.roles ? { roles: dto.roles.join(' ') } : {}) },
+        });
+        if (dto.enabled === false) await this.tokens.revokeAll({ userId: id }, 'user_disabled', manager);
+        if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id, manager);
+      });
     } catch (error) {
       // Lost a race with a concurrent change to the same e-mail address (unique index).
       await this.assertLoginNamesFree(undefined, dto.email, id);
       throw error;
     }
-    await this.audit.record({
-      type: 'admin.user.updated',
-      subject: id,
-      // Field names only: never the new password.
-      detail: { fields: Object.keys(dto).join(' '), ...(dto.roles ? { roles: dto.roles.join(' ') } : {}) },
-    });
-    if (dto.enabled === false) await this.tokens.revokeAll({ userId: id }, 'user_disabled');
-    if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id);
+    await this.users.changedMany([id]);
     return this.get(id);
   }
 
   async delete(id: string): Promise<void> {
     await this.find(id);
-    await this.tokens.revokeAll({ userId: id }, 'user_deleted');
-    await this.consents.deleteAll({ userId: id });
-    await this.sessions.endAllForUser(id);
-    await this.users.delete(id);
-    await this.audit.record({ type: 'admin.user.deleted', subject: id });
+    // All or nothing, and nothing after a 503: tokens revoked, consents, sessions and the user deleted.
+    await this.transactions.runForRequest(async (manager) => {
+      await this.tokens.revokeAll({ userId: id }, 'user_deleted', manager);
+      await this.consents.deleteAll({ userId: id }, manager);
+      await this.sessions.endAllForUser(id, manager);
+      await this.users.delete(manager, id);
+      await this.audit.recordIn(manager, { type: 'admin.user.deleted', subject: id });
+    });
+    await this.users.changedMany([id]);
   }
 
   async listConsents(id: string): Promise<ConsentResponse[]> {

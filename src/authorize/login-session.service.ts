@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -41,8 +41,8 @@ export class LoginSessionService {
     await this.repository.delete({ sessionHash: sha256Hex(cookieValue) });
   }
 
-  async endAllForUser(userId: string): Promise<void> {
-    await this.repository.delete({ userId });
+  async endAllForUser(userId: string, manager: EntityManager = this.repository.manager): Promise<void> {
+    await manager.delete(LoginSessionEntity, { userId });
   }
 
   /** The signed-in, still enabled user of a cookie value, or null. */

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Not, Like, Repository } from 'typeorm';
+import { EntityManager, Not, Like, Repository } from 'typeorm';
 import type { Page } from '../clients/clients.service';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
@@ -179,10 +179,12 @@ export class UsersService implements OnModuleInit {
     return { items: rows.map(toProfile), total };
   }
 
-  async update(id: string, changes: UserChanges): Promise<void> {
+  /** With `manager`, in the caller's transaction; the caller drops the caches once it commits (changedMany). */
+  async update(id: string, changes: UserChanges, manager?: EntityManager): Promise<void> {
     const { password, roles, ...given } = changes;
     const rest = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Omit<UserChanges, 'password' | 'roles'>;
-    await this.repository.update(
+    await (manager ?? this.repository.manager).update(
+      UserEntity,
       { id },
       {
         ...rest,
@@ -192,12 +194,12 @@ export class UsersService implements OnModuleInit {
         updatedAt: nowSeconds(),
       },
     );
-    await this.changed(id);
+    if (!manager) await this.changed(id);
   }
 
-  async delete(id: string): Promise<void> {
-    await this.repository.delete({ id });
-    await this.changed(id);
+  /** Deletes in the caller's transaction; the caller drops the caches once it commits (changedMany). */
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.delete(UserEntity, { id });
   }
 
   /**

@@ -125,4 +125,29 @@ const REQUEST_TIMEOUT_MS = 1500;
     expect((await admin.delete(path)).status).toBe(204);
     expect((await admin.get(path)).status).toBe(404);
   });
+
+  it('neither disables nor deletes a user, nor revokes their tokens, when the change timed out on a row lock', async () => {
+    const admin = await adminApi(t);
+    const someone = await createUser(t);
+    const app = await createClient(t); // the suite's client had its secret rotated above
+    const issued = (
+      await request(t.url)
+        .post('/oauth2/token')
+        .set('Authorization', app.basic)
+        .type('form')
+        .send({ grant_type: 'password', username: someone.username, password: someone.password })
+    ).body;
+    const lockUser = ['SELECT id FROM users WHERE id = ? FOR UPDATE', [someone.id]] as const;
+    const path = `/admin/users/${someone.id}`;
+    expect((await whileRowLocked(...lockUser, () => admin.patch(path, { enabled: false }))).status).toBe(503);
+    expect((await whileRowLocked(...lockUser, () => admin.delete(path))).status).toBe(503);
+    expect((await admin.get(path)).body).toMatchObject({ id: someone.id, enabled: true });
+    const active = async () =>
+      (await request(t.url).post('/oauth2/introspect').set('Authorization', app.basic).type('form').send({ token: issued.access_token })).body.active;
+    expect(await active()).toBe(true);
+    expect((await admin.patch(path, { enabled: false })).status).toBe(200);
+    expect(await active()).toBe(false);
+    expect((await admin.delete(path)).status).toBe(204);
+    expect((await admin.get(path)).status).toBe(404);
+  });
 });
