@@ -10,6 +10,7 @@ import { ScopesService } from '../scopes/scopes.service';
 import { AuthorizationResponder } from './authorization-response';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { assertUserMayReceiveScope } from '../users/roles';
 import { LoginService } from '../users/login.service';
@@ -51,6 +52,7 @@ export class AuthorizeController {
     private readonly pages: Pages,
     private readonly csrf: CsrfTokens,
     private readonly responses: AuthorizationResponder,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   @Get(AUTHORIZE_PATHS)
@@ -115,8 +117,12 @@ export class AuthorizeController {
     if (!session) return this.showLogin(req, res, request);
     if (action === 'approve') {
       assertUserMayReceiveScope(session.user, request.scope);
-      await this.consents.grant(session.user.id, request.client.id, request.scope);
-      return this.redirectWithCode(res, request, session);
+      // The consent, its audit event and the code commit together, and not at all after a 503.
+      const code = await this.transactions.runForRequest(async (manager) => {
+        await this.consents.grant(manager, session.user.id, request.client.id, request.scope);
+        return this.codes.issue(request, session.user.id, session.authTime, manager);
+      });
+      return this.redirect(res, request, { code });
     }
     if (action === 'deny') return this.redirect(res, request, { error: 'access_denied', error_description: 'the resource owner denied the request' });
     return this.continueAsUser(req, res, request, session);

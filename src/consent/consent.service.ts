@@ -5,6 +5,7 @@ import { EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { formatScope, isSubset, scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { AuditService } from '../audit/audit.service';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { TokenStore } from '../tokens/token-store';
 import { ConsentEntity } from './consent.entity';
@@ -16,6 +17,7 @@ export class ConsentService {
     private readonly tokens: TokenStore,
     private readonly codes: AuthorizationCodeService,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   /** True when the user already approved every requested scope for this client. */
@@ -34,36 +36,41 @@ export class ConsentService {
 
   /** Withdraws a consent: the row goes, and every token the user gave that client stops working. */
   async revoke(consent: ConsentEntity): Promise<void> {
-    await this.repository.delete({ id: consent.id });
-    // Codes issued under the consent and not yet redeemed must not turn into tokens afterwards.
-    await this.codes.voidUnredeemed(consent.userId, consent.clientId);
-    await this.tokens.revokeAll({ userId: consent.userId, clientId: consent.clientId }, 'consent_revoked');
-    await this.audit.record({ type: 'consent.revoked', clientId: consent.clientId, subject: consent.userId, detail: { scope: consent.scope } });
+    // All in one commit, and nothing after a 503 (issue 12 §1): never a consent gone with its tokens alive.
+    await this.transactions.runForRequest(async (manager) => {
+      await manager.delete(ConsentEntity, { id: consent.id });
+      // Codes issued under the consent and not yet redeemed must not turn into tokens afterwards.
+      await this.codes.voidUnredeemed(consent.userId, consent.clientId, manager);
+      await this.tokens.revokeAll({ userId: consent.userId, clientId: consent.clientId }, 'consent_revoked', manager);
+      await this.audit.recordIn(manager, { type: 'consent.revoked', clientId: consent.clientId, subject: consent.userId, detail: { scope: consent.scope } });
+    });
   }
 
   async deleteAll(owner: { userId: string } | { clientId: string }, manager: EntityManager = this.repository.manager): Promise<void> {
     await manager.delete(ConsentEntity, owner);
   }
 
-  /** Records approval of `scope`, adding to what the user approved before. */
-  async grant(userId: string, clientId: string, scope: string): Promise<void> {
-    await this.store(userId, clientId, scope);
-    await this.audit.record({ type: 'consent.granted', actorUserId: userId, clientId, subject: userId, detail: { scope } });
+  /** Records approval of `scope`, adding to what the user approved before, in the caller's transaction. */
+  async grant(manager: EntityManager, userId: string, clientId: string, scope: string): Promise<void> {
+    await this.store(manager, userId, clientId, scope);
+    await this.audit.recordIn(manager, { type: 'consent.granted', actorUserId: userId, clientId, subject: userId, detail: { scope } });
   }
 
-  private async store(userId: string, clientId: string, scope: string, retried = false): Promise<void> {
+  private async store(manager: EntityManager, userId: string, clientId: string, scope: string, retried = false): Promise<void> {
     const now = nowSeconds();
-    const existing = await this.repository.findOneBy({ userId, clientId });
+    // After a duplicate key, read outside the transaction: its REPEATABLE READ snapshot (MySQL) would
+    // not show the row the other request committed meanwhile.
+    const existing = retried ? await this.repository.findOneBy({ userId, clientId }) : await manager.findOneBy(ConsentEntity, { userId, clientId });
     if (existing) {
       const merged = formatScope([...new Set([...scopeTokens(existing.scope), ...scopeTokens(scope)])]);
-      await this.repository.update({ id: existing.id }, { scope: merged, updatedAt: now });
+      await manager.update(ConsentEntity, { id: existing.id }, { scope: merged, updatedAt: now });
       return;
     }
     try {
-      await this.repository.insert({ id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now });
+      await manager.insert(ConsentEntity, { id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now });
     } catch (error) {
       // Another request inserted the (user, client) row first: merge into it instead, once.
-      if (!retried && isDuplicateKey(error)) return this.store(userId, clientId, scope, true);
+      if (!retried && isDuplicateKey(error)) return this.store(manager, userId, clientId, scope, true);
       throw error;
     }
   }

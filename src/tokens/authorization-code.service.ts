@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { batchedLookup } from '../common/database/batched-lookup';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
@@ -33,11 +33,12 @@ export class AuthorizationCodeService {
   }
 
   /** `authTime`: when the user authenticated (the login session's start), for the ID Token. */
-  async issue(request: CodeRequest, userId: string, authTime: number): Promise<string> {
+  /** With `manager`, in the caller's transaction (a consent approval and its code commit together). */
+  async issue(request: CodeRequest, userId: string, authTime: number, manager: EntityManager = this.codes.manager): Promise<string> {
     const { authorizationCodeTtl } = await this.settings.get();
     const code = randomToken();
     const now = nowSeconds();
-    await this.codes.insert({
+    await manager.insert(AuthorizationCodeEntity, {
       id: uuidv7(),
       codeHash: sha256Hex(code),
       clientId: request.client.id,
@@ -62,7 +63,7 @@ export class AuthorizationCodeService {
   }
 
   /** Spends every unredeemed code a user gave a client (their consent was withdrawn). */
-  async voidUnredeemed(userId: string, clientId: string): Promise<void> {
-    await this.codes.update({ userId, clientId, spentAt: IsNull() }, { spentAt: nowSeconds() });
+  async voidUnredeemed(userId: string, clientId: string, manager: EntityManager = this.codes.manager): Promise<void> {
+    await manager.update(AuthorizationCodeEntity, { userId, clientId, spentAt: IsNull() }, { spentAt: nowSeconds() });
   }
 }

@@ -3,6 +3,7 @@ import { sha256Hex } from '../../src/common/crypto/tokens';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
+import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
 
 const REQUEST_TIMEOUT_MS = 1500;
@@ -149,5 +150,56 @@ const REQUEST_TIMEOUT_MS = 1500;
     expect(await active()).toBe(false);
     expect((await admin.delete(path)).status).toBe(204);
     expect((await admin.get(path)).status).toBe(404);
+  });
+
+  it('neither widens a consent nor issues a code when the approval timed out on a row lock; approving again works', async () => {
+    const app = await createClient(t, { scope: 'read write' });
+    const someone = await createUser(t);
+    const browser = new FormBrowser(t.url);
+    const authorize = (scope: string) =>
+      `/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(app.clientId)}&redirect_uri=http%3A%2F%2Ftest.com&scope=${scope}`;
+    await approveAuthorization(browser, authorize('read'), someone);
+    const consentPage = await browser.get(authorize('read%20write'));
+    expect(consentPage.body).toContain('value="approve"');
+    const codes = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM authorization_codes WHERE user_id = ?', [someone.id]))[0].n);
+    const codesBefore = await codes();
+    const consentScope = async () => (await t.dataSource.query('SELECT scope FROM consents WHERE user_id = ?', [someone.id]))[0].scope as string;
+    const timedOut = await whileRowLocked('SELECT id FROM consents WHERE user_id = ? FOR UPDATE', [someone.id], () =>
+      browser.submit(consentPage, { action: 'approve' }),
+    );
+    expect(timedOut.status).toBe(503);
+    // Nothing happened: the consent is as it was and no code was stored.
+    expect(await consentScope()).toBe('read');
+    expect(await codes()).toBe(codesBefore);
+    const redirect = await approveAuthorization(browser, authorize('read%20write'), someone);
+    expect(redirect.searchParams.get('code')).toEqual(expect.any(String));
+    expect(await consentScope()).toBe('read write');
+  });
+
+  it('keeps a consent and its tokens when withdrawing it on the account page timed out on a row lock', async () => {
+    const app = await createClient(t, { scope: 'read' });
+    const someone = await createUser(t);
+    const browser = new FormBrowser(t.url);
+    const redirect = await approveAuthorization(
+      browser,
+      `/oauth2/authorize?response_type=code&client_id=${encodeURIComponent(app.clientId)}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`,
+      someone,
+    );
+    const issued = (
+      await request(t.url)
+        .post('/oauth2/token')
+        .set('Authorization', app.basic)
+        .type('form')
+        .send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: 'http://test.com' })
+    ).body;
+    const page = await browser.get('/account/consents');
+    const timedOut = await whileRowLocked('SELECT id FROM consents WHERE user_id = ? FOR UPDATE', [someone.id], () => browser.submit(page, {}));
+    expect(timedOut.status).toBe(503);
+    const active = async () =>
+      (await request(t.url).post('/oauth2/introspect').set('Authorization', app.basic).type('form').send({ token: issued.access_token })).body.active;
+    expect(await active()).toBe(true);
+    expect((await browser.get('/account/consents')).body).not.toContain('You have not given any application access.');
+    expect((await browser.submit(await browser.get('/account/consents'), {})).body).toContain('Access revoked.');
+    expect(await active()).toBe(false);
   });
 });
