@@ -36,14 +36,22 @@ export class AdminUsersService {
     if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
     await this.assertLoginNamesFree(dto.username, dto.email);
     try {
-      const user = await this.users.create({
-        ...credential,
-        ...userProfileFrom(dto),
-        username: dto.username,
-        roles: dto.roles ?? [],
-        enabled: dto.enabled ?? true,
+      // The user and its audit event commit together, and not at all after a 503 (issue 12 §1).
+      const user = await this.transactions.runForRequest(async (manager) => {
+        const created = await this.users.create(
+          {
+            ...credential,
+            ...userProfileFrom(dto),
+            username: dto.username,
+            roles: dto.roles ?? [],
+            enabled: dto.enabled ?? true,
+          },
+          manager,
+        );
+        await this.audit.recordIn(manager, { type: 'admin.user.created', subject: created.id, detail: { roles: created.roles.join(' ') } });
+        return created;
       });
-      await this.audit.record({ type: 'admin.user.created', subject: user.id, detail: { roles: user.roles.join(' ') } });
+      await this.users.changedMany([user.id]);
       return toUserResponse(user);
     } catch (error) {
       // Lost a race with a concurrent create of the same username (unique index).

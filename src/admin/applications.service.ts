@@ -42,8 +42,13 @@ export class ApplicationsService {
     await this.checkResources(input.resources ?? []);
     if (input.clientId !== undefined && (await this.clients.get(input.clientId))) throw clientIdTaken();
     try {
-      const { client, clientSecret } = await this.clients.create(input);
-      await this.audit.record({ type: 'admin.application.created', clientId: client.id, subject: client.id });
+      // The application and its audit event commit together, and not at all after a 503 (issue 12 §1).
+      const { client, clientSecret } = await this.transactions.runForRequest(async (manager) => {
+        const created = await this.clients.create(input, manager);
+        await this.audit.recordIn(manager, { type: 'admin.application.created', clientId: created.client.id, subject: created.client.id });
+        return created;
+      });
+      await this.clients.changedMany([client.id]);
       return { ...toApplicationResponse(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
     } catch (error) {
       // Lost a race with a concurrent create of the same client id (primary key).

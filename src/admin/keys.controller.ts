@@ -2,6 +2,7 @@ import { Body, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
 import { AuditService } from '../audit/audit.service';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { nowSeconds } from '../common/time';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { IsOptionalNotNull } from '../common/http/optional';
@@ -68,6 +69,7 @@ export class KeysAdminController {
   constructor(
     private readonly keys: SigningKeysService,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   @Get()
@@ -84,8 +86,17 @@ export class KeysAdminController {
   @ApiCreatedResponse({ type: [SigningKeyResponse] })
   @ApiBadRequestResponse({ type: ErrorResponse })
   async rotate(@Body() dto: RotateKeysDto): Promise<SigningKeyResponse[]> {
-    const created = await this.keys.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS);
-    await this.audit.record({ type: 'admin.keys.rotated', detail: { kids: created.map((k) => k.kid).join(' '), activate_after: dto.activate_after ?? 0 } });
+    // The new keys, the retirement of the old ones and the audit event commit together, and not at
+    // all after a 503 (issue 12 §1).
+    const created = await this.transactions.runForRequest(async (manager) => {
+      const keys = await this.keys.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS, manager);
+      await this.audit.recordIn(manager, {
+        type: 'admin.keys.rotated',
+        detail: { kids: keys.map((k) => k.kid).join(' '), activate_after: dto.activate_after ?? 0 },
+      });
+      return keys;
+    });
+    await this.keys.changed();
     const now = nowSeconds();
     return created.map((key) => toResponse(key, now));
   }

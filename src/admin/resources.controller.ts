@@ -9,6 +9,7 @@ import {
   ApiOperation,
 } from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
@@ -22,6 +23,7 @@ export class ResourcesController {
   constructor(
     private readonly resources: ResourceServersService,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   @Post()
@@ -31,15 +33,23 @@ export class ResourcesController {
   @ApiConflictResponse({ type: ErrorResponse, description: 'Identifier taken' })
   async create(@Body() dto: CreateResourceServerDto): Promise<ResourceServerResponse> {
     if (await this.resources.find(dto.identifier)) throw new OAuthError('conflict', 'identifier is already registered');
-    const created = await this.resources.create({
-      identifier: dto.identifier,
-      name: dto.name,
-      scope: formatScope([...new Set(scopeTokens(dto.scope ?? ''))]),
-      accessTokenFormat: dto.access_token_format ?? 'jwt',
-      accessTokenSigningAlg: dto.access_token_signing_alg ?? 'RS256',
-      accessTokenTtl: dto.access_token_ttl ?? null,
+    // The change and its audit event commit together, and not at all after a 503 (issue 12 §1).
+    const created = await this.transactions.runForRequest(async (manager) => {
+      const entity = await this.resources.create(
+        {
+          identifier: dto.identifier,
+          name: dto.name,
+          scope: formatScope([...new Set(scopeTokens(dto.scope ?? ''))]),
+          accessTokenFormat: dto.access_token_format ?? 'jwt',
+          accessTokenSigningAlg: dto.access_token_signing_alg ?? 'RS256',
+          accessTokenTtl: dto.access_token_ttl ?? null,
+        },
+        manager,
+      );
+      await this.audit.recordIn(manager, { type: 'admin.resource.created', subject: entity.identifier });
+      return entity;
     });
-    await this.audit.record({ type: 'admin.resource.created', subject: created.identifier });
+    await this.resources.changed(created.identifier);
     return toResourceServerResponse(created);
   }
 
@@ -67,15 +77,22 @@ export class ResourcesController {
     const current = await this.find(id);
     if (dto.identifier !== undefined && dto.identifier !== current.identifier)
       throw new OAuthError('invalid_request', 'the identifier of a resource server cannot change; register a new one');
-    const updated = await this.resources.update(current, {
-      ...(dto.name !== undefined ? { name: dto.name } : {}),
-      ...(dto.scope !== undefined ? { scope: formatScope([...new Set(scopeTokens(dto.scope))]) } : {}),
-      ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
-      ...(dto.access_token_signing_alg !== undefined ? { accessTokenSigningAlg: dto.access_token_signing_alg } : {}),
-      ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
+    await this.transactions.runForRequest(async (manager) => {
+      await this.resources.update(
+        current,
+        {
+          ...(dto.name !== undefined ? { name: dto.name } : {}),
+          ...(dto.scope !== undefined ? { scope: formatScope([...new Set(scopeTokens(dto.scope))]) } : {}),
+          ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
+          ...(dto.access_token_signing_alg !== undefined ? { accessTokenSigningAlg: dto.access_token_signing_alg } : {}),
+          ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
+        },
+        manager,
+      );
+      await this.audit.recordIn(manager, { type: 'admin.resource.updated', subject: current.identifier, detail: { fields: Object.keys(dto).join(' ') } });
     });
-    await this.audit.record({ type: 'admin.resource.updated', subject: updated.identifier, detail: { fields: Object.keys(dto).join(' ') } });
-    return toResourceServerResponse(updated);
+    await this.resources.changed(current.identifier);
+    return toResourceServerResponse(await this.find(id));
   }
 
   @Delete(':id')
@@ -85,8 +102,11 @@ export class ResourcesController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   async delete(@Param('id') id: string): Promise<void> {
     const current = await this.find(id);
-    await this.resources.delete(current);
-    await this.audit.record({ type: 'admin.resource.deleted', subject: current.identifier });
+    await this.transactions.runForRequest(async (manager) => {
+      await this.resources.delete(current, manager);
+      await this.audit.recordIn(manager, { type: 'admin.resource.deleted', subject: current.identifier });
+    });
+    await this.resources.changed(current.identifier);
   }
 
   private async find(id: string): Promise<ResourceServerEntity> {

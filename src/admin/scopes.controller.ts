@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { AuditService } from '../audit/audit.service';
+import { TransactionRunner } from '../common/database/transaction-runner';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { RejectUnknownFields } from '../common/http/validation';
 import { OAuthError } from '../common/oauth/oauth-error';
@@ -74,6 +75,7 @@ export class ScopesController {
   constructor(
     private readonly scopes: ScopesService,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   @Post()
@@ -83,8 +85,12 @@ export class ScopesController {
   @ApiConflictResponse({ type: ErrorResponse, description: 'Already described' })
   async create(@Body() dto: CreateScopeDto): Promise<ScopeResponse> {
     if (await this.scopes.get(dto.name)) throw new OAuthError('conflict', 'scope is already in the catalogue');
-    const created = await this.scopes.create(dto.name, dto.description);
-    await this.audit.record({ type: 'admin.scope.created', subject: dto.name });
+    // The change and its audit event commit together, and not at all after a 503 (issue 12 §1).
+    const created = await this.transactions.runForRequest(async (manager) => {
+      const entity = await this.scopes.create(dto.name, dto.description, manager);
+      await this.audit.recordIn(manager, { type: 'admin.scope.created', subject: dto.name });
+      return entity;
+    });
     return toResponse(created);
   }
 
@@ -102,9 +108,11 @@ export class ScopesController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   async update(@Param('name') name: string, @Body() dto: UpdateScopeDto): Promise<ScopeResponse> {
     await this.find(name);
-    const updated = await this.scopes.update(name, dto.description);
-    await this.audit.record({ type: 'admin.scope.updated', subject: name });
-    return toResponse(updated);
+    await this.transactions.runForRequest(async (manager) => {
+      await this.scopes.update(name, dto.description, manager);
+      await this.audit.recordIn(manager, { type: 'admin.scope.updated', subject: name });
+    });
+    return toResponse(await this.find(name));
   }
 
   @Delete(':name')
@@ -114,8 +122,10 @@ export class ScopesController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   async delete(@Param('name') name: string): Promise<void> {
     await this.find(name);
-    await this.scopes.delete(name);
-    await this.audit.record({ type: 'admin.scope.deleted', subject: name });
+    await this.transactions.runForRequest(async (manager) => {
+      await this.scopes.delete(name, manager);
+      await this.audit.recordIn(manager, { type: 'admin.scope.deleted', subject: name });
+    });
   }
 
   private async find(name: string): Promise<ScopeEntity> {

@@ -7,6 +7,7 @@ import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UserProfile, UsersService } from '../users/users.service';
 import { LoginSessionEntity } from './login-session.entity';
+import { TransactionRunner } from '../common/database/transaction-runner';
 
 /** Browser sign-in at the authorize endpoint, stored in the database (no process memory). */
 @Injectable()
@@ -15,30 +16,36 @@ export class LoginSessionService {
     @InjectRepository(LoginSessionEntity) private readonly repository: Repository<LoginSessionEntity>,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   get ttlSeconds(): number {
     return this.config.loginSessionTtl;
   }
 
-  /** Starts a session and returns the cookie value (only its hash is stored). */
+  /**
+   * Starts a session and returns the cookie value (only its hash is stored). Not after the request
+   * was answered 503 (runForRequest): no session row without the cookie that names it.
+   */
   async start(userId: string): Promise<string> {
     const value = randomToken();
     const now = nowSeconds();
-    await this.repository.insert({
-      id: randomUUID(),
-      sessionHash: sha256Hex(value),
-      userId,
-      expiresAt: now + this.config.loginSessionTtl,
-      createdAt: now,
-    });
+    await this.transactions.runForRequest((manager) =>
+      manager.insert(LoginSessionEntity, {
+        id: randomUUID(),
+        sessionHash: sha256Hex(value),
+        userId,
+        expiresAt: now + this.config.loginSessionTtl,
+        createdAt: now,
+      }),
+    );
     return value;
   }
 
-  /** Ends the session of a cookie value (sign-out); nothing when there is none. */
-  async end(cookieValue: unknown): Promise<void> {
+  /** Ends the session of a cookie value (sign-out), in the caller's transaction; nothing when there is none. */
+  async end(cookieValue: unknown, manager: EntityManager = this.repository.manager): Promise<void> {
     if (typeof cookieValue !== 'string' || cookieValue === '' || cookieValue.length > 128) return;
-    await this.repository.delete({ sessionHash: sha256Hex(cookieValue) });
+    await manager.delete(LoginSessionEntity, { sessionHash: sha256Hex(cookieValue) });
   }
 
   async endAllForUser(userId: string, manager: EntityManager = this.repository.manager): Promise<void> {

@@ -11,6 +11,7 @@ import { requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { clearSessionCookie, readSessionCookie, sendPage } from './page-response';
 import { Pages } from './views/pages';
+import { TransactionRunner } from '../common/database/transaction-runner';
 
 const PARAMS = ['id_token_hint', 'post_logout_redirect_uri', 'client_id', 'state'] as const;
 type LogoutParams = Partial<Record<(typeof PARAMS)[number], string>>;
@@ -38,6 +39,7 @@ export class LogoutController {
     private readonly clients: ClientsService,
     private readonly keys: SigningKeysService,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
     private readonly pages: Pages,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly csrf: CsrfTokens,
@@ -100,9 +102,13 @@ export class LogoutController {
       return;
     }
     // The session row is deleted, so no instance accepts the cookie any more.
-    await this.sessions.end(readSessionCookie(req));
+    // With its audit event, in one commit, and not at all after a 503 (issue 12 §1).
+    await this.transactions.runForRequest(async (manager) => {
+      await this.sessions.end(readSessionCookie(req), manager);
+      if (session)
+        await this.audit.recordIn(manager, { type: 'logout', actorUserId: session.user.id, subject: session.user.id, clientId: target.client?.id ?? null });
+    });
     clearSessionCookie(req, res);
-    if (session) await this.audit.record({ type: 'logout', actorUserId: session.user.id, subject: session.user.id, clientId: target.client?.id ?? null });
     if (!target.redirectUri) {
       sendPage(res, 200, this.pages.signedOut());
       return;

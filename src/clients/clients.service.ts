@@ -122,10 +122,11 @@ export class ClientsService {
     return this.bus.invalidate(CLIENT_TOPIC, clientId);
   }
 
-  async create(input: NewClient): Promise<CreatedClient> {
+  /** With `manager`, in the caller's transaction; the caller drops the caches once it commits (changedMany). */
+  async create(input: NewClient, manager?: EntityManager): Promise<CreatedClient> {
     const { entity, generatedSecret } = await this.newEntity(input);
-    await this.repository.insert(entity);
-    await this.changed(entity.id);
+    await (manager ?? this.repository.manager).insert(ClientEntity, entity);
+    if (!manager) await this.changed(entity.id);
     return { client: toAuthenticatedClient(entity), clientSecret: generatedSecret };
   }
 

@@ -4,7 +4,7 @@ import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JWK } fr
 import { createPrivateKey, generateKeyPairSync, hkdfSync, KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import { randomToken } from '../common/crypto/tokens';
@@ -123,6 +123,13 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   private async insertKey(alg: SigningAlgorithm, activatesAt: number): Promise<SigningKeyEntity> {
+    const entity = await this.newKey(alg, activatesAt);
+    await this.repository.insert(entity);
+    return entity;
+  }
+
+  /** A new key pair's row, its private half encrypted; not stored yet. */
+  private async newKey(alg: SigningAlgorithm, activatesAt: number): Promise<SigningKeyEntity> {
     const { publicKey, privateKey } = generate(alg);
     const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
     const kid = await calculateJwkThumbprint(jwk as JWK);
@@ -136,11 +143,11 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
       retiresAt: null,
       publishedUntil: null,
     });
-    await this.repository.insert(entity);
     return entity;
   }
 
-  private changed(): Promise<void> {
+  /** Every instance reads the keys again. */
+  changed(): Promise<void> {
     return this.bus.invalidate(KEYS_TOPIC, ALL);
   }
 
@@ -209,19 +216,23 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
    * seconds; the keys it replaces sign until then and stay published until every token they could
    * have signed has expired.
    */
-  async rotate(activateAfter: number, algs: readonly SigningAlgorithm[] = SIGNING_ALGORITHMS): Promise<SigningKeyEntity[]> {
+  async rotate(activateAfter: number, algs: readonly SigningAlgorithm[] = SIGNING_ALGORITHMS, manager?: EntityManager): Promise<SigningKeyEntity[]> {
     const activatesAt = nowSeconds() + activateAfter;
     const publishedUntil = activatesAt + (await this.longestTokenLifetime());
-    const created: SigningKeyEntity[] = [];
     const existing = await this.repository.find();
-    for (const alg of algs) {
+    // Generated before any write, so a transaction of the caller's holds nothing while they are.
+    const created: SigningKeyEntity[] = [];
+    for (const alg of algs) created.push(await this.newKey(alg, activatesAt));
+    const writer = manager ?? this.repository.manager;
+    for (const key of created) {
       // Every key that would still sign when the new one activates stops then, pending ones included,
       // so exactly one key of the algorithm signs at any time.
-      const replaced = existing.filter((k) => k.alg === alg && (k.retiresAt === null || k.retiresAt > activatesAt));
-      created.push(await this.insertKey(alg, activatesAt));
-      for (const key of replaced) await this.repository.update({ kid: key.kid }, { retiresAt: activatesAt, publishedUntil });
+      const replaced = existing.filter((k) => k.alg === key.alg && (k.retiresAt === null || k.retiresAt > activatesAt));
+      await writer.insert(SigningKeyEntity, key);
+      for (const old of replaced) await writer.update(SigningKeyEntity, { kid: old.kid }, { retiresAt: activatesAt, publishedUntil });
     }
-    await this.changed();
+    // With `manager`, the caller calls changed() once its transaction commits.
+    if (!manager) await this.changed();
     return created;
   }
 

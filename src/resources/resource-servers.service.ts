@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import type { AuthenticatedClient } from '../clients/clients.service';
@@ -51,12 +51,20 @@ export class ResourceServersService {
     return resource;
   }
 
-  async create(input: NewResourceServer): Promise<ResourceServerEntity> {
+  /**
+   * The writes below run in `manager`, the caller's transaction (the admin API's, with its audit
+   * event); the caller calls changed() once it commits.
+   */
+  async create(input: NewResourceServer, manager: EntityManager): Promise<ResourceServerEntity> {
     const now = nowSeconds();
     const entity = this.repository.create({ id: randomUUID(), ...input, createdAt: now, updatedAt: now });
-    await this.repository.insert(entity);
-    await this.bus.invalidate(TOPIC, entity.identifier);
+    await manager.insert(ResourceServerEntity, entity);
     return entity;
+  }
+
+  /** Every instance reads this resource server again. */
+  changed(identifier: string): Promise<void> {
+    return this.bus.invalidate(TOPIC, identifier);
   }
 
   list(): Promise<ResourceServerEntity[]> {
@@ -67,14 +75,11 @@ export class ResourceServersService {
     return this.repository.findOneBy({ id });
   }
 
-  async update(entity: ResourceServerEntity, changes: Partial<NewResourceServer>): Promise<ResourceServerEntity> {
-    await this.repository.update({ id: entity.id }, { ...changes, updatedAt: nowSeconds() });
-    await this.bus.invalidate(TOPIC, entity.identifier);
-    return (await this.get(entity.id))!;
+  async update(entity: ResourceServerEntity, changes: Partial<NewResourceServer>, manager: EntityManager): Promise<void> {
+    await manager.update(ResourceServerEntity, { id: entity.id }, { ...changes, updatedAt: nowSeconds() });
   }
 
-  async delete(entity: ResourceServerEntity): Promise<void> {
-    await this.repository.delete({ id: entity.id });
-    await this.bus.invalidate(TOPIC, entity.identifier);
+  async delete(entity: ResourceServerEntity, manager: EntityManager): Promise<void> {
+    await manager.delete(ResourceServerEntity, { id: entity.id });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { nowSeconds } from '../common/time';
 import { ScopeEntity } from './scope.entity';
 
@@ -36,19 +36,19 @@ export class ScopesService {
     return this.repository.findOneBy({ name });
   }
 
-  async create(name: string, description: string): Promise<ScopeEntity> {
+  /** The writes below run in `manager`, the caller's transaction (the admin API's, with its audit event). */
+  async create(name: string, description: string, manager: EntityManager = this.repository.manager): Promise<ScopeEntity> {
     const now = nowSeconds();
     const entity = this.repository.create({ name, description, createdAt: now, updatedAt: now });
-    await this.repository.insert(entity);
+    await manager.insert(ScopeEntity, entity);
     return entity;
   }
 
-  async update(name: string, description: string): Promise<ScopeEntity> {
-    await this.repository.update({ name }, { description, updatedAt: nowSeconds() });
-    return (await this.get(name))!;
+  async update(name: string, description: string, manager: EntityManager = this.repository.manager): Promise<void> {
+    await manager.update(ScopeEntity, { name }, { description, updatedAt: nowSeconds() });
   }
 
-  async delete(name: string): Promise<void> {
-    await this.repository.delete({ name });
+  async delete(name: string, manager: EntityManager = this.repository.manager): Promise<void> {
+    await manager.delete(ScopeEntity, { name });
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
@@ -51,9 +51,14 @@ export class SettingsService implements OnModuleInit {
   }
 
   async update(changes: Partial<GlobalSettings>): Promise<GlobalSettings> {
-    await this.repository.update({ id: GLOBAL_SETTINGS_ID }, { ...changes, updatedAt: nowSeconds() });
+    await this.write(changes, this.repository.manager);
     await this.changed();
     return this.get();
+  }
+
+  /** In `manager`, the caller's transaction; the caller calls changed() once it commits. */
+  async write(changes: Partial<GlobalSettings>, manager: EntityManager): Promise<void> {
+    await manager.update(SettingsEntity, { id: GLOBAL_SETTINGS_ID }, { ...changes, updatedAt: nowSeconds() });
   }
 
   /** Every instance reads the settings again (after a write made in another transaction, an import's). */

@@ -73,10 +73,11 @@ export class UsersService implements OnModuleInit {
     this.decoyHash = hashPassword(randomToken());
   }
 
-  async create(input: NewUser): Promise<UserProfile> {
+  /** With `manager`, in the caller's transaction; the caller drops the caches once it commits (changedMany). */
+  async create(input: NewUser, manager?: EntityManager): Promise<UserProfile> {
     const entity = await this.newEntity(input);
-    await this.repository.insert(entity);
-    await this.changed(entity.id);
+    await (manager ?? this.repository.manager).insert(UserEntity, entity);
+    if (!manager) await this.changed(entity.id);
     return toProfile(entity);
   }
 

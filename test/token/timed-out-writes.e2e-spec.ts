@@ -202,4 +202,47 @@ const REQUEST_TIMEOUT_MS = 1500;
     expect((await browser.submit(await browser.get('/account/consents'), {})).body).toContain('Access revoked.');
     expect(await active()).toBe(false);
   });
+
+  it('changes no scope, setting or signing key when the admin change timed out on a row lock', async () => {
+    const admin = await adminApi(t);
+    expect((await admin.post('/admin/scopes', { name: 'photos', description: 'Your photos' })).status).toBe(201);
+    const scope = () => admin.patch('/admin/scopes/photos', { description: 'All your photos' });
+    expect((await whileRowLocked('SELECT name FROM scopes WHERE name = ? FOR UPDATE', ['photos'], scope)).status).toBe(503);
+    expect((await admin.get('/admin/scopes')).body).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'photos', description: 'Your photos' })]));
+
+    const ttl = (await admin.get('/admin/settings')).body.access_token_ttl as number;
+    const settings = () => admin.patch('/admin/settings', { access_token_ttl: ttl + 1 });
+    expect((await whileRowLocked('SELECT id FROM settings FOR UPDATE', [], settings)).status).toBe(503);
+    expect((await admin.get('/admin/settings')).body.access_token_ttl).toBe(ttl);
+
+    const keys = async () => ((await admin.get('/admin/keys')).body as unknown[]).length;
+    const before = await keys();
+    const rotate = () => admin.post('/admin/keys/rotate', { algorithms: ['ES256'] });
+    expect((await whileRowLocked("SELECT kid FROM signing_keys WHERE alg = 'ES256' FOR UPDATE", [], rotate)).status).toBe(503);
+    expect(await keys()).toBe(before);
+    const events = Number(
+      (
+        await t.dataSource.query("SELECT COUNT(*) AS n FROM audit_events WHERE type IN ('admin.scope.updated', 'admin.settings.updated', 'admin.keys.rotated')")
+      )[0].n,
+    );
+    expect(events).toBe(0);
+
+    // The retries take effect.
+    expect((await scope()).body.description).toBe('All your photos');
+    expect((await settings()).body.access_token_ttl).toBe(ttl + 1);
+    expect((await rotate()).status).toBe(201);
+    expect(await keys()).toBe(before + 1);
+  });
+
+  it('creates no application or user when the creation timed out on a lock of its key (an InnoDB gap lock)', async () => {
+    const admin = await adminApi(t);
+    const createApp = () => admin.post('/admin/applications', { client_name: 'Late', client_id: 'late-application' });
+    expect((await whileRowLocked('SELECT id FROM clients WHERE id = ? FOR UPDATE', ['late-application'], createApp)).status).toBe(503);
+    expect((await admin.get('/admin/applications/late-application')).status).toBe(404);
+    const createUser = () => admin.post('/admin/users', { username: 'late-user', password: 'late-user-password' });
+    expect((await whileRowLocked('SELECT id FROM users WHERE username = ? FOR UPDATE', ['late-user'], createUser)).status).toBe(503);
+    expect((await admin.get('/admin/users?search=late-user')).body.total).toBe(0);
+    expect((await createApp()).status).toBe(201);
+    expect((await createUser()).status).toBe(201);
+  });
 });

@@ -241,13 +241,33 @@ export class ImportService {
       ),
     );
     try {
-      await this.transactions.run(async (manager) => {
+      // All or nothing, with the revocations it implies and its audit event, and nothing after a 503
+      // (issue 12 §1; the CLI has no request and no deadline).
+      await this.transactions.runForRequest(async (manager) => {
         for (const { entity } of newClients) await manager.insert(ClientEntity, entity);
         for (const { id, changes } of plan.clientUpdates) await manager.update(ClientEntity, { id }, { ...changes, updatedAt: nowSeconds() } as never);
         for (const entity of newUsers) await manager.insert(UserEntity, entity);
         for (const { id, changes } of plan.userUpdates) await manager.update(UserEntity, { id }, { ...changes, updatedAt: nowSeconds() });
         if (Object.keys(plan.settings).length > 0)
           await manager.update(SettingsEntity, { id: GLOBAL_SETTINGS_ID }, { ...plan.settings, updatedAt: nowSeconds() });
+        // As the single-resource endpoints do: a disabled application's or user's tokens stop working at once.
+        for (const { id, changes } of plan.clientUpdates)
+          if (changes.enabled === false) await this.tokens.revokeAll({ clientId: id }, 'application_disabled', manager);
+        for (const { id, changes } of plan.userUpdates) {
+          if (changes.enabled !== false) continue;
+          await this.tokens.revokeAll({ userId: id }, 'user_disabled', manager);
+          await this.sessions.endAllForUser(id, manager);
+        }
+        await this.audit.recordIn(manager, {
+          type: 'admin.import',
+          detail: {
+            applications_created: newClients.length,
+            applications_updated: plan.clientUpdates.length,
+            users_created: newUsers.length,
+            users_updated: plan.userUpdates.length,
+            settings_updated: Object.keys(plan.settings).length > 0,
+          },
+        });
       });
     } catch (error) {
       // A unique key taken between the check and the write: nothing was written.
@@ -259,22 +279,5 @@ export class ImportService {
     await this.clients.changedMany([...newClients.map((c) => c.entity.id), ...plan.clientUpdates.map((c) => c.id)]);
     await this.users.changedMany([...newUsers.map((u) => u.id), ...plan.userUpdates.map((u) => u.id)]);
     if (Object.keys(plan.settings).length > 0) await this.settings.changed();
-    // As the single-resource endpoints do: a disabled application's or user's tokens stop working at once.
-    for (const { id, changes } of plan.clientUpdates) if (changes.enabled === false) await this.tokens.revokeAll({ clientId: id }, 'application_disabled');
-    for (const { id, changes } of plan.userUpdates) {
-      if (changes.enabled !== false) continue;
-      await this.tokens.revokeAll({ userId: id }, 'user_disabled');
-      await this.sessions.endAllForUser(id);
-    }
-    await this.audit.record({
-      type: 'admin.import',
-      detail: {
-        applications_created: newClients.length,
-        applications_updated: plan.clientUpdates.length,
-        users_created: newUsers.length,
-        users_updated: plan.userUpdates.length,
-        settings_updated: Object.keys(plan.settings).length > 0,
-      },
-    });
   }
 }
