@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { TransactionRunner } from '../common/database/transaction-runner';
+import { hashPassword } from '../common/crypto/password-hasher';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
 import { LoginSessionService } from '../authorize/login-session.service';
@@ -35,23 +36,24 @@ export class AdminUsersService {
     const credential = userCredential(dto);
     if (await this.users.existsByUsername(dto.username)) throw new OAuthError('conflict', 'username is already taken');
     await this.assertLoginNamesFree(dto.username, dto.email);
+    // Hashed before the transaction, which then holds nothing while argon2 runs.
+    const entity = await this.users.newEntity({
+      ...credential,
+      ...userProfileFrom(dto),
+      username: dto.username,
+      roles: dto.roles ?? [],
+      enabled: dto.enabled ?? true,
+    });
     try {
       // The user and its audit event commit together, and not at all after a 503 (issue 12 §1).
-      const user = await this.transactions.runForRequest(async (manager) => {
-        const created = await this.users.create(
-          {
-            ...credential,
-            ...userProfileFrom(dto),
-            username: dto.username,
-            roles: dto.roles ?? [],
-            enabled: dto.enabled ?? true,
-          },
-          manager,
-        );
-        await this.audit.recordIn(manager, { type: 'admin.user.created', subject: created.id, detail: { roles: created.roles.join(' ') } });
-        return created;
-      });
-      await this.users.changedMany([user.id]);
+      const user = await this.transactions.runForRequest(
+        async (manager) => {
+          const created = await this.users.insert(manager, entity);
+          await this.audit.recordIn(manager, { type: 'admin.user.created', subject: created.id, detail: { roles: created.roles.join(' ') } });
+          return created;
+        },
+        () => this.users.changedMany([entity.id]),
+      );
       return toUserResponse(user);
     } catch (error) {
       // Lost a race with a concurrent create of the same username (unique index).
@@ -78,40 +80,46 @@ export class AdminUsersService {
   async update(id: string, dto: UpdateUserDto): Promise<UserResponse> {
     await this.find(id);
     await this.assertLoginNamesFree(undefined, dto.email, id);
+    // Hashed before the transaction, which then holds nothing while argon2 runs.
+    const passwordHash = dto.password !== undefined ? await hashPassword(dto.password) : undefined;
     try {
       // One commit for the change, its audit event and, for a disabled user or a new password, the
       // end of their tokens and sessions; none of it after a 503 (issue 12 §1).
-      await this.transactions.runForRequest(async (manager) => {
-        await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, password: dto.password }, manager);
-        await this.audit.recordIn(manager, {
-          type: 'admin.user.updated',
-          subject: id,
-          // Field names only: never the new password.
-          detail: { fields: Object.keys(dto).join(' '), ...(dto.roles ? { roles: dto.roles.join(' ') } : {}) },
-        });
-        if (dto.enabled === false) await this.tokens.revokeAll({ userId: id }, 'user_disabled', manager);
-        if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id, manager);
-      });
+      await this.transactions.runForRequest(
+        async (manager) => {
+          await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, passwordHash }, manager);
+          await this.audit.recordIn(manager, {
+            type: 'admin.user.updated',
+            subject: id,
+            // Field names only: never the new password.
+            detail: { fields: Object.keys(dto).join(' '), ...(dto.roles ? { roles: dto.roles.join(' ') } : {}) },
+          });
+          if (dto.enabled === false) await this.tokens.revokeAll({ userId: id }, 'user_disabled', manager);
+          if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id, manager);
+        },
+        () => this.users.changedMany([id]),
+      );
     } catch (error) {
       // Lost a race with a concurrent change to the same e-mail address (unique index).
       await this.assertLoginNamesFree(undefined, dto.email, id);
       throw error;
     }
-    await this.users.changedMany([id]);
     return this.get(id);
   }
 
   async delete(id: string): Promise<void> {
     await this.find(id);
     // All or nothing, and nothing after a 503: tokens revoked, consents, sessions and the user deleted.
-    await this.transactions.runForRequest(async (manager) => {
-      await this.tokens.revokeAll({ userId: id }, 'user_deleted', manager);
-      await this.consents.deleteAll({ userId: id }, manager);
-      await this.sessions.endAllForUser(id, manager);
-      await this.users.delete(manager, id);
-      await this.audit.recordIn(manager, { type: 'admin.user.deleted', subject: id });
-    });
-    await this.users.changedMany([id]);
+    await this.transactions.runForRequest(
+      async (manager) => {
+        await this.tokens.revokeAll({ userId: id }, 'user_deleted', manager);
+        await this.consents.deleteAll({ userId: id }, manager);
+        await this.sessions.endAllForUser(id, manager);
+        await this.users.delete(manager, id);
+        await this.audit.recordIn(manager, { type: 'admin.user.deleted', subject: id });
+      },
+      () => this.users.changedMany([id]),
+    );
   }
 
   async listConsents(id: string): Promise<ConsentResponse[]> {

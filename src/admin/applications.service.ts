@@ -41,15 +41,19 @@ export class ApplicationsService {
     this.checkConsistency(input);
     await this.checkResources(input.resources ?? []);
     if (input.clientId !== undefined && (await this.clients.get(input.clientId))) throw clientIdTaken();
+    // Hashed before the transaction, which then holds nothing while argon2 runs.
+    const { entity, generatedSecret } = await this.clients.newEntity(input);
     try {
       // The application and its audit event commit together, and not at all after a 503 (issue 12 §1).
-      const { client, clientSecret } = await this.transactions.runForRequest(async (manager) => {
-        const created = await this.clients.create(input, manager);
-        await this.audit.recordIn(manager, { type: 'admin.application.created', clientId: created.client.id, subject: created.client.id });
-        return created;
-      });
-      await this.clients.changedMany([client.id]);
-      return { ...toApplicationResponse(client), ...(clientSecret ? { client_secret: clientSecret } : {}) };
+      const client = await this.transactions.runForRequest(
+        async (manager) => {
+          const created = await this.clients.insert(manager, entity);
+          await this.audit.recordIn(manager, { type: 'admin.application.created', clientId: created.id, subject: created.id });
+          return created;
+        },
+        () => this.clients.changedMany([entity.id]),
+      );
+      return { ...toApplicationResponse(client), ...(generatedSecret ? { client_secret: generatedSecret } : {}) };
     } catch (error) {
       // Lost a race with a concurrent create of the same client id (primary key).
       if (input.clientId !== undefined && (await this.clients.get(input.clientId))) throw clientIdTaken();
@@ -77,12 +81,14 @@ export class ApplicationsService {
     if (changes.resources) await this.checkResources(changes.resources);
     // One commit for the change, its audit event and, for a disabled application, the revocation of
     // its tokens (they stop working at once, not when they expire); none of it after a 503.
-    await this.transactions.runForRequest(async (manager) => {
-      await this.clients.update(clientId, changes, manager);
-      await this.audit.recordIn(manager, { type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } });
-      if (dto.enabled === false) await this.tokens.revokeAll({ clientId }, 'application_disabled', manager);
-    });
-    await this.clients.changedMany([clientId]);
+    await this.transactions.runForRequest(
+      async (manager) => {
+        await this.clients.update(clientId, changes, manager);
+        await this.audit.recordIn(manager, { type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } });
+        if (dto.enabled === false) await this.tokens.revokeAll({ clientId }, 'application_disabled', manager);
+      },
+      () => this.clients.changedMany([clientId]),
+    );
     return this.get(clientId);
   }
 
@@ -90,13 +96,15 @@ export class ApplicationsService {
     await this.find(clientId);
     if (clientId === ADMIN_CLI_CLIENT_ID) throw new OAuthError('conflict', 'the built-in admin-cli application cannot be deleted');
     // All or nothing, and nothing after a 503: tokens revoked, consents and the application deleted.
-    await this.transactions.runForRequest(async (manager) => {
-      await this.tokens.revokeAll({ clientId }, 'application_deleted', manager);
-      await this.consents.deleteAll({ clientId }, manager);
-      await this.clients.delete(manager, clientId);
-      await this.audit.recordIn(manager, { type: 'admin.application.deleted', clientId, subject: clientId });
-    });
-    await this.clients.changedMany([clientId]);
+    await this.transactions.runForRequest(
+      async (manager) => {
+        await this.tokens.revokeAll({ clientId }, 'application_deleted', manager);
+        await this.consents.deleteAll({ clientId }, manager);
+        await this.clients.delete(manager, clientId);
+        await this.audit.recordIn(manager, { type: 'admin.application.deleted', clientId, subject: clientId });
+      },
+      () => this.clients.changedMany([clientId]),
+    );
   }
 
   async rotateSecret(clientId: string): Promise<ApplicationSecretResponse> {
@@ -104,12 +112,14 @@ export class ApplicationsService {
     if (client.isPublic) throw new OAuthError('invalid_request', 'a public client has no secret');
     // One commit for the new secret and its audit event, rolled back if the request is answered 503
     // first: a 503 must not leave the old secret dead and the new one unseen (issue 12 §1).
-    const clientSecret = await this.transactions.runForRequest(async (manager) => {
-      const secret = await this.clients.rotateSecret(manager, clientId);
-      await this.audit.recordIn(manager, { type: 'admin.application.secret_rotated', clientId, subject: clientId });
-      return secret;
-    });
-    await this.clients.changedMany([clientId]);
+    const clientSecret = await this.transactions.runForRequest(
+      async (manager) => {
+        const secret = await this.clients.rotateSecret(manager, clientId);
+        await this.audit.recordIn(manager, { type: 'admin.application.secret_rotated', clientId, subject: clientId });
+        return secret;
+      },
+      () => this.clients.changedMany([clientId]),
+    );
     return { client_id: clientId, client_secret: clientSecret };
   }
 

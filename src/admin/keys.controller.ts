@@ -88,15 +88,17 @@ export class KeysAdminController {
   async rotate(@Body() dto: RotateKeysDto): Promise<SigningKeyResponse[]> {
     // The new keys, the retirement of the old ones and the audit event commit together, and not at
     // all after a 503 (issue 12 §1).
-    const created = await this.transactions.runForRequest(async (manager) => {
-      const keys = await this.keys.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS, manager);
-      await this.audit.recordIn(manager, {
-        type: 'admin.keys.rotated',
-        detail: { kids: keys.map((k) => k.kid).join(' '), activate_after: dto.activate_after ?? 0 },
-      });
-      return keys;
-    });
-    await this.keys.changed();
+    const created = await this.transactions.runForRequest(
+      async (manager) => {
+        const keys = await this.keys.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS, manager);
+        await this.audit.recordIn(manager, {
+          type: 'admin.keys.rotated',
+          detail: { kids: keys.map((k) => k.kid).join(' '), activate_after: dto.activate_after ?? 0 },
+        });
+        return keys;
+      },
+      () => this.keys.changed(),
+    );
     const now = nowSeconds();
     return created.map((key) => toResponse(key, now));
   }

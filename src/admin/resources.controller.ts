@@ -34,22 +34,24 @@ export class ResourcesController {
   async create(@Body() dto: CreateResourceServerDto): Promise<ResourceServerResponse> {
     if (await this.resources.find(dto.identifier)) throw new OAuthError('conflict', 'identifier is already registered');
     // The change and its audit event commit together, and not at all after a 503 (issue 12 §1).
-    const created = await this.transactions.runForRequest(async (manager) => {
-      const entity = await this.resources.create(
-        {
-          identifier: dto.identifier,
-          name: dto.name,
-          scope: formatScope([...new Set(scopeTokens(dto.scope ?? ''))]),
-          accessTokenFormat: dto.access_token_format ?? 'jwt',
-          accessTokenSigningAlg: dto.access_token_signing_alg ?? 'RS256',
-          accessTokenTtl: dto.access_token_ttl ?? null,
-        },
-        manager,
-      );
-      await this.audit.recordIn(manager, { type: 'admin.resource.created', subject: entity.identifier });
-      return entity;
-    });
-    await this.resources.changed(created.identifier);
+    const created = await this.transactions.runForRequest(
+      async (manager) => {
+        const entity = await this.resources.create(
+          {
+            identifier: dto.identifier,
+            name: dto.name,
+            scope: formatScope([...new Set(scopeTokens(dto.scope ?? ''))]),
+            accessTokenFormat: dto.access_token_format ?? 'jwt',
+            accessTokenSigningAlg: dto.access_token_signing_alg ?? 'RS256',
+            accessTokenTtl: dto.access_token_ttl ?? null,
+          },
+          manager,
+        );
+        await this.audit.recordIn(manager, { type: 'admin.resource.created', subject: entity.identifier });
+        return entity;
+      },
+      () => this.resources.changed(dto.identifier),
+    );
     return toResourceServerResponse(created);
   }
 
@@ -77,21 +79,23 @@ export class ResourcesController {
     const current = await this.find(id);
     if (dto.identifier !== undefined && dto.identifier !== current.identifier)
       throw new OAuthError('invalid_request', 'the identifier of a resource server cannot change; register a new one');
-    await this.transactions.runForRequest(async (manager) => {
-      await this.resources.update(
-        current,
-        {
-          ...(dto.name !== undefined ? { name: dto.name } : {}),
-          ...(dto.scope !== undefined ? { scope: formatScope([...new Set(scopeTokens(dto.scope))]) } : {}),
-          ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
-          ...(dto.access_token_signing_alg !== undefined ? { accessTokenSigningAlg: dto.access_token_signing_alg } : {}),
-          ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
-        },
-        manager,
-      );
-      await this.audit.recordIn(manager, { type: 'admin.resource.updated', subject: current.identifier, detail: { fields: Object.keys(dto).join(' ') } });
-    });
-    await this.resources.changed(current.identifier);
+    await this.transactions.runForRequest(
+      async (manager) => {
+        await this.resources.update(
+          current,
+          {
+            ...(dto.name !== undefined ? { name: dto.name } : {}),
+            ...(dto.scope !== undefined ? { scope: formatScope([...new Set(scopeTokens(dto.scope))]) } : {}),
+            ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
+            ...(dto.access_token_signing_alg !== undefined ? { accessTokenSigningAlg: dto.access_token_signing_alg } : {}),
+            ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
+          },
+          manager,
+        );
+        await this.audit.recordIn(manager, { type: 'admin.resource.updated', subject: current.identifier, detail: { fields: Object.keys(dto).join(' ') } });
+      },
+      () => this.resources.changed(current.identifier),
+    );
     return toResourceServerResponse(await this.find(id));
   }
 
@@ -102,11 +106,13 @@ export class ResourcesController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   async delete(@Param('id') id: string): Promise<void> {
     const current = await this.find(id);
-    await this.transactions.runForRequest(async (manager) => {
-      await this.resources.delete(current, manager);
-      await this.audit.recordIn(manager, { type: 'admin.resource.deleted', subject: current.identifier });
-    });
-    await this.resources.changed(current.identifier);
+    await this.transactions.runForRequest(
+      async (manager) => {
+        await this.resources.delete(current, manager);
+        await this.audit.recordIn(manager, { type: 'admin.resource.deleted', subject: current.identifier });
+      },
+      () => this.resources.changed(current.identifier),
+    );
   }
 
   private async find(id: string): Promise<ResourceServerEntity> {

@@ -28,20 +28,22 @@ export class SettingsController {
   @ApiBadRequestResponse({ type: ErrorResponse })
   async update(@Body() dto: UpdateSettingsDto): Promise<SettingsResponse> {
     // The change and its audit event commit together, and not at all after a 503 (issue 12 §1).
-    await this.transactions.runForRequest(async (manager) => {
-      await this.settings.write(
-        {
-          ...(dto.pkce_required !== undefined ? { pkceRequired: dto.pkce_required } : {}),
-          ...(dto.pkce_plain_allowed !== undefined ? { pkcePlainAllowed: dto.pkce_plain_allowed } : {}),
-          ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
-          ...(dto.refresh_token_ttl !== undefined ? { refreshTokenTtl: dto.refresh_token_ttl } : {}),
-          ...(dto.authorization_code_ttl !== undefined ? { authorizationCodeTtl: dto.authorization_code_ttl } : {}),
-        },
-        manager,
-      );
-      await this.audit.recordIn(manager, { type: 'admin.settings.updated', detail: { ...dto } });
-    });
-    await this.settings.changed();
+    await this.transactions.runForRequest(
+      async (manager) => {
+        await this.settings.write(
+          {
+            ...(dto.pkce_required !== undefined ? { pkceRequired: dto.pkce_required } : {}),
+            ...(dto.pkce_plain_allowed !== undefined ? { pkcePlainAllowed: dto.pkce_plain_allowed } : {}),
+            ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
+            ...(dto.refresh_token_ttl !== undefined ? { refreshTokenTtl: dto.refresh_token_ttl } : {}),
+            ...(dto.authorization_code_ttl !== undefined ? { authorizationCodeTtl: dto.authorization_code_ttl } : {}),
+          },
+          manager,
+        );
+        await this.audit.recordIn(manager, { type: 'admin.settings.updated', detail: { ...dto } });
+      },
+      () => this.settings.changed(),
+    );
     return toSettingsResponse(await this.settings.get());
   }
 }

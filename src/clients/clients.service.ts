@@ -122,11 +122,10 @@ export class ClientsService {
     return this.bus.invalidate(CLIENT_TOPIC, clientId);
   }
 
-  /** With `manager`, in the caller's transaction; the caller drops the caches once it commits (changedMany). */
-  async create(input: NewClient, manager?: EntityManager): Promise<CreatedClient> {
+  async create(input: NewClient): Promise<CreatedClient> {
     const { entity, generatedSecret } = await this.newEntity(input);
-    await (manager ?? this.repository.manager).insert(ClientEntity, entity);
-    if (!manager) await this.changed(entity.id);
+    await this.insert(this.repository.manager, entity);
+    await this.changed(entity.id);
     return { client: toAuthenticatedClient(entity), clientSecret: generatedSecret };
   }
 
@@ -210,6 +209,15 @@ export class ClientsService {
       },
     );
     if (!manager) await this.changed(clientId);
+  }
+
+  /**
+   * Stores a client newEntity() prepared (its secret hashed before any transaction), in the caller's
+   * transaction; the caller drops the caches once it commits (changedMany).
+   */
+  async insert(manager: EntityManager, entity: ClientEntity): Promise<AuthenticatedClient> {
+    await manager.insert(ClientEntity, entity);
+    return toAuthenticatedClient(entity);
   }
 
   /**

@@ -29,7 +29,8 @@ export interface UserAttributes {
 
 export type NewUser = NewUserCredential & UserAttributes & { readonly username: string };
 
-export type UserChanges = UserAttributes & { readonly password?: string };
+/** `passwordHash`: one already hashed (before the caller's transaction); else `password` is hashed here. */
+export type UserChanges = UserAttributes & { readonly password?: string; readonly passwordHash?: string };
 
 /** An account found by login name, before its password is checked. */
 export interface LoginCandidate {
@@ -73,11 +74,16 @@ export class UsersService implements OnModuleInit {
     this.decoyHash = hashPassword(randomToken());
   }
 
-  /** With `manager`, in the caller's transaction; the caller drops the caches once it commits (changedMany). */
-  async create(input: NewUser, manager?: EntityManager): Promise<UserProfile> {
+  async create(input: NewUser): Promise<UserProfile> {
     const entity = await this.newEntity(input);
-    await (manager ?? this.repository.manager).insert(UserEntity, entity);
-    if (!manager) await this.changed(entity.id);
+    await this.insert(this.repository.manager, entity);
+    await this.changed(entity.id);
+    return toProfile(entity);
+  }
+
+  /** Stores a user newEntity() prepared, in the caller's transaction; the caller drops the caches once it commits. */
+  async insert(manager: EntityManager, entity: UserEntity): Promise<UserProfile> {
+    await manager.insert(UserEntity, entity);
     return toProfile(entity);
   }
 
@@ -182,7 +188,7 @@ export class UsersService implements OnModuleInit {
 
   /** With `manager`, in the caller's transaction; the caller drops the caches once it commits (changedMany). */
   async update(id: string, changes: UserChanges, manager?: EntityManager): Promise<void> {
-    const { password, roles, ...given } = changes;
+    const { password, passwordHash, roles, ...given } = changes;
     const rest = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Omit<UserChanges, 'password' | 'roles'>;
     await (manager ?? this.repository.manager).update(
       UserEntity,
@@ -191,7 +197,7 @@ export class UsersService implements OnModuleInit {
         ...rest,
         ...(rest.email !== undefined ? { emailKey: emailKey(rest.email) } : {}),
         ...(roles ? { roles: [...new Set(roles)] } : {}),
-        ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
+        ...(passwordHash !== undefined ? { passwordHash } : password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
         updatedAt: nowSeconds(),
       },
     );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
-import { QueryFailedError } from 'typeorm';
+import { isDuplicateKey } from '../../common/database/duplicate-key';
 import { AuditService } from '../../audit/audit.service';
 import { ClientEntity } from '../../clients/client.entity';
 import { AuthenticatedClient, ClientsService, NewClient } from '../../clients/clients.service';
@@ -240,6 +240,11 @@ export class ImportService {
         this.users.newEntity({ ...userCredential(dto), ...userProfileFrom(dto), username: dto.username, roles: dto.roles ?? [], enabled: dto.enabled ?? true }),
       ),
     );
+    const dropCaches = async () => {
+      await this.clients.changedMany([...newClients.map((c) => c.entity.id), ...plan.clientUpdates.map((c) => c.id)]);
+      await this.users.changedMany([...newUsers.map((u) => u.id), ...plan.userUpdates.map((u) => u.id)]);
+      if (Object.keys(plan.settings).length > 0) await this.settings.changed();
+    };
     try {
       // All or nothing, with the revocations it implies and its audit event, and nothing after a 503
       // (issue 12 §1; the CLI has no request and no deadline).
@@ -268,16 +273,14 @@ export class ImportService {
             settings_updated: Object.keys(plan.settings).length > 0,
           },
         });
-      });
+      }, dropCaches);
     } catch (error) {
-      // A unique key taken between the check and the write: nothing was written.
-      if (error instanceof QueryFailedError)
+      // A unique key taken between the check and the write: nothing was written. (Other database
+      // errors, a deadlock or a lock wait, keep their own answer: 503, nothing written either.)
+      if (isDuplicateKey(error))
         throw new OAuthError('conflict', 'an application or user in the file was created meanwhile; nothing was written, run the import again');
       throw error;
     }
     for (const { entity, generatedSecret } of newClients) if (generatedSecret) generatedSecrets[entity.id] = generatedSecret;
-    await this.clients.changedMany([...newClients.map((c) => c.entity.id), ...plan.clientUpdates.map((c) => c.id)]);
-    await this.users.changedMany([...newUsers.map((u) => u.id), ...plan.userUpdates.map((u) => u.id)]);
-    if (Object.keys(plan.settings).length > 0) await this.settings.changed();
   }
 }

@@ -31,4 +31,15 @@ describe('abandonable', () => {
     abandoned.abort();
     expect(destroy).not.toHaveBeenCalled();
   });
+
+  it('fails a SQLite transaction (no connection to close) whose request was abandoned while its body ran, before COMMIT', async () => {
+    const sqlite = { queryRunner: {} } as unknown as EntityManager;
+    const abandoned = new AbortController();
+    let finish = (): void => undefined;
+    const result = abandonable(sqlite, [abandoned.signal], () => new Promise<string>((resolve) => (finish = () => resolve('stored'))));
+    abandoned.abort();
+    finish();
+    await expect(result).rejects.toBeInstanceOf(AbandonedError);
+    await expect(abandonable(sqlite, [new AbortController().signal], async () => 'stored')).resolves.toBe('stored');
+  });
 });

@@ -24,7 +24,14 @@ export async function abandonable<T>(manager: EntityManager, signals: readonly (
     destroy?.();
     throw new AbandonedError();
   }
-  if (live.length === 0 || !destroy) return body();
+  if (live.length === 0) return body();
+  if (!destroy) {
+    // SQLite (local, no connection to close): the body runs to its end, and a request answered 503
+    // meanwhile makes it fail here, before COMMIT, so the transaction rolls back.
+    const result = await body();
+    if (live.some((signal) => signal.aborted)) throw new AbandonedError();
+    return result;
+  }
   let onAbort = (): void => undefined;
   const abandoned = new Promise<never>((_resolve, reject) => {
     onAbort = () => {

@@ -104,6 +104,8 @@ const UNAVAILABLE_CODES = new Set([
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
   'ER_LOCK_WAIT_TIMEOUT',
+  // A transaction InnoDB rolled back as a deadlock victim: nothing happened, a retry will do.
+  'ER_LOCK_DEADLOCK',
   'POOL_CLOSED',
   'SQLITE_BUSY',
   'SQLITE_BUSY_SNAPSHOT',
