@@ -215,11 +215,6 @@ export class TokenStore {
     return won;
   }
 
-  /** A revocation's transaction, rolled back if its request is answered 503 first (runForRequest). */
-  private inRequestTransaction(work: (manager: EntityManager) => Promise<void>): Promise<void> {
-    return this.transactions.runForRequest(work);
-  }
-
   /** Any stored access token by value, whatever its state. */
   findAccessToken(token: string): Promise<AccessTokenEntity | null> {
     return this.accessByHash(sha256Hex(token));
@@ -266,7 +261,7 @@ export class TokenStore {
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
   async revokeGrant(grantId: string, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
-    await this.inRequestTransaction(async (manager) => {
+    await this.transactions.runForRequest(async (manager) => {
       await manager.update(AccessTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
       await manager.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
       await this.audit.recordIn(manager, { type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } });
@@ -299,9 +294,9 @@ export class TokenStore {
   async revokeAll(owner: TokenOwner, reason: string, joining?: EntityManager): Promise<void> {
     const revokedAt = nowSeconds();
     const where = { ...ownerWhere(owner), revokedAt: IsNull() };
-    // In the caller's transaction when it has one (an admin change that revokes), else in its own.
-    const inTransaction = joining ? (work: (manager: EntityManager) => Promise<void>) => work(joining) : this.inRequestTransaction.bind(this);
-    await inTransaction(async (manager) => {
+    // In the caller's transaction when it has one (an admin change that revokes), else in its own,
+    // rolled back if the request is answered 503 first (runForRequest), as every revocation here.
+    const revoke = async (manager: EntityManager): Promise<void> => {
       await manager.update(AccessTokenEntity, where, { revokedAt });
       await manager.update(RefreshTokenEntity, where, { revokedAt });
       await this.audit.recordIn(manager, {
@@ -310,7 +305,8 @@ export class TokenStore {
         subject: owner.userId ?? owner.clientId ?? null,
         detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
       });
-    });
+    };
+    await (joining ? revoke(joining) : this.transactions.runForRequest(revoke));
   }
 
   /** Revokes one token by id (a refresh token takes its grant with it). False when unknown. */
@@ -327,7 +323,7 @@ export class TokenStore {
   }
 
   async revokeAccessToken(id: string, reason: string): Promise<void> {
-    await this.inRequestTransaction(async (manager) => {
+    await this.transactions.runForRequest(async (manager) => {
       await manager.update(AccessTokenEntity, { id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
       await this.audit.recordIn(manager, { type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } });
     });

@@ -32,6 +32,20 @@ export async function abandonable<T>(manager: EntityManager, signals: readonly (
     if (live.some((signal) => signal.aborted)) throw new AbandonedError();
     return result;
   }
+  return untilAbandoned(live, destroy, body);
+}
+
+/**
+ * `body`, unless one of `signals` aborts first (or had already): then `destroy()` closes the
+ * connection the body's statements run on, so the server rolls back what they began, and the call
+ * fails with AbandonedError. Shared by abandonable() and TransactionRunner.insertAll().
+ */
+export async function untilAbandoned<T>(signals: readonly AbortSignal[], destroy: () => void, body: () => Promise<T>): Promise<T> {
+  // A listener added to an aborted signal never fires: an abort that came first is checked here.
+  if (signals.some((signal) => signal.aborted)) {
+    destroy();
+    throw new AbandonedError();
+  }
   let onAbort = (): void => undefined;
   const abandoned = new Promise<never>((_resolve, reject) => {
     onAbort = () => {
@@ -40,10 +54,10 @@ export async function abandonable<T>(manager: EntityManager, signals: readonly (
     };
   });
   abandoned.catch(() => undefined);
-  for (const signal of live) signal.addEventListener('abort', onAbort, { once: true });
+  for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
   try {
     return await Promise.race([body(), abandoned]);
   } finally {
-    for (const signal of live) signal.removeEventListener('abort', onAbort);
+    for (const signal of signals) signal.removeEventListener('abort', onAbort);
   }
 }

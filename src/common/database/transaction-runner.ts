@@ -2,7 +2,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata, ObjectLiteral, QueryFailedError } from 'typeorm';
 import { currentRequestContext } from '../http/request-context';
-import { abandonable, AbandonedError } from './abandon';
+import { abandonable, AbandonedError, untilAbandoned } from './abandon';
 import { insertStatement } from './insert-rows';
 
 /** Rows for one table of insertAll(). */
@@ -90,31 +90,22 @@ export class TransactionRunner implements OnModuleDestroy {
     const sql = ['START TRANSACTION', ...statements.map((statement) => statement.sql)].join(';\n');
     const parameters = statements.flatMap((statement) => statement.parameters);
     const connection = await this.insertConnection();
-    // A request answered 503 while its batch waited for a connection: nothing has been sent yet.
-    // (A listener added to an aborted signal never fires, so this is checked before adding them.)
-    if (live.some((signal) => signal.aborted)) {
-      connection.release();
-      throw new AbandonedError();
-    }
     const query = (text: string, values: unknown[]) =>
       new Promise<void>((resolve, reject) =>
         connection.query(text, values, (error) => (error ? reject(new QueryFailedError(text, values, error)) : resolve())),
       );
     try {
-      let onAbort = (): void => undefined;
-      const abandoned = new Promise<never>((_resolve, reject) => {
-        onAbort = () => reject(new AbandonedError());
-      });
-      abandoned.catch(() => undefined);
-      for (const signal of live) signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        await Promise.race([query(sql, parameters), abandoned]);
-      } finally {
-        for (const signal of live) signal.removeEventListener('abort', onAbort);
-      }
-      // Sent only now: an abort up to here closes the connection below, and the server, reading the
-      // close where it expects the next command, rolls the transaction back. An abort during the
-      // COMMIT cannot stop it, as with abandonable().
+      // Also refused, before anything is sent, when a request was answered 503 while the batch
+      // waited for a connection (untilAbandoned checks the signals first). The catch below closes
+      // the connection.
+      await untilAbandoned(
+        live,
+        () => undefined,
+        () => query(sql, parameters),
+      );
+      // Sent only now: an abort up to here closes the connection, and the server, reading the close
+      // where it expects the next command, rolls the transaction back. An abort during the COMMIT
+      // cannot stop it, as with abandonable().
       await query('COMMIT', []);
     } catch (error) {
       connection.destroy();
