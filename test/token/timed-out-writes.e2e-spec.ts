@@ -55,6 +55,9 @@ const REQUEST_TIMEOUT_MS = 1500;
       await holder.end();
     }
   }
+  /** RFC 7662: whether `app` sees `token` as active. */
+  const isActive = async (app: TestClient, token: string): Promise<boolean> =>
+    (await request(t.url).post('/oauth2/introspect').set('Authorization', app.basic).type('form').send({ token })).body.active as boolean;
   const count = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM access_tokens'))[0].n);
   const passwordGrant = async () =>
     (await token({ grant_type: 'password', username: user.username, password: user.password })).body as { access_token: string; refresh_token: string };
@@ -115,8 +118,7 @@ const REQUEST_TIMEOUT_MS = 1500;
     expect((await whileRowLocked(...lockApp, () => admin.delete(path))).status).toBe(503);
     // Both 503s had no effect: the application is there and enabled, its token active.
     expect((await admin.get(path)).body).toMatchObject({ client_id: app.clientId, enabled: true });
-    const active = async () =>
-      (await request(t.url).post('/oauth2/introspect').set('Authorization', app.basic).type('form').send({ token: issued.access_token })).body.active;
+    const active = () => isActive(app, issued.access_token);
     expect(await active()).toBe(true);
     // The retries take effect whole.
     expect((await admin.patch(path, { enabled: false })).status).toBe(200);
@@ -143,8 +145,7 @@ const REQUEST_TIMEOUT_MS = 1500;
     expect((await whileRowLocked(...lockUser, () => admin.patch(path, { enabled: false }))).status).toBe(503);
     expect((await whileRowLocked(...lockUser, () => admin.delete(path))).status).toBe(503);
     expect((await admin.get(path)).body).toMatchObject({ id: someone.id, enabled: true });
-    const active = async () =>
-      (await request(t.url).post('/oauth2/introspect').set('Authorization', app.basic).type('form').send({ token: issued.access_token })).body.active;
+    const active = () => isActive(app, issued.access_token);
     expect(await active()).toBe(true);
     expect((await admin.patch(path, { enabled: false })).status).toBe(200);
     expect(await active()).toBe(false);
@@ -195,8 +196,7 @@ const REQUEST_TIMEOUT_MS = 1500;
     const page = await browser.get('/account/consents');
     const timedOut = await whileRowLocked('SELECT id FROM consents WHERE user_id = ? FOR UPDATE', [someone.id], () => browser.submit(page, {}));
     expect(timedOut.status).toBe(503);
-    const active = async () =>
-      (await request(t.url).post('/oauth2/introspect').set('Authorization', app.basic).type('form').send({ token: issued.access_token })).body.active;
+    const active = () => isActive(app, issued.access_token);
     expect(await active()).toBe(true);
     expect((await browser.get('/account/consents')).body).not.toContain('You have not given any application access.');
     expect((await browser.submit(await browser.get('/account/consents'), {})).body).toContain('Access revoked.');
