@@ -73,9 +73,10 @@ describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
     expect(forbidden.headers['www-authenticate']).toContain('error="insufficient_scope"');
   });
 
-  it('answers 403 for a client_credentials token that carries the admin scope but no admin user', async () => {
+  it('answers 403 for the client_credentials token of an application that lists the admin scope: the token carries none', async () => {
     const client = await createClient(t, { scope: 'admin' });
     const res = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+    expect(res.body.scope).toBe('');
     const forbidden = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${res.body.access_token}`);
     expect(forbidden.status).toBe(403);
   });
