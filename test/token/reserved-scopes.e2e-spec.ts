@@ -116,15 +116,25 @@ describe(`the admin scope, reserved for users with the admin role [${TEST_DB}]`,
     let browser: FormBrowser;
     let refreshToken: string;
     let earlierCode: string;
+    let adminAccess: string;
+    let readAccess: string;
 
     beforeAll(async () => {
       demoted = await createUser(t, { roles: ['admin'] });
-      refreshToken = (await password(demoted, 'read admin')).body.refresh_token;
+      const granted = (await password(demoted, 'read admin')).body;
+      refreshToken = granted.refresh_token;
+      adminAccess = granted.access_token;
+      readAccess = (await password(demoted, 'read')).body.access_token;
       browser = new FormBrowser(t.url);
       // Consent to the admin scope while an administrator; a second code issued on that consent waits.
       expect((await redeem(await codeFlow(browser, demoted, { scope: 'openid read admin' }))).body.scope).toBe('openid read admin');
       earlierCode = await codeFlow(browser, demoted, { scope: 'openid read admin' });
       expect((await api.patch(`/admin/users/${demoted.id}`, { roles: [] })).status).toBe(200);
+    });
+
+    it('loses its access tokens carrying the admin scope at once (introspection: inactive), and keeps the others', async () => {
+      expect(await introspect(adminAccess)).toEqual({ active: false });
+      expect(await introspect(readAccess)).toMatchObject({ active: true, scope: 'read' });
     });
 
     it('stops getting the admin scope from a refresh: the access token and the new refresh token lose it', async () => {
@@ -153,5 +163,14 @@ describe(`the admin scope, reserved for users with the admin role [${TEST_DB}]`,
     it('is refused the admin scope by the password grant with invalid_scope', async () => {
       expect((await password(demoted, 'admin')).body.error).toBe('invalid_scope');
     });
+  });
+
+  it('revokes the admin access tokens of a user whose admin role an import removes', async () => {
+    const imported = await createUser(t, { roles: ['admin'] });
+    const granted = (await password(imported, 'read admin')).body.access_token;
+    const res = await api.post('/admin/import', { users: [{ username: imported.username, roles: ['auditor'] }] });
+    expect(res.status).toBe(200);
+    expect(await introspect(granted)).toEqual({ active: false });
+    expect((await password(imported, 'admin')).body.error).toBe('invalid_scope');
   });
 });

@@ -1,5 +1,5 @@
 import { OAuthError } from './oauth-error';
-import { assertMayReceiveScope, mayReceiveScope, narrowScope, resolveScope } from './scope-policy';
+import { assertMayReceiveScope, mayReceiveScope, narrowScope, reservedScopesWithout, resolveScope } from './scope-policy';
 
 describe('resolveScope', () => {
   const allowed = ['read', 'write', 'PRODUCTION'];
@@ -56,5 +56,10 @@ describe('reserved scopes', () => {
   it('lets anyone, user or not, receive an unreserved scope, even one that merely contains the word', () => {
     expect(() => assertMayReceiveScope(null, 'administration read')).not.toThrow();
     expect(mayReceiveScope({ roles: [] }, 'read')).toBe(true);
+  });
+
+  it('names the reserved scopes a user with given roles may not hold', () => {
+    expect(reservedScopesWithout(['auditor'])).toEqual(['admin']);
+    expect(reservedScopesWithout(['auditor', 'admin'])).toEqual([]);
   });
 });

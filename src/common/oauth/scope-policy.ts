@@ -27,6 +27,11 @@ export function mayReceiveScope(holder: ScopeHolder, scope: string): boolean {
   return role === undefined || (holder !== null && holder.roles.includes(role));
 }
 
+/** The reserved scopes whose role is not among `roles`: what a user with these roles may no longer hold. */
+export function reservedScopesWithout(roles: readonly string[]): string[] {
+  return [...RESERVED_SCOPES].filter(([, role]) => !roles.includes(role)).map(([scope]) => scope);
+}
+
 /** Refuses a scope string holding a reserved scope `holder` may not receive, with invalid_scope (RFC 6749 §5.2). */
 export function assertMayReceiveScope(holder: ScopeHolder, scope: string): void {
   const refused = scopeTokens(scope).find((s) => !mayReceiveScope(holder, s));
