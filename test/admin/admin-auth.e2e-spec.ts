@@ -99,7 +99,18 @@ describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
       .send({ username: 'second-admin', password: 'second-admin-pass', roles: ['admin'] });
     const secondToken = await adminToken(t, 'second-admin', 'second-admin-pass');
     await request(t.url).patch(`/admin/users/${other.body.id}`).set('Authorization', `Bearer ${token}`).send({ roles: [] });
+    // Removing the role revoked the access tokens carrying the admin scope.
     const res = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${secondToken}`);
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_token');
+  });
+
+  it('checks the admin role on every request, also for a token whose role was removed by another path than the admin API', async () => {
+    const user = await createUser(t, { roles: ['admin'] });
+    const token = await adminToken(t, user.username, user.password);
+    await t.users.update(user.id, { roles: [] });
+    const res = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(403);
+    expect(res.body.error).toBe('insufficient_scope');
   });
 });
