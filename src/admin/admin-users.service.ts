@@ -10,6 +10,7 @@ import { NewUserCredential, UserProfile, UsersService } from '../users/users.ser
 import { importPasswordHash } from '../common/crypto/imported-password-hash';
 import type { Paginated } from './dto/pagination.dto';
 import { ConsentResponse, CreateUserDto, toUserResponse, UpdateUserDto, UserListQuery, UserResponse, userProfileFrom } from './dto/user.dto';
+import { reservedScopesWithout } from '../common/oauth/scope-policy';
 
 /** A new user's credential: exactly one of a password and an imported password hash. */
 export function userCredential(dto: Pick<CreateUserDto, 'password' | 'password_hash'>): NewUserCredential {
@@ -84,7 +85,8 @@ export class AdminUsersService {
     const passwordHash = dto.password !== undefined ? await hashPassword(dto.password) : undefined;
     try {
       // One commit for the change, its audit event and, for a disabled user or a new password, the
-      // end of their tokens and sessions; none of it after a 503 (issue 12 §1).
+      // end of their tokens and sessions (for a removed role, of the tokens carrying its scopes);
+      // none of it after a 503 (issue 12 §1).
       await this.transactions.runForRequest(
         async (manager) => {
           await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, passwordHash }, manager);
@@ -95,6 +97,8 @@ export class AdminUsersService {
             detail: { fields: Object.keys(dto).join(' '), ...(dto.roles ? { roles: dto.roles.join(' ') } : {}) },
           });
           if (dto.enabled === false) await this.tokens.revokeAll({ userId: id }, 'user_disabled', manager);
+          // A removed role takes the scopes reserved for it from the user's access tokens at once.
+          if (dto.roles) await this.tokens.revokeAccessTokensCarrying(id, reservedScopesWithout(dto.roles), 'role_removed', manager);
           if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id, manager);
         },
         () => this.users.changedMany([id]),

@@ -3,6 +3,7 @@ import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkRespo
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { scopeTokens } from '../common/oauth/scope';
+import { assertMayReceiveScope } from '../common/oauth/scope-policy';
 import { nowSeconds } from '../common/time';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { SigningKeysService } from '../keys/signing-keys.service';
@@ -12,7 +13,6 @@ import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { TransactionRunner } from '../common/database/transaction-runner';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
-import { assertUserMayReceiveScope } from '../users/roles';
 import { LoginService } from '../users/login.service';
 import { UserProfile } from '../users/users.service';
 import { loginFailure } from './login-failure';
@@ -116,7 +116,7 @@ export class AuthorizeController {
     const session = await this.sessions.current(readSessionCookie(req));
     if (!session) return this.showLogin(req, res, request);
     if (action === 'approve') {
-      assertUserMayReceiveScope(session.user, request.scope);
+      assertMayReceiveScope(session.user, request.scope);
       // The consent, its audit event and the code commit together, and not at all after a 503.
       const code = await this.transactions.runForRequest(async (manager) => {
         await this.consents.grant(manager, session.user.id, request.client.id, request.scope);
@@ -141,7 +141,7 @@ export class AuthorizeController {
   /** Consent page unless a stored consent covers the scopes and the client did not ask for prompt=consent. */
   private async continueAsUser(req: Request, res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
     const { user } = session;
-    assertUserMayReceiveScope(user, request.scope);
+    assertMayReceiveScope(user, request.scope);
     if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.scope))) {
       return this.redirectWithCode(res, request, session);
     }

@@ -1,9 +1,14 @@
+import type { AuditService } from '../audit/audit.service';
 import type { AppConfig } from '../config/app-config';
 import { nowSeconds } from '../common/time';
+import type { ResourceServersService } from '../resources/resource-servers.service';
+import type { SettingsService } from '../settings/settings.service';
+import type { UsersService } from '../users/users.service';
+import type { AccessTokenFormats } from './access-token-formats';
 import type { RefreshTokenEntity } from './entities/refresh-token.entity';
-import { aClient, aRefreshToken } from './grants/testing/in-memory';
-import { TokenIssuer } from './token-issuer';
-import type { TokenStore } from './token-store';
+import { aClient, aRefreshToken, aUser, InMemoryUsers } from './grants/testing/in-memory';
+import { type IssueContext, TokenIssuer } from './token-issuer';
+import type { TokenStore, TokenWrite } from './token-store';
 
 /** unreceived(): when a spent input presented again is a client's retry rather than a replay. */
 function issuer(child: RefreshTokenEntity | null, windowSeconds = 60) {
@@ -15,7 +20,7 @@ function issuer(child: RefreshTokenEntity | null, windowSeconds = 60) {
     },
   } as unknown as TokenStore;
   const unused = {} as never;
-  return { asked, issuer: new TokenIssuer(store, unused, unused, unused, unused, { tokenRetryWindowSeconds: windowSeconds } as AppConfig) };
+  return { asked, issuer: new TokenIssuer(store, unused, unused, unused, unused, { tokenRetryWindowSeconds: windowSeconds } as AppConfig, unused) };
 }
 
 describe('TokenIssuer.unreceived (issue 12 §1: a retry after a 503 whose COMMIT went through)', () => {
@@ -44,5 +49,84 @@ describe('TokenIssuer.unreceived (issue 12 §1: a retry after a 503 whose COMMIT
     expect(await late.unreceived(aClient(), 'grant-1', null, now - 61)).toBeNull();
     expect(asked).toHaveLength(0);
     expect(await issuer(aRefreshToken(), 0).issuer.unreceived(aClient(), 'grant-1', null, now)).toBeNull();
+  });
+});
+
+/** An issuer over fakes that records what it would store; `users` are the users as stored now. */
+function issuing(users = new InMemoryUsers()) {
+  const written: TokenWrite[] = [];
+  const store = {
+    write: async (job: TokenWrite) => {
+      written.push(job);
+      return true;
+    },
+  } as unknown as TokenStore;
+  const formats = { encode: async () => 'token-value' } as unknown as AccessTokenFormats;
+  const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
+  const audit = { row: (event: object) => event } as unknown as AuditService;
+  const config = { issuer: 'https://as.example', tokenRetryWindowSeconds: 0 } as AppConfig;
+  const issuer = new TokenIssuer(store, formats, settings, audit, {} as ResourceServersService, config, users as unknown as UsersService);
+  return { issuer, written };
+}
+
+describe('TokenIssuer: the scope rule every grant is held to, extension grants included', () => {
+  const adminClient = aClient({ scope: 'read admin' });
+  const context = (overrides: Partial<IssueContext>): IssueContext => ({
+    client: adminClient,
+    userId: null,
+    scope: 'read',
+    withRefreshToken: false,
+    ...overrides,
+  });
+
+  it('refuses a scope outside the client’s allowed scopes with invalid_scope, and stores nothing', async () => {
+    const { issuer, written } = issuing();
+    await expect(issuer.issue(context({ scope: 'read write' }))).rejects.toMatchObject({ code: 'invalid_scope' });
+    expect(written).toHaveLength(0);
+  });
+
+  it('refuses the admin scope to a token without a user (client_credentials, extension grants) with invalid_scope', async () => {
+    const { issuer, written } = issuing();
+    await expect(issuer.issue(context({ scope: 'admin' }))).rejects.toMatchObject({
+      code: 'invalid_scope',
+      description: 'the admin scope is only issued to a user with the admin role',
+    });
+    expect(written).toHaveLength(0);
+  });
+
+  it('refuses the admin scope to a user without the admin role, whatever roles the grant believes', async () => {
+    const { issuer } = issuing(new InMemoryUsers([aUser({ roles: ['auditor'] })]));
+    await expect(issuer.issue(context({ userId: 'user-1', scope: 'read admin' }))).rejects.toMatchObject({ code: 'invalid_scope' });
+  });
+
+  it('refuses the admin scope to an administrator who is disabled or no longer exists', async () => {
+    const { issuer } = issuing(new InMemoryUsers([aUser({ roles: ['admin'], enabled: false })]));
+    await expect(issuer.issue(context({ userId: 'user-1', scope: 'admin' }))).rejects.toMatchObject({ code: 'invalid_scope' });
+    await expect(issuer.issue(context({ userId: 'someone-else', scope: 'admin' }))).rejects.toMatchObject({ code: 'invalid_scope' });
+  });
+
+  it('refuses a refresh token carrying the admin scope to a user without the role, even with a narrower access token', async () => {
+    const { issuer, written } = issuing(new InMemoryUsers([aUser({ roles: [] })]));
+    await expect(issuer.issue(context({ userId: 'user-1', scope: 'read', withRefreshToken: true, refreshScope: 'read admin' }))).rejects.toMatchObject({
+      code: 'invalid_scope',
+    });
+    expect(written).toHaveLength(0);
+  });
+
+  it('issues the admin scope to a user who holds the admin role now', async () => {
+    const { issuer, written } = issuing(new InMemoryUsers([aUser({ roles: ['admin'] })]));
+    const response = await issuer.issue(context({ userId: 'user-1', scope: 'read admin', withRefreshToken: true }));
+    expect(response).toMatchObject({ scope: 'read admin', refresh_token: expect.any(String) });
+    expect(written[0]).toMatchObject({ access: { scope: 'read admin', userId: 'user-1' }, refresh: { scope: 'read admin' } });
+  });
+
+  it('issues unreserved scopes without looking the user up (no cost for the common token)', async () => {
+    const users = new InMemoryUsers([aUser({ roles: ['admin'] })]);
+    const lookups = jest.spyOn(users, 'findEnabled');
+    const { issuer } = issuing(users);
+    expect(await issuer.issue(context({ userId: 'user-1', scope: 'read' }))).toMatchObject({ scope: 'read' });
+    expect(lookups).not.toHaveBeenCalled();
+    await issuer.issue(context({ userId: 'user-1', scope: 'admin' }));
+    expect(lookups).toHaveBeenCalledWith('user-1');
   });
 });

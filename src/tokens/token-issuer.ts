@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
-import type { AuthenticatedClient } from '../clients/clients.service';
+import { type AuthenticatedClient, clientScopes } from '../clients/clients.service';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
 import { SettingsService } from '../settings/settings.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
+import { assertMayReceiveScope, isReservedScope } from '../common/oauth/scope-policy';
+import { UsersService } from '../users/users.service';
 import { ResourceServersService } from '../resources/resource-servers.service';
 import { AccessTokenFormats } from './access-token-formats';
 import type { AccessTokenEntity } from './entities/access-token.entity';
@@ -74,6 +77,7 @@ export class TokenIssuer {
     private readonly audit: AuditService,
     private readonly resources: ResourceServersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: UsersService,
   ) {}
 
   async issue(context: IssueContext): Promise<TokenResponse> {
@@ -144,6 +148,7 @@ export class TokenIssuer {
   /** New token values and their rows (hashes only), not yet stored. */
   private async mint(context: IssueContext): Promise<Minted> {
     const { client } = context;
+    await this.assertScopesIssuable(context);
     const settings = await this.settings.get();
     const now = nowSeconds();
     const grantId = context.grantId ?? uuidv7();
@@ -197,6 +202,25 @@ export class TokenIssuer {
         }
       : undefined;
     return { accessToken, access, refreshToken, refresh, expiresIn, grantId };
+  }
+
+  /**
+   * The scope rule of every grant, built in or extension, checked here where each token is minted
+   * so that no grant can skip it: what the access token (and a refresh token) carries is within
+   * the client's allowed scopes (RFC 6749 §3.3), and a scope reserved for a role goes only to a
+   * user who holds that role now, never to a token without a user (scope-policy.ts).
+   */
+  private async assertScopesIssuable(context: IssueContext): Promise<void> {
+    const { client, refreshScope } = context;
+    const withRefresh = context.withRefreshToken && client.grantTypes.includes('refresh_token');
+    const scopes = [...scopeTokens(context.scope), ...(withRefresh && refreshScope !== undefined ? scopeTokens(refreshScope) : [])];
+    const allowed = new Set(clientScopes(client));
+    if (!scopes.every((s) => allowed.has(s))) throw new OAuthError('invalid_scope', 'requested scope is not allowed for this client');
+    if (!scopes.some(isReservedScope)) return;
+    // The user's roles as stored now (a cached read, dropped on every change), never as a grant
+    // describes them; a disabled or deleted user holds no role.
+    const user = context.userId === null ? null : await this.users.findEnabled(context.userId);
+    assertMayReceiveScope(user, formatScope(scopes));
   }
 
   private issuedEvent(context: IssueContext, minted: Minted, extra: Record<string, string> = {}): AuditEventEntity {

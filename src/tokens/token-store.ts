@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, In, IsNull, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, IsNull, Like, MoreThan, QueryFailedError, Repository } from 'typeorm';
 import { abandonable, AbandonedError } from '../common/database/abandon';
 import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../common/database/insert-rows';
@@ -10,6 +10,7 @@ import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
+import { scopeTokens } from '../common/oauth/scope';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -307,6 +308,26 @@ export class TokenStore {
       });
     };
     await (joining ? revoke(joining) : this.transactions.runForRequest(revoke));
+  }
+
+  /**
+   * Revokes, in the caller's transaction, a user's unexpired access tokens that carry one of
+   * `scopes`: the scopes reserved for a role the user no longer holds, so that introspection
+   * stops vouching for them at once (RFC 7662 §2.2). Refresh tokens stay: a refresh checks the
+   * role again and no longer yields those scopes.
+   */
+  async revokeAccessTokensCarrying(userId: string, scopes: readonly string[], reason: string, manager: EntityManager): Promise<void> {
+    if (scopes.length === 0) return;
+    const now = nowSeconds();
+    // LIKE narrows the rows to read; the exact match on whole scope tokens is made here.
+    const rows = await manager.find(AccessTokenEntity, {
+      select: { id: true, scope: true },
+      where: scopes.map((scope) => ({ userId, revokedAt: IsNull(), expiresAt: MoreThan(now), scope: Like(`%${scope}%`) })),
+    });
+    const ids = rows.filter((row) => scopeTokens(row.scope).some((s) => scopes.includes(s))).map((row) => row.id);
+    if (ids.length === 0) return;
+    await manager.update(AccessTokenEntity, { id: In(ids), revokedAt: IsNull() }, { revokedAt: now });
+    await this.audit.recordIn(manager, { type: 'token.revoked', subject: userId, detail: { scope: 'user_scope', reason, count: ids.length } });
   }
 
   /** Revokes one token by id (a refresh token takes its grant with it). False when unknown. */

@@ -73,9 +73,10 @@ describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
     expect(forbidden.headers['www-authenticate']).toContain('error="insufficient_scope"');
   });
 
-  it('answers 403 for a client_credentials token that carries the admin scope but no admin user', async () => {
+  it('answers 403 for the client_credentials token of an application that lists the admin scope: the token carries none', async () => {
     const client = await createClient(t, { scope: 'admin' });
     const res = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+    expect(res.body.scope).toBe('');
     const forbidden = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${res.body.access_token}`);
     expect(forbidden.status).toBe(403);
   });
@@ -98,7 +99,18 @@ describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
       .send({ username: 'second-admin', password: 'second-admin-pass', roles: ['admin'] });
     const secondToken = await adminToken(t, 'second-admin', 'second-admin-pass');
     await request(t.url).patch(`/admin/users/${other.body.id}`).set('Authorization', `Bearer ${token}`).send({ roles: [] });
+    // Removing the role revoked the access tokens carrying the admin scope.
     const res = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${secondToken}`);
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_token');
+  });
+
+  it('checks the admin role on every request, also for a token whose role was removed by another path than the admin API', async () => {
+    const user = await createUser(t, { roles: ['admin'] });
+    const token = await adminToken(t, user.username, user.password);
+    await t.users.update(user.id, { roles: [] });
+    const res = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(403);
+    expect(res.body.error).toBe('insufficient_scope');
   });
 });

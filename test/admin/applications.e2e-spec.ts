@@ -47,6 +47,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       refresh_token_ttl: null,
       refresh_token_rotation: 'rotate',
       weak_secret: false,
+      warnings: [],
       id_token_signed_response_alg: 'RS256',
       post_logout_redirect_uris: [],
       access_token_format: 'opaque',
@@ -122,6 +123,49 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
     expect(res.body).toMatchObject({ scope: 'read', access_token_ttl: 120, client_name: 'Web Shop' });
     const token = await clientCredentials(created.client_id, created.client_secret);
     expect(token.body).toMatchObject({ scope: 'read', expires_in: 120 });
+  });
+
+  describe('the reserved admin scope on an application', () => {
+    const scopeOf = async (clientId: string, secret: string, scope?: string) =>
+      (
+        await request(t.url)
+          .post('/oauth2/token')
+          .set('Authorization', basicAuth(clientId, secret))
+          .type('form')
+          .send({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) })
+      ).body;
+
+    it('accepts it, with a warning when the grant types never issue a token for a user, and client_credentials never gets it', async () => {
+      const res = await api()
+        .post('/admin/applications')
+        .send({ client_name: 'Batch job', grant_types: ['client_credentials'], scope: 'read admin' });
+      expect(res.status).toBe(201);
+      expect(res.body.warnings).toEqual([
+        'scope admin is only issued to users with the admin role, and grant types client_credentials never issue a token for a user: this application can never receive it',
+      ]);
+      expect((await api().get(`/admin/applications/${res.body.client_id}`)).body.warnings).toHaveLength(1);
+      expect(await scopeOf(res.body.client_id, res.body.client_secret)).toMatchObject({ scope: 'read' });
+      expect(await scopeOf(res.body.client_id, res.body.client_secret, 'admin')).toMatchObject({ error: 'invalid_scope' });
+    });
+
+    it('has no warning for an admin console that can obtain it for its administrators, and none once the scope is dropped', async () => {
+      const consoleApp = (
+        await api()
+          .post('/admin/applications')
+          .send({ ...webApp, client_name: 'Admin console', scope: 'openid admin' })
+      ).body;
+      expect(consoleApp.warnings).toEqual([]);
+      const batch = (
+        await api()
+          .post('/admin/applications')
+          .send({ client_name: 'Batch', grant_types: ['client_credentials'], scope: 'admin' })
+      ).body;
+      expect(batch.warnings).toHaveLength(1);
+      const fixed = await api().patch(`/admin/applications/${batch.client_id}`).send({ scope: 'read' });
+      expect(fixed.body.warnings).toEqual([]);
+      const listed = await api().get('/admin/applications?per_page=100');
+      expect(listed.body.items.find((app: { client_id: string }) => app.client_id === consoleApp.client_id).warnings).toEqual([]);
+    });
   });
 
   it('refuses to turn a confidential application into a public one', async () => {

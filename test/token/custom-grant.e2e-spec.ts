@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient } from '../support/factories';
+import { createClient, createUser, type TestClient } from '../support/factories';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { CustomGrantModule, DuplicateGrantModule } from '../fixtures/custom-grant.module';
 
@@ -81,6 +81,52 @@ describe(`a custom grant strategy registered by another module [${TEST_DB}]`, ()
     expect(components.schemas.ExampleGrantRequest).toMatchObject({
       properties: { grant_type: { enum: ['urn:example:grant'] }, assertion: { type: 'string' }, scope: { type: 'string' } },
       required: ['grant_type', 'assertion'],
+    });
+  });
+
+  describe('the admin scope, which the token issuer reserves for users with the admin role whatever the grant', () => {
+    const grant = (client: TestClient, fields: Record<string, string>) =>
+      request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(fields);
+
+    it('refuses the custom grant asking for the admin scope with invalid_scope, though the application lists it', async () => {
+      const client = await createClient(t, { grantTypes: ['urn:example:grant'], scope: 'read admin' });
+      const res = await grant(client, { grant_type: 'urn:example:grant', assertion: 'trusted', scope: 'admin' });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_scope');
+    });
+
+    it('gives the custom grant without a scope every listed scope but admin', async () => {
+      const client = await createClient(t, { grantTypes: ['urn:example:grant'], scope: 'read admin' });
+      const res = await grant(client, { grant_type: 'urn:example:grant', assertion: 'trusted' });
+      expect(res.status).toBe(200);
+      expect(res.body.scope).toBe('read');
+    });
+
+    describe('a grant that checks no scope at all', () => {
+      let client: TestClient;
+      beforeAll(async () => {
+        client = await createClient(t, { grantTypes: ['urn:example:careless', 'refresh_token'], scope: 'read admin' });
+      });
+
+      it('cannot mint the admin scope without a user', async () => {
+        expect((await grant(client, { grant_type: 'urn:example:careless', scope: 'admin' })).body.error).toBe('invalid_scope');
+      });
+
+      it('cannot mint the admin scope for a user without the admin role', async () => {
+        const user = await createUser(t);
+        expect((await grant(client, { grant_type: 'urn:example:careless', scope: 'read admin', user_id: user.id })).body.error).toBe('invalid_scope');
+      });
+
+      it('cannot mint a scope outside the application’s list', async () => {
+        expect((await grant(client, { grant_type: 'urn:example:careless', scope: 'read write' })).body.error).toBe('invalid_scope');
+      });
+
+      it('issues the admin scope for a user who holds the admin role, as any grant may', async () => {
+        const administrator = await createUser(t, { roles: ['admin'] });
+        const res = await grant(client, { grant_type: 'urn:example:careless', scope: 'admin', user_id: administrator.id });
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ scope: 'admin', refresh_token: expect.any(String) });
+      });
     });
   });
 

@@ -21,6 +21,7 @@ import {
 import type { AuthenticatedClient } from '../../clients/clients.service';
 import { SIGNING_ALGORITHMS, SigningAlgorithm } from '../../keys/signing-key.entity';
 import { ACCESS_TOKEN_FORMATS, AccessTokenFormat } from '../../common/oauth/access-token-format';
+import { applicationWarnings } from '../application-warnings';
 
 /** RFC 6749 §3.1.2: an absolute URI without a fragment (custom schemes allowed for native apps). */
 function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
@@ -108,7 +109,12 @@ export class CreateApplicationDto {
   @MaxLength(255, { each: true })
   grant_types?: string[];
 
-  @ApiPropertyOptional({ description: 'Space-separated scopes the application may request', example: 'read write', default: '' })
+  @ApiPropertyOptional({
+    description:
+      'Space-separated scopes the application may request. Reserved scopes (`admin`, for the admin role) may be listed, but are issued only to a user who holds their role when asking for them by name: never by default, never to a token without a user (client_credentials), otherwise `invalid_scope`',
+    example: 'read write',
+    default: '',
+  })
   @IsOptionalNotNull()
   @IsString()
   @MaxLength(2048)
@@ -221,6 +227,13 @@ export class ApplicationResponse {
   @ApiProperty({ type: [String], example: [] }) resources: string[];
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false })
   weak_secret: boolean;
+  @ApiProperty({
+    type: [String],
+    description:
+      'Configuration that is accepted but cannot work, in words for the administrator; empty when there is none. Today: a reserved scope (`admin`, issued only to users with the admin role) listed by an application whose grant types never issue a token for a user (only client_credentials and refresh_token)',
+    example: [],
+  })
+  warnings: string[];
   @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
@@ -264,6 +277,7 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     access_token_format: client.accessTokenFormat,
     resources: [...client.resources],
     weak_secret: client.weakSecret,
+    warnings: applicationWarnings(client),
     enabled: client.enabled,
     created_at: client.createdAt,
     updated_at: client.updatedAt,

@@ -19,6 +19,7 @@ import type { CreateApplicationDto } from '../dto/application.dto';
 import type { ExportDocument, ImportDocumentDto, ImportResult } from '../dto/import.dto';
 import type { UpdateSettingsDto } from '../dto/settings.dto';
 import { CreateUserDto, userProfileFrom } from '../dto/user.dto';
+import { reservedScopesWithout } from '../../common/oauth/scope-policy';
 
 type UserChanges = Partial<Pick<UserEntity, 'email' | 'emailKey' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'roles' | 'enabled'>>;
 
@@ -259,6 +260,7 @@ export class ImportService {
         for (const { id, changes } of plan.clientUpdates)
           if (changes.enabled === false) await this.tokens.revokeAll({ clientId: id }, 'application_disabled', manager);
         for (const { id, changes } of plan.userUpdates) {
+          if (changes.roles) await this.tokens.revokeAccessTokensCarrying(id, reservedScopesWithout(changes.roles), 'role_removed', manager);
           if (changes.enabled !== false) continue;
           await this.tokens.revokeAll({ userId: id }, 'user_disabled', manager);
           await this.sessions.endAllForUser(id, manager);

@@ -3,7 +3,6 @@ import type { AuthenticatedClient } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
 import { verifyPkce } from '../../pkce/pkce';
-import { assertUserMayReceiveScope } from '../../users/roles';
 import { UsersService } from '../../users/users.service';
 import { IdTokenService } from '../../oidc/id-token.service';
 import { AuthorizationCodeService } from '../authorization-code.service';
@@ -71,7 +70,8 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
 
     const user = await this.users.findEnabled(code.userId);
     if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
-    assertUserMayReceiveScope(user, code.scope);
+    // The issuer checks the code's scope against the client's list and the user's roles as they are
+    // now (a reserved scope whose role was removed since the consent is invalid_scope).
     // Spending the code and storing the tokens commit together (one conditional UPDATE decides), so
     // a replay that loses the race revokes after these tokens exist, and none escapes.
     const context = {

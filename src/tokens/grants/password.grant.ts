@@ -3,7 +3,6 @@ import { AuthenticatedClient, clientScopes } from '../../clients/clients.service
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
 import { resolveScope } from '../../common/oauth/scope-policy';
-import { assertUserMayReceiveScope } from '../../users/roles';
 import { LoginService } from '../../users/login.service';
 import type { TokenResponse } from '../token-response';
 import { TokenIssuer } from '../token-issuer';
@@ -32,8 +31,8 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
     }
     // One message for unknown user, wrong password and disabled account.
     if (!login.ok) throw new OAuthError('invalid_grant', 'invalid resource owner credentials');
-    assertUserMayReceiveScope(login.user, scope);
     // The user authenticated just now (auth_time of the ID Tokens a refresh of this grant returns).
+    // A reserved scope (admin) is refused by the issuer to a user without its role.
     return this.issuer.issue({ client, userId: login.user.id, scope, withRefreshToken: true, resource: params.resource, authTime: nowSeconds() });
   }
 }

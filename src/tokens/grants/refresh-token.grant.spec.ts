@@ -109,4 +109,35 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
     const { grant } = setup(aRefreshToken(), { users: new InMemoryUsers([aUser({ enabled: false })]) });
     await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
   });
+
+  it('keeps renewing the admin scope of an administrator’s grant when no scope is asked for', async () => {
+    const admin = new InMemoryUsers([aUser({ roles: ['admin'] })]);
+    const { tokens, grant } = setup(aRefreshToken({ scope: 'read admin' }), { users: admin });
+    const response = await grant.handle({ refresh_token: 'the-refresh-token' }, aClient({ scope: 'read admin' }));
+    expect(response.scope).toBe('read admin');
+    expect(tokens.issued[0]).toMatchObject({ scope: 'read admin', refreshScope: 'read admin' });
+  });
+
+  it('stops renewing the admin scope once the user lost the admin role: not in the access token, not in the new refresh token', async () => {
+    const demoted = new InMemoryUsers([aUser({ roles: [] })]);
+    const { tokens, grant } = setup(aRefreshToken({ scope: 'read admin' }), { users: demoted });
+    const response = await grant.handle({ refresh_token: 'the-refresh-token' }, aClient({ scope: 'read admin' }));
+    expect(response.scope).toBe('read');
+    expect(tokens.issued[0]).toMatchObject({ scope: 'read', refreshScope: 'read' });
+  });
+
+  it('refuses a demoted user’s explicit request for the admin scope with invalid_scope', async () => {
+    const demoted = new InMemoryUsers([aUser({ roles: [] })]);
+    const { tokens, grant } = setup(aRefreshToken({ scope: 'read admin' }), { users: demoted });
+    await expect(grant.handle({ refresh_token: 'the-refresh-token', scope: 'admin' }, aClient({ scope: 'read admin' }))).rejects.toMatchObject({
+      code: 'invalid_scope',
+    });
+    expect(tokens.issued).toHaveLength(0);
+  });
+
+  it('does not carry a scope the client has since lost into the new refresh token', async () => {
+    const { tokens, grant } = setup(aRefreshToken({ scope: 'read write' }));
+    await grant.handle({ refresh_token: 'the-refresh-token' }, aClient({ scope: 'read' }));
+    expect(tokens.issued[0]).toMatchObject({ scope: 'read', refreshScope: 'read' });
+  });
 });

@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AuthenticatedClient, clientScopes } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
-import { scopeTokens } from '../../common/oauth/scope';
-import { resolveScope } from '../../common/oauth/scope-policy';
+import { formatScope, scopeTokens } from '../../common/oauth/scope';
+import { mayReceiveScope, narrowScope } from '../../common/oauth/scope-policy';
 import { nowSeconds } from '../../common/time';
-import { assertUserMayReceiveScope } from '../../users/roles';
-import { UsersService } from '../../users/users.service';
+import { type UserProfile, UsersService } from '../../users/users.service';
 import { IdTokenService } from '../../oidc/id-token.service';
 import { sameResource } from './authorization-code.grant';
 import type { TokenResponse } from '../token-response';
@@ -61,18 +60,17 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       throw new OAuthError('invalid_grant', 'refresh token expired');
     }
 
-    // RFC 6749 §6: the new scope may only narrow the original grant; omitted means unchanged.
-    // Scopes since removed from the client are not renewed.
-    const stillAllowed = new Set(clientScopes(client));
-    const grantScopes = scopeTokens(stored.scope).filter((s) => stillAllowed.has(s));
-    const scope = resolveScope(params.scope, grantScopes);
-
+    let holder: UserProfile | null = null;
     if (stored.userId !== null) {
-      const user = await this.users.findEnabled(stored.userId);
-      if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
-      // A user who lost the admin role cannot keep renewing admin tokens.
-      assertUserMayReceiveScope(user, scope);
+      holder = await this.users.findEnabled(stored.userId);
+      if (!holder) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
     }
+    // RFC 6749 §6: the new scope may only narrow the original grant; omitted means unchanged.
+    // Scopes since removed from the client, and reserved scopes whose role the user has lost since,
+    // are not renewed, neither in the access token nor in the new refresh token.
+    const stillAllowed = new Set(clientScopes(client));
+    const grantScopes = scopeTokens(stored.scope).filter((s) => stillAllowed.has(s) && mayReceiveScope(holder, s));
+    const scope = narrowScope(params.scope, grantScopes);
     if (reuse) {
       // RFC 6749 §6: the server MAY issue a new refresh token; here it returns the one presented.
       const access = await this.issuer.issue({
@@ -93,14 +91,14 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       return this.withIdToken({ ...access, refresh_token: params.refresh_token }, client, stored, scope);
     }
     // Rotating the old token and storing the new ones commit together; the new refresh token
-    // keeps the scope of the one it replaces (RFC 6749 §6).
+    // keeps the scope of the one it replaces (RFC 6749 §6), less what is no longer issued above.
     const context = {
       client,
       userId: stored.userId,
       scope,
       grantId: stored.grantId,
       withRefreshToken: true,
-      refreshScope: stored.scope,
+      refreshScope: formatScope(grantScopes),
       authTime: stored.authTime,
       resource,
       refreshResource: stored.resource,
