@@ -247,13 +247,12 @@ export class TokenStore {
   }
 
   /**
-   * The unspent, unrevoked refresh token issued by a request that presented `parentId` (a refresh
-   * token's id) or, with `parentId` null, by a code redemption of grant `grantId`. At most one
-   * exists: a retry spends the one it replaces in the commit that stores its own.
+   * The unspent, unrevoked refresh token of grant `grantId` issued by a refresh that presented
+   * `parentId` (a refresh token's id). At most one exists: a retry spends the one it replaces in the commit that stores its own.
    */
-  unspentChild(grantId: string, parentId: string | null): Promise<RefreshTokenEntity | null> {
+  unspentChild(grantId: string, parentId: string): Promise<RefreshTokenEntity | null> {
     return this.refreshTokens.findOne({
-      where: { grantId, parentId: parentId ?? IsNull(), rotatedAt: IsNull(), revokedAt: IsNull() },
+      where: { grantId, parentId, rotatedAt: IsNull(), revokedAt: IsNull() },
       order: { createdAt: 'DESC' },
     });
   }
