@@ -10,6 +10,7 @@ import { InvalidatingCache } from '../cache/invalidating-cache';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 import { SettingsService } from '../settings/settings.service';
 import { compactJws } from './compact-jws';
 import { KeyEncryption } from './key-encryption';
@@ -48,6 +49,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly settings: SettingsService,
     private readonly bus: CacheBus,
+    @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
   ) {
     this.cache = bus.createCache<SigningKeyEntity[]>(KEYS_TOPIC, 60_000, 1);
   }
@@ -64,9 +66,10 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     await this.changed();
   }
 
-  /** KEY_ROTATION_DAYS: checked hourly (and at start), on every instance; see rotateIfDue. */
+  /** KEY_ROTATION_DAYS: checked hourly (and at start), on every server instance; see rotateIfDue. */
   onApplicationBootstrap(): void {
-    if (this.config.keyRotation.days === 0) return;
+    // An operator command leaves rotation to the servers: it runs no schedule and rotates nothing.
+    if (this.config.keyRotation.days === 0 || this.role !== 'server') return;
     const check = () =>
       void this.rotateIfDue(nowSeconds()).catch((error: unknown) => this.logger.error(`scheduled key rotation failed: ${(error as Error).message}`));
     check();
