@@ -170,7 +170,7 @@ export class TokenStore {
    * A batch that spends nothing only INSERTs (client_credentials, password, token exchange): its
    * tokens and events commit together, in two round trips on MySQL (TransactionRunner.insertAll)
    * instead of four. Measured paired against the four-statement transaction: CPU µs/request ratio
-   * median 0.886 over 8 rounds (PERF-PATCH.md). Retried as a deadlock victim too: inserts into the
+   * median 0.886 over 8 rounds (bench/RESULTS.md). Retried as a deadlock victim too: inserts into the
    * owner indexes can deadlock with a revocation scanning them.
    */
   private async insertBatch(jobs: TokenWrite[]): Promise<WriteOutcome[]> {
