@@ -6,7 +6,7 @@ import { CacheModule } from './cache/cache.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { SecurityModule } from './security/security.module';
 import { AppConfig } from './config/app-config';
-import { AppConfigModule } from './config/config.module';
+import { AppConfigModule, ProcessRole } from './config/config.module';
 import { ClientsModule } from './clients/clients.module';
 import { AuthorizeModule } from './authorize/authorize.module';
 import { ConsentModule } from './consent/consent.module';
@@ -23,12 +23,15 @@ import { UsersModule } from './users/users.module';
 
 @Module({})
 export class AppModule {
-  /** `extraModules` lets a deployment (or a test) add modules, e.g. one with its own grant strategy. */
-  static forRoot(config: AppConfig, extraModules: Type[] = []): DynamicModule {
+  /**
+   * `extraModules` lets a deployment (or a test) add modules, e.g. one with its own grant strategy.
+   * A `command` (cli.ts) leaves out what only a server runs: the management port and the cleanup timer.
+   */
+  static forRoot(config: AppConfig, extraModules: Type[] = [], role: ProcessRole = 'server'): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(config),
+        AppConfigModule.forRoot(config, role),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
         MetricsModule,
         CacheModule,
@@ -44,9 +47,9 @@ export class AppModule {
         AuthorizeModule,
         DiscoveryMetadataModule,
         AdminModule,
-        MaintenanceModule,
+        ...(role === 'server' ? [MaintenanceModule] : []),
         HealthModule,
-        ManagementModule,
+        ...(role === 'server' ? [ManagementModule] : []),
         ...extraModules,
       ],
     };

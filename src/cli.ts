@@ -24,8 +24,13 @@ The database and Redis come from the same environment variables as the server.`;
 
 class UsageError extends Error {}
 
+/**
+ * The application without its server side (role `command`): it runs beside a live server with the
+ * same environment, so it opens no port (MANAGEMENT_PORT included) and starts no timer or
+ * subscription; once closed, nothing keeps the process alive.
+ */
 async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, [], 'command'), { logger: ['error'] });
   try {
     return await work(app);
   } finally {
@@ -91,7 +96,8 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).then(
-  () => process.exit(0),
+  // No process.exit: the process ends when its work is done, which proves none is left running.
+  () => undefined,
   (error: unknown) => {
     if (error instanceof ConfigError || error instanceof UsageError) {
       console.error(error.message);

@@ -77,7 +77,7 @@ describe('parseAuthorizeRequest', () => {
     ['a missing response_type', { response_type: undefined }, 'invalid_request', 'response_type is required'],
     ['response_type=token', { response_type: 'token' }, 'unsupported_response_type', 'only response_type=code is supported'],
     ['an unknown response_mode', { response_mode: 'fragment' }, 'invalid_request', 'response_mode must be query or form_post'],
-    ['an unknown prompt', { prompt: 'create' }, 'invalid_request', 'unsupported prompt value create; supported: none, login, consent, select_account'],
+    ['an unknown prompt', { prompt: 'create' }, 'invalid_request', 'unsupported prompt value; supported: none, login, consent, select_account'],
     ['prompt=none with another value', { prompt: 'none login' }, 'invalid_request', 'prompt=none cannot be combined with other values'],
     ['a max_age that is not a number', { max_age: '1e3' }, 'invalid_request', 'max_age must be a number of seconds'],
     ['code_challenge_method without code_challenge', { code_challenge_method: 'S256' }, 'invalid_request', 'code_challenge_method without code_challenge'],

@@ -128,7 +128,8 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
     throw new OAuthError('invalid_request', 'nonce must be 1 to 512 characters');
   const prompts = (params.prompt ?? '').split(' ').filter(Boolean);
   const unknown = prompts.filter((p) => !PROMPTS.includes(p));
-  if (unknown.length > 0) throw new OAuthError('invalid_request', `unsupported prompt value ${unknown[0]}; supported: ${PROMPTS.join(', ')}`);
+  // The value is not echoed: it is the client's input, and would land in logs and redirects.
+  if (unknown.length > 0) throw new OAuthError('invalid_request', `unsupported prompt value; supported: ${PROMPTS.join(', ')}`);
   if (prompts.includes('none') && prompts.length > 1) throw new OAuthError('invalid_request', 'prompt=none cannot be combined with other values');
   if (params.max_age !== undefined && !/^\d{1,9}$/.test(params.max_age)) throw new OAuthError('invalid_request', 'max_age must be a number of seconds');
   if (params.login_hint !== undefined && params.login_hint.length > 320) throw new OAuthError('invalid_request', 'login_hint is too long');

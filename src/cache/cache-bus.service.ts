@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { InvalidatingCache } from './invalidating-cache';
 
@@ -24,6 +25,7 @@ export class CacheBus implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
   ) {
     this.channel = `${config.redisPrefix}invalidate`;
   }
@@ -31,6 +33,13 @@ export class CacheBus implements OnModuleInit, OnModuleDestroy {
   async onModuleInit(): Promise<void> {
     if (!this.config.redisUrl) return;
     const options = { maxRetriesPerRequest: 1, connectTimeout: 2000 };
+    if (this.role === 'command') {
+      // An operator command only tells the servers what it changed: it subscribes to nothing (so
+      // it caches nothing), and its few invalidations wait for the connection it just opened.
+      this.publisher = new Redis(this.config.redisUrl, options);
+      this.publisher.on('error', () => undefined);
+      return;
+    }
     this.publisher = new Redis(this.config.redisUrl, { ...options, enableOfflineQueue: false });
     this.subscriber = new Redis(this.config.redisUrl, options);
     this.publisher.on('error', () => undefined);

@@ -134,16 +134,18 @@ export class EnvironmentVariables {
   REFRESH_REUSE_GRACE_SECONDS = 0;
 
   /**
-   * Seconds after a refresh token or code was spent during which presenting it again, while the
-   * refresh token that request issued was never used, replaces those tokens instead of revoking
-   * the grant: the retry of a client whose answer was a 503 sent while the COMMIT was in flight
-   * (0: off; every second presentation is a replay).
+   * Seconds after a refresh token was rotated during which presenting it again, while the refresh
+   * token that refresh issued was never used, replaces those tokens instead of revoking the
+   * family: the retry of a client whose answer was a 503 sent while the COMMIT was in flight
+   * (0: off; every second presentation is reuse). Never applies to authorization codes (RFC 6749
+   * §4.1.2). 30 s, as Okta's grace period: a stolen token replayed in it is detected at the
+   * holder's next refresh rather than at once, so the window stays short.
    */
   @Transform(toInt)
   @IsInt()
   @Min(0)
   @Max(600)
-  TOKEN_RETRY_WINDOW_SECONDS = 60;
+  TOKEN_RETRY_WINDOW_SECONDS = 30;
 
   /** Failed logins (login page and password grant) for one username before it is locked. */
   @Transform(toInt)

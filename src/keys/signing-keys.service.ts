@@ -10,6 +10,7 @@ import { InvalidatingCache } from '../cache/invalidating-cache';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 import { SettingsService } from '../settings/settings.service';
 import { compactJws } from './compact-jws';
 import { KeyEncryption } from './key-encryption';
@@ -48,6 +49,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly settings: SettingsService,
     private readonly bus: CacheBus,
+    @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
   ) {
     this.cache = bus.createCache<SigningKeyEntity[]>(KEYS_TOPIC, 60_000, 1);
   }
@@ -64,9 +66,10 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     await this.changed();
   }
 
-  /** KEY_ROTATION_DAYS: checked hourly (and at start), on every instance; see rotateIfDue. */
+  /** KEY_ROTATION_DAYS: checked hourly (and at start), on every server instance; see rotateIfDue. */
   onApplicationBootstrap(): void {
-    if (this.config.keyRotation.days === 0) return;
+    // An operator command leaves rotation to the servers: it runs no schedule and rotates nothing.
+    if (this.config.keyRotation.days === 0 || this.role !== 'server') return;
     const check = () =>
       void this.rotateIfDue(nowSeconds()).catch((error: unknown) => this.logger.error(`scheduled key rotation failed: ${(error as Error).message}`));
     check();
@@ -105,11 +108,14 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
 
   /**
    * KEY_ENCRYPTION_SECRET, or on the embedded database a generated one in a file beside it
-   * (config refuses MySQL without the variable: instances must share the secret).
+   * (config refuses MySQL without the variable: instances must share the secret). An in-memory
+   * database gets a secret that lives in memory as well: its keys die with it, and a file "beside"
+   * `:memory:` would land in the working directory, the source tree for tests and `npm run openapi`.
    */
   private keyEncryptionSecret(): string {
     if (this.config.keyEncryptionSecret) return this.config.keyEncryptionSecret;
     if (this.config.database.type !== 'sqlite') throw new Error('KEY_ENCRYPTION_SECRET is required with MySQL');
+    if (this.config.database.path === ':memory:') return randomToken();
     const file = join(dirname(this.config.database.path), 'key-encryption.secret');
     if (!existsSync(file)) {
       mkdirSync(dirname(file), { recursive: true });

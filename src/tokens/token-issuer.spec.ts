@@ -10,11 +10,11 @@ import { aClient, aRefreshToken, aUser, InMemoryUsers } from './grants/testing/i
 import { type IssueContext, TokenIssuer } from './token-issuer';
 import type { TokenStore, TokenWrite } from './token-store';
 
-/** unreceived(): when a spent input presented again is a client's retry rather than a replay. */
+/** unreceived(): when a rotated refresh token presented again is a client's retry rather than a replay. */
 function issuer(child: RefreshTokenEntity | null, windowSeconds = 60) {
-  const asked: [string, string | null][] = [];
+  const asked: [string, string][] = [];
   const store = {
-    unspentChild: async (grantId: string, parentId: string | null) => {
+    unspentChild: async (grantId: string, parentId: string) => {
       asked.push([grantId, parentId]);
       return child;
     },
@@ -34,21 +34,21 @@ describe('TokenIssuer.unreceived (issue 12 §1: a retry after a 503 whose COMMIT
 
   it('is a replay once the child was used, revoked or expired', async () => {
     for (const child of [aRefreshToken({ rotatedAt: now }), aRefreshToken({ revokedAt: now }), aRefreshToken({ expiresAt: now - 1 }), null]) {
-      expect(await issuer(child).issuer.unreceived(aClient(), 'grant-1', null, now - 5)).toBeNull();
+      expect(await issuer(child).issuer.unreceived(aClient(), 'grant-1', 'parent', now - 5)).toBeNull();
     }
   });
 
   it('is a replay for a client that keeps its refresh token (reuse): its use is never recorded', async () => {
     const { issuer: subject, asked } = issuer(aRefreshToken());
-    expect(await subject.unreceived(aClient({ refreshTokenRotation: 'reuse' }), 'grant-1', null, now - 5)).toBeNull();
+    expect(await subject.unreceived(aClient({ refreshTokenRotation: 'reuse' }), 'grant-1', 'parent', now - 5)).toBeNull();
     expect(asked).toHaveLength(0);
   });
 
   it('is a replay after the window, and always when the window is 0', async () => {
     const { issuer: late, asked } = issuer(aRefreshToken());
-    expect(await late.unreceived(aClient(), 'grant-1', null, now - 61)).toBeNull();
+    expect(await late.unreceived(aClient(), 'grant-1', 'parent', now - 61)).toBeNull();
     expect(asked).toHaveLength(0);
-    expect(await issuer(aRefreshToken(), 0).issuer.unreceived(aClient(), 'grant-1', null, now)).toBeNull();
+    expect(await issuer(aRefreshToken(), 0).issuer.unreceived(aClient(), 'grant-1', 'parent', now)).toBeNull();
   });
 });
 

@@ -128,14 +128,14 @@ export class TokenIssuer {
   }
 
   /**
-   * The tokens a request issued when it spent an input (a code: `parentId` null; a refresh token:
-   * its id) that can be replaced by a retry: within TOKEN_RETRY_WINDOW_SECONDS of the spend, and
-   * while the refresh token it issued was never used, revoked or expired. A COMMIT whose answer
-   * was lost leaves exactly that (issue 12 §1); a token stolen and replayed in the window replaces
-   * the client's, whose next refresh is then reuse and revokes the family (RFC 9700 §4.14.2).
-   * Null: the presentation is a replay.
+   * The tokens a refresh issued when it rotated the refresh token `parentId` that can be replaced
+   * by a retry: within TOKEN_RETRY_WINDOW_SECONDS of the rotation, and while the refresh token it
+   * issued was never used, revoked or expired. A COMMIT whose answer was lost leaves exactly that;
+   * a token stolen and replayed in the window replaces the client's, whose next refresh is then
+   * reuse and revokes the family (RFC 9700 §4.14.2). Never for authorization codes, which RFC 6749
+   * §4.1.2 makes strictly single-use. Null: the presentation is a replay.
    */
-  async unreceived(client: AuthenticatedClient, grantId: string, parentId: string | null, spentAt: number): Promise<Replaced | null> {
+  async unreceived(client: AuthenticatedClient, grantId: string, parentId: string, spentAt: number): Promise<Replaced | null> {
     const window = this.config.tokenRetryWindowSeconds;
     if (window === 0 || nowSeconds() - spentAt > window) return null;
     // A client that keeps its refresh token (`reuse`) never spends it: "never used" cannot be seen.

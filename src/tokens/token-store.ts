@@ -171,7 +171,7 @@ export class TokenStore {
    * A batch that spends nothing only INSERTs (client_credentials, password, token exchange): its
    * tokens and events commit together, in two round trips on MySQL (TransactionRunner.insertAll)
    * instead of four. Measured paired against the four-statement transaction: CPU µs/request ratio
-   * median 0.886 over 8 rounds (PERF-PATCH.md). Retried as a deadlock victim too: inserts into the
+   * median 0.886 over 8 rounds (bench/RESULTS.md). Retried as a deadlock victim too: inserts into the
    * owner indexes can deadlock with a revocation scanning them.
    */
   private async insertBatch(jobs: TokenWrite[]): Promise<WriteOutcome[]> {
@@ -248,13 +248,12 @@ export class TokenStore {
   }
 
   /**
-   * The unspent, unrevoked refresh token issued by a request that presented `parentId` (a refresh
-   * token's id) or, with `parentId` null, by a code redemption of grant `grantId`. At most one
-   * exists: a retry spends the one it replaces in the commit that stores its own.
+   * The unspent, unrevoked refresh token of grant `grantId` issued by a refresh that presented
+   * `parentId` (a refresh token's id). At most one exists: a retry spends the one it replaces in the commit that stores its own.
    */
-  unspentChild(grantId: string, parentId: string | null): Promise<RefreshTokenEntity | null> {
+  unspentChild(grantId: string, parentId: string): Promise<RefreshTokenEntity | null> {
     return this.refreshTokens.findOne({
-      where: { grantId, parentId: parentId ?? IsNull(), rotatedAt: IsNull(), revokedAt: IsNull() },
+      where: { grantId, parentId, rotatedAt: IsNull(), revokedAt: IsNull() },
       order: { createdAt: 'DESC' },
     });
   }

@@ -1,10 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, TestDatabase } from '../support/databases';
-import { startServer } from '../support/server-process';
+import { freePort, startServer } from '../support/server-process';
+import { REDIS_URL, redisAnswers } from '../support/redis';
 import { basicAuth } from '../support/factories';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'src', 'cli.js');
@@ -26,6 +27,26 @@ async function cli(database: TestDatabase, ...args: string[]): Promise<Run> {
     const failed = error as { code: number; stdout: string; stderr: string };
     return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
   }
+}
+
+interface TimedRun extends Run {
+  /** Milliseconds from the last byte the command wrote to its exit. */
+  readonly lingeredMs: number;
+}
+
+/** The command line with exactly `env` (nothing of this process's), timed from its last output to its exit. */
+async function timedCli(env: Record<string, string>, ...args: string[]): Promise<TimedRun> {
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let lastOutput = Date.now();
+  child.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), (lastOutput = Date.now())));
+  child.stderr.on('data', (chunk: Buffer) => ((stderr += chunk.toString()), (lastOutput = Date.now())));
+  // A command kept alive by a timer or a socket would hang here: killed after 30 s, it fails below.
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(killer);
+  return { code: code ?? -1, stdout, stderr, lingeredMs: Date.now() - lastOutput };
 }
 
 describe.each(['sqlite', 'mysql'] as const)('the operator command line on %s', (type) => {
@@ -112,5 +133,50 @@ describe.each(['sqlite', 'mysql'] as const)('the operator command line on %s', (
       await server.stop();
     }
     expect(server.logs()).not.toContain(password);
+  });
+
+  it('runs beside a live server with the same environment, MANAGEMENT_PORT included, and exits as soon as its work is done', async () => {
+    const managementPort = await freePort();
+    // With MariaDB, Redis too when it answers: the cache bus is part of what a command must not start.
+    const redis: Record<string, string> = type === 'mysql' && (await redisAnswers()) ? { REDIS_URL } : {};
+    const server = await startServer({ ...database.env, ...redis, MANAGEMENT_PORT: String(managementPort) });
+    try {
+      expect((await fetch(`http://127.0.0.1:${managementPort}/health/live`)).status).toBe(200);
+      const { port } = new URL(server.url);
+      // The environment the server process got, as an operator's shell on that host would have it.
+      const env = {
+        PATH: process.env.PATH ?? '',
+        ...database.env,
+        ...redis,
+        PORT: port,
+        HOST: '127.0.0.1',
+        ISSUER: server.url,
+        MANAGEMENT_PORT: String(managementPort),
+      };
+
+      const exported = await timedCli(env, 'export');
+      expect({ code: exported.code, stderr: exported.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(exported.stdout).applications.map((a: { client_id: string }) => a.client_id)).toContain('breakout_app');
+      expect(exported.lingeredMs).toBeLessThan(2000);
+
+      const imported = await timedCli(env, 'import', SPRING);
+      expect({ code: imported.code, stderr: imported.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(imported.lingeredMs).toBeLessThan(2000);
+
+      const reset = await timedCli(env, 'reset-admin-password');
+      expect({ code: reset.code, stderr: reset.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(reset.lingeredMs).toBeLessThan(2000);
+      const password = /New password of the administrator: (\S+)/.exec(reset.stdout)![1];
+      // The live server takes the new password at once, and its management port still answers.
+      const token = await fetch(`${server.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password, scope: 'admin' }),
+      });
+      expect(token.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${managementPort}/health/ready`)).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -101,10 +101,10 @@ describe(`token endpoint errors (RFC 6749 §5.2) [${TEST_DB}]`, () => {
     expect(res.body.error).toBe('invalid_request');
   });
 
-  it('answers a JSON 404 for an unknown route', async () => {
-    const res = await request(t.url).get('/nope');
+  it('answers a JSON 404 for an unknown route that repeats neither its path nor its query string', async () => {
+    const res = await request(t.url).get('/nope/a-path-token?client_secret=a-query-secret');
     expect(res.status).toBe(404);
-    expect(res.body.error).toBe('not_found');
+    expect(res.body).toEqual({ error: 'not_found', error_description: 'no such endpoint', request_id: expect.any(String) });
   });
 
   it('reads an empty JSON body as no parameters, not as a parse error', async () => {

@@ -72,6 +72,17 @@ describe('OAuthExceptionFilter', () => {
     expect(missing.res.statusCode).toBe(404);
   });
 
+  it('answers an unknown route "no such endpoint", repeating its URL neither in the answer nor in the log', () => {
+    const debug = jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined);
+    const { host, res } = fakeHttp();
+    // What the router throws for GET /oauth2/authorize/<token>?client_secret=<secret>.
+    filter.catch(new NotFoundException('Cannot GET /oauth2/authorize/the-token?client_secret=the-secret'), host);
+    expect(res.statusCode).toBe(404);
+    expect(res.body).toEqual({ error: 'not_found', error_description: 'no such endpoint' });
+    expect(JSON.stringify(debug.mock.calls)).not.toMatch(/the-token|the-secret/);
+    debug.mockRestore();
+  });
+
   it('maps body parsing errors (not HttpExceptions) to invalid_request, 413 for a body over the limit', () => {
     const { host, res } = fakeHttp();
     filter.catch(Object.assign(new SyntaxError('Unexpected token'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }), host);

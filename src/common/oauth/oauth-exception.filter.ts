@@ -6,7 +6,6 @@ import { OAuthError, OAuthErrorCode } from './oauth-error';
 const HTTP_STATUS_CODE: Record<number, OAuthErrorCode> = {
   401: 'invalid_token',
   403: 'access_denied',
-  404: 'not_found',
   503: 'temporarily_unavailable',
 };
 
@@ -68,6 +67,9 @@ export class OAuthExceptionFilter implements ExceptionFilter {
         this.logger.error(`HTTP ${status}: ${exception.message}`);
         return new OAuthError(status === 503 ? 'temporarily_unavailable' : 'server_error');
       }
+      // The router's 404 ("Cannot GET <url>") quotes the whole URL, query string included, where
+      // clients put credentials by mistake: neither the answer nor the log line repeats it.
+      if (status === 404) return new OAuthError('not_found', 'no such endpoint');
       const code = HTTP_STATUS_CODE[status] ?? 'invalid_request';
       return new OAuthError(code, describeHttpException(exception));
     }

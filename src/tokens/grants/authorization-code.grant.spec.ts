@@ -55,22 +55,23 @@ describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6)', () => {
     expect(tokens.issued).toHaveLength(0);
   });
 
-  it('replaces the unused tokens of a redemption whose answer was lost, instead of revoking them (issue 12 §1)', async () => {
+  it('denies a second presentation at once, by the same client with the same redirect_uri, even when the first tokens were never used', async () => {
     const { tokens, grant } = setup(anAuthorizationCode({ spentAt: Math.floor(Date.now() / 1000) }));
+    // What a retry window would have replaced: the code grant never asks for it.
     tokens.unreceivedTokens = { refreshTokenId: 'first-refresh', accessTokenId: 'first-access' };
-    const response = await grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient());
-    expect(response).toMatchObject({ access_token: expect.any(String), refresh_token: expect.any(String) });
-    expect(tokens.replaced).toEqual([{ refreshTokenId: 'first-refresh', accessTokenId: 'first-access' }]);
-    expect(tokens.issued[0]).toMatchObject({ grantId: 'code-1' });
-    expect(tokens.revokedGrants).toHaveLength(0);
-  });
-
-  it('treats a second presentation in the window that fails a check (other redirect_uri) as a replay, not a retry', async () => {
-    const { tokens, grant } = setup(anAuthorizationCode({ spentAt: Math.floor(Date.now() / 1000) }));
-    tokens.unreceivedTokens = { refreshTokenId: 'first-refresh', accessTokenId: 'first-access' };
-    await expect(grant.handle({ code: 'the-code', redirect_uri: 'https://evil.example/cb' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+    await expect(grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient())).rejects.toMatchObject({
+      code: 'invalid_grant',
+      description: 'authorization code was already used',
+    });
     expect(tokens.revokedGrants).toEqual([{ grantId: 'code-1', reason: 'code_replay' }]);
     expect(tokens.replaced).toHaveLength(0);
+    expect(tokens.issued).toHaveLength(0);
+  });
+
+  it('denies a second presentation that fails a check too (other redirect_uri), revoking what the first issued', async () => {
+    const { tokens, grant } = setup(anAuthorizationCode({ spentAt: Math.floor(Date.now() / 1000) }));
+    await expect(grant.handle({ code: 'the-code', redirect_uri: 'https://evil.example/cb' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+    expect(tokens.revokedGrants).toEqual([{ grantId: 'code-1', reason: 'code_replay' }]);
   });
 
   it('treats losing the race to a concurrent redemption as a replay', async () => {

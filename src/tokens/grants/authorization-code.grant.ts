@@ -7,7 +7,7 @@ import { UsersService } from '../../users/users.service';
 import { IdTokenService } from '../../oidc/id-token.service';
 import { AuthorizationCodeService } from '../authorization-code.service';
 import type { TokenResponse } from '../token-response';
-import { type Replaced, TokenIssuer } from '../token-issuer';
+import { TokenIssuer } from '../token-issuer';
 import { TokenStore } from '../token-store';
 import { AuthorizationCodeRequest } from './dto/authorization-code.request';
 import type { GrantStrategy } from './grant-strategy';
@@ -42,31 +42,18 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     const code = await this.codes.find(params.code);
     // A code of another client is reported exactly like an unknown one.
     if (!code || code.clientId !== client.id) throw new OAuthError('invalid_grant', 'invalid authorization code');
-    let replaced: Replaced | null = null;
-    if (code.spentAt !== null) {
-      // The retry of a redemption whose answer never arrived (a 503 while its COMMIT went through):
-      // its tokens were never used, and are replaced (token-issuer.ts unreceived()). Anything else
-      // is a replay. A client without refresh tokens leaves no trace of use, so it gets no retry.
-      replaced = await this.issuer.unreceived(client, code.id, null, code.spentAt);
-      if (!replaced) return this.replayed(code.id);
-    } else if (code.expiresAt <= nowSeconds()) {
-      throw new OAuthError('invalid_grant', 'authorization code expired');
-    }
+    // RFC 6749 §4.1.2: a code is used once. A second presentation is denied and revokes what the
+    // first issued, whoever presents it and however soon: a client whose first answer was lost
+    // starts a new authorization (the refresh token grant alone has a retry window).
+    if (code.spentAt !== null) return this.replayed(code.id);
+    if (code.expiresAt <= nowSeconds()) throw new OAuthError('invalid_grant', 'authorization code expired');
 
-    let resource: string | null;
-    try {
-      // RFC 6749 §4.1.3: redirect_uri must be identical when it was part of the authorization request.
-      if (params.redirect_uri !== undefined ? params.redirect_uri !== code.redirectUri : code.redirectUriProvided) {
-        throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
-      }
-      verifyPkce(code, params.code_verifier);
-      resource = sameResource(code.resource, params.resource);
-    } catch (error) {
-      // A second presentation that is not the client's own retry (other redirect_uri, verifier or
-      // resource) is a replay: it revokes what the first issued (§4.1.2).
-      if (replaced) return this.replayed(code.id);
-      throw error;
+    // RFC 6749 §4.1.3: redirect_uri must be identical when it was part of the authorization request.
+    if (params.redirect_uri !== undefined ? params.redirect_uri !== code.redirectUri : code.redirectUriProvided) {
+      throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     }
+    verifyPkce(code, params.code_verifier);
+    const resource = sameResource(code.resource, params.resource);
 
     const user = await this.users.findEnabled(code.userId);
     if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
@@ -84,10 +71,8 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
       resource,
       refreshResource: code.resource,
     };
-    const response = replaced
-      ? await this.issuer.reissue(context, replaced)
-      : await this.issuer.issueSpending(context, { kind: 'authorization_code', id: code.id });
-    // Lost a race with a concurrent redemption (or use of the tokens a retry replaces): a replay too.
+    const response = await this.issuer.issueSpending(context, { kind: 'authorization_code', id: code.id });
+    // Lost a race with a concurrent redemption: a replay too.
     if (!response) return this.replayed(code.id);
     const idToken = await this.idTokens.issue({
       client,
