@@ -62,7 +62,7 @@ export class AccountController {
       const password = formString(req, 'password') ?? '';
       const login = username && password ? await this.logins.attempt(username, password, 'login_page') : null;
       if (!login?.ok) return this.login(req, res, loginFailure(login, username));
-      setSessionCookie(req, res, await this.sessions.start(login.user.id), this.sessions.ttlSeconds);
+      setSessionCookie(req, res, (await this.sessions.start(login.user.id)).cookieValue, this.sessions.ttlSeconds);
       return this.list(req, res, login.user);
     }
     const user = await this.sessions.currentUser(readSessionCookie(req));

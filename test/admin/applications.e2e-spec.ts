@@ -48,6 +48,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       refresh_token_rotation: 'rotate',
       weak_secret: false,
       id_token_signed_response_alg: 'RS256',
+      id_token_claims: 'scope',
       post_logout_redirect_uris: [],
       access_token_format: 'opaque',
       resources: [],

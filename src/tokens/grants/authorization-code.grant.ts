@@ -83,6 +83,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
       authTime: code.authTime,
       resource,
       refreshResource: code.resource,
+      claims: code.claims,
     };
     const response = replaced
       ? await this.issuer.reissue(context, replaced)
@@ -91,11 +92,12 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     if (!response) return this.replayed(code.id);
     const idToken = await this.idTokens.issue({
       client,
-      userId: user.id,
+      user,
       scope: code.scope,
       accessToken: response.access_token,
       authTime: code.authTime,
       nonce: code.nonce,
+      claims: code.claims,
     });
     return idToken ? { ...response, id_token: idToken } : response;
   }

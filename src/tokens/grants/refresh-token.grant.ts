@@ -6,7 +6,7 @@ import { scopeTokens } from '../../common/oauth/scope';
 import { resolveScope } from '../../common/oauth/scope-policy';
 import { nowSeconds } from '../../common/time';
 import { assertUserMayReceiveScope } from '../../users/roles';
-import { UsersService } from '../../users/users.service';
+import { UserProfile, UsersService } from '../../users/users.service';
 import { IdTokenService } from '../../oidc/id-token.service';
 import { sameResource } from './authorization-code.grant';
 import type { TokenResponse } from '../token-response';
@@ -67,8 +67,9 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     const grantScopes = scopeTokens(stored.scope).filter((s) => stillAllowed.has(s));
     const scope = resolveScope(params.scope, grantScopes);
 
+    let user: UserProfile | null = null;
     if (stored.userId !== null) {
-      const user = await this.users.findEnabled(stored.userId);
+      user = await this.users.findEnabled(stored.userId);
       if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
       // A user who lost the admin role cannot keep renewing admin tokens.
       assertUserMayReceiveScope(user, scope);
@@ -83,6 +84,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
         withRefreshToken: false,
         resource,
         refreshResource: stored.resource,
+        claims: stored.claims,
       });
       // Nothing is spent here, so a revocation of the family may have committed after the check
       // above and before the new access token was stored: look again, and revoke what was issued.
@@ -90,7 +92,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
         await this.store.revokeGrant(stored.grantId, 'refresh_token_revoked');
         throw new OAuthError('invalid_grant', 'invalid refresh token');
       }
-      return this.withIdToken({ ...access, refresh_token: params.refresh_token }, client, stored, scope);
+      return this.withIdToken({ ...access, refresh_token: params.refresh_token }, client, stored, scope, user);
     }
     // Rotating the old token and storing the new ones commit together; the new refresh token
     // keeps the scope of the one it replaces (RFC 6749 §6).
@@ -105,6 +107,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       resource,
       refreshResource: stored.resource,
       presentedRefreshTokenId: stored.id,
+      claims: stored.claims,
     };
     const response = replaced
       ? await this.issuer.reissue(context, replaced)
@@ -115,14 +118,27 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       if (!replaced && this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       return this.reused(stored);
     }
-    return this.withIdToken(response, client, stored, scope);
+    return this.withIdToken(response, client, stored, scope, user);
   }
 
   /** OpenID Connect Core §12.2: a refresh of an openid grant returns an ID Token for the same user and auth_time. */
   /** `scope`: the refreshed grant's, before a resource narrowed the access token's to that API's scopes. */
-  private async withIdToken(response: TokenResponse, client: AuthenticatedClient, stored: RefreshTokenEntity, scope: string): Promise<TokenResponse> {
-    if (stored.userId === null) return response;
-    const idToken = await this.idTokens.issue({ client, userId: stored.userId, scope, accessToken: response.access_token, authTime: stored.authTime });
+  private async withIdToken(
+    response: TokenResponse,
+    client: AuthenticatedClient,
+    stored: RefreshTokenEntity,
+    scope: string,
+    user: UserProfile | null,
+  ): Promise<TokenResponse> {
+    if (user === null) return response;
+    const idToken = await this.idTokens.issue({
+      client,
+      user,
+      scope,
+      accessToken: response.access_token,
+      authTime: stored.authTime,
+      claims: stored.claims,
+    });
     return idToken ? { ...response, id_token: idToken } : response;
   }
 
