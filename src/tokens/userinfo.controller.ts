@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { scopeTokens } from '../common/oauth/scope';
@@ -29,8 +29,6 @@ export class UserInfoController {
   constructor(private readonly users: UsersService) {}
 
   @Get(['me', 'oauth2/userinfo'])
-  @Post(['me', 'oauth2/userinfo'])
-  @HttpCode(200)
   @UseGuards(UserInfoTokenGuard)
   @ApiBearerAuth('bearer')
   @ApiOperation({
@@ -53,7 +51,29 @@ export class UserInfoController {
     },
   })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, expired or revoked token, with WWW-Authenticate: Bearer (RFC 6750 §3.1)' })
-  async me(@Req() req: RequestWithAccessToken): Promise<LegacyUserInfo | OpenIdUserInfo> {
+  me(@Req() req: RequestWithAccessToken): Promise<LegacyUserInfo | OpenIdUserInfo> {
+    return this.profile(req);
+  }
+
+  /** OpenID Connect Core §5.3.1: the userinfo endpoint MUST support POST too. */
+  @Post(['me', 'oauth2/userinfo'])
+  @HttpCode(200)
+  @UseGuards(UserInfoTokenGuard)
+  @ApiBearerAuth('bearer')
+  @ApiOperation({
+    summary: 'The same profile, requested with POST',
+    description: 'The access token in the `Authorization: Bearer` header, or as the form-encoded body field `access_token` (RFC 6750 §2.2), not both.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ required: false, schema: { type: 'object', properties: { access_token: { type: 'string' } } } })
+  @ApiOkResponse({ description: 'As GET' })
+  @ApiBadRequestResponse({ type: ErrorResponse, description: 'invalid_request: the token in both the header and the body, or a body that is not form-encoded' })
+  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, expired or revoked token, with WWW-Authenticate: Bearer (RFC 6750 §3.1)' })
+  mePost(@Req() req: RequestWithAccessToken): Promise<LegacyUserInfo | OpenIdUserInfo> {
+    return this.profile(req);
+  }
+
+  private async profile(req: RequestWithAccessToken): Promise<LegacyUserInfo | OpenIdUserInfo> {
     const token = req.accessToken;
     if (!token?.userId) throw new OAuthError('invalid_token', 'token has no resource owner');
     const user = await this.users.findEnabled(token.userId);
