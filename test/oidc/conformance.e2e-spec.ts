@@ -165,6 +165,49 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
     });
   });
 
+  describe('oidcc-response-type-missing', () => {
+    it('answers an authorization request without response_type with invalid_request at the redirect URI', async () => {
+      const res = await request(t.url).get('/oauth2/authorize').query({ client_id: app.client_id, redirect_uri: REDIRECT_URI, scope: 'openid', state: 'rt' });
+      expect(res.status).toBe(302);
+      expect(new URL(res.headers.location).searchParams.get('error')).toBe('invalid_request');
+    });
+  });
+
+  // Modules whose parameters the server may ignore (Core §3.1.2.1, §5.2): the flow must just succeed.
+  describe.each([
+    ['oidcc-ensure-request-without-nonce-succeeds-for-code-flow', { scope: 'openid', nonce: undefined }],
+    ['oidcc-ensure-other-scope-order-succeeds', { scope: 'email openid' }],
+    ['oidcc-display-page', { scope: 'openid', display: 'page' }],
+    ['oidcc-display-popup', { scope: 'openid', display: 'popup' }],
+    ['oidcc-ui-locales', { scope: 'openid', ui_locales: 'se' }],
+    ['oidcc-claims-locales', { scope: 'openid profile', claims_locales: 'se' }],
+    ['oidcc-ensure-request-with-unknown-parameter-succeeds', { scope: 'openid', extra: 'foobar' }],
+  ] as [string, Record<string, string | undefined>][])('%s', (_module, params) => {
+    it('completes the code flow and issues a valid ID Token', async () => {
+      const config = await discover(app);
+      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, ...params } as Record<string, string>);
+      if (params.nonce === undefined) url.searchParams.delete('nonce');
+      const browser = new FormBrowser(t.url);
+      const { redirect } = await approve(browser, await browser.get(url.pathname + url.search));
+      const tokens = await oidc.authorizationCodeGrant(config, redirect, { idTokenExpected: true });
+      expect(tokens.claims()).toMatchObject({ aud: app.client_id });
+    });
+  });
+
+  describe('oidcc-server-client-secret-post', () => {
+    it('authenticates the client with client_secret_post at the token endpoint', async () => {
+      const posting = await createApp({ token_endpoint_auth_method: 'client_secret_post' });
+      const config = await oidc.discovery(new URL(t.url), posting.client_id, undefined, oidc.ClientSecretPost(posting.client_secret), {
+        execute: [oidc.allowInsecureRequests],
+      });
+      const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid' });
+      const browser = new FormBrowser(t.url);
+      const { redirect } = await approve(browser, await browser.get(url.pathname + url.search));
+      const tokens = await oidc.authorizationCodeGrant(config, redirect, { idTokenExpected: true });
+      expect(tokens.claims()).toMatchObject({ aud: posting.client_id });
+    });
+  });
+
   describe('oidcc-userinfo-get', () => {
     it('answers GET with the bearer token in the header', async () => {
       const { config, tokens, claims } = await signIn({ scope: 'openid email' });
