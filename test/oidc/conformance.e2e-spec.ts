@@ -568,6 +568,16 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
     });
   });
 
+  it('shows the user their standard claims on the account page', async () => {
+    const browser = new FormBrowser(t.url);
+    const page = await browser.submit(await browser.get('/account/consents'), { action: 'login', username: GRACE.username, password: GRACE.password });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Your profile');
+    expect(page.body).toContain(GRACE.phone_number);
+    expect(page.body).toContain('1 Navy Yard, Washington, DC, 20374, US');
+    expect(page.body).toContain(GRACE.birthdate);
+  });
+
   it('parses the consent form of a claims request like any other (hidden claims field round-trips)', async () => {
     const browser = new FormBrowser(t.url);
     const claimsParameter = JSON.stringify({ userinfo: { phone_number: { essential: true } } });
