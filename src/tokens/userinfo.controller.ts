@@ -65,7 +65,7 @@ export class UserInfoController {
     description: 'The access token in the `Authorization: Bearer` header, or as the form-encoded body field `access_token` (RFC 6750 §2.2), not both.',
   })
   @ApiConsumes('application/x-www-form-urlencoded')
-  @ApiBody({ required: false, schema: { type: 'object', properties: { access_token: { type: 'string' } } } })
+  @ApiBody({ required: false, schema: { type: 'object', properties: { access_token: { type: 'string', example: 'kq3…' } } } })
   @ApiOkResponse({ description: 'As GET' })
   @ApiBadRequestResponse({ type: ErrorResponse, description: 'invalid_request: the token in both the header and the body, or a body that is not form-encoded' })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, expired or revoked token, with WWW-Authenticate: Bearer (RFC 6750 §3.1)' })
