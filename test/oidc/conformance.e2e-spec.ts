@@ -587,3 +587,28 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
     expect(parseForm(page.body).fields.claims).toBe(claimsParameter);
   });
 });
+
+describe(`rate limits of POSTs to the authorization endpoint [${TEST_DB}]`, () => {
+  let t: TestApp;
+  let clientId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { ADMIN_PASSWORD, RATE_LIMIT_LOGIN_PER_MINUTE: '2' } });
+    const admin = await adminApi(t);
+    clientId = (await admin.post('/admin/applications', { client_name: 'RP', redirect_uris: [REDIRECT_URI], scope: 'openid' })).body.client_id;
+  });
+  afterAll(() => t.close());
+
+  it('counts POSTed authorization requests against the authorize limit and password forms against the login limit', async () => {
+    const browser = new FormBrowser(t.url);
+    const authorization = { response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'openid' };
+    let login: Page | undefined;
+    for (let i = 0; i < 3; i++) {
+      login = await browser.post('/oauth2/authorize', authorization);
+      expect(login.status).toBe(200);
+    }
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await browser.submit(login!, { username: 'nobody', password: 'wrong-password' })).status);
+    expect(statuses).toEqual([401, 401, 429]);
+  });
+});
