@@ -16,7 +16,8 @@ import { ErrorResponse } from '../common/http/error-response.dto';
 import { RejectUnknownFields } from '../common/http/validation';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ScopeEntity } from '../scopes/scope.entity';
-import { CLAIMS_BY_SCOPE, ScopesService } from '../scopes/scopes.service';
+import { ScopesService } from '../scopes/scopes.service';
+import { CLAIMS_BY_SCOPE } from '../oidc/standard-claims';
 import { AdminController } from './admin-controller.decorator';
 
 /** RFC 6749 §3.3 scope-token. */
@@ -52,7 +53,7 @@ export class ScopeResponse {
   @ApiProperty() description: string;
   @ApiProperty({
     type: [String],
-    description: 'OpenID Connect claims this scope grants at userinfo (empty for other scopes)',
+    description: 'OpenID Connect claims this scope grants at userinfo and in ID Tokens (empty for other scopes)',
     example: ['email', 'email_verified'],
   })
   claims: string[];

@@ -5,6 +5,7 @@ import { ClientsService } from '../clients/clients.service';
 import { scopeTokens } from '../common/oauth/scope';
 import { LoginService } from '../users/login.service';
 import { UserProfile } from '../users/users.service';
+import { ClaimValue, releaseClaims, supportedUserClaims } from '../oidc/standard-claims';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { loginFailure } from './login-failure';
 import { ConsentService } from '../consent/consent.service';
@@ -62,7 +63,7 @@ export class AccountController {
       const password = formString(req, 'password') ?? '';
       const login = username && password ? await this.logins.attempt(username, password, 'login_page') : null;
       if (!login?.ok) return this.login(req, res, loginFailure(login, username));
-      setSessionCookie(req, res, await this.sessions.start(login.user.id), this.sessions.ttlSeconds);
+      setSessionCookie(req, res, (await this.sessions.start(login.user.id)).cookieValue, this.sessions.ttlSeconds);
       return this.list(req, res, login.user);
     }
     const user = await this.sessions.currentUser(readSessionCookie(req));
@@ -91,6 +92,29 @@ export class AccountController {
         scopes: scopeTokens(c.scope),
       })),
     );
-    sendPage(res, 200, this.pages.accountConsents({ action: PATH, csrfToken: this.csrf.issue(req, res), username: user.username, consents: items, notice }));
+    sendPage(
+      res,
+      200,
+      this.pages.accountConsents({
+        action: PATH,
+        csrfToken: this.csrf.issue(req, res),
+        username: user.username,
+        consents: items,
+        profile: profileLines(user),
+        notice,
+      }),
+    );
   }
+}
+
+/** The user's standard claims with a value, as text for the account page (sub and updated_at are no news to the user). */
+function profileLines(user: UserProfile): [string, string][] {
+  const { sub: _sub, updated_at: _updatedAt, ...claims } = releaseClaims(user, supportedUserClaims());
+  return Object.entries(claims).map(([claim, value]) => [claim, claimText(value)]);
+}
+
+function claimText(value: ClaimValue): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value !== 'object') return String(value);
+  return value.formatted ?? [value.street_address, value.locality, value.region, value.postal_code, value.country].filter(Boolean).join(', ');
 }

@@ -88,6 +88,26 @@ describe('parseAuthorizeRequest', () => {
       'code_challenge_method must be S256 or plain',
     ],
     [
+      'a request object (OpenID Connect Core §6)',
+      { request: 'e30.e30.' },
+      'request_not_supported',
+      'request objects are not supported; send the parameters themselves',
+    ],
+    [
+      'a request_uri (OpenID Connect Core §6)',
+      { request_uri: 'https://app.example/r.jwt' },
+      'request_uri_not_supported',
+      'request_uri is not supported; send the parameters themselves',
+    ],
+    ['a claims parameter that is not JSON', { scope: 'openid', claims: '{' }, 'invalid_request', 'claims must be a JSON object'],
+    ['a claims member that is not an object', { scope: 'openid', claims: '{"userinfo":[]}' }, 'invalid_request', 'claims.userinfo must be a JSON object'],
+    [
+      'an essential acr this server cannot meet',
+      { scope: 'openid', claims: '{"id_token":{"acr":{"essential":true,"value":"2"}}}' },
+      'access_denied',
+      'the requested authentication context class cannot be met; supported: 0',
+    ],
+    [
       'an S256 challenge of the wrong length',
       { code_challenge: `${S256_CHALLENGE}a`, code_challenge_method: 'S256' },
       'invalid_request',
@@ -114,5 +134,22 @@ describe('parseAuthorizeRequest', () => {
   it('keeps prompt=none, the hints and the resource for the controller', () => {
     const request = parse({ prompt: 'none', login_hint: 'alice', id_token_hint: 'h', resource: 'https://api.example', response_mode: 'form_post' });
     expect(request).toMatchObject({ noPrompt: true, loginHint: 'alice', idTokenHint: 'h', resource: 'https://api.example', responseMode: 'form_post' });
+  });
+
+  it('keeps the claims this server holds from the claims parameter, and the scopes the user must approve for them', () => {
+    const request = parse({
+      scope: 'openid',
+      claims: JSON.stringify({ userinfo: { name: { essential: true }, phone_number: null, unknown_claim: null }, id_token: { email: null, acr: null } }),
+    });
+    // phone is not among the client's scopes: not requestable; unknown claims are ignored (Core §5.5).
+    expect(request.claims).toEqual({ userinfo: { name: { essential: true } }, id_token: { email: null, acr: null } });
+    expect(request.scope).toBe('openid');
+    expect(request.consentScope).toBe('openid profile email');
+  });
+
+  it('takes acr_values as a voluntary request of acr, and ignores claims without openid', () => {
+    expect(parse({ scope: 'openid', acr_values: '1 0' }).claims).toEqual({ id_token: { acr: { values: ['1', '0'] } } });
+    expect(parse({ scope: 'openid' }).claims).toBeNull();
+    expect(parse({ scope: 'profile', claims: '{"userinfo":{"email":null}}' })).toMatchObject({ claims: null, consentScope: 'profile' });
   });
 });

@@ -1,7 +1,9 @@
 import type { FastifyRequest as Request } from 'fastify';
 import { AuthenticatedClient, clientScopes } from '../clients/clients.service';
 import { OAuthError } from '../common/oauth/oauth-error';
+import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { resolveScope } from '../common/oauth/scope-policy';
+import { ClaimsRequest, parseClaimsRequest, PASSWORD_ACR, scopesOfClaimsRequest } from '../oidc/standard-claims';
 import { CodeChallengeMethod, isWellFormedPkceValue } from '../pkce/pkce';
 
 /** The authorization request parameters we understand (RFC 6749 §4.1.1, RFC 7636 §4.3). */
@@ -20,6 +22,8 @@ export const AUTHORIZE_PARAMS = [
   'id_token_hint',
   'response_mode',
   'resource',
+  'claims',
+  'acr_values',
 ] as const;
 export type AuthorizeParamName = (typeof AUTHORIZE_PARAMS)[number];
 export type AuthorizeParams = Partial<Record<AuthorizeParamName, string>>;
@@ -63,6 +67,13 @@ export interface AuthorizeRequest extends AuthorizeTarget {
   readonly resource?: string;
   /** OpenID Connect: echoed in the ID Token to bind it to this request. */
   readonly nonce?: string;
+  /**
+   * OpenID Connect Core §5.5: the claims asked for individually, with `acr_values` folded in as a
+   * voluntary request of `acr`; null without openid or without either parameter.
+   */
+  readonly claims: ClaimsRequest | null;
+  /** The scopes the user approves: `scope` and those whose claims `claims` asks for individually. */
+  readonly consentScope: string;
   /** The original parameters, carried as hidden fields through the login and consent forms. */
   readonly params: Readonly<AuthorizeParams>;
 }
@@ -111,6 +122,10 @@ export function authorizeTarget(raw: Record<string, unknown>, client: Authentica
  */
 export function parseAuthorizeRequest(raw: Record<string, unknown>, client: AuthenticatedClient, target: AuthorizeTarget): AuthorizeRequest {
   if (raw.response_mode !== undefined && !target.responseMode) throw new OAuthError('invalid_request', 'response_mode must be query or form_post');
+  // OpenID Connect Core §6: request objects are not supported (yet); refused, never silently ignored
+  // in favour of the plain parameters, which may differ from what the request object says.
+  if (raw.request !== undefined) throw new OAuthError('request_not_supported', 'request objects are not supported; send the parameters themselves');
+  if (raw.request_uri !== undefined) throw new OAuthError('request_uri_not_supported', 'request_uri is not supported; send the parameters themselves');
   const params: AuthorizeParams = {};
   for (const name of AUTHORIZE_PARAMS) {
     const value = raw[name];
@@ -135,6 +150,7 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
   if (params.login_hint !== undefined && params.login_hint.length > 320) throw new OAuthError('invalid_request', 'login_hint is too long');
   if (params.id_token_hint !== undefined && params.id_token_hint.length > 8192) throw new OAuthError('invalid_request', 'id_token_hint is too long');
   const pkce = pkceChallenge(params);
+  const claims = scopeTokens(scope).includes('openid') ? claimsRequest(params, clientScopes(client)) : null;
 
   return Object.freeze({
     ...target,
@@ -150,8 +166,27 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
     idTokenHint: params.id_token_hint,
     resource: params.resource,
     nonce: params.nonce,
+    claims,
+    consentScope: formatScope([...new Set([...scopeTokens(scope), ...scopesOfClaimsRequest(claims)])]),
     params: Object.freeze(params),
   });
+}
+
+/**
+ * The `claims` parameter (Core §5.5) with `acr_values` (§3.1.2.1) as a voluntary request of `acr`.
+ * Every sign-in here is a password (acr "0"): an essential request of another class cannot be met,
+ * which §5.5.1.1 says is a failed authentication.
+ */
+function claimsRequest(params: AuthorizeParams, allowedScopes: readonly string[]): ClaimsRequest | null {
+  const parsed = params.claims !== undefined ? parseClaimsRequest(params.claims, allowedScopes) : null;
+  const acrValues = scopeTokens(params.acr_values ?? '');
+  if (!parsed && acrValues.length === 0) return null;
+  const idToken = { ...(parsed?.id_token ?? {}) };
+  if (acrValues.length > 0 && !('acr' in idToken)) idToken.acr = { values: acrValues };
+  const acr = idToken.acr;
+  if (acr?.essential && ((acr.value !== undefined && acr.value !== PASSWORD_ACR) || (acr.values !== undefined && !acr.values.includes(PASSWORD_ACR))))
+    throw new OAuthError('access_denied', `the requested authentication context class cannot be met; supported: ${PASSWORD_ACR}`);
+  return { ...(parsed?.userinfo ? { userinfo: parsed.userinfo } : {}), ...(Object.keys(idToken).length > 0 || parsed?.id_token ? { id_token: idToken } : {}) };
 }
 
 /** The PKCE challenge as sent, well-formed (RFC 7636 §4.2, §4.3); the policy is decided elsewhere. */

@@ -20,7 +20,7 @@ import { AUTHORIZE_PATHS, AuthorizeHttpRequest, AuthorizeRequest } from './autho
 import { ConsentService } from '../consent/consent.service';
 import { CSRF_FIELD, CsrfTokens } from './csrf';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
-import { formString, requestPath } from './form';
+import { formString, isFormSubmission, requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
 import { Pages } from './views/pages';
@@ -57,7 +57,10 @@ export class AuthorizeController {
 
   @Get(AUTHORIZE_PATHS)
   @RateLimit('authorize')
-  @ApiOperation({ summary: 'Authorization endpoint (RFC 6749 §4.1.1, RFC 7636): login and consent pages' })
+  @ApiOperation({
+    summary: 'Authorization endpoint (RFC 6749 §4.1.1, RFC 7636): login and consent pages',
+    description: 'The same parameters may be POSTed form-encoded (OpenID Connect Core §3.1.2.1).',
+  })
   @ApiQuery({ name: 'response_type', enum: ['code'] })
   @ApiQuery({ name: 'client_id' })
   @ApiQuery({ name: 'redirect_uri', required: false })
@@ -65,7 +68,11 @@ export class AuthorizeController {
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'code_challenge', required: false })
   @ApiQuery({ name: 'code_challenge_method', required: false, enum: ['S256', 'plain'] })
-  @ApiQuery({ name: 'prompt', required: false, enum: ['consent'] })
+  @ApiQuery({ name: 'prompt', required: false, enum: ['none', 'login', 'consent', 'select_account'] })
+  @ApiQuery({ name: 'nonce', required: false })
+  @ApiQuery({ name: 'max_age', required: false })
+  @ApiQuery({ name: 'claims', required: false, description: 'OpenID Connect Core §5.5: JSON object with userinfo and id_token members' })
+  @ApiQuery({ name: 'acr_values', required: false, description: 'Every sign-in here is acr "0" (password)' })
   @ApiFoundResponse({ description: 'Redirect to redirect_uri with code, state and iss; or error and state (RFC 6749 §4.1.2)' })
   @ApiOkResponse({
     description: 'HTML login or consent page',
@@ -101,10 +108,16 @@ export class AuthorizeController {
     return session;
   }
 
+  /**
+   * An authorization request sent by POST (OpenID Connect Core §3.1.2.1), answered as a GET is,
+   * or one of our sign-in and consent forms posted back (told apart by isFormSubmission, which
+   * also picks the rate limit: password attempts count against the login limit).
+   */
   @Post(AUTHORIZE_PATHS)
-  @RateLimit('login')
+  @RateLimit((req) => (isFormSubmission(req, CSRF_FIELD) ? 'login' : 'authorize'))
   @ApiExcludeEndpoint()
   async submit(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
+    if (!isFormSubmission(req, CSRF_FIELD)) return this.authorize(req, res);
     const request = validated(req);
     if (!this.csrf.verify(req)) {
       sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.', req.id));
@@ -119,7 +132,7 @@ export class AuthorizeController {
       assertMayReceiveScope(session.user, request.scope);
       // The consent, its audit event and the code commit together, and not at all after a 503.
       const code = await this.transactions.runForRequest(async (manager) => {
-        await this.consents.grant(manager, session.user.id, request.client.id, request.scope);
+        await this.consents.grant(manager, session.user.id, request.client.id, request.consentScope);
         return this.codes.issue(request, session.user.id, session.authTime, manager);
       });
       return this.redirect(res, request, { code });
@@ -134,15 +147,17 @@ export class AuthorizeController {
     const login = username && password ? await this.logins.attempt(username, password, 'login_page', request.client.id) : null;
     if (!login?.ok) return this.showLogin(req, res, request, loginFailure(login, username));
     const user = login.user;
-    setSessionCookie(req, res, await this.sessions.start(user.id), this.sessions.ttlSeconds);
-    return this.continueAsUser(req, res, request, { user, authTime: nowSeconds() });
+    // auth_time is the session's stored start, the value every later request of it reads too.
+    const session = await this.sessions.start(user.id);
+    setSessionCookie(req, res, session.cookieValue, this.sessions.ttlSeconds);
+    return this.continueAsUser(req, res, request, { user, authTime: session.authTime });
   }
 
   /** Consent page unless a stored consent covers the scopes and the client did not ask for prompt=consent. */
   private async continueAsUser(req: Request, res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
     const { user } = session;
     assertMayReceiveScope(user, request.scope);
-    if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.scope))) {
+    if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.consentScope))) {
       return this.redirectWithCode(res, request, session);
     }
     if (request.noPrompt) throw new OAuthError('consent_required', 'the user has not approved this application for these scopes');
@@ -154,7 +169,7 @@ export class AuthorizeController {
         hidden: { ...request.params, [CSRF_FIELD]: this.csrf.issue(req, res) },
         clientName: request.client.clientName,
         username: user.username,
-        scopes: await this.scopes.describe(scopeTokens(request.scope)),
+        scopes: await this.scopes.describe(scopeTokens(request.consentScope)),
       }),
     );
   }

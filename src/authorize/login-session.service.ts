@@ -24,10 +24,11 @@ export class LoginSessionService {
   }
 
   /**
-   * Starts a session and returns the cookie value (only its hash is stored). Not after the request
-   * was answered 503 (runForRequest): no session row without the cookie that names it.
+   * Starts a session and returns the cookie value (only its hash is stored) and the session's
+   * start as stored, the OpenID Connect auth_time of every ID Token of this sign-in. Not after the
+   * request was answered 503 (runForRequest): no session row without the cookie that names it.
    */
-  async start(userId: string): Promise<string> {
+  async start(userId: string): Promise<{ readonly cookieValue: string; readonly authTime: number }> {
     const value = randomToken();
     const now = nowSeconds();
     await this.transactions.runForRequest((manager) =>
@@ -39,7 +40,7 @@ export class LoginSessionService {
         createdAt: now,
       }),
     );
-    return value;
+    return { cookieValue: value, authTime: now };
   }
 
   /** Ends the session of a cookie value (sign-out), in the caller's transaction; nothing when there is none. */

@@ -6,6 +6,9 @@ import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 export type PkceOverride = 'inherit' | 'required' | 'optional';
 export type RefreshTokenRotation = 'rotate' | 'reuse';
+/** Which claims of the user an ID Token carries: those of its scopes, or only what the `claims` parameter asks for. */
+export type IdTokenClaims = 'scope' | 'minimal';
+export const ID_TOKEN_CLAIMS: readonly IdTokenClaims[] = ['scope', 'minimal'];
 
 /** An OAuth client ("application" on the admin surface). Column names follow RFC 7591 metadata. */
 @Entity('clients')
@@ -57,6 +60,14 @@ export class ClientEntity {
   /** OpenID Connect Registration: the algorithm of this client's ID Tokens. */
   @Column({ name: 'id_token_signed_response_alg', type: 'varchar', length: 16 })
   idTokenSignedResponseAlg: SigningAlgorithm;
+
+  /**
+   * `scope`: the ID Token carries the standard claims of its granted scopes, as Keycloak, Entra ID,
+   * Okta and Auth0 do; `minimal`: only the claims the `claims` parameter asks for (OpenID Connect
+   * Core §5.4 lets them come from userinfo alone when an access token is issued).
+   */
+  @Column({ name: 'id_token_claims', type: 'varchar', length: 16 })
+  idTokenClaims: IdTokenClaims;
 
   /** OpenID Connect RP-Initiated Logout: where this client may send the user after sign-out (exact match). */
   @Column({ name: 'post_logout_redirect_uris', type: 'simple-json', nullable: true })

@@ -13,7 +13,7 @@ import { nowSeconds } from '../common/time';
 import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
-import { ClientEntity, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
+import { ClientEntity, IdTokenClaims, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */
 export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash' | 'postLogoutRedirectUris' | 'resources'>> & {
@@ -41,6 +41,7 @@ export interface NewClient {
   readonly refreshTokenTtl?: number | null;
   readonly refreshTokenRotation?: RefreshTokenRotation;
   readonly idTokenSignedResponseAlg?: SigningAlgorithm;
+  readonly idTokenClaims?: IdTokenClaims;
   readonly postLogoutRedirectUris?: readonly string[];
   readonly accessTokenFormat?: AccessTokenFormat;
   readonly resources?: readonly string[];
@@ -152,6 +153,7 @@ export class ClientsService {
       refreshTokenTtl: input.refreshTokenTtl ?? null,
       refreshTokenRotation: input.refreshTokenRotation ?? 'rotate',
       idTokenSignedResponseAlg: input.idTokenSignedResponseAlg ?? 'RS256',
+      idTokenClaims: input.idTokenClaims ?? 'scope',
       postLogoutRedirectUris: [...(input.postLogoutRedirectUris ?? [])],
       accessTokenFormat: input.accessTokenFormat ?? 'opaque',
       resources: [...(input.resources ?? [])],

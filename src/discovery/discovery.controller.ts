@@ -2,7 +2,8 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SIGNING_ALGORITHMS } from '../keys/signing-key.entity';
-import { CLAIMS_BY_SCOPE } from '../scopes/scopes.service';
+import { CLAIMS_BY_SCOPE, PASSWORD_ACR, supportedUserClaims } from '../oidc/standard-claims';
+import { SettingsService } from '../settings/settings.service';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
 
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
@@ -16,25 +17,29 @@ const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'
 export class DiscoveryController {
   constructor(
     private readonly grants: GrantRegistry,
+    private readonly settings: SettingsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('.well-known/oauth-authorization-server')
   @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
   @ApiOkResponse({ description: 'The metadata document' })
-  metadata(): Record<string, unknown> {
+  metadata(): Promise<Record<string, unknown>> {
     return this.document();
   }
 
   @Get('.well-known/openid-configuration')
   @ApiOperation({ summary: 'OpenID Provider metadata (OpenID Connect Discovery 1.0), the same document as RFC 8414' })
   @ApiOkResponse({ description: 'The metadata document' })
-  openidConfiguration(): Record<string, unknown> {
+  openidConfiguration(): Promise<Record<string, unknown>> {
     return this.document();
   }
 
-  private document(): Record<string, unknown> {
+  private async document(): Promise<Record<string, unknown>> {
     const issuer = this.config.issuer;
+    // RFC 8414 §2: the methods the server accepts. plain is refused unless the global setting
+    // allows it (an application may allow it for itself, which metadata cannot say per client).
+    const { pkcePlainAllowed } = await this.settings.get();
     return {
       issuer,
       authorization_endpoint: `${issuer}/oauth2/authorize`,
@@ -50,13 +55,16 @@ export class DiscoveryController {
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: [...SIGNING_ALGORITHMS],
       scopes_supported: Object.keys(CLAIMS_BY_SCOPE),
-      claims_supported: [...new Set(['iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'azp', 'at_hash', 'amr', ...Object.values(CLAIMS_BY_SCOPE).flat()])],
+      claims_supported: [...new Set(['iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'azp', 'at_hash', 'amr', 'acr', ...supportedUserClaims()])],
+      claim_types_supported: ['normal'],
+      // OpenID Connect Core §2: every sign-in is a password; "0" never claims more than that.
+      acr_values_supported: [PASSWORD_ACR],
       token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
       introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-      code_challenge_methods_supported: ['S256', 'plain'],
+      code_challenge_methods_supported: pkcePlainAllowed ? ['S256', 'plain'] : ['S256'],
       authorization_response_iss_parameter_supported: true,
-      claims_parameter_supported: false,
+      claims_parameter_supported: true,
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       service_documentation: `${issuer}/docs`,

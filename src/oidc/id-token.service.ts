@@ -6,15 +6,31 @@ import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
+import type { UserProfile } from '../users/users.service';
+import { ClaimsRequest, claimsOfScope, PASSWORD_ACR, releaseClaims } from './standard-claims';
 
 export interface IdTokenContext {
   readonly client: AuthenticatedClient;
-  readonly userId: string;
+  readonly user: UserProfile;
   readonly scope: string;
   readonly accessToken: string;
   /** When the user authenticated; absent for tokens from before OpenID Connect was enabled. */
   readonly authTime: number | null;
   readonly nonce?: string | null;
+  /** OpenID Connect Core §5.5: the claims the authorization request asked the ID Token for. */
+  readonly claims?: ClaimsRequest | null;
+}
+
+/**
+ * The user's claims an ID Token carries: by default those of its granted scopes (what Keycloak,
+ * Entra ID, Okta and Auth0 do, and what relying parties such as express-openid-connect read), or
+ * with the client's `minimal` setting none (Core §5.4 lets them come from userinfo alone); and
+ * either way those the `claims` parameter asks the ID Token for (§5.5).
+ */
+export function idTokenUserClaims(context: Pick<IdTokenContext, 'client' | 'user' | 'scope' | 'claims'>): Record<string, unknown> {
+  const names = new Set(context.client.idTokenClaims === 'minimal' ? [] : claimsOfScope(context.scope));
+  for (const name of Object.keys(context.claims?.id_token ?? {})) names.add(name);
+  return releaseClaims(context.user, names);
 }
 
 /** OpenID Connect Core §3.1.3.6: the hash that at_hash takes the left half of, per JWS algorithm. */
@@ -40,8 +56,9 @@ export class IdTokenService {
     const now = nowSeconds();
     return this.keys.sign(
       {
+        ...idTokenUserClaims(context),
         iss: this.config.issuer,
-        sub: context.userId,
+        sub: context.user.id,
         aud: context.client.id,
         azp: context.client.id,
         exp: now + this.config.idTokenTtl,
@@ -51,6 +68,8 @@ export class IdTokenService {
         at_hash: atHash(context.accessToken, alg),
         // RFC 8176: the user authenticated with a password on our login page.
         amr: ['pwd'],
+        // Core §2: sent when asked for (acr_values or the claims parameter); a password is level "0".
+        ...(context.claims?.id_token && 'acr' in context.claims.id_token ? { acr: PASSWORD_ACR } : {}),
       },
       alg,
     );

@@ -15,6 +15,8 @@ const PROTOCOL_OPERATION_IDS: Readonly<Record<string, string>> = {
   'post /introspect': 'introspectWso2',
   'get /me': 'me',
   'get /oauth2/userinfo': 'userInfo',
+  'post /me': 'mePost',
+  'post /oauth2/userinfo': 'userInfoPost',
   'get /oauth2/authorize': 'authorize',
   'get /authorize': 'authorizeWso2',
   'get /invoke/pub.apigateway.oauth2/authorize': 'authorizeWebMethods',

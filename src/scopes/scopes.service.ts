@@ -4,13 +4,6 @@ import { EntityManager, In, Repository } from 'typeorm';
 import { nowSeconds } from '../common/time';
 import { ScopeEntity } from './scope.entity';
 
-/** The OpenID Connect claims a scope grants at userinfo (Core §5.4); other scopes grant none. */
-export const CLAIMS_BY_SCOPE: Readonly<Record<string, readonly string[]>> = {
-  openid: ['sub'],
-  profile: ['name', 'given_name', 'family_name', 'preferred_username', 'updated_at'],
-  email: ['email', 'email_verified'],
-};
-
 /** What a consent page lists: the scope and, when catalogued, its description. */
 export interface DescribedScope {
   readonly name: string;

@@ -7,8 +7,11 @@ import { RateLimitedRoute, ThrottleService } from './throttle.service';
 
 const RATE_LIMIT_KEY = 'oauth:rate-limit';
 
+/** The bucket of a route, or a function of the request that picks it (one path serving two kinds of request). */
+export type RateLimitBucket = RateLimitedRoute | ((req: Request) => RateLimitedRoute);
+
 /** Marks a controller or route for the per-IP rate limit of one bucket, and documents its 429. */
-export const RateLimit = (route: RateLimitedRoute) =>
+export const RateLimit = (route: RateLimitBucket) =>
   applyDecorators(SetMetadata(RATE_LIMIT_KEY, route), ApiTooManyRequestsResponse({ type: ErrorResponse, description: TOO_MANY_REQUESTS }));
 
 const TOO_MANY_REQUESTS =
@@ -30,10 +33,10 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const route = this.reflector.getAllAndOverride<RateLimitedRoute | undefined>(RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]);
-    if (!route) return true;
+    const bucket = this.reflector.getAllAndOverride<RateLimitBucket | undefined>(RATE_LIMIT_KEY, [context.getHandler(), context.getClass()]);
+    if (!bucket) return true;
     const req = context.switchToHttp().getRequest<Request>();
-    await this.throttle.limitRequest(route, req.ip ?? 'unknown');
+    await this.throttle.limitRequest(typeof bucket === 'function' ? bucket(req) : bucket, req.ip ?? 'unknown');
     return true;
   }
 }

@@ -5,6 +5,7 @@ import { batchedLookup } from '../common/database/batched-lookup';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { CodeChallengeMethod } from '../pkce/pkce';
+import type { ClaimsRequest } from '../oidc/standard-claims';
 import { SettingsService } from '../settings/settings.service';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
@@ -18,6 +19,7 @@ export interface CodeRequest {
   readonly codeChallengeMethod: CodeChallengeMethod | null;
   readonly nonce?: string;
   readonly resource?: string;
+  readonly claims?: ClaimsRequest | null;
 }
 
 /** Authorization codes: minted at the authorize endpoint, redeemed once at the token endpoint. */
@@ -50,6 +52,7 @@ export class AuthorizationCodeService {
       codeChallengeMethod: request.codeChallengeMethod,
       nonce: request.nonce ?? null,
       resource: request.resource ?? null,
+      claims: request.claims ?? null,
       authTime,
       expiresAt: now + authorizationCodeTtl,
       spentAt: null,

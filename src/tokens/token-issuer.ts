@@ -18,6 +18,7 @@ import type { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { currentGrantType } from './grants/issuing-grant';
 import { isActive, type SingleUseInput, TokenStore } from './token-store';
 import type { TokenResponse } from './token-response';
+import type { ClaimsRequest } from '../oidc/standard-claims';
 
 export interface IssueContext {
   readonly client: AuthenticatedClient;
@@ -44,6 +45,8 @@ export interface IssueContext {
   readonly refreshResource?: string | null;
   /** The refresh token presented by this request (its row id), recorded as the new one's parent. */
   readonly presentedRefreshTokenId?: string;
+  /** OpenID Connect Core §5.5: the claims request of the grant, for userinfo and refreshed ID Tokens. */
+  readonly claims?: ClaimsRequest | null;
 }
 
 /** What a retry replaces: the tokens a request issued whose answer never reached its client. */
@@ -176,6 +179,7 @@ export class TokenIssuer {
       scope,
       grantId,
       resource: resource?.identifier ?? null,
+      claims: context.claims ?? null,
       expiresAt: now + expiresIn,
       revokedAt: null,
       createdAt: now,
@@ -195,6 +199,7 @@ export class TokenIssuer {
           authTime: context.authTime ?? null,
           // RFC 8707 §2.2: a refresh token keeps the resources of its grant, whatever one request named.
           resource: context.refreshResource !== undefined ? context.refreshResource : (resource?.identifier ?? null),
+          claims: context.claims ?? null,
           parentId: context.presentedRefreshTokenId ?? null,
           accessTokenId: id,
           revokedAt: null,

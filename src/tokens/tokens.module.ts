@@ -16,7 +16,7 @@ import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { GrantRegistry } from './grants/grant-registry';
 import { PasswordGrant } from './grants/password.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
-import { BearerTokenGuard } from './guards/bearer-token.guard';
+import { BearerTokenGuard, UserInfoTokenGuard } from './guards/bearer-token.guard';
 import { IntrospectionController } from './introspection.controller';
 import { RevocationController } from './revocation.controller';
 import { AccessTokenFormats } from './access-token-formats';
@@ -48,6 +48,7 @@ import { UserInfoController } from './userinfo.controller';
     AuthorizationCodeService,
     GrantRegistry,
     BearerTokenGuard,
+    UserInfoTokenGuard,
     AuthorizationCodeGrant,
     ClientCredentialsGrant,
     PasswordGrant,

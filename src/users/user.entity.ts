@@ -1,6 +1,16 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 
+/** OpenID Connect Core §5.1.1: the postal address claim, each member optional. */
+export interface UserAddress {
+  formatted?: string;
+  street_address?: string;
+  locality?: string;
+  region?: string;
+  postal_code?: string;
+  country?: string;
+}
+
 /** A resource owner. */
 @Entity('users')
 export class UserEntity {
@@ -33,6 +43,48 @@ export class UserEntity {
 
   @Column({ name: 'email_verified', type: 'boolean' })
   emailVerified: boolean;
+
+  @Column({ name: 'middle_name', type: 'varchar', length: 255, nullable: true })
+  middleName: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  nickname: string | null;
+
+  /** URLs of the user's profile page, picture and web site (scope profile). */
+  @Column({ type: 'text', nullable: true })
+  profile: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  picture: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  website: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  gender: string | null;
+
+  /** YYYY-MM-DD, or YYYY, or 0000-MM-DD when the year is withheld (Core §5.1). */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  birthdate: string | null;
+
+  /** An IANA time zone, e.g. Europe/Paris. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  zoneinfo: string | null;
+
+  /** A BCP 47 language tag, e.g. fr-CA. */
+  @Column({ type: 'varchar', length: 35, nullable: true })
+  locale: string | null;
+
+  /** Scope phone; E.164 recommended (+1 604 555 1234). */
+  @Column({ name: 'phone_number', type: 'varchar', length: 64, nullable: true })
+  phoneNumber: string | null;
+
+  @Column({ name: 'phone_number_verified', type: 'boolean' })
+  phoneNumberVerified: boolean;
+
+  /** Scope address. */
+  @Column({ type: 'simple-json', nullable: true })
+  address: UserAddress | null;
 
   @Column({ type: 'simple-json' })
   roles: string[];

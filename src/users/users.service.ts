@@ -11,7 +11,9 @@ import { needsRehash, verifyStoredPassword } from '../common/crypto/imported-pas
 import { CURRENT_HASH_PREFIX, hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
-import { UserEntity } from './user.entity';
+import { UserAddress, UserEntity } from './user.entity';
+
+export type { UserAddress } from './user.entity';
 
 /** A new user's credential: a password, or a hash imported from another system (importPasswordHash). */
 export type NewUserCredential = { readonly password: string; readonly passwordHash?: never } | { readonly passwordHash: string; readonly password?: never };
@@ -23,6 +25,18 @@ export interface UserAttributes {
   readonly name?: string | null;
   readonly givenName?: string | null;
   readonly familyName?: string | null;
+  readonly middleName?: string | null;
+  readonly nickname?: string | null;
+  readonly profile?: string | null;
+  readonly picture?: string | null;
+  readonly website?: string | null;
+  readonly gender?: string | null;
+  readonly birthdate?: string | null;
+  readonly zoneinfo?: string | null;
+  readonly locale?: string | null;
+  readonly phoneNumber?: string | null;
+  readonly phoneNumberVerified?: boolean;
+  readonly address?: UserAddress | null;
   readonly roles?: readonly string[];
   readonly enabled?: boolean;
 }
@@ -99,6 +113,18 @@ export class UsersService implements OnModuleInit {
       givenName: input.givenName ?? null,
       familyName: input.familyName ?? null,
       emailVerified: input.emailVerified ?? false,
+      middleName: input.middleName ?? null,
+      nickname: input.nickname ?? null,
+      profile: input.profile ?? null,
+      picture: input.picture ?? null,
+      website: input.website ?? null,
+      gender: input.gender ?? null,
+      birthdate: input.birthdate ?? null,
+      zoneinfo: input.zoneinfo ?? null,
+      locale: input.locale ?? null,
+      phoneNumber: input.phoneNumber ?? null,
+      phoneNumberVerified: input.phoneNumberVerified ?? false,
+      address: input.address ?? null,
       passwordHash: input.passwordHash ?? (await hashPassword(input.password!)),
       roles: [...new Set(input.roles ?? [])],
       enabled: input.enabled ?? true,

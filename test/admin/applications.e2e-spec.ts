@@ -49,6 +49,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       weak_secret: false,
       warnings: [],
       id_token_signed_response_alg: 'RS256',
+      id_token_claims: 'scope',
       post_logout_redirect_uris: [],
       access_token_format: 'opaque',
       resources: [],

@@ -36,6 +36,16 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
     t = await createTestApp({ env: { ADMIN_PASSWORD } });
     rp = createServer(async (req, res) => {
       if (req.method === 'POST') posted.push(new URLSearchParams(await readBody(req)));
+      // An application that sends its authorization request by POST (OpenID Connect Core §3.1.2.1).
+      if (req.url?.startsWith('/post-login?')) {
+        const fields = [...new URLSearchParams(req.url.slice('/post-login?'.length))]
+          .map(([name, value]) => `<input type="hidden" name="${name}" value="${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">`)
+          .join('');
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(`<form method="post" action="${t.url}/oauth2/authorize">${fields}<button type="submit">Sign in with the server</button></form>`);
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/html' }).end('<p>Back at the application.</p>');
     });
     await new Promise<void>((resolve) => rp.listen(0, '127.0.0.1', resolve));
@@ -98,16 +108,20 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
       idTokenExpected: true,
     });
     const claims = tokens.claims()!;
-    expect(claims).toMatchObject({ iss: t.url, nonce });
+    // The ID Token carries the claims of its scopes (what express-openid-connect reads as req.oidc.user).
+    expect(claims).toMatchObject({ iss: t.url, nonce, name: 'Grace Hopper', email: 'grace@example.com', preferred_username: 'grace' });
     expect(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)).toMatchObject({
       name: 'Grace Hopper',
       email: 'grace@example.com',
       preferred_username: 'grace',
     });
 
-    // A second application request needs no password: the browser session is still there.
+    // A second application request needs no password: the browser session is still there, and
+    // its ID Token has the auth_time of the same sign-in.
     await page.goto(oidc.buildAuthorizationUrl(config, { redirect_uri: `${rpUrl}/cb`, scope: 'openid', prompt: 'none' }).href);
     expect(new URL(page.url()).searchParams.get('code')).toBeTruthy();
+    const silent = await oidc.authorizationCodeGrant(config, new URL(page.url()), { idTokenExpected: true });
+    expect(silent.claims()).toMatchObject({ sub: claims.sub, auth_time: claims.auth_time });
 
     await page.goto(oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${rpUrl}/bye`, state: 'bye-1' }).href);
     expect(page.url()).toBe(`${rpUrl}/bye?state=bye-1`);
@@ -140,6 +154,37 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
     expect(fields.get('state')).toBe('fp');
     expect(fields.get('iss')).toBe(t.url);
     expect(fields.get('code')).toBeTruthy();
+    await context.close();
+  });
+
+  it('takes an authorization request the application POSTs from the browser, through sign-in and consent', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const verifier = oidc.randomPKCECodeVerifier();
+    const nonce = oidc.randomNonce();
+    const authorize = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: `${rpUrl}/cb`,
+      scope: 'openid email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce,
+      state: 'posted',
+      prompt: 'consent',
+    });
+    await page.goto(`${rpUrl}/post-login${authorize.search}`);
+    await page.getByRole('button', { name: 'Sign in with the server' }).click();
+    await page.getByLabel('Username').fill('grace');
+    await page.getByLabel('Password').fill('hopper-1906');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL((url) => url.toString().startsWith(`${rpUrl}/cb`));
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), {
+      pkceCodeVerifier: verifier,
+      expectedNonce: nonce,
+      expectedState: 'posted',
+      idTokenExpected: true,
+    });
+    expect(tokens.claims()).toMatchObject({ email: 'grace@example.com' });
     await context.close();
   });
 });

@@ -22,6 +22,7 @@ import type { AuthenticatedClient } from '../../clients/clients.service';
 import { SIGNING_ALGORITHMS, SigningAlgorithm } from '../../keys/signing-key.entity';
 import { ACCESS_TOKEN_FORMATS, AccessTokenFormat } from '../../common/oauth/access-token-format';
 import { applicationWarnings } from '../application-warnings';
+import { ID_TOKEN_CLAIMS, IdTokenClaims } from '../../clients/client.entity';
 
 /** RFC 6749 §3.1.2: an absolute URI without a fragment (custom schemes allowed for native apps). */
 function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
@@ -199,6 +200,16 @@ export class CreateApplicationDto {
   @IsIn(SIGNING_ALGORITHMS, { message: `id_token_signed_response_alg must be one of ${SIGNING_ALGORITHMS.join(', ')}` })
   id_token_signed_response_alg?: SigningAlgorithm;
 
+  @ApiPropertyOptional({
+    enum: ID_TOKEN_CLAIMS,
+    default: 'scope',
+    description:
+      'OpenID Connect: scope: the ID Token carries the standard claims of its granted scopes (email, name, …); minimal: only those the claims request parameter asks for (the rest at userinfo). The claims parameter is honoured either way',
+  })
+  @IsOptionalNotNull()
+  @IsIn(ID_TOKEN_CLAIMS)
+  id_token_claims?: IdTokenClaims;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull()
   @IsBoolean()
@@ -222,6 +233,7 @@ export class ApplicationResponse {
   @ApiProperty({ type: Number, nullable: true, example: null }) refresh_token_ttl: number | null;
   @ApiProperty({ enum: ['rotate', 'reuse'], example: 'rotate' }) refresh_token_rotation: string;
   @ApiProperty({ enum: SIGNING_ALGORITHMS, example: 'RS256' }) id_token_signed_response_alg: string;
+  @ApiProperty({ enum: ID_TOKEN_CLAIMS, example: 'scope' }) id_token_claims: string;
   @ApiProperty({ type: [String], example: ['https://shop.example.com/signed-out'] }) post_logout_redirect_uris: string[];
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'opaque' }) access_token_format: string;
   @ApiProperty({ type: [String], example: [] }) resources: string[];
@@ -273,6 +285,7 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     refresh_token_ttl: client.refreshTokenTtl,
     refresh_token_rotation: client.refreshTokenRotation,
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+    id_token_claims: client.idTokenClaims,
     post_logout_redirect_uris: [...client.postLogoutRedirectUris],
     access_token_format: client.accessTokenFormat,
     resources: [...client.resources],

@@ -21,7 +21,7 @@ import type { UpdateSettingsDto } from '../dto/settings.dto';
 import { CreateUserDto, userProfileFrom } from '../dto/user.dto';
 import { reservedScopesWithout } from '../../common/oauth/scope-policy';
 
-type UserChanges = Partial<Pick<UserEntity, 'email' | 'emailKey' | 'emailVerified' | 'name' | 'givenName' | 'familyName' | 'roles' | 'enabled'>>;
+type UserChanges = Partial<Omit<UserEntity, 'id' | 'username' | 'passwordHash' | 'createdAt' | 'updatedAt'>>;
 
 interface Plan {
   readonly newClients: { readonly dto: CreateApplicationDto; readonly input: NewClient }[];
@@ -105,6 +105,7 @@ export class ImportService {
         refresh_token_ttl: c.refreshTokenTtl,
         refresh_token_rotation: c.refreshTokenRotation,
         id_token_signed_response_alg: c.idTokenSignedResponseAlg,
+        id_token_claims: c.idTokenClaims,
         post_logout_redirect_uris: [...c.postLogoutRedirectUris],
         access_token_format: c.accessTokenFormat,
         resources: [...c.resources],
@@ -117,6 +118,18 @@ export class ImportService {
         name: u.name,
         given_name: u.givenName,
         family_name: u.familyName,
+        middle_name: u.middleName,
+        nickname: u.nickname,
+        profile: u.profile,
+        picture: u.picture,
+        website: u.website,
+        gender: u.gender,
+        birthdate: u.birthdate,
+        zoneinfo: u.zoneinfo,
+        locale: u.locale,
+        phone_number: u.phoneNumber,
+        phone_number_verified: u.phoneNumberVerified,
+        address: u.address ? { ...u.address } : null,
         roles: [...u.roles],
         enabled: u.enabled,
       })),

@@ -118,6 +118,8 @@ ${hiddenFields(input.hidden)}
     readonly csrfToken: string;
     readonly username: string;
     readonly consents: readonly AccountConsent[];
+    /** The user's OpenID Connect claims that have a value (what approved applications may receive), as [claim, text]. */
+    readonly profile?: readonly (readonly [string, string])[];
     readonly notice?: string;
   }): string {
     const notice = input.notice ? `<p role="status">${escapeHtml(input.notice)}</p>` : '';
@@ -134,6 +136,11 @@ ${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id
           )
           .join('\n')}</ul>`
       : '<p>You have not given any application access.</p>';
+    const profile = input.profile?.length
+      ? `<h2>Your profile</h2>
+<p>What the applications you approve may receive, by scope. Ask an administrator to change it.</p>
+<dl>${input.profile.map(([claim, text]) => `<dt><code>${escapeHtml(claim)}</code></dt><dd>${escapeHtml(text)}</dd>`).join('')}</dl>`
+      : '';
     return layout(
       this.brand,
       'Your approved applications',
@@ -141,6 +148,7 @@ ${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id
 <p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
 ${notice}
 ${items}
+${profile}
 <form method="post" action="/oauth2/logout">
 ${hiddenFields({ csrf_token: input.csrfToken, action: 'logout' })}
 <button type="submit" class="secondary">Sign out</button>

@@ -8,6 +8,7 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   clientName: `Client ${id}`,
   secretHash: null,
   tokenEndpointAuthMethod: 'none',
+  idTokenClaims: 'scope',
   redirectUris: ['https://app.example/cb'],
   grantTypes: ['authorization_code', 'refresh_token'],
   scope: 'read write',

@@ -19,6 +19,9 @@ export type OAuthErrorCode =
   // OpenID Connect Core §3.1.2.6 (authorization responses only)
   | 'login_required'
   | 'consent_required'
+  // OpenID Connect Core §6.1, §6.2 (authorization responses only)
+  | 'request_not_supported'
+  | 'request_uri_not_supported'
   // RFC 8707 §2
   | 'invalid_target';
 
@@ -41,6 +44,8 @@ export const OAUTH_ERROR_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
   temporarily_unavailable: 503,
   login_required: 400,
   consent_required: 400,
+  request_not_supported: 400,
+  request_uri_not_supported: 400,
   invalid_target: 400,
 };
 

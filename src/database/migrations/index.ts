@@ -6,6 +6,7 @@ import { ResourceServers1764500000000 } from './1764500000000-ResourceServers';
 import { ScopeCatalogue1764600000000 } from './1764600000000-ScopeCatalogue';
 import { RefreshRetry1764700000000 } from './1764700000000-RefreshRetry';
 import { AccessTokenSigningAlg1764800000000 } from './1764800000000-AccessTokenSigningAlg';
+import { StandardClaims1764900000000 } from './1764900000000-StandardClaims';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ScopeCatalogue1764600000000,
   RefreshRetry1764700000000,
   AccessTokenSigningAlg1764800000000,
+  StandardClaims1764900000000,
 ];

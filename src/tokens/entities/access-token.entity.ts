@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/database/bigint.transformer';
+import type { ClaimsRequest } from '../../oidc/standard-claims';
 
 @Entity('access_tokens')
 export class AccessTokenEntity {
@@ -26,6 +27,10 @@ export class AccessTokenEntity {
   /** RFC 8707: the resource server (audience) the tokens of this grant are for; null: none named. */
   @Column({ type: 'varchar', length: 255, nullable: true })
   resource: string | null;
+
+  /** The OpenID Connect `claims` request parameter of the grant (Core §5.5); null: none. */
+  @Column({ type: 'simple-json', nullable: true })
+  claims: ClaimsRequest | null;
 
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;

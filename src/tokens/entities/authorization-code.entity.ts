@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/database/bigint.transformer';
+import type { ClaimsRequest } from '../../oidc/standard-claims';
 
 @Entity('authorization_codes')
 export class AuthorizationCodeEntity {
@@ -39,6 +40,10 @@ export class AuthorizationCodeEntity {
   /** When the user authenticated (the login session's start), for the ID Token's auth_time. */
   @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
   authTime: number | null;
+
+  /** The OpenID Connect `claims` request parameter of the grant (Core §5.5); null: none. */
+  @Column({ type: 'simple-json', nullable: true })
+  claims: ClaimsRequest | null;
 
   /** RFC 8707: the resource server (audience) the tokens of this grant are for; null: none named. */
   @Column({ type: 'varchar', length: 255, nullable: true })

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/database/bigint.transformer';
+import type { ClaimsRequest } from '../../oidc/standard-claims';
 
 @Entity('refresh_tokens')
 export class RefreshTokenEntity {
@@ -36,6 +37,10 @@ export class RefreshTokenEntity {
   /** When the user authenticated, for the ID Token a refresh returns (OpenID Connect Core §12.2). */
   @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
   authTime: number | null;
+
+  /** The OpenID Connect `claims` request parameter of the grant (Core §5.5); null: none. */
+  @Column({ type: 'simple-json', nullable: true })
+  claims: ClaimsRequest | null;
 
   /**
    * The refresh token whose presentation issued this one (null: issued by a code redemption or a

@@ -70,17 +70,19 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
       authTime: code.authTime,
       resource,
       refreshResource: code.resource,
+      claims: code.claims,
     };
     const response = await this.issuer.issueSpending(context, { kind: 'authorization_code', id: code.id });
     // Lost a race with a concurrent redemption: a replay too.
     if (!response) return this.replayed(code.id);
     const idToken = await this.idTokens.issue({
       client,
-      userId: user.id,
+      user,
       scope: code.scope,
       accessToken: response.access_token,
       authTime: code.authTime,
       nonce: code.nonce,
+      claims: code.claims,
     });
     return idToken ? { ...response, id_token: idToken } : response;
   }

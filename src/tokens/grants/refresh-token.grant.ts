@@ -60,16 +60,16 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       throw new OAuthError('invalid_grant', 'refresh token expired');
     }
 
-    let holder: UserProfile | null = null;
+    let user: UserProfile | null = null;
     if (stored.userId !== null) {
-      holder = await this.users.findEnabled(stored.userId);
-      if (!holder) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
+      user = await this.users.findEnabled(stored.userId);
+      if (!user) throw new OAuthError('invalid_grant', 'resource owner is no longer active');
     }
     // RFC 6749 §6: the new scope may only narrow the original grant; omitted means unchanged.
     // Scopes since removed from the client, and reserved scopes whose role the user has lost since,
     // are not renewed, neither in the access token nor in the new refresh token.
     const stillAllowed = new Set(clientScopes(client));
-    const grantScopes = scopeTokens(stored.scope).filter((s) => stillAllowed.has(s) && mayReceiveScope(holder, s));
+    const grantScopes = scopeTokens(stored.scope).filter((s) => stillAllowed.has(s) && mayReceiveScope(user, s));
     const scope = narrowScope(params.scope, grantScopes);
     if (reuse) {
       // RFC 6749 §6: the server MAY issue a new refresh token; here it returns the one presented.
@@ -81,6 +81,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
         withRefreshToken: false,
         resource,
         refreshResource: stored.resource,
+        claims: stored.claims,
       });
       // Nothing is spent here, so a revocation of the family may have committed after the check
       // above and before the new access token was stored: look again, and revoke what was issued.
@@ -88,7 +89,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
         await this.store.revokeGrant(stored.grantId, 'refresh_token_revoked');
         throw new OAuthError('invalid_grant', 'invalid refresh token');
       }
-      return this.withIdToken({ ...access, refresh_token: params.refresh_token }, client, stored, scope);
+      return this.withIdToken({ ...access, refresh_token: params.refresh_token }, client, stored, scope, user);
     }
     // Rotating the old token and storing the new ones commit together; the new refresh token
     // keeps the scope of the one it replaces (RFC 6749 §6), less what is no longer issued above.
@@ -103,6 +104,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       resource,
       refreshResource: stored.resource,
       presentedRefreshTokenId: stored.id,
+      claims: stored.claims,
     };
     const response = replaced
       ? await this.issuer.reissue(context, replaced)
@@ -113,14 +115,27 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       if (!replaced && this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       return this.reused(stored);
     }
-    return this.withIdToken(response, client, stored, scope);
+    return this.withIdToken(response, client, stored, scope, user);
   }
 
   /** OpenID Connect Core §12.2: a refresh of an openid grant returns an ID Token for the same user and auth_time. */
   /** `scope`: the refreshed grant's, before a resource narrowed the access token's to that API's scopes. */
-  private async withIdToken(response: TokenResponse, client: AuthenticatedClient, stored: RefreshTokenEntity, scope: string): Promise<TokenResponse> {
-    if (stored.userId === null) return response;
-    const idToken = await this.idTokens.issue({ client, userId: stored.userId, scope, accessToken: response.access_token, authTime: stored.authTime });
+  private async withIdToken(
+    response: TokenResponse,
+    client: AuthenticatedClient,
+    stored: RefreshTokenEntity,
+    scope: string,
+    user: UserProfile | null,
+  ): Promise<TokenResponse> {
+    if (user === null) return response;
+    const idToken = await this.idTokens.issue({
+      client,
+      user,
+      scope,
+      accessToken: response.access_token,
+      authTime: stored.authTime,
+      claims: stored.claims,
+    });
     return idToken ? { ...response, id_token: idToken } : response;
   }
 

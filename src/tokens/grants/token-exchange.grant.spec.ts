@@ -15,6 +15,7 @@ function anAccessToken(overrides: Partial<AccessTokenEntity> = {}): AccessTokenE
     scope: 'read write',
     grantId: 'g-1',
     resource: null,
+    claims: null,
     expiresAt: now + 600,
     revokedAt: null,
     createdAt: now,

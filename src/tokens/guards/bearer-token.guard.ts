@@ -16,16 +16,41 @@ export class BearerTokenGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RequestWithAccessToken>();
-    const header = req.headers.authorization;
-    if (header === undefined) throw new OAuthError('invalid_token', 'bearer token required');
-    const match = BEARER.exec(header);
-    if (!match) throw new OAuthError('invalid_token', 'malformed bearer token');
-    const token = await this.store.findActiveAccessToken(match[1]);
+    const token = await this.store.findActiveAccessToken(this.presentedToken(req));
     if (!token) throw new OAuthError('invalid_token', 'token is invalid, expired or revoked');
     // A token issued for a resource server (RFC 8707) is for that API, not for this server's own
     // endpoints: otherwise the API could replay it here (RFC 9068 §4, audience restriction).
     if (token.resource !== null) throw new OAuthError('invalid_token', 'token is for another resource server');
     req.accessToken = token;
     return true;
+  }
+
+  /** The token of the Authorization header (RFC 6750 §2.1). */
+  protected presentedToken(req: Request): string {
+    const header = req.headers.authorization;
+    if (header === undefined) throw new OAuthError('invalid_token', 'bearer token required');
+    const match = BEARER.exec(header);
+    if (!match) throw new OAuthError('invalid_token', 'malformed bearer token');
+    return match[1];
+  }
+}
+
+/**
+ * The userinfo endpoint's guard: the header, or with POST the form-encoded body parameter
+ * `access_token` (RFC 6750 §2.2; OpenID Connect Core §5.3.1), never both (RFC 6750 §2: one method
+ * per request). The management API keeps to the header.
+ */
+@Injectable()
+export class UserInfoTokenGuard extends BearerTokenGuard {
+  protected override presentedToken(req: Request): string {
+    const body: unknown = req.body;
+    const inBody = req.method === 'POST' && typeof body === 'object' && body !== null && Object.hasOwn(body, 'access_token');
+    if (!inBody) return super.presentedToken(req);
+    if (req.headers.authorization !== undefined) throw new OAuthError('invalid_request', 'the access token must be sent in one way only');
+    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded'))
+      throw new OAuthError('invalid_request', 'access_token in the body needs Content-Type application/x-www-form-urlencoded');
+    const value = (body as Record<string, unknown>).access_token;
+    if (typeof value !== 'string' || !/^[A-Za-z0-9\-._~+/]+=*$/.test(value)) throw new OAuthError('invalid_token', 'malformed bearer token');
+    return value;
   }
 }
