@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { mayReceiveScope } from '../common/oauth/scope-policy';
+import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { UsersService } from '../users/users.service';
 import { isActive, TokenStore } from './token-store';
 
@@ -42,9 +44,16 @@ export class IntrospectionService {
     if (!(await this.clients.findEnabled(row.clientId))) return { active: false };
     const user = row.userId === null ? null : await this.users.findEnabled(row.userId);
     if (row.userId !== null && !user) return { active: false };
+    // A reserved scope whose role the user no longer holds (SECURITY.md, "Reserved scopes"): role
+    // removal revokes such access tokens, but a resource server asking in between, or an instance
+    // whose cache is stale, must not learn that the token still grants it. An access token carrying
+    // one is inactive; a refresh token reports the scope its next refresh would yield.
+    const scopes = scopeTokens(row.scope);
+    const kept = scopes.filter((s) => mayReceiveScope(user, s));
+    if (kept.length !== scopes.length && found.kind === 'access_token') return { active: false };
     return {
       active: true,
-      scope: row.scope,
+      scope: formatScope(kept),
       client_id: row.clientId,
       ...(found.kind === 'access_token' ? { token_type: 'Bearer' as const } : {}),
       exp: row.expiresAt,

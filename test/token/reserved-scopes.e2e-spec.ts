@@ -165,6 +165,16 @@ describe(`the admin scope, reserved for users with the admin role [${TEST_DB}]`,
     });
   });
 
+  it('answers inactive for an admin access token whose holder lost the role without the revocation (a race)', async () => {
+    const raced = await createUser(t, { roles: ['admin'] });
+    const granted = (await password(raced, 'read admin')).body;
+    expect(await introspect(granted.access_token)).toMatchObject({ active: true, scope: 'read admin' });
+    // The users service alone: the role goes, the revocation that the admin API adds does not run.
+    await t.users.update(raced.id, { roles: [] });
+    expect(await introspect(granted.access_token)).toEqual({ active: false });
+    expect(await introspect(granted.refresh_token)).toMatchObject({ active: true, scope: 'read' });
+  });
+
   it('revokes the admin access tokens of a user whose admin role an import removes', async () => {
     const imported = await createUser(t, { roles: ['admin'] });
     const granted = (await password(imported, 'read admin')).body.access_token;
