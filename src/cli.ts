@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { INestApplicationContext } from '@nestjs/common';
+import { ConsoleLogger, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { readFileSync } from 'node:fs';
@@ -24,13 +24,25 @@ The database and Redis come from the same environment variables as the server.`;
 
 class UsageError extends Error {}
 
+/** Errors and warnings, all on stderr: stdout carries the command's output (an export is piped to a file). */
+class CommandLogger extends ConsoleLogger {
+  constructor() {
+    super({ logLevels: ['error', 'warn'] });
+  }
+
+  protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel): void {
+    super.printMessages(messages, context, logLevel, 'stderr');
+  }
+}
+
 /**
  * The application without its server side (role `command`): it runs beside a live server with the
  * same environment, so it opens no port (MANAGEMENT_PORT included) and starts no timer or
- * subscription; once closed, nothing keeps the process alive.
+ * subscription; once closed, nothing keeps the process alive. Warnings reach stderr: the first
+ * command on an empty database creates the administrator and prints its generated password once.
  */
 async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, [], 'command'), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, [], 'command'), { logger: new CommandLogger() });
   try {
     return await work(app);
   } finally {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { OAuthErrorCode } from '../common/oauth/oauth-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 
 export type SignInChannel = 'login_page' | 'password_grant';
 export type SignInOutcome = 'success' | 'invalid' | 'locked';
@@ -70,8 +71,9 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.enabled = config.managementPort !== 0;
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(PROCESS_ROLE) role: ProcessRole) {
+    // A command (cli.ts) serves no /metrics, so it collects nothing.
+    this.enabled = role === 'server' && config.managementPort !== 0;
     // Process CPU and memory, file descriptors, heap, GC and event-loop lag (nodejs_eventloop_lag_*).
     if (this.enabled) collectDefaultMetrics({ register: this.registry });
   }

@@ -65,6 +65,8 @@ describe.each(['sqlite', 'mysql'] as const)('the operator command line on %s', (
   it('imports with --dry-run without writing, then for real, and a second import changes nothing', async () => {
     const dry = await cli(database, 'import', SPRING, '--dry-run');
     expect(dry.code).toBe(0);
+    // The first command on an empty database created the administrator: its password is not lost.
+    expect(dry.stderr).toMatch(/Created administrator "admin" with the generated password: \S+/);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, applications: { created: ['breakout_app'] } });
     expect(JSON.parse((await cli(database, 'export')).stdout).applications.map((a: { client_id: string }) => a.client_id)).toEqual(['admin-cli']);
 

@@ -53,7 +53,7 @@ class NamelessGrant extends FooGrant {
 async function registryWith(...providers: (typeof FooGrant)[]) {
   @Module({
     imports: [DiscoveryModule],
-    providers: [GrantRegistry, { provide: MetricsService, useValue: new MetricsService(loadConfig({ MANAGEMENT_PORT: '0' })) }, ...providers],
+    providers: [GrantRegistry, { provide: MetricsService, useValue: new MetricsService(loadConfig({ MANAGEMENT_PORT: '0' }), 'server') }, ...providers],
   })
   class TestModule {}
   const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
