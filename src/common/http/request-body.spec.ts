@@ -23,6 +23,17 @@ describe('oauthParameters', () => {
     );
   });
 
+  it.each(['<script>alert(1)</script>', 'Client-Secret', 'x'.repeat(65)])('does not repeat a name that is no parameter name back: %p', (name) => {
+    const refused = (() => {
+      try {
+        oauthParameters(withBody({ [name]: ['a', 'b'] }));
+      } catch (error) {
+        return error as OAuthError;
+      }
+    })();
+    expect(refused).toMatchObject({ code: 'invalid_request', description: 'a parameter is repeated' });
+  });
+
   it.each([[['a']], ['text']])('refuses a body that is not an object: %p', (body) => {
     expect(() => oauthParameters(withBody(body))).toThrow(OAuthError);
   });

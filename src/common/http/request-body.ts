@@ -18,8 +18,16 @@ export function oauthParameters(req: Request): OAuthParameters {
     throw new OAuthError('invalid_request', 'request body must be a JSON object or a form');
   }
   for (const [name, value] of Object.entries(body)) {
-    if (Array.isArray(value)) throw new OAuthError('invalid_request', `parameter ${name} is repeated`);
-    if (typeof value !== 'string') throw new OAuthError('invalid_request', `parameter ${name} must be a string`);
+    if (Array.isArray(value)) throw new OAuthError('invalid_request', `${named(name)} is repeated`);
+    if (typeof value !== 'string') throw new OAuthError('invalid_request', `${named(name)} must be a string`);
   }
   return body as OAuthParameters;
+}
+
+/**
+ * A parameter as an error names it: every OAuth parameter name is a short snake_case word, so
+ * anything else is not repeated back (the name is the caller's input, and errors are logged).
+ */
+function named(name: string): string {
+  return /^[a-z][a-z0-9_]{0,63}$/.test(name) ? `parameter ${name}` : 'a parameter';
 }
