@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { hashPassword } from '../common/crypto/password-hasher';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';

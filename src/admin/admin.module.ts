@@ -1,3 +1,4 @@
+import { DatabaseModule } from '../database/unit-of-work/database.module';
 import { Module } from '@nestjs/common';
 import { AuthorizeModule } from '../authorize/authorize.module';
 import { ConsentModule } from '../consent/consent.module';
@@ -25,7 +26,7 @@ import { ImportService } from './migration/import.service';
  * users, consents and tokens together; inside those modules it would make them import each other.
  */
 @Module({
-  imports: [TokensModule, ConsentModule, AuthorizeModule, SettingsModule, KeysModule, ScopesModule],
+  imports: [DatabaseModule, TokensModule, ConsentModule, AuthorizeModule, SettingsModule, KeysModule, ScopesModule],
   controllers: [
     ApplicationsController,
     UsersController,

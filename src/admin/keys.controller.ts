@@ -2,7 +2,7 @@ import { Body, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
 import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { nowSeconds } from '../common/time';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { IsOptionalNotNull } from '../common/http/optional';

@@ -9,7 +9,7 @@ import {
   ApiOperation,
 } from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';

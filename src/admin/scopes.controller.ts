@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { RejectUnknownFields } from '../common/http/validation';
 import { OAuthError } from '../common/oauth/oauth-error';

@@ -1,7 +1,7 @@
 import { Body, Get, Patch } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { SettingsService } from '../settings/settings.service';
 import { AdminController } from './admin-controller.decorator';
 import { ErrorResponse } from '../common/http/error-response.dto';

@@ -11,7 +11,7 @@ import { ScopesService } from '../scopes/scopes.service';
 import { AuthorizationResponder } from './authorization-response';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { LoginService } from '../users/login.service';
 import { UserProfile } from '../users/users.service';

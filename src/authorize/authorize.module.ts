@@ -1,3 +1,4 @@
+import { DatabaseModule } from '../database/unit-of-work/database.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AUTHORIZE_ERROR_RENDERER } from '../common/oauth/authorize-error-renderer';
@@ -24,7 +25,7 @@ import { Pages } from './views/pages';
  * It uses consent, tokens, clients, users and pkce; none of them imports it.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([LoginSessionEntity]), ConsentModule, TokensModule, PkceModule, KeysModule, ScopesModule],
+  imports: [DatabaseModule, TypeOrmModule.forFeature([LoginSessionEntity]), ConsentModule, TokensModule, PkceModule, KeysModule, ScopesModule],
   controllers: [AuthorizeController, AccountController, LogoutController],
   providers: [
     LoginSessionService,

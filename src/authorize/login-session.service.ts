@@ -7,7 +7,7 @@ import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UserProfile, UsersService } from '../users/users.service';
 import { LoginSessionEntity } from './login-session.entity';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 
 /** Browser sign-in at the authorize endpoint, stored in the database (no process memory). */
 @Injectable()

@@ -11,7 +11,7 @@ import { requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { clearSessionCookie, readSessionCookie, sendPage } from './page-response';
 import { Pages } from './views/pages';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 
 const PARAMS = ['id_token_hint', 'post_logout_redirect_uri', 'client_id', 'state'] as const;
 type LogoutParams = Partial<Record<(typeof PARAMS)[number], string>>;

@@ -1,3 +1,4 @@
+import { DatabaseModule } from '../database/unit-of-work/database.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TokensModule } from '../tokens/tokens.module';
@@ -6,7 +7,7 @@ import { ConsentService } from './consent.service';
 
 /** The consents users gave applications (the pages that ask for them are the authorize module's). */
 @Module({
-  imports: [TypeOrmModule.forFeature([ConsentEntity]), TokensModule],
+  imports: [DatabaseModule, TypeOrmModule.forFeature([ConsentEntity]), TokensModule],
   providers: [ConsentService],
   exports: [ConsentService],
 })

@@ -6,7 +6,7 @@ import { isDuplicateKey } from '../common/database/duplicate-key';
 import { formatScope, isSubset, scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { TokenStore } from '../tokens/token-store';
 import { ConsentEntity } from './consent.entity';

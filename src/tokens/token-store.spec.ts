@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import type { TransactionRunner } from '../common/database/transaction-runner';
+import type { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import type { AuditService } from '../audit/audit.service';
 import type { AccessTokenEntity } from './entities/access-token.entity';
 import type { RefreshTokenEntity } from './entities/refresh-token.entity';

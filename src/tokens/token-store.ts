@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, FindOptionsWhere, In, IsNull, Like, MoreThan, QueryFailedError, Repository } from 'typeorm';
-import { abandonable, AbandonedError } from '../common/database/abandon';
+import { abandonable, AbandonedError } from '../database/unit-of-work/abandon';
 import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../common/database/insert-rows';
 import { batchedLookup } from '../common/database/batched-lookup';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/tokens';

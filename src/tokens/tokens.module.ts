@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
-import { TransactionRunner } from '../common/database/transaction-runner';
+import { DatabaseModule } from '../database/unit-of-work/database.module';
 import { SettingsModule } from '../settings/settings.module';
 import { UsersModule } from '../users/users.module';
 import { OidcModule } from '../oidc/oidc.module';
@@ -30,6 +30,7 @@ import { UserInfoController } from './userinfo.controller';
 @Module({
   imports: [
     DiscoveryModule,
+    DatabaseModule,
     TypeOrmModule.forFeature([AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity]),
     ClientsModule,
     UsersModule,
@@ -44,7 +45,6 @@ import { UserInfoController } from './userinfo.controller';
     AccessTokenFormats,
     IntrospectionService,
     RevocationService,
-    TransactionRunner,
     AuthorizationCodeService,
     GrantRegistry,
     BearerTokenGuard,
@@ -54,6 +54,6 @@ import { UserInfoController } from './userinfo.controller';
     PasswordGrant,
     RefreshTokenGrant,
   ],
-  exports: [ResourcesModule, TokenIssuer, TokenStore, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, TransactionRunner, ClientsModule, UsersModule],
+  exports: [ResourcesModule, TokenIssuer, TokenStore, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, ClientsModule, UsersModule],
 })
 export class TokensModule {}

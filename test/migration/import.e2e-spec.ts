@@ -6,7 +6,7 @@ import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
-import { TransactionRunner } from '../../src/common/database/transaction-runner';
+import { TransactionRunner } from '../../src/database/unit-of-work/transaction-runner';
 
 interface Vector {
   readonly format: string;

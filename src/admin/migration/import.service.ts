@@ -4,7 +4,7 @@ import { isDuplicateKey } from '../../common/database/duplicate-key';
 import { AuditService } from '../../audit/audit.service';
 import { ClientEntity } from '../../clients/client.entity';
 import { AuthenticatedClient, ClientsService, NewClient } from '../../clients/clients.service';
-import { TransactionRunner } from '../../common/database/transaction-runner';
+import { TransactionRunner } from '../../database/unit-of-work/transaction-runner';
 import { nowSeconds } from '../../common/time';
 import { LoginSessionService } from '../../authorize/login-session.service';
 import { FieldError, OAuthError } from '../../common/oauth/oauth-error';

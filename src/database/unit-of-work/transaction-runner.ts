@@ -1,9 +1,9 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata, ObjectLiteral, QueryFailedError } from 'typeorm';
-import { currentRequestContext } from '../http/request-context';
+import { currentRequestContext } from '../../common/http/request-context';
 import { abandonable, AbandonedError, untilAbandoned } from './abandon';
-import { insertStatement } from './insert-rows';
+import { insertStatement } from '../../common/database/insert-rows';
 
 /** Rows for one table of insertAll(). */
 export interface InsertBatch {
