@@ -575,7 +575,7 @@ async function main(): Promise<void> {
     }
 
     // Paired rounds: ours and oidc-provider alternate in short runs, so a slow spell of this shared
-    // VM (req/s of the same code moves by 30 % between runs) lands on both sides of each ratio.
+    // VM (the req/s of the same code drifts between runs) lands on both sides of each ratio.
     if (opts.peers && opts.rounds > 0) {
       const peer = await startPeer(opts.smoke ? 1 : 3, opts.jwtAlg);
       try {

@@ -14,7 +14,7 @@ interface Acknowledged {
 }
 
 /**
- * Issue 12 §3: an event of an acknowledged action is never lost, whatever happens to the process
+ * An event of an acknowledged action is never lost, whatever happens to the process
  * or the database right after the answer. Load runs against a separate server process; the fault
  * strikes mid-load; then the database itself is asked about every answer a client received.
  */

@@ -10,7 +10,7 @@ const REQUEST_TIMEOUT_MS = 2000;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
- * Issue 12 §1: a request answered 503 had no effect. The network to MariaDB partitions (open
+ * A request answered 503 had no effect (SECURITY.md). The network to MariaDB partitions (open
  * connections go silent: no reset, nothing answered) while refreshes, code redemptions and
  * client_credentials requests run, and heals after they were answered. Then nothing that was
  * answered 503 may have happened: no token stored that no client received, every refresh token

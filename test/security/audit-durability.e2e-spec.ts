@@ -6,7 +6,7 @@ import { TEST_DB } from '../support/databases';
 import { createClient, TestClient } from '../support/factories';
 
 /**
- * Issue 12 §3: the event of an acknowledged action is stored by the time the action is answered.
+ * The event of an acknowledged action is stored by the time the action is answered.
  * Each check reads the database directly, the moment the answer arrives: nothing may be left
  * waiting in process memory for a later flush.
  */

@@ -9,7 +9,7 @@ import { basicAuth, createClient, createUser, TestClient, TestUser } from '../su
 const REQUEST_TIMEOUT_MS = 1500;
 
 /**
- * Issue 12 §1: a request answered 503 had no effect. Another MariaDB session holds the row lock of
+ * A request answered 503 had no effect (SECURITY.md). Another MariaDB session holds the row lock of
  * a refresh token past the request timeout (as a partition or a long transaction would); the
  * refresh is answered 503; once the lock is released, its transaction must not go on and commit.
  */
