@@ -44,7 +44,7 @@ export class ApplicationsService {
     // Hashed before the transaction, which then holds nothing while argon2 runs.
     const { entity, generatedSecret } = await this.clients.newEntity(input);
     try {
-      // The application and its audit event commit together, and not at all after a 503 (issue 12 §1).
+      // The application and its audit event commit together, and not at all after a 503.
       const client = await this.transactions.runForRequest(
         async (manager) => {
           const created = await this.clients.insert(manager, entity);
@@ -111,7 +111,7 @@ export class ApplicationsService {
     const client = await this.find(clientId);
     if (client.isPublic) throw new OAuthError('invalid_request', 'a public client has no secret');
     // One commit for the new secret and its audit event, rolled back if the request is answered 503
-    // first: a 503 must not leave the old secret dead and the new one unseen (issue 12 §1).
+    // first: a 503 must not leave the old secret dead and the new one unseen.
     const clientSecret = await this.transactions.runForRequest(
       async (manager) => {
         const secret = await this.clients.rotateSecret(manager, clientId);
