@@ -5,6 +5,7 @@ import { AuditModule } from './audit/audit.module';
 import { CacheModule } from './cache/cache.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { SecurityModule } from './security/security.module';
+import { loadExtensionModules } from './app.extensions';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule, ProcessRole } from './config/config.module';
 import { ClientsModule } from './clients/clients.module';
@@ -24,7 +25,8 @@ import { UsersModule } from './users/users.module';
 @Module({})
 export class AppModule {
   /**
-   * `extraModules` lets a deployment (or a test) add modules, e.g. one with its own grant strategy.
+   * The modules EXTENSION_MODULES names come last, then `extraModules` (a test's own), e.g. one with
+   * its own grant strategy or client authentication method.
    * A `command` (cli.ts) leaves out what only a server runs: the management port and the cleanup timer.
    */
   static forRoot(config: AppConfig, extraModules: Type[] = [], role: ProcessRole = 'server'): DynamicModule {
@@ -50,6 +52,7 @@ export class AppModule {
         ...(role === 'server' ? [MaintenanceModule] : []),
         HealthModule,
         ...(role === 'server' ? [ManagementModule] : []),
+        ...loadExtensionModules(config.extensionModules),
         ...extraModules,
       ],
     };
