@@ -16,6 +16,7 @@ export type { TokenResponse } from '../token-response';
 export type { AuthenticatedClient } from '../../clients/clients.service';
 export { clientScopes } from '../../clients/clients.service';
 export { OAuthError } from '../../common/oauth/oauth-error';
+export { defineOAuthErrorCode } from '../../common/oauth/oauth-error';
 export type { OAuthErrorCode } from '../../common/oauth/oauth-error';
 export { resolveScope } from '../../common/oauth/scope-policy';
 export { formatScope, scopeTokens } from '../../common/oauth/scope';
