@@ -12,6 +12,7 @@ import { ClientsModule } from './clients/clients.module';
 import { AuthorizeModule } from './authorize/authorize.module';
 import { ConsentModule } from './consent/consent.module';
 import { dataSourceOptions } from './database/data-source.options';
+import { schemaOf } from './database/extensions/extension-schema';
 import { DiscoveryMetadataModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { ManagementModule } from './management/management.module';
@@ -30,11 +31,20 @@ export class AppModule {
    * A `command` (cli.ts) leaves out what only a server runs: the management port and the cleanup timer.
    */
   static forRoot(config: AppConfig, extraModules: Type[] = [], role: ProcessRole = 'server'): DynamicModule {
+    const extensions = [...loadExtensionModules(config.extensionModules), ...extraModules];
+    const options = dataSourceOptions(config);
+    const schema = schemaOf(extensions);
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config, role),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
+        TypeOrmModule.forRoot({
+          ...options,
+          entities: [...(options.entities as Type[]), ...schema.entities],
+          migrations: [...(options.migrations as Type[]), ...schema.migrations],
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
         MetricsModule,
         CacheModule,
         AuditModule,
@@ -52,8 +62,7 @@ export class AppModule {
         ...(role === 'server' ? [MaintenanceModule] : []),
         HealthModule,
         ...(role === 'server' ? [ManagementModule] : []),
-        ...loadExtensionModules(config.extensionModules),
-        ...extraModules,
+        ...extensions,
       ],
     };
   }
