@@ -123,6 +123,7 @@ export class CreateApplicationDto {
   scope?: string;
 
   @ApiPropertyOptional({
+    type: String,
     description:
       'RFC 7591 §2: `client_secret_basic`, `client_secret_post`, `none` (a public client), or a method an extension module registers (the metadata lists them all). Either secret method accepts the secret both ways (RFC 6749 §2.3.1)',
     example: 'client_secret_basic',
