@@ -4,10 +4,15 @@ import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cl
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient } from '../support/factories';
+import { createClient, createUser } from '../support/factories';
+import { FormBrowser } from '../support/form-browser';
 
-/** Both fixtures, loaded as a deployment loads outside modules: by path, through EXTENSION_MODULES. */
-const EXTENSION_MODULES = './test/fixtures/client-key-header.module.ts#ClientKeyHeaderModule, ./test/fixtures/ticket-grant.module.ts';
+/** The fixtures, loaded as a deployment loads outside modules: by path, through EXTENSION_MODULES. */
+const EXTENSION_MODULES = [
+  './test/fixtures/client-key-header.module.ts#ClientKeyHeaderModule',
+  './test/fixtures/ticket-grant.module.ts',
+  './test/fixtures/hello-page.module.ts',
+].join(',');
 
 describe(`outside modules loaded through EXTENSION_MODULES [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -129,6 +134,34 @@ describe(`outside modules loaded through EXTENSION_MODULES [${TEST_DB}]`, () => 
         .set('Authorization', `Basic ${Buffer.from('nobody:x').toString('base64')}`);
       expect(res.status).toBe(401);
       expect(res.body.error).toBe('invalid_client');
+    });
+  });
+
+  describe('a page for a signed-in user on the interaction kit (/example/hello)', () => {
+    it('asks for sign-in, posts back to itself, then serves the page in the server’s shell', async () => {
+      const user = await createUser(t);
+      const browser = new FormBrowser(t.url);
+      const login = await browser.get('/example/hello');
+      expect(login.status).toBe(200);
+      expect(login.body).toContain('<h1>Sign in</h1>');
+      expect(login.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      const hello = await browser.submit(login, { username: user.username, password: user.password });
+      expect(hello.status).toBe(200);
+      expect(hello.body).toContain(`<h1>Hello ${user.username}</h1>`);
+      const waved = await browser.submit(hello, {});
+      expect(waved.body).toContain('Waves so far: 1');
+      // The session carries over: a later visit is signed in.
+      expect((await browser.get('/example/hello')).body).toContain('Waves so far: 1');
+    });
+
+    it('refuses a post without the browser’s CSRF token with 403, and a wrong password with the sign-in page', async () => {
+      const user = await createUser(t);
+      const browser = new FormBrowser(t.url);
+      const login = await browser.get('/example/hello');
+      expect((await browser.post('/example/hello', { action: 'login', username: user.username, password: user.password })).status).toBe(403);
+      const failed = await browser.submit(login, { username: user.username, password: 'wrong password' });
+      expect(failed.status).toBe(401);
+      expect(failed.body).toContain('Invalid username or password.');
     });
   });
 
