@@ -21,6 +21,7 @@ export default tseslint.config(
       'test/fixtures/custom-grant.module.ts',
       'test/fixtures/ticket-grant.module.ts',
       'test/fixtures/client-key-header.module.ts',
+      'test/fixtures/hello-page.module.ts',
     ],
     rules: {
       'no-restricted-imports': [
@@ -28,8 +29,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^\\.{1,2}/(?!(\\.\\./)*(src/tokens/grants/|src/clients/authentication/)?public-api$|dto/token-exchange\\.request$)',
-              message: 'an extension imports the server only from src/tokens/grants/public-api.ts or src/clients/authentication/public-api.ts',
+              regex: '^\\.{1,2}/(?!(\\.\\./)*(src/tokens/grants/|src/clients/authentication/|src/authorize/)?public-api$|dto/token-exchange\\.request$)',
+              message: 'an extension imports the server only from a public-api.ts (tokens/grants, clients/authentication, authorize)',
             },
           ],
         },
