@@ -15,12 +15,6 @@ const DOCUMENTS = [
     .map((name) => `docs/${name}`),
 ];
 
-/**
- * Pages another branch writes: a link to one is allowed while the file is absent, so that this
- * branch and that one can be merged in either order. Empty this list once they exist.
- */
-const WRITTEN_ELSEWHERE = new Set(['docs/extending.md']);
-
 /** Markdown without fenced code blocks and inline code, where `[x](y)` is not a link. */
 function prose(markdown: string): string {
   return markdown.replace(/^```[\s\S]*?^```/gm, '').replace(/`[^`\n]*`/g, '');
@@ -84,7 +78,7 @@ describe('the repository’s documents', () => {
 
   it.each(DOCUMENTS)('%s: every relative link names a file, and every #anchor a heading of it', (document) => {
     const broken = relativeLinks(document).filter(([, file, anchor]) => {
-      if (!existsSync(join(ROOT, file))) return !WRITTEN_ELSEWHERE.has(file);
+      if (!existsSync(join(ROOT, file))) return true;
       return anchor !== undefined && file.endsWith('.md') && !anchors(read(file)).has(anchor);
     });
     expect(broken.map(([target]) => target)).toEqual([]);
