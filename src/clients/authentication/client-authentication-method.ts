@@ -33,6 +33,11 @@ export interface ClientAuthenticationMethod<P extends PresentedClient = Presente
    */
   readonly credential: string;
   /**
+   * The HTTP authentication scheme of the Authorization header this method reads (`Basic`), if any.
+   * A request whose Authorization header no method claims is refused, whatever else it carries.
+   */
+  readonly authorizationScheme?: string;
+  /**
    * The client this request presents in this method's form, or null when the request does not
    * use this method. Throws OAuthError for a request that uses it malformed (invalid_client) or
    * contradicts itself (invalid_request).

@@ -51,6 +51,13 @@ const DECOY: StoredClient = {
   secretHash: sha256Hex(randomToken()),
 };
 
+/** Whether `authorization` uses the HTTP authentication scheme `method` reads (RFC 9110 §11.1: case-insensitive). */
+function claimsScheme(method: ClientAuthenticationMethod, authorization: string | string[]): boolean {
+  const scheme = method.authorizationScheme?.toLowerCase();
+  if (scheme === undefined || typeof authorization !== 'string') return false;
+  return authorization.slice(0, scheme.length + 1).toLowerCase() === `${scheme} `;
+}
+
 /**
  * Finds every @ClientAuthenticationMethodProvider at start (a duplicate name stops the boot) and
  * authenticates clients with them: the token, revocation and introspection endpoints, whatever
@@ -103,10 +110,14 @@ export class ClientAuthenticationRegistry implements OnModuleInit {
     if (used.length > 1) used = used.filter((u) => u.method.credential !== 'none');
     if (used.length > 1) throw new OAuthError('invalid_request', 'client authenticated with more than one method');
     const [only] = used;
-    if (!only) {
-      const unsupported = request.headers.authorization !== undefined;
-      throw new OAuthError('invalid_client', unsupported ? 'unsupported client authentication scheme' : 'client authentication required');
+    const authorization = request.headers.authorization;
+    // An Authorization header is a credential: one that the method used does not read (a Bearer
+    // token, a bare `Basic`, an empty header) is another method this server does not offer, and
+    // two methods in one request are refused (RFC 6749 §2.3), so the body's secret does not count.
+    if (authorization !== undefined && !(only && claimsScheme(only.method, authorization))) {
+      throw new OAuthError('invalid_client', 'unsupported client authentication scheme');
     }
+    if (!only) throw new OAuthError('invalid_client', 'client authentication required');
     if (typeof only.presented.clientId !== 'string' || only.presented.clientId === '') {
       throw new OAuthError('invalid_client', 'client authentication required');
     }

@@ -20,6 +20,7 @@ const BASIC = /^Basic[ ]+([A-Za-z0-9+/=._~-]*)[ ]*$/i;
 export class ClientSecretBasicMethod implements ClientAuthenticationMethod<PresentedSecret> {
   readonly name = 'client_secret_basic';
   readonly credential = 'client_secret';
+  readonly authorizationScheme = 'Basic';
 
   present({ headers, parameters }: ClientAuthenticationRequest): PresentedSecret | null {
     const authorization = headers.authorization;
