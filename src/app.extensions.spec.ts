@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadExtensionModules } from './app.extensions';
@@ -39,8 +39,28 @@ describe('loadExtensionModules', () => {
     expect(() => loadExtensionModules([entry], dir)).toThrow(/^Invalid environment variable EXTENSION_MODULES: [^\n]*$/);
   });
 
-  it('resolves a package name from the working directory, and refuses one that exports no Nest module', () => {
-    expect(() => loadExtensionModules(['class-validator'], join(__dirname, '..'))).toThrow('cannot load "class-validator": it exports no Nest module');
+  it('resolves a package name from the server’s own node_modules, and refuses one that exports no Nest module', () => {
+    expect(() => loadExtensionModules(['class-validator'], tmpdir())).toThrow('cannot load "class-validator": it exports no Nest module');
+  });
+
+  it('does not resolve a package name from the working directory’s node_modules', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'extension-cwd-'));
+    mkdirSync(join(cwd, 'node_modules', 'planted-extension'), { recursive: true });
+    writeFileSync(join(cwd, 'node_modules', 'planted-extension', 'index.js'), 'throw new Error("planted code ran");');
+    expect(() => loadExtensionModules(['planted-extension'], cwd)).toThrow(/cannot load "planted-extension": Cannot (find|resolve) module 'planted-extension'/);
+  });
+
+  it('names the extension that threw something other than an Error, keeping what it threw', () => {
+    const { dir } = extensionFile();
+    writeFileSync(join(dir, 'throws.js'), 'throw "not an error";');
+    let thrown: unknown;
+    try {
+      loadExtensionModules(['./throws.js'], dir);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect(thrown).toMatchObject({ message: 'Invalid environment variable EXTENSION_MODULES: cannot load "./throws.js": not an error', cause: 'not an error' });
   });
 });
 

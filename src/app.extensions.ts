@@ -9,26 +9,38 @@ function isNestModule(value: unknown): value is Type {
   return typeof value === 'function' && MODULE_KEYS.some((key) => Reflect.hasOwnMetadata(key, value));
 }
 
-function failure(entry: string, why: string): ConfigError {
-  return new ConfigError(`Invalid environment variable EXTENSION_MODULES: cannot load "${entry}": ${why}`);
+function failure(entry: string, why: string, cause?: unknown): ConfigError {
+  const error = new ConfigError(`Invalid environment variable EXTENSION_MODULES: cannot load "${entry}": ${why}`);
+  // The one line is for the operator; the extension's own stack stays on the error for its author.
+  if (cause !== undefined) error.cause = cause;
+  return error;
+}
+
+/** The first line of what a module threw at load, whatever it threw. */
+function firstLine(thrown: unknown): string {
+  // Not `instanceof Error`: an error from another realm (a vm context, jest's loader) is not one.
+  const message = (thrown as { message?: unknown } | null)?.message;
+  return (typeof message === 'string' ? message : String(thrown)).split('\n')[0];
 }
 
 /**
  * The Nest modules EXTENSION_MODULES names, loaded with require(): a path (relative to the working
- * directory) or a package name (resolved from it), then `#ExportName` or every exported module.
+ * directory) or a package name, then `#ExportName` or every exported module. A package name is
+ * resolved as the server's own dependencies are (its node_modules), never from the working
+ * directory, whose parents' node_modules (say /tmp/node_modules) anyone may have written.
  * What cannot be loaded is one line naming the variable, as any bad configuration is.
  */
-export function loadExtensionModules(entries: readonly string[], cwd = process.cwd()): Type[] {
+export function loadExtensionModules(entries: readonly string[], cwd = process.cwd(), packagesFrom = __dirname): Type[] {
   return entries.flatMap((entry) => {
     const [specifier, exportName] = entry.split('#');
     const isPath = specifier.startsWith('.') || isAbsolute(specifier);
     let exported: Record<string, unknown>;
     try {
-      const resolved = isPath ? resolve(cwd, specifier) : require.resolve(specifier, { paths: [cwd] });
+      const resolved = isPath ? resolve(cwd, specifier) : require.resolve(specifier, { paths: [packagesFrom] });
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- what the operator names is known only at run time
       exported = require(resolved) as Record<string, unknown>;
     } catch (error) {
-      throw failure(entry, (error as Error).message.split('\n')[0]);
+      throw failure(entry, firstLine(error), error);
     }
     if (exportName !== undefined) {
       if (!isNestModule(exported[exportName])) throw failure(entry, `its export ${exportName} is not a Nest module`);

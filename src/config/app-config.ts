@@ -313,7 +313,8 @@ export class EnvironmentVariables {
 
   /**
    * Outside Nest modules loaded with the application (server, CLI and OpenAPI writer alike): a
-   * comma-separated list of paths (relative to the working directory) or package names, each
+   * comma-separated list of paths (relative to the working directory) or package names (resolved
+   * from the server’s own node_modules), each
    * optionally `#ExportName` to pick one export; otherwise every exported Nest module is loaded.
    */
   @IsOptional()
