@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Between, EntityManager, EntityMetadata, FindOptionsWhere, Repository } from 'typeorm';
 import { uuidv7 } from '../common/crypto/tokens';
 import { Batcher } from '../common/database/batcher';
-import { insertRows } from '../common/database/insert-rows';
+import { insertRows } from '../database/rows/insert-rows';
 import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
 import { AuditEventEntity } from './audit-event.entity';

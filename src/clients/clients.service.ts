@@ -5,7 +5,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
-import { batchedLookup } from '../common/database/batched-lookup';
+import { batchedLookup } from '../database/rows/batched-lookup';
 import { containing } from '../common/database/containing';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { scopeTokens } from '../common/oauth/scope';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
-import { isDuplicateKey } from '../common/database/duplicate-key';
+import { isDuplicateKey } from '../database/dialects';
 import { formatScope, isSubset, scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { AuditService } from '../audit/audit.service';

@@ -1,4 +1,6 @@
 import type { EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
+import { dialectOf } from '../dialects';
+import { parameterList } from '../dialects/placeholders';
 
 /**
  * One parameterised multi-row INSERT of whole entities, values prepared by the driver as TypeORM
@@ -19,10 +21,11 @@ export function insertStatement<T extends ObjectLiteral>(
   rows: readonly T[],
 ): { sql: string; parameters: unknown[] } {
   const { driver } = manager.connection;
+  const dialect = dialectOf(manager);
   const columns = metadata.columns;
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
   const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
-  const sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES ${rows.map(() => tuple).join(', ')}`;
+  const tuples = rows.map((_, i) => `(${parameterList(dialect, columns.length, i * columns.length + 1)})`);
+  const sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES ${tuples.join(', ')}`;
   const parameters = rows.flatMap((row) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) as unknown));
   return { sql, parameters };
 }

@@ -1,5 +1,5 @@
 import type { ObjectLiteral, Repository } from 'typeorm';
-import { Batcher } from './batcher';
+import { Batcher } from '../../common/database/batcher';
 import { selectRowsIn } from './select-rows';
 
 /** Keys per `IN (...)` query (SQLite allows 999 bound values), and queries running at once. */
