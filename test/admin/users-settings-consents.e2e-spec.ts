@@ -4,6 +4,7 @@ import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createClient, TestClient } from '../support/factories';
 import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
+import { sql } from '../support/sql';
 
 describe(`admin API: users, settings, consents and tokens; the account page [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -118,7 +119,7 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       await approveAuthorization(new FormBrowser(t.url), `/oauth2/authorize?response_type=code&client_id=${client.clientId}&scope=read`, user);
       expect((await api.delete(`/admin/users/${user.id}`)).status).toBe(204);
       expect((await request(t.url).get('/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
-      const [{ count }] = await t.dataSource.query('SELECT COUNT(*) AS count FROM consents WHERE user_id = ?', [user.id]);
+      const [{ count }] = await sql(t.dataSource, 'SELECT COUNT(*) AS count FROM consents WHERE user_id = ?', [user.id]);
       expect(Number(count)).toBe(0);
       expect((await api.delete(`/admin/users/${user.id}`)).status).toBe(404);
     });

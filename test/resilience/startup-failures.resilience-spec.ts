@@ -1,5 +1,5 @@
 import { createServer, Server } from 'node:net';
-import { createTestDatabase, TestDatabase } from '../support/databases';
+import { createTestDatabase, TestDatabase, SERVER_DB } from '../support/databases';
 import { FakeRedis } from '../support/fake-redis';
 import { FailedStart, freePort, runUntilExit, startServer } from '../support/server-process';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -29,7 +29,7 @@ describe('a start that cannot succeed says why in one line', () => {
   let sqlite: TestDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase('mysql');
+    db = await createTestDatabase(SERVER_DB);
     sqlite = await createTestDatabase('sqlite');
   });
   afterAll(async () => {

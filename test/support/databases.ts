@@ -9,6 +9,9 @@ import type { AppConfig } from '../../src/config/app-config';
  */
 export const TEST_DB: 'sqlite' | 'mysql' | 'postgres' = process.env.TEST_DB === 'mysql' || process.env.TEST_DB === 'postgres' ? process.env.TEST_DB : 'sqlite';
 
+/** The database server the multi-process suites (test/resilience) run on: PostgreSQL when TEST_DB=postgres, else MariaDB. */
+export const SERVER_DB: 'mysql' | 'postgres' = TEST_DB === 'postgres' ? 'postgres' : 'mysql';
+
 export interface TestDatabase {
   readonly env: Record<string, string>;
   readonly database: AppConfig['database'];

@@ -44,6 +44,8 @@ export interface Dialect {
   readonly name: 'sqlite' | 'mysql' | 'postgres';
   /** The `index`-th (1-based) bound parameter of a statement: `?` or `$1`. */
   parameter(index: number): string;
+  /** Whether a text column can hold `value` (PostgreSQL refuses NUL characters). */
+  canStore(value: string): boolean;
   /** One connection shared by the whole process: transactions must run one after another. */
   readonly serialisesTransactions: boolean;
   /**

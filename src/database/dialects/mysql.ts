@@ -23,6 +23,7 @@ interface Mysql2PoolState {
 export const mysqlDialect: Dialect = {
   name: 'mysql',
   parameter: () => '?',
+  canStore: () => true,
   serialisesTransactions: false,
 
   /**

@@ -45,6 +45,8 @@ interface PgPool {
 export const postgresDialect: Dialect = {
   name: 'postgres',
   parameter: (index) => `$${index}`,
+  // A NUL character cannot be stored, so no stored key contains one (22021 otherwise).
+  canStore: (value) => !value.includes('\0'),
   serialisesTransactions: false,
 
   /**

@@ -10,6 +10,7 @@ export const sqliteDialect: Dialect = {
   name: 'sqlite',
   parameter: () => '?',
   // Two concurrent TypeORM transactions on the one connection would nest as savepoints of each other.
+  canStore: () => true,
   serialisesTransactions: true,
 
   /**
