@@ -89,6 +89,9 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       const user = await newUser({ email: 'findme@example.org' });
       const search = await api.get('/admin/users?search=findme');
       expect(search.body.items.map((u: { id: string }) => u.id)).toEqual([user.id]);
+      // The same on every database: case does not matter, and LIKE wildcards are plain characters.
+      expect((await api.get('/admin/users?search=FindMe')).body.items.map((u: { id: string }) => u.id)).toEqual([user.id]);
+      expect((await api.get('/admin/users?search=find%25me')).body.items).toEqual([]);
       const page = await api.get('/admin/users?per_page=1&page=2');
       expect(page.body.items).toHaveLength(1);
       expect(page.body.total).toBeGreaterThan(1);

@@ -227,13 +227,16 @@ const REQUEST_TIMEOUT_MS = 1500;
     expect(await keys()).toBe(before + 1);
   });
 
-  it('creates no application or user when the creation timed out on a lock of its key (an InnoDB gap lock)', async () => {
+  it('creates no application or user when the creation timed out on a lock of its key (InnoDB: a gap lock; PostgreSQL: a table lock)', async () => {
+    // PostgreSQL locks no row that does not exist: a SHARE lock on the table holds back every INSERT instead.
+    const keyLock = (table: string, column: string, key: string): [string, string[]] =>
+      TEST_DB === 'postgres' ? [`LOCK TABLE ${table} IN SHARE MODE`, []] : [`SELECT id FROM ${table} WHERE ${column} = ? FOR UPDATE`, [key]];
     const admin = await adminApi(t);
     const createApp = () => admin.post('/admin/applications', { client_name: 'Late', client_id: 'late-application' });
-    expect((await whileRowLocked('SELECT id FROM clients WHERE id = ? FOR UPDATE', ['late-application'], createApp)).status).toBe(503);
+    expect((await whileRowLocked(...keyLock('clients', 'id', 'late-application'), createApp)).status).toBe(503);
     expect((await admin.get('/admin/applications/late-application')).status).toBe(404);
     const createUser = () => admin.post('/admin/users', { username: 'late-user', password: 'late-user-password' });
-    expect((await whileRowLocked('SELECT id FROM users WHERE username = ? FOR UPDATE', ['late-user'], createUser)).status).toBe(503);
+    expect((await whileRowLocked(...keyLock('users', 'username', 'late-user'), createUser)).status).toBe(503);
     expect((await admin.get('/admin/users?search=late-user')).body.total).toBe(0);
     expect((await createApp()).status).toBe(201);
     expect((await createUser()).status).toBe(201);
