@@ -62,6 +62,15 @@ describe('dialects', () => {
     expect(spendStatement(of('postgres'), target, 2)).toBe('UPDATE t SET spent_at = $1 WHERE id IN ($2, $3) AND spent_at IS NULL AND revoked_at IS NULL');
   });
 
+  it('combine INSERTs into one statement only where the database runs data-modifying WITH', () => {
+    expect(of('postgres').combineInserts!(['INSERT INTO a (x) VALUES ($1)', 'INSERT INTO b (y) VALUES ($2)', 'INSERT INTO c (z) VALUES ($3)'])).toBe(
+      'WITH i0 AS (INSERT INTO a (x) VALUES ($1)), i1 AS (INSERT INTO b (y) VALUES ($2)) INSERT INTO c (z) VALUES ($3)',
+    );
+    expect(of('postgres').combineInserts!(['INSERT INTO a (x) VALUES ($1)'])).toBe('INSERT INTO a (x) VALUES ($1)');
+    expect(of('mysql').combineInserts).toBeUndefined();
+    expect(of('better-sqlite3').combineInserts).toBeUndefined();
+  });
+
   it('serialise transactions only on the one shared SQLite connection', () => {
     expect(of('better-sqlite3').serialisesTransactions).toBe(true);
     expect(of('mysql').serialisesTransactions).toBe(false);

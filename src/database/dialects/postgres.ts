@@ -63,6 +63,17 @@ export const postgresDialect: Dialect = {
     return rows.map((row) => row.id);
   },
 
+  // Each INSERT of a WITH runs exactly once, all in the one statement's snapshot (PostgreSQL manual, 7.8.4).
+  combineInserts(inserts) {
+    const last = inserts.length - 1;
+    return last === 0
+      ? inserts[0]
+      : `WITH ${inserts
+          .slice(0, last)
+          .map((sql, i) => `i${i} AS (${sql})`)
+          .join(', ')} ${inserts[last]}`;
+  },
+
   connectionCloser(manager) {
     const client = (manager.queryRunner as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
     const stream = client?.connection?.stream;

@@ -14,17 +14,18 @@ export async function insertRows<T extends ObjectLiteral>(manager: EntityManager
   await manager.query(sql, parameters);
 }
 
-/** The SQL and parameters of insertRows() for `rows` (not empty). */
+/** The SQL and parameters of insertRows() for `rows` (not empty), its parameters numbered from `first`. */
 export function insertStatement<T extends ObjectLiteral>(
   manager: EntityManager,
   metadata: EntityMetadata,
   rows: readonly T[],
+  first = 1,
 ): { sql: string; parameters: unknown[] } {
   const { driver } = manager.connection;
   const dialect = dialectOf(manager);
   const columns = metadata.columns;
   const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
-  const tuples = rows.map((_, i) => `(${parameterList(dialect, columns.length, i * columns.length + 1)})`);
+  const tuples = rows.map((_, i) => `(${parameterList(dialect, columns.length, first + i * columns.length)})`);
   const sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES ${tuples.join(', ')}`;
   const parameters = rows.flatMap((row) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) as unknown));
   return { sql, parameters };

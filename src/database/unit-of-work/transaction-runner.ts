@@ -67,11 +67,27 @@ export class TransactionRunner implements OnModuleDestroy {
    * failure or an abort before the COMMIT the connection is closed, so the server rolls the
    * transaction back. The COMMIT is not in the first query on purpose: the server would run it even
    * after the connection was closed while an INSERT waited on a lock (a 503 must leave no token).
-   * Only SQL built by insertStatement() (values as placeholders) runs on that pool.
+   * Only SQL built by insertStatement() (values as placeholders) runs on that pool. Where the
+   * dialect combines INSERTs into one statement (PostgreSQL), in one transaction of three round
+   * trips: BEGIN, the statement, COMMIT.
    */
   async insertAll(batches: readonly InsertBatch[], signals: readonly (AbortSignal | undefined)[] = []): Promise<void> {
-    const statements = batches.filter((batch) => batch.rows.length > 0).map((batch) => insertStatement(this.dataSource.manager, batch.metadata, batch.rows));
+    const { combineInserts } = this.dialect;
+    const statements: { sql: string; parameters: unknown[] }[] = [];
+    let first = 1;
+    for (const batch of batches.filter((b) => b.rows.length > 0)) {
+      statements.push(insertStatement(this.dataSource.manager, batch.metadata, batch.rows, first));
+      // Combined statements number their parameters on from one another.
+      if (combineInserts) first += statements.at(-1)!.parameters.length;
+    }
     if (statements.length === 0) return;
+    if (combineInserts) {
+      // PostgreSQL: BEGIN, one statement, COMMIT, with abandonment as for any transaction.
+      const sql = combineInserts(statements.map((statement) => statement.sql));
+      const parameters = statements.flatMap((statement) => statement.parameters);
+      await this.run((manager) => abandonable(manager, signals, () => manager.query(sql, parameters)));
+      return;
+    }
     if (!this.dialect.multiStatementPool) {
       return this.run((manager) =>
         abandonable(manager, signals, async () => {
