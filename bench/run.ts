@@ -333,7 +333,7 @@ async function main(): Promise<void> {
     const conn = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
     await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     // A database that stores 10^6 tokens is sized for them: the hot indexes must fit the buffer pool
-    // (MariaDB's default is 128 MiB; see README, Sizing). Restored when the run ends.
+    // (MariaDB's default is 128 MiB; see docs/operations.md, Sizing). Restored when the run ends.
     const [[pool]] = (await conn.query('SELECT @@GLOBAL.innodb_buffer_pool_size AS size')) as unknown as [{ size: string }[]];
     bufferPool = Number(pool.size);
     if (opts.seedTokens > 0 && bufferPool < SEEDED_BUFFER_POOL) await conn.query(`SET GLOBAL innodb_buffer_pool_size = ${SEEDED_BUFFER_POOL}`);
@@ -604,7 +604,7 @@ async function main(): Promise<void> {
     }
 
     // Paired rounds: ours and oidc-provider alternate in short runs, so a slow spell of this shared
-    // VM (req/s of the same code moves by 30 % between runs) lands on both sides of each ratio.
+    // VM (the req/s of the same code drifts between runs) lands on both sides of each ratio.
     if (opts.peers && opts.rounds > 0) {
       const peer = await startPeer(opts.smoke ? 1 : 3, opts.jwtAlg);
       try {

@@ -5,12 +5,14 @@ import { AuditModule } from './audit/audit.module';
 import { CacheModule } from './cache/cache.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { SecurityModule } from './security/security.module';
+import { loadExtensionModules } from './app.extensions';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule, ProcessRole } from './config/config.module';
 import { ClientsModule } from './clients/clients.module';
 import { AuthorizeModule } from './authorize/authorize.module';
 import { ConsentModule } from './consent/consent.module';
 import { dataSourceOptions } from './database/data-source.options';
+import { schemaOf } from './database/extensions/extension-schema';
 import { DiscoveryMetadataModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { ManagementModule } from './management/management.module';
@@ -24,15 +26,25 @@ import { UsersModule } from './users/users.module';
 @Module({})
 export class AppModule {
   /**
-   * `extraModules` lets a deployment (or a test) add modules, e.g. one with its own grant strategy.
+   * The modules EXTENSION_MODULES names come last, then `extraModules` (a test's own), e.g. one with
+   * its own grant strategy or client authentication method.
    * A `command` (cli.ts) leaves out what only a server runs: the management port and the cleanup timer.
    */
   static forRoot(config: AppConfig, extraModules: Type[] = [], role: ProcessRole = 'server'): DynamicModule {
+    const extensions = [...loadExtensionModules(config.extensionModules), ...extraModules];
+    const options = dataSourceOptions(config);
+    const schema = schemaOf(extensions);
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config, role),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 3, retryDelay: 1000 }),
+        TypeOrmModule.forRoot({
+          ...options,
+          entities: [...(options.entities as Type[]), ...schema.entities],
+          migrations: [...(options.migrations as Type[]), ...schema.migrations],
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
         MetricsModule,
         CacheModule,
         AuditModule,
@@ -50,7 +62,7 @@ export class AppModule {
         ...(role === 'server' ? [MaintenanceModule] : []),
         HealthModule,
         ...(role === 'server' ? [ManagementModule] : []),
-        ...extraModules,
+        ...extensions,
       ],
     };
   }

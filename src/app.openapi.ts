@@ -12,9 +12,10 @@ const DOCUMENT_ENV = { DB_TYPE: 'sqlite', DB_PATH: ':memory:', ISSUER: 'http://l
 /**
  * Builds the OpenAPI document of the whole application without opening a listener. It sits beside
  * main.ts because it boots AppModule: src/openapi/ only describes, it never imports the bootstrap.
+ * Only EXTENSION_MODULES is read from `env`: the endpoints the deployment adds are documented too.
  */
-export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
-  const config = loadConfig(DOCUMENT_ENV);
+export async function generateOpenApiDocument(env: Record<string, string | undefined> = {}): Promise<OpenAPIObject> {
+  const config = loadConfig({ ...DOCUMENT_ENV, EXTENSION_MODULES: env.EXTENSION_MODULES });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createHttpAdapter(config), { logger: false, bodyParser: false });
   try {
     await app.init();

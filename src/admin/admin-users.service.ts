@@ -46,7 +46,7 @@ export class AdminUsersService {
       enabled: dto.enabled ?? true,
     });
     try {
-      // The user and its audit event commit together, and not at all after a 503 (issue 12 §1).
+      // The user and its audit event commit together, and not at all after a 503.
       const user = await this.transactions.runForRequest(
         async (manager) => {
           const created = await this.users.insert(manager, entity);
@@ -86,7 +86,7 @@ export class AdminUsersService {
     try {
       // One commit for the change, its audit event and, for a disabled user or a new password, the
       // end of their tokens and sessions (for a removed role, of the tokens carrying its scopes);
-      // none of it after a 503 (issue 12 §1).
+      // none of it after a 503.
       await this.transactions.runForRequest(
         async (manager) => {
           await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, passwordHash }, manager);

@@ -3,6 +3,7 @@ import { AuditService } from '../audit/audit.service';
 import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { ResourceServersService } from '../resources/resource-servers.service';
 import { AuthenticatedClient, ClientsService, NewClient } from '../clients/clients.service';
+import { ClientAuthenticationRegistry } from '../clients/authentication/client-authentication-registry';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { ConsentService } from '../consent/consent.service';
@@ -29,6 +30,7 @@ export class ApplicationsService {
   constructor(
     private readonly clients: ClientsService,
     private readonly grants: GrantRegistry,
+    private readonly authenticationMethods: ClientAuthenticationRegistry,
     private readonly tokens: TokenStore,
     private readonly consents: ConsentService,
     private readonly audit: AuditService,
@@ -44,7 +46,7 @@ export class ApplicationsService {
     // Hashed before the transaction, which then holds nothing while argon2 runs.
     const { entity, generatedSecret } = await this.clients.newEntity(input);
     try {
-      // The application and its audit event commit together, and not at all after a 503 (issue 12 §1).
+      // The application and its audit event commit together, and not at all after a 503.
       const client = await this.transactions.runForRequest(
         async (manager) => {
           const created = await this.clients.insert(manager, entity);
@@ -111,7 +113,7 @@ export class ApplicationsService {
     const client = await this.find(clientId);
     if (client.isPublic) throw new OAuthError('invalid_request', 'a public client has no secret');
     // One commit for the new secret and its audit event, rolled back if the request is answered 503
-    // first: a 503 must not leave the old secret dead and the new one unseen (issue 12 §1).
+    // first: a 503 must not leave the old secret dead and the new one unseen.
     const clientSecret = await this.transactions.runForRequest(
       async (manager) => {
         const secret = await this.clients.rotateSecret(manager, clientId);
@@ -138,6 +140,10 @@ export class ApplicationsService {
 
   /** Cross-field rules of an application, as the import checks them too. */
   checkConsistency(app: { grantTypes: readonly string[]; redirectUris: readonly string[]; tokenEndpointAuthMethod: string; clientSecret?: string }): void {
+    if (!this.authenticationMethods.isSupported(app.tokenEndpointAuthMethod)) {
+      const supported = this.authenticationMethods.supportedMethods().join(', ');
+      throw invalidField('token_endpoint_auth_method', `unsupported token_endpoint_auth_method; supported: ${supported}`);
+    }
     if (app.tokenEndpointAuthMethod === 'none' && app.clientSecret !== undefined) {
       throw invalidField('client_secret', 'a public client (token_endpoint_auth_method none) has no secret');
     }

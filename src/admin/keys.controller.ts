@@ -87,7 +87,7 @@ export class KeysAdminController {
   @ApiBadRequestResponse({ type: ErrorResponse })
   async rotate(@Body() dto: RotateKeysDto): Promise<SigningKeyResponse[]> {
     // The new keys, the retirement of the old ones and the audit event commit together, and not at
-    // all after a 503 (issue 12 §1).
+    // all after a 503.
     const created = await this.transactions.runForRequest(
       async (manager) => {
         const keys = await this.keys.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS, manager);

@@ -33,7 +33,7 @@ export class ResourcesController {
   @ApiConflictResponse({ type: ErrorResponse, description: 'Identifier taken' })
   async create(@Body() dto: CreateResourceServerDto): Promise<ResourceServerResponse> {
     if (await this.resources.find(dto.identifier)) throw new OAuthError('conflict', 'identifier is already registered');
-    // The change and its audit event commit together, and not at all after a 503 (issue 12 §1).
+    // The change and its audit event commit together, and not at all after a 503.
     const created = await this.transactions.runForRequest(
       async (manager) => {
         const entity = await this.resources.create(

@@ -86,7 +86,7 @@ export class ScopesController {
   @ApiConflictResponse({ type: ErrorResponse, description: 'Already described' })
   async create(@Body() dto: CreateScopeDto): Promise<ScopeResponse> {
     if (await this.scopes.get(dto.name)) throw new OAuthError('conflict', 'scope is already in the catalogue');
-    // The change and its audit event commit together, and not at all after a 503 (issue 12 §1).
+    // The change and its audit event commit together, and not at all after a 503.
     const created = await this.transactions.runForRequest(async (manager) => {
       const entity = await this.scopes.create(dto.name, dto.description, manager);
       await this.audit.recordIn(manager, { type: 'admin.scope.created', subject: dto.name });

@@ -27,7 +27,7 @@ export class SettingsController {
   @ApiOkResponse({ type: SettingsResponse })
   @ApiBadRequestResponse({ type: ErrorResponse })
   async update(@Body() dto: UpdateSettingsDto): Promise<SettingsResponse> {
-    // The change and its audit event commit together, and not at all after a 503 (issue 12 §1).
+    // The change and its audit event commit together, and not at all after a 503.
     await this.transactions.runForRequest(
       async (manager) => {
         await this.settings.write(

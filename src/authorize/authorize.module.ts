@@ -13,6 +13,7 @@ import { AuthorizationResponder } from './authorization-response';
 import { AuthorizeErrorPages } from './authorize-error.renderer';
 import { AuthorizeController } from './authorize.controller';
 import { CsrfTokens } from './csrf';
+import { InteractionKit } from './interaction-kit';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { LoginSessionEntity } from './login-session.entity';
 import { LoginSessionService } from './login-session.service';
@@ -32,9 +33,10 @@ import { Pages } from './views/pages';
     AuthorizeClientGuard,
     AuthorizationResponder,
     CsrfTokens,
+    InteractionKit,
     { provide: Pages, useFactory: (config: AppConfig) => new Pages(config.brandName), inject: [APP_CONFIG] },
     { provide: AUTHORIZE_ERROR_RENDERER, useClass: AuthorizeErrorPages },
   ],
-  exports: [LoginSessionService, AUTHORIZE_ERROR_RENDERER],
+  exports: [LoginSessionService, InteractionKit, AUTHORIZE_ERROR_RENDERER],
 })
 export class AuthorizeModule {}

@@ -102,7 +102,7 @@ export class LogoutController {
       return;
     }
     // The session row is deleted, so no instance accepts the cookie any more.
-    // With its audit event, in one commit, and not at all after a 503 (issue 12 §1).
+    // With its audit event, in one commit, and not at all after a 503.
     await this.transactions.runForRequest(async (manager) => {
       await this.sessions.end(readSessionCookie(req), manager);
       if (session)

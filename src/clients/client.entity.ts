@@ -3,7 +3,11 @@ import { bigintTransformer } from '../common/database/bigint.transformer';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 
-export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+/**
+ * RFC 7591 §2: how the client authenticates at the token endpoint. The built-in ones, or any a
+ * registered ClientAuthenticationMethod names (clients/authentication/).
+ */
+export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none' | (string & {});
 export type PkceOverride = 'inherit' | 'required' | 'optional';
 export type RefreshTokenRotation = 'rotate' | 'reuse';
 /** Which claims of the user an ID Token carries: those of its scopes, or only what the `claims` parameter asks for. */

@@ -1,12 +1,26 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
+import { ClientAuthenticationRegistry } from './authentication/client-authentication-registry';
+import { ClientSecretBasicMethod } from './authentication/client-secret-basic.method';
+import { ClientSecretPostMethod } from './authentication/client-secret-post.method';
+import { NoneMethod } from './authentication/none.method';
+import { ClientAuthenticationMetadata } from './authentication/client-authentication.metadata';
 import { ClientAuthGuard } from './guards/client-auth.guard';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity])],
-  providers: [ClientsService, ClientAuthGuard],
-  exports: [ClientsService, ClientAuthGuard],
+  imports: [TypeOrmModule.forFeature([ClientEntity]), DiscoveryModule],
+  providers: [
+    ClientsService,
+    ClientAuthenticationRegistry,
+    ClientAuthenticationMetadata,
+    ClientSecretBasicMethod,
+    ClientSecretPostMethod,
+    NoneMethod,
+    ClientAuthGuard,
+  ],
+  exports: [ClientsService, ClientAuthenticationRegistry, ClientAuthGuard],
 })
 export class ClientsModule {}

@@ -2,15 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
-import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
+import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import { batchedLookup } from '../database/rows/batched-lookup';
 import { containing } from '../common/database/containing';
-import { OAuthError } from '../common/oauth/oauth-error';
 import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
-import { hashPassword, verifyPassword } from '../common/crypto/password-hasher';
+import { hashPassword } from '../common/crypto/password-hasher';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 import { ClientEntity, IdTokenClaims, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
@@ -24,9 +23,11 @@ export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash' | 'po
   readonly weakSecret: boolean;
 };
 
-export interface PresentedClientCredentials {
-  readonly clientId: string;
-  readonly clientSecret?: string;
+/** A registered, enabled client as a client authentication method verifies it (authentication/). */
+export interface StoredClient {
+  readonly client: AuthenticatedClient;
+  /** Null for a public client. */
+  readonly secretHash: string | null;
 }
 
 export interface NewClient {
@@ -69,16 +70,12 @@ export interface CreatedClient {
  */
 export const STRONG_SECRET_LENGTH = 32;
 
-const isArgon2 = (secretHash: string | null): secretHash is string => secretHash?.startsWith('$argon2') === true;
+export const isArgon2 = (secretHash: string | null): secretHash is string => secretHash?.startsWith('$argon2') === true;
 
 /** How a client secret is stored: SHA-256 hex when it has enough entropy, argon2id otherwise. */
 export async function storedSecretHash(secret: string): Promise<string> {
   return secret.length >= STRONG_SECRET_LENGTH ? sha256Hex(secret) : hashPassword(secret);
 }
-
-/** Compared against when the client id is unknown, so both failures cost the same. */
-const UNKNOWN_CLIENT_HASH = sha256Hex(randomToken());
-const CLIENT_AUTH_FAILED = 'client authentication failed';
 
 /** One view per cached row: every token request authenticates its client, so this runs hot. */
 const views = new WeakMap<ClientEntity, AuthenticatedClient>();
@@ -237,28 +234,10 @@ export class ClientsService {
     await manager.delete(ClientEntity, { id: clientId });
   }
 
-  /**
-   * RFC 6749 §2.3: every failure is the same invalid_client, and an unknown id costs the same
-   * constant-time comparison as a wrong secret.
-   */
-  async authenticate(credentials: PresentedClientCredentials): Promise<AuthenticatedClient> {
-    const loaded = await this.load(credentials.clientId);
-    const entity = loaded?.enabled ? loaded : null;
-    const presentedHash = sha256Hex(credentials.clientSecret ?? '');
-    if (!entity) {
-      timingSafeEqualString(presentedHash, UNKNOWN_CLIENT_HASH);
-      throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
-    }
-    if (entity.secretHash === null) {
-      // A public client authenticates with "none" and must not present a secret (RFC 6749 §2.1).
-      if (credentials.clientSecret !== undefined) throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
-      return toAuthenticatedClient(entity);
-    }
-    const matches = isArgon2(entity.secretHash)
-      ? credentials.clientSecret !== undefined && (await verifyPassword(entity.secretHash, credentials.clientSecret))
-      : timingSafeEqualString(presentedHash, entity.secretHash);
-    if (credentials.clientSecret === undefined || !matches) throw new OAuthError('invalid_client', CLIENT_AUTH_FAILED);
-    return toAuthenticatedClient(entity);
+  /** An enabled client with its stored secret hash, for client authentication; null when unknown or disabled. */
+  async findStored(clientId: string): Promise<StoredClient | null> {
+    const entity = await this.load(clientId);
+    return entity?.enabled ? { client: toAuthenticatedClient(entity), secretHash: entity.secretHash } : null;
   }
 }
 

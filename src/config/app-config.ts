@@ -335,6 +335,28 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   ACCESS_LOG = true;
+
+  /**
+   * Outside Nest modules loaded with the application (server, CLI and OpenAPI writer alike): a
+   * comma-separated list of paths (relative to the working directory) or package names, each
+   * optionally `#ExportName` to pick one export; otherwise every exported Nest module is loaded.
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'extensionModules',
+    validator: {
+      validate: (value) => typeof value === 'string' && parseExtensionModules(value).every((entry) => EXTENSION_MODULE.test(entry)),
+      defaultMessage: () => 'a comma-separated list of module paths or package names, each optionally followed by #ExportName',
+    },
+  })
+  EXTENSION_MODULES?: string = undefined;
+}
+
+/** A path or package name, optionally `#ExportName` (a JavaScript identifier). */
+const EXTENSION_MODULE = /^[^\s#,]+(#[A-Za-z_$][\w$]*)?$/;
+
+function parseExtensionModules(value: string): string[] {
+  return value.split(',').map((entry) => entry.trim());
 }
 
 export interface AppConfig {
@@ -391,6 +413,8 @@ export interface AppConfig {
   readonly otlpEndpoint?: string;
   readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
   readonly accessLog: boolean;
+  /** EXTENSION_MODULES: `specifier` or `specifier#ExportName`, in order (app.extensions.ts loads them). */
+  readonly extensionModules: readonly string[];
 }
 
 export class ConfigError extends Error {}
@@ -482,6 +506,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
     logFormat: vars.LOG_FORMAT,
     accessLog: vars.ACCESS_LOG,
+    extensionModules: vars.EXTENSION_MODULES === undefined ? [] : parseExtensionModules(vars.EXTENSION_MODULES),
   };
 }
 

@@ -37,7 +37,7 @@ export class ConsentService {
 
   /** Withdraws a consent: the row goes, and every token the user gave that client stops working. */
   async revoke(consent: ConsentEntity): Promise<void> {
-    // All in one commit, and nothing after a 503 (issue 12 §1): never a consent gone with its tokens alive.
+    // All in one commit, and nothing after a 503: never a consent gone with its tokens alive.
     await this.transactions.runForRequest(async (manager) => {
       await manager.delete(ConsentEntity, { id: consent.id });
       // Codes issued under the consent and not yet redeemed must not turn into tokens afterwards.

@@ -1,6 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityTarget, In, LessThan, ObjectLiteral } from 'typeorm';
+import { DataSource, In, LessThan } from 'typeorm';
+import { discoverUnique } from '../common/registry/discover-unique';
+import { type ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LoginSessionEntity } from '../authorize/login-session.entity';
@@ -8,11 +11,12 @@ import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { AuthorizationCodeEntity } from '../tokens/entities/authorization-code.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 
-const EXPIRING: ReadonlyArray<readonly [string, EntityTarget<ObjectLiteral & { id: string; expiresAt: number }>]> = [
-  ['authorization_codes', AuthorizationCodeEntity],
-  ['access_tokens', AccessTokenEntity],
-  ['refresh_tokens', RefreshTokenEntity],
-  ['login_sessions', LoginSessionEntity],
+/** The server's own expiring tables; modules outside src/ register theirs (@ExpiringTableProvider). */
+const BUILT_IN: readonly ExpiringTable[] = [
+  { table: 'authorization_codes', entity: AuthorizationCodeEntity, expiresAt: 'expiresAt' },
+  { table: 'access_tokens', entity: AccessTokenEntity, expiresAt: 'expiresAt' },
+  { table: 'refresh_tokens', entity: RefreshTokenEntity, expiresAt: 'expiresAt' },
+  { table: 'login_sessions', entity: LoginSessionEntity, expiresAt: 'expiresAt' },
 ];
 
 /**
@@ -20,15 +24,24 @@ const EXPIRING: ReadonlyArray<readonly [string, EntityTarget<ObjectLiteral & { i
  * no statement holds long locks. Every instance may run it: the deletes are idempotent.
  */
 @Injectable()
-export class ExpiredDataCleanupService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExpiredDataCleanupService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ExpiredDataCleanup');
   private timer?: NodeJS.Timeout;
   private running = false;
+  private tables: readonly ExpiringTable[] = BUILT_IN;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly discovery: DiscoveryService,
   ) {}
+
+  onModuleInit(): void {
+    const registered = discoverUnique<ExpiringTable>(this.discovery, ExpiringTableProvider, 'expiring tables', (t) => t.table);
+    const clash = BUILT_IN.find((t) => registered.has(t.table));
+    if (clash) throw new Error(`Two expiring tables registered for ${clash.table}`);
+    this.tables = [...BUILT_IN, ...registered.values()];
+  }
 
   onApplicationBootstrap(): void {
     const { intervalSeconds } = this.config.cleanup;
@@ -44,12 +57,12 @@ export class ExpiredDataCleanupService implements OnApplicationBootstrap, OnAppl
   /** One pass; returns how many rows each table lost. */
   async runOnce(now = nowSeconds()): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
-    for (const [table, entity] of EXPIRING) {
+    for (const { table, entity, expiresAt } of this.tables) {
       deleted[table] = 0;
       for (;;) {
         const batch = await this.dataSource.getRepository(entity).find({
           select: { id: true },
-          where: { expiresAt: LessThan(now) },
+          where: { [expiresAt]: LessThan(now) },
           take: this.config.cleanup.batchSize,
         });
         if (batch.length === 0) break;

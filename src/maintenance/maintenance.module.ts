@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ExpiredDataCleanupService } from './expired-data-cleanup.service';
 
-@Module({ providers: [ExpiredDataCleanupService], exports: [ExpiredDataCleanupService] })
+@Module({ imports: [DiscoveryModule], providers: [ExpiredDataCleanupService], exports: [ExpiredDataCleanupService] })
 export class MaintenanceModule {}

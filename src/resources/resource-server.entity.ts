@@ -25,7 +25,7 @@ export class ResourceServerEntity {
 
   /**
    * The algorithm of its JWT access tokens. RS256 by default, which every RFC 9068 resource server
-   * must accept (§4); ES256 and EdDSA sign in a tenth of its CPU (README, benchmarks).
+   * must accept (§4); ES256 and EdDSA sign with far less CPU (docs/benchmarks.md).
    */
   @Column({ name: 'access_token_signing_alg', type: 'varchar', length: 8, default: 'RS256' })
   accessTokenSigningAlg: SigningAlgorithm;

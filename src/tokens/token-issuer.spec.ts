@@ -23,7 +23,7 @@ function issuer(child: RefreshTokenEntity | null, windowSeconds = 60) {
   return { asked, issuer: new TokenIssuer(store, unused, unused, unused, unused, { tokenRetryWindowSeconds: windowSeconds } as AppConfig, unused) };
 }
 
-describe('TokenIssuer.unreceived (issue 12 §1: a retry after a 503 whose COMMIT went through)', () => {
+describe('TokenIssuer.unreceived (a retry after a 503 whose COMMIT went through)', () => {
   const now = nowSeconds();
 
   it('names the unused refresh token the first request issued, and its access token', async () => {

@@ -133,7 +133,7 @@ export class TokenStore {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transactions.run(async (manager) => {
-          // A request answered 503 while its job waited is dropped, not run late (issue 12 §1);
+          // A request answered 503 while its job waited is dropped, not run late (a 503 means nothing happened);
           // one answered 503 while the transaction runs rolls it back (abandonable).
           const live = jobs.filter((job) => !job.abandoned?.aborted);
           if (live.length === 0) return jobs.map(() => 'abandoned' as const);
@@ -172,8 +172,8 @@ export class TokenStore {
   /**
    * A batch that spends nothing only INSERTs (client_credentials, password, token exchange): its
    * tokens and events commit together, in two round trips on MySQL (TransactionRunner.insertAll)
-   * instead of four. Measured paired against the four-statement transaction: CPU µs/request ratio
-   * median 0.886 over 8 rounds (bench/RESULTS.md). Retried as a deadlock victim too: inserts into the
+   * instead of four, which saves CPU on every request of the batch (paired runs in bench/RESULTS.md).
+   * Retried as a deadlock victim too: inserts into the
    * owner indexes can deadlock with a revocation scanning them.
    */
   private async insertBatch(jobs: TokenWrite[]): Promise<WriteOutcome[]> {

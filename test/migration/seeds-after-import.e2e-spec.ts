@@ -9,7 +9,7 @@ import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
 /**
- * The README's worked import files (examples/migration/), imported as an operator would, then the
+ * The worked import files of docs/migration.md (examples/migration/), imported as an operator would, then the
  * requests of the vendor documentation in ../shared/seeds/ sent unchanged against the imported data.
  */
 const example = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'migration', `${name}.json`), 'utf8'));

@@ -11,8 +11,8 @@ import { FormBrowser, Page, parseForm } from '../support/form-browser';
 /**
  * The modules of the OpenID Foundation's Basic and Config OP certification plans
  * (oidcc-basic-certification-test-plan, oidcc-config-certification-test-plan), one describe per
- * module named as the plan names it, driven by openid-client as the relying party. README.md maps
- * each module to its test here or elsewhere.
+ * module named as the plan names it, driven by openid-client as the relying party.
+ * docs/openid-connect.md maps each module to its test here or elsewhere.
  */
 const REDIRECT_URI = 'https://rp.example.com/callback';
 const ALL_SCOPES = 'openid profile email address phone';

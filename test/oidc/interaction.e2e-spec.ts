@@ -5,10 +5,10 @@ import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
+import { sleep } from '../support/sleep';
 
 const REDIRECT_URI = 'https://rp.example.com/callback';
 const SIGNED_OUT = 'https://rp.example.com/signed-out';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, () => {
   let t: TestApp;

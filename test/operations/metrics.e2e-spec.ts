@@ -4,7 +4,7 @@ import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient } from '../support/factories';
-import { freePort } from '../support/server-process';
+import { freePort } from '../support/free-port';
 
 describe(`metrics and health on the management port [${TEST_DB}]`, () => {
   let t: TestApp;

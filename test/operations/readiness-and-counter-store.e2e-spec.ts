@@ -6,7 +6,7 @@ import { TEST_DB } from '../support/databases';
 import { createClient, createUser } from '../support/factories';
 import { REDIS_URL, skipWithoutRedis } from '../support/redis';
 import { FakeRedis } from '../support/fake-redis';
-import { freePort } from '../support/server-process';
+import { freePort } from '../support/free-port';
 
 describe(`/health/ready reports each dependency [${TEST_DB}]`, () => {
   let app: TestApp | undefined;

@@ -6,6 +6,7 @@ import { TEST_DB } from '../support/databases';
 import { createClient, createUser } from '../support/factories';
 import { REDIS_URL, skipWithoutRedis } from '../support/redis';
 import { randomUUID } from 'node:crypto';
+import { sleep } from '../support/sleep';
 
 interface OtlpSpan {
   traceId: string;
@@ -56,8 +57,7 @@ describe(`OpenTelemetry traces over OTLP/HTTP [${TEST_DB}]`, () => {
       .send({ grant_type: 'password', username: user.username, password: user.password });
     expect(res.status).toBe(200);
     // The batch processor exports within a second; closing the app would flush as well.
-    for (let i = 0; i < 50 && !spans.some((s) => hex(s.traceId) === traceId && s.name.startsWith('db.batch token writes')); i++)
-      await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !spans.some((s) => hex(s.traceId) === traceId && s.name.startsWith('db.batch token writes')); i++) await sleep(100);
 
     const ofTrace = spans.filter((s) => hex(s.traceId) === traceId);
     const server = ofTrace.find((s) => s.name === 'POST /oauth/token')!;
@@ -90,7 +90,7 @@ describe(`OpenTelemetry traces over OTLP/HTTP [${TEST_DB}]`, () => {
 
   it('names spans by route pattern, never by the URL', async () => {
     await request(t.url).get('/admin/users/some-user-id');
-    for (let i = 0; i < 30 && !spans.some((s) => s.name === 'GET /admin/users/:id'); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 30 && !spans.some((s) => s.name === 'GET /admin/users/:id'); i++) await sleep(100);
     expect(spans.some((s) => s.name === 'GET /admin/users/:id')).toBe(true);
     expect(spans.some((s) => s.name.includes('some-user-id'))).toBe(false);
   });

@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
 import { connectTo } from '../support/sql';
-import { createTestDatabase, TestDatabase, SERVER_DB } from '../support/databases';
+import { adminToken } from '../support/admin';
+import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { ServerProcess, startServer } from '../support/server-process';
 import { TcpProxy } from '../support/tcp-proxy';
+import { sleep } from '../support/sleep';
+import { sha256 } from '../support/sha256';
 
 const ADMIN_PASSWORD = 'audit-durability-password';
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /** What the clients were told succeeded: each of these must have its audit event. */
 interface Acknowledged {
@@ -15,7 +16,7 @@ interface Acknowledged {
 }
 
 /**
- * Issue 12 §3: an event of an acknowledged action is never lost, whatever happens to the process
+ * An event of an acknowledged action is never lost, whatever happens to the process
  * or the database right after the answer. Load runs against a separate server process; the fault
  * strikes mid-load; then the database itself is asked about every answer a client received.
  */
@@ -28,11 +29,7 @@ describe('audit events of acknowledged actions survive faults', () => {
   afterEach(() => db?.drop());
 
   async function setUp(server: ServerProcess): Promise<{ admin: string; basic: string }> {
-    const token = await fetch(`${server.url}/oauth2/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
-    });
-    const admin = ((await token.json()) as { access_token: string }).access_token;
+    const admin = await adminToken(server, 'admin', ADMIN_PASSWORD);
     const created = await fetch(`${server.url}/admin/applications`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
@@ -82,7 +79,7 @@ describe('audit events of acknowledged actions survive faults', () => {
           if ((error as Error).message.startsWith('load did not')) throw error;
           statuses.failed = (statuses.failed ?? 0) + 1;
           // Connection reset or refused by a dying server: not acknowledged.
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          await sleep(20);
         }
       }
     };
@@ -156,7 +153,7 @@ describe('audit events of acknowledged actions survive faults', () => {
           // Connections drop mid-load (in-flight statements fail), then the database comes back.
           void proxy
             .refuse()
-            .then(() => new Promise((resolve) => setTimeout(resolve, 1000)))
+            .then(() => sleep(1000))
             .then(() => proxy.restore())
             .then(() => {
               phase = 'after';

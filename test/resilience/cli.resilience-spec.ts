@@ -3,8 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, TestDatabase, SERVER_DB } from '../support/databases';
-import { freePort, startServer } from '../support/server-process';
+import { adminToken } from '../support/admin';
+import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
+import { freePort } from '../support/free-port';
+import { startServer } from '../support/server-process';
 import { REDIS_URL, redisAnswers } from '../support/redis';
 import { basicAuth } from '../support/factories';
 
@@ -118,12 +120,7 @@ describe.each(['sqlite', SERVER_DB] as const)('the operator command line on %s',
     const password = /New password of the administrator: (\S+)/.exec(reset.stdout)![1];
     const server = await startServer(database.env);
     try {
-      const token = await fetch(`${server.url}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password, scope: 'admin' }),
-      });
-      expect(token.status).toBe(200);
+      await expect(adminToken(server, 'admin', password)).resolves.toEqual(expect.any(String));
       // The imported Spring client works against the server too (seed 003).
       const spring = await fetch(`${server.url}/oauth/token`, {
         method: 'POST',
@@ -170,12 +167,7 @@ describe.each(['sqlite', SERVER_DB] as const)('the operator command line on %s',
       expect(reset.lingeredMs).toBeLessThan(2000);
       const password = /New password of the administrator: (\S+)/.exec(reset.stdout)![1];
       // The live server takes the new password at once, and its management port still answers.
-      const token = await fetch(`${server.url}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password, scope: 'admin' }),
-      });
-      expect(token.status).toBe(200);
+      await expect(adminToken(server, 'admin', password)).resolves.toEqual(expect.any(String));
       expect((await fetch(`http://127.0.0.1:${managementPort}/health/ready`)).status).toBe(200);
     } finally {
       await server.stop();

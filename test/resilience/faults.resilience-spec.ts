@@ -1,8 +1,10 @@
 import request from 'supertest';
-import { createTestDatabase, TestDatabase, SERVER_DB } from '../support/databases';
+import { adminToken } from '../support/admin';
+import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { ServerProcess, startServer } from '../support/server-process';
 import { TcpProxy } from '../support/tcp-proxy';
+import { sleep } from '../support/sleep';
 
 const ADMIN_PASSWORD = 'faults-admin-password';
 const REQUEST_TIMEOUT_MS = 3000;
@@ -28,12 +30,7 @@ describe('the database goes away and comes back', () => {
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       LOG_LEVEL: 'warn',
     });
-    const admin = (
-      await request(server.url)
-        .post('/oauth2/token')
-        .type('form')
-        .send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
-    ).body.access_token;
+    const admin = await adminToken(server, 'admin', ADMIN_PASSWORD);
     client = (
       await request(server.url)
         .post('/admin/applications')
@@ -98,7 +95,7 @@ describe('the database goes away and comes back', () => {
     const deadline = Date.now() + 20_000;
     while ((await request(server.url).get('/health/ready')).status !== 200) {
       if (Date.now() > deadline) throw new Error('service did not recover');
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
     const me = await request(server.url).get('/me').set('Authorization', `Bearer ${beforeFault.access_token}`);
     expect(me.status).toBe(200);
@@ -119,7 +116,7 @@ describe('graceful shutdown', () => {
       const body = new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' });
       // fetch sends at once (a supertest request would wait until awaited).
       const inFlight = Array.from({ length: 40 }, () => fetch(`${server.url}/oauth2/token`, { method: 'POST', body }));
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await sleep(30);
       const exit = server.stop('SIGTERM');
       const results = await Promise.allSettled(inFlight);
       const statuses = results.map((r) => (r.status === 'fulfilled' ? r.value.status : 'reset'));

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { adminToken } from '../support/admin';
 import { createTestDatabase, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -15,12 +16,7 @@ describe('structured logs', () => {
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
     server = await startServer({ ...db.env, ADMIN_PASSWORD, LOG_LEVEL: 'debug' });
-    const admin = (
-      await request(server.url)
-        .post('/oauth2/token')
-        .type('form')
-        .send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
-    ).body.access_token;
+    const admin = await adminToken(server, 'admin', ADMIN_PASSWORD);
     client = (
       await request(server.url)
         .post('/admin/applications')

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { createTestDatabase, TestDatabase, SERVER_DB } from '../support/databases';
+import { adminToken } from '../support/admin';
+import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -33,12 +34,7 @@ describe.each([
     };
     a = await startServer(env);
     b = await startServer(env);
-    admin = (
-      await request(a.url)
-        .post('/oauth2/token')
-        .type('form')
-        .send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
-    ).body.access_token;
+    admin = await adminToken(a, 'admin', ADMIN_PASSWORD);
     client = (
       await request(a.url)
         .post('/admin/applications')

@@ -1,17 +1,18 @@
-import { createHash } from 'node:crypto';
 import { connectTo } from '../support/sql';
-import { createTestDatabase, TestDatabase, SERVER_DB } from '../support/databases';
+import { adminToken } from '../support/admin';
+import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { ServerProcess, startServer } from '../support/server-process';
 import { TcpProxy } from '../support/tcp-proxy';
+import { sleep } from '../support/sleep';
+import { sha256 } from '../support/sha256';
 
 const ADMIN_PASSWORD = 'partition-admin-password';
 const REQUEST_TIMEOUT_MS = 2000;
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
- * Issue 12 §1: a request answered 503 had no effect. The network to MariaDB partitions (open
+ * A request answered 503 had no effect (SECURITY.md). The network to MariaDB partitions (open
  * connections go silent: no reset, nothing answered) while refreshes, code redemptions and
  * client_credentials requests run, and heals after they were answered. Then nothing that was
  * answered 503 may have happened: no token stored that no client received, every refresh token
@@ -41,14 +42,7 @@ describe('a database partition under load leaves no effect behind requests answe
       RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
       RATE_LIMIT_LOGIN_PER_MINUTE: '0',
     });
-    const admin = (
-      (
-        await post(
-          '/oauth2/token',
-          new URLSearchParams({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
-        )
-      ).body as { access_token: string }
-    ).access_token;
+    const admin = await adminToken(server, 'admin', ADMIN_PASSWORD);
     const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
     const client = (await fetch(`${server.url}/admin/applications`, {
       method: 'POST',
@@ -125,9 +119,9 @@ describe('a database partition under load leaves no effect behind requests answe
     const deadline = Date.now() + 20_000;
     while ((await fetch(`${server.url}/health/ready`)).status !== 200) {
       if (Date.now() > deadline) throw new Error('service did not recover');
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await sleep(1000);
 
     const unacknowledged = [...(await storedAccessTokenHashes())].filter((hash) => !before.has(hash));
     expect(unacknowledged).toEqual([]);
@@ -173,7 +167,7 @@ describe('a database partition under load leaves no effect behind requests answe
     const deadline = Date.now() + 20_000;
     while ((await fetch(`${server.url}/health/ready`)).status !== 200) {
       if (Date.now() > deadline) throw new Error('service did not recover');
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
     // The scenario is the lost answer, not a rollback: both COMMITs went through.
     const committed = [...(await storedAccessTokenHashes())].filter((hash) => !before.has(hash));

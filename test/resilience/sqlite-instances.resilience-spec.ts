@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { adminToken } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { ServerProcess, startServer } from '../support/server-process';
 
@@ -31,12 +32,7 @@ describe('two instances on one SQLite file', () => {
     };
     a = await startServer(env);
     b = await startServer(env);
-    const admin = (
-      await request(a.url)
-        .post('/oauth2/token')
-        .type('form')
-        .send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' })
-    ).body.access_token;
+    const admin = await adminToken(a, 'admin', ADMIN_PASSWORD);
     const client = (
       await request(a.url)
         .post('/admin/applications')

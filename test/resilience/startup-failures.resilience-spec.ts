@@ -1,8 +1,10 @@
 import { createServer, Server } from 'node:net';
 import { createTestDatabase, TestDatabase, SERVER_DB } from '../support/databases';
 import { FakeRedis } from '../support/fake-redis';
-import { FailedStart, freePort, runUntilExit, startServer } from '../support/server-process';
+import { freePort } from '../support/free-port';
+import { FailedStart, runUntilExit, startServer } from '../support/server-process';
 import { TcpProxy } from '../support/tcp-proxy';
+import { sleep } from '../support/sleep';
 
 /** A failed start is one line on stderr, a non-zero exit and no stack trace, whatever the cause. */
 function expectOneLineFailure(result: FailedStart, expected: RegExp): void {
@@ -68,7 +70,7 @@ describe('a start that cannot succeed says why in one line', () => {
     await proxy.refuse();
     const started = Date.now();
     const starting = startServer({ ...db.env, DB_PORT: String(port), STARTUP_WAIT_SECONDS: '20' });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await sleep(1500);
     await proxy.restore();
     const server = await starting;
     try {

@@ -3,8 +3,7 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '../support/sleep';
 
 describe(`brute-force defences [${TEST_DB}]`, () => {
   let t: TestApp;

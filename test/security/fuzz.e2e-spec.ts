@@ -83,7 +83,7 @@ const json =
   (contentType: string) =>
   (payload: string): Body => ({ contentType, payload });
 
-/** Shapes that reached a 5xx in issue 12: nesting, type confusion, prototype keys, content-type mismatch. */
+/** Shapes most likely to reach a 5xx: nesting, type confusion, prototype keys, content-type mismatch. */
 const hostileBody: fc.Arbitrary<Body> = fc.oneof(
   nestedJson.map(json('application/json')),
   fc

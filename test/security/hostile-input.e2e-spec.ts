@@ -14,7 +14,7 @@ function expectInvalidRequest(res: { status: number; body: unknown }, status = 4
   expect(res.body).toEqual(expect.objectContaining({ error: 'invalid_request', error_description: expect.any(String) }));
 }
 
-describe(`hostile input gets a 4xx, never a 5xx (issue 12 §2) [${TEST_DB}]`, () => {
+describe(`hostile input gets a 4xx, never a 5xx [${TEST_DB}]`, () => {
   let t: TestApp;
   let client: TestClient;
   let admin: string;

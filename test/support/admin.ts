@@ -1,11 +1,14 @@
 import request from 'supertest';
-import type { TestApp } from './create-test-app';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 
-/** An admin access token from the built-in admin-cli client (password grant, as the README shows). */
-export async function adminToken(t: TestApp, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
-  const res = await request(t.url)
+/**
+ * An admin access token from the built-in admin-cli client (password grant with `scope=admin`, as
+ * the README's walkthrough does), from a test app or a server process alike. Throws unless the
+ * server answers 200.
+ */
+export async function adminToken(server: { readonly url: string }, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+  const res = await request(server.url)
     .post('/oauth2/token')
     .type('form')
     .send({ grant_type: 'password', client_id: 'admin-cli', username, password, scope: 'admin' });
@@ -22,7 +25,7 @@ export interface AdminApi {
   delete(path: string): request.Test;
 }
 
-export async function adminApi(t: TestApp): Promise<AdminApi> {
+export async function adminApi(t: { readonly url: string }): Promise<AdminApi> {
   const auth = `Bearer ${await adminToken(t)}`;
   return {
     auth,

@@ -1,7 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
@@ -10,6 +9,7 @@ import { loadConfig } from '../../src/config/app-config';
 import { SettingsService } from '../../src/settings/settings.service';
 import { UsersService } from '../../src/users/users.service';
 import { createTestDatabase, TestDatabase } from './databases';
+import { freePort } from './free-port';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
@@ -29,18 +29,6 @@ export interface TestAppOptions {
   readonly extraModules?: Type[];
   /** Reuse a database (another instance, or a restart). */
   readonly database?: TestDatabase;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The real application, configured exactly as main.ts does, listening on a free loopback port. */

@@ -76,7 +76,7 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
     expect(me.status).toBe(401);
   });
 
-  describe('a retry whose first answer was lost (a 503 sent while the COMMIT went through; issue 12 §1)', () => {
+  describe('a retry whose first answer was lost (a 503 sent while the COMMIT went through)', () => {
     const active = async (token: string, hint: string) =>
       (await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token, token_type_hint: hint })).body
         .active as boolean;

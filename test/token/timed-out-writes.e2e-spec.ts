@@ -1,16 +1,17 @@
 import request from 'supertest';
-import { sha256Hex } from '../../src/common/crypto/tokens';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { connectTo, sql } from '../support/sql';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { sleep } from '../support/sleep';
+import { sha256 } from '../support/sha256';
 
 const REQUEST_TIMEOUT_MS = 1500;
 
 /**
- * Issue 12 §1: a request answered 503 had no effect. Another MariaDB session holds the row lock of
+ * A request answered 503 had no effect (SECURITY.md). Another MariaDB session holds the row lock of
  * a refresh token past the request timeout (as a partition or a long transaction would); the
  * refresh is answered 503; once the lock is released, its transaction must not go on and commit.
  */
@@ -30,7 +31,7 @@ const REQUEST_TIMEOUT_MS = 1500;
 
   /** Runs `during` while another MariaDB session holds the row lock of a refresh token. */
   function whileLocked<T>(refreshToken: string, during: () => Promise<T>): Promise<T> {
-    return whileRowLocked('SELECT id FROM refresh_tokens WHERE token_hash = ? FOR UPDATE', [sha256Hex(refreshToken)], during);
+    return whileRowLocked('SELECT id FROM refresh_tokens WHERE token_hash = ? FOR UPDATE', [sha256(refreshToken)], during);
   }
 
   /** Runs `during` while another database session holds the row locks `lockQuery` takes. */
@@ -42,7 +43,7 @@ const REQUEST_TIMEOUT_MS = 1500;
       const result = await during();
       await holder.query('ROLLBACK');
       // Give a transaction that outlived its answer the time to take the lock and commit.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
       return result;
     } finally {
       await holder.close();
@@ -116,7 +117,7 @@ const REQUEST_TIMEOUT_MS = 1500;
     // The retries take effect whole.
     expect((await admin.patch(path, { enabled: false })).status).toBe(200);
     expect(
-      (await sql(t.dataSource, 'SELECT revoked_at FROM access_tokens WHERE token_hash = ?', [sha256Hex(issued.access_token)]))[0].revoked_at,
+      (await sql(t.dataSource, 'SELECT revoked_at FROM access_tokens WHERE token_hash = ?', [sha256(issued.access_token)]))[0].revoked_at,
     ).not.toBeNull();
     expect((await admin.delete(path)).status).toBe(204);
     expect((await admin.get(path)).status).toBe(404);

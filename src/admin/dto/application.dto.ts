@@ -22,7 +22,7 @@ import type { AuthenticatedClient } from '../../clients/clients.service';
 import { SIGNING_ALGORITHMS, SigningAlgorithm } from '../../keys/signing-key.entity';
 import { ACCESS_TOKEN_FORMATS, AccessTokenFormat } from '../../common/oauth/access-token-format';
 import { applicationWarnings } from '../application-warnings';
-import { ID_TOKEN_CLAIMS, IdTokenClaims } from '../../clients/client.entity';
+import { ID_TOKEN_CLAIMS, IdTokenClaims, type TokenEndpointAuthMethod } from '../../clients/client.entity';
 
 /** RFC 6749 §3.1.2: an absolute URI without a fragment (custom schemes allowed for native apps). */
 function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
@@ -122,10 +122,17 @@ export class CreateApplicationDto {
   @Matches(SCOPE_STRING, { message: 'scope must be space-separated scope tokens (RFC 6749 §3.3)' })
   scope?: string;
 
-  @ApiPropertyOptional({ enum: ['client_secret_basic', 'client_secret_post', 'none'], default: 'client_secret_basic' })
+  @ApiPropertyOptional({
+    type: String,
+    description:
+      'RFC 7591 §2: `client_secret_basic`, `client_secret_post`, `none` (a public client), or a method an extension module registers (the metadata lists them all). Either secret method accepts the secret both ways (RFC 6749 §2.3.1)',
+    example: 'client_secret_basic',
+    default: 'client_secret_basic',
+  })
   @IsOptionalNotNull()
-  @IsIn(['client_secret_basic', 'client_secret_post', 'none'])
-  token_endpoint_auth_method?: 'client_secret_basic' | 'client_secret_post' | 'none';
+  @IsString()
+  @MaxLength(32)
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
 
   @ApiPropertyOptional({ enum: ['inherit', 'required', 'optional'], default: 'inherit' })
   @IsOptionalNotNull()
@@ -226,7 +233,7 @@ export class ApplicationResponse {
   @ApiProperty({ type: [String], example: ['https://shop.example.com/callback'] }) redirect_uris: string[];
   @ApiProperty({ type: [String], example: ['authorization_code', 'refresh_token'] }) grant_types: string[];
   @ApiProperty({ example: 'read write' }) scope: string;
-  @ApiProperty({ enum: ['client_secret_basic', 'client_secret_post', 'none'], example: 'client_secret_basic' }) token_endpoint_auth_method: string;
+  @ApiProperty({ example: 'client_secret_basic' }) token_endpoint_auth_method: string;
   @ApiProperty({ enum: ['inherit', 'required', 'optional'], example: 'inherit' }) pkce: string;
   @ApiProperty({ type: Boolean, nullable: true, example: null }) pkce_plain_allowed: boolean | null;
   @ApiProperty({ type: Number, nullable: true, example: null }) access_token_ttl: number | null;

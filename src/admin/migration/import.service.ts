@@ -261,7 +261,7 @@ export class ImportService {
     };
     try {
       // All or nothing, with the revocations it implies and its audit event, and nothing after a 503
-      // (issue 12 §1; the CLI has no request and no deadline).
+      // (the CLI has no request and no deadline).
       await this.transactions.runForRequest(async (manager) => {
         for (const { entity } of newClients) await manager.insert(ClientEntity, entity);
         for (const { id, changes } of plan.clientUpdates) await manager.update(ClientEntity, { id }, { ...changes, updatedAt: nowSeconds() } as never);

@@ -171,6 +171,11 @@ ${hiddenFields({ ...input.hidden, action: 'logout' })}
     );
   }
 
+  /** Any page in the shell of these (an extension's, through the interaction kit): `bodyHtml` is written as given. */
+  page(title: string, bodyHtml: string): string {
+    return layout(this.brand, title, bodyHtml);
+  }
+
   signedOut(): string {
     return layout(this.brand, 'Signed out', '<h1>You are signed out</h1>\n<p>You can close this window.</p>');
   }

@@ -8,7 +8,7 @@ type TimedRequest = FastifyRequest & { [TIMER]?: NodeJS.Timeout; [ABANDONED]?: A
 /**
  * Aborted just before a request is answered 503 on timeout: work that has not reached the
  * database by then must not run, and a transaction still open must be rolled back, so that the
- * 503 means nothing happened (issue 12 §1). Listeners run synchronously, before the answer.
+ * 503 means nothing happened. Listeners run synchronously, before the answer.
  */
 export function abandonedSignal(req: FastifyRequest): AbortSignal | undefined {
   return (req as TimedRequest)[ABANDONED]?.signal;

@@ -1,31 +1,9 @@
-/** Error codes of RFC 6749 §4.1.2.1 / §5.2, RFC 7009 §2.2.1, RFC 6750 §3.1, plus the HTTP-level ones. */
-export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'invalid_scope'
-  | 'unsupported_token_type'
-  | 'access_denied'
-  | 'unsupported_response_type'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'not_found'
-  | 'conflict'
-  | 'too_many_requests'
-  | 'server_error'
-  | 'temporarily_unavailable'
-  // OpenID Connect Core §3.1.2.6 (authorization responses only)
-  | 'login_required'
-  | 'consent_required'
-  // OpenID Connect Core §6.1, §6.2 (authorization responses only)
-  | 'request_not_supported'
-  | 'request_uri_not_supported'
-  // RFC 8707 §2
-  | 'invalid_target';
-
-export const OAUTH_ERROR_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
+/**
+ * The built-in error codes with their HTTP status: RFC 6749 §4.1.2.1 / §5.2, RFC 7009 §2.2.1,
+ * RFC 6750 §3.1, OpenID Connect Core §3.1.2.6 and §6.1–6.2 (authorization responses only), RFC
+ * 8707 §2, plus the HTTP-level ones of the management API.
+ */
+const BUILT_IN_STATUS = {
   invalid_request: 400,
   invalid_client: 401,
   invalid_grant: 400,
@@ -47,7 +25,45 @@ export const OAUTH_ERROR_STATUS: Readonly<Record<OAuthErrorCode, number>> = {
   request_not_supported: 400,
   request_uri_not_supported: 400,
   invalid_target: 400,
-};
+} as const;
+
+export type BuiltInOAuthErrorCode = keyof typeof BUILT_IN_STATUS;
+
+declare const defined: unique symbol;
+/** A code an extension defined with defineOAuthErrorCode(): only its return value has this type. */
+export type DefinedOAuthErrorCode<C extends string = string> = C & { readonly [defined]: true };
+
+/**
+ * An error code: a built-in one by its name (a typo does not compile), or one defined with
+ * defineOAuthErrorCode() by the constant it returned.
+ */
+export type OAuthErrorCode = BuiltInOAuthErrorCode | DefinedOAuthErrorCode;
+
+const statuses = new Map<string, number>(Object.entries(BUILT_IN_STATUS));
+
+/** RFC 6749 §5.2: an error code is %x20-21 / %x23-5B / %x5D-7E; no space, as every registered code. */
+const CODE_CHARSET = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/**
+ * Adds an error code with its HTTP status (an extension's own, e.g. RFC 8628's
+ * `defineOAuthErrorCode('authorization_pending', 400)`), once, when its module loads. A built-in
+ * code, or one defined before with another status, is refused: two meanings for one code would
+ * reach clients as one.
+ */
+export function defineOAuthErrorCode<C extends string>(code: C, status: number): DefinedOAuthErrorCode<C> {
+  if (!CODE_CHARSET.test(code)) throw new Error(`OAuth error code ${JSON.stringify(code)} is not in the RFC 6749 §5.2 character set`);
+  if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error(`OAuth error code ${code} needs a 4xx or 5xx status, not ${status}`);
+  if (Object.hasOwn(BUILT_IN_STATUS, code)) throw new Error(`OAuth error code ${code} is built in`);
+  const known = statuses.get(code);
+  if (known !== undefined && known !== status) throw new Error(`OAuth error code ${code} is already defined with status ${known}`);
+  statuses.set(code, status);
+  return code as DefinedOAuthErrorCode<C>;
+}
+
+/** The HTTP status of a code; an unknown one (never defined) is a server error. */
+export function oauthErrorStatus(code: OAuthErrorCode): number {
+  return statuses.get(code) ?? 500;
+}
 
 /** RFC 6749 §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E. */
 const DESCRIPTION_CHARSET = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
@@ -99,7 +115,7 @@ export class OAuthError extends Error {
   }
 
   get status(): number {
-    return this.bodyStatus ?? OAUTH_ERROR_STATUS[this.code];
+    return this.bodyStatus ?? oauthErrorStatus(this.code);
   }
 
   toJSON(): { error: OAuthErrorCode; error_description?: string; details?: readonly FieldError[] } {

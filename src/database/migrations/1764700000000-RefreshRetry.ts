@@ -3,7 +3,7 @@ import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
 /**
  * A refresh token records the token whose presentation issued it and the access token issued with
  * it, so that a client retrying a refresh whose answer it never received (a 503 sent while the
- * COMMIT was in flight) can be told from a replay (issue 12 §1; SECURITY.md).
+ * COMMIT was in flight) can be told from a replay (SECURITY.md).
  */
 export class RefreshRetry1764700000000 implements MigrationInterface {
   name = 'RefreshRetry1764700000000';

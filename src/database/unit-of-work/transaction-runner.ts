@@ -43,8 +43,8 @@ export class TransactionRunner implements OnModuleDestroy {
 
   /**
    * A transaction tied to the request it serves: if that request is answered 503 on timeout first,
-   * the transaction is rolled back (or never started), so the 503 means nothing happened (issue 12
-   * §1). Only a COMMIT already sent may still go through. `afterwards` (dropping the caches of what
+   * the transaction is rolled back (or never started), so the 503 means nothing happened.
+   * Only a COMMIT already sent may still go through. `afterwards` (dropping the caches of what
    * it wrote) runs once it is over, committed or not: after a failure, caches may hold what the
    * transaction's connection showed (SQLite's is shared) or a COMMIT whose answer was lost.
    */

@@ -1,6 +1,8 @@
 /**
  * Everything a grant author needs, from one path: the contract and its decorator, the token issuer
- * and store, and the module that provides it, the one error type, scope policy and the types a grant sees.
+ * and store, and the module that provides it, the one error type (and new codes), scope policy and
+ * the types a grant sees; for a grant that brings its own endpoint and records: client
+ * authentication for the endpoint, metadata fields, tables and their expiry.
  * A grant outside src/ imports from here only; what is not exported here may change without notice.
  *
  * TokensModule comes last: its providers include grants written against this file, so loading it
@@ -16,8 +18,19 @@ export type { TokenResponse } from '../token-response';
 export type { AuthenticatedClient } from '../../clients/clients.service';
 export { clientScopes } from '../../clients/clients.service';
 export { OAuthError } from '../../common/oauth/oauth-error';
+export { defineOAuthErrorCode } from '../../common/oauth/oauth-error';
 export type { OAuthErrorCode } from '../../common/oauth/oauth-error';
 export { resolveScope } from '../../common/oauth/scope-policy';
 export { formatScope, scopeTokens } from '../../common/oauth/scope';
 export { IsOptionalNotNull } from '../../common/http/optional';
+export { ClientAuthGuard } from '../../clients/guards/client-auth.guard';
+export { CurrentClient } from '../../clients/guards/current-client.decorator';
+export { MetadataContributorProvider } from '../../common/metadata/metadata-contributor';
+export type { MetadataContributor } from '../../common/metadata/metadata-contributor';
+export { WithSchema } from '../../database/extensions/extension-schema';
+export type { ExtensionSchema } from '../../database/extensions/extension-schema';
+export { ExpiringTableProvider } from '../../database/extensions/expiring-table';
+export type { ExpiringTable } from '../../database/extensions/expiring-table';
+export { randomToken, sha256Hex } from '../../common/crypto/tokens';
+export { nowSeconds } from '../../common/time';
 export { TokensModule } from '../tokens.module';

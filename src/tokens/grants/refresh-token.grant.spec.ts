@@ -58,7 +58,7 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
     expect(tokens.revokedGrants).toEqual([{ grantId: 'grant-1', reason: 'refresh_token_reuse' }]);
   });
 
-  it('replaces the unused tokens of a rotation whose answer was lost, instead of revoking the family (issue 12 §1)', async () => {
+  it('replaces the unused tokens of a rotation whose answer was lost, instead of revoking the family', async () => {
     const { tokens, grant } = setup(aRefreshToken({ rotatedAt: Math.floor(Date.now() / 1000) }));
     tokens.unreceivedTokens = { refreshTokenId: 'successor', accessTokenId: 'successor-access' };
     const response = await grant.handle({ refresh_token: 'the-refresh-token' }, aClient());

@@ -17,7 +17,7 @@ import {
  * RFC 8693 token exchange: an access token of this server (the subject) for a new access token of
  * the calling client, with the same resource owner and at most the subject's scope; an actor token
  * makes it delegation (§1.1), recorded in the audit trail of the issued token. Written only against
- * public-api.ts: the worked example of the README's "Adding a grant type".
+ * public-api.ts: the worked example of docs/extending.md.
  */
 @Injectable()
 @GrantStrategyProvider()

@@ -1,6 +1,6 @@
 import type { AuthenticatedClient } from '../../../clients/clients.service';
 import { nowSeconds } from '../../../common/time';
-import type { UserProfile } from '../../../users/users.service';
+import type { UserProfile, UsersService } from '../../../users/users.service';
 import type { AccessTokenEntity } from '../../entities/access-token.entity';
 import type { AuthorizationCodeEntity } from '../../entities/authorization-code.entity';
 import type { RefreshTokenEntity } from '../../entities/refresh-token.entity';
@@ -8,12 +8,18 @@ import type { TokenResponse } from '../../token-response';
 import type { IssueContext, Replaced, TokenIssuer } from '../../token-issuer';
 import { isActive, type SingleUseInput, type TokenStore } from '../../token-store';
 
+/** What grants call on the token issuer. */
+export type GrantIssuer = Pick<TokenIssuer, 'issue' | 'issueSpending' | 'reissue' | 'unreceived'>;
+/** What grants call on the token store. */
+export type GrantTokenLookup = Pick<TokenStore, 'findRefreshToken' | 'findActiveAccessToken' | 'revokeGrant'>;
+
 /**
- * In-memory stand-ins for what the grants call, for their unit specs: no Nest app, no database.
- * One object plays the issuer and the store; it records what the grant asked of it, so a spec
- * reads as "the grant issued / spent / replaced / revoked".
+ * In-memory stand-ins for what the grants call, for their unit specs (and extension authors'):
+ * no Nest app, no database. One object plays the issuer and the store, checked against both
+ * by `implements`; it records what the grant asked of it, so a spec reads as "the grant issued /
+ * spent / replaced / revoked".
  */
-export class InMemoryTokens {
+export class InMemoryTokens implements GrantIssuer, GrantTokenLookup {
   readonly issued: IssueContext[] = [];
   readonly spent = new Set<string>();
   readonly replaced: Replaced[] = [];
@@ -71,12 +77,12 @@ export class InMemoryTokens {
     for (const row of this.refreshTokens.values()) if (row.grantId === grantId) row.revokedAt ??= nowSeconds();
   }
 
-  /** The grants take a TokenIssuer; this fake has every method they call. */
+  /** The grants take a TokenIssuer; this fake implements every method they call (GrantIssuer). */
   asIssuer(): TokenIssuer {
     return this as unknown as TokenIssuer;
   }
 
-  /** The grants take a TokenStore; this fake has every method they call. */
+  /** The grants take a TokenStore; this fake implements every method they call (GrantTokenLookup). */
   asStore(): TokenStore {
     return this as unknown as TokenStore;
   }
@@ -158,7 +164,7 @@ export function aRefreshToken(overrides: Partial<RefreshTokenEntity> = {}): Refr
 }
 
 /** Users by id; a disabled user is not found, as UsersService.findEnabled answers. */
-export class InMemoryUsers {
+export class InMemoryUsers implements Pick<UsersService, 'findEnabled'> {
   constructor(private readonly users: UserProfile[] = [aUser()]) {}
   async findEnabled(id: string): Promise<UserProfile | null> {
     return this.users.find((user) => user.id === id && user.enabled) ?? null;

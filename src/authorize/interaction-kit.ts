@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { LoginService } from '../users/login.service';
+import type { UserProfile } from '../users/users.service';
+import { CSRF_FIELD, CsrfTokens } from './csrf';
+import { formString, requestPath } from './form';
+import { loginFailure } from './login-failure';
+import { LoginSessionService } from './login-session.service';
+import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
+import { escapeHtml, Pages } from './views/pages';
+
+/** The user of a page, and whether this very request signed them in (then show the page, do not act). */
+export interface SignedIn {
+  readonly user: UserProfile;
+  readonly justSignedIn: boolean;
+}
+
+/**
+ * What an endpoint for a signed-in user needs, made of the authorization endpoint's own parts (as
+ * the account page uses them): the browser's login session and the sign-in form, CSRF tokens bound
+ * to that session, and the page shell (brand, styles, CSP, no framing, no caching). Put the route
+ * behind RateLimitGuard with @RateLimit('login'): its posts may carry passwords.
+ */
+@Injectable()
+export class InteractionKit {
+  constructor(
+    private readonly sessions: LoginSessionService,
+    private readonly logins: LoginService,
+    private readonly csrf: CsrfTokens,
+    private readonly pages: Pages,
+  ) {}
+
+  /** The user signed in on this browser (enabled, session unexpired), or null; answers nothing. */
+  currentUser(req: Request): Promise<UserProfile | null> {
+    return this.sessions.currentUser(readSessionCookie(req));
+  }
+
+  /**
+   * The signed-in user, or null once an answer was sent: the sign-in page (posting back to this
+   * path) when there is no session or the sign-in failed, 403 when a post lacks this browser's
+   * CSRF token. A sign-in posted here starts the session.
+   */
+  async requireUser(req: Request, res: Response): Promise<SignedIn | null> {
+    if (req.method === 'POST') {
+      if (!this.csrf.verify(req)) {
+        this.sendError(req, res, 403, 'invalid_request', 'The form expired. Reload the page and try again.');
+        return null;
+      }
+      if (formString(req, 'action') === 'login') {
+        const username = formString(req, 'username') ?? '';
+        const password = formString(req, 'password') ?? '';
+        const login = username && password ? await this.logins.attempt(username, password, 'login_page') : null;
+        if (!login?.ok) {
+          const failure = loginFailure(login, username);
+          this.sendSignIn(req, res, failure.status, failure);
+          return null;
+        }
+        setSessionCookie(req, res, (await this.sessions.start(login.user.id)).cookieValue, this.sessions.ttlSeconds);
+        return { user: login.user, justSignedIn: true };
+      }
+    }
+    const user = await this.currentUser(req);
+    if (!user) {
+      this.sendSignIn(req, res, 200);
+      return null;
+    }
+    return { user, justSignedIn: false };
+  }
+
+  /** A hidden field with this browser's CSRF token, for every form of the page that posts. */
+  csrfField(req: Request, res: Response): string {
+    return `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(this.csrf.issue(req, res))}">`;
+  }
+
+  /** Whether a posted form carries this browser's CSRF token (requireUser checks it already). */
+  verifyCsrf(req: Request): boolean {
+    return this.csrf.verify(req);
+  }
+
+  /** A page in the server's shell. `bodyHtml` is written as given: escape every value in it (escapeHtml). */
+  sendPage(res: Response, status: number, title: string, bodyHtml: string): void {
+    sendPage(res, status, this.pages.page(title, bodyHtml));
+  }
+
+  /** The error page, with the request id a user can quote to support. */
+  sendError(req: Request, res: Response, status: number, code: string, description?: string): void {
+    sendPage(res, status, this.pages.error(code, description, req.id));
+  }
+
+  private sendSignIn(req: Request, res: Response, status: number, failure?: { error: string; username: string }): void {
+    const page = this.pages.login({
+      action: requestPath(req),
+      hidden: { [CSRF_FIELD]: this.csrf.issue(req, res) },
+      error: failure?.error,
+      username: failure?.username,
+    });
+    sendPage(res, status, page);
+  }
+}

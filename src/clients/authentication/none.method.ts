@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
+import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
+
+/**
+ * `none` (RFC 7591 §2): a public client names itself with client_id and proves nothing (RFC 6749
+ * §2.1); what protects its grants is PKCE and the exact redirect URI. Only a client registered
+ * for `none` is accepted this way: a confidential client must prove its credential.
+ */
+@Injectable()
+@ClientAuthenticationMethodProvider()
+export class NoneMethod implements ClientAuthenticationMethod {
+  readonly name = 'none';
+  readonly credential = 'none';
+
+  present({ headers, parameters }: ClientAuthenticationRequest): PresentedClient | null {
+    // Anything that looks like a credential is some other method's (or an unsupported one).
+    if (headers.authorization !== undefined || parameters.client_secret !== undefined) return null;
+    const clientId = parameters.client_id;
+    return clientId === undefined || clientId === '' ? null : { clientId };
+  }
+
+  async verify(_presented: PresentedClient, stored: StoredClient): Promise<boolean> {
+    return stored.client.isPublic;
+  }
+}
