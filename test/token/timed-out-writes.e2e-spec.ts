@@ -116,9 +116,7 @@ const REQUEST_TIMEOUT_MS = 1500;
     expect(await active()).toBe(true);
     // The retries take effect whole.
     expect((await admin.patch(path, { enabled: false })).status).toBe(200);
-    expect(
-      (await sql(t.dataSource, 'SELECT revoked_at FROM access_tokens WHERE token_hash = ?', [sha256(issued.access_token)]))[0].revoked_at,
-    ).not.toBeNull();
+    expect((await sql(t.dataSource, 'SELECT revoked_at FROM access_tokens WHERE token_hash = ?', [sha256(issued.access_token)]))[0].revoked_at).not.toBeNull();
     expect((await admin.delete(path)).status).toBe(204);
     expect((await admin.get(path)).status).toBe(404);
   });
