@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --db sqlite] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
+ * `npm run bench [-- --db sqlite|postgres] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
  *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability] [--baseline DIR] [--jwt-alg RS256|ES256|EdDSA]`
  *
  * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
@@ -27,7 +27,7 @@ import { seedTokens, explainHotQueries } from './seed';
 import { summariseProfiles } from './profile-summary';
 
 interface Options {
-  db: 'mysql' | 'sqlite';
+  db: 'mysql' | 'sqlite' | 'postgres';
   duration: number;
   connections: number;
   smoke: boolean;
@@ -68,8 +68,10 @@ function parseArgs(argv: string[]): Options {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--db') opts.db = argv[++i] === 'sqlite' ? 'sqlite' : 'mysql';
-    else if (arg === '--duration') opts.duration = Number(argv[++i]);
+    if (arg === '--db') {
+      const db = argv[++i];
+      opts.db = db === 'sqlite' || db === 'postgres' ? db : 'mysql';
+    } else if (arg === '--duration') opts.duration = Number(argv[++i]);
     else if (arg === '--connections') opts.connections = Number(argv[++i]);
     else if (arg === '--seed-tokens') opts.seedTokens = Number(argv[++i]);
     else if (arg === '--no-build') opts.build = false;
@@ -322,7 +324,9 @@ async function main(): Promise<void> {
   const dbNote = () =>
     opts.db === 'mysql'
       ? `MariaDB innodb_buffer_pool_size ${Math.round((opts.seedTokens > 0 ? Math.max(bufferPool, SEEDED_BUFFER_POOL) : bufferPool) / 2 ** 20)} MiB.`
-      : 'SQLite (WAL) on local disk.';
+      : opts.db === 'postgres'
+        ? 'PostgreSQL on local disk, default settings.'
+        : 'SQLite (WAL) on local disk.';
   if (opts.db === 'mysql') {
     const mysql = await import('mysql2/promise');
     const name = `oauth_bench_${Date.now()}`;
@@ -349,6 +353,31 @@ async function main(): Promise<void> {
       if (opts.seedTokens > 0 && bufferPool < SEEDED_BUFFER_POOL) await c.query(`SET GLOBAL innodb_buffer_pool_size = ${bufferPool}`);
       await c.end();
     };
+  } else if (opts.db === 'postgres') {
+    if (opts.seedTokens > 0) throw new Error('--seed-tokens is implemented for MariaDB and SQLite only');
+    const { Client } = await import('pg');
+    const name = `oauth_bench_${Date.now()}`;
+    const server = { host: '127.0.0.1', port: 5432, user: 'postgres', password: '', database: 'postgres' };
+    const asAdmin = async (statement: string) => {
+      const c = new Client(server);
+      await c.connect();
+      try {
+        await c.query(statement);
+      } finally {
+        await c.end();
+      }
+    };
+    await asAdmin(`CREATE DATABASE "${name}" ENCODING 'UTF8' TEMPLATE template0`);
+    dbEnv = {
+      DB_TYPE: 'postgres',
+      DB_HOST: server.host,
+      DB_PORT: String(server.port),
+      DB_USERNAME: server.user,
+      DB_PASSWORD: server.password,
+      DB_NAME: name,
+      KEY_ENCRYPTION_SECRET: 'bench-key-encryption-secret-32-characters',
+    };
+    dropDb = () => asAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   } else {
     const dir = join(ROOT, 'data', `bench-${Date.now()}`);
     mkdirSync(dir, { recursive: true });

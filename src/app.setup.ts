@@ -13,6 +13,7 @@ import { createValidationPipe } from './common/http/validation';
 import { registerTracing } from './common/observability/tracing';
 import { AUTHORIZE_ERROR_RENDERER, AuthorizeErrorRenderer } from './common/oauth/authorize-error-renderer';
 import { OAuthExceptionFilter } from './common/oauth/oauth-exception.filter';
+import { classifyDatabaseError } from './database/dialects';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { MetricsService } from './metrics/metrics.service';
@@ -61,7 +62,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const metrics = app.get(MetricsService);
   registerHttpMetrics(fastify, metrics);
   registerAccessLog(fastify, config);
-  app.useGlobalFilters(new OAuthExceptionFilter(app.get<AuthorizeErrorRenderer>(AUTHORIZE_ERROR_RENDERER), (code) => metrics.oauthError(code)));
+  app.useGlobalFilters(
+    new OAuthExceptionFilter(app.get<AuthorizeErrorRenderer>(AUTHORIZE_ERROR_RENDERER), (code) => metrics.oauthError(code), classifyDatabaseError),
+  );
   app.useGlobalPipes(createValidationPipe());
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }

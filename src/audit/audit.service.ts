@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Between, EntityManager, EntityMetadata, FindOptionsWhere, Repository } from 'typeorm';
 import { uuidv7 } from '../common/crypto/tokens';
 import { Batcher } from '../common/database/batcher';
-import { insertRows } from '../common/database/insert-rows';
+import { insertRows } from '../database/rows/insert-rows';
 import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
 import { AuditEventEntity } from './audit-event.entity';
@@ -94,8 +94,8 @@ export class AuditService {
       type: event.type,
       outcome: event.outcome ?? 'success',
       actorUserId: event.actorUserId ?? context?.actorUserId ?? null,
-      clientId: event.clientId ?? null,
-      subject: event.subject?.slice(0, 255) ?? null,
+      clientId: event.clientId === undefined || event.clientId === null ? null : storable(event.clientId),
+      subject: event.subject === undefined || event.subject === null ? null : storable(event.subject.slice(0, 255)),
       ip: context?.ip.slice(0, 64) ?? null,
       detail: event.detail ?? null,
     };
@@ -116,4 +116,13 @@ export class AuditService {
     });
     return { items, total };
   }
+}
+
+/**
+ * Text an event records as the client sent it (a username that failed to sign in), storable on
+ * every database: PostgreSQL refuses NUL in text, and would fail the whole batch the event shares
+ * with other requests' events. U+FFFD (replacement character) stands in for it.
+ */
+function storable(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
 }

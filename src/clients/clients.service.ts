@@ -5,7 +5,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
-import { batchedLookup } from '../common/database/batched-lookup';
+import { batchedLookup } from '../database/rows/batched-lookup';
 import { containing } from '../common/database/containing';
 import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -21,9 +24,34 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads a PostgreSQL connection, defaulting to port 5432 and user postgres', () => {
+    const config = loadConfig({ DB_TYPE: 'postgres', DB_HOST: 'pg', DB_NAME: 'x', KEY_ENCRYPTION_SECRET: 'k'.repeat(32) });
+    expect(config.database).toEqual({ type: 'postgres', host: 'pg', port: 5432, username: 'postgres', password: '', database: 'x' });
+  });
+
+  it('requires KEY_ENCRYPTION_SECRET with PostgreSQL, as with MySQL', () => {
+    expect(() => loadConfig({ DB_TYPE: 'postgres' })).toThrow(/KEY_ENCRYPTION_SECRET: required with DB_TYPE=postgres/);
+  });
+
+  it('reads TLS to the database from DB_SSL, DB_SSL_CA (a PEM file) and DB_SSL_REJECT_UNAUTHORIZED', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'db-ca-'));
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const base = { DB_TYPE: 'postgres', KEY_ENCRYPTION_SECRET: 'k'.repeat(32) };
+    expect(loadConfig({ ...base, DB_SSL: 'on', DB_SSL_CA: ca }).database).toMatchObject({
+      ssl: { ca: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', rejectUnauthorized: true },
+    });
+    expect(loadConfig({ ...base, DB_SSL: 'on', DB_SSL_REJECT_UNAUTHORIZED: 'off' }).database).toMatchObject({ ssl: { rejectUnauthorized: false } });
+    expect(loadConfig({ ...base, DB_SSL: 'off', DB_SSL_CA: ca }).database).not.toHaveProperty('ssl');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['DB_TYPE', 'oracle'],
+    ['DB_SSL', 'sometimes'],
+    ['DB_SSL_CA', '/no/such/ca.pem'],
+    ['DB_SSL_REJECT_UNAUTHORIZED', 'maybe'],
     ['ACCESS_TOKEN_TTL', '-5'],
     ['PKCE_REQUIRED', 'maybe'],
     ['ISSUER', 'not a url'],

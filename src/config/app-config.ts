@@ -1,11 +1,12 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MaxLength, MinLength, validateSync, ValidateBy } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) => {
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1' || value === 'on') return true;
+  if (value === 'false' || value === '0' || value === 'off') return false;
   return value;
 };
 
@@ -46,8 +47,8 @@ export class EnvironmentVariables {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   ISSUER?: string = undefined;
 
-  @IsIn(['sqlite', 'mysql'])
-  DB_TYPE: 'sqlite' | 'mysql' = 'sqlite';
+  @IsIn(['sqlite', 'mysql', 'postgres'])
+  DB_TYPE: 'sqlite' | 'mysql' | 'postgres' = 'sqlite';
 
   /** SQLite file; its folder is created on first start. */
   @IsString()
@@ -58,15 +59,19 @@ export class EnvironmentVariables {
   @MinLength(1)
   DB_HOST = '127.0.0.1';
 
+  /** Default: 3306 for MySQL, 5432 for PostgreSQL. */
+  @IsOptional()
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65535)
-  DB_PORT = 3306;
+  DB_PORT?: number = undefined;
 
+  /** Default: root for MySQL, postgres for PostgreSQL. */
+  @IsOptional()
   @IsString()
   @MinLength(1)
-  DB_USERNAME = 'root';
+  DB_USERNAME?: string = undefined;
 
   @IsString()
   DB_PASSWORD = '';
@@ -74,6 +79,26 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(1)
   DB_NAME = 'oauth';
+
+  /** TLS to MySQL or PostgreSQL (managed databases): on/off. */
+  @Transform(toBool)
+  @IsBoolean()
+  DB_SSL = false;
+
+  /** PEM file of the certificate authorities the database's certificate is checked against (DB_SSL=on). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @ValidateBy({
+    name: 'readableFile',
+    validator: { validate: (value) => typeof value === 'string' && isReadableFile(value), defaultMessage: () => 'cannot read that file' },
+  })
+  DB_SSL_CA?: string = undefined;
+
+  /** Refuse a database certificate that does not verify (DB_SSL=on); off only for a trusted network. */
+  @Transform(toBool)
+  @IsBoolean()
+  DB_SSL_REJECT_UNAUTHORIZED = true;
 
   /** Default lifetimes in seconds; written to the settings table on first start, then managed there. */
   @Transform(toInt)
@@ -344,12 +369,14 @@ export interface AppConfig {
   readonly database:
     | { readonly type: 'sqlite'; readonly path: string }
     | {
-        readonly type: 'mysql';
+        readonly type: 'mysql' | 'postgres';
         readonly host: string;
         readonly port: number;
         readonly username: string;
         readonly password: string;
         readonly database: string;
+        /** TLS settings (DB_SSL=on): the CA certificates (PEM), and whether an unverified certificate is refused. */
+        readonly ssl?: { readonly ca?: string; readonly rejectUnauthorized: boolean };
       };
   readonly defaults: {
     readonly accessTokenTtl: number;
@@ -416,12 +443,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     });
     throw new ConfigError(lines.join('\n'));
   }
-  if (vars.DB_TYPE === 'mysql' && !vars.KEY_ENCRYPTION_SECRET) {
+  if (vars.DB_TYPE !== 'sqlite' && !vars.KEY_ENCRYPTION_SECRET) {
     // Every instance must decrypt the signing keys the others made: a generated file would differ per host.
     throw new ConfigError(
-      'Missing environment variable KEY_ENCRYPTION_SECRET: required with DB_TYPE=mysql (at least 32 characters, the same on every instance; it encrypts the signing keys)',
+      `Missing environment variable KEY_ENCRYPTION_SECRET: required with DB_TYPE=${vars.DB_TYPE} (at least 32 characters, the same on every instance; it encrypts the signing keys)`,
     );
   }
+  const postgres = vars.DB_TYPE === 'postgres';
   return {
     port: vars.PORT,
     host: vars.HOST,
@@ -431,12 +459,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       vars.DB_TYPE === 'sqlite'
         ? { type: 'sqlite', path: vars.DB_PATH }
         : {
-            type: 'mysql',
+            type: vars.DB_TYPE,
             host: vars.DB_HOST,
-            port: vars.DB_PORT,
-            username: vars.DB_USERNAME,
+            port: vars.DB_PORT ?? (postgres ? 5432 : 3306),
+            username: vars.DB_USERNAME ?? (postgres ? 'postgres' : 'root'),
             password: vars.DB_PASSWORD,
             database: vars.DB_NAME,
+            ...(vars.DB_SSL
+              ? { ssl: { ...(vars.DB_SSL_CA ? { ca: readFileSync(vars.DB_SSL_CA, 'utf8') } : {}), rejectUnauthorized: vars.DB_SSL_REJECT_UNAUTHORIZED } }
+              : {}),
           },
     defaults: {
       accessTokenTtl: vars.ACCESS_TOKEN_TTL,
@@ -482,6 +513,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
 /** Secrets are never written back, not even when refused: the error line ends up in log files. */
 const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'DB_PASSWORD', 'KEY_ENCRYPTION_SECRET']);
+
+function isReadableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
 
 function shownValue(name: string, value: string): string {
   if (SECRET_VARIABLES.has(name)) return ' (value hidden)';

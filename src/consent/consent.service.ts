@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, Repository } from 'typeorm';
-import { isDuplicateKey } from '../common/database/duplicate-key';
+import { isDuplicateKey } from '../database/dialects';
 import { formatScope, isSubset, scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { AuditService } from '../audit/audit.service';
@@ -68,7 +68,9 @@ export class ConsentService {
       return;
     }
     try {
-      await manager.insert(ConsentEntity, { id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now });
+      // In a savepoint: on PostgreSQL a failed statement aborts the whole transaction, and the merge
+      // below must still run in it.
+      await manager.transaction((savepoint) => savepoint.insert(ConsentEntity, { id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now }));
     } catch (error) {
       // Another request inserted the (user, client) row first: merge into it instead, once.
       if (!retried && isDuplicateKey(error)) return this.store(manager, userId, clientId, scope, true);

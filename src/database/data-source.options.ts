@@ -28,6 +28,20 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSour
       },
     };
   }
+  if (db.type === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      host: db.host,
+      port: db.port,
+      username: db.username,
+      password: db.password,
+      database: db.database,
+      ssl: db.ssl ?? false,
+      connectTimeoutMS: 5000,
+      extra: { max: 20 },
+    };
+  }
   return {
     ...common,
     type: 'mysql',
@@ -39,6 +53,7 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSour
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     connectTimeout: 5000,
+    ...(db.ssl ? { ssl: db.ssl } : {}),
     extra: { connectionLimit: 20 },
   };
 }

@@ -108,13 +108,13 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
 
   /**
    * KEY_ENCRYPTION_SECRET, or on the embedded database a generated one in a file beside it
-   * (config refuses MySQL without the variable: instances must share the secret). An in-memory
+   * (config refuses MySQL and PostgreSQL without the variable: instances must share the secret). An in-memory
    * database gets a secret that lives in memory as well: its keys die with it, and a file "beside"
    * `:memory:` would land in the working directory, the source tree for tests and `npm run openapi`.
    */
   private keyEncryptionSecret(): string {
     if (this.config.keyEncryptionSecret) return this.config.keyEncryptionSecret;
-    if (this.config.database.type !== 'sqlite') throw new Error('KEY_ENCRYPTION_SECRET is required with MySQL');
+    if (this.config.database.type !== 'sqlite') throw new Error('KEY_ENCRYPTION_SECRET is required with a database shared by several instances');
     if (this.config.database.path === ':memory:') return randomToken();
     const file = join(dirname(this.config.database.path), 'key-encryption.secret');
     if (!existsSync(file)) {

@@ -3,17 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { dialectOf } from '../database/dialects';
+import type { PoolState } from '../database/dialects/dialect';
 import { MetricsService } from '../metrics/metrics.service';
 
-/** The parts of mysql2's pool read here (not in its typings; stable across mysql2 2.x and 3.x). */
-interface Mysql2PoolState {
-  readonly _allConnections?: { length: number };
-  readonly _freeConnections?: { length: number };
-  readonly _connectionQueue?: { length: number };
-}
-
 /**
- * Gauges read at scrape time (nothing on the request path): the audit queue, and the MySQL pool's
+ * Gauges read at scrape time (nothing on the request path): the audit queue, and the pool's
  * connections in use and idle and requests waiting for one (exhausted when that stays above 0).
  * SQLite has one connection and no pool: no pool gauges.
  */
@@ -36,21 +31,20 @@ export class ScrapeTimeMetrics implements OnModuleInit {
         this.set(audit.queueDepth);
       },
     });
-    if (this.dataSource.options.type === 'mysql') this.poolGauges();
+    const { poolState } = dialectOf(this.dataSource);
+    if (poolState) this.poolGauges(() => poolState(this.dataSource));
   }
 
-  private poolGauges(): void {
-    const pool = () => (this.dataSource.driver as unknown as { pool?: Mysql2PoolState }).pool;
+  private poolGauges(pool: () => PoolState | undefined): void {
     new Gauge({
       name: 'oauth_db_pool_connections',
       help: 'Database pool connections, in use and idle',
       labelNames: ['state'] as const,
       registers: [this.metrics.registry],
       collect() {
-        const all = pool()?._allConnections?.length ?? 0;
-        const idle = pool()?._freeConnections?.length ?? 0;
-        this.set({ state: 'in_use' }, all - idle);
-        this.set({ state: 'idle' }, idle);
+        const state = pool();
+        this.set({ state: 'in_use' }, state?.inUse ?? 0);
+        this.set({ state: 'idle' }, state?.idle ?? 0);
       },
     });
     new Gauge({
@@ -58,7 +52,7 @@ export class ScrapeTimeMetrics implements OnModuleInit {
       help: 'Requests waiting for a database connection',
       registers: [this.metrics.registry],
       collect() {
-        this.set(pool()?._connectionQueue?.length ?? 0);
+        this.set(pool()?.waiting ?? 0);
       },
     });
   }

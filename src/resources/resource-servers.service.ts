@@ -5,7 +5,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import type { AuthenticatedClient } from '../clients/clients.service';
-import { batchedLookup } from '../common/database/batched-lookup';
+import { batchedLookup } from '../database/rows/batched-lookup';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';

@@ -4,7 +4,7 @@ import { EntityManager, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
-import { batchedLookup } from '../common/database/batched-lookup';
+import { batchedLookup } from '../database/rows/batched-lookup';
 import { nowSeconds } from '../common/time';
 import { SettingsEntity } from './settings.entity';
 

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { listenOn } from '../common/http/listen';
 import type { AppConfig } from '../config/app-config';
+import { dialectOfConfig } from '../database/dialects';
 
 /** A start that cannot succeed, told in one line that says what to fix (main.ts prints it, exits 1). */
 export class StartupError extends Error {}
@@ -60,30 +61,19 @@ async function waitFor(seconds: number, check: () => Promise<void>): Promise<voi
 
 async function checkDatabase(database: AppConfig['database']): Promise<void> {
   if (database.type === 'sqlite') return checkSqliteFolder(database.path);
-  const mysql = await import('mysql2/promise');
   const where = `${database.host}:${database.port}`;
-  try {
-    const connection = await mysql.createConnection({
-      host: database.host,
-      port: database.port,
-      user: database.username,
-      password: database.password,
-      database: database.database,
-      connectTimeout: 2000,
-    });
-    await connection.end();
-  } catch (error) {
-    const code = String((error as { code?: unknown }).code ?? '');
-    if (code === 'ER_BAD_DB_ERROR') {
-      throw new StartupError(`Cannot start: database ${JSON.stringify(database.database)} does not exist on ${where} (create it, or set DB_NAME)`);
-    }
-    if (code.startsWith('ER_ACCESS_DENIED') || code === 'ER_DBACCESS_DENIED_ERROR') {
-      throw new StartupError(
-        `Cannot start: database authentication failed for user ${JSON.stringify(database.username)} on ${where} (check DB_USERNAME and DB_PASSWORD)`,
-      );
-    }
-    throw new Unreachable(`Cannot start: database unreachable at ${where} (${code || (error as Error).message})`);
+  const probe = dialectOfConfig(database.type).probe;
+  const result = probe ? await probe(database) : ({ ok: true } as const);
+  if (result.ok) return;
+  if (result.reason === 'no_database') {
+    throw new StartupError(`Cannot start: database ${JSON.stringify(database.database)} does not exist on ${where} (create it, or set DB_NAME)`);
   }
+  if (result.reason === 'denied') {
+    throw new StartupError(
+      `Cannot start: database authentication failed for user ${JSON.stringify(database.username)} on ${where} (check DB_USERNAME and DB_PASSWORD)`,
+    );
+  }
+  throw new Unreachable(`Cannot start: database unreachable at ${where} (${result.detail})`);
 }
 
 /** The SQLite file's folder must exist and be writable (a container's non-root user often cannot create ./data). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
-import { batchedLookup } from '../common/database/batched-lookup';
+import { batchedLookup } from '../database/rows/batched-lookup';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { CodeChallengeMethod } from '../pkce/pkce';

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, In, IsNull, Like, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, IsNull, Like, MoreThan, Repository } from 'typeorm';
 import { abandonable, AbandonedError } from '../database/unit-of-work/abandon';
+import { dialectOf, isRetryable, type Dialect } from '../database/dialects';
+import type { SpendTarget } from '../database/dialects/dialect';
 import { Batcher } from '../common/database/batcher';
-import { insertRows } from '../common/database/insert-rows';
-import { batchedLookup } from '../common/database/batched-lookup';
+import { insertRows } from '../database/rows/insert-rows';
+import { batchedLookup } from '../database/rows/batched-lookup';
 import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
@@ -78,12 +80,12 @@ type WriteOutcome = 'stored' | 'spent_elsewhere' | 'abandoned';
 /** Rows per batched statement, and batches running at once (each holds one pooled connection). */
 const MAX_BATCH = 200;
 const MAX_BATCHES_IN_FLIGHT = 4;
-/** A batch that InnoDB chose as a deadlock victim was rolled back whole and is run again. */
+/** A batch the database rolled back to break a deadlock or a serialization conflict is run again. */
 const DEADLOCK_RETRIES = 3;
 
 /**
  * Every SQL statement on tokens and their single-use inputs' spending: batched writes, the
- * dialect-specific spend, lookups by value, revocation and listing. The issuer (token-issuer.ts)
+ * spend (the dialect's statement), lookups by value, revocation and listing. The issuer (token-issuer.ts)
  * decides what to write; this decides how it is written. Tokens are stored as SHA-256 hashes only.
  */
 @Injectable()
@@ -96,8 +98,8 @@ export class TokenStore {
   private readonly writes = new Batcher<TokenWrite, WriteOutcome>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT, 'db.batch token writes');
   private readonly accessByHash: (hash: string) => Promise<AccessTokenEntity | null>;
   private readonly refreshByHash: (hash: string) => Promise<RefreshTokenEntity | null>;
-  /** How a batch spends its single-use inputs on this database (see spend()). */
-  private readonly spendInputs: typeof lockAndSpend;
+  /** The database's own statements (placeholders, the spend). */
+  private readonly dialect: Dialect;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -105,7 +107,7 @@ export class TokenStore {
     @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
     private readonly audit: AuditService,
   ) {
-    this.spendInputs = accessTokens.manager.connection.options.type === 'better-sqlite3' ? spendReturning : lockAndSpend;
+    this.dialect = dialectOf(accessTokens.manager);
     this.accessByHash = batchedLookup(accessTokens, 'tokenHash');
     this.refreshByHash = batchedLookup(refreshTokens, 'tokenHash');
   }
@@ -162,7 +164,7 @@ export class TokenStore {
           return jobs.map((job) => (won.has(job) ? 'stored' : live.includes(job) ? 'spent_elsewhere' : 'abandoned'));
         });
       } catch (error) {
-        if (attempt > DEADLOCK_RETRIES || !isDeadlock(error)) throw error;
+        if (attempt > DEADLOCK_RETRIES || !isRetryable(error)) throw error;
       }
     }
   }
@@ -189,17 +191,15 @@ export class TokenStore {
         );
         return jobs.map((job) => (live.includes(job) ? 'stored' : 'abandoned'));
       } catch (error) {
-        if (attempt > DEADLOCK_RETRIES || !isDeadlock(error)) throw error;
+        if (attempt > DEADLOCK_RETRIES || !isRetryable(error)) throw error;
       }
     }
   }
 
   /**
    * Spends the inputs of a batch inside its transaction; of two jobs in one batch with the same
-   * input, the first wins. MySQL: the unspent inputs are read with row locks (a concurrent batch on
-   * any instance waits, then sees them spent) and marked in one UPDATE. SQLite: one conditional
-   * UPDATE ... RETURNING comes first, so the transaction takes the write lock at once; a transaction
-   * that starts with a read cannot be upgraded once another process has written (SQLITE_BUSY_SNAPSHOT).
+   * input, the first wins. The dialect's spend is atomic against concurrent batches on any instance
+   * (see Dialect.spend).
    */
   private async spend(manager: EntityManager, jobs: TokenWrite[]): Promise<boolean[]> {
     const won = jobs.map((job) => !job.spends);
@@ -210,7 +210,7 @@ export class TokenStore {
         if (job.spends?.kind === kind && !first.has(job.spends.id)) first.set(job.spends.id, i);
       });
       if (first.size === 0) continue;
-      const spendable = await this.spendInputs(manager, kind, [...first.keys()], now);
+      const spendable = await this.dialect.spend(manager, spendTarget(manager, kind), [...first.keys()], now);
       for (const id of spendable) won[first.get(id)!] = true;
     }
     return won;
@@ -350,47 +350,13 @@ export class TokenStore {
   }
 }
 
-/** MySQL: locks the unspent inputs among `ids` (SELECT ... FOR UPDATE), then spends them in one UPDATE. */
-async function lockAndSpend(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
-  const target = spendTarget(manager, kind);
-  const locked = (await manager.query(`SELECT ${target.id} AS id FROM ${target.table} WHERE ${target.unspentAmong(ids.length)} FOR UPDATE`, ids)) as {
-    id: string;
-  }[];
-  const spendable = locked.map((row) => row.id);
-  if (spendable.length > 0) await manager.query(target.spend(spendable.length), [now, ...spendable]);
-  return spendable;
-}
-
-/** SQLite: the same spend as one UPDATE ... RETURNING, so the transaction starts with a write. */
-async function spendReturning(manager: EntityManager, kind: SingleUseInput['kind'], ids: string[], now: number): Promise<string[]> {
-  const target = spendTarget(manager, kind);
-  const rows = (await manager.query(`${target.spend(ids.length)} RETURNING ${target.id} AS id`, [now, ...ids])) as { id: string }[];
-  return rows.map((row) => row.id);
-}
-
-/** The escaped table and columns of one kind of single-use input, and its statements. */
-function spendTarget(manager: EntityManager, kind: SingleUseInput['kind']) {
+/** The escaped table and columns of one kind of single-use input. */
+function spendTarget(manager: EntityManager, kind: SingleUseInput['kind']): SpendTarget {
   const spec = SINGLE_USE[kind];
   const metadata = manager.connection.getMetadata(spec.entity);
   const escape = (name: string) => manager.connection.driver.escape(name);
   const column = (property: string) => escape(metadata.findColumnWithPropertyName(property)!.databaseName);
-  const table = escape(metadata.tableName);
-  const id = column('id');
-  /** `id IN (?, ...) AND <each unspent column> IS NULL` */
-  const unspentAmong = (count: number) =>
-    [`${id} IN (${Array.from({ length: count }, () => '?').join(', ')})`, ...spec.unspent.map((property) => `${column(property)} IS NULL`)].join(' AND ');
-  return {
-    table,
-    id,
-    unspentAmong,
-    /** `UPDATE <inputs> SET <spent> = ? WHERE <unspentAmong>`: the first parameter is the time. */
-    spend: (count: number) => `UPDATE ${table} SET ${column(spec.spentColumn)} = ? WHERE ${unspentAmong(count)}`,
-  };
-}
-
-/** MySQL/MariaDB chose this transaction as a deadlock victim and rolled it back. */
-function isDeadlock(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === 'ER_LOCK_DEADLOCK';
+  return { table: escape(metadata.tableName), id: column('id'), unspent: spec.unspent.map(column), spent: column(spec.spentColumn) };
 }
 
 function ownerWhere(owner: TokenOwner): FindOptionsWhere<AccessTokenEntity & RefreshTokenEntity> {

@@ -5,7 +5,7 @@ import { EntityManager, Not, Like, Repository } from 'typeorm';
 import type { Page } from '../clients/clients.service';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
-import { batchedLookup } from '../common/database/batched-lookup';
+import { batchedLookup } from '../database/rows/batched-lookup';
 import { containing } from '../common/database/containing';
 import { needsRehash, verifyStoredPassword } from '../common/crypto/imported-password-hash';
 import { CURRENT_HASH_PREFIX, hashPassword, verifyPassword } from '../common/crypto/password-hasher';

@@ -3,6 +3,7 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { basicAuth, createUser } from '../support/factories';
+import { sql } from '../support/sql';
 
 describe(`admin API: applications [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -186,7 +187,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       .type('form')
       .send({ token });
     expect(introspection.status).toBe(401);
-    const [row] = await t.dataSource.query('SELECT revoked_at FROM access_tokens WHERE client_id = ?', [created.client_id]);
+    const [row] = await sql(t.dataSource, 'SELECT revoked_at FROM access_tokens WHERE client_id = ?', [created.client_id]);
     expect(row.revoked_at).not.toBeNull();
   });
 

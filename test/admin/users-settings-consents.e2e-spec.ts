@@ -4,6 +4,7 @@ import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createClient, TestClient } from '../support/factories';
 import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
+import { sql } from '../support/sql';
 
 describe(`admin API: users, settings, consents and tokens; the account page [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -88,6 +89,9 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       const user = await newUser({ email: 'findme@example.org' });
       const search = await api.get('/admin/users?search=findme');
       expect(search.body.items.map((u: { id: string }) => u.id)).toEqual([user.id]);
+      // The same on every database: case does not matter, and LIKE wildcards are plain characters.
+      expect((await api.get('/admin/users?search=FindMe')).body.items.map((u: { id: string }) => u.id)).toEqual([user.id]);
+      expect((await api.get('/admin/users?search=find%25me')).body.items).toEqual([]);
       const page = await api.get('/admin/users?per_page=1&page=2');
       expect(page.body.items).toHaveLength(1);
       expect(page.body.total).toBeGreaterThan(1);
@@ -118,7 +122,7 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       await approveAuthorization(new FormBrowser(t.url), `/oauth2/authorize?response_type=code&client_id=${client.clientId}&scope=read`, user);
       expect((await api.delete(`/admin/users/${user.id}`)).status).toBe(204);
       expect((await request(t.url).get('/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
-      const [{ count }] = await t.dataSource.query('SELECT COUNT(*) AS count FROM consents WHERE user_id = ?', [user.id]);
+      const [{ count }] = await sql(t.dataSource, 'SELECT COUNT(*) AS count FROM consents WHERE user_id = ?', [user.id]);
       expect(Number(count)).toBe(0);
       expect((await api.delete(`/admin/users/${user.id}`)).status).toBe(404);
     });

@@ -7,6 +7,7 @@ import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { TransactionRunner } from '../../src/database/unit-of-work/transaction-runner';
+import { sql } from '../support/sql';
 
 interface Vector {
   readonly format: string;
@@ -54,7 +55,7 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       expect(res.body.client_secret).toBeUndefined();
       expect((await clientCredentials('legacy.app-1', secret)).status).toBe(200);
       expect((await clientCredentials('legacy.app-1', `${secret}x`)).status).toBe(401);
-      const [row] = await t.dataSource.query('SELECT secret_hash FROM clients WHERE id = ?', ['legacy.app-1']);
+      const [row] = await sql(t.dataSource, 'SELECT secret_hash FROM clients WHERE id = ?', ['legacy.app-1']);
       expect(row.secret_hash).toMatch(/^[0-9a-f]{64}$/);
     });
 
@@ -67,7 +68,7 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       });
       expect(res.status).toBe(201);
       expect(res.body.weak_secret).toBe(true);
-      const [row] = await t.dataSource.query('SELECT secret_hash FROM clients WHERE id = ?', ['spring_like']);
+      const [row] = await sql(t.dataSource, 'SELECT secret_hash FROM clients WHERE id = ?', ['spring_like']);
       expect(row.secret_hash).toMatch(/^\$argon2id\$/);
       expect((await clientCredentials('spring_like', '123456789')).status).toBe(200);
       expect((await clientCredentials('spring_like', '12345678')).status).toBe(401);
@@ -132,7 +133,7 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
         expect(created.body.legacy_password_hash).toBe(true);
         expect((await passwordGrant(app.client_id, app.client_secret, username, 'not-the-password')).status).toBe(400);
         expect((await passwordGrant(app.client_id, app.client_secret, username, vector.password)).status).toBe(200);
-        const [row] = await t.dataSource.query('SELECT password_hash FROM users WHERE username = ?', [username]);
+        const [row] = await sql(t.dataSource, 'SELECT password_hash FROM users WHERE username = ?', [username]);
         expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
         expect((await get(`/admin/users/${created.body.id}`)).body.legacy_password_hash).toBe(false);
         expect((await passwordGrant(app.client_id, app.client_secret, username, vector.password)).status).toBe(200);

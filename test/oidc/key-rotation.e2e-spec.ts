@@ -6,6 +6,7 @@ import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { SigningKeysService } from '../../src/keys/signing-keys.service';
+import { sql } from '../support/sql';
 
 const REDIRECT_URI = 'https://rp.example.com/cb';
 
@@ -115,7 +116,7 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
       expect((await jwks(b)).keys.map((k) => k.kid)).toContain(key.kid);
     }
     // Time passes (simulated): the retired keys' tokens have all expired.
-    await a.dataSource.query('UPDATE signing_keys SET published_until = ? WHERE retires_at IS NOT NULL', [Math.floor(Date.now() / 1000) - 1]);
+    await sql(a.dataSource, 'UPDATE signing_keys SET published_until = ? WHERE retires_at IS NOT NULL', [Math.floor(Date.now() / 1000) - 1]);
     const published = (await jwks(b)).keys.map((k) => k.kid);
     for (const key of retired) expect(published).not.toContain(key.kid);
     expect(published).toHaveLength(3);

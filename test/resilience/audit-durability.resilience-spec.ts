@@ -1,5 +1,6 @@
+import { connectTo } from '../support/sql';
 import { adminToken } from '../support/admin';
-import { createTestDatabase, TestDatabase } from '../support/databases';
+import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { ServerProcess, startServer } from '../support/server-process';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -23,7 +24,7 @@ describe('audit events of acknowledged actions survive faults', () => {
   let db: TestDatabase;
 
   beforeEach(async () => {
-    db = await createTestDatabase('mysql');
+    db = await createTestDatabase(SERVER_DB);
   });
   afterEach(() => db?.drop());
 
@@ -88,32 +89,24 @@ describe('audit events of acknowledged actions survive faults', () => {
 
   /** Acknowledged actions whose event the database does not hold. */
   async function missingEvents(acknowledged: Acknowledged): Promise<{ tokens: number; users: number }> {
-    const mysql = await import('mysql2/promise');
-    const database = db.database as { host: string; port: number; username: string; password: string; database: string };
-    const connection = await mysql.createConnection({
-      host: database.host,
-      port: database.port,
-      user: database.username,
-      password: database.password,
-      database: database.database,
-    });
+    const connection = await connectTo(db.database);
     try {
       let tokens = 0;
       for (const token of acknowledged.accessTokens) {
-        const [rows] = await connection.query(
+        const rows = await connection.query(
           `SELECT e.id FROM access_tokens a JOIN audit_events e ON e.subject = a.id AND e.type = 'token.issued' WHERE a.token_hash = ?`,
           [sha256(token)],
         );
-        if ((rows as unknown[]).length !== 1) tokens++;
+        if (rows.length !== 1) tokens++;
       }
       let users = 0;
       for (const id of acknowledged.userIds) {
-        const [rows] = await connection.query(`SELECT id FROM audit_events WHERE type = 'admin.user.created' AND subject = ?`, [id]);
-        if ((rows as unknown[]).length !== 1) users++;
+        const rows = await connection.query(`SELECT id FROM audit_events WHERE type = 'admin.user.created' AND subject = ?`, [id]);
+        if (rows.length !== 1) users++;
       }
       return { tokens, users };
     } finally {
-      await connection.end();
+      await connection.close();
     }
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { adminToken } from '../support/admin';
-import { createTestDatabase, TestDatabase } from '../support/databases';
+import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { freePort } from '../support/free-port';
 import { startServer } from '../support/server-process';
 import { REDIS_URL, redisAnswers } from '../support/redis';
@@ -51,7 +51,7 @@ async function timedCli(env: Record<string, string>, ...args: string[]): Promise
   return { code: code ?? -1, stdout, stderr, lingeredMs: Date.now() - lastOutput };
 }
 
-describe.each(['sqlite', 'mysql'] as const)('the operator command line on %s', (type) => {
+describe.each(['sqlite', SERVER_DB] as const)('the operator command line on %s', (type) => {
   let database: TestDatabase;
   let dir: string;
 
@@ -136,8 +136,8 @@ describe.each(['sqlite', 'mysql'] as const)('the operator command line on %s', (
 
   it('runs beside a live server with the same environment, MANAGEMENT_PORT included, and exits as soon as its work is done', async () => {
     const managementPort = await freePort();
-    // With MariaDB, Redis too when it answers: the cache bus is part of what a command must not start.
-    const redis: Record<string, string> = type === 'mysql' && (await redisAnswers()) ? { REDIS_URL } : {};
+    // With a database server, Redis too when it answers: the cache bus is part of what a command must not start.
+    const redis: Record<string, string> = type !== 'sqlite' && (await redisAnswers()) ? { REDIS_URL } : {};
     const server = await startServer({ ...database.env, ...redis, MANAGEMENT_PORT: String(managementPort) });
     try {
       expect((await fetch(`http://127.0.0.1:${managementPort}/health/live`)).status).toBe(200);

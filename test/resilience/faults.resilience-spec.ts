@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { adminToken } from '../support/admin';
-import { createTestDatabase, TestDatabase } from '../support/databases';
+import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { ServerProcess, startServer } from '../support/server-process';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -18,7 +18,7 @@ describe('the database goes away and comes back', () => {
   const user = { username: 'survivor', password: 'survivor-password' };
 
   beforeAll(async () => {
-    db = await createTestDatabase('mysql');
+    db = await createTestDatabase(SERVER_DB);
     const database = db.database as { host: string; port: number };
     proxy = new TcpProxy(database.host, database.port);
     const port = await proxy.start();
@@ -108,7 +108,7 @@ describe('the database goes away and comes back', () => {
 
 describe('graceful shutdown', () => {
   it('finishes in-flight requests on SIGTERM and exits 0', async () => {
-    const db = await createTestDatabase('mysql');
+    const db = await createTestDatabase(SERVER_DB);
     // 40 concurrent logins of one account: raise the per-account attempt budget for this test.
     const server = await startServer({ ...db.env, ADMIN_PASSWORD, LOG_LEVEL: 'log', RATE_LIMIT_TOKEN_PER_MINUTE: '0', LOGIN_MAX_FAILURES: '1000' });
     try {

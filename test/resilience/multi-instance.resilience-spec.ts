@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { adminToken } from '../support/admin';
-import { createTestDatabase, TestDatabase } from '../support/databases';
+import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -9,11 +9,11 @@ const ADMIN_PASSWORD = 'resilience-admin-password';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** Two server processes on two ports and one MariaDB database; with Redis, clients and settings are cached. */
+/** Two server processes on two ports and one database (MariaDB or PostgreSQL); with Redis, clients and settings are cached. */
 describe.each([
   ['without Redis', {}],
   ['with Redis-invalidated caches', { REDIS_URL, REDIS_PREFIX: `resilience-${process.pid}:` }],
-])('two instances on one MariaDB database, %s', (_name, extraEnv: Record<string, string>) => {
+])(`two instances on one ${SERVER_DB} database, %s`, (_name, extraEnv: Record<string, string>) => {
   let db: TestDatabase;
   let a: ServerProcess;
   let b: ServerProcess;
@@ -22,7 +22,7 @@ describe.each([
   const user = { username: 'racer', password: 'racer-password' };
 
   beforeAll(async () => {
-    db = await createTestDatabase('mysql');
+    db = await createTestDatabase(SERVER_DB);
     const env = {
       ...db.env,
       ...extraEnv,

@@ -1,5 +1,6 @@
+import { connectTo } from '../support/sql';
 import { adminToken } from '../support/admin';
-import { createTestDatabase, TestDatabase } from '../support/databases';
+import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -26,7 +27,7 @@ describe('a database partition under load leaves no effect behind requests answe
   const user = { username: 'partitioned', password: 'partitioned-password' };
 
   beforeAll(async () => {
-    db = await createTestDatabase('mysql');
+    db = await createTestDatabase(SERVER_DB);
     const database = db.database as { host: string; port: number };
     proxy = new TcpProxy(database.host, database.port);
     const port = await proxy.start();
@@ -75,14 +76,12 @@ describe('a database partition under load leaves no effect behind requests answe
   const token = (params: Record<string, string>) => post('/oauth2/token', new URLSearchParams(params), basic);
 
   async function storedAccessTokenHashes(): Promise<Set<string>> {
-    const mysql = await import('mysql2/promise');
-    const d = db.database as { host: string; port: number; username: string; password: string; database: string };
-    const connection = await mysql.createConnection({ host: d.host, port: d.port, user: d.username, password: d.password, database: d.database });
+    const connection = await connectTo(db.database);
     try {
-      const [rows] = await connection.query('SELECT token_hash FROM access_tokens');
-      return new Set((rows as { token_hash: string }[]).map((row) => row.token_hash));
+      const rows = await connection.query<{ token_hash: string }>('SELECT token_hash FROM access_tokens');
+      return new Set(rows.map((row) => row.token_hash));
     } finally {
-      await connection.end();
+      await connection.close();
     }
   }
 
@@ -187,15 +186,17 @@ describe('a database partition under load leaves no effect behind requests answe
   }, 120_000);
 
   async function revokedAmong(hashes: string[]): Promise<boolean[]> {
-    const mysql = await import('mysql2/promise');
-    const d = db.database as { host: string; port: number; username: string; password: string; database: string };
-    const connection = await mysql.createConnection({ host: d.host, port: d.port, user: d.username, password: d.password, database: d.database });
+    if (hashes.length === 0) return [];
+    const connection = await connectTo(db.database);
     try {
-      const [rows] = await connection.query('SELECT token_hash, revoked_at FROM access_tokens WHERE token_hash IN (?)', [hashes]);
-      const revoked = new Map((rows as { token_hash: string; revoked_at: unknown }[]).map((row) => [row.token_hash, row.revoked_at !== null]));
+      const rows = await connection.query<{ token_hash: string; revoked_at: unknown }>(
+        'SELECT token_hash, revoked_at FROM access_tokens WHERE token_hash IN (?)',
+        [hashes],
+      );
+      const revoked = new Map(rows.map((row) => [row.token_hash, row.revoked_at !== null]));
       return hashes.map((hash) => revoked.get(hash) ?? false);
     } finally {
-      await connection.end();
+      await connection.close();
     }
   }
 });

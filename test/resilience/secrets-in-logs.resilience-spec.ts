@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { s256 } from '../../src/pkce/pkce';
-import { createTestDatabase, TestDatabase } from '../support/databases';
+import { createTestDatabase, TestDatabase, SERVER_DB } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -25,7 +25,7 @@ describe('no token, code, secret or password in any log line or error body', () 
   const live: { clientId?: string; clientSecret?: string; accessToken?: string; refreshToken?: string; code?: string; adminToken?: string } = {};
 
   beforeAll(async () => {
-    db = await createTestDatabase('mysql');
+    db = await createTestDatabase(SERVER_DB);
     server = await startServer({ ...db.env, ADMIN_PASSWORD, LOG_LEVEL: 'verbose', LOGIN_MAX_FAILURES: '2' });
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 import { createServer, Server } from 'node:net';
-import { createTestDatabase, TestDatabase } from '../support/databases';
+import { createTestDatabase, TestDatabase, SERVER_DB } from '../support/databases';
 import { FakeRedis } from '../support/fake-redis';
 import { freePort } from '../support/free-port';
 import { FailedStart, runUntilExit, startServer } from '../support/server-process';
@@ -31,7 +31,7 @@ describe('a start that cannot succeed says why in one line', () => {
   let sqlite: TestDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase('mysql');
+    db = await createTestDatabase(SERVER_DB);
     sqlite = await createTestDatabase('sqlite');
   });
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, TestClient } from '../support/factories';
 import { sha256 } from '../support/sha256';
+import { sql } from '../support/sql';
 
 /**
  * The event of an acknowledged action is stored by the time the action is answered.
@@ -22,7 +23,7 @@ describe(`audit events are stored before the action is answered [${TEST_DB}]`, (
   });
   afterAll(() => t.close());
 
-  const count = async (sql: string, parameters: unknown[]) => Number((await t.dataSource.query(sql, parameters))[0].n);
+  const count = async (text: string, parameters: unknown[]) => Number((await sql(t.dataSource, text, parameters))[0].n);
   const issuedEvents = (accessToken: string) =>
     count(`SELECT COUNT(*) AS n FROM access_tokens a JOIN audit_events e ON e.subject = a.id AND e.type = 'token.issued' WHERE a.token_hash = ?`, [
       sha256(accessToken),
@@ -52,7 +53,7 @@ describe(`audit events are stored before the action is answered [${TEST_DB}]`, (
 
   it('has the revocation event in the database when the revocation is answered', async () => {
     const token = (await clientCredentials()).body.access_token as string;
-    const id = (await t.dataSource.query('SELECT id FROM access_tokens WHERE token_hash = ?', [sha256(token)]))[0].id as string;
+    const id = (await sql(t.dataSource, 'SELECT id FROM access_tokens WHERE token_hash = ?', [sha256(token)]))[0].id as string;
     expect((await request(t.url).post('/oauth2/revoke').set('Authorization', client.basic).type('form').send({ token })).status).toBe(200);
     expect(await count(`SELECT COUNT(*) AS n FROM audit_events WHERE type = 'token.revoked' AND subject = ?`, [id])).toBe(1);
   });

@@ -114,6 +114,37 @@ describe(`hostile input gets a 4xx, never a 5xx [${TEST_DB}]`, () => {
     });
   });
 
+  describe('NUL characters, which PostgreSQL cannot store', () => {
+    it('answers invalid_client to a client id with a NUL, and serves the requests batched with it', async () => {
+      const [nul, ok] = await Promise.all([
+        request(t.url).post('/oauth2/token').type('form').send({ grant_type: 'client_credentials', client_id: 'a\u0000b', client_secret: 'x' }),
+        request(t.url).post('/oauth2/token').set('authorization', client.basic).type('form').send({ grant_type: 'client_credentials' }),
+      ]);
+      expect(nul.status).toBe(401);
+      expect(nul.body.error).toBe('invalid_client');
+      expect(ok.status).toBe(200);
+    });
+
+    it('answers 400 to a username with a NUL: invalid_grant, or invalid_request where the database cannot hold it', async () => {
+      const res = await request(t.url)
+        .post('/oauth2/token')
+        .set('authorization', client.basic)
+        .type('form')
+        .send({ grant_type: 'password', username: 'some\u0000one', password: 'whatever-password' });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe(TEST_DB === 'postgres' ? 'invalid_request' : 'invalid_grant');
+    });
+
+    it('never answers 5xx to an admin body with a NUL in a stored string (400 invalid_request where it cannot be stored)', async () => {
+      const res = await request(t.url)
+        .post('/admin/applications')
+        .set('authorization', `Bearer ${admin}`)
+        .send({ client_name: 'nul\u0000name', redirect_uris: ['https://nul.example/cb'], grant_types: ['client_credentials'], scope: 'read' });
+      if (TEST_DB === 'postgres') expectInvalidRequest(res);
+      else expect(res.status).toBeLessThan(500);
+    });
+  });
+
   describe('bodies that never arrive are the client’s fault (408), not an outage (503)', () => {
     const head = (length: string) =>
       `POST /oauth2/token HTTP/1.1\r\nHost: x\r\nAuthorization: ${client.basic}\r\nContent-Type: application/x-www-form-urlencoded\r\n${length}`;

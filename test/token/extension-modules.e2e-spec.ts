@@ -6,6 +6,7 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
+import { sql } from '../support/sql';
 
 /** The fixtures, loaded as a deployment loads outside modules: by path, through EXTENSION_MODULES. */
 const EXTENSION_MODULES = [
@@ -119,13 +120,13 @@ describe(`outside modules loaded through EXTENSION_MODULES [${TEST_DB}]`, () => 
     it('answers an expired ticket with the error code the module defined, and the janitor deletes it', async () => {
       const client = await createClient(t, { grantTypes: ['urn:example:ticket'], scope: 'read' });
       const ticket = await ticketFor(client.basic);
-      await t.dataSource.query('UPDATE example_tickets SET expires_at = 1 WHERE client_id = ?', [client.clientId]);
+      await sql(t.dataSource, 'UPDATE example_tickets SET expires_at = 1 WHERE client_id = ?', [client.clientId]);
       const res = await token({ Authorization: client.basic }, { grant_type: 'urn:example:ticket', ticket });
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ error: 'expired_ticket', error_description: 'the ticket expired' });
       const deleted = await t.app.get(ExpiredDataCleanupService).runOnce();
       expect(deleted.example_tickets).toBeGreaterThanOrEqual(1);
-      expect(await t.dataSource.query('SELECT id FROM example_tickets WHERE client_id = ?', [client.clientId])).toEqual([]);
+      expect(await sql(t.dataSource, 'SELECT id FROM example_tickets WHERE client_id = ?', [client.clientId])).toEqual([]);
     });
 
     it('authenticates the ticket endpoint as the token endpoint does (an unknown client is 401 invalid_client)', async () => {

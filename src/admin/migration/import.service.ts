@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
-import { isDuplicateKey } from '../../common/database/duplicate-key';
+import { isDuplicateKey } from '../../database/dialects';
 import { AuditService } from '../../audit/audit.service';
 import { ClientEntity } from '../../clients/client.entity';
 import { AuthenticatedClient, ClientsService, NewClient } from '../../clients/clients.service';

@@ -3,6 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { fakeReply } from '../http/testing/fake-reply';
 import type { AuthorizeErrorRenderer } from './authorize-error-renderer';
 import { OAuthError } from './oauth-error';
+import { QueryFailedError } from 'typeorm';
+import { classifyDatabaseError } from '../../database/dialects';
 import { OAuthExceptionFilter } from './oauth-exception.filter';
 
 type FakeRequest = Partial<FastifyRequest> & { atAuthorize?: boolean };
@@ -25,7 +27,7 @@ describe('OAuthExceptionFilter', () => {
       return true;
     },
   };
-  const filter = new OAuthExceptionFilter(authorizeErrors, () => undefined);
+  const filter = new OAuthExceptionFilter(authorizeErrors, () => undefined, classifyDatabaseError);
   beforeAll(() => jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined));
 
   it.each([
@@ -54,6 +56,27 @@ describe('OAuthExceptionFilter', () => {
     filter.catch(new OAuthError('invalid_token', 'expired'), host);
     expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="oauth2", error="invalid_token", error_description="expired"');
+  });
+
+  /** A driver error as TypeORM wraps it. */
+  const failed = (driverError: object) => new QueryFailedError('UPDATE t SET c = $1', [], Object.assign(new Error('driver says no'), driverError));
+
+  it.each([
+    ['a MySQL deadlock victim', { code: 'ER_LOCK_DEADLOCK' }, 503, 'temporarily_unavailable'],
+    ['a PostgreSQL serialization failure', { code: '40001' }, 503, 'temporarily_unavailable'],
+    ['a PostgreSQL deadlock', { code: '40P01' }, 503, 'temporarily_unavailable'],
+    ['a PostgreSQL shutting down', { code: '57P01' }, 503, 'temporarily_unavailable'],
+    ['a busy SQLite file', { code: 'SQLITE_BUSY' }, 503, 'temporarily_unavailable'],
+    ['a MySQL duplicate key', { code: 'ER_DUP_ENTRY' }, 409, 'conflict'],
+    ['a PostgreSQL unique violation', { code: '23505' }, 409, 'conflict'],
+    ['a NUL character PostgreSQL cannot store', { code: '22021' }, 400, 'invalid_request'],
+  ])('answers %s as %d %s, never as a server_error', (_what, driverError, status, code) => {
+    const { host, res } = fakeHttp();
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    filter.catch(failed(driverError), host);
+    expect(res.statusCode).toBe(status);
+    expect((res.body as { error: string }).error).toBe(code);
+    expect(JSON.stringify(res.body)).not.toContain('driver says no');
   });
 
   it('hides unexpected errors behind a bare server_error', () => {

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import type { DatabaseErrorKind } from '../database/database-error-kind';
 import type { AuthorizeErrorRenderer } from './authorize-error-renderer';
 import { OAuthError, OAuthErrorCode } from './oauth-error';
 
@@ -25,6 +26,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     private readonly authorizeErrors: AuthorizeErrorRenderer,
     /** Told the code of every error answered (metrics); common/ imports no feature module. */
     private readonly onError: (code: OAuthErrorCode) => void,
+    /** The database module's reading of a driver error (its dialects know the codes). */
+    private readonly classifyDatabaseError: (exception: unknown) => DatabaseErrorKind | undefined,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -79,10 +82,17 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
       return parserStatus === 413 ? bodyTooLarge() : new OAuthError('invalid_request', 'request body could not be parsed');
     }
-    if (isDatabaseUnavailable(exception)) {
+    const failure = this.classifyDatabaseError(exception);
+    if (failure === 'unavailable' || failure === 'retry') {
+      // Nothing happened (the transaction was rolled back or never ran): the client may try again.
       this.logger.warn(`database unavailable: ${(exception as Error).message}`);
       return new OAuthError('temporarily_unavailable', 'the service is temporarily unavailable', { retryAfter: 1 });
     }
+    if (failure === 'duplicate_key') {
+      this.logger.warn(`database conflict: ${(exception as Error).message}`);
+      return new OAuthError('conflict', 'another request changed the same data; try again');
+    }
+    if (failure === 'invalid_input') return new OAuthError('invalid_request', 'the request contains characters that cannot be stored');
     this.logger.error('Unhandled error', (exception as Error)?.stack ?? String(exception));
     return new OAuthError('server_error');
   }
@@ -91,38 +101,6 @@ export class OAuthExceptionFilter implements ExceptionFilter {
 /** 413, still RFC 6749-shaped: the client sent more than any endpoint accepts (BODY_LIMIT_BYTES). */
 function bodyTooLarge(): OAuthError {
   return new OAuthError('invalid_request', 'request body too large', { bodyStatus: 413 });
-}
-
-/** Driver error codes that mean "the database cannot be reached right now", not "a bug". */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENOTFOUND',
-  'PROTOCOL_CONNECTION_LOST',
-  'PROTOCOL_SEQUENCE_TIMEOUT',
-  'ER_CON_COUNT_ERROR',
-  'ER_SERVER_SHUTDOWN',
-  'ER_LOCK_WAIT_TIMEOUT',
-  // A transaction InnoDB rolled back as a deadlock victim: nothing happened, a retry will do.
-  'ER_LOCK_DEADLOCK',
-  'POOL_CLOSED',
-  'SQLITE_BUSY',
-  'SQLITE_BUSY_SNAPSHOT',
-]);
-
-export function isDatabaseUnavailable(exception: unknown): boolean {
-  const error = exception as { code?: unknown; driverError?: { code?: unknown }; name?: unknown; message?: unknown } | null;
-  if (!error || typeof error !== 'object') return false;
-  const code = error.driverError?.code ?? error.code;
-  if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
-  if (error.name === 'CannotExecuteNotConnectedError' || error.name === 'ConnectionIsNotSetError') return true;
-  return (
-    typeof error.message === 'string' &&
-    /Connection lost|connect ETIMEDOUT|Pool is closed|Can't add new command when connection is in closed state/i.test(error.message)
-  );
 }
 
 function describeHttpException(exception: HttpException): string | undefined {

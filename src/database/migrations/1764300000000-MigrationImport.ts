@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn, TableIndex } from 'typeorm';
+import { dialectOf } from '../dialects';
 
 /** Columns that hold a client id: imported ids keep their length (RFC 6749 Appendix A VSCHAR, up to 255). */
 const CLIENT_ID_COLUMNS: ReadonlyArray<readonly [table: string, column: string, nullable: boolean]> = [
@@ -21,7 +22,7 @@ export class MigrationImport1764300000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     // SQLite does not enforce varchar lengths, so only MySQL widens the columns; MODIFY keeps the
     // data and the indexes in place (a schema-API changeColumn may drop and re-add a column).
-    if (queryRunner.connection.options.type === 'mysql') {
+    if (dialectOf(queryRunner.connection).name === 'mysql') {
       for (const [table, column, nullable] of CLIENT_ID_COLUMNS) {
         // Client ids compare exactly (RFC 6749 §2.2), not by the default case-insensitive collation.
         await queryRunner.query(
@@ -29,6 +30,12 @@ export class MigrationImport1764300000000 implements MigrationInterface {
         );
       }
       await queryRunner.query('ALTER TABLE `clients` MODIFY `secret_hash` varchar(255) NULL');
+    }
+    // PostgreSQL enforces varchar lengths and compares exactly already; changing the type keeps the data and indexes.
+    if (dialectOf(queryRunner.connection).name === 'postgres') {
+      for (const [table, column] of [...CLIENT_ID_COLUMNS, ['clients', 'secret_hash'] as const]) {
+        await queryRunner.query(`ALTER TABLE "${table}" ALTER COLUMN "${column}" TYPE varchar(255)`);
+      }
     }
     // MySQL commits each DDL statement by itself: every step can be run again after a failure.
     if (!(await queryRunner.hasColumn('clients', 'refresh_token_rotation'))) {
@@ -44,7 +51,8 @@ export class MigrationImport1764300000000 implements MigrationInterface {
     const taken = new Set<string>();
     for (const { id, email } of users) {
       const key = email.trim().toLowerCase();
-      await queryRunner.query('UPDATE users SET email_key = ? WHERE id = ?', [taken.has(key) ? null : key, id]);
+      const dialect = dialectOf(queryRunner.connection);
+      await queryRunner.query(`UPDATE users SET email_key = ${dialect.parameter(1)} WHERE id = ${dialect.parameter(2)}`, [taken.has(key) ? null : key, id]);
       taken.add(key);
     }
     const table = await queryRunner.getTable('users');
@@ -57,7 +65,12 @@ export class MigrationImport1764300000000 implements MigrationInterface {
     await queryRunner.dropIndex('users', 'UQ_users_email_key');
     await queryRunner.dropColumn('users', 'email_key');
     await queryRunner.dropColumn('clients', 'refresh_token_rotation');
-    if (queryRunner.connection.options.type === 'mysql') {
+    if (dialectOf(queryRunner.connection).name === 'postgres') {
+      for (const [table, column] of [...CLIENT_ID_COLUMNS, ['clients', 'secret_hash'] as const]) {
+        await queryRunner.query(`ALTER TABLE "${table}" ALTER COLUMN "${column}" TYPE varchar(64)`);
+      }
+    }
+    if (dialectOf(queryRunner.connection).name === 'mysql') {
       await queryRunner.query('ALTER TABLE `clients` MODIFY `secret_hash` varchar(64) NULL');
       for (const [table, column, nullable] of CLIENT_ID_COLUMNS) {
         await queryRunner.query(`ALTER TABLE \`${table}\` MODIFY \`${column}\` varchar(64) ${nullable ? 'NULL' : 'NOT NULL'}`);

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import { dialectOf } from '../dialects';
 
 /** Resource servers (RFC 8707 resource indicators) and JWT access tokens (RFC 9068). */
 export class ResourceServers1764500000000 implements MigrationInterface {
@@ -22,7 +23,7 @@ export class ResourceServers1764500000000 implements MigrationInterface {
       }),
     );
     // Resource indicators are URIs, compared exactly (their paths are case-sensitive), as client ids are.
-    if (queryRunner.connection.options.type === 'mysql') {
+    if (dialectOf(queryRunner.connection).name === 'mysql') {
       await queryRunner.query('ALTER TABLE `resource_servers` MODIFY `identifier` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL');
     }
     await queryRunner.addColumn('clients', new TableColumn({ name: 'access_token_format', type: 'varchar', length: '8', default: "'opaque'" }));

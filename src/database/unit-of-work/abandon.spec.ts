@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { abandonable, AbandonedError } from './abandon';
 
+/** A MySQL transaction's manager: mysql2 connections close with destroy(). */
 function transaction() {
   const destroy = jest.fn();
-  const manager = { queryRunner: { databaseConnection: { destroy } } } as unknown as EntityManager;
+  const manager = { connection: { options: { type: 'mysql' } }, queryRunner: { databaseConnection: { destroy } } } as unknown as EntityManager;
   return { manager, destroy };
 }
 
@@ -33,7 +34,7 @@ describe('abandonable', () => {
   });
 
   it('fails a SQLite transaction (no connection to close) whose request was abandoned while its body ran, before COMMIT', async () => {
-    const sqlite = { queryRunner: {} } as unknown as EntityManager;
+    const sqlite = { connection: { options: { type: 'better-sqlite3' } }, queryRunner: {} } as unknown as EntityManager;
     const abandoned = new AbortController();
     let finish = (): void => undefined;
     const result = abandonable(sqlite, [abandoned.signal], () => new Promise<string>((resolve) => (finish = () => resolve('stored'))));
@@ -41,5 +42,18 @@ describe('abandonable', () => {
     finish();
     await expect(result).rejects.toBeInstanceOf(AbandonedError);
     await expect(abandonable(sqlite, [new AbortController().signal], async () => 'stored')).resolves.toBe('stored');
+  });
+
+  it("closes a PostgreSQL transaction's socket when its request is abandoned before COMMIT", async () => {
+    const destroy = jest.fn();
+    const manager = {
+      connection: { options: { type: 'postgres' } },
+      queryRunner: { databaseConnection: { connection: { stream: { destroy } } } },
+    } as unknown as EntityManager;
+    const abandoned = new AbortController();
+    const result = abandonable(manager, [abandoned.signal], () => new Promise<string>(() => undefined));
+    abandoned.abort();
+    await expect(result).rejects.toBeInstanceOf(AbandonedError);
+    expect(destroy).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,8 +1,14 @@
 import type { EntityManager } from 'typeorm';
+import type { DatabaseErrorKind } from '../../common/database/database-error-kind';
+import { dialectOf } from '../dialects';
 
-/** The error a transaction fails with when a request it works for was answered 503 meanwhile. */
+/**
+ * The error a transaction fails with when a request it works for was answered 503 meanwhile: its
+ * connection was closed before COMMIT, so nothing it did happened.
+ */
 export class AbandonedError extends Error {
-  readonly code = 'PROTOCOL_CONNECTION_LOST';
+  /** Read by classifyDatabaseError: no driver code to pose as. */
+  readonly databaseErrorKind: DatabaseErrorKind = 'unavailable';
   constructor() {
     super('transaction rolled back: a request it served was answered 503 on timeout');
     this.name = 'AbandonedError';
@@ -18,8 +24,7 @@ export class AbandonedError extends Error {
  */
 export async function abandonable<T>(manager: EntityManager, signals: readonly (AbortSignal | undefined)[], body: () => Promise<T>): Promise<T> {
   const live = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  const connection = (manager.queryRunner as { databaseConnection?: { destroy?: () => void } } | undefined)?.databaseConnection;
-  const destroy = typeof connection?.destroy === 'function' ? () => connection.destroy!() : undefined;
+  const destroy = dialectOf(manager).connectionCloser(manager);
   if (live.some((signal) => signal.aborted)) {
     destroy?.();
     throw new AbandonedError();

@@ -1,5 +1,6 @@
 import { Column, DataSource, DataSourceOptions, Entity, EntityManager, PrimaryColumn, QueryFailedError } from 'typeorm';
 import { createTestDatabase, TEST_DB, TestDatabase } from '../../../test/support/databases';
+import { dataSourceOptions } from '../data-source.options';
 import { AbandonedError } from './abandon';
 import { TransactionRunner } from './transaction-runner';
 
@@ -37,9 +38,9 @@ describe('TransactionRunner', () => {
     await expect(runner.run(async () => 'ok')).resolves.toBe('ok');
   });
 
-  it('runs MySQL transactions concurrently (one pooled connection each)', async () => {
+  it.each(['mysql', 'postgres'])('runs %s transactions concurrently (one pooled connection each)', async (type) => {
     const log: string[] = [];
-    const runner = new TransactionRunner(fakeDataSource('mysql', log));
+    const runner = new TransactionRunner(fakeDataSource(type, log));
     await Promise.all([runner.run(tick), runner.run(tick)]);
     expect(log).toEqual(['begin', 'begin', 'end', 'end']);
   });
@@ -75,21 +76,11 @@ describe(`TransactionRunner.insertAll [${TEST_DB}]`, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const d = db.database;
     dataSource = new DataSource({
-      ...(d.type === 'sqlite'
-        ? { type: 'better-sqlite3', database: d.path }
-        : {
-            type: 'mysql',
-            host: d.host,
-            port: d.port,
-            username: d.username,
-            password: d.password,
-            database: d.database,
-            charset: 'utf8mb4_unicode_ci',
-            timezone: 'Z',
-          }),
+      ...dataSourceOptions({ database: db.database }),
       entities: [TokenRow, EventRow],
+      migrations: [],
+      migrationsRun: false,
       synchronize: true,
     } as DataSourceOptions);
     await dataSource.initialize();
@@ -135,31 +126,28 @@ describe(`TransactionRunner.insertAll [${TEST_DB}]`, () => {
     expect(await count('insert_all_tokens')).toBe(tokensBefore);
   });
 
-  (TEST_DB === 'mysql' ? it : it.skip)(
-    'rolls back a call whose request is answered 503 while it waits on a lock (MySQL: its connection is closed)',
-    async () => {
-      const blocker = dataSource.createQueryRunner();
-      await blocker.connect();
-      await blocker.startTransaction();
-      // Holds the key the call's second INSERT needs: the call waits on it, its first INSERT done.
-      await blocker.query("INSERT INTO insert_all_events (id, detail) VALUES ('e6', NULL)");
-      try {
-        const controller = new AbortController();
-        const call = runner.insertAll(tables([{ id: 't6', hash: 'h6' }], [{ id: 'e6', detail: null }]), [controller.signal]);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        controller.abort();
-        await expect(call).rejects.toThrow(AbandonedError);
-      } finally {
-        await blocker.rollbackTransaction();
-        await blocker.release();
-      }
-      // The server rolls the closed connection's transaction back once it notices the close.
-      for (let i = 0; i < 50 && (await count("insert_all_tokens WHERE id = 't6'")) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(await count("insert_all_tokens WHERE id = 't6'")).toBe(0);
-      await runner.insertAll(tables([{ id: 't6', hash: 'h6' }], [{ id: 'e6', detail: null }]));
-      expect(await count("insert_all_tokens WHERE id = 't6'")).toBe(1);
-    },
-  );
+  (TEST_DB === 'sqlite' ? it.skip : it)('rolls back a call whose request is answered 503 while it waits on a lock (its connection is closed)', async () => {
+    const blocker = dataSource.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    // Holds the key the call's second INSERT needs: the call waits on it, its first INSERT done.
+    await blocker.query("INSERT INTO insert_all_events (id, detail) VALUES ('e6', NULL)");
+    try {
+      const controller = new AbortController();
+      const call = runner.insertAll(tables([{ id: 't6', hash: 'h6' }], [{ id: 'e6', detail: null }]), [controller.signal]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      controller.abort();
+      await expect(call).rejects.toThrow(AbandonedError);
+    } finally {
+      await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    // The server rolls the closed connection's transaction back once it notices the close.
+    for (let i = 0; i < 50 && (await count("insert_all_tokens WHERE id = 't6'")) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await count("insert_all_tokens WHERE id = 't6'")).toBe(0);
+    await runner.insertAll(tables([{ id: 't6', hash: 'h6' }], [{ id: 'e6', detail: null }]));
+    expect(await count("insert_all_tokens WHERE id = 't6'")).toBe(1);
+  });
 
   it('runs concurrent calls side by side, each stored whole', async () => {
     const tokensBefore = await count('insert_all_tokens');

@@ -3,7 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, EntityMetadata, ObjectLiteral, QueryFailedError } from 'typeorm';
 import { currentRequestContext } from '../../common/http/request-context';
 import { abandonable, AbandonedError, untilAbandoned } from './abandon';
-import { insertStatement } from '../../common/database/insert-rows';
+import { insertStatement } from '../rows/insert-rows';
+import { dialectOf, type Dialect } from '../dialects';
+import type { RawConnection, RawPool } from '../dialects/dialect';
 
 /** Rows for one table of insertAll(). */
 export interface InsertBatch {
@@ -11,34 +13,25 @@ export interface InsertBatch {
   readonly rows: readonly ObjectLiteral[];
 }
 
-/** The part of a mysql2 callback pool and its connections that insertAll() uses. */
-interface RawConnection {
-  query(sql: string, values: unknown[], callback: (error: Error | null) => void): void;
-  release(): void;
-  destroy(): void;
-}
-interface RawPool {
-  getConnection(callback: (error: Error | null, connection: RawConnection) => void): void;
-  end(callback: () => void): void;
-}
-
-/** Connections of the multi-statement pool (MySQL): the batches that run insertAll() at once. */
+/** Connections of the multi-statement pool (where the dialect has one): the batches that run insertAll() at once. */
 const INSERT_POOL_SIZE = 4;
 
 /**
  * Runs a unit of work in a transaction. SQLite runs on one shared connection, where two concurrent
  * TypeORM transactions would nest as savepoints of each other; there they run one after another.
- * MySQL gives every transaction its own pooled connection, so they run concurrently.
+ * MySQL and PostgreSQL give every transaction its own pooled connection, so they run concurrently.
  */
 @Injectable()
 export class TransactionRunner implements OnModuleDestroy {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly serialise: boolean;
-  /** MySQL: a small pool of its own whose connections accept several statements in one query. */
+  private readonly dialect: Dialect;
+  /** A small pool of its own whose connections accept several statements in one query (MySQL). */
   private insertPool?: RawPool;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.serialise = dataSource.options.type === 'better-sqlite3';
+    this.dialect = dialectOf(dataSource);
+    this.serialise = this.dialect.serialisesTransactions;
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -66,19 +59,36 @@ export class TransactionRunner implements OnModuleDestroy {
 
   /**
    * Multi-row INSERTs into several tables that commit together or not at all, as run() with
-   * insertRows() would, for the requests of `signals` (see abandonable). On MySQL in two round trips
+   * insertRows() would, for the requests of `signals` (see abandonable). Where the dialect has a
+   * multi-statement pool (MySQL), in two round trips
    * instead of four through TypeORM's query runner (profiled: most of the CPU a token batch cost
    * beyond its INSERTs): `START TRANSACTION; INSERT ...; INSERT ...` as one multi-statement query on
    * a connection of a pool of its own (the server stops at a failing statement), then `COMMIT`. On a
    * failure or an abort before the COMMIT the connection is closed, so the server rolls the
    * transaction back. The COMMIT is not in the first query on purpose: the server would run it even
    * after the connection was closed while an INSERT waited on a lock (a 503 must leave no token).
-   * Only SQL built by insertStatement() (values as placeholders) runs on that pool.
+   * Only SQL built by insertStatement() (values as placeholders) runs on that pool. Where the
+   * dialect combines INSERTs into one statement (PostgreSQL), in one transaction of three round
+   * trips: BEGIN, the statement, COMMIT.
    */
   async insertAll(batches: readonly InsertBatch[], signals: readonly (AbortSignal | undefined)[] = []): Promise<void> {
-    const statements = batches.filter((batch) => batch.rows.length > 0).map((batch) => insertStatement(this.dataSource.manager, batch.metadata, batch.rows));
+    const { combineInserts } = this.dialect;
+    const statements: { sql: string; parameters: unknown[] }[] = [];
+    let first = 1;
+    for (const batch of batches.filter((b) => b.rows.length > 0)) {
+      statements.push(insertStatement(this.dataSource.manager, batch.metadata, batch.rows, first));
+      // Combined statements number their parameters on from one another.
+      if (combineInserts) first += statements.at(-1)!.parameters.length;
+    }
     if (statements.length === 0) return;
-    if (this.dataSource.options.type !== 'mysql') {
+    if (combineInserts) {
+      // PostgreSQL: BEGIN, one statement, COMMIT, with abandonment as for any transaction.
+      const sql = combineInserts(statements.map((statement) => statement.sql));
+      const parameters = statements.flatMap((statement) => statement.parameters);
+      await this.run((manager) => abandonable(manager, signals, () => manager.query(sql, parameters)));
+      return;
+    }
+    if (!this.dialect.multiStatementPool) {
       return this.run((manager) =>
         abandonable(manager, signals, async () => {
           for (const { sql, parameters } of statements) await manager.query(sql, parameters);
@@ -121,22 +131,9 @@ export class TransactionRunner implements OnModuleDestroy {
   }
 
   private insertConnection(): Promise<RawConnection> {
-    if (!this.insertPool) {
-      // The same connection options as TypeORM's own pool (credentials, TLS, charset, timezone, extra).
-      const driver = this.dataSource.driver as unknown as {
-        options: unknown;
-        mysql: { createPool(options: object): RawPool };
-        createConnectionOptions(options: unknown, credentials: unknown): object;
-      };
-      const options = driver.createConnectionOptions(driver.options, driver.options);
-      this.insertPool = driver.mysql.createPool({ ...options, multipleStatements: true, connectionLimit: INSERT_POOL_SIZE });
-    }
-    const pool = this.insertPool;
-    // prepareDbConnection: TypeORM's handler for errors of idle connections (a restarted server),
-    // which would otherwise go unhandled and stop the process.
-    const driver = this.dataSource.driver as unknown as { prepareDbConnection(connection: RawConnection): RawConnection };
-    return new Promise((resolve, reject) =>
-      pool.getConnection((error, connection) => (error ? reject(error) : resolve(driver.prepareDbConnection(connection)))),
-    );
+    const { dialect, dataSource } = this;
+    const pool = (this.insertPool ??= dialect.multiStatementPool!(dataSource, INSERT_POOL_SIZE));
+    const adopt = (connection: RawConnection) => (dialect.adoptConnection ? dialect.adoptConnection(dataSource, connection) : connection);
+    return new Promise((resolve, reject) => pool.getConnection((error, connection) => (error ? reject(error) : resolve(adopt(connection)))));
   }
 }

@@ -1,5 +1,6 @@
 import type { ObjectLiteral, Repository } from 'typeorm';
-import { Batcher } from './batcher';
+import { Batcher } from '../../common/database/batcher';
+import { dialectOf } from '../dialects';
 import { selectRowsIn } from './select-rows';
 
 /** Keys per `IN (...)` query (SQLite allows 999 bound values), and queries running at once. */
@@ -25,5 +26,7 @@ export function batchedLookup<T extends ObjectLiteral>(repository: Repository<T>
     MAX_BATCHES_IN_FLIGHT,
     `db.batch ${repository.metadata.tableName} lookup`,
   );
-  return (key) => batcher.submit(key);
+  // A key the database cannot store is in no row; asked, PostgreSQL would fail the whole batch with it.
+  const dialect = dialectOf(repository.manager);
+  return (key) => (dialect.canStore(key) ? batcher.submit(key) : Promise.resolve(null));
 }

@@ -1,4 +1,6 @@
 import type { EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
+import { dialectOf } from '../dialects';
+import { parameterList } from '../dialects/placeholders';
 
 /** Column list per entity, built once: `SELECT` of every column, in metadata order. */
 const selectLists = new WeakMap<EntityMetadata, string>();
@@ -24,7 +26,7 @@ export async function selectRowsIn<T extends ObjectLiteral>(
   }
   const key = metadata.findColumnWithPropertyName(property);
   if (!key) throw new Error(`${metadata.name} has no column ${property}`);
-  const sql = `SELECT ${list} FROM ${driver.escape(metadata.tableName)} WHERE ${driver.escape(key.databaseName)} IN (${values.map(() => '?').join(', ')})`;
+  const sql = `SELECT ${list} FROM ${driver.escape(metadata.tableName)} WHERE ${driver.escape(key.databaseName)} IN (${parameterList(dialectOf(manager), values.length)})`;
   const raw = (await manager.query(sql, [...values])) as Record<string, unknown>[];
   return raw.map((record) => {
     const row: ObjectLiteral = {};

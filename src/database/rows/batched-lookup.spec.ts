@@ -1,4 +1,6 @@
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { createTestDatabase, TEST_DB, TestDatabase } from '../../../test/support/databases';
+import { dataSourceOptions } from '../data-source.options';
 import { ClientEntity } from '../../clients/client.entity';
 import { batchedLookup } from './batched-lookup';
 import { selectRowsIn } from './select-rows';
@@ -26,14 +28,25 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   updatedAt: 1_700_000_001,
 });
 
-describe('selectRowsIn and batchedLookup (SQLite)', () => {
+describe(`selectRowsIn and batchedLookup [${TEST_DB}]`, () => {
+  let database: TestDatabase;
   let db: DataSource;
 
   beforeAll(async () => {
-    db = await new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [ClientEntity], synchronize: true }).initialize();
+    database = await createTestDatabase();
+    db = await new DataSource({
+      ...dataSourceOptions({ database: database.database }),
+      entities: [ClientEntity],
+      migrations: [],
+      migrationsRun: false,
+      synchronize: true,
+    } as DataSourceOptions).initialize();
     await db.getRepository(ClientEntity).insert([client('a', true), client('b', false)]);
   });
-  afterAll(() => db.destroy());
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
 
   it('hydrates rows exactly as TypeORM does (JSON, booleans, nulls, bigint transformer)', async () => {
     const repository = db.getRepository(ClientEntity);
@@ -51,6 +64,12 @@ describe('selectRowsIn and batchedLookup (SQLite)', () => {
     expect(query).toHaveBeenCalledTimes(1);
     expect(query.mock.calls[0][1]).toEqual(['a', 'b', 'missing']);
     query.mockRestore();
+  });
+
+  it('answers null for a key with a NUL character, without failing the other lookups of its batch', async () => {
+    const load = batchedLookup(db.getRepository(ClientEntity), 'id');
+    const results = await Promise.all(['a', 'a\0b', 'b'].map((id) => load(id)));
+    expect(results.map((row) => row?.id ?? null)).toEqual(['a', null, 'b']);
   });
 
   it('sends a lookup made after a query started in a query of its own, so it sees later commits', async () => {

@@ -1,4 +1,6 @@
 import type { EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
+import { dialectOf } from '../dialects';
+import { parameterList } from '../dialects/placeholders';
 
 /**
  * One parameterised multi-row INSERT of whole entities, values prepared by the driver as TypeORM
@@ -12,17 +14,19 @@ export async function insertRows<T extends ObjectLiteral>(manager: EntityManager
   await manager.query(sql, parameters);
 }
 
-/** The SQL and parameters of insertRows() for `rows` (not empty). */
+/** The SQL and parameters of insertRows() for `rows` (not empty), its parameters numbered from `first`. */
 export function insertStatement<T extends ObjectLiteral>(
   manager: EntityManager,
   metadata: EntityMetadata,
   rows: readonly T[],
+  first = 1,
 ): { sql: string; parameters: unknown[] } {
   const { driver } = manager.connection;
+  const dialect = dialectOf(manager);
   const columns = metadata.columns;
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
   const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
-  const sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES ${rows.map(() => tuple).join(', ')}`;
+  const tuples = rows.map((_, i) => `(${parameterList(dialect, columns.length, first + i * columns.length)})`);
+  const sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES ${tuples.join(', ')}`;
   const parameters = rows.flatMap((row) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) as unknown));
   return { sql, parameters };
 }

@@ -1,0 +1,83 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { DatabaseErrorKind } from '../../common/database/database-error-kind';
+import type { AppConfig } from '../../config/app-config';
+
+export type { DatabaseErrorKind };
+
+/** A networked database's connection settings, as configured. */
+export type ServerDatabase = Exclude<AppConfig['database'], { type: 'sqlite' }>;
+
+/** The outcome of a start-up connection attempt (startup-checks.ts words the failure). */
+export type ProbeResult = { readonly ok: true } | { readonly ok: false; readonly reason: 'no_database' | 'denied' | 'unreachable'; readonly detail: string };
+
+/** One kind of single-use row and how it is spent: columns NULL while unspent, one set to the time of use. */
+export interface SpendTarget {
+  readonly table: string;
+  readonly id: string;
+  readonly unspent: readonly string[];
+  readonly spent: string;
+}
+
+/** The part of a pool of multi-statement connections that TransactionRunner.insertAll() uses. */
+export interface RawConnection {
+  query(sql: string, values: unknown[], callback: (error: Error | null) => void): void;
+  release(): void;
+  destroy(): void;
+}
+export interface RawPool {
+  getConnection(callback: (error: Error | null, connection: RawConnection) => void): void;
+  end(callback: () => void): void;
+}
+
+/** Pool connections in use, idle, and requests waiting for one. */
+export interface PoolState {
+  readonly inUse: number;
+  readonly idle: number;
+  readonly waiting: number;
+}
+
+/**
+ * Everything that differs between the databases the server runs on. Code outside src/database/
+ * never asks which database it is; it asks the dialect (index.ts picks it from the DataSource).
+ */
+export interface Dialect {
+  readonly name: 'sqlite' | 'mysql' | 'postgres';
+  /** The `index`-th (1-based) bound parameter of a statement: `?` or `$1`. */
+  parameter(index: number): string;
+  /** Whether a text column can hold `value` (PostgreSQL refuses NUL characters). */
+  canStore(value: string): boolean;
+  /** One connection shared by the whole process: transactions must run one after another. */
+  readonly serialisesTransactions: boolean;
+  /**
+   * Spends the unspent rows among `ids` in the caller's transaction, atomically against every
+   * other transaction on any instance, and returns the ids it spent (each at most once, ever).
+   */
+  spend(manager: EntityManager, target: SpendTarget, ids: readonly string[], now: number): Promise<string[]>;
+  /**
+   * Closes the connection of `manager`'s transaction at once, so the server rolls it back; undefined
+   * where transactions are local to the process (nothing to close, see abandon.ts).
+   */
+  connectionCloser(manager: EntityManager): (() => void) | undefined;
+  /**
+   * One statement doing all of `inserts` (their parameters numbered on from one another), where
+   * the database has one (PostgreSQL: data-modifying WITH): one round trip instead of one each.
+   */
+  combineInserts?(inserts: readonly string[]): string;
+  /** A pool whose connections take several statements in one round trip, when the driver has one. */
+  multiStatementPool?(dataSource: DataSource, size: number): RawPool;
+  /** Adopts a connection of that pool as the driver adopts its own (error handlers). */
+  adoptConnection?(dataSource: DataSource, connection: RawConnection): RawConnection;
+  /** What a driver error means, or undefined when it is none of the kinds (a bug: 500). */
+  classify(error: DriverError): DatabaseErrorKind | undefined;
+  /** Connects once with `database`'s settings, for the start-up checks. */
+  probe?(database: ServerDatabase): Promise<ProbeResult>;
+  /** The connection pool's state, for the metrics, where the driver exposes it. */
+  poolState?(dataSource: DataSource): PoolState | undefined;
+}
+
+/** The fields of a driver's error that classification reads. */
+export interface DriverError {
+  readonly code?: unknown;
+  readonly errno?: unknown;
+  readonly message?: unknown;
+}

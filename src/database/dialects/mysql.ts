@@ -1,0 +1,105 @@
+import type { DataSource } from 'typeorm';
+import type { DatabaseErrorKind, Dialect, DriverError, PoolState, ProbeResult, RawConnection, RawPool, ServerDatabase } from './dialect';
+import { spendStatement, unspentAmong } from './spend-statement';
+
+/** mysql2 error codes that mean "the database cannot work for us right now", not "a bug". */
+const UNAVAILABLE = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'POOL_CLOSED',
+]);
+
+/** The internals of mysql2's callback pool that the metrics read. */
+interface Mysql2PoolState {
+  readonly _allConnections?: { length: number };
+  readonly _freeConnections?: { length: number };
+  readonly _connectionQueue?: { length: number };
+}
+
+/** MySQL 8 / MariaDB through mysql2: a pool of connections, one per transaction. */
+export const mysqlDialect: Dialect = {
+  name: 'mysql',
+  parameter: () => '?',
+  canStore: () => true,
+  serialisesTransactions: false,
+
+  /**
+   * The unspent inputs are read with row locks (a concurrent transaction on any instance or
+   * Galera node waits, then sees them spent) and marked in one UPDATE.
+   */
+  async spend(manager, target, ids, now) {
+    const locked = (await manager.query(`SELECT ${target.id} AS id FROM ${target.table} WHERE ${unspentAmong(this, target, ids.length)} FOR UPDATE`, [
+      ...ids,
+    ])) as { id: string }[];
+    const spendable = locked.map((row) => row.id);
+    if (spendable.length > 0) await manager.query(spendStatement(this, target, spendable.length), [now, ...spendable]);
+    return spendable;
+  },
+
+  connectionCloser(manager) {
+    const connection = (manager.queryRunner as { databaseConnection?: { destroy?: () => void } } | undefined)?.databaseConnection;
+    return typeof connection?.destroy === 'function' ? () => connection.destroy!() : undefined;
+  },
+
+  multiStatementPool(dataSource: DataSource, size: number): RawPool {
+    // The same connection options as TypeORM's own pool (credentials, TLS, charset, timezone, extra).
+    const driver = dataSource.driver as unknown as {
+      options: unknown;
+      mysql: { createPool(options: object): RawPool };
+      createConnectionOptions(options: unknown, credentials: unknown): object;
+    };
+    const options = driver.createConnectionOptions(driver.options, driver.options);
+    return driver.mysql.createPool({ ...options, multipleStatements: true, connectionLimit: size });
+  },
+
+  adoptConnection(dataSource: DataSource, connection: RawConnection): RawConnection {
+    // TypeORM's handler for errors of idle connections (a restarted server), which would otherwise
+    // go unhandled and stop the process.
+    return (dataSource.driver as unknown as { prepareDbConnection(connection: RawConnection): RawConnection }).prepareDbConnection(connection);
+  },
+
+  classify(error: DriverError): DatabaseErrorKind | undefined {
+    const code = typeof error.code === 'string' ? error.code : '';
+    if (code === 'ER_DUP_ENTRY') return 'duplicate_key';
+    // InnoDB (or a Galera certification failure) rolled the transaction back: nothing happened.
+    if (code === 'ER_LOCK_DEADLOCK') return 'retry';
+    if (UNAVAILABLE.has(code)) return 'unavailable';
+    if (typeof error.message === 'string' && /Connection lost|Pool is closed|Can't add new command when connection is in closed state/i.test(error.message)) {
+      return 'unavailable';
+    }
+    return undefined;
+  },
+
+  async probe(database: ServerDatabase): Promise<ProbeResult> {
+    const mysql = await import('mysql2/promise');
+    try {
+      const connection = await mysql.createConnection({
+        host: database.host,
+        port: database.port,
+        user: database.username,
+        password: database.password,
+        database: database.database,
+        connectTimeout: 2000,
+        ...(database.ssl ? { ssl: database.ssl } : {}),
+      });
+      await connection.end();
+      return { ok: true };
+    } catch (error) {
+      const code = String((error as { code?: unknown }).code ?? '');
+      if (code === 'ER_BAD_DB_ERROR') return { ok: false, reason: 'no_database', detail: code };
+      if (code.startsWith('ER_ACCESS_DENIED') || code === 'ER_DBACCESS_DENIED_ERROR') return { ok: false, reason: 'denied', detail: code };
+      return { ok: false, reason: 'unreachable', detail: code || (error as Error).message };
+    }
+  },
+
+  poolState(dataSource: DataSource): PoolState | undefined {
+    const pool = (dataSource.driver as unknown as { pool?: Mysql2PoolState }).pool;
+    if (!pool) return undefined;
+    const all = pool._allConnections?.length ?? 0;
+    const idle = pool._freeConnections?.length ?? 0;
+    return { inUse: all - idle, idle, waiting: pool._connectionQueue?.length ?? 0 };
+  },
+};
