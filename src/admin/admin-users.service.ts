@@ -4,7 +4,7 @@ import { hashPassword } from '../common/crypto/password-hasher';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
 import { LoginSessionService } from '../authorize/login-session.service';
-import { TokenStore } from '../tokens/token-store';
+import { TokenStore, TokenSummary } from '../tokens/token-store';
 import { NewUserCredential, UserProfile, UsersService } from '../users/users.service';
 import { importPasswordHash } from '../common/crypto/imported-password-hash';
 import type { Paginated } from './dto/pagination.dto';
@@ -111,6 +111,17 @@ export class AdminUsersService {
       await this.sessions.endAllForUser(id);
       await this.users.delete(id);
     });
+  }
+
+  /** Active tokens of a user (never their values). */
+  async listTokens(id: string): Promise<TokenSummary[]> {
+    await this.find(id);
+    return this.tokens.listActive({ userId: id });
+  }
+
+  async revokeTokens(id: string): Promise<void> {
+    await this.find(id);
+    await this.tokens.revokeAll({ userId: id }, 'admin');
   }
 
   async listConsents(id: string): Promise<ConsentResponse[]> {

@@ -23,6 +23,7 @@ import { ImportService } from './migration/import.service';
 import { AdminKeysService } from './admin-keys.service';
 import { AdminResourcesService } from './admin-resources.service';
 import { AdminScopesService } from './admin-scopes.service';
+import { AdminTokensService } from './admin-tokens.service';
 import { AdminSettingsService } from './admin-settings.service';
 
 /**
@@ -52,6 +53,7 @@ import { AdminSettingsService } from './admin-settings.service';
     AdminResourcesService,
     AdminScopesService,
     AdminSettingsService,
+    AdminTokensService,
   ],
   exports: [ImportService, AdminUsersService],
 })

@@ -6,7 +6,7 @@ import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { ConsentService } from '../consent/consent.service';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
-import { TokenStore } from '../tokens/token-store';
+import { TokenStore, TokenSummary } from '../tokens/token-store';
 import { ADMIN_CLI_CLIENT_ID } from './admin-bootstrap.service';
 import {
   ApplicationResponse,
@@ -102,6 +102,17 @@ export class ApplicationsService {
       this.clients.rotateSecret(clientId),
     );
     return { client_id: clientId, client_secret: clientSecret };
+  }
+
+  /** Active tokens of an application (never their values). */
+  async listTokens(clientId: string): Promise<TokenSummary[]> {
+    await this.find(clientId);
+    return this.tokens.listActive({ clientId });
+  }
+
+  async revokeTokens(clientId: string): Promise<void> {
+    await this.find(clientId);
+    await this.tokens.revokeAll({ clientId }, 'admin');
   }
 
   private async find(clientId: string): Promise<AuthenticatedClient> {

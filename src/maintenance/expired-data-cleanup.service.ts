@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityTarget, In, LessThan, ObjectLiteral } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, LessThan, Repository } from 'typeorm';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LoginSessionEntity } from '../authorize/login-session.entity';
@@ -8,12 +8,11 @@ import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { AuthorizationCodeEntity } from '../tokens/entities/authorization-code.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
 
-const EXPIRING: ReadonlyArray<readonly [string, EntityTarget<ObjectLiteral & { id: string; expiresAt: number }>]> = [
-  ['authorization_codes', AuthorizationCodeEntity],
-  ['access_tokens', AccessTokenEntity],
-  ['refresh_tokens', RefreshTokenEntity],
-  ['login_sessions', LoginSessionEntity],
-];
+/** A table of rows that expire (only the two columns read here). */
+type Expiring = Repository<{ id: string; expiresAt: number }>;
+
+/** The entities whose expired rows go (MaintenanceModule registers their repositories). */
+export const EXPIRING_ENTITIES = [AuthorizationCodeEntity, AccessTokenEntity, RefreshTokenEntity, LoginSessionEntity];
 
 /**
  * Deletes expired codes, tokens and sessions on a timer, in small batches by primary key so that
@@ -24,11 +23,22 @@ export class ExpiredDataCleanupService implements OnApplicationBootstrap, OnAppl
   private readonly logger = new Logger('ExpiredDataCleanup');
   private timer?: NodeJS.Timeout;
   private running = false;
+  private readonly expiring: ReadonlyArray<readonly [string, Expiring]>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(AuthorizationCodeEntity) codes: Expiring,
+    @InjectRepository(AccessTokenEntity) accessTokens: Expiring,
+    @InjectRepository(RefreshTokenEntity) refreshTokens: Expiring,
+    @InjectRepository(LoginSessionEntity) sessions: Expiring,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.expiring = [
+      ['authorization_codes', codes],
+      ['access_tokens', accessTokens],
+      ['refresh_tokens', refreshTokens],
+      ['login_sessions', sessions],
+    ];
+  }
 
   onApplicationBootstrap(): void {
     const { intervalSeconds } = this.config.cleanup;
@@ -44,16 +54,16 @@ export class ExpiredDataCleanupService implements OnApplicationBootstrap, OnAppl
   /** One pass; returns how many rows each table lost. */
   async runOnce(now = nowSeconds()): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
-    for (const [table, entity] of EXPIRING) {
+    for (const [table, repository] of this.expiring) {
       deleted[table] = 0;
       for (;;) {
-        const batch = await this.dataSource.getRepository(entity).find({
+        const batch = await repository.find({
           select: { id: true },
           where: { expiresAt: LessThan(now) },
           take: this.config.cleanup.batchSize,
         });
         if (batch.length === 0) break;
-        await this.dataSource.getRepository(entity).delete({ id: In(batch.map((row) => row.id)) });
+        await repository.delete({ id: In(batch.map((row) => row.id)) });
         deleted[table] += batch.length;
         if (batch.length < this.config.cleanup.batchSize) break;
       }

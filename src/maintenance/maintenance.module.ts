@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ExpiredDataCleanupService } from './expired-data-cleanup.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EXPIRING_ENTITIES, ExpiredDataCleanupService } from './expired-data-cleanup.service';
 
-@Module({ providers: [ExpiredDataCleanupService], exports: [ExpiredDataCleanupService] })
+@Module({ imports: [TypeOrmModule.forFeature(EXPIRING_ENTITIES)], providers: [ExpiredDataCleanupService], exports: [ExpiredDataCleanupService] })
 export class MaintenanceModule {}

@@ -1,16 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { MetricsService } from '../metrics/metrics.service';
-
-/** The parts of mysql2's pool read here (not in its typings; stable across mysql2 2.x and 3.x). */
-interface Mysql2PoolState {
-  readonly _allConnections?: { length: number };
-  readonly _freeConnections?: { length: number };
-  readonly _connectionQueue?: { length: number };
-}
 
 /**
  * Gauges read at scrape time (nothing on the request path): the audit queue, and the MySQL pool's
@@ -20,7 +12,7 @@ interface Mysql2PoolState {
 @Injectable()
 export class ScrapeTimeMetrics implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: DatabaseStatus,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
   ) {}
@@ -36,20 +28,19 @@ export class ScrapeTimeMetrics implements OnModuleInit {
         this.set(audit.queueDepth);
       },
     });
-    if (this.dataSource.options.type === 'mysql') this.poolGauges();
+    if (this.database.pooled) this.poolGauges();
   }
 
   private poolGauges(): void {
-    const pool = () => (this.dataSource.driver as unknown as { pool?: Mysql2PoolState }).pool;
+    const database = this.database;
     new Gauge({
       name: 'oauth_db_pool_connections',
       help: 'Database pool connections, in use and idle',
       labelNames: ['state'] as const,
       registers: [this.metrics.registry],
       collect() {
-        const all = pool()?._allConnections?.length ?? 0;
-        const idle = pool()?._freeConnections?.length ?? 0;
-        this.set({ state: 'in_use' }, all - idle);
+        const { connections, idle } = database.pool();
+        this.set({ state: 'in_use' }, connections - idle);
         this.set({ state: 'idle' }, idle);
       },
     });
@@ -58,7 +49,7 @@ export class ScrapeTimeMetrics implements OnModuleInit {
       help: 'Requests waiting for a database connection',
       registers: [this.metrics.registry],
       collect() {
-        this.set(pool()?._connectionQueue?.length ?? 0);
+        this.set(database.pool().waiting);
       },
     });
   }
