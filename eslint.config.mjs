@@ -13,6 +13,48 @@ export default tseslint.config(
     },
   },
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-console': 'off' } },
+  // The transaction travels in the request context (src/database/unit-of-work/): no service holds a
+  // DataSource or is handed an EntityManager. Entities, Repository and find operators stay open to
+  // every module. Exceptions: the statement builders and the token store's batched transactions,
+  // which hold dialect SQL; specs that build a database of their own.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/database/**', 'src/common/database/**', 'src/tokens/token-store.ts', 'src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'typeorm',
+              importNames: ['DataSource', 'EntityManager', 'QueryRunner'],
+              message: 'use UnitOfWork and transactional() from src/database/unit-of-work/',
+            },
+            {
+              name: '@nestjs/typeorm',
+              importNames: ['InjectDataSource', 'InjectEntityManager'],
+              message: 'use UnitOfWork and transactional() from src/database/unit-of-work/',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Controllers parse, delegate and answer: no repository, no query of their own.
+  {
+    files: ['src/**/*.controller.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'typeorm', message: 'a controller reaches stored data through a service' },
+            { name: '@nestjs/typeorm', message: 'a controller reaches stored data through a service' },
+          ],
+        },
+      ],
+    },
+  },
   // Extensions written as an outside author writes them: the server only through its public entry files.
   {
     files: [

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
+import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { hashPassword } from '../common/crypto/password-hasher';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
 import { LoginSessionService } from '../authorize/login-session.service';
-import { TokenStore } from '../tokens/token-store';
+import { TokenStore, TokenSummary } from '../tokens/token-store';
 import { NewUserCredential, UserProfile, UsersService } from '../users/users.service';
 import { importPasswordHash } from '../common/crypto/imported-password-hash';
 import type { Paginated } from './dto/pagination.dto';
@@ -29,8 +28,7 @@ export class AdminUsersService {
     private readonly tokens: TokenStore,
     private readonly consents: ConsentService,
     private readonly sessions: LoginSessionService,
-    private readonly audit: AuditService,
-    private readonly transactions: TransactionRunner,
+    private readonly work: UnitOfWork,
   ) {}
 
   async create(dto: CreateUserDto): Promise<UserResponse> {
@@ -47,13 +45,9 @@ export class AdminUsersService {
     });
     try {
       // The user and its audit event commit together, and not at all after a 503.
-      const user = await this.transactions.runForRequest(
-        async (manager) => {
-          const created = await this.users.insert(manager, entity);
-          await this.audit.recordIn(manager, { type: 'admin.user.created', subject: created.id, detail: { roles: created.roles.join(' ') } });
-          return created;
-        },
-        () => this.users.changedMany([entity.id]),
+      const user = await this.work.audited(
+        (created) => ({ type: 'admin.user.created', subject: created.id, detail: { roles: created.roles.join(' ') } }),
+        () => this.users.insert(entity),
       );
       return toUserResponse(user);
     } catch (error) {
@@ -87,22 +81,19 @@ export class AdminUsersService {
       // One commit for the change, its audit event and, for a disabled user or a new password, the
       // end of their tokens and sessions (for a removed role, of the tokens carrying its scopes);
       // none of it after a 503.
-      await this.transactions.runForRequest(
-        async (manager) => {
-          await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, passwordHash }, manager);
-          await this.audit.recordIn(manager, {
-            type: 'admin.user.updated',
-            subject: id,
-            // Field names only: never the new password.
-            detail: { fields: Object.keys(dto).join(' '), ...(dto.roles ? { roles: dto.roles.join(' ') } : {}) },
-          });
-          if (dto.enabled === false) await this.tokens.revokeAll({ userId: id }, 'user_disabled', manager);
-          // A removed role takes the scopes reserved for it from the user's access tokens at once.
-          if (dto.roles) await this.tokens.revokeAccessTokensCarrying(id, reservedScopesWithout(dto.roles), 'role_removed', manager);
-          if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id, manager);
-        },
-        () => this.users.changedMany([id]),
-      );
+      const event = {
+        type: 'admin.user.updated',
+        subject: id,
+        // Field names only: never the new password.
+        detail: { fields: Object.keys(dto).join(' '), ...(dto.roles ? { roles: dto.roles.join(' ') } : {}) },
+      };
+      await this.work.audited(event, async () => {
+        await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, passwordHash });
+        if (dto.enabled === false) await this.tokens.revokeAll({ userId: id }, 'user_disabled');
+        // A removed role takes the scopes reserved for it from the user's access tokens at once.
+        if (dto.roles) await this.tokens.revokeAccessTokensCarrying(id, reservedScopesWithout(dto.roles), 'role_removed');
+        if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id);
+      });
     } catch (error) {
       // Lost a race with a concurrent change to the same e-mail address (unique index).
       await this.assertLoginNamesFree(undefined, dto.email, id);
@@ -114,16 +105,23 @@ export class AdminUsersService {
   async delete(id: string): Promise<void> {
     await this.find(id);
     // All or nothing, and nothing after a 503: tokens revoked, consents, sessions and the user deleted.
-    await this.transactions.runForRequest(
-      async (manager) => {
-        await this.tokens.revokeAll({ userId: id }, 'user_deleted', manager);
-        await this.consents.deleteAll({ userId: id }, manager);
-        await this.sessions.endAllForUser(id, manager);
-        await this.users.delete(manager, id);
-        await this.audit.recordIn(manager, { type: 'admin.user.deleted', subject: id });
-      },
-      () => this.users.changedMany([id]),
-    );
+    await this.work.audited({ type: 'admin.user.deleted', subject: id }, async () => {
+      await this.tokens.revokeAll({ userId: id }, 'user_deleted');
+      await this.consents.deleteAll({ userId: id });
+      await this.sessions.endAllForUser(id);
+      await this.users.delete(id);
+    });
+  }
+
+  /** Active tokens of a user (never their values). */
+  async listTokens(id: string): Promise<TokenSummary[]> {
+    await this.find(id);
+    return this.tokens.listActive({ userId: id });
+  }
+
+  async revokeTokens(id: string): Promise<void> {
+    await this.find(id);
+    await this.tokens.revokeAll({ userId: id }, 'admin');
   }
 
   async listConsents(id: string): Promise<ConsentResponse[]> {

@@ -20,6 +20,11 @@ import { ResourcesController } from './resources.controller';
 import { ScopesController } from './scopes.controller';
 import { ScopesModule } from '../scopes/scopes.module';
 import { ImportService } from './migration/import.service';
+import { AdminKeysService } from './admin-keys.service';
+import { AdminResourcesService } from './admin-resources.service';
+import { AdminScopesService } from './admin-scopes.service';
+import { AdminTokensService } from './admin-tokens.service';
+import { AdminSettingsService } from './admin-settings.service';
 
 /**
  * The management REST API (/admin/**). A module of its own because it orchestrates clients,
@@ -38,7 +43,18 @@ import { ImportService } from './migration/import.service';
     ResourcesController,
     ScopesController,
   ],
-  providers: [AdminGuard, AdminBootstrapService, ApplicationsService, AdminUsersService, ImportService],
+  providers: [
+    AdminGuard,
+    AdminBootstrapService,
+    ApplicationsService,
+    AdminUsersService,
+    ImportService,
+    AdminKeysService,
+    AdminResourcesService,
+    AdminScopesService,
+    AdminSettingsService,
+    AdminTokensService,
+  ],
   exports: [ImportService, AdminUsersService],
 })
 export class AdminModule {}

@@ -20,15 +20,11 @@ import {
 } from './dto/application.dto';
 import { ApplicationListQuery, Paginated } from './dto/pagination.dto';
 import { ErrorResponse } from '../common/http/error-response.dto';
-import { TokenStore } from '../tokens/token-store';
 import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
 
 @AdminController('admin/applications', 'admin: applications')
 export class ApplicationsController {
-  constructor(
-    private readonly applications: ApplicationsService,
-    private readonly tokens: TokenStore,
-  ) {}
+  constructor(private readonly applications: ApplicationsService) {}
 
   @Post()
   @ApiOperation({ summary: 'Register an application; the client_secret is returned this once' })
@@ -87,8 +83,7 @@ export class ApplicationsController {
   @ApiOkResponse({ type: [TokenSummaryResponse] })
   @ApiNotFoundResponse({ type: ErrorResponse })
   async listTokens(@Param('client_id') clientId: string): Promise<TokenSummaryResponse[]> {
-    await this.applications.get(clientId);
-    return (await this.tokens.listActive({ clientId })).map(toTokenSummaryResponse);
+    return (await this.applications.listTokens(clientId)).map(toTokenSummaryResponse);
   }
 
   @Delete(':client_id/tokens')
@@ -97,7 +92,6 @@ export class ApplicationsController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorResponse })
   async revokeTokens(@Param('client_id') clientId: string): Promise<void> {
-    await this.applications.get(clientId);
-    await this.tokens.revokeAll({ clientId }, 'admin');
+    await this.applications.revokeTokens(clientId);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
+import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { ResourceServersService } from '../resources/resource-servers.service';
 import { AuthenticatedClient, ClientsService, NewClient } from '../clients/clients.service';
 import { ClientAuthenticationRegistry } from '../clients/authentication/client-authentication-registry';
@@ -8,7 +7,7 @@ import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { ConsentService } from '../consent/consent.service';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
-import { TokenStore } from '../tokens/token-store';
+import { TokenStore, TokenSummary } from '../tokens/token-store';
 import { ADMIN_CLI_CLIENT_ID } from './admin-bootstrap.service';
 import {
   ApplicationResponse,
@@ -33,8 +32,7 @@ export class ApplicationsService {
     private readonly authenticationMethods: ClientAuthenticationRegistry,
     private readonly tokens: TokenStore,
     private readonly consents: ConsentService,
-    private readonly audit: AuditService,
-    private readonly transactions: TransactionRunner,
+    private readonly work: UnitOfWork,
     private readonly resources: ResourceServersService,
   ) {}
 
@@ -47,13 +45,9 @@ export class ApplicationsService {
     const { entity, generatedSecret } = await this.clients.newEntity(input);
     try {
       // The application and its audit event commit together, and not at all after a 503.
-      const client = await this.transactions.runForRequest(
-        async (manager) => {
-          const created = await this.clients.insert(manager, entity);
-          await this.audit.recordIn(manager, { type: 'admin.application.created', clientId: created.id, subject: created.id });
-          return created;
-        },
-        () => this.clients.changedMany([entity.id]),
+      const client = await this.work.audited(
+        (created) => ({ type: 'admin.application.created', clientId: created.id, subject: created.id }),
+        () => this.clients.insert(entity),
       );
       return { ...toApplicationResponse(client), ...(generatedSecret ? { client_secret: generatedSecret } : {}) };
     } catch (error) {
@@ -83,14 +77,10 @@ export class ApplicationsService {
     if (changes.resources) await this.checkResources(changes.resources);
     // One commit for the change, its audit event and, for a disabled application, the revocation of
     // its tokens (they stop working at once, not when they expire); none of it after a 503.
-    await this.transactions.runForRequest(
-      async (manager) => {
-        await this.clients.update(clientId, changes, manager);
-        await this.audit.recordIn(manager, { type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } });
-        if (dto.enabled === false) await this.tokens.revokeAll({ clientId }, 'application_disabled', manager);
-      },
-      () => this.clients.changedMany([clientId]),
-    );
+    await this.work.audited({ type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } }, async () => {
+      await this.clients.update(clientId, changes);
+      if (dto.enabled === false) await this.tokens.revokeAll({ clientId }, 'application_disabled');
+    });
     return this.get(clientId);
   }
 
@@ -98,15 +88,11 @@ export class ApplicationsService {
     await this.find(clientId);
     if (clientId === ADMIN_CLI_CLIENT_ID) throw new OAuthError('conflict', 'the built-in admin-cli application cannot be deleted');
     // All or nothing, and nothing after a 503: tokens revoked, consents and the application deleted.
-    await this.transactions.runForRequest(
-      async (manager) => {
-        await this.tokens.revokeAll({ clientId }, 'application_deleted', manager);
-        await this.consents.deleteAll({ clientId }, manager);
-        await this.clients.delete(manager, clientId);
-        await this.audit.recordIn(manager, { type: 'admin.application.deleted', clientId, subject: clientId });
-      },
-      () => this.clients.changedMany([clientId]),
-    );
+    await this.work.audited({ type: 'admin.application.deleted', clientId, subject: clientId }, async () => {
+      await this.tokens.revokeAll({ clientId }, 'application_deleted');
+      await this.consents.deleteAll({ clientId });
+      await this.clients.delete(clientId);
+    });
   }
 
   async rotateSecret(clientId: string): Promise<ApplicationSecretResponse> {
@@ -114,15 +100,21 @@ export class ApplicationsService {
     if (client.isPublic) throw new OAuthError('invalid_request', 'a public client has no secret');
     // One commit for the new secret and its audit event, rolled back if the request is answered 503
     // first: a 503 must not leave the old secret dead and the new one unseen.
-    const clientSecret = await this.transactions.runForRequest(
-      async (manager) => {
-        const secret = await this.clients.rotateSecret(manager, clientId);
-        await this.audit.recordIn(manager, { type: 'admin.application.secret_rotated', clientId, subject: clientId });
-        return secret;
-      },
-      () => this.clients.changedMany([clientId]),
+    const clientSecret = await this.work.audited({ type: 'admin.application.secret_rotated', clientId, subject: clientId }, () =>
+      this.clients.rotateSecret(clientId),
     );
     return { client_id: clientId, client_secret: clientSecret };
+  }
+
+  /** Active tokens of an application (never their values). */
+  async listTokens(clientId: string): Promise<TokenSummary[]> {
+    await this.find(clientId);
+    return this.tokens.listActive({ clientId });
+  }
+
+  async revokeTokens(clientId: string): Promise<void> {
+    await this.find(clientId);
+    await this.tokens.revokeAll({ clientId }, 'admin');
   }
 
   private async find(clientId: string): Promise<AuthenticatedClient> {

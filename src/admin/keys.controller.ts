@@ -1,13 +1,12 @@
 import { Body, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
-import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { nowSeconds } from '../common/time';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { IsOptionalNotNull } from '../common/http/optional';
 import { RejectUnknownFields } from '../common/http/validation';
 import { AdminController } from './admin-controller.decorator';
+import { AdminKeysService } from './admin-keys.service';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 
@@ -68,8 +67,7 @@ function toResponse(key: SigningKeyEntity, now: number): SigningKeyResponse {
 export class KeysAdminController {
   constructor(
     private readonly keys: SigningKeysService,
-    private readonly audit: AuditService,
-    private readonly transactions: TransactionRunner,
+    private readonly changes: AdminKeysService,
   ) {}
 
   @Get()
@@ -86,19 +84,7 @@ export class KeysAdminController {
   @ApiCreatedResponse({ type: [SigningKeyResponse] })
   @ApiBadRequestResponse({ type: ErrorResponse })
   async rotate(@Body() dto: RotateKeysDto): Promise<SigningKeyResponse[]> {
-    // The new keys, the retirement of the old ones and the audit event commit together, and not at
-    // all after a 503.
-    const created = await this.transactions.runForRequest(
-      async (manager) => {
-        const keys = await this.keys.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS, manager);
-        await this.audit.recordIn(manager, {
-          type: 'admin.keys.rotated',
-          detail: { kids: keys.map((k) => k.kid).join(' '), activate_after: dto.activate_after ?? 0 },
-        });
-        return keys;
-      },
-      () => this.keys.changed(),
-    );
+    const created = await this.changes.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS);
     const now = nowSeconds();
     return created.map((key) => toResponse(key, now));
   }

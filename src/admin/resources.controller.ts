@@ -8,22 +8,19 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { OAuthError } from '../common/oauth/oauth-error';
-import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { ResourceServerEntity } from '../resources/resource-server.entity';
 import { ResourceServersService } from '../resources/resource-servers.service';
 import { AdminController } from './admin-controller.decorator';
+import { AdminResourcesService } from './admin-resources.service';
 import { CreateResourceServerDto, ResourceServerResponse, toResourceServerResponse, UpdateResourceServerDto } from './dto/resource.dto';
 
 @AdminController('admin/resources', 'admin: resource servers')
 export class ResourcesController {
   constructor(
     private readonly resources: ResourceServersService,
-    private readonly audit: AuditService,
-    private readonly transactions: TransactionRunner,
+    private readonly changes: AdminResourcesService,
   ) {}
 
   @Post()
@@ -33,25 +30,7 @@ export class ResourcesController {
   @ApiConflictResponse({ type: ErrorResponse, description: 'Identifier taken' })
   async create(@Body() dto: CreateResourceServerDto): Promise<ResourceServerResponse> {
     if (await this.resources.find(dto.identifier)) throw new OAuthError('conflict', 'identifier is already registered');
-    // The change and its audit event commit together, and not at all after a 503.
-    const created = await this.transactions.runForRequest(
-      async (manager) => {
-        const entity = await this.resources.create(
-          {
-            identifier: dto.identifier,
-            name: dto.name,
-            scope: formatScope([...new Set(scopeTokens(dto.scope ?? ''))]),
-            accessTokenFormat: dto.access_token_format ?? 'jwt',
-            accessTokenSigningAlg: dto.access_token_signing_alg ?? 'RS256',
-            accessTokenTtl: dto.access_token_ttl ?? null,
-          },
-          manager,
-        );
-        await this.audit.recordIn(manager, { type: 'admin.resource.created', subject: entity.identifier });
-        return entity;
-      },
-      () => this.resources.changed(dto.identifier),
-    );
+    const created = await this.changes.create(dto);
     return toResourceServerResponse(created);
   }
 
@@ -79,23 +58,7 @@ export class ResourcesController {
     const current = await this.find(id);
     if (dto.identifier !== undefined && dto.identifier !== current.identifier)
       throw new OAuthError('invalid_request', 'the identifier of a resource server cannot change; register a new one');
-    await this.transactions.runForRequest(
-      async (manager) => {
-        await this.resources.update(
-          current,
-          {
-            ...(dto.name !== undefined ? { name: dto.name } : {}),
-            ...(dto.scope !== undefined ? { scope: formatScope([...new Set(scopeTokens(dto.scope))]) } : {}),
-            ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
-            ...(dto.access_token_signing_alg !== undefined ? { accessTokenSigningAlg: dto.access_token_signing_alg } : {}),
-            ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
-          },
-          manager,
-        );
-        await this.audit.recordIn(manager, { type: 'admin.resource.updated', subject: current.identifier, detail: { fields: Object.keys(dto).join(' ') } });
-      },
-      () => this.resources.changed(current.identifier),
-    );
+    await this.changes.update(current, dto);
     return toResourceServerResponse(await this.find(id));
   }
 
@@ -106,13 +69,7 @@ export class ResourcesController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   async delete(@Param('id') id: string): Promise<void> {
     const current = await this.find(id);
-    await this.transactions.runForRequest(
-      async (manager) => {
-        await this.resources.delete(current, manager);
-        await this.audit.recordIn(manager, { type: 'admin.resource.deleted', subject: current.identifier });
-      },
-      () => this.resources.changed(current.identifier),
-    );
+    await this.changes.delete(current);
   }
 
   private async find(id: string): Promise<ResourceServerEntity> {

@@ -10,8 +10,6 @@ import {
   ApiProperty,
 } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { RejectUnknownFields } from '../common/http/validation';
 import { OAuthError } from '../common/oauth/oauth-error';
@@ -19,6 +17,7 @@ import { ScopeEntity } from '../scopes/scope.entity';
 import { ScopesService } from '../scopes/scopes.service';
 import { CLAIMS_BY_SCOPE } from '../oidc/standard-claims';
 import { AdminController } from './admin-controller.decorator';
+import { AdminScopesService } from './admin-scopes.service';
 
 /** RFC 6749 §3.3 scope-token. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -75,8 +74,7 @@ function toResponse(scope: ScopeEntity): ScopeResponse {
 export class ScopesController {
   constructor(
     private readonly scopes: ScopesService,
-    private readonly audit: AuditService,
-    private readonly transactions: TransactionRunner,
+    private readonly changes: AdminScopesService,
   ) {}
 
   @Post()
@@ -86,12 +84,7 @@ export class ScopesController {
   @ApiConflictResponse({ type: ErrorResponse, description: 'Already described' })
   async create(@Body() dto: CreateScopeDto): Promise<ScopeResponse> {
     if (await this.scopes.get(dto.name)) throw new OAuthError('conflict', 'scope is already in the catalogue');
-    // The change and its audit event commit together, and not at all after a 503.
-    const created = await this.transactions.runForRequest(async (manager) => {
-      const entity = await this.scopes.create(dto.name, dto.description, manager);
-      await this.audit.recordIn(manager, { type: 'admin.scope.created', subject: dto.name });
-      return entity;
-    });
+    const created = await this.changes.create(dto.name, dto.description);
     return toResponse(created);
   }
 
@@ -109,10 +102,7 @@ export class ScopesController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   async update(@Param('name') name: string, @Body() dto: UpdateScopeDto): Promise<ScopeResponse> {
     await this.find(name);
-    await this.transactions.runForRequest(async (manager) => {
-      await this.scopes.update(name, dto.description, manager);
-      await this.audit.recordIn(manager, { type: 'admin.scope.updated', subject: name });
-    });
+    await this.changes.update(name, dto.description);
     return toResponse(await this.find(name));
   }
 
@@ -123,10 +113,7 @@ export class ScopesController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   async delete(@Param('name') name: string): Promise<void> {
     await this.find(name);
-    await this.transactions.runForRequest(async (manager) => {
-      await this.scopes.delete(name, manager);
-      await this.audit.recordIn(manager, { type: 'admin.scope.deleted', subject: name });
-    });
+    await this.changes.delete(name);
   }
 
   private async find(name: string): Promise<ScopeEntity> {

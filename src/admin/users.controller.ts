@@ -8,7 +8,6 @@ import {
   ApiOkResponse,
   ApiOperation,
 } from '@nestjs/swagger';
-import { TokenStore } from '../tokens/token-store';
 import { AdminController } from './admin-controller.decorator';
 import { AdminUsersService } from './admin-users.service';
 import { ErrorResponse } from '../common/http/error-response.dto';
@@ -18,10 +17,7 @@ import { ConsentResponse, CreateUserDto, UpdateUserDto, UserListQuery, UserPage,
 
 @AdminController('admin/users', 'admin: users')
 export class UsersController {
-  constructor(
-    private readonly users: AdminUsersService,
-    private readonly tokens: TokenStore,
-  ) {}
+  constructor(private readonly users: AdminUsersService) {}
 
   @Post()
   @ApiOperation({ summary: 'Create a user' })
@@ -87,8 +83,7 @@ export class UsersController {
   @ApiOkResponse({ type: [TokenSummaryResponse] })
   @ApiNotFoundResponse({ type: ErrorResponse })
   async listTokens(@Param('id') id: string): Promise<TokenSummaryResponse[]> {
-    await this.users.get(id);
-    return (await this.tokens.listActive({ userId: id })).map(toTokenSummaryResponse);
+    return (await this.users.listTokens(id)).map(toTokenSummaryResponse);
   }
 
   @Delete(':id/tokens')
@@ -97,7 +92,6 @@ export class UsersController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorResponse })
   async revokeTokens(@Param('id') id: string): Promise<void> {
-    await this.users.get(id);
-    await this.tokens.revokeAll({ userId: id }, 'admin');
+    await this.users.revokeTokens(id);
   }
 }

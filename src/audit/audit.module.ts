@@ -1,8 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AUDIT_JOURNAL } from '../database/unit-of-work/audit-journal';
 import { AuditEventEntity } from './audit-event.entity';
 import { AuditService } from './audit.service';
 
+/** Global: every module audits, and the database module's audited units of work append through AUDIT_JOURNAL. */
 @Global()
-@Module({ imports: [TypeOrmModule.forFeature([AuditEventEntity])], providers: [AuditService], exports: [AuditService] })
+@Module({
+  imports: [TypeOrmModule.forFeature([AuditEventEntity])],
+  providers: [AuditService, { provide: AUDIT_JOURNAL, useExisting: AuditService }],
+  exports: [AuditService, AUDIT_JOURNAL],
+})
 export class AuditModule {}

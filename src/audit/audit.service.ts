@@ -1,21 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Between, EntityManager, EntityMetadata, FindOptionsWhere, Repository } from 'typeorm';
+import { Between, EntityMetadata, FindOptionsWhere, Repository } from 'typeorm';
 import { uuidv7 } from '../common/crypto/tokens';
 import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../database/rows/insert-rows';
 import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
+import type { AuditEntry, AuditJournal } from '../database/unit-of-work/audit-journal';
+import { transactional } from '../database/unit-of-work/unit-of-work';
 import { AuditEventEntity } from './audit-event.entity';
 
-export interface AuditRecord {
-  readonly type: string;
-  readonly outcome?: 'success' | 'failure';
-  readonly actorUserId?: string | null;
-  readonly clientId?: string | null;
-  readonly subject?: string | null;
-  readonly detail?: Record<string, string | number | boolean | null>;
-}
+export type AuditRecord = AuditEntry;
 
 export interface AuditQuery {
   readonly page: number;
@@ -33,15 +28,15 @@ const MAX_BATCHES_IN_FLIGHT = 2;
 
 /**
  * The audit trail. An event of an acknowledged action is never lost: it is stored before the
- * action is answered, in the action's own transaction where there is one (recordIn: tokens,
- * revocations), or else committed on its own (record) before the caller goes on. Concurrent events
+ * action is answered, in the action's own transaction where there is one (append, for an audited
+ * unit of work), or else committed on its own (record) before the caller goes on. Concurrent events
  * share one multi-row INSERT and one commit (Batcher), so auditing every request does not double
  * the write load. Nothing waits in process memory past the answer, so neither a database that
  * drops nor a killed process can take an acknowledged event with it. The caller's IP comes from
  * the request context.
  */
 @Injectable()
-export class AuditService {
+export class AuditService implements AuditJournal {
   private readonly writes = new Batcher<AuditEventEntity, void>(
     async (rows) => {
       await insertRows(this.repository.manager, this.repository.metadata, rows);
@@ -72,14 +67,9 @@ export class AuditService {
     return this.writes.waiting;
   }
 
-  /** Stores one event inside the caller's transaction: it commits, or rolls back, with the action. */
-  recordIn(manager: EntityManager, event: AuditRecord): Promise<void> {
-    return this.insert(manager, [this.row(event)]);
-  }
-
-  /** Stores prepared rows (see row()) inside the caller's transaction: the batched token writes. */
-  insert(manager: EntityManager, rows: readonly AuditEventEntity[]): Promise<void> {
-    return insertRows(manager, this.repository.metadata, rows);
+  /** Stores one event in the current unit of work: it commits, or rolls back, with the action. */
+  append(event: AuditRecord): Promise<void> {
+    return insertRows(transactional(this.repository).manager, this.repository.metadata, [this.row(event)]);
   }
 
   /**

@@ -11,7 +11,6 @@ import { ScopesService } from '../scopes/scopes.service';
 import { AuthorizationResponder } from './authorization-response';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
-import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { LoginService } from '../users/login.service';
 import { UserProfile } from '../users/users.service';
@@ -52,7 +51,6 @@ export class AuthorizeController {
     private readonly pages: Pages,
     private readonly csrf: CsrfTokens,
     private readonly responses: AuthorizationResponder,
-    private readonly transactions: TransactionRunner,
   ) {}
 
   @Get(AUTHORIZE_PATHS)
@@ -130,11 +128,7 @@ export class AuthorizeController {
     if (!session) return this.showLogin(req, res, request);
     if (action === 'approve') {
       assertMayReceiveScope(session.user, request.scope);
-      // The consent, its audit event and the code commit together, and not at all after a 503.
-      const code = await this.transactions.runForRequest(async (manager) => {
-        await this.consents.grant(manager, session.user.id, request.client.id, request.consentScope);
-        return this.codes.issue(request, session.user.id, session.authTime, manager);
-      });
+      const code = await this.consents.approve(request, session.user.id, session.authTime);
       return this.redirect(res, request, { code });
     }
     if (action === 'deny') return this.redirect(res, request, { error: 'access_denied', error_description: 'the resource owner denied the request' });

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UserProfile, UsersService } from '../users/users.service';
 import { LoginSessionEntity } from './login-session.entity';
-import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
+import { transactional, UnitOfWork } from '../database/unit-of-work/unit-of-work';
 
 /** Browser sign-in at the authorize endpoint, stored in the database (no process memory). */
 @Injectable()
@@ -16,7 +16,7 @@ export class LoginSessionService {
     @InjectRepository(LoginSessionEntity) private readonly repository: Repository<LoginSessionEntity>,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly transactions: TransactionRunner,
+    private readonly work: UnitOfWork,
   ) {}
 
   get ttlSeconds(): number {
@@ -26,13 +26,13 @@ export class LoginSessionService {
   /**
    * Starts a session and returns the cookie value (only its hash is stored) and the session's
    * start as stored, the OpenID Connect auth_time of every ID Token of this sign-in. Not after the
-   * request was answered 503 (runForRequest): no session row without the cookie that names it.
+   * request was answered 503 (a unit of work): no session row without the cookie that names it.
    */
   async start(userId: string): Promise<{ readonly cookieValue: string; readonly authTime: number }> {
     const value = randomToken();
     const now = nowSeconds();
-    await this.transactions.runForRequest((manager) =>
-      manager.insert(LoginSessionEntity, {
+    await this.work.run(() =>
+      transactional(this.repository).insert({
         id: randomUUID(),
         sessionHash: sha256Hex(value),
         userId,
@@ -43,14 +43,27 @@ export class LoginSessionService {
     return { cookieValue: value, authTime: now };
   }
 
-  /** Ends the session of a cookie value (sign-out), in the caller's transaction; nothing when there is none. */
-  async end(cookieValue: unknown, manager: EntityManager = this.repository.manager): Promise<void> {
-    if (typeof cookieValue !== 'string' || cookieValue === '' || cookieValue.length > 128) return;
-    await manager.delete(LoginSessionEntity, { sessionHash: sha256Hex(cookieValue) });
+  /**
+   * Signs out: the session row of a cookie value is deleted, so no instance accepts the cookie any
+   * more, with the `logout` event of its user (when one was signed in) in the same commit, and not
+   * at all after a 503.
+   */
+  async signOut(cookieValue: unknown, signedIn: { readonly userId: string; readonly clientId: string | null } | null): Promise<void> {
+    const end = () => this.end(cookieValue);
+    if (!signedIn) return this.work.run(end);
+    const { userId, clientId } = signedIn;
+    await this.work.audited({ type: 'logout', actorUserId: userId, subject: userId, clientId }, end);
   }
 
-  async endAllForUser(userId: string, manager: EntityManager = this.repository.manager): Promise<void> {
-    await manager.delete(LoginSessionEntity, { userId });
+  /** Ends the session of a cookie value, in the caller's unit of work when there is one; nothing when there is none. */
+  private async end(cookieValue: unknown): Promise<void> {
+    if (typeof cookieValue !== 'string' || cookieValue === '' || cookieValue.length > 128) return;
+    await transactional(this.repository).delete({ sessionHash: sha256Hex(cookieValue) });
+  }
+
+  /** Ends every session of a user, in the caller's unit of work when there is one. */
+  async endAllForUser(userId: string): Promise<void> {
+    await transactional(this.repository).delete({ userId });
   }
 
   /** The signed-in, still enabled user of a cookie value, or null. */

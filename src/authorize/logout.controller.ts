@@ -1,7 +1,6 @@
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
-import { AuditService } from '../audit/audit.service';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SigningKeysService } from '../keys/signing-keys.service';
@@ -11,7 +10,6 @@ import { requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { clearSessionCookie, readSessionCookie, sendPage } from './page-response';
 import { Pages } from './views/pages';
-import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 
 const PARAMS = ['id_token_hint', 'post_logout_redirect_uri', 'client_id', 'state'] as const;
 type LogoutParams = Partial<Record<(typeof PARAMS)[number], string>>;
@@ -38,8 +36,6 @@ export class LogoutController {
     private readonly sessions: LoginSessionService,
     private readonly clients: ClientsService,
     private readonly keys: SigningKeysService,
-    private readonly audit: AuditService,
-    private readonly transactions: TransactionRunner,
     private readonly pages: Pages,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly csrf: CsrfTokens,
@@ -101,13 +97,7 @@ export class LogoutController {
       );
       return;
     }
-    // The session row is deleted, so no instance accepts the cookie any more.
-    // With its audit event, in one commit, and not at all after a 503.
-    await this.transactions.runForRequest(async (manager) => {
-      await this.sessions.end(readSessionCookie(req), manager);
-      if (session)
-        await this.audit.recordIn(manager, { type: 'logout', actorUserId: session.user.id, subject: session.user.id, clientId: target.client?.id ?? null });
-    });
+    await this.sessions.signOut(readSessionCookie(req), session && { userId: session.user.id, clientId: target.client?.id ?? null });
     clearSessionCookie(req, res);
     if (!target.redirectUri) {
       sendPage(res, 200, this.pages.signedOut());

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
@@ -10,6 +10,8 @@ import { containing } from '../common/database/containing';
 import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { hashPassword } from '../common/crypto/password-hasher';
+import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
+import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from '../keys/access-token-lifetimes';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 import { ClientEntity, IdTokenClaims, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
@@ -99,7 +101,8 @@ export function toAuthenticatedClient(entity: ClientEntity): AuthenticatedClient
 const CLIENT_TOPIC = 'client';
 
 @Injectable()
-export class ClientsService {
+@AccessTokenLifetimesProvider()
+export class ClientsService implements AccessTokenLifetimes {
   /** Client authentication runs on every token request: clients are cached, invalidated on change. */
   private readonly cache: InvalidatingCache<ClientEntity>;
   private readonly byId: (clientId: string) => Promise<ClientEntity | null>;
@@ -122,8 +125,7 @@ export class ClientsService {
 
   async create(input: NewClient): Promise<CreatedClient> {
     const { entity, generatedSecret } = await this.newEntity(input);
-    await this.insert(this.repository.manager, entity);
-    await this.changed(entity.id);
+    await this.insert(entity);
     return { client: toAuthenticatedClient(entity), clientSecret: generatedSecret };
   }
 
@@ -161,11 +163,6 @@ export class ClientsService {
     return { entity, generatedSecret };
   }
 
-  /** Caches of other instances drop these clients (after an import wrote them in its own transaction). */
-  async changedMany(clientIds: readonly string[]): Promise<void> {
-    for (const id of clientIds) await this.changed(id);
-  }
-
   /** An enabled client by id, or null. */
   async findEnabled(clientId: string): Promise<AuthenticatedClient | null> {
     const entity = await this.load(clientId);
@@ -191,12 +188,9 @@ export class ClientsService {
   async update(
     clientId: string,
     changes: Partial<Omit<NewClient, 'clientId' | 'tokenEndpointAuthMethod'>> & { tokenEndpointAuthMethod?: TokenEndpointAuthMethod },
-    /** The caller's transaction; then the caller drops the caches once it commits (changedMany). */
-    manager?: EntityManager,
   ): Promise<void> {
     const { redirectUris, grantTypes, postLogoutRedirectUris, resources, ...rest } = changes;
-    await (manager ?? this.repository.manager).update(
-      ClientEntity,
+    await transactional(this.repository).update(
       { id: clientId },
       {
         ...rest,
@@ -207,31 +201,40 @@ export class ClientsService {
         updatedAt: nowSeconds(),
       },
     );
-    if (!manager) await this.changed(clientId);
+    await afterUnitOfWork(() => this.changed(clientId));
   }
 
   /**
-   * Stores a client newEntity() prepared (its secret hashed before any transaction), in the caller's
-   * transaction; the caller drops the caches once it commits (changedMany).
+   * Stores a client newEntity() prepared (its secret hashed before any transaction). The writes
+   * here run in the caller's unit of work when there is one; every instance drops its cached copy
+   * once it is over.
    */
-  async insert(manager: EntityManager, entity: ClientEntity): Promise<AuthenticatedClient> {
-    await manager.insert(ClientEntity, entity);
+  async insert(entity: ClientEntity): Promise<AuthenticatedClient> {
+    await transactional(this.repository).insert(entity);
+    await afterUnitOfWork(() => this.changed(entity.id));
     return toAuthenticatedClient(entity);
   }
 
-  /**
-   * A new secret, written in the caller's transaction; the old one stops working once it commits
-   * and the caller has called changedMany(). Returns the secret (shown once).
-   */
-  async rotateSecret(manager: EntityManager, clientId: string): Promise<string> {
+  /** A new secret; the old one stops working once it commits. Returns the secret (shown once). */
+  async rotateSecret(clientId: string): Promise<string> {
     const clientSecret = randomToken();
-    await manager.update(ClientEntity, { id: clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: nowSeconds() });
+    await transactional(this.repository).update({ id: clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: nowSeconds() });
+    await afterUnitOfWork(() => this.changed(clientId));
     return clientSecret;
   }
 
-  /** Deletes in the caller's transaction; the caller drops the caches once it commits (changedMany). */
-  async delete(manager: EntityManager, clientId: string): Promise<void> {
-    await manager.delete(ClientEntity, { id: clientId });
+  async delete(clientId: string): Promise<void> {
+    await transactional(this.repository).delete({ id: clientId });
+    await afterUnitOfWork(() => this.changed(clientId));
+  }
+
+  async longestAccessTokenTtl(): Promise<number> {
+    const longest = await this.repository.findOne({
+      select: { accessTokenTtl: true },
+      where: { accessTokenTtl: Not(IsNull()) },
+      order: { accessTokenTtl: 'DESC' },
+    });
+    return longest?.accessTokenTtl ?? 0;
   }
 
   /** An enabled client with its stored secret hash, for client authentication; null when unknown or disabled. */

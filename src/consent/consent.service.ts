@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { isDuplicateKey } from '../database/dialects';
 import { formatScope, isSubset, scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
-import { AuditService } from '../audit/audit.service';
-import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
-import { AuthorizationCodeService } from '../tokens/authorization-code.service';
+import { transactional, UnitOfWork } from '../database/unit-of-work/unit-of-work';
+import { AuthorizationCodeService, CodeRequest } from '../tokens/authorization-code.service';
 import { TokenStore } from '../tokens/token-store';
 import { ConsentEntity } from './consent.entity';
 
@@ -17,8 +16,7 @@ export class ConsentService {
     @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
     private readonly tokens: TokenStore,
     private readonly codes: AuthorizationCodeService,
-    private readonly audit: AuditService,
-    private readonly transactions: TransactionRunner,
+    private readonly work: UnitOfWork,
   ) {}
 
   /** True when the user already approved every requested scope for this client. */
@@ -38,42 +36,57 @@ export class ConsentService {
   /** Withdraws a consent: the row goes, and every token the user gave that client stops working. */
   async revoke(consent: ConsentEntity): Promise<void> {
     // All in one commit, and nothing after a 503: never a consent gone with its tokens alive.
-    await this.transactions.runForRequest(async (manager) => {
-      await manager.delete(ConsentEntity, { id: consent.id });
+    const event = { type: 'consent.revoked', clientId: consent.clientId, subject: consent.userId, detail: { scope: consent.scope } };
+    await this.work.audited(event, async () => {
+      await transactional(this.repository).delete({ id: consent.id });
       // Codes issued under the consent and not yet redeemed must not turn into tokens afterwards.
-      await this.codes.voidUnredeemed(consent.userId, consent.clientId, manager);
-      await this.tokens.revokeAll({ userId: consent.userId, clientId: consent.clientId }, 'consent_revoked', manager);
-      await this.audit.recordIn(manager, { type: 'consent.revoked', clientId: consent.clientId, subject: consent.userId, detail: { scope: consent.scope } });
+      await this.codes.voidUnredeemed(consent.userId, consent.clientId);
+      await this.tokens.revokeAll({ userId: consent.userId, clientId: consent.clientId }, 'consent_revoked');
     });
   }
 
-  async deleteAll(owner: { userId: string } | { clientId: string }, manager: EntityManager = this.repository.manager): Promise<void> {
-    await manager.delete(ConsentEntity, owner);
+  /** Deletes every consent of a user or a client, in the caller's unit of work when there is one. */
+  async deleteAll(owner: { userId: string } | { clientId: string }): Promise<void> {
+    await transactional(this.repository).delete(owner);
   }
 
-  /** Records approval of `scope`, adding to what the user approved before, in the caller's transaction. */
-  async grant(manager: EntityManager, userId: string, clientId: string, scope: string): Promise<void> {
-    await this.store(manager, userId, clientId, scope);
-    await this.audit.recordIn(manager, { type: 'consent.granted', actorUserId: userId, clientId, subject: userId, detail: { scope } });
+  /**
+   * The user approves the request at the consent page: the consent, its audit event and the
+   * authorization code commit together, and not at all after a 503. Returns the code.
+   */
+  approve(request: CodeRequest & { readonly consentScope: string }, userId: string, authTime: number): Promise<string> {
+    return this.work.run(async () => {
+      await this.grant(userId, request.client.id, request.consentScope);
+      return this.codes.issue(request, userId, authTime);
+    });
   }
 
-  private async store(manager: EntityManager, userId: string, clientId: string, scope: string, retried = false): Promise<void> {
+  /** Records approval of `scope`, adding to what the user approved before, with its audit event. */
+  async grant(userId: string, clientId: string, scope: string): Promise<void> {
+    const event = { type: 'consent.granted', actorUserId: userId, clientId, subject: userId, detail: { scope } };
+    await this.work.audited(event, () => this.store(userId, clientId, scope));
+  }
+
+  private async store(userId: string, clientId: string, scope: string, retried = false): Promise<void> {
     const now = nowSeconds();
+    const consents = transactional(this.repository);
     // After a duplicate key, read outside the transaction: its REPEATABLE READ snapshot (MySQL) would
     // not show the row the other request committed meanwhile.
-    const existing = retried ? await this.repository.findOneBy({ userId, clientId }) : await manager.findOneBy(ConsentEntity, { userId, clientId });
+    const existing = await (retried ? this.repository : consents).findOneBy({ userId, clientId });
     if (existing) {
       const merged = formatScope([...new Set([...scopeTokens(existing.scope), ...scopeTokens(scope)])]);
-      await manager.update(ConsentEntity, { id: existing.id }, { scope: merged, updatedAt: now });
+      await consents.update({ id: existing.id }, { scope: merged, updatedAt: now });
       return;
     }
     try {
       // In a savepoint: on PostgreSQL a failed statement aborts the whole transaction, and the merge
       // below must still run in it.
-      await manager.transaction((savepoint) => savepoint.insert(ConsentEntity, { id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now }));
+      await consents.manager.transaction((savepoint) =>
+        savepoint.insert(ConsentEntity, { id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now }),
+      );
     } catch (error) {
       // Another request inserted the (user, client) row first: merge into it instead, once.
-      if (!retried && isDuplicateKey(error)) return this.store(manager, userId, clientId, scope, true);
+      if (!retried && isDuplicateKey(error)) return this.store(userId, clientId, scope, true);
       throw error;
     }
   }

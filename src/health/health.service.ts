@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { ThrottleService } from '../security/throttle.service';
 
 export type DependencyStatus = 'up' | 'down';
@@ -19,9 +18,9 @@ const CHECK_TIMEOUT_MS = 2000;
 export class HealthService {
   private readonly checks: Readonly<Record<string, () => Promise<unknown>>>;
 
-  constructor(@InjectDataSource() dataSource: DataSource, throttle: ThrottleService, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(database: DatabaseStatus, throttle: ThrottleService, @Inject(APP_CONFIG) config: AppConfig) {
     this.checks = {
-      database: () => dataSource.query('SELECT 1'),
+      database: () => database.ping(),
       // Redis holds the lockout and rate-limit counters: without it they fail by policy, so say so.
       ...(config.redisUrl ? { redis: () => throttle.checkStore() } : {}),
     };

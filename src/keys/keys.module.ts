@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { SettingsModule } from '../settings/settings.module';
 import { JwksController } from './jwks.controller';
@@ -7,7 +8,7 @@ import { SigningKeysService } from './signing-keys.service';
 
 /** Asymmetric signing keys (ID Tokens) and their JWK Set; the admin API rotates them. */
 @Module({
-  imports: [TypeOrmModule.forFeature([SigningKeyEntity]), SettingsModule],
+  imports: [TypeOrmModule.forFeature([SigningKeyEntity]), SettingsModule, DiscoveryModule],
   controllers: [JwksController],
   providers: [SigningKeysService],
   exports: [SigningKeysService],

@@ -1,17 +1,20 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JWK } from 'jose';
 import { createPrivateKey, generateKeyPairSync, hkdfSync, KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
+import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
 import { SettingsService } from '../settings/settings.service';
+import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from './access-token-lifetimes';
 import { compactJws } from './compact-jws';
 import { KeyEncryption } from './key-encryption';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from './signing-key.entity';
@@ -43,6 +46,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   private readonly privateKeys = new Map<string, KeyObject>();
   private encryption: KeyEncryption;
   private secret: string;
+  private lifetimes: readonly AccessTokenLifetimes[] = [];
 
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>,
@@ -50,11 +54,13 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     private readonly settings: SettingsService,
     private readonly bus: CacheBus,
     @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
+    private readonly discovery: DiscoveryService,
   ) {
     this.cache = bus.createCache<SigningKeyEntity[]>(KEYS_TOPIC, 60_000, 1);
   }
 
   async onModuleInit(): Promise<void> {
+    this.lifetimes = this.discovery.getProviders({ metadataKey: AccessTokenLifetimesProvider.KEY }).map((wrapper) => wrapper.instance as AccessTokenLifetimes);
     this.secret = this.keyEncryptionSecret();
     this.encryption = new KeyEncryption(this.secret);
     const keys = await this.repository.find();
@@ -153,7 +159,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   /** Every instance reads the keys again. */
-  changed(): Promise<void> {
+  private changed(): Promise<void> {
     return this.bus.invalidate(KEYS_TOPIC, ALL);
   }
 
@@ -220,34 +226,34 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   /**
    * A new key for each algorithm (or one), published at once and signing after `activateAfter`
    * seconds; the keys it replaces sign until then and stay published until every token they could
-   * have signed has expired.
+   * have signed has expired. In the caller's unit of work when there is one (the admin API's, with
+   * its audit event); every instance reads the keys again once it is over.
    */
-  async rotate(activateAfter: number, algs: readonly SigningAlgorithm[] = SIGNING_ALGORITHMS, manager?: EntityManager): Promise<SigningKeyEntity[]> {
+  async rotate(activateAfter: number, algs: readonly SigningAlgorithm[] = SIGNING_ALGORITHMS): Promise<SigningKeyEntity[]> {
     const activatesAt = nowSeconds() + activateAfter;
     const publishedUntil = activatesAt + (await this.longestTokenLifetime());
     const existing = await this.repository.find();
     // Generated before any write, so a transaction of the caller's holds nothing while they are.
     const created: SigningKeyEntity[] = [];
     for (const alg of algs) created.push(await this.newKey(alg, activatesAt));
-    const writer = manager ?? this.repository.manager;
+    const writer = transactional(this.repository);
     for (const key of created) {
       // Every key that would still sign when the new one activates stops then, pending ones included,
       // so exactly one key of the algorithm signs at any time.
       const replaced = existing.filter((k) => k.alg === key.alg && (k.retiresAt === null || k.retiresAt > activatesAt));
-      await writer.insert(SigningKeyEntity, key);
-      for (const old of replaced) await writer.update(SigningKeyEntity, { kid: old.kid }, { retiresAt: activatesAt, publishedUntil });
+      await writer.insert(key);
+      for (const old of replaced) await writer.update({ kid: old.kid }, { retiresAt: activatesAt, publishedUntil });
     }
-    // With `manager`, the caller calls changed() once its transaction commits.
-    if (!manager) await this.changed();
+    await afterUnitOfWork(() => this.changed());
     return created;
   }
 
-  /** The longest any signed token can live: ID Tokens, and access tokens (for JWT access tokens). */
+  /**
+   * The longest any signed token can live: ID Tokens, and access tokens (for JWT access tokens),
+   * as the settings and every module that sets lifetimes of its own (AccessTokenLifetimes) say.
+   */
   private async longestTokenLifetime(): Promise<number> {
-    const longest = async (table: string) => {
-      const [row] = (await this.repository.manager.query(`SELECT MAX(access_token_ttl) AS ttl FROM ${table}`)) as { ttl: number | string | null }[];
-      return Number(row?.ttl ?? 0);
-    };
-    return Math.max(this.config.idTokenTtl, (await this.settings.get()).accessTokenTtl, await longest('clients'), await longest('resource_servers'));
+    const own = await Promise.all(this.lifetimes.map((source) => source.longestAccessTokenTtl()));
+    return Math.max(this.config.idTokenTtl, (await this.settings.get()).accessTokenTtl, ...own);
   }
 }

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThan } from 'typeorm';
+import { In, LessThan } from 'typeorm';
 import { discoverUnique } from '../common/registry/discover-unique';
 import { type ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
+import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { LoginSessionEntity } from '../authorize/login-session.entity';
@@ -31,7 +31,7 @@ export class ExpiredDataCleanupService implements OnModuleInit, OnApplicationBoo
   private tables: readonly ExpiringTable[] = BUILT_IN;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: DatabaseStatus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly discovery: DiscoveryService,
   ) {}
@@ -59,14 +59,15 @@ export class ExpiredDataCleanupService implements OnModuleInit, OnApplicationBoo
     const deleted: Record<string, number> = {};
     for (const { table, entity, expiresAt } of this.tables) {
       deleted[table] = 0;
+      const repository = this.database.repositoryOf(entity);
       for (;;) {
-        const batch = await this.dataSource.getRepository(entity).find({
+        const batch = await repository.find({
           select: { id: true },
           where: { [expiresAt]: LessThan(now) },
           take: this.config.cleanup.batchSize,
         });
         if (batch.length === 0) break;
-        await this.dataSource.getRepository(entity).delete({ id: In(batch.map((row) => row.id)) });
+        await repository.delete({ id: In(batch.map((row) => row.id)) });
         deleted[table] += batch.length;
         if (batch.length < this.config.cleanup.batchSize) break;
       }

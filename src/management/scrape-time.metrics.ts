@@ -1,10 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Gauge } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { dialectOf } from '../database/dialects';
-import type { PoolState } from '../database/dialects/dialect';
+import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { MetricsService } from '../metrics/metrics.service';
 
 /**
@@ -15,7 +12,7 @@ import { MetricsService } from '../metrics/metrics.service';
 @Injectable()
 export class ScrapeTimeMetrics implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: DatabaseStatus,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
   ) {}
@@ -31,20 +28,20 @@ export class ScrapeTimeMetrics implements OnModuleInit {
         this.set(audit.queueDepth);
       },
     });
-    const { poolState } = dialectOf(this.dataSource);
-    if (poolState) this.poolGauges(() => poolState(this.dataSource));
+    if (this.database.pooled) this.poolGauges();
   }
 
-  private poolGauges(pool: () => PoolState | undefined): void {
+  private poolGauges(): void {
+    const database = this.database;
     new Gauge({
       name: 'oauth_db_pool_connections',
       help: 'Database pool connections, in use and idle',
       labelNames: ['state'] as const,
       registers: [this.metrics.registry],
       collect() {
-        const state = pool();
-        this.set({ state: 'in_use' }, state?.inUse ?? 0);
-        this.set({ state: 'idle' }, state?.idle ?? 0);
+        const { connections, idle } = database.pool();
+        this.set({ state: 'in_use' }, connections - idle);
+        this.set({ state: 'idle' }, idle);
       },
     });
     new Gauge({
@@ -52,7 +49,7 @@ export class ScrapeTimeMetrics implements OnModuleInit {
       help: 'Requests waiting for a database connection',
       registers: [this.metrics.registry],
       collect() {
-        this.set(pool()?.waiting ?? 0);
+        this.set(database.pool().waiting);
       },
     });
   }

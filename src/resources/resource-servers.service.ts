@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Repository } from 'typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { batchedLookup } from '../database/rows/batched-lookup';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
+import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
+import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from '../keys/access-token-lifetimes';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { ResourceServerEntity } from './resource-server.entity';
 
@@ -25,7 +27,8 @@ export interface NewResourceServer {
 
 /** Registered resource servers, looked up by identifier on every token request that names one. */
 @Injectable()
-export class ResourceServersService {
+@AccessTokenLifetimesProvider()
+export class ResourceServersService implements AccessTokenLifetimes {
   private readonly cache: InvalidatingCache<ResourceServerEntity>;
   private readonly byIdentifier: (identifier: string) => Promise<ResourceServerEntity | null>;
 
@@ -52,18 +55,28 @@ export class ResourceServersService {
   }
 
   /**
-   * The writes below run in `manager`, the caller's transaction (the admin API's, with its audit
-   * event); the caller calls changed() once it commits.
+   * The writes below run in the caller's unit of work when there is one (the admin API's, with its
+   * audit event); every instance reads the resource server again once it is over.
    */
-  async create(input: NewResourceServer, manager: EntityManager): Promise<ResourceServerEntity> {
+  async create(input: NewResourceServer): Promise<ResourceServerEntity> {
     const now = nowSeconds();
     const entity = this.repository.create({ id: randomUUID(), ...input, createdAt: now, updatedAt: now });
-    await manager.insert(ResourceServerEntity, entity);
+    await transactional(this.repository).insert(entity);
+    await afterUnitOfWork(() => this.changed(entity.identifier));
     return entity;
   }
 
+  async longestAccessTokenTtl(): Promise<number> {
+    const longest = await this.repository.findOne({
+      select: { accessTokenTtl: true },
+      where: { accessTokenTtl: Not(IsNull()) },
+      order: { accessTokenTtl: 'DESC' },
+    });
+    return longest?.accessTokenTtl ?? 0;
+  }
+
   /** Every instance reads this resource server again. */
-  changed(identifier: string): Promise<void> {
+  private changed(identifier: string): Promise<void> {
     return this.bus.invalidate(TOPIC, identifier);
   }
 
@@ -75,11 +88,13 @@ export class ResourceServersService {
     return this.repository.findOneBy({ id });
   }
 
-  async update(entity: ResourceServerEntity, changes: Partial<NewResourceServer>, manager: EntityManager): Promise<void> {
-    await manager.update(ResourceServerEntity, { id: entity.id }, { ...changes, updatedAt: nowSeconds() });
+  async update(entity: ResourceServerEntity, changes: Partial<NewResourceServer>): Promise<void> {
+    await transactional(this.repository).update({ id: entity.id }, { ...changes, updatedAt: nowSeconds() });
+    await afterUnitOfWork(() => this.changed(entity.identifier));
   }
 
-  async delete(entity: ResourceServerEntity, manager: EntityManager): Promise<void> {
-    await manager.delete(ResourceServerEntity, { id: entity.id });
+  async delete(entity: ResourceServerEntity): Promise<void> {
+    await transactional(this.repository).delete({ id: entity.id });
+    await afterUnitOfWork(() => this.changed(entity.identifier));
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { nowSeconds } from '../common/time';
+import { transactional } from '../database/unit-of-work/unit-of-work';
 import { ScopeEntity } from './scope.entity';
 
 /** What a consent page lists: the scope and, when catalogued, its description. */
@@ -29,19 +30,19 @@ export class ScopesService {
     return this.repository.findOneBy({ name });
   }
 
-  /** The writes below run in `manager`, the caller's transaction (the admin API's, with its audit event). */
-  async create(name: string, description: string, manager: EntityManager = this.repository.manager): Promise<ScopeEntity> {
+  /** The writes below run in the caller's unit of work when there is one (the admin API's, with its audit event). */
+  async create(name: string, description: string): Promise<ScopeEntity> {
     const now = nowSeconds();
     const entity = this.repository.create({ name, description, createdAt: now, updatedAt: now });
-    await manager.insert(ScopeEntity, entity);
+    await transactional(this.repository).insert(entity);
     return entity;
   }
 
-  async update(name: string, description: string, manager: EntityManager = this.repository.manager): Promise<void> {
-    await manager.update(ScopeEntity, { name }, { description, updatedAt: nowSeconds() });
+  async update(name: string, description: string): Promise<void> {
+    await transactional(this.repository).update({ name }, { description, updatedAt: nowSeconds() });
   }
 
-  async delete(name: string, manager: EntityManager = this.repository.manager): Promise<void> {
-    await manager.delete(ScopeEntity, { name });
+  async delete(name: string): Promise<void> {
+    await transactional(this.repository).delete({ name });
   }
 }

@@ -1,11 +1,12 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import { batchedLookup } from '../database/rows/batched-lookup';
 import { nowSeconds } from '../common/time';
+import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
 import { SettingsEntity } from './settings.entity';
 
 export const GLOBAL_SETTINGS_ID = 'global';
@@ -51,18 +52,21 @@ export class SettingsService implements OnModuleInit {
   }
 
   async update(changes: Partial<GlobalSettings>): Promise<GlobalSettings> {
-    await this.write(changes, this.repository.manager);
-    await this.changed();
+    await this.write(changes);
     return this.get();
   }
 
-  /** In `manager`, the caller's transaction; the caller calls changed() once it commits. */
-  async write(changes: Partial<GlobalSettings>, manager: EntityManager): Promise<void> {
-    await manager.update(SettingsEntity, { id: GLOBAL_SETTINGS_ID }, { ...changes, updatedAt: nowSeconds() });
+  /**
+   * In the caller's unit of work when there is one (the admin API's or an import's); every instance
+   * reads the settings again once it is over.
+   */
+  async write(changes: Partial<GlobalSettings>): Promise<void> {
+    await transactional(this.repository).update({ id: GLOBAL_SETTINGS_ID }, { ...changes, updatedAt: nowSeconds() });
+    await afterUnitOfWork(() => this.changed());
   }
 
-  /** Every instance reads the settings again (after a write made in another transaction, an import's). */
-  changed(): Promise<void> {
+  /** Every instance reads the settings again. */
+  private changed(): Promise<void> {
     return this.bus.invalidate(SETTINGS_TOPIC, GLOBAL_SETTINGS_ID);
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { batchedLookup } from '../database/rows/batched-lookup';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { CodeChallengeMethod } from '../pkce/pkce';
 import type { ClaimsRequest } from '../oidc/standard-claims';
+import { transactional } from '../database/unit-of-work/unit-of-work';
 import { SettingsService } from '../settings/settings.service';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
@@ -35,12 +36,12 @@ export class AuthorizationCodeService {
   }
 
   /** `authTime`: when the user authenticated (the login session's start), for the ID Token. */
-  /** With `manager`, in the caller's transaction (a consent approval and its code commit together). */
-  async issue(request: CodeRequest, userId: string, authTime: number, manager: EntityManager = this.codes.manager): Promise<string> {
+  /** In the caller's unit of work when there is one (a consent approval and its code commit together). */
+  async issue(request: CodeRequest, userId: string, authTime: number): Promise<string> {
     const { authorizationCodeTtl } = await this.settings.get();
     const code = randomToken();
     const now = nowSeconds();
-    await manager.insert(AuthorizationCodeEntity, {
+    await transactional(this.codes).insert({
       id: uuidv7(),
       codeHash: sha256Hex(code),
       clientId: request.client.id,
@@ -66,7 +67,7 @@ export class AuthorizationCodeService {
   }
 
   /** Spends every unredeemed code a user gave a client (their consent was withdrawn). */
-  async voidUnredeemed(userId: string, clientId: string, manager: EntityManager = this.codes.manager): Promise<void> {
-    await manager.update(AuthorizationCodeEntity, { userId, clientId, spentAt: IsNull() }, { spentAt: nowSeconds() });
+  async voidUnredeemed(userId: string, clientId: string): Promise<void> {
+    await transactional(this.codes).update({ userId, clientId, spentAt: IsNull() }, { spentAt: nowSeconds() });
   }
 }

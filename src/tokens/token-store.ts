@@ -8,6 +8,7 @@ import { Batcher } from '../common/database/batcher';
 import { insertRows } from '../database/rows/insert-rows';
 import { batchedLookup } from '../database/rows/batched-lookup';
 import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
+import { transactional, UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/tokens';
@@ -106,6 +107,7 @@ export class TokenStore {
     @InjectRepository(AccessTokenEntity) private readonly accessTokens: Repository<AccessTokenEntity>,
     @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
     private readonly audit: AuditService,
+    private readonly work: UnitOfWork,
   ) {
     this.dialect = dialectOf(accessTokens.manager);
     this.accessByHash = batchedLookup(accessTokens, 'tokenHash');
@@ -153,8 +155,9 @@ export class TokenStore {
                 if (refresh.length > 0) await insertRows(manager, this.refreshTokens.metadata, refresh);
                 const revoked = stored.flatMap((job) => job.revokesAccess ?? []);
                 if (revoked.length > 0) await manager.update(AccessTokenEntity, { id: In(revoked), revokedAt: IsNull() }, { revokedAt: nowSeconds() });
-                await this.audit.insert(
+                await insertRows(
                   manager,
+                  this.audit.metadata,
                   stored.map((job) => job.audit),
                 );
               }
@@ -261,10 +264,9 @@ export class TokenStore {
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
   async revokeGrant(grantId: string, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
-    await this.transactions.runForRequest(async (manager) => {
-      await manager.update(AccessTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
-      await manager.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt });
-      await this.audit.recordIn(manager, { type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } });
+    await this.work.audited({ type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } }, async () => {
+      await transactional(this.accessTokens).update({ grantId, revokedAt: IsNull() }, { revokedAt });
+      await transactional(this.refreshTokens).update({ grantId, revokedAt: IsNull() }, { revokedAt });
     });
   }
 
@@ -290,43 +292,47 @@ export class TokenStore {
     return [...access.map(summary('access_token')), ...refresh.map(summary('refresh_token'))].sort((a, b) => b.createdAt - a.createdAt);
   }
 
-  /** Revokes every token of an owner (in `joining`, the caller's transaction, when given). */
-  async revokeAll(owner: TokenOwner, reason: string, joining?: EntityManager): Promise<void> {
+  /**
+   * Revokes every token of an owner: in the caller's unit of work when it has one (an admin change
+   * that revokes), else in its own, rolled back if the request is answered 503 first, as every
+   * revocation here.
+   */
+  async revokeAll(owner: TokenOwner, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
     const where = { ...ownerWhere(owner), revokedAt: IsNull() };
-    // In the caller's transaction when it has one (an admin change that revokes), else in its own,
-    // rolled back if the request is answered 503 first (runForRequest), as every revocation here.
-    const revoke = async (manager: EntityManager): Promise<void> => {
-      await manager.update(AccessTokenEntity, where, { revokedAt });
-      await manager.update(RefreshTokenEntity, where, { revokedAt });
-      await this.audit.recordIn(manager, {
-        type: 'token.revoked',
-        clientId: owner.clientId ?? null,
-        subject: owner.userId ?? owner.clientId ?? null,
-        detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
-      });
+    const event = {
+      type: 'token.revoked',
+      clientId: owner.clientId ?? null,
+      subject: owner.userId ?? owner.clientId ?? null,
+      detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
     };
-    await (joining ? revoke(joining) : this.transactions.runForRequest(revoke));
+    await this.work.audited(event, async () => {
+      await transactional(this.accessTokens).update(where, { revokedAt });
+      await transactional(this.refreshTokens).update(where, { revokedAt });
+    });
   }
 
   /**
-   * Revokes, in the caller's transaction, a user's unexpired access tokens that carry one of
+   * Revokes, in the caller's unit of work, a user's unexpired access tokens that carry one of
    * `scopes`: the scopes reserved for a role the user no longer holds, so that introspection
    * stops vouching for them at once (RFC 7662 §2.2). Refresh tokens stay: a refresh checks the
    * role again and no longer yields those scopes.
    */
-  async revokeAccessTokensCarrying(userId: string, scopes: readonly string[], reason: string, manager: EntityManager): Promise<void> {
+  async revokeAccessTokensCarrying(userId: string, scopes: readonly string[], reason: string): Promise<void> {
     if (scopes.length === 0) return;
     const now = nowSeconds();
-    // LIKE narrows the rows to read; the exact match on whole scope tokens is made here.
-    const rows = await manager.find(AccessTokenEntity, {
-      select: { id: true, scope: true },
-      where: scopes.map((scope) => ({ userId, revokedAt: IsNull(), expiresAt: MoreThan(now), scope: Like(`%${scope}%`) })),
+    await this.work.run(async () => {
+      const accessTokens = transactional(this.accessTokens);
+      // LIKE narrows the rows to read; the exact match on whole scope tokens is made here.
+      const rows = await accessTokens.find({
+        select: { id: true, scope: true },
+        where: scopes.map((scope) => ({ userId, revokedAt: IsNull(), expiresAt: MoreThan(now), scope: Like(`%${scope}%`) })),
+      });
+      const ids = rows.filter((row) => scopeTokens(row.scope).some((s) => scopes.includes(s))).map((row) => row.id);
+      if (ids.length === 0) return;
+      await accessTokens.update({ id: In(ids), revokedAt: IsNull() }, { revokedAt: now });
+      await this.audit.append({ type: 'token.revoked', subject: userId, detail: { scope: 'user_scope', reason, count: ids.length } });
     });
-    const ids = rows.filter((row) => scopeTokens(row.scope).some((s) => scopes.includes(s))).map((row) => row.id);
-    if (ids.length === 0) return;
-    await manager.update(AccessTokenEntity, { id: In(ids), revokedAt: IsNull() }, { revokedAt: now });
-    await this.audit.recordIn(manager, { type: 'token.revoked', subject: userId, detail: { scope: 'user_scope', reason, count: ids.length } });
   }
 
   /** Revokes one token by id (a refresh token takes its grant with it). False when unknown. */
@@ -343,9 +349,8 @@ export class TokenStore {
   }
 
   async revokeAccessToken(id: string, reason: string): Promise<void> {
-    await this.transactions.runForRequest(async (manager) => {
-      await manager.update(AccessTokenEntity, { id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
-      await this.audit.recordIn(manager, { type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } });
+    await this.work.audited({ type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } }, async () => {
+      await transactional(this.accessTokens).update({ id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
     });
   }
 }

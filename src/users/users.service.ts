@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { EntityManager, Not, Like, Repository } from 'typeorm';
+import { Not, Like, Repository } from 'typeorm';
 import type { Page } from '../clients/clients.service';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
@@ -11,6 +11,7 @@ import { needsRehash, verifyStoredPassword } from '../common/crypto/imported-pas
 import { CURRENT_HASH_PREFIX, hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
+import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
 import { UserAddress, UserEntity } from './user.entity';
 
 export type { UserAddress } from './user.entity';
@@ -90,14 +91,17 @@ export class UsersService implements OnModuleInit {
 
   async create(input: NewUser): Promise<UserProfile> {
     const entity = await this.newEntity(input);
-    await this.insert(this.repository.manager, entity);
-    await this.changed(entity.id);
-    return toProfile(entity);
+    return this.insert(entity);
   }
 
-  /** Stores a user newEntity() prepared, in the caller's transaction; the caller drops the caches once it commits. */
-  async insert(manager: EntityManager, entity: UserEntity): Promise<UserProfile> {
-    await manager.insert(UserEntity, entity);
+  /**
+   * Stores a user newEntity() prepared (its password hashed before any transaction). The writes
+   * here run in the caller's unit of work when there is one; every instance drops its cached copy
+   * once it is over.
+   */
+  async insert(entity: UserEntity): Promise<UserProfile> {
+    await transactional(this.repository).insert(entity);
+    await afterUnitOfWork(() => this.changed(entity.id));
     return toProfile(entity);
   }
 
@@ -131,11 +135,6 @@ export class UsersService implements OnModuleInit {
       createdAt: now,
       updatedAt: now,
     });
-  }
-
-  /** Caches of other instances drop these users (after an import wrote them in its own transaction). */
-  async changedMany(ids: readonly string[]): Promise<void> {
-    for (const id of ids) await this.changed(id);
   }
 
   /** /me, introspection and the code and refresh grants look users up by id: cached, invalidated on change. */
@@ -212,12 +211,10 @@ export class UsersService implements OnModuleInit {
     return { items: rows.map(toProfile), total };
   }
 
-  /** With `manager`, in the caller's transaction; the caller drops the caches once it commits (changedMany). */
-  async update(id: string, changes: UserChanges, manager?: EntityManager): Promise<void> {
+  async update(id: string, changes: UserChanges): Promise<void> {
     const { password, passwordHash, roles, ...given } = changes;
     const rest = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Omit<UserChanges, 'password' | 'roles'>;
-    await (manager ?? this.repository.manager).update(
-      UserEntity,
+    await transactional(this.repository).update(
       { id },
       {
         ...rest,
@@ -227,12 +224,12 @@ export class UsersService implements OnModuleInit {
         updatedAt: nowSeconds(),
       },
     );
-    if (!manager) await this.changed(id);
+    await afterUnitOfWork(() => this.changed(id));
   }
 
-  /** Deletes in the caller's transaction; the caller drops the caches once it commits (changedMany). */
-  async delete(manager: EntityManager, id: string): Promise<void> {
-    await manager.delete(UserEntity, { id });
+  async delete(id: string): Promise<void> {
+    await transactional(this.repository).delete({ id });
+    await afterUnitOfWork(() => this.changed(id));
   }
 
   /**

@@ -153,6 +153,22 @@ describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, 
       expect(new URL((await browser.get(authorize({ prompt: 'none' }))).location!).searchParams.get('error')).toBe('login_required');
     });
 
+    it('commits the logout audit event, naming the user and the client, with the end of the session', async () => {
+      const { browser, tokens } = await signedIn();
+      const logouts = async () =>
+        (await t.dataSource.query('SELECT actor_user_id AS actor, client_id AS client FROM audit_events WHERE type = ? ORDER BY id', ['logout'])) as {
+          actor: string;
+          client: string;
+        }[];
+      const before = (await logouts()).length;
+      const res = await browser.get(`/oauth2/logout?id_token_hint=${tokens.id_token}`);
+      expect(res.status).toBe(200);
+      const after = await logouts();
+      expect(after).toHaveLength(before + 1);
+      const { sub } = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString()) as { sub: string };
+      expect(after.at(-1)).toEqual({ actor: sub, client: app.client_id });
+    });
+
     it('asks for confirmation without an id_token_hint, then signs out', async () => {
       const { browser } = await signedIn();
       const confirm = await browser.get(`/oauth2/logout?client_id=${app.client_id}&post_logout_redirect_uri=${encodeURIComponent(SIGNED_OUT)}`);

@@ -99,6 +99,28 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
     for (const k of retired) expect(k.published_until! - k.retires_at!).toBeGreaterThanOrEqual(100_000);
   });
 
+  it('keeps a retired key published as long as the longest access token an application may hold', async () => {
+    await request(a.url)
+      .post('/admin/applications')
+      .set('Authorization', auth)
+      .send({ client_name: 'Long-lived', access_token_ttl: 200_000, access_token_format: 'jwt' });
+    const [key] = (
+      await request(a.url)
+        .post('/admin/keys/rotate')
+        .set('Authorization', auth)
+        .send({ algorithms: ['EdDSA'] })
+    ).body;
+    const keys = (await request(a.url).get('/admin/keys').set('Authorization', auth)).body as {
+      alg: string;
+      retires_at: number | null;
+      published_until: number | null;
+      kid: string;
+    }[];
+    const retired = keys.filter((k) => k.alg === 'EdDSA' && k.kid !== key.kid && k.retires_at === key.activates_at);
+    expect(retired.length).toBeGreaterThan(0);
+    for (const k of retired) expect(k.published_until! - k.retires_at!).toBeGreaterThanOrEqual(200_000);
+  });
+
   it('lists keys without private material, and drops a retired key from the JWKS only once its tokens have expired', async () => {
     const keys = (await request(a.url).get('/admin/keys').set('Authorization', auth)).body as {
       kid: string;

@@ -1,23 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import { isDuplicateKey } from '../../database/dialects';
-import { AuditService } from '../../audit/audit.service';
-import { ClientEntity } from '../../clients/client.entity';
 import { AuthenticatedClient, ClientsService, NewClient } from '../../clients/clients.service';
-import { TransactionRunner } from '../../database/unit-of-work/transaction-runner';
-import { nowSeconds } from '../../common/time';
+import { UnitOfWork } from '../../database/unit-of-work/unit-of-work';
 import { LoginSessionService } from '../../authorize/login-session.service';
 import { FieldError, OAuthError } from '../../common/oauth/oauth-error';
-import { SettingsEntity } from '../../settings/settings.entity';
-import { GLOBAL_SETTINGS_ID, GlobalSettings, SettingsService } from '../../settings/settings.service';
+import { GlobalSettings, SettingsService } from '../../settings/settings.service';
 import { TokenStore } from '../../tokens/token-store';
 import { UserEntity } from '../../users/user.entity';
 import { emailKey, UserProfile, UsersService } from '../../users/users.service';
+import { settingsFrom } from '../admin-settings.service';
 import { userCredential } from '../admin-users.service';
 import { ApplicationsService, ClientChanges, clientChangesFrom, newClientFrom } from '../applications.service';
 import type { CreateApplicationDto } from '../dto/application.dto';
 import type { ExportDocument, ImportDocumentDto, ImportResult } from '../dto/import.dto';
-import type { UpdateSettingsDto } from '../dto/settings.dto';
 import { CreateUserDto, userProfileFrom } from '../dto/user.dto';
 import { reservedScopesWithout } from '../../common/oauth/scope-policy';
 
@@ -38,16 +34,6 @@ function differing<T extends object>(current: T, changes: Partial<T>): Partial<T
   return Object.fromEntries(Object.entries(changes).filter(([key, value]) => !isDeepStrictEqual(current[key as keyof T], value))) as Partial<T>;
 }
 
-function settingsFrom(dto: UpdateSettingsDto): Partial<GlobalSettings> {
-  return {
-    ...(dto.pkce_required !== undefined ? { pkceRequired: dto.pkce_required } : {}),
-    ...(dto.pkce_plain_allowed !== undefined ? { pkcePlainAllowed: dto.pkce_plain_allowed } : {}),
-    ...(dto.access_token_ttl !== undefined ? { accessTokenTtl: dto.access_token_ttl } : {}),
-    ...(dto.refresh_token_ttl !== undefined ? { refreshTokenTtl: dto.refresh_token_ttl } : {}),
-    ...(dto.authorization_code_ttl !== undefined ? { authorizationCodeTtl: dto.authorization_code_ttl } : {}),
-  };
-}
-
 /**
  * Bulk import (and export) of applications, users and settings for a migration. An import is
  * all-or-nothing: every entry is checked first and any bad one is a 400 listing them all, then
@@ -65,8 +51,7 @@ export class ImportService {
     private readonly applications: ApplicationsService,
     private readonly tokens: TokenStore,
     private readonly sessions: LoginSessionService,
-    private readonly transactions: TransactionRunner,
-    private readonly audit: AuditService,
+    private readonly work: UnitOfWork,
   ) {}
 
   async import(document: ImportDocumentDto, dryRun: boolean): Promise<ImportResult> {
@@ -254,41 +239,34 @@ export class ImportService {
         this.users.newEntity({ ...userCredential(dto), ...userProfileFrom(dto), username: dto.username, roles: dto.roles ?? [], enabled: dto.enabled ?? true }),
       ),
     );
-    const dropCaches = async () => {
-      await this.clients.changedMany([...newClients.map((c) => c.entity.id), ...plan.clientUpdates.map((c) => c.id)]);
-      await this.users.changedMany([...newUsers.map((u) => u.id), ...plan.userUpdates.map((u) => u.id)]);
-      if (Object.keys(plan.settings).length > 0) await this.settings.changed();
+    const event = {
+      type: 'admin.import',
+      detail: {
+        applications_created: newClients.length,
+        applications_updated: plan.clientUpdates.length,
+        users_created: newUsers.length,
+        users_updated: plan.userUpdates.length,
+        settings_updated: Object.keys(plan.settings).length > 0,
+      },
     };
     try {
       // All or nothing, with the revocations it implies and its audit event, and nothing after a 503
       // (the CLI has no request and no deadline).
-      await this.transactions.runForRequest(async (manager) => {
-        for (const { entity } of newClients) await manager.insert(ClientEntity, entity);
-        for (const { id, changes } of plan.clientUpdates) await manager.update(ClientEntity, { id }, { ...changes, updatedAt: nowSeconds() } as never);
-        for (const entity of newUsers) await manager.insert(UserEntity, entity);
-        for (const { id, changes } of plan.userUpdates) await manager.update(UserEntity, { id }, { ...changes, updatedAt: nowSeconds() });
-        if (Object.keys(plan.settings).length > 0)
-          await manager.update(SettingsEntity, { id: GLOBAL_SETTINGS_ID }, { ...plan.settings, updatedAt: nowSeconds() });
+      await this.work.audited(event, async () => {
+        for (const { entity } of newClients) await this.clients.insert(entity);
+        for (const { id, changes } of plan.clientUpdates) await this.clients.update(id, changes);
+        for (const entity of newUsers) await this.users.insert(entity);
+        for (const { id, changes } of plan.userUpdates) await this.users.update(id, changes);
+        if (Object.keys(plan.settings).length > 0) await this.settings.write(plan.settings);
         // As the single-resource endpoints do: a disabled application's or user's tokens stop working at once.
-        for (const { id, changes } of plan.clientUpdates)
-          if (changes.enabled === false) await this.tokens.revokeAll({ clientId: id }, 'application_disabled', manager);
+        for (const { id, changes } of plan.clientUpdates) if (changes.enabled === false) await this.tokens.revokeAll({ clientId: id }, 'application_disabled');
         for (const { id, changes } of plan.userUpdates) {
-          if (changes.roles) await this.tokens.revokeAccessTokensCarrying(id, reservedScopesWithout(changes.roles), 'role_removed', manager);
+          if (changes.roles) await this.tokens.revokeAccessTokensCarrying(id, reservedScopesWithout(changes.roles), 'role_removed');
           if (changes.enabled !== false) continue;
-          await this.tokens.revokeAll({ userId: id }, 'user_disabled', manager);
-          await this.sessions.endAllForUser(id, manager);
+          await this.tokens.revokeAll({ userId: id }, 'user_disabled');
+          await this.sessions.endAllForUser(id);
         }
-        await this.audit.recordIn(manager, {
-          type: 'admin.import',
-          detail: {
-            applications_created: newClients.length,
-            applications_updated: plan.clientUpdates.length,
-            users_created: newUsers.length,
-            users_updated: plan.userUpdates.length,
-            settings_updated: Object.keys(plan.settings).length > 0,
-          },
-        });
-      }, dropCaches);
+      });
     } catch (error) {
       // A unique key taken between the check and the write: nothing was written. (Other database
       // errors, a deadlock or a lock wait, keep their own answer: 503, nothing written either.)
