@@ -1,9 +1,9 @@
 import { Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, loadConfig } from '../config/app-config';
 import { type ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
+import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { ExpiredDataCleanupService } from './expired-data-cleanup.service';
 
@@ -19,7 +19,7 @@ describe('ExpiredDataCleanupService', () => {
   it('refuses to boot when a module registers a table the janitor already empties', async () => {
     @Module({
       imports: [DiscoveryModule],
-      providers: [ExpiredDataCleanupService, AccessTokensAgain, { provide: DataSource, useValue: {} }, { provide: APP_CONFIG, useValue: loadConfig({}) }],
+      providers: [ExpiredDataCleanupService, AccessTokensAgain, { provide: DatabaseStatus, useValue: {} }, { provide: APP_CONFIG, useValue: loadConfig({}) }],
     })
     class TestModule {}
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
