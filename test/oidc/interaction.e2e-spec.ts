@@ -6,6 +6,7 @@ import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
 import { sleep } from '../support/sleep';
+import { sql } from '../support/sql';
 
 const REDIRECT_URI = 'https://rp.example.com/callback';
 const SIGNED_OUT = 'https://rp.example.com/signed-out';
@@ -156,10 +157,11 @@ describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, 
     it('commits the logout audit event, naming the user and the client, with the end of the session', async () => {
       const { browser, tokens } = await signedIn();
       const logouts = async () =>
-        (await t.dataSource.query('SELECT actor_user_id AS actor, client_id AS client FROM audit_events WHERE type = ? ORDER BY id', ['logout'])) as {
-          actor: string;
-          client: string;
-        }[];
+        sql<{ actor: string; client: string }>(
+          t.dataSource,
+          'SELECT actor_user_id AS actor, client_id AS client FROM audit_events WHERE type = ? ORDER BY id',
+          ['logout'],
+        );
       const before = (await logouts()).length;
       const res = await browser.get(`/oauth2/logout?id_token_hint=${tokens.id_token}`);
       expect(res.status).toBe(200);

@@ -3,6 +3,7 @@ import { createTestDatabase, TEST_DB, TestDatabase } from '../../../test/support
 import * as requestContext from '../../common/http/request-context';
 import { AbandonedError } from './abandon';
 import type { AuditEntry, AuditJournal } from './audit-journal';
+import { dataSourceOptions } from '../data-source.options';
 import { TransactionRunner } from './transaction-runner';
 import { afterUnitOfWork, transactional, UnitOfWork } from './unit-of-work';
 
@@ -44,12 +45,11 @@ describe(`UnitOfWork [${TEST_DB}]`, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const d = db.database;
     dataSource = new DataSource({
-      ...(d.type === 'sqlite'
-        ? { type: 'better-sqlite3', database: d.path }
-        : { type: 'mysql', host: d.host, port: d.port, username: d.username, password: d.password, database: d.database }),
+      ...dataSourceOptions({ database: db.database }),
       entities: [NoteRow, EventRow],
+      migrations: [],
+      migrationsRun: false,
       synchronize: true,
     } as DataSourceOptions);
     await dataSource.initialize();
