@@ -8,6 +8,7 @@ import { UsersModule } from '../users/users.module';
 import { OidcModule } from '../oidc/oidc.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { AuthorizationCodeService } from './authorization-code.service';
+import { AuthorizationCodeRepository, TypeOrmAuthorizationCodeRepository } from './authorization-code.repository';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -45,6 +46,7 @@ import { UserInfoController } from './userinfo.controller';
     AccessTokenFormats,
     IntrospectionService,
     RevocationService,
+    { provide: AuthorizationCodeRepository, useClass: TypeOrmAuthorizationCodeRepository },
     AuthorizationCodeService,
     GrantRegistry,
     BearerTokenGuard,
