@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityMetadata } from 'typeorm';
 import { uuidv7 } from '../common/crypto/tokens';
 import { Batcher } from '../common/database/batcher';
 import { currentRequestContext } from '../common/http/request-context';
@@ -48,7 +47,7 @@ export class AuditService implements AuditJournal {
   }
 
   /** The audit_events table, for callers that store prepared rows with their own INSERTs. */
-  get metadata(): EntityMetadata {
+  get metadata(): AuditRepository['metadata'] {
     return this.repository.metadata;
   }
 
