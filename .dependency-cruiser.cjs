@@ -43,7 +43,12 @@ module.exports = {
       { path: '^src/[^/]+/' },
       { path: '^src/[^/]+\\.ts$' },
     ),
-    forbid('common-is-the-floor', 'src/common imports no feature module: only src/config.', { path: '^src/common/' }, { path: '^src/', pathNot: ['^src/common/', '^src/config/'] }),
+    forbid(
+      'common-is-the-floor',
+      'src/common imports no feature module: only src/config.',
+      { path: '^src/common/' },
+      { path: '^src/', pathNot: ['^src/common/', '^src/config/'] },
+    ),
     forbid(
       'unit-of-work-imports-no-feature',
       'src/database/unit-of-work sits below every module that writes: it builds on the dialects and row helpers beside it, and names what it needs of a feature (the audit journal) as a contract that the feature provides.',
