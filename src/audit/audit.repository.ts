@@ -28,10 +28,8 @@ export abstract class AuditRepository {
 }
 
 @Injectable()
-export class TypeOrmAuditRepository extends AuditRepository {
-  constructor(@InjectRepository(AuditEventEntity) private readonly repository: Repository<AuditEventEntity>) {
-    super();
-  }
+export class TypeOrmAuditRepository implements AuditRepository {
+  constructor(@InjectRepository(AuditEventEntity) private readonly repository: Repository<AuditEventEntity>) {}
 
   get metadata(): EntityMetadata {
     return this.repository.metadata;

@@ -21,10 +21,8 @@ export abstract class LoginSessionRepository {
 const FIND_BY_HASH = SqlFile.read(__dirname, 'login-session.find.sql');
 
 @Injectable()
-export class TypeOrmLoginSessionRepository extends LoginSessionRepository {
-  constructor(@InjectRepository(LoginSessionEntity) private readonly repository: Repository<LoginSessionEntity>) {
-    super();
-  }
+export class TypeOrmLoginSessionRepository implements LoginSessionRepository {
+  constructor(@InjectRepository(LoginSessionEntity) private readonly repository: Repository<LoginSessionEntity>) {}
 
   async insert(session: LoginSessionEntity): Promise<void> {
     await transactional(this.repository).insert(session);

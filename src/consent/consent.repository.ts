@@ -27,10 +27,8 @@ export abstract class ConsentRepository {
 }
 
 @Injectable()
-export class TypeOrmConsentRepository extends ConsentRepository {
-  constructor(@InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>) {
-    super();
-  }
+export class TypeOrmConsentRepository implements ConsentRepository {
+  constructor(@InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>) {}
 
   find(userId: string, clientId: string): Promise<ConsentEntity | null> {
     return transactional(this.repository).findOneBy({ userId, clientId });

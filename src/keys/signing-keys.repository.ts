@@ -16,10 +16,8 @@ export abstract class SigningKeysRepository {
 }
 
 @Injectable()
-export class TypeOrmSigningKeysRepository extends SigningKeysRepository {
-  constructor(@InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>) {
-    super();
-  }
+export class TypeOrmSigningKeysRepository implements SigningKeysRepository {
+  constructor(@InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>) {}
 
   all(): Promise<SigningKeyEntity[]> {
     return this.repository.find();

@@ -19,16 +19,11 @@ export abstract class AuthorizationCodeRepository {
 }
 
 @Injectable()
-export class TypeOrmAuthorizationCodeRepository extends AuthorizationCodeRepository {
+export class TypeOrmAuthorizationCodeRepository implements AuthorizationCodeRepository {
   private readonly byHash: (hash: string) => Promise<AuthorizationCodeEntity | null>;
 
   constructor(@InjectRepository(AuthorizationCodeEntity) private readonly codes: Repository<AuthorizationCodeEntity>) {
-    super();
     this.byHash = batchedLookup(codes, 'codeHash');
-  }
-
-  async insert(code: AuthorizationCodeEntity): Promise<void> {
-    await transactional(this.codes).insert(code);
   }
 
   findByHash(codeHash: string): Promise<AuthorizationCodeEntity | null> {
@@ -37,5 +32,9 @@ export class TypeOrmAuthorizationCodeRepository extends AuthorizationCodeReposit
 
   async spendUnredeemed(userId: string, clientId: string, now: number): Promise<void> {
     await transactional(this.codes).update({ userId, clientId, spentAt: IsNull() }, { spentAt: now });
+  }
+
+  async insert(code: AuthorizationCodeEntity): Promise<void> {
+    await transactional(this.codes).insert(code);
   }
 }

@@ -35,11 +35,10 @@ export abstract class UsersRepository {
 }
 
 @Injectable()
-export class TypeOrmUsersRepository extends UsersRepository {
+export class TypeOrmUsersRepository implements UsersRepository {
   private readonly byId: (id: string) => Promise<UserEntity | null>;
 
   constructor(@InjectRepository(UserEntity) private readonly repository: Repository<UserEntity>) {
-    super();
     this.byId = batchedLookup(repository, 'id');
   }
 

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import type { NewClient } from '../../src/clients/clients.service';
 import type { NewUser } from '../../src/users/users.service';
 import type { TestApp } from './create-test-app';
@@ -51,4 +52,18 @@ export async function createUser(
   const password = overrides.password ?? 'correct horse battery staple';
   const user = await testApp.users.create({ email: username.includes('@') ? username : null, ...overrides, username, password });
   return { id: user.id, username, password, email: user.email };
+}
+
+/** A password grant request (RFC 6749 §4.3) of `client` (client_secret_basic) for `user`, at `path`. */
+export function passwordGrantRequest(
+  testApp: TestApp,
+  client: Pick<TestClient, 'basic'>,
+  user: Pick<TestUser, 'username' | 'password'>,
+  path = '/oauth/token',
+) {
+  return request(testApp.url)
+    .post(path)
+    .set('Authorization', client.basic)
+    .type('form')
+    .send({ grant_type: 'password', username: user.username, password: user.password });
 }

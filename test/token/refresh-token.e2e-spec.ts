@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { createClient, createUser, TestClient, TestUser, passwordGrantRequest } from '../support/factories';
 
 describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -134,13 +134,7 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
 
   it('does not renew a scope the client has since lost', async () => {
     const shrinking = await createClient(t, { scope: 'read write' });
-    const first = (
-      await request(t.url)
-        .post('/oauth/token')
-        .set('Authorization', shrinking.basic)
-        .type('form')
-        .send({ grant_type: 'password', username: user.username, password: user.password })
-    ).body;
+    const first = (await passwordGrantRequest(t, shrinking, user)).body;
     expect(first.scope).toBe('read write');
     await t.clients.update(shrinking.clientId, { scope: 'read' });
     const renewed = await refresh(first.refresh_token, {}, shrinking.basic);

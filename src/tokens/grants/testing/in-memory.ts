@@ -1,3 +1,4 @@
+import { CLIENT_SETTING_DEFAULTS } from '../../../clients/client-defaults';
 import type { AuthenticatedClient } from '../../../clients/clients.service';
 import { nowSeconds } from '../../../common/time';
 import type { UserProfile, UsersService } from '../../../users/users.service';
@@ -96,12 +97,7 @@ export function aClient(overrides: Partial<AuthenticatedClient> = {}): Authentic
     redirectUris: ['https://rp.example/cb'],
     grantTypes: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
     scope: 'read write',
-    pkce: 'inherit',
-    pkcePlainAllowed: null,
-    accessTokenTtl: null,
-    refreshTokenTtl: null,
-    refreshTokenRotation: 'rotate',
-    idTokenSignedResponseAlg: 'RS256',
+    ...CLIENT_SETTING_DEFAULTS,
     accessTokenFormat: 'opaque',
     enabled: true,
     createdAt: 0,
