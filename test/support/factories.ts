@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { NewClient } from '../../src/clients/clients.service';
 import type { NewUser } from '../../src/users/users.service';
-import type { TestApp } from './create-test-app';
+import { createTestApp, type TestApp } from './create-test-app';
 
 export interface TestClient {
   readonly clientId: string;
@@ -66,4 +66,13 @@ export function passwordGrantRequest(
     .set('Authorization', client.basic)
     .type('form')
     .send({ grant_type: 'password', username: user.username, password: user.password });
+}
+
+/** A started test app with one confidential client (`client` overrides) and one user (`user` overrides); the caller closes it. */
+export async function appWithClientAndUser(
+  client: Partial<NewClient> = {},
+  user: Parameters<typeof createUser>[1] = {},
+): Promise<{ t: TestApp; client: TestClient; user: TestUser }> {
+  const t = await createTestApp();
+  return { t, client: await createClient(t, client), user: await createUser(t, user) };
 }
