@@ -10,6 +10,6 @@ import { AuditRepository, TypeOrmAuditRepository } from './audit.repository';
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity])],
   providers: [{ provide: AuditRepository, useClass: TypeOrmAuditRepository }, AuditService, { provide: AUDIT_JOURNAL, useExisting: AuditService }],
-  exports: [AuditService, AUDIT_JOURNAL],
+  exports: [AuditService, AuditRepository, AUDIT_JOURNAL],
 })
 export class AuditModule {}

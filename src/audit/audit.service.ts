@@ -46,11 +46,6 @@ export class AuditService implements AuditJournal {
     return this.writes.submit(this.row(event));
   }
 
-  /** The audit_events table, for callers that store prepared rows with their own INSERTs. */
-  get metadata(): AuditRepository['metadata'] {
-    return this.repository.metadata;
-  }
-
   /** Events waiting for a batched INSERT to take them (a metric; their callers are waiting too). */
   get queueDepth(): number {
     return this.writes.waiting;

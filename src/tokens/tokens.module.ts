@@ -26,6 +26,7 @@ import { RevocationService } from './revocation.service';
 import { TokenController } from './token.controller';
 import { TokenIssuer } from './token-issuer';
 import { TokenStore } from './token-store';
+import { TokenRepository, TypeOrmTokenRepository } from './token.repository';
 import { UserInfoController } from './userinfo.controller';
 
 @Module({
@@ -42,6 +43,7 @@ import { UserInfoController } from './userinfo.controller';
   controllers: [TokenController, RevocationController, IntrospectionController, UserInfoController],
   providers: [
     TokenIssuer,
+    { provide: TokenRepository, useClass: TypeOrmTokenRepository },
     TokenStore,
     AccessTokenFormats,
     IntrospectionService,
