@@ -51,6 +51,19 @@ export interface SingleUseInput {
   readonly id: string;
 }
 
+/**
+ * What grants call on the token store: the narrow interface their in-memory fakes implement
+ * (grants/testing/in-memory.ts). TokensModule provides the TokenStore under it.
+ */
+export abstract class GrantTokenLookup {
+  /** Any stored refresh token by value, whatever its state. */
+  abstract findRefreshToken(token: string): Promise<RefreshTokenEntity | null>;
+  /** An access token that is active (see isActive). */
+  abstract findActiveAccessToken(token: string): Promise<AccessTokenEntity | null>;
+  /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
+  abstract revokeGrant(grantId: string, reason: string): Promise<void>;
+}
+
 /** One request's write: optionally spend an input, then store its new tokens and their audit event. */
 export interface TokenWrite {
   readonly spends?: SingleUseInput;
@@ -78,7 +91,7 @@ const DEADLOCK_RETRIES = 3;
  * write; this decides how it is written. Tokens are stored as SHA-256 hashes only.
  */
 @Injectable()
-export class TokenStore {
+export class TokenStore implements GrantTokenLookup {
   /**
    * The hot statements are batched (see Batcher): under load one multi-row INSERT and one commit
    * store the tokens of many requests, and one `IN (...)` query finds many tokens. Each request

@@ -24,8 +24,8 @@ import { AccessTokenFormats } from './access-token-formats';
 import { IntrospectionService } from './introspection.service';
 import { RevocationService } from './revocation.service';
 import { TokenController } from './token.controller';
-import { TokenIssuer } from './token-issuer';
-import { TokenStore } from './token-store';
+import { GrantIssuer, TokenIssuer } from './token-issuer';
+import { GrantTokenLookup, TokenStore } from './token-store';
 import { TokenRepository, TypeOrmTokenRepository } from './token.repository';
 import { UserInfoController } from './userinfo.controller';
 
@@ -45,6 +45,8 @@ import { UserInfoController } from './userinfo.controller';
     TokenIssuer,
     { provide: TokenRepository, useClass: TypeOrmTokenRepository },
     TokenStore,
+    { provide: GrantTokenLookup, useExisting: TokenStore },
+    { provide: GrantIssuer, useExisting: TokenIssuer },
     AccessTokenFormats,
     IntrospectionService,
     RevocationService,
@@ -58,6 +60,17 @@ import { UserInfoController } from './userinfo.controller';
     PasswordGrant,
     RefreshTokenGrant,
   ],
-  exports: [ResourcesModule, TokenIssuer, TokenStore, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, ClientsModule, UsersModule],
+  exports: [
+    ResourcesModule,
+    TokenIssuer,
+    TokenStore,
+    GrantIssuer,
+    GrantTokenLookup,
+    AuthorizationCodeService,
+    GrantRegistry,
+    BearerTokenGuard,
+    ClientsModule,
+    UsersModule,
+  ],
 })
 export class TokensModule {}
