@@ -1,7 +1,8 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, type Type } from '@nestjs/common';
+import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { APP_CONFIG, loadConfig } from '../config/app-config';
+import { APP_CONFIG, ConfigError, loadConfig } from '../config/app-config';
 import { type ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
@@ -15,7 +16,75 @@ class AccessTokensAgain implements ExpiringTable {
   readonly expiresAt = 'expiresAt';
 }
 
+@Injectable()
+@ExpiringTableProvider()
+class MisspelledExpiry implements ExpiringTable {
+  readonly table = 'example_tickets';
+  readonly entity = TicketRow;
+  readonly expiresAt = 'expires_at';
+}
+
+@Injectable()
+@ExpiringTableProvider()
+class WrongTable implements ExpiringTable {
+  readonly table = 'tickets';
+  readonly entity = TicketRow;
+  readonly expiresAt = 'expiresAt';
+}
+
+@Entity('example_tickets')
+class TicketRow {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'expires_at', type: 'bigint' })
+  expiresAt: number;
+}
+
 describe('ExpiredDataCleanupService', () => {
+  let dataSource: DataSource;
+  beforeAll(async () => {
+    dataSource = await new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [TicketRow] }).initialize();
+  });
+  afterAll(() => dataSource.destroy());
+
+  async function boot(table: Type): Promise<void> {
+    @Module({
+      imports: [DiscoveryModule],
+      providers: [
+        ExpiredDataCleanupService,
+        table,
+        { provide: DatabaseStatus, useValue: new DatabaseStatus(dataSource) },
+        { provide: APP_CONFIG, useValue: loadConfig({}) },
+      ],
+    })
+    class TestModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
+    await moduleRef.init();
+    await moduleRef.close();
+  }
+
+  it('refuses to boot, in one line, when a registered table names a property that is no column, or another table than its entity', async () => {
+    await expect(boot(MisspelledExpiry)).rejects.toThrow(
+      new ConfigError('Cannot start: the expiring table example_tickets is registered wrongly: its entity TicketRow has no column for the property expires_at'),
+    );
+    await expect(boot(WrongTable)).rejects.toThrow(
+      'Cannot start: the expiring table tickets is registered wrongly: its entity TicketRow maps the table example_tickets',
+    );
+    await expect(boot(WrongTable)).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('boots with a table registered as its entity maps it', async () => {
+    @Injectable()
+    @ExpiringTableProvider()
+    class Tickets implements ExpiringTable {
+      readonly table = 'example_tickets';
+      readonly entity = TicketRow;
+      readonly expiresAt = 'expiresAt';
+    }
+    await expect(boot(Tickets)).resolves.toBeUndefined();
+  });
+
   it('refuses to boot when a module registers a table the janitor already empties', async () => {
     @Module({
       imports: [DiscoveryModule],
