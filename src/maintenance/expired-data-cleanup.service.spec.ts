@@ -8,28 +8,16 @@ import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { ExpiredDataCleanupService } from './expired-data-cleanup.service';
 
-@Injectable()
-@ExpiringTableProvider()
-class AccessTokensAgain implements ExpiringTable {
-  readonly table = 'access_tokens';
-  readonly entity = AccessTokenEntity;
-  readonly expiresAt = 'expiresAt';
-}
-
-@Injectable()
-@ExpiringTableProvider()
-class MisspelledExpiry implements ExpiringTable {
-  readonly table = 'example_tickets';
-  readonly entity = TicketRow;
-  readonly expiresAt = 'expires_at';
-}
-
-@Injectable()
-@ExpiringTableProvider()
-class WrongTable implements ExpiringTable {
-  readonly table = 'tickets';
-  readonly entity = TicketRow;
-  readonly expiresAt = 'expiresAt';
+/** A provider registering `table` for the janitor, as a module outside src/ would. */
+function registered(table: string, entity: ExpiringTable['entity'], expiresAt: string): Type {
+  @Injectable()
+  @ExpiringTableProvider()
+  class Registered implements ExpiringTable {
+    readonly table = table;
+    readonly entity = entity;
+    readonly expiresAt = expiresAt;
+  }
+  return Registered;
 }
 
 @Entity('example_tickets')
@@ -65,30 +53,28 @@ describe('ExpiredDataCleanupService', () => {
   }
 
   it('refuses to boot, in one line, when a registered table names a property that is no column, or another table than its entity', async () => {
-    await expect(boot(MisspelledExpiry)).rejects.toThrow(
+    await expect(boot(registered('example_tickets', TicketRow, 'expires_at'))).rejects.toThrow(
       new ConfigError('Cannot start: the expiring table example_tickets is registered wrongly: its entity TicketRow has no column for the property expires_at'),
     );
-    await expect(boot(WrongTable)).rejects.toThrow(
+    await expect(boot(registered('tickets', TicketRow, 'expiresAt'))).rejects.toThrow(
       'Cannot start: the expiring table tickets is registered wrongly: its entity TicketRow maps the table example_tickets',
     );
-    await expect(boot(WrongTable)).rejects.toBeInstanceOf(ConfigError);
+    await expect(boot(registered('tickets', TicketRow, 'expiresAt'))).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('boots with a table registered as its entity maps it', async () => {
-    @Injectable()
-    @ExpiringTableProvider()
-    class Tickets implements ExpiringTable {
-      readonly table = 'example_tickets';
-      readonly entity = TicketRow;
-      readonly expiresAt = 'expiresAt';
-    }
-    await expect(boot(Tickets)).resolves.toBeUndefined();
+    await expect(boot(registered('example_tickets', TicketRow, 'expiresAt'))).resolves.toBeUndefined();
   });
 
   it('refuses to boot when a module registers a table the janitor already empties', async () => {
     @Module({
       imports: [DiscoveryModule],
-      providers: [ExpiredDataCleanupService, AccessTokensAgain, { provide: DatabaseStatus, useValue: {} }, { provide: APP_CONFIG, useValue: loadConfig({}) }],
+      providers: [
+        ExpiredDataCleanupService,
+        registered('access_tokens', AccessTokenEntity, 'expiresAt'),
+        { provide: DatabaseStatus, useValue: {} },
+        { provide: APP_CONFIG, useValue: loadConfig({}) },
+      ],
     })
     class TestModule {}
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
