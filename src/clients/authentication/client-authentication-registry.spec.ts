@@ -17,7 +17,10 @@ const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pa
 const req = (authorization: string | undefined, parameters: Record<string, string> = {}): ClientAuthenticationRequest => ({
   headers: authorization === undefined ? {} : { authorization },
   parameters,
+  endpoint: 'https://as.example/oauth2/token',
+  certificate: null,
 });
+const apiKey = (key: string, parameters: Record<string, string> = {}): ClientAuthenticationRequest => ({ ...req(undefined, parameters), headers: { 'x-api-key': key } });
 
 /** The stored clients, as ClientsService.findStored answers (an unknown or disabled one is null). */
 class InMemoryClients implements ClientsFinder {
@@ -101,7 +104,7 @@ describe('ClientAuthenticationRegistry', () => {
       const { registry } = await registryWith(...builtIns);
       expect(registry.present(req(undefined, { client_id: 'a', client_secret: 'b' })).method.name).toBe('client_secret_post');
       expect(registry.present(req(undefined, { client_id: 'a' })).method.name).toBe('none');
-      expect(registry.present({ headers: { 'x-api-key': 'keyed.k' }, parameters: { client_id: 'keyed' } }).method.name).toBe('urn:test:api_key');
+      expect(registry.present(apiKey('keyed.k', { client_id: 'keyed' })).method.name).toBe('urn:test:api_key');
     });
 
     it.each([
@@ -126,7 +129,7 @@ describe('ClientAuthenticationRegistry', () => {
       const { authenticate } = await registryWith(...builtIns);
       await expect(authenticate(req(basic('app', SECRET)))).resolves.toMatchObject({ id: 'app' });
       await expect(authenticate(req(undefined, { client_id: 'public' }))).resolves.toMatchObject({ id: 'public', isPublic: true });
-      await expect(authenticate({ headers: { 'x-api-key': 'keyed.k' }, parameters: {} })).resolves.toMatchObject({ id: 'keyed' });
+      await expect(authenticate(apiKey('keyed.k'))).resolves.toMatchObject({ id: 'keyed' });
     });
 
     it('accepts the secret both ways for either secret method (RFC 6749 §2.3.1: Basic for every client with a password)', async () => {
@@ -142,7 +145,7 @@ describe('ClientAuthenticationRegistry', () => {
       ['a public client presenting a secret', req(basic('public', 'anything'))],
       ['a client of another credential presenting a secret', req(basic('keyed', SECRET))],
       ['a client registered for a method this deployment no longer offers', req(basic('retired', SECRET))],
-      ['a secret client presenting an extension method', { headers: { 'x-api-key': 'app.k' }, parameters: {} }],
+      ['a secret client presenting an extension method', apiKey('app.k')],
     ])('answers invalid_client to %s', async (_name, request) => {
       const { authenticate } = await registryWith(...builtIns);
       await expect(authenticate(request)).rejects.toMatchObject({ code: 'invalid_client', description: 'client authentication failed' });
