@@ -193,7 +193,9 @@ function checkKeyMaterial(app: ApplicationShape, storedMethod: string | undefine
     if (!allowed.includes(alg)) {
       throw invalidField(
         'token_endpoint_auth_signing_alg',
-        allowed.length === 0 ? 'token_endpoint_auth_signing_alg applies to private_key_jwt and client_secret_jwt only' : `${method} signs with one of ${allowed.join(', ')}`,
+        allowed.length === 0
+          ? 'token_endpoint_auth_signing_alg applies to private_key_jwt and client_secret_jwt only'
+          : `${method} signs with one of ${allowed.join(', ')}`,
       );
     }
   }

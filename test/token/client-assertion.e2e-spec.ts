@@ -81,7 +81,11 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
     const [clientId, key] = alg === 'ES256' ? [esClient, es] : [psClient, ps];
     const client: oauth.Client = { client_id: clientId };
     const auth = oauth.PrivateKeyJwt({ key: key.privateKey, kid: key.kid });
-    const token = await oauth.processClientCredentialsResponse(as, client, await oauth.clientCredentialsGrantRequest(as, client, auth, { scope: 'read' }, insecure));
+    const token = await oauth.processClientCredentialsResponse(
+      as,
+      client,
+      await oauth.clientCredentialsGrantRequest(as, client, auth, { scope: 'read' }, insecure),
+    );
     expect(token.scope).toBe('read');
   });
 
@@ -106,7 +110,9 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
 
   it('issues a token with client_secret_jwt (HS256 over the secret, kept encrypted at rest)', async () => {
     const created = await createClient(t, { tokenEndpointAuthMethod: 'client_secret_jwt', grantTypes: ['client_credentials'], scope: 'read' });
-    const stored = await t.dataSource.query('SELECT secret_encrypted FROM clients WHERE id = ' + (t.dataSource.options.type === 'postgres' ? '$1' : '?'), [created.clientId]);
+    const stored = await t.dataSource.query('SELECT secret_encrypted FROM clients WHERE id = ' + (t.dataSource.options.type === 'postgres' ? '$1' : '?'), [
+      created.clientId,
+    ]);
     expect(stored[0].secret_encrypted).toMatch(/^v1\./);
     expect(stored[0].secret_encrypted).not.toContain(created.clientSecret);
     const client: oauth.Client = { client_id: created.clientId };
@@ -142,7 +148,10 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
       ['an assertion without jti', async () => ({ client_assertion: await assertion(es, esClient, tokenEndpoint, { jti: undefined }) })],
       ['iss other than the client', async () => ({ client_assertion: await assertion(es, esClient, tokenEndpoint, { iss: psClient }) })],
       ['a key of another client', async () => ({ client_assertion: await assertion(ps, esClient, tokenEndpoint) })],
-      ['an algorithm other than the registered token_endpoint_auth_signing_alg', async () => ({ client_assertion: await assertion(es, psClient, tokenEndpoint, {}, { kid: ps.kid }) })],
+      [
+        'an algorithm other than the registered token_endpoint_auth_signing_alg',
+        async () => ({ client_assertion: await assertion(es, psClient, tokenEndpoint, {}, { kid: ps.kid }) }),
+      ],
       [
         'alg none',
         async () => ({
@@ -187,7 +196,8 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
     served = [first.jwk];
     fetches = 0;
     const jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`;
-    const clientId = (await createClient(t, { tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'], scope: 'read', jwksUri })).clientId;
+    const clientId = (await createClient(t, { tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'], scope: 'read', jwksUri }))
+      .clientId;
     expect((await clientCredentials({ client_assertion: await assertion(first, clientId, tokenEndpoint) })).status).toBe(200);
     expect((await clientCredentials({ client_assertion: await assertion(first, clientId, tokenEndpoint) })).status).toBe(200);
     expect(fetches).toBe(1);

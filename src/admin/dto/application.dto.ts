@@ -238,7 +238,9 @@ export class CreateApplicationDto {
     nullable: true,
     description:
       'RFC 7591 §2: the public keys of the application (JWK Set) for private_key_jwt and self_signed_tls_client_auth; private members (d, p, q, dp, dq, qi, k) are refused. At most one of jwks and jwks_uri',
-    example: { keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }] },
+    example: {
+      keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }],
+    },
   })
   @IsOptional()
   @Checked('jwks', jwksProblem)
@@ -247,7 +249,8 @@ export class CreateApplicationDto {
   @ApiPropertyOptional({
     type: String,
     nullable: true,
-    description: 'RFC 7591 §2: where the application publishes its JWK Set (https; http only on loopback). Fetched with a timeout and a size limit, cached, fetched again for an unknown kid',
+    description:
+      'RFC 7591 §2: where the application publishes its JWK Set (https; http only on loopback). Fetched with a timeout and a size limit, cached, fetched again for an unknown kid',
     example: 'https://app.example.com/jwks.json',
   })
   @IsOptional()
@@ -260,13 +263,18 @@ export class CreateApplicationDto {
     type: String,
     enum: CLIENT_ASSERTION_ALGORITHMS,
     nullable: true,
-    description: 'OpenID Connect Registration §2: the only JWS algorithm of its client assertions (private_key_jwt: PS256, ES256, EdDSA, RS256; client_secret_jwt: HS256, HS384, HS512); null: any of them',
+    description:
+      'OpenID Connect Registration §2: the only JWS algorithm of its client assertions (private_key_jwt: PS256, ES256, EdDSA, RS256; client_secret_jwt: HS256, HS384, HS512); null: any of them',
   })
   @IsOptional()
   @IsIn(CLIENT_ASSERTION_ALGORITHMS)
   token_endpoint_auth_signing_alg?: string | null;
 
-  @ApiPropertyOptional({ ...NAME_FIELD, description: 'RFC 8705 §2.1.2 (tls_client_auth): the subject DN its certificate must have, RFC 4514 form', example: 'CN=shop.example.com,O=Example Shop,C=DE' })
+  @ApiPropertyOptional({
+    ...NAME_FIELD,
+    description: 'RFC 8705 §2.1.2 (tls_client_auth): the subject DN its certificate must have, RFC 4514 form',
+    example: 'CN=shop.example.com,O=Example Shop,C=DE',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)

@@ -5,11 +5,12 @@ import type { AuthenticatedClient } from '../clients.service';
 
 /** The RFC 8705 §2.1.2 registration of a tls_client_auth client: one way to name its certificate. */
 export type TlsClientAuthName =
-  | { readonly kind: 'subject_dn'; readonly value: string }
-  | { readonly kind: 'san_dns' | 'san_uri' | 'san_ip' | 'san_email'; readonly value: string };
+  { readonly kind: 'subject_dn'; readonly value: string } | { readonly kind: 'san_dns' | 'san_uri' | 'san_ip' | 'san_email'; readonly value: string };
 
 /** The one certificate name a client registered (RFC 8705 §2.1.2: exactly one), or null. */
-export function registeredName(client: Pick<AuthenticatedClient, 'tlsClientAuthSubjectDn' | 'tlsClientAuthSanDns' | 'tlsClientAuthSanUri' | 'tlsClientAuthSanIp' | 'tlsClientAuthSanEmail'>): TlsClientAuthName | null {
+export function registeredName(
+  client: Pick<AuthenticatedClient, 'tlsClientAuthSubjectDn' | 'tlsClientAuthSanDns' | 'tlsClientAuthSanUri' | 'tlsClientAuthSanIp' | 'tlsClientAuthSanEmail'>,
+): TlsClientAuthName | null {
   const names: TlsClientAuthName[] = [];
   if (client.tlsClientAuthSubjectDn) names.push({ kind: 'subject_dn', value: client.tlsClientAuthSubjectDn });
   if (client.tlsClientAuthSanDns) names.push({ kind: 'san_dns', value: client.tlsClientAuthSanDns });

@@ -67,12 +67,7 @@ export class ClientAssertionVerifier {
   ) {}
 
   /** Whether the assertion proves `clientId`; false for any failure, whichever check it was. */
-  async verify(
-    presented: PresentedAssertion,
-    clientId: string,
-    key: JWTVerifyGetKey | Uint8Array | null,
-    algorithms: readonly string[],
-  ): Promise<boolean> {
+  async verify(presented: PresentedAssertion, clientId: string, key: JWTVerifyGetKey | Uint8Array | null, algorithms: readonly string[]): Promise<boolean> {
     if (key === null || algorithms.length === 0) return false;
     const issuer = this.config.issuer;
     let payload;

@@ -11,6 +11,8 @@ import { ClientAuthenticationRegistry } from './client-authentication-registry';
 import { ClientSecretBasicMethod } from './client-secret-basic.method';
 import { ClientSecretPostMethod } from './client-secret-post.method';
 import { NoneMethod } from './none.method';
+import { CLIENT_ID_PRESENTATION } from './client-id-presentation';
+import type { X509Certificate } from 'node:crypto';
 
 const SECRET = 's3cret';
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
@@ -20,7 +22,10 @@ const req = (authorization: string | undefined, parameters: Record<string, strin
   endpoint: 'https://as.example/oauth2/token',
   certificate: null,
 });
-const apiKey = (key: string, parameters: Record<string, string> = {}): ClientAuthenticationRequest => ({ ...req(undefined, parameters), headers: { 'x-api-key': key } });
+const apiKey = (key: string, parameters: Record<string, string> = {}): ClientAuthenticationRequest => ({
+  ...req(undefined, parameters),
+  headers: { 'x-api-key': key },
+});
 
 /** The stored clients, as ClientsService.findStored answers (an unknown or disabled one is null). */
 class InMemoryClients implements ClientsFinder {
@@ -55,13 +60,39 @@ class ApiKeyMethod implements ClientAuthenticationMethod<PresentedClient & { key
 @ClientAuthenticationMethodProvider()
 class SecondBasic extends ClientSecretBasicMethod {}
 
+/** Two methods whose requests look alike (a client_id over a connection with a certificate). */
+function certificateMethod(name: string, proves: boolean) {
+  @Injectable()
+  @ClientAuthenticationMethodProvider()
+  class CertificateMethod implements ClientAuthenticationMethod {
+    readonly name = name;
+    readonly credential = name;
+    readonly presentation = CLIENT_ID_PRESENTATION;
+    present({ certificate, parameters }: ClientAuthenticationRequest) {
+      return certificate && parameters.client_id ? { clientId: parameters.client_id } : null;
+    }
+    async verify() {
+      return proves;
+    }
+  }
+  return CertificateMethod;
+}
+const CertificateA = certificateMethod('urn:test:cert_a', true);
+const CertificateB = certificateMethod('urn:test:cert_b', false);
+const withCertificate = (clientId: string): ClientAuthenticationRequest => ({
+  ...req(undefined, { client_id: clientId }),
+  certificate: { certificate: {} as X509Certificate, chainVerified: true },
+});
+
 async function registryWith(...methods: (new (...args: never[]) => object)[]) {
   const clients = new InMemoryClients();
   clients.add('app', 'client_secret_basic', SECRET);
   clients.add('poster', 'client_secret_post', SECRET);
   clients.add('public', 'none', null);
   clients.add('keyed', 'urn:test:api_key', null);
-  clients.add('retired', 'private_key_jwt', SECRET);
+  clients.add('retired', 'urn:test:retired', SECRET);
+  clients.add('cert-a', 'urn:test:cert_a', null);
+  clients.add('cert-b', 'urn:test:cert_b', null);
   @Module({ imports: [DiscoveryModule], providers: [ClientAuthenticationRegistry, { provide: ClientsService, useValue: clients }, ...methods] })
   class TestModule {}
   const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
@@ -121,6 +152,24 @@ describe('ClientAuthenticationRegistry', () => {
     ])('rejects %s', async (_name, header, body, code) => {
       const { registry } = await registryWith(...builtIns);
       expect(() => registry.present(req(header, body))).toThrow(expect.objectContaining({ code }));
+    });
+  });
+
+  describe('methods of one presentation (a client_id and a certificate)', () => {
+    it('lets the method the application is registered for verify, not the first that read the request', async () => {
+      const { authenticate } = await registryWith(...builtIns, CertificateB, CertificateA);
+      await expect(authenticate(withCertificate('cert-a'))).resolves.toMatchObject({ id: 'cert-a' });
+      await expect(authenticate(withCertificate('cert-b'))).rejects.toMatchObject({ code: 'invalid_client' });
+    });
+
+    it('keeps a public client public when its connection brings a certificate', async () => {
+      const { authenticate } = await registryWith(...builtIns, CertificateA, CertificateB);
+      await expect(authenticate(withCertificate('public'))).resolves.toMatchObject({ id: 'public', isPublic: true });
+    });
+
+    it('does not let a confidential client of another method pass with a certificate', async () => {
+      const { authenticate } = await registryWith(...builtIns, CertificateA);
+      await expect(authenticate(withCertificate('app'))).rejects.toMatchObject({ code: 'invalid_client' });
     });
   });
 

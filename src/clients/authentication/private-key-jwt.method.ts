@@ -27,7 +27,12 @@ export class PrivateKeyJwtMethod implements ClientAuthenticationMethod<Presented
 
   verify(presented: PresentedAssertion, stored: StoredClient): Promise<boolean> {
     const { client } = stored;
-    return this.assertions.verify(presented, client.id, this.keys.keySet(client), allowedAlgorithms(PRIVATE_KEY_JWT_ALGORITHMS, client.tokenEndpointAuthSigningAlg));
+    return this.assertions.verify(
+      presented,
+      client.id,
+      this.keys.keySet(client),
+      allowedAlgorithms(PRIVATE_KEY_JWT_ALGORITHMS, client.tokenEndpointAuthSigningAlg),
+    );
   }
 }
 

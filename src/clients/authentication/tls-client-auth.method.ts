@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedCertificate, PresentedClient, StoredClient } from './client-authentication-method';
+import type {
+  ClientAuthenticationMethod,
+  ClientAuthenticationRequest,
+  PresentedCertificate,
+  PresentedClient,
+  StoredClient,
+} from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
 import { CLIENT_ID_PRESENTATION } from './client-id-presentation';
 import { certificateHasName, registeredName } from './certificate-match';
