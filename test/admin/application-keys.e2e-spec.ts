@@ -23,13 +23,24 @@ describe(`applications: client keys, certificates and authentication methods in 
   const app = (fields: object) => ({ client_name: 'Keyed', grant_types: ['client_credentials'], ...fields });
 
   it('registers a private_key_jwt application with jwks and reads them back', async () => {
-    const res = await api.post('/admin/applications', app({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk] }, token_endpoint_auth_signing_alg: 'ES256' }));
+    const res = await api.post(
+      '/admin/applications',
+      app({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk] }, token_endpoint_auth_signing_alg: 'ES256' }),
+    );
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk] }, token_endpoint_auth_signing_alg: 'ES256', jwks_uri: null });
+    expect(res.body).toMatchObject({
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [publicJwk] },
+      token_endpoint_auth_signing_alg: 'ES256',
+      jwks_uri: null,
+    });
   });
 
   it('registers a tls_client_auth application with a subject DN', async () => {
-    const res = await api.post('/admin/applications', app({ token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: 'CN=shop.example.com,O=Shop' }));
+    const res = await api.post(
+      '/admin/applications',
+      app({ token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: 'CN=shop.example.com,O=Shop' }),
+    );
     expect(res.status).toBe(201);
     expect(res.body.tls_client_auth_subject_dn).toBe('CN=shop.example.com,O=Shop');
   });
@@ -38,13 +49,29 @@ describe(`applications: client keys, certificates and authentication methods in 
     ['a private key in jwks', { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [privateJwk] }) }, 'jwks'],
     ['a symmetric key in jwks', { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [{ kty: 'oct', k: 'c2VjcmV0' }] }) }, 'jwks'],
     ['private_key_jwt without keys', { token_endpoint_auth_method: 'private_key_jwt' }, 'jwks'],
-    ['both jwks and jwks_uri', { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [publicJwk] }), jwks_uri: 'https://rp.example/jwks' }, 'jwks_uri'],
+    [
+      'both jwks and jwks_uri',
+      { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [publicJwk] }), jwks_uri: 'https://rp.example/jwks' },
+      'jwks_uri',
+    ],
     ['an http jwks_uri off the loopback interface', { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: 'http://rp.example/jwks' }, 'jwks_uri'],
     ['tls_client_auth without a certificate name', { token_endpoint_auth_method: 'tls_client_auth' }, 'tls_client_auth_subject_dn'],
-    ['two certificate names', { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: 'CN=a', tls_client_auth_san_dns: 'a.example' }, 'tls_client_auth_san_dns'],
+    [
+      'two certificate names',
+      { token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: 'CN=a', tls_client_auth_san_dns: 'a.example' },
+      'tls_client_auth_san_dns',
+    ],
     ['self_signed_tls_client_auth without jwks', { token_endpoint_auth_method: 'self_signed_tls_client_auth' }, 'jwks'],
-    ['an HMAC algorithm for private_key_jwt', { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [publicJwk] }), token_endpoint_auth_signing_alg: 'HS256' }, 'token_endpoint_auth_signing_alg'],
-    ['alg none', { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [publicJwk] }), token_endpoint_auth_signing_alg: 'none' }, 'token_endpoint_auth_signing_alg'],
+    [
+      'an HMAC algorithm for private_key_jwt',
+      { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [publicJwk] }), token_endpoint_auth_signing_alg: 'HS256' },
+      'token_endpoint_auth_signing_alg',
+    ],
+    [
+      'alg none',
+      { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [publicJwk] }), token_endpoint_auth_signing_alg: 'none' },
+      'token_endpoint_auth_signing_alg',
+    ],
   ])('refuses %s with a 400 naming the field', async (_name, fields, field) => {
     const body = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, typeof value === 'function' ? value() : value]));
     const res = await api.post('/admin/applications', app(body));
@@ -75,7 +102,11 @@ describe(`applications: client keys, certificates and authentication methods in 
 
   it('keeps secret-based authentication working for a client_secret_basic application (nothing else changed)', async () => {
     const created = await createClient(t, { grantTypes: ['client_credentials'] });
-    const res = await request(t.url).post('/oauth2/token').set('Authorization', basicAuth(created.clientId, created.clientSecret!)).type('form').send({ grant_type: 'client_credentials' });
+    const res = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', basicAuth(created.clientId, created.clientSecret!))
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
     expect(res.status).toBe(200);
   });
 

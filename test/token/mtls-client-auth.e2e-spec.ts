@@ -41,7 +41,10 @@ describeWithOpenssl(`mutual TLS client authentication behind a TLS-terminating p
     createClient(t, { grantTypes: ['client_credentials'], scope: 'read', ...fields }).then((c) => c.clientId);
 
   it('authenticates tls_client_auth by the registered subject DN (RFC 4514 order, any case)', async () => {
-    const clientId = await mtlsClient({ tokenEndpointAuthMethod: 'tls_client_auth', tlsClientAuthSubjectDn: 'cn=shop.example.com,O=Example Shop\\, Inc.,C=DE' });
+    const clientId = await mtlsClient({
+      tokenEndpointAuthMethod: 'tls_client_auth',
+      tlsClientAuthSubjectDn: 'cn=shop.example.com,O=Example Shop\\, Inc.,C=DE',
+    });
     const res = await token(clientId, client);
     expect(res.status).toBe(200);
   });
