@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ReplayCache } from '../../security/replay-cache';
-import type { ClientAuthenticationRequest, PresentedClient } from './client-authentication-method';
+import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
 
 /** RFC 7523 §2.2: the only `client_assertion_type` this server reads. */
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -53,6 +54,13 @@ export function presentAssertion({ parameters, endpoint }: ClientAuthenticationR
   return { clientId: subject, assertion, endpoint };
 }
 
+let decoy: Promise<KeyObject> | undefined;
+/** A public key no client holds the private half of. */
+function decoyKey(): Promise<KeyObject> {
+  decoy ??= Promise.resolve(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
+  return decoy;
+}
+
 /**
  * Verifies a client assertion (RFC 7523 §3, OpenID Connect Core §9): signature with an allowed
  * algorithm, `iss` = `sub` = the client, `aud` this server (its issuer, its token endpoint as RFC
@@ -68,11 +76,11 @@ export class ClientAssertionVerifier {
 
   /** Whether the assertion proves `clientId`; false for any failure, whichever check it was. */
   async verify(presented: PresentedAssertion, clientId: string, key: JWTVerifyGetKey | Uint8Array | null, algorithms: readonly string[]): Promise<boolean> {
-    if (key === null || algorithms.length === 0) return false;
     const issuer = this.config.issuer;
     let payload;
     try {
-      ({ payload } = await jwtVerify(presented.assertion, key as JWTVerifyGetKey, {
+      // Without keys (an unknown client, the registry's decoy), a key that cannot match: comparable work.
+      ({ payload } = await jwtVerify(presented.assertion, (key ?? (await decoyKey())) as JWTVerifyGetKey, {
         algorithms: [...algorithms],
         issuer: clientId,
         subject: clientId,
@@ -83,6 +91,7 @@ export class ClientAssertionVerifier {
     } catch {
       return false;
     }
+    if (key === null || algorithms.length === 0) return false;
     const now = nowSeconds();
     const { exp, iat, jti } = payload;
     if (typeof exp !== 'number' || exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return false;
@@ -91,4 +100,33 @@ export class ClientAssertionVerifier {
     // Last, so that only an otherwise valid assertion spends its jti (RFC 7523 §3 item 7).
     return this.replay.claim('client-assertion', `${clientId}\n${jti}`, exp + CLOCK_TOLERANCE_SECONDS);
   }
+}
+
+/** The algorithms of `offered` a client may use: its registered one alone when it registered one. */
+export function allowedAlgorithms(offered: readonly string[], registered: string | null): readonly string[] {
+  return registered === null ? offered : offered.filter((alg) => alg === registered);
+}
+
+/**
+ * What private_key_jwt and client_secret_jwt share: each reads the assertions of its own
+ * algorithms and verifies them with the key the client registered for it (`keyOf`).
+ */
+export abstract class AssertionMethod implements ClientAuthenticationMethod<PresentedAssertion> {
+  abstract readonly name: string;
+  abstract readonly credential: string;
+  abstract readonly signingAlgorithms: readonly string[];
+
+  constructor(private readonly assertions: ClientAssertionVerifier) {}
+
+  present(request: ClientAuthenticationRequest): PresentedAssertion | null {
+    return presentAssertion(request, this.signingAlgorithms);
+  }
+
+  verify(presented: PresentedAssertion, stored: StoredClient): Promise<boolean> {
+    const algorithms = allowedAlgorithms(this.signingAlgorithms, stored.client.tokenEndpointAuthSigningAlg);
+    return this.assertions.verify(presented, stored.client.id, this.keyOf(stored), algorithms);
+  }
+
+  /** The key the assertion must verify with, or null when the client has none for this method. */
+  protected abstract keyOf(stored: StoredClient): JWTVerifyGetKey | Uint8Array | null;
 }

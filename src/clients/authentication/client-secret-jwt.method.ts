@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { ClientSecretSealer } from '../client-secret-sealer';
 import { CLIENT_SECRET_JWT } from '../clients.service';
-import type { ClientAuthenticationMethod, ClientAuthenticationRequest, StoredClient } from './client-authentication-method';
+import type { StoredClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
-import { CLIENT_SECRET_JWT_ALGORITHMS, ClientAssertionVerifier, type PresentedAssertion, presentAssertion } from './client-assertion';
-import { allowedAlgorithms } from './private-key-jwt.method';
+import { AssertionMethod, CLIENT_SECRET_JWT_ALGORITHMS, ClientAssertionVerifier } from './client-assertion';
 
 /**
  * `client_secret_jwt` (OpenID Connect Core §9): a JWT with an HMAC (HS256, HS384, HS512) keyed with
@@ -14,29 +13,25 @@ import { allowedAlgorithms } from './private-key-jwt.method';
  */
 @Injectable()
 @ClientAuthenticationMethodProvider()
-export class ClientSecretJwtMethod implements ClientAuthenticationMethod<PresentedAssertion> {
+export class ClientSecretJwtMethod extends AssertionMethod {
   readonly name = CLIENT_SECRET_JWT;
-  readonly signingAlgorithms = CLIENT_SECRET_JWT_ALGORITHMS;
   readonly credential = 'client_secret_jwt';
+  readonly signingAlgorithms = CLIENT_SECRET_JWT_ALGORITHMS;
 
   constructor(
     private readonly sealer: ClientSecretSealer,
-    private readonly assertions: ClientAssertionVerifier,
-  ) {}
-
-  present(request: ClientAuthenticationRequest): PresentedAssertion | null {
-    return presentAssertion(request, CLIENT_SECRET_JWT_ALGORITHMS);
+    assertions: ClientAssertionVerifier,
+  ) {
+    super(assertions);
   }
 
-  verify(presented: PresentedAssertion, stored: StoredClient): Promise<boolean> {
-    const { client, secretEncrypted } = stored;
-    let key: Uint8Array;
+  protected keyOf({ client, secretEncrypted }: StoredClient): Uint8Array {
+    // Without a readable secret, a random key: the same work, and a verification that cannot succeed.
+    if (secretEncrypted === null) return randomBytes(32);
     try {
-      // Without a secret, a random key: the same work, and a verification that cannot succeed.
-      key = secretEncrypted === null ? randomBytes(32) : Buffer.from(this.sealer.open(secretEncrypted, client.id), 'utf8');
+      return Buffer.from(this.sealer.open(secretEncrypted, client.id), 'utf8');
     } catch {
-      key = randomBytes(32);
+      return randomBytes(32);
     }
-    return this.assertions.verify(presented, client.id, key, allowedAlgorithms(CLIENT_SECRET_JWT_ALGORITHMS, client.tokenEndpointAuthSigningAlg));
   }
 }

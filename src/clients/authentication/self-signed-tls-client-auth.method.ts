@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { ClientAuthenticationMethod, ClientAuthenticationRequest, StoredClient } from './client-authentication-method';
+import type { StoredClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
-import { CLIENT_ID_PRESENTATION } from './client-id-presentation';
 import { certificateMatchesKeys } from './certificate-match';
-import { presentCertificate, type PresentedWithCertificate } from './tls-client-auth.method';
+import { CertificateMethod, type PresentedWithCertificate } from './certificate-method';
 
 /**
  * `self_signed_tls_client_auth` (RFC 8705 §2.2): any certificate (no chain is checked) whose public
@@ -12,14 +11,9 @@ import { presentCertificate, type PresentedWithCertificate } from './tls-client-
  */
 @Injectable()
 @ClientAuthenticationMethodProvider()
-export class SelfSignedTlsClientAuthMethod implements ClientAuthenticationMethod<PresentedWithCertificate> {
+export class SelfSignedTlsClientAuthMethod extends CertificateMethod {
   readonly name = 'self_signed_tls_client_auth';
   readonly credential = 'self_signed_tls_client_auth';
-  readonly presentation = CLIENT_ID_PRESENTATION;
-
-  present(request: ClientAuthenticationRequest): PresentedWithCertificate | null {
-    return presentCertificate(request);
-  }
 
   verify({ certificate }: PresentedWithCertificate, { client }: StoredClient): Promise<boolean> {
     return certificateMatchesKeys(certificate.certificate, client.jwks?.keys ?? []);
