@@ -5,7 +5,7 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT, UnsecuredJWT } from 'jos
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import { createTestApp, createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient } from '../support/factories';
 
@@ -207,5 +207,36 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
     served = [first.jwk, second.jwk];
     expect((await clientCredentials({ client_assertion: await assertion(second, clientId, tokenEndpoint) })).status).toBe(200);
     expect(fetches).toBe(3);
+  });
+});
+
+describe(`a client assertion replayed on another instance [${TEST_DB}]`, () => {
+  let pair: Awaited<ReturnType<typeof createTestAppPair>>;
+  beforeAll(async () => {
+    // One issuer behind a load balancer: both instances accept assertions naming it.
+    pair = await createTestAppPair({ env: { ISSUER: 'https://as.example' } });
+  });
+  afterAll(() => pair.close());
+
+  it('is refused there with invalid_client: the jti is shared through the database', async () => {
+    const key = await keyPair('ES256');
+    const { clientId } = await createClient(pair.a, {
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      jwks: { keys: [key.jwk] },
+      grantTypes: ['client_credentials'],
+      scope: 'read',
+    });
+    const send = (url: string, signed: string) =>
+      request(url)
+        .post('/oauth2/token')
+        .type('form')
+        .send({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: signed });
+    const signed = await assertion(key, clientId, 'https://as.example');
+    expect((await send(pair.a.url, signed)).status).toBe(200);
+    const replay = await send(pair.b.url, signed);
+    expect(replay.status).toBe(401);
+    expect(replay.body.error).toBe('invalid_client');
+    // The other instance accepts a fresh one: what it refused was the replay.
+    expect((await send(pair.b.url, await assertion(key, clientId, 'https://as.example'))).status).toBe(200);
   });
 });
