@@ -5,6 +5,7 @@ import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ReplayCache } from '../../security/replay-cache';
+import type { AuthenticatedClient } from '../clients.service';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
 
 /** RFC 7523 §2.2: the only `client_assertion_type` this server reads. */
@@ -74,8 +75,28 @@ export class ClientAssertionVerifier {
     private readonly replay: ReplayCache,
   ) {}
 
-  /** Whether the assertion proves `clientId`; false for any failure, whichever check it was. */
-  async verify(presented: PresentedAssertion, clientId: string, key: JWTVerifyGetKey | Uint8Array | null, algorithms: readonly string[]): Promise<boolean> {
+  /**
+   * The algorithms `client` may sign its assertions with among those a method `offered`: its
+   * registered `token_endpoint_auth_signing_alg` alone when it has one. The one place a profile
+   * narrows the list (FAPI 2.0 §5.4 leaves out RS256).
+   */
+  algorithmsFor(client: Pick<AuthenticatedClient, 'tokenEndpointAuthSigningAlg'>, offered: readonly string[]): readonly string[] {
+    const registered = client.tokenEndpointAuthSigningAlg;
+    return registered === null ? offered : offered.filter((alg) => alg === registered);
+  }
+
+  /**
+   * Whether the assertion proves `client`, signed with `key` and one of the `offered` algorithms
+   * `client` may use; false for any failure, whichever check it was.
+   */
+  async verify(
+    presented: PresentedAssertion,
+    client: Pick<AuthenticatedClient, 'id' | 'tokenEndpointAuthSigningAlg'>,
+    key: JWTVerifyGetKey | Uint8Array | null,
+    offered: readonly string[],
+  ): Promise<boolean> {
+    const clientId = client.id;
+    const algorithms = this.algorithmsFor(client, offered);
     const issuer = this.config.issuer;
     let payload;
     try {
@@ -102,11 +123,6 @@ export class ClientAssertionVerifier {
   }
 }
 
-/** The algorithms of `offered` a client may use: its registered one alone when it registered one. */
-export function allowedAlgorithms(offered: readonly string[], registered: string | null): readonly string[] {
-  return registered === null ? offered : offered.filter((alg) => alg === registered);
-}
-
 /**
  * What private_key_jwt and client_secret_jwt share: each reads the assertions of its own
  * algorithms and verifies them with the key the client registered for it (`keyOf`).
@@ -123,8 +139,7 @@ export abstract class AssertionMethod implements ClientAuthenticationMethod<Pres
   }
 
   verify(presented: PresentedAssertion, stored: StoredClient): Promise<boolean> {
-    const algorithms = allowedAlgorithms(this.signingAlgorithms, stored.client.tokenEndpointAuthSigningAlg);
-    return this.assertions.verify(presented, stored.client.id, this.keyOf(stored), algorithms);
+    return this.assertions.verify(presented, stored.client, this.keyOf(stored), this.signingAlgorithms);
   }
 
   /** The key the assertion must verify with, or null when the client has none for this method. */
