@@ -26,6 +26,11 @@ import { TokenController } from './token.controller';
 import { TokenIssuer } from './token-issuer';
 import { TokenStore } from './token-store';
 import { UserInfoController } from './userinfo.controller';
+import { TokenBindingMetadata } from './binding/binding.metadata';
+import { CertificateBinding } from './binding/certificate.binding';
+import { CLIENT_CERTIFICATE_SOURCE, NO_CLIENT_CERTIFICATES } from './binding/client-certificate-source';
+import { DpopBinding } from './binding/dpop/dpop.binding';
+import { TokenBindingRegistry } from './binding/token-binding-registry';
 
 @Module({
   imports: [
@@ -53,7 +58,22 @@ import { UserInfoController } from './userinfo.controller';
     ClientCredentialsGrant,
     PasswordGrant,
     RefreshTokenGrant,
+    TokenBindingRegistry,
+    DpopBinding,
+    CertificateBinding,
+    TokenBindingMetadata,
+    { provide: CLIENT_CERTIFICATE_SOURCE, useValue: NO_CLIENT_CERTIFICATES },
   ],
-  exports: [ResourcesModule, TokenIssuer, TokenStore, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, ClientsModule, UsersModule],
+  exports: [
+    ResourcesModule,
+    TokenIssuer,
+    TokenStore,
+    AuthorizationCodeService,
+    GrantRegistry,
+    BearerTokenGuard,
+    TokenBindingRegistry,
+    ClientsModule,
+    UsersModule,
+  ],
 })
 export class TokensModule {}

@@ -43,6 +43,8 @@ const DECOY: StoredClient = {
       postLogoutRedirectUris: null,
       accessTokenFormat: 'opaque',
       resources: null,
+      dpopBoundAccessTokens: false,
+      tlsClientCertificateBoundAccessTokens: false,
       enabled: false,
       createdAt: 0,
       updatedAt: 0,
