@@ -124,7 +124,8 @@ export function verifyProof(proof: string, expected: ProofExpectations, allowedA
   if (typeof iat !== 'number' || !Number.isFinite(iat)) throw new ProofError('the proof needs an iat');
   if (iat > expected.now + MAX_FUTURE_SECONDS) throw new ProofError('the proof iat is in the future');
   if (iat < expected.now - expected.maxAgeSeconds) throw new ProofError('the proof is too old');
-  if (expected.accessToken !== undefined && ath !== accessTokenHash(expected.accessToken)) throw new ProofError('the proof ath does not match the access token');
+  if (expected.accessToken !== undefined && ath !== accessTokenHash(expected.accessToken))
+    throw new ProofError('the proof ath does not match the access token');
   if (nonce !== undefined && typeof nonce !== 'string') throw new ProofError('the proof nonce must be a string');
   return { jkt: jwkThumbprint(header.jwk as Record<string, unknown>), jti, iat, ...(nonce !== undefined ? { nonce } : {}) };
 }
