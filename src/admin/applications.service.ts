@@ -173,6 +173,10 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
     ...(dto.post_logout_redirect_uris !== undefined ? { postLogoutRedirectUris: dto.post_logout_redirect_uris } : {}),
     ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
     ...(dto.resources !== undefined ? { resources: [...new Set(dto.resources)] } : {}),
+    ...(dto.dpop_bound_access_tokens !== undefined ? { dpopBoundAccessTokens: dto.dpop_bound_access_tokens } : {}),
+    ...(dto.tls_client_certificate_bound_access_tokens !== undefined
+      ? { tlsClientCertificateBoundAccessTokens: dto.tls_client_certificate_bound_access_tokens }
+      : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -205,6 +209,8 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     postLogoutRedirectUris: dto.post_logout_redirect_uris ?? [],
     accessTokenFormat: dto.access_token_format ?? 'opaque',
     resources: [...new Set(dto.resources ?? [])],
+    dpopBoundAccessTokens: dto.dpop_bound_access_tokens ?? false,
+    tlsClientCertificateBoundAccessTokens: dto.tls_client_certificate_bound_access_tokens ?? false,
     enabled: dto.enabled ?? true,
   };
 }

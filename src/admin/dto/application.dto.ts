@@ -217,6 +217,22 @@ export class CreateApplicationDto {
   @IsIn(ID_TOKEN_CLAIMS)
   id_token_claims?: IdTokenClaims;
 
+  @ApiPropertyOptional({
+    default: false,
+    description: 'RFC 9449 §5.2: every token request must carry a DPoP proof; the application gets DPoP-bound tokens only',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  dpop_bound_access_tokens?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'RFC 8705 §3.4: tokens are bound to the TLS client certificate of the token request (cnf.x5t#S256)',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  tls_client_certificate_bound_access_tokens?: boolean;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull()
   @IsBoolean()
@@ -244,6 +260,8 @@ export class ApplicationResponse {
   @ApiProperty({ type: [String], example: ['https://shop.example.com/signed-out'] }) post_logout_redirect_uris: string[];
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'opaque' }) access_token_format: string;
   @ApiProperty({ type: [String], example: [] }) resources: string[];
+  @ApiProperty({ example: false }) dpop_bound_access_tokens: boolean;
+  @ApiProperty({ example: false }) tls_client_certificate_bound_access_tokens: boolean;
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false })
   weak_secret: boolean;
   @ApiProperty({
@@ -296,6 +314,8 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     post_logout_redirect_uris: [...client.postLogoutRedirectUris],
     access_token_format: client.accessTokenFormat,
     resources: [...client.resources],
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
+    tls_client_certificate_bound_access_tokens: client.tlsClientCertificateBoundAccessTokens,
     weak_secret: client.weakSecret,
     warnings: applicationWarnings(client),
     enabled: client.enabled,

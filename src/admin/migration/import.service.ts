@@ -94,6 +94,8 @@ export class ImportService {
         post_logout_redirect_uris: [...c.postLogoutRedirectUris],
         access_token_format: c.accessTokenFormat,
         resources: [...c.resources],
+        dpop_bound_access_tokens: c.dpopBoundAccessTokens,
+        tls_client_certificate_bound_access_tokens: c.tlsClientCertificateBoundAccessTokens,
         enabled: c.enabled,
       })),
       users: users.map((u: UserProfile) => ({
