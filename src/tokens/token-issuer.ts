@@ -258,7 +258,9 @@ export class TokenIssuer {
     const response: TokenResponse = {
       access_token: minted.accessToken,
       token_type: this.bindings.tokenType(minted.access.cnf),
-      expires_in: minted.expiresIn, scope: minted.access.scope };
+      expires_in: minted.expiresIn,
+      scope: minted.access.scope,
+    };
     if (minted.refreshToken) response.refresh_token = minted.refreshToken;
     return response;
   }

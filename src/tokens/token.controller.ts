@@ -1,5 +1,15 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBasicAuth, ApiHeader, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBasicAuth,
+  ApiHeader,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import type { FastifyRequest as Request } from 'fastify';
