@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
+import * as oidc from 'openid-client';
 import { createHash, randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
@@ -304,5 +305,14 @@ describe(`DPoP server nonces (RFC 9449 §8, §9) [${TEST_DB}]`, () => {
     });
     expect(info.status).toBe(200);
     expect(((await info.json()) as { sub: string }).sub).toBe(user.id);
+  });
+
+  it('serves openid-client with DPoP: it retries with the nonce by itself, at the token endpoint and at userinfo', async () => {
+    const config = await oidc.discovery(new URL(t.url), confidential.clientId, confidential.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+    const DPoP = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
+    const tokens = await oidc.genericGrantRequest(config, 'password', { username: user.username, password: user.password, scope: 'openid' }, { DPoP });
+    expect(tokens.token_type).toBe('dpop');
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, user.id, { DPoP });
+    expect(info.sub).toBe(user.id);
   });
 });

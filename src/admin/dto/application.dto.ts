@@ -239,9 +239,14 @@ export class CreateApplicationDto {
   enabled?: boolean;
 }
 
-/** Every field optional but the identity; a public client cannot become confidential or the reverse. */
+/**
+ * Every field optional but the identity; a public client cannot become confidential or the reverse.
+ * Null stays refused where the field refuses it (PartialType would otherwise let it through to a NOT NULL column).
+ */
 @RejectUnknownFields()
-export class UpdateApplicationDto extends PartialType(OmitType(CreateApplicationDto, ['client_id', 'client_secret'] as const)) {}
+export class UpdateApplicationDto extends PartialType(OmitType(CreateApplicationDto, ['client_id', 'client_secret'] as const), {
+  skipNullProperties: false,
+}) {}
 
 export class ApplicationResponse {
   @ApiProperty({ example: '374b1fae-4405-411b-85a0-6e1ab90923ba' }) client_id: string;
