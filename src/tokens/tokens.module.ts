@@ -28,7 +28,6 @@ import { TokenStore } from './token-store';
 import { UserInfoController } from './userinfo.controller';
 import { TokenBindingMetadata } from './binding/binding.metadata';
 import { CertificateBinding } from './binding/certificate.binding';
-import { CLIENT_CERTIFICATE_SOURCE, NO_CLIENT_CERTIFICATES } from './binding/client-certificate-source';
 import { DpopBinding } from './binding/dpop/dpop.binding';
 import { TokenBindingRegistry } from './binding/token-binding-registry';
 
@@ -62,7 +61,6 @@ import { TokenBindingRegistry } from './binding/token-binding-registry';
     DpopBinding,
     CertificateBinding,
     TokenBindingMetadata,
-    { provide: CLIENT_CERTIFICATE_SOURCE, useValue: NO_CLIENT_CERTIFICATES },
   ],
   exports: [
     ResourcesModule,

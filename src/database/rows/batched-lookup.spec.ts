@@ -1,7 +1,7 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { createTestDatabase, TEST_DB, TestDatabase } from '../../../test/support/databases';
 import { dataSourceOptions } from '../data-source.options';
-import { ClientEntity } from '../../clients/client.entity';
+import { ClientEntity, NO_KEY_MATERIAL } from '../../clients/client.entity';
 import { batchedLookup } from './batched-lookup';
 import { selectRowsIn } from './select-rows';
 
@@ -25,6 +25,8 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   resources: null,
   dpopBoundAccessTokens: false,
   tlsClientCertificateBoundAccessTokens: false,
+  ...NO_KEY_MATERIAL,
+  secretEncrypted: null,
   enabled,
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_001,

@@ -5,7 +5,7 @@ import type { FastifyRequest as Request } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { aClient } from '../grants/testing/in-memory';
-import { CLIENT_CERTIFICATE_SOURCE, type ClientCertificateSource } from './client-certificate-source';
+import { ClientCertificates } from '../../clients/authentication/client-certificate';
 import { CertificateBinding, certificateThumbprint } from './certificate.binding';
 import { confirmation } from './confirmation';
 import type { BindingRequest, TokenBinding } from './token-binding';
@@ -33,14 +33,14 @@ class AnotherJktBinding extends HeaderKeyBinding {}
 const CERTIFICATE = Buffer.from('a certificate');
 
 async function registry(...bindings: (new (...args: never[]) => TokenBinding)[]) {
-  const certificates: ClientCertificateSource = { certificateOf: (req) => (req.headers['x-cert'] ? CERTIFICATE : null) };
+  const certificates = { certificate: (req: Request) => (req.headers['x-cert'] ? { raw: CERTIFICATE } : null) };
   const module = await Test.createTestingModule({
     imports: [DiscoveryModule],
     providers: [
       TokenBindingRegistry,
       ...bindings,
       { provide: APP_CONFIG, useValue: { issuer: 'https://as.example' } as AppConfig },
-      { provide: CLIENT_CERTIFICATE_SOURCE, useValue: certificates },
+      { provide: ClientCertificates, useValue: certificates },
     ],
   }).compile();
   await module.init();

@@ -5,7 +5,7 @@ import type { AuthenticatedClient } from '../../clients/clients.service';
 import { type AuthenticationChallenge, OAuthError } from '../../common/oauth/oauth-error';
 import { discoverUnique } from '../../common/registry/discover-unique';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { CLIENT_CERTIFICATE_SOURCE, ClientCertificateSource } from './client-certificate-source';
+import { ClientCertificates } from '../../clients/authentication/client-certificate';
 import { type Confirmation, confirmation, confirmationMember } from './confirmation';
 import type { BindingRequest, TokenBinding } from './token-binding';
 import { TokenBindingProvider } from './token-binding.decorator';
@@ -26,7 +26,7 @@ export class TokenBindingRegistry implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(CLIENT_CERTIFICATE_SOURCE) private readonly certificates: ClientCertificateSource,
+    private readonly certificates: ClientCertificates,
   ) {}
 
   onModuleInit(): void {
@@ -53,7 +53,7 @@ export class TokenBindingRegistry implements OnModuleInit {
       method: req.method,
       url: this.config.issuer + path,
       headers: req.headers,
-      clientCertificate: () => this.certificates.certificateOf(req),
+      clientCertificate: () => this.certificates.certificate(req)?.raw ?? null,
     };
   }
 

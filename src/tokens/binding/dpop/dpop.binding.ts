@@ -4,17 +4,14 @@ import { type AuthenticationChallenge, OAuthError } from '../../../common/oauth/
 import { nowSeconds } from '../../../common/time';
 import { APP_CONFIG, AppConfig } from '../../../config/app-config';
 import { SigningKeysService } from '../../../keys/signing-keys.service';
+import { ReplayCache } from '../../../security/replay-cache';
 import type { BindingRequest, TokenBinding } from '../token-binding';
 import { TokenBindingProvider } from '../token-binding.decorator';
 import { DpopNonces } from './dpop-nonces';
 import { DPOP_SIGNING_ALGS, ProofError, type VerifiedProof, verifyProof } from './dpop-proof';
 
-/** Remembers proof `jti`s on every instance: true the first time (the server's ReplayCache). */
-export interface ProofReplayCache {
-  claim(namespace: string, id: string, expiresAtEpochSeconds: number): Promise<boolean>;
-}
-
-export const DPOP_REPLAY_CACHE = Symbol('DPOP_REPLAY_CACHE');
+/** What DPoP needs of the replay cache shared by every instance: a jti claimed once. */
+export type ProofReplayCache = Pick<ReplayCache, 'claim'>;
 
 /**
  * RFC 9449 DPoP: tokens bound to the key of the proof sent with the token request (`cnf.jkt`,
@@ -31,7 +28,7 @@ export class DpopBinding implements TokenBinding {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly keys: SigningKeysService,
-    @Inject(DPOP_REPLAY_CACHE) private readonly replays: ProofReplayCache,
+    @Inject(ReplayCache) private readonly replays: ProofReplayCache,
   ) {}
 
   async confirm(request: BindingRequest, client: AuthenticatedClient): Promise<string | null> {
