@@ -96,6 +96,36 @@ function publicKey(jwk: unknown, alg: DpopSigningAlg): KeyObject {
   return key;
 }
 
+/** A proof header that passed its checks: the algorithm, the key and its thumbprint. */
+interface CheckedHeader {
+  readonly alg: DpopSigningAlg;
+  readonly key: KeyObject;
+  readonly jkt: string;
+}
+
+/**
+ * Checked headers by their encoded form. A client signs every proof with one key, so its headers
+ * are the same bytes each time: the JSON parse, the key import and the thumbprint (a third of a
+ * proof's CPU) are done once per key. Bounded; the oldest entry leaves first.
+ */
+const checkedHeaders = new Map<string, CheckedHeader>();
+const MAX_CHECKED_HEADERS = 1000;
+
+/** §4.3 points 4–7 on the header: `typ`, a supported `alg`, a public `jwk` that suits it. */
+function checkedHeader(encoded: string): CheckedHeader {
+  const known = checkedHeaders.get(encoded);
+  if (known) return known;
+  const header = decodeJson(encoded);
+  if (header.typ !== 'dpop+jwt') throw new ProofError('the proof typ must be dpop+jwt');
+  const alg = header.alg;
+  if (typeof alg !== 'string' || !Object.hasOwn(ALGORITHMS, alg)) throw new ProofError('the proof alg is not allowed');
+  const key = publicKey(header.jwk, alg as DpopSigningAlg);
+  const checked = { alg: alg as DpopSigningAlg, key, jkt: jwkThumbprint(header.jwk as Record<string, unknown>) };
+  if (checkedHeaders.size >= MAX_CHECKED_HEADERS) checkedHeaders.delete(checkedHeaders.keys().next().value!);
+  checkedHeaders.set(encoded, checked);
+  return checked;
+}
+
 /**
  * The checks of RFC 9449 §4.3 on one `DPoP` header value, in its order: one well-formed JWT, `typ`
  * `dpop+jwt`, an allowed asymmetric `alg`, a public `jwk` that verifies the signature, `jti`, `htm`
@@ -106,12 +136,9 @@ export function verifyProof(proof: string, expected: ProofExpectations, allowedA
   if (proof.length > MAX_PROOF_LENGTH) throw new ProofError('the proof is too large');
   const parts = proof.split('.');
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) throw new ProofError('the proof is not a compact JWS');
-  const header = decodeJson(parts[0]);
-  if (header.typ !== 'dpop+jwt') throw new ProofError('the proof typ must be dpop+jwt');
-  const alg = header.alg;
-  if (typeof alg !== 'string' || !Object.hasOwn(ALGORITHMS, alg) || !allowedAlgs.includes(alg)) throw new ProofError('the proof alg is not allowed');
-  const spec = ALGORITHMS[alg as DpopSigningAlg];
-  const key = publicKey(header.jwk, alg as DpopSigningAlg);
+  const { alg, key, jkt } = checkedHeader(parts[0]);
+  if (!allowedAlgs.includes(alg)) throw new ProofError('the proof alg is not allowed');
+  const spec = ALGORITHMS[alg];
   const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
   const valid = verify(spec.digest, signed, { key, ...spec.options }, Buffer.from(parts[2], 'base64url'));
   if (!valid) throw new ProofError('the proof signature does not verify');
@@ -127,5 +154,5 @@ export function verifyProof(proof: string, expected: ProofExpectations, allowedA
   if (expected.accessToken !== undefined && ath !== accessTokenHash(expected.accessToken))
     throw new ProofError('the proof ath does not match the access token');
   if (nonce !== undefined && typeof nonce !== 'string') throw new ProofError('the proof nonce must be a string');
-  return { jkt: jwkThumbprint(header.jwk as Record<string, unknown>), jti, iat, ...(nonce !== undefined ? { nonce } : {}) };
+  return { jkt, jti, iat, ...(nonce !== undefined ? { nonce } : {}) };
 }
