@@ -173,6 +173,7 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
     ...(dto.post_logout_redirect_uris !== undefined ? { postLogoutRedirectUris: dto.post_logout_redirect_uris } : {}),
     ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
     ...(dto.resources !== undefined ? { resources: [...new Set(dto.resources)] } : {}),
+    ...(dto.require_pushed_authorization_requests !== undefined ? { requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests } : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -205,6 +206,7 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     postLogoutRedirectUris: dto.post_logout_redirect_uris ?? [],
     accessTokenFormat: dto.access_token_format ?? 'opaque',
     resources: [...new Set(dto.resources ?? [])],
+    requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests ?? false,
     enabled: dto.enabled ?? true,
   };
 }

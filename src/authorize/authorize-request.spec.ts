@@ -97,7 +97,7 @@ describe('parseAuthorizeRequest', () => {
       'a request_uri (OpenID Connect Core §6)',
       { request_uri: 'https://app.example/r.jwt' },
       'request_uri_not_supported',
-      'request_uri is not supported; send the parameters themselves',
+      'request_uri is supported only as returned by the pushed authorization request endpoint',
     ],
     ['a claims parameter that is not JSON', { scope: 'openid', claims: '{' }, 'invalid_request', 'claims must be a JSON object'],
     ['a claims member that is not an object', { scope: 'openid', claims: '{"userinfo":[]}' }, 'invalid_request', 'claims.userinfo must be a JSON object'],

@@ -76,6 +76,8 @@ export interface AuthorizeRequest extends AuthorizeTarget {
   readonly consentScope: string;
   /** The original parameters, carried as hidden fields through the login and consent forms. */
   readonly params: Readonly<AuthorizeParams>;
+  /** The client pushed these parameters first (RFC 9126), authenticated, rather than sending them through the browser. */
+  readonly pushed: boolean;
 }
 
 /** What the guards leave on the request for the controller and for the error renderer. */
@@ -120,12 +122,15 @@ export function authorizeTarget(raw: Record<string, unknown>, client: Authentica
  * Everything else of the request, checked once (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect
  * Core §3.1.2.1); its errors go back to `target`. The result is frozen.
  */
-export function parseAuthorizeRequest(raw: Record<string, unknown>, client: AuthenticatedClient, target: AuthorizeTarget): AuthorizeRequest {
+export function parseAuthorizeRequest(raw: Record<string, unknown>, client: AuthenticatedClient, target: AuthorizeTarget, pushed = false): AuthorizeRequest {
   if (raw.response_mode !== undefined && !target.responseMode) throw new OAuthError('invalid_request', 'response_mode must be query or form_post');
   // OpenID Connect Core §6: request objects are not supported (yet); refused, never silently ignored
   // in favour of the plain parameters, which may differ from what the request object says.
   if (raw.request !== undefined) throw new OAuthError('request_not_supported', 'request objects are not supported; send the parameters themselves');
-  if (raw.request_uri !== undefined) throw new OAuthError('request_uri_not_supported', 'request_uri is not supported; send the parameters themselves');
+  // A pushed request's request_uri is resolved before this point (AuthorizeClientGuard); OpenID
+  // Connect Core §6.2's request_uri, a request object the client hosts, is not supported.
+  if (raw.request_uri !== undefined)
+    throw new OAuthError('request_uri_not_supported', 'request_uri is supported only as returned by the pushed authorization request endpoint');
   const params: AuthorizeParams = {};
   for (const name of AUTHORIZE_PARAMS) {
     const value = raw[name];
@@ -169,6 +174,7 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
     claims,
     consentScope: formatScope([...new Set([...scopeTokens(scope), ...scopesOfClaimsRequest(claims)])]),
     params: Object.freeze(params),
+    pushed,
   });
 }
 

@@ -85,6 +85,10 @@ export class ClientEntity {
   @Column({ type: 'simple-json', nullable: true })
   resources: string[] | null;
 
+  /** RFC 9126 §6: this client may start an authorization request only by pushing it first. */
+  @Column({ name: 'require_pushed_authorization_requests', type: 'boolean' })
+  requirePushedAuthorizationRequests: boolean;
+
   @Column({ type: 'boolean' })
   enabled: boolean;
 

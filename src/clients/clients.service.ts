@@ -48,6 +48,7 @@ export interface NewClient {
   readonly postLogoutRedirectUris?: readonly string[];
   readonly accessTokenFormat?: AccessTokenFormat;
   readonly resources?: readonly string[];
+  readonly requirePushedAuthorizationRequests?: boolean;
   readonly enabled?: boolean;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
@@ -156,6 +157,7 @@ export class ClientsService implements AccessTokenLifetimes {
       postLogoutRedirectUris: [...(input.postLogoutRedirectUris ?? [])],
       accessTokenFormat: input.accessTokenFormat ?? 'opaque',
       resources: [...(input.resources ?? [])],
+      requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,

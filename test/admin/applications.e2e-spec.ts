@@ -54,6 +54,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       post_logout_redirect_uris: [],
       access_token_format: 'opaque',
       resources: [],
+      require_pushed_authorization_requests: false,
       enabled: true,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),

@@ -217,6 +217,15 @@ export class CreateApplicationDto {
   @IsIn(ID_TOKEN_CLAIMS)
   id_token_claims?: IdTokenClaims;
 
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'RFC 9126 §6: the application may start an authorization request only by pushing it to the pushed_authorization_request_endpoint first (the global setting require_pushed_authorization_requests applies to every application)',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  require_pushed_authorization_requests?: boolean;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull()
   @IsBoolean()
@@ -244,6 +253,7 @@ export class ApplicationResponse {
   @ApiProperty({ type: [String], example: ['https://shop.example.com/signed-out'] }) post_logout_redirect_uris: string[];
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'opaque' }) access_token_format: string;
   @ApiProperty({ type: [String], example: [] }) resources: string[];
+  @ApiProperty({ example: false }) require_pushed_authorization_requests: boolean;
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false })
   weak_secret: boolean;
   @ApiProperty({
@@ -296,6 +306,7 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     post_logout_redirect_uris: [...client.postLogoutRedirectUris],
     access_token_format: client.accessTokenFormat,
     resources: [...client.resources],
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     weak_secret: client.weakSecret,
     warnings: applicationWarnings(client),
     enabled: client.enabled,

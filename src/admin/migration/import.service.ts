@@ -94,6 +94,7 @@ export class ImportService {
         post_logout_redirect_uris: [...c.postLogoutRedirectUris],
         access_token_format: c.accessTokenFormat,
         resources: [...c.resources],
+        require_pushed_authorization_requests: c.requirePushedAuthorizationRequests,
         enabled: c.enabled,
       })),
       users: users.map((u: UserProfile) => ({
@@ -124,6 +125,7 @@ export class ImportService {
         access_token_ttl: settings.accessTokenTtl,
         refresh_token_ttl: settings.refreshTokenTtl,
         authorization_code_ttl: settings.authorizationCodeTtl,
+        require_pushed_authorization_requests: settings.requirePushedAuthorizationRequests,
       },
     };
   }

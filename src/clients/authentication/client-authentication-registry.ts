@@ -43,6 +43,7 @@ const DECOY: StoredClient = {
       postLogoutRedirectUris: null,
       accessTokenFormat: 'opaque',
       resources: null,
+      requirePushedAuthorizationRequests: false,
       enabled: false,
       createdAt: 0,
       updatedAt: 0,

@@ -7,6 +7,7 @@ import { ScopeCatalogue1764600000000 } from './1764600000000-ScopeCatalogue';
 import { RefreshRetry1764700000000 } from './1764700000000-RefreshRetry';
 import { AccessTokenSigningAlg1764800000000 } from './1764800000000-AccessTokenSigningAlg';
 import { StandardClaims1764900000000 } from './1764900000000-StandardClaims';
+import { PushedAuthorizationRequests1765100000000 } from './1765100000000-PushedAuthorizationRequests';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   RefreshRetry1764700000000,
   AccessTokenSigningAlg1764800000000,
   StandardClaims1764900000000,
+  PushedAuthorizationRequests1765100000000,
 ];

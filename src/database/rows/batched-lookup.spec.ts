@@ -23,6 +23,7 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   postLogoutRedirectUris: null,
   accessTokenFormat: 'opaque',
   resources: null,
+  requirePushedAuthorizationRequests: false,
   enabled,
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_001,
