@@ -24,6 +24,9 @@ export const AUTHORIZE_PARAMS = [
   'resource',
   'claims',
   'acr_values',
+  'display',
+  'ui_locales',
+  'claims_locales',
 ] as const;
 export type AuthorizeParamName = (typeof AUTHORIZE_PARAMS)[number];
 export type AuthorizeParams = Partial<Record<AuthorizeParamName, string>>;
@@ -31,6 +34,11 @@ export type AuthorizeParams = Partial<Record<AuthorizeParamName, string>>;
 /** How the authorization response reaches the client: the query string (RFC 6749 §4.1.2) or a form post. */
 export type ResponseMode = 'query' | 'form_post';
 export const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'form_post'];
+
+/** OpenID Connect Core §3.1.2.1: the display values; each is answered with the one page layout there is. */
+const DISPLAYS = ['page', 'popup', 'touch', 'wap'];
+/** A space-separated list of BCP 47 language tags (RFC 5646), as ui_locales and claims_locales are (Core §3.1.2.1, §5.2). */
+const LANGUAGE_TAGS = /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*(?: [A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)*$/;
 
 /** The prompt values we act on (select_account: there is one account per browser session). */
 const PROMPTS = ['none', 'login', 'consent', 'select_account'];
@@ -154,6 +162,14 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
   if (params.max_age !== undefined && !/^\d{1,9}$/.test(params.max_age)) throw new OAuthError('invalid_request', 'max_age must be a number of seconds');
   if (params.login_hint !== undefined && params.login_hint.length > 320) throw new OAuthError('invalid_request', 'login_hint is too long');
   if (params.id_token_hint !== undefined && params.id_token_hint.length > 8192) throw new OAuthError('invalid_request', 'id_token_hint is too long');
+  if (params.display !== undefined && !DISPLAYS.includes(params.display))
+    throw new OAuthError('invalid_request', `display must be one of ${DISPLAYS.join(', ')}`);
+  // Pages and claims are in one language: the preferences are checked for form and otherwise ignored (Core §5.2: best effort).
+  for (const name of ['ui_locales', 'claims_locales'] as const) {
+    const value = params[name];
+    if (value !== undefined && (value.length > 256 || !LANGUAGE_TAGS.test(value.trim())))
+      throw new OAuthError('invalid_request', `${name} must be space-separated language tags (BCP 47)`);
+  }
   const pkce = pkceChallenge(params);
   const claims = scopeTokens(scope).includes('openid') ? claimsRequest(params, clientScopes(client)) : null;
 
