@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
+import type { JwkSet } from './client-keys';
 
 /**
  * RFC 7591 §2: how the client authenticates at the token endpoint. The built-in ones, or any a
@@ -13,6 +14,18 @@ export type RefreshTokenRotation = 'rotate' | 'reuse';
 /** Which claims of the user an ID Token carries: those of its scopes, or only what the `claims` parameter asks for. */
 export type IdTokenClaims = 'scope' | 'minimal';
 export const ID_TOKEN_CLAIMS: readonly IdTokenClaims[] = ['scope', 'minimal'];
+
+/** The key and certificate registration of a client that has none (secret or public clients). */
+export const NO_KEY_MATERIAL = {
+  jwks: null,
+  jwksUri: null,
+  tokenEndpointAuthSigningAlg: null,
+  tlsClientAuthSubjectDn: null,
+  tlsClientAuthSanDns: null,
+  tlsClientAuthSanUri: null,
+  tlsClientAuthSanIp: null,
+  tlsClientAuthSanEmail: null,
+} as const;
 
 /** An OAuth client ("application" on the admin surface). Column names follow RFC 7591 metadata. */
 @Entity('clients')
@@ -80,6 +93,48 @@ export class ClientEntity {
   /** RFC 9068: `jwt` access tokens, or `opaque` ones (a resource server's own format wins when one is named). */
   @Column({ name: 'access_token_format', type: 'varchar', length: 8 })
   accessTokenFormat: AccessTokenFormat;
+
+  /**
+   * RFC 7591 §2: the client's public keys inline (private_key_jwt, self_signed_tls_client_auth,
+   * signed request objects); never with private members. At most one of this and `jwksUri`.
+   */
+  @Column({ type: 'simple-json', nullable: true })
+  jwks: JwkSet | null;
+
+  /** RFC 7591 §2: where the client publishes its JWK Set (fetched, cached, refetched for an unknown `kid`). */
+  @Column({ name: 'jwks_uri', type: 'text', nullable: true })
+  jwksUri: string | null;
+
+  /** OpenID Connect Registration §2: the one JWS algorithm its client assertions must use (null: any allowed one). */
+  @Column({ name: 'token_endpoint_auth_signing_alg', type: 'varchar', length: 16, nullable: true })
+  tokenEndpointAuthSigningAlg: string | null;
+
+  /** RFC 8705 §2.1.2: the expected subject DN of the client certificate (tls_client_auth), RFC 4514 string. */
+  @Column({ name: 'tls_client_auth_subject_dn', type: 'text', nullable: true })
+  tlsClientAuthSubjectDn: string | null;
+
+  /** RFC 8705 §2.1.2: an expected dNSName SAN entry. */
+  @Column({ name: 'tls_client_auth_san_dns', type: 'varchar', length: 255, nullable: true })
+  tlsClientAuthSanDns: string | null;
+
+  /** RFC 8705 §2.1.2: an expected uniformResourceIdentifier SAN entry. */
+  @Column({ name: 'tls_client_auth_san_uri', type: 'text', nullable: true })
+  tlsClientAuthSanUri: string | null;
+
+  /** RFC 8705 §2.1.2: an expected iPAddress SAN entry (IPv4 dotted decimal or IPv6 text). */
+  @Column({ name: 'tls_client_auth_san_ip', type: 'varchar', length: 64, nullable: true })
+  tlsClientAuthSanIp: string | null;
+
+  /** RFC 8705 §2.1.2: an expected rfc822Name SAN entry. */
+  @Column({ name: 'tls_client_auth_san_email', type: 'varchar', length: 255, nullable: true })
+  tlsClientAuthSanEmail: string | null;
+
+  /**
+   * client_secret_jwt: the secret itself, AES-256-GCM under KEY_ENCRYPTION_SECRET (the HMAC needs
+   * it; the SHA-256 in `secretHash` cannot serve). Null for every other method.
+   */
+  @Column({ name: 'secret_encrypted', type: 'text', nullable: true })
+  secretEncrypted: string | null;
 
   /** RFC 8707: identifiers of the resource servers this client may request tokens for. */
   @Column({ type: 'simple-json', nullable: true })

@@ -9,6 +9,8 @@ import { ClientSecretPostMethod } from './authentication/client-secret-post.meth
 import { NoneMethod } from './authentication/none.method';
 import { ClientAuthenticationMetadata } from './authentication/client-authentication.metadata';
 import { ClientAuthGuard } from './guards/client-auth.guard';
+import { ClientKeys } from './client-keys';
+import { ClientCertificates } from './authentication/client-certificate';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity]), DiscoveryModule],
@@ -20,7 +22,9 @@ import { ClientAuthGuard } from './guards/client-auth.guard';
     ClientSecretPostMethod,
     NoneMethod,
     ClientAuthGuard,
+    ClientKeys,
+    ClientCertificates,
   ],
-  exports: [ClientsService, ClientAuthenticationRegistry, ClientAuthGuard],
+  exports: [ClientsService, ClientAuthenticationRegistry, ClientAuthGuard, ClientKeys, ClientCertificates],
 })
 export class ClientsModule {}

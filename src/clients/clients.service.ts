@@ -14,10 +14,11 @@ import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of
 import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from '../keys/access-token-lifetimes';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
+import type { JwkSet } from './client-keys';
 import { ClientEntity, IdTokenClaims, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */
-export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash' | 'postLogoutRedirectUris' | 'resources'>> & {
+export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash' | 'secretEncrypted' | 'postLogoutRedirectUris' | 'resources'>> & {
   readonly postLogoutRedirectUris: readonly string[];
   readonly resources: readonly string[];
   readonly isPublic: boolean;
@@ -30,6 +31,8 @@ export interface StoredClient {
   readonly client: AuthenticatedClient;
   /** Null for a public client. */
   readonly secretHash: string | null;
+  /** client_secret_jwt: the secret, encrypted at rest (KeyEncryption); null for every other method. */
+  readonly secretEncrypted: string | null;
 }
 
 export interface NewClient {
@@ -48,12 +51,25 @@ export interface NewClient {
   readonly postLogoutRedirectUris?: readonly string[];
   readonly accessTokenFormat?: AccessTokenFormat;
   readonly resources?: readonly string[];
+  readonly jwks?: JwkSet | null;
+  readonly jwksUri?: string | null;
+  readonly tokenEndpointAuthSigningAlg?: string | null;
+  readonly tlsClientAuth?: TlsClientAuthFields;
   readonly requirePushedAuthorizationRequests?: boolean;
   readonly enabled?: boolean;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
   /** A secret kept from the system the client migrates from (confidential clients); otherwise one is generated. */
   readonly clientSecret?: string;
+}
+
+/** RFC 8705 §2.1.2: what the client certificate of a tls_client_auth client must show (one of them at most). */
+export interface TlsClientAuthFields {
+  readonly tlsClientAuthSubjectDn?: string | null;
+  readonly tlsClientAuthSanDns?: string | null;
+  readonly tlsClientAuthSanUri?: string | null;
+  readonly tlsClientAuthSanIp?: string | null;
+  readonly tlsClientAuthSanEmail?: string | null;
 }
 
 export interface Page {
@@ -86,7 +102,7 @@ const views = new WeakMap<ClientEntity, AuthenticatedClient>();
 export function toAuthenticatedClient(entity: ClientEntity): AuthenticatedClient {
   let view = views.get(entity);
   if (!view) {
-    const { secretHash: _secretHash, ...client } = entity;
+    const { secretHash: _secretHash, secretEncrypted: _secretEncrypted, ...client } = entity;
     view = Object.freeze({
       ...client,
       postLogoutRedirectUris: entity.postLogoutRedirectUris ?? [],
@@ -157,6 +173,15 @@ export class ClientsService implements AccessTokenLifetimes {
       postLogoutRedirectUris: [...(input.postLogoutRedirectUris ?? [])],
       accessTokenFormat: input.accessTokenFormat ?? 'opaque',
       resources: [...(input.resources ?? [])],
+      jwks: input.jwks ?? null,
+      jwksUri: input.jwksUri ?? null,
+      tokenEndpointAuthSigningAlg: input.tokenEndpointAuthSigningAlg ?? null,
+      tlsClientAuthSubjectDn: input.tlsClientAuth?.tlsClientAuthSubjectDn ?? null,
+      tlsClientAuthSanDns: input.tlsClientAuth?.tlsClientAuthSanDns ?? null,
+      tlsClientAuthSanUri: input.tlsClientAuth?.tlsClientAuthSanUri ?? null,
+      tlsClientAuthSanIp: input.tlsClientAuth?.tlsClientAuthSanIp ?? null,
+      tlsClientAuthSanEmail: input.tlsClientAuth?.tlsClientAuthSanEmail ?? null,
+      secretEncrypted: null,
       requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
       enabled: input.enabled ?? true,
       createdAt: now,
@@ -242,7 +267,7 @@ export class ClientsService implements AccessTokenLifetimes {
   /** An enabled client with its stored secret hash, for client authentication; null when unknown or disabled. */
   async findStored(clientId: string): Promise<StoredClient | null> {
     const entity = await this.load(clientId);
-    return entity?.enabled ? { client: toAuthenticatedClient(entity), secretHash: entity.secretHash } : null;
+    return entity?.enabled ? { client: toAuthenticatedClient(entity), secretHash: entity.secretHash, secretEncrypted: entity.secretEncrypted } : null;
   }
 }
 

@@ -241,6 +241,36 @@ export class EnvironmentVariables {
   REDIS_PREFIX = 'oauth:';
 
   /**
+   * Seconds after a client's `jwks_uri` was fetched before a token naming an unknown `kid` may
+   * fetch it again (a client rotating keys is seen at once; a flood of made-up `kid`s is not a flood of fetches).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  CLIENT_JWKS_URI_COOLDOWN_SECONDS = 30;
+
+  /**
+   * The request header in which the TLS-terminating proxy named in TRUST_PROXY passes the client
+   * certificate (mutual TLS client authentication, RFC 8705); unset: no certificate is read from
+   * headers. Believed only from a peer TRUST_PROXY names; the proxy must overwrite it on every request.
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'headerName',
+    validator: { validate: (value) => typeof value === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(value), defaultMessage: () => 'must be an HTTP header name' },
+  })
+  CLIENT_CERTIFICATE_HEADER?: string = undefined;
+
+  /**
+   * How that header carries the certificate: `escaped-pem`, the URL-encoded PEM of nginx's
+   * `$ssl_client_escaped_cert` (also HAProxy, Traefik with encoding); `xfcc`, Envoy's
+   * X-Forwarded-Client-Cert with its `Cert="..."` element.
+   */
+  @IsIn(['escaped-pem', 'xfcc'])
+  CLIENT_CERTIFICATE_HEADER_FORMAT: 'escaped-pem' | 'xfcc' = 'escaped-pem';
+
+  /**
    * How long the start waits for the database (and Redis, when set) to answer before it gives up
    * with one line; an orchestrator that starts everything at once needs a few seconds of patience.
    */
@@ -405,6 +435,9 @@ export interface AppConfig {
   readonly counterStoreFailure: { readonly lockouts: 'closed' | 'open'; readonly rateLimits: 'closed' | 'open' };
   readonly redisUrl?: string;
   readonly redisPrefix: string;
+  readonly clientJwksUriCooldownSeconds: number;
+  /** Where a trusted proxy passes the client certificate; undefined: not from headers. */
+  readonly clientCertificateHeader?: { readonly name: string; readonly format: 'escaped-pem' | 'xfcc' };
   readonly startupWaitSeconds: number;
   readonly requestTimeoutMs: number;
   readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
@@ -498,6 +531,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     counterStoreFailure: { lockouts: vars.LOCKOUT_STORE_FAILURE, rateLimits: vars.RATE_LIMIT_STORE_FAILURE },
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
+    clientJwksUriCooldownSeconds: vars.CLIENT_JWKS_URI_COOLDOWN_SECONDS,
+    clientCertificateHeader: vars.CLIENT_CERTIFICATE_HEADER
+      ? { name: vars.CLIENT_CERTIFICATE_HEADER.toLowerCase(), format: vars.CLIENT_CERTIFICATE_HEADER_FORMAT }
+      : undefined,
     startupWaitSeconds: vars.STARTUP_WAIT_SECONDS,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },

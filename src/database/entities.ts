@@ -10,6 +10,7 @@ import { UserEntity } from '../users/user.entity';
 import { SigningKeyEntity } from '../keys/signing-key.entity';
 import { ResourceServerEntity } from '../resources/resource-server.entity';
 import { ScopeEntity } from '../scopes/scope.entity';
+import { ReplayEntryEntity } from '../security/replay-entry.entity';
 import { PushedAuthorizationRequestEntity } from '../authorize/par/pushed-authorization-request.entity';
 
 export const ENTITIES = [
@@ -25,5 +26,6 @@ export const ENTITIES = [
   SigningKeyEntity,
   ResourceServerEntity,
   ScopeEntity,
+  ReplayEntryEntity,
   PushedAuthorizationRequestEntity,
 ];

@@ -1,13 +1,6 @@
 import { compactVerify, decodeProtectedHeader, exportJWK, importJWK, jwtVerify, SignJWT } from 'jose';
-import { generateKeyPairSync, KeyObject } from 'node:crypto';
-import { SIGNING_ALGORITHMS, SigningAlgorithm } from './signing-key.entity';
-import { compactJws } from './compact-jws';
-
-function keyPair(alg: SigningAlgorithm): { publicKey: KeyObject; privateKey: KeyObject } {
-  if (alg === 'RS256') return generateKeyPairSync('rsa', { modulusLength: 2048 });
-  if (alg === 'ES256') return generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return generateKeyPairSync('ed25519');
-}
+import { SIGNING_ALGORITHMS } from './signing-key.entity';
+import { compactJws, generateSigningKeyPair as keyPair } from './compact-jws';
 
 describe('compactJws', () => {
   const claims = {

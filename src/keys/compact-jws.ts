@@ -1,8 +1,25 @@
-import { KeyObject, sign } from 'node:crypto';
+import { constants, generateKeyPairSync, KeyObject, sign, type SignKeyObjectInput } from 'node:crypto';
 import type { SigningAlgorithm } from './signing-key.entity';
 
 /** node:crypto's digest for each JWS algorithm (RFC 7518 §3.3, §3.4; RFC 8037: EdDSA takes none). */
-const DIGEST: Record<SigningAlgorithm, string | null> = { RS256: 'sha256', ES256: 'sha256', EdDSA: null };
+const DIGEST: Record<SigningAlgorithm, string | null> = { RS256: 'sha256', PS256: 'sha256', ES256: 'sha256', EdDSA: null };
+
+/** A new key pair for `alg`: RSA 2048 for RS256 and PS256 (one key per algorithm, RFC 7517 §4.4), P-256, Ed25519. */
+export function generateSigningKeyPair(alg: SigningAlgorithm): { publicKey: KeyObject; privateKey: KeyObject } {
+  if (alg === 'RS256' || alg === 'PS256') return generateKeyPairSync('rsa', { modulusLength: 2048 });
+  if (alg === 'ES256') return generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return generateKeyPairSync('ed25519');
+}
+
+/**
+ * How node:crypto must use the key: ES256 signatures are R || S (RFC 7518 §3.4), not DER; PS256 is
+ * RSASSA-PSS with MGF1-SHA-256 and a salt as long as the hash (RFC 7518 §3.5).
+ */
+function signingKey(alg: SigningAlgorithm, key: KeyObject): KeyObject | SignKeyObjectInput {
+  if (alg === 'ES256') return { key, dsaEncoding: 'ieee-p1363' };
+  if (alg === 'PS256') return { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+  return key;
+}
 
 const base64url = (text: string): string => Buffer.from(text).toString('base64url');
 
@@ -10,13 +27,12 @@ const base64url = (text: string): string => Buffer.from(text).toString('base64ur
  * A compact JWS (RFC 7515 §7.1) of `claims`, signed with node:crypto on a KeyObject the caller keeps:
  * the same header and payload JSON as jose's SignJWT, without its WebCrypto layer. The signature runs
  * on the libuv thread pool (the RSA private-key operation is most of a JWT's cost), so the event loop
- * goes on meanwhile. ES256 signatures are R || S (RFC 7518 §3.4), not DER.
+ * goes on meanwhile.
  */
 export function compactJws(claims: Record<string, unknown>, header: { alg: SigningAlgorithm; kid: string; typ: string }, key: KeyObject): Promise<string> {
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
-  const signingKey = header.alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' as const } : key;
   return new Promise((resolve, reject) =>
-    sign(DIGEST[header.alg], Buffer.from(input), signingKey, (error, signature) =>
+    sign(DIGEST[header.alg], Buffer.from(input), signingKey(header.alg, key), (error, signature) =>
       error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`),
     ),
   );

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, On
 import { DiscoveryService } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JWK } from 'jose';
-import { createPrivateKey, generateKeyPairSync, hkdfSync, KeyObject } from 'node:crypto';
+import { createPrivateKey, hkdfSync, KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Repository } from 'typeorm';
@@ -15,7 +15,7 @@ import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
 import { SettingsService } from '../settings/settings.service';
 import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from './access-token-lifetimes';
-import { compactJws } from './compact-jws';
+import { compactJws, generateSigningKeyPair } from './compact-jws';
 import { KeyEncryption } from './key-encryption';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from './signing-key.entity';
 
@@ -25,14 +25,9 @@ const ALL = 'all';
 /** A public JWK as jwks_uri publishes it. */
 export type PublicJwk = JWK & { kid: string; alg: SigningAlgorithm; use: 'sig' };
 
-function generate(alg: SigningAlgorithm): { publicKey: KeyObject; privateKey: KeyObject } {
-  if (alg === 'RS256') return generateKeyPairSync('rsa', { modulusLength: 2048 });
-  if (alg === 'ES256') return generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return generateKeyPairSync('ed25519');
-}
-
 /**
- * The asymmetric keys that sign ID Tokens (RS256, which OpenID Connect requires; ES256; EdDSA).
+ * The asymmetric keys that sign ID Tokens (RS256, which OpenID Connect requires; PS256, ES256 and EdDSA,
+ * which FAPI 2.0 allows).
  * Generated at first start and kept in the database, the private half encrypted with AES-256-GCM.
  * Every instance reads the same rows, and a rotation is broadcast like any cached row, so all
  * instances publish a new key at once and switch to it at its `activates_at`.
@@ -142,7 +137,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
 
   /** A new key pair's row, its private half encrypted; not stored yet. */
   private async newKey(alg: SigningAlgorithm, activatesAt: number): Promise<SigningKeyEntity> {
-    const { publicKey, privateKey } = generate(alg);
+    const { publicKey, privateKey } = generateSigningKeyPair(alg);
     const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
     const kid = await calculateJwkThumbprint(jwk as JWK);
     const entity = this.repository.create({

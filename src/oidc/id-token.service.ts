@@ -34,7 +34,7 @@ export function idTokenUserClaims(context: Pick<IdTokenContext, 'client' | 'user
 }
 
 /** OpenID Connect Core §3.1.3.6: the hash that at_hash takes the left half of, per JWS algorithm. */
-const AT_HASH: Record<SigningAlgorithm, 'sha256' | 'sha512'> = { RS256: 'sha256', ES256: 'sha256', EdDSA: 'sha512' };
+const AT_HASH: Record<SigningAlgorithm, 'sha256' | 'sha512'> = { RS256: 'sha256', PS256: 'sha256', ES256: 'sha256', EdDSA: 'sha512' };
 
 export function atHash(accessToken: string, alg: SigningAlgorithm): string {
   const digest = createHash(AT_HASH[alg]).update(accessToken, 'ascii').digest();

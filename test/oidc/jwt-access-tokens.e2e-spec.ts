@@ -186,13 +186,13 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
     expect(unknown.body.error_description).toBe('not registered resource servers: https://nowhere.example');
     const badAlg = await post('/admin/resources', { identifier: 'https://api.example.com/hs', name: 'x', access_token_signing_alg: 'HS256' });
     expect(badAlg.status).toBe(400);
-    expect(badAlg.body.error_description).toContain('access_token_signing_alg must be one of RS256, ES256, EdDSA');
+    expect(badAlg.body.error_description).toContain('access_token_signing_alg must be one of RS256, PS256, ES256, EdDSA');
     const list = (await request(a.url).get('/admin/resources').set('Authorization', auth)).body;
     expect(list.map((r: { identifier: string }) => r.identifier).sort()).toEqual([BILLING, ORDERS]);
     expect(list.map((r: { access_token_signing_alg: string }) => r.access_token_signing_alg)).toEqual(['RS256', 'RS256']);
   });
 
-  it.each(['ES256', 'EdDSA'])('signs the JWT access tokens of a resource server that chose %s, verifiable against the remote JWKS', async (alg) => {
+  it.each(['PS256', 'ES256', 'EdDSA'])('signs the JWT access tokens of a resource server that chose %s, verifiable against the remote JWKS', async (alg) => {
     const identifier = `https://api.example.com/${alg.toLowerCase()}`;
     const { post, patch } = await adminApi(a);
     const created = await post('/admin/resources', { identifier, name: alg, scope: 'orders:read', access_token_signing_alg: alg });

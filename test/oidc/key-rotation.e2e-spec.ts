@@ -6,6 +6,7 @@ import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { SigningKeysService } from '../../src/keys/signing-keys.service';
+import { SIGNING_ALGORITHMS } from '../../src/keys/signing-key.entity';
 import { sql } from '../support/sql';
 
 const REDIRECT_URI = 'https://rp.example.com/cb';
@@ -141,7 +142,7 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
     await sql(a.dataSource, 'UPDATE signing_keys SET published_until = ? WHERE retires_at IS NOT NULL', [Math.floor(Date.now() / 1000) - 1]);
     const published = (await jwks(b)).keys.map((k) => k.kid);
     for (const key of retired) expect(published).not.toContain(key.kid);
-    expect(published).toHaveLength(3);
+    expect(published).toHaveLength(SIGNING_ALGORITHMS.length);
   });
 
   it('rotates on schedule once the newest key is KEY_ROTATION_DAYS old, and not before', async () => {
@@ -151,7 +152,7 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
       const now = Math.floor(Date.now() / 1000);
       expect(await keys.rotateIfDue(now)).toEqual([]);
       const rotated = await keys.rotateIfDue(now + 30 * 86_400);
-      expect(rotated.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+      expect(rotated.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);
       expect(rotated[0].activatesAt).toBeGreaterThanOrEqual(now + 600);
       // Published at once on the other instances, signing only later.
       const published = (await jwks(a)).keys.map((k) => k.kid);

@@ -74,7 +74,7 @@ describe(`OpenID Connect provider [${TEST_DB}]`, () => {
       jwks_uri: `${t.url}/oauth2/jwks`,
       userinfo_endpoint: `${t.url}/oauth2/userinfo`,
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
+      id_token_signing_alg_values_supported: ['RS256', 'PS256', 'ES256', 'EdDSA'],
     });
   });
 
@@ -113,7 +113,7 @@ describe(`OpenID Connect provider [${TEST_DB}]`, () => {
     expect(refreshed.claims()).toMatchObject({ sub: tokens.claims()!.sub, auth_time: tokens.claims()!.auth_time, aud: app.client_id });
   });
 
-  it.each(['ES256', 'EdDSA'] as const)(
+  it.each(['PS256', 'ES256', 'EdDSA'] as const)(
     'signs with the application’s id_token_signed_response_alg %s, verifiable against the remote JWKS with jose',
     async (alg) => {
       const app = await createApp({ id_token_signed_response_alg: alg });
@@ -151,13 +151,13 @@ describe(`OpenID Connect provider [${TEST_DB}]`, () => {
       .set('Authorization', auth)
       .send({ client_name: 'Bad alg', id_token_signed_response_alg: 'HS256' });
     expect(res.status).toBe(400);
-    expect(res.body.error_description).toBe('id_token_signed_response_alg must be one of RS256, ES256, EdDSA');
+    expect(res.body.error_description).toBe('id_token_signed_response_alg must be one of RS256, PS256, ES256, EdDSA');
   });
 
   it('serves the JWK Set with caching headers and no private key material', async () => {
     const res = await request(t.url).get('/oauth2/jwks');
     expect(res.headers['cache-control']).toBe('public, max-age=300');
-    expect(res.body.keys.map((k: { alg: string }) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+    expect(res.body.keys.map((k: { alg: string }) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'PS256', 'RS256']);
     for (const key of res.body.keys) expect(Object.keys(key)).not.toEqual(expect.arrayContaining(['d']));
     const stored = (await t.dataSource.query('SELECT private_key FROM signing_keys')) as { private_key: string }[];
     for (const row of stored) expect(row.private_key).toMatch(/^v1\./);

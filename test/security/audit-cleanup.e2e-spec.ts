@@ -115,7 +115,14 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
     );
 
     const deleted = await t.app.get(ExpiredDataCleanupService).runOnce();
-    expect(deleted).toEqual({ authorization_codes: 2, access_tokens: 3, refresh_tokens: 4, login_sessions: 1, pushed_authorization_requests: 1 });
+    expect(deleted).toEqual({
+      authorization_codes: 2,
+      access_tokens: 3,
+      refresh_tokens: 4,
+      login_sessions: 1,
+      pushed_authorization_requests: 1,
+      replay_cache: 0,
+    });
     expect({ codes: await count('authorization_codes'), access: await count('access_tokens'), refresh: await count('refresh_tokens') }).toEqual({
       codes: 1,
       access: 2,
@@ -130,6 +137,7 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
       refresh_tokens: 0,
       login_sessions: 0,
       pushed_authorization_requests: 0,
+      replay_cache: 0,
     });
   });
 });

@@ -24,7 +24,7 @@ class InMemoryClients implements ClientsFinder {
   readonly stored = new Map<string, StoredClient>();
   add(id: string, tokenEndpointAuthMethod: string, secret: string | null): void {
     const client = aClient({ id, tokenEndpointAuthMethod, isPublic: tokenEndpointAuthMethod === 'none' });
-    this.stored.set(id, { client, secretHash: secret === null ? null : sha256Hex(secret) });
+    this.stored.set(id, { client, secretHash: secret === null ? null : sha256Hex(secret), secretEncrypted: null });
   }
   async findStored(clientId: string): Promise<StoredClient | null> {
     return this.stored.get(clientId) ?? null;

@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { randomToken, sha256Hex } from '../../common/crypto/tokens';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { discoverUnique } from '../../common/registry/discover-unique';
-import { ClientEntity } from '../client.entity';
+import { ClientEntity, NO_KEY_MATERIAL } from '../client.entity';
 import { type AuthenticatedClient, ClientsService, type StoredClient, toAuthenticatedClient } from '../clients.service';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
@@ -43,6 +43,8 @@ const DECOY: StoredClient = {
       postLogoutRedirectUris: null,
       accessTokenFormat: 'opaque',
       resources: null,
+      ...NO_KEY_MATERIAL,
+      secretEncrypted: null,
       requirePushedAuthorizationRequests: false,
       enabled: false,
       createdAt: 0,
@@ -50,6 +52,7 @@ const DECOY: StoredClient = {
     } satisfies ClientEntity),
   ),
   secretHash: sha256Hex(randomToken()),
+  secretEncrypted: null,
 };
 
 /** Whether `authorization` uses the HTTP authentication scheme `method` reads (RFC 9110 §11.1: case-insensitive). */

@@ -7,6 +7,8 @@ import { ScopeCatalogue1764600000000 } from './1764600000000-ScopeCatalogue';
 import { RefreshRetry1764700000000 } from './1764700000000-RefreshRetry';
 import { AccessTokenSigningAlg1764800000000 } from './1764800000000-AccessTokenSigningAlg';
 import { StandardClaims1764900000000 } from './1764900000000-StandardClaims';
+import { ReplayCache1765000000000 } from './1765000000000-ReplayCache';
+import { ClientKeys1765000000001 } from './1765000000001-ClientKeys';
 import { PushedAuthorizationRequests1765100000000 } from './1765100000000-PushedAuthorizationRequests';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
@@ -20,5 +22,7 @@ export const MIGRATIONS = [
   RefreshRetry1764700000000,
   AccessTokenSigningAlg1764800000000,
   StandardClaims1764900000000,
+  ReplayCache1765000000000,
+  ClientKeys1765000000001,
   PushedAuthorizationRequests1765100000000,
 ];

@@ -1,7 +1,7 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { createTestDatabase, TEST_DB, TestDatabase } from '../../../test/support/databases';
 import { dataSourceOptions } from '../data-source.options';
-import { ClientEntity } from '../../clients/client.entity';
+import { ClientEntity, NO_KEY_MATERIAL } from '../../clients/client.entity';
 import { batchedLookup } from './batched-lookup';
 import { selectRowsIn } from './select-rows';
 
@@ -23,6 +23,8 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   postLogoutRedirectUris: null,
   accessTokenFormat: 'opaque',
   resources: null,
+  ...NO_KEY_MATERIAL,
+  secretEncrypted: null,
   requirePushedAuthorizationRequests: false,
   enabled,
   createdAt: 1_700_000_000,

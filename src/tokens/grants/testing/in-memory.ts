@@ -1,4 +1,5 @@
 import type { AuthenticatedClient } from '../../../clients/clients.service';
+import { NO_KEY_MATERIAL } from '../../../clients/client.entity';
 import { nowSeconds } from '../../../common/time';
 import type { UserProfile, UsersService } from '../../../users/users.service';
 import type { AccessTokenEntity } from '../../entities/access-token.entity';
@@ -108,6 +109,7 @@ export function aClient(overrides: Partial<AuthenticatedClient> = {}): Authentic
     updatedAt: 0,
     postLogoutRedirectUris: [],
     resources: [],
+    ...NO_KEY_MATERIAL,
     isPublic: false,
     weakSecret: false,
     ...overrides,

@@ -1,0 +1,100 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose';
+import { loadConfig } from '../config/app-config';
+import { ClientKeys, JWKS_URI_MAX_BYTES, jwksProblem, jwksUriProblem } from './client-keys';
+
+async function keyPair(kid: string) {
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  return { privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'ES256' } as JWK, full: await exportJWK(privateKey) };
+}
+const sign = (key: CryptoKey, kid: string) => new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid }).setIssuer('c').setExpirationTime('1m').sign(key);
+
+describe('jwksProblem', () => {
+  it('accepts a set of public keys', async () => {
+    expect(jwksProblem({ keys: [(await keyPair('a')).jwk] })).toBeUndefined();
+  });
+
+  it.each(['d', 'p', 'q', 'dp', 'dq', 'qi'])('refuses a key with the private member %s', async (member) => {
+    expect(jwksProblem({ keys: [{ ...(await keyPair('a')).jwk, [member]: 'AAAA' }] })).toContain(`private member "${member}"`);
+  });
+
+  it('refuses a symmetric key (k)', () => {
+    expect(jwksProblem({ keys: [{ kty: 'oct', k: 'c2VjcmV0' }] })).toBeDefined();
+    expect(jwksProblem({ keys: [{ kty: 'EC', k: 'c2VjcmV0' }] })).toContain('"k"');
+  });
+
+  it.each([null, [], {}, { keys: [] }, { keys: ['x'] }, { keys: [{ kty: 'EC', kid: 1 }] }])('refuses %j', (value) => {
+    expect(jwksProblem(value)).toBeDefined();
+  });
+});
+
+describe('jwksUriProblem', () => {
+  it.each(['https://rp.example/jwks', 'http://127.0.0.1:8080/jwks', 'http://localhost/jwks', 'http://[::1]:9/jwks'])('accepts %s', (uri) => {
+    expect(jwksUriProblem(uri)).toBeUndefined();
+  });
+  it.each(['http://rp.example/jwks', 'ftp://rp.example/jwks', 'https://rp.example/jwks#x', 'https://u:p@rp.example/jwks', 'jwks'])('refuses %s', (uri) => {
+    expect(jwksUriProblem(uri)).toBeDefined();
+  });
+});
+
+describe('ClientKeys', () => {
+  let server: Server;
+  let served: unknown;
+  let fetches = 0;
+  let uri: string;
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      fetches += 1;
+      res.setHeader('content-type', 'application/json');
+      res.end(typeof served === 'string' ? served : JSON.stringify(served));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const keys = (cooldown: string) => new ClientKeys(loadConfig({ CLIENT_JWKS_URI_COOLDOWN_SECONDS: cooldown }));
+
+  it('answers null for a client without keys', () => {
+    expect(keys('30').keySet({ jwks: null, jwksUri: null })).toBeNull();
+  });
+
+  it('verifies with the inline set', async () => {
+    const a = await keyPair('a');
+    const set = keys('30').keySet({ jwks: { keys: [a.jwk] }, jwksUri: null })!;
+    await expect(jwtVerify(await sign(a.privateKey, 'a'), set)).resolves.toBeDefined();
+  });
+
+  it('fetches jwks_uri once, and again when an unknown kid arrives (the client rotated its key)', async () => {
+    const [a, b] = [await keyPair('a'), await keyPair('b')];
+    served = { keys: [a.jwk] };
+    fetches = 0;
+    const clientKeys = keys('0');
+    const client = { jwks: null, jwksUri: `${uri}?rotate` };
+    await jwtVerify(await sign(a.privateKey, 'a'), clientKeys.keySet(client)!);
+    await jwtVerify(await sign(a.privateKey, 'a'), clientKeys.keySet(client)!);
+    expect(fetches).toBe(1);
+    served = { keys: [a.jwk, b.jwk] };
+    await expect(jwtVerify(await sign(b.privateKey, 'b'), clientKeys.keySet(client)!)).resolves.toBeDefined();
+    expect(fetches).toBe(2);
+  });
+
+  it('does not fetch again for unknown kids within the cooldown', async () => {
+    const [a, b] = [await keyPair('a'), await keyPair('b')];
+    served = { keys: [a.jwk] };
+    fetches = 0;
+    const clientKeys = keys('30');
+    const client = { jwks: null, jwksUri: `${uri}?cooldown` };
+    await jwtVerify(await sign(a.privateKey, 'a'), clientKeys.keySet(client)!);
+    for (let i = 0; i < 3; i++) await expect(jwtVerify(await sign(b.privateKey, `made-up-${i}`), clientKeys.keySet(client)!)).rejects.toThrow();
+    expect(fetches).toBe(1);
+  });
+
+  it('refuses a jwks_uri answer over the size limit', async () => {
+    const a = await keyPair('a');
+    served = JSON.stringify({ keys: [a.jwk], padding: 'x'.repeat(JWKS_URI_MAX_BYTES) });
+    const client = { jwks: null, jwksUri: `${uri}?large` };
+    await expect(jwtVerify(await sign(a.privateKey, 'a'), keys('0').keySet(client)!)).rejects.toThrow(/more than/);
+  });
+});

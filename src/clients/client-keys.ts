@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isIP } from 'node:net';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, type FetchImplementation, type JWK, type JWTVerifyGetKey } from 'jose';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+
+/** A JWK Set (RFC 7517 §5) as registered: public keys only. */
+export interface JwkSet {
+  readonly keys: readonly JWK[];
+}
+
+/** The client a key set is looked up for: its inline `jwks` or its `jwks_uri`. */
+export interface KeyedClient {
+  readonly jwks: JwkSet | null;
+  readonly jwksUri: string | null;
+}
+
+/** JWK members that carry private or symmetric key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+/** The most keys a registered set may hold: a client rotates keys, it does not collect them. */
+const MAX_KEYS = 20;
+
+/** Why `value` is not a JWK Set of public keys, in words for the admin API; undefined when it is one. */
+export function jwksProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be a JWK Set object with a "keys" array';
+  const keys = (value as { keys?: unknown }).keys;
+  if (!Array.isArray(keys) || keys.length === 0) return 'must be a JWK Set object with a non-empty "keys" array';
+  if (keys.length > MAX_KEYS) return `must hold at most ${MAX_KEYS} keys`;
+  for (const [i, key] of keys.entries()) {
+    if (typeof key !== 'object' || key === null || Array.isArray(key)) return `keys[${i}] must be a JWK object`;
+    const jwk = key as Record<string, unknown>;
+    if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') return `keys[${i}] must be a public RSA, EC or OKP key`;
+    const secret = PRIVATE_MEMBERS.find((member) => member in jwk);
+    if (secret) return `keys[${i}] holds the private member "${secret}": register public keys only`;
+    if (jwk.kid !== undefined && typeof jwk.kid !== 'string') return `keys[${i}].kid must be a string`;
+  }
+  return undefined;
+}
+
+/**
+ * Why `uri` may not be a `jwks_uri`; undefined when it may. HTTPS only (keys fetched over plain
+ * HTTP could be swapped on the way), except on the loopback interface, where nothing is on the way
+ * (as RFC 8252 §7.3 allows http loopback redirect URIs): local development and tests.
+ */
+export function jwksUriProblem(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return 'must be an absolute URL';
+  }
+  if (url.hash !== '' || uri.includes('#')) return 'must not have a fragment';
+  if (url.username !== '' || url.password !== '') return 'must not carry credentials';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return undefined;
+  return 'must be an https URL (http only on the loopback interface)';
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+/** What a fetched `jwks_uri` may weigh: a few keys are a few kilobytes. */
+export const JWKS_URI_MAX_BYTES = 64 * 1024;
+const JWKS_URI_TIMEOUT_MS = 3000;
+/** Fetched sets are kept this long, then fetched again on their next use. */
+const JWKS_URI_MAX_AGE_MS = 10 * 60_000;
+/** How many remote sets are kept in process; the least recently used one goes first. */
+const REMOTE_SETS_MAX = 1000;
+
+/**
+ * fetch() that gives up on a body larger than `maxBytes` (jose's remote set reads whatever comes):
+ * a client's server must not make ours read an endless answer.
+ */
+export function sizeLimitedFetch(maxBytes: number): FetchImplementation {
+  return async (url, options) => {
+    const response = await fetch(url, options);
+    const declared = Number(response.headers.get('content-length') ?? 0);
+    if (declared > maxBytes) {
+      await response.body?.cancel();
+      throw new Error(`jwks_uri answered more than ${maxBytes} bytes`);
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    if (response.body) {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        size += chunk.byteLength;
+        if (size > maxBytes) throw new Error(`jwks_uri answered more than ${maxBytes} bytes`);
+        chunks.push(chunk);
+      }
+    }
+    return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+/**
+ * The public keys a client registered, as jose's jwtVerify() takes them: its inline `jwks`, or its
+ * `jwks_uri` fetched (timeout, size limit), cached, and fetched again when a token names a `kid`
+ * the cached set lacks, at most once per CLIENT_JWKS_URI_COOLDOWN_SECONDS (jose's remote JWK Set
+ * does the caching and the cooldown). Used for client assertions and signed request objects.
+ */
+@Injectable()
+export class ClientKeys {
+  private readonly local = new WeakMap<JwkSet, JWTVerifyGetKey>();
+  private readonly remote = new Map<string, JWTVerifyGetKey>();
+  private readonly fetchLimited = sizeLimitedFetch(JWKS_URI_MAX_BYTES);
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** The client's key set, or null when it registered none. */
+  keySet(client: KeyedClient): JWTVerifyGetKey | null {
+    if (client.jwks) return this.localSet(client.jwks);
+    if (client.jwksUri) return this.remoteSet(client.jwksUri);
+    return null;
+  }
+
+  private localSet(jwks: JwkSet): JWTVerifyGetKey {
+    let set = this.local.get(jwks);
+    if (!set) {
+      set = createLocalJWKSet({ keys: [...jwks.keys] });
+      this.local.set(jwks, set);
+    }
+    return set;
+  }
+
+  private remoteSet(uri: string): JWTVerifyGetKey {
+    let set = this.remote.get(uri);
+    if (set) {
+      // Least recently used goes first: a used entry moves to the end.
+      this.remote.delete(uri);
+    } else {
+      set = createRemoteJWKSet(new URL(uri), {
+        timeoutDuration: JWKS_URI_TIMEOUT_MS,
+        cooldownDuration: this.config.clientJwksUriCooldownSeconds * 1000,
+        cacheMaxAge: JWKS_URI_MAX_AGE_MS,
+        [customFetch]: this.fetchLimited,
+      });
+      if (this.remote.size >= REMOTE_SETS_MAX) this.remote.delete(this.remote.keys().next().value!);
+    }
+    this.remote.set(uri, set);
+    return set;
+  }
+}

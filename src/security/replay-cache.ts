@@ -1,0 +1,130 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import Redis from 'ioredis';
+import { LessThanOrEqual, type Repository } from 'typeorm';
+import { sha256Hex } from '../common/crypto/tokens';
+import { OAuthError } from '../common/oauth/oauth-error';
+import { traced } from '../common/observability/tracing';
+import { nowSeconds } from '../common/time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { isDuplicateKey } from '../database/dialects';
+import type { ExpiringTable } from '../database/extensions/expiring-table';
+import { ExpiringTableProvider } from '../database/extensions/expiring-table';
+import { DatabaseStatus } from '../database/unit-of-work/database-status';
+import { ReplayEntryEntity } from './replay-entry.entity';
+
+/** Where claimed identifiers are kept: Redis or the database. */
+export interface ReplayStore {
+  /** Stores `key` until `expiresAt` unless a live entry holds it; true when this call stored it. */
+  claim(key: string, namespace: string, expiresAt: number, now: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** `SET key 1 NX EXAT expiresAt`: one atomic command; Redis forgets the key when it expires. */
+export class RedisReplayStore implements ReplayStore {
+  private readonly redis: Redis;
+
+  constructor(
+    url: string,
+    private readonly prefix: string,
+  ) {
+    this.redis = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      // A claim made while the connection (re)opens waits for it, up to the command timeout:
+      // refusing it would fail a legitimate request.
+      enableOfflineQueue: true,
+      connectTimeout: 2000,
+      enableAutoPipelining: true,
+      commandTimeout: 1000,
+    });
+    // Errors surface on each command; the client reconnects by itself.
+    this.redis.on('error', () => undefined);
+  }
+
+  async claim(key: string, _namespace: string, expiresAt: number): Promise<boolean> {
+    const answer = await traced('redis.set', () => this.redis.set(`${this.prefix}replay:${key}`, '1', 'EXAT', expiresAt, 'NX'));
+    return answer === 'OK';
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}
+
+/**
+ * A row per identifier, the hash its primary key: the insert of a replay fails on the key (every
+ * instance writes to the same table, so the database decides who was first). A row past its
+ * expiry is taken over by a conditional update until the janitor deletes it.
+ */
+export class DatabaseReplayStore implements ReplayStore {
+  constructor(private readonly repository: () => Repository<ReplayEntryEntity>) {}
+
+  async claim(key: string, namespace: string, expiresAt: number, now: number): Promise<boolean> {
+    // Outside any unit of work: a claim stands even when the request that made it fails later,
+    // and a refused insert must not abort a caller's transaction (PostgreSQL would).
+    const repository = this.repository();
+    try {
+      await repository.insert({ id: key, namespace, expiresAt });
+      return true;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const taken = await repository.update({ id: key, expiresAt: LessThanOrEqual(now) }, { expiresAt });
+    return taken.affected === 1;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** The longest a namespace may be (the column's width). */
+const NAMESPACE_MAX = 64;
+
+/**
+ * Single-use identifiers shared by every instance (client assertion and DPoP proof `jti`s, PAR
+ * `request_uri`s, used TOTP steps): Redis when REDIS_URL is set, else the database. Identifiers
+ * are stored as SHA-256 hashes only. A store that cannot answer refuses the request (503): a
+ * replay cache that fails open would let every replay through.
+ */
+@Injectable()
+export class ReplayCache implements OnModuleDestroy {
+  private readonly store: ReplayStore;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, database: DatabaseStatus) {
+    this.store = config.redisUrl
+      ? new RedisReplayStore(config.redisUrl, config.redisPrefix)
+      : new DatabaseReplayStore(() => database.repositoryOf(ReplayEntryEntity));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.store.close();
+  }
+
+  /**
+   * True the first time (`namespace`, `id`) is claimed until `expiresAt` (epoch seconds), false
+   * for every later claim before then, on any instance. Once expired, it may be claimed again.
+   */
+  async claim(namespace: string, id: string, expiresAt: number): Promise<boolean> {
+    if (namespace === '' || namespace.length > NAMESPACE_MAX || namespace.includes('\n')) {
+      throw new Error(`replay cache namespace must be 1-${NAMESPACE_MAX} characters without a newline: ${JSON.stringify(namespace)}`);
+    }
+    const now = nowSeconds();
+    // An entry must outlive this instant, or a replay in the same second would pass.
+    const until = Math.max(Math.ceil(expiresAt), now + 1);
+    try {
+      return await this.store.claim(sha256Hex(`${namespace}\n${id}`), namespace, until, now);
+    } catch (error) {
+      if (this.store instanceof RedisReplayStore) {
+        throw new OAuthError('temporarily_unavailable', 'replay protection is unavailable, try again later', { retryAfter: 5, cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+/** The janitor deletes expired replay entries (database store only; Redis expires its own). */
+@Injectable()
+@ExpiringTableProvider()
+export class ReplayCacheTable implements ExpiringTable {
+  readonly table = 'replay_cache';
+  readonly entity = ReplayEntryEntity;
+  readonly expiresAt = 'expiresAt';
+}

@@ -1,0 +1,21 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+
+/**
+ * One claimed single-use identifier (ReplayCache, when Redis is not configured). The primary key
+ * is the SHA-256 of the namespace and the identifier, so a duplicate insert is the replay, and no
+ * identifier is stored in clear.
+ */
+@Entity('replay_cache')
+@Index('idx_replay_cache_expires_at', ['expiresAt'])
+export class ReplayEntryEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  namespace: string;
+
+  /** Epoch seconds after which the identifier may be claimed again (and the janitor deletes the row). */
+  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  expiresAt: number;
+}
