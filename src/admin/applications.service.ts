@@ -174,6 +174,7 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
     ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
     ...(dto.resources !== undefined ? { resources: [...new Set(dto.resources)] } : {}),
     ...(dto.require_pushed_authorization_requests !== undefined ? { requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests } : {}),
+    ...(dto.require_signed_request_object !== undefined ? { requireSignedRequestObject: dto.require_signed_request_object } : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -207,6 +208,7 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     accessTokenFormat: dto.access_token_format ?? 'opaque',
     resources: [...new Set(dto.resources ?? [])],
     requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests ?? false,
+    requireSignedRequestObject: dto.require_signed_request_object ?? false,
     enabled: dto.enabled ?? true,
   };
 }

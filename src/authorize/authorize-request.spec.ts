@@ -91,7 +91,7 @@ describe('parseAuthorizeRequest', () => {
       'a request object (OpenID Connect Core §6)',
       { request: 'e30.e30.' },
       'request_not_supported',
-      'request objects are not supported; send the parameters themselves',
+      'unsigned request objects are not supported; sign it with a registered key',
     ],
     [
       'a request_uri (OpenID Connect Core §6)',

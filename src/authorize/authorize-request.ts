@@ -86,6 +86,8 @@ export interface AuthorizeRequest extends AuthorizeTarget {
   readonly params: Readonly<AuthorizeParams>;
   /** The client pushed these parameters first (RFC 9126), authenticated, rather than sending them through the browser. */
   readonly pushed: boolean;
+  /** The parameters came from a request object signed with the client's key (RFC 9101), directly or pushed. */
+  readonly signed: boolean;
 }
 
 /** What the guards leave on the request for the controller and for the error renderer. */
@@ -130,11 +132,16 @@ export function authorizeTarget(raw: Record<string, unknown>, client: Authentica
  * Everything else of the request, checked once (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect
  * Core §3.1.2.1); its errors go back to `target`. The result is frozen.
  */
-export function parseAuthorizeRequest(raw: Record<string, unknown>, client: AuthenticatedClient, target: AuthorizeTarget, pushed = false): AuthorizeRequest {
+export function parseAuthorizeRequest(
+  raw: Record<string, unknown>,
+  client: AuthenticatedClient,
+  target: AuthorizeTarget,
+  origin: { readonly pushed: boolean; readonly signed: boolean } = { pushed: false, signed: false },
+): AuthorizeRequest {
   if (raw.response_mode !== undefined && !target.responseMode) throw new OAuthError('invalid_request', 'response_mode must be query or form_post');
-  // OpenID Connect Core §6: request objects are not supported (yet); refused, never silently ignored
-  // in favour of the plain parameters, which may differ from what the request object says.
-  if (raw.request !== undefined) throw new OAuthError('request_not_supported', 'request objects are not supported; send the parameters themselves');
+  // A signed request object is resolved before this point (AuthorizeClientGuard); an unsigned one
+  // (alg none) is refused, never silently ignored in favour of the plain parameters beside it.
+  if (raw.request !== undefined) throw new OAuthError('request_not_supported', 'unsigned request objects are not supported; sign it with a registered key');
   // A pushed request's request_uri is resolved before this point (AuthorizeClientGuard); OpenID
   // Connect Core §6.2's request_uri, a request object the client hosts, is not supported.
   if (raw.request_uri !== undefined)
@@ -190,7 +197,8 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
     claims,
     consentScope: formatScope([...new Set([...scopeTokens(scope), ...scopesOfClaimsRequest(claims)])]),
     params: Object.freeze(params),
-    pushed,
+    pushed: origin.pushed,
+    signed: origin.signed,
   });
 }
 

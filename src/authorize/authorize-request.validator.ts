@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { ResourceServersService } from '../resources/resource-servers.service';
+import type { SealedOrigin } from './par/pushed-request-seal';
 import { authorizeTarget, AuthorizeRequest, AuthorizeTarget, parseAuthorizeRequest } from './authorize-request';
 
 /**
@@ -16,9 +17,9 @@ export class AuthorizeRequestValidator {
     return authorizeTarget(raw, client);
   }
 
-  /** Everything else, the RFC 8707 resource included; `pushed` when it came from a pushed request. */
-  async complete(raw: Record<string, unknown>, client: AuthenticatedClient, target: AuthorizeTarget, pushed: boolean): Promise<AuthorizeRequest> {
-    const request = parseAuthorizeRequest(raw, client, target, pushed);
+  /** Everything else, the RFC 8707 resource included; `origin` says whether it was pushed or signed. */
+  async complete(raw: Record<string, unknown>, client: AuthenticatedClient, target: AuthorizeTarget, origin: SealedOrigin): Promise<AuthorizeRequest> {
+    const request = parseAuthorizeRequest(raw, client, target, origin);
     if (request.resource !== undefined) await this.resources.forClient(client, request.resource);
     return request;
   }

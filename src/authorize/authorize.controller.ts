@@ -184,10 +184,10 @@ export class AuthorizeController {
     );
   }
 
-  /** What the sign-in and consent forms post back: the request (sealed when it was pushed) and the CSRF token. */
+  /** What the sign-in and consent forms post back: the request (sealed when it was pushed or signed) and the CSRF token. */
   private hiddenFields(req: Request, res: Response, request: AuthorizeRequest): Record<string, string | undefined> {
     const hidden: Record<string, string | undefined> = { ...request.params, [CSRF_FIELD]: this.csrf.issue(req, res) };
-    if (request.pushed) hidden[PUSHED_REQUEST_FIELD] = this.seal.seal(request.client.id, request.params);
+    if (request.pushed || request.signed) hidden[PUSHED_REQUEST_FIELD] = this.seal.seal(request.client.id, request, request.params);
     return hidden;
   }
 

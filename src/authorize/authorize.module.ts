@@ -26,6 +26,7 @@ import { PushedAuthorizationController } from './par/pushed-authorization.contro
 import { PushedAuthorizationMetadata } from './par/pushed-authorization.metadata';
 import { PushedAuthorizationService } from './par/pushed-authorization.service';
 import { PushedRequestSeal } from './par/pushed-request-seal';
+import { RequestObjectVerifier } from './request-object.verifier';
 import { SettingsModule } from '../settings/settings.module';
 
 /**
@@ -54,6 +55,7 @@ import { SettingsModule } from '../settings/settings.module';
     PushedAuthorizationService,
     PushedAuthorizationMetadata,
     PushedRequestSeal,
+    RequestObjectVerifier,
     AuthorizationResponder,
     CsrfTokens,
     InteractionKit,

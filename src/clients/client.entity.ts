@@ -144,6 +144,10 @@ export class ClientEntity {
   @Column({ name: 'require_pushed_authorization_requests', type: 'boolean' })
   requirePushedAuthorizationRequests: boolean;
 
+  /** RFC 9101 §10.5: this client's authorization requests must be signed request objects (directly or pushed). */
+  @Column({ name: 'require_signed_request_object', type: 'boolean' })
+  requireSignedRequestObject: boolean;
+
   @Column({ type: 'boolean' })
   enabled: boolean;
 

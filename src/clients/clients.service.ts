@@ -56,6 +56,7 @@ export interface NewClient {
   readonly tokenEndpointAuthSigningAlg?: string | null;
   readonly tlsClientAuth?: TlsClientAuthFields;
   readonly requirePushedAuthorizationRequests?: boolean;
+  readonly requireSignedRequestObject?: boolean;
   readonly enabled?: boolean;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
@@ -183,6 +184,7 @@ export class ClientsService implements AccessTokenLifetimes {
       tlsClientAuthSanEmail: input.tlsClientAuth?.tlsClientAuthSanEmail ?? null,
       secretEncrypted: null,
       requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
+      requireSignedRequestObject: input.requireSignedRequestObject ?? false,
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,

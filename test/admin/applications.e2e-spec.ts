@@ -55,6 +55,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       access_token_format: 'opaque',
       resources: [],
       require_pushed_authorization_requests: false,
+      require_signed_request_object: false,
       enabled: true,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),

@@ -158,7 +158,7 @@ describe(`pushed authorization requests (RFC 9126) [${TEST_DB}]`, () => {
     ]);
     expect(rows).toHaveLength(1);
     expect(rows[0].client_id).toBe(confidential.clientId);
-    expect(JSON.parse(String(rows[0].parameters))).toMatchObject({ redirect_uri: REDIRECT, scope: 'read', state: 's1' });
+    expect(JSON.parse(String(rows[0].parameters))).toMatchObject({ parameters: { redirect_uri: REDIRECT, scope: 'read', state: 's1' }, signed: false });
   });
 
   it('takes only the pushed parameters: others sent to the authorization endpoint are ignored (§4)', async () => {

@@ -226,6 +226,15 @@ export class CreateApplicationDto {
   @IsBoolean()
   require_pushed_authorization_requests?: boolean;
 
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'RFC 9101 §10.5: the application must send its authorization requests as request objects signed with a key of its jwks or jwks_uri (the request parameter, or inside a pushed request)',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  require_signed_request_object?: boolean;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull()
   @IsBoolean()
@@ -254,6 +263,7 @@ export class ApplicationResponse {
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'opaque' }) access_token_format: string;
   @ApiProperty({ type: [String], example: [] }) resources: string[];
   @ApiProperty({ example: false }) require_pushed_authorization_requests: boolean;
+  @ApiProperty({ example: false }) require_signed_request_object: boolean;
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false })
   weak_secret: boolean;
   @ApiProperty({
@@ -307,6 +317,7 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     access_token_format: client.accessTokenFormat,
     resources: [...client.resources],
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    require_signed_request_object: client.requireSignedRequestObject,
     weak_secret: client.weakSecret,
     warnings: applicationWarnings(client),
     enabled: client.enabled,

@@ -95,6 +95,7 @@ export class ImportService {
         access_token_format: c.accessTokenFormat,
         resources: [...c.resources],
         require_pushed_authorization_requests: c.requirePushedAuthorizationRequests,
+        require_signed_request_object: c.requireSignedRequestObject,
         enabled: c.enabled,
       })),
       users: users.map((u: UserProfile) => ({

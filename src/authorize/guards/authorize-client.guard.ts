@@ -9,12 +9,12 @@ import { AuthorizeRequestValidator } from '../authorize-request.validator';
 import { CSRF_FIELD } from '../csrf';
 import { isFormSubmission } from '../form';
 import { PushedAuthorizationRequests, REQUEST_URI_PREFIX } from '../par/pushed-authorization-requests';
-import { PUSHED_REQUEST_FIELD, PushedRequestSeal } from '../par/pushed-request-seal';
+import { PUSHED_REQUEST_FIELD, PushedRequestSeal, SealedOrigin } from '../par/pushed-request-seal';
+import { isUnsignedRequestObject, RequestObjectVerifier } from '../request-object.verifier';
 
-/** The parameters an authorization request is made of, and whether the client pushed them first. */
-interface RequestOrigin {
+/** The parameters an authorization request is made of, and whether the client pushed or signed them. */
+interface RequestOrigin extends SealedOrigin {
   readonly raw: Record<string, unknown>;
-  readonly pushed: boolean;
 }
 
 /**
@@ -30,6 +30,7 @@ export class AuthorizeClientGuard implements CanActivate {
     private readonly validator: AuthorizeRequestValidator,
     private readonly settings: SettingsService,
     private readonly pushedRequests: PushedAuthorizationRequests,
+    private readonly requestObjects: RequestObjectVerifier,
     private readonly seal: PushedRequestSeal,
   ) {}
 
@@ -45,34 +46,43 @@ export class AuthorizeClientGuard implements CanActivate {
     const client = await this.clients.findEnabled(clientId);
     if (!client) throw new OAuthError('invalid_request', 'unknown client');
 
-    const { raw, pushed } = await this.origin(req, input, client);
-    const target = this.validator.target(raw, client);
+    const origin = await this.origin(req, input, client);
+    const target = this.validator.target(origin.raw, client);
     // From here on the error renderer redirects to the target.
     req.authorizeTarget = target;
-    if (!pushed && (client.requirePushedAuthorizationRequests || (await this.settings.get()).requirePushedAuthorizationRequests)) {
+    if (!origin.pushed && (client.requirePushedAuthorizationRequests || (await this.settings.get()).requirePushedAuthorizationRequests)) {
       throw new OAuthError('invalid_request', 'authorization requests must be pushed first (pushed_authorization_request_endpoint, RFC 9126)');
     }
-    req.authorizeRequest = await this.validator.complete(raw, client, target, pushed);
+    if (!origin.signed && client.requireSignedRequestObject) {
+      throw new OAuthError('invalid_request', 'this client must send a signed request object (RFC 9101)');
+    }
+    req.authorizeRequest = await this.validator.complete(origin.raw, client, target, origin);
     return true;
   }
 
   /**
-   * A pushed request (RFC 9126 §4): only client_id and request_uri count, the pushed parameters
-   * are the request and anything else sent along is ignored. Its request_uri is spent here, on
-   * first use; the sign-in and consent forms then carry the parameters back under a seal.
+   * A pushed request (RFC 9126 §4) or a signed request object (RFC 9101 §5): only client_id and
+   * request_uri or request count, the pushed or signed parameters are the request and anything else
+   * sent along is ignored. The request_uri (or the object's jti) is spent here, on first use; the
+   * sign-in and consent forms then carry the parameters back under a seal.
    */
   private async origin(req: Request, input: Record<string, unknown>, client: AuthenticatedClient): Promise<RequestOrigin> {
-    const requestUri = input.request_uri;
+    const { request_uri: requestUri, request } = input;
+    if (requestUri !== undefined && request !== undefined) throw new OAuthError('invalid_request', 'send request or request_uri, not both');
     // Any other request_uri (OpenID Connect Core §6.2) is refused by parseAuthorizeRequest, at the redirect URI.
     if (typeof requestUri === 'string' && requestUri.startsWith(REQUEST_URI_PREFIX)) {
-      return { raw: { ...(await this.pushedRequests.redeem(requestUri, client.id)), client_id: client.id }, pushed: true };
+      const pushed = await this.pushedRequests.redeem(requestUri, client.id);
+      return { raw: { ...pushed.parameters, client_id: client.id }, pushed: true, signed: pushed.signed };
+    }
+    // An unsigned one is refused by parseAuthorizeRequest too (request_not_supported).
+    if (typeof request === 'string' && !isUnsignedRequestObject(request)) {
+      return { raw: await this.requestObjects.parameters(request, client), pushed: false, signed: true };
     }
     if (isFormSubmission(req, CSRF_FIELD) && input[PUSHED_REQUEST_FIELD] !== undefined) {
-      if (!this.seal.verify(client.id, input, input[PUSHED_REQUEST_FIELD])) {
-        throw new OAuthError('invalid_request', 'the form expired or was altered; start again from the application');
-      }
-      return { raw: input, pushed: true };
+      const sealed = this.seal.verify(client.id, input, input[PUSHED_REQUEST_FIELD]);
+      if (!sealed) throw new OAuthError('invalid_request', 'the form expired or was altered; start again from the application');
+      return { raw: input, ...sealed };
     }
-    return { raw: input, pushed: false };
+    return { raw: input, pushed: false, signed: false };
   }
 }

@@ -11,7 +11,7 @@ export class PushedAuthorizationRequestEntity {
   @Column({ name: 'client_id', type: 'varchar', length: 255 })
   clientId: string;
 
-  /** The authorization request parameters as pushed, a JSON object of strings. */
+  /** JSON: the authorization request parameters as pushed (strings), and whether they were a signed request object. */
   @Column({ type: 'text' })
   parameters: string;
 

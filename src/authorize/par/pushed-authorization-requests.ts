@@ -25,6 +25,12 @@ export const EXPIRING_PUSHED_REQUESTS: ExpiringTable = {
   expiresAt: 'expiresAt',
 };
 
+/** What a pushed request_uri stands for: the parameters, and whether they came from a signed request object. */
+export interface PushedRequest {
+  readonly parameters: Record<string, string>;
+  readonly signed: boolean;
+}
+
 export interface PushedRequestReference {
   readonly requestUri: string;
   readonly expiresIn: number;
@@ -42,13 +48,13 @@ export class PushedAuthorizationRequests {
     private readonly transactions: TransactionRunner,
   ) {}
 
-  async push(clientId: string, parameters: Readonly<Record<string, string>>): Promise<PushedRequestReference> {
+  async push(clientId: string, parameters: Readonly<Record<string, string>>, signed: boolean): Promise<PushedRequestReference> {
     // 256 bits of randomness: only its SHA-256 is stored (RFC 9126 §7.1, the reference is a bearer value).
     const reference = randomToken();
     await transactional(this.repository).insert({
       id: sha256Hex(reference),
       clientId,
-      parameters: JSON.stringify(parameters),
+      parameters: JSON.stringify({ parameters, signed }),
       expiresAt: nowSeconds() + PUSHED_REQUEST_TTL_SECONDS,
       spentAt: null,
     });
@@ -59,7 +65,7 @@ export class PushedAuthorizationRequests {
    * The parameters pushed under `requestUri` by `clientId`, spending it. Unknown, another client's,
    * expired or already used: `invalid_request_uri` (RFC 9126 §4, OpenID Connect Core §3.1.2.6).
    */
-  async redeem(requestUri: string, clientId: string): Promise<Record<string, string>> {
+  async redeem(requestUri: string, clientId: string): Promise<PushedRequest> {
     if (!requestUri.startsWith(REQUEST_URI_PREFIX)) throw new OAuthError('invalid_request_uri', 'request_uri is not one this server issued');
     const id = sha256Hex(requestUri.slice(REQUEST_URI_PREFIX.length));
     const row = await this.repository.findOneBy({ id });
@@ -69,6 +75,6 @@ export class PushedAuthorizationRequests {
     if (row.expiresAt <= now) throw new OAuthError('invalid_request_uri', 'request_uri expired');
     const spent = await spendRows(this.transactions, PushedAuthorizationRequestEntity, 'spentAt', [id], now);
     if (spent.length !== 1) throw new OAuthError('invalid_request_uri', 'request_uri was already used');
-    return JSON.parse(row.parameters) as Record<string, string>;
+    return JSON.parse(row.parameters) as PushedRequest;
   }
 }

@@ -4,6 +4,7 @@ import type { OAuthParameters } from '../../common/http/request-body';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { PkcePolicyService } from '../../pkce/pkce-policy.service';
 import { AuthorizeRequestValidator } from '../authorize-request.validator';
+import { RequestObjectVerifier } from '../request-object.verifier';
 import { PushedAuthorizationRequests, PushedRequestReference } from './pushed-authorization-requests';
 
 /**
@@ -16,6 +17,7 @@ export class PushedAuthorizationService {
     private readonly validator: AuthorizeRequestValidator,
     private readonly pkce: PkcePolicyService,
     private readonly requests: PushedAuthorizationRequests,
+    private readonly requestObjects: RequestObjectVerifier,
   ) {}
 
   async push(params: OAuthParameters, client: AuthenticatedClient): Promise<PushedRequestReference> {
@@ -25,9 +27,12 @@ export class PushedAuthorizationService {
     // it in the request too, so that a public client's parameters name it.
     if (params.client_id !== undefined && params.client_id !== client.id)
       throw new OAuthError('invalid_request', 'client_id does not match the authenticated client');
-    const raw = { ...params, client_id: client.id };
-    const request = await this.validator.complete(raw, client, this.validator.target(raw, client), true);
+    // RFC 9126 §3: a request object pushed is the request; the other parameters only authenticate the client.
+    const signed = params.request !== undefined;
+    const raw = signed ? await this.requestObjects.parameters(params.request, client) : { ...params, client_id: client.id };
+    if (client.requireSignedRequestObject && !signed) throw new OAuthError('invalid_request', 'this client must send a signed request object (RFC 9101)');
+    const request = await this.validator.complete(raw, client, this.validator.target(raw, client), { pushed: true, signed });
     await this.pkce.enforce(request);
-    return this.requests.push(client.id, request.params);
+    return this.requests.push(client.id, request.params, signed);
   }
 }

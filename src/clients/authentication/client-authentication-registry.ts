@@ -46,6 +46,7 @@ const DECOY: StoredClient = {
       ...NO_KEY_MATERIAL,
       secretEncrypted: null,
       requirePushedAuthorizationRequests: false,
+      requireSignedRequestObject: false,
       enabled: false,
       createdAt: 0,
       updatedAt: 0,
