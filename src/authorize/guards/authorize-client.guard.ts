@@ -3,7 +3,6 @@ import type { FastifyRequest as Request } from 'fastify';
 import type { AuthenticatedClient } from '../../clients/clients.service';
 import { ClientsService } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
-import { SettingsService } from '../../settings/settings.service';
 import { AuthorizeHttpRequest, rawAuthorizeInput } from '../authorize-request';
 import { AuthorizeRequestValidator } from '../authorize-request.validator';
 import { CSRF_FIELD } from '../csrf';
@@ -28,7 +27,6 @@ export class AuthorizeClientGuard implements CanActivate {
   constructor(
     private readonly clients: ClientsService,
     private readonly validator: AuthorizeRequestValidator,
-    private readonly settings: SettingsService,
     private readonly pushedRequests: PushedAuthorizationRequests,
     private readonly requestObjects: RequestObjectVerifier,
     private readonly seal: PushedRequestSeal,
@@ -50,12 +48,7 @@ export class AuthorizeClientGuard implements CanActivate {
     const target = this.validator.target(origin.raw, client);
     // From here on the error renderer redirects to the target.
     req.authorizeTarget = target;
-    if (!origin.pushed && (client.requirePushedAuthorizationRequests || (await this.settings.get()).requirePushedAuthorizationRequests)) {
-      throw new OAuthError('invalid_request', 'authorization requests must be pushed first (pushed_authorization_request_endpoint, RFC 9126)');
-    }
-    if (!origin.signed && client.requireSignedRequestObject) {
-      throw new OAuthError('invalid_request', 'this client must send a signed request object (RFC 9101)');
-    }
+    await this.validator.assertOrigin(client, origin);
     req.authorizeRequest = await this.validator.complete(origin.raw, client, target, origin);
     return true;
   }

@@ -30,7 +30,7 @@ export class PushedAuthorizationService {
     // RFC 9126 §3: a request object pushed is the request; the other parameters only authenticate the client.
     const signed = params.request !== undefined;
     const raw = signed ? await this.requestObjects.parameters(params.request, client) : { ...params, client_id: client.id };
-    if (client.requireSignedRequestObject && !signed) throw new OAuthError('invalid_request', 'this client must send a signed request object (RFC 9101)');
+    await this.validator.assertOrigin(client, { pushed: true, signed });
     const request = await this.validator.complete(raw, client, this.validator.target(raw, client), { pushed: true, signed });
     await this.pkce.enforce(request);
     return this.requests.push(client.id, request.params, signed);
