@@ -23,6 +23,7 @@ import { Pages } from './views/pages';
 import { AuthorizeRequestValidator } from './authorize-request.validator';
 import { PushedAuthorizationRequestEntity } from './par/pushed-authorization-request.entity';
 import { PushedAuthorizationRequests } from './par/pushed-authorization-requests';
+import { PushedAuthorizationRequestRepository } from './par/pushed-authorization-request.repository';
 import { PushedAuthorizationController } from './par/pushed-authorization.controller';
 import { PushedAuthorizationMetadata } from './par/pushed-authorization.metadata';
 import { PushedAuthorizationService } from './par/pushed-authorization.service';
@@ -54,6 +55,7 @@ import { SettingsModule } from '../settings/settings.module';
     AuthorizeClientGuard,
     AuthorizeRequestValidator,
     PushedAuthorizationRequests,
+    PushedAuthorizationRequestRepository,
     PushedAuthorizationService,
     PushedAuthorizationMetadata,
     PushedRequestSeal,

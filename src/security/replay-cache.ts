@@ -1,24 +1,16 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { LessThanOrEqual, type Repository } from 'typeorm';
 import { sha256Hex } from '../common/crypto/tokens';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { traced } from '../common/observability/tracing';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { isDuplicateKey } from '../database/dialects';
 import type { ExpiringTable } from '../database/extensions/expiring-table';
 import { ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { connectRedis } from './counter-store';
 import { ReplayEntryEntity } from './replay-entry.entity';
-
-/** Where claimed identifiers are kept: Redis or the database. */
-export interface ReplayStore {
-  /** Stores `key` until `expiresAt` unless a live entry holds it; true when this call stored it. */
-  claim(key: string, namespace: string, expiresAt: number, now: number): Promise<boolean>;
-  close(): Promise<void>;
-}
+import { DatabaseReplayStore, type ReplayStore } from './replay-entry.repository';
 
 /** `SET key 1 NX EXAT expiresAt`: one atomic command; Redis forgets the key when it expires. */
 export class RedisReplayStore implements ReplayStore {
@@ -40,31 +32,6 @@ export class RedisReplayStore implements ReplayStore {
   async close(): Promise<void> {
     this.redis.disconnect();
   }
-}
-
-/**
- * A row per identifier, the hash its primary key: the insert of a replay fails on the key (every
- * instance writes to the same table, so the database decides who was first). A row past its
- * expiry is taken over by a conditional update until the janitor deletes it.
- */
-export class DatabaseReplayStore implements ReplayStore {
-  constructor(private readonly repository: () => Repository<ReplayEntryEntity>) {}
-
-  async claim(key: string, namespace: string, expiresAt: number, now: number): Promise<boolean> {
-    // Outside any unit of work: a claim stands even when the request that made it fails later,
-    // and a refused insert must not abort a caller's transaction (PostgreSQL would).
-    const repository = this.repository();
-    try {
-      await repository.insert({ id: key, namespace, expiresAt });
-      return true;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
-    const taken = await repository.update({ id: key, expiresAt: LessThanOrEqual(now) }, { expiresAt });
-    return taken.affected === 1;
-  }
-
-  async close(): Promise<void> {}
 }
 
 /** The longest a namespace may be (the column's width). */

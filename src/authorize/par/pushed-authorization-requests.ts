@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../../common/crypto/tokens';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
 import type { ExpiringTable } from '../../database/extensions/expiring-table';
-import { spendRows } from '../../database/unit-of-work/spend-rows';
-import { TransactionRunner } from '../../database/unit-of-work/transaction-runner';
-import { transactional } from '../../database/unit-of-work/unit-of-work';
 import { PushedAuthorizationRequestEntity } from './pushed-authorization-request.entity';
+import { PushedAuthorizationRequestRepository } from './pushed-authorization-request.repository';
 
 /** RFC 9126 §2.2: the URN prefix of the request_uri values this server issues. */
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
@@ -43,15 +39,12 @@ export interface PushedRequestReference {
  */
 @Injectable()
 export class PushedAuthorizationRequests {
-  constructor(
-    @InjectRepository(PushedAuthorizationRequestEntity) private readonly repository: Repository<PushedAuthorizationRequestEntity>,
-    private readonly transactions: TransactionRunner,
-  ) {}
+  constructor(private readonly repository: PushedAuthorizationRequestRepository) {}
 
   async push(clientId: string, parameters: Readonly<Record<string, string>>, signed: boolean): Promise<PushedRequestReference> {
     // 256 bits of randomness: only its SHA-256 is stored (RFC 9126 §7.1, the reference is a bearer value).
     const reference = randomToken();
-    await transactional(this.repository).insert({
+    await this.repository.insert({
       id: sha256Hex(reference),
       clientId,
       parameters: JSON.stringify({ parameters, signed }),
@@ -68,13 +61,12 @@ export class PushedAuthorizationRequests {
   async redeem(requestUri: string, clientId: string): Promise<PushedRequest> {
     if (!requestUri.startsWith(REQUEST_URI_PREFIX)) throw new OAuthError('invalid_request_uri', 'request_uri is not one this server issued');
     const id = sha256Hex(requestUri.slice(REQUEST_URI_PREFIX.length));
-    const row = await this.repository.findOneBy({ id });
+    const row = await this.repository.find(id);
     // Another client's reference is not spent: it was not that client's to use.
     if (!row || row.clientId !== clientId) throw new OAuthError('invalid_request_uri', 'request_uri is unknown or was pushed by another client');
     const now = nowSeconds();
     if (row.expiresAt <= now) throw new OAuthError('invalid_request_uri', 'request_uri expired');
-    const spent = await spendRows(this.transactions, PushedAuthorizationRequestEntity, 'spentAt', [id], now);
-    if (spent.length !== 1) throw new OAuthError('invalid_request_uri', 'request_uri was already used');
+    if (!(await this.repository.spend(id, now))) throw new OAuthError('invalid_request_uri', 'request_uri was already used');
     return JSON.parse(row.parameters) as PushedRequest;
   }
 }

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { spendRows } from '../../database/unit-of-work/spend-rows';
+import { TransactionRunner } from '../../database/unit-of-work/transaction-runner';
+import { transactional } from '../../database/unit-of-work/unit-of-work';
+import { PushedAuthorizationRequestEntity } from './pushed-authorization-request.entity';
+
+/** Every statement on pushed_authorization_requests. */
+@Injectable()
+export class PushedAuthorizationRequestRepository {
+  constructor(
+    @InjectRepository(PushedAuthorizationRequestEntity) private readonly repository: Repository<PushedAuthorizationRequestEntity>,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  async insert(row: PushedAuthorizationRequestEntity): Promise<void> {
+    await transactional(this.repository).insert(row);
+  }
+
+  find(id: string): Promise<PushedAuthorizationRequestEntity | null> {
+    return this.repository.findOneBy({ id });
+  }
+
+  /** Marks the row spent at `now` unless it already was (the dialect's atomic spend); true when this call spent it. */
+  async spend(id: string, now: number): Promise<boolean> {
+    const spent = await spendRows(this.transactions, PushedAuthorizationRequestEntity, 'spentAt', [id], now);
+    return spent.length === 1;
+  }
+}
