@@ -511,7 +511,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             host: hosts[0].host,
             port: hosts[0].port,
             ...(hosts.length > 1 ? { hosts } : {}),
-            galeraSyncWait: vars.DB_GALERA_SYNC_WAIT,
+            ...(vars.DB_TYPE === 'mysql' ? { galeraSyncWait: vars.DB_GALERA_SYNC_WAIT } : {}),
             username: vars.DB_USERNAME ?? (postgres ? 'postgres' : 'root'),
             password: vars.DB_PASSWORD,
             database: vars.DB_NAME,
