@@ -15,5 +15,7 @@ module.exports = {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     // Separate server processes on the running MariaDB: `npm run test:resilience` (builds first).
     { ...common, displayName: 'resilience', testMatch: ['<rootDir>/test/**/*.resilience-spec.ts'] },
+    // Separate server processes on a three-node MariaDB Galera cluster it starts: `npm run test:cluster`.
+    { ...common, displayName: 'cluster', testMatch: ['<rootDir>/test/**/*.cluster-spec.ts'] },
   ],
 };

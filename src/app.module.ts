@@ -12,6 +12,7 @@ import { ClientsModule } from './clients/clients.module';
 import { AuthorizeModule } from './authorize/authorize.module';
 import { ConsentModule } from './consent/consent.module';
 import { dataSourceOptions } from './database/data-source.options';
+import { initializeMigrated } from './database/migration-lease';
 import { withExtensionSchemas } from './database/extensions/extension-schema';
 import { DiscoveryMetadataModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
@@ -37,10 +38,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config, role),
-        TypeOrmModule.forRoot({
-          ...options,
-          retryAttempts: 3,
-          retryDelay: 1000,
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...options,
+            // Run below, one instance at a time.
+            migrationsRun: false,
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+          dataSourceFactory: (dataSourceOptions) => initializeMigrated(dataSourceOptions!),
         }),
         MetricsModule,
         CacheModule,

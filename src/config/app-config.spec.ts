@@ -21,7 +21,27 @@ describe('loadConfig', () => {
       username: 'root',
       password: '',
       database: 'x',
+      galeraSyncWait: 1,
     });
+  });
+
+  it('reads several MySQL hosts from DB_HOST (Galera nodes, tried in order), each port defaulting to DB_PORT', () => {
+    const base = { DB_TYPE: 'mysql', KEY_ENCRYPTION_SECRET: 'k'.repeat(32) };
+    const config = loadConfig({ ...base, DB_HOST: 'db1:3307, db2,[::1]:3308', DB_PORT: '3306', DB_GALERA_SYNC_WAIT: '0' });
+    expect(config.database).toMatchObject({
+      host: 'db1',
+      port: 3307,
+      hosts: [
+        { host: 'db1', port: 3307 },
+        { host: 'db2', port: 3306 },
+        { host: '::1', port: 3308 },
+      ],
+      galeraSyncWait: 0,
+    });
+    expect(loadConfig({ ...base, DB_HOST: '::1' }).database).toMatchObject({ host: '::1', port: 3306 });
+    expect(() => loadConfig({ ...base, DB_HOST: 'db1:3306,,db2' })).toThrow(/Invalid environment variable DB_HOST/);
+    expect(() => loadConfig({ ...base, DB_HOST: 'db1:99999' })).toThrow(/Invalid environment variable DB_HOST/);
+    expect(() => loadConfig({ ...base, DB_TYPE: 'postgres', DB_HOST: 'a,b' })).toThrow(/several hosts need DB_TYPE=mysql/);
   });
 
   it('reads a PostgreSQL connection, defaulting to port 5432 and user postgres', () => {

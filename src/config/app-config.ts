@@ -4,6 +4,26 @@ import { isIP } from 'node:net';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MaxLength, MinLength, validateSync, ValidateBy } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
+
+/** `host`, `host:port`, `[v6]` or `[v6]:port`, comma-separated. */
+const DB_HOST_ENTRY = String.raw`\s*(?:\[[0-9A-Fa-f:.]+\]|[^\s,:\[\]]+)(?::\d{1,5})?\s*`;
+const DB_HOSTS = new RegExp(`^${DB_HOST_ENTRY}(?:,${DB_HOST_ENTRY})*$`);
+
+export interface DatabaseHost {
+  readonly host: string;
+  readonly port: number;
+}
+
+function parseDatabaseHosts(value: string, defaultPort: number): DatabaseHost[] {
+  if (isIP(value.trim()) === 6) return [{ host: value.trim(), port: defaultPort }];
+  return value.split(',').map((entry) => {
+    const match = /^\[?(.*?)\]?(?::(\d+))?$/.exec(entry.trim())!;
+    const port = match[2] === undefined ? defaultPort : Number(match[2]);
+    if (port < 1 || port > 65535) throw new ConfigError(`Invalid environment variable DB_HOST=${value}: port ${port} is out of range`);
+    return { host: match[1], port };
+  });
+}
+
 const toBool = ({ value }: { value: unknown }) => {
   if (value === 'true' || value === '1' || value === 'on') return true;
   if (value === 'false' || value === '0' || value === 'off') return false;
@@ -62,8 +82,18 @@ export class EnvironmentVariables {
   @MinLength(1)
   DB_PATH = './data/oauth.sqlite';
 
+  /**
+   * One host, or several as `host:port,host:port` (the nodes of a MariaDB Galera cluster, tried in
+   * order; a port left out is DB_PORT's).
+   */
   @IsString()
-  @MinLength(1)
+  @ValidateBy({
+    name: 'databaseHosts',
+    validator: {
+      validate: (value) => typeof value === 'string' && (isIP(value.trim()) === 6 || DB_HOSTS.test(value)),
+      defaultMessage: () => 'must be a host, or a comma-separated list of host or host:port',
+    },
+  })
   DB_HOST = '127.0.0.1';
 
   /** Default: 3306 for MySQL, 5432 for PostgreSQL. */
@@ -103,6 +133,16 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   DB_SSL_REJECT_UNAUTHORIZED = true;
+
+  /**
+   * MariaDB Galera: the `wsrep_sync_wait` of every connection, so that reads see every write the
+   * cluster acknowledged on any node (1: reads; 0: off). Applied only where the server runs wsrep.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(15)
+  DB_GALERA_SYNC_WAIT = 1;
 
   /** Default lifetimes in seconds; written to the settings table on first start, then managed there. */
   @Transform(toInt)
@@ -457,6 +497,10 @@ export interface AppConfig {
         readonly type: 'mysql' | 'postgres';
         readonly host: string;
         readonly port: number;
+        /** Every host when DB_HOST lists several (MySQL/MariaDB only), the first being host and port. */
+        readonly hosts?: readonly DatabaseHost[];
+        /** MariaDB Galera's wsrep_sync_wait for every connection (default 1). */
+        readonly galeraSyncWait?: number;
         readonly username: string;
         readonly password: string;
         readonly database: string;
@@ -547,6 +591,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError('Missing environment variable MTLS_CERT or MTLS_KEY: required with MTLS_PORT (the HTTPS listener needs its certificate and key)');
   }
   const postgres = vars.DB_TYPE === 'postgres';
+  const hosts = parseDatabaseHosts(vars.DB_HOST, vars.DB_PORT ?? (postgres ? 5432 : 3306));
+  if (hosts.length > 1 && vars.DB_TYPE !== 'mysql') {
+    throw new ConfigError(`Invalid environment variable DB_HOST=${vars.DB_HOST}: several hosts need DB_TYPE=mysql (MariaDB Galera)`);
+  }
   return {
     port: vars.PORT,
     host: vars.HOST,
@@ -557,8 +605,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
         ? { type: 'sqlite', path: vars.DB_PATH }
         : {
             type: vars.DB_TYPE,
-            host: vars.DB_HOST,
-            port: vars.DB_PORT ?? (postgres ? 5432 : 3306),
+            host: hosts[0].host,
+            port: hosts[0].port,
+            ...(hosts.length > 1 ? { hosts } : {}),
+            ...(vars.DB_TYPE === 'mysql' ? { galeraSyncWait: vars.DB_GALERA_SYNC_WAIT } : {}),
             username: vars.DB_USERNAME ?? (postgres ? 'postgres' : 'root'),
             password: vars.DB_PASSWORD,
             database: vars.DB_NAME,

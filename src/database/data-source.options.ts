@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import * as mysql2 from 'mysql2';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
+import { hostListDriver } from './dialects/mysql-pool';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -54,6 +56,8 @@ export function dataSourceOptions(config: Pick<AppConfig, 'database'>): DataSour
     timezone: 'Z',
     connectTimeout: 5000,
     ...(db.ssl ? { ssl: db.ssl } : {}),
+    // Per host: with several, an instance holds up to this many connections to each node it used.
     extra: { connectionLimit: 20 },
+    driver: hostListDriver(mysql2, { hosts: db.hosts ?? [{ host: db.host, port: db.port }], galeraSyncWait: db.galeraSyncWait ?? 1 }),
   };
 }

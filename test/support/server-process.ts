@@ -15,8 +15,8 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the built server (`npm run build` first) as its own process. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+/** Starts the built server (`npm run build` first) as its own process; `startTimeoutMs` covers its migrations. */
+export async function startServer(env: Record<string, string>, startTimeoutMs = 30_000): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm run test:resilience does)`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -29,7 +29,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited during start:\n${output}`);
     try {

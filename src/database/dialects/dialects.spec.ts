@@ -8,7 +8,13 @@ const failed = (driverError: object) => new QueryFailedError('SELECT 1', [], Obj
 
 describe('classifyDatabaseError', () => {
   it.each([
-    ['MySQL deadlock victim', { code: 'ER_LOCK_DEADLOCK' }, 'retry'],
+    ['MySQL deadlock victim (also a Galera certification failure)', { code: 'ER_LOCK_DEADLOCK' }, 'retry'],
+    [
+      'Galera node outside the primary component',
+      { code: 'ER_UNKNOWN_COM_ERROR', message: 'WSREP has not yet prepared node for application use' },
+      'unavailable',
+    ],
+    ['MySQL unknown command (a bug)', { code: 'ER_UNKNOWN_COM_ERROR', message: 'Unknown command' }, undefined],
     ['PostgreSQL serialization failure (also CockroachDB)', { code: '40001' }, 'retry'],
     ['PostgreSQL deadlock', { code: '40P01' }, 'retry'],
     ['MySQL duplicate key', { code: 'ER_DUP_ENTRY' }, 'duplicate_key'],

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { connectionSettings } from './dialect';
 import type { DatabaseErrorKind, Dialect, DriverError, PoolState, ProbeResult, RawConnection, RawPool, ServerDatabase } from './dialect';
+import { HostListPool } from './mysql-pool';
 import { spendStatement, unspentAmong } from './spend-statement';
 
 /** mysql2 error codes that mean "the database cannot work for us right now", not "a bug". */
@@ -12,13 +13,6 @@ const UNAVAILABLE = new Set([
   'ER_LOCK_WAIT_TIMEOUT',
   'POOL_CLOSED',
 ]);
-
-/** The internals of mysql2's callback pool that the metrics read. */
-interface Mysql2PoolState {
-  readonly _allConnections?: { length: number };
-  readonly _freeConnections?: { length: number };
-  readonly _connectionQueue?: { length: number };
-}
 
 /** MySQL 8 / MariaDB through mysql2: a pool of connections, one per transaction. */
 export const mysqlDialect: Dialect = {
@@ -65,8 +59,12 @@ export const mysqlDialect: Dialect = {
   classify(error: DriverError): DatabaseErrorKind | undefined {
     const code = typeof error.code === 'string' ? error.code : '';
     if (code === 'ER_DUP_ENTRY') return 'duplicate_key';
-    // InnoDB (or a Galera certification failure) rolled the transaction back: nothing happened.
+    // InnoDB (or a Galera certification failure, at COMMIT or when a replicated write aborts a
+    // local transaction) rolled the transaction back: nothing happened.
     if (code === 'ER_LOCK_DEADLOCK') return 'retry';
+    // A Galera node outside the primary component (or still joining) refuses every statement: it
+    // did nothing, and the pool moves to another node for the next connection.
+    if (code === 'ER_UNKNOWN_COM_ERROR' && typeof error.message === 'string' && error.message.includes('WSREP')) return 'unavailable';
     if (UNAVAILABLE.has(code)) return 'unavailable';
     if (typeof error.message === 'string' && /Connection lost|Pool is closed|Can't add new command when connection is in closed state/i.test(error.message)) {
       return 'unavailable';
@@ -74,29 +72,36 @@ export const mysqlDialect: Dialect = {
     return undefined;
   },
 
+  /** Any host of the list will do: the pool moves to the next one that answers. */
   async probe(database: ServerDatabase): Promise<ProbeResult> {
-    const mysql = await import('mysql2/promise');
-    try {
-      const connection = await mysql.createConnection({
-        ...connectionSettings(database),
-        connectTimeout: 2000,
-        ...(database.ssl ? { ssl: database.ssl } : {}),
-      });
-      await connection.end();
-      return { ok: true };
-    } catch (error) {
-      const code = String((error as { code?: unknown }).code ?? '');
-      if (code === 'ER_BAD_DB_ERROR') return { ok: false, reason: 'no_database', detail: code };
-      if (code.startsWith('ER_ACCESS_DENIED') || code === 'ER_DBACCESS_DENIED_ERROR') return { ok: false, reason: 'denied', detail: code };
-      return { ok: false, reason: 'unreachable', detail: code || (error as Error).message };
+    let result: ProbeResult = { ok: false, reason: 'unreachable', detail: 'no host' };
+    for (const host of database.hosts ?? [database]) {
+      result = await probeHost({ ...database, host: host.host, port: host.port });
+      if (result.ok) return result;
     }
+    return result;
   },
 
   poolState(dataSource: DataSource): PoolState | undefined {
-    const pool = (dataSource.driver as unknown as { pool?: Mysql2PoolState }).pool;
-    if (!pool) return undefined;
-    const all = pool._allConnections?.length ?? 0;
-    const idle = pool._freeConnections?.length ?? 0;
-    return { inUse: all - idle, idle, waiting: pool._connectionQueue?.length ?? 0 };
+    const pool = (dataSource.driver as unknown as { pool?: unknown }).pool;
+    return pool instanceof HostListPool ? pool.state() : undefined;
   },
 };
+
+async function probeHost(database: ServerDatabase): Promise<ProbeResult> {
+  const mysql = await import('mysql2/promise');
+  try {
+    const connection = await mysql.createConnection({
+      ...connectionSettings(database),
+      connectTimeout: 2000,
+      ...(database.ssl ? { ssl: database.ssl } : {}),
+    });
+    await connection.end();
+    return { ok: true };
+  } catch (error) {
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (code === 'ER_BAD_DB_ERROR') return { ok: false, reason: 'no_database', detail: code };
+    if (code.startsWith('ER_ACCESS_DENIED') || code === 'ER_DBACCESS_DENIED_ERROR') return { ok: false, reason: 'denied', detail: code };
+    return { ok: false, reason: 'unreachable', detail: code || (error as Error).message };
+  }
+}
