@@ -315,6 +315,19 @@ export class EnvironmentVariables {
   CLIENT_CERTIFICATE_HEADER_FORMAT: 'escaped-pem' | 'xfcc' = 'escaped-pem';
 
   /**
+   * The request header in which that proxy says whether it verified the certificate against the
+   * client CAs (nginx `$ssl_client_verify`: `SUCCESS`). Only a certificate it calls `SUCCESS` counts
+   * for tls_client_auth (RFC 8705 §2.1: the chain must lead to a trusted CA); unset: none does, since
+   * a proxy that also passes self-signed certificates (self_signed_tls_client_auth) accepts any.
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'headerName',
+    validator: { validate: (value) => typeof value === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(value), defaultMessage: () => 'must be an HTTP header name' },
+  })
+  CLIENT_CERTIFICATE_VERIFY_HEADER?: string = undefined;
+
+  /**
    * A port for an HTTPS listener of the server's own that asks for client certificates (mutual TLS
    * without a TLS-terminating proxy); unset: none. Needs MTLS_CERT and MTLS_KEY.
    */
@@ -536,7 +549,7 @@ export interface AppConfig {
   readonly redisPrefix: string;
   readonly clientJwksUriCooldownSeconds: number;
   /** Where a trusted proxy passes the client certificate; undefined: not from headers. */
-  readonly clientCertificateHeader?: { readonly name: string; readonly format: 'escaped-pem' | 'xfcc' };
+  readonly clientCertificateHeader?: { readonly name: string; readonly format: 'escaped-pem' | 'xfcc'; readonly verifyName?: string };
   /** The HTTPS listener that asks for client certificates, when configured (PEM contents, not paths). */
   readonly mtls?: { readonly port: number; readonly cert: string; readonly key: string; readonly clientCa?: string };
   readonly startupWaitSeconds: number;
@@ -645,7 +658,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     redisPrefix: vars.REDIS_PREFIX,
     clientJwksUriCooldownSeconds: vars.CLIENT_JWKS_URI_COOLDOWN_SECONDS,
     clientCertificateHeader: vars.CLIENT_CERTIFICATE_HEADER
-      ? { name: vars.CLIENT_CERTIFICATE_HEADER.toLowerCase(), format: vars.CLIENT_CERTIFICATE_HEADER_FORMAT }
+      ? {
+          name: vars.CLIENT_CERTIFICATE_HEADER.toLowerCase(),
+          format: vars.CLIENT_CERTIFICATE_HEADER_FORMAT,
+          ...(vars.CLIENT_CERTIFICATE_VERIFY_HEADER ? { verifyName: vars.CLIENT_CERTIFICATE_VERIFY_HEADER.toLowerCase() } : {}),
+        }
       : undefined,
     mtls:
       vars.MTLS_PORT !== undefined && vars.MTLS_CERT && vars.MTLS_KEY

@@ -125,9 +125,14 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
   });
 
   it('accepts the issuer, the token endpoint or the endpoint called as aud (RFC 7523 §3, RFC 9126 §2)', async () => {
-    for (const aud of [t.url, tokenEndpoint, [`${t.url}/elsewhere`, tokenEndpoint]]) {
-      const res = await clientCredentials({ client_assertion: await assertion(es, esClient, aud as string) });
+    for (const aud of [t.url, tokenEndpoint]) {
+      const res = await clientCredentials({ client_assertion: await assertion(es, esClient, aud) });
       expect(res.status).toBe(200);
+    }
+    // An array naming us among others: an assertion made for another server (audience injection).
+    for (const aud of [[`${t.url}/elsewhere`, tokenEndpoint], [t.url]]) {
+      const res = await clientCredentials({ client_assertion: await assertion(es, esClient, aud as unknown as string) });
+      expect(res.status).toBe(401);
     }
     const introspected = await request(t.url)
       .post('/oauth2/introspect')
@@ -168,6 +173,14 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
         }),
       ],
       ['a malformed assertion', async () => ({ client_assertion: 'not.a.jwt' })],
+      [
+        'a signed request object (typ oauth-authz-req+jwt, RFC 9101 §10.8)',
+        async () => ({ client_assertion: await assertion(es, esClient, t.url, {}, { typ: 'oauth-authz-req+jwt' }) }),
+      ],
+      [
+        'a JWT carrying authorization request parameters',
+        async () => ({ client_assertion: await assertion(es, esClient, t.url, { response_type: 'code', redirect_uri: 'https://app.example/cb' }) }),
+      ],
       ['client_id naming another client than sub', async () => ({ client_id: psClient, client_assertion: await assertion(es, esClient, tokenEndpoint) })],
     ];
     it.each(cases)('%s', async (_name, fields) => {

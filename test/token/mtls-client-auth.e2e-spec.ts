@@ -7,6 +7,7 @@ import { createClient } from '../support/factories';
 import { escapedPem, makeCertificate, skipWithoutOpenssl, type TestCertificate } from '../support/certificates';
 
 const HEADER = 'X-SSL-Client-Cert';
+const VERIFY_HEADER = 'X-SSL-Client-Verify';
 const skip = skipWithoutOpenssl();
 const describeWithOpenssl = skip ? describe.skip : describe;
 
@@ -28,13 +29,13 @@ describeWithOpenssl(`mutual TLS client authentication behind a TLS-terminating p
     other = makeCertificate({ subject: '/C=DE/O=Example Shop, Inc./CN=intruder.example.com', issuer: ca });
     selfSigned = makeCertificate({ subject: '/CN=self-signed client' });
     // The tests connect from 127.0.0.1, here the proxy's address.
-    t = await createTestApp({ env: { TRUST_PROXY: 'loopback', CLIENT_CERTIFICATE_HEADER: HEADER } });
+    t = await createTestApp({ env: { TRUST_PROXY: 'loopback', CLIENT_CERTIFICATE_HEADER: HEADER, CLIENT_CERTIFICATE_VERIFY_HEADER: VERIFY_HEADER } });
   });
   afterAll(() => t?.close());
 
-  const token = (clientId: string, certificate?: TestCertificate) => {
+  const token = (clientId: string, certificate?: TestCertificate, verified = certificate !== selfSigned) => {
     const req = request(t.url).post('/oauth2/token').type('form');
-    if (certificate) req.set(HEADER, escapedPem(certificate.certificate));
+    if (certificate) req.set(HEADER, escapedPem(certificate.certificate)).set(VERIFY_HEADER, verified ? 'SUCCESS' : 'FAILED:self-signed certificate');
     return req.send({ grant_type: 'client_credentials', client_id: clientId });
   };
   const mtlsClient = (fields: Parameters<typeof createClient>[1]) =>
@@ -47,6 +48,15 @@ describeWithOpenssl(`mutual TLS client authentication behind a TLS-terminating p
     });
     const res = await token(clientId, client);
     expect(res.status).toBe(200);
+  });
+
+  it('refuses tls_client_auth when the proxy did not verify the certificate against the client CAs (RFC 8705 §2.1)', async () => {
+    const clientId = await mtlsClient({
+      tokenEndpointAuthMethod: 'tls_client_auth',
+      tlsClientAuthSubjectDn: 'CN=shop.example.com,O=Example Shop\\, Inc.,C=DE',
+    });
+    expect((await token(clientId, client, false)).status).toBe(401);
+    expect((await token(clientId, client, true)).status).toBe(200);
   });
 
   it.each([

@@ -62,6 +62,9 @@ function decoyKey(): Promise<KeyObject> {
   return decoy;
 }
 
+/** The shortest HMAC key per algorithm (RFC 7518 §3.2: the size of the hash output). */
+const HMAC_KEY_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
+
 /**
  * Verifies a client assertion (RFC 7523 §3, OpenID Connect Core §9): signature with an allowed
  * algorithm, `iss` = `sub` = the client, `aud` this server (its issuer, its token endpoint as RFC
@@ -96,12 +99,15 @@ export class ClientAssertionVerifier {
     offered: readonly string[],
   ): Promise<boolean> {
     const clientId = client.id;
-    const algorithms = this.algorithmsFor(client, offered);
+    // RFC 7518 §3.2: an HMAC key at least as long as the hash; a shorter secret (an imported 8-character
+    // one) would let one captured assertion be brute-forced offline, so no algorithm accepts it.
+    const algorithms = this.algorithmsFor(client, offered).filter((alg) => !(key instanceof Uint8Array) || key.length >= (HMAC_KEY_BYTES[alg] ?? Infinity));
     const issuer = this.config.issuer;
     let payload;
+    let protectedHeader;
     try {
       // Without keys (an unknown client, the registry's decoy), a key that cannot match: comparable work.
-      ({ payload } = await jwtVerify(presented.assertion, (key ?? (await decoyKey())) as JWTVerifyGetKey, {
+      ({ payload, protectedHeader } = await jwtVerify(presented.assertion, (key ?? (await decoyKey())) as JWTVerifyGetKey, {
         algorithms: [...algorithms],
         issuer: clientId,
         subject: clientId,
@@ -113,6 +119,13 @@ export class ClientAssertionVerifier {
       return false;
     }
     if (key === null || algorithms.length === 0) return false;
+    // One audience, as a string: jose accepts an array naming any expected value, which lets an
+    // assertion made for another server (`aud: ["https://other", <our issuer>]`) pass here (the
+    // private_key_jwt audience-injection attack; FAPI 2.0 Security Profile §5.3.2.1 wants the issuer as a string).
+    if (typeof payload.aud !== 'string') return false;
+    // Explicit typing (RFC 8725 §3.11): a signed request object (RFC 9101 §10.8), which travels
+    // through the browser, never counts as a client assertion.
+    if (protectedHeader.typ?.toLowerCase() === 'oauth-authz-req+jwt' || 'response_type' in payload || 'redirect_uri' in payload) return false;
     const now = nowSeconds();
     const { exp, iat, jti } = payload;
     if (typeof exp !== 'number' || exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return false;

@@ -19,11 +19,25 @@ describe('ClientCertificates', () => {
     if (!skip) client = makeCertificate({ subject: '/CN=client.example/O=Example', san: ['DNS:client.example'] });
   });
 
-  maybe('reads the URL-encoded PEM a trusted proxy sets (nginx $ssl_client_escaped_cert)', () => {
-    const certs = certificates({ TRUST_PROXY: '10.0.0.0/8', CLIENT_CERTIFICATE_HEADER: 'X-SSL-Client-Cert' });
-    const found = certs.of(from('10.1.2.3', { 'x-ssl-client-cert': escapedPem(client.certificate) }));
+  maybe('reads the URL-encoded PEM a trusted proxy sets (nginx $ssl_client_escaped_cert), verified only when it says SUCCESS', () => {
+    const env = { TRUST_PROXY: '10.0.0.0/8', CLIENT_CERTIFICATE_HEADER: 'X-SSL-Client-Cert', CLIENT_CERTIFICATE_VERIFY_HEADER: 'X-SSL-Client-Verify' };
+    const pem = escapedPem(client.certificate);
+    const found = certificates(env).of(from('10.1.2.3', { 'x-ssl-client-cert': pem, 'x-ssl-client-verify': 'SUCCESS' }));
     expect(found?.certificate.subject).toContain('CN=client.example');
     expect(found?.chainVerified).toBe(true);
+    expect(certificates(env).of(from('10.1.2.3', { 'x-ssl-client-cert': pem, 'x-ssl-client-verify': 'FAILED:self signed certificate' }))?.chainVerified).toBe(
+      false,
+    );
+    expect(certificates(env).of(from('10.1.2.3', { 'x-ssl-client-cert': pem }))?.chainVerified).toBe(false);
+    // No verify header configured: the proxy may pass self-signed certificates, so none is CA-verified.
+    const unconfigured = certificates({ TRUST_PROXY: '10.0.0.0/8', CLIENT_CERTIFICATE_HEADER: 'X-SSL-Client-Cert' });
+    expect(unconfigured.of(from('10.1.2.3', { 'x-ssl-client-cert': pem, 'x-ssl-client-verify': 'SUCCESS' }))?.chainVerified).toBe(false);
+  });
+
+  maybe('refuses a header holding two certificates (a proxy that appended instead of replacing)', () => {
+    const certs = certificates({ TRUST_PROXY: 'loopback', CLIENT_CERTIFICATE_HEADER: 'X-SSL-Client-Cert' });
+    const two = encodeURIComponent(`${client.certificate}\n${client.certificate}`);
+    expect(certs.of(from('127.0.0.1', { 'x-ssl-client-cert': two }))).toBeNull();
   });
 
   maybe('ignores the header from a peer TRUST_PROXY does not name', () => {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { clientCaVerified } from '../../common/http/mtls-listener';
 import { trustedPeer } from '../../common/http/trusted-peer';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 
@@ -10,8 +11,8 @@ export interface PresentedCertificate {
   readonly certificate: X509Certificate;
   /**
    * Whether a certification authority this deployment trusts vouched for it: the TLS-terminating
-   * proxy (which forwards only certificates it verified, see docs/configuration.md) or our own
-   * listener's CA. A self-signed certificate is presented unverified (self_signed_tls_client_auth).
+   * proxy, when it says so in CLIENT_CERTIFICATE_VERIFY_HEADER, or our own listener with
+   * MTLS_CLIENT_CA. A self-signed certificate is presented unverified (self_signed_tls_client_auth).
    */
   readonly chainVerified: boolean;
 }
@@ -75,10 +76,14 @@ function splitOutsideQuotes(value: string, separator: string): string[] {
   return parts.filter((part) => part.trim() !== '');
 }
 
-/** The first certificate of a PEM text (the leaf; a chain may follow), or null. */
+/**
+ * The one certificate of a PEM text, or null. Several are refused: a proxy that appends its header
+ * instead of replacing it would give Node the client's value joined with its own, and the first
+ * would be the client's.
+ */
 function parsePem(pem: string): X509Certificate | null {
-  const match = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem);
-  return match ? new X509Certificate(match[0]) : null;
+  const matches = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  return matches?.length === 1 ? new X509Certificate(matches[0]) : null;
 }
 
 /**
@@ -114,11 +119,12 @@ export class ClientCertificates {
       const value = request.headers[header.name];
       if (typeof value !== 'string') return null;
       const certificate = header.format === 'xfcc' ? certificateFromXfcc(value) : certificateFromEscapedPem(value);
-      return certificate ? { certificate, chainVerified: true } : null;
+      const verified = header.verifyName !== undefined && request.headers[header.verifyName] === 'SUCCESS';
+      return certificate ? { certificate, chainVerified: verified } : null;
     }
     const socket = request.socket as Partial<TLSSocket>;
     if (socket.encrypted !== true || typeof socket.getPeerX509Certificate !== 'function') return null;
     const certificate = socket.getPeerX509Certificate();
-    return certificate ? { certificate, chainVerified: socket.authorized === true } : null;
+    return certificate ? { certificate, chainVerified: clientCaVerified(socket) } : null;
   }
 }

@@ -9,6 +9,18 @@ import type { AppConfig } from '../../config/app-config';
  * authentication method decides (tls_client_auth wants a chain to MTLS_CLIENT_CA,
  * self_signed_tls_client_auth a registered key), and ClientCertificates reads it from the socket.
  */
+/** The connections of a listener that has MTLS_CLIENT_CA: only there does `authorized` mean a client CA vouched. */
+const withClientCa = new WeakSet<object>();
+
+/**
+ * Whether a CA of MTLS_CLIENT_CA verified the client certificate of this connection. Without
+ * MTLS_CLIENT_CA Node verifies against the public web roots, so `authorized` would be true for any
+ * publicly issued certificate: no connection of such a listener counts.
+ */
+export function clientCaVerified(socket: object & { authorized?: boolean }): boolean {
+  return withClientCa.has(socket) && socket.authorized === true;
+}
+
 export async function startMtlsListener(fastify: FastifyInstance, mtls: NonNullable<AppConfig['mtls']>, host: string): Promise<Server> {
   const server = createServer(
     {
@@ -21,6 +33,7 @@ export async function startMtlsListener(fastify: FastifyInstance, mtls: NonNulla
     },
     (req, res) => fastify.routing(req, res),
   );
+  if (mtls.clientCa) server.on('secureConnection', (socket) => withClientCa.add(socket));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(mtls.port, host, () => {

@@ -2,6 +2,7 @@ import { nowSeconds } from '../../common/time';
 import type { AccessTokenEntity } from '../entities/access-token.entity';
 import { TokenExchangeGrant } from './token-exchange.grant';
 import { aClient, InMemoryTokens } from './testing/in-memory';
+import { runAsGrant } from './issuing-grant';
 
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
@@ -66,6 +67,25 @@ describe('token exchange grant (RFC 8693)', () => {
     await expect(grant.handle({ subject_token: presented, subject_token_type: ACCESS_TOKEN_TYPE }, service)).rejects.toMatchObject({ code: 'invalid_request' });
     expect(tokens.issued).toHaveLength(0);
   });
+
+  it.each(['subject', 'actor'] as const)(
+    'refuses a sender-constrained %s token without its proof, and accepts it with the same key (RFC 9449 §7)',
+    async (which) => {
+      const bound = anAccessToken({ id: `at-${which}`, cnf: { jkt: 'key-a' } });
+      const { grant, tokens } = setup(which === 'subject' ? bound : anAccessToken());
+      if (which === 'actor') tokens.accessTokens.set('actor', bound);
+      const params = {
+        subject_token: 'subject',
+        subject_token_type: ACCESS_TOKEN_TYPE,
+        ...(which === 'actor' ? { actor_token: 'actor', actor_token_type: ACCESS_TOKEN_TYPE } : {}),
+      };
+      const type = 'urn:ietf:params:oauth:grant-type:token-exchange';
+      for (const presented of [null, { jkt: 'key-b' }, { 'x5t#S256': 'key-a' }] as (Record<string, string> | null)[]) {
+        await expect(runAsGrant(type, () => grant.handle(params, service), presented)).rejects.toMatchObject({ code: 'invalid_request' });
+      }
+      await expect(runAsGrant(type, () => grant.handle(params, service), { jkt: 'key-a' })).resolves.toMatchObject({ issued_token_type: ACCESS_TOKEN_TYPE });
+    },
+  );
 
   it('refuses a scope wider than the subject token’s with invalid_scope', async () => {
     const { grant } = setup(anAccessToken({ scope: 'read' }));

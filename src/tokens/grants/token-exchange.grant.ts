@@ -8,6 +8,8 @@ import {
   scopeTokens,
   GrantIssuer,
   GrantTokenLookup,
+  presentedConfirmation,
+  sameConfirmation,
   type AuthenticatedClient,
   type GrantStrategy,
   type TokenResponse,
@@ -36,6 +38,16 @@ export class TokenExchangeGrant implements GrantStrategy<TokenExchangeRequest> {
     if (!subject) throw new OAuthError('invalid_request', 'subject_token is not an active access token');
     const actor = params.actor_token === undefined ? null : await this.store.findActiveAccessToken(params.actor_token);
     if (params.actor_token !== undefined && !actor) throw new OAuthError('invalid_request', 'actor_token is not an active access token');
+    // A sender-constrained token is usable only with its key or certificate (RFC 9449 §7, RFC 8705
+    // §3): exchanging it without the proof would turn a stolen bound token into a bearer one.
+    for (const [name, token] of [
+      ['subject_token', subject],
+      ['actor_token', actor],
+    ] as const) {
+      if (token?.cnf && !sameConfirmation(token.cnf, presentedConfirmation())) {
+        throw new OAuthError('invalid_request', `${name} is sender-constrained: the request must prove possession of its key or certificate`);
+      }
+    }
 
     // RFC 8693 §2.1 (scope) with RFC 6749 §3.3: only what the subject holds and this client may ask for.
     const allowed = new Set(clientScopes(client));

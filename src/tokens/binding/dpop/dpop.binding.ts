@@ -75,8 +75,10 @@ export class DpopBinding implements TokenBinding {
         headers: { 'DPoP-Nonce': nonces.current(now) },
       });
     }
-    // Keyed by the proof's key too, so that no one can spend another client's jti in advance.
-    if (!(await this.replays.claim('dpop', `${proof.jkt}:${proof.jti}`, proof.iat + maxAgeSeconds))) {
+    // Keyed by the proof's key too, so that no one can spend another client's jti in advance. Kept one
+    // second past the last instant verifyProof accepts its iat (iat == now - max age): an entry that
+    // expired then could be claimed again.
+    if (!(await this.replays.claim('dpop', `${proof.jkt}:${proof.jti}`, proof.iat + maxAgeSeconds + 1))) {
       throw new OAuthError('invalid_dpop_proof', 'the DPoP proof was already used', { challenge });
     }
     return proof;
