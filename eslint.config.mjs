@@ -15,11 +15,11 @@ export default tseslint.config(
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: { 'no-console': 'off' } },
   // The transaction travels in the request context (src/database/unit-of-work/): no service holds a
   // DataSource or is handed an EntityManager. Entities, Repository and find operators stay open to
-  // every module. Exceptions: the statement builders and the token store's batched transactions,
+  // every module. Exceptions: the statement builders and the token repository's batched transactions,
   // which hold dialect SQL; specs that build a database of their own.
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/database/**', 'src/common/database/**', 'src/tokens/token-store.ts', 'src/**/*.spec.ts'],
+    ignores: ['src/database/**', 'src/common/database/**', 'src/tokens/token.repository.ts', 'src/**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

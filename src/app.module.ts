@@ -12,7 +12,7 @@ import { ClientsModule } from './clients/clients.module';
 import { AuthorizeModule } from './authorize/authorize.module';
 import { ConsentModule } from './consent/consent.module';
 import { dataSourceOptions } from './database/data-source.options';
-import { schemaOf } from './database/extensions/extension-schema';
+import { withExtensionSchemas } from './database/extensions/extension-schema';
 import { DiscoveryMetadataModule } from './discovery/discovery.module';
 import { HealthModule } from './health/health.module';
 import { ManagementModule } from './management/management.module';
@@ -32,16 +32,13 @@ export class AppModule {
    */
   static forRoot(config: AppConfig, extraModules: Type[] = [], role: ProcessRole = 'server'): DynamicModule {
     const extensions = [...loadExtensionModules(config.extensionModules), ...extraModules];
-    const options = dataSourceOptions(config);
-    const schema = schemaOf(extensions);
+    const options = withExtensionSchemas(dataSourceOptions(config), extensions);
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config, role),
         TypeOrmModule.forRoot({
           ...options,
-          entities: [...(options.entities as Type[]), ...schema.entities],
-          migrations: [...(options.migrations as Type[]), ...schema.migrations],
           retryAttempts: 3,
           retryDelay: 1000,
         }),

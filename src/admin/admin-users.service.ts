@@ -5,7 +5,7 @@ import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
 import { LoginSessionService } from '../authorize/login-session.service';
 import { TokenStore, TokenSummary } from '../tokens/token-store';
-import { NewUserCredential, UserProfile, UsersService } from '../users/users.service';
+import { NewUserCredential, UserChanges, UserProfile, UsersService } from '../users/users.service';
 import { importPasswordHash } from '../common/crypto/imported-password-hash';
 import type { Paginated } from './dto/pagination.dto';
 import { ConsentResponse, CreateUserDto, toUserResponse, UpdateUserDto, UserListQuery, UserResponse, userProfileFrom } from './dto/user.dto';
@@ -87,19 +87,31 @@ export class AdminUsersService {
         // Field names only: never the new password.
         detail: { fields: Object.keys(dto).join(' '), ...(dto.roles ? { roles: dto.roles.join(' ') } : {}) },
       };
-      await this.work.audited(event, async () => {
-        await this.users.update(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, passwordHash });
-        if (dto.enabled === false) await this.tokens.revokeAll({ userId: id }, 'user_disabled');
-        // A removed role takes the scopes reserved for it from the user's access tokens at once.
-        if (dto.roles) await this.tokens.revokeAccessTokensCarrying(id, reservedScopesWithout(dto.roles), 'role_removed');
-        if (dto.enabled === false || dto.password !== undefined) await this.sessions.endAllForUser(id);
-      });
+      await this.work.audited(event, () => this.change(id, { ...userProfileFrom(dto), roles: dto.roles, enabled: dto.enabled, passwordHash }));
     } catch (error) {
       // Lost a race with a concurrent change to the same e-mail address (unique index).
       await this.assertLoginNamesFree(undefined, dto.email, id);
       throw error;
     }
     return this.get(id);
+  }
+
+  /**
+   * Writes a user's changes with what they imply, in the caller's unit of work: the admin API and
+   * the import change users through it alike. A removed role takes the scopes reserved for it from
+   * the user's access tokens at once; a new password ends their browser sessions.
+   */
+  async change(id: string, changes: UserChanges): Promise<void> {
+    await this.users.update(id, changes);
+    if (changes.enabled === false) await this.disabled(id);
+    if (changes.roles) await this.tokens.revokeAccessTokensCarrying(id, reservedScopesWithout(changes.roles), 'role_removed');
+    if (changes.enabled !== false && (changes.passwordHash !== undefined || changes.password !== undefined)) await this.sessions.endAllForUser(id);
+  }
+
+  /** A disabled user's tokens are revoked and their browser sessions end: nothing they hold works any more. */
+  private async disabled(id: string): Promise<void> {
+    await this.tokens.revokeAll({ userId: id }, 'user_disabled');
+    await this.sessions.endAllForUser(id);
   }
 
   async delete(id: string): Promise<void> {

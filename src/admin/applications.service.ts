@@ -77,11 +77,24 @@ export class ApplicationsService {
     if (changes.resources) await this.checkResources(changes.resources);
     // One commit for the change, its audit event and, for a disabled application, the revocation of
     // its tokens (they stop working at once, not when they expire); none of it after a 503.
-    await this.work.audited({ type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } }, async () => {
-      await this.clients.update(clientId, changes);
-      if (dto.enabled === false) await this.tokens.revokeAll({ clientId }, 'application_disabled');
-    });
+    await this.work.audited({ type: 'admin.application.updated', clientId, subject: clientId, detail: { fields: Object.keys(dto).join(' ') } }, () =>
+      this.change(clientId, changes),
+    );
     return this.get(clientId);
+  }
+
+  /**
+   * Writes an application's changes with what they imply, in the caller's unit of work: the admin
+   * API and the import change applications through it alike.
+   */
+  async change(clientId: string, changes: ClientChanges): Promise<void> {
+    await this.clients.update(clientId, changes);
+    if (changes.enabled === false) await this.disabled(clientId);
+  }
+
+  /** A disabled application's tokens are revoked: they stop working at once, not when they expire. */
+  private async disabled(clientId: string): Promise<void> {
+    await this.tokens.revokeAll({ clientId }, 'application_disabled');
   }
 
   async delete(clientId: string): Promise<void> {

@@ -1,26 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Between, EntityMetadata, FindOptionsWhere, Repository } from 'typeorm';
 import { uuidv7 } from '../common/crypto/tokens';
 import { Batcher } from '../common/database/batcher';
-import { insertRows } from '../database/rows/insert-rows';
 import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
 import type { AuditEntry, AuditJournal } from '../database/unit-of-work/audit-journal';
-import { transactional } from '../database/unit-of-work/unit-of-work';
 import { AuditEventEntity } from './audit-event.entity';
+import { AuditQuery, AuditRepository } from './audit.repository';
+
+export type { AuditQuery } from './audit.repository';
 
 export type AuditRecord = AuditEntry;
-
-export interface AuditQuery {
-  readonly page: number;
-  readonly perPage: number;
-  readonly type?: string;
-  readonly actorUserId?: string;
-  readonly clientId?: string;
-  readonly since?: number;
-  readonly until?: number;
-}
 
 /** Rows per multi-row INSERT, and INSERTs running at once (each holds one pooled connection). */
 const MAX_BATCH = 200;
@@ -39,7 +28,7 @@ const MAX_BATCHES_IN_FLIGHT = 2;
 export class AuditService implements AuditJournal {
   private readonly writes = new Batcher<AuditEventEntity, void>(
     async (rows) => {
-      await insertRows(this.repository.manager, this.repository.metadata, rows);
+      await this.repository.insertCommitted(rows);
       return rows.map(() => undefined);
     },
     MAX_BATCH,
@@ -47,7 +36,7 @@ export class AuditService implements AuditJournal {
     'db.batch audit events',
   );
 
-  constructor(@InjectRepository(AuditEventEntity) private readonly repository: Repository<AuditEventEntity>) {}
+  constructor(private readonly repository: AuditRepository) {}
 
   /**
    * Stores one event, resolving once it is committed. When it cannot be stored this rejects, so
@@ -57,11 +46,6 @@ export class AuditService implements AuditJournal {
     return this.writes.submit(this.row(event));
   }
 
-  /** The audit_events table, for callers that store prepared rows with their own INSERTs. */
-  get metadata(): EntityMetadata {
-    return this.repository.metadata;
-  }
-
   /** Events waiting for a batched INSERT to take them (a metric; their callers are waiting too). */
   get queueDepth(): number {
     return this.writes.waiting;
@@ -69,7 +53,7 @@ export class AuditService implements AuditJournal {
 
   /** Stores one event in the current unit of work: it commits, or rolls back, with the action. */
   append(event: AuditRecord): Promise<void> {
-    return insertRows(transactional(this.repository).manager, this.repository.metadata, [this.row(event)]);
+    return this.repository.insert([this.row(event)]);
   }
 
   /**
@@ -91,20 +75,8 @@ export class AuditService implements AuditJournal {
     };
   }
 
-  async list(query: AuditQuery): Promise<{ items: AuditEventEntity[]; total: number }> {
-    const where: FindOptionsWhere<AuditEventEntity> = {
-      ...(query.type ? { type: query.type } : {}),
-      ...(query.actorUserId ? { actorUserId: query.actorUserId } : {}),
-      ...(query.clientId ? { clientId: query.clientId } : {}),
-      ...(query.since !== undefined || query.until !== undefined ? { occurredAt: Between(query.since ?? 0, query.until ?? Number.MAX_SAFE_INTEGER) } : {}),
-    };
-    const [items, total] = await this.repository.findAndCount({
-      where,
-      order: { occurredAt: 'DESC', id: 'ASC' },
-      skip: (query.page - 1) * query.perPage,
-      take: query.perPage,
-    });
-    return { items, total };
+  list(query: AuditQuery): Promise<{ items: AuditEventEntity[]; total: number }> {
+    return this.repository.list(query);
   }
 }
 

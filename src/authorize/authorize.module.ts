@@ -17,6 +17,7 @@ import { InteractionKit } from './interaction-kit';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { LoginSessionEntity } from './login-session.entity';
 import { LoginSessionService } from './login-session.service';
+import { LoginSessionRepository, TypeOrmLoginSessionRepository } from './login-session.repository';
 import { LogoutController } from './logout.controller';
 import { Pages } from './views/pages';
 
@@ -29,6 +30,7 @@ import { Pages } from './views/pages';
   imports: [DatabaseModule, TypeOrmModule.forFeature([LoginSessionEntity]), ConsentModule, TokensModule, PkceModule, KeysModule, ScopesModule],
   controllers: [AuthorizeController, AccountController, LogoutController],
   providers: [
+    { provide: LoginSessionRepository, useClass: TypeOrmLoginSessionRepository },
     LoginSessionService,
     AuthorizeClientGuard,
     AuthorizationResponder,

@@ -1,19 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UserProfile, UsersService } from '../users/users.service';
-import { LoginSessionEntity } from './login-session.entity';
-import { transactional, UnitOfWork } from '../database/unit-of-work/unit-of-work';
+import { LoginSessionRepository } from './login-session.repository';
+import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 
 /** Browser sign-in at the authorize endpoint, stored in the database (no process memory). */
 @Injectable()
 export class LoginSessionService {
   constructor(
-    @InjectRepository(LoginSessionEntity) private readonly repository: Repository<LoginSessionEntity>,
+    private readonly repository: LoginSessionRepository,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly work: UnitOfWork,
@@ -32,7 +30,7 @@ export class LoginSessionService {
     const value = randomToken();
     const now = nowSeconds();
     await this.work.run(() =>
-      transactional(this.repository).insert({
+      this.repository.insert({
         id: randomUUID(),
         sessionHash: sha256Hex(value),
         userId,
@@ -58,12 +56,12 @@ export class LoginSessionService {
   /** Ends the session of a cookie value, in the caller's unit of work when there is one; nothing when there is none. */
   private async end(cookieValue: unknown): Promise<void> {
     if (typeof cookieValue !== 'string' || cookieValue === '' || cookieValue.length > 128) return;
-    await transactional(this.repository).delete({ sessionHash: sha256Hex(cookieValue) });
+    await this.repository.deleteByHash(sha256Hex(cookieValue));
   }
 
   /** Ends every session of a user, in the caller's unit of work when there is one. */
   async endAllForUser(userId: string): Promise<void> {
-    await transactional(this.repository).delete({ userId });
+    await this.repository.deleteForUser(userId);
   }
 
   /** The signed-in, still enabled user of a cookie value, or null. */
@@ -75,7 +73,7 @@ export class LoginSessionService {
   async current(cookieValue: unknown): Promise<{ readonly user: UserProfile; readonly authTime: number } | null> {
     // No cookie, an empty one or an oversized one is no session.
     if (typeof cookieValue !== 'string' || cookieValue === '' || cookieValue.length > 128) return null;
-    const session = await this.repository.findOneBy({ sessionHash: sha256Hex(cookieValue) });
+    const session = await this.repository.findByHash(sha256Hex(cookieValue));
     if (!session || session.expiresAt <= nowSeconds()) return null;
     const user = await this.users.findEnabled(session.userId);
     return user ? { user, authTime: session.createdAt } : null;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { largestValue } from '../database/rows/largest-value';
 import { randomUUID } from 'node:crypto';
-import { IsNull, Not, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
@@ -253,13 +254,8 @@ export class ClientsService implements AccessTokenLifetimes {
     await afterUnitOfWork(() => this.changed(clientId));
   }
 
-  async longestAccessTokenTtl(): Promise<number> {
-    const longest = await this.repository.findOne({
-      select: { accessTokenTtl: true },
-      where: { accessTokenTtl: Not(IsNull()) },
-      order: { accessTokenTtl: 'DESC' },
-    });
-    return longest?.accessTokenTtl ?? 0;
+  longestAccessTokenTtl(): Promise<number> {
+    return largestValue(this.repository, 'accessTokenTtl');
   }
 
   /** An enabled client with its stored secret hash, for client authentication; null when unknown or disabled. */

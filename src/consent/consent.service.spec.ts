@@ -8,6 +8,7 @@ import type { AuthorizationCodeService } from '../tokens/authorization-code.serv
 import type { TokenStore } from '../tokens/token-store';
 import { ConsentEntity } from './consent.entity';
 import { ConsentService } from './consent.service';
+import { TypeOrmConsentRepository } from './consent.repository';
 
 describe(`ConsentService.grant [${TEST_DB}]`, () => {
   let database: TestDatabase;
@@ -20,7 +21,12 @@ describe(`ConsentService.grant [${TEST_DB}]`, () => {
     const journal: AuditJournal = { append: async () => undefined };
     // grant() uses only the repository and the unit of work.
     const work = new UnitOfWork(new TransactionRunner(dataSource), journal);
-    consents = new ConsentService(dataSource.getRepository(ConsentEntity), {} as TokenStore, {} as AuthorizationCodeService, work);
+    consents = new ConsentService(
+      new TypeOrmConsentRepository(dataSource.getRepository(ConsentEntity)),
+      {} as TokenStore,
+      {} as AuthorizationCodeService,
+      work,
+    );
   });
   afterAll(async () => {
     await dataSource.destroy();

@@ -1,19 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
 import { isDuplicateKey } from '../database/dialects';
 import { formatScope, isSubset, scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
-import { transactional, UnitOfWork } from '../database/unit-of-work/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { AuthorizationCodeService, CodeRequest } from '../tokens/authorization-code.service';
 import { TokenStore } from '../tokens/token-store';
 import { ConsentEntity } from './consent.entity';
+import { ConsentRepository } from './consent.repository';
 
 @Injectable()
 export class ConsentService {
   constructor(
-    @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
+    private readonly repository: ConsentRepository,
     private readonly tokens: TokenStore,
     private readonly codes: AuthorizationCodeService,
     private readonly work: UnitOfWork,
@@ -21,16 +20,16 @@ export class ConsentService {
 
   /** True when the user already approved every requested scope for this client. */
   async covers(userId: string, clientId: string, scope: string): Promise<boolean> {
-    const consent = await this.repository.findOneBy({ userId, clientId });
+    const consent = await this.repository.findCommitted(userId, clientId);
     return consent !== null && isSubset(scopeTokens(scope), scopeTokens(consent.scope));
   }
 
   listForUser(userId: string): Promise<ConsentEntity[]> {
-    return this.repository.find({ where: { userId }, order: { createdAt: 'ASC' } });
+    return this.repository.listForUser(userId);
   }
 
   findForUser(userId: string, consentId: string): Promise<ConsentEntity | null> {
-    return this.repository.findOneBy({ id: consentId, userId });
+    return this.repository.findForUser(userId, consentId);
   }
 
   /** Withdraws a consent: the row goes, and every token the user gave that client stops working. */
@@ -38,7 +37,7 @@ export class ConsentService {
     // All in one commit, and nothing after a 503: never a consent gone with its tokens alive.
     const event = { type: 'consent.revoked', clientId: consent.clientId, subject: consent.userId, detail: { scope: consent.scope } };
     await this.work.audited(event, async () => {
-      await transactional(this.repository).delete({ id: consent.id });
+      await this.repository.delete(consent.id);
       // Codes issued under the consent and not yet redeemed must not turn into tokens afterwards.
       await this.codes.voidUnredeemed(consent.userId, consent.clientId);
       await this.tokens.revokeAll({ userId: consent.userId, clientId: consent.clientId }, 'consent_revoked');
@@ -47,7 +46,7 @@ export class ConsentService {
 
   /** Deletes every consent of a user or a client, in the caller's unit of work when there is one. */
   async deleteAll(owner: { userId: string } | { clientId: string }): Promise<void> {
-    await transactional(this.repository).delete(owner);
+    await this.repository.deleteAll(owner);
   }
 
   /**
@@ -69,21 +68,14 @@ export class ConsentService {
 
   private async store(userId: string, clientId: string, scope: string, retried = false): Promise<void> {
     const now = nowSeconds();
-    const consents = transactional(this.repository);
-    // After a duplicate key, read outside the transaction: its REPEATABLE READ snapshot (MySQL) would
-    // not show the row the other request committed meanwhile.
-    const existing = await (retried ? this.repository : consents).findOneBy({ userId, clientId });
+    const existing = await (retried ? this.repository.findCommitted(userId, clientId) : this.repository.find(userId, clientId));
     if (existing) {
       const merged = formatScope([...new Set([...scopeTokens(existing.scope), ...scopeTokens(scope)])]);
-      await consents.update({ id: existing.id }, { scope: merged, updatedAt: now });
+      await this.repository.updateScope(existing.id, merged, now);
       return;
     }
     try {
-      // In a savepoint: on PostgreSQL a failed statement aborts the whole transaction, and the merge
-      // below must still run in it.
-      await consents.manager.transaction((savepoint) =>
-        savepoint.insert(ConsentEntity, { id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now }),
-      );
+      await this.repository.insert({ id: randomUUID(), userId, clientId, scope, createdAt: now, updatedAt: now });
     } catch (error) {
       // Another request inserted the (user, client) row first: merge into it instead, once.
       if (!retried && isDuplicateKey(error)) return this.store(userId, clientId, scope, true);

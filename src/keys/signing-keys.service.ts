@@ -1,23 +1,22 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JWK } from 'jose';
 import { createPrivateKey, hkdfSync, KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Repository } from 'typeorm';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
-import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
+import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { SettingsService } from '../settings/settings.service';
 import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from './access-token-lifetimes';
 import { compactJws, generateSigningKeyPair } from './compact-jws';
 import { KeyEncryption } from './key-encryption';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from './signing-key.entity';
+import { SigningKeysRepository } from './signing-keys.repository';
 
 const KEYS_TOPIC = 'signing-keys';
 const ALL = 'all';
@@ -44,7 +43,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   private lifetimes: readonly AccessTokenLifetimes[] = [];
 
   constructor(
-    @InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>,
+    private readonly repository: SigningKeysRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly settings: SettingsService,
     private readonly bus: CacheBus,
@@ -58,12 +57,12 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     this.lifetimes = this.discovery.getProviders({ metadataKey: AccessTokenLifetimesProvider.KEY }).map((wrapper) => wrapper.instance as AccessTokenLifetimes);
     this.secret = this.keyEncryptionSecret();
     this.encryption = new KeyEncryption(this.secret);
-    const keys = await this.repository.find();
+    const keys = await this.repository.all();
     for (const alg of SIGNING_ALGORITHMS) {
       if (!keys.some((k) => k.alg === alg && k.retiresAt === null)) await this.insertKey(alg, nowSeconds());
     }
     // A wrong KEY_ENCRYPTION_SECRET must stop the start, not the first sign-in.
-    for (const key of await this.repository.find()) this.privateKey(key);
+    for (const key of await this.repository.all()) this.privateKey(key);
     await this.changed();
   }
 
@@ -89,7 +88,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
    */
   async rotateIfDue(now: number): Promise<SigningKeyEntity[]> {
     const maxAge = this.config.keyRotation.days * 86_400;
-    const keys = await this.repository.find();
+    const keys = await this.repository.all();
     const due = SIGNING_ALGORITHMS.filter((alg) => {
       const newest = Math.max(...keys.filter((k) => k.alg === alg).map((k) => k.createdAt));
       return now - newest >= maxAge;
@@ -140,7 +139,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     const { publicKey, privateKey } = generateSigningKeyPair(alg);
     const jwk = publicKey.export({ format: 'jwk' }) as Record<string, string>;
     const kid = await calculateJwkThumbprint(jwk as JWK);
-    const entity = this.repository.create({
+    const entity = Object.assign(new SigningKeyEntity(), {
       kid,
       alg,
       publicJwk: { ...jwk, kid, alg, use: 'sig' },
@@ -159,7 +158,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   private async keys(): Promise<SigningKeyEntity[]> {
-    return (await this.cache.get(ALL, () => this.repository.find())) ?? [];
+    return (await this.cache.get(ALL, () => this.repository.all())) ?? [];
   }
 
   private privateKey(key: SigningKeyEntity): KeyObject {
@@ -215,7 +214,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   async list(): Promise<SigningKeyEntity[]> {
-    return (await this.repository.find()).sort((a, b) => a.createdAt - b.createdAt || a.kid.localeCompare(b.kid));
+    return (await this.repository.all()).sort((a, b) => a.createdAt - b.createdAt || a.kid.localeCompare(b.kid));
   }
 
   /**
@@ -227,17 +226,16 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   async rotate(activateAfter: number, algs: readonly SigningAlgorithm[] = SIGNING_ALGORITHMS): Promise<SigningKeyEntity[]> {
     const activatesAt = nowSeconds() + activateAfter;
     const publishedUntil = activatesAt + (await this.longestTokenLifetime());
-    const existing = await this.repository.find();
+    const existing = await this.repository.all();
     // Generated before any write, so a transaction of the caller's holds nothing while they are.
     const created: SigningKeyEntity[] = [];
     for (const alg of algs) created.push(await this.newKey(alg, activatesAt));
-    const writer = transactional(this.repository);
     for (const key of created) {
       // Every key that would still sign when the new one activates stops then, pending ones included,
       // so exactly one key of the algorithm signs at any time.
       const replaced = existing.filter((k) => k.alg === key.alg && (k.retiresAt === null || k.retiresAt > activatesAt));
-      await writer.insert(key);
-      for (const old of replaced) await writer.update({ kid: old.kid }, { retiresAt: activatesAt, publishedUntil });
+      await this.repository.insert(key);
+      for (const old of replaced) await this.repository.retire(old.kid, activatesAt, publishedUntil);
     }
     await afterUnitOfWork(() => this.changed());
     return created;

@@ -1,25 +1,80 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, type Type } from '@nestjs/common';
+import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { APP_CONFIG, loadConfig } from '../config/app-config';
+import { APP_CONFIG, ConfigError, loadConfig } from '../config/app-config';
 import { type ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { ExpiredDataCleanupService } from './expired-data-cleanup.service';
 
-@Injectable()
-@ExpiringTableProvider()
-class AccessTokensAgain implements ExpiringTable {
-  readonly table = 'access_tokens';
-  readonly entity = AccessTokenEntity;
-  readonly expiresAt = 'expiresAt';
+/** A provider registering `table` for the janitor, as a module outside src/ would. */
+function registered(table: string, entity: ExpiringTable['entity'], expiresAt: string): Type {
+  @Injectable()
+  @ExpiringTableProvider()
+  class Registered implements ExpiringTable {
+    readonly table = table;
+    readonly entity = entity;
+    readonly expiresAt = expiresAt;
+  }
+  return Registered;
+}
+
+@Entity('example_tickets')
+class TicketRow {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ name: 'expires_at', type: 'bigint' })
+  expiresAt: number;
 }
 
 describe('ExpiredDataCleanupService', () => {
+  let dataSource: DataSource;
+  beforeAll(async () => {
+    dataSource = await new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [TicketRow] }).initialize();
+  });
+  afterAll(() => dataSource.destroy());
+
+  async function boot(table: Type): Promise<void> {
+    @Module({
+      imports: [DiscoveryModule],
+      providers: [
+        ExpiredDataCleanupService,
+        table,
+        { provide: DatabaseStatus, useValue: new DatabaseStatus(dataSource) },
+        { provide: APP_CONFIG, useValue: loadConfig({}) },
+      ],
+    })
+    class TestModule {}
+    const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
+    await moduleRef.init();
+    await moduleRef.close();
+  }
+
+  it('refuses to boot, in one line, when a registered table names a property that is no column, or another table than its entity', async () => {
+    await expect(boot(registered('example_tickets', TicketRow, 'expires_at'))).rejects.toThrow(
+      new ConfigError('Cannot start: the expiring table example_tickets is registered wrongly: its entity TicketRow has no column for the property expires_at'),
+    );
+    await expect(boot(registered('tickets', TicketRow, 'expiresAt'))).rejects.toThrow(
+      'Cannot start: the expiring table tickets is registered wrongly: its entity TicketRow maps the table example_tickets',
+    );
+    await expect(boot(registered('tickets', TicketRow, 'expiresAt'))).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it('boots with a table registered as its entity maps it', async () => {
+    await expect(boot(registered('example_tickets', TicketRow, 'expiresAt'))).resolves.toBeUndefined();
+  });
+
   it('refuses to boot when a module registers a table the janitor already empties', async () => {
     @Module({
       imports: [DiscoveryModule],
-      providers: [ExpiredDataCleanupService, AccessTokensAgain, { provide: DatabaseStatus, useValue: {} }, { provide: APP_CONFIG, useValue: loadConfig({}) }],
+      providers: [
+        ExpiredDataCleanupService,
+        registered('access_tokens', AccessTokenEntity, 'expiresAt'),
+        { provide: DatabaseStatus, useValue: {} },
+        { provide: APP_CONFIG, useValue: loadConfig({}) },
+      ],
     })
     class TestModule {}
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();

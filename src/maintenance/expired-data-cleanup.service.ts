@@ -5,7 +5,7 @@ import { discoverUnique } from '../common/registry/discover-unique';
 import { type ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { APP_CONFIG, AppConfig, ConfigError } from '../config/app-config';
 import { LoginSessionEntity } from '../authorize/login-session.entity';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { AuthorizationCodeEntity } from '../tokens/entities/authorization-code.entity';
@@ -40,6 +40,10 @@ export class ExpiredDataCleanupService implements OnModuleInit, OnApplicationBoo
     const registered = discoverUnique<ExpiringTable>(this.discovery, ExpiringTableProvider, 'expiring tables', (t) => t.table);
     const clash = BUILT_IN.find((t) => registered.has(t.table));
     if (clash) throw new Error(`Two expiring tables registered for ${clash.table}`);
+    for (const { table, entity, expiresAt } of registered.values()) {
+      const problem = this.database.expiringTableProblem(table, entity, expiresAt);
+      if (problem) throw new ConfigError(`Cannot start: the expiring table ${table} is registered wrongly: ${problem}`);
+    }
     this.tables = [...BUILT_IN, ...registered.values()];
   }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { largestValue } from '../database/rows/largest-value';
 import { randomUUID } from 'node:crypto';
-import { IsNull, Not, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import type { AuthenticatedClient } from '../clients/clients.service';
@@ -66,13 +67,8 @@ export class ResourceServersService implements AccessTokenLifetimes {
     return entity;
   }
 
-  async longestAccessTokenTtl(): Promise<number> {
-    const longest = await this.repository.findOne({
-      select: { accessTokenTtl: true },
-      where: { accessTokenTtl: Not(IsNull()) },
-      order: { accessTokenTtl: 'DESC' },
-    });
-    return longest?.accessTokenTtl ?? 0;
+  longestAccessTokenTtl(): Promise<number> {
+    return largestValue(this.repository, 'accessTokenTtl');
   }
 
   /** Every instance reads this resource server again. */

@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
-import { batchedLookup } from '../database/rows/batched-lookup';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { CodeChallengeMethod } from '../pkce/pkce';
 import type { ClaimsRequest } from '../oidc/standard-claims';
-import { transactional } from '../database/unit-of-work/unit-of-work';
 import { SettingsService } from '../settings/settings.service';
+import { AuthorizationCodeRepository } from './authorization-code.repository';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
 /** What a code records of the authorization request it answers (validated at the authorize endpoint). */
@@ -26,14 +23,10 @@ export interface CodeRequest {
 /** Authorization codes: minted at the authorize endpoint, redeemed once at the token endpoint. */
 @Injectable()
 export class AuthorizationCodeService {
-  private readonly byHash: (hash: string) => Promise<AuthorizationCodeEntity | null>;
-
   constructor(
-    @InjectRepository(AuthorizationCodeEntity) private readonly codes: Repository<AuthorizationCodeEntity>,
+    private readonly codes: AuthorizationCodeRepository,
     private readonly settings: SettingsService,
-  ) {
-    this.byHash = batchedLookup(codes, 'codeHash');
-  }
+  ) {}
 
   /** `authTime`: when the user authenticated (the login session's start), for the ID Token. */
   /** In the caller's unit of work when there is one (a consent approval and its code commit together). */
@@ -41,7 +34,7 @@ export class AuthorizationCodeService {
     const { authorizationCodeTtl } = await this.settings.get();
     const code = randomToken();
     const now = nowSeconds();
-    await transactional(this.codes).insert({
+    await this.codes.insert({
       id: uuidv7(),
       codeHash: sha256Hex(code),
       clientId: request.client.id,
@@ -63,11 +56,11 @@ export class AuthorizationCodeService {
   }
 
   find(code: string): Promise<AuthorizationCodeEntity | null> {
-    return this.byHash(sha256Hex(code));
+    return this.codes.findByHash(sha256Hex(code));
   }
 
   /** Spends every unredeemed code a user gave a client (their consent was withdrawn). */
   async voidUnredeemed(userId: string, clientId: string): Promise<void> {
-    await transactional(this.codes).update({ userId, clientId, spentAt: IsNull() }, { spentAt: nowSeconds() });
+    await this.codes.spendUnredeemed(userId, clientId, nowSeconds());
   }
 }

@@ -67,12 +67,23 @@ interface Minted {
 }
 
 /**
+ * What grants call on the token issuer: the narrow interface their in-memory fakes implement
+ * (grants/testing/in-memory.ts). TokensModule provides the TokenIssuer under it.
+ */
+export abstract class GrantIssuer {
+  abstract issue(context: IssueContext): Promise<TokenResponse>;
+  abstract issueSpending(context: IssueContext, input: SingleUseInput): Promise<TokenResponse | null>;
+  abstract reissue(context: IssueContext, replaced: Replaced): Promise<TokenResponse | null>;
+  abstract unreceived(client: AuthenticatedClient, grantId: string, parentId: string, spentAt: number): Promise<Replaced | null>;
+}
+
+/**
  * Mints tokens for grants: their values and rows (hashes only), the access-token format, the
  * token.issued audit event and the token response. Grants call it; they never build token strings
  * or rows themselves. The store (token-store.ts) writes what it mints.
  */
 @Injectable()
-export class TokenIssuer {
+export class TokenIssuer implements GrantIssuer {
   constructor(
     private readonly store: TokenStore,
     private readonly formats: AccessTokenFormats,

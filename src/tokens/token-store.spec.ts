@@ -5,11 +5,11 @@ import type { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import type { AccessTokenEntity } from './entities/access-token.entity';
 import type { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { isActive, TokenStore, type TokenWrite } from './token-store';
+import type { TokenRepository } from './token.repository';
 
 function store(run: jest.Mock) {
-  const repository = { manager: { connection: { options: { type: 'mysql' } } }, metadata: {} };
   const audit = {} as unknown as AuditService;
-  return new TokenStore({ run } as unknown as TransactionRunner, repository as never, repository as never, audit, {} as UnitOfWork);
+  return new TokenStore({ run } as unknown as TransactionRunner, {} as TokenRepository, audit, {} as UnitOfWork);
 }
 
 const deadlock = () => new QueryFailedError('UPDATE …', [], Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' }));

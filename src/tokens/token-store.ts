@@ -1,25 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, In, IsNull, Like, MoreThan, Repository } from 'typeorm';
 import { abandonable, AbandonedError } from '../database/unit-of-work/abandon';
-import { dialectOf, isRetryable, type Dialect } from '../database/dialects';
-import type { SpendTarget } from '../database/dialects/dialect';
+import { isRetryable } from '../database/dialects';
 import { Batcher } from '../common/database/batcher';
-import { insertRows } from '../database/rows/insert-rows';
-import { batchedLookup } from '../database/rows/batched-lookup';
 import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
-import { transactional, UnitOfWork } from '../database/unit-of-work/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { scopeTokens } from '../common/oauth/scope';
-import { AccessTokenEntity } from './entities/access-token.entity';
-import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
-import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import type { AccessTokenEntity } from './entities/access-token.entity';
+import type { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { SingleUseKind, TokenOwner, TokenRepository } from './token.repository';
 
-/** Whose tokens: a user's, a client's, or one user's tokens at one client. */
-export type TokenOwner = { readonly userId: string; readonly clientId?: string } | { readonly userId?: string; readonly clientId: string };
+export type { TokenOwner } from './token.repository';
 
 /** What the admin API shows of a token: never its value or hash. */
 export interface TokenSummary {
@@ -53,15 +47,22 @@ export function isActive(found: FoundToken, now = nowSeconds()): boolean {
  * `rotatedAt` (its rotation is how it is spent).
  */
 export interface SingleUseInput {
-  readonly kind: 'authorization_code' | 'refresh_token';
+  readonly kind: SingleUseKind;
   readonly id: string;
 }
 
-/** How each kind of single-use input is spent: a NULL column set to the time of use. */
-const SINGLE_USE = {
-  authorization_code: { entity: AuthorizationCodeEntity, unspent: ['spentAt'], spentColumn: 'spentAt' },
-  refresh_token: { entity: RefreshTokenEntity, unspent: ['rotatedAt', 'revokedAt'], spentColumn: 'rotatedAt' },
-} as const;
+/**
+ * What grants call on the token store: the narrow interface their in-memory fakes implement
+ * (grants/testing/in-memory.ts). TokensModule provides the TokenStore under it.
+ */
+export abstract class GrantTokenLookup {
+  /** Any stored refresh token by value, whatever its state. */
+  abstract findRefreshToken(token: string): Promise<RefreshTokenEntity | null>;
+  /** An access token that is active (see isActive). */
+  abstract findActiveAccessToken(token: string): Promise<AccessTokenEntity | null>;
+  /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
+  abstract revokeGrant(grantId: string, reason: string): Promise<void>;
+}
 
 /** One request's write: optionally spend an input, then store its new tokens and their audit event. */
 export interface TokenWrite {
@@ -85,34 +86,25 @@ const MAX_BATCHES_IN_FLIGHT = 4;
 const DEADLOCK_RETRIES = 3;
 
 /**
- * Every SQL statement on tokens and their single-use inputs' spending: batched writes, the
- * spend (the dialect's statement), lookups by value, revocation and listing. The issuer (token-issuer.ts)
- * decides what to write; this decides how it is written. Tokens are stored as SHA-256 hashes only.
+ * Tokens and their single-use inputs' spending: batched writes, lookups by value, revocation and
+ * listing, on the statements of TokenRepository. The issuer (token-issuer.ts) decides what to
+ * write; this decides how it is written. Tokens are stored as SHA-256 hashes only.
  */
 @Injectable()
-export class TokenStore {
+export class TokenStore implements GrantTokenLookup {
   /**
    * The hot statements are batched (see Batcher): under load one multi-row INSERT and one commit
    * store the tokens of many requests, and one `IN (...)` query finds many tokens. Each request
    * still gets its answer only after the commit that stores its tokens.
    */
   private readonly writes = new Batcher<TokenWrite, WriteOutcome>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT, 'db.batch token writes');
-  private readonly accessByHash: (hash: string) => Promise<AccessTokenEntity | null>;
-  private readonly refreshByHash: (hash: string) => Promise<RefreshTokenEntity | null>;
-  /** The database's own statements (placeholders, the spend). */
-  private readonly dialect: Dialect;
 
   constructor(
     private readonly transactions: TransactionRunner,
-    @InjectRepository(AccessTokenEntity) private readonly accessTokens: Repository<AccessTokenEntity>,
-    @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
+    private readonly tokens: TokenRepository,
     private readonly audit: AuditService,
     private readonly work: UnitOfWork,
-  ) {
-    this.dialect = dialectOf(accessTokens.manager);
-    this.accessByHash = batchedLookup(accessTokens, 'tokenHash');
-    this.refreshByHash = batchedLookup(refreshTokens, 'tokenHash');
-  }
+  ) {}
 
   /**
    * Stores one write with its batch: true once stored, false when another request spent its input
@@ -146,20 +138,13 @@ export class TokenStore {
               const spent = await this.spend(manager, live);
               const stored = live.filter((_, i) => spent[i]);
               if (stored.length > 0) {
-                await insertRows(
-                  manager,
-                  this.accessTokens.metadata,
-                  stored.map((job) => job.access),
-                );
-                const refresh = stored.flatMap((job) => (job.refresh ? [job.refresh] : []));
-                if (refresh.length > 0) await insertRows(manager, this.refreshTokens.metadata, refresh);
-                const revoked = stored.flatMap((job) => job.revokesAccess ?? []);
-                if (revoked.length > 0) await manager.update(AccessTokenEntity, { id: In(revoked), revokedAt: IsNull() }, { revokedAt: nowSeconds() });
-                await insertRows(
-                  manager,
-                  this.audit.metadata,
-                  stored.map((job) => job.audit),
-                );
+                const rows = {
+                  access: stored.map((job) => job.access),
+                  refresh: stored.flatMap((job) => (job.refresh ? [job.refresh] : [])),
+                  revokesAccess: stored.flatMap((job) => job.revokesAccess ?? []),
+                  audit: stored.map((job) => job.audit),
+                };
+                await this.tokens.store(manager, rows, nowSeconds());
               }
               return new Set(stored);
             },
@@ -184,12 +169,12 @@ export class TokenStore {
       const live = jobs.filter((job) => !job.abandoned?.aborted);
       if (live.length === 0) return jobs.map(() => 'abandoned' as const);
       try {
-        await this.transactions.insertAll(
-          [
-            { metadata: this.accessTokens.metadata, rows: live.map((job) => job.access) },
-            { metadata: this.refreshTokens.metadata, rows: live.flatMap((job) => (job.refresh ? [job.refresh] : [])) },
-            { metadata: this.audit.metadata, rows: live.map((job) => job.audit) },
-          ],
+        await this.tokens.insertAll(
+          {
+            access: live.map((job) => job.access),
+            refresh: live.flatMap((job) => (job.refresh ? [job.refresh] : [])),
+            audit: live.map((job) => job.audit),
+          },
           live.map((job) => job.abandoned),
         );
         return jobs.map((job) => (live.includes(job) ? 'stored' : 'abandoned'));
@@ -204,7 +189,7 @@ export class TokenStore {
    * input, the first wins. The dialect's spend is atomic against concurrent batches on any instance
    * (see Dialect.spend).
    */
-  private async spend(manager: EntityManager, jobs: TokenWrite[]): Promise<boolean[]> {
+  private async spend(manager: Parameters<TokenRepository['spend']>[0], jobs: TokenWrite[]): Promise<boolean[]> {
     const won = jobs.map((job) => !job.spends);
     const now = nowSeconds();
     for (const kind of ['authorization_code', 'refresh_token'] as const) {
@@ -213,7 +198,7 @@ export class TokenStore {
         if (job.spends?.kind === kind && !first.has(job.spends.id)) first.set(job.spends.id, i);
       });
       if (first.size === 0) continue;
-      const spendable = await this.dialect.spend(manager, spendTarget(manager, kind), [...first.keys()], now);
+      const spendable = await this.tokens.spend(manager, kind, [...first.keys()], now);
       for (const id of spendable) won[first.get(id)!] = true;
     }
     return won;
@@ -221,12 +206,12 @@ export class TokenStore {
 
   /** Any stored access token by value, whatever its state. */
   findAccessToken(token: string): Promise<AccessTokenEntity | null> {
-    return this.accessByHash(sha256Hex(token));
+    return this.tokens.findAccessByHash(sha256Hex(token));
   }
 
   /** Any stored refresh token by value, whatever its state. */
   findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
-    return this.refreshByHash(sha256Hex(token));
+    return this.tokens.findRefreshByHash(sha256Hex(token));
   }
 
   /** An access token that is active (see isActive). */
@@ -255,29 +240,18 @@ export class TokenStore {
    * `parentId` (a refresh token's id). At most one exists: a retry spends the one it replaces in the commit that stores its own.
    */
   unspentChild(grantId: string, parentId: string): Promise<RefreshTokenEntity | null> {
-    return this.refreshTokens.findOne({
-      where: { grantId, parentId, rotatedAt: IsNull(), revokedAt: IsNull() },
-      order: { createdAt: 'DESC' },
-    });
+    return this.tokens.unspentChild(grantId, parentId);
   }
 
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
   async revokeGrant(grantId: string, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
-    await this.work.audited({ type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } }, async () => {
-      await transactional(this.accessTokens).update({ grantId, revokedAt: IsNull() }, { revokedAt });
-      await transactional(this.refreshTokens).update({ grantId, revokedAt: IsNull() }, { revokedAt });
-    });
+    await this.work.audited({ type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } }, () => this.tokens.revokeGrant(grantId, revokedAt));
   }
 
   /** Active tokens of an owner (see isActive), newest first. */
   async listActive(owner: TokenOwner): Promise<TokenSummary[]> {
-    const now = nowSeconds();
-    const where = { ...ownerWhere(owner), revokedAt: IsNull(), expiresAt: MoreThan(now) };
-    const [access, refresh] = await Promise.all([
-      this.accessTokens.find({ where, order: { createdAt: 'DESC' }, take: 1000 }),
-      this.refreshTokens.find({ where: { ...where, rotatedAt: IsNull() }, order: { createdAt: 'DESC' }, take: 1000 }),
-    ]);
+    const { access, refresh } = await this.tokens.listLive(owner, nowSeconds());
     const summary =
       (type: TokenSummary['type']) =>
       (row: AccessTokenEntity | RefreshTokenEntity): TokenSummary => ({
@@ -299,17 +273,13 @@ export class TokenStore {
    */
   async revokeAll(owner: TokenOwner, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
-    const where = { ...ownerWhere(owner), revokedAt: IsNull() };
     const event = {
       type: 'token.revoked',
       clientId: owner.clientId ?? null,
       subject: owner.userId ?? owner.clientId ?? null,
       detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
     };
-    await this.work.audited(event, async () => {
-      await transactional(this.accessTokens).update(where, { revokedAt });
-      await transactional(this.refreshTokens).update(where, { revokedAt });
-    });
+    await this.work.audited(event, () => this.tokens.revokeOwned(owner, revokedAt));
   }
 
   /**
@@ -322,51 +292,30 @@ export class TokenStore {
     if (scopes.length === 0) return;
     const now = nowSeconds();
     await this.work.run(async () => {
-      const accessTokens = transactional(this.accessTokens);
-      // LIKE narrows the rows to read; the exact match on whole scope tokens is made here.
-      const rows = await accessTokens.find({
-        select: { id: true, scope: true },
-        where: scopes.map((scope) => ({ userId, revokedAt: IsNull(), expiresAt: MoreThan(now), scope: Like(`%${scope}%`) })),
-      });
+      // The repository narrows the rows to read (LIKE); the exact match on whole scope tokens is made here.
+      const rows = await this.tokens.liveAccessTokensMentioning(userId, scopes, now);
       const ids = rows.filter((row) => scopeTokens(row.scope).some((s) => scopes.includes(s))).map((row) => row.id);
       if (ids.length === 0) return;
-      await accessTokens.update({ id: In(ids), revokedAt: IsNull() }, { revokedAt: now });
+      await this.tokens.revokeAccessTokens(ids, now);
       await this.audit.append({ type: 'token.revoked', subject: userId, detail: { scope: 'user_scope', reason, count: ids.length } });
     });
   }
 
   /** Revokes one token by id (a refresh token takes its grant with it). False when unknown. */
   async revokeById(id: string, owner?: TokenOwner): Promise<boolean> {
-    const where = { id, ...(owner ? ownerWhere(owner) : {}) };
-    const refresh = await this.refreshTokens.findOneBy(where);
+    const refresh = await this.tokens.findRefreshById(id, owner);
     if (refresh) {
       await this.revokeGrant(refresh.grantId, 'admin');
       return true;
     }
-    if (!(await this.accessTokens.existsBy(where))) return false;
+    if (!(await this.tokens.accessTokenExists(id, owner))) return false;
     await this.revokeAccessToken(id, 'admin');
     return true;
   }
 
   async revokeAccessToken(id: string, reason: string): Promise<void> {
-    await this.work.audited({ type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } }, async () => {
-      await transactional(this.accessTokens).update({ id, revokedAt: IsNull() }, { revokedAt: nowSeconds() });
-    });
+    await this.work.audited({ type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } }, () =>
+      this.tokens.revokeAccessTokens([id], nowSeconds()),
+    );
   }
-}
-
-/** The escaped table and columns of one kind of single-use input. */
-function spendTarget(manager: EntityManager, kind: SingleUseInput['kind']): SpendTarget {
-  const spec = SINGLE_USE[kind];
-  const metadata = manager.connection.getMetadata(spec.entity);
-  const escape = (name: string) => manager.connection.driver.escape(name);
-  const column = (property: string) => escape(metadata.findColumnWithPropertyName(property)!.databaseName);
-  return { table: escape(metadata.tableName), id: column('id'), unspent: spec.unspent.map(column), spent: column(spec.spentColumn) };
-}
-
-function ownerWhere(owner: TokenOwner): FindOptionsWhere<AccessTokenEntity & RefreshTokenEntity> {
-  return {
-    ...(owner.userId !== undefined ? { userId: owner.userId } : {}),
-    ...(owner.clientId !== undefined ? { clientId: owner.clientId } : {}),
-  };
 }

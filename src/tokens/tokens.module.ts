@@ -8,6 +8,7 @@ import { UsersModule } from '../users/users.module';
 import { OidcModule } from '../oidc/oidc.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { AuthorizationCodeService } from './authorization-code.service';
+import { AuthorizationCodeRepository, TypeOrmAuthorizationCodeRepository } from './authorization-code.repository';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -23,8 +24,9 @@ import { AccessTokenFormats } from './access-token-formats';
 import { IntrospectionService } from './introspection.service';
 import { RevocationService } from './revocation.service';
 import { TokenController } from './token.controller';
-import { TokenIssuer } from './token-issuer';
-import { TokenStore } from './token-store';
+import { GrantIssuer, TokenIssuer } from './token-issuer';
+import { GrantTokenLookup, TokenStore } from './token-store';
+import { TokenRepository, TypeOrmTokenRepository } from './token.repository';
 import { UserInfoController } from './userinfo.controller';
 
 @Module({
@@ -41,10 +43,14 @@ import { UserInfoController } from './userinfo.controller';
   controllers: [TokenController, RevocationController, IntrospectionController, UserInfoController],
   providers: [
     TokenIssuer,
+    { provide: TokenRepository, useClass: TypeOrmTokenRepository },
     TokenStore,
+    { provide: GrantTokenLookup, useExisting: TokenStore },
+    { provide: GrantIssuer, useExisting: TokenIssuer },
     AccessTokenFormats,
     IntrospectionService,
     RevocationService,
+    { provide: AuthorizationCodeRepository, useClass: TypeOrmAuthorizationCodeRepository },
     AuthorizationCodeService,
     GrantRegistry,
     BearerTokenGuard,
@@ -54,6 +60,17 @@ import { UserInfoController } from './userinfo.controller';
     PasswordGrant,
     RefreshTokenGrant,
   ],
-  exports: [ResourcesModule, TokenIssuer, TokenStore, AuthorizationCodeService, GrantRegistry, BearerTokenGuard, ClientsModule, UsersModule],
+  exports: [
+    ResourcesModule,
+    TokenIssuer,
+    TokenStore,
+    GrantIssuer,
+    GrantTokenLookup,
+    AuthorizationCodeService,
+    GrantRegistry,
+    BearerTokenGuard,
+    ClientsModule,
+    UsersModule,
+  ],
 })
 export class TokensModule {}

@@ -3,10 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { UserEntity } from './user.entity';
 import { LoginService } from './login.service';
 import { UsersService } from './users.service';
+import { TypeOrmUsersRepository, UsersRepository } from './users.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
-  providers: [UsersService, LoginService],
+  providers: [{ provide: UsersRepository, useClass: TypeOrmUsersRepository }, UsersService, LoginService],
   exports: [UsersService, LoginService],
 })
 export class UsersModule {}

@@ -1,18 +1,15 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Not, Like, Repository } from 'typeorm';
 import type { Page } from '../clients/clients.service';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
-import { batchedLookup } from '../database/rows/batched-lookup';
-import { containing } from '../common/database/containing';
 import { needsRehash, verifyStoredPassword } from '../common/crypto/imported-password-hash';
 import { CURRENT_HASH_PREFIX, hashPassword, verifyPassword } from '../common/crypto/password-hasher';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
-import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
+import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { UserAddress, UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
 
 export type { UserAddress } from './user.entity';
 
@@ -75,14 +72,12 @@ export class UsersService implements OnModuleInit {
   private decoyHash: Promise<string>;
 
   private readonly cache: InvalidatingCache<UserProfile>;
-  private readonly byId: (id: string) => Promise<UserEntity | null>;
 
   constructor(
-    @InjectRepository(UserEntity) private readonly repository: Repository<UserEntity>,
+    private readonly repository: UsersRepository,
     private readonly bus: CacheBus,
   ) {
     this.cache = bus.createCache<UserProfile>(USER_TOPIC, 60_000, 10_000);
-    this.byId = batchedLookup(repository, 'id');
   }
 
   onModuleInit(): void {
@@ -100,7 +95,7 @@ export class UsersService implements OnModuleInit {
    * once it is over.
    */
   async insert(entity: UserEntity): Promise<UserProfile> {
-    await transactional(this.repository).insert(entity);
+    await this.repository.insert(entity);
     await afterUnitOfWork(() => this.changed(entity.id));
     return toProfile(entity);
   }
@@ -108,7 +103,7 @@ export class UsersService implements OnModuleInit {
   /** The row for a new user, its password hashed with argon2id or its imported hash kept for the next sign-in. */
   async newEntity(input: NewUser): Promise<UserEntity> {
     const now = nowSeconds();
-    return this.repository.create({
+    return Object.assign(new UserEntity(), {
       id: randomUUID(),
       username: input.username,
       email: input.email ?? null,
@@ -144,13 +139,13 @@ export class UsersService implements OnModuleInit {
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<void> {
-    await this.repository.update({ id }, { enabled, updatedAt: nowSeconds() });
+    await this.repository.update(id, { enabled, updatedAt: nowSeconds() });
     await this.changed(id);
   }
 
   get(id: string): Promise<UserProfile | null> {
     return this.cache.get(id, async () => {
-      const entity = await this.byId(id);
+      const entity = await this.repository.findById(id);
       return entity ? toProfile(entity) : null;
     });
   }
@@ -160,12 +155,12 @@ export class UsersService implements OnModuleInit {
   }
 
   async existsByUsername(username: string): Promise<boolean> {
-    return this.repository.existsBy({ username });
+    return this.repository.existsByUsername(username);
   }
 
   /** The user with this username, as the database matches it (the import's key). */
   findByUsername(username: string): Promise<UserEntity | null> {
-    return this.repository.findOneBy({ username });
+    return this.repository.findByUsername(username);
   }
 
   /**
@@ -176,8 +171,7 @@ export class UsersService implements OnModuleInit {
   async loginNameConflict(username: string | undefined, email: string | null | undefined, exceptUserId?: string): Promise<string | null> {
     const other = (id: string | null | undefined) => id != null && id !== exceptUserId;
     if (email && other(await this.idByEmail(email))) return 'email is already taken';
-    if (email && other((await this.repository.findOne({ where: { username: email.trim() }, select: { id: true } }))?.id))
-      return "email is another user's username";
+    if (email && other(await this.repository.idByUsername(email.trim()))) return "email is another user's username";
     if (username?.includes('@') && other(await this.idByEmail(username))) return "username is another user's e-mail address";
     return null;
   }
@@ -185,50 +179,35 @@ export class UsersService implements OnModuleInit {
   /** The id of the user holding this e-mail address (regardless of case), or null. */
   async idByEmail(email: string): Promise<string | null> {
     const key = emailKey(email);
-    return key ? ((await this.repository.findOne({ where: { emailKey: key }, select: { id: true } }))?.id ?? null) : null;
+    return key ? this.repository.idByEmailKey(key) : null;
   }
 
   /** True when any user holds the given role. */
   async anyWithRole(role: string): Promise<boolean> {
-    // roles is a JSON array in a text column: match the quoted element.
-    return this.repository.existsBy({ roles: containing(JSON.stringify(role)) as never });
+    return this.repository.anyWithRole(role);
   }
 
   /** `legacyHash`: only the users whose password hash is still an imported one (or ours with old parameters). */
   async list(page: Page, search?: string, legacyHash?: boolean): Promise<{ items: UserProfile[]; total: number }> {
-    const legacy = legacyHash ? { passwordHash: Not(Like(`${CURRENT_HASH_PREFIX}%`)) } : {};
-    const [rows, total] = await this.repository.findAndCount({
-      where: search
-        ? [
-            { username: containing(search), ...legacy },
-            { email: containing(search), ...legacy },
-          ]
-        : legacy,
-      order: { createdAt: 'ASC', id: 'ASC' },
-      skip: (page.page - 1) * page.perPage,
-      take: page.perPage,
-    });
+    const { rows, total } = await this.repository.list(page, search, legacyHash ? CURRENT_HASH_PREFIX : undefined);
     return { items: rows.map(toProfile), total };
   }
 
   async update(id: string, changes: UserChanges): Promise<void> {
     const { password, passwordHash, roles, ...given } = changes;
     const rest = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Omit<UserChanges, 'password' | 'roles'>;
-    await transactional(this.repository).update(
-      { id },
-      {
-        ...rest,
-        ...(rest.email !== undefined ? { emailKey: emailKey(rest.email) } : {}),
-        ...(roles ? { roles: [...new Set(roles)] } : {}),
-        ...(passwordHash !== undefined ? { passwordHash } : password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
-        updatedAt: nowSeconds(),
-      },
-    );
+    await this.repository.update(id, {
+      ...rest,
+      ...(rest.email !== undefined ? { emailKey: emailKey(rest.email) } : {}),
+      ...(roles ? { roles: [...new Set(roles)] } : {}),
+      ...(passwordHash !== undefined ? { passwordHash } : password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
+      updatedAt: nowSeconds(),
+    });
     await afterUnitOfWork(() => this.changed(id));
   }
 
   async delete(id: string): Promise<void> {
-    await transactional(this.repository).delete({ id });
+    await this.repository.delete(id);
     await afterUnitOfWork(() => this.changed(id));
   }
 
@@ -238,8 +217,7 @@ export class UsersService implements OnModuleInit {
    * case (seed 003's users sign in with theirs). Lockouts are keyed on the account found.
    */
   async findForLogin(login: string): Promise<LoginCandidate | null> {
-    const entity =
-      (await this.repository.findOneBy({ username: login })) ?? (login.includes('@') ? await this.repository.findOneBy({ emailKey: emailKey(login)! }) : null);
+    const entity = (await this.repository.findByUsername(login)) ?? (login.includes('@') ? await this.repository.findByEmailKey(emailKey(login)!) : null);
     return entity ? { id: entity.id, passwordHash: entity.passwordHash, entity } : null;
   }
 
@@ -265,8 +243,7 @@ export class UsersService implements OnModuleInit {
   /** Only if the hash is still the one verified: a concurrent password reset by an admin wins. */
   private async rehash(entity: UserEntity, password: string): Promise<UserEntity> {
     const passwordHash = await hashPassword(password);
-    const result = await this.repository.update({ id: entity.id, passwordHash: entity.passwordHash }, { passwordHash });
-    if (result.affected) await this.changed(entity.id);
+    if (await this.repository.replacePasswordHash(entity.id, entity.passwordHash, passwordHash)) await this.changed(entity.id);
     return { ...entity, passwordHash };
   }
 }

@@ -341,6 +341,30 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
       expect(introspected.body.active).toBe(false);
     });
 
+    it('disabling a user through an import revokes their tokens and ends their browser sessions, as the admin API does', async () => {
+      const user = { username: 'bulk-disabled', password: 'bulk-disabled-password' };
+      expect((await post('/admin/import', { users: [user] })).status).toBe(200);
+      const app = (await post('/admin/applications', { client_name: 'Bulk password app', grant_types: ['password'], scope: 'read' })).body;
+      const token = (await passwordGrant(app.client_id, app.client_secret, user.username, user.password)).body.access_token;
+      const web = (await post('/admin/applications', { client_name: 'Bulk web', redirect_uris: ['http://test.com'] })).body;
+      await approveAuthorization(
+        new FormBrowser(t.url),
+        `/oauth2/authorize?response_type=code&client_id=${web.client_id}&redirect_uri=http%3A%2F%2Ftest.com`,
+        user,
+      );
+      const sessions = async () =>
+        Number(
+          (await sql(t.dataSource, 'SELECT COUNT(*) AS n FROM login_sessions s JOIN users u ON u.id = s.user_id WHERE u.username = ?', [user.username]))[0].n,
+        );
+      expect(await sessions()).toBe(1);
+
+      const res = await post('/admin/import', { users: [{ username: user.username, enabled: false }] });
+      expect(res.body.users).toEqual({ created: [], updated: [user.username], unchanged: [] });
+      const introspected = await request(t.url).post('/oauth2/introspect').type('form').send({ token, client_id: 'admin-cli' });
+      expect(introspected.body.active).toBe(false);
+      expect(await sessions()).toBe(0);
+    });
+
     it('exports the same shape without secrets or password hashes, and the export imports back as a no-op', async () => {
       const exported = await get('/admin/export');
       expect(exported.status).toBe(200);

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { createClient, createUser, TestClient, TestUser, passwordGrantRequest } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
 
 describe(`refresh reuse grace period (off by default) [${TEST_DB}]`, () => {
@@ -17,13 +17,7 @@ describe(`refresh reuse grace period (off by default) [${TEST_DB}]`, () => {
   afterAll(() => t.close());
 
   it('refuses a retried refresh within the grace period without revoking the new tokens', async () => {
-    const first = (
-      await request(t.url)
-        .post('/oauth/token')
-        .set('Authorization', client.basic)
-        .type('form')
-        .send({ grant_type: 'password', username: user.username, password: user.password })
-    ).body;
+    const first = (await passwordGrantRequest(t, client, user)).body;
     const refresh = () =>
       request(t.url)
         .post('/oauth/token')

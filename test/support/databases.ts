@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../../src/config/app-config';
+import { dataSourceOptions } from '../../src/database/data-source.options';
 
 /**
  * Which database the e2e suites run on: TEST_DB=sqlite (default), TEST_DB=mysql (the running
@@ -105,4 +107,18 @@ async function createPostgresDatabase(name: string): Promise<TestDatabase> {
     // WITH (FORCE): a server process a suite killed may not have closed its connections yet.
     drop: () => asPostgresAdmin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
+}
+
+/**
+ * An initialised DataSource on `database` with only `entities`, their tables made by synchronize
+ * (no migrations): for specs of database code on rows of their own.
+ */
+export async function entityDataSource(database: TestDatabase, entities: NonNullable<DataSourceOptions['entities']>): Promise<DataSource> {
+  return new DataSource({
+    ...dataSourceOptions({ database: database.database }),
+    entities,
+    migrations: [],
+    migrationsRun: false,
+    synchronize: true,
+  } as DataSourceOptions).initialize();
 }

@@ -1,6 +1,7 @@
+import request from 'supertest';
 import type { NewClient } from '../../src/clients/clients.service';
 import type { NewUser } from '../../src/users/users.service';
-import type { TestApp } from './create-test-app';
+import { createTestApp, type TestApp } from './create-test-app';
 
 export interface TestClient {
   readonly clientId: string;
@@ -51,4 +52,27 @@ export async function createUser(
   const password = overrides.password ?? 'correct horse battery staple';
   const user = await testApp.users.create({ email: username.includes('@') ? username : null, ...overrides, username, password });
   return { id: user.id, username, password, email: user.email };
+}
+
+/** A password grant request (RFC 6749 §4.3) of `client` (client_secret_basic) for `user`, at `path`. */
+export function passwordGrantRequest(
+  testApp: TestApp,
+  client: Pick<TestClient, 'basic'>,
+  user: Pick<TestUser, 'username' | 'password'>,
+  path = '/oauth/token',
+) {
+  return request(testApp.url)
+    .post(path)
+    .set('Authorization', client.basic)
+    .type('form')
+    .send({ grant_type: 'password', username: user.username, password: user.password });
+}
+
+/** A started test app with one confidential client (`client` overrides) and one user (`user` overrides); the caller closes it. */
+export async function appWithClientAndUser(
+  client: Partial<NewClient> = {},
+  user: Parameters<typeof createUser>[1] = {},
+): Promise<{ t: TestApp; client: TestClient; user: TestUser }> {
+  const t = await createTestApp();
+  return { t, client: await createClient(t, client), user: await createUser(t, user) };
 }

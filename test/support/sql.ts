@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../src/config/app-config';
+import { connectionSettings } from '../../src/database/dialects/dialect';
 
 /** A row of a raw query: column names as written in the SQL (lower case), values as the driver gives them. */
 export type Row = Record<string, unknown>;
@@ -50,7 +51,7 @@ export async function connectTo(database: AppConfig['database']): Promise<SqlCon
   if (database.type === 'sqlite') throw new Error('connectTo: a server database only');
   if (database.type === 'postgres') {
     const { Client } = await import('pg');
-    const client = new Client({ host: database.host, port: database.port, user: database.username, password: database.password, database: database.database });
+    const client = new Client(connectionSettings(database));
     await client.connect();
     return {
       query: async <T extends Row>(text: string, parameters: readonly unknown[] = []) => {
@@ -61,13 +62,7 @@ export async function connectTo(database: AppConfig['database']): Promise<SqlCon
     };
   }
   const mysql = await import('mysql2/promise');
-  const connection = await mysql.createConnection({
-    host: database.host,
-    port: database.port,
-    user: database.username,
-    password: database.password,
-    database: database.database,
-  });
+  const connection = await mysql.createConnection(connectionSettings(database));
   return {
     query: async <T extends Row>(text: string, parameters: readonly unknown[] = []) => {
       const statement = portable(false, text, parameters);

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { appWithClientAndUser, TestClient, TestUser } from '../support/factories';
 
 /**
  * Concurrent token requests on one instance share batched statements (one INSERT, one commit);
@@ -12,11 +12,7 @@ describe(`batched token writes and lookups on one instance [${TEST_DB}]`, () => 
   let client: TestClient;
   let user: TestUser;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    client = await createClient(t, { scope: 'read write' });
-    user = await createUser(t);
-  });
+  beforeAll(async () => ({ t, client, user } = await appWithClientAndUser({ scope: 'read write' })));
   afterAll(() => t.close());
 
   const token = (body: Record<string, string>) => request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(body);

@@ -1,18 +1,17 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { appWithClientAndUser, basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
 
 describe(`password grant (seeds 003, 004) [${TEST_DB}]`, () => {
   let t: TestApp;
   let client: TestClient;
   let user: TestUser;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    client = await createClient(t, { scope: 'read write PRODUCTION' });
-    user = await createUser(t, { username: 'admin@break-out.org', password: 'password' });
-  });
+  beforeAll(
+    async () =>
+      ({ t, client, user } = await appWithClientAndUser({ scope: 'read write PRODUCTION' }, { username: 'admin@break-out.org', password: 'password' })),
+  );
   afterAll(() => t.close());
 
   it('answers the Spring request of seed 003 at /oauth/token with access and refresh tokens', async () => {

@@ -1,18 +1,14 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { appWithClientAndUser, createClient, passwordGrantRequest, TestClient, TestUser } from '../support/factories';
 
 describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () => {
   let t: TestApp;
   let client: TestClient;
   let user: TestUser;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    client = await createClient(t, { scope: 'read write PRODUCTION' });
-    user = await createUser(t);
-  });
+  beforeAll(async () => ({ t, client, user } = await appWithClientAndUser({ scope: 'read write PRODUCTION' })));
   afterAll(() => t.close());
 
   const passwordGrant = (scope = 'read write PRODUCTION') =>
@@ -134,13 +130,7 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
 
   it('does not renew a scope the client has since lost', async () => {
     const shrinking = await createClient(t, { scope: 'read write' });
-    const first = (
-      await request(t.url)
-        .post('/oauth/token')
-        .set('Authorization', shrinking.basic)
-        .type('form')
-        .send({ grant_type: 'password', username: user.username, password: user.password })
-    ).body;
+    const first = (await passwordGrantRequest(t, shrinking, user)).body;
     expect(first.scope).toBe('read write');
     await t.clients.update(shrinking.clientId, { scope: 'read' });
     const renewed = await refresh(first.refresh_token, {}, shrinking.basic);

@@ -1,18 +1,14 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { appWithClientAndUser, createClient, TestClient, TestUser } from '../support/factories';
 
 describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC 8414) [${TEST_DB}]`, () => {
   let t: TestApp;
   let client: TestClient;
   let user: TestUser;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    client = await createClient(t, { scope: 'read write' });
-    user = await createUser(t);
-  });
+  beforeAll(async () => ({ t, client, user } = await appWithClientAndUser({ scope: 'read write' })));
   afterAll(() => t.close());
 
   const tokens = async () =>

@@ -4,7 +4,7 @@ import { TEST_DB } from '../support/databases';
 import { connectTo, sql } from '../support/sql';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
-import { basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { basicAuth, createClient, createUser, TestClient, TestUser, passwordGrantRequest } from '../support/factories';
 import { sleep } from '../support/sleep';
 import { sha256 } from '../support/sha256';
 
@@ -125,13 +125,7 @@ const REQUEST_TIMEOUT_MS = 1500;
     const admin = await adminApi(t);
     const someone = await createUser(t);
     const app = await createClient(t); // the suite's client had its secret rotated above
-    const issued = (
-      await request(t.url)
-        .post('/oauth2/token')
-        .set('Authorization', app.basic)
-        .type('form')
-        .send({ grant_type: 'password', username: someone.username, password: someone.password })
-    ).body;
+    const issued = (await passwordGrantRequest(t, app, someone, '/oauth2/token')).body;
     const lockUser = ['SELECT id FROM users WHERE id = ? FOR UPDATE', [someone.id]] as const;
     const path = `/admin/users/${someone.id}`;
     expect((await whileRowLocked(...lockUser, () => admin.patch(path, { enabled: false }))).status).toBe(503);

@@ -3,19 +3,16 @@ import { isDeepStrictEqual } from 'node:util';
 import { isDuplicateKey } from '../../database/dialects';
 import { AuthenticatedClient, ClientsService, NewClient } from '../../clients/clients.service';
 import { UnitOfWork } from '../../database/unit-of-work/unit-of-work';
-import { LoginSessionService } from '../../authorize/login-session.service';
 import { FieldError, OAuthError } from '../../common/oauth/oauth-error';
 import { GlobalSettings, SettingsService } from '../../settings/settings.service';
-import { TokenStore } from '../../tokens/token-store';
 import { UserEntity } from '../../users/user.entity';
 import { emailKey, UserProfile, UsersService } from '../../users/users.service';
 import { settingsFrom } from '../admin-settings.service';
-import { userCredential } from '../admin-users.service';
+import { AdminUsersService, userCredential } from '../admin-users.service';
 import { ApplicationsService, ClientChanges, clientChangesFrom, newClientFrom } from '../applications.service';
 import type { CreateApplicationDto } from '../dto/application.dto';
 import type { ExportDocument, ImportDocumentDto, ImportResult } from '../dto/import.dto';
 import { CreateUserDto, userProfileFrom } from '../dto/user.dto';
-import { reservedScopesWithout } from '../../common/oauth/scope-policy';
 
 type UserChanges = Partial<Omit<UserEntity, 'id' | 'username' | 'passwordHash' | 'createdAt' | 'updatedAt'>>;
 
@@ -49,8 +46,7 @@ export class ImportService {
     private readonly users: UsersService,
     private readonly settings: SettingsService,
     private readonly applications: ApplicationsService,
-    private readonly tokens: TokenStore,
-    private readonly sessions: LoginSessionService,
+    private readonly adminUsers: AdminUsersService,
     private readonly work: UnitOfWork,
   ) {}
 
@@ -253,19 +249,13 @@ export class ImportService {
       // All or nothing, with the revocations it implies and its audit event, and nothing after a 503
       // (the CLI has no request and no deadline).
       await this.work.audited(event, async () => {
+        // Changes go through the same domain methods as the single-resource endpoints: what they
+        // imply (a disabled application's or user's tokens and sessions end at once) happens here too.
         for (const { entity } of newClients) await this.clients.insert(entity);
-        for (const { id, changes } of plan.clientUpdates) await this.clients.update(id, changes);
+        for (const { id, changes } of plan.clientUpdates) await this.applications.change(id, changes);
         for (const entity of newUsers) await this.users.insert(entity);
-        for (const { id, changes } of plan.userUpdates) await this.users.update(id, changes);
+        for (const { id, changes } of plan.userUpdates) await this.adminUsers.change(id, changes);
         if (Object.keys(plan.settings).length > 0) await this.settings.write(plan.settings);
-        // As the single-resource endpoints do: a disabled application's or user's tokens stop working at once.
-        for (const { id, changes } of plan.clientUpdates) if (changes.enabled === false) await this.tokens.revokeAll({ clientId: id }, 'application_disabled');
-        for (const { id, changes } of plan.userUpdates) {
-          if (changes.roles) await this.tokens.revokeAccessTokensCarrying(id, reservedScopesWithout(changes.roles), 'role_removed');
-          if (changes.enabled !== false) continue;
-          await this.tokens.revokeAll({ userId: id }, 'user_disabled');
-          await this.sessions.endAllForUser(id);
-        }
       });
     } catch (error) {
       // A unique key taken between the check and the write: nothing was written. (Other database

@@ -3,6 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { randomToken, sha256Hex } from '../../common/crypto/tokens';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { discoverUnique } from '../../common/registry/discover-unique';
+import { CLIENT_SETTING_DEFAULTS } from '../client-defaults';
 import { ClientEntity, NO_KEY_MATERIAL } from '../client.entity';
 import { type AuthenticatedClient, ClientsService, type StoredClient, toAuthenticatedClient } from '../clients.service';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient } from './client-authentication-method';
@@ -33,12 +34,7 @@ const DECOY: StoredClient = {
       redirectUris: [],
       grantTypes: [],
       scope: '',
-      pkce: 'inherit',
-      pkcePlainAllowed: null,
-      accessTokenTtl: null,
-      refreshTokenTtl: null,
-      refreshTokenRotation: 'rotate',
-      idTokenSignedResponseAlg: 'RS256',
+      ...CLIENT_SETTING_DEFAULTS,
       idTokenClaims: 'scope',
       postLogoutRedirectUris: null,
       accessTokenFormat: 'opaque',

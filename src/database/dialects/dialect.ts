@@ -7,6 +7,11 @@ export type { DatabaseErrorKind };
 /** A networked database's connection settings, as configured. */
 export type ServerDatabase = Exclude<AppConfig['database'], { type: 'sqlite' }>;
 
+/** A server database's address and credentials, named as mysql2 and pg both take them. */
+export function connectionSettings(database: ServerDatabase): { host: string; port: number; user: string; password: string; database: string } {
+  return { host: database.host, port: database.port, user: database.username, password: database.password, database: database.database };
+}
+
 /** The outcome of a start-up connection attempt (startup-checks.ts words the failure). */
 export type ProbeResult = { readonly ok: true } | { readonly ok: false; readonly reason: 'no_database' | 'denied' | 'unreachable'; readonly detail: string };
 

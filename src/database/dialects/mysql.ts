@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { connectionSettings } from './dialect';
 import type { DatabaseErrorKind, Dialect, DriverError, PoolState, ProbeResult, RawConnection, RawPool, ServerDatabase } from './dialect';
 import { spendStatement, unspentAmong } from './spend-statement';
 
@@ -77,11 +78,7 @@ export const mysqlDialect: Dialect = {
     const mysql = await import('mysql2/promise');
     try {
       const connection = await mysql.createConnection({
-        host: database.host,
-        port: database.port,
-        user: database.username,
-        password: database.password,
-        database: database.database,
+        ...connectionSettings(database),
         connectTimeout: 2000,
         ...(database.ssl ? { ssl: database.ssl } : {}),
       });

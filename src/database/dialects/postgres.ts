@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { connectionSettings } from './dialect';
 import type { DatabaseErrorKind, Dialect, DriverError, PoolState, ProbeResult, ServerDatabase } from './dialect';
 import { spendStatement } from './spend-statement';
 
@@ -90,11 +91,7 @@ export const postgresDialect: Dialect = {
   async probe(database: ServerDatabase): Promise<ProbeResult> {
     const { Client } = await import('pg');
     const client = new Client({
-      host: database.host,
-      port: database.port,
-      user: database.username,
-      password: database.password,
-      database: database.database,
+      ...connectionSettings(database),
       connectionTimeoutMillis: 2000,
       ssl: database.ssl ?? false,
     });

@@ -1,5 +1,5 @@
 import type { DynamicModule, Type } from '@nestjs/common';
-import type { MigrationInterface } from 'typeorm';
+import type { DataSourceOptions, MigrationInterface } from 'typeorm';
 
 /** The tables a module outside src/ brings: its entities and the migrations that create them. */
 export interface ExtensionSchema {
@@ -25,5 +25,18 @@ export function schemaOf(modules: readonly (Type | DynamicModule)[]): Required<E
   return {
     entities: schemas.flatMap((s) => s?.entities ?? []),
     migrations: schemas.flatMap((s) => s?.migrations ?? []),
+  };
+}
+
+/**
+ * `options` with the entities and migrations the given modules declared added to the built-in
+ * ones: the server (AppModule) and the TypeORM CLI (ormconfig.ts) migrate the same schema.
+ */
+export function withExtensionSchemas<T extends DataSourceOptions>(options: T, modules: readonly (Type | DynamicModule)[]): T {
+  const schema = schemaOf(modules);
+  return {
+    ...options,
+    entities: [...((options.entities ?? []) as Type[]), ...schema.entities],
+    migrations: [...((options.migrations ?? []) as Type[]), ...schema.migrations],
   };
 }

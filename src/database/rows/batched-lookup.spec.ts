@@ -1,6 +1,5 @@
-import { DataSource, DataSourceOptions } from 'typeorm';
-import { createTestDatabase, TEST_DB, TestDatabase } from '../../../test/support/databases';
-import { dataSourceOptions } from '../data-source.options';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, entityDataSource, TEST_DB, TestDatabase } from '../../../test/support/databases';
 import { ClientEntity, NO_KEY_MATERIAL } from '../../clients/client.entity';
 import { batchedLookup } from './batched-lookup';
 import { selectRowsIn } from './select-rows';
@@ -36,13 +35,7 @@ describe(`selectRowsIn and batchedLookup [${TEST_DB}]`, () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    db = await new DataSource({
-      ...dataSourceOptions({ database: database.database }),
-      entities: [ClientEntity],
-      migrations: [],
-      migrationsRun: false,
-      synchronize: true,
-    } as DataSourceOptions).initialize();
+    db = await entityDataSource(database, [ClientEntity]);
     await db.getRepository(ClientEntity).insert([client('a', true), client('b', false)]);
   });
   afterAll(async () => {

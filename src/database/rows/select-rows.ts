@@ -27,8 +27,13 @@ export async function selectRowsIn<T extends ObjectLiteral>(
   const key = metadata.findColumnWithPropertyName(property);
   if (!key) throw new Error(`${metadata.name} has no column ${property}`);
   const sql = `SELECT ${list} FROM ${driver.escape(metadata.tableName)} WHERE ${driver.escape(key.databaseName)} IN (${parameterList(dialectOf(manager), values.length)})`;
-  const raw = (await manager.query(sql, [...values])) as Record<string, unknown>[];
-  return raw.map((record) => {
+  return hydrate<T>(manager, metadata, (await manager.query(sql, [...values])) as Record<string, unknown>[]);
+}
+
+/** Rows of `metadata`'s entity from raw records keyed by column name, as TypeORM would hydrate them. */
+export function hydrate<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, records: readonly Record<string, unknown>[]): T[] {
+  const { driver } = manager.connection;
+  return records.map((record) => {
     const row: ObjectLiteral = {};
     for (const c of metadata.columns) row[c.propertyName] = driver.prepareHydratedValue(record[c.databaseName], c);
     return row as T;

@@ -38,6 +38,21 @@ export class DatabaseStatus {
   }
 
   /** The repository of an entity registered at run time (outside any unit of work). */
+  /**
+   * Why `entity` cannot be the expiring table `table` with the expiry property `expiresAt` and a
+   * primary key `id`, or null: an entity the DataSource does not know, another table, a property
+   * that is no column.
+   */
+  expiringTableProblem(table: string, entity: EntityTarget<ObjectLiteral>, expiresAt: string): string | null {
+    if (!this.dataSource.hasMetadata(entity)) return "its entity is not one the database knows (list it in the module's @WithSchema entities)";
+    const metadata = this.dataSource.getMetadata(entity);
+    if (metadata.tableName !== table) return `its entity ${metadata.name} maps the table ${metadata.tableName}`;
+    for (const property of ['id', expiresAt]) {
+      if (!metadata.findColumnWithPropertyName(property)) return `its entity ${metadata.name} has no column for the property ${property}`;
+    }
+    return null;
+  }
+
   repositoryOf<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
     return this.dataSource.getRepository(entity);
   }

@@ -1,6 +1,5 @@
-import { Column, DataSource, DataSourceOptions, Entity, EntityManager, PrimaryColumn, QueryFailedError } from 'typeorm';
-import { createTestDatabase, TEST_DB, TestDatabase } from '../../../test/support/databases';
-import { dataSourceOptions } from '../data-source.options';
+import { Column, DataSource, Entity, EntityManager, PrimaryColumn, QueryFailedError } from 'typeorm';
+import { createTestDatabase, entityDataSource, TEST_DB, TestDatabase } from '../../../test/support/databases';
 import { AbandonedError } from './abandon';
 import { TransactionRunner } from './transaction-runner';
 
@@ -76,14 +75,7 @@ describe(`TransactionRunner.insertAll [${TEST_DB}]`, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    dataSource = new DataSource({
-      ...dataSourceOptions({ database: db.database }),
-      entities: [TokenRow, EventRow],
-      migrations: [],
-      migrationsRun: false,
-      synchronize: true,
-    } as DataSourceOptions);
-    await dataSource.initialize();
+    dataSource = await entityDataSource(db, [TokenRow, EventRow]);
     runner = new TransactionRunner(dataSource);
   });
 

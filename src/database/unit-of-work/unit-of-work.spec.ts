@@ -1,9 +1,8 @@
-import { Column, DataSource, DataSourceOptions, Entity, PrimaryColumn } from 'typeorm';
-import { createTestDatabase, TEST_DB, TestDatabase } from '../../../test/support/databases';
+import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { createTestDatabase, entityDataSource, TEST_DB, TestDatabase } from '../../../test/support/databases';
 import * as requestContext from '../../common/http/request-context';
 import { AbandonedError } from './abandon';
 import type { AuditEntry, AuditJournal } from './audit-journal';
-import { dataSourceOptions } from '../data-source.options';
 import { TransactionRunner } from './transaction-runner';
 import { afterUnitOfWork, transactional, UnitOfWork } from './unit-of-work';
 
@@ -45,14 +44,7 @@ describe(`UnitOfWork [${TEST_DB}]`, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    dataSource = new DataSource({
-      ...dataSourceOptions({ database: db.database }),
-      entities: [NoteRow, EventRow],
-      migrations: [],
-      migrationsRun: false,
-      synchronize: true,
-    } as DataSourceOptions);
-    await dataSource.initialize();
+    dataSource = await entityDataSource(db, [NoteRow, EventRow]);
     runner = new TransactionRunner(dataSource);
     work = new UnitOfWork(runner, journal);
   });

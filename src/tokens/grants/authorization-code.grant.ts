@@ -7,8 +7,8 @@ import { UsersService } from '../../users/users.service';
 import { IdTokenService } from '../../oidc/id-token.service';
 import { AuthorizationCodeService } from '../authorization-code.service';
 import type { TokenResponse } from '../token-response';
-import { TokenIssuer } from '../token-issuer';
-import { TokenStore } from '../token-store';
+import { GrantIssuer } from '../token-issuer';
+import { GrantTokenLookup } from '../token-store';
 import { AuthorizationCodeRequest } from './dto/authorization-code.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
@@ -32,8 +32,8 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
 
   constructor(
     private readonly codes: AuthorizationCodeService,
-    private readonly issuer: TokenIssuer,
-    private readonly store: TokenStore,
+    private readonly issuer: GrantIssuer,
+    private readonly store: GrantTokenLookup,
     private readonly users: UsersService,
     private readonly idTokens: IdTokenService,
   ) {}

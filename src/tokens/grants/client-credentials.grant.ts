@@ -3,7 +3,7 @@ import { AuthenticatedClient, clientScopes } from '../../clients/clients.service
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { resolveScope } from '../../common/oauth/scope-policy';
 import type { TokenResponse } from '../token-response';
-import { TokenIssuer } from '../token-issuer';
+import { GrantIssuer } from '../token-issuer';
 import { ClientCredentialsRequest } from './dto/client-credentials.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
@@ -15,7 +15,7 @@ export class ClientCredentialsGrant implements GrantStrategy<ClientCredentialsRe
   readonly grantType = 'client_credentials';
   readonly requestType = ClientCredentialsRequest;
 
-  constructor(private readonly issuer: TokenIssuer) {}
+  constructor(private readonly issuer: GrantIssuer) {}
 
   async handle(params: ClientCredentialsRequest, client: AuthenticatedClient): Promise<TokenResponse> {
     if (client.isPublic) {

@@ -5,7 +5,7 @@ import { nowSeconds } from '../../common/time';
 import { resolveScope } from '../../common/oauth/scope-policy';
 import { LoginService } from '../../users/login.service';
 import type { TokenResponse } from '../token-response';
-import { TokenIssuer } from '../token-issuer';
+import { GrantIssuer } from '../token-issuer';
 import { PasswordRequest } from './dto/password.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
@@ -18,7 +18,7 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
   readonly requestType = PasswordRequest;
 
   constructor(
-    private readonly issuer: TokenIssuer,
+    private readonly issuer: GrantIssuer,
     private readonly logins: LoginService,
   ) {}
 

@@ -10,9 +10,9 @@
  */
 export type { GrantStrategy } from './grant-strategy';
 export { GrantStrategyProvider } from './grant-strategy.decorator';
-export { TokenIssuer } from '../token-issuer';
+export { GrantIssuer, TokenIssuer } from '../token-issuer';
 export type { IssueContext } from '../token-issuer';
-export { TokenStore, isActive } from '../token-store';
+export { GrantTokenLookup, TokenStore, isActive } from '../token-store';
 export type { FoundToken } from '../token-store';
 export type { TokenResponse } from '../token-response';
 export type { AuthenticatedClient } from '../../clients/clients.service';

@@ -9,8 +9,8 @@ import { type UserProfile, UsersService } from '../../users/users.service';
 import { IdTokenService } from '../../oidc/id-token.service';
 import { sameResource } from './authorization-code.grant';
 import type { TokenResponse } from '../token-response';
-import { type Replaced, TokenIssuer } from '../token-issuer';
-import { TokenStore } from '../token-store';
+import { GrantIssuer, type Replaced } from '../token-issuer';
+import { GrantTokenLookup } from '../token-store';
 import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
 import { RefreshTokenRequest } from './dto/refresh-token.request';
 import type { GrantStrategy } from './grant-strategy';
@@ -28,8 +28,8 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
   readonly requestType = RefreshTokenRequest;
 
   constructor(
-    private readonly issuer: TokenIssuer,
-    private readonly store: TokenStore,
+    private readonly issuer: GrantIssuer,
+    private readonly store: GrantTokenLookup,
     private readonly users: UsersService,
     private readonly idTokens: IdTokenService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -6,8 +6,8 @@ import {
   OAuthError,
   resolveScope,
   scopeTokens,
-  TokenIssuer,
-  TokenStore,
+  GrantIssuer,
+  GrantTokenLookup,
   type AuthenticatedClient,
   type GrantStrategy,
   type TokenResponse,
@@ -26,8 +26,8 @@ export class TokenExchangeGrant implements GrantStrategy<TokenExchangeRequest> {
   readonly requestType = TokenExchangeRequest;
 
   constructor(
-    private readonly issuer: TokenIssuer,
-    private readonly store: TokenStore,
+    private readonly issuer: GrantIssuer,
+    private readonly store: GrantTokenLookup,
   ) {}
 
   async handle(params: TokenExchangeRequest, client: AuthenticatedClient): Promise<TokenResponse> {

@@ -1,3 +1,4 @@
+import { CLIENT_SETTING_DEFAULTS } from '../../../clients/client-defaults';
 import type { AuthenticatedClient } from '../../../clients/clients.service';
 import { NO_KEY_MATERIAL } from '../../../clients/client.entity';
 import { nowSeconds } from '../../../common/time';
@@ -6,13 +7,11 @@ import type { AccessTokenEntity } from '../../entities/access-token.entity';
 import type { AuthorizationCodeEntity } from '../../entities/authorization-code.entity';
 import type { RefreshTokenEntity } from '../../entities/refresh-token.entity';
 import type { TokenResponse } from '../../token-response';
-import type { IssueContext, Replaced, TokenIssuer } from '../../token-issuer';
-import { isActive, type SingleUseInput, type TokenStore } from '../../token-store';
+import type { GrantIssuer, IssueContext, Replaced } from '../../token-issuer';
+import { type GrantTokenLookup, isActive, type SingleUseInput } from '../../token-store';
 
-/** What grants call on the token issuer. */
-export type GrantIssuer = Pick<TokenIssuer, 'issue' | 'issueSpending' | 'reissue' | 'unreceived'>;
-/** What grants call on the token store. */
-export type GrantTokenLookup = Pick<TokenStore, 'findRefreshToken' | 'findActiveAccessToken' | 'revokeGrant'>;
+export type { GrantIssuer } from '../../token-issuer';
+export type { GrantTokenLookup } from '../../token-store';
 
 /**
  * In-memory stand-ins for what the grants call, for their unit specs (and extension authors'):
@@ -78,14 +77,14 @@ export class InMemoryTokens implements GrantIssuer, GrantTokenLookup {
     for (const row of this.refreshTokens.values()) if (row.grantId === grantId) row.revokedAt ??= nowSeconds();
   }
 
-  /** The grants take a TokenIssuer; this fake implements every method they call (GrantIssuer). */
-  asIssuer(): TokenIssuer {
-    return this as unknown as TokenIssuer;
+  /** This fake as the issuer grants take. */
+  asIssuer(): GrantIssuer {
+    return this;
   }
 
-  /** The grants take a TokenStore; this fake implements every method they call (GrantTokenLookup). */
-  asStore(): TokenStore {
-    return this as unknown as TokenStore;
+  /** This fake as the token store grants take. */
+  asStore(): GrantTokenLookup {
+    return this;
   }
 }
 
@@ -97,12 +96,7 @@ export function aClient(overrides: Partial<AuthenticatedClient> = {}): Authentic
     redirectUris: ['https://rp.example/cb'],
     grantTypes: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
     scope: 'read write',
-    pkce: 'inherit',
-    pkcePlainAllowed: null,
-    accessTokenTtl: null,
-    refreshTokenTtl: null,
-    refreshTokenRotation: 'rotate',
-    idTokenSignedResponseAlg: 'RS256',
+    ...CLIENT_SETTING_DEFAULTS,
     accessTokenFormat: 'opaque',
     enabled: true,
     createdAt: 0,

@@ -1,0 +1,13 @@
+/**
+ * The settings a client has unless it sets its own: the global PKCE policy and token lifetimes
+ * (null: inherit), rotating refresh tokens with reuse detection (RFC 9700 §4.14.2), ID Tokens
+ * signed with RS256 (the algorithm OpenID Connect Core §15.1 requires every server to support).
+ */
+export const CLIENT_SETTING_DEFAULTS = {
+  pkce: 'inherit',
+  pkcePlainAllowed: null,
+  accessTokenTtl: null,
+  refreshTokenTtl: null,
+  refreshTokenRotation: 'rotate',
+  idTokenSignedResponseAlg: 'RS256',
+} as const;

@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, FindOptionsWhere, In, IsNull, Like, MoreThan, Repository } from 'typeorm';
+import { AuditRepository } from '../audit/audit.repository';
+import type { AuditEventEntity } from '../audit/audit-event.entity';
+import { dialectOf, type Dialect } from '../database/dialects';
+import type { SpendTarget } from '../database/dialects/dialect';
+import { batchedLookup } from '../database/rows/batched-lookup';
+import { insertRows } from '../database/rows/insert-rows';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
+import { transactional } from '../database/unit-of-work/unit-of-work';
+import { AccessTokenEntity } from './entities/access-token.entity';
+import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+
+/** Whose tokens: a user's, a client's, or one user's tokens at one client. */
+export type TokenOwner = { readonly userId: string; readonly clientId?: string } | { readonly userId?: string; readonly clientId: string };
+
+/** The kinds of single-use input a token write spends (see SingleUseInput in token-store.ts). */
+export type SingleUseKind = 'authorization_code' | 'refresh_token';
+
+/** The rows one batch of token writes stores, and the access tokens it revokes. */
+export interface TokenRows {
+  readonly access: readonly AccessTokenEntity[];
+  readonly refresh: readonly RefreshTokenEntity[];
+  readonly revokesAccess: readonly string[];
+  readonly audit: readonly AuditEventEntity[];
+}
+
+/** How each kind of single-use input is spent: a NULL column set to the time of use. */
+const SINGLE_USE = {
+  authorization_code: { entity: AuthorizationCodeEntity, unspent: ['spentAt'], spentColumn: 'spentAt' },
+  refresh_token: { entity: RefreshTokenEntity, unspent: ['rotatedAt', 'revokedAt'], spentColumn: 'rotatedAt' },
+} as const;
+
+/**
+ * Every statement on the access_tokens and refresh_tokens tables and the spending of single-use
+ * inputs. TokenStore keeps the rules: batching, retries, what is active, what a revocation audits.
+ * Writes join the current unit of work when there is one, or run in the transaction they are given.
+ */
+export abstract class TokenRepository {
+  abstract findAccessByHash(tokenHash: string): Promise<AccessTokenEntity | null>;
+  abstract findRefreshByHash(tokenHash: string): Promise<RefreshTokenEntity | null>;
+  /** Spends the unspent inputs among `ids` in `manager`'s transaction (see Dialect.spend); the ids it spent. */
+  abstract spend(manager: EntityManager, kind: SingleUseKind, ids: readonly string[], now: number): Promise<string[]>;
+  /** Stores `rows` in `manager`'s transaction, revoking at `now` the access tokens they replace. */
+  abstract store(manager: EntityManager, rows: TokenRows, now: number): Promise<void>;
+  /** Stores `rows` (nothing to spend or revoke) in a transaction of their own, rolled back when a signal aborts. */
+  abstract insertAll(rows: Omit<TokenRows, 'revokesAccess'>, signals: readonly (AbortSignal | undefined)[]): Promise<void>;
+  abstract unspentChild(grantId: string, parentId: string): Promise<RefreshTokenEntity | null>;
+  abstract revokeGrant(grantId: string, revokedAt: number): Promise<void>;
+  abstract revokeOwned(owner: TokenOwner, revokedAt: number): Promise<void>;
+  abstract revokeAccessTokens(ids: readonly string[], revokedAt: number): Promise<void>;
+  /** Unrevoked, unexpired tokens of an owner, newest first, at most 1000 of each kind (refresh tokens also unspent). */
+  abstract listLive(owner: TokenOwner, now: number): Promise<{ access: AccessTokenEntity[]; refresh: RefreshTokenEntity[] }>;
+  /** Unrevoked, unexpired access tokens of a user whose scope string contains one of `scopes` (a superset: callers match whole tokens). */
+  abstract liveAccessTokensMentioning(userId: string, scopes: readonly string[], now: number): Promise<Pick<AccessTokenEntity, 'id' | 'scope'>[]>;
+  abstract findRefreshById(id: string, owner?: TokenOwner): Promise<RefreshTokenEntity | null>;
+  abstract accessTokenExists(id: string, owner?: TokenOwner): Promise<boolean>;
+}
+
+@Injectable()
+export class TypeOrmTokenRepository implements TokenRepository {
+  private readonly accessByHash: (hash: string) => Promise<AccessTokenEntity | null>;
+  private readonly refreshByHash: (hash: string) => Promise<RefreshTokenEntity | null>;
+  /** The database's own statements (placeholders, the spend). */
+  private readonly dialect: Dialect;
+
+  constructor(
+    private readonly transactions: TransactionRunner,
+    @InjectRepository(AccessTokenEntity) private readonly accessTokens: Repository<AccessTokenEntity>,
+    @InjectRepository(RefreshTokenEntity) private readonly refreshTokens: Repository<RefreshTokenEntity>,
+    private readonly audit: AuditRepository,
+  ) {
+    this.dialect = dialectOf(accessTokens.manager);
+    this.accessByHash = batchedLookup(accessTokens, 'tokenHash');
+    this.refreshByHash = batchedLookup(refreshTokens, 'tokenHash');
+  }
+
+  findAccessByHash(tokenHash: string): Promise<AccessTokenEntity | null> {
+    return this.accessByHash(tokenHash);
+  }
+
+  findRefreshByHash(tokenHash: string): Promise<RefreshTokenEntity | null> {
+    return this.refreshByHash(tokenHash);
+  }
+
+  spend(manager: EntityManager, kind: SingleUseKind, ids: readonly string[], now: number): Promise<string[]> {
+    return this.dialect.spend(manager, spendTarget(manager, kind), ids, now);
+  }
+
+  async store(manager: EntityManager, rows: TokenRows, now: number): Promise<void> {
+    await insertRows(manager, this.accessTokens.metadata, rows.access);
+    if (rows.refresh.length > 0) await insertRows(manager, this.refreshTokens.metadata, rows.refresh);
+    if (rows.revokesAccess.length > 0) await manager.update(AccessTokenEntity, { id: In([...rows.revokesAccess]), revokedAt: IsNull() }, { revokedAt: now });
+    await insertRows(manager, this.audit.metadata, rows.audit);
+  }
+
+  insertAll(rows: Omit<TokenRows, 'revokesAccess'>, signals: readonly (AbortSignal | undefined)[]): Promise<void> {
+    return this.transactions.insertAll(
+      [
+        { metadata: this.accessTokens.metadata, rows: rows.access },
+        { metadata: this.refreshTokens.metadata, rows: rows.refresh },
+        { metadata: this.audit.metadata, rows: rows.audit },
+      ],
+      signals,
+    );
+  }
+
+  unspentChild(grantId: string, parentId: string): Promise<RefreshTokenEntity | null> {
+    return this.refreshTokens.findOne({
+      where: { grantId, parentId, rotatedAt: IsNull(), revokedAt: IsNull() },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  async revokeGrant(grantId: string, revokedAt: number): Promise<void> {
+    await transactional(this.accessTokens).update({ grantId, revokedAt: IsNull() }, { revokedAt });
+    await transactional(this.refreshTokens).update({ grantId, revokedAt: IsNull() }, { revokedAt });
+  }
+
+  async revokeOwned(owner: TokenOwner, revokedAt: number): Promise<void> {
+    const where = { ...ownerWhere(owner), revokedAt: IsNull() };
+    await transactional(this.accessTokens).update(where, { revokedAt });
+    await transactional(this.refreshTokens).update(where, { revokedAt });
+  }
+
+  async revokeAccessTokens(ids: readonly string[], revokedAt: number): Promise<void> {
+    await transactional(this.accessTokens).update({ id: In([...ids]), revokedAt: IsNull() }, { revokedAt });
+  }
+
+  async listLive(owner: TokenOwner, now: number): Promise<{ access: AccessTokenEntity[]; refresh: RefreshTokenEntity[] }> {
+    const where = { ...ownerWhere(owner), revokedAt: IsNull(), expiresAt: MoreThan(now) };
+    const [access, refresh] = await Promise.all([
+      this.accessTokens.find({ where, order: { createdAt: 'DESC' }, take: 1000 }),
+      this.refreshTokens.find({ where: { ...where, rotatedAt: IsNull() }, order: { createdAt: 'DESC' }, take: 1000 }),
+    ]);
+    return { access, refresh };
+  }
+
+  liveAccessTokensMentioning(userId: string, scopes: readonly string[], now: number): Promise<Pick<AccessTokenEntity, 'id' | 'scope'>[]> {
+    return transactional(this.accessTokens).find({
+      select: { id: true, scope: true },
+      where: scopes.map((scope) => ({ userId, revokedAt: IsNull(), expiresAt: MoreThan(now), scope: Like(`%${scope}%`) })),
+    });
+  }
+
+  findRefreshById(id: string, owner?: TokenOwner): Promise<RefreshTokenEntity | null> {
+    return this.refreshTokens.findOneBy({ id, ...(owner ? ownerWhere(owner) : {}) });
+  }
+
+  accessTokenExists(id: string, owner?: TokenOwner): Promise<boolean> {
+    return this.accessTokens.existsBy({ id, ...(owner ? ownerWhere(owner) : {}) });
+  }
+}
+
+/** The escaped table and columns of one kind of single-use input. */
+function spendTarget(manager: EntityManager, kind: SingleUseKind): SpendTarget {
+  const spec = SINGLE_USE[kind];
+  const metadata = manager.connection.getMetadata(spec.entity);
+  const escape = (name: string) => manager.connection.driver.escape(name);
+  const column = (property: string) => escape(metadata.findColumnWithPropertyName(property)!.databaseName);
+  return { table: escape(metadata.tableName), id: column('id'), unspent: spec.unspent.map(column), spent: column(spec.spentColumn) };
+}
+
+function ownerWhere(owner: TokenOwner): FindOptionsWhere<AccessTokenEntity & RefreshTokenEntity> {
+  return {
+    ...(owner.userId !== undefined ? { userId: owner.userId } : {}),
+    ...(owner.clientId !== undefined ? { clientId: owner.clientId } : {}),
+  };
+}
