@@ -19,6 +19,7 @@
  */
 import autocannon from 'autocannon';
 import { ChildProcess, execSync, spawn } from 'node:child_process';
+import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -446,6 +447,29 @@ async function main(): Promise<void> {
     });
     let loginTurn = 0;
     const nextLogin = () => form({ grant_type: 'password', ...loginUsers[loginTurn++ % loginUsers.length] });
+    // A private_key_jwt application (ES256): each request signs a fresh assertion in this process, so
+    // the server's CPU per request shows what verifying it and claiming its jti cost.
+    const assertionKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const keyedApp = (
+      await http(`${server.url}/admin/applications`, {
+        method: 'POST',
+        headers: auth,
+        json: {
+          client_name: 'Bench private_key_jwt',
+          grant_types: ['client_credentials'],
+          scope: 'read write',
+          token_endpoint_auth_method: 'private_key_jwt',
+          jwks: { keys: [{ ...assertionKey.publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256' }] },
+        },
+      })
+    ).body;
+    const tokenUrl = `${server.url}/oauth2/token`;
+    const nextAssertion = () =>
+      form({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: clientAssertion(assertionKey.privateKey, keyedApp.client_id, tokenUrl),
+      });
     const clientAuth = basic(app.client_id, app.client_secret);
     const tokenHeaders = { authorization: clientAuth, 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -507,6 +531,11 @@ async function main(): Promise<void> {
     });
     const ours: Scenario[] = [
       { name: 'client_credentials', target: 'ours', requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] },
+      {
+        name: 'client_credentials (private_key_jwt)',
+        target: 'ours',
+        requests: [post('/oauth2/token', nextAssertion, { 'content-type': 'application/x-www-form-urlencoded' })],
+      },
       {
         name: 'client_credentials (jwt)',
         target: 'ours',
@@ -897,3 +926,11 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+
+/** An ES256 client assertion (RFC 7523 §3), signed synchronously (autocannon's setupRequest cannot wait). */
+function clientAssertion(privateKey: KeyObject, clientId: string, audience: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode({ alg: 'ES256', kid: 'bench' })}.${encode({ iss: clientId, sub: clientId, aud: audience, jti: randomUUID(), iat: now, exp: now + 60 })}`;
+  return `${input}.${sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+}

@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createHttpAdapter } from './app.setup';
 import { listenOn } from './common/http/listen';
+import { startMtlsListener } from './common/http/mtls-listener';
 import { AppLogger } from './common/logging/app-logger';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { checkBeforeStart, listenError, StartupError } from './startup/startup-checks';
@@ -19,6 +21,7 @@ async function bootstrap(): Promise<void> {
   });
   await configureApp(app, config);
   const logger = new Logger('Bootstrap');
+  let mtlsServer: HttpsServer | undefined;
   // Graceful shutdown: stop accepting, let in-flight requests finish, close the pools, exit 0.
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -30,7 +33,7 @@ async function bootstrap(): Promise<void> {
       deadline.unref();
       // Drain HTTP first (stop accepting, let accepted requests finish), then close the pools:
       // Nest's own close would close the pools while requests are still using them.
-      drainHttp(app)
+      Promise.all([drainHttp(app), mtlsServer && drainServer(mtlsServer)])
         .then(() => app.close())
         .then(
           () => process.exit(0),
@@ -45,6 +48,15 @@ async function bootstrap(): Promise<void> {
     throw listenError(error);
   });
   logger.log(`Authorization server listening on ${config.issuer} (database: ${config.database.type})`);
+  if (config.mtls) {
+    const mtls = config.mtls;
+    await listenOn(async (host) => {
+      mtlsServer = await startMtlsListener(app.getHttpAdapter().getInstance(), mtls, host);
+    }, config.host).catch((error: unknown) => {
+      throw listenError(error);
+    });
+    logger.log(`HTTPS listener asking for client certificates on port ${mtls.port}`);
+  }
 }
 
 /**
@@ -56,6 +68,16 @@ async function drainHttp(app: NestFastifyApplication): Promise<void> {
   const sweep = setInterval(() => server.closeIdleConnections(), 100);
   try {
     await app.getHttpAdapter().close();
+  } finally {
+    clearInterval(sweep);
+  }
+}
+
+/** The same for the HTTPS listener of client certificates, which Nest does not know about. */
+async function drainServer(server: HttpsServer): Promise<void> {
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  try {
+    await new Promise((resolve) => server.close(resolve));
   } finally {
     clearInterval(sweep);
   }

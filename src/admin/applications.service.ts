@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { ResourceServersService } from '../resources/resource-servers.service';
-import { AuthenticatedClient, ClientsService, NewClient } from '../clients/clients.service';
+import { AuthenticatedClient, CLIENT_SECRET_JWT, ClientsService, NewClient, TlsClientAuthFields } from '../clients/clients.service';
+import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS } from '../clients/authentication/client-assertion';
 import { ClientAuthenticationRegistry } from '../clients/authentication/client-authentication-registry';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
@@ -73,7 +74,7 @@ export class ApplicationsService {
       throw invalidField('token_endpoint_auth_method', 'a public client cannot become confidential or the reverse; create a new application');
     }
     const changes = { ...clientChangesFrom(dto), tokenEndpointAuthMethod: method };
-    this.checkConsistency({ ...current, ...changes });
+    this.checkConsistency({ ...current, ...changes }, current.tokenEndpointAuthMethod);
     if (changes.resources) await this.checkResources(changes.resources);
     // One commit for the change, its audit event and, for a disabled application, the revocation of
     // its tokens (they stop working at once, not when they expire); none of it after a 503.
@@ -143,15 +144,21 @@ export class ApplicationsService {
     if (unknown.length > 0) throw invalidField('resources', `not registered resource servers: ${unknown.join(', ')}`);
   }
 
-  /** Cross-field rules of an application, as the import checks them too. */
-  checkConsistency(app: { grantTypes: readonly string[]; redirectUris: readonly string[]; tokenEndpointAuthMethod: string; clientSecret?: string }): void {
-    if (!this.authenticationMethods.isSupported(app.tokenEndpointAuthMethod)) {
+  /**
+   * Cross-field rules of an application, as the import checks them too. `storedMethod` is the
+   * method the application has now (on a change): it need not be offered any more, so that an
+   * application of a method no longer loaded can still be changed or disabled.
+   */
+  checkConsistency(app: ApplicationShape, storedMethod?: string): void {
+    const method = app.tokenEndpointAuthMethod;
+    if (method !== storedMethod && !this.authenticationMethods.isSupported(method)) {
       const supported = this.authenticationMethods.supportedMethods().join(', ');
       throw invalidField('token_endpoint_auth_method', `unsupported token_endpoint_auth_method; supported: ${supported}`);
     }
-    if (app.tokenEndpointAuthMethod === 'none' && app.clientSecret !== undefined) {
+    if (method === 'none' && app.clientSecret !== undefined) {
       throw invalidField('client_secret', 'a public client (token_endpoint_auth_method none) has no secret');
     }
+    checkKeyMaterial(app, storedMethod);
     const supported = this.grants.supportedGrantTypes();
     const unknown = app.grantTypes.filter((grant) => !supported.includes(grant));
     if (unknown.length > 0) {
@@ -167,6 +174,51 @@ export class ApplicationsService {
 }
 
 export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'clientSecret'>>;
+
+/** What checkConsistency reads of an application (new, or stored with its changes applied). */
+export type ApplicationShape = Pick<NewClient, 'grantTypes' | 'redirectUris' | 'tokenEndpointAuthMethod' | 'clientSecret'> &
+  Pick<NewClient, 'jwks' | 'jwksUri' | 'tokenEndpointAuthSigningAlg' | keyof TlsClientAuthFields>;
+
+const TLS_NAME_FIELDS: readonly [keyof TlsClientAuthFields, string][] = [
+  ['tlsClientAuthSubjectDn', 'tls_client_auth_subject_dn'],
+  ['tlsClientAuthSanDns', 'tls_client_auth_san_dns'],
+  ['tlsClientAuthSanUri', 'tls_client_auth_san_uri'],
+  ['tlsClientAuthSanIp', 'tls_client_auth_san_ip'],
+  ['tlsClientAuthSanEmail', 'tls_client_auth_san_email'],
+];
+
+/** The keys and certificate names each method needs (RFC 7591 §2, RFC 8705 §2.1.2, OpenID Connect Registration §2). */
+function checkKeyMaterial(app: ApplicationShape, storedMethod: string | undefined): void {
+  const method = app.tokenEndpointAuthMethod;
+  if (app.jwks && app.jwksUri) throw invalidField('jwks_uri', 'give jwks or jwks_uri, not both (RFC 7591 §2)');
+  if (method === 'private_key_jwt' && !app.jwks && !app.jwksUri) throw invalidField('jwks', 'private_key_jwt needs the public keys: jwks or jwks_uri');
+  if (method === 'self_signed_tls_client_auth' && !app.jwks) {
+    throw invalidField('jwks', 'self_signed_tls_client_auth needs the certificate’s public key in jwks (inline)');
+  }
+  const names = TLS_NAME_FIELDS.filter(([property]) => app[property]);
+  if (names.length > 1) throw invalidField(names[1][1], 'give at most one tls_client_auth_* name (RFC 8705 §2.1.2)');
+  if (method === 'tls_client_auth' && names.length === 0) {
+    throw invalidField('tls_client_auth_subject_dn', 'tls_client_auth needs one of tls_client_auth_subject_dn, _san_dns, _san_uri, _san_ip, _san_email');
+  }
+  const alg = app.tokenEndpointAuthSigningAlg;
+  if (alg) {
+    const allowed = method === 'private_key_jwt' ? PRIVATE_KEY_JWT_ALGORITHMS : method === CLIENT_SECRET_JWT ? CLIENT_SECRET_JWT_ALGORITHMS : [];
+    if (!allowed.includes(alg)) {
+      throw invalidField(
+        'token_endpoint_auth_signing_alg',
+        allowed.length === 0
+          ? 'token_endpoint_auth_signing_alg applies to private_key_jwt and client_secret_jwt only'
+          : `${method} signs with one of ${allowed.join(', ')}`,
+      );
+    }
+  }
+  if (method === CLIENT_SECRET_JWT && storedMethod !== undefined && storedMethod !== CLIENT_SECRET_JWT) {
+    throw invalidField(
+      'token_endpoint_auth_method',
+      'client_secret_jwt needs a secret the server can read, and this application’s secret is stored only as a hash: create a new application with client_secret_jwt',
+    );
+  }
+}
 
 /** The fields an application request sets, as client changes (PATCH semantics: absent means unchanged). */
 export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
@@ -186,6 +238,14 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
     ...(dto.post_logout_redirect_uris !== undefined ? { postLogoutRedirectUris: dto.post_logout_redirect_uris } : {}),
     ...(dto.access_token_format !== undefined ? { accessTokenFormat: dto.access_token_format } : {}),
     ...(dto.resources !== undefined ? { resources: [...new Set(dto.resources)] } : {}),
+    ...(dto.jwks !== undefined ? { jwks: dto.jwks } : {}),
+    ...(dto.jwks_uri !== undefined ? { jwksUri: dto.jwks_uri } : {}),
+    ...(dto.token_endpoint_auth_signing_alg !== undefined ? { tokenEndpointAuthSigningAlg: dto.token_endpoint_auth_signing_alg } : {}),
+    ...(dto.tls_client_auth_subject_dn !== undefined ? { tlsClientAuthSubjectDn: dto.tls_client_auth_subject_dn } : {}),
+    ...(dto.tls_client_auth_san_dns !== undefined ? { tlsClientAuthSanDns: dto.tls_client_auth_san_dns } : {}),
+    ...(dto.tls_client_auth_san_uri !== undefined ? { tlsClientAuthSanUri: dto.tls_client_auth_san_uri } : {}),
+    ...(dto.tls_client_auth_san_ip !== undefined ? { tlsClientAuthSanIp: dto.tls_client_auth_san_ip } : {}),
+    ...(dto.tls_client_auth_san_email !== undefined ? { tlsClientAuthSanEmail: dto.tls_client_auth_san_email } : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -218,6 +278,14 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     postLogoutRedirectUris: dto.post_logout_redirect_uris ?? [],
     accessTokenFormat: dto.access_token_format ?? 'opaque',
     resources: [...new Set(dto.resources ?? [])],
+    jwks: dto.jwks ?? null,
+    jwksUri: dto.jwks_uri ?? null,
+    tokenEndpointAuthSigningAlg: dto.token_endpoint_auth_signing_alg ?? null,
+    tlsClientAuthSubjectDn: dto.tls_client_auth_subject_dn ?? null,
+    tlsClientAuthSanDns: dto.tls_client_auth_san_dns ?? null,
+    tlsClientAuthSanUri: dto.tls_client_auth_san_uri ?? null,
+    tlsClientAuthSanIp: dto.tls_client_auth_san_ip ?? null,
+    tlsClientAuthSanEmail: dto.tls_client_auth_san_email ?? null,
     enabled: dto.enabled ?? true,
   };
 }

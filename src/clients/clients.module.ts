@@ -11,9 +11,16 @@ import { ClientAuthenticationMetadata } from './authentication/client-authentica
 import { ClientAuthGuard } from './guards/client-auth.guard';
 import { ClientKeys } from './client-keys';
 import { ClientCertificates } from './authentication/client-certificate';
+import { ClientAssertionVerifier } from './authentication/client-assertion';
+import { PrivateKeyJwtMethod } from './authentication/private-key-jwt.method';
+import { ClientSecretJwtMethod } from './authentication/client-secret-jwt.method';
+import { TlsClientAuthMethod } from './authentication/tls-client-auth.method';
+import { SelfSignedTlsClientAuthMethod } from './authentication/self-signed-tls-client-auth.method';
+import { ClientSecretSealer } from './client-secret-sealer';
+import { KeysModule } from '../keys/keys.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity]), DiscoveryModule],
+  imports: [TypeOrmModule.forFeature([ClientEntity]), DiscoveryModule, KeysModule],
   providers: [
     ClientsService,
     ClientAuthenticationRegistry,
@@ -21,10 +28,16 @@ import { ClientCertificates } from './authentication/client-certificate';
     ClientSecretBasicMethod,
     ClientSecretPostMethod,
     NoneMethod,
+    PrivateKeyJwtMethod,
+    ClientSecretJwtMethod,
+    TlsClientAuthMethod,
+    SelfSignedTlsClientAuthMethod,
+    ClientAssertionVerifier,
+    ClientSecretSealer,
     ClientAuthGuard,
     ClientKeys,
     ClientCertificates,
   ],
-  exports: [ClientsService, ClientAuthenticationRegistry, ClientAuthGuard, ClientKeys, ClientCertificates],
+  exports: [ClientsService, ClientAuthenticationRegistry, ClientAuthGuard, ClientKeys, ClientCertificates, ClientSecretSealer],
 })
 export class ClientsModule {}

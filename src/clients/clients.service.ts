@@ -16,6 +16,10 @@ import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from '../keys/acce
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 import type { JwkSet } from './client-keys';
+import { ClientSecretSealer } from './client-secret-sealer';
+
+/** The one method whose secret is kept readable (encrypted), see ClientSecretSealer. */
+export const CLIENT_SECRET_JWT = 'client_secret_jwt';
 import { ClientEntity, IdTokenClaims, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */
@@ -36,7 +40,7 @@ export interface StoredClient {
   readonly secretEncrypted: string | null;
 }
 
-export interface NewClient {
+export interface NewClient extends TlsClientAuthFields {
   readonly clientName: string;
   readonly redirectUris: readonly string[];
   readonly grantTypes: readonly string[];
@@ -55,7 +59,6 @@ export interface NewClient {
   readonly jwks?: JwkSet | null;
   readonly jwksUri?: string | null;
   readonly tokenEndpointAuthSigningAlg?: string | null;
-  readonly tlsClientAuth?: TlsClientAuthFields;
   readonly enabled?: boolean;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
@@ -127,6 +130,7 @@ export class ClientsService implements AccessTokenLifetimes {
   constructor(
     @InjectRepository(ClientEntity) private readonly repository: Repository<ClientEntity>,
     private readonly bus: CacheBus,
+    private readonly sealer: ClientSecretSealer,
   ) {
     this.cache = bus.createCache<ClientEntity>(CLIENT_TOPIC, 60_000, 10_000);
     this.byId = batchedLookup(repository, 'id');
@@ -155,8 +159,10 @@ export class ClientsService implements AccessTokenLifetimes {
     const generatedSecret = isPublic || input.clientSecret !== undefined ? undefined : randomToken();
     const secretHash = isPublic ? null : generatedSecret ? sha256Hex(generatedSecret) : await storedSecretHash(input.clientSecret!);
     const now = nowSeconds();
+    const id = input.clientId ?? randomUUID();
+    const secret = generatedSecret ?? input.clientSecret;
     const entity = this.repository.create({
-      id: input.clientId ?? randomUUID(),
+      id,
       clientName: input.clientName,
       secretHash,
       tokenEndpointAuthMethod: input.tokenEndpointAuthMethod,
@@ -176,12 +182,13 @@ export class ClientsService implements AccessTokenLifetimes {
       jwks: input.jwks ?? null,
       jwksUri: input.jwksUri ?? null,
       tokenEndpointAuthSigningAlg: input.tokenEndpointAuthSigningAlg ?? null,
-      tlsClientAuthSubjectDn: input.tlsClientAuth?.tlsClientAuthSubjectDn ?? null,
-      tlsClientAuthSanDns: input.tlsClientAuth?.tlsClientAuthSanDns ?? null,
-      tlsClientAuthSanUri: input.tlsClientAuth?.tlsClientAuthSanUri ?? null,
-      tlsClientAuthSanIp: input.tlsClientAuth?.tlsClientAuthSanIp ?? null,
-      tlsClientAuthSanEmail: input.tlsClientAuth?.tlsClientAuthSanEmail ?? null,
-      secretEncrypted: null,
+      tlsClientAuthSubjectDn: input.tlsClientAuthSubjectDn ?? null,
+      tlsClientAuthSanDns: input.tlsClientAuthSanDns ?? null,
+      tlsClientAuthSanUri: input.tlsClientAuthSanUri ?? null,
+      tlsClientAuthSanIp: input.tlsClientAuthSanIp ?? null,
+      tlsClientAuthSanEmail: input.tlsClientAuthSanEmail ?? null,
+      // client_secret_jwt verifies an HMAC keyed with the secret itself: kept encrypted, for that method only.
+      secretEncrypted: input.tokenEndpointAuthMethod === CLIENT_SECRET_JWT && secret !== undefined ? this.sealer.seal(secret, id) : null,
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,
@@ -224,6 +231,8 @@ export class ClientsService implements AccessTokenLifetimes {
         ...(grantTypes ? { grantTypes: [...grantTypes] } : {}),
         ...(postLogoutRedirectUris ? { postLogoutRedirectUris: [...postLogoutRedirectUris] } : {}),
         ...(resources ? { resources: [...resources] } : {}),
+        // A secret kept readable for client_secret_jwt is dropped once the client uses another method.
+        ...(rest.tokenEndpointAuthMethod !== undefined && rest.tokenEndpointAuthMethod !== CLIENT_SECRET_JWT ? { secretEncrypted: null } : {}),
         updatedAt: nowSeconds(),
       },
     );
@@ -244,7 +253,9 @@ export class ClientsService implements AccessTokenLifetimes {
   /** A new secret; the old one stops working once it commits. Returns the secret (shown once). */
   async rotateSecret(clientId: string): Promise<string> {
     const clientSecret = randomToken();
-    await transactional(this.repository).update({ id: clientId }, { secretHash: sha256Hex(clientSecret), updatedAt: nowSeconds() });
+    const client = await this.load(clientId);
+    const secretEncrypted = client?.tokenEndpointAuthMethod === CLIENT_SECRET_JWT ? this.sealer.seal(clientSecret, clientId) : null;
+    await transactional(this.repository).update({ id: clientId }, { secretHash: sha256Hex(clientSecret), secretEncrypted, updatedAt: nowSeconds() });
     await afterUnitOfWork(() => this.changed(clientId));
     return clientSecret;
   }

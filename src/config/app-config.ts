@@ -10,6 +10,13 @@ const toBool = ({ value }: { value: unknown }) => {
   return value;
 };
 
+/** A path to a file the server can read. */
+const ReadableFile = () =>
+  ValidateBy({
+    name: 'readableFile',
+    validator: { validate: (value) => typeof value === 'string' && isReadableFile(value), defaultMessage: () => 'cannot read that file' },
+  });
+
 /**
  * The environment variables the server reads, with their defaults. This is the only place that
  * knows about process.env (through loadConfig); everything else receives an AppConfig.
@@ -89,10 +96,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @ValidateBy({
-    name: 'readableFile',
-    validator: { validate: (value) => typeof value === 'string' && isReadableFile(value), defaultMessage: () => 'cannot read that file' },
-  })
+  @ReadableFile()
   DB_SSL_CA?: string = undefined;
 
   /** Refuse a database certificate that does not verify (DB_SSL=on); off only for a trusted network. */
@@ -271,6 +275,34 @@ export class EnvironmentVariables {
   CLIENT_CERTIFICATE_HEADER_FORMAT: 'escaped-pem' | 'xfcc' = 'escaped-pem';
 
   /**
+   * A port for an HTTPS listener of the server's own that asks for client certificates (mutual TLS
+   * without a TLS-terminating proxy); unset: none. Needs MTLS_CERT and MTLS_KEY.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  MTLS_PORT?: number = undefined;
+
+  /** PEM files of that listener's server certificate (with its chain) and private key. */
+  @IsOptional()
+  @ReadableFile()
+  MTLS_CERT?: string = undefined;
+
+  @IsOptional()
+  @ReadableFile()
+  MTLS_KEY?: string = undefined;
+
+  /**
+   * PEM file of the CAs whose client certificates tls_client_auth accepts on that listener; without
+   * it, client certificates are taken unverified (self_signed_tls_client_auth only).
+   */
+  @IsOptional()
+  @ReadableFile()
+  MTLS_CLIENT_CA?: string = undefined;
+
+  /**
    * How long the start waits for the database (and Redis, when set) to answer before it gives up
    * with one line; an orchestrator that starts everything at once needs a few seconds of patience.
    */
@@ -436,6 +468,8 @@ export interface AppConfig {
   readonly clientJwksUriCooldownSeconds: number;
   /** Where a trusted proxy passes the client certificate; undefined: not from headers. */
   readonly clientCertificateHeader?: { readonly name: string; readonly format: 'escaped-pem' | 'xfcc' };
+  /** The HTTPS listener that asks for client certificates, when configured (PEM contents, not paths). */
+  readonly mtls?: { readonly port: number; readonly cert: string; readonly key: string; readonly clientCa?: string };
   readonly startupWaitSeconds: number;
   readonly requestTimeoutMs: number;
   readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
@@ -481,6 +515,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(
       `Missing environment variable KEY_ENCRYPTION_SECRET: required with DB_TYPE=${vars.DB_TYPE} (at least 32 characters, the same on every instance; it encrypts the signing keys)`,
     );
+  }
+  if (vars.MTLS_PORT !== undefined && (!vars.MTLS_CERT || !vars.MTLS_KEY)) {
+    throw new ConfigError('Missing environment variable MTLS_CERT or MTLS_KEY: required with MTLS_PORT (the HTTPS listener needs its certificate and key)');
   }
   const postgres = vars.DB_TYPE === 'postgres';
   return {
@@ -532,6 +569,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     clientCertificateHeader: vars.CLIENT_CERTIFICATE_HEADER
       ? { name: vars.CLIENT_CERTIFICATE_HEADER.toLowerCase(), format: vars.CLIENT_CERTIFICATE_HEADER_FORMAT }
       : undefined,
+    mtls:
+      vars.MTLS_PORT !== undefined && vars.MTLS_CERT && vars.MTLS_KEY
+        ? {
+            port: vars.MTLS_PORT,
+            cert: readFileSync(vars.MTLS_CERT, 'utf8'),
+            key: readFileSync(vars.MTLS_KEY, 'utf8'),
+            ...(vars.MTLS_CLIENT_CA ? { clientCa: readFileSync(vars.MTLS_CLIENT_CA, 'utf8') } : {}),
+          }
+        : undefined,
     startupWaitSeconds: vars.STARTUP_WAIT_SECONDS,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },

@@ -67,18 +67,7 @@ export class RedisCounterStore implements CounterStore {
     url: string,
     private readonly prefix: string,
   ) {
-    // Auto-pipelining: the commands of concurrent requests leave in one socket write per turn.
-    this.redis = new Redis(url, {
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      lazyConnect: false,
-      connectTimeout: 2000,
-      enableAutoPipelining: true,
-      // A Redis that stops answering fails the command within a second instead of holding the request.
-      commandTimeout: 1000,
-    });
-    // Errors surface on each command; the client reconnects by itself.
-    this.redis.on('error', () => undefined);
+    this.redis = connectRedis(url, { queueWhileConnecting: false });
   }
 
   async increment(key: string, windowSeconds: number): Promise<Counter> {
@@ -108,4 +97,24 @@ export class RedisCounterStore implements CounterStore {
   async close(): Promise<void> {
     this.redis.disconnect();
   }
+}
+
+/**
+ * A Redis client for request-time commands. Auto-pipelining: the commands of concurrent requests
+ * leave in one socket write per turn. A Redis that stops answering fails the command within a
+ * second instead of holding the request. `queueWhileConnecting`: a command issued while the
+ * connection (re)opens waits for it (up to that second) instead of failing at once.
+ */
+export function connectRedis(url: string, { queueWhileConnecting }: { queueWhileConnecting: boolean }): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: queueWhileConnecting,
+    lazyConnect: false,
+    connectTimeout: 2000,
+    enableAutoPipelining: true,
+    commandTimeout: 1000,
+  });
+  // Errors surface on each command; the client reconnects by itself.
+  redis.on('error', () => undefined);
+  return redis;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { LessThanOrEqual, type Repository } from 'typeorm';
 import { sha256Hex } from '../common/crypto/tokens';
 import { OAuthError } from '../common/oauth/oauth-error';
@@ -10,6 +10,7 @@ import { isDuplicateKey } from '../database/dialects';
 import type { ExpiringTable } from '../database/extensions/expiring-table';
 import { ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
+import { connectRedis } from './counter-store';
 import { ReplayEntryEntity } from './replay-entry.entity';
 
 /** Where claimed identifiers are kept: Redis or the database. */
@@ -27,17 +28,8 @@ export class RedisReplayStore implements ReplayStore {
     url: string,
     private readonly prefix: string,
   ) {
-    this.redis = new Redis(url, {
-      maxRetriesPerRequest: 1,
-      // A claim made while the connection (re)opens waits for it, up to the command timeout:
-      // refusing it would fail a legitimate request.
-      enableOfflineQueue: true,
-      connectTimeout: 2000,
-      enableAutoPipelining: true,
-      commandTimeout: 1000,
-    });
-    // Errors surface on each command; the client reconnects by itself.
-    this.redis.on('error', () => undefined);
+    // A claim made while the connection (re)opens waits for it: refusing it would fail a legitimate request.
+    this.redis = connectRedis(url, { queueWhileConnecting: true });
   }
 
   async claim(key: string, _namespace: string, expiresAt: number): Promise<boolean> {

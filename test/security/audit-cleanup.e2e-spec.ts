@@ -111,7 +111,7 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
     await t.dataSource.query('UPDATE login_sessions SET expires_at = 1');
 
     const deleted = await t.app.get(ExpiredDataCleanupService).runOnce();
-    expect(deleted).toEqual({ authorization_codes: 2, access_tokens: 3, refresh_tokens: 4, login_sessions: 1 });
+    expect(deleted).toEqual({ authorization_codes: 2, access_tokens: 3, refresh_tokens: 4, login_sessions: 1, replay_cache: 0 });
     expect({ codes: await count('authorization_codes'), access: await count('access_tokens'), refresh: await count('refresh_tokens') }).toEqual({
       codes: 1,
       access: 2,
@@ -119,6 +119,12 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
     });
     expect(await count('login_sessions')).toBe(0);
     expect(Number((await t.dataSource.query('SELECT MIN(expires_at) AS m FROM access_tokens'))[0].m)).toBeGreaterThan(1);
-    expect(await t.app.get(ExpiredDataCleanupService).runOnce()).toEqual({ authorization_codes: 0, access_tokens: 0, refresh_tokens: 0, login_sessions: 0 });
+    expect(await t.app.get(ExpiredDataCleanupService).runOnce()).toEqual({
+      authorization_codes: 0,
+      access_tokens: 0,
+      refresh_tokens: 0,
+      login_sessions: 0,
+      replay_cache: 0,
+    });
   });
 });

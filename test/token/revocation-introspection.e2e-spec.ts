@@ -141,10 +141,18 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
       revocation_endpoint: `${t.url}/oauth2/revoke`,
       introspection_endpoint: `${t.url}/oauth2/introspect`,
       response_types_supported: ['code'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       // plain is refused by the default policy, so it is not advertised (see test/oidc/conformance.e2e-spec.ts).
       code_challenge_methods_supported: ['S256'],
     });
+    expect([...res.body.token_endpoint_auth_methods_supported].sort()).toEqual([
+      'client_secret_basic',
+      'client_secret_jwt',
+      'client_secret_post',
+      'none',
+      'private_key_jwt',
+      'self_signed_tls_client_auth',
+      'tls_client_auth',
+    ]);
     expect([...res.body.grant_types_supported].sort()).toEqual([
       'authorization_code',
       'client_credentials',

@@ -8,6 +8,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsIP,
   IsOptional,
   IsString,
   Matches,
@@ -23,6 +24,21 @@ import { SIGNING_ALGORITHMS, SigningAlgorithm } from '../../keys/signing-key.ent
 import { ACCESS_TOKEN_FORMATS, AccessTokenFormat } from '../../common/oauth/access-token-format';
 import { applicationWarnings } from '../application-warnings';
 import { ID_TOKEN_CLAIMS, IdTokenClaims, type TokenEndpointAuthMethod } from '../../clients/client.entity';
+import { type JwkSet, jwksProblem, jwksUriProblem } from '../../clients/client-keys';
+import { CLIENT_ASSERTION_ALGORITHMS } from '../../clients/authentication/client-assertion';
+
+/** A field checked by a function that says what is wrong (undefined: nothing). */
+function Checked(field: string, problem: (value: unknown) => string | undefined): PropertyDecorator {
+  return ValidateBy({
+    name: field,
+    validator: {
+      validate: (value: unknown) => problem(value) === undefined,
+      defaultMessage: (args) => `${field} ${problem(args?.value) ?? 'is invalid'}`,
+    },
+  });
+}
+
+const NAME_FIELD = { type: String, nullable: true } as const;
 
 /** RFC 6749 §3.1.2: an absolute URI without a fragment (custom schemes allowed for native apps). */
 function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
@@ -125,7 +141,7 @@ export class CreateApplicationDto {
   @ApiPropertyOptional({
     type: String,
     description:
-      'RFC 7591 §2: `client_secret_basic`, `client_secret_post`, `none` (a public client), or a method an extension module registers (the metadata lists them all). Either secret method accepts the secret both ways (RFC 6749 §2.3.1)',
+      'RFC 7591 §2: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt` (with jwks or jwks_uri), `tls_client_auth` (with one tls_client_auth_* name), `self_signed_tls_client_auth` (with jwks), `none` (a public client), or a method an extension module registers (the metadata lists them all). Either secret method accepts the secret both ways (RFC 6749 §2.3.1). client_secret_jwt keeps the secret encrypted at rest (the HMAC needs it), so an application can only be created with it, not switched to it',
     example: 'client_secret_basic',
     default: 'client_secret_basic',
   })
@@ -217,6 +233,76 @@ export class CreateApplicationDto {
   @IsIn(ID_TOKEN_CLAIMS)
   id_token_claims?: IdTokenClaims;
 
+  @ApiPropertyOptional({
+    type: Object,
+    nullable: true,
+    description:
+      'RFC 7591 §2: the public keys of the application (JWK Set) for private_key_jwt and self_signed_tls_client_auth; private members (d, p, q, dp, dq, qi, k) are refused. At most one of jwks and jwks_uri',
+    example: {
+      keys: [{ kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'k1' }],
+    },
+  })
+  @IsOptional()
+  @Checked('jwks', jwksProblem)
+  jwks?: JwkSet | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description:
+      'RFC 7591 §2: where the application publishes its JWK Set (https; http only on loopback). Fetched with a timeout and a size limit, cached, fetched again for an unknown kid',
+    example: 'https://app.example.com/jwks.json',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  @Checked('jwks_uri', (value) => jwksUriProblem(String(value)))
+  jwks_uri?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    enum: CLIENT_ASSERTION_ALGORITHMS,
+    nullable: true,
+    description:
+      'OpenID Connect Registration §2: the only JWS algorithm of its client assertions (private_key_jwt: PS256, ES256, EdDSA, RS256; client_secret_jwt: HS256, HS384, HS512); null: any of them',
+  })
+  @IsOptional()
+  @IsIn(CLIENT_ASSERTION_ALGORITHMS)
+  token_endpoint_auth_signing_alg?: string | null;
+
+  @ApiPropertyOptional({
+    ...NAME_FIELD,
+    description: 'RFC 8705 §2.1.2 (tls_client_auth): the subject DN its certificate must have, RFC 4514 form',
+    example: 'CN=shop.example.com,O=Example Shop,C=DE',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  tls_client_auth_subject_dn?: string | null;
+
+  @ApiPropertyOptional({ ...NAME_FIELD, description: 'RFC 8705 §2.1.2: a dNSName SAN its certificate must have', example: 'shop.example.com' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  tls_client_auth_san_dns?: string | null;
+
+  @ApiPropertyOptional({ ...NAME_FIELD, description: 'RFC 8705 §2.1.2: a uniformResourceIdentifier SAN its certificate must have' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  tls_client_auth_san_uri?: string | null;
+
+  @ApiPropertyOptional({ ...NAME_FIELD, description: 'RFC 8705 §2.1.2: an iPAddress SAN its certificate must have' })
+  @IsOptional()
+  @IsIP()
+  tls_client_auth_san_ip?: string | null;
+
+  @ApiPropertyOptional({ ...NAME_FIELD, description: 'RFC 8705 §2.1.2: an rfc822Name SAN its certificate must have' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  tls_client_auth_san_email?: string | null;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull()
   @IsBoolean()
@@ -244,6 +330,14 @@ export class ApplicationResponse {
   @ApiProperty({ type: [String], example: ['https://shop.example.com/signed-out'] }) post_logout_redirect_uris: string[];
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'opaque' }) access_token_format: string;
   @ApiProperty({ type: [String], example: [] }) resources: string[];
+  @ApiProperty({ type: Object, nullable: true, example: null, description: 'Public keys (JWK Set)' }) jwks: JwkSet | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) jwks_uri: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) token_endpoint_auth_signing_alg: string | null;
+  @ApiProperty({ ...NAME_FIELD, example: null }) tls_client_auth_subject_dn: string | null;
+  @ApiProperty({ ...NAME_FIELD, example: null }) tls_client_auth_san_dns: string | null;
+  @ApiProperty({ ...NAME_FIELD, example: null }) tls_client_auth_san_uri: string | null;
+  @ApiProperty({ ...NAME_FIELD, example: null }) tls_client_auth_san_ip: string | null;
+  @ApiProperty({ ...NAME_FIELD, example: null }) tls_client_auth_san_email: string | null;
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false })
   weak_secret: boolean;
   @ApiProperty({
@@ -296,10 +390,25 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     post_logout_redirect_uris: [...client.postLogoutRedirectUris],
     access_token_format: client.accessTokenFormat,
     resources: [...client.resources],
+    ...keyMaterialOf(client),
     weak_secret: client.weakSecret,
     warnings: applicationWarnings(client),
     enabled: client.enabled,
     created_at: client.createdAt,
     updated_at: client.updatedAt,
+  };
+}
+
+/** The key and certificate registration of an application, as the API and the export write it. */
+export function keyMaterialOf(client: AuthenticatedClient) {
+  return {
+    jwks: client.jwks,
+    jwks_uri: client.jwksUri,
+    token_endpoint_auth_signing_alg: client.tokenEndpointAuthSigningAlg,
+    tls_client_auth_subject_dn: client.tlsClientAuthSubjectDn,
+    tls_client_auth_san_dns: client.tlsClientAuthSanDns,
+    tls_client_auth_san_uri: client.tlsClientAuthSanUri,
+    tls_client_auth_san_ip: client.tlsClientAuthSanIp,
+    tls_client_auth_san_email: client.tlsClientAuthSanEmail,
   };
 }

@@ -11,6 +11,7 @@ import { settingsFrom } from '../admin-settings.service';
 import { AdminUsersService, userCredential } from '../admin-users.service';
 import { ApplicationsService, ClientChanges, clientChangesFrom, newClientFrom } from '../applications.service';
 import type { CreateApplicationDto } from '../dto/application.dto';
+import { keyMaterialOf } from '../dto/application.dto';
 import type { ExportDocument, ImportDocumentDto, ImportResult } from '../dto/import.dto';
 import { CreateUserDto, userProfileFrom } from '../dto/user.dto';
 
@@ -90,6 +91,7 @@ export class ImportService {
         post_logout_redirect_uris: [...c.postLogoutRedirectUris],
         access_token_format: c.accessTokenFormat,
         resources: [...c.resources],
+        ...keyMaterialOf(c),
         enabled: c.enabled,
       })),
       users: users.map((u: UserProfile) => ({
@@ -152,7 +154,10 @@ export class ImportService {
       const current = await this.clients.get(dto.client_id);
       const input = newClientFrom(dto);
       const problem = await this.problemOf(async () => {
-        this.applications.checkConsistency(current ? { ...current, ...clientChangesFrom(dto), clientSecret: dto.client_secret } : input);
+        this.applications.checkConsistency(
+          current ? { ...current, ...clientChangesFrom(dto), clientSecret: dto.client_secret } : input,
+          current?.tokenEndpointAuthMethod,
+        );
         await this.applications.checkResources(dto.resources ?? []);
       });
       if (problem) {

@@ -1,14 +1,22 @@
 import type { OAuthParameters } from '../../common/http/request-body';
 import type { StoredClient } from '../clients.service';
+import type { PresentedCertificate } from './client-certificate';
 
-export type { StoredClient };
+export type { StoredClient, PresentedCertificate };
 
-/** What a client authentication method may read: the request's headers and its OAuth parameters. */
+/**
+ * What a client authentication method may read: the request's headers, its OAuth parameters, the
+ * URL of the endpoint called (an assertion's `aud`) and the client certificate (mutual TLS).
+ */
 export interface ClientAuthenticationRequest {
   /** Lower-case header names, as Node gives them. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The form or JSON body, each value one string (oauthParameters()). */
   readonly parameters: OAuthParameters;
+  /** The absolute URL of the endpoint called, under the issuer (https://as.example/oauth2/token), without query. */
+  readonly endpoint: string;
+  /** The client certificate of the connection (RFC 8705), when one may be believed; else null. */
+  readonly certificate: PresentedCertificate | null;
 }
 
 /** The client a request names, and whatever the method read to prove it is that client. */
@@ -37,6 +45,14 @@ export interface ClientAuthenticationMethod<P extends PresentedClient = Presente
    * A request whose Authorization header no method claims is refused, whatever else it carries.
    */
   readonly authorizationScheme?: string;
+  /**
+   * Methods whose requests look alike name the same presentation: the mutual TLS methods and `none`
+   * all read a `client_id` (and a certificate, if any). When only such methods read a request, the
+   * one the application is registered for decides, instead of the request counting as two methods.
+   */
+  readonly presentation?: string;
+  /** The JWS algorithms of a method that reads signed assertions (discovery's `*_auth_signing_alg_values_supported`). */
+  readonly signingAlgorithms?: readonly string[];
   /**
    * The client this request presents in this method's form, or null when the request does not
    * use this method. Throws OAuthError for a request that uses it malformed (invalid_client) or

@@ -11,12 +11,20 @@ import { ClientAuthenticationRegistry } from './client-authentication-registry';
 import { ClientSecretBasicMethod } from './client-secret-basic.method';
 import { ClientSecretPostMethod } from './client-secret-post.method';
 import { NoneMethod } from './none.method';
+import { CLIENT_ID_PRESENTATION } from './client-id-presentation';
+import type { X509Certificate } from 'node:crypto';
 
 const SECRET = 's3cret';
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 const req = (authorization: string | undefined, parameters: Record<string, string> = {}): ClientAuthenticationRequest => ({
   headers: authorization === undefined ? {} : { authorization },
   parameters,
+  endpoint: 'https://as.example/oauth2/token',
+  certificate: null,
+});
+const apiKey = (key: string, parameters: Record<string, string> = {}): ClientAuthenticationRequest => ({
+  ...req(undefined, parameters),
+  headers: { 'x-api-key': key },
 });
 
 /** The stored clients, as ClientsService.findStored answers (an unknown or disabled one is null). */
@@ -52,13 +60,39 @@ class ApiKeyMethod implements ClientAuthenticationMethod<PresentedClient & { key
 @ClientAuthenticationMethodProvider()
 class SecondBasic extends ClientSecretBasicMethod {}
 
+/** Two methods whose requests look alike (a client_id over a connection with a certificate). */
+function certificateMethod(name: string, proves: boolean) {
+  @Injectable()
+  @ClientAuthenticationMethodProvider()
+  class CertificateMethod implements ClientAuthenticationMethod {
+    readonly name = name;
+    readonly credential = name;
+    readonly presentation = CLIENT_ID_PRESENTATION;
+    present({ certificate, parameters }: ClientAuthenticationRequest) {
+      return certificate && parameters.client_id ? { clientId: parameters.client_id } : null;
+    }
+    async verify() {
+      return proves;
+    }
+  }
+  return CertificateMethod;
+}
+const CertificateA = certificateMethod('urn:test:cert_a', true);
+const CertificateB = certificateMethod('urn:test:cert_b', false);
+const withCertificate = (clientId: string): ClientAuthenticationRequest => ({
+  ...req(undefined, { client_id: clientId }),
+  certificate: { certificate: {} as X509Certificate, chainVerified: true },
+});
+
 async function registryWith(...methods: (new (...args: never[]) => object)[]) {
   const clients = new InMemoryClients();
   clients.add('app', 'client_secret_basic', SECRET);
   clients.add('poster', 'client_secret_post', SECRET);
   clients.add('public', 'none', null);
   clients.add('keyed', 'urn:test:api_key', null);
-  clients.add('retired', 'private_key_jwt', SECRET);
+  clients.add('retired', 'urn:test:retired', SECRET);
+  clients.add('cert-a', 'urn:test:cert_a', null);
+  clients.add('cert-b', 'urn:test:cert_b', null);
   @Module({ imports: [DiscoveryModule], providers: [ClientAuthenticationRegistry, { provide: ClientsService, useValue: clients }, ...methods] })
   class TestModule {}
   const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
@@ -101,7 +135,7 @@ describe('ClientAuthenticationRegistry', () => {
       const { registry } = await registryWith(...builtIns);
       expect(registry.present(req(undefined, { client_id: 'a', client_secret: 'b' })).method.name).toBe('client_secret_post');
       expect(registry.present(req(undefined, { client_id: 'a' })).method.name).toBe('none');
-      expect(registry.present({ headers: { 'x-api-key': 'keyed.k' }, parameters: { client_id: 'keyed' } }).method.name).toBe('urn:test:api_key');
+      expect(registry.present(apiKey('keyed.k', { client_id: 'keyed' })).method.name).toBe('urn:test:api_key');
     });
 
     it.each([
@@ -121,12 +155,30 @@ describe('ClientAuthenticationRegistry', () => {
     });
   });
 
+  describe('methods of one presentation (a client_id and a certificate)', () => {
+    it('lets the method the application is registered for verify, not the first that read the request', async () => {
+      const { authenticate } = await registryWith(...builtIns, CertificateB, CertificateA);
+      await expect(authenticate(withCertificate('cert-a'))).resolves.toMatchObject({ id: 'cert-a' });
+      await expect(authenticate(withCertificate('cert-b'))).rejects.toMatchObject({ code: 'invalid_client' });
+    });
+
+    it('keeps a public client public when its connection brings a certificate', async () => {
+      const { authenticate } = await registryWith(...builtIns, CertificateA, CertificateB);
+      await expect(authenticate(withCertificate('public'))).resolves.toMatchObject({ id: 'public', isPublic: true });
+    });
+
+    it('does not let a confidential client of another method pass with a certificate', async () => {
+      const { authenticate } = await registryWith(...builtIns, CertificateA);
+      await expect(authenticate(withCertificate('app'))).rejects.toMatchObject({ code: 'invalid_client' });
+    });
+  });
+
   describe('the application’s token_endpoint_auth_method decides', () => {
     it('authenticates a client with the method it is registered for', async () => {
       const { authenticate } = await registryWith(...builtIns);
       await expect(authenticate(req(basic('app', SECRET)))).resolves.toMatchObject({ id: 'app' });
       await expect(authenticate(req(undefined, { client_id: 'public' }))).resolves.toMatchObject({ id: 'public', isPublic: true });
-      await expect(authenticate({ headers: { 'x-api-key': 'keyed.k' }, parameters: {} })).resolves.toMatchObject({ id: 'keyed' });
+      await expect(authenticate(apiKey('keyed.k'))).resolves.toMatchObject({ id: 'keyed' });
     });
 
     it('accepts the secret both ways for either secret method (RFC 6749 §2.3.1: Basic for every client with a password)', async () => {
@@ -142,7 +194,7 @@ describe('ClientAuthenticationRegistry', () => {
       ['a public client presenting a secret', req(basic('public', 'anything'))],
       ['a client of another credential presenting a secret', req(basic('keyed', SECRET))],
       ['a client registered for a method this deployment no longer offers', req(basic('retired', SECRET))],
-      ['a secret client presenting an extension method', { headers: { 'x-api-key': 'app.k' }, parameters: {} }],
+      ['a secret client presenting an extension method', apiKey('app.k')],
     ])('answers invalid_client to %s', async (_name, request) => {
       const { authenticate } = await registryWith(...builtIns);
       await expect(authenticate(request)).rejects.toMatchObject({ code: 'invalid_client', description: 'client authentication failed' });

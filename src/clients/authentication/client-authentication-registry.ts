@@ -13,6 +13,11 @@ import { ClientAuthenticationMethodProvider } from './client-authentication-meth
 export interface PresentedAuthentication {
   readonly method: ClientAuthenticationMethod;
   readonly presented: PresentedClient;
+  /**
+   * Other methods of the same presentation that read the request too (mutual TLS and `none`):
+   * the application's registered method is chosen among them once the client is looked up.
+   */
+  readonly alternatives?: readonly { readonly method: ClientAuthenticationMethod; readonly presented: PresentedClient }[];
 }
 
 /** What the registry needs of the clients: the stored client by id (an in-memory one in tests). */
@@ -57,6 +62,12 @@ function claimsScheme(method: ClientAuthenticationMethod, authorization: string 
   return authorization.slice(0, scheme.length + 1).toLowerCase() === `${scheme} `;
 }
 
+/** Among methods of one presentation, the one the application is registered for (else the first). */
+function chosen(authentication: PresentedAuthentication, registered: string | undefined): PresentedAuthentication {
+  const all = [authentication, ...(authentication.alternatives ?? [])];
+  return all.find((a) => a.method.name === registered) ?? authentication;
+}
+
 /**
  * Finds every @ClientAuthenticationMethodProvider at start (a duplicate name stops the boot) and
  * authenticates clients with them: the token, revocation and introspection endpoints, whatever
@@ -91,6 +102,11 @@ export class ClientAuthenticationRegistry implements OnModuleInit {
     return [...this.methods.keys()];
   }
 
+  /** The JWS algorithms client assertions may use with any registered method (discovery). */
+  supportedSigningAlgorithms(): string[] {
+    return [...new Set([...this.methods.values()].flatMap((method) => method.signingAlgorithms ?? []))];
+  }
+
   isSupported(name: string): boolean {
     return this.methods.has(name);
   }
@@ -106,8 +122,13 @@ export class ClientAuthenticationRegistry implements OnModuleInit {
       const presented = method.present(request);
       if (presented) used.push({ method, presented });
     }
-    if (used.length > 1) used = used.filter((u) => u.method.credential !== 'none');
-    if (used.length > 1) throw new OAuthError('invalid_request', 'client authenticated with more than one method');
+    const presentation = used[0]?.method.presentation;
+    const alike = used.length > 1 && presentation !== undefined && used.every((u) => u.method.presentation === presentation);
+    if (alike && used.some((u) => u.presented.clientId !== used[0].presented.clientId)) {
+      throw new OAuthError('invalid_request', 'client authenticated with more than one method');
+    }
+    if (used.length > 1 && !alike) used = used.filter((u) => u.method.credential !== 'none');
+    if (used.length > 1 && !alike) throw new OAuthError('invalid_request', 'client authenticated with more than one method');
     const [only] = used;
     const authorization = request.headers.authorization;
     // An Authorization header is a credential: one that the method used does not read (a Bearer
@@ -120,7 +141,7 @@ export class ClientAuthenticationRegistry implements OnModuleInit {
     if (typeof only.presented.clientId !== 'string' || only.presented.clientId === '') {
       throw new OAuthError('invalid_client', 'client authentication required');
     }
-    return only;
+    return alike ? { ...only, alternatives: used.slice(1) } : only;
   }
 
   /**
@@ -129,8 +150,9 @@ export class ClientAuthenticationRegistry implements OnModuleInit {
    * credential. An unknown or disabled client, a method of another credential, or one this
    * deployment no longer offers are all the same invalid_client, after the same work.
    */
-  async authenticate({ method, presented }: PresentedAuthentication): Promise<AuthenticatedClient> {
-    const stored = await this.clients.findStored(presented.clientId);
+  async authenticate(authentication: PresentedAuthentication): Promise<AuthenticatedClient> {
+    const stored = await this.clients.findStored(authentication.presented.clientId);
+    const { method, presented } = chosen(authentication, stored?.client.tokenEndpointAuthMethod);
     const registered = stored ? this.methods.get(stored.client.tokenEndpointAuthMethod) : undefined;
     const acceptable = stored !== null && registered !== undefined && registered.credential === method.credential;
     const proven = await method.verify(presented, acceptable ? stored : DECOY);

@@ -1,8 +1,10 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest as Request } from 'fastify';
 import { oauthParameters } from '../../common/http/request-body';
 import { OAuthError } from '../../common/oauth/oauth-error';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ThrottleService } from '../../security/throttle.service';
+import { ClientCertificates } from '../authentication/client-certificate';
 import { ClientAuthenticationRegistry } from '../authentication/client-authentication-registry';
 import type { AuthenticatedClient } from '../clients.service';
 
@@ -17,11 +19,19 @@ export class ClientAuthGuard implements CanActivate {
   constructor(
     private readonly methods: ClientAuthenticationRegistry,
     private readonly throttle: ThrottleService,
+    private readonly certificates: ClientCertificates,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RequestWithClient>();
-    const presented = this.methods.present({ headers: req.headers, parameters: oauthParameters(req) });
+    const presented = this.methods.present({
+      headers: req.headers,
+      parameters: oauthParameters(req),
+      // The route's own path (not the URL as typed: paths match case-insensitively), under the issuer.
+      endpoint: `${this.config.issuer}${req.routeOptions.url ?? req.url.split('?')[0]}`,
+      certificate: this.certificates.of(req),
+    });
     const { clientId } = presented.presented;
     const ip = req.ip ?? 'unknown';
     await this.throttle.assertClientNotLocked(clientId, ip);

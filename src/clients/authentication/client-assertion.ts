@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { OAuthError } from '../../common/oauth/oauth-error';
+import { nowSeconds } from '../../common/time';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { ReplayCache } from '../../security/replay-cache';
+import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
+
+/** RFC 7523 §2.2: the only `client_assertion_type` this server reads. */
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** Asymmetric algorithms of private_key_jwt, strongest first; RS256 is left out by a profile that forbids it (FAPI 2.0 §5.4). */
+export const PRIVATE_KEY_JWT_ALGORITHMS: readonly string[] = ['PS256', 'ES256', 'EdDSA', 'RS256'];
+/** client_secret_jwt: HMAC over the client secret (OpenID Connect Core §9). */
+export const CLIENT_SECRET_JWT_ALGORITHMS: readonly string[] = ['HS256', 'HS384', 'HS512'];
+
+/** Every algorithm a client assertion may use (token_endpoint_auth_signing_alg). */
+export const CLIENT_ASSERTION_ALGORITHMS: readonly string[] = [...PRIVATE_KEY_JWT_ALGORITHMS, ...CLIENT_SECRET_JWT_ALGORITHMS];
+
+/** Clock skew tolerated on `exp`, `nbf` and `iat` (FAPI 2.0 §5.3.2.1 allows up to 10 s). */
+const CLOCK_TOLERANCE_SECONDS = 10;
+/** An assertion valid longer than this is refused: it is made for one request, not kept. */
+export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
+
+/** A client assertion as read from the request, not verified yet. */
+export interface PresentedAssertion extends PresentedClient {
+  readonly assertion: string;
+  /** The endpoint called, one of the audiences the assertion may name. */
+  readonly endpoint: string;
+}
+
+/**
+ * The client assertion of the request (RFC 7523 §2.2) if its JWS algorithm is one of `algorithms`
+ * (so that private_key_jwt and client_secret_jwt each read only their own), else null. The client
+ * is `client_id` when sent, else the assertion's `sub` (RFC 7523 §3: client_id is optional).
+ */
+export function presentAssertion({ parameters, endpoint }: ClientAuthenticationRequest, algorithms: readonly string[]): PresentedAssertion | null {
+  const { client_assertion: assertion, client_assertion_type: type, client_id: clientId } = parameters;
+  if (assertion === undefined && type === undefined) return null;
+  if (type !== JWT_BEARER_ASSERTION) throw new OAuthError('invalid_client', 'unsupported client_assertion_type');
+  if (assertion === undefined || assertion === '') throw new OAuthError('invalid_client', 'client_assertion is missing');
+  let alg: unknown;
+  let subject: unknown;
+  try {
+    alg = decodeProtectedHeader(assertion).alg;
+    subject = decodeJwt(assertion).sub;
+  } catch {
+    throw new OAuthError('invalid_client', 'malformed client_assertion');
+  }
+  if (typeof alg !== 'string' || !algorithms.includes(alg)) return null;
+  if (typeof subject !== 'string' || subject === '') throw new OAuthError('invalid_client', 'malformed client_assertion');
+  if (clientId !== undefined && clientId !== subject) throw new OAuthError('invalid_client', 'client_id does not match the client_assertion');
+  return { clientId: subject, assertion, endpoint };
+}
+
+let decoy: Promise<KeyObject> | undefined;
+/** A public key no client holds the private half of. */
+function decoyKey(): Promise<KeyObject> {
+  decoy ??= Promise.resolve(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
+  return decoy;
+}
+
+/**
+ * Verifies a client assertion (RFC 7523 §3, OpenID Connect Core §9): signature with an allowed
+ * algorithm, `iss` = `sub` = the client, `aud` this server (its issuer, its token endpoint as RFC
+ * 9126 §2 asks at PAR, or the endpoint called), `exp` required and near, `nbf`/`iat` not in the
+ * future, and a `jti` used once until the assertion expires, on every instance.
+ */
+@Injectable()
+export class ClientAssertionVerifier {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly replay: ReplayCache,
+  ) {}
+
+  /** Whether the assertion proves `clientId`; false for any failure, whichever check it was. */
+  async verify(presented: PresentedAssertion, clientId: string, key: JWTVerifyGetKey | Uint8Array | null, algorithms: readonly string[]): Promise<boolean> {
+    const issuer = this.config.issuer;
+    let payload;
+    try {
+      // Without keys (an unknown client, the registry's decoy), a key that cannot match: comparable work.
+      ({ payload } = await jwtVerify(presented.assertion, (key ?? (await decoyKey())) as JWTVerifyGetKey, {
+        algorithms: [...algorithms],
+        issuer: clientId,
+        subject: clientId,
+        audience: [issuer, `${issuer}/oauth2/token`, presented.endpoint],
+        requiredClaims: ['exp', 'jti'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      }));
+    } catch {
+      return false;
+    }
+    if (key === null || algorithms.length === 0) return false;
+    const now = nowSeconds();
+    const { exp, iat, jti } = payload;
+    if (typeof exp !== 'number' || exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return false;
+    if (iat !== undefined && (typeof iat !== 'number' || iat > now + CLOCK_TOLERANCE_SECONDS)) return false;
+    if (typeof jti !== 'string' || jti === '' || jti.length > 256) return false;
+    // Last, so that only an otherwise valid assertion spends its jti (RFC 7523 §3 item 7).
+    return this.replay.claim('client-assertion', `${clientId}\n${jti}`, exp + CLOCK_TOLERANCE_SECONDS);
+  }
+}
+
+/** The algorithms of `offered` a client may use: its registered one alone when it registered one. */
+export function allowedAlgorithms(offered: readonly string[], registered: string | null): readonly string[] {
+  return registered === null ? offered : offered.filter((alg) => alg === registered);
+}
+
+/**
+ * What private_key_jwt and client_secret_jwt share: each reads the assertions of its own
+ * algorithms and verifies them with the key the client registered for it (`keyOf`).
+ */
+export abstract class AssertionMethod implements ClientAuthenticationMethod<PresentedAssertion> {
+  abstract readonly name: string;
+  abstract readonly credential: string;
+  abstract readonly signingAlgorithms: readonly string[];
+
+  constructor(private readonly assertions: ClientAssertionVerifier) {}
+
+  present(request: ClientAuthenticationRequest): PresentedAssertion | null {
+    return presentAssertion(request, this.signingAlgorithms);
+  }
+
+  verify(presented: PresentedAssertion, stored: StoredClient): Promise<boolean> {
+    const algorithms = allowedAlgorithms(this.signingAlgorithms, stored.client.tokenEndpointAuthSigningAlg);
+    return this.assertions.verify(presented, stored.client.id, this.keyOf(stored), algorithms);
+  }
+
+  /** The key the assertion must verify with, or null when the client has none for this method. */
+  protected abstract keyOf(stored: StoredClient): JWTVerifyGetKey | Uint8Array | null;
+}
