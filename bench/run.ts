@@ -261,6 +261,21 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
 }
 
 const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
+
+/**
+ * A DPoP proof maker (RFC 9449 §4.2) for one ES256 key: a fresh jti each call, signed synchronously
+ * (autocannon's setupRequest cannot wait), so every request of a run carries a proof never seen before.
+ */
+function dpopProofs(htu: string): () => string {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
+  const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'dpop+jwt', jwk: { kty, crv, x, y } })).toString('base64url');
+  return () => {
+    const claims = Buffer.from(JSON.stringify({ jti: randomUUID(), htm: 'POST', htu, iat: Math.floor(Date.now() / 1000) })).toString('base64url');
+    const signature = sign('sha256', Buffer.from(`${header}.${claims}`), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    return `${header}.${claims}.${signature.toString('base64url')}`;
+  };
+}
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 async function http(
@@ -519,6 +534,7 @@ async function main(): Promise<void> {
     const cc = (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'client_credentials' }) })).body
       .access_token;
 
+    const nextProof = dpopProofs(`${server.url}/oauth2/token`);
     const shift = (list: string[]) => () => list.shift() ?? 'exhausted';
     const nextCode = shift(codes);
     const nextOpenidCode = shift(openidCodes);
@@ -535,6 +551,19 @@ async function main(): Promise<void> {
         name: 'client_credentials (private_key_jwt)',
         target: 'ours',
         requests: [post('/oauth2/token', nextAssertion, { 'content-type': 'application/x-www-form-urlencoded' })],
+      },
+      {
+        // RFC 9449: the same request with a DPoP proof (ES256, its jti claimed in the replay cache).
+        name: 'client_credentials (dpop)',
+        target: 'ours',
+        requests: [
+          {
+            method: 'POST',
+            path: '/oauth2/token',
+            body: form({ grant_type: 'client_credentials' }),
+            setupRequest: (req: autocannon.Request) => ({ ...req, headers: { ...tokenHeaders, dpop: nextProof() } }),
+          },
+        ],
       },
       {
         name: 'client_credentials (jwt)',

@@ -246,6 +246,10 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
     ...(dto.tls_client_auth_san_uri !== undefined ? { tlsClientAuthSanUri: dto.tls_client_auth_san_uri } : {}),
     ...(dto.tls_client_auth_san_ip !== undefined ? { tlsClientAuthSanIp: dto.tls_client_auth_san_ip } : {}),
     ...(dto.tls_client_auth_san_email !== undefined ? { tlsClientAuthSanEmail: dto.tls_client_auth_san_email } : {}),
+    ...(dto.dpop_bound_access_tokens !== undefined ? { dpopBoundAccessTokens: dto.dpop_bound_access_tokens } : {}),
+    ...(dto.tls_client_certificate_bound_access_tokens !== undefined
+      ? { tlsClientCertificateBoundAccessTokens: dto.tls_client_certificate_bound_access_tokens }
+      : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -286,6 +290,8 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     tlsClientAuthSanUri: dto.tls_client_auth_san_uri ?? null,
     tlsClientAuthSanIp: dto.tls_client_auth_san_ip ?? null,
     tlsClientAuthSanEmail: dto.tls_client_auth_san_email ?? null,
+    dpopBoundAccessTokens: dto.dpop_bound_access_tokens ?? false,
+    tlsClientCertificateBoundAccessTokens: dto.tls_client_certificate_bound_access_tokens ?? false,
     enabled: dto.enabled ?? true,
   };
 }

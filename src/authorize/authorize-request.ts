@@ -24,6 +24,7 @@ export const AUTHORIZE_PARAMS = [
   'resource',
   'claims',
   'acr_values',
+  'dpop_jkt',
 ] as const;
 export type AuthorizeParamName = (typeof AUTHORIZE_PARAMS)[number];
 export type AuthorizeParams = Partial<Record<AuthorizeParamName, string>>;
@@ -67,6 +68,8 @@ export interface AuthorizeRequest extends AuthorizeTarget {
   readonly resource?: string;
   /** OpenID Connect: echoed in the ID Token to bind it to this request. */
   readonly nonce?: string;
+  /** RFC 9449 §10: the DPoP key thumbprint the code is bound to; its token request must prove that key. */
+  readonly dpopJkt?: string;
   /**
    * OpenID Connect Core §5.5: the claims asked for individually, with `acr_values` folded in as a
    * voluntary request of `acr`; null without openid or without either parameter.
@@ -149,6 +152,9 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
   if (params.max_age !== undefined && !/^\d{1,9}$/.test(params.max_age)) throw new OAuthError('invalid_request', 'max_age must be a number of seconds');
   if (params.login_hint !== undefined && params.login_hint.length > 320) throw new OAuthError('invalid_request', 'login_hint is too long');
   if (params.id_token_hint !== undefined && params.id_token_hint.length > 8192) throw new OAuthError('invalid_request', 'id_token_hint is too long');
+  // RFC 9449 §10: a JWK SHA-256 thumbprint, base64url (RFC 7638).
+  if (params.dpop_jkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(params.dpop_jkt))
+    throw new OAuthError('invalid_request', 'dpop_jkt must be a JWK SHA-256 thumbprint');
   const pkce = pkceChallenge(params);
   const claims = scopeTokens(scope).includes('openid') ? claimsRequest(params, clientScopes(client)) : null;
 
@@ -166,6 +172,7 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
     idTokenHint: params.id_token_hint,
     resource: params.resource,
     nonce: params.nonce,
+    dpopJkt: params.dpop_jkt,
     claims,
     consentScope: formatScope([...new Set([...scopeTokens(scope), ...scopesOfClaimsRequest(claims)])]),
     params: Object.freeze(params),

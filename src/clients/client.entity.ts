@@ -140,6 +140,14 @@ export class ClientEntity {
   @Column({ type: 'simple-json', nullable: true })
   resources: string[] | null;
 
+  /** RFC 9449 §5.2: every token request must carry a DPoP proof (no bearer tokens for this client). */
+  @Column({ name: 'dpop_bound_access_tokens', type: 'boolean' })
+  dpopBoundAccessTokens: boolean;
+
+  /** RFC 8705 §3.4: tokens are bound to the TLS client certificate of the token request. */
+  @Column({ name: 'tls_client_certificate_bound_access_tokens', type: 'boolean' })
+  tlsClientCertificateBoundAccessTokens: boolean;
+
   @Column({ type: 'boolean' })
   enabled: boolean;
 

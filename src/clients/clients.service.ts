@@ -56,6 +56,8 @@ export interface NewClient extends TlsClientAuthFields {
   readonly postLogoutRedirectUris?: readonly string[];
   readonly accessTokenFormat?: AccessTokenFormat;
   readonly resources?: readonly string[];
+  readonly dpopBoundAccessTokens?: boolean;
+  readonly tlsClientCertificateBoundAccessTokens?: boolean;
   readonly jwks?: JwkSet | null;
   readonly jwksUri?: string | null;
   readonly tokenEndpointAuthSigningAlg?: string | null;
@@ -179,6 +181,8 @@ export class ClientsService implements AccessTokenLifetimes {
       postLogoutRedirectUris: [...(input.postLogoutRedirectUris ?? [])],
       accessTokenFormat: input.accessTokenFormat ?? 'opaque',
       resources: [...(input.resources ?? [])],
+      dpopBoundAccessTokens: input.dpopBoundAccessTokens ?? false,
+      tlsClientCertificateBoundAccessTokens: input.tlsClientCertificateBoundAccessTokens ?? false,
       jwks: input.jwks ?? null,
       jwksUri: input.jwksUri ?? null,
       tokenEndpointAuthSigningAlg: input.tokenEndpointAuthSigningAlg ?? null,

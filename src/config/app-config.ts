@@ -363,6 +363,29 @@ export class EnvironmentVariables {
   @MaxLength(1024)
   KEY_ENCRYPTION_SECRET?: string = undefined;
 
+  /**
+   * RFC 9449 §8: DPoP proofs at the token endpoint and protected routes must carry a server nonce
+   * (`use_dpop_nonce` otherwise). Nonces are stateless: an HMAC of a time slot under a key derived
+   * from the server secret, so every instance issues and accepts the same ones.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  DPOP_NONCE_REQUIRED = false;
+
+  /** How often the DPoP nonce changes, seconds; the previous one stays accepted for as long again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  DPOP_NONCE_ROTATION_SECONDS = 300;
+
+  /** How old a DPoP proof's `iat` may be, seconds (RFC 9449 §11.1); its `jti` is remembered as long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(3600)
+  DPOP_PROOF_MAX_AGE_SECONDS = 300;
+
   /** Lifetime of ID Tokens (OpenID Connect), seconds. */
   @Transform(toInt)
   @IsInt()
@@ -477,6 +500,8 @@ export interface AppConfig {
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
   readonly keyEncryptionSecret?: string;
   readonly idTokenTtl: number;
+  /** RFC 9449: server nonces (required or not, rotation period) and the accepted age of a proof. */
+  readonly dpop: { readonly nonceRequired: boolean; readonly nonceRotationSeconds: number; readonly proofMaxAgeSeconds: number };
   readonly keyRotation: { readonly days: number; readonly activateAfter: number };
   readonly otlpEndpoint?: string;
   readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
@@ -585,6 +610,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logLevel: vars.LOG_LEVEL,
     keyEncryptionSecret: vars.KEY_ENCRYPTION_SECRET,
     idTokenTtl: vars.ID_TOKEN_TTL,
+    dpop: {
+      nonceRequired: vars.DPOP_NONCE_REQUIRED,
+      nonceRotationSeconds: vars.DPOP_NONCE_ROTATION_SECONDS,
+      proofMaxAgeSeconds: vars.DPOP_PROOF_MAX_AGE_SECONDS,
+    },
     keyRotation: { days: vars.KEY_ROTATION_DAYS, activateAfter: vars.KEY_ROTATION_ACTIVATE_AFTER },
     otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
 

@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { randomToken } from '../common/crypto/tokens';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
+import type { Confirmation } from './binding/confirmation';
 
 /** What an access token stands for, whatever its format. */
 export interface AccessTokenClaims {
@@ -18,6 +19,8 @@ export interface AccessTokenClaims {
   readonly expiresAt: number;
   /** The signature algorithm of a JWT (the resource server's; RS256 without one). */
   readonly alg: SigningAlgorithm;
+  /** RFC 9449 §6.1, RFC 8705 §3.1: the key or certificate the token is bound to; null: a bearer token. */
+  readonly cnf: Confirmation | null;
 }
 
 export type AccessTokenFormatName = 'opaque' | 'jwt';
@@ -57,6 +60,7 @@ export class AccessTokenFormats {
         exp: claims.expiresAt,
         jti: claims.id,
         scope: claims.scope,
+        ...(claims.cnf ? { cnf: claims.cnf } : {}),
       },
       claims.alg,
       'at+jwt',

@@ -18,6 +18,8 @@ export interface CodeRequest {
   readonly nonce?: string;
   readonly resource?: string;
   readonly claims?: ClaimsRequest | null;
+  /** RFC 9449 §10: the DPoP key thumbprint the token request must prove. */
+  readonly dpopJkt?: string;
 }
 
 /** Authorization codes: minted at the authorize endpoint, redeemed once at the token endpoint. */
@@ -47,6 +49,7 @@ export class AuthorizationCodeService {
       nonce: request.nonce ?? null,
       resource: request.resource ?? null,
       claims: request.claims ?? null,
+      dpopJkt: request.dpopJkt ?? null,
       authTime,
       expiresAt: now + authorizationCodeTtl,
       spentAt: null,

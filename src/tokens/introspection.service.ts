@@ -5,6 +5,8 @@ import { mayReceiveScope } from '../common/oauth/scope-policy';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { UsersService } from '../users/users.service';
 import { isActive, TokenStore } from './token-store';
+import type { Confirmation } from './binding/confirmation';
+import { TokenBindingRegistry } from './binding/token-binding-registry';
 
 export type IntrospectionResponse =
   | { active: false }
@@ -12,7 +14,8 @@ export type IntrospectionResponse =
       active: true;
       scope: string;
       client_id: string;
-      token_type?: 'Bearer';
+      /** `Bearer`, or `DPoP` for a DPoP-bound token (RFC 9449 §6.2). */
+      token_type?: string;
       exp: number;
       iat: number;
       iss: string;
@@ -21,6 +24,8 @@ export type IntrospectionResponse =
       /** RFC 8707: the resource server the token is for. */
       aud?: string;
       jti?: string;
+      /** RFC 9449 §6.2, RFC 8705 §3.2: the key or certificate the token is bound to. */
+      cnf?: Confirmation;
     };
 
 /** RFC 7662: who may learn what about a token. */
@@ -31,6 +36,7 @@ export class IntrospectionService {
     private readonly users: UsersService,
     private readonly clients: ClientsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly bindings: TokenBindingRegistry,
   ) {}
 
   async introspect(caller: AuthenticatedClient, token: string, hint: string | undefined): Promise<IntrospectionResponse> {
@@ -55,13 +61,14 @@ export class IntrospectionService {
       active: true,
       scope: formatScope(kept),
       client_id: row.clientId,
-      ...(found.kind === 'access_token' ? { token_type: 'Bearer' as const } : {}),
+      ...(found.kind === 'access_token' ? { token_type: this.bindings.tokenType(row.cnf) } : {}),
       exp: row.expiresAt,
       iat: row.createdAt,
       iss: this.config.issuer,
       ...(row.resource ? { aud: row.resource } : {}),
       ...(found.kind === 'access_token' ? { jti: row.id } : {}),
       ...(user ? { sub: user.id, username: user.username } : {}),
+      ...(row.cnf ? { cnf: row.cnf } : {}),
     };
   }
 }

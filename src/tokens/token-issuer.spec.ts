@@ -5,6 +5,7 @@ import type { ResourceServersService } from '../resources/resource-servers.servi
 import type { SettingsService } from '../settings/settings.service';
 import type { UsersService } from '../users/users.service';
 import type { AccessTokenFormats } from './access-token-formats';
+import type { TokenBindingRegistry } from './binding/token-binding-registry';
 import type { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { aClient, aRefreshToken, aUser, InMemoryUsers } from './grants/testing/in-memory';
 import { type IssueContext, TokenIssuer } from './token-issuer';
@@ -20,7 +21,7 @@ function issuer(child: RefreshTokenEntity | null, windowSeconds = 60) {
     },
   } as unknown as TokenStore;
   const unused = {} as never;
-  return { asked, issuer: new TokenIssuer(store, unused, unused, unused, unused, { tokenRetryWindowSeconds: windowSeconds } as AppConfig, unused) };
+  return { asked, issuer: new TokenIssuer(store, unused, unused, unused, unused, { tokenRetryWindowSeconds: windowSeconds } as AppConfig, unused, unused) };
 }
 
 describe('TokenIssuer.unreceived (a retry after a 503 whose COMMIT went through)', () => {
@@ -65,7 +66,8 @@ function issuing(users = new InMemoryUsers()) {
   const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
   const audit = { row: (event: object) => event } as unknown as AuditService;
   const config = { issuer: 'https://as.example', tokenRetryWindowSeconds: 0 } as AppConfig;
-  const issuer = new TokenIssuer(store, formats, settings, audit, {} as ResourceServersService, config, users as unknown as UsersService);
+  const bindings = { tokenType: () => 'Bearer' } as unknown as TokenBindingRegistry;
+  const issuer = new TokenIssuer(store, formats, settings, audit, {} as ResourceServersService, config, users as unknown as UsersService, bindings);
   return { issuer, written };
 }
 

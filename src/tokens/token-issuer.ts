@@ -15,7 +15,8 @@ import { ResourceServersService } from '../resources/resource-servers.service';
 import { AccessTokenFormats } from './access-token-formats';
 import type { AccessTokenEntity } from './entities/access-token.entity';
 import type { RefreshTokenEntity } from './entities/refresh-token.entity';
-import { currentGrantType } from './grants/issuing-grant';
+import { currentGrantType, presentedConfirmation } from './grants/issuing-grant';
+import { TokenBindingRegistry } from './binding/token-binding-registry';
 import { isActive, type SingleUseInput, TokenStore } from './token-store';
 import type { TokenResponse } from './token-response';
 import type { ClaimsRequest } from '../oidc/standard-claims';
@@ -92,6 +93,7 @@ export class TokenIssuer implements GrantIssuer {
     private readonly resources: ResourceServersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UsersService,
+    private readonly bindings: TokenBindingRegistry,
   ) {}
 
   async issue(context: IssueContext): Promise<TokenResponse> {
@@ -171,6 +173,8 @@ export class TokenIssuer implements GrantIssuer {
     const scope = resource ? formatScope(scopeTokens(context.scope).filter((s) => scopeTokens(resource.scope).includes(s))) : context.scope;
     const expiresIn = resource?.accessTokenTtl ?? client.accessTokenTtl ?? settings.accessTokenTtl;
     const id = uuidv7();
+    // RFC 9449 §6, RFC 8705 §3.1: bound to what the token request proved possession of.
+    const cnf = presentedConfirmation();
     // RFC 9068 §3: without a resource the audience is this server itself (userinfo, /me).
     const accessToken = await this.formats.encode(resource?.accessTokenFormat ?? client.accessTokenFormat, {
       id,
@@ -181,6 +185,7 @@ export class TokenIssuer implements GrantIssuer {
       issuedAt: now,
       expiresAt: now + expiresIn,
       alg: resource?.accessTokenSigningAlg ?? 'RS256',
+      cnf,
     });
     const access: AccessTokenEntity = {
       id,
@@ -191,6 +196,7 @@ export class TokenIssuer implements GrantIssuer {
       grantId,
       resource: resource?.identifier ?? null,
       claims: context.claims ?? null,
+      cnf,
       expiresAt: now + expiresIn,
       revokedAt: null,
       createdAt: now,
@@ -212,6 +218,9 @@ export class TokenIssuer implements GrantIssuer {
           resource: context.refreshResource !== undefined ? context.refreshResource : (resource?.identifier ?? null),
           claims: context.claims ?? null,
           parentId: context.presentedRefreshTokenId ?? null,
+          // RFC 9449 §5, RFC 8705 §4: a public client's refresh token is bound as its access token
+          // is (a confidential client's is bound to its client authentication already).
+          cnf: client.isPublic ? cnf : null,
           accessTokenId: id,
           revokedAt: null,
           createdAt: now,
@@ -257,7 +266,12 @@ export class TokenIssuer implements GrantIssuer {
   }
 
   private response(minted: Minted): TokenResponse {
-    const response: TokenResponse = { access_token: minted.accessToken, token_type: 'Bearer', expires_in: minted.expiresIn, scope: minted.access.scope };
+    const response: TokenResponse = {
+      access_token: minted.accessToken,
+      token_type: this.bindings.tokenType(minted.access.cnf),
+      expires_in: minted.expiresIn,
+      scope: minted.access.scope,
+    };
     if (minted.refreshToken) response.refresh_token = minted.refreshToken;
     return response;
   }

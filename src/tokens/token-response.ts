@@ -1,7 +1,8 @@
 /** The token endpoint's success body (RFC 6749 §5.1), as the seeds show it. */
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** `Bearer`, or `DPoP` for a DPoP-bound access token (RFC 9449 §5). */
+  token_type: string;
   expires_in: number;
   refresh_token?: string;
   scope: string;

@@ -1,5 +1,15 @@
 import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBasicAuth,
+  ApiHeader,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import type { FastifyRequest as Request } from 'fastify';
@@ -8,6 +18,7 @@ import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { CurrentClient } from '../clients/guards/current-client.decorator';
 import { oauthParameters } from '../common/http/request-body';
 import { GrantRegistry } from './grants/grant-registry';
+import { TokenBindingRegistry } from './binding/token-binding-registry';
 import { TokenSuccessResponse } from './dto/token-endpoint.dto';
 import type { TokenResponse } from './token-response';
 
@@ -17,7 +28,10 @@ export const TOKEN_PATHS = ['oauth2/token', 'token', 'oauth/token', 'invoke/pub.
 @ApiTags('oauth2')
 @Controller()
 export class TokenController {
-  constructor(private readonly grants: GrantRegistry) {}
+  constructor(
+    private readonly grants: GrantRegistry,
+    private readonly bindings: TokenBindingRegistry,
+  ) {}
 
   @Post(TOKEN_PATHS)
   @HttpCode(200)
@@ -25,6 +39,7 @@ export class TokenController {
   @UseGuards(RateLimitGuard, ClientAuthGuard)
   @ApiOperation({ summary: 'Token endpoint (RFC 6749 §3.2): form or JSON body' })
   @ApiBasicAuth('client')
+  @ApiHeader({ name: 'DPoP', required: false, description: 'A DPoP proof (RFC 9449 §4): the tokens are bound to its key (token_type DPoP)' })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({
     // Built at boot from the registered grants (app.setup.ts, openapi/token-request-schema.ts).
@@ -57,11 +72,14 @@ export class TokenController {
   })
   @ApiBadRequestResponse({
     type: ErrorResponse,
-    description: 'invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type or invalid_scope (RFC 6749 §5.2)',
+    description:
+      'invalid_request, invalid_grant, unauthorized_client, unsupported_grant_type or invalid_scope (RFC 6749 §5.2); invalid_dpop_proof, or use_dpop_nonce with a DPoP-Nonce header (RFC 9449 §5, §8)',
   })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'invalid_client, with WWW-Authenticate: Basic' })
-  token(@Req() req: Request, @CurrentClient() client: AuthenticatedClient): Promise<TokenResponse> {
+  async token(@Req() req: Request, @CurrentClient() client: AuthenticatedClient): Promise<TokenResponse> {
     // RFC 6749 §5.1's Cache-Control: no-store and Pragma: no-cache: RESPONSE_HEADERS, on every answer.
-    return this.grants.dispatch(oauthParameters(req), client);
+    const parameters = oauthParameters(req);
+    // RFC 9449 §5, RFC 8705 §3: a DPoP proof or client certificate binds the tokens issued.
+    return this.grants.dispatch(parameters, client, await this.bindings.confirm(req, client));
   }
 }

@@ -28,6 +28,10 @@ import { GrantIssuer, TokenIssuer } from './token-issuer';
 import { GrantTokenLookup, TokenStore } from './token-store';
 import { TokenRepository, TypeOrmTokenRepository } from './token.repository';
 import { UserInfoController } from './userinfo.controller';
+import { TokenBindingMetadata } from './binding/binding.metadata';
+import { CertificateBinding } from './binding/certificate.binding';
+import { DpopBinding } from './binding/dpop/dpop.binding';
+import { TokenBindingRegistry } from './binding/token-binding-registry';
 
 @Module({
   imports: [
@@ -59,6 +63,10 @@ import { UserInfoController } from './userinfo.controller';
     ClientCredentialsGrant,
     PasswordGrant,
     RefreshTokenGrant,
+    TokenBindingRegistry,
+    DpopBinding,
+    CertificateBinding,
+    TokenBindingMetadata,
   ],
   exports: [
     ResourcesModule,
@@ -69,6 +77,7 @@ import { UserInfoController } from './userinfo.controller';
     AuthorizationCodeService,
     GrantRegistry,
     BearerTokenGuard,
+    TokenBindingRegistry,
     ClientsModule,
     UsersModule,
   ],

@@ -1,5 +1,15 @@
 import { Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { scopeTokens } from '../common/oauth/scope';
@@ -50,7 +60,12 @@ export class UserInfoController {
       },
     },
   })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'Missing, expired or revoked token, with WWW-Authenticate: Bearer (RFC 6750 §3.1)' })
+  @ApiHeader({ name: 'DPoP', required: false, description: 'For a DPoP-bound token (`Authorization: DPoP <token>`): a proof with its `ath` (RFC 9449 §7)' })
+  @ApiUnauthorizedResponse({
+    type: ErrorResponse,
+    description:
+      'Missing, expired or revoked token, with WWW-Authenticate: Bearer (RFC 6750 §3.1); for a DPoP-bound token a missing or bad proof, with WWW-Authenticate: DPoP error="invalid_dpop_proof" or "use_dpop_nonce" and a DPoP-Nonce (RFC 9449 §7.1, §9)',
+  })
   me(@Req() req: RequestWithAccessToken): Promise<LegacyUserInfo | OpenIdUserInfo> {
     return this.profile(req);
   }

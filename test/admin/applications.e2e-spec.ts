@@ -62,6 +62,8 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       tls_client_auth_san_uri: null,
       tls_client_auth_san_ip: null,
       tls_client_auth_san_email: null,
+      dpop_bound_access_tokens: false,
+      tls_client_certificate_bound_access_tokens: false,
       enabled: true,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),
@@ -133,6 +135,17 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
     expect(res.body).toMatchObject({ scope: 'read', access_token_ttl: 120, client_name: 'Web Shop' });
     const token = await clientCredentials(created.client_id, created.client_secret);
     expect(token.body).toMatchObject({ scope: 'read', expires_in: 120 });
+  });
+
+  it('requires DPoP proofs from an application set to dpop_bound_access_tokens (RFC 9449 §5.2)', async () => {
+    const created = (await api().post('/admin/applications').send(webApp)).body;
+    const res = await api().patch(`/admin/applications/${created.client_id}`).send({ dpop_bound_access_tokens: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ dpop_bound_access_tokens: true, tls_client_certificate_bound_access_tokens: false });
+    const token = await clientCredentials(created.client_id, created.client_secret);
+    expect(token.status).toBe(400);
+    expect(token.body).toMatchObject({ error: 'invalid_dpop_proof' });
+    expect((await api().patch(`/admin/applications/${created.client_id}`).send({ dpop_bound_access_tokens: null })).status).toBe(400);
   });
 
   describe('the reserved admin scope on an application', () => {

@@ -303,15 +303,36 @@ export class CreateApplicationDto {
   @MaxLength(255)
   tls_client_auth_san_email?: string | null;
 
+  @ApiPropertyOptional({
+    default: false,
+    description: 'RFC 9449 §5.2: every token request must carry a DPoP proof; the application gets DPoP-bound tokens only',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  dpop_bound_access_tokens?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'RFC 8705 §3.4: tokens are bound to the TLS client certificate of the token request (cnf.x5t#S256)',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  tls_client_certificate_bound_access_tokens?: boolean;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 }
 
-/** Every field optional but the identity; a public client cannot become confidential or the reverse. */
+/**
+ * Every field optional but the identity; a public client cannot become confidential or the reverse.
+ * Null stays refused where the field refuses it (PartialType would otherwise let it through to a NOT NULL column).
+ */
 @RejectUnknownFields()
-export class UpdateApplicationDto extends PartialType(OmitType(CreateApplicationDto, ['client_id', 'client_secret'] as const)) {}
+export class UpdateApplicationDto extends PartialType(OmitType(CreateApplicationDto, ['client_id', 'client_secret'] as const), {
+  skipNullProperties: false,
+}) {}
 
 export class ApplicationResponse {
   @ApiProperty({ example: '374b1fae-4405-411b-85a0-6e1ab90923ba' }) client_id: string;
@@ -338,6 +359,8 @@ export class ApplicationResponse {
   @ApiProperty({ ...NAME_FIELD, example: null }) tls_client_auth_san_uri: string | null;
   @ApiProperty({ ...NAME_FIELD, example: null }) tls_client_auth_san_ip: string | null;
   @ApiProperty({ ...NAME_FIELD, example: null }) tls_client_auth_san_email: string | null;
+  @ApiProperty({ example: false }) dpop_bound_access_tokens: boolean;
+  @ApiProperty({ example: false }) tls_client_certificate_bound_access_tokens: boolean;
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false })
   weak_secret: boolean;
   @ApiProperty({
@@ -391,6 +414,8 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     access_token_format: client.accessTokenFormat,
     resources: [...client.resources],
     ...keyMaterialOf(client),
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
+    tls_client_certificate_bound_access_tokens: client.tlsClientCertificateBoundAccessTokens,
     weak_secret: client.weakSecret,
     warnings: applicationWarnings(client),
     enabled: client.enabled,

@@ -92,6 +92,8 @@ export class ImportService {
         access_token_format: c.accessTokenFormat,
         resources: [...c.resources],
         ...keyMaterialOf(c),
+        dpop_bound_access_tokens: c.dpopBoundAccessTokens,
+        tls_client_certificate_bound_access_tokens: c.tlsClientCertificateBoundAccessTokens,
         enabled: c.enabled,
       })),
       users: users.map((u: UserProfile) => ({

@@ -44,6 +44,8 @@ const DECOY: StoredClient = {
       postLogoutRedirectUris: null,
       accessTokenFormat: 'opaque',
       resources: null,
+      dpopBoundAccessTokens: false,
+      tlsClientCertificateBoundAccessTokens: false,
       ...NO_KEY_MATERIAL,
       secretEncrypted: null,
       enabled: false,

@@ -1,7 +1,8 @@
 /**
  * The built-in error codes with their HTTP status: RFC 6749 §4.1.2.1 / §5.2, RFC 7009 §2.2.1,
  * RFC 6750 §3.1, OpenID Connect Core §3.1.2.6 and §6.1–6.2 (authorization responses only), RFC
- * 8707 §2, plus the HTTP-level ones of the management API.
+ * 8707 §2, RFC 9449 §12.2 (DPoP, 400 at the token endpoint; at a protected resource a challenge makes
+ * them 401), plus the HTTP-level ones of the management API.
  */
 const BUILT_IN_STATUS = {
   invalid_request: 400,
@@ -25,6 +26,8 @@ const BUILT_IN_STATUS = {
   request_not_supported: 400,
   request_uri_not_supported: 400,
   invalid_target: 400,
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
 } as const;
 
 export type BuiltInOAuthErrorCode = keyof typeof BUILT_IN_STATUS;
@@ -87,6 +90,20 @@ export interface OAuthErrorOptions {
    * status tells clients and monitoring it was the request, not the server.
    */
   readonly bodyStatus?: 408 | 413;
+  /**
+   * Raised by a protected resource (RFC 6750 §3, RFC 9449 §7.1): answered 401 (403 for
+   * insufficient_scope) with `WWW-Authenticate: <scheme> error="<code>"`, and `algs` when given.
+   */
+  readonly challenge?: AuthenticationChallenge;
+  /** Headers the answer carries besides the challenge (RFC 9449 §8: a fresh `DPoP-Nonce`). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The authentication scheme of a protected resource's error answer. */
+export interface AuthenticationChallenge {
+  readonly scheme: 'Bearer' | 'DPoP';
+  /** RFC 9449 §7.1: the JWS algorithms the resource accepts for DPoP proofs. */
+  readonly algs?: readonly string[];
 }
 
 /**
@@ -98,6 +115,8 @@ export class OAuthError extends Error {
   override readonly cause?: unknown;
   readonly details?: readonly FieldError[];
   readonly retryAfter?: number;
+  readonly challenge?: AuthenticationChallenge;
+  readonly headers?: Readonly<Record<string, string>>;
   private readonly bodyStatus?: 408 | 413;
 
   constructor(
@@ -112,10 +131,14 @@ export class OAuthError extends Error {
     this.details = options.details;
     this.retryAfter = options.retryAfter;
     this.bodyStatus = options.bodyStatus;
+    this.challenge = options.challenge;
+    this.headers = options.headers;
   }
 
   get status(): number {
-    return this.bodyStatus ?? oauthErrorStatus(this.code);
+    if (this.bodyStatus !== undefined) return this.bodyStatus;
+    const status = oauthErrorStatus(this.code);
+    return this.challenge && status === 400 ? 401 : status;
   }
 
   toJSON(): { error: OAuthErrorCode; error_description?: string; details?: readonly FieldError[] } {

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import type { DatabaseErrorKind } from '../database/database-error-kind';
 import type { AuthorizeErrorRenderer } from './authorize-error-renderer';
-import { OAuthError, OAuthErrorCode } from './oauth-error';
+import { type AuthenticationChallenge, OAuthError, OAuthErrorCode } from './oauth-error';
 
 const HTTP_STATUS_CODE: Record<number, OAuthErrorCode> = {
   401: 'invalid_token',
@@ -43,7 +43,10 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (this.authorizeErrors.render(error, req, res)) return;
 
     if (error.retryAfter !== undefined) res.header('Retry-After', String(error.retryAfter));
-    if (error.code === 'invalid_client') {
+    for (const [name, value] of Object.entries(error.headers ?? {})) res.header(name, value);
+    if (error.challenge) {
+      res.header('WWW-Authenticate', challenge(error, error.challenge));
+    } else if (error.code === 'invalid_client') {
       // RFC 6749 §5.2: 401 with the scheme the client used (we only offer Basic).
       res.header('WWW-Authenticate', 'Basic realm="oauth2", charset="UTF-8"');
     } else if (error.code === 'invalid_token' && req.headers.authorization === undefined) {
@@ -96,6 +99,12 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     this.logger.error('Unhandled error', (exception as Error)?.stack ?? String(exception));
     return new OAuthError('server_error');
   }
+}
+
+/** RFC 6750 §3 and RFC 9449 §7.1: `<scheme> realm=…, error="…", error_description="…", algs="…"`. */
+function challenge(error: OAuthError, { scheme, algs }: AuthenticationChallenge): string {
+  const description = error.description ? `, error_description="${error.description.replace(/"/g, '')}"` : '';
+  return `${scheme} realm="oauth2", error="${error.code}"${description}${algs ? `, algs="${algs.join(' ')}"` : ''}`;
 }
 
 /** 413, still RFC 6749-shaped: the client sent more than any endpoint accepts (BODY_LIMIT_BYTES). */

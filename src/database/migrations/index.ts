@@ -9,6 +9,7 @@ import { AccessTokenSigningAlg1764800000000 } from './1764800000000-AccessTokenS
 import { StandardClaims1764900000000 } from './1764900000000-StandardClaims';
 import { ReplayCache1765000000000 } from './1765000000000-ReplayCache';
 import { ClientKeys1765000000001 } from './1765000000001-ClientKeys';
+import { TokenBinding1765200000000 } from './1765200000000-TokenBinding';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   StandardClaims1764900000000,
   ReplayCache1765000000000,
   ClientKeys1765000000001,
+  TokenBinding1765200000000,
 ];

@@ -22,6 +22,8 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   postLogoutRedirectUris: null,
   accessTokenFormat: 'opaque',
   resources: null,
+  dpopBoundAccessTokens: false,
+  tlsClientCertificateBoundAccessTokens: false,
   ...NO_KEY_MATERIAL,
   secretEncrypted: null,
   enabled,

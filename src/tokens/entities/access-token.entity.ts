@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/database/bigint.transformer';
 import type { ClaimsRequest } from '../../oidc/standard-claims';
+import type { Confirmation } from '../binding/confirmation';
 
 @Entity('access_tokens')
 export class AccessTokenEntity {
@@ -31,6 +32,10 @@ export class AccessTokenEntity {
   /** The OpenID Connect `claims` request parameter of the grant (Core §5.5); null: none. */
   @Column({ type: 'simple-json', nullable: true })
   claims: ClaimsRequest | null;
+
+  /** RFC 7800 §3.1 `cnf`: the key (`jkt`) or certificate (`x5t#S256`) the token is bound to; null: a bearer token. */
+  @Column({ type: 'simple-json', nullable: true })
+  cnf: Confirmation | null;
 
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;

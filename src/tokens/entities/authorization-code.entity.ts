@@ -49,6 +49,10 @@ export class AuthorizationCodeEntity {
   @Column({ type: 'varchar', length: 255, nullable: true })
   resource: string | null;
 
+  /** RFC 9449 §10: the DPoP key (`dpop_jkt`) the code's token request must prove; null: any or none. */
+  @Column({ name: 'dpop_jkt', type: 'varchar', length: 64, nullable: true })
+  dpopJkt: string | null;
+
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;
 

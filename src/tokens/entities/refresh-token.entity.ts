@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/database/bigint.transformer';
 import type { ClaimsRequest } from '../../oidc/standard-claims';
+import type { Confirmation } from '../binding/confirmation';
 
 @Entity('refresh_tokens')
 export class RefreshTokenEntity {
@@ -26,6 +27,10 @@ export class RefreshTokenEntity {
   /** RFC 8707: the resource server (audience) the tokens of this grant are for; null: none named. */
   @Column({ type: 'varchar', length: 255, nullable: true })
   resource: string | null;
+
+  /** RFC 7800 §3.1 `cnf`: the key (`jkt`) or certificate (`x5t#S256`) a public client's refresh token is bound to (RFC 9449 §5, RFC 8705 §4); null: none. */
+  @Column({ type: 'simple-json', nullable: true })
+  cnf: Confirmation | null;
 
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;

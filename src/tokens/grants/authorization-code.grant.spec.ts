@@ -3,6 +3,8 @@ import type { UsersService } from '../../users/users.service';
 import type { AuthorizationCodeService } from '../authorization-code.service';
 import type { AuthorizationCodeEntity } from '../entities/authorization-code.entity';
 import { AuthorizationCodeGrant } from './authorization-code.grant';
+import { confirmation } from '../binding/confirmation';
+import { runAsGrant } from './issuing-grant';
 import { aClient, anAuthorizationCode, aUser, fakeIdTokens, InMemoryTokens, InMemoryUsers } from './testing/in-memory';
 
 /** RFC 7636 Appendix B. */
@@ -109,5 +111,17 @@ describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6)', () => {
     expect(await grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient({ scope: 'openid read' }))).toMatchObject({
       id_token: 'id-token',
     });
+  });
+
+  it('redeems a code requested with dpop_jkt only with a proof of that key (RFC 9449 §10)', async () => {
+    const code = () => anAuthorizationCode({ dpopJkt: 'key-a' });
+    const params = { code: 'the-code', redirect_uri: 'https://rp.example/cb' };
+    for (const presented of [null, confirmation('jkt', 'key-b'), confirmation('x5t#S256', 'key-a')]) {
+      const { grant, tokens } = setup(code());
+      await expect(runAsGrant('authorization_code', () => grant.handle(params, aClient()), presented)).rejects.toMatchObject({ code: 'invalid_grant' });
+      expect(tokens.spent.size).toBe(0);
+    }
+    const { grant } = setup(code());
+    await expect(runAsGrant('authorization_code', () => grant.handle(params, aClient()), confirmation('jkt', 'key-a'))).resolves.toBeDefined();
   });
 });

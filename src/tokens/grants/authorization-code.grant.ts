@@ -12,6 +12,7 @@ import { GrantTokenLookup } from '../token-store';
 import { AuthorizationCodeRequest } from './dto/authorization-code.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
+import { presentedConfirmation } from './issuing-grant';
 
 /**
  * RFC 8707 §2.2: the token request may name the resource of the grant again, or name one when the
@@ -53,6 +54,10 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
       throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
     }
     verifyPkce(code, params.code_verifier);
+    // RFC 9449 §10: a code requested with dpop_jkt is redeemed only with a proof of that key.
+    if (code.dpopJkt !== null && presentedConfirmation()?.jkt !== code.dpopJkt) {
+      throw new OAuthError('invalid_grant', 'the DPoP proof key is not the dpop_jkt of the authorization request');
+    }
     const resource = sameResource(code.resource, params.resource);
 
     const user = await this.users.findEnabled(code.userId);

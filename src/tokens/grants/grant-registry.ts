@@ -7,6 +7,7 @@ import type { OAuthParameters } from '../../common/http/request-body';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { TokenResponse } from '../token-response';
+import type { Confirmation } from '../binding/confirmation';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
 import { runAsGrant } from './issuing-grant';
 import type { GrantStrategy } from './grant-strategy';
@@ -64,8 +65,11 @@ export class GrantRegistry implements OnModuleInit {
     return new Map([...this.strategies].map(([grantType, strategy]) => [grantType, strategy.requestType]));
   }
 
-  /** The token endpoint pipeline after client authentication (RFC 6749 §3.2, §5.2). */
-  async dispatch(body: OAuthParameters, client: AuthenticatedClient): Promise<TokenResponse> {
+  /**
+   * The token endpoint pipeline after client authentication (RFC 6749 §3.2, §5.2). `confirmation`:
+   * what the request proved possession of (TokenBindingRegistry.confirm), bound into its tokens.
+   */
+  async dispatch(body: OAuthParameters, client: AuthenticatedClient, confirmation: Confirmation | null = null): Promise<TokenResponse> {
     // 1. Each parameter is one string (RFC 6749 §3.2): oauthParameters() made sure of it.
     // 2. Which grant.
     const grantType = body.grant_type;
@@ -83,7 +87,7 @@ export class GrantRegistry implements OnModuleInit {
     const errors = await validate(params, { whitelist: true, forbidUnknownValues: false });
     if (errors.length > 0) throw new OAuthError('invalid_request', firstConstraint(errors));
     // 5. The grant, inside a scope that tells the issuer which grant type it serves (audit trail).
-    const response = await runAsGrant(strategy.grantType, () => strategy.handle(params, client));
+    const response = await runAsGrant(strategy.grantType, () => strategy.handle(params, client), confirmation);
     // Labelled with the registered grant type: a closed set, whatever the request said.
     this.metrics.tokenIssued(strategy.grantType);
     return response;

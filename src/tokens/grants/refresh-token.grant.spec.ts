@@ -2,6 +2,8 @@ import type { AppConfig } from '../../config/app-config';
 import type { IdTokenService } from '../../oidc/id-token.service';
 import type { UsersService } from '../../users/users.service';
 import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
+import { confirmation } from '../binding/confirmation';
+import { runAsGrant } from './issuing-grant';
 import { RefreshTokenGrant } from './refresh-token.grant';
 import { aClient, aRefreshToken, aUser, fakeIdTokens, InMemoryTokens, InMemoryUsers } from './testing/in-memory';
 
@@ -139,5 +141,20 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
     const { tokens, grant } = setup(aRefreshToken({ scope: 'read write' }));
     await grant.handle({ refresh_token: 'the-refresh-token' }, aClient({ scope: 'read' }));
     expect(tokens.issued[0]).toMatchObject({ scope: 'read', refreshScope: 'read' });
+  });
+
+  it('refreshes a bound refresh token only with a proof of the same key (RFC 9449 §5), revoking nothing otherwise', async () => {
+    const bound = () => aRefreshToken({ cnf: confirmation('jkt', 'key-a') });
+    for (const presented of [null, confirmation('jkt', 'key-b')]) {
+      const { grant, tokens } = setup(bound());
+      await expect(runAsGrant('refresh_token', () => grant.handle({ refresh_token: 'the-refresh-token' }, aClient()), presented)).rejects.toMatchObject({
+        code: 'invalid_grant',
+      });
+      expect(tokens.spent.size).toBe(0);
+      expect(tokens.revokedGrants).toEqual([]);
+    }
+    const { grant, tokens } = setup(bound());
+    await runAsGrant('refresh_token', () => grant.handle({ refresh_token: 'the-refresh-token' }, aClient()), confirmation('jkt', 'key-a'));
+    expect(tokens.spent).toEqual(new Set(['refresh-row-1']));
   });
 });

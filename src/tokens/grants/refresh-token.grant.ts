@@ -15,6 +15,8 @@ import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
 import { RefreshTokenRequest } from './dto/refresh-token.request';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
+import { presentedConfirmation } from './issuing-grant';
+import { sameConfirmation } from '../binding/confirmation';
 
 /**
  * RFC 6749 §6. By default with rotation and reuse detection (RFC 9700 §4.14.2); a client whose
@@ -39,6 +41,11 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     const stored = await this.store.findRefreshToken(params.refresh_token);
     if (!stored || stored.clientId !== client.id || stored.revokedAt !== null) {
       throw new OAuthError('invalid_grant', 'invalid refresh token');
+    }
+    // RFC 9449 §5, RFC 8705 §4: a bound refresh token (a public client's) is used only with a
+    // proof of the same key or certificate; presenting it without one, or with another, is refused.
+    if (stored.cnf !== null && !sameConfirmation(stored.cnf, presentedConfirmation())) {
+      throw new OAuthError('invalid_grant', 'the refresh token is bound to another key or certificate');
     }
     const resource = sameResource(stored.resource, params.resource);
     const reuse = client.refreshTokenRotation === 'reuse';

@@ -16,6 +16,7 @@ function anAccessToken(overrides: Partial<AccessTokenEntity> = {}): AccessTokenE
     grantId: 'g-1',
     resource: null,
     claims: null,
+    cnf: null,
     expiresAt: now + 600,
     revokedAt: null,
     createdAt: now,
