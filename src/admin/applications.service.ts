@@ -250,6 +250,8 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
     ...(dto.tls_client_certificate_bound_access_tokens !== undefined
       ? { tlsClientCertificateBoundAccessTokens: dto.tls_client_certificate_bound_access_tokens }
       : {}),
+    ...(dto.require_pushed_authorization_requests !== undefined ? { requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests } : {}),
+    ...(dto.require_signed_request_object !== undefined ? { requireSignedRequestObject: dto.require_signed_request_object } : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -292,6 +294,8 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     tlsClientAuthSanEmail: dto.tls_client_auth_san_email ?? null,
     dpopBoundAccessTokens: dto.dpop_bound_access_tokens ?? false,
     tlsClientCertificateBoundAccessTokens: dto.tls_client_certificate_bound_access_tokens ?? false,
+    requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests ?? false,
+    requireSignedRequestObject: dto.require_signed_request_object ?? false,
     enabled: dto.enabled ?? true,
   };
 }

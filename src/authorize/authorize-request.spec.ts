@@ -91,14 +91,17 @@ describe('parseAuthorizeRequest', () => {
       'a request object (OpenID Connect Core §6)',
       { request: 'e30.e30.' },
       'request_not_supported',
-      'request objects are not supported; send the parameters themselves',
+      'unsigned request objects are not supported; sign it with a registered key',
     ],
     [
       'a request_uri (OpenID Connect Core §6)',
       { request_uri: 'https://app.example/r.jwt' },
       'request_uri_not_supported',
-      'request_uri is not supported; send the parameters themselves',
+      'request_uri is supported only as returned by the pushed authorization request endpoint',
     ],
+    ['an unknown display (OpenID Connect Core §3.1.2.1)', { display: 'tv' }, 'invalid_request', 'display must be one of page, popup, touch, wap'],
+    ['ui_locales that are not language tags', { ui_locales: 'en_US <x>' }, 'invalid_request', 'ui_locales must be space-separated language tags (BCP 47)'],
+    ['claims_locales that are not language tags', { claims_locales: '"' }, 'invalid_request', 'claims_locales must be space-separated language tags (BCP 47)'],
     ['a claims parameter that is not JSON', { scope: 'openid', claims: '{' }, 'invalid_request', 'claims must be a JSON object'],
     ['a claims member that is not an object', { scope: 'openid', claims: '{"userinfo":[]}' }, 'invalid_request', 'claims.userinfo must be a JSON object'],
     [
@@ -134,6 +137,11 @@ describe('parseAuthorizeRequest', () => {
   it('keeps prompt=none, the hints and the resource for the controller', () => {
     const request = parse({ prompt: 'none', login_hint: 'alice', id_token_hint: 'h', resource: 'https://api.example', response_mode: 'form_post' });
     expect(request).toMatchObject({ noPrompt: true, loginHint: 'alice', idTokenHint: 'h', resource: 'https://api.example', responseMode: 'form_post' });
+  });
+
+  it('accepts display, ui_locales and claims_locales of the right form, and carries them through the forms', () => {
+    const request = parse({ display: 'popup', ui_locales: 'se en-GB', claims_locales: 'de' });
+    expect(request.params).toMatchObject({ display: 'popup', ui_locales: 'se en-GB', claims_locales: 'de' });
   });
 
   it('keeps the claims this server holds from the claims parameter, and the scopes the user must approve for them', () => {

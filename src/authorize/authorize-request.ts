@@ -25,6 +25,9 @@ export const AUTHORIZE_PARAMS = [
   'claims',
   'acr_values',
   'dpop_jkt',
+  'display',
+  'ui_locales',
+  'claims_locales',
 ] as const;
 export type AuthorizeParamName = (typeof AUTHORIZE_PARAMS)[number];
 export type AuthorizeParams = Partial<Record<AuthorizeParamName, string>>;
@@ -32,6 +35,11 @@ export type AuthorizeParams = Partial<Record<AuthorizeParamName, string>>;
 /** How the authorization response reaches the client: the query string (RFC 6749 §4.1.2) or a form post. */
 export type ResponseMode = 'query' | 'form_post';
 export const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'form_post'];
+
+/** OpenID Connect Core §3.1.2.1: the display values; each is answered with the one page layout there is. */
+const DISPLAYS = ['page', 'popup', 'touch', 'wap'];
+/** A space-separated list of BCP 47 language tags (RFC 5646), as ui_locales and claims_locales are (Core §3.1.2.1, §5.2). */
+const LANGUAGE_TAGS = /^[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*(?: [A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)*$/;
 
 /** The prompt values we act on (select_account: there is one account per browser session). */
 const PROMPTS = ['none', 'login', 'consent', 'select_account'];
@@ -79,6 +87,10 @@ export interface AuthorizeRequest extends AuthorizeTarget {
   readonly consentScope: string;
   /** The original parameters, carried as hidden fields through the login and consent forms. */
   readonly params: Readonly<AuthorizeParams>;
+  /** The client pushed these parameters first (RFC 9126), authenticated, rather than sending them through the browser. */
+  readonly pushed: boolean;
+  /** The parameters came from a request object signed with the client's key (RFC 9101), directly or pushed. */
+  readonly signed: boolean;
 }
 
 /** What the guards leave on the request for the controller and for the error renderer. */
@@ -123,12 +135,20 @@ export function authorizeTarget(raw: Record<string, unknown>, client: Authentica
  * Everything else of the request, checked once (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect
  * Core §3.1.2.1); its errors go back to `target`. The result is frozen.
  */
-export function parseAuthorizeRequest(raw: Record<string, unknown>, client: AuthenticatedClient, target: AuthorizeTarget): AuthorizeRequest {
+export function parseAuthorizeRequest(
+  raw: Record<string, unknown>,
+  client: AuthenticatedClient,
+  target: AuthorizeTarget,
+  origin: { readonly pushed: boolean; readonly signed: boolean } = { pushed: false, signed: false },
+): AuthorizeRequest {
   if (raw.response_mode !== undefined && !target.responseMode) throw new OAuthError('invalid_request', 'response_mode must be query or form_post');
-  // OpenID Connect Core §6: request objects are not supported (yet); refused, never silently ignored
-  // in favour of the plain parameters, which may differ from what the request object says.
-  if (raw.request !== undefined) throw new OAuthError('request_not_supported', 'request objects are not supported; send the parameters themselves');
-  if (raw.request_uri !== undefined) throw new OAuthError('request_uri_not_supported', 'request_uri is not supported; send the parameters themselves');
+  // A signed request object is resolved before this point (AuthorizeClientGuard); an unsigned one
+  // (alg none) is refused, never silently ignored in favour of the plain parameters beside it.
+  if (raw.request !== undefined) throw new OAuthError('request_not_supported', 'unsigned request objects are not supported; sign it with a registered key');
+  // A pushed request's request_uri is resolved before this point (AuthorizeClientGuard); OpenID
+  // Connect Core §6.2's request_uri, a request object the client hosts, is not supported.
+  if (raw.request_uri !== undefined)
+    throw new OAuthError('request_uri_not_supported', 'request_uri is supported only as returned by the pushed authorization request endpoint');
   const params: AuthorizeParams = {};
   for (const name of AUTHORIZE_PARAMS) {
     const value = raw[name];
@@ -155,6 +175,14 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
   // RFC 9449 §10: a JWK SHA-256 thumbprint, base64url (RFC 7638).
   if (params.dpop_jkt !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(params.dpop_jkt))
     throw new OAuthError('invalid_request', 'dpop_jkt must be a JWK SHA-256 thumbprint');
+  if (params.display !== undefined && !DISPLAYS.includes(params.display))
+    throw new OAuthError('invalid_request', `display must be one of ${DISPLAYS.join(', ')}`);
+  // Pages and claims are in one language: the preferences are checked for form and otherwise ignored (Core §5.2: best effort).
+  for (const name of ['ui_locales', 'claims_locales'] as const) {
+    const value = params[name];
+    if (value !== undefined && (value.length > 256 || !LANGUAGE_TAGS.test(value.trim())))
+      throw new OAuthError('invalid_request', `${name} must be space-separated language tags (BCP 47)`);
+  }
   const pkce = pkceChallenge(params);
   const claims = scopeTokens(scope).includes('openid') ? claimsRequest(params, clientScopes(client)) : null;
 
@@ -176,6 +204,8 @@ export function parseAuthorizeRequest(raw: Record<string, unknown>, client: Auth
     claims,
     consentScope: formatScope([...new Set([...scopeTokens(scope), ...scopesOfClaimsRequest(claims)])]),
     params: Object.freeze(params),
+    pushed: origin.pushed,
+    signed: origin.signed,
   });
 }
 

@@ -22,6 +22,7 @@ import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { formString, isFormSubmission, requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
+import { PUSHED_REQUEST_FIELD, PushedRequestSeal } from './par/pushed-request-seal';
 import { Pages } from './views/pages';
 
 /** A signed-in user and when they authenticated (OpenID Connect auth_time). */
@@ -51,6 +52,7 @@ export class AuthorizeController {
     private readonly pages: Pages,
     private readonly csrf: CsrfTokens,
     private readonly responses: AuthorizationResponder,
+    private readonly seal: PushedRequestSeal,
   ) {}
 
   @Get(AUTHORIZE_PATHS)
@@ -160,7 +162,7 @@ export class AuthorizeController {
       200,
       this.pages.consent({
         action: requestPath(req),
-        hidden: { ...request.params, [CSRF_FIELD]: this.csrf.issue(req, res) },
+        hidden: this.hiddenFields(req, res, request),
         clientName: request.client.clientName,
         username: user.username,
         scopes: await this.scopes.describe(scopeTokens(request.consentScope)),
@@ -174,12 +176,19 @@ export class AuthorizeController {
       failure?.status ?? 200,
       this.pages.login({
         action: requestPath(req),
-        hidden: { ...request.params, [CSRF_FIELD]: this.csrf.issue(req, res) },
+        hidden: this.hiddenFields(req, res, request),
         clientName: request.client.clientName,
         error: failure?.error,
         username: failure?.username ?? request.loginHint,
       }),
     );
+  }
+
+  /** What the sign-in and consent forms post back: the request (sealed when it was pushed or signed) and the CSRF token. */
+  private hiddenFields(req: Request, res: Response, request: AuthorizeRequest): Record<string, string | undefined> {
+    const hidden: Record<string, string | undefined> = { ...request.params, [CSRF_FIELD]: this.csrf.issue(req, res) };
+    if (request.pushed || request.signed) hidden[PUSHED_REQUEST_FIELD] = this.seal.seal(request.client.id, request, request.params);
+    return hidden;
   }
 
   private async redirectWithCode(res: Response, request: AuthorizeRequest, session: Session): Promise<void> {

@@ -20,19 +20,44 @@ import { LoginSessionService } from './login-session.service';
 import { LoginSessionRepository, TypeOrmLoginSessionRepository } from './login-session.repository';
 import { LogoutController } from './logout.controller';
 import { Pages } from './views/pages';
+import { AuthorizeRequestValidator } from './authorize-request.validator';
+import { PushedAuthorizationRequestEntity } from './par/pushed-authorization-request.entity';
+import { PushedAuthorizationRequests } from './par/pushed-authorization-requests';
+import { PushedAuthorizationController } from './par/pushed-authorization.controller';
+import { PushedAuthorizationMetadata } from './par/pushed-authorization.metadata';
+import { PushedAuthorizationService } from './par/pushed-authorization.service';
+import { PushedRequestSeal } from './par/pushed-request-seal';
+import { RequestObjectVerifier } from './request-object.verifier';
+import { SettingsModule } from '../settings/settings.module';
 
 /**
  * The authorization endpoint and the browser around it: the parsed authorize request, login
- * session, CSRF, cookies, pages, the account and logout pages, and how its errors are answered.
+ * session, CSRF, cookies, pages, the account and logout pages, pushed authorization requests
+ * (RFC 9126), and how its errors are answered.
  * It uses consent, tokens, clients, users and pkce; none of them imports it.
  */
 @Module({
-  imports: [DatabaseModule, TypeOrmModule.forFeature([LoginSessionEntity]), ConsentModule, TokensModule, PkceModule, KeysModule, ScopesModule],
-  controllers: [AuthorizeController, AccountController, LogoutController],
+  imports: [
+    DatabaseModule,
+    TypeOrmModule.forFeature([LoginSessionEntity, PushedAuthorizationRequestEntity]),
+    ConsentModule,
+    TokensModule,
+    PkceModule,
+    KeysModule,
+    ScopesModule,
+    SettingsModule,
+  ],
+  controllers: [AuthorizeController, AccountController, LogoutController, PushedAuthorizationController],
   providers: [
     { provide: LoginSessionRepository, useClass: TypeOrmLoginSessionRepository },
     LoginSessionService,
     AuthorizeClientGuard,
+    AuthorizeRequestValidator,
+    PushedAuthorizationRequests,
+    PushedAuthorizationService,
+    PushedAuthorizationMetadata,
+    PushedRequestSeal,
+    RequestObjectVerifier,
     AuthorizationResponder,
     CsrfTokens,
     InteractionKit,

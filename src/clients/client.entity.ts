@@ -147,6 +147,13 @@ export class ClientEntity {
   /** RFC 8705 §3.4: tokens are bound to the TLS client certificate of the token request. */
   @Column({ name: 'tls_client_certificate_bound_access_tokens', type: 'boolean' })
   tlsClientCertificateBoundAccessTokens: boolean;
+  /** RFC 9126 §6: this client may start an authorization request only by pushing it first. */
+  @Column({ name: 'require_pushed_authorization_requests', type: 'boolean' })
+  requirePushedAuthorizationRequests: boolean;
+
+  /** RFC 9101 §10.5: this client's authorization requests must be signed request objects (directly or pushed). */
+  @Column({ name: 'require_signed_request_object', type: 'boolean' })
+  requireSignedRequestObject: boolean;
 
   @Column({ type: 'boolean' })
   enabled: boolean;

@@ -61,6 +61,8 @@ export interface NewClient extends TlsClientAuthFields {
   readonly jwks?: JwkSet | null;
   readonly jwksUri?: string | null;
   readonly tokenEndpointAuthSigningAlg?: string | null;
+  readonly requirePushedAuthorizationRequests?: boolean;
+  readonly requireSignedRequestObject?: boolean;
   readonly enabled?: boolean;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
@@ -193,6 +195,8 @@ export class ClientsService implements AccessTokenLifetimes {
       tlsClientAuthSanEmail: input.tlsClientAuthSanEmail ?? null,
       // client_secret_jwt verifies an HMAC keyed with the secret itself: kept encrypted, for that method only.
       secretEncrypted: input.tokenEndpointAuthMethod === CLIENT_SECRET_JWT && secret !== undefined ? this.sealer.seal(secret, id) : null,
+      requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
+      requireSignedRequestObject: input.requireSignedRequestObject ?? false,
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,

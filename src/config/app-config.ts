@@ -469,6 +469,8 @@ export interface AppConfig {
     readonly authorizationCodeTtl: number;
     readonly pkceRequired: boolean;
     readonly pkcePlainAllowed: boolean;
+    /** Off until an administrator turns it on (settings): no variable, clients must be ready first. */
+    readonly requirePushedAuthorizationRequests: boolean;
   };
   readonly loginSessionTtl: number;
   /** The proxies whose X-Forwarded-* headers are believed, by address or CIDR (empty: none). */
@@ -570,6 +572,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       authorizationCodeTtl: vars.AUTHORIZATION_CODE_TTL,
       pkceRequired: vars.PKCE_REQUIRED,
       pkcePlainAllowed: vars.PKCE_PLAIN_ALLOWED,
+      requirePushedAuthorizationRequests: false,
     },
     loginSessionTtl: vars.LOGIN_SESSION_TTL,
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),

@@ -11,6 +11,7 @@ import { SigningKeyEntity } from '../keys/signing-key.entity';
 import { ResourceServerEntity } from '../resources/resource-server.entity';
 import { ScopeEntity } from '../scopes/scope.entity';
 import { ReplayEntryEntity } from '../security/replay-entry.entity';
+import { PushedAuthorizationRequestEntity } from '../authorize/par/pushed-authorization-request.entity';
 
 export const ENTITIES = [
   ClientEntity,
@@ -26,4 +27,5 @@ export const ENTITIES = [
   ResourceServerEntity,
   ScopeEntity,
   ReplayEntryEntity,
+  PushedAuthorizationRequestEntity,
 ];

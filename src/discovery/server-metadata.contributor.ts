@@ -4,6 +4,7 @@ import { SIGNING_ALGORITHMS } from '../keys/signing-key.entity';
 import { CLAIMS_BY_SCOPE, PASSWORD_ACR, supportedUserClaims } from '../oidc/standard-claims';
 import { SettingsService } from '../settings/settings.service';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
+import { REQUEST_OBJECT_SIGNING_ALGS } from '../authorize/request-object.verifier';
 
 /** The endpoints and capabilities of the server itself; other modules contribute their own fields. */
 @Injectable()
@@ -32,6 +33,7 @@ export class ServerMetadataContributor implements MetadataContributor {
     'claims_parameter_supported',
     'request_parameter_supported',
     'request_uri_parameter_supported',
+    'request_object_signing_alg_values_supported',
     'service_documentation',
   ];
 
@@ -66,8 +68,10 @@ export class ServerMetadataContributor implements MetadataContributor {
       code_challenge_methods_supported: pkcePlainAllowed ? ['S256', 'plain'] : ['S256'],
       authorization_response_iss_parameter_supported: true,
       claims_parameter_supported: true,
-      request_parameter_supported: false,
+      // RFC 9101: signed request objects; a request_uri only as the pushed authorization request endpoint returns it (RFC 9126 §5).
+      request_parameter_supported: true,
       request_uri_parameter_supported: false,
+      request_object_signing_alg_values_supported: [...REQUEST_OBJECT_SIGNING_ALGS],
       service_documentation: `${issuer}/docs`,
     };
   }

@@ -7,6 +7,7 @@ import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig, ConfigError } from '../config/app-config';
 import { LoginSessionEntity } from '../authorize/login-session.entity';
+import { EXPIRING_PUSHED_REQUESTS } from '../authorize/par/pushed-authorization-requests';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { AuthorizationCodeEntity } from '../tokens/entities/authorization-code.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
@@ -17,6 +18,7 @@ const BUILT_IN: readonly ExpiringTable[] = [
   { table: 'access_tokens', entity: AccessTokenEntity, expiresAt: 'expiresAt' },
   { table: 'refresh_tokens', entity: RefreshTokenEntity, expiresAt: 'expiresAt' },
   { table: 'login_sessions', entity: LoginSessionEntity, expiresAt: 'expiresAt' },
+  EXPIRING_PUSHED_REQUESTS,
 ];
 
 /**

@@ -22,6 +22,10 @@ export class SettingsEntity {
   @Column({ name: 'authorization_code_ttl', type: 'int' })
   authorizationCodeTtl: number;
 
+  /** RFC 9126 §5: every authorization request must be pushed first, whatever the application says. */
+  @Column({ name: 'require_pushed_authorization_requests', type: 'boolean' })
+  requirePushedAuthorizationRequests: boolean;
+
   @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
   updatedAt: number;
 }

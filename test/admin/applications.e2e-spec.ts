@@ -64,6 +64,8 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       tls_client_auth_san_email: null,
       dpop_bound_access_tokens: false,
       tls_client_certificate_bound_access_tokens: false,
+      require_pushed_authorization_requests: false,
+      require_signed_request_object: false,
       enabled: true,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),

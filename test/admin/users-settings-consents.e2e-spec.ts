@@ -149,6 +149,7 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
         access_token_ttl: 3600,
         refresh_token_ttl: 1209600,
         authorization_code_ttl: 300,
+        require_pushed_authorization_requests: false,
       });
       const changed = await api.patch('/admin/settings').send({ access_token_ttl: 900, pkce_required: true });
       expect(changed.status).toBe(200);

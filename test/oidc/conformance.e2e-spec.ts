@@ -134,7 +134,8 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
       expect(metadata).toMatchObject({
         scopes_supported: ['openid', 'profile', 'email', 'address', 'phone'],
         claims_parameter_supported: true,
-        request_parameter_supported: false,
+        request_parameter_supported: true,
+        request_object_signing_alg_values_supported: ['PS256', 'ES256', 'EdDSA', 'RS256'],
         request_uri_parameter_supported: false,
         acr_values_supported: ['0'],
         code_challenge_methods_supported: ['S256'],
@@ -295,7 +296,7 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
   });
 
   describe('oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported', () => {
-    it('rejects a request object with request_not_supported at the redirect URI, with state', async () => {
+    it('rejects an unsigned request object with request_not_supported at the redirect URI, with state', async () => {
       const requestObject = new UnsecuredJWT({
         client_id: app.client_id,
         response_type: 'code',

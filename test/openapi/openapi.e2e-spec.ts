@@ -142,6 +142,7 @@ describe('the OpenAPI document', () => {
         'post /revoke',
         'post /oauth2/introspect',
         'post /introspect',
+        'post /oauth2/par',
         'get /oauth2/authorize',
         'get /authorize',
         'get /invoke/pub.apigateway.oauth2/authorize',

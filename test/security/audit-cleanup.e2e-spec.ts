@@ -109,21 +109,34 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
       'UPDATE authorization_codes SET expires_at = 1 WHERE id IN (SELECT id FROM (SELECT id FROM authorization_codes ORDER BY id LIMIT 2) AS x)',
     );
     await t.dataSource.query('UPDATE login_sessions SET expires_at = 1');
+    // Pushed authorization requests: one expired, one still usable.
+    await t.dataSource.query(
+      `INSERT INTO pushed_authorization_requests (id, client_id, parameters, expires_at, spent_at) VALUES ('${'a'.repeat(64)}', 'c', '{}', 1, NULL), ('${'b'.repeat(64)}', 'c', '{}', 4102444800, NULL)`,
+    );
 
     const deleted = await t.app.get(ExpiredDataCleanupService).runOnce();
-    expect(deleted).toEqual({ authorization_codes: 2, access_tokens: 3, refresh_tokens: 4, login_sessions: 1, replay_cache: 0 });
+    expect(deleted).toEqual({
+      authorization_codes: 2,
+      access_tokens: 3,
+      refresh_tokens: 4,
+      login_sessions: 1,
+      pushed_authorization_requests: 1,
+      replay_cache: 0,
+    });
     expect({ codes: await count('authorization_codes'), access: await count('access_tokens'), refresh: await count('refresh_tokens') }).toEqual({
       codes: 1,
       access: 2,
       refresh: 1,
     });
     expect(await count('login_sessions')).toBe(0);
+    expect(await count('pushed_authorization_requests')).toBe(1);
     expect(Number((await t.dataSource.query('SELECT MIN(expires_at) AS m FROM access_tokens'))[0].m)).toBeGreaterThan(1);
     expect(await t.app.get(ExpiredDataCleanupService).runOnce()).toEqual({
       authorization_codes: 0,
       access_tokens: 0,
       refresh_tokens: 0,
       login_sessions: 0,
+      pushed_authorization_requests: 0,
       replay_cache: 0,
     });
   });

@@ -319,6 +319,24 @@ export class CreateApplicationDto {
   @IsBoolean()
   tls_client_certificate_bound_access_tokens?: boolean;
 
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'RFC 9126 §6: the application may start an authorization request only by pushing it to the pushed_authorization_request_endpoint first (the global setting require_pushed_authorization_requests applies to every application)',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  require_pushed_authorization_requests?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'RFC 9101 §10.5: the application must send its authorization requests as request objects signed with a key of its jwks or jwks_uri (the request parameter, or inside a pushed request)',
+  })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  require_signed_request_object?: boolean;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull()
   @IsBoolean()
@@ -361,6 +379,8 @@ export class ApplicationResponse {
   @ApiProperty({ ...NAME_FIELD, example: null }) tls_client_auth_san_email: string | null;
   @ApiProperty({ example: false }) dpop_bound_access_tokens: boolean;
   @ApiProperty({ example: false }) tls_client_certificate_bound_access_tokens: boolean;
+  @ApiProperty({ example: false }) require_pushed_authorization_requests: boolean;
+  @ApiProperty({ example: false }) require_signed_request_object: boolean;
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false })
   weak_secret: boolean;
   @ApiProperty({
@@ -416,6 +436,8 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     ...keyMaterialOf(client),
     dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     tls_client_certificate_bound_access_tokens: client.tlsClientCertificateBoundAccessTokens,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    require_signed_request_object: client.requireSignedRequestObject,
     weak_secret: client.weakSecret,
     warnings: applicationWarnings(client),
     enabled: client.enabled,

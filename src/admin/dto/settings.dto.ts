@@ -36,6 +36,11 @@ export class UpdateSettingsDto {
   @Min(1)
   @Max(600)
   authorization_code_ttl?: number;
+
+  @ApiPropertyOptional({ description: 'RFC 9126 §5: every application must push its authorization requests first (pushed_authorization_request_endpoint)' })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  require_pushed_authorization_requests?: boolean;
 }
 
 export class SettingsResponse {
@@ -44,6 +49,7 @@ export class SettingsResponse {
   @ApiProperty({ example: 3600 }) access_token_ttl: number;
   @ApiProperty({ example: 1_209_600 }) refresh_token_ttl: number;
   @ApiProperty({ example: 300 }) authorization_code_ttl: number;
+  @ApiProperty({ example: false }) require_pushed_authorization_requests: boolean;
 }
 
 export function toSettingsResponse(settings: GlobalSettings): SettingsResponse {
@@ -53,5 +59,6 @@ export function toSettingsResponse(settings: GlobalSettings): SettingsResponse {
     access_token_ttl: settings.accessTokenTtl,
     refresh_token_ttl: settings.refreshTokenTtl,
     authorization_code_ttl: settings.authorizationCodeTtl,
+    require_pushed_authorization_requests: settings.requirePushedAuthorizationRequests,
   };
 }

@@ -94,6 +94,8 @@ export class ImportService {
         ...keyMaterialOf(c),
         dpop_bound_access_tokens: c.dpopBoundAccessTokens,
         tls_client_certificate_bound_access_tokens: c.tlsClientCertificateBoundAccessTokens,
+        require_pushed_authorization_requests: c.requirePushedAuthorizationRequests,
+        require_signed_request_object: c.requireSignedRequestObject,
         enabled: c.enabled,
       })),
       users: users.map((u: UserProfile) => ({
@@ -124,6 +126,7 @@ export class ImportService {
         access_token_ttl: settings.accessTokenTtl,
         refresh_token_ttl: settings.refreshTokenTtl,
         authorization_code_ttl: settings.authorizationCodeTtl,
+        require_pushed_authorization_requests: settings.requirePushedAuthorizationRequests,
       },
     };
   }

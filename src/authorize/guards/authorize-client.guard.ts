@@ -1,8 +1,20 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyRequest as Request } from 'fastify';
+import type { AuthenticatedClient } from '../../clients/clients.service';
 import { ClientsService } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
-import { ResourceServersService } from '../../resources/resource-servers.service';
-import { authorizeTarget, AuthorizeHttpRequest, parseAuthorizeRequest, rawAuthorizeInput } from '../authorize-request';
+import { AuthorizeHttpRequest, rawAuthorizeInput } from '../authorize-request';
+import { AuthorizeRequestValidator } from '../authorize-request.validator';
+import { CSRF_FIELD } from '../csrf';
+import { isFormSubmission } from '../form';
+import { PushedAuthorizationRequests, REQUEST_URI_PREFIX } from '../par/pushed-authorization-requests';
+import { PUSHED_REQUEST_FIELD, PushedRequestSeal, SealedOrigin } from '../par/pushed-request-seal';
+import { isUnsignedRequestObject, RequestObjectVerifier } from '../request-object.verifier';
+
+/** The parameters an authorization request is made of, and whether the client pushed or signed them. */
+interface RequestOrigin extends SealedOrigin {
+  readonly raw: Record<string, unknown>;
+}
 
 /**
  * First gate of the authorization endpoint, and the one place its request is parsed. Until
@@ -14,27 +26,56 @@ import { authorizeTarget, AuthorizeHttpRequest, parseAuthorizeRequest, rawAuthor
 export class AuthorizeClientGuard implements CanActivate {
   constructor(
     private readonly clients: ClientsService,
-    private readonly resources: ResourceServersService,
+    private readonly validator: AuthorizeRequestValidator,
+    private readonly pushedRequests: PushedAuthorizationRequests,
+    private readonly requestObjects: RequestObjectVerifier,
+    private readonly seal: PushedRequestSeal,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthorizeHttpRequest>();
     req.isAuthorizeRoute = true;
-    const raw = rawAuthorizeInput(req);
+    const input = rawAuthorizeInput(req);
 
-    const clientId = raw.client_id;
+    const clientId = input.client_id;
     if (typeof clientId !== 'string' || clientId === '') {
       throw new OAuthError('invalid_request', 'client_id is missing or repeated');
     }
     const client = await this.clients.findEnabled(clientId);
     if (!client) throw new OAuthError('invalid_request', 'unknown client');
 
-    const target = authorizeTarget(raw, client);
+    const origin = await this.origin(req, input, client);
+    const target = this.validator.target(origin.raw, client);
     // From here on the error renderer redirects to the target.
     req.authorizeTarget = target;
-    const request = parseAuthorizeRequest(raw, client, target);
-    if (request.resource !== undefined) await this.resources.forClient(client, request.resource);
-    req.authorizeRequest = request;
+    await this.validator.assertOrigin(client, origin);
+    req.authorizeRequest = await this.validator.complete(origin.raw, client, target, origin);
     return true;
+  }
+
+  /**
+   * A pushed request (RFC 9126 §4) or a signed request object (RFC 9101 §5): only client_id and
+   * request_uri or request count, the pushed or signed parameters are the request and anything else
+   * sent along is ignored. The request_uri (or the object's jti) is spent here, on first use; the
+   * sign-in and consent forms then carry the parameters back under a seal.
+   */
+  private async origin(req: Request, input: Record<string, unknown>, client: AuthenticatedClient): Promise<RequestOrigin> {
+    const { request_uri: requestUri, request } = input;
+    if (requestUri !== undefined && request !== undefined) throw new OAuthError('invalid_request', 'send request or request_uri, not both');
+    // Any other request_uri (OpenID Connect Core §6.2) is refused by parseAuthorizeRequest, at the redirect URI.
+    if (typeof requestUri === 'string' && requestUri.startsWith(REQUEST_URI_PREFIX)) {
+      const pushed = await this.pushedRequests.redeem(requestUri, client.id);
+      return { raw: { ...pushed.parameters, client_id: client.id }, pushed: true, signed: pushed.signed };
+    }
+    // An unsigned one is refused by parseAuthorizeRequest too (request_not_supported).
+    if (typeof request === 'string' && !isUnsignedRequestObject(request)) {
+      return { raw: await this.requestObjects.parameters(request, client), pushed: false, signed: true };
+    }
+    if (isFormSubmission(req, CSRF_FIELD) && input[PUSHED_REQUEST_FIELD] !== undefined) {
+      const sealed = this.seal.verify(client.id, input, input[PUSHED_REQUEST_FIELD]);
+      if (!sealed) throw new OAuthError('invalid_request', 'the form expired or was altered; start again from the application');
+      return { raw: input, ...sealed };
+    }
+    return { raw: input, pushed: false, signed: false };
   }
 }

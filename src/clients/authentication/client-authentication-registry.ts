@@ -48,6 +48,8 @@ const DECOY: StoredClient = {
       tlsClientCertificateBoundAccessTokens: false,
       ...NO_KEY_MATERIAL,
       secretEncrypted: null,
+      requirePushedAuthorizationRequests: false,
+      requireSignedRequestObject: false,
       enabled: false,
       createdAt: 0,
       updatedAt: 0,

@@ -1,8 +1,8 @@
 /**
  * The built-in error codes with their HTTP status: RFC 6749 §4.1.2.1 / §5.2, RFC 7009 §2.2.1,
- * RFC 6750 §3.1, OpenID Connect Core §3.1.2.6 and §6.1–6.2 (authorization responses only), RFC
- * 8707 §2, RFC 9449 §12.2 (DPoP, 400 at the token endpoint; at a protected resource a challenge makes
- * them 401), plus the HTTP-level ones of the management API.
+ * RFC 6750 §3.1, OpenID Connect Core §3.1.2.6 and §6.1–6.2 (authorization responses only; RFC
+ * 9126 §2.3 answers them as JSON too), RFC 8707 §2, RFC 9449 §12.2 (DPoP, 400 at the token endpoint;
+ * at a protected resource a challenge makes them 401), plus the HTTP-level ones of the management API.
  */
 const BUILT_IN_STATUS = {
   invalid_request: 400,
@@ -25,6 +25,8 @@ const BUILT_IN_STATUS = {
   consent_required: 400,
   request_not_supported: 400,
   request_uri_not_supported: 400,
+  invalid_request_uri: 400,
+  invalid_request_object: 400,
   invalid_target: 400,
   invalid_dpop_proof: 400,
   use_dpop_nonce: 400,

@@ -10,6 +10,8 @@ import { StandardClaims1764900000000 } from './1764900000000-StandardClaims';
 import { ReplayCache1765000000000 } from './1765000000000-ReplayCache';
 import { ClientKeys1765000000001 } from './1765000000001-ClientKeys';
 import { TokenBinding1765200000000 } from './1765200000000-TokenBinding';
+import { PushedAuthorizationRequests1765100000000 } from './1765100000000-PushedAuthorizationRequests';
+import { SignedRequestObjects1765100000001 } from './1765100000001-SignedRequestObjects';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -25,4 +27,6 @@ export const MIGRATIONS = [
   ReplayCache1765000000000,
   ClientKeys1765000000001,
   TokenBinding1765200000000,
+  PushedAuthorizationRequests1765100000000,
+  SignedRequestObjects1765100000001,
 ];

@@ -26,6 +26,8 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   tlsClientCertificateBoundAccessTokens: false,
   ...NO_KEY_MATERIAL,
   secretEncrypted: null,
+  requirePushedAuthorizationRequests: false,
+  requireSignedRequestObject: false,
   enabled,
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_001,

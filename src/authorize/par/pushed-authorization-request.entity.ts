@@ -1,0 +1,23 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../../common/database/bigint.transformer';
+
+/** A pushed authorization request (RFC 9126 §2): what a client posted, until its request_uri is used once or expires. */
+@Entity('pushed_authorization_requests')
+export class PushedAuthorizationRequestEntity {
+  /** SHA-256 hex of the random reference in the request_uri (a bearer value, never stored as is). */
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  clientId: string;
+
+  /** JSON: the authorization request parameters as pushed (strings), and whether they were a signed request object. */
+  @Column({ type: 'text' })
+  parameters: string;
+
+  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  expiresAt: number;
+
+  @Column({ name: 'spent_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  spentAt: number | null;
+}
