@@ -3,8 +3,11 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
+import { issuedInFuture, JWT_CLOCK_TOLERANCE_SECONDS } from '../../common/oauth/jwt-clock';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ReplayCache } from '../../security/replay-cache';
+import { fapiAlgorithms, fapiApplies } from '../fapi-profile';
+import type { AuthenticatedClient } from '../clients.service';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
 
 /** RFC 7523 §2.2: the only `client_assertion_type` this server reads. */
@@ -19,7 +22,7 @@ export const CLIENT_SECRET_JWT_ALGORITHMS: readonly string[] = ['HS256', 'HS384'
 export const CLIENT_ASSERTION_ALGORITHMS: readonly string[] = [...PRIVATE_KEY_JWT_ALGORITHMS, ...CLIENT_SECRET_JWT_ALGORITHMS];
 
 /** Clock skew tolerated on `exp`, `nbf` and `iat` (FAPI 2.0 §5.3.2.1 allows up to 10 s). */
-const CLOCK_TOLERANCE_SECONDS = 10;
+const CLOCK_TOLERANCE_SECONDS = JWT_CLOCK_TOLERANCE_SECONDS;
 /** An assertion valid longer than this is refused: it is made for one request, not kept. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 
@@ -74,6 +77,11 @@ export class ClientAssertionVerifier {
     private readonly replay: ReplayCache,
   ) {}
 
+  /** The algorithms of `algorithms` the client's profile allows (FAPI 2.0 §5.4.1: no RS256, no HMAC). */
+  profileAlgorithms(client: AuthenticatedClient, algorithms: readonly string[]): readonly string[] {
+    return fapiApplies(client, this.config.fapiProfile) ? fapiAlgorithms(algorithms) : algorithms;
+  }
+
   /** Whether the assertion proves `clientId`; false for any failure, whichever check it was. */
   async verify(presented: PresentedAssertion, clientId: string, key: JWTVerifyGetKey | Uint8Array | null, algorithms: readonly string[]): Promise<boolean> {
     const issuer = this.config.issuer;
@@ -95,7 +103,7 @@ export class ClientAssertionVerifier {
     const now = nowSeconds();
     const { exp, iat, jti } = payload;
     if (typeof exp !== 'number' || exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return false;
-    if (iat !== undefined && (typeof iat !== 'number' || iat > now + CLOCK_TOLERANCE_SECONDS)) return false;
+    if (issuedInFuture({ iat }, now)) return false;
     if (typeof jti !== 'string' || jti === '' || jti.length > 256) return false;
     // Last, so that only an otherwise valid assertion spends its jti (RFC 7523 §3 item 7).
     return this.replay.claim('client-assertion', `${clientId}\n${jti}`, exp + CLOCK_TOLERANCE_SECONDS);
@@ -123,7 +131,7 @@ export abstract class AssertionMethod implements ClientAuthenticationMethod<Pres
   }
 
   verify(presented: PresentedAssertion, stored: StoredClient): Promise<boolean> {
-    const algorithms = allowedAlgorithms(this.signingAlgorithms, stored.client.tokenEndpointAuthSigningAlg);
+    const algorithms = this.assertions.profileAlgorithms(stored.client, allowedAlgorithms(this.signingAlgorithms, stored.client.tokenEndpointAuthSigningAlg));
     return this.assertions.verify(presented, stored.client.id, this.keyOf(stored), algorithms);
   }
 
