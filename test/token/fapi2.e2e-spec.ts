@@ -138,6 +138,57 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
     });
   });
 
+  describe('DPoP at the pushed authorization request endpoint (RFC 9449 §10.1)', () => {
+    let client: oauth.Client;
+    let auth: oauth.ClientAuth;
+    beforeAll(async () => {
+      client = { client_id: await fapiClient(es), token_endpoint_auth_method: 'private_key_jwt' };
+      auth = oauth.PrivateKeyJwt({ key: es.privateKey, kid: es.kid });
+    });
+
+    it('asks a FAPI client for a server nonce, then answers with a fresh DPoP-Nonce (RFC 9449 §8)', async () => {
+      const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+      const parameters = {
+        response_type: 'code',
+        redirect_uri: REDIRECT,
+        scope: 'read',
+        code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
+        code_challenge_method: 'S256',
+      };
+      const first = await oauth.pushedAuthorizationRequest(as, client, auth, parameters, { DPoP, ...insecure });
+      expect(first.status).toBe(400);
+      expect(first.headers.get('dpop-nonce')).toEqual(expect.any(String));
+      expect(oauth.isDPoPNonceError(await oauth.processPushedAuthorizationResponse(as, client, first).catch((e: unknown) => e))).toBe(true);
+      const second = await oauth.pushedAuthorizationRequest(as, client, auth, parameters, { DPoP, ...insecure });
+      expect(second.status).toBe(201);
+      expect(second.headers.get('dpop-nonce')).toEqual(expect.any(String));
+    });
+
+    it('binds the code to the proof key: redeemed with another key it is refused', async () => {
+      const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+      const verifier = oauth.generateRandomCodeVerifier();
+      const pushed = await push(client, auth, DPoP, { verifier });
+      const url = new URL(as.authorization_endpoint!);
+      url.search = new URLSearchParams({ client_id: client.client_id, request_uri: pushed.request_uri }).toString();
+      const params = oauth.validateAuthResponse(as, client, await approveAuthorization(new FormBrowser(t.url), url.toString(), user), oauth.expectNoState);
+      const other = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+      await expect(
+        withNonce(
+          () => oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT, verifier, { DPoP: other, ...insecure }),
+          (response) => oauth.processAuthorizationCodeResponse(as, client, response),
+        ),
+      ).rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
+    });
+
+    it('accepts dpop_jkt of the proof key, and refuses another one (invalid_dpop_proof)', async () => {
+      const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+      const own = await DPoP.calculateThumbprint();
+      await expect(push(client, auth, DPoP, { dpop_jkt: own })).resolves.toMatchObject({ request_uri: expect.any(String) });
+      const otherJkt = await oauth.DPoP(client, await oauth.generateKeyPair('ES256')).calculateThumbprint();
+      await expect(push(client, auth, DPoP, { dpop_jkt: otherJkt })).rejects.toMatchObject({ error: 'invalid_dpop_proof', status: 400 });
+    });
+  });
+
   it('refuses an authorization request that was not pushed (invalid_request, shown on the page)', async () => {
     const clientId = await fapiClient(es);
     const query = new URLSearchParams({

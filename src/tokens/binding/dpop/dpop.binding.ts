@@ -39,9 +39,28 @@ export class DpopBinding implements TokenBinding {
       if (client.dpopBoundAccessTokens) throw new OAuthError('invalid_dpop_proof', 'this client must send a DPoP proof');
       return null;
     }
-    // FAPI 2.0 clients always get server nonces (RFC 9449 §8), whatever DPOP_NONCE_REQUIRED says.
-    const nonceRequired = this.config.dpop.nonceRequired || fapiApplies(client, this.config.fapiProfile);
-    return (await this.proof(request, header, undefined, nonceRequired)).jkt;
+    return (await this.proof(request, header, undefined, this.nonceRequiredFor(client))).jkt;
+  }
+
+  /**
+   * RFC 9449 §10.1: a proof sent to the pushed authorization request endpoint binds the pushed
+   * request, and so its authorization code, to the proof's key, as `dpop_jkt` does. The key's
+   * thumbprint, or null without a proof. Checked as at the token endpoint, nonce included.
+   */
+  async pushedRequestKey(request: BindingRequest, client: AuthenticatedClient): Promise<string | null> {
+    const header = request.headers.dpop;
+    if (header === undefined) return null;
+    return (await this.proof(request, header, undefined, this.nonceRequiredFor(client))).jkt;
+  }
+
+  /** RFC 9449 §8.2: a fresh nonce a successful response may carry, so the next proof needs no retry. */
+  currentNonce(): string {
+    return this.nonceSource().current(nowSeconds());
+  }
+
+  /** FAPI 2.0 clients always get server nonces (RFC 9449 §8), whatever DPOP_NONCE_REQUIRED says. */
+  private nonceRequiredFor(client: AuthenticatedClient): boolean {
+    return this.config.dpop.nonceRequired || fapiApplies(client, this.config.fapiProfile);
   }
 
   async verify(request: BindingRequest, jkt: string, accessToken: string): Promise<void> {
