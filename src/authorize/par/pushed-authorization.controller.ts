@@ -4,6 +4,7 @@ import {
   ApiBasicAuth,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiHeader,
   ApiOperation,
   ApiProperty,
   ApiTags,
@@ -51,9 +52,15 @@ export class PushedAuthorizationController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiClientLockoutResponse()
   @ApiCreatedResponse({ type: PushedAuthorizationResponse, description: 'RFC 9126 §2.2' })
+  @ApiHeader({
+    name: 'DPoP',
+    required: false,
+    description: 'A DPoP proof (RFC 9449 §10.1): binds the authorization code to its key, as dpop_jkt does; a successful answer then carries a DPoP-Nonce',
+  })
   @ApiBadRequestResponse({
     type: ErrorResponse,
-    description: 'invalid_request, invalid_scope, unauthorized_client, unsupported_response_type … (RFC 9126 §2.3)',
+    description:
+      'invalid_request, invalid_scope, unauthorized_client, unsupported_response_type … (RFC 9126 §2.3); invalid_dpop_proof, or use_dpop_nonce with a DPoP-Nonce header (RFC 9449 §8)',
   })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'invalid_client' })
   async push(
