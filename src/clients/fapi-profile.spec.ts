@@ -34,9 +34,14 @@ const code = (error: () => void): string | undefined => {
 
 describe('FAPI 2.0 profile', () => {
   it('applies to a client that names it, or to every client without a profile when it is the default', () => {
-    expect(fapiApplies({ fapiProfile: 'fapi2-security' }, null)).toBe(true);
-    expect(fapiApplies({ fapiProfile: null }, 'fapi2-security')).toBe(true);
-    expect(fapiApplies({ fapiProfile: null }, null)).toBe(false);
+    expect(fapiApplies({ id: 'bank', fapiProfile: 'fapi2-security' }, null)).toBe(true);
+    expect(fapiApplies({ id: 'bank', fapiProfile: null }, 'fapi2-security')).toBe(true);
+    expect(fapiApplies({ id: 'bank', fapiProfile: null }, null)).toBe(false);
+  });
+
+  it('leaves the built-in admin-cli out of the server default, not out of a profile of its own', () => {
+    expect(fapiApplies({ id: 'admin-cli', fapiProfile: null }, 'fapi2-security')).toBe(false);
+    expect(fapiApplies({ id: 'admin-cli', fapiProfile: 'fapi2-security' }, null)).toBe(true);
   });
 
   describe('registration', () => {

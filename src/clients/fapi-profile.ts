@@ -1,5 +1,6 @@
 import type { AuthenticatedClient, NewClient } from './clients.service';
 import { isLoopback } from './client-keys';
+import { ADMIN_CLI_CLIENT_ID } from './client-defaults';
 import { FAPI_PROFILES, type FapiProfile } from './client.entity';
 import { OAuthError } from '../common/oauth/oauth-error';
 
@@ -18,9 +19,13 @@ export const FAPI2_SIGNING_ALGS: readonly string[] = ['PS256', 'ES256', 'EdDSA']
 /** §5.3.2.2: authorization codes live 60 seconds at most. */
 export const FAPI2_MAX_CODE_LIFETIME_SECONDS = 60;
 
-/** Whether the FAPI 2.0 profile applies: the client's own profile, else the server default (FAPI_PROFILE). */
-export function fapiApplies(client: Pick<AuthenticatedClient, 'fapiProfile'>, defaultProfile: FapiProfile | null): boolean {
-  return (client.fapiProfile ?? defaultProfile) === FAPI2_SECURITY;
+/**
+ * Whether the FAPI 2.0 profile applies: the client's own profile, else the server default
+ * (FAPI_PROFILE). The built-in admin-cli (a public client of the server's own administrators) is
+ * held to its own profile only, so that the server stays manageable under the default.
+ */
+export function fapiApplies(client: Pick<AuthenticatedClient, 'id' | 'fapiProfile'>, defaultProfile: FapiProfile | null): boolean {
+  return (client.fapiProfile ?? (client.id === ADMIN_CLI_CLIENT_ID ? null : defaultProfile)) === FAPI2_SECURITY;
 }
 
 /** A registration the profile refuses: the field at fault and why. */

@@ -37,7 +37,7 @@ export class AuthorizationCodeService {
   /** In the caller's unit of work when there is one (a consent approval and its code commit together). */
   async issue(request: CodeRequest, userId: string, authTime: number): Promise<string> {
     const { authorizationCodeTtl: configured } = await this.settings.get();
-    const authorizationCodeTtl = fapiApplies({ fapiProfile: request.client.fapiProfile ?? null }, this.config.fapiProfile)
+    const authorizationCodeTtl = fapiApplies({ id: request.client.id, fapiProfile: request.client.fapiProfile ?? null }, this.config.fapiProfile)
       ? Math.min(configured, FAPI2_MAX_CODE_LIFETIME_SECONDS)
       : configured;
     const code = randomToken();

@@ -275,6 +275,10 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
       });
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ error: 'invalid_client' });
+      const metadata = (await (await fetch(`${strict.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+      expect(metadata.require_pushed_authorization_requests).toBe(true);
+      // The built-in admin-cli stays out of the default: the server can still be managed.
+      await expect(adminToken(strict)).resolves.toEqual(expect.any(String));
     } finally {
       await strict.close({ keepDatabase: true });
     }
