@@ -6,6 +6,7 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestUser } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { sql } from '../support/sql';
 
 const insecure = { [oauth.allowInsecureRequests]: true };
 const REDIRECT = 'http://localhost/cb';
@@ -105,6 +106,13 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
       // RFC 9207: oauth4webapi requires iss in the response, as the discovery document promises.
       expect(callback.searchParams.get('iss')).toBe(as.issuer);
       const params = oauth.validateAuthResponse(as, client, callback, state);
+      // FAPI 2.0 §5.3.2.2: the code lives 60 s at most (the server's setting is longer).
+      const [code] = await sql<{ created_at: number; expires_at: number }>(
+        t.dataSource,
+        'SELECT created_at, expires_at FROM authorization_codes WHERE client_id = ?',
+        [client.client_id],
+      );
+      expect(Number(code.expires_at) - Number(code.created_at)).toBe(60);
 
       const tokens = await withNonce(
         () => oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT, verifier, { DPoP, ...insecure }),
@@ -284,6 +292,37 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
     }
   });
 
+  it('refuses an RS256 request object and one issued in the future under the profile (invalid_request_object)', async () => {
+    const both = await keyPair('ES256');
+    const clientId = await fapiClient(both, { jwks: { keys: [both.jwk, rs.jwk] } });
+    const auth = oauth.PrivateKeyJwt({ key: both.privateKey, kid: both.kid });
+    const requestObject = async (key: KeyPair, iat: number) =>
+      new SignJWT({
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: REDIRECT,
+        scope: 'read',
+        code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
+        code_challenge_method: 'S256',
+        jti: randomUUID(),
+      })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'oauth-authz-req+jwt' })
+        .setIssuer(clientId)
+        .setAudience(as.issuer)
+        .setIssuedAt(iat)
+        .setNotBefore(Math.min(iat, Math.floor(Date.now() / 1000)))
+        .setExpirationTime(iat + 120)
+        .sign(key.privateKey);
+    const pushRequest = async (request: string) => oauth.pushedAuthorizationRequest(as, { client_id: clientId }, auth, { request }, insecure);
+    const now = Math.floor(Date.now() / 1000);
+    for (const request of [await requestObject(rs, now), await requestObject(both, now + 61)]) {
+      const response = await pushRequest(request);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: 'invalid_request_object' });
+    }
+    expect((await pushRequest(await requestObject(both, now))).status).toBe(201);
+  });
+
   describe('registration through the admin API', () => {
     let auth: string;
     beforeAll(async () => {
@@ -307,6 +346,34 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
       const response = await register({});
       expect(response.status).toBe(201);
       expect(await response.json()).toMatchObject({ fapi_profile: 'fapi2-security', refresh_token_rotation: 'reuse', id_token_signed_response_alg: 'PS256' });
+    });
+
+    it('refuses a change that breaks the profile, and an import of such an application', async () => {
+      const created = (await (await register({})).json()) as { client_id: string };
+      const patch = await fetch(`${t.url}/admin/applications/${created.client_id}`, {
+        method: 'PATCH',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh_token_rotation: 'rotate' }),
+      });
+      expect(patch.status).toBe(400);
+      expect(JSON.stringify(await patch.json())).toContain('refresh_token_rotation');
+      const imported = await fetch(`${t.url}/admin/import`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          applications: [
+            {
+              client_id: `fapi-${randomUUID()}`,
+              client_name: 'Bank',
+              redirect_uris: [REDIRECT],
+              token_endpoint_auth_method: 'client_secret_basic',
+              fapi_profile: 'fapi2-security',
+            },
+          ],
+        }),
+      });
+      expect(imported.status).toBe(400);
+      expect(JSON.stringify(await imported.json())).toContain('token_endpoint_auth_method');
     });
 
     it.each([
