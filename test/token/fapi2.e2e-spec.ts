@@ -28,6 +28,18 @@ async function clientAssertion(key: KeyPair, clientId: string, audience: string)
   return { client_assertion_type: ASSERTION_TYPE, client_assertion: assertion };
 }
 
+/** An authorization request as the profile wants it: code, redirect_uri, PKCE S256. */
+async function codeRequest(clientId: string): Promise<Record<string, string>> {
+  return {
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: REDIRECT,
+    scope: 'read',
+    code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
+    code_challenge_method: 'S256',
+  };
+}
+
 /** Sends a request, and once more when the answer asks for a DPoP nonce (RFC 9449 §8): oauth4webapi keeps the nonce. */
 async function withNonce<T>(send: () => Promise<Response>, process: (response: Response) => Promise<T>): Promise<T> {
   try {
@@ -156,13 +168,7 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
 
     it('asks a FAPI client for a server nonce, then answers with a fresh DPoP-Nonce (RFC 9449 §8)', async () => {
       const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
-      const parameters = {
-        response_type: 'code',
-        redirect_uri: REDIRECT,
-        scope: 'read',
-        code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
-        code_challenge_method: 'S256',
-      };
+      const parameters = await codeRequest(client.client_id);
       const first = await oauth.pushedAuthorizationRequest(as, client, auth, parameters, { DPoP, ...insecure });
       expect(first.status).toBe(400);
       expect(first.headers.get('dpop-nonce')).toEqual(expect.any(String));
@@ -199,14 +205,7 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
 
   it('refuses an authorization request that was not pushed (invalid_request, shown on the page)', async () => {
     const clientId = await fapiClient(es);
-    const query = new URLSearchParams({
-      response_type: 'code',
-      client_id: clientId,
-      redirect_uri: REDIRECT,
-      scope: 'read',
-      code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
-      code_challenge_method: 'S256',
-    });
+    const query = new URLSearchParams(await codeRequest(clientId));
     const response = await fetch(`${t.url}/oauth2/authorize?${query}`, { redirect: 'manual' });
     expect(response.status).toBeLessThan(500);
     const location = response.headers.get('location');
@@ -297,15 +296,7 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
     const clientId = await fapiClient(both, { jwks: { keys: [both.jwk, rs.jwk] } });
     const auth = oauth.PrivateKeyJwt({ key: both.privateKey, kid: both.kid });
     const requestObject = async (key: KeyPair, iat: number) =>
-      new SignJWT({
-        response_type: 'code',
-        client_id: clientId,
-        redirect_uri: REDIRECT,
-        scope: 'read',
-        code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
-        code_challenge_method: 'S256',
-        jti: randomUUID(),
-      })
+      new SignJWT({ ...(await codeRequest(clientId)), jti: randomUUID() })
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'oauth-authz-req+jwt' })
         .setIssuer(clientId)
         .setAudience(as.issuer)
