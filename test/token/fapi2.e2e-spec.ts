@@ -2,6 +2,7 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { randomUUID } from 'node:crypto';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { escapedPem, makeCertificate, skipWithoutOpenssl } from '../support/certificates';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestUser } from '../support/factories';
@@ -378,5 +379,47 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
       expect(response.status).toBe(400);
       expect(JSON.stringify(await response.json())).toContain(field);
     });
+  });
+});
+
+/** The profile with mutual TLS client authentication and certificate-bound tokens (RFC 8705), through a trusted proxy's header. */
+(skipWithoutOpenssl() ? describe.skip : describe)(`FAPI 2.0 Security Profile with mutual TLS [${TEST_DB}]`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { TRUST_PROXY: 'loopback', CLIENT_CERTIFICATE_HEADER: 'X-SSL-Client-Cert' } });
+  });
+  afterAll(() => t?.close());
+
+  it('issues certificate-bound tokens to a tls_client_auth client, and refuses it without its certificate (invalid_client)', async () => {
+    const certificate = makeCertificate({ subject: '/CN=fapi-bank.example.com' });
+    const client = await createClient(t, {
+      tokenEndpointAuthMethod: 'tls_client_auth',
+      tlsClientAuthSubjectDn: 'CN=fapi-bank.example.com',
+      tlsClientCertificateBoundAccessTokens: true,
+      grantTypes: ['client_credentials'],
+      redirectUris: [],
+      scope: 'read',
+      refreshTokenRotation: 'reuse',
+      idTokenSignedResponseAlg: 'ES256',
+      fapiProfile: 'fapi2-security',
+    });
+    const token = (cert: boolean) =>
+      fetch(`${t.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cert ? { 'x-ssl-client-cert': escapedPem(certificate.certificate) } : {}) },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'read', client_id: client.clientId }),
+      });
+    const issued = await token(true);
+    expect(issued.status).toBe(200);
+    const { access_token: accessToken } = (await issued.json()) as { access_token: string };
+    const introspection = await fetch(`${t.url}/oauth2/introspect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-ssl-client-cert': escapedPem(certificate.certificate) },
+      body: new URLSearchParams({ token: accessToken, client_id: client.clientId }),
+    });
+    expect(await introspection.json()).toMatchObject({ active: true, cnf: { 'x5t#S256': expect.any(String) } });
+    const refused = await token(false);
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_client' });
   });
 });
