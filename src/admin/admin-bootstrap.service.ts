@@ -5,8 +5,9 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ADMIN_ROLE, ADMIN_SCOPE } from '../users/roles';
 import { UsersService } from '../users/users.service';
 
-/** The built-in public client for administrators (password grant, or code + PKCE). */
-export const ADMIN_CLI_CLIENT_ID = 'admin-cli';
+import { ADMIN_CLI_CLIENT_ID } from '../clients/client-defaults';
+
+export { ADMIN_CLI_CLIENT_ID };
 export const ADMIN_CLI_REDIRECT_URI = 'http://127.0.0.1:8400/callback';
 
 /** First start: creates the first administrator and the admin-cli client, if missing. */

@@ -5,6 +5,7 @@ import { AuthenticatedClient, CLIENT_SECRET_JWT, ClientsService, NewClient, TlsC
 import { CLIENT_SECRET_JWT_ALGORITHMS, PRIVATE_KEY_JWT_ALGORITHMS } from '../clients/authentication/client-assertion';
 import { ClientAuthenticationRegistry } from '../clients/authentication/client-authentication-registry';
 import { OAuthError } from '../common/oauth/oauth-error';
+import { type FapiRegistration, fapiRegistrationViolation } from '../clients/fapi-profile';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { ConsentService } from '../consent/consent.service';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
@@ -170,6 +171,8 @@ export class ApplicationsService {
     if (app.tokenEndpointAuthMethod === 'none' && app.grantTypes.includes('client_credentials')) {
       throw invalidField('grant_types', 'a public client cannot use client_credentials');
     }
+    const fapi = fapiRegistrationViolation(app);
+    if (fapi) throw invalidField(fapi.field, fapi.message);
   }
 }
 
@@ -177,7 +180,8 @@ export type ClientChanges = Partial<Omit<NewClient, 'clientId' | 'clientSecret'>
 
 /** What checkConsistency reads of an application (new, or stored with its changes applied). */
 export type ApplicationShape = Pick<NewClient, 'grantTypes' | 'redirectUris' | 'tokenEndpointAuthMethod' | 'clientSecret'> &
-  Pick<NewClient, 'jwks' | 'jwksUri' | 'tokenEndpointAuthSigningAlg' | keyof TlsClientAuthFields>;
+  Pick<NewClient, 'jwks' | 'jwksUri' | 'tokenEndpointAuthSigningAlg' | keyof TlsClientAuthFields> &
+  FapiRegistration;
 
 const TLS_NAME_FIELDS: readonly [keyof TlsClientAuthFields, string][] = [
   ['tlsClientAuthSubjectDn', 'tls_client_auth_subject_dn'],
@@ -252,6 +256,7 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
       : {}),
     ...(dto.require_pushed_authorization_requests !== undefined ? { requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests } : {}),
     ...(dto.require_signed_request_object !== undefined ? { requireSignedRequestObject: dto.require_signed_request_object } : {}),
+    ...(dto.fapi_profile !== undefined ? { fapiProfile: dto.fapi_profile } : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -278,8 +283,9 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     pkcePlainAllowed: dto.pkce_plain_allowed ?? null,
     accessTokenTtl: dto.access_token_ttl ?? null,
     refreshTokenTtl: dto.refresh_token_ttl ?? null,
-    refreshTokenRotation: dto.refresh_token_rotation ?? 'rotate',
-    idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? 'RS256',
+    // The FAPI 2.0 profile binds refresh tokens instead of rotating them, and signs without RS256 (fapi/fapi-profile.ts).
+    refreshTokenRotation: dto.refresh_token_rotation ?? (dto.fapi_profile ? 'reuse' : 'rotate'),
+    idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? (dto.fapi_profile ? 'PS256' : 'RS256'),
     idTokenClaims: dto.id_token_claims ?? 'scope',
     postLogoutRedirectUris: dto.post_logout_redirect_uris ?? [],
     accessTokenFormat: dto.access_token_format ?? 'opaque',
@@ -296,6 +302,7 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     tlsClientCertificateBoundAccessTokens: dto.tls_client_certificate_bound_access_tokens ?? false,
     requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests ?? false,
     requireSignedRequestObject: dto.require_signed_request_object ?? false,
+    fapiProfile: dto.fapi_profile ?? null,
     enabled: dto.enabled ?? true,
   };
 }

@@ -1,3 +1,5 @@
+import { issuedInFuture, JWT_CLOCK_TOLERANCE_SECONDS } from '../common/oauth/jwt-clock';
+import { fapiAlgorithms, fapiApplies } from '../clients/fapi-profile';
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthenticatedClient } from '../clients/clients.service';
@@ -14,8 +16,8 @@ import { AUTHORIZE_PARAMS } from './authorize-request';
  * Security Profile §5.4; RS256 for everyone else.
  */
 export const REQUEST_OBJECT_SIGNING_ALGS = ['PS256', 'ES256', 'EdDSA', 'RS256'] as const;
-/** Clock skew tolerated on exp and nbf (FAPI 2.0 Security Profile §5.3.2.1: up to 10 seconds). */
-const CLOCK_TOLERANCE_SECONDS = 10;
+/** Clock skew tolerated on exp, nbf and iat (FAPI 2.0 Security Profile §5.3.2.1: up to 10 seconds). */
+const CLOCK_TOLERANCE_SECONDS = JWT_CLOCK_TOLERANCE_SECONDS;
 /** FAPI 2.0 Message Signing §5.3.1: nbf no longer than 60 minutes in the past, exp no later than 60 minutes after it. */
 const MAX_LIFETIME_SECONDS = 3600;
 const REPLAY_NAMESPACE = 'request_object';
@@ -49,7 +51,8 @@ export class RequestObjectVerifier {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(request, keySet, {
-        algorithms: [...REQUEST_OBJECT_SIGNING_ALGS],
+        // FAPI 2.0 §5.4.1: no RS256 for clients under the profile.
+        algorithms: [...(fapiApplies(client, this.config.fapiProfile) ? fapiAlgorithms(REQUEST_OBJECT_SIGNING_ALGS) : REQUEST_OBJECT_SIGNING_ALGS)],
         // RFC 9101 §6.1 and §10.2: iss is the client, aud this server.
         issuer: client.id,
         audience: this.config.issuer,
@@ -60,6 +63,8 @@ export class RequestObjectVerifier {
       throw new OAuthError('invalid_request_object', verificationFailure(error));
     }
     const now = nowSeconds();
+    // jose checks nbf, not iat: a request object from the future is refused (FAPI 2.0 §5.3.2.1).
+    if (issuedInFuture(payload, now)) throw new OAuthError('invalid_request_object', 'the request object is issued in the future (iat)');
     const start = payload.nbf ?? payload.iat ?? now;
     if (start < now - MAX_LIFETIME_SECONDS) throw new OAuthError('invalid_request_object', 'the request object is too old (nbf more than 60 minutes ago)');
     if (payload.exp! - start > MAX_LIFETIME_SECONDS)

@@ -1,3 +1,6 @@
+/** The built-in public client for administrators (password grant, or code + PKCE). */
+export const ADMIN_CLI_CLIENT_ID = 'admin-cli';
+
 /**
  * The settings a client has unless it sets its own: the global PKCE policy and token lifetimes
  * (null: inherit), rotating refresh tokens with reuse detection (RFC 9700 §4.14.2), ID Tokens

@@ -55,7 +55,7 @@ export function jwksUriProblem(uri: string): string | undefined {
   return 'must be an https URL (http only on the loopback interface)';
 }
 
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');

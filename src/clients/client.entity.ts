@@ -14,6 +14,9 @@ export type RefreshTokenRotation = 'rotate' | 'reuse';
 /** Which claims of the user an ID Token carries: those of its scopes, or only what the `claims` parameter asks for. */
 export type IdTokenClaims = 'scope' | 'minimal';
 export const ID_TOKEN_CLAIMS: readonly IdTokenClaims[] = ['scope', 'minimal'];
+/** The security profiles an application may follow (clients/fapi-profile.ts holds their rules). */
+export type FapiProfile = 'fapi2-security';
+export const FAPI_PROFILES: readonly FapiProfile[] = ['fapi2-security'];
 
 /** The key and certificate registration of a client that has none (secret or public clients). */
 export const NO_KEY_MATERIAL = {
@@ -154,6 +157,10 @@ export class ClientEntity {
   /** RFC 9101 §10.5: this client's authorization requests must be signed request objects (directly or pushed). */
   @Column({ name: 'require_signed_request_object', type: 'boolean' })
   requireSignedRequestObject: boolean;
+
+  /** The security profile this client follows (src/fapi/fapi-profile.ts); null: the global default (FAPI_PROFILE). */
+  @Column({ name: 'fapi_profile', type: 'varchar', length: 32, nullable: true })
+  fapiProfile: FapiProfile | null;
 
   @Column({ type: 'boolean' })
   enabled: boolean;

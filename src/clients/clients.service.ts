@@ -20,7 +20,7 @@ import { ClientSecretSealer } from './client-secret-sealer';
 
 /** The one method whose secret is kept readable (encrypted), see ClientSecretSealer. */
 export const CLIENT_SECRET_JWT = 'client_secret_jwt';
-import { ClientEntity, IdTokenClaims, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
+import { ClientEntity, type FapiProfile, IdTokenClaims, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */
 export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash' | 'secretEncrypted' | 'postLogoutRedirectUris' | 'resources'>> & {
@@ -63,6 +63,7 @@ export interface NewClient extends TlsClientAuthFields {
   readonly tokenEndpointAuthSigningAlg?: string | null;
   readonly requirePushedAuthorizationRequests?: boolean;
   readonly requireSignedRequestObject?: boolean;
+  readonly fapiProfile?: FapiProfile | null;
   readonly enabled?: boolean;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
@@ -197,6 +198,7 @@ export class ClientsService implements AccessTokenLifetimes {
       secretEncrypted: input.tokenEndpointAuthMethod === CLIENT_SECRET_JWT && secret !== undefined ? this.sealer.seal(secret, id) : null,
       requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
       requireSignedRequestObject: input.requireSignedRequestObject ?? false,
+      fapiProfile: input.fapiProfile ?? null,
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,

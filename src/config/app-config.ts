@@ -439,6 +439,14 @@ export class EnvironmentVariables {
   @Max(3600)
   DPOP_PROOF_MAX_AGE_SECONDS = 300;
 
+  /**
+   * The profile every application without one of its own follows: `fapi2-security` (FAPI 2.0
+   * Security Profile, src/fapi/fapi-profile.ts) or unset (none).
+   */
+  @IsOptional()
+  @IsIn(['fapi2-security'])
+  FAPI_PROFILE?: 'fapi2-security' = undefined;
+
   /** Lifetime of ID Tokens (OpenID Connect), seconds. */
   @Transform(toInt)
   @IsInt()
@@ -561,6 +569,8 @@ export interface AppConfig {
   readonly idTokenTtl: number;
   /** RFC 9449: server nonces (required or not, rotation period) and the accepted age of a proof. */
   readonly dpop: { readonly nonceRequired: boolean; readonly nonceRotationSeconds: number; readonly proofMaxAgeSeconds: number };
+  /** FAPI_PROFILE: the security profile of applications that name none. */
+  readonly fapiProfile: 'fapi2-security' | null;
   readonly keyRotation: { readonly days: number; readonly activateAfter: number };
   readonly otlpEndpoint?: string;
   readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
@@ -685,6 +695,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       nonceRotationSeconds: vars.DPOP_NONCE_ROTATION_SECONDS,
       proofMaxAgeSeconds: vars.DPOP_PROOF_MAX_AGE_SECONDS,
     },
+    fapiProfile: vars.FAPI_PROFILE ?? null,
     keyRotation: { days: vars.KEY_ROTATION_DAYS, activateAfter: vars.KEY_ROTATION_ACTIVATE_AFTER },
     otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
 

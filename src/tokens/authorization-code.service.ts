@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { FAPI2_MAX_CODE_LIFETIME_SECONDS, type FapiProfile, fapiApplies } from '../clients/fapi-profile';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { CodeChallengeMethod } from '../pkce/pkce';
@@ -9,7 +11,7 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
 /** What a code records of the authorization request it answers (validated at the authorize endpoint). */
 export interface CodeRequest {
-  readonly client: { readonly id: string };
+  readonly client: { readonly id: string; readonly fapiProfile?: FapiProfile | null };
   readonly redirectUri: string;
   readonly redirectUriProvided: boolean;
   readonly scope: string;
@@ -28,12 +30,16 @@ export class AuthorizationCodeService {
   constructor(
     private readonly codes: AuthorizationCodeRepository,
     private readonly settings: SettingsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** `authTime`: when the user authenticated (the login session's start), for the ID Token. */
   /** In the caller's unit of work when there is one (a consent approval and its code commit together). */
   async issue(request: CodeRequest, userId: string, authTime: number): Promise<string> {
-    const { authorizationCodeTtl } = await this.settings.get();
+    const { authorizationCodeTtl: configured } = await this.settings.get();
+    const authorizationCodeTtl = fapiApplies({ id: request.client.id, fapiProfile: request.client.fapiProfile ?? null }, this.config.fapiProfile)
+      ? Math.min(configured, FAPI2_MAX_CODE_LIFETIME_SECONDS)
+      : configured;
     const code = randomToken();
     const now = nowSeconds();
     await this.codes.insert({

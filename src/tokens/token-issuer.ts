@@ -1,3 +1,4 @@
+import { fapiApplies } from '../clients/fapi-profile';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
@@ -219,8 +220,9 @@ export class TokenIssuer implements GrantIssuer {
           claims: context.claims ?? null,
           parentId: context.presentedRefreshTokenId ?? null,
           // RFC 9449 §5, RFC 8705 §4: a public client's refresh token is bound as its access token
-          // is (a confidential client's is bound to its client authentication already).
-          cnf: client.isPublic ? cnf : null,
+          // is (a confidential client's is bound to its client authentication already). Under the
+          // FAPI 2.0 profile every refresh token is bound, since it is not rotated (§5.3.2.1).
+          cnf: client.isPublic || fapiApplies(client, this.config.fapiProfile) ? cnf : null,
           accessTokenId: id,
           revokedAt: null,
           createdAt: now,

@@ -1,4 +1,6 @@
-import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { assertFapiTokenRequest, fapiApplies } from '../clients/fapi-profile';
 import {
   ApiBadRequestResponse,
   ApiBasicAuth,
@@ -31,6 +33,7 @@ export class TokenController {
   constructor(
     private readonly grants: GrantRegistry,
     private readonly bindings: TokenBindingRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post(TOKEN_PATHS)
@@ -80,6 +83,8 @@ export class TokenController {
     // RFC 6749 §5.1's Cache-Control: no-store and Pragma: no-cache: RESPONSE_HEADERS, on every answer.
     const parameters = oauthParameters(req);
     // RFC 9449 §5, RFC 8705 §3: a DPoP proof or client certificate binds the tokens issued.
-    return this.grants.dispatch(parameters, client, await this.bindings.confirm(req, client));
+    const cnf = await this.bindings.confirm(req, client);
+    if (fapiApplies(client, this.config.fapiProfile)) assertFapiTokenRequest(parameters.grant_type, cnf !== null);
+    return this.grants.dispatch(parameters, client, cnf);
   }
 }

@@ -78,6 +78,7 @@ import { TokenBindingRegistry } from './binding/token-binding-registry';
     GrantRegistry,
     BearerTokenGuard,
     TokenBindingRegistry,
+    DpopBinding,
     ClientsModule,
     UsersModule,
   ],

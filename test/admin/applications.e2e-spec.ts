@@ -66,6 +66,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       tls_client_certificate_bound_access_tokens: false,
       require_pushed_authorization_requests: false,
       require_signed_request_object: false,
+      fapi_profile: null,
       enabled: true,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),

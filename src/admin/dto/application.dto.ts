@@ -26,6 +26,7 @@ import { applicationWarnings } from '../application-warnings';
 import { ID_TOKEN_CLAIMS, IdTokenClaims, type TokenEndpointAuthMethod } from '../../clients/client.entity';
 import { type JwkSet, jwksProblem, jwksUriProblem } from '../../clients/client-keys';
 import { CLIENT_ASSERTION_ALGORITHMS } from '../../clients/authentication/client-assertion';
+import { FAPI_PROFILES, type FapiProfile } from '../../clients/fapi-profile';
 
 /** A field checked by a function that says what is wrong (undefined: nothing). */
 function Checked(field: string, problem: (value: unknown) => string | undefined): PropertyDecorator {
@@ -337,6 +338,17 @@ export class CreateApplicationDto {
   @IsBoolean()
   require_signed_request_object?: boolean;
 
+  @ApiPropertyOptional({
+    enum: FAPI_PROFILES,
+    nullable: true,
+    default: null,
+    description:
+      'The security profile the application follows: `fapi2-security` (FAPI 2.0 Security Profile: private_key_jwt or mutual TLS, pushed requests, PKCE S256, sender-constrained tokens, refresh tokens not rotated); null: the server default (FAPI_PROFILE)',
+  })
+  @IsOptional()
+  @IsIn(FAPI_PROFILES)
+  fapi_profile?: FapiProfile | null;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull()
   @IsBoolean()
@@ -381,6 +393,8 @@ export class ApplicationResponse {
   @ApiProperty({ example: false }) tls_client_certificate_bound_access_tokens: boolean;
   @ApiProperty({ example: false }) require_pushed_authorization_requests: boolean;
   @ApiProperty({ example: false }) require_signed_request_object: boolean;
+  @ApiProperty({ enum: FAPI_PROFILES, nullable: true, example: null, description: 'Null: the server default (FAPI_PROFILE)' })
+  fapi_profile: FapiProfile | null;
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false })
   weak_secret: boolean;
   @ApiProperty({
@@ -438,6 +452,7 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     tls_client_certificate_bound_access_tokens: client.tlsClientCertificateBoundAccessTokens,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     require_signed_request_object: client.requireSignedRequestObject,
+    fapi_profile: client.fapiProfile,
     weak_secret: client.weakSecret,
     warnings: applicationWarnings(client),
     enabled: client.enabled,

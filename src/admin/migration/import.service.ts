@@ -96,6 +96,7 @@ export class ImportService {
         tls_client_certificate_bound_access_tokens: c.tlsClientCertificateBoundAccessTokens,
         require_pushed_authorization_requests: c.requirePushedAuthorizationRequests,
         require_signed_request_object: c.requireSignedRequestObject,
+        fapi_profile: c.fapiProfile,
         enabled: c.enabled,
       })),
       users: users.map((u: UserProfile) => ({

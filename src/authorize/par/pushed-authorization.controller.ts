@@ -1,15 +1,18 @@
-import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBasicAuth,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiHeader,
   ApiOperation,
   ApiProperty,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { FastifyRequest as Request } from 'fastify';
+import type { FastifyReply as Reply, FastifyRequest as Request } from 'fastify';
+import { DpopBinding } from '../../tokens/binding/dpop/dpop.binding';
+import { TokenBindingRegistry } from '../../tokens/binding/token-binding-registry';
 import type { AuthenticatedClient } from '../../clients/clients.service';
 import { ClientAuthGuard } from '../../clients/guards/client-auth.guard';
 import { CurrentClient } from '../../clients/guards/current-client.decorator';
@@ -29,7 +32,11 @@ export class PushedAuthorizationResponse {
 @ApiTags('oauth2')
 @Controller()
 export class PushedAuthorizationController {
-  constructor(private readonly pushed: PushedAuthorizationService) {}
+  constructor(
+    private readonly pushed: PushedAuthorizationService,
+    private readonly bindings: TokenBindingRegistry,
+    private readonly dpop: DpopBinding,
+  ) {}
 
   @Post(PUSHED_AUTHORIZATION_REQUEST_PATH)
   @HttpCode(201)
@@ -45,13 +52,27 @@ export class PushedAuthorizationController {
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiClientLockoutResponse()
   @ApiCreatedResponse({ type: PushedAuthorizationResponse, description: 'RFC 9126 §2.2' })
+  @ApiHeader({
+    name: 'DPoP',
+    required: false,
+    description: 'A DPoP proof (RFC 9449 §10.1): binds the authorization code to its key, as dpop_jkt does; a successful answer then carries a DPoP-Nonce',
+  })
   @ApiBadRequestResponse({
     type: ErrorResponse,
-    description: 'invalid_request, invalid_scope, unauthorized_client, unsupported_response_type … (RFC 9126 §2.3)',
+    description:
+      'invalid_request, invalid_scope, unauthorized_client, unsupported_response_type … (RFC 9126 §2.3); invalid_dpop_proof, or use_dpop_nonce with a DPoP-Nonce header (RFC 9449 §8)',
   })
   @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'invalid_client' })
-  async push(@Req() req: Request, @CurrentClient() client: AuthenticatedClient): Promise<PushedAuthorizationResponse> {
-    const { requestUri, expiresIn } = await this.pushed.push(oauthParameters(req), client);
+  async push(
+    @Req() req: Request,
+    @Res({ passthrough: true }) reply: Reply,
+    @CurrentClient() client: AuthenticatedClient,
+  ): Promise<PushedAuthorizationResponse> {
+    // RFC 9449 §10.1: a DPoP proof binds the pushed request to its key.
+    const dpopJkt = await this.dpop.pushedRequestKey(this.bindings.request(req), client);
+    const { requestUri, expiresIn } = await this.pushed.push(oauthParameters(req), client, dpopJkt);
+    // RFC 9449 §8.2: the next proof (at the token endpoint) can carry a nonce without a retry.
+    if (dpopJkt !== null) reply.header('DPoP-Nonce', this.dpop.currentNonce());
     return { request_uri: requestUri, expires_in: expiresIn };
   }
 }

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { FAPI2_SECURITY } from '../../clients/fapi-profile';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { type MetadataContributor, MetadataContributorProvider } from '../../common/metadata/metadata-contributor';
 import { SettingsService } from '../../settings/settings.service';
 import { PUSHED_AUTHORIZATION_REQUEST_PATH } from './pushed-authorization.controller';
@@ -9,12 +11,16 @@ import { PUSHED_AUTHORIZATION_REQUEST_PATH } from './pushed-authorization.contro
 export class PushedAuthorizationMetadata implements MetadataContributor {
   readonly fields = ['pushed_authorization_request_endpoint', 'require_pushed_authorization_requests'];
 
-  constructor(private readonly settings: SettingsService) {}
+  constructor(
+    private readonly settings: SettingsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async metadata(issuer: string): Promise<Record<string, unknown>> {
     return {
       pushed_authorization_request_endpoint: `${issuer}/${PUSHED_AUTHORIZATION_REQUEST_PATH}`,
-      require_pushed_authorization_requests: (await this.settings.get()).requirePushedAuthorizationRequests,
+      // The FAPI 2.0 profile as the server default requires PAR of every client (§5.3.2.2).
+      require_pushed_authorization_requests: (await this.settings.get()).requirePushedAuthorizationRequests || this.config.fapiProfile === FAPI2_SECURITY,
     };
   }
 }

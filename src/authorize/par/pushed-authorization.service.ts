@@ -20,7 +20,8 @@ export class PushedAuthorizationService {
     private readonly requestObjects: RequestObjectVerifier,
   ) {}
 
-  async push(params: OAuthParameters, client: AuthenticatedClient): Promise<PushedRequestReference> {
+  /** `dpopJkt`: the key of a DPoP proof sent with the push (RFC 9449 §10.1), or null. */
+  async push(params: OAuthParameters, client: AuthenticatedClient, dpopJkt: string | null = null): Promise<PushedRequestReference> {
     // §2.1: a pushed request cannot refer to another one.
     if (params.request_uri !== undefined) throw new OAuthError('invalid_request', 'request_uri must not be pushed');
     // The client authentication read client_id (and Basic checked any it was sent with); §2 needs
@@ -29,10 +30,20 @@ export class PushedAuthorizationService {
       throw new OAuthError('invalid_request', 'client_id does not match the authenticated client');
     // RFC 9126 §3: a request object pushed is the request; the other parameters only authenticate the client.
     const signed = params.request !== undefined;
-    const raw = signed ? await this.requestObjects.parameters(params.request, client) : { ...params, client_id: client.id };
+    const raw = withProofKey(signed ? await this.requestObjects.parameters(params.request, client) : { ...params, client_id: client.id }, dpopJkt);
     await this.validator.assertOrigin(client, { pushed: true, signed });
     const request = await this.validator.complete(raw, client, this.validator.target(raw, client), { pushed: true, signed });
     await this.pkce.enforce(request);
     return this.requests.push(client.id, request.params, signed);
   }
+}
+
+/**
+ * RFC 9449 §10.1: the key of a proof sent with the push binds the request as `dpop_jkt` does; both
+ * sent, they must name the same key.
+ */
+function withProofKey<T extends Record<string, unknown>>(raw: T, dpopJkt: string | null): T {
+  if (dpopJkt === null) return raw;
+  if (raw.dpop_jkt !== undefined && raw.dpop_jkt !== dpopJkt) throw new OAuthError('invalid_dpop_proof', 'dpop_jkt is not the key of the DPoP proof');
+  return { ...raw, dpop_jkt: dpopJkt };
 }

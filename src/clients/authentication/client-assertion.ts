@@ -3,8 +3,10 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
+import { issuedInFuture, JWT_CLOCK_TOLERANCE_SECONDS } from '../../common/oauth/jwt-clock';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ReplayCache } from '../../security/replay-cache';
+import { fapiAlgorithms, fapiApplies } from '../fapi-profile';
 import type { AuthenticatedClient } from '../clients.service';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
 
@@ -20,7 +22,7 @@ export const CLIENT_SECRET_JWT_ALGORITHMS: readonly string[] = ['HS256', 'HS384'
 export const CLIENT_ASSERTION_ALGORITHMS: readonly string[] = [...PRIVATE_KEY_JWT_ALGORITHMS, ...CLIENT_SECRET_JWT_ALGORITHMS];
 
 /** Clock skew tolerated on `exp`, `nbf` and `iat` (FAPI 2.0 §5.3.2.1 allows up to 10 s). */
-const CLOCK_TOLERANCE_SECONDS = 10;
+const CLOCK_TOLERANCE_SECONDS = JWT_CLOCK_TOLERANCE_SECONDS;
 /** An assertion valid longer than this is refused: it is made for one request, not kept. */
 export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 
@@ -78,6 +80,11 @@ export class ClientAssertionVerifier {
     private readonly replay: ReplayCache,
   ) {}
 
+  /** The algorithms of `algorithms` the client's profile allows (FAPI 2.0 §5.4.1: no RS256, no HMAC). */
+  profileAlgorithms(client: Pick<AuthenticatedClient, 'id' | 'fapiProfile'>, algorithms: readonly string[]): readonly string[] {
+    return fapiApplies(client, this.config.fapiProfile) ? fapiAlgorithms(algorithms) : algorithms;
+  }
+
   /**
    * The algorithms `client` may sign its assertions with among those a method `offered`: its
    * registered `token_endpoint_auth_signing_alg` alone when it has one. The one place a profile
@@ -94,14 +101,16 @@ export class ClientAssertionVerifier {
    */
   async verify(
     presented: PresentedAssertion,
-    client: Pick<AuthenticatedClient, 'id' | 'tokenEndpointAuthSigningAlg'>,
+    client: Pick<AuthenticatedClient, 'id' | 'tokenEndpointAuthSigningAlg' | 'fapiProfile'>,
     key: JWTVerifyGetKey | Uint8Array | null,
     offered: readonly string[],
   ): Promise<boolean> {
     const clientId = client.id;
     // RFC 7518 §3.2: an HMAC key at least as long as the hash; a shorter secret (an imported 8-character
     // one) would let one captured assertion be brute-forced offline, so no algorithm accepts it.
-    const algorithms = this.algorithmsFor(client, offered).filter((alg) => !(key instanceof Uint8Array) || key.length >= (HMAC_KEY_BYTES[alg] ?? Infinity));
+    const algorithms = this.profileAlgorithms(client, this.algorithmsFor(client, offered)).filter(
+      (alg) => !(key instanceof Uint8Array) || key.length >= (HMAC_KEY_BYTES[alg] ?? Infinity),
+    );
     const issuer = this.config.issuer;
     let payload;
     let protectedHeader;
@@ -129,7 +138,7 @@ export class ClientAssertionVerifier {
     const now = nowSeconds();
     const { exp, iat, jti } = payload;
     if (typeof exp !== 'number' || exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return false;
-    if (iat !== undefined && (typeof iat !== 'number' || iat > now + CLOCK_TOLERANCE_SECONDS)) return false;
+    if (issuedInFuture({ iat }, now)) return false;
     if (typeof jti !== 'string' || jti === '' || jti.length > 256) return false;
     // Last, so that only an otherwise valid assertion spends its jti (RFC 7523 §3 item 7).
     return this.replay.claim('client-assertion', `${clientId}\n${jti}`, exp + CLOCK_TOLERANCE_SECONDS);

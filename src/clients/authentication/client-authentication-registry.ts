@@ -50,6 +50,7 @@ const DECOY: StoredClient = {
       secretEncrypted: null,
       requirePushedAuthorizationRequests: false,
       requireSignedRequestObject: false,
+      fapiProfile: null,
       enabled: false,
       createdAt: 0,
       updatedAt: 0,

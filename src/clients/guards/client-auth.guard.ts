@@ -7,6 +7,7 @@ import { ThrottleService } from '../../security/throttle.service';
 import { ClientCertificates } from '../authentication/client-certificate';
 import { ClientAuthenticationRegistry } from '../authentication/client-authentication-registry';
 import type { AuthenticatedClient } from '../clients.service';
+import { assertFapiClientAuthentication, fapiApplies } from '../fapi-profile';
 
 export type RequestWithClient = Request & { client?: AuthenticatedClient };
 
@@ -43,6 +44,7 @@ export class ClientAuthGuard implements CanActivate {
       if (error instanceof OAuthError && error.code === 'invalid_client') await this.throttle.clientAuthFailed(clientId, ip);
       throw error;
     }
+    if (fapiApplies(req.client, this.config.fapiProfile)) assertFapiClientAuthentication(req.client);
     return true;
   }
 }

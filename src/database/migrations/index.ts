@@ -12,6 +12,7 @@ import { ClientKeys1765000000001 } from './1765000000001-ClientKeys';
 import { TokenBinding1765200000000 } from './1765200000000-TokenBinding';
 import { PushedAuthorizationRequests1765100000000 } from './1765100000000-PushedAuthorizationRequests';
 import { SignedRequestObjects1765100000001 } from './1765100000001-SignedRequestObjects';
+import { FapiProfile1765400000000 } from './1765400000000-FapiProfile';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   TokenBinding1765200000000,
   PushedAuthorizationRequests1765100000000,
   SignedRequestObjects1765100000001,
+  FapiProfile1765400000000,
 ];

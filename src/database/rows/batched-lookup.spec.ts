@@ -28,6 +28,7 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   secretEncrypted: null,
   requirePushedAuthorizationRequests: false,
   requireSignedRequestObject: false,
+  fapiProfile: null,
   enabled,
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_001,

@@ -1,3 +1,4 @@
+import { JWT_MAX_FUTURE_SECONDS } from '../../../common/oauth/jwt-clock';
 import { createHash, createPublicKey, type KeyObject, verify, type webcrypto } from 'node:crypto';
 
 /** The JWS algorithms accepted for DPoP proofs (RFC 9449 §4.3 point 5: asymmetric only). */
@@ -30,7 +31,7 @@ export interface VerifiedProof {
 export class ProofError extends Error {}
 
 /** A proof newer than this is from a clock too far ahead (or forged to outlive the replay window). */
-const MAX_FUTURE_SECONDS = 60;
+const MAX_FUTURE_SECONDS = JWT_MAX_FUTURE_SECONDS;
 /** RFC 9449 §4.2: a proof is small; a bigger header is refused before it is parsed. */
 const MAX_PROOF_LENGTH = 8192;
 const MAX_JTI_LENGTH = 256;

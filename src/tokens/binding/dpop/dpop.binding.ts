@@ -8,6 +8,7 @@ import { ReplayCache } from '../../../security/replay-cache';
 import type { BindingRequest, TokenBinding } from '../token-binding';
 import { TokenBindingProvider } from '../token-binding.decorator';
 import { DpopNonces } from './dpop-nonces';
+import { fapiApplies } from '../../../clients/fapi-profile';
 import { DPOP_SIGNING_ALGS, ProofError, type VerifiedProof, verifyProof } from './dpop-proof';
 
 /** What DPoP needs of the replay cache shared by every instance: a jti claimed once. */
@@ -38,7 +39,28 @@ export class DpopBinding implements TokenBinding {
       if (client.dpopBoundAccessTokens) throw new OAuthError('invalid_dpop_proof', 'this client must send a DPoP proof');
       return null;
     }
-    return (await this.proof(request, header)).jkt;
+    return (await this.proof(request, header, undefined, this.nonceRequiredFor(client))).jkt;
+  }
+
+  /**
+   * RFC 9449 §10.1: a proof sent to the pushed authorization request endpoint binds the pushed
+   * request, and so its authorization code, to the proof's key, as `dpop_jkt` does. The key's
+   * thumbprint, or null without a proof. Checked as at the token endpoint, nonce included.
+   */
+  async pushedRequestKey(request: BindingRequest, client: AuthenticatedClient): Promise<string | null> {
+    const header = request.headers.dpop;
+    if (header === undefined) return null;
+    return (await this.proof(request, header, undefined, this.nonceRequiredFor(client))).jkt;
+  }
+
+  /** RFC 9449 §8.2: a fresh nonce a successful response may carry, so the next proof needs no retry. */
+  currentNonce(): string {
+    return this.nonceSource().current(nowSeconds());
+  }
+
+  /** FAPI 2.0 clients always get server nonces (RFC 9449 §8), whatever DPOP_NONCE_REQUIRED says. */
+  private nonceRequiredFor(client: AuthenticatedClient): boolean {
+    return this.config.dpop.nonceRequired || fapiApplies(client, this.config.fapiProfile);
   }
 
   async verify(request: BindingRequest, jkt: string, accessToken: string): Promise<void> {
@@ -55,7 +77,12 @@ export class DpopBinding implements TokenBinding {
    * while the proof is young enough to be accepted). At a resource (`accessToken` given) errors
    * carry the DPoP challenge (401); at the token endpoint they are 400.
    */
-  private async proof(request: BindingRequest, header: string | string[], accessToken?: string): Promise<VerifiedProof> {
+  private async proof(
+    request: BindingRequest,
+    header: string | string[],
+    accessToken?: string,
+    nonceRequired = this.config.dpop.nonceRequired,
+  ): Promise<VerifiedProof> {
     const challenge = accessToken === undefined ? undefined : this.challenge;
     if (typeof header !== 'string') throw new OAuthError('invalid_dpop_proof', 'send exactly one DPoP header', { challenge });
     const now = nowSeconds();
@@ -68,7 +95,7 @@ export class DpopBinding implements TokenBinding {
       throw error;
     }
     const nonces = this.nonceSource();
-    const nonceMissing = proof.nonce === undefined ? this.config.dpop.nonceRequired : !nonces.accepts(proof.nonce, now);
+    const nonceMissing = proof.nonce === undefined ? nonceRequired : !nonces.accepts(proof.nonce, now);
     if (nonceMissing) {
       throw new OAuthError('use_dpop_nonce', 'the DPoP proof must carry the nonce of the DPoP-Nonce header', {
         challenge,

@@ -99,6 +99,7 @@ export function aClient(overrides: Partial<AuthenticatedClient> = {}): Authentic
     ...CLIENT_SETTING_DEFAULTS,
     accessTokenFormat: 'opaque',
     dpopBoundAccessTokens: false,
+    fapiProfile: null,
     tlsClientCertificateBoundAccessTokens: false,
     enabled: true,
     createdAt: 0,
