@@ -386,7 +386,9 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
 (skipWithoutOpenssl() ? describe.skip : describe)(`FAPI 2.0 Security Profile with mutual TLS [${TEST_DB}]`, () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { TRUST_PROXY: 'loopback', CLIENT_CERTIFICATE_HEADER: 'X-SSL-Client-Cert' } });
+    t = await createTestApp({
+      env: { TRUST_PROXY: 'loopback', CLIENT_CERTIFICATE_HEADER: 'X-SSL-Client-Cert', CLIENT_CERTIFICATE_VERIFY_HEADER: 'X-SSL-Client-Verify' },
+    });
   });
   afterAll(() => t?.close());
 
@@ -406,7 +408,10 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
     const token = (cert: boolean) =>
       fetch(`${t.url}/oauth2/token`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cert ? { 'x-ssl-client-cert': escapedPem(certificate.certificate) } : {}) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(cert ? { 'x-ssl-client-cert': escapedPem(certificate.certificate), 'x-ssl-client-verify': 'SUCCESS' } : {}),
+        },
         body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'read', client_id: client.clientId }),
       });
     const issued = await token(true);
@@ -414,7 +419,11 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
     const { access_token: accessToken } = (await issued.json()) as { access_token: string };
     const introspection = await fetch(`${t.url}/oauth2/introspect`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-ssl-client-cert': escapedPem(certificate.certificate) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-ssl-client-cert': escapedPem(certificate.certificate),
+        'x-ssl-client-verify': 'SUCCESS',
+      },
       body: new URLSearchParams({ token: accessToken, client_id: client.clientId }),
     });
     expect(await introspection.json()).toMatchObject({ active: true, cnf: { 'x5t#S256': expect.any(String) } });
