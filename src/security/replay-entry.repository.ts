@@ -1,5 +1,5 @@
 import { LessThanOrEqual, type Repository } from 'typeorm';
-import { isDuplicateKey } from '../database/dialects';
+import { insertIfAbsent } from '../database/rows/insert-if-absent';
 import { ReplayEntryEntity } from './replay-entry.entity';
 
 /** Where claimed identifiers are kept: Redis or the database. */
@@ -10,7 +10,7 @@ export interface ReplayStore {
 }
 
 /**
- * A row per identifier, the hash its primary key: the insert of a replay fails on the key (every
+ * A row per identifier, the hash its primary key: the insert of a replay finds the key taken (every
  * instance writes to the same table, so the database decides who was first). A row past its
  * expiry is taken over by a conditional update until the janitor deletes it.
  */
@@ -18,15 +18,9 @@ export class DatabaseReplayStore implements ReplayStore {
   constructor(private readonly repository: () => Repository<ReplayEntryEntity>) {}
 
   async claim(key: string, namespace: string, expiresAt: number, now: number): Promise<boolean> {
-    // Outside any unit of work: a claim stands even when the request that made it fails later,
-    // and a refused insert must not abort a caller's transaction (PostgreSQL would).
+    // Outside any unit of work: a claim stands even when the request that made it fails later.
     const repository = this.repository();
-    try {
-      await repository.insert({ id: key, namespace, expiresAt });
-      return true;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
+    if (await insertIfAbsent(repository.manager.connection, 'replay_cache', { id: key, namespace, expires_at: expiresAt })) return true;
     const taken = await repository.update({ id: key, expiresAt: LessThanOrEqual(now) }, { expiresAt });
     return taken.affected === 1;
   }

@@ -59,6 +59,11 @@ export interface Dialect {
    */
   spend(manager: EntityManager, target: SpendTarget, ids: readonly string[], now: number): Promise<string[]>;
   /**
+   * An INSERT of one row (`columns`, parameters in that order) that does nothing, and raises no
+   * error, when the row's primary key is taken: the caller reads the affected-row count.
+   */
+  insertIfAbsentStatement(table: string, columns: readonly string[]): string;
+  /**
    * Closes the connection of `manager`'s transaction at once, so the server rolls it back; undefined
    * where transactions are local to the process (nothing to close, see abandon.ts).
    */

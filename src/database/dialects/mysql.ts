@@ -56,6 +56,11 @@ export const mysqlDialect: Dialect = {
     return (dataSource.driver as unknown as { prepareDbConnection(connection: RawConnection): RawConnection }).prepareDbConnection(connection);
   },
 
+  // IGNORE also turns other errors of this row into warnings; the callers insert fixed-width values.
+  insertIfAbsentStatement(table, columns) {
+    return `INSERT IGNORE INTO \`${table}\` (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+  },
+
   classify(error: DriverError): DatabaseErrorKind | undefined {
     const code = typeof error.code === 'string' ? error.code : '';
     if (code === 'ER_DUP_ENTRY') return 'duplicate_key';

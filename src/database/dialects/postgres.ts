@@ -82,6 +82,10 @@ export const postgresDialect: Dialect = {
     return stream ? () => stream.destroy() : undefined;
   },
 
+  insertIfAbsentStatement(table, columns) {
+    return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) ON CONFLICT DO NOTHING`;
+  },
+
   classify(error: DriverError): DatabaseErrorKind | undefined {
     if (typeof error.code === 'string' && SQLSTATE[error.code]) return SQLSTATE[error.code];
     if (typeof error.message === 'string' && CONNECTION_LOST.test(error.message)) return 'unavailable';

@@ -26,6 +26,10 @@ export const sqliteDialect: Dialect = {
   // Local transactions: a request answered 503 fails the body before COMMIT (abandon.ts).
   connectionCloser: () => undefined,
 
+  insertIfAbsentStatement(table, columns) {
+    return `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`;
+  },
+
   classify(error: DriverError): DatabaseErrorKind | undefined {
     const code = typeof error.code === 'string' ? error.code : '';
     if (DUPLICATE.has(code)) return 'duplicate_key';
