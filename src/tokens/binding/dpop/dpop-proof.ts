@@ -132,6 +132,11 @@ function checkedHeader(encoded: string): CheckedHeader {
  * `dpop+jwt`, an allowed asymmetric `alg`, a public `jwk` that verifies the signature, `jti`, `htm`
  * and `htu` of this request, `iat` within the window, and at a resource the `ath` of the token.
  * Throws ProofError naming the first failure. Replay (`jti`) and the server nonce are the caller's.
+ *
+ * Written on node:crypto rather than jose's jwtVerify with EmbeddedJWK: every proof carries a new
+ * key, and jose imports it into WebCrypto and verifies asynchronously each time. Verifying the same
+ * ES256 proofs in one process, alternating three rounds of 2,000, cost 65–94 µs of CPU per proof
+ * here against 161–213 µs with jose; the checks themselves are the short list above.
  */
 export function verifyProof(proof: string, expected: ProofExpectations, allowedAlgs: readonly string[] = DPOP_SIGNING_ALGS): VerifiedProof {
   if (proof.length > MAX_PROOF_LENGTH) throw new ProofError('the proof is too large');
