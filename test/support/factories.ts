@@ -72,7 +72,8 @@ export function passwordGrantRequest(
 export async function appWithClientAndUser(
   client: Partial<NewClient> = {},
   user: Parameters<typeof createUser>[1] = {},
+  env: Record<string, string> = {},
 ): Promise<{ t: TestApp; client: TestClient; user: TestUser }> {
-  const t = await createTestApp();
+  const t = await createTestApp({ env });
   return { t, client: await createClient(t, client), user: await createUser(t, user) };
 }
