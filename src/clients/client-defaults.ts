@@ -14,3 +14,15 @@ export const CLIENT_SETTING_DEFAULTS = {
   refreshTokenRotation: 'rotate',
   idTokenSignedResponseAlg: 'RS256',
 } as const;
+
+/**
+ * What a client demands of its requests unless it opts in: bearer tokens, authorization requests
+ * neither pushed nor signed, and the server's default profile (null: FAPI_PROFILE).
+ */
+export const CLIENT_REQUIREMENT_DEFAULTS = {
+  dpopBoundAccessTokens: false,
+  tlsClientCertificateBoundAccessTokens: false,
+  requirePushedAuthorizationRequests: false,
+  requireSignedRequestObject: false,
+  fapiProfile: null,
+} as const;

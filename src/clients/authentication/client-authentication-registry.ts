@@ -3,7 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { randomToken, sha256Hex } from '../../common/crypto/tokens';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { discoverUnique } from '../../common/registry/discover-unique';
-import { CLIENT_SETTING_DEFAULTS } from '../client-defaults';
+import { CLIENT_REQUIREMENT_DEFAULTS, CLIENT_SETTING_DEFAULTS } from '../client-defaults';
 import { ClientEntity, NO_KEY_MATERIAL } from '../client.entity';
 import { type AuthenticatedClient, ClientsService, type StoredClient, toAuthenticatedClient } from '../clients.service';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient } from './client-authentication-method';
@@ -44,13 +44,9 @@ const DECOY: StoredClient = {
       postLogoutRedirectUris: null,
       accessTokenFormat: 'opaque',
       resources: null,
-      dpopBoundAccessTokens: false,
-      tlsClientCertificateBoundAccessTokens: false,
+      ...CLIENT_REQUIREMENT_DEFAULTS,
       ...NO_KEY_MATERIAL,
       secretEncrypted: null,
-      requirePushedAuthorizationRequests: false,
-      requireSignedRequestObject: false,
-      fapiProfile: null,
       enabled: false,
       createdAt: 0,
       updatedAt: 0,

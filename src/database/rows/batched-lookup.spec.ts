@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase, entityDataSource, TEST_DB, TestDatabase } from '../../../test/support/databases';
+import { CLIENT_REQUIREMENT_DEFAULTS } from '../../clients/client-defaults';
 import { ClientEntity, NO_KEY_MATERIAL } from '../../clients/client.entity';
 import { batchedLookup } from './batched-lookup';
 import { selectRowsIn } from './select-rows';
@@ -22,13 +23,9 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   postLogoutRedirectUris: null,
   accessTokenFormat: 'opaque',
   resources: null,
-  dpopBoundAccessTokens: false,
-  tlsClientCertificateBoundAccessTokens: false,
+  ...CLIENT_REQUIREMENT_DEFAULTS,
   ...NO_KEY_MATERIAL,
   secretEncrypted: null,
-  requirePushedAuthorizationRequests: false,
-  requireSignedRequestObject: false,
-  fapiProfile: null,
   enabled,
   createdAt: 1_700_000_000,
   updatedAt: 1_700_000_001,

@@ -1,4 +1,4 @@
-import { CLIENT_SETTING_DEFAULTS } from '../../../clients/client-defaults';
+import { CLIENT_REQUIREMENT_DEFAULTS, CLIENT_SETTING_DEFAULTS } from '../../../clients/client-defaults';
 import type { AuthenticatedClient } from '../../../clients/clients.service';
 import { NO_KEY_MATERIAL } from '../../../clients/client.entity';
 import { nowSeconds } from '../../../common/time';
@@ -98,9 +98,7 @@ export function aClient(overrides: Partial<AuthenticatedClient> = {}): Authentic
     scope: 'read write',
     ...CLIENT_SETTING_DEFAULTS,
     accessTokenFormat: 'opaque',
-    dpopBoundAccessTokens: false,
-    fapiProfile: null,
-    tlsClientCertificateBoundAccessTokens: false,
+    ...CLIENT_REQUIREMENT_DEFAULTS,
     enabled: true,
     createdAt: 0,
     updatedAt: 0,
