@@ -7,6 +7,7 @@ import { type ExpiringTable, ExpiringTableProvider } from '../database/extension
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { ExpiredDataCleanupService } from './expired-data-cleanup.service';
+import { ExpiredRowsRepository, TypeOrmExpiredRowsRepository } from './expired-rows.repository';
 
 /** A provider registering `table` for the janitor, as a module outside src/ would. */
 function registered(table: string, entity: ExpiringTable['entity'], expiresAt: string): Type {
@@ -32,24 +33,34 @@ class TicketRow {
 describe('ExpiredDataCleanupService', () => {
   let dataSource: DataSource;
   beforeAll(async () => {
-    dataSource = await new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [TicketRow] }).initialize();
+    dataSource = await new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: [TicketRow], synchronize: true }).initialize();
   });
   afterAll(() => dataSource.destroy());
 
-  async function boot(table: Type): Promise<void> {
+  /** The TypeORM repository for the example table; the built-in tables are not in this database, so none of theirs expired. */
+  class ExampleTableOnly implements ExpiredRowsRepository {
+    private readonly typeorm = new TypeOrmExpiredRowsRepository(new DatabaseStatus(dataSource));
+    deleteExpired(table: ExpiringTable, now: number, limit: number): Promise<number> {
+      return table.table === 'example_tickets' ? this.typeorm.deleteExpired(table, now, limit) : Promise.resolve(0);
+    }
+  }
+
+  async function boot(table: Type, env: Record<string, string> = {}): Promise<ExpiredDataCleanupService> {
     @Module({
       imports: [DiscoveryModule],
       providers: [
         ExpiredDataCleanupService,
         table,
         { provide: DatabaseStatus, useValue: new DatabaseStatus(dataSource) },
-        { provide: APP_CONFIG, useValue: loadConfig({}) },
+        { provide: ExpiredRowsRepository, useClass: ExampleTableOnly },
+        { provide: APP_CONFIG, useValue: loadConfig({ CLEANUP_INTERVAL_SECONDS: '0', ...env }) },
       ],
     })
     class TestModule {}
     const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
     await moduleRef.init();
     await moduleRef.close();
+    return moduleRef.get(ExpiredDataCleanupService);
   }
 
   it('refuses to boot, in one line, when a registered table names a property that is no column, or another table than its entity', async () => {
@@ -63,7 +74,17 @@ describe('ExpiredDataCleanupService', () => {
   });
 
   it('boots with a table registered as its entity maps it', async () => {
-    await expect(boot(registered('example_tickets', TicketRow, 'expiresAt'))).resolves.toBeUndefined();
+    await expect(boot(registered('example_tickets', TicketRow, 'expiresAt'))).resolves.toBeInstanceOf(ExpiredDataCleanupService);
+  });
+
+  it('deletes the expired rows of a registered table in batches, and nothing that has not expired', async () => {
+    const tickets = dataSource.getRepository(TicketRow);
+    const rows = Array.from({ length: 7 }, (_, i) => ({ id: `t${i}`, expiresAt: i < 5 ? 100 : 300 }));
+    await tickets.insert(rows);
+    const janitor = await boot(registered('example_tickets', TicketRow, 'expiresAt'), { CLEANUP_BATCH_SIZE: '2' });
+    const deleted = await janitor.runOnce(200);
+    expect(deleted.example_tickets).toBe(5);
+    expect((await tickets.find({ order: { id: 'ASC' } })).map((row) => row.id)).toEqual(['t5', 't6']);
   });
 
   it('refuses to boot when a module registers a table the janitor already empties', async () => {
@@ -73,6 +94,7 @@ describe('ExpiredDataCleanupService', () => {
         ExpiredDataCleanupService,
         registered('access_tokens', AccessTokenEntity, 'expiresAt'),
         { provide: DatabaseStatus, useValue: {} },
+        { provide: ExpiredRowsRepository, useValue: {} },
         { provide: APP_CONFIG, useValue: loadConfig({}) },
       ],
     })

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { In, LessThan } from 'typeorm';
 import { discoverUnique } from '../common/registry/discover-unique';
 import { type ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig, ConfigError } from '../config/app-config';
+import { ExpiredRowsRepository } from './expired-rows.repository';
 import { LoginSessionEntity } from '../authorize/login-session.entity';
 import { EXPIRING_PUSHED_REQUESTS } from '../authorize/par/pushed-authorization-requests';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
@@ -34,6 +34,7 @@ export class ExpiredDataCleanupService implements OnModuleInit, OnApplicationBoo
 
   constructor(
     private readonly database: DatabaseStatus,
+    private readonly expiredRows: ExpiredRowsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly discovery: DiscoveryService,
   ) {}
@@ -63,19 +64,13 @@ export class ExpiredDataCleanupService implements OnModuleInit, OnApplicationBoo
   /** One pass; returns how many rows each table lost. */
   async runOnce(now = nowSeconds()): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
-    for (const { table, entity, expiresAt } of this.tables) {
-      deleted[table] = 0;
-      const repository = this.database.repositoryOf(entity);
+    const { batchSize } = this.config.cleanup;
+    for (const table of this.tables) {
+      deleted[table.table] = 0;
       for (;;) {
-        const batch = await repository.find({
-          select: { id: true },
-          where: { [expiresAt]: LessThan(now) },
-          take: this.config.cleanup.batchSize,
-        });
-        if (batch.length === 0) break;
-        await repository.delete({ id: In(batch.map((row) => row.id)) });
-        deleted[table] += batch.length;
-        if (batch.length < this.config.cleanup.batchSize) break;
+        const count = await this.expiredRows.deleteExpired(table, now, batchSize);
+        deleted[table.table] += count;
+        if (count < batchSize) break;
       }
     }
     return deleted;

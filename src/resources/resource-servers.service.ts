@@ -1,19 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { largestValue } from '../database/rows/largest-value';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import type { AuthenticatedClient } from '../clients/clients.service';
-import { batchedLookup } from '../database/rows/batched-lookup';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
-import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
+import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from '../keys/access-token-lifetimes';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { ResourceServerEntity } from './resource-server.entity';
+import { ResourceServerRepository } from './resource-server.repository';
 
 const TOPIC = 'resource-server';
 
@@ -31,18 +28,16 @@ export interface NewResourceServer {
 @AccessTokenLifetimesProvider()
 export class ResourceServersService implements AccessTokenLifetimes {
   private readonly cache: InvalidatingCache<ResourceServerEntity>;
-  private readonly byIdentifier: (identifier: string) => Promise<ResourceServerEntity | null>;
 
   constructor(
-    @InjectRepository(ResourceServerEntity) private readonly repository: Repository<ResourceServerEntity>,
+    private readonly repository: ResourceServerRepository,
     private readonly bus: CacheBus,
   ) {
     this.cache = bus.createCache<ResourceServerEntity>(TOPIC, 60_000, 1000);
-    this.byIdentifier = batchedLookup(repository, 'identifier');
   }
 
   find(identifier: string): Promise<ResourceServerEntity | null> {
-    return this.cache.get(identifier, () => this.byIdentifier(identifier));
+    return this.cache.get(identifier, () => this.repository.findByIdentifier(identifier));
   }
 
   /**
@@ -61,14 +56,14 @@ export class ResourceServersService implements AccessTokenLifetimes {
    */
   async create(input: NewResourceServer): Promise<ResourceServerEntity> {
     const now = nowSeconds();
-    const entity = this.repository.create({ id: randomUUID(), ...input, createdAt: now, updatedAt: now });
-    await transactional(this.repository).insert(entity);
+    const entity = Object.assign(new ResourceServerEntity(), { id: randomUUID(), ...input, createdAt: now, updatedAt: now });
+    await this.repository.insert(entity);
     await afterUnitOfWork(() => this.changed(entity.identifier));
     return entity;
   }
 
   longestAccessTokenTtl(): Promise<number> {
-    return largestValue(this.repository, 'accessTokenTtl');
+    return this.repository.longestAccessTokenTtl();
   }
 
   /** Every instance reads this resource server again. */
@@ -77,20 +72,20 @@ export class ResourceServersService implements AccessTokenLifetimes {
   }
 
   list(): Promise<ResourceServerEntity[]> {
-    return this.repository.find({ order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.repository.list();
   }
 
   get(id: string): Promise<ResourceServerEntity | null> {
-    return this.repository.findOneBy({ id });
+    return this.repository.get(id);
   }
 
   async update(entity: ResourceServerEntity, changes: Partial<NewResourceServer>): Promise<void> {
-    await transactional(this.repository).update({ id: entity.id }, { ...changes, updatedAt: nowSeconds() });
+    await this.repository.update(entity.id, { ...changes, updatedAt: nowSeconds() });
     await afterUnitOfWork(() => this.changed(entity.identifier));
   }
 
   async delete(entity: ResourceServerEntity): Promise<void> {
-    await transactional(this.repository).delete({ id: entity.id });
+    await this.repository.delete(entity.id);
     await afterUnitOfWork(() => this.changed(entity.identifier));
   }
 }

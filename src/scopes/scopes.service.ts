@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { nowSeconds } from '../common/time';
-import { transactional } from '../database/unit-of-work/unit-of-work';
 import { ScopeEntity } from './scope.entity';
+import { ScopeRepository } from './scope.repository';
 
 /** What a consent page lists: the scope and, when catalogued, its description. */
 export interface DescribedScope {
@@ -13,36 +11,36 @@ export interface DescribedScope {
 
 @Injectable()
 export class ScopesService {
-  constructor(@InjectRepository(ScopeEntity) private readonly repository: Repository<ScopeEntity>) {}
+  constructor(private readonly repository: ScopeRepository) {}
 
   /** Each scope with its catalogue description, in the order given. */
   async describe(names: readonly string[]): Promise<DescribedScope[]> {
-    const found = names.length > 0 ? await this.repository.findBy({ name: In([...names]) }) : [];
+    const found = await this.repository.findByNames(names);
     const descriptions = new Map(found.map((s) => [s.name, s.description]));
     return names.map((name) => ({ name, description: descriptions.get(name) }));
   }
 
   list(): Promise<ScopeEntity[]> {
-    return this.repository.find({ order: { name: 'ASC' } });
+    return this.repository.list();
   }
 
   get(name: string): Promise<ScopeEntity | null> {
-    return this.repository.findOneBy({ name });
+    return this.repository.get(name);
   }
 
   /** The writes below run in the caller's unit of work when there is one (the admin API's, with its audit event). */
   async create(name: string, description: string): Promise<ScopeEntity> {
     const now = nowSeconds();
-    const entity = this.repository.create({ name, description, createdAt: now, updatedAt: now });
-    await transactional(this.repository).insert(entity);
+    const entity = Object.assign(new ScopeEntity(), { name, description, createdAt: now, updatedAt: now });
+    await this.repository.insert(entity);
     return entity;
   }
 
   async update(name: string, description: string): Promise<void> {
-    await transactional(this.repository).update({ name }, { description, updatedAt: nowSeconds() });
+    await this.repository.updateDescription(name, description, nowSeconds());
   }
 
   async delete(name: string): Promise<void> {
-    await transactional(this.repository).delete({ name });
+    await this.repository.delete(name);
   }
 }

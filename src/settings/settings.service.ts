@@ -1,13 +1,11 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
-import { batchedLookup } from '../database/rows/batched-lookup';
 import { nowSeconds } from '../common/time';
-import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
+import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { SettingsEntity } from './settings.entity';
+import { SettingsRepository } from './settings.repository';
 
 export const GLOBAL_SETTINGS_ID = 'global';
 const SETTINGS_TOPIC = 'settings';
@@ -21,31 +19,22 @@ export type GlobalSettings = Omit<SettingsEntity, 'id' | 'updatedAt'>;
 @Injectable()
 export class SettingsService implements OnModuleInit {
   private readonly cache: InvalidatingCache<SettingsEntity>;
-  private readonly byId: (id: string) => Promise<SettingsEntity | null>;
 
   constructor(
-    @InjectRepository(SettingsEntity) private readonly repository: Repository<SettingsEntity>,
+    private readonly repository: SettingsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly bus: CacheBus,
   ) {
     this.cache = bus.createCache<SettingsEntity>(SETTINGS_TOPIC, 60_000, 1);
-    // Without Redis the cache is off and every token request reads this row: one query serves many.
-    this.byId = batchedLookup(repository, 'id');
   }
 
   /** Seeds the row from the environment defaults on first start; later starts keep the stored values. */
   async onModuleInit(): Promise<void> {
-    if (await this.repository.existsBy({ id: GLOBAL_SETTINGS_ID })) return;
-    await this.repository
-      .createQueryBuilder()
-      .insert()
-      .values({ id: GLOBAL_SETTINGS_ID, ...this.config.defaults, updatedAt: nowSeconds() })
-      .orIgnore()
-      .execute();
+    await this.repository.insertIfAbsent(Object.assign(new SettingsEntity(), { id: GLOBAL_SETTINGS_ID, ...this.config.defaults, updatedAt: nowSeconds() }));
   }
 
   async get(): Promise<GlobalSettings> {
-    const row = await this.cache.get(GLOBAL_SETTINGS_ID, () => this.byId(GLOBAL_SETTINGS_ID));
+    const row = await this.cache.get(GLOBAL_SETTINGS_ID, () => this.repository.find(GLOBAL_SETTINGS_ID));
     if (!row) return { ...this.config.defaults };
     const { id: _id, updatedAt: _updatedAt, ...settings } = row;
     return settings;
@@ -61,7 +50,7 @@ export class SettingsService implements OnModuleInit {
    * reads the settings again once it is over.
    */
   async write(changes: Partial<GlobalSettings>): Promise<void> {
-    await transactional(this.repository).update({ id: GLOBAL_SETTINGS_ID }, { ...changes, updatedAt: nowSeconds() });
+    await this.repository.update(GLOBAL_SETTINGS_ID, { ...changes, updatedAt: nowSeconds() });
     await afterUnitOfWork(() => this.changed());
   }
 
