@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
+import { ClientRepository, TypeOrmClientRepository } from './client.repository';
 import { ClientAuthenticationRegistry } from './authentication/client-authentication-registry';
 import { ClientSecretBasicMethod } from './authentication/client-secret-basic.method';
 import { ClientSecretPostMethod } from './authentication/client-secret-post.method';
@@ -22,6 +23,7 @@ import { KeysModule } from '../keys/keys.module';
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity]), DiscoveryModule, KeysModule],
   providers: [
+    { provide: ClientRepository, useClass: TypeOrmClientRepository },
     ClientsService,
     ClientAuthenticationRegistry,
     ClientAuthenticationMetadata,

@@ -1,22 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { largestValue } from '../database/rows/largest-value';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
-import { batchedLookup } from '../database/rows/batched-lookup';
-import { containing } from '../common/database/containing';
 import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
 import { hashPassword } from '../common/crypto/password-hasher';
-import { afterUnitOfWork, transactional } from '../database/unit-of-work/unit-of-work';
+import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from '../keys/access-token-lifetimes';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 import type { JwkSet } from './client-keys';
 import { ClientSecretSealer } from './client-secret-sealer';
+import { ClientRepository } from './client.repository';
 
 /** The one method whose secret is kept readable (encrypted), see ClientSecretSealer. */
 export const CLIENT_SECRET_JWT = 'client_secret_jwt';
@@ -130,19 +126,17 @@ const CLIENT_TOPIC = 'client';
 export class ClientsService implements AccessTokenLifetimes {
   /** Client authentication runs on every token request: clients are cached, invalidated on change. */
   private readonly cache: InvalidatingCache<ClientEntity>;
-  private readonly byId: (clientId: string) => Promise<ClientEntity | null>;
 
   constructor(
-    @InjectRepository(ClientEntity) private readonly repository: Repository<ClientEntity>,
+    private readonly repository: ClientRepository,
     private readonly bus: CacheBus,
     private readonly sealer: ClientSecretSealer,
   ) {
     this.cache = bus.createCache<ClientEntity>(CLIENT_TOPIC, 60_000, 10_000);
-    this.byId = batchedLookup(repository, 'id');
   }
 
   private load(clientId: string): Promise<ClientEntity | null> {
-    return this.cache.get(clientId, () => this.byId(clientId));
+    return this.cache.get(clientId, () => this.repository.findById(clientId));
   }
 
   private changed(clientId: string): Promise<void> {
@@ -166,7 +160,7 @@ export class ClientsService implements AccessTokenLifetimes {
     const now = nowSeconds();
     const id = input.clientId ?? randomUUID();
     const secret = generatedSecret ?? input.clientSecret;
-    const entity = this.repository.create({
+    const entity = Object.assign(new ClientEntity(), {
       id,
       clientName: input.clientName,
       secretHash,
@@ -219,12 +213,7 @@ export class ClientsService implements AccessTokenLifetimes {
   }
 
   async list(page: Page, nameContains?: string): Promise<{ items: AuthenticatedClient[]; total: number }> {
-    const [rows, total] = await this.repository.findAndCount({
-      where: nameContains ? { clientName: containing(nameContains) } : {},
-      order: { createdAt: 'ASC', id: 'ASC' },
-      skip: (page.page - 1) * page.perPage,
-      take: page.perPage,
-    });
+    const { rows, total } = await this.repository.list((page.page - 1) * page.perPage, page.perPage, nameContains);
     return { items: rows.map(toAuthenticatedClient), total };
   }
 
@@ -233,19 +222,16 @@ export class ClientsService implements AccessTokenLifetimes {
     changes: Partial<Omit<NewClient, 'clientId' | 'tokenEndpointAuthMethod'>> & { tokenEndpointAuthMethod?: TokenEndpointAuthMethod },
   ): Promise<void> {
     const { redirectUris, grantTypes, postLogoutRedirectUris, resources, ...rest } = changes;
-    await transactional(this.repository).update(
-      { id: clientId },
-      {
-        ...rest,
-        ...(redirectUris ? { redirectUris: [...redirectUris] } : {}),
-        ...(grantTypes ? { grantTypes: [...grantTypes] } : {}),
-        ...(postLogoutRedirectUris ? { postLogoutRedirectUris: [...postLogoutRedirectUris] } : {}),
-        ...(resources ? { resources: [...resources] } : {}),
-        // A secret kept readable for client_secret_jwt is dropped once the client uses another method.
-        ...(rest.tokenEndpointAuthMethod !== undefined && rest.tokenEndpointAuthMethod !== CLIENT_SECRET_JWT ? { secretEncrypted: null } : {}),
-        updatedAt: nowSeconds(),
-      },
-    );
+    await this.repository.update(clientId, {
+      ...rest,
+      ...(redirectUris ? { redirectUris: [...redirectUris] } : {}),
+      ...(grantTypes ? { grantTypes: [...grantTypes] } : {}),
+      ...(postLogoutRedirectUris ? { postLogoutRedirectUris: [...postLogoutRedirectUris] } : {}),
+      ...(resources ? { resources: [...resources] } : {}),
+      // A secret kept readable for client_secret_jwt is dropped once the client uses another method.
+      ...(rest.tokenEndpointAuthMethod !== undefined && rest.tokenEndpointAuthMethod !== CLIENT_SECRET_JWT ? { secretEncrypted: null } : {}),
+      updatedAt: nowSeconds(),
+    });
     await afterUnitOfWork(() => this.changed(clientId));
   }
 
@@ -255,7 +241,7 @@ export class ClientsService implements AccessTokenLifetimes {
    * once it is over.
    */
   async insert(entity: ClientEntity): Promise<AuthenticatedClient> {
-    await transactional(this.repository).insert(entity);
+    await this.repository.insert(entity);
     await afterUnitOfWork(() => this.changed(entity.id));
     return toAuthenticatedClient(entity);
   }
@@ -265,18 +251,18 @@ export class ClientsService implements AccessTokenLifetimes {
     const clientSecret = randomToken();
     const client = await this.load(clientId);
     const secretEncrypted = client?.tokenEndpointAuthMethod === CLIENT_SECRET_JWT ? this.sealer.seal(clientSecret, clientId) : null;
-    await transactional(this.repository).update({ id: clientId }, { secretHash: sha256Hex(clientSecret), secretEncrypted, updatedAt: nowSeconds() });
+    await this.repository.update(clientId, { secretHash: sha256Hex(clientSecret), secretEncrypted, updatedAt: nowSeconds() });
     await afterUnitOfWork(() => this.changed(clientId));
     return clientSecret;
   }
 
   async delete(clientId: string): Promise<void> {
-    await transactional(this.repository).delete({ id: clientId });
+    await this.repository.delete(clientId);
     await afterUnitOfWork(() => this.changed(clientId));
   }
 
   longestAccessTokenTtl(): Promise<number> {
-    return largestValue(this.repository, 'accessTokenTtl');
+    return this.repository.longestAccessTokenTtl();
   }
 
   /** An enabled client with its stored secret hash, for client authentication; null when unknown or disabled. */

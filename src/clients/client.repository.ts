@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { containing } from '../common/database/containing';
+import { batchedLookup } from '../database/rows/batched-lookup';
+import { largestValue } from '../database/rows/largest-value';
+import { transactional } from '../database/unit-of-work/unit-of-work';
+import { ClientEntity } from './client.entity';
+
+/** Every statement on the clients table. Writes join the current unit of work when there is one. */
+export abstract class ClientRepository {
+  /** By client_id; concurrent lookups (every token request authenticates its client) share one query. */
+  abstract findById(clientId: string): Promise<ClientEntity | null>;
+  /** One page of clients, oldest first, optionally those whose name contains `nameContains`. */
+  abstract list(skip: number, take: number, nameContains?: string): Promise<{ rows: ClientEntity[]; total: number }>;
+  /** The longest access token lifetime any client sets, or 0. */
+  abstract longestAccessTokenTtl(): Promise<number>;
+  abstract insert(client: ClientEntity): Promise<void>;
+  abstract update(clientId: string, changes: Partial<ClientEntity>): Promise<void>;
+  abstract delete(clientId: string): Promise<void>;
+}
+
+@Injectable()
+export class TypeOrmClientRepository implements ClientRepository {
+  private readonly byId: (clientId: string) => Promise<ClientEntity | null>;
+
+  constructor(@InjectRepository(ClientEntity) private readonly repository: Repository<ClientEntity>) {
+    this.byId = batchedLookup(repository, 'id');
+  }
+
+  findById(clientId: string): Promise<ClientEntity | null> {
+    return this.byId(clientId);
+  }
+
+  async list(skip: number, take: number, nameContains?: string): Promise<{ rows: ClientEntity[]; total: number }> {
+    const [rows, total] = await this.repository.findAndCount({
+      where: nameContains ? { clientName: containing(nameContains) } : {},
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip,
+      take,
+    });
+    return { rows, total };
+  }
+
+  longestAccessTokenTtl(): Promise<number> {
+    return largestValue(this.repository, 'accessTokenTtl');
+  }
+
+  async insert(client: ClientEntity): Promise<void> {
+    await transactional(this.repository).insert(client);
+  }
+
+  async update(clientId: string, changes: Partial<ClientEntity>): Promise<void> {
+    await transactional(this.repository).update({ id: clientId }, changes);
+  }
+
+  async delete(clientId: string): Promise<void> {
+    await transactional(this.repository).delete({ id: clientId });
+  }
+}
