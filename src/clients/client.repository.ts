@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { containing } from '../common/database/containing';
-import { batchedLookup } from '../database/rows/batched-lookup';
 import { largestValue } from '../database/rows/largest-value';
-import { transactional } from '../database/unit-of-work/unit-of-work';
+import { RowsById } from '../database/rows/rows-by-id';
 import { ClientEntity } from './client.entity';
 
 /** Every statement on the clients table. Writes join the current unit of work when there is one. */
@@ -21,15 +20,9 @@ export abstract class ClientRepository {
 }
 
 @Injectable()
-export class TypeOrmClientRepository implements ClientRepository {
-  private readonly byId: (clientId: string) => Promise<ClientEntity | null>;
-
-  constructor(@InjectRepository(ClientEntity) private readonly repository: Repository<ClientEntity>) {
-    this.byId = batchedLookup(repository, 'id');
-  }
-
-  findById(clientId: string): Promise<ClientEntity | null> {
-    return this.byId(clientId);
+export class TypeOrmClientRepository extends RowsById<ClientEntity> implements ClientRepository {
+  constructor(@InjectRepository(ClientEntity) repository: Repository<ClientEntity>) {
+    super(repository);
   }
 
   async list(skip: number, take: number, nameContains?: string): Promise<{ rows: ClientEntity[]; total: number }> {
@@ -44,17 +37,5 @@ export class TypeOrmClientRepository implements ClientRepository {
 
   longestAccessTokenTtl(): Promise<number> {
     return largestValue(this.repository, 'accessTokenTtl');
-  }
-
-  async insert(client: ClientEntity): Promise<void> {
-    await transactional(this.repository).insert(client);
-  }
-
-  async update(clientId: string, changes: Partial<ClientEntity>): Promise<void> {
-    await transactional(this.repository).update({ id: clientId }, changes);
-  }
-
-  async delete(clientId: string): Promise<void> {
-    await transactional(this.repository).delete({ id: clientId });
   }
 }

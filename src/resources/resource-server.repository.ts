@@ -3,14 +3,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { batchedLookup } from '../database/rows/batched-lookup';
 import { largestValue } from '../database/rows/largest-value';
-import { transactional } from '../database/unit-of-work/unit-of-work';
+import { RowsById } from '../database/rows/rows-by-id';
 import { ResourceServerEntity } from './resource-server.entity';
 
 /** Every statement on the resource servers table. Writes join the current unit of work when there is one. */
 export abstract class ResourceServerRepository {
   /** By RFC 8707 identifier; concurrent lookups share one query. */
   abstract findByIdentifier(identifier: string): Promise<ResourceServerEntity | null>;
-  abstract get(id: string): Promise<ResourceServerEntity | null>;
+  abstract findById(id: string): Promise<ResourceServerEntity | null>;
   /** Every resource server, oldest first. */
   abstract list(): Promise<ResourceServerEntity[]>;
   /** The longest access token lifetime any resource server sets, or 0. */
@@ -21,19 +21,16 @@ export abstract class ResourceServerRepository {
 }
 
 @Injectable()
-export class TypeOrmResourceServerRepository implements ResourceServerRepository {
+export class TypeOrmResourceServerRepository extends RowsById<ResourceServerEntity> implements ResourceServerRepository {
   private readonly byIdentifier: (identifier: string) => Promise<ResourceServerEntity | null>;
 
-  constructor(@InjectRepository(ResourceServerEntity) private readonly repository: Repository<ResourceServerEntity>) {
+  constructor(@InjectRepository(ResourceServerEntity) repository: Repository<ResourceServerEntity>) {
+    super(repository);
     this.byIdentifier = batchedLookup(repository, 'identifier');
   }
 
   findByIdentifier(identifier: string): Promise<ResourceServerEntity | null> {
     return this.byIdentifier(identifier);
-  }
-
-  get(id: string): Promise<ResourceServerEntity | null> {
-    return this.repository.findOneBy({ id });
   }
 
   list(): Promise<ResourceServerEntity[]> {
@@ -42,17 +39,5 @@ export class TypeOrmResourceServerRepository implements ResourceServerRepository
 
   longestAccessTokenTtl(): Promise<number> {
     return largestValue(this.repository, 'accessTokenTtl');
-  }
-
-  async insert(resource: ResourceServerEntity): Promise<void> {
-    await transactional(this.repository).insert(resource);
-  }
-
-  async update(id: string, changes: Partial<ResourceServerEntity>): Promise<void> {
-    await transactional(this.repository).update({ id }, changes);
-  }
-
-  async delete(id: string): Promise<void> {
-    await transactional(this.repository).delete({ id });
   }
 }

@@ -76,7 +76,7 @@ export class ResourceServersService implements AccessTokenLifetimes {
   }
 
   get(id: string): Promise<ResourceServerEntity | null> {
-    return this.repository.get(id);
+    return this.repository.findById(id);
   }
 
   async update(entity: ResourceServerEntity, changes: Partial<NewResourceServer>): Promise<void> {

@@ -34,7 +34,7 @@ export class SettingsService implements OnModuleInit {
   }
 
   async get(): Promise<GlobalSettings> {
-    const row = await this.cache.get(GLOBAL_SETTINGS_ID, () => this.repository.find(GLOBAL_SETTINGS_ID));
+    const row = await this.cache.get(GLOBAL_SETTINGS_ID, () => this.repository.findById(GLOBAL_SETTINGS_ID));
     if (!row) return { ...this.config.defaults };
     const { id: _id, updatedAt: _updatedAt, ...settings } = row;
     return settings;
