@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { createClient, createUser } from '../support/factories';
+import { createClient, createUser, tokenRequest } from '../support/factories';
 
 describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -62,11 +62,7 @@ describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
 
   it('answers 403 insufficient_scope for an admin token without the admin scope', async () => {
     const client = await createClient(t, { scope: 'read admin' });
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: 'admin', password: ADMIN_PASSWORD, scope: 'read' });
+    const res = await tokenRequest(t.url, { grant_type: 'password', username: 'admin', password: ADMIN_PASSWORD, scope: 'read' }, client.basic);
     const forbidden = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${res.body.access_token}`);
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error).toBe('insufficient_scope');
@@ -75,7 +71,7 @@ describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
 
   it('answers 403 for the client_credentials token of an application that lists the admin scope: the token carries none', async () => {
     const client = await createClient(t, { scope: 'admin' });
-    const res = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+    const res = await tokenRequest(t.url, { grant_type: 'client_credentials' }, client.basic);
     expect(res.body.scope).toBe('');
     const forbidden = await request(t.url).get('/admin/settings').set('Authorization', `Bearer ${res.body.access_token}`);
     expect(forbidden.status).toBe(403);
@@ -83,10 +79,7 @@ describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
 
   it('never gives the admin scope to a user without the admin role', async () => {
     const user = await createUser(t);
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .type('form')
-      .send({ grant_type: 'password', client_id: 'admin-cli', username: user.username, password: user.password, scope: 'admin' });
+    const res = await tokenRequest(t.url, { grant_type: 'password', client_id: 'admin-cli', username: user.username, password: user.password, scope: 'admin' });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_scope');
   });

@@ -2,8 +2,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
-import { basicAuth, createClient } from '../support/factories';
-import request from 'supertest';
+import { basicAuth, createClient, tokenRequest } from '../support/factories';
 
 describe(`applications: client keys, certificates and authentication methods in the admin API [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -102,11 +101,7 @@ describe(`applications: client keys, certificates and authentication methods in 
 
   it('keeps secret-based authentication working for a client_secret_basic application (nothing else changed)', async () => {
     const created = await createClient(t, { grantTypes: ['client_credentials'] });
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', basicAuth(created.clientId, created.clientSecret!))
-      .type('form')
-      .send({ grant_type: 'client_credentials' });
+    const res = await tokenRequest(t.url, { grant_type: 'client_credentials' }, basicAuth(created.clientId, created.clientSecret!));
     expect(res.status).toBe(200);
   });
 

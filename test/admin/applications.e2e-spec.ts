@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { basicAuth, createUser } from '../support/factories';
+import { basicAuth, createUser, tokenRequest } from '../support/factories';
 import { sql } from '../support/sql';
 
 describe(`admin API: applications [${TEST_DB}]`, () => {
@@ -28,8 +28,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
     scope: 'read write',
     token_endpoint_auth_method: 'client_secret_basic',
   };
-  const clientCredentials = (clientId: string, secret: string) =>
-    request(t.url).post('/oauth2/token').set('Authorization', basicAuth(clientId, secret)).type('form').send({ grant_type: 'client_credentials' });
+  const clientCredentials = (clientId: string, secret: string) => tokenRequest(t.url, { grant_type: 'client_credentials' }, basicAuth(clientId, secret));
 
   it('creates a confidential application (201) and returns its secret once', async () => {
     const res = await api().post('/admin/applications').send(webApp);
@@ -79,10 +78,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
 
   it('lets a client_secret_basic application authenticate with client_secret_post too', async () => {
     const created = (await api().post('/admin/applications').send(webApp)).body;
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .type('form')
-      .send({ grant_type: 'client_credentials', client_id: created.client_id, client_secret: created.client_secret });
+    const res = await tokenRequest(t.url, { grant_type: 'client_credentials', client_id: created.client_id, client_secret: created.client_secret });
     expect(res.status).toBe(200);
   });
 
@@ -153,13 +149,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
 
   describe('the reserved admin scope on an application', () => {
     const scopeOf = async (clientId: string, secret: string, scope?: string) =>
-      (
-        await request(t.url)
-          .post('/oauth2/token')
-          .set('Authorization', basicAuth(clientId, secret))
-          .type('form')
-          .send({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) })
-      ).body;
+      (await tokenRequest(t.url, { grant_type: 'client_credentials', ...(scope ? { scope } : {}) }, basicAuth(clientId, secret))).body;
 
     it('accepts it, with a warning when the grant types never issue a token for a user, and client_credentials never gets it', async () => {
       const res = await api()
@@ -228,11 +218,11 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
     const created = (await api().post('/admin/applications').send(webApp)).body;
     const user = await createUser(t);
     const token = (
-      await request(t.url)
-        .post('/oauth2/token')
-        .set('Authorization', basicAuth(created.client_id, created.client_secret))
-        .type('form')
-        .send({ grant_type: 'password', username: user.username, password: user.password })
+      await tokenRequest(
+        t.url,
+        { grant_type: 'password', username: user.username, password: user.password },
+        basicAuth(created.client_id, created.client_secret),
+      )
     ).body.access_token;
     expect((await request(t.url).get('/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
     expect((await api().delete(`/admin/applications/${created.client_id}`)).status).toBe(204);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { createClient, TestClient } from '../support/factories';
+import { createClient, TestClient, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
 import { sql } from '../support/sql';
 
@@ -31,8 +31,7 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
     expect(res.status).toBe(201);
     return { ...res.body, password: body.password } as { id: string; username: string; password: string };
   };
-  const passwordGrant = (username: string, password: string) =>
-    request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'password', username, password });
+  const passwordGrant = (username: string, password: string) => tokenRequest(t.url, { grant_type: 'password', username, password }, client.basic);
 
   describe('users', () => {
     it('creates a user (201) without ever returning the password', async () => {
@@ -154,7 +153,7 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       const changed = await api.patch('/admin/settings').send({ access_token_ttl: 900, pkce_required: true });
       expect(changed.status).toBe(200);
       expect(changed.body).toMatchObject({ access_token_ttl: 900, pkce_required: true });
-      const token = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+      const token = await tokenRequest(t.url, { grant_type: 'client_credentials' }, client.basic);
       expect(token.body.expires_in).toBe(900);
       const authorize = await request(t.url).get(`/oauth2/authorize?response_type=code&client_id=${client.clientId}`);
       expect(new URL(authorize.headers['location']).searchParams.get('error')).toBe('invalid_request');
@@ -170,11 +169,7 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       const user = await newUser();
       const browser = new FormBrowser(t.url);
       const redirect = await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${client.clientId}&scope=read`, user);
-      const token = await request(t.url)
-        .post('/oauth2/token')
-        .set('Authorization', client.basic)
-        .type('form')
-        .send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code')! });
+      const token = await tokenRequest(t.url, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')! }, client.basic);
       const consents = await api.get(`/admin/users/${user.id}/consents`);
       expect(consents.body).toEqual([expect.objectContaining({ client_id: client.clientId, scope: 'read' })]);
       expect((await api.delete(`/admin/users/${user.id}/consents/${consents.body[0].id}`)).status).toBe(204);
@@ -193,11 +188,7 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
     const redirect = await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${client.clientId}&scope=read`, user);
     const [consent] = (await api.get(`/admin/users/${user.id}/consents`)).body;
     await api.delete(`/admin/users/${user.id}/consents/${consent.id}`);
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code')! });
+    const res = await tokenRequest(t.url, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')! }, client.basic);
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_grant');
   });

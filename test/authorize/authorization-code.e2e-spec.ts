@@ -2,7 +2,7 @@ import request from 'supertest';
 import { s256 } from '../../src/pkce/pkce';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
 
 const VERIFIER = 'a4793f15479a4c5697f93b44d055ab6cbd16be50400a4591892f914b1a256da8';
@@ -149,11 +149,7 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
     const browser = new FormBrowser(t.url);
     const redirect = await approveAuthorization(browser, `/oauth2/authorize?response_type=code&client_id=${single.clientId}`, user);
     expect(redirect.origin + redirect.pathname).toBe('http://single.example/cb');
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', single.basic)
-      .type('form')
-      .send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code')! });
+    const res = await tokenRequest(t.url, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')! }, single.basic);
     expect(res.status).toBe(200);
   });
 
@@ -219,15 +215,9 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
       const redirect = await approveAuthorization(browser, authorizeUrl({ redirect_uri: 'http://test.com', prompt: 'consent', ...params }), user);
       return redirect.searchParams.get('code')!;
     }
-    const redeem = (body: Record<string, string>, auth = client.basic) =>
-      request(t.url)
-        .post('/oauth2/token')
-        .set('Authorization', auth)
-        .type('form')
-        .send({ grant_type: 'authorization_code', ...body });
+    const redeem = (body: Record<string, string>, auth = client.basic) => tokenRequest(t.url, { grant_type: 'authorization_code', ...body }, auth);
 
-    const refreshWith = (refreshToken: string) =>
-      request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    const refreshWith = (refreshToken: string) => tokenRequest(t.url, { grant_type: 'refresh_token', refresh_token: refreshToken }, client.basic);
 
     it('rejects a second redemption of the same code, once its tokens were used, with invalid_grant and revokes what the first issued (§4.1.2)', async () => {
       const code = await freshCode();

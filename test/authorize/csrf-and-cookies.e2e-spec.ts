@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
 
 const HTTPS = { 'X-Forwarded-Proto': 'https' };
@@ -124,11 +124,11 @@ describe(`cookies over HTTPS behind a trusted TLS proxy [${TEST_DB}]`, () => {
     expect(done.status).toBe(302);
     const location = new URL(done.location!);
     expect(location.searchParams.get('state')).toBe('s1');
-    const token = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'authorization_code', code: location.searchParams.get('code'), redirect_uri: 'http://test.com' });
+    const token = await tokenRequest(
+      t.url,
+      { grant_type: 'authorization_code', code: location.searchParams.get('code'), redirect_uri: 'http://test.com' },
+      client.basic,
+    );
     expect(token.status).toBe(200);
     expect(token.body.access_token).toEqual(expect.any(String));
 

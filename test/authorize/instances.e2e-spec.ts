@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
 describe(`no state in process memory: restarts and several instances on one database [${TEST_DB}]`, () => {
@@ -33,11 +33,7 @@ describe(`no state in process memory: restarts and several instances on one data
     expect(page.status).toBe(302); // signed in and consented already: straight back with a code
     const code = new URL(page.location!).searchParams.get('code')!;
 
-    const onAAgain = await request(a.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' });
+    const onAAgain = await tokenRequest(a.url, { grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' }, client.basic);
     expect(onAAgain.status).toBe(200);
   });
 
@@ -54,8 +50,7 @@ describe(`no state in process memory: restarts and several instances on one data
   it('rotates refresh tokens on instance A while instance B keeps writing tokens (no lost write locks)', async () => {
     // A code grant or refresh that spends its input must take the write lock first: on SQLite a
     // transaction that began with a read cannot be upgraded after another connection wrote.
-    const token = (app: TestApp, body: Record<string, string>) =>
-      request(app.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(body);
+    const token = (app: TestApp, body: Record<string, string>) => tokenRequest(app.url, body, client.basic);
     const pairs = await Promise.all(
       Array.from({ length: 4 }, () => token(a, { grant_type: 'password', username: user.username, password: user.password, scope: 'read' })),
     );

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
 import { adminToken } from '../support/admin';
-import { basicAuth } from '../support/factories';
+import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { GaleraCluster, galeraAvailable, startGaleraCluster } from '../support/galera';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -72,8 +72,7 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
   }, 120_000);
 
   const basic = () => basicAuth(client.client_id, client.client_secret);
-  const token = (server: ServerProcess, body: Record<string, string>) =>
-    request(server.url).post('/oauth2/token').set('Authorization', basic()).type('form').send(body);
+  const token = (server: ServerProcess, body: Record<string, string>) => tokenRequest(server.url, body, basic());
   const introspect = (server: ServerProcess, value: string) =>
     request(server.url).post('/oauth2/introspect').set('Authorization', basic()).type('form').send({ token: value });
   const authorizeUrl = () => `/oauth2/authorize?response_type=code&client_id=${client.client_id}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`;

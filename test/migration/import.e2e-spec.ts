@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
-import { basicAuth } from '../support/factories';
+import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { TransactionRunner } from '../../src/database/unit-of-work/transaction-runner';
 import { sql } from '../support/sql';
@@ -36,8 +36,7 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
     ]);
     return { clients: Number(clients.n), users: Number(users.n) };
   };
-  const clientCredentials = (clientId: string, secret: string) =>
-    request(t.url).post('/oauth2/token').set('Authorization', basicAuth(clientId, secret)).type('form').send({ grant_type: 'client_credentials' });
+  const clientCredentials = (clientId: string, secret: string) => tokenRequest(t.url, { grant_type: 'client_credentials' }, basicAuth(clientId, secret));
   const passwordGrant = (clientId: string, secret: string, username: string, password: string) =>
     request(t.url).post('/oauth/token').set('Authorization', basicAuth(clientId, secret)).type('form').send({ grant_type: 'password', username, password });
 

@@ -5,7 +5,7 @@ import * as time from '../../src/common/time';
 import { ADMIN_PASSWORD, adminApi, AdminApi } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { basicAuth } from '../support/factories';
+import { basicAuth, tokenRequest } from '../support/factories';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
 
 /**
@@ -521,11 +521,11 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
       const authorize = (prompt?: string) =>
         `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=openid${prompt ? `&prompt=${prompt}` : ''}`;
       const exchange = async (location: string) => {
-        const res = await request(t.url)
-          .post('/oauth2/token')
-          .set('Authorization', basicAuth(app.client_id, app.client_secret))
-          .type('form')
-          .send({ grant_type: 'authorization_code', code: new URL(location).searchParams.get('code'), redirect_uri: REDIRECT_URI });
+        const res = await tokenRequest(
+          t.url,
+          { grant_type: 'authorization_code', code: new URL(location).searchParams.get('code'), redirect_uri: REDIRECT_URI },
+          basicAuth(app.client_id, app.client_secret),
+        );
         expect(res.status).toBe(200);
         return decodeJwt(res.body.id_token as string);
       };

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { basicAuth } from '../support/factories';
+import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
 import { sleep } from '../support/sleep';
 import { sql } from '../support/sql';
@@ -33,13 +33,7 @@ describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, 
   const authorize = (params: Record<string, string> = {}) =>
     `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: app.client_id, redirect_uri: REDIRECT_URI, scope: 'openid', ...params })}`;
   const redeem = async (code: string | null) =>
-    (
-      await request(t.url)
-        .post('/oauth2/token')
-        .set('Authorization', basicAuth(app.client_id, app.client_secret))
-        .type('form')
-        .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI })
-    ).body;
+    (await tokenRequest(t.url, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI }, basicAuth(app.client_id, app.client_secret))).body;
   /** A browser that has signed in and approved the client once. */
   const signedIn = async () => {
     const browser = new FormBrowser(t.url);
@@ -213,13 +207,8 @@ describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, 
           .set('Authorization', auth)
           .send({ client_name: 'JWT', grant_types: ['client_credentials'], access_token_format: 'jwt' })
       ).body;
-      const accessToken = (
-        await request(t.url)
-          .post('/oauth2/token')
-          .set('Authorization', basicAuth(jwtApp.client_id, jwtApp.client_secret))
-          .type('form')
-          .send({ grant_type: 'client_credentials' })
-      ).body.access_token;
+      const accessToken = (await tokenRequest(t.url, { grant_type: 'client_credentials' }, basicAuth(jwtApp.client_id, jwtApp.client_secret))).body
+        .access_token;
       expect((await new FormBrowser(t.url).get(`/oauth2/logout?id_token_hint=${accessToken}`)).status).toBe(400);
     });
 

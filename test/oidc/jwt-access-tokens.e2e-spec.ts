@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
-import { basicAuth } from '../support/factories';
+import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
 const ORDERS = 'https://api.example.com/orders';
@@ -48,8 +48,7 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
   });
   afterAll(() => closeBoth());
 
-  const token = (instance: TestApp, fields: Record<string, string>) =>
-    request(instance.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send(fields);
+  const token = (instance: TestApp, fields: Record<string, string>) => tokenRequest(instance.url, fields, basicAuth(app.client_id, app.client_secret));
   const introspect = (instance: TestApp, value: string) =>
     request(instance.url).post('/oauth2/introspect').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ token: value });
 
@@ -75,11 +74,7 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
         .set('Authorization', auth)
         .send({ client_name: 'Narrow', resources: [ORDERS] })
     ).body;
-    const denied = await request(a.url)
-      .post('/oauth2/token')
-      .set('Authorization', basicAuth(narrow.client_id, narrow.client_secret))
-      .type('form')
-      .send({ grant_type: 'client_credentials', resource: BILLING });
+    const denied = await tokenRequest(a.url, { grant_type: 'client_credentials', resource: BILLING }, basicAuth(narrow.client_id, narrow.client_secret));
     expect(denied.body.error).toBe('invalid_target');
     for (const resource of ['https://api.example.com/unknown']) {
       const res = await token(a, { grant_type: 'client_credentials', resource });
@@ -99,11 +94,7 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
         .set('Authorization', auth)
         .send({ client_name: 'JWT for us', grant_types: ['password'], access_token_format: 'jwt' })
     ).body;
-    const res = await request(a.url)
-      .post('/oauth2/token')
-      .set('Authorization', basicAuth(own.client_id, own.client_secret))
-      .type('form')
-      .send({ grant_type: 'password', username: 'rita', password: 'rita-password' });
+    const res = await tokenRequest(a.url, { grant_type: 'password', username: 'rita', password: 'rita-password' }, basicAuth(own.client_id, own.client_secret));
     const jwt = res.body.access_token as string;
     expect(decodeProtectedHeader(jwt).typ).toBe('at+jwt');
     expect((await request(b.url).get('/me').set('Authorization', `Bearer ${jwt}`)).status).toBe(200);
@@ -165,11 +156,7 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
   it('issues JWTs without a resource when the application asks for that format, with this server as audience (RFC 9068 §3 default resource)', async () => {
     const jwtApp = (await request(a.url).post('/admin/applications').set('Authorization', auth).send({ client_name: 'JWT app', access_token_format: 'jwt' }))
       .body;
-    const res = await request(a.url)
-      .post('/oauth2/token')
-      .set('Authorization', basicAuth(jwtApp.client_id, jwtApp.client_secret))
-      .type('form')
-      .send({ grant_type: 'client_credentials' });
+    const res = await tokenRequest(a.url, { grant_type: 'client_credentials' }, basicAuth(jwtApp.client_id, jwtApp.client_secret));
     const { payload } = await jwtVerify(res.body.access_token, createRemoteJWKSet(new URL(`${a.url}/oauth2/jwks`)), { audience: a.url, typ: 'at+jwt' });
     expect(payload.client_id).toBe(jwtApp.client_id);
     // Without a format of its own, the application keeps opaque tokens.
@@ -198,12 +185,7 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
     const created = await post('/admin/resources', { identifier, name: alg, scope: 'orders:read', access_token_signing_alg: alg });
     expect(created.body).toMatchObject({ access_token_format: 'jwt', access_token_signing_alg: alg });
     const client = (await post('/admin/applications', { client_name: `${alg} service`, scope: 'orders:read', resources: [identifier] })).body;
-    const issue = () =>
-      request(b.url)
-        .post('/oauth2/token')
-        .set('Authorization', basicAuth(client.client_id, client.client_secret))
-        .type('form')
-        .send({ grant_type: 'client_credentials', resource: identifier });
+    const issue = () => tokenRequest(b.url, { grant_type: 'client_credentials', resource: identifier }, basicAuth(client.client_id, client.client_secret));
     const res = await issue();
     expect(res.status).toBe(200);
     expect(decodeProtectedHeader(res.body.access_token)).toMatchObject({ typ: 'at+jwt', alg });

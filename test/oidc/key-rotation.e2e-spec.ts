@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createTestApp, createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { basicAuth } from '../support/factories';
+import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { SigningKeysService } from '../../src/keys/signing-keys.service';
 import { SIGNING_ALGORITHMS } from '../../src/keys/signing-key.entity';
@@ -41,11 +41,11 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
         password: 'kim-password',
       },
     );
-    const res = await request(instance.url)
-      .post('/oauth2/token')
-      .set('Authorization', basicAuth(app.client_id, app.client_secret))
-      .type('form')
-      .send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI });
+    const res = await tokenRequest(
+      instance.url,
+      { grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI },
+      basicAuth(app.client_id, app.client_secret),
+    );
     return res.body.id_token as string;
   };
   const jwks = async (instance: TestApp) => (await request(instance.url).get('/oauth2/jwks')).body as { keys: { kid: string; alg: string }[] };

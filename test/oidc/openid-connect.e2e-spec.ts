@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { basicAuth } from '../support/factories';
+import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
 const REDIRECT_URI = 'https://rp.example.com/callback';
@@ -134,11 +134,11 @@ describe(`OpenID Connect provider [${TEST_DB}]`, () => {
         password: 'ada-password',
       },
     );
-    const token = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', basicAuth(app.client_id, app.client_secret))
-      .type('form')
-      .send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI });
+    const token = await tokenRequest(
+      t.url,
+      { grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI },
+      basicAuth(app.client_id, app.client_secret),
+    );
     expect(token.status).toBe(200);
     expect(token.body.id_token).toBeUndefined();
     const me = await request(t.url).get('/me').set('Authorization', `Bearer ${token.body.access_token}`);

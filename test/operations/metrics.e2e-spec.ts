@@ -3,7 +3,7 @@ import { MetricsService } from '../../src/metrics/metrics.service';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient } from '../support/factories';
+import { createClient, createUser, TestClient, tokenRequest } from '../support/factories';
 import { freePort } from '../support/free-port';
 
 describe(`metrics and health on the management port [${TEST_DB}]`, () => {
@@ -12,7 +12,7 @@ describe(`metrics and health on the management port [${TEST_DB}]`, () => {
   let client: TestClient;
   let metrics: string;
 
-  const token = (body: Record<string, string>) => request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(body);
+  const token = (body: Record<string, string>) => tokenRequest(t.url, body, client.basic);
 
   beforeAll(async () => {
     const port = await freePort();

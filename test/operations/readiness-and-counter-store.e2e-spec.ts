@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser } from '../support/factories';
+import { createClient, createUser, tokenRequest } from '../support/factories';
 import { REDIS_URL, skipWithoutRedis } from '../support/redis';
 import { FakeRedis } from '../support/fake-redis';
 import { freePort } from '../support/free-port';
@@ -59,11 +59,7 @@ describe(`a failing counter store follows the documented policy [${TEST_DB}]`, (
   }
 
   function passwordGrant(target: TestApp, basic: string, user: { username: string; password: string }) {
-    return request(target.url)
-      .post('/oauth2/token')
-      .set('Authorization', basic)
-      .type('form')
-      .send({ grant_type: 'password', ...user });
+    return tokenRequest(target.url, { grant_type: 'password', ...user }, basic);
   }
 
   it('fails closed for lockouts by default: sign-ins and client authentication answer 503, and the failure is logged and counted', async () => {
@@ -97,7 +93,7 @@ describe(`a failing counter store follows the documented policy [${TEST_DB}]`, (
       const target = (app = await createTestApp({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, REQUEST_TIMEOUT_MS: '10000' } }));
       const client = await createClient(target);
       const started = Date.now();
-      const res = await request(target.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+      const res = await tokenRequest(target.url, { grant_type: 'client_credentials' }, client.basic);
       // The rate limit's count times out (fails open), then the client lockout's (fails closed).
       expect(res.status).toBe(503);
       expect(Date.now() - started).toBeLessThan(5000);
@@ -111,7 +107,7 @@ describe(`a failing counter store follows the documented policy [${TEST_DB}]`, (
   it('answers 503 on rate-limited routes with RATE_LIMIT_STORE_FAILURE=closed', async () => {
     const target = await appWithRedisDown({ LOCKOUT_STORE_FAILURE: 'open', RATE_LIMIT_STORE_FAILURE: 'closed' });
     const client = await createClient(target);
-    const res = await request(target.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+    const res = await tokenRequest(target.url, { grant_type: 'client_credentials' }, client.basic);
     expect(res.status).toBe(503);
     expect(res.body.error).toBe('temporarily_unavailable');
   });

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
+import { tokenRequest } from '../support/factories';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -27,7 +28,7 @@ describe(`every request has an id, echoed in X-Request-Id [${TEST_DB}]`, () => {
 
   it('generates a new id per request when none is sent, on errors too', async () => {
     const first = await request(t.url).get('/health/live');
-    const second = await request(t.url).post('/oauth2/token').type('form').send({ grant_type: 'client_credentials' });
+    const second = await tokenRequest(t.url, { grant_type: 'client_credentials' });
     expect(second.status).toBe(401);
     expect(first.headers['x-request-id']).toMatch(UUID);
     expect(second.headers['x-request-id']).toMatch(UUID);

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { adminToken } from '../support/admin';
 import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
-import { basicAuth } from '../support/factories';
+import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { ServerProcess, startServer } from '../support/server-process';
 
@@ -56,11 +56,7 @@ describe.each([
   const basic = () => basicAuth(client.client_id, client.client_secret);
   const authorizeUrl = () => `/oauth2/authorize?response_type=code&client_id=${client.client_id}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`;
   const redeem = (server: ServerProcess, code: string) =>
-    request(server.url)
-      .post('/oauth2/token')
-      .set('Authorization', basic())
-      .type('form')
-      .send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' });
+    tokenRequest(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'http://test.com' }, basic());
 
   it('redeems on B a code obtained on A, with the login session from A valid on B', async () => {
     const onA = new FormBrowser(a.url);
@@ -96,32 +92,16 @@ describe.each([
   });
 
   it('issues exactly one new token pair for 50 concurrent uses of one refresh token', async () => {
-    const first = (
-      await request(a.url)
-        .post('/oauth2/token')
-        .set('Authorization', basic())
-        .type('form')
-        .send({ grant_type: 'password', ...user })
-    ).body;
+    const first = (await tokenRequest(a.url, { grant_type: 'password', ...user }, basic())).body;
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        request((i % 2 ? a : b).url)
-          .post('/oauth2/token')
-          .set('Authorization', basic())
-          .type('form')
-          .send({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
-      ),
+      Array.from({ length: 50 }, (_, i) => tokenRequest((i % 2 ? a : b).url, { grant_type: 'refresh_token', refresh_token: first.refresh_token }, basic())),
     );
     const ok = results.filter((r) => r.status === 200);
     expect(ok).toHaveLength(1);
     expect(results.filter((r) => r.body.error === 'invalid_grant')).toHaveLength(49);
     // Reuse of the rotated token revokes the whole family, the winner's new pair included (grace off).
     expect((await request(a.url).get('/me').set('Authorization', `Bearer ${ok[0].body.access_token}`)).status).toBe(401);
-    const next = await request(a.url)
-      .post('/oauth2/token')
-      .set('Authorization', basic())
-      .type('form')
-      .send({ grant_type: 'refresh_token', refresh_token: ok[0].body.refresh_token });
+    const next = await tokenRequest(a.url, { grant_type: 'refresh_token', refresh_token: ok[0].body.refresh_token }, basic());
     expect(next.body.error).toBe('invalid_grant');
   });
 
@@ -129,21 +109,9 @@ describe.each([
     const env = { ...db.env, ...extraEnv, ADMIN_PASSWORD, LOG_LEVEL: 'warn', RATE_LIMIT_TOKEN_PER_MINUTE: '0', REFRESH_REUSE_GRACE_SECONDS: '10' };
     const [c, d] = await Promise.all([startServer(env), startServer(env)]);
     try {
-      const first = (
-        await request(c.url)
-          .post('/oauth2/token')
-          .set('Authorization', basic())
-          .type('form')
-          .send({ grant_type: 'password', ...user })
-      ).body;
+      const first = (await tokenRequest(c.url, { grant_type: 'password', ...user }, basic())).body;
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) =>
-          request((i % 2 ? c : d).url)
-            .post('/oauth2/token')
-            .set('Authorization', basic())
-            .type('form')
-            .send({ grant_type: 'refresh_token', refresh_token: first.refresh_token }),
-        ),
+        Array.from({ length: 50 }, (_, i) => tokenRequest((i % 2 ? c : d).url, { grant_type: 'refresh_token', refresh_token: first.refresh_token }, basic())),
       );
       const ok = results.filter((r) => r.status === 200);
       expect(ok).toHaveLength(1);
@@ -161,8 +129,7 @@ describe.each([
         .set('Authorization', `Bearer ${admin}`)
         .send({ client_name: 'Rotated', grant_types: ['client_credentials'] })
     ).body;
-    const cc = (server: ServerProcess, secret: string) =>
-      request(server.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, secret)).type('form').send({ grant_type: 'client_credentials' });
+    const cc = (server: ServerProcess, secret: string) => tokenRequest(server.url, { grant_type: 'client_credentials' }, basicAuth(app.client_id, secret));
     // Warm B's cache (when caching is on) before the change made through A.
     for (let i = 0; i < 3; i++) expect((await cc(b, app.client_secret)).status).toBe(200);
     const rotated = (await request(a.url).post(`/admin/applications/${app.client_id}/secret`).set('Authorization', `Bearer ${admin}`)).body;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { s256 } from '../../src/pkce/pkce';
 import { createTestDatabase, TestDatabase, SERVER_DB } from '../support/databases';
-import { basicAuth } from '../support/factories';
+import { basicAuth, tokenRequest } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
 import { ServerProcess, startServer } from '../support/server-process';
 
@@ -40,10 +40,7 @@ describe('no token, code, secret or password in any log line or error body', () 
 
   it('runs every flow, including failures', async () => {
     const admin = keep(
-      await request(server.url)
-        .post('/oauth2/token')
-        .type('form')
-        .send({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
+      await tokenRequest(server.url, { grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
     ).body;
     secrets.push(admin.access_token, admin.refresh_token);
     const auth = `Bearer ${admin.access_token}`;
@@ -101,32 +98,16 @@ describe('no token, code, secret or password in any log line or error body', () 
     const code = new URL(done.location!).searchParams.get('code')!;
     secrets.push(code, ...browser.cookies.values());
     const exchanged = keep(
-      await request(server.url)
-        .post('/oauth2/token')
-        .set('Authorization', basic)
-        .type('form')
-        .send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com', code_verifier: verifier }),
+      await tokenRequest(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'http://test.com', code_verifier: verifier }, basic),
     ).body;
     secrets.push(exchanged.access_token, exchanged.refresh_token);
     // Its tokens used, a second redemption of the code is a replay, not a retry.
     const used = (await refresh(exchanged.refresh_token)).body;
     secrets.push(used.access_token, used.refresh_token);
-    keep(
-      await request(server.url)
-        .post('/oauth2/token')
-        .set('Authorization', basic)
-        .type('form')
-        .send({ grant_type: 'authorization_code', code, redirect_uri: 'http://test.com', code_verifier: verifier }),
-    );
+    keep(await tokenRequest(server.url, { grant_type: 'authorization_code', code, redirect_uri: 'http://test.com', code_verifier: verifier }, basic));
 
     // Failures: wrong client secret, wrong passwords until lockout, secret rotation.
-    keep(
-      await request(server.url)
-        .post('/oauth2/token')
-        .set('Authorization', basicAuth(app.client_id, 'Wrong-Secret-4'))
-        .type('form')
-        .send({ grant_type: 'client_credentials' }),
-    );
+    keep(await tokenRequest(server.url, { grant_type: 'client_credentials' }, basicAuth(app.client_id, 'Wrong-Secret-4')));
     secrets.push('Wrong-Secret-4');
     for (let i = 0; i < 3; i++)
       keep(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { adminToken } from '../support/admin';
-import { basicAuth } from '../support/factories';
+import { basicAuth, tokenRequest } from '../support/factories';
 import { ServerProcess, startServer } from '../support/server-process';
 
 const ADMIN_PASSWORD = 'resilience-admin-password';
@@ -47,8 +47,7 @@ describe('two instances on one SQLite file', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const token = (server: ServerProcess, body: Record<string, string>) =>
-    request(server.url).post('/oauth2/token').set('Authorization', basic).type('form').send(body);
+  const token = (server: ServerProcess, body: Record<string, string>) => tokenRequest(server.url, body, basic);
 
   it('rotates refresh tokens on one instance while the other keeps issuing tokens, with no failure', async () => {
     const pairs = await Promise.all(Array.from({ length: 4 }, () => token(a, { grant_type: 'password', ...user, scope: 'read' })));

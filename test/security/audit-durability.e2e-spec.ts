@@ -2,7 +2,7 @@ import request from 'supertest';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, TestClient } from '../support/factories';
+import { createClient, TestClient, tokenRequest } from '../support/factories';
 import { sha256 } from '../support/sha256';
 import { sql } from '../support/sql';
 
@@ -28,8 +28,7 @@ describe(`audit events are stored before the action is answered [${TEST_DB}]`, (
     count(`SELECT COUNT(*) AS n FROM access_tokens a JOIN audit_events e ON e.subject = a.id AND e.type = 'token.issued' WHERE a.token_hash = ?`, [
       sha256(accessToken),
     ]);
-  const clientCredentials = () =>
-    request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+  const clientCredentials = () => tokenRequest(t.url, { grant_type: 'client_credentials' }, client.basic);
 
   it('has the token.issued event of every token in the database when the token is answered (40 concurrent requests)', async () => {
     const found = await Promise.all(

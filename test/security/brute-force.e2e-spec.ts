@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { basicAuth, createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
 import { sleep } from '../support/sleep';
 
@@ -58,21 +58,15 @@ describe(`brute-force defences [${TEST_DB}]`, () => {
   it('refuses a client id with 429 and Retry-After after repeated failed authentications, then lets it in again', async () => {
     const victim = await createClient(t);
     for (let i = 0; i < 3; i++) {
-      const res = await request(t.url)
-        .post('/oauth2/token')
-        .set('Authorization', basicAuth(victim.clientId, 'guess'))
-        .type('form')
-        .send({ grant_type: 'client_credentials' });
+      const res = await tokenRequest(t.url, { grant_type: 'client_credentials' }, basicAuth(victim.clientId, 'guess'));
       expect(res.status).toBe(401);
     }
-    const refused = await request(t.url).post('/oauth2/token').set('Authorization', victim.basic).type('form').send({ grant_type: 'client_credentials' });
+    const refused = await tokenRequest(t.url, { grant_type: 'client_credentials' }, victim.basic);
     expect(refused.status).toBe(429);
     expect(refused.body.error).toBe('too_many_requests');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     await sleep(2100);
-    expect((await request(t.url).post('/oauth2/token').set('Authorization', victim.basic).type('form').send({ grant_type: 'client_credentials' })).status).toBe(
-      200,
-    );
+    expect((await tokenRequest(t.url, { grant_type: 'client_credentials' }, victim.basic)).status).toBe(200);
   });
 
   it('lets no more than the allowed number of guesses through in a concurrent burst', async () => {
@@ -134,7 +128,7 @@ describe(`per-IP rate limits [${TEST_DB}]`, () => {
     const statuses: number[] = [];
     let last: request.Response | undefined;
     for (let i = 0; i < 7; i++) {
-      last = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+      last = await tokenRequest(t.url, { grant_type: 'client_credentials' }, client.basic);
       statuses.push(last.status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);

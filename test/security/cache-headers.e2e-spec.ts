@@ -2,7 +2,7 @@ import request from 'supertest';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 
 /** RFC 6749 §5.1 asks it of token responses; every answer of the API carries tokens, codes or personal data. */
 describe(`Cache-Control: no-store on every answer, set once [${TEST_DB}]`, () => {
@@ -18,14 +18,10 @@ describe(`Cache-Control: no-store on every answer, set once [${TEST_DB}]`, () =>
   afterAll(() => t.close());
 
   it('is on successes and errors of the token, introspection, revocation, userinfo, admin and health endpoints', async () => {
-    const token = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: user.username, password: user.password });
+    const token = await tokenRequest(t.url, { grant_type: 'password', username: user.username, password: user.password }, client.basic);
     const answers = [
       token,
-      await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'nope' }),
+      await tokenRequest(t.url, { grant_type: 'nope' }, client.basic),
       await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token: token.body.access_token }),
       await request(t.url).post('/oauth2/revoke').set('Authorization', client.basic).type('form').send({ token: 'unknown' }),
       await request(t.url).get('/me').set('Authorization', `Bearer ${token.body.access_token}`),

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, TestClient } from '../support/factories';
+import { createClient, TestClient, tokenRequest } from '../support/factories';
 import { rawHttp } from '../support/raw-http';
 
 /** 1,500 levels of `[`, about 3 KB: deep enough to exhaust any recursive walk of the parsed body. */
@@ -117,7 +117,7 @@ describe(`hostile input gets a 4xx, never a 5xx [${TEST_DB}]`, () => {
   describe('NUL characters, which PostgreSQL cannot store', () => {
     it('answers invalid_client to a client id with a NUL, and serves the requests batched with it', async () => {
       const [nul, ok] = await Promise.all([
-        request(t.url).post('/oauth2/token').type('form').send({ grant_type: 'client_credentials', client_id: 'a\u0000b', client_secret: 'x' }),
+        tokenRequest(t.url, { grant_type: 'client_credentials', client_id: 'a\u0000b', client_secret: 'x' }),
         request(t.url).post('/oauth2/token').set('authorization', client.basic).type('form').send({ grant_type: 'client_credentials' }),
       ]);
       expect(nul.status).toBe(401);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser } from '../support/factories';
+import { createClient, createUser, tokenRequest } from '../support/factories';
 import { REDIS_URL, skipWithoutRedis } from '../support/redis';
 
 describe(`rate limits and lockouts shared through Redis by two instances [${TEST_DB}]`, () => {
@@ -32,9 +32,7 @@ describe(`rate limits and lockouts shared through Redis by two instances [${TEST
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
       const target = i % 2 === 0 ? a : b;
-      statuses.push(
-        (await request(target.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' })).status,
-      );
+      statuses.push((await tokenRequest(target.url, { grant_type: 'client_credentials' }, client.basic)).status);
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
   });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { tokenRequest } from './factories';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -8,10 +9,7 @@ export const ADMIN_PASSWORD = 'admin-password-for-tests';
  * server answers 200.
  */
 export async function adminToken(server: { readonly url: string }, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
-  const res = await request(server.url)
-    .post('/oauth2/token')
-    .type('form')
-    .send({ grant_type: 'password', client_id: 'admin-cli', username, password, scope: 'admin' });
+  const res = await tokenRequest(server.url, { grant_type: 'password', client_id: 'admin-cli', username, password, scope: 'admin' });
   if (res.status !== 200) throw new Error(`admin token: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.access_token as string;
 }

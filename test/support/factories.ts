@@ -16,6 +16,16 @@ export function basicAuth(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }
 
+/**
+ * A token request (RFC 6749 §3.2: a form POST to the token endpoint) with `fields`, authenticated
+ * by `authorization` (an `Authorization` header value, e.g. basicAuth(...)) when given.
+ */
+export function tokenRequest(server: Parameters<typeof request>[0], fields: Record<string, unknown>, authorization?: string): request.Test {
+  const req = request(server).post('/oauth2/token');
+  if (authorization !== undefined) req.set('Authorization', authorization);
+  return req.type('form').send(fields);
+}
+
 /** A confidential client allowed every built-in grant, unless overridden. */
 export async function createClient(testApp: TestApp, overrides: Partial<NewClient> = {}): Promise<TestClient> {
   const input: NewClient = {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { appWithClientAndUser, TestClient, TestUser } from '../support/factories';
+import { appWithClientAndUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 
 /**
  * Concurrent token requests on one instance share batched statements (one INSERT, one commit);
@@ -17,7 +17,7 @@ describe(`batched token writes and lookups on one instance [${TEST_DB}]`, () => 
   beforeAll(async () => ({ t, client, user } = await appWithClientAndUser({ scope: 'read write' }, {}, { TOKEN_RETRY_WINDOW_SECONDS: '0' })));
   afterAll(() => t.close());
 
-  const token = (body: Record<string, string>) => request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(body);
+  const token = (body: Record<string, string>) => tokenRequest(t.url, body, client.basic);
   const introspect = (value: string) => request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token: value });
 
   it('issues 40 concurrent client_credentials tokens that each introspect as their own', async () => {

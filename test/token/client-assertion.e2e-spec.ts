@@ -7,7 +7,7 @@ import * as oidc from 'openid-client';
 import request from 'supertest';
 import { createTestApp, createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient } from '../support/factories';
+import { createClient, tokenRequest } from '../support/factories';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const insecure = { [oauth.allowInsecureRequests]: true };
@@ -61,10 +61,7 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
   });
 
   const clientCredentials = (fields: Record<string, string>) =>
-    request(t.url)
-      .post('/oauth2/token')
-      .type('form')
-      .send({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, ...fields });
+    tokenRequest(t.url, { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, ...fields });
 
   it('publishes the methods and their algorithms for every endpoint (RFC 8414 §2)', () => {
     for (const endpoint of ['token', 'introspection', 'revocation']) {
@@ -240,10 +237,7 @@ describe(`a client assertion replayed on another instance [${TEST_DB}]`, () => {
       scope: 'read',
     });
     const send = (url: string, signed: string) =>
-      request(url)
-        .post('/oauth2/token')
-        .type('form')
-        .send({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: signed });
+      tokenRequest(url, { grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: signed });
     const signed = await assertion(key, clientId, 'https://as.example');
     expect((await send(pair.a.url, signed)).status).toBe(200);
     const replay = await send(pair.b.url, signed);

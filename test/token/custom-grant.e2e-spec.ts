@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, type TestClient } from '../support/factories';
+import { createClient, createUser, type TestClient, tokenRequest } from '../support/factories';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { CustomGrantModule, DuplicateGrantModule } from '../fixtures/custom-grant.module';
 
@@ -15,24 +15,16 @@ describe(`a custom grant strategy registered by another module [${TEST_DB}]`, ()
 
   it('serves urn:example:grant at the token endpoint without any change to the controller or registry', async () => {
     const client = await createClient(t, { grantTypes: ['urn:example:grant'], scope: 'read' });
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'urn:example:grant', assertion: 'trusted' });
+    const res = await tokenRequest(t.url, { grant_type: 'urn:example:grant', assertion: 'trusted' }, client.basic);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', scope: 'read' });
   });
 
   it('validates the custom grant’s parameters and applies its errors', async () => {
     const client = await createClient(t, { grantTypes: ['urn:example:grant'] });
-    const missing = await request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'urn:example:grant' });
+    const missing = await tokenRequest(t.url, { grant_type: 'urn:example:grant' }, client.basic);
     expect(missing.body.error).toBe('invalid_request');
-    const rejected = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'urn:example:grant', assertion: 'forged' });
+    const rejected = await tokenRequest(t.url, { grant_type: 'urn:example:grant', assertion: 'forged' }, client.basic);
     expect(rejected.body.error).toBe('invalid_grant');
   });
 
@@ -48,11 +40,7 @@ describe(`a custom grant strategy registered by another module [${TEST_DB}]`, ()
 
   it('records the custom grant type in the audit event of the token it issued, without the grant naming it', async () => {
     const client = await createClient(t, { grantTypes: ['urn:example:grant'], scope: 'read' });
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'urn:example:grant', assertion: 'trusted' });
+    const res = await tokenRequest(t.url, { grant_type: 'urn:example:grant', assertion: 'trusted' }, client.basic);
     expect(res.status).toBe(200);
     const events = await request(t.url)
       .get(`/admin/audit-events?type=token.issued&client_id=${client.clientId}`)
@@ -62,11 +50,7 @@ describe(`a custom grant strategy registered by another module [${TEST_DB}]`, ()
 
   it('refuses the custom grant to a client that is not allowed it (unauthorized_client)', async () => {
     const client = await createClient(t, { grantTypes: ['client_credentials'] });
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'urn:example:grant', assertion: 'trusted' });
+    const res = await tokenRequest(t.url, { grant_type: 'urn:example:grant', assertion: 'trusted' }, client.basic);
     expect(res.body.error).toBe('unauthorized_client');
   });
 
@@ -85,8 +69,7 @@ describe(`a custom grant strategy registered by another module [${TEST_DB}]`, ()
   });
 
   describe('the admin scope, which the token issuer reserves for users with the admin role whatever the grant', () => {
-    const grant = (client: TestClient, fields: Record<string, string>) =>
-      request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(fields);
+    const grant = (client: TestClient, fields: Record<string, string>) => tokenRequest(t.url, fields, client.basic);
 
     it('refuses the custom grant asking for the admin scope with invalid_scope, though the application lists it', async () => {
       const client = await createClient(t, { grantTypes: ['urn:example:grant'], scope: 'read admin' });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { appWithClientAndUser, basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { appWithClientAndUser, basicAuth, createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 
 describe(`password grant (seeds 003, 004) [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -45,16 +45,12 @@ describe(`password grant (seeds 003, 004) [${TEST_DB}]`, () => {
   });
 
   it('grants the client’s registered scopes when no scope is requested', async () => {
-    const res = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: user.username, password: user.password });
+    const res = await tokenRequest(t.url, { grant_type: 'password', username: user.username, password: user.password }, client.basic);
     expect(res.body.scope).toBe('read write PRODUCTION');
   });
 
   it('accepts client_secret_post as well as Basic', async () => {
-    const res = await request(t.url).post('/oauth2/token').type('form').send({
+    const res = await tokenRequest(t.url, {
       grant_type: 'password',
       username: user.username,
       password: user.password,

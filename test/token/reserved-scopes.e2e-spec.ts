@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminApi, AdminApi } from '../support/admin';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -32,7 +32,7 @@ describe(`the admin scope, reserved for users with the admin role [${TEST_DB}]`,
   });
   afterAll(() => t.close());
 
-  const token = (fields: Record<string, string>) => request(t.url).post('/oauth2/token').set('Authorization', adminConsole.basic).type('form').send(fields);
+  const token = (fields: Record<string, string>) => tokenRequest(t.url, fields, adminConsole.basic);
   const password = (who: TestUser, scope?: string) =>
     token({ grant_type: 'password', username: who.username, password: who.password, ...(scope !== undefined ? { scope } : {}) });
   const introspect = async (value: string) =>

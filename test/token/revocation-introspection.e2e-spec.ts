@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { appWithClientAndUser, createClient, TestClient, TestUser } from '../support/factories';
+import { appWithClientAndUser, createClient, TestClient, TestUser, tokenRequest } from '../support/factories';
 
 describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC 8414) [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -12,13 +12,10 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
   afterAll(() => t.close());
 
   const tokens = async () =>
-    (
-      await request(t.url)
-        .post('/oauth2/token')
-        .set('Authorization', client.basic)
-        .type('form')
-        .send({ grant_type: 'password', username: user.username, password: user.password })
-    ).body as { access_token: string; refresh_token: string };
+    (await tokenRequest(t.url, { grant_type: 'password', username: user.username, password: user.password }, client.basic)).body as {
+      access_token: string;
+      refresh_token: string;
+    };
   const introspect = (token: string, auth = client.basic, hint?: string) =>
     request(t.url)
       .post('/oauth2/introspect')
@@ -92,11 +89,7 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
     expect((await revoke(refresh_token, client.basic, 'refresh_token')).status).toBe(200);
     expect((await introspect(refresh_token)).body.active).toBe(false);
     expect((await me(access_token)).status).toBe(401);
-    const refreshed = await request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'refresh_token', refresh_token });
+    const refreshed = await tokenRequest(t.url, { grant_type: 'refresh_token', refresh_token }, client.basic);
     expect(refreshed.body.error).toBe('invalid_grant');
   });
 

@@ -4,7 +4,7 @@ import { TEST_DB } from '../support/databases';
 import { connectTo, sql } from '../support/sql';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
-import { basicAuth, createClient, createUser, TestClient, TestUser, passwordGrantRequest } from '../support/factories';
+import { basicAuth, createClient, createUser, TestClient, TestUser, passwordGrantRequest, tokenRequest } from '../support/factories';
 import { sleep } from '../support/sleep';
 import { sha256 } from '../support/sha256';
 
@@ -27,7 +27,7 @@ const REQUEST_TIMEOUT_MS = 1500;
   });
   afterAll(() => t.close());
 
-  const token = (body: Record<string, string>) => request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(body);
+  const token = (body: Record<string, string>) => tokenRequest(t.url, body, client.basic);
 
   /** Runs `during` while another MariaDB session holds the row lock of a refresh token. */
   function whileLocked<T>(refreshToken: string, during: () => Promise<T>): Promise<T> {
@@ -78,7 +78,7 @@ const REQUEST_TIMEOUT_MS = 1500;
 
   it('keeps the old client secret when a secret rotation timed out on a row lock; the retry rotates it', async () => {
     const admin = await adminApi(t);
-    const credentials = () => request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send({ grant_type: 'client_credentials' });
+    const credentials = () => tokenRequest(t.url, { grant_type: 'client_credentials' }, client.basic);
     const rotate = () => admin.post(`/admin/applications/${encodeURIComponent(client.clientId)}/secret`, {});
     const timedOut = await whileRowLocked('SELECT id FROM clients WHERE id = ? FOR UPDATE', [client.clientId], rotate);
     expect(timedOut.status).toBe(503);
@@ -90,22 +90,14 @@ const REQUEST_TIMEOUT_MS = 1500;
     const rotated = await rotate();
     expect(rotated.status).toBe(200);
     expect((await credentials()).status).toBe(401);
-    expect(
-      (
-        await request(t.url)
-          .post('/oauth2/token')
-          .set('Authorization', basicAuth(client.clientId, rotated.body.client_secret))
-          .type('form')
-          .send({ grant_type: 'client_credentials' })
-      ).status,
-    ).toBe(200);
+    expect((await tokenRequest(t.url, { grant_type: 'client_credentials' }, basicAuth(client.clientId, rotated.body.client_secret))).status).toBe(200);
     expect(await events()).toBe(1);
   });
 
   it('neither disables nor deletes an application, nor revokes its tokens, when the change timed out on a row lock', async () => {
     const admin = await adminApi(t);
     const app = await createClient(t);
-    const issued = (await request(t.url).post('/oauth2/token').set('Authorization', app.basic).type('form').send({ grant_type: 'client_credentials' })).body;
+    const issued = (await tokenRequest(t.url, { grant_type: 'client_credentials' }, app.basic)).body;
     const lockApp = ['SELECT id FROM clients WHERE id = ? FOR UPDATE', [app.clientId]] as const;
     const path = `/admin/applications/${encodeURIComponent(app.clientId)}`;
     expect((await whileRowLocked(...lockApp, () => admin.patch(path, { enabled: false }))).status).toBe(503);
@@ -173,11 +165,7 @@ const REQUEST_TIMEOUT_MS = 1500;
       someone,
     );
     const issued = (
-      await request(t.url)
-        .post('/oauth2/token')
-        .set('Authorization', app.basic)
-        .type('form')
-        .send({ grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: 'http://test.com' })
+      await tokenRequest(t.url, { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: 'http://test.com' }, app.basic)
     ).body;
     const page = await browser.get('/account/consents');
     const timedOut = await whileRowLocked('SELECT id FROM consents WHERE user_id = ? FOR UPDATE', [someone.id], () => browser.submit(page, {}));

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { basicAuth, createClient, createUser, TestClient, TestUser } from '../support/factories';
+import { basicAuth, createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -41,8 +41,7 @@ describe(`token exchange (RFC 8693) [${TEST_DB}]`, () => {
   });
   afterAll(() => t.close());
 
-  const token = (client: TestClient, fields: Record<string, string>) =>
-    request(t.url).post('/oauth2/token').set('Authorization', client.basic).type('form').send(fields);
+  const token = (client: TestClient, fields: Record<string, string>) => tokenRequest(t.url, fields, client.basic);
   const userToken = async (scope = 'read write'): Promise<string> => {
     const res = await token(frontend, { grant_type: 'password', username: user.username, password: user.password, scope });
     expect(res.status).toBe(200);
