@@ -101,9 +101,11 @@ export class TransactionRunner implements OnModuleDestroy {
     const parameters = statements.flatMap((statement) => statement.parameters);
     const connection = await this.insertConnection();
     const query = (text: string, values: unknown[]) =>
-      new Promise<void>((resolve, reject) =>
-        connection.query(text, values, (error) => (error ? reject(new QueryFailedError(text, values, error)) : resolve())),
-      );
+      new Promise<void>((resolve, reject) => {
+        // Reported as TypeORM reports its own statements: query logging and reviews see these too.
+        this.dataSource.logger.logQuery(text, values);
+        connection.query(text, values, (error) => (error ? reject(new QueryFailedError(text, values, error)) : resolve()));
+      });
     try {
       // Also refused, before anything is sent, when a request was answered 503 while the batch
       // waited for a connection (untilAbandoned checks the signals first). The catch below closes
