@@ -2,7 +2,7 @@ import { ArgumentsHost, BadRequestException, Logger, NotFoundException } from '@
 import type { FastifyRequest } from 'fastify';
 import { fakeReply } from '../http/testing/fake-reply';
 import type { AuthorizeErrorRenderer } from './authorize-error-renderer';
-import { OAuthError } from './oauth-error';
+import { defineOAuthErrorCode, OAuthError } from './oauth-error';
 import { QueryFailedError } from 'typeorm';
 import { classifyDatabaseError } from '../../database/dialects';
 import { OAuthExceptionFilter } from './oauth-exception.filter';
@@ -56,6 +56,23 @@ describe('OAuthExceptionFilter', () => {
     filter.catch(new OAuthError('invalid_token', 'expired'), host);
     expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).toBe('Bearer realm="oauth2", error="invalid_token", error_description="expired"');
+  });
+
+  it("adds a challenge to an extension's own 401 code, in the scheme the client presented (RFC 9110 §15.5.2)", () => {
+    const ticketExpired = defineOAuthErrorCode('ticket_expired_test', 401);
+    const atResource = fakeHttp({ headers: { authorization: 'Bearer x' } });
+    filter.catch(new OAuthError(ticketExpired, 'expired'), atResource.host);
+    expect(atResource.res.statusCode).toBe(401);
+    expect(atResource.res.headers['www-authenticate']).toBe('Bearer realm="oauth2", error="ticket_expired_test"');
+    const atTokenEndpoint = fakeHttp({ headers: { authorization: 'Basic eDp5' } });
+    filter.catch(new OAuthError(ticketExpired), atTokenEndpoint.host);
+    expect(atTokenEndpoint.res.headers['www-authenticate']).toMatch(/^Basic realm="oauth2"/);
+  });
+
+  it('adds no challenge to an error that is not a 401', () => {
+    const { host, res } = fakeHttp({ headers: { authorization: 'Bearer x' } });
+    filter.catch(new OAuthError('invalid_grant'), host);
+    expect(res.headers['www-authenticate']).toBeUndefined();
   });
 
   /** A driver error as TypeORM wraps it. */

@@ -56,6 +56,11 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       // RFC 6750 §3: the challenge names the error.
       const description = error.description ? `, error_description="${error.description.replace(/"/g, '')}"` : '';
       res.header('WWW-Authenticate', `Bearer realm="oauth2", error="${error.code}"${description}`);
+    } else if (error.status === 401) {
+      // RFC 9110 §15.5.2: every 401 carries a challenge, an extension's own 401 code too, in the
+      // scheme the client presented (Basic at a token endpoint, Bearer at a protected resource).
+      const basic = /^basic /i.test(req.headers.authorization ?? '');
+      res.header('WWW-Authenticate', basic ? 'Basic realm="oauth2", charset="UTF-8"' : `Bearer realm="oauth2", error="${error.code}"`);
     }
     // The request id lets a client's report be found in the server's log (RFC 6749 §5.2 allows extra members).
     res.status(error.status).send({ ...error.toJSON(), request_id: req.id });
