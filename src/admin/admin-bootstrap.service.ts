@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service';
 import { randomToken } from '../common/crypto/tokens';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { type AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { ADMIN_ROLE, ADMIN_SCOPE } from '../users/roles';
 import { UsersService } from '../users/users.service';
 
@@ -18,7 +19,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   constructor(
     private readonly users: UsersService,
     private readonly clients: ClientsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('admin') private readonly admin: AppConfig['admin'],
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -46,13 +47,13 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
 
   private async ensureAdmin(): Promise<void> {
     if (await this.users.anyWithRole(ADMIN_ROLE)) return;
-    const { username } = this.config.admin;
+    const { username } = this.admin;
     if (await this.users.existsByUsername(username)) {
       this.logger.warn(`No administrator exists and the user "${username}" is taken: grant it the admin role through the database`);
       return;
     }
-    const generated = this.config.admin.password === undefined;
-    const password = this.config.admin.password ?? randomToken(18);
+    const generated = this.admin.password === undefined;
+    const password = this.admin.password ?? randomToken(18);
     try {
       await this.users.create({ username, password, roles: [ADMIN_ROLE] });
     } catch (error) {

@@ -1,12 +1,13 @@
 import { issuedInFuture, JWT_CLOCK_TOLERANCE_SECONDS } from '../common/oauth/jwt-clock';
 import { fapiAlgorithms, fapiApplies } from '../clients/fapi-profile';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { ClientKeys } from '../clients/client-keys';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { type AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { ReplayCache } from '../security/replay-cache';
 import { AUTHORIZE_PARAMS } from './authorize-request';
 
@@ -41,7 +42,8 @@ export class RequestObjectVerifier {
   constructor(
     private readonly keys: ClientKeys,
     private readonly replays: ReplayCache,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('fapiProfile') private readonly fapiProfile: AppConfig['fapiProfile'],
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
   ) {}
 
   /** The authorization request parameters of `request`, or OAuthError invalid_request_object. */
@@ -52,10 +54,10 @@ export class RequestObjectVerifier {
     try {
       ({ payload } = await jwtVerify(request, keySet, {
         // FAPI 2.0 §5.4.1: no RS256 for clients under the profile.
-        algorithms: [...(fapiApplies(client, this.config.fapiProfile) ? fapiAlgorithms(REQUEST_OBJECT_SIGNING_ALGS) : REQUEST_OBJECT_SIGNING_ALGS)],
+        algorithms: [...(fapiApplies(client, this.fapiProfile) ? fapiAlgorithms(REQUEST_OBJECT_SIGNING_ALGS) : REQUEST_OBJECT_SIGNING_ALGS)],
         // RFC 9101 §6.1 and §10.2: iss is the client, aud this server.
         issuer: client.id,
-        audience: this.config.issuer,
+        audience: this.issuer,
         requiredClaims: ['exp', 'jti'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));

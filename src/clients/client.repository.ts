@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { containing } from '../common/database/containing';
 import { largestValue } from '../database/rows/largest-value';
-import { RowsById } from '../database/rows/rows-by-id';
+import { RowsById } from '../database/unit-of-work/rows-by-id';
 import { ClientEntity } from './client.entity';
 
 /** Every statement on the clients table. Writes join the current unit of work when there is one. */

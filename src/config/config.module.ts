@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, type Provider } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from './app-config';
 
 /**
@@ -11,18 +11,32 @@ export type ProcessRole = 'server' | 'command';
 /** Injection token of the ProcessRole. */
 export const PROCESS_ROLE = Symbol('PROCESS_ROLE');
 
-/** Provides the validated AppConfig to every module under the APP_CONFIG token, and the ProcessRole. */
+/** The injection token of one top-level setting of AppConfig (see InjectConfig). */
+export function configToken(key: keyof AppConfig): string {
+  return `config:${key}`;
+}
+
+/**
+ * Injects the one slice of the configuration a class needs, typed `AppConfig[key]`:
+ * `@InjectConfig('dpop') private readonly dpop: AppConfig['dpop']`. A class that names its slices
+ * says what it depends on, and its spec builds only those.
+ */
+export const InjectConfig = (key: keyof AppConfig): PropertyDecorator & ParameterDecorator => Inject(configToken(key));
+
+/**
+ * Provides the validated AppConfig to every module: each top-level setting under its own token
+ * (InjectConfig), the whole under APP_CONFIG for the composition roots, and the ProcessRole.
+ */
 @Global()
 @Module({})
 export class AppConfigModule {
   static forRoot(config: AppConfig, role: ProcessRole = 'server'): DynamicModule {
+    // A factory, not useValue: an optional setting left unset is provided as undefined.
+    const slices = (Object.keys(config) as (keyof AppConfig)[]).map((key) => ({ provide: configToken(key), useFactory: () => config[key] }) satisfies Provider);
     return {
       module: AppConfigModule,
-      providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: PROCESS_ROLE, useValue: role },
-      ],
-      exports: [APP_CONFIG, PROCESS_ROLE],
+      providers: [{ provide: APP_CONFIG, useValue: config }, { provide: PROCESS_ROLE, useValue: role }, ...slices],
+      exports: [APP_CONFIG, PROCESS_ROLE, ...slices.map((slice) => slice.provide)],
     };
   }
 }

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { listenOn } from '../common/http/listen';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { type AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { HealthService } from '../health/health.service';
 import { MetricsService } from '../metrics/metrics.service';
 
@@ -16,13 +17,14 @@ export class ManagementServer implements OnApplicationBootstrap, OnApplicationSh
   private server?: Server;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('managementPort') private readonly managementPort: AppConfig['managementPort'],
+    @InjectConfig('host') private readonly host: AppConfig['host'],
     private readonly metrics: MetricsService,
     private readonly health: HealthService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.managementPort === 0) return;
+    if (this.managementPort === 0) return;
     const server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         this.logger.error(`management request failed: ${(error as Error).message}`);
@@ -33,15 +35,15 @@ export class ManagementServer implements OnApplicationBootstrap, OnApplicationSh
       (host) =>
         new Promise<void>((resolve, reject) => {
           server.once('error', reject);
-          server.listen(this.config.managementPort, host, () => {
+          server.listen(this.managementPort, host, () => {
             server.off('error', reject);
             resolve();
           });
         }),
-      this.config.host,
+      this.host,
     );
     this.server = server;
-    this.logger.log(`Metrics and health on port ${this.config.managementPort}`);
+    this.logger.log(`Metrics and health on port ${this.managementPort}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { batchedLookup } from '../database/rows/batched-lookup';
 import { largestValue } from '../database/rows/largest-value';
-import { RowsById } from '../database/rows/rows-by-id';
+import { RowsById } from '../database/unit-of-work/rows-by-id';
 import { ResourceServerEntity } from './resource-server.entity';
 
 /** Every statement on the resource servers table. Writes join the current unit of work when there is one. */

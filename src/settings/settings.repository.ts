@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { RowsById } from '../database/rows/rows-by-id';
+import { RowsById } from '../database/unit-of-work/rows-by-id';
 import { SettingsEntity } from './settings.entity';
 
 /** Every statement on the settings table (one row per scope of settings; today only the global one). */

@@ -1,5 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { type AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import { nowSeconds } from '../common/time';
@@ -22,7 +23,7 @@ export class SettingsService implements OnModuleInit {
 
   constructor(
     private readonly repository: SettingsRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('defaults') private readonly defaults: AppConfig['defaults'],
     private readonly bus: CacheBus,
   ) {
     this.cache = bus.createCache<SettingsEntity>(SETTINGS_TOPIC, 60_000, 1);
@@ -30,12 +31,12 @@ export class SettingsService implements OnModuleInit {
 
   /** Seeds the row from the environment defaults on first start; later starts keep the stored values. */
   async onModuleInit(): Promise<void> {
-    await this.repository.insertIfAbsent(Object.assign(new SettingsEntity(), { id: GLOBAL_SETTINGS_ID, ...this.config.defaults, updatedAt: nowSeconds() }));
+    await this.repository.insertIfAbsent(Object.assign(new SettingsEntity(), { id: GLOBAL_SETTINGS_ID, ...this.defaults, updatedAt: nowSeconds() }));
   }
 
   async get(): Promise<GlobalSettings> {
     const row = await this.cache.get(GLOBAL_SETTINGS_ID, () => this.repository.findById(GLOBAL_SETTINGS_ID));
-    if (!row) return { ...this.config.defaults };
+    if (!row) return { ...this.defaults };
     const { id: _id, updatedAt: _updatedAt, ...settings } = row;
     return settings;
   }

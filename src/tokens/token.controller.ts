@@ -1,5 +1,6 @@
-import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { type AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { assertFapiTokenRequest, fapiApplies } from '../clients/fapi-profile';
 import {
   ApiBadRequestResponse,
@@ -33,7 +34,7 @@ export class TokenController {
   constructor(
     private readonly grants: GrantRegistry,
     private readonly bindings: TokenBindingRegistry,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('fapiProfile') private readonly fapiProfile: AppConfig['fapiProfile'],
   ) {}
 
   @Post(TOKEN_PATHS)
@@ -84,7 +85,7 @@ export class TokenController {
     const parameters = oauthParameters(req);
     // RFC 9449 §5, RFC 8705 §3: a DPoP proof or client certificate binds the tokens issued.
     const cnf = await this.bindings.confirm(req, client);
-    if (fapiApplies(client, this.config.fapiProfile)) assertFapiTokenRequest(parameters.grant_type, cnf !== null);
+    if (fapiApplies(client, this.fapiProfile)) assertFapiTokenRequest(parameters.grant_type, cnf !== null);
     return this.grants.dispatch(parameters, client, cnf);
   }
 }

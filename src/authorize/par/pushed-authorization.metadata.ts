@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { FAPI2_SECURITY } from '../../clients/fapi-profile';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { type AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 import { type MetadataContributor, MetadataContributorProvider } from '../../common/metadata/metadata-contributor';
 import { SettingsService } from '../../settings/settings.service';
 import { PUSHED_AUTHORIZATION_REQUEST_PATH } from './pushed-authorization.controller';
@@ -13,14 +14,14 @@ export class PushedAuthorizationMetadata implements MetadataContributor {
 
   constructor(
     private readonly settings: SettingsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('fapiProfile') private readonly fapiProfile: AppConfig['fapiProfile'],
   ) {}
 
   async metadata(issuer: string): Promise<Record<string, unknown>> {
     return {
       pushed_authorization_request_endpoint: `${issuer}/${PUSHED_AUTHORIZATION_REQUEST_PATH}`,
       // The FAPI 2.0 profile as the server default requires PAR of every client (§5.3.2.2).
-      require_pushed_authorization_requests: (await this.settings.get()).requirePushedAuthorizationRequests || this.config.fapiProfile === FAPI2_SECURITY,
+      require_pushed_authorization_requests: (await this.settings.get()).requirePushedAuthorizationRequests || this.fapiProfile === FAPI2_SECURITY,
     };
   }
 }

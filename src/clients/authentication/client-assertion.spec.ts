@@ -43,7 +43,8 @@ describe('presentAssertion (RFC 7523 §2.2)', () => {
 });
 
 describe('ClientAssertionVerifier.algorithmsFor', () => {
-  const verifier = new ClientAssertionVerifier(loadConfig({}), {} as ReplayCache);
+  const config = loadConfig({});
+  const verifier = new ClientAssertionVerifier(config.fapiProfile, config.issuer, {} as ReplayCache);
 
   it('allows every offered algorithm to a client that registered none', () => {
     expect(verifier.algorithmsFor({ tokenEndpointAuthSigningAlg: null }, PRIVATE_KEY_JWT_ALGORITHMS)).toEqual(PRIVATE_KEY_JWT_ALGORITHMS);

@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
 import { issuedInFuture, JWT_CLOCK_TOLERANCE_SECONDS } from '../../common/oauth/jwt-clock';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { type AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 import { ReplayCache } from '../../security/replay-cache';
 import { fapiAlgorithms, fapiApplies } from '../fapi-profile';
 import type { AuthenticatedClient } from '../clients.service';
@@ -76,13 +77,14 @@ const HMAC_KEY_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48,
 @Injectable()
 export class ClientAssertionVerifier {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('fapiProfile') private readonly fapiProfile: AppConfig['fapiProfile'],
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
     private readonly replay: ReplayCache,
   ) {}
 
   /** The algorithms of `algorithms` the client's profile allows (FAPI 2.0 §5.4.1: no RS256, no HMAC). */
   profileAlgorithms(client: Pick<AuthenticatedClient, 'id' | 'fapiProfile'>, algorithms: readonly string[]): readonly string[] {
-    return fapiApplies(client, this.config.fapiProfile) ? fapiAlgorithms(algorithms) : algorithms;
+    return fapiApplies(client, this.fapiProfile) ? fapiAlgorithms(algorithms) : algorithms;
   }
 
   /**
@@ -111,7 +113,7 @@ export class ClientAssertionVerifier {
     const algorithms = this.profileAlgorithms(client, this.algorithmsFor(client, offered)).filter(
       (alg) => !(key instanceof Uint8Array) || key.length >= (HMAC_KEY_BYTES[alg] ?? Infinity),
     );
-    const issuer = this.config.issuer;
+    const issuer = this.issuer;
     let payload;
     let protectedHeader;
     try {

@@ -10,7 +10,8 @@ const maybe = skip ? it.skip : it;
 const from = (remoteAddress: string, headers: Record<string, string> = {}) => ({ headers, socket: { remoteAddress } as Socket });
 
 function certificates(env: Record<string, string>): ClientCertificates {
-  return new ClientCertificates(loadConfig(env));
+  const config = loadConfig(env);
+  return new ClientCertificates(config.clientCertificateHeader, config.trustProxy);
 }
 
 describe('ClientCertificates', () => {

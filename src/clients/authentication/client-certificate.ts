@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { clientCaVerified } from '../../common/http/mtls-listener';
 import { trustedPeer } from '../../common/http/trusted-peer';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { type AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 
 /** The client certificate of a request (mutual TLS, RFC 8705). */
 export interface PresentedCertificate {
@@ -96,8 +97,11 @@ export class ClientCertificates {
   private readonly trusted: (address: string | undefined) => boolean;
   private readonly seen = new WeakMap<object, PresentedCertificate | null>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.trusted = trustedPeer(config.trustProxy);
+  constructor(
+    @InjectConfig('clientCertificateHeader') private readonly clientCertificateHeader: AppConfig['clientCertificateHeader'],
+    @InjectConfig('trustProxy') private readonly trustProxy: AppConfig['trustProxy'],
+  ) {
+    this.trusted = trustedPeer(this.trustProxy);
   }
 
   /** The certificate, or null when the request presents none that may be believed. Read once per request. */
@@ -114,7 +118,7 @@ export class ClientCertificates {
   }
 
   private read(request: CertificateSource): PresentedCertificate | null {
-    const header = this.config.clientCertificateHeader;
+    const header = this.clientCertificateHeader;
     if (header && this.trusted(request.socket.remoteAddress)) {
       const value = request.headers[header.name];
       if (typeof value !== 'string') return null;

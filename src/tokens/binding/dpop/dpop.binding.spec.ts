@@ -1,5 +1,4 @@
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import type { AppConfig } from '../../../config/app-config';
 import { OAuthError } from '../../../common/oauth/oauth-error';
 import { nowSeconds } from '../../../common/time';
 import type { SigningKeysService } from '../../../keys/signing-keys.service';
@@ -24,10 +23,9 @@ class InMemoryReplayCache implements ProofReplayCache {
 }
 
 function binding(nonceRequired = false) {
-  const config = { issuer: 'https://as.example', dpop: { nonceRequired, nonceRotationSeconds: 300, proofMaxAgeSeconds: 300 } } as AppConfig;
   const keys = { derivedKey: () => SECRET } as unknown as SigningKeysService;
   const replays = new InMemoryReplayCache();
-  return { replays, subject: new DpopBinding(config, keys, replays) };
+  return { replays, subject: new DpopBinding({ nonceRequired, nonceRotationSeconds: 300, proofMaxAgeSeconds: 300 }, null, keys, replays) };
 }
 
 function request(proof: string | undefined, method = 'POST', url = TOKEN_URL): BindingRequest {

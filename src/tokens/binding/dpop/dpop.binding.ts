@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../../../clients/clients.service';
 import { type AuthenticationChallenge, OAuthError } from '../../../common/oauth/oauth-error';
 import { nowSeconds } from '../../../common/time';
-import { APP_CONFIG, AppConfig } from '../../../config/app-config';
+import { type AppConfig } from '../../../config/app-config';
+import { InjectConfig } from '../../../config/config.module';
 import { SigningKeysService } from '../../../keys/signing-keys.service';
 import { ReplayCache } from '../../../security/replay-cache';
 import type { BindingRequest, TokenBinding } from '../token-binding';
@@ -27,7 +28,8 @@ export class DpopBinding implements TokenBinding {
   private nonces?: DpopNonces;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('dpop') private readonly dpop: AppConfig['dpop'],
+    @InjectConfig('fapiProfile') private readonly fapiProfile: AppConfig['fapiProfile'],
     private readonly keys: SigningKeysService,
     @Inject(ReplayCache) private readonly replays: ProofReplayCache,
   ) {}
@@ -60,7 +62,7 @@ export class DpopBinding implements TokenBinding {
 
   /** FAPI 2.0 clients always get server nonces (RFC 9449 §8), whatever DPOP_NONCE_REQUIRED says. */
   private nonceRequiredFor(client: AuthenticatedClient): boolean {
-    return this.config.dpop.nonceRequired || fapiApplies(client, this.config.fapiProfile);
+    return this.dpop.nonceRequired || fapiApplies(client, this.fapiProfile);
   }
 
   async verify(request: BindingRequest, jkt: string, accessToken: string): Promise<void> {
@@ -81,12 +83,12 @@ export class DpopBinding implements TokenBinding {
     request: BindingRequest,
     header: string | string[],
     accessToken?: string,
-    nonceRequired = this.config.dpop.nonceRequired,
+    nonceRequired = this.dpop.nonceRequired,
   ): Promise<VerifiedProof> {
     const challenge = accessToken === undefined ? undefined : this.challenge;
     if (typeof header !== 'string') throw new OAuthError('invalid_dpop_proof', 'send exactly one DPoP header', { challenge });
     const now = nowSeconds();
-    const maxAgeSeconds = this.config.dpop.proofMaxAgeSeconds;
+    const maxAgeSeconds = this.dpop.proofMaxAgeSeconds;
     let proof: VerifiedProof;
     try {
       proof = verifyProof(header, { method: request.method, url: request.url, now, maxAgeSeconds, accessToken });
@@ -113,7 +115,7 @@ export class DpopBinding implements TokenBinding {
 
   /** Built on first use: the server secret the key derives from is read when the keys module starts. */
   private nonceSource(): DpopNonces {
-    this.nonces ??= new DpopNonces(this.keys.derivedKey('dpop-nonce'), this.config.dpop.nonceRotationSeconds);
+    this.nonces ??= new DpopNonces(this.keys.derivedKey('dpop-nonce'), this.dpop.nonceRotationSeconds);
     return this.nonces;
   }
 }

@@ -1,7 +1,7 @@
 import type { FindOptionsWhere, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { transactional } from '../unit-of-work/unit-of-work';
-import { batchedLookup } from './batched-lookup';
+import { transactional } from './unit-of-work';
+import { batchedLookup } from '../rows/batched-lookup';
 
 /**
  * The statements of a table keyed by an `id` column that its repository would otherwise write
