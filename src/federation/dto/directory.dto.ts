@@ -169,10 +169,10 @@ export class DirectoryResponse {
 }
 
 export class SyncResponse {
-  @ApiProperty() directory_id: string;
-  @ApiProperty({ description: 'Users the directory listed' }) entries: number;
-  @ApiProperty({ description: 'Linked users whose name, e-mail or roles changed' }) updated: number;
-  @ApiProperty({ description: 'Linked users disabled: gone from the directory or disabled there' }) disabled: number;
+  @ApiProperty({ example: '0b5e7c1a-3f2d-4c8e-9a6b-7d1e2f3a4b5c' }) directory_id: string;
+  @ApiProperty({ description: 'Users the directory listed', example: 1200 }) entries: number;
+  @ApiProperty({ description: 'Linked users whose name, e-mail or roles changed', example: 3 }) updated: number;
+  @ApiProperty({ description: 'Linked users disabled: gone from the directory or disabled there', example: 1 }) disabled: number;
 }
 
 /** Never the service account's password. */
