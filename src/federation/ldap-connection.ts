@@ -1,4 +1,5 @@
 import { Client, ResultCodeError, type Entry } from 'ldapts';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { DirectoryUnavailableError } from '../users/user-directories';
 import type { LdapDirectoryEntity } from './ldap-directory.entity';
@@ -41,7 +42,8 @@ export class LdapConnection {
       });
       try {
         // RFC 4513 §3: StartTLS before any bind, so no password crosses in clear.
-        if (settings.startTls && !secure) await client.startTLS(tlsOptions);
+        // The certificate is checked against the URL's host (tls.connect over a socket would say localhost).
+        if (settings.startTls && !secure) await client.startTLS({ ...tlsOptions, ...serverIdentity(url) });
         await client.bind(bindDn, bindPassword);
         return new LdapConnection(client, url);
       } catch (error) {
@@ -94,4 +96,10 @@ export class LdapConnection {
 
 function unavailable(url: string, error: unknown): DirectoryUnavailableError {
   return new DirectoryUnavailableError(`${url}: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+/** The name the server's certificate must carry; SNI only for a DNS name (RFC 6066 §3). */
+function serverIdentity(url: string): Pick<ConnectionOptions, 'host' | 'servername'> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return isIP(host) ? { host } : { host, servername: host };
 }

@@ -18,9 +18,16 @@ export function slapdAvailable(): boolean {
   return existsSync(SLAPD) && existsSync('/usr/bin/ldapadd');
 }
 
+export interface SlapdOptions {
+  /** Serves ldaps:// (and StartTLS on ldap://) with this certificate (PEM) and key. */
+  readonly tls?: { readonly certificate: string; readonly privateKey: string };
+}
+
 export interface Slapd {
   /** ldap://127.0.0.1:PORT */
   readonly url: string;
+  /** ldaps://127.0.0.1:PORT2 when started with `tls`. */
+  readonly ldapsUrl: string | null;
   readonly port: number;
   /** Adds entries (LDIF) as the root DN. */
   add(ldif: string): Promise<void>;
@@ -43,9 +50,16 @@ export interface Slapd {
  * bind_anon_cred`), as some servers do: a client that took that for a password check would let
  * anyone in. Without a password policy entry, ppolicy leaves `pwdAccountLockedTime` to us.
  */
-export async function startSlapd(): Promise<Slapd> {
+export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   const dir = mkdtempSync(join(tmpdir(), 'slapd-'));
   mkdirSync(join(dir, 'data'));
+  let tls = '';
+  if (options.tls) {
+    writeFileSync(join(dir, 'cert.pem'), options.tls.certificate);
+    writeFileSync(join(dir, 'key.pem'), options.tls.privateKey);
+    // A simple bind needs TLS (ldaps:// or StartTLS): a client that skipped StartTLS is refused.
+    tls = `TLSCertificateFile ${dir}/cert.pem\nTLSCertificateKeyFile ${dir}/key.pem\nsecurity simple_bind=64\n`;
+  }
   const conf = join(dir, 'slapd.conf');
   writeFileSync(
     conf,
@@ -58,7 +72,7 @@ moduleload memberof.la
 moduleload ppolicy.la
 attributetype ( 1.3.6.1.4.1.55555.1.1 NAME 'userAccountControl' EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
 objectclass ( 1.3.6.1.4.1.55555.2.1 NAME 'adAccount' AUXILIARY MAY userAccountControl )
-allow bind_anon_cred
+${tls}allow bind_anon_cred
 pidfile ${dir}/slapd.pid
 database mdb
 maxsize 10485760
@@ -74,19 +88,23 @@ access to * by users read by * none
   );
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapsUrl = options.tls ? `ldaps://127.0.0.1:${await freePort()}` : null;
+  // The OpenLDAP tools bind as the root DN, over StartTLS when the server requires it (trusting its certificate).
+  const rootBind = ['-x', '-H', url, ...(options.tls ? ['-ZZ'] : []), '-D', ROOT_DN, '-w', ROOT_PASSWORD];
+  const clientEnv = { ...process.env, LDAPTLS_REQCERT: 'never' };
   let child: ChildProcess | null = null;
   let output = '';
 
   const start = async (): Promise<void> => {
     // -d: stay in the foreground (a child we can stop); 0: log nothing more than errors.
-    child = spawn(SLAPD, ['-f', conf, '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(SLAPD, ['-f', conf, '-h', [`${url}/`, ...(ldapsUrl ? [`${ldapsUrl}/`] : [])].join(' '), '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`slapd exited during start:\n${output}`);
       try {
-        await run('/usr/bin/ldapwhoami', ['-x', '-H', url, '-D', ROOT_DN, '-w', ROOT_PASSWORD]);
+        await run('/usr/bin/ldapwhoami', [...rootBind], { env: clientEnv });
         return;
       } catch {
         if (Date.now() > deadline) throw new Error(`slapd did not answer within 10 s:\n${output}`);
@@ -103,7 +121,7 @@ access to * by users read by * none
     await exited;
   };
   const ldap = async (tool: string, args: string[], input?: string): Promise<void> => {
-    const call = run(tool, ['-x', '-H', url, '-D', ROOT_DN, '-w', ROOT_PASSWORD, ...args]);
+    const call = run(tool, [...rootBind, ...args], { env: clientEnv });
     if (input !== undefined) {
       call.child.stdin!.end(input);
     }
@@ -114,6 +132,7 @@ access to * by users read by * none
   await ldap('/usr/bin/ldapadd', [], `dn: ${SUFFIX}\nobjectClass: dcObject\nobjectClass: organization\no: Example\ndc: example\n`);
   return {
     url,
+    ldapsUrl,
     port,
     add: (ldif) => ldap('/usr/bin/ldapadd', [], ldif),
     modify: (ldif) => ldap('/usr/bin/ldapmodify', [], ldif),
