@@ -131,6 +131,11 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     const [link] = await t.dataSource.query(`SELECT external_id FROM federated_users WHERE user_id = '${alice!.id}'`);
     const uuid = await entryUuid(slapd, 'alice');
     expect(link.external_id).toBe(uuid);
+    const linked = await admin.get('/admin/audit-events?type=federation.user.linked');
+    expect(JSON.stringify(linked.body)).toContain(alice!.id);
+    // No password hash of hers is kept, legacy or not.
+    const legacy = await admin.get('/admin/users?legacy_hash=true');
+    expect((legacy.body.items as { id: string }[]).map((u) => u.id)).not.toContain(alice!.id);
   });
 
   it('refreshes name, e-mail and roles at the next sign-in', async () => {
