@@ -23,6 +23,7 @@ import { SettingsModule } from './settings/settings.module';
 import { TokenExchangeModule } from './tokens/token-exchange.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
+import { FederationModule } from './federation/federation.module';
 
 @Module({})
 export class AppModule {
@@ -62,6 +63,7 @@ export class AppModule {
         AuthorizeModule,
         DiscoveryMetadataModule,
         AdminModule,
+        FederationModule,
         ...(role === 'server' ? [MaintenanceModule] : []),
         HealthModule,
         ...(role === 'server' ? [ManagementModule] : []),

@@ -73,7 +73,10 @@ export class AdminUsersService {
   }
 
   async update(id: string, dto: UpdateUserDto): Promise<UserResponse> {
-    await this.find(id);
+    const user = await this.find(id);
+    if (dto.password !== undefined && user.source !== 'local') {
+      throw new OAuthError('invalid_request', `the password of this user is kept by ${user.source}: change it there`);
+    }
     await this.assertLoginNamesFree(undefined, dto.email, id);
     // Hashed before the transaction, which then holds nothing while argon2 runs.
     const passwordHash = dto.password !== undefined ? await hashPassword(dto.password) : undefined;

@@ -5,7 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 
 export type SignInChannel = 'login_page' | 'password_grant';
-export type SignInOutcome = 'success' | 'invalid' | 'locked';
+export type SignInOutcome = 'success' | 'invalid' | 'locked' | 'unavailable';
 export type LockoutKind = 'account' | 'client';
 export type CounterStoreUse = 'lockout' | 'rate_limit';
 

@@ -27,7 +27,10 @@ export class UserEntity {
   @Column({ name: 'email_key', type: 'varchar', length: 320, nullable: true })
   emailKey: string | null;
 
-  /** argon2id PHC string, or a hash imported from another system until the user's next sign-in. */
+  /**
+   * argon2id PHC string, or a hash imported from another system until the user's next sign-in;
+   * for a user of a directory `!ldap:<directory id>`, which no password matches: none is kept here.
+   */
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash: string;
 

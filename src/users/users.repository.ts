@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Like, Not, Repository } from 'typeorm';
+import { And, Like, Not, Repository } from 'typeorm';
 import type { Page } from '../clients/clients.service';
 import { containing } from '../common/database/containing';
 import { batchedLookup } from '../database/rows/batched-lookup';
 import { transactional } from '../database/unit-of-work/unit-of-work';
+import { FEDERATED_CREDENTIAL_PREFIX } from './federated-credential';
 import { UserEntity } from './user.entity';
 
 /** The columns of a user a change may set (never its id, username or creation time). */
@@ -76,7 +77,8 @@ export class TypeOrmUsersRepository implements UsersRepository {
   }
 
   async list(page: Page, search?: string, hashNotPrefixed?: string): Promise<{ rows: UserEntity[]; total: number }> {
-    const legacy = hashNotPrefixed !== undefined ? { passwordHash: Not(Like(`${hashNotPrefixed}%`)) } : {};
+    // A directory's user (`!ldap:…`) has no hash here, legacy or not.
+    const legacy = hashNotPrefixed !== undefined ? { passwordHash: And(Not(Like(`${hashNotPrefixed}%`)), Not(Like(`${FEDERATED_CREDENTIAL_PREFIX}%`))) } : {};
     const [rows, total] = await this.repository.findAndCount({
       where: search
         ? [

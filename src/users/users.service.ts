@@ -8,6 +8,7 @@ import { CURRENT_HASH_PREFIX, hashPassword, verifyPassword } from '../common/cry
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
+import { federatedSource } from './federated-credential';
 import { UserAddress, UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
@@ -51,14 +52,18 @@ export interface LoginCandidate {
   readonly entity: UserEntity;
 }
 
-/** What other modules may know of a user: never the password hash, only whether it is still an imported one. */
-export type UserProfile = Readonly<Omit<UserEntity, 'passwordHash' | 'emailKey'>> & { readonly legacyPasswordHash: boolean };
+/**
+ * What other modules may know of a user: never the password hash, only whether it is still an
+ * imported one, and where the password is checked (`local`, or `ldap:<directory id>`).
+ */
+export type UserProfile = Readonly<Omit<UserEntity, 'passwordHash' | 'emailKey'>> & { readonly legacyPasswordHash: boolean; readonly source: string };
 
 const USER_TOPIC = 'user';
 
 function toProfile(entity: UserEntity): UserProfile {
   const { passwordHash, emailKey: _emailKey, ...profile } = entity;
-  return { ...profile, legacyPasswordHash: needsRehash(passwordHash) };
+  const source = federatedSource(passwordHash);
+  return { ...profile, legacyPasswordHash: !source && needsRehash(passwordHash), source: source ?? 'local' };
 }
 
 /** E-mail addresses are unique regardless of case, and a login name. */

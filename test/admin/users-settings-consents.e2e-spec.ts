@@ -44,6 +44,7 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
         roles: ['auditor'],
         enabled: true,
         legacy_password_hash: false,
+        source: 'local',
         email_verified: false,
         name: null,
         given_name: null,

@@ -300,6 +300,8 @@ export class UserResponse {
   @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({ description: 'The password hash is still the one imported from another system (replaced by argon2id at the next sign-in)', example: false })
   legacy_password_hash: boolean;
+  @ApiProperty({ description: 'Where the password is checked: `local`, or `ldap:<directory id>` for a user of a directory (read-only here)', example: 'local' })
+  source: string;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
 }
@@ -357,6 +359,7 @@ export function toUserResponse(user: UserProfile): UserResponse {
     roles: [...user.roles],
     enabled: user.enabled,
     legacy_password_hash: user.legacyPasswordHash,
+    source: user.source,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
   };

@@ -29,6 +29,8 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
     if (!login.ok && login.reason === 'locked') {
       throw new OAuthError('invalid_grant', 'too many failed attempts for this user, try again later');
     }
+    // RFC 6749 §5.2 has no code for it; the 503 of §4.1.2.1 says the request had no effect.
+    if (!login.ok && login.reason === 'unavailable') throw new OAuthError('temporarily_unavailable', 'the user directory is not answering, try again later');
     // One message for unknown user, wrong password and disabled account.
     if (!login.ok) throw new OAuthError('invalid_grant', 'invalid resource owner credentials');
     // The user authenticated just now (auth_time of the ID Tokens a refresh of this grant returns).

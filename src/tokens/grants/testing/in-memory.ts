@@ -112,7 +112,7 @@ export function aClient(overrides: Partial<AuthenticatedClient> = {}): Authentic
 }
 
 export function aUser(overrides: Partial<UserProfile> = {}): UserProfile {
-  return { id: 'user-1', username: 'alice', email: null, roles: [], enabled: true, legacyPasswordHash: false, ...overrides } as UserProfile;
+  return { id: 'user-1', username: 'alice', email: null, roles: [], enabled: true, legacyPasswordHash: false, source: 'local', ...overrides } as UserProfile;
 }
 
 export function anAuthorizationCode(overrides: Partial<AuthorizationCodeEntity> = {}): AuthorizationCodeEntity {
