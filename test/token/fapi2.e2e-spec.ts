@@ -8,6 +8,7 @@ import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestUser } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { sql } from '../support/sql';
+import { withNonce } from '../support/dpop-nonce';
 
 const insecure = { [oauth.allowInsecureRequests]: true };
 const REDIRECT = 'http://localhost/cb';
@@ -39,16 +40,6 @@ async function codeRequest(clientId: string): Promise<Record<string, string>> {
     code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
     code_challenge_method: 'S256',
   };
-}
-
-/** Sends a request, and once more when the answer asks for a DPoP nonce (RFC 9449 §8): oauth4webapi keeps the nonce. */
-async function withNonce<T>(send: () => Promise<Response>, process: (response: Response) => Promise<T>): Promise<T> {
-  try {
-    return await process(await send());
-  } catch (error) {
-    if (!oauth.isDPoPNonceError(error)) throw error;
-    return process(await send());
-  }
 }
 
 /**
