@@ -39,8 +39,9 @@ describe(`FAPI single-use values across two server processes on ${SERVER_DB} and
       RATE_LIMIT_TOKEN_PER_MINUTE: '0',
       RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
     };
-    a = await startServer(env);
-    b = await startServer(env);
+    // The first start runs the migrations on the fresh database: more than the usual 30 s on a busy machine.
+    a = await startServer(env, 90_000);
+    b = await startServer(env, 90_000);
     const keys = await generateKeyPair('ES256', { extractable: true });
     privateKey = keys.privateKey;
     const kid = randomUUID();
@@ -61,7 +62,7 @@ describe(`FAPI single-use values across two server processes on ${SERVER_DB} and
     clientId = ((await created.json()) as { client_id: string }).client_id;
     const proof = await generateKeyPair('ES256', { extractable: true });
     proofKey = { privateKey: proof.privateKey, jwk: await exportJWK(proof.publicKey) };
-  }, 90_000);
+  }, 240_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await db?.drop();
