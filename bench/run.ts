@@ -16,10 +16,15 @@
  * (DIR is a checkout with dist/ built, e.g. a worktree of main) on the same database in alternating
  * rounds against this one: client_credentials, its JWT variant and introspection (whichever --only
  * selects), as paired CPU µs/request and req/s ratios, to tell a change's effect from the VM's drift.
+ * --client-auth-cost measures client_credentials with client_secret_basic, with private_key_jwt (a
+ * fresh ES256 assertion each request) and with a DPoP proof (ES256) in rotating rounds on the same
+ * server, all at one request rate (--client-auth-rate, 150/s: below what the slowest form reaches, so
+ * that batched token writes are shared by as many requests in each form), and prints the CPU
+ * µs/request each adds to client_secret_basic (median of the rounds).
  */
 import autocannon from 'autocannon';
 import { ChildProcess, execSync, spawn } from 'node:child_process';
-import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomUUID, sign, verify } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +53,10 @@ interface Options {
   baseline: string | null;
   /** The algorithm of the JWT access tokens, ours and the peer's alike (RS256 by default). */
   jwtAlg: 'RS256' | 'ES256' | 'EdDSA';
+  /** Paired rounds of client_credentials with client_secret_basic, private_key_jwt and DPoP on one server. */
+  clientAuthCost: boolean;
+  /** The request rate of those rounds, the same for every form. */
+  clientAuthRate: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -66,6 +75,8 @@ function parseArgs(argv: string[]): Options {
     observability: false,
     baseline: null,
     jwtAlg: 'RS256',
+    clientAuthCost: false,
+    clientAuthRate: 150,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -82,6 +93,8 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--no-peers') opts.peers = false;
     else if (arg === '--profile') opts.profile = true;
     else if (arg === '--observability') opts.observability = true;
+    else if (arg === '--client-auth-cost') opts.clientAuthCost = true;
+    else if (arg === '--client-auth-rate') opts.clientAuthRate = Number(argv[++i]);
     else if (arg === '--baseline') opts.baseline = argv[++i];
     else if (arg === '--jwt-alg') {
       const alg = argv[++i];
@@ -216,6 +229,8 @@ interface Scenario {
   /** For scenarios with single-use inputs: stop after this many requests. */
   amount?: number;
   connections?: number;
+  /** Requests per second for the whole run (autocannon's overallRate); unset: as fast as the server answers. */
+  rate?: number;
 }
 
 interface Result {
@@ -244,6 +259,7 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
       duration: opts.duration,
       amount: scenario.amount,
       requests: scenario.requests,
+      ...(scenario.rate ? { overallRate: scenario.rate } : {}),
     }),
   );
   return {
@@ -631,6 +647,17 @@ async function main(): Promise<void> {
       results.push(...overhead);
     }
 
+    if (opts.clientAuthCost) {
+      const names = ['client_credentials', 'client_credentials (private_key_jwt)', 'client_credentials (dpop)'];
+      results.push(
+        ...(await clientAuthCost(
+          server,
+          names.map((name) => ours.find((s) => s.name === name)!),
+          opts,
+        )),
+      );
+    }
+
     if (opts.baseline) {
       const compared = ours.filter((s) => ['client_credentials', 'client_credentials (jwt)', 'introspection'].includes(s.name) && selected(s.name));
       results.push(
@@ -789,6 +816,54 @@ async function observabilityCost(
     );
   }
   return results;
+}
+
+/**
+ * What private_key_jwt and DPoP add to client_secret_basic: client_credentials in each form on the
+ * same server at one request rate, in rounds whose order rotates (a drift of the VM within a round
+ * weighs on each form in turn); per round the difference of CPU µs/request to the basic form, and the
+ * median of the rounds.
+ */
+async function clientAuthCost(server: Proc, [basicForm, ...others]: Scenario[], opts: Options): Promise<Result[]> {
+  const short = { ...opts, duration: pairedSeconds(opts) };
+  const results: Result[] = [];
+  const added = new Map<string, number[]>(others.map((s) => [s.name, []]));
+  const forms = [basicForm, ...others];
+  for (let round = 0; round < Math.max(1, opts.rounds); round++) {
+    const byName = new Map<string, Result>();
+    for (let i = 0; i < forms.length; i++) {
+      const scenario = { ...forms[(i + round) % forms.length], rate: opts.clientAuthRate };
+      const r = await measure(server.url, scenario, short, server.child.pid);
+      byName.set(scenario.name, r);
+      results.push({ ...r, name: `${scenario.name} (client auth round ${round + 1})` });
+    }
+    const basicCpu = byName.get(basicForm.name)!.cpuUsPerRequest;
+    for (const scenario of others) {
+      const cpu = byName.get(scenario.name)!.cpuUsPerRequest;
+      if (basicCpu !== null && cpu !== null) added.get(scenario.name)!.push(cpu - basicCpu);
+    }
+    console.log(`client auth round ${round + 1}: ${forms.map((s) => `${s.name} ${byName.get(s.name)!.cpuUsPerRequest} µs/req`).join(', ')}`);
+  }
+  for (const [name, deltas] of added) {
+    if (deltas.length > 0) console.log(`${name} adds ${deltas.join(', ')} CPU µs/req to client_secret_basic; median ${median(deltas)}`);
+  }
+  // What the one ES256 signature check each form adds costs by itself on this machine now: the floor.
+  console.log(`one ES256 signature check (node:crypto, this process, idle server): ${es256VerifyMicros().toFixed(0)} µs`);
+  return results;
+}
+
+/** Microseconds of one ES256 verification with node:crypto (the median of five batches of 200). */
+function es256VerifyMicros(): number {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const data = Buffer.from('x'.repeat(400));
+  const signature = sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  const batches: number[] = [];
+  for (let batch = 0; batch < 5; batch++) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 200; i++) verify('sha256', data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+    batches.push(Number(process.hrtime.bigint() - started) / 200 / 1000);
+  }
+  return median(batches);
 }
 
 /** Runs both turns of a paired round, `a` first in even rounds and `b` first in odd ones; returns [a's, b's]. */

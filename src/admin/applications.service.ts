@@ -196,8 +196,8 @@ function checkKeyMaterial(app: ApplicationShape, storedMethod: string | undefine
   const method = app.tokenEndpointAuthMethod;
   if (app.jwks && app.jwksUri) throw invalidField('jwks_uri', 'give jwks or jwks_uri, not both (RFC 7591 §2)');
   if (method === 'private_key_jwt' && !app.jwks && !app.jwksUri) throw invalidField('jwks', 'private_key_jwt needs the public keys: jwks or jwks_uri');
-  if (method === 'self_signed_tls_client_auth' && !app.jwks) {
-    throw invalidField('jwks', 'self_signed_tls_client_auth needs the certificate’s public key in jwks (inline)');
+  if (method === 'self_signed_tls_client_auth' && !app.jwks && !app.jwksUri) {
+    throw invalidField('jwks', 'self_signed_tls_client_auth needs the certificate’s public key: jwks or jwks_uri');
   }
   const names = TLS_NAME_FIELDS.filter(([property]) => app[property]);
   if (names.length > 1) throw invalidField(names[1][1], 'give at most one tls_client_auth_* name (RFC 8705 §2.1.2)');

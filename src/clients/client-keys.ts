@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isIP } from 'node:net';
-import { createLocalJWKSet, createRemoteJWKSet, customFetch, type FetchImplementation, type JWK, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, type FetchImplementation, type JWK, type JWTVerifyGetKey, type RemoteJWKSet } from 'jose';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 /** A JWK Set (RFC 7517 §5) as registered: public keys only. */
@@ -104,7 +104,7 @@ export function sizeLimitedFetch(maxBytes: number): FetchImplementation {
 @Injectable()
 export class ClientKeys {
   private readonly local = new WeakMap<JwkSet, JWTVerifyGetKey>();
-  private readonly remote = new Map<string, JWTVerifyGetKey>();
+  private readonly remote = new Map<string, RemoteJWKSet>();
   private readonly fetchLimited = sizeLimitedFetch(JWKS_URI_MAX_BYTES);
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -116,6 +116,28 @@ export class ClientKeys {
     return null;
   }
 
+  /**
+   * Whether `test` finds its key among the client's registered keys, for a match made on the keys
+   * themselves (a certificate's public key, RFC 8705 §2.2) rather than on a JWS header. A `jwks_uri`
+   * is read from the same cache as keySet(), and fetched again once when the cached set has no
+   * match, at most once per cooldown (a rotated certificate is published first). A set that cannot
+   * be fetched has no match: the client is not authenticated, the server does not fail.
+   */
+  async hasKey(client: KeyedClient, test: (keys: readonly JWK[]) => Promise<boolean>): Promise<boolean> {
+    if (client.jwks) return test(client.jwks.keys);
+    if (!client.jwksUri) return false;
+    const set = this.remoteSet(client.jwksUri);
+    try {
+      if (!set.fresh || set.jwks() === undefined) await set.reload();
+      if (await test(set.jwks()?.keys ?? [])) return true;
+      if (set.coolingDown) return false;
+      await set.reload();
+      return await test(set.jwks()?.keys ?? []);
+    } catch {
+      return false;
+    }
+  }
+
   private localSet(jwks: JwkSet): JWTVerifyGetKey {
     let set = this.local.get(jwks);
     if (!set) {
@@ -125,7 +147,7 @@ export class ClientKeys {
     return set;
   }
 
-  private remoteSet(uri: string): JWTVerifyGetKey {
+  private remoteSet(uri: string): RemoteJWKSet {
     let set = this.remote.get(uri);
     if (set) {
       // Least recently used goes first: a used entry moves to the end.

@@ -356,6 +356,15 @@ export class EnvironmentVariables {
   MTLS_CLIENT_CA?: string = undefined;
 
   /**
+   * The public base URL (the issuer's counterpart) under which clients reach the endpoints with their
+   * certificate, published as `mtls_endpoint_aliases` (RFC 8705 §5): a host of its own behind the
+   * proxy (`https://mtls.as.example.com`). Default with MTLS_PORT: the issuer's host on that port.
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['https'], require_protocol: true })
+  MTLS_ENDPOINT_BASE_URL?: string = undefined;
+
+  /**
    * How long the start waits for the database (and Redis, when set) to answer before it gives up
    * with one line; an orchestrator that starts everything at once needs a few seconds of patience.
    */
@@ -560,6 +569,8 @@ export interface AppConfig {
   readonly clientCertificateHeader?: { readonly name: string; readonly format: 'escaped-pem' | 'xfcc'; readonly verifyName?: string };
   /** The HTTPS listener that asks for client certificates, when configured (PEM contents, not paths). */
   readonly mtls?: { readonly port: number; readonly cert: string; readonly key: string; readonly clientCa?: string };
+  /** Where clients reach the endpoints with a certificate (RFC 8705 §5 `mtls_endpoint_aliases`), when not under the issuer. */
+  readonly mtlsEndpointBaseUrl?: string;
   readonly startupWaitSeconds: number;
   readonly requestTimeoutMs: number;
   readonly cleanup: { readonly intervalSeconds: number; readonly batchSize: number };
@@ -683,6 +694,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             ...(vars.MTLS_CLIENT_CA ? { clientCa: readFileSync(vars.MTLS_CLIENT_CA, 'utf8') } : {}),
           }
         : undefined,
+    mtlsEndpointBaseUrl: mtlsEndpointBaseUrl(vars),
     startupWaitSeconds: vars.STARTUP_WAIT_SECONDS,
     requestTimeoutMs: vars.REQUEST_TIMEOUT_MS,
     cleanup: { intervalSeconds: vars.CLEANUP_INTERVAL_SECONDS, batchSize: vars.CLEANUP_BATCH_SIZE },
@@ -707,6 +719,16 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
 
 /** Secrets are never written back, not even when refused: the error line ends up in log files. */
 const SECRET_VARIABLES = new Set(['ADMIN_PASSWORD', 'DB_PASSWORD', 'KEY_ENCRYPTION_SECRET']);
+
+/** RFC 8705 §5: MTLS_ENDPOINT_BASE_URL, else with MTLS_PORT the issuer's host on that port over https; else none. */
+function mtlsEndpointBaseUrl(vars: EnvironmentVariables): string | undefined {
+  if (vars.MTLS_ENDPOINT_BASE_URL) return vars.MTLS_ENDPOINT_BASE_URL.replace(/\/+$/, '');
+  if (vars.MTLS_PORT === undefined) return undefined;
+  const url = new URL(vars.ISSUER ?? `http://localhost:${vars.PORT}`);
+  url.protocol = 'https:';
+  url.port = String(vars.MTLS_PORT);
+  return url.href.replace(/\/+$/, '');
+}
 
 function isReadableFile(path: string): boolean {
   try {

@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MetadataRegistry } from './metadata-registry';
+import { withMtlsEndpointAliases } from './mtls-endpoint-aliases';
 
 /**
  * RFC 8414 authorization server metadata and OpenID Connect Discovery 1.0: one document served at
@@ -20,13 +21,18 @@ export class DiscoveryController {
   @ApiOperation({ summary: 'Authorization server metadata (RFC 8414)' })
   @ApiOkResponse({ description: 'The metadata document' })
   metadata(): Promise<Record<string, unknown>> {
-    return this.metadataRegistry.document(this.config.issuer);
+    return this.document();
   }
 
   @Get('.well-known/openid-configuration')
   @ApiOperation({ summary: 'OpenID Provider metadata (OpenID Connect Discovery 1.0), the same document as RFC 8414' })
   @ApiOkResponse({ description: 'The metadata document' })
   openidConfiguration(): Promise<Record<string, unknown>> {
-    return this.metadataRegistry.document(this.config.issuer);
+    return this.document();
+  }
+
+  private async document(): Promise<Record<string, unknown>> {
+    const { issuer, mtlsEndpointBaseUrl } = this.config;
+    return withMtlsEndpointAliases(await this.metadataRegistry.document(issuer), issuer, mtlsEndpointBaseUrl);
   }
 }

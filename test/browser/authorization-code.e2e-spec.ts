@@ -1,19 +1,10 @@
-import { existsSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, Browser } from 'playwright-core';
+import type { Server } from 'node:http';
+import type { Browser } from 'playwright-core';
 import { s256 } from '../../src/pkce/pkce';
+import { describeBrowser, launchChromium, loopbackPage } from '../support/chromium';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser } from '../support/factories';
-
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`);
-  console.warn(`SKIPPED browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
-}
-const describeBrowser = available ? describe : describe.skip;
 
 describeBrowser(`authorization code + PKCE in headless Chromium [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -24,21 +15,10 @@ describeBrowser(`authorization code + PKCE in headless Chromium [${TEST_DB}]`, (
   beforeAll(async () => {
     t = await createTestApp();
     await createUser(t, { username: 'alice', password: 'wonderland-2026' });
-    callback = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<p>Signed in.</p>'));
-    await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));
-    callbackUrl = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/cb`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const page = await loopbackPage('<p>Signed in.</p>');
+    callback = page.server;
+    callbackUrl = `${page.url}/cb`;
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

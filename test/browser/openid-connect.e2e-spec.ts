@@ -1,20 +1,12 @@
-import { existsSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeBrowser, launchChromium } from '../support/chromium';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`);
-  console.warn(`SKIPPED browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
-}
-const describeBrowser = available ? describe : describe.skip;
 
 const readBody = (req: IncomingMessage) =>
   new Promise<string>((resolve) => {
@@ -62,18 +54,7 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
         .send({ client_name: 'Navy Portal', redirect_uris: [`${rpUrl}/cb`], post_logout_redirect_uris: [`${rpUrl}/bye`], scope: 'openid profile email' })
     ).body;
     config = await oidc.discovery(new URL(t.url), app.client_id, app.client_secret, undefined, { execute: [oidc.allowInsecureRequests] });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -8,6 +8,7 @@ import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestUser } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { sql } from '../support/sql';
+import { withNonce } from '../support/dpop-nonce';
 
 const insecure = { [oauth.allowInsecureRequests]: true };
 const REDIRECT = 'http://localhost/cb';
@@ -39,16 +40,6 @@ async function codeRequest(clientId: string): Promise<Record<string, string>> {
     code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
     code_challenge_method: 'S256',
   };
-}
-
-/** Sends a request, and once more when the answer asks for a DPoP nonce (RFC 9449 §8): oauth4webapi keeps the nonce. */
-async function withNonce<T>(send: () => Promise<Response>, process: (response: Response) => Promise<T>): Promise<T> {
-  try {
-    return await process(await send());
-  } catch (error) {
-    if (!oauth.isDPoPNonceError(error)) throw error;
-    return process(await send());
-  }
 }
 
 /**
@@ -392,12 +383,12 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
   });
   afterAll(() => t?.close());
 
-  it('issues certificate-bound tokens to a tls_client_auth client, and refuses it without its certificate (invalid_client)', async () => {
-    const certificate = makeCertificate({ subject: '/CN=fapi-bank.example.com' });
-    const client = await createClient(t, {
+  /** A tls_client_auth client under the profile, with or without certificate-bound tokens. */
+  const tlsClient = (subjectDn: string, certificateBound: boolean) =>
+    createClient(t, {
       tokenEndpointAuthMethod: 'tls_client_auth',
-      tlsClientAuthSubjectDn: 'CN=fapi-bank.example.com',
-      tlsClientCertificateBoundAccessTokens: true,
+      tlsClientAuthSubjectDn: subjectDn,
+      tlsClientCertificateBoundAccessTokens: certificateBound,
       grantTypes: ['client_credentials'],
       redirectUris: [],
       scope: 'read',
@@ -405,6 +396,10 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
       idTokenSignedResponseAlg: 'ES256',
       fapiProfile: 'fapi2-security',
     });
+
+  it('issues certificate-bound tokens to a tls_client_auth client, and refuses it without its certificate (invalid_client)', async () => {
+    const certificate = makeCertificate({ subject: '/CN=fapi-bank.example.com' });
+    const client = await tlsClient('CN=fapi-bank.example.com', true);
     const token = (cert: boolean) =>
       fetch(`${t.url}/oauth2/token`, {
         method: 'POST',
@@ -430,5 +425,23 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
     const refused = await token(false);
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: 'invalid_client' });
+  });
+
+  it('makes a tls_client_auth client without certificate-bound tokens send DPoP proofs (FAPI 2.0 §5.3.2.1)', async () => {
+    const certificate = makeCertificate({ subject: '/CN=fapi-dpop.example.com' });
+    const { clientId } = await tlsClient('CN=fapi-dpop.example.com', false);
+    const issuer = new URL(t.url);
+    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
+    const client: oauth.Client = { client_id: clientId };
+    const headers = { 'x-ssl-client-cert': escapedPem(certificate.certificate), 'x-ssl-client-verify': 'SUCCESS' };
+    const bearer = await oauth.clientCredentialsGrantRequest(as, client, oauth.TlsClientAuth(), { scope: 'read' }, { headers, ...insecure });
+    expect(bearer.status).toBe(400);
+    expect(await bearer.json()).toMatchObject({ error: 'invalid_request' });
+    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const tokens = await withNonce(
+      () => oauth.clientCredentialsGrantRequest(as, client, oauth.TlsClientAuth(), { scope: 'read' }, { headers, DPoP, ...insecure }),
+      (response) => oauth.processClientCredentialsResponse(as, client, response),
+    );
+    expect(tokens.token_type).toBe('dpop');
   });
 });

@@ -1,11 +1,12 @@
-import { X509Certificate } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { Server } from 'node:https';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportJWK } from 'jose';
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { startMtlsListener } from '../../src/common/http/mtls-listener';
 import { loadConfig } from '../../src/config/app-config';
 import { createTestApp, TestApp } from '../support/create-test-app';
@@ -24,6 +25,10 @@ describeWithOpenssl(`the HTTPS listener that asks for client certificates (no pr
   let clientCa: TestCertificate;
   let client: TestCertificate;
   let selfSigned: TestCertificate;
+  let mtlsBase: string;
+  let jwksServer: HttpServer;
+  let served: JWK[] = [];
+  let jwksFetches = 0;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mtls-'));
@@ -34,19 +39,28 @@ describeWithOpenssl(`the HTTPS listener that asks for client certificates (no pr
     selfSigned = makeCertificate({ subject: '/O=Partner Bank/CN=partner.example.com' });
     const files = { MTLS_CERT: serverCert.certificate, MTLS_KEY: serverCert.privateKey, MTLS_CLIENT_CA: clientCa.certificate };
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-    t = await createTestApp();
-    const config = loadConfig({ MTLS_PORT: String(await freePort()), ...Object.fromEntries(Object.keys(files).map((name) => [name, join(dir, name)])) });
+    const port = await freePort();
+    mtlsBase = `https://127.0.0.1:${port}`;
+    t = await createTestApp({ env: { MTLS_ENDPOINT_BASE_URL: mtlsBase } });
+    const config = loadConfig({ MTLS_PORT: String(port), ...Object.fromEntries(Object.keys(files).map((name) => [name, join(dir, name)])) });
+    jwksServer = createHttpServer((_req, res) => {
+      jwksFetches++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: served }));
+    });
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
     server = await startMtlsListener(t.app.getHttpAdapter().getInstance(), config.mtls!, '127.0.0.1');
   });
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
     server?.closeAllConnections();
+    await new Promise((resolve) => jwksServer?.close(resolve));
     await t?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** POST /oauth2/token over TLS, presenting `certificate` (or none). */
-  function token(clientId: string, certificate?: TestCertificate): Promise<{ status: number; body: { error?: string } }> {
+  /** POST /oauth2/token over TLS, presenting `certificate` (or none), with a DPoP proof when given. */
+  function token(clientId: string, certificate?: TestCertificate, dpop?: string): Promise<{ status: number; body: { error?: string; token_type?: string } }> {
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId }).toString();
     return new Promise((resolve, reject) => {
       const req = httpsRequest(
@@ -57,13 +71,13 @@ describeWithOpenssl(`the HTTPS listener that asks for client certificates (no pr
           method: 'POST',
           ca: serverCa.certificate,
           ...(certificate ? { cert: certificate.certificate, key: certificate.privateKey } : {}),
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+          headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), ...(dpop ? { dpop } : {}) },
           agent: false,
         },
         (res) => {
           let text = '';
           res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { error?: string } }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { error?: string; token_type?: string } }));
         },
       );
       req.on('error', reject);
@@ -102,5 +116,75 @@ describeWithOpenssl(`the HTTPS listener that asks for client certificates (no pr
       scope: 'read',
     });
     expect((await token(clientId, selfSigned)).status).toBe(200);
+  });
+
+  const selfSignedJwk = async () => ({ ...(await exportJWK(new X509Certificate(selfSigned.certificate).publicKey)), kid: randomUUID() });
+
+  it('refuses self_signed_tls_client_auth a certificate whose key jwks_uri lacks, fetching it at most once per cooldown', async () => {
+    const other = { ...(await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey)), kid: randomUUID() };
+    served = [other];
+    jwksFetches = 0;
+    const { clientId } = await createClient(t, {
+      tokenEndpointAuthMethod: 'self_signed_tls_client_auth',
+      jwksUri: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`,
+      grantTypes: ['client_credentials'],
+      scope: 'read',
+    });
+    expect((await token(clientId, selfSigned)).body.error).toBe('invalid_client');
+    expect(jwksFetches).toBe(1);
+    served = [other, await selfSignedJwk()];
+    // Within the cooldown the set is not fetched again (a flood of unknown certificates is not a flood of fetches).
+    expect((await token(clientId, selfSigned)).status).toBe(401);
+    expect(jwksFetches).toBe(1);
+  });
+
+  it('takes the key from jwks_uri once it is published', async () => {
+    served = [await selfSignedJwk()];
+    const { clientId } = await createClient(t, {
+      tokenEndpointAuthMethod: 'self_signed_tls_client_auth',
+      jwksUri: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks2`,
+      grantTypes: ['client_credentials'],
+      scope: 'read',
+    });
+    expect((await token(clientId, selfSigned)).status).toBe(200);
+    expect((await token(clientId, selfSigned)).status).toBe(200);
+  });
+
+  it('refuses self_signed_tls_client_auth when jwks_uri cannot be fetched (invalid_client, no 5xx)', async () => {
+    const { clientId } = await createClient(t, {
+      tokenEndpointAuthMethod: 'self_signed_tls_client_auth',
+      jwksUri: `http://127.0.0.1:${await freePort()}/jwks`,
+      grantTypes: ['client_credentials'],
+      scope: 'read',
+    });
+    const res = await token(clientId, selfSigned);
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+  });
+
+  it('publishes mtls_endpoint_aliases for the endpoints a client calls, not the authorization endpoint (RFC 8705 §5)', async () => {
+    const metadata = (await (await fetch(`${t.url}/.well-known/openid-configuration`)).json()) as { mtls_endpoint_aliases: Record<string, string> };
+    expect(metadata.mtls_endpoint_aliases).toMatchObject({
+      token_endpoint: `${mtlsBase}/oauth2/token`,
+      revocation_endpoint: `${mtlsBase}/oauth2/revoke`,
+      introspection_endpoint: `${mtlsBase}/oauth2/introspect`,
+      userinfo_endpoint: `${mtlsBase}/oauth2/userinfo`,
+      pushed_authorization_request_endpoint: `${mtlsBase}/oauth2/par`,
+    });
+    expect(metadata.mtls_endpoint_aliases.authorization_endpoint).toBeUndefined();
+  });
+
+  it('checks a DPoP proof’s htu against the alias the client called (RFC 9449 §4.3)', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk = await exportJWK(publicKey);
+    const proof = (htu: string) =>
+      new SignJWT({ jti: randomUUID(), htm: 'POST', htu, iat: Math.floor(Date.now() / 1000) })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+        .sign(privateKey);
+    const clientId = await tlsClient();
+    const bound = await token(clientId, client, await proof(`${mtlsBase}/oauth2/token`));
+    expect(bound).toMatchObject({ status: 200, body: { token_type: 'DPoP' } });
+    const refused = await token(clientId, client, await proof(`${t.url}/oauth2/token`));
+    expect(refused).toMatchObject({ status: 400, body: { error: 'invalid_dpop_proof' } });
   });
 });

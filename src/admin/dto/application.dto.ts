@@ -142,7 +142,7 @@ export class CreateApplicationDto {
   @ApiPropertyOptional({
     type: String,
     description:
-      'RFC 7591 §2: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt` (with jwks or jwks_uri), `tls_client_auth` (with one tls_client_auth_* name), `self_signed_tls_client_auth` (with jwks), `none` (a public client), or a method an extension module registers (the metadata lists them all). Either secret method accepts the secret both ways (RFC 6749 §2.3.1). client_secret_jwt keeps the secret encrypted at rest (the HMAC needs it), so an application can only be created with it, not switched to it',
+      'RFC 7591 §2: `client_secret_basic`, `client_secret_post`, `client_secret_jwt`, `private_key_jwt` (with jwks or jwks_uri), `tls_client_auth` (with one tls_client_auth_* name), `self_signed_tls_client_auth` (with jwks or jwks_uri), `none` (a public client), or a method an extension module registers (the metadata lists them all). Either secret method accepts the secret both ways (RFC 6749 §2.3.1). client_secret_jwt keeps the secret encrypted at rest (the HMAC needs it), so an application can only be created with it, not switched to it',
     example: 'client_secret_basic',
     default: 'client_secret_basic',
   })

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { FastifyRequest as Request } from 'fastify';
 import { oauthParameters } from '../../common/http/request-body';
 import { OAuthError } from '../../common/oauth/oauth-error';
+import { addressedBaseUrl } from '../../common/http/addressed-base-url';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ThrottleService } from '../../security/throttle.service';
 import { ClientCertificates } from '../authentication/client-certificate';
@@ -29,8 +30,8 @@ export class ClientAuthGuard implements CanActivate {
     const presented = this.methods.present({
       headers: req.headers,
       parameters: oauthParameters(req),
-      // The route's own path (not the URL as typed: paths match case-insensitively), under the issuer.
-      endpoint: `${this.config.issuer}${req.routeOptions.url ?? req.url.split('?')[0]}`,
+      // The route's own path (not the URL as typed: paths match case-insensitively), under the issuer (or the mTLS alias base).
+      endpoint: `${addressedBaseUrl(req.host, this.config)}${req.routeOptions.url ?? req.url.split('?')[0]}`,
       certificate: this.certificates.of(req),
     });
     const { clientId } = presented.presented;

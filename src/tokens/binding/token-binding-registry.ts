@@ -5,6 +5,7 @@ import type { AuthenticatedClient } from '../../clients/clients.service';
 import { type AuthenticationChallenge, OAuthError } from '../../common/oauth/oauth-error';
 import { discoverUnique } from '../../common/registry/discover-unique';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { addressedBaseUrl } from '../../common/http/addressed-base-url';
 import { ClientCertificates } from '../../clients/authentication/client-certificate';
 import { type Confirmation, confirmation, confirmationMember } from './confirmation';
 import type { BindingRequest, TokenBinding } from './token-binding';
@@ -45,13 +46,13 @@ export class TokenBindingRegistry implements OnModuleInit {
     return [...this.bindings.keys()];
   }
 
-  /** What bindings read of a request; the URL as the client addressed it: the issuer and the path (RFC 9449 §4.3). */
+  /** What bindings read of a request; the URL as the client addressed it: the issuer (or the mTLS alias base) and the path (RFC 9449 §4.3). */
   request(req: Request): BindingRequest {
     const query = req.url.indexOf('?');
     const path = query < 0 ? req.url : req.url.slice(0, query);
     return {
       method: req.method,
-      url: this.config.issuer + path,
+      url: addressedBaseUrl(req.host, this.config) + path,
       headers: req.headers,
       clientCertificate: () => this.certificates.certificate(req)?.raw ?? null,
     };

@@ -89,6 +89,12 @@ describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6)', () => {
     await expect(setup(withPkce).grant.handle({ code: 'the-code', code_verifier: VERIFIER }, aClient())).resolves.toMatchObject({ token_type: 'Bearer' });
   });
 
+  it('refuses a verifier that does not match the S256 challenge with invalid_grant', async () => {
+    const withPkce = anAuthorizationCode({ codeChallenge: CHALLENGE, codeChallengeMethod: 'S256', redirectUriProvided: false });
+    const wrong = `${VERIFIER.slice(0, -1)}${VERIFIER.endsWith('A') ? 'B' : 'A'}`;
+    await expect(setup(withPkce).grant.handle({ code: 'the-code', code_verifier: wrong }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+  });
+
   it('refuses a verifier when no challenge was stored (PKCE downgrade) with invalid_grant', async () => {
     const { grant } = setup(anAuthorizationCode({ redirectUriProvided: false }));
     await expect(grant.handle({ code: 'the-code', code_verifier: VERIFIER }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
