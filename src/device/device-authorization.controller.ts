@@ -1,5 +1,16 @@
 import { Body, Controller, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBasicAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { IsString } from 'class-validator';
 import { ClientAuthGuard, CurrentClient, IsOptionalNotNull, type AuthenticatedClient } from '../tokens/grants/public-api';
 import { RateLimit, RateLimitGuard } from '../authorize/public-api';
@@ -41,8 +52,12 @@ export class DeviceAuthorizationController {
   @RateLimit('token')
   @UseGuards(RateLimitGuard, ClientAuthGuard)
   @ApiOperation({ summary: 'Device authorization endpoint (RFC 8628 §3.1)', description: 'Client authentication as at the token endpoint.' })
+  @ApiBasicAuth('client')
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: DeviceAuthorizationRequest })
-  @ApiOkResponse({ type: DeviceAuthorizationResponse })
+  @ApiOkResponse({ type: DeviceAuthorizationResponse, description: 'RFC 8628 §3.2; Cache-Control: no-store' })
+  @ApiBadRequestResponse({ description: 'invalid_request, unauthorized_client (the application does not list the grant type) or invalid_scope' })
+  @ApiUnauthorizedResponse({ description: 'invalid_client, as at the token endpoint' })
   authorize(@Body() params: DeviceAuthorizationRequest, @CurrentClient() client: AuthenticatedClient): Promise<DeviceAuthorization> {
     return this.devices.start(client, params.scope);
   }
