@@ -18,7 +18,7 @@ import { DEVICE_AUTHORIZATION_PATH, DeviceAuthorizationService, type DeviceAutho
 
 /** RFC 8628 §3.1: the device authorization request (besides the client's authentication). */
 export class DeviceAuthorizationRequest {
-  @ApiPropertyOptional({ description: 'Space-separated scopes; the application’s registered scope when absent' })
+  @ApiPropertyOptional({ example: 'openid read', description: 'Space-separated scopes; the application’s registered scope when absent' })
   @IsOptionalNotNull()
   @IsString()
   scope?: string;

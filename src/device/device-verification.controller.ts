@@ -29,7 +29,10 @@ export class DeviceVerificationController {
   @RateLimit('authorize')
   @ApiOperation({ summary: 'Device verification page (RFC 8628 §3.3): sign in, enter the user code, approve or deny' })
   @ApiQuery({ name: 'user_code', required: false, description: 'verification_uri_complete: the code filled in, to confirm' })
-  @ApiOkResponse({ description: 'HTML sign-in, code entry or consent page', content: { 'text/html': {} } })
+  @ApiOkResponse({
+    description: 'HTML sign-in, code entry or consent page',
+    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Connect a device · Authorization Server</title>…' } },
+  })
   show(@Req() req: Request, @Res() res: Response): Promise<void> {
     const query = req.query as Record<string, unknown>;
     return this.handle(req, res, typeof query.user_code === 'string' ? query.user_code : undefined);
