@@ -1,18 +1,10 @@
-import { existsSync } from 'node:fs';
 import * as oauth from 'oauth4webapi';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeBrowser, launchChromium } from '../support/chromium';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createUser, TestUser } from '../support/factories';
-import { deviceClient, discover, insecure, poll } from '../support/device-flow';
-
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium`);
-  console.warn(`SKIPPED browser tests: ${CHROMIUM} not found (apt-get install chromium)`);
-}
-const describeBrowser = available ? describe : describe.skip;
+import { authorizeDevice, deviceClient, discover, poll } from '../support/device-flow';
 
 /** A device driven by oauth4webapi; its user on the verification page in headless Chromium. */
 describeBrowser(`device authorization: the user approves in headless Chromium [${TEST_DB}]`, () => {
@@ -24,7 +16,7 @@ describeBrowser(`device authorization: the user approves in headless Chromium [$
     // A one-second interval: the device polls for real while the user is on the page.
     t = await createTestApp({ env: { DEVICE_CODE_INTERVAL: '1' } });
     user = await createUser(t);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -34,11 +26,7 @@ describeBrowser(`device authorization: the user approves in headless Chromium [$
   it('signs in, types the code, consents; the polling device gets tokens and a valid ID Token', async () => {
     const as = await discover(t);
     const setup = await deviceClient(t, { public: true, scope: 'openid profile read' });
-    const device = await oauth.processDeviceAuthorizationResponse(
-      as,
-      setup.client,
-      await oauth.deviceAuthorizationRequest(as, setup.client, setup.auth, { scope: 'openid profile read' }, insecure),
-    );
+    const device = await authorizeDevice(as, setup, 'openid profile read');
     expect(device.interval).toBe(1);
 
     // The device polls as RFC 8628 §3.5 says: wait the interval, grow it on slow_down.

@@ -5,23 +5,22 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestUser } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
-import { decideOnPage, DEVICE_CODE_GRANT, deviceClient, discover, insecure, poll, waitInterval } from '../support/device-flow';
+import { authorizeDevice, decideOnPage, DEVICE_CODE_GRANT, deviceClient, discover, insecure, poll, waitInterval } from '../support/device-flow';
 import { sql } from '../support/sql';
+
+/** The app, the server's metadata as oauth4webapi reads it, and a user. */
+async function startApp(): Promise<{ t: TestApp; as: oauth.AuthorizationServer; user: TestUser }> {
+  const t = await createTestApp();
+  return { t, as: await discover(t), user: await createUser(t) };
+}
 
 describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
   let t: TestApp;
   let as: oauth.AuthorizationServer;
   let user: TestUser;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    as = await discover(t);
-    user = await createUser(t);
-  });
+  beforeAll(async () => ({ t, as, user } = await startApp()));
   afterAll(() => t.close());
-
-  const authorizeDevice = async (setup: Awaited<ReturnType<typeof deviceClient>>, scope = 'openid read') =>
-    oauth.processDeviceAuthorizationResponse(as, setup.client, await oauth.deviceAuthorizationRequest(as, setup.client, setup.auth, { scope }, insecure));
 
   it('publishes device_authorization_endpoint and the grant type in the metadata (RFC 8628 §4)', async () => {
     expect(as.device_authorization_endpoint).toBe(`${t.url}/device_authorization`);
@@ -30,7 +29,7 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
 
   it('runs the whole flow: pending, slow_down, the user approves, tokens and an ID Token once, then invalid_grant', async () => {
     const setup = await deviceClient(t);
-    const device = await authorizeDevice(setup);
+    const device = await authorizeDevice(as, setup, 'openid read');
     expect(device.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
     expect(device).toMatchObject({
       verification_uri: `${t.url}/device`,
@@ -73,7 +72,7 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
 
   it('serves a public client, and the user arriving by verification_uri_complete confirms the code shown', async () => {
     const setup = await deviceClient(t, { public: true, scope: 'read' });
-    const device = await authorizeDevice(setup, 'read');
+    const device = await authorizeDevice(as, setup, 'read');
     const browser = new FormBrowser(t.url);
     const login = await browser.get(device.verification_uri_complete!);
     expect(login.body).toContain('<h1>Sign in</h1>');
@@ -88,7 +87,7 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
 
   it('answers access_denied once the user denies', async () => {
     const setup = await deviceClient(t);
-    const device = await authorizeDevice(setup);
+    const device = await authorizeDevice(as, setup, 'openid read');
     const denied = await decideOnPage(new FormBrowser(t.url), user, device.user_code, 'deny');
     expect(denied.body).toContain('Access denied');
     const answer = await poll(as, setup.client, setup.auth, device.device_code);
@@ -97,7 +96,7 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
 
   it('answers expired_token after expiry; the janitor keeps the row a day to say so, then deletes it', async () => {
     const setup = await deviceClient(t);
-    const device = await authorizeDevice(setup);
+    const device = await authorizeDevice(as, setup, 'openid read');
     await sql(t.dataSource, 'UPDATE device_codes SET expires_at = ? WHERE client_id = ?', [Math.floor(Date.now() / 1000) - 1, setup.client.client_id]);
     const janitor = t.app.get(ExpiredDataCleanupService);
     await janitor.runOnce();
@@ -117,7 +116,7 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
 
   it('reveals nothing about a wrong code: unknown, mistyped, used and another form all read the same', async () => {
     const setup = await deviceClient(t);
-    const device = await authorizeDevice(setup);
+    const device = await authorizeDevice(as, setup, 'openid read');
     await decideOnPage(new FormBrowser(t.url), user, device.user_code, 'approve');
     const browser = new FormBrowser(t.url);
     const entry = await browser.submit(await browser.get('/device'), { username: user.username, password: user.password });
@@ -144,7 +143,7 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
     expect(polled.body.error).toBe('unauthorized_client');
 
     const setup = await deviceClient(t);
-    const device = await authorizeDevice(setup);
+    const device = await authorizeDevice(as, setup, 'openid read');
     const thief = await deviceClient(t);
     expect(await poll(as, thief.client, thief.auth, device.device_code)).toMatchObject({ error: 'invalid_grant' });
     expect((await request(t.url).post('/device_authorization').set('Authorization', 'Basic eDp5').type('form').send({})).status).toBe(401);
@@ -156,11 +155,7 @@ describe(`device verification page: user code brute force [${TEST_DB}]`, () => {
   let as: oauth.AuthorizationServer;
   let user: TestUser;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    as = await discover(t);
-    user = await createUser(t);
-  });
+  beforeAll(async () => ({ t, as, user } = await startApp()));
   afterAll(() => t.close());
 
   const signedIn = async () => {
@@ -170,11 +165,7 @@ describe(`device verification page: user code brute force [${TEST_DB}]`, () => {
 
   it('limits one code: the sixth attempt at it within the lockout window is 429, even a right one', async () => {
     const setup = await deviceClient(t);
-    const device = await oauth.processDeviceAuthorizationResponse(
-      as,
-      setup.client,
-      await oauth.deviceAuthorizationRequest(as, setup.client, setup.auth, { scope: 'read' }, insecure),
-    );
+    const device = await authorizeDevice(as, setup, 'read');
     const { browser } = await signedIn();
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await browser.get(device.verification_uri_complete!)).status);
@@ -194,11 +185,7 @@ describe(`device verification page: user code brute force [${TEST_DB}]`, () => {
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(last.body).toContain('too_many_requests');
     const setup = await deviceClient(t);
-    const device = await oauth.processDeviceAuthorizationResponse(
-      as,
-      setup.client,
-      await oauth.deviceAuthorizationRequest(as, setup.client, setup.auth, { scope: 'read' }, insecure),
-    );
+    const device = await authorizeDevice(as, setup, 'read');
     expect((await browser.submit(entry, { user_code: device.user_code })).status).toBe(429);
   });
 });

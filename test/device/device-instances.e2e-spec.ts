@@ -3,7 +3,7 @@ import { createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createUser, TestUser } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
-import { decideOnPage, deviceClient, discover, insecure, poll, waitInterval } from '../support/device-flow';
+import { authorizeDevice, decideOnPage, deviceClient, discover, poll, waitInterval } from '../support/device-flow';
 
 describe(`device authorization on two instances of one database [${TEST_DB}]`, () => {
   let a: TestApp;
@@ -20,11 +20,7 @@ describe(`device authorization on two instances of one database [${TEST_DB}]`, (
   it('approved on instance A, polled on instance B: slow_down on either, the tokens once', async () => {
     const [asA, asB] = [await discover(a), await discover(b)];
     const setup = await deviceClient(a);
-    const device = await oauth.processDeviceAuthorizationResponse(
-      asA,
-      setup.client,
-      await oauth.deviceAuthorizationRequest(asA, setup.client, setup.auth, { scope: 'openid read' }, insecure),
-    );
+    const device = await authorizeDevice(asA, setup, 'openid read');
     expect(await poll(asA, setup.client, setup.auth, device.device_code)).toMatchObject({ error: 'authorization_pending' });
     // The interval is the device code's, not an instance's: polling B right after A is too soon.
     expect(await poll(asB, setup.client, setup.auth, device.device_code)).toMatchObject({ error: 'slow_down' });

@@ -1,14 +1,13 @@
 import { ESLint } from 'eslint';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as oauth from 'oauth4webapi';
 import request from 'supertest';
 import { DeviceAuthorizationModule } from '../../src/device/device-authorization.module';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createUser } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
-import { decideOnPage, DEVICE_CODE_GRANT, deviceClient, discover, insecure, poll } from '../support/device-flow';
+import { authorizeDevice, decideOnPage, DEVICE_CODE_GRANT, deviceClient, discover, poll } from '../support/device-flow';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -26,11 +25,7 @@ async function runsTheFlow(t: TestApp): Promise<void> {
   expect(as.grant_types_supported).toContain(DEVICE_CODE_GRANT);
   const user = await createUser(t);
   const setup = await deviceClient(t, { scope: 'read' });
-  const device = await oauth.processDeviceAuthorizationResponse(
-    as,
-    setup.client,
-    await oauth.deviceAuthorizationRequest(as, setup.client, setup.auth, { scope: 'read' }, insecure),
-  );
+  const device = await authorizeDevice(as, setup, 'read');
   await decideOnPage(new FormBrowser(t.url), user, device.user_code, 'approve');
   expect(await poll(as, setup.client, setup.auth, device.device_code)).toMatchObject({ token_type: 'bearer', scope: 'read' });
 }

@@ -27,6 +27,15 @@ export async function deviceClient(
   return { test, client, auth: options.public ? oauth.None() : oauth.ClientSecretBasic(test.clientSecret!) };
 }
 
+/** RFC 8628 §3.1–3.2 through oauth4webapi: the device's codes for `scope`. */
+export async function authorizeDevice(
+  as: oauth.AuthorizationServer,
+  setup: { client: oauth.Client; auth: oauth.ClientAuth },
+  scope: string,
+): Promise<oauth.DeviceAuthorizationResponse> {
+  return oauth.processDeviceAuthorizationResponse(as, setup.client, await oauth.deviceAuthorizationRequest(as, setup.client, setup.auth, { scope }, insecure));
+}
+
 /** What a poll of the token endpoint ended with: the tokens, or the RFC 8628 §3.5 error code. */
 export async function poll(
   as: oauth.AuthorizationServer,
