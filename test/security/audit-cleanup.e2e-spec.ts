@@ -139,6 +139,7 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
       login_sessions: 0,
       pushed_authorization_requests: 0,
       replay_cache: 0,
+      device_codes: 0,
     });
   });
 });
