@@ -59,7 +59,7 @@ module.exports = {
       'TypeORM (Repository, DataSource, EntityManager, find operators) is for src/database, the repositories, entities (their decorators) and modules (TypeOrmModule.forFeature): a service reaches its table through its repository, so a spec can hand it an in-memory fake. The module is matched, not the names imported: a type-only import counts too.',
       {
         path: '^src/',
-        pathNot: ['^src/database/', '^src/common/database/', '\\.repository\\.ts$', '\\.entity\\.ts$', '\\.module\\.ts$'],
+        pathNot: ['^src/database/', '^src/common/database/', '\\.repository\\.ts$', '\\.entity\\.ts$', '\\.module\\.ts$', '^src/[^/]+/migrations/'],
       },
       { path: '(^|/)node_modules/(typeorm|@nestjs/typeorm)/' },
     ),

@@ -79,4 +79,34 @@ export default tseslint.config(
       ],
     },
   },
+  // The device grant (src/device/) is built as an outside module: it leaves its folder only for a
+  // public-api.ts, and keeps the unit-of-work rule of src/ (its migrations excepted, as database/'s).
+  {
+    files: ['src/device/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'typeorm', importNames: ['DataSource', 'EntityManager', 'QueryRunner'], message: 'use UnitOfWork and transactional() from src/database/unit-of-work/' },
+          ],
+          patterns: [
+            {
+              regex: '^\\.\\./(?!(\\.\\./)*(tokens/grants|clients/authentication|authorize)/public-api$)',
+              message: 'an extension imports the server only from a public-api.ts (tokens/grants, clients/authentication, authorize)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/device/migrations/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./', message: 'a migration of the device module imports nothing of the server' }] },
+      ],
+    },
+  },
 );

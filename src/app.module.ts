@@ -24,6 +24,7 @@ import { TokenExchangeModule } from './tokens/token-exchange.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 import { FederationModule } from './federation/federation.module';
+import { DeviceAuthorizationModule } from './device/device-authorization.module';
 
 @Module({})
 export class AppModule {
@@ -33,7 +34,9 @@ export class AppModule {
    * A `command` (cli.ts) leaves out what only a server runs: the management port and the cleanup timer.
    */
   static forRoot(config: AppConfig, extraModules: Type[] = [], role: ProcessRole = 'server'): DynamicModule {
-    const extensions = [...loadExtensionModules(config.extensionModules), ...extraModules];
+    // The device grant is built like an outside module (src/device/), loaded first among them.
+    const builtIn = config.device.enabled ? [DeviceAuthorizationModule] : [];
+    const extensions = [...builtIn, ...loadExtensionModules(config.extensionModules), ...extraModules];
     const options = withExtensionSchemas(dataSourceOptions(config), extensions);
     return {
       module: AppModule,

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { LoginService } from '../users/login.service';
 import type { UserProfile } from '../users/users.service';
+import { scopeTokens } from '../common/oauth/scope';
+import { ScopesService } from '../scopes/scopes.service';
+import { ThrottleService } from '../security/throttle.service';
 import { CSRF_FIELD, CsrfTokens } from './csrf';
 import { formString, requestPath } from './form';
 import { loginFailure } from './login-failure';
@@ -13,6 +16,17 @@ import { escapeHtml, Pages } from './views/pages';
 export interface SignedIn {
   readonly user: UserProfile;
   readonly justSignedIn: boolean;
+  /** When the user authenticated (OpenID Connect auth_time), epoch seconds. */
+  readonly authTime: number;
+}
+
+/** What a consent page shows: who asks, for what, and the fields its Approve and Deny buttons post. */
+export interface ConsentRequest {
+  readonly clientName: string;
+  readonly user: UserProfile;
+  readonly scope: string;
+  /** Posted back with `action` approve or deny (the CSRF token is added). */
+  readonly hidden: Record<string, string>;
 }
 
 /**
@@ -28,6 +42,8 @@ export class InteractionKit {
     private readonly logins: LoginService,
     private readonly csrf: CsrfTokens,
     private readonly pages: Pages,
+    private readonly scopes: ScopesService,
+    private readonly throttle: ThrottleService,
   ) {}
 
   /** The user signed in on this browser (enabled, session unexpired), or null; answers nothing. */
@@ -38,9 +54,10 @@ export class InteractionKit {
   /**
    * The signed-in user, or null once an answer was sent: the sign-in page (posting back to this
    * path) when there is no session or the sign-in failed, 403 when a post lacks this browser's
-   * CSRF token. A sign-in posted here starts the session.
+   * CSRF token. A sign-in posted here starts the session. `carry` are fields the sign-in form posts
+   * back with the credentials (what the page was asked for, e.g. a user code).
    */
-  async requireUser(req: Request, res: Response): Promise<SignedIn | null> {
+  async requireUser(req: Request, res: Response, carry: Record<string, string | undefined> = {}): Promise<SignedIn | null> {
     if (req.method === 'POST') {
       if (!this.csrf.verify(req)) {
         this.sendError(req, res, 403, 'invalid_request', 'The form expired. Reload the page and try again.');
@@ -52,19 +69,51 @@ export class InteractionKit {
         const login = username && password ? await this.logins.attempt(username, password, 'login_page') : null;
         if (!login?.ok) {
           const failure = loginFailure(login, username);
-          this.sendSignIn(req, res, failure.status, failure);
+          this.sendSignIn(req, res, failure.status, carry, failure);
           return null;
         }
-        setSessionCookie(req, res, (await this.sessions.start(login.user.id)).cookieValue, this.sessions.ttlSeconds);
-        return { user: login.user, justSignedIn: true };
+        const session = await this.sessions.start(login.user.id);
+        setSessionCookie(req, res, session.cookieValue, this.sessions.ttlSeconds);
+        return { user: login.user, justSignedIn: true, authTime: session.authTime };
       }
     }
-    const user = await this.currentUser(req);
-    if (!user) {
-      this.sendSignIn(req, res, 200);
+    const session = await this.sessions.current(readSessionCookie(req));
+    if (!session) {
+      this.sendSignIn(req, res, 200, carry);
       return null;
     }
-    return { user, justSignedIn: false };
+    return { user: session.user, justSignedIn: false, authTime: session.authTime };
+  }
+
+  /**
+   * The consent page of the authorization endpoint (the application, the user, the scopes as the
+   * catalogue describes them, Approve and Deny), posting back to this path with `action`.
+   */
+  async sendConsent(req: Request, res: Response, consent: ConsentRequest): Promise<void> {
+    const page = this.pages.consent({
+      action: requestPath(req),
+      hidden: { ...consent.hidden, [CSRF_FIELD]: this.csrf.issue(req, res) },
+      clientName: consent.clientName,
+      username: consent.user.username,
+      scopes: await this.scopes.describe(scopeTokens(consent.scope)),
+    });
+    sendPage(res, 200, page);
+  }
+
+  /**
+   * Brute-force limit of a value a user types (a device's user code), with the counters of the
+   * login lockout (LOGIN_MAX_FAILURES in LOGIN_LOCKOUT_SECONDS): counts this attempt at `value`,
+   * and answers the seconds to wait when that value was tried too often or this IP address made
+   * too many wrong guesses (wrongGuess); 0 lets the attempt go on. `kind` names the kind of value.
+   */
+  async countGuess(req: Request, kind: string, value: string): Promise<number> {
+    const [byValue, byIp] = await Promise.all([this.throttle.countAttempt(kind, value), this.throttle.attemptLock(`${kind}:ip`, clientIp(req))]);
+    return Math.max(byValue, byIp);
+  }
+
+  /** Counts a wrong guess (countGuess) against this request's IP address. */
+  async wrongGuess(req: Request, kind: string): Promise<void> {
+    await this.throttle.countAttempt(`${kind}:ip`, clientIp(req));
   }
 
   /** A hidden field with this browser's CSRF token, for every form of the page that posts. */
@@ -87,13 +136,21 @@ export class InteractionKit {
     sendPage(res, status, this.pages.error(code, description, req.id));
   }
 
-  private sendSignIn(req: Request, res: Response, status: number, failure?: { error: string; username: string }): void {
+  private sendSignIn(
+    req: Request,
+    res: Response,
+    status: number,
+    carry: Record<string, string | undefined>,
+    failure?: { error: string; username: string },
+  ): void {
     const page = this.pages.login({
       action: requestPath(req),
-      hidden: { [CSRF_FIELD]: this.csrf.issue(req, res) },
+      hidden: { ...carry, [CSRF_FIELD]: this.csrf.issue(req, res) },
       error: failure?.error,
       username: failure?.username,
     });
     sendPage(res, status, page);
   }
 }
+
+const clientIp = (req: Request): string => req.ip ?? 'unknown';

@@ -4,7 +4,7 @@
  * sign-in routes. What is not exported here may change without notice.
  */
 export { InteractionKit } from './interaction-kit';
-export type { SignedIn } from './interaction-kit';
+export type { ConsentRequest, SignedIn } from './interaction-kit';
 export { escapeHtml } from './views/pages';
 export { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 export type { UserProfile } from '../users/users.service';

@@ -506,6 +506,28 @@ export class EnvironmentVariables {
     },
   })
   EXTENSION_MODULES?: string = undefined;
+
+  /**
+   * RFC 8628 device authorization grant (src/device/): loaded with the server unless false, e.g.
+   * to run without it, or to load that module through EXTENSION_MODULES as any outside module.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  DEVICE_AUTHORIZATION = true;
+
+  /** Lifetime of a device code and its user code, in seconds (RFC 8628 §3.2 expires_in). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  DEVICE_CODE_TTL = 600;
+
+  /** Seconds a device waits between polls of the token endpoint (RFC 8628 §3.2 interval). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  DEVICE_CODE_INTERVAL = 5;
 }
 
 /** A path or package name, optionally `#ExportName` (a JavaScript identifier). */
@@ -588,6 +610,8 @@ export interface AppConfig {
   readonly accessLog: boolean;
   /** EXTENSION_MODULES: `specifier` or `specifier#ExportName`, in order (app.extensions.ts loads them). */
   readonly extensionModules: readonly string[];
+  /** RFC 8628: whether the device module is loaded, the codes' lifetime and the polling interval (seconds). */
+  readonly device: { readonly enabled: boolean; readonly codeTtl: number; readonly interval: number };
 }
 
 export class ConfigError extends Error {}
@@ -714,6 +738,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logFormat: vars.LOG_FORMAT,
     accessLog: vars.ACCESS_LOG,
     extensionModules: vars.EXTENSION_MODULES === undefined ? [] : parseExtensionModules(vars.EXTENSION_MODULES),
+    device: { enabled: vars.DEVICE_AUTHORIZATION, codeTtl: vars.DEVICE_CODE_TTL, interval: vars.DEVICE_CODE_INTERVAL },
   };
 }
 

@@ -82,6 +82,23 @@ export class ThrottleService implements OnModuleDestroy {
     if (counter?.count === this.config.bruteForce.clientAuthMaxFailures) this.metrics.lockoutStarted('client');
   }
 
+  /**
+   * Counts one attempt at a value a person types on a page (a device's user code), keyed by
+   * `kind` and `subject` (the value itself, or an IP address), and returns the seconds it stays
+   * locked (0: go ahead): more than LOGIN_MAX_FAILURES attempts in LOGIN_LOCKOUT_SECONDS. Counting
+   * comes first, as for logins, so that concurrent guesses cannot slip past the limit together.
+   */
+  async countAttempt(kind: string, subject: string): Promise<number> {
+    const counter = await this.counted('lockout', () => this.store.increment(attemptKey(kind, subject), this.config.bruteForce.loginLockoutSeconds));
+    return counter && counter.count > this.config.bruteForce.loginMaxFailures ? counter.resetIn : 0;
+  }
+
+  /** The seconds `subject` stays locked by countAttempt, without counting (0: not locked). */
+  async attemptLock(kind: string, subject: string): Promise<number> {
+    const counter = await this.counted('lockout', () => this.store.get(attemptKey(kind, subject)));
+    return counter && counter.count >= this.config.bruteForce.loginMaxFailures ? counter.resetIn : 0;
+  }
+
   /** Runs a store operation; on failure applies the policy of `use`: null (open) or 503 (closed). */
   private async counted<T>(use: CounterStoreUse, operation: () => Promise<T>): Promise<T | null> {
     try {
@@ -110,4 +127,5 @@ export class ThrottleService implements OnModuleDestroy {
 
 // Keys carry hashes, so neither usernames nor client ids sit in Redis in clear.
 const loginKey = (account: string) => `login:${sha256Hex(account)}`;
+const attemptKey = (kind: string, subject: string) => `attempt:${sha256Hex(`${kind}\n${subject}`)}`;
 const clientKey = (clientId: string, ip: string) => `client-fail:${sha256Hex(`${clientId}\n${ip}`)}`;

@@ -81,6 +81,8 @@ import { TokenBindingRegistry } from './binding/token-binding-registry';
     DpopBinding,
     ClientsModule,
     UsersModule,
+    // ID Tokens for grants that sign a user in (public-api.ts: IdTokenService).
+    OidcModule,
   ],
 })
 export class TokensModule {}

@@ -81,7 +81,14 @@ describe('the OpenAPI document', () => {
     const body = doc.components.schemas.TokenRequestBody;
     expect(body.discriminator.propertyName).toBe('grant_type');
     expect(Object.keys(body.discriminator.mapping).sort()).toEqual(
-      ['authorization_code', 'client_credentials', 'password', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'].sort(),
+      [
+        'authorization_code',
+        'client_credentials',
+        'password',
+        'refresh_token',
+        'urn:ietf:params:oauth:grant-type:token-exchange',
+        'urn:ietf:params:oauth:grant-type:device_code',
+      ].sort(),
     );
     expect(body.oneOf).toEqual(Object.values(body.discriminator.mapping).map(($ref) => ({ $ref })));
     expect(doc.components.schemas.AuthorizationCodeRequest).toMatchObject({
@@ -146,6 +153,8 @@ describe('the OpenAPI document', () => {
         'get /oauth2/authorize',
         'get /authorize',
         'get /invoke/pub.apigateway.oauth2/authorize',
+        'post /device_authorization',
+        'get /device',
       ].sort(),
     );
     for (const { operation } of operations()) expect(operation.responses).toHaveProperty('503');

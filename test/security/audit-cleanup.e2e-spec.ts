@@ -122,6 +122,7 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
       login_sessions: 1,
       pushed_authorization_requests: 1,
       replay_cache: 0,
+      device_codes: 0,
     });
     expect({ codes: await count('authorization_codes'), access: await count('access_tokens'), refresh: await count('refresh_tokens') }).toEqual({
       codes: 1,
@@ -138,6 +139,7 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
       login_sessions: 0,
       pushed_authorization_requests: 0,
       replay_cache: 0,
+      device_codes: 0,
     });
   });
 });

@@ -151,6 +151,7 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
       'client_credentials',
       'password',
       'refresh_token',
+      'urn:ietf:params:oauth:grant-type:device_code',
       'urn:ietf:params:oauth:grant-type:token-exchange',
     ]);
   });

@@ -36,4 +36,12 @@ export { ExpiringTableProvider } from '../../database/extensions/expiring-table'
 export type { ExpiringTable } from '../../database/extensions/expiring-table';
 export { randomToken, sha256Hex } from '../../common/crypto/tokens';
 export { nowSeconds } from '../../common/time';
+// For a grant a user approved elsewhere (RFC 8628's device code): the user as they are now, and
+// the ID Token of a response whose scope has openid; the server's configuration (issuer, lifetimes).
+export { UsersService } from '../../users/users.service';
+export type { UserProfile } from '../../users/users.service';
+export { IdTokenService } from '../../oidc/id-token.service';
+export type { IdTokenContext } from '../../oidc/id-token.service';
+export { APP_CONFIG } from '../../config/app-config';
+export type { AppConfig } from '../../config/app-config';
 export { TokensModule } from '../tokens.module';

@@ -1,0 +1,191 @@
+import * as oauth from 'oauth4webapi';
+import request from 'supertest';
+import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
+import { createTestApp, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { createClient, createUser, TestUser } from '../support/factories';
+import { FormBrowser } from '../support/form-browser';
+import { authorizeDevice, decideOnPage, DEVICE_CODE_GRANT, deviceClient, discover, insecure, poll, waitInterval } from '../support/device-flow';
+import { sql } from '../support/sql';
+
+/** The app, the server's metadata as oauth4webapi reads it, and a user. */
+async function startApp(): Promise<{ t: TestApp; as: oauth.AuthorizationServer; user: TestUser }> {
+  const t = await createTestApp();
+  return { t, as: await discover(t), user: await createUser(t) };
+}
+
+describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
+  let t: TestApp;
+  let as: oauth.AuthorizationServer;
+  let user: TestUser;
+
+  beforeAll(async () => ({ t, as, user } = await startApp()));
+  afterAll(() => t.close());
+
+  it('publishes device_authorization_endpoint and the grant type in the metadata (RFC 8628 §4)', async () => {
+    expect(as.device_authorization_endpoint).toBe(`${t.url}/device_authorization`);
+    expect(as.grant_types_supported).toContain(DEVICE_CODE_GRANT);
+  });
+
+  it('runs the whole flow: pending, slow_down, the user approves, tokens and an ID Token once, then invalid_grant', async () => {
+    const setup = await deviceClient(t);
+    const device = await authorizeDevice(as, setup, 'openid read');
+    expect(device.user_code).toMatch(/^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/);
+    expect(device).toMatchObject({
+      verification_uri: `${t.url}/device`,
+      verification_uri_complete: `${t.url}/device?user_code=${device.user_code}`,
+      expires_in: 600,
+      interval: 5,
+    });
+    const [stored] = await sql(t.dataSource, 'SELECT device_code_hash, status FROM device_codes WHERE client_id = ?', [setup.client.client_id]);
+    expect(stored.device_code_hash).not.toBe(device.device_code);
+    expect(stored.device_code_hash).toMatch(/^[0-9a-f]{64}$/);
+
+    expect(await poll(as, setup.client, setup.auth, device.device_code)).toEqual({ error: 'authorization_pending', status: 400 });
+    // Polled again at once: slow_down, and the interval of this device code grows by 5 seconds.
+    expect(await poll(as, setup.client, setup.auth, device.device_code)).toEqual({ error: 'slow_down', status: 400 });
+    const [slowed] = await sql(t.dataSource, 'SELECT poll_interval FROM device_codes WHERE client_id = ?', [setup.client.client_id]);
+    expect(Number(slowed.poll_interval)).toBe(10);
+    await waitInterval(t, setup.client.client_id);
+    expect(await poll(as, setup.client, setup.auth, device.device_code)).toMatchObject({ error: 'authorization_pending' });
+
+    // The user types the code in lower case without its dash.
+    const done = await decideOnPage(new FormBrowser(t.url), user, device.user_code.replace('-', '').toLowerCase(), 'approve');
+    expect(done.status).toBe(200);
+    expect(done.body).toContain('Device connected');
+
+    await waitInterval(t, setup.client.client_id);
+    const tokens = await poll(as, setup.client, setup.auth, device.device_code);
+    if ('error' in tokens) throw new Error(`expected tokens, got ${tokens.error}`);
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'openid read' });
+    expect(tokens.refresh_token).toBeDefined();
+    const claims = oauth.getValidatedIdTokenClaims(tokens)!;
+    expect(claims).toMatchObject({ iss: t.url, sub: user.id, aud: setup.client.client_id });
+    expect(typeof claims.auth_time).toBe('number');
+    const userinfo = await oauth.userInfoRequest(as, setup.client, tokens.access_token, insecure);
+    expect((await oauth.processUserInfoResponse(as, setup.client, user.id, userinfo)).sub).toBe(user.id);
+
+    // Issued once: the next poll, however late, is invalid_grant.
+    await waitInterval(t, setup.client.client_id);
+    expect(await poll(as, setup.client, setup.auth, device.device_code)).toEqual({ error: 'invalid_grant', status: 400 });
+  });
+
+  it('serves a public client, and the user arriving by verification_uri_complete confirms the code shown', async () => {
+    const setup = await deviceClient(t, { public: true, scope: 'read' });
+    const device = await authorizeDevice(as, setup, 'read');
+    const browser = new FormBrowser(t.url);
+    const login = await browser.get(device.verification_uri_complete!);
+    expect(login.body).toContain('<h1>Sign in</h1>');
+    // The sign-in carries the code through: the consent page follows, without typing it again.
+    const consent = await browser.submit(login, { username: user.username, password: user.password });
+    expect(consent.body).toContain('<h1>Authorize Test Application</h1>');
+    expect(consent.body).toContain('<code>read</code>');
+    expect((await browser.submit(consent, { action: 'approve' })).body).toContain('Device connected');
+    const tokens = await poll(as, setup.client, setup.auth, device.device_code);
+    expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'read' });
+  });
+
+  it('answers access_denied once the user denies', async () => {
+    const setup = await deviceClient(t);
+    const device = await authorizeDevice(as, setup, 'openid read');
+    const denied = await decideOnPage(new FormBrowser(t.url), user, device.user_code, 'deny');
+    expect(denied.body).toContain('Access denied');
+    const answer = await poll(as, setup.client, setup.auth, device.device_code);
+    expect(answer).toMatchObject({ error: 'access_denied' });
+  });
+
+  it('answers expired_token after expiry; the janitor keeps the row a day to say so, then deletes it', async () => {
+    const setup = await deviceClient(t);
+    const device = await authorizeDevice(as, setup, 'openid read');
+    await sql(t.dataSource, 'UPDATE device_codes SET expires_at = ? WHERE client_id = ?', [Math.floor(Date.now() / 1000) - 1, setup.client.client_id]);
+    const janitor = t.app.get(ExpiredDataCleanupService);
+    await janitor.runOnce();
+    expect(await poll(as, setup.client, setup.auth, device.device_code)).toEqual({ error: 'expired_token', status: 400 });
+    // Nor can the user still approve it: the page says only that the code is not valid.
+    const browser = new FormBrowser(t.url);
+    const signIn = await browser.get('/device');
+    const entry = await browser.submit(signIn, { username: user.username, password: user.password });
+    const refused = await browser.submit(entry, { user_code: device.user_code });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('That code is not valid.');
+
+    await sql(t.dataSource, 'UPDATE device_codes SET purge_at = 1 WHERE client_id = ?', [setup.client.client_id]);
+    expect((await janitor.runOnce()).device_codes).toBeGreaterThanOrEqual(1);
+    expect(await sql(t.dataSource, 'SELECT id FROM device_codes WHERE client_id = ?', [setup.client.client_id])).toEqual([]);
+  });
+
+  it('reveals nothing about a wrong code: unknown, mistyped, used and another form all read the same', async () => {
+    const setup = await deviceClient(t);
+    const device = await authorizeDevice(as, setup, 'openid read');
+    await decideOnPage(new FormBrowser(t.url), user, device.user_code, 'approve');
+    const browser = new FormBrowser(t.url);
+    const entry = await browser.submit(await browser.get('/device'), { username: user.username, password: user.password });
+    const bodies: string[] = [];
+    for (const typed of [device.user_code, 'BCDF-GHJK', 'not a code']) {
+      const page = await browser.submit(entry, { user_code: typed });
+      expect(page.status).toBe(400);
+      bodies.push(page.body.replace(/name="csrf_token" value="[^"]*"/, ''));
+    }
+    expect(new Set(bodies).size).toBe(1);
+    expect(bodies[0]).toContain('That code is not valid.');
+  });
+
+  it('refuses a client without the grant type at both endpoints, and another client’s device code', async () => {
+    const other = await createClient(t, { grantTypes: ['client_credentials'] });
+    const refused = await request(t.url).post('/device_authorization').set('Authorization', other.basic).type('form').send({ scope: 'read' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('unauthorized_client');
+    const polled = await request(t.url)
+      .post('/oauth2/token')
+      .set('Authorization', other.basic)
+      .type('form')
+      .send({ grant_type: DEVICE_CODE_GRANT, device_code: 'x' });
+    expect(polled.body.error).toBe('unauthorized_client');
+
+    const setup = await deviceClient(t);
+    const device = await authorizeDevice(as, setup, 'openid read');
+    const thief = await deviceClient(t);
+    expect(await poll(as, thief.client, thief.auth, device.device_code)).toMatchObject({ error: 'invalid_grant' });
+    expect((await request(t.url).post('/device_authorization').set('Authorization', 'Basic eDp5').type('form').send({})).status).toBe(401);
+  });
+});
+
+describe(`device verification page: user code brute force [${TEST_DB}]`, () => {
+  let t: TestApp;
+  let as: oauth.AuthorizationServer;
+  let user: TestUser;
+
+  beforeAll(async () => ({ t, as, user } = await startApp()));
+  afterAll(() => t.close());
+
+  const signedIn = async () => {
+    const browser = new FormBrowser(t.url);
+    return { browser, entry: await browser.submit(await browser.get('/device'), { username: user.username, password: user.password }) };
+  };
+
+  it('limits one code: the sixth attempt at it within the lockout window is 429, even a right one', async () => {
+    const setup = await deviceClient(t);
+    const device = await authorizeDevice(as, setup, 'read');
+    const { browser } = await signedIn();
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await browser.get(device.verification_uri_complete!)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+  });
+
+  it('limits guessing per IP: after five wrong codes every code is 429 with Retry-After', async () => {
+    const { browser, entry } = await signedIn();
+    const statuses: number[] = [];
+    let last = entry;
+    for (let i = 0; i < 7; i++) {
+      last = await browser.submit(entry, { user_code: `BCDF-GH${'JKLMNPQR'[i]}${'STVWXZBC'[i]}` });
+      statuses.push(last.status);
+    }
+    // LOGIN_MAX_FAILURES (5) wrong codes, then this IP is locked, even for a right code.
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429]);
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last.body).toContain('too_many_requests');
+    const setup = await deviceClient(t);
+    const device = await authorizeDevice(as, setup, 'read');
+    expect((await browser.submit(entry, { user_code: device.user_code })).status).toBe(429);
+  });
+});
