@@ -12,6 +12,7 @@ import { ResourceServerEntity } from '../resources/resource-server.entity';
 import { ScopeEntity } from '../scopes/scope.entity';
 import { ReplayEntryEntity } from '../security/replay-entry.entity';
 import { PushedAuthorizationRequestEntity } from '../authorize/par/pushed-authorization-request.entity';
+import { TokenRevocationEntity } from '../tokens/entities/token-revocation.entity';
 
 export const ENTITIES = [
   ClientEntity,
@@ -28,4 +29,5 @@ export const ENTITIES = [
   ScopeEntity,
   ReplayEntryEntity,
   PushedAuthorizationRequestEntity,
+  TokenRevocationEntity,
 ];
