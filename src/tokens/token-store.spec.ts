@@ -8,6 +8,7 @@ import { isActive, TokenStore, type TokenWrite } from './token-store';
 import type { TokenRepository } from './token.repository';
 import type { AccessTokenFormats } from './access-token-formats';
 import type { TokenRevocations } from './token-revocations';
+import type { AppConfig } from '../config/app-config';
 
 function store(run: jest.Mock) {
   const audit = {} as unknown as AuditService;
@@ -18,6 +19,7 @@ function store(run: jest.Mock) {
     {} as UnitOfWork,
     {} as AccessTokenFormats,
     {} as TokenRevocations,
+    { auditBatch: { max: 200, lingerMs: 0 } } as AppConfig,
   );
 }
 

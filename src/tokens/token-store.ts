@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AccessTokenFormats } from './access-token-formats';
 import { TokenRevocations } from './token-revocations';
 import { abandonable, AbandonedError } from '../database/unit-of-work/abandon';
@@ -105,10 +106,12 @@ const DEADLOCK_RETRIES = 3;
 export class TokenStore implements GrantTokenLookup {
   /**
    * The hot statements are batched (see Batcher): under load one multi-row INSERT and one commit
-   * store the tokens of many requests, and one `IN (...)` query finds many tokens. Each request
-   * still gets its answer only after the commit that stores its tokens.
+   * store the tokens of many requests with their token.issued events (the group commit of
+   * AUDIT_BATCH_MAX / AUDIT_BATCH_LINGER_MS: for a JWT, its event is all there is to write), and
+   * one `IN (...)` query finds many tokens. Each request still gets its answer only after the
+   * commit that stores its tokens.
    */
-  private readonly writes = new Batcher<TokenWrite, WriteOutcome>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT, 'db.batch token writes');
+  private readonly writes: Batcher<TokenWrite, WriteOutcome>;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -117,7 +120,16 @@ export class TokenStore implements GrantTokenLookup {
     private readonly work: UnitOfWork,
     private readonly formats: AccessTokenFormats,
     private readonly revocations: TokenRevocations,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.writes = new Batcher<TokenWrite, WriteOutcome>(
+      (jobs) => this.writeBatch(jobs),
+      Math.min(MAX_BATCH, config.auditBatch.max),
+      MAX_BATCHES_IN_FLIGHT,
+      'db.batch token writes',
+      config.auditBatch.lingerMs,
+    );
+  }
 
   /**
    * Stores one write with its batch: true once stored, false when another request spent its input
