@@ -535,7 +535,11 @@ async function main(): Promise<void> {
       .access_token;
     // A JWT access token (for the bench resource server): introspected from its signature and the revocations, not a row.
     const ccJwt = (
-      await http(`${server.url}/oauth2/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'client_credentials', resource: JWT_RESOURCE }) })
+      await http(`${server.url}/oauth2/token`, {
+        method: 'POST',
+        headers: tokenHeaders,
+        body: form({ grant_type: 'client_credentials', resource: JWT_RESOURCE }),
+      })
     ).body.access_token;
 
     const nextProof = dpopProofs(`${server.url}/oauth2/token`);
