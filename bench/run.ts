@@ -549,6 +549,14 @@ async function main(): Promise<void> {
     const live = await redeem(await mintCode());
     const cc = (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'client_credentials' }) })).body
       .access_token;
+    // A JWT access token (for the bench resource server): introspected from its signature and the revocations, not a row.
+    const ccJwt = (
+      await http(`${server.url}/oauth2/token`, {
+        method: 'POST',
+        headers: tokenHeaders,
+        body: form({ grant_type: 'client_credentials', resource: JWT_RESOURCE }),
+      })
+    ).body.access_token;
 
     const nextProof = dpopProofs(`${server.url}/oauth2/token`);
     const shift = (list: string[]) => () => list.shift() ?? 'exhausted';
@@ -587,6 +595,7 @@ async function main(): Promise<void> {
         requests: [post('/oauth2/token', form({ grant_type: 'client_credentials', resource: JWT_RESOURCE }))],
       },
       { name: 'introspection', target: 'ours', requests: [post('/oauth2/introspect', form({ token: cc }))] },
+      { name: 'introspection (jwt)', target: 'ours', requests: [post('/oauth2/introspect', form({ token: ccJwt }))] },
       { name: 'GET /me', target: 'ours', requests: [{ method: 'GET', path: '/me', headers: { authorization: `Bearer ${live.access_token}` } }] },
       {
         name: 'refresh_token',

@@ -10,7 +10,11 @@ export class TokensAdminController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke one token by its id (a refresh token takes its whole grant with it)' })
+  @ApiOperation({
+    summary: 'Revoke one token by its id (a refresh token takes its whole grant with it)',
+    description:
+      'A stored token: an opaque access token or a refresh token. A JWT access token has no row: revoke its holder’s grant (its refresh token), its user or its application, or have its client revoke it (RFC 7009).',
+  })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorResponse })
   revoke(@Param('id') id: string): Promise<void> {

@@ -79,7 +79,11 @@ export class UsersController {
   }
 
   @Get(':id/tokens')
-  @ApiOperation({ summary: 'Active tokens of a user (never their values)' })
+  @ApiOperation({
+    summary: 'Active tokens of a user (never their values)',
+    description:
+      'Stored tokens only: opaque access tokens and refresh tokens. JWT access tokens are not stored and not listed: each issuance is in the audit trail (`token.issued`, subject = the JWT’s `jti`), and revoking every token here (or disabling) refuses them too.',
+  })
   @ApiOkResponse({ type: [TokenSummaryResponse] })
   @ApiNotFoundResponse({ type: ErrorResponse })
   async listTokens(@Param('id') id: string): Promise<TokenSummaryResponse[]> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, EntityMetadata, FindOptionsWhere, Repository } from 'typeorm';
 import { insertRows } from '../database/rows/insert-rows';
+import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { transactional } from '../database/unit-of-work/unit-of-work';
 import { AuditEventEntity } from './audit-event.entity';
 
@@ -19,8 +20,11 @@ export interface AuditQuery {
 export abstract class AuditRepository {
   /** The table, for stores that write events with their own multi-statement INSERTs. */
   abstract readonly metadata: EntityMetadata;
-  /** Stores `rows` in one multi-row INSERT, committed on its own. */
-  abstract insertCommitted(rows: readonly AuditEventEntity[]): Promise<void>;
+  /**
+   * Stores `rows` in one multi-row INSERT, committed on its own, rolled back (AbandonedError) when
+   * one of `signals` aborts before the COMMIT: a request of the batch was answered 503.
+   */
+  abstract insertCommitted(rows: readonly AuditEventEntity[], signals: readonly (AbortSignal | undefined)[]): Promise<void>;
   /** Stores `rows` in the current unit of work: they commit, or roll back, with it. */
   abstract insert(rows: readonly AuditEventEntity[]): Promise<void>;
   /** A page of events, newest first. */
@@ -29,14 +33,17 @@ export abstract class AuditRepository {
 
 @Injectable()
 export class TypeOrmAuditRepository implements AuditRepository {
-  constructor(@InjectRepository(AuditEventEntity) private readonly repository: Repository<AuditEventEntity>) {}
+  constructor(
+    @InjectRepository(AuditEventEntity) private readonly repository: Repository<AuditEventEntity>,
+    private readonly transactions: TransactionRunner,
+  ) {}
 
   get metadata(): EntityMetadata {
     return this.repository.metadata;
   }
 
-  insertCommitted(rows: readonly AuditEventEntity[]): Promise<void> {
-    return insertRows(this.repository.manager, this.repository.metadata, rows);
+  insertCommitted(rows: readonly AuditEventEntity[], signals: readonly (AbortSignal | undefined)[]): Promise<void> {
+    return this.transactions.insertAll([{ metadata: this.repository.metadata, rows }], signals);
   }
 
   insert(rows: readonly AuditEventEntity[]): Promise<void> {

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { uuidv7 } from '../common/crypto/tokens';
 import { Batcher } from '../common/database/batcher';
+import { AbandonedError } from '../database/unit-of-work/abandon';
 import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
 import type { AuditEntry, AuditJournal } from '../database/unit-of-work/audit-journal';
@@ -11,9 +13,14 @@ export type { AuditQuery } from './audit.repository';
 
 export type AuditRecord = AuditEntry;
 
-/** Rows per multi-row INSERT, and INSERTs running at once (each holds one pooled connection). */
-const MAX_BATCH = 200;
+/** INSERTs running at once (each holds one pooled connection). */
 const MAX_BATCHES_IN_FLIGHT = 2;
+
+/** One event waiting for its batch, and the request it records (aborted: answered 503). */
+interface PendingEvent {
+  readonly row: AuditEventEntity;
+  readonly abandoned?: AbortSignal;
+}
 
 /**
  * The audit trail. An event of an acknowledged action is never lost: it is stored before the
@@ -26,24 +33,46 @@ const MAX_BATCHES_IN_FLIGHT = 2;
  */
 @Injectable()
 export class AuditService implements AuditJournal {
-  private readonly writes = new Batcher<AuditEventEntity, void>(
-    async (rows) => {
-      await this.repository.insertCommitted(rows);
-      return rows.map(() => undefined);
-    },
-    MAX_BATCH,
-    MAX_BATCHES_IN_FLIGHT,
-    'db.batch audit events',
-  );
+  /**
+   * The group commit of recorded events: flushed at AUDIT_BATCH_MAX events or after
+   * AUDIT_BATCH_LINGER_MS, one multi-row INSERT and one commit for all (see Batcher).
+   */
+  private readonly writes: Batcher<PendingEvent, boolean>;
 
-  constructor(private readonly repository: AuditRepository) {}
+  constructor(
+    private readonly repository: AuditRepository,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.writes = new Batcher<PendingEvent, boolean>(
+      (events) => this.insertBatch(events),
+      config.auditBatch.max,
+      MAX_BATCHES_IN_FLIGHT,
+      'db.batch audit events',
+      config.auditBatch.lingerMs,
+    );
+  }
 
   /**
    * Stores one event, resolving once it is committed. When it cannot be stored this rejects, so
-   * the action it records is not acknowledged as if it had been audited.
+   * the action it records is not acknowledged as if it had been audited. A request answered 503
+   * meanwhile leaves no event: dropped if its batch had not gone yet, else rolled back with it.
    */
-  record(event: AuditRecord): Promise<void> {
-    return this.writes.submit(this.row(event));
+  async record(event: AuditRecord): Promise<void> {
+    const stored = await this.writes.submit({ row: this.row(event), abandoned: currentRequestContext()?.abandoned });
+    // The request must not go on as if its action were audited.
+    if (!stored) throw new AbandonedError();
+  }
+
+  /** One group commit; true for each event it stored, false for each it dropped. */
+  private async insertBatch(events: PendingEvent[]): Promise<boolean[]> {
+    const live = events.filter((event) => !event.abandoned?.aborted);
+    if (live.length > 0) {
+      await this.repository.insertCommitted(
+        live.map((event) => event.row),
+        live.map((event) => event.abandoned),
+      );
+    }
+    return events.map((event) => live.includes(event));
   }
 
   /** Events waiting for a batched INSERT to take them (a metric; their callers are waiting too). */

@@ -18,6 +18,8 @@ export class CacheBus implements OnModuleInit, OnModuleDestroy {
   private publisher?: Redis;
   private subscriber?: Redis;
   private subscribed = false;
+  /** Counts the subscriptions made: a mirror filled under an earlier one may have missed messages. */
+  private subscriptions = 0;
   private readonly listeners = new Map<string, Listener[]>();
   private readonly caches: InvalidatingCache<unknown>[] = [];
   private readonly channel: string;
@@ -78,6 +80,19 @@ export class CacheBus implements OnModuleInit, OnModuleDestroy {
     return cache;
   }
 
+  /**
+   * The current subscription's number while this instance receives every message, else null: a
+   * mirror kept from messages (not a TTL cache) is complete only when filled under this number.
+   */
+  get subscription(): number | null {
+    return this.subscribed ? this.subscriptions : null;
+  }
+
+  /** Calls `listener` with the key of every message of `topic`, this instance's own included. */
+  onMessage(topic: string, listener: (key: string) => void): void {
+    this.listeners.set(topic, [...(this.listeners.get(topic) ?? []), listener]);
+  }
+
   /** Tells every instance (this one included) that `key` of `topic` changed. */
   async invalidate(topic: string, key: string): Promise<void> {
     for (const listener of this.listeners.get(topic) ?? []) listener(key);
@@ -92,6 +107,7 @@ export class CacheBus implements OnModuleInit, OnModuleDestroy {
 
   private setSubscribed(subscribed: boolean): void {
     if (this.subscribed !== subscribed) for (const cache of this.caches) cache.clear();
+    if (subscribed && !this.subscribed) this.subscriptions++;
     this.subscribed = subscribed;
   }
 }

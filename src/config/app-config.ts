@@ -528,6 +528,27 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(60)
   DEVICE_CODE_INTERVAL = 5;
+
+  /**
+   * Audit events (and the token writes that carry token.issued events) of concurrent requests go
+   * to the database in one multi-row INSERT and one commit: at most this many rows per INSERT.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  AUDIT_BATCH_MAX = 200;
+
+  /**
+   * How long, in milliseconds, the first event of a batch waits for others before the INSERT goes
+   * (0: only the events that arrived in the same turn of the event loop, or while earlier INSERTs
+   * ran). Each request still waits for the commit of its event before it is answered.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  AUDIT_BATCH_LINGER_MS = 0;
 }
 
 /** A path or package name, optionally `#ExportName` (a JavaScript identifier). */
@@ -612,6 +633,8 @@ export interface AppConfig {
   readonly extensionModules: readonly string[];
   /** RFC 8628: whether the device module is loaded, the codes' lifetime and the polling interval (seconds). */
   readonly device: { readonly enabled: boolean; readonly codeTtl: number; readonly interval: number };
+  /** AUDIT_BATCH_MAX, AUDIT_BATCH_LINGER_MS: the group commit of audit events. */
+  readonly auditBatch: { readonly max: number; readonly lingerMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -739,6 +762,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     accessLog: vars.ACCESS_LOG,
     extensionModules: vars.EXTENSION_MODULES === undefined ? [] : parseExtensionModules(vars.EXTENSION_MODULES),
     device: { enabled: vars.DEVICE_AUTHORIZATION, codeTtl: vars.DEVICE_CODE_TTL, interval: vars.DEVICE_CODE_INTERVAL },
+    auditBatch: { max: vars.AUDIT_BATCH_MAX, lingerMs: vars.AUDIT_BATCH_LINGER_MS },
   };
 }
 

@@ -14,6 +14,7 @@ import { ReplayEntryEntity } from '../security/replay-entry.entity';
 import { PushedAuthorizationRequestEntity } from '../authorize/par/pushed-authorization-request.entity';
 import { LdapDirectoryEntity } from '../federation/ldap-directory.entity';
 import { FederatedUserEntity } from '../federation/federated-user.entity';
+import { TokenRevocationEntity } from '../tokens/entities/token-revocation.entity';
 
 export const ENTITIES = [
   ClientEntity,
@@ -32,4 +33,5 @@ export const ENTITIES = [
   PushedAuthorizationRequestEntity,
   LdapDirectoryEntity,
   FederatedUserEntity,
+  TokenRevocationEntity,
 ];

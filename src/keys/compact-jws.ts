@@ -1,4 +1,4 @@
-import { constants, generateKeyPairSync, KeyObject, sign, type SignKeyObjectInput } from 'node:crypto';
+import { constants, generateKeyPairSync, KeyObject, sign, type SignKeyObjectInput, verify } from 'node:crypto';
 import type { SigningAlgorithm } from './signing-key.entity';
 
 /** node:crypto's digest for each JWS algorithm (RFC 7518 §3.3, §3.4; RFC 8037: EdDSA takes none). */
@@ -36,4 +36,30 @@ export function compactJws(claims: Record<string, unknown>, header: { alg: Signi
       error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`),
     ),
   );
+}
+
+/**
+ * The header and payload of a compact JWS whose signature `key` verifies for the header's `alg`,
+ * or null. Synchronous: a public-key verification is cheaper than a hop to the thread pool.
+ */
+export function verifyCompactJws(
+  token: string,
+  keyFor: (header: Record<string, unknown>) => { alg: SigningAlgorithm; key: KeyObject } | undefined,
+): { header: Record<string, unknown>; payload: Record<string, unknown> } | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString()) as unknown;
+    if (typeof header !== 'object' || header === null) return null;
+    const found = keyFor(header as Record<string, unknown>);
+    // RFC 8725 §3.1: the algorithm is the key's, never the one the header asks for.
+    if (!found || (header as Record<string, unknown>).alg !== found.alg) return null;
+    const input = Buffer.from(`${parts[0]}.${parts[1]}`);
+    if (!verify(DIGEST[found.alg], input, signingKey(found.alg, found.key), Buffer.from(parts[2], 'base64url'))) return null;
+    const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString()) as unknown;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return null;
+    return { header: header as Record<string, unknown>, payload: payload as Record<string, unknown> };
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JWK } from 'jose';
-import { createPrivateKey, hkdfSync, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, hkdfSync, KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CacheBus } from '../cache/cache-bus.service';
@@ -13,7 +13,7 @@ import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { SettingsService } from '../settings/settings.service';
 import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from './access-token-lifetimes';
-import { compactJws, generateSigningKeyPair } from './compact-jws';
+import { compactJws, generateSigningKeyPair, verifyCompactJws } from './compact-jws';
 import { KeyEncryption } from './key-encryption';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from './signing-key.entity';
 import { SigningKeysRepository } from './signing-keys.repository';
@@ -38,6 +38,8 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   private readonly cache: InvalidatingCache<SigningKeyEntity[]>;
   /** Decrypted private keys by kid: a kid's key never changes, so this needs no invalidation. */
   private readonly privateKeys = new Map<string, KeyObject>();
+  /** Public keys by kid, for verifying this server's JWT access tokens (as immutable as the private ones). */
+  private readonly publicKeys = new Map<string, KeyObject>();
   private encryption: KeyEncryption;
   private secret: string;
   private lifetimes: readonly AccessTokenLifetimes[] = [];
@@ -206,6 +208,31 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     }
   }
 
+  /**
+   * The claims of a JWT access token (RFC 9068 §2.1, `typ: at+jwt`) this server signed with a
+   * published key, or null. The keys are this server's alone, whatever URL an instance answers
+   * under, so the signature says who issued it. Expiry and revocation are the caller's to check.
+   */
+  async verifyAccessToken(token: string): Promise<Record<string, unknown> | null> {
+    const now = nowSeconds();
+    const keys = await this.keys();
+    const verified = verifyCompactJws(token, (header) => {
+      if (header.typ !== 'at+jwt') return undefined;
+      const key = keys.find((k) => k.kid === header.kid && (k.publishedUntil === null || k.publishedUntil > now));
+      return key ? { alg: key.alg, key: this.publicKey(key) } : undefined;
+    });
+    return verified && typeof verified.payload.iss === 'string' ? verified.payload : null;
+  }
+
+  private publicKey(key: SigningKeyEntity): KeyObject {
+    let publicKey = this.publicKeys.get(key.kid);
+    if (!publicKey) {
+      publicKey = createPublicKey({ key: key.publicJwk as unknown as JWK & { kty: string }, format: 'jwk' });
+      this.publicKeys.set(key.kid, publicKey);
+    }
+    return publicKey;
+  }
+
   /** The public keys to publish: current, pending and retired ones whose tokens may still be valid. */
   async jwks(): Promise<{ keys: PublicJwk[] }> {
     const now = nowSeconds();
@@ -245,7 +272,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
    * The longest any signed token can live: ID Tokens, and access tokens (for JWT access tokens),
    * as the settings and every module that sets lifetimes of its own (AccessTokenLifetimes) say.
    */
-  private async longestTokenLifetime(): Promise<number> {
+  async longestTokenLifetime(): Promise<number> {
     const own = await Promise.all(this.lifetimes.map((source) => source.longestAccessTokenTtl()));
     return Math.max(this.config.idTokenTtl, (await this.settings.get()).accessTokenTtl, ...own);
   }

@@ -11,6 +11,7 @@ import { EXPIRING_PUSHED_REQUESTS } from '../authorize/par/pushed-authorization-
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { AuthorizationCodeEntity } from '../tokens/entities/authorization-code.entity';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity';
+import { TokenRevocationEntity } from '../tokens/entities/token-revocation.entity';
 
 /** The server's own expiring tables; modules outside src/ register theirs (@ExpiringTableProvider). */
 const BUILT_IN: readonly ExpiringTable[] = [
@@ -19,6 +20,7 @@ const BUILT_IN: readonly ExpiringTable[] = [
   { table: 'refresh_tokens', entity: RefreshTokenEntity, expiresAt: 'expiresAt' },
   { table: 'login_sessions', entity: LoginSessionEntity, expiresAt: 'expiresAt' },
   EXPIRING_PUSHED_REQUESTS,
+  { table: 'token_revocations', entity: TokenRevocationEntity, expiresAt: 'expiresAt' },
 ];
 
 /**

@@ -4,10 +4,11 @@ import { randomToken } from '../common/crypto/tokens';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import type { Confirmation } from './binding/confirmation';
+import type { ClaimsRequest } from '../oidc/standard-claims';
 
 /** What an access token stands for, whatever its format. */
 export interface AccessTokenClaims {
-  /** The stored row's id: the JWT's `jti`. */
+  /** The token's id: an opaque token's row id, a JWT's `jti` (a UUIDv7: its time is when it was minted). */
   readonly id: string;
   readonly clientId: string;
   /** The resource owner, or null for a client's own token. */
@@ -21,14 +22,24 @@ export interface AccessTokenClaims {
   readonly alg: SigningAlgorithm;
   /** RFC 9449 §6.1, RFC 8705 §3.1: the key or certificate the token is bound to; null: a bearer token. */
   readonly cnf: Confirmation | null;
+  /** The grant family the token descends from, so that revoking the family revokes a JWT that is not stored. */
+  readonly grantId: string;
+  /** OpenID Connect Core §5.5: the claims the grant's request asked userinfo for, which a JWT carries as it is not stored. */
+  readonly claims: ClaimsRequest | null;
 }
 
 export type AccessTokenFormatName = 'opaque' | 'jwt';
 
+/** What a verified JWT access token says (its algorithm was the key's). */
+export type DecodedAccessToken = Omit<AccessTokenClaims, 'alg' | 'audience'> & {
+  /** RFC 8707: the resource server the token is for; null when it is for this server itself (RFC 9068 §3). */
+  readonly resource: string | null;
+};
+
 /**
  * How an access token's value is written: opaque (a random string that means nothing without
- * introspection) or an RFC 9068 JWT. Either is stored by its SHA-256, so lookups, introspection
- * and revocation treat both alike; a new format is one more entry here.
+ * introspection, stored by its SHA-256) or an RFC 9068 JWT (not stored: verified by its signature,
+ * revoked through TokenRevocations). A new format is one more entry here.
  */
 @Injectable()
 export class AccessTokenFormats {
@@ -48,6 +59,39 @@ export class AccessTokenFormats {
     return this.formats[format](claims);
   }
 
+  /** Whether a token of `format` is stored (and found by its hash), or stands on its signature. */
+  isStored(format: AccessTokenFormatName): boolean {
+    return format === 'opaque';
+  }
+
+  /** Whether `token` has the shape of a JWT (an opaque token is one base64url string, without dots). */
+  looksLikeJwt(token: string): boolean {
+    return token.startsWith('eyJ') && token.split('.').length === 3;
+  }
+
+  /** The claims of a JWT access token this server signed, or null (expiry and revocation unchecked). */
+  async decode(token: string): Promise<DecodedAccessToken | null> {
+    const jwt = await this.keys.verifyAccessToken(token);
+    if (!jwt) return null;
+    const { iss, sub, aud, client_id: clientId, iat, exp, jti, scope, cnf, grant_id: grantId, claims } = jwt;
+    if (typeof sub !== 'string' || typeof aud !== 'string' || typeof clientId !== 'string' || typeof jti !== 'string' || typeof scope !== 'string') return null;
+    if (typeof iat !== 'number' || typeof exp !== 'number') return null;
+    return {
+      id: jti,
+      clientId,
+      // RFC 9068 §2.2: `sub` is the client itself when no resource owner is involved.
+      userId: sub === clientId ? null : sub,
+      scope,
+      // RFC 9068 §3: a token for this server itself names its issuer as the audience.
+      resource: aud === iss ? null : aud,
+      issuedAt: iat,
+      expiresAt: exp,
+      cnf: typeof cnf === 'object' && cnf !== null ? (cnf as Confirmation) : null,
+      grantId: typeof grantId === 'string' ? grantId : jti,
+      claims: typeof claims === 'object' && claims !== null ? (claims as ClaimsRequest) : null,
+    };
+  }
+
   /** RFC 9068 §2.2: `typ: at+jwt`, signed with the current key of the claims' algorithm. */
   private jwt(claims: AccessTokenClaims): Promise<string> {
     return this.keys.sign(
@@ -61,6 +105,8 @@ export class AccessTokenFormats {
         jti: claims.id,
         scope: claims.scope,
         ...(claims.cnf ? { cnf: claims.cnf } : {}),
+        grant_id: claims.grantId,
+        ...(claims.claims?.userinfo ? { claims: { userinfo: claims.claims.userinfo } } : {}),
       },
       claims.alg,
       'at+jwt',

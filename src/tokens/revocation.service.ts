@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../clients/clients.service';
-import { TokenStore } from './token-store';
+import { isUnstoredJwt, TokenStore } from './token-store';
 
 /** RFC 7009: what a client's revocation request revokes. */
 @Injectable()
@@ -16,7 +16,8 @@ export class RevocationService {
       // RFC 7009 §2.1: revoking a refresh token also invalidates the access tokens of its grant.
       await this.store.revokeGrant(found.row.grantId, 'revocation_endpoint');
     } else {
-      await this.store.revokeAccessToken(found.row.id, 'revocation_endpoint');
+      // A JWT, which has no row, is deny-listed until it expires.
+      await this.store.revokeAccessToken(found.row.id, 'revocation_endpoint', isUnstoredJwt(found.row) ? found.row.expiresAt : undefined);
     }
   }
 }

@@ -62,7 +62,7 @@ function issuing(users = new InMemoryUsers()) {
       return true;
     },
   } as unknown as TokenStore;
-  const formats = { encode: async () => 'token-value' } as unknown as AccessTokenFormats;
+  const formats = { encode: async () => 'token-value', isStored: () => true } as unknown as AccessTokenFormats;
   const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
   const audit = { row: (event: object) => event } as unknown as AuditService;
   const config = { issuer: 'https://as.example', tokenRetryWindowSeconds: 0 } as AppConfig;

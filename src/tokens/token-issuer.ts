@@ -62,6 +62,8 @@ export interface Replaced {
 interface Minted {
   readonly accessToken: string;
   readonly access: AccessTokenEntity;
+  /** False for a JWT: it stands on its signature, and only its audit event is written. */
+  readonly stored: boolean;
   readonly refreshToken?: string;
   readonly refresh?: RefreshTokenEntity;
   readonly expiresIn: number;
@@ -100,7 +102,7 @@ export class TokenIssuer implements GrantIssuer {
   async issue(context: IssueContext): Promise<TokenResponse> {
     const minted = await this.mint(context);
     await this.store.write({
-      access: minted.access,
+      access: minted.stored ? minted.access : undefined,
       refresh: minted.refresh,
       audit: this.issuedEvent(context, minted),
       abandoned: currentRequestContext()?.abandoned,
@@ -117,7 +119,7 @@ export class TokenIssuer implements GrantIssuer {
     const minted = await this.mint(context);
     const stored = await this.store.write({
       spends: input,
-      access: minted.access,
+      access: minted.stored ? minted.access : undefined,
       refresh: minted.refresh,
       audit: this.issuedEvent(context, minted),
       abandoned: currentRequestContext()?.abandoned,
@@ -136,12 +138,16 @@ export class TokenIssuer implements GrantIssuer {
     const stored = await this.store.write({
       spends: { kind: 'refresh_token', id: replaced.refreshTokenId },
       revokesAccess: replaced.accessTokenId ? [replaced.accessTokenId] : [],
-      access: minted.access,
+      access: minted.stored ? minted.access : undefined,
       refresh: minted.refresh,
       audit: this.issuedEvent(context, minted, { replaced_refresh_token: replaced.refreshTokenId }),
       abandoned: currentRequestContext()?.abandoned,
     });
-    return stored ? this.response(minted) : null;
+    if (!stored) return null;
+    // Had the replaced access token been a JWT, it has no row to revoke: deny-list it until it has
+    // surely expired (issued moments ago, with no longer a lifetime than the new one).
+    if (replaced.accessTokenId) await this.store.revokeAccessToken(replaced.accessTokenId, 'replaced', nowSeconds() + minted.expiresIn);
+    return this.response(minted);
   }
 
   /**
@@ -177,7 +183,8 @@ export class TokenIssuer implements GrantIssuer {
     // RFC 9449 §6, RFC 8705 §3.1: bound to what the token request proved possession of.
     const cnf = presentedConfirmation();
     // RFC 9068 §3: without a resource the audience is this server itself (userinfo, /me).
-    const accessToken = await this.formats.encode(resource?.accessTokenFormat ?? client.accessTokenFormat, {
+    const format = resource?.accessTokenFormat ?? client.accessTokenFormat;
+    const accessToken = await this.formats.encode(format, {
       id,
       clientId: client.id,
       userId: context.userId,
@@ -187,6 +194,8 @@ export class TokenIssuer implements GrantIssuer {
       expiresAt: now + expiresIn,
       alg: resource?.accessTokenSigningAlg ?? 'RS256',
       cnf,
+      grantId,
+      claims: context.claims ?? null,
     });
     const access: AccessTokenEntity = {
       id,
@@ -228,7 +237,7 @@ export class TokenIssuer implements GrantIssuer {
           createdAt: now,
         }
       : undefined;
-    return { accessToken, access, refreshToken, refresh, expiresIn, grantId };
+    return { accessToken, access, stored: this.formats.isStored(format), refreshToken, refresh, expiresIn, grantId };
   }
 
   /**

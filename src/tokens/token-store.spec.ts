@@ -6,10 +6,21 @@ import type { AccessTokenEntity } from './entities/access-token.entity';
 import type { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { isActive, TokenStore, type TokenWrite } from './token-store';
 import type { TokenRepository } from './token.repository';
+import type { AccessTokenFormats } from './access-token-formats';
+import type { TokenRevocations } from './token-revocations';
+import type { AppConfig } from '../config/app-config';
 
 function store(run: jest.Mock) {
   const audit = {} as unknown as AuditService;
-  return new TokenStore({ run } as unknown as TransactionRunner, {} as TokenRepository, audit, {} as UnitOfWork);
+  return new TokenStore(
+    { run } as unknown as TransactionRunner,
+    {} as TokenRepository,
+    audit,
+    {} as UnitOfWork,
+    {} as AccessTokenFormats,
+    {} as TokenRevocations,
+    { auditBatch: { max: 200, lingerMs: 0 } } as AppConfig,
+  );
 }
 
 const deadlock = () => new QueryFailedError('UPDATE …', [], Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' }));

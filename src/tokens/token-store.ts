@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AccessTokenFormats } from './access-token-formats';
+import { TokenRevocations } from './token-revocations';
 import { abandonable, AbandonedError } from '../database/unit-of-work/abandon';
 import { isRetryable } from '../database/dialects';
 import { Batcher } from '../common/database/batcher';
@@ -41,6 +44,14 @@ export function isActive(found: FoundToken, now = nowSeconds()): boolean {
   return found.kind === 'access_token' || found.row.rotatedAt === null;
 }
 
+/** The tokenHash of a JWT access token found by its signature: it has no row, and no stored hash. */
+const NOT_STORED = '';
+
+/** Whether an access token found by findAccessToken() is a JWT that is not stored (revoked by TokenRevocations). */
+export function isUnstoredJwt(row: AccessTokenEntity): boolean {
+  return row.tokenHash === NOT_STORED;
+}
+
 /**
  * A single-use input that a grant spends in the same commit that stores the tokens it yields.
  * "Spend" is the one name for that act: an authorization code's `spentAt`, a refresh token's
@@ -67,7 +78,8 @@ export abstract class GrantTokenLookup {
 /** One request's write: optionally spend an input, then store its new tokens and their audit event. */
 export interface TokenWrite {
   readonly spends?: SingleUseInput;
-  readonly access: AccessTokenEntity;
+  /** The access token's row; none for a JWT, which is not stored. */
+  readonly access?: AccessTokenEntity;
   readonly refresh?: RefreshTokenEntity;
   /** Access tokens revoked in the same commit (a retry replacing tokens its client never received). */
   readonly revokesAccess?: readonly string[];
@@ -94,17 +106,30 @@ const DEADLOCK_RETRIES = 3;
 export class TokenStore implements GrantTokenLookup {
   /**
    * The hot statements are batched (see Batcher): under load one multi-row INSERT and one commit
-   * store the tokens of many requests, and one `IN (...)` query finds many tokens. Each request
-   * still gets its answer only after the commit that stores its tokens.
+   * store the tokens of many requests with their token.issued events (the group commit of
+   * AUDIT_BATCH_MAX / AUDIT_BATCH_LINGER_MS: for a JWT, its event is all there is to write), and
+   * one `IN (...)` query finds many tokens. Each request still gets its answer only after the
+   * commit that stores its tokens.
    */
-  private readonly writes = new Batcher<TokenWrite, WriteOutcome>((jobs) => this.writeBatch(jobs), MAX_BATCH, MAX_BATCHES_IN_FLIGHT, 'db.batch token writes');
+  private readonly writes: Batcher<TokenWrite, WriteOutcome>;
 
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly tokens: TokenRepository,
     private readonly audit: AuditService,
     private readonly work: UnitOfWork,
-  ) {}
+    private readonly formats: AccessTokenFormats,
+    private readonly revocations: TokenRevocations,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.writes = new Batcher<TokenWrite, WriteOutcome>(
+      (jobs) => this.writeBatch(jobs),
+      Math.min(MAX_BATCH, config.auditBatch.max),
+      MAX_BATCHES_IN_FLIGHT,
+      'db.batch token writes',
+      config.auditBatch.lingerMs,
+    );
+  }
 
   /**
    * Stores one write with its batch: true once stored, false when another request spent its input
@@ -139,7 +164,7 @@ export class TokenStore implements GrantTokenLookup {
               const stored = live.filter((_, i) => spent[i]);
               if (stored.length > 0) {
                 const rows = {
-                  access: stored.map((job) => job.access),
+                  access: stored.flatMap((job) => (job.access ? [job.access] : [])),
                   refresh: stored.flatMap((job) => (job.refresh ? [job.refresh] : [])),
                   revokesAccess: stored.flatMap((job) => job.revokesAccess ?? []),
                   audit: stored.map((job) => job.audit),
@@ -171,7 +196,7 @@ export class TokenStore implements GrantTokenLookup {
       try {
         await this.tokens.insertAll(
           {
-            access: live.map((job) => job.access),
+            access: live.flatMap((job) => (job.access ? [job.access] : [])),
             refresh: live.flatMap((job) => (job.refresh ? [job.refresh] : [])),
             audit: live.map((job) => job.audit),
           },
@@ -204,9 +229,42 @@ export class TokenStore implements GrantTokenLookup {
     return won;
   }
 
-  /** Any stored access token by value, whatever its state. */
+  /**
+   * Any access token by value, whatever its state: an opaque one from its row, a JWT from its
+   * verified claims, revoked when TokenRevocations says so. Introspection, revocation, the bearer
+   * guard (/me, userinfo, the admin API) and token exchange all find access tokens here, so
+   * isActive() is the one definition for both formats.
+   */
   findAccessToken(token: string): Promise<AccessTokenEntity | null> {
+    if (this.formats.looksLikeJwt(token)) return this.findJwt(token);
     return this.tokens.findAccessByHash(sha256Hex(token));
+  }
+
+  /** A JWT access token as the row it would have been, had it been stored (its hash is not needed). */
+  private async findJwt(token: string): Promise<AccessTokenEntity | null> {
+    const claims = await this.formats.decode(token);
+    if (!claims) return null;
+    const revokedAt = await this.revocations.revokedAt({
+      jti: claims.id,
+      grantId: claims.grantId,
+      userId: claims.userId,
+      clientId: claims.clientId,
+      issuedAt: claims.issuedAt,
+    });
+    return {
+      id: claims.id,
+      tokenHash: NOT_STORED,
+      clientId: claims.clientId,
+      userId: claims.userId,
+      scope: claims.scope,
+      grantId: claims.grantId,
+      resource: claims.resource,
+      claims: claims.claims,
+      cnf: claims.cnf,
+      expiresAt: claims.expiresAt,
+      revokedAt,
+      createdAt: claims.issuedAt,
+    };
   }
 
   /** Any stored refresh token by value, whatever its state. */
@@ -246,7 +304,10 @@ export class TokenStore implements GrantTokenLookup {
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
   async revokeGrant(grantId: string, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
-    await this.work.audited({ type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } }, () => this.tokens.revokeGrant(grantId, revokedAt));
+    await this.work.audited({ type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } }, async () => {
+      await this.tokens.revokeGrant(grantId, revokedAt);
+      await this.revocations.revoke([{ grantId }]);
+    });
   }
 
   /** Active tokens of an owner (see isActive), newest first. */
@@ -279,14 +340,19 @@ export class TokenStore implements GrantTokenLookup {
       subject: owner.userId ?? owner.clientId ?? null,
       detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
     };
-    await this.work.audited(event, () => this.tokens.revokeOwned(owner, revokedAt));
+    await this.work.audited(event, async () => {
+      await this.tokens.revokeOwned(owner, revokedAt);
+      await this.revocations.revoke([owner]);
+    });
   }
 
   /**
    * Revokes, in the caller's unit of work, a user's unexpired access tokens that carry one of
    * `scopes`: the scopes reserved for a role the user no longer holds, so that introspection
    * stops vouching for them at once (RFC 7662 §2.2). Refresh tokens stay: a refresh checks the
-   * role again and no longer yields those scopes.
+   * role again and no longer yields those scopes. JWTs are not stored to be found by scope: a JWT
+   * carrying such a scope is inactive at introspection and refused by the admin guard, both of
+   * which check the user's roles as they are now.
    */
   async revokeAccessTokensCarrying(userId: string, scopes: readonly string[], reason: string): Promise<void> {
     if (scopes.length === 0) return;
@@ -313,9 +379,10 @@ export class TokenStore implements GrantTokenLookup {
     return true;
   }
 
-  async revokeAccessToken(id: string, reason: string): Promise<void> {
+  /** Revokes one access token: its row, or for a JWT (`expiresAt` given) a deny-list entry until it expires. */
+  async revokeAccessToken(id: string, reason: string, jwtExpiresAt?: number): Promise<void> {
     await this.work.audited({ type: 'token.revoked', subject: id, detail: { scope: 'access_token', reason } }, () =>
-      this.tokens.revokeAccessTokens([id], nowSeconds()),
+      jwtExpiresAt === undefined ? this.tokens.revokeAccessTokens([id], nowSeconds()) : this.revocations.revoke([{ jti: id, expiresAt: jwtExpiresAt }]),
     );
   }
 }

@@ -28,6 +28,9 @@ import { GrantIssuer, TokenIssuer } from './token-issuer';
 import { GrantTokenLookup, TokenStore } from './token-store';
 import { TokenRepository, TypeOrmTokenRepository } from './token.repository';
 import { UserInfoController } from './userinfo.controller';
+import { TokenRevocationEntity } from './entities/token-revocation.entity';
+import { TokenRevocationRepository, TypeOrmTokenRevocationRepository } from './token-revocation.repository';
+import { TokenRevocations } from './token-revocations';
 import { TokenBindingMetadata } from './binding/binding.metadata';
 import { CertificateBinding } from './binding/certificate.binding';
 import { DpopBinding } from './binding/dpop/dpop.binding';
@@ -37,7 +40,7 @@ import { TokenBindingRegistry } from './binding/token-binding-registry';
   imports: [
     DiscoveryModule,
     DatabaseModule,
-    TypeOrmModule.forFeature([AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity]),
+    TypeOrmModule.forFeature([AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity, TokenRevocationEntity]),
     ClientsModule,
     UsersModule,
     SettingsModule,
@@ -52,6 +55,8 @@ import { TokenBindingRegistry } from './binding/token-binding-registry';
     { provide: GrantTokenLookup, useExisting: TokenStore },
     { provide: GrantIssuer, useExisting: TokenIssuer },
     AccessTokenFormats,
+    { provide: TokenRevocationRepository, useClass: TypeOrmTokenRevocationRepository },
+    TokenRevocations,
     IntrospectionService,
     RevocationService,
     { provide: AuthorizationCodeRepository, useClass: TypeOrmAuthorizationCodeRepository },

@@ -14,6 +14,7 @@ import { PushedAuthorizationRequests1765100000000 } from './1765100000000-Pushed
 import { SignedRequestObjects1765100000001 } from './1765100000001-SignedRequestObjects';
 import { FapiProfile1765400000000 } from './1765400000000-FapiProfile';
 import { LdapDirectories1766200000000 } from './1766200000000-LdapDirectories';
+import { TokenRevocations1766600000000 } from './1766600000000-TokenRevocations';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   SignedRequestObjects1765100000001,
   FapiProfile1765400000000,
   LdapDirectories1766200000000,
+  TokenRevocations1766600000000,
 ];

@@ -8,6 +8,7 @@ import { TransactionRunner } from './transaction-runner';
 interface Work {
   readonly manager: EntityManager;
   readonly settled: (() => Promise<void>)[];
+  readonly committed: (() => Promise<void>)[];
 }
 
 const current = new AsyncLocalStorage<Work>();
@@ -34,6 +35,16 @@ export async function afterUnitOfWork(task: () => Promise<void>): Promise<void> 
 }
 
 /**
+ * Runs `task` once the current unit of work has committed (telling other instances what it wrote:
+ * never what a rollback undid); outside a unit of work, at once. Not run when the commit fails.
+ */
+export async function afterCommit(task: () => Promise<void>): Promise<void> {
+  const work = current.getStore();
+  if (work) work.committed.push(task);
+  else await task();
+}
+
+/**
  * A unit of work: the writes of `work` commit together or not at all, in one transaction tied to the
  * request it serves, so a request answered 503 had no effect (TransactionRunner.runForRequest). A
  * unit of work started inside another joins it. The audited variant commits the event with the change.
@@ -48,12 +59,15 @@ export class UnitOfWork {
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (current.getStore()) return work();
     const settled: (() => Promise<void>)[] = [];
-    return this.transactions.runForRequest(
-      (manager) => current.run({ manager, settled }, work),
+    const committed: (() => Promise<void>)[] = [];
+    const result = await this.transactions.runForRequest(
+      (manager) => current.run({ manager, settled, committed }, work),
       async () => {
         for (const task of settled) await task();
       },
     );
+    for (const task of committed) await task();
+    return result;
   }
 
   /** run(), with the audit event of the change (given, or made from its result) in the same commit. */
