@@ -23,6 +23,7 @@ import { SettingsModule } from './settings/settings.module';
 import { TokenExchangeModule } from './tokens/token-exchange.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
+import { FederationModule } from './federation/federation.module';
 
 @Module({})
 export class AppModule {
@@ -33,7 +34,8 @@ export class AppModule {
    */
   static forRoot(config: AppConfig, extraModules: Type[] = [], role: ProcessRole = 'server'): DynamicModule {
     const extensions = [...loadExtensionModules(config.extensionModules), ...extraModules];
-    const options = withExtensionSchemas(dataSourceOptions(config), extensions);
+    // Built-in modules that own their tables (@WithSchema) migrate as extensions do.
+    const options = withExtensionSchemas(dataSourceOptions(config), [FederationModule, ...extensions]);
     return {
       module: AppModule,
       imports: [
@@ -62,6 +64,7 @@ export class AppModule {
         AuthorizeModule,
         DiscoveryMetadataModule,
         AdminModule,
+        FederationModule,
         ...(role === 'server' ? [MaintenanceModule] : []),
         HealthModule,
         ...(role === 'server' ? [ManagementModule] : []),
