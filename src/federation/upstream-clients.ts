@@ -38,10 +38,15 @@ export class UpstreamClients {
   private async discover(provider: UpstreamProviderEntity): Promise<oidc.Configuration> {
     const issuer = new URL(provider.issuer);
     const credential = this.providers.openCredential(provider);
-    return oidc.discovery(issuer, provider.clientId, undefined, await clientAuthentication(provider, credential), {
+    const config = await oidc.discovery(issuer, provider.clientId, undefined, await clientAuthentication(provider, credential), {
       execute: isLoopback(issuer) ? [oidc.allowInsecureRequests] : [],
       timeout: 10,
     });
+    // OpenID Connect Core §3.1.3.7 lets a client trust TLS for an ID Token from the token endpoint;
+    // its signature is checked against the provider's JWKS anyway, so a token altered on the way
+    // (or by a compromised proxy) is refused rather than believed.
+    oidc.enableNonRepudiationChecks(config);
+    return config;
   }
 }
 

@@ -178,7 +178,7 @@ export class UpstreamSignInService implements UpstreamSignIn {
         idTokenExpected: true,
       });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : 'unknown';
+      const reason = error instanceof Error ? failureReason(error) : 'unknown';
       throw new UpstreamRefused('access_denied', `The answer of ${provider.displayName} could not be verified (${reason}).`);
     }
   }
@@ -205,4 +205,9 @@ ${this.kit.csrfField(req, res)}
 </form>`,
     );
   }
+}
+
+/** openid-client's message, and the underlying check's when it wraps one (it names the claim, e.g. nonce). */
+function failureReason(error: Error): string {
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
