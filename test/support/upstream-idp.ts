@@ -54,6 +54,7 @@ export async function startUpstreamIdp(redirectUris: readonly string[]): Promise
         response_types: ['code'],
       },
     ],
+    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     // Our server reads the person from the ID Token (OpenID Connect Core §5.4 allows it there).
     conformIdTokenClaims: false,
