@@ -25,6 +25,11 @@ export const UPSTREAM_CALLBACK_PATH = '/oauth2/upstream/callback';
 /** The sealed credential is bound to its provider: a value copied to another row does not open. */
 const sealContext = (providerId: string) => `upstream-provider:${providerId}`;
 
+/** The members given (a validated DTO has the others as undefined, which must not erase a value). */
+function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter((entry) => entry[1] !== undefined)) as Partial<T>;
+}
+
 function invalid(field: string, message: string): OAuthError {
   return new OAuthError('invalid_request', message, { details: [{ field, messages: [message] }] });
 }
@@ -59,7 +64,7 @@ export class UpstreamProvidersService {
       clientAuthMethod: method,
       sealedCredential: this.sealedCredential(id, method, dto),
       scope: dto.scope ?? 'openid email profile',
-      claimMapping: { subject: 'sub', email: 'email', name: 'name', ...dto.claim_mapping },
+      claimMapping: { subject: 'sub', email: 'email', name: 'name', ...definedOnly(dto.claim_mapping) },
       allowedEmailDomains: (dto.allowed_email_domains ?? []).map((d) => d.toLowerCase()),
       trustUpstreamAmr: dto.trust_upstream_amr ?? false,
       jitProvisioning: dto.jit_provisioning ?? true,
@@ -97,7 +102,7 @@ export class UpstreamProvidersService {
       clientAuthMethod: method,
       sealedCredential: credentialChanged ? this.sealedCredential(id, method, dto) : entity.sealedCredential,
       scope: dto.scope ?? entity.scope,
-      claimMapping: { ...entity.claimMapping, ...dto.claim_mapping },
+      claimMapping: { ...entity.claimMapping, ...definedOnly(dto.claim_mapping) },
       allowedEmailDomains: dto.allowed_email_domains?.map((d) => d.toLowerCase()) ?? entity.allowedEmailDomains,
       trustUpstreamAmr: dto.trust_upstream_amr ?? entity.trustUpstreamAmr,
       jitProvisioning: dto.jit_provisioning ?? entity.jitProvisioning,

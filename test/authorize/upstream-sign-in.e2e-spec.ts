@@ -226,4 +226,31 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
       await admin().patch(`/admin/identity-providers/${providerId}`).send({ allowed_email_domains: [] }).expect(200);
     }
   });
+
+  it("signs out here and then, when configured, at the upstream's end session", async () => {
+    await admin().patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: true }).expect(200);
+    try {
+      const login = upstreamAccount({ email: 'leaver@corp.example', email_verified: true });
+      const { browser, callback } = await signInUpstream(login);
+      const tokens = await completeAtOurServer(browser, callback);
+      const logout = await browser.get(`/oauth2/logout?${new URLSearchParams({ id_token_hint: tokens.id_token })}`);
+      expect(logout.status).toBe(302);
+      const upstreamEnd = new URL(logout.location!);
+      expect(`${upstreamEnd.origin}${upstreamEnd.pathname}`).toBe(`${idp.issuer}/session/end`);
+      expect(upstreamEnd.searchParams.get('client_id')).toBe(idp.clientId);
+      // Our session is over: the authorization endpoint shows the sign-in page again.
+      expect((await browser.get(authorizeUrl())).body).toContain('Sign in with Corp SSO');
+    } finally {
+      await admin().patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: false }).expect(200);
+    }
+  });
+
+  it('signs out only here when the upstream end session is not configured', async () => {
+    const login = upstreamAccount({ email: 'stayer@corp.example', email_verified: true });
+    const { browser, callback } = await signInUpstream(login);
+    const tokens = await completeAtOurServer(browser, callback);
+    const logout = await browser.get(`/oauth2/logout?${new URLSearchParams({ id_token_hint: tokens.id_token })}`);
+    expect(logout.status).toBe(200);
+    expect(logout.body).toContain('You are signed out');
+  });
 });
