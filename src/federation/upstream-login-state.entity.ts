@@ -43,6 +43,20 @@ export class UpstreamLoginStateEntity {
   @Column({ name: 'session_hash', type: 'varchar', length: 64, nullable: true })
   sessionHash: string | null;
 
+  /** The user it signed in and when (the session's start, the ID Tokens' auth_time), once spent. */
+  @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
+  userId: string | null;
+
+  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  authTime: number | null;
+
+  /** The upstream's amr (JSON array) and acr, kept only when the provider is trusted for them. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  amr: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  acr: string | null;
+
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;
 

@@ -23,9 +23,14 @@ export class UpstreamLoginStatesRepository {
     return spent.affected === 1;
   }
 
-  /** Remembers the login session a spent sign-in started, kept as long as that session. */
-  async attachSession(id: string, sessionHash: string, expiresAt: number): Promise<void> {
-    await transactional(this.states).update({ id }, { sessionHash, expiresAt });
+  /** Remembers the login session a spent sign-in started (and how), kept as long as that session. */
+  async attachSession(id: string, session: Pick<UpstreamLoginStateEntity, 'sessionHash' | 'userId' | 'authTime' | 'amr' | 'acr' | 'expiresAt'>): Promise<void> {
+    await transactional(this.states).update({ id }, session);
+  }
+
+  /** The upstream sign-in that started a user's session at this auth_time, if one did. */
+  findBySignIn(userId: string, authTime: number): Promise<UpstreamLoginStateEntity | null> {
+    return this.states.findOneBy({ userId, authTime, spentAt: Not(IsNull()) });
   }
 
   findBySession(sessionHash: string): Promise<UpstreamLoginStateEntity | null> {

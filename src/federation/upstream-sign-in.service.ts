@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as oidc from 'openid-client';
+import type { IDToken } from 'openid-client';
 import { AuditService } from '../audit/audit.service';
 import { readCookie, setCookie } from '../authorize/cookies';
 import { InteractionKit } from '../authorize/interaction-kit';
@@ -80,6 +81,10 @@ export class UpstreamSignInService implements UpstreamSignIn {
       resume: JSON.stringify(pending.fields),
       resumeSealed: pending.sealed,
       sessionHash: null,
+      userId: null,
+      authTime: null,
+      amr: null,
+      acr: null,
       expiresAt: nowSeconds() + UPSTREAM_STATE_TTL,
       spentAt: null,
     });
@@ -91,6 +96,8 @@ export class UpstreamSignInService implements UpstreamSignIn {
       nonce,
       code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
+      // Core §5.5: acr and amr are voluntary claims many providers send only when asked for.
+      ...(provider.trustUpstreamAmr ? { claims: JSON.stringify({ id_token: { acr: null, amr: null } }) } : {}),
     });
     res.redirect(url.href, 303);
   }
@@ -100,9 +107,16 @@ export class UpstreamSignInService implements UpstreamSignIn {
     try {
       const { state, provider, config } = await this.spend(req);
       const tokens = await this.redeem(req, state, provider, config);
-      const user = await this.accounts.resolve(provider, tokens.claims()!);
+      const claims = tokens.claims()!;
+      const user = await this.accounts.resolve(provider, claims);
       const session = await this.sessions.start(user.id);
-      await this.states.attachSession(state.id, sha256Hex(session.cookieValue), nowSeconds() + this.sessions.ttlSeconds);
+      await this.states.attachSession(state.id, {
+        sessionHash: sha256Hex(session.cookieValue),
+        userId: user.id,
+        authTime: session.authTime,
+        ...(provider.trustUpstreamAmr ? upstreamAuthentication(claims) : { amr: null, acr: null }),
+        expiresAt: nowSeconds() + this.sessions.ttlSeconds,
+      });
       await this.audit.record({
         type: 'login.success',
         actorUserId: user.id,
@@ -210,4 +224,12 @@ ${this.kit.csrfField(req, res)}
 /** openid-client's message, and the underlying check's when it wraps one (it names the claim, e.g. nonce). */
 function failureReason(error: Error): string {
   return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
+/** The upstream ID Token's amr (RFC 8176) and acr (Core §2) as stored: well-formed values only, within the columns. */
+export function upstreamAuthentication(claims: IDToken): { amr: string | null; acr: string | null } {
+  const methods = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string' && /^[\x21-\x7e]{1,32}$/.test(m)) : [];
+  while (JSON.stringify(methods).length > 255) methods.pop();
+  const acr = typeof claims.acr === 'string' && claims.acr.length <= 255 ? claims.acr : null;
+  return { amr: methods.length ? JSON.stringify(methods) : null, acr };
 }

@@ -123,6 +123,9 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     const tokens = await completeAtOurServer(browser, callback);
     const idToken = claimsOf(tokens.id_token);
     expect(idToken).toMatchObject({ iss: a.url, aud: client.clientId, nonce: 'app-nonce', name: 'New Comer' });
+    // Not trusted for them: no method named (RFC 8176 has none for "elsewhere"), never "pwd".
+    expect(idToken.amr).toBeUndefined();
+    expect(idToken.acr).toBeUndefined();
     const links = await admin().get(`/admin/identity-providers/${providerId}/links`);
     expect(links.body).toEqual([expect.objectContaining({ subject: login, user_id: idToken.sub, linked_by: 'provisioned' })]);
 
@@ -252,5 +255,17 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     const logout = await browser.get(`/oauth2/logout?${new URLSearchParams({ id_token_hint: tokens.id_token })}`);
     expect(logout.status).toBe(200);
     expect(logout.body).toContain('You are signed out');
+  });
+
+  it("passes the upstream's amr and acr on when the provider is trusted for them", async () => {
+    await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: true }).expect(200);
+    try {
+      const login = upstreamAccount({ email: 'strong@corp.example', email_verified: true });
+      const { browser, callback } = await signInUpstream(login);
+      const idToken = claimsOf((await completeAtOurServer(browser, callback)).id_token);
+      expect(idToken).toMatchObject({ amr: ['pwd', 'otp'], acr: 'urn:example:loa:2' });
+    } finally {
+      await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: false }).expect(200);
+    }
   });
 });

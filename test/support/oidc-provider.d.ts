@@ -10,6 +10,7 @@ declare module 'oidc-provider' {
   class Grant {
     constructor(properties: { accountId: string; clientId: string });
     addOIDCScope(scope: string): void;
+    addOIDCClaims(claims: string[]): void;
     save(): Promise<string>;
   }
 

@@ -55,10 +55,11 @@ export async function startUpstreamIdp(redirectUris: readonly string[]): Promise
       },
     ],
     ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    claims: { acr: null, amr: null, openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+    acrValues: ['urn:example:loa:2'],
     // Our server reads the person from the ID Token (OpenID Connect Core §5.4 allows it there).
     conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
+    features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true }, claimsParameter: { enabled: true } },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx: unknown, id: string) => {
       const account = accounts.get(id);
@@ -88,6 +89,7 @@ export async function startUpstreamIdp(redirectUris: readonly string[]): Promise
     }
     const grant = new provider.Grant({ accountId: login, clientId: String(details.params.client_id) });
     grant.addOIDCScope(String(details.params.scope));
+    grant.addOIDCClaims(['acr', 'amr']);
     await provider.interactionFinished(
       req,
       res,

@@ -59,6 +59,10 @@ export class UpstreamIdentityProviders1766300000000 implements MigrationInterfac
           { name: 'resume', type: 'text' },
           { name: 'resume_sealed', type: 'boolean' },
           { name: 'session_hash', type: 'varchar', length: '64', isNullable: true },
+          { name: 'user_id', type: 'varchar', length: '36', isNullable: true },
+          { name: 'auth_time', type: 'bigint', isNullable: true },
+          { name: 'amr', type: 'varchar', length: '255', isNullable: true },
+          { name: 'acr', type: 'varchar', length: '255', isNullable: true },
           { name: 'expires_at', type: 'bigint' },
           { name: 'spent_at', type: 'bigint', isNullable: true },
         ],
@@ -66,6 +70,7 @@ export class UpstreamIdentityProviders1766300000000 implements MigrationInterfac
           new TableIndex({ name: 'UQ_upstream_login_states_state_hash', columnNames: ['state_hash'], isUnique: true }),
           new TableIndex({ name: 'IDX_upstream_login_states_session_hash', columnNames: ['session_hash'] }),
           new TableIndex({ name: 'IDX_upstream_login_states_expires_at', columnNames: ['expires_at'] }),
+          new TableIndex({ name: 'IDX_upstream_login_states_user_auth_time', columnNames: ['user_id', 'auth_time'] }),
         ],
       }),
     );
