@@ -69,9 +69,10 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   }
 
   /** Our login page → "Sign in with Corp SSO" → the upstream's sign-in page → back to our callback (not followed). */
-  async function signInUpstream(account: string, password = 'upstream-password'): Promise<{ browser: FormBrowser; callback: string }> {
+  async function signInUpstream(account: string, start = authorizeUrl()): Promise<{ browser: FormBrowser; callback: string }> {
+    const password = 'upstream-password';
     const browser = new FormBrowser(a.url);
-    const login = await browser.get(authorizeUrl());
+    const login = await browser.get(start);
     expect(login.body).toContain('Sign in with Corp SSO');
     const button = parseForm(login.body.slice(login.body.indexOf('class="actions upstream"')));
     expect(button.fields).toMatchObject({ action: 'upstream', provider: providerId });
@@ -267,5 +268,34 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     } finally {
       await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: false }).expect(200);
     }
+  });
+
+  it('resumes a pushed authorization request (its parameters sealed) through a Continue form after the upstream sign-in', async () => {
+    const confidential = await createClient(a, { redirectUris: [APP_REDIRECT], clientName: 'Pushed App', scope: 'openid profile' });
+    const pushed = await request(a.url)
+      .post('/oauth2/par')
+      .set('Authorization', confidential.basic)
+      .type('form')
+      .send({
+        response_type: 'code',
+        redirect_uri: APP_REDIRECT,
+        scope: 'openid profile',
+        state: 'pushed-state',
+        code_challenge: s256(VERIFIER),
+        code_challenge_method: 'S256',
+      });
+    expect(pushed.status).toBe(201);
+    const login = upstreamAccount({ email: 'pushed@corp.example', email_verified: true });
+    const start = `/oauth2/authorize?${new URLSearchParams({ client_id: confidential.clientId, request_uri: pushed.body.request_uri })}`;
+    const { browser, callback } = await signInUpstream(login, start);
+    const resumed = await browser.get(callback);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toContain('Continue');
+    let page = await browser.submit(resumed, {});
+    if (page.status === 200 && page.body.includes('value="approve"')) page = await browser.submit(page, { action: 'approve' });
+    expect(page.status).toBe(302);
+    const landed = new URL(page.location!);
+    expect(landed.searchParams.get('state')).toBe('pushed-state');
+    expect(landed.searchParams.get('code')).toBeTruthy();
   });
 });
