@@ -25,6 +25,7 @@ import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
 import { FederationModule } from './federation/federation.module';
 import { DeviceAuthorizationModule } from './device/device-authorization.module';
+import { UpstreamFederationModule } from './federation/upstream-federation.module';
 
 @Module({})
 export class AppModule {
@@ -37,7 +38,8 @@ export class AppModule {
     // The device grant is built like an outside module (src/device/), loaded first among them.
     const builtIn = config.device.enabled ? [DeviceAuthorizationModule] : [];
     const extensions = [...builtIn, ...loadExtensionModules(config.extensionModules), ...extraModules];
-    const options = withExtensionSchemas(dataSourceOptions(config), extensions);
+    // Built-in modules that own their tables (@WithSchema) migrate as extensions do.
+    const options = withExtensionSchemas(dataSourceOptions(config), [UpstreamFederationModule, ...extensions]);
     return {
       module: AppModule,
       imports: [
@@ -67,6 +69,7 @@ export class AppModule {
         DiscoveryMetadataModule,
         AdminModule,
         FederationModule,
+        UpstreamFederationModule,
         ...(role === 'server' ? [MaintenanceModule] : []),
         HealthModule,
         ...(role === 'server' ? [ManagementModule] : []),

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -24,6 +24,7 @@ import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
 import { PUSHED_REQUEST_FIELD, PushedRequestSeal } from './par/pushed-request-seal';
 import { Pages } from './views/pages';
+import { UpstreamSignIn } from './upstream-sign-in';
 
 /** A signed-in user and when they authenticated (OpenID Connect auth_time). */
 type Session = { readonly user: UserProfile; readonly authTime: number };
@@ -53,6 +54,7 @@ export class AuthorizeController {
     private readonly csrf: CsrfTokens,
     private readonly responses: AuthorizationResponder,
     private readonly seal: PushedRequestSeal,
+    @Optional() private readonly upstream?: UpstreamSignIn,
   ) {}
 
   @Get(AUTHORIZE_PATHS)
@@ -125,6 +127,7 @@ export class AuthorizeController {
     }
     const action = formString(req, 'action');
     if (action === 'login') return this.login(req, res, request);
+    if (action === 'upstream' && this.upstream) return this.startUpstream(req, res, request);
 
     const session = await this.sessions.current(readSessionCookie(req));
     if (!session) return this.showLogin(req, res, request);
@@ -149,6 +152,17 @@ export class AuthorizeController {
     return this.continueAsUser(req, res, request, { user, authTime: session.authTime });
   }
 
+  /** "Sign in with …": to the upstream provider, which comes back to its callback and then here. */
+  private async startUpstream(req: AuthorizeHttpRequest, res: Response, request: AuthorizeRequest): Promise<void> {
+    const { [CSRF_FIELD]: _csrf, ...fields } = this.hiddenFields(req, res, request);
+    const defined = Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    await this.upstream!.start(req, res, formString(req, 'provider') ?? '', {
+      clientId: request.client.id,
+      fields: defined,
+      sealed: request.pushed || request.signed,
+    });
+  }
+
   /** Consent page unless a stored consent covers the scopes and the client did not ask for prompt=consent. */
   private async continueAsUser(req: Request, res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
     const { user } = session;
@@ -170,7 +184,13 @@ export class AuthorizeController {
     );
   }
 
-  private showLogin(req: Request, res: Response, request: AuthorizeRequest, failure?: { error: string; username: string; status: number }): void {
+  private async showLogin(
+    req: Request,
+    res: Response,
+    request: AuthorizeRequest,
+    failure?: { error: string; username: string; status: number },
+  ): Promise<void> {
+    const upstream = (await this.upstream?.buttons()) ?? [];
     sendPage(
       res,
       failure?.status ?? 200,
@@ -180,6 +200,7 @@ export class AuthorizeController {
         clientName: request.client.clientName,
         error: failure?.error,
         username: failure?.username ?? request.loginHint,
+        upstream,
       }),
     );
   }

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Optional, Post, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
@@ -10,6 +10,7 @@ import { requestPath } from './form';
 import { LoginSessionService } from './login-session.service';
 import { clearSessionCookie, readSessionCookie, sendPage } from './page-response';
 import { Pages } from './views/pages';
+import { UpstreamSignIn } from './upstream-sign-in';
 
 const PARAMS = ['id_token_hint', 'post_logout_redirect_uri', 'client_id', 'state'] as const;
 type LogoutParams = Partial<Record<(typeof PARAMS)[number], string>>;
@@ -39,6 +40,7 @@ export class LogoutController {
     private readonly pages: Pages,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly csrf: CsrfTokens,
+    @Optional() private readonly upstream?: UpstreamSignIn,
   ) {}
 
   @Get(['oauth2/logout', 'logout'])
@@ -97,8 +99,14 @@ export class LogoutController {
       );
       return;
     }
+    // A session started through an upstream provider may end there too (read before ours ends).
+    const upstreamEnd = session ? await this.upstream?.endSessionUrl(readSessionCookie(req), target.redirectUri, params.state) : null;
     await this.sessions.signOut(readSessionCookie(req), session && { userId: session.user.id, clientId: target.client?.id ?? null });
     clearSessionCookie(req, res);
+    if (upstreamEnd) {
+      res.redirect(upstreamEnd, 302);
+      return;
+    }
     if (!target.redirectUri) {
       sendPage(res, 200, this.pages.signedOut());
       return;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { scopeTokens } from '../common/oauth/scope';
@@ -8,6 +8,7 @@ import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import type { UserProfile } from '../users/users.service';
 import { ClaimsRequest, claimsOfScope, PASSWORD_ACR, releaseClaims } from './standard-claims';
+import { AuthenticationContext, AuthenticationContextSource } from './authentication-context';
 
 export interface IdTokenContext {
   readonly client: AuthenticatedClient;
@@ -41,12 +42,31 @@ export function atHash(accessToken: string, alg: SigningAlgorithm): string {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
+function passwordAuthentication(context: IdTokenContext): Record<string, unknown> {
+  return {
+    // RFC 8176: the user authenticated with a password on our login page.
+    amr: ['pwd'],
+    // Core §2: sent when asked for (acr_values or the claims parameter); a password is level "0".
+    ...(context.claims?.id_token && 'acr' in context.claims.id_token ? { acr: PASSWORD_ACR } : {}),
+  };
+}
+
+/** A sign-in elsewhere (an upstream provider): its amr and acr when vouched for; else no amr, and acr "0" when asked. */
+function otherAuthentication(other: AuthenticationContext, context: IdTokenContext): Record<string, unknown> {
+  const acrAsked = context.claims?.id_token && 'acr' in context.claims.id_token;
+  return {
+    ...(other.amr ? { amr: other.amr } : {}),
+    ...(other.acr ? { acr: other.acr } : acrAsked ? { acr: PASSWORD_ACR } : {}),
+  };
+}
+
 /** ID Tokens (OpenID Connect Core §2) for token responses whose scope includes `openid`. */
 @Injectable()
 export class IdTokenService {
   constructor(
     private readonly keys: SigningKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly contexts?: AuthenticationContextSource,
   ) {}
 
   /** The signed ID Token, or undefined when the scope does not include openid. */
@@ -54,6 +74,7 @@ export class IdTokenService {
     if (!scopeTokens(context.scope).includes('openid')) return undefined;
     const alg = context.client.idTokenSignedResponseAlg;
     const now = nowSeconds();
+    const other = context.authTime !== null ? await this.contexts?.find(context.user.id, context.authTime) : null;
     return this.keys.sign(
       {
         ...idTokenUserClaims(context),
@@ -66,10 +87,7 @@ export class IdTokenService {
         ...(context.authTime !== null ? { auth_time: context.authTime } : {}),
         ...(context.nonce ? { nonce: context.nonce } : {}),
         at_hash: atHash(context.accessToken, alg),
-        // RFC 8176: the user authenticated with a password on our login page.
-        amr: ['pwd'],
-        // Core §2: sent when asked for (acr_values or the claims parameter); a password is level "0".
-        ...(context.claims?.id_token && 'acr' in context.claims.id_token ? { acr: PASSWORD_ACR } : {}),
+        ...(other ? otherAuthentication(other, context) : passwordAuthentication(context)),
       },
       alg,
     );

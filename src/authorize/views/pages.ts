@@ -53,6 +53,18 @@ export interface FormPageInput {
   readonly clientName?: string;
 }
 
+/** One small form per upstream identity provider, posting the same hidden fields with its id. */
+function upstreamButtons(input: FormPageInput & { readonly upstream?: readonly { id: string; displayName: string }[] }): string {
+  if (!input.upstream?.length) return '';
+  const forms = input.upstream.map(
+    (p) => `<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields({ ...input.hidden, action: 'upstream', provider: p.id })}
+<button type="submit" class="secondary">Sign in with ${escapeHtml(p.displayName)}</button>
+</form>`,
+  );
+  return `\n<div class="actions upstream">\n${forms.join('\n')}\n</div>`;
+}
+
 export interface AccountConsent {
   readonly id: string;
   readonly clientName: string;
@@ -63,7 +75,9 @@ export interface AccountConsent {
 export class Pages {
   constructor(private readonly brand: string) {}
 
-  login(input: FormPageInput & { readonly error?: string; readonly username?: string }): string {
+  login(
+    input: FormPageInput & { readonly error?: string; readonly username?: string; readonly upstream?: readonly { id: string; displayName: string }[] },
+  ): string {
     const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
     const intro = input.clientName
       ? `<strong>${escapeHtml(input.clientName)}</strong> wants to access your account.`
@@ -81,7 +95,7 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit" class="primary">Sign in</button>
-</form>`,
+</form>${upstreamButtons(input)}`,
     );
   }
 

@@ -1,0 +1,33 @@
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+
+/** A "Sign in with …" button of the login page: an upstream identity provider. */
+export interface UpstreamButton {
+  readonly id: string;
+  readonly displayName: string;
+}
+
+/** The authorization request to come back to once the upstream provider has answered. */
+export interface PendingAuthorization {
+  readonly clientId: string;
+  /** The fields our sign-in form posts back (the request's parameters, sealed when pushed or signed), without the CSRF token. */
+  readonly fields: Readonly<Record<string, string>>;
+  /** True when `fields` carry a seal: only a form post (never a GET) brings them back. */
+  readonly sealed: boolean;
+}
+
+/**
+ * Sign-in through upstream identity providers, seen from the authorization endpoint: the buttons
+ * of the login page and what a click on one does. Provided by the federation module when it is
+ * loaded; without it the login page shows no buttons. Also consulted at sign-out, for the
+ * upstream's end session.
+ */
+export abstract class UpstreamSignIn {
+  abstract buttons(): Promise<readonly UpstreamButton[]>;
+  /** Answers the browser: a redirect to the provider's authorization endpoint, or an error page. */
+  abstract start(req: Request, res: Response, providerId: string, pending: PendingAuthorization): Promise<void>;
+  /**
+   * The upstream end-session URL to send the browser to after our session (of this cookie value)
+   * ends, or null. `postLogoutRedirectUri`: where the client asked to land (already validated).
+   */
+  abstract endSessionUrl(sessionCookie: string | undefined, postLogoutRedirectUri: string | undefined, state: string | undefined): Promise<string | null>;
+}

@@ -1,0 +1,177 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsOptionalNotNull } from '../../common/http/optional';
+import { RejectUnknownFields } from '../../common/http/validation';
+import type { UpstreamProviderEntity } from '../upstream-provider.entity';
+
+const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
+const CLAIM_NAME = /^[\x21-\x7e]{1,64}$/;
+
+export class ClaimMappingDto {
+  @ApiPropertyOptional({
+    default: 'sub',
+    description: 'The upstream claim that identifies the user there (never reassigned: OpenID Connect Core §5.7 says only sub is)',
+  })
+  @IsOptionalNotNull()
+  @Matches(CLAIM_NAME)
+  subject?: string;
+
+  @ApiPropertyOptional({ default: 'email' })
+  @IsOptionalNotNull()
+  @Matches(CLAIM_NAME)
+  email?: string;
+
+  @ApiPropertyOptional({ default: 'name' })
+  @IsOptionalNotNull()
+  @Matches(CLAIM_NAME)
+  name?: string;
+}
+
+@RejectUnknownFields()
+export class CreateIdentityProviderDto {
+  @ApiProperty({ example: 'corp', description: 'Short stable name (letters, digits, - and _): the prefix of the usernames it provisions' })
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'alias must be 1-64 lower-case letters, digits, - or _' })
+  alias: string;
+
+  @ApiProperty({ example: 'Corporate SSO', description: 'The login page shows a button "Sign in with <display_name>"' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  display_name: string;
+
+  @ApiProperty({ example: 'https://login.example.com', description: 'The issuer; its metadata is discovered (OpenID Connect Discovery 1.0)' })
+  @IsString()
+  @MaxLength(1024)
+  @Matches(/^https?:\/\/[^\s#?]+$/, { message: 'issuer must be an http(s) URL without query or fragment' })
+  issuer: string;
+
+  @ApiProperty({ example: 'our-client-id-there' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  client_id: string;
+
+  @ApiPropertyOptional({ enum: CLIENT_AUTH_METHODS, default: 'client_secret_basic' })
+  @IsOptionalNotNull()
+  @IsIn(CLIENT_AUTH_METHODS)
+  client_auth_method?: (typeof CLIENT_AUTH_METHODS)[number];
+
+  @ApiPropertyOptional({ description: 'The client secret (client_secret_basic/post); write-only, stored encrypted' })
+  @IsOptionalNotNull()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  client_secret?: string;
+
+  @ApiPropertyOptional({ description: 'The private JWK (with kid and alg) for private_key_jwt; write-only, stored encrypted', type: Object })
+  @IsOptionalNotNull()
+  @IsObject()
+  private_key_jwk?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ default: 'openid email profile' })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(1024)
+  @Matches(/(^| )openid( |$)/, { message: 'scope must include openid' })
+  scope?: string;
+
+  @ApiPropertyOptional({ type: ClaimMappingDto })
+  @IsOptionalNotNull()
+  @ValidateNested()
+  @Type(() => ClaimMappingDto)
+  claim_mapping?: ClaimMappingDto;
+
+  @ApiPropertyOptional({ type: [String], example: ['example.com'], description: 'Only users whose e-mail is in one of these domains may sign in; empty: any' })
+  @IsOptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { each: true, message: 'allowed_email_domains must be domain names' })
+  allowed_email_domains?: string[];
+
+  @ApiPropertyOptional({ default: false, description: "Pass the upstream's amr and acr on in our ID Tokens" })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  trust_upstream_amr?: boolean;
+
+  @ApiPropertyOptional({ default: true, description: 'Create a local user at the first sign-in of someone unknown here' })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  jit_provisioning?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: "After signing out here, send the browser to the upstream's end_session_endpoint" })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  upstream_end_session?: boolean;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptionalNotNull()
+  @IsBoolean()
+  enabled?: boolean;
+}
+
+@RejectUnknownFields()
+export class UpdateIdentityProviderDto extends PartialType(CreateIdentityProviderDto) {}
+
+@RejectUnknownFields()
+export class CreateFederatedLinkDto {
+  @ApiProperty({ description: 'The local user' })
+  @IsString()
+  @MaxLength(36)
+  user_id: string;
+
+  @ApiProperty({ description: "The user's subject at the upstream provider (the mapped subject claim)" })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  subject: string;
+}
+
+export class FederatedLinkResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() provider_id: string;
+  @ApiProperty() subject: string;
+  @ApiProperty() user_id: string;
+  @ApiProperty({ enum: ['provisioned', 'verified_email', 'admin'] }) linked_by: string;
+  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
+}
+
+export class IdentityProviderResponse {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'corp' }) alias: string;
+  @ApiProperty({ example: 'Corporate SSO' }) display_name: string;
+  @ApiProperty({ example: 'https://login.example.com' }) issuer: string;
+  @ApiProperty() client_id: string;
+  @ApiProperty({ enum: CLIENT_AUTH_METHODS }) client_auth_method: string;
+  @ApiProperty() scope: string;
+  @ApiProperty({ type: ClaimMappingDto }) claim_mapping: { subject: string; email: string; name: string };
+  @ApiProperty({ type: [String] }) allowed_email_domains: string[];
+  @ApiProperty() trust_upstream_amr: boolean;
+  @ApiProperty() jit_provisioning: boolean;
+  @ApiProperty() upstream_end_session: boolean;
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ description: 'Where the provider must send the browser back (register it there)' }) redirect_uri: string;
+  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
+  @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
+}
+
+export function toIdentityProviderResponse(entity: UpstreamProviderEntity, redirectUri: string): IdentityProviderResponse {
+  return {
+    id: entity.id,
+    alias: entity.alias,
+    display_name: entity.displayName,
+    issuer: entity.issuer,
+    client_id: entity.clientId,
+    client_auth_method: entity.clientAuthMethod,
+    scope: entity.scope,
+    claim_mapping: entity.claimMapping,
+    allowed_email_domains: entity.allowedEmailDomains,
+    trust_upstream_amr: entity.trustUpstreamAmr,
+    jit_provisioning: entity.jitProvisioning,
+    upstream_end_session: entity.upstreamEndSession,
+    enabled: entity.enabled,
+    redirect_uri: redirectUri,
+    created_at: entity.createdAt,
+    updated_at: entity.updatedAt,
+  };
+}

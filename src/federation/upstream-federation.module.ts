@@ -1,0 +1,64 @@
+import { Global, Injectable, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminGuard } from '../admin/admin.guard';
+import { AuthorizeModule } from '../authorize/authorize.module';
+import { UpstreamSignIn } from '../authorize/upstream-sign-in';
+import { ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
+import { WithSchema } from '../database/extensions/extension-schema';
+import { DatabaseModule } from '../database/unit-of-work/database.module';
+import { TokensModule } from '../tokens/tokens.module';
+import { FederatedAccounts } from './federated-accounts';
+import { FederatedIdentityEntity } from './federated-identity.entity';
+import { IdentityProvidersController } from './identity-providers.controller';
+import { UpstreamIdentityProviders1766300000000 } from '../database/migrations/1766300000000-UpstreamIdentityProviders';
+import { UpstreamCallbackController } from './upstream-callback.controller';
+import { UpstreamClients } from './upstream-clients';
+import { UpstreamLoginStateEntity } from './upstream-login-state.entity';
+import { UpstreamProviderEntity } from './upstream-provider.entity';
+import { UpstreamProvidersService } from './upstream-providers.service';
+import { UpstreamProvidersRepository } from './upstream-providers.repository';
+import { FederatedIdentitiesRepository } from './federated-identities.repository';
+import { UpstreamLoginStatesRepository } from './upstream-login-states.repository';
+import { UpstreamSignInService } from './upstream-sign-in.service';
+import { UpstreamAuthenticationContexts } from './upstream-authentication-contexts';
+import { AuthenticationContextSource } from '../oidc/authentication-context';
+
+const ENTITIES = [UpstreamProviderEntity, FederatedIdentityEntity, UpstreamLoginStateEntity];
+
+/** Sign-ins in flight expire; the janitor deletes them (and, after the session's lifetime, the record of one that succeeded). */
+@Injectable()
+@ExpiringTableProvider()
+export class ExpiringUpstreamLoginStates implements ExpiringTable {
+  readonly table = 'upstream_login_states';
+  readonly entity = UpstreamLoginStateEntity;
+  readonly expiresAt = 'expiresAt';
+}
+
+/**
+ * Sign-in through upstream OpenID Connect providers ("Sign in with …"): their management API,
+ * the links of local users to upstream accounts, and the relying-party side of the code flow.
+ * Global so that the authorization endpoint (which it imports) finds UpstreamSignIn, and the ID
+ * Tokens how a session started here authenticated (AuthenticationContextSource).
+ */
+@Global()
+@WithSchema({ entities: ENTITIES, migrations: [UpstreamIdentityProviders1766300000000] })
+@Module({
+  imports: [DatabaseModule, TokensModule, AuthorizeModule, TypeOrmModule.forFeature(ENTITIES)],
+  controllers: [IdentityProvidersController, UpstreamCallbackController],
+  providers: [
+    AdminGuard,
+    UpstreamProvidersRepository,
+    FederatedIdentitiesRepository,
+    UpstreamLoginStatesRepository,
+    UpstreamProvidersService,
+    UpstreamClients,
+    FederatedAccounts,
+    UpstreamSignInService,
+    ExpiringUpstreamLoginStates,
+    UpstreamAuthenticationContexts,
+    { provide: UpstreamSignIn, useExisting: UpstreamSignInService },
+    { provide: AuthenticationContextSource, useExisting: UpstreamAuthenticationContexts },
+  ],
+  exports: [UpstreamSignIn, AuthenticationContextSource],
+})
+export class UpstreamFederationModule {}

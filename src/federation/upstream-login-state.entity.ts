@@ -1,0 +1,65 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+
+/**
+ * A sign-in sent to an upstream provider and not yet back: the `state` we sent (its SHA-256 only),
+ * the browser that started it (the SHA-256 of a cookie), the PKCE verifier (sealed) and `nonce`,
+ * and the authorization request to resume. Spent once, by a conditional update, on every instance.
+ * After the sign-in it remembers the login session it started, for the upstream's end session.
+ */
+@Entity('upstream_login_states')
+export class UpstreamLoginStateEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Index('UQ_upstream_login_states_state_hash', { unique: true })
+  @Column({ name: 'state_hash', type: 'varchar', length: 64 })
+  stateHash: string;
+
+  @Column({ name: 'browser_hash', type: 'varchar', length: 64 })
+  browserHash: string;
+
+  @Column({ name: 'provider_id', type: 'varchar', length: 36 })
+  providerId: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  clientId: string;
+
+  @Column({ name: 'sealed_code_verifier', type: 'text' })
+  sealedCodeVerifier: string;
+
+  @Column({ type: 'varchar', length: 128 })
+  nonce: string;
+
+  /** The sign-in form's fields of the pending authorization request (JSON). */
+  @Column({ type: 'text' })
+  resume: string;
+
+  @Column({ name: 'resume_sealed', type: 'boolean' })
+  resumeSealed: boolean;
+
+  /** SHA-256 of the login session cookie this sign-in started (set once spent). */
+  @Index('IDX_upstream_login_states_session_hash')
+  @Column({ name: 'session_hash', type: 'varchar', length: 64, nullable: true })
+  sessionHash: string | null;
+
+  /** The user it signed in and when (the session's start, the ID Tokens' auth_time), once spent. */
+  @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
+  userId: string | null;
+
+  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  authTime: number | null;
+
+  /** The upstream's amr (JSON array) and acr, kept only when the provider is trusted for them. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  amr: string | null;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  acr: string | null;
+
+  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  expiresAt: number;
+
+  @Column({ name: 'spent_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  spentAt: number | null;
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
+import { transactional } from '../database/unit-of-work/unit-of-work';
+import { UpstreamLoginStateEntity } from './upstream-login-state.entity';
+
+/** Every statement on upstream_login_states; the spend is one conditional UPDATE, so one request wins on any instance. */
+@Injectable()
+export class UpstreamLoginStatesRepository {
+  constructor(@InjectRepository(UpstreamLoginStateEntity) private readonly states: Repository<UpstreamLoginStateEntity>) {}
+
+  async insert(state: UpstreamLoginStateEntity): Promise<void> {
+    await transactional(this.states).insert(state);
+  }
+
+  findByStateHash(stateHash: string): Promise<UpstreamLoginStateEntity | null> {
+    return this.states.findOneBy({ stateHash });
+  }
+
+  /** True for the one caller that spent it. */
+  async spend(id: string, now: number): Promise<boolean> {
+    const spent = await this.states.update({ id, spentAt: IsNull() }, { spentAt: now });
+    return spent.affected === 1;
+  }
+
+  /** Remembers the login session a spent sign-in started (and how), kept as long as that session. */
+  async attachSession(id: string, session: Pick<UpstreamLoginStateEntity, 'sessionHash' | 'userId' | 'authTime' | 'amr' | 'acr' | 'expiresAt'>): Promise<void> {
+    await transactional(this.states).update({ id }, session);
+  }
+
+  /** The upstream sign-in that started a user's session at this auth_time, if one did. */
+  findBySignIn(userId: string, authTime: number): Promise<UpstreamLoginStateEntity | null> {
+    return this.states.findOneBy({ userId, authTime, spentAt: Not(IsNull()) });
+  }
+
+  findBySession(sessionHash: string): Promise<UpstreamLoginStateEntity | null> {
+    return this.states.findOneBy({ sessionHash, spentAt: Not(IsNull()) });
+  }
+}

@@ -1,0 +1,73 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../common/database/bigint.transformer';
+
+/** Which upstream claims give the local account its subject, e-mail and name. */
+export interface ClaimMapping {
+  readonly subject: string;
+  readonly email: string;
+  readonly name: string;
+}
+
+/** How we authenticate to the upstream token endpoint (OpenID Connect Core §9). */
+export type UpstreamClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+
+/**
+ * An upstream OpenID Connect provider users may sign in with ("Sign in with …"). Its client
+ * secret or private key is kept sealed (AES-256-GCM under KEY_ENCRYPTION_SECRET), bound to its id.
+ */
+@Entity('upstream_identity_providers')
+export class UpstreamProviderEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  /** Short stable name: part of the usernames of the users it provisions. */
+  @Column({ type: 'varchar', length: 64, unique: true })
+  alias: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 255 })
+  displayName: string;
+
+  @Column({ type: 'varchar', length: 1024 })
+  issuer: string;
+
+  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  clientId: string;
+
+  @Column({ name: 'client_auth_method', type: 'varchar', length: 32 })
+  clientAuthMethod: UpstreamClientAuthMethod;
+
+  /** The client secret, or the private JWK (JSON) for private_key_jwt, sealed. */
+  @Column({ name: 'sealed_credential', type: 'text' })
+  sealedCredential: string;
+
+  @Column({ type: 'varchar', length: 1024 })
+  scope: string;
+
+  @Column({ name: 'claim_mapping', type: 'simple-json' })
+  claimMapping: ClaimMapping;
+
+  /** Lower-case e-mail domains allowed to sign in; empty: any. */
+  @Column({ name: 'allowed_email_domains', type: 'simple-json' })
+  allowedEmailDomains: string[];
+
+  /** Whether the upstream's amr and acr are believed and passed on in our ID Tokens (else no amr; UpstreamAuthenticationContexts). */
+  @Column({ name: 'trust_upstream_amr', type: 'boolean' })
+  trustUpstreamAmr: boolean;
+
+  /** Whether a user unknown here gets a local account at first sign-in (just-in-time provisioning). */
+  @Column({ name: 'jit_provisioning', type: 'boolean' })
+  jitProvisioning: boolean;
+
+  /** Whether signing out here also sends the browser to the upstream's end_session_endpoint. */
+  @Column({ name: 'upstream_end_session', type: 'boolean' })
+  upstreamEndSession: boolean;
+
+  @Column({ type: 'boolean' })
+  enabled: boolean;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  createdAt: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  updatedAt: number;
+}

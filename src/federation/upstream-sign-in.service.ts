@@ -1,0 +1,235 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import * as oidc from 'openid-client';
+import type { IDToken } from 'openid-client';
+import { AuditService } from '../audit/audit.service';
+import { readCookie, setCookie } from '../authorize/cookies';
+import { InteractionKit } from '../authorize/interaction-kit';
+import { LoginSessionService } from '../authorize/login-session.service';
+import { setSessionCookie } from '../authorize/page-response';
+import { PendingAuthorization, UpstreamButton, UpstreamSignIn } from '../authorize/upstream-sign-in';
+import { escapeHtml } from '../authorize/views/pages';
+import { ClientSecretSealer } from '../clients/client-secret-sealer';
+import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
+import { nowSeconds } from '../common/time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { FederatedAccounts, UpstreamRefused } from './federated-accounts';
+import { UpstreamClients } from './upstream-clients';
+import { UpstreamLoginStateEntity } from './upstream-login-state.entity';
+import { UpstreamProviderEntity } from './upstream-provider.entity';
+import { UpstreamProvidersService } from './upstream-providers.service';
+import { UpstreamProvidersRepository } from './upstream-providers.repository';
+import { UpstreamLoginStatesRepository } from './upstream-login-states.repository';
+
+/** How long the browser has to come back from the upstream provider (seconds). */
+export const UPSTREAM_STATE_TTL = 600;
+/** Names the browser that started a sign-in: the callback must come back to the same one (login CSRF, RFC 9700 §4.7). */
+const BROWSER_COOKIE = 'upstream_login';
+const sealContext = (stateId: string) => `upstream-state:${stateId}`;
+
+/**
+ * "Sign in with …": the authorization code flow with PKCE, `state` and `nonce` (OpenID Connect
+ * Core §3.1) at an upstream provider, as the relying party, through openid-client. Everything the
+ * callback checks is kept server-side in a single-use row, so a callback is honoured once, by any
+ * instance, and only in the browser that started it.
+ */
+@Injectable()
+export class UpstreamSignInService implements UpstreamSignIn {
+  constructor(
+    private readonly providers: UpstreamProvidersRepository,
+    private readonly states: UpstreamLoginStatesRepository,
+    private readonly admin: UpstreamProvidersService,
+    private readonly clients: UpstreamClients,
+    private readonly accounts: FederatedAccounts,
+    private readonly sessions: LoginSessionService,
+    private readonly kit: InteractionKit,
+    private readonly sealer: ClientSecretSealer,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async buttons(): Promise<readonly UpstreamButton[]> {
+    const enabled = await this.providers.listEnabled();
+    return enabled.map((p) => ({ id: p.id, displayName: p.displayName }));
+  }
+
+  async start(req: Request, res: Response, providerId: string, pending: PendingAuthorization): Promise<void> {
+    const provider = providerId ? await this.providers.findEnabled(providerId) : null;
+    if (!provider) return this.kit.sendError(req, res, 400, 'invalid_request', 'Unknown sign-in provider.');
+    let config: oidc.Configuration;
+    try {
+      config = await this.clients.configuration(provider);
+    } catch {
+      return this.kit.sendError(req, res, 503, 'temporarily_unavailable', `${provider.displayName} cannot be reached. Try again later.`);
+    }
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    // One value per browser, reused by a second sign-in started in another tab.
+    const existing = readCookie(req, BROWSER_COOKIE);
+    const browser = existing && /^[\w-]{43}$/.test(existing) ? existing : randomToken();
+    const id = randomUUID();
+    await this.states.insert({
+      id,
+      stateHash: sha256Hex(state),
+      browserHash: sha256Hex(browser),
+      providerId: provider.id,
+      clientId: pending.clientId,
+      sealedCodeVerifier: this.sealer.seal(codeVerifier, sealContext(id)),
+      nonce,
+      resume: JSON.stringify(pending.fields),
+      resumeSealed: pending.sealed,
+      sessionHash: null,
+      userId: null,
+      authTime: null,
+      amr: null,
+      acr: null,
+      expiresAt: nowSeconds() + UPSTREAM_STATE_TTL,
+      spentAt: null,
+    });
+    setCookie(req, res, BROWSER_COOKIE, browser, { maxAge: UPSTREAM_STATE_TTL });
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: this.admin.redirectUri,
+      scope: provider.scope,
+      state,
+      nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      // Core §5.5: acr and amr are voluntary claims many providers send only when asked for.
+      ...(provider.trustUpstreamAmr ? { claims: JSON.stringify({ id_token: { acr: null, amr: null } }) } : {}),
+    });
+    res.redirect(url.href, 303);
+  }
+
+  /** The callback: every refusal is an error page (400), never a 500 and never a session. */
+  async finish(req: Request, res: Response): Promise<void> {
+    try {
+      const { state, provider, config } = await this.spend(req);
+      const tokens = await this.redeem(req, state, provider, config);
+      const claims = tokens.claims()!;
+      const user = await this.accounts.resolve(provider, claims);
+      const session = await this.sessions.start(user.id);
+      await this.states.attachSession(state.id, {
+        sessionHash: sha256Hex(session.cookieValue),
+        userId: user.id,
+        authTime: session.authTime,
+        ...(provider.trustUpstreamAmr ? upstreamAuthentication(claims) : { amr: null, acr: null }),
+        expiresAt: nowSeconds() + this.sessions.ttlSeconds,
+      });
+      await this.audit.record({
+        type: 'login.success',
+        actorUserId: user.id,
+        subject: user.id,
+        clientId: state.clientId,
+        detail: { channel: 'upstream', provider: provider.alias },
+      });
+      setSessionCookie(req, res, session.cookieValue, this.sessions.ttlSeconds);
+      setCookie(req, res, BROWSER_COOKIE, '', { maxAge: 0 });
+      return this.resume(req, res, state);
+    } catch (error) {
+      if (!(error instanceof UpstreamRefused)) throw error;
+      await this.audit.record({ type: 'login.failure', outcome: 'failure', detail: { channel: 'upstream', reason: error.message } });
+      this.kit.sendError(req, res, error.status, error.code, error.message);
+    }
+  }
+
+  async endSessionUrl(sessionCookie: string | undefined, postLogoutRedirectUri: string | undefined, state: string | undefined): Promise<string | null> {
+    if (!sessionCookie || sessionCookie.length > 128) return null;
+    const signIn = await this.states.findBySession(sha256Hex(sessionCookie));
+    const provider = signIn && (await this.providers.findEnabled(signIn.providerId));
+    if (!provider?.upstreamEndSession) return null;
+    try {
+      const config = await this.clients.configuration(provider);
+      if (!config.serverMetadata().end_session_endpoint) return null;
+      // RP-Initiated Logout 1.0 §2: client_id stands for the id_token_hint we do not keep.
+      const params: Record<string, string> = { client_id: provider.clientId };
+      if (postLogoutRedirectUri) params.post_logout_redirect_uri = postLogoutRedirectUri;
+      if (postLogoutRedirectUri && state !== undefined) params.state = state;
+      return oidc.buildEndSessionUrl(config, params).href;
+    } catch {
+      // Our session ends regardless; the upstream one is left to expire.
+      return null;
+    }
+  }
+
+  /** The state row of this callback, spent now (a conditional update: one winner across instances). */
+  private async spend(req: Request): Promise<{ state: UpstreamLoginStateEntity; provider: UpstreamProviderEntity; config: oidc.Configuration }> {
+    const query = req.query as Record<string, unknown>;
+    if (typeof query.state !== 'string' || query.state === '' || query.state.length > 512) {
+      throw new UpstreamRefused('invalid_request', 'The sign-in answer has no state. Start again from the application.');
+    }
+    const state = await this.states.findByStateHash(sha256Hex(query.state));
+    if (!state || state.spentAt !== null || state.expiresAt <= nowSeconds()) {
+      throw new UpstreamRefused('invalid_request', 'This sign-in is unknown, expired or already used. Start again from the application.');
+    }
+    const browser = readCookie(req, BROWSER_COOKIE);
+    if (!browser || !timingSafeEqualString(sha256Hex(browser), state.browserHash)) {
+      throw new UpstreamRefused('invalid_request', 'This sign-in was started in another browser. Start again from the application.');
+    }
+    if (!(await this.states.spend(state.id, nowSeconds())))
+      throw new UpstreamRefused('invalid_request', 'This sign-in was already used. Start again from the application.');
+    const provider = await this.providers.findEnabled(state.providerId);
+    if (!provider) throw new UpstreamRefused('invalid_request', 'This sign-in provider is no longer available.');
+    try {
+      return { state, provider, config: await this.clients.configuration(provider) };
+    } catch {
+      throw new UpstreamRefused('temporarily_unavailable', `${provider.displayName} cannot be reached. Try again later.`, 503);
+    }
+  }
+
+  /** Code for tokens; openid-client checks the response's state and iss, the ID Token's signature, iss, aud, exp and nonce. */
+  private async redeem(req: Request, state: UpstreamLoginStateEntity, provider: UpstreamProviderEntity, config: oidc.Configuration) {
+    const search = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+    const currentUrl = new URL(`${this.admin.redirectUri}${search}`);
+    const upstreamError = currentUrl.searchParams.get('error');
+    if (upstreamError) throw new UpstreamRefused('access_denied', `${provider.displayName} did not sign you in (${upstreamError}).`);
+    try {
+      return await oidc.authorizationCodeGrant(config, currentUrl, {
+        pkceCodeVerifier: this.sealer.open(state.sealedCodeVerifier, sealContext(state.id)),
+        expectedState: (req.query as Record<string, string>).state,
+        expectedNonce: state.nonce,
+        idTokenExpected: true,
+      });
+    } catch (error) {
+      const reason = error instanceof Error ? failureReason(error) : 'unknown';
+      throw new UpstreamRefused('access_denied', `The answer of ${provider.displayName} could not be verified (${reason}).`);
+    }
+  }
+
+  /** Back to our authorization request, signed in: a GET of its parameters, or (sealed ones) a form the user posts. */
+  private resume(req: Request, res: Response, state: UpstreamLoginStateEntity): void {
+    const fields = JSON.parse(state.resume) as Record<string, string>;
+    if (!state.resumeSealed) {
+      res.redirect(`/oauth2/authorize?${new URLSearchParams(fields).toString()}`, 303);
+      return;
+    }
+    const hidden = Object.entries({ ...fields, action: 'continue' })
+      .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+      .join('\n');
+    this.kit.sendPage(
+      res,
+      200,
+      'Signed in',
+      `<h1>Signed in</h1>
+<form method="post" action="/oauth2/authorize">
+${hidden}
+${this.kit.csrfField(req, res)}
+<button type="submit" class="primary">Continue</button>
+</form>`,
+    );
+  }
+}
+
+/** openid-client's message, and the underlying check's when it wraps one (it names the claim, e.g. nonce). */
+function failureReason(error: Error): string {
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
+}
+
+/** The upstream ID Token's amr (RFC 8176) and acr (Core §2) as stored: well-formed values only, within the columns. */
+export function upstreamAuthentication(claims: IDToken): { amr: string | null; acr: string | null } {
+  const methods = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string' && /^[\x21-\x7e]{1,32}$/.test(m)) : [];
+  while (JSON.stringify(methods).length > 255) methods.pop();
+  const acr = typeof claims.acr === 'string' && claims.acr.length <= 255 ? claims.acr : null;
+  return { amr: methods.length ? JSON.stringify(methods) : null, acr };
+}

@@ -1,0 +1,301 @@
+import request from 'supertest';
+import { s256 } from '../../src/pkce/pkce';
+import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { createTestAppPair, TestApp } from '../support/create-test-app';
+import { TEST_DB } from '../support/databases';
+import { createClient, createUser, TestClient } from '../support/factories';
+import { FormBrowser, Page, parseForm } from '../support/form-browser';
+import { sql } from '../support/sql';
+import { flipSignatureCharacter, startUpstreamIdp, UpstreamIdp } from '../support/upstream-idp';
+
+const CALLBACK = '/oauth2/upstream/callback';
+const APP_REDIRECT = 'https://app.example/cb';
+const VERIFIER = 'upstream-test-verifier-upstream-test-verifier-0123456789';
+
+describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () => {
+  let a: TestApp;
+  let b: TestApp;
+  let closePair: () => Promise<void>;
+  let idp: UpstreamIdp;
+  let client: TestClient;
+  let auth: string;
+  let providerId: string;
+
+  beforeAll(async () => {
+    const pair = await createTestAppPair({ env: { ADMIN_PASSWORD } });
+    ({ a, b } = pair);
+    closePair = () => pair.close();
+    idp = await startUpstreamIdp([`${a.url}${CALLBACK}`, `${b.url}${CALLBACK}`]);
+    auth = `Bearer ${await adminToken(a)}`;
+    client = await createClient(a, { tokenEndpointAuthMethod: 'none', redirectUris: [APP_REDIRECT], clientName: 'Expense App', scope: 'openid profile' });
+    const res = await admin()
+      .post('/admin/identity-providers')
+      .send({ alias: 'corp', display_name: 'Corp SSO', issuer: idp.issuer, client_id: idp.clientId, client_secret: idp.clientSecret });
+    expect(res.status).toBe(201);
+    providerId = res.body.id;
+  });
+  afterAll(async () => {
+    await idp?.close();
+    await closePair?.();
+  });
+
+  const admin = () => ({
+    post: (path: string) => request(a.url).post(path).set('Authorization', auth),
+    get: (path: string) => request(a.url).get(path).set('Authorization', auth),
+    patch: (path: string) => request(a.url).patch(path).set('Authorization', auth),
+    delete: (path: string) => request(a.url).delete(path).set('Authorization', auth),
+  });
+
+  const authorizeUrl = () =>
+    `/oauth2/authorize?${new URLSearchParams({
+      response_type: 'code',
+      client_id: client.clientId,
+      redirect_uri: APP_REDIRECT,
+      scope: 'openid profile',
+      state: 'app-state',
+      nonce: 'app-nonce',
+      code_challenge: s256(VERIFIER),
+      code_challenge_method: 'S256',
+    })}`;
+
+  /** Follows redirects (ours and the upstream's) until a page answers or the app's redirect URI is reached. */
+  async function follow(browser: FormBrowser, page: Page, from = a.url): Promise<{ page: Page; url: string }> {
+    let url = from;
+    while ((page.status === 302 || page.status === 303) && page.location && !page.location.startsWith(APP_REDIRECT)) {
+      url = new URL(page.location, url).href;
+      page = await browser.get(url);
+    }
+    return { page, url };
+  }
+
+  /** Our login page → "Sign in with Corp SSO" → the upstream's sign-in page → back to our callback (not followed). */
+  async function signInUpstream(account: string, start = authorizeUrl()): Promise<{ browser: FormBrowser; callback: string }> {
+    const password = 'upstream-password';
+    const browser = new FormBrowser(a.url);
+    const login = await browser.get(start);
+    expect(login.body).toContain('Sign in with Corp SSO');
+    const button = parseForm(login.body.slice(login.body.indexOf('class="actions upstream"')));
+    expect(button.fields).toMatchObject({ action: 'upstream', provider: providerId });
+    const upstreamLogin = await follow(browser, await browser.post(button.action, button.fields));
+    expect(upstreamLogin.page.body).toContain('Upstream IdP');
+    const form = /action="([^"]+)"/.exec(upstreamLogin.page.body)!;
+    let url = new URL(form[1], upstreamLogin.url).href;
+    let page = await browser.post(url, { login: account, password });
+    while (page.location && !page.location.startsWith(`${a.url}${CALLBACK}`)) {
+      url = new URL(page.location, url).href;
+      page = await browser.get(url);
+    }
+    expect(page.location).toContain(`${a.url}${CALLBACK}?`);
+    return { browser, callback: page.location! };
+  }
+
+  /** The callback, then on to consent and the app's redirect URI; the code exchanged for our tokens. */
+  async function completeAtOurServer(browser: FormBrowser, callback: string): Promise<{ access_token: string; id_token: string }> {
+    let { page } = await follow(browser, await browser.get(callback));
+    if (page.status === 200 && page.body.includes('value="approve"')) page = await browser.submit(page, { action: 'approve' });
+    expect(page.status).toBe(302);
+    const landed = new URL(page.location!);
+    expect(landed.searchParams.get('state')).toBe('app-state');
+    const res = await request(a.url)
+      .post('/oauth2/token')
+      .type('form')
+      .send({
+        grant_type: 'authorization_code',
+        code: landed.searchParams.get('code'),
+        redirect_uri: APP_REDIRECT,
+        client_id: client.clientId,
+        code_verifier: VERIFIER,
+      });
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+  let accounts = 0;
+  const upstreamAccount = (claims: { email?: string; email_verified?: boolean; name?: string }) => {
+    const login = `upstream-user-${++accounts}`;
+    idp.accounts.set(login, { password: 'upstream-password', ...claims });
+    return login;
+  };
+
+  it('provisions a new user at the first sign-in and ends with our tokens for them', async () => {
+    const login = upstreamAccount({ email: 'newcomer@corp.example', email_verified: true, name: 'New Comer' });
+    const { browser, callback } = await signInUpstream(login);
+    const tokens = await completeAtOurServer(browser, callback);
+    const idToken = claimsOf(tokens.id_token);
+    expect(idToken).toMatchObject({ iss: a.url, aud: client.clientId, nonce: 'app-nonce', name: 'New Comer' });
+    // Not trusted for them: no method named (RFC 8176 has none for "elsewhere"), never "pwd".
+    expect(idToken.amr).toBeUndefined();
+    expect(idToken.acr).toBeUndefined();
+    const links = await admin().get(`/admin/identity-providers/${providerId}/links`);
+    expect(links.body).toEqual([expect.objectContaining({ subject: login, user_id: idToken.sub, linked_by: 'provisioned' })]);
+
+    // A second sign-in finds the link: the same local user.
+    const again = await signInUpstream(login);
+    expect(claimsOf((await completeAtOurServer(again.browser, again.callback)).id_token).sub).toBe(idToken.sub);
+  });
+
+  it('links to the local user with the same e-mail address when the upstream verified it', async () => {
+    const local = await createUser(a, { username: 'verified@corp.example' });
+    const login = upstreamAccount({ email: 'Verified@corp.example', email_verified: true });
+    const { browser, callback } = await signInUpstream(login);
+    expect(claimsOf((await completeAtOurServer(browser, callback)).id_token).sub).toBe(local.id);
+  });
+
+  it('refuses to link by an e-mail address the upstream did not verify: an error page, no session', async () => {
+    await createUser(a, { username: 'victim@corp.example' });
+    const login = upstreamAccount({ email: 'victim@corp.example', email_verified: false });
+    const { browser, callback } = await signInUpstream(login);
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('did not verify it');
+    expect(browser.cookies.get('oauth_session') ?? '').toBe('');
+  });
+
+  it('signs in the local user an administrator linked, whatever the e-mail says', async () => {
+    const local = await createUser(a, { username: 'linked-by-admin' });
+    const login = upstreamAccount({ email: 'someone-else@corp.example', email_verified: false });
+    const link = await admin().post(`/admin/identity-providers/${providerId}/links`).send({ user_id: local.id, subject: login });
+    expect(link.status).toBe(201);
+    const { browser, callback } = await signInUpstream(login);
+    expect(claimsOf((await completeAtOurServer(browser, callback)).id_token).sub).toBe(local.id);
+  });
+
+  it('refuses a tampered ID Token with a clear error page', async () => {
+    const login = upstreamAccount({ email: 'tamper@corp.example', email_verified: true });
+    const { browser, callback } = await signInUpstream(login);
+    idp.tamperIdToken = flipSignatureCharacter;
+    try {
+      const page = await browser.get(callback);
+      expect(page.status).toBe(400);
+      expect(page.body).toContain('could not be verified');
+    } finally {
+      idp.tamperIdToken = null;
+    }
+  });
+
+  it('refuses an ID Token whose nonce is not the one this sign-in sent', async () => {
+    const login = upstreamAccount({ email: 'nonce@corp.example', email_verified: true });
+    const { browser, callback } = await signInUpstream(login);
+    await sql(a.dataSource, 'UPDATE upstream_login_states SET nonce = ? WHERE spent_at IS NULL', ['another-sign-ins-nonce']);
+    const page = await browser.get(callback);
+    expect(page.status).toBe(400);
+    expect(page.body).toContain('could not be verified');
+    expect(page.body).toMatch(/nonce/i);
+  });
+
+  it('refuses a callback whose state is unknown, missing, or from another browser', async () => {
+    const login = upstreamAccount({ email: 'state@corp.example', email_verified: true });
+    const { browser, callback } = await signInUpstream(login);
+    const url = new URL(callback);
+    const otherState = new URL(callback);
+    otherState.searchParams.set('state', 'not-the-state-we-sent');
+    const unknown = await browser.get(otherState.href);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toContain('unknown, expired or already used');
+    url.searchParams.delete('state');
+    expect((await browser.get(url.href)).status).toBe(400);
+    // The right state in a browser that did not start the sign-in (login CSRF).
+    const stranger = await new FormBrowser(a.url).get(callback);
+    expect(stranger.status).toBe(400);
+    expect(stranger.body).toContain('another browser');
+  });
+
+  it('honours a callback once: a replay, on this instance or another, is an error page', async () => {
+    const login = upstreamAccount({ email: 'replay@corp.example', email_verified: true });
+    const { browser, callback } = await signInUpstream(login);
+    const cookies = new Map(browser.cookies);
+    await completeAtOurServer(browser, callback);
+    for (const instance of [a, b]) {
+      const replayer = new FormBrowser(instance.url);
+      for (const [name, value] of cookies) replayer.cookies.set(name, value);
+      const page = await replayer.get(callback.replace(a.url, instance.url));
+      expect(page.status).toBe(400);
+      expect(page.body).toContain('already used');
+    }
+  });
+
+  it('refuses e-mail domains outside the allow-list', async () => {
+    await admin()
+      .patch(`/admin/identity-providers/${providerId}`)
+      .send({ allowed_email_domains: ['corp.example'] })
+      .expect(200);
+    try {
+      const login = upstreamAccount({ email: 'outsider@elsewhere.example', email_verified: true });
+      const { browser, callback } = await signInUpstream(login);
+      const page = await browser.get(callback);
+      expect(page.status).toBe(400);
+      expect(page.body).toContain('domain is not allowed');
+    } finally {
+      await admin().patch(`/admin/identity-providers/${providerId}`).send({ allowed_email_domains: [] }).expect(200);
+    }
+  });
+
+  it("signs out here and then, when configured, at the upstream's end session", async () => {
+    await admin().patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: true }).expect(200);
+    try {
+      const login = upstreamAccount({ email: 'leaver@corp.example', email_verified: true });
+      const { browser, callback } = await signInUpstream(login);
+      const tokens = await completeAtOurServer(browser, callback);
+      const logout = await browser.get(`/oauth2/logout?${new URLSearchParams({ id_token_hint: tokens.id_token })}`);
+      expect(logout.status).toBe(302);
+      const upstreamEnd = new URL(logout.location!);
+      expect(`${upstreamEnd.origin}${upstreamEnd.pathname}`).toBe(`${idp.issuer}/session/end`);
+      expect(upstreamEnd.searchParams.get('client_id')).toBe(idp.clientId);
+      // Our session is over: the authorization endpoint shows the sign-in page again.
+      expect((await browser.get(authorizeUrl())).body).toContain('Sign in with Corp SSO');
+    } finally {
+      await admin().patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: false }).expect(200);
+    }
+  });
+
+  it('signs out only here when the upstream end session is not configured', async () => {
+    const login = upstreamAccount({ email: 'stayer@corp.example', email_verified: true });
+    const { browser, callback } = await signInUpstream(login);
+    const tokens = await completeAtOurServer(browser, callback);
+    const logout = await browser.get(`/oauth2/logout?${new URLSearchParams({ id_token_hint: tokens.id_token })}`);
+    expect(logout.status).toBe(200);
+    expect(logout.body).toContain('You are signed out');
+  });
+
+  it("passes the upstream's amr and acr on when the provider is trusted for them", async () => {
+    await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: true }).expect(200);
+    try {
+      const login = upstreamAccount({ email: 'strong@corp.example', email_verified: true });
+      const { browser, callback } = await signInUpstream(login);
+      const idToken = claimsOf((await completeAtOurServer(browser, callback)).id_token);
+      expect(idToken).toMatchObject({ amr: ['pwd', 'otp'], acr: 'urn:example:loa:2' });
+    } finally {
+      await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: false }).expect(200);
+    }
+  });
+
+  it('resumes a pushed authorization request (its parameters sealed) through a Continue form after the upstream sign-in', async () => {
+    const confidential = await createClient(a, { redirectUris: [APP_REDIRECT], clientName: 'Pushed App', scope: 'openid profile' });
+    const pushed = await request(a.url)
+      .post('/oauth2/par')
+      .set('Authorization', confidential.basic)
+      .type('form')
+      .send({
+        response_type: 'code',
+        redirect_uri: APP_REDIRECT,
+        scope: 'openid profile',
+        state: 'pushed-state',
+        code_challenge: s256(VERIFIER),
+        code_challenge_method: 'S256',
+      });
+    expect(pushed.status).toBe(201);
+    const login = upstreamAccount({ email: 'pushed@corp.example', email_verified: true });
+    const start = `/oauth2/authorize?${new URLSearchParams({ client_id: confidential.clientId, request_uri: pushed.body.request_uri })}`;
+    const { browser, callback } = await signInUpstream(login, start);
+    const resumed = await browser.get(callback);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toContain('Continue');
+    let page = await browser.submit(resumed, {});
+    if (page.status === 200 && page.body.includes('value="approve"')) page = await browser.submit(page, { action: 'approve' });
+    expect(page.status).toBe(302);
+    const landed = new URL(page.location!);
+    expect(landed.searchParams.get('state')).toBe('pushed-state');
+    expect(landed.searchParams.get('code')).toBeTruthy();
+  });
+});
