@@ -6,10 +6,19 @@ import type { AccessTokenEntity } from './entities/access-token.entity';
 import type { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { isActive, TokenStore, type TokenWrite } from './token-store';
 import type { TokenRepository } from './token.repository';
+import type { MetricsService } from '../metrics/metrics.service';
+
+const databaseRetried = jest.fn();
 
 function store(run: jest.Mock) {
   const audit = {} as unknown as AuditService;
-  return new TokenStore({ run } as unknown as TransactionRunner, {} as TokenRepository, audit, {} as UnitOfWork);
+  return new TokenStore(
+    { run } as unknown as TransactionRunner,
+    {} as TokenRepository,
+    audit,
+    {} as UnitOfWork,
+    { databaseRetried } as unknown as MetricsService,
+  );
 }
 
 const deadlock = () => new QueryFailedError('UPDATE …', [], Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' }));
@@ -20,10 +29,12 @@ const write = (kind: 'refresh_token' | 'authorization_code' = 'refresh_token'): 
 });
 
 describe('TokenStore batched writes', () => {
-  it('runs a batch again when InnoDB rolled it back as a deadlock victim', async () => {
+  it('runs a batch again when InnoDB rolled it back as a deadlock victim, and counts the retry', async () => {
+    databaseRetried.mockClear();
     const run = jest.fn().mockRejectedValueOnce(deadlock()).mockResolvedValueOnce(['stored']);
     expect(await store(run).write(write())).toBe(true);
     expect(run).toHaveBeenCalledTimes(2);
+    expect(databaseRetried).toHaveBeenCalledTimes(1);
   });
 
   it('does not retry other failures, and gives up on deadlocks after a few attempts', async () => {

@@ -4,6 +4,7 @@ import { isRetryable } from '../database/dialects';
 import { Batcher } from '../common/database/batcher';
 import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
+import { MetricsService } from '../metrics/metrics.service';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/tokens';
@@ -104,6 +105,7 @@ export class TokenStore implements GrantTokenLookup {
     private readonly tokens: TokenRepository,
     private readonly audit: AuditService,
     private readonly work: UnitOfWork,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -153,6 +155,7 @@ export class TokenStore implements GrantTokenLookup {
         });
       } catch (error) {
         if (attempt > DEADLOCK_RETRIES || !isRetryable(error)) throw error;
+        this.metrics.databaseRetried();
       }
     }
   }
@@ -180,6 +183,7 @@ export class TokenStore implements GrantTokenLookup {
         return jobs.map((job) => (live.includes(job) ? 'stored' : 'abandoned'));
       } catch (error) {
         if (attempt > DEADLOCK_RETRIES || !isRetryable(error)) throw error;
+        this.metrics.databaseRetried();
       }
     }
   }
