@@ -30,6 +30,8 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
   let env: (preferred: number) => Record<string, string>;
   let database: string;
   let servers: ServerProcess[] = [];
+  /** On node 2 like servers[1], with causal reads off: what the server would answer without them. */
+  let withoutCausalReads: ServerProcess;
   let client: Client;
   const user = { username: 'galera-user', password: 'galera-user-password' };
 
@@ -51,6 +53,7 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
     // All three at once, each on its own node: their migrations race.
     // Every DDL statement of the migrations waits for the whole cluster (total order isolation).
     servers = await Promise.all([0, 1, 2].map((node) => startServer({ ...env(node), ...common }, 150_000)));
+    withoutCausalReads = await startServer({ ...env(1), ...common, DB_GALERA_SYNC_WAIT: '0' }, 150_000);
     const admin = await adminToken(servers[0], 'admin', ADMIN_PASSWORD);
     client = (
       await request(servers[1].url)
@@ -67,7 +70,7 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
   }, 400_000);
 
   afterAll(async () => {
-    await Promise.all(servers.map((server) => server.stop()));
+    await Promise.all([...servers, withoutCausalReads].map((server) => server?.stop()));
     await cluster?.stop();
   }, 120_000);
 
@@ -140,6 +143,62 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
       `causal reads: 400 rounds of issue, introspect, revoke, introspect in ${Date.now() - started} ms; ${issuedNotActive} issued tokens not yet active, ${revokedStillActive} revoked ones still active`,
     );
     expect({ issuedNotActive, revokedStillActive }).toEqual({ issuedNotActive: 0, revokedStillActive: 0 });
+  });
+
+  /**
+   * Node 2 applies nothing while a connection holds FLUSH TABLES WITH READ LOCK there (Galera
+   * desyncs the node and queues the other nodes' writesets): a deterministic replication lag.
+   * With causal reads (servers[1]) the answer waits for the write and is right; without
+   * (withoutCausalReads, same node) it is stale at once: the check that finds no stale answer with
+   * causal reads does find one without them.
+   */
+  async function duringLagOnNode2(
+    write: () => Promise<void>,
+    read: (server: ServerProcess) => Promise<boolean>,
+  ): Promise<{ causalReads: boolean; withoutCausalReads: boolean }> {
+    const mysql = await import('mysql2/promise');
+    const lock = await mysql.createConnection({ host: '127.0.0.1', port: cluster.nodes[1].port, user: 'root', password: '' });
+    let causal: Promise<boolean> | undefined;
+    let answered = false;
+    try {
+      await lock.query('FLUSH TABLES WITH READ LOCK');
+      await write();
+      const without = await read(withoutCausalReads);
+      causal = read(servers[1]).finally(() => (answered = true));
+      await sleep(1500);
+      // Still waiting for node 2 to apply what node 1 committed.
+      expect(answered).toBe(false);
+      await lock.query('UNLOCK TABLES');
+      return { causalReads: await causal, withoutCausalReads: without };
+    } finally {
+      await lock.end();
+    }
+  }
+
+  it('answers on node 2 a token issued through node 1 only once node 2 has it (causal reads); without them it is unknown there', async () => {
+    let issued = '';
+    const result = await duringLagOnNode2(
+      async () => {
+        const res = await token(servers[0], { grant_type: 'client_credentials' });
+        expect(res.status).toBe(200);
+        issued = res.body.access_token;
+      },
+      async (server) => (await introspect(server, issued)).body.active === true,
+    );
+    // true: the answer was right; false: stale.
+    expect(result).toEqual({ causalReads: true, withoutCausalReads: false });
+  });
+
+  it('refuses on node 2 a token revoked through node 3 (causal reads); without them it is still active there', async () => {
+    const issued = (await token(servers[0], { grant_type: 'client_credentials' })).body.access_token;
+    expect((await introspect(withoutCausalReads, issued)).body.active).toBe(true);
+    const result = await duringLagOnNode2(
+      async () => {
+        await request(servers[2].url).post('/oauth2/revoke').set('Authorization', basic()).type('form').send({ token: issued }).expect(200);
+      },
+      async (server) => (await introspect(server, issued)).body.active === false,
+    );
+    expect(result).toEqual({ causalReads: true, withoutCausalReads: false });
   });
 
   it('keeps only replicated InnoDB tables with primary keys, and takes no node-local locks', async () => {
