@@ -7,6 +7,8 @@ import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { GaleraCluster, galeraAvailable, startGaleraCluster } from '../support/galera';
 import { ServerProcess, startServer } from '../support/server-process';
 import { sleep } from '../support/sleep';
+import { TcpProxy } from '../support/tcp-proxy';
+import { sha256 } from '../support/sha256';
 
 const ADMIN_PASSWORD = 'galera-admin-password';
 const missing = galeraAvailable();
@@ -223,6 +225,78 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
       await connection.end();
     }
   });
+
+  it('answers only 200 or 503 while the path to its node is silent (no byte moves), recovers when it heals, and a 503 leaves no usable token', async () => {
+    // An instance that reaches node 1 through a proxy, then nodes 2 and 3 directly.
+    const proxy = new TcpProxy('127.0.0.1', cluster.nodes[0].port);
+    const proxied = await proxy.start();
+    const nodes = env(0).DB_HOST.split(',');
+    const server = await startServer(
+      { ...env(0), ...common, DB_HOST: [`127.0.0.1:${proxied}`, ...nodes.slice(1)].join(','), REQUEST_TIMEOUT_MS: '2000' },
+      60_000,
+    );
+    const acknowledged: string[] = [];
+    const answers: { at: number; status: number }[] = [];
+    let stop = false;
+    const stored = async () => {
+      const mysql = await import('mysql2/promise');
+      const connection = await mysql.createConnection({ host: '127.0.0.1', port: cluster.nodes[2].port, user: 'root', password: '', database });
+      try {
+        const [rows] = await connection.query('SELECT token_hash, revoked_at FROM access_tokens WHERE client_id = ?', [client.client_id]);
+        return new Map((rows as { token_hash: string; revoked_at: unknown }[]).map((row) => [row.token_hash, row.revoked_at !== null]));
+      } finally {
+        await connection.end();
+      }
+    };
+    const before = await stored();
+    try {
+      const load = async () => {
+        while (!stop) {
+          const issued = await token(server, { grant_type: 'client_credentials' }).catch(() => undefined);
+          answers.push({ at: Date.now(), status: issued?.status ?? 0 });
+          if (issued?.status === 200) acknowledged.push(issued.body.access_token);
+          else await sleep(50);
+        }
+      };
+      const workers = Array.from({ length: 4 }, () => load());
+      await sleep(1000);
+      proxy.partition();
+      const partitionedAt = Date.now();
+      await sleep(8000);
+      const during = answers.filter((a) => a.at > partitionedAt + 500).map((a) => a.status);
+      proxy.heal();
+      const healedAt = Date.now();
+      for (;;) {
+        await sleep(200);
+        if (answers.at(-1)?.status === 200 && answers.at(-1)!.at > healedAt) break;
+        if (Date.now() - healedAt > 30_000) throw new Error(`not served again within 30 s of the heal: ${JSON.stringify(answers.slice(-20))}`);
+      }
+      const recoveredMs = Date.now() - healedAt;
+      await sleep(1000);
+      stop = true;
+      await Promise.all(workers);
+      const statuses = answers.reduce<Record<number, number>>((all, a) => ({ ...all, [a.status]: (all[a.status] ?? 0) + 1 }), {});
+      console.log(
+        `partition of node 1 for 8 s: ${during.filter((s) => s === 200).length} answers 200 and ${during.filter((s) => s === 503).length} 503 during it; served again ${recoveredMs} ms after the heal; answers ${JSON.stringify(statuses)}`,
+      );
+      expect(Object.keys(statuses).filter((status) => status !== '200' && status !== '503')).toEqual([]);
+      expect((await request(server.url).get('/health/ready')).body).toMatchObject({ status: 'ok' });
+      let inactive = 0;
+      for (const [i, value] of acknowledged.entries()) if ((await introspect(servers[i % 3], value)).body.active !== true) inactive++;
+      expect({ acknowledged: acknowledged.length > 20, inactive }).toEqual({ acknowledged: true, inactive: 0 });
+      // A request answered 503 left nothing usable: a token whose COMMIT went through but whose
+      // answer was held by the partition is revoked once the answer arrives late.
+      await sleep(2000);
+      const mine = new Set(acknowledged.map(sha256));
+      const unacknowledged = [...(await stored())].filter(([hash]) => !before.has(hash) && !mine.has(hash));
+      console.log(`stored without an answer: ${unacknowledged.length}`);
+      expect(unacknowledged.filter(([, revoked]) => !revoked)).toEqual([]);
+    } finally {
+      stop = true;
+      await server.stop();
+      await proxy.close();
+    }
+  }, 120_000);
 
   it('keeps serving through another node when its node is killed, loses no acknowledged token, and the node rejoins', async () => {
     const victim = cluster.nodes[1];
