@@ -26,9 +26,7 @@ describeSentinel(`two instances on one ${SERVER_DB} database, Redis behind Senti
   const user = { username: 'sentinel-user', password: 'sentinel-user-password' };
 
   beforeAll(async () => {
-    const t0 = Date.now();
     redis = await startSentinelSetup();
-    console.log(`sentinel setup ${Date.now() - t0} ms`);
     db = await createTestDatabase(SERVER_DB);
     const env = {
       ...db.env,
@@ -43,7 +41,6 @@ describeSentinel(`two instances on one ${SERVER_DB} database, Redis behind Senti
     };
     servers = [await startServer(env, 60_000)];
     servers.push(await startServer(env, 60_000));
-    console.log(`servers ${Date.now() - t0} ms`);
     const admin = await adminToken(servers[0], 'admin', ADMIN_PASSWORD);
     client = (
       await request(servers[0].url)
