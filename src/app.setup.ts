@@ -63,7 +63,15 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   registerHttpMetrics(fastify, metrics);
   registerAccessLog(fastify, config);
   app.useGlobalFilters(
-    new OAuthExceptionFilter(app.get<AuthorizeErrorRenderer>(AUTHORIZE_ERROR_RENDERER), (code) => metrics.oauthError(code), classifyDatabaseError),
+    new OAuthExceptionFilter(
+      app.get<AuthorizeErrorRenderer>(AUTHORIZE_ERROR_RENDERER),
+      (code) => metrics.oauthError(code),
+      (exception) => {
+        const kind = classifyDatabaseError(exception);
+        if (kind === 'retry' || kind === 'unavailable') metrics.databaseFailed(kind === 'retry' ? 'conflict' : 'unavailable');
+        return kind;
+      },
+    ),
   );
   app.useGlobalPipes(createValidationPipe());
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, config), { jsonDocumentUrl: 'docs-json' });

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import { openRedis } from '../common/redis/open-redis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
@@ -33,17 +34,18 @@ export class CacheBus implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    if (!this.config.redisUrl) return;
+    const target = this.config.redis;
+    if (!target) return;
     const options = { maxRetriesPerRequest: 1, connectTimeout: 2000 };
     if (this.role === 'command') {
       // An operator command only tells the servers what it changed: it subscribes to nothing (so
       // it caches nothing), and its few invalidations wait for the connection it just opened.
-      this.publisher = new Redis(this.config.redisUrl, options);
+      this.publisher = openRedis(target, options);
       this.publisher.on('error', () => undefined);
       return;
     }
-    this.publisher = new Redis(this.config.redisUrl, { ...options, enableOfflineQueue: false });
-    this.subscriber = new Redis(this.config.redisUrl, options);
+    this.publisher = openRedis(target, { ...options, enableOfflineQueue: false });
+    this.subscriber = openRedis(target, options);
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
     // Any gap in the subscription may have lost messages: drop everything and bypass until back.

@@ -136,6 +136,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REDIS_URL: 'http://:s3cret@redis:6379' })).toThrow('Invalid environment variable REDIS_URL="http://***@redis:6379"');
   });
 
+  it('reads Redis Sentinel: the sentinels (port 26379 by default) and the primary name, REDIS_URL giving only credentials', () => {
+    expect(loadConfig({}).redis).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://r:6380' }).redis).toEqual({ url: 'redis://r:6380' });
+    expect(loadConfig({ REDIS_SENTINELS: 's1:26380, s2', REDIS_SENTINEL_NAME: 'oauth' }).redis).toEqual({
+      sentinels: {
+        hosts: [
+          { host: 's1', port: 26380 },
+          { host: 's2', port: 26379 },
+        ],
+        name: 'oauth',
+      },
+    });
+    expect(loadConfig({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'oauth', REDIS_URL: 'redis://:pw@ignored/2' }).redis).toMatchObject({
+      url: 'redis://:pw@ignored/2',
+    });
+  });
+
+  it('refuses a bad REDIS_SENTINELS or REDIS_SENTINEL_NAME in one line', () => {
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1,,s2', REDIS_SENTINEL_NAME: 'm' })).toThrow(
+      /^Invalid environment variable REDIS_SENTINELS="s1,,s2": [^\n]+$/,
+    );
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1:70000', REDIS_SENTINEL_NAME: 'm' })).toThrow(
+      /^Invalid environment variable REDIS_SENTINELS=s1:70000: port 70000/,
+    );
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1', REDIS_SENTINEL_NAME: 'a b' })).toThrow(/^Invalid environment variable REDIS_SENTINEL_NAME="a b": [^\n]+$/);
+    expect(() => loadConfig({ REDIS_SENTINELS: 's1' })).toThrow(/^Missing environment variable REDIS_SENTINEL_NAME: required with REDIS_SENTINELS/);
+  });
+
   it('waits 30 s for the database and Redis at start unless STARTUP_WAIT_SECONDS says otherwise', () => {
     expect(loadConfig({}).startupWaitSeconds).toBe(30);
     expect(loadConfig({ STARTUP_WAIT_SECONDS: '2' }).startupWaitSeconds).toBe(2);

@@ -16,10 +16,14 @@ export interface DatabaseHost {
 
 function parseDatabaseHosts(value: string, defaultPort: number): DatabaseHost[] {
   if (isIP(value.trim()) === 6) return [{ host: value.trim(), port: defaultPort }];
+  return parseHosts('DB_HOST', value, defaultPort);
+}
+
+function parseHosts(name: string, value: string, defaultPort: number): DatabaseHost[] {
   return value.split(',').map((entry) => {
     const match = /^\[?(.*?)\]?(?::(\d+))?$/.exec(entry.trim())!;
     const port = match[2] === undefined ? defaultPort : Number(match[2]);
-    if (port < 1 || port > 65535) throw new ConfigError(`Invalid environment variable DB_HOST=${value}: port ${port} is out of range`);
+    if (port < 1 || port > 65535) throw new ConfigError(`Invalid environment variable ${name}=${value}: port ${port} is out of range`);
     return { host: match[1], port };
   });
 }
@@ -265,6 +269,33 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'], require_protocol: true })
   REDIS_URL?: string = undefined;
+
+  /**
+   * Redis Sentinel: the sentinels as `host:port,host:port` (a port left out is 26379). The client
+   * asks them for the current primary of REDIS_SENTINEL_NAME and follows a failover; REDIS_URL, if
+   * set too, gives only the password, database and TLS of that primary (its host is not used).
+   */
+  @IsOptional()
+  @IsString()
+  @ValidateBy({
+    name: 'redisSentinels',
+    validator: {
+      validate: (value) => typeof value === 'string' && DB_HOSTS.test(value),
+      defaultMessage: () => 'must be a comma-separated list of host:port (the sentinels)',
+    },
+  })
+  REDIS_SENTINELS?: string = undefined;
+
+  /** The primary's name as the sentinels know it (`sentinel monitor <name> ...`); required with REDIS_SENTINELS. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  @ValidateBy({
+    name: 'redisSentinelName',
+    validator: { validate: (value) => typeof value === 'string' && /^[\w.-]+$/.test(value), defaultMessage: () => 'must be letters, digits, _, . or -' },
+  })
+  REDIS_SENTINEL_NAME?: string = undefined;
 
   /**
    * What lockouts (failed sign-ins per account, failed client authentications) do while the counter
@@ -558,6 +589,12 @@ function parseExtensionModules(value: string): string[] {
   return value.split(',').map((entry) => entry.trim());
 }
 
+/** One Redis (url), or the primary that Redis Sentinel names (url then gives password, database, TLS). */
+export interface RedisTarget {
+  readonly url?: string;
+  readonly sentinels?: { readonly hosts: readonly DatabaseHost[]; readonly name: string };
+}
+
 export interface AppConfig {
   readonly port: number;
   readonly host?: string;
@@ -606,6 +643,8 @@ export interface AppConfig {
   /** Whether lockouts and rate limits refuse (closed) or allow (open) while the counter store fails. */
   readonly counterStoreFailure: { readonly lockouts: 'closed' | 'open'; readonly rateLimits: 'closed' | 'open' };
   readonly redisUrl?: string;
+  /** Where the counters, caches and replay stores live; undefined: in process (or the database). */
+  readonly redis?: RedisTarget;
   readonly redisPrefix: string;
   readonly clientJwksUriCooldownSeconds: number;
   /** Where a trusted proxy passes the client certificate; undefined: not from headers. */
@@ -671,6 +710,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   if (vars.MTLS_PORT !== undefined && (!vars.MTLS_CERT || !vars.MTLS_KEY)) {
     throw new ConfigError('Missing environment variable MTLS_CERT or MTLS_KEY: required with MTLS_PORT (the HTTPS listener needs its certificate and key)');
   }
+  if (vars.REDIS_SENTINELS !== undefined && vars.REDIS_SENTINEL_NAME === undefined) {
+    throw new ConfigError('Missing environment variable REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the name the sentinels monitor the primary under)');
+  }
   const postgres = vars.DB_TYPE === 'postgres';
   const hosts = parseDatabaseHosts(vars.DB_HOST, vars.DB_PORT ?? (postgres ? 5432 : 3306));
   if (hosts.length > 1 && vars.DB_TYPE !== 'mysql') {
@@ -723,6 +765,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     counterStoreFailure: { lockouts: vars.LOCKOUT_STORE_FAILURE, rateLimits: vars.RATE_LIMIT_STORE_FAILURE },
     redisUrl: vars.REDIS_URL,
+    redis: redisTarget(vars),
     redisPrefix: vars.REDIS_PREFIX,
     clientJwksUriCooldownSeconds: vars.CLIENT_JWKS_URI_COOLDOWN_SECONDS,
     clientCertificateHeader: vars.CLIENT_CERTIFICATE_HEADER
@@ -764,6 +807,14 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     device: { enabled: vars.DEVICE_AUTHORIZATION, codeTtl: vars.DEVICE_CODE_TTL, interval: vars.DEVICE_CODE_INTERVAL },
     auditBatch: { max: vars.AUDIT_BATCH_MAX, lingerMs: vars.AUDIT_BATCH_LINGER_MS },
   };
+}
+
+function redisTarget(vars: EnvironmentVariables): RedisTarget | undefined {
+  if (vars.REDIS_SENTINELS !== undefined && vars.REDIS_SENTINEL_NAME !== undefined) {
+    const hosts = parseHosts('REDIS_SENTINELS', vars.REDIS_SENTINELS, 26379);
+    return { ...(vars.REDIS_URL ? { url: vars.REDIS_URL } : {}), sentinels: { hosts, name: vars.REDIS_SENTINEL_NAME } };
+  }
+  return vars.REDIS_URL ? { url: vars.REDIS_URL } : undefined;
 }
 
 /** Secrets are never written back, not even when refused: the error line ends up in log files. */

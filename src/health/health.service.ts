@@ -22,7 +22,7 @@ export class HealthService {
     this.checks = {
       database: () => database.ping(),
       // Redis holds the lockout and rate-limit counters: without it they fail by policy, so say so.
-      ...(config.redisUrl ? { redis: () => throttle.checkStore() } : {}),
+      ...(config.redis ? { redis: () => throttle.checkStore() } : {}),
     };
   }
 

@@ -2,11 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { AuditService } from '../audit/audit.service';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
+import { HealthService } from '../health/health.service';
 import { MetricsService } from '../metrics/metrics.service';
 
 /**
- * Gauges read at scrape time (nothing on the request path): the audit queue, and the pool's
- * connections in use and idle and requests waiting for one (exhausted when that stays above 0).
+ * Gauges read at scrape time (nothing on the request path): the audit queue, the pool's
+ * connections in use and idle and requests waiting for one (exhausted when that stays above 0),
+ * and whether each dependency answers (what /health/ready says, per instance, for alerts).
  * SQLite has one connection and no pool: no pool gauges.
  */
 @Injectable()
@@ -15,6 +17,7 @@ export class ScrapeTimeMetrics implements OnModuleInit {
     private readonly database: DatabaseStatus,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
+    private readonly health: HealthService,
   ) {}
 
   onModuleInit(): void {
@@ -29,6 +32,16 @@ export class ScrapeTimeMetrics implements OnModuleInit {
       },
     });
     if (this.database.pooled) this.poolGauges();
+    const health = this.health;
+    new Gauge({
+      name: 'oauth_dependency_up',
+      help: 'Whether this instance reaches a dependency it needs (database; redis when configured): 1 up, 0 down',
+      labelNames: ['dependency'] as const,
+      registers: [this.metrics.registry],
+      async collect() {
+        for (const [dependency, status] of Object.entries((await health.readiness()).checks)) this.set({ dependency }, status === 'up' ? 1 : 0);
+      },
+    });
   }
 
   private poolGauges(): void {

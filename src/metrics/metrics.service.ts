@@ -8,6 +8,8 @@ export type SignInChannel = 'login_page' | 'password_grant';
 export type SignInOutcome = 'success' | 'invalid' | 'locked' | 'unavailable';
 export type LockoutKind = 'account' | 'client';
 export type CounterStoreUse = 'lockout' | 'rate_limit';
+/** Why a request was answered 503 because of the database: a conflict it rolled back, or no usable node. */
+export type DatabaseFailure = 'conflict' | 'unavailable';
 
 /** Methods a label may carry; anything else is `OTHER`, so a client cannot invent label values. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -71,6 +73,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly databaseRetries = new Counter({
+    name: 'oauth_database_retries_total',
+    help: 'Token writes run again after the database rolled them back (an InnoDB deadlock, a Galera certification conflict, a serialization failure)',
+    registers: [this.registry],
+  });
+
+  private readonly databaseFailures = new Counter({
+    name: 'oauth_database_failures_total',
+    help: 'Requests answered 503 because of the database, nothing done: conflict (rolled back, retries spent) or unavailable (no node answered or ready)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(PROCESS_ROLE) role: ProcessRole) {
     // A command (cli.ts) serves no /metrics, so it collects nothing.
     this.enabled = role === 'server' && config.managementPort !== 0;
@@ -113,5 +128,13 @@ export class MetricsService {
 
   counterStoreFailed(use: CounterStoreUse): void {
     this.counterStoreFailures.inc({ use });
+  }
+
+  databaseRetried(): void {
+    this.databaseRetries.inc();
+  }
+
+  databaseFailed(reason: DatabaseFailure): void {
+    this.databaseFailures.inc({ reason });
   }
 }

@@ -1,4 +1,6 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
+import type { RedisTarget } from '../config/app-config';
+import { openRedis } from '../common/redis/open-redis';
 import { traced } from '../common/observability/tracing';
 
 export interface Counter {
@@ -64,10 +66,10 @@ export class RedisCounterStore implements CounterStore {
   private readonly redis: Redis;
 
   constructor(
-    url: string,
+    target: RedisTarget,
     private readonly prefix: string,
   ) {
-    this.redis = connectRedis(url, { queueWhileConnecting: false });
+    this.redis = connectRedis(target, { queueWhileConnecting: false });
   }
 
   async increment(key: string, windowSeconds: number): Promise<Counter> {
@@ -105,8 +107,8 @@ export class RedisCounterStore implements CounterStore {
  * second instead of holding the request. `queueWhileConnecting`: a command issued while the
  * connection (re)opens waits for it (up to that second) instead of failing at once.
  */
-export function connectRedis(url: string, { queueWhileConnecting }: { queueWhileConnecting: boolean }): Redis {
-  const redis = new Redis(url, {
+export function connectRedis(target: RedisTarget, { queueWhileConnecting }: { queueWhileConnecting: boolean }): Redis {
+  const redis = openRedis(target, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: queueWhileConnecting,
     lazyConnect: false,

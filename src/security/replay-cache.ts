@@ -4,7 +4,7 @@ import { sha256Hex } from '../common/crypto/tokens';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { traced } from '../common/observability/tracing';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { APP_CONFIG, AppConfig, type RedisTarget } from '../config/app-config';
 import type { ExpiringTable } from '../database/extensions/expiring-table';
 import { ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
@@ -17,11 +17,11 @@ export class RedisReplayStore implements ReplayStore {
   private readonly redis: Redis;
 
   constructor(
-    url: string,
+    target: RedisTarget,
     private readonly prefix: string,
   ) {
     // A claim made while the connection (re)opens waits for it: refusing it would fail a legitimate request.
-    this.redis = connectRedis(url, { queueWhileConnecting: true });
+    this.redis = connectRedis(target, { queueWhileConnecting: true });
   }
 
   async claim(key: string, _namespace: string, expiresAt: number): Promise<boolean> {
@@ -48,8 +48,8 @@ export class ReplayCache implements OnModuleDestroy {
   private readonly store: ReplayStore;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, database: DatabaseStatus) {
-    this.store = config.redisUrl
-      ? new RedisReplayStore(config.redisUrl, config.redisPrefix)
+    this.store = config.redis
+      ? new RedisReplayStore(config.redis, config.redisPrefix)
       : new DatabaseReplayStore(() => database.repositoryOf(ReplayEntryEntity));
   }
 

@@ -28,7 +28,7 @@ export class ThrottleService implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
   ) {
-    this.store = config.redisUrl ? new RedisCounterStore(config.redisUrl, config.redisPrefix) : new MemoryCounterStore();
+    this.store = config.redis ? new RedisCounterStore(config.redis, config.redisPrefix) : new MemoryCounterStore();
   }
 
   async onModuleDestroy(): Promise<void> {

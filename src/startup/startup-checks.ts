@@ -1,9 +1,9 @@
-import Redis from 'ioredis';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { listenOn } from '../common/http/listen';
-import type { AppConfig } from '../config/app-config';
+import { describeRedis, openRedis } from '../common/redis/open-redis';
+import type { AppConfig, RedisTarget } from '../config/app-config';
 import { dialectOfConfig } from '../database/dialects';
 
 /** A start that cannot succeed, told in one line that says what to fix (main.ts prints it, exits 1). */
@@ -22,8 +22,8 @@ export async function checkBeforeStart(config: AppConfig): Promise<void> {
   await assertPortFree(config.port, config.host);
   await assertPortFree(config.managementPort, config.host);
   await waitFor(config.startupWaitSeconds, () => checkDatabase(config.database));
-  const redisUrl = config.redisUrl;
-  if (redisUrl) await waitFor(config.startupWaitSeconds, () => checkRedis(redisUrl));
+  const redis = config.redis;
+  if (redis) await waitFor(config.startupWaitSeconds, () => checkRedis(redis));
 }
 
 /** Turns a failure of `listen` (a race lost after the check above) into the same one line. */
@@ -98,10 +98,10 @@ function checkSqliteFolder(path: string): Promise<void> {
  * Redis must answer and must run `EXPIRE key seconds NX` (Redis 7 and later), which the counter
  * store uses to start a window only once; an older Redis used to fail every count silently.
  */
-async function checkRedis(url: string): Promise<void> {
-  const where = redisAddress(url);
+async function checkRedis(target: RedisTarget): Promise<void> {
+  const where = describeRedis(target);
   let lastError = '';
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = openRedis(target, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   redis.on('error', (error: NodeJS.ErrnoException) => (lastError = error.code ?? error.message));
   try {
     try {
@@ -118,10 +118,4 @@ async function checkRedis(url: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
-}
-
-/** host:port of a Redis URL, without the password it may carry. */
-function redisAddress(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.hostname}:${parsed.port || '6379'}`;
 }

@@ -9,6 +9,9 @@ import type { TokenRepository } from './token.repository';
 import type { AccessTokenFormats } from './access-token-formats';
 import type { TokenRevocations } from './token-revocations';
 import type { AppConfig } from '../config/app-config';
+import type { MetricsService } from '../metrics/metrics.service';
+
+const databaseRetried = jest.fn();
 
 function store(run: jest.Mock) {
   const audit = {} as unknown as AuditService;
@@ -19,6 +22,7 @@ function store(run: jest.Mock) {
     {} as UnitOfWork,
     {} as AccessTokenFormats,
     {} as TokenRevocations,
+    { databaseRetried } as unknown as MetricsService,
     { auditBatch: { max: 200, lingerMs: 0 } } as AppConfig,
   );
 }
@@ -31,10 +35,12 @@ const write = (kind: 'refresh_token' | 'authorization_code' = 'refresh_token'): 
 });
 
 describe('TokenStore batched writes', () => {
-  it('runs a batch again when InnoDB rolled it back as a deadlock victim', async () => {
+  it('runs a batch again when InnoDB rolled it back as a deadlock victim, and counts the retry', async () => {
+    databaseRetried.mockClear();
     const run = jest.fn().mockRejectedValueOnce(deadlock()).mockResolvedValueOnce(['stored']);
     expect(await store(run).write(write())).toBe(true);
     expect(run).toHaveBeenCalledTimes(2);
+    expect(databaseRetried).toHaveBeenCalledTimes(1);
   });
 
   it('does not retry other failures, and gives up on deadlocks after a few attempts', async () => {

@@ -7,6 +7,7 @@ import { isRetryable } from '../database/dialects';
 import { Batcher } from '../common/database/batcher';
 import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
+import { MetricsService } from '../metrics/metrics.service';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/tokens';
@@ -120,6 +121,7 @@ export class TokenStore implements GrantTokenLookup {
     private readonly work: UnitOfWork,
     private readonly formats: AccessTokenFormats,
     private readonly revocations: TokenRevocations,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.writes = new Batcher<TokenWrite, WriteOutcome>(
@@ -178,6 +180,7 @@ export class TokenStore implements GrantTokenLookup {
         });
       } catch (error) {
         if (attempt > DEADLOCK_RETRIES || !isRetryable(error)) throw error;
+        this.metrics.databaseRetried();
       }
     }
   }
@@ -205,6 +208,7 @@ export class TokenStore implements GrantTokenLookup {
         return jobs.map((job) => (live.includes(job) ? 'stored' : 'abandoned'));
       } catch (error) {
         if (attempt > DEADLOCK_RETRIES || !isRetryable(error)) throw error;
+        this.metrics.databaseRetried();
       }
     }
   }

@@ -7,6 +7,8 @@ import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { GaleraCluster, galeraAvailable, startGaleraCluster } from '../support/galera';
 import { ServerProcess, startServer } from '../support/server-process';
 import { sleep } from '../support/sleep';
+import { TcpProxy } from '../support/tcp-proxy';
+import { sha256 } from '../support/sha256';
 
 const ADMIN_PASSWORD = 'galera-admin-password';
 const missing = galeraAvailable();
@@ -30,6 +32,8 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
   let env: (preferred: number) => Record<string, string>;
   let database: string;
   let servers: ServerProcess[] = [];
+  /** On node 2 like servers[1], with causal reads off: what the server would answer without them. */
+  let withoutCausalReads: ServerProcess;
   let client: Client;
   const user = { username: 'galera-user', password: 'galera-user-password' };
 
@@ -51,6 +55,7 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
     // All three at once, each on its own node: their migrations race.
     // Every DDL statement of the migrations waits for the whole cluster (total order isolation).
     servers = await Promise.all([0, 1, 2].map((node) => startServer({ ...env(node), ...common }, 150_000)));
+    withoutCausalReads = await startServer({ ...env(1), ...common, DB_GALERA_SYNC_WAIT: '0' }, 150_000);
     const admin = await adminToken(servers[0], 'admin', ADMIN_PASSWORD);
     client = (
       await request(servers[1].url)
@@ -67,7 +72,7 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
   }, 400_000);
 
   afterAll(async () => {
-    await Promise.all(servers.map((server) => server.stop()));
+    await Promise.all([...servers, withoutCausalReads].map((server) => server?.stop()));
     await cluster?.stop();
   }, 120_000);
 
@@ -141,6 +146,62 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
     expect({ issuedNotActive, revokedStillActive }).toEqual({ issuedNotActive: 0, revokedStillActive: 0 });
   });
 
+  /**
+   * Node 2 applies nothing while a connection holds FLUSH TABLES WITH READ LOCK there (Galera
+   * desyncs the node and queues the other nodes' writesets): a deterministic replication lag.
+   * With causal reads (servers[1]) the answer waits for the write and is right; without
+   * (withoutCausalReads, same node) it is stale at once: the check that finds no stale answer with
+   * causal reads does find one without them.
+   */
+  async function duringLagOnNode2(
+    write: () => Promise<void>,
+    read: (server: ServerProcess) => Promise<boolean>,
+  ): Promise<{ causalReads: boolean; withoutCausalReads: boolean }> {
+    const mysql = await import('mysql2/promise');
+    const lock = await mysql.createConnection({ host: '127.0.0.1', port: cluster.nodes[1].port, user: 'root', password: '' });
+    let causal: Promise<boolean> | undefined;
+    let answered = false;
+    try {
+      await lock.query('FLUSH TABLES WITH READ LOCK');
+      await write();
+      const without = await read(withoutCausalReads);
+      causal = read(servers[1]).finally(() => (answered = true));
+      await sleep(1500);
+      // Still waiting for node 2 to apply what node 1 committed.
+      expect(answered).toBe(false);
+      await lock.query('UNLOCK TABLES');
+      return { causalReads: await causal, withoutCausalReads: without };
+    } finally {
+      await lock.end();
+    }
+  }
+
+  it('answers on node 2 a token issued through node 1 only once node 2 has it (causal reads); without them it is unknown there', async () => {
+    let issued = '';
+    const result = await duringLagOnNode2(
+      async () => {
+        const res = await token(servers[0], { grant_type: 'client_credentials' });
+        expect(res.status).toBe(200);
+        issued = res.body.access_token;
+      },
+      async (server) => (await introspect(server, issued)).body.active === true,
+    );
+    // true: the answer was right; false: stale.
+    expect(result).toEqual({ causalReads: true, withoutCausalReads: false });
+  });
+
+  it('refuses on node 2 a token revoked through node 3 (causal reads); without them it is still active there', async () => {
+    const issued = (await token(servers[0], { grant_type: 'client_credentials' })).body.access_token;
+    expect((await introspect(withoutCausalReads, issued)).body.active).toBe(true);
+    const result = await duringLagOnNode2(
+      async () => {
+        await request(servers[2].url).post('/oauth2/revoke').set('Authorization', basic()).type('form').send({ token: issued }).expect(200);
+      },
+      async (server) => (await introspect(server, issued)).body.active === false,
+    );
+    expect(result).toEqual({ causalReads: true, withoutCausalReads: false });
+  });
+
   it('keeps only replicated InnoDB tables with primary keys, and takes no node-local locks', async () => {
     // GET_LOCK and LOCK TABLES hold on one node only, and other engines than InnoDB are not replicated.
     const found = spawnSync('grep', ['-rnE', String.raw`GET_LOCK|LOCK TABLES|ENGINE *=`, join(__dirname, '..', '..', 'src')], { encoding: 'utf8' });
@@ -163,6 +224,78 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
       await connection.end();
     }
   });
+
+  it('answers only 200 or 503 while the path to its node is silent (no byte moves), recovers when it heals, and a 503 leaves no usable token', async () => {
+    // An instance that reaches node 1 through a proxy, then nodes 2 and 3 directly.
+    const proxy = new TcpProxy('127.0.0.1', cluster.nodes[0].port);
+    const proxied = await proxy.start();
+    const nodes = env(0).DB_HOST.split(',');
+    const server = await startServer(
+      { ...env(0), ...common, DB_HOST: [`127.0.0.1:${proxied}`, ...nodes.slice(1)].join(','), REQUEST_TIMEOUT_MS: '2000' },
+      60_000,
+    );
+    const acknowledged: string[] = [];
+    const answers: { at: number; status: number }[] = [];
+    let stop = false;
+    const stored = async () => {
+      const mysql = await import('mysql2/promise');
+      const connection = await mysql.createConnection({ host: '127.0.0.1', port: cluster.nodes[2].port, user: 'root', password: '', database });
+      try {
+        const [rows] = await connection.query('SELECT token_hash, revoked_at FROM access_tokens WHERE client_id = ?', [client.client_id]);
+        return new Map((rows as { token_hash: string; revoked_at: unknown }[]).map((row) => [row.token_hash, row.revoked_at !== null]));
+      } finally {
+        await connection.end();
+      }
+    };
+    const before = await stored();
+    try {
+      const load = async () => {
+        while (!stop) {
+          const issued = await token(server, { grant_type: 'client_credentials' }).catch(() => undefined);
+          answers.push({ at: Date.now(), status: issued?.status ?? 0 });
+          if (issued?.status === 200) acknowledged.push(issued.body.access_token);
+          else await sleep(50);
+        }
+      };
+      const workers = Array.from({ length: 4 }, () => load());
+      await sleep(1000);
+      proxy.partition();
+      const partitionedAt = Date.now();
+      await sleep(8000);
+      const during = answers.filter((a) => a.at > partitionedAt + 500).map((a) => a.status);
+      proxy.heal();
+      const healedAt = Date.now();
+      for (;;) {
+        await sleep(200);
+        if (answers.at(-1)?.status === 200 && answers.at(-1)!.at > healedAt) break;
+        if (Date.now() - healedAt > 30_000) throw new Error(`not served again within 30 s of the heal: ${JSON.stringify(answers.slice(-20))}`);
+      }
+      const recoveredMs = Date.now() - healedAt;
+      await sleep(1000);
+      stop = true;
+      await Promise.all(workers);
+      const statuses = answers.reduce<Record<number, number>>((all, a) => ({ ...all, [a.status]: (all[a.status] ?? 0) + 1 }), {});
+      console.log(
+        `partition of node 1 for 8 s: ${during.filter((s) => s === 200).length} answers 200 and ${during.filter((s) => s === 503).length} 503 during it; served again ${recoveredMs} ms after the heal; answers ${JSON.stringify(statuses)}`,
+      );
+      expect(Object.keys(statuses).filter((status) => status !== '200' && status !== '503')).toEqual([]);
+      expect((await request(server.url).get('/health/ready')).body).toMatchObject({ status: 'ok' });
+      let inactive = 0;
+      for (const [i, value] of acknowledged.entries()) if ((await introspect(servers[i % 3], value)).body.active !== true) inactive++;
+      expect({ acknowledged: acknowledged.length > 20, inactive }).toEqual({ acknowledged: true, inactive: 0 });
+      // A request answered 503 left nothing usable: a token whose COMMIT went through but whose
+      // answer was held by the partition is revoked once the answer arrives late.
+      await sleep(2000);
+      const mine = new Set(acknowledged.map(sha256));
+      const unacknowledged = [...(await stored())].filter(([hash]) => !before.has(hash) && !mine.has(hash));
+      console.log(`stored without an answer: ${unacknowledged.length}`);
+      expect(unacknowledged.filter(([, revoked]) => !revoked)).toEqual([]);
+    } finally {
+      stop = true;
+      await server.stop();
+      await proxy.close();
+    }
+  }, 120_000);
 
   it('keeps serving through another node when its node is killed, loses no acknowledged token, and the node rejoins', async () => {
     const victim = cluster.nodes[1];

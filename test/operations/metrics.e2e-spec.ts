@@ -84,6 +84,13 @@ describe(`metrics and health on the management port [${TEST_DB}]`, () => {
     expect(sample('oauth_db_pool_waiting')).toBe(0);
   });
 
+  it('says per dependency whether it answers, and counts database retries and 503s', () => {
+    expect(sample('oauth_dependency_up{dependency="database"}')).toBe(1);
+    expect(metrics).not.toMatch(/^oauth_dependency_up\{dependency="redis"\}/m);
+    expect(sample('oauth_database_retries_total')).toBe(0);
+    expect(metrics).toMatch(/^# TYPE oauth_database_failures_total counter$/m);
+  });
+
   it('exposes process metrics and event-loop lag', () => {
     expect(sample('process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(sample('process_resident_memory_bytes')).toBeGreaterThan(0);

@@ -31,6 +31,18 @@ export interface HostListOptions {
 /** How long a host that refused a connection, or is a Galera node not ready, is passed over. */
 const HOST_RETRY_MS = 2000;
 
+/**
+ * How long a host's pool may take to hand out a connection while other hosts remain to be tried.
+ * Behind a network partition (no byte moves, no reset) the connections of a host hang in their
+ * queries and are never released, and a pool without a free slot queues every later request
+ * forever: past this wait the host is passed over like one that refused.
+ */
+const HANDOUT_TIMEOUT_MS = 1000;
+
+function stalled(host: DatabaseHost): Error {
+  return Object.assign(new Error(`no connection to ${host.host}:${host.port} within ${HANDOUT_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT' });
+}
+
 /** What a non-primary Galera node answers to statements (ER_UNKNOWN_COM_ERROR), for a pool that has no other host. */
 function notReady(host: DatabaseHost): Error {
   return Object.assign(new Error(`WSREP has not yet prepared node for application use (${host.host}:${host.port})`), {
@@ -77,7 +89,19 @@ export class HostListPool {
     const attempt = (index: number, lastError: Error | null): void => {
       const node = order[index];
       if (!node) return callback(lastError, undefined as unknown as Mysql2Connection);
+      // The last host is waited for as long as it takes (the request timeout bounds it).
+      let passedOver = false;
+      const timer =
+        index < order.length - 1
+          ? setTimeout(() => {
+              passedOver = true;
+              node.downUntil = Date.now() + HOST_RETRY_MS;
+              attempt(index + 1, stalled(node));
+            }, HANDOUT_TIMEOUT_MS)
+          : undefined;
       node.pool.getConnection((error, connection) => {
+        if (passedOver) return error ? undefined : connection.release();
+        clearTimeout(timer);
         if (error) {
           node.downUntil = Date.now() + HOST_RETRY_MS;
           return attempt(index + 1, error);
