@@ -23,6 +23,7 @@ import { SettingsModule } from './settings/settings.module';
 import { TokenExchangeModule } from './tokens/token-exchange.module';
 import { TokensModule } from './tokens/tokens.module';
 import { UsersModule } from './users/users.module';
+import { SignInFactorsModule } from './users/factors/sign-in-factors.module';
 
 @Module({})
 export class AppModule {
@@ -33,7 +34,8 @@ export class AppModule {
    */
   static forRoot(config: AppConfig, extraModules: Type[] = [], role: ProcessRole = 'server'): DynamicModule {
     const extensions = [...loadExtensionModules(config.extensionModules), ...extraModules];
-    const options = withExtensionSchemas(dataSourceOptions(config), extensions);
+    // Built-in modules that own their tables declare them as an extension does (@WithSchema).
+    const options = withExtensionSchemas(dataSourceOptions(config), [SignInFactorsModule, ...extensions]);
     return {
       module: AppModule,
       imports: [

@@ -30,6 +30,7 @@ import { PushedAuthorizationService } from './par/pushed-authorization.service';
 import { PushedRequestSeal } from './par/pushed-request-seal';
 import { RequestObjectVerifier } from './request-object.verifier';
 import { SettingsModule } from '../settings/settings.module';
+import { SignInFactorsModule } from '../users/factors/sign-in-factors.module';
 
 /**
  * The authorization endpoint and the browser around it: the parsed authorize request, login
@@ -47,6 +48,7 @@ import { SettingsModule } from '../settings/settings.module';
     KeysModule,
     ScopesModule,
     SettingsModule,
+    SignInFactorsModule,
   ],
   controllers: [AuthorizeController, AccountController, LogoutController, PushedAuthorizationController],
   providers: [

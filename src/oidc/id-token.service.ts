@@ -1,3 +1,4 @@
+import type { Authentication } from '../common/oauth/authentication';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { AuthenticatedClient } from '../clients/clients.service';
@@ -7,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import type { UserProfile } from '../users/users.service';
-import { ClaimsRequest, claimsOfScope, PASSWORD_ACR, releaseClaims } from './standard-claims';
+import { ClaimsRequest, claimsOfScope, releaseClaims } from './standard-claims';
 
 export interface IdTokenContext {
   readonly client: AuthenticatedClient;
@@ -16,6 +17,8 @@ export interface IdTokenContext {
   readonly accessToken: string;
   /** When the user authenticated; absent for tokens from before OpenID Connect was enabled. */
   readonly authTime: number | null;
+  /** How the user authenticated; absent or null: a password (sign-ins from before this was recorded). */
+  readonly authentication?: Authentication | null;
   readonly nonce?: string | null;
   /** OpenID Connect Core §5.5: the claims the authorization request asked the ID Token for. */
   readonly claims?: ClaimsRequest | null;
@@ -66,10 +69,14 @@ export class IdTokenService {
         ...(context.authTime !== null ? { auth_time: context.authTime } : {}),
         ...(context.nonce ? { nonce: context.nonce } : {}),
         at_hash: atHash(context.accessToken, alg),
-        // RFC 8176: the user authenticated with a password on our login page.
-        amr: ['pwd'],
-        // Core §2: sent when asked for (acr_values or the claims parameter); a password is level "0".
-        ...(context.claims?.id_token && 'acr' in context.claims.id_token ? { acr: PASSWORD_ACR } : {}),
+        // RFC 8176: the methods of the sign-in (a password alone before they were recorded).
+        amr: context.authentication?.amr ?? ['pwd'],
+        // Core §2: the class of the sign-in; of one recorded before, only when asked for.
+        ...(context.authentication
+          ? { acr: context.authentication.acr }
+          : context.claims?.id_token && 'acr' in context.claims.id_token
+            ? { acr: this.config.mfa.passwordAcr }
+            : {}),
       },
       alg,
     );
