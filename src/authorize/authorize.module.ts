@@ -14,6 +14,7 @@ import { AuthorizeErrorPages } from './authorize-error.renderer';
 import { AuthorizeController } from './authorize.controller';
 import { CsrfTokens } from './csrf';
 import { InteractionKit } from './interaction-kit';
+import { SecondFactorStep } from './second-factor';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { LoginSessionEntity } from './login-session.entity';
 import { LoginSessionService } from './login-session.service';
@@ -65,6 +66,7 @@ import { SignInFactorsModule } from '../users/factors/sign-in-factors.module';
     AuthorizationResponder,
     CsrfTokens,
     InteractionKit,
+    SecondFactorStep,
     { provide: Pages, useFactory: (config: AppConfig) => new Pages(config.brandName), inject: [APP_CONFIG] },
     { provide: AUTHORIZE_ERROR_RENDERER, useClass: AuthorizeErrorPages },
   ],

@@ -36,12 +36,16 @@ export class LoginSessionService {
    * start as stored, the OpenID Connect auth_time of every ID Token of this sign-in. Not after the
    * request was answered 503 (a unit of work): no session row without the cookie that names it.
    */
-  async start(userId: string, authentication: Authentication = this.passwordOnly()): Promise<{ readonly cookieValue: string; readonly authTime: number }> {
+  async start(
+    userId: string,
+    authentication: Authentication = this.passwordOnly(),
+  ): Promise<{ readonly id: string; readonly cookieValue: string; readonly authTime: number }> {
     const value = randomToken();
     const now = nowSeconds();
+    const id = randomUUID();
     await this.work.run(() =>
       this.repository.insert({
-        id: randomUUID(),
+        id,
         sessionHash: sha256Hex(value),
         userId,
         expiresAt: now + this.config.loginSessionTtl,
@@ -50,7 +54,7 @@ export class LoginSessionService {
         authTime: now,
       }),
     );
-    return { cookieValue: value, authTime: now };
+    return { id, cookieValue: value, authTime: now };
   }
 
   /**

@@ -9,6 +9,7 @@ import { UserFactors1766100000001 } from '../../database/migrations/176610000000
 import { FactorSecrets } from './factor-secrets';
 import { RecoveryCodeFactor } from './recovery-code.factor';
 import { SignInFactorRegistry } from './sign-in-factor-registry';
+import { SignInFactorsMetadata } from './sign-in-factors.metadata';
 import { SignInFactorsService } from './sign-in-factors.service';
 import { TotpFactor } from './totp.factor';
 import { UserFactorEntity } from './user-factor.entity';
@@ -28,6 +29,7 @@ import { TypeOrmUserFactorsRepository, UserFactorsRepository } from './user-fact
     SignInFactorsService,
     TotpFactor,
     RecoveryCodeFactor,
+    SignInFactorsMetadata,
   ],
   exports: [SignInFactorsService, SignInFactorRegistry],
 })

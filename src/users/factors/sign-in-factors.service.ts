@@ -132,7 +132,8 @@ export class SignInFactorsService {
     const bytes = secret ? base32Decode(secret) : null;
     if (!secret || !bytes) return null;
     const lockedFor = await this.throttle.countLoginAttempt(`user:${userId}`);
-    if (lockedFor > 0 || matchingStep(bytes, code.trim(), nowSeconds()) === null) return null;
+    const step = lockedFor > 0 ? null : matchingStep(bytes, code.trim(), nowSeconds());
+    if (step === null || !(await this.totp.claimUse(userId, step, code.trim()))) return null;
     return this.addTotp(userId, secret, name, actor, true);
   }
 

@@ -35,13 +35,20 @@ export class TotpFactor implements SignInFactor {
     for (const record of records) {
       const step = this.matches(record, proof, now);
       if (step === null) continue;
-      // RFC 6238 §5.2: a verifier must not accept the second attempt of the same OTP. The used step
-      // is claimed in the replay cache every instance shares, kept until the window has passed it.
-      if (!(await this.replays.claim(USED_STEPS, `${record.id}\n${step}`, (step + TOTP_WINDOW + 1) * TOTP_PERIOD_SECONDS))) return null;
+      if (!(await this.claimUse(record.userId, step, proof))) return null;
       await this.factors.touch(record.id, now);
       return record;
     }
     return null;
+  }
+
+  /**
+   * RFC 6238 §5.2: a verifier must not accept the second attempt of the same OTP. The use is
+   * claimed in the replay cache every instance shares, kept until the window has passed its step;
+   * keyed on the user and the code, so that a secret enrolled again (or imported) does not take it twice.
+   */
+  claimUse(userId: string, step: number, code: string): Promise<boolean> {
+    return this.replays.claim(USED_STEPS, `${userId}\n${step}\n${code}`, (step + TOTP_WINDOW + 1) * TOTP_PERIOD_SECONDS);
   }
 
   /** Whether `code` is a current code of a record's secret (and of which step). */
