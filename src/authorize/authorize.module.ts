@@ -9,6 +9,7 @@ import { PkceModule } from '../pkce/pkce.module';
 import { ScopesModule } from '../scopes/scopes.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { AccountController } from './account.controller';
+import { AccountSecurityController } from './account-security.controller';
 import { AuthorizationResponder } from './authorization-response';
 import { AuthorizeErrorPages } from './authorize-error.renderer';
 import { AuthorizeController } from './authorize.controller';
@@ -51,7 +52,7 @@ import { SignInFactorsModule } from '../users/factors/sign-in-factors.module';
     SettingsModule,
     SignInFactorsModule,
   ],
-  controllers: [AuthorizeController, AccountController, LogoutController, PushedAuthorizationController],
+  controllers: [AuthorizeController, AccountController, AccountSecurityController, LogoutController, PushedAuthorizationController],
   providers: [
     { provide: LoginSessionRepository, useClass: TypeOrmLoginSessionRepository },
     LoginSessionService,

@@ -149,6 +149,7 @@ ${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id
 ${notice}
 ${items}
 ${profile}
+<p><a href="/account/security">Sign-in security: authenticator apps and recovery codes</a></p>
 <form method="post" action="/oauth2/logout">
 ${hiddenFields({ csrf_token: input.csrfToken, action: 'logout' })}
 <button type="submit" class="secondary">Sign out</button>
@@ -227,6 +228,48 @@ ${hiddenFields({ ...input.hidden, action: 'enrol_totp' })}
 ${hiddenFields(input.hidden)}
 <button type="submit" class="primary">${escapeHtml(input.continueLabel)}</button>
 </form>`,
+    );
+  }
+
+  /** The account's sign-in factors: authenticator apps (remove, add) and recovery codes (regenerate). */
+  accountSecurity(input: {
+    readonly action: string;
+    readonly csrfToken: string;
+    readonly username: string;
+    readonly factors: readonly { readonly id: string; readonly name: string; readonly createdAt: number }[];
+    readonly recoveryCodesRemaining: number;
+    readonly notice?: string;
+  }): string {
+    const notice = input.notice ? `<p role="status">${escapeHtml(input.notice)}</p>` : '';
+    const form = (fields: Record<string, string>, label: string, aria?: string) =>
+      `<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields({ csrf_token: input.csrfToken, ...fields })}
+<button type="submit" class="secondary"${aria ? ` aria-label="${escapeHtml(aria)}"` : ''}>${escapeHtml(label)}</button>
+</form>`;
+    const apps = input.factors.length
+      ? `<ul>${input.factors
+          .map(
+            (f) => `<li><strong>${escapeHtml(f.name)}</strong>, added ${new Date(f.createdAt * 1000).toISOString().slice(0, 10)}
+${form({ action: 'remove', factor_id: f.id }, 'Remove', `Remove ${f.name}`)}</li>`,
+          )
+          .join('\n')}</ul>`
+      : '<p>No authenticator app is set up: you sign in with your password alone.</p>';
+    const recovery = input.factors.length
+      ? `<h2>Recovery codes</h2>
+<p>${input.recoveryCodesRemaining} unused recovery code${input.recoveryCodesRemaining === 1 ? '' : 's'} left.</p>
+${form({ action: 'regenerate' }, 'Make new recovery codes')}`
+      : '';
+    return layout(
+      this.brand,
+      'Sign-in security',
+      `<h1>Sign-in security</h1>
+<p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
+${notice}
+<h2>Authenticator apps</h2>
+${apps}
+${form({ action: 'start_totp' }, 'Add an authenticator app')}
+${recovery}
+<p><a href="/account/consents">Your approved applications</a></p>`,
     );
   }
 
