@@ -13,7 +13,7 @@ describe(`TOTP codes across instances [${TEST_DB}]`, () => {
   let clientId: string;
 
   beforeAll(async () => {
-    pair = await createTestAppPair({ env: { ADMIN_PASSWORD } });
+    pair = await createTestAppPair({ env: { ADMIN_PASSWORD, LOGIN_MAX_FAILURES: '3' } });
     const auth = `Bearer ${await adminToken(pair.a)}`;
     const user = await request(pair.a.url).post('/admin/users').set('Authorization', auth).send({ username: 'ivo', password: 'ivo-password' });
     // A migrated user's existing secret, imported: their authenticator app keeps working.
@@ -42,5 +42,23 @@ describe(`TOTP codes across instances [${TEST_DB}]`, () => {
     const onB = await codePage(pair.b);
     const refused = await onB.browser.submit(onB.page, { code });
     expect(refused.status).toBe(401);
+  });
+
+  it('counts wrong codes against the same per-user lockout as passwords', async () => {
+    const { browser, page } = await codePage(pair.a);
+    let answer = page;
+    for (let i = 0; i < 3; i++) {
+      answer = await browser.submit(answer, { code: '000000' });
+      expect(answer.status).toBe(401);
+    }
+    const locked = await browser.submit(answer, {
+      code: execFileSync('oathtool', ['--totp', '-b', SECRET, '--now', new Date(Date.now() + 30_000).toISOString()], { encoding: 'utf8' }).trim(),
+    });
+    expect(locked.status).toBe(429);
+    expect(locked.body).toContain('Too many failed attempts');
+    // The password is locked too: it is one account.
+    const again = new FormBrowser(pair.a.url);
+    const path = `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'openid' })}`;
+    expect((await again.submit(await again.get(path), { username: 'ivo', password: 'ivo-password' })).status).toBe(429);
   });
 });
