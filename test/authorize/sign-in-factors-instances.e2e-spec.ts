@@ -61,4 +61,13 @@ describe(`TOTP codes across instances [${TEST_DB}]`, () => {
     const path = `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: REDIRECT_URI, scope: 'openid' })}`;
     expect((await again.submit(await again.get(path), { username: 'ivo', password: 'ivo-password' })).status).toBe(429);
   });
+
+  it('deletes a user’s factors with the user', async () => {
+    const auth = `Bearer ${await adminToken(pair.a)}`;
+    const users = await request(pair.a.url).get('/admin/users').query({ search: 'ivo' }).set('Authorization', auth);
+    const id = (users.body.items as { id: string; username: string }[]).find((u) => u.username === 'ivo')!.id;
+    expect((await request(pair.a.url).delete(`/admin/users/${id}`).set('Authorization', auth)).status).toBe(204);
+    const [{ count }] = (await pair.a.dataSource.query('SELECT COUNT(*) AS count FROM user_factors')) as { count: number | string }[];
+    expect(Number(count)).toBe(0);
+  });
 });
