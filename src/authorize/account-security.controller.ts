@@ -35,7 +35,10 @@ export class AccountSecurityController {
 
   @Get('account/security')
   @ApiOperation({ summary: 'HTML page: the signed-in user’s authenticator apps and recovery codes' })
-  @ApiOkResponse({ description: 'An HTML page (sign-in, or code, form first)', content: { 'text/html': {} } })
+  @ApiOkResponse({
+    description: 'An HTML page (the sign-in form, then the code form, first)',
+    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign-in security · Authorization Server</title>…' } },
+  })
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
     const session = await this.sessions.current(readSessionCookie(req));
     if (!session) return this.login(req, res);
