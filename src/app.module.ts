@@ -26,6 +26,7 @@ import { UsersModule } from './users/users.module';
 import { FederationModule } from './federation/federation.module';
 import { DeviceAuthorizationModule } from './device/device-authorization.module';
 import { UpstreamFederationModule } from './federation/upstream-federation.module';
+import { SignInFactorsModule } from './users/factors/sign-in-factors.module';
 
 @Module({})
 export class AppModule {
@@ -39,7 +40,7 @@ export class AppModule {
     const builtIn = config.device.enabled ? [DeviceAuthorizationModule] : [];
     const extensions = [...builtIn, ...loadExtensionModules(config.extensionModules), ...extraModules];
     // Built-in modules that own their tables (@WithSchema) migrate as extensions do.
-    const options = withExtensionSchemas(dataSourceOptions(config), [UpstreamFederationModule, ...extensions]);
+    const options = withExtensionSchemas(dataSourceOptions(config), [UpstreamFederationModule, SignInFactorsModule, ...extensions]);
     return {
       module: AppModule,
       imports: [

@@ -1,3 +1,4 @@
+import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { hashPassword } from '../common/crypto/password-hasher';
@@ -29,6 +30,7 @@ export class AdminUsersService {
     private readonly consents: ConsentService,
     private readonly sessions: LoginSessionService,
     private readonly work: UnitOfWork,
+    private readonly factors: SignInFactorsService,
   ) {}
 
   async create(dto: CreateUserDto): Promise<UserResponse> {
@@ -119,11 +121,12 @@ export class AdminUsersService {
 
   async delete(id: string): Promise<void> {
     await this.find(id);
-    // All or nothing, and nothing after a 503: tokens revoked, consents, sessions and the user deleted.
+    // All or nothing, and nothing after a 503: tokens revoked, consents, sessions, sign-in factors and the user deleted.
     await this.work.audited({ type: 'admin.user.deleted', subject: id }, async () => {
       await this.tokens.revokeAll({ userId: id }, 'user_deleted');
       await this.consents.deleteAll({ userId: id });
       await this.sessions.endAllForUser(id);
+      await this.factors.reset(id, { actorUserId: null, via: 'admin' });
       await this.users.delete(id);
     });
   }

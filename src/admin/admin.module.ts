@@ -1,3 +1,6 @@
+import { SignInFactorsModule } from '../users/factors/sign-in-factors.module';
+import { UserFactorsController } from './user-factors.controller';
+import { AdminUserFactorsService } from './admin-user-factors.service';
 import { DatabaseModule } from '../database/unit-of-work/database.module';
 import { Module } from '@nestjs/common';
 import { AuthorizeModule } from '../authorize/authorize.module';
@@ -31,10 +34,11 @@ import { AdminSettingsService } from './admin-settings.service';
  * users, consents and tokens together; inside those modules it would make them import each other.
  */
 @Module({
-  imports: [DatabaseModule, TokensModule, ConsentModule, AuthorizeModule, SettingsModule, KeysModule, ScopesModule],
+  imports: [DatabaseModule, TokensModule, ConsentModule, AuthorizeModule, SettingsModule, KeysModule, ScopesModule, SignInFactorsModule],
   controllers: [
     ApplicationsController,
     UsersController,
+    UserFactorsController,
     SettingsController,
     TokensAdminController,
     AuditEventsController,
@@ -44,6 +48,7 @@ import { AdminSettingsService } from './admin-settings.service';
     ScopesController,
   ],
   providers: [
+    AdminUserFactorsService,
     AdminGuard,
     AdminBootstrapService,
     ApplicationsService,

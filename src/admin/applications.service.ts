@@ -257,6 +257,7 @@ export function clientChangesFrom(dto: UpdateApplicationDto): ClientChanges {
     ...(dto.require_pushed_authorization_requests !== undefined ? { requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests } : {}),
     ...(dto.require_signed_request_object !== undefined ? { requireSignedRequestObject: dto.require_signed_request_object } : {}),
     ...(dto.fapi_profile !== undefined ? { fapiProfile: dto.fapi_profile } : {}),
+    ...(dto.mfa !== undefined ? { mfa: dto.mfa } : {}),
     ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
   };
 }
@@ -303,6 +304,7 @@ export function newClientFrom(dto: CreateApplicationDto): NewClient {
     requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests ?? false,
     requireSignedRequestObject: dto.require_signed_request_object ?? false,
     fapiProfile: dto.fapi_profile ?? null,
+    mfa: dto.mfa ?? null,
     enabled: dto.enabled ?? true,
   };
 }

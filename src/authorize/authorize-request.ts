@@ -140,6 +140,8 @@ export function parseAuthorizeRequest(
   client: AuthenticatedClient,
   target: AuthorizeTarget,
   origin: { readonly pushed: boolean; readonly signed: boolean } = { pushed: false, signed: false },
+  /** The acr values a sign-in here can reach (ACR_PASSWORD, ACR_MFA). */
+  supportedAcr: readonly string[] = [PASSWORD_ACR],
 ): AuthorizeRequest {
   if (raw.response_mode !== undefined && !target.responseMode) throw new OAuthError('invalid_request', 'response_mode must be query or form_post');
   // A signed request object is resolved before this point (AuthorizeClientGuard); an unsigned one
@@ -184,7 +186,7 @@ export function parseAuthorizeRequest(
       throw new OAuthError('invalid_request', `${name} must be space-separated language tags (BCP 47)`);
   }
   const pkce = pkceChallenge(params);
-  const claims = scopeTokens(scope).includes('openid') ? claimsRequest(params, clientScopes(client)) : null;
+  const claims = scopeTokens(scope).includes('openid') ? claimsRequest(params, supportedAcr, clientScopes(client)) : null;
 
   return Object.freeze({
     ...target,
@@ -211,18 +213,22 @@ export function parseAuthorizeRequest(
 
 /**
  * The `claims` parameter (Core §5.5) with `acr_values` (§3.1.2.1) as a voluntary request of `acr`.
- * Every sign-in here is a password (acr "0"): an essential request of another class cannot be met,
- * which §5.5.1.1 says is a failed authentication.
+ * An essential request of a class no sign-in here reaches cannot be met, which §5.5.1.1 says is a
+ * failed authentication.
  */
-function claimsRequest(params: AuthorizeParams, allowedScopes: readonly string[]): ClaimsRequest | null {
+function claimsRequest(params: AuthorizeParams, supportedAcr: readonly string[], allowedScopes: readonly string[]): ClaimsRequest | null {
   const parsed = params.claims !== undefined ? parseClaimsRequest(params.claims, allowedScopes) : null;
   const acrValues = scopeTokens(params.acr_values ?? '');
   if (!parsed && acrValues.length === 0) return null;
   const idToken = { ...(parsed?.id_token ?? {}) };
   if (acrValues.length > 0 && !('acr' in idToken)) idToken.acr = { values: acrValues };
   const acr = idToken.acr;
-  if (acr?.essential && ((acr.value !== undefined && acr.value !== PASSWORD_ACR) || (acr.values !== undefined && !acr.values.includes(PASSWORD_ACR))))
-    throw new OAuthError('access_denied', `the requested authentication context class cannot be met; supported: ${PASSWORD_ACR}`);
+  if (
+    acr?.essential &&
+    ((acr.value !== undefined && !supportedAcr.includes(String(acr.value))) ||
+      (acr.values !== undefined && !acr.values.some((v) => supportedAcr.includes(String(v)))))
+  )
+    throw new OAuthError('access_denied', `the requested authentication context class cannot be met; supported: ${supportedAcr.join(' ')}`);
   return { ...(parsed?.userinfo ? { userinfo: parsed.userinfo } : {}), ...(Object.keys(idToken).length > 0 || parsed?.id_token ? { id_token: idToken } : {}) };
 }
 

@@ -42,7 +42,7 @@ export class AuthorizeRequestValidator {
 
   /** Everything else, the RFC 8707 resource included; `origin` says whether it was pushed or signed. */
   async complete(raw: Record<string, unknown>, client: AuthenticatedClient, target: AuthorizeTarget, origin: SealedOrigin): Promise<AuthorizeRequest> {
-    const request = parseAuthorizeRequest(raw, client, target, origin);
+    const request = parseAuthorizeRequest(raw, client, target, origin, [this.config.mfa.passwordAcr, this.config.mfa.mfaAcr]);
     if (fapiApplies(client, this.config.fapiProfile)) assertFapiAuthorizeRequest(request);
     if (request.resource !== undefined) await this.resources.forClient(client, request.resource);
     return request;

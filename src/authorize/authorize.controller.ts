@@ -13,21 +13,21 @@ import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { LoginService } from '../users/login.service';
-import { UserProfile } from '../users/users.service';
 import { loginFailure } from './login-failure';
 import { AUTHORIZE_PATHS, AuthorizeHttpRequest, AuthorizeRequest } from './authorize-request';
 import { ConsentService } from '../consent/consent.service';
 import { CSRF_FIELD, CsrfTokens } from './csrf';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { formString, isFormSubmission, requestPath } from './form';
-import { LoginSessionService } from './login-session.service';
+import { LoginSession, LoginSessionService } from './login-session.service';
+import { PendingFactor, SecondFactorStep } from './second-factor';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
 import { PUSHED_REQUEST_FIELD, PushedRequestSeal } from './par/pushed-request-seal';
 import { Pages } from './views/pages';
 import { UpstreamSignIn } from './upstream-sign-in';
 
-/** A signed-in user and when they authenticated (OpenID Connect auth_time). */
-type Session = { readonly user: UserProfile; readonly authTime: number };
+/** A signed-in user, when they authenticated (OpenID Connect auth_time) and how. */
+type Session = LoginSession;
 
 function validated(req: AuthorizeHttpRequest): AuthorizeRequest {
   if (!req.authorizeRequest) throw new Error('authorize route without its guards');
@@ -54,6 +54,7 @@ export class AuthorizeController {
     private readonly csrf: CsrfTokens,
     private readonly responses: AuthorizationResponder,
     private readonly seal: PushedRequestSeal,
+    private readonly secondFactor: SecondFactorStep,
     @Optional() private readonly upstream?: UpstreamSignIn,
   ) {}
 
@@ -74,7 +75,7 @@ export class AuthorizeController {
   @ApiQuery({ name: 'nonce', required: false })
   @ApiQuery({ name: 'max_age', required: false })
   @ApiQuery({ name: 'claims', required: false, description: 'OpenID Connect Core §5.5: JSON object with userinfo and id_token members' })
-  @ApiQuery({ name: 'acr_values', required: false, description: 'Every sign-in here is acr "0" (password)' })
+  @ApiQuery({ name: 'acr_values', required: false, description: 'ACR_MFA asks for a second sign-in factor; ACR_PASSWORD (default "0") for a password alone' })
   @ApiFoundResponse({ description: 'Redirect to redirect_uri with code, state and iss; or error and state (RFC 6749 §4.1.2)' })
   @ApiOkResponse({
     description: 'HTML login or consent page',
@@ -131,9 +132,14 @@ export class AuthorizeController {
 
     const session = await this.sessions.current(readSessionCookie(req));
     if (!session) return this.showLogin(req, res, request);
+    const pending = await this.secondFactor.pending(request, session);
+    if (pending === 'verify' && action === 'second_factor') return this.verifySecondFactor(req, res, request, session);
+    if (pending === 'enrol' && action === 'enrol_totp') return this.enrol(req, res, request, session);
+    // Nothing is approved for a session that still lacks the factor this request needs.
+    if (pending) return this.showSecondFactor(req, res, request, session, pending);
     if (action === 'approve') {
       assertMayReceiveScope(session.user, request.scope);
-      const code = await this.consents.approve(request, session.user.id, session.authTime);
+      const code = await this.consents.approve(request, session.user.id, session.authTime, session.authentication);
       return this.redirect(res, request, { code });
     }
     if (action === 'deny') return this.redirect(res, request, { error: 'access_denied', error_description: 'the resource owner denied the request' });
@@ -147,9 +153,72 @@ export class AuthorizeController {
     if (!login?.ok) return this.showLogin(req, res, request, loginFailure(login, username));
     const user = login.user;
     // auth_time is the session's stored start, the value every later request of it reads too.
-    const session = await this.sessions.start(user.id);
-    setSessionCookie(req, res, session.cookieValue, this.sessions.ttlSeconds);
-    return this.continueAsUser(req, res, request, { user, authTime: session.authTime });
+    const authentication = this.sessions.passwordOnly();
+    const started = await this.sessions.start(user.id, authentication);
+    setSessionCookie(req, res, started.cookieValue, this.sessions.ttlSeconds);
+    return this.continueAsUser(req, res, request, { id: started.id, user, authTime: started.authTime, authentication });
+  }
+
+  /** A code for a session that needs a second factor: stepped up, it goes on to consent. */
+  private async verifySecondFactor(req: AuthorizeHttpRequest, res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
+    const result = await this.secondFactor.verify(session, formString(req, 'code') ?? '', request.client.id);
+    if (!result.ok) return this.showSecondFactor(req, res, request, session, 'verify', result);
+    return this.continueAsUser(req, res, request, result.session);
+  }
+
+  /** A user who must have a second factor and has none confirms a new authenticator app, then sees their recovery codes once. */
+  private async enrol(req: AuthorizeHttpRequest, res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
+    const sealed = formString(req, 'enrolment') ?? '';
+    const result = await this.secondFactor.confirmEnrolment(session, sealed, formString(req, 'code') ?? '', formString(req, 'name') ?? '');
+    if (!result.ok)
+      return this.showSecondFactor(
+        req,
+        res,
+        request,
+        session,
+        'enrol',
+        { error: 'That code is not valid. Enter the code the app shows now.', status: 401 },
+        sealed,
+      );
+    sendPage(
+      res,
+      200,
+      this.pages.recoveryCodes({
+        action: requestPath(req),
+        hidden: this.hiddenFields(req, res, request),
+        codes: result.recoveryCodes,
+        continueLabel: 'Continue',
+      }),
+    );
+  }
+
+  /**
+   * The code page, or the enrolment page for a user without a factor (OpenID Connect Core
+   * §3.1.2.6: with prompt=none, interaction_required: the user must be there for it).
+   */
+  private async showSecondFactor(
+    req: Request,
+    res: Response,
+    request: AuthorizeRequest,
+    session: Session,
+    pending: PendingFactor,
+    failure?: { readonly error: string; readonly status: number },
+    sealed?: string,
+  ): Promise<void> {
+    if (request.noPrompt) throw new OAuthError('interaction_required', 'the sign-in needs a second factor');
+    const form = {
+      action: requestPath(req),
+      hidden: this.hiddenFields(req, res, request),
+      clientName: request.client.clientName,
+      username: session.user.username,
+    };
+    if (pending === 'verify') return sendPage(res, failure?.status ?? 200, this.pages.secondFactor({ ...form, error: failure?.error }));
+    const enrolment = await this.secondFactor.enrolment(session.user, sealed);
+    sendPage(
+      res,
+      failure?.status ?? 200,
+      this.pages.enrolTotp({ ...form, hidden: { ...form.hidden, enrolment: enrolment.sealed }, ...enrolment, error: failure?.error, required: true }),
+    );
   }
 
   /** "Sign in with …": to the upstream provider, which comes back to its callback and then here. */
@@ -166,6 +235,8 @@ export class AuthorizeController {
   /** Consent page unless a stored consent covers the scopes and the client did not ask for prompt=consent. */
   private async continueAsUser(req: Request, res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
     const { user } = session;
+    const pending = await this.secondFactor.pending(request, session);
+    if (pending) return this.showSecondFactor(req, res, request, session, pending);
     assertMayReceiveScope(user, request.scope);
     if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.consentScope))) {
       return this.redirectWithCode(res, request, session);
@@ -213,7 +284,7 @@ export class AuthorizeController {
   }
 
   private async redirectWithCode(res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
-    const code = await this.codes.issue(request, session.user.id, session.authTime);
+    const code = await this.codes.issue(request, session.user.id, session.authTime, session.authentication);
     this.redirect(res, request, { code });
   }
 

@@ -9,11 +9,13 @@ import { PkceModule } from '../pkce/pkce.module';
 import { ScopesModule } from '../scopes/scopes.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { AccountController } from './account.controller';
+import { AccountSecurityController } from './account-security.controller';
 import { AuthorizationResponder } from './authorization-response';
 import { AuthorizeErrorPages } from './authorize-error.renderer';
 import { AuthorizeController } from './authorize.controller';
 import { CsrfTokens } from './csrf';
 import { InteractionKit } from './interaction-kit';
+import { SecondFactorStep } from './second-factor';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { LoginSessionEntity } from './login-session.entity';
 import { LoginSessionService } from './login-session.service';
@@ -30,6 +32,7 @@ import { PushedAuthorizationService } from './par/pushed-authorization.service';
 import { PushedRequestSeal } from './par/pushed-request-seal';
 import { RequestObjectVerifier } from './request-object.verifier';
 import { SettingsModule } from '../settings/settings.module';
+import { SignInFactorsModule } from '../users/factors/sign-in-factors.module';
 
 /**
  * The authorization endpoint and the browser around it: the parsed authorize request, login
@@ -47,8 +50,9 @@ import { SettingsModule } from '../settings/settings.module';
     KeysModule,
     ScopesModule,
     SettingsModule,
+    SignInFactorsModule,
   ],
-  controllers: [AuthorizeController, AccountController, LogoutController, PushedAuthorizationController],
+  controllers: [AuthorizeController, AccountController, AccountSecurityController, LogoutController, PushedAuthorizationController],
   providers: [
     { provide: LoginSessionRepository, useClass: TypeOrmLoginSessionRepository },
     LoginSessionService,
@@ -63,6 +67,7 @@ import { SettingsModule } from '../settings/settings.module';
     AuthorizationResponder,
     CsrfTokens,
     InteractionKit,
+    SecondFactorStep,
     { provide: Pages, useFactory: (config: AppConfig) => new Pages(config.brandName), inject: [APP_CONFIG] },
     { provide: AUTHORIZE_ERROR_RENDERER, useClass: AuthorizeErrorPages },
   ],

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Authentication } from '../common/oauth/authentication';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 
 /**
@@ -21,4 +22,12 @@ export class LoginSessionEntity {
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
   createdAt: number;
+
+  /** How the user signed in (RFC 8176 amr, OpenID Connect acr); null: before this was recorded (a password). */
+  @Column({ type: 'simple-json', nullable: true })
+  authentication: Authentication | null;
+
+  /** When the user last authenticated (a step-up to a second factor moves it); null: at createdAt. */
+  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  authTime: number | null;
 }

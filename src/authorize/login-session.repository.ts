@@ -1,3 +1,4 @@
+import type { Authentication } from '../common/oauth/authentication';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -15,6 +16,8 @@ export abstract class LoginSessionRepository {
   /** The session whose cookie value hashes to `sessionHash`, or null. */
   abstract findByHash(sessionHash: string): Promise<LoginSessionEntity | null>;
   abstract deleteByHash(sessionHash: string): Promise<void>;
+  /** Records a step-up: how the session's user has now authenticated, and when. */
+  abstract stepUp(id: string, authentication: Authentication, authTime: number): Promise<void>;
   abstract deleteForUser(userId: string): Promise<void>;
 }
 
@@ -32,6 +35,10 @@ export class TypeOrmLoginSessionRepository implements LoginSessionRepository {
     const { manager, metadata } = this.repository;
     const [session] = hydrate<LoginSessionEntity>(manager, metadata, await FIND_BY_HASH.query(manager, [sessionHash]));
     return session ?? null;
+  }
+
+  async stepUp(id: string, authentication: Authentication, authTime: number): Promise<void> {
+    await transactional(this.repository).update({ id }, { authentication, authTime });
   }
 
   async deleteByHash(sessionHash: string): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Authentication } from '../common/oauth/authentication';
 import { sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import type { AppConfig } from '../config/app-config';
@@ -23,6 +24,10 @@ class InMemoryLoginSessions implements LoginSessionRepository {
   async deleteForUser(userId: string): Promise<void> {
     for (const [id, row] of this.rows) if (row.userId === userId) this.rows.delete(id);
   }
+  async stepUp(id: string, authentication: Authentication, authTime: number): Promise<void> {
+    const row = this.rows.get(id);
+    if (row) this.rows.set(id, { ...row, authentication, authTime });
+  }
 }
 
 describe('LoginSessionService', () => {
@@ -34,7 +39,12 @@ describe('LoginSessionService', () => {
     sessions = new InMemoryLoginSessions();
     const users = { findEnabled: async (id: string) => (id === alice.id ? alice : null) } as Pick<UsersService, 'findEnabled'>;
     const work = { run: <T>(task: () => Promise<T>) => task(), audited: <T>(_event: unknown, task: () => Promise<T>) => task() } as UnitOfWork;
-    service = new LoginSessionService(sessions, users as UsersService, { loginSessionTtl: 600 } as AppConfig, work);
+    service = new LoginSessionService(
+      sessions,
+      users as UsersService,
+      { loginSessionTtl: 600, mfa: { passwordAcr: '0', mfaAcr: 'mfa', defaultPolicy: 'optional' } } as AppConfig,
+      work,
+    );
   });
 
   it('stores only the SHA-256 of the cookie value, and finds the user and auth_time by the cookie', async () => {
@@ -42,7 +52,17 @@ describe('LoginSessionService', () => {
     const [row] = sessions.rows.values();
     expect(row.sessionHash).toBe(sha256Hex(cookieValue));
     expect(JSON.stringify(row)).not.toContain(cookieValue);
-    expect(await service.current(cookieValue)).toEqual({ user: alice, authTime });
+    expect(await service.current(cookieValue)).toEqual({ id: row.id, user: alice, authTime, authentication: { amr: ['pwd'], acr: '0' } });
+  });
+
+  it('steps a session up in place: same cookie, the new authentication and a later auth_time', async () => {
+    const { cookieValue } = await service.start(alice.id);
+    const session = (await service.current(cookieValue))!;
+    const [row] = sessions.rows.values();
+    row.authTime = session.authTime - 100;
+    const authTime = await service.stepUp({ ...session, authTime: row.authTime }, { amr: ['pwd', 'otp', 'mfa'], acr: 'mfa' });
+    expect(await service.current(cookieValue)).toEqual({ id: session.id, user: alice, authTime, authentication: { amr: ['pwd', 'otp', 'mfa'], acr: 'mfa' } });
+    expect(authTime).toBeGreaterThan(row.createdAt - 100);
   });
 
   it('knows no session for an expired row, an unknown, empty or oversized cookie, or a disabled user', async () => {

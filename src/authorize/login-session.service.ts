@@ -1,3 +1,4 @@
+import type { Authentication } from '../common/oauth/authentication';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
@@ -6,6 +7,15 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UserProfile, UsersService } from '../users/users.service';
 import { LoginSessionRepository } from './login-session.repository';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
+
+/** A browser's sign-in: its still enabled user, when they last authenticated and how. */
+export interface LoginSession {
+  readonly id: string;
+  readonly user: UserProfile;
+  /** OpenID Connect auth_time: the sign-in, or the last step-up to a second factor. */
+  readonly authTime: number;
+  readonly authentication: Authentication;
+}
 
 /** Browser sign-in at the authorize endpoint, stored in the database (no process memory). */
 @Injectable()
@@ -26,19 +36,25 @@ export class LoginSessionService {
    * start as stored, the OpenID Connect auth_time of every ID Token of this sign-in. Not after the
    * request was answered 503 (a unit of work): no session row without the cookie that names it.
    */
-  async start(userId: string): Promise<{ readonly cookieValue: string; readonly authTime: number }> {
+  async start(
+    userId: string,
+    authentication: Authentication = this.passwordOnly(),
+  ): Promise<{ readonly id: string; readonly cookieValue: string; readonly authTime: number }> {
     const value = randomToken();
     const now = nowSeconds();
+    const id = randomUUID();
     await this.work.run(() =>
       this.repository.insert({
-        id: randomUUID(),
+        id,
         sessionHash: sha256Hex(value),
         userId,
         expiresAt: now + this.config.loginSessionTtl,
         createdAt: now,
+        authentication,
+        authTime: now,
       }),
     );
-    return { cookieValue: value, authTime: now };
+    return { id, cookieValue: value, authTime: now };
   }
 
   /**
@@ -69,13 +85,32 @@ export class LoginSessionService {
     return (await this.current(cookieValue))?.user ?? null;
   }
 
+  /**
+   * The session's user has authenticated again, with a second factor: the same session (no new
+   * cookie), now with `authentication` and auth_time now (OpenID Connect Core §2: the time of the
+   * authentication the ID Token reports). Returns that auth_time.
+   */
+  async stepUp(session: LoginSession, authentication: Authentication): Promise<number> {
+    const now = nowSeconds();
+    await this.work.run(() => this.repository.stepUp(session.id, authentication, now));
+    return now;
+  }
+
   /** The session of a cookie value: its still enabled user and when they authenticated; or null. */
-  async current(cookieValue: unknown): Promise<{ readonly user: UserProfile; readonly authTime: number } | null> {
+  async current(cookieValue: unknown): Promise<LoginSession | null> {
     // No cookie, an empty one or an oversized one is no session.
     if (typeof cookieValue !== 'string' || cookieValue === '' || cookieValue.length > 128) return null;
     const session = await this.repository.findByHash(sha256Hex(cookieValue));
     if (!session || session.expiresAt <= nowSeconds()) return null;
     const user = await this.users.findEnabled(session.userId);
-    return user ? { user, authTime: session.createdAt } : null;
+    if (!user) return null;
+    // Sessions from before sign-ins were recorded were a password's.
+    const authentication = session.authentication ?? this.passwordOnly();
+    return { id: session.id, user, authTime: session.authTime ?? session.createdAt, authentication };
+  }
+
+  /** RFC 8176 `pwd`, with the configured class of a password alone (ACR_PASSWORD). */
+  passwordOnly(): Authentication {
+    return { amr: ['pwd'], acr: this.config.mfa.passwordAcr };
   }
 }

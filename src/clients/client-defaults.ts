@@ -25,4 +25,5 @@ export const CLIENT_REQUIREMENT_DEFAULTS = {
   requirePushedAuthorizationRequests: false,
   requireSignedRequestObject: false,
   fapiProfile: null,
+  mfa: null,
 } as const;

@@ -1,3 +1,4 @@
+import type { MfaPolicy } from '../common/oauth/authentication';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
@@ -161,6 +162,10 @@ export class ClientEntity {
   /** The security profile this client follows (src/fapi/fapi-profile.ts); null: the global default (FAPI_PROFILE). */
   @Column({ name: 'fapi_profile', type: 'varchar', length: 32, nullable: true })
   fapiProfile: FapiProfile | null;
+
+  /** Whether this client's users sign in with a second factor; null: the server default (MFA_DEFAULT). */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  mfa: MfaPolicy | null;
 
   @Column({ type: 'boolean' })
   enabled: boolean;

@@ -1,3 +1,4 @@
+import type { MfaPolicy } from '../common/oauth/authentication';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
@@ -60,6 +61,7 @@ export interface NewClient extends TlsClientAuthFields {
   readonly requirePushedAuthorizationRequests?: boolean;
   readonly requireSignedRequestObject?: boolean;
   readonly fapiProfile?: FapiProfile | null;
+  readonly mfa?: MfaPolicy | null;
   readonly enabled?: boolean;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
@@ -193,6 +195,7 @@ export class ClientsService implements AccessTokenLifetimes {
       requirePushedAuthorizationRequests: input.requirePushedAuthorizationRequests ?? false,
       requireSignedRequestObject: input.requireSignedRequestObject ?? false,
       fapiProfile: input.fapiProfile ?? null,
+      mfa: input.mfa ?? null,
       enabled: input.enabled ?? true,
       createdAt: now,
       updatedAt: now,

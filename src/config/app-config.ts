@@ -487,6 +487,25 @@ export class EnvironmentVariables {
   @IsIn(['fapi2-security'])
   FAPI_PROFILE?: 'fapi2-security' = undefined;
 
+  /**
+   * Whether applications that name no `mfa` policy ask for a second sign-in factor: `off`,
+   * `optional` (users who enrolled one use it) or `required` (every user, enrolling first).
+   */
+  @IsIn(['off', 'optional', 'required'])
+  MFA_DEFAULT: 'off' | 'optional' | 'required' = 'optional';
+
+  /** The `acr` of a sign-in with a password alone (OpenID Connect Core §2); "0" as published before. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  ACR_PASSWORD = '0';
+
+  /** The `acr` of a sign-in with a password and a second factor. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(255)
+  ACR_MFA = 'urn:oauth-server:acr:mfa';
+
   /** Lifetime of ID Tokens (OpenID Connect), seconds. */
   @Transform(toInt)
   @IsInt()
@@ -664,6 +683,8 @@ export interface AppConfig {
   readonly dpop: { readonly nonceRequired: boolean; readonly nonceRotationSeconds: number; readonly proofMaxAgeSeconds: number };
   /** FAPI_PROFILE: the security profile of applications that name none. */
   readonly fapiProfile: 'fapi2-security' | null;
+  /** MFA_DEFAULT, ACR_PASSWORD, ACR_MFA: the second-factor policy of applications without one, and the two acr names. */
+  readonly mfa: { readonly defaultPolicy: 'off' | 'optional' | 'required'; readonly passwordAcr: string; readonly mfaAcr: string };
   readonly keyRotation: { readonly days: number; readonly activateAfter: number };
   readonly otlpEndpoint?: string;
   readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
@@ -798,6 +819,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       proofMaxAgeSeconds: vars.DPOP_PROOF_MAX_AGE_SECONDS,
     },
     fapiProfile: vars.FAPI_PROFILE ?? null,
+    mfa: { defaultPolicy: vars.MFA_DEFAULT, passwordAcr: vars.ACR_PASSWORD.trim(), mfaAcr: vars.ACR_MFA.trim() },
     keyRotation: { days: vars.KEY_ROTATION_DAYS, activateAfter: vars.KEY_ROTATION_ACTIVATE_AFTER },
     otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
 

@@ -1,3 +1,4 @@
+import type { Authentication } from '../common/oauth/authentication';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isDuplicateKey } from '../database/dialects';
@@ -53,10 +54,15 @@ export class ConsentService {
    * The user approves the request at the consent page: the consent, its audit event and the
    * authorization code commit together, and not at all after a 503. Returns the code.
    */
-  approve(request: CodeRequest & { readonly consentScope: string }, userId: string, authTime: number): Promise<string> {
+  approve(
+    request: CodeRequest & { readonly consentScope: string },
+    userId: string,
+    authTime: number,
+    authentication: Authentication | null = null,
+  ): Promise<string> {
     return this.work.run(async () => {
       await this.grant(userId, request.client.id, request.consentScope);
-      return this.codes.issue(request, userId, authTime);
+      return this.codes.issue(request, userId, authTime, authentication);
     });
   }
 

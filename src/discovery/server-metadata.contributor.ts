@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type MetadataContributor, MetadataContributorProvider } from '../common/metadata/metadata-contributor';
 import { SIGNING_ALGORITHMS } from '../keys/signing-key.entity';
-import { CLAIMS_BY_SCOPE, PASSWORD_ACR, supportedUserClaims } from '../oidc/standard-claims';
+import { CLAIMS_BY_SCOPE, supportedUserClaims } from '../oidc/standard-claims';
 import { SettingsService } from '../settings/settings.service';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
 import { REQUEST_OBJECT_SIGNING_ALGS } from '../authorize/request-object.verifier';
@@ -27,7 +27,6 @@ export class ServerMetadataContributor implements MetadataContributor {
     'scopes_supported',
     'claims_supported',
     'claim_types_supported',
-    'acr_values_supported',
     'code_challenge_methods_supported',
     'authorization_response_iss_parameter_supported',
     'claims_parameter_supported',
@@ -63,8 +62,6 @@ export class ServerMetadataContributor implements MetadataContributor {
       scopes_supported: Object.keys(CLAIMS_BY_SCOPE),
       claims_supported: [...new Set(['iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'azp', 'at_hash', 'amr', 'acr', ...supportedUserClaims()])],
       claim_types_supported: ['normal'],
-      // OpenID Connect Core §2: every sign-in is a password; "0" never claims more than that.
-      acr_values_supported: [PASSWORD_ACR],
       code_challenge_methods_supported: pkcePlainAllowed ? ['S256', 'plain'] : ['S256'],
       authorization_response_iss_parameter_supported: true,
       claims_parameter_supported: true,

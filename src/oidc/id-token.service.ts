@@ -1,3 +1,4 @@
+import type { Authentication } from '../common/oauth/authentication';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { AuthenticatedClient } from '../clients/clients.service';
@@ -7,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import type { UserProfile } from '../users/users.service';
-import { ClaimsRequest, claimsOfScope, PASSWORD_ACR, releaseClaims } from './standard-claims';
+import { ClaimsRequest, claimsOfScope, releaseClaims } from './standard-claims';
 import { AuthenticationContext, AuthenticationContextSource } from './authentication-context';
 
 export interface IdTokenContext {
@@ -17,6 +18,8 @@ export interface IdTokenContext {
   readonly accessToken: string;
   /** When the user authenticated; absent for tokens from before OpenID Connect was enabled. */
   readonly authTime: number | null;
+  /** How the user authenticated; absent or null: a password (sign-ins from before this was recorded). */
+  readonly authentication?: Authentication | null;
   readonly nonce?: string | null;
   /** OpenID Connect Core §5.5: the claims the authorization request asked the ID Token for. */
   readonly claims?: ClaimsRequest | null;
@@ -42,21 +45,12 @@ export function atHash(accessToken: string, alg: SigningAlgorithm): string {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-function passwordAuthentication(context: IdTokenContext): Record<string, unknown> {
-  return {
-    // RFC 8176: the user authenticated with a password on our login page.
-    amr: ['pwd'],
-    // Core §2: sent when asked for (acr_values or the claims parameter); a password is level "0".
-    ...(context.claims?.id_token && 'acr' in context.claims.id_token ? { acr: PASSWORD_ACR } : {}),
-  };
-}
-
 /** A sign-in elsewhere (an upstream provider): its amr and acr when vouched for; else no amr, and acr "0" when asked. */
-function otherAuthentication(other: AuthenticationContext, context: IdTokenContext): Record<string, unknown> {
+function otherAuthentication(other: AuthenticationContext, context: IdTokenContext, passwordAcr: string): Record<string, unknown> {
   const acrAsked = context.claims?.id_token && 'acr' in context.claims.id_token;
   return {
     ...(other.amr ? { amr: other.amr } : {}),
-    ...(other.acr ? { acr: other.acr } : acrAsked ? { acr: PASSWORD_ACR } : {}),
+    ...(other.acr ? { acr: other.acr } : acrAsked ? { acr: passwordAcr } : {}),
   };
 }
 
@@ -87,9 +81,23 @@ export class IdTokenService {
         ...(context.authTime !== null ? { auth_time: context.authTime } : {}),
         ...(context.nonce ? { nonce: context.nonce } : {}),
         at_hash: atHash(context.accessToken, alg),
-        ...(other ? otherAuthentication(other, context) : passwordAuthentication(context)),
+        ...(other ? otherAuthentication(other, context, this.config.mfa.passwordAcr) : this.localAuthentication(context)),
       },
       alg,
     );
+  }
+
+  /** A sign-in on our own pages: its recorded methods and class (RFC 8176, Core §2). */
+  private localAuthentication(context: IdTokenContext): Record<string, unknown> {
+    return {
+      // RFC 8176: the methods of the sign-in (a password alone before they were recorded).
+      amr: context.authentication?.amr ?? ['pwd'],
+      // Core §2: the class of the sign-in; of one recorded before, only when asked for.
+      ...(context.authentication
+        ? { acr: context.authentication.acr }
+        : context.claims?.id_token && 'acr' in context.claims.id_token
+          ? { acr: this.config.mfa.passwordAcr }
+          : {}),
+    };
   }
 }

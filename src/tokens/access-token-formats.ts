@@ -5,6 +5,7 @@ import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import type { Confirmation } from './binding/confirmation';
 import type { ClaimsRequest } from '../oidc/standard-claims';
+import type { Authentication } from '../common/oauth/authentication';
 
 /** What an access token stands for, whatever its format. */
 export interface AccessTokenClaims {
@@ -26,6 +27,8 @@ export interface AccessTokenClaims {
   readonly grantId: string;
   /** OpenID Connect Core §5.5: the claims the grant's request asked userinfo for, which a JWT carries as it is not stored. */
   readonly claims: ClaimsRequest | null;
+  /** How the user signed in (RFC 9068 §2.2.1: `amr` and `acr`), which a JWT carries as it is not stored; null without a user. */
+  readonly authentication: Authentication | null;
 }
 
 export type AccessTokenFormatName = 'opaque' | 'jwt';
@@ -73,7 +76,7 @@ export class AccessTokenFormats {
   async decode(token: string): Promise<DecodedAccessToken | null> {
     const jwt = await this.keys.verifyAccessToken(token);
     if (!jwt) return null;
-    const { iss, sub, aud, client_id: clientId, iat, exp, jti, scope, cnf, grant_id: grantId, claims } = jwt;
+    const { iss, sub, aud, client_id: clientId, iat, exp, jti, scope, cnf, grant_id: grantId, claims, amr, acr } = jwt;
     if (typeof sub !== 'string' || typeof aud !== 'string' || typeof clientId !== 'string' || typeof jti !== 'string' || typeof scope !== 'string') return null;
     if (typeof iat !== 'number' || typeof exp !== 'number') return null;
     return {
@@ -89,6 +92,7 @@ export class AccessTokenFormats {
       cnf: typeof cnf === 'object' && cnf !== null ? (cnf as Confirmation) : null,
       grantId: typeof grantId === 'string' ? grantId : jti,
       claims: typeof claims === 'object' && claims !== null ? (claims as ClaimsRequest) : null,
+      authentication: Array.isArray(amr) && amr.every((value) => typeof value === 'string') && typeof acr === 'string' ? { amr: amr as string[], acr } : null,
     };
   }
 
@@ -107,6 +111,7 @@ export class AccessTokenFormats {
         ...(claims.cnf ? { cnf: claims.cnf } : {}),
         grant_id: claims.grantId,
         ...(claims.claims?.userinfo ? { claims: { userinfo: claims.claims.userinfo } } : {}),
+        ...(claims.authentication ? { amr: claims.authentication.amr, acr: claims.authentication.acr } : {}),
       },
       claims.alg,
       'at+jwt',

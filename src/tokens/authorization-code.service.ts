@@ -1,3 +1,4 @@
+import type { Authentication } from '../common/oauth/authentication';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { FAPI2_MAX_CODE_LIFETIME_SECONDS, type FapiProfile, fapiApplies } from '../clients/fapi-profile';
@@ -33,9 +34,9 @@ export class AuthorizationCodeService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** `authTime`: when the user authenticated (the login session's start), for the ID Token. */
+  /** `authTime`: when the user authenticated (the login session's last sign-in or step-up), for the ID Token, with how. */
   /** In the caller's unit of work when there is one (a consent approval and its code commit together). */
-  async issue(request: CodeRequest, userId: string, authTime: number): Promise<string> {
+  async issue(request: CodeRequest, userId: string, authTime: number, authentication: Authentication | null = null): Promise<string> {
     const { authorizationCodeTtl: configured } = await this.settings.get();
     const authorizationCodeTtl = fapiApplies({ id: request.client.id, fapiProfile: request.client.fapiProfile ?? null }, this.config.fapiProfile)
       ? Math.min(configured, FAPI2_MAX_CODE_LIFETIME_SECONDS)
@@ -57,6 +58,7 @@ export class AuthorizationCodeService {
       claims: request.claims ?? null,
       dpopJkt: request.dpopJkt ?? null,
       authTime,
+      authentication,
       expiresAt: now + authorizationCodeTtl,
       spentAt: null,
       createdAt: now,

@@ -26,6 +26,9 @@ export type IntrospectionResponse =
       jti?: string;
       /** RFC 9449 §6.2, RFC 8705 §3.2: the key or certificate the token is bound to. */
       cnf?: Confirmation;
+      /** RFC 8176 and OpenID Connect Core §2: how the user signed in (tokens of a browser sign-in). */
+      amr?: readonly string[];
+      acr?: string;
     };
 
 /** RFC 7662: who may learn what about a token. */
@@ -69,6 +72,7 @@ export class IntrospectionService {
       ...(found.kind === 'access_token' ? { jti: row.id } : {}),
       ...(user ? { sub: user.id, username: user.username } : {}),
       ...(row.cnf ? { cnf: row.cnf } : {}),
+      ...(row.authentication ? { amr: row.authentication.amr, acr: row.authentication.acr } : {}),
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { Authentication } from '../common/oauth/authentication';
 import { fapiApplies } from '../clients/fapi-profile';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
@@ -41,6 +42,8 @@ export interface IssueContext {
   readonly audit?: Readonly<Record<string, string | null>>;
   /** When the user authenticated (OpenID Connect auth_time), kept with the refresh token. */
   readonly authTime?: number | null;
+  /** How the user authenticated (amr, acr), kept with the tokens for introspection and refreshed ID Tokens. */
+  readonly authentication?: Authentication | null;
   /** RFC 8707: the resource server named (audience); checked against the client's resources here. */
   readonly resource?: string | null;
   /** The resource the grant itself is bound to, kept with its refresh token (defaults to `resource`). */
@@ -196,6 +199,7 @@ export class TokenIssuer implements GrantIssuer {
       cnf,
       grantId,
       claims: context.claims ?? null,
+      authentication: context.authentication ?? null,
     });
     const access: AccessTokenEntity = {
       id,
@@ -207,6 +211,7 @@ export class TokenIssuer implements GrantIssuer {
       resource: resource?.identifier ?? null,
       claims: context.claims ?? null,
       cnf,
+      authentication: context.authentication ?? null,
       expiresAt: now + expiresIn,
       revokedAt: null,
       createdAt: now,
@@ -224,6 +229,7 @@ export class TokenIssuer implements GrantIssuer {
           expiresAt: now + (client.refreshTokenTtl ?? settings.refreshTokenTtl),
           rotatedAt: null,
           authTime: context.authTime ?? null,
+          authentication: context.authentication ?? null,
           // RFC 8707 §2.2: a refresh token keeps the resources of its grant, whatever one request named.
           resource: context.refreshResource !== undefined ? context.refreshResource : (resource?.identifier ?? null),
           claims: context.claims ?? null,

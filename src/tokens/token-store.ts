@@ -265,6 +265,7 @@ export class TokenStore implements GrantTokenLookup {
       resource: claims.resource,
       claims: claims.claims,
       cnf: claims.cnf,
+      authentication: claims.authentication,
       expiresAt: claims.expiresAt,
       revokedAt,
       createdAt: claims.issuedAt,

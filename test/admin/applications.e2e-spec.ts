@@ -66,6 +66,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       require_pushed_authorization_requests: false,
       require_signed_request_object: false,
       fapi_profile: null,
+      mfa: null,
       enabled: true,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),

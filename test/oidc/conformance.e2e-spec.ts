@@ -137,7 +137,7 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
         request_parameter_supported: true,
         request_object_signing_alg_values_supported: ['PS256', 'ES256', 'EdDSA', 'RS256'],
         request_uri_parameter_supported: false,
-        acr_values_supported: ['0'],
+        acr_values_supported: ['0', 'urn:oauth-server:acr:mfa'],
         code_challenge_methods_supported: ['S256'],
       });
       expect(metadata.claims_supported).toEqual(
@@ -459,8 +459,8 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
       expect(claims.acr).toBe('0');
     });
 
-    it('sends no acr when none was asked for, and "0" when claims.id_token.acr asks', async () => {
-      expect((await signIn({ scope: 'openid' })).claims.acr).toBeUndefined();
+    it('sends the acr of the sign-in, "0" for a password, whether or not claims.id_token.acr asks', async () => {
+      expect((await signIn({ scope: 'openid' })).claims.acr).toBe('0');
       expect((await signIn({ scope: 'openid', claims: JSON.stringify({ id_token: { acr: null } }) })).claims.acr).toBe('0');
     });
 

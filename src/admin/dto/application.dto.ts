@@ -1,3 +1,4 @@
+import { MFA_POLICIES, type MfaPolicy } from '../../common/oauth/authentication';
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { RejectUnknownFields } from '../../common/http/validation';
@@ -349,6 +350,17 @@ export class CreateApplicationDto {
   @IsIn(FAPI_PROFILES)
   fapi_profile?: FapiProfile | null;
 
+  @ApiPropertyOptional({
+    enum: MFA_POLICIES,
+    nullable: true,
+    default: null,
+    description:
+      'Whether users sign in with a second factor: `off`, `optional` (users who enrolled one), `required` (enrolling first); null: the server default (MFA_DEFAULT)',
+  })
+  @IsOptional()
+  @IsIn(MFA_POLICIES)
+  mfa?: MfaPolicy | null;
+
   @ApiPropertyOptional({ default: true })
   @IsOptionalNotNull()
   @IsBoolean()
@@ -395,6 +407,8 @@ export class ApplicationResponse {
   @ApiProperty({ example: false }) require_signed_request_object: boolean;
   @ApiProperty({ enum: FAPI_PROFILES, nullable: true, example: null, description: 'Null: the server default (FAPI_PROFILE)' })
   fapi_profile: FapiProfile | null;
+  @ApiProperty({ enum: MFA_POLICIES, nullable: true, example: null, description: 'Null: the server default (MFA_DEFAULT)' })
+  mfa: MfaPolicy | null;
   @ApiProperty({ description: 'The secret was imported with fewer than 32 characters; rotate it when the clients can take a new one', example: false })
   weak_secret: boolean;
   @ApiProperty({
@@ -453,6 +467,7 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     require_signed_request_object: client.requireSignedRequestObject,
     fapi_profile: client.fapiProfile,
+    mfa: client.mfa,
     weak_secret: client.weakSecret,
     warnings: applicationWarnings(client),
     enabled: client.enabled,

@@ -97,6 +97,7 @@ export class ImportService {
         require_pushed_authorization_requests: c.requirePushedAuthorizationRequests,
         require_signed_request_object: c.requireSignedRequestObject,
         fapi_profile: c.fapiProfile,
+        mfa: c.mfa,
         enabled: c.enabled,
       })),
       users: users.map((u: UserProfile) => ({

@@ -163,10 +163,127 @@ ${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id
 ${notice}
 ${items}
 ${profile}
+<p><a href="/account/security">Sign-in security: authenticator apps and recovery codes</a></p>
 <form method="post" action="/oauth2/logout">
 ${hiddenFields({ csrf_token: input.csrfToken, action: 'logout' })}
 <button type="submit" class="secondary">Sign out</button>
 </form>`,
+    );
+  }
+
+  /** The second step of a sign-in (or a step-up): a code from the authenticator app or a recovery code. */
+  secondFactor(input: FormPageInput & { readonly username: string; readonly error?: string }): string {
+    const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
+    const intro = input.clientName ? `<strong>${escapeHtml(input.clientName)}</strong> asks you to confirm it is you.` : 'Confirm it is you to continue.';
+    return layout(
+      this.brand,
+      'Enter your code',
+      `<h1>Enter your code</h1>
+<p>Signed in as <strong>${escapeHtml(input.username)}</strong>. ${intro}</p>
+${error}
+<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields({ ...input.hidden, action: 'second_factor' })}
+<label for="code">Code from your authenticator app, or a recovery code</label>
+<input type="text" id="code" name="code" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required maxlength="32">
+<button type="submit" class="primary">Verify</button>
+</form>`,
+    );
+  }
+
+  /**
+   * Enrolling an authenticator app: the QR code (an inline SVG, nothing loaded) and, for those who
+   * cannot scan, the secret and the otpauth:// URI; then a first code confirms it.
+   */
+  enrolTotp(
+    input: FormPageInput & {
+      readonly username: string;
+      readonly secret: string;
+      readonly uri: string;
+      readonly qrSvg: string;
+      readonly error?: string;
+      readonly required?: boolean;
+    },
+  ): string {
+    const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
+    const why = input.required
+      ? `<p>${input.clientName ? `<strong>${escapeHtml(input.clientName)}</strong> requires` : 'Your account requires'} a second sign-in factor.</p>`
+      : '';
+    return layout(
+      this.brand,
+      'Set up your authenticator app',
+      `<h1>Set up your authenticator app</h1>
+<p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
+${why}
+${error}
+<p>Scan this QR code with an authenticator app, or enter the key by hand.</p>
+<figure style="margin:0;max-width:14rem">${input.qrSvg}</figure>
+<p>Key: <code>${escapeHtml(input.secret.replace(/(.{4})/g, '$1 ').trim())}</code></p>
+<details><summary>Key URI</summary><p><code style="word-break:break-all">${escapeHtml(input.uri)}</code></p></details>
+<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields({ ...input.hidden, action: 'enrol_totp' })}
+<label for="name">Name of this authenticator</label>
+<input type="text" id="name" name="name" maxlength="100" value="Authenticator app">
+<label for="code">Code shown by the app</label>
+<input type="text" id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required maxlength="6">
+<button type="submit" class="primary">Confirm</button>
+</form>`,
+    );
+  }
+
+  /** Recovery codes, shown this once: only their hashes are kept. */
+  recoveryCodes(input: FormPageInput & { readonly codes: readonly string[]; readonly continueLabel: string }): string {
+    return layout(
+      this.brand,
+      'Your recovery codes',
+      `<h1>Your recovery codes</h1>
+<p>Keep these codes somewhere safe. Each signs you in once if you lose your authenticator app. They are shown only now.</p>
+<ul>${input.codes.map((code) => `<li><code>${escapeHtml(code)}</code></li>`).join('')}</ul>
+<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields(input.hidden)}
+<button type="submit" class="primary">${escapeHtml(input.continueLabel)}</button>
+</form>`,
+    );
+  }
+
+  /** The account's sign-in factors: authenticator apps (remove, add) and recovery codes (regenerate). */
+  accountSecurity(input: {
+    readonly action: string;
+    readonly csrfToken: string;
+    readonly username: string;
+    readonly factors: readonly { readonly id: string; readonly name: string; readonly createdAt: number }[];
+    readonly recoveryCodesRemaining: number;
+    readonly notice?: string;
+  }): string {
+    const notice = input.notice ? `<p role="status">${escapeHtml(input.notice)}</p>` : '';
+    const form = (fields: Record<string, string>, label: string, aria?: string) =>
+      `<form method="post" action="${escapeHtml(input.action)}">
+${hiddenFields({ csrf_token: input.csrfToken, ...fields })}
+<button type="submit" class="secondary"${aria ? ` aria-label="${escapeHtml(aria)}"` : ''}>${escapeHtml(label)}</button>
+</form>`;
+    const apps = input.factors.length
+      ? `<ul>${input.factors
+          .map(
+            (f) => `<li><strong>${escapeHtml(f.name)}</strong>, added ${new Date(f.createdAt * 1000).toISOString().slice(0, 10)}
+${form({ action: 'remove', factor_id: f.id }, 'Remove', `Remove ${f.name}`)}</li>`,
+          )
+          .join('\n')}</ul>`
+      : '<p>No authenticator app is set up: you sign in with your password alone.</p>';
+    const recovery = input.factors.length
+      ? `<h2>Recovery codes</h2>
+<p>${input.recoveryCodesRemaining} unused recovery code${input.recoveryCodesRemaining === 1 ? '' : 's'} left.</p>
+${form({ action: 'regenerate' }, 'Make new recovery codes')}`
+      : '';
+    return layout(
+      this.brand,
+      'Sign-in security',
+      `<h1>Sign-in security</h1>
+<p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
+${notice}
+<h2>Authenticator apps</h2>
+${apps}
+${form({ action: 'start_totp' }, 'Add an authenticator app')}
+${recovery}
+<p><a href="/account/consents">Your approved applications</a></p>`,
     );
   }
 

@@ -23,6 +23,8 @@ const BUILT_IN_STATUS = {
   temporarily_unavailable: 503,
   login_required: 400,
   consent_required: 400,
+  // OpenID Connect Core §3.1.2.6: prompt=none, but the sign-in needs the user (a second factor).
+  interaction_required: 400,
   request_not_supported: 400,
   request_uri_not_supported: 400,
   invalid_request_uri: 400,

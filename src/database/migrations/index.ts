@@ -15,6 +15,7 @@ import { SignedRequestObjects1765100000001 } from './1765100000001-SignedRequest
 import { FapiProfile1765400000000 } from './1765400000000-FapiProfile';
 import { LdapDirectories1766200000000 } from './1766200000000-LdapDirectories';
 import { TokenRevocations1766600000000 } from './1766600000000-TokenRevocations';
+import { SignInAuthentication1766100000000 } from './1766100000000-SignInAuthentication';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   FapiProfile1765400000000,
   LdapDirectories1766200000000,
   TokenRevocations1766600000000,
+  SignInAuthentication1766100000000,
 ];

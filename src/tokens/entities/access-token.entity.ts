@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Authentication } from '../../common/oauth/authentication';
 import { bigintTransformer } from '../../common/database/bigint.transformer';
 import type { ClaimsRequest } from '../../oidc/standard-claims';
 import type { Confirmation } from '../binding/confirmation';
@@ -42,6 +43,10 @@ export class AccessTokenEntity {
 
   @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
   revokedAt: number | null;
+
+  /** How the user signed in (RFC 8176 amr, OpenID Connect acr); null: before this was recorded (a password). */
+  @Column({ type: 'simple-json', nullable: true })
+  authentication: Authentication | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
   createdAt: number;

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Authentication } from '../../common/oauth/authentication';
 import { bigintTransformer } from '../../common/database/bigint.transformer';
 import type { ClaimsRequest } from '../../oidc/standard-claims';
 
@@ -59,6 +60,10 @@ export class AuthorizationCodeEntity {
   /** When the code was spent (redeemed, or voided with its consent); the column keeps its first name. */
   @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
   spentAt: number | null;
+
+  /** How the user signed in (RFC 8176 amr, OpenID Connect acr); null: before this was recorded (a password). */
+  @Column({ type: 'simple-json', nullable: true })
+  authentication: Authentication | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
   createdAt: number;

@@ -73,6 +73,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
       grantId: code.id,
       withRefreshToken: true,
       authTime: code.authTime,
+      authentication: code.authentication,
       resource,
       refreshResource: code.resource,
       claims: code.claims,
@@ -86,6 +87,7 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
       scope: code.scope,
       accessToken: response.access_token,
       authTime: code.authTime,
+      authentication: code.authentication,
       nonce: code.nonce,
       claims: code.claims,
     });

@@ -108,6 +108,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       withRefreshToken: true,
       refreshScope: formatScope(grantScopes),
       authTime: stored.authTime,
+      authentication: stored.authentication,
       resource,
       refreshResource: stored.resource,
       presentedRefreshTokenId: stored.id,
@@ -141,6 +142,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       scope,
       accessToken: response.access_token,
       authTime: stored.authTime,
+      authentication: stored.authentication,
       claims: stored.claims,
     });
     return idToken ? { ...response, id_token: idToken } : response;

@@ -18,6 +18,7 @@ function anAccessToken(overrides: Partial<AccessTokenEntity> = {}): AccessTokenE
     resource: null,
     claims: null,
     cnf: null,
+    authentication: null,
     expiresAt: now + 600,
     revokedAt: null,
     createdAt: now,

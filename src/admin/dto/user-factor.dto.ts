@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { FactorSummary, UserFactors } from '../../users/factors/sign-in-factors.service';
+
+/** A user's sign-in factor, never its secret. */
+export class UserFactorResponse {
+  @ApiProperty({ example: '0190c4f2-6d3e-7b8a-9f00-1c2d3e4f5a6b' }) id: string;
+  @ApiProperty({ example: 'totp', description: 'The factor: `totp` (authenticator app)' }) type: string;
+  @ApiProperty({ example: 'Phone' }) name: string;
+  @ApiProperty({ example: 1767225600, description: 'Epoch seconds' }) created_at: number;
+  @ApiProperty({ example: null, nullable: true, type: Number, description: 'Epoch seconds of the last sign-in with it' }) last_used_at: number | null;
+}
+
+export class UserFactorsResponse {
+  @ApiProperty({ type: [UserFactorResponse] }) factors: UserFactorResponse[];
+  @ApiProperty({ example: 10, description: 'Unused recovery codes' }) recovery_codes_remaining: number;
+}
+
+export class ImportTotpDto {
+  @ApiProperty({
+    description: 'The existing TOTP secret, base32 (RFC 4648), as the authenticator app holds it (SHA-1, 6 digits, 30 s)',
+    example: 'JBSWY3DPEHPK3PXP',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  secret: string;
+
+  @ApiPropertyOptional({ example: 'Phone', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  name?: string;
+}
+
+export function toUserFactorResponse(factor: FactorSummary): UserFactorResponse {
+  return { id: factor.id, type: factor.type, name: factor.name, created_at: factor.createdAt, last_used_at: factor.lastUsedAt };
+}
+
+export function toUserFactorsResponse(factors: UserFactors): UserFactorsResponse {
+  return { factors: factors.factors.map(toUserFactorResponse), recovery_codes_remaining: factors.recoveryCodesRemaining };
+}

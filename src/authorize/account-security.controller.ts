@@ -1,0 +1,151 @@
+import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
+import { LoginService } from '../users/login.service';
+import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
+import { CSRF_FIELD, CsrfTokens } from './csrf';
+import { formString } from './form';
+import { loginFailure } from './login-failure';
+import { LoginSession, LoginSessionService } from './login-session.service';
+import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
+import { SecondFactorStep } from './second-factor';
+import { Pages } from './views/pages';
+
+const PATH = '/account/security';
+
+/**
+ * A signed-in user manages their sign-in factors: adds an authenticator app, removes one, makes new
+ * recovery codes (shown once). A user who has a factor gives a code first: a password alone must
+ * not be enough to remove the second factor. Plain forms: no JavaScript needed.
+ */
+@ApiTags('account')
+@Controller()
+export class AccountSecurityController {
+  constructor(
+    private readonly sessions: LoginSessionService,
+    private readonly logins: LoginService,
+    private readonly factors: SignInFactorsService,
+    private readonly step: SecondFactorStep,
+    private readonly pages: Pages,
+    private readonly csrf: CsrfTokens,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get('account/security')
+  @ApiOperation({ summary: 'HTML page: the signed-in user’s authenticator apps and recovery codes' })
+  @ApiOkResponse({
+    description: 'An HTML page (the sign-in form, then the code form, first)',
+    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign-in security · Authorization Server</title>…' } },
+  })
+  async show(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const session = await this.sessions.current(readSessionCookie(req));
+    if (!session) return this.login(req, res);
+    return this.page(req, res, session);
+  }
+
+  @Post('account/security')
+  @RateLimit('login')
+  @UseGuards(RateLimitGuard)
+  @ApiExcludeEndpoint()
+  async submit(@Req() req: Request, @Res() res: Response): Promise<void> {
+    if (!this.csrf.verify(req)) {
+      sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Reload the page and try again.', req.id));
+      return;
+    }
+    const action = formString(req, 'action');
+    if (action === 'login') return this.signIn(req, res);
+    const session = await this.sessions.current(readSessionCookie(req));
+    if (!session) return this.login(req, res);
+    if (action === 'second_factor' && (await this.step.needsCodeForAccount(session))) {
+      const result = await this.step.verify(session, formString(req, 'code') ?? '');
+      if (!result.ok) return this.codePage(req, res, session, result);
+      return this.page(req, res, result.session);
+    }
+    if (await this.step.needsCodeForAccount(session)) return this.codePage(req, res, session);
+    const actor = { actorUserId: session.user.id, via: 'account' } as const;
+    switch (action) {
+      case 'start_totp':
+        return this.enrolPage(req, res, session);
+      case 'enrol_totp': {
+        const sealed = formString(req, 'enrolment') ?? '';
+        const result = await this.step.confirmEnrolment(session, sealed, formString(req, 'code') ?? '', formString(req, 'name') ?? '');
+        if (!result.ok) return this.enrolPage(req, res, session, sealed, 'That code is not valid. Enter the code the app shows now.');
+        if (result.recoveryCodes.length === 0) return this.page(req, res, result.session, 'Authenticator app added.');
+        return this.recoveryCodes(req, res, result.recoveryCodes);
+      }
+      case 'remove': {
+        const { factors } = await this.factors.list(session.user.id);
+        // Under a server-wide requirement the last factor stays: the user could not sign in without enrolling again.
+        if (this.config.mfa.defaultPolicy === 'required' && factors.length <= 1)
+          return this.page(req, res, session, 'Your last authenticator app cannot be removed: a second factor is required.', 409);
+        const removed = await this.factors.remove(session.user.id, formString(req, 'factor_id') ?? '', actor);
+        return this.page(req, res, session, removed ? 'Authenticator app removed.' : 'Nothing to remove.');
+      }
+      case 'regenerate':
+        if (!(await this.factors.hasSecondFactor(session.user.id))) return this.page(req, res, session);
+        return this.recoveryCodes(req, res, await this.factors.regenerateRecoveryCodes(session.user.id, actor));
+      default:
+        return this.page(req, res, session);
+    }
+  }
+
+  private async signIn(req: Request, res: Response): Promise<void> {
+    const username = formString(req, 'username') ?? '';
+    const password = formString(req, 'password') ?? '';
+    const login = username && password ? await this.logins.attempt(username, password, 'login_page') : null;
+    if (!login?.ok) return this.login(req, res, loginFailure(login, username));
+    const authentication = this.sessions.passwordOnly();
+    const started = await this.sessions.start(login.user.id, authentication);
+    setSessionCookie(req, res, started.cookieValue, this.sessions.ttlSeconds);
+    return this.page(req, res, { id: started.id, user: login.user, authTime: started.authTime, authentication });
+  }
+
+  private login(req: Request, res: Response, failure?: { error: string; username: string; status: number }): void {
+    const page = this.pages.login({ action: PATH, hidden: { [CSRF_FIELD]: this.csrf.issue(req, res) }, error: failure?.error, username: failure?.username });
+    sendPage(res, failure?.status ?? 200, page);
+  }
+
+  private codePage(req: Request, res: Response, session: LoginSession, failure?: { error: string; status: number }): void {
+    const page = this.pages.secondFactor({
+      action: PATH,
+      hidden: { [CSRF_FIELD]: this.csrf.issue(req, res) },
+      username: session.user.username,
+      error: failure?.error,
+    });
+    sendPage(res, failure?.status ?? 200, page);
+  }
+
+  private async enrolPage(req: Request, res: Response, session: LoginSession, sealed?: string, error?: string): Promise<void> {
+    const enrolment = await this.step.enrolment(session.user, sealed);
+    const hidden = { [CSRF_FIELD]: this.csrf.issue(req, res), enrolment: enrolment.sealed };
+    sendPage(res, error ? 401 : 200, this.pages.enrolTotp({ action: PATH, hidden, username: session.user.username, ...enrolment, error }));
+  }
+
+  /** Shown this once: only their hashes are kept. */
+  private recoveryCodes(req: Request, res: Response, codes: readonly string[]): void {
+    sendPage(
+      res,
+      200,
+      this.pages.recoveryCodes({ action: PATH, hidden: { [CSRF_FIELD]: this.csrf.issue(req, res), action: 'show' }, codes, continueLabel: 'Done' }),
+    );
+  }
+
+  private async page(req: Request, res: Response, session: LoginSession, notice?: string, status = 200): Promise<void> {
+    if (await this.step.needsCodeForAccount(session)) return this.codePage(req, res, session);
+    const { factors, recoveryCodesRemaining } = await this.factors.list(session.user.id);
+    sendPage(
+      res,
+      status,
+      this.pages.accountSecurity({
+        action: PATH,
+        csrfToken: this.csrf.issue(req, res),
+        username: session.user.username,
+        factors,
+        recoveryCodesRemaining,
+        notice,
+      }),
+    );
+  }
+}

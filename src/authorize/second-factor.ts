@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { toString as qrSvg } from 'qrcode';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { isMultiFactor, needsSecondFactor, withSecondFactor } from '../users/factors/mfa-policy';
+import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
+import { base32Decode, otpauthUri } from '../users/factors/totp';
+import type { UserProfile } from '../users/users.service';
+import type { AuthorizeRequest } from './authorize-request';
+import { LoginSession, LoginSessionService } from './login-session.service';
+
+/** What a sign-in still lacks: a code from the user's factor, or enrolling one first. */
+export type PendingFactor = 'verify' | 'enrol';
+
+export type StepUpResult = { readonly ok: true; readonly session: LoginSession } | { readonly ok: false; readonly error: string; readonly status: number };
+
+/** A TOTP enrolment page's content: the secret, its key URI and QR code, and the sealed secret the form posts back. */
+export interface TotpEnrolment {
+  readonly secret: string;
+  readonly sealed: string;
+  readonly uri: string;
+  readonly qrSvg: string;
+}
+
+/** The acr values an authorization request asks for (acr_values, or the claims parameter's acr). */
+export function requestedAcr(request: Pick<AuthorizeRequest, 'claims'>): readonly string[] {
+  const acr = request.claims?.id_token?.acr;
+  if (!acr) return [];
+  return [...(acr.values ?? []), ...(acr.value !== undefined ? [acr.value] : [])].map(String);
+}
+
+/**
+ * The second step of a sign-in, shared by the authorization endpoint and the account page: whether
+ * the session needs a second factor, checking a code (the session steps up in place: same cookie,
+ * auth_time now), and enrolling an authenticator app.
+ */
+@Injectable()
+export class SecondFactorStep {
+  constructor(
+    private readonly factors: SignInFactorsService,
+    private readonly sessions: LoginSessionService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** What this request still needs of the session, or null when its sign-in suffices. */
+  async pending(request: AuthorizeRequest, session: LoginSession): Promise<PendingFactor | null> {
+    if (isMultiFactor(session.authentication)) return null;
+    const hasFactor = await this.factors.hasSecondFactor(session.user.id);
+    const policy = request.client.mfa ?? this.config.mfa.defaultPolicy;
+    if (!needsSecondFactor(policy, requestedAcr(request), hasFactor, this.config.mfa)) return null;
+    return hasFactor ? 'verify' : 'enrol';
+  }
+
+  /** Whether a session must give its code before managing factors (it signed in with a password alone, and has one). */
+  async needsCodeForAccount(session: LoginSession): Promise<boolean> {
+    return !isMultiFactor(session.authentication) && (await this.factors.hasSecondFactor(session.user.id));
+  }
+
+  /** Checks a code; on success the session has stepped up. Failures count against the user's lockout. */
+  async verify(session: LoginSession, code: string, clientId?: string): Promise<StepUpResult> {
+    const result = await this.factors.verify(session.user.id, code, clientId);
+    if (result.ok) return { ok: true, session: await this.stepUp(session, result.amr) };
+    if (result.reason === 'locked') {
+      const minutes = Math.max(1, Math.ceil(result.retryAfter / 60));
+      return { ok: false, error: `Too many failed attempts. Try again in ${minutes} minute${minutes > 1 ? 's' : ''}.`, status: 429 };
+    }
+    return { ok: false, error: 'That code is not valid. Enter a new code from your app, or an unused recovery code.', status: 401 };
+  }
+
+  /** A new secret (or the pending one posted back) with its key URI and QR code. */
+  async enrolment(user: UserProfile, sealed?: string): Promise<TotpEnrolment> {
+    const pending = sealed ? this.factors.pendingSecret(user.id, sealed) : null;
+    const started = pending ? { secret: pending, sealed: sealed! } : this.factors.startTotp(user.id);
+    const uri = otpauthUri(this.config.brandName, user.username, base32Decode(started.secret)!);
+    const svg = await qrSvg(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    // An image with a text alternative (WCAG 1.1.1); the key is written out beside it.
+    const qr = svg.replace('<svg ', '<svg role="img" aria-label="QR code of the key for your authenticator app" ');
+    return { ...started, uri, qrSvg: qr };
+  }
+
+  /**
+   * Confirms an enrolment with the app's first code: the factor is stored and the session steps
+   * up (the user has just proved both factors). Returns the recovery codes to show once.
+   */
+  async confirmEnrolment(
+    session: LoginSession,
+    sealed: string,
+    code: string,
+    name: string,
+  ): Promise<{ readonly ok: true; readonly session: LoginSession; readonly recoveryCodes: readonly string[] } | { readonly ok: false }> {
+    const codes = await this.factors.confirmTotp(session.user.id, sealed, code, name, { actorUserId: session.user.id, via: 'account' });
+    if (!codes) return { ok: false };
+    return { ok: true, session: await this.stepUp(session, ['otp']), recoveryCodes: codes };
+  }
+
+  private async stepUp(session: LoginSession, factorAmr: readonly string[]): Promise<LoginSession> {
+    const authentication = withSecondFactor(this.config.mfa, factorAmr);
+    const authTime = await this.sessions.stepUp(session, authentication);
+    return { ...session, authentication, authTime };
+  }
+}

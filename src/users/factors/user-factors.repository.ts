@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { transactional } from '../../database/unit-of-work/unit-of-work';
+import { UserFactorEntity } from './user-factor.entity';
+
+/** Every statement on the user_factors table; SignInFactorsService keeps the rules. */
+export abstract class UserFactorsRepository {
+  abstract listForUser(userId: string): Promise<UserFactorEntity[]>;
+  abstract insert(rows: readonly UserFactorEntity[]): Promise<void>;
+  /** Spends an unspent single-use factor; true for the one caller that spent it. */
+  abstract spend(id: string, now: number): Promise<boolean>;
+  abstract touch(id: string, now: number): Promise<void>;
+  /** Deletes one factor of a user; true when there was one. */
+  abstract delete(userId: string, id: string): Promise<boolean>;
+  abstract deleteOfType(userId: string, type: string): Promise<void>;
+  abstract deleteForUser(userId: string): Promise<void>;
+}
+
+@Injectable()
+export class TypeOrmUserFactorsRepository implements UserFactorsRepository {
+  constructor(@InjectRepository(UserFactorEntity) private readonly repository: Repository<UserFactorEntity>) {}
+
+  listForUser(userId: string): Promise<UserFactorEntity[]> {
+    return transactional(this.repository).find({ where: { userId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async insert(rows: readonly UserFactorEntity[]): Promise<void> {
+    if (rows.length > 0) await transactional(this.repository).insert([...rows]);
+  }
+
+  async spend(id: string, now: number): Promise<boolean> {
+    // Single use, race-free: only the statement that changed the row spent it.
+    const result = await transactional(this.repository).update({ id, spentAt: IsNull() }, { spentAt: now, lastUsedAt: now });
+    return result.affected === 1;
+  }
+
+  async touch(id: string, now: number): Promise<void> {
+    await transactional(this.repository).update({ id }, { lastUsedAt: now });
+  }
+
+  async delete(userId: string, id: string): Promise<boolean> {
+    const result = await transactional(this.repository).delete({ userId, id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  async deleteOfType(userId: string, type: string): Promise<void> {
+    await transactional(this.repository).delete({ userId, type });
+  }
+
+  async deleteForUser(userId: string): Promise<void> {
+    await transactional(this.repository).delete({ userId });
+  }
+}
