@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { ManagementModule } from './management/management.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PkceModule } from './pkce/pkce.module';
+import { RegistrationModule } from './registration/registration.module';
 import { SettingsModule } from './settings/settings.module';
 import { TokenExchangeModule } from './tokens/token-exchange.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -62,6 +63,7 @@ export class AppModule {
         AuthorizeModule,
         DiscoveryMetadataModule,
         AdminModule,
+        RegistrationModule,
         ...(role === 'server' ? [MaintenanceModule] : []),
         HealthModule,
         ...(role === 'server' ? [ManagementModule] : []),

@@ -9,6 +9,8 @@ import type { JwkSet } from './client-keys';
  * registered ClientAuthenticationMethod names (clients/authentication/).
  */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none' | (string & {});
+/** How a client came to be, when not by an administrator: RFC 7591 self-registration, or a Client ID Metadata Document. */
+export type ClientRegistrationKind = 'dynamic' | 'metadata_document';
 export type PkceOverride = 'inherit' | 'required' | 'optional';
 export type RefreshTokenRotation = 'rotate' | 'reuse';
 /** Which claims of the user an ID Token carries: those of its scopes, or only what the `claims` parameter asks for. */
@@ -161,6 +163,10 @@ export class ClientEntity {
   /** The security profile this client follows (src/fapi/fapi-profile.ts); null: the global default (FAPI_PROFILE). */
   @Column({ name: 'fapi_profile', type: 'varchar', length: 32, nullable: true })
   fapiProfile: FapiProfile | null;
+
+  /** Null: created by an administrator (admin API, import); otherwise how it registered itself. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  registration: ClientRegistrationKind | null;
 
   @Column({ type: 'boolean' })
   enabled: boolean;

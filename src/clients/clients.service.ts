@@ -20,7 +20,15 @@ import { ClientSecretSealer } from './client-secret-sealer';
 
 /** The one method whose secret is kept readable (encrypted), see ClientSecretSealer. */
 export const CLIENT_SECRET_JWT = 'client_secret_jwt';
-import { ClientEntity, type FapiProfile, IdTokenClaims, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
+import {
+  ClientEntity,
+  type ClientRegistrationKind,
+  type FapiProfile,
+  IdTokenClaims,
+  PkceOverride,
+  RefreshTokenRotation,
+  TokenEndpointAuthMethod,
+} from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */
 export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash' | 'secretEncrypted' | 'postLogoutRedirectUris' | 'resources'>> & {
@@ -65,6 +73,7 @@ export interface NewClient extends TlsClientAuthFields {
   readonly requireSignedRequestObject?: boolean;
   readonly fapiProfile?: FapiProfile | null;
   readonly enabled?: boolean;
+  readonly registration?: ClientRegistrationKind | null;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
   /** A secret kept from the system the client migrates from (confidential clients); otherwise one is generated. */
@@ -200,6 +209,7 @@ export class ClientsService implements AccessTokenLifetimes {
       requireSignedRequestObject: input.requireSignedRequestObject ?? false,
       fapiProfile: input.fapiProfile ?? null,
       enabled: input.enabled ?? true,
+      registration: input.registration ?? null,
       createdAt: now,
       updatedAt: now,
     });

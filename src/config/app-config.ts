@@ -497,6 +497,31 @@ export class EnvironmentVariables {
     },
   })
   EXTENSION_MODULES?: string = undefined;
+
+  /**
+   * RFC 7591 dynamic client registration at /register: `off`, `open` (anyone may register a
+   * client) or `protected` (an initial access token from /admin/initial-access-tokens is needed).
+   */
+  @IsIn(['off', 'open', 'protected'])
+  REGISTRATION: 'off' | 'open' | 'protected' = 'off';
+
+  /** A JWK Set file: the keys whose signed software statements (RFC 7591 §2.3) /register accepts. */
+  @IsOptional()
+  @ReadableFile()
+  REGISTRATION_SOFTWARE_STATEMENT_JWKS?: string = undefined;
+
+  /**
+   * Client ID Metadata Documents: a `client_id` that is an https URL names a document the server
+   * fetches (draft-ietf-oauth-client-id-metadata-document, the MCP authorization specification).
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  CLIENT_ID_METADATA_DOCUMENTS = false;
+
+  /** Development only: fetch metadata documents from loopback and private addresses, over http too. */
+  @Transform(toBool)
+  @IsBoolean()
+  CLIENT_ID_METADATA_DOCUMENT_ALLOW_PRIVATE = false;
 }
 
 /** A path or package name, optionally `#ExportName` (a JavaScript identifier). */
@@ -577,6 +602,10 @@ export interface AppConfig {
   readonly accessLog: boolean;
   /** EXTENSION_MODULES: `specifier` or `specifier#ExportName`, in order (app.extensions.ts loads them). */
   readonly extensionModules: readonly string[];
+  /** RFC 7591: who may register clients, and the JWK Set (parsed) that signs accepted software statements. */
+  readonly registration: { readonly mode: 'off' | 'open' | 'protected'; readonly softwareStatementJwks?: unknown };
+  /** Client ID Metadata Documents: on or off, and whether private and loopback addresses may serve them (development). */
+  readonly clientIdMetadataDocuments: { readonly enabled: boolean; readonly allowPrivateAddresses: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -702,7 +731,22 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logFormat: vars.LOG_FORMAT,
     accessLog: vars.ACCESS_LOG,
     extensionModules: vars.EXTENSION_MODULES === undefined ? [] : parseExtensionModules(vars.EXTENSION_MODULES),
+    registration: {
+      mode: vars.REGISTRATION,
+      ...(vars.REGISTRATION_SOFTWARE_STATEMENT_JWKS ? { softwareStatementJwks: readJwks(vars.REGISTRATION_SOFTWARE_STATEMENT_JWKS) } : {}),
+    },
+    clientIdMetadataDocuments: { enabled: vars.CLIENT_ID_METADATA_DOCUMENTS, allowPrivateAddresses: vars.CLIENT_ID_METADATA_DOCUMENT_ALLOW_PRIVATE },
   };
+}
+
+function readJwks(path: string): unknown {
+  try {
+    const jwks = JSON.parse(readFileSync(path, 'utf8')) as { keys?: unknown };
+    if (!Array.isArray(jwks.keys)) throw new Error('no "keys" array');
+    return jwks;
+  } catch (error) {
+    throw new ConfigError(`Invalid environment variable REGISTRATION_SOFTWARE_STATEMENT_JWKS=${path}: not a JWK Set (${(error as Error).message})`);
+  }
 }
 
 /** Secrets are never written back, not even when refused: the error line ends up in log files. */

@@ -12,6 +12,8 @@ import { ResourceServerEntity } from '../resources/resource-server.entity';
 import { ScopeEntity } from '../scopes/scope.entity';
 import { ReplayEntryEntity } from '../security/replay-entry.entity';
 import { PushedAuthorizationRequestEntity } from '../authorize/par/pushed-authorization-request.entity';
+import { ClientRegistrationEntity } from '../registration/client-registration.entity';
+import { InitialAccessTokenEntity } from '../registration/initial-access-token.entity';
 
 export const ENTITIES = [
   ClientEntity,
@@ -28,4 +30,6 @@ export const ENTITIES = [
   ScopeEntity,
   ReplayEntryEntity,
   PushedAuthorizationRequestEntity,
+  InitialAccessTokenEntity,
+  ClientRegistrationEntity,
 ];

@@ -13,6 +13,7 @@ import { TokenBinding1765200000000 } from './1765200000000-TokenBinding';
 import { PushedAuthorizationRequests1765100000000 } from './1765100000000-PushedAuthorizationRequests';
 import { SignedRequestObjects1765100000001 } from './1765100000001-SignedRequestObjects';
 import { FapiProfile1765400000000 } from './1765400000000-FapiProfile';
+import { DynamicRegistration1766500000000 } from './1766500000000-DynamicRegistration';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   PushedAuthorizationRequests1765100000000,
   SignedRequestObjects1765100000001,
   FapiProfile1765400000000,
+  DynamicRegistration1766500000000,
 ];
