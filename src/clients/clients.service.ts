@@ -134,6 +134,17 @@ export function toAuthenticatedClient(entity: ClientEntity): AuthenticatedClient
 
 const CLIENT_TOPIC = 'client';
 
+/**
+ * Brings in clients the table learns of when they first ask (Client ID Metadata Documents: the
+ * client_id is the URL of its metadata). Registered by the module that knows how.
+ */
+export interface ClientIdResolver {
+  /** Whether this client id is one the resolver answers for (cheap: no I/O). */
+  handles(clientId: string): boolean;
+  /** Makes the client's row current (fetched when missing or stale); throws an OAuthError when it cannot. */
+  refresh(clientId: string): Promise<void>;
+}
+
 @Injectable()
 @AccessTokenLifetimesProvider()
 export class ClientsService implements AccessTokenLifetimes {
@@ -148,6 +159,20 @@ export class ClientsService implements AccessTokenLifetimes {
   ) {
     this.cache = bus.createCache<ClientEntity>(CLIENT_TOPIC, 60_000, 10_000);
     this.byId = batchedLookup(repository, 'id');
+  }
+
+  private resolver: ClientIdResolver | null = null;
+
+  /** The one resolver for client ids the table does not hold yet; a second is a wiring mistake. */
+  useResolver(resolver: ClientIdResolver): void {
+    if (this.resolver) throw new Error('a ClientIdResolver is registered already');
+    this.resolver = resolver;
+  }
+
+  /** A client as the authorization and token endpoints see it: resolved first when a resolver answers for its id. */
+  private async resolved(clientId: string): Promise<ClientEntity | null> {
+    if (this.resolver?.handles(clientId)) await this.resolver.refresh(clientId);
+    return this.load(clientId);
   }
 
   private load(clientId: string): Promise<ClientEntity | null> {
@@ -218,7 +243,7 @@ export class ClientsService implements AccessTokenLifetimes {
 
   /** An enabled client by id, or null. */
   async findEnabled(clientId: string): Promise<AuthenticatedClient | null> {
-    const entity = await this.load(clientId);
+    const entity = await this.resolved(clientId);
     return entity?.enabled ? toAuthenticatedClient(entity) : null;
   }
 
@@ -291,7 +316,7 @@ export class ClientsService implements AccessTokenLifetimes {
 
   /** An enabled client with its stored secret hash, for client authentication; null when unknown or disabled. */
   async findStored(clientId: string): Promise<StoredClient | null> {
-    const entity = await this.load(clientId);
+    const entity = await this.resolved(clientId);
     return entity?.enabled ? { client: toAuthenticatedClient(entity), secretHash: entity.secretHash, secretEncrypted: entity.secretEncrypted } : null;
   }
 }

@@ -522,6 +522,18 @@ export class EnvironmentVariables {
   @Transform(toBool)
   @IsBoolean()
   CLIENT_ID_METADATA_DOCUMENT_ALLOW_PRIVATE = false;
+
+  /** Hosts whose metadata documents are accepted, comma-separated, `*.example.com` for subdomains; unset: any host. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  CLIENT_ID_METADATA_DOCUMENT_ALLOWED_HOSTS?: string = undefined;
+
+  /** Hosts whose metadata documents are refused, in the same form (checked first). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  CLIENT_ID_METADATA_DOCUMENT_DENIED_HOSTS?: string = undefined;
 }
 
 /** A path or package name, optionally `#ExportName` (a JavaScript identifier). */
@@ -605,7 +617,13 @@ export interface AppConfig {
   /** RFC 7591: who may register clients, and the JWK Set (parsed) that signs accepted software statements. */
   readonly registration: { readonly mode: 'off' | 'open' | 'protected'; readonly softwareStatementJwks?: unknown };
   /** Client ID Metadata Documents: on or off, and whether private and loopback addresses may serve them (development). */
-  readonly clientIdMetadataDocuments: { readonly enabled: boolean; readonly allowPrivateAddresses: boolean };
+  readonly clientIdMetadataDocuments: {
+    readonly enabled: boolean;
+    readonly allowPrivateAddresses: boolean;
+    /** Host patterns (`host` or `*.domain`); null: any host. */
+    readonly allowedHosts: readonly string[] | null;
+    readonly deniedHosts: readonly string[];
+  };
 }
 
 export class ConfigError extends Error {}
@@ -735,8 +753,20 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       mode: vars.REGISTRATION,
       ...(vars.REGISTRATION_SOFTWARE_STATEMENT_JWKS ? { softwareStatementJwks: readJwks(vars.REGISTRATION_SOFTWARE_STATEMENT_JWKS) } : {}),
     },
-    clientIdMetadataDocuments: { enabled: vars.CLIENT_ID_METADATA_DOCUMENTS, allowPrivateAddresses: vars.CLIENT_ID_METADATA_DOCUMENT_ALLOW_PRIVATE },
+    clientIdMetadataDocuments: {
+      enabled: vars.CLIENT_ID_METADATA_DOCUMENTS,
+      allowPrivateAddresses: vars.CLIENT_ID_METADATA_DOCUMENT_ALLOW_PRIVATE,
+      allowedHosts: vars.CLIENT_ID_METADATA_DOCUMENT_ALLOWED_HOSTS === undefined ? null : hostList(vars.CLIENT_ID_METADATA_DOCUMENT_ALLOWED_HOSTS),
+      deniedHosts: vars.CLIENT_ID_METADATA_DOCUMENT_DENIED_HOSTS === undefined ? [] : hostList(vars.CLIENT_ID_METADATA_DOCUMENT_DENIED_HOSTS),
+    },
   };
+}
+
+function hostList(value: string): string[] {
+  return value
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 function readJwks(path: string): unknown {

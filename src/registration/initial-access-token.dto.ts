@@ -46,7 +46,7 @@ export class InitialAccessTokenPolicyDto {
 
 @RejectUnknownFields()
 export class CreateInitialAccessTokenDto {
-  @ApiPropertyOptional({ example: 'WSO2 API Manager key manager', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'WSO2 API Manager key manager', nullable: true })
   @IsOptional()
   @IsString()
   @MaxLength(255)
