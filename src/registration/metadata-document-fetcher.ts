@@ -36,7 +36,6 @@ for (const [prefix, bits] of [
 for (const [prefix, bits] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['fc00::', 7],
   ['fe80::', 10],
@@ -46,6 +45,9 @@ for (const [prefix, bits] of [
 }
 
 export function isPublicAddress(address: string): boolean {
+  // An IPv4-mapped IPv6 address reaches the IPv4 address it maps (BlockList would match every IPv4 address against ::ffff:0:0/96).
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return isPublicAddress(mapped[1]);
   const family = isIP(address);
   if (family === 0) return false;
   return !NOT_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
