@@ -13,9 +13,11 @@ const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const MCP_SERVER = 'https://mcp.example.com/mcp';
 
 /** A client's web site serving metadata documents, on the loopback interface. */
-async function documentServer(): Promise<{ server: Server; base: string }> {
+async function documentServer(): Promise<{ server: Server; base: string; hits: Map<string, number> }> {
   let base = '';
+  const hits = new Map<string, number>();
   const server = createServer((req, res) => {
+    hits.set(req.url!, (hits.get(req.url!) ?? 0) + 1);
     const self = `${base}${req.url}`;
     const json = (body: object, headers: Record<string, string> = {}) => {
       res.writeHead(200, { 'content-type': 'application/json', ...headers });
@@ -35,6 +37,10 @@ async function documentServer(): Promise<{ server: Server; base: string }> {
           },
           { 'cache-control': 'max-age=300' },
         );
+      case '/cached.json':
+        return json({ client_id: self, redirect_uris: ['http://127.0.0.1/callback'] }, { 'cache-control': 'max-age=300' });
+      case '/no-store.json':
+        return json({ client_id: self, redirect_uris: ['http://127.0.0.1/callback'] }, { 'cache-control': 'no-store' });
       case '/other-id.json':
         return json({ client_id: `${base}/mcp/client.json`, redirect_uris: ['http://127.0.0.1/callback'] });
       case '/large.json':
@@ -52,14 +58,14 @@ async function documentServer(): Promise<{ server: Server; base: string }> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, base };
+  return { server, base, hits };
 }
 
 describe(`Client ID Metadata Documents [${TEST_DB}]`, () => {
   let t: TestApp;
   let admin: AdminApi;
   let user: TestUser;
-  let site: { server: Server; base: string };
+  let site: { server: Server; base: string; hits: Map<string, number> };
 
   beforeAll(async () => {
     site = await documentServer();
@@ -134,6 +140,15 @@ describe(`Client ID Metadata Documents [${TEST_DB}]`, () => {
     const res = await new FormBrowser(t.url).get(url);
     expect(res.status).toBe(302);
     expect(new URL(res.location!).searchParams.get('error')).toBe('invalid_request');
+  });
+
+  it('honours HTTP caching: a fresh copy is reused, a no-store document is fetched on every use', async () => {
+    for (let i = 0; i < 2; i++) {
+      expect((await new FormBrowser(t.url).get(authorize(`${site.base}/cached.json`))).status).toBe(200);
+      expect((await new FormBrowser(t.url).get(authorize(`${site.base}/no-store.json`))).status).toBe(200);
+    }
+    expect(site.hits.get('/cached.json')).toBe(1);
+    expect(site.hits.get('/no-store.json')).toBe(2);
   });
 
   it.each([

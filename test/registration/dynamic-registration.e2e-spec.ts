@@ -208,6 +208,12 @@ describe(`dynamic client registration, RFC 7591 and RFC 7592 [${TEST_DB}]`, () =
       expect(res.body.error_description).toBeDefined();
     });
 
+    it('answers an oversized registration request with a 4xx, never a 5xx', async () => {
+      const res = await register(t, { client_name: 'x', padding: 'y'.repeat(100_000) });
+      expect(res.status).toBe(413);
+      expect(res.body.error).toBe('invalid_request');
+    });
+
     it('applies a software statement signed by a registered key, its claims winning', async () => {
       const statement = await new SignJWT({
         software_id: 'acme-portal',
