@@ -130,8 +130,9 @@ export class RegistrationService {
 
   /** RFC 7592 §2.1: the client's current registration. */
   async read(clientId: string, bearer: string | null): Promise<ClientInformation> {
-    const { client, registration } = await this.authorized(clientId, bearer);
-    return this.information(client, registration.metadata.registered);
+    const { client, registration, token } = await this.authorized(clientId, bearer);
+    // RFC 7592 §3: the response names the registration access token; the current one is the one presented.
+    return this.information(client, registration.metadata.registered, token);
   }
 
   /**
@@ -188,13 +189,16 @@ export class RegistrationService {
    * RFC 7592 §3: the registration access token must be the client's current one. An unknown
    * client and a wrong token are the same 401, after the same work (§2.1: do not reveal which).
    */
-  private async authorized(clientId: string, bearer: string | null): Promise<{ client: AuthenticatedClient; registration: ClientRegistrationEntity }> {
+  private async authorized(
+    clientId: string,
+    bearer: string | null,
+  ): Promise<{ client: AuthenticatedClient; registration: ClientRegistrationEntity; token: string }> {
     if (bearer === null) throw invalidToken('the registration access token is missing');
     const registration = await this.registrations.find(clientId);
     const client = registration ? await this.clients.get(clientId) : null;
     const matches = timingSafeEqualString(sha256Hex(bearer), registration?.registrationTokenHash ?? '');
     if (!registration || !client || !matches) throw invalidToken('the registration access token is not valid for this client');
-    return { client, registration };
+    return { client, registration, token: bearer };
   }
 
   /** The admin API's rules, answered with RFC 7591 §3.2.2's codes. */

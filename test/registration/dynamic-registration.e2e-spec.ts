@@ -109,6 +109,7 @@ describe(`dynamic client registration, RFC 7591 and RFC 7592 [${TEST_DB}]`, () =
       expect(read.status).toBe(200);
       expect(read.body).toMatchObject({ client_id: created.client_id, client_name: 'Managed', client_uri: 'https://portal.example.com' });
       expect(read.body.client_secret).toBeUndefined();
+      expect(read.body.registration_access_token).toBe(created.registration_access_token);
 
       const updated = await request(t.url)
         .put(uri)
