@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { ManagementModule } from './management/management.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PkceModule } from './pkce/pkce.module';
+import { RegistrationModule } from './registration/registration.module';
 import { SettingsModule } from './settings/settings.module';
 import { TokenExchangeModule } from './tokens/token-exchange.module';
 import { TokensModule } from './tokens/tokens.module';
@@ -71,6 +72,7 @@ export class AppModule {
         AdminModule,
         FederationModule,
         UpstreamFederationModule,
+        RegistrationModule,
         ...(role === 'server' ? [MaintenanceModule] : []),
         HealthModule,
         ...(role === 'server' ? [ManagementModule] : []),

@@ -60,6 +60,6 @@ import { AdminSettingsService } from './admin-settings.service';
     AdminSettingsService,
     AdminTokensService,
   ],
-  exports: [ImportService, AdminUsersService],
+  exports: [ImportService, AdminUsersService, ApplicationsService, AdminGuard],
 })
 export class AdminModule {}

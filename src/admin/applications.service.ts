@@ -103,11 +103,14 @@ export class ApplicationsService {
     await this.find(clientId);
     if (clientId === ADMIN_CLI_CLIENT_ID) throw new OAuthError('conflict', 'the built-in admin-cli application cannot be deleted');
     // All or nothing, and nothing after a 503: tokens revoked, consents and the application deleted.
-    await this.work.audited({ type: 'admin.application.deleted', clientId, subject: clientId }, async () => {
-      await this.tokens.revokeAll({ clientId }, 'application_deleted');
-      await this.consents.deleteAll({ clientId });
-      await this.clients.delete(clientId);
-    });
+    await this.work.audited({ type: 'admin.application.deleted', clientId, subject: clientId }, () => this.remove(clientId));
+  }
+
+  /** Deletes an application with its tokens (revoked) and consents, in the caller's unit of work. */
+  async remove(clientId: string): Promise<void> {
+    await this.tokens.revokeAll({ clientId }, 'application_deleted');
+    await this.consents.deleteAll({ clientId });
+    await this.clients.delete(clientId);
   }
 
   async rotateSecret(clientId: string): Promise<ApplicationSecretResponse> {

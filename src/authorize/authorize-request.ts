@@ -1,4 +1,5 @@
 import type { FastifyRequest as Request } from 'fastify';
+import { isRegisteredRedirectUri } from './redirect-uri-match';
 import { AuthenticatedClient, clientScopes } from '../clients/clients.service';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
@@ -120,7 +121,7 @@ export function authorizeTarget(raw: Record<string, unknown>, client: Authentica
     // RFC 6749 §3.1.2.3: may be omitted only when exactly one URI is registered.
     if (client.redirectUris.length !== 1) throw new OAuthError('invalid_request', 'redirect_uri is required');
     redirectUri = client.redirectUris[0];
-  } else if (typeof requested === 'string' && client.redirectUris.includes(requested)) {
+  } else if (typeof requested === 'string' && isRegisteredRedirectUri(requested, client.redirectUris)) {
     redirectUri = requested;
   } else {
     throw new OAuthError('invalid_request', 'redirect_uri does not match a registered redirect URI');

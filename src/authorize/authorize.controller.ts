@@ -249,6 +249,7 @@ export class AuthorizeController {
         action: requestPath(req),
         hidden: this.hiddenFields(req, res, request),
         clientName: request.client.clientName,
+        ...(request.client.registration === 'metadata_document' ? { clientHost: new URL(request.client.id).host } : {}),
         username: user.username,
         scopes: await this.scopes.describe(scopeTokens(request.consentScope)),
       }),

@@ -10,6 +10,8 @@ import type { JwkSet } from './client-keys';
  * registered ClientAuthenticationMethod names (clients/authentication/).
  */
 export type TokenEndpointAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none' | (string & {});
+/** How a client came to be, when not by an administrator: RFC 7591 self-registration, or a Client ID Metadata Document. */
+export type ClientRegistrationKind = 'dynamic' | 'metadata_document';
 export type PkceOverride = 'inherit' | 'required' | 'optional';
 export type RefreshTokenRotation = 'rotate' | 'reuse';
 /** Which claims of the user an ID Token carries: those of its scopes, or only what the `claims` parameter asks for. */
@@ -166,6 +168,9 @@ export class ClientEntity {
   /** Whether this client's users sign in with a second factor; null: the server default (MFA_DEFAULT). */
   @Column({ type: 'varchar', length: 16, nullable: true })
   mfa: MfaPolicy | null;
+  /** Null: created by an administrator (admin API, import); otherwise how it registered itself. */
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  registration: ClientRegistrationKind | null;
 
   @Column({ type: 'boolean' })
   enabled: boolean;

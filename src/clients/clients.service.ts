@@ -17,7 +17,15 @@ import { ClientRepository } from './client.repository';
 
 /** The one method whose secret is kept readable (encrypted), see ClientSecretSealer. */
 export const CLIENT_SECRET_JWT = 'client_secret_jwt';
-import { ClientEntity, type FapiProfile, IdTokenClaims, PkceOverride, RefreshTokenRotation, TokenEndpointAuthMethod } from './client.entity';
+import {
+  ClientEntity,
+  type ClientRegistrationKind,
+  type FapiProfile,
+  IdTokenClaims,
+  PkceOverride,
+  RefreshTokenRotation,
+  TokenEndpointAuthMethod,
+} from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */
 export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash' | 'secretEncrypted' | 'postLogoutRedirectUris' | 'resources'>> & {
@@ -63,6 +71,7 @@ export interface NewClient extends TlsClientAuthFields {
   readonly fapiProfile?: FapiProfile | null;
   readonly mfa?: MfaPolicy | null;
   readonly enabled?: boolean;
+  readonly registration?: ClientRegistrationKind | null;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
   /** A secret kept from the system the client migrates from (confidential clients); otherwise one is generated. */
@@ -123,6 +132,17 @@ export function toAuthenticatedClient(entity: ClientEntity): AuthenticatedClient
 
 const CLIENT_TOPIC = 'client';
 
+/**
+ * Brings in clients the table learns of when they first ask (Client ID Metadata Documents: the
+ * client_id is the URL of its metadata). Registered by the module that knows how.
+ */
+export interface ClientIdResolver {
+  /** Whether this client id is one the resolver answers for (cheap: no I/O). */
+  handles(clientId: string): boolean;
+  /** Makes the client's row current (fetched when missing or stale); throws an OAuthError when it cannot. */
+  refresh(clientId: string): Promise<void>;
+}
+
 @Injectable()
 @AccessTokenLifetimesProvider()
 export class ClientsService implements AccessTokenLifetimes {
@@ -135,6 +155,20 @@ export class ClientsService implements AccessTokenLifetimes {
     private readonly sealer: ClientSecretSealer,
   ) {
     this.cache = bus.createCache<ClientEntity>(CLIENT_TOPIC, 60_000, 10_000);
+  }
+
+  private resolver: ClientIdResolver | null = null;
+
+  /** The one resolver for client ids the table does not hold yet; a second is a wiring mistake. */
+  useResolver(resolver: ClientIdResolver): void {
+    if (this.resolver) throw new Error('a ClientIdResolver is registered already');
+    this.resolver = resolver;
+  }
+
+  /** A client as the authorization and token endpoints see it: resolved first when a resolver answers for its id. */
+  private async resolved(clientId: string): Promise<ClientEntity | null> {
+    if (this.resolver?.handles(clientId)) await this.resolver.refresh(clientId);
+    return this.load(clientId);
   }
 
   private load(clientId: string): Promise<ClientEntity | null> {
@@ -197,6 +231,7 @@ export class ClientsService implements AccessTokenLifetimes {
       fapiProfile: input.fapiProfile ?? null,
       mfa: input.mfa ?? null,
       enabled: input.enabled ?? true,
+      registration: input.registration ?? null,
       createdAt: now,
       updatedAt: now,
     });
@@ -205,7 +240,7 @@ export class ClientsService implements AccessTokenLifetimes {
 
   /** An enabled client by id, or null. */
   async findEnabled(clientId: string): Promise<AuthenticatedClient | null> {
-    const entity = await this.load(clientId);
+    const entity = await this.resolved(clientId);
     return entity?.enabled ? toAuthenticatedClient(entity) : null;
   }
 
@@ -270,7 +305,7 @@ export class ClientsService implements AccessTokenLifetimes {
 
   /** An enabled client with its stored secret hash, for client authentication; null when unknown or disabled. */
   async findStored(clientId: string): Promise<StoredClient | null> {
-    const entity = await this.load(clientId);
+    const entity = await this.resolved(clientId);
     return entity?.enabled ? { client: toAuthenticatedClient(entity), secretHash: entity.secretHash, secretEncrypted: entity.secretEncrypted } : null;
   }
 }

@@ -599,6 +599,43 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(100)
   AUDIT_BATCH_LINGER_MS = 0;
+
+  /**
+   * RFC 7591 dynamic client registration at /register: `off`, `open` (anyone may register a
+   * client) or `protected` (an initial access token from /admin/initial-access-tokens is needed).
+   */
+  @IsIn(['off', 'open', 'protected'])
+  REGISTRATION: 'off' | 'open' | 'protected' = 'off';
+
+  /** A JWK Set file: the keys whose signed software statements (RFC 7591 §2.3) /register accepts. */
+  @IsOptional()
+  @ReadableFile()
+  REGISTRATION_SOFTWARE_STATEMENT_JWKS?: string = undefined;
+
+  /**
+   * Client ID Metadata Documents: a `client_id` that is an https URL names a document the server
+   * fetches (draft-ietf-oauth-client-id-metadata-document, the MCP authorization specification).
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  CLIENT_ID_METADATA_DOCUMENTS = false;
+
+  /** Development only: fetch metadata documents from loopback and private addresses, over http too. */
+  @Transform(toBool)
+  @IsBoolean()
+  CLIENT_ID_METADATA_DOCUMENT_ALLOW_PRIVATE = false;
+
+  /** Hosts whose metadata documents are accepted, comma-separated, `*.example.com` for subdomains; unset: any host. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  CLIENT_ID_METADATA_DOCUMENT_ALLOWED_HOSTS?: string = undefined;
+
+  /** Hosts whose metadata documents are refused, in the same form (checked first). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(4096)
+  CLIENT_ID_METADATA_DOCUMENT_DENIED_HOSTS?: string = undefined;
 }
 
 /** A path or package name, optionally `#ExportName` (a JavaScript identifier). */
@@ -695,6 +732,16 @@ export interface AppConfig {
   readonly device: { readonly enabled: boolean; readonly codeTtl: number; readonly interval: number };
   /** AUDIT_BATCH_MAX, AUDIT_BATCH_LINGER_MS: the group commit of audit events. */
   readonly auditBatch: { readonly max: number; readonly lingerMs: number };
+  /** RFC 7591: who may register clients, and the JWK Set (parsed) that signs accepted software statements. */
+  readonly registration: { readonly mode: 'off' | 'open' | 'protected'; readonly softwareStatementJwks?: unknown };
+  /** Client ID Metadata Documents: on or off, and whether private and loopback addresses may serve them (development). */
+  readonly clientIdMetadataDocuments: {
+    readonly enabled: boolean;
+    readonly allowPrivateAddresses: boolean;
+    /** Host patterns (`host` or `*.domain`); null: any host. */
+    readonly allowedHosts: readonly string[] | null;
+    readonly deniedHosts: readonly string[];
+  };
 }
 
 export class ConfigError extends Error {}
@@ -828,7 +875,34 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     extensionModules: vars.EXTENSION_MODULES === undefined ? [] : parseExtensionModules(vars.EXTENSION_MODULES),
     device: { enabled: vars.DEVICE_AUTHORIZATION, codeTtl: vars.DEVICE_CODE_TTL, interval: vars.DEVICE_CODE_INTERVAL },
     auditBatch: { max: vars.AUDIT_BATCH_MAX, lingerMs: vars.AUDIT_BATCH_LINGER_MS },
+    registration: {
+      mode: vars.REGISTRATION,
+      ...(vars.REGISTRATION_SOFTWARE_STATEMENT_JWKS ? { softwareStatementJwks: readJwks(vars.REGISTRATION_SOFTWARE_STATEMENT_JWKS) } : {}),
+    },
+    clientIdMetadataDocuments: {
+      enabled: vars.CLIENT_ID_METADATA_DOCUMENTS,
+      allowPrivateAddresses: vars.CLIENT_ID_METADATA_DOCUMENT_ALLOW_PRIVATE,
+      allowedHosts: vars.CLIENT_ID_METADATA_DOCUMENT_ALLOWED_HOSTS === undefined ? null : hostList(vars.CLIENT_ID_METADATA_DOCUMENT_ALLOWED_HOSTS),
+      deniedHosts: vars.CLIENT_ID_METADATA_DOCUMENT_DENIED_HOSTS === undefined ? [] : hostList(vars.CLIENT_ID_METADATA_DOCUMENT_DENIED_HOSTS),
+    },
   };
+}
+
+function hostList(value: string): string[] {
+  return value
+    .split(',')
+    .map((host) => host.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+function readJwks(path: string): unknown {
+  try {
+    const jwks = JSON.parse(readFileSync(path, 'utf8')) as { keys?: unknown };
+    if (!Array.isArray(jwks.keys)) throw new Error('no "keys" array');
+    return jwks;
+  } catch (error) {
+    throw new ConfigError(`Invalid environment variable REGISTRATION_SOFTWARE_STATEMENT_JWKS=${path}: not a JWK Set (${(error as Error).message})`);
+  }
 }
 
 function redisTarget(vars: EnvironmentVariables): RedisTarget | undefined {

@@ -15,6 +15,8 @@ import { PushedAuthorizationRequestEntity } from '../authorize/par/pushed-author
 import { LdapDirectoryEntity } from '../federation/ldap-directory.entity';
 import { FederatedUserEntity } from '../federation/federated-user.entity';
 import { TokenRevocationEntity } from '../tokens/entities/token-revocation.entity';
+import { ClientRegistrationEntity } from '../registration/client-registration.entity';
+import { InitialAccessTokenEntity } from '../registration/initial-access-token.entity';
 
 export const ENTITIES = [
   ClientEntity,
@@ -34,4 +36,6 @@ export const ENTITIES = [
   LdapDirectoryEntity,
   FederatedUserEntity,
   TokenRevocationEntity,
+  InitialAccessTokenEntity,
+  ClientRegistrationEntity,
 ];

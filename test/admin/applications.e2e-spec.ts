@@ -45,6 +45,7 @@ describe(`admin API: applications [${TEST_DB}]`, () => {
       pkce_plain_allowed: null,
       access_token_ttl: null,
       refresh_token_ttl: null,
+      registration: null,
       refresh_token_rotation: 'rotate',
       weak_secret: false,
       warnings: [],

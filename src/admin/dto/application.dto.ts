@@ -418,6 +418,14 @@ export class ApplicationResponse {
     example: [],
   })
   warnings: string[];
+  @ApiProperty({
+    type: String,
+    enum: ['dynamic', 'metadata_document'],
+    nullable: true,
+    example: null,
+    description: 'null: created by an administrator; dynamic: registered itself (RFC 7591); metadata_document: a Client ID Metadata Document names it',
+  })
+  registration: string | null;
   @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
@@ -470,6 +478,7 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     mfa: client.mfa,
     weak_secret: client.weakSecret,
     warnings: applicationWarnings(client),
+    registration: client.registration,
     enabled: client.enabled,
     created_at: client.createdAt,
     updated_at: client.updatedAt,

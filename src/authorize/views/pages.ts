@@ -100,7 +100,13 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
   }
 
   consent(
-    input: FormPageInput & { readonly clientName: string; readonly username: string; readonly scopes: readonly { name: string; description?: string }[] },
+    input: FormPageInput & {
+      readonly clientName: string;
+      /** The host that vouches for the client (a Client ID Metadata Document's): the one name a user can check. */
+      readonly clientHost?: string;
+      readonly username: string;
+      readonly scopes: readonly { name: string; description?: string }[];
+    },
   ): string {
     // A catalogued scope reads as its description; the raw name stays visible for the curious.
     const scopes = input.scopes.length
@@ -114,7 +120,7 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
       this.brand,
       'Authorize access',
       `<h1>Authorize ${escapeHtml(input.clientName)}</h1>
-<p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
+${input.clientHost ? `<p class="client-host">This application is run by <strong>${escapeHtml(input.clientHost)}</strong>. Approve only if you trust that site.</p>\n` : ''}<p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
 <p><strong>${escapeHtml(input.clientName)}</strong> asks for these permissions:</p>
 ${scopes}
 <form method="post" action="${escapeHtml(input.action)}">

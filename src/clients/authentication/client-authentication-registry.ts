@@ -45,6 +45,7 @@ const DECOY: StoredClient = {
       accessTokenFormat: 'opaque',
       resources: null,
       ...CLIENT_REQUIREMENT_DEFAULTS,
+      registration: null,
       ...NO_KEY_MATERIAL,
       secretEncrypted: null,
       enabled: false,

@@ -16,6 +16,7 @@ import { FapiProfile1765400000000 } from './1765400000000-FapiProfile';
 import { LdapDirectories1766200000000 } from './1766200000000-LdapDirectories';
 import { TokenRevocations1766600000000 } from './1766600000000-TokenRevocations';
 import { SignInAuthentication1766100000000 } from './1766100000000-SignInAuthentication';
+import { DynamicRegistration1766500000000 } from './1766500000000-DynamicRegistration';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   LdapDirectories1766200000000,
   TokenRevocations1766600000000,
   SignInAuthentication1766100000000,
+  DynamicRegistration1766500000000,
 ];

@@ -24,6 +24,7 @@ const client = (id: string, enabled: boolean): ClientEntity => ({
   accessTokenFormat: 'opaque',
   resources: null,
   ...CLIENT_REQUIREMENT_DEFAULTS,
+  registration: null,
   ...NO_KEY_MATERIAL,
   secretEncrypted: null,
   enabled,
