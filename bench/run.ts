@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { hash, Algorithm } from '@node-rs/argon2';
 import { seedTokens, explainHotQueries } from './seed';
 import { summariseProfiles } from './profile-summary';
+import { assertChartShows, loadHistory, renderChart } from './chart';
 
 interface Options {
   db: 'mysql' | 'sqlite' | 'postgres';
@@ -945,10 +946,16 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
   // A subset or a profiled run is exploration: kept out of the published results (gitignored).
   const partial = opts.only.length > 0 || opts.profile;
   const stem = `${started.toISOString().replace(/[:.]/g, '-')}-${variant}${opts.smoke ? '-smoke' : partial ? '-partial' : ''}`;
+  // The chart's history: the last runs written before this one (read before this run's JSON is written).
+  const history = loadHistory(dir, 9);
   writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ started, machine, options: opts, hashRates, results, paired, explain }, null, 2));
   writeFileSync(join(dir, `${stem}.md`), `${lines.join('\n')}\n`);
+  const run = { started: started.toISOString(), results, paired };
+  const svg = renderChart(run, history);
+  assertChartShows(svg, run);
+  writeFileSync(join(dir, `${stem}.svg`), svg);
   if (!opts.smoke && !partial) writeFileSync(join(dir, `latest-${variant}.md`), `${lines.join('\n')}\n`);
-  console.log(`\n${lines.join('\n')}\n\nwritten to bench/results/${stem}.{json,md}`);
+  console.log(`\n${lines.join('\n')}\n\nwritten to bench/results/${stem}.{json,md,svg}`);
 }
 
 main().catch((error: unknown) => {
