@@ -37,12 +37,16 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** ours / oidc-provider req/s per scenario of one run: the paired median where there is one. */
+/**
+ * ours / peer req/s per scenario of one run, keyed by scenario (against oidc-provider in memory, with
+ * the paired median where there is one) or by `scenario vs peer` for the other oidc-provider set-ups.
+ */
 export function peerRatios(run: ChartRun): Map<string, number> {
   const out = new Map<string, number>();
   for (const mine of run.results.filter((r) => r.target === 'ours' && !isRound(r))) {
-    const theirs = run.results.find((r) => r.target === 'oidc-provider' && r.name === mine.name);
-    if (theirs && theirs.requestsPerSec > 0) out.set(mine.name, mine.requestsPerSec / theirs.requestsPerSec);
+    for (const theirs of run.results.filter((r) => r.target.startsWith('oidc-provider') && r.name === mine.name && r.requestsPerSec > 0)) {
+      out.set(theirs.target === 'oidc-provider' ? mine.name : `${mine.name} vs ${theirs.target}`, mine.requestsPerSec / theirs.requestsPerSec);
+    }
   }
   for (const p of run.paired ?? []) if (p.ratios.length > 0) out.set(p.name, median(p.ratios));
   return out;
@@ -86,15 +90,13 @@ function historyPanel(runs: ChartRun[], top: number): { svg: string[]; height: n
   ratios.forEach((m) => m.forEach((_, name) => series.set(name, [])));
   for (const [name, points] of series) for (const m of ratios) points.push(m.get(name) ?? null);
   const height = 220;
-  const svg = [
-    `<text x="10" y="${top + 16}" class="title">History: req/s ours / oidc-provider, last ${runs.length} runs (paired median where measured)</text>`,
-  ];
+  const svg = [`<text x="10" y="${top + 16}" class="title">History: req/s ours / peer, last ${runs.length} runs (paired median where measured)</text>`];
   if (series.size === 0) {
     svg.push(`<text x="10" y="${top + 40}" class="label">no run with a peer yet</text>`);
     return { svg, height: 60 };
   }
   const plotLeft = 60;
-  const plotWidth = WIDTH - plotLeft - 240;
+  const plotWidth = WIDTH - plotLeft - 340;
   const plotTop = top + 30;
   const plotHeight = height - 60;
   const maxRatio = Math.max(1.5, ...[...series.values()].flat().map((v) => v ?? 0));
