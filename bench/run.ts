@@ -5,7 +5,8 @@
  * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
  * up, and measures each scenario with autocannon: req/s, p50/p99 latency, non-2xx count and the
  * server's peak RSS. In the same run it measures node-oidc-provider (client_credentials and
- * introspection, default in-memory store) and a bare Node http server, and prints our figures as
+ * introspection, default in-memory store; with Redis also on Redis through bench/peers/redis-adapter.mjs,
+ * its CPU counting redis-server's) and a bare Node http server, and prints our figures as
  * ratios to them. Results go to bench/results/ as JSON and markdown. By default the server runs with
  * REDIS_URL=redis://127.0.0.1:6379 (shared counters, cached clients and settings); --no-redis turns it off.
  * --only runs a subset of our scenarios, --no-peers skips the peers, and --profile runs the server under
@@ -31,6 +32,7 @@ import { join } from 'node:path';
 import { hash, Algorithm } from '@node-rs/argon2';
 import { seedTokens, explainHotQueries } from './seed';
 import { summariseProfiles } from './profile-summary';
+import { assertChartShows, loadHistory, renderChart } from './chart';
 
 interface Options {
   db: 'mysql' | 'sqlite' | 'postgres';
@@ -200,7 +202,11 @@ const CLOCK_TICKS = (() => {
  * Peak resident memory of a process, sampled every 100 ms while `during` runs, and the CPU time it
  * used meanwhile (Linux /proc). CPU per request is steadier than req/s on a shared VM.
  */
-async function withProcessStats<T>(pid: number | undefined, during: () => Promise<T>): Promise<{ result: T; rssMb: number | null; cpuSeconds: number | null }> {
+async function withProcessStats<T>(
+  pid: number | undefined,
+  during: () => Promise<T>,
+  alsoPids: number[] = [],
+): Promise<{ result: T; rssMb: number | null; cpuSeconds: number | null }> {
   let peak = 0;
   const sample = () => {
     try {
@@ -210,12 +216,14 @@ async function withProcessStats<T>(pid: number | undefined, during: () => Promis
       // not Linux, or the process is gone
     }
   };
-  const cpuBefore = cpuSeconds(pid);
+  // The CPU of the processes a request makes work (e.g. redis-server) is counted with the server's.
+  const totalCpu = () => [pid, ...alsoPids].reduce<number | null>((sum, p) => (sum === null ? null : ((c) => (c === null ? null : sum + c))(cpuSeconds(p))), 0);
+  const cpuBefore = totalCpu();
   const timer = setInterval(sample, 100);
   try {
     const result = await during();
     sample();
-    const cpuAfter = cpuSeconds(pid);
+    const cpuAfter = totalCpu();
     return { result, rssMb: peak ? Math.round(peak) : null, cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
   } finally {
     clearInterval(timer);
@@ -224,10 +232,12 @@ async function withProcessStats<T>(pid: number | undefined, during: () => Promis
 
 interface Scenario {
   name: string;
-  target: 'ours' | 'oidc-provider' | 'bare-http';
+  target: 'ours' | 'oidc-provider' | 'oidc-provider (redis)' | 'bare-http';
   requests: autocannon.Request[];
   /** For scenarios with single-use inputs: stop after this many requests. */
   amount?: number;
+  /** Processes whose CPU time is counted with the server's (the Redis server of a peer stored in Redis). */
+  alsoPids?: number[];
   connections?: number;
   /** Requests per second for the whole run (autocannon's overallRate); unset: as fast as the server answers. */
   rate?: number;
@@ -252,15 +262,17 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
     result,
     rssMb,
     cpuSeconds: cpu,
-  } = await withProcessStats(pid, () =>
-    autocannon({
-      url,
-      connections: scenario.connections ?? opts.connections,
-      duration: opts.duration,
-      amount: scenario.amount,
-      requests: scenario.requests,
-      ...(scenario.rate ? { overallRate: scenario.rate } : {}),
-    }),
+  } = await withProcessStats(
+    pid,
+    () =>
+      autocannon({
+        url,
+        connections: scenario.connections ?? opts.connections,
+        duration: opts.duration,
+        amount: scenario.amount,
+        requests: scenario.requests,
+      }),
+    scenario.alsoPids,
   );
   return {
     name: scenario.name,
@@ -745,16 +757,18 @@ async function main(): Promise<void> {
     return;
   }
 
-  // Peers, one at a time, same machine, same load generator.
-  const peer = await startPeer(opts.smoke ? 1 : 3, opts.jwtAlg);
-  try {
-    for (const scenario of peer.scenarios) {
-      const r = await measure(peer.url, scenario, opts, peer.child.pid);
-      results.push(r);
-      console.log(`oidc-provider ${r.name}: ${r.requestsPerSec} req/s, p99 ${r.p99} ms`);
+  // Peers, one at a time, same machine, same load generator; with Redis, also the peer stored in Redis.
+  for (const store of opts.redis ? (['memory', 'redis'] as const) : (['memory'] as const)) {
+    const peer = await startPeer(opts.smoke ? 1 : 3, opts.jwtAlg, store);
+    try {
+      for (const scenario of peer.scenarios) {
+        const r = await measure(peer.url, scenario, opts, peer.child.pid);
+        results.push(r);
+        console.log(`${r.target} ${r.name}: ${r.requestsPerSec} req/s, p99 ${r.p99} ms, ${r.cpuUsPerRequest} CPU µs/req`);
+      }
+    } finally {
+      await peer.stop();
     }
-  } finally {
-    await peer.stop();
   }
   const bare = await startProcess(['bench/peers/bare-http.mjs'], {}, null);
   try {
@@ -953,9 +967,31 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** node-oidc-provider (in-memory store), warmed up, with its client_credentials and introspection scenarios. */
-async function startPeer(warmupSeconds: number, jwtAlg: Options['jwtAlg']): Promise<Proc & { scenarios: Scenario[] }> {
-  const peer = await startProcess(['bench/peers/oidc-provider.mjs'], { BENCH_JWT_ALG: jwtAlg }, null);
+/** The local redis-server's pid (its CPU counts for the peer stored in Redis); null when none is found. */
+function redisServerPid(): number | null {
+  try {
+    const pids = execSync('pgrep -x redis-server', { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    return pids.length === 1 && pids[0] > 0 ? pids[0] : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * node-oidc-provider, warmed up, with its client_credentials and introspection scenarios: its default
+ * in-memory store, or (`redis`) its models in Redis through the bench's adapter, as in production, its
+ * CPU per request then including redis-server's. The JWT scenario runs in memory only (JWTs are not stored).
+ */
+async function startPeer(warmupSeconds: number, jwtAlg: Options['jwtAlg'], store: 'memory' | 'redis' = 'memory'): Promise<Proc & { scenarios: Scenario[] }> {
+  const redisPid = store === 'redis' ? redisServerPid() : null;
+  if (store === 'redis' && redisPid === null) throw new Error('oidc-provider (redis): no single local redis-server process found (pgrep -x redis-server)');
+  const target: Scenario['target'] = store === 'redis' ? 'oidc-provider (redis)' : 'oidc-provider';
+  const alsoPids = redisPid === null ? [] : [redisPid];
+  const peer = await startProcess(
+    ['bench/peers/oidc-provider.mjs'],
+    { BENCH_JWT_ALG: jwtAlg, ...(store === 'redis' ? { BENCH_PEER_STORE: 'redis', BENCH_REDIS_URL: 'redis://127.0.0.1:6379' } : {}) },
+    null,
+  );
   try {
     const peerAuth = { authorization: basic('bench', 'bench-secret-bench-secret-bench-secret'), 'content-type': 'application/x-www-form-urlencoded' };
     const token = (await http(`${peer.url}/token`, { method: 'POST', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) })).body
@@ -965,18 +1001,23 @@ async function startPeer(warmupSeconds: number, jwtAlg: Options['jwtAlg']): Prom
     return {
       ...peer,
       scenarios: [
-        { name: 'client_credentials', target: 'oidc-provider', requests: [cc] },
+        { name: 'client_credentials', target, requests: [cc], alsoPids },
         {
           name: 'introspection',
-          target: 'oidc-provider',
+          target,
           requests: [{ method: 'POST', path: '/token/introspection', headers: peerAuth, body: form({ token }) }],
+          alsoPids,
         },
         // RFC 9068 JWT access tokens for a resource server (its resourceIndicators feature), signed as ours (--jwt-alg).
-        {
-          name: 'client_credentials (jwt)',
-          target: 'oidc-provider',
-          requests: [{ ...cc, body: form({ grant_type: 'client_credentials', scope: 'read', resource: JWT_RESOURCE }) }],
-        },
+        ...(store === 'memory'
+          ? [
+              {
+                name: 'client_credentials (jwt)',
+                target,
+                requests: [{ ...cc, body: form({ grant_type: 'client_credentials', scope: 'read', resource: JWT_RESOURCE }) }],
+              },
+            ]
+          : []),
       ],
     };
   } catch (error) {
@@ -993,17 +1034,18 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
   const bare = find('bare-http', 'fixed 200-byte JSON');
   const peerCc = find('oidc-provider', 'client_credentials');
   const peerIntro = find('oidc-provider', 'introspection');
+  const redisPeer = (name: string) => find('oidc-provider (redis)', name);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const lines = [
     `# Benchmark ${started.toISOString().slice(0, 10)} (${opts.db}${opts.redis ? ' + Redis' : ''}${opts.seedTokens ? `, ${opts.seedTokens} stored tokens` : ''}, ${opts.connections} connections, ${opts.duration} s${opts.smoke ? ', SMOKE' : ''})`,
     '',
     `Machine: ${machine}. ${dbNote} Load generator: autocannon on loopback, same machine. Command: \`npm run bench -- --db ${opts.db}${opts.redis ? '' : ' --no-redis'}${opts.seedTokens ? ` --seed-tokens ${opts.seedTokens}` : ''}\`.`,
     '',
-    '| target | scenario | req/s | p50 ms | p99 ms | non-2xx | server RSS MB | server CPU µs/req | vs oidc-provider | vs bare http |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| target | scenario | req/s | p50 ms | p99 ms | non-2xx | server RSS MB | server CPU µs/req | vs oidc-provider | vs oidc-provider (redis) | vs bare http |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => {
       const peer = r.target === 'ours' ? (r.name === 'introspection' ? peerIntro : peerCc) : undefined;
-      return `| ${r.target} | ${r.name} | ${r.requestsPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.rssMb ?? 'n/a'} | ${r.cpuUsPerRequest ?? 'n/a'} | ${r.target === 'ours' ? ratio(r, peer) : ''} | ${ratio(r, bare)} |`;
+      return `| ${r.target} | ${r.name} | ${r.requestsPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.rssMb ?? 'n/a'} | ${r.cpuUsPerRequest ?? 'n/a'} | ${r.target === 'ours' ? ratio(r, peer) : ''} | ${r.target === 'ours' && redisPeer(r.name) ? ratio(r, redisPeer(r.name)) : ''} | ${ratio(r, bare)} |`;
     }),
     '',
     ...(paired.length
@@ -1016,7 +1058,7 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
           '',
         ]
       : []),
-    'Server CPU µs/req: user + system CPU time of the server process (every thread) during the scenario, divided by the requests it answered. It is steadier than req/s when the VM is noisy.',
+    'Server CPU µs/req: user + system CPU time of the server process (every thread) during the scenario, divided by the requests it answered; for oidc-provider (redis), its models stored in Redis through the bench adapter, plus the CPU of redis-server. It is steadier than req/s when the VM is noisy.',
     '',
     password && hashRate > 0
       ? `argon2id (m=19 MiB, t=2) hash rate on all cores, right before and right after the password scenario: ${hashRates.join(' and ')}/s; the password grant ran at ${((password.requestsPerSec / hashRate) * 100).toFixed(0)} % of their mean (${hashRate}/s).`
@@ -1029,10 +1071,16 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
   // A subset or a profiled run is exploration: kept out of the published results (gitignored).
   const partial = opts.only.length > 0 || opts.profile;
   const stem = `${started.toISOString().replace(/[:.]/g, '-')}-${variant}${opts.smoke ? '-smoke' : partial ? '-partial' : ''}`;
+  // The chart's history: the last runs written before this one (read before this run's JSON is written).
+  const history = loadHistory(dir, 9);
   writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ started, machine, options: opts, hashRates, results, paired, explain }, null, 2));
   writeFileSync(join(dir, `${stem}.md`), `${lines.join('\n')}\n`);
+  const run = { started: started.toISOString(), results, paired };
+  const svg = renderChart(run, history);
+  assertChartShows(svg, run);
+  writeFileSync(join(dir, `${stem}.svg`), svg);
   if (!opts.smoke && !partial) writeFileSync(join(dir, `latest-${variant}.md`), `${lines.join('\n')}\n`);
-  console.log(`\n${lines.join('\n')}\n\nwritten to bench/results/${stem}.{json,md}`);
+  console.log(`\n${lines.join('\n')}\n\nwritten to bench/results/${stem}.{json,md,svg}`);
 }
 
 main().catch((error: unknown) => {
