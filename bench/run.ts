@@ -271,6 +271,7 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
         duration: opts.duration,
         amount: scenario.amount,
         requests: scenario.requests,
+        ...(scenario.rate ? { overallRate: scenario.rate } : {}),
       }),
     scenario.alsoPids,
   );
