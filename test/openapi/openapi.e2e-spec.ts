@@ -155,6 +155,7 @@ describe('the OpenAPI document', () => {
         'get /invoke/pub.apigateway.oauth2/authorize',
         'post /device_authorization',
         'get /device',
+        'get /oauth2/upstream/callback',
       ].sort(),
     );
     for (const { operation } of operations()) expect(operation.responses).toHaveProperty('503');

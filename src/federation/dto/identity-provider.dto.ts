@@ -115,12 +115,12 @@ export class UpdateIdentityProviderDto extends PartialType(CreateIdentityProvide
 
 @RejectUnknownFields()
 export class CreateFederatedLinkDto {
-  @ApiProperty({ description: 'The local user' })
+  @ApiProperty({ description: 'The local user', example: '0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e8f10' })
   @IsString()
   @MaxLength(36)
   user_id: string;
 
-  @ApiProperty({ description: "The user's subject at the upstream provider (the mapped subject claim)" })
+  @ApiProperty({ description: "The user's subject at the upstream provider (the mapped subject claim)", example: '248289761001' })
   @IsString()
   @MinLength(1)
   @MaxLength(255)
@@ -130,9 +130,9 @@ export class CreateFederatedLinkDto {
 export class FederatedLinkResponse {
   @ApiProperty() id: string;
   @ApiProperty() provider_id: string;
-  @ApiProperty() subject: string;
-  @ApiProperty() user_id: string;
-  @ApiProperty({ enum: ['provisioned', 'verified_email', 'admin'] }) linked_by: string;
+  @ApiProperty({ example: '248289761001' }) subject: string;
+  @ApiProperty({ example: '0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e8f10' }) user_id: string;
+  @ApiProperty({ enum: ['provisioned', 'verified_email', 'admin'], example: 'admin' }) linked_by: string;
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
 }
 
