@@ -91,7 +91,8 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
     const denied = await decideOnPage(new FormBrowser(t.url), user, device.user_code, 'deny');
     expect(denied.body).toContain('Access denied');
     const answer = await poll(as, setup.client, setup.auth, device.device_code);
-    expect(answer).toMatchObject({ error: 'access_denied' });
+    // RFC 6749 §5.2: a token error is 400, access_denied too (RFC 8628 §3.5).
+    expect(answer).toMatchObject({ error: 'access_denied', status: 400 });
   });
 
   it('answers expired_token after expiry; the janitor keeps the row a day to say so, then deletes it', async () => {

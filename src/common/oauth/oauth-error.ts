@@ -101,6 +101,11 @@ export interface OAuthErrorOptions {
   readonly challenge?: AuthenticationChallenge;
   /** Headers the answer carries besides the challenge (RFC 9449 §8: a fresh `DPoP-Nonce`). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Raised at the token endpoint, where RFC 6749 §5.2 answers every error 400 unless it says
+   * otherwise: `access_denied` (RFC 8628 §3.5) is 400 there, not the 403 it is elsewhere.
+   */
+  readonly atTokenEndpoint?: boolean;
 }
 
 /** The authentication scheme of a protected resource's error answer. */
@@ -122,6 +127,7 @@ export class OAuthError extends Error {
   readonly challenge?: AuthenticationChallenge;
   readonly headers?: Readonly<Record<string, string>>;
   private readonly bodyStatus?: 408 | 413;
+  private readonly atTokenEndpoint?: boolean;
 
   constructor(
     readonly code: OAuthErrorCode,
@@ -137,11 +143,19 @@ export class OAuthError extends Error {
     this.bodyStatus = options.bodyStatus;
     this.challenge = options.challenge;
     this.headers = options.headers;
+    this.atTokenEndpoint = options.atTokenEndpoint;
+  }
+
+  /** This error as the token endpoint answers it (RFC 6749 §5.2). */
+  toTokenEndpointError(): OAuthError {
+    const { description, cause, details, retryAfter, bodyStatus, challenge, headers } = this;
+    return new OAuthError(this.code, description, { cause, details, retryAfter, bodyStatus, challenge, headers, atTokenEndpoint: true });
   }
 
   get status(): number {
     if (this.bodyStatus !== undefined) return this.bodyStatus;
     const status = oauthErrorStatus(this.code);
+    if (this.atTokenEndpoint && status === 403) return 400;
     return this.challenge && status === 400 ? 401 : status;
   }
 

@@ -6,6 +6,7 @@ import type { AuthenticatedClient } from '../../clients/clients.service';
 import { loadConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { TokenResponse } from '../token-response';
+import { OAuthError } from '../../common/oauth/oauth-error';
 import { GrantRegistry } from './grant-registry';
 import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
@@ -89,6 +90,14 @@ describe('GrantRegistry', () => {
   ])('maps %s to %s', async (_name, body, grantTypes, code) => {
     const { registry } = await registryWith(FooGrant);
     await expect(registry.dispatch(body, client(grantTypes))).rejects.toMatchObject({ code });
+  });
+
+  it("answers a grant's access_denied 400, as RFC 6749 §5.2 says of token errors (RFC 8628 §3.5), not 403", async () => {
+    const { registry, moduleRef } = await registryWith(FooGrant);
+    jest.spyOn(moduleRef.get(FooGrant), 'handle').mockRejectedValue(new OAuthError('access_denied', 'the user denied it'));
+    const error = await registry.dispatch({ grant_type: 'urn:test:foo', foo: 'x' }, client(['urn:test:foo'])).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'access_denied', description: 'the user denied it', status: 400 });
+    expect(new OAuthError('access_denied').status).toBe(403);
   });
 
   it('hands the strategy its validated parameters, without unknown ones', async () => {

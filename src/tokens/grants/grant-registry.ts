@@ -87,7 +87,9 @@ export class GrantRegistry implements OnModuleInit {
     const errors = await validate(params, { whitelist: true, forbidUnknownValues: false });
     if (errors.length > 0) throw new OAuthError('invalid_request', firstConstraint(errors));
     // 5. The grant, inside a scope that tells the issuer which grant type it serves (audit trail).
-    const response = await runAsGrant(strategy.grantType, () => strategy.handle(params, client), confirmation);
+    const response = await runAsGrant(strategy.grantType, () => strategy.handle(params, client), confirmation).catch((error: unknown) => {
+      throw error instanceof OAuthError ? error.toTokenEndpointError() : error;
+    });
     // Labelled with the registered grant type: a closed set, whatever the request said.
     this.metrics.tokenIssued(strategy.grantType);
     return response;
