@@ -1,3 +1,4 @@
+import { SignInFactorsModule } from '../users/factors/sign-in-factors.module';
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -43,6 +44,7 @@ import { TokenBindingRegistry } from './binding/token-binding-registry';
     TypeOrmModule.forFeature([AccessTokenEntity, RefreshTokenEntity, AuthorizationCodeEntity, TokenRevocationEntity]),
     ClientsModule,
     UsersModule,
+    SignInFactorsModule,
     SettingsModule,
     OidcModule,
     ResourcesModule,

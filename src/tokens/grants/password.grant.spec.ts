@@ -1,4 +1,6 @@
 import type { LoginResult, LoginService } from '../../users/login.service';
+import type { SignInFactorsService } from '../../users/factors/sign-in-factors.service';
+import type { MfaPolicy } from '../../common/oauth/authentication';
 import { PasswordGrant } from './password.grant';
 import { aClient, aUser, InMemoryTokens } from './testing/in-memory';
 
@@ -14,10 +16,14 @@ class FakeLogins {
   }
 }
 
-function setup(user = aUser()) {
+const MFA_NAMES = { passwordAcr: '0', mfaAcr: 'urn:test:mfa' };
+
+/** `hasFactor`: whether the user has a second factor; `defaultPolicy`: the server's MFA_DEFAULT. */
+function setup(user = aUser(), { hasFactor = false, defaultPolicy = 'optional' }: { hasFactor?: boolean; defaultPolicy?: MfaPolicy } = {}) {
   const tokens = new InMemoryTokens();
   const logins = new FakeLogins(user);
-  return { tokens, logins, grant: new PasswordGrant(tokens.asIssuer(), logins as unknown as LoginService) };
+  const factors = { hasSecondFactor: async () => hasFactor } as unknown as SignInFactorsService;
+  return { tokens, logins, grant: new PasswordGrant(tokens.asIssuer(), logins as unknown as LoginService, factors, { defaultPolicy, ...MFA_NAMES }) };
 }
 
 describe('password grant (RFC 6749 §4.3)', () => {
@@ -26,6 +32,23 @@ describe('password grant (RFC 6749 §4.3)', () => {
     const response = await grant.handle({ username: 'alice', password: 'secret', scope: 'read' }, aClient());
     expect(response).toMatchObject({ scope: 'read', refresh_token: expect.any(String) });
     expect(tokens.issued[0]).toMatchObject({ userId: 'user-1', scope: 'read', withRefreshToken: true });
+  });
+
+  it('refuses a user who has a second factor (the grant cannot ask for it) once the password is right', async () => {
+    const { tokens, grant } = setup(aUser(), { hasFactor: true });
+    const refused = await grant.handle({ username: 'alice', password: 'secret' }, aClient()).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'invalid_grant', description: expect.stringContaining('second factor') });
+    const wrong = await grant.handle({ username: 'alice', password: 'nope' }, aClient()).catch((e: unknown) => e);
+    expect(wrong).toMatchObject({ description: 'invalid resource owner credentials' });
+    expect(tokens.issued).toHaveLength(0);
+  });
+
+  it('refuses every user of an application whose policy requires a second factor, and lets mfa "off" through', async () => {
+    const required = setup(aUser(), { defaultPolicy: 'required' });
+    await expect(required.grant.handle({ username: 'alice', password: 'secret' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+    const off = setup(aUser(), { hasFactor: true });
+    await expect(off.grant.handle({ username: 'alice', password: 'secret' }, aClient({ mfa: 'off' }))).resolves.toMatchObject({ token_type: 'Bearer' });
+    expect(off.tokens.issued[0]).toMatchObject({ authentication: { amr: ['pwd'], acr: '0' } });
   });
 
   it('answers a wrong password with invalid_grant, and the same message as for an unknown user', async () => {
