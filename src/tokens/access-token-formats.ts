@@ -37,6 +37,8 @@ export type AccessTokenFormatName = 'opaque' | 'jwt';
 export type DecodedAccessToken = Omit<AccessTokenClaims, 'alg' | 'audience'> & {
   /** RFC 8707: the resource server the token is for; null when it is for this server itself (RFC 9068 §3). */
   readonly resource: string | null;
+  /** Minted before JWTs stopped being stored (no `grant_id`): its row, not its claims, says whether it is revoked. */
+  readonly stored: boolean;
 };
 
 /**
@@ -91,6 +93,7 @@ export class AccessTokenFormats {
       expiresAt: exp,
       cnf: typeof cnf === 'object' && cnf !== null ? (cnf as Confirmation) : null,
       grantId: typeof grantId === 'string' ? grantId : jti,
+      stored: typeof grantId !== 'string',
       claims: typeof claims === 'object' && claims !== null ? (claims as ClaimsRequest) : null,
       authentication: Array.isArray(amr) && amr.every((value) => typeof value === 'string') && typeof acr === 'string' ? { amr: amr as string[], acr } : null,
     };

@@ -71,6 +71,16 @@ describe('TokenRevocations: the deny-list and not-before times of JWT access tok
     }
   });
 
+  it('refuses a revoked JWT whatever the clocks say: one minted by an instance whose clock runs ahead (RFC 7009 §2)', async () => {
+    const table = new InMemoryRevocations();
+    const revocations = new TokenRevocations(table, new FakeBus() as unknown as CacheBus, keys);
+    // Minted on an instance 5 s ahead: its UUIDv7 time is later than the revoking instance's now.
+    const ahead = Date.now() + 5000;
+    const token = jwt({ jti: uuidv7(ahead), issuedAt: Math.floor(ahead / 1000) });
+    await revocations.revoke([{ jti: token.jti, expiresAt: token.issuedAt + 60 }]);
+    expect(await revocations.revokedAt(token)).not.toBeNull();
+  });
+
   it('accepts a JWT minted after the revocation of its subject (a user enabled again signs in anew)', async () => {
     const revocations = new TokenRevocations(new InMemoryRevocations(), new FakeBus() as unknown as CacheBus, keys);
     const before = jwt();

@@ -62,7 +62,11 @@ export class TokenRevocations {
     const keys = subjectKeys(token);
     const rows = this.mirrorComplete() ? keys.flatMap((id) => this.fromMirror(id)) : await this.repository.find(keys);
     const issuedMs = issuedAtMs(token);
-    const revoking = rows.filter((row) => row.notBefore >= issuedMs);
+    // A revocation of this very token counts whenever it was made: its time comes from the revoking
+    // instance's clock, the token's from the minting one's, and a skew between them must not undo
+    // RFC 7009 §2. A subject's revocation counts for the tokens minted up to it.
+    const own = subjectKey({ jti: token.jti, expiresAt: 0 });
+    const revoking = rows.filter((row) => row.id === own || row.notBefore >= issuedMs);
     return revoking.length === 0 ? null : Math.floor(Math.min(...revoking.map((row) => row.notBefore)) / 1000);
   }
 

@@ -13,15 +13,15 @@ import type { MetricsService } from '../metrics/metrics.service';
 
 const databaseRetried = jest.fn();
 
-function store(run: jest.Mock) {
+function store(run: jest.Mock, tokens = {} as TokenRepository, formats = {} as AccessTokenFormats, revocations = {} as TokenRevocations) {
   const audit = {} as unknown as AuditService;
   return new TokenStore(
     { run } as unknown as TransactionRunner,
-    {} as TokenRepository,
+    tokens,
     audit,
     {} as UnitOfWork,
-    {} as AccessTokenFormats,
-    {} as TokenRevocations,
+    formats,
+    revocations,
     { databaseRetried } as unknown as MetricsService,
     { auditBatch: { max: 200, lingerMs: 0 } } as AppConfig,
   );
@@ -79,5 +79,46 @@ describe('isActive: the one definition of an active token', () => {
     expect(isActive(refresh({}), now)).toBe(true);
     expect(isActive(refresh({ rotatedAt: now - 1 }), now)).toBe(false);
     expect(isActive(refresh({ revokedAt: now - 1 }), now)).toBe(false);
+  });
+});
+
+describe('TokenStore.findAccessToken for a JWT', () => {
+  const decoded = (stored: boolean) => ({
+    id: 'jti-1',
+    clientId: 'c',
+    userId: 'u',
+    scope: '',
+    issuedAt: 1,
+    expiresAt: 2,
+    cnf: null,
+    grantId: 'g',
+    claims: null,
+    authentication: null,
+    resource: null,
+    stored,
+  });
+  const row = { id: 'jti-1', revokedAt: 5 } as AccessTokenEntity;
+
+  it('reads the row of a JWT minted while JWTs were stored (no grant_id): its revocation is there', async () => {
+    const findAccessByHash = jest.fn().mockResolvedValue(row);
+    const formats = { looksLikeJwt: () => true, decode: async () => decoded(true) } as unknown as AccessTokenFormats;
+    const revokedAt = jest.fn();
+    const found = await store(jest.fn(), { findAccessByHash } as unknown as TokenRepository, formats, {
+      revokedAt,
+    } as unknown as TokenRevocations).findAccessToken('a.b.c');
+    expect(found).toBe(row);
+    expect(findAccessByHash).toHaveBeenCalledWith(expect.stringMatching(/^[0-9a-f]{64}$/));
+    expect(revokedAt).not.toHaveBeenCalled();
+  });
+
+  it('checks a current JWT against the revocations, without a row', async () => {
+    const findAccessByHash = jest.fn();
+    const formats = { looksLikeJwt: () => true, decode: async () => decoded(false) } as unknown as AccessTokenFormats;
+    const revokedAt = jest.fn().mockResolvedValue(7);
+    const found = await store(jest.fn(), { findAccessByHash } as unknown as TokenRepository, formats, {
+      revokedAt,
+    } as unknown as TokenRevocations).findAccessToken('a.b.c');
+    expect(found).toMatchObject({ id: 'jti-1', revokedAt: 7 });
+    expect(findAccessByHash).not.toHaveBeenCalled();
   });
 });

@@ -248,6 +248,9 @@ export class TokenStore implements GrantTokenLookup {
   private async findJwt(token: string): Promise<AccessTokenEntity | null> {
     const claims = await this.formats.decode(token);
     if (!claims) return null;
+    // A JWT from before they stopped being stored: its row holds its revocation, and its family's
+    // (an old token names no family for TokenRevocations to find).
+    if (claims.stored) return this.tokens.findAccessByHash(sha256Hex(token));
     const revokedAt = await this.revocations.revokedAt({
       jti: claims.id,
       grantId: claims.grantId,
