@@ -36,7 +36,10 @@ export function mapClaims(provider: UpstreamProviderEntity, claims: IDToken): Up
   };
   const subject = text(provider.claimMapping.subject);
   if (!subject || subject.length > 255) throw new UpstreamRefused('access_denied', `The answer of ${provider.displayName} names no account.`);
-  return { subject, email: text(provider.claimMapping.email), emailVerified: claims.email_verified === true, name: text(provider.claimMapping.name) };
+  // email_verified vouches for the `email` claim only (OpenID Connect Core §5.1): an address mapped
+  // from another claim (upn, preferred_username) is never verified, so never links an account.
+  const emailVerified = provider.claimMapping.email === 'email' && claims.email_verified === true;
+  return { subject, email: text(provider.claimMapping.email), emailVerified, name: text(provider.claimMapping.name) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -11,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { OAuthError } from '../common/oauth/oauth-error';
+import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { INVALID_CLIENT_METADATA } from './registration-errors';
 import { type ClientInformation, RegistrationService } from './registration.service';
 
@@ -46,6 +47,10 @@ export class RegistrationController {
   constructor(private readonly registrations: RegistrationService) {}
 
   @Post()
+  // RFC 7591 §5: open registration is a way to create clients without limit; the token
+  // endpoint's per-IP rate limit bounds it.
+  @UseGuards(RateLimitGuard)
+  @RateLimit('token')
   @ApiOperation({ summary: 'RFC 7591: register a client; with REGISTRATION=protected, an initial access token is the bearer token' })
   @ApiBody(METADATA_BODY)
   @ApiCreatedResponse({ description: 'RFC 7591 §3.2.1 client information, with client_secret and registration_access_token (shown once)' })

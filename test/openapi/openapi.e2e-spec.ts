@@ -156,6 +156,7 @@ describe('the OpenAPI document', () => {
         'post /device_authorization',
         'get /device',
         'get /oauth2/upstream/callback',
+        'post /register',
       ].sort(),
     );
     for (const { operation } of operations()) expect(operation.responses).toHaveProperty('503');

@@ -297,6 +297,20 @@ describe(`dynamic client registration, RFC 7591 and RFC 7592 [${TEST_DB}]`, () =
     });
   });
 
+  it("limits open registration per IP with the token endpoint's rate limit: 429 with Retry-After", async () => {
+    const t = await createTestApp({ env: { REGISTRATION: 'open', RATE_LIMIT_TOKEN_PER_MINUTE: '2' } });
+    try {
+      const body = { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic' };
+      expect((await register(t, body)).status).toBe(201);
+      expect((await register(t, body)).status).toBe(201);
+      const limited = await register(t, body);
+      expect(limited.status).toBe(429);
+      expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('answers 404 with registration off (the default) and publishes no registration_endpoint', async () => {
     const t = await createTestApp();
     try {
