@@ -123,6 +123,8 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
       pushed_authorization_requests: 1,
       replay_cache: 0,
       device_codes: 0,
+      token_revocations: 0,
+      upstream_login_states: 0,
     });
     expect({ codes: await count('authorization_codes'), access: await count('access_tokens'), refresh: await count('refresh_tokens') }).toEqual({
       codes: 1,
@@ -140,6 +142,8 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
       pushed_authorization_requests: 0,
       replay_cache: 0,
       device_codes: 0,
+      token_revocations: 0,
+      upstream_login_states: 0,
     });
   });
 });
