@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { ClientsService } from '../clients/clients.service';
+import type { Authentication } from '../common/oauth/authentication';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
+import { isMultiFactor, needsSecondFactor } from '../users/factors/mfa-policy';
+import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { LoginService } from '../users/login.service';
 import type { UserProfile } from '../users/users.service';
 import { scopeTokens } from '../common/oauth/scope';
@@ -18,6 +24,8 @@ export interface SignedIn {
   readonly justSignedIn: boolean;
   /** When the user authenticated (OpenID Connect auth_time), epoch seconds. */
   readonly authTime: number;
+  /** How: RFC 8176 methods and the acr of the session. */
+  readonly authentication: Authentication;
 }
 
 /** What a consent page shows: who asks, for what, and the fields its Approve and Deny buttons post. */
@@ -44,7 +52,21 @@ export class InteractionKit {
     private readonly pages: Pages,
     private readonly scopes: ScopesService,
     private readonly throttle: ThrottleService,
+    private readonly clients: ClientsService,
+    private readonly factors: SignInFactorsService,
+    @InjectConfig('mfa') private readonly mfa: AppConfig['mfa'],
   ) {}
+
+  /**
+   * Whether the signed-in user must still give a second factor before acting for `clientId`: the
+   * application's policy (or MFA_DEFAULT), as at the authorization endpoint. A page that cannot
+   * step a session up must then refuse, not go on with a password alone.
+   */
+  async needsSecondFactor(signedIn: SignedIn, clientId: string): Promise<boolean> {
+    if (isMultiFactor(signedIn.authentication)) return false;
+    const [client, hasFactor] = await Promise.all([this.clients.findEnabled(clientId), this.factors.hasSecondFactor(signedIn.user.id)]);
+    return needsSecondFactor(client?.mfa ?? this.mfa.defaultPolicy, [], hasFactor, this.mfa);
+  }
 
   /** The user signed in on this browser (enabled, session unexpired), or null; answers nothing. */
   currentUser(req: Request): Promise<UserProfile | null> {
@@ -74,7 +96,7 @@ export class InteractionKit {
         }
         const session = await this.sessions.start(login.user.id);
         setSessionCookie(req, res, session.cookieValue, this.sessions.ttlSeconds);
-        return { user: login.user, justSignedIn: true, authTime: session.authTime };
+        return { user: login.user, justSignedIn: true, authTime: session.authTime, authentication: this.sessions.passwordOnly() };
       }
     }
     const session = await this.sessions.current(readSessionCookie(req));
@@ -82,7 +104,7 @@ export class InteractionKit {
       this.sendSignIn(req, res, 200, carry);
       return null;
     }
-    return { user: session.user, justSignedIn: false, authTime: session.authTime };
+    return { user: session.user, justSignedIn: false, authTime: session.authTime, authentication: session.authentication };
   }
 
   /**

@@ -64,6 +64,19 @@ export class DeviceVerificationController {
       return this.sendEntry(req, res, 400, INVALID_CODE);
     }
 
+    // The device cannot ask for a second factor and this page cannot step a session up: a user who
+    // needs one (the application's policy, or a factor under "optional") gives it on the account
+    // page first, then comes back. Never approved on a password alone.
+    if (await this.kit.needsSecondFactor(signedIn, pending.clientId)) {
+      return this.kit.sendError(
+        req,
+        res,
+        403,
+        'access_denied',
+        'This sign-in needs your second factor. Open /account/security, enter a code from your authenticator app, then enter the device code again.',
+      );
+    }
+
     // A post that signed the user in shows the consent page; it does not decide for them.
     const body = req.body as Record<string, unknown> | undefined;
     const action = req.method === 'POST' && !signedIn.justSignedIn ? body?.action : undefined;

@@ -85,6 +85,19 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
     expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'read' });
   });
 
+  it('never approves on a password alone for an application that requires a second factor', async () => {
+    const setup = await deviceClient(t, { mfa: 'required' });
+    const device = await authorizeDevice(as, setup, 'openid read');
+    const browser = new FormBrowser(t.url);
+    let page = await browser.get('/device');
+    page = await browser.submit(page, { username: user.username, password: user.password });
+    page = await browser.submit(page, { user_code: device.user_code });
+    expect(page.status).toBe(403);
+    expect(page.body).toContain('second factor');
+    expect(page.body).not.toContain('value="approve"');
+    expect(await poll(as, setup.client, setup.auth, device.device_code)).toMatchObject({ error: 'authorization_pending' });
+  });
+
   it('answers access_denied once the user denies', async () => {
     const setup = await deviceClient(t);
     const device = await authorizeDevice(as, setup, 'openid read');

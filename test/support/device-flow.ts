@@ -16,12 +16,13 @@ export async function discover(t: TestApp): Promise<oauth.AuthorizationServer> {
 /** A device application (confidential unless `public`), as oauth4webapi's Client and its authentication. */
 export async function deviceClient(
   t: TestApp,
-  options: { public?: boolean; scope?: string; grantTypes?: string[] } = {},
+  options: { public?: boolean; scope?: string; grantTypes?: string[]; mfa?: 'off' | 'optional' | 'required' } = {},
 ): Promise<{ test: TestClient; client: oauth.Client; auth: oauth.ClientAuth }> {
   const test = await createClient(t, {
     grantTypes: options.grantTypes ?? [DEVICE_CODE_GRANT, 'refresh_token'],
     scope: options.scope ?? 'openid profile read',
     tokenEndpointAuthMethod: options.public ? 'none' : 'client_secret_basic',
+    ...(options.mfa ? { mfa: options.mfa } : {}),
   });
   const client: oauth.Client = { client_id: test.clientId, token_endpoint_auth_method: options.public ? 'none' : 'client_secret_basic' };
   return { test, client, auth: options.public ? oauth.None() : oauth.ClientSecretBasic(test.clientSecret!) };
