@@ -1,6 +1,8 @@
 import { type JwkSet, isLoopback, jwksProblem, jwksUriProblem } from '../clients/client-keys';
 import { OAuthError, type OAuthErrorCode } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
+import { isIP } from 'node:net';
+import { isPublicAddress } from './metadata-document-fetcher';
 import { INVALID_CLIENT_METADATA, INVALID_REDIRECT_URI } from './registration-errors';
 
 /** More redirect URIs than any real client has; a list of thousands is an attack on the matcher. */
@@ -74,6 +76,20 @@ function webUri(field: string, value: string): string {
 }
 
 /**
+ * The server fetches a registered jwks_uri itself (client assertions, request objects): a client
+ * registering itself must not point it at this network's own services (RFC 7591 §5). Only https on
+ * a name or a public address; a name that resolves to a private address is not caught here.
+ */
+function publicJwksUri(value: string): void {
+  webUri('jwks_uri', value);
+  const url = new URL(value);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (url.protocol !== 'https:' || host === 'localhost' || host.endsWith('.localhost') || (isIP(host) !== 0 && !isPublicAddress(host))) {
+    throw invalidMetadata('jwks_uri must be an https URL on a public host');
+  }
+}
+
+/**
  * Parses a registration request (RFC 7591 §2, §3.1). Unknown members are ignored (§2: the server
  * MUST ignore metadata it does not understand); wrong types and values are `invalid_client_metadata`,
  * bad redirect URIs `invalid_redirect_uri` (§3.2.2).
@@ -102,7 +118,7 @@ export function parseClientMetadata(body: Record<string, unknown>): ClientMetada
   const jwksError = jwks === null ? undefined : jwksProblem(jwks);
   if (jwksError) throw invalidMetadata(`jwks ${jwksError}`);
   const jwksUri = optionalString(body, 'jwks_uri', MAX_URI_LENGTH);
-  if (jwksUri !== null) webUri('jwks_uri', jwksUri);
+  if (jwksUri !== null) publicJwksUri(jwksUri);
   // §2: jwks and jwks_uri MUST NOT both be present.
   if (jwks && jwksUri) throw invalidMetadata('give jwks or jwks_uri, not both (RFC 7591 §2)');
 

@@ -194,6 +194,11 @@ describe(`dynamic client registration, RFC 7591 and RFC 7592 [${TEST_DB}]`, () =
         'invalid_client_metadata',
       ],
       ['a private key in jwks', { jwks: { keys: [{ kty: 'EC', crv: 'P-256', d: 'secret', x: 'x', y: 'y' }] } }, 'invalid_client_metadata'],
+      // RFC 7591 §5: the server fetches jwks_uri itself; a registration must not aim it at this network.
+      ['a jwks_uri on the loopback interface', { jwks_uri: 'http://127.0.0.1:3998/metrics' }, 'invalid_client_metadata'],
+      ['a jwks_uri on a private address', { jwks_uri: 'https://10.0.0.5/jwks' }, 'invalid_client_metadata'],
+      ['a jwks_uri on localhost', { jwks_uri: 'https://localhost/jwks' }, 'invalid_client_metadata'],
+      ['a jwks_uri on an IPv4-mapped loopback address', { jwks_uri: 'https://[::ffff:127.0.0.1]/jwks' }, 'invalid_client_metadata'],
       [
         'private_key_jwt without keys',
         { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'private_key_jwt' },
