@@ -37,6 +37,9 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({
       active: true,
+      // RFC 8176 / OpenID Connect Core §2: how the user signed in, a password alone here.
+      amr: ['pwd'],
+      acr: '0',
       scope: 'read write',
       client_id: client.clientId,
       token_type: 'Bearer',
