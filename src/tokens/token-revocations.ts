@@ -74,11 +74,11 @@ export class TokenRevocations {
    * Revokes every JWT of each subject issued until now, in the caller's unit of work (the change
    * that revokes, and its audit event); every instance learns of it once that has committed.
    */
-  async revoke(subjects: readonly RevokedSubject[]): Promise<void> {
+  async revoke(subjects: readonly RevokedSubject[], longestLifetime?: number): Promise<void> {
     if (subjects.length === 0) return;
     const notBefore = Date.now();
     // A family's, user's or application's JWTs have all expired once the longest lifetime has passed.
-    const longest = subjects.some((s) => !('jti' in s)) ? await this.keys.longestTokenLifetime() : 0;
+    const longest = longestLifetime ?? (subjects.some((s) => !('jti' in s)) ? await this.keys.longestTokenLifetime() : 0);
     const rows: TokenRevocationEntity[] = subjects.map((subject) => ({
       id: subjectKey(subject),
       notBefore,
@@ -88,6 +88,15 @@ export class TokenRevocations {
     await afterCommit(async () => {
       for (const row of rows) await this.bus.invalidate(TOPIC, JSON.stringify([row.id, row.notBefore, row.expiresAt]));
     });
+  }
+
+  /**
+   * The longest token lifetime, read before a caller opens its transaction: a query on another
+   * connection from inside one waits for a free connection, and many revocations at once (the
+   * replays of one code) would hold every connection of the pool while waiting for one more.
+   */
+  longestLifetime(): Promise<number> {
+    return this.keys.longestTokenLifetime();
   }
 
   /** Whether the mirror holds every revocation now; starts filling it when it does not. */

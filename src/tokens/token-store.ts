@@ -312,9 +312,10 @@ export class TokenStore implements GrantTokenLookup {
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
   async revokeGrant(grantId: string, reason: string): Promise<void> {
     const revokedAt = nowSeconds();
+    const longest = await this.revocations.longestLifetime();
     await this.work.audited({ type: 'token.revoked', subject: grantId, detail: { scope: 'grant', reason } }, async () => {
       await this.tokens.revokeGrant(grantId, revokedAt);
-      await this.revocations.revoke([{ grantId }]);
+      await this.revocations.revoke([{ grantId }], longest);
     });
   }
 
@@ -348,9 +349,10 @@ export class TokenStore implements GrantTokenLookup {
       subject: owner.userId ?? owner.clientId ?? null,
       detail: { scope: owner.userId && owner.clientId ? 'user_client' : owner.userId ? 'user' : 'client', reason },
     };
+    const longest = await this.revocations.longestLifetime();
     await this.work.audited(event, async () => {
       await this.tokens.revokeOwned(owner, revokedAt);
-      await this.revocations.revoke([owner]);
+      await this.revocations.revoke([owner], longest);
     });
   }
 
