@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { FastifyReply as Response } from 'fastify';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import type { AuthorizeTarget } from './authorize-request';
 import { escapeHtml, PAGE_CSP } from './views/pages';
 
@@ -18,11 +19,7 @@ const FORM_POST_CSP = `${PAGE_CSP}; script-src 'sha256-${AUTO_SUBMIT_HASH}'`;
  */
 @Injectable()
 export class AuthorizationResponder {
-  private readonly issuer: string;
-
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.issuer = config.issuer;
-  }
+  constructor(@InjectConfig('issuer') private readonly issuer: AppConfig['issuer']) {}
 
   send(res: Response, target: AuthorizeTarget, params: Record<string, string>): void {
     sendAuthorizationResponse(res, target, { ...params, ...(target.state !== undefined ? { state: target.state } : {}), iss: this.issuer });

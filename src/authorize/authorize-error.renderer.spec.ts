@@ -1,5 +1,4 @@
 import type { FastifyReply } from 'fastify';
-import type { AppConfig } from '../config/app-config';
 import { fakeReply } from '../common/http/testing/fake-reply';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { AuthorizationResponder } from './authorization-response';
@@ -8,7 +7,7 @@ import type { AuthorizeHttpRequest } from './authorize-request';
 import { Pages } from './views/pages';
 
 describe('AuthorizeErrorPages', () => {
-  const renderer = new AuthorizeErrorPages(new Pages('Example ID'), new AuthorizationResponder({ issuer: 'https://as.example' } as AppConfig));
+  const renderer = new AuthorizeErrorPages(new Pages('Example ID'), new AuthorizationResponder('https://as.example'));
   const render = (error: OAuthError, req: Partial<AuthorizeHttpRequest>) => {
     const res = fakeReply();
     const answered = renderer.render(error, req as AuthorizeHttpRequest, res as unknown as FastifyReply);

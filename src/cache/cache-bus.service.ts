@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { openRedis } from '../common/redis/open-redis';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig, PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { InvalidatingCache } from './invalidating-cache';
 
@@ -26,15 +26,16 @@ export class CacheBus implements OnModuleInit, OnModuleDestroy {
   private readonly channel: string;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('redis') private readonly redis: AppConfig['redis'],
+    @InjectConfig('redisPrefix') redisPrefix: AppConfig['redisPrefix'],
     private readonly metrics: MetricsService,
     @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
   ) {
-    this.channel = `${config.redisPrefix}invalidate`;
+    this.channel = `${redisPrefix}invalidate`;
   }
 
   async onModuleInit(): Promise<void> {
-    const target = this.config.redis;
+    const target = this.redis;
     if (!target) return;
     const options = { maxRetriesPerRequest: 1, connectTimeout: 2000 };
     if (this.role === 'command') {

@@ -1,6 +1,7 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { MetadataRegistry } from './metadata-registry';
 import { withMtlsEndpointAliases } from './mtls-endpoint-aliases';
 
@@ -14,7 +15,8 @@ import { withMtlsEndpointAliases } from './mtls-endpoint-aliases';
 export class DiscoveryController {
   constructor(
     private readonly metadataRegistry: MetadataRegistry,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
+    @InjectConfig('mtlsEndpointBaseUrl') private readonly mtlsEndpointBaseUrl: AppConfig['mtlsEndpointBaseUrl'],
   ) {}
 
   @Get('.well-known/oauth-authorization-server')
@@ -32,7 +34,6 @@ export class DiscoveryController {
   }
 
   private async document(): Promise<Record<string, unknown>> {
-    const { issuer, mtlsEndpointBaseUrl } = this.config;
-    return withMtlsEndpointAliases(await this.metadataRegistry.document(issuer), issuer, mtlsEndpointBaseUrl);
+    return withMtlsEndpointAliases(await this.metadataRegistry.document(this.issuer), this.issuer, this.mtlsEndpointBaseUrl);
   }
 }

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { ThrottleService } from '../security/throttle.service';
 
@@ -18,11 +19,11 @@ const CHECK_TIMEOUT_MS = 2000;
 export class HealthService {
   private readonly checks: Readonly<Record<string, () => Promise<unknown>>>;
 
-  constructor(database: DatabaseStatus, throttle: ThrottleService, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(database: DatabaseStatus, throttle: ThrottleService, @InjectConfig('redis') redis: AppConfig['redis']) {
     this.checks = {
       database: () => database.ping(),
       // Redis holds the lockout and rate-limit counters: without it they fail by policy, so say so.
-      ...(config.redis ? { redis: () => throttle.checkStore() } : {}),
+      ...(redis ? { redis: () => throttle.checkStore() } : {}),
     };
   }
 

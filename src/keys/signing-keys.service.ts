@@ -8,8 +8,8 @@ import { CacheBus } from '../cache/cache-bus.service';
 import { InvalidatingCache } from '../cache/invalidating-cache';
 import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig, PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { SettingsService } from '../settings/settings.service';
 import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from './access-token-lifetimes';
@@ -46,7 +46,10 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
 
   constructor(
     private readonly repository: SigningKeysRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('keyRotation') private readonly keyRotation: AppConfig['keyRotation'],
+    @InjectConfig('keyEncryptionSecret') private readonly keyEncryptionSecretSetting: AppConfig['keyEncryptionSecret'],
+    @InjectConfig('database') private readonly database: AppConfig['database'],
+    @InjectConfig('idTokenTtl') private readonly idTokenTtl: AppConfig['idTokenTtl'],
     private readonly settings: SettingsService,
     private readonly bus: CacheBus,
     @Inject(PROCESS_ROLE) private readonly role: ProcessRole,
@@ -71,7 +74,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   /** KEY_ROTATION_DAYS: checked hourly (and at start), on every server instance; see rotateIfDue. */
   onApplicationBootstrap(): void {
     // An operator command leaves rotation to the servers: it runs no schedule and rotates nothing.
-    if (this.config.keyRotation.days === 0 || this.role !== 'server') return;
+    if (this.keyRotation.days === 0 || this.role !== 'server') return;
     const check = () =>
       void this.rotateIfDue(nowSeconds()).catch((error: unknown) => this.logger.error(`scheduled key rotation failed: ${(error as Error).message}`));
     check();
@@ -89,15 +92,15 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
    * by kid on all of them alike, so they still sign with one key.
    */
   async rotateIfDue(now: number): Promise<SigningKeyEntity[]> {
-    const maxAge = this.config.keyRotation.days * 86_400;
+    const maxAge = this.keyRotation.days * 86_400;
     const keys = await this.repository.all();
     const due = SIGNING_ALGORITHMS.filter((alg) => {
       const newest = Math.max(...keys.filter((k) => k.alg === alg).map((k) => k.createdAt));
       return now - newest >= maxAge;
     });
     if (due.length === 0) return [];
-    this.logger.log(`rotating the ${due.join(', ')} signing keys (KEY_ROTATION_DAYS=${this.config.keyRotation.days})`);
-    return this.rotate(this.config.keyRotation.activateAfter, due);
+    this.logger.log(`rotating the ${due.join(', ')} signing keys (KEY_ROTATION_DAYS=${this.keyRotation.days})`);
+    return this.rotate(this.keyRotation.activateAfter, due);
   }
 
   /**
@@ -115,10 +118,10 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
    * `:memory:` would land in the working directory, the source tree for tests and `npm run openapi`.
    */
   private keyEncryptionSecret(): string {
-    if (this.config.keyEncryptionSecret) return this.config.keyEncryptionSecret;
-    if (this.config.database.type !== 'sqlite') throw new Error('KEY_ENCRYPTION_SECRET is required with a database shared by several instances');
-    if (this.config.database.path === ':memory:') return randomToken();
-    const file = join(dirname(this.config.database.path), 'key-encryption.secret');
+    if (this.keyEncryptionSecretSetting) return this.keyEncryptionSecretSetting;
+    if (this.database.type !== 'sqlite') throw new Error('KEY_ENCRYPTION_SECRET is required with a database shared by several instances');
+    if (this.database.path === ':memory:') return randomToken();
+    const file = join(dirname(this.database.path), 'key-encryption.secret');
     if (!existsSync(file)) {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, randomToken(), { mode: 0o600 });
@@ -274,6 +277,6 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
    */
   async longestTokenLifetime(): Promise<number> {
     const own = await Promise.all(this.lifetimes.map((source) => source.longestAccessTokenTtl()));
-    return Math.max(this.config.idTokenTtl, (await this.settings.get()).accessTokenTtl, ...own);
+    return Math.max(this.idTokenTtl, (await this.settings.get()).accessTokenTtl, ...own);
   }
 }

@@ -2,7 +2,8 @@ import { Injectable, Module, type Type } from '@nestjs/common';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { APP_CONFIG, ConfigError, loadConfig } from '../config/app-config';
+import { ConfigError, loadConfig } from '../config/app-config';
+import { configToken } from '../config/config.module';
 import { type ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
@@ -53,7 +54,7 @@ describe('ExpiredDataCleanupService', () => {
         table,
         { provide: DatabaseStatus, useValue: new DatabaseStatus(dataSource) },
         { provide: ExpiredRowsRepository, useClass: ExampleTableOnly },
-        { provide: APP_CONFIG, useValue: loadConfig({ CLEANUP_INTERVAL_SECONDS: '0', ...env }) },
+        { provide: configToken('cleanup'), useValue: loadConfig({ CLEANUP_INTERVAL_SECONDS: '0', ...env }).cleanup },
       ],
     })
     class TestModule {}
@@ -95,7 +96,7 @@ describe('ExpiredDataCleanupService', () => {
         registered('access_tokens', AccessTokenEntity, 'expiresAt'),
         { provide: DatabaseStatus, useValue: {} },
         { provide: ExpiredRowsRepository, useValue: {} },
-        { provide: APP_CONFIG, useValue: loadConfig({}) },
+        { provide: configToken('cleanup'), useValue: loadConfig({}).cleanup },
       ],
     })
     class TestModule {}

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { discoverUnique } from '../common/registry/discover-unique';
 import { type ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig, ConfigError } from '../config/app-config';
+import { type AppConfig, ConfigError } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { ExpiredRowsRepository } from './expired-rows.repository';
 import { LoginSessionEntity } from '../authorize/login-session.entity';
 import { EXPIRING_PUSHED_REQUESTS } from '../authorize/par/pushed-authorization-requests';
@@ -37,7 +38,7 @@ export class ExpiredDataCleanupService implements OnModuleInit, OnApplicationBoo
   constructor(
     private readonly database: DatabaseStatus,
     private readonly expiredRows: ExpiredRowsRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('cleanup') private readonly cleanup: AppConfig['cleanup'],
     private readonly discovery: DiscoveryService,
   ) {}
 
@@ -53,7 +54,7 @@ export class ExpiredDataCleanupService implements OnModuleInit, OnApplicationBoo
   }
 
   onApplicationBootstrap(): void {
-    const { intervalSeconds } = this.config.cleanup;
+    const { intervalSeconds } = this.cleanup;
     if (intervalSeconds === 0) return;
     this.timer = setInterval(() => void this.tick(), intervalSeconds * 1000);
     this.timer.unref();
@@ -66,7 +67,7 @@ export class ExpiredDataCleanupService implements OnModuleInit, OnApplicationBoo
   /** One pass; returns how many rows each table lost. */
   async runOnce(now = nowSeconds()): Promise<Record<string, number>> {
     const deleted: Record<string, number> = {};
-    const { batchSize } = this.config.cleanup;
+    const { batchSize } = this.cleanup;
     for (const table of this.tables) {
       deleted[table.table] = 0;
       for (;;) {
