@@ -1,5 +1,17 @@
-import { applyDecorators, Controller, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { applyDecorators, Controller, Delete, Get, HttpCode, Patch, Post, type Type, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { AdminGuard } from './admin.guard';
 
@@ -13,4 +25,54 @@ export function AdminController(path: string, tag: string): ClassDecorator {
     Controller(path),
     UseGuards(AdminGuard),
   );
+}
+
+/** What a management route answers with: one object, or a list of them (`[Type]`). */
+type Shape = Type<unknown> | [Type<unknown>];
+
+interface RouteOptions {
+  /** Longer text under the summary in the API document. */
+  description?: string;
+  /** Why the route may answer 409; no 409 is documented without it. */
+  conflict?: string;
+  /** The route names a record that may not exist (404); the default for routes with a path parameter. */
+  notFound?: boolean;
+  /** The route takes a body that may be invalid (400). */
+  badRequest?: boolean;
+}
+
+/**
+ * One documented management route: the method, its summary, the 2xx answer and the error answers
+ * it can give, so each route of the management API says these once (and in the same words).
+ */
+function route(method: MethodDecorator, summary: string, success: MethodDecorator, path: string | undefined, options: RouteOptions): MethodDecorator {
+  const notFound = options.notFound ?? path?.includes(':') ?? false;
+  return applyDecorators(
+    method,
+    ApiOperation({ summary, ...(options.description ? { description: options.description } : {}) }),
+    success,
+    ...(options.badRequest ? [ApiBadRequestResponse({ type: ErrorResponse })] : []),
+    ...(notFound ? [ApiNotFoundResponse({ type: ErrorResponse })] : []),
+    ...(options.conflict ? [ApiConflictResponse({ type: ErrorResponse, description: options.conflict })] : []),
+  );
+}
+
+/** POST that creates a record: 201 with `type`, 400 for an invalid body. */
+export function AdminCreate(summary: string, type: Shape, options: RouteOptions & { path?: string } = {}): MethodDecorator {
+  return route(Post(options.path), summary, ApiCreatedResponse({ type }), options.path, { badRequest: true, ...options });
+}
+
+/** GET of a record or a list: 200 with `type`. */
+export function AdminRead(path: string | undefined, summary: string, type: Shape, options: RouteOptions = {}): MethodDecorator {
+  return route(Get(path), summary, ApiOkResponse({ type }), path, options);
+}
+
+/** PATCH of a record: 200 with the changed `type`, 400 for an invalid body, 404 for an unknown record. */
+export function AdminUpdate(path: string, summary: string, type: Shape, options: RouteOptions = {}): MethodDecorator {
+  return route(Patch(path), summary, ApiOkResponse({ type }), path, { badRequest: true, ...options });
+}
+
+/** DELETE of a record (or of what hangs off it): 204, 404 for an unknown record. */
+export function AdminDelete(path: string, summary: string, options: RouteOptions = {}): MethodDecorator {
+  return route(Delete(path), summary, applyDecorators(HttpCode(204), ApiNoContentResponse()), path, options);
 }

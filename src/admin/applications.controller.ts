@@ -1,14 +1,6 @@
-import { Body, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-} from '@nestjs/swagger';
-import { AdminController } from './admin-controller.decorator';
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { AdminController, AdminCreate, AdminDelete, AdminRead, AdminUpdate } from './admin-controller.decorator';
 import { ApplicationsService } from './applications.service';
 import {
   ApplicationPage,
@@ -26,44 +18,27 @@ import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
 export class ApplicationsController {
   constructor(private readonly applications: ApplicationsService) {}
 
-  @Post()
-  @ApiOperation({ summary: 'Register an application; the client_secret is returned this once' })
-  @ApiCreatedResponse({ type: CreatedApplicationResponse })
-  @ApiBadRequestResponse({ type: ErrorResponse })
+  @AdminCreate('Register an application; the client_secret is returned this once', CreatedApplicationResponse)
   create(@Body() dto: CreateApplicationDto): Promise<CreatedApplicationResponse> {
     return this.applications.create(dto);
   }
 
-  @Get()
-  @ApiOperation({ summary: 'List applications, paginated, optionally filtered by name' })
-  @ApiOkResponse({ type: ApplicationPage })
+  @AdminRead(undefined, 'List applications, paginated, optionally filtered by name', ApplicationPage)
   list(@Query() query: ApplicationListQuery): Promise<Paginated<ApplicationResponse>> {
     return this.applications.list(query);
   }
 
-  @Get(':client_id')
-  @ApiOperation({ summary: 'One application, by its client_id (never its secret)' })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @AdminRead(':client_id', 'One application, by its client_id (never its secret)', ApplicationResponse)
   get(@Param('client_id') clientId: string): Promise<ApplicationResponse> {
     return this.applications.get(clientId);
   }
 
-  @Patch(':client_id')
-  @ApiOperation({ summary: 'Change an application; disabling it revokes its tokens' })
-  @ApiOkResponse({ type: ApplicationResponse })
-  @ApiBadRequestResponse({ type: ErrorResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @AdminUpdate(':client_id', 'Change an application; disabling it revokes its tokens', ApplicationResponse)
   update(@Param('client_id') clientId: string, @Body() dto: UpdateApplicationDto): Promise<ApplicationResponse> {
     return this.applications.update(clientId, dto);
   }
 
-  @Delete(':client_id')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an application, revoking its tokens and consents' })
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ErrorResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'The built-in admin-cli application' })
+  @AdminDelete(':client_id', 'Delete an application, revoking its tokens and consents', { conflict: 'The built-in admin-cli application' })
   delete(@Param('client_id') clientId: string): Promise<void> {
     return this.applications.delete(clientId);
   }
@@ -90,11 +65,7 @@ export class ApplicationsController {
     return (await this.applications.listTokens(clientId)).map(toTokenSummaryResponse);
   }
 
-  @Delete(':client_id/tokens')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke every token of an application' })
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @AdminDelete(':client_id/tokens', 'Revoke every token of an application')
   async revokeTokens(@Param('client_id') clientId: string): Promise<void> {
     await this.applications.revokeTokens(clientId);
   }

@@ -1,17 +1,14 @@
-import { Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { Query } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 
-import { AdminController } from './admin-controller.decorator';
+import { AdminController, AdminRead } from './admin-controller.decorator';
 import { AuditEventPage, AuditEventQuery, toAuditEventResponse } from './dto/audit.dto';
 
 @AdminController('admin/audit-events', 'admin: audit')
 export class AuditEventsController {
   constructor(private readonly audit: AuditService) {}
 
-  @Get()
-  @ApiOperation({ summary: 'The audit trail, newest first: logins, consents, tokens, admin changes' })
-  @ApiOkResponse({ type: AuditEventPage })
+  @AdminRead(undefined, 'The audit trail, newest first: logins, consents, tokens, admin changes', AuditEventPage)
   async list(@Query() query: AuditEventQuery): Promise<AuditEventPage> {
     const { items, total } = await this.audit.list({
       page: query.page,

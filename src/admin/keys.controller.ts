@@ -1,11 +1,11 @@
-import { Body, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Body, HttpCode, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
 import { nowSeconds } from '../common/time';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { IsOptionalNotNull } from '../common/http/optional';
 import { RejectUnknownFields } from '../common/http/validation';
-import { AdminController } from './admin-controller.decorator';
+import { AdminController, AdminRead } from './admin-controller.decorator';
 import { AdminKeysService } from './admin-keys.service';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
@@ -70,9 +70,7 @@ export class KeysAdminController {
     private readonly changes: AdminKeysService,
   ) {}
 
-  @Get()
-  @ApiOperation({ summary: 'Signing keys, without private material' })
-  @ApiOkResponse({ type: [SigningKeyResponse] })
+  @AdminRead(undefined, 'Signing keys, without private material', [SigningKeyResponse])
   async list(): Promise<SigningKeyResponse[]> {
     const now = nowSeconds();
     return (await this.keys.list()).map((key) => toResponse(key, now));

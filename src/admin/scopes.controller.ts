@@ -1,22 +1,12 @@
-import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-} from '@nestjs/swagger';
+import { Body, Param } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { ErrorResponse } from '../common/http/error-response.dto';
 import { RejectUnknownFields } from '../common/http/validation';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ScopeEntity } from '../scopes/scope.entity';
 import { ScopesService } from '../scopes/scopes.service';
 import { CLAIMS_BY_SCOPE } from '../oidc/standard-claims';
-import { AdminController } from './admin-controller.decorator';
+import { AdminController, AdminCreate, AdminDelete, AdminRead, AdminUpdate } from './admin-controller.decorator';
 import { AdminScopesService } from './admin-scopes.service';
 
 /** RFC 6749 §3.3 scope-token. */
@@ -77,40 +67,26 @@ export class ScopesController {
     private readonly changes: AdminScopesService,
   ) {}
 
-  @Post()
-  @ApiOperation({ summary: 'Describe a scope for the consent page' })
-  @ApiCreatedResponse({ type: ScopeResponse })
-  @ApiBadRequestResponse({ type: ErrorResponse })
-  @ApiConflictResponse({ type: ErrorResponse, description: 'Already described' })
+  @AdminCreate('Describe a scope for the consent page', ScopeResponse, { conflict: 'Already described' })
   async create(@Body() dto: CreateScopeDto): Promise<ScopeResponse> {
     if (await this.scopes.get(dto.name)) throw new OAuthError('conflict', 'scope is already in the catalogue');
     const created = await this.changes.create(dto.name, dto.description);
     return toResponse(created);
   }
 
-  @Get()
-  @ApiOperation({ summary: 'The scope catalogue' })
-  @ApiOkResponse({ type: [ScopeResponse] })
+  @AdminRead(undefined, 'The scope catalogue', [ScopeResponse])
   async list(): Promise<ScopeResponse[]> {
     return (await this.scopes.list()).map(toResponse);
   }
 
-  @Patch(':name')
-  @ApiOperation({ summary: 'Change a scope’s description' })
-  @ApiOkResponse({ type: ScopeResponse })
-  @ApiBadRequestResponse({ type: ErrorResponse })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @AdminUpdate(':name', 'Change a scope’s description', ScopeResponse)
   async update(@Param('name') name: string, @Body() dto: UpdateScopeDto): Promise<ScopeResponse> {
     await this.find(name);
     await this.changes.update(name, dto.description);
     return toResponse(await this.find(name));
   }
 
-  @Delete(':name')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a scope from the catalogue (the consent page shows its name again)' })
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @AdminDelete(':name', 'Remove a scope from the catalogue (the consent page shows its name again)')
   async delete(@Param('name') name: string): Promise<void> {
     await this.find(name);
     await this.changes.delete(name);

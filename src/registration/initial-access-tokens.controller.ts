@@ -1,7 +1,5 @@
-import { Body, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { AdminController } from '../admin/admin-controller.decorator';
-import { ErrorResponse } from '../common/http/error-response.dto';
+import { Body, Param } from '@nestjs/common';
+import { AdminController, AdminCreate, AdminDelete, AdminRead } from '../admin/admin-controller.decorator';
 import { InitialAccessTokens } from './initial-access-tokens.service';
 import {
   CreatedInitialAccessTokenResponse,
@@ -14,9 +12,11 @@ import {
 export class InitialAccessTokensController {
   constructor(private readonly tokens: InitialAccessTokens) {}
 
-  @Post()
-  @ApiOperation({ summary: 'Create an initial access token for dynamic client registration (RFC 7591 §3); the token is returned this once' })
-  @ApiCreatedResponse({ type: CreatedInitialAccessTokenResponse })
+  @AdminCreate(
+    'Create an initial access token for dynamic client registration (RFC 7591 §3); the token is returned this once',
+    CreatedInitialAccessTokenResponse,
+    { badRequest: false },
+  )
   async create(@Body() dto: CreateInitialAccessTokenDto): Promise<CreatedInitialAccessTokenResponse> {
     const policy = dto.policy
       ? {
@@ -35,18 +35,12 @@ export class InitialAccessTokensController {
     return { ...toInitialAccessTokenResponse(entity), token };
   }
 
-  @Get()
-  @ApiOperation({ summary: 'List initial access tokens (never their values)' })
-  @ApiOkResponse({ type: [InitialAccessTokenResponse] })
+  @AdminRead(undefined, 'List initial access tokens (never their values)', [InitialAccessTokenResponse])
   async list(): Promise<InitialAccessTokenResponse[]> {
     return (await this.tokens.list()).map(toInitialAccessTokenResponse);
   }
 
-  @Delete(':id')
-  @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an initial access token; clients it registered stay' })
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @AdminDelete(':id', 'Revoke an initial access token; clients it registered stay')
   revoke(@Param('id') id: string): Promise<void> {
     return this.tokens.revoke(id);
   }
