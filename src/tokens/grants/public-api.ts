@@ -25,7 +25,7 @@ export { defineOAuthErrorCode } from '../../common/oauth/oauth-error';
 export type { OAuthErrorCode } from '../../common/oauth/oauth-error';
 export { resolveScope } from '../../common/oauth/scope-policy';
 export { formatScope, scopeTokens } from '../../common/oauth/scope';
-export { IsOptionalNotNull } from '../../common/http/optional';
+export { IsOptionalNotNull, OptionalString } from '../../common/http/optional';
 export { ClientAuthGuard } from '../../clients/guards/client-auth.guard';
 export { CurrentClient } from '../../clients/guards/current-client.decorator';
 export { MetadataContributorProvider } from '../../common/metadata/metadata-contributor';

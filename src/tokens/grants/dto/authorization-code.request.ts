@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptionalNotNull } from '../../../common/http/optional';
+import { ApiProperty } from '@nestjs/swagger';
+import { OptionalString } from '../../../common/http/optional';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class AuthorizationCodeRequest {
@@ -9,21 +9,12 @@ export class AuthorizationCodeRequest {
   @MaxLength(512)
   code: string;
 
-  @ApiPropertyOptional({ description: 'Required when it was sent at authorize, and then identical (RFC 6749 §4.1.3)' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048, { description: 'Required when it was sent at authorize, and then identical (RFC 6749 §4.1.3)' })
   redirect_uri?: string;
 
-  @ApiPropertyOptional({ description: 'PKCE (RFC 7636 §4.5): required when a code_challenge was sent at authorize, refused otherwise' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(512)
+  @OptionalString(512, { description: 'PKCE (RFC 7636 §4.5): required when a code_challenge was sent at authorize, refused otherwise' })
   code_verifier?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 8707: the resource server the access token is for (its registered identifier)' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255, { description: 'RFC 8707: the resource server the access token is for (its registered identifier)' })
   resource?: string;
 }

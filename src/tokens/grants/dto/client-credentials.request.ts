@@ -1,17 +1,9 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptionalNotNull } from '../../../common/http/optional';
-import { IsString, MaxLength } from 'class-validator';
+import { OptionalString } from '../../../common/http/optional';
 
 export class ClientCredentialsRequest {
-  @ApiPropertyOptional({ description: 'Space-separated; default: every scope of the application (RFC 6749 §3.3)' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048, { description: 'Space-separated; default: every scope of the application (RFC 6749 §3.3)' })
   scope?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 8707: the resource server the access token is for (its registered identifier)' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255, { description: 'RFC 8707: the resource server the access token is for (its registered identifier)' })
   resource?: string;
 }

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptionalNotNull } from '../../../common/http/optional';
+import { ApiProperty } from '@nestjs/swagger';
+import { OptionalString } from '../../../common/http/optional';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class PasswordRequest {
@@ -14,15 +14,9 @@ export class PasswordRequest {
   @MaxLength(1024)
   password: string;
 
-  @ApiPropertyOptional({ description: 'Space-separated; default: every scope of the application (RFC 6749 §3.3)' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048, { description: 'Space-separated; default: every scope of the application (RFC 6749 §3.3)' })
   scope?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 8707: the resource server the access token is for (its registered identifier)' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255, { description: 'RFC 8707: the resource server the access token is for (its registered identifier)' })
   resource?: string;
 }

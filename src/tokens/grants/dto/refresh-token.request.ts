@@ -1,5 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptionalNotNull } from '../../../common/http/optional';
+import { OptionalString } from '../../../common/http/optional';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 export class RefreshTokenRequest {
@@ -8,15 +7,9 @@ export class RefreshTokenRequest {
   @MaxLength(512)
   refresh_token: string;
 
-  @ApiPropertyOptional({ description: 'Space-separated; may only narrow the original grant (RFC 6749 §6)' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048, { description: 'Space-separated; may only narrow the original grant (RFC 6749 §6)' })
   scope?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 8707: the resource server the access token is for (its registered identifier)' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255, { description: 'RFC 8707: the resource server the access token is for (its registered identifier)' })
   resource?: string;
 }

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
-import { IsOptionalNotNull } from '../public-api';
+import { IsOptionalNotNull, OptionalString } from '../public-api';
 
 /** RFC 8693 §3: the only token type this server accepts and issues in an exchange. */
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -27,22 +27,13 @@ export class TokenExchangeRequest {
   @IsIn([ACCESS_TOKEN_TYPE], { message: `actor_token_type must be ${ACCESS_TOKEN_TYPE} when actor_token is sent` })
   actor_token_type?: string;
 
-  @ApiPropertyOptional({ description: 'Space-separated; may only narrow the subject token’s scope' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(2048)
+  @OptionalString(2048, { description: 'Space-separated; may only narrow the subject token’s scope' })
   scope?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 8707: a registered resource server this application may use; the token’s audience' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255, { description: 'RFC 8707: a registered resource server this application may use; the token’s audience' })
   resource?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 8693 §2.1: a logical name of the target service, recorded in the audit trail' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(255)
+  @OptionalString(255, { description: 'RFC 8693 §2.1: a logical name of the target service, recorded in the audit trail' })
   audience?: string;
 
   @IsOptionalNotNull()
