@@ -191,8 +191,11 @@ describe(`pushed authorization requests (RFC 9126) [${TEST_DB}]`, () => {
     expect(again.status).toBe(400);
     expect(again.location).toBeNull();
     expect(again.body).toContain('invalid_request_uri');
-    // The first presentation goes on from its sign-in form, which carries the request under a seal.
-    const consent = await browser.submit(login, { username: user.username, password: user.password });
+    // The first presentation goes on from its sign-in form, which carries the request under a seal
+    // (a user who has not consented before, so that the consent page shows).
+    const newcomer = await createUser(t);
+    const consent = await browser.submit(login, { username: newcomer.username, password: newcomer.password });
+    expect(consent.body).toContain('value="approve"');
     const approved = await browser.submit(consent, { action: 'approve' });
     expect(approved.status).toBe(302);
     const callback = new URL(approved.location!);
