@@ -189,6 +189,18 @@ describe('ClientAssertionVerifier.verify (RFC 7523 §3, FAPI 2.0 §5.3.2.1)', ()
     expect(await verify(await assertion(), fapiApp, keys(ps256.publicKey))).toBe(false);
   });
 
+  it('looks up no key for an algorithm it refuses (no jwks_uri fetched for it)', async () => {
+    let lookups = 0;
+    const counted: AssertionKey = async () => {
+      lookups += 1;
+      return [ps256.publicKey];
+    };
+    expect(await verify(await sign({}, {}, ps256.privateKey, 'RS256'), fapiApp, counted)).toBe(false);
+    expect(lookups).toBe(0);
+    expect(await verify(await sign({}, {}, ps256.privateKey, 'PS256'), fapiApp, counted)).toBe(true);
+    expect(lookups).toBe(1);
+  });
+
   it('refuses HMAC for a client with public keys, even keyed with its public key (RFC 8725 §3.1)', async () => {
     const publicBytes = es256.publicKey.export({ format: 'der', type: 'spki' });
     const hmac = await sign({}, {}, publicBytes, 'HS256');

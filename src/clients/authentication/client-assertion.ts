@@ -131,8 +131,9 @@ export class ClientAssertionVerifier {
     const allowed =
       this.profileAlgorithms(client, this.algorithmsFor(client, offered)).includes(alg) &&
       (hmac === undefined ? !secret : secret && key.length >= hmac.minKeyBytes);
-    // Without keys (an unknown client, the registry's decoy), a key that cannot match: comparable work.
-    const signed = secret ? verifiesWithSecret(alg, jws, key) : await this.verifiesWithPublicKey(alg, jws, key);
+    // Without keys (an unknown client, the registry's decoy) or with an algorithm not allowed, a key
+    // that cannot match: comparable work, and no jwks_uri fetched for an algorithm refused anyway.
+    const signed = secret ? verifiesWithSecret(alg, jws, key) : await this.verifiesWithPublicKey(alg, jws, allowed ? key : null);
     if (key === null || !allowed || !signed) return false;
     if (!this.claimsHold(jws, client.id, presented.endpoint)) return false;
     const { exp, jti } = jws.payload as { exp: number; jti: string };
