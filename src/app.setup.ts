@@ -3,6 +3,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from './config/app-config';
 import { registerAccessLog } from './common/logging/access-log';
+import { allowedMethods } from './common/http/allowed-methods';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsers';
 import { registerEarlyAnswerClose } from './common/http/early-answer';
 import { requestContextHook } from './common/http/request-context';
@@ -71,6 +72,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
         if (kind === 'retry' || kind === 'unavailable') metrics.databaseFailed(kind === 'retry' ? 'conflict' : 'unavailable');
         return kind;
       },
+      allowedMethods(fastify),
     ),
   );
   app.useGlobalPipes(createValidationPipe());

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose';
@@ -96,5 +97,68 @@ describe('ClientKeys', () => {
     served = JSON.stringify({ keys: [a.jwk], padding: 'x'.repeat(JWKS_URI_MAX_BYTES) });
     const client = { jwks: null, jwksUri: `${uri}?large` };
     await expect(jwtVerify(await sign(a.privateKey, 'a'), keys('0').keySet(client)!)).rejects.toThrow(/more than/);
+  });
+
+  describe('verificationKeys (node:crypto KeyObjects for client assertions)', () => {
+    it('selects by kid and by the algorithm the key suits, as jose does', async () => {
+      const [a, b] = [await keyPair('a'), await keyPair('b')];
+      const rsa = { ...(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }) as JWK), kid: 'r' };
+      const client = { jwks: { keys: [a.jwk, b.jwk, rsa] }, jwksUri: null };
+      const clientKeys = keys('30');
+      expect(await clientKeys.verificationKeys(client, { alg: 'ES256', kid: 'b' })).toHaveLength(1);
+      expect(await clientKeys.verificationKeys(client, { alg: 'ES256' })).toHaveLength(2);
+      expect(await clientKeys.verificationKeys(client, { alg: 'PS256' })).toHaveLength(1);
+      expect(await clientKeys.verificationKeys(client, { alg: 'ES256', kid: 'r' })).toEqual([]);
+      expect(await clientKeys.verificationKeys(client, { alg: 'EdDSA' })).toEqual([]);
+    });
+
+    it('leaves out a key registered for another alg, another use, or without verify in key_ops', async () => {
+      const a = await keyPair('a');
+      const clientKeys = keys('30');
+      for (const jwk of [
+        { ...a.jwk, alg: 'ES384' },
+        { ...a.jwk, use: 'enc' },
+        { ...a.jwk, key_ops: ['sign'] },
+      ]) {
+        expect(await clientKeys.verificationKeys({ jwks: { keys: [jwk] }, jwksUri: null }, { alg: 'ES256', kid: 'a' })).toEqual([]);
+      }
+    });
+
+    it('refuses an RSA key under 2048 bits', async () => {
+      const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }) as JWK;
+      expect(await keys('30').verificationKeys({ jwks: { keys: [small] }, jwksUri: null }, { alg: 'RS256' })).toEqual([]);
+    });
+
+    it('imports each key once, even from a client row read again', async () => {
+      const a = await keyPair('a');
+      const clientKeys = keys('30');
+      const [first] = await clientKeys.verificationKeys({ jwks: { keys: [{ ...a.jwk }] }, jwksUri: null }, { alg: 'ES256' });
+      const [again] = await clientKeys.verificationKeys({ jwks: { keys: [{ ...a.jwk }] }, jwksUri: null }, { alg: 'ES256' });
+      expect(again).toBe(first);
+      expect(first.asymmetricKeyType).toBe('ec');
+    });
+
+    it('fetches jwks_uri again for an unknown kid, once per cooldown', async () => {
+      const [a, b] = [await keyPair('a'), await keyPair('b')];
+      served = { keys: [a.jwk] };
+      fetches = 0;
+      const cooling = keys('30');
+      const client = { jwks: null, jwksUri: `${uri}?verification-cooldown` };
+      expect(await cooling.verificationKeys(client, { alg: 'ES256', kid: 'a' })).toHaveLength(1);
+      served = { keys: [a.jwk, b.jwk] };
+      for (let i = 0; i < 3; i++) expect(await cooling.verificationKeys(client, { alg: 'ES256', kid: 'b' })).toEqual([]);
+      expect(fetches).toBe(1);
+      const rotating = keys('0');
+      const rotated = { jwks: null, jwksUri: `${uri}?verification-rotate` };
+      served = { keys: [a.jwk] };
+      await rotating.verificationKeys(rotated, { alg: 'ES256', kid: 'a' });
+      served = { keys: [a.jwk, b.jwk] };
+      expect(await rotating.verificationKeys(rotated, { alg: 'ES256', kid: 'b' })).toHaveLength(1);
+      expect(fetches).toBe(3);
+    });
+
+    it('finds nothing, without failing, when jwks_uri cannot be fetched', async () => {
+      expect(await keys('0').verificationKeys({ jwks: null, jwksUri: 'http://127.0.0.1:9/jwks' }, { alg: 'ES256' })).toEqual([]);
+    });
   });
 });

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, type FetchImplementation, type JWK, type JWTVerifyGetKey, type RemoteJWKSet } from 'jose';
+import { importPublicJwk, jwkSuits } from '../common/crypto/jws';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 
 /** A JWK Set (RFC 7517 §5) as registered: public keys only. */
@@ -69,6 +71,35 @@ const JWKS_URI_TIMEOUT_MS = 3000;
 const JWKS_URI_MAX_AGE_MS = 10 * 60_000;
 /** How many remote sets are kept in process; the least recently used one goes first. */
 const REMOTE_SETS_MAX = 1000;
+/** How many imported public keys are kept in process; the oldest one goes first. */
+const IMPORTED_KEYS_MAX = 2000;
+
+/** What a JWS header says of the key that signed it (RFC 7515 §4.1.1, §4.1.4). */
+export interface JwsKeyHint {
+  readonly alg: string;
+  readonly kid?: unknown;
+}
+
+/**
+ * The registered keys that may have signed a JWS with `hint` (as jose's key sets select them):
+ * a key of the type and curve the algorithm needs, the header's `kid` when it names one, and
+ * neither another `alg`, nor a `use` other than `sig`, nor `key_ops` without `verify` (RFC 7517 §4).
+ */
+export function selectKeys(keys: readonly JWK[], { alg, kid }: JwsKeyHint): JWK[] {
+  return keys.filter(
+    (jwk) =>
+      jwkSuits(jwk as Record<string, unknown>, alg) &&
+      (kid === undefined || jwk.kid === kid) &&
+      (jwk.alg === undefined || jwk.alg === alg) &&
+      (jwk.use === undefined || jwk.use === 'sig') &&
+      (jwk.key_ops === undefined || jwk.key_ops.includes('verify')),
+  );
+}
+
+/** The public members of a JWK, which identify the key whatever else the JWK says of it. */
+function keyMaterial(jwk: JWK): string {
+  return `${jwk.kty}.${jwk.crv ?? ''}.${jwk.x ?? ''}.${jwk.y ?? ''}.${jwk.n ?? ''}.${jwk.e ?? ''}`;
+}
 
 /**
  * fetch() that gives up on a body larger than `maxBytes` (jose's remote set reads whatever comes):
@@ -106,6 +137,7 @@ export class ClientKeys {
   private readonly local = new WeakMap<JwkSet, JWTVerifyGetKey>();
   private readonly remote = new Map<string, RemoteJWKSet>();
   private readonly fetchLimited = sizeLimitedFetch(JWKS_URI_MAX_BYTES);
+  private readonly imported = new Map<string, KeyObject | null>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -124,18 +156,54 @@ export class ClientKeys {
    * be fetched has no match: the client is not authenticated, the server does not fail.
    */
   async hasKey(client: KeyedClient, test: (keys: readonly JWK[]) => Promise<boolean>): Promise<boolean> {
-    if (client.jwks) return test(client.jwks.keys);
-    if (!client.jwksUri) return false;
+    return (await this.search(client, async (keys) => ((await test(keys)) ? true : undefined))) ?? false;
+  }
+
+  /**
+   * The client's registered public keys that may verify a JWS with `hint` (selectKeys), as
+   * node:crypto KeyObjects: each key is imported once and kept (by its public members, so a client
+   * row read again, or a `jwks_uri` fetched again, finds it). A `jwks_uri` is read as hasKey() reads
+   * it: a `kid` the cached set lacks makes it fetch the set again, at most once per cooldown.
+   */
+  async verificationKeys(client: KeyedClient, hint: JwsKeyHint): Promise<readonly KeyObject[]> {
+    const found = await this.search(client, (keys) => {
+      const usable = selectKeys(keys, hint)
+        .map((jwk) => this.importKey(jwk))
+        .filter((key): key is KeyObject => key !== null);
+      return usable.length > 0 ? usable : undefined;
+    });
+    return found ?? [];
+  }
+
+  /**
+   * What `find` finds among the client's keys: its inline `jwks`, or its `jwks_uri` from the cache,
+   * fetched again once when the cached set yields nothing, at most once per cooldown. A set that
+   * cannot be fetched yields nothing: the client is not authenticated, the server does not fail.
+   */
+  private async search<T>(client: KeyedClient, find: (keys: readonly JWK[]) => T | undefined | Promise<T | undefined>): Promise<T | undefined> {
+    if (client.jwks) return find(client.jwks.keys);
+    if (!client.jwksUri) return undefined;
     const set = this.remoteSet(client.jwksUri);
     try {
       if (!set.fresh || set.jwks() === undefined) await set.reload();
-      if (await test(set.jwks()?.keys ?? [])) return true;
-      if (set.coolingDown) return false;
+      const cached = await find(set.jwks()?.keys ?? []);
+      if (cached !== undefined || set.coolingDown) return cached;
       await set.reload();
-      return await test(set.jwks()?.keys ?? []);
+      return await find(set.jwks()?.keys ?? []);
     } catch {
-      return false;
+      return undefined;
     }
+  }
+
+  private importKey(jwk: JWK): KeyObject | null {
+    const material = keyMaterial(jwk);
+    let key = this.imported.get(material);
+    if (key === undefined) {
+      key = importPublicJwk(jwk as Record<string, unknown>);
+      if (this.imported.size >= IMPORTED_KEYS_MAX) this.imported.delete(this.imported.keys().next().value!);
+      this.imported.set(material, key);
+    }
+    return key;
   }
 
   private localSet(jwks: JwkSet): JWTVerifyGetKey {

@@ -181,6 +181,28 @@ describe(`pushed authorization requests (RFC 9126) [${TEST_DB}]`, () => {
     expect(again.text).toContain('invalid_request_uri');
   });
 
+  it('spends a request_uri at its first presentation: a second one before sign-in is refused, the first flow completes', async () => {
+    const { request_uri } = await pushValid();
+    const browser = new FormBrowser(t.url);
+    const login = await browser.get(authorizeWith(confidential.clientId, request_uri));
+    expect(login.status).toBe(200);
+    // The same browser, the user not signed in yet (a reload, or a copied link): one use only (RFC 9126 §4).
+    const again = await browser.get(authorizeWith(confidential.clientId, request_uri));
+    expect(again.status).toBe(400);
+    expect(again.location).toBeNull();
+    expect(again.body).toContain('invalid_request_uri');
+    // The first presentation goes on from its sign-in form, which carries the request under a seal
+    // (a user who has not consented before, so that the consent page shows).
+    const newcomer = await createUser(t);
+    const consent = await browser.submit(login, { username: newcomer.username, password: newcomer.password });
+    expect(consent.body).toContain('value="approve"');
+    const approved = await browser.submit(consent, { action: 'approve' });
+    expect(approved.status).toBe(302);
+    const callback = new URL(approved.location!);
+    expect(callback.searchParams.get('state')).toBe('s1');
+    expect(callback.searchParams.get('code')).toBeTruthy();
+  });
+
   it('refuses an expired request_uri with invalid_request_uri', async () => {
     const { request_uri } = await pushValid();
     await sql(t.dataSource, 'UPDATE pushed_authorization_requests SET expires_at = ? WHERE id = ?', [

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { type DecodedJws, decodeCompactJws, HMAC_JWS_ALGORITHMS, verifiesWithKey, verifiesWithSecret } from '../../common/crypto/jws';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
 import { issuedInFuture, JWT_CLOCK_TOLERANCE_SECONDS } from '../../common/oauth/jwt-clock';
 import { type AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { ReplayCache } from '../../security/replay-cache';
+import type { JwsKeyHint } from '../client-keys';
 import { fapiAlgorithms, fapiApplies } from '../fapi-profile';
 import type { AuthenticatedClient } from '../clients.service';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
@@ -30,8 +31,18 @@ export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
 /** A client assertion as read from the request, not verified yet. */
 export interface PresentedAssertion extends PresentedClient {
   readonly assertion: string;
+  /** The assertion taken apart (read once, for every method that looks at it). */
+  readonly jws: DecodedJws;
   /** The endpoint called, one of the audiences the assertion may name. */
   readonly endpoint: string;
+}
+
+/** The last assertion decoded: every assertion method reads the same one in a request, one after another. */
+let lastDecoded: { readonly assertion: string; readonly jws: DecodedJws | null } | undefined;
+
+function decoded(assertion: string): DecodedJws | null {
+  if (lastDecoded?.assertion !== assertion) lastDecoded = { assertion, jws: decodeCompactJws(assertion) };
+  return lastDecoded.jws;
 }
 
 /**
@@ -44,35 +55,38 @@ export function presentAssertion({ parameters, endpoint }: ClientAuthenticationR
   if (assertion === undefined && type === undefined) return null;
   if (type !== JWT_BEARER_ASSERTION) throw new OAuthError('invalid_client', 'unsupported client_assertion_type');
   if (assertion === undefined || assertion === '') throw new OAuthError('invalid_client', 'client_assertion is missing');
-  let alg: unknown;
-  let subject: unknown;
-  try {
-    alg = decodeProtectedHeader(assertion).alg;
-    subject = decodeJwt(assertion).sub;
-  } catch {
-    throw new OAuthError('invalid_client', 'malformed client_assertion');
-  }
+  const jws = decoded(assertion);
+  if (!jws) throw new OAuthError('invalid_client', 'malformed client_assertion');
+  const { alg } = jws.header;
   if (typeof alg !== 'string' || !algorithms.includes(alg)) return null;
+  const subject = jws.payload.sub;
   if (typeof subject !== 'string' || subject === '') throw new OAuthError('invalid_client', 'malformed client_assertion');
   if (clientId !== undefined && clientId !== subject) throw new OAuthError('invalid_client', 'client_id does not match the client_assertion');
-  return { clientId: subject, assertion, endpoint };
+  return { clientId: subject, assertion, jws, endpoint };
 }
 
-let decoy: Promise<KeyObject> | undefined;
+/**
+ * The key an assertion must verify with: the client's public keys that suit its header (private_key_jwt),
+ * the client secret (client_secret_jwt), or null when the client has none for the method.
+ */
+export type AssertionKey = ((hint: JwsKeyHint) => Promise<readonly KeyObject[]>) | Uint8Array | null;
+
+let decoy: KeyObject | undefined;
 /** A public key no client holds the private half of. */
-function decoyKey(): Promise<KeyObject> {
-  decoy ??= Promise.resolve(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey);
+function decoyKey(): KeyObject {
+  decoy ??= generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
   return decoy;
 }
-
-/** The shortest HMAC key per algorithm (RFC 7518 §3.2: the size of the hash output). */
-const HMAC_KEY_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
 
 /**
  * Verifies a client assertion (RFC 7523 §3, OpenID Connect Core §9): signature with an allowed
  * algorithm, `iss` = `sub` = the client, `aud` this server (its issuer, its token endpoint as RFC
  * 9126 §2 asks at PAR, or the endpoint called), `exp` required and near, `nbf`/`iat` not in the
  * future, and a `jti` used once until the assertion expires, on every instance.
+ *
+ * Written on node:crypto, as the DPoP proof check is, rather than jose's jwtVerify: jose imports
+ * the key into WebCrypto and verifies asynchronously; here the client's KeyObject is imported once
+ * (ClientKeys) and the signature checked synchronously, then the claims, each with its own test.
  */
 @Injectable()
 export class ClientAssertionVerifier {
@@ -104,46 +118,54 @@ export class ClientAssertionVerifier {
   async verify(
     presented: PresentedAssertion,
     client: Pick<AuthenticatedClient, 'id' | 'tokenEndpointAuthSigningAlg' | 'fapiProfile'>,
-    key: JWTVerifyGetKey | Uint8Array | null,
+    key: AssertionKey,
     offered: readonly string[],
   ): Promise<boolean> {
-    const clientId = client.id;
-    // RFC 7518 §3.2: an HMAC key at least as long as the hash; a shorter secret (an imported 8-character
-    // one) would let one captured assertion be brute-forced offline, so no algorithm accepts it.
-    const algorithms = this.profileAlgorithms(client, this.algorithmsFor(client, offered)).filter(
-      (alg) => !(key instanceof Uint8Array) || key.length >= (HMAC_KEY_BYTES[alg] ?? Infinity),
-    );
+    const { jws } = presented;
+    const alg = String(jws.header.alg);
+    const secret = key instanceof Uint8Array;
+    // An HMAC key only with an HMAC algorithm, a public key only with an asymmetric one (RFC 8725
+    // §3.1: no HMAC keyed with a public key, no `none`); RFC 7518 §3.2: an HMAC key at least as long
+    // as the hash, or a captured assertion of a short (imported) secret could be brute-forced offline.
+    const hmac = HMAC_JWS_ALGORITHMS[alg];
+    const allowed =
+      this.profileAlgorithms(client, this.algorithmsFor(client, offered)).includes(alg) &&
+      (hmac === undefined ? !secret : secret && key.length >= hmac.minKeyBytes);
+    // Without keys (an unknown client, the registry's decoy) or with an algorithm not allowed, a key
+    // that cannot match: comparable work, and no jwks_uri fetched for an algorithm refused anyway.
+    const signed = secret ? verifiesWithSecret(alg, jws, key) : await this.verifiesWithPublicKey(alg, jws, allowed ? key : null);
+    if (key === null || !allowed || !signed) return false;
+    if (!this.claimsHold(jws, client.id, presented.endpoint)) return false;
+    const { exp, jti } = jws.payload as { exp: number; jti: string };
+    // Last, so that only an otherwise valid assertion spends its jti (RFC 7523 §3 item 7).
+    return this.replay.claim('client-assertion', `${client.id}\n${jti}`, exp + CLOCK_TOLERANCE_SECONDS);
+  }
+
+  private async verifiesWithPublicKey(alg: string, jws: DecodedJws, key: Exclude<AssertionKey, Uint8Array>): Promise<boolean> {
+    const keys = key === null ? [decoyKey()] : await key({ alg, kid: jws.header.kid });
+    return keys.some((candidate) => verifiesWithKey(alg, jws, candidate));
+  }
+
+  /** RFC 7523 §3 items 1–7 but the replay, RFC 7519 §4.1 for the types, RFC 8725 §3.11 for the kind of JWT. */
+  private claimsHold({ header, payload }: DecodedJws, clientId: string, endpoint: string): boolean {
+    const { iss, sub, aud, exp, nbf, iat, jti } = payload;
+    if (iss !== clientId || sub !== clientId) return false;
+    // One audience, as a string: an array naming us among others would let an assertion made for
+    // another server pass here (the private_key_jwt audience-injection attack; FAPI 2.0 Security
+    // Profile §5.3.2.1 wants the issuer as a string).
     const issuer = this.issuer;
-    let payload;
-    let protectedHeader;
-    try {
-      // Without keys (an unknown client, the registry's decoy), a key that cannot match: comparable work.
-      ({ payload, protectedHeader } = await jwtVerify(presented.assertion, (key ?? (await decoyKey())) as JWTVerifyGetKey, {
-        algorithms: [...algorithms],
-        issuer: clientId,
-        subject: clientId,
-        audience: [issuer, `${issuer}/oauth2/token`, presented.endpoint],
-        requiredClaims: ['exp', 'jti'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-      }));
-    } catch {
-      return false;
-    }
-    if (key === null || algorithms.length === 0) return false;
-    // One audience, as a string: jose accepts an array naming any expected value, which lets an
-    // assertion made for another server (`aud: ["https://other", <our issuer>]`) pass here (the
-    // private_key_jwt audience-injection attack; FAPI 2.0 Security Profile §5.3.2.1 wants the issuer as a string).
-    if (typeof payload.aud !== 'string') return false;
+    if (typeof aud !== 'string' || (aud !== issuer && aud !== `${issuer}/oauth2/token` && aud !== endpoint)) return false;
     // Explicit typing (RFC 8725 §3.11): a signed request object (RFC 9101 §10.8), which travels
     // through the browser, never counts as a client assertion.
-    if (protectedHeader.typ?.toLowerCase() === 'oauth-authz-req+jwt' || 'response_type' in payload || 'redirect_uri' in payload) return false;
+    const typ = header.typ;
+    if ((typeof typ === 'string' && typ.toLowerCase() === 'oauth-authz-req+jwt') || 'response_type' in payload || 'redirect_uri' in payload) return false;
     const now = nowSeconds();
-    const { exp, iat, jti } = payload;
-    if (typeof exp !== 'number' || exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return false;
-    if (issuedInFuture({ iat }, now)) return false;
-    if (typeof jti !== 'string' || jti === '' || jti.length > 256) return false;
-    // Last, so that only an otherwise valid assertion spends its jti (RFC 7523 §3 item 7).
-    return this.replay.claim('client-assertion', `${clientId}\n${jti}`, exp + CLOCK_TOLERANCE_SECONDS);
+    // `exp` required, not passed (RFC 7519 §4.1.4, with the skew allowed) and near: an assertion is made for one request.
+    if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= now - CLOCK_TOLERANCE_SECONDS) return false;
+    if (exp > now + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) return false;
+    // `iat` and `nbf` numbers, not ahead of the skew allowed (FAPI 2.0 §5.3.2.1: 10 s).
+    if (issuedInFuture({ iat, nbf }, now)) return false;
+    return typeof jti === 'string' && jti !== '' && jti.length <= 256;
   }
 }
 
@@ -167,5 +189,5 @@ export abstract class AssertionMethod implements ClientAuthenticationMethod<Pres
   }
 
   /** The key the assertion must verify with, or null when the client has none for this method. */
-  protected abstract keyOf(stored: StoredClient): JWTVerifyGetKey | Uint8Array | null;
+  protected abstract keyOf(stored: StoredClient): AssertionKey;
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { JWTVerifyGetKey } from 'jose';
 import { ClientKeys } from '../client-keys';
 import type { StoredClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
-import { AssertionMethod, ClientAssertionVerifier, PRIVATE_KEY_JWT_ALGORITHMS } from './client-assertion';
+import { type AssertionKey, AssertionMethod, ClientAssertionVerifier, PRIVATE_KEY_JWT_ALGORITHMS } from './client-assertion';
 
 /**
  * `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): a JWT signed with a key of the
@@ -24,7 +23,8 @@ export class PrivateKeyJwtMethod extends AssertionMethod {
     super(assertions);
   }
 
-  protected keyOf({ client }: StoredClient): JWTVerifyGetKey | null {
-    return this.keys.keySet(client);
+  protected keyOf({ client }: StoredClient): AssertionKey {
+    if (!client.jwks && !client.jwksUri) return null;
+    return (hint) => this.keys.verificationKeys(client, hint);
   }
 }

@@ -17,6 +17,8 @@ const BUILT_IN_STATUS = {
   invalid_token: 401,
   insufficient_scope: 403,
   not_found: 404,
+  // RFC 9110 §15.5.6: a route for the path, not for the method (sent with `Allow`).
+  method_not_allowed: 405,
   conflict: 409,
   too_many_requests: 429,
   server_error: 500,

@@ -28,13 +28,15 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     private readonly onError: (code: OAuthErrorCode) => void,
     /** The database module's reading of a driver error (its dialects know the codes). */
     private readonly classifyDatabaseError: (exception: unknown) => DatabaseErrorKind | undefined,
+    /** For a request no route matched, the methods routed at its path (common/http/allowed-methods). */
+    private readonly allowedMethods: (req: Request) => readonly string[] = () => [],
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
-    const error = this.toOAuthError(exception);
+    const error = this.methodNotAllowed(this.toOAuthError(exception), req);
     if (res.sent) return;
     this.onError(error.code);
     // A client's mistakes are news only when debugging; the description never echoes input or secrets.
@@ -64,6 +66,14 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     }
     // The request id lets a client's report be found in the server's log (RFC 6749 §5.2 allows extra members).
     res.status(error.status).send({ ...error.toJSON(), request_id: req.id });
+  }
+
+  /** RFC 9110 §15.5.6: a path routed for other methods only is 405 with `Allow`, not 404. */
+  private methodNotAllowed(error: OAuthError, req: Request): OAuthError {
+    if (error.code !== 'not_found') return error;
+    const allowed = this.allowedMethods(req);
+    if (allowed.length === 0) return error;
+    return new OAuthError('method_not_allowed', `this endpoint accepts ${allowed.join(', ')}`, { headers: { Allow: allowed.join(', ') } });
   }
 
   private toOAuthError(exception: unknown): OAuthError {

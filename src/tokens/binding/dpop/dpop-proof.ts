@@ -1,5 +1,6 @@
 import { JWT_MAX_FUTURE_SECONDS } from '../../../common/oauth/jwt-clock';
 import { createHash, createPublicKey, type KeyObject, verify, type webcrypto } from 'node:crypto';
+import { ASYMMETRIC_JWS_ALGORITHMS, type AsymmetricJwsAlgorithm } from '../../../common/crypto/jws';
 
 /** The JWS algorithms accepted for DPoP proofs (RFC 9449 §4.3 point 5: asymmetric only). */
 export const DPOP_SIGNING_ALGS = ['ES256', 'PS256', 'EdDSA', 'RS256'] as const;
@@ -37,13 +38,8 @@ const MAX_PROOF_LENGTH = 8192;
 const MAX_JTI_LENGTH = 256;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
-/** Each algorithm: the key type it needs and how node:crypto verifies it (RFC 7518 §3.3–3.5, RFC 8037 §3.1). */
-const ALGORITHMS: Record<DpopSigningAlg, { readonly kty: string; readonly crv?: string; readonly digest: string | null; readonly options: object }> = {
-  ES256: { kty: 'EC', crv: 'P-256', digest: 'sha256', options: { dsaEncoding: 'ieee-p1363' } },
-  PS256: { kty: 'RSA', digest: 'sha256', options: { padding: 6 /* RSA_PKCS1_PSS_PADDING */, saltLength: 32 } },
-  RS256: { kty: 'RSA', digest: 'sha256', options: {} },
-  EdDSA: { kty: 'OKP', crv: 'Ed25519', digest: null, options: {} },
-};
+/** Each algorithm: the key type it needs and how node:crypto verifies it. */
+const ALGORITHMS: Record<DpopSigningAlg, AsymmetricJwsAlgorithm> = ASYMMETRIC_JWS_ALGORITHMS as Record<DpopSigningAlg, AsymmetricJwsAlgorithm>;
 
 /** RFC 7638 §3.2: the required members of each key type, in lexicographic order. */
 const THUMBPRINT_MEMBERS: Record<string, readonly string[]> = { EC: ['crv', 'kty', 'x', 'y'], RSA: ['e', 'kty', 'n'], OKP: ['crv', 'kty', 'x'] };
@@ -86,7 +82,7 @@ function publicKey(jwk: unknown, alg: DpopSigningAlg): KeyObject {
   if (!isRecord(jwk)) throw new ProofError('the proof header needs a jwk');
   if (PRIVATE_MEMBERS.some((m) => m in jwk)) throw new ProofError('the jwk must be a public key');
   const spec = ALGORITHMS[alg];
-  if (jwk.kty !== spec.kty || (spec.crv !== undefined && jwk.crv !== spec.crv)) throw new ProofError(`the jwk does not suit ${alg}`);
+  if (jwk.kty !== spec.kty || (spec.curves !== undefined && !spec.curves.includes(String(jwk.crv)))) throw new ProofError(`the jwk does not suit ${alg}`);
   let key: KeyObject;
   try {
     key = createPublicKey({ key: jwk as webcrypto.JsonWebKey, format: 'jwk' });
