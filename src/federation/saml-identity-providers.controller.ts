@@ -9,7 +9,7 @@ import { SamlProvidersService } from './saml-providers.service';
  * SAML 2.0 identity providers (ADFS, Entra ID, Shibboleth). Listing, deleting and linking users
  * are the generic /admin/identity-providers endpoints, for every protocol.
  */
-@AdminController('admin/identity-providers/saml', 'admin: identity providers')
+@AdminController('admin/saml-identity-providers', 'admin: identity providers')
 export class SamlIdentityProvidersController {
   constructor(private readonly providers: SamlProvidersService) {}
 

@@ -89,7 +89,7 @@ export class UpstreamProvidersService {
 
   async update(id: string, dto: UpdateIdentityProviderDto): Promise<IdentityProviderResponse> {
     const entity = await this.find(id);
-    if (entity.protocol === 'saml') throw invalid('id', 'a SAML identity provider is changed at PATCH /admin/identity-providers/saml/{id}');
+    if (entity.protocol === 'saml') throw invalid('id', 'a SAML identity provider is changed at PATCH /admin/saml-identity-providers/{id}');
     if (dto.alias !== undefined && dto.alias !== entity.alias && (await this.providers.aliasTaken(dto.alias))) {
       throw new OAuthError('conflict', 'alias is already taken');
     }

@@ -35,7 +35,7 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
     auth = `Bearer ${await adminToken(a)}`;
     client = await createClient(a, { tokenEndpointAuthMethod: 'none', redirectUris: [APP_REDIRECT], clientName: 'Expense App', scope: 'openid profile' });
     const res = await request(a.url)
-      .post('/admin/identity-providers/saml')
+      .post('/admin/saml-identity-providers')
       .set('Authorization', auth)
       .send({
         alias: 'adfs',
@@ -53,7 +53,7 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
   });
 
   const patchProvider = (body: object) =>
-    request(a.url).patch(`/admin/identity-providers/saml/${providerId}`).set('Authorization', auth).send(body).expect(200);
+    request(a.url).patch(`/admin/saml-identity-providers/${providerId}`).set('Authorization', auth).send(body).expect(200);
 
   const authorizeUrl = () =>
     `/oauth2/authorize?${new URLSearchParams({

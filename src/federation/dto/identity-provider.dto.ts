@@ -150,7 +150,7 @@ export class IdentityProviderResponse {
   @ApiProperty() jit_provisioning: boolean;
   @ApiProperty() upstream_end_session: boolean;
   @ApiProperty() enabled: boolean;
-  @ApiProperty({ enum: ['oidc', 'saml'], description: 'saml: see GET /admin/identity-providers/saml/{id} for its SAML settings' }) protocol: string;
+  @ApiProperty({ enum: ['oidc', 'saml'], description: 'saml: see GET /admin/saml-identity-providers/{id} for its SAML settings' }) protocol: string;
   @ApiProperty({ description: 'Where the provider must send the browser back (register it there)' }) redirect_uri: string;
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
