@@ -15,18 +15,26 @@ export interface IdpMetadata {
 export class SamlMetadataInvalid extends Error {}
 
 /**
+ * A SAML document (message or metadata) parsed by node-saml's parser, or the reason it is refused:
+ * SAML has no document type declarations (SAML Core §1.3), so one could only serve entity expansion.
+ */
+export async function parseSamlXml(xml: string): Promise<Document | string> {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) return 'has a document type declaration';
+  try {
+    return await parseDomFromString(xml);
+  } catch {
+    return 'is not XML';
+  }
+}
+
+/**
  * An IdP's EntityDescriptor (ADFS's FederationMetadata.xml, Entra ID's federation metadata,
  * Shibboleth's IdP metadata): its entityID, its HTTP-Redirect SingleSignOnService and the
  * certificates of its signing KeyDescriptors (or of those without `use`, which serve both).
  */
 export async function parseIdpMetadata(metadataXml: string): Promise<IdpMetadata> {
-  if (/<!DOCTYPE|<!ENTITY/i.test(metadataXml)) throw new SamlMetadataInvalid('metadata must not have a document type declaration');
-  let document: Document;
-  try {
-    document = await parseDomFromString(metadataXml);
-  } catch {
-    throw new SamlMetadataInvalid('metadata is not XML');
-  }
+  const document = await parseSamlXml(metadataXml);
+  if (typeof document === 'string') throw new SamlMetadataInvalid(`metadata ${document}`);
   const select = (path: string) => xpath.selectElements(document, path);
   const entities = select(`//*[local-name()='EntityDescriptor' and namespace-uri()='${MD}'][*[local-name()='IDPSSODescriptor']]`);
   if (entities.length !== 1) throw new SamlMetadataInvalid('metadata must describe exactly one identity provider (IDPSSODescriptor)');

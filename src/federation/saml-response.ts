@@ -1,5 +1,7 @@
 import { CacheProvider, Profile, SAML, ValidateInResponseTo } from '@node-saml/node-saml';
-import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml';
+import { xpath } from '@node-saml/node-saml/lib/xml';
+import { randomBytes } from 'node:crypto';
+import { parseSamlXml } from './saml-metadata';
 
 /** How far the IdP's clock may be from ours for NotBefore and NotOnOrAfter. */
 export const SAML_CLOCK_SKEW_MS = 30_000;
@@ -73,7 +75,7 @@ function samlFor(parties: SamlParties, request?: { readonly id: string; readonly
     // Asking for PasswordProtectedTransport (node-saml's default) would fail Windows-integrated and MFA sign-ins at ADFS.
     disableRequestedAuthnContext: true,
     authnRequestBinding: 'HTTP-Redirect',
-    generateUniqueId: () => request?.id ?? '',
+    generateUniqueId: () => request?.id ?? `_${randomBytes(20).toString('hex')}`,
     signatureAlgorithm: 'sha256',
   });
 }
@@ -99,14 +101,8 @@ export async function verifySamlResponse(
   request: { readonly id: string; readonly issuedAt: number },
 ): Promise<VerifiedAssertion> {
   const xml = Buffer.from(samlResponse, 'base64').toString('utf8');
-  // SAML messages have no DTD (SAML Core §1.3); one here could only serve entity expansion.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new SamlResponseRefused('the response has a document type declaration');
-  let document: Document;
-  try {
-    document = await parseDomFromString(xml);
-  } catch {
-    throw new SamlResponseRefused('the response is not XML');
-  }
+  const document = await parseSamlXml(xml);
+  if (typeof document === 'string') throw new SamlResponseRefused(`the response ${document}`);
   const root = document.documentElement;
   if (!root || root.localName !== 'Response' || root.namespaceURI !== PROTOCOL) throw new SamlResponseRefused('the message is not a SAML Response');
   assertStrongAlgorithms(document);

@@ -61,24 +61,19 @@ export class SamlSignInService {
     const requestId = `_${randomBytes(20).toString('hex')}`;
     const existing = readCookie(req, BROWSER_COOKIE);
     const browser = existing && /^[\w-]{43}$/.test(existing) ? existing : randomToken();
-    await this.states.insert({
-      id: randomUUID(),
-      stateHash: stateHashOf(relayState),
-      browserHash: sha256Hex(browser),
-      providerId: provider.id,
-      clientId: pending.clientId,
-      sealedCodeVerifier: '',
-      nonce: requestId,
-      resume: JSON.stringify(pending.fields),
-      resumeSealed: pending.sealed,
-      sessionHash: null,
-      userId: null,
-      authTime: null,
-      amr: null,
-      acr: null,
-      expiresAt: nowSeconds() + UPSTREAM_STATE_TTL,
-      spentAt: null,
-    });
+    await this.states.insertPending(
+      {
+        id: randomUUID(),
+        stateHash: stateHashOf(relayState),
+        browserHash: sha256Hex(browser),
+        providerId: provider.id,
+        // No PKCE in SAML; the AuthnRequest ID takes the nonce's place (checked as InResponseTo).
+        sealedCodeVerifier: '',
+        nonce: requestId,
+        expiresAt: nowSeconds() + UPSTREAM_STATE_TTL,
+      },
+      pending,
+    );
     setCookie(req, res, BROWSER_COOKIE, browser, { maxAge: UPSTREAM_STATE_TTL, sameSite: crossSite(req) });
     res.redirect(await authnRequestUrl(this.parties(provider, settings), requestId, relayState, settings.nameIdFormat), 303);
   }

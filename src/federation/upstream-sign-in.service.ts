@@ -70,24 +70,18 @@ export class UpstreamSignInService implements UpstreamSignIn {
     const existing = readCookie(req, BROWSER_COOKIE);
     const browser = existing && /^[\w-]{43}$/.test(existing) ? existing : randomToken();
     const id = randomUUID();
-    await this.states.insert({
-      id,
-      stateHash: sha256Hex(state),
-      browserHash: sha256Hex(browser),
-      providerId: provider.id,
-      clientId: pending.clientId,
-      sealedCodeVerifier: this.sealer.seal(codeVerifier, sealContext(id)),
-      nonce,
-      resume: JSON.stringify(pending.fields),
-      resumeSealed: pending.sealed,
-      sessionHash: null,
-      userId: null,
-      authTime: null,
-      amr: null,
-      acr: null,
-      expiresAt: nowSeconds() + UPSTREAM_STATE_TTL,
-      spentAt: null,
-    });
+    await this.states.insertPending(
+      {
+        id,
+        stateHash: sha256Hex(state),
+        browserHash: sha256Hex(browser),
+        providerId: provider.id,
+        sealedCodeVerifier: this.sealer.seal(codeVerifier, sealContext(id)),
+        nonce,
+        expiresAt: nowSeconds() + UPSTREAM_STATE_TTL,
+      },
+      pending,
+    );
     setCookie(req, res, BROWSER_COOKIE, browser, { maxAge: UPSTREAM_STATE_TTL });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: this.admin.redirectUri,

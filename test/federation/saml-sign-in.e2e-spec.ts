@@ -3,7 +3,7 @@ import { s256 } from '../../src/pkce/pkce';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient } from '../support/factories';
+import { createClient, createUser, TestClient, tokenRequest } from '../support/factories';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
 import { CLAIMS, encodeResponse, GROUPS, SamlAnswer, SamlTestIdp, SamlUser, startSamlIdp } from '../support/saml-idp';
 import { sql } from '../support/sql';
@@ -94,16 +94,14 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
     expect(page.status).toBe(302);
     const landed = new URL(page.location!);
     expect(landed.searchParams.get('state')).toBe('app-state');
-    const res = await request(a.url)
-      .post('/oauth2/token')
-      .type('form')
-      .send({
-        grant_type: 'authorization_code',
-        code: landed.searchParams.get('code'),
-        redirect_uri: APP_REDIRECT,
-        client_id: client.clientId,
-        code_verifier: VERIFIER,
-      });
+    const code = landed.searchParams.get('code');
+    const res = await tokenRequest(a.url, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: APP_REDIRECT,
+      client_id: client.clientId,
+      code_verifier: VERIFIER,
+    });
     expect(res.status).toBe(200);
     return res.body;
   }
