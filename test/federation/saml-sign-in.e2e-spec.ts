@@ -23,7 +23,7 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
 
   beforeAll(async () => {
     // Two instances on one database behind one ISSUER, as behind a load balancer.
-    a = await createTestApp({ env: { ADMIN_PASSWORD } });
+    a = await createTestApp({ env: { ADMIN_PASSWORD, TRUST_PROXY: 'loopback' } });
     b = await createTestApp({ env: { ADMIN_PASSWORD, ISSUER: a.url }, database: a.database });
     closePair = async () => {
       await b.close({ keepDatabase: true });
@@ -72,15 +72,16 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
     user: SamlUser,
     options: Parameters<SamlTestIdp['respond']>[2] = {},
     server: TestApp = a,
-  ): Promise<{ browser: FormBrowser; answer: SamlAnswer }> {
-    const browser = new FormBrowser(server.url);
+    headers: Record<string, string> = {},
+  ): Promise<{ browser: FormBrowser; answer: SamlAnswer; toIdp: Page }> {
+    const browser = new FormBrowser(server.url, headers);
     const login = await browser.get(authorizeUrl());
     expect(login.body).toContain('Sign in with Corp ADFS');
     const button = parseForm(login.body.slice(login.body.indexOf('class="actions upstream"')));
     expect(button.fields).toMatchObject({ action: 'upstream', provider: providerId });
     const toIdp = await browser.post(button.action, button.fields);
     expect(toIdp.status).toBe(303);
-    return { browser, answer: await idp.respond(toIdp.location!, user, options) };
+    return { browser, answer: await idp.respond(toIdp.location!, user, options), toIdp };
   }
 
   const post = (browser: FormBrowser, answer: Pick<SamlAnswer, 'SAMLResponse' | 'RelayState'>) =>
@@ -256,6 +257,16 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
     await sql(b.dataSource, 'UPDATE upstream_login_states SET nonce = ? WHERE nonce = ?', [first.answer.requestId, second.answer.requestId]);
     const page = await post(second.browser, { SAMLResponse: first.answer.SAMLResponse, RelayState: second.answer.RelayState });
     expectRefused(page, second.browser, /replayed assertion/);
+  });
+
+  it('binds the sign-in to the browser over HTTPS with a SameSite=None cookie, which the cross-site POST to the ACS carries', async () => {
+    const { browser, answer, toIdp } = await signInAtIdp(person('https@corp.example'), {}, a, { 'X-Forwarded-Proto': 'https' });
+    const cookie = toIdp.headers.getSetCookie().find((c) => c.startsWith('__Host-upstream_saml='));
+    expect(cookie).toMatch(/; SameSite=None/i);
+    expect(cookie).toMatch(/; Secure/i);
+    const page = await post(browser, answer);
+    expect(page.status).toBe(303);
+    expect(browser.cookies.get('__Host-oauth_session')).toBeTruthy();
   });
 
   it('refuses an answer without its RelayState, or in another browser', async () => {
