@@ -22,8 +22,17 @@ export function readCookie(req: FastifyRequest, name: string): string | undefine
   return header ? parse(header)[cookieName(req, name)] : undefined;
 }
 
-/** HttpOnly, SameSite=Lax, path /, no Domain, and Secure (with the `__Host-` name) whenever the request came over HTTPS. */
-export function setCookie(req: FastifyRequest, res: FastifyReply, name: string, value: string, options: Pick<SerializeOptions, 'maxAge'> = {}): void {
+/**
+ * HttpOnly, SameSite=Lax (unless `sameSite` says otherwise: a cookie a cross-site POST must carry, as
+ * a SAML response's), path /, no Domain, and Secure (with the `__Host-` name) whenever the request came over HTTPS.
+ */
+export function setCookie(
+  req: FastifyRequest,
+  res: FastifyReply,
+  name: string,
+  value: string,
+  options: Pick<SerializeOptions, 'maxAge' | 'sameSite'> = {},
+): void {
   // Fastify appends each set-cookie header instead of replacing the previous one.
   res.header(
     'set-cookie',

@@ -57,7 +57,11 @@ export class FederatedAccounts {
   ) {}
 
   async resolve(provider: UpstreamProviderEntity, claims: IDToken): Promise<UserProfile> {
-    const identity = mapClaims(provider, claims);
+    return this.resolveIdentity(provider, mapClaims(provider, claims));
+  }
+
+  /** The same for an identity mapped from another protocol's answer (a SAML assertion). */
+  async resolveIdentity(provider: UpstreamProviderEntity, identity: UpstreamIdentity): Promise<UserProfile> {
     this.assertAllowedDomain(provider, identity);
     const userId = (await this.linkedUser(provider, identity)) ?? (await this.linkByEmail(provider, identity)) ?? (await this.provision(provider, identity));
     const user = await this.users.findEnabled(userId);

@@ -11,6 +11,12 @@ import { FederatedAccounts } from './federated-accounts';
 import { FederatedIdentityEntity } from './federated-identity.entity';
 import { IdentityProvidersController } from './identity-providers.controller';
 import { UpstreamIdentityProviders1766300000000 } from '../database/migrations/1766300000000-UpstreamIdentityProviders';
+import { SamlIdentityProviders1766700000000 } from '../database/migrations/1766700000000-SamlIdentityProviders';
+import { SamlController } from './saml.controller';
+import { SamlIdentityProvidersController } from './saml-identity-providers.controller';
+import { SamlProvidersService } from './saml-providers.service';
+import { SamlSignInService } from './saml-sign-in.service';
+import { UpstreamSignInDispatcher } from './upstream-sign-in.dispatcher';
 import { UpstreamCallbackController } from './upstream-callback.controller';
 import { UpstreamClients } from './upstream-clients';
 import { UpstreamLoginStateEntity } from './upstream-login-state.entity';
@@ -35,16 +41,17 @@ export class ExpiringUpstreamLoginStates implements ExpiringTable {
 }
 
 /**
- * Sign-in through upstream OpenID Connect providers ("Sign in with …"): their management API,
- * the links of local users to upstream accounts, and the relying-party side of the code flow.
+ * Sign-in through upstream OpenID Connect and SAML 2.0 providers ("Sign in with …"): their management API,
+ * the links of local users to upstream accounts, the relying-party side of the code flow and the
+ * service-provider side of SAML Web Browser SSO.
  * Global so that the authorization endpoint (which it imports) finds UpstreamSignIn, and the ID
  * Tokens how a session started here authenticated (AuthenticationContextSource).
  */
 @Global()
-@WithSchema({ entities: ENTITIES, migrations: [UpstreamIdentityProviders1766300000000] })
+@WithSchema({ entities: ENTITIES, migrations: [UpstreamIdentityProviders1766300000000, SamlIdentityProviders1766700000000] })
 @Module({
   imports: [DatabaseModule, TokensModule, AuthorizeModule, TypeOrmModule.forFeature(ENTITIES)],
-  controllers: [IdentityProvidersController, UpstreamCallbackController],
+  controllers: [SamlIdentityProvidersController, IdentityProvidersController, UpstreamCallbackController, SamlController],
   providers: [
     AdminGuard,
     UpstreamProvidersRepository,
@@ -56,7 +63,10 @@ export class ExpiringUpstreamLoginStates implements ExpiringTable {
     UpstreamSignInService,
     ExpiringUpstreamLoginStates,
     UpstreamAuthenticationContexts,
-    { provide: UpstreamSignIn, useExisting: UpstreamSignInService },
+    SamlProvidersService,
+    SamlSignInService,
+    UpstreamSignInDispatcher,
+    { provide: UpstreamSignIn, useExisting: UpstreamSignInDispatcher },
     { provide: AuthenticationContextSource, useExisting: UpstreamAuthenticationContexts },
   ],
   exports: [UpstreamSignIn, AuthenticationContextSource],

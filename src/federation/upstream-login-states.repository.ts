@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
+import type { PendingAuthorization } from '../authorize/upstream-sign-in';
 import { transactional } from '../database/unit-of-work/unit-of-work';
 import { UpstreamLoginStateEntity } from './upstream-login-state.entity';
 
@@ -11,6 +12,25 @@ export class UpstreamLoginStatesRepository {
 
   async insert(state: UpstreamLoginStateEntity): Promise<void> {
     await transactional(this.states).insert(state);
+  }
+
+  /** A sign-in leaving for its provider (OpenID Connect or SAML): unspent, no session yet, back to `pending` once answered. */
+  insertPending(
+    sent: Pick<UpstreamLoginStateEntity, 'id' | 'stateHash' | 'browserHash' | 'providerId' | 'sealedCodeVerifier' | 'nonce' | 'expiresAt'>,
+    pending: PendingAuthorization,
+  ): Promise<void> {
+    return this.insert({
+      ...sent,
+      clientId: pending.clientId,
+      resume: JSON.stringify(pending.fields),
+      resumeSealed: pending.sealed,
+      sessionHash: null,
+      userId: null,
+      authTime: null,
+      amr: null,
+      acr: null,
+      spentAt: null,
+    });
   }
 
   findByStateHash(stateHash: string): Promise<UpstreamLoginStateEntity | null> {

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../common/database/bigint.transformer';
+import type { SamlSettings } from './saml-settings';
 
 /** Which upstream claims give the local account its subject, e-mail and name. */
 export interface ClaimMapping {
@@ -7,6 +8,9 @@ export interface ClaimMapping {
   readonly email: string;
   readonly name: string;
 }
+
+/** The protocol we speak with the provider: OpenID Connect (code flow) or SAML 2.0 (Web Browser SSO profile). */
+export type UpstreamProtocol = 'oidc' | 'saml';
 
 /** How we authenticate to the upstream token endpoint (OpenID Connect Core §9). */
 export type UpstreamClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
@@ -64,6 +68,13 @@ export class UpstreamProviderEntity {
 
   @Column({ type: 'boolean' })
   enabled: boolean;
+
+  @Column({ type: 'varchar', length: 8, default: 'oidc' })
+  protocol: UpstreamProtocol;
+
+  /** A SAML provider's IdP endpoints, certificates and attribute mapping; null for OpenID Connect. */
+  @Column({ name: 'saml_settings', type: 'simple-json', nullable: true })
+  samlSettings: SamlSettings | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
   createdAt: number;

@@ -26,11 +26,11 @@ export const UPSTREAM_CALLBACK_PATH = '/oauth2/upstream/callback';
 const sealContext = (providerId: string) => `upstream-provider:${providerId}`;
 
 /** The members given (a validated DTO has the others as undefined, which must not erase a value). */
-function definedOnly<T extends object>(value: T | undefined): Partial<T> {
+export function definedOnly<T extends object>(value: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(value ?? {}).filter((entry) => entry[1] !== undefined)) as Partial<T>;
 }
 
-function invalid(field: string, message: string): OAuthError {
+export function invalid(field: string, message: string): OAuthError {
   return new OAuthError('invalid_request', message, { details: [{ field, messages: [message] }] });
 }
 
@@ -89,6 +89,7 @@ export class UpstreamProvidersService {
 
   async update(id: string, dto: UpdateIdentityProviderDto): Promise<IdentityProviderResponse> {
     const entity = await this.find(id);
+    if (entity.protocol === 'saml') throw invalid('id', 'a SAML identity provider is changed at PATCH /admin/saml-identity-providers/{id}');
     if (dto.alias !== undefined && dto.alias !== entity.alias && (await this.providers.aliasTaken(dto.alias))) {
       throw new OAuthError('conflict', 'alias is already taken');
     }

@@ -70,24 +70,18 @@ export class UpstreamSignInService implements UpstreamSignIn {
     const existing = readCookie(req, BROWSER_COOKIE);
     const browser = existing && /^[\w-]{43}$/.test(existing) ? existing : randomToken();
     const id = randomUUID();
-    await this.states.insert({
-      id,
-      stateHash: sha256Hex(state),
-      browserHash: sha256Hex(browser),
-      providerId: provider.id,
-      clientId: pending.clientId,
-      sealedCodeVerifier: this.sealer.seal(codeVerifier, sealContext(id)),
-      nonce,
-      resume: JSON.stringify(pending.fields),
-      resumeSealed: pending.sealed,
-      sessionHash: null,
-      userId: null,
-      authTime: null,
-      amr: null,
-      acr: null,
-      expiresAt: nowSeconds() + UPSTREAM_STATE_TTL,
-      spentAt: null,
-    });
+    await this.states.insertPending(
+      {
+        id,
+        stateHash: sha256Hex(state),
+        browserHash: sha256Hex(browser),
+        providerId: provider.id,
+        sealedCodeVerifier: this.sealer.seal(codeVerifier, sealContext(id)),
+        nonce,
+        expiresAt: nowSeconds() + UPSTREAM_STATE_TTL,
+      },
+      pending,
+    );
     setCookie(req, res, BROWSER_COOKIE, browser, { maxAge: UPSTREAM_STATE_TTL });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: this.admin.redirectUri,
@@ -109,29 +103,50 @@ export class UpstreamSignInService implements UpstreamSignIn {
       const tokens = await this.redeem(req, state, provider, config);
       const claims = tokens.claims()!;
       const user = await this.accounts.resolve(provider, claims);
-      const session = await this.sessions.start(user.id);
-      await this.states.attachSession(state.id, {
-        sessionHash: sha256Hex(session.cookieValue),
-        userId: user.id,
-        authTime: session.authTime,
-        ...(provider.trustUpstreamAmr ? upstreamAuthentication(claims) : { amr: null, acr: null }),
-        expiresAt: nowSeconds() + this.sessions.ttlSeconds,
-      });
-      await this.audit.record({
-        type: 'login.success',
-        actorUserId: user.id,
-        subject: user.id,
-        clientId: state.clientId,
-        detail: { channel: 'upstream', provider: provider.alias },
-      });
-      setSessionCookie(req, res, session.cookieValue, this.sessions.ttlSeconds);
       setCookie(req, res, BROWSER_COOKIE, '', { maxAge: 0 });
-      return this.resume(req, res, state);
+      await this.signedIn(req, res, state, provider, user.id, provider.trustUpstreamAmr ? upstreamAuthentication(claims) : { amr: null, acr: null });
     } catch (error) {
-      if (!(error instanceof UpstreamRefused)) throw error;
-      await this.audit.record({ type: 'login.failure', outcome: 'failure', detail: { channel: 'upstream', reason: error.message } });
-      this.kit.sendError(req, res, error.status, error.code, error.message);
+      await this.refused(req, res, error);
     }
+  }
+
+  /**
+   * The end of every upstream sign-in (OpenID Connect or SAML) once the user is known: a login
+   * session, remembered on the spent state row with how the upstream authenticated, audited, then
+   * back to the authorization request.
+   */
+  async signedIn(
+    req: Request,
+    res: Response,
+    state: UpstreamLoginStateEntity,
+    provider: UpstreamProviderEntity,
+    userId: string,
+    authentication: { amr: string | null; acr: string | null },
+  ): Promise<void> {
+    const session = await this.sessions.start(userId);
+    await this.states.attachSession(state.id, {
+      sessionHash: sha256Hex(session.cookieValue),
+      userId,
+      authTime: session.authTime,
+      ...authentication,
+      expiresAt: nowSeconds() + this.sessions.ttlSeconds,
+    });
+    await this.audit.record({
+      type: 'login.success',
+      actorUserId: userId,
+      subject: userId,
+      clientId: state.clientId,
+      detail: { channel: 'upstream', provider: provider.alias },
+    });
+    setSessionCookie(req, res, session.cookieValue, this.sessions.ttlSeconds);
+    this.resume(req, res, state);
+  }
+
+  /** A refused upstream sign-in: audited, and an error page naming the reason (never a 500); anything else is rethrown. */
+  async refused(req: Request, res: Response, error: unknown): Promise<void> {
+    if (!(error instanceof UpstreamRefused)) throw error;
+    await this.audit.record({ type: 'login.failure', outcome: 'failure', detail: { channel: 'upstream', reason: error.message } });
+    this.kit.sendError(req, res, error.status, error.code, error.message);
   }
 
   async endSessionUrl(sessionCookie: string | undefined, postLogoutRedirectUri: string | undefined, state: string | undefined): Promise<string | null> {

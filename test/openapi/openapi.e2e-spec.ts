@@ -156,6 +156,7 @@ describe('the OpenAPI document', () => {
         'post /device_authorization',
         'get /device',
         'get /oauth2/upstream/callback',
+        'post /oauth2/upstream/saml/acs',
         'post /register',
       ].sort(),
     );

@@ -150,6 +150,7 @@ export class IdentityProviderResponse {
   @ApiProperty() jit_provisioning: boolean;
   @ApiProperty() upstream_end_session: boolean;
   @ApiProperty() enabled: boolean;
+  @ApiProperty({ enum: ['oidc', 'saml'], description: 'saml: see GET /admin/saml-identity-providers/{id} for its SAML settings' }) protocol: string;
   @ApiProperty({ description: 'Where the provider must send the browser back (register it there)' }) redirect_uri: string;
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
@@ -170,6 +171,8 @@ export function toIdentityProviderResponse(entity: UpstreamProviderEntity, redir
     jit_provisioning: entity.jitProvisioning,
     upstream_end_session: entity.upstreamEndSession,
     enabled: entity.enabled,
+    // Rows inserted by the OpenID Connect API take the column's default.
+    protocol: entity.protocol ?? 'oidc',
     redirect_uri: redirectUri,
     created_at: entity.createdAt,
     updated_at: entity.updatedAt,

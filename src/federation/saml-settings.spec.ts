@@ -1,0 +1,66 @@
+import { authenticationOf, identityOf } from './saml-sign-in.service';
+import type { VerifiedAssertion } from './saml-response';
+import { amrForContext, SamlSettings } from './saml-settings';
+import type { UpstreamProviderEntity } from './upstream-provider.entity';
+
+const AC = 'urn:oasis:names:tc:SAML:2.0:ac:classes:';
+const EMAIL = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress';
+
+const settings = (extra: Partial<SamlSettings> = {}): SamlSettings => ({
+  ssoUrl: 'https://idp.example/sso',
+  certificates: [],
+  nameIdFormat: null,
+  attributes: { subject: 'NameID', email: EMAIL, name: 'displayName', groups: null },
+  emailVerified: false,
+  groupMappings: [],
+  ...extra,
+});
+const provider = (trustUpstreamAmr = false) => ({ displayName: 'Corp ADFS', trustUpstreamAmr }) as unknown as UpstreamProviderEntity;
+const assertion = (extra: Partial<VerifiedAssertion> = {}): VerifiedAssertion => ({
+  issuer: 'https://idp.example',
+  assertionId: '_a1',
+  notOnOrAfter: 0,
+  nameId: 'S-1-5-21-7',
+  attributes: new Map([[EMAIL, ['ann@corp.example']]]),
+  authnContextClassRef: `${AC}PasswordProtectedTransport`,
+  ...extra,
+});
+
+describe('amrForContext: RFC 8176 methods for SAML authentication context classes', () => {
+  it.each([
+    [`${AC}PasswordProtectedTransport`, ['pwd']],
+    [`${AC}Password`, ['pwd']],
+    [`${AC}X509`, ['swk']],
+    [`${AC}SmartcardPKI`, ['sc', 'pin', 'mfa']],
+    ['http://schemas.microsoft.com/claims/multipleauthn', ['mfa']],
+    ['https://refeds.org/profile/mfa', ['mfa']],
+  ])('maps %s to %j', (classRef, amr) => {
+    expect(amrForContext(classRef)).toEqual(amr);
+  });
+
+  it('names no method for a class it does not know, or none sent', () => {
+    expect(amrForContext(`${AC}unspecified`)).toBeNull();
+    expect(amrForContext(null)).toBeNull();
+  });
+});
+
+describe('identityOf: what a verified assertion says of the account', () => {
+  it('takes the NameID as the subject and the e-mail as unverified unless the provider vouches for it', () => {
+    expect(identityOf(provider(), settings(), assertion())).toEqual({ subject: 'S-1-5-21-7', email: 'ann@corp.example', emailVerified: false, name: null });
+    expect(identityOf(provider(), settings({ emailVerified: true }), assertion()).emailVerified).toBe(true);
+  });
+
+  it('refuses an assertion that names no account', () => {
+    expect(() => identityOf(provider(), settings(), assertion({ nameId: null }))).toThrow('names no account');
+  });
+});
+
+describe('authenticationOf: amr and acr only from a trusted provider', () => {
+  it('keeps neither for an untrusted provider', () => {
+    expect(authenticationOf(provider(false), assertion())).toEqual({ amr: null, acr: null });
+  });
+
+  it('maps the class for a trusted one, and keeps the class as acr', () => {
+    expect(authenticationOf(provider(true), assertion())).toEqual({ amr: '["pwd"]', acr: `${AC}PasswordProtectedTransport` });
+  });
+});
