@@ -105,6 +105,8 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
       /** The host that vouches for the client (a Client ID Metadata Document's): the one name a user can check. */
       readonly clientHost?: string;
       readonly username: string;
+      /** A device's user code, shown so the user can compare it with the device's screen (RFC 8628 §5.4). */
+      readonly userCode?: string;
       readonly scopes: readonly { name: string; description?: string }[];
     },
   ): string {
@@ -121,7 +123,7 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
       'Authorize access',
       `<h1>Authorize ${escapeHtml(input.clientName)}</h1>
 ${input.clientHost ? `<p class="client-host">This application is run by <strong>${escapeHtml(input.clientHost)}</strong>. Approve only if you trust that site.</p>\n` : ''}<p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
-<p><strong>${escapeHtml(input.clientName)}</strong> asks for these permissions:</p>
+${input.userCode ? `<p class="user-code">Check that your device shows this code: <strong><code>${escapeHtml(input.userCode)}</code></strong>. If it does not, deny.</p>\n` : ''}<p><strong>${escapeHtml(input.clientName)}</strong> asks for these permissions:</p>
 ${scopes}
 <form method="post" action="${escapeHtml(input.action)}">
 ${hiddenFields(input.hidden)}
