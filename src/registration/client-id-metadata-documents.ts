@@ -16,6 +16,12 @@ const MAX_CLIENT_ID_LENGTH = 255;
 /** A document that says nothing about caching is fetched again after an hour, one that asks for longer after a day. */
 const DEFAULT_FRESHNESS_SECONDS = 3600;
 const MAX_FRESHNESS_SECONDS = 86_400;
+/**
+ * RFC 5861 §4 (stale-if-error): when the site is down (no answer, or 5xx), the copy we hold serves
+ * for up to this long after it went stale, so that tokens already issued keep being introspected and
+ * refreshed through a short outage; a client never seen before, or a copy older than that, fails.
+ */
+export const STALE_IF_ERROR_SECONDS = 86_400;
 /** The flows of a public client that signs a user in. */
 const DOCUMENT_GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
@@ -66,6 +72,8 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
     try {
       document = await fetchMetadataDocument(url, this.config.clientIdMetadataDocuments.allowPrivateAddresses);
     } catch (error) {
+      const staleUntil = (registration?.documentExpiresAt ?? 0) + STALE_IF_ERROR_SECONDS;
+      if (existing && error instanceof MetadataDocumentFetchError && error.transient && staleUntil > nowSeconds()) return;
       throw error instanceof MetadataDocumentFetchError
         ? refused(clientId, error.message)
         : new OAuthError('invalid_request', `client metadata document ${clientId}: could not be fetched`, { cause: error });

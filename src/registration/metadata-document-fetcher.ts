@@ -8,8 +8,19 @@ export const METADATA_DOCUMENT_MAX_BYTES = 5 * 1024;
 export const METADATA_DOCUMENT_TIMEOUT_MS = 3000;
 const MAX_REDIRECTS = 3;
 
-/** Why a document could not be had, in words for the error page (never the raw error). */
-export class MetadataDocumentFetchError extends Error {}
+/**
+ * Why a document could not be had, in words for the error page (never the raw error). `transient`:
+ * the site did not answer, or answered 5xx (RFC 5861 §4's errors), so a stale copy may serve; an
+ * answer that says something about the document (4xx, too large, elsewhere, not JSON) is not.
+ */
+export class MetadataDocumentFetchError extends Error {
+  constructor(
+    message: string,
+    readonly transient = false,
+  ) {
+    super(message);
+  }
+}
 
 export interface FetchedDocument {
   readonly body: unknown;
@@ -100,7 +111,7 @@ export async function fetchMetadataDocument(url: URL, allowPrivate: boolean): Pr
       target = next;
       continue;
     }
-    if (response.status !== 200) throw new MetadataDocumentFetchError(`the document URL answered HTTP ${response.status}`);
+    if (response.status !== 200) throw new MetadataDocumentFetchError(`the document URL answered HTTP ${response.status}`, response.status >= 500);
     let body: unknown;
     try {
       body = JSON.parse(response.body);
@@ -157,15 +168,15 @@ function get(url: URL, allowPrivate: boolean): Promise<RawResponse> {
             body: Buffer.concat(chunks).toString('utf8'),
           });
         });
-        res.on('error', () => fail(new MetadataDocumentFetchError('the document URL could not be read')));
+        res.on('error', () => fail(new MetadataDocumentFetchError('the document URL could not be read', true)));
       },
     );
     // The whole exchange, not only the idle time between packets, must end in time.
-    const late = () => fail(new MetadataDocumentFetchError('the document URL did not answer in time'));
+    const late = () => fail(new MetadataDocumentFetchError('the document URL did not answer in time', true));
     const deadline = setTimeout(late, METADATA_DOCUMENT_TIMEOUT_MS);
     req.on('timeout', late);
     req.on('error', (error) =>
-      fail(error instanceof MetadataDocumentFetchError ? error : new MetadataDocumentFetchError('the document URL could not be reached')),
+      fail(error instanceof MetadataDocumentFetchError ? error : new MetadataDocumentFetchError('the document URL could not be reached', true)),
     );
     req.on('close', () => clearTimeout(deadline));
     req.end();
