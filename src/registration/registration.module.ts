@@ -11,6 +11,7 @@ import { ClientRegistrationEntity } from './client-registration.entity';
 import { ClientRegistrationRepository } from './client-registration.repository';
 import { InitialAccessTokenEntity } from './initial-access-token.entity';
 import { InitialAccessTokenRepository } from './initial-access-token.repository';
+import { RegisteredClientLogos } from './registered-client-logos';
 import { RegistrationMetadata } from './registration.metadata';
 import { RegistrationService } from './registration.service';
 import { SoftwareStatements } from './software-statement';
@@ -31,6 +32,7 @@ import { SoftwareStatements } from './software-statement';
     SoftwareStatements,
     RegistrationMetadata,
     ClientIdMetadataDocuments,
+    RegisteredClientLogos,
   ],
 })
 export class RegistrationModule {}

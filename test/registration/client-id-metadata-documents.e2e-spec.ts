@@ -39,6 +39,13 @@ async function documentServer(): Promise<{ server: Server; base: string; hits: M
           },
           { 'cache-control': 'max-age=300' },
         );
+      case '/logo.json':
+        return json({
+          client_id: self,
+          client_name: 'Logo Agent',
+          logo_uri: 'https://cdn.logo-agent.example:8443/brand/logo.png',
+          redirect_uris: ['http://127.0.0.1/callback'],
+        });
       case '/cached.json':
         return json({ client_id: self, redirect_uris: ['http://127.0.0.1/callback'] }, { 'cache-control': 'max-age=300' });
       case '/no-store.json':
@@ -134,6 +141,21 @@ describe(`Client ID Metadata Documents [${TEST_DB}]`, () => {
     });
     const audit = await admin.get(`/admin/audit-events?client_id=${encodeURIComponent(clientId)}`);
     expect((audit.body.items as { type: string }[]).map((event) => event.type)).toContain('registration.metadata_document_client_added');
+  });
+
+  it('shows the logo of the document on the consent page, the CSP allowing that one origin for that answer only', async () => {
+    const clientId = `${site.base}/logo.json`;
+    const browser = new FormBrowser(t.url);
+    const login = await browser.get(authorize(clientId));
+    // The sign-in page loads no image.
+    expect(login.headers.get('content-security-policy')).not.toContain('img-src');
+    const consent = await browser.submit(login, { username: user.username, password: user.password });
+    expect(consent.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; img-src https://cdn.logo-agent.example:8443",
+    );
+    expect(consent.body).toContain('<img class="client-logo" src="https://cdn.logo-agent.example:8443/brand/logo.png" alt=""');
+    // The host serving the document is the name the user can check, whatever the document says.
+    expect(consent.body).toContain(`run by <strong>127.0.0.1:${new URL(site.base).port}</strong>`);
   });
 
   it('requires PKCE of such a client', async () => {
