@@ -690,6 +690,9 @@ export interface AppConfig {
     readonly pkcePlainAllowed: boolean;
     /** Off until an administrator turns it on (settings): no variable, clients must be ready first. */
     readonly requirePushedAuthorizationRequests: boolean;
+    /** Null: the metadata-document host lists of the environment (clientIdMetadataDocuments) apply. */
+    readonly metadataDocumentAllowedHosts: string[] | null;
+    readonly metadataDocumentDeniedHosts: string[] | null;
   };
   readonly loginSessionTtl: number;
   /** The proxies whose X-Forwarded-* headers are believed, by address or CIDR (empty: none). */
@@ -825,6 +828,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       pkceRequired: vars.PKCE_REQUIRED,
       pkcePlainAllowed: vars.PKCE_PLAIN_ALLOWED,
       requirePushedAuthorizationRequests: false,
+      metadataDocumentAllowedHosts: null,
+      metadataDocumentDeniedHosts: null,
     },
     loginSessionTtl: vars.LOGIN_SESSION_TTL,
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),

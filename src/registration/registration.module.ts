@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from '../admin/admin.module';
 import { DatabaseModule } from '../database/unit-of-work/database.module';
+import { SettingsModule } from '../settings/settings.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { InitialAccessTokensController } from './initial-access-tokens.controller';
 import { InitialAccessTokens } from './initial-access-tokens.service';
@@ -22,7 +23,7 @@ import { SoftwareStatements } from './software-statement';
  * its metadata). Such clients are applications written through the admin API's service.
  */
 @Module({
-  imports: [DatabaseModule, TokensModule, AdminModule, TypeOrmModule.forFeature([InitialAccessTokenEntity, ClientRegistrationEntity])],
+  imports: [DatabaseModule, TokensModule, AdminModule, SettingsModule, TypeOrmModule.forFeature([InitialAccessTokenEntity, ClientRegistrationEntity])],
   controllers: [RegistrationController, InitialAccessTokensController],
   providers: [
     RegistrationService,

@@ -46,6 +46,8 @@ async function documentServer(): Promise<{ server: Server; base: string; hits: M
           logo_uri: 'https://cdn.logo-agent.example:8443/brand/logo.png',
           redirect_uris: ['http://127.0.0.1/callback'],
         });
+      case '/hosts.json':
+        return json({ client_id: self, redirect_uris: ['http://127.0.0.1/callback'] }, { 'cache-control': 'no-store' });
       case '/cached.json':
         return json({ client_id: self, redirect_uris: ['http://127.0.0.1/callback'] }, { 'cache-control': 'max-age=300' });
       case '/no-store.json':
@@ -201,6 +203,41 @@ describe(`Client ID Metadata Documents [${TEST_DB}]`, () => {
       });
     expect(res.status).toBeLessThan(500);
     expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('takes the host lists from the admin settings at run time, audited, and back to the environment with null', async () => {
+    const clientId = `${site.base}/hosts.json`;
+    expect((await admin.get('/admin/settings')).body).toMatchObject({
+      client_id_metadata_document_allowed_hosts: null,
+      client_id_metadata_document_denied_hosts: null,
+    });
+    const denied = await admin.patch('/admin/settings', { client_id_metadata_document_denied_hosts: ['127.0.0.1'] });
+    expect(denied.status).toBe(200);
+    expect(denied.body.client_id_metadata_document_denied_hosts).toEqual(['127.0.0.1']);
+    const refused = await new FormBrowser(t.url).get(authorize(clientId));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('this host is not accepted here');
+
+    // An allow-list without this host refuses it too; `*` lets every host in.
+    await admin.patch('/admin/settings', {
+      client_id_metadata_document_denied_hosts: null,
+      client_id_metadata_document_allowed_hosts: ['*.agents.example.net'],
+    });
+    expect((await new FormBrowser(t.url).get(authorize(clientId))).status).toBe(400);
+    await admin.patch('/admin/settings', { client_id_metadata_document_allowed_hosts: ['*'] });
+    expect((await new FormBrowser(t.url).get(authorize(clientId))).status).toBe(200);
+    await admin.patch('/admin/settings', { client_id_metadata_document_allowed_hosts: null });
+    expect((await new FormBrowser(t.url).get(authorize(clientId))).status).toBe(200);
+
+    const audit = await admin.get('/admin/audit-events?type=admin.settings.updated');
+    const details = (audit.body.items as { detail: Record<string, unknown> }[]).map((event) => event.detail);
+    expect(details).toContainEqual({ client_id_metadata_document_denied_hosts: '127.0.0.1' });
+    expect(details).toContainEqual({ client_id_metadata_document_denied_hosts: null, client_id_metadata_document_allowed_hosts: '*.agents.example.net' });
+
+    for (const bad of [['https://x.example'], ['a b'], 'x.example', Array(101).fill('x.example')]) {
+      const res = await admin.patch('/admin/settings', { client_id_metadata_document_allowed_hosts: bad });
+      expect(res.status).toBe(400);
+    }
   });
 
   describe('when the document cannot be fetched again (RFC 5861 stale-if-error)', () => {
