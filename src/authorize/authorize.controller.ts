@@ -23,7 +23,9 @@ import { LoginSession, LoginSessionService } from './login-session.service';
 import { PendingFactor, SecondFactorStep } from './second-factor';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
 import { PUSHED_REQUEST_FIELD, PushedRequestSeal } from './par/pushed-request-seal';
-import { Pages } from './views/pages';
+import { clientLogo } from './views/client-logo';
+import { Pages, pageCsp } from './views/pages';
+import { ClientsService } from '../clients/clients.service';
 import { UpstreamSignIn } from './upstream-sign-in';
 
 /** A signed-in user, when they authenticated (OpenID Connect auth_time) and how. */
@@ -55,6 +57,7 @@ export class AuthorizeController {
     private readonly responses: AuthorizationResponder,
     private readonly seal: PushedRequestSeal,
     private readonly secondFactor: SecondFactorStep,
+    private readonly clients: ClientsService,
     @Optional() private readonly upstream?: UpstreamSignIn,
   ) {}
 
@@ -242,6 +245,8 @@ export class AuthorizeController {
       return this.redirectWithCode(res, request, session);
     }
     if (request.noPrompt) throw new OAuthError('consent_required', 'the user has not approved this application for these scopes');
+    // Only the logo's own origin joins the CSP, for this answer alone; http only in development.
+    const logo = clientLogo(await this.clients.logoUri(request.client.id), this.config.clientIdMetadataDocuments.allowPrivateAddresses);
     sendPage(
       res,
       200,
@@ -250,9 +255,11 @@ export class AuthorizeController {
         hidden: this.hiddenFields(req, res, request),
         clientName: request.client.clientName,
         ...(request.client.registration === 'metadata_document' ? { clientHost: new URL(request.client.id).host } : {}),
+        ...(logo ? { logoSrc: logo.src } : {}),
         username: user.username,
         scopes: await this.scopes.describe(scopeTokens(request.consentScope)),
       }),
+      pageCsp(logo?.origin),
     );
   }
 

@@ -33,6 +33,8 @@ export interface ConsentRequest {
   readonly clientName: string;
   readonly user: UserProfile;
   readonly scope: string;
+  /** A code the user compares with what their device shows (RFC 8628 §5.4: the user must know which device they approve). */
+  readonly userCode?: string;
   /** Posted back with `action` approve or deny (the CSRF token is added). */
   readonly hidden: Record<string, string>;
 }
@@ -117,6 +119,7 @@ export class InteractionKit {
       hidden: { ...consent.hidden, [CSRF_FIELD]: this.csrf.issue(req, res) },
       clientName: consent.clientName,
       username: consent.user.username,
+      userCode: consent.userCode,
       scopes: await this.scopes.describe(scopeTokens(consent.scope)),
     });
     sendPage(res, 200, page);

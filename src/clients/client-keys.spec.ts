@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose';
+import type { HostResolver } from '../common/http/outbound-get';
 import { loadConfig } from '../config/app-config';
 import { ClientKeys, JWKS_URI_MAX_BYTES, jwksProblem, jwksUriProblem } from './client-keys';
 
@@ -55,7 +56,7 @@ describe('ClientKeys', () => {
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  const keys = (cooldown: string) => new ClientKeys(loadConfig({ CLIENT_JWKS_URI_COOLDOWN_SECONDS: cooldown }));
+  const keys = (cooldown: string) => new ClientKeys(loadConfig({ CLIENT_JWKS_URI_COOLDOWN_SECONDS: cooldown, CLIENT_JWKS_URI_ALLOW_PRIVATE: 'on' }));
 
   it('answers null for a client without keys', () => {
     expect(keys('30').keySet({ jwks: null, jwksUri: null })).toBeNull();
@@ -96,7 +97,22 @@ describe('ClientKeys', () => {
     const a = await keyPair('a');
     served = JSON.stringify({ keys: [a.jwk], padding: 'x'.repeat(JWKS_URI_MAX_BYTES) });
     const client = { jwks: null, jwksUri: `${uri}?large` };
-    await expect(jwtVerify(await sign(a.privateKey, 'a'), keys('0').keySet(client)!)).rejects.toThrow(/more than/);
+    await expect(jwtVerify(await sign(a.privateKey, 'a'), keys('0').keySet(client)!)).rejects.toThrow(/larger than/);
+  });
+
+  it('refuses a jwks_uri whose host name resolves to a loopback address (SSRF), unless private addresses are allowed', async () => {
+    const a = await keyPair('a');
+    served = { keys: [a.jwk] };
+    const toLoopback: HostResolver = (_hostname, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]);
+    const client = { jwks: null, jwksUri: `http://keys.example.com:${new URL(uri).port}/jwks?ssrf` };
+    fetches = 0;
+    const strict = new ClientKeys(loadConfig({}), toLoopback);
+    await expect(jwtVerify(await sign(a.privateKey, 'a'), strict.keySet(client)!)).rejects.toThrow(/private or loopback/);
+    expect(await strict.hasKey(client, async () => true)).toBe(false);
+    expect(fetches).toBe(0);
+    const development = new ClientKeys(loadConfig({ CLIENT_JWKS_URI_ALLOW_PRIVATE: 'on' }), toLoopback);
+    await expect(jwtVerify(await sign(a.privateKey, 'a'), development.keySet(client)!)).resolves.toBeDefined();
+    expect(fetches).toBe(1);
   });
 
   describe('verificationKeys (node:crypto KeyObjects for client assertions)', () => {

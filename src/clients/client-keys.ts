@@ -1,9 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, type FetchImplementation, type JWK, type JWTVerifyGetKey, type RemoteJWKSet } from 'jose';
 import { importPublicJwk, jwkSuits } from '../common/crypto/jws';
+import { type HostResolver, outboundGet, OutboundGetError } from '../common/http/outbound-get';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+
+/** Injection token of the resolver behind the public-only check (tests give a fake one; the system's otherwise). */
+export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
 
 /** A JWK Set (RFC 7517 §5) as registered: public keys only. */
 export interface JwkSet {
@@ -41,7 +45,8 @@ export function jwksProblem(value: unknown): string | undefined {
 /**
  * Why `uri` may not be a `jwks_uri`; undefined when it may. HTTPS only (keys fetched over plain
  * HTTP could be swapped on the way), except on the loopback interface, where nothing is on the way
- * (as RFC 8252 §7.3 allows http loopback redirect URIs): local development and tests.
+ * (as RFC 8252 §7.3 allows http loopback redirect URIs): local development and tests, which then
+ * also set CLIENT_JWKS_URI_ALLOW_PRIVATE, since the fetch refuses non-public addresses by default.
  */
 export function jwksUriProblem(uri: string): string | undefined {
   let url: URL;
@@ -102,27 +107,23 @@ function keyMaterial(jwk: JWK): string {
 }
 
 /**
- * fetch() that gives up on a body larger than `maxBytes` (jose's remote set reads whatever comes):
- * a client's server must not make ours read an endless answer.
+ * The fetch() jose's remote set calls: the same public-only, size- and time-limited GET as for
+ * metadata documents (a client's server must not make ours read an endless answer, nor make it
+ * reach this network by naming a host that resolves to it). Redirects are not followed.
  */
-export function sizeLimitedFetch(maxBytes: number): FetchImplementation {
-  return async (url, options) => {
-    const response = await fetch(url, options);
-    const declared = Number(response.headers.get('content-length') ?? 0);
-    if (declared > maxBytes) {
-      await response.body?.cancel();
-      throw new Error(`jwks_uri answered more than ${maxBytes} bytes`);
+export function jwksUriFetch(options: { readonly allowPrivate: boolean; readonly resolve?: HostResolver }): FetchImplementation {
+  return async (url, init) => {
+    const sent: Record<string, string> = {};
+    init.headers.forEach((value, name) => (sent[name] = value));
+    let response;
+    try {
+      response = await outboundGet(new URL(url), { maxBytes: JWKS_URI_MAX_BYTES, timeoutMs: JWKS_URI_TIMEOUT_MS, headers: sent, ...options });
+    } catch (error) {
+      throw error instanceof OutboundGetError ? new Error(`jwks_uri ${error.message}`, { cause: error }) : error;
     }
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    if (response.body) {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        size += chunk.byteLength;
-        if (size > maxBytes) throw new Error(`jwks_uri answered more than ${maxBytes} bytes`);
-        chunks.push(chunk);
-      }
-    }
-    return new Response(Buffer.concat(chunks), { status: response.status, statusText: response.statusText, headers: response.headers });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') headers.set(name, value);
+    return new Response(response.status === 204 || response.status === 304 ? null : new Uint8Array(response.body), { status: response.status, headers });
   };
 }
 
@@ -136,10 +137,15 @@ export function sizeLimitedFetch(maxBytes: number): FetchImplementation {
 export class ClientKeys {
   private readonly local = new WeakMap<JwkSet, JWTVerifyGetKey>();
   private readonly remote = new Map<string, RemoteJWKSet>();
-  private readonly fetchLimited = sizeLimitedFetch(JWKS_URI_MAX_BYTES);
+  private readonly fetchLimited: FetchImplementation;
   private readonly imported = new Map<string, KeyObject | null>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(HOST_RESOLVER) resolve?: HostResolver,
+  ) {
+    this.fetchLimited = jwksUriFetch({ allowPrivate: config.clientJwksUriAllowPrivate, resolve });
+  }
 
   /** The client's key set, or null when it registered none. */
   keySet(client: KeyedClient): JWTVerifyGetKey | null {

@@ -143,6 +143,11 @@ export interface ClientIdResolver {
   refresh(clientId: string): Promise<void>;
 }
 
+/** Where a client's registered logo (`logo_uri`, RFC 7591 §2) is kept; registered by the module that keeps it. */
+export interface ClientLogoSource {
+  logoUri(clientId: string): Promise<string | null>;
+}
+
 @Injectable()
 @AccessTokenLifetimesProvider()
 export class ClientsService implements AccessTokenLifetimes {
@@ -163,6 +168,18 @@ export class ClientsService implements AccessTokenLifetimes {
   useResolver(resolver: ClientIdResolver): void {
     if (this.resolver) throw new Error('a ClientIdResolver is registered already');
     this.resolver = resolver;
+  }
+
+  private logoSource: ClientLogoSource | null = null;
+
+  useLogoSource(source: ClientLogoSource): void {
+    if (this.logoSource) throw new Error('a ClientLogoSource is registered already');
+    this.logoSource = source;
+  }
+
+  /** The logo the client registered, unchecked (the page that shows it decides whether it may). */
+  logoUri(clientId: string): Promise<string | null> {
+    return this.logoSource ? this.logoSource.logoUri(clientId) : Promise.resolve(null);
   }
 
   /** A client as the authorization and token endpoints see it: resolved first when a resolver answers for its id. */

@@ -326,6 +326,15 @@ export class EnvironmentVariables {
   CLIENT_JWKS_URI_COOLDOWN_SECONDS = 30;
 
   /**
+   * Development, or an operator whose own applications publish keys on the internal network: a
+   * `jwks_uri` may reach loopback and private addresses. Off, a name resolving to one is refused
+   * when the socket connects (SSRF), as for metadata documents.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  CLIENT_JWKS_URI_ALLOW_PRIVATE = false;
+
+  /**
    * The request header in which the TLS-terminating proxy named in TRUST_PROXY passes the client
    * certificate (mutual TLS client authentication, RFC 8705); unset: no certificate is read from
    * headers. Believed only from a peer TRUST_PROXY names; the proxy must overwrite it on every request.
@@ -681,6 +690,9 @@ export interface AppConfig {
     readonly pkcePlainAllowed: boolean;
     /** Off until an administrator turns it on (settings): no variable, clients must be ready first. */
     readonly requirePushedAuthorizationRequests: boolean;
+    /** Null: the metadata-document host lists of the environment (clientIdMetadataDocuments) apply. */
+    readonly metadataDocumentAllowedHosts: string[] | null;
+    readonly metadataDocumentDeniedHosts: string[] | null;
   };
   readonly loginSessionTtl: number;
   /** The proxies whose X-Forwarded-* headers are believed, by address or CIDR (empty: none). */
@@ -703,6 +715,8 @@ export interface AppConfig {
   readonly redis?: RedisTarget;
   readonly redisPrefix: string;
   readonly clientJwksUriCooldownSeconds: number;
+  /** Whether a client's `jwks_uri` may be fetched from loopback and private addresses. */
+  readonly clientJwksUriAllowPrivate: boolean;
   /** Where a trusted proxy passes the client certificate; undefined: not from headers. */
   readonly clientCertificateHeader?: { readonly name: string; readonly format: 'escaped-pem' | 'xfcc'; readonly verifyName?: string };
   /** The HTTPS listener that asks for client certificates, when configured (PEM contents, not paths). */
@@ -814,6 +828,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       pkceRequired: vars.PKCE_REQUIRED,
       pkcePlainAllowed: vars.PKCE_PLAIN_ALLOWED,
       requirePushedAuthorizationRequests: false,
+      metadataDocumentAllowedHosts: null,
+      metadataDocumentDeniedHosts: null,
     },
     loginSessionTtl: vars.LOGIN_SESSION_TTL,
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
@@ -836,6 +852,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     redis: redisTarget(vars),
     redisPrefix: vars.REDIS_PREFIX,
     clientJwksUriCooldownSeconds: vars.CLIENT_JWKS_URI_COOLDOWN_SECONDS,
+    clientJwksUriAllowPrivate: vars.CLIENT_JWKS_URI_ALLOW_PRIVATE,
     clientCertificateHeader: vars.CLIENT_CERTIFICATE_HEADER
       ? {
           name: vars.CLIENT_CERTIFICATE_HEADER.toLowerCase(),

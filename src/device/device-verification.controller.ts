@@ -85,6 +85,7 @@ export class DeviceVerificationController {
       clientName: pending.clientName,
       user: signedIn.user,
       scope: pending.scope,
+      userCode: formatUserCode(userCode!),
       hidden: { user_code: formatUserCode(userCode!) },
     });
   }

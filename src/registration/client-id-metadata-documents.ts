@@ -7,6 +7,7 @@ import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { ResourceServersService } from '../resources/resource-servers.service';
+import { SettingsService } from '../settings/settings.service';
 import { parseClientMetadata } from './client-metadata';
 import { ClientRegistrationRepository } from './client-registration.repository';
 import { fetchMetadataDocument, MetadataDocumentFetchError } from './metadata-document-fetcher';
@@ -16,6 +17,12 @@ const MAX_CLIENT_ID_LENGTH = 255;
 /** A document that says nothing about caching is fetched again after an hour, one that asks for longer after a day. */
 const DEFAULT_FRESHNESS_SECONDS = 3600;
 const MAX_FRESHNESS_SECONDS = 86_400;
+/**
+ * RFC 5861 §4 (stale-if-error): when the site is down (no answer, or 5xx), the copy we hold serves
+ * for up to this long after it went stale, so that tokens already issued keep being introspected and
+ * refreshed through a short outage; a client never seen before, or a copy older than that, fails.
+ */
+export const STALE_IF_ERROR_SECONDS = 86_400;
 /** The flows of a public client that signs a user in. */
 const DOCUMENT_GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
@@ -23,8 +30,9 @@ function refused(clientId: string, reason: string): OAuthError {
   return new OAuthError('invalid_request', `client metadata document ${clientId}: ${reason}`);
 }
 
-/** `host` or `*.domain` (any subdomain of it). */
+/** `host`, `*.domain` (any subdomain of it) or `*` (any host). */
 function hostMatches(host: string, pattern: string): boolean {
+  if (pattern === '*') return true;
   return pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern;
 }
 
@@ -44,6 +52,7 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
     private readonly registrations: ClientRegistrationRepository,
     private readonly resources: ResourceServersService,
     private readonly work: UnitOfWork,
+    private readonly settings: SettingsService,
   ) {}
 
   onModuleInit(): void {
@@ -55,7 +64,7 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
   }
 
   async refresh(clientId: string): Promise<void> {
-    const url = this.documentUrl(clientId);
+    const url = await this.documentUrl(clientId);
     const existing = await this.clients.get(clientId);
     // An application an administrator created with a URL for an id is theirs, not a document's.
     if (existing && existing.registration !== 'metadata_document') return;
@@ -66,6 +75,8 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
     try {
       document = await fetchMetadataDocument(url, this.config.clientIdMetadataDocuments.allowPrivateAddresses);
     } catch (error) {
+      const staleUntil = (registration?.documentExpiresAt ?? 0) + STALE_IF_ERROR_SECONDS;
+      if (existing && error instanceof MetadataDocumentFetchError && error.transient && staleUntil > nowSeconds()) return;
       throw error instanceof MetadataDocumentFetchError
         ? refused(clientId, error.message)
         : new OAuthError('invalid_request', `client metadata document ${clientId}: could not be fetched`, { cause: error });
@@ -100,7 +111,7 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
   }
 
   /** Draft §3: an https URL with a path, no fragment, no credentials, no dot segments; then the host lists. */
-  private documentUrl(clientId: string): URL {
+  private async documentUrl(clientId: string): Promise<URL> {
     if (clientId.length > MAX_CLIENT_ID_LENGTH) throw refused(clientId.slice(0, 80), `the URL is longer than ${MAX_CLIENT_ID_LENGTH} characters`);
     let url: URL;
     try {
@@ -113,10 +124,20 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
     if (url.pathname === '/' || /\/\.\.?(\/|$)/.test(clientId.slice(url.origin.length))) throw refused(clientId, 'the URL needs a path without dot segments');
     if (url.href !== clientId) throw refused(clientId, 'the URL is not in its normal form');
     const host = url.hostname.toLowerCase();
-    const { allowedHosts, deniedHosts } = this.config.clientIdMetadataDocuments;
+    const { allowedHosts, deniedHosts } = await this.hostLists();
     if (deniedHosts.some((pattern) => hostMatches(host, pattern))) throw refused(clientId, 'this host is not accepted here');
     if (allowedHosts && !allowedHosts.some((pattern) => hostMatches(host, pattern))) throw refused(clientId, 'this host is not accepted here');
     return url;
+  }
+
+  /** The admin's lists (settings, changed at run time), else the environment's. */
+  private async hostLists(): Promise<{ allowedHosts: readonly string[] | null; deniedHosts: readonly string[] }> {
+    const settings = await this.settings.get();
+    const fromEnvironment = this.config.clientIdMetadataDocuments;
+    return {
+      allowedHosts: settings.metadataDocumentAllowedHosts ?? fromEnvironment.allowedHosts,
+      deniedHosts: settings.metadataDocumentDeniedHosts ?? fromEnvironment.deniedHosts,
+    };
   }
 
   /** The public application a document describes; it may request every registered resource server. */

@@ -2,7 +2,7 @@ import { type JwkSet, isLoopback, jwksProblem, jwksUriProblem } from '../clients
 import { OAuthError, type OAuthErrorCode } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { isIP } from 'node:net';
-import { isPublicAddress } from './metadata-document-fetcher';
+import { isPublicAddress } from '../common/http/outbound-get';
 import { INVALID_CLIENT_METADATA, INVALID_REDIRECT_URI } from './registration-errors';
 
 /** More redirect URIs than any real client has; a list of thousands is an attack on the matcher. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminModule } from '../admin/admin.module';
 import { DatabaseModule } from '../database/unit-of-work/database.module';
+import { SettingsModule } from '../settings/settings.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { InitialAccessTokensController } from './initial-access-tokens.controller';
 import { InitialAccessTokens } from './initial-access-tokens.service';
@@ -11,6 +12,7 @@ import { ClientRegistrationEntity } from './client-registration.entity';
 import { ClientRegistrationRepository } from './client-registration.repository';
 import { InitialAccessTokenEntity } from './initial-access-token.entity';
 import { InitialAccessTokenRepository } from './initial-access-token.repository';
+import { RegisteredClientLogos } from './registered-client-logos';
 import { RegistrationMetadata } from './registration.metadata';
 import { RegistrationService } from './registration.service';
 import { SoftwareStatements } from './software-statement';
@@ -21,7 +23,7 @@ import { SoftwareStatements } from './software-statement';
  * its metadata). Such clients are applications written through the admin API's service.
  */
 @Module({
-  imports: [DatabaseModule, TokensModule, AdminModule, TypeOrmModule.forFeature([InitialAccessTokenEntity, ClientRegistrationEntity])],
+  imports: [DatabaseModule, TokensModule, AdminModule, SettingsModule, TypeOrmModule.forFeature([InitialAccessTokenEntity, ClientRegistrationEntity])],
   controllers: [RegistrationController, InitialAccessTokensController],
   providers: [
     RegistrationService,
@@ -31,6 +33,7 @@ import { SoftwareStatements } from './software-statement';
     SoftwareStatements,
     RegistrationMetadata,
     ClientIdMetadataDocuments,
+    RegisteredClientLogos,
   ],
 })
 export class RegistrationModule {}

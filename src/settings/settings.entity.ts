@@ -26,6 +26,14 @@ export class SettingsEntity {
   @Column({ name: 'require_pushed_authorization_requests', type: 'boolean' })
   requirePushedAuthorizationRequests: boolean;
 
+  /** Hosts whose Client ID Metadata Documents are accepted (`*.example.com` for subdomains, `*` any); null: the environment's list. */
+  @Column({ name: 'metadata_document_allowed_hosts', type: 'simple-json', nullable: true })
+  metadataDocumentAllowedHosts: string[] | null;
+
+  /** Hosts whose documents are refused, checked first; null: the environment's list. */
+  @Column({ name: 'metadata_document_denied_hosts', type: 'simple-json', nullable: true })
+  metadataDocumentDeniedHosts: string[] | null;
+
   @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
   updatedAt: number;
 }

@@ -150,6 +150,8 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
         refresh_token_ttl: 1209600,
         authorization_code_ttl: 300,
         require_pushed_authorization_requests: false,
+        client_id_metadata_document_allowed_hosts: null,
+        client_id_metadata_document_denied_hosts: null,
       });
       const changed = await api.patch('/admin/settings').send({ access_token_ttl: 900, pkce_required: true });
       expect(changed.status).toBe(200);

@@ -85,6 +85,20 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
     expect(tokens).toMatchObject({ token_type: 'bearer', scope: 'read' });
   });
 
+  it('shows the user code being approved on the consent page, as text the user compares with the device (RFC 8628 §5.4)', async () => {
+    const setup = await deviceClient(t, { scope: 'read' });
+    const device = await authorizeDevice(as, setup, 'read');
+    const browser = new FormBrowser(t.url);
+    let page = await browser.submit(await browser.get('/device'), { username: user.username, password: user.password });
+    // Typed in lower case without the dash: the page shows it as the device does.
+    page = await browser.submit(page, { user_code: device.user_code.replace('-', '').toLowerCase() });
+    expect(page.body).toContain('value="approve"');
+    // Visible text, not only the hidden field that posts it back.
+    const visible = page.body.replace(/<input[^>]*>/g, '');
+    expect(visible).toContain(`<code>${device.user_code}</code>`);
+    expect(visible).toMatch(new RegExp(`device shows this code: <strong><code>${device.user_code}</code>`));
+  });
+
   it('never approves on a password alone for an application that requires a second factor', async () => {
     const setup = await deviceClient(t, { mfa: 'required' });
     const device = await authorizeDevice(as, setup, 'openid read');

@@ -6,8 +6,10 @@ import { s256 } from '../../src/pkce/pkce';
 import { ADMIN_PASSWORD, adminApi, AdminApi } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createUser, TestUser } from '../support/factories';
+import { STALE_IF_ERROR_SECONDS } from '../../src/registration/client-id-metadata-documents';
+import { createClient, createUser, TestUser } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
+import { sql } from '../support/sql';
 
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const MCP_SERVER = 'https://mcp.example.com/mcp';
@@ -37,6 +39,15 @@ async function documentServer(): Promise<{ server: Server; base: string; hits: M
           },
           { 'cache-control': 'max-age=300' },
         );
+      case '/logo.json':
+        return json({
+          client_id: self,
+          client_name: 'Logo Agent',
+          logo_uri: 'https://cdn.logo-agent.example:8443/brand/logo.png',
+          redirect_uris: ['http://127.0.0.1/callback'],
+        });
+      case '/hosts.json':
+        return json({ client_id: self, redirect_uris: ['http://127.0.0.1/callback'] }, { 'cache-control': 'no-store' });
       case '/cached.json':
         return json({ client_id: self, redirect_uris: ['http://127.0.0.1/callback'] }, { 'cache-control': 'max-age=300' });
       case '/no-store.json':
@@ -134,6 +145,21 @@ describe(`Client ID Metadata Documents [${TEST_DB}]`, () => {
     expect((audit.body.items as { type: string }[]).map((event) => event.type)).toContain('registration.metadata_document_client_added');
   });
 
+  it('shows the logo of the document on the consent page, the CSP allowing that one origin for that answer only', async () => {
+    const clientId = `${site.base}/logo.json`;
+    const browser = new FormBrowser(t.url);
+    const login = await browser.get(authorize(clientId));
+    // The sign-in page loads no image.
+    expect(login.headers.get('content-security-policy')).not.toContain('img-src');
+    const consent = await browser.submit(login, { username: user.username, password: user.password });
+    expect(consent.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'; img-src https://cdn.logo-agent.example:8443",
+    );
+    expect(consent.body).toContain('<img class="client-logo" src="https://cdn.logo-agent.example:8443/brand/logo.png" alt=""');
+    // The host serving the document is the name the user can check, whatever the document says.
+    expect(consent.body).toContain(`run by <strong>127.0.0.1:${new URL(site.base).port}</strong>`);
+  });
+
   it('requires PKCE of such a client', async () => {
     const clientId = `${site.base}/mcp/client.json`;
     const url = authorize(clientId).replace(/&code_challenge=[^&]*&code_challenge_method=S256/, '');
@@ -177,6 +203,101 @@ describe(`Client ID Metadata Documents [${TEST_DB}]`, () => {
       });
     expect(res.status).toBeLessThan(500);
     expect(res.body.error).toBe('invalid_request');
+  });
+
+  it('takes the host lists from the admin settings at run time, audited, and back to the environment with null', async () => {
+    const clientId = `${site.base}/hosts.json`;
+    expect((await admin.get('/admin/settings')).body).toMatchObject({
+      client_id_metadata_document_allowed_hosts: null,
+      client_id_metadata_document_denied_hosts: null,
+    });
+    const denied = await admin.patch('/admin/settings', { client_id_metadata_document_denied_hosts: ['127.0.0.1'] });
+    expect(denied.status).toBe(200);
+    expect(denied.body.client_id_metadata_document_denied_hosts).toEqual(['127.0.0.1']);
+    const refused = await new FormBrowser(t.url).get(authorize(clientId));
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('this host is not accepted here');
+
+    // An allow-list without this host refuses it too; `*` lets every host in.
+    await admin.patch('/admin/settings', {
+      client_id_metadata_document_denied_hosts: null,
+      client_id_metadata_document_allowed_hosts: ['*.agents.example.net'],
+    });
+    expect((await new FormBrowser(t.url).get(authorize(clientId))).status).toBe(400);
+    await admin.patch('/admin/settings', { client_id_metadata_document_allowed_hosts: ['*'] });
+    expect((await new FormBrowser(t.url).get(authorize(clientId))).status).toBe(200);
+    await admin.patch('/admin/settings', { client_id_metadata_document_allowed_hosts: null });
+    expect((await new FormBrowser(t.url).get(authorize(clientId))).status).toBe(200);
+
+    const audit = await admin.get('/admin/audit-events?type=admin.settings.updated');
+    const details = (audit.body.items as { detail: Record<string, unknown> }[]).map((event) => event.detail);
+    expect(details).toContainEqual({ client_id_metadata_document_denied_hosts: '127.0.0.1' });
+    expect(details).toContainEqual({ client_id_metadata_document_denied_hosts: null, client_id_metadata_document_allowed_hosts: '*.agents.example.net' });
+
+    for (const bad of [['https://x.example'], ['a b'], 'x.example', Array(101).fill('x.example')]) {
+      const res = await admin.patch('/admin/settings', { client_id_metadata_document_allowed_hosts: bad });
+      expect(res.status).toBe(400);
+    }
+  });
+
+  describe('when the document cannot be fetched again (RFC 5861 stale-if-error)', () => {
+    let outage: Server;
+    let clientId: string;
+    const redirectUri = 'http://127.0.0.1:43117/callback';
+
+    beforeAll(async () => {
+      outage = createServer((req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=60' });
+        res.end(
+          JSON.stringify({ client_id: clientId, client_name: 'Flaky', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'] }),
+        );
+      });
+      await new Promise<void>((resolve) => outage.listen(0, '127.0.0.1', resolve));
+      clientId = `http://127.0.0.1:${(outage.address() as AddressInfo).port}/flaky.json`;
+    });
+    afterAll(() => outage.close());
+
+    const expireCopy = (secondsAgo: number) =>
+      sql(t.dataSource, 'UPDATE client_registrations SET document_expires_at = ? WHERE client_id = ?', [Math.floor(Date.now() / 1000) - secondsAgo, clientId]);
+
+    it('introspects and refreshes with the stale copy while the site is down, and fails once the copy is too old', async () => {
+      const browser = new FormBrowser(t.url);
+      const consent = await browser.submit(await browser.get(authorize(clientId)), { username: user.username, password: user.password });
+      const done = await browser.submit(consent, { action: 'approve' });
+      const code = new URL(done.location!).searchParams.get('code')!;
+      const tokens = await request(t.url)
+        .post('/oauth2/token')
+        .type('form')
+        .send({ grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: redirectUri, code_verifier: VERIFIER, resource: MCP_SERVER });
+      expect(tokens.status).toBe(200);
+      const resourceServer = await createClient(t, { grantTypes: ['client_credentials'] });
+      const introspect = () =>
+        request(t.url)
+          .post('/oauth2/introspect')
+          .auth(resourceServer.clientId, resourceServer.clientSecret!)
+          .type('form')
+          .send({ token: tokens.body.access_token });
+      const refresh = (token: string) =>
+        request(t.url).post('/oauth2/token').type('form').send({ grant_type: 'refresh_token', client_id: clientId, refresh_token: token });
+
+      // The site goes down and the copy we hold is past its max-age.
+      await new Promise((resolve) => outage.close(resolve));
+      outage.closeAllConnections();
+      await expireCopy(60);
+      const during = await introspect();
+      expect(during.status).toBe(200);
+      expect(during.body).toMatchObject({ active: true, client_id: clientId });
+      const refreshed = await refresh(tokens.body.refresh_token);
+      expect(refreshed.status).toBe(200);
+
+      // Past the bounded stale period, the client cannot be vouched for: refused, never a 5xx.
+      await expireCopy(STALE_IF_ERROR_SECONDS + 60);
+      const after = await refresh(refreshed.body.refresh_token);
+      expect(after.status).toBe(400);
+      expect(after.body).toMatchObject({ error: 'invalid_request' });
+      expect(after.body.error_description).toContain('could not be reached');
+      expect((await introspect()).status).toBeLessThan(500);
+    });
   });
 
   describe('with the address protection on (the default)', () => {

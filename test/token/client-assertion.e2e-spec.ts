@@ -45,7 +45,8 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
       res.end(JSON.stringify({ keys: served }));
     });
     await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-    t = await createTestApp({ env: { CLIENT_JWKS_URI_COOLDOWN_SECONDS: '0' } });
+    // The key server runs on this machine: private addresses allowed (development).
+    t = await createTestApp({ env: { CLIENT_JWKS_URI_COOLDOWN_SECONDS: '0', CLIENT_JWKS_URI_ALLOW_PRIVATE: 'on' } });
     es = await keyPair('ES256');
     ps = await keyPair('PS256');
     const keyed = { tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'], scope: 'read write' } as const;
@@ -217,6 +218,46 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
     served = [first.jwk, second.jwk];
     expect((await clientCredentials({ client_assertion: await assertion(second, clientId, tokenEndpoint) })).status).toBe(200);
     expect(fetches).toBe(3);
+  });
+});
+
+describe(`a jwks_uri aimed at this network, with private addresses not allowed (the default) [${TEST_DB}]`, () => {
+  let t: TestApp;
+  let jwksServer: Server;
+  let fetches = 0;
+  let key: KeyPair;
+
+  beforeAll(async () => {
+    key = await keyPair('ES256');
+    jwksServer = createServer((_req, res) => {
+      fetches += 1;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ keys: [key.jwk] }));
+    });
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => jwksServer.close(resolve));
+  });
+
+  // `localhost` is a host name that the resolver turns into 127.0.0.1: refused when the socket connects.
+  it.each([
+    ['a host name that resolves to a loopback address', 'localhost'],
+    ['a loopback address literal', '127.0.0.1'],
+  ])('is never fetched for %s: the assertion is invalid_client, never a 5xx', async (_case, host) => {
+    fetches = 0;
+    const jwksUri = `http://${host}:${(jwksServer.address() as AddressInfo).port}/jwks`;
+    const { clientId } = await createClient(t, { tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'], scope: 'read', jwksUri });
+    const res = await tokenRequest(t.url, {
+      grant_type: 'client_credentials',
+      client_assertion_type: ASSERTION_TYPE,
+      client_assertion: await assertion(key, clientId, `${t.url}/oauth2/token`),
+    });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+    expect(fetches).toBe(0);
   });
 });
 

@@ -41,7 +41,7 @@ describeWithOpenssl(`the HTTPS listener that asks for client certificates (no pr
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
     const port = await freePort();
     mtlsBase = `https://127.0.0.1:${port}`;
-    t = await createTestApp({ env: { MTLS_ENDPOINT_BASE_URL: mtlsBase } });
+    t = await createTestApp({ env: { MTLS_ENDPOINT_BASE_URL: mtlsBase, CLIENT_JWKS_URI_ALLOW_PRIVATE: 'on' } });
     const config = loadConfig({ MTLS_PORT: String(port), ...Object.fromEntries(Object.keys(files).map((name) => [name, join(dir, name)])) });
     jwksServer = createHttpServer((_req, res) => {
       jwksFetches++;

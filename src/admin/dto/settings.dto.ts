@@ -1,8 +1,11 @@
 import { RejectUnknownFields } from '../../common/http/validation';
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { GlobalSettings } from '../../settings/settings.service';
+
+/** A host name (letters, digits, dots, dashes, an IPv4 address), `*.` and a domain, or `*`; lower case. */
+const HOST_PATTERN = /^(\*|(\*\.)?[a-z0-9]([a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63})$/;
 
 @RejectUnknownFields()
 export class UpdateSettingsDto {
@@ -41,6 +44,33 @@ export class UpdateSettingsDto {
   @IsOptionalNotNull()
   @IsBoolean()
   require_pushed_authorization_requests?: boolean;
+
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    maxItems: 100,
+    example: ['app.example.com', '*.agents.example.net'],
+    description:
+      'Hosts whose Client ID Metadata Documents are accepted: a host, `*.example.com` for its subdomains, `*` for any host. null: back to CLIENT_ID_METADATA_DOCUMENT_ALLOWED_HOSTS (unset there: any host).',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(HOST_PATTERN, { each: true, message: 'each host must be a host name, *.domain or *' })
+  client_id_metadata_document_allowed_hosts?: string[] | null;
+
+  @ApiPropertyOptional({
+    type: [String],
+    nullable: true,
+    maxItems: 100,
+    example: ['blocked.example.com'],
+    description: 'Hosts whose documents are refused, in the same form, checked first. null: back to CLIENT_ID_METADATA_DOCUMENT_DENIED_HOSTS.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(HOST_PATTERN, { each: true, message: 'each host must be a host name, *.domain or *' })
+  client_id_metadata_document_denied_hosts?: string[] | null;
 }
 
 export class SettingsResponse {
@@ -50,6 +80,10 @@ export class SettingsResponse {
   @ApiProperty({ example: 1_209_600 }) refresh_token_ttl: number;
   @ApiProperty({ example: 300 }) authorization_code_ttl: number;
   @ApiProperty({ example: false }) require_pushed_authorization_requests: boolean;
+  @ApiProperty({ type: [String], nullable: true, example: ['app.example.com', '*.agents.example.net'], description: 'null: the environment’s list applies' })
+  client_id_metadata_document_allowed_hosts: string[] | null;
+  @ApiProperty({ type: [String], nullable: true, example: null, description: 'null: the environment’s list applies' })
+  client_id_metadata_document_denied_hosts: string[] | null;
 }
 
 export function toSettingsResponse(settings: GlobalSettings): SettingsResponse {
@@ -60,5 +94,7 @@ export function toSettingsResponse(settings: GlobalSettings): SettingsResponse {
     refresh_token_ttl: settings.refreshTokenTtl,
     authorization_code_ttl: settings.authorizationCodeTtl,
     require_pushed_authorization_requests: settings.requirePushedAuthorizationRequests,
+    client_id_metadata_document_allowed_hosts: settings.metadataDocumentAllowedHosts,
+    client_id_metadata_document_denied_hosts: settings.metadataDocumentDeniedHosts,
   };
 }

@@ -8,6 +8,7 @@ import { GlobalSettings, SettingsService } from '../../settings/settings.service
 import { UserEntity } from '../../users/user.entity';
 import { emailKey, UserProfile, UsersService } from '../../users/users.service';
 import { settingsFrom } from '../admin-settings.service';
+import { toSettingsResponse } from '../dto/settings.dto';
 import { AdminUsersService, userCredential } from '../admin-users.service';
 import { ApplicationsService, ClientChanges, clientChangesFrom, newClientFrom } from '../applications.service';
 import type { CreateApplicationDto } from '../dto/application.dto';
@@ -122,14 +123,7 @@ export class ImportService {
         roles: [...u.roles],
         enabled: u.enabled,
       })),
-      settings: {
-        pkce_required: settings.pkceRequired,
-        pkce_plain_allowed: settings.pkcePlainAllowed,
-        access_token_ttl: settings.accessTokenTtl,
-        refresh_token_ttl: settings.refreshTokenTtl,
-        authorization_code_ttl: settings.authorizationCodeTtl,
-        require_pushed_authorization_requests: settings.requirePushedAuthorizationRequests,
-      },
+      settings: toSettingsResponse(settings),
     };
   }
 

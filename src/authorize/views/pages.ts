@@ -7,6 +7,11 @@ export function escapeHtml(value: string): string {
 /** Content-Security-Policy of these pages: nothing loads, nothing frames them (clickjacking). */
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
 
+/** PAGE_CSP that also lets the page load images from `imageOrigin` alone (a client's logo, see clientLogo). */
+export function pageCsp(imageOrigin?: string): string {
+  return imageOrigin ? `${PAGE_CSP}; img-src ${imageOrigin}` : PAGE_CSP;
+}
+
 const STYLE = `
   *{box-sizing:border-box} body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f7;color:#1d2330}
   main{max-width:26rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
@@ -17,6 +22,8 @@ const STYLE = `
   .actions{display:flex;gap:.75rem;flex-wrap:wrap} .error{background:#fdecea;color:#8a1c12;padding:.6rem;border-radius:4px}
   ul{padding-left:1.25rem} code{background:#eef0f4;padding:0 .25rem;border-radius:3px}
   .brand{margin:0 0 .75rem;color:#4a5468;font-weight:600;letter-spacing:.02em}
+  .client-logo{display:block;width:4rem;height:4rem;object-fit:contain;margin:0 0 .5rem}
+  .client-host strong{font-size:1.15rem;word-break:break-all}
   @media (max-width:30rem){main{margin:0;border-radius:0;min-height:100vh}}`;
 
 function layout(brand: string, title: string, body: string): string {
@@ -104,7 +111,11 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
       readonly clientName: string;
       /** The host that vouches for the client (a Client ID Metadata Document's): the one name a user can check. */
       readonly clientHost?: string;
+      /** The client's logo, already checked (clientLogo); the page's CSP must allow its origin. */
+      readonly logoSrc?: string;
       readonly username: string;
+      /** A device's user code, shown so the user can compare it with the device's screen (RFC 8628 §5.4). */
+      readonly userCode?: string;
       readonly scopes: readonly { name: string; description?: string }[];
     },
   ): string {
@@ -119,9 +130,9 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
     return layout(
       this.brand,
       'Authorize access',
-      `<h1>Authorize ${escapeHtml(input.clientName)}</h1>
+      `${input.logoSrc ? `<img class="client-logo" src="${escapeHtml(input.logoSrc)}" alt="" width="64" height="64">\n` : ''}<h1>Authorize ${escapeHtml(input.clientName)}</h1>
 ${input.clientHost ? `<p class="client-host">This application is run by <strong>${escapeHtml(input.clientHost)}</strong>. Approve only if you trust that site.</p>\n` : ''}<p>Signed in as <strong>${escapeHtml(input.username)}</strong>.</p>
-<p><strong>${escapeHtml(input.clientName)}</strong> asks for these permissions:</p>
+${input.userCode ? `<p class="user-code">Check that your device shows this code: <strong><code>${escapeHtml(input.userCode)}</code></strong>. If it does not, deny.</p>\n` : ''}<p><strong>${escapeHtml(input.clientName)}</strong> asks for these permissions:</p>
 ${scopes}
 <form method="post" action="${escapeHtml(input.action)}">
 ${hiddenFields(input.hidden)}
