@@ -90,6 +90,8 @@ export interface AuthorizeRequest extends AuthorizeTarget {
   readonly params: Readonly<AuthorizeParams>;
   /** The client pushed these parameters first (RFC 9126), authenticated, rather than sending them through the browser. */
   readonly pushed: boolean;
+  /** The pushed request's row, set exactly when `pushed`: spent when this request is answered (PushedAuthorizationRequests.answer). */
+  readonly pushedRequestId?: string;
   /** The parameters came from a request object signed with the client's key (RFC 9101), directly or pushed. */
   readonly signed: boolean;
 }
@@ -140,7 +142,7 @@ export function parseAuthorizeRequest(
   raw: Record<string, unknown>,
   client: AuthenticatedClient,
   target: AuthorizeTarget,
-  origin: { readonly pushed: boolean; readonly signed: boolean } = { pushed: false, signed: false },
+  origin: { readonly pushed: boolean; readonly signed: boolean; readonly pushedRequestId?: string } = { pushed: false, signed: false },
   /** The acr values a sign-in here can reach (ACR_PASSWORD, ACR_MFA). */
   supportedAcr: readonly string[] = [PASSWORD_ACR],
 ): AuthorizeRequest {
@@ -208,6 +210,7 @@ export function parseAuthorizeRequest(
     consentScope: formatScope([...new Set([...scopeTokens(scope), ...scopesOfClaimsRequest(claims)])]),
     params: Object.freeze(params),
     pushed: origin.pushed,
+    ...(origin.pushedRequestId !== undefined ? { pushedRequestId: origin.pushedRequestId } : {}),
     signed: origin.signed,
   });
 }

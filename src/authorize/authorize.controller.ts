@@ -22,6 +22,7 @@ import { formString, isFormSubmission, requestPath } from './form';
 import { LoginSession, LoginSessionService } from './login-session.service';
 import { PendingFactor, SecondFactorStep } from './second-factor';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
+import { PushedAuthorizationRequests } from './par/pushed-authorization-requests';
 import { PUSHED_REQUEST_FIELD, PushedRequestSeal } from './par/pushed-request-seal';
 import { clientLogo } from './views/client-logo';
 import { Pages, pageCsp } from './views/pages';
@@ -56,6 +57,7 @@ export class AuthorizeController {
     private readonly csrf: CsrfTokens,
     private readonly responses: AuthorizationResponder,
     private readonly seal: PushedRequestSeal,
+    private readonly pushedRequests: PushedAuthorizationRequests,
     private readonly secondFactor: SecondFactorStep,
     private readonly clients: ClientsService,
     @Optional() private readonly upstream?: UpstreamSignIn,
@@ -85,7 +87,11 @@ export class AuthorizeController {
     content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign in · Authorization Server</title>…' } },
   })
   @ApiBadRequestResponse({ description: 'HTML error page: unknown client or unregistered redirect_uri (never redirected)', content: { 'text/html': {} } })
-  async authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
+  authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
+    return this.answeringErrors(req, () => this.start(req, res));
+  }
+
+  private async start(req: AuthorizeHttpRequest, res: Response): Promise<void> {
     const request = validated(req);
     const session = await this.usableSession(req, request);
     if (!session) {
@@ -122,8 +128,12 @@ export class AuthorizeController {
   @Post(AUTHORIZE_PATHS)
   @RateLimit((req) => (isFormSubmission(req, CSRF_FIELD) ? 'login' : 'authorize'))
   @ApiExcludeEndpoint()
-  async submit(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
+  submit(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     if (!isFormSubmission(req, CSRF_FIELD)) return this.authorize(req, res);
+    return this.answeringErrors(req, () => this.submitForm(req, res));
+  }
+
+  private async submitForm(req: AuthorizeHttpRequest, res: Response): Promise<void> {
     const request = validated(req);
     if (!this.csrf.verify(req)) {
       sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Start again from the application.', req.id));
@@ -142,10 +152,13 @@ export class AuthorizeController {
     if (pending) return this.showSecondFactor(req, res, request, session, pending);
     if (action === 'approve') {
       assertMayReceiveScope(session.user, request.scope);
-      const code = await this.consents.approve(request, session.user.id, session.authTime, session.authentication);
+      const code = await this.answering(req, request, () => this.consents.approve(request, session.user.id, session.authTime, session.authentication));
       return this.redirect(res, request, { code });
     }
-    if (action === 'deny') return this.redirect(res, request, { error: 'access_denied', error_description: 'the resource owner denied the request' });
+    if (action === 'deny') {
+      await this.answering(req, request, async () => undefined);
+      return this.redirect(res, request, { error: 'access_denied', error_description: 'the resource owner denied the request' });
+    }
     return this.continueAsUser(req, res, request, session);
   }
 
@@ -242,7 +255,7 @@ export class AuthorizeController {
     if (pending) return this.showSecondFactor(req, res, request, session, pending);
     assertMayReceiveScope(user, request.scope);
     if (!request.forceConsent && (await this.consents.covers(user.id, request.client.id, request.consentScope))) {
-      return this.redirectWithCode(res, request, session);
+      return this.redirectWithCode(req, res, request, session);
     }
     if (request.noPrompt) throw new OAuthError('consent_required', 'the user has not approved this application for these scopes');
     // Only the logo's own origin joins the CSP, for this answer alone; http only in development.
@@ -291,9 +304,39 @@ export class AuthorizeController {
     return hidden;
   }
 
-  private async redirectWithCode(res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
-    const code = await this.codes.issue(request, session.user.id, session.authTime, session.authentication);
+  private async redirectWithCode(req: Request, res: Response, request: AuthorizeRequest, session: Session): Promise<void> {
+    const code = await this.answering(req, request, () => this.codes.issue(request, session.user.id, session.authTime, session.authentication));
     this.redirect(res, request, { code });
+  }
+
+  /**
+   * Produces the authorization response of `request` with `respond`, spending its pushed request in
+   * the same unit of work (PushedAuthorizationRequests.answer). One answered already (another tab,
+   * another instance): invalid_request_uri on an error page, never a second answer to the client.
+   */
+  private async answering<T>(req: AuthorizeHttpRequest, request: AuthorizeRequest, respond: () => Promise<T>): Promise<T> {
+    try {
+      return await this.pushedRequests.answer(request.pushedRequestId, respond);
+    } catch (error) {
+      if (error instanceof OAuthError && error.code === 'invalid_request_uri') req.authorizeTarget = undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * An error redirected to the client (login_required, access_denied, …) answers a pushed request
+   * as a code does, so it spends it (FAPI 2.0: one authorization response per request). Server
+   * errors and 503s are pages and no answer: they leave it unspent.
+   */
+  private async answeringErrors(req: AuthorizeHttpRequest, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      const request = req.authorizeRequest;
+      if (error instanceof OAuthError && error.status < 500 && error.code !== 'invalid_request_uri' && req.authorizeTarget && request?.pushedRequestId)
+        await this.answering(req, request, async () => undefined);
+      throw error;
+    }
   }
 
   /** To the validated redirect URI in the requested response mode, with `state` and `iss`. */

@@ -3,7 +3,9 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient, TestUser } from '../support/factories';
-import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
+import { approveAuthorization, FormBrowser, Page, parseForm } from '../support/form-browser';
+import { PUSHED_REQUEST_TTL_SECONDS } from '../../src/authorize/par/pushed-authorization-requests';
+import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
 import { sql } from '../support/sql';
 import { sha256 } from '../support/sha256';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
@@ -172,35 +174,108 @@ describe(`pushed authorization requests (RFC 9126) [${TEST_DB}]`, () => {
     expect(form.fields.prompt).toBeUndefined();
   });
 
-  it('refuses a second use of a request_uri with invalid_request_uri, on an error page', async () => {
+  /** A user who has approved nothing yet, so the consent page shows. */
+  const newcomerConsent = async (browser: FormBrowser, login: Page) => {
+    const newcomer = await createUser(t);
+    const consent = await browser.submit(login, { username: newcomer.username, password: newcomer.password });
+    expect(consent.body).toContain('value="approve"');
+    return { newcomer, consent };
+  };
+
+  it('accepts the same request_uri again before the authorization completes, and answers it once (RFC 9126 §4)', async () => {
     const { request_uri } = await pushValid();
-    expect((await request(t.url).get(authorizeWith(confidential.clientId, request_uri))).status).toBe(200);
+    const browser = new FormBrowser(t.url);
+    const first = await browser.get(authorizeWith(confidential.clientId, request_uri));
+    expect(first.status).toBe(200);
+    // The same browser, the user not signed in yet: a reload, or starting again (RFC 9126 §4 MAY allow it).
+    const reloaded = await browser.get(authorizeWith(confidential.clientId, request_uri));
+    expect(reloaded.status).toBe(200);
+    expect(parseForm(reloaded.body).fields).toMatchObject({ redirect_uri: REDIRECT, state: 's1' });
+    const { consent } = await newcomerConsent(browser, reloaded);
+    // Signed in now, the user opens it once more in another tab: the consent page again.
+    const otherTab = await browser.get(authorizeWith(confidential.clientId, request_uri));
+    expect(otherTab.body).toContain('value="approve"');
+    const approved = await browser.submit(consent, { action: 'approve' });
+    expect(approved.status).toBe(302);
+    const callback = new URL(approved.location!);
+    expect(callback.searchParams.get('state')).toBe('s1');
+    expect(callback.searchParams.get('code')).toBeTruthy();
+
+    // Answered: any presentation now is invalid_request_uri on an error page, never at the redirect URI.
+    const after = await browser.get(authorizeWith(confidential.clientId, request_uri));
+    expect(after.status).toBe(400);
+    expect(after.location).toBeNull();
+    expect(after.body).toContain('invalid_request_uri');
+    // The other tab's consent, approved now (its seal still valid): no second code.
+    const late = await browser.submit(otherTab, { action: 'approve' });
+    expect(late.status).toBe(400);
+    expect(late.location).toBeNull();
+    expect(late.body).toContain('invalid_request_uri');
+  });
+
+  it('spends a request_uri on a denial too: presented again after it, invalid_request_uri', async () => {
+    const { request_uri } = await pushValid();
+    const browser = new FormBrowser(t.url);
+    const { consent } = await newcomerConsent(browser, await browser.get(authorizeWith(confidential.clientId, request_uri)));
+    const denied = await browser.submit(consent, { action: 'deny' });
+    expect(new URL(denied.location!).searchParams.get('error')).toBe('access_denied');
+    const after = await browser.get(authorizeWith(confidential.clientId, request_uri));
+    expect(after.status).toBe(400);
+    expect(after.body).toContain('invalid_request_uri');
+  });
+
+  it('spends a request_uri on an error sent to the client: prompt=none without a session, then invalid_request_uri', async () => {
+    const { request_uri } = await pushValid({ prompt: 'none' });
+    const first = await request(t.url).get(authorizeWith(confidential.clientId, request_uri));
+    expect(first.status).toBe(302);
+    expect(new URL(first.headers.location).searchParams.get('error')).toBe('login_required');
     const again = await request(t.url).get(authorizeWith(confidential.clientId, request_uri));
     expect(again.status).toBe(400);
     expect(again.headers.location).toBeUndefined();
     expect(again.text).toContain('invalid_request_uri');
   });
 
-  it('spends a request_uri at its first presentation: a second one before sign-in is refused, the first flow completes', async () => {
+  it('gives one code when two tabs approve the same pushed request at once, on two instances', async () => {
+    const { request_uri } = await pushValid();
+    const tab1 = new FormBrowser(t.url);
+    const login = await tab1.get(authorizeWith(confidential.clientId, request_uri));
+    const { newcomer, consent: consent1 } = await newcomerConsent(tab1, login);
+    // A second tab of the same browser, signed in now, on another instance.
+    const tab2 = new FormBrowser(b.url);
+    for (const [name, value] of tab1.cookies) tab2.cookies.set(name, value);
+    const consent2 = await tab2.get(authorizeWith(confidential.clientId, request_uri));
+    expect(consent2.body).toContain('value="approve"');
+    const answers = await Promise.all([tab1.submit(consent1, { action: 'approve' }), tab2.submit(consent2, { action: 'approve' })]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([302, 400]);
+    const winner = answers.find((answer) => answer.status === 302)!;
+    expect(new URL(winner.location!).searchParams.get('code')).toBeTruthy();
+    const loser = answers.find((answer) => answer.status === 400)!;
+    expect(loser.location).toBeNull();
+    expect(loser.body).toContain('invalid_request_uri');
+    const codes = await sql(t.dataSource, 'SELECT id FROM authorization_codes WHERE user_id = ?', [newcomer.id]);
+    expect(codes).toHaveLength(1);
+  });
+
+  it('lets an authorization started before the request_uri expired complete after, once', async () => {
     const { request_uri } = await pushValid();
     const browser = new FormBrowser(t.url);
-    const login = await browser.get(authorizeWith(confidential.clientId, request_uri));
-    expect(login.status).toBe(200);
-    // The same browser, the user not signed in yet (a reload, or a copied link): one use only (RFC 9126 §4).
-    const again = await browser.get(authorizeWith(confidential.clientId, request_uri));
-    expect(again.status).toBe(400);
-    expect(again.location).toBeNull();
-    expect(again.body).toContain('invalid_request_uri');
-    // The first presentation goes on from its sign-in form, which carries the request under a seal
-    // (a user who has not consented before, so that the consent page shows).
-    const newcomer = await createUser(t);
-    const consent = await browser.submit(login, { username: newcomer.username, password: newcomer.password });
-    expect(consent.body).toContain('value="approve"');
+    const { consent } = await newcomerConsent(browser, await browser.get(authorizeWith(confidential.clientId, request_uri)));
+    // The request_uri expires (RFC 9126 §2.2) while the user reads the consent page.
+    await sql(t.dataSource, 'UPDATE pushed_authorization_requests SET expires_at = expires_at - ? WHERE id = ?', [
+      PUSHED_REQUEST_TTL_SECONDS + 1,
+      sha256(request_uri.slice(PREFIX.length)),
+    ]);
+    const presented = await browser.get(authorizeWith(confidential.clientId, request_uri));
+    expect(presented.status).toBe(400);
+    expect(presented.body).toContain('invalid_request_uri');
+    // The janitor keeps it for the authorization under way, and deletes it once that time is over too.
+    await t.app.get(ExpiredDataCleanupService).runOnce();
     const approved = await browser.submit(consent, { action: 'approve' });
     expect(approved.status).toBe(302);
-    const callback = new URL(approved.location!);
-    expect(callback.searchParams.get('state')).toBe('s1');
-    expect(callback.searchParams.get('code')).toBeTruthy();
+    expect(new URL(approved.location!).searchParams.get('code')).toBeTruthy();
+    const [row] = await sql(t.dataSource, 'SELECT expires_at FROM pushed_authorization_requests WHERE id = ?', [sha256(request_uri.slice(PREFIX.length))]);
+    await t.app.get(ExpiredDataCleanupService).runOnce(Number(row.expires_at) + 1);
+    expect(await sql(t.dataSource, 'SELECT id FROM pushed_authorization_requests WHERE id = ?', [sha256(request_uri.slice(PREFIX.length))])).toHaveLength(0);
   });
 
   it('refuses an expired request_uri with invalid_request_uri', async () => {
@@ -230,13 +305,13 @@ describe(`pushed authorization requests (RFC 9126) [${TEST_DB}]`, () => {
     expect(new URL(res.headers.location).searchParams.get('error')).toBe('request_uri_not_supported');
   });
 
-  it('lets one instance redeem what another stored, exactly once between them', async () => {
+  it('lets one instance read what another stored, the two presentations at once', async () => {
     const { request_uri } = await pushValid();
     const [onA, onB] = await Promise.all([
       request(t.url).get(authorizeWith(confidential.clientId, request_uri)),
       request(b.url).get(authorizeWith(confidential.clientId, request_uri)),
     ]);
-    expect([onA.status, onB.status].sort()).toEqual([200, 400]);
+    expect([onA.status, onB.status]).toEqual([200, 200]);
   });
 
   it('keeps the pushed request through sign-in and consent, and refuses the form once altered', async () => {

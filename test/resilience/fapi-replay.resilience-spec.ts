@@ -3,6 +3,7 @@ import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { adminToken } from '../support/admin';
 import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { REDIS_URL, skipWithoutRedis } from '../support/redis';
+import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { ServerProcess, startServer } from '../support/server-process';
 
 const ADMIN_PASSWORD = 'fapi-replay-admin-password';
@@ -10,6 +11,7 @@ const ADMIN_PASSWORD = 'fapi-replay-admin-password';
 const ISSUER = 'https://as.example';
 const REDIRECT = 'http://localhost/cb';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const user = { username: 'replayer', password: 'replayer-password' };
 
 /**
  * The single-use values of FAPI 2.0 are shared by every instance (RFC 7523 §3 assertion `jti`,
@@ -60,6 +62,12 @@ describe(`FAPI single-use values across two server processes on ${SERVER_DB} and
     });
     expect(created.status).toBe(201);
     clientId = ((await created.json()) as { client_id: string }).client_id;
+    const userCreated = await fetch(`${a.url}/admin/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(user),
+    });
+    expect(userCreated.status).toBe(201);
     const proof = await generateKeyPair('ES256', { extractable: true });
     proofKey = { privateKey: proof.privateKey, jwk: await exportJWK(proof.publicKey) };
   }, 240_000);
@@ -103,7 +111,7 @@ describe(`FAPI single-use values across two server processes on ${SERVER_DB} and
     expect(await clientCredentials(b, await assertion(), { dpop: proof })).toMatchObject({ status: 400, body: { error: 'invalid_dpop_proof' } });
   });
 
-  it('refuses on B a request_uri already used on A (invalid_request_uri)', async () => {
+  it('refuses on B a request_uri whose code was issued on A (invalid_request_uri), read on both before', async () => {
     if (skip) return;
     const pushed = await post(a, '/oauth2/par', {
       client_assertion: await assertion(),
@@ -114,11 +122,15 @@ describe(`FAPI single-use values across two server processes on ${SERVER_DB} and
       code_challenge_method: 'S256',
     });
     expect(pushed.status).toBe(201);
-    const authorize = (server: ServerProcess) =>
-      fetch(`${server.url}/oauth2/authorize?${new URLSearchParams({ client_id: clientId, request_uri: pushed.body.request_uri })}`, { redirect: 'manual' });
-    expect((await authorize(a)).status).toBe(200);
+    const authorizeUrl = `/oauth2/authorize?${new URLSearchParams({ client_id: clientId, request_uri: pushed.body.request_uri })}`;
+    const authorize = (server: ServerProcess) => fetch(`${server.url}${authorizeUrl}`, { redirect: 'manual' });
+    // Before the authorization completes, presenting it again works on either instance (RFC 9126 §4).
+    expect((await authorize(b)).status).toBe(200);
+    const callback = await approveAuthorization(new FormBrowser(a.url), authorizeUrl, user);
+    expect(callback.searchParams.get('code')).toBeTruthy();
     const onB = await authorize(b);
     expect(onB.status).toBe(400);
+    expect(onB.headers.get('location')).toBeNull();
     expect(await onB.text()).toContain('invalid_request_uri');
   });
 });

@@ -56,16 +56,17 @@ export class AuthorizeClientGuard implements CanActivate {
   /**
    * A pushed request (RFC 9126 §4) or a signed request object (RFC 9101 §5): only client_id and
    * request_uri or request count, the pushed or signed parameters are the request and anything else
-   * sent along is ignored. The request_uri (or the object's jti) is spent here, on first use; the
-   * sign-in and consent forms then carry the parameters back under a seal.
+   * sent along is ignored. The request_uri is read here (spent when the request is answered, so a
+   * reload before that works: RFC 9126 §4), the object's jti spent on first use; the sign-in and
+   * consent forms then carry the parameters back under a seal.
    */
   private async origin(req: Request, input: Record<string, unknown>, client: AuthenticatedClient): Promise<RequestOrigin> {
     const { request_uri: requestUri, request } = input;
     if (requestUri !== undefined && request !== undefined) throw new OAuthError('invalid_request', 'send request or request_uri, not both');
     // Any other request_uri (OpenID Connect Core §6.2) is refused by parseAuthorizeRequest, at the redirect URI.
     if (typeof requestUri === 'string' && requestUri.startsWith(REQUEST_URI_PREFIX)) {
-      const pushed = await this.pushedRequests.redeem(requestUri, client.id);
-      return { raw: { ...pushed.parameters, client_id: client.id }, pushed: true, signed: pushed.signed };
+      const pushed = await this.pushedRequests.read(requestUri, client.id);
+      return { raw: { ...pushed.parameters, client_id: client.id }, pushed: true, signed: pushed.signed, pushedRequestId: pushed.id };
     }
     // An unsigned one is refused by parseAuthorizeRequest too (request_not_supported).
     if (typeof request === 'string' && !isUnsignedRequestObject(request)) {

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintTransformer } from '../../common/database/bigint.transformer';
 
-/** A pushed authorization request (RFC 9126 §2): what a client posted, until its request_uri is used once or expires. */
+/** A pushed authorization request (RFC 9126 §2): what a client posted, until it is answered once or expires. */
 @Entity('pushed_authorization_requests')
 export class PushedAuthorizationRequestEntity {
   /** SHA-256 hex of the random reference in the request_uri (a bearer value, never stored as is). */
@@ -15,9 +15,14 @@ export class PushedAuthorizationRequestEntity {
   @Column({ type: 'text' })
   parameters: string;
 
+  /**
+   * When the row goes (the janitor): the request_uri's lifetime, then the time an authorization
+   * started with it may take to be answered (PUSHED_REQUEST_RETENTION_SECONDS).
+   */
   @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
   expiresAt: number;
 
+  /** When the authorization response for it was produced (a code, a denial or an error). */
   @Column({ name: 'spent_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
   spentAt: number | null;
 }

@@ -15,7 +15,21 @@ export function spendRows(
   ids: readonly string[],
   now: number,
 ): Promise<string[]> {
-  return transactions.runForRequest((manager) => dialectOf(manager).spend(manager, spendTarget(manager, entity, spent), ids, now));
+  return transactions.runForRequest((manager) => spendRowsWith(manager, entity, spent, ids, now));
+}
+
+/**
+ * spendRows() on the transaction of `manager`, so the spend commits with the caller's other writes
+ * (a unit of work's manager: outside a transaction the dialect's spend is not atomic).
+ */
+export function spendRowsWith(
+  manager: EntityManager,
+  entity: EntityTarget<ObjectLiteral>,
+  spent: string,
+  ids: readonly string[],
+  now: number,
+): Promise<string[]> {
+  return dialectOf(manager).spend(manager, spendTarget(manager, entity, spent), ids, now);
 }
 
 function spendTarget(manager: EntityManager, entity: EntityTarget<ObjectLiteral>, spent: string): SpendTarget {
