@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { assertFapiAuthorizeRequest, assertFapiPushed, fapiApplies } from '../clients/fapi-profile';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { OAuthError } from '../common/oauth/oauth-error';
@@ -17,7 +18,8 @@ export class AuthorizeRequestValidator {
   constructor(
     private readonly resources: ResourceServersService,
     private readonly settings: SettingsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('fapiProfile') private readonly fapiProfile: AppConfig['fapiProfile'],
+    @InjectConfig('mfa') private readonly mfa: AppConfig['mfa'],
   ) {}
 
   /**
@@ -26,7 +28,7 @@ export class AuthorizeRequestValidator {
    * forces either (FAPI 2.0) hooks in.
    */
   async assertOrigin(client: AuthenticatedClient, origin: SealedOrigin): Promise<void> {
-    if (fapiApplies(client, this.config.fapiProfile)) assertFapiPushed(origin.pushed);
+    if (fapiApplies(client, this.fapiProfile)) assertFapiPushed(origin.pushed);
     if (!origin.pushed && (client.requirePushedAuthorizationRequests || (await this.settings.get()).requirePushedAuthorizationRequests)) {
       throw new OAuthError('invalid_request', 'authorization requests must be pushed first (pushed_authorization_request_endpoint, RFC 9126)');
     }
@@ -42,8 +44,8 @@ export class AuthorizeRequestValidator {
 
   /** Everything else, the RFC 8707 resource included; `origin` says whether it was pushed or signed. */
   async complete(raw: Record<string, unknown>, client: AuthenticatedClient, target: AuthorizeTarget, origin: SealedOrigin): Promise<AuthorizeRequest> {
-    const request = parseAuthorizeRequest(raw, client, target, origin, [this.config.mfa.passwordAcr, this.config.mfa.mfaAcr]);
-    if (fapiApplies(client, this.config.fapiProfile)) assertFapiAuthorizeRequest(request);
+    const request = parseAuthorizeRequest(raw, client, target, origin, [this.mfa.passwordAcr, this.mfa.mfaAcr]);
+    if (fapiApplies(client, this.fapiProfile)) assertFapiAuthorizeRequest(request);
     if (request.resource !== undefined) await this.resources.forClient(client, request.resource);
     return request;
   }

@@ -1,5 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, clientScopes, OAuthError, resolveScope, type AppConfig, type AuthenticatedClient } from '../tokens/grants/public-api';
+import { Injectable } from '@nestjs/common';
+import { clientScopes, InjectConfig, OAuthError, resolveScope, type AppConfig, type AuthenticatedClient } from '../tokens/grants/public-api';
 import type { DeviceCodeEntity } from './device-code.entity';
 import { DeviceCodeRepository } from './device-code.repository';
 import { DEVICE_CODE_GRANT_TYPE } from './device-code.grant';
@@ -23,7 +23,8 @@ export interface DeviceAuthorization {
 export class DeviceAuthorizationService {
   constructor(
     private readonly codes: DeviceCodeRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('device') private readonly device: AppConfig['device'],
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
   ) {}
 
   /** RFC 8628 §3.1–3.2: a device code and a user code for `client`, valid DEVICE_CODE_TTL seconds. */
@@ -33,9 +34,9 @@ export class DeviceAuthorizationService {
       throw new OAuthError('unauthorized_client', `the application may not use ${DEVICE_CODE_GRANT_TYPE}`);
     }
     const scope = resolveScope(requestedScope, clientScopes(client));
-    const { codeTtl, interval } = this.config.device;
+    const { codeTtl, interval } = this.device;
     const { deviceCode, userCode } = await this.codes.create(client, scope, codeTtl, interval);
-    const verificationUri = `${this.config.issuer}/${VERIFICATION_PATH}`;
+    const verificationUri = `${this.issuer}/${VERIFICATION_PATH}`;
     const shown = formatUserCode(userCode);
     return {
       device_code: deviceCode,

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { type MetadataContributor, MetadataContributorProvider } from '../common/metadata/metadata-contributor';
 
 /** RFC 8414 §2 `registration_endpoint` (when registration is on), and Client ID Metadata Document support. */
@@ -8,12 +9,15 @@ import { type MetadataContributor, MetadataContributorProvider } from '../common
 export class RegistrationMetadata implements MetadataContributor {
   readonly fields = ['registration_endpoint', 'client_id_metadata_document_supported'];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @InjectConfig('registration') private readonly registration: AppConfig['registration'],
+    @InjectConfig('clientIdMetadataDocuments') private readonly clientIdMetadataDocuments: AppConfig['clientIdMetadataDocuments'],
+  ) {}
 
   metadata(issuer: string): Record<string, unknown> {
     return {
-      ...(this.config.registration.mode === 'off' ? {} : { registration_endpoint: `${issuer}/register` }),
-      ...(this.config.clientIdMetadataDocuments.enabled ? { client_id_metadata_document_supported: true } : {}),
+      ...(this.registration.mode === 'off' ? {} : { registration_endpoint: `${issuer}/register` }),
+      ...(this.clientIdMetadataDocuments.enabled ? { client_id_metadata_document_supported: true } : {}),
     };
   }
 }

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { INVALID_SOFTWARE_STATEMENT } from './registration-errors';
 
@@ -16,8 +17,8 @@ const JWT_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
 export class SoftwareStatements {
   private readonly keys: JWTVerifyGetKey | null;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const jwks = config.registration.softwareStatementJwks;
+  constructor(@InjectConfig('registration') registration: AppConfig['registration']) {
+    const jwks = registration.softwareStatementJwks;
     this.keys = jwks ? createLocalJWKSet(jwks as JSONWebKeySet) : null;
   }
 

@@ -7,7 +7,7 @@ const noDatabase = {} as DatabaseStatus;
 
 describe('ReplayCache', () => {
   it('refuses a namespace it could not keep apart from others', async () => {
-    const cache = new ReplayCache(loadConfig({ REDIS_URL: 'redis://127.0.0.1:1' }), noDatabase);
+    const cache = new ReplayCache(loadConfig({ REDIS_URL: 'redis://127.0.0.1:1' }).redis, 'test:', noDatabase);
     try {
       for (const namespace of ['', 'a\nb', 'x'.repeat(65)]) await expect(cache.claim(namespace, 'id', 1)).rejects.toThrow('namespace');
     } finally {
@@ -16,7 +16,7 @@ describe('ReplayCache', () => {
   });
 
   it('answers temporarily_unavailable when Redis does not answer, never a silent pass', async () => {
-    const cache = new ReplayCache(loadConfig({ REDIS_URL: 'redis://127.0.0.1:1' }), noDatabase);
+    const cache = new ReplayCache(loadConfig({ REDIS_URL: 'redis://127.0.0.1:1' }).redis, 'test:', noDatabase);
     try {
       await expect(cache.claim('test', 'id', Math.floor(Date.now() / 1000) + 60)).rejects.toMatchObject({ code: 'temporarily_unavailable' });
     } finally {

@@ -1,10 +1,11 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { sha256Hex } from '../common/crypto/tokens';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { traced } from '../common/observability/tracing';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig, type RedisTarget } from '../config/app-config';
+import { type AppConfig, type RedisTarget } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import type { ExpiringTable } from '../database/extensions/expiring-table';
 import { ExpiringTableProvider } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
@@ -47,10 +48,8 @@ const NAMESPACE_MAX = 64;
 export class ReplayCache implements OnModuleDestroy {
   private readonly store: ReplayStore;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, database: DatabaseStatus) {
-    this.store = config.redis
-      ? new RedisReplayStore(config.redis, config.redisPrefix)
-      : new DatabaseReplayStore(() => database.repositoryOf(ReplayEntryEntity));
+  constructor(@InjectConfig('redis') redis: AppConfig['redis'], @InjectConfig('redisPrefix') redisPrefix: AppConfig['redisPrefix'], database: DatabaseStatus) {
+    this.store = redis ? new RedisReplayStore(redis, redisPrefix) : new DatabaseReplayStore(() => database.repositoryOf(ReplayEntryEntity));
   }
 
   async onModuleDestroy(): Promise<void> {

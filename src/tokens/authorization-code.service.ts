@@ -1,6 +1,7 @@
 import type { Authentication } from '../common/oauth/authentication';
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { FAPI2_MAX_CODE_LIFETIME_SECONDS, type FapiProfile, fapiApplies } from '../clients/fapi-profile';
 import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
@@ -31,14 +32,14 @@ export class AuthorizationCodeService {
   constructor(
     private readonly codes: AuthorizationCodeRepository,
     private readonly settings: SettingsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('fapiProfile') private readonly fapiProfile: AppConfig['fapiProfile'],
   ) {}
 
   /** `authTime`: when the user authenticated (the login session's last sign-in or step-up), for the ID Token, with how. */
   /** In the caller's unit of work when there is one (a consent approval and its code commit together). */
   async issue(request: CodeRequest, userId: string, authTime: number, authentication: Authentication | null = null): Promise<string> {
     const { authorizationCodeTtl: configured } = await this.settings.get();
-    const authorizationCodeTtl = fapiApplies({ id: request.client.id, fapiProfile: request.client.fapiProfile ?? null }, this.config.fapiProfile)
+    const authorizationCodeTtl = fapiApplies({ id: request.client.id, fapiProfile: request.client.fapiProfile ?? null }, this.fapiProfile)
       ? Math.min(configured, FAPI2_MAX_CODE_LIFETIME_SECONDS)
       : configured;
     const code = randomToken();

@@ -43,5 +43,6 @@ export type { UserProfile } from '../../users/users.service';
 export { IdTokenService } from '../../oidc/id-token.service';
 export type { IdTokenContext } from '../../oidc/id-token.service';
 export { APP_CONFIG } from '../../config/app-config';
+export { InjectConfig } from '../../config/config.module';
 export type { AppConfig } from '../../config/app-config';
 export { TokensModule } from '../tokens.module';
