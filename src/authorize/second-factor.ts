@@ -1,15 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { toString as qrSvg } from 'qrcode';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { isMultiFactor, needsSecondFactor, withSecondFactor } from '../users/factors/mfa-policy';
-import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
+import { isMultiFactor, withSecondFactor } from '../users/factors/mfa-policy';
+import { PendingFactor, SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { base32Decode, otpauthUri } from '../users/factors/totp';
 import type { UserProfile } from '../users/users.service';
 import type { AuthorizeRequest } from './authorize-request';
 import { LoginSession, LoginSessionService } from './login-session.service';
 
-/** What a sign-in still lacks: a code from the user's factor, or enrolling one first. */
-export type PendingFactor = 'verify' | 'enrol';
+export type { PendingFactor } from '../users/factors/sign-in-factors.service';
 
 export type StepUpResult = { readonly ok: true; readonly session: LoginSession } | { readonly ok: false; readonly error: string; readonly status: number };
 
@@ -43,11 +42,12 @@ export class SecondFactorStep {
 
   /** What this request still needs of the session, or null when its sign-in suffices. */
   async pending(request: AuthorizeRequest, session: LoginSession): Promise<PendingFactor | null> {
-    if (isMultiFactor(session.authentication)) return null;
-    const hasFactor = await this.factors.hasSecondFactor(session.user.id);
-    const policy = request.client.mfa ?? this.config.mfa.defaultPolicy;
-    if (!needsSecondFactor(policy, requestedAcr(request), hasFactor, this.config.mfa)) return null;
-    return hasFactor ? 'verify' : 'enrol';
+    return this.factors.pendingFactor({
+      userId: session.user.id,
+      client: request.client,
+      authentication: session.authentication,
+      requestedAcr: requestedAcr(request),
+    });
   }
 
   /** Whether a session must give its code before managing factors (it signed in with a password alone, and has one). */
