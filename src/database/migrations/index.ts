@@ -17,6 +17,7 @@ import { LdapDirectories1766200000000 } from './1766200000000-LdapDirectories';
 import { TokenRevocations1766600000000 } from './1766600000000-TokenRevocations';
 import { SignInAuthentication1766100000000 } from './1766100000000-SignInAuthentication';
 import { DynamicRegistration1766500000000 } from './1766500000000-DynamicRegistration';
+import { AccessTokenAuthTime1766700000000 } from './1766700000000-AccessTokenAuthTime';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   TokenRevocations1766600000000,
   SignInAuthentication1766100000000,
   DynamicRegistration1766500000000,
+  AccessTokenAuthTime1766700000000,
 ];
