@@ -66,6 +66,40 @@ describe(`account page: sign-in security [${TEST_DB}]`, () => {
 
     const removed = await press(other, unlocked, 'remove');
     expect(removed.body).toContain('Authenticator app removed.');
-    expect((await request(t.url).get(`/admin/users/${userId}/factors`).set('Authorization', auth)).body).toEqual({ factors: [], recovery_codes_remaining: 0 });
+    expect((await request(t.url).get(`/admin/users/${userId}/factors`).set('Authorization', auth)).body).toEqual({
+      factors: [],
+      recovery_codes_remaining: 0,
+      enrolment_required: false,
+    });
+  });
+
+  it('keeps the last app while a policy requires a factor: an administrator’s requirement, or an approved application that requires one', async () => {
+    const ola = await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'ola', password: 'ola-password' });
+    const browser = new FormBrowser(t.url);
+    const empty = await browser.submit(await browser.get('/account/security'), { username: 'ola', password: 'ola-password' });
+    const enrol = await press(browser, empty, 'start_totp');
+    const listed = await browser.submit(await browser.submit(enrol, { code: oathtool(secretOf(enrol)) }), {});
+    expect(listed.body).toContain('Authenticator app');
+
+    const requirement = `/admin/users/${ola.body.id}/factors/require-enrolment`;
+    expect((await request(t.url).post(requirement).set('Authorization', auth)).status).toBe(200);
+    const refused = await press(browser, listed, 'remove');
+    expect(refused.status).toBe(409);
+    expect(refused.body).toContain('cannot be removed');
+    expect((await request(t.url).delete(requirement).set('Authorization', auth)).status).toBe(204);
+
+    // The user approved an application whose policy requires a second factor.
+    const redirectUri = 'https://rp.example.com/callback';
+    const app = await request(t.url)
+      .post('/admin/applications')
+      .set('Authorization', auth)
+      .send({ client_name: 'Payroll', redirect_uris: [redirectUri], scope: 'openid', grant_types: ['authorization_code'], mfa: 'required' });
+    const authorize = `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: app.body.client_id, redirect_uri: redirectUri, scope: 'openid', state: 's' })}`;
+    const consent = await browser.get(authorize);
+    expect(consent.body).toContain('value="approve"');
+    expect((await browser.submit(consent, { action: 'approve' })).status).toBe(302);
+    const kept = await press(browser, await browser.get('/account/security'), 'remove');
+    expect(kept.status).toBe(409);
+    expect((await request(t.url).get(`/admin/users/${ola.body.id}/factors`).set('Authorization', auth)).body.factors).toHaveLength(1);
   });
 });
