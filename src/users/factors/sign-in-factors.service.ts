@@ -9,7 +9,7 @@ import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { ThrottleService } from '../../security/throttle.service';
 import { FactorSecrets } from './factor-secrets';
-import { isMultiFactor, needsSecondFactor } from './mfa-policy';
+import { isMultiFactor, needsSecondFactor, withSecondFactor } from './mfa-policy';
 import { newRecoveryCode, RECOVERY_CODE_COUNT, RECOVERY_CODE_FACTOR, RecoveryCodeFactor } from './recovery-code.factor';
 import { SignInFactorRegistry } from './sign-in-factor-registry';
 import { TOTP_FACTOR, TotpFactor } from './totp.factor';
@@ -164,7 +164,8 @@ export class SignInFactorsService {
       );
       if (!used) continue;
       await this.throttle.loginSucceeded(key);
-      await this.audit.record({ type: 'login.second_factor', actorUserId: userId, subject: userId, clientId, detail: { factor: factor.type } });
+      const amr = withSecondFactor(this.mfa, factor.amr).amr.join(' ');
+      await this.audit.record({ type: 'login.second_factor', actorUserId: userId, subject: userId, clientId, detail: { factor: factor.type, amr } });
       return { ok: true, amr: factor.amr };
     }
     await this.audit.record({ type: 'login.second_factor', outcome: 'failure', subject: userId, clientId, detail: { reason: 'invalid' } });
