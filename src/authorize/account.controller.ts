@@ -42,10 +42,10 @@ export class AccountController {
   @ApiFoundResponse({ description: `Location: ${PATH}` })
   home(): void {}
 
+  /** A short address for people (the account page links and the docs say /account); not an API. */
   @Get('account')
   @Redirect(PATH, 302)
-  @ApiOperation({ summary: 'Redirects to the account page' })
-  @ApiFoundResponse({ description: `Location: ${PATH}` })
+  @ApiExcludeEndpoint()
   account(): void {}
 
   @Get('account/consents')
