@@ -91,7 +91,11 @@ export class DeviceVerificationController {
   }
 
   private async decide(req: Request, res: Response, id: string, action: 'approve' | 'deny', signedIn: SignedIn): Promise<void> {
-    const decided = await this.devices.decide(id, action === 'approve' ? 'approved' : 'denied', signedIn.user.id, signedIn.authTime);
+    const decided = await this.devices.decide(id, action === 'approve' ? 'approved' : 'denied', {
+      userId: signedIn.user.id,
+      authTime: signedIn.authTime,
+      authentication: signedIn.authentication,
+    });
     if (!decided) return this.sendEntry(req, res, 400, INVALID_CODE);
     if (action === 'deny') {
       return this.kit.sendPage(res, 200, 'Access denied', '<h1>Access denied</h1>\n<p>The device was not given access. You can close this window.</p>');

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
 import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
@@ -131,7 +132,16 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
     expect(page.body).toContain('value="approve"');
     expect((await other.submit(page, { action: 'approve' })).body).toContain('Device connected');
     await waitInterval(t, setup.client.client_id);
-    expect(await poll(as, setup.client, setup.auth, second.device_code)).toMatchObject({ token_type: 'bearer' });
+    const tokens = await poll(as, setup.client, setup.auth, second.device_code);
+    expect(tokens).toMatchObject({ token_type: 'bearer' });
+    // The tokens say how the user signed in: with the second factor (RFC 8176).
+    expect(decodeJwt((tokens as { id_token: string }).id_token)).toMatchObject({ amr: ['pwd', 'otp', 'mfa'] });
+    const introspected = await request(t.url)
+      .post('/oauth2/introspect')
+      .set('Authorization', `Basic ${Buffer.from(`${setup.test.clientId}:${setup.test.clientSecret}`).toString('base64')}`)
+      .type('form')
+      .send({ token: (tokens as { access_token: string }).access_token });
+    expect(introspected.body).toMatchObject({ active: true, amr: ['pwd', 'otp', 'mfa'] });
   });
 
   it('answers access_denied once the user denies', async () => {
