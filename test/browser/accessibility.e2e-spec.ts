@@ -96,6 +96,23 @@ describeBrowser(`accessibility of every page: axe-core and narrow screens [${TES
     await context.close();
   });
 
+  it('the form_post page that carries the response back to the application (OAuth 2.0 Form Post Response Mode)', async () => {
+    const { context, page } = await newPage();
+    await page.goto(`${authorizeUrl(app)}&response_mode=form_post`);
+    await signIn(page, 'cy');
+    await page.getByRole('heading', { name: 'Authorize Photo Printing' }).waitFor();
+    // Its script posts the form at once: the page is checked without it (what a browser without JavaScript shows).
+    await page.route(`${t.url}/oauth2/authorize`, async (route) => {
+      const response = await route.fetch();
+      const body = (await response.text()).replace(/<script>[\s\S]*?<\/script>/, '');
+      await route.fulfill({ response, body });
+    });
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('heading', { name: 'Returning to the application…' }).waitFor();
+    await expectAccessible(page, 'form_post');
+    await context.close();
+  });
+
   it('account pages: approved applications with recent sign-ins, security, enrolment, recovery codes, the code page', async () => {
     const { context, page } = await newPage();
     await page.goto(authorizeUrl(app));
