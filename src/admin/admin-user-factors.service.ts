@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { UsersService } from '../users/users.service';
-import { ImportTotpDto, toUserFactorResponse, toUserFactorsResponse, UserFactorResponse, UserFactorsResponse } from './dto/user-factor.dto';
+import {
+  EnrolmentRequirementResponse,
+  ImportTotpDto,
+  toUserFactorResponse,
+  toUserFactorsResponse,
+  UserFactorResponse,
+  UserFactorsResponse,
+} from './dto/user-factor.dto';
 
 /** The admin side of users' sign-in factors; every change is audited (the actor from the request). */
 @Injectable()
@@ -16,7 +23,8 @@ export class AdminUserFactorsService {
 
   async list(userId: string): Promise<UserFactorsResponse> {
     await this.assertUser(userId);
-    return toUserFactorsResponse(await this.factors.list(userId));
+    const [factors, required] = await Promise.all([this.factors.list(userId), this.factors.enrolmentRequired(userId)]);
+    return toUserFactorsResponse(factors, required);
   }
 
   async importTotp(userId: string, dto: ImportTotpDto): Promise<UserFactorResponse> {
@@ -32,6 +40,19 @@ export class AdminUserFactorsService {
   async reset(userId: string): Promise<void> {
     await this.assertUser(userId);
     await this.factors.reset(userId, AdminUserFactorsService.ADMIN);
+  }
+
+  /** The user enrols a second factor at their next sign-in, whatever the applications' policy (audited). */
+  async requireEnrolment(userId: string): Promise<EnrolmentRequirementResponse> {
+    await this.assertUser(userId);
+    await this.factors.requireEnrolment(userId, AdminUserFactorsService.ADMIN);
+    return { enrolment_required: true };
+  }
+
+  /** Clears the requirement (audited when there was one); the applications' policy applies again. */
+  async clearEnrolmentRequirement(userId: string): Promise<void> {
+    await this.assertUser(userId);
+    await this.factors.clearEnrolmentRequirement(userId, AdminUserFactorsService.ADMIN);
   }
 
   private async assertUser(userId: string): Promise<void> {

@@ -126,7 +126,7 @@ export class AdminUsersService {
       await this.tokens.revokeAll({ userId: id }, 'user_deleted');
       await this.consents.deleteAll({ userId: id });
       await this.sessions.endAllForUser(id);
-      await this.factors.reset(id, { actorUserId: null, via: 'admin' });
+      await this.factors.reset(id, { actorUserId: null, via: 'admin' }, true);
       await this.users.delete(id);
     });
   }

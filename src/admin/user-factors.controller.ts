@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNot
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { AdminController } from './admin-controller.decorator';
 import { AdminUserFactorsService } from './admin-user-factors.service';
-import { ImportTotpDto, UserFactorResponse, UserFactorsResponse } from './dto/user-factor.dto';
+import { EnrolmentRequirementResponse, ImportTotpDto, UserFactorResponse, UserFactorsResponse } from './dto/user-factor.dto';
 
 @AdminController('admin/users/:id/factors', 'admin: users')
 export class UserFactorsController {
@@ -24,6 +24,31 @@ export class UserFactorsController {
   @ApiNotFoundResponse({ type: ErrorResponse })
   importTotp(@Param('id') id: string, @Body() dto: ImportTotpDto): Promise<UserFactorResponse> {
     return this.factors.importTotp(id, dto);
+  }
+
+  @Post('require-enrolment')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Require a second factor of the user',
+    description:
+      'At their next sign-in the user enrols an authenticator app right after the password (or gives a code when they have one), whatever the applications’ `mfa` policy; the password grant refuses them meanwhile. Idempotent; audited as `user.factor.enrolment_required`. The last factor can then not be removed on the account page.',
+  })
+  @ApiOkResponse({ type: EnrolmentRequirementResponse, example: { enrolment_required: true } })
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  requireEnrolment(@Param('id') id: string): Promise<EnrolmentRequirementResponse> {
+    return this.factors.requireEnrolment(id);
+  }
+
+  @Delete('require-enrolment')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Clear the requirement of a second factor',
+    description: 'The applications’ `mfa` policy applies again. Idempotent; audited as `user.factor.enrolment_cleared` when there was one.',
+  })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponse })
+  clearEnrolmentRequirement(@Param('id') id: string): Promise<void> {
+    return this.factors.clearEnrolmentRequirement(id);
   }
 
   @Delete(':factorId')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Between, EntityMetadata, FindOptionsWhere, Repository } from 'typeorm';
+import { Between, EntityMetadata, FindOptionsWhere, In, Repository } from 'typeorm';
 import { insertRows } from '../database/rows/insert-rows';
 import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { transactional } from '../database/unit-of-work/unit-of-work';
@@ -29,6 +29,8 @@ export abstract class AuditRepository {
   abstract insert(rows: readonly AuditEventEntity[]): Promise<void>;
   /** A page of events, newest first. */
   abstract list(query: AuditQuery): Promise<{ items: AuditEventEntity[]; total: number }>;
+  /** The `limit` newest successful events of `types` a user did themselves, newest first. */
+  abstract latestOfUser(userId: string, types: readonly string[], limit: number): Promise<AuditEventEntity[]>;
 }
 
 @Injectable()
@@ -64,5 +66,13 @@ export class TypeOrmAuditRepository implements AuditRepository {
       take: query.perPage,
     });
     return { items, total };
+  }
+
+  latestOfUser(userId: string, types: readonly string[], limit: number): Promise<AuditEventEntity[]> {
+    return this.repository.find({
+      where: { actorUserId: userId, type: In([...types]), outcome: 'success' },
+      order: { occurredAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
   }
 }

@@ -22,6 +22,14 @@ class InMemoryAuditRepository implements AuditRepository {
   async list(_query: AuditQuery): Promise<{ items: AuditEventEntity[]; total: number }> {
     return { items: this.inserts.flat(), total: this.inserts.flat().length };
   }
+
+  async latestOfUser(userId: string, types: readonly string[], limit: number): Promise<AuditEventEntity[]> {
+    return this.inserts
+      .flat()
+      .filter((e) => e.actorUserId === userId && types.includes(e.type) && e.outcome === 'success')
+      .sort((a, b) => b.occurredAt - a.occurredAt)
+      .slice(0, limit);
+  }
 }
 
 function auditService(max: number, lingerMs: number) {

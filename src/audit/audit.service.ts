@@ -107,6 +107,32 @@ export class AuditService implements AuditJournal {
   list(query: AuditQuery): Promise<{ items: AuditEventEntity[]; total: number }> {
     return this.repository.list(query);
   }
+
+  /**
+   * A user's latest sign-ins, newest first, for their account page: each password or upstream
+   * sign-in (`login.success`) and each second factor given (`login.second_factor`), with when,
+   * from which IP address and how (RFC 8176 amr, as the event recorded it).
+   */
+  async recentSignIns(userId: string, limit: number): Promise<SignInRecord[]> {
+    const events = await this.repository.latestOfUser(userId, ['login.success', 'login.second_factor'], limit);
+    return events.map((event) => ({ at: event.occurredAt, ip: event.ip, method: signInMethod(event) }));
+  }
+}
+
+/** One sign-in as the user's account page lists it. */
+export interface SignInRecord {
+  readonly at: number;
+  readonly ip: string | null;
+  /** RFC 8176 amr values, space-separated, or `upstream (provider)` for a sign-in elsewhere. */
+  readonly method: string;
+}
+
+function signInMethod(event: AuditEventEntity): string {
+  const detail = event.detail ?? {};
+  if (typeof detail.amr === 'string') return detail.amr;
+  if (detail.channel === 'upstream') return `upstream (${String(detail.provider ?? 'identity provider')})`;
+  // A second factor recorded before its amr was: a one-time code.
+  return event.type === 'login.second_factor' ? 'pwd otp mfa' : 'pwd';
 }
 
 /**

@@ -1,7 +1,6 @@
-import { Controller, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { LoginService } from '../users/login.service';
 import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
@@ -30,7 +29,6 @@ export class AccountSecurityController {
     private readonly step: SecondFactorStep,
     private readonly pages: Pages,
     private readonly csrf: CsrfTokens,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('account/security')
@@ -77,8 +75,8 @@ export class AccountSecurityController {
       }
       case 'remove': {
         const { factors } = await this.factors.list(session.user.id);
-        // Under a server-wide requirement the last factor stays: the user could not sign in without enrolling again.
-        if (this.config.mfa.defaultPolicy === 'required' && factors.length <= 1)
+        // While a policy requires a factor of this user the last one stays (docs/sign-in-factors.md).
+        if (factors.length <= 1 && (await this.step.mustKeepAFactor(session.user.id)))
           return this.page(req, res, session, 'Your last authenticator app cannot be removed: a second factor is required.', 409);
         const removed = await this.factors.remove(session.user.id, formString(req, 'factor_id') ?? '', actor);
         return this.page(req, res, session, removed ? 'Authenticator app removed.' : 'Nothing to remove.');

@@ -1,6 +1,7 @@
 import { Controller, Get, Post, Redirect, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { AuditService } from '../audit/audit.service';
 import { ClientsService } from '../clients/clients.service';
 import { scopeTokens } from '../common/oauth/scope';
 import { LoginService } from '../users/login.service';
@@ -17,6 +18,9 @@ import { Pages } from './views/pages';
 
 const PATH = '/account/consents';
 
+/** How many of the user's latest sign-ins the account page lists. */
+const RECENT_SIGN_INS = 10;
+
 /** A signed-in user sees the applications they approved and withdraws access. */
 @ApiTags('account')
 @Controller()
@@ -28,6 +32,7 @@ export class AccountController {
     private readonly clients: ClientsService,
     private readonly pages: Pages,
     private readonly csrf: CsrfTokens,
+    private readonly audit: AuditService,
   ) {}
 
   /** A person who types the server's address lands somewhere useful rather than on a JSON 404. */
@@ -37,8 +42,14 @@ export class AccountController {
   @ApiFoundResponse({ description: `Location: ${PATH}` })
   home(): void {}
 
+  /** A short address for people (the account page links and the docs say /account); not an API. */
+  @Get('account')
+  @Redirect(PATH, 302)
+  @ApiExcludeEndpoint()
+  account(): void {}
+
   @Get('account/consents')
-  @ApiOperation({ summary: 'HTML page: the signed-in user’s approved applications, with Revoke buttons' })
+  @ApiOperation({ summary: 'HTML page: the signed-in user’s approved applications, with Revoke buttons, and their recent sign-ins' })
   @ApiOkResponse({
     description: 'An HTML page (login form when not signed in)',
     content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign in · Authorization Server</title>…' } },
@@ -84,7 +95,7 @@ export class AccountController {
   }
 
   private async list(req: Request, res: Response, user: UserProfile, notice?: string): Promise<void> {
-    const consents = await this.consents.listForUser(user.id);
+    const [consents, signIns] = await Promise.all([this.consents.listForUser(user.id), this.audit.recentSignIns(user.id, RECENT_SIGN_INS)]);
     const items = await Promise.all(
       consents.map(async (c) => ({
         id: c.id,
@@ -101,6 +112,7 @@ export class AccountController {
         username: user.username,
         consents: items,
         profile: profileLines(user),
+        signIns,
         notice,
       }),
     );

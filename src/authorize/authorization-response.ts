@@ -37,7 +37,7 @@ function sendAuthorizationResponse(res: Response, target: AuthorizeTarget, field
       .status(200)
       .type('text/html; charset=utf-8')
       .send(
-        `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>Returning to the application</title></head>\n<body>\n<form method="post" action="${escapeHtml(target.redirectUri)}">\n${inputs}\n<noscript><button type="submit">Continue</button></noscript>\n</form>\n<script>${AUTO_SUBMIT}</script>\n</body></html>`,
+        `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer"><title>Returning to the application</title></head>\n<body>\n<main>\n<h1>Returning to the application…</h1>\n<form method="post" action="${escapeHtml(target.redirectUri)}">\n${inputs}\n<noscript><button type="submit">Continue</button></noscript>\n</form>\n</main>\n<script>${AUTO_SUBMIT}</script>\n</body></html>`,
       );
     return;
   }

@@ -2,16 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { ClientsService } from '../clients/clients.service';
 import type { Authentication } from '../common/oauth/authentication';
-import type { AppConfig } from '../config/app-config';
-import { InjectConfig } from '../config/config.module';
-import { isMultiFactor, needsSecondFactor } from '../users/factors/mfa-policy';
-import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
+import { PendingFactor, SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { LoginService } from '../users/login.service';
 import type { UserProfile } from '../users/users.service';
 import { scopeTokens } from '../common/oauth/scope';
 import { ScopesService } from '../scopes/scopes.service';
 import { ThrottleService } from '../security/throttle.service';
 import { CSRF_FIELD, CsrfTokens } from './csrf';
+import { SecondFactorStep } from './second-factor';
 import { formString, requestPath } from './form';
 import { loginFailure } from './login-failure';
 import { LoginSessionService } from './login-session.service';
@@ -20,6 +18,8 @@ import { escapeHtml, Pages } from './views/pages';
 
 /** The user of a page, and whether this very request signed them in (then show the page, do not act). */
 export interface SignedIn {
+  /** The login session (stepped up in place when the user gives a second factor). */
+  readonly sessionId: string;
   readonly user: UserProfile;
   readonly justSignedIn: boolean;
   /** When the user authenticated (OpenID Connect auth_time), epoch seconds. */
@@ -56,18 +56,57 @@ export class InteractionKit {
     private readonly throttle: ThrottleService,
     private readonly clients: ClientsService,
     private readonly factors: SignInFactorsService,
-    @InjectConfig('mfa') private readonly mfa: AppConfig['mfa'],
+    private readonly secondFactor: SecondFactorStep,
   ) {}
 
   /**
-   * Whether the signed-in user must still give a second factor before acting for `clientId`: the
-   * application's policy (or MFA_DEFAULT), as at the authorization endpoint. A page that cannot
-   * step a session up must then refuse, not go on with a password alone.
+   * What the signed-in user must still give before acting for `clientId` (the application's
+   * policy, as at the authorization endpoint): a code ('verify'), an enrolment ('enrol'), or
+   * nothing (null). Never go on with a password alone while this is not null.
    */
-  async needsSecondFactor(signedIn: SignedIn, clientId: string): Promise<boolean> {
-    if (isMultiFactor(signedIn.authentication)) return false;
-    const [client, hasFactor] = await Promise.all([this.clients.findEnabled(clientId), this.factors.hasSecondFactor(signedIn.user.id)]);
-    return needsSecondFactor(client?.mfa ?? this.mfa.defaultPolicy, [], hasFactor, this.mfa);
+  async pendingFactor(signedIn: SignedIn, clientId: string): Promise<PendingFactor | null> {
+    const client = await this.clients.findEnabled(clientId);
+    return this.factors.pendingFactor({ userId: signedIn.user.id, client, authentication: signedIn.authentication });
+  }
+
+  /**
+   * Asks the signed-in user, on this page, for what pendingFactor said is missing: a code from
+   * their authenticator app or a recovery code ('verify'), or enrolling an app first ('enrol',
+   * then their recovery codes once). The forms post back to this path with `carry`. Returns the
+   * session stepped up in place (go on, e.g. to consent) or null once a page was sent.
+   */
+  async stepUp(
+    req: Request,
+    res: Response,
+    signedIn: SignedIn,
+    pending: PendingFactor,
+    ask: { readonly clientId: string; readonly clientName: string; readonly carry: Record<string, string | undefined> },
+  ): Promise<SignedIn | null> {
+    const session = { id: signedIn.sessionId, user: signedIn.user, authTime: signedIn.authTime, authentication: signedIn.authentication };
+    const action = req.method === 'POST' && !signedIn.justSignedIn ? formString(req, 'action') : undefined;
+    const form = { action: requestPath(req), hidden: { ...ask.carry, [CSRF_FIELD]: this.csrf.issue(req, res) }, clientName: ask.clientName };
+    const enrolPage = async (status: number, sealed?: string, error?: string) => {
+      const enrolment = await this.secondFactor.enrolment(signedIn.user, sealed);
+      const hidden = { ...form.hidden, enrolment: enrolment.sealed };
+      sendPage(res, status, this.pages.enrolTotp({ ...form, hidden, username: signedIn.user.username, ...enrolment, error, required: true }));
+    };
+    if (pending === 'verify' && action === 'second_factor') {
+      const result = await this.secondFactor.verify(session, formString(req, 'code') ?? '', ask.clientId);
+      if (result.ok) return { ...signedIn, authTime: result.session.authTime, authentication: result.session.authentication };
+      sendPage(res, result.status, this.pages.secondFactor({ ...form, username: signedIn.user.username, error: result.error }));
+      return null;
+    }
+    if (pending === 'enrol' && action === 'enrol_totp') {
+      const sealed = formString(req, 'enrolment') ?? '';
+      const result = await this.secondFactor.confirmEnrolment(session, sealed, formString(req, 'code') ?? '', formString(req, 'name') ?? '');
+      if (!result.ok) await enrolPage(401, sealed, 'That code is not valid. Enter the code the app shows now.');
+      // Shown this once; its Continue posts `carry` back, from a session that has now stepped up.
+      else sendPage(res, 200, this.pages.recoveryCodes({ ...form, codes: result.recoveryCodes, continueLabel: 'Continue' }));
+      return null;
+    }
+    if (pending === 'verify') sendPage(res, 200, this.pages.secondFactor({ ...form, username: signedIn.user.username }));
+    else await enrolPage(200);
+    return null;
   }
 
   /** The user signed in on this browser (enabled, session unexpired), or null; answers nothing. */
@@ -98,7 +137,7 @@ export class InteractionKit {
         }
         const session = await this.sessions.start(login.user.id);
         setSessionCookie(req, res, session.cookieValue, this.sessions.ttlSeconds);
-        return { user: login.user, justSignedIn: true, authTime: session.authTime, authentication: this.sessions.passwordOnly() };
+        return { sessionId: session.id, user: login.user, justSignedIn: true, authTime: session.authTime, authentication: this.sessions.passwordOnly() };
       }
     }
     const session = await this.sessions.current(readSessionCookie(req));
@@ -106,7 +145,7 @@ export class InteractionKit {
       this.sendSignIn(req, res, 200, carry);
       return null;
     }
-    return { user: session.user, justSignedIn: false, authTime: session.authTime, authentication: session.authentication };
+    return { sessionId: session.id, user: session.user, justSignedIn: false, authTime: session.authTime, authentication: session.authentication };
   }
 
   /**

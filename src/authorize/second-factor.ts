@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { toString as qrSvg } from 'qrcode';
+import { ClientsService } from '../clients/clients.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { isMultiFactor, needsSecondFactor, withSecondFactor } from '../users/factors/mfa-policy';
-import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
+import { ConsentService } from '../consent/consent.service';
+import { TokenStore } from '../tokens/token-store';
+import { isMultiFactor, withSecondFactor } from '../users/factors/mfa-policy';
+import { PendingFactor, SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { base32Decode, otpauthUri } from '../users/factors/totp';
 import type { UserProfile } from '../users/users.service';
 import type { AuthorizeRequest } from './authorize-request';
 import { LoginSession, LoginSessionService } from './login-session.service';
 
-/** What a sign-in still lacks: a code from the user's factor, or enrolling one first. */
-export type PendingFactor = 'verify' | 'enrol';
+export type { PendingFactor } from '../users/factors/sign-in-factors.service';
 
 export type StepUpResult = { readonly ok: true; readonly session: LoginSession } | { readonly ok: false; readonly error: string; readonly status: number };
 
@@ -38,21 +40,40 @@ export class SecondFactorStep {
   constructor(
     private readonly factors: SignInFactorsService,
     private readonly sessions: LoginSessionService,
+    private readonly consents: ConsentService,
+    private readonly tokens: TokenStore,
+    private readonly clients: ClientsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** What this request still needs of the session, or null when its sign-in suffices. */
   async pending(request: AuthorizeRequest, session: LoginSession): Promise<PendingFactor | null> {
-    if (isMultiFactor(session.authentication)) return null;
-    const hasFactor = await this.factors.hasSecondFactor(session.user.id);
-    const policy = request.client.mfa ?? this.config.mfa.defaultPolicy;
-    if (!needsSecondFactor(policy, requestedAcr(request), hasFactor, this.config.mfa)) return null;
-    return hasFactor ? 'verify' : 'enrol';
+    return this.factors.pendingFactor({
+      userId: session.user.id,
+      client: request.client,
+      authentication: session.authentication,
+      requestedAcr: requestedAcr(request),
+    });
   }
 
   /** Whether a session must give its code before managing factors (it signed in with a password alone, and has one). */
   async needsCodeForAccount(session: LoginSession): Promise<boolean> {
     return !isMultiFactor(session.authentication) && (await this.factors.hasSecondFactor(session.user.id));
+  }
+
+  /**
+   * Whether the user must keep a second factor, so that their last one may not be removed: a
+   * policy would otherwise take them through enrolment at their next sign-in, or lock them out of
+   * the password grant. That is MFA_DEFAULT `required`, an administrator's requirement for the
+   * user, or an application whose `mfa` is `required` that the user approved or holds live tokens
+   * of (refresh tokens included: the grant goes on without a new sign-in).
+   */
+  async mustKeepAFactor(userId: string): Promise<boolean> {
+    if (this.config.mfa.defaultPolicy === 'required' || (await this.factors.enrolmentRequired(userId))) return true;
+    const [consents, tokens] = await Promise.all([this.consents.listForUser(userId), this.tokens.listActive({ userId })]);
+    const clientIds = new Set([...consents.map((c) => c.clientId), ...tokens.map((t) => t.clientId)]);
+    for (const clientId of clientIds) if ((await this.clients.findEnabled(clientId))?.mfa === 'required') return true;
+    return false;
   }
 
   /** Checks a code; on success the session has stepped up. Failures count against the user's lockout. */

@@ -11,6 +11,7 @@ import { DeviceAuthorizationMetadata } from './device.metadata';
 import { DeviceVerificationController } from './device-verification.controller';
 import { ExpiringDeviceCodes } from './expiring-device-codes';
 import { CreateDeviceCodes1766400000000 } from './migrations/1766400000000-CreateDeviceCodes';
+import { DeviceCodeAuthentication1766700000001 } from './migrations/1766700000001-DeviceCodeAuthentication';
 
 /**
  * RFC 8628, the device authorization grant, written against the public entry files only (as an
@@ -18,7 +19,7 @@ import { CreateDeviceCodes1766400000000 } from './migrations/1766400000000-Creat
  * table and migration, its metadata field and its error codes. The server loads it unless
  * DEVICE_AUTHORIZATION=false; it loads the same way through EXTENSION_MODULES.
  */
-@WithSchema({ entities: [DeviceCodeEntity], migrations: [CreateDeviceCodes1766400000000] })
+@WithSchema({ entities: [DeviceCodeEntity], migrations: [CreateDeviceCodes1766400000000, DeviceCodeAuthentication1766700000001] })
 @Module({
   imports: [TokensModule, AuthorizeModule, TypeOrmModule.forFeature([DeviceCodeEntity])],
   controllers: [DeviceAuthorizationController, DeviceVerificationController],

@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { clientScopes, InjectConfig, OAuthError, resolveScope, type AppConfig, type AuthenticatedClient } from '../tokens/grants/public-api';
+import {
+  clientScopes,
+  InjectConfig,
+  OAuthError,
+  resolveScope,
+  type AppConfig,
+  type Authentication,
+  type AuthenticatedClient,
+} from '../tokens/grants/public-api';
 import type { DeviceCodeEntity } from './device-code.entity';
 import { DeviceCodeRepository } from './device-code.repository';
 import { DEVICE_CODE_GRANT_TYPE } from './device-code.grant';
@@ -54,7 +62,11 @@ export class DeviceAuthorizationService {
   }
 
   /** The user's answer; false when the request was decided meanwhile or has expired. */
-  decide(id: string, decision: 'approved' | 'denied', userId: string, authTime: number): Promise<boolean> {
-    return this.codes.decide(id, decision, userId, authTime);
+  decide(
+    id: string,
+    decision: 'approved' | 'denied',
+    user: { readonly userId: string; readonly authTime: number; readonly authentication: Authentication },
+  ): Promise<boolean> {
+    return this.codes.decide(id, decision, user.userId, user.authTime, user.authentication);
   }
 }

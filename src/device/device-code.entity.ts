@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Authentication } from '../tokens/grants/public-api';
 
 /** Where a device authorization stands (RFC 8628 §3.5): waiting for the user, decided, or redeemed. */
 export type DeviceCodeStatus = 'pending' | 'approved' | 'denied' | 'spent';
@@ -35,6 +36,10 @@ export class DeviceCodeEntity {
 
   @Column({ name: 'auth_time', type: 'int', nullable: true })
   authTime: number | null;
+
+  /** How the user who decided signed in (RFC 8176 amr, acr); null while pending. */
+  @Column({ type: 'simple-json', nullable: true })
+  authentication: Authentication | null;
 
   /** Seconds the device must wait between polls; grows by 5 with each slow_down (RFC 8628 §3.5). */
   @Column({ name: 'poll_interval', type: 'int' })

@@ -69,8 +69,16 @@ export class DeviceCodeGrant implements GrantStrategy<DeviceCodeRequest> {
       grantId: row.id,
       withRefreshToken: true,
       authTime: row.authTime,
+      authentication: row.authentication,
     });
-    const idToken = await this.idTokens.issue({ client, user, scope: row.scope, accessToken: response.access_token, authTime: row.authTime });
+    const idToken = await this.idTokens.issue({
+      client,
+      user,
+      scope: row.scope,
+      accessToken: response.access_token,
+      authTime: row.authTime,
+      authentication: row.authentication,
+    });
     return idToken ? { ...response, id_token: idToken } : response;
   }
 }

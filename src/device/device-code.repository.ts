@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import { nowSeconds, randomToken, sha256Hex, type AuthenticatedClient } from '../tokens/grants/public-api';
+import { nowSeconds, randomToken, sha256Hex, type Authentication, type AuthenticatedClient } from '../tokens/grants/public-api';
 import { DeviceCodeEntity } from './device-code.entity';
 import { generateUserCode } from './user-code';
 
@@ -49,6 +49,7 @@ export class DeviceCodeRepository {
           status: 'pending',
           userId: null,
           authTime: null,
+          authentication: null,
           pollInterval: interval,
           lastPolledAt: null,
           expiresAt: now + ttl,
@@ -74,11 +75,11 @@ export class DeviceCodeRepository {
   }
 
   /** Records the user's answer; false when the request was decided meanwhile or has expired. */
-  async decide(id: string, decision: 'approved' | 'denied', userId: string, authTime: number): Promise<boolean> {
+  async decide(id: string, decision: 'approved' | 'denied', userId: string, authTime: number, authentication: Authentication): Promise<boolean> {
     const result = await this.codes
       .createQueryBuilder()
       .update(DeviceCodeEntity)
-      .set({ status: decision, userId, authTime })
+      .set({ status: decision, userId, authTime, authentication })
       .where('id = :id AND status = :pending AND expires_at > :now', { id, pending: 'pending', now: nowSeconds() })
       .execute();
     return result.affected === 1;

@@ -14,7 +14,8 @@ const INVALID_CODE = 'That code is not valid. Check the code shown on your devic
 /**
  * RFC 8628 §3.3: the verification page. The user signs in (the sign-in page of the server), types
  * the code their device shows (or arrives with it in verification_uri_complete), sees the
- * application and the scopes, and approves or denies.
+ * application and the scopes, and approves or denies. A sign-in that needs a second factor gives it
+ * (or enrols one) on this page first.
  */
 @ApiTags('oauth2')
 @Controller()
@@ -64,26 +65,26 @@ export class DeviceVerificationController {
       return this.sendEntry(req, res, 400, INVALID_CODE);
     }
 
-    // The device cannot ask for a second factor and this page cannot step a session up: a user who
-    // needs one (the application's policy, or a factor under "optional") gives it on the account
-    // page first, then comes back. Never approved on a password alone.
-    if (await this.kit.needsSecondFactor(signedIn, pending.clientId)) {
-      return this.kit.sendError(
-        req,
-        res,
-        403,
-        'access_denied',
-        'This sign-in needs your second factor. Open /account/security, enter a code from your authenticator app, then enter the device code again.',
-      );
+    // The device cannot ask for a second factor, so this page does (RFC 8628 §3.3 leaves the
+    // sign-in to the server): a user who needs one gives a code, or enrols an app, here; the
+    // device keeps polling authorization_pending meanwhile. Never approved on a password alone.
+    const factor = await this.kit.pendingFactor(signedIn, pending.clientId);
+    let user = signedIn;
+    if (factor) {
+      const carry = { user_code: formatUserCode(userCode!) };
+      const steppedUp = await this.kit.stepUp(req, res, signedIn, factor, { clientId: pending.clientId, clientName: pending.clientName, carry });
+      if (!steppedUp) return;
+      // The post that gave the code shows the consent page; it does not decide for the user.
+      user = { ...steppedUp, justSignedIn: true };
     }
 
     // A post that signed the user in shows the consent page; it does not decide for them.
     const body = req.body as Record<string, unknown> | undefined;
-    const action = req.method === 'POST' && !signedIn.justSignedIn ? body?.action : undefined;
-    if (action === 'approve' || action === 'deny') return this.decide(req, res, pending.id, action, signedIn);
+    const action = req.method === 'POST' && !user.justSignedIn ? body?.action : undefined;
+    if (action === 'approve' || action === 'deny') return this.decide(req, res, pending.id, action, user);
     await this.kit.sendConsent(req, res, {
       clientName: pending.clientName,
-      user: signedIn.user,
+      user: user.user,
       scope: pending.scope,
       userCode: formatUserCode(userCode!),
       hidden: { user_code: formatUserCode(userCode!) },
@@ -91,7 +92,11 @@ export class DeviceVerificationController {
   }
 
   private async decide(req: Request, res: Response, id: string, action: 'approve' | 'deny', signedIn: SignedIn): Promise<void> {
-    const decided = await this.devices.decide(id, action === 'approve' ? 'approved' : 'denied', signedIn.user.id, signedIn.authTime);
+    const decided = await this.devices.decide(id, action === 'approve' ? 'approved' : 'denied', {
+      userId: signedIn.user.id,
+      authTime: signedIn.authTime,
+      authentication: signedIn.authentication,
+    });
     if (!decided) return this.sendEntry(req, res, 400, INVALID_CODE);
     if (action === 'deny') {
       return this.kit.sendPage(res, 200, 'Access denied', '<h1>Access denied</h1>\n<p>The device was not given access. You can close this window.</p>');

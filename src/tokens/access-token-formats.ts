@@ -29,6 +29,8 @@ export interface AccessTokenClaims {
   readonly claims: ClaimsRequest | null;
   /** How the user signed in (RFC 9068 §2.2.1: `amr` and `acr`), which a JWT carries as it is not stored; null without a user. */
   readonly authentication: Authentication | null;
+  /** When the user authenticated (RFC 9068 §2.2.1 `auth_time`); null without a user or when unknown. */
+  readonly authTime: number | null;
 }
 
 export type AccessTokenFormatName = 'opaque' | 'jwt';
@@ -78,7 +80,7 @@ export class AccessTokenFormats {
   async decode(token: string): Promise<DecodedAccessToken | null> {
     const jwt = await this.keys.verifyAccessToken(token);
     if (!jwt) return null;
-    const { iss, sub, aud, client_id: clientId, iat, exp, jti, scope, cnf, grant_id: grantId, claims, amr, acr } = jwt;
+    const { iss, sub, aud, client_id: clientId, iat, exp, jti, scope, cnf, grant_id: grantId, claims, amr, acr, auth_time: authTime } = jwt;
     if (typeof sub !== 'string' || typeof aud !== 'string' || typeof clientId !== 'string' || typeof jti !== 'string' || typeof scope !== 'string') return null;
     if (typeof iat !== 'number' || typeof exp !== 'number') return null;
     return {
@@ -96,6 +98,7 @@ export class AccessTokenFormats {
       stored: typeof grantId !== 'string',
       claims: typeof claims === 'object' && claims !== null ? (claims as ClaimsRequest) : null,
       authentication: Array.isArray(amr) && amr.every((value) => typeof value === 'string') && typeof acr === 'string' ? { amr: amr as string[], acr } : null,
+      authTime: typeof authTime === 'number' ? authTime : null,
     };
   }
 
@@ -115,6 +118,7 @@ export class AccessTokenFormats {
         grant_id: claims.grantId,
         ...(claims.claims?.userinfo ? { claims: { userinfo: claims.claims.userinfo } } : {}),
         ...(claims.authentication ? { amr: claims.authentication.amr, acr: claims.authentication.acr } : {}),
+        ...(claims.authTime !== null ? { auth_time: claims.authTime } : {}),
       },
       claims.alg,
       'at+jwt',

@@ -29,6 +29,8 @@ export type IntrospectionResponse =
       /** RFC 8176 and OpenID Connect Core §2: how the user signed in (tokens of a browser sign-in). */
       amr?: readonly string[];
       acr?: string;
+      /** OpenID Connect Core §2: when the user authenticated (the sign-in or last step-up of the grant). */
+      auth_time?: number;
     };
 
 /** RFC 7662: who may learn what about a token. */
@@ -73,6 +75,8 @@ export class IntrospectionService {
       ...(user ? { sub: user.id, username: user.username } : {}),
       ...(row.cnf ? { cnf: row.cnf } : {}),
       ...(row.authentication ? { amr: row.authentication.amr, acr: row.authentication.acr } : {}),
+      // RFC 7662 §2.2 allows members beyond its list; the grant's stored time (a JWT's claim).
+      ...(row.authTime !== null ? { auth_time: row.authTime } : {}),
     };
   }
 }

@@ -200,6 +200,7 @@ export class TokenIssuer implements GrantIssuer {
       grantId,
       claims: context.claims ?? null,
       authentication: context.authentication ?? null,
+      authTime: context.authTime ?? null,
     });
     const access: AccessTokenEntity = {
       id,
@@ -212,6 +213,7 @@ export class TokenIssuer implements GrantIssuer {
       claims: context.claims ?? null,
       cnf,
       authentication: context.authentication ?? null,
+      authTime: context.authTime ?? null,
       expiresAt: now + expiresIn,
       revokedAt: null,
       createdAt: now,

@@ -269,6 +269,7 @@ export class TokenStore implements GrantTokenLookup {
       claims: claims.claims,
       cnf: claims.cnf,
       authentication: claims.authentication,
+      authTime: claims.authTime,
       expiresAt: claims.expiresAt,
       revokedAt,
       createdAt: claims.issuedAt,

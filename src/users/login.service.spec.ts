@@ -83,3 +83,35 @@ describe('LoginService with a user directory', () => {
     expect(() => directories.register(new FakeDirectory())).toThrow('a user directory is registered already');
   });
 });
+
+describe('LoginService: the same work whoever signs in', () => {
+  it('verifies one password for a right password, a wrong one and an unknown name, counting and auditing each attempt alike', async () => {
+    const calls: string[] = [];
+    const users = new FakeUsers();
+    const throttle = {
+      countLoginAttempt: () => (calls.push('countLoginAttempt'), Promise.resolve(0)),
+      loginSucceeded: () => (calls.push('loginSucceeded'), Promise.resolve()),
+    };
+    const audit = { record: () => (calls.push('audit'), Promise.resolve()) };
+    const logins = new LoginService(
+      users as unknown as UsersService,
+      throttle as unknown as ThrottleService,
+      audit as unknown as AuditService,
+      { signIn: () => undefined } as unknown as MetricsService,
+      new UserDirectories(),
+    );
+    const work = async (username: string, password: string) => {
+      calls.length = 0;
+      users.checked.length = 0;
+      await logins.attempt(username, password, 'login_page');
+      return { calls: [...calls], verifications: users.checked.length };
+    };
+    const wrong = await work('alice', 'nope');
+    const unknown = await work('zed', 'nope');
+    const right = await work('alice', 'alice-pw');
+    expect(wrong).toEqual({ calls: ['countLoginAttempt', 'audit'], verifications: 1 });
+    expect(unknown).toEqual(wrong);
+    // A right password also clears the lockout counter; nothing about second factors is looked up here.
+    expect(right).toEqual({ calls: ['countLoginAttempt', 'loginSucceeded', 'audit'], verifications: 1 });
+  });
+});

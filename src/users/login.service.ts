@@ -57,7 +57,7 @@ export class LoginService {
     }
     await this.throttle.loginSucceeded(key);
     this.metrics.signIn(channel, 'success');
-    await this.audit.record({ type: 'login.success', actorUserId: user.id, subject: user.id, clientId, detail: { channel } });
+    await this.audit.record({ type: 'login.success', actorUserId: user.id, subject: user.id, clientId, detail: { channel, amr: 'pwd' } });
     return { ok: true, user };
   }
 

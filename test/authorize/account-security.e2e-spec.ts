@@ -4,6 +4,7 @@ import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { FormBrowser, Page } from '../support/form-browser';
+import { AuditService } from '../../src/audit/audit.service';
 
 const oathtool = (secret: string, offset = 0) =>
   execFileSync('oathtool', ['--totp', '-b', '--now', new Date(Date.now() + offset * 1000).toISOString(), secret], { encoding: 'utf8' }).trim();
@@ -66,6 +67,69 @@ describe(`account page: sign-in security [${TEST_DB}]`, () => {
 
     const removed = await press(other, unlocked, 'remove');
     expect(removed.body).toContain('Authenticator app removed.');
-    expect((await request(t.url).get(`/admin/users/${userId}/factors`).set('Authorization', auth)).body).toEqual({ factors: [], recovery_codes_remaining: 0 });
+    expect((await request(t.url).get(`/admin/users/${userId}/factors`).set('Authorization', auth)).body).toEqual({
+      factors: [],
+      recovery_codes_remaining: 0,
+      enrolment_required: false,
+    });
+  });
+
+  it('keeps the last app while a policy requires a factor: an administrator’s requirement, or an approved application that requires one', async () => {
+    const ola = await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'ola', password: 'ola-password' });
+    const browser = new FormBrowser(t.url);
+    const empty = await browser.submit(await browser.get('/account/security'), { username: 'ola', password: 'ola-password' });
+    const enrol = await press(browser, empty, 'start_totp');
+    const listed = await browser.submit(await browser.submit(enrol, { code: oathtool(secretOf(enrol)) }), {});
+    expect(listed.body).toContain('Authenticator app');
+
+    const requirement = `/admin/users/${ola.body.id}/factors/require-enrolment`;
+    expect((await request(t.url).post(requirement).set('Authorization', auth)).status).toBe(200);
+    const refused = await press(browser, listed, 'remove');
+    expect(refused.status).toBe(409);
+    expect(refused.body).toContain('cannot be removed');
+    expect((await request(t.url).delete(requirement).set('Authorization', auth)).status).toBe(204);
+
+    // The user approved an application whose policy requires a second factor.
+    const redirectUri = 'https://rp.example.com/callback';
+    const app = await request(t.url)
+      .post('/admin/applications')
+      .set('Authorization', auth)
+      .send({ client_name: 'Payroll', redirect_uris: [redirectUri], scope: 'openid', grant_types: ['authorization_code'], mfa: 'required' });
+    const authorize = `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: app.body.client_id, redirect_uri: redirectUri, scope: 'openid', state: 's' })}`;
+    const consent = await browser.get(authorize);
+    expect(consent.body).toContain('value="approve"');
+    expect((await browser.submit(consent, { action: 'approve' })).status).toBe(302);
+    const kept = await press(browser, await browser.get('/account/security'), 'remove');
+    expect(kept.status).toBe(409);
+    expect((await request(t.url).get(`/admin/users/${ola.body.id}/factors`).set('Authorization', auth)).body.factors).toHaveLength(1);
+  });
+
+  it('lists the user’s last ten sign-ins on the account page: time, method (amr) and IP address, escaped', async () => {
+    const pia = await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'pia', password: 'pia-password' });
+    const browser = new FormBrowser(t.url);
+    const account = await browser.get('/account');
+    expect(account.status).toBe(302);
+    expect(account.location).toBe('/account/consents');
+    let page = await browser.submit(await browser.get('/account/consents'), { username: 'pia', password: 'pia-password' });
+    expect(page.body).toContain('Recent sign-ins');
+    const rows = () => [...page.body.matchAll(/<tr><td>([0-9: -]{16})<\/td><td><code>([^<]*)<\/code><\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => m.slice(1));
+    expect(rows()).toEqual([[expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/), 'pwd', expect.stringMatching(/127\.0\.0\.1$/)]]);
+
+    // A code given at the security page is a sign-in with a second factor.
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DP';
+    expect((await request(t.url).post(`/admin/users/${pia.body.id}/factors/totp`).set('Authorization', auth).send({ secret })).status).toBe(201);
+    const codePage = await browser.get('/account/security');
+    expect((await browser.submit(codePage, { code: oathtool(secret) })).body).toContain('Sign-in security');
+    page = await browser.get('/account/consents');
+    expect(rows().map((r) => r[1])).toEqual(['pwd otp mfa', 'pwd']);
+
+    // Only the last ten, newest first; what an event recorded is written out escaped.
+    const audit = t.app.get(AuditService);
+    for (let i = 0; i < 10; i++) await audit.record({ type: 'login.success', actorUserId: pia.body.id, subject: pia.body.id, detail: { amr: `<b>${i}</b>` } });
+    page = await browser.get('/account/consents');
+    expect(rows()).toHaveLength(10);
+    expect(page.body).not.toContain('<b>');
+    expect(page.body).toContain('&#60;b&#62;9&#60;/b&#62;');
+    expect(rows().map((r) => r[1])).not.toContain('pwd otp mfa');
   });
 });

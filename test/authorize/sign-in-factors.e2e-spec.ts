@@ -207,10 +207,57 @@ describe(`sign-in factors: TOTP, recovery codes, step-up, acr and amr [${TEST_DB
     await finish(browser, await browser.submit(page, { code: await freshCode() }), apps.required);
 
     expect((await request(t.url).delete(`/admin/users/${userId}/factors`).set('Authorization', auth)).status).toBe(204);
-    expect((await request(t.url).get(`/admin/users/${userId}/factors`).set('Authorization', auth)).body).toEqual({ factors: [], recovery_codes_remaining: 0 });
+    expect((await request(t.url).get(`/admin/users/${userId}/factors`).set('Authorization', auth)).body).toEqual({
+      factors: [],
+      recovery_codes_remaining: 0,
+      enrolment_required: false,
+    });
     const events = await request(t.url).get('/admin/audit-events').query({ subject: userId }).set('Authorization', auth);
     const types = (events.body.items as { type: string }[]).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['user.factor.added', 'user.factor.removed', 'user.factor.reset', 'login.second_factor']));
     expect(JSON.stringify(events.body)).not.toContain(secret);
+  });
+
+  it('takes a user an administrator requires to enrol through enrolment at the next sign-in, whatever the policy, until cleared', async () => {
+    const ned = await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'ned', password: 'ned-password' });
+    const nedId = ned.body.id as string;
+    const grantApp = await request(t.url)
+      .post('/admin/applications')
+      .set('Authorization', auth)
+      .send({ client_name: 'Password app', scope: 'read', grant_types: ['password'], mfa: 'off' });
+    expect(grantApp.status).toBe(201);
+    const passwordGrant = () =>
+      request(t.url)
+        .post('/oauth2/token')
+        .set('Authorization', basicAuth(grantApp.body.client_id, grantApp.body.client_secret))
+        .type('form')
+        .send({ grant_type: 'password', username: 'ned', password: 'ned-password' });
+    expect((await passwordGrant()).status).toBe(200);
+
+    const required = await request(t.url).post(`/admin/users/${nedId}/factors/require-enrolment`).set('Authorization', auth);
+    expect(required.status).toBe(200);
+    expect(required.body).toEqual({ enrolment_required: true });
+    expect((await request(t.url).post(`/admin/users/${nedId}/factors/require-enrolment`).set('Authorization', auth)).status).toBe(200);
+    expect((await request(t.url).get(`/admin/users/${nedId}/factors`).set('Authorization', auth)).body).toMatchObject({ enrolment_required: true });
+    const unknown = await request(t.url).post('/admin/users/0190c4f2-6d3e-7b8a-9f00-1c2d3e4f5a6b/factors/require-enrolment').set('Authorization', auth);
+    expect(unknown.status).toBe(404);
+
+    // An application whose policy is off: the user enrols all the same, right after the password.
+    const browser = new FormBrowser(t.url);
+    const login = await browser.get(authorizePath(apps.off));
+    const enrol = await browser.submit(login, { username: 'ned', password: 'ned-password' });
+    expect(enrol.status).toBe(200);
+    expect(enrol.body).toContain('<svg role="img" aria-label="QR code');
+    expect(enrol.body).not.toContain('value="approve"');
+    expect(await passwordGrant()).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+
+    const cleared = await request(t.url).delete(`/admin/users/${nedId}/factors/require-enrolment`).set('Authorization', auth);
+    expect(cleared.status).toBe(204);
+    expect((await request(t.url).get(`/admin/users/${nedId}/factors`).set('Authorization', auth)).body).toMatchObject({ enrolment_required: false });
+    expect((await passwordGrant()).status).toBe(200);
+    const events = await request(t.url).get('/admin/audit-events').query({ type: 'user.factor.enrolment_required' }).set('Authorization', auth);
+    expect(events.body.items).toEqual([expect.objectContaining({ type: 'user.factor.enrolment_required', subject: nedId })]);
+    const clearedEvents = await request(t.url).get('/admin/audit-events').query({ type: 'user.factor.enrolment_cleared' }).set('Authorization', auth);
+    expect(clearedEvents.body.items).toEqual([expect.objectContaining({ subject: nedId })]);
   });
 });

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
 import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
@@ -7,6 +9,12 @@ import { createClient, createUser, TestUser } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
 import { authorizeDevice, decideOnPage, DEVICE_CODE_GRANT, deviceClient, discover, insecure, poll, waitInterval } from '../support/device-flow';
 import { sql } from '../support/sql';
+
+/** A TOTP code computed by an independent implementation (oathtool, RFC 6238), `offset` seconds from now. */
+function oathtool(secret: string, offset = 0): string {
+  const now = new Date(Date.now() + offset * 1000).toISOString();
+  return execFileSync('oathtool', ['--totp', '-b', '--now', now, secret], { encoding: 'utf8' }).trim();
+}
 
 /** The app, the server's metadata as oauth4webapi reads it, and a user. */
 async function startApp(): Promise<{ t: TestApp; as: oauth.AuthorizationServer; user: TestUser }> {
@@ -99,17 +107,55 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
     expect(visible).toMatch(new RegExp(`device shows this code: <strong><code>${device.user_code}</code>`));
   });
 
-  it('never approves on a password alone for an application that requires a second factor', async () => {
+  it('steps up on the page for an application that requires a second factor: enrolment, then a code, the device pending meanwhile', async () => {
     const setup = await deviceClient(t, { mfa: 'required' });
-    const device = await authorizeDevice(as, setup, 'openid read');
+    const mia = await createUser(t);
+    // A user without a factor enrols an authenticator app on the device page, after the password.
+    const first = await authorizeDevice(as, setup, 'openid read');
     const browser = new FormBrowser(t.url);
-    let page = await browser.get('/device');
-    page = await browser.submit(page, { username: user.username, password: user.password });
-    page = await browser.submit(page, { user_code: device.user_code });
-    expect(page.status).toBe(403);
-    expect(page.body).toContain('second factor');
+    let page = await browser.submit(await browser.get('/device'), { username: mia.username, password: mia.password });
+    page = await browser.submit(page, { user_code: first.user_code });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<svg role="img" aria-label="QR code');
     expect(page.body).not.toContain('value="approve"');
-    expect(await poll(as, setup.client, setup.auth, device.device_code)).toMatchObject({ error: 'authorization_pending' });
+    expect(await poll(as, setup.client, setup.auth, first.device_code)).toMatchObject({ error: 'authorization_pending' });
+    const secret = new URL(/otpauth:\/\/totp\/[^<"]+/.exec(page.body.replace(/&#38;/g, '&'))![0]).searchParams.get('secret')!;
+    expect((await browser.submit(page, { code: oathtool(secret, -90) })).status).toBe(401);
+    page = await browser.submit(page, { code: oathtool(secret) });
+    expect(page.body).toContain('Your recovery codes');
+    page = await browser.submit(page, {});
+    expect(page.body).toContain('value="approve"');
+    await waitInterval(t, setup.client.client_id);
+    expect(await poll(as, setup.client, setup.auth, first.device_code)).toMatchObject({ error: 'authorization_pending' });
+    expect((await browser.submit(page, { action: 'approve' })).body).toContain('Device connected');
+    await waitInterval(t, setup.client.client_id);
+    expect(await poll(as, setup.client, setup.auth, first.device_code)).toMatchObject({ token_type: 'bearer' });
+
+    // Enrolled, the user gives a code on the page (a wrong one is refused), then approves.
+    const second = await authorizeDevice(as, setup, 'openid read');
+    const other = new FormBrowser(t.url);
+    page = await other.submit(await other.get('/device'), { username: mia.username, password: mia.password });
+    page = await other.submit(page, { user_code: second.user_code });
+    expect(page.body).toContain('name="code"');
+    expect(page.body).not.toContain('value="approve"');
+    const wrong = await other.submit(page, { code: '000000' === oathtool(secret, 30) ? '111111' : '000000' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toContain('That code is not valid.');
+    expect(await poll(as, setup.client, setup.auth, second.device_code)).toMatchObject({ error: 'authorization_pending' });
+    page = await other.submit(wrong, { code: oathtool(secret, 30) });
+    expect(page.body).toContain('value="approve"');
+    expect((await other.submit(page, { action: 'approve' })).body).toContain('Device connected');
+    await waitInterval(t, setup.client.client_id);
+    const tokens = await poll(as, setup.client, setup.auth, second.device_code);
+    expect(tokens).toMatchObject({ token_type: 'bearer' });
+    // The tokens say how the user signed in: with the second factor (RFC 8176).
+    expect(decodeJwt((tokens as { id_token: string }).id_token)).toMatchObject({ amr: ['pwd', 'otp', 'mfa'] });
+    const introspected = await request(t.url)
+      .post('/oauth2/introspect')
+      .set('Authorization', `Basic ${Buffer.from(`${setup.test.clientId}:${setup.test.clientSecret}`).toString('base64')}`)
+      .type('form')
+      .send({ token: (tokens as { access_token: string }).access_token });
+    expect(introspected.body).toMatchObject({ active: true, amr: ['pwd', 'otp', 'mfa'] });
   });
 
   it('answers access_denied once the user denies', async () => {

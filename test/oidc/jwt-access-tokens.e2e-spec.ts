@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
 import { createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
@@ -97,6 +97,15 @@ describe(`JWT access tokens and resource indicators [${TEST_DB}]`, () => {
     const res = await tokenRequest(a.url, { grant_type: 'password', username: 'rita', password: 'rita-password' }, basicAuth(own.client_id, own.client_secret));
     const jwt = res.body.access_token as string;
     expect(decodeProtectedHeader(jwt).typ).toBe('at+jwt');
+    // RFC 9068 §2.2.1: when the user authenticated, which introspection reports from the claim.
+    const authTime = decodeJwt(jwt).auth_time as number;
+    expect(authTime).toBeGreaterThanOrEqual(decodeJwt(jwt).iat! - 1);
+    const active = await request(b.url)
+      .post('/oauth2/introspect')
+      .set('Authorization', basicAuth(own.client_id, own.client_secret))
+      .type('form')
+      .send({ token: jwt });
+    expect(active.body).toMatchObject({ active: true, auth_time: authTime, amr: ['pwd'] });
     expect((await request(b.url).get('/me').set('Authorization', `Bearer ${jwt}`)).status).toBe(200);
     const revoked = await request(a.url)
       .post('/oauth2/revoke')

@@ -31,6 +31,7 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
   const me = (token: string, path = '/me') => request(t.url).get(path).set('Authorization', `Bearer ${token}`);
 
   it('introspects an active access token with its scope, client, subject and expiry', async () => {
+    const before = Math.floor(Date.now() / 1000);
     const { access_token } = await tokens();
     const res = await introspect(access_token);
     expect(res.status).toBe(200);
@@ -40,6 +41,8 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
       // RFC 8176 / OpenID Connect Core §2: how the user signed in, a password alone here.
       amr: ['pwd'],
       acr: '0',
+      // OpenID Connect Core §2: when the user authenticated, the password grant's request here.
+      auth_time: expect.any(Number),
       scope: 'read write',
       client_id: client.clientId,
       token_type: 'Bearer',
@@ -51,11 +54,13 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
       username: user.username,
     });
     expect(res.body.exp - res.body.iat).toBe(3600);
+    expect(res.body.auth_time).toBeGreaterThanOrEqual(before);
+    expect(res.body.auth_time).toBeLessThanOrEqual(res.body.iat);
   });
 
   it('introspects a refresh token, hinted or not', async () => {
     const { refresh_token } = await tokens();
-    expect((await introspect(refresh_token)).body.active).toBe(true);
+    expect((await introspect(refresh_token)).body).toMatchObject({ active: true, auth_time: expect.any(Number), amr: ['pwd'] });
     expect((await introspect(refresh_token, client.basic, 'refresh_token')).body.active).toBe(true);
   });
 

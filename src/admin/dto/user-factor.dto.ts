@@ -14,6 +14,20 @@ export class UserFactorResponse {
 export class UserFactorsResponse {
   @ApiProperty({ type: [UserFactorResponse] }) factors: UserFactorResponse[];
   @ApiProperty({ example: 10, description: 'Unused recovery codes' }) recovery_codes_remaining: number;
+  @ApiProperty({
+    example: false,
+    description: 'Whether an administrator requires the user to have a second factor (POST …/factors/require-enrolment), whatever the applications’ policy',
+  })
+  enrolment_required: boolean;
+}
+
+/** An administrator's requirement that a user have a second factor. */
+export class EnrolmentRequirementResponse {
+  @ApiProperty({
+    example: true,
+    description: 'True: at their next sign-in the user enrols an authenticator app right after the password (or gives a code if they have one)',
+  })
+  enrolment_required: boolean;
 }
 
 export class ImportTotpDto {
@@ -37,6 +51,10 @@ export function toUserFactorResponse(factor: FactorSummary): UserFactorResponse 
   return { id: factor.id, type: factor.type, name: factor.name, created_at: factor.createdAt, last_used_at: factor.lastUsedAt };
 }
 
-export function toUserFactorsResponse(factors: UserFactors): UserFactorsResponse {
-  return { factors: factors.factors.map(toUserFactorResponse), recovery_codes_remaining: factors.recoveryCodesRemaining };
+export function toUserFactorsResponse(factors: UserFactors, enrolmentRequired: boolean): UserFactorsResponse {
+  return {
+    factors: factors.factors.map(toUserFactorResponse),
+    recovery_codes_remaining: factors.recoveryCodesRemaining,
+    enrolment_required: enrolmentRequired,
+  };
 }

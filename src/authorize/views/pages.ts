@@ -24,6 +24,8 @@ const STYLE = `
   .brand{margin:0 0 .75rem;color:#4a5468;font-weight:600;letter-spacing:.02em}
   .client-logo{display:block;width:4rem;height:4rem;object-fit:contain;margin:0 0 .5rem}
   .client-host strong{font-size:1.15rem;word-break:break-all}
+  table{width:100%;border-collapse:collapse;font-size:.9rem} th,td{text-align:left;padding:.3rem .4rem .3rem 0;border-bottom:1px solid #dde1e8;vertical-align:top}
+  td{overflow-wrap:anywhere}
   @media (max-width:30rem){main{margin:0;border-radius:0;min-height:100vh}}`;
 
 function layout(brand: string, title: string, body: string): string {
@@ -151,6 +153,8 @@ ${hiddenFields(input.hidden)}
     readonly consents: readonly AccountConsent[];
     /** The user's OpenID Connect claims that have a value (what approved applications may receive), as [claim, text]. */
     readonly profile?: readonly (readonly [string, string])[];
+    /** The user's latest sign-ins from the audit trail, newest first: epoch seconds, RFC 8176 methods, IP address. */
+    readonly signIns?: readonly { readonly at: number; readonly method: string; readonly ip: string | null }[];
     readonly notice?: string;
   }): string {
     const notice = input.notice ? `<p role="status">${escapeHtml(input.notice)}</p>` : '';
@@ -172,6 +176,19 @@ ${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id
 <p>What the applications you approve may receive, by scope. Ask an administrator to change it.</p>
 <dl>${input.profile.map(([claim, text]) => `<dt><code>${escapeHtml(claim)}</code></dt><dd>${escapeHtml(text)}</dd>`).join('')}</dl>`
       : '';
+    const signIns = input.signIns?.length
+      ? `<h2 id="recent-sign-ins">Recent sign-ins</h2>
+<p>If one of these was not you, change your password and tell an administrator.</p>
+<table class="sign-ins" aria-labelledby="recent-sign-ins">
+<thead><tr><th scope="col">Time (UTC)</th><th scope="col">Method</th><th scope="col">IP address</th></tr></thead>
+<tbody>${input.signIns
+          .map(
+            (s) =>
+              `<tr><td>${escapeHtml(new Date(s.at * 1000).toISOString().slice(0, 16).replace('T', ' '))}</td><td><code>${escapeHtml(s.method)}</code></td><td>${escapeHtml(s.ip ?? 'unknown')}</td></tr>`,
+          )
+          .join('\n')}</tbody>
+</table>`
+      : '';
     return layout(
       this.brand,
       'Your approved applications',
@@ -180,6 +197,7 @@ ${hiddenFields({ csrf_token: input.csrfToken, action: 'revoke', consent_id: c.id
 ${notice}
 ${items}
 ${profile}
+${signIns}
 <p><a href="/account/security">Sign-in security: authenticator apps and recovery codes</a></p>
 <form method="post" action="/oauth2/logout">
 ${hiddenFields({ csrf_token: input.csrfToken, action: 'logout' })}

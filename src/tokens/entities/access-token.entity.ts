@@ -48,6 +48,10 @@ export class AccessTokenEntity {
   @Column({ type: 'simple-json', nullable: true })
   authentication: Authentication | null;
 
+  /** When the user authenticated (OpenID Connect auth_time); null without a user or before this was recorded. */
+  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  authTime: number | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
   createdAt: number;
 }

@@ -1,6 +1,7 @@
 import type { LoginResult, LoginService } from '../../users/login.service';
-import type { SignInFactorsService } from '../../users/factors/sign-in-factors.service';
+import type { SignInAttempt, SignInFactorsService } from '../../users/factors/sign-in-factors.service';
 import type { MfaPolicy } from '../../common/oauth/authentication';
+import { needsSecondFactor } from '../../users/factors/mfa-policy';
 import { PasswordGrant } from './password.grant';
 import { aClient, aUser, InMemoryTokens } from './testing/in-memory';
 
@@ -18,12 +19,31 @@ class FakeLogins {
 
 const MFA_NAMES = { passwordAcr: '0', mfaAcr: 'urn:test:mfa' };
 
+/** The sign-in factors policy for one user, and the sign-ins it was asked about. */
+class FakeFactors {
+  readonly asked: SignInAttempt[] = [];
+  constructor(
+    private readonly hasFactor: boolean,
+    private readonly defaultPolicy: MfaPolicy,
+  ) {}
+  async pendingFactor(attempt: SignInAttempt): Promise<'verify' | 'enrol' | null> {
+    this.asked.push(attempt);
+    if (!needsSecondFactor(attempt.client?.mfa ?? this.defaultPolicy, [], this.hasFactor, MFA_NAMES)) return null;
+    return this.hasFactor ? 'verify' : 'enrol';
+  }
+}
+
 /** `hasFactor`: whether the user has a second factor; `defaultPolicy`: the server's MFA_DEFAULT. */
 function setup(user = aUser(), { hasFactor = false, defaultPolicy = 'optional' }: { hasFactor?: boolean; defaultPolicy?: MfaPolicy } = {}) {
   const tokens = new InMemoryTokens();
   const logins = new FakeLogins(user);
-  const factors = { hasSecondFactor: async () => hasFactor } as unknown as SignInFactorsService;
-  return { tokens, logins, grant: new PasswordGrant(tokens.asIssuer(), logins as unknown as LoginService, factors, { defaultPolicy, ...MFA_NAMES }) };
+  const factors = new FakeFactors(hasFactor, defaultPolicy);
+  return {
+    tokens,
+    logins,
+    factors,
+    grant: new PasswordGrant(tokens.asIssuer(), logins as unknown as LoginService, factors as unknown as SignInFactorsService, { defaultPolicy, ...MFA_NAMES }),
+  };
 }
 
 describe('password grant (RFC 6749 §4.3)', () => {
@@ -49,6 +69,24 @@ describe('password grant (RFC 6749 §4.3)', () => {
     const off = setup(aUser(), { hasFactor: true });
     await expect(off.grant.handle({ username: 'alice', password: 'secret' }, aClient({ mfa: 'off' }))).resolves.toMatchObject({ token_type: 'Bearer' });
     expect(off.tokens.issued[0]).toMatchObject({ authentication: { amr: ['pwd'], acr: '0' } });
+  });
+
+  it('asks the factors policy once after a right password, with a password-only sign-in, whether the user has a factor or not', async () => {
+    for (const hasFactor of [true, false]) {
+      const { factors, grant } = setup(aUser(), { hasFactor });
+      await grant.handle({ username: 'alice', password: 'secret' }, aClient()).catch(() => undefined);
+      expect(factors.asked).toEqual([{ userId: 'user-1', client: expect.objectContaining({ id: aClient().id }), authentication: { amr: ['pwd'], acr: '0' } }]);
+    }
+  });
+
+  it('looks up no factor for a wrong password or an unknown user, with or without a factor: the same work for each', async () => {
+    for (const hasFactor of [true, false]) {
+      const { factors, logins, grant } = setup(aUser(), { hasFactor });
+      await grant.handle({ username: 'alice', password: 'nope' }, aClient()).catch(() => undefined);
+      await grant.handle({ username: 'bob', password: 'secret' }, aClient()).catch(() => undefined);
+      expect(logins.attempts).toBe(2);
+      expect(factors.asked).toEqual([]);
+    }
   });
 
   it('answers a wrong password with invalid_grant, and the same message as for an unknown user', async () => {

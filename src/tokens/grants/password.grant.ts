@@ -6,7 +6,7 @@ import { resolveScope } from '../../common/oauth/scope-policy';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { LoginService } from '../../users/login.service';
-import { needsSecondFactor } from '../../users/factors/mfa-policy';
+import { passwordAuthentication } from '../../users/factors/mfa-policy';
 import { SignInFactorsService } from '../../users/factors/sign-in-factors.service';
 import type { TokenResponse } from '../token-response';
 import { GrantIssuer } from '../token-issuer';
@@ -42,8 +42,8 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
     // The grant has no step for a second factor: a user who has one (policy optional) or must have
     // one (required) signs in through the browser, where it is asked. Checked only after the
     // password, so a wrong password says nothing about the user's factors.
-    const hasFactor = await this.factors.hasSecondFactor(login.user.id);
-    if (needsSecondFactor(client.mfa ?? this.mfa.defaultPolicy, [], hasFactor, this.mfa)) {
+    const authentication = passwordAuthentication(this.mfa);
+    if (await this.factors.pendingFactor({ userId: login.user.id, client, authentication })) {
       throw new OAuthError('invalid_grant', 'this sign-in needs a second factor: use the authorization code flow');
     }
     // The user authenticated just now (auth_time of the ID Tokens a refresh of this grant returns).
@@ -56,7 +56,7 @@ export class PasswordGrant implements GrantStrategy<PasswordRequest> {
       resource: params.resource,
       authTime: nowSeconds(),
       // RFC 8176: a password alone.
-      authentication: { amr: ['pwd'], acr: this.mfa.passwordAcr },
+      authentication,
     });
   }
 }

@@ -19,6 +19,7 @@ export { presentedConfirmation } from './issuing-grant';
 export type { Confirmation } from '../binding/confirmation';
 export { sameConfirmation } from '../binding/confirmation';
 export type { AuthenticatedClient } from '../../clients/clients.service';
+export type { Authentication } from '../../common/oauth/authentication';
 export { clientScopes } from '../../clients/clients.service';
 export { OAuthError } from '../../common/oauth/oauth-error';
 export { defineOAuthErrorCode } from '../../common/oauth/oauth-error';

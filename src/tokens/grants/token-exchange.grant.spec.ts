@@ -19,6 +19,7 @@ function anAccessToken(overrides: Partial<AccessTokenEntity> = {}): AccessTokenE
     claims: null,
     cnf: null,
     authentication: null,
+    authTime: null,
     expiresAt: now + 600,
     revokedAt: null,
     createdAt: now,

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { uuidv7 } from '../../common/crypto/tokens';
+import type { Authentication, MfaPolicy } from '../../common/oauth/authentication';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
 import { AuditService } from '../../audit/audit.service';
 import { UnitOfWork } from '../../database/unit-of-work/unit-of-work';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 import { ThrottleService } from '../../security/throttle.service';
 import { FactorSecrets } from './factor-secrets';
+import { isMultiFactor, needsSecondFactor, withSecondFactor } from './mfa-policy';
 import { newRecoveryCode, RECOVERY_CODE_COUNT, RECOVERY_CODE_FACTOR, RecoveryCodeFactor } from './recovery-code.factor';
 import { SignInFactorRegistry } from './sign-in-factor-registry';
 import { TOTP_FACTOR, TotpFactor } from './totp.factor';
@@ -44,6 +48,19 @@ export interface PendingTotp {
   readonly sealed: string;
 }
 
+/** What a sign-in still lacks: a code from the user's factor, or enrolling one first. */
+export type PendingFactor = 'verify' | 'enrol';
+
+/** The sign-in a second factor may be asked of: its user, the application, how far it got. */
+export interface SignInAttempt {
+  readonly userId: string;
+  /** The application signed in to (its `mfa`; null: MFA_DEFAULT); null when unknown. */
+  readonly client: { readonly mfa: MfaPolicy | null } | null;
+  readonly authentication: Authentication;
+  /** The acr values the request asks for (acr_values, the claims parameter). */
+  readonly requestedAcr?: readonly string[];
+}
+
 const ENROLMENT = 'totp-enrolment';
 
 /**
@@ -61,7 +78,54 @@ export class SignInFactorsService {
     private readonly throttle: ThrottleService,
     private readonly audit: AuditService,
     private readonly work: UnitOfWork,
+    @InjectConfig('mfa') private readonly mfa: AppConfig['mfa'],
   ) {}
+
+  /**
+   * The one answer to "does this sign-in need a second factor", for every place a user signs in
+   * (authorization endpoint, device page, password grant): null when it does not, 'verify' when
+   * the user gives a code, 'enrol' when they have no factor yet and must enrol one. The policy is
+   * an administrator's requirement for the user, else the application's `mfa` (or MFA_DEFAULT),
+   * else the multi-factor class the request asks for.
+   *
+   * The same two lookups are made whatever the answer, so that after a right password the time
+   * taken does not tell whether the user has a factor or is required to have one.
+   */
+  async pendingFactor(attempt: SignInAttempt): Promise<PendingFactor | null> {
+    const [hasFactor, enrolmentRequired] = await Promise.all([this.hasSecondFactor(attempt.userId), this.repository.enrolmentRequired(attempt.userId)]);
+    if (isMultiFactor(attempt.authentication)) return null;
+    const policy = enrolmentRequired ? 'required' : (attempt.client?.mfa ?? this.mfa.defaultPolicy);
+    if (!needsSecondFactor(policy, attempt.requestedAcr ?? [], hasFactor, this.mfa)) return null;
+    return hasFactor ? 'verify' : 'enrol';
+  }
+
+  /** Whether an administrator requires the user to have a second factor (require-enrolment). */
+  enrolmentRequired(userId: string): Promise<boolean> {
+    return this.repository.enrolmentRequired(userId);
+  }
+
+  /**
+   * An administrator requires the user to have a second factor: at the next sign-in they enrol one
+   * after the password (or give a code if they have one), whatever the applications' policy.
+   */
+  async requireEnrolment(userId: string, actor: FactorActor): Promise<void> {
+    // Idempotent: asking again changes nothing, so audits nothing.
+    if (await this.repository.enrolmentRequired(userId)) return;
+    return this.work.audited(
+      { type: 'user.factor.enrolment_required', actorUserId: actor.actorUserId, subject: userId, detail: { via: actor.via } },
+      async () => {
+        await this.repository.requireEnrolment({ userId, requiredAt: nowSeconds(), requiredBy: actor.actorUserId });
+      },
+    );
+  }
+
+  /** Clears an administrator's requirement; false when there was none (nothing audited then). */
+  async clearEnrolmentRequirement(userId: string, actor: FactorActor): Promise<boolean> {
+    if (!(await this.repository.enrolmentRequired(userId))) return false;
+    return this.work.audited({ type: 'user.factor.enrolment_cleared', actorUserId: actor.actorUserId, subject: userId, detail: { via: actor.via } }, () =>
+      this.repository.clearEnrolmentRequirement(userId),
+    );
+  }
 
   async list(userId: string): Promise<UserFactors> {
     const rows = await this.repository.listForUser(userId);
@@ -100,7 +164,8 @@ export class SignInFactorsService {
       );
       if (!used) continue;
       await this.throttle.loginSucceeded(key);
-      await this.audit.record({ type: 'login.second_factor', actorUserId: userId, subject: userId, clientId, detail: { factor: factor.type } });
+      const amr = withSecondFactor(this.mfa, factor.amr).amr.join(' ');
+      await this.audit.record({ type: 'login.second_factor', actorUserId: userId, subject: userId, clientId, detail: { factor: factor.type, amr } });
       return { ok: true, amr: factor.amr };
     }
     await this.audit.record({ type: 'login.second_factor', outcome: 'failure', subject: userId, clientId, detail: { reason: 'invalid' } });
@@ -211,10 +276,14 @@ export class SignInFactorsService {
     );
   }
 
-  /** Removes every factor and recovery code of a user (an administrator's reset). */
-  reset(userId: string, actor: FactorActor): Promise<void> {
-    return this.work.audited({ type: 'user.factor.reset', actorUserId: actor.actorUserId, subject: userId, detail: { via: actor.via } }, () =>
-      this.repository.deleteForUser(userId),
-    );
+  /**
+   * Removes every factor and recovery code of a user (an administrator's reset). An enrolment
+   * requirement stays, so the user enrols again, unless `withRequirement` (the user is deleted).
+   */
+  reset(userId: string, actor: FactorActor, withRequirement = false): Promise<void> {
+    return this.work.audited({ type: 'user.factor.reset', actorUserId: actor.actorUserId, subject: userId, detail: { via: actor.via } }, async () => {
+      await this.repository.deleteForUser(userId);
+      if (withRequirement) await this.repository.clearEnrolmentRequirement(userId);
+    });
   }
 }

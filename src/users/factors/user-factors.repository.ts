@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { transactional } from '../../database/unit-of-work/unit-of-work';
+import { FactorRequirementEntity } from './factor-requirement.entity';
 import { UserFactorEntity } from './user-factor.entity';
 
 /** Every statement on the user_factors table; SignInFactorsService keeps the rules. */
@@ -15,11 +16,20 @@ export abstract class UserFactorsRepository {
   abstract delete(userId: string, id: string): Promise<boolean>;
   abstract deleteOfType(userId: string, type: string): Promise<void>;
   abstract deleteForUser(userId: string): Promise<void>;
+  /** Whether an administrator requires the user to have a second factor. */
+  abstract enrolmentRequired(userId: string): Promise<boolean>;
+  /** Records the requirement; false when it was there already. */
+  abstract requireEnrolment(row: FactorRequirementEntity): Promise<boolean>;
+  /** Clears the requirement; false when there was none. */
+  abstract clearEnrolmentRequirement(userId: string): Promise<boolean>;
 }
 
 @Injectable()
 export class TypeOrmUserFactorsRepository implements UserFactorsRepository {
-  constructor(@InjectRepository(UserFactorEntity) private readonly repository: Repository<UserFactorEntity>) {}
+  constructor(
+    @InjectRepository(UserFactorEntity) private readonly repository: Repository<UserFactorEntity>,
+    @InjectRepository(FactorRequirementEntity) private readonly requirements: Repository<FactorRequirementEntity>,
+  ) {}
 
   listForUser(userId: string): Promise<UserFactorEntity[]> {
     return transactional(this.repository).find({ where: { userId }, order: { createdAt: 'ASC', id: 'ASC' } });
@@ -50,5 +60,22 @@ export class TypeOrmUserFactorsRepository implements UserFactorsRepository {
 
   async deleteForUser(userId: string): Promise<void> {
     await transactional(this.repository).delete({ userId });
+  }
+
+  async enrolmentRequired(userId: string): Promise<boolean> {
+    return (await transactional(this.requirements).countBy({ userId })) > 0;
+  }
+
+  async requireEnrolment(row: FactorRequirementEntity): Promise<boolean> {
+    // Idempotent on every dialect without an upsert: the primary key refuses a second row.
+    const repository = transactional(this.requirements);
+    if ((await repository.countBy({ userId: row.userId })) > 0) return false;
+    await repository.insert(row);
+    return true;
+  }
+
+  async clearEnrolmentRequirement(userId: string): Promise<boolean> {
+    const result = await transactional(this.requirements).delete({ userId });
+    return (result.affected ?? 0) > 0;
   }
 }

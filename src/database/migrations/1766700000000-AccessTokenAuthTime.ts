@@ -1,0 +1,17 @@
+import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+
+/**
+ * When the user of an access token authenticated (OpenID Connect auth_time), kept with the token
+ * for introspection (RFC 7662 §2.2 allows more members); refresh tokens have kept it already.
+ */
+export class AccessTokenAuthTime1766700000000 implements MigrationInterface {
+  name = 'AccessTokenAuthTime1766700000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.addColumn('access_tokens', new TableColumn({ name: 'auth_time', type: 'bigint', isNullable: true }));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropColumn('access_tokens', 'auth_time');
+  }
+}
