@@ -8,13 +8,14 @@ export const SESSION_COOKIE = 'oauth_session';
 type RequestWithNewSession = Request & { loginSessionSet?: string };
 
 /** The headers every server-rendered page adds to RESPONSE_HEADERS (no caching): no framing (clickjacking). */
-export function setPageHeaders(res: Response): void {
-  res.header('Content-Security-Policy', PAGE_CSP);
+export function setPageHeaders(res: Response, csp = PAGE_CSP): void {
+  res.header('Content-Security-Policy', csp);
   res.header('X-Frame-Options', 'DENY');
 }
 
-export function sendPage(res: Response, status: number, html: string): void {
-  setPageHeaders(res);
+/** `csp`: PASSKEY_PAGE_CSP for a page with a passkey form (its script). */
+export function sendPage(res: Response, status: number, html: string, csp = PAGE_CSP): void {
+  setPageHeaders(res, csp);
   res.status(status).type('text/html; charset=utf-8').send(html);
 }
 

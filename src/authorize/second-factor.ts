@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { toString as qrSvg } from 'qrcode';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isMultiFactor, needsSecondFactor, withSecondFactor } from '../users/factors/mfa-policy';
+import { PASSKEY_FACTOR } from '../users/factors/passkeys.service';
 import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { base32Decode, otpauthUri } from '../users/factors/totp';
 import type { UserProfile } from '../users/users.service';
@@ -63,7 +64,13 @@ export class SecondFactorStep {
       const minutes = Math.max(1, Math.ceil(result.retryAfter / 60));
       return { ok: false, error: `Too many failed attempts. Try again in ${minutes} minute${minutes > 1 ? 's' : ''}.`, status: 429 };
     }
+    if (code.startsWith('{')) return { ok: false, error: 'The passkey could not be verified. Try again, or enter a code.', status: 401 };
     return { ok: false, error: 'That code is not valid. Enter a new code from your app, or an unused recovery code.', status: 401 };
+  }
+
+  /** Whether the code page offers "Use a passkey": the user has one. */
+  async offersPasskey(userId: string): Promise<boolean> {
+    return (await this.factors.list(userId)).factors.some((factor) => factor.type === PASSKEY_FACTOR);
   }
 
   /** A new secret (or the pending one posted back) with its key URI and QR code. */

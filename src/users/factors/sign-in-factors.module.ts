@@ -6,6 +6,13 @@ import { DatabaseModule } from '../../database/unit-of-work/database.module';
 import { KeysModule } from '../../keys/keys.module';
 // Its migration sits with the others (src/database/ alone may use the schema API), declared here, not in the index.
 import { UserFactors1766100000001 } from '../../database/migrations/1766100000001-UserFactors';
+import { Passkeys1766700000000 } from '../../database/migrations/1766700000000-Passkeys';
+import { ExpiringPasskeyChallenges } from './expiring-passkey-challenges';
+import { PasskeyChallengeEntity } from './passkey-challenge.entity';
+import { PasskeyCredentialEntity } from './passkey-credential.entity';
+import { PasskeyFactor } from './passkey.factor';
+import { PasskeysRepository, TypeOrmPasskeysRepository } from './passkeys.repository';
+import { PasskeysService } from './passkeys.service';
 import { FactorSecrets } from './factor-secrets';
 import { RecoveryCodeFactor } from './recovery-code.factor';
 import { SignInFactorRegistry } from './sign-in-factor-registry';
@@ -17,11 +24,14 @@ import { TypeOrmUserFactorsRepository, UserFactorsRepository } from './user-fact
 
 /**
  * Sign-in factors besides the password: the SignInFactor seam (one class per factor, found by
- * @SignInFactorProvider()), TOTP and recovery codes, and the user_factors table it owns.
+ * @SignInFactorProvider()), TOTP, recovery codes and passkeys, and the tables they own.
  */
-@WithSchema({ entities: [UserFactorEntity], migrations: [UserFactors1766100000001] })
+@WithSchema({
+  entities: [UserFactorEntity, PasskeyCredentialEntity, PasskeyChallengeEntity],
+  migrations: [UserFactors1766100000001, Passkeys1766700000000],
+})
 @Module({
-  imports: [TypeOrmModule.forFeature([UserFactorEntity]), DiscoveryModule, DatabaseModule, KeysModule],
+  imports: [TypeOrmModule.forFeature([UserFactorEntity, PasskeyCredentialEntity, PasskeyChallengeEntity]), DiscoveryModule, DatabaseModule, KeysModule],
   providers: [
     { provide: UserFactorsRepository, useClass: TypeOrmUserFactorsRepository },
     FactorSecrets,
@@ -30,7 +40,11 @@ import { TypeOrmUserFactorsRepository, UserFactorsRepository } from './user-fact
     TotpFactor,
     RecoveryCodeFactor,
     SignInFactorsMetadata,
+    { provide: PasskeysRepository, useClass: TypeOrmPasskeysRepository },
+    PasskeysService,
+    PasskeyFactor,
+    ExpiringPasskeyChallenges,
   ],
-  exports: [SignInFactorsService, SignInFactorRegistry],
+  exports: [SignInFactorsService, SignInFactorRegistry, PasskeysService],
 })
 export class SignInFactorsModule {}

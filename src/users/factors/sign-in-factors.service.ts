@@ -101,7 +101,7 @@ export class SignInFactorsService {
       if (!used) continue;
       await this.throttle.loginSucceeded(key);
       await this.audit.record({ type: 'login.second_factor', actorUserId: userId, subject: userId, clientId, detail: { factor: factor.type } });
-      return { ok: true, amr: factor.amr };
+      return { ok: true, amr: used.amr ?? factor.amr };
     }
     await this.audit.record({ type: 'login.second_factor', outcome: 'failure', subject: userId, clientId, detail: { reason: 'invalid' } });
     return { ok: false, reason: 'invalid' };
