@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../common/oauth/oauth-error';
+import { PasskeysService } from '../users/factors/passkeys.service';
 import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { UsersService } from '../users/users.service';
 import { ImportTotpDto, toUserFactorResponse, toUserFactorsResponse, UserFactorResponse, UserFactorsResponse } from './dto/user-factor.dto';
@@ -12,11 +13,13 @@ export class AdminUserFactorsService {
   constructor(
     private readonly factors: SignInFactorsService,
     private readonly users: UsersService,
+    private readonly passkeys: PasskeysService,
   ) {}
 
   async list(userId: string): Promise<UserFactorsResponse> {
     await this.assertUser(userId);
-    return toUserFactorsResponse(await this.factors.list(userId));
+    const factors = await this.factors.list(userId);
+    return toUserFactorsResponse(factors, await this.passkeys.list(userId, factors.factors));
   }
 
   async importTotp(userId: string, dto: ImportTotpDto): Promise<UserFactorResponse> {

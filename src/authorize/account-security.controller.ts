@@ -93,9 +93,9 @@ export class AccountSecurityController {
         return this.page(req, res, session, removed ? `${kind} removed.` : 'Nothing to remove.');
       }
       case 'add_passkey': {
-        const added = await this.passkeys.register(session.user.id, formString(req, 'name') ?? '', formString(req, 'credential') ?? '', actor);
+        const added = await this.step.confirmPasskey(session, formString(req, 'name') ?? '', formString(req, 'credential') ?? '');
         if (!added.ok) return this.page(req, res, session, passkeyFailureMessage(added.reason).error, passkeyFailureMessage(added.reason).status);
-        return this.page(req, res, session, `Passkey “${added.value.name}” added.`);
+        return this.page(req, res, added.session, `Passkey “${added.name}” added.`);
       }
       case 'rename_passkey': {
         const renamed = await this.passkeys.rename(session.user.id, formString(req, 'factor_id') ?? '', formString(req, 'name') ?? '', actor);

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Post, Req, UseGuards } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConsumes, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest as Request } from 'fastify';
 import { ErrorResponse } from '../common/http/error-response.dto';
@@ -35,6 +35,7 @@ export class PasskeysController {
   ) {}
 
   @Post('passkeys/options')
+  @HttpCode(200)
   @RateLimit('login')
   @UseGuards(RateLimitGuard)
   @ApiConsumes('application/x-www-form-urlencoded')

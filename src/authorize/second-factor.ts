@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { toString as qrSvg } from 'qrcode';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { isMultiFactor, needsSecondFactor, withSecondFactor } from '../users/factors/mfa-policy';
-import { PASSKEY_FACTOR } from '../users/factors/passkeys.service';
+import { PASSKEY_FACTOR, PasskeyFailure, PasskeysService } from '../users/factors/passkeys.service';
 import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { base32Decode, otpauthUri } from '../users/factors/totp';
 import type { UserProfile } from '../users/users.service';
@@ -40,6 +40,7 @@ export class SecondFactorStep {
     private readonly factors: SignInFactorsService,
     private readonly sessions: LoginSessionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly passkeys: PasskeysService,
   ) {}
 
   /** What this request still needs of the session, or null when its sign-in suffices. */
@@ -97,6 +98,20 @@ export class SecondFactorStep {
     const codes = await this.factors.confirmTotp(session.user.id, sealed, code, name, { actorUserId: session.user.id, via: 'account' });
     if (!codes) return { ok: false };
     return { ok: true, session: await this.stepUp(session, ['otp']), recoveryCodes: codes };
+  }
+
+  /**
+   * Adds a passkey from its registration response: the session steps up, as with a confirmed
+   * authenticator app (the user has just proved the password and the new passkey).
+   */
+  async confirmPasskey(
+    session: LoginSession,
+    name: string,
+    credential: string,
+  ): Promise<{ readonly ok: true; readonly session: LoginSession; readonly name: string } | { readonly ok: false; readonly reason: PasskeyFailure }> {
+    const added = await this.passkeys.register(session.user.id, name, credential, { actorUserId: session.user.id, via: 'account' });
+    if (!added.ok) return added;
+    return { ok: true, session: await this.stepUp(session, added.value.amr), name: added.value.passkey.name };
   }
 
   private async stepUp(session: LoginSession, factorAmr: readonly string[]): Promise<LoginSession> {

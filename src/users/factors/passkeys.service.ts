@@ -48,6 +48,12 @@ export interface PasskeySummary extends FactorSummary {
   readonly backupState: boolean;
 }
 
+/** A passkey just added, and the RFC 8176 values its creation proved (as a sign-in with it would). */
+export interface PasskeyRegistration {
+  readonly passkey: PasskeySummary;
+  readonly amr: readonly string[];
+}
+
 /** The parts of clientDataJSON (WebAuthn §5.8.1) checked before the library verifies the rest. */
 interface ClientData {
   readonly challenge: string;
@@ -108,7 +114,7 @@ export class PasskeysService {
   }
 
   /** Adds a passkey from a registration response (navigator.credentials.create()), named by the user. */
-  async register(userId: string, name: string, responseJson: string, actor: FactorActor): Promise<PasskeyResult<PasskeySummary>> {
+  async register(userId: string, name: string, responseJson: string, actor: FactorActor): Promise<PasskeyResult<PasskeyRegistration>> {
     const response = parseCredential<RegistrationResponseJSON>(responseJson);
     const clientData = response && clientDataOf(response.response.clientDataJSON);
     if (!response || !clientData) return { ok: false, reason: 'malformed' };
@@ -161,7 +167,13 @@ export class PasskeysService {
         await this.passkeys.insert(credential);
       },
     );
-    return { ok: true, value: summaryOf({ id, type: PASSKEY_FACTOR, name: label, createdAt: now, lastUsedAt: null }, credential) };
+    return {
+      ok: true,
+      value: {
+        passkey: summaryOf({ id, type: PASSKEY_FACTOR, name: label, createdAt: now, lastUsedAt: null }, credential),
+        amr: passkeyAmr(credential.backupEligible, info.userVerified),
+      },
+    };
   }
 
   /**
@@ -250,12 +262,12 @@ export class PasskeysService {
     );
   }
 
-  private async newChallenge(ceremony: PasskeyCeremony, userId: string | null): Promise<string> {
+  /** The bytes of a new challenge (the options carry them base64url, as clientDataJSON will). */
+  private async newChallenge(ceremony: PasskeyCeremony, userId: string | null): Promise<Uint8Array<ArrayBuffer>> {
     // WebAuthn §13.4.3: at least 16 random bytes; 32 here.
-    const challenge = randomBytes(32).toString('base64url');
-    await this.work.run(() =>
-      this.passkeys.insertChallenge({ id: sha256Hex(challenge), ceremony, userId, expiresAt: nowSeconds() + PASSKEY_CHALLENGE_SECONDS }),
-    );
+    const challenge = new Uint8Array(randomBytes(32));
+    const encoded = Buffer.from(challenge).toString('base64url');
+    await this.work.run(() => this.passkeys.insertChallenge({ id: sha256Hex(encoded), ceremony, userId, expiresAt: nowSeconds() + PASSKEY_CHALLENGE_SECONDS }));
     return challenge;
   }
 
