@@ -4,6 +4,7 @@ import { createTestApp, createTestAppPair, TestApp } from '../support/create-tes
 import { TEST_DB } from '../support/databases';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
 import { SoftPasskey } from '../support/soft-passkey';
+import { createUser } from '../support/factories';
 import { sql } from '../support/sql';
 
 /** The form of `page` whose hidden `action` is `action`, as a page of its own. */
@@ -181,6 +182,17 @@ describe(`passkeys over HTTP, with a software authenticator [${TEST_DB}]`, () =>
     expect((await passkeySignIn(t, passkey)).page.status).toBe(401);
   });
 
+  it('removes every passkey, key and all, with an administrator’s reset', async () => {
+    const userId = await newUser('tove');
+    const { browser, page } = await enrol(t, 'tove', 'tove-password', new SoftPasskey('localhost'), 'A');
+    const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
+    const second = await browser.submit(formOf(page, 'add_passkey'), { name: 'B', credential: new SoftPasskey('localhost').create(options, t.url) });
+    expect(second.body).toContain('Passkey “B” added.');
+    expect(await sql(t.dataSource, 'SELECT id FROM passkey_credentials WHERE user_id = ?', [userId])).toHaveLength(2);
+    expect((await request(t.url).delete(`/admin/users/${userId}/factors`).set('Authorization', auth)).status).toBe(204);
+    expect(await sql(t.dataSource, 'SELECT id FROM passkey_credentials WHERE user_id = ?', [userId])).toEqual([]);
+  });
+
   it('offers the passkey as the second factor after a password, and it steps the session up', async () => {
     await newUser('pia');
     const passkey = new SoftPasskey('localhost', { userVerified: false });
@@ -221,6 +233,41 @@ describe(`passkeys on two instances [${TEST_DB}]`, () => {
       expect(second.status).toBe(400);
     } finally {
       await pair.close();
+    }
+  });
+});
+
+describe(`passkeys under server-wide settings [${TEST_DB}]`, () => {
+  it('keeps the last passkey when MFA_DEFAULT=required', async () => {
+    // No admin token here: under a server-wide requirement the password grant is refused.
+    const t = await createTestApp({ env: { MFA_DEFAULT: 'required' } });
+    try {
+      const user = await createUser(t, { username: 'rosa', password: 'rosa-password' });
+      const { browser, page } = await enrol(t, 'rosa', 'rosa-password', new SoftPasskey('localhost'), 'Only key');
+      const refused = await browser.submit(formOf(page, 'remove'), {});
+      expect(refused.status).toBe(409);
+      expect(refused.body).toContain('Your last sign-in factor cannot be removed');
+      expect(await sql(t.dataSource, 'SELECT id FROM passkey_credentials WHERE user_id = ?', [user.id])).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses a passkey without attestation when WEBAUTHN_ATTESTATION=direct, and asks for it in the options', async () => {
+    const t = await createTestApp({ env: { ADMIN_PASSWORD, WEBAUTHN_ATTESTATION: 'direct' } });
+    try {
+      const auth = `Bearer ${await adminToken(t)}`;
+      await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'sven', password: 'sven-password' });
+      const browser = new FormBrowser(t.url);
+      const page = await browser.submit(await browser.get('/account/security'), { username: 'sven', password: 'sven-password' });
+      const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
+      expect(options).toMatchObject({ attestation: 'direct', rp: { id: 'localhost' }, authenticatorSelection: { residentKey: 'required' } });
+      const added = await browser.submit(formOf(page, 'add_passkey'), { name: 'Key', credential: new SoftPasskey('localhost').create(options, t.url) });
+      expect(added.status).toBe(400);
+      expect(added.body).toContain('proves its make and model');
+      expect(await sql(t.dataSource, 'SELECT id FROM passkey_credentials')).toEqual([]);
+    } finally {
+      await t.close();
     }
   });
 });

@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PASSKEY_FACTOR, PasskeysService } from './passkeys.service';
 import type { FactorRecord, SignInFactor, VerifiedFactor } from './sign-in-factor';
 import { SignInFactorProvider } from './sign-in-factor.decorator';
+
+/** What the factor needs of PasskeysService: checking an assertion for a user. */
+export type AssertionVerifier = Pick<PasskeysService, 'verifyAssertion'>;
 
 /**
  * A passkey as the second factor after a password: the proof is the assertion
@@ -14,7 +17,7 @@ export class PasskeyFactor implements SignInFactor {
   // RFC 8176 §2: `hwk` or `swk` by the credential, `user` with user verification: see verify().
   readonly amr: readonly string[] = [];
 
-  constructor(private readonly passkeys: PasskeysService) {}
+  constructor(@Inject(PasskeysService) private readonly passkeys: AssertionVerifier) {}
 
   accepts(proof: string): boolean {
     return proof.startsWith('{');
