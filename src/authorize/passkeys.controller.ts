@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConsumes, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest as Request } from 'fastify';
 import { ErrorResponse } from '../common/http/error-response.dto';
 import { OAuthError } from '../common/oauth/oauth-error';
@@ -39,6 +39,14 @@ export class PasskeysController {
   @RateLimit('login')
   @UseGuards(RateLimitGuard)
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['csrf_token', 'ceremony'],
+      properties: { csrf_token: { type: 'string' }, ceremony: { type: 'string', enum: ['login', 'second_factor', 'register'] } },
+      example: { csrf_token: 'q0bJ7m3YwQ9kVZ1x8s0aD4fG6hJ2kL5nP7rT9vX1zB3', ceremony: 'login' },
+    },
+  })
   @ApiOperation({
     summary: 'Options for navigator.credentials.create() or get() (W3C WebAuthn Level 3), for the sign-in and account pages',
     description:

@@ -157,6 +157,7 @@ describe('the OpenAPI document', () => {
         'get /device',
         'get /oauth2/upstream/callback',
         'post /register',
+        'post /passkeys/options',
       ].sort(),
     );
     for (const { operation } of operations()) expect(operation.responses).toHaveProperty('503');
