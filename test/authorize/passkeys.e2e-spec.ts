@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { nowSeconds } from '../../src/common/time';
+import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
@@ -53,7 +55,8 @@ describe(`passkeys over HTTP, with a software authenticator [${TEST_DB}]`, () =>
   let auth: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD, LOGIN_MAX_FAILURES: '3' } });
+    // Every request here comes from one address: more than the 60 sign-in posts a minute one IP may make.
+    t = await createTestApp({ env: { ADMIN_PASSWORD, LOGIN_MAX_FAILURES: '3', RATE_LIMIT_LOGIN_PER_MINUTE: '1000' } });
     auth = `Bearer ${await adminToken(t)}`;
   });
   afterAll(() => t.close());
@@ -113,6 +116,18 @@ describe(`passkeys over HTTP, with a software authenticator [${TEST_DB}]`, () =>
     expect(late.body).toContain('expired or was already used');
   });
 
+  it('keeps challenges hashed, and the janitor deletes those nobody answered once expired', async () => {
+    const browser = new FormBrowser(t.url);
+    const login = await browser.get('/account/security');
+    const { challenge } = await ceremonyOptions(browser, login, 'passkey', 'login');
+    const stored = await sql(t.dataSource, 'SELECT id, expires_at FROM passkey_challenges');
+    expect(stored.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(stored)).not.toContain(challenge);
+    const deleted = await t.app.get(ExpiredDataCleanupService).runOnce(nowSeconds() + 301);
+    expect(deleted.passkey_challenges).toBeGreaterThanOrEqual(1);
+    expect(await sql(t.dataSource, 'SELECT id FROM passkey_challenges')).toEqual([]);
+  });
+
   it('refuses an assertion of a credential nobody registered, with a page that says so', async () => {
     const { page } = await passkeySignIn(t, new SoftPasskey('localhost'));
     expect(page.status).toBe(401);
@@ -167,6 +182,23 @@ describe(`passkeys over HTTP, with a software authenticator [${TEST_DB}]`, () =>
     const browser = new FormBrowser(t.url);
     const password = await browser.submit(await browser.get('/account/security'), { username: 'nils', password: 'nils-password' });
     expect(password.status).toBe(429);
+  });
+
+  it('counts each failed passkey after a password once against the lockout, as a wrong code', async () => {
+    await newUser('ulla');
+    const passkey = new SoftPasskey('localhost');
+    await enrol(t, 'ulla', 'ulla-password', passkey, 'Key');
+    const browser = new FormBrowser(t.url);
+    const codePage = await browser.submit(await browser.get('/account/security'), { username: 'ulla', password: 'ulla-password' });
+    const passkeyForm = [...codePage.body.matchAll(/<form[^>]*data-passkey="second_factor"[\s\S]*?<\/form>/g)][0][0];
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const options = await ceremonyOptions(browser, codePage, 'second_factor', 'second_factor');
+      const parsed = JSON.parse(passkey.get(options, t.url));
+      parsed.response.signature = Buffer.from('not a signature').toString('base64url');
+      statuses.push((await browser.submit({ ...codePage, body: passkeyForm }, { code: JSON.stringify(parsed) })).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429]);
   });
 
   it('renames and removes a passkey; removed, it signs in no more', async () => {

@@ -179,7 +179,8 @@ export class PasskeysService {
   /**
    * Checks an assertion (navigator.credentials.get()) for a sign-in without a username (`userId`
    * null) or as the second factor of `userId`. Each attempt at a known credential counts against
-   * its user's lockout first, as a password does; the challenge is used up whatever the outcome.
+   * its user's lockout first, as a password does (here for a sign-in; SignInFactorsService counts
+   * second factors); the challenge is used up whatever the outcome.
    */
   async verifyAssertion(responseJson: string, userId: string | null, clientId?: string): Promise<PasskeyResult<PasskeyAssertion>> {
     const result = await this.checkAssertion(responseJson, userId);
@@ -204,8 +205,9 @@ export class PasskeysService {
     const credential = await this.passkeys.findByCredentialHash(sha256Hex(response.id));
     // Another user's passkey is no second factor of this one.
     if (!credential || (userId !== null && credential.userId !== userId)) return { ok: false, reason: 'unknown_credential' };
-    const account = `user:${credential.userId}`;
-    const lockedFor = await this.throttle.countLoginAttempt(account);
+    // As a second factor, SignInFactorsService has counted this attempt already (and clears the count).
+    const account = userId === null ? `user:${credential.userId}` : null;
+    const lockedFor = account ? await this.throttle.countLoginAttempt(account) : 0;
     if (lockedFor > 0) return { ok: false, reason: 'locked', retryAfter: lockedFor };
     // WebAuthn §7.2 step 6: the user handle, when returned, must be the credential's owner.
     const userHandle = response.response.userHandle;
@@ -226,7 +228,7 @@ export class PasskeysService {
       // A bad signature, a missing UV flag, or a counter that went back (§6.1.1: a cloned authenticator).
       return { ok: false, reason: 'invalid' };
     }
-    await this.throttle.loginSucceeded(account);
+    if (account) await this.throttle.loginSucceeded(account);
     const now = nowSeconds();
     await this.work.run(async () => {
       await this.passkeys.recordUse(credential.id, info.newCounter, info.credentialBackedUp);
