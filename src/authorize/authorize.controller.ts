@@ -162,7 +162,7 @@ export class AuthorizeController {
     return this.continueAsUser(req, res, request, { id: started.id, user, authTime: started.authTime, authentication });
   }
 
-  /** "Sign in with a passkey": a discoverable credential's assertion, no username; with user verification it is multi-factor. */
+  /** "Use a passkey": a discoverable credential's assertion, no username; with user verification it is multi-factor. */
   private async passkeyLogin(req: AuthorizeHttpRequest, res: Response, request: AuthorizeRequest): Promise<void> {
     const result = await this.passkeys.signIn(req, res, request.client.id);
     if (!result.ok) return this.showLogin(req, res, request, { error: result.error, username: '', status: result.status });

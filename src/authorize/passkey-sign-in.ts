@@ -35,7 +35,7 @@ export function passkeyFailureMessage(reason: PasskeyFailure | 'disabled', retry
 }
 
 /**
- * "Sign in with a passkey" on the sign-in pages (the authorization endpoint, the account page): the
+ * "Use a passkey" on the sign-in pages (the authorization endpoint, the account page): the
  * posted assertion of a discoverable credential, with no username, starts a login session.
  */
 @Injectable()

@@ -41,7 +41,7 @@ async function enrol(
   return { browser, page: added };
 }
 
-/** "Sign in with a passkey" on the account page's sign-in form, answered by `passkey` (from `origin`). */
+/** "Use a passkey" on the account page's sign-in form, answered by `passkey` (from `origin`). */
 async function passkeySignIn(t: TestApp, passkey: SoftPasskey, origin = t.url): Promise<{ browser: FormBrowser; page: Page; credential: string }> {
   const browser = new FormBrowser(t.url);
   const login = await browser.get('/account/security');

@@ -104,7 +104,7 @@ describeBrowser(`passkeys in headless Chromium with a virtual authenticator [${T
   it('signs in with the passkey and no username; the ID Token says hwk, user and the multi-factor class', async () => {
     await signOut();
     await page.goto(authorizeUrl());
-    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
     await page.getByRole('heading', { name: 'Authorize Engine Portal' }).waitFor();
     await page.getByRole('button', { name: 'Approve' }).click();
     const claims = await idTokenClaims();
@@ -138,7 +138,7 @@ describeBrowser(`passkeys in headless Chromium with a virtual authenticator [${T
     await signOut();
     await page.goto(authorizeUrl());
     const answered = page.waitForResponse((res) => res.request().method() === 'POST' && res.url().includes('/oauth2/authorize'));
-    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
     expect((await answered).status()).toBe(401);
     await page.getByText('This passkey is not registered here').waitFor();
   });

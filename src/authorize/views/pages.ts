@@ -98,7 +98,7 @@ export class Pages {
       readonly error?: string;
       readonly username?: string;
       readonly upstream?: readonly { id: string; displayName: string }[];
-      /** Offer "Sign in with a passkey" (no username: a discoverable credential). Send with PASSKEY_PAGE_CSP. */
+      /** Offer "Use a passkey" (no username: a discoverable credential). Send with PASSKEY_PAGE_CSP. */
       readonly passkey?: boolean;
     },
   ): string {
@@ -119,7 +119,7 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit" class="primary">Sign in</button>
-</form>${input.passkey ? `\n${passkeyForm(input.action, 'login', { ...input.hidden, action: 'passkey' }, 'credential', '<button type="submit" class="secondary">Sign in with a passkey</button>')}` : ''}${upstreamButtons(input)}`,
+</form>${input.passkey ? `\n${passkeyForm(input.action, 'login', { ...input.hidden, action: 'passkey' }, 'credential', '<button type="submit" class="secondary">Use a passkey</button>')}` : ''}${upstreamButtons(input)}`,
     );
   }
 
