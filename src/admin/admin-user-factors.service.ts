@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../common/oauth/oauth-error';
+import { PasskeysService } from '../users/factors/passkeys.service';
 import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { UsersService } from '../users/users.service';
 import {
@@ -19,12 +20,13 @@ export class AdminUserFactorsService {
   constructor(
     private readonly factors: SignInFactorsService,
     private readonly users: UsersService,
+    private readonly passkeys: PasskeysService,
   ) {}
 
   async list(userId: string): Promise<UserFactorsResponse> {
     await this.assertUser(userId);
     const [factors, required] = await Promise.all([this.factors.list(userId), this.factors.enrolmentRequired(userId)]);
-    return toUserFactorsResponse(factors, required);
+    return toUserFactorsResponse(factors, required, await this.passkeys.list(userId, factors.factors));
   }
 
   async importTotp(userId: string, dto: ImportTotpDto): Promise<UserFactorResponse> {

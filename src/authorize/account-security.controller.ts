@@ -10,7 +10,9 @@ import { loginFailure } from './login-failure';
 import { LoginSession, LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
 import { SecondFactorStep } from './second-factor';
-import { Pages } from './views/pages';
+import { PASSKEY_PAGE_CSP, Pages } from './views/pages';
+import { passkeyFailureMessage, PasskeySignIn } from './passkey-sign-in';
+import { PASSKEY_FACTOR, PasskeysService } from '../users/factors/passkeys.service';
 
 const PATH = '/account/security';
 
@@ -29,6 +31,8 @@ export class AccountSecurityController {
     private readonly step: SecondFactorStep,
     private readonly pages: Pages,
     private readonly csrf: CsrfTokens,
+    private readonly passkeys: PasskeysService,
+    private readonly passkeySignIn: PasskeySignIn,
   ) {}
 
   @Get('account/security')
@@ -54,6 +58,10 @@ export class AccountSecurityController {
     }
     const action = formString(req, 'action');
     if (action === 'login') return this.signIn(req, res);
+    if (action === 'passkey') {
+      const result = await this.passkeySignIn.signIn(req, res);
+      return result.ok ? this.page(req, res, result.session) : this.login(req, res, { error: result.error, username: '', status: result.status });
+    }
     const session = await this.sessions.current(readSessionCookie(req));
     if (!session) return this.login(req, res);
     if (action === 'second_factor' && (await this.step.needsCodeForAccount(session))) {
@@ -77,9 +85,19 @@ export class AccountSecurityController {
         const { factors } = await this.factors.list(session.user.id);
         // While a policy requires a factor of this user the last one stays (docs/sign-in-factors.md).
         if (factors.length <= 1 && (await this.step.mustKeepAFactor(session.user.id)))
-          return this.page(req, res, session, 'Your last authenticator app cannot be removed: a second factor is required.', 409);
+          return this.page(req, res, session, 'Your last sign-in factor cannot be removed: a second factor is required.', 409);
+        const kind = factors.find((f) => f.id === formString(req, 'factor_id'))?.type === PASSKEY_FACTOR ? 'Passkey' : 'Authenticator app';
         const removed = await this.factors.remove(session.user.id, formString(req, 'factor_id') ?? '', actor);
-        return this.page(req, res, session, removed ? 'Authenticator app removed.' : 'Nothing to remove.');
+        return this.page(req, res, session, removed ? `${kind} removed.` : 'Nothing to remove.');
+      }
+      case 'add_passkey': {
+        const added = await this.step.confirmPasskey(session, formString(req, 'name') ?? '', formString(req, 'credential') ?? '');
+        if (!added.ok) return this.page(req, res, session, passkeyFailureMessage(added.reason).error, passkeyFailureMessage(added.reason).status);
+        return this.page(req, res, added.session, `Passkey “${added.name}” added.`);
+      }
+      case 'rename_passkey': {
+        const renamed = await this.passkeys.rename(session.user.id, formString(req, 'factor_id') ?? '', formString(req, 'name') ?? '', actor);
+        return this.page(req, res, session, renamed ? 'Passkey renamed.' : 'Nothing to rename.', renamed ? 200 : 400);
       }
       case 'regenerate':
         if (!(await this.factors.hasSecondFactor(session.user.id))) return this.page(req, res, session);
@@ -101,18 +119,25 @@ export class AccountSecurityController {
   }
 
   private login(req: Request, res: Response, failure?: { error: string; username: string; status: number }): void {
-    const page = this.pages.login({ action: PATH, hidden: { [CSRF_FIELD]: this.csrf.issue(req, res) }, error: failure?.error, username: failure?.username });
-    sendPage(res, failure?.status ?? 200, page);
+    const page = this.pages.login({
+      action: PATH,
+      hidden: { [CSRF_FIELD]: this.csrf.issue(req, res) },
+      error: failure?.error,
+      username: failure?.username,
+      passkey: true,
+    });
+    sendPage(res, failure?.status ?? 200, page, PASSKEY_PAGE_CSP);
   }
 
-  private codePage(req: Request, res: Response, session: LoginSession, failure?: { error: string; status: number }): void {
+  private async codePage(req: Request, res: Response, session: LoginSession, failure?: { error: string; status: number }): Promise<void> {
     const page = this.pages.secondFactor({
       action: PATH,
       hidden: { [CSRF_FIELD]: this.csrf.issue(req, res) },
       username: session.user.username,
       error: failure?.error,
+      passkey: await this.step.offersPasskey(session.user.id),
     });
-    sendPage(res, failure?.status ?? 200, page);
+    sendPage(res, failure?.status ?? 200, page, PASSKEY_PAGE_CSP);
   }
 
   private async enrolPage(req: Request, res: Response, session: LoginSession, sealed?: string, error?: string): Promise<void> {
@@ -133,6 +158,7 @@ export class AccountSecurityController {
   private async page(req: Request, res: Response, session: LoginSession, notice?: string, status = 200): Promise<void> {
     if (await this.step.needsCodeForAccount(session)) return this.codePage(req, res, session);
     const { factors, recoveryCodesRemaining } = await this.factors.list(session.user.id);
+    const passkeys = await this.passkeys.list(session.user.id, factors);
     sendPage(
       res,
       status,
@@ -140,10 +166,12 @@ export class AccountSecurityController {
         action: PATH,
         csrfToken: this.csrf.issue(req, res),
         username: session.user.username,
-        factors,
+        factors: factors.filter((f) => f.type !== PASSKEY_FACTOR),
         recoveryCodesRemaining,
         notice,
+        passkeys,
       }),
+      PASSKEY_PAGE_CSP,
     );
   }
 }

@@ -25,9 +25,10 @@ import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
 import { PushedAuthorizationRequests } from './par/pushed-authorization-requests';
 import { PUSHED_REQUEST_FIELD, PushedRequestSeal } from './par/pushed-request-seal';
 import { clientLogo } from './views/client-logo';
-import { Pages, pageCsp } from './views/pages';
+import { PASSKEY_PAGE_CSP, Pages, pageCsp } from './views/pages';
 import { ClientsService } from '../clients/clients.service';
 import { UpstreamSignIn } from './upstream-sign-in';
+import { PasskeySignIn } from './passkey-sign-in';
 
 /** A signed-in user, when they authenticated (OpenID Connect auth_time) and how. */
 type Session = LoginSession;
@@ -60,6 +61,7 @@ export class AuthorizeController {
     private readonly pushedRequests: PushedAuthorizationRequests,
     private readonly secondFactor: SecondFactorStep,
     private readonly clients: ClientsService,
+    private readonly passkeys: PasskeySignIn,
     @Optional() private readonly upstream?: UpstreamSignIn,
   ) {}
 
@@ -141,6 +143,7 @@ export class AuthorizeController {
     }
     const action = formString(req, 'action');
     if (action === 'login') return this.login(req, res, request);
+    if (action === 'passkey') return this.passkeyLogin(req, res, request);
     if (action === 'upstream' && this.upstream) return this.startUpstream(req, res, request);
 
     const session = await this.sessions.current(readSessionCookie(req));
@@ -173,6 +176,13 @@ export class AuthorizeController {
     const started = await this.sessions.start(user.id, authentication);
     setSessionCookie(req, res, started.cookieValue, this.sessions.ttlSeconds);
     return this.continueAsUser(req, res, request, { id: started.id, user, authTime: started.authTime, authentication });
+  }
+
+  /** "Use a passkey": a discoverable credential's assertion, no username; with user verification it is multi-factor. */
+  private async passkeyLogin(req: AuthorizeHttpRequest, res: Response, request: AuthorizeRequest): Promise<void> {
+    const result = await this.passkeys.signIn(req, res, request.client.id);
+    if (!result.ok) return this.showLogin(req, res, request, { error: result.error, username: '', status: result.status });
+    return this.continueAsUser(req, res, request, result.session);
   }
 
   /** A code for a session that needs a second factor: stepped up, it goes on to consent. */
@@ -228,7 +238,10 @@ export class AuthorizeController {
       clientName: request.client.clientName,
       username: session.user.username,
     };
-    if (pending === 'verify') return sendPage(res, failure?.status ?? 200, this.pages.secondFactor({ ...form, error: failure?.error }));
+    if (pending === 'verify') {
+      const passkey = await this.secondFactor.offersPasskey(session.user.id);
+      return sendPage(res, failure?.status ?? 200, this.pages.secondFactor({ ...form, error: failure?.error, passkey }), PASSKEY_PAGE_CSP);
+    }
     const enrolment = await this.secondFactor.enrolment(session.user, sealed);
     sendPage(
       res,
@@ -293,7 +306,9 @@ export class AuthorizeController {
         error: failure?.error,
         username: failure?.username ?? request.loginHint,
         upstream,
+        passkey: true,
       }),
+      PASSKEY_PAGE_CSP,
     );
   }
 

@@ -16,6 +16,8 @@ import { AuthorizeController } from './authorize.controller';
 import { CsrfTokens } from './csrf';
 import { InteractionKit } from './interaction-kit';
 import { SecondFactorStep } from './second-factor';
+import { PasskeySignIn } from './passkey-sign-in';
+import { PasskeysController } from './passkeys.controller';
 import { AuthorizeClientGuard } from './guards/authorize-client.guard';
 import { LoginSessionEntity } from './login-session.entity';
 import { LoginSessionService } from './login-session.service';
@@ -52,7 +54,7 @@ import { SignInFactorsModule } from '../users/factors/sign-in-factors.module';
     SettingsModule,
     SignInFactorsModule,
   ],
-  controllers: [AuthorizeController, AccountController, AccountSecurityController, LogoutController, PushedAuthorizationController],
+  controllers: [AuthorizeController, AccountController, AccountSecurityController, LogoutController, PushedAuthorizationController, PasskeysController],
   providers: [
     { provide: LoginSessionRepository, useClass: TypeOrmLoginSessionRepository },
     LoginSessionService,
@@ -68,6 +70,7 @@ import { SignInFactorsModule } from '../users/factors/sign-in-factors.module';
     CsrfTokens,
     InteractionKit,
     SecondFactorStep,
+    PasskeySignIn,
     { provide: Pages, useFactory: (config: AppConfig) => new Pages(config.brandName), inject: [APP_CONFIG] },
     { provide: AUTHORIZE_ERROR_RENDERER, useClass: AuthorizeErrorPages },
   ],

@@ -13,7 +13,7 @@ export function setPageHeaders(res: Response, csp = PAGE_CSP): void {
   res.header('X-Frame-Options', 'DENY');
 }
 
-/** `csp`: PAGE_CSP unless the page loads an image (pageCsp). */
+/** `csp`: PAGE_CSP unless the page loads an image (pageCsp) or has a passkey form (PASSKEY_PAGE_CSP). */
 export function sendPage(res: Response, status: number, html: string, csp = PAGE_CSP): void {
   setPageHeaders(res, csp);
   res.status(status).type('text/html; charset=utf-8').send(html);

@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ConsentService } from '../consent/consent.service';
 import { TokenStore } from '../tokens/token-store';
 import { isMultiFactor, withSecondFactor } from '../users/factors/mfa-policy';
+import { PASSKEY_FACTOR, PasskeyFailure, PasskeysService } from '../users/factors/passkeys.service';
 import { PendingFactor, SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { base32Decode, otpauthUri } from '../users/factors/totp';
 import type { UserProfile } from '../users/users.service';
@@ -44,6 +45,7 @@ export class SecondFactorStep {
     private readonly tokens: TokenStore,
     private readonly clients: ClientsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly passkeys: PasskeysService,
   ) {}
 
   /** What this request still needs of the session, or null when its sign-in suffices. */
@@ -84,7 +86,13 @@ export class SecondFactorStep {
       const minutes = Math.max(1, Math.ceil(result.retryAfter / 60));
       return { ok: false, error: `Too many failed attempts. Try again in ${minutes} minute${minutes > 1 ? 's' : ''}.`, status: 429 };
     }
+    if (code.startsWith('{')) return { ok: false, error: 'The passkey could not be verified. Try again, or enter a code.', status: 401 };
     return { ok: false, error: 'That code is not valid. Enter a new code from your app, or an unused recovery code.', status: 401 };
+  }
+
+  /** Whether the code page offers "Use a passkey": the user has one. */
+  async offersPasskey(userId: string): Promise<boolean> {
+    return (await this.factors.list(userId)).factors.some((factor) => factor.type === PASSKEY_FACTOR);
   }
 
   /** A new secret (or the pending one posted back) with its key URI and QR code. */
@@ -111,6 +119,20 @@ export class SecondFactorStep {
     const codes = await this.factors.confirmTotp(session.user.id, sealed, code, name, { actorUserId: session.user.id, via: 'account' });
     if (!codes) return { ok: false };
     return { ok: true, session: await this.stepUp(session, ['otp']), recoveryCodes: codes };
+  }
+
+  /**
+   * Adds a passkey from its registration response: the session steps up, as with a confirmed
+   * authenticator app (the user has just proved the password and the new passkey).
+   */
+  async confirmPasskey(
+    session: LoginSession,
+    name: string,
+    credential: string,
+  ): Promise<{ readonly ok: true; readonly session: LoginSession; readonly name: string } | { readonly ok: false; readonly reason: PasskeyFailure }> {
+    const added = await this.passkeys.register(session.user.id, name, credential, { actorUserId: session.user.id, via: 'account' });
+    if (!added.ok) return added;
+    return { ok: true, session: await this.stepUp(session, added.value.amr), name: added.value.passkey.name };
   }
 
   private async stepUp(session: LoginSession, factorAmr: readonly string[]): Promise<LoginSession> {

@@ -179,4 +179,45 @@ describe('loadConfig', () => {
       /^Invalid environment variable MANAGEMENT_PORT="8080": MANAGEMENT_PORT must differ from PORT \(or be 0 to turn it off\)$/,
     );
   });
+
+  describe('WebAuthn relying party', () => {
+    it('derives the RP id and the one origin from ISSUER, attestation none', () => {
+      expect(loadConfig({ ISSUER: 'https://login.example.com/' }).webauthn).toEqual({
+        rpId: 'login.example.com',
+        origins: ['https://login.example.com'],
+        attestation: 'none',
+      });
+    });
+
+    it('uses localhost for an issuer on the loopback address, an IP address being no RP id, and allows both origins', () => {
+      expect(loadConfig({ ISSUER: 'http://127.0.0.1:3000' }).webauthn).toMatchObject({
+        rpId: 'localhost',
+        origins: ['http://127.0.0.1:3000', 'http://localhost:3000'],
+      });
+    });
+
+    it('takes WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS and WEBAUTHN_ATTESTATION', () => {
+      const config = loadConfig({
+        ISSUER: 'https://auth.example.com',
+        WEBAUTHN_RP_ID: 'Example.com',
+        WEBAUTHN_ORIGINS: 'https://auth.example.com, https://www.example.com/',
+        WEBAUTHN_ATTESTATION: 'direct',
+      });
+      expect(config.webauthn).toEqual({ rpId: 'example.com', origins: ['https://auth.example.com', 'https://www.example.com'], attestation: 'direct' });
+    });
+
+    it.each([
+      [{ WEBAUTHN_RP_ID: 'https://example.com' }, 'WEBAUTHN_RP_ID="https://example.com": must be a domain name'],
+      [{ WEBAUTHN_RP_ID: '10.0.0.1' }, 'WEBAUTHN_RP_ID="10.0.0.1": must be a domain name'],
+      [{ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.net' }, 'origin https://example.net is not on the relying party id example.com'],
+      [{ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'http://www.example.com' }, 'passkeys need https'],
+      [{ WEBAUTHN_ORIGINS: 'https://login.example.com/path' }, 'is not an origin'],
+      [{ WEBAUTHN_RP_ID: 'example.org' }, 'WEBAUTHN_RP_ID: origin https://login.example.com is not on the relying party id example.org'],
+      [{ WEBAUTHN_ATTESTATION: 'indirect' }, 'WEBAUTHN_ATTESTATION="indirect"'],
+    ])('refuses %j in one line', (env, message) => {
+      const load = () => loadConfig({ ISSUER: 'https://login.example.com', ...env });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(message);
+    });
+  });
 });

@@ -515,6 +515,36 @@ export class EnvironmentVariables {
   @MaxLength(255)
   ACR_MFA = 'urn:oauth-server:acr:mfa';
 
+  /**
+   * WebAuthn relying party id (W3C WebAuthn §5.1.4): the domain passkeys are bound to. Default:
+   * the issuer's host (`localhost` for an issuer on a loopback address: an IP address is no RP id).
+   * Changing it later orphans every passkey registered under the old one.
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'rpId',
+    validator: {
+      validate: (value) => typeof value === 'string' && RP_ID.test(value) && isIP(value) === 0,
+      defaultMessage: () => 'must be a domain name (e.g. example.com), not a URL or an IP address',
+    },
+  })
+  WEBAUTHN_RP_ID?: string = undefined;
+
+  /**
+   * The origins (comma-separated, `https://login.example.com`) whose pages may run a passkey
+   * ceremony; each must be on WEBAUTHN_RP_ID or a subdomain of it. Default: the issuer's origin.
+   */
+  @IsOptional()
+  @IsString()
+  WEBAUTHN_ORIGINS?: string = undefined;
+
+  /**
+   * Attestation asked of a new passkey (WebAuthn §5.4.7): `none` (default; any authenticator), or
+   * `direct` / `enterprise`, which refuse a passkey without an attestation statement the server verifies.
+   */
+  @IsIn(['none', 'direct', 'enterprise'])
+  WEBAUTHN_ATTESTATION: 'none' | 'direct' | 'enterprise' = 'none';
+
   /** Lifetime of ID Tokens (OpenID Connect), seconds. */
   @Transform(toInt)
   @IsInt()
@@ -736,6 +766,8 @@ export interface AppConfig {
   readonly fapiProfile: 'fapi2-security' | null;
   /** MFA_DEFAULT, ACR_PASSWORD, ACR_MFA: the second-factor policy of applications without one, and the two acr names. */
   readonly mfa: { readonly defaultPolicy: 'off' | 'optional' | 'required'; readonly passwordAcr: string; readonly mfaAcr: string };
+  /** WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS, WEBAUTHN_ATTESTATION: the passkey relying party. */
+  readonly webauthn: { readonly rpId: string; readonly origins: readonly string[]; readonly attestation: 'none' | 'direct' | 'enterprise' };
   readonly keyRotation: { readonly days: number; readonly activateAfter: number };
   readonly otlpEndpoint?: string;
   readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
@@ -884,6 +916,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     fapiProfile: vars.FAPI_PROFILE ?? null,
     mfa: { defaultPolicy: vars.MFA_DEFAULT, passwordAcr: vars.ACR_PASSWORD.trim(), mfaAcr: vars.ACR_MFA.trim() },
+    webauthn: webauthnRelyingParty(vars),
     keyRotation: { days: vars.KEY_ROTATION_DAYS, activateAfter: vars.KEY_ROTATION_ACTIVATE_AFTER },
     otlpEndpoint: vars.OTEL_EXPORTER_OTLP_ENDPOINT,
 
@@ -903,6 +936,56 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       deniedHosts: vars.CLIENT_ID_METADATA_DOCUMENT_DENIED_HOSTS === undefined ? [] : hostList(vars.CLIENT_ID_METADATA_DOCUMENT_DENIED_HOSTS),
     },
   };
+}
+
+/** A domain name: dot-separated labels of letters, digits and hyphens. */
+const RP_ID = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/**
+ * The WebAuthn relying party: its id (WebAuthn §5.1.4: a domain, by default the issuer's host) and
+ * the origins allowed to run ceremonies for it, each of which must be that domain or under it
+ * (§5.1.4.1, HTML's "registrable domain suffix"), over https except on localhost.
+ */
+function webauthnRelyingParty(vars: EnvironmentVariables): AppConfig['webauthn'] {
+  const issuer = new URL(vars.ISSUER ?? `http://localhost:${vars.PORT}`);
+  const issuerHost = issuer.hostname.replace(/^\[|\]$/g, '');
+  const loopback = issuerHost === '127.0.0.1' || issuerHost === '::1';
+  const rpId = (vars.WEBAUTHN_RP_ID ?? (loopback ? 'localhost' : issuerHost)).toLowerCase();
+  let origins: string[];
+  if (vars.WEBAUTHN_ORIGINS !== undefined) {
+    origins = vars.WEBAUTHN_ORIGINS.split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    if (origins.length === 0)
+      throw new ConfigError('Invalid environment variable WEBAUTHN_ORIGINS="": name at least one origin, e.g. https://login.example.com');
+    origins = origins.map((entry) => webauthnOrigin(entry, rpId));
+  } else {
+    // A development issuer on the loopback address is also reached as localhost, the RP id.
+    origins = [issuer.origin, ...(loopback ? [`${issuer.protocol}//localhost${issuer.port ? `:${issuer.port}` : ''}`] : [])];
+    // A chosen RP id must cover the issuer's origin; the derived one always does.
+    if (vars.WEBAUTHN_RP_ID !== undefined && !loopback) origins = origins.map((entry) => webauthnOrigin(entry, rpId, 'WEBAUTHN_RP_ID'));
+  }
+  return { rpId, origins, attestation: vars.WEBAUTHN_ATTESTATION };
+}
+
+function webauthnOrigin(entry: string, rpId: string, variable = 'WEBAUTHN_ORIGINS'): string {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    throw new ConfigError(`Invalid environment variable ${variable}: ${JSON.stringify(entry)} is not an origin (e.g. https://login.example.com)`);
+  }
+  const host = url.hostname.toLowerCase();
+  if (url.origin !== entry.replace(/\/+$/, '') && variable === 'WEBAUTHN_ORIGINS') {
+    throw new ConfigError(`Invalid environment variable WEBAUTHN_ORIGINS: ${JSON.stringify(entry)} is not an origin (scheme, host and port only)`);
+  }
+  if (url.protocol !== 'https:' && host !== 'localhost' && variable === 'WEBAUTHN_ORIGINS') {
+    throw new ConfigError(`Invalid environment variable ${variable}: ${JSON.stringify(entry)}: passkeys need https (or http://localhost)`);
+  }
+  if (host !== rpId && !host.endsWith(`.${rpId}`)) {
+    throw new ConfigError(`Invalid environment variable ${variable}: origin ${url.origin} is not on the relying party id ${rpId} (WebAuthn §5.1.4.1)`);
+  }
+  return url.origin;
 }
 
 function hostList(value: string): string[] {

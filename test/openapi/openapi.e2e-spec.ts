@@ -158,6 +158,7 @@ describe('the OpenAPI document', () => {
         'get /oauth2/upstream/callback',
         'post /oauth2/upstream/saml/acs',
         'post /register',
+        'post /passkeys/options',
       ].sort(),
     );
     for (const { operation } of operations()) expect(operation.responses).toHaveProperty('503');

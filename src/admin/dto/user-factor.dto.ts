@@ -1,14 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import type { PasskeySummary } from '../../users/factors/passkeys.service';
 import type { FactorSummary, UserFactors } from '../../users/factors/sign-in-factors.service';
 
 /** A user's sign-in factor, never its secret. */
 export class UserFactorResponse {
   @ApiProperty({ example: '0190c4f2-6d3e-7b8a-9f00-1c2d3e4f5a6b' }) id: string;
-  @ApiProperty({ example: 'totp', description: 'The factor: `totp` (authenticator app)' }) type: string;
+  @ApiProperty({ example: 'totp', description: 'The factor: `totp` (authenticator app) or `passkey` (WebAuthn credential)' }) type: string;
   @ApiProperty({ example: 'Phone' }) name: string;
   @ApiProperty({ example: 1767225600, description: 'Epoch seconds' }) created_at: number;
   @ApiProperty({ example: null, nullable: true, type: Number, description: 'Epoch seconds of the last sign-in with it' }) last_used_at: number | null;
+  @ApiPropertyOptional({ example: 'kP3v0m5Qm2XnqH3bYw1c7A', description: 'A passkey’s WebAuthn credential id, base64url (not a secret)' })
+  credential_id?: string;
+  @ApiPropertyOptional({
+    example: false,
+    description: 'A passkey’s BE flag: it may be synced to other devices (amr `swk`); false: bound to one device (`hwk`)',
+  })
+  backup_eligible?: boolean;
+  @ApiPropertyOptional({ example: false, description: 'A passkey’s BS flag at its last use: it is backed up (synced) now' })
+  backup_state?: boolean;
 }
 
 export class UserFactorsResponse {
@@ -51,9 +61,17 @@ export function toUserFactorResponse(factor: FactorSummary): UserFactorResponse 
   return { id: factor.id, type: factor.type, name: factor.name, created_at: factor.createdAt, last_used_at: factor.lastUsedAt };
 }
 
-export function toUserFactorsResponse(factors: UserFactors, enrolmentRequired: boolean): UserFactorsResponse {
+/** `passkeys`: the WebAuthn details of the passkeys among the factors. */
+export function toUserFactorsResponse(factors: UserFactors, enrolmentRequired: boolean, passkeys: readonly PasskeySummary[] = []): UserFactorsResponse {
+  const details = new Map(passkeys.map((p) => [p.id, p]));
   return {
-    factors: factors.factors.map(toUserFactorResponse),
+    factors: factors.factors.map((factor) => {
+      const passkey = details.get(factor.id);
+      const response = toUserFactorResponse(factor);
+      return passkey
+        ? { ...response, credential_id: passkey.credentialId, backup_eligible: passkey.backupEligible, backup_state: passkey.backupState }
+        : response;
+    }),
     recovery_codes_remaining: factors.recoveryCodesRemaining,
     enrolment_required: enrolmentRequired,
   };

@@ -12,6 +12,24 @@ export function pageCsp(imageOrigin?: string): string {
   return imageOrigin ? `${PAGE_CSP}; img-src ${imageOrigin}` : PAGE_CSP;
 }
 
+/** The CSP of a page with a passkey form: also our own script (/assets/passkeys.js) and its fetch of /passkeys/options. */
+export const PASSKEY_PAGE_CSP = `${PAGE_CSP}; script-src 'self'; connect-src 'self'`;
+
+const PASSKEY_SCRIPT_TAG = '<script src="/assets/passkeys.js" defer></script>';
+
+/**
+ * A form that runs a passkey ceremony (views/passkeys-script.ts): hidden until the script finds
+ * WebAuthn, posting `fields` and the credential's JSON in `field`.
+ */
+function passkeyForm(action: string, ceremony: string, fields: Record<string, string | undefined>, field: string, inner: string): string {
+  return `<form method="post" action="${escapeHtml(action)}" data-passkey="${ceremony}" data-field="${field}" hidden>
+${hiddenFields({ ...fields, [field]: '' })}
+${inner}
+<p class="error" role="alert" data-passkey-error hidden></p>
+</form>
+${PASSKEY_SCRIPT_TAG}`;
+}
+
 const STYLE = `
   *{box-sizing:border-box} body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f5f7;color:#1d2330}
   main{max-width:26rem;margin:2rem auto;padding:1.5rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.12)}
@@ -85,7 +103,13 @@ export class Pages {
   constructor(private readonly brand: string) {}
 
   login(
-    input: FormPageInput & { readonly error?: string; readonly username?: string; readonly upstream?: readonly { id: string; displayName: string }[] },
+    input: FormPageInput & {
+      readonly error?: string;
+      readonly username?: string;
+      readonly upstream?: readonly { id: string; displayName: string }[];
+      /** Offer "Use a passkey" (no username: a discoverable credential). Send with PASSKEY_PAGE_CSP. */
+      readonly passkey?: boolean;
+    },
   ): string {
     const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
     const intro = input.clientName
@@ -104,7 +128,7 @@ ${hiddenFields({ ...input.hidden, action: 'login' })}
 <label for="password">Password</label>
 <input type="password" id="password" name="password" autocomplete="current-password" required>
 <button type="submit" class="primary">Sign in</button>
-</form>${upstreamButtons(input)}`,
+</form>${input.passkey ? `\n${passkeyForm(input.action, 'login', { ...input.hidden, action: 'passkey' }, 'credential', '<button type="submit" class="secondary">Use a passkey</button>')}` : ''}${upstreamButtons(input)}`,
     );
   }
 
@@ -207,7 +231,14 @@ ${hiddenFields({ csrf_token: input.csrfToken, action: 'logout' })}
   }
 
   /** The second step of a sign-in (or a step-up): a code from the authenticator app or a recovery code. */
-  secondFactor(input: FormPageInput & { readonly username: string; readonly error?: string }): string {
+  secondFactor(
+    input: FormPageInput & {
+      readonly username: string;
+      readonly error?: string;
+      /** Offer the user's passkey instead of a code. Send with PASSKEY_PAGE_CSP. */
+      readonly passkey?: boolean;
+    },
+  ): string {
     const error = input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '';
     const intro = input.clientName ? `<strong>${escapeHtml(input.clientName)}</strong> asks you to confirm it is you.` : 'Confirm it is you to continue.';
     return layout(
@@ -221,7 +252,7 @@ ${hiddenFields({ ...input.hidden, action: 'second_factor' })}
 <label for="code">Code from your authenticator app, or a recovery code</label>
 <input type="text" id="code" name="code" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required maxlength="32">
 <button type="submit" class="primary">Verify</button>
-</form>`,
+</form>${input.passkey ? `\n${passkeyForm(input.action, 'second_factor', { ...input.hidden, action: 'second_factor' }, 'code', '<button type="submit" class="secondary">Use a passkey</button>')}` : ''}`,
     );
   }
 
@@ -288,6 +319,14 @@ ${hiddenFields(input.hidden)}
     readonly factors: readonly { readonly id: string; readonly name: string; readonly createdAt: number }[];
     readonly recoveryCodesRemaining: number;
     readonly notice?: string;
+    /** The user's passkeys (named, each renamed or removed here), and a form to add one. Send with PASSKEY_PAGE_CSP. */
+    readonly passkeys?: readonly {
+      readonly id: string;
+      readonly name: string;
+      readonly createdAt: number;
+      readonly lastUsedAt: number | null;
+      readonly backupEligible: boolean;
+    }[];
   }): string {
     const notice = input.notice ? `<p role="status">${escapeHtml(input.notice)}</p>` : '';
     const form = (fields: Record<string, string>, label: string, aria?: string) =>
@@ -303,11 +342,13 @@ ${form({ action: 'remove', factor_id: f.id }, 'Remove', `Remove ${f.name}`)}</li
           )
           .join('\n')}</ul>`
       : '<p>No authenticator app is set up: you sign in with your password alone.</p>';
-    const recovery = input.factors.length
-      ? `<h2>Recovery codes</h2>
+    const passkeys = input.passkeys ? this.passkeySection(input.action, input.csrfToken, input.passkeys) : '';
+    const recovery =
+      input.factors.length || input.passkeys?.length
+        ? `<h2>Recovery codes</h2>
 <p>${input.recoveryCodesRemaining} unused recovery code${input.recoveryCodesRemaining === 1 ? '' : 's'} left.</p>
 ${form({ action: 'regenerate' }, 'Make new recovery codes')}`
-      : '';
+        : '';
     return layout(
       this.brand,
       'Sign-in security',
@@ -317,9 +358,56 @@ ${notice}
 <h2>Authenticator apps</h2>
 ${apps}
 ${form({ action: 'start_totp' }, 'Add an authenticator app')}
-${recovery}
+${passkeys}${recovery}
 <p><a href="/account/consents">Your approved applications</a></p>`,
     );
+  }
+
+  /** The passkeys section of the account page: each with its name (a form renames it) and a Remove button; then "Add a passkey". */
+  private passkeySection(
+    action: string,
+    csrfToken: string,
+    passkeys: readonly {
+      readonly id: string;
+      readonly name: string;
+      readonly createdAt: number;
+      readonly lastUsedAt: number | null;
+      readonly backupEligible: boolean;
+    }[],
+  ): string {
+    const day = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+    const items = passkeys.length
+      ? `<ul>${passkeys
+          .map(
+            (
+              p,
+              i,
+            ) => `<li><strong>${escapeHtml(p.name)}</strong> (${p.backupEligible ? 'synced' : 'this device only'}), added ${day(p.createdAt)}${p.lastUsedAt ? `, last used ${day(p.lastUsedAt)}` : ''}
+<form method="post" action="${escapeHtml(action)}">
+${hiddenFields({ csrf_token: csrfToken, action: 'rename_passkey', factor_id: p.id })}
+<label for="passkey-name-${i}">New name for ${escapeHtml(p.name)}</label>
+<input type="text" id="passkey-name-${i}" name="name" maxlength="100" required value="${escapeHtml(p.name)}">
+<button type="submit" class="secondary">Rename</button>
+</form>
+<form method="post" action="${escapeHtml(action)}">
+${hiddenFields({ csrf_token: csrfToken, action: 'remove', factor_id: p.id })}
+<button type="submit" class="secondary" aria-label="Remove ${escapeHtml(p.name)}">Remove</button>
+</form></li>`,
+          )
+          .join('\n')}</ul>`
+      : '<p>No passkey is set up.</p>';
+    return `<h2>Passkeys</h2>
+${items}
+${passkeyForm(
+  action,
+  'register',
+  { csrf_token: csrfToken, action: 'add_passkey' },
+  'credential',
+  `<label for="passkey-name">Name of the new passkey</label>
+<input type="text" id="passkey-name" name="name" maxlength="100" required value="Passkey">
+<button type="submit" class="secondary">Add a passkey</button>`,
+)}
+`;
   }
 
   /** RP-Initiated Logout: asked when the request does not prove which application sent it (no valid id_token_hint). */

@@ -29,3 +29,12 @@ export function needsSecondFactor(policy: MfaPolicy, requestedAcr: readonly stri
   if (requestedAcr.includes(names.mfaAcr) && !requestedAcr.includes(names.passwordAcr)) return true;
   return policy === 'optional' && userHasFactor;
 }
+
+/**
+ * A sign-in with a passkey alone (RFC 8176 §2: `hwk` or `swk`, `user`). With user verification the
+ * authenticator checked a PIN or a biometric besides holding the key: two factors, so `mfa` and
+ * the multi-factor class (NIST SP 800-63B §5.1.9: a multi-factor cryptographic authenticator).
+ */
+export function passkeyAuthentication(names: AcrNames, passkeyAmr: readonly string[], userVerified: boolean): Authentication {
+  return userVerified ? { amr: [...new Set([...passkeyAmr, 'mfa'])], acr: names.mfaAcr } : { amr: [...passkeyAmr], acr: names.passwordAcr };
+}

@@ -8,6 +8,13 @@ import { KeysModule } from '../../keys/keys.module';
 import { UserFactors1766100000001 } from '../../database/migrations/1766100000001-UserFactors';
 import { FactorRequirements1766100000005 } from '../../database/migrations/1766100000005-FactorRequirements';
 import { FactorRequirementEntity } from './factor-requirement.entity';
+import { Passkeys1766700000000 } from '../../database/migrations/1766700000000-Passkeys';
+import { ExpiringPasskeyChallenges } from './expiring-passkey-challenges';
+import { PasskeyChallengeEntity } from './passkey-challenge.entity';
+import { PasskeyCredentialEntity } from './passkey-credential.entity';
+import { PasskeyFactor } from './passkey.factor';
+import { PasskeysRepository, TypeOrmPasskeysRepository } from './passkeys.repository';
+import { PasskeysService } from './passkeys.service';
 import { FactorSecrets } from './factor-secrets';
 import { RecoveryCodeFactor } from './recovery-code.factor';
 import { SignInFactorRegistry } from './sign-in-factor-registry';
@@ -19,11 +26,20 @@ import { TypeOrmUserFactorsRepository, UserFactorsRepository } from './user-fact
 
 /**
  * Sign-in factors besides the password: the SignInFactor seam (one class per factor, found by
- * @SignInFactorProvider()), TOTP and recovery codes, and the user_factors and user_factor_requirements tables it owns.
+ * @SignInFactorProvider()), TOTP, recovery codes and passkeys, and the tables they own (user_factors,
+ * user_factor_requirements, passkey_credentials, passkey_challenges).
  */
-@WithSchema({ entities: [UserFactorEntity, FactorRequirementEntity], migrations: [UserFactors1766100000001, FactorRequirements1766100000005] })
+@WithSchema({
+  entities: [UserFactorEntity, FactorRequirementEntity, PasskeyCredentialEntity, PasskeyChallengeEntity],
+  migrations: [UserFactors1766100000001, FactorRequirements1766100000005, Passkeys1766700000000],
+})
 @Module({
-  imports: [TypeOrmModule.forFeature([UserFactorEntity, FactorRequirementEntity]), DiscoveryModule, DatabaseModule, KeysModule],
+  imports: [
+    TypeOrmModule.forFeature([UserFactorEntity, FactorRequirementEntity, PasskeyCredentialEntity, PasskeyChallengeEntity]),
+    DiscoveryModule,
+    DatabaseModule,
+    KeysModule,
+  ],
   providers: [
     { provide: UserFactorsRepository, useClass: TypeOrmUserFactorsRepository },
     FactorSecrets,
@@ -32,7 +48,11 @@ import { TypeOrmUserFactorsRepository, UserFactorsRepository } from './user-fact
     TotpFactor,
     RecoveryCodeFactor,
     SignInFactorsMetadata,
+    { provide: PasskeysRepository, useClass: TypeOrmPasskeysRepository },
+    PasskeysService,
+    PasskeyFactor,
+    ExpiringPasskeyChallenges,
   ],
-  exports: [SignInFactorsService, SignInFactorRegistry],
+  exports: [SignInFactorsService, SignInFactorRegistry, PasskeysService],
 })
 export class SignInFactorsModule {}

@@ -38,6 +38,12 @@ class InMemoryFactors extends UserFactorsRepository {
   async touch(): Promise<void> {
     this.log('touch');
   }
+  async rename(userId: string, id: string, type: string, name: string): Promise<boolean> {
+    this.log('rename');
+    const row = this.rows.find((r) => r.userId === userId && r.id === id && r.type === type);
+    if (row) row.name = name;
+    return row !== undefined;
+  }
   async delete(): Promise<boolean> {
     this.log('delete');
     return false;

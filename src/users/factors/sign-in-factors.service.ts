@@ -164,9 +164,10 @@ export class SignInFactorsService {
       );
       if (!used) continue;
       await this.throttle.loginSucceeded(key);
-      const amr = withSecondFactor(this.mfa, factor.amr).amr.join(' ');
-      await this.audit.record({ type: 'login.second_factor', actorUserId: userId, subject: userId, clientId, detail: { factor: factor.type, amr } });
-      return { ok: true, amr: factor.amr };
+      const amr = used.amr ?? factor.amr;
+      const detail = { factor: factor.type, amr: withSecondFactor(this.mfa, amr).amr.join(' ') };
+      await this.audit.record({ type: 'login.second_factor', actorUserId: userId, subject: userId, clientId, detail });
+      return { ok: true, amr };
     }
     await this.audit.record({ type: 'login.second_factor', outcome: 'failure', subject: userId, clientId, detail: { reason: 'invalid' } });
     return { ok: false, reason: 'invalid' };

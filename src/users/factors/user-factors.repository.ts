@@ -12,6 +12,8 @@ export abstract class UserFactorsRepository {
   /** Spends an unspent single-use factor; true for the one caller that spent it. */
   abstract spend(id: string, now: number): Promise<boolean>;
   abstract touch(id: string, now: number): Promise<void>;
+  /** Renames one factor of a user of the given type; true when there was one. */
+  abstract rename(userId: string, id: string, type: string, name: string): Promise<boolean>;
   /** Deletes one factor of a user; true when there was one. */
   abstract delete(userId: string, id: string): Promise<boolean>;
   abstract deleteOfType(userId: string, type: string): Promise<void>;
@@ -47,6 +49,11 @@ export class TypeOrmUserFactorsRepository implements UserFactorsRepository {
 
   async touch(id: string, now: number): Promise<void> {
     await transactional(this.repository).update({ id }, { lastUsedAt: now });
+  }
+
+  async rename(userId: string, id: string, type: string, name: string): Promise<boolean> {
+    const result = await transactional(this.repository).update({ userId, id, type }, { name });
+    return result.affected === 1;
   }
 
   async delete(userId: string, id: string): Promise<boolean> {

@@ -1,0 +1,28 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { bigintTransformer } from '../../common/database/bigint.transformer';
+
+/** What a WebAuthn challenge was issued for: adding a passkey, signing in with one, or a second factor. */
+export type PasskeyCeremony = 'register' | 'login' | 'second_factor';
+
+/**
+ * A WebAuthn challenge handed to a browser (WebAuthn §13.4.3: generated and kept by the server,
+ * used once). Stored in the database so that any instance can complete the ceremony; deleted by
+ * the one that consumes it, or by the janitor once expired.
+ */
+@Entity('passkey_challenges')
+@Index('idx_passkey_challenges_expires_at', ['expiresAt'])
+export class PasskeyChallengeEntity {
+  /** SHA-256 hex of the challenge (base64url). */
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  ceremony: PasskeyCeremony;
+
+  /** The user it was issued to; null for a sign-in with a passkey and no username (a discoverable credential). */
+  @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
+  userId: string | null;
+
+  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  expiresAt: number;
+}
