@@ -69,7 +69,8 @@ export class DirectoriesService {
   }
 
   async update(id: string, dto: UpdateDirectoryDto): Promise<DirectoryResponse> {
-    await this.find(id);
+    const directory = await this.find(id);
+    assertPasswordFollowsServer(directory, dto);
     const changes = {
       ...settingsFrom(dto),
       ...(dto.bind_password !== undefined ? { bindPasswordSealed: this.sealer.seal(dto.bind_password, id) } : {}),
@@ -115,6 +116,20 @@ export class DirectoriesService {
     if (!directory) throw new OAuthError('not_found', 'directory not found');
     return directory;
   }
+}
+
+/**
+ * The stored bind password was given for these servers and this account: a change of the URL list
+ * or of the bind DN without a new password would send it to a server it was never meant for (to
+ * whoever controls the new host). The password must come with such a change.
+ */
+function assertPasswordFollowsServer(directory: LdapDirectoryEntity, dto: UpdateDirectoryDto): void {
+  if (dto.bind_password !== undefined) return;
+  const urlsChanged = dto.urls !== undefined && JSON.stringify(dto.urls) !== JSON.stringify(directory.urls);
+  const bindDnChanged = dto.bind_dn !== undefined && dto.bind_dn !== directory.bindDn;
+  if (!urlsChanged && !bindDnChanged) return;
+  const message = `bind_password is required when ${urlsChanged ? 'urls' : 'bind_dn'} change: the stored password is never sent to another server or account`;
+  throw new OAuthError('invalid_request', message, { details: [{ field: 'bind_password', messages: [message] }] });
 }
 
 /** The settings a request gives (undefined: left as they are, or the default on create). */

@@ -93,7 +93,14 @@ export class UpstreamProvidersService {
       throw new OAuthError('conflict', 'alias is already taken');
     }
     const method = dto.client_auth_method ?? entity.clientAuthMethod;
-    const credentialChanged = dto.client_secret !== undefined || dto.private_key_jwk !== undefined || method !== entity.clientAuthMethod;
+    // The stored credential was given for this client at this issuer: another issuer (whose
+    // discovered token endpoint would receive the secret) or another client_id needs it again.
+    const moved = (dto.issuer !== undefined && dto.issuer !== entity.issuer) || (dto.client_id !== undefined && dto.client_id !== entity.clientId);
+    if (moved && dto.client_secret === undefined && dto.private_key_jwk === undefined) {
+      const field = method === 'private_key_jwt' ? 'private_key_jwk' : 'client_secret';
+      throw invalid(field, `${field} is required when issuer or client_id change: the stored credential is never sent to another provider or client`);
+    }
+    const credentialChanged = moved || dto.client_secret !== undefined || dto.private_key_jwk !== undefined || method !== entity.clientAuthMethod;
     Object.assign(entity, {
       alias: dto.alias ?? entity.alias,
       displayName: dto.display_name ?? entity.displayName,

@@ -122,6 +122,41 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     expect(audit.body.items?.[0]?.subject ?? JSON.stringify(audit.body)).toContain(directoryId);
   });
 
+  it('refuses a change of URLs or bind DN that would send the stored bind password elsewhere, unless the password comes with it', async () => {
+    const created = await admin.post('/admin/directories', {
+      name: 'Moving directory',
+      enabled: false,
+      urls: [slapd.url],
+      bind_dn: ROOT_DN,
+      bind_password: ROOT_PASSWORD,
+      base_dn: PEOPLE,
+      sync_interval_seconds: 0,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const sealed = async () => (await t.dataSource.query(`SELECT bind_password_sealed FROM ldap_directories WHERE id = '${id}'`))[0].bind_password_sealed;
+    const before = await sealed();
+    for (const change of [
+      { urls: ['ldaps://attacker.example'] },
+      { bind_dn: 'cn=someone-else,dc=example,dc=org' },
+      { urls: [slapd.url, 'ldap://second.example'] },
+    ]) {
+      const refused = await admin.patch(`/admin/directories/${id}`, change);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'bind_password' }] });
+      expect(refused.body.error_description).toContain('bind_password is required');
+    }
+    expect(await admin.get(`/admin/directories/${id}`)).toMatchObject({ body: { urls: [slapd.url], bind_dn: ROOT_DN } });
+    expect(await sealed()).toBe(before);
+    // The same values, or other settings, need no password; a move with the password is taken.
+    expect((await admin.patch(`/admin/directories/${id}`, { urls: [slapd.url], bind_dn: ROOT_DN, name: 'Renamed' })).status).toBe(200);
+    const moved = await admin.patch(`/admin/directories/${id}`, { urls: ['ldaps://ldap2.example.org'], bind_password: 'the-new-servers-password' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.urls).toEqual(['ldaps://ldap2.example.org']);
+    expect(await sealed()).not.toBe(before);
+    expect((await admin.delete(`/admin/directories/${id}`)).status).toBe(204);
+  });
+
   it('signs a directory user in by the password grant (through the second URL), linking a local user by entryUUID with mapped roles', async () => {
     const res = await grant('alice', 'alice-password', 'read admin');
     expect(res.status).toBe(200);
