@@ -12,6 +12,8 @@ import { ROOT_DN, ROOT_PASSWORD, Slapd, slapdAvailable, startSlapd, SUFFIX } fro
 
 const PEOPLE = `ou=people,${SUFFIX}`;
 const GROUPS = `ou=groups,${SUFFIX}`;
+/** Another OU whose groups have the names of the mapped ones. */
+const PROJECTS = `ou=projects,${SUFFIX}`;
 
 function person(uid: string, password: string, extra = ''): string {
   return `dn: uid=${uid},${PEOPLE}
@@ -25,6 +27,10 @@ userPassword: ${password}
 ${extra}`;
 }
 
+function group(cn: string, parent: string, ...members: string[]): string {
+  return [`dn: cn=${cn},${parent}`, 'objectClass: groupOfNames', `cn: ${cn}`, ...members.map((uid) => `member: uid=${uid},${PEOPLE}`), ''].join('\n');
+}
+
 const DIRECTORY = `dn: ${PEOPLE}
 objectClass: organizationalUnit
 ou: people
@@ -35,23 +41,21 @@ ${person('carol', 'carol-password')}
 ${person('dave', 'dave-password')}
 ${person('erin', 'erin-password')}
 ${person('frank', 'frank-password')}
+${person('grace', 'grace-password')}
 ${person('locked', 'locked-password', 'pwdAccountLockedTime: 000001010000Z\n')}
 ${person('disabled', 'disabled-password', 'userAccountControl: 514\n')}
 dn: ${GROUPS}
 objectClass: organizationalUnit
 ou: groups
 
-dn: cn=admins,${GROUPS}
-objectClass: groupOfNames
-cn: admins
-member: uid=alice,${PEOPLE}
+${group('admins', GROUPS, 'alice')}
+${group('staff', GROUPS, 'alice', 'bob')}
+dn: ${PROJECTS}
+objectClass: organizationalUnit
+ou: projects
 
-dn: cn=staff,${GROUPS}
-objectClass: groupOfNames
-cn: staff
-member: uid=alice,${PEOPLE}
-member: uid=bob,${PEOPLE}
-`;
+${group('admins', PROJECTS, 'grace')}
+${group('staff', PROJECTS, 'grace')}`;
 
 const describeWithSlapd = slapdAvailable() || process.env.CI === 'true' ? describe : describe.skip;
 if (!slapdAvailable() && process.env.CI !== 'true') console.warn('slapd is not installed: the LDAP federation specs are skipped');
@@ -95,7 +99,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
       user_filter: '(objectClass=inetOrgPerson)',
       group_mappings: [
         { group: `cn=admins,${GROUPS}`, roles: ['admin'] },
-        { group: 'staff', roles: ['staff'] },
+        { group: 'staff', base_dn: GROUPS, roles: ['staff'] },
       ],
       connect_timeout_ms: 1000,
       operation_timeout_ms: 2000,
@@ -171,6 +175,20 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     // No password hash of hers is kept, legacy or not.
     const legacy = await admin.get('/admin/users?legacy_hash=true');
     expect((legacy.body.items as { id: string }[]).map((u) => u.id)).not.toContain(alice!.id);
+  });
+
+  it('gives no role for a group of a mapped name in another OU, and refuses a group name without a base DN', async () => {
+    expect((await grant('grace', 'grace-password')).status).toBe(200);
+    expect(await userNamed('grace')).toMatchObject({ source: `ldap:${directoryId}`, roles: [] });
+    expect((await grant('grace', 'grace-password', 'admin')).status).toBe(400);
+    const refused = await admin.patch(`/admin/directories/${directoryId}`, { group_mappings: [{ group: 'admins', roles: ['admin'] }] });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'group_mappings[0].group' }] });
+    const shown = await admin.get(`/admin/directories/${directoryId}`);
+    expect(shown.body.group_mappings).toEqual([
+      { group: `cn=admins,${GROUPS}`, roles: ['admin'] },
+      { group: 'staff', base_dn: GROUPS, roles: ['staff'] },
+    ]);
   });
 
   it('refreshes name, e-mail and roles at the next sign-in', async () => {
