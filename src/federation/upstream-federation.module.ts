@@ -20,8 +20,6 @@ import { UpstreamProvidersRepository } from './upstream-providers.repository';
 import { FederatedIdentitiesRepository } from './federated-identities.repository';
 import { UpstreamLoginStatesRepository } from './upstream-login-states.repository';
 import { UpstreamSignInService } from './upstream-sign-in.service';
-import { UpstreamAuthenticationContexts } from './upstream-authentication-contexts';
-import { AuthenticationContextSource } from '../oidc/authentication-context';
 
 const ENTITIES = [UpstreamProviderEntity, FederatedIdentityEntity, UpstreamLoginStateEntity];
 
@@ -37,8 +35,7 @@ export class ExpiringUpstreamLoginStates implements ExpiringTable {
 /**
  * Sign-in through upstream OpenID Connect providers ("Sign in with …"): their management API,
  * the links of local users to upstream accounts, and the relying-party side of the code flow.
- * Global so that the authorization endpoint (which it imports) finds UpstreamSignIn, and the ID
- * Tokens how a session started here authenticated (AuthenticationContextSource).
+ * Global so that the authorization endpoint (which it imports) finds UpstreamSignIn.
  */
 @Global()
 @WithSchema({ entities: ENTITIES, migrations: [UpstreamIdentityProviders1766300000000] })
@@ -55,10 +52,8 @@ export class ExpiringUpstreamLoginStates implements ExpiringTable {
     FederatedAccounts,
     UpstreamSignInService,
     ExpiringUpstreamLoginStates,
-    UpstreamAuthenticationContexts,
     { provide: UpstreamSignIn, useExisting: UpstreamSignInService },
-    { provide: AuthenticationContextSource, useExisting: UpstreamAuthenticationContexts },
   ],
-  exports: [UpstreamSignIn, AuthenticationContextSource],
+  exports: [UpstreamSignIn],
 })
 export class UpstreamFederationModule {}

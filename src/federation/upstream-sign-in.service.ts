@@ -12,6 +12,7 @@ import { PendingAuthorization, UpstreamButton, UpstreamSignIn } from '../authori
 import { escapeHtml } from '../authorize/views/pages';
 import { ClientSecretSealer } from '../clients/client-secret-sealer';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
+import { Authentication, UNVOUCHED_AUTHENTICATION } from '../common/oauth/authentication';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { FederatedAccounts, UpstreamRefused } from './federated-accounts';
@@ -109,12 +110,15 @@ export class UpstreamSignInService implements UpstreamSignIn {
       const tokens = await this.redeem(req, state, provider, config);
       const claims = tokens.claims()!;
       const user = await this.accounts.resolve(provider, claims);
-      const session = await this.sessions.start(user.id);
+      // The session records how this sign-in was made; its codes and tokens carry that on.
+      const authentication = provider.trustUpstreamAmr ? upstreamAuthentication(claims) : UNVOUCHED_AUTHENTICATION;
+      const session = await this.sessions.start(user.id, authentication);
       await this.states.attachSession(state.id, {
         sessionHash: sha256Hex(session.cookieValue),
         userId: user.id,
         authTime: session.authTime,
-        ...(provider.trustUpstreamAmr ? upstreamAuthentication(claims) : { amr: null, acr: null }),
+        amr: provider.trustUpstreamAmr && authentication.amr.length > 0 ? JSON.stringify(authentication.amr) : null,
+        acr: provider.trustUpstreamAmr ? authentication.acr : null,
         expiresAt: nowSeconds() + this.sessions.ttlSeconds,
       });
       await this.audit.record({
@@ -226,10 +230,14 @@ function failureReason(error: Error): string {
   return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
-/** The upstream ID Token's amr (RFC 8176) and acr (Core §2) as stored: well-formed values only, within the columns. */
-export function upstreamAuthentication(claims: IDToken): { amr: string | null; acr: string | null } {
+/**
+ * The sign-in as a trusted upstream ID Token describes it: its amr (RFC 8176; well-formed values
+ * only, as many as fit the 255 characters the sign-in record keeps) and acr (Core §2; "0" when it
+ * sends none, as we cannot name a class for it).
+ */
+export function upstreamAuthentication(claims: IDToken): Authentication {
   const methods = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string' && /^[\x21-\x7e]{1,32}$/.test(m)) : [];
   while (JSON.stringify(methods).length > 255) methods.pop();
-  const acr = typeof claims.acr === 'string' && claims.acr.length <= 255 ? claims.acr : null;
-  return { amr: methods.length ? JSON.stringify(methods) : null, acr };
+  const acr = typeof claims.acr === 'string' && claims.acr.length > 0 && claims.acr.length <= 255 ? claims.acr : UNVOUCHED_AUTHENTICATION.acr;
+  return { amr: methods, acr };
 }

@@ -5,6 +5,7 @@ import { createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient } from '../support/factories';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
+import { sha256 } from '../support/sha256';
 import { sql } from '../support/sql';
 import { flipSignatureCharacter, startUpstreamIdp, UpstreamIdp } from '../support/upstream-idp';
 
@@ -18,6 +19,8 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   let closePair: () => Promise<void>;
   let idp: UpstreamIdp;
   let client: TestClient;
+  /** A confidential client with RFC 9068 JWT access tokens. */
+  let jwtClient: TestClient;
   let auth: string;
   let providerId: string;
 
@@ -28,6 +31,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     idp = await startUpstreamIdp([`${a.url}${CALLBACK}`, `${b.url}${CALLBACK}`]);
     auth = `Bearer ${await adminToken(a)}`;
     client = await createClient(a, { tokenEndpointAuthMethod: 'none', redirectUris: [APP_REDIRECT], clientName: 'Expense App', scope: 'openid profile' });
+    jwtClient = await createClient(a, { redirectUris: [APP_REDIRECT], clientName: 'JWT App', scope: 'openid profile', accessTokenFormat: 'jwt' });
     const res = await admin()
       .post('/admin/identity-providers')
       .send({ alias: 'corp', display_name: 'Corp SSO', issuer: idp.issuer, client_id: idp.clientId, client_secret: idp.clientSecret });
@@ -46,10 +50,10 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     delete: (path: string) => request(a.url).delete(path).set('Authorization', auth),
   });
 
-  const authorizeUrl = () =>
+  const authorizeUrl = (app = client) =>
     `/oauth2/authorize?${new URLSearchParams({
       response_type: 'code',
-      client_id: client.clientId,
+      client_id: app.clientId,
       redirect_uri: APP_REDIRECT,
       scope: 'openid profile',
       state: 'app-state',
@@ -90,7 +94,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   }
 
   /** The callback, then on to consent and the app's redirect URI; the code exchanged for our tokens. */
-  async function completeAtOurServer(browser: FormBrowser, callback: string): Promise<{ access_token: string; id_token: string }> {
+  async function completeAtOurServer(browser: FormBrowser, callback: string, app = client): Promise<{ access_token: string; id_token: string }> {
     let { page } = await follow(browser, await browser.get(callback));
     if (page.status === 200 && page.body.includes('value="approve"')) page = await browser.submit(page, { action: 'approve' });
     expect(page.status).toBe(302);
@@ -98,12 +102,13 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     expect(landed.searchParams.get('state')).toBe('app-state');
     const res = await request(a.url)
       .post('/oauth2/token')
+      .set(app.basic ? { Authorization: app.basic } : {})
       .type('form')
       .send({
         grant_type: 'authorization_code',
         code: landed.searchParams.get('code'),
         redirect_uri: APP_REDIRECT,
-        client_id: client.clientId,
+        client_id: app.clientId,
         code_verifier: VERIFIER,
       });
     expect(res.status).toBe(200);
@@ -126,7 +131,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     expect(idToken).toMatchObject({ iss: a.url, aud: client.clientId, nonce: 'app-nonce', name: 'New Comer' });
     // Not trusted for them: no method named (RFC 8176 has none for "elsewhere"), never "pwd".
     expect(idToken.amr).toBeUndefined();
-    expect(idToken.acr).toBeUndefined();
+    expect(idToken.acr).toBe('0');
     const links = await admin().get(`/admin/identity-providers/${providerId}/links`);
     expect(links.body).toEqual([expect.objectContaining({ subject: login, user_id: idToken.sub, linked_by: 'provisioned' })]);
 
@@ -258,6 +263,43 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     expect(logout.body).toContain('You are signed out');
   });
 
+  /** What the code, the JWT access token and its introspection say of the sign-in; the ID Token's claims. */
+  async function signInRecord(login: string, beforeExchange: () => Promise<unknown> = async () => undefined) {
+    const { browser, callback } = await signInUpstream(login, authorizeUrl(jwtClient));
+    let { page } = await follow(browser, await browser.get(callback));
+    if (page.status === 200 && page.body.includes('value="approve"')) page = await browser.submit(page, { action: 'approve' });
+    const code = new URL(page.location!).searchParams.get('code')!;
+    const [row] = await sql(a.dataSource, 'SELECT authentication FROM authorization_codes WHERE code_hash = ?', [sha256(code)]);
+    await beforeExchange();
+    const tokens = await request(a.url)
+      .post('/oauth2/token')
+      .set('Authorization', jwtClient.basic)
+      .type('form')
+      .send({ grant_type: 'authorization_code', code, redirect_uri: APP_REDIRECT, code_verifier: VERIFIER });
+    expect(tokens.status).toBe(200);
+    const introspection = await request(a.url)
+      .post('/oauth2/introspect')
+      .set('Authorization', jwtClient.basic)
+      .type('form')
+      .send({ token: tokens.body.access_token });
+    expect(introspection.body.active).toBe(true);
+    return {
+      code: JSON.parse(String(row.authentication)) as unknown,
+      accessToken: claimsOf(tokens.body.access_token),
+      introspection: introspection.body as Record<string, unknown>,
+      idToken: claimsOf(tokens.body.id_token),
+    };
+  }
+
+  it('records an untrusted upstream sign-in without any method, never pwd, in codes, tokens and introspection', async () => {
+    const record = await signInRecord(upstreamAccount({ email: 'plain@corp.example', email_verified: true }));
+    expect(record.code).toEqual({ amr: [], acr: '0' });
+    for (const claims of [record.accessToken, record.introspection, record.idToken]) {
+      expect(claims.amr).toBeUndefined();
+      expect(claims.acr).toBe('0');
+    }
+  });
+
   it("passes the upstream's amr and acr on when the provider is trusted for them", async () => {
     await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: true }).expect(200);
     try {
@@ -265,6 +307,15 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
       const { browser, callback } = await signInUpstream(login);
       const idToken = claimsOf((await completeAtOurServer(browser, callback)).id_token);
       expect(idToken).toMatchObject({ amr: ['pwd', 'otp'], acr: 'urn:example:loa:2' });
+      // Carried by the session into the code and tokens, not looked up afterwards: the record of
+      // the upstream sign-in may be gone by the time the code is exchanged.
+      const record = await signInRecord(upstreamAccount({ email: 'strong2@corp.example', email_verified: true }), () =>
+        sql(a.dataSource, 'DELETE FROM upstream_login_states WHERE spent_at IS NOT NULL'),
+      );
+      expect(record.code).toEqual({ amr: ['pwd', 'otp'], acr: 'urn:example:loa:2' });
+      for (const claims of [record.accessToken, record.introspection, record.idToken]) {
+        expect(claims).toMatchObject({ amr: ['pwd', 'otp'], acr: 'urn:example:loa:2' });
+      }
     } finally {
       await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: false }).expect(200);
     }

@@ -89,7 +89,10 @@ export class CreateIdentityProviderDto {
   @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { each: true, message: 'allowed_email_domains must be domain names' })
   allowed_email_domains?: string[];
 
-  @ApiPropertyOptional({ default: false, description: "Pass the upstream's amr and acr on in our ID Tokens" })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Record the upstream\'s amr and acr as the session\'s, carried into our codes and tokens (else no amr and acr "0")',
+  })
   @IsOptionalNotNull()
   @IsBoolean()
   trust_upstream_amr?: boolean;
