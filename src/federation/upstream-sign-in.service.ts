@@ -205,7 +205,7 @@ export class UpstreamSignInService implements UpstreamSignIn {
   private resume(req: Request, res: Response, state: UpstreamLoginStateEntity): void {
     const fields = JSON.parse(state.resume) as Record<string, string>;
     if (!state.resumeSealed) {
-      res.redirect(`/oauth2/authorize?${new URLSearchParams(fields).toString()}`, 303);
+      res.redirect(`/oauth2/authorize?${new URLSearchParams(withoutReauthentication(fields)).toString()}`, 303);
       return;
     }
     const hidden = Object.entries({ ...fields, action: 'continue' })
@@ -223,6 +223,22 @@ ${this.kit.csrfField(req, res)}
 </form>`,
     );
   }
+}
+
+/**
+ * The request's parameters once its user has just signed in for it: prompt=login and max_age=0 (its
+ * equivalent) asked for that reauthentication (OpenID Connect Core §3.1.2.1), which the upstream
+ * sign-in has just given; kept, they would send the user back to the login page for ever. A form
+ * post of sealed parameters (`action=continue`) goes on as the signed-in user without them.
+ */
+export function withoutReauthentication(fields: Readonly<Record<string, string>>): Record<string, string> {
+  const { prompt, max_age: maxAge, ...rest } = fields;
+  const prompts = (prompt ?? '').split(' ').filter((p) => p !== '' && p !== 'login');
+  return {
+    ...rest,
+    ...(prompts.length > 0 ? { prompt: prompts.join(' ') } : {}),
+    ...(maxAge !== undefined && Number(maxAge) !== 0 ? { max_age: maxAge } : {}),
+  };
 }
 
 /** openid-client's message, and the underlying check's when it wraps one (it names the claim, e.g. nonce). */

@@ -50,8 +50,9 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     delete: (path: string) => request(a.url).delete(path).set('Authorization', auth),
   });
 
-  const authorizeUrl = (app = client) =>
+  const authorizeUrl = (app = client, extra: Record<string, string> = {}) =>
     `/oauth2/authorize?${new URLSearchParams({
+      ...extra,
       response_type: 'code',
       client_id: app.clientId,
       redirect_uri: APP_REDIRECT,
@@ -318,6 +319,22 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
       }
     } finally {
       await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: false }).expect(200);
+    }
+  });
+
+  it('goes on to the application after an upstream sign-in asked for by prompt=login or max_age=0, not back to the login page', async () => {
+    const login = upstreamAccount({ email: 'again@corp.example', email_verified: true });
+    for (const extra of [{ prompt: 'login' }, { prompt: 'login consent' }, { max_age: '0' }] as Record<string, string>[]) {
+      const { browser, callback } = await signInUpstream(login, authorizeUrl(client, extra));
+      const resumed = await browser.get(callback);
+      expect(resumed.status).toBe(303);
+      const resumedUrl = new URL(resumed.location!, a.url);
+      expect(resumedUrl.searchParams.get('prompt') ?? '').not.toContain('login');
+      expect(resumedUrl.searchParams.get('state')).toBe('app-state');
+      const tokens = await completeAtOurServer(browser, resumedUrl.href);
+      expect(claimsOf(tokens.id_token).nonce).toBe('app-nonce');
+      // A new request with prompt=login asks again, session or not.
+      expect((await browser.get(authorizeUrl(client, { prompt: 'login' }))).body).toContain('Sign in with Corp SSO');
     }
   });
 

@@ -211,6 +211,22 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     expect(await userNamed('carol')).toMatchObject({ source: `ldap:${directoryId}` });
   });
 
+  it('goes on to the client after a directory sign-in asked for by prompt=login, not back to the login page', async () => {
+    const browser = new FormBrowser(t.url);
+    const url = (extra: Record<string, string>) =>
+      `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email', ...extra })}`;
+    for (const extra of [{}, { prompt: 'login' }, { prompt: 'login consent' }] as Record<string, string>[]) {
+      const login = await browser.get(url(extra));
+      expect(login.body).toContain('name="password"');
+      let page = await browser.submit(login, { username: 'carol', password: 'carol-password' });
+      // The consent page the first time; the code straight away once consent is given.
+      if (page.status === 200) page = await browser.submit(page, { action: 'approve' });
+      expect(page.status).toBe(302);
+      const approved = page;
+      expect(new URL(approved.location!).searchParams.get('code')).toBeTruthy();
+    }
+  });
+
   it('refuses a wrong password, a locked and a disabled account with the usual message', async () => {
     for (const [username, password] of [
       ['alice', 'wrong'],
