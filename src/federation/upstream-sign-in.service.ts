@@ -28,6 +28,16 @@ export const UPSTREAM_STATE_TTL = 600;
 /** Names the browser that started a sign-in: the callback must come back to the same one (login CSRF, RFC 9700 §4.7). */
 const BROWSER_COOKIE = 'upstream_login';
 const sealContext = (stateId: string) => `upstream-state:${stateId}`;
+const SIGNED_OUT_SEAL = 'upstream-signed-out';
+
+/** Where a sign-out goes on once the provider's end session sends the browser back. */
+interface SignedOutTarget {
+  /** The client's post_logout_redirect_uri, registered and matched when our session ended; null: our page. */
+  readonly to: string | null;
+  readonly state: string | null;
+  /** Epoch seconds after which the state is refused. */
+  readonly exp: number;
+}
 
 /**
  * "Sign in with …": the authorization code flow with PKCE, `state` and `nonce` (OpenID Connect
@@ -146,13 +156,40 @@ export class UpstreamSignInService implements UpstreamSignIn {
     try {
       const config = await this.clients.configuration(provider);
       if (!config.serverMetadata().end_session_endpoint) return null;
-      // RP-Initiated Logout 1.0 §2: client_id stands for the id_token_hint we do not keep.
-      const params: Record<string, string> = { client_id: provider.clientId };
-      if (postLogoutRedirectUri) params.post_logout_redirect_uri = postLogoutRedirectUri;
-      if (postLogoutRedirectUri && state !== undefined) params.state = state;
-      return oidc.buildEndSessionUrl(config, params).href;
+      // RP-Initiated Logout 1.0 §2: client_id stands for the id_token_hint we do not keep. The
+      // provider sends the browser back to us (a URI registered there for our client), never to
+      // our client's: the sealed state says where our sign-out goes on from there.
+      const back: SignedOutTarget = { to: postLogoutRedirectUri ?? null, state: state ?? null, exp: nowSeconds() + UPSTREAM_STATE_TTL };
+      return oidc.buildEndSessionUrl(config, {
+        client_id: provider.clientId,
+        post_logout_redirect_uri: this.admin.postLogoutRedirectUri,
+        state: this.sealer.seal(JSON.stringify(back), SIGNED_OUT_SEAL),
+      }).href;
     } catch {
       // Our session ends regardless; the upstream one is left to expire.
+      return null;
+    }
+  }
+
+  /**
+   * Back from the provider's end session (RP-Initiated Logout 1.0 §3): on to the post-logout
+   * redirect URI our client gave (validated when our session ended, sealed since) with its state,
+   * or our signed-out page when there is none or the state does not open.
+   */
+  signedOut(req: Request, res: Response): void {
+    const target = this.signedOutTarget((req.query as Record<string, unknown>).state);
+    if (!target?.to) return this.kit.sendPage(res, 200, 'Signed out', '<h1>You are signed out</h1>\n<p>You can close this window.</p>');
+    const url = new URL(target.to);
+    if (target.state !== null) url.searchParams.set('state', target.state);
+    res.redirect(url.href, 302);
+  }
+
+  private signedOutTarget(state: unknown): SignedOutTarget | null {
+    if (typeof state !== 'string' || state.length > 16384) return null;
+    try {
+      const target = JSON.parse(this.sealer.open(state, SIGNED_OUT_SEAL)) as SignedOutTarget;
+      return target.exp > nowSeconds() ? target : null;
+    } catch {
       return null;
     }
   }

@@ -42,6 +42,7 @@ describe(`admin API: upstream identity providers [${TEST_DB}]`, () => {
       trust_upstream_amr: false,
       jit_provisioning: true,
       redirect_uri: `${t.url}/oauth2/upstream/callback`,
+      post_logout_redirect_uri: `${t.url}/oauth2/upstream/signed-out`,
     });
     expect(JSON.stringify(created.body)).not.toContain('partner-secret-value');
     const id = created.body.id as string;

@@ -10,6 +10,8 @@ import { sql } from '../support/sql';
 import { flipSignatureCharacter, startUpstreamIdp, UpstreamIdp } from '../support/upstream-idp';
 
 const CALLBACK = '/oauth2/upstream/callback';
+const SIGNED_OUT = '/oauth2/upstream/signed-out';
+const APP_SIGNED_OUT = 'https://app.example/signed-out';
 const APP_REDIRECT = 'https://app.example/cb';
 const VERIFIER = 'upstream-test-verifier-upstream-test-verifier-0123456789';
 
@@ -28,9 +30,15 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     const pair = await createTestAppPair({ env: { ADMIN_PASSWORD } });
     ({ a, b } = pair);
     closePair = () => pair.close();
-    idp = await startUpstreamIdp([`${a.url}${CALLBACK}`, `${b.url}${CALLBACK}`]);
+    idp = await startUpstreamIdp([`${a.url}${CALLBACK}`, `${b.url}${CALLBACK}`], [`${a.url}${SIGNED_OUT}`, `${b.url}${SIGNED_OUT}`]);
     auth = `Bearer ${await adminToken(a)}`;
-    client = await createClient(a, { tokenEndpointAuthMethod: 'none', redirectUris: [APP_REDIRECT], clientName: 'Expense App', scope: 'openid profile' });
+    client = await createClient(a, {
+      tokenEndpointAuthMethod: 'none',
+      redirectUris: [APP_REDIRECT],
+      postLogoutRedirectUris: [APP_SIGNED_OUT],
+      clientName: 'Expense App',
+      scope: 'openid profile',
+    });
     jwtClient = await createClient(a, { redirectUris: [APP_REDIRECT], clientName: 'JWT App', scope: 'openid profile', accessTokenFormat: 'jwt' });
     const res = await admin()
       .post('/admin/identity-providers')
@@ -237,19 +245,45 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     }
   });
 
-  it("signs out here and then, when configured, at the upstream's end session", async () => {
+  it("signs out here and then, when configured, at the upstream's end session, which comes back to us and on to the app", async () => {
     await admin().patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: true }).expect(200);
     try {
       const login = upstreamAccount({ email: 'leaver@corp.example', email_verified: true });
       const { browser, callback } = await signInUpstream(login);
       const tokens = await completeAtOurServer(browser, callback);
-      const logout = await browser.get(`/oauth2/logout?${new URLSearchParams({ id_token_hint: tokens.id_token })}`);
+      const logout = await browser.get(
+        `/oauth2/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: APP_SIGNED_OUT, state: 'logout-state' })}`,
+      );
       expect(logout.status).toBe(302);
       const upstreamEnd = new URL(logout.location!);
       expect(`${upstreamEnd.origin}${upstreamEnd.pathname}`).toBe(`${idp.issuer}/session/end`);
       expect(upstreamEnd.searchParams.get('client_id')).toBe(idp.clientId);
+      // RP-Initiated Logout §2/§3: the provider returns to a URI registered for our client there, ours, never the app's.
+      expect(upstreamEnd.searchParams.get('post_logout_redirect_uri')).toBe(`${a.url}${SIGNED_OUT}`);
+      expect(upstreamEnd.searchParams.get('state')).not.toContain('logout-state');
       // Our session is over: the authorization endpoint shows the sign-in page again.
       expect((await browser.get(authorizeUrl())).body).toContain('Sign in with Corp SSO');
+
+      // The provider's confirmation page, then back to us, then on to the app with its state.
+      const confirm = await browser.get(upstreamEnd.href);
+      const action = /<form id="op.logoutForm" method="post" action="([^"]+)"/.exec(confirm.body)![1];
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)![1];
+      let page = await browser.post(new URL(action, upstreamEnd).href, { xsrf, logout: 'yes' });
+      const back = page.location!;
+      expect(back.startsWith(`${a.url}${SIGNED_OUT}?`)).toBe(true);
+      page = await browser.get(back);
+      expect(page.status).toBe(302);
+      const landed = new URL(page.location!);
+      expect(`${landed.origin}${landed.pathname}`).toBe(APP_SIGNED_OUT);
+      expect(landed.searchParams.get('state')).toBe('logout-state');
+      // Any other instance goes on the same way; a forged or missing state is our signed-out page, never a redirect.
+      const returned = new URL(back).searchParams.get('state')!;
+      expect((await request(b.url).get(`${SIGNED_OUT}?${new URLSearchParams({ state: returned })}`)).headers.location).toContain(APP_SIGNED_OUT);
+      for (const forged of [`${SIGNED_OUT}?state=${returned.slice(0, -2)}xx`, SIGNED_OUT]) {
+        const res = await request(a.url).get(forged);
+        expect(res.status).toBe(200);
+        expect(res.text).toContain('You are signed out');
+      }
     } finally {
       await admin().patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: false }).expect(200);
     }

@@ -156,6 +156,7 @@ describe('the OpenAPI document', () => {
         'post /device_authorization',
         'get /device',
         'get /oauth2/upstream/callback',
+        'get /oauth2/upstream/signed-out',
         'post /register',
       ].sort(),
     );

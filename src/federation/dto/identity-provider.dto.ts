@@ -154,11 +154,13 @@ export class IdentityProviderResponse {
   @ApiProperty() upstream_end_session: boolean;
   @ApiProperty() enabled: boolean;
   @ApiProperty({ description: 'Where the provider must send the browser back (register it there)' }) redirect_uri: string;
+  @ApiProperty({ description: "Where the provider's end session sends the browser back (register it there as a post-logout redirect URI)" })
+  post_logout_redirect_uri: string;
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
 }
 
-export function toIdentityProviderResponse(entity: UpstreamProviderEntity, redirectUri: string): IdentityProviderResponse {
+export function toIdentityProviderResponse(entity: UpstreamProviderEntity, redirectUri: string, postLogoutRedirectUri: string): IdentityProviderResponse {
   return {
     id: entity.id,
     alias: entity.alias,
@@ -174,6 +176,7 @@ export function toIdentityProviderResponse(entity: UpstreamProviderEntity, redir
     upstream_end_session: entity.upstreamEndSession,
     enabled: entity.enabled,
     redirect_uri: redirectUri,
+    post_logout_redirect_uri: postLogoutRedirectUri,
     created_at: entity.createdAt,
     updated_at: entity.updatedAt,
   };
