@@ -136,7 +136,7 @@ export class SecondFactorStep {
   }
 
   private async stepUp(session: LoginSession, factorAmr: readonly string[]): Promise<LoginSession> {
-    const authentication = withSecondFactor(this.config.mfa, factorAmr);
+    const authentication = withSecondFactor(this.config.mfa, session.authentication, factorAmr);
     const authTime = await this.sessions.stepUp(session, authentication);
     return { ...session, authentication, authTime };
   }

@@ -27,7 +27,8 @@ export abstract class UpstreamSignIn {
   abstract start(req: Request, res: Response, providerId: string, pending: PendingAuthorization): Promise<void>;
   /**
    * The upstream end-session URL to send the browser to after our session (of this cookie value)
-   * ends, or null. `postLogoutRedirectUri`: where the client asked to land (already validated).
+   * ends, or null. `postLogoutRedirectUri`: where the client asked to land (already validated),
+   * with its `state`; the provider sends the browser back to a route of ours that goes on there.
    */
   abstract endSessionUrl(sessionCookie: string | undefined, postLogoutRedirectUri: string | undefined, state: string | undefined): Promise<string | null>;
 }

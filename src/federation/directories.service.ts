@@ -4,10 +4,11 @@ import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { DirectoryPasswordSealer } from './directory-password-sealer';
-import { CreateDirectoryDto, DirectoryResponse, SyncResponse, toDirectoryResponse, UpdateDirectoryDto } from './dto/directory.dto';
+import { CreateDirectoryDto, DirectoryResponse, GroupMappingDto, SyncResponse, toDirectoryResponse, UpdateDirectoryDto } from './dto/directory.dto';
 import { FederatedAccountsService } from './federated-accounts.service';
 import { FederationRepository } from './federation.repository';
-import type { LdapDirectoryEntity } from './ldap-directory.entity';
+import type { GroupMapping, LdapDirectoryEntity } from './ldap-directory.entity';
+import { parseDn } from './ldap-dn';
 import { LdapUserDirectory } from './ldap-user-directory';
 import { DirectoryUnavailableError } from '../users/user-directories';
 
@@ -69,7 +70,8 @@ export class DirectoriesService {
   }
 
   async update(id: string, dto: UpdateDirectoryDto): Promise<DirectoryResponse> {
-    await this.find(id);
+    const directory = await this.find(id);
+    assertPasswordFollowsServer(directory, dto);
     const changes = {
       ...settingsFrom(dto),
       ...(dto.bind_password !== undefined ? { bindPasswordSealed: this.sealer.seal(dto.bind_password, id) } : {}),
@@ -117,6 +119,41 @@ export class DirectoriesService {
   }
 }
 
+/**
+ * The stored bind password was given for these servers and this account: a change of the URL list
+ * or of the bind DN without a new password would send it to a server it was never meant for (to
+ * whoever controls the new host). The password must come with such a change.
+ */
+function assertPasswordFollowsServer(directory: LdapDirectoryEntity, dto: UpdateDirectoryDto): void {
+  if (dto.bind_password !== undefined) return;
+  const urlsChanged = dto.urls !== undefined && JSON.stringify(dto.urls) !== JSON.stringify(directory.urls);
+  const bindDnChanged = dto.bind_dn !== undefined && dto.bind_dn !== directory.bindDn;
+  if (!urlsChanged && !bindDnChanged) return;
+  const message = `bind_password is required when ${urlsChanged ? 'urls' : 'bind_dn'} change: the stored password is never sent to another server or account`;
+  throw new OAuthError('invalid_request', message, { details: [{ field: 'bind_password', messages: [message] }] });
+}
+
+/**
+ * A mapping names its group by DN, or by name under a base DN; a bare name alone would match a
+ * group of that name in any OU (anyone who may create a group there would get the roles).
+ */
+function groupMappingsFrom(mappings: readonly GroupMappingDto[]): GroupMapping[] {
+  return mappings.map((m, i) => {
+    const field = `group_mappings[${i}]`;
+    if (m.base_dn === undefined) {
+      if (!parseDn(m.group)) throw invalidMapping(`${field}.group`, 'group must be a DN (cn=admins,ou=groups,dc=example,dc=org), or a name with base_dn');
+      return { group: m.group, roles: [...m.roles] };
+    }
+    if (!parseDn(m.base_dn)) throw invalidMapping(`${field}.base_dn`, 'base_dn must be a DN (ou=groups,dc=example,dc=org)');
+    if (m.group.includes('=')) throw invalidMapping(`${field}.group`, 'with base_dn, group is the name of the group (admins), not a DN');
+    return { group: m.group, roles: [...m.roles], baseDn: m.base_dn };
+  });
+}
+
+function invalidMapping(field: string, message: string): OAuthError {
+  return new OAuthError('invalid_request', message, { details: [{ field, messages: [message] }] });
+}
+
 /** The settings a request gives (undefined: left as they are, or the default on create). */
 function settingsFrom(dto: UpdateDirectoryDto): Partial<DirectorySettings> {
   const settings: Partial<DirectorySettings> = {
@@ -133,7 +170,7 @@ function settingsFrom(dto: UpdateDirectoryDto): Partial<DirectorySettings> {
     emailAttribute: dto.email_attribute,
     nameAttribute: dto.name_attribute,
     groupAttribute: dto.group_attribute,
-    groupMappings: dto.group_mappings?.map((m) => ({ group: m.group, roles: [...m.roles] })),
+    groupMappings: dto.group_mappings && groupMappingsFrom(dto.group_mappings),
     connectTimeoutMs: dto.connect_timeout_ms,
     operationTimeoutMs: dto.operation_timeout_ms,
     syncIntervalSeconds: dto.sync_interval_seconds,

@@ -47,11 +47,27 @@ describe('a directory entry as an account', () => {
 describe('group mapping', () => {
   const mappings = [
     { group: 'cn=admins,ou=groups,dc=example,dc=org', roles: ['admin'] },
-    { group: 'Staff', roles: ['staff', 'reader'] },
+    { group: 'Staff', baseDn: 'ou=groups,dc=example,dc=org', roles: ['staff', 'reader'] },
   ];
 
-  it('maps groups by DN or first RDN value regardless of case and spacing', () => {
-    expect(rolesFor(['CN=Admins, OU=Groups, DC=example, DC=org', 'cn=staff,ou=groups,dc=example,dc=org'], mappings)).toEqual(['admin', 'reader', 'staff']);
+  it('maps a group by its full DN, regardless of case and spacing', () => {
+    expect(rolesFor(['CN=Admins, OU=Groups, DC=example, DC=org'], mappings)).toEqual(['admin']);
     expect(rolesFor(['cn=other,dc=example,dc=org'], mappings)).toEqual([]);
+  });
+
+  it('gives nothing for a group of the same name in another OU', () => {
+    expect(rolesFor(['cn=admins,ou=projects,dc=example,dc=org', 'cn=staff,ou=projects,dc=example,dc=org'], mappings)).toEqual([]);
+    expect(rolesFor(['cn=admins,ou=groups,dc=example,dc=org,dc=evil'], mappings)).toEqual([]);
+  });
+
+  it('maps a group by name only at or below the base DN the mapping gives', () => {
+    expect(rolesFor(['cn=staff,ou=groups,dc=example,dc=org'], mappings)).toEqual(['reader', 'staff']);
+    expect(rolesFor(['cn=STAFF,ou=emea,ou=groups,dc=example,dc=org'], mappings)).toEqual(['reader', 'staff']);
+    // The base itself is no group of that name.
+    expect(rolesFor(['ou=groups,dc=example,dc=org'], [{ group: 'groups', baseDn: 'ou=groups,dc=example,dc=org', roles: ['x'] }])).toEqual([]);
+  });
+
+  it('matches nothing with a bare name that has no base DN (as stored before base DNs)', () => {
+    expect(rolesFor(['cn=staff,ou=groups,dc=example,dc=org'], [{ group: 'staff', roles: ['staff'] }])).toEqual([]);
   });
 });

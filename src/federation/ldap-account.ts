@@ -1,5 +1,6 @@
 import type { Entry } from 'ldapts';
 import type { GroupMapping, LdapDirectoryEntity } from './ldap-directory.entity';
+import { Dn, firstRdnValue, isWithin, normalizeDn, normalizeRdnValue, parseDn } from './ldap-dn';
 
 /** What a directory entry says of a user, read once from the service account's search. */
 export interface DirectoryAccount {
@@ -52,25 +53,21 @@ export function accountFromEntry(entry: Entry, directory: Attributes): Directory
   };
 }
 
-/** The roles the account's groups give through the mapping: by group DN or first RDN value, regardless of case. */
+/**
+ * The roles the account's groups give through the mapping. A mapping names a group by its full DN,
+ * compared as normalized DNs (ldap-dn.ts), or by name under a base DN: then only a group of that
+ * name at or below the base counts, so a group of the same name in another OU gives nothing.
+ */
 export function rolesFor(groups: readonly string[], mappings: readonly GroupMapping[]): string[] {
-  const names = new Set(groups.flatMap((dn) => [normalizeDn(dn), firstRdnValue(dn)]));
-  const roles = mappings.filter((m) => names.has(normalizeDn(m.group))).flatMap((m) => m.roles);
+  const memberOf = groups.map(parseDn).filter((dn): dn is Dn => dn !== null);
+  const roles = mappings.filter((m) => memberOf.some((dn) => matches(dn, m))).flatMap((m) => m.roles);
   return [...new Set(roles)].sort();
 }
 
-function normalizeDn(dn: string): string {
-  return dn
-    .split(',')
-    .map((rdn) => rdn.trim())
-    .join(',')
-    .toLowerCase();
-}
-
-function firstRdnValue(dn: string): string {
-  const rdn = dn.split(',')[0] ?? '';
-  const eq = rdn.indexOf('=');
-  return (eq >= 0 ? rdn.slice(eq + 1) : rdn).trim().toLowerCase();
+function matches(group: Dn, mapping: GroupMapping): boolean {
+  if (!mapping.baseDn) return group.join(',') === normalizeDn(mapping.group);
+  const base = parseDn(mapping.baseDn);
+  return base !== null && group.length > base.length && isWithin(group, base) && firstRdnValue(group) === normalizeRdnValue(mapping.group);
 }
 
 type AttributeValue = Entry[string];

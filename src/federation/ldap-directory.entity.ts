@@ -3,9 +3,11 @@ import { bigintTransformer } from '../common/database/bigint.transformer';
 
 /** What a directory group gives its members here. */
 export interface GroupMapping {
-  /** A group's DN, or the value of its first RDN (`cn=admins,ou=groups,...` or `admins`), case-insensitive. */
+  /** A group's DN (`cn=admins,ou=groups,...`), or with `baseDn` the value of its first RDN (`admins`). */
   group: string;
   roles: string[];
+  /** With a group name: only groups of that name at or below this DN count (absent: `group` is a DN). */
+  baseDn?: string;
 }
 
 /** An LDAP directory or Active Directory domain whose users sign in here with their directory password. */

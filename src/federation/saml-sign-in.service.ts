@@ -5,6 +5,7 @@ import { readCookie, setCookie } from '../authorize/cookies';
 import { InteractionKit } from '../authorize/interaction-kit';
 import { PendingAuthorization } from '../authorize/upstream-sign-in';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
+import { Authentication, UNVOUCHED_AUTHENTICATION } from '../common/oauth/authentication';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ReplayCache } from '../security/replay-cache';
@@ -169,9 +170,9 @@ export function identityOf(provider: UpstreamProviderEntity, settings: SamlSetti
 }
 
 /** amr and acr from the AuthnContextClassRef, kept only for a provider trusted for them (as for OpenID Connect). */
-export function authenticationOf(provider: UpstreamProviderEntity, assertion: VerifiedAssertion): { amr: string | null; acr: string | null } {
-  if (!provider.trustUpstreamAmr) return { amr: null, acr: null };
-  const amr = amrForContext(assertion.authnContextClassRef);
-  const acr = assertion.authnContextClassRef && assertion.authnContextClassRef.length <= 255 ? assertion.authnContextClassRef : null;
-  return { amr: amr ? JSON.stringify(amr) : null, acr };
+export function authenticationOf(provider: UpstreamProviderEntity, assertion: VerifiedAssertion): Authentication {
+  if (!provider.trustUpstreamAmr) return UNVOUCHED_AUTHENTICATION;
+  const amr = amrForContext(assertion.authnContextClassRef) ?? [];
+  const acr = assertion.authnContextClassRef && assertion.authnContextClassRef.length <= 255 ? assertion.authnContextClassRef : UNVOUCHED_AUTHENTICATION.acr;
+  return { amr: [...amr], acr };
 }

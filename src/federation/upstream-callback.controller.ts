@@ -1,5 +1,5 @@
 import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiSeeOtherResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiSeeOtherResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { UpstreamSignInService } from './upstream-sign-in.service';
@@ -25,5 +25,17 @@ export class UpstreamCallbackController {
   })
   callback(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.signIn.finish(req, res);
+  }
+
+  @Get('oauth2/upstream/signed-out')
+  @RateLimit('authorize')
+  @ApiOperation({ summary: "Post-logout redirect URI for upstream providers' end session (RP-Initiated Logout 1.0 §3)" })
+  @ApiFoundResponse({ description: "On to the application's registered post_logout_redirect_uri, with its state" })
+  @ApiOkResponse({
+    description: 'The signed-out page: no application URI to go on to, or a state that is unknown or expired',
+    content: { 'text/html': { example: '<h1>You are signed out</h1>' } },
+  })
+  signedOut(@Req() req: Request, @Res() res: Response): void {
+    this.signIn.signedOut(req, res);
   }
 }

@@ -26,8 +26,6 @@ import { UpstreamProvidersRepository } from './upstream-providers.repository';
 import { FederatedIdentitiesRepository } from './federated-identities.repository';
 import { UpstreamLoginStatesRepository } from './upstream-login-states.repository';
 import { UpstreamSignInService } from './upstream-sign-in.service';
-import { UpstreamAuthenticationContexts } from './upstream-authentication-contexts';
-import { AuthenticationContextSource } from '../oidc/authentication-context';
 
 const ENTITIES = [UpstreamProviderEntity, FederatedIdentityEntity, UpstreamLoginStateEntity];
 
@@ -44,8 +42,7 @@ export class ExpiringUpstreamLoginStates implements ExpiringTable {
  * Sign-in through upstream OpenID Connect and SAML 2.0 providers ("Sign in with …"): their management API,
  * the links of local users to upstream accounts, the relying-party side of the code flow and the
  * service-provider side of SAML Web Browser SSO.
- * Global so that the authorization endpoint (which it imports) finds UpstreamSignIn, and the ID
- * Tokens how a session started here authenticated (AuthenticationContextSource).
+ * Global so that the authorization endpoint (which it imports) finds UpstreamSignIn.
  */
 @Global()
 @WithSchema({ entities: ENTITIES, migrations: [UpstreamIdentityProviders1766300000000, SamlIdentityProviders1766700000000] })
@@ -62,13 +59,11 @@ export class ExpiringUpstreamLoginStates implements ExpiringTable {
     FederatedAccounts,
     UpstreamSignInService,
     ExpiringUpstreamLoginStates,
-    UpstreamAuthenticationContexts,
     SamlProvidersService,
     SamlSignInService,
     UpstreamSignInDispatcher,
     { provide: UpstreamSignIn, useExisting: UpstreamSignInDispatcher },
-    { provide: AuthenticationContextSource, useExisting: UpstreamAuthenticationContexts },
   ],
-  exports: [UpstreamSignIn, AuthenticationContextSource],
+  exports: [UpstreamSignIn],
 })
 export class UpstreamFederationModule {}

@@ -50,7 +50,7 @@ export class UpstreamLoginStateEntity {
   @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
   authTime: number | null;
 
-  /** The upstream's amr (JSON array) and acr, kept only when the provider is trusted for them. */
+  /** The upstream's amr (JSON array) and acr, kept only when the provider is trusted for them (a record: the login session carries them on). */
   @Column({ type: 'varchar', length: 255, nullable: true })
   amr: string | null;
 

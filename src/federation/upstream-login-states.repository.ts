@@ -48,11 +48,6 @@ export class UpstreamLoginStatesRepository {
     await transactional(this.states).update({ id }, session);
   }
 
-  /** The upstream sign-in that started a user's session at this auth_time, if one did. */
-  findBySignIn(userId: string, authTime: number): Promise<UpstreamLoginStateEntity | null> {
-    return this.states.findOneBy({ userId, authTime, spentAt: Not(IsNull()) });
-  }
-
   findBySession(sessionHash: string): Promise<UpstreamLoginStateEntity | null> {
     return this.states.findOneBy({ sessionHash, spentAt: Not(IsNull()) });
   }

@@ -54,7 +54,7 @@ export class UpstreamProviderEntity {
   @Column({ name: 'allowed_email_domains', type: 'simple-json' })
   allowedEmailDomains: string[];
 
-  /** Whether the upstream's amr and acr are believed and passed on in our ID Tokens (else no amr; UpstreamAuthenticationContexts). */
+  /** Whether the upstream's amr and acr are believed and recorded as the session's (else UNVOUCHED_AUTHENTICATION: no amr, acr "0"). */
   @Column({ name: 'trust_upstream_amr', type: 'boolean' })
   trustUpstreamAmr: boolean;
 

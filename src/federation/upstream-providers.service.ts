@@ -21,6 +21,8 @@ import { FederatedIdentitiesRepository } from './federated-identities.repository
 
 /** Where every upstream provider sends the browser back; registered at each provider. */
 export const UPSTREAM_CALLBACK_PATH = '/oauth2/upstream/callback';
+/** Where every provider's end session sends the browser back (RP-Initiated Logout 1.0 §3); registered at each provider too. */
+export const UPSTREAM_SIGNED_OUT_PATH = '/oauth2/upstream/signed-out';
 
 /** The sealed credential is bound to its provider: a value copied to another row does not open. */
 const sealContext = (providerId: string) => `upstream-provider:${providerId}`;
@@ -50,6 +52,10 @@ export class UpstreamProvidersService {
     return `${this.config.issuer}${UPSTREAM_CALLBACK_PATH}`;
   }
 
+  get postLogoutRedirectUri(): string {
+    return `${this.config.issuer}${UPSTREAM_SIGNED_OUT_PATH}`;
+  }
+
   async create(dto: CreateIdentityProviderDto): Promise<IdentityProviderResponse> {
     if (await this.providers.aliasTaken(dto.alias)) throw new OAuthError('conflict', 'alias is already taken');
     const now = nowSeconds();
@@ -76,15 +82,15 @@ export class UpstreamProvidersService {
     await this.work.audited({ type: 'admin.identity_provider.created', subject: id, detail: { alias: dto.alias, issuer: dto.issuer } }, () =>
       this.providers.insert(entity),
     );
-    return toIdentityProviderResponse(entity, this.redirectUri);
+    return toIdentityProviderResponse(entity, this.redirectUri, this.postLogoutRedirectUri);
   }
 
   async list(): Promise<IdentityProviderResponse[]> {
-    return (await this.providers.list()).map((p) => toIdentityProviderResponse(p, this.redirectUri));
+    return (await this.providers.list()).map((p) => toIdentityProviderResponse(p, this.redirectUri, this.postLogoutRedirectUri));
   }
 
   async get(id: string): Promise<IdentityProviderResponse> {
-    return toIdentityProviderResponse(await this.find(id), this.redirectUri);
+    return toIdentityProviderResponse(await this.find(id), this.redirectUri, this.postLogoutRedirectUri);
   }
 
   async update(id: string, dto: UpdateIdentityProviderDto): Promise<IdentityProviderResponse> {
@@ -94,7 +100,14 @@ export class UpstreamProvidersService {
       throw new OAuthError('conflict', 'alias is already taken');
     }
     const method = dto.client_auth_method ?? entity.clientAuthMethod;
-    const credentialChanged = dto.client_secret !== undefined || dto.private_key_jwk !== undefined || method !== entity.clientAuthMethod;
+    // The stored credential was given for this client at this issuer: another issuer (whose
+    // discovered token endpoint would receive the secret) or another client_id needs it again.
+    const moved = (dto.issuer !== undefined && dto.issuer !== entity.issuer) || (dto.client_id !== undefined && dto.client_id !== entity.clientId);
+    if (moved && dto.client_secret === undefined && dto.private_key_jwk === undefined) {
+      const field = method === 'private_key_jwt' ? 'private_key_jwk' : 'client_secret';
+      throw invalid(field, `${field} is required when issuer or client_id change: the stored credential is never sent to another provider or client`);
+    }
+    const credentialChanged = moved || dto.client_secret !== undefined || dto.private_key_jwk !== undefined || method !== entity.clientAuthMethod;
     Object.assign(entity, {
       alias: dto.alias ?? entity.alias,
       displayName: dto.display_name ?? entity.displayName,
@@ -114,7 +127,7 @@ export class UpstreamProvidersService {
     await this.work.audited({ type: 'admin.identity_provider.updated', subject: id, detail: { fields: Object.keys(dto).sort().join(' ') } }, () =>
       this.providers.save(entity),
     );
-    return toIdentityProviderResponse(entity, this.redirectUri);
+    return toIdentityProviderResponse(entity, this.redirectUri, this.postLogoutRedirectUri);
   }
 
   async delete(id: string): Promise<void> {

@@ -12,6 +12,7 @@ import { PendingAuthorization, UpstreamButton, UpstreamSignIn } from '../authori
 import { escapeHtml } from '../authorize/views/pages';
 import { ClientSecretSealer } from '../clients/client-secret-sealer';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
+import { Authentication, UNVOUCHED_AUTHENTICATION } from '../common/oauth/authentication';
 import { nowSeconds } from '../common/time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { FederatedAccounts, UpstreamRefused } from './federated-accounts';
@@ -27,6 +28,16 @@ export const UPSTREAM_STATE_TTL = 600;
 /** Names the browser that started a sign-in: the callback must come back to the same one (login CSRF, RFC 9700 §4.7). */
 const BROWSER_COOKIE = 'upstream_login';
 const sealContext = (stateId: string) => `upstream-state:${stateId}`;
+const SIGNED_OUT_SEAL = 'upstream-signed-out';
+
+/** Where a sign-out goes on once the provider's end session sends the browser back. */
+interface SignedOutTarget {
+  /** The client's post_logout_redirect_uri, registered and matched when our session ended; null: our page. */
+  readonly to: string | null;
+  readonly state: string | null;
+  /** Epoch seconds after which the state is refused. */
+  readonly exp: number;
+}
 
 /**
  * "Sign in with …": the authorization code flow with PKCE, `state` and `nonce` (OpenID Connect
@@ -104,7 +115,7 @@ export class UpstreamSignInService implements UpstreamSignIn {
       const claims = tokens.claims()!;
       const user = await this.accounts.resolve(provider, claims);
       setCookie(req, res, BROWSER_COOKIE, '', { maxAge: 0 });
-      await this.signedIn(req, res, state, provider, user.id, provider.trustUpstreamAmr ? upstreamAuthentication(claims) : { amr: null, acr: null });
+      await this.signedIn(req, res, state, provider, user.id, provider.trustUpstreamAmr ? upstreamAuthentication(claims) : UNVOUCHED_AUTHENTICATION);
     } catch (error) {
       await this.refused(req, res, error);
     }
@@ -112,8 +123,9 @@ export class UpstreamSignInService implements UpstreamSignIn {
 
   /**
    * The end of every upstream sign-in (OpenID Connect or SAML) once the user is known: a login
-   * session, remembered on the spent state row with how the upstream authenticated, audited, then
-   * back to the authorization request.
+   * session that records how the upstream authenticated (its codes and tokens carry that on; an
+   * untrusted provider's sign-in is UNVOUCHED_AUTHENTICATION), remembered on the spent state row,
+   * audited, then back to the authorization request.
    */
   async signedIn(
     req: Request,
@@ -121,14 +133,15 @@ export class UpstreamSignInService implements UpstreamSignIn {
     state: UpstreamLoginStateEntity,
     provider: UpstreamProviderEntity,
     userId: string,
-    authentication: { amr: string | null; acr: string | null },
+    authentication: Authentication,
   ): Promise<void> {
-    const session = await this.sessions.start(userId);
+    const session = await this.sessions.start(userId, authentication);
     await this.states.attachSession(state.id, {
       sessionHash: sha256Hex(session.cookieValue),
       userId,
       authTime: session.authTime,
-      ...authentication,
+      amr: provider.trustUpstreamAmr && authentication.amr.length > 0 ? JSON.stringify(authentication.amr) : null,
+      acr: provider.trustUpstreamAmr ? authentication.acr : null,
       expiresAt: nowSeconds() + this.sessions.ttlSeconds,
     });
     await this.audit.record({
@@ -157,13 +170,40 @@ export class UpstreamSignInService implements UpstreamSignIn {
     try {
       const config = await this.clients.configuration(provider);
       if (!config.serverMetadata().end_session_endpoint) return null;
-      // RP-Initiated Logout 1.0 §2: client_id stands for the id_token_hint we do not keep.
-      const params: Record<string, string> = { client_id: provider.clientId };
-      if (postLogoutRedirectUri) params.post_logout_redirect_uri = postLogoutRedirectUri;
-      if (postLogoutRedirectUri && state !== undefined) params.state = state;
-      return oidc.buildEndSessionUrl(config, params).href;
+      // RP-Initiated Logout 1.0 §2: client_id stands for the id_token_hint we do not keep. The
+      // provider sends the browser back to us (a URI registered there for our client), never to
+      // our client's: the sealed state says where our sign-out goes on from there.
+      const back: SignedOutTarget = { to: postLogoutRedirectUri ?? null, state: state ?? null, exp: nowSeconds() + UPSTREAM_STATE_TTL };
+      return oidc.buildEndSessionUrl(config, {
+        client_id: provider.clientId,
+        post_logout_redirect_uri: this.admin.postLogoutRedirectUri,
+        state: this.sealer.seal(JSON.stringify(back), SIGNED_OUT_SEAL),
+      }).href;
     } catch {
       // Our session ends regardless; the upstream one is left to expire.
+      return null;
+    }
+  }
+
+  /**
+   * Back from the provider's end session (RP-Initiated Logout 1.0 §3): on to the post-logout
+   * redirect URI our client gave (validated when our session ended, sealed since) with its state,
+   * or our signed-out page when there is none or the state does not open.
+   */
+  signedOut(req: Request, res: Response): void {
+    const target = this.signedOutTarget((req.query as Record<string, unknown>).state);
+    if (!target?.to) return this.kit.sendPage(res, 200, 'Signed out', '<h1>You are signed out</h1>\n<p>You can close this window.</p>');
+    const url = new URL(target.to);
+    if (target.state !== null) url.searchParams.set('state', target.state);
+    res.redirect(url.href, 302);
+  }
+
+  private signedOutTarget(state: unknown): SignedOutTarget | null {
+    if (typeof state !== 'string' || state.length > 16384) return null;
+    try {
+      const target = JSON.parse(this.sealer.open(state, SIGNED_OUT_SEAL)) as SignedOutTarget;
+      return target.exp > nowSeconds() ? target : null;
+    } catch {
       return null;
     }
   }
@@ -216,7 +256,7 @@ export class UpstreamSignInService implements UpstreamSignIn {
   private resume(req: Request, res: Response, state: UpstreamLoginStateEntity): void {
     const fields = JSON.parse(state.resume) as Record<string, string>;
     if (!state.resumeSealed) {
-      res.redirect(`/oauth2/authorize?${new URLSearchParams(fields).toString()}`, 303);
+      res.redirect(`/oauth2/authorize?${new URLSearchParams(withoutReauthentication(fields)).toString()}`, 303);
       return;
     }
     const hidden = Object.entries({ ...fields, action: 'continue' })
@@ -236,15 +276,35 @@ ${this.kit.csrfField(req, res)}
   }
 }
 
+/**
+ * The request's parameters once its user has just signed in for it: prompt=login and max_age=0 (its
+ * equivalent) asked for that reauthentication (OpenID Connect Core §3.1.2.1), which the upstream
+ * sign-in has just given; kept, they would send the user back to the login page for ever. A form
+ * post of sealed parameters (`action=continue`) goes on as the signed-in user without them.
+ */
+export function withoutReauthentication(fields: Readonly<Record<string, string>>): Record<string, string> {
+  const { prompt, max_age: maxAge, ...rest } = fields;
+  const prompts = (prompt ?? '').split(' ').filter((p) => p !== '' && p !== 'login');
+  return {
+    ...rest,
+    ...(prompts.length > 0 ? { prompt: prompts.join(' ') } : {}),
+    ...(maxAge !== undefined && Number(maxAge) !== 0 ? { max_age: maxAge } : {}),
+  };
+}
+
 /** openid-client's message, and the underlying check's when it wraps one (it names the claim, e.g. nonce). */
 function failureReason(error: Error): string {
   return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
-/** The upstream ID Token's amr (RFC 8176) and acr (Core §2) as stored: well-formed values only, within the columns. */
-export function upstreamAuthentication(claims: IDToken): { amr: string | null; acr: string | null } {
+/**
+ * The sign-in as a trusted upstream ID Token describes it: its amr (RFC 8176; well-formed values
+ * only, as many as fit the 255 characters the sign-in record keeps) and acr (Core §2; "0" when it
+ * sends none, as we cannot name a class for it).
+ */
+export function upstreamAuthentication(claims: IDToken): Authentication {
   const methods = Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string' && /^[\x21-\x7e]{1,32}$/.test(m)) : [];
   while (JSON.stringify(methods).length > 255) methods.pop();
-  const acr = typeof claims.acr === 'string' && claims.acr.length <= 255 ? claims.acr : null;
-  return { amr: methods.length ? JSON.stringify(methods) : null, acr };
+  const acr = typeof claims.acr === 'string' && claims.acr.length > 0 && claims.acr.length <= 255 ? claims.acr : UNVOUCHED_AUTHENTICATION.acr;
+  return { amr: methods, acr };
 }

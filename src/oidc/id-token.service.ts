@@ -1,5 +1,5 @@
-import type { Authentication } from '../common/oauth/authentication';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Authentication, authenticationClaims } from '../common/oauth/authentication';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { scopeTokens } from '../common/oauth/scope';
@@ -9,7 +9,6 @@ import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import type { UserProfile } from '../users/users.service';
 import { ClaimsRequest, claimsOfScope, releaseClaims } from './standard-claims';
-import { AuthenticationContext, AuthenticationContextSource } from './authentication-context';
 
 export interface IdTokenContext {
   readonly client: AuthenticatedClient;
@@ -45,22 +44,12 @@ export function atHash(accessToken: string, alg: SigningAlgorithm): string {
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
-/** A sign-in elsewhere (an upstream provider): its amr and acr when vouched for; else no amr, and acr "0" when asked. */
-function otherAuthentication(other: AuthenticationContext, context: IdTokenContext, passwordAcr: string): Record<string, unknown> {
-  const acrAsked = context.claims?.id_token && 'acr' in context.claims.id_token;
-  return {
-    ...(other.amr ? { amr: other.amr } : {}),
-    ...(other.acr ? { acr: other.acr } : acrAsked ? { acr: passwordAcr } : {}),
-  };
-}
-
 /** ID Tokens (OpenID Connect Core §2) for token responses whose scope includes `openid`. */
 @Injectable()
 export class IdTokenService {
   constructor(
     private readonly keys: SigningKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Optional() private readonly contexts?: AuthenticationContextSource,
   ) {}
 
   /** The signed ID Token, or undefined when the scope does not include openid. */
@@ -68,7 +57,6 @@ export class IdTokenService {
     if (!scopeTokens(context.scope).includes('openid')) return undefined;
     const alg = context.client.idTokenSignedResponseAlg;
     const now = nowSeconds();
-    const other = context.authTime !== null ? await this.contexts?.find(context.user.id, context.authTime) : null;
     return this.keys.sign(
       {
         ...idTokenUserClaims(context),
@@ -81,23 +69,21 @@ export class IdTokenService {
         ...(context.authTime !== null ? { auth_time: context.authTime } : {}),
         ...(context.nonce ? { nonce: context.nonce } : {}),
         at_hash: atHash(context.accessToken, alg),
-        ...(other ? otherAuthentication(other, context, this.config.mfa.passwordAcr) : this.localAuthentication(context)),
+        ...this.authentication(context),
       },
       alg,
     );
   }
 
-  /** A sign-in on our own pages: its recorded methods and class (RFC 8176, Core §2). */
-  private localAuthentication(context: IdTokenContext): Record<string, unknown> {
-    return {
-      // RFC 8176: the methods of the sign-in (a password alone before they were recorded).
-      amr: context.authentication?.amr ?? ['pwd'],
-      // Core §2: the class of the sign-in; of one recorded before, only when asked for.
-      ...(context.authentication
-        ? { acr: context.authentication.acr }
-        : context.claims?.id_token && 'acr' in context.claims.id_token
-          ? { acr: this.config.mfa.passwordAcr }
-          : {}),
-    };
+  /**
+   * How the session signed in, as recorded when it did (RFC 8176 amr, Core §2 acr): a password, a
+   * second factor, or an upstream provider's sign-in (its amr and acr when trusted, else no
+   * method). Without a record (a sign-in from before they were kept): a password, and its class
+   * only when asked for.
+   */
+  private authentication(context: IdTokenContext): Record<string, unknown> {
+    if (context.authentication) return authenticationClaims(context.authentication);
+    const acrAsked = context.claims?.id_token && 'acr' in context.claims.id_token;
+    return { amr: ['pwd'], ...(acrAsked ? { acr: this.config.mfa.passwordAcr } : {}) };
   }
 }

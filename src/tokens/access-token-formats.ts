@@ -5,7 +5,7 @@ import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import type { Confirmation } from './binding/confirmation';
 import type { ClaimsRequest } from '../oidc/standard-claims';
-import type { Authentication } from '../common/oauth/authentication';
+import { Authentication, authenticationClaims } from '../common/oauth/authentication';
 
 /** What an access token stands for, whatever its format. */
 export interface AccessTokenClaims {
@@ -97,7 +97,7 @@ export class AccessTokenFormats {
       grantId: typeof grantId === 'string' ? grantId : jti,
       stored: typeof grantId !== 'string',
       claims: typeof claims === 'object' && claims !== null ? (claims as ClaimsRequest) : null,
-      authentication: Array.isArray(amr) && amr.every((value) => typeof value === 'string') && typeof acr === 'string' ? { amr: amr as string[], acr } : null,
+      authentication: typeof acr === 'string' ? readAmr(amr, acr) : null,
       authTime: typeof authTime === 'number' ? authTime : null,
     };
   }
@@ -117,11 +117,17 @@ export class AccessTokenFormats {
         ...(claims.cnf ? { cnf: claims.cnf } : {}),
         grant_id: claims.grantId,
         ...(claims.claims?.userinfo ? { claims: { userinfo: claims.claims.userinfo } } : {}),
-        ...(claims.authentication ? { amr: claims.authentication.amr, acr: claims.authentication.acr } : {}),
+        ...(claims.authentication ? authenticationClaims(claims.authentication) : {}),
         ...(claims.authTime !== null ? { auth_time: claims.authTime } : {}),
       },
       claims.alg,
       'at+jwt',
     );
   }
+}
+
+/** A JWT's amr and acr as the sign-in they describe: no amr is a sign-in with no method vouched for. */
+function readAmr(amr: unknown, acr: string): Authentication | null {
+  if (amr === undefined) return { amr: [], acr };
+  return Array.isArray(amr) && amr.every((value) => typeof value === 'string') ? { amr: amr as string[], acr } : null;
 }

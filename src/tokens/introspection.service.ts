@@ -3,6 +3,7 @@ import { AuthenticatedClient, ClientsService } from '../clients/clients.service'
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { mayReceiveScope } from '../common/oauth/scope-policy';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
+import { authenticationClaims } from '../common/oauth/authentication';
 import { UsersService } from '../users/users.service';
 import { isActive, TokenStore } from './token-store';
 import type { Confirmation } from './binding/confirmation';
@@ -74,7 +75,7 @@ export class IntrospectionService {
       ...(found.kind === 'access_token' ? { jti: row.id } : {}),
       ...(user ? { sub: user.id, username: user.username } : {}),
       ...(row.cnf ? { cnf: row.cnf } : {}),
-      ...(row.authentication ? { amr: row.authentication.amr, acr: row.authentication.acr } : {}),
+      ...(row.authentication ? authenticationClaims(row.authentication) : {}),
       // RFC 7662 §2.2 allows members beyond its list; the grant's stored time (a JWT's claim).
       ...(row.authTime !== null ? { auth_time: row.authTime } : {}),
     };

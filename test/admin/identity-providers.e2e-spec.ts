@@ -42,6 +42,7 @@ describe(`admin API: upstream identity providers [${TEST_DB}]`, () => {
       trust_upstream_amr: false,
       jit_provisioning: true,
       redirect_uri: `${t.url}/oauth2/upstream/callback`,
+      post_logout_redirect_uri: `${t.url}/oauth2/upstream/signed-out`,
     });
     expect(JSON.stringify(created.body)).not.toContain('partner-secret-value');
     const id = created.body.id as string;
@@ -68,6 +69,37 @@ describe(`admin API: upstream identity providers [${TEST_DB}]`, () => {
     expect((await api.post('/admin/identity-providers').send(provider({ alias: 'p4', issuer: 'ftp://x.example' }))).status).toBe(400);
     expect((await api.post('/admin/identity-providers').send(provider({ alias: 'taken' }))).status).toBe(201);
     expect((await api.post('/admin/identity-providers').send(provider({ alias: 'taken' }))).status).toBe(409);
+  });
+
+  it('refuses a change of issuer or client_id that would send the stored credential elsewhere, unless it comes with it', async () => {
+    const { body: p } = await api.post('/admin/identity-providers').send(provider({ alias: 'mover' }));
+    const sealed = async () => (await sql(t.dataSource, 'SELECT sealed_credential FROM upstream_identity_providers WHERE id = ?', [p.id]))[0].sealed_credential;
+    const before = await sealed();
+    for (const change of [{ issuer: 'https://attacker.example' }, { client_id: 'another-client' }]) {
+      const refused = await api.patch(`/admin/identity-providers/${p.id}`).send(change);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'client_secret' }] });
+      expect(refused.body.error_description).toContain('client_secret is required when issuer or client_id change');
+    }
+    expect((await api.get(`/admin/identity-providers/${p.id}`)).body).toMatchObject({ issuer: 'https://id.partner.example', client_id: 'as-at-partner' });
+    expect(await sealed()).toBe(before);
+    // Unchanged values need nothing; a move with its new secret is taken and re-sealed.
+    expect((await api.patch(`/admin/identity-providers/${p.id}`).send({ issuer: 'https://id.partner.example', display_name: 'Partner 2' })).status).toBe(200);
+    const moved = await api.patch(`/admin/identity-providers/${p.id}`).send({ issuer: 'https://login.partner.example', client_secret: 'the-new-secret' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.issuer).toBe('https://login.partner.example');
+    expect(await sealed()).not.toBe(before);
+  });
+
+  it('asks a private_key_jwt provider for its key again when it moves', async () => {
+    const jwk = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k1', alg: 'ES256' };
+    const { body: p } = await api
+      .post('/admin/identity-providers')
+      .send(provider({ alias: 'jwt-mover', client_secret: undefined, client_auth_method: 'private_key_jwt', private_key_jwk: jwk }));
+    const refused = await api.patch(`/admin/identity-providers/${p.id}`).send({ client_id: 'renamed' });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'private_key_jwk' }] });
+    expect((await api.patch(`/admin/identity-providers/${p.id}`).send({ client_id: 'renamed', private_key_jwk: jwk })).status).toBe(200);
   });
 
   it('links a local user to an upstream subject once, lists and removes the link', async () => {

@@ -5,10 +5,13 @@ import { createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient } from '../support/factories';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
+import { sha256 } from '../support/sha256';
 import { sql } from '../support/sql';
 import { flipSignatureCharacter, startUpstreamIdp, UpstreamIdp } from '../support/upstream-idp';
 
 const CALLBACK = '/oauth2/upstream/callback';
+const SIGNED_OUT = '/oauth2/upstream/signed-out';
+const APP_SIGNED_OUT = 'https://app.example/signed-out';
 const APP_REDIRECT = 'https://app.example/cb';
 const VERIFIER = 'upstream-test-verifier-upstream-test-verifier-0123456789';
 
@@ -18,6 +21,8 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   let closePair: () => Promise<void>;
   let idp: UpstreamIdp;
   let client: TestClient;
+  /** A confidential client with RFC 9068 JWT access tokens. */
+  let jwtClient: TestClient;
   let auth: string;
   let providerId: string;
 
@@ -25,9 +30,16 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     const pair = await createTestAppPair({ env: { ADMIN_PASSWORD } });
     ({ a, b } = pair);
     closePair = () => pair.close();
-    idp = await startUpstreamIdp([`${a.url}${CALLBACK}`, `${b.url}${CALLBACK}`]);
+    idp = await startUpstreamIdp([`${a.url}${CALLBACK}`, `${b.url}${CALLBACK}`], [`${a.url}${SIGNED_OUT}`, `${b.url}${SIGNED_OUT}`]);
     auth = `Bearer ${await adminToken(a)}`;
-    client = await createClient(a, { tokenEndpointAuthMethod: 'none', redirectUris: [APP_REDIRECT], clientName: 'Expense App', scope: 'openid profile' });
+    client = await createClient(a, {
+      tokenEndpointAuthMethod: 'none',
+      redirectUris: [APP_REDIRECT],
+      postLogoutRedirectUris: [APP_SIGNED_OUT],
+      clientName: 'Expense App',
+      scope: 'openid profile',
+    });
+    jwtClient = await createClient(a, { redirectUris: [APP_REDIRECT], clientName: 'JWT App', scope: 'openid profile', accessTokenFormat: 'jwt' });
     const res = await admin()
       .post('/admin/identity-providers')
       .send({ alias: 'corp', display_name: 'Corp SSO', issuer: idp.issuer, client_id: idp.clientId, client_secret: idp.clientSecret });
@@ -46,10 +58,11 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     delete: (path: string) => request(a.url).delete(path).set('Authorization', auth),
   });
 
-  const authorizeUrl = () =>
+  const authorizeUrl = (app = client, extra: Record<string, string> = {}) =>
     `/oauth2/authorize?${new URLSearchParams({
+      ...extra,
       response_type: 'code',
-      client_id: client.clientId,
+      client_id: app.clientId,
       redirect_uri: APP_REDIRECT,
       scope: 'openid profile',
       state: 'app-state',
@@ -90,7 +103,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   }
 
   /** The callback, then on to consent and the app's redirect URI; the code exchanged for our tokens. */
-  async function completeAtOurServer(browser: FormBrowser, callback: string): Promise<{ access_token: string; id_token: string }> {
+  async function completeAtOurServer(browser: FormBrowser, callback: string, app = client): Promise<{ access_token: string; id_token: string }> {
     let { page } = await follow(browser, await browser.get(callback));
     if (page.status === 200 && page.body.includes('value="approve"')) page = await browser.submit(page, { action: 'approve' });
     expect(page.status).toBe(302);
@@ -98,12 +111,13 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     expect(landed.searchParams.get('state')).toBe('app-state');
     const res = await request(a.url)
       .post('/oauth2/token')
+      .set(app.basic ? { Authorization: app.basic } : {})
       .type('form')
       .send({
         grant_type: 'authorization_code',
         code: landed.searchParams.get('code'),
         redirect_uri: APP_REDIRECT,
-        client_id: client.clientId,
+        client_id: app.clientId,
         code_verifier: VERIFIER,
       });
     expect(res.status).toBe(200);
@@ -126,7 +140,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     expect(idToken).toMatchObject({ iss: a.url, aud: client.clientId, nonce: 'app-nonce', name: 'New Comer' });
     // Not trusted for them: no method named (RFC 8176 has none for "elsewhere"), never "pwd".
     expect(idToken.amr).toBeUndefined();
-    expect(idToken.acr).toBeUndefined();
+    expect(idToken.acr).toBe('0');
     const links = await admin().get(`/admin/identity-providers/${providerId}/links`);
     expect(links.body).toEqual([expect.objectContaining({ subject: login, user_id: idToken.sub, linked_by: 'provisioned' })]);
 
@@ -231,19 +245,45 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     }
   });
 
-  it("signs out here and then, when configured, at the upstream's end session", async () => {
+  it("signs out here and then, when configured, at the upstream's end session, which comes back to us and on to the app", async () => {
     await admin().patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: true }).expect(200);
     try {
       const login = upstreamAccount({ email: 'leaver@corp.example', email_verified: true });
       const { browser, callback } = await signInUpstream(login);
       const tokens = await completeAtOurServer(browser, callback);
-      const logout = await browser.get(`/oauth2/logout?${new URLSearchParams({ id_token_hint: tokens.id_token })}`);
+      const logout = await browser.get(
+        `/oauth2/logout?${new URLSearchParams({ id_token_hint: tokens.id_token, post_logout_redirect_uri: APP_SIGNED_OUT, state: 'logout-state' })}`,
+      );
       expect(logout.status).toBe(302);
       const upstreamEnd = new URL(logout.location!);
       expect(`${upstreamEnd.origin}${upstreamEnd.pathname}`).toBe(`${idp.issuer}/session/end`);
       expect(upstreamEnd.searchParams.get('client_id')).toBe(idp.clientId);
+      // RP-Initiated Logout §2/§3: the provider returns to a URI registered for our client there, ours, never the app's.
+      expect(upstreamEnd.searchParams.get('post_logout_redirect_uri')).toBe(`${a.url}${SIGNED_OUT}`);
+      expect(upstreamEnd.searchParams.get('state')).not.toContain('logout-state');
       // Our session is over: the authorization endpoint shows the sign-in page again.
       expect((await browser.get(authorizeUrl())).body).toContain('Sign in with Corp SSO');
+
+      // The provider's confirmation page, then back to us, then on to the app with its state.
+      const confirm = await browser.get(upstreamEnd.href);
+      const action = /<form id="op.logoutForm" method="post" action="([^"]+)"/.exec(confirm.body)![1];
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)![1];
+      let page = await browser.post(new URL(action, upstreamEnd).href, { xsrf, logout: 'yes' });
+      const back = page.location!;
+      expect(back.startsWith(`${a.url}${SIGNED_OUT}?`)).toBe(true);
+      page = await browser.get(back);
+      expect(page.status).toBe(302);
+      const landed = new URL(page.location!);
+      expect(`${landed.origin}${landed.pathname}`).toBe(APP_SIGNED_OUT);
+      expect(landed.searchParams.get('state')).toBe('logout-state');
+      // Any other instance goes on the same way; a forged or missing state is our signed-out page, never a redirect.
+      const returned = new URL(back).searchParams.get('state')!;
+      expect((await request(b.url).get(`${SIGNED_OUT}?${new URLSearchParams({ state: returned })}`)).headers.location).toContain(APP_SIGNED_OUT);
+      for (const forged of [`${SIGNED_OUT}?state=${returned.slice(0, -2)}xx`, SIGNED_OUT]) {
+        const res = await request(a.url).get(forged);
+        expect(res.status).toBe(200);
+        expect(res.text).toContain('You are signed out');
+      }
     } finally {
       await admin().patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: false }).expect(200);
     }
@@ -258,6 +298,43 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     expect(logout.body).toContain('You are signed out');
   });
 
+  /** What the code, the JWT access token and its introspection say of the sign-in; the ID Token's claims. */
+  async function signInRecord(login: string, beforeExchange: () => Promise<unknown> = async () => undefined) {
+    const { browser, callback } = await signInUpstream(login, authorizeUrl(jwtClient));
+    let { page } = await follow(browser, await browser.get(callback));
+    if (page.status === 200 && page.body.includes('value="approve"')) page = await browser.submit(page, { action: 'approve' });
+    const code = new URL(page.location!).searchParams.get('code')!;
+    const [row] = await sql(a.dataSource, 'SELECT authentication FROM authorization_codes WHERE code_hash = ?', [sha256(code)]);
+    await beforeExchange();
+    const tokens = await request(a.url)
+      .post('/oauth2/token')
+      .set('Authorization', jwtClient.basic)
+      .type('form')
+      .send({ grant_type: 'authorization_code', code, redirect_uri: APP_REDIRECT, code_verifier: VERIFIER });
+    expect(tokens.status).toBe(200);
+    const introspection = await request(a.url)
+      .post('/oauth2/introspect')
+      .set('Authorization', jwtClient.basic)
+      .type('form')
+      .send({ token: tokens.body.access_token });
+    expect(introspection.body.active).toBe(true);
+    return {
+      code: JSON.parse(String(row.authentication)) as unknown,
+      accessToken: claimsOf(tokens.body.access_token),
+      introspection: introspection.body as Record<string, unknown>,
+      idToken: claimsOf(tokens.body.id_token),
+    };
+  }
+
+  it('records an untrusted upstream sign-in without any method, never pwd, in codes, tokens and introspection', async () => {
+    const record = await signInRecord(upstreamAccount({ email: 'plain@corp.example', email_verified: true }));
+    expect(record.code).toEqual({ amr: [], acr: '0' });
+    for (const claims of [record.accessToken, record.introspection, record.idToken]) {
+      expect(claims.amr).toBeUndefined();
+      expect(claims.acr).toBe('0');
+    }
+  });
+
   it("passes the upstream's amr and acr on when the provider is trusted for them", async () => {
     await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: true }).expect(200);
     try {
@@ -265,8 +342,33 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
       const { browser, callback } = await signInUpstream(login);
       const idToken = claimsOf((await completeAtOurServer(browser, callback)).id_token);
       expect(idToken).toMatchObject({ amr: ['pwd', 'otp'], acr: 'urn:example:loa:2' });
+      // Carried by the session into the code and tokens, not looked up afterwards: the record of
+      // the upstream sign-in may be gone by the time the code is exchanged.
+      const record = await signInRecord(upstreamAccount({ email: 'strong2@corp.example', email_verified: true }), () =>
+        sql(a.dataSource, 'DELETE FROM upstream_login_states WHERE spent_at IS NOT NULL'),
+      );
+      expect(record.code).toEqual({ amr: ['pwd', 'otp'], acr: 'urn:example:loa:2' });
+      for (const claims of [record.accessToken, record.introspection, record.idToken]) {
+        expect(claims).toMatchObject({ amr: ['pwd', 'otp'], acr: 'urn:example:loa:2' });
+      }
     } finally {
       await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: false }).expect(200);
+    }
+  });
+
+  it('goes on to the application after an upstream sign-in asked for by prompt=login or max_age=0, not back to the login page', async () => {
+    const login = upstreamAccount({ email: 'again@corp.example', email_verified: true });
+    for (const extra of [{ prompt: 'login' }, { prompt: 'login consent' }, { max_age: '0' }] as Record<string, string>[]) {
+      const { browser, callback } = await signInUpstream(login, authorizeUrl(client, extra));
+      const resumed = await browser.get(callback);
+      expect(resumed.status).toBe(303);
+      const resumedUrl = new URL(resumed.location!, a.url);
+      expect(resumedUrl.searchParams.get('prompt') ?? '').not.toContain('login');
+      expect(resumedUrl.searchParams.get('state')).toBe('app-state');
+      const tokens = await completeAtOurServer(browser, resumedUrl.href);
+      expect(claimsOf(tokens.id_token).nonce).toBe('app-nonce');
+      // A new request with prompt=login asks again, session or not.
+      expect((await browser.get(authorizeUrl(client, { prompt: 'login' }))).body).toContain('Sign in with Corp SSO');
     }
   });
 

@@ -12,6 +12,8 @@ import { ROOT_DN, ROOT_PASSWORD, Slapd, slapdAvailable, startSlapd, SUFFIX } fro
 
 const PEOPLE = `ou=people,${SUFFIX}`;
 const GROUPS = `ou=groups,${SUFFIX}`;
+/** Another OU whose groups have the names of the mapped ones. */
+const PROJECTS = `ou=projects,${SUFFIX}`;
 
 function person(uid: string, password: string, extra = ''): string {
   return `dn: uid=${uid},${PEOPLE}
@@ -25,6 +27,10 @@ userPassword: ${password}
 ${extra}`;
 }
 
+function group(cn: string, parent: string, ...members: string[]): string {
+  return [`dn: cn=${cn},${parent}`, 'objectClass: groupOfNames', `cn: ${cn}`, ...members.map((uid) => `member: uid=${uid},${PEOPLE}`), ''].join('\n');
+}
+
 const DIRECTORY = `dn: ${PEOPLE}
 objectClass: organizationalUnit
 ou: people
@@ -35,23 +41,21 @@ ${person('carol', 'carol-password')}
 ${person('dave', 'dave-password')}
 ${person('erin', 'erin-password')}
 ${person('frank', 'frank-password')}
+${person('grace', 'grace-password')}
 ${person('locked', 'locked-password', 'pwdAccountLockedTime: 000001010000Z\n')}
 ${person('disabled', 'disabled-password', 'userAccountControl: 514\n')}
 dn: ${GROUPS}
 objectClass: organizationalUnit
 ou: groups
 
-dn: cn=admins,${GROUPS}
-objectClass: groupOfNames
-cn: admins
-member: uid=alice,${PEOPLE}
+${group('admins', GROUPS, 'alice')}
+${group('staff', GROUPS, 'alice', 'bob')}
+dn: ${PROJECTS}
+objectClass: organizationalUnit
+ou: projects
 
-dn: cn=staff,${GROUPS}
-objectClass: groupOfNames
-cn: staff
-member: uid=alice,${PEOPLE}
-member: uid=bob,${PEOPLE}
-`;
+${group('admins', PROJECTS, 'grace')}
+${group('staff', PROJECTS, 'grace')}`;
 
 const describeWithSlapd = slapdAvailable() || process.env.CI === 'true' ? describe : describe.skip;
 if (!slapdAvailable() && process.env.CI !== 'true') console.warn('slapd is not installed: the LDAP federation specs are skipped');
@@ -95,7 +99,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
       user_filter: '(objectClass=inetOrgPerson)',
       group_mappings: [
         { group: `cn=admins,${GROUPS}`, roles: ['admin'] },
-        { group: 'staff', roles: ['staff'] },
+        { group: 'staff', base_dn: GROUPS, roles: ['staff'] },
       ],
       connect_timeout_ms: 1000,
       operation_timeout_ms: 2000,
@@ -122,6 +126,41 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     expect(audit.body.items?.[0]?.subject ?? JSON.stringify(audit.body)).toContain(directoryId);
   });
 
+  it('refuses a change of URLs or bind DN that would send the stored bind password elsewhere, unless the password comes with it', async () => {
+    const created = await admin.post('/admin/directories', {
+      name: 'Moving directory',
+      enabled: false,
+      urls: [slapd.url],
+      bind_dn: ROOT_DN,
+      bind_password: ROOT_PASSWORD,
+      base_dn: PEOPLE,
+      sync_interval_seconds: 0,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const sealed = async () => (await t.dataSource.query(`SELECT bind_password_sealed FROM ldap_directories WHERE id = '${id}'`))[0].bind_password_sealed;
+    const before = await sealed();
+    for (const change of [
+      { urls: ['ldaps://attacker.example'] },
+      { bind_dn: 'cn=someone-else,dc=example,dc=org' },
+      { urls: [slapd.url, 'ldap://second.example'] },
+    ]) {
+      const refused = await admin.patch(`/admin/directories/${id}`, change);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'bind_password' }] });
+      expect(refused.body.error_description).toContain('bind_password is required');
+    }
+    expect(await admin.get(`/admin/directories/${id}`)).toMatchObject({ body: { urls: [slapd.url], bind_dn: ROOT_DN } });
+    expect(await sealed()).toBe(before);
+    // The same values, or other settings, need no password; a move with the password is taken.
+    expect((await admin.patch(`/admin/directories/${id}`, { urls: [slapd.url], bind_dn: ROOT_DN, name: 'Renamed' })).status).toBe(200);
+    const moved = await admin.patch(`/admin/directories/${id}`, { urls: ['ldaps://ldap2.example.org'], bind_password: 'the-new-servers-password' });
+    expect(moved.status).toBe(200);
+    expect(moved.body.urls).toEqual(['ldaps://ldap2.example.org']);
+    expect(await sealed()).not.toBe(before);
+    expect((await admin.delete(`/admin/directories/${id}`)).status).toBe(204);
+  });
+
   it('signs a directory user in by the password grant (through the second URL), linking a local user by entryUUID with mapped roles', async () => {
     const res = await grant('alice', 'alice-password', 'read admin');
     expect(res.status).toBe(200);
@@ -136,6 +175,20 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     // No password hash of hers is kept, legacy or not.
     const legacy = await admin.get('/admin/users?legacy_hash=true');
     expect((legacy.body.items as { id: string }[]).map((u) => u.id)).not.toContain(alice!.id);
+  });
+
+  it('gives no role for a group of a mapped name in another OU, and refuses a group name without a base DN', async () => {
+    expect((await grant('grace', 'grace-password')).status).toBe(200);
+    expect(await userNamed('grace')).toMatchObject({ source: `ldap:${directoryId}`, roles: [] });
+    expect((await grant('grace', 'grace-password', 'admin')).status).toBe(400);
+    const refused = await admin.patch(`/admin/directories/${directoryId}`, { group_mappings: [{ group: 'admins', roles: ['admin'] }] });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'group_mappings[0].group' }] });
+    const shown = await admin.get(`/admin/directories/${directoryId}`);
+    expect(shown.body.group_mappings).toEqual([
+      { group: `cn=admins,${GROUPS}`, roles: ['admin'] },
+      { group: 'staff', base_dn: GROUPS, roles: ['staff'] },
+    ]);
   });
 
   it('refreshes name, e-mail and roles at the next sign-in', async () => {
@@ -156,6 +209,22 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     expect(consent.status).toBe(200);
     expect(consent.body).toContain('value="approve"');
     expect(await userNamed('carol')).toMatchObject({ source: `ldap:${directoryId}` });
+  });
+
+  it('goes on to the client after a directory sign-in asked for by prompt=login, not back to the login page', async () => {
+    const browser = new FormBrowser(t.url);
+    const url = (extra: Record<string, string>) =>
+      `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email', ...extra })}`;
+    for (const extra of [{}, { prompt: 'login' }, { prompt: 'login consent' }] as Record<string, string>[]) {
+      const login = await browser.get(url(extra));
+      expect(login.body).toContain('name="password"');
+      let page = await browser.submit(login, { username: 'carol', password: 'carol-password' });
+      // The consent page the first time; the code straight away once consent is given.
+      if (page.status === 200) page = await browser.submit(page, { action: 'approve' });
+      expect(page.status).toBe(302);
+      const approved = page;
+      expect(new URL(approved.location!).searchParams.get('code')).toBeTruthy();
+    }
   });
 
   it('refuses a wrong password, a locked and a disabled account with the usual message', async () => {

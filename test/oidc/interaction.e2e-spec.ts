@@ -65,11 +65,19 @@ describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, 
     });
   });
 
-  it('prompt=login shows the login page even with a session', async () => {
+  it('prompt=login shows the login page even with a session, and a sign-in there goes on to the client, not back', async () => {
     const { browser } = await signedIn();
     const page = await browser.get(authorize({ prompt: 'login' }));
     expect(page.status).toBe(200);
     expect(page.body).toContain('name="password"');
+    const signedInAgain = await browser.submit(page, user);
+    expect(signedInAgain.status).toBe(302);
+    expect(new URL(signedInAgain.location!).searchParams.get('code')).toBeTruthy();
+    // With consent forced too: the consent page, then the code.
+    const consent = await browser.submit(await browser.get(authorize({ prompt: 'login consent', max_age: '0' })), user);
+    expect(consent.body).toContain('value="approve"');
+    const approved = await browser.submit(consent, { action: 'approve' });
+    expect(new URL(approved.location!).searchParams.get('code')).toBeTruthy();
   });
 
   it('max_age asks for the password again once the sign-in is older, and auth_time says when it happened', async () => {

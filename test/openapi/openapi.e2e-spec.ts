@@ -157,6 +157,7 @@ describe('the OpenAPI document', () => {
         'get /device',
         'get /oauth2/upstream/callback',
         'post /oauth2/upstream/saml/acs',
+        'get /oauth2/upstream/signed-out',
         'post /register',
         'post /passkeys/options',
       ].sort(),

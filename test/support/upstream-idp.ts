@@ -35,7 +35,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
  * client (ours, redirecting to `redirectUris`), a sign-in page of its own for `accounts`, and
  * amr/acr in its ID Tokens.
  */
-export async function startUpstreamIdp(redirectUris: readonly string[]): Promise<UpstreamIdp> {
+export async function startUpstreamIdp(redirectUris: readonly string[], postLogoutRedirectUris: readonly string[] = redirectUris): Promise<UpstreamIdp> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const accounts = new Map<string, UpstreamAccount>();
@@ -49,7 +49,7 @@ export async function startUpstreamIdp(redirectUris: readonly string[]): Promise
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: [...redirectUris],
-        post_logout_redirect_uris: [...redirectUris],
+        post_logout_redirect_uris: [...postLogoutRedirectUris],
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },

@@ -10,3 +10,20 @@ export interface Authentication {
   readonly amr: readonly string[];
   readonly acr: string;
 }
+
+/**
+ * A sign-in at another provider that this server does not vouch for. RFC 8176's registry has no
+ * method for "authenticated elsewhere" and naming one (`pwd`) would claim a check nobody made
+ * here, so no method is listed; the class is OpenID Connect Core §2's "0" (the authentication
+ * does not meet ISO/IEC 29115 level 1 as far as we can tell).
+ */
+export const UNVOUCHED_AUTHENTICATION: Authentication = Object.freeze({ amr: Object.freeze([]), acr: '0' });
+
+/**
+ * The `amr` and `acr` claims of a sign-in, as ID Tokens, JWT access tokens (RFC 9068 §2.2.1) and
+ * introspection answers carry them: `amr` only when a method is known (it is optional, Core §2;
+ * an empty array would say nothing).
+ */
+export function authenticationClaims(authentication: Authentication): { amr?: readonly string[]; acr: string } {
+  return { ...(authentication.amr.length > 0 ? { amr: authentication.amr } : {}), acr: authentication.acr };
+}

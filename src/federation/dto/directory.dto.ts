@@ -9,11 +9,24 @@ const ATTRIBUTE = /^[A-Za-z][A-Za-z0-9-]*$/;
 const LDAP_URL = /^ldaps?:\/\/[^/?#\s]+\/?$/;
 
 export class GroupMappingDto {
-  @ApiProperty({ example: 'cn=admins,ou=groups,dc=example,dc=org', description: "A group's DN, or its first RDN value (`admins`), regardless of case" })
+  @ApiProperty({
+    example: 'cn=admins,ou=groups,dc=example,dc=org',
+    description: "A group's DN (RFC 4514, compared regardless of case and spacing), or with base_dn the value of its first RDN (`admins`)",
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(1024)
   group: string;
+
+  @ApiPropertyOptional({
+    example: 'ou=groups,dc=example,dc=org',
+    description: 'With a group name: only groups of that name at or below this DN count (a group of the same name elsewhere gives nothing)',
+  })
+  @IsOptionalNotNull()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  base_dn?: string;
 
   @ApiProperty({ type: [String], example: ['admin'], description: 'The roles its members get (a role reserves scopes, e.g. `admin`)' })
   @IsArray()
@@ -192,7 +205,7 @@ export function toDirectoryResponse(d: LdapDirectoryEntity): DirectoryResponse {
     email_attribute: d.emailAttribute,
     name_attribute: d.nameAttribute,
     group_attribute: d.groupAttribute,
-    group_mappings: d.groupMappings.map((m) => ({ group: m.group, roles: [...m.roles] })),
+    group_mappings: d.groupMappings.map((m) => ({ group: m.group, roles: [...m.roles], ...(m.baseDn ? { base_dn: m.baseDn } : {}) })),
     connect_timeout_ms: d.connectTimeoutMs,
     operation_timeout_ms: d.operationTimeoutMs,
     sync_interval_seconds: d.syncIntervalSeconds,

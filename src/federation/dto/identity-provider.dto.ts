@@ -89,7 +89,10 @@ export class CreateIdentityProviderDto {
   @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { each: true, message: 'allowed_email_domains must be domain names' })
   allowed_email_domains?: string[];
 
-  @ApiPropertyOptional({ default: false, description: "Pass the upstream's amr and acr on in our ID Tokens" })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Record the upstream\'s amr and acr as the session\'s, carried into our codes and tokens (else no amr and acr "0")',
+  })
   @IsOptionalNotNull()
   @IsBoolean()
   trust_upstream_amr?: boolean;
@@ -152,11 +155,13 @@ export class IdentityProviderResponse {
   @ApiProperty() enabled: boolean;
   @ApiProperty({ enum: ['oidc', 'saml'], description: 'saml: see GET /admin/saml-identity-providers/{id} for its SAML settings' }) protocol: string;
   @ApiProperty({ description: 'Where the provider must send the browser back (register it there)' }) redirect_uri: string;
+  @ApiProperty({ description: "Where the provider's end session sends the browser back (register it there as a post-logout redirect URI)" })
+  post_logout_redirect_uri: string;
   @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
   @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
 }
 
-export function toIdentityProviderResponse(entity: UpstreamProviderEntity, redirectUri: string): IdentityProviderResponse {
+export function toIdentityProviderResponse(entity: UpstreamProviderEntity, redirectUri: string, postLogoutRedirectUri: string): IdentityProviderResponse {
   return {
     id: entity.id,
     alias: entity.alias,
@@ -174,6 +179,7 @@ export function toIdentityProviderResponse(entity: UpstreamProviderEntity, redir
     // Rows inserted by the OpenID Connect API take the column's default.
     protocol: entity.protocol ?? 'oidc',
     redirect_uri: redirectUri,
+    post_logout_redirect_uri: postLogoutRedirectUri,
     created_at: entity.createdAt,
     updated_at: entity.updatedAt,
   };

@@ -1,3 +1,4 @@
+import { UNVOUCHED_AUTHENTICATION } from '../../common/oauth/authentication';
 import { isMultiFactor, needsSecondFactor, passwordAuthentication, withSecondFactor } from './mfa-policy';
 
 const NAMES = { passwordAcr: '0', mfaAcr: 'urn:example:mfa' };
@@ -22,9 +23,14 @@ describe('the second-factor policy', () => {
 
   it('reports pwd, then pwd otp mfa with the multi-factor acr (RFC 8176)', () => {
     expect(passwordAuthentication(NAMES)).toEqual({ amr: ['pwd'], acr: '0' });
-    const stepped = withSecondFactor(NAMES, ['otp']);
+    const stepped = withSecondFactor(NAMES, passwordAuthentication(NAMES), ['otp']);
     expect(stepped).toEqual({ amr: ['pwd', 'otp', 'mfa'], acr: 'urn:example:mfa' });
     expect(isMultiFactor(stepped)).toBe(true);
     expect(isMultiFactor(passwordAuthentication(NAMES))).toBe(false);
+  });
+
+  it('never adds pwd to a step-up of a sign-in made elsewhere', () => {
+    expect(withSecondFactor(NAMES, UNVOUCHED_AUTHENTICATION, ['otp'])).toEqual({ amr: ['otp', 'mfa'], acr: 'urn:example:mfa' });
+    expect(withSecondFactor(NAMES, { amr: ['hwk', 'mfa'], acr: 'x' }, ['otp']).amr).toEqual(['hwk', 'otp', 'mfa']);
   });
 });

@@ -11,8 +11,12 @@ export function passwordAuthentication(names: AcrNames): Authentication {
   return { amr: ['pwd'], acr: names.passwordAcr };
 }
 
-export function withSecondFactor(names: AcrNames, factorAmr: readonly string[]): Authentication {
-  return { amr: [...new Set(['pwd', ...factorAmr, 'mfa'])], acr: names.mfaAcr };
+/**
+ * A session stepped up with a second factor: the methods of its first sign-in (`pwd` here, an
+ * upstream provider's own, or none we vouch for), the factor's, and `mfa`.
+ */
+export function withSecondFactor(names: AcrNames, first: Authentication, factorAmr: readonly string[]): Authentication {
+  return { amr: [...new Set([...first.amr.filter((m) => m !== 'mfa'), ...factorAmr, 'mfa'])], acr: names.mfaAcr };
 }
 
 export function isMultiFactor(authentication: Authentication): boolean {

@@ -1,6 +1,6 @@
 import type { FactorRecord } from './sign-in-factor';
 import { type AssertionVerifier, PasskeyFactor } from './passkey.factor';
-import { passkeyAuthentication, withSecondFactor } from './mfa-policy';
+import { passkeyAuthentication, passwordAuthentication, withSecondFactor } from './mfa-policy';
 import { passkeyAmr, type PasskeyAssertion, type PasskeyResult } from './passkeys.service';
 
 const names = { passwordAcr: '0', mfaAcr: 'urn:oauth-server:acr:mfa' };
@@ -80,6 +80,6 @@ describe('passkey amr and acr (RFC 8176 §2)', () => {
   });
 
   it('a passkey after the password: pwd, the passkey values, mfa', () => {
-    expect(withSecondFactor(names, ['hwk'])).toEqual({ amr: ['pwd', 'hwk', 'mfa'], acr: names.mfaAcr });
+    expect(withSecondFactor(names, passwordAuthentication(names), ['hwk'])).toEqual({ amr: ['pwd', 'hwk', 'mfa'], acr: names.mfaAcr });
   });
 });

@@ -125,7 +125,7 @@ describe('SignInFactorsService.pendingFactor: the one second-factor policy of ev
 
   it('asks nothing more of a session that has given its second factor', async () => {
     const { service } = setup('required');
-    const stepped = withSecondFactor(NAMES, ['otp']);
+    const stepped = withSecondFactor(NAMES, passwordAuthentication(NAMES), ['otp']);
     await expect(service.pendingFactor({ userId: 'with-factor', client: app('required'), authentication: stepped })).resolves.toBeNull();
   });
 

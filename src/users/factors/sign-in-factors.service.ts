@@ -9,7 +9,7 @@ import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { ThrottleService } from '../../security/throttle.service';
 import { FactorSecrets } from './factor-secrets';
-import { isMultiFactor, needsSecondFactor, withSecondFactor } from './mfa-policy';
+import { isMultiFactor, needsSecondFactor, passwordAuthentication, withSecondFactor } from './mfa-policy';
 import { newRecoveryCode, RECOVERY_CODE_COUNT, RECOVERY_CODE_FACTOR, RecoveryCodeFactor } from './recovery-code.factor';
 import { SignInFactorRegistry } from './sign-in-factor-registry';
 import { TOTP_FACTOR, TotpFactor } from './totp.factor';
@@ -165,7 +165,7 @@ export class SignInFactorsService {
       if (!used) continue;
       await this.throttle.loginSucceeded(key);
       const amr = used.amr ?? factor.amr;
-      const detail = { factor: factor.type, amr: withSecondFactor(this.mfa, amr).amr.join(' ') };
+      const detail = { factor: factor.type, amr: withSecondFactor(this.mfa, passwordAuthentication(this.mfa), amr).amr.join(' ') };
       await this.audit.record({ type: 'login.second_factor', actorUserId: userId, subject: userId, clientId, detail });
       return { ok: true, amr };
     }
