@@ -1,0 +1,96 @@
+import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WrittenTokens } from './written-tokens';
+
+/** One line of an outbox file: a write whose outcome is in doubt, or the end of one. */
+type Line = { readonly open: WrittenTokens } | { readonly done: string };
+
+const FILE = /^token-outbox-(\d+)\.jsonl$/;
+
+/**
+ * The durable half of TokenCompensator's memory: an append-only file per process, in
+ * TOKEN_OUTBOX_DIR, of the token writes whose requests were answered 503 while their COMMIT's
+ * outcome was unknown, written (and fsynced) before that 503 leaves. A process that starts reads
+ * the entries left open by a predecessor with its own pid (a container's restarted process) or by
+ * a process that no longer runs, and compensates them. It holds ids and an audit event id, never a
+ * token value or hash.
+ */
+export class TokenOutbox {
+  private readonly path: string | null;
+  private open = 0;
+
+  constructor(private readonly dir: string | null) {
+    this.path = dir === null ? null : join(dir, `token-outbox-${process.pid}.jsonl`);
+  }
+
+  /** Entries a process that ended left open (its file is merged into ours, then removed). */
+  leftovers(): WrittenTokens[] {
+    if (this.dir === null || !existsSync(this.dir)) return [];
+    const found: WrittenTokens[] = [];
+    for (const name of readdirSync(this.dir)) {
+      const pid = FILE.exec(name)?.[1];
+      if (!pid || (Number(pid) !== process.pid && running(Number(pid)))) continue;
+      const file = join(this.dir, name);
+      found.push(...openEntries(readFileSync(file, 'utf8')));
+      rmSync(file, { force: true });
+    }
+    for (const entry of found) this.record(entry);
+    return found;
+  }
+
+  /** Records a write in doubt, durably, before the caller goes on. */
+  record(entry: WrittenTokens): void {
+    this.open++;
+    this.append({ open: entry });
+  }
+
+  /** Ends an entry (compensated, or known never to have committed); empties the file once none is open. */
+  done(key: string): void {
+    this.open = Math.max(0, this.open - 1);
+    if (this.path === null) return;
+    if (this.open === 0) {
+      if (existsSync(this.path)) truncateSync(this.path, 0);
+      return;
+    }
+    this.append({ done: key });
+  }
+
+  private append(line: Line): void {
+    if (this.path === null) return;
+    mkdirSync(this.dir!, { recursive: true });
+    const fd = openSync(this.path, 'a', 0o600);
+    try {
+      appendFileSync(fd, `${JSON.stringify(line)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** The entries of an outbox file that no later line ends (a torn last line is skipped). */
+export function openEntries(text: string): WrittenTokens[] {
+  const open = new Map<string, WrittenTokens>();
+  for (const raw of text.split('\n')) {
+    if (!raw.trim()) continue;
+    let line: Line;
+    try {
+      line = JSON.parse(raw) as Line;
+    } catch {
+      continue;
+    }
+    if ('open' in line) open.set(line.open.auditId, line.open);
+    else open.delete(line.done);
+  }
+  return [...open.values()];
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
