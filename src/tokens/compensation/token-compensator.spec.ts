@@ -142,4 +142,19 @@ describe('TokenCompensator', () => {
     expect(readdirSync(dir)).not.toContain('token-outbox-999999999.jsonl');
     c.onModuleDestroy();
   });
+
+  it('keeps a write in doubt in memory when its outbox cannot be written, without failing the 503', async () => {
+    const blocked = join(dir, 'a-file');
+    writeFileSync(blocked, '');
+    dir = join(blocked, 'outbox'); // a folder inside a file: mkdir fails
+    const c = compensator();
+    const request = new AbortController();
+    c.watch(written(), request.signal).committed();
+    expect(() => request.abort()).not.toThrow();
+    committed.add('event-1');
+    await c.tick();
+    expect(undone).toHaveLength(1);
+    c.onModuleDestroy();
+    dir = join(blocked, '..');
+  });
 });

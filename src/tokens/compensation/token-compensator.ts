@@ -64,7 +64,9 @@ export class TokenCompensator implements OnModuleInit, OnModuleDestroy {
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.outbox = new TokenOutbox(config.tokenOutboxDir);
+    this.outbox = new TokenOutbox(config.tokenOutboxDir, (error) =>
+      this.logger.error(`token outbox ${config.tokenOutboxDir} not written (writes in doubt are kept in memory only): ${error.message}`),
+    );
   }
 
   onModuleInit(): void {

@@ -19,7 +19,10 @@ export class TokenOutbox {
   private readonly path: string | null;
   private open = 0;
 
-  constructor(private readonly dir: string | null) {
+  constructor(
+    private readonly dir: string | null,
+    private readonly onError: (error: Error) => void = () => undefined,
+  ) {
     this.path = dir === null ? null : join(dir, `token-outbox-${process.pid}.jsonl`);
   }
 
@@ -55,15 +58,24 @@ export class TokenOutbox {
     this.append({ done: key });
   }
 
+  /**
+   * Appends and fsyncs one line. A disk that refuses it (full, read-only) is reported and the write
+   * stays in memory only: this runs in the abort listener that precedes a 503, where a throw would
+   * end the process.
+   */
   private append(line: Line): void {
     if (this.path === null) return;
-    mkdirSync(this.dir!, { recursive: true });
-    const fd = openSync(this.path, 'a', 0o600);
     try {
-      appendFileSync(fd, `${JSON.stringify(line)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      mkdirSync(this.dir!, { recursive: true });
+      const fd = openSync(this.path, 'a', 0o600);
+      try {
+        appendFileSync(fd, `${JSON.stringify(line)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      this.onError(error as Error);
     }
   }
 }
