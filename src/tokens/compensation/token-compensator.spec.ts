@@ -61,7 +61,7 @@ describe('TokenCompensator', () => {
     c.watch(written(), request.signal);
     request.abort();
     const [file] = readdirSync(dir);
-    expect(openEntries(readFileSync(join(dir, file), 'utf8')).map((w) => w.auditId)).toEqual(['event-1']);
+    expect(openEntries(readFileSync(join(dir, file), 'utf8')).map((e) => e.written.auditId)).toEqual(['event-1']);
     c.onModuleDestroy();
   });
 
@@ -130,15 +130,21 @@ describe('TokenCompensator', () => {
   });
 
   it('compensates, after a restart, what a process that ended left in its outbox', async () => {
-    writeFileSync(
-      join(dir, 'token-outbox-999999999.jsonl'),
-      `${JSON.stringify({ open: written('left') })}\n${JSON.stringify({ open: written('ended') })}\n${JSON.stringify({ done: 'ended' })}\n{"open":`,
-    );
+    const now = Date.now();
+    const lines = [
+      { open: written('left'), at: now },
+      { open: written('ended'), at: now },
+      { done: 'ended' },
+      // Never committed, and in doubt for longer than it is checked: dropped at the first look.
+      { open: written('stale'), at: now - 3_600_000 },
+    ];
+    writeFileSync(join(dir, 'token-outbox-999999999.jsonl'), `${lines.map((line) => JSON.stringify(line)).join('\n')}\n{"open":`);
     committed.add('left');
     const c = compensator();
-    expect(c.pending).toBe(1);
+    expect(c.pending).toBe(2);
     await c.tick();
     expect(undone.map((w) => w.auditId)).toEqual(['left']);
+    expect(c.pending).toBe(0);
     expect(readdirSync(dir)).not.toContain('token-outbox-999999999.jsonl');
     c.onModuleDestroy();
   });

@@ -55,7 +55,7 @@ export class TokenCompensator implements OnModuleInit, OnModuleDestroy {
   private readonly inDoubt = new Map<string, InDoubt>();
   private readonly outbox: TokenOutbox;
   private timer?: NodeJS.Timeout;
-  private busy = false;
+  private running: Promise<void> | null = null;
 
   constructor(
     private readonly work: UnitOfWork,
@@ -70,9 +70,11 @@ export class TokenCompensator implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    for (const written of this.outbox.leftovers()) this.inDoubt.set(written.auditId, { written, outcome: 'unknown', settledAt: Date.now() });
+    // Checked for RECHECK_MS from when they came in doubt, not from now: a chain of short-lived
+    // processes on one folder must not hand on forever an entry that never committed.
+    for (const { written, at } of this.outbox.leftovers()) this.inDoubt.set(written.auditId, { written, outcome: 'unknown', settledAt: at });
     // Started here, outside any request: compensations must not run in (and be abandoned with) the request that lost its answer.
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer = setInterval(() => void (this.running ?? this.tick()), TICK_MS);
     this.timer.unref();
   }
 
@@ -125,27 +127,32 @@ export class TokenCompensator implements OnModuleInit, OnModuleDestroy {
     };
   }
 
-  /** Compensates every write in doubt whose outcome is known; those the database cannot take now wait for the next tick. */
+  /**
+   * Compensates every write in doubt whose outcome is known; those the database cannot take now
+   * wait for the next tick. A call during a run waits for it, then runs again.
+   */
   async tick(): Promise<void> {
-    if (this.busy || this.inDoubt.size === 0) return;
-    this.busy = true;
-    try {
-      for (const [key, entry] of [...this.inDoubt]) {
-        if (entry.outcome === 'running') continue;
-        try {
-          const done = await this.compensate(entry);
-          if (done) {
-            this.inDoubt.delete(key);
-            this.outbox.done(key);
-          }
-        } catch (error) {
-          // The database does not answer yet: the next tick tries again.
-          this.logger.debug(`compensation postponed: ${(error as Error).message}`);
-          return;
+    while (this.running) await this.running;
+    if (this.inDoubt.size === 0) return;
+    this.running = this.compensateAll().finally(() => {
+      this.running = null;
+    });
+    await this.running;
+  }
+
+  private async compensateAll(): Promise<void> {
+    for (const [key, entry] of [...this.inDoubt]) {
+      if (entry.outcome === 'running') continue;
+      try {
+        if (await this.compensate(entry)) {
+          this.inDoubt.delete(key);
+          this.outbox.done(key);
         }
+      } catch (error) {
+        // The database does not answer yet: the next tick tries again.
+        this.logger.debug(`compensation postponed: ${(error as Error).message}`);
+        return;
       }
-    } finally {
-      this.busy = false;
     }
   }
 

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import type { WrittenTokens } from './written-tokens';
 
 /** One line of an outbox file: a write whose outcome is in doubt, or the end of one. */
-type Line = { readonly open: WrittenTokens } | { readonly done: string };
+type Line = { readonly open: WrittenTokens; readonly at?: number } | { readonly done: string };
+
+/** An entry left open, and when it was recorded (epoch ms). */
+export interface OpenEntry {
+  readonly written: WrittenTokens;
+  readonly at: number;
+}
 
 const FILE = /^token-outbox-(\d+)\.jsonl$/;
 
@@ -27,9 +33,9 @@ export class TokenOutbox {
   }
 
   /** Entries a process that ended left open (its file is merged into ours, then removed). */
-  leftovers(): WrittenTokens[] {
+  leftovers(): OpenEntry[] {
     if (this.dir === null || !existsSync(this.dir)) return [];
-    const found: WrittenTokens[] = [];
+    const found: OpenEntry[] = [];
     for (const name of readdirSync(this.dir)) {
       const pid = FILE.exec(name)?.[1];
       if (!pid || (Number(pid) !== process.pid && running(Number(pid)))) continue;
@@ -37,14 +43,14 @@ export class TokenOutbox {
       found.push(...openEntries(readFileSync(file, 'utf8')));
       rmSync(file, { force: true });
     }
-    for (const entry of found) this.record(entry);
+    for (const entry of found) this.record(entry.written, entry.at);
     return found;
   }
 
-  /** Records a write in doubt, durably, before the caller goes on. */
-  record(entry: WrittenTokens): void {
+  /** Records a write in doubt, durably, before the caller goes on; `at`: when it came in doubt. */
+  record(entry: WrittenTokens, at = Date.now()): void {
     this.open++;
-    this.append({ open: entry });
+    this.append({ open: entry, at });
   }
 
   /** Ends an entry (compensated, or known never to have committed); empties the file once none is open. */
@@ -81,8 +87,8 @@ export class TokenOutbox {
 }
 
 /** The entries of an outbox file that no later line ends (a torn last line is skipped). */
-export function openEntries(text: string): WrittenTokens[] {
-  const open = new Map<string, WrittenTokens>();
+export function openEntries(text: string): OpenEntry[] {
+  const open = new Map<string, OpenEntry>();
   for (const raw of text.split('\n')) {
     if (!raw.trim()) continue;
     let line: Line;
@@ -91,7 +97,7 @@ export function openEntries(text: string): WrittenTokens[] {
     } catch {
       continue;
     }
-    if ('open' in line) open.set(line.open.auditId, line.open);
+    if ('open' in line) open.set(line.open.auditId, { written: line.open, at: line.at ?? 0 });
     else open.delete(line.done);
   }
   return [...open.values()];
