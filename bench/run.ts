@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --db sqlite|postgres] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
+ * `npm run bench [-- --db sqlite|postgres|galera] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
  *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability] [--baseline DIR] [--jwt-alg RS256|ES256|EdDSA]`
  *
  * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
@@ -33,9 +33,10 @@ import { hash, Algorithm } from '@node-rs/argon2';
 import { seedTokens, explainHotQueries } from './seed';
 import { summariseProfiles } from './profile-summary';
 import { assertChartShows, loadHistory, renderChart } from './chart';
+import { galeraBench, mysqlBenchEnv } from './galera';
 
 interface Options {
-  db: 'mysql' | 'sqlite' | 'postgres';
+  db: 'mysql' | 'sqlite' | 'postgres' | 'galera';
   duration: number;
   connections: number;
   smoke: boolean;
@@ -84,7 +85,7 @@ function parseArgs(argv: string[]): Options {
     const arg = argv[i];
     if (arg === '--db') {
       const db = argv[++i];
-      opts.db = db === 'sqlite' || db === 'postgres' ? db : 'mysql';
+      opts.db = db === 'sqlite' || db === 'postgres' || db === 'galera' ? db : 'mysql';
     } else if (arg === '--duration') opts.duration = Number(argv[++i]);
     else if (arg === '--connections') opts.connections = Number(argv[++i]);
     else if (arg === '--seed-tokens') opts.seedTokens = Number(argv[++i]);
@@ -361,6 +362,8 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const started = new Date();
   if (opts.build) execSync('npm run -s build', { cwd: ROOT, stdio: 'inherit' });
+  // Three instances on a three-node Galera cluster, paired against three on one MariaDB (bench/galera.ts).
+  if (opts.db === 'galera') return galeraBench({ duration: opts.duration, rounds: opts.rounds, connections: opts.connections, redis: opts.redis });
 
   // Database.
   let dbEnv: Record<string, string>;
@@ -383,15 +386,7 @@ async function main(): Promise<void> {
     bufferPool = Number(pool.size);
     if (opts.seedTokens > 0 && bufferPool < SEEDED_BUFFER_POOL) await conn.query(`SET GLOBAL innodb_buffer_pool_size = ${SEEDED_BUFFER_POOL}`);
     await conn.end();
-    dbEnv = {
-      DB_TYPE: 'mysql',
-      DB_HOST: '127.0.0.1',
-      DB_PORT: '3306',
-      DB_USERNAME: 'root',
-      DB_PASSWORD: '',
-      DB_NAME: name,
-      KEY_ENCRYPTION_SECRET: 'bench-key-encryption-secret-32-characters',
-    };
+    dbEnv = mysqlBenchEnv(name);
     dropDb = async () => {
       const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);

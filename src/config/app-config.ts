@@ -220,6 +220,14 @@ export class EnvironmentVariables {
   @Max(600)
   TOKEN_RETRY_WINDOW_SECONDS = 30;
 
+  /**
+   * Folder of the token outbox: the token writes whose requests were answered 503 while their
+   * COMMIT's outcome was unknown, kept until compensated (revoked), across a restart.
+   */
+  @IsString()
+  @MinLength(1)
+  TOKEN_OUTBOX_DIR = './data/outbox';
+
   /** Failed logins (login page and password grant) for one username before it is locked. */
   @Transform(toInt)
   @IsInt()
@@ -730,6 +738,8 @@ export interface AppConfig {
   readonly admin: { readonly username: string; readonly password?: string };
   readonly refreshReuseGraceSeconds: number;
   readonly tokenRetryWindowSeconds: number;
+  /** Where writes in doubt are kept until compensated (token-outbox.ts). */
+  readonly tokenOutboxDir: string;
   readonly bruteForce: {
     readonly loginMaxFailures: number;
     readonly loginLockoutSeconds: number;
@@ -868,6 +878,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     admin: { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD },
     refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE_SECONDS,
     tokenRetryWindowSeconds: vars.TOKEN_RETRY_WINDOW_SECONDS,
+    tokenOutboxDir: vars.TOKEN_OUTBOX_DIR,
     bruteForce: {
       loginMaxFailures: vars.LOGIN_MAX_FAILURES,
       loginLockoutSeconds: vars.LOGIN_LOCKOUT_SECONDS,

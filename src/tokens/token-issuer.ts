@@ -106,6 +106,7 @@ export class TokenIssuer implements GrantIssuer {
     const minted = await this.mint(context);
     await this.store.write({
       access: minted.stored ? minted.access : undefined,
+      jwt: minted.stored ? undefined : { jti: minted.access.id, expiresAt: minted.access.expiresAt },
       refresh: minted.refresh,
       audit: this.issuedEvent(context, minted),
       abandoned: currentRequestContext()?.abandoned,
@@ -123,6 +124,7 @@ export class TokenIssuer implements GrantIssuer {
     const stored = await this.store.write({
       spends: input,
       access: minted.stored ? minted.access : undefined,
+      jwt: minted.stored ? undefined : { jti: minted.access.id, expiresAt: minted.access.expiresAt },
       refresh: minted.refresh,
       audit: this.issuedEvent(context, minted),
       abandoned: currentRequestContext()?.abandoned,
@@ -142,6 +144,7 @@ export class TokenIssuer implements GrantIssuer {
       spends: { kind: 'refresh_token', id: replaced.refreshTokenId },
       revokesAccess: replaced.accessTokenId ? [replaced.accessTokenId] : [],
       access: minted.stored ? minted.access : undefined,
+      jwt: minted.stored ? undefined : { jti: minted.access.id, expiresAt: minted.access.expiresAt },
       refresh: minted.refresh,
       audit: this.issuedEvent(context, minted, { replaced_refresh_token: replaced.refreshTokenId }),
       abandoned: currentRequestContext()?.abandoned,

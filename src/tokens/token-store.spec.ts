@@ -10,8 +10,11 @@ import type { AccessTokenFormats } from './access-token-formats';
 import type { TokenRevocations } from './token-revocations';
 import type { AppConfig } from '../config/app-config';
 import type { MetricsService } from '../metrics/metrics.service';
+import type { TokenCompensator } from './compensation/token-compensator';
 
 const databaseRetried = jest.fn();
+const watched = { committed: jest.fn(), rolledBack: jest.fn(), failed: jest.fn() };
+const compensator = { watch: () => watched } as unknown as TokenCompensator;
 
 function store(run: jest.Mock, tokens = {} as TokenRepository, formats = {} as AccessTokenFormats, revocations = {} as TokenRevocations) {
   const audit = {} as unknown as AuditService;
@@ -24,6 +27,7 @@ function store(run: jest.Mock, tokens = {} as TokenRepository, formats = {} as A
     revocations,
     { databaseRetried } as unknown as MetricsService,
     { auditBatch: { max: 200, lingerMs: 0 } } as AppConfig,
+    compensator,
   );
 }
 
@@ -31,7 +35,7 @@ const deadlock = () => new QueryFailedError('UPDATE …', [], Object.assign(new 
 const write = (kind: 'refresh_token' | 'authorization_code' = 'refresh_token'): TokenWrite => ({
   spends: { kind, id: 'r1' },
   access: {} as AccessTokenEntity,
-  audit: {} as never,
+  audit: { id: 'event-1' } as never,
 });
 
 describe('TokenStore batched writes', () => {
@@ -55,6 +59,32 @@ describe('TokenStore batched writes', () => {
   it('answers false when another request spent the input first, and fails when the request was answered 503', async () => {
     expect(await store(jest.fn().mockResolvedValue(['spent_elsewhere'])).write(write('authorization_code'))).toBe(false);
     await expect(store(jest.fn().mockResolvedValue(['abandoned'])).write(write())).rejects.toThrow('rolled back');
+  });
+});
+
+describe('TokenStore writes in doubt', () => {
+  beforeEach(() => Object.values(watched).forEach((fn) => fn.mockClear()));
+
+  it('tells the compensator of a write committed while its request was answered 503, and does not go on', async () => {
+    const abandoned = new AbortController();
+    const run = jest.fn().mockImplementation(async () => {
+      abandoned.abort();
+      return ['stored'];
+    });
+    await expect(store(run).write({ ...write(), abandoned: abandoned.signal })).rejects.toThrow('rolled back');
+    expect(watched.committed).toHaveBeenCalledTimes(1);
+  });
+
+  it('hands a failed write to the compensator, which decides from the error whether it may have committed', async () => {
+    const lost = Object.assign(new Error('Connection lost'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true });
+    await expect(store(jest.fn().mockRejectedValue(lost)).write(write())).rejects.toThrow('Connection lost');
+    expect(watched.failed).toHaveBeenCalledWith(lost);
+  });
+
+  it('reports a write that stored nothing as rolled back', async () => {
+    await store(jest.fn().mockResolvedValue(['spent_elsewhere'])).write(write('authorization_code'));
+    expect(watched.rolledBack).toHaveBeenCalledTimes(1);
+    expect(watched.committed).not.toHaveBeenCalled();
   });
 });
 

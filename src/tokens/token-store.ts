@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AccessTokenFormats } from './access-token-formats';
+import { TokenCompensator } from './compensation/token-compensator';
+import type { WrittenTokens } from './compensation/written-tokens';
 import { TokenRevocations } from './token-revocations';
 import { abandonable, AbandonedError } from '../database/unit-of-work/abandon';
 import { isRetryable } from '../database/dialects';
@@ -82,11 +84,24 @@ export interface TokenWrite {
   /** The access token's row; none for a JWT, which is not stored. */
   readonly access?: AccessTokenEntity;
   readonly refresh?: RefreshTokenEntity;
+  /** A JWT access token (not stored): what a compensation deny-lists should its answer be lost. */
+  readonly jwt?: { readonly jti: string; readonly expiresAt: number };
   /** Access tokens revoked in the same commit (a retry replacing tokens its client never received). */
   readonly revokesAccess?: readonly string[];
   readonly audit: AuditEventEntity;
   /** Aborted when the request was answered 503 on timeout (request-timeout.ts). */
   readonly abandoned?: AbortSignal;
+}
+
+/** What a write stores, by id, for the compensator. */
+function written(job: TokenWrite): WrittenTokens {
+  return {
+    auditId: job.audit.id,
+    accessIds: job.access ? [job.access.id] : [],
+    refreshIds: job.refresh ? [job.refresh.id] : [],
+    jwts: job.jwt ? [job.jwt] : [],
+    spent: job.spends,
+  };
 }
 
 /** What became of one write: stored, its input spent by another request, or dropped after a 503. */
@@ -123,6 +138,7 @@ export class TokenStore implements GrantTokenLookup {
     private readonly revocations: TokenRevocations,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly compensator: TokenCompensator,
   ) {
     this.writes = new Batcher<TokenWrite, WriteOutcome>(
       (jobs) => this.writeBatch(jobs),
@@ -139,8 +155,21 @@ export class TokenStore implements GrantTokenLookup {
    * not go on as if it had lost a race (a refresh would revoke its own family as a replay).
    */
   async write(job: TokenWrite): Promise<boolean> {
-    const outcome = await this.writes.submit(job);
+    // A request answered 503 from here on, or a failure without the database's answer, leaves
+    // this write in doubt: the compensator revokes what it stored (token-compensator.ts).
+    const watch = this.compensator.watch(written(job), job.abandoned);
+    let outcome: WriteOutcome;
+    try {
+      outcome = await this.writes.submit(job);
+    } catch (error) {
+      watch.failed(error);
+      throw error;
+    }
+    if (outcome !== 'stored') watch.rolledBack();
+    else watch.committed();
     if (outcome === 'abandoned') throw new AbandonedError();
+    // Answered 503 while the COMMIT ran: the request must not go on (its tokens are being revoked).
+    if (outcome === 'stored' && job.abandoned?.aborted) throw new AbandonedError();
     return outcome === 'stored';
   }
 

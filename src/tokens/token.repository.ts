@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, In, IsNull, Like, MoreThan, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, IsNull, Like, MoreThan, Not, Repository } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
-import type { AuditEventEntity } from '../audit/audit-event.entity';
+import { AuditEventEntity } from '../audit/audit-event.entity';
 import { dialectOf, type Dialect } from '../database/dialects';
 import type { SpendTarget } from '../database/dialects/dialect';
 import { batchedLookup } from '../database/rows/batched-lookup';
 import { insertRows } from '../database/rows/insert-rows';
 import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { transactional } from '../database/unit-of-work/unit-of-work';
+import type { WrittenTokens } from './compensation/written-tokens';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -55,6 +56,15 @@ export abstract class TokenRepository {
   abstract listLive(owner: TokenOwner, now: number): Promise<{ access: AccessTokenEntity[]; refresh: RefreshTokenEntity[] }>;
   /** Unrevoked, unexpired access tokens of a user whose scope string contains one of `scopes` (a superset: callers match whole tokens). */
   abstract liveAccessTokensMentioning(userId: string, scopes: readonly string[], now: number): Promise<Pick<AccessTokenEntity, 'id' | 'scope'>[]>;
+  /** Whether the audit event `id` is stored (read in the current unit of work). */
+  abstract issuedEventExists(id: string): Promise<boolean>;
+  /**
+   * Undoes, in the current unit of work, a write whose client never received its tokens: revokes
+   * them and, when it spent a refresh token and the refresh token it issued was never used, makes
+   * the spent one spendable again (true). Locks that child first, so a concurrent retry replacing
+   * it (TokenIssuer.reissue) and this undo exclude each other.
+   */
+  abstract undoWrite(written: WrittenTokens, now: number): Promise<boolean>;
   abstract findRefreshById(id: string, owner?: TokenOwner): Promise<RefreshTokenEntity | null>;
   abstract accessTokenExists(id: string, owner?: TokenOwner): Promise<boolean>;
 }
@@ -123,6 +133,26 @@ export class TypeOrmTokenRepository implements TokenRepository {
     const where = { ...ownerWhere(owner), revokedAt: IsNull() };
     await transactional(this.accessTokens).update(where, { revokedAt });
     await transactional(this.refreshTokens).update(where, { revokedAt });
+  }
+
+  issuedEventExists(id: string): Promise<boolean> {
+    return transactional(this.accessTokens).manager.existsBy(AuditEventEntity, { id });
+  }
+
+  async undoWrite(written: WrittenTokens, now: number): Promise<boolean> {
+    const refresh = transactional(this.refreshTokens);
+    const [childId] = written.refreshIds;
+    let unspend = false;
+    if (written.spent?.kind === 'refresh_token' && childId) {
+      // SQLite runs one transaction at a time: nothing to lock against.
+      const lock = this.dialect.serialisesTransactions ? undefined : ({ mode: 'pessimistic_write' } as const);
+      const child = await refresh.findOne({ where: { id: childId }, lock });
+      unspend = child !== null && child.rotatedAt === null && child.revokedAt === null;
+    }
+    if (written.accessIds.length > 0) await this.revokeAccessTokens(written.accessIds, now);
+    if (written.refreshIds.length > 0) await refresh.update({ id: In([...written.refreshIds]), revokedAt: IsNull() }, { revokedAt: now });
+    if (unspend) await refresh.update({ id: written.spent!.id, rotatedAt: Not(IsNull()), revokedAt: IsNull() }, { rotatedAt: null });
+    return unspend;
   }
 
   async revokeAccessTokens(ids: readonly string[], revokedAt: number): Promise<void> {

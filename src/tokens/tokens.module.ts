@@ -27,6 +27,7 @@ import { RevocationService } from './revocation.service';
 import { TokenController } from './token.controller';
 import { GrantIssuer, TokenIssuer } from './token-issuer';
 import { GrantTokenLookup, TokenStore } from './token-store';
+import { TokenCompensator } from './compensation/token-compensator';
 import { TokenRepository, TypeOrmTokenRepository } from './token.repository';
 import { UserInfoController } from './userinfo.controller';
 import { TokenRevocationEntity } from './entities/token-revocation.entity';
@@ -54,6 +55,7 @@ import { TokenBindingRegistry } from './binding/token-binding-registry';
     TokenIssuer,
     { provide: TokenRepository, useClass: TypeOrmTokenRepository },
     TokenStore,
+    TokenCompensator,
     { provide: GrantTokenLookup, useExisting: TokenStore },
     { provide: GrantIssuer, useExisting: TokenIssuer },
     AccessTokenFormats,

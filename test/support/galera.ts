@@ -26,6 +26,8 @@ export interface GaleraNode {
   readonly name: string;
   /** The SQL port on 127.0.0.1. */
   readonly port: number;
+  /** The mariadbd process id while it runs (the bench counts its CPU time). */
+  readonly pid: number | undefined;
   /** Starts the node (again) and resolves when it is synced with the cluster. */
   start(): Promise<void>;
   /** Sends a signal and resolves when the process has exited. */
@@ -146,6 +148,9 @@ export async function startGaleraCluster(size = 3): Promise<GaleraCluster> {
     return {
       name,
       port: port.sql,
+      get pid() {
+        return child?.exitCode === null ? child.pid : undefined;
+      },
       status,
       log,
       start: async () => {
