@@ -540,7 +540,8 @@ async function main(): Promise<void> {
 
   // MariaDB's and Redis's CPU count with ours in the "with database/cache" figures (PostgreSQL's
   // process per connection, and SQLite inside the server, are not counted apart).
-  const mariadbPid = opts.db === 'mysql' ? (singlePid('mariadbd') ?? singlePid('mysqld')) : null;
+  const mariadbPid = opts.db === 'mysql' ? await mariadbServerPid() : null;
+  if (opts.db === 'mysql' && mariadbPid === null) console.warn('MariaDB pid not found (@@pid_file): its CPU is not counted');
   const redisPid = opts.redis ? redisServerPid() : null;
   opts.backends = [...(mariadbPid !== null ? [mariadbMeter(mariadbPid, dbEnv.DB_NAME)] : []), ...(redisPid !== null ? [sharedProcessMeter(redisPid)] : [])];
   const serverEnv = {
@@ -1248,6 +1249,26 @@ function singlePid(name: string): number | null {
   try {
     const pids = execSync(`pgrep -x ${name}`, { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
     return pids.length === 1 && pids[0] > 0 ? pids[0] : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The pid of the MariaDB server the bench uses (127.0.0.1:3306), from its own @@pid_file: other
+ * mariadbd processes may run beside it (a test cluster's nodes). Null when it cannot be read.
+ */
+async function mariadbServerPid(): Promise<number | null> {
+  try {
+    const mysql = await import('mysql2/promise');
+    const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
+    try {
+      const [[row]] = (await c.query('SELECT @@pid_file AS file')) as unknown as [{ file: string }[]];
+      const pid = Number(readFileSync(row.file, 'utf8').trim());
+      return pid > 0 ? pid : null;
+    } finally {
+      await c.end();
+    }
   } catch {
     return null;
   }
