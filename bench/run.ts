@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --db sqlite|postgres|galera] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
- *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability] [--baseline DIR] [--jwt-alg RS256|ES256|EdDSA]`
+ *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability] [--baseline DIR] [--jwt-alg RS256|ES256|EdDSA]
+ *   [--soak 600 [--heap-snapshots]]`
  *
  * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
  * up, and measures each scenario with autocannon: req/s, p50/p99 latency, non-2xx count and the
@@ -21,12 +22,14 @@
  * fresh ES256 assertion each request) and with a DPoP proof (ES256) in rotating rounds on the same
  * server, all at one request rate (--client-auth-rate, 150/s: below what the slowest form reaches, so
  * that batched token writes are shared by as many requests in each form), and prints the CPU
- * µs/request each adds to client_secret_basic (median of the rounds).
+ * µs/request each adds to client_secret_basic (median of the rounds). Every CPU figure comes twice:
+ * the server's alone, and with what MariaDB and Redis spent for it (see withProcessStats).
+ * --soak N runs a memory soak instead (see soak()); --heap-snapshots adds heap snapshots to it.
  */
 import autocannon from 'autocannon';
 import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject, randomUUID, sign, verify } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { hash, Algorithm } from '@node-rs/argon2';
@@ -60,6 +63,12 @@ interface Options {
   clientAuthCost: boolean;
   /** The request rate of those rounds, the same for every form. */
   clientAuthRate: number;
+  /** Seconds of the memory soak (--soak N); 0: no soak, the usual scenarios. */
+  soak: number;
+  /** Heap snapshots of the first instance after the soak's warm-up and at its end (--heap-snapshots). */
+  heapSnapshots: boolean;
+  /** Not an argument: our server's database and cache (mariadbd, redis-server), found at start. */
+  backends: CpuMeter[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -80,6 +89,9 @@ function parseArgs(argv: string[]): Options {
     jwtAlg: 'RS256',
     clientAuthCost: false,
     clientAuthRate: 150,
+    backends: [],
+    soak: 0,
+    heapSnapshots: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -103,7 +115,11 @@ function parseArgs(argv: string[]): Options {
       const alg = argv[++i];
       if (alg !== 'RS256' && alg !== 'ES256' && alg !== 'EdDSA') throw new Error('--jwt-alg takes RS256, ES256 or EdDSA');
       opts.jwtAlg = alg;
-    } else if (arg === '--rounds') {
+    } else if (arg === '--soak') {
+      opts.soak = Number(argv[++i]);
+      if (!Number.isInteger(opts.soak) || opts.soak < 30) throw new Error('--soak takes whole seconds, at least 30');
+    } else if (arg === '--heap-snapshots') opts.heapSnapshots = true;
+    else if (arg === '--rounds') {
       opts.rounds = Number(argv[++i]);
       if (!Number.isInteger(opts.rounds) || opts.rounds < 0) throw new Error('--rounds takes a whole number >= 0');
     }
@@ -181,7 +197,7 @@ async function startProcess(args: string[], env: Record<string, string>, readyPa
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
-function cpuSeconds(pid: number | undefined): number | null {
+function cpuSeconds(pid: number | string | undefined): number | null {
   try {
     // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -199,15 +215,93 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
+/** How long the backends' background CPU is sampled before each measured window. */
+const BACKGROUND_SAMPLE_MS = 1000;
+
+/** CPU seconds of one thread of a process, from /proc/<pid>/task/<tid>/stat; null when it is gone. */
+function threadCpuSeconds(pid: number, tid: number): number | null {
+  return cpuSeconds(`${pid}/task/${tid}`);
+}
+
+/**
+ * The CPU a backend spends for the bench over a window: `begin()` starts the window, the function it
+ * returns ends it and gives the CPU seconds (null when it cannot be read).
+ */
+type CpuMeter = () => Promise<() => Promise<number | null>>;
+
+/**
+ * A process another client may use too (redis-server): its CPU over the window less what it burned
+ * at the same rate in the second before, with the bench idle. Only a steady background is removed.
+ */
+function sharedProcessMeter(pid: number): CpuMeter {
+  return async () => {
+    const idleFrom = cpuSeconds(pid);
+    const idleStart = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, BACKGROUND_SAMPLE_MS));
+    const from = cpuSeconds(pid);
+    const start = performance.now();
+    const rate = idleFrom === null || from === null ? null : (from - idleFrom) / (start - idleStart);
+    return async () => {
+      const to = cpuSeconds(pid);
+      return rate === null || from === null || to === null ? null : Math.max(0, to - from - rate * (performance.now() - start));
+    };
+  };
+}
+
+/**
+ * MariaDB (one thread per connection): the threads of the connections to the bench's database,
+ * each from its own /proc/<pid>/task/<tid>/stat (information_schema.PROCESSLIST.TID), exactly,
+ * whoever else uses the server; plus its own threads (InnoDB's log writer, purge, page cleaner),
+ * which work for every client, less their background rate as for a shared process.
+ */
+function mariadbMeter(pid: number, database: string): CpuMeter {
+  const connectionThreads = async (): Promise<{ ours: number[]; all: Set<number> }> => {
+    const mysql = await import('mysql2/promise');
+    const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
+    try {
+      const [rows] = (await c.query('SELECT DB AS db, TID AS tid FROM information_schema.PROCESSLIST')) as unknown as [{ db: string | null; tid: number }[]];
+      return { ours: rows.filter((r) => r.db === database).map((r) => Number(r.tid)), all: new Set(rows.map((r) => Number(r.tid))) };
+    } finally {
+      await c.end();
+    }
+  };
+  const ownThreads = (all: Set<number>) =>
+    readdirSync(`/proc/${pid}/task`)
+      .map(Number)
+      .filter((tid) => !all.has(tid));
+  const sum = (tids: number[], cpu: Map<number, number>) => tids.reduce((total, tid) => total + (cpu.get(tid) ?? 0), 0);
+  const read = (tids: number[]) => new Map(tids.flatMap((tid) => ((c) => (c === null ? [] : [[tid, c] as [number, number]]))(threadCpuSeconds(pid, tid))));
+  return async () => {
+    const threads = await connectionThreads();
+    const own = ownThreads(threads.all);
+    const idleFrom = read(own);
+    const idleStart = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, BACKGROUND_SAMPLE_MS));
+    const ownFrom = read(own);
+    const start = performance.now();
+    const rate = (sum(own, ownFrom) - sum(own, idleFrom)) / (start - idleStart);
+    const oursFrom = read((await connectionThreads()).ours);
+    return async () => {
+      const ours = (await connectionThreads()).ours;
+      const oursTo = read(ours);
+      // A connection opened during the window counts from zero.
+      const connections = ours.reduce((total, tid) => total + (oursTo.get(tid) ?? 0) - (oursFrom.get(tid) ?? 0), 0);
+      const background = Math.max(0, sum(own, read(own)) - sum(own, ownFrom) - rate * (performance.now() - start));
+      return connections + background;
+    };
+  };
+}
+
 /**
  * Peak resident memory of a process, sampled every 100 ms while `during` runs, and the CPU time it
- * used meanwhile (Linux /proc). CPU per request is steadier than req/s on a shared VM.
+ * used meanwhile (Linux /proc). CPU per request is steadier than req/s on a shared VM. `backends`
+ * measure the database and cache the requests make work, reported apart.
  */
 async function withProcessStats<T>(
   pid: number | undefined,
   during: () => Promise<T>,
-  alsoPids: number[] = [],
-): Promise<{ result: T; rssMb: number | null; cpuSeconds: number | null }> {
+  backends: readonly CpuMeter[] = [],
+): Promise<{ result: T; rssMb: number | null; cpuSeconds: number | null; backendCpuSeconds: number | null }> {
   let peak = 0;
   const sample = () => {
     try {
@@ -217,15 +311,20 @@ async function withProcessStats<T>(
       // not Linux, or the process is gone
     }
   };
-  // The CPU of the processes a request makes work (e.g. redis-server) is counted with the server's.
-  const totalCpu = () => [pid, ...alsoPids].reduce<number | null>((sum, p) => (sum === null ? null : ((c) => (c === null ? null : sum + c))(cpuSeconds(p))), 0);
-  const cpuBefore = totalCpu();
+  const ends = await Promise.all(backends.map((begin) => begin()));
+  const cpuBefore = cpuSeconds(pid);
   const timer = setInterval(sample, 100);
   try {
     const result = await during();
     sample();
-    const cpuAfter = totalCpu();
-    return { result, rssMb: peak ? Math.round(peak) : null, cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore };
+    const cpuAfter = cpuSeconds(pid);
+    const backend = await Promise.all(ends.map((end) => end()));
+    return {
+      result,
+      rssMb: peak ? Math.round(peak) : null,
+      cpuSeconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+      backendCpuSeconds: backend.some((b) => b === null) ? null : backend.reduce<number>((a, b) => a + b!, 0),
+    };
   } finally {
     clearInterval(timer);
   }
@@ -237,8 +336,8 @@ interface Scenario {
   requests: autocannon.Request[];
   /** For scenarios with single-use inputs: stop after this many requests. */
   amount?: number;
-  /** Processes whose CPU time is counted with the server's (the Redis server of a peer stored in Redis). */
-  alsoPids?: number[];
+  /** The database and cache the requests make work (mariadbd, redis-server): their CPU is reported apart. */
+  backends?: CpuMeter[];
   connections?: number;
   /** Requests per second for the whole run (autocannon's overallRate); unset: as fast as the server answers. */
   rate?: number;
@@ -256,6 +355,8 @@ interface Result {
   rssMb: number | null;
   /** Server CPU time per answered request, in microseconds. */
   cpuUsPerRequest: number | null;
+  /** The same with the CPU of the database and cache processes (backendPids) added; null when none is counted. */
+  cpuWithBackendUsPerRequest?: number | null;
 }
 
 async function measure(url: string, scenario: Scenario, opts: Options, pid?: number): Promise<Result> {
@@ -263,6 +364,7 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
     result,
     rssMb,
     cpuSeconds: cpu,
+    backendCpuSeconds,
   } = await withProcessStats(
     pid,
     () =>
@@ -274,8 +376,10 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
         requests: scenario.requests,
         ...(scenario.rate ? { overallRate: scenario.rate } : {}),
       }),
-    scenario.alsoPids,
+    scenario.backends ?? opts.backends,
   );
+  const perRequest = (seconds: number | null) => (seconds === null || result.requests.total === 0 ? null : Math.round((seconds * 1e6) / result.requests.total));
+  const counted = (scenario.backends ?? opts.backends).length > 0;
   return {
     name: scenario.name,
     target: scenario.target,
@@ -286,7 +390,8 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
     errors: result.errors + result.timeouts,
     total: result.requests.total,
     rssMb,
-    cpuUsPerRequest: cpu === null || result.requests.total === 0 ? null : Math.round((cpu * 1e6) / result.requests.total),
+    cpuUsPerRequest: perRequest(cpu),
+    cpuWithBackendUsPerRequest: counted && cpu !== null && backendCpuSeconds !== null ? perRequest(cpu + backendCpuSeconds) : null,
   };
 }
 
@@ -428,6 +533,12 @@ async function main(): Promise<void> {
     process.once(signal, () => void dropDb().finally(() => process.exit(130)));
   }
 
+  // MariaDB's and Redis's CPU count with ours in the "with database/cache" figures (PostgreSQL's
+  // process per connection, and SQLite inside the server, are not counted apart).
+  const mariadbPid = opts.db === 'mysql' ? await mariadbServerPid() : null;
+  if (opts.db === 'mysql' && mariadbPid === null) console.warn('MariaDB pid not found (@@pid_file): its CPU is not counted');
+  const redisPid = opts.redis ? redisServerPid() : null;
+  opts.backends = [...(mariadbPid !== null ? [mariadbMeter(mariadbPid, dbEnv.DB_NAME)] : []), ...(redisPid !== null ? [sharedProcessMeter(redisPid)] : [])];
   const serverEnv = {
     ...dbEnv,
     ADMIN_PASSWORD,
@@ -441,6 +552,14 @@ async function main(): Promise<void> {
     CLEANUP_INTERVAL_SECONDS: '0',
     ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `bench-${Date.now()}:` } : {}),
   };
+  if (opts.soak > 0) {
+    try {
+      process.exitCode = (await soak(opts, started, serverEnv)) ? 0 : 1;
+    } finally {
+      await dropDb();
+    }
+    return;
+  }
   const profileDir = join(ROOT, 'bench', 'results', 'profiles', started.toISOString().replace(/[:.]/g, '-'));
   const server = await startProcess([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...START_ARGS], serverEnv, '/health/ready');
   const results: Result[] = [];
@@ -652,7 +771,7 @@ async function main(): Promise<void> {
       if (isPassword) hashRates.push(rateBefore, await argon2Rate(opts.smoke ? 1 : 3));
       results.push(r);
       console.log(
-        `${r.name}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.rssMb} MB, CPU ${r.cpuUsPerRequest} µs/req`,
+        `${r.name}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.rssMb} MB, CPU ${r.cpuUsPerRequest} µs/req (with database/cache ${r.cpuWithBackendUsPerRequest ?? 'n/a'})`,
       );
     }
 
@@ -760,7 +879,9 @@ async function main(): Promise<void> {
       for (const scenario of peer.scenarios) {
         const r = await measure(peer.url, scenario, opts, peer.child.pid);
         results.push(r);
-        console.log(`${r.target} ${r.name}: ${r.requestsPerSec} req/s, p99 ${r.p99} ms, ${r.cpuUsPerRequest} CPU µs/req`);
+        console.log(
+          `${r.target} ${r.name}: ${r.requestsPerSec} req/s, p99 ${r.p99} ms, ${r.cpuUsPerRequest} CPU µs/req (with cache ${r.cpuWithBackendUsPerRequest ?? 'n/a'})`,
+        );
       }
     } finally {
       await peer.stop();
@@ -770,7 +891,7 @@ async function main(): Promise<void> {
   try {
     const r = await measure(
       bare.url,
-      { name: 'fixed 200-byte JSON', target: 'bare-http', requests: [{ method: 'POST', path: '/', body: 'x' }] },
+      { name: 'fixed 200-byte JSON', target: 'bare-http', requests: [{ method: 'POST', path: '/', body: 'x' }], backends: [] },
       opts,
       bare.child.pid,
     );
@@ -785,6 +906,166 @@ async function main(): Promise<void> {
     console.error(`FAILED: scenarios with errors: ${failed.map((r) => `${r.target}/${r.name} (${r.non2xx} non-2xx, ${r.errors} errors)`).join(', ')}`);
     process.exit(1);
   }
+}
+
+/** RSS above which the soak fails, and the growth after its warm-up it tolerates. */
+const SOAK_RSS_LIMIT_MB = 300;
+const SOAK_GROWTH_LIMIT = 0.1;
+const SOAK_SAMPLE_SECONDS = 10;
+
+/** Resident memory of a process in MB (Linux /proc); null when it cannot be read. */
+function rssMb(pid: number | undefined): number | null {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The memory soak (--soak N): two instances on one database (and Redis), N seconds of mixed load
+ * spread over both (client_credentials with opaque and with JWT access tokens, introspection of
+ * each, refresh with rotation, /me), each instance's RSS sampled every 10 s once a warm-up (a
+ * tenth of N, 10-60 s) is over. Fails when an instance's peak RSS in the second half of the
+ * samples is more than 10 % above its peak in the first half, or any sample exceeds 300 MB. True
+ * when it passed.
+ */
+async function soak(opts: Options, started: Date, serverEnv: Record<string, string>): Promise<boolean> {
+  const warmup = Math.min(60, Math.max(10, Math.round(opts.soak / 10)));
+  const stem = `${started.toISOString().replace(/[:.]/g, '-')}-${opts.db}${opts.redis ? '' : '-no-redis'}-soak`;
+  const heapDir = join(ROOT, 'bench', 'results', 'heap', stem);
+  const instances: Proc[] = [];
+  for (const i of [0, 1]) {
+    const flags = opts.heapSnapshots && i === 0 ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir}`] : [];
+    if (flags.length > 0) mkdirSync(heapDir, { recursive: true });
+    instances.push(await startProcess([...flags, ...START_ARGS], { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) }, '/health/ready'));
+  }
+  const [a] = instances;
+  const counts: Record<string, number> = {};
+  const series: { second: number; rssMb: (number | null)[] }[] = [];
+  try {
+    const admin = (
+      await http(`${a.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
+      })
+    ).body.access_token;
+    const auth = { authorization: `Bearer ${admin}` };
+    await http(`${a.url}/admin/resources`, {
+      method: 'POST',
+      headers: auth,
+      json: { identifier: JWT_RESOURCE, name: 'Bench API', scope: 'read', access_token_format: 'jwt', access_token_signing_alg: opts.jwtAlg },
+    });
+    const app = (
+      await http(`${a.url}/admin/applications`, {
+        method: 'POST',
+        headers: auth,
+        json: { client_name: 'Soak', grant_types: ['refresh_token', 'password', 'client_credentials'], scope: 'openid read', resources: [JWT_RESOURCE] },
+      })
+    ).body;
+    const headers = { authorization: basic(app.client_id, app.client_secret), 'content-type': 'application/x-www-form-urlencoded' };
+    const workers = 8;
+    const users = await pool(workers, 4, async (i) => {
+      const user = { username: `soak-${i}`, password: 'soak-user-password' };
+      await http(`${a.url}/admin/users`, { method: 'POST', headers: auth, json: user });
+      return user;
+    });
+    const call = async (name: string, url: string, init: RequestInit): Promise<Record<string, string>> => {
+      const res = await http(url, init);
+      const key = `${name} ${res.status}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+      return res.body;
+    };
+    const token = (url: string, name: string, fields: Record<string, string>) =>
+      call(name, `${url}/oauth2/token`, { method: 'POST', headers, body: form(fields) });
+    const introspect = (url: string, name: string, value: string) =>
+      call(name, `${url}/oauth2/introspect`, { method: 'POST', headers, body: form({ token: value }) });
+    const startedAt = Date.now();
+    const end = startedAt + opts.soak * 1000;
+    const load = Promise.all(
+      users.map(async (user, i) => {
+        // Each worker keeps one refresh-token family, rotating it on both instances in turn.
+        let refresh = (await token(instances[i % 2].url, 'password', { grant_type: 'password', scope: 'openid read', ...user })).refresh_token;
+        for (let turn = 0; Date.now() < end; turn++) {
+          const here = instances[(i + turn) % 2].url;
+          const there = instances[(i + turn + 1) % 2].url;
+          const opaque = (await token(here, 'client_credentials', { grant_type: 'client_credentials', scope: 'read' })).access_token;
+          const jwt = (await token(here, 'client_credentials (jwt)', { grant_type: 'client_credentials', scope: 'read', resource: JWT_RESOURCE })).access_token;
+          await introspect(there, 'introspection', opaque ?? 'none');
+          await introspect(there, 'introspection (jwt)', jwt ?? 'none');
+          const refreshed = await token(here, 'refresh_token', { grant_type: 'refresh_token', refresh_token: refresh });
+          if (refreshed.refresh_token) refresh = refreshed.refresh_token;
+          await call('GET /me', `${there}/me`, { headers: { authorization: `Bearer ${refreshed.access_token ?? 'none'}` } });
+        }
+      }),
+    );
+    const snapshot = async (label: string) => {
+      if (!opts.heapSnapshots) return;
+      a.child.kill('SIGUSR2');
+      await sleep(5000);
+      console.log(`soak: heap snapshot ${label} requested (${heapDir})`);
+    };
+    const sampling = (async () => {
+      await sleep(warmup * 1000);
+      await snapshot('after the warm-up');
+      while (Date.now() < end) {
+        const sample = { second: Math.round((Date.now() - startedAt) / 1000), rssMb: instances.map((p) => rssMb(p.child.pid)) };
+        series.push(sample);
+        console.log(`soak ${sample.second} s: RSS ${sample.rssMb.map((mb) => `${mb} MB`).join(', ')}`);
+        await sleep(Math.min(SOAK_SAMPLE_SECONDS * 1000, Math.max(0, end - Date.now())));
+      }
+      series.push({ second: Math.round((Date.now() - startedAt) / 1000), rssMb: instances.map((p) => rssMb(p.child.pid)) });
+    })();
+    await Promise.all([load, sampling]);
+    await snapshot('at the end');
+  } finally {
+    for (const p of instances) await p.stop();
+  }
+  const verdicts = [0, 1].map((i) => {
+    const values = series.map((s) => s.rssMb[i]).filter((v): v is number => v !== null);
+    // RSS saws by tens of MB over minutes: V8 lets the heap grow to a limit set from what survived
+    // the last major GC, then collects and gives pages back. A leak raises that ceiling, so the
+    // peaks of the two halves are compared; single samples would depend on the phase of the saw.
+    const half = Math.max(1, Math.floor(values.length / 2));
+    const first = values.length > 0 ? Math.max(...values.slice(0, half)) : 0;
+    const last = values.length > 0 ? Math.max(...values.slice(half)) : 0;
+    const peak = Math.max(...values);
+    const growth = first > 0 ? last / first - 1 : 0;
+    return { instance: i === 0 ? 'A' : 'B', first, last, peak, growth, passed: values.length > 1 && growth <= SOAK_GROWTH_LIMIT && peak <= SOAK_RSS_LIMIT_MB };
+  });
+  const failedRequests = Object.entries(counts).filter(([key]) => !/ 200$/.test(key));
+  const passed = verdicts.every((v) => v.passed) && failedRequests.length === 0;
+  const lines = [
+    `# Memory soak ${started.toISOString()} (${opts.db}${opts.redis ? ' + Redis' : ''}, ${opts.soak} s, two instances)`,
+    '',
+    `Command: \`npm run bench -- --soak ${opts.soak}${opts.db === 'mysql' ? '' : ` --db ${opts.db}`}${opts.redis ? '' : ' --no-redis'}\`. Warm-up ${warmup} s, then RSS every ${SOAK_SAMPLE_SECONDS} s. Load: 8 workers, each in turn on both instances: client_credentials (opaque, JWT), introspection of each on the other instance, refresh with rotation, /me.`,
+    '',
+    `Requests: ${Object.entries(counts)
+      .map(([key, n]) => `${key}: ${n}`)
+      .join(', ')}.`,
+    '',
+    '| instance | peak RSS, first half MB | peak RSS, second half MB | peak MB | growth | verdict |',
+    '|---|---|---|---|---|---|',
+    ...verdicts.map((v) => `| ${v.instance} | ${v.first} | ${v.last} | ${v.peak} | ${(v.growth * 100).toFixed(1)} % | ${v.passed ? 'pass' : 'FAIL'} |`),
+    '',
+    `Fails when an instance's peak RSS in the second half of the samples is more than ${SOAK_GROWTH_LIMIT * 100} % above its peak in the first half (RSS saws between major GCs; a leak raises the peaks), a sample exceeds ${SOAK_RSS_LIMIT_MB} MB, or a request fails.`,
+    '',
+    '| second | RSS A MB | RSS B MB |',
+    '|---|---|---|',
+    ...series.map((s) => `| ${s.second} | ${s.rssMb[0] ?? 'n/a'} | ${s.rssMb[1] ?? 'n/a'} |`),
+  ];
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ started, options: opts, warmup, counts, series, verdicts, passed }, null, 2));
+  writeFileSync(join(dir, `${stem}.md`), `${lines.join('\n')}\n`);
+  console.log(`\n${lines.join('\n')}\n\nwritten to bench/results/${stem}.{json,md}`);
+  if (!passed)
+    console.error(
+      `FAILED: ${failedRequests.length > 0 ? `requests failed (${failedRequests.map(([k, n]) => `${k}: ${n}`).join(', ')}); ` : ''}memory ${verdicts.map((v) => `${v.instance} ${v.passed ? 'ok' : 'grew or exceeded the limit'}`).join(', ')}`,
+    );
+  return passed;
 }
 
 /**
@@ -963,15 +1244,38 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** The local redis-server's pid (its CPU counts for the peer stored in Redis); null when none is found. */
-function redisServerPid(): number | null {
+/** The pid of the one local process named `name` (pgrep -x); null when there is none or several. */
+function singlePid(name: string): number | null {
   try {
-    const pids = execSync('pgrep -x redis-server', { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
+    const pids = execSync(`pgrep -x ${name}`, { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
     return pids.length === 1 && pids[0] > 0 ? pids[0] : null;
   } catch {
     return null;
   }
 }
+
+/**
+ * The pid of the MariaDB server the bench uses (127.0.0.1:3306), from its own @@pid_file: other
+ * mariadbd processes may run beside it (a test cluster's nodes). Null when it cannot be read.
+ */
+async function mariadbServerPid(): Promise<number | null> {
+  try {
+    const mysql = await import('mysql2/promise');
+    const c = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', password: '' });
+    try {
+      const [[row]] = (await c.query('SELECT @@pid_file AS file')) as unknown as [{ file: string }[]];
+      const pid = Number(readFileSync(row.file, 'utf8').trim());
+      return pid > 0 ? pid : null;
+    } finally {
+      await c.end();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** The local redis-server's pid (its CPU counts for the peer stored in Redis); null when none is found. */
+const redisServerPid = () => singlePid('redis-server');
 
 /**
  * node-oidc-provider, warmed up, with its client_credentials and introspection scenarios: its default
@@ -982,7 +1286,7 @@ async function startPeer(warmupSeconds: number, jwtAlg: Options['jwtAlg'], store
   const redisPid = store === 'redis' ? redisServerPid() : null;
   if (store === 'redis' && redisPid === null) throw new Error('oidc-provider (redis): no single local redis-server process found (pgrep -x redis-server)');
   const target: Scenario['target'] = store === 'redis' ? 'oidc-provider (redis)' : 'oidc-provider';
-  const alsoPids = redisPid === null ? [] : [redisPid];
+  const backends = redisPid === null ? [] : [sharedProcessMeter(redisPid)];
   const peer = await startProcess(
     ['bench/peers/oidc-provider.mjs'],
     { BENCH_JWT_ALG: jwtAlg, ...(store === 'redis' ? { BENCH_PEER_STORE: 'redis', BENCH_REDIS_URL: 'redis://127.0.0.1:6379' } : {}) },
@@ -997,12 +1301,12 @@ async function startPeer(warmupSeconds: number, jwtAlg: Options['jwtAlg'], store
     return {
       ...peer,
       scenarios: [
-        { name: 'client_credentials', target, requests: [cc], alsoPids },
+        { name: 'client_credentials', target, requests: [cc], backends },
         {
           name: 'introspection',
           target,
           requests: [{ method: 'POST', path: '/token/introspection', headers: peerAuth, body: form({ token }) }],
-          alsoPids,
+          backends,
         },
         // RFC 9068 JWT access tokens for a resource server (its resourceIndicators feature), signed as ours (--jwt-alg).
         ...(store === 'memory'
@@ -1010,6 +1314,7 @@ async function startPeer(warmupSeconds: number, jwtAlg: Options['jwtAlg'], store
               {
                 name: 'client_credentials (jwt)',
                 target,
+                backends,
                 requests: [{ ...cc, body: form({ grant_type: 'client_credentials', scope: 'read', resource: JWT_RESOURCE }) }],
               },
             ]
@@ -1037,11 +1342,11 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
     '',
     `Machine: ${machine}. ${dbNote} Load generator: autocannon on loopback, same machine. Command: \`npm run bench -- --db ${opts.db}${opts.redis ? '' : ' --no-redis'}${opts.seedTokens ? ` --seed-tokens ${opts.seedTokens}` : ''}\`.`,
     '',
-    '| target | scenario | req/s | p50 ms | p99 ms | non-2xx | server RSS MB | server CPU µs/req | vs oidc-provider | vs oidc-provider (redis) | vs bare http |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| target | scenario | req/s | p50 ms | p99 ms | non-2xx | server RSS MB | CPU µs/req, server only | CPU µs/req, with database/cache | vs oidc-provider | vs oidc-provider (redis) | vs bare http |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => {
       const peer = r.target === 'ours' ? (r.name === 'introspection' ? peerIntro : peerCc) : undefined;
-      return `| ${r.target} | ${r.name} | ${r.requestsPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.rssMb ?? 'n/a'} | ${r.cpuUsPerRequest ?? 'n/a'} | ${r.target === 'ours' ? ratio(r, peer) : ''} | ${r.target === 'ours' && redisPeer(r.name) ? ratio(r, redisPeer(r.name)) : ''} | ${ratio(r, bare)} |`;
+      return `| ${r.target} | ${r.name} | ${r.requestsPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.rssMb ?? 'n/a'} | ${r.cpuUsPerRequest ?? 'n/a'} | ${r.cpuWithBackendUsPerRequest ?? 'n/a'} | ${r.target === 'ours' ? ratio(r, peer) : ''} | ${r.target === 'ours' && redisPeer(r.name) ? ratio(r, redisPeer(r.name)) : ''} | ${ratio(r, bare)} |`;
     }),
     '',
     ...(paired.length
@@ -1054,7 +1359,8 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
           '',
         ]
       : []),
-    'Server CPU µs/req: user + system CPU time of the server process (every thread) during the scenario, divided by the requests it answered; for oidc-provider (redis), its models stored in Redis through the bench adapter, plus the CPU of redis-server. It is steadier than req/s when the VM is noisy.',
+    'CPU µs/req, server only: user + system CPU time of the server process (every thread) during the scenario, divided by the requests it answered. It is steadier than req/s when the VM is noisy.',
+    `CPU µs/req, with database/cache: the same plus ${opts.db === 'mysql' ? "MariaDB's" : 'no database (PostgreSQL and SQLite are not counted apart)'}${opts.redis ? " and Redis's" : ''} CPU over the window (for oidc-provider (redis): Redis's; in memory there is none), from /proc. MariaDB: its threads serving the bench database's connections exactly (information_schema.PROCESSLIST.TID, /proc/<pid>/task/<tid>/stat), plus its own threads (log writer, purge, page cleaner), less their rate over ${BACKGROUND_SAMPLE_MS} ms with the bench idle right before. Redis: redis-server's utime + stime less its rate in that idle second. A background that changes during the window (another client of MariaDB's own threads or of Redis) is not removed.`,
     '',
     password && hashRate > 0
       ? `argon2id (m=19 MiB, t=2) hash rate on all cores, right before and right after the password scenario: ${hashRates.join(' and ')}/s; the password grant ran at ${((password.requestsPerSec / hashRate) * 100).toFixed(0)} % of their mean (${hashRate}/s).`

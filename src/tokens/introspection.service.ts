@@ -52,8 +52,9 @@ export class IntrospectionService {
     // Confidential clients act as resource servers and may introspect any token; a public client
     // only its own (RFC 7662 §4: do not reveal tokens to whoever asks).
     if (caller.isPublic && row.clientId !== caller.id) return { active: false };
-    // A token of a disabled application or user is no longer active, though not revoked.
-    if (!(await this.clients.findEnabled(row.clientId))) return { active: false };
+    // A token of a disabled application or user is no longer active, though not revoked. A caller
+    // introspecting its own token was found enabled by its authentication in this very request.
+    if (row.clientId !== caller.id && !(await this.clients.findEnabled(row.clientId))) return { active: false };
     const user = row.userId === null ? null : await this.users.findEnabled(row.userId);
     if (row.userId !== null && !user) return { active: false };
     // A reserved scope whose role the user no longer holds (SECURITY.md, "Reserved scopes"): role

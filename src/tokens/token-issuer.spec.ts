@@ -132,3 +132,43 @@ describe('TokenIssuer: the scope rule every grant is held to, extension grants i
     expect(lookups).toHaveBeenCalledWith('user-1');
   });
 });
+
+describe('TokenIssuer.reissue (a retry replacing the tokens of a lost answer)', () => {
+  it('deny-lists the replaced access token for the longest lifetime any access token can have, not the new token’s', async () => {
+    const revoked: [string, string, number | undefined][] = [];
+    const store = {
+      write: async () => true,
+      longestTokenLifetime: async () => 7200,
+      revokeAccessToken: async (id: string, reason: string, jwtExpiresAt?: number) => {
+        revoked.push([id, reason, jwtExpiresAt]);
+      },
+    } as unknown as TokenStore;
+    const formats = { encode: async () => 'token-value', isStored: () => false } as unknown as AccessTokenFormats;
+    const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
+    const audit = { row: (event: object) => event } as unknown as AuditService;
+    const config = { issuer: 'https://as.example', tokenRetryWindowSeconds: 60 } as AppConfig;
+    const bindings = { tokenType: () => 'Bearer' } as unknown as TokenBindingRegistry;
+    const subject = new TokenIssuer(
+      store,
+      formats,
+      settings,
+      audit,
+      {} as ResourceServersService,
+      config,
+      new InMemoryUsers() as unknown as UsersService,
+      bindings,
+    );
+    // The new token lives 300 s; the one it replaces may have been issued for a resource whose tokens live 7200 s.
+    const client = aClient({ accessTokenTtl: 300, accessTokenFormat: 'jwt' });
+    const before = nowSeconds();
+    const response = await subject.reissue(
+      { client, userId: null, scope: 'read', withRefreshToken: true },
+      { refreshTokenId: 'child', accessTokenId: 'child-access' },
+    );
+    expect(response).toMatchObject({ expires_in: 300 });
+    expect(revoked).toHaveLength(1);
+    const [[id, reason, expiresAt]] = revoked;
+    expect([id, reason]).toEqual(['child-access', 'replaced']);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 7200);
+  });
+});

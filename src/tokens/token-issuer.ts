@@ -139,6 +139,8 @@ export class TokenIssuer implements GrantIssuer {
    * was spent meanwhile (used, or replaced by a concurrent retry).
    */
   async reissue(context: IssueContext, replaced: Replaced): Promise<TokenResponse | null> {
+    // Read before the write's transaction opens (TokenRevocations.longestLifetime says why).
+    const longest = replaced.accessTokenId ? await this.store.longestTokenLifetime() : 0;
     const minted = await this.mint(context);
     const stored = await this.store.write({
       spends: { kind: 'refresh_token', id: replaced.refreshTokenId },
@@ -151,8 +153,11 @@ export class TokenIssuer implements GrantIssuer {
     });
     if (!stored) return null;
     // Had the replaced access token been a JWT, it has no row to revoke: deny-list it until it has
-    // surely expired (issued moments ago, with no longer a lifetime than the new one).
-    if (replaced.accessTokenId) await this.store.revokeAccessToken(replaced.accessTokenId, 'replaced', nowSeconds() + minted.expiresIn);
+    // surely expired. Its own `exp` is not stored; it was issued moments ago (within the retry
+    // window), but maybe for another resource or under another lifetime than the new token, so the
+    // entry lasts the longest lifetime any access token can have: one expiring earlier would be
+    // deleted by the janitor while the token still verifies (RFC 7009 §2).
+    if (replaced.accessTokenId) await this.store.revokeAccessToken(replaced.accessTokenId, 'replaced', nowSeconds() + longest);
     return this.response(minted);
   }
 

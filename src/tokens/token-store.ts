@@ -339,6 +339,11 @@ export class TokenStore implements GrantTokenLookup {
     return this.tokens.unspentChild(grantId, parentId);
   }
 
+  /** The longest lifetime of any signed token (TokenRevocations.longestLifetime), read outside a transaction. */
+  longestTokenLifetime(): Promise<number> {
+    return this.revocations.longestLifetime();
+  }
+
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
   async revokeGrant(grantId: string, reason: string): Promise<void> {
     const revokedAt = nowSeconds();

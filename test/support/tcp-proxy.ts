@@ -9,7 +9,13 @@ import { createServer, Server, Socket } from 'node:net';
  * the database, then hears nothing back until `heal`, so the server cannot know whether its
  * transaction committed.
  */
-type Pair = { client: Socket; upstream: Socket };
+type Pair = {
+  client: Socket;
+  upstream: Socket;
+  /** What the server sent since its last COMMIT (latin1), and the transaction of a COMMIT not answered yet. */
+  sent?: string;
+  unansweredCommit?: string | null;
+};
 
 export class TcpProxy {
   private server?: Server;
@@ -20,6 +26,13 @@ export class TcpProxy {
   private commitTrap = false;
   private mode: 'forward' | 'blackhole' = 'forward';
   port = 0;
+  /**
+   * The transactions (what the server sent for each, up to its COMMIT) whose outcome the server
+   * could not learn because of the last partition: COMMIT sent before it and unanswered, or held by
+   * it and delivered when it healed. Each may have committed after its requests were answered 503
+   * (the one window a rollback cannot close).
+   */
+  commitsInDoubt: string[] = [];
 
   constructor(
     private readonly targetHost: string,
@@ -37,12 +50,18 @@ export class TcpProxy {
       upstream.on('close', () => (this.sockets.delete(upstream), client.destroy()));
       upstream.on('error', () => upstream.destroy());
       client.on('close', () => upstream.destroy());
-      const pair = { client, upstream };
+      const pair: Pair = { client, upstream };
       upstream.once('close', () => this.pairs.delete(pair));
       upstream.connect(this.targetPort, this.targetHost, () => {
         this.pairs.add(pair);
         if (this.mode === 'forward') connectPair(pair);
+        upstream.on('data', () => (pair.unansweredCommit = null));
         client.on('data', (chunk: Buffer) => {
+          pair.sent = ((pair.sent ?? '') + chunk.toString('latin1')).slice(-65_536);
+          if (chunk.includes('COMMIT')) {
+            pair.unansweredCommit = pair.sent;
+            pair.sent = '';
+          }
           // The COMMIT has been piped on to the database; its answer, and all after it, is held.
           if (!this.commitTrap || this.held.has(pair) || !chunk.includes('COMMIT')) return;
           upstream.unpipe(client);
@@ -74,6 +93,7 @@ export class TcpProxy {
   partition(): void {
     this.mode = 'blackhole';
     this.partitioned = new Set([...this.pairs].filter((pair) => !this.held.has(pair)));
+    this.commitsInDoubt = [...this.partitioned].flatMap((pair) => (pair.unansweredCommit ? [pair.unansweredCommit] : []));
     for (const { client, upstream } of this.partitioned) {
       client.unpipe(upstream);
       upstream.unpipe(client);
@@ -91,7 +111,14 @@ export class TcpProxy {
   heal(): void {
     this.mode = 'forward';
     this.commitTrap = false;
-    for (const pair of this.partitioned) connectPair(pair);
+    for (const pair of this.partitioned) {
+      // What the server sent into the partition reaches the database now, as TCP retransmits it.
+      for (let chunk: Buffer | null; (chunk = pair.client.read() as Buffer | null) !== null;) {
+        pair.upstream.write(chunk);
+        if (pair.unansweredCommit) this.commitsInDoubt.push(pair.unansweredCommit);
+      }
+      connectPair(pair);
+    }
     for (const { client, upstream } of this.held) upstream.pipe(client);
     this.partitioned.clear();
     this.held.clear();

@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import request from 'supertest';
+import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
+import { ResourceServersService } from '../../src/resources/resource-servers.service';
 import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { appWithClientAndUser, createClient, passwordGrantRequest, TestClient, TestUser } from '../support/factories';
@@ -88,6 +92,33 @@ describe(`refresh_token grant (RFC 6749 §6, seeds 003, 004) [${TEST_DB}]`, () =
       expect(await active(lost.access_token, 'access_token')).toBe(false);
       expect(await active(retry.body.access_token, 'access_token')).toBe(true);
       expect((await refresh(retry.body.refresh_token)).status).toBe(200);
+    });
+
+    it('keeps the replaced JWT refused until it expires, when it lived longer than the token replacing it', async () => {
+      // The lost answer's JWT is for a resource whose tokens live 7200 s; the retry names no
+      // resource and gets the application's 300 s: the deny-list entry must outlive the former.
+      const identifier = `https://long-lived-${randomUUID()}.example`;
+      await t.app.get(ResourceServersService).create({
+        identifier,
+        name: 'Long-lived API',
+        scope: 'read',
+        accessTokenFormat: 'jwt',
+        accessTokenSigningAlg: 'RS256',
+        accessTokenTtl: 7200,
+      });
+      const jwtClient = await createClient(t, { accessTokenFormat: 'jwt', accessTokenTtl: 300, resources: [identifier] });
+      const first = (await passwordGrantRequest(t, jwtClient, user)).body;
+      const lost = (await refresh(first.refresh_token, { resource: identifier }, jwtClient.basic)).body;
+      const { exp } = decodeJwt(lost.access_token as string) as { exp: number };
+      const retry = await refresh(first.refresh_token, {}, jwtClient.basic);
+      expect(retry.status).toBe(200);
+      expect(retry.body.expires_in).toBe(300);
+      const introspected = async (token: string) =>
+        (await request(t.url).post('/oauth2/introspect').set('Authorization', jwtClient.basic).type('form').send({ token })).body.active as boolean;
+      expect(await introspected(lost.access_token)).toBe(false);
+      // The janitor, run when the retry's token has expired but the replaced one has not, keeps its entry.
+      await t.app.get(ExpiredDataCleanupService).runOnce(exp - 1);
+      expect(await introspected(lost.access_token)).toBe(false);
     });
 
     it('is reuse once the tokens of the first rotation were used: the family is revoked', async () => {
