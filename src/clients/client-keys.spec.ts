@@ -26,7 +26,18 @@ describe('jwksProblem', () => {
     expect(jwksProblem({ keys: [{ kty: 'EC', k: 'c2VjcmV0' }] })).toContain('"k"');
   });
 
-  it.each([null, [], {}, { keys: [] }, { keys: ['x'] }, { keys: [{ kty: 'EC', kid: 1 }] }])('refuses %j', (value) => {
+  it.each([
+    null,
+    [],
+    {},
+    { keys: [] },
+    { keys: ['x'] },
+    { keys: [{ kty: 'EC', kid: 1 }] },
+    { keys: [{ kty: 'EC', key_ops: 5 }] },
+    { keys: [{ kty: 'EC', key_ops: ['verify', 5] }] },
+    { keys: [{ kty: 'EC', use: ['sig'] }] },
+    { keys: [{ kty: 'EC', alg: 256 }] },
+  ])('refuses %j', (value) => {
     expect(jwksProblem(value)).toBeDefined();
   });
 });
@@ -171,6 +182,44 @@ describe('ClientKeys', () => {
       served = { keys: [a.jwk, b.jwk] };
       expect(await rotating.verificationKeys(rotated, { alg: 'ES256', kid: 'b' })).toHaveLength(1);
       expect(fetches).toBe(3);
+    });
+
+    it('verifies with a key another client also serves with a private member (no cached failed import)', async () => {
+      const b = await keyPair('b');
+      const clientKeys = keys('30');
+      const attacker = { jwks: { keys: [{ ...b.jwk, d: 'AA' }] }, jwksUri: null };
+      expect(await clientKeys.verificationKeys(attacker, { alg: 'ES256', kid: 'b' })).toEqual([]);
+      served = { keys: [{ ...b.jwk, d: 'AA' }] };
+      expect(await clientKeys.verificationKeys({ jwks: null, jwksUri: `${uri}?poison` }, { alg: 'ES256', kid: 'b' })).toEqual([]);
+      const [key] = await clientKeys.verificationKeys({ jwks: { keys: [b.jwk] }, jwksUri: null }, { alg: 'ES256', kid: 'b' });
+      expect(key?.asymmetricKeyType).toBe('ec');
+    });
+
+    it('keeps a key apart from the same public key with other members', async () => {
+      const a = await keyPair('a');
+      const clientKeys = keys('30');
+      const [plain] = await clientKeys.verificationKeys({ jwks: { keys: [a.jwk] }, jwksUri: null }, { alg: 'ES256' });
+      const [renamed] = await clientKeys.verificationKeys({ jwks: { keys: [{ ...a.jwk, kid: 'other' }] }, jwksUri: null }, { alg: 'ES256' });
+      const [reordered] = await clientKeys.verificationKeys(
+        { jwks: { keys: [Object.fromEntries(Object.entries(a.jwk).reverse()) as JWK] }, jwksUri: null },
+        { alg: 'ES256' },
+      );
+      expect(renamed).not.toBe(plain);
+      expect(reordered).toBe(plain);
+    });
+
+    it('uses none of the keys of a fetched set that holds a private member', async () => {
+      const [a, b] = [await keyPair('a'), await keyPair('b')];
+      served = { keys: [a.jwk, { ...b.jwk, d: 'AA' }] };
+      expect(await keys('0').verificationKeys({ jwks: null, jwksUri: `${uri}?private-member` }, { alg: 'ES256', kid: 'a' })).toEqual([]);
+    });
+
+    it.each([{ key_ops: 5 }, { use: 5 }, { key_ops: 'verify' }])('finds nothing, without failing, in an inline set with %j', async (member) => {
+      const a = await keyPair('a');
+      const clientKeys = keys('30');
+      const client = { jwks: { keys: [{ ...a.jwk, ...member } as unknown as JWK] }, jwksUri: null };
+      expect(await clientKeys.verificationKeys(client, { alg: 'ES256', kid: 'a' })).toEqual([]);
+      expect(await clientKeys.hasKey(client, () => Promise.reject(new TypeError('malformed')))).toBe(false);
     });
 
     it('finds nothing, without failing, when jwks_uri cannot be fetched', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { isIP } from 'node:net';
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, type FetchImplementation, type JWK, type JWTVerifyGetKey, type RemoteJWKSet } from 'jose';
 import { importPublicJwk, jwkSuits } from '../common/crypto/jws';
@@ -35,11 +35,22 @@ export function jwksProblem(value: unknown): string | undefined {
     if (typeof key !== 'object' || key === null || Array.isArray(key)) return `keys[${i}] must be a JWK object`;
     const jwk = key as Record<string, unknown>;
     if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') return `keys[${i}] must be a public RSA, EC or OKP key`;
-    const secret = PRIVATE_MEMBERS.find((member) => member in jwk);
+    const secret = privateMember(jwk);
     if (secret) return `keys[${i}] holds the private member "${secret}": register public keys only`;
     if (jwk.kid !== undefined && typeof jwk.kid !== 'string') return `keys[${i}].kid must be a string`;
+    // RFC 7517 §4.2, §4.3: `use` is a string, `key_ops` an array of strings.
+    if (jwk.use !== undefined && typeof jwk.use !== 'string') return `keys[${i}].use must be a string`;
+    if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.every((op) => typeof op === 'string'))) {
+      return `keys[${i}].key_ops must be an array of strings`;
+    }
+    if (jwk.alg !== undefined && typeof jwk.alg !== 'string') return `keys[${i}].alg must be a string`;
   }
   return undefined;
+}
+
+/** The first private or symmetric member `jwk` carries, if any. */
+function privateMember(jwk: object): string | undefined {
+  return PRIVATE_MEMBERS.find((member) => member in jwk);
 }
 
 /**
@@ -97,13 +108,27 @@ export function selectKeys(keys: readonly JWK[], { alg, kid }: JwsKeyHint): JWK[
       (kid === undefined || jwk.kid === kid) &&
       (jwk.alg === undefined || jwk.alg === alg) &&
       (jwk.use === undefined || jwk.use === 'sig') &&
-      (jwk.key_ops === undefined || jwk.key_ops.includes('verify')),
+      (jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))),
   );
 }
 
-/** The public members of a JWK, which identify the key whatever else the JWK says of it. */
-function keyMaterial(jwk: JWK): string {
-  return `${jwk.kty}.${jwk.crv ?? ''}.${jwk.x ?? ''}.${jwk.y ?? ''}.${jwk.n ?? ''}.${jwk.e ?? ''}`;
+/** JSON with the members of every object in sorted order: one text per JWK, whatever order it came in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([name, member]) => `${JSON.stringify(name)}:${canonicalJson(member)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The cache key of a JWK: a hash of the whole JWK, not of its public members only, so that another
+ * client's set serving the same public key with something more (a private member, which makes the
+ * import fail) cannot stand in for this client's key.
+ */
+function jwkCacheKey(jwk: JWK): string {
+  return createHash('sha256').update(canonicalJson(jwk)).digest('base64url');
 }
 
 /**
@@ -138,7 +163,7 @@ export class ClientKeys {
   private readonly local = new WeakMap<JwkSet, JWTVerifyGetKey>();
   private readonly remote = new Map<string, RemoteJWKSet>();
   private readonly fetchLimited: FetchImplementation;
-  private readonly imported = new Map<string, KeyObject | null>();
+  private readonly imported = new Map<string, KeyObject>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -167,8 +192,9 @@ export class ClientKeys {
 
   /**
    * The client's registered public keys that may verify a JWS with `hint` (selectKeys), as
-   * node:crypto KeyObjects: each key is imported once and kept (by its public members, so a client
-   * row read again, or a `jwks_uri` fetched again, finds it). A `jwks_uri` is read as hasKey() reads
+   * node:crypto KeyObjects: each key is imported once and kept (by a hash of the whole JWK, so a
+   * client row read again, or a `jwks_uri` fetched again, finds it; a key that fails to import is
+   * not kept). A `jwks_uri` is read as hasKey() reads
    * it: a `kid` the cached set lacks makes it fetch the set again, at most once per cooldown.
    */
   async verificationKeys(client: KeyedClient, hint: JwsKeyHint): Promise<readonly KeyObject[]> {
@@ -184,31 +210,37 @@ export class ClientKeys {
   /**
    * What `find` finds among the client's keys: its inline `jwks`, or its `jwks_uri` from the cache,
    * fetched again once when the cached set yields nothing, at most once per cooldown. A set that
-   * cannot be fetched yields nothing: the client is not authenticated, the server does not fail.
+   * cannot be fetched, or holds a private member (as registration refuses for an inline `jwks`),
+   * yields nothing; so does a malformed inline set stored before it was checked: the client is not
+   * authenticated, the server does not fail.
    */
   private async search<T>(client: KeyedClient, find: (keys: readonly JWK[]) => T | undefined | Promise<T | undefined>): Promise<T | undefined> {
-    if (client.jwks) return find(client.jwks.keys);
-    if (!client.jwksUri) return undefined;
-    const set = this.remoteSet(client.jwksUri);
     try {
+      if (client.jwks) return await find(client.jwks.keys);
+      if (!client.jwksUri) return undefined;
+      const set = this.remoteSet(client.jwksUri);
+      const fetched = () => {
+        const keys = set.jwks()?.keys ?? [];
+        return keys.some((jwk) => privateMember(jwk) !== undefined) ? [] : keys;
+      };
       if (!set.fresh || set.jwks() === undefined) await set.reload();
-      const cached = await find(set.jwks()?.keys ?? []);
+      const cached = await find(fetched());
       if (cached !== undefined || set.coolingDown) return cached;
       await set.reload();
-      return await find(set.jwks()?.keys ?? []);
+      return await find(fetched());
     } catch {
       return undefined;
     }
   }
 
   private importKey(jwk: JWK): KeyObject | null {
-    const material = keyMaterial(jwk);
-    let key = this.imported.get(material);
-    if (key === undefined) {
-      key = importPublicJwk(jwk as Record<string, unknown>);
-      if (this.imported.size >= IMPORTED_KEYS_MAX) this.imported.delete(this.imported.keys().next().value!);
-      this.imported.set(material, key);
-    }
+    const cacheKey = jwkCacheKey(jwk);
+    const cached = this.imported.get(cacheKey);
+    if (cached) return cached;
+    const key = importPublicJwk(jwk as Record<string, unknown>);
+    if (key === null) return null;
+    if (this.imported.size >= IMPORTED_KEYS_MAX) this.imported.delete(this.imported.keys().next().value!);
+    this.imported.set(cacheKey, key);
     return key;
   }
 

@@ -1,3 +1,4 @@
+import { makeCertificate } from '../../test/support/certificates';
 import { parseIdpMetadata } from './saml-metadata';
 
 // Never parsed: each case below is refused before the certificate is read (a real import is in test/federation/saml-admin).
@@ -24,5 +25,13 @@ describe('parseIdpMetadata: what we take from an ADFS-style EntityDescriptor', (
   it('needs an HTTP-Redirect SingleSignOnService and a signing key, and ignores encryption keys', async () => {
     await expect(parseIdpMetadata(metadata(key('signing', CERT), 'urn:oasis:names:tc:SAML:2.0:bindings:SOAP'))).rejects.toThrow('HTTP-Redirect');
     await expect(parseIdpMetadata(metadata(key('encryption', CERT)))).rejects.toThrow('no signing certificate');
+  });
+
+  it('takes the certificate of a KeyDescriptor without use, which serves both (SAML Metadata §2.4.1.1)', async () => {
+    const both = makeCertificate({ subject: '/CN=Signing and encryption' });
+    const der = both.certificate.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
+    const parsed = await parseIdpMetadata(metadata(`${key('encryption', CERT)}${key(null, der)}`));
+    expect(parsed.certificates).toHaveLength(1);
+    expect(parsed.certificates[0].replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '')).toBe(der);
   });
 });

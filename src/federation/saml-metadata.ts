@@ -49,7 +49,9 @@ export async function parseIdpMetadata(metadataXml: string): Promise<IdpMetadata
   if (!sso) throw new SamlMetadataInvalid('metadata has no SingleSignOnService with the HTTP-Redirect binding');
   const certificates = xpath
     .selectElements(descriptor, `./*[local-name()='KeyDescriptor']`)
-    .filter((k) => (k.getAttribute('use') ?? 'signing') === 'signing')
+    // SAML Metadata §2.4.1.1: a KeyDescriptor without `use` serves both signing and encryption
+    // (xmldom answers "" for a missing attribute, never null, so hasAttribute tells them apart).
+    .filter((k) => !k.hasAttribute('use') || k.getAttribute('use') === 'signing')
     .flatMap((k) => xpath.selectElements(k, `.//*[local-name()='X509Certificate']`))
     .map((c) => toPem(c.textContent ?? ''));
   if (certificates.length === 0) throw new SamlMetadataInvalid('metadata has no signing certificate');

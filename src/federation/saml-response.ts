@@ -9,6 +9,7 @@ export const SAML_CLOCK_SKEW_MS = 30_000;
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const BEARER = 'urn:oasis:names:tc:SAML:2.0:cm:bearer';
+const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
 /**
  * Signature and digest algorithms accepted anywhere in a response: SHA-256 and stronger, RSA only.
@@ -42,11 +43,13 @@ export interface VerifiedAssertion {
   /** Epoch seconds after which the assertion may not be used (its bearer SubjectConfirmationData). */
   readonly notOnOrAfter: number;
   readonly nameId: string | null;
+  /** The NameID's Format (SAML Core §8.3), null when it has none (unspecified). */
+  readonly nameIdFormat: string | null;
   readonly attributes: ReadonlyMap<string, readonly string[]>;
   readonly authnContextClassRef: string | null;
 }
 
-type XmlNode = { _?: string; $?: Record<string, string> } & { [child: string]: XmlNode[] | string | Record<string, string> | undefined };
+export type XmlNode = { _?: string; $?: Record<string, string> } & { [child: string]: XmlNode[] | string | Record<string, string> | undefined };
 
 /** node-saml for the parties: signed assertions required, audience and issuer ours, our request ID the only one accepted. */
 function samlFor(parties: SamlParties, request?: { readonly id: string; readonly issuedAt: number }): SAML {
@@ -65,7 +68,9 @@ function samlFor(parties: SamlParties, request?: { readonly id: string; readonly
     idpIssuer: parties.idp.entityId,
     idpCert: [...parties.idp.certificates],
     wantAssertionsSigned: true,
-    // The assertion's own signature is what we require; a signature on the response as well is checked when present.
+    // The assertion's own signature is what we require and read. A signature on the Response is not
+    // required, and with this setting node-saml does not reject a Response whose own signature is
+    // invalid: nothing outside the signed assertion is trusted, except the Status checked below.
     wantAuthnResponseSigned: false,
     acceptedClockSkewMs: SAML_CLOCK_SKEW_MS,
     validateInResponseTo: ValidateInResponseTo.always,
@@ -109,6 +114,13 @@ export async function verifySamlResponse(
   const destination = root.getAttribute('Destination');
   // SAML Profiles §4.1.4.5: a response naming a Destination names ours.
   if (destination && destination !== parties.sp.acsUrl) throw new SamlResponseRefused('the response is addressed to another Destination');
+  // SAML Core §3.2.2.2: only a Success top-level status means the request was done; node-saml
+  // would still accept a signed assertion inside a Responder or Requester response.
+  const status = xpath.selectElements(
+    root,
+    `./*[local-name()='Status' and namespace-uri()='${PROTOCOL}']/*[local-name()='StatusCode' and namespace-uri()='${PROTOCOL}']`,
+  );
+  if (status.length !== 1 || status[0].getAttribute('Value') !== SUCCESS) throw new SamlResponseRefused('the response status is not Success');
 
   let profile: Profile | null;
   try {
@@ -122,12 +134,14 @@ export async function verifySamlResponse(
   if (issuer !== parties.idp.entityId) throw new SamlResponseRefused('the assertion was issued by another IdP');
   const assertionId = assertion.$?.ID;
   if (!assertionId) throw new SamlResponseRefused('the assertion has no ID');
-  const notOnOrAfter = bearerConfirmation(assertion, parties.sp.acsUrl, request.id);
+  const notOnOrAfter = bearerConfirmation(assertion, parties.sp.acsUrl, request.id, Date.now());
+  const nameId = first(first(assertion, 'Subject'), 'NameID');
   return {
     issuer,
     assertionId,
     notOnOrAfter,
-    nameId: text(first(first(assertion, 'Subject'), 'NameID')),
+    nameId: text(nameId),
+    nameIdFormat: (typeof nameId === 'object' ? nameId.$?.Format : undefined) ?? null,
     attributes: attributesOf(assertion),
     authnContextClassRef: text(first(first(first(assertion, 'AuthnStatement'), 'AuthnContext'), 'AuthnContextClassRef')),
   };
@@ -148,20 +162,26 @@ function assertStrongAlgorithms(document: Document): void {
 }
 
 /**
- * The bearer SubjectConfirmation for us (SAML Profiles §4.1.4.2): Recipient our ACS, InResponseTo
- * our request, and a NotOnOrAfter (node-saml has checked it is not past). Its NotOnOrAfter, in
- * epoch seconds, bounds how long the assertion ID must be remembered.
+ * The bearer SubjectConfirmation for us (SAML Profiles §4.1.4.2): Method bearer, Recipient our ACS,
+ * InResponseTo our request, and valid now on that same element (its NotBefore if any, and a
+ * NotOnOrAfter, with SAML_CLOCK_SKEW_MS): node-saml checks the times of whichever confirmation it
+ * picks, which need not be this one. Its NotOnOrAfter, in epoch seconds, bounds how long the
+ * assertion ID must be remembered.
  */
-function bearerConfirmation(assertion: XmlNode, acsUrl: string, requestId: string): number {
+export function bearerConfirmation(assertion: XmlNode, acsUrl: string, requestId: string, nowMs: number): number {
   const confirmations = children(first(assertion, 'Subject'), 'SubjectConfirmation').filter((c) => c.$?.Method === BEARER);
   const data = confirmations.flatMap((c) => children(c, 'SubjectConfirmationData')).map((d) => d.$ ?? {});
   const forUs = data.filter((d) => d.Recipient === acsUrl);
   if (forUs.length === 0) throw new SamlResponseRefused('the assertion is for another Recipient');
   const answering = forUs.filter((d) => d.InResponseTo === requestId);
   if (answering.length === 0) throw new SamlResponseRefused('the assertion answers another request (InResponseTo)');
-  const until = Math.min(...answering.map((d) => Date.parse(d.NotOnOrAfter ?? '')));
-  if (!Number.isFinite(until)) throw new SamlResponseRefused('the assertion has no NotOnOrAfter');
-  return Math.ceil(until / 1000);
+  const valid = answering.filter((d) => {
+    const notBefore = d.NotBefore === undefined ? -Infinity : Date.parse(d.NotBefore);
+    const notOnOrAfter = Date.parse(d.NotOnOrAfter ?? '');
+    return notBefore <= nowMs + SAML_CLOCK_SKEW_MS && nowMs - SAML_CLOCK_SKEW_MS < notOnOrAfter;
+  });
+  if (valid.length === 0) throw new SamlResponseRefused('the subject confirmation for us is not valid now (NotBefore, NotOnOrAfter)');
+  return Math.ceil(Math.min(...valid.map((d) => Date.parse(d.NotOnOrAfter!))) / 1000);
 }
 
 function attributesOf(assertion: XmlNode): Map<string, string[]> {

@@ -1,6 +1,6 @@
 import { authenticationOf, identityOf } from './saml-sign-in.service';
 import type { VerifiedAssertion } from './saml-response';
-import { amrForContext, SamlSettings } from './saml-settings';
+import { amrForContext, requestedNameIdFormat, SamlSettings } from './saml-settings';
 import type { UpstreamProviderEntity } from './upstream-provider.entity';
 
 const AC = 'urn:oasis:names:tc:SAML:2.0:ac:classes:';
@@ -21,6 +21,7 @@ const assertion = (extra: Partial<VerifiedAssertion> = {}): VerifiedAssertion =>
   assertionId: '_a1',
   notOnOrAfter: 0,
   nameId: 'S-1-5-21-7',
+  nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
   attributes: new Map([[EMAIL, ['ann@corp.example']]]),
   authnContextClassRef: `${AC}PasswordProtectedTransport`,
   ...extra,
@@ -52,6 +53,23 @@ describe('identityOf: what a verified assertion says of the account', () => {
 
   it('refuses an assertion that names no account', () => {
     expect(() => identityOf(provider(), settings(), assertion({ nameId: null }))).toThrow('names no account');
+  });
+
+  it('refuses a transient NameID as the subject, not as an attribute-mapped one (SAML Core §8.3.8)', () => {
+    const transient = assertion({ nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' });
+    expect(() => identityOf(provider(), settings(), transient)).toThrow('transient NameID');
+    const byAttribute = settings({ attributes: { subject: EMAIL, email: EMAIL, name: 'displayName', groups: null } });
+    expect(identityOf(provider(), byAttribute, transient).subject).toBe('ann@corp.example');
+  });
+});
+
+describe('requestedNameIdFormat: the NameIDPolicy of our AuthnRequest', () => {
+  it('asks for persistent when the NameID is the subject and the provider names no format', () => {
+    expect(requestedNameIdFormat(settings())).toBe('urn:oasis:names:tc:SAML:2.0:nameid-format:persistent');
+    expect(requestedNameIdFormat(settings({ nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' }))).toBe(
+      'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+    );
+    expect(requestedNameIdFormat(settings({ attributes: { subject: 'objectGUID', email: EMAIL, name: 'displayName', groups: null } }))).toBeNull();
   });
 });
 

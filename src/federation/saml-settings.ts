@@ -12,6 +12,19 @@ export function samlServiceProvider(issuer: string): { readonly entityId: string
 
 /** The attribute `subject` names when the NameID identifies the user (the default). */
 export const NAME_ID = 'NameID';
+/** SAML Core §8.3.7: an opaque identifier that stays the same for the user at this SP. */
+export const PERSISTENT_NAME_ID = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
+/** SAML Core §8.3.8: a one-time identifier, new at each sign-in: never an account link. */
+export const TRANSIENT_NAME_ID = 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient';
+
+/**
+ * The NameIDPolicy Format to ask for: the provider's, or persistent when the NameID is the account
+ * link (any other format may change or be reassigned); none when an attribute is the link, so
+ * that an IdP without a persistent NameID rule (ADFS) does not refuse the request.
+ */
+export function requestedNameIdFormat(settings: Pick<SamlSettings, 'nameIdFormat' | 'attributes'>): string | null {
+  return settings.nameIdFormat ?? (settings.attributes.subject === NAME_ID ? PERSISTENT_NAME_ID : null);
+}
 
 /** Which parts of the assertion give the local account its link, e-mail, name and groups. */
 export interface SamlAttributeMapping {
@@ -29,7 +42,7 @@ export interface SamlSettings {
   readonly ssoUrl: string;
   /** PEM certificates whose keys may sign its assertions (several during a rollover). */
   readonly certificates: readonly string[];
-  /** The NameID format asked for in the AuthnRequest; null: whatever the IdP sends. */
+  /** The NameID format asked for in the AuthnRequest; null: persistent when the NameID is the subject (requestedNameIdFormat). */
   readonly nameIdFormat: string | null;
   readonly attributes: SamlAttributeMapping;
   /**

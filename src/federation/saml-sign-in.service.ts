@@ -13,7 +13,7 @@ import { UsersService } from '../users/users.service';
 import { FederatedAccounts, UpstreamIdentity, UpstreamRefused } from './federated-accounts';
 import { rolesFor } from './ldap-account';
 import { SamlParties, SamlResponseRefused, VerifiedAssertion, authnRequestUrl, verifySamlResponse } from './saml-response';
-import { NAME_ID, SamlSettings, amrForContext, samlServiceProvider } from './saml-settings';
+import { NAME_ID, SamlSettings, TRANSIENT_NAME_ID, amrForContext, requestedNameIdFormat, samlServiceProvider } from './saml-settings';
 import { UpstreamLoginStateEntity } from './upstream-login-state.entity';
 import { UpstreamLoginStatesRepository } from './upstream-login-states.repository';
 import { UpstreamProviderEntity } from './upstream-provider.entity';
@@ -76,7 +76,7 @@ export class SamlSignInService {
       pending,
     );
     setCookie(req, res, BROWSER_COOKIE, browser, { maxAge: UPSTREAM_STATE_TTL, sameSite: crossSite(req) });
-    res.redirect(await authnRequestUrl(this.parties(provider, settings), requestId, relayState, settings.nameIdFormat), 303);
+    res.redirect(await authnRequestUrl(this.parties(provider, settings), requestId, relayState, requestedNameIdFormat(settings)), 303);
   }
 
   /** The ACS: every refusal is an audited error page (400), never a 500 and never a session. */
@@ -163,6 +163,14 @@ export function identityOf(provider: UpstreamProviderEntity, settings: SamlSetti
     const value = name === NAME_ID ? assertion.nameId : (assertion.attributes.get(name)?.[0] ?? null);
     return value && value.length <= 255 ? value : null;
   };
+  // SAML Core §8.3.8: a transient NameID is new at each sign-in; as the link it would make a new
+  // account every time (or, reassigned later, land in someone else's).
+  if (settings.attributes.subject === NAME_ID && assertion.nameIdFormat === TRANSIENT_NAME_ID) {
+    throw new UpstreamRefused(
+      'access_denied',
+      `The answer of ${provider.displayName} names the account by a transient NameID, which changes at every sign-in. Ask its administrator for a persistent NameID.`,
+    );
+  }
   const subject = attribute(settings.attributes.subject);
   if (!subject) throw new UpstreamRefused('access_denied', `The answer of ${provider.displayName} names no account.`);
   const email = attribute(settings.attributes.email);

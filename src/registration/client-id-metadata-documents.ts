@@ -23,6 +23,14 @@ const MAX_FRESHNESS_SECONDS = 86_400;
  * refreshed through a short outage; a client never seen before, or a copy older than that, fails.
  */
 export const STALE_IF_ERROR_SECONDS = 86_400;
+/**
+ * After a failed fetch served the stale copy, the copy serves without another try for this long,
+ * doubling at each failure up to the cap: during an outage a hanging site would otherwise cost every
+ * request the whole fetch timeout. Kept per process, for at most STALE_BACKOFF_MAX_ENTRIES clients.
+ */
+export const STALE_BACKOFF_MS = 30_000;
+const STALE_BACKOFF_MAX_MS = 5 * 60_000;
+const STALE_BACKOFF_MAX_ENTRIES = 1000;
 /** The flows of a public client that signs a user in. */
 const DOCUMENT_GRANT_TYPES = ['authorization_code', 'refresh_token'];
 
@@ -45,6 +53,9 @@ function hostMatches(host: string, pattern: string): boolean {
  */
 @Injectable()
 export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit {
+  /** Clients whose site failed: until when the stale copy serves without a fetch, and the last delay. */
+  private readonly backoff = new Map<string, { readonly untilMs: number; readonly delayMs: number }>();
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly clients: ClientsService,
@@ -71,16 +82,24 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
     const registration = existing ? await this.registrations.find(clientId) : null;
     if (registration?.documentExpiresAt != null && registration.documentExpiresAt > nowSeconds()) return;
 
+    const staleUntil = (registration?.documentExpiresAt ?? 0) + STALE_IF_ERROR_SECONDS;
+    const servesStale = existing !== null && staleUntil > nowSeconds();
+    const waiting = this.backoff.get(clientId);
+    if (servesStale && waiting && waiting.untilMs > Date.now()) return;
+
     let document;
     try {
       document = await fetchMetadataDocument(url, this.config.clientIdMetadataDocuments.allowPrivateAddresses);
     } catch (error) {
-      const staleUntil = (registration?.documentExpiresAt ?? 0) + STALE_IF_ERROR_SECONDS;
-      if (existing && error instanceof MetadataDocumentFetchError && error.transient && staleUntil > nowSeconds()) return;
+      if (servesStale && error instanceof MetadataDocumentFetchError && error.transient) {
+        this.backOff(clientId, waiting);
+        return;
+      }
       throw error instanceof MetadataDocumentFetchError
         ? refused(clientId, error.message)
         : new OAuthError('invalid_request', `client metadata document ${clientId}: could not be fetched`, { cause: error });
     }
+    this.backoff.delete(clientId);
     const fields = await this.clientFields(clientId, document.body);
     const now = nowSeconds();
     const freshFor = Math.min(document.freshFor ?? DEFAULT_FRESHNESS_SECONDS, MAX_FRESHNESS_SECONDS);
@@ -108,6 +127,14 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
       // Another instance brought the same client in first (primary key): its copy serves.
       if (!(await this.clients.get(clientId))) throw error;
     }
+  }
+
+  /** The next wait after a failure: STALE_BACKOFF_MS, then twice the last one, up to the cap. */
+  private backOff(clientId: string, last: { readonly delayMs: number } | undefined): void {
+    const delayMs = last ? Math.min(last.delayMs * 2, STALE_BACKOFF_MAX_MS) : STALE_BACKOFF_MS;
+    this.backoff.delete(clientId);
+    if (this.backoff.size >= STALE_BACKOFF_MAX_ENTRIES) this.backoff.delete(this.backoff.keys().next().value!);
+    this.backoff.set(clientId, { untilMs: Date.now() + delayMs, delayMs });
   }
 
   /** Draft §3: an https URL with a path, no fragment, no credentials, no dot segments; then the host lists. */

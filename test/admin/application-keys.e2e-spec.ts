@@ -47,6 +47,7 @@ describe(`applications: client keys, certificates and authentication methods in 
   it.each([
     ['a private key in jwks', { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [privateJwk] }) }, 'jwks'],
     ['a symmetric key in jwks', { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [{ kty: 'oct', k: 'c2VjcmV0' }] }) }, 'jwks'],
+    ['key_ops that is not an array in jwks', { token_endpoint_auth_method: 'private_key_jwt', jwks: () => ({ keys: [{ ...publicJwk, key_ops: 5 }] }) }, 'jwks'],
     ['private_key_jwt without keys', { token_endpoint_auth_method: 'private_key_jwt' }, 'jwks'],
     [
       'both jwks and jwks_uri',

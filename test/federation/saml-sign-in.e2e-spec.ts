@@ -1,3 +1,4 @@
+import { inflateRawSync } from 'node:zlib';
 import request from 'supertest';
 import { s256 } from '../../src/pkce/pkce';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
@@ -162,6 +163,27 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
     } finally {
       await patchProvider({ trust_upstream_amr: false });
     }
+  });
+
+  it('asks for a persistent NameID when the provider names no format (the NameID is the account link)', async () => {
+    const { toIdp } = await signInAtIdp(person('policy@corp.example'));
+    const authnRequest = inflateRawSync(Buffer.from(new URL(toIdp.location!).searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
+    expect(authnRequest).toMatch(/<samlp:NameIDPolicy[^>]*Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"/);
+  });
+
+  it('refuses a transient NameID as the account link (SAML Core §8.3.8)', async () => {
+    const { browser, answer } = await signInAtIdp(person('transient@corp.example'), {
+      overrides: { NameIDFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' },
+    });
+    expectRefused(await post(browser, answer), browser, /transient NameID/);
+  });
+
+  it('refuses a signed assertion inside a response whose status is not Success (SAML Core §3.2.2.2)', async () => {
+    const { browser, answer } = await signInAtIdp(person('responder@corp.example'), {
+      overrides: { StatusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder' },
+    });
+    expect(answer.xml).toContain('status:Responder');
+    expectRefused(await post(browser, answer), browser, /status is not Success/);
   });
 
   it('refuses an unsigned assertion', async () => {

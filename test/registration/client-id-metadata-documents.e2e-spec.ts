@@ -300,6 +300,41 @@ describe(`Client ID Metadata Documents [${TEST_DB}]`, () => {
     });
   });
 
+  it('serves the stale copy without fetching again for a while after a failed fetch (back-off)', async () => {
+    let down = false;
+    let fetches = 0;
+    const flaky = createServer((req, res) => {
+      fetches += 1;
+      if (down) {
+        res.writeHead(503);
+        return res.end();
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=60' });
+      res.end(JSON.stringify({ client_id: backoffClient, redirect_uris: ['http://127.0.0.1/callback'] }));
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const backoffClient = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/backoff.json`;
+    try {
+      const browser = new FormBrowser(t.url);
+      expect((await browser.get(authorize(backoffClient))).status).toBe(200);
+      expect(fetches).toBe(1);
+      down = true;
+      await sql(t.dataSource, 'UPDATE client_registrations SET document_expires_at = ? WHERE client_id = ?', [
+        Math.floor(Date.now() / 1000) - 60,
+        backoffClient,
+      ]);
+      // The first use after the copy went stale tries the site (503) and serves the stale copy.
+      expect((await browser.get(authorize(backoffClient))).status).toBe(200);
+      expect(fetches).toBe(2);
+      // The next ones, within the back-off, do not try again.
+      expect((await browser.get(authorize(backoffClient))).status).toBe(200);
+      expect((await browser.get(authorize(backoffClient))).status).toBe(200);
+      expect(fetches).toBe(2);
+    } finally {
+      flaky.close();
+    }
+  });
+
   describe('with the address protection on (the default)', () => {
     let strict: TestApp;
     beforeAll(async () => {

@@ -194,6 +194,8 @@ describe(`dynamic client registration, RFC 7591 and RFC 7592 [${TEST_DB}]`, () =
         'invalid_client_metadata',
       ],
       ['a private key in jwks', { jwks: { keys: [{ kty: 'EC', crv: 'P-256', d: 'secret', x: 'x', y: 'y' }] } }, 'invalid_client_metadata'],
+      ['key_ops that is not an array in jwks', { jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', key_ops: 5 }] } }, 'invalid_client_metadata'],
+      ['a use that is not a string in jwks', { jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', use: ['sig'] }] } }, 'invalid_client_metadata'],
       // RFC 7591 §5: the server fetches jwks_uri itself; a registration must not aim it at this network.
       ['a jwks_uri on the loopback interface', { jwks_uri: 'http://127.0.0.1:3998/metrics' }, 'invalid_client_metadata'],
       ['a jwks_uri on a private address', { jwks_uri: 'https://10.0.0.5/jwks' }, 'invalid_client_metadata'],

@@ -202,6 +202,28 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
     });
   });
 
+  it('refuses with invalid_client, not a 5xx, a client whose stored jwks has key_ops that is not an array', async () => {
+    const key = await keyPair('ES256');
+    const { clientId } = await createClient(t, {
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      grantTypes: ['client_credentials'],
+      scope: 'read',
+      jwks: { keys: [{ ...key.jwk, key_ops: 5 } as unknown as JWK] },
+    });
+    const res = await clientCredentials({ client_assertion: await assertion(key, clientId, tokenEndpoint) });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toBe('invalid_client');
+  });
+
+  it("still verifies a client's key after another client's jwks_uri served it with a private member", async () => {
+    served = [{ ...es.jwk, d: 'AA' }];
+    const jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks?poison`;
+    const { clientId } = await createClient(t, { tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'], scope: 'read', jwksUri });
+    const poisoned = await clientCredentials({ client_assertion: await assertion(es, clientId, tokenEndpoint) });
+    expect(poisoned.status).toBe(401);
+    expect((await clientCredentials({ client_assertion: await assertion(es, esClient, tokenEndpoint) })).status).toBe(200);
+  });
+
   it('fetches jwks_uri, and again when an assertion names a kid it lacks (the client rotated its key)', async () => {
     const [first, second] = [await keyPair('ES256'), await keyPair('ES256')];
     served = [first.jwk];

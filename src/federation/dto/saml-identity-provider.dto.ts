@@ -95,7 +95,8 @@ export class CreateSamlIdentityProviderDto extends PickType(CreateIdentityProvid
     type: String,
     nullable: true,
     example: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-    description: 'The NameID format asked for in the AuthnRequest; none by default (the IdP chooses)',
+    description:
+      'The NameID format asked for in the AuthnRequest; by default persistent when attribute_mapping.subject is NameID, none otherwise (the IdP chooses). A transient NameID is never accepted as the subject',
   })
   @IsOptionalNotNull()
   @Matches(/^urn:[\x21-\x7e]{1,250}$/, { message: 'name_id_format must be a URN' })
