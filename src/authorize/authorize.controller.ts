@@ -258,6 +258,7 @@ export class AuthorizeController {
       clientId: request.client.id,
       fields: defined,
       sealed: request.pushed || request.signed,
+      forceAuthentication: request.forceLogin || request.maxAge === 0,
     });
   }
 

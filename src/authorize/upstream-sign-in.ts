@@ -13,6 +13,11 @@ export interface PendingAuthorization {
   readonly fields: Readonly<Record<string, string>>;
   /** True when `fields` carry a seal: only a form post (never a GET) brings them back. */
   readonly sealed: boolean;
+  /**
+   * The request asks for a new authentication (prompt=login, or max_age passed, OpenID Connect Core
+   * §3.1.2.1): the provider is asked to authenticate the user again, not to reuse its session.
+   */
+  readonly forceAuthentication: boolean;
 }
 
 /**

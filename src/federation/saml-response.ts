@@ -86,9 +86,10 @@ function samlFor(parties: SamlParties, request?: { readonly id: string; readonly
 }
 
 /** The IdP's sign-in URL carrying our AuthnRequest (HTTP-Redirect binding, SAML Bindings §3.4) with this ID and RelayState. */
-export function authnRequestUrl(parties: SamlParties, requestId: string, relayState: string, nameIdFormat: string | null): Promise<string> {
+export function authnRequestUrl(parties: SamlParties, requestId: string, relayState: string, nameIdFormat: string | null, forceAuthn = false): Promise<string> {
   const saml = samlFor(parties, { id: requestId, issuedAt: 0 });
   saml.options.identifierFormat = nameIdFormat;
+  saml.options.forceAuthn = forceAuthn;
   return saml.getAuthorizeUrlAsync(relayState, undefined, {});
 }
 

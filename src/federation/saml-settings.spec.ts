@@ -1,6 +1,6 @@
 import { authenticationOf, identityOf } from './saml-sign-in.service';
 import type { VerifiedAssertion } from './saml-response';
-import { amrForContext, requestedNameIdFormat, SamlSettings } from './saml-settings';
+import { amrForContext, requestedNameIdFormat, samlRolesFor, SamlSettings } from './saml-settings';
 import type { UpstreamProviderEntity } from './upstream-provider.entity';
 
 const AC = 'urn:oasis:names:tc:SAML:2.0:ac:classes:';
@@ -73,12 +73,25 @@ describe('requestedNameIdFormat: the NameIDPolicy of our AuthnRequest', () => {
   });
 });
 
+describe('samlRolesFor: group names as the IdP sends them', () => {
+  const mappings = [
+    { group: 'Expense Approvers', roles: ['approver'] },
+    { group: 'Admins', roles: ['admin', 'approver'] },
+  ];
+
+  it('gives the roles of each group named exactly, and nothing for another spelling or a DN', () => {
+    expect(samlRolesFor(['Expense Approvers'], mappings)).toEqual(['approver']);
+    expect(samlRolesFor(['Admins', 'Expense Approvers'], mappings)).toEqual(['admin', 'approver']);
+    expect(samlRolesFor(['expense approvers', 'CN=Admins,OU=Other,DC=corp'], mappings)).toEqual([]);
+  });
+});
+
 describe('authenticationOf: amr and acr only from a trusted provider', () => {
   it('keeps neither for an untrusted provider', () => {
-    expect(authenticationOf(provider(false), assertion())).toEqual({ amr: null, acr: null });
+    expect(authenticationOf(provider(false), assertion())).toEqual({ amr: [], acr: '0' });
   });
 
   it('maps the class for a trusted one, and keeps the class as acr', () => {
-    expect(authenticationOf(provider(true), assertion())).toEqual({ amr: '["pwd"]', acr: `${AC}PasswordProtectedTransport` });
+    expect(authenticationOf(provider(true), assertion())).toEqual({ amr: ['pwd'], acr: `${AC}PasswordProtectedTransport` });
   });
 });

@@ -1,5 +1,15 @@
 import type { GroupMapping } from './ldap-directory.entity';
 
+/**
+ * The roles a SAML sign-in's groups give: an IdP sends group names (ADFS) or object IDs (Entra ID),
+ * not directory DNs, so a mapping's group is compared with them exactly (its base DN, an LDAP
+ * notion, plays no part here).
+ */
+export function samlRolesFor(groups: readonly string[], mappings: readonly GroupMapping[]): string[] {
+  const roles = mappings.filter((mapping) => groups.includes(mapping.group)).flatMap((mapping) => mapping.roles);
+  return [...new Set(roles)].sort();
+}
+
 /** Our SAML service provider, one for every SAML identity provider: its entity ID is the URL of its metadata. */
 export const SAML_METADATA_PATH = '/oauth2/upstream/saml/metadata';
 /** The Assertion Consumer Service (HTTP-POST binding) every SAML identity provider answers to. */

@@ -11,9 +11,8 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ReplayCache } from '../security/replay-cache';
 import { UsersService } from '../users/users.service';
 import { FederatedAccounts, UpstreamIdentity, UpstreamRefused } from './federated-accounts';
-import { rolesFor } from './ldap-account';
 import { SamlParties, SamlResponseRefused, VerifiedAssertion, authnRequestUrl, verifySamlResponse } from './saml-response';
-import { NAME_ID, SamlSettings, TRANSIENT_NAME_ID, amrForContext, requestedNameIdFormat, samlServiceProvider } from './saml-settings';
+import { NAME_ID, SamlSettings, TRANSIENT_NAME_ID, amrForContext, requestedNameIdFormat, samlRolesFor, samlServiceProvider } from './saml-settings';
 import { UpstreamLoginStateEntity } from './upstream-login-state.entity';
 import { UpstreamLoginStatesRepository } from './upstream-login-states.repository';
 import { UpstreamProviderEntity } from './upstream-provider.entity';
@@ -76,7 +75,9 @@ export class SamlSignInService {
       pending,
     );
     setCookie(req, res, BROWSER_COOKIE, browser, { maxAge: UPSTREAM_STATE_TTL, sameSite: crossSite(req) });
-    res.redirect(await authnRequestUrl(this.parties(provider, settings), requestId, relayState, requestedNameIdFormat(settings)), 303);
+    // ForceAuthn (SAML Core §3.4.1) when our client asked for a new authentication (OpenID Connect Core §3.1.2.1).
+    const url = await authnRequestUrl(this.parties(provider, settings), requestId, relayState, requestedNameIdFormat(settings), pending.forceAuthentication);
+    res.redirect(url, 303);
   }
 
   /** The ACS: every refusal is an audited error page (400), never a 500 and never a session. */
@@ -92,7 +93,7 @@ export class SamlSignInService {
       const user = await this.accounts.resolveIdentity(provider, identityOf(provider, settings, assertion));
       if (settings.groupMappings.length > 0) {
         const groups = settings.attributes.groups ? (assertion.attributes.get(settings.attributes.groups) ?? []) : [];
-        await this.users.update(user.id, { roles: rolesFor(groups, settings.groupMappings) });
+        await this.users.update(user.id, { roles: samlRolesFor(groups, settings.groupMappings) });
       }
       setCookie(req, res, BROWSER_COOKIE, '', { maxAge: 0, sameSite: crossSite(req) });
       await this.upstream.signedIn(req, res, state, provider, user.id, authenticationOf(provider, assertion));

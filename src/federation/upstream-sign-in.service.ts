@@ -103,6 +103,8 @@ export class UpstreamSignInService implements UpstreamSignIn {
       code_challenge_method: 'S256',
       // Core §5.5: acr and amr are voluntary claims many providers send only when asked for.
       ...(provider.trustUpstreamAmr ? { claims: JSON.stringify({ id_token: { acr: null, amr: null } }) } : {}),
+      // Our client asked for a new authentication: so do we (Core §3.1.2.1), or the upstream session would answer.
+      ...(pending.forceAuthentication ? { prompt: 'login' } : {}),
     });
     res.redirect(url.href, 303);
   }

@@ -372,6 +372,21 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     }
   });
 
+  it('asks the upstream to authenticate again (prompt=login) when our client asked for it, and not otherwise', async () => {
+    const upstreamUrl = async (extra: Record<string, string>) => {
+      const browser = new FormBrowser(a.url);
+      const login = await browser.get(authorizeUrl(client, extra));
+      const button = parseForm(login.body.slice(login.body.indexOf('class="actions upstream"')));
+      const started = await browser.post(button.action, button.fields);
+      expect(started.status).toBe(303);
+      return new URL(started.location!);
+    };
+    // OpenID Connect Core §3.1.2.1: the upstream's own session must not stand in for the new authentication.
+    expect((await upstreamUrl({ prompt: 'login' })).searchParams.get('prompt')).toBe('login');
+    expect((await upstreamUrl({ max_age: '0' })).searchParams.get('prompt')).toBe('login');
+    expect((await upstreamUrl({})).searchParams.has('prompt')).toBe(false);
+  });
+
   it('resumes a pushed authorization request (its parameters sealed) through a Continue form after the upstream sign-in', async () => {
     const confidential = await createClient(a, { redirectUris: [APP_REDIRECT], clientName: 'Pushed App', scope: 'openid profile' });
     const pushed = await request(a.url)

@@ -56,7 +56,7 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
   const patchProvider = (body: object) =>
     request(a.url).patch(`/admin/saml-identity-providers/${providerId}`).set('Authorization', auth).send(body).expect(200);
 
-  const authorizeUrl = () =>
+  const authorizeUrl = (extra: Record<string, string> = {}) =>
     `/oauth2/authorize?${new URLSearchParams({
       response_type: 'code',
       client_id: client.clientId,
@@ -66,6 +66,7 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
       nonce: 'app-nonce',
       code_challenge: s256(VERIFIER),
       code_challenge_method: 'S256',
+      ...extra,
     })}`;
 
   /** Our login page → "Sign in with Corp ADFS" → the redirect to the IdP, answered by the test IdP (not yet posted). */
@@ -169,6 +170,19 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
     const { toIdp } = await signInAtIdp(person('policy@corp.example'));
     const authnRequest = inflateRawSync(Buffer.from(new URL(toIdp.location!).searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
     expect(authnRequest).toMatch(/<samlp:NameIDPolicy[^>]*Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"/);
+  });
+
+  it('sets ForceAuthn when our client asked for a new authentication (prompt=login), and not otherwise', async () => {
+    const authnRequestFor = async (extra: Record<string, string>) => {
+      const browser = new FormBrowser(a.url);
+      const login = await browser.get(authorizeUrl(extra));
+      const button = parseForm(login.body.slice(login.body.indexOf('class="actions upstream"')));
+      const toIdp = await browser.post(button.action, button.fields);
+      return inflateRawSync(Buffer.from(new URL(toIdp.location!).searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
+    };
+    // OpenID Connect Core §3.1.2.1 through SAML Core §3.4.1: the IdP's session must not stand in for it.
+    expect(await authnRequestFor({ prompt: 'login' })).toMatch(/<samlp:AuthnRequest[^>]*ForceAuthn="true"/);
+    expect(await authnRequestFor({})).not.toMatch(/ForceAuthn="true"/);
   });
 
   it('refuses a transient NameID as the account link (SAML Core §8.3.8)', async () => {
