@@ -228,6 +228,16 @@ export class EnvironmentVariables {
   @MinLength(1)
   TOKEN_OUTBOX_DIR = './data/outbox';
 
+  /**
+   * Lease of an outbox file: its instance refreshes it while alive, and another instance on the
+   * same folder takes the file over only once it is older than this (the instance is gone).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(3600)
+  TOKEN_OUTBOX_LEASE_SECONDS = 30;
+
   /** Failed logins (login page and password grant) for one username before it is locked. */
   @Transform(toInt)
   @IsInt()
@@ -740,6 +750,7 @@ export interface AppConfig {
   readonly tokenRetryWindowSeconds: number;
   /** Where writes in doubt are kept until compensated (token-outbox.ts). */
   readonly tokenOutboxDir: string;
+  readonly tokenOutboxLeaseSeconds: number;
   readonly bruteForce: {
     readonly loginMaxFailures: number;
     readonly loginLockoutSeconds: number;
@@ -879,6 +890,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE_SECONDS,
     tokenRetryWindowSeconds: vars.TOKEN_RETRY_WINDOW_SECONDS,
     tokenOutboxDir: vars.TOKEN_OUTBOX_DIR,
+    tokenOutboxLeaseSeconds: vars.TOKEN_OUTBOX_LEASE_SECONDS,
     bruteForce: {
       loginMaxFailures: vars.LOGIN_MAX_FAILURES,
       loginLockoutSeconds: vars.LOGIN_LOCKOUT_SECONDS,

@@ -33,6 +33,8 @@ describe(`tokens stored behind a lost COMMIT answer are revoked (${SERVER_DB})`,
       ADMIN_PASSWORD,
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       TOKEN_OUTBOX_DIR: outbox,
+      // The killed process's file is taken over once its lease expires: short here, so the restart test waits little.
+      TOKEN_OUTBOX_LEASE_SECONDS: '2',
       LOG_LEVEL: 'error',
       RATE_LIMIT_TOKEN_PER_MINUTE: '0',
       RATE_LIMIT_LOGIN_PER_MINUTE: '0',

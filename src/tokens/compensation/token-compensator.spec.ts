@@ -9,6 +9,7 @@ import type { TokenRepository } from '../token.repository';
 import { TokenCompensator } from './token-compensator';
 import { openEntries } from './token-outbox';
 import type { WrittenTokens } from './written-tokens';
+import { sleep } from '../../../test/support/sleep';
 
 const written = (auditId = 'event-1'): WrittenTokens => ({
   auditId,
@@ -27,7 +28,7 @@ describe('TokenCompensator', () => {
   let events: { type: string; detail?: Record<string, unknown> }[];
   let denied: unknown[];
 
-  function compensator(): TokenCompensator {
+  function compensator(leaseSeconds = 30): TokenCompensator {
     const work = {
       run: async <T>(body: () => Promise<T>) => {
         if (databaseDown) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
@@ -40,7 +41,7 @@ describe('TokenCompensator', () => {
     } as unknown as TokenRepository;
     const revocations = { revoke: async (subjects: unknown[]) => void denied.push(...subjects) } as unknown as TokenRevocations;
     const audit = { append: async (event: { type: string }) => void events.push(event) } as unknown as AuditService;
-    const c = new TokenCompensator(work, tokens, revocations, audit, { tokenOutboxDir: dir } as AppConfig);
+    const c = new TokenCompensator(work, tokens, revocations, audit, { tokenOutboxDir: dir, tokenOutboxLeaseSeconds: leaseSeconds } as AppConfig);
     c.onModuleInit();
     return c;
   }
@@ -140,12 +141,25 @@ describe('TokenCompensator', () => {
     ];
     writeFileSync(join(dir, 'token-outbox-999999999.jsonl'), `${lines.map((line) => JSON.stringify(line)).join('\n')}\n{"open":`);
     committed.add('left');
-    const c = compensator();
+    await sleep(100); // its lease (50 ms here) expires: nobody refreshes it
+    const c = compensator(0.05);
     expect(c.pending).toBe(2);
     await c.tick();
     expect(undone.map((w) => w.auditId)).toEqual(['left']);
     expect(c.pending).toBe(0);
     expect(readdirSync(dir)).not.toContain('token-outbox-999999999.jsonl');
+    c.onModuleDestroy();
+  });
+
+  it('takes over, while it runs, the outbox of another instance that stopped refreshing its lease', async () => {
+    committed.add('peer');
+    const c = compensator(0.1);
+    // Written after this instance started: not expired yet when it looked at startup.
+    writeFileSync(join(dir, 'token-outbox-other-host-0123456789abcdef.jsonl'), `${JSON.stringify({ open: written('peer'), at: Date.now() })}\n`);
+    expect(c.pending).toBe(0);
+    await sleep(1200);
+    expect(undone.map((w) => w.auditId)).toEqual(['peer']);
+    expect(readdirSync(dir)).not.toContain('token-outbox-other-host-0123456789abcdef.jsonl');
     c.onModuleDestroy();
   });
 

@@ -6,7 +6,7 @@ import { nowSeconds } from '../../common/time';
 import { TokenRevocations } from '../token-revocations';
 import { TokenRepository } from '../token.repository';
 import { commitOutcomeUnknown } from './commit-outcome';
-import { TokenOutbox } from './token-outbox';
+import { OpenEntry, TokenOutbox } from './token-outbox';
 import type { WrittenTokens } from './written-tokens';
 
 /** How often the writes in doubt are checked, while there are any. */
@@ -64,22 +64,36 @@ export class TokenCompensator implements OnModuleInit, OnModuleDestroy {
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.outbox = new TokenOutbox(config.tokenOutboxDir, (error) =>
-      this.logger.error(`token outbox ${config.tokenOutboxDir} not written (writes in doubt are kept in memory only): ${error.message}`),
+    this.outbox = new TokenOutbox(
+      config.tokenOutboxDir,
+      (error) => this.logger.error(`token outbox ${config.tokenOutboxDir} not written (writes in doubt are kept in memory only): ${error.message}`),
+      config.tokenOutboxLeaseSeconds,
     );
   }
 
   onModuleInit(): void {
     // Checked for RECHECK_MS from when they came in doubt, not from now: a chain of short-lived
     // processes on one folder must not hand on forever an entry that never committed.
-    for (const { written, at } of this.outbox.leftovers()) this.inDoubt.set(written.auditId, { written, outcome: 'unknown', settledAt: at });
+    this.adopt(this.outbox.leftovers());
     // Started here, outside any request: compensations must not run in (and be abandoned with) the request that lost its answer.
-    this.timer = setInterval(() => void (this.running ?? this.tick()), TICK_MS);
+    // Each tick also keeps this instance's outbox lease and takes over the files of instances that died meanwhile.
+    this.timer = setInterval(() => {
+      this.adopt(this.outbox.heartbeat());
+      void (this.running ?? this.tick());
+    }, TICK_MS);
     this.timer.unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
+    this.outbox.close();
+  }
+
+  /** Takes on the entries another instance left open, as writes whose outcome is unknown. */
+  private adopt(entries: OpenEntry[]): void {
+    for (const { written, at } of entries) {
+      if (!this.inDoubt.has(written.auditId)) this.inDoubt.set(written.auditId, { written, outcome: 'unknown', settledAt: at });
+    }
   }
 
   /** Writes in doubt not compensated yet. */
