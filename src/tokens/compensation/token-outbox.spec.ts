@@ -29,17 +29,17 @@ describe('TokenOutbox on a folder shared by instances', () => {
 
   it('never takes the file of a live instance, and ends entries only in its own file', async () => {
     // Same process, so same pid: what containers sharing the folder look like (each is pid 1).
-    const a = new TokenOutbox(dir, undefined, 0.3);
+    const a = new TokenOutbox(dir, undefined, 1);
     a.leftovers();
     a.record(written('a-1'));
     a.record(written('a-2'));
-    const b = new TokenOutbox(dir, undefined, 0.3);
+    const b = new TokenOutbox(dir, undefined, 1);
     expect(b.leftovers()).toEqual([]);
     b.record(written('b-1'));
     b.done('b-1'); // b has none open: it empties its own file, never a's
-    // Both live for three leases: each keeps its lease, neither claims the other.
+    // Both live for two and a half leases: each keeps its lease, neither claims the other.
     const claimed: string[] = [];
-    for (const until = Date.now() + 1000; Date.now() < until; await sleep(30)) {
+    for (const until = Date.now() + 2500; Date.now() < until; await sleep(30)) {
       for (const outbox of [a, b]) claimed.push(...outbox.heartbeat().map((e) => e.written.auditId));
     }
     expect(claimed).toEqual([]);
