@@ -27,7 +27,8 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   let providerId: string;
 
   beforeAll(async () => {
-    const pair = await createTestAppPair({ env: { ADMIN_PASSWORD } });
+    // Every test signs in several times from one IP: the per-IP sign-in limit is not under test here.
+    const pair = await createTestAppPair({ env: { ADMIN_PASSWORD, RATE_LIMIT_LOGIN_PER_MINUTE: '1000' } });
     ({ a, b } = pair);
     closePair = () => pair.close();
     idp = await startUpstreamIdp([`${a.url}${CALLBACK}`, `${b.url}${CALLBACK}`], [`${a.url}${SIGNED_OUT}`, `${b.url}${SIGNED_OUT}`]);

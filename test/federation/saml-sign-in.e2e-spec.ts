@@ -24,8 +24,9 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
 
   beforeAll(async () => {
     // Two instances on one database behind one ISSUER, as behind a load balancer.
-    a = await createTestApp({ env: { ADMIN_PASSWORD, TRUST_PROXY: 'loopback' } });
-    b = await createTestApp({ env: { ADMIN_PASSWORD, ISSUER: a.url }, database: a.database });
+    // Every test signs in several times from one IP: the per-IP sign-in limit is not under test here.
+    a = await createTestApp({ env: { ADMIN_PASSWORD, TRUST_PROXY: 'loopback', RATE_LIMIT_LOGIN_PER_MINUTE: '1000' } });
+    b = await createTestApp({ env: { ADMIN_PASSWORD, ISSUER: a.url, RATE_LIMIT_LOGIN_PER_MINUTE: '1000' }, database: a.database });
     closePair = async () => {
       await b.close({ keepDatabase: true });
       await a.close();
