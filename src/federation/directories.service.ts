@@ -120,16 +120,22 @@ export class DirectoriesService {
 }
 
 /**
- * The stored bind password was given for these servers and this account: a change of the URL list
- * or of the bind DN without a new password would send it to a server it was never meant for (to
- * whoever controls the new host). The password must come with such a change.
+ * The stored bind password was given for these servers, this account and this channel: a change of
+ * the URL list or of the bind DN without a new password would send it to a server it was never meant
+ * for (to whoever controls the new host); turning StartTLS off would send it in cleartext, and a new
+ * CA bundle could trust an interceptor's certificate. The password must come with such a change.
  */
 function assertPasswordFollowsServer(directory: LdapDirectoryEntity, dto: UpdateDirectoryDto): void {
   if (dto.bind_password !== undefined) return;
-  const urlsChanged = dto.urls !== undefined && JSON.stringify(dto.urls) !== JSON.stringify(directory.urls);
-  const bindDnChanged = dto.bind_dn !== undefined && dto.bind_dn !== directory.bindDn;
-  if (!urlsChanged && !bindDnChanged) return;
-  const message = `bind_password is required when ${urlsChanged ? 'urls' : 'bind_dn'} change: the stored password is never sent to another server or account`;
+  const changes: [field: string, differs: boolean][] = [
+    ['urls', dto.urls !== undefined && JSON.stringify(dto.urls) !== JSON.stringify(directory.urls)],
+    ['bind_dn', dto.bind_dn !== undefined && dto.bind_dn !== directory.bindDn],
+    ['start_tls', dto.start_tls === false && directory.startTls],
+    ['ca_certificates', dto.ca_certificates !== undefined && dto.ca_certificates !== directory.caCertificates],
+  ];
+  const changed = changes.find(([, differs]) => differs);
+  if (!changed) return;
+  const message = `bind_password is required when ${changed[0]} change: the stored password is never sent to another server or account, nor over a weaker channel`;
   throw new OAuthError('invalid_request', message, { details: [{ field: 'bind_password', messages: [message] }] });
 }
 

@@ -47,6 +47,8 @@ export interface VerifiedAssertion {
   readonly nameIdFormat: string | null;
   readonly attributes: ReadonlyMap<string, readonly string[]>;
   readonly authnContextClassRef: string | null;
+  /** When the IdP authenticated the user (the AuthnStatement's AuthnInstant, epoch seconds); null when absent or unreadable. */
+  readonly authnInstant: number | null;
 }
 
 export type XmlNode = { _?: string; $?: Record<string, string> } & { [child: string]: XmlNode[] | string | Record<string, string> | undefined };
@@ -137,6 +139,7 @@ export async function verifySamlResponse(
   if (!assertionId) throw new SamlResponseRefused('the assertion has no ID');
   const notOnOrAfter = bearerConfirmation(assertion, parties.sp.acsUrl, request.id, Date.now());
   const nameId = first(first(assertion, 'Subject'), 'NameID');
+  const authnStatement = first(assertion, 'AuthnStatement');
   return {
     issuer,
     assertionId,
@@ -144,7 +147,8 @@ export async function verifySamlResponse(
     nameId: text(nameId),
     nameIdFormat: (typeof nameId === 'object' ? nameId.$?.Format : undefined) ?? null,
     attributes: attributesOf(assertion),
-    authnContextClassRef: text(first(first(first(assertion, 'AuthnStatement'), 'AuthnContext'), 'AuthnContextClassRef')),
+    authnContextClassRef: text(first(first(authnStatement, 'AuthnContext'), 'AuthnContextClassRef')),
+    authnInstant: epochSeconds(authnStatement?.$?.AuthnInstant),
   };
 }
 
@@ -183,6 +187,13 @@ export function bearerConfirmation(assertion: XmlNode, acsUrl: string, requestId
   });
   if (valid.length === 0) throw new SamlResponseRefused('the subject confirmation for us is not valid now (NotBefore, NotOnOrAfter)');
   return Math.ceil(Math.min(...valid.map((d) => Date.parse(d.NotOnOrAfter!))) / 1000);
+}
+
+/** An xs:dateTime (SAML Core §1.3.3: UTC, "Z") in epoch seconds; null when absent or not a time. */
+function epochSeconds(dateTime: string | undefined): number | null {
+  if (dateTime === undefined || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(dateTime)) return null;
+  const ms = Date.parse(dateTime);
+  return Number.isNaN(ms) ? null : Math.floor(ms / 1000);
 }
 
 function attributesOf(assertion: XmlNode): Map<string, string[]> {

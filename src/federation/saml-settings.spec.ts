@@ -24,6 +24,7 @@ const assertion = (extra: Partial<VerifiedAssertion> = {}): VerifiedAssertion =>
   nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
   attributes: new Map([[EMAIL, ['ann@corp.example']]]),
   authnContextClassRef: `${AC}PasswordProtectedTransport`,
+  authnInstant: null,
   ...extra,
 });
 

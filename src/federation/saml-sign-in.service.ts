@@ -17,7 +17,7 @@ import { UpstreamLoginStateEntity } from './upstream-login-state.entity';
 import { UpstreamLoginStatesRepository } from './upstream-login-states.repository';
 import { UpstreamProviderEntity } from './upstream-provider.entity';
 import { UpstreamProvidersRepository } from './upstream-providers.repository';
-import { UPSTREAM_STATE_TTL, UpstreamSignInService } from './upstream-sign-in.service';
+import { assertAuthenticatedSinceRequest, requestedAt, UPSTREAM_STATE_TTL, UpstreamSignInService } from './upstream-sign-in.service';
 
 /**
  * Names the browser that started a SAML sign-in. The IdP answers with a cross-site POST, which
@@ -90,6 +90,7 @@ export class SamlSignInService {
       }
       const settings = provider.samlSettings!;
       const assertion = await this.verify(provider, settings, body.SAMLResponse, state);
+      assertAuthenticatedSinceRequest(state, provider, assertion.authnInstant, 'AuthnInstant');
       const user = await this.accounts.resolveIdentity(provider, identityOf(provider, settings, assertion));
       if (settings.groupMappings.length > 0) {
         const groups = settings.attributes.groups ? (assertion.attributes.get(settings.attributes.groups) ?? []) : [];
@@ -136,7 +137,7 @@ export class SamlSignInService {
     try {
       assertion = await verifySamlResponse(this.parties(provider, settings), samlResponse, {
         id: state.nonce,
-        issuedAt: state.expiresAt - UPSTREAM_STATE_TTL,
+        issuedAt: requestedAt(state),
       });
     } catch (error) {
       if (!(error instanceof SamlResponseRefused)) throw error;

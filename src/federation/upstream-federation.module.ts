@@ -12,6 +12,7 @@ import { FederatedIdentityEntity } from './federated-identity.entity';
 import { IdentityProvidersController } from './identity-providers.controller';
 import { UpstreamIdentityProviders1766300000000 } from '../database/migrations/1766300000000-UpstreamIdentityProviders';
 import { SamlIdentityProviders1766700000000 } from '../database/migrations/1766700000000-SamlIdentityProviders';
+import { UpstreamForcedAuthentication1766800000000 } from '../database/migrations/1766800000000-UpstreamForcedAuthentication';
 import { SamlController } from './saml.controller';
 import { SamlIdentityProvidersController } from './saml-identity-providers.controller';
 import { SamlProvidersService } from './saml-providers.service';
@@ -45,7 +46,10 @@ export class ExpiringUpstreamLoginStates implements ExpiringTable {
  * Global so that the authorization endpoint (which it imports) finds UpstreamSignIn.
  */
 @Global()
-@WithSchema({ entities: ENTITIES, migrations: [UpstreamIdentityProviders1766300000000, SamlIdentityProviders1766700000000] })
+@WithSchema({
+  entities: ENTITIES,
+  migrations: [UpstreamIdentityProviders1766300000000, SamlIdentityProviders1766700000000, UpstreamForcedAuthentication1766800000000],
+})
 @Module({
   imports: [DatabaseModule, TokensModule, AuthorizeModule, TypeOrmModule.forFeature(ENTITIES)],
   controllers: [SamlIdentityProvidersController, IdentityProvidersController, UpstreamCallbackController, SamlController],

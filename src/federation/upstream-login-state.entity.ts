@@ -38,6 +38,10 @@ export class UpstreamLoginStateEntity {
   @Column({ name: 'resume_sealed', type: 'boolean' })
   resumeSealed: boolean;
 
+  /** Sent for a new authentication (prompt=login, ForceAuthn): the answer must show one after the request was made. */
+  @Column({ name: 'force_authentication', type: 'boolean', default: false })
+  forceAuthentication: boolean;
+
   /** SHA-256 of the login session cookie this sign-in started (set once spent). */
   @Index('IDX_upstream_login_states_session_hash')
   @Column({ name: 'session_hash', type: 'varchar', length: 64, nullable: true })

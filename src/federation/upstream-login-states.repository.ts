@@ -24,6 +24,7 @@ export class UpstreamLoginStatesRepository {
       clientId: pending.clientId,
       resume: JSON.stringify(pending.fields),
       resumeSealed: pending.sealed,
+      forceAuthentication: pending.forceAuthentication,
       sessionHash: null,
       userId: null,
       authTime: null,

@@ -25,6 +25,8 @@ import { UpstreamLoginStatesRepository } from './upstream-login-states.repositor
 
 /** How long the browser has to come back from the upstream provider (seconds). */
 export const UPSTREAM_STATE_TTL = 600;
+/** How far behind ours the upstream's clock may be when it says when the user authenticated (seconds). */
+const AUTHENTICATED_AT_SKEW = 30;
 /** Names the browser that started a sign-in: the callback must come back to the same one (login CSRF, RFC 9700 §4.7). */
 const BROWSER_COOKIE = 'upstream_login';
 const sealContext = (stateId: string) => `upstream-state:${stateId}`;
@@ -103,8 +105,9 @@ export class UpstreamSignInService implements UpstreamSignIn {
       code_challenge_method: 'S256',
       // Core §5.5: acr and amr are voluntary claims many providers send only when asked for.
       ...(provider.trustUpstreamAmr ? { claims: JSON.stringify({ id_token: { acr: null, amr: null } }) } : {}),
-      // Our client asked for a new authentication: so do we (Core §3.1.2.1), or the upstream session would answer.
-      ...(pending.forceAuthentication ? { prompt: 'login' } : {}),
+      // Our client asked for a new authentication: so do we (Core §3.1.2.1), or the upstream session would
+      // answer; max_age=0 makes the provider send auth_time, which the callback checks.
+      ...(pending.forceAuthentication ? { prompt: 'login', max_age: '0' } : {}),
     });
     res.redirect(url.href, 303);
   }
@@ -115,6 +118,7 @@ export class UpstreamSignInService implements UpstreamSignIn {
       const { state, provider, config } = await this.spend(req);
       const tokens = await this.redeem(req, state, provider, config);
       const claims = tokens.claims()!;
+      assertAuthenticatedSinceRequest(state, provider, typeof claims.auth_time === 'number' ? claims.auth_time : null, 'auth_time');
       const user = await this.accounts.resolve(provider, claims);
       setCookie(req, res, BROWSER_COOKIE, '', { maxAge: 0 });
       await this.signedIn(req, res, state, provider, user.id, provider.trustUpstreamAmr ? upstreamAuthentication(claims) : UNVOUCHED_AUTHENTICATION);
@@ -292,6 +296,32 @@ export function withoutReauthentication(fields: Readonly<Record<string, string>>
     ...(prompts.length > 0 ? { prompt: prompts.join(' ') } : {}),
     ...(maxAge !== undefined && Number(maxAge) !== 0 ? { max_age: maxAge } : {}),
   };
+}
+
+/** When this sign-in was sent to its provider (epoch seconds). */
+export function requestedAt(state: UpstreamLoginStateEntity): number {
+  return state.expiresAt - UPSTREAM_STATE_TTL;
+}
+
+/**
+ * A sign-in sent for a new authentication is taken only with proof of one since it was sent: the
+ * ID Token's auth_time (OpenID Connect Core §3.1.2.1, asked for by max_age=0) or the assertion's
+ * AuthnInstant (SAML Core §2.7.2). prompt=login and ForceAuthn are requests a provider may ignore,
+ * answering from its own session; the resumed request no longer asks, so this is the only check.
+ */
+export function assertAuthenticatedSinceRequest(
+  state: UpstreamLoginStateEntity,
+  provider: UpstreamProviderEntity,
+  authenticatedAt: number | null,
+  evidence: 'auth_time' | 'AuthnInstant',
+): void {
+  if (!state.forceAuthentication) return;
+  if (authenticatedAt !== null && authenticatedAt >= requestedAt(state) - AUTHENTICATED_AT_SKEW) return;
+  const why = authenticatedAt === null ? `no ${evidence}` : `${evidence} before the request`;
+  throw new UpstreamRefused(
+    'access_denied',
+    `${provider.displayName} did not sign you in again as the application asked (${why}). Start again from the application.`,
+  );
 }
 
 /** openid-client's message, and the underlying check's when it wraps one (it names the claim, e.g. nonce). */

@@ -27,7 +27,8 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   let providerId: string;
 
   beforeAll(async () => {
-    const pair = await createTestAppPair({ env: { ADMIN_PASSWORD } });
+    // Every test signs in several times from one IP: the per-IP sign-in limit is not under test here.
+    const pair = await createTestAppPair({ env: { ADMIN_PASSWORD, RATE_LIMIT_LOGIN_PER_MINUTE: '1000' } });
     ({ a, b } = pair);
     closePair = () => pair.close();
     idp = await startUpstreamIdp([`${a.url}${CALLBACK}`, `${b.url}${CALLBACK}`], [`${a.url}${SIGNED_OUT}`, `${b.url}${SIGNED_OUT}`]);
@@ -384,7 +385,46 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     // OpenID Connect Core §3.1.2.1: the upstream's own session must not stand in for the new authentication.
     expect((await upstreamUrl({ prompt: 'login' })).searchParams.get('prompt')).toBe('login');
     expect((await upstreamUrl({ max_age: '0' })).searchParams.get('prompt')).toBe('login');
-    expect((await upstreamUrl({})).searchParams.has('prompt')).toBe(false);
+    // max_age=0 makes the upstream send auth_time (Core §3.1.2.1), which the callback checks.
+    expect((await upstreamUrl({ prompt: 'login' })).searchParams.get('max_age')).toBe('0');
+    const plain = await upstreamUrl({});
+    expect(plain.searchParams.has('prompt')).toBe(false);
+    expect(plain.searchParams.has('max_age')).toBe(false);
+  });
+
+  it('refuses a prompt=login sign-in the upstream answered from its session, without a new authentication: an error page, no session', async () => {
+    const login = upstreamAccount({ email: 'session-answer@corp.example', email_verified: true });
+    // A first sign-in leaves a session at the upstream (its callback never taken here).
+    const { browser } = await signInUpstream(login);
+    idp.ignoreReauthentication = true;
+    try {
+      const page = await browser.get(authorizeUrl(client, { prompt: 'login' }));
+      const button = parseForm(page.body.slice(page.body.indexOf('class="actions upstream"')));
+      const answered = await follow(browser, await browser.post(button.action, button.fields));
+      expect(answered.url).toContain(`${a.url}${CALLBACK}?`);
+      expect(answered.page.status).toBe(400);
+      expect(answered.page.body).toContain('did not sign you in again as the application asked (no auth_time)');
+      expect(browser.cookies.get('oauth_session') ?? '').toBe('');
+    } finally {
+      idp.ignoreReauthentication = false;
+    }
+  });
+
+  it('refuses a prompt=login sign-in whose ID Token says the user authenticated before the request (auth_time)', async () => {
+    const login = upstreamAccount({ email: 'old-auth-time@corp.example', email_verified: true });
+    idp.authenticatedSecondsAgo = 3600;
+    try {
+      const { browser, callback } = await signInUpstream(login, authorizeUrl(client, { prompt: 'login' }));
+      const page = await browser.get(callback);
+      expect(page.status).toBe(400);
+      expect(page.body).toContain('did not sign you in again as the application asked (auth_time before the request)');
+      expect(browser.cookies.get('oauth_session') ?? '').toBe('');
+      // Without prompt=login the same upstream answer is taken: only a requested reauthentication is checked.
+      const plain = await signInUpstream(login);
+      expect(claimsOf((await completeAtOurServer(plain.browser, plain.callback)).id_token).nonce).toBe('app-nonce');
+    } finally {
+      idp.authenticatedSecondsAgo = 0;
+    }
   });
 
   it('resumes a pushed authorization request (its parameters sealed) through a Continue form after the upstream sign-in', async () => {

@@ -161,6 +161,40 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     expect((await admin.delete(`/admin/directories/${id}`)).status).toBe(204);
   });
 
+  it('refuses to turn StartTLS off or change the CA bundle without the bind password: it would go out in cleartext or to an interceptor', async () => {
+    const created = await admin.post('/admin/directories', {
+      name: 'TLS directory',
+      enabled: false,
+      urls: [slapd.url],
+      start_tls: true,
+      ca_certificates: '-----BEGIN CERTIFICATE-----\nfirst\n-----END CERTIFICATE-----',
+      bind_dn: ROOT_DN,
+      bind_password: ROOT_PASSWORD,
+      base_dn: PEOPLE,
+      sync_interval_seconds: 0,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    for (const [change, field] of [
+      [{ start_tls: false }, 'start_tls'],
+      [{ ca_certificates: '-----BEGIN CERTIFICATE-----\ninterceptor\n-----END CERTIFICATE-----' }, 'ca_certificates'],
+    ] as const) {
+      const refused = await admin.patch(`/admin/directories/${id}`, change);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'bind_password' }] });
+      expect(refused.body.error_description).toContain(`bind_password is required when ${field} change`);
+    }
+    expect(await admin.get(`/admin/directories/${id}`)).toMatchObject({ body: { start_tls: true, ca_certificates: expect.stringContaining('first') } });
+    // Keeping StartTLS on, or the same bundle, needs no password; the change with the password is taken.
+    expect((await admin.patch(`/admin/directories/${id}`, { start_tls: true, ca_certificates: created.body.ca_certificates })).status).toBe(200);
+    const plain = await admin.patch(`/admin/directories/${id}`, { start_tls: false, bind_password: ROOT_PASSWORD });
+    expect(plain.status).toBe(200);
+    expect(plain.body.start_tls).toBe(false);
+    // Turning StartTLS back on only strengthens the channel.
+    expect((await admin.patch(`/admin/directories/${id}`, { start_tls: true })).status).toBe(200);
+    expect((await admin.delete(`/admin/directories/${id}`)).status).toBe(204);
+  });
+
   it('signs a directory user in by the password grant (through the second URL), linking a local user by entryUUID with mapped roles', async () => {
     const res = await grant('alice', 'alice-password', 'read admin');
     expect(res.status).toBe(200);

@@ -24,8 +24,9 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
 
   beforeAll(async () => {
     // Two instances on one database behind one ISSUER, as behind a load balancer.
-    a = await createTestApp({ env: { ADMIN_PASSWORD, TRUST_PROXY: 'loopback' } });
-    b = await createTestApp({ env: { ADMIN_PASSWORD, ISSUER: a.url }, database: a.database });
+    // Every test signs in several times from one IP: the per-IP sign-in limit is not under test here.
+    a = await createTestApp({ env: { ADMIN_PASSWORD, TRUST_PROXY: 'loopback', RATE_LIMIT_LOGIN_PER_MINUTE: '1000' } });
+    b = await createTestApp({ env: { ADMIN_PASSWORD, ISSUER: a.url, RATE_LIMIT_LOGIN_PER_MINUTE: '1000' }, database: a.database });
     closePair = async () => {
       await b.close({ keepDatabase: true });
       await a.close();
@@ -183,6 +184,30 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
     // OpenID Connect Core §3.1.2.1 through SAML Core §3.4.1: the IdP's session must not stand in for it.
     expect(await authnRequestFor({ prompt: 'login' })).toMatch(/<samlp:AuthnRequest[^>]*ForceAuthn="true"/);
     expect(await authnRequestFor({})).not.toMatch(/ForceAuthn="true"/);
+  });
+
+  it('refuses a prompt=login sign-in whose AuthnInstant is before the request (the IdP answered from its session), and takes a new one', async () => {
+    const user = person('force-authn@corp.example');
+    const answerTo = async (extra: Record<string, string>, authnInstant: Date) => {
+      const browser = new FormBrowser(a.url);
+      const login = await browser.get(authorizeUrl(extra));
+      const button = parseForm(login.body.slice(login.body.indexOf('class="actions upstream"')));
+      const toIdp = await browser.post(button.action, button.fields);
+      return { browser, answer: await idp.respond(toIdp.location!, user, { authnInstant }) };
+    };
+    const anHourAgo = new Date(Date.now() - 3600_000);
+    const stale = await answerTo({ prompt: 'login' }, anHourAgo);
+    expectRefused(
+      await post(stale.browser, stale.answer),
+      stale.browser,
+      'did not sign you in again as the application asked (AuthnInstant before the request)',
+    );
+    // A new authentication under prompt=login is taken; without prompt=login an old one is too.
+    const fresh = await answerTo({ prompt: 'login' }, new Date());
+    expect((await post(fresh.browser, fresh.answer)).status).toBe(303);
+    expect(fresh.browser.cookies.get('oauth_session')).toBeTruthy();
+    const plain = await answerTo({}, anHourAgo);
+    expect((await post(plain.browser, plain.answer)).status).toBe(303);
   });
 
   it('refuses a transient NameID as the account link (SAML Core §8.3.8)', async () => {

@@ -42,7 +42,8 @@ export interface SamlTestIdp {
   /** Its metadata XML (EntityDescriptor with IDPSSODescriptor). */
   readonly metadata: string;
   /** Answers the AuthnRequest in `redirectUrl` (our redirect to the IdP) for `user`. */
-  respond(redirectUrl: string, user: SamlUser, options?: { overrides?: ResponseOverrides; sha1?: boolean }): Promise<SamlAnswer>;
+  /** `authnInstant`: when the AuthnStatement says the user authenticated (default: now, as for a new authentication). */
+  respond(redirectUrl: string, user: SamlUser, options?: { overrides?: ResponseOverrides; sha1?: boolean; authnInstant?: Date }): Promise<SamlAnswer>;
 }
 
 const escapeXml = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -104,7 +105,7 @@ export function startSamlIdp(spMetadata: string, entityId = 'https://idp.corp.ex
         NameIDFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
         NameID: user.nameId,
         InResponseTo: requestId,
-        AuthnStatement: `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="${responseId}"><saml:AuthnContext><saml:AuthnContextClassRef>${escapeXml(
+        AuthnStatement: `<saml:AuthnStatement AuthnInstant="${(options.authnInstant ?? now).toISOString()}" SessionIndex="${responseId}"><saml:AuthnContext><saml:AuthnContextClassRef>${escapeXml(
           user.authnContextClassRef ?? PASSWORD_PROTECTED_TRANSPORT,
         )}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`,
         ...options.overrides,

@@ -18,6 +18,10 @@ export interface UpstreamIdp {
   readonly accounts: Map<string, UpstreamAccount>;
   /** When set, the token endpoint's ID Token is altered by this function before it is sent (an attacker in the path). */
   tamperIdToken: ((idToken: string) => string) | null;
+  /** When true, prompt and max_age are dropped from authorization requests: a provider that answers from its session regardless. */
+  ignoreReauthentication: boolean;
+  /** Seconds before now that its sign-in page records the authentication (the ID Token's auth_time); 0: now. */
+  authenticatedSecondsAgo: number;
   close(): Promise<void>;
 }
 
@@ -93,7 +97,10 @@ export async function startUpstreamIdp(redirectUris: readonly string[], postLogo
     await provider.interactionFinished(
       req,
       res,
-      { login: { accountId: login, amr: ['pwd', 'otp'], acr: 'urn:example:loa:2' }, consent: { grantId: await grant.save() } },
+      {
+        login: { accountId: login, amr: ['pwd', 'otp'], acr: 'urn:example:loa:2', ts: Math.floor(Date.now() / 1000) - idp.authenticatedSecondsAgo },
+        consent: { grantId: await grant.save() },
+      },
       { mergeWithLastSubmission: false },
     );
   };
@@ -104,12 +111,20 @@ export async function startUpstreamIdp(redirectUris: readonly string[], postLogo
     clientSecret,
     accounts,
     tamperIdToken: null,
+    ignoreReauthentication: false,
+    authenticatedSecondsAgo: 0,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const server: Server = createServer((req, res) => {
     if (req.url?.startsWith('/interaction/')) {
       interaction(req, res).catch((error: Error) => res.writeHead(500).end(error.message));
       return;
+    }
+    if (idp.ignoreReauthentication && req.url?.startsWith('/auth?')) {
+      const url = new URL(req.url, issuer);
+      url.searchParams.delete('prompt');
+      url.searchParams.delete('max_age');
+      req.url = `${url.pathname}${url.search}`;
     }
     const tamper = idp.tamperIdToken;
     if (tamper && req.url?.startsWith('/token')) {
