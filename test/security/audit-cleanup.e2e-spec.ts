@@ -125,6 +125,7 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
       device_codes: 0,
       token_revocations: 0,
       upstream_login_states: 0,
+      passkey_challenges: 0,
     });
     expect({ codes: await count('authorization_codes'), access: await count('access_tokens'), refresh: await count('refresh_tokens') }).toEqual({
       codes: 1,
@@ -144,6 +145,7 @@ describe(`expired data cleanup [${TEST_DB}]`, () => {
       device_codes: 0,
       token_revocations: 0,
       upstream_login_states: 0,
+      passkey_challenges: 0,
     });
   });
 });
