@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { nowSeconds } from '../../src/common/time';
 import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
+import { PasskeysRepository } from '../../src/users/factors/passkeys.repository';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
@@ -159,6 +160,62 @@ describe(`passkeys over HTTP, with a software authenticator [${TEST_DB}]`, () =>
     expect(reused.status).toBe(400);
     expect(reused.body).toContain('expired or was already used');
     expect(await sql(t.dataSource, "SELECT id FROM user_factors WHERE type = 'passkey' AND name = 'X'")).toEqual([]);
+  });
+
+  it('refuses an assertion whose user handle is no base64url string with the usual page, not a 500', async () => {
+    await newUser('uwe');
+    const passkey = new SoftPasskey('localhost');
+    await enrol(t, 'uwe', 'uwe-password', passkey, 'Key');
+    for (const userHandle of [1, {}]) {
+      const browser = new FormBrowser(t.url);
+      const login = await browser.get('/account/security');
+      const options = await ceremonyOptions(browser, login, 'passkey', 'login');
+      const parsed = JSON.parse(passkey.get(options, t.url));
+      parsed.response.userHandle = userHandle;
+      const page = await browser.submit(formOf(login, 'passkey'), { credential: JSON.stringify(parsed) });
+      expect(page.status).toBe(401);
+      expect(page.body).not.toContain('Signed in as');
+    }
+  });
+
+  it('keeps only the string transports of a registration, and takes no array as none', async () => {
+    const userId = await newUser('vera');
+    const browser = new FormBrowser(t.url);
+    let page = await browser.submit(await browser.get('/account/security'), { username: 'vera', password: 'vera-password' });
+    for (const [name, transports] of [
+      ['A', 'usb'],
+      ['B', ['usb', 5, { x: 1 }, 'nfc']],
+    ] as const) {
+      const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
+      const parsed = JSON.parse(new SoftPasskey('localhost').create(options, t.url));
+      parsed.response.transports = transports;
+      page = await browser.submit(formOf(page, 'add_passkey'), { name, credential: JSON.stringify(parsed) });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(`Passkey “${name}” added.`);
+    }
+    const rows = await sql(t.dataSource, 'SELECT transports FROM passkey_credentials WHERE user_id = ? ORDER BY transports', [userId]);
+    expect(rows.map((r) => r.transports ?? '')).toEqual(['', 'usb,nfc']);
+  });
+
+  it('refuses the second of two registrations of one credential at once, not with a 500', async () => {
+    await newUser('wim');
+    await newUser('xia');
+    const passkey = new SoftPasskey('localhost');
+    await enrol(t, 'wim', 'wim-password', passkey, 'Key');
+    const browser = new FormBrowser(t.url);
+    const page = await browser.submit(await browser.get('/account/security'), { username: 'xia', password: 'xia-password' });
+    const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
+    // The other registration's insert lands between this one's check and its insert.
+    const raced = jest.spyOn(t.app.get(PasskeysRepository), 'findByCredentialHash').mockResolvedValueOnce(null);
+    try {
+      const added = await browser.submit(formOf(page, 'add_passkey'), { name: 'Same', credential: passkey.create(options, t.url) });
+      expect(raced).toHaveBeenCalled();
+      expect(added.status).toBe(401);
+      expect(added.body).toContain('The passkey could not be verified');
+    } finally {
+      raced.mockRestore();
+    }
+    expect(await sql(t.dataSource, "SELECT id FROM user_factors WHERE type = 'passkey' AND name = 'Same'")).toEqual([]);
   });
 
   it('counts failed assertions against the user’s lockout, the one passwords count against', async () => {

@@ -14,6 +14,7 @@ import { AuditService } from '../../audit/audit.service';
 import { sha256Hex, uuidv7 } from '../../common/crypto/tokens';
 import { nowSeconds } from '../../common/time';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { isDuplicateKey } from '../../database/dialects';
 import { UnitOfWork } from '../../database/unit-of-work/unit-of-work';
 import { ThrottleService } from '../../security/throttle.service';
 import { PasskeyCeremony } from './passkey-challenge.entity';
@@ -150,23 +151,17 @@ export class PasskeysService {
       signCount: info.credential.counter,
       backupEligible: info.credentialDeviceType === 'multiDevice',
       backupState: info.credentialBackedUp,
-      transports: (info.credential.transports ?? []).join(',').slice(0, 255),
+      transports: transportsFrom(info.credential.transports),
       aaguid: info.aaguid,
       attestationFormat: info.fmt,
     };
-    await this.work.audited(
-      {
-        type: 'user.factor.added',
-        actorUserId: actor.actorUserId,
-        subject: userId,
-        detail: { factor: PASSKEY_FACTOR, id, via: actor.via, attestation: info.fmt },
-      },
-      async () => {
-        // The public key is no secret; the factor row keeps none.
-        await this.factors.insert([{ id, userId, type: PASSKEY_FACTOR, name: label, secret: '', createdAt: now, lastUsedAt: null, spentAt: null }]);
-        await this.passkeys.insert(credential);
-      },
-    );
+    try {
+      await this.insertCredential(credential, label, now, actor, info.fmt);
+    } catch (error) {
+      // The same credential registered twice at once: the other request's insert came first.
+      if (isDuplicateKey(error)) return { ok: false, reason: 'invalid' };
+      throw error;
+    }
     return {
       ok: true,
       value: {
@@ -174,6 +169,23 @@ export class PasskeysService {
         amr: passkeyAmr(credential.backupEligible, info.userVerified),
       },
     };
+  }
+
+  private async insertCredential(credential: PasskeyCredentialEntity, label: string, now: number, actor: FactorActor, fmt: string): Promise<void> {
+    const { id, userId } = credential;
+    await this.work.audited(
+      {
+        type: 'user.factor.added',
+        actorUserId: actor.actorUserId,
+        subject: userId,
+        detail: { factor: PASSKEY_FACTOR, id, via: actor.via, attestation: fmt },
+      },
+      async () => {
+        // The public key is no secret; the factor row keeps none.
+        await this.factors.insert([{ id, userId, type: PASSKEY_FACTOR, name: label, secret: '', createdAt: now, lastUsedAt: null, spentAt: null }]);
+        await this.passkeys.insert(credential);
+      },
+    );
   }
 
   /**
@@ -210,8 +222,12 @@ export class PasskeysService {
     const lockedFor = account ? await this.throttle.countLoginAttempt(account) : 0;
     if (lockedFor > 0) return { ok: false, reason: 'locked', retryAfter: lockedFor };
     // WebAuthn §7.2 step 6: the user handle, when returned, must be the credential's owner.
-    const userHandle = response.response.userHandle;
-    if (userHandle && Buffer.from(userHandle, 'base64url').toString('utf8') !== credential.userId) return { ok: false, reason: 'invalid' };
+    // The JSON is the client's: a user handle that is no base64url string is refused, not decoded.
+    const userHandle: unknown = response.response.userHandle;
+    if (userHandle !== undefined && userHandle !== null && userHandle !== '') {
+      if (typeof userHandle !== 'string' || !B64URL.test(userHandle)) return { ok: false, reason: 'invalid' };
+      if (Buffer.from(userHandle, 'base64url').toString('utf8') !== credential.userId) return { ok: false, reason: 'invalid' };
+    }
     let info;
     try {
       const verification = await verifyAuthenticationResponse({
@@ -301,6 +317,15 @@ function summaryOf(row: FactorSummary, credential: PasskeyCredentialEntity): Pas
 
 function transportsOf(credential: PasskeyCredentialEntity): AuthenticatorTransport[] | undefined {
   return credential.transports ? (credential.transports.split(',') as AuthenticatorTransport[]) : undefined;
+}
+
+/** The transports the client listed (WebAuthn §5.2.1.1 getTransports()): only the strings of an array, anything else none. */
+function transportsFrom(transports: unknown): string {
+  if (!Array.isArray(transports)) return '';
+  return transports
+    .filter((t): t is string => typeof t === 'string')
+    .join(',')
+    .slice(0, 255);
 }
 
 type AuthenticatorTransport = 'ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb';
