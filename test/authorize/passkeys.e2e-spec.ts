@@ -75,10 +75,13 @@ describe(`passkeys over HTTP, with a software authenticator [${TEST_DB}]`, () =>
     const passkey = new SoftPasskey('localhost', { synced: true });
     await enrol(t, 'ines', 'ines-password', passkey, 'Phone');
 
-    const { page } = await passkeySignIn(t, passkey);
+    const { browser, page } = await passkeySignIn(t, passkey);
     expect(page.status).toBe(200);
     expect(page.body).toContain('Signed in as <strong>ines</strong>');
     expect(page.body).toContain('Phone</strong> (synced)');
+    // The account page's recent sign-ins name the passkey's methods (RFC 8176), not a password.
+    const recent = await browser.get('/account/consents');
+    expect(recent.body).toMatch(/<tr><td>[0-9: -]{16}<\/td><td><code>swk user mfa<\/code>/);
 
     const listed = await request(t.url).get(`/admin/users/${userId}/factors`).set('Authorization', auth);
     expect(listed.body.factors).toEqual([

@@ -17,6 +17,7 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { isDuplicateKey } from '../../database/dialects';
 import { UnitOfWork } from '../../database/unit-of-work/unit-of-work';
 import { ThrottleService } from '../../security/throttle.service';
+import { passkeyAuthentication } from './mfa-policy';
 import { PasskeyCeremony } from './passkey-challenge.entity';
 import { PasskeyCredentialEntity } from './passkey-credential.entity';
 import { PasskeysRepository } from './passkeys.repository';
@@ -200,7 +201,14 @@ export class PasskeysService {
       const subject = result.ok ? result.value.userId : undefined;
       await this.audit.record(
         result.ok
-          ? { type: 'login.success', actorUserId: subject, subject, clientId, detail: { channel: 'passkey' } }
+          ? {
+              type: 'login.success',
+              actorUserId: subject,
+              subject,
+              clientId,
+              // The methods the session gets (RFC 8176), for the account page's recent sign-ins.
+              detail: { channel: 'passkey', amr: passkeyAuthentication(this.config.mfa, result.value.amr, result.value.userVerified).amr.join(' ') },
+            }
           : { type: 'login.failure', outcome: 'failure', subject: 'passkey', clientId, detail: { channel: 'passkey', reason: result.reason } },
       );
     }
