@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { nowSeconds } from '../../src/common/time';
 import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
@@ -6,7 +9,8 @@ import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
-import { SoftPasskey } from '../support/soft-passkey';
+import { makeCertificate } from '../support/certificates';
+import { SoftPasskey, type SoftPasskeyOptions } from '../support/soft-passkey';
 import { createUser } from '../support/factories';
 import { sql } from '../support/sql';
 
@@ -345,21 +349,43 @@ describe(`passkeys under server-wide settings [${TEST_DB}]`, () => {
     }
   });
 
-  it('refuses a passkey without attestation when WEBAUTHN_ATTESTATION=direct, and asks for it in the options', async () => {
-    const t = await createTestApp({ env: { ADMIN_PASSWORD, WEBAUTHN_ATTESTATION: 'direct' } });
+  it('with WEBAUTHN_ATTESTATION=direct asks for attestation, refuses none, self and other makers’ chains, and takes its roots’', async () => {
+    const maker = makeCertificate({ subject: '/CN=Maker Root', ca: true });
+    const stranger = makeCertificate({ subject: '/CN=Stranger Root', ca: true });
+    // WebAuthn §8.2.1: the packed attestation certificate's subject.
+    const subject = '/C=SE/O=Maker/OU=Authenticator Attestation/CN=Maker Key';
+    const dir = mkdtempSync(join(tmpdir(), 'webauthn-roots-'));
+    writeFileSync(join(dir, 'roots.pem'), maker.certificate);
+    const t = await createTestApp({ env: { ADMIN_PASSWORD, WEBAUTHN_ATTESTATION: 'direct', WEBAUTHN_ATTESTATION_ROOTS: join(dir, 'roots.pem') } });
     try {
       const auth = `Bearer ${await adminToken(t)}`;
       await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'sven', password: 'sven-password' });
       const browser = new FormBrowser(t.url);
-      const page = await browser.submit(await browser.get('/account/security'), { username: 'sven', password: 'sven-password' });
-      const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
-      expect(options).toMatchObject({ attestation: 'direct', rp: { id: 'localhost' }, authenticatorSelection: { residentKey: 'required' } });
-      const added = await browser.submit(formOf(page, 'add_passkey'), { name: 'Key', credential: new SoftPasskey('localhost').create(options, t.url) });
-      expect(added.status).toBe(400);
-      expect(added.body).toContain('proves its make and model');
+      let page = await browser.submit(await browser.get('/account/security'), { username: 'sven', password: 'sven-password' });
+      const refused: [SoftPasskeyOptions['attestation'], number, string][] = [
+        ['none', 400, 'proves its make and model'],
+        ['self', 400, 'proves its make and model'],
+        [makeCertificate({ subject, issuer: stranger }), 401, 'The passkey could not be verified'],
+      ];
+      for (const [attestation, status, message] of refused) {
+        const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
+        expect(options).toMatchObject({ attestation: 'direct', rp: { id: 'localhost' }, authenticatorSelection: { residentKey: 'required' } });
+        const added = await browser.submit(formOf(page, 'add_passkey'), {
+          name: 'Key',
+          credential: new SoftPasskey('localhost', { attestation }).create(options, t.url),
+        });
+        expect(added.status).toBe(status);
+        expect(added.body).toContain(message);
+      }
       expect(await sql(t.dataSource, 'SELECT id FROM passkey_credentials')).toEqual([]);
+      const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
+      const attested = new SoftPasskey('localhost', { attestation: makeCertificate({ subject, issuer: maker }) });
+      page = await browser.submit(formOf(page, 'add_passkey'), { name: 'Made', credential: attested.create(options, t.url) });
+      expect(page.body).toContain('Passkey “Made” added.');
+      expect(await sql(t.dataSource, 'SELECT attestation_format FROM passkey_credentials')).toEqual([{ attestation_format: 'packed' }]);
     } finally {
       await t.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

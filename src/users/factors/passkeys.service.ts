@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -6,9 +6,11 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
+  SettingsService,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import { decodeAttestationObject } from '@simplewebauthn/server/helpers';
 import { randomBytes } from 'node:crypto';
 import { AuditService } from '../../audit/audit.service';
 import { sha256Hex, uuidv7 } from '../../common/crypto/tokens';
@@ -68,7 +70,7 @@ interface ClientData {
  * assertion: signature, origin, RP id, challenge, counter, and the user-verification and backup flags.
  */
 @Injectable()
-export class PasskeysService {
+export class PasskeysService implements OnModuleInit {
   constructor(
     private readonly passkeys: PasskeysRepository,
     private readonly factors: UserFactorsRepository,
@@ -77,6 +79,16 @@ export class PasskeysService {
     private readonly work: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * With WEBAUTHN_ATTESTATION=direct|enterprise, the configured roots are the only trust anchors of
+   * every format that carries a certificate chain (the library's are process-wide, per format; its
+   * built-in Apple and Google roots are replaced too: the file names every maker accepted).
+   */
+  onModuleInit(): void {
+    if (this.config.webauthn.attestation === 'none') return;
+    for (const identifier of ATTESTATION_FORMATS) SettingsService.setRootCertificates({ identifier, certificates: [...this.config.webauthn.attestationRoots] });
+  }
 
   /** Options for navigator.credentials.create(): a discoverable credential for this user, none of theirs again. */
   async registrationOptions(user: { readonly id: string; readonly username: string }): Promise<PublicKeyCredentialCreationOptionsJSON> {
@@ -136,8 +148,10 @@ export class PasskeysService {
     } catch {
       return { ok: false, reason: 'invalid' };
     }
-    // WEBAUTHN_ATTESTATION=direct|enterprise: a passkey that shows no verified statement is refused.
-    if (this.config.webauthn.attestation !== 'none' && info.fmt === 'none') return { ok: false, reason: 'attestation' };
+    // WEBAUTHN_ATTESTATION=direct|enterprise: a passkey that shows no statement chained to a
+    // configured root is refused: neither `none` nor self attestation (WebAuthn §8.2: packed
+    // without x5c, signed by the credential's own key, proves nothing about the authenticator).
+    if (this.config.webauthn.attestation !== 'none' && !chainedAttestation(info.fmt, info.attestationObject)) return { ok: false, reason: 'attestation' };
     const credentialHash = sha256Hex(info.credential.id);
     if (await this.passkeys.findByCredentialHash(credentialHash)) return { ok: false, reason: 'invalid' };
     const id = uuidv7();
@@ -300,6 +314,16 @@ export class PasskeysService {
   private consume(challenge: string, ceremony: PasskeyCeremony, userId: string | null): Promise<boolean> {
     return this.work.run(() => this.passkeys.consumeChallenge(sha256Hex(challenge), ceremony, userId, nowSeconds()));
   }
+}
+
+/** The attestation statement formats (WebAuthn §8) whose statement carries a certificate chain. */
+const ATTESTATION_FORMATS = ['packed', 'tpm', 'fido-u2f', 'android-key', 'android-safetynet', 'apple'] as const;
+
+/** Whether a verified attestation came with a certificate chain (x5c; android-safetynet signs with one). */
+function chainedAttestation(fmt: string, attestationObject: Parameters<typeof decodeAttestationObject>[0]): boolean {
+  if (fmt === 'none') return false;
+  if (fmt !== 'packed') return true;
+  return decodeAttestationObject(attestationObject).get('attStmt').get('x5c') !== undefined;
 }
 
 /**
