@@ -28,7 +28,8 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   let providerId: string;
 
   beforeAll(async () => {
-    const pair = await createTestAppPair({ env: { ADMIN_PASSWORD } });
+    // Every sign-in here comes from one address: more than the 60 login posts a minute one IP may make.
+    const pair = await createTestAppPair({ env: { ADMIN_PASSWORD, RATE_LIMIT_LOGIN_PER_MINUTE: '1000' } });
     ({ a, b } = pair);
     closePair = () => pair.close();
     idp = await startUpstreamIdp([`${a.url}${CALLBACK}`, `${b.url}${CALLBACK}`], [`${a.url}${SIGNED_OUT}`, `${b.url}${SIGNED_OUT}`]);
