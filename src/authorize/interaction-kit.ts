@@ -14,7 +14,7 @@ import { formString, requestPath } from './form';
 import { loginFailure } from './login-failure';
 import { LoginSessionService } from './login-session.service';
 import { readSessionCookie, sendPage, setSessionCookie } from './page-response';
-import { escapeHtml, Pages } from './views/pages';
+import { escapeHtml, PASSKEY_PAGE_CSP, Pages } from './views/pages';
 
 /** The user of a page, and whether this very request signed them in (then show the page, do not act). */
 export interface SignedIn {
@@ -90,10 +90,16 @@ export class InteractionKit {
       const hidden = { ...form.hidden, enrolment: enrolment.sealed };
       sendPage(res, status, this.pages.enrolTotp({ ...form, hidden, username: signedIn.user.username, ...enrolment, error, required: true }));
     };
+    // The code page offers the user's passkey too (its form posts the assertion as `code`), with
+    // the CSP that lets its script fetch the options: a passkey may be the user's only factor.
+    const codePage = async (status: number, error?: string) => {
+      const passkey = await this.secondFactor.offersPasskey(signedIn.user.id);
+      sendPage(res, status, this.pages.secondFactor({ ...form, username: signedIn.user.username, error, passkey }), PASSKEY_PAGE_CSP);
+    };
     if (pending === 'verify' && action === 'second_factor') {
       const result = await this.secondFactor.verify(session, formString(req, 'code') ?? '', ask.clientId);
       if (result.ok) return { ...signedIn, authTime: result.session.authTime, authentication: result.session.authentication };
-      sendPage(res, result.status, this.pages.secondFactor({ ...form, username: signedIn.user.username, error: result.error }));
+      await codePage(result.status, result.error);
       return null;
     }
     if (pending === 'enrol' && action === 'enrol_totp') {
@@ -104,7 +110,7 @@ export class InteractionKit {
       else sendPage(res, 200, this.pages.recoveryCodes({ ...form, codes: result.recoveryCodes, continueLabel: 'Continue' }));
       return null;
     }
-    if (pending === 'verify') sendPage(res, 200, this.pages.secondFactor({ ...form, username: signedIn.user.username }));
+    if (pending === 'verify') await codePage(200);
     else await enrolPage(200);
     return null;
   }

@@ -80,7 +80,7 @@ export class SecondFactorStep {
 
   /** Checks a code; on success the session has stepped up. Failures count against the user's lockout. */
   async verify(session: LoginSession, code: string, clientId?: string): Promise<StepUpResult> {
-    const result = await this.factors.verify(session.user.id, code, clientId);
+    const result = await this.factors.verify(session.user.id, code, session.authentication, clientId);
     if (result.ok) return { ok: true, session: await this.stepUp(session, result.amr) };
     if (result.reason === 'locked') {
       const minutes = Math.max(1, Math.ceil(result.retryAfter / 60));

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeCertificate } from '../../test/support/certificates';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -186,6 +187,7 @@ describe('loadConfig', () => {
         rpId: 'login.example.com',
         origins: ['https://login.example.com'],
         attestation: 'none',
+        attestationRoots: [],
       });
     });
 
@@ -196,14 +198,50 @@ describe('loadConfig', () => {
       });
     });
 
-    it('takes WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS and WEBAUTHN_ATTESTATION', () => {
-      const config = loadConfig({
-        ISSUER: 'https://auth.example.com',
-        WEBAUTHN_RP_ID: 'Example.com',
-        WEBAUTHN_ORIGINS: 'https://auth.example.com, https://www.example.com/',
-        WEBAUTHN_ATTESTATION: 'direct',
+    /** A PEM file in a fresh directory, removed after the test. */
+    const withFile = (contents: string, run: (path: string) => void) => {
+      const dir = mkdtempSync(join(tmpdir(), 'webauthn-roots-'));
+      try {
+        writeFileSync(join(dir, 'roots.pem'), contents);
+        run(join(dir, 'roots.pem'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+
+    it('takes WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS, WEBAUTHN_ATTESTATION and the roots of WEBAUTHN_ATTESTATION_ROOTS', () => {
+      const roots = [makeCertificate({ subject: '/CN=Maker A Root', ca: true }), makeCertificate({ subject: '/CN=Maker B Root', ca: true })];
+      withFile(roots.map((r) => r.certificate).join('\n'), (path) => {
+        const config = loadConfig({
+          ISSUER: 'https://auth.example.com',
+          WEBAUTHN_RP_ID: 'Example.com',
+          WEBAUTHN_ORIGINS: 'https://auth.example.com, https://www.example.com/',
+          WEBAUTHN_ATTESTATION: 'direct',
+          WEBAUTHN_ATTESTATION_ROOTS: path,
+        });
+        expect(config.webauthn).toEqual({
+          rpId: 'example.com',
+          origins: ['https://auth.example.com', 'https://www.example.com'],
+          attestation: 'direct',
+          attestationRoots: roots.map((r) => r.certificate.trim()),
+        });
       });
-      expect(config.webauthn).toEqual({ rpId: 'example.com', origins: ['https://auth.example.com', 'https://www.example.com'], attestation: 'direct' });
+    });
+
+    it.each(['direct', 'enterprise'])('refuses WEBAUTHN_ATTESTATION=%s without WEBAUTHN_ATTESTATION_ROOTS, in one line', (attestation) => {
+      const load = () => loadConfig({ ISSUER: 'https://login.example.com', WEBAUTHN_ATTESTATION: attestation });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(`Missing environment variable WEBAUTHN_ATTESTATION_ROOTS: required with WEBAUTHN_ATTESTATION=${attestation}`);
+    });
+
+    it('refuses a WEBAUTHN_ATTESTATION_ROOTS file without a readable certificate, or no file', () => {
+      const load = (path: string) => () =>
+        loadConfig({ ISSUER: 'https://login.example.com', WEBAUTHN_ATTESTATION: 'direct', WEBAUTHN_ATTESTATION_ROOTS: path });
+      withFile('not a certificate\n', (path) => expect(load(path)).toThrow('holds no PEM certificate'));
+      withFile('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', (path) =>
+        expect(load(path)).toThrow('holds a certificate that cannot be read'),
+      );
+      expect(load('/nonexistent/roots.pem')).toThrow(/WEBAUTHN_ATTESTATION_ROOTS="\/nonexistent\/roots.pem"/);
     });
 
     it.each([

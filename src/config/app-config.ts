@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { X509Certificate } from 'node:crypto';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MaxLength, MinLength, validateSync, ValidateBy } from 'class-validator';
@@ -563,6 +564,14 @@ export class EnvironmentVariables {
   @IsIn(['none', 'direct', 'enterprise'])
   WEBAUTHN_ATTESTATION: 'none' | 'direct' | 'enterprise' = 'none';
 
+  /**
+   * PEM file of the root certificates an attestation statement's chain (x5c) must lead to: the
+   * authenticator makers this server accepts. Required with WEBAUTHN_ATTESTATION=direct|enterprise.
+   */
+  @IsOptional()
+  @ReadableFile()
+  WEBAUTHN_ATTESTATION_ROOTS?: string = undefined;
+
   /** Lifetime of ID Tokens (OpenID Connect), seconds. */
   @Transform(toInt)
   @IsInt()
@@ -788,7 +797,13 @@ export interface AppConfig {
   /** MFA_DEFAULT, ACR_PASSWORD, ACR_MFA: the second-factor policy of applications without one, and the two acr names. */
   readonly mfa: { readonly defaultPolicy: 'off' | 'optional' | 'required'; readonly passwordAcr: string; readonly mfaAcr: string };
   /** WEBAUTHN_RP_ID, WEBAUTHN_ORIGINS, WEBAUTHN_ATTESTATION: the passkey relying party. */
-  readonly webauthn: { readonly rpId: string; readonly origins: readonly string[]; readonly attestation: 'none' | 'direct' | 'enterprise' };
+  readonly webauthn: {
+    readonly rpId: string;
+    readonly origins: readonly string[];
+    readonly attestation: 'none' | 'direct' | 'enterprise';
+    /** WEBAUTHN_ATTESTATION_ROOTS: PEM certificates, one each; empty with attestation `none`. */
+    readonly attestationRoots: readonly string[];
+  };
   readonly keyRotation: { readonly days: number; readonly activateAfter: number };
   readonly otlpEndpoint?: string;
   readonly logFormat: EnvironmentVariables['LOG_FORMAT'];
@@ -988,7 +1003,32 @@ function webauthnRelyingParty(vars: EnvironmentVariables): AppConfig['webauthn']
     // A chosen RP id must cover the issuer's origin; the derived one always does.
     if (vars.WEBAUTHN_RP_ID !== undefined && !loopback) origins = origins.map((entry) => webauthnOrigin(entry, rpId, 'WEBAUTHN_RP_ID'));
   }
-  return { rpId, origins, attestation: vars.WEBAUTHN_ATTESTATION };
+  return { rpId, origins, attestation: vars.WEBAUTHN_ATTESTATION, attestationRoots: attestationRoots(vars) };
+}
+
+/**
+ * The roots of WEBAUTHN_ATTESTATION_ROOTS. Without trust anchors the library takes any chain, so an
+ * attestation the server asks for (direct, enterprise) would prove nothing: they are required then.
+ */
+function attestationRoots(vars: EnvironmentVariables): string[] {
+  if (vars.WEBAUTHN_ATTESTATION === 'none') return [];
+  const path = vars.WEBAUTHN_ATTESTATION_ROOTS;
+  if (path === undefined) {
+    throw new ConfigError(
+      `Missing environment variable WEBAUTHN_ATTESTATION_ROOTS: required with WEBAUTHN_ATTESTATION=${vars.WEBAUTHN_ATTESTATION} (the root certificates attestations must chain to)`,
+    );
+  }
+  const pems = readFileSync(path, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const invalid = (why: string) => new ConfigError(`Invalid environment variable WEBAUTHN_ATTESTATION_ROOTS=${JSON.stringify(path)}: ${why}`);
+  if (pems.length === 0) throw invalid('holds no PEM certificate');
+  for (const pem of pems) {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      throw invalid('holds a certificate that cannot be read');
+    }
+  }
+  return pems;
 }
 
 function webauthnOrigin(entry: string, rpId: string, variable = 'WEBAUTHN_ORIGINS'): string {

@@ -1,11 +1,16 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { nowSeconds } from '../../src/common/time';
 import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
+import { PasskeysRepository } from '../../src/users/factors/passkeys.repository';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
-import { SoftPasskey } from '../support/soft-passkey';
+import { makeCertificate } from '../support/certificates';
+import { SoftPasskey, type SoftPasskeyOptions } from '../support/soft-passkey';
 import { createUser } from '../support/factories';
 import { sql } from '../support/sql';
 
@@ -74,10 +79,13 @@ describe(`passkeys over HTTP, with a software authenticator [${TEST_DB}]`, () =>
     const passkey = new SoftPasskey('localhost', { synced: true });
     await enrol(t, 'ines', 'ines-password', passkey, 'Phone');
 
-    const { page } = await passkeySignIn(t, passkey);
+    const { browser, page } = await passkeySignIn(t, passkey);
     expect(page.status).toBe(200);
     expect(page.body).toContain('Signed in as <strong>ines</strong>');
     expect(page.body).toContain('Phone</strong> (synced)');
+    // The account page's recent sign-ins name the passkey's methods (RFC 8176), not a password.
+    const recent = await browser.get('/account/consents');
+    expect(recent.body).toMatch(/<tr><td>[0-9: -]{16}<\/td><td><code>swk user mfa<\/code>/);
 
     const listed = await request(t.url).get(`/admin/users/${userId}/factors`).set('Authorization', auth);
     expect(listed.body.factors).toEqual([
@@ -159,6 +167,62 @@ describe(`passkeys over HTTP, with a software authenticator [${TEST_DB}]`, () =>
     expect(reused.status).toBe(400);
     expect(reused.body).toContain('expired or was already used');
     expect(await sql(t.dataSource, "SELECT id FROM user_factors WHERE type = 'passkey' AND name = 'X'")).toEqual([]);
+  });
+
+  it('refuses an assertion whose user handle is no base64url string with the usual page, not a 500', async () => {
+    await newUser('uwe');
+    const passkey = new SoftPasskey('localhost');
+    await enrol(t, 'uwe', 'uwe-password', passkey, 'Key');
+    for (const userHandle of [1, {}]) {
+      const browser = new FormBrowser(t.url);
+      const login = await browser.get('/account/security');
+      const options = await ceremonyOptions(browser, login, 'passkey', 'login');
+      const parsed = JSON.parse(passkey.get(options, t.url));
+      parsed.response.userHandle = userHandle;
+      const page = await browser.submit(formOf(login, 'passkey'), { credential: JSON.stringify(parsed) });
+      expect(page.status).toBe(401);
+      expect(page.body).not.toContain('Signed in as');
+    }
+  });
+
+  it('keeps only the string transports of a registration, and takes no array as none', async () => {
+    const userId = await newUser('vera');
+    const browser = new FormBrowser(t.url);
+    let page = await browser.submit(await browser.get('/account/security'), { username: 'vera', password: 'vera-password' });
+    for (const [name, transports] of [
+      ['A', 'usb'],
+      ['B', ['usb', 5, { x: 1 }, 'nfc']],
+    ] as const) {
+      const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
+      const parsed = JSON.parse(new SoftPasskey('localhost').create(options, t.url));
+      parsed.response.transports = transports;
+      page = await browser.submit(formOf(page, 'add_passkey'), { name, credential: JSON.stringify(parsed) });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(`Passkey “${name}” added.`);
+    }
+    const rows = await sql(t.dataSource, 'SELECT transports FROM passkey_credentials WHERE user_id = ? ORDER BY transports', [userId]);
+    expect(rows.map((r) => r.transports ?? '')).toEqual(['', 'usb,nfc']);
+  });
+
+  it('refuses the second of two registrations of one credential at once, not with a 500', async () => {
+    await newUser('wim');
+    await newUser('xia');
+    const passkey = new SoftPasskey('localhost');
+    await enrol(t, 'wim', 'wim-password', passkey, 'Key');
+    const browser = new FormBrowser(t.url);
+    const page = await browser.submit(await browser.get('/account/security'), { username: 'xia', password: 'xia-password' });
+    const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
+    // The other registration's insert lands between this one's check and its insert.
+    const raced = jest.spyOn(t.app.get(PasskeysRepository), 'findByCredentialHash').mockResolvedValueOnce(null);
+    try {
+      const added = await browser.submit(formOf(page, 'add_passkey'), { name: 'Same', credential: passkey.create(options, t.url) });
+      expect(raced).toHaveBeenCalled();
+      expect(added.status).toBe(401);
+      expect(added.body).toContain('The passkey could not be verified');
+    } finally {
+      raced.mockRestore();
+    }
+    expect(await sql(t.dataSource, "SELECT id FROM user_factors WHERE type = 'passkey' AND name = 'Same'")).toEqual([]);
   });
 
   it('counts failed assertions against the user’s lockout, the one passwords count against', async () => {
@@ -285,21 +349,43 @@ describe(`passkeys under server-wide settings [${TEST_DB}]`, () => {
     }
   });
 
-  it('refuses a passkey without attestation when WEBAUTHN_ATTESTATION=direct, and asks for it in the options', async () => {
-    const t = await createTestApp({ env: { ADMIN_PASSWORD, WEBAUTHN_ATTESTATION: 'direct' } });
+  it('with WEBAUTHN_ATTESTATION=direct asks for attestation, refuses none, self and other makers’ chains, and takes its roots’', async () => {
+    const maker = makeCertificate({ subject: '/CN=Maker Root', ca: true });
+    const stranger = makeCertificate({ subject: '/CN=Stranger Root', ca: true });
+    // WebAuthn §8.2.1: the packed attestation certificate's subject.
+    const subject = '/C=SE/O=Maker/OU=Authenticator Attestation/CN=Maker Key';
+    const dir = mkdtempSync(join(tmpdir(), 'webauthn-roots-'));
+    writeFileSync(join(dir, 'roots.pem'), maker.certificate);
+    const t = await createTestApp({ env: { ADMIN_PASSWORD, WEBAUTHN_ATTESTATION: 'direct', WEBAUTHN_ATTESTATION_ROOTS: join(dir, 'roots.pem') } });
     try {
       const auth = `Bearer ${await adminToken(t)}`;
       await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'sven', password: 'sven-password' });
       const browser = new FormBrowser(t.url);
-      const page = await browser.submit(await browser.get('/account/security'), { username: 'sven', password: 'sven-password' });
-      const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
-      expect(options).toMatchObject({ attestation: 'direct', rp: { id: 'localhost' }, authenticatorSelection: { residentKey: 'required' } });
-      const added = await browser.submit(formOf(page, 'add_passkey'), { name: 'Key', credential: new SoftPasskey('localhost').create(options, t.url) });
-      expect(added.status).toBe(400);
-      expect(added.body).toContain('proves its make and model');
+      let page = await browser.submit(await browser.get('/account/security'), { username: 'sven', password: 'sven-password' });
+      const refused: [SoftPasskeyOptions['attestation'], number, string][] = [
+        ['none', 400, 'proves its make and model'],
+        ['self', 400, 'proves its make and model'],
+        [makeCertificate({ subject, issuer: stranger }), 401, 'The passkey could not be verified'],
+      ];
+      for (const [attestation, status, message] of refused) {
+        const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
+        expect(options).toMatchObject({ attestation: 'direct', rp: { id: 'localhost' }, authenticatorSelection: { residentKey: 'required' } });
+        const added = await browser.submit(formOf(page, 'add_passkey'), {
+          name: 'Key',
+          credential: new SoftPasskey('localhost', { attestation }).create(options, t.url),
+        });
+        expect(added.status).toBe(status);
+        expect(added.body).toContain(message);
+      }
       expect(await sql(t.dataSource, 'SELECT id FROM passkey_credentials')).toEqual([]);
+      const options = await ceremonyOptions(browser, page, 'add_passkey', 'register');
+      const attested = new SoftPasskey('localhost', { attestation: makeCertificate({ subject, issuer: maker }) });
+      page = await browser.submit(formOf(page, 'add_passkey'), { name: 'Made', credential: attested.create(options, t.url) });
+      expect(page.body).toContain('Passkey “Made” added.');
+      expect(await sql(t.dataSource, 'SELECT attestation_format FROM passkey_credentials')).toEqual([{ attestation_format: 'packed' }]);
     } finally {
       await t.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { s256 } from '../../src/pkce/pkce';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
@@ -148,6 +149,19 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     // A second sign-in finds the link: the same local user.
     const again = await signInUpstream(login);
     expect(claimsOf((await completeAtOurServer(again.browser, again.callback)).id_token).sub).toBe(idToken.sub);
+  });
+
+  it('records a second factor after an upstream sign-in as that, never as one after a password', async () => {
+    const { browser, callback } = await signInUpstream(upstreamAccount({ email: 'stepper@corp.example', email_verified: true }));
+    const userId = claimsOf((await completeAtOurServer(browser, callback)).id_token).sub as string;
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DP';
+    expect((await admin().post(`/admin/users/${userId}/factors/totp`).send({ secret })).status).toBe(201);
+    const code = execFileSync('oathtool', ['--totp', '-b', secret], { encoding: 'utf8' }).trim();
+    expect((await browser.submit(await browser.get('/account/security'), { code })).body).toContain('Sign-in security');
+    const page = await browser.get('/account/consents');
+    const methods = [...page.body.matchAll(/<tr><td>[0-9: -]{16}<\/td><td><code>([^<]*)<\/code>/g)].map((m) => m[1]);
+    // Untrusted for its methods, the upstream sign-in names none: the code alone, and mfa.
+    expect(methods.slice(0, 2)).toEqual(['otp mfa', 'upstream (corp)']);
   });
 
   it('links to the local user with the same e-mail address when the upstream verified it', async () => {

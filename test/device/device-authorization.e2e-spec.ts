@@ -6,8 +6,9 @@ import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cl
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestUser } from '../support/factories';
-import { FormBrowser } from '../support/form-browser';
+import { FormBrowser, Page, parseForm } from '../support/form-browser';
 import { authorizeDevice, decideOnPage, DEVICE_CODE_GRANT, deviceClient, discover, insecure, poll, waitInterval } from '../support/device-flow';
+import { SoftPasskey } from '../support/soft-passkey';
 import { sql } from '../support/sql';
 
 /** A TOTP code computed by an independent implementation (oathtool, RFC 6238), `offset` seconds from now. */
@@ -156,6 +157,41 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
       .type('form')
       .send({ token: (tokens as { access_token: string }).access_token });
     expect(introspected.body).toMatchObject({ active: true, amr: ['pwd', 'otp', 'mfa'] });
+  });
+
+  it('steps up on the page with a passkey for a user whose only factor it is', async () => {
+    const setup = await deviceClient(t, { mfa: 'required' });
+    const noa = await createUser(t);
+    const passkey = new SoftPasskey('localhost');
+    /** What the page's script does: a ceremony's options, with the CSRF token of the page's `form`. */
+    const optionsFor = async (browser: FormBrowser, form: string, ceremony: string) => {
+      const answer = await browser.post('/passkeys/options', { csrf_token: parseForm(form).fields.csrf_token, ceremony });
+      expect(answer.status).toBe(200);
+      return JSON.parse(answer.body) as { challenge: string; user: { id: string } };
+    };
+    const formWith = (page: Page, marker: string) => [...page.body.matchAll(/<form[^>]*>[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => f.includes(marker))!;
+    // The passkey is added on the account page, after the password.
+    const account = new FormBrowser(t.url);
+    const security = await account.submit(await account.get('/account/security'), { username: noa.username, password: noa.password });
+    const addForm = formWith(security, 'value="add_passkey"');
+    const created = passkey.create(await optionsFor(account, addForm, 'register'), t.url);
+    expect((await account.submit({ ...security, body: addForm }, { name: 'Key', credential: created })).body).toContain('Passkey “Key” added.');
+
+    const device = await authorizeDevice(as, setup, 'openid read');
+    const browser = new FormBrowser(t.url);
+    let page = await browser.submit(await browser.get('/device'), { username: noa.username, password: noa.password });
+    page = await browser.submit(page, { user_code: device.user_code });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Use a passkey');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const passkeyForm = formWith(page, 'data-passkey="second_factor"');
+    const assertion = passkey.get(await optionsFor(browser, passkeyForm, 'second_factor'), t.url);
+    page = await browser.submit({ ...page, body: passkeyForm }, { code: assertion });
+    expect(page.body).toContain('value="approve"');
+    expect((await browser.submit(page, { action: 'approve' })).body).toContain('Device connected');
+    await waitInterval(t, setup.client.client_id);
+    const tokens = await poll(as, setup.client, setup.auth, device.device_code);
+    expect(decodeJwt((tokens as { id_token: string }).id_token)).toMatchObject({ amr: ['pwd', 'hwk', 'user', 'mfa'] });
   });
 
   it('answers access_denied once the user denies', async () => {

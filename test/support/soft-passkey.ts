@@ -1,5 +1,5 @@
 import { isoCBOR } from '@simplewebauthn/server/helpers';
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 
 const b64url = (bytes: Uint8Array | Buffer): string => Buffer.from(bytes).toString('base64url');
 const sha256 = (data: Uint8Array | string): Buffer => createHash('sha256').update(data).digest();
@@ -16,6 +16,11 @@ export interface SoftPasskeyOptions {
   readonly userVerified?: boolean;
   /** A synced passkey (BE and BS flags). Default false: bound to this device. */
   readonly synced?: boolean;
+  /**
+   * The attestation statement (WebAuthn §8): `none` (default), `self` (packed, signed by the
+   * credential's own key, no x5c), or packed with this attestation certificate (PEMs) as x5c.
+   */
+  readonly attestation?: 'none' | 'self' | { readonly certificate: string; readonly privateKey: string };
 }
 
 /**
@@ -67,14 +72,30 @@ export class SoftPasskey {
     const length = Buffer.alloc(2);
     length.writeUInt16BE(id.length);
     const attested = Buffer.concat([Buffer.alloc(16), length, id, Buffer.from(cose)]);
+    const authData = this.authData(this.flags(AT), attested);
+    const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin, crossOrigin: false });
+    const attestation = this.options.attestation ?? 'none';
+    let fmt = 'none';
+    const attStmt = new Map<string, number | Uint8Array | Uint8Array[]>();
+    if (attestation !== 'none') {
+      // WebAuthn §8.2: packed signs authData || SHA-256(clientDataJSON) with the attestation key.
+      fmt = 'packed';
+      const signed = Buffer.concat([authData, sha256(clientDataJSON)]);
+      attStmt.set('alg', -7);
+      if (attestation === 'self') {
+        attStmt.set('sig', sign('sha256', signed, this.privateKey));
+      } else {
+        attStmt.set('sig', sign('sha256', signed, createPrivateKey(attestation.privateKey)));
+        attStmt.set('x5c', [new Uint8Array(new X509Certificate(attestation.certificate).raw)]);
+      }
+    }
     const attestationObject = isoCBOR.encode(
-      new Map<string, string | Map<string, string> | Uint8Array>([
-        ['fmt', 'none'],
-        ['attStmt', new Map<string, string>()],
-        ['authData', this.authData(this.flags(AT), attested)],
+      new Map<string, string | Map<string, number | Uint8Array | Uint8Array[]> | Uint8Array>([
+        ['fmt', fmt],
+        ['attStmt', attStmt],
+        ['authData', authData],
       ]),
     );
-    const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin, crossOrigin: false });
     return JSON.stringify({
       id: this.credentialId,
       rawId: this.credentialId,

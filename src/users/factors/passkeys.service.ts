@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -6,16 +6,20 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
+  SettingsService,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import { decodeAttestationObject } from '@simplewebauthn/server/helpers';
 import { randomBytes } from 'node:crypto';
 import { AuditService } from '../../audit/audit.service';
 import { sha256Hex, uuidv7 } from '../../common/crypto/tokens';
 import { nowSeconds } from '../../common/time';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { isDuplicateKey } from '../../database/dialects';
 import { UnitOfWork } from '../../database/unit-of-work/unit-of-work';
 import { ThrottleService } from '../../security/throttle.service';
+import { passkeyAuthentication } from './mfa-policy';
 import { PasskeyCeremony } from './passkey-challenge.entity';
 import { PasskeyCredentialEntity } from './passkey-credential.entity';
 import { PasskeysRepository } from './passkeys.repository';
@@ -66,7 +70,7 @@ interface ClientData {
  * assertion: signature, origin, RP id, challenge, counter, and the user-verification and backup flags.
  */
 @Injectable()
-export class PasskeysService {
+export class PasskeysService implements OnModuleInit {
   constructor(
     private readonly passkeys: PasskeysRepository,
     private readonly factors: UserFactorsRepository,
@@ -75,6 +79,16 @@ export class PasskeysService {
     private readonly work: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * With WEBAUTHN_ATTESTATION=direct|enterprise, the configured roots are the only trust anchors of
+   * every format that carries a certificate chain (the library's are process-wide, per format; its
+   * built-in Apple and Google roots are replaced too: the file names every maker accepted).
+   */
+  onModuleInit(): void {
+    if (this.config.webauthn.attestation === 'none') return;
+    for (const identifier of ATTESTATION_FORMATS) SettingsService.setRootCertificates({ identifier, certificates: [...this.config.webauthn.attestationRoots] });
+  }
 
   /** Options for navigator.credentials.create(): a discoverable credential for this user, none of theirs again. */
   async registrationOptions(user: { readonly id: string; readonly username: string }): Promise<PublicKeyCredentialCreationOptionsJSON> {
@@ -134,8 +148,10 @@ export class PasskeysService {
     } catch {
       return { ok: false, reason: 'invalid' };
     }
-    // WEBAUTHN_ATTESTATION=direct|enterprise: a passkey that shows no verified statement is refused.
-    if (this.config.webauthn.attestation !== 'none' && info.fmt === 'none') return { ok: false, reason: 'attestation' };
+    // WEBAUTHN_ATTESTATION=direct|enterprise: a passkey that shows no statement chained to a
+    // configured root is refused: neither `none` nor self attestation (WebAuthn §8.2: packed
+    // without x5c, signed by the credential's own key, proves nothing about the authenticator).
+    if (this.config.webauthn.attestation !== 'none' && !chainedAttestation(info.fmt, info.attestationObject)) return { ok: false, reason: 'attestation' };
     const credentialHash = sha256Hex(info.credential.id);
     if (await this.passkeys.findByCredentialHash(credentialHash)) return { ok: false, reason: 'invalid' };
     const id = uuidv7();
@@ -150,23 +166,17 @@ export class PasskeysService {
       signCount: info.credential.counter,
       backupEligible: info.credentialDeviceType === 'multiDevice',
       backupState: info.credentialBackedUp,
-      transports: (info.credential.transports ?? []).join(',').slice(0, 255),
+      transports: transportsFrom(info.credential.transports),
       aaguid: info.aaguid,
       attestationFormat: info.fmt,
     };
-    await this.work.audited(
-      {
-        type: 'user.factor.added',
-        actorUserId: actor.actorUserId,
-        subject: userId,
-        detail: { factor: PASSKEY_FACTOR, id, via: actor.via, attestation: info.fmt },
-      },
-      async () => {
-        // The public key is no secret; the factor row keeps none.
-        await this.factors.insert([{ id, userId, type: PASSKEY_FACTOR, name: label, secret: '', createdAt: now, lastUsedAt: null, spentAt: null }]);
-        await this.passkeys.insert(credential);
-      },
-    );
+    try {
+      await this.insertCredential(credential, label, now, actor, info.fmt);
+    } catch (error) {
+      // The same credential registered twice at once: the other request's insert came first.
+      if (isDuplicateKey(error)) return { ok: false, reason: 'invalid' };
+      throw error;
+    }
     return {
       ok: true,
       value: {
@@ -174,6 +184,23 @@ export class PasskeysService {
         amr: passkeyAmr(credential.backupEligible, info.userVerified),
       },
     };
+  }
+
+  private async insertCredential(credential: PasskeyCredentialEntity, label: string, now: number, actor: FactorActor, fmt: string): Promise<void> {
+    const { id, userId } = credential;
+    await this.work.audited(
+      {
+        type: 'user.factor.added',
+        actorUserId: actor.actorUserId,
+        subject: userId,
+        detail: { factor: PASSKEY_FACTOR, id, via: actor.via, attestation: fmt },
+      },
+      async () => {
+        // The public key is no secret; the factor row keeps none.
+        await this.factors.insert([{ id, userId, type: PASSKEY_FACTOR, name: label, secret: '', createdAt: now, lastUsedAt: null, spentAt: null }]);
+        await this.passkeys.insert(credential);
+      },
+    );
   }
 
   /**
@@ -188,7 +215,14 @@ export class PasskeysService {
       const subject = result.ok ? result.value.userId : undefined;
       await this.audit.record(
         result.ok
-          ? { type: 'login.success', actorUserId: subject, subject, clientId, detail: { channel: 'passkey' } }
+          ? {
+              type: 'login.success',
+              actorUserId: subject,
+              subject,
+              clientId,
+              // The methods the session gets (RFC 8176), for the account page's recent sign-ins.
+              detail: { channel: 'passkey', amr: passkeyAuthentication(this.config.mfa, result.value.amr, result.value.userVerified).amr.join(' ') },
+            }
           : { type: 'login.failure', outcome: 'failure', subject: 'passkey', clientId, detail: { channel: 'passkey', reason: result.reason } },
       );
     }
@@ -210,8 +244,12 @@ export class PasskeysService {
     const lockedFor = account ? await this.throttle.countLoginAttempt(account) : 0;
     if (lockedFor > 0) return { ok: false, reason: 'locked', retryAfter: lockedFor };
     // WebAuthn §7.2 step 6: the user handle, when returned, must be the credential's owner.
-    const userHandle = response.response.userHandle;
-    if (userHandle && Buffer.from(userHandle, 'base64url').toString('utf8') !== credential.userId) return { ok: false, reason: 'invalid' };
+    // The JSON is the client's: a user handle that is no base64url string is refused, not decoded.
+    const userHandle: unknown = response.response.userHandle;
+    if (userHandle !== undefined && userHandle !== null && userHandle !== '') {
+      if (typeof userHandle !== 'string' || !B64URL.test(userHandle)) return { ok: false, reason: 'invalid' };
+      if (Buffer.from(userHandle, 'base64url').toString('utf8') !== credential.userId) return { ok: false, reason: 'invalid' };
+    }
     let info;
     try {
       const verification = await verifyAuthenticationResponse({
@@ -278,6 +316,16 @@ export class PasskeysService {
   }
 }
 
+/** The attestation statement formats (WebAuthn §8) whose statement carries a certificate chain. */
+const ATTESTATION_FORMATS = ['packed', 'tpm', 'fido-u2f', 'android-key', 'android-safetynet', 'apple'] as const;
+
+/** Whether a verified attestation came with a certificate chain (x5c; android-safetynet signs with one). */
+function chainedAttestation(fmt: string, attestationObject: Parameters<typeof decodeAttestationObject>[0]): boolean {
+  if (fmt === 'none') return false;
+  if (fmt !== 'packed') return true;
+  return decodeAttestationObject(attestationObject).get('attStmt').get('x5c') !== undefined;
+}
+
 /**
  * RFC 8176 §2: `hwk` for a key bound to one device (not backup eligible), `swk` for a synced one,
  * and `user` when the authenticator verified the user (a PIN or a biometric, WebAuthn §6.1 UV).
@@ -301,6 +349,15 @@ function summaryOf(row: FactorSummary, credential: PasskeyCredentialEntity): Pas
 
 function transportsOf(credential: PasskeyCredentialEntity): AuthenticatorTransport[] | undefined {
   return credential.transports ? (credential.transports.split(',') as AuthenticatorTransport[]) : undefined;
+}
+
+/** The transports the client listed (WebAuthn §5.2.1.1 getTransports()): only the strings of an array, anything else none. */
+function transportsFrom(transports: unknown): string {
+  if (!Array.isArray(transports)) return '';
+  return transports
+    .filter((t): t is string => typeof t === 'string')
+    .join(',')
+    .slice(0, 255);
 }
 
 type AuthenticatorTransport = 'ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb';

@@ -9,7 +9,7 @@ import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { ThrottleService } from '../../security/throttle.service';
 import { FactorSecrets } from './factor-secrets';
-import { isMultiFactor, needsSecondFactor, passwordAuthentication, withSecondFactor } from './mfa-policy';
+import { isMultiFactor, needsSecondFactor, withSecondFactor } from './mfa-policy';
 import { newRecoveryCode, RECOVERY_CODE_COUNT, RECOVERY_CODE_FACTOR, RecoveryCodeFactor } from './recovery-code.factor';
 import { SignInFactorRegistry } from './sign-in-factor-registry';
 import { TOTP_FACTOR, TotpFactor } from './totp.factor';
@@ -146,8 +146,9 @@ export class SignInFactorsService {
    * Checks a code (TOTP or recovery code) for a user who has just given their password, or whose
    * session steps up. Every attempt counts against the user's lockout first, as a password does
    * (LoginService's key), so guessing codes is as limited as guessing passwords, on every instance.
+   * `first` is how the session signed in (a password, an upstream provider): the event records both.
    */
-  async verify(userId: string, proof: string, clientId?: string): Promise<SecondFactorResult> {
+  async verify(userId: string, proof: string, first: Authentication, clientId?: string): Promise<SecondFactorResult> {
     const key = `user:${userId}`;
     const lockedFor = await this.throttle.countLoginAttempt(key);
     if (lockedFor > 0) {
@@ -165,7 +166,7 @@ export class SignInFactorsService {
       if (!used) continue;
       await this.throttle.loginSucceeded(key);
       const amr = used.amr ?? factor.amr;
-      const detail = { factor: factor.type, amr: withSecondFactor(this.mfa, passwordAuthentication(this.mfa), amr).amr.join(' ') };
+      const detail = { factor: factor.type, amr: withSecondFactor(this.mfa, first, amr).amr.join(' ') };
       await this.audit.record({ type: 'login.second_factor', actorUserId: userId, subject: userId, clientId, detail });
       return { ok: true, amr };
     }
