@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { s256 } from '../../src/pkce/pkce';
@@ -201,8 +202,39 @@ describe('no token, code, secret or password in any log line or error body', () 
         .set('Authorization', `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`),
     );
 
-    // A 404 names no URL, so nothing a client put in one comes back.
-    expect(unknownRoute.body).toEqual({ error: 'not_found', error_description: 'no such endpoint', request_id: expect.any(String) });
+    // A 405 names the methods the path takes, never its URL, so nothing a client put in one comes back.
+    expect(unknownRoute.body).toEqual({
+      error: 'method_not_allowed',
+      error_description: 'this endpoint accepts GET, HEAD, POST',
+      request_id: expect.any(String),
+    });
+  });
+
+  it('enrols an authenticator app, then signs in with a code, a wrong code and a recovery code', async () => {
+    const totp = (secret: string) => execFileSync('oathtool', ['--totp', '-b', secret], { encoding: 'utf8' }).trim();
+    // A user of its own: the flows above locked logscan-user out on purpose.
+    const person = { username: 'logscan-totp', password: 'Logscan-Totp-Password-7' };
+    secrets.push(person.password);
+    keep(await request(server.url).post('/admin/users').set('Authorization', `Bearer ${live.adminToken}`).send(person));
+    const browser = new FormBrowser(server.url);
+    const signedIn = await browser.submit(await browser.get('/account/security'), person);
+    const start = [...signedIn.body.matchAll(/<form[^>]*>[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => f.includes('value="start_totp"'))!;
+    const enrol = await browser.submit({ ...signedIn, body: start }, {});
+    const secret = new URL(/otpauth:\/\/totp\/[^<"]+/.exec(enrol.body.replace(/&#38;/g, '&'))![0]).searchParams.get('secret')!;
+    const code = totp(secret);
+    const added = await browser.submit(enrol, { code, name: 'Logscan phone' });
+    const recovery = [...added.body.matchAll(/<li><code>([a-z2-7-]{19})<\/code><\/li>/g)].map((m) => m[1]);
+    expect(recovery).toHaveLength(10);
+    secrets.push(secret, code, ...recovery);
+    // A second browser: the password, then a wrong code (refused) and a recovery code.
+    const other = new FormBrowser(server.url);
+    const codePage = await other.submit(await other.get('/account/security'), person);
+    const wrong = code === '000000' ? '111111' : '000000';
+    secrets.push(wrong);
+    errorBodies.push((await other.submit(codePage, { code: wrong })).body);
+    const unlocked = await other.submit(codePage, { code: recovery[0] });
+    expect(unlocked.body).toContain('Logscan phone');
+    secrets.push(...other.cookies.values(), ...browser.cookies.values());
   });
 
   it('finds none of them in the server output or in any error body', async () => {
