@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,9 +22,20 @@ describe('TokenOutbox on a folder shared by instances', () => {
     const b = new TokenOutbox(dir);
     a.leftovers();
     b.leftovers();
+    a.record(written('a'));
+    b.record(written('b'));
     expect(a.path).not.toBe(b.path);
     expect(readdirSync(dir)).toHaveLength(2);
     expect(readdirSync(dir).join()).not.toContain(`-${process.pid}.`);
+  });
+
+  it('writes nothing, not even the folder, while no write is in doubt', () => {
+    const folder = join(dir, 'outbox');
+    const outbox = new TokenOutbox(folder);
+    outbox.leftovers();
+    outbox.heartbeat();
+    outbox.close();
+    expect(existsSync(folder)).toBe(false);
   });
 
   it('never takes the file of a live instance, and ends entries only in its own file', async () => {
@@ -72,8 +83,11 @@ describe('TokenOutbox on a folder shared by instances', () => {
     expect(other.leftovers().map((e) => e.written.auditId)).toEqual(['held']);
     paused.heartbeat();
     expect(errors).toEqual([expect.stringContaining('taken over by another instance')]);
-    expect(openIn(paused.path!)).toEqual([]);
+    expect(existsSync(paused.path!)).toBe(false);
     expect(openIn(other.path!)).toEqual(['held']);
+    // Its next write in doubt starts a new file of its own.
+    paused.record(written('later'));
+    expect(openIn(paused.path!)).toEqual(['later']);
   });
 
   it('gives each expired file to exactly one of two instances claiming at the same moment', async () => {

@@ -74,8 +74,8 @@ export class TokenOutbox {
   }
 
   /**
-   * Takes the lease on this instance's file (created empty), then claims the files whose lease has
-   * expired: their open entries are appended to this instance's file and returned.
+   * Renews the lease on this instance's file (made by its first write in doubt), then claims the
+   * files whose lease has expired: their open entries are appended to this instance's file and returned.
    */
   leftovers(): OpenEntry[] {
     if (this.path === null) return [];
@@ -135,8 +135,10 @@ export class TokenOutbox {
     try {
       if (!existsSync(path)) {
         if (this.leased && this.open > 0) this.onError(new Error(`${path} was taken over by another instance (lease expired)`));
-        mkdirSync(this.dir!, { recursive: true });
-        closeSync(openSync(path, 'a', 0o600));
+        // Nothing of ours on disk, so nothing to lease: the next write in doubt makes the file. A
+        // server that never has one writes nothing to the folder (nor makes it).
+        this.leased = false;
+        return;
       }
       const now = new Date();
       utimesSync(path, now, now);
@@ -194,6 +196,7 @@ export class TokenOutbox {
       try {
         appendFileSync(fd, `${JSON.stringify(line)}\n`);
         fsyncSync(fd);
+        this.leased = true;
       } finally {
         closeSync(fd);
       }
