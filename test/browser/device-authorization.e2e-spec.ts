@@ -43,6 +43,9 @@ describeBrowser(`device authorization: the user approves in headless Chromium [$
       }
     })();
 
+    // The user starts once the device has polled: the first answer is then surely authorization_pending,
+    // however fast the sign-in below goes.
+    while (polled.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     const page = await (await browser.newContext()).newPage();
     await page.goto(device.verification_uri);
     await page.getByLabel('Username').fill(user.username);
