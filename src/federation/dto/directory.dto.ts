@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
@@ -34,6 +35,17 @@ export class GroupMappingDto {
   @ArrayMaxSize(50)
   roles: string[];
 }
+
+/** An optional list of group-to-role mappings (at most 200), each checked as a GroupMappingDto. */
+export const GroupMappings = (description: string): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ type: [GroupMappingDto], description }),
+    IsOptionalNotNull(),
+    IsArray(),
+    ArrayMaxSize(200),
+    ValidateNested({ each: true }),
+    Type(() => GroupMappingDto),
+  );
 
 @RejectUnknownFields()
 export class CreateDirectoryDto {
@@ -120,15 +132,7 @@ export class CreateDirectoryDto {
   @Matches(ATTRIBUTE)
   group_attribute?: string;
 
-  @ApiPropertyOptional({
-    type: [GroupMappingDto],
-    description: 'Groups to roles. When given, the directory decides the roles of its users at each sign-in and sync',
-  })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => GroupMappingDto)
+  @GroupMappings('Groups to roles. When given, the directory decides the roles of its users at each sign-in and sync')
   group_mappings?: GroupMappingDto[];
 
   @ApiPropertyOptional({ default: 5000, description: 'Milliseconds to connect to one URL before trying the next' })

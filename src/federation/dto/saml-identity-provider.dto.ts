@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { RejectUnknownFields } from '../../common/http/validation';
-import { GroupMappingDto } from './directory.dto';
+import { GroupMappingDto, GroupMappings } from './directory.dto';
 import { CreateIdentityProviderDto } from './identity-provider.dto';
 import type { UpstreamProviderEntity } from '../upstream-provider.entity';
 
@@ -117,15 +117,7 @@ export class CreateSamlIdentityProviderDto extends PickType(CreateIdentityProvid
   @IsBoolean()
   email_verified?: boolean;
 
-  @ApiPropertyOptional({
-    type: [GroupMappingDto],
-    description: 'Groups (attribute_mapping.groups) to roles; when given, the IdP decides the roles at every sign-in',
-  })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(200)
-  @ValidateNested({ each: true })
-  @Type(() => GroupMappingDto)
+  @GroupMappings('Groups (attribute_mapping.groups) to roles; when given, the IdP decides the roles at every sign-in')
   group_mappings?: GroupMappingDto[];
 }
 
