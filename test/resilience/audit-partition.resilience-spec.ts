@@ -6,7 +6,7 @@ import { ServerProcess, startServer } from '../support/server-process';
 import { sha256 } from '../support/sha256';
 import { sleep } from '../support/sleep';
 import { connectTo, count } from '../support/sql';
-import { TcpProxy } from '../support/tcp-proxy';
+import { proxiedDatabase, TcpProxy } from '../support/tcp-proxy';
 
 const ADMIN_PASSWORD = 'audit-partition-password';
 const REQUEST_TIMEOUT_MS = 2000;
@@ -38,13 +38,10 @@ describe(`the audit group commit under a database partition [${SERVER_DB}]`, () 
 
   beforeAll(async () => {
     db = await createTestDatabase(SERVER_DB);
-    const database = db.database as { host: string; port: number };
-    proxy = new TcpProxy(database.host, database.port);
-    const port = await proxy.start();
+    const proxied = await proxiedDatabase(db);
+    proxy = proxied.proxy;
     server = await startServer({
-      ...db.env,
-      DB_HOST: '127.0.0.1',
-      DB_PORT: String(port),
+      ...proxied.env,
       ADMIN_PASSWORD,
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       AUDIT_BATCH_MAX: String(AUDIT_BATCH_MAX),

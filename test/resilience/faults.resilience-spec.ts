@@ -3,7 +3,7 @@ import { adminToken } from '../support/admin';
 import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { ServerProcess, startServer } from '../support/server-process';
-import { TcpProxy } from '../support/tcp-proxy';
+import { proxiedDatabase, TcpProxy } from '../support/tcp-proxy';
 import { sleep } from '../support/sleep';
 
 const ADMIN_PASSWORD = 'faults-admin-password';
@@ -19,13 +19,10 @@ describe('the database goes away and comes back', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase(SERVER_DB);
-    const database = db.database as { host: string; port: number };
-    proxy = new TcpProxy(database.host, database.port);
-    const port = await proxy.start();
+    const proxied = await proxiedDatabase(db);
+    proxy = proxied.proxy;
     server = await startServer({
-      ...db.env,
-      DB_HOST: '127.0.0.1',
-      DB_PORT: String(port),
+      ...proxied.env,
       ADMIN_PASSWORD,
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       LOG_LEVEL: 'warn',

@@ -4,7 +4,7 @@ import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/database
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { ServerProcess, startServer } from '../support/server-process';
-import { TcpProxy } from '../support/tcp-proxy';
+import { proxiedDatabase, TcpProxy } from '../support/tcp-proxy';
 import { sleep } from '../support/sleep';
 import { sha256 } from '../support/sha256';
 
@@ -28,13 +28,10 @@ describe('a database partition under load leaves no effect behind requests answe
 
   beforeAll(async () => {
     db = await createTestDatabase(SERVER_DB);
-    const database = db.database as { host: string; port: number };
-    proxy = new TcpProxy(database.host, database.port);
-    const port = await proxy.start();
+    const proxied = await proxiedDatabase(db);
+    proxy = proxied.proxy;
     server = await startServer({
-      ...db.env,
-      DB_HOST: '127.0.0.1',
-      DB_PORT: String(port),
+      ...proxied.env,
       ADMIN_PASSWORD,
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       LOG_LEVEL: 'error',

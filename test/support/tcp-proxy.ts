@@ -1,4 +1,5 @@
 import { createServer, Server, Socket } from 'node:net';
+import type { TestDatabase } from './databases';
 
 /**
  * A TCP proxy in front of the database that a test can cut: `refuse` closes every connection and
@@ -146,4 +147,15 @@ export class TcpProxy {
 function connectPair({ client, upstream }: Pair): void {
   client.pipe(upstream);
   upstream.pipe(client);
+}
+
+/**
+ * A started proxy in front of the test database `db` (MariaDB or PostgreSQL), and the server
+ * environment that reaches the database through it: what every fault spec sets up first.
+ */
+export async function proxiedDatabase(db: TestDatabase): Promise<{ proxy: TcpProxy; env: Record<string, string> }> {
+  const database = db.database as { host: string; port: number };
+  const proxy = new TcpProxy(database.host, database.port);
+  const port = await proxy.start();
+  return { proxy, env: { ...db.env, DB_HOST: '127.0.0.1', DB_PORT: String(port) } };
 }
