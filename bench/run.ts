@@ -383,7 +383,9 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
   return {
     name: scenario.name,
     target: scenario.target,
-    requestsPerSec: Math.round(result.requests.average),
+    // A run that ends after `amount` requests lasts a few seconds: autocannon's mean of whole-second
+    // buckets would round it to amount / seconds, so such a run is timed to its 10 ms duration instead.
+    requestsPerSec: scenario.amount === undefined ? Math.round(result.requests.average) : Math.round(result.requests.total / result.duration),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -549,6 +551,8 @@ async function main(): Promise<void> {
     RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
     RATE_LIMIT_LOGIN_PER_MINUTE: '0',
     LOGIN_SESSION_TTL: '86400',
+    // Codes are minted minutes before their scenario runs: the longest lifetime allowed (the peer's too).
+    AUTHORIZATION_CODE_TTL: '600',
     CLEANUP_INTERVAL_SECONDS: '0',
     ...(opts.redis ? { REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `bench-${Date.now()}:` } : {}),
   };
@@ -566,6 +570,8 @@ async function main(): Promise<void> {
   const paired: Paired[] = [];
   const hashRates: number[] = [];
   let explain: string[] = [];
+  // Single-use inputs each peer mints for its redemption scenarios (as many as ours; none without them).
+  let peerPool: SingleUsePool = { perRun: 0, total: 0 };
   try {
     // Fixtures through the admin API.
     const admin = (
@@ -668,11 +674,17 @@ async function main(): Promise<void> {
     // Inputs that can be used once: sized for the expected rate, and the run stops when they run out.
     const selected = (name: string) => opts.only.length === 0 || opts.only.includes(name);
     const singleUse = selected('refresh_token') || selected('authorization_code') || selected('authorization_code (openid)');
-    const poolSize = !singleUse ? 20 : opts.smoke ? 300 : Math.max(2000, opts.duration * 2500);
+    // A full run of one scenario takes perRun of them (autocannon's amount: it ends when they are
+    // used, so a fast server is not handed "exhausted" inputs); the paired rounds against the peer in
+    // Redis take pairedRedemptions(opts) more.
+    const perRun = !singleUse ? 20 : opts.smoke ? 300 : Math.max(2000, opts.duration * 2500);
+    const poolSize = perRun + (singleUse && opts.peers && opts.redis ? pairedRedemptions(opts) * opts.rounds : 0);
+    peerPool = singleUse ? { perRun, total: poolSize } : { perRun: 0, total: 0 };
     console.log(`minting ${poolSize} codes and ${poolSize} refresh tokens through the authorize flow...`);
-    const codes = await pool(selected('authorization_code') ? poolSize : 20, 16, () => mintCode());
-    const openidCodes = await pool(selected('authorization_code (openid)') ? poolSize : 20, 16, () => mintCode('openid read'));
+    // Codes last: they expire (AUTHORIZATION_CODE_TTL), refresh tokens do not within a run.
     const refreshTokens = (await pool(poolSize, 16, async () => redeem(await mintCode()))).map((t) => t.refresh_token);
+    const openidCodes = await pool(selected('authorization_code (openid)') ? perRun : 20, 16, () => mintCode('openid read'));
+    const codes = await pool(selected('authorization_code') ? poolSize : 20, 16, () => mintCode());
     const live = await redeem(await mintCode());
     const cc = (await http(`${server.url}/oauth2/token`, { method: 'POST', headers: tokenHeaders, body: form({ grant_type: 'client_credentials' }) })).body
       .access_token;
@@ -727,20 +739,20 @@ async function main(): Promise<void> {
       {
         name: 'refresh_token',
         target: 'ours',
-        amount: refreshTokens.length,
+        amount: Math.min(perRun, refreshTokens.length),
         requests: [post('/oauth2/token', () => form({ grant_type: 'refresh_token', refresh_token: nextRefresh() }))],
       },
       {
         name: 'authorization_code',
         target: 'ours',
-        amount: codes.length,
+        amount: Math.min(perRun, codes.length),
         requests: [post('/oauth2/token', () => form({ grant_type: 'authorization_code', code: nextCode() }))],
       },
       // The OpenID Connect code flow: the same redemption plus an RS256-signed ID Token.
       {
         name: 'authorization_code (openid)',
         target: 'ours',
-        amount: openidCodes.length,
+        amount: Math.min(perRun, openidCodes.length),
         requests: [post('/oauth2/token', () => form({ grant_type: 'authorization_code', code: nextOpenidCode() }))],
       },
       { name: 'password', target: 'ours', connections: Math.min(opts.connections, 16), requests: [post('/oauth2/token', nextLogin)] },
@@ -825,40 +837,53 @@ async function main(): Promise<void> {
     }
 
     // Paired rounds: ours and oidc-provider alternate in short runs, so a slow spell of this shared
-    // VM (the req/s of the same code drifts between runs) lands on both sides of each ratio.
+    // VM (the req/s of the same code drifts between runs) lands on both sides of each ratio. Against
+    // the peer in memory: the scenarios it serves from memory; against the peer in Redis (its
+    // production set-up): client_credentials and the redemptions of single-use inputs.
     if (opts.peers && opts.rounds > 0) {
-      const peer = await startPeer(opts.smoke ? 1 : 3, opts.jwtAlg);
-      try {
-        for (const name of ['client_credentials', 'introspection', 'client_credentials (jwt)'].filter(selected)) {
-          const mine = ours.find((s) => s.name === name)!;
-          const theirs = peer.scenarios.find((s) => s.name === name)!;
-          const ratios: number[] = [];
-          const short = { ...opts, duration: pairedSeconds(opts) };
-          for (let round = 0; round < opts.rounds; round++) {
-            // Who goes first alternates, so a drift within a round does not always favour one side.
-            const ourTurn = () => measure(server.url, mine, short, server.child.pid);
-            const peerTurn = () => measure(peer.url, theirs, short, peer.child.pid);
-            let a: Result;
-            let b: Result;
-            if (round % 2 === 0) {
-              a = await ourTurn();
-              b = await peerTurn();
-            } else {
-              b = await peerTurn();
-              a = await ourTurn();
+      const pairings: [PeerStore, string[]][] = [
+        ['memory', ['client_credentials', 'introspection', 'client_credentials (jwt)']],
+        ...(opts.redis ? [['redis', ['client_credentials', 'refresh_token', 'authorization_code']] as [PeerStore, string[]]] : []),
+      ];
+      for (const [store, names] of pairings) {
+        const chosen = names.filter(selected);
+        if (chosen.length === 0) continue;
+        const peer = await startPeer(opts.smoke ? 1 : 3, opts.jwtAlg, store, peerPool);
+        try {
+          for (const name of chosen) {
+            // Single-use inputs: each side redeems the same number per round, and req/s is compared.
+            const perRound = (s: Scenario): Scenario => (s.amount === undefined ? s : { ...s, amount: pairedRedemptions(opts) });
+            const mine = perRound(ours.find((s) => s.name === name)!);
+            const theirs = perRound(peer.scenarios.find((s) => s.name === name)!);
+            const label = store === 'memory' ? name : `${name} vs ${theirs.target}`;
+            const ratios: number[] = [];
+            const short = { ...opts, duration: pairedSeconds(opts) };
+            for (let round = 0; round < opts.rounds; round++) {
+              // Who goes first alternates, so a drift within a round does not always favour one side.
+              const ourTurn = () => measure(server.url, mine, short, server.child.pid);
+              const peerTurn = () => measure(peer.url, theirs, short, peer.child.pid);
+              let a: Result;
+              let b: Result;
+              if (round % 2 === 0) {
+                a = await ourTurn();
+                b = await peerTurn();
+              } else {
+                b = await peerTurn();
+                a = await ourTurn();
+              }
+              if (a.non2xx + a.errors + b.non2xx + b.errors > 0) {
+                // Kept in the results, so the run is written and then reported as failed.
+                results.push({ ...a, name: `${label} (paired round ${round + 1})` }, { ...b, name: `${label} (paired round ${round + 1})` });
+                continue;
+              }
+              ratios.push(a.requestsPerSec / b.requestsPerSec);
             }
-            if (a.non2xx + a.errors + b.non2xx + b.errors > 0) {
-              // Kept in the results, so the run is written and then reported as failed.
-              results.push({ ...a, name: `${name} (paired round ${round + 1})` }, { ...b, name: `${name} (paired round ${round + 1})` });
-              continue;
-            }
-            ratios.push(a.requestsPerSec / b.requestsPerSec);
+            if (ratios.length > 0) paired.push({ name: label, ratios });
+            console.log(`paired ${label}: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
           }
-          if (ratios.length > 0) paired.push({ name, ratios });
-          console.log(`paired ${name}: ${ratios.map((r) => r.toFixed(2)).join(', ')}`);
+        } finally {
+          await peer.stop();
         }
-      } finally {
-        await peer.stop();
       }
     }
   } finally {
@@ -874,7 +899,7 @@ async function main(): Promise<void> {
 
   // Peers, one at a time, same machine, same load generator; with Redis, also the peer stored in Redis.
   for (const store of opts.redis ? (['memory', 'redis'] as const) : (['memory'] as const)) {
-    const peer = await startPeer(opts.smoke ? 1 : 3, opts.jwtAlg, store);
+    const peer = await startPeer(opts.smoke ? 1 : 3, opts.jwtAlg, store, peerPool);
     try {
       for (const scenario of peer.scenarios) {
         const r = await measure(peer.url, scenario, opts, peer.child.pid);
@@ -1230,6 +1255,15 @@ async function baselineComparison(
   return results;
 }
 
+/** Single-use inputs (codes, refresh tokens) for one full run of a scenario, and in all. */
+interface SingleUsePool {
+  perRun: number;
+  total: number;
+}
+
+/** Redemptions per side in one paired round of a single-use scenario. */
+const pairedRedemptions = (opts: Options) => (opts.smoke ? 100 : 4000);
+
 interface Paired {
   name: string;
   ratios: number[];
@@ -1277,12 +1311,21 @@ async function mariadbServerPid(): Promise<number | null> {
 /** The local redis-server's pid (its CPU counts for the peer stored in Redis); null when none is found. */
 const redisServerPid = () => singlePid('redis-server');
 
+type PeerStore = 'memory' | 'redis';
+
 /**
  * node-oidc-provider, warmed up, with its client_credentials and introspection scenarios: its default
  * in-memory store, or (`redis`) its models in Redis through the bench's adapter, as in production, its
  * CPU per request then including redis-server's. The JWT scenario runs in memory only (JWTs are not stored).
+ * With single-use inputs it also gets refresh_token and authorization_code scenarios (perRun inputs a
+ * run, total minted), minted in the peer itself (POST /bench/mint), each of its own grant as ours are.
  */
-async function startPeer(warmupSeconds: number, jwtAlg: Options['jwtAlg'], store: 'memory' | 'redis' = 'memory'): Promise<Proc & { scenarios: Scenario[] }> {
+async function startPeer(
+  warmupSeconds: number,
+  jwtAlg: Options['jwtAlg'],
+  store: PeerStore = 'memory',
+  singleUse: SingleUsePool = { perRun: 0, total: 0 },
+): Promise<Proc & { scenarios: Scenario[] }> {
   const redisPid = store === 'redis' ? redisServerPid() : null;
   if (store === 'redis' && redisPid === null) throw new Error('oidc-provider (redis): no single local redis-server process found (pgrep -x redis-server)');
   const target: Scenario['target'] = store === 'redis' ? 'oidc-provider (redis)' : 'oidc-provider';
@@ -1298,6 +1341,45 @@ async function startPeer(warmupSeconds: number, jwtAlg: Options['jwtAlg'], store
       .access_token;
     const cc: autocannon.Request = { method: 'POST', path: '/token', headers: peerAuth, body: form({ grant_type: 'client_credentials', scope: 'read' }) };
     await autocannon({ url: peer.url, connections: 10, duration: warmupSeconds, requests: [cc] });
+    const mint = async (kind: 'code' | 'refresh'): Promise<string[]> => {
+      const values: string[] = [];
+      while (values.length < singleUse.total) {
+        const res = await fetch(`${peer.url}/bench/mint?kind=${kind}&n=1000`, { method: 'POST' });
+        if (!res.ok) throw new Error(`oidc-provider: minting ${kind} answered ${res.status}`);
+        values.push(...((await res.json()) as string[]));
+      }
+      return values;
+    };
+    const redemptions: Scenario[] = [];
+    // Redis only: the library's in-memory adapter is an LRU of 1000 entries, so minted inputs would be evicted.
+    if (singleUse.total > 0 && store === 'redis') {
+      const codes = await mint('code');
+      const refreshTokens = await mint('refresh');
+      const nextCode = () => codes.shift() ?? 'exhausted';
+      const nextRefresh = () => refreshTokens.shift() ?? 'exhausted';
+      const redeem = (body: () => string): autocannon.Request => ({
+        method: 'POST',
+        path: '/token',
+        headers: peerAuth,
+        setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }),
+      });
+      redemptions.push(
+        {
+          name: 'refresh_token',
+          target,
+          backends,
+          amount: singleUse.perRun,
+          requests: [redeem(() => form({ grant_type: 'refresh_token', refresh_token: nextRefresh() }))],
+        },
+        {
+          name: 'authorization_code',
+          target,
+          backends,
+          amount: singleUse.perRun,
+          requests: [redeem(() => form({ grant_type: 'authorization_code', code: nextCode() }))],
+        },
+      );
+    }
     return {
       ...peer,
       scenarios: [
@@ -1319,6 +1401,7 @@ async function startPeer(warmupSeconds: number, jwtAlg: Options['jwtAlg'], store
               },
             ]
           : []),
+        ...redemptions,
       ],
     };
   } catch (error) {
@@ -1333,8 +1416,6 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
   const password = find('ours', 'password');
   const ratio = (a?: Result, b?: Result) => (a && b && b.requestsPerSec ? (a.requestsPerSec / b.requestsPerSec).toFixed(2) : 'n/a');
   const bare = find('bare-http', 'fixed 200-byte JSON');
-  const peerCc = find('oidc-provider', 'client_credentials');
-  const peerIntro = find('oidc-provider', 'introspection');
   const redisPeer = (name: string) => find('oidc-provider (redis)', name);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const lines = [
@@ -1345,7 +1426,7 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
     '| target | scenario | req/s | p50 ms | p99 ms | non-2xx | server RSS MB | CPU µs/req, server only | CPU µs/req, with database/cache | vs oidc-provider | vs oidc-provider (redis) | vs bare http |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...results.map((r) => {
-      const peer = r.target === 'ours' ? (r.name === 'introspection' ? peerIntro : peerCc) : undefined;
+      const peer = r.target === 'ours' ? find('oidc-provider', r.name) : undefined;
       return `| ${r.target} | ${r.name} | ${r.requestsPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx + r.errors} | ${r.rssMb ?? 'n/a'} | ${r.cpuUsPerRequest ?? 'n/a'} | ${r.cpuWithBackendUsPerRequest ?? 'n/a'} | ${r.target === 'ours' ? ratio(r, peer) : ''} | ${r.target === 'ours' && redisPeer(r.name) ? ratio(r, redisPeer(r.name)) : ''} | ${ratio(r, bare)} |`;
     }),
     '',
