@@ -165,6 +165,24 @@ describe('ClientKeys', () => {
       expect(first.asymmetricKeyType).toBe('ec');
     });
 
+    it('finds the key of a JWK object it has seen by identity, without hashing it again', async () => {
+      const a = await keyPair('a');
+      const clientKeys = keys('30');
+      const cachedRow = { jwks: { keys: [{ ...a.jwk }] }, jwksUri: null };
+      const [first] = await clientKeys.verificationKeys(cachedRow, { alg: 'ES256' });
+      // The module object itself, as client-keys.ts reads createHash from it at each call.
+      const hash = jest.spyOn(jest.requireActual<typeof import('node:crypto')>('node:crypto'), 'createHash');
+      try {
+        const [again] = await clientKeys.verificationKeys(cachedRow, { alg: 'ES256' });
+        expect(again).toBe(first);
+        expect(hash).not.toHaveBeenCalled();
+        await clientKeys.verificationKeys({ jwks: { keys: [{ ...a.jwk }] }, jwksUri: null }, { alg: 'ES256' });
+        expect(hash).toHaveBeenCalled();
+      } finally {
+        hash.mockRestore();
+      }
+    });
+
     it('fetches jwks_uri again for an unknown kid, once per cooldown', async () => {
       const [a, b] = [await keyPair('a'), await keyPair('b')];
       served = { keys: [a.jwk] };

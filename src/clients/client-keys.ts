@@ -164,6 +164,13 @@ export class ClientKeys {
   private readonly remote = new Map<string, RemoteJWKSet>();
   private readonly fetchLimited: FetchImplementation;
   private readonly imported = new Map<string, KeyObject>();
+  /**
+   * The same, by the JWK object: a client row kept by the client cache, or a cached `jwks_uri` set,
+   * hands over the same objects on every request, and finding their key by identity spares the
+   * canonical JSON and SHA-256 of the hash key on each client assertion. Another object, even with
+   * the same members, goes through the hash, so nothing is shared across clients by this map.
+   */
+  private readonly importedByObject = new WeakMap<JWK, KeyObject>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -234,13 +241,17 @@ export class ClientKeys {
   }
 
   private importKey(jwk: JWK): KeyObject | null {
+    const seen = this.importedByObject.get(jwk);
+    if (seen) return seen;
     const cacheKey = jwkCacheKey(jwk);
-    const cached = this.imported.get(cacheKey);
-    if (cached) return cached;
-    const key = importPublicJwk(jwk as Record<string, unknown>);
-    if (key === null) return null;
-    if (this.imported.size >= IMPORTED_KEYS_MAX) this.imported.delete(this.imported.keys().next().value!);
-    this.imported.set(cacheKey, key);
+    let key = this.imported.get(cacheKey) ?? null;
+    if (!key) {
+      key = importPublicJwk(jwk as Record<string, unknown>);
+      if (key === null) return null;
+      if (this.imported.size >= IMPORTED_KEYS_MAX) this.imported.delete(this.imported.keys().next().value!);
+      this.imported.set(cacheKey, key);
+    }
+    this.importedByObject.set(jwk, key);
     return key;
   }
 
