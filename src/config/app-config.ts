@@ -831,7 +831,7 @@ export class ConfigError extends Error {}
 /** Every variable the server reads: each is a field of EnvironmentVariables, optional ones initialised to undefined. */
 export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = Object.keys(new EnvironmentVariables());
 
-/** Injection token of the AppConfig object. */
+/** Injection token of the whole AppConfig, for composition roots (cli.ts); a class injects the slices it reads (InjectConfig). */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /**

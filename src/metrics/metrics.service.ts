@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { OAuthErrorCode } from '../common/oauth/oauth-error';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig, PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 
 export type SignInChannel = 'login_page' | 'password_grant';
 export type SignInOutcome = 'success' | 'invalid' | 'locked' | 'unavailable';
@@ -86,9 +86,9 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(PROCESS_ROLE) role: ProcessRole) {
+  constructor(@InjectConfig('managementPort') managementPort: AppConfig['managementPort'], @Inject(PROCESS_ROLE) role: ProcessRole) {
     // A command (cli.ts) serves no /metrics, so it collects nothing.
-    this.enabled = role === 'server' && config.managementPort !== 0;
+    this.enabled = role === 'server' && managementPort !== 0;
     // Process CPU and memory, file descriptors, heap, GC and event-loop lag (nodejs_eventloop_lag_*).
     if (this.enabled) collectDefaultMetrics({ register: this.registry });
   }
