@@ -1,4 +1,3 @@
-import type { AppConfig } from '../config/app-config';
 import * as requestContext from '../common/http/request-context';
 import type { AuditEventEntity } from './audit-event.entity';
 import { AuditRepository, type AuditQuery } from './audit.repository';
@@ -34,7 +33,7 @@ class InMemoryAuditRepository implements AuditRepository {
 
 function auditService(max: number, lingerMs: number) {
   const repository = new InMemoryAuditRepository();
-  return { repository, audit: new AuditService(repository, { auditBatch: { max, lingerMs } } as AppConfig) };
+  return { repository, audit: new AuditService(repository, { max, lingerMs }) };
 }
 
 const settledWithin = async (promise: Promise<unknown>, ms: number): Promise<boolean> => {

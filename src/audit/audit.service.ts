@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { uuidv7 } from '../common/crypto/tokens';
 import { Batcher } from '../common/database/batcher';
 import { AbandonedError } from '../database/unit-of-work/abandon';
@@ -41,14 +42,14 @@ export class AuditService implements AuditJournal {
 
   constructor(
     private readonly repository: AuditRepository,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectConfig('auditBatch') auditBatch: AppConfig['auditBatch'],
   ) {
     this.writes = new Batcher<PendingEvent, boolean>(
       (events) => this.insertBatch(events),
-      config.auditBatch.max,
+      auditBatch.max,
       MAX_BATCHES_IN_FLIGHT,
       'db.batch audit events',
-      config.auditBatch.lingerMs,
+      auditBatch.lingerMs,
     );
   }
 

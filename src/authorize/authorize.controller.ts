@@ -1,7 +1,8 @@
-import { Controller, Get, Inject, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { scopeTokens } from '../common/oauth/scope';
 import { assertMayReceiveScope } from '../common/oauth/scope-policy';
 import { nowSeconds } from '../common/time';
@@ -53,7 +54,8 @@ export class AuthorizeController {
     private readonly logins: LoginService,
     private readonly keys: SigningKeysService,
     private readonly scopes: ScopesService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
+    @InjectConfig('clientIdMetadataDocuments') private readonly clientIdMetadataDocuments: AppConfig['clientIdMetadataDocuments'],
     private readonly pages: Pages,
     private readonly csrf: CsrfTokens,
     private readonly responses: AuthorizationResponder,
@@ -110,7 +112,7 @@ export class AuthorizeController {
   private async usableSession(req: AuthorizeHttpRequest, request: AuthorizeRequest): Promise<Session | null> {
     let hintedSubject: unknown;
     if (request.idTokenHint !== undefined) {
-      const hint = await this.keys.verifyOwn(request.idTokenHint, this.config.issuer);
+      const hint = await this.keys.verifyOwn(request.idTokenHint, this.issuer);
       if (!hint || hint.aud !== request.client.id)
         throw new OAuthError('invalid_request', 'id_token_hint is not an ID Token this server issued to this client');
       hintedSubject = hint.sub;
@@ -273,7 +275,7 @@ export class AuthorizeController {
     }
     if (request.noPrompt) throw new OAuthError('consent_required', 'the user has not approved this application for these scopes');
     // Only the logo's own origin joins the CSP, for this answer alone; http only in development.
-    const logo = clientLogo(await this.clients.logoUri(request.client.id), this.config.clientIdMetadataDocuments.allowPrivateAddresses);
+    const logo = clientLogo(await this.clients.logoUri(request.client.id), this.clientIdMetadataDocuments.allowPrivateAddresses);
     sendPage(
       res,
       200,

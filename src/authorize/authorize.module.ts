@@ -2,7 +2,8 @@ import { DatabaseModule } from '../database/unit-of-work/database.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AUTHORIZE_ERROR_RENDERER } from '../common/oauth/authorize-error-renderer';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { configToken } from '../config/config.module';
 import { ConsentModule } from '../consent/consent.module';
 import { KeysModule } from '../keys/keys.module';
 import { PkceModule } from '../pkce/pkce.module';
@@ -71,7 +72,7 @@ import { SignInFactorsModule } from '../users/factors/sign-in-factors.module';
     InteractionKit,
     SecondFactorStep,
     PasskeySignIn,
-    { provide: Pages, useFactory: (config: AppConfig) => new Pages(config.brandName), inject: [APP_CONFIG] },
+    { provide: Pages, useFactory: (brandName: AppConfig['brandName']) => new Pages(brandName), inject: [configToken('brandName')] },
     { provide: AUTHORIZE_ERROR_RENDERER, useClass: AuthorizeErrorPages },
   ],
   exports: [LoginSessionService, InteractionKit, AUTHORIZE_ERROR_RENDERER],

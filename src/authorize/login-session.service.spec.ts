@@ -1,7 +1,6 @@
 import type { Authentication } from '../common/oauth/authentication';
 import { sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
-import type { AppConfig } from '../config/app-config';
 import type { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import type { UserProfile, UsersService } from '../users/users.service';
 import type { LoginSessionEntity } from './login-session.entity';
@@ -39,12 +38,7 @@ describe('LoginSessionService', () => {
     sessions = new InMemoryLoginSessions();
     const users = { findEnabled: async (id: string) => (id === alice.id ? alice : null) } as Pick<UsersService, 'findEnabled'>;
     const work = { run: <T>(task: () => Promise<T>) => task(), audited: <T>(_event: unknown, task: () => Promise<T>) => task() } as UnitOfWork;
-    service = new LoginSessionService(
-      sessions,
-      users as UsersService,
-      { loginSessionTtl: 600, mfa: { passwordAcr: '0', mfaAcr: 'mfa', defaultPolicy: 'optional' } } as AppConfig,
-      work,
-    );
+    service = new LoginSessionService(sessions, users as UsersService, 600, { passwordAcr: '0', mfaAcr: 'mfa', defaultPolicy: 'optional' }, work);
   });
 
   it('stores only the SHA-256 of the cookie value, and finds the user and auth_time by the cookie', async () => {

@@ -1,9 +1,10 @@
 import type { Authentication } from '../common/oauth/authentication';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { UserProfile, UsersService } from '../users/users.service';
 import { LoginSessionRepository } from './login-session.repository';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
@@ -23,12 +24,13 @@ export class LoginSessionService {
   constructor(
     private readonly repository: LoginSessionRepository,
     private readonly users: UsersService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('loginSessionTtl') private readonly loginSessionTtl: AppConfig['loginSessionTtl'],
+    @InjectConfig('mfa') private readonly mfa: AppConfig['mfa'],
     private readonly work: UnitOfWork,
   ) {}
 
   get ttlSeconds(): number {
-    return this.config.loginSessionTtl;
+    return this.loginSessionTtl;
   }
 
   /**
@@ -48,7 +50,7 @@ export class LoginSessionService {
         id,
         sessionHash: sha256Hex(value),
         userId,
-        expiresAt: now + this.config.loginSessionTtl,
+        expiresAt: now + this.loginSessionTtl,
         createdAt: now,
         authentication,
         authTime: now,
@@ -111,6 +113,6 @@ export class LoginSessionService {
 
   /** RFC 8176 `pwd`, with the configured class of a password alone (ACR_PASSWORD). */
   passwordOnly(): Authentication {
-    return { amr: ['pwd'], acr: this.config.mfa.passwordAcr };
+    return { amr: ['pwd'], acr: this.mfa.passwordAcr };
   }
 }

@@ -1,8 +1,9 @@
-import { Controller, Get, Inject, Optional, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Optional, Post, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import { rawAuthorizeInput } from './authorize-request';
 import { CSRF_FIELD, CsrfTokens } from './csrf';
@@ -38,7 +39,7 @@ export class LogoutController {
     private readonly clients: ClientsService,
     private readonly keys: SigningKeysService,
     private readonly pages: Pages,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
     private readonly csrf: CsrfTokens,
     @Optional() private readonly upstream?: UpstreamSignIn,
   ) {}
@@ -132,7 +133,7 @@ export class LogoutController {
     let clientId = params.client_id;
     let hintedSubject: unknown;
     if (params.id_token_hint !== undefined) {
-      const hint = await this.keys.verifyOwn(params.id_token_hint, this.config.issuer);
+      const hint = await this.keys.verifyOwn(params.id_token_hint, this.issuer);
       if (!hint || typeof hint.aud !== 'string') throw new LogoutRefused('id_token_hint is not an ID Token this server issued');
       if (clientId !== undefined && clientId !== hint.aud) throw new LogoutRefused('client_id does not match the id_token_hint');
       clientId = hint.aud;

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { passkeyAuthentication } from '../users/factors/mfa-policy';
 import { PasskeyFailure, PasskeysService } from '../users/factors/passkeys.service';
 import { UsersService } from '../users/users.service';
@@ -44,7 +45,7 @@ export class PasskeySignIn {
     private readonly passkeys: PasskeysService,
     private readonly users: UsersService,
     private readonly sessions: LoginSessionService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('mfa') private readonly mfa: AppConfig['mfa'],
   ) {}
 
   async signIn(req: Request, res: Response, clientId?: string): Promise<PasskeySignInResult> {
@@ -52,7 +53,7 @@ export class PasskeySignIn {
     if (!result.ok) return { ok: false, reason: result.reason, ...passkeyFailureMessage(result.reason, result.retryAfter) };
     const user = await this.users.findEnabled(result.value.userId);
     if (!user) return { ok: false, reason: 'disabled', ...passkeyFailureMessage('disabled') };
-    const authentication = passkeyAuthentication(this.config.mfa, result.value.amr, result.value.userVerified);
+    const authentication = passkeyAuthentication(this.mfa, result.value.amr, result.value.userVerified);
     const started = await this.sessions.start(user.id, authentication);
     setSessionCookie(req, res, started.cookieValue, this.sessions.ttlSeconds);
     return { ok: true, session: { id: started.id, user, authTime: started.authTime, authentication } };

@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { toString as qrSvg } from 'qrcode';
 import { ClientsService } from '../clients/clients.service';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { ConsentService } from '../consent/consent.service';
 import { TokenStore } from '../tokens/token-store';
 import { isMultiFactor, withSecondFactor } from '../users/factors/mfa-policy';
@@ -44,7 +45,8 @@ export class SecondFactorStep {
     private readonly consents: ConsentService,
     private readonly tokens: TokenStore,
     private readonly clients: ClientsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('mfa') private readonly mfa: AppConfig['mfa'],
+    @InjectConfig('brandName') private readonly brandName: AppConfig['brandName'],
     private readonly passkeys: PasskeysService,
   ) {}
 
@@ -71,7 +73,7 @@ export class SecondFactorStep {
    * of (refresh tokens included: the grant goes on without a new sign-in).
    */
   async mustKeepAFactor(userId: string): Promise<boolean> {
-    if (this.config.mfa.defaultPolicy === 'required' || (await this.factors.enrolmentRequired(userId))) return true;
+    if (this.mfa.defaultPolicy === 'required' || (await this.factors.enrolmentRequired(userId))) return true;
     const [consents, tokens] = await Promise.all([this.consents.listForUser(userId), this.tokens.listActive({ userId })]);
     const clientIds = new Set([...consents.map((c) => c.clientId), ...tokens.map((t) => t.clientId)]);
     for (const clientId of clientIds) if ((await this.clients.findEnabled(clientId))?.mfa === 'required') return true;
@@ -99,7 +101,7 @@ export class SecondFactorStep {
   async enrolment(user: UserProfile, sealed?: string): Promise<TotpEnrolment> {
     const pending = sealed ? this.factors.pendingSecret(user.id, sealed) : null;
     const started = pending ? { secret: pending, sealed: sealed! } : this.factors.startTotp(user.id);
-    const uri = otpauthUri(this.config.brandName, user.username, base32Decode(started.secret)!);
+    const uri = otpauthUri(this.brandName, user.username, base32Decode(started.secret)!);
     const svg = await qrSvg(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     // An image with a text alternative (WCAG 1.1.1); the key is written out beside it.
     const qr = svg.replace('<svg ', '<svg role="img" aria-label="QR code of the key for your authenticator app" ');
@@ -136,7 +138,7 @@ export class SecondFactorStep {
   }
 
   private async stepUp(session: LoginSession, factorAmr: readonly string[]): Promise<LoginSession> {
-    const authentication = withSecondFactor(this.config.mfa, session.authentication, factorAmr);
+    const authentication = withSecondFactor(this.mfa, session.authentication, factorAmr);
     const authTime = await this.sessions.stepUp(session, authentication);
     return { ...session, authentication, authTime };
   }

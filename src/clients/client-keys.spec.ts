@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { HostResolver } from '../common/http/outbound-get';
-import { loadConfig } from '../config/app-config';
 import { ClientKeys, JWKS_URI_MAX_BYTES, jwksProblem, jwksUriProblem } from './client-keys';
 
 async function keyPair(kid: string) {
@@ -67,7 +66,7 @@ describe('ClientKeys', () => {
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  const keys = (cooldown: string) => new ClientKeys(loadConfig({ CLIENT_JWKS_URI_COOLDOWN_SECONDS: cooldown, CLIENT_JWKS_URI_ALLOW_PRIVATE: 'on' }));
+  const keys = (cooldownSeconds: string) => new ClientKeys(true, Number(cooldownSeconds));
 
   it('answers null for a client without keys', () => {
     expect(keys('30').keySet({ jwks: null, jwksUri: null })).toBeNull();
@@ -117,11 +116,11 @@ describe('ClientKeys', () => {
     const toLoopback: HostResolver = (_hostname, callback) => callback(null, [{ address: '127.0.0.1', family: 4 }]);
     const client = { jwks: null, jwksUri: `http://keys.example.com:${new URL(uri).port}/jwks?ssrf` };
     fetches = 0;
-    const strict = new ClientKeys(loadConfig({}), toLoopback);
+    const strict = new ClientKeys(false, 30, toLoopback);
     await expect(jwtVerify(await sign(a.privateKey, 'a'), strict.keySet(client)!)).rejects.toThrow(/private or loopback/);
     expect(await strict.hasKey(client, async () => true)).toBe(false);
     expect(fetches).toBe(0);
-    const development = new ClientKeys(loadConfig({ CLIENT_JWKS_URI_ALLOW_PRIVATE: 'on' }), toLoopback);
+    const development = new ClientKeys(true, 30, toLoopback);
     await expect(jwtVerify(await sign(a.privateKey, 'a'), development.keySet(client)!)).resolves.toBeDefined();
     expect(fetches).toBe(1);
   });

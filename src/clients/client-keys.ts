@@ -4,7 +4,8 @@ import { isIP } from 'node:net';
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, type FetchImplementation, type JWK, type JWTVerifyGetKey, type RemoteJWKSet } from 'jose';
 import { importPublicJwk, jwkSuits } from '../common/crypto/jws';
 import { type HostResolver, outboundGet, OutboundGetError } from '../common/http/outbound-get';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 
 /** Injection token of the resolver behind the public-only check (tests give a fake one; the system's otherwise). */
 export const HOST_RESOLVER = Symbol('HOST_RESOLVER');
@@ -173,10 +174,11 @@ export class ClientKeys {
   private readonly importedByObject = new WeakMap<JWK, KeyObject>();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('clientJwksUriAllowPrivate') clientJwksUriAllowPrivate: AppConfig['clientJwksUriAllowPrivate'],
+    @InjectConfig('clientJwksUriCooldownSeconds') private readonly clientJwksUriCooldownSeconds: AppConfig['clientJwksUriCooldownSeconds'],
     @Optional() @Inject(HOST_RESOLVER) resolve?: HostResolver,
   ) {
-    this.fetchLimited = jwksUriFetch({ allowPrivate: config.clientJwksUriAllowPrivate, resolve });
+    this.fetchLimited = jwksUriFetch({ allowPrivate: clientJwksUriAllowPrivate, resolve });
   }
 
   /** The client's key set, or null when it registered none. */
@@ -272,7 +274,7 @@ export class ClientKeys {
     } else {
       set = createRemoteJWKSet(new URL(uri), {
         timeoutDuration: JWKS_URI_TIMEOUT_MS,
-        cooldownDuration: this.config.clientJwksUriCooldownSeconds * 1000,
+        cooldownDuration: this.clientJwksUriCooldownSeconds * 1000,
         cacheMaxAge: JWKS_URI_MAX_AGE_MS,
         [customFetch]: this.fetchLimited,
       });

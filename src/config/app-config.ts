@@ -42,15 +42,33 @@ const ReadableFile = () =>
     validator: { validate: (value) => typeof value === 'string' && isReadableFile(value), defaultMessage: () => 'cannot read that file' },
   });
 
+/** An HTTP header name. */
+const HeaderName = () =>
+  ValidateBy({
+    name: 'headerName',
+    validator: { validate: (value) => typeof value === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(value), defaultMessage: () => 'must be an HTTP header name' },
+  });
+
+/**
+ * Applies decorators as if written one above the other (the lowest first), so the constraints keep
+ * the order loadConfig reads the reason of a refusal from.
+ */
+function stacked(...decorators: PropertyDecorator[]): PropertyDecorator {
+  return (target, property) => [...decorators].reverse().forEach((decorator) => decorator(target, property));
+}
+
+/** A whole number from min to max (a number, or a string of digits as the environment gives it). */
+const IntSetting = (min: number, max: number) => stacked(Transform(toInt), IsInt(), Min(min), Max(max));
+
+/** true/false, 1/0 or on/off. */
+const BooleanSetting = () => stacked(Transform(toBool), IsBoolean());
+
 /**
  * The environment variables the server reads, with their defaults. This is the only place that
  * knows about process.env (through loadConfig); everything else receives an AppConfig.
  */
 export class EnvironmentVariables {
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   PORT = 3000;
 
   @IsOptional()
@@ -61,10 +79,7 @@ export class EnvironmentVariables {
    * Port of the management server: /metrics (Prometheus) and the health endpoints, kept off the
    * public port (as Keycloak's 9000). 0 turns it off, and with it the metrics.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   @ValidateBy({
     name: 'notPort',
     validator: {
@@ -103,10 +118,7 @@ export class EnvironmentVariables {
 
   /** Default: 3306 for MySQL, 5432 for PostgreSQL. */
   @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IntSetting(1, 65535)
   DB_PORT?: number = undefined;
 
   /** Default: root for MySQL, postgres for PostgreSQL. */
@@ -123,8 +135,7 @@ export class EnvironmentVariables {
   DB_NAME = 'oauth';
 
   /** TLS to MySQL or PostgreSQL (managed databases): on/off. */
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   DB_SSL = false;
 
   /** PEM file of the certificate authorities the database's certificate is checked against (DB_SSL=on). */
@@ -135,52 +146,34 @@ export class EnvironmentVariables {
   DB_SSL_CA?: string = undefined;
 
   /** Refuse a database certificate that does not verify (DB_SSL=on); off only for a trusted network. */
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   DB_SSL_REJECT_UNAUTHORIZED = true;
 
   /**
    * MariaDB Galera: the `wsrep_sync_wait` of every connection, so that reads see every write the
    * cluster acknowledged on any node (1: reads; 0: off). Applied only where the server runs wsrep.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(15)
+  @IntSetting(0, 15)
   DB_GALERA_SYNC_WAIT = 1;
 
   /** Default lifetimes in seconds; written to the settings table on first start, then managed there. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(31_536_000)
+  @IntSetting(1, 31_536_000)
   ACCESS_TOKEN_TTL = 3600;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(31_536_000)
+  @IntSetting(1, 31_536_000)
   REFRESH_TOKEN_TTL = 1_209_600;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(600)
+  @IntSetting(1, 600)
   AUTHORIZATION_CODE_TTL = 300;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   PKCE_REQUIRED = false;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   PKCE_PLAIN_ALLOWED = false;
 
   /** Lifetime of the browser login session at the authorize endpoint, seconds. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(2_592_000)
+  @IntSetting(60, 2_592_000)
   LOGIN_SESSION_TTL = 28_800;
 
   /**
@@ -201,10 +194,7 @@ export class EnvironmentVariables {
   TRUST_PROXY = 'false';
 
   /** Seconds during which a rotated refresh token presented again is refused without revoking its family (0: off). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(60)
+  @IntSetting(0, 60)
   REFRESH_REUSE_GRACE_SECONDS = 0;
 
   /**
@@ -215,10 +205,7 @@ export class EnvironmentVariables {
    * §4.1.2). 30 s, as Okta's grace period: a stolen token replayed in it is detected at the
    * holder's next refresh rather than at once, so the window stays short.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600)
+  @IntSetting(0, 600)
   TOKEN_RETRY_WINDOW_SECONDS = 30;
 
   /**
@@ -233,55 +220,31 @@ export class EnvironmentVariables {
    * Lease of an outbox file: its instance refreshes it while alive, and another instance on the
    * same folder takes the file over only once it is older than this (the instance is gone).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(2)
-  @Max(3600)
+  @IntSetting(2, 3600)
   TOKEN_OUTBOX_LEASE_SECONDS = 30;
 
   /** Failed logins (login page and password grant) for one username before it is locked. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntSetting(1, 1000)
   LOGIN_MAX_FAILURES = 5;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntSetting(1, 86_400)
   LOGIN_LOCKOUT_SECONDS = 300;
 
   /** Failed client authentications for one client id before it is refused with 429. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @IntSetting(1, 100_000)
   CLIENT_AUTH_MAX_FAILURES = 20;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(86_400)
+  @IntSetting(1, 86_400)
   CLIENT_AUTH_LOCKOUT_SECONDS = 60;
 
   /** Requests per IP per minute on the token, authorize and login routes (0: no limit). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
+  @IntSetting(0, 10_000_000)
   RATE_LIMIT_TOKEN_PER_MINUTE = 6000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
+  @IntSetting(0, 10_000_000)
   RATE_LIMIT_AUTHORIZE_PER_MINUTE = 600;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(10_000_000)
+  @IntSetting(0, 10_000_000)
   RATE_LIMIT_LOGIN_PER_MINUTE = 60;
 
   /** Counters shared by every instance live here when set (redis://host:port); otherwise in process. */
@@ -338,10 +301,7 @@ export class EnvironmentVariables {
    * Seconds after a client's `jwks_uri` was fetched before a token naming an unknown `kid` may
    * fetch it again (a client rotating keys is seen at once; a flood of made-up `kid`s is not a flood of fetches).
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(3600)
+  @IntSetting(0, 3600)
   CLIENT_JWKS_URI_COOLDOWN_SECONDS = 30;
 
   /**
@@ -349,8 +309,7 @@ export class EnvironmentVariables {
    * `jwks_uri` may reach loopback and private addresses. Off, a name resolving to one is refused
    * when the socket connects (SSRF), as for metadata documents.
    */
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   CLIENT_JWKS_URI_ALLOW_PRIVATE = false;
 
   /**
@@ -359,10 +318,7 @@ export class EnvironmentVariables {
    * headers. Believed only from a peer TRUST_PROXY names; the proxy must overwrite it on every request.
    */
   @IsOptional()
-  @ValidateBy({
-    name: 'headerName',
-    validator: { validate: (value) => typeof value === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(value), defaultMessage: () => 'must be an HTTP header name' },
-  })
+  @HeaderName()
   CLIENT_CERTIFICATE_HEADER?: string = undefined;
 
   /**
@@ -380,10 +336,7 @@ export class EnvironmentVariables {
    * a proxy that also passes self-signed certificates (self_signed_tls_client_auth) accepts any.
    */
   @IsOptional()
-  @ValidateBy({
-    name: 'headerName',
-    validator: { validate: (value) => typeof value === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(value), defaultMessage: () => 'must be an HTTP header name' },
-  })
+  @HeaderName()
   CLIENT_CERTIFICATE_VERIFY_HEADER?: string = undefined;
 
   /**
@@ -391,10 +344,7 @@ export class EnvironmentVariables {
    * without a TLS-terminating proxy); unset: none. Needs MTLS_CERT and MTLS_KEY.
    */
   @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(65535)
+  @IntSetting(1, 65535)
   MTLS_PORT?: number = undefined;
 
   /** PEM files of that listener's server certificate (with its chain) and private key. */
@@ -427,30 +377,18 @@ export class EnvironmentVariables {
    * How long the start waits for the database (and Redis, when set) to answer before it gives up
    * with one line; an orchestrator that starts everything at once needs a few seconds of patience.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600)
+  @IntSetting(0, 600)
   STARTUP_WAIT_SECONDS = 30;
 
   /** A request still running after this many milliseconds is answered 503 (408 if its body is still arriving). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(300_000)
+  @IntSetting(100, 300_000)
   REQUEST_TIMEOUT_MS = 10_000;
 
   /** How often expired codes, tokens and sessions are deleted, and how many rows per statement. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(86_400)
+  @IntSetting(0, 86_400)
   CLEANUP_INTERVAL_SECONDS = 300;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @IntSetting(1, 100_000)
   CLEANUP_BATCH_SIZE = 500;
 
   /** The first admin, created on first start when no admin exists. */
@@ -489,22 +427,15 @@ export class EnvironmentVariables {
    * (`use_dpop_nonce` otherwise). Nonces are stateless: an HMAC of a time slot under a key derived
    * from the server secret, so every instance issues and accepts the same ones.
    */
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   DPOP_NONCE_REQUIRED = false;
 
   /** How often the DPoP nonce changes, seconds; the previous one stays accepted for as long again. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
-  @Max(86_400)
+  @IntSetting(10, 86_400)
   DPOP_NONCE_ROTATION_SECONDS = 300;
 
   /** How old a DPoP proof's `iat` may be, seconds (RFC 9449 §11.1); its `jti` is remembered as long. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(5)
-  @Max(3600)
+  @IntSetting(5, 3600)
   DPOP_PROOF_MAX_AGE_SECONDS = 300;
 
   /**
@@ -573,10 +504,7 @@ export class EnvironmentVariables {
   WEBAUTHN_ATTESTATION_ROOTS?: string = undefined;
 
   /** Lifetime of ID Tokens (OpenID Connect), seconds. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(86_400)
+  @IntSetting(60, 86_400)
   ID_TOKEN_TTL = 3600;
 
   /** OpenTelemetry: traces go over OTLP/HTTP to `<endpoint>/v1/traces` when set (e.g. http://collector:4318). */
@@ -585,17 +513,11 @@ export class EnvironmentVariables {
   OTEL_EXPORTER_OTLP_ENDPOINT?: string = undefined;
 
   /** Rotate the signing keys when the newest is this many days old (0: only POST /admin/keys/rotate). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(3650)
+  @IntSetting(0, 3650)
   KEY_ROTATION_DAYS = 0;
 
   /** Seconds a scheduled new key is published before it signs (the JWKS cache lifetime of your resource servers). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(604_800)
+  @IntSetting(0, 604_800)
   KEY_ROTATION_ACTIVATE_AFTER = 3600;
 
   /** `json` (one object per line), `text`, or `auto`: text on a terminal, JSON otherwise. */
@@ -603,8 +525,7 @@ export class EnvironmentVariables {
   LOG_FORMAT: 'auto' | 'json' | 'text' = 'auto';
 
   /** One log line per request (level `log`): method, route, status, duration, client id. */
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   ACCESS_LOG = true;
 
   /**
@@ -627,32 +548,22 @@ export class EnvironmentVariables {
    * RFC 8628 device authorization grant (src/device/): loaded with the server unless false, e.g.
    * to run without it, or to load that module through EXTENSION_MODULES as any outside module.
    */
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   DEVICE_AUTHORIZATION = true;
 
   /** Lifetime of a device code and its user code, in seconds (RFC 8628 §3.2 expires_in). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(86_400)
+  @IntSetting(60, 86_400)
   DEVICE_CODE_TTL = 600;
 
   /** Seconds a device waits between polls of the token endpoint (RFC 8628 §3.2 interval). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(60)
+  @IntSetting(1, 60)
   DEVICE_CODE_INTERVAL = 5;
 
   /**
    * Audit events (and the token writes that carry token.issued events) of concurrent requests go
    * to the database in one multi-row INSERT and one commit: at most this many rows per INSERT.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @IntSetting(1, 1000)
   AUDIT_BATCH_MAX = 200;
 
   /**
@@ -660,10 +571,7 @@ export class EnvironmentVariables {
    * (0: only the events that arrived in the same turn of the event loop, or while earlier INSERTs
    * ran). Each request still waits for the commit of its event before it is answered.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(100)
+  @IntSetting(0, 100)
   AUDIT_BATCH_LINGER_MS = 0;
 
   /**
@@ -682,13 +590,11 @@ export class EnvironmentVariables {
    * Client ID Metadata Documents: a `client_id` that is an https URL names a document the server
    * fetches (draft-ietf-oauth-client-id-metadata-document, the MCP authorization specification).
    */
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   CLIENT_ID_METADATA_DOCUMENTS = false;
 
   /** Development only: fetch metadata documents from loopback and private addresses, over http too. */
-  @Transform(toBool)
-  @IsBoolean()
+  @BooleanSetting()
   CLIENT_ID_METADATA_DOCUMENT_ALLOW_PRIVATE = false;
 
   /** Hosts whose metadata documents are accepted, comma-separated, `*.example.com` for subdomains; unset: any host. */
@@ -831,7 +737,7 @@ export class ConfigError extends Error {}
 /** Every variable the server reads: each is a field of EnvironmentVariables, optional ones initialised to undefined. */
 export const ENVIRONMENT_VARIABLE_NAMES: readonly string[] = Object.keys(new EnvironmentVariables());
 
-/** Injection token of the AppConfig object. */
+/** Injection token of the whole AppConfig, for composition roots (cli.ts); a class injects the slices it reads (InjectConfig). */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /**

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import {
   CLAIMS,
@@ -27,7 +28,7 @@ export class SamlProvidersService {
   constructor(
     private readonly providers: UpstreamProvidersRepository,
     private readonly work: UnitOfWork,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
   ) {}
 
   async create(dto: CreateSamlIdentityProviderDto): Promise<SamlIdentityProviderResponse> {
@@ -140,6 +141,6 @@ export class SamlProvidersService {
   }
 
   private response(entity: UpstreamProviderEntity): SamlIdentityProviderResponse {
-    return toSamlIdentityProviderResponse(entity, samlServiceProvider(this.config.issuer));
+    return toSamlIdentityProviderResponse(entity, samlServiceProvider(this.issuer));
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readCookie, setCookie } from '../authorize/cookies';
@@ -7,7 +7,8 @@ import { PendingAuthorization } from '../authorize/upstream-sign-in';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
 import { Authentication, UNVOUCHED_AUTHENTICATION } from '../common/oauth/authentication';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { ReplayCache } from '../security/replay-cache';
 import { UsersService } from '../users/users.service';
 import { FederatedAccounts, UpstreamIdentity, UpstreamRefused } from './federated-accounts';
@@ -46,12 +47,12 @@ export class SamlSignInService {
     private readonly upstream: UpstreamSignInService,
     private readonly replays: ReplayCache,
     private readonly kit: InteractionKit,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
   ) {}
 
   /** Our SP: its entity ID is the URL of its metadata; one ACS for every IdP. */
   get sp(): SamlParties['sp'] {
-    return samlServiceProvider(this.config.issuer);
+    return samlServiceProvider(this.issuer);
   }
 
   async start(req: Request, res: Response, provider: UpstreamProviderEntity, pending: PendingAuthorization): Promise<void> {

@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ClientSecretSealer } from '../clients/client-secret-sealer';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { UsersService } from '../users/users.service';
 import {
@@ -45,15 +46,15 @@ export class UpstreamProvidersService {
     private readonly sealer: ClientSecretSealer,
     private readonly users: UsersService,
     private readonly work: UnitOfWork,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
   ) {}
 
   get redirectUri(): string {
-    return `${this.config.issuer}${UPSTREAM_CALLBACK_PATH}`;
+    return `${this.issuer}${UPSTREAM_CALLBACK_PATH}`;
   }
 
   get postLogoutRedirectUri(): string {
-    return `${this.config.issuer}${UPSTREAM_SIGNED_OUT_PATH}`;
+    return `${this.issuer}${UPSTREAM_SIGNED_OUT_PATH}`;
   }
 
   async create(dto: CreateIdentityProviderDto): Promise<IdentityProviderResponse> {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import * as oidc from 'openid-client';
@@ -14,7 +14,6 @@ import { ClientSecretSealer } from '../clients/client-secret-sealer';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
 import { Authentication, UNVOUCHED_AUTHENTICATION } from '../common/oauth/authentication';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { FederatedAccounts, UpstreamRefused } from './federated-accounts';
 import { UpstreamClients } from './upstream-clients';
 import { UpstreamLoginStateEntity } from './upstream-login-state.entity';
@@ -59,7 +58,6 @@ export class UpstreamSignInService implements UpstreamSignIn {
     private readonly kit: InteractionKit,
     private readonly sealer: ClientSecretSealer,
     private readonly audit: AuditService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async buttons(): Promise<readonly UpstreamButton[]> {

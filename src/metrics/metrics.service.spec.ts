@@ -1,18 +1,17 @@
-import { loadConfig } from '../config/app-config';
 import { MetricsService } from './metrics.service';
 
 describe('MetricsService', () => {
   const names = (metrics: MetricsService) => metrics.registry.getMetricsAsArray().map((m) => m.name);
 
   it('collects the process metrics in a server with a management port', () => {
-    expect(names(new MetricsService(loadConfig({ MANAGEMENT_PORT: '9464' }), 'server'))).toContain('process_cpu_user_seconds_total');
+    expect(names(new MetricsService(9464, 'server'))).toContain('process_cpu_user_seconds_total');
   });
 
   it('collects no process metrics in a server without a management port', () => {
-    expect(names(new MetricsService(loadConfig({ MANAGEMENT_PORT: '0' }), 'server'))).not.toContain('process_cpu_user_seconds_total');
+    expect(names(new MetricsService(0, 'server'))).not.toContain('process_cpu_user_seconds_total');
   });
 
   it('collects no process metrics in an operator command, though MANAGEMENT_PORT is set', () => {
-    expect(names(new MetricsService(loadConfig({ MANAGEMENT_PORT: '9464' }), 'command'))).not.toContain('process_cpu_user_seconds_total');
+    expect(names(new MetricsService(9464, 'command'))).not.toContain('process_cpu_user_seconds_total');
   });
 });

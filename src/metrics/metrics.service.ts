@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { OAuthErrorCode } from '../common/oauth/oauth-error';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { PROCESS_ROLE, type ProcessRole } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig, PROCESS_ROLE, type ProcessRole } from '../config/config.module';
 
 export type SignInChannel = 'login_page' | 'password_grant';
 export type SignInOutcome = 'success' | 'invalid' | 'locked' | 'unavailable';
@@ -36,59 +36,42 @@ export class MetricsService {
   /** One child per label combination, found by a single Map lookup on the hot path. */
   private readonly httpChildren = new Map<string, { observe(value: number): void }>();
 
-  private readonly tokensIssued = new Counter({
-    name: 'oauth_tokens_issued_total',
-    help: 'Token responses issued, by grant type',
-    labelNames: ['grant_type'] as const,
-    registers: [this.registry],
-  });
-  private readonly oauthErrors = new Counter({
-    name: 'oauth_errors_total',
-    help: 'Error responses, by OAuth error code',
-    labelNames: ['error'] as const,
-    registers: [this.registry],
-  });
-  private readonly signIns = new Counter({
-    name: 'oauth_sign_ins_total',
-    help: 'Password checks of resource owners (login page and password grant), by outcome',
-    labelNames: ['channel', 'outcome'] as const,
-    registers: [this.registry],
-  });
-  private readonly lockouts = new Counter({
-    name: 'oauth_lockouts_total',
-    help: 'Lockouts started: an account after repeated failed sign-ins, a client id for one IP after repeated failed authentications',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
-  private readonly cacheLookups = new Counter({
-    name: 'oauth_cache_lookups_total',
-    help: 'Lookups of the client, user and settings caches: hit, miss, or bypass (caching off while Redis pub/sub is down or unset)',
-    labelNames: ['cache', 'outcome'] as const,
-    registers: [this.registry],
-  });
-  private readonly counterStoreFailures = new Counter({
-    name: 'oauth_counter_store_failures_total',
-    help: 'Failed operations of the rate-limit and lockout counter store (Redis), by the defence they served',
-    labelNames: ['use'] as const,
-    registers: [this.registry],
-  });
+  private readonly tokensIssued = this.counter('oauth_tokens_issued_total', 'Token responses issued, by grant type', ['grant_type']);
+  private readonly oauthErrors = this.counter('oauth_errors_total', 'Error responses, by OAuth error code', ['error']);
+  private readonly signIns = this.counter('oauth_sign_ins_total', 'Password checks of resource owners (login page and password grant), by outcome', [
+    'channel',
+    'outcome',
+  ]);
+  private readonly lockouts = this.counter(
+    'oauth_lockouts_total',
+    'Lockouts started: an account after repeated failed sign-ins, a client id for one IP after repeated failed authentications',
+    ['kind'],
+  );
+  private readonly cacheLookups = this.counter(
+    'oauth_cache_lookups_total',
+    'Lookups of the client, user and settings caches: hit, miss, or bypass (caching off while Redis pub/sub is down or unset)',
+    ['cache', 'outcome'],
+  );
+  private readonly counterStoreFailures = this.counter(
+    'oauth_counter_store_failures_total',
+    'Failed operations of the rate-limit and lockout counter store (Redis), by the defence they served',
+    ['use'],
+  );
 
-  private readonly databaseRetries = new Counter({
-    name: 'oauth_database_retries_total',
-    help: 'Token writes run again after the database rolled them back (an InnoDB deadlock, a Galera certification conflict, a serialization failure)',
-    registers: [this.registry],
-  });
+  private readonly databaseRetries = this.counter(
+    'oauth_database_retries_total',
+    'Token writes run again after the database rolled them back (an InnoDB deadlock, a Galera certification conflict, a serialization failure)',
+  );
 
-  private readonly databaseFailures = new Counter({
-    name: 'oauth_database_failures_total',
-    help: 'Requests answered 503 because of the database, nothing done: conflict (rolled back, retries spent) or unavailable (no node answered or ready)',
-    labelNames: ['reason'] as const,
-    registers: [this.registry],
-  });
+  private readonly databaseFailures = this.counter(
+    'oauth_database_failures_total',
+    'Requests answered 503 because of the database, nothing done: conflict (rolled back, retries spent) or unavailable (no node answered or ready)',
+    ['reason'],
+  );
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(PROCESS_ROLE) role: ProcessRole) {
+  constructor(@InjectConfig('managementPort') managementPort: AppConfig['managementPort'], @Inject(PROCESS_ROLE) role: ProcessRole) {
     // A command (cli.ts) serves no /metrics, so it collects nothing.
-    this.enabled = role === 'server' && config.managementPort !== 0;
+    this.enabled = role === 'server' && managementPort !== 0;
     // Process CPU and memory, file descriptors, heap, GC and event-loop lag (nodejs_eventloop_lag_*).
     if (this.enabled) collectDefaultMetrics({ register: this.registry });
   }
@@ -136,5 +119,10 @@ export class MetricsService {
 
   databaseFailed(reason: DatabaseFailure): void {
     this.databaseFailures.inc({ reason });
+  }
+
+  /** A counter in this application's registry; its label names are the closed set its values come from. */
+  private counter<L extends string = never>(name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 }

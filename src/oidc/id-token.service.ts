@@ -1,10 +1,11 @@
 import { Authentication, authenticationClaims } from '../common/oauth/authentication';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { AuthenticatedClient } from '../clients/clients.service';
 import { scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import type { UserProfile } from '../users/users.service';
@@ -49,7 +50,9 @@ export function atHash(accessToken: string, alg: SigningAlgorithm): string {
 export class IdTokenService {
   constructor(
     private readonly keys: SigningKeysService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
+    @InjectConfig('idTokenTtl') private readonly idTokenTtl: AppConfig['idTokenTtl'],
+    @InjectConfig('mfa') private readonly mfa: AppConfig['mfa'],
   ) {}
 
   /** The signed ID Token, or undefined when the scope does not include openid. */
@@ -60,11 +63,11 @@ export class IdTokenService {
     return this.keys.sign(
       {
         ...idTokenUserClaims(context),
-        iss: this.config.issuer,
+        iss: this.issuer,
         sub: context.user.id,
         aud: context.client.id,
         azp: context.client.id,
-        exp: now + this.config.idTokenTtl,
+        exp: now + this.idTokenTtl,
         iat: now,
         ...(context.authTime !== null ? { auth_time: context.authTime } : {}),
         ...(context.nonce ? { nonce: context.nonce } : {}),
@@ -84,6 +87,6 @@ export class IdTokenService {
   private authentication(context: IdTokenContext): Record<string, unknown> {
     if (context.authentication) return authenticationClaims(context.authentication);
     const acrAsked = context.claims?.id_token && 'acr' in context.claims.id_token;
-    return { amr: ['pwd'], ...(acrAsked ? { acr: this.config.mfa.passwordAcr } : {}) };
+    return { amr: ['pwd'], ...(acrAsked ? { acr: this.mfa.passwordAcr } : {}) };
   }
 }

@@ -1,10 +1,11 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ApplicationsService } from '../admin/applications.service';
 import { type ClientIdResolver, ClientsService, type NewClient } from '../clients/clients.service';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { nowSeconds } from '../common/time';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { ResourceServersService } from '../resources/resource-servers.service';
 import { SettingsService } from '../settings/settings.service';
@@ -57,7 +58,7 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
   private readonly backoff = new Map<string, { readonly untilMs: number; readonly delayMs: number }>();
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('clientIdMetadataDocuments') private readonly clientIdMetadataDocuments: AppConfig['clientIdMetadataDocuments'],
     private readonly clients: ClientsService,
     private readonly applications: ApplicationsService,
     private readonly registrations: ClientRegistrationRepository,
@@ -67,11 +68,11 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
   ) {}
 
   onModuleInit(): void {
-    if (this.config.clientIdMetadataDocuments.enabled) this.clients.useResolver(this);
+    if (this.clientIdMetadataDocuments.enabled) this.clients.useResolver(this);
   }
 
   handles(clientId: string): boolean {
-    return clientId.startsWith('https://') || (this.config.clientIdMetadataDocuments.allowPrivateAddresses && clientId.startsWith('http://'));
+    return clientId.startsWith('https://') || (this.clientIdMetadataDocuments.allowPrivateAddresses && clientId.startsWith('http://'));
   }
 
   async refresh(clientId: string): Promise<void> {
@@ -89,7 +90,7 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
 
     let document;
     try {
-      document = await fetchMetadataDocument(url, this.config.clientIdMetadataDocuments.allowPrivateAddresses);
+      document = await fetchMetadataDocument(url, this.clientIdMetadataDocuments.allowPrivateAddresses);
     } catch (error) {
       if (servesStale && error instanceof MetadataDocumentFetchError && error.transient) {
         this.backOff(clientId, waiting);
@@ -160,7 +161,7 @@ export class ClientIdMetadataDocuments implements ClientIdResolver, OnModuleInit
   /** The admin's lists (settings, changed at run time), else the environment's. */
   private async hostLists(): Promise<{ allowedHosts: readonly string[] | null; deniedHosts: readonly string[] }> {
     const settings = await this.settings.get();
-    const fromEnvironment = this.config.clientIdMetadataDocuments;
+    const fromEnvironment = this.clientIdMetadataDocuments;
     return {
       allowedHosts: settings.metadataDocumentAllowedHosts ?? fromEnvironment.allowedHosts,
       deniedHosts: settings.metadataDocumentDeniedHosts ?? fromEnvironment.deniedHosts,

@@ -1,11 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ApplicationsService, type ClientChanges } from '../admin/applications.service';
 import { clientSecretMatches } from '../clients/authentication/client-secret';
 import { type AuthenticatedClient, ClientsService, type NewClient } from '../clients/clients.service';
 import { randomToken, sha256Hex, timingSafeEqualString } from '../common/crypto/tokens';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { scopeTokens } from '../common/oauth/scope';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { type ClientMetadata, parseClientMetadata } from './client-metadata';
 import { InitialAccessTokens } from './initial-access-tokens.service';
@@ -87,7 +88,8 @@ function registeredFields(metadata: ClientMetadata): RegistrationRecord['registe
 @Injectable()
 export class RegistrationService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('registration') private readonly registration: AppConfig['registration'],
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
     private readonly registrations: ClientRegistrationRepository,
     private readonly clients: ClientsService,
     private readonly applications: ApplicationsService,
@@ -98,7 +100,7 @@ export class RegistrationService {
 
   /** RFC 7591 §3.1: registers a client; `bearer` is the initial access token, if one was sent. */
   async register(body: Record<string, unknown>, bearer: string | null): Promise<ClientInformation> {
-    const mode = this.config.registration.mode;
+    const mode = this.registration.mode;
     if (mode === 'off') throw new OAuthError('not_found', 'dynamic client registration is not enabled');
     const initial = bearer === null ? null : await this.initialAccessTokens.findUsable(bearer);
     if (bearer !== null && !initial) throw invalidToken('the initial access token is unknown, expired, revoked or used up');
@@ -220,7 +222,7 @@ export class RegistrationService {
       // RFC 7591 §3.2.1: 0, the secret does not expire.
       ...(client.isPublic ? {} : { client_secret_expires_at: 0 }),
       ...(registrationToken ? { registration_access_token: registrationToken } : {}),
-      registration_client_uri: `${this.config.issuer}/register/${encodeURIComponent(client.id)}`,
+      registration_client_uri: `${this.issuer}/register/${encodeURIComponent(client.id)}`,
       client_name: client.clientName,
       redirect_uris: client.redirectUris,
       grant_types: client.grantTypes,

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { sha256Hex } from '../common/crypto/tokens';
 import { CounterStoreUse, MetricsService } from '../metrics/metrics.service';
@@ -25,10 +26,14 @@ export class ThrottleService implements OnModuleDestroy {
   private lastFailureLog = 0;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('redis') redis: AppConfig['redis'],
+    @InjectConfig('redisPrefix') redisPrefix: AppConfig['redisPrefix'],
+    @InjectConfig('rateLimits') private readonly rateLimits: AppConfig['rateLimits'],
+    @InjectConfig('bruteForce') private readonly bruteForce: AppConfig['bruteForce'],
+    @InjectConfig('counterStoreFailure') private readonly counterStoreFailure: AppConfig['counterStoreFailure'],
     private readonly metrics: MetricsService,
   ) {
-    this.store = config.redis ? new RedisCounterStore(config.redis, config.redisPrefix) : new MemoryCounterStore();
+    this.store = redis ? new RedisCounterStore(redis, redisPrefix) : new MemoryCounterStore();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -42,7 +47,7 @@ export class ThrottleService implements OnModuleDestroy {
 
   /** Counts one request of `ip` on `route`; throws 429 with Retry-After past the limit. */
   async limitRequest(route: RateLimitedRoute, ip: string): Promise<void> {
-    const limit = this.config.rateLimits[route];
+    const limit = this.rateLimits[route];
     if (limit === 0) return;
     const counter = await this.counted('rate_limit', () => this.store.increment(`rate:${route}:${ip}`, 60));
     if (counter && counter.count > limit) {
@@ -55,8 +60,8 @@ export class ThrottleService implements OnModuleDestroy {
    * Counting comes first, so that concurrent attempts cannot slip past the limit together.
    */
   async countLoginAttempt(account: string): Promise<number> {
-    const counter = await this.counted('lockout', () => this.store.increment(loginKey(account), this.config.bruteForce.loginLockoutSeconds));
-    const max = this.config.bruteForce.loginMaxFailures;
+    const counter = await this.counted('lockout', () => this.store.increment(loginKey(account), this.bruteForce.loginLockoutSeconds));
+    const max = this.bruteForce.loginMaxFailures;
     if (counter?.count === max + 1) this.metrics.lockoutStarted('account');
     return counter && counter.count > max ? counter.resetIn : 0;
   }
@@ -72,14 +77,14 @@ export class ThrottleService implements OnModuleDestroy {
    */
   async assertClientNotLocked(clientId: string, ip: string): Promise<void> {
     const counter = await this.counted('lockout', () => this.store.get(clientKey(clientId, ip)));
-    if (counter && counter.count >= this.config.bruteForce.clientAuthMaxFailures) {
+    if (counter && counter.count >= this.bruteForce.clientAuthMaxFailures) {
       throw new OAuthError('too_many_requests', 'too many failed client authentications, try again later', { retryAfter: counter.resetIn });
     }
   }
 
   async clientAuthFailed(clientId: string, ip: string): Promise<void> {
-    const counter = await this.counted('lockout', () => this.store.increment(clientKey(clientId, ip), this.config.bruteForce.clientAuthLockoutSeconds));
-    if (counter?.count === this.config.bruteForce.clientAuthMaxFailures) this.metrics.lockoutStarted('client');
+    const counter = await this.counted('lockout', () => this.store.increment(clientKey(clientId, ip), this.bruteForce.clientAuthLockoutSeconds));
+    if (counter?.count === this.bruteForce.clientAuthMaxFailures) this.metrics.lockoutStarted('client');
   }
 
   /**
@@ -89,14 +94,14 @@ export class ThrottleService implements OnModuleDestroy {
    * comes first, as for logins, so that concurrent guesses cannot slip past the limit together.
    */
   async countAttempt(kind: string, subject: string): Promise<number> {
-    const counter = await this.counted('lockout', () => this.store.increment(attemptKey(kind, subject), this.config.bruteForce.loginLockoutSeconds));
-    return counter && counter.count > this.config.bruteForce.loginMaxFailures ? counter.resetIn : 0;
+    const counter = await this.counted('lockout', () => this.store.increment(attemptKey(kind, subject), this.bruteForce.loginLockoutSeconds));
+    return counter && counter.count > this.bruteForce.loginMaxFailures ? counter.resetIn : 0;
   }
 
   /** The seconds `subject` stays locked by countAttempt, without counting (0: not locked). */
   async attemptLock(kind: string, subject: string): Promise<number> {
     const counter = await this.counted('lockout', () => this.store.get(attemptKey(kind, subject)));
-    return counter && counter.count >= this.config.bruteForce.loginMaxFailures ? counter.resetIn : 0;
+    return counter && counter.count >= this.bruteForce.loginMaxFailures ? counter.resetIn : 0;
   }
 
   /** Runs a store operation; on failure applies the policy of `use`: null (open) or 503 (closed). */
@@ -105,7 +110,7 @@ export class ThrottleService implements OnModuleDestroy {
       return await operation();
     } catch (error) {
       this.storeFailed(use, error);
-      const policy = use === 'lockout' ? this.config.counterStoreFailure.lockouts : this.config.counterStoreFailure.rateLimits;
+      const policy = use === 'lockout' ? this.counterStoreFailure.lockouts : this.counterStoreFailure.rateLimits;
       if (policy === 'open') return null;
       throw new OAuthError('temporarily_unavailable', 'brute-force protection is unavailable, try again later', { retryAfter: 5, cause: error });
     }
@@ -116,7 +121,7 @@ export class ThrottleService implements OnModuleDestroy {
     this.unloggedFailures += 1;
     const now = Date.now();
     if (now - this.lastFailureLog < FAILURE_LOG_INTERVAL_MS) return;
-    const { lockouts, rateLimits } = this.config.counterStoreFailure;
+    const { lockouts, rateLimits } = this.counterStoreFailure;
     this.logger.error(
       `counter store failing (${this.unloggedFailures} failure(s) since the last report): ${(error as Error).message}; lockouts fail ${lockouts}, rate limits fail ${rateLimits}`,
     );

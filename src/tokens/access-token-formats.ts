@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { randomToken } from '../common/crypto/tokens';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
@@ -54,7 +55,7 @@ export class AccessTokenFormats {
 
   constructor(
     private readonly keys: SigningKeysService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
   ) {
     this.formats = {
       opaque: async () => randomToken(),
@@ -106,7 +107,7 @@ export class AccessTokenFormats {
   private jwt(claims: AccessTokenClaims): Promise<string> {
     return this.keys.sign(
       {
-        iss: this.config.issuer,
+        iss: this.issuer,
         sub: claims.userId ?? claims.clientId,
         aud: claims.audience,
         client_id: claims.clientId,

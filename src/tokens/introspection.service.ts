@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { mayReceiveScope } from '../common/oauth/scope-policy';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { authenticationClaims } from '../common/oauth/authentication';
@@ -41,7 +42,7 @@ export class IntrospectionService {
     private readonly store: TokenStore,
     private readonly users: UsersService,
     private readonly clients: ClientsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
     private readonly bindings: TokenBindingRegistry,
   ) {}
 
@@ -71,7 +72,7 @@ export class IntrospectionService {
       ...(found.kind === 'access_token' ? { token_type: this.bindings.tokenType(row.cnf) } : {}),
       exp: row.expiresAt,
       iat: row.createdAt,
-      iss: this.config.issuer,
+      iss: this.issuer,
       ...(row.resource ? { aud: row.resource } : {}),
       ...(found.kind === 'access_token' ? { jti: row.id } : {}),
       ...(user ? { sub: user.id, username: user.username } : {}),

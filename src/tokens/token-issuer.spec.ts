@@ -1,5 +1,4 @@
 import type { AuditService } from '../audit/audit.service';
-import type { AppConfig } from '../config/app-config';
 import { nowSeconds } from '../common/time';
 import type { ResourceServersService } from '../resources/resource-servers.service';
 import type { SettingsService } from '../settings/settings.service';
@@ -11,6 +10,8 @@ import { aClient, aRefreshToken, aUser, InMemoryUsers } from './grants/testing/i
 import { type IssueContext, TokenIssuer } from './token-issuer';
 import type { TokenStore, TokenWrite } from './token-store';
 
+const ISSUER = 'https://as.example';
+
 /** unreceived(): when a rotated refresh token presented again is a client's retry rather than a replay. */
 function issuer(child: RefreshTokenEntity | null, windowSeconds = 60) {
   const asked: [string, string][] = [];
@@ -21,7 +22,7 @@ function issuer(child: RefreshTokenEntity | null, windowSeconds = 60) {
     },
   } as unknown as TokenStore;
   const unused = {} as never;
-  return { asked, issuer: new TokenIssuer(store, unused, unused, unused, unused, { tokenRetryWindowSeconds: windowSeconds } as AppConfig, unused, unused) };
+  return { asked, issuer: new TokenIssuer(store, unused, unused, unused, unused, unused, windowSeconds, unused, unused, unused) };
 }
 
 describe('TokenIssuer.unreceived (a retry after a 503 whose COMMIT went through)', () => {
@@ -65,9 +66,8 @@ function issuing(users = new InMemoryUsers()) {
   const formats = { encode: async () => 'token-value', isStored: () => true } as unknown as AccessTokenFormats;
   const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
   const audit = { row: (event: object) => event } as unknown as AuditService;
-  const config = { issuer: 'https://as.example', tokenRetryWindowSeconds: 0 } as AppConfig;
   const bindings = { tokenType: () => 'Bearer' } as unknown as TokenBindingRegistry;
-  const issuer = new TokenIssuer(store, formats, settings, audit, {} as ResourceServersService, config, users as unknown as UsersService, bindings);
+  const issuer = new TokenIssuer(store, formats, settings, audit, {} as ResourceServersService, ISSUER, 0, null, users as unknown as UsersService, bindings);
   return { issuer, written };
 }
 
@@ -146,7 +146,6 @@ describe('TokenIssuer.reissue (a retry replacing the tokens of a lost answer)', 
     const formats = { encode: async () => 'token-value', isStored: () => false } as unknown as AccessTokenFormats;
     const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
     const audit = { row: (event: object) => event } as unknown as AuditService;
-    const config = { issuer: 'https://as.example', tokenRetryWindowSeconds: 60 } as AppConfig;
     const bindings = { tokenType: () => 'Bearer' } as unknown as TokenBindingRegistry;
     const subject = new TokenIssuer(
       store,
@@ -154,7 +153,9 @@ describe('TokenIssuer.reissue (a retry replacing the tokens of a lost answer)', 
       settings,
       audit,
       {} as ResourceServersService,
-      config,
+      ISSUER,
+      60,
+      null,
       new InMemoryUsers() as unknown as UsersService,
       bindings,
     );

@@ -1,6 +1,6 @@
 import type { Authentication } from '../common/oauth/authentication';
 import { fapiApplies } from '../clients/fapi-profile';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { type AuthenticatedClient, clientScopes } from '../clients/clients.service';
@@ -8,7 +8,8 @@ import { randomToken, sha256Hex, uuidv7 } from '../common/crypto/tokens';
 import { currentRequestContext } from '../common/http/request-context';
 import { nowSeconds } from '../common/time';
 import { SettingsService } from '../settings/settings.service';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { assertMayReceiveScope, isReservedScope } from '../common/oauth/scope-policy';
@@ -97,7 +98,9 @@ export class TokenIssuer implements GrantIssuer {
     private readonly settings: SettingsService,
     private readonly audit: AuditService,
     private readonly resources: ResourceServersService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
+    @InjectConfig('tokenRetryWindowSeconds') private readonly tokenRetryWindowSeconds: AppConfig['tokenRetryWindowSeconds'],
+    @InjectConfig('fapiProfile') private readonly fapiProfile: AppConfig['fapiProfile'],
     private readonly users: UsersService,
     private readonly bindings: TokenBindingRegistry,
   ) {}
@@ -170,7 +173,7 @@ export class TokenIssuer implements GrantIssuer {
    * §4.1.2 makes strictly single-use. Null: the presentation is a replay.
    */
   async unreceived(client: AuthenticatedClient, grantId: string, parentId: string, spentAt: number): Promise<Replaced | null> {
-    const window = this.config.tokenRetryWindowSeconds;
+    const window = this.tokenRetryWindowSeconds;
     if (window === 0 || nowSeconds() - spentAt > window) return null;
     // A client that keeps its refresh token (`reuse`) never spends it: "never used" cannot be seen.
     if (client.refreshTokenRotation === 'reuse') return null;
@@ -200,7 +203,7 @@ export class TokenIssuer implements GrantIssuer {
       clientId: client.id,
       userId: context.userId,
       scope,
-      audience: resource?.identifier ?? this.config.issuer,
+      audience: resource?.identifier ?? this.issuer,
       issuedAt: now,
       expiresAt: now + expiresIn,
       alg: resource?.accessTokenSigningAlg ?? 'RS256',
@@ -247,7 +250,7 @@ export class TokenIssuer implements GrantIssuer {
           // RFC 9449 §5, RFC 8705 §4: a public client's refresh token is bound as its access token
           // is (a confidential client's is bound to its client authentication already). Under the
           // FAPI 2.0 profile every refresh token is bound, since it is not rotated (§5.3.2.1).
-          cnf: client.isPublic || fapiApplies(client, this.config.fapiProfile) ? cnf : null,
+          cnf: client.isPublic || fapiApplies(client, this.fapiProfile) ? cnf : null,
           accessTokenId: id,
           revokedAt: null,
           createdAt: now,

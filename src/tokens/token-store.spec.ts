@@ -8,7 +8,6 @@ import { isActive, TokenStore, type TokenWrite } from './token-store';
 import type { TokenRepository } from './token.repository';
 import type { AccessTokenFormats } from './access-token-formats';
 import type { TokenRevocations } from './token-revocations';
-import type { AppConfig } from '../config/app-config';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { TokenCompensator } from './compensation/token-compensator';
 
@@ -26,7 +25,7 @@ function store(run: jest.Mock, tokens = {} as TokenRepository, formats = {} as A
     formats,
     revocations,
     { databaseRetried } as unknown as MetricsService,
-    { auditBatch: { max: 200, lingerMs: 0 } } as AppConfig,
+    { max: 200, lingerMs: 0 },
     compensator,
   );
 }

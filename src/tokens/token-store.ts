@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { InjectConfig } from '../config/config.module';
 import { AccessTokenFormats } from './access-token-formats';
 import { TokenCompensator } from './compensation/token-compensator';
 import type { WrittenTokens } from './compensation/written-tokens';
@@ -137,15 +138,15 @@ export class TokenStore implements GrantTokenLookup {
     private readonly formats: AccessTokenFormats,
     private readonly revocations: TokenRevocations,
     private readonly metrics: MetricsService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectConfig('auditBatch') auditBatch: AppConfig['auditBatch'],
     private readonly compensator: TokenCompensator,
   ) {
     this.writes = new Batcher<TokenWrite, WriteOutcome>(
       (jobs) => this.writeBatch(jobs),
-      Math.min(MAX_BATCH, config.auditBatch.max),
+      Math.min(MAX_BATCH, auditBatch.max),
       MAX_BATCHES_IN_FLIGHT,
       'db.batch token writes',
-      config.auditBatch.lingerMs,
+      auditBatch.lingerMs,
     );
   }
 

@@ -1,9 +1,10 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest as Request } from 'fastify';
 import { oauthParameters } from '../../common/http/request-body';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { addressedBaseUrl } from '../../common/http/addressed-base-url';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 import { ThrottleService } from '../../security/throttle.service';
 import { ClientCertificates } from '../authentication/client-certificate';
 import { ClientAuthenticationRegistry } from '../authentication/client-authentication-registry';
@@ -22,16 +23,19 @@ export class ClientAuthGuard implements CanActivate {
     private readonly methods: ClientAuthenticationRegistry,
     private readonly throttle: ThrottleService,
     private readonly certificates: ClientCertificates,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
+    @InjectConfig('mtlsEndpointBaseUrl') private readonly mtlsEndpointBaseUrl: AppConfig['mtlsEndpointBaseUrl'],
+    @InjectConfig('fapiProfile') private readonly fapiProfile: AppConfig['fapiProfile'],
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RequestWithClient>();
+    const base = addressedBaseUrl(req.host, { issuer: this.issuer, mtlsEndpointBaseUrl: this.mtlsEndpointBaseUrl });
     const presented = this.methods.present({
       headers: req.headers,
       parameters: oauthParameters(req),
       // The route's own path (not the URL as typed: paths match case-insensitively), under the issuer (or the mTLS alias base).
-      endpoint: `${addressedBaseUrl(req.host, this.config)}${req.routeOptions.url ?? req.url.split('?')[0]}`,
+      endpoint: `${base}${req.routeOptions.url ?? req.url.split('?')[0]}`,
       certificate: this.certificates.of(req),
     });
     const { clientId } = presented.presented;
@@ -45,7 +49,7 @@ export class ClientAuthGuard implements CanActivate {
       if (error instanceof OAuthError && error.code === 'invalid_client') await this.throttle.clientAuthFailed(clientId, ip);
       throw error;
     }
-    if (fapiApplies(req.client, this.config.fapiProfile)) assertFapiClientAuthentication(req.client);
+    if (fapiApplies(req.client, this.fapiProfile)) assertFapiClientAuthentication(req.client);
     return true;
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import type { FastifyRequest as Request } from 'fastify';
-import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { configToken } from '../../config/config.module';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { aClient } from '../grants/testing/in-memory';
 import { ClientCertificates } from '../../clients/authentication/client-certificate';
@@ -39,7 +39,8 @@ async function registry(...bindings: (new (...args: never[]) => TokenBinding)[])
     providers: [
       TokenBindingRegistry,
       ...bindings,
-      { provide: APP_CONFIG, useValue: { issuer: 'https://as.example' } as AppConfig },
+      { provide: configToken('issuer'), useValue: 'https://as.example' },
+      { provide: configToken('mtlsEndpointBaseUrl'), useFactory: () => undefined },
       { provide: ClientCertificates, useValue: certificates },
     ],
   }).compile();

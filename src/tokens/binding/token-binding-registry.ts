@@ -1,10 +1,11 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import type { FastifyRequest as Request } from 'fastify';
 import type { AuthenticatedClient } from '../../clients/clients.service';
 import { type AuthenticationChallenge, OAuthError } from '../../common/oauth/oauth-error';
 import { discoverUnique } from '../../common/registry/discover-unique';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 import { addressedBaseUrl } from '../../common/http/addressed-base-url';
 import { ClientCertificates } from '../../clients/authentication/client-certificate';
 import { type Confirmation, confirmation, confirmationMember } from './confirmation';
@@ -26,7 +27,8 @@ export class TokenBindingRegistry implements OnModuleInit {
 
   constructor(
     private readonly discovery: DiscoveryService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('issuer') private readonly issuer: AppConfig['issuer'],
+    @InjectConfig('mtlsEndpointBaseUrl') private readonly mtlsEndpointBaseUrl: AppConfig['mtlsEndpointBaseUrl'],
     private readonly certificates: ClientCertificates,
   ) {}
 
@@ -52,7 +54,7 @@ export class TokenBindingRegistry implements OnModuleInit {
     const path = query < 0 ? req.url : req.url.slice(0, query);
     return {
       method: req.method,
-      url: addressedBaseUrl(req.host, this.config) + path,
+      url: addressedBaseUrl(req.host, { issuer: this.issuer, mtlsEndpointBaseUrl: this.mtlsEndpointBaseUrl }) + path,
       headers: req.headers,
       clientCertificate: () => this.certificates.certificate(req)?.raw ?? null,
     };

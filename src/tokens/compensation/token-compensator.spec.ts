@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AuditService } from '../../audit/audit.service';
-import type { AppConfig } from '../../config/app-config';
 import type { UnitOfWork } from '../../database/unit-of-work/unit-of-work';
 import type { TokenRevocations } from '../token-revocations';
 import type { TokenRepository } from '../token.repository';
@@ -41,7 +40,7 @@ describe('TokenCompensator', () => {
     } as unknown as TokenRepository;
     const revocations = { revoke: async (subjects: unknown[]) => void denied.push(...subjects) } as unknown as TokenRevocations;
     const audit = { append: async (event: { type: string }) => void events.push(event) } as unknown as AuditService;
-    const c = new TokenCompensator(work, tokens, revocations, audit, { tokenOutboxDir: dir, tokenOutboxLeaseSeconds: leaseSeconds } as AppConfig);
+    const c = new TokenCompensator(work, tokens, revocations, audit, dir, leaseSeconds);
     c.onModuleInit();
     return c;
   }

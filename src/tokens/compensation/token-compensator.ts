@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 import { UnitOfWork } from '../../database/unit-of-work/unit-of-work';
 import { AuditService } from '../../audit/audit.service';
 import { nowSeconds } from '../../common/time';
@@ -62,12 +63,13 @@ export class TokenCompensator implements OnModuleInit, OnModuleDestroy {
     private readonly tokens: TokenRepository,
     private readonly revocations: TokenRevocations,
     private readonly audit: AuditService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectConfig('tokenOutboxDir') tokenOutboxDir: AppConfig['tokenOutboxDir'],
+    @InjectConfig('tokenOutboxLeaseSeconds') tokenOutboxLeaseSeconds: AppConfig['tokenOutboxLeaseSeconds'],
   ) {
     this.outbox = new TokenOutbox(
-      config.tokenOutboxDir,
-      (error) => this.logger.error(`token outbox ${config.tokenOutboxDir} not written (writes in doubt are kept in memory only): ${error.message}`),
-      config.tokenOutboxLeaseSeconds,
+      tokenOutboxDir,
+      (error) => this.logger.error(`token outbox ${tokenOutboxDir} not written (writes in doubt are kept in memory only): ${error.message}`),
+      tokenOutboxLeaseSeconds,
     );
   }
 

@@ -3,7 +3,6 @@ import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { IsNotEmpty, IsString } from 'class-validator';
 import type { AuthenticatedClient } from '../../clients/clients.service';
-import { loadConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { TokenResponse } from '../token-response';
 import { OAuthError } from '../../common/oauth/oauth-error';
@@ -54,7 +53,7 @@ class NamelessGrant extends FooGrant {
 async function registryWith(...providers: (typeof FooGrant)[]) {
   @Module({
     imports: [DiscoveryModule],
-    providers: [GrantRegistry, { provide: MetricsService, useValue: new MetricsService(loadConfig({ MANAGEMENT_PORT: '0' }), 'server') }, ...providers],
+    providers: [GrantRegistry, { provide: MetricsService, useValue: new MetricsService(0, 'server') }, ...providers],
   })
   class TestModule {}
   const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();

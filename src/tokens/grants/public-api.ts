@@ -38,7 +38,8 @@ export type { ExpiringTable } from '../../database/extensions/expiring-table';
 export { randomToken, sha256Hex } from '../../common/crypto/tokens';
 export { nowSeconds } from '../../common/time';
 // For a grant a user approved elsewhere (RFC 8628's device code): the user as they are now, and
-// the ID Token of a response whose scope has openid; the server's configuration (issuer, lifetimes).
+// the ID Token of a response whose scope has openid; the server's configuration (issuer, lifetimes),
+// one setting at a time with InjectConfig (APP_CONFIG, the whole, stays for modules written against it).
 export { UsersService } from '../../users/users.service';
 export type { UserProfile } from '../../users/users.service';
 export { IdTokenService } from '../../oidc/id-token.service';

@@ -1,4 +1,3 @@
-import type { AppConfig } from '../../config/app-config';
 import type { IdTokenService } from '../../oidc/id-token.service';
 import type { UsersService } from '../../users/users.service';
 import type { RefreshTokenEntity } from '../entities/refresh-token.entity';
@@ -10,13 +9,12 @@ import { aClient, aRefreshToken, aUser, fakeIdTokens, InMemoryTokens, InMemoryUs
 function setup(stored: RefreshTokenEntity, options: { graceSeconds?: number; users?: InMemoryUsers } = {}) {
   const tokens = new InMemoryTokens();
   tokens.refreshTokens.set('the-refresh-token', stored);
-  const config = { refreshReuseGraceSeconds: options.graceSeconds ?? 0 } as AppConfig;
   const grant = new RefreshTokenGrant(
     tokens.asIssuer(),
     tokens.asStore(),
     (options.users ?? new InMemoryUsers()) as unknown as UsersService,
     fakeIdTokens as unknown as IdTokenService,
-    config,
+    options.graceSeconds ?? 0,
   );
   return { tokens, grant };
 }

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 import { AuthenticatedClient, clientScopes } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { formatScope, scopeTokens } from '../../common/oauth/scope';
@@ -34,7 +35,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     private readonly store: GrantTokenLookup,
     private readonly users: UsersService,
     private readonly idTokens: IdTokenService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('refreshReuseGraceSeconds') private readonly refreshReuseGraceSeconds: AppConfig['refreshReuseGraceSeconds'],
   ) {}
 
   async handle(params: RefreshTokenRequest, client: AuthenticatedClient): Promise<TokenResponse> {
@@ -55,7 +56,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       if (reuse) throw new OAuthError('invalid_grant', 'refresh token was already used');
       // A client retrying the same refresh concurrently is refused without losing its new tokens,
       // within the configured grace period (off by default; it keeps the first answer).
-      if (nowSeconds() - stored.rotatedAt < this.config.refreshReuseGraceSeconds) {
+      if (nowSeconds() - stored.rotatedAt < this.refreshReuseGraceSeconds) {
         throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       }
       // The retry of a refresh whose answer never arrived (a 503 while its COMMIT went through):
@@ -120,7 +121,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     if (!response) {
       // Lost a race with a concurrent use of the same token: within the grace period, refused quietly.
       // A retry that lost its race was overtaken by a use of the tokens it would replace: reuse.
-      if (!replaced && this.config.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
+      if (!replaced && this.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
       return this.reused(stored);
     }
     return this.withIdToken(response, client, stored, scope, user);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { AuditService } from '../../audit/audit.service';
 import { sha256Hex, uuidv7 } from '../../common/crypto/tokens';
 import { nowSeconds } from '../../common/time';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 import { isDuplicateKey } from '../../database/dialects';
 import { UnitOfWork } from '../../database/unit-of-work/unit-of-work';
 import { ThrottleService } from '../../security/throttle.service';
@@ -77,7 +78,9 @@ export class PasskeysService implements OnModuleInit {
     private readonly throttle: ThrottleService,
     private readonly audit: AuditService,
     private readonly work: UnitOfWork,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectConfig('webauthn') private readonly webauthn: AppConfig['webauthn'],
+    @InjectConfig('brandName') private readonly brandName: AppConfig['brandName'],
+    @InjectConfig('mfa') private readonly mfa: AppConfig['mfa'],
   ) {}
 
   /**
@@ -86,8 +89,8 @@ export class PasskeysService implements OnModuleInit {
    * built-in Apple and Google roots are replaced too: the file names every maker accepted).
    */
   onModuleInit(): void {
-    if (this.config.webauthn.attestation === 'none') return;
-    for (const identifier of ATTESTATION_FORMATS) SettingsService.setRootCertificates({ identifier, certificates: [...this.config.webauthn.attestationRoots] });
+    if (this.webauthn.attestation === 'none') return;
+    for (const identifier of ATTESTATION_FORMATS) SettingsService.setRootCertificates({ identifier, certificates: [...this.webauthn.attestationRoots] });
   }
 
   /** Options for navigator.credentials.create(): a discoverable credential for this user, none of theirs again. */
@@ -95,14 +98,14 @@ export class PasskeysService implements OnModuleInit {
     const existing = await this.passkeys.listForUser(user.id);
     const challenge = await this.newChallenge('register', user.id);
     return generateRegistrationOptions({
-      rpName: this.config.brandName,
-      rpID: this.config.webauthn.rpId,
+      rpName: this.brandName,
+      rpID: this.webauthn.rpId,
       userName: user.username,
       // WebAuthn §14.6.1: the user handle is an opaque id, never the username.
       userID: new TextEncoder().encode(user.id),
       challenge,
       timeout: PASSKEY_CHALLENGE_SECONDS * 1000,
-      attestationType: this.config.webauthn.attestation,
+      attestationType: this.webauthn.attestation,
       excludeCredentials: existing.map((c) => ({ id: c.credentialId, transports: transportsOf(c) })),
       // A passkey is a discoverable credential (§6.2.2), so that it signs in without a username.
       authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
@@ -119,7 +122,7 @@ export class PasskeysService implements OnModuleInit {
     const credentials = userId === null ? [] : await this.passkeys.listForUser(userId);
     const challenge = await this.newChallenge(ceremony, userId);
     return generateAuthenticationOptions({
-      rpID: this.config.webauthn.rpId,
+      rpID: this.webauthn.rpId,
       challenge,
       timeout: PASSKEY_CHALLENGE_SECONDS * 1000,
       userVerification: userId === null ? 'required' : 'preferred',
@@ -133,14 +136,14 @@ export class PasskeysService implements OnModuleInit {
     const clientData = response && clientDataOf(response.response.clientDataJSON);
     if (!response || !clientData) return { ok: false, reason: 'malformed' };
     if (!(await this.consume(clientData.challenge, 'register', userId))) return { ok: false, reason: 'challenge' };
-    if (!this.config.webauthn.origins.includes(clientData.origin)) return { ok: false, reason: 'origin' };
+    if (!this.webauthn.origins.includes(clientData.origin)) return { ok: false, reason: 'origin' };
     let info;
     try {
       const verification = await verifyRegistrationResponse({
         response,
         expectedChallenge: clientData.challenge,
-        expectedOrigin: [...this.config.webauthn.origins],
-        expectedRPID: this.config.webauthn.rpId,
+        expectedOrigin: [...this.webauthn.origins],
+        expectedRPID: this.webauthn.rpId,
         requireUserVerification: false,
       });
       if (!verification.verified) return { ok: false, reason: 'invalid' };
@@ -151,7 +154,7 @@ export class PasskeysService implements OnModuleInit {
     // WEBAUTHN_ATTESTATION=direct|enterprise: a passkey that shows no statement chained to a
     // configured root is refused: neither `none` nor self attestation (WebAuthn §8.2: packed
     // without x5c, signed by the credential's own key, proves nothing about the authenticator).
-    if (this.config.webauthn.attestation !== 'none' && !chainedAttestation(info.fmt, info.attestationObject)) return { ok: false, reason: 'attestation' };
+    if (this.webauthn.attestation !== 'none' && !chainedAttestation(info.fmt, info.attestationObject)) return { ok: false, reason: 'attestation' };
     const credentialHash = sha256Hex(info.credential.id);
     if (await this.passkeys.findByCredentialHash(credentialHash)) return { ok: false, reason: 'invalid' };
     const id = uuidv7();
@@ -221,7 +224,7 @@ export class PasskeysService implements OnModuleInit {
               subject,
               clientId,
               // The methods the session gets (RFC 8176), for the account page's recent sign-ins.
-              detail: { channel: 'passkey', amr: passkeyAuthentication(this.config.mfa, result.value.amr, result.value.userVerified).amr.join(' ') },
+              detail: { channel: 'passkey', amr: passkeyAuthentication(this.mfa, result.value.amr, result.value.userVerified).amr.join(' ') },
             }
           : { type: 'login.failure', outcome: 'failure', subject: 'passkey', clientId, detail: { channel: 'passkey', reason: result.reason } },
       );
@@ -235,7 +238,7 @@ export class PasskeysService implements OnModuleInit {
     if (!response || !clientData) return { ok: false, reason: 'malformed' };
     const ceremony: PasskeyCeremony = userId === null ? 'login' : 'second_factor';
     if (!(await this.consume(clientData.challenge, ceremony, userId))) return { ok: false, reason: 'challenge' };
-    if (!this.config.webauthn.origins.includes(clientData.origin)) return { ok: false, reason: 'origin' };
+    if (!this.webauthn.origins.includes(clientData.origin)) return { ok: false, reason: 'origin' };
     const credential = await this.passkeys.findByCredentialHash(sha256Hex(response.id));
     // Another user's passkey is no second factor of this one.
     if (!credential || (userId !== null && credential.userId !== userId)) return { ok: false, reason: 'unknown_credential' };
@@ -255,8 +258,8 @@ export class PasskeysService implements OnModuleInit {
       const verification = await verifyAuthenticationResponse({
         response,
         expectedChallenge: clientData.challenge,
-        expectedOrigin: [...this.config.webauthn.origins],
-        expectedRPID: this.config.webauthn.rpId,
+        expectedOrigin: [...this.webauthn.origins],
+        expectedRPID: this.webauthn.rpId,
         credential: { id: credential.credentialId, publicKey: Buffer.from(credential.publicKey, 'base64url'), counter: credential.signCount },
         requireUserVerification: userId === null,
       });

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { type MetadataContributor, MetadataContributorProvider } from '../../common/metadata/metadata-contributor';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.module';
 
 /** OpenID Connect Discovery §3: the two classes a sign-in here reaches, a password alone and with a second factor. */
 @Injectable()
@@ -8,9 +9,9 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 export class SignInFactorsMetadata implements MetadataContributor {
   readonly fields = ['acr_values_supported'];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@InjectConfig('mfa') private readonly mfa: AppConfig['mfa']) {}
 
   metadata(): Record<string, string[]> {
-    return { acr_values_supported: [this.config.mfa.passwordAcr, this.config.mfa.mfaAcr] };
+    return { acr_values_supported: [this.mfa.passwordAcr, this.mfa.mfaAcr] };
   }
 }
