@@ -1,9 +1,9 @@
-import { Global, Injectable, Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AdminGuard } from '../admin/admin.guard';
 import { AuthorizeModule } from '../authorize/authorize.module';
 import { UpstreamSignIn } from '../authorize/upstream-sign-in';
-import { ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
+import { expiringTable } from '../database/extensions/expiring-table';
 import { WithSchema } from '../database/extensions/extension-schema';
 import { DatabaseModule } from '../database/unit-of-work/database.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -31,13 +31,7 @@ import { UpstreamSignInService } from './upstream-sign-in.service';
 const ENTITIES = [UpstreamProviderEntity, FederatedIdentityEntity, UpstreamLoginStateEntity];
 
 /** Sign-ins in flight expire; the janitor deletes them (and, after the session's lifetime, the record of one that succeeded). */
-@Injectable()
-@ExpiringTableProvider()
-export class ExpiringUpstreamLoginStates implements ExpiringTable {
-  readonly table = 'upstream_login_states';
-  readonly entity = UpstreamLoginStateEntity;
-  readonly expiresAt = 'expiresAt';
-}
+export const ExpiringUpstreamLoginStates = expiringTable({ table: 'upstream_login_states', entity: UpstreamLoginStateEntity, expiresAt: 'expiresAt' });
 
 /**
  * Sign-in through upstream OpenID Connect and SAML 2.0 providers ("Sign in with …"): their management API,

@@ -1,26 +1,14 @@
-import { Injectable, Module, type Type } from '@nestjs/common';
+import { Module, type Type } from '@nestjs/common';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { configToken } from '../config/config.module';
-import { type ExpiringTable, ExpiringTableProvider } from '../database/extensions/expiring-table';
+import { type ExpiringTable, expiringTable } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { AccessTokenEntity } from '../tokens/entities/access-token.entity';
 import { ExpiredDataCleanupService } from './expired-data-cleanup.service';
 import { ExpiredRowsRepository, TypeOrmExpiredRowsRepository } from './expired-rows.repository';
-
-/** A provider registering `table` for the janitor, as a module outside src/ would. */
-function registered(table: string, entity: ExpiringTable['entity'], expiresAt: string): Type {
-  @Injectable()
-  @ExpiringTableProvider()
-  class Registered implements ExpiringTable {
-    readonly table = table;
-    readonly entity = entity;
-    readonly expiresAt = expiresAt;
-  }
-  return Registered;
-}
 
 @Entity('example_tickets')
 class TicketRow {
@@ -65,24 +53,26 @@ describe('ExpiredDataCleanupService', () => {
   }
 
   it('refuses to boot, in one line, when a registered table names a property that is no column, or another table than its entity', async () => {
-    await expect(boot(registered('example_tickets', TicketRow, 'expires_at'))).rejects.toThrow(
+    await expect(boot(expiringTable({ table: 'example_tickets', entity: TicketRow, expiresAt: 'expires_at' }))).rejects.toThrow(
       new ConfigError('Cannot start: the expiring table example_tickets is registered wrongly: its entity TicketRow has no column for the property expires_at'),
     );
-    await expect(boot(registered('tickets', TicketRow, 'expiresAt'))).rejects.toThrow(
+    await expect(boot(expiringTable({ table: 'tickets', entity: TicketRow, expiresAt: 'expiresAt' }))).rejects.toThrow(
       'Cannot start: the expiring table tickets is registered wrongly: its entity TicketRow maps the table example_tickets',
     );
-    await expect(boot(registered('tickets', TicketRow, 'expiresAt'))).rejects.toBeInstanceOf(ConfigError);
+    await expect(boot(expiringTable({ table: 'tickets', entity: TicketRow, expiresAt: 'expiresAt' }))).rejects.toBeInstanceOf(ConfigError);
   });
 
   it('boots with a table registered as its entity maps it', async () => {
-    await expect(boot(registered('example_tickets', TicketRow, 'expiresAt'))).resolves.toBeInstanceOf(ExpiredDataCleanupService);
+    await expect(boot(expiringTable({ table: 'example_tickets', entity: TicketRow, expiresAt: 'expiresAt' }))).resolves.toBeInstanceOf(
+      ExpiredDataCleanupService,
+    );
   });
 
   it('deletes the expired rows of a registered table in batches, and nothing that has not expired', async () => {
     const tickets = dataSource.getRepository(TicketRow);
     const rows = Array.from({ length: 7 }, (_, i) => ({ id: `t${i}`, expiresAt: i < 5 ? 100 : 300 }));
     await tickets.insert(rows);
-    const janitor = await boot(registered('example_tickets', TicketRow, 'expiresAt'), { CLEANUP_BATCH_SIZE: '2' });
+    const janitor = await boot(expiringTable({ table: 'example_tickets', entity: TicketRow, expiresAt: 'expiresAt' }), { CLEANUP_BATCH_SIZE: '2' });
     const deleted = await janitor.runOnce(200);
     expect(deleted.example_tickets).toBe(5);
     expect((await tickets.find({ order: { id: 'ASC' } })).map((row) => row.id)).toEqual(['t5', 't6']);
@@ -93,7 +83,7 @@ describe('ExpiredDataCleanupService', () => {
       imports: [DiscoveryModule],
       providers: [
         ExpiredDataCleanupService,
-        registered('access_tokens', AccessTokenEntity, 'expiresAt'),
+        expiringTable({ table: 'access_tokens', entity: AccessTokenEntity, expiresAt: 'expiresAt' }),
         { provide: DatabaseStatus, useValue: {} },
         { provide: ExpiredRowsRepository, useValue: {} },
         { provide: configToken('cleanup'), useValue: loadConfig({}).cleanup },

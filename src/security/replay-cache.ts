@@ -6,8 +6,7 @@ import { traced } from '../common/observability/tracing';
 import { nowSeconds } from '../common/time';
 import { type AppConfig, type RedisTarget } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
-import type { ExpiringTable } from '../database/extensions/expiring-table';
-import { ExpiringTableProvider } from '../database/extensions/expiring-table';
+import { expiringTable } from '../database/extensions/expiring-table';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { connectRedis } from './counter-store';
 import { ReplayEntryEntity } from './replay-entry.entity';
@@ -79,10 +78,4 @@ export class ReplayCache implements OnModuleDestroy {
 }
 
 /** The janitor deletes expired replay entries (database store only; Redis expires its own). */
-@Injectable()
-@ExpiringTableProvider()
-export class ReplayCacheTable implements ExpiringTable {
-  readonly table = 'replay_cache';
-  readonly entity = ReplayEntryEntity;
-  readonly expiresAt = 'expiresAt';
-}
+export const ReplayCacheTable = expiringTable({ table: 'replay_cache', entity: ReplayEntryEntity, expiresAt: 'expiresAt' });

@@ -1,30 +1,17 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableIndex } from 'typeorm';
-
-// Schema API only, so the same migration runs on SQLite and MySQL/MariaDB.
-const id = (name = 'id', length = 36): TableColumnOptions => ({ name, type: 'varchar', length: String(length), isPrimary: true });
-const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
-const hash = (name: string): TableColumnOptions => ({ name, type: 'varchar', length: '64' });
-const text = (name: string): TableColumnOptions => ({ name, type: 'text' });
-const bool = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'boolean', isNullable });
-const int = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'int', isNullable });
-const epoch = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable });
+import * as column from './columns';
 
 const tokenColumns = (extra: TableColumnOptions[]): TableColumnOptions[] => [
-  id(),
-  hash('token_hash'),
-  str('client_id', 64),
-  str('user_id', 36, true),
-  text('scope'),
-  str('grant_id', 36),
-  epoch('expires_at'),
+  column.id(),
+  column.sha256('token_hash'),
+  column.varchar('client_id', 64),
+  column.userId({ isNullable: true }),
+  column.text('scope'),
+  column.varchar('grant_id', 36),
+  column.bigint('expires_at'),
   ...extra,
-  epoch('revoked_at', true),
-  epoch('created_at'),
+  column.bigint('revoked_at', { isNullable: true }),
+  column.bigint('created_at'),
 ];
 
 const tokenIndices = (table: string): TableIndex[] => [
@@ -43,20 +30,19 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       new Table({
         name: 'clients',
         columns: [
-          id('id', 64),
-          str('client_name', 255),
-          { ...hash('secret_hash'), isNullable: true },
-          str('token_endpoint_auth_method', 32),
-          text('redirect_uris'),
-          text('grant_types'),
-          text('scope'),
-          str('pkce', 16),
-          bool('pkce_plain_allowed', true),
-          int('access_token_ttl', true),
-          int('refresh_token_ttl', true),
-          bool('enabled'),
-          epoch('created_at'),
-          epoch('updated_at'),
+          column.id('id', 64),
+          column.varchar('client_name', 255),
+          column.sha256('secret_hash', { isNullable: true }),
+          column.varchar('token_endpoint_auth_method', 32),
+          column.text('redirect_uris'),
+          column.text('grant_types'),
+          column.text('scope'),
+          column.varchar('pkce', 16),
+          column.boolean('pkce_plain_allowed', { isNullable: true }),
+          column.int('access_token_ttl', { isNullable: true }),
+          column.int('refresh_token_ttl', { isNullable: true }),
+          column.boolean('enabled'),
+          ...column.timestamps(),
         ],
         indices: [new TableIndex({ name: 'IDX_clients_client_name', columnNames: ['client_name'] })],
       }),
@@ -65,14 +51,13 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       new Table({
         name: 'users',
         columns: [
-          id(),
-          str('username', 255),
-          str('email', 320, true),
-          str('password_hash', 255),
-          text('roles'),
-          bool('enabled'),
-          epoch('created_at'),
-          epoch('updated_at'),
+          column.id(),
+          column.varchar('username', 255),
+          column.varchar('email', 320, { isNullable: true }),
+          column.varchar('password_hash', 255),
+          column.text('roles'),
+          column.boolean('enabled'),
+          ...column.timestamps(),
         ],
         indices: [new TableIndex({ name: 'UQ_users_username', columnNames: ['username'], isUnique: true })],
       }),
@@ -80,7 +65,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'consents',
-        columns: [id(), str('user_id', 36), str('client_id', 64), text('scope'), epoch('created_at'), epoch('updated_at')],
+        columns: [column.id(), column.userId(), column.varchar('client_id', 64), column.text('scope'), ...column.timestamps()],
         indices: [
           new TableIndex({ name: 'UQ_consents_user_client', columnNames: ['user_id', 'client_id'], isUnique: true }),
           new TableIndex({ name: 'IDX_consents_client_id', columnNames: ['client_id'] }),
@@ -90,7 +75,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'login_sessions',
-        columns: [id(), hash('session_hash'), str('user_id', 36), epoch('expires_at'), epoch('created_at')],
+        columns: [column.id(), column.sha256('session_hash'), column.userId(), column.bigint('expires_at'), column.bigint('created_at')],
         indices: [
           new TableIndex({ name: 'UQ_login_sessions_session_hash', columnNames: ['session_hash'], isUnique: true }),
           new TableIndex({ name: 'IDX_login_sessions_user_id', columnNames: ['user_id'] }),
@@ -102,13 +87,13 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       new Table({
         name: 'settings',
         columns: [
-          id('id', 32),
-          bool('pkce_required'),
-          bool('pkce_plain_allowed'),
-          int('access_token_ttl'),
-          int('refresh_token_ttl'),
-          int('authorization_code_ttl'),
-          epoch('updated_at'),
+          column.id('id', 32),
+          column.boolean('pkce_required'),
+          column.boolean('pkce_plain_allowed'),
+          column.int('access_token_ttl'),
+          column.int('refresh_token_ttl'),
+          column.int('authorization_code_ttl'),
+          column.bigint('updated_at'),
         ],
       }),
     );
@@ -116,18 +101,18 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       new Table({
         name: 'authorization_codes',
         columns: [
-          id(),
-          hash('code_hash'),
-          str('client_id', 64),
-          str('user_id', 36),
-          text('redirect_uri'),
-          bool('redirect_uri_provided'),
-          text('scope'),
-          str('code_challenge', 128, true),
-          str('code_challenge_method', 8, true),
-          epoch('expires_at'),
-          epoch('consumed_at', true),
-          epoch('created_at'),
+          column.id(),
+          column.sha256('code_hash'),
+          column.varchar('client_id', 64),
+          column.userId(),
+          column.text('redirect_uri'),
+          column.boolean('redirect_uri_provided'),
+          column.text('scope'),
+          column.varchar('code_challenge', 128, { isNullable: true }),
+          column.varchar('code_challenge_method', 8, { isNullable: true }),
+          column.bigint('expires_at'),
+          column.bigint('consumed_at', { isNullable: true }),
+          column.bigint('created_at'),
         ],
         indices: [
           new TableIndex({ name: 'UQ_authorization_codes_code_hash', columnNames: ['code_hash'], isUnique: true }),
@@ -139,7 +124,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'refresh_tokens',
-        columns: tokenColumns([epoch('rotated_at', true)]),
+        columns: tokenColumns([column.bigint('rotated_at', { isNullable: true })]),
         indices: tokenIndices('refresh_tokens'),
       }),
     );

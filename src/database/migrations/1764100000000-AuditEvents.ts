@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import * as column from './columns';
 
 export class AuditEvents1764100000000 implements MigrationInterface {
   name = 'AuditEvents1764100000000';
@@ -8,15 +9,15 @@ export class AuditEvents1764100000000 implements MigrationInterface {
       new Table({
         name: 'audit_events',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'occurred_at', type: 'bigint' },
-          { name: 'type', type: 'varchar', length: '64' },
-          { name: 'outcome', type: 'varchar', length: '16' },
-          { name: 'actor_user_id', type: 'varchar', length: '36', isNullable: true },
-          { name: 'client_id', type: 'varchar', length: '64', isNullable: true },
-          { name: 'subject', type: 'varchar', length: '255', isNullable: true },
-          { name: 'ip', type: 'varchar', length: '64', isNullable: true },
-          { name: 'detail', type: 'text', isNullable: true },
+          column.id(),
+          column.bigint('occurred_at'),
+          column.varchar('type', 64),
+          column.varchar('outcome', 16),
+          column.varchar('actor_user_id', 36, { isNullable: true }),
+          column.varchar('client_id', 64, { isNullable: true }),
+          column.varchar('subject', 255, { isNullable: true }),
+          column.varchar('ip', 64, { isNullable: true }),
+          column.text('detail', { isNullable: true }),
         ],
         indices: [
           new TableIndex({ name: 'IDX_audit_events_occurred_at', columnNames: ['occurred_at'] }),

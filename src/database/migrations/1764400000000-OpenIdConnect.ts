@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
+import * as column from './columns';
 
 /** OpenID Connect: signing keys, the nonce and auth_time an ID Token carries, standard profile claims. */
 export class OpenIdConnect1764400000000 implements MigrationInterface {
@@ -9,26 +10,26 @@ export class OpenIdConnect1764400000000 implements MigrationInterface {
       new Table({
         name: 'signing_keys',
         columns: [
-          { name: 'kid', type: 'varchar', length: '64', isPrimary: true },
-          { name: 'alg', type: 'varchar', length: '16' },
-          { name: 'public_jwk', type: 'text' },
-          { name: 'private_key', type: 'text' },
-          { name: 'created_at', type: 'bigint' },
-          { name: 'activates_at', type: 'bigint' },
-          { name: 'retires_at', type: 'bigint', isNullable: true },
-          { name: 'published_until', type: 'bigint', isNullable: true },
+          column.id('kid', 64),
+          column.varchar('alg', 16),
+          column.text('public_jwk'),
+          column.text('private_key'),
+          column.bigint('created_at'),
+          column.bigint('activates_at'),
+          column.bigint('retires_at', { isNullable: true }),
+          column.bigint('published_until', { isNullable: true }),
         ],
       }),
     );
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'id_token_signed_response_alg', type: 'varchar', length: '16', default: "'RS256'" }));
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'post_logout_redirect_uris', type: 'text', isNullable: true }));
-    await queryRunner.addColumn('authorization_codes', new TableColumn({ name: 'nonce', type: 'varchar', length: '512', isNullable: true }));
-    await queryRunner.addColumn('authorization_codes', new TableColumn({ name: 'auth_time', type: 'bigint', isNullable: true }));
-    await queryRunner.addColumn('refresh_tokens', new TableColumn({ name: 'auth_time', type: 'bigint', isNullable: true }));
+    await queryRunner.addColumn('clients', new TableColumn(column.varchar('id_token_signed_response_alg', 16, { default: "'RS256'" })));
+    await queryRunner.addColumn('clients', new TableColumn(column.text('post_logout_redirect_uris', { isNullable: true })));
+    await queryRunner.addColumn('authorization_codes', new TableColumn(column.varchar('nonce', 512, { isNullable: true })));
+    await queryRunner.addColumn('authorization_codes', new TableColumn(column.bigint('auth_time', { isNullable: true })));
+    await queryRunner.addColumn('refresh_tokens', new TableColumn(column.bigint('auth_time', { isNullable: true })));
     for (const name of ['name', 'given_name', 'family_name']) {
-      await queryRunner.addColumn('users', new TableColumn({ name, type: 'varchar', length: '255', isNullable: true }));
+      await queryRunner.addColumn('users', new TableColumn(column.varchar(name, 255, { isNullable: true })));
     }
-    await queryRunner.addColumn('users', new TableColumn({ name: 'email_verified', type: 'boolean', default: false }));
+    await queryRunner.addColumn('users', new TableColumn(column.boolean('email_verified', { default: false })));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 import { dialectOf } from '../dialects';
+import * as column from './columns';
 
 /** Resource servers (RFC 8707 resource indicators) and JWT access tokens (RFC 9068). */
 export class ResourceServers1764500000000 implements MigrationInterface {
@@ -10,14 +11,13 @@ export class ResourceServers1764500000000 implements MigrationInterface {
       new Table({
         name: 'resource_servers',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'identifier', type: 'varchar', length: '255' },
-          { name: 'name', type: 'varchar', length: '255' },
-          { name: 'scope', type: 'text' },
-          { name: 'access_token_format', type: 'varchar', length: '8' },
-          { name: 'access_token_ttl', type: 'int', isNullable: true },
-          { name: 'created_at', type: 'bigint' },
-          { name: 'updated_at', type: 'bigint' },
+          column.id(),
+          column.varchar('identifier', 255),
+          column.varchar('name', 255),
+          column.text('scope'),
+          column.varchar('access_token_format', 8),
+          column.int('access_token_ttl', { isNullable: true }),
+          ...column.timestamps(),
         ],
         indices: [new TableIndex({ name: 'UQ_resource_servers_identifier', columnNames: ['identifier'], isUnique: true })],
       }),
@@ -26,10 +26,10 @@ export class ResourceServers1764500000000 implements MigrationInterface {
     if (dialectOf(queryRunner.connection).name === 'mysql') {
       await queryRunner.query('ALTER TABLE `resource_servers` MODIFY `identifier` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL');
     }
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'access_token_format', type: 'varchar', length: '8', default: "'opaque'" }));
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'resources', type: 'text', isNullable: true }));
+    await queryRunner.addColumn('clients', new TableColumn(column.varchar('access_token_format', 8, { default: "'opaque'" })));
+    await queryRunner.addColumn('clients', new TableColumn(column.text('resources', { isNullable: true })));
     for (const table of ['authorization_codes', 'refresh_tokens', 'access_tokens']) {
-      await queryRunner.addColumn(table, new TableColumn({ name: 'resource', type: 'varchar', length: '255', isNullable: true }));
+      await queryRunner.addColumn(table, new TableColumn(column.varchar('resource', 255, { isNullable: true })));
     }
   }
 

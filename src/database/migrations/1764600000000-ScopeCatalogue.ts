@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import * as column from './columns';
 
 /** The scope catalogue: a description users read on the consent page instead of the raw scope. */
 export class ScopeCatalogue1764600000000 implements MigrationInterface {
@@ -8,12 +9,7 @@ export class ScopeCatalogue1764600000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'scopes',
-        columns: [
-          { name: 'name', type: 'varchar', length: '255', isPrimary: true },
-          { name: 'description', type: 'varchar', length: '500' },
-          { name: 'created_at', type: 'bigint' },
-          { name: 'updated_at', type: 'bigint' },
-        ],
+        columns: [column.id('name', 255), column.varchar('description', 500), ...column.timestamps()],
       }),
     );
   }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import * as column from './columns';
 
 /**
  * A refresh token records the token whose presentation issued it and the access token issued with
@@ -9,8 +10,8 @@ export class RefreshRetry1764700000000 implements MigrationInterface {
   name = 'RefreshRetry1764700000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('refresh_tokens', new TableColumn({ name: 'parent_id', type: 'varchar', length: '36', isNullable: true }));
-    await queryRunner.addColumn('refresh_tokens', new TableColumn({ name: 'access_token_id', type: 'varchar', length: '36', isNullable: true }));
+    await queryRunner.addColumn('refresh_tokens', new TableColumn(column.varchar('parent_id', 36, { isNullable: true })));
+    await queryRunner.addColumn('refresh_tokens', new TableColumn(column.varchar('access_token_id', 36, { isNullable: true })));
     // Looked up only when a spent token comes back, by grant (IDX_refresh_tokens_grant_id): no new index.
   }
 

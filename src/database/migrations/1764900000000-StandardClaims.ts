@@ -1,17 +1,18 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import * as column from './columns';
 
 /** The string columns of the OpenID Connect standard claims added to users (Core §5.1), with their lengths ('text' for URLs). */
-const USER_CLAIM_COLUMNS: readonly [string, string | null][] = [
-  ['middle_name', '255'],
-  ['nickname', '255'],
+const USER_CLAIM_COLUMNS: readonly [string, number | null][] = [
+  ['middle_name', 255],
+  ['nickname', 255],
   ['profile', null],
   ['picture', null],
   ['website', null],
-  ['gender', '64'],
-  ['birthdate', '10'],
-  ['zoneinfo', '64'],
-  ['locale', '35'],
-  ['phone_number', '64'],
+  ['gender', 64],
+  ['birthdate', 10],
+  ['zoneinfo', 64],
+  ['locale', 35],
+  ['phone_number', 64],
 ];
 
 /**
@@ -26,14 +27,14 @@ export class StandardClaims1764900000000 implements MigrationInterface {
     for (const [name, length] of USER_CLAIM_COLUMNS) {
       await queryRunner.addColumn(
         'users',
-        new TableColumn(length === null ? { name, type: 'text', isNullable: true } : { name, type: 'varchar', length, isNullable: true }),
+        new TableColumn(length === null ? column.text(name, { isNullable: true }) : column.varchar(name, length, { isNullable: true })),
       );
     }
-    await queryRunner.addColumn('users', new TableColumn({ name: 'phone_number_verified', type: 'boolean', default: false }));
-    await queryRunner.addColumn('users', new TableColumn({ name: 'address', type: 'text', isNullable: true }));
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'id_token_claims', type: 'varchar', length: '16', default: "'scope'" }));
+    await queryRunner.addColumn('users', new TableColumn(column.boolean('phone_number_verified', { default: false })));
+    await queryRunner.addColumn('users', new TableColumn(column.text('address', { isNullable: true })));
+    await queryRunner.addColumn('clients', new TableColumn(column.varchar('id_token_claims', 16, { default: "'scope'" })));
     for (const table of ['authorization_codes', 'refresh_tokens', 'access_tokens']) {
-      await queryRunner.addColumn(table, new TableColumn({ name: 'claims', type: 'text', isNullable: true }));
+      await queryRunner.addColumn(table, new TableColumn(column.text('claims', { isNullable: true })));
     }
   }
 

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import * as column from './columns';
 
 /** The database replay cache (single-use identifiers: client assertion and DPoP proof `jti`s, ...). */
 export class ReplayCache1765000000000 implements MigrationInterface {
@@ -8,11 +9,7 @@ export class ReplayCache1765000000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'replay_cache',
-        columns: [
-          { name: 'id', type: 'varchar', length: '64', isPrimary: true },
-          { name: 'namespace', type: 'varchar', length: '64' },
-          { name: 'expires_at', type: 'bigint' },
-        ],
+        columns: [column.id('id', 64), column.varchar('namespace', 64), column.bigint('expires_at')],
       }),
     );
     await queryRunner.createIndex('replay_cache', new TableIndex({ name: 'idx_replay_cache_expires_at', columnNames: ['expires_at'] }));

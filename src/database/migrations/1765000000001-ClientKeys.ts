@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import * as column from './columns';
 
 /**
  * Client key material and certificate registration: `jwks` / `jwks_uri` and the assertion
@@ -6,15 +7,15 @@ import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
  * encrypted secret of client_secret_jwt clients.
  */
 const COLUMNS: readonly TableColumn[] = [
-  new TableColumn({ name: 'jwks', type: 'text', isNullable: true }),
-  new TableColumn({ name: 'jwks_uri', type: 'text', isNullable: true }),
-  new TableColumn({ name: 'token_endpoint_auth_signing_alg', type: 'varchar', length: '16', isNullable: true }),
-  new TableColumn({ name: 'tls_client_auth_subject_dn', type: 'text', isNullable: true }),
-  new TableColumn({ name: 'tls_client_auth_san_dns', type: 'varchar', length: '255', isNullable: true }),
-  new TableColumn({ name: 'tls_client_auth_san_uri', type: 'text', isNullable: true }),
-  new TableColumn({ name: 'tls_client_auth_san_ip', type: 'varchar', length: '64', isNullable: true }),
-  new TableColumn({ name: 'tls_client_auth_san_email', type: 'varchar', length: '255', isNullable: true }),
-  new TableColumn({ name: 'secret_encrypted', type: 'text', isNullable: true }),
+  new TableColumn(column.text('jwks', { isNullable: true })),
+  new TableColumn(column.text('jwks_uri', { isNullable: true })),
+  new TableColumn(column.varchar('token_endpoint_auth_signing_alg', 16, { isNullable: true })),
+  new TableColumn(column.text('tls_client_auth_subject_dn', { isNullable: true })),
+  new TableColumn(column.varchar('tls_client_auth_san_dns', 255, { isNullable: true })),
+  new TableColumn(column.text('tls_client_auth_san_uri', { isNullable: true })),
+  new TableColumn(column.varchar('tls_client_auth_san_ip', 64, { isNullable: true })),
+  new TableColumn(column.varchar('tls_client_auth_san_email', 255, { isNullable: true })),
+  new TableColumn(column.text('secret_encrypted', { isNullable: true })),
 ];
 
 export class ClientKeys1765000000001 implements MigrationInterface {

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
+import * as column from './columns';
 
 /**
  * RFC 9126: pushed authorization requests, single-use and shared by every instance; whether an
@@ -13,17 +14,17 @@ export class PushedAuthorizationRequests1765100000000 implements MigrationInterf
         name: 'pushed_authorization_requests',
         columns: [
           // SHA-256 hex of the request_uri's random part: the reference is a bearer value.
-          { name: 'id', type: 'varchar', length: '64', isPrimary: true },
-          { name: 'client_id', type: 'varchar', length: '255' },
-          { name: 'parameters', type: 'text' },
-          { name: 'expires_at', type: 'bigint' },
-          { name: 'spent_at', type: 'bigint', isNullable: true },
+          column.id('id', 64),
+          column.clientId(),
+          column.text('parameters'),
+          column.bigint('expires_at'),
+          column.bigint('spent_at', { isNullable: true }),
         ],
         indices: [new TableIndex({ name: 'IDX_pushed_authorization_requests_expires_at', columnNames: ['expires_at'] })],
       }),
     );
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'require_pushed_authorization_requests', type: 'boolean', default: false }));
-    await queryRunner.addColumn('settings', new TableColumn({ name: 'require_pushed_authorization_requests', type: 'boolean', default: false }));
+    await queryRunner.addColumn('clients', new TableColumn(column.boolean('require_pushed_authorization_requests', { default: false })));
+    await queryRunner.addColumn('settings', new TableColumn(column.boolean('require_pushed_authorization_requests', { default: false })));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import * as column from './columns';
 
 /**
  * Sender-constrained tokens: the confirmation (`cnf`, RFC 7800) of access and refresh tokens, the
@@ -10,11 +11,11 @@ export class TokenBinding1765200000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     for (const table of ['access_tokens', 'refresh_tokens']) {
-      await queryRunner.addColumn(table, new TableColumn({ name: 'cnf', type: 'text', isNullable: true }));
+      await queryRunner.addColumn(table, new TableColumn(column.text('cnf', { isNullable: true })));
     }
-    await queryRunner.addColumn('authorization_codes', new TableColumn({ name: 'dpop_jkt', type: 'varchar', length: '64', isNullable: true }));
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'dpop_bound_access_tokens', type: 'boolean', default: false }));
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'tls_client_certificate_bound_access_tokens', type: 'boolean', default: false }));
+    await queryRunner.addColumn('authorization_codes', new TableColumn(column.varchar('dpop_jkt', 64, { isNullable: true })));
+    await queryRunner.addColumn('clients', new TableColumn(column.boolean('dpop_bound_access_tokens', { default: false })));
+    await queryRunner.addColumn('clients', new TableColumn(column.boolean('tls_client_certificate_bound_access_tokens', { default: false })));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

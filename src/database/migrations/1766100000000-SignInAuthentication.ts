@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import * as column from './columns';
 
 /**
  * How a user signed in (RFC 8176 `amr`, OpenID Connect `acr`), kept with the login session, its
@@ -10,10 +11,10 @@ export class SignInAuthentication1766100000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     for (const table of ['login_sessions', 'authorization_codes', 'access_tokens', 'refresh_tokens']) {
-      await queryRunner.addColumn(table, new TableColumn({ name: 'authentication', type: 'text', isNullable: true }));
+      await queryRunner.addColumn(table, new TableColumn(column.text('authentication', { isNullable: true })));
     }
-    await queryRunner.addColumn('login_sessions', new TableColumn({ name: 'auth_time', type: 'bigint', isNullable: true }));
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'mfa', type: 'varchar', length: '16', isNullable: true }));
+    await queryRunner.addColumn('login_sessions', new TableColumn(column.bigint('auth_time', { isNullable: true })));
+    await queryRunner.addColumn('clients', new TableColumn(column.varchar('mfa', 16, { isNullable: true })));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

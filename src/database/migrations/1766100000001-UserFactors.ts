@@ -1,4 +1,5 @@
 import { type MigrationInterface, type QueryRunner, Table, TableIndex } from 'typeorm';
+import * as column from './columns';
 
 /** The sign-in factors of users besides their password (TOTP authenticators, recovery codes). */
 export class UserFactors1766100000001 implements MigrationInterface {
@@ -9,14 +10,14 @@ export class UserFactors1766100000001 implements MigrationInterface {
       new Table({
         name: 'user_factors',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'user_id', type: 'varchar', length: '36' },
-          { name: 'type', type: 'varchar', length: '32' },
-          { name: 'name', type: 'varchar', length: '100' },
-          { name: 'secret', type: 'text' },
-          { name: 'created_at', type: 'bigint' },
-          { name: 'last_used_at', type: 'bigint', isNullable: true },
-          { name: 'spent_at', type: 'bigint', isNullable: true },
+          column.id(),
+          column.userId(),
+          column.varchar('type', 32),
+          column.varchar('name', 100),
+          column.text('secret'),
+          column.bigint('created_at'),
+          column.bigint('last_used_at', { isNullable: true }),
+          column.bigint('spent_at', { isNullable: true }),
         ],
       }),
     );

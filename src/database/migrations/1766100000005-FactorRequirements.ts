@@ -1,4 +1,5 @@
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
+import * as column from './columns';
 
 /** Users an administrator requires to have a second sign-in factor, whatever the applications' policy. */
 export class FactorRequirements1766100000005 implements MigrationInterface {
@@ -8,11 +9,7 @@ export class FactorRequirements1766100000005 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'user_factor_requirements',
-        columns: [
-          { name: 'user_id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'required_at', type: 'bigint' },
-          { name: 'required_by', type: 'varchar', length: '36', isNullable: true },
-        ],
+        columns: [column.id('user_id'), column.bigint('required_at'), column.varchar('required_by', 36, { isNullable: true })],
       }),
     );
   }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import * as column from './columns';
 
 /** LDAP / Active Directory user federation: the directories, and the local users linked to their entries. */
 export class LdapDirectories1766200000000 implements MigrationInterface {
@@ -9,39 +10,32 @@ export class LdapDirectories1766200000000 implements MigrationInterface {
       new Table({
         name: 'ldap_directories',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'name', type: 'varchar', length: '255' },
-          { name: 'enabled', type: 'boolean' },
-          { name: 'urls', type: 'text' },
-          { name: 'start_tls', type: 'boolean' },
-          { name: 'ca_certificates', type: 'text', isNullable: true },
-          { name: 'bind_dn', type: 'text' },
-          { name: 'bind_password_sealed', type: 'text' },
-          { name: 'base_dn', type: 'text' },
-          { name: 'user_filter', type: 'text' },
-          { name: 'username_attribute', type: 'varchar', length: '64' },
-          { name: 'id_attribute', type: 'varchar', length: '64' },
-          { name: 'email_attribute', type: 'varchar', length: '64', isNullable: true },
-          { name: 'name_attribute', type: 'varchar', length: '64', isNullable: true },
-          { name: 'group_attribute', type: 'varchar', length: '64', isNullable: true },
-          { name: 'group_mappings', type: 'text' },
-          { name: 'connect_timeout_ms', type: 'int' },
-          { name: 'operation_timeout_ms', type: 'int' },
-          { name: 'sync_interval_seconds', type: 'int' },
-          { name: 'last_sync_at', type: 'bigint' },
-          { name: 'created_at', type: 'bigint' },
-          { name: 'updated_at', type: 'bigint' },
+          column.id(),
+          column.varchar('name', 255),
+          column.boolean('enabled'),
+          column.text('urls'),
+          column.boolean('start_tls'),
+          column.text('ca_certificates', { isNullable: true }),
+          column.text('bind_dn'),
+          column.text('bind_password_sealed'),
+          column.text('base_dn'),
+          column.text('user_filter'),
+          // The LDAP attributes read: username and id always; e-mail, name and groups where configured.
+          ...['username_attribute', 'id_attribute'].map((name) => column.varchar(name, 64)),
+          ...['email_attribute', 'name_attribute', 'group_attribute'].map((name) => column.varchar(name, 64, { isNullable: true })),
+          column.text('group_mappings'),
+          column.int('connect_timeout_ms'),
+          column.int('operation_timeout_ms'),
+          column.int('sync_interval_seconds'),
+          column.bigint('last_sync_at'),
+          ...column.timestamps(),
         ],
       }),
     );
     await queryRunner.createTable(
       new Table({
         name: 'federated_users',
-        columns: [
-          { name: 'user_id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'directory_id', type: 'varchar', length: '36' },
-          { name: 'external_id', type: 'varchar', length: '128' },
-        ],
+        columns: [column.id('user_id'), column.varchar('directory_id', 36), column.varchar('external_id', 128)],
       }),
     );
     await queryRunner.createIndex(

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
+import * as column from './columns';
 
 /**
  * RFC 7591/7592 and Client ID Metadata Documents: initial access tokens, the registration record of
@@ -8,20 +9,20 @@ export class DynamicRegistration1766500000000 implements MigrationInterface {
   name = 'DynamicRegistration1766500000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('clients', new TableColumn({ name: 'registration', type: 'varchar', length: '32', isNullable: true }));
+    await queryRunner.addColumn('clients', new TableColumn(column.varchar('registration', 32, { isNullable: true })));
     await queryRunner.createTable(
       new Table({
         name: 'initial_access_tokens',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'token_hash', type: 'varchar', length: '64', isUnique: true },
-          { name: 'description', type: 'varchar', length: '255', isNullable: true },
-          { name: 'expires_at', type: 'int', isNullable: true },
-          { name: 'max_uses', type: 'int', isNullable: true },
-          { name: 'uses', type: 'int' },
-          { name: 'policy', type: 'text', isNullable: true },
-          { name: 'revoked_at', type: 'int', isNullable: true },
-          { name: 'created_at', type: 'int' },
+          column.id(),
+          column.sha256('token_hash', { isUnique: true }),
+          column.varchar('description', 255, { isNullable: true }),
+          column.int('expires_at', { isNullable: true }),
+          column.int('max_uses', { isNullable: true }),
+          column.int('uses'),
+          column.text('policy', { isNullable: true }),
+          column.int('revoked_at', { isNullable: true }),
+          column.int('created_at'),
         ],
       }),
     );
@@ -29,11 +30,11 @@ export class DynamicRegistration1766500000000 implements MigrationInterface {
       new Table({
         name: 'client_registrations',
         columns: [
-          { name: 'client_id', type: 'varchar', length: '255', isPrimary: true },
-          { name: 'registration_token_hash', type: 'varchar', length: '64', isNullable: true },
-          { name: 'metadata', type: 'text' },
-          { name: 'document_expires_at', type: 'int', isNullable: true },
-          { name: 'created_at', type: 'int' },
+          column.id('client_id', 255),
+          column.sha256('registration_token_hash', { isNullable: true }),
+          column.text('metadata'),
+          column.int('document_expires_at', { isNullable: true }),
+          column.int('created_at'),
         ],
       }),
     );

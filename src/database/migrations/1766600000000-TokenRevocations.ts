@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
+import * as column from './columns';
 
 /** Revocations of JWT access tokens, which are no longer stored: a deny-list by `jti` and not-before times by subject. */
 export class TokenRevocations1766600000000 implements MigrationInterface {
@@ -8,11 +9,7 @@ export class TokenRevocations1766600000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'token_revocations',
-        columns: [
-          { name: 'id', type: 'varchar', length: '320', isPrimary: true },
-          { name: 'not_before', type: 'bigint' },
-          { name: 'expires_at', type: 'bigint' },
-        ],
+        columns: [column.id('id', 320), column.bigint('not_before'), column.bigint('expires_at')],
         indices: [new TableIndex({ name: 'IDX_token_revocations_expires_at', columnNames: ['expires_at'] })],
       }),
     );

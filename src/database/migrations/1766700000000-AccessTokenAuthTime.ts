@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import * as column from './columns';
 
 /**
  * When the user of an access token authenticated (OpenID Connect auth_time), kept with the token
@@ -8,7 +9,7 @@ export class AccessTokenAuthTime1766700000000 implements MigrationInterface {
   name = 'AccessTokenAuthTime1766700000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('access_tokens', new TableColumn({ name: 'auth_time', type: 'bigint', isNullable: true }));
+    await queryRunner.addColumn('access_tokens', new TableColumn(column.bigint('auth_time', { isNullable: true })));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

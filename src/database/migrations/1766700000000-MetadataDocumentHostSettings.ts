@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import * as column from './columns';
 
 /**
  * The hosts whose Client ID Metadata Documents are accepted or refused, as run-time settings. Null
@@ -9,8 +10,8 @@ export class MetadataDocumentHostSettings1766700000000 implements MigrationInter
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumns('settings', [
-      new TableColumn({ name: 'metadata_document_allowed_hosts', type: 'text', isNullable: true }),
-      new TableColumn({ name: 'metadata_document_denied_hosts', type: 'text', isNullable: true }),
+      new TableColumn(column.text('metadata_document_allowed_hosts', { isNullable: true })),
+      new TableColumn(column.text('metadata_document_denied_hosts', { isNullable: true })),
     ]);
   }
 

@@ -1,4 +1,5 @@
 import { type MigrationInterface, type QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
+import * as column from './columns';
 
 /** Passkeys (WebAuthn credentials, each a user_factors row too) and their single-use challenges. */
 export class Passkeys1766700000000 implements MigrationInterface {
@@ -9,17 +10,17 @@ export class Passkeys1766700000000 implements MigrationInterface {
       new Table({
         name: 'passkey_credentials',
         columns: [
-          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'user_id', type: 'varchar', length: '36' },
-          { name: 'credential_hash', type: 'varchar', length: '64' },
-          { name: 'credential_id', type: 'text' },
-          { name: 'public_key', type: 'text' },
-          { name: 'sign_count', type: 'bigint' },
-          { name: 'backup_eligible', type: 'boolean' },
-          { name: 'backup_state', type: 'boolean' },
-          { name: 'transports', type: 'varchar', length: '255' },
-          { name: 'aaguid', type: 'varchar', length: '36' },
-          { name: 'attestation_format', type: 'varchar', length: '32' },
+          column.id(),
+          column.userId(),
+          column.sha256('credential_hash'),
+          column.text('credential_id'),
+          column.text('public_key'),
+          column.bigint('sign_count'),
+          column.boolean('backup_eligible'),
+          column.boolean('backup_state'),
+          column.varchar('transports', 255),
+          column.varchar('aaguid', 36),
+          column.varchar('attestation_format', 32),
         ],
         indices: [
           new TableIndex({ name: 'idx_passkey_credentials_hash', columnNames: ['credential_hash'], isUnique: true }),
@@ -39,12 +40,7 @@ export class Passkeys1766700000000 implements MigrationInterface {
     await queryRunner.createTable(
       new Table({
         name: 'passkey_challenges',
-        columns: [
-          { name: 'id', type: 'varchar', length: '64', isPrimary: true },
-          { name: 'ceremony', type: 'varchar', length: '16' },
-          { name: 'user_id', type: 'varchar', length: '36', isNullable: true },
-          { name: 'expires_at', type: 'bigint' },
-        ],
+        columns: [column.id('id', 64), column.varchar('ceremony', 16), column.userId({ isNullable: true }), column.bigint('expires_at')],
         indices: [new TableIndex({ name: 'idx_passkey_challenges_expires_at', columnNames: ['expires_at'] })],
       }),
     );

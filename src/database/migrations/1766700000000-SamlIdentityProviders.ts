@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import * as column from './columns';
 
 /** SAML 2.0 identity providers as another kind of upstream provider: its protocol, and its SAML settings (JSON). */
 export class SamlIdentityProviders1766700000000 implements MigrationInterface {
@@ -6,8 +7,8 @@ export class SamlIdentityProviders1766700000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumns('upstream_identity_providers', [
-      new TableColumn({ name: 'protocol', type: 'varchar', length: '8', default: "'oidc'" }),
-      new TableColumn({ name: 'saml_settings', type: 'text', isNullable: true }),
+      new TableColumn(column.varchar('protocol', 8, { default: "'oidc'" })),
+      new TableColumn(column.text('saml_settings', { isNullable: true })),
     ]);
   }
 

@@ -33,7 +33,7 @@ export { MetadataContributorProvider } from '../../common/metadata/metadata-cont
 export type { MetadataContributor } from '../../common/metadata/metadata-contributor';
 export { WithSchema } from '../../database/extensions/extension-schema';
 export type { ExtensionSchema } from '../../database/extensions/extension-schema';
-export { ExpiringTableProvider } from '../../database/extensions/expiring-table';
+export { expiringTable, ExpiringTableProvider } from '../../database/extensions/expiring-table';
 export type { ExpiringTable } from '../../database/extensions/expiring-table';
 export { randomToken, sha256Hex } from '../../common/crypto/tokens';
 export { nowSeconds } from '../../common/time';
