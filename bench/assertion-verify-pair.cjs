@@ -14,6 +14,9 @@ const load = (dir) => ({
   config: require(`${dir}/dist/src/config/app-config.js`),
 });
 const jose = require('jose');
+// ClientKeys took the whole configuration before it took the two settings it reads.
+const clientKeys = (ClientKeys, config) =>
+  ClientKeys.length >= 3 ? new ClientKeys(config.clientJwksUriAllowPrivate, config.clientJwksUriCooldownSeconds) : new ClientKeys(config);
 async function main() {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256' };
@@ -24,7 +27,7 @@ async function main() {
     const seen = new Set();
     const replay = { claim: async (ns, id) => (seen.has(ns + id) ? false : (seen.add(ns + id), true)) };
     const verifier = new m.assertion.ClientAssertionVerifier(config.fapiProfile, config.issuer, replay);
-    const method = new m.method.PrivateKeyJwtMethod(new m.keys.ClientKeys(config), verifier);
+    const method = new m.method.PrivateKeyJwtMethod(clientKeys(m.keys.ClientKeys, config), verifier);
     builds[name] = { m, config, method };
   }
   const issuer = builds.main.config.issuer;

@@ -12,7 +12,7 @@ import { AuditService } from './audit/audit.service';
 import { randomToken } from './common/crypto/tokens';
 import { fieldErrors } from './common/http/validation';
 import { OAuthError } from './common/oauth/oauth-error';
-import { APP_CONFIG, AppConfig, ConfigError, loadConfig } from './config/app-config';
+import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { LoginSessionService } from './authorize/login-session.service';
 import { UsersService } from './users/users.service';
 
@@ -89,7 +89,7 @@ async function run(argv: string[]): Promise<void> {
     case 'reset-admin-password': {
       const password = randomToken(18);
       await withApp(config, async (app) => {
-        const username = app.get<AppConfig>(APP_CONFIG).admin.username;
+        const username = config.admin.username;
         const users = app.get(UsersService);
         const admin = await users.findByUsername(username);
         if (!admin) throw new UsageError(`no user named "${username}" (set ADMIN_USERNAME to the administrator's username)`);
