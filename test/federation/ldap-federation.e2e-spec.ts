@@ -75,6 +75,12 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
       .type('form')
       .send({ grant_type: 'password', username, password, ...(scope ? { scope } : {}) });
 
+  /** The login page a browser reaches from the client's authorization request (scope=email, plus `extra`). */
+  const loginPage = (browser: FormBrowser, extra: Record<string, string> = {}) =>
+    browser.get(
+      `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email', ...extra })}`,
+    );
+
   const userNamed = async (username: string) => {
     const res = await admin.get(`/admin/users?search=${encodeURIComponent(username)}`);
     return (res.body.items as { username: string; id: string; enabled: boolean; source: string; roles: string[]; email: string; name: string }[]).find(
@@ -236,9 +242,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
 
   it('signs a directory user in on the login page', async () => {
     const browser = new FormBrowser(t.url);
-    const login = await browser.get(
-      `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email' })}`,
-    );
+    const login = await loginPage(browser);
     const consent = await browser.submit(login, { username: 'carol', password: 'carol-password' });
     expect(consent.status).toBe(200);
     expect(consent.body).toContain('value="approve"');
@@ -247,10 +251,8 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
 
   it('goes on to the client after a directory sign-in asked for by prompt=login, not back to the login page', async () => {
     const browser = new FormBrowser(t.url);
-    const url = (extra: Record<string, string>) =>
-      `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email', ...extra })}`;
     for (const extra of [{}, { prompt: 'login' }, { prompt: 'login consent' }] as Record<string, string>[]) {
-      const login = await browser.get(url(extra));
+      const login = await loginPage(browser, extra);
       expect(login.body).toContain('name="password"');
       let page = await browser.submit(login, { username: 'carol', password: 'carol-password' });
       // The consent page the first time; the code straight away once consent is given.
@@ -333,9 +335,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
 
     it('says so on the login page, not a 500', async () => {
       const browser = new FormBrowser(t.url);
-      const login = await browser.get(
-        `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email' })}`,
-      );
+      const login = await loginPage(browser);
       const page = await browser.submit(login, { username: 'alice', password: 'alice-password' });
       expect(page.status).toBe(503);
       expect(page.body).toContain('The user directory is not answering right now');
