@@ -88,6 +88,30 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     );
   };
 
+  /** A disabled directory on this slapd, never synced (`extra`: its TLS settings), created through the admin API. */
+  async function disabledDirectory(name: string, extra: Record<string, unknown> = {}): Promise<{ id: string; ca_certificates: string }> {
+    const created = await admin.post('/admin/directories', {
+      name,
+      enabled: false,
+      urls: [slapd.url],
+      ...extra,
+      bind_dn: ROOT_DN,
+      bind_password: ROOT_PASSWORD,
+      base_dn: PEOPLE,
+      sync_interval_seconds: 0,
+    });
+    expect(created.status).toBe(201);
+    return created.body;
+  }
+
+  /** `change` to directory `id` is refused until the bind password comes with it; the description says `reason`. */
+  async function expectBindPasswordRequired(id: string, change: object, reason: string): Promise<void> {
+    const refused = await admin.patch(`/admin/directories/${id}`, change);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'bind_password' }] });
+    expect(refused.body.error_description).toContain(reason);
+  }
+
   beforeAll(async () => {
     slapd = await startSlapd();
     await slapd.add(DIRECTORY);
@@ -133,17 +157,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
   });
 
   it('refuses a change of URLs or bind DN that would send the stored bind password elsewhere, unless the password comes with it', async () => {
-    const created = await admin.post('/admin/directories', {
-      name: 'Moving directory',
-      enabled: false,
-      urls: [slapd.url],
-      bind_dn: ROOT_DN,
-      bind_password: ROOT_PASSWORD,
-      base_dn: PEOPLE,
-      sync_interval_seconds: 0,
-    });
-    expect(created.status).toBe(201);
-    const id = created.body.id as string;
+    const { id } = await disabledDirectory('Moving directory');
     const sealed = async () => (await t.dataSource.query(`SELECT bind_password_sealed FROM ldap_directories WHERE id = '${id}'`))[0].bind_password_sealed;
     const before = await sealed();
     for (const change of [
@@ -151,10 +165,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
       { bind_dn: 'cn=someone-else,dc=example,dc=org' },
       { urls: [slapd.url, 'ldap://second.example'] },
     ]) {
-      const refused = await admin.patch(`/admin/directories/${id}`, change);
-      expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'bind_password' }] });
-      expect(refused.body.error_description).toContain('bind_password is required');
+      await expectBindPasswordRequired(id, change, 'bind_password is required');
     }
     expect(await admin.get(`/admin/directories/${id}`)).toMatchObject({ body: { urls: [slapd.url], bind_dn: ROOT_DN } });
     expect(await sealed()).toBe(before);
@@ -168,31 +179,20 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
   });
 
   it('refuses to turn StartTLS off or change the CA bundle without the bind password: it would go out in cleartext or to an interceptor', async () => {
-    const created = await admin.post('/admin/directories', {
-      name: 'TLS directory',
-      enabled: false,
-      urls: [slapd.url],
+    const created = await disabledDirectory('TLS directory', {
       start_tls: true,
       ca_certificates: '-----BEGIN CERTIFICATE-----\nfirst\n-----END CERTIFICATE-----',
-      bind_dn: ROOT_DN,
-      bind_password: ROOT_PASSWORD,
-      base_dn: PEOPLE,
-      sync_interval_seconds: 0,
     });
-    expect(created.status).toBe(201);
-    const id = created.body.id as string;
+    const id = created.id;
     for (const [change, field] of [
       [{ start_tls: false }, 'start_tls'],
       [{ ca_certificates: '-----BEGIN CERTIFICATE-----\ninterceptor\n-----END CERTIFICATE-----' }, 'ca_certificates'],
     ] as const) {
-      const refused = await admin.patch(`/admin/directories/${id}`, change);
-      expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'bind_password' }] });
-      expect(refused.body.error_description).toContain(`bind_password is required when ${field} change`);
+      await expectBindPasswordRequired(id, change, `bind_password is required when ${field} change`);
     }
     expect(await admin.get(`/admin/directories/${id}`)).toMatchObject({ body: { start_tls: true, ca_certificates: expect.stringContaining('first') } });
     // Keeping StartTLS on, or the same bundle, needs no password; the change with the password is taken.
-    expect((await admin.patch(`/admin/directories/${id}`, { start_tls: true, ca_certificates: created.body.ca_certificates })).status).toBe(200);
+    expect((await admin.patch(`/admin/directories/${id}`, { start_tls: true, ca_certificates: created.ca_certificates })).status).toBe(200);
     const plain = await admin.patch(`/admin/directories/${id}`, { start_tls: false, bind_password: ROOT_PASSWORD });
     expect(plain.status).toBe(200);
     expect(plain.body.start_tls).toBe(false);
