@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
+import { AdminApi, appWithAdminApi } from '../support/admin';
 import { basicAuth, createClient, tokenRequest } from '../support/factories';
 
 describe(`applications: client keys, certificates and authentication methods in the admin API [${TEST_DB}]`, () => {
@@ -11,8 +11,7 @@ describe(`applications: client keys, certificates and authentication methods in 
   let privateJwk: JWK;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    api = await adminApi(t);
+    ({ t, api } = await appWithAdminApi());
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     publicJwk = { ...(await exportJWK(publicKey)), kid: 'k1' };
     privateJwk = { ...(await exportJWK(privateKey)), kid: 'k1' };

@@ -1,26 +1,17 @@
 import request from 'supertest';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import { AdminApi, appWithAdminApi } from '../support/admin';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createUser } from '../support/factories';
 import { sql } from '../support/sql';
 
 describe(`admin API: upstream identity providers [${TEST_DB}]`, () => {
   let t: TestApp;
-  let auth: string;
+  let api: AdminApi;
 
-  beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    auth = `Bearer ${await adminToken(t)}`;
-  });
+  beforeAll(async () => ({ t, api } = await appWithAdminApi()));
   afterAll(() => t.close());
 
-  const api = {
-    post: (path: string) => request(t.url).post(path).set('Authorization', auth),
-    get: (path: string) => request(t.url).get(path).set('Authorization', auth),
-    patch: (path: string) => request(t.url).patch(path).set('Authorization', auth),
-    delete: (path: string) => request(t.url).delete(path).set('Authorization', auth),
-  };
   const provider = (extra: Record<string, unknown> = {}) => ({
     alias: 'partner',
     display_name: 'Partner ID',

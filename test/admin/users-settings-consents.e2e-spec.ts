@@ -1,29 +1,22 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { AdminApi, appWithAdminApi } from '../support/admin';
 import { createClient, TestClient, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
 import { sql } from '../support/sql';
 
 describe(`admin API: users, settings, consents and tokens; the account page [${TEST_DB}]`, () => {
   let t: TestApp;
-  let auth: string;
+  let api: AdminApi;
   let client: TestClient;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    auth = `Bearer ${await adminToken(t)}`;
+    ({ t, api } = await appWithAdminApi());
     client = await createClient(t, { clientName: 'Photo Printer', scope: 'read write' });
   });
   afterAll(() => t.close());
 
-  const api = {
-    post: (path: string) => request(t.url).post(path).set('Authorization', auth),
-    get: (path: string) => request(t.url).get(path).set('Authorization', auth),
-    patch: (path: string) => request(t.url).patch(path).set('Authorization', auth),
-    delete: (path: string) => request(t.url).delete(path).set('Authorization', auth),
-  };
   let n = 0;
   const newUser = async (extra: Record<string, unknown> = {}) => {
     const body = { username: `person${++n}`, email: `person${n}@example.com`, password: 'a-long-password', ...extra };

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
+import { appWithClientAndUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
 
 const HTTPS = { 'X-Forwarded-Proto': 'https' };
@@ -11,11 +11,7 @@ describe(`CSRF tokens bound to the browser's session [${TEST_DB}]`, () => {
   let client: TestClient;
   let user: TestUser;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    client = await createClient(t);
-    user = await createUser(t);
-  });
+  beforeAll(async () => ({ t, client, user } = await appWithClientAndUser()));
   afterAll(() => t.close());
 
   const authorizeUrl = () => `/oauth2/authorize?response_type=code&client_id=${client.clientId}&redirect_uri=http%3A%2F%2Ftest.com&prompt=consent`;
@@ -87,11 +83,7 @@ describe(`cookies over HTTPS behind a trusted TLS proxy [${TEST_DB}]`, () => {
   let client: TestClient;
   let user: TestUser;
 
-  beforeAll(async () => {
-    t = await createTestApp({ env: { TRUST_PROXY: 'loopback' } });
-    client = await createClient(t);
-    user = await createUser(t);
-  });
+  beforeAll(async () => ({ t, client, user } = await appWithClientAndUser({}, {}, { TRUST_PROXY: 'loopback' })));
   afterAll(() => t.close());
 
   const authorizeUrl = `/oauth2/authorize?response_type=code&client_id=CLIENT&redirect_uri=http%3A%2F%2Ftest.com&scope=email&state=s1`;

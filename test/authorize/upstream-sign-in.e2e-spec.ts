@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import { s256 } from '../../src/pkce/pkce';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
 import { createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient } from '../support/factories';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
+import { AppRequest, authorizationRequest, redeemAtRedirectUri } from '../support/relying-app';
 import { sha256 } from '../support/sha256';
 import { sql } from '../support/sql';
 import { flipSignatureCharacter, startUpstreamIdp, UpstreamIdp } from '../support/upstream-idp';
@@ -15,6 +16,7 @@ const SIGNED_OUT = '/oauth2/upstream/signed-out';
 const APP_SIGNED_OUT = 'https://app.example/signed-out';
 const APP_REDIRECT = 'https://app.example/cb';
 const VERIFIER = 'upstream-test-verifier-upstream-test-verifier-0123456789';
+const APP: AppRequest = { redirectUri: APP_REDIRECT, scope: 'openid profile', state: 'app-state', nonce: 'app-nonce', verifier: VERIFIER };
 
 describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () => {
   let a: TestApp;
@@ -24,7 +26,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   let client: TestClient;
   /** A confidential client with RFC 9068 JWT access tokens. */
   let jwtClient: TestClient;
-  let auth: string;
+  let admin: AdminApi;
   let providerId: string;
 
   beforeAll(async () => {
@@ -33,7 +35,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     ({ a, b } = pair);
     closePair = () => pair.close();
     idp = await startUpstreamIdp([`${a.url}${CALLBACK}`, `${b.url}${CALLBACK}`], [`${a.url}${SIGNED_OUT}`, `${b.url}${SIGNED_OUT}`]);
-    auth = `Bearer ${await adminToken(a)}`;
+    admin = await adminApi(a);
     client = await createClient(a, {
       tokenEndpointAuthMethod: 'none',
       redirectUris: [APP_REDIRECT],
@@ -42,7 +44,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
       scope: 'openid profile',
     });
     jwtClient = await createClient(a, { redirectUris: [APP_REDIRECT], clientName: 'JWT App', scope: 'openid profile', accessTokenFormat: 'jwt' });
-    const res = await admin()
+    const res = await admin
       .post('/admin/identity-providers')
       .send({ alias: 'corp', display_name: 'Corp SSO', issuer: idp.issuer, client_id: idp.clientId, client_secret: idp.clientSecret });
     expect(res.status).toBe(201);
@@ -53,25 +55,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     await closePair?.();
   });
 
-  const admin = () => ({
-    post: (path: string) => request(a.url).post(path).set('Authorization', auth),
-    get: (path: string) => request(a.url).get(path).set('Authorization', auth),
-    patch: (path: string) => request(a.url).patch(path).set('Authorization', auth),
-    delete: (path: string) => request(a.url).delete(path).set('Authorization', auth),
-  });
-
-  const authorizeUrl = (app = client, extra: Record<string, string> = {}) =>
-    `/oauth2/authorize?${new URLSearchParams({
-      ...extra,
-      response_type: 'code',
-      client_id: app.clientId,
-      redirect_uri: APP_REDIRECT,
-      scope: 'openid profile',
-      state: 'app-state',
-      nonce: 'app-nonce',
-      code_challenge: s256(VERIFIER),
-      code_challenge_method: 'S256',
-    })}`;
+  const authorizeUrl = (app = client, extra: Record<string, string> = {}) => authorizationRequest(app, APP, extra);
 
   /** Follows redirects (ours and the upstream's) until a page answers or the app's redirect URI is reached. */
   async function follow(browser: FormBrowser, page: Page, from = a.url): Promise<{ page: Page; url: string }> {
@@ -109,21 +93,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     let { page } = await follow(browser, await browser.get(callback));
     if (page.status === 200 && page.body.includes('value="approve"')) page = await browser.submit(page, { action: 'approve' });
     expect(page.status).toBe(302);
-    const landed = new URL(page.location!);
-    expect(landed.searchParams.get('state')).toBe('app-state');
-    const res = await request(a.url)
-      .post('/oauth2/token')
-      .set(app.basic ? { Authorization: app.basic } : {})
-      .type('form')
-      .send({
-        grant_type: 'authorization_code',
-        code: landed.searchParams.get('code'),
-        redirect_uri: APP_REDIRECT,
-        client_id: app.clientId,
-        code_verifier: VERIFIER,
-      });
-    expect(res.status).toBe(200);
-    return res.body;
+    return redeemAtRedirectUri(a.url, app, APP, page.location!);
   }
 
   const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
@@ -143,7 +113,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     // Not trusted for them: no method named (RFC 8176 has none for "elsewhere"), never "pwd".
     expect(idToken.amr).toBeUndefined();
     expect(idToken.acr).toBe('0');
-    const links = await admin().get(`/admin/identity-providers/${providerId}/links`);
+    const links = await admin.get(`/admin/identity-providers/${providerId}/links`);
     expect(links.body).toEqual([expect.objectContaining({ subject: login, user_id: idToken.sub, linked_by: 'provisioned' })]);
 
     // A second sign-in finds the link: the same local user.
@@ -155,7 +125,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     const { browser, callback } = await signInUpstream(upstreamAccount({ email: 'stepper@corp.example', email_verified: true }));
     const userId = claimsOf((await completeAtOurServer(browser, callback)).id_token).sub as string;
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DP';
-    expect((await admin().post(`/admin/users/${userId}/factors/totp`).send({ secret })).status).toBe(201);
+    expect((await admin.post(`/admin/users/${userId}/factors/totp`).send({ secret })).status).toBe(201);
     const code = execFileSync('oathtool', ['--totp', '-b', secret], { encoding: 'utf8' }).trim();
     expect((await browser.submit(await browser.get('/account/security'), { code })).body).toContain('Sign-in security');
     const page = await browser.get('/account/consents');
@@ -184,7 +154,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   it('signs in the local user an administrator linked, whatever the e-mail says', async () => {
     const local = await createUser(a, { username: 'linked-by-admin' });
     const login = upstreamAccount({ email: 'someone-else@corp.example', email_verified: false });
-    const link = await admin().post(`/admin/identity-providers/${providerId}/links`).send({ user_id: local.id, subject: login });
+    const link = await admin.post(`/admin/identity-providers/${providerId}/links`).send({ user_id: local.id, subject: login });
     expect(link.status).toBe(201);
     const { browser, callback } = await signInUpstream(login);
     expect(claimsOf((await completeAtOurServer(browser, callback)).id_token).sub).toBe(local.id);
@@ -245,7 +215,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   });
 
   it('refuses e-mail domains outside the allow-list', async () => {
-    await admin()
+    await admin
       .patch(`/admin/identity-providers/${providerId}`)
       .send({ allowed_email_domains: ['corp.example'] })
       .expect(200);
@@ -256,12 +226,12 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
       expect(page.status).toBe(400);
       expect(page.body).toContain('domain is not allowed');
     } finally {
-      await admin().patch(`/admin/identity-providers/${providerId}`).send({ allowed_email_domains: [] }).expect(200);
+      await admin.patch(`/admin/identity-providers/${providerId}`).send({ allowed_email_domains: [] }).expect(200);
     }
   });
 
   it("signs out here and then, when configured, at the upstream's end session, which comes back to us and on to the app", async () => {
-    await admin().patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: true }).expect(200);
+    await admin.patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: true }).expect(200);
     try {
       const login = upstreamAccount({ email: 'leaver@corp.example', email_verified: true });
       const { browser, callback } = await signInUpstream(login);
@@ -300,7 +270,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
         expect(res.text).toContain('You are signed out');
       }
     } finally {
-      await admin().patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: false }).expect(200);
+      await admin.patch(`/admin/identity-providers/${providerId}`).send({ upstream_end_session: false }).expect(200);
     }
   });
 
@@ -351,7 +321,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
   });
 
   it("passes the upstream's amr and acr on when the provider is trusted for them", async () => {
-    await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: true }).expect(200);
+    await admin.patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: true }).expect(200);
     try {
       const login = upstreamAccount({ email: 'strong@corp.example', email_verified: true });
       const { browser, callback } = await signInUpstream(login);
@@ -367,7 +337,7 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
         expect(claims).toMatchObject({ amr: ['pwd', 'otp'], acr: 'urn:example:loa:2' });
       }
     } finally {
-      await admin().patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: false }).expect(200);
+      await admin.patch(`/admin/identity-providers/${providerId}`).send({ trust_upstream_amr: false }).expect(200);
     }
   });
 

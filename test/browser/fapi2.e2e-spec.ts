@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import { decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
-import { describeBrowser, launchChromium, loopbackPage } from '../support/chromium';
+import { chromiumAndLoopbackApp, describeBrowser } from '../support/chromium';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { withNonce } from '../support/dpop-nonce';
@@ -53,21 +52,17 @@ function recordingFetch(log: Exchange[]): typeof fetch {
 describeBrowser(`FAPI 2.0 in headless Chromium with oauth4webapi and openid-client [${TEST_DB}]`, () => {
   let t: TestApp;
   let browser: Browser;
-  let rp: Server;
   let redirectUri: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
   let user: TestUser;
 
   beforeAll(async () => {
     t = await createTestApp();
     user = await createUser(t);
-    const page = await loopbackPage('<p>Back at the application.</p>');
-    rp = page.server;
-    redirectUri = `${page.url}/cb`;
-    browser = await launchChromium();
+    ({ browser, redirectUri, close: closeBrowser } = await chromiumAndLoopbackApp('<p>Back at the application.</p>'));
   });
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => rp?.close(resolve));
+    await closeBrowser?.();
     await t?.close();
   });
 

@@ -1,7 +1,7 @@
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describeBrowser, launchChromium } from '../support/chromium';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
@@ -62,32 +62,44 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
     await t?.close();
   });
 
-  it('signs in through the login and consent pages, validates the ID Token, reads userinfo, signs out with state, and the session is gone', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
+  /** An authorization request with PKCE (S256) and a nonce to `${rpUrl}/cb`, and the checks its answer must pass. */
+  async function authorizationWithPkce(params: Record<string, string>) {
     const verifier = oidc.randomPKCECodeVerifier();
     const nonce = oidc.randomNonce();
-    const authorize = oidc.buildAuthorizationUrl(config, {
+    const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: `${rpUrl}/cb`,
-      scope: 'openid profile email',
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
       nonce,
-      state: 'st-1',
+      ...params,
     });
-    await page.goto(authorize.href);
+    const redeem = (page: Page) =>
+      oidc.authorizationCodeGrant(config, new URL(page.url()), {
+        pkceCodeVerifier: verifier,
+        expectedNonce: nonce,
+        expectedState: params.state,
+        idTokenExpected: true,
+      });
+    return { url, nonce, redeem };
+  }
+
+  /** Signs in as grace on the login page, then approves on the consent page; resolves back at the application. */
+  async function signInAndApprove(page: Page): Promise<void> {
     await page.getByLabel('Username').fill('grace');
     await page.getByLabel('Password').fill('hopper-1906');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL((url) => url.toString().startsWith(`${rpUrl}/cb`));
+  }
 
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-      expectedState: 'st-1',
-      idTokenExpected: true,
-    });
+  it('signs in through the login and consent pages, validates the ID Token, reads userinfo, signs out with state, and the session is gone', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const { url, nonce, redeem } = await authorizationWithPkce({ scope: 'openid profile email', state: 'st-1' });
+    await page.goto(url.href);
+    await signInAndApprove(page);
+
+    const tokens = await redeem(page);
     const claims = tokens.claims()!;
     // The ID Token carries the claims of its scopes (what express-openid-connect reads as req.oidc.user).
     expect(claims).toMatchObject({ iss: t.url, nonce, name: 'Grace Hopper', email: 'grace@example.com', preferred_username: 'grace' });
@@ -114,17 +126,8 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
   it('delivers the code with response_mode=form_post: the browser posts it to the application', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const verifier = oidc.randomPKCECodeVerifier();
-    await page.goto(
-      oidc.buildAuthorizationUrl(config, {
-        redirect_uri: `${rpUrl}/cb`,
-        scope: 'openid',
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-        response_mode: 'form_post',
-        state: 'fp',
-      }).href,
-    );
+    const { url } = await authorizationWithPkce({ scope: 'openid', response_mode: 'form_post', state: 'fp' });
+    await page.goto(url.href);
     await page.getByLabel('Username').fill('grace');
     await page.getByLabel('Password').fill('hopper-1906');
     const landed = page.waitForRequest((req) => req.url() === `${rpUrl}/cb` && req.method() === 'POST');
@@ -141,30 +144,11 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
   it('takes an authorization request the application POSTs from the browser, through sign-in and consent', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const verifier = oidc.randomPKCECodeVerifier();
-    const nonce = oidc.randomNonce();
-    const authorize = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: `${rpUrl}/cb`,
-      scope: 'openid email',
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      nonce,
-      state: 'posted',
-      prompt: 'consent',
-    });
-    await page.goto(`${rpUrl}/post-login${authorize.search}`);
+    const { url, redeem } = await authorizationWithPkce({ scope: 'openid email', state: 'posted', prompt: 'consent' });
+    await page.goto(`${rpUrl}/post-login${url.search}`);
     await page.getByRole('button', { name: 'Sign in with the server' }).click();
-    await page.getByLabel('Username').fill('grace');
-    await page.getByLabel('Password').fill('hopper-1906');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Approve' }).click();
-    await page.waitForURL((url) => url.toString().startsWith(`${rpUrl}/cb`));
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url()), {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
-      expectedState: 'posted',
-      idTokenExpected: true,
-    });
+    await signInAndApprove(page);
+    const tokens = await redeem(page);
     expect(tokens.claims()).toMatchObject({ email: 'grace@example.com' });
     await context.close();
   });

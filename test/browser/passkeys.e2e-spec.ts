@@ -1,11 +1,10 @@
-import type { Server } from 'node:http';
 import { decodeJwt } from 'jose';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { s256 } from '../../src/pkce/pkce';
-import { describeBrowser, launchChromium, loopbackPage } from '../support/chromium';
+import { chromiumAndLoopbackApp, describeBrowser } from '../support/chromium';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient } from '../support/factories';
+import { authorizationRequest, redeemAtRedirectUri } from '../support/relying-app';
 import { sql } from '../support/sql';
 
 /**
@@ -21,8 +20,8 @@ describeBrowser(`passkeys in headless Chromium with a virtual authenticator [${T
   let context: BrowserContext;
   let page: Page;
   let cdp: CDPSession;
-  let callback: Server;
   let callbackUrl: string;
+  let closeBrowser: (() => Promise<void>) | undefined;
   let client: TestClient;
   let authenticatorId: string;
   const verifier = 'pK7v0hMq2XnqH3bYw1c7AqZrW4vYvGk2cOQkx0Tq4lQ';
@@ -31,11 +30,8 @@ describeBrowser(`passkeys in headless Chromium with a virtual authenticator [${T
     t = await createTestApp();
     base = t.url.replace('127.0.0.1', 'localhost');
     await createUser(t, { username: 'ada', password: 'analytical-1843' });
-    const landing = await loopbackPage('<p>Back at the application.</p>');
-    callback = landing.server;
-    callbackUrl = `${landing.url}/cb`;
+    ({ browser, redirectUri: callbackUrl, close: closeBrowser } = await chromiumAndLoopbackApp('<p>Back at the application.</p>'));
     client = await createClient(t, { clientName: 'Engine Portal', tokenEndpointAuthMethod: 'none', redirectUris: [callbackUrl], scope: 'openid' });
-    browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
     cdp = await context.newCDPSession(page);
@@ -45,35 +41,17 @@ describeBrowser(`passkeys in headless Chromium with a virtual authenticator [${T
     }));
   });
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => callback?.close(resolve));
+    await closeBrowser?.();
     await t?.close();
   });
 
-  const authorizeUrl = (extra: Record<string, string> = {}) =>
-    `${base}/oauth2/authorize?${new URLSearchParams({
-      response_type: 'code',
-      client_id: client.clientId,
-      redirect_uri: callbackUrl,
-      scope: 'openid',
-      state: 'passkey-state',
-      nonce: 'passkey-nonce',
-      code_challenge: s256(verifier),
-      code_challenge_method: 'S256',
-      ...extra,
-    })}`;
+  const app = () => ({ redirectUri: callbackUrl, scope: 'openid', state: 'passkey-state', nonce: 'passkey-nonce', verifier });
+  const authorizeUrl = (extra: Record<string, string> = {}) => `${base}${authorizationRequest(client, app(), extra)}`;
 
   /** Waits for the redirect to the application and redeems the code; the ID Token's claims. */
   async function idTokenClaims(): Promise<Record<string, unknown>> {
     await page.waitForURL((url) => url.toString().startsWith(callbackUrl));
-    const code = new URL(page.url()).searchParams.get('code')!;
-    const res = await fetch(`${t.url}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: callbackUrl, client_id: client.clientId, code_verifier: verifier }),
-    });
-    expect(res.status).toBe(200);
-    return decodeJwt(((await res.json()) as { id_token: string }).id_token);
+    return decodeJwt((await redeemAtRedirectUri(t.url, client, app(), page.url())).id_token);
   }
 
   async function signOut(): Promise<void> {

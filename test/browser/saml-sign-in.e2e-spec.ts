@@ -1,11 +1,11 @@
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import { s256 } from '../../src/pkce/pkce';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { describeBrowser, launchChromium } from '../support/chromium';
+import { approveConsent, describeBrowser, launchChromium } from '../support/chromium';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, tokenRequest } from '../support/factories';
+import { createClient } from '../support/factories';
+import { authorizationRequest, redeemAtRedirectUri } from '../support/relying-app';
 import { CLAIMS, SamlTestIdp, startSamlIdp } from '../support/saml-idp';
 
 describeBrowser(`"Sign in with …" a SAML 2.0 identity provider in headless Chromium [${TEST_DB}]`, () => {
@@ -34,6 +34,7 @@ describeBrowser(`"Sign in with …" a SAML 2.0 identity provider in headless Chr
   it('clicks the button, answers at the IdP with a cross-site POST to our ACS, approves here and ends with our tokens', async () => {
     const client = await createClient(t, { tokenEndpointAuthMethod: 'none', redirectUris: [appRedirect], clientName: 'Travel Desk', scope: 'openid profile' });
     const verifier = 'browser-saml-verifier-browser-saml-verifier-browser-0123';
+    const app = { redirectUri: appRedirect, scope: 'openid profile', state: 'browser-state', nonce: 'browser-nonce', verifier };
     const context = await browser.newContext({ extraHTTPHeaders: { 'X-Forwarded-Proto': 'https' } });
     // The IdP lives on another site: its page posts the signed response back, as ADFS's does.
     await context.route(`${idp.ssoUrl}**`, async (route) => {
@@ -49,36 +50,13 @@ describeBrowser(`"Sign in with …" a SAML 2.0 identity provider in headless Chr
       });
     });
     const page = await context.newPage();
-    await page.goto(
-      `${t.url}/oauth2/authorize?${new URLSearchParams({
-        response_type: 'code',
-        client_id: client.clientId,
-        redirect_uri: appRedirect,
-        scope: 'openid profile',
-        state: 'browser-state',
-        nonce: 'browser-nonce',
-        code_challenge: s256(verifier),
-        code_challenge_method: 'S256',
-      })}`,
-    );
+    await page.goto(`${t.url}${authorizationRequest(client, app)}`);
     await page.getByRole('button', { name: 'Sign in with Corp ADFS' }).click();
     await page.getByRole('button', { name: 'Continue to the application' }).click();
-    await page.getByRole('heading', { name: 'Authorize Travel Desk' }).waitFor();
-    await page.getByRole('button', { name: 'Approve' }).click();
-    await page.waitForURL((url) => url.toString().startsWith(appRedirect));
+    await approveConsent(page, 'Travel Desk', appRedirect);
 
-    const landed = new URL(page.url());
-    expect(landed.searchParams.get('state')).toBe('browser-state');
-    const code = landed.searchParams.get('code');
-    const res = await tokenRequest(t.url, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: appRedirect,
-      client_id: client.clientId,
-      code_verifier: verifier,
-    });
-    expect(res.status).toBe(200);
-    const idToken = JSON.parse(Buffer.from(String(res.body.id_token).split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    const tokens = await redeemAtRedirectUri(t.url, client, app, page.url());
+    const idToken = JSON.parse(Buffer.from(String(tokens.id_token).split('.')[1], 'base64url').toString()) as Record<string, unknown>;
     expect(idToken).toMatchObject({ iss: t.url, aud: client.clientId, nonce: 'browser-nonce', name: 'Jane Saml' });
     await context.close();
   });

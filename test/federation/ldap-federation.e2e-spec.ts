@@ -75,12 +75,42 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
       .type('form')
       .send({ grant_type: 'password', username, password, ...(scope ? { scope } : {}) });
 
+  /** The login page a browser reaches from the client's authorization request (scope=email, plus `extra`). */
+  const loginPage = (browser: FormBrowser, extra: Record<string, string> = {}) =>
+    browser.get(
+      `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email', ...extra })}`,
+    );
+
   const userNamed = async (username: string) => {
     const res = await admin.get(`/admin/users?search=${encodeURIComponent(username)}`);
     return (res.body.items as { username: string; id: string; enabled: boolean; source: string; roles: string[]; email: string; name: string }[]).find(
       (u) => u.username === username,
     );
   };
+
+  /** A disabled directory on this slapd, never synced (`extra`: its TLS settings), created through the admin API. */
+  async function disabledDirectory(name: string, extra: Record<string, unknown> = {}): Promise<{ id: string; ca_certificates: string }> {
+    const created = await admin.post('/admin/directories', {
+      name,
+      enabled: false,
+      urls: [slapd.url],
+      ...extra,
+      bind_dn: ROOT_DN,
+      bind_password: ROOT_PASSWORD,
+      base_dn: PEOPLE,
+      sync_interval_seconds: 0,
+    });
+    expect(created.status).toBe(201);
+    return created.body;
+  }
+
+  /** `change` to directory `id` is refused until the bind password comes with it; the description says `reason`. */
+  async function expectBindPasswordRequired(id: string, change: object, reason: string): Promise<void> {
+    const refused = await admin.patch(`/admin/directories/${id}`, change);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'bind_password' }] });
+    expect(refused.body.error_description).toContain(reason);
+  }
 
   beforeAll(async () => {
     slapd = await startSlapd();
@@ -127,17 +157,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
   });
 
   it('refuses a change of URLs or bind DN that would send the stored bind password elsewhere, unless the password comes with it', async () => {
-    const created = await admin.post('/admin/directories', {
-      name: 'Moving directory',
-      enabled: false,
-      urls: [slapd.url],
-      bind_dn: ROOT_DN,
-      bind_password: ROOT_PASSWORD,
-      base_dn: PEOPLE,
-      sync_interval_seconds: 0,
-    });
-    expect(created.status).toBe(201);
-    const id = created.body.id as string;
+    const { id } = await disabledDirectory('Moving directory');
     const sealed = async () => (await t.dataSource.query(`SELECT bind_password_sealed FROM ldap_directories WHERE id = '${id}'`))[0].bind_password_sealed;
     const before = await sealed();
     for (const change of [
@@ -145,10 +165,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
       { bind_dn: 'cn=someone-else,dc=example,dc=org' },
       { urls: [slapd.url, 'ldap://second.example'] },
     ]) {
-      const refused = await admin.patch(`/admin/directories/${id}`, change);
-      expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'bind_password' }] });
-      expect(refused.body.error_description).toContain('bind_password is required');
+      await expectBindPasswordRequired(id, change, 'bind_password is required');
     }
     expect(await admin.get(`/admin/directories/${id}`)).toMatchObject({ body: { urls: [slapd.url], bind_dn: ROOT_DN } });
     expect(await sealed()).toBe(before);
@@ -162,31 +179,20 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
   });
 
   it('refuses to turn StartTLS off or change the CA bundle without the bind password: it would go out in cleartext or to an interceptor', async () => {
-    const created = await admin.post('/admin/directories', {
-      name: 'TLS directory',
-      enabled: false,
-      urls: [slapd.url],
+    const created = await disabledDirectory('TLS directory', {
       start_tls: true,
       ca_certificates: '-----BEGIN CERTIFICATE-----\nfirst\n-----END CERTIFICATE-----',
-      bind_dn: ROOT_DN,
-      bind_password: ROOT_PASSWORD,
-      base_dn: PEOPLE,
-      sync_interval_seconds: 0,
     });
-    expect(created.status).toBe(201);
-    const id = created.body.id as string;
+    const id = created.id;
     for (const [change, field] of [
       [{ start_tls: false }, 'start_tls'],
       [{ ca_certificates: '-----BEGIN CERTIFICATE-----\ninterceptor\n-----END CERTIFICATE-----' }, 'ca_certificates'],
     ] as const) {
-      const refused = await admin.patch(`/admin/directories/${id}`, change);
-      expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({ error: 'invalid_request', details: [{ field: 'bind_password' }] });
-      expect(refused.body.error_description).toContain(`bind_password is required when ${field} change`);
+      await expectBindPasswordRequired(id, change, `bind_password is required when ${field} change`);
     }
     expect(await admin.get(`/admin/directories/${id}`)).toMatchObject({ body: { start_tls: true, ca_certificates: expect.stringContaining('first') } });
     // Keeping StartTLS on, or the same bundle, needs no password; the change with the password is taken.
-    expect((await admin.patch(`/admin/directories/${id}`, { start_tls: true, ca_certificates: created.body.ca_certificates })).status).toBe(200);
+    expect((await admin.patch(`/admin/directories/${id}`, { start_tls: true, ca_certificates: created.ca_certificates })).status).toBe(200);
     const plain = await admin.patch(`/admin/directories/${id}`, { start_tls: false, bind_password: ROOT_PASSWORD });
     expect(plain.status).toBe(200);
     expect(plain.body.start_tls).toBe(false);
@@ -236,9 +242,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
 
   it('signs a directory user in on the login page', async () => {
     const browser = new FormBrowser(t.url);
-    const login = await browser.get(
-      `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email' })}`,
-    );
+    const login = await loginPage(browser);
     const consent = await browser.submit(login, { username: 'carol', password: 'carol-password' });
     expect(consent.status).toBe(200);
     expect(consent.body).toContain('value="approve"');
@@ -247,10 +251,8 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
 
   it('goes on to the client after a directory sign-in asked for by prompt=login, not back to the login page', async () => {
     const browser = new FormBrowser(t.url);
-    const url = (extra: Record<string, string>) =>
-      `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email', ...extra })}`;
     for (const extra of [{}, { prompt: 'login' }, { prompt: 'login consent' }] as Record<string, string>[]) {
-      const login = await browser.get(url(extra));
+      const login = await loginPage(browser, extra);
       expect(login.body).toContain('name="password"');
       let page = await browser.submit(login, { username: 'carol', password: 'carol-password' });
       // The consent page the first time; the code straight away once consent is given.
@@ -333,9 +335,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
 
     it('says so on the login page, not a 500', async () => {
       const browser = new FormBrowser(t.url);
-      const login = await browser.get(
-        `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email' })}`,
-      );
+      const login = await loginPage(browser);
       const page = await browser.submit(login, { username: 'alice', password: 'alice-password' });
       expect(page.status).toBe(503);
       expect(page.body).toContain('The user directory is not answering right now');

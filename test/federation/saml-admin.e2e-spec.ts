@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { ADMIN_PASSWORD, adminApi, AdminApi } from '../support/admin';
+import { AdminApi, appWithAdminApi } from '../support/admin';
 import { makeCertificate } from '../support/certificates';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { startSamlIdp } from '../support/saml-idp';
 import { sql } from '../support/sql';
@@ -10,10 +10,7 @@ describe(`admin API: SAML 2.0 identity providers [${TEST_DB}]`, () => {
   let t: TestApp;
   let api: AdminApi;
 
-  beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    api = await adminApi(t);
-  });
+  beforeAll(async () => ({ t, api } = await appWithAdminApi()));
   afterAll(() => t.close());
 
   it('serves our SP metadata, its entity ID and ACS derived from ISSUER, asking for signed assertions', async () => {

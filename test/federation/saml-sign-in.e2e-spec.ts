@@ -1,17 +1,18 @@
 import { inflateRawSync } from 'node:zlib';
 import request from 'supertest';
-import { s256 } from '../../src/pkce/pkce';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, tokenRequest } from '../support/factories';
+import { createClient, createUser, TestClient } from '../support/factories';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
+import { AppRequest, authorizationRequest, redeemAtRedirectUri } from '../support/relying-app';
 import { CLAIMS, encodeResponse, GROUPS, SamlAnswer, SamlTestIdp, SamlUser, startSamlIdp } from '../support/saml-idp';
 import { sql } from '../support/sql';
 
 const ACS = '/oauth2/upstream/saml/acs';
 const APP_REDIRECT = 'https://app.example/cb';
 const VERIFIER = 'saml-test-verifier-saml-test-verifier-saml-test-0123456789';
+const APP: AppRequest = { redirectUri: APP_REDIRECT, scope: 'openid profile', state: 'app-state', nonce: 'app-nonce', verifier: VERIFIER };
 
 describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, () => {
   let a: TestApp;
@@ -57,18 +58,7 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
   const patchProvider = (body: object) =>
     request(a.url).patch(`/admin/saml-identity-providers/${providerId}`).set('Authorization', auth).send(body).expect(200);
 
-  const authorizeUrl = (extra: Record<string, string> = {}) =>
-    `/oauth2/authorize?${new URLSearchParams({
-      response_type: 'code',
-      client_id: client.clientId,
-      redirect_uri: APP_REDIRECT,
-      scope: 'openid profile',
-      state: 'app-state',
-      nonce: 'app-nonce',
-      code_challenge: s256(VERIFIER),
-      code_challenge_method: 'S256',
-      ...extra,
-    })}`;
+  const authorizeUrl = (extra: Record<string, string> = {}) => authorizationRequest(client, APP, extra);
 
   /** Our login page → "Sign in with Corp ADFS" → the redirect to the IdP, answered by the test IdP (not yet posted). */
   async function signInAtIdp(
@@ -96,18 +86,7 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
     while (page.status === 303 && page.location && !page.location.startsWith(APP_REDIRECT)) page = await browser.get(page.location);
     if (page.status === 200 && page.body.includes('value="approve"')) page = await browser.submit(page, { action: 'approve' });
     expect(page.status).toBe(302);
-    const landed = new URL(page.location!);
-    expect(landed.searchParams.get('state')).toBe('app-state');
-    const code = landed.searchParams.get('code');
-    const res = await tokenRequest(a.url, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: APP_REDIRECT,
-      client_id: client.clientId,
-      code_verifier: VERIFIER,
-    });
-    expect(res.status).toBe(200);
-    return res.body;
+    return redeemAtRedirectUri(a.url, client, APP, page.location!);
   }
 
   const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as Record<string, unknown>;

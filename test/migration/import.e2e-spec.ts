@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
+import { AdminApi, appWithAdminApi } from '../support/admin';
 import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { TransactionRunner } from '../../src/database/unit-of-work/transaction-runner';
@@ -21,10 +21,7 @@ describe(`migration: identities, password hashes, import and export [${TEST_DB}]
   let t: TestApp;
   let api: AdminApi;
 
-  beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    api = await adminApi(t);
-  });
+  beforeAll(async () => ({ t, api } = await appWithAdminApi()));
   afterAll(() => t.close());
 
   const post = (path: string, body: object) => api.post(path, body);

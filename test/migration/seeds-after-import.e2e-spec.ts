@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { AdminApi, appWithAdminApi } from '../support/admin';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
@@ -16,25 +16,16 @@ const example = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', 
 
 describe(`migrating with the README's import files, then the seeds' own requests [${TEST_DB}]`, () => {
   let t: TestApp;
-  let auth: string;
+  let api: AdminApi;
 
-  beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    auth = `Bearer ${await adminToken(t)}`;
-  });
+  beforeAll(async () => ({ t, api } = await appWithAdminApi()));
   afterAll(() => t.close());
 
-  const importFile = (document: unknown) =>
-    request(t.url)
-      .post('/admin/import')
-      .set('Authorization', auth)
-      .send(document as object);
+  const importFile = (document: unknown) => api.post('/admin/import', document as object);
   const userByName = async (username: string) =>
-    (
-      await request(t.url)
-        .get(`/admin/users?search=${encodeURIComponent(username)}`)
-        .set('Authorization', auth)
-    ).body.items.find((u: { username: string }) => u.username === username);
+    (await api.get(`/admin/users?search=${encodeURIComponent(username)}`)).body.items.find((u: { username: string }) => u.username === username);
+  /** A seed's form request, its body sent exactly as the seed wrote it, with Basic client authentication. */
+  const seedRequest = (path: string, basic: string, form: string) => request(t.url).post(path).set('Authorization', basic).type('form').send(form);
 
   it('webMethods (seeds 000, 001): the authorization code flow with PKCE, code exchanged at getAccessToken with a JSON body and Basic auth', async () => {
     const file = example('webmethods');
@@ -61,51 +52,35 @@ describe(`migrating with the README's import files, then the seeds' own requests
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'email' });
     // The imported PBKDF2 hash was replaced by argon2id at this sign-in; the imported settings apply.
     expect((await userByName('alice')).legacy_password_hash).toBe(false);
-    expect((await request(t.url).get('/admin/settings').set('Authorization', auth)).body.pkce_required).toBe(true);
+    expect((await api.get('/admin/settings')).body.pkce_required).toBe(true);
   });
 
   it('WSO2 (seed 004): password grant at /token with scope=PRODUCTION, then renewals that keep returning the same refresh token', async () => {
     const file = example('wso2');
     expect((await importFile(file)).status).toBe(200);
     const basic = basicAuth('wU62DjlyDBnq87GlBwplfqvmAbAa', 'ksdSdoefDDP7wpaElfqvmjDue');
-    const token = await request(t.url)
-      .post('/token')
-      .set('Authorization', basic)
-      .type('form')
-      .send('grant_type=password&username=bob&password=bob-password&scope=PRODUCTION');
+    const token = await seedRequest('/token', basic, 'grant_type=password&username=bob&password=bob-password&scope=PRODUCTION');
     expect(token.status).toBe(200);
     expect(token.body.scope).toBe('PRODUCTION');
     for (let i = 0; i < 2; i++) {
-      const renewed = await request(t.url)
-        .post('/token')
-        .set('Authorization', basic)
-        .type('form')
-        .send(`grant_type=refresh_token&refresh_token=${token.body.refresh_token}&scope=PRODUCTION`);
+      const renewed = await seedRequest('/token', basic, `grant_type=refresh_token&refresh_token=${token.body.refresh_token}&scope=PRODUCTION`);
       expect(renewed.status).toBe(200);
       expect(renewed.body.refresh_token).toBe(token.body.refresh_token);
       expect(renewed.body.access_token).not.toBe(token.body.access_token);
     }
-    const app = (await request(t.url).get('/admin/applications/wU62DjlyDBnq87GlBwplfqvmAbAa').set('Authorization', auth)).body;
+    const app = (await api.get('/admin/applications/wU62DjlyDBnq87GlBwplfqvmAbAa')).body;
     expect(app).toMatchObject({ weak_secret: true, refresh_token_rotation: 'reuse' });
   });
 
   it('Spring (seed 003): password grant at /oauth/token with the e-mail address, GET /me, and the refresh token reused', async () => {
     expect((await importFile(example('spring'))).status).toBe(200);
     const basic = basicAuth('breakout_app', '123456789');
-    const token = await request(t.url)
-      .post('/oauth/token')
-      .set('Authorization', basic)
-      .type('form')
-      .send('username=admin%40break-out.org&password=password&grant_type=password&scope=read+write');
+    const token = await seedRequest('/oauth/token', basic, 'username=admin%40break-out.org&password=password&grant_type=password&scope=read+write');
     expect(token.status).toBe(200);
     const me = await request(t.url).get('/me').set('Authorization', `Bearer ${token.body.access_token}`);
     expect(me.status).toBe(200);
     for (let i = 0; i < 2; i++) {
-      const renewed = await request(t.url)
-        .post('/oauth/token')
-        .set('Authorization', basic)
-        .type('form')
-        .send(`refresh_token=${token.body.refresh_token}&grant_type=refresh_token`);
+      const renewed = await seedRequest('/oauth/token', basic, `refresh_token=${token.body.refresh_token}&grant_type=refresh_token`);
       expect(renewed.status).toBe(200);
       expect(renewed.body.refresh_token).toBe(token.body.refresh_token);
     }

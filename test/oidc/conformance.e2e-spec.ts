@@ -128,6 +128,12 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
     return { config, tokens, claims: tokens.claims()!, browser, consentPage };
   }
 
+  /** Signs in with scope `openid email`, then reads userinfo by GET: the subject, the e-mail address and its verification. */
+  async function expectEmailAtUserinfo(): Promise<void> {
+    const { config, tokens, claims } = await signIn({ scope: 'openid email' });
+    expect(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)).toEqual({ sub: claims.sub, email: GRACE.email, email_verified: true });
+  }
+
   describe('oidcc-server / oidcc-discovery-endpoint-verification (Config OP)', () => {
     it('publishes the scopes, claims and parameters it supports, and none it does not', async () => {
       const metadata = (await request(t.url).get('/.well-known/openid-configuration')).body;
@@ -210,10 +216,7 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
   });
 
   describe('oidcc-userinfo-get', () => {
-    it('answers GET with the bearer token in the header', async () => {
-      const { config, tokens, claims } = await signIn({ scope: 'openid email' });
-      expect(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)).toEqual({ sub: claims.sub, email: GRACE.email, email_verified: true });
-    });
+    it('answers GET with the bearer token in the header', () => expectEmailAtUserinfo());
   });
 
   describe('oidcc-userinfo-post-header', () => {
@@ -358,10 +361,7 @@ describe(`OpenID Connect Basic and Config OP conformance [${TEST_DB}]`, () => {
   });
 
   describe('oidcc-scope-email', () => {
-    it('returns email and email_verified', async () => {
-      const { config, tokens, claims } = await signIn({ scope: 'openid email' });
-      expect(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)).toEqual({ sub: claims.sub, email: GRACE.email, email_verified: true });
-    });
+    it('returns email and email_verified', () => expectEmailAtUserinfo());
   });
 
   describe('oidcc-scope-address', () => {

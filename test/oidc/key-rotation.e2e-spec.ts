@@ -2,9 +2,8 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import request from 'supertest';
 import { createTestApp, createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { basicAuth, tokenRequest } from '../support/factories';
-import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
+import { signInAndRedeem } from '../support/relying-app';
 import { SigningKeysService } from '../../src/keys/signing-keys.service';
 import { SIGNING_ALGORITHMS } from '../../src/keys/signing-key.entity';
 import { sql } from '../support/sql';
@@ -16,36 +15,20 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
   let a: TestApp;
   let b: TestApp;
   let closeBoth: () => Promise<void>;
-  let auth: string;
+  let admin: AdminApi;
   let app: { client_id: string; client_secret: string };
 
   beforeAll(async () => {
     ({ a, b, close: closeBoth } = await createTestAppPair({ env: { ADMIN_PASSWORD } }));
-    auth = `Bearer ${await adminToken(a)}`;
-    app = (
-      await request(a.url)
-        .post('/admin/applications')
-        .set('Authorization', auth)
-        .send({ client_name: 'RP', redirect_uris: [REDIRECT_URI], scope: 'openid' })
-    ).body;
-    await request(a.url).post('/admin/users').set('Authorization', auth).send({ username: 'kim', password: 'kim-password' });
+    admin = await adminApi(a);
+    app = (await admin.post('/admin/applications', { client_name: 'RP', redirect_uris: [REDIRECT_URI], scope: 'openid' })).body;
+    await admin.post('/admin/users', { username: 'kim', password: 'kim-password' });
   });
   afterAll(() => closeBoth());
 
   const idToken = async (instance: TestApp): Promise<string> => {
-    const redirect = await approveAuthorization(
-      new FormBrowser(instance.url),
-      `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=openid&nonce=n`,
-      {
-        username: 'kim',
-        password: 'kim-password',
-      },
-    );
-    const res = await tokenRequest(
-      instance.url,
-      { grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI },
-      basicAuth(app.client_id, app.client_secret),
-    );
+    const authorize = `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=openid&nonce=n`;
+    const res = await signInAndRedeem(instance.url, app, authorize, REDIRECT_URI, { username: 'kim', password: 'kim-password' });
     return res.body.id_token as string;
   };
   const jwks = async (instance: TestApp) => (await request(instance.url).get('/oauth2/jwks')).body as { keys: { kid: string; alg: string }[] };
@@ -55,10 +38,7 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
     const before = await idToken(a);
     const oldKid = decodeProtectedHeader(before).kid;
 
-    const rotated = await request(a.url)
-      .post('/admin/keys/rotate')
-      .set('Authorization', auth)
-      .send({ activate_after: 3600, algorithms: ['RS256'] });
+    const rotated = await admin.post('/admin/keys/rotate', { activate_after: 3600, algorithms: ['RS256'] });
     expect(rotated.status).toBe(201);
     const [pending] = rotated.body;
     expect(pending).toMatchObject({ alg: 'RS256', status: 'pending' });
@@ -66,10 +46,7 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
     expect((await jwks(b)).keys.map((k) => k.kid)).toEqual(expect.arrayContaining([oldKid, pending.kid]));
     expect(decodeProtectedHeader(await idToken(b)).kid).toBe(oldKid);
 
-    const now = await request(a.url)
-      .post('/admin/keys/rotate')
-      .set('Authorization', auth)
-      .send({ activate_after: 0, algorithms: ['RS256'] });
+    const now = await admin.post('/admin/keys/rotate', { activate_after: 0, algorithms: ['RS256'] });
     const [active] = now.body;
     expect(active.status).toBe('active');
     for (const instance of [a, b]) expect(decodeProtectedHeader(await idToken(instance)).kid).toBe(active.kid);
@@ -78,18 +55,10 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
   });
 
   it('keeps a retired key published as long as the longest-lived token it may have signed, resource servers included', async () => {
-    await request(a.url)
-      .post('/admin/resources')
-      .set('Authorization', auth)
-      .send({ identifier: 'https://long.example', name: 'Long', access_token_ttl: 100_000 });
-    const [key] = (
-      await request(a.url)
-        .post('/admin/keys/rotate')
-        .set('Authorization', auth)
-        .send({ algorithms: ['ES256'] })
-    ).body;
+    await admin.post('/admin/resources', { identifier: 'https://long.example', name: 'Long', access_token_ttl: 100_000 });
+    const [key] = (await admin.post('/admin/keys/rotate', { algorithms: ['ES256'] })).body;
     const retired = (
-      (await request(a.url).get('/admin/keys').set('Authorization', auth)).body as {
+      (await admin.get('/admin/keys')).body as {
         alg: string;
         retires_at: number | null;
         published_until: number | null;
@@ -101,17 +70,9 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
   });
 
   it('keeps a retired key published as long as the longest access token an application may hold', async () => {
-    await request(a.url)
-      .post('/admin/applications')
-      .set('Authorization', auth)
-      .send({ client_name: 'Long-lived', access_token_ttl: 200_000, access_token_format: 'jwt' });
-    const [key] = (
-      await request(a.url)
-        .post('/admin/keys/rotate')
-        .set('Authorization', auth)
-        .send({ algorithms: ['EdDSA'] })
-    ).body;
-    const keys = (await request(a.url).get('/admin/keys').set('Authorization', auth)).body as {
+    await admin.post('/admin/applications', { client_name: 'Long-lived', access_token_ttl: 200_000, access_token_format: 'jwt' });
+    const [key] = (await admin.post('/admin/keys/rotate', { algorithms: ['EdDSA'] })).body;
+    const keys = (await admin.get('/admin/keys')).body as {
       alg: string;
       retires_at: number | null;
       published_until: number | null;
@@ -123,7 +84,7 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
   });
 
   it('lists keys without private material, and drops a retired key from the JWKS only once its tokens have expired', async () => {
-    const keys = (await request(a.url).get('/admin/keys').set('Authorization', auth)).body as {
+    const keys = (await admin.get('/admin/keys')).body as {
       kid: string;
       status: string;
       published_until: number | null;
@@ -163,15 +124,8 @@ describe(`signing key rotation across instances [${TEST_DB}]`, () => {
   });
 
   it('refuses a rotation request with an unknown algorithm or a negative delay', async () => {
-    expect(
-      (
-        await request(a.url)
-          .post('/admin/keys/rotate')
-          .set('Authorization', auth)
-          .send({ algorithms: ['HS256'] })
-      ).status,
-    ).toBe(400);
-    expect((await request(a.url).post('/admin/keys/rotate').set('Authorization', auth).send({ activate_after: -1 })).status).toBe(400);
+    expect((await admin.post('/admin/keys/rotate', { algorithms: ['HS256'] })).status).toBe(400);
+    expect((await admin.post('/admin/keys/rotate', { activate_after: -1 })).status).toBe(400);
     expect((await request(a.url).post('/admin/keys/rotate').send({})).status).toBe(401);
   });
 });

@@ -4,8 +4,8 @@ import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { signInAndRedeem } from '../support/relying-app';
 
 const REDIRECT_URI = 'https://rp.example.com/callback';
 
@@ -126,19 +126,8 @@ describe(`OpenID Connect provider [${TEST_DB}]`, () => {
 
   it('issues no ID Token without the openid scope, and /me keeps its seed 003 shape then', async () => {
     const app = await createApp();
-    const redirect = await approveAuthorization(
-      new FormBrowser(t.url),
-      `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=profile`,
-      {
-        username: 'ada',
-        password: 'ada-password',
-      },
-    );
-    const token = await tokenRequest(
-      t.url,
-      { grant_type: 'authorization_code', code: redirect.searchParams.get('code'), redirect_uri: REDIRECT_URI },
-      basicAuth(app.client_id, app.client_secret),
-    );
+    const authorize = `/oauth2/authorize?response_type=code&client_id=${app.client_id}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}&scope=profile`;
+    const token = await signInAndRedeem(t.url, app, authorize, REDIRECT_URI, { username: 'ada', password: 'ada-password' });
     expect(token.status).toBe(200);
     expect(token.body.id_token).toBeUndefined();
     const me = await request(t.url).get('/me').set('Authorization', `Bearer ${token.body.access_token}`);

@@ -1,17 +1,14 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
+import { AdminApi, appWithAdminApi } from '../support/admin';
 import { FormBrowser } from '../support/form-browser';
 
 describe(`scope catalogue [${TEST_DB}]`, () => {
   let t: TestApp;
   let api: AdminApi;
 
-  beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    api = await adminApi(t);
-  });
+  beforeAll(async () => ({ t, api } = await appWithAdminApi()));
   afterAll(() => t.close());
 
   const admin = () => api;

@@ -1,12 +1,13 @@
 import { decodeJwt } from 'jose';
 import { adminToken } from '../support/admin';
-import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
+import { SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
-import { ServerProcess, startServer } from '../support/server-process';
+import { startProxiedServer } from '../support/proxied-server';
+import type { ServerProcess } from '../support/server-process';
 import { sha256 } from '../support/sha256';
 import { sleep } from '../support/sleep';
 import { connectTo, count } from '../support/sql';
-import { proxiedDatabase, TcpProxy } from '../support/tcp-proxy';
+import type { TcpProxy } from '../support/tcp-proxy';
 
 const ADMIN_PASSWORD = 'audit-partition-password';
 const REQUEST_TIMEOUT_MS = 2000;
@@ -35,26 +36,19 @@ describe(`the audit group commit under a database partition [${SERVER_DB}]`, () 
   let db: TestDatabase;
   let proxy: TcpProxy;
   let server: ServerProcess;
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    db = await createTestDatabase(SERVER_DB);
-    const proxied = await proxiedDatabase(db);
-    proxy = proxied.proxy;
-    server = await startServer({
-      ...proxied.env,
+    ({ db, proxy, server, stop } = await startProxiedServer({
       ADMIN_PASSWORD,
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       AUDIT_BATCH_MAX: String(AUDIT_BATCH_MAX),
       AUDIT_BATCH_LINGER_MS: '5',
       LOG_LEVEL: 'error',
       RATE_LIMIT_TOKEN_PER_MINUTE: '0',
-    });
+    }));
   }, 60_000);
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-    await proxy?.close();
-    await db?.drop();
-  });
+  afterAll(() => stop?.());
 
   async function application(admin: string, format: 'opaque' | 'jwt'): Promise<{ clientId: string; basic: string }> {
     const created = await fetch(`${server.url}/admin/applications`, {

@@ -1,32 +1,25 @@
 import request from 'supertest';
 import { adminToken } from '../support/admin';
-import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
+import { createTestDatabase, SERVER_DB } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { ServerProcess, startServer } from '../support/server-process';
-import { proxiedDatabase, TcpProxy } from '../support/tcp-proxy';
+import { startProxiedServer } from '../support/proxied-server';
+import type { TcpProxy } from '../support/tcp-proxy';
 import { sleep } from '../support/sleep';
 
 const ADMIN_PASSWORD = 'faults-admin-password';
 const REQUEST_TIMEOUT_MS = 3000;
 
 describe('the database goes away and comes back', () => {
-  let db: TestDatabase;
   let proxy: TcpProxy;
   let server: ServerProcess;
+  let stop: (() => Promise<void>) | undefined;
   let client: { client_id: string; client_secret: string };
   let beforeFault: { access_token: string; refresh_token: string };
   const user = { username: 'survivor', password: 'survivor-password' };
 
   beforeAll(async () => {
-    db = await createTestDatabase(SERVER_DB);
-    const proxied = await proxiedDatabase(db);
-    proxy = proxied.proxy;
-    server = await startServer({
-      ...proxied.env,
-      ADMIN_PASSWORD,
-      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-      LOG_LEVEL: 'warn',
-    });
+    ({ proxy, server, stop } = await startProxiedServer({ ADMIN_PASSWORD, REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), LOG_LEVEL: 'warn' }));
     const admin = await adminToken(server, 'admin', ADMIN_PASSWORD);
     client = (
       await request(server.url)
@@ -38,11 +31,7 @@ describe('the database goes away and comes back', () => {
     beforeFault = (await tokenRequest({ grant_type: 'password', ...user })).body;
     expect(beforeFault.access_token).toBeDefined();
   });
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-    await proxy?.close();
-    await db?.drop();
-  });
+  afterAll(() => stop?.());
 
   function tokenRequest(body: Record<string, string>) {
     return request(server.url)

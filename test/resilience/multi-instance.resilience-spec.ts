@@ -3,6 +3,7 @@ import { adminToken } from '../support/admin';
 import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { NO_RATE_LIMITS } from '../support/no-rate-limits';
 import { ServerProcess, startServer } from '../support/server-process';
 
 const ADMIN_PASSWORD = 'resilience-admin-password';
@@ -28,9 +29,7 @@ describe.each([
       ...extraEnv,
       ADMIN_PASSWORD,
       LOG_LEVEL: 'warn',
-      RATE_LIMIT_TOKEN_PER_MINUTE: '0',
-      RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
-      RATE_LIMIT_LOGIN_PER_MINUTE: '0',
+      ...NO_RATE_LIMITS,
       // The races check rotation and reuse detection alone: within a retry window, a use that reads
       // the rotation after it committed is taken for the retry of a lost answer (a second 200 by design).
       TOKEN_RETRY_WINDOW_SECONDS: '0',

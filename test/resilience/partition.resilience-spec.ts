@@ -1,10 +1,12 @@
 import { connectTo } from '../support/sql';
 import { adminToken } from '../support/admin';
-import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
+import type { TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
-import { ServerProcess, startServer } from '../support/server-process';
-import { proxiedDatabase, TcpProxy } from '../support/tcp-proxy';
+import type { ServerProcess } from '../support/server-process';
+import { NO_RATE_LIMITS } from '../support/no-rate-limits';
+import { startProxiedServer } from '../support/proxied-server';
+import type { TcpProxy } from '../support/tcp-proxy';
 import { sleep } from '../support/sleep';
 import { sha256 } from '../support/sha256';
 
@@ -22,23 +24,18 @@ describe('a database partition under load leaves no effect behind requests answe
   let db: TestDatabase;
   let proxy: TcpProxy;
   let server: ServerProcess;
+  let stop: (() => Promise<void>) | undefined;
   let basic: string;
   let clientId: string;
   const user = { username: 'partitioned', password: 'partitioned-password' };
 
   beforeAll(async () => {
-    db = await createTestDatabase(SERVER_DB);
-    const proxied = await proxiedDatabase(db);
-    proxy = proxied.proxy;
-    server = await startServer({
-      ...proxied.env,
+    ({ db, proxy, server, stop } = await startProxiedServer({
       ADMIN_PASSWORD,
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
       LOG_LEVEL: 'error',
-      RATE_LIMIT_TOKEN_PER_MINUTE: '0',
-      RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
-      RATE_LIMIT_LOGIN_PER_MINUTE: '0',
-    });
+      ...NO_RATE_LIMITS,
+    }));
     const admin = await adminToken(server, 'admin', ADMIN_PASSWORD);
     const headers = { authorization: `Bearer ${admin}`, 'content-type': 'application/json' };
     const client = (await fetch(`${server.url}/admin/applications`, {
@@ -55,11 +52,7 @@ describe('a database partition under load leaves no effect behind requests answe
     clientId = client.client_id;
     await fetch(`${server.url}/admin/users`, { method: 'POST', headers, body: JSON.stringify(user) });
   }, 60_000);
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-    await proxy?.close();
-    await db?.drop();
-  });
+  afterAll(() => stop?.());
 
   async function post(path: string, body: URLSearchParams, authorization?: string): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await fetch(`${server.url}${path}`, {

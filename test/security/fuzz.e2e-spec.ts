@@ -4,6 +4,7 @@ import { rawHttp } from '../support/raw-http';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { basicAuth, createClient, TestClient } from '../support/factories';
+import { NO_RATE_LIMITS } from '../support/no-rate-limits';
 
 /** Property: whatever arrives, the answer is a 4xx (or a login page / redirect), never a 5xx, and JSON errors are RFC-shaped. */
 const RUNS_PER_TARGET = Number(process.env.FUZZ_RUNS ?? 800);
@@ -152,9 +153,7 @@ describe(`fuzzing the public and admin endpoints (fast-check) [${TEST_DB}]`, () 
     t = await createTestApp({
       env: {
         ADMIN_PASSWORD,
-        RATE_LIMIT_TOKEN_PER_MINUTE: '0',
-        RATE_LIMIT_AUTHORIZE_PER_MINUTE: '0',
-        RATE_LIMIT_LOGIN_PER_MINUTE: '0',
+        ...NO_RATE_LIMITS,
         CLIENT_AUTH_MAX_FAILURES: '100000',
       },
     });

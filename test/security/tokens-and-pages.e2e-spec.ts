@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser, passwordGrantRequest } from '../support/factories';
+import { appWithClient, appWithClientAndUser, createUser, TestClient, TestUser, passwordGrantRequest } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
 
 describe(`refresh reuse grace period (off by default) [${TEST_DB}]`, () => {
@@ -9,11 +9,7 @@ describe(`refresh reuse grace period (off by default) [${TEST_DB}]`, () => {
   let client: TestClient;
   let user: TestUser;
 
-  beforeAll(async () => {
-    t = await createTestApp({ env: { REFRESH_REUSE_GRACE_SECONDS: '30' } });
-    client = await createClient(t);
-    user = await createUser(t);
-  });
+  beforeAll(async () => ({ t, client, user } = await appWithClientAndUser({}, {}, { REFRESH_REUSE_GRACE_SECONDS: '30' })));
   afterAll(() => t.close());
 
   it('refuses a retried refresh within the grace period without revoking the new tokens', async () => {
@@ -42,10 +38,7 @@ describe(`pages and redirects [${TEST_DB}]`, () => {
   let t: TestApp;
   let client: TestClient;
 
-  beforeAll(async () => {
-    t = await createTestApp({ env: { TRUST_PROXY: 'loopback' } });
-    client = await createClient(t);
-  });
+  beforeAll(async () => ({ t, client } = await appWithClient({}, { TRUST_PROXY: 'loopback' })));
   afterAll(() => t.close());
 
   it('marks the session and CSRF cookies Secure when served over HTTPS (behind a TLS proxy)', async () => {

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { createTestApp, type TestApp, type TestAppOptions } from './create-test-app';
 import { tokenRequest } from './factories';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -14,22 +15,40 @@ export async function adminToken(server: { readonly url: string }, username = 'a
   return res.body.access_token as string;
 }
 
-/** The management API as an administrator: each call carries the admin token. */
+/**
+ * The management API as an administrator: each call carries the admin token. Without `body`, a
+ * call sends none, and the test may still chain `.send(...)` itself.
+ */
 export interface AdminApi {
   readonly auth: string;
-  post(path: string, body: object): request.Test;
-  patch(path: string, body: object): request.Test;
+  post(path: string, body?: object): request.Test;
+  patch(path: string, body?: object): request.Test;
   get(path: string): request.Test;
   delete(path: string): request.Test;
 }
 
 export async function adminApi(t: { readonly url: string }): Promise<AdminApi> {
   const auth = `Bearer ${await adminToken(t)}`;
+  const withBody = (req: request.Test, body?: object) => (body === undefined ? req : req.send(body));
   return {
     auth,
-    post: (path, body) => request(t.url).post(path).set('Authorization', auth).send(body),
-    patch: (path, body) => request(t.url).patch(path).set('Authorization', auth).send(body),
+    post: (path, body) => withBody(request(t.url).post(path).set('Authorization', auth), body),
+    patch: (path, body) => withBody(request(t.url).patch(path).set('Authorization', auth), body),
     get: (path) => request(t.url).get(path).set('Authorization', auth),
     delete: (path) => request(t.url).delete(path).set('Authorization', auth),
   };
+}
+
+/**
+ * A started test app whose admin user has ADMIN_PASSWORD (plus `options`), and its management API
+ * as that administrator: what every admin spec sets up first. The caller closes the app.
+ */
+export async function appWithAdminApi(options: TestAppOptions = {}): Promise<{ t: TestApp; api: AdminApi }> {
+  const t = await createTestApp({ ...options, env: { ADMIN_PASSWORD, ...options.env } });
+  try {
+    return { t, api: await adminApi(t) };
+  } catch (error) {
+    await t.close();
+    throw error;
+  }
 }

@@ -87,3 +87,9 @@ export async function appWithClientAndUser(
   const t = await createTestApp({ env });
   return { t, client: await createClient(t, client), user: await createUser(t, user) };
 }
+
+/** A started test app with one confidential client (`client` overrides); the caller closes it. */
+export async function appWithClient(client: Partial<NewClient> = {}, env: Record<string, string> = {}): Promise<{ t: TestApp; client: TestClient }> {
+  const t = await createTestApp({ env });
+  return { t, client: await createClient(t, client) };
+}

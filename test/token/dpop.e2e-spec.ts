@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient, TestUser } from '../support/factories';
-import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { approveCodeRequest } from '../support/oauth4webapi';
 
 const insecure = { [oauth.allowInsecureRequests]: true };
 
@@ -97,18 +97,14 @@ describe(`DPoP (RFC 9449) [${TEST_DB}]`, () => {
     const DPoP = oauth.DPoP(client, keyPair);
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
-    const url = new URL(as.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      response_type: 'code',
+    const codeRequest = {
       client_id: spa.clientId,
       redirect_uri: 'http://localhost/cb',
       scope: 'openid read',
       state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
       dpop_jkt: await DPoP.calculateThumbprint(),
-    }).toString();
-    const callback = await approveAuthorization(new FormBrowser(t.url), url.toString(), user);
+    };
+    const callback = await approveCodeRequest(as, t.url, codeRequest, verifier, user);
     const params = oauth.validateAuthResponse(as, client, callback, state);
     const tokens = await oauth.processAuthorizationCodeResponse(
       as,
@@ -145,17 +141,8 @@ describe(`DPoP (RFC 9449) [${TEST_DB}]`, () => {
     const bound = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
     const other = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
     const verifier = oauth.generateRandomCodeVerifier();
-    const url = new URL(as.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: spa.clientId,
-      redirect_uri: 'http://localhost/cb',
-      scope: 'read',
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      dpop_jkt: await bound.calculateThumbprint(),
-    }).toString();
-    const callback = await approveAuthorization(new FormBrowser(t.url), url.toString(), user);
+    const codeRequest = { client_id: spa.clientId, redirect_uri: 'http://localhost/cb', scope: 'read', dpop_jkt: await bound.calculateThumbprint() };
+    const callback = await approveCodeRequest(as, t.url, codeRequest, verifier, user);
     const params = oauth.validateAuthResponse(as, client, callback, oauth.expectNoState);
     const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, 'http://localhost/cb', verifier, { DPoP: other, ...insecure });
     await expect(oauth.processAuthorizationCodeResponse(as, client, response)).rejects.toMatchObject({ error: 'invalid_grant' });

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient, TestUser } from '../support/factories';
-import { FormBrowser, approveAuthorization } from '../support/form-browser';
+import { approveCodeRequest } from '../support/oauth4webapi';
 
 /** A strict third-party client library, used unmodified against the server. */
 describe(`oauth4webapi against the server [${TEST_DB}]`, () => {
@@ -31,18 +31,14 @@ describe(`oauth4webapi against the server [${TEST_DB}]`, () => {
     const client: oauth.Client = { client_id: publicClient.clientId, token_endpoint_auth_method: 'none' };
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
-    const url = new URL(as.authorization_endpoint!);
-    url.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: client.client_id,
-      redirect_uri: 'http://localhost/cb',
-      scope: 'read',
-      state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    }).toString();
 
-    const callback = await approveAuthorization(new FormBrowser(t.url), url.toString(), user);
+    const callback = await approveCodeRequest(
+      as,
+      t.url,
+      { client_id: client.client_id, redirect_uri: 'http://localhost/cb', scope: 'read', state },
+      verifier,
+      user,
+    );
     const params = oauth.validateAuthResponse(as, client, callback, state);
     const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, 'http://localhost/cb', verifier, insecure);
     const result = await oauth.processAuthorizationCodeResponse(as, client, response);

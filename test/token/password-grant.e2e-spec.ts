@@ -14,6 +14,14 @@ describe(`password grant (seeds 003, 004) [${TEST_DB}]`, () => {
   );
   afterAll(() => t.close());
 
+  /** A password grant request at Spring's /oauth/token (seed 003), authenticated by `by` with Basic. */
+  const passwordGrant = (by: Pick<TestClient, 'basic'>, fields: Record<string, string>) =>
+    request(t.url)
+      .post('/oauth/token')
+      .set('Authorization', by.basic)
+      .type('form')
+      .send({ grant_type: 'password', ...fields });
+
   it('answers the Spring request of seed 003 at /oauth/token with access and refresh tokens', async () => {
     const res = await request(t.url)
       .post('/oauth/token')
@@ -61,11 +69,7 @@ describe(`password grant (seeds 003, 004) [${TEST_DB}]`, () => {
   });
 
   it('returns a token that /me accepts (seed 003 GET /me/ with Bearer)', async () => {
-    const token = await request(t.url)
-      .post('/oauth/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: user.username, password: user.password, scope: 'read' });
+    const token = await passwordGrant(client, { username: user.username, password: user.password, scope: 'read' });
     const me = await request(t.url).get('/me/').set('Authorization', `Bearer ${token.body.access_token}`);
     expect(me.status).toBe(200);
     expect(me.body).toEqual({ sub: user.id, id: user.id, username: user.username, email: user.email, scope: 'read' });
@@ -75,41 +79,25 @@ describe(`password grant (seeds 003, 004) [${TEST_DB}]`, () => {
     ['a wrong password', { password: 'nope' }],
     ['an unknown user', { username: 'ghost@example.com' }],
   ])('refuses %s with invalid_grant', async (_name, override) => {
-    const res = await request(t.url)
-      .post('/oauth/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: user.username, password: user.password, ...override });
+    const res = await passwordGrant(client, { username: user.username, password: user.password, ...override });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: 'invalid_grant', error_description: 'invalid resource owner credentials', request_id: expect.any(String) });
   });
 
   it('refuses a disabled user with invalid_grant', async () => {
     const disabled = await createUser(t, { enabled: false });
-    const res = await request(t.url)
-      .post('/oauth/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: disabled.username, password: disabled.password });
+    const res = await passwordGrant(client, { username: disabled.username, password: disabled.password });
     expect(res.body.error).toBe('invalid_grant');
   });
 
   it('refuses a scope outside the client’s list with invalid_scope', async () => {
-    const res = await request(t.url)
-      .post('/oauth/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: user.username, password: user.password, scope: 'read admin' });
+    const res = await passwordGrant(client, { username: user.username, password: user.password, scope: 'read admin' });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_scope');
   });
 
   it('refuses a missing password with invalid_request', async () => {
-    const res = await request(t.url)
-      .post('/oauth/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: user.username });
+    const res = await passwordGrant(client, { username: user.username });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
     expect(res.body.error_description).toContain('password');
@@ -117,33 +105,21 @@ describe(`password grant (seeds 003, 004) [${TEST_DB}]`, () => {
 
   it('refuses a client not allowed the password grant with unauthorized_client', async () => {
     const limited = await createClient(t, { grantTypes: ['client_credentials'] });
-    const res = await request(t.url)
-      .post('/oauth/token')
-      .set('Authorization', limited.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: user.username, password: user.password });
+    const res = await passwordGrant(limited, { username: user.username, password: user.password });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('unauthorized_client');
   });
 
   it('issues no refresh token to a client without the refresh_token grant', async () => {
     const noRefresh = await createClient(t, { grantTypes: ['password'] });
-    const res = await request(t.url)
-      .post('/oauth/token')
-      .set('Authorization', noRefresh.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: user.username, password: user.password });
+    const res = await passwordGrant(noRefresh, { username: user.username, password: user.password });
     expect(res.status).toBe(200);
     expect(res.body.refresh_token).toBeUndefined();
   });
 
   it('uses the per-application access token lifetime', async () => {
     const shortLived = await createClient(t, { accessTokenTtl: 60 });
-    const res = await request(t.url)
-      .post('/oauth/token')
-      .set('Authorization', shortLived.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: user.username, password: user.password });
+    const res = await passwordGrant(shortLived, { username: user.username, password: user.password });
     expect(res.body.expires_in).toBe(60);
   });
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, adminApi, AdminApi } from '../support/admin';
+import { AdminApi, appWithAdminApi } from '../support/admin';
 import { createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
@@ -21,8 +21,7 @@ describe(`the admin scope, reserved for users with the admin role [${TEST_DB}]`,
   let user: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    api = await adminApi(t);
+    ({ t, api } = await appWithAdminApi());
     adminConsole = await createClient(t, {
       grantTypes: ['authorization_code', 'refresh_token', 'password', 'client_credentials', TOKEN_EXCHANGE],
       scope: 'openid read admin',

@@ -1,16 +1,13 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { basicAuth, createClient, TestClient } from '../support/factories';
+import { appWithClient, basicAuth, createClient, TestClient } from '../support/factories';
 
 describe(`token endpoint errors (RFC 6749 §5.2) [${TEST_DB}]`, () => {
   let t: TestApp;
   let client: TestClient;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    client = await createClient(t);
-  });
+  beforeAll(async () => ({ t, client } = await appWithClient()));
   afterAll(() => t.close());
 
   const token = () => request(t.url).post('/oauth2/token');
@@ -126,10 +123,7 @@ describe(`JSON nulls where strings are expected [${TEST_DB}]`, () => {
   let t: TestApp;
   let client: TestClient;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-    client = await createClient(t);
-  });
+  beforeAll(async () => ({ t, client } = await appWithClient()));
   afterAll(() => t.close());
 
   it.each([
