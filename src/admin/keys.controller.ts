@@ -1,11 +1,10 @@
-import { Body, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Body } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
 import { nowSeconds } from '../common/time';
-import { ErrorResponse } from '../common/http/error-response.dto';
 import { IsOptionalNotNull } from '../common/http/optional';
 import { RejectUnknownFields } from '../common/http/validation';
-import { AdminController, AdminRead } from './admin-controller.decorator';
+import { AdminController, AdminCreate, AdminRead } from './admin-controller.decorator';
 import { AdminKeysService } from './admin-keys.service';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
@@ -76,11 +75,9 @@ export class KeysAdminController {
     return (await this.keys.list()).map((key) => toResponse(key, now));
   }
 
-  @Post('rotate')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'New signing keys: published at once, signing after activate_after seconds; every instance switches at once' })
-  @ApiCreatedResponse({ type: [SigningKeyResponse] })
-  @ApiBadRequestResponse({ type: ErrorResponse })
+  @AdminCreate('New signing keys: published at once, signing after activate_after seconds; every instance switches at once', [SigningKeyResponse], {
+    path: 'rotate',
+  })
   async rotate(@Body() dto: RotateKeysDto): Promise<SigningKeyResponse[]> {
     const created = await this.changes.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS);
     const now = nowSeconds();

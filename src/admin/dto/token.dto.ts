@@ -1,6 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { TokenSummary } from '../../tokens/token-store';
 
+/** What a list of a user's or an application's tokens holds, and what it cannot hold. */
+export const STORED_TOKENS_ONLY =
+  'Stored tokens only: opaque access tokens and refresh tokens. JWT access tokens are not stored and not listed: each issuance is in the audit trail (`token.issued`, subject = the JWT’s `jti`), and revoking every token here (or disabling) refuses them too.';
+
 export class TokenSummaryResponse {
   @ApiProperty({ example: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b' }) id: string;
   @ApiProperty({ enum: ['access_token', 'refresh_token'], example: 'access_token' }) type: 'access_token' | 'refresh_token';
