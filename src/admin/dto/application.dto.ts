@@ -453,10 +453,23 @@ export class ApplicationPage {
 
 export function toApplicationResponse(client: AuthenticatedClient): ApplicationResponse {
   return {
+    ...applicationSettingsOf(client),
+    weak_secret: client.weakSecret,
+    warnings: applicationWarnings(client),
+    registration: client.registration,
+    enabled: client.enabled,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+  };
+}
+
+/** What an administrator sets on an application, as the API answers it and the export writes it (never the secret). */
+export function applicationSettingsOf(client: AuthenticatedClient) {
+  return {
     client_id: client.id,
     client_name: client.clientName,
-    redirect_uris: client.redirectUris,
-    grant_types: client.grantTypes,
+    redirect_uris: [...client.redirectUris],
+    grant_types: [...client.grantTypes],
     scope: client.scope,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     pkce: client.pkce,
@@ -469,25 +482,6 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     post_logout_redirect_uris: [...client.postLogoutRedirectUris],
     access_token_format: client.accessTokenFormat,
     resources: [...client.resources],
-    ...keyMaterialOf(client),
-    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
-    tls_client_certificate_bound_access_tokens: client.tlsClientCertificateBoundAccessTokens,
-    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
-    require_signed_request_object: client.requireSignedRequestObject,
-    fapi_profile: client.fapiProfile,
-    mfa: client.mfa,
-    weak_secret: client.weakSecret,
-    warnings: applicationWarnings(client),
-    registration: client.registration,
-    enabled: client.enabled,
-    created_at: client.createdAt,
-    updated_at: client.updatedAt,
-  };
-}
-
-/** The key and certificate registration of an application, as the API and the export write it. */
-export function keyMaterialOf(client: AuthenticatedClient) {
-  return {
     jwks: client.jwks,
     jwks_uri: client.jwksUri,
     token_endpoint_auth_signing_alg: client.tokenEndpointAuthSigningAlg,
@@ -496,5 +490,11 @@ export function keyMaterialOf(client: AuthenticatedClient) {
     tls_client_auth_san_uri: client.tlsClientAuthSanUri,
     tls_client_auth_san_ip: client.tlsClientAuthSanIp,
     tls_client_auth_san_email: client.tlsClientAuthSanEmail,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
+    tls_client_certificate_bound_access_tokens: client.tlsClientCertificateBoundAccessTokens,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    require_signed_request_object: client.requireSignedRequestObject,
+    fapi_profile: client.fapiProfile,
+    mfa: client.mfa,
   };
 }

@@ -338,6 +338,17 @@ export class ConsentResponse {
 export function toUserResponse(user: UserProfile): UserResponse {
   return {
     id: user.id,
+    ...userSettingsOf(user),
+    legacy_password_hash: user.legacyPasswordHash,
+    source: user.source,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+
+/** What an administrator sets on a user, as the API answers it and the export writes it (never the password). */
+export function userSettingsOf(user: UserProfile) {
+  return {
     username: user.username,
     email: user.email,
     email_verified: user.emailVerified,
@@ -358,10 +369,6 @@ export function toUserResponse(user: UserProfile): UserResponse {
     address: user.address ? { ...user.address } : null,
     roles: [...user.roles],
     enabled: user.enabled,
-    legacy_password_hash: user.legacyPasswordHash,
-    source: user.source,
-    created_at: user.createdAt,
-    updated_at: user.updatedAt,
   };
 }
 
