@@ -1,27 +1,24 @@
 import { Body } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn } from 'class-validator';
 import { nowSeconds } from '../common/time';
 import { IsOptionalNotNull } from '../common/http/optional';
 import { RejectUnknownFields } from '../common/http/validation';
 import { AdminController, AdminCreate, AdminRead } from './admin-controller.decorator';
+import { EpochSeconds, OptionalInteger } from './dto/fields';
 import { AdminKeysService } from './admin-keys.service';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 
 @RejectUnknownFields()
 export class RotateKeysDto {
-  @ApiPropertyOptional({
+  @OptionalInteger(0, 604_800, {
     default: 0,
     minimum: 0,
     maximum: 604_800,
     example: 3600,
     description: 'Seconds before the new keys sign; set it to the JWKS cache lifetime of your resource servers so they know a key before they see it',
   })
-  @IsOptionalNotNull()
-  @IsInt()
-  @Min(0)
-  @Max(604_800)
   activate_after?: number;
 
   @ApiPropertyOptional({ type: [String], enum: SIGNING_ALGORITHMS, description: 'Default: every algorithm' })
@@ -37,8 +34,8 @@ export class SigningKeyResponse {
   @ApiProperty({ example: 'Jx2c8QyH0uE3' }) kid: string;
   @ApiProperty({ enum: SIGNING_ALGORITHMS, example: 'ES256' }) alg: string;
   @ApiProperty({ enum: ['pending', 'active', 'retired'], example: 'active' }) status: 'pending' | 'active' | 'retired';
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) activates_at: number;
+  @EpochSeconds(1796000000) created_at: number;
+  @EpochSeconds(1796000000) activates_at: number;
   @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; stops signing', example: null }) retires_at: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; leaves the JWKS', example: null }) published_until: number | null;
   @ApiProperty({
