@@ -9,6 +9,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -37,8 +38,15 @@ interface RouteOptions {
   conflict?: string;
   /** The route names a record that may not exist (404); the default for routes with a path parameter. */
   notFound?: boolean;
-  /** The route takes a body that may be invalid (400). */
-  badRequest?: boolean;
+  /** The route takes a body that may be invalid (400); a string also says why. */
+  badRequest?: boolean | string;
+  /** Why the route may answer 503 (a system it asks did not answer); no 503 is documented without it. */
+  unavailable?: string;
+}
+
+/** A documented error answer, with its reason when there is one. */
+function error(answer: typeof ApiBadRequestResponse, description?: string): MethodDecorator {
+  return answer({ type: ErrorResponse, ...(description ? { description } : {}) });
 }
 
 /**
@@ -51,9 +59,10 @@ function route(method: MethodDecorator, summary: string, success: MethodDecorato
     method,
     ApiOperation({ summary, ...(options.description ? { description: options.description } : {}) }),
     success,
-    ...(options.badRequest ? [ApiBadRequestResponse({ type: ErrorResponse })] : []),
-    ...(notFound ? [ApiNotFoundResponse({ type: ErrorResponse })] : []),
-    ...(options.conflict ? [ApiConflictResponse({ type: ErrorResponse, description: options.conflict })] : []),
+    ...(options.badRequest ? [error(ApiBadRequestResponse, typeof options.badRequest === 'string' ? options.badRequest : undefined)] : []),
+    ...(notFound ? [error(ApiNotFoundResponse)] : []),
+    ...(options.conflict ? [error(ApiConflictResponse, options.conflict)] : []),
+    ...(options.unavailable ? [error(ApiServiceUnavailableResponse, options.unavailable)] : []),
   );
 }
 
@@ -67,12 +76,21 @@ export function AdminRead(path: string | undefined, summary: string, type: Shape
   return route(Get(path), summary, ApiOkResponse({ type }), path, options);
 }
 
-/** PATCH of a record: 200 with the changed `type`, 400 for an invalid body, 404 for an unknown record. */
-export function AdminUpdate(path: string, summary: string, type: Shape, options: RouteOptions = {}): MethodDecorator {
+/** PATCH of a record (without a path: of the one record there is): 200 with the changed `type`, 400 for an invalid body, 404 for an unknown record. */
+export function AdminUpdate(path: string | undefined, summary: string, type: Shape, options: RouteOptions = {}): MethodDecorator {
   return route(Patch(path), summary, ApiOkResponse({ type }), path, { badRequest: true, ...options });
 }
 
+/**
+ * POST that does something other than create (a sync, a rotation, an import): 200 with `type`, as `example`
+ * when given. No 400 is documented unless `badRequest` says so.
+ */
+export function AdminAction(path: string, summary: string, type: Shape, options: RouteOptions & { example?: unknown } = {}): MethodDecorator {
+  const { example, ...rest } = options;
+  return route(Post(path), summary, applyDecorators(HttpCode(200), ApiOkResponse({ type, ...(example ? { example } : {}) })), path, rest);
+}
+
 /** DELETE of a record (or of what hangs off it): 204, 404 for an unknown record. */
-export function AdminDelete(path: string, summary: string, options: RouteOptions = {}): MethodDecorator {
+export function AdminDelete(path: string | undefined, summary: string, options: RouteOptions = {}): MethodDecorator {
   return route(Delete(path), summary, applyDecorators(HttpCode(204), ApiNoContentResponse()), path, options);
 }

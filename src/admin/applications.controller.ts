@@ -1,6 +1,5 @@
-import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { AdminController, AdminCreate, AdminDelete, AdminRead, AdminUpdate } from './admin-controller.decorator';
+import { Body, Param, Query } from '@nestjs/common';
+import { AdminAction, AdminController, AdminCreate, AdminDelete, AdminRead, AdminUpdate } from './admin-controller.decorator';
 import { ApplicationsService } from './applications.service';
 import {
   ApplicationPage,
@@ -11,8 +10,7 @@ import {
   UpdateApplicationDto,
 } from './dto/application.dto';
 import { ApplicationListQuery, Paginated } from './dto/pagination.dto';
-import { ErrorResponse } from '../common/http/error-response.dto';
-import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
+import { STORED_TOKENS_ONLY, TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
 
 @AdminController('admin/applications', 'admin: applications')
 export class ApplicationsController {
@@ -43,24 +41,14 @@ export class ApplicationsController {
     return this.applications.delete(clientId);
   }
 
-  @Post(':client_id/secret')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Rotate the client secret; the old one stops working at once' })
-  @ApiOkResponse({ type: ApplicationSecretResponse })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'Public clients have no secret' })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @AdminAction(':client_id/secret', 'Rotate the client secret; the old one stops working at once', ApplicationSecretResponse, {
+    badRequest: 'Public clients have no secret',
+  })
   rotateSecret(@Param('client_id') clientId: string): Promise<ApplicationSecretResponse> {
     return this.applications.rotateSecret(clientId);
   }
 
-  @Get(':client_id/tokens')
-  @ApiOperation({
-    summary: 'Active tokens of an application (never their values)',
-    description:
-      'Stored tokens only: opaque access tokens and refresh tokens. JWT access tokens are not stored and not listed: each issuance is in the audit trail (`token.issued`, subject = the JWT’s `jti`), and revoking every token here (or disabling) refuses them too.',
-  })
-  @ApiOkResponse({ type: [TokenSummaryResponse] })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @AdminRead(':client_id/tokens', 'Active tokens of an application (never their values)', [TokenSummaryResponse], { description: STORED_TOKENS_ONLY })
   async listTokens(@Param('client_id') clientId: string): Promise<TokenSummaryResponse[]> {
     return (await this.applications.listTokens(clientId)).map(toTokenSummaryResponse);
   }

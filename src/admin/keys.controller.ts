@@ -1,28 +1,24 @@
-import { Body, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
+import { Body } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsIn } from 'class-validator';
 import { nowSeconds } from '../common/time';
-import { ErrorResponse } from '../common/http/error-response.dto';
 import { IsOptionalNotNull } from '../common/http/optional';
 import { RejectUnknownFields } from '../common/http/validation';
-import { AdminController, AdminRead } from './admin-controller.decorator';
+import { AdminController, AdminCreate, AdminRead } from './admin-controller.decorator';
+import { EpochSeconds, OptionalInteger } from './dto/fields';
 import { AdminKeysService } from './admin-keys.service';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from '../keys/signing-key.entity';
 import { SigningKeysService } from '../keys/signing-keys.service';
 
 @RejectUnknownFields()
 export class RotateKeysDto {
-  @ApiPropertyOptional({
+  @OptionalInteger(0, 604_800, {
     default: 0,
     minimum: 0,
     maximum: 604_800,
     example: 3600,
     description: 'Seconds before the new keys sign; set it to the JWKS cache lifetime of your resource servers so they know a key before they see it',
   })
-  @IsOptionalNotNull()
-  @IsInt()
-  @Min(0)
-  @Max(604_800)
   activate_after?: number;
 
   @ApiPropertyOptional({ type: [String], enum: SIGNING_ALGORITHMS, description: 'Default: every algorithm' })
@@ -38,8 +34,8 @@ export class SigningKeyResponse {
   @ApiProperty({ example: 'Jx2c8QyH0uE3' }) kid: string;
   @ApiProperty({ enum: SIGNING_ALGORITHMS, example: 'ES256' }) alg: string;
   @ApiProperty({ enum: ['pending', 'active', 'retired'], example: 'active' }) status: 'pending' | 'active' | 'retired';
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) activates_at: number;
+  @EpochSeconds(1796000000) created_at: number;
+  @EpochSeconds(1796000000) activates_at: number;
   @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; stops signing', example: null }) retires_at: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; leaves the JWKS', example: null }) published_until: number | null;
   @ApiProperty({
@@ -76,11 +72,9 @@ export class KeysAdminController {
     return (await this.keys.list()).map((key) => toResponse(key, now));
   }
 
-  @Post('rotate')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'New signing keys: published at once, signing after activate_after seconds; every instance switches at once' })
-  @ApiCreatedResponse({ type: [SigningKeyResponse] })
-  @ApiBadRequestResponse({ type: ErrorResponse })
+  @AdminCreate('New signing keys: published at once, signing after activate_after seconds; every instance switches at once', [SigningKeyResponse], {
+    path: 'rotate',
+  })
   async rotate(@Body() dto: RotateKeysDto): Promise<SigningKeyResponse[]> {
     const created = await this.changes.rotate(dto.activate_after ?? 0, dto.algorithms ?? SIGNING_ALGORITHMS);
     const now = nowSeconds();

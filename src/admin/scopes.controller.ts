@@ -1,6 +1,6 @@
 import { Body, Param } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Matches } from 'class-validator';
 import { RejectUnknownFields } from '../common/http/validation';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ScopeEntity } from '../scopes/scope.entity';
@@ -8,32 +8,24 @@ import { ScopesService } from '../scopes/scopes.service';
 import { CLAIMS_BY_SCOPE } from '../oidc/standard-claims';
 import { AdminController, AdminCreate, AdminDelete, AdminRead, AdminUpdate } from './admin-controller.decorator';
 import { AdminScopesService } from './admin-scopes.service';
+import { EpochSeconds, RequiredText } from './dto/fields';
 
 /** RFC 6749 §3.3 scope-token. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 @RejectUnknownFields()
 export class CreateScopeDto {
-  @ApiProperty({ example: 'orders:read' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @RequiredText(255, { example: 'orders:read' })
   @Matches(SCOPE_TOKEN, { message: 'name must be one scope token (RFC 6749 §3.3)' })
   name: string;
 
-  @ApiProperty({ example: 'See your orders', description: 'Shown on the consent page instead of the scope name' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @RequiredText(500, { example: 'See your orders', description: 'Shown on the consent page instead of the scope name' })
   description: string;
 }
 
 @RejectUnknownFields()
 export class UpdateScopeDto {
-  @ApiProperty({ example: 'See your orders and their status' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
+  @RequiredText(500, { example: 'See your orders and their status' })
   description: string;
 }
 
@@ -46,8 +38,8 @@ export class ScopeResponse {
     example: ['email', 'email_verified'],
   })
   claims: string[];
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
+  @EpochSeconds() created_at: number;
+  @EpochSeconds() updated_at: number;
 }
 
 function toResponse(scope: ScopeEntity): ScopeResponse {

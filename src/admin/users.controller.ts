@@ -1,10 +1,8 @@
-import { Body, Get, Param, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { Body, Param, Query } from '@nestjs/common';
 import { AdminController, AdminCreate, AdminDelete, AdminRead, AdminUpdate } from './admin-controller.decorator';
 import { AdminUsersService } from './admin-users.service';
-import { ErrorResponse } from '../common/http/error-response.dto';
 import type { Paginated } from './dto/pagination.dto';
-import { TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
+import { STORED_TOKENS_ONLY, TokenSummaryResponse, toTokenSummaryResponse } from './dto/token.dto';
 import { ConsentResponse, CreateUserDto, UpdateUserDto, UserListQuery, UserPage, UserResponse } from './dto/user.dto';
 
 @AdminController('admin/users', 'admin: users')
@@ -46,14 +44,7 @@ export class UsersController {
     return this.users.revokeConsent(id, consentId);
   }
 
-  @Get(':id/tokens')
-  @ApiOperation({
-    summary: 'Active tokens of a user (never their values)',
-    description:
-      'Stored tokens only: opaque access tokens and refresh tokens. JWT access tokens are not stored and not listed: each issuance is in the audit trail (`token.issued`, subject = the JWT’s `jti`), and revoking every token here (or disabling) refuses them too.',
-  })
-  @ApiOkResponse({ type: [TokenSummaryResponse] })
-  @ApiNotFoundResponse({ type: ErrorResponse })
+  @AdminRead(':id/tokens', 'Active tokens of a user (never their values)', [TokenSummaryResponse], { description: STORED_TOKENS_ONLY })
   async listTokens(@Param('id') id: string): Promise<TokenSummaryResponse[]> {
     return (await this.users.listTokens(id)).map(toTokenSummaryResponse);
   }

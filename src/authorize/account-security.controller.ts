@@ -1,7 +1,7 @@
-import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
-import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
+import { AccountForm, AccountPage } from './account.controller';
 import { LoginService } from '../users/login.service';
 import { SignInFactorsService } from '../users/factors/sign-in-factors.service';
 import { CSRF_FIELD, CsrfTokens } from './csrf';
@@ -35,22 +35,19 @@ export class AccountSecurityController {
     private readonly passkeySignIn: PasskeySignIn,
   ) {}
 
-  @Get('account/security')
-  @ApiOperation({ summary: 'HTML page: the signed-in user’s authenticator apps and recovery codes' })
-  @ApiOkResponse({
-    description: 'An HTML page (the sign-in form, then the code form, first)',
-    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign-in security · Authorization Server</title>…' } },
-  })
+  @AccountPage(
+    'account/security',
+    'HTML page: the signed-in user’s authenticator apps and recovery codes',
+    'An HTML page (the sign-in form, then the code form, first)',
+    'Sign-in security',
+  )
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
     const session = await this.sessions.current(readSessionCookie(req));
     if (!session) return this.login(req, res);
     return this.page(req, res, session);
   }
 
-  @Post('account/security')
-  @RateLimit('login')
-  @UseGuards(RateLimitGuard)
-  @ApiExcludeEndpoint()
+  @AccountForm('account/security')
   async submit(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.csrf.verify(req)) {
       sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Reload the page and try again.', req.id));

@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Redirect, Req, Res, UseGuards } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Post, Redirect, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { AuditService } from '../audit/audit.service';
@@ -20,6 +20,26 @@ const PATH = '/account/consents';
 
 /** How many of the user's latest sign-ins the account page lists. */
 const RECENT_SIGN_INS = 10;
+
+/**
+ * A page of the account area: GET of an HTML page (the sign-in form first when nobody is signed in),
+ * documented with the start of the page whose title is `title`.
+ */
+export function AccountPage(path: string, summary: string, description: string, title: string): MethodDecorator {
+  return applyDecorators(
+    Get(path),
+    ApiOperation({ summary }),
+    ApiOkResponse({
+      description,
+      content: { 'text/html': { example: `<!DOCTYPE html><html lang="en"><head><title>${title} · Authorization Server</title>…` } },
+    }),
+  );
+}
+
+/** The forms of an account page post back to it: limited as sign-ins are (they take a password), and no API. */
+export function AccountForm(path: string): MethodDecorator {
+  return applyDecorators(Post(path), RateLimit('login'), UseGuards(RateLimitGuard), ApiExcludeEndpoint());
+}
 
 /** A signed-in user sees the applications they approved and withdraws access. */
 @ApiTags('account')
@@ -48,22 +68,19 @@ export class AccountController {
   @ApiExcludeEndpoint()
   account(): void {}
 
-  @Get('account/consents')
-  @ApiOperation({ summary: 'HTML page: the signed-in user’s approved applications, with Revoke buttons, and their recent sign-ins' })
-  @ApiOkResponse({
-    description: 'An HTML page (login form when not signed in)',
-    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign in · Authorization Server</title>…' } },
-  })
+  @AccountPage(
+    'account/consents',
+    'HTML page: the signed-in user’s approved applications, with Revoke buttons, and their recent sign-ins',
+    'An HTML page (login form when not signed in)',
+    'Sign in',
+  )
   async show(@Req() req: Request, @Res() res: Response): Promise<void> {
     const user = await this.sessions.currentUser(readSessionCookie(req));
     if (!user) return this.login(req, res);
     return this.list(req, res, user);
   }
 
-  @Post('account/consents')
-  @RateLimit('login')
-  @UseGuards(RateLimitGuard)
-  @ApiExcludeEndpoint()
+  @AccountForm('account/consents')
   async submit(@Req() req: Request, @Res() res: Response): Promise<void> {
     if (!this.csrf.verify(req)) {
       sendPage(res, 403, this.pages.error('invalid_request', 'The form expired. Reload the page and try again.', req.id));

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { EpochSeconds, Nested, NullableLifetime, StringArray } from '../admin/dto/fields';
 import { RejectUnknownFields } from '../common/http/validation';
 import type { InitialAccessTokenEntity } from './initial-access-token.entity';
 
@@ -8,10 +8,7 @@ import type { InitialAccessTokenEntity } from './initial-access-token.entity';
 export class InitialAccessTokenPolicyDto {
   @ApiPropertyOptional({ type: [String], nullable: true, example: ['authorization_code', 'refresh_token'] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(255, { each: true })
+  @StringArray(20, 255)
   grant_types?: string[];
 
   @ApiPropertyOptional({
@@ -21,26 +18,17 @@ export class InitialAccessTokenPolicyDto {
     description: 'Scopes a client may list; also its scope when it asks for none',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @MaxLength(255, { each: true })
+  @StringArray(100, 255)
   scopes?: string[];
 
   @ApiPropertyOptional({ type: [String], nullable: true, example: ['https://*.portal.example.com/callback'], description: '`*` matches any run of characters' })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(2048, { each: true })
+  @StringArray(50, 2048)
   redirect_uri_patterns?: string[];
 
   @ApiPropertyOptional({ type: [String], nullable: true, example: ['client_secret_basic', 'private_key_jwt'] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(32, { each: true })
+  @StringArray(20, 32)
   token_endpoint_auth_methods?: string[];
 }
 
@@ -53,10 +41,7 @@ export class CreateInitialAccessTokenDto {
   description?: string | null;
 
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'Seconds until it expires; null: never', example: 86400 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(31_536_000)
+  @NullableLifetime()
   expires_in?: number | null;
 
   @ApiPropertyOptional({ type: Number, nullable: true, description: 'How many clients it may register; null: any number', example: 10 })
@@ -66,10 +51,7 @@ export class CreateInitialAccessTokenDto {
   @Max(1_000_000)
   max_uses?: number | null;
 
-  @ApiPropertyOptional({ type: InitialAccessTokenPolicyDto, nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => InitialAccessTokenPolicyDto)
+  @Nested(InitialAccessTokenPolicyDto, { nullable: true })
   policy?: InitialAccessTokenPolicyDto | null;
 }
 
@@ -81,7 +63,7 @@ export class InitialAccessTokenResponse {
   @ApiProperty({ example: 0 }) uses: number;
   @ApiProperty({ type: InitialAccessTokenPolicyDto, nullable: true }) policy: InitialAccessTokenPolicyDto | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Epoch seconds; null: not revoked' }) revoked_at: number | null;
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
+  @EpochSeconds() created_at: number;
 }
 
 export class CreatedInitialAccessTokenResponse extends InitialAccessTokenResponse {

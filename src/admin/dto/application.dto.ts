@@ -4,18 +4,14 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { RejectUnknownFields } from '../../common/http/validation';
 import {
   ArrayMaxSize,
-  ArrayNotEmpty,
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsIP,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateBy,
   ValidationOptions,
@@ -28,6 +24,8 @@ import { ID_TOKEN_CLAIMS, IdTokenClaims, type TokenEndpointAuthMethod } from '..
 import { type JwkSet, jwksProblem, jwksUriProblem } from '../../clients/client-keys';
 import { CLIENT_ASSERTION_ALGORITHMS } from '../../clients/authentication/client-assertion';
 import { FAPI_PROFILES, type FapiProfile } from '../../clients/fapi-profile';
+import { PageOf } from './pagination.dto';
+import { EpochSeconds, NullableLifetime, NullableString, OptionalFlag, OptionalText, RequiredText, ScopeString, Stacked, StringArray } from './fields';
 
 /** A field checked by a function that says what is wrong (undefined: nothing). */
 function Checked(field: string, problem: (value: unknown) => string | undefined): PropertyDecorator {
@@ -64,8 +62,10 @@ function IsRedirectUri(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-const SCOPE_STRING = /^([\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*)?$/;
 const TTL = { minimum: 1, maximum: 31_536_000, nullable: true, type: Number } as const;
+
+/** Where the application may send the browser back to, each URI registered exactly (at most 20). */
+const RedirectUris = (): PropertyDecorator => Stacked(IsOptionalNotNull(), IsArray(), ArrayMaxSize(20), IsRedirectUri({ each: true }));
 
 /** RFC 6749 Appendix A: client_id and client_secret are VSCHAR (printable ASCII). */
 const VSCHAR = /^[\x20-\x7e]+$/;
@@ -74,16 +74,12 @@ const CLIENT_ID = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
 
 @RejectUnknownFields()
 export class CreateApplicationDto {
-  @ApiPropertyOptional({
+  @OptionalText(255, {
     description: 'Keep the client id the application has in the system you migrate from (RFC 6749 Appendix A VSCHAR); a UUID is generated when omitted',
     example: '374b1fae-4405-411b-85a0-6e1ab90923ba',
     minLength: 1,
     maxLength: 255,
   })
-  @IsOptionalNotNull()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
   @Matches(CLIENT_ID, { message: 'client_id must be printable ASCII (RFC 6749 Appendix A VSCHAR), without leading or trailing spaces' })
   client_id?: string;
 
@@ -102,17 +98,11 @@ export class CreateApplicationDto {
   @Matches(VSCHAR, { message: 'client_secret must be printable ASCII (RFC 6749 Appendix A VSCHAR)' })
   client_secret?: string;
 
-  @ApiProperty({ example: 'Mobile Banking' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @RequiredText(255, { example: 'Mobile Banking' })
   client_name: string;
 
   @ApiPropertyOptional({ type: [String], example: ['https://app.example.com/callback'], default: [] })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsRedirectUri({ each: true })
+  @RedirectUris()
   redirect_uris?: string[];
 
   @ApiPropertyOptional({
@@ -121,11 +111,7 @@ export class CreateApplicationDto {
     description: 'Default: authorization_code and refresh_token when redirect_uris are given, otherwise client_credentials',
   })
   @IsOptionalNotNull()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MaxLength(255, { each: true })
+  @StringArray(20, 255, { notEmpty: true })
   grant_types?: string[];
 
   @ApiPropertyOptional({
@@ -134,10 +120,7 @@ export class CreateApplicationDto {
     example: 'read write',
     default: '',
   })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(2048)
-  @Matches(SCOPE_STRING, { message: 'scope must be space-separated scope tokens (RFC 6749 §3.3)' })
+  @ScopeString()
   scope?: string;
 
   @ApiPropertyOptional({
@@ -163,17 +146,11 @@ export class CreateApplicationDto {
   pkce_plain_allowed?: boolean | null;
 
   @ApiPropertyOptional({ ...TTL, description: 'Seconds; null: the global setting' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(31_536_000)
+  @NullableLifetime()
   access_token_ttl?: number | null;
 
   @ApiPropertyOptional({ ...TTL, description: 'Seconds; null: the global setting' })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(31_536_000)
+  @NullableLifetime()
   refresh_token_ttl?: number | null;
 
   @ApiPropertyOptional({
@@ -192,10 +169,7 @@ export class CreateApplicationDto {
     default: [],
     description: 'OpenID Connect RP-Initiated Logout: where the application may send the user after sign-out (exact match)',
   })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsRedirectUri({ each: true })
+  @RedirectUris()
   post_logout_redirect_uris?: string[];
 
   @ApiPropertyOptional({
@@ -214,10 +188,7 @@ export class CreateApplicationDto {
     description: 'RFC 8707: identifiers of the resource servers this application may request tokens for',
   })
   @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @MaxLength(255, { each: true })
+  @StringArray(50, 255)
   resources?: string[];
 
   @ApiPropertyOptional({ enum: SIGNING_ALGORITHMS, default: 'RS256', description: "OpenID Connect: the algorithm of this application's ID Tokens" })
@@ -272,26 +243,16 @@ export class CreateApplicationDto {
   @IsIn(CLIENT_ASSERTION_ALGORITHMS)
   token_endpoint_auth_signing_alg?: string | null;
 
-  @ApiPropertyOptional({
-    ...NAME_FIELD,
+  @NullableString(1024, {
     description: 'RFC 8705 §2.1.2 (tls_client_auth): the subject DN its certificate must have, RFC 4514 form',
     example: 'CN=shop.example.com,O=Example Shop,C=DE',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
   tls_client_auth_subject_dn?: string | null;
 
-  @ApiPropertyOptional({ ...NAME_FIELD, description: 'RFC 8705 §2.1.2: a dNSName SAN its certificate must have', example: 'shop.example.com' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @NullableString(255, { description: 'RFC 8705 §2.1.2: a dNSName SAN its certificate must have', example: 'shop.example.com' })
   tls_client_auth_san_dns?: string | null;
 
-  @ApiPropertyOptional({ ...NAME_FIELD, description: 'RFC 8705 §2.1.2: a uniformResourceIdentifier SAN its certificate must have' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(2048)
+  @NullableString(2048, { description: 'RFC 8705 §2.1.2: a uniformResourceIdentifier SAN its certificate must have' })
   tls_client_auth_san_uri?: string | null;
 
   @ApiPropertyOptional({ ...NAME_FIELD, description: 'RFC 8705 §2.1.2: an iPAddress SAN its certificate must have' })
@@ -299,44 +260,33 @@ export class CreateApplicationDto {
   @IsIP()
   tls_client_auth_san_ip?: string | null;
 
-  @ApiPropertyOptional({ ...NAME_FIELD, description: 'RFC 8705 §2.1.2: an rfc822Name SAN its certificate must have' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @NullableString(255, { description: 'RFC 8705 §2.1.2: an rfc822Name SAN its certificate must have' })
   tls_client_auth_san_email?: string | null;
 
-  @ApiPropertyOptional({
+  @OptionalFlag({
     default: false,
     description: 'RFC 9449 §5.2: every token request must carry a DPoP proof; the application gets DPoP-bound tokens only',
   })
-  @IsOptionalNotNull()
-  @IsBoolean()
   dpop_bound_access_tokens?: boolean;
 
-  @ApiPropertyOptional({
+  @OptionalFlag({
     default: false,
     description: 'RFC 8705 §3.4: tokens are bound to the TLS client certificate of the token request (cnf.x5t#S256)',
   })
-  @IsOptionalNotNull()
-  @IsBoolean()
   tls_client_certificate_bound_access_tokens?: boolean;
 
-  @ApiPropertyOptional({
+  @OptionalFlag({
     default: false,
     description:
       'RFC 9126 §6: the application may start an authorization request only by pushing it to the pushed_authorization_request_endpoint first (the global setting require_pushed_authorization_requests applies to every application)',
   })
-  @IsOptionalNotNull()
-  @IsBoolean()
   require_pushed_authorization_requests?: boolean;
 
-  @ApiPropertyOptional({
+  @OptionalFlag({
     default: false,
     description:
       'RFC 9101 §10.5: the application must send its authorization requests as request objects signed with a key of its jwks or jwks_uri (the request parameter, or inside a pushed request)',
   })
-  @IsOptionalNotNull()
-  @IsBoolean()
   require_signed_request_object?: boolean;
 
   @ApiPropertyOptional({
@@ -361,9 +311,7 @@ export class CreateApplicationDto {
   @IsIn(MFA_POLICIES)
   mfa?: MfaPolicy | null;
 
-  @ApiPropertyOptional({ default: true })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ default: true })
   enabled?: boolean;
 }
 
@@ -427,8 +375,8 @@ export class ApplicationResponse {
   })
   registration: string | null;
   @ApiProperty({ example: true }) enabled: boolean;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
+  @EpochSeconds(1796000000) created_at: number;
+  @EpochSeconds(1796000000) updated_at: number;
 }
 
 export class CreatedApplicationResponse extends ApplicationResponse {
@@ -444,19 +392,27 @@ export class ApplicationSecretResponse {
   @ApiProperty({ description: 'Shown once; the previous secret stopped working', example: 'kq3…' }) client_secret: string;
 }
 
-export class ApplicationPage {
-  @ApiProperty({ type: [ApplicationResponse] }) items: ApplicationResponse[];
-  @ApiProperty({ example: 1 }) page: number;
-  @ApiProperty({ example: 50 }) per_page: number;
-  @ApiProperty({ example: 1 }) total: number;
-}
+export class ApplicationPage extends PageOf(ApplicationResponse) {}
 
 export function toApplicationResponse(client: AuthenticatedClient): ApplicationResponse {
   return {
+    ...applicationSettingsOf(client),
+    weak_secret: client.weakSecret,
+    warnings: applicationWarnings(client),
+    registration: client.registration,
+    enabled: client.enabled,
+    created_at: client.createdAt,
+    updated_at: client.updatedAt,
+  };
+}
+
+/** What an administrator sets on an application, as the API answers it and the export writes it (never the secret). */
+export function applicationSettingsOf(client: AuthenticatedClient) {
+  return {
     client_id: client.id,
     client_name: client.clientName,
-    redirect_uris: client.redirectUris,
-    grant_types: client.grantTypes,
+    redirect_uris: [...client.redirectUris],
+    grant_types: [...client.grantTypes],
     scope: client.scope,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     pkce: client.pkce,
@@ -469,25 +425,6 @@ export function toApplicationResponse(client: AuthenticatedClient): ApplicationR
     post_logout_redirect_uris: [...client.postLogoutRedirectUris],
     access_token_format: client.accessTokenFormat,
     resources: [...client.resources],
-    ...keyMaterialOf(client),
-    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
-    tls_client_certificate_bound_access_tokens: client.tlsClientCertificateBoundAccessTokens,
-    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
-    require_signed_request_object: client.requireSignedRequestObject,
-    fapi_profile: client.fapiProfile,
-    mfa: client.mfa,
-    weak_secret: client.weakSecret,
-    warnings: applicationWarnings(client),
-    registration: client.registration,
-    enabled: client.enabled,
-    created_at: client.createdAt,
-    updated_at: client.updatedAt,
-  };
-}
-
-/** The key and certificate registration of an application, as the API and the export write it. */
-export function keyMaterialOf(client: AuthenticatedClient) {
-  return {
     jwks: client.jwks,
     jwks_uri: client.jwksUri,
     token_endpoint_auth_signing_alg: client.tokenEndpointAuthSigningAlg,
@@ -496,5 +433,11 @@ export function keyMaterialOf(client: AuthenticatedClient) {
     tls_client_auth_san_uri: client.tlsClientAuthSanUri,
     tls_client_auth_san_ip: client.tlsClientAuthSanIp,
     tls_client_auth_san_email: client.tlsClientAuthSanEmail,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
+    tls_client_certificate_bound_access_tokens: client.tlsClientCertificateBoundAccessTokens,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    require_signed_request_object: client.requireSignedRequestObject,
+    fapi_profile: client.fapiProfile,
+    mfa: client.mfa,
   };
 }

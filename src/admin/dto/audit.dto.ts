@@ -1,46 +1,28 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
 import type { AuditEventEntity } from '../../audit/audit-event.entity';
-import { PaginationQuery } from './pagination.dto';
+import { EpochSeconds, QueryInteger, QueryString } from './fields';
+import { PageOf, PaginationQuery } from './pagination.dto';
 
 export class AuditEventQuery extends PaginationQuery {
-  @ApiPropertyOptional({ example: 'login.failure' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @QueryString(64, { example: 'login.failure' })
   type?: string;
 
-  @ApiPropertyOptional({ description: 'Events by this user' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(36)
+  @QueryString(36, { description: 'Events by this user' })
   user_id?: string;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @QueryString(64)
   client_id?: string;
 
-  @ApiPropertyOptional({ description: 'Epoch seconds, inclusive' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @QueryInteger({ description: 'Epoch seconds, inclusive' }, 0)
   since?: number;
 
-  @ApiPropertyOptional({ description: 'Epoch seconds, inclusive' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @QueryInteger({ description: 'Epoch seconds, inclusive' }, 0)
   until?: number;
 }
 
 export class AuditEventResponse {
   @ApiProperty({ example: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' }) id: string;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) occurred_at: number;
+  @EpochSeconds(1796000000) occurred_at: number;
   @ApiProperty({ example: 'token.issued' }) type: string;
   @ApiProperty({ enum: ['success', 'failure'], example: 'success' }) outcome: string;
   @ApiProperty({ type: String, nullable: true, example: '6f1c2a4e-8b3d-4e5f-9a7b-1c2d3e4f5a6b' }) user_id: string | null;
@@ -50,12 +32,7 @@ export class AuditEventResponse {
   @ApiProperty({ type: Object, nullable: true, example: { grant_type: 'password' } }) detail: Record<string, unknown> | null;
 }
 
-export class AuditEventPage {
-  @ApiProperty({ type: [AuditEventResponse] }) items: AuditEventResponse[];
-  @ApiProperty({ example: 1 }) page: number;
-  @ApiProperty({ example: 50 }) per_page: number;
-  @ApiProperty({ example: 1 }) total: number;
-}
+export class AuditEventPage extends PageOf(AuditEventResponse) {}
 
 export function toAuditEventResponse(event: AuditEventEntity): AuditEventResponse {
   return {

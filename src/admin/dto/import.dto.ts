@@ -1,47 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { QueryBoolean } from '../../common/http/query-boolean';
-import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, ValidateNested } from 'class-validator';
 import { RejectUnknownFields } from '../../common/http/validation';
-import { IsOptionalNotNull } from '../../common/http/optional';
 import { CreateApplicationDto } from './application.dto';
+import { Nested, NestedList, QueryFlag } from './fields';
 import { UpdateSettingsDto } from './settings.dto';
 import { CreateUserDto } from './user.dto';
 
 /** One document with the same field names as the single-resource endpoints. */
 @RejectUnknownFields()
 export class ImportDocumentDto {
-  @ApiPropertyOptional({
-    type: [CreateApplicationDto],
+  @NestedList(CreateApplicationDto, 10_000, {
     description: 'As POST /admin/applications takes them; client_id is required (the key an import finds an application by)',
   })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(10_000)
-  @ValidateNested({ each: true })
-  @Type(() => CreateApplicationDto)
   applications?: CreateApplicationDto[];
 
-  @ApiPropertyOptional({ type: [CreateUserDto], description: 'As POST /admin/users takes them; username is the key' })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(100_000)
-  @ValidateNested({ each: true })
-  @Type(() => CreateUserDto)
+  @NestedList(CreateUserDto, 100_000, { description: 'As POST /admin/users takes them; username is the key' })
   users?: CreateUserDto[];
 
-  @ApiPropertyOptional({ type: UpdateSettingsDto })
-  @IsOptionalNotNull()
-  @ValidateNested()
-  @Type(() => UpdateSettingsDto)
+  @Nested(UpdateSettingsDto)
   settings?: UpdateSettingsDto;
 }
 
 export class ImportQuery {
-  @ApiPropertyOptional({ type: Boolean, default: false, description: 'true: answer what would change, write nothing' })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean()
+  @QueryFlag({ default: false, description: 'true: answer what would change, write nothing' })
   dry_run?: boolean;
 }
 

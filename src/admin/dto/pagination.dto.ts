@@ -1,30 +1,17 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { Type } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { QueryInteger, QueryString } from './fields';
 
 export class PaginationQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @QueryInteger({ minimum: 1, default: 1 }, 1, 1_000_000)
   page = 1;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @QueryInteger({ minimum: 1, maximum: 100, default: 20 }, 1, 100)
   per_page = 20;
 }
 
 export class ApplicationListQuery extends PaginationQuery {
-  @ApiPropertyOptional({ description: 'Only applications whose client_name contains this text' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @QueryString(255, { description: 'Only applications whose client_name contains this text' })
   name?: string;
 }
 
@@ -33,4 +20,15 @@ export interface Paginated<T> {
   page: number;
   per_page: number;
   total: number;
+}
+
+/** The documented page of a list of `item`s; a named subclass (`class UserPage extends PageOf(UserResponse)`) names its schema. */
+export function PageOf<T>(item: Type<T>): Type<Paginated<T>> {
+  class Page implements Paginated<T> {
+    @ApiProperty({ type: [item] }) items: T[];
+    @ApiProperty({ example: 1 }) page: number;
+    @ApiProperty({ example: 50 }) per_page: number;
+    @ApiProperty({ example: 1 }) total: number;
+  }
+  return Page;
 }

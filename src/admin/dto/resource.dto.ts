@@ -1,12 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { IsIn, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { RejectUnknownFields } from '../../common/http/validation';
 import { ACCESS_TOKEN_FORMATS, AccessTokenFormat } from '../../common/oauth/access-token-format';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../keys/signing-key.entity';
 import { ResourceServerEntity } from '../../resources/resource-server.entity';
-
-const SCOPE_STRING = /^([\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*)?$/;
+import { EpochSeconds, NullableLifetime, RequiredText, ScopeString } from './fields';
 
 /** RFC 8707 §2: an absolute URI without a fragment. */
 function isResourceIdentifier(value: unknown): boolean {
@@ -32,17 +31,11 @@ export class CreateResourceServerDto {
   })
   identifier: string;
 
-  @ApiProperty({ example: 'Orders API' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @RequiredText(255, { example: 'Orders API' })
   name: string;
 
   @ApiPropertyOptional({ example: 'orders:read orders:write', default: '', description: 'Scopes this API understands; its tokens carry only these' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(2048)
-  @Matches(SCOPE_STRING, { message: 'scope must be space-separated scope tokens (RFC 6749 §3.3)' })
+  @ScopeString()
   scope?: string;
 
   @ApiPropertyOptional({
@@ -71,10 +64,7 @@ export class CreateResourceServerDto {
     maximum: 31_536_000,
     description: "Seconds; null: the application's or the global lifetime",
   })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(31_536_000)
+  @NullableLifetime()
   access_token_ttl?: number | null;
 }
 
@@ -89,8 +79,8 @@ export class ResourceServerResponse {
   @ApiProperty({ enum: ACCESS_TOKEN_FORMATS, example: 'jwt' }) access_token_format: string;
   @ApiProperty({ enum: SIGNING_ALGORITHMS, example: 'RS256' }) access_token_signing_alg: string;
   @ApiProperty({ type: Number, nullable: true, example: null }) access_token_ttl: number | null;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
+  @EpochSeconds(1796000000) created_at: number;
+  @EpochSeconds(1796000000) updated_at: number;
 }
 
 export function toResourceServerResponse(entity: ResourceServerEntity): ResourceServerResponse {

@@ -1,48 +1,37 @@
 import { RejectUnknownFields } from '../../common/http/validation';
-import { IsOptionalNotNull } from '../../common/http/optional';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, Matches } from 'class-validator';
 import type { GlobalSettings } from '../../settings/settings.service';
+import { OptionalFlag, OptionalInteger, Stacked } from './fields';
 
 /** A host name (letters, digits, dots, dashes, an IPv4 address), `*.` and a domain, or `*`; lower case. */
 const HOST_PATTERN = /^(\*|(\*\.)?[a-z0-9]([a-z0-9-]{0,62}\.)*[a-z0-9-]{1,63})$/;
 
+/** A default lifetime: whole seconds from 1 to `max`, never null. */
+const Lifetime = (max: number, example: number): PropertyDecorator => OptionalInteger(1, max, { minimum: 1, maximum: max, example });
+
+/** Up to 100 host patterns; null goes back to the environment's list (validation only). */
+const HostPatterns = (): PropertyDecorator =>
+  Stacked(IsOptional(), IsArray(), ArrayMaxSize(100), Matches(HOST_PATTERN, { each: true, message: 'each host must be a host name, *.domain or *' }));
+
 @RejectUnknownFields()
 export class UpdateSettingsDto {
-  @ApiPropertyOptional({ description: 'Enforce PKCE for applications that inherit' })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ description: 'Enforce PKCE for applications that inherit' })
   pkce_required?: boolean;
 
-  @ApiPropertyOptional({ description: 'Accept code_challenge_method=plain from applications that inherit' })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ description: 'Accept code_challenge_method=plain from applications that inherit' })
   pkce_plain_allowed?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 31_536_000, example: 3600 })
-  @IsOptionalNotNull()
-  @IsInt()
-  @Min(1)
-  @Max(31_536_000)
+  @Lifetime(31_536_000, 3600)
   access_token_ttl?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 31_536_000, example: 1_209_600 })
-  @IsOptionalNotNull()
-  @IsInt()
-  @Min(1)
-  @Max(31_536_000)
+  @Lifetime(31_536_000, 1_209_600)
   refresh_token_ttl?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 600, example: 300 })
-  @IsOptionalNotNull()
-  @IsInt()
-  @Min(1)
-  @Max(600)
+  @Lifetime(600, 300)
   authorization_code_ttl?: number;
 
-  @ApiPropertyOptional({ description: 'RFC 9126 §5: every application must push its authorization requests first (pushed_authorization_request_endpoint)' })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ description: 'RFC 9126 §5: every application must push its authorization requests first (pushed_authorization_request_endpoint)' })
   require_pushed_authorization_requests?: boolean;
 
   @ApiPropertyOptional({
@@ -53,10 +42,7 @@ export class UpdateSettingsDto {
     description:
       'Hosts whose Client ID Metadata Documents are accepted: a host, `*.example.com` for its subdomains, `*` for any host. null: back to CLIENT_ID_METADATA_DOCUMENT_ALLOWED_HOSTS (unset there: any host).',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @Matches(HOST_PATTERN, { each: true, message: 'each host must be a host name, *.domain or *' })
+  @HostPatterns()
   client_id_metadata_document_allowed_hosts?: string[] | null;
 
   @ApiPropertyOptional({
@@ -66,10 +52,7 @@ export class UpdateSettingsDto {
     example: ['blocked.example.com'],
     description: 'Hosts whose documents are refused, in the same form, checked first. null: back to CLIENT_ID_METADATA_DOCUMENT_DENIED_HOSTS.',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @Matches(HOST_PATTERN, { each: true, message: 'each host must be a host name, *.domain or *' })
+  @HostPatterns()
   client_id_metadata_document_denied_hosts?: string[] | null;
 }
 

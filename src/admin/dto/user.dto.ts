@@ -1,27 +1,27 @@
 import { RejectUnknownFields } from '../../common/http/validation';
 import { IsOptionalNotNull } from '../../common/http/optional';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { QueryBoolean } from '../../common/http/query-boolean';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsEmail,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  MaxLength,
-  MinLength,
-  ValidateBy,
-  ValidateNested,
-} from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
 import { ACCEPTED_HASH_FORMATS, importPasswordHash, UnsupportedPasswordHash, Wso2SaltedHash } from '../../common/crypto/imported-password-hash';
-import { PaginationQuery } from './pagination.dto';
+import { EpochSeconds, Nested, NullableString, OptionalFlag, QueryFlag, QueryString, RequiredText, Stacked } from './fields';
+import { PageOf, PaginationQuery } from './pagination.dto';
 import type { UserAddress, UserAttributes, UserProfile } from '../../users/users.service';
 
 const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+/** The fields a user is created and changed with alike; each DTO documents them in its own words. */
+const EmailField = (doc: ApiPropertyOptions): PropertyDecorator =>
+  Stacked(ApiPropertyOptional({ type: String, nullable: true, ...doc }), IsOptional(), IsEmail(), MaxLength(320));
+const PasswordField = (doc: ApiPropertyOptions): PropertyDecorator =>
+  Stacked(ApiPropertyOptional({ writeOnly: true, minLength: 8, ...doc }), IsOptionalNotNull(), IsString(), MinLength(8), MaxLength(1024));
+const RolesField = (doc: ApiPropertyOptions = {}): PropertyDecorator =>
+  Stacked(
+    ApiPropertyOptional({ type: [String], ...doc }),
+    IsOptionalNotNull(),
+    IsArray(),
+    ArrayMaxSize(50),
+    Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' }),
+  );
 
 /** Why an imported password hash is refused, or undefined when it is accepted. */
 function passwordHashProblem(value: unknown): string | undefined {
@@ -41,6 +41,11 @@ function passwordHashProblem(value: unknown): string | undefined {
 }
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
+/** An http(s) URL claim (profile, picture, website); null clears it. */
+const NullableUrl = (doc: ApiPropertyOptions): PropertyDecorator =>
+  Stacked(ApiPropertyOptional({ type: String, nullable: true, ...doc }), IsOptional(), IsUrl(URL_OPTIONS), MaxLength(2048));
+
 /** Core §5.1: YYYY-MM-DD, YYYY alone, or 0000-MM-DD when the year is withheld. */
 const BIRTHDATE = /^(\d{4}|\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))$/;
 /** A BCP 47 language tag (the common subset: language, script, region, variants). */
@@ -50,105 +55,62 @@ const ZONEINFO = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
 /** A telephone number, E.164 recommended, with an RFC 3966 extension. */
 const PHONE_NUMBER = /^\+?[0-9][0-9 ().-]{1,40}(;ext=[0-9]{1,10})?$/;
 
+/** A member of the address claim: optional text, never null. */
+const AddressMember = (maxLength: number, doc: ApiPropertyOptions): PropertyDecorator =>
+  Stacked(ApiPropertyOptional(doc), IsOptionalNotNull(), IsString(), MaxLength(maxLength));
+
 /** OpenID Connect Core §5.1.1: the address claim. */
 @RejectUnknownFields()
 export class AddressDto {
-  @ApiPropertyOptional({ example: '1 Main Street\n12345 Springfield\nUS', description: 'The full address for display, lines separated by \\n' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(1024)
+  @AddressMember(1024, { example: '1 Main Street\n12345 Springfield\nUS', description: 'The full address for display, lines separated by \\n' })
   formatted?: string;
 
-  @ApiPropertyOptional({ example: '1 Main Street' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(512)
+  @AddressMember(512, { example: '1 Main Street' })
   street_address?: string;
 
-  @ApiPropertyOptional({ example: 'Springfield', description: 'City' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(255)
+  @AddressMember(255, { example: 'Springfield', description: 'City' })
   locality?: string;
 
-  @ApiPropertyOptional({ example: 'IL', description: 'State, province, prefecture or region' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(255)
+  @AddressMember(255, { example: 'IL', description: 'State, province, prefecture or region' })
   region?: string;
 
-  @ApiPropertyOptional({ example: '12345' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(64)
+  @AddressMember(64, { example: '12345' })
   postal_code?: string;
 
-  @ApiPropertyOptional({ example: 'US' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(255)
+  @AddressMember(255, { example: 'US' })
   country?: string;
 }
 
 /** The OpenID Connect standard claims an admin sets on a user (scopes profile, email, address and phone; Core §5.1). */
 export class UserClaimsDto {
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada Lovelace', description: 'OpenID Connect claim name (scope profile)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @NullableString(255, { example: 'Ada Lovelace', description: 'OpenID Connect claim name (scope profile)' })
   name?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @NullableString(255, { example: 'Ada' })
   given_name?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Lovelace' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @NullableString(255, { example: 'Lovelace' })
   family_name?: string | null;
 
-  @ApiPropertyOptional({ description: 'OpenID Connect claim email_verified (scope email)', default: false })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ description: 'OpenID Connect claim email_verified (scope email)', default: false })
   email_verified?: boolean;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Augusta' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @NullableString(255, { example: 'Augusta' })
   middle_name?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Ada' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @NullableString(255, { example: 'Ada' })
   nickname?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://example.com/ada', description: 'URL of the profile page' })
-  @IsOptional()
-  @IsUrl(URL_OPTIONS)
-  @MaxLength(2048)
+  @NullableUrl({ example: 'https://example.com/ada', description: 'URL of the profile page' })
   profile?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://example.com/ada.png', description: 'URL of a picture of the user' })
-  @IsOptional()
-  @IsUrl(URL_OPTIONS)
-  @MaxLength(2048)
+  @NullableUrl({ example: 'https://example.com/ada.png', description: 'URL of a picture of the user' })
   picture?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://ada.example.org' })
-  @IsOptional()
-  @IsUrl(URL_OPTIONS)
-  @MaxLength(2048)
+  @NullableUrl({ example: 'https://ada.example.org' })
   website?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'female', description: 'female, male, or another value' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @NullableString(64, { example: 'female', description: 'female, male, or another value' })
   gender?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: '1815-12-10', description: 'YYYY-MM-DD, YYYY, or 0000-MM-DD' })
@@ -157,17 +119,11 @@ export class UserClaimsDto {
   @Matches(BIRTHDATE, { message: 'birthdate must be YYYY-MM-DD, YYYY or 0000-MM-DD' })
   birthdate?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'Europe/London', description: 'IANA time zone' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
+  @NullableString(64, { example: 'Europe/London', description: 'IANA time zone' })
   @Matches(ZONEINFO, { message: 'zoneinfo must be an IANA time zone name such as Europe/Paris' })
   zoneinfo?: string | null;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'en-GB', description: 'BCP 47 language tag' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(35)
+  @NullableString(35, { example: 'en-GB', description: 'BCP 47 language tag' })
   @Matches(LOCALE, { message: 'locale must be a BCP 47 language tag such as en-GB' })
   locale?: string | null;
 
@@ -182,38 +138,23 @@ export class UserClaimsDto {
   @Matches(PHONE_NUMBER, { message: 'phone_number must be a telephone number such as +1 604 555 1234;ext=5678' })
   phone_number?: string | null;
 
-  @ApiPropertyOptional({ description: 'OpenID Connect claim phone_number_verified (scope phone)', default: false })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ description: 'OpenID Connect claim phone_number_verified (scope phone)', default: false })
   phone_number_verified?: boolean;
 
-  @ApiPropertyOptional({ type: AddressDto, nullable: true, description: 'OpenID Connect claim address (scope address)' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => AddressDto)
+  @Nested(AddressDto, { nullable: true, description: 'OpenID Connect claim address (scope address)' })
   address?: AddressDto | null;
 }
 
 @RejectUnknownFields()
 export class CreateUserDto extends UserClaimsDto {
-  @ApiProperty({ example: 'alice@example.com' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @RequiredText(255, { example: 'alice@example.com' })
   @Matches(/^\S+$/, { message: 'username must not contain spaces' })
   username: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'alice@example.com' })
-  @IsOptional()
-  @IsEmail()
-  @MaxLength(320)
+  @EmailField({ example: 'alice@example.com' })
   email?: string | null;
 
-  @ApiPropertyOptional({ writeOnly: true, minLength: 8, example: 'correct horse battery staple', description: 'Give password or password_hash' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MinLength(8)
-  @MaxLength(1024)
+  @PasswordField({ example: 'correct horse battery staple', description: 'Give password or password_hash' })
   password?: string;
 
   @ApiPropertyOptional({
@@ -235,44 +176,25 @@ export class CreateUserDto extends UserClaimsDto {
   })
   password_hash?: string | Wso2SaltedHash;
 
-  @ApiPropertyOptional({ type: [String], example: ['admin'], description: '"admin" makes an administrator' })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
+  @RolesField({ example: ['admin'], description: '"admin" makes an administrator' })
   roles?: string[];
 
-  @ApiPropertyOptional({ default: true })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ default: true })
   enabled?: boolean;
 }
 
 @RejectUnknownFields()
 export class UpdateUserDto extends UserClaimsDto {
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'alice@example.org' })
-  @IsOptional()
-  @IsEmail()
-  @MaxLength(320)
+  @EmailField({ example: 'alice@example.org' })
   email?: string | null;
 
-  @ApiPropertyOptional({ writeOnly: true, minLength: 8, description: 'Password reset; ends the user’s browser sessions' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MinLength(8)
-  @MaxLength(1024)
+  @PasswordField({ description: 'Password reset; ends the user’s browser sessions' })
   password?: string;
 
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptionalNotNull()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @Matches(ROLE, { each: true, message: 'each role must be 1-64 letters, digits or _.:-' })
+  @RolesField()
   roles?: string[];
 
-  @ApiPropertyOptional({ description: 'Disabling revokes the user’s tokens' })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ description: 'Disabling revokes the user’s tokens' })
   enabled?: boolean;
 }
 
@@ -302,42 +224,42 @@ export class UserResponse {
   legacy_password_hash: boolean;
   @ApiProperty({ description: 'Where the password is checked: `local`, or `ldap:<directory id>` for a user of a directory (read-only here)', example: 'local' })
   source: string;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
+  @EpochSeconds(1796000000) created_at: number;
+  @EpochSeconds(1796000000) updated_at: number;
 }
 
 export class UserListQuery extends PaginationQuery {
-  @ApiPropertyOptional({ description: 'Only users whose username or email contains this text' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(255)
+  @QueryString(255, { description: 'Only users whose username or email contains this text' })
   search?: string;
 
-  @ApiPropertyOptional({ type: Boolean, description: 'true: only users still on a password hash imported from another system' })
-  @IsOptional()
-  @QueryBoolean()
-  @IsBoolean()
+  @QueryFlag({ description: 'true: only users still on a password hash imported from another system' })
   legacy_hash?: boolean;
 }
 
-export class UserPage {
-  @ApiProperty({ type: [UserResponse] }) items: UserResponse[];
-  @ApiProperty({ example: 1 }) page: number;
-  @ApiProperty({ example: 50 }) per_page: number;
-  @ApiProperty({ example: 1 }) total: number;
-}
+export class UserPage extends PageOf(UserResponse) {}
 
 export class ConsentResponse {
   @ApiProperty({ example: '0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f' }) id: string;
   @ApiProperty({ example: '374b1fae-4405-411b-85a0-6e1ab90923ba' }) client_id: string;
   @ApiProperty({ example: 'read write' }) scope: string;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds', example: 1796000000 }) updated_at: number;
+  @EpochSeconds(1796000000) created_at: number;
+  @EpochSeconds(1796000000) updated_at: number;
 }
 
 export function toUserResponse(user: UserProfile): UserResponse {
   return {
     id: user.id,
+    ...userSettingsOf(user),
+    legacy_password_hash: user.legacyPasswordHash,
+    source: user.source,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}
+
+/** What an administrator sets on a user, as the API answers it and the export writes it (never the password). */
+export function userSettingsOf(user: UserProfile) {
+  return {
     username: user.username,
     email: user.email,
     email_verified: user.emailVerified,
@@ -358,10 +280,6 @@ export function toUserResponse(user: UserProfile): UserResponse {
     address: user.address ? { ...user.address } : null,
     roles: [...user.roles],
     enabled: user.enabled,
-    legacy_password_hash: user.legacyPasswordHash,
-    source: user.source,
-    created_at: user.createdAt,
-    updated_at: user.updatedAt,
   };
 }
 

@@ -6,15 +6,15 @@ import { UnitOfWork } from '../../database/unit-of-work/unit-of-work';
 import { FieldError, OAuthError } from '../../common/oauth/oauth-error';
 import { GlobalSettings, SettingsService } from '../../settings/settings.service';
 import { UserEntity } from '../../users/user.entity';
-import { emailKey, UserProfile, UsersService } from '../../users/users.service';
+import { emailKey, UsersService } from '../../users/users.service';
 import { settingsFrom } from '../admin-settings.service';
 import { toSettingsResponse } from '../dto/settings.dto';
 import { AdminUsersService, userCredential } from '../admin-users.service';
 import { ApplicationsService, ClientChanges, clientChangesFrom, newClientFrom } from '../applications.service';
 import type { CreateApplicationDto } from '../dto/application.dto';
-import { keyMaterialOf } from '../dto/application.dto';
+import { applicationSettingsOf } from '../dto/application.dto';
 import type { ExportDocument, ImportDocumentDto, ImportResult } from '../dto/import.dto';
-import { CreateUserDto, userProfileFrom } from '../dto/user.dto';
+import { CreateUserDto, userProfileFrom, userSettingsOf } from '../dto/user.dto';
 
 type UserChanges = Partial<Omit<UserEntity, 'id' | 'username' | 'passwordHash' | 'createdAt' | 'updatedAt'>>;
 
@@ -75,54 +75,8 @@ export class ImportService {
     const users = await this.all((page) => this.users.list(page));
     const settings = await this.settings.get();
     return {
-      applications: clients.map((c: AuthenticatedClient) => ({
-        client_id: c.id,
-        client_name: c.clientName,
-        redirect_uris: [...c.redirectUris],
-        grant_types: [...c.grantTypes],
-        scope: c.scope,
-        token_endpoint_auth_method: c.tokenEndpointAuthMethod,
-        pkce: c.pkce,
-        pkce_plain_allowed: c.pkcePlainAllowed,
-        access_token_ttl: c.accessTokenTtl,
-        refresh_token_ttl: c.refreshTokenTtl,
-        refresh_token_rotation: c.refreshTokenRotation,
-        id_token_signed_response_alg: c.idTokenSignedResponseAlg,
-        id_token_claims: c.idTokenClaims,
-        post_logout_redirect_uris: [...c.postLogoutRedirectUris],
-        access_token_format: c.accessTokenFormat,
-        resources: [...c.resources],
-        ...keyMaterialOf(c),
-        dpop_bound_access_tokens: c.dpopBoundAccessTokens,
-        tls_client_certificate_bound_access_tokens: c.tlsClientCertificateBoundAccessTokens,
-        require_pushed_authorization_requests: c.requirePushedAuthorizationRequests,
-        require_signed_request_object: c.requireSignedRequestObject,
-        fapi_profile: c.fapiProfile,
-        mfa: c.mfa,
-        enabled: c.enabled,
-      })),
-      users: users.map((u: UserProfile) => ({
-        username: u.username,
-        email: u.email,
-        email_verified: u.emailVerified,
-        name: u.name,
-        given_name: u.givenName,
-        family_name: u.familyName,
-        middle_name: u.middleName,
-        nickname: u.nickname,
-        profile: u.profile,
-        picture: u.picture,
-        website: u.website,
-        gender: u.gender,
-        birthdate: u.birthdate,
-        zoneinfo: u.zoneinfo,
-        locale: u.locale,
-        phone_number: u.phoneNumber,
-        phone_number_verified: u.phoneNumberVerified,
-        address: u.address ? { ...u.address } : null,
-        roles: [...u.roles],
-        enabled: u.enabled,
-      })),
+      applications: clients.map((c: AuthenticatedClient) => ({ ...applicationSettingsOf(c), enabled: c.enabled })),
+      users: users.map(userSettingsOf),
       settings: toSettingsResponse(settings),
     };
   }

@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { OptionalFlag, OptionalInteger, OptionalPattern, OptionalText, RequiredText } from '../../admin/dto/fields';
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { RejectUnknownFields } from '../../common/http/validation';
 import type { LdapDirectoryEntity } from '../ldap-directory.entity';
@@ -10,23 +11,16 @@ const ATTRIBUTE = /^[A-Za-z][A-Za-z0-9-]*$/;
 const LDAP_URL = /^ldaps?:\/\/[^/?#\s]+\/?$/;
 
 export class GroupMappingDto {
-  @ApiProperty({
+  @RequiredText(1024, {
     example: 'cn=admins,ou=groups,dc=example,dc=org',
     description: "A group's DN (RFC 4514, compared regardless of case and spacing), or with base_dn the value of its first RDN (`admins`)",
   })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
   group: string;
 
-  @ApiPropertyOptional({
+  @OptionalText(1024, {
     example: 'ou=groups,dc=example,dc=org',
     description: 'With a group name: only groups of that name at or below this DN count (a group of the same name elsewhere gives nothing)',
   })
-  @IsOptionalNotNull()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
   base_dn?: string;
 
   @ApiProperty({ type: [String], example: ['admin'], description: 'The roles its members get (a role reserves scopes, e.g. `admin`)' })
@@ -49,15 +43,10 @@ export const GroupMappings = (description: string): PropertyDecorator =>
 
 @RejectUnknownFields()
 export class CreateDirectoryDto {
-  @ApiProperty({ example: 'Corporate OpenLDAP' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @RequiredText(255, { example: 'Corporate OpenLDAP' })
   name: string;
 
-  @ApiPropertyOptional({ default: true })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ default: true })
   enabled?: boolean;
 
   @ApiProperty({
@@ -71,9 +60,7 @@ export class CreateDirectoryDto {
   @Matches(LDAP_URL, { each: true, message: 'each URL must be ldap://host[:port] or ldaps://host[:port]' })
   urls: string[];
 
-  @ApiPropertyOptional({ default: false, description: 'StartTLS (RFC 4511 §4.14) on ldap:// URLs before any bind' })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ default: false, description: 'StartTLS (RFC 4511 §4.14) on ldap:// URLs before any bind' })
   start_tls?: boolean;
 
   @ApiPropertyOptional({ type: String, nullable: true, description: "PEM CA certificates the server's certificate must chain to; default: the system's" })
@@ -82,78 +69,43 @@ export class CreateDirectoryDto {
   @MaxLength(65536)
   ca_certificates?: string;
 
-  @ApiProperty({ example: 'cn=oauth,ou=services,dc=example,dc=org', description: 'The service account that searches for users' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
+  @RequiredText(1024, { example: 'cn=oauth,ou=services,dc=example,dc=org', description: 'The service account that searches for users' })
   bind_dn: string;
 
-  @ApiProperty({ description: 'Stored encrypted; never returned' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
+  @RequiredText(1024, { description: 'Stored encrypted; never returned' })
   bind_password: string;
 
-  @ApiProperty({ example: 'ou=people,dc=example,dc=org' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
+  @RequiredText(1024, { example: 'ou=people,dc=example,dc=org' })
   base_dn: string;
 
-  @ApiPropertyOptional({ default: '(objectClass=inetOrgPerson)', description: 'RFC 4515 filter every user matches' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
+  @OptionalText(1024, { default: '(objectClass=inetOrgPerson)', description: 'RFC 4515 filter every user matches' })
   user_filter?: string;
 
-  @ApiPropertyOptional({ default: 'uid', description: 'AD: sAMAccountName' })
-  @IsOptionalNotNull()
-  @Matches(ATTRIBUTE)
+  @OptionalPattern(ATTRIBUTE, { default: 'uid', description: 'AD: sAMAccountName' })
   username_attribute?: string;
 
-  @ApiPropertyOptional({ default: 'entryUUID', description: 'The stable identifier users are linked by. AD: objectGUID' })
-  @IsOptionalNotNull()
-  @Matches(ATTRIBUTE)
+  @OptionalPattern(ATTRIBUTE, { default: 'entryUUID', description: 'The stable identifier users are linked by. AD: objectGUID' })
   id_attribute?: string;
 
-  @ApiPropertyOptional({ default: 'mail' })
-  @IsOptionalNotNull()
-  @Matches(ATTRIBUTE)
+  @OptionalPattern(ATTRIBUTE, { default: 'mail' })
   email_attribute?: string;
 
-  @ApiPropertyOptional({ default: 'cn', description: 'AD: displayName' })
-  @IsOptionalNotNull()
-  @Matches(ATTRIBUTE)
+  @OptionalPattern(ATTRIBUTE, { default: 'cn', description: 'AD: displayName' })
   name_attribute?: string;
 
-  @ApiPropertyOptional({ default: 'memberOf', description: "The user attribute listing their groups' DNs" })
-  @IsOptionalNotNull()
-  @Matches(ATTRIBUTE)
+  @OptionalPattern(ATTRIBUTE, { default: 'memberOf', description: "The user attribute listing their groups' DNs" })
   group_attribute?: string;
 
   @GroupMappings('Groups to roles. When given, the directory decides the roles of its users at each sign-in and sync')
   group_mappings?: GroupMappingDto[];
 
-  @ApiPropertyOptional({ default: 5000, description: 'Milliseconds to connect to one URL before trying the next' })
-  @IsOptionalNotNull()
-  @IsInt()
-  @Min(100)
-  @Max(60000)
+  @OptionalInteger(100, 60000, { default: 5000, description: 'Milliseconds to connect to one URL before trying the next' })
   connect_timeout_ms?: number;
 
-  @ApiPropertyOptional({ default: 5000, description: 'Milliseconds for one search or bind' })
-  @IsOptionalNotNull()
-  @IsInt()
-  @Min(100)
-  @Max(60000)
+  @OptionalInteger(100, 60000, { default: 5000, description: 'Milliseconds for one search or bind' })
   operation_timeout_ms?: number;
 
-  @ApiPropertyOptional({ default: 3600, description: 'Seconds between scheduled syncs (0: none)' })
-  @IsOptionalNotNull()
-  @IsInt()
-  @Min(0)
-  @Max(604800)
+  @OptionalInteger(0, 604800, { default: 3600, description: 'Seconds between scheduled syncs (0: none)' })
   sync_interval_seconds?: number;
 }
 

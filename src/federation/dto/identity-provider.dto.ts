@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsString, Matches, MaxLength } from 'class-validator';
+import { EpochSeconds, Nested, OptionalFlag, OptionalPattern, OptionalText, RequiredText } from '../../admin/dto/fields';
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { RejectUnknownFields } from '../../common/http/validation';
 import type { UpstreamProviderEntity } from '../upstream-provider.entity';
@@ -9,22 +9,16 @@ const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'priva
 const CLAIM_NAME = /^[\x21-\x7e]{1,64}$/;
 
 export class ClaimMappingDto {
-  @ApiPropertyOptional({
+  @OptionalPattern(CLAIM_NAME, {
     default: 'sub',
     description: 'The upstream claim that identifies the user there (never reassigned: OpenID Connect Core §5.7 says only sub is)',
   })
-  @IsOptionalNotNull()
-  @Matches(CLAIM_NAME)
   subject?: string;
 
-  @ApiPropertyOptional({ default: 'email' })
-  @IsOptionalNotNull()
-  @Matches(CLAIM_NAME)
+  @OptionalPattern(CLAIM_NAME, { default: 'email' })
   email?: string;
 
-  @ApiPropertyOptional({ default: 'name' })
-  @IsOptionalNotNull()
-  @Matches(CLAIM_NAME)
+  @OptionalPattern(CLAIM_NAME, { default: 'name' })
   name?: string;
 }
 
@@ -34,10 +28,7 @@ export class CreateIdentityProviderDto {
   @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'alias must be 1-64 lower-case letters, digits, - or _' })
   alias: string;
 
-  @ApiProperty({ example: 'Corporate SSO', description: 'The login page shows a button "Sign in with <display_name>"' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @RequiredText(255, { example: 'Corporate SSO', description: 'The login page shows a button "Sign in with <display_name>"' })
   display_name: string;
 
   @ApiProperty({ example: 'https://login.example.com', description: 'The issuer; its metadata is discovered (OpenID Connect Discovery 1.0)' })
@@ -46,10 +37,7 @@ export class CreateIdentityProviderDto {
   @Matches(/^https?:\/\/[^\s#?]+$/, { message: 'issuer must be an http(s) URL without query or fragment' })
   issuer: string;
 
-  @ApiProperty({ example: 'our-client-id-there' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @RequiredText(255, { example: 'our-client-id-there' })
   client_id: string;
 
   @ApiPropertyOptional({ enum: CLIENT_AUTH_METHODS, default: 'client_secret_basic' })
@@ -57,11 +45,7 @@ export class CreateIdentityProviderDto {
   @IsIn(CLIENT_AUTH_METHODS)
   client_auth_method?: (typeof CLIENT_AUTH_METHODS)[number];
 
-  @ApiPropertyOptional({ description: 'The client secret (client_secret_basic/post); write-only, stored encrypted' })
-  @IsOptionalNotNull()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
+  @OptionalText(1024, { description: 'The client secret (client_secret_basic/post); write-only, stored encrypted' })
   client_secret?: string;
 
   @ApiPropertyOptional({ description: 'The private JWK (with kid and alg) for private_key_jwt; write-only, stored encrypted', type: Object })
@@ -76,10 +60,7 @@ export class CreateIdentityProviderDto {
   @Matches(/(^| )openid( |$)/, { message: 'scope must include openid' })
   scope?: string;
 
-  @ApiPropertyOptional({ type: ClaimMappingDto })
-  @IsOptionalNotNull()
-  @ValidateNested()
-  @Type(() => ClaimMappingDto)
+  @Nested(ClaimMappingDto)
   claim_mapping?: ClaimMappingDto;
 
   @ApiPropertyOptional({ type: [String], example: ['example.com'], description: 'Only users whose e-mail is in one of these domains may sign in; empty: any' })
@@ -89,27 +70,19 @@ export class CreateIdentityProviderDto {
   @Matches(/^[a-z0-9.-]+\.[a-z]{2,}$/i, { each: true, message: 'allowed_email_domains must be domain names' })
   allowed_email_domains?: string[];
 
-  @ApiPropertyOptional({
+  @OptionalFlag({
     default: false,
     description: 'Record the upstream\'s amr and acr as the session\'s, carried into our codes and tokens (else no amr and acr "0")',
   })
-  @IsOptionalNotNull()
-  @IsBoolean()
   trust_upstream_amr?: boolean;
 
-  @ApiPropertyOptional({ default: true, description: 'Create a local user at the first sign-in of someone unknown here' })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ default: true, description: 'Create a local user at the first sign-in of someone unknown here' })
   jit_provisioning?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: "After signing out here, send the browser to the upstream's end_session_endpoint" })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ default: false, description: "After signing out here, send the browser to the upstream's end_session_endpoint" })
   upstream_end_session?: boolean;
 
-  @ApiPropertyOptional({ default: true })
-  @IsOptionalNotNull()
-  @IsBoolean()
+  @OptionalFlag({ default: true })
   enabled?: boolean;
 }
 
@@ -123,10 +96,7 @@ export class CreateFederatedLinkDto {
   @MaxLength(36)
   user_id: string;
 
-  @ApiProperty({ description: "The user's subject at the upstream provider (the mapped subject claim)", example: '248289761001' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(255)
+  @RequiredText(255, { description: "The user's subject at the upstream provider (the mapped subject claim)", example: '248289761001' })
   subject: string;
 }
 
@@ -136,7 +106,7 @@ export class FederatedLinkResponse {
   @ApiProperty({ example: '248289761001' }) subject: string;
   @ApiProperty({ example: '0193a5b2-7c1e-7d4a-9f3e-2b8c4d6e8f10' }) user_id: string;
   @ApiProperty({ enum: ['provisioned', 'verified_email', 'admin'], example: 'admin' }) linked_by: string;
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
+  @EpochSeconds() created_at: number;
 }
 
 export class IdentityProviderResponse {
@@ -157,8 +127,8 @@ export class IdentityProviderResponse {
   @ApiProperty({ description: 'Where the provider must send the browser back (register it there)' }) redirect_uri: string;
   @ApiProperty({ description: "Where the provider's end session sends the browser back (register it there as a post-logout redirect URI)" })
   post_logout_redirect_uri: string;
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
+  @EpochSeconds() created_at: number;
+  @EpochSeconds() updated_at: number;
 }
 
 export function toIdentityProviderResponse(entity: UpstreamProviderEntity, redirectUri: string, postLogoutRedirectUri: string): IdentityProviderResponse {

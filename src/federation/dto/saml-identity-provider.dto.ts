@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, MaxLength } from 'class-validator';
+import { EpochSeconds, Nested, OptionalFlag, OptionalPattern, OptionalText } from '../../admin/dto/fields';
 import { IsOptionalNotNull } from '../../common/http/optional';
 import { RejectUnknownFields } from '../../common/http/validation';
 import { GroupMappingDto, GroupMappings } from './directory.dto';
@@ -13,33 +13,25 @@ const HTTPS_URL = /^https?:\/\/[^\s#]+$/;
 export const CLAIMS = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims';
 
 export class SamlAttributeMappingDto {
-  @ApiPropertyOptional({
+  @OptionalPattern(ATTRIBUTE_NAME, {
     default: 'NameID',
     example: 'NameID',
     description: '`NameID`, or the attribute holding a stable, never reassigned identifier (ADFS: a claim issued from objectGUID)',
   })
-  @IsOptionalNotNull()
-  @Matches(ATTRIBUTE_NAME)
   subject?: string;
 
-  @ApiPropertyOptional({ default: `${CLAIMS}/emailaddress`, description: 'Shibboleth: `urn:oid:0.9.2342.19200300.100.1.3`' })
-  @IsOptionalNotNull()
-  @Matches(ATTRIBUTE_NAME)
+  @OptionalPattern(ATTRIBUTE_NAME, { default: `${CLAIMS}/emailaddress`, description: 'Shibboleth: `urn:oid:0.9.2342.19200300.100.1.3`' })
   email?: string;
 
-  @ApiPropertyOptional({ default: `${CLAIMS}/name`, description: 'Shibboleth: `urn:oid:2.16.840.1.113730.3.1.241` (displayName)' })
-  @IsOptionalNotNull()
-  @Matches(ATTRIBUTE_NAME)
+  @OptionalPattern(ATTRIBUTE_NAME, { default: `${CLAIMS}/name`, description: 'Shibboleth: `urn:oid:2.16.840.1.113730.3.1.241` (displayName)' })
   name?: string;
 
-  @ApiPropertyOptional({
+  @OptionalPattern(ATTRIBUTE_NAME, {
     type: String,
     nullable: true,
     example: 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups',
     description: 'The attribute listing the groups, for group_mappings (none by default)',
   })
-  @IsOptionalNotNull()
-  @Matches(ATTRIBUTE_NAME)
   groups?: string;
 }
 
@@ -62,11 +54,7 @@ export class CreateSamlIdentityProviderDto extends PickType(CreateIdentityProvid
   @MaxLength(60000)
   metadata_xml?: string;
 
-  @ApiPropertyOptional({ example: 'http://adfs.corp.example/adfs/services/trust', description: "The IdP's entity ID (instead of metadata_xml)" })
-  @IsOptionalNotNull()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(1024)
+  @OptionalText(1024, { example: 'http://adfs.corp.example/adfs/services/trust', description: "The IdP's entity ID (instead of metadata_xml)" })
   idp_entity_id?: string;
 
   @ApiPropertyOptional({
@@ -102,19 +90,14 @@ export class CreateSamlIdentityProviderDto extends PickType(CreateIdentityProvid
   @Matches(/^urn:[\x21-\x7e]{1,250}$/, { message: 'name_id_format must be a URN' })
   name_id_format?: string;
 
-  @ApiPropertyOptional({ type: SamlAttributeMappingDto })
-  @IsOptionalNotNull()
-  @ValidateNested()
-  @Type(() => SamlAttributeMappingDto)
+  @Nested(SamlAttributeMappingDto)
   attribute_mapping?: SamlAttributeMappingDto;
 
-  @ApiPropertyOptional({
+  @OptionalFlag({
     default: false,
     description:
       'Vouch for the e-mail attribute as verified (SAML has no email_verified): only then does it link to an existing local user or pass allowed_email_domains',
   })
-  @IsOptionalNotNull()
-  @IsBoolean()
   email_verified?: boolean;
 
   @GroupMappings('Groups (attribute_mapping.groups) to roles; when given, the IdP decides the roles at every sign-in')
@@ -144,8 +127,8 @@ export class SamlIdentityProviderResponse {
   sp_entity_id: string;
   @ApiProperty({ example: 'https://login.example.com/oauth2/upstream/saml/acs', description: 'Our Assertion Consumer Service (HTTP-POST)' })
   acs_url: string;
-  @ApiProperty({ description: 'Epoch seconds' }) created_at: number;
-  @ApiProperty({ description: 'Epoch seconds' }) updated_at: number;
+  @EpochSeconds() created_at: number;
+  @EpochSeconds() updated_at: number;
 }
 
 export function toSamlIdentityProviderResponse(entity: UpstreamProviderEntity, sp: { entityId: string; acsUrl: string }): SamlIdentityProviderResponse {
