@@ -1,13 +1,13 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { Column, Entity } from 'typeorm';
+import { ClientIdColumn, EpochColumn, UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /** Who did what, when, from where. Never holds a token, code, secret or password. */
 @Entity('audit_events')
 export class AuditEventEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
-  @Column({ name: 'occurred_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('occurred_at')
   occurredAt: number;
 
   /** e.g. login.failure, token.issued, consent.revoked, admin.application.created */
@@ -18,10 +18,10 @@ export class AuditEventEntity {
   outcome: 'success' | 'failure';
 
   /** The user who acted (the resource owner, or the administrator). */
-  @Column({ name: 'actor_user_id', type: 'varchar', length: 36, nullable: true })
+  @UuidColumn('actor_user_id', { nullable: true })
   actorUserId: string | null;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 255, nullable: true })
+  @ClientIdColumn({ nullable: true })
   clientId: string | null;
 
   /** What the event is about: a user id, application id, token id or username attempted. */

@@ -1,6 +1,6 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
 import type { Authentication } from '../common/oauth/authentication';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { EpochColumn, Sha256Column, UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /**
  * A signed-in browser at the authorize endpoint. The cookie holds a random value; the table holds
@@ -8,19 +8,19 @@ import { bigintTransformer } from '../common/database/bigint.transformer';
  */
 @Entity('login_sessions')
 export class LoginSessionEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
-  @Column({ name: 'session_hash', type: 'varchar', length: 64 })
+  @Sha256Column('session_hash')
   sessionHash: string;
 
-  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  @UuidColumn('user_id')
   userId: string;
 
-  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('expires_at')
   expiresAt: number;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 
   /** How the user signed in (RFC 8176 amr, OpenID Connect acr); null: before this was recorded (a password). */
@@ -28,6 +28,6 @@ export class LoginSessionEntity {
   authentication: Authentication | null;
 
   /** When the user last authenticated (a step-up to a second factor moves it); null: at createdAt. */
-  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('auth_time', { nullable: true })
   authTime: number | null;
 }

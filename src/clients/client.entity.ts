@@ -1,6 +1,6 @@
 import type { MfaPolicy } from '../common/oauth/authentication';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { EpochColumn } from '../common/database/columns';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 import type { JwkSet } from './client-keys';
@@ -175,9 +175,9 @@ export class ClientEntity {
   @Column({ type: 'boolean' })
   enabled: boolean;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 
-  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('updated_at')
   updatedAt: number;
 }

@@ -1,24 +1,24 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { Column, Entity } from 'typeorm';
+import { ClientIdColumn, EpochColumn, UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /** The scopes a user has approved for a client; one row per (user, client). */
 @Entity('consents')
 export class ConsentEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
-  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  @UuidColumn('user_id')
   userId: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  @ClientIdColumn()
   clientId: string;
 
   @Column({ type: 'text' })
   scope: string;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 
-  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('updated_at')
   updatedAt: number;
 }

@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /**
  * A local user linked to a directory entry by the entry's stable identifier (never its DN, which
@@ -6,10 +7,10 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity('federated_users')
 export class FederatedUserEntity {
-  @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
+  @UuidPrimaryColumn('user_id')
   userId: string;
 
-  @Column({ name: 'directory_id', type: 'varchar', length: 36 })
+  @UuidColumn('directory_id')
   directoryId: string;
 
   /** entryUUID as text, or objectGUID as lower-case hex. */

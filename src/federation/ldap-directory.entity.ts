@@ -1,5 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { Column, Entity } from 'typeorm';
+import { EpochColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /** What a directory group gives its members here. */
 export interface GroupMapping {
@@ -13,7 +13,7 @@ export interface GroupMapping {
 /** An LDAP directory or Active Directory domain whose users sign in here with their directory password. */
 @Entity('ldap_directories')
 export class LdapDirectoryEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ type: 'varchar', length: 255 })
@@ -80,12 +80,12 @@ export class LdapDirectoryEntity {
   syncIntervalSeconds: number;
 
   /** When a sync last started (epoch seconds); instances claim a sync by moving it. */
-  @Column({ name: 'last_sync_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('last_sync_at')
   lastSyncAt: number;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 
-  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('updated_at')
   updatedAt: number;
 }

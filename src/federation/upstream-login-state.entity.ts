@@ -1,5 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { Column, Entity, Index } from 'typeorm';
+import { ClientIdColumn, EpochColumn, Sha256Column, UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /**
  * A sign-in sent to an upstream provider and not yet back: the `state` we sent (its SHA-256 only),
@@ -9,20 +9,20 @@ import { bigintTransformer } from '../common/database/bigint.transformer';
  */
 @Entity('upstream_login_states')
 export class UpstreamLoginStateEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
   @Index('UQ_upstream_login_states_state_hash', { unique: true })
-  @Column({ name: 'state_hash', type: 'varchar', length: 64 })
+  @Sha256Column('state_hash')
   stateHash: string;
 
-  @Column({ name: 'browser_hash', type: 'varchar', length: 64 })
+  @Sha256Column('browser_hash')
   browserHash: string;
 
-  @Column({ name: 'provider_id', type: 'varchar', length: 36 })
+  @UuidColumn('provider_id')
   providerId: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  @ClientIdColumn()
   clientId: string;
 
   @Column({ name: 'sealed_code_verifier', type: 'text' })
@@ -44,14 +44,14 @@ export class UpstreamLoginStateEntity {
 
   /** SHA-256 of the login session cookie this sign-in started (set once spent). */
   @Index('IDX_upstream_login_states_session_hash')
-  @Column({ name: 'session_hash', type: 'varchar', length: 64, nullable: true })
+  @Sha256Column('session_hash', { nullable: true })
   sessionHash: string | null;
 
   /** The user it signed in and when (the session's start, the ID Tokens' auth_time), once spent. */
-  @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
+  @UuidColumn('user_id', { nullable: true })
   userId: string | null;
 
-  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('auth_time', { nullable: true })
   authTime: number | null;
 
   /** The upstream's amr (JSON array) and acr, kept only when the provider is trusted for them (a record: the login session carries them on). */
@@ -61,9 +61,9 @@ export class UpstreamLoginStateEntity {
   @Column({ type: 'varchar', length: 255, nullable: true })
   acr: string | null;
 
-  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('expires_at')
   expiresAt: number;
 
-  @Column({ name: 'spent_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('spent_at', { nullable: true })
   spentAt: number | null;
 }

@@ -1,5 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { Column, Entity } from 'typeorm';
+import { ClientIdColumn, EpochColumn, UuidPrimaryColumn } from '../common/database/columns';
 import type { SamlSettings } from './saml-settings';
 
 /** Which upstream claims give the local account its subject, e-mail and name. */
@@ -21,7 +21,7 @@ export type UpstreamClientAuthMethod = 'client_secret_basic' | 'client_secret_po
  */
 @Entity('upstream_identity_providers')
 export class UpstreamProviderEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
   /** Short stable name: part of the usernames of the users it provisions. */
@@ -34,7 +34,7 @@ export class UpstreamProviderEntity {
   @Column({ type: 'varchar', length: 1024 })
   issuer: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  @ClientIdColumn()
   clientId: string;
 
   @Column({ name: 'client_auth_method', type: 'varchar', length: 32 })
@@ -76,9 +76,9 @@ export class UpstreamProviderEntity {
   @Column({ name: 'saml_settings', type: 'simple-json', nullable: true })
   samlSettings: SamlSettings | null;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 
-  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('updated_at')
   updatedAt: number;
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { EpochColumn } from '../common/database/columns';
 
 export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
 export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -22,18 +22,18 @@ export class SigningKeyEntity {
   @Column({ name: 'private_key', type: 'text' })
   privateKey: string;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 
   /** Signs from this time on (published before, so that resource servers' JWKS caches have it). */
-  @Column({ name: 'activates_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('activates_at')
   activatesAt: number;
 
   /** Stops signing at this time (a successor activates); null while current. */
-  @Column({ name: 'retires_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('retires_at', { nullable: true })
   retiresAt: number | null;
 
   /** Leaves the JWKS at this time, when every token it signed has expired; null while current. */
-  @Column({ name: 'published_until', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('published_until', { nullable: true })
   publishedUntil: number | null;
 }

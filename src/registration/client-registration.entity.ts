@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
+import { Sha256Column } from '../common/database/columns';
 import type { InitialAccessTokenPolicy } from './initial-access-token.entity';
 
 /** The part of a registration the clients table does not hold. */
@@ -17,7 +17,7 @@ export class ClientRegistrationEntity {
   clientId: string;
 
   /** SHA-256 hex of the current registration access token (RFC 7592 §3); null for metadata-document clients. */
-  @Column({ name: 'registration_token_hash', type: 'varchar', length: 64, nullable: true })
+  @Sha256Column('registration_token_hash', { nullable: true })
   registrationTokenHash: string | null;
 
   /** What the application itself does not keep: the RFC 7591 §2 metadata as registered, and the policy it registered under. */

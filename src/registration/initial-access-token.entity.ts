@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { Sha256Column, UuidPrimaryColumn } from '../common/database/columns';
 
 /** What an initial access token lets its holder register (RFC 7591 §3: the server's policy). */
 export interface InitialAccessTokenPolicy {
@@ -13,11 +14,11 @@ export interface InitialAccessTokenPolicy {
 /** RFC 7591 §3: a token an administrator hands out to let its holder call the registration endpoint. */
 @Entity('initial_access_tokens')
 export class InitialAccessTokenEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
   /** SHA-256 hex of the token (256 random bits); the token itself is shown once. */
-  @Column({ name: 'token_hash', type: 'varchar', length: 64, unique: true })
+  @Sha256Column('token_hash', { unique: true })
   tokenHash: string;
 
   @Column({ type: 'varchar', length: 255, nullable: true })

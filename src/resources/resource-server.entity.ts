@@ -1,12 +1,12 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { Column, Entity } from 'typeorm';
+import { EpochColumn, UuidPrimaryColumn } from '../common/database/columns';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 
 /** An API that access tokens can be issued for (RFC 8707): its identifier is the tokens' audience. */
 @Entity('resource_servers')
 export class ResourceServerEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
   /** An absolute URI without a fragment (RFC 8707 §2), the `resource` parameter and the `aud` claim. */
@@ -34,9 +34,9 @@ export class ResourceServerEntity {
   @Column({ name: 'access_token_ttl', type: 'int', nullable: true })
   accessTokenTtl: number | null;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 
-  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('updated_at')
   updatedAt: number;
 }

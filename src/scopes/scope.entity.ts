@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { EpochColumn } from '../common/database/columns';
 
 /** A scope with the words the consent page shows for it. */
 @Entity('scopes')
@@ -10,9 +10,9 @@ export class ScopeEntity {
   @Column({ type: 'varchar', length: 500 })
   description: string;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 
-  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('updated_at')
   updatedAt: number;
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { EpochColumn } from '../common/database/columns';
 
 /**
  * One claimed single-use identifier (ReplayCache, when Redis is not configured). The primary key
@@ -16,6 +16,6 @@ export class ReplayEntryEntity {
   namespace: string;
 
   /** Epoch seconds after which the identifier may be claimed again (and the janitor deletes the row). */
-  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('expires_at')
   expiresAt: number;
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { EpochColumn } from '../common/database/columns';
 
 /** Server-wide settings an admin changes at run time; a single row with id 'global'. */
 @Entity('settings')
@@ -34,6 +34,6 @@ export class SettingsEntity {
   @Column({ name: 'metadata_document_denied_hosts', type: 'simple-json', nullable: true })
   metadataDocumentDeniedHosts: string[] | null;
 
-  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('updated_at')
   updatedAt: number;
 }

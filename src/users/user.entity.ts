@@ -1,5 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../common/database/bigint.transformer';
+import { Column, Entity } from 'typeorm';
+import { EpochColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /** OpenID Connect Core §5.1.1: the postal address claim, each member optional. */
 export interface UserAddress {
@@ -14,7 +14,7 @@ export interface UserAddress {
 /** A resource owner. */
 @Entity('users')
 export class UserEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
   @Column({ type: 'varchar', length: 255 })
@@ -95,9 +95,9 @@ export class UserEntity {
   @Column({ type: 'boolean' })
   enabled: boolean;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 
-  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('updated_at')
   updatedAt: number;
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../../common/database/bigint.transformer';
+import { ClientIdColumn, EpochColumn } from '../../common/database/columns';
 
 /** A pushed authorization request (RFC 9126 §2): what a client posted, until it is answered once or expires. */
 @Entity('pushed_authorization_requests')
@@ -8,7 +8,7 @@ export class PushedAuthorizationRequestEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  @ClientIdColumn()
   clientId: string;
 
   /** JSON: the authorization request parameters as pushed (strings), and whether they were a signed request object. */
@@ -19,10 +19,10 @@ export class PushedAuthorizationRequestEntity {
    * When the row goes (the janitor): the request_uri's lifetime, then the time an authorization
    * started with it may take to be answered (PUSHED_REQUEST_RETENTION_SECONDS).
    */
-  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('expires_at')
   expiresAt: number;
 
   /** When the authorization response for it was produced (a code, a denial or an error). */
-  @Column({ name: 'spent_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('spent_at', { nullable: true })
   spentAt: number | null;
 }

@@ -1,29 +1,29 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
 import type { Authentication } from '../../common/oauth/authentication';
-import { bigintTransformer } from '../../common/database/bigint.transformer';
+import { ClientIdColumn, EpochColumn, Sha256Column, UuidColumn, UuidPrimaryColumn } from '../../common/database/columns';
 import type { ClaimsRequest } from '../../oidc/standard-claims';
 import type { Confirmation } from '../binding/confirmation';
 
 @Entity('access_tokens')
 export class AccessTokenEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
-  @Column({ name: 'token_hash', type: 'varchar', length: 64 })
+  @Sha256Column('token_hash')
   tokenHash: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  @ClientIdColumn()
   clientId: string;
 
   /** null for client_credentials tokens. */
-  @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
+  @UuidColumn('user_id', { nullable: true })
   userId: string | null;
 
   @Column({ type: 'text' })
   scope: string;
 
   /** The authorization grant this token descends from (code id, or the first token's family id). */
-  @Column({ name: 'grant_id', type: 'varchar', length: 36 })
+  @UuidColumn('grant_id')
   grantId: string;
 
   /** RFC 8707: the resource server (audience) the tokens of this grant are for; null: none named. */
@@ -38,10 +38,10 @@ export class AccessTokenEntity {
   @Column({ type: 'simple-json', nullable: true })
   cnf: Confirmation | null;
 
-  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('expires_at')
   expiresAt: number;
 
-  @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('revoked_at', { nullable: true })
   revokedAt: number | null;
 
   /** How the user signed in (RFC 8176 amr, OpenID Connect acr); null: before this was recorded (a password). */
@@ -49,9 +49,9 @@ export class AccessTokenEntity {
   authentication: Authentication | null;
 
   /** When the user authenticated (OpenID Connect auth_time); null without a user or before this was recorded. */
-  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('auth_time', { nullable: true })
   authTime: number | null;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 }

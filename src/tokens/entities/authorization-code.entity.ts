@@ -1,21 +1,21 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
 import type { Authentication } from '../../common/oauth/authentication';
-import { bigintTransformer } from '../../common/database/bigint.transformer';
+import { ClientIdColumn, EpochColumn, Sha256Column, UuidColumn, UuidPrimaryColumn } from '../../common/database/columns';
 import type { ClaimsRequest } from '../../oidc/standard-claims';
 
 @Entity('authorization_codes')
 export class AuthorizationCodeEntity {
   /** Also the grant id of every token issued from this code (for replay revocation). */
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
-  @Column({ name: 'code_hash', type: 'varchar', length: 64 })
+  @Sha256Column('code_hash')
   codeHash: string;
 
-  @Column({ name: 'client_id', type: 'varchar', length: 255 })
+  @ClientIdColumn()
   clientId: string;
 
-  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  @UuidColumn('user_id')
   userId: string;
 
   @Column({ name: 'redirect_uri', type: 'text' })
@@ -39,7 +39,7 @@ export class AuthorizationCodeEntity {
   nonce: string | null;
 
   /** When the user authenticated (the login session's start), for the ID Token's auth_time. */
-  @Column({ name: 'auth_time', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('auth_time', { nullable: true })
   authTime: number | null;
 
   /** The OpenID Connect `claims` request parameter of the grant (Core §5.5); null: none. */
@@ -54,17 +54,17 @@ export class AuthorizationCodeEntity {
   @Column({ name: 'dpop_jkt', type: 'varchar', length: 64, nullable: true })
   dpopJkt: string | null;
 
-  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('expires_at')
   expiresAt: number;
 
   /** When the code was spent (redeemed, or voided with its consent); the column keeps its first name. */
-  @Column({ name: 'consumed_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('consumed_at', { nullable: true })
   spentAt: number | null;
 
   /** How the user signed in (RFC 8176 amr, OpenID Connect acr); null: before this was recorded (a password). */
   @Column({ type: 'simple-json', nullable: true })
   authentication: Authentication | null;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 }

@@ -1,5 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../../common/database/bigint.transformer';
+import { Entity, PrimaryColumn } from 'typeorm';
+import { EpochColumn } from '../../common/database/columns';
 
 /**
  * A revocation of JWT access tokens, which are not stored: every JWT of `id` issued up to
@@ -13,10 +13,10 @@ export class TokenRevocationEntity {
   id: string;
 
   /** Epoch milliseconds: JWTs issued at or before it are revoked (a JWT's issue time is its uuidv7 `jti`'s). */
-  @Column({ name: 'not_before', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('not_before')
   notBefore: number;
 
   /** Epoch seconds: when every JWT it revokes has expired, and the janitor may delete it. */
-  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('expires_at')
   expiresAt: number;
 }

@@ -1,5 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../../common/database/bigint.transformer';
+import { Entity } from 'typeorm';
+import { EpochColumn, UuidColumn, UuidPrimaryColumn } from '../../common/database/columns';
 
 /**
  * An administrator requires a user to have a second factor, whatever the applications' policy: at
@@ -8,13 +8,13 @@ import { bigintTransformer } from '../../common/database/bigint.transformer';
  */
 @Entity('user_factor_requirements')
 export class FactorRequirementEntity {
-  @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
+  @UuidPrimaryColumn('user_id')
   userId: string;
 
-  @Column({ name: 'required_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('required_at')
   requiredAt: number;
 
   /** The administrator who required it. */
-  @Column({ name: 'required_by', type: 'varchar', length: 36, nullable: true })
+  @UuidColumn('required_by', { nullable: true })
   requiredBy: string | null;
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../../common/database/bigint.transformer';
+import { EpochColumn, UuidColumn } from '../../common/database/columns';
 
 /** What a WebAuthn challenge was issued for: adding a passkey, signing in with one, or a second factor. */
 export type PasskeyCeremony = 'register' | 'login' | 'second_factor';
@@ -20,9 +20,9 @@ export class PasskeyChallengeEntity {
   ceremony: PasskeyCeremony;
 
   /** The user it was issued to; null for a sign-in with a passkey and no username (a discoverable credential). */
-  @Column({ name: 'user_id', type: 'varchar', length: 36, nullable: true })
+  @UuidColumn('user_id', { nullable: true })
   userId: string | null;
 
-  @Column({ name: 'expires_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('expires_at')
   expiresAt: number;
 }

@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import { bigintTransformer } from '../../common/database/bigint.transformer';
+import { Sha256Column, UuidColumn, UuidPrimaryColumn } from '../../common/database/columns';
 
 /**
  * A passkey's WebAuthn credential (W3C WebAuthn Level 3): its public key and what the authenticator
@@ -10,15 +11,15 @@ import { bigintTransformer } from '../../common/database/bigint.transformer';
 @Index('idx_passkey_credentials_user', ['userId'])
 export class PasskeyCredentialEntity {
   /** The id of its user_factors row. */
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
-  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  @UuidColumn('user_id')
   userId: string;
 
   /** SHA-256 hex of the credential id: looked up by it (a credential id may be 1023 bytes, too long to index). */
   @Index('idx_passkey_credentials_hash', { unique: true })
-  @Column({ name: 'credential_hash', type: 'varchar', length: 64 })
+  @Sha256Column('credential_hash')
   credentialHash: string;
 
   /** The credential id, base64url (WebAuthn §4 "Credential ID"); not a secret. */

@@ -1,5 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { bigintTransformer } from '../../common/database/bigint.transformer';
+import { Column, Entity, Index } from 'typeorm';
+import { EpochColumn, UuidColumn, UuidPrimaryColumn } from '../../common/database/columns';
 
 /**
  * One sign-in factor of a user besides the password: a TOTP authenticator (its secret sealed with
@@ -8,10 +8,10 @@ import { bigintTransformer } from '../../common/database/bigint.transformer';
 @Entity('user_factors')
 @Index('idx_user_factors_user', ['userId'])
 export class UserFactorEntity {
-  @PrimaryColumn({ type: 'varchar', length: 36 })
+  @UuidPrimaryColumn()
   id: string;
 
-  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  @UuidColumn('user_id')
   userId: string;
 
   /** The SignInFactor that verifies it: 'totp', 'recovery_code'. */
@@ -26,13 +26,13 @@ export class UserFactorEntity {
   @Column({ type: 'text' })
   secret: string;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
+  @EpochColumn('created_at')
   createdAt: number;
 
-  @Column({ name: 'last_used_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('last_used_at', { nullable: true })
   lastUsedAt: number | null;
 
   /** When a single-use factor (a recovery code) was used up; null while it is usable. */
-  @Column({ name: 'spent_at', type: 'bigint', nullable: true, transformer: bigintTransformer })
+  @EpochColumn('spent_at', { nullable: true })
   spentAt: number | null;
 }
