@@ -1414,7 +1414,9 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
   const find = (target: string, name: string) => results.find((r) => r.target === target && r.name === name);
   const hashRate = hashRates.length ? Math.round(hashRates.reduce((a, b) => a + b, 0) / hashRates.length) : 0;
   const password = find('ours', 'password');
-  const ratio = (a?: Result, b?: Result) => (a && b && b.requestsPerSec ? (a.requestsPerSec / b.requestsPerSec).toFixed(2) : 'n/a');
+  // No ratio against a run that had failed answers: its rate is not the rate of the work measured.
+  const failed = (r: Result) => r.non2xx + r.errors > 0;
+  const ratio = (a?: Result, b?: Result) => (a && b && b.requestsPerSec && !failed(a) && !failed(b) ? (a.requestsPerSec / b.requestsPerSec).toFixed(2) : 'n/a');
   const bare = find('bare-http', 'fixed 200-byte JSON');
   const redisPeer = (name: string) => find('oidc-provider (redis)', name);
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -1432,7 +1434,7 @@ function writeResults(opts: Options, started: Date, results: Result[], paired: P
     '',
     ...(paired.length
       ? [
-          `Paired ratios to oidc-provider: ${opts.rounds} alternating rounds of ${pairedSeconds(opts)} s each (ours first in odd rounds, the peer first in even ones), ratio per round and median. The same slow spell of the VM then weighs on both sides.`,
+          `Paired ratios to oidc-provider: ${opts.rounds} alternating rounds of ${pairedSeconds(opts)} s each, or of ${pairedRedemptions(opts)} redemptions a side for single-use inputs (ours first in odd rounds, the peer first in even ones), ratio per round and median. The same slow spell of the VM then weighs on both sides.`,
           '',
           '| scenario | ratio per round | median |',
           '|---|---|---|',

@@ -166,10 +166,11 @@ export class ClientKeys {
   private readonly fetchLimited: FetchImplementation;
   private readonly imported = new Map<string, KeyObject>();
   /**
-   * The same, by the JWK object: a client row kept by the client cache, or a cached `jwks_uri` set,
-   * hands over the same objects on every request, and finding their key by identity spares the
-   * canonical JSON and SHA-256 of the hash key on each client assertion. Another object, even with
-   * the same members, goes through the hash, so nothing is shared across clients by this map.
+   * The same, by the JWK object: a client row kept by the client cache hands over the same inline
+   * `jwks` objects on every request, and finding their key by identity spares the canonical JSON
+   * and SHA-256 of the hash key on each client assertion (a `jwks_uri` set is a fresh copy on each
+   * read, so it always goes through the hash). Another object, even with the same members, goes
+   * through the hash, so nothing is shared across clients by this map.
    */
   private readonly importedByObject = new WeakMap<JWK, KeyObject>();
 
