@@ -1,5 +1,5 @@
 import { Controller, Get, Optional, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiFoundResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
@@ -9,6 +9,7 @@ import { nowSeconds } from '../common/time';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import { ScopesService } from '../scopes/scopes.service';
+import { ApiErrorPageResponse, ApiPageResponse } from './api-page-responses';
 import { AuthorizationResponder } from './authorization-response';
 import { PkcePolicyGuard } from '../pkce/pkce-policy.guard';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
@@ -86,11 +87,8 @@ export class AuthorizeController {
   @ApiQuery({ name: 'claims', required: false, description: 'OpenID Connect Core §5.5: JSON object with userinfo and id_token members' })
   @ApiQuery({ name: 'acr_values', required: false, description: 'ACR_MFA asks for a second sign-in factor; ACR_PASSWORD (default "0") for a password alone' })
   @ApiFoundResponse({ description: 'Redirect to redirect_uri with code, state and iss; or error and state (RFC 6749 §4.1.2)' })
-  @ApiOkResponse({
-    description: 'HTML login or consent page',
-    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Sign in · Authorization Server</title>…' } },
-  })
-  @ApiBadRequestResponse({ description: 'HTML error page: unknown client or unregistered redirect_uri (never redirected)', content: { 'text/html': {} } })
+  @ApiPageResponse('HTML login or consent page', '<!DOCTYPE html><html lang="en"><head><title>Sign in · Authorization Server</title>…')
+  @ApiErrorPageResponse('HTML error page: unknown client or unregistered redirect_uri (never redirected)')
   authorize(@Req() req: AuthorizeHttpRequest, @Res() res: Response): Promise<void> {
     return this.answeringErrors(req, () => this.start(req, res));
   }

@@ -1,10 +1,11 @@
 import { Controller, Get, Optional, Post, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiExcludeEndpoint, ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiFoundResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { AuthenticatedClient, ClientsService } from '../clients/clients.service';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig } from '../config/config.module';
 import { SigningKeysService } from '../keys/signing-keys.service';
+import { ApiErrorPageResponse, ApiPageResponse } from './api-page-responses';
 import { rawAuthorizeInput } from './authorize-request';
 import { CSRF_FIELD, CsrfTokens } from './csrf';
 import { requestPath } from './form';
@@ -51,14 +52,11 @@ export class LogoutController {
   @ApiQuery({ name: 'client_id', required: false })
   @ApiQuery({ name: 'state', required: false })
   @ApiFoundResponse({ description: 'Signed out; redirect to the registered post_logout_redirect_uri with state' })
-  @ApiOkResponse({
-    description: 'HTML: confirmation (no valid id_token_hint) or the signed-out page',
-    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Signed out · Authorization Server</title>…' } },
-  })
-  @ApiBadRequestResponse({
-    description: 'HTML error page: a tampered id_token_hint, an unknown client or an unregistered post_logout_redirect_uri (never redirected)',
-    content: { 'text/html': {} },
-  })
+  @ApiPageResponse(
+    'HTML: confirmation (no valid id_token_hint) or the signed-out page',
+    '<!DOCTYPE html><html lang="en"><head><title>Signed out · Authorization Server</title>…',
+  )
+  @ApiErrorPageResponse('HTML error page: a tampered id_token_hint, an unknown client or an unregistered post_logout_redirect_uri (never redirected)')
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.handle(req, res, false);
   }

@@ -61,12 +61,8 @@ function privateMember(jwk: object): string | undefined {
  * also set CLIENT_JWKS_URI_ALLOW_PRIVATE, since the fetch refuses non-public addresses by default.
  */
 export function jwksUriProblem(uri: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'must be an absolute URL';
-  }
+  const url = URL.parse(uri);
+  if (url === null) return 'must be an absolute URL';
   if (url.hash !== '' || uri.includes('#')) return 'must not have a fragment';
   if (url.username !== '' || url.password !== '') return 'must not carry credentials';
   if (url.protocol === 'https:') return undefined;

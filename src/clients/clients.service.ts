@@ -1,4 +1,3 @@
-import type { MfaPolicy } from '../common/oauth/authentication';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { randomToken, sha256Hex } from '../common/crypto/tokens';
@@ -9,23 +8,12 @@ import { nowSeconds } from '../common/time';
 import { hashPassword } from '../common/crypto/password-hasher';
 import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from '../keys/access-token-lifetimes';
-import type { SigningAlgorithm } from '../keys/signing-key.entity';
-import type { AccessTokenFormat } from '../common/oauth/access-token-format';
-import type { JwkSet } from './client-keys';
 import { ClientSecretSealer } from './client-secret-sealer';
 import { ClientRepository } from './client.repository';
 
 /** The one method whose secret is kept readable (encrypted), see ClientSecretSealer. */
 export const CLIENT_SECRET_JWT = 'client_secret_jwt';
-import {
-  ClientEntity,
-  type ClientRegistrationKind,
-  type FapiProfile,
-  IdTokenClaims,
-  PkceOverride,
-  RefreshTokenRotation,
-  TokenEndpointAuthMethod,
-} from './client.entity';
+import { ClientEntity, TokenEndpointAuthMethod } from './client.entity';
 
 /** A client that passed authentication; never carries its secret hash. */
 export type AuthenticatedClient = Readonly<Omit<ClientEntity, 'secretHash' | 'secretEncrypted' | 'postLogoutRedirectUris' | 'resources'>> & {
@@ -45,33 +33,38 @@ export interface StoredClient {
   readonly secretEncrypted: string | null;
 }
 
-export interface NewClient extends TlsClientAuthFields {
+/** What a new client may leave out, each then taking its default (client-defaults.ts, the entity's). */
+type ClientOptions = Pick<
+  ClientEntity,
+  | 'pkce'
+  | 'pkcePlainAllowed'
+  | 'accessTokenTtl'
+  | 'refreshTokenTtl'
+  | 'refreshTokenRotation'
+  | 'idTokenSignedResponseAlg'
+  | 'idTokenClaims'
+  | 'accessTokenFormat'
+  | 'dpopBoundAccessTokens'
+  | 'tlsClientCertificateBoundAccessTokens'
+  | 'jwks'
+  | 'jwksUri'
+  | 'tokenEndpointAuthSigningAlg'
+  | 'requirePushedAuthorizationRequests'
+  | 'requireSignedRequestObject'
+  | 'fapiProfile'
+  | 'mfa'
+  | 'enabled'
+  | 'registration'
+>;
+
+export interface NewClient extends TlsClientAuthFields, Readonly<Partial<ClientOptions>> {
   readonly clientName: string;
   readonly redirectUris: readonly string[];
   readonly grantTypes: readonly string[];
   readonly scope: string;
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
-  readonly pkce?: PkceOverride;
-  readonly pkcePlainAllowed?: boolean | null;
-  readonly accessTokenTtl?: number | null;
-  readonly refreshTokenTtl?: number | null;
-  readonly refreshTokenRotation?: RefreshTokenRotation;
-  readonly idTokenSignedResponseAlg?: SigningAlgorithm;
-  readonly idTokenClaims?: IdTokenClaims;
   readonly postLogoutRedirectUris?: readonly string[];
-  readonly accessTokenFormat?: AccessTokenFormat;
   readonly resources?: readonly string[];
-  readonly dpopBoundAccessTokens?: boolean;
-  readonly tlsClientCertificateBoundAccessTokens?: boolean;
-  readonly jwks?: JwkSet | null;
-  readonly jwksUri?: string | null;
-  readonly tokenEndpointAuthSigningAlg?: string | null;
-  readonly requirePushedAuthorizationRequests?: boolean;
-  readonly requireSignedRequestObject?: boolean;
-  readonly fapiProfile?: FapiProfile | null;
-  readonly mfa?: MfaPolicy | null;
-  readonly enabled?: boolean;
-  readonly registration?: ClientRegistrationKind | null;
   /** An id kept from the system the client migrates from, or a built-in client's; otherwise a UUID is generated. */
   readonly clientId?: string;
   /** A secret kept from the system the client migrates from (confidential clients); otherwise one is generated. */

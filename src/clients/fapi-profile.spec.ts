@@ -1,4 +1,3 @@
-import { OAuthError } from '../common/oauth/oauth-error';
 import { issuedInFuture } from '../common/oauth/jwt-clock';
 import type { AuthenticatedClient } from './clients.service';
 import {
@@ -11,6 +10,7 @@ import {
   type FapiRegistration,
   fapiRegistrationViolation,
 } from './fapi-profile';
+import { errorCodeOf } from './testing/error-code-of';
 
 const registration = (overrides: Partial<FapiRegistration> = {}): FapiRegistration => ({
   fapiProfile: 'fapi2-security',
@@ -22,15 +22,6 @@ const registration = (overrides: Partial<FapiRegistration> = {}): FapiRegistrati
   tokenEndpointAuthSigningAlg: null,
   ...overrides,
 });
-
-const code = (error: () => void): string | undefined => {
-  try {
-    error();
-  } catch (e) {
-    return e instanceof OAuthError ? e.code : 'not an OAuthError';
-  }
-  return undefined;
-};
 
 describe('FAPI 2.0 profile', () => {
   it('applies to a client that names it, or to every client without a profile when it is the default', () => {
@@ -68,27 +59,27 @@ describe('FAPI 2.0 profile', () => {
 
   it('accepts only private_key_jwt and mutual TLS at authentication (invalid_client)', () => {
     const client = (method: string) => ({ tokenEndpointAuthMethod: method }) as AuthenticatedClient;
-    expect(code(() => assertFapiClientAuthentication(client('client_secret_basic')))).toBe('invalid_client');
-    expect(code(() => assertFapiClientAuthentication(client('none')))).toBe('invalid_client');
+    expect(errorCodeOf(() => assertFapiClientAuthentication(client('client_secret_basic')))).toBe('invalid_client');
+    expect(errorCodeOf(() => assertFapiClientAuthentication(client('none')))).toBe('invalid_client');
     for (const method of ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']) {
-      expect(code(() => assertFapiClientAuthentication(client(method)))).toBeUndefined();
+      expect(errorCodeOf(() => assertFapiClientAuthentication(client(method)))).toBeUndefined();
     }
   });
 
   it('needs pushed requests with PKCE S256 and redirect_uri', () => {
-    expect(code(() => assertFapiPushed(false))).toBe('invalid_request');
-    expect(code(() => assertFapiPushed(true))).toBeUndefined();
+    expect(errorCodeOf(() => assertFapiPushed(false))).toBe('invalid_request');
+    expect(errorCodeOf(() => assertFapiPushed(true))).toBeUndefined();
     const ok = { redirectUriProvided: true, codeChallenge: 'x'.repeat(43), codeChallengeMethod: 'S256' };
-    expect(code(() => assertFapiAuthorizeRequest(ok))).toBeUndefined();
-    expect(code(() => assertFapiAuthorizeRequest({ ...ok, codeChallengeMethod: 'plain' }))).toBe('invalid_request');
-    expect(code(() => assertFapiAuthorizeRequest({ ...ok, codeChallenge: null, codeChallengeMethod: null }))).toBe('invalid_request');
-    expect(code(() => assertFapiAuthorizeRequest({ ...ok, redirectUriProvided: false }))).toBe('invalid_request');
+    expect(errorCodeOf(() => assertFapiAuthorizeRequest(ok))).toBeUndefined();
+    expect(errorCodeOf(() => assertFapiAuthorizeRequest({ ...ok, codeChallengeMethod: 'plain' }))).toBe('invalid_request');
+    expect(errorCodeOf(() => assertFapiAuthorizeRequest({ ...ok, codeChallenge: null, codeChallengeMethod: null }))).toBe('invalid_request');
+    expect(errorCodeOf(() => assertFapiAuthorizeRequest({ ...ok, redirectUriProvided: false }))).toBe('invalid_request');
   });
 
   it('issues only sender-constrained tokens, never for the password grant', () => {
-    expect(code(() => assertFapiTokenRequest('authorization_code', true))).toBeUndefined();
-    expect(code(() => assertFapiTokenRequest('refresh_token', false))).toBe('invalid_request');
-    expect(code(() => assertFapiTokenRequest('password', true))).toBe('unauthorized_client');
+    expect(errorCodeOf(() => assertFapiTokenRequest('authorization_code', true))).toBeUndefined();
+    expect(errorCodeOf(() => assertFapiTokenRequest('refresh_token', false))).toBe('invalid_request');
+    expect(errorCodeOf(() => assertFapiTokenRequest('password', true))).toBe('unauthorized_client');
   });
 
   it('signs with PS256, ES256 and EdDSA only', () => {

@@ -1,7 +1,7 @@
 import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
-import { escapeHtml, InteractionKit, RateLimit, RateLimitGuard, type SignedIn } from '../authorize/public-api';
+import { ApiPageResponse, escapeHtml, InteractionKit, RateLimit, RateLimitGuard, type SignedIn } from '../authorize/public-api';
 import { DeviceAuthorizationService, VERIFICATION_PATH } from './device-authorization.service';
 import { formatUserCode, normalizeUserCode } from './user-code';
 
@@ -30,10 +30,7 @@ export class DeviceVerificationController {
   @RateLimit('authorize')
   @ApiOperation({ summary: 'Device verification page (RFC 8628 §3.3): sign in, enter the user code, approve or deny' })
   @ApiQuery({ name: 'user_code', required: false, description: 'verification_uri_complete: the code filled in, to confirm' })
-  @ApiOkResponse({
-    description: 'HTML sign-in, code entry or consent page',
-    content: { 'text/html': { example: '<!DOCTYPE html><html lang="en"><head><title>Connect a device · Authorization Server</title>…' } },
-  })
+  @ApiPageResponse('HTML sign-in, code entry or consent page', '<!DOCTYPE html><html lang="en"><head><title>Connect a device · Authorization Server</title>…')
   show(@Req() req: Request, @Res() res: Response): Promise<void> {
     const query = req.query as Record<string, unknown>;
     return this.handle(req, res, typeof query.user_code === 'string' ? query.user_code : undefined);

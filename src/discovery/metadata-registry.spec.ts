@@ -1,4 +1,4 @@
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { type MetadataContributor, MetadataContributorProvider } from '../common/metadata/metadata-contributor';
@@ -32,9 +32,7 @@ class SecondTokenEndpoint implements MetadataContributor {
 }
 
 async function registryWith(...providers: (new () => MetadataContributor)[]) {
-  @Module({ imports: [DiscoveryModule], providers: [MetadataRegistry, ...providers] })
-  class TestModule {}
-  const moduleRef = await Test.createTestingModule({ imports: [TestModule] }).compile();
+  const moduleRef = await Test.createTestingModule({ imports: [DiscoveryModule], providers: [MetadataRegistry, ...providers] }).compile();
   await moduleRef.init();
   return moduleRef.get(MetadataRegistry);
 }

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiSeeOtherResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
+import { ApiUpstreamReturnResponses } from '../authorize/api-page-responses';
 import { RateLimit, RateLimitGuard } from '../security/rate-limit.guard';
 import { serviceProviderMetadata } from './saml-response';
 import { SAML_ACS_PATH, SAML_METADATA_PATH } from './saml-settings';
@@ -43,15 +44,7 @@ export class SamlController {
       example: { SAMLResponse: 'PHNhbWxwOlJlc3BvbnNlIC4uLg==', RelayState: 'kq3L0b8m2QvX1yZ5rT7nW9pA4sD6fG8hJ0kL2zX4cV6' },
     },
   })
-  @ApiSeeOtherResponse({ description: 'Signed in: back to the authorization request' })
-  @ApiOkResponse({
-    description: 'Signed in, for a pushed or signed request: a page whose Continue form posts its sealed parameters back',
-    content: { 'text/html': { example: '<form method="post" action="/oauth2/authorize">…</form>' } },
-  })
-  @ApiBadRequestResponse({
-    description: 'HTML error page: unknown, expired, replayed or foreign RelayState; an unsigned, expired, misaddressed, replayed or wrapped assertion',
-    content: { 'text/html': {} },
-  })
+  @ApiUpstreamReturnResponses('unknown, expired, replayed or foreign RelayState; an unsigned, expired, misaddressed, replayed or wrapped assertion')
   acs(@Req() req: Request, @Res() res: Response): Promise<void> {
     return this.signIn.finish(req, res);
   }

@@ -1,15 +1,6 @@
-import { OAuthError } from '../common/oauth/oauth-error';
+import { errorCodeOf } from '../clients/testing/error-code-of';
 import { parseClientMetadata } from './client-metadata';
 import { checkPolicy } from './registration.service';
-
-function errorOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof OAuthError ? error.code : 'not an OAuthError';
-  }
-  return undefined;
-}
 
 describe('parseClientMetadata (RFC 7591 §2)', () => {
   it('applies the defaults of §2: authorization_code, code, client_secret_basic', () => {
@@ -23,12 +14,12 @@ describe('parseClientMetadata (RFC 7591 §2)', () => {
   });
 
   it('accepts http redirect URIs on loopback only (RFC 8252 §7.3)', () => {
-    expect(errorOf(() => parseClientMetadata({ redirect_uris: ['http://127.0.0.1/cb'] }))).toBeUndefined();
-    expect(errorOf(() => parseClientMetadata({ redirect_uris: ['http://app.example.com/cb'] }))).toBe('invalid_redirect_uri');
+    expect(errorCodeOf(() => parseClientMetadata({ redirect_uris: ['http://127.0.0.1/cb'] }))).toBeUndefined();
+    expect(errorCodeOf(() => parseClientMetadata({ redirect_uris: ['http://app.example.com/cb'] }))).toBe('invalid_redirect_uri');
   });
 
   it('accepts a private-use scheme for native apps (RFC 8252 §7.1)', () => {
-    expect(errorOf(() => parseClientMetadata({ redirect_uris: ['com.example.app:/oauth2redirect'] }))).toBeUndefined();
+    expect(errorCodeOf(() => parseClientMetadata({ redirect_uris: ['com.example.app:/oauth2redirect'] }))).toBeUndefined();
   });
 });
 
@@ -36,17 +27,17 @@ describe('checkPolicy', () => {
   const metadata = parseClientMetadata({ redirect_uris: ['https://a.portal.example.com/cb'], scope: 'read', grant_types: ['authorization_code'] });
 
   it('refuses the password grant to open registration', () => {
-    expect(errorOf(() => checkPolicy(parseClientMetadata({ grant_types: ['password'], response_types: [] }), null))).toBe('invalid_client_metadata');
+    expect(errorCodeOf(() => checkPolicy(parseClientMetadata({ grant_types: ['password'], response_types: [] }), null))).toBe('invalid_client_metadata');
   });
 
   it('holds a client to the scopes, redirect URI patterns and methods of its initial access token', () => {
-    expect(errorOf(() => checkPolicy(metadata, { scopes: ['read'], redirectUriPatterns: ['https://*.portal.example.com/*'] }))).toBeUndefined();
-    expect(errorOf(() => checkPolicy(metadata, { scopes: ['write'] }))).toBe('invalid_client_metadata');
-    expect(errorOf(() => checkPolicy(metadata, { redirectUriPatterns: ['https://other.example.com/*'] }))).toBe('invalid_redirect_uri');
-    expect(errorOf(() => checkPolicy(metadata, { tokenEndpointAuthMethods: ['private_key_jwt'] }))).toBe('invalid_client_metadata');
+    expect(errorCodeOf(() => checkPolicy(metadata, { scopes: ['read'], redirectUriPatterns: ['https://*.portal.example.com/*'] }))).toBeUndefined();
+    expect(errorCodeOf(() => checkPolicy(metadata, { scopes: ['write'] }))).toBe('invalid_client_metadata');
+    expect(errorCodeOf(() => checkPolicy(metadata, { redirectUriPatterns: ['https://other.example.com/*'] }))).toBe('invalid_redirect_uri');
+    expect(errorCodeOf(() => checkPolicy(metadata, { tokenEndpointAuthMethods: ['private_key_jwt'] }))).toBe('invalid_client_metadata');
   });
 
   it('treats a pattern as literal except for *', () => {
-    expect(errorOf(() => checkPolicy(metadata, { redirectUriPatterns: ['https://a.portal.example.com/c.'] }))).toBe('invalid_redirect_uri');
+    expect(errorCodeOf(() => checkPolicy(metadata, { redirectUriPatterns: ['https://a.portal.example.com/c.'] }))).toBe('invalid_redirect_uri');
   });
 });

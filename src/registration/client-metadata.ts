@@ -56,12 +56,8 @@ function stringArray(body: Record<string, unknown>, field: string, max: number, 
  * credentials, never a script or data URL; plain http only on the loopback interface.
  */
 export function redirectUriProblem(uri: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return 'is not an absolute URI';
-  }
+  const url = URL.parse(uri);
+  if (url === null) return 'is not an absolute URI';
   if (uri.includes('#')) return 'must not have a fragment';
   if (url.username !== '' || url.password !== '') return 'must not carry credentials';
   if (['javascript:', 'data:', 'vbscript:', 'file:', 'blob:'].includes(url.protocol)) return `must not use the ${url.protocol} scheme`;

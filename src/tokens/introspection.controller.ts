@@ -1,25 +1,17 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBasicAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorResponse } from '../common/http/error-response.dto';
+import { Body, Controller } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedClient } from '../clients/clients.service';
-import { ClientAuthGuard } from '../clients/guards/client-auth.guard';
 import { CurrentClient } from '../clients/guards/current-client.decorator';
-import { ApiClientLockoutResponse } from '../security/rate-limit.guard';
 import { TokenRequestDto } from './dto/token-request.dto';
 import { type IntrospectionResponse, IntrospectionService } from './introspection.service';
+import { TokenRequestEndpoint } from './token-request-endpoint.decorator';
 
 @ApiTags('oauth2')
 @Controller()
 export class IntrospectionController {
   constructor(private readonly introspection: IntrospectionService) {}
 
-  @Post(['oauth2/introspect', 'introspect'])
-  @HttpCode(200)
-  @UseGuards(ClientAuthGuard)
-  @ApiClientLockoutResponse()
-  @ApiOperation({ summary: 'Token introspection (RFC 7662)' })
-  @ApiBasicAuth('client')
-  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @TokenRequestEndpoint(['oauth2/introspect', 'introspect'], 'Token introspection (RFC 7662)')
   @ApiOkResponse({
     schema: {
       example: {
@@ -34,8 +26,6 @@ export class IntrospectionController {
       },
     },
   })
-  @ApiBadRequestResponse({ type: ErrorResponse, description: 'invalid_request: token missing' })
-  @ApiUnauthorizedResponse({ type: ErrorResponse, description: 'invalid_client' })
   introspect(@Body() body: TokenRequestDto, @CurrentClient() client: AuthenticatedClient): Promise<IntrospectionResponse> {
     return this.introspection.introspect(client, body.token, body.token_type_hint);
   }

@@ -54,20 +54,40 @@ describe('TokenIssuer.unreceived (a retry after a 503 whose COMMIT went through)
   });
 });
 
+interface IssuingOptions {
+  /** The token store; by default one that records what is written. */
+  readonly store?: object;
+  /** Whether access tokens are stored (opaque) rather than self-contained (JWT). */
+  readonly stored?: boolean;
+  readonly retryWindowSeconds?: number;
+}
+
 /** An issuer over fakes that records what it would store; `users` are the users as stored now. */
-function issuing(users = new InMemoryUsers()) {
+function issuing(users = new InMemoryUsers(), { store, stored = true, retryWindowSeconds = 0 }: IssuingOptions = {}) {
   const written: TokenWrite[] = [];
-  const store = {
+  const recording = {
     write: async (job: TokenWrite) => {
       written.push(job);
       return true;
     },
-  } as unknown as TokenStore;
-  const formats = { encode: async () => 'token-value', isStored: () => true } as unknown as AccessTokenFormats;
+  };
+  const formats = { encode: async () => 'token-value', isStored: () => stored } as unknown as AccessTokenFormats;
   const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
   const audit = { row: (event: object) => event } as unknown as AuditService;
   const bindings = { tokenType: () => 'Bearer' } as unknown as TokenBindingRegistry;
-  const issuer = new TokenIssuer(store, formats, settings, audit, {} as ResourceServersService, ISSUER, 0, null, users as unknown as UsersService, bindings);
+  const tokens = (store ?? recording) as unknown as TokenStore;
+  const issuer = new TokenIssuer(
+    tokens,
+    formats,
+    settings,
+    audit,
+    {} as ResourceServersService,
+    ISSUER,
+    retryWindowSeconds,
+    null,
+    users as unknown as UsersService,
+    bindings,
+  );
   return { issuer, written };
 }
 
@@ -142,23 +162,8 @@ describe('TokenIssuer.reissue (a retry replacing the tokens of a lost answer)', 
       revokeAccessToken: async (id: string, reason: string, jwtExpiresAt?: number) => {
         revoked.push([id, reason, jwtExpiresAt]);
       },
-    } as unknown as TokenStore;
-    const formats = { encode: async () => 'token-value', isStored: () => false } as unknown as AccessTokenFormats;
-    const settings = { get: async () => ({ accessTokenTtl: 3600, refreshTokenTtl: 86400 }) } as unknown as SettingsService;
-    const audit = { row: (event: object) => event } as unknown as AuditService;
-    const bindings = { tokenType: () => 'Bearer' } as unknown as TokenBindingRegistry;
-    const subject = new TokenIssuer(
-      store,
-      formats,
-      settings,
-      audit,
-      {} as ResourceServersService,
-      ISSUER,
-      60,
-      null,
-      new InMemoryUsers() as unknown as UsersService,
-      bindings,
-    );
+    };
+    const { issuer: subject } = issuing(new InMemoryUsers(), { store, stored: false, retryWindowSeconds: 60 });
     // The new token lives 300 s; the one it replaces may have been issued for a resource whose tokens live 7200 s.
     const client = aClient({ accessTokenTtl: 300, accessTokenFormat: 'jwt' });
     const before = nowSeconds();

@@ -9,7 +9,7 @@ import { randomToken } from '../common/crypto/tokens';
 import { nowSeconds } from '../common/time';
 import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { federatedSource } from './federated-credential';
-import { UserAddress, UserEntity } from './user.entity';
+import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 export type { UserAddress } from './user.entity';
@@ -17,28 +17,30 @@ export type { UserAddress } from './user.entity';
 /** A new user's credential: a password, or a hash imported from another system (importPasswordHash). */
 export type NewUserCredential = { readonly password: string; readonly passwordHash?: never } | { readonly passwordHash: string; readonly password?: never };
 
+/** The OpenID Connect claims of a user (Core §5.1) as its record holds them. */
+type UserClaims = Pick<
+  UserEntity,
+  | 'email'
+  | 'emailVerified'
+  | 'name'
+  | 'givenName'
+  | 'familyName'
+  | 'middleName'
+  | 'nickname'
+  | 'profile'
+  | 'picture'
+  | 'website'
+  | 'gender'
+  | 'birthdate'
+  | 'zoneinfo'
+  | 'locale'
+  | 'phoneNumber'
+  | 'phoneNumberVerified'
+  | 'address'
+>;
+
 /** What an admin sets on a user besides its credential: OpenID Connect claims, roles, status. */
-export interface UserAttributes {
-  readonly email?: string | null;
-  readonly emailVerified?: boolean;
-  readonly name?: string | null;
-  readonly givenName?: string | null;
-  readonly familyName?: string | null;
-  readonly middleName?: string | null;
-  readonly nickname?: string | null;
-  readonly profile?: string | null;
-  readonly picture?: string | null;
-  readonly website?: string | null;
-  readonly gender?: string | null;
-  readonly birthdate?: string | null;
-  readonly zoneinfo?: string | null;
-  readonly locale?: string | null;
-  readonly phoneNumber?: string | null;
-  readonly phoneNumberVerified?: boolean;
-  readonly address?: UserAddress | null;
-  readonly roles?: readonly string[];
-  readonly enabled?: boolean;
-}
+export type UserAttributes = Readonly<Partial<UserClaims>> & { readonly roles?: readonly string[]; readonly enabled?: boolean };
 
 export type NewUser = NewUserCredential & UserAttributes & { readonly username: string };
 

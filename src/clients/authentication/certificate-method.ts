@@ -1,11 +1,6 @@
-import type {
-  ClientAuthenticationMethod,
-  ClientAuthenticationRequest,
-  PresentedCertificate,
-  PresentedClient,
-  StoredClient,
-} from './client-authentication-method';
-import { CLIENT_ID_PRESENTATION } from './client-id-presentation';
+import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
+import type { PresentedCertificate } from './client-certificate';
+import { CLIENT_ID_PRESENTATION, presentedClientId } from './client-id-presentation';
 
 /** A client id with the connection's certificate. */
 export interface PresentedWithCertificate extends PresentedClient {
@@ -22,11 +17,11 @@ export abstract class CertificateMethod implements ClientAuthenticationMethod<Pr
   abstract readonly credential: string;
   readonly presentation = CLIENT_ID_PRESENTATION;
 
-  present({ headers, parameters, certificate }: ClientAuthenticationRequest): PresentedWithCertificate | null {
+  present(request: ClientAuthenticationRequest): PresentedWithCertificate | null {
+    const { certificate } = request;
     if (certificate === null) return null;
-    if (headers.authorization !== undefined || parameters.client_secret !== undefined || parameters.client_assertion !== undefined) return null;
-    const clientId = parameters.client_id;
-    return clientId === undefined || clientId === '' ? null : { clientId, certificate };
+    const clientId = presentedClientId(request);
+    return clientId === null ? null : { clientId, certificate };
   }
 
   abstract verify(presented: PresentedWithCertificate, stored: StoredClient): Promise<boolean>;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
-import { CLIENT_ID_PRESENTATION } from './client-id-presentation';
+import { CLIENT_ID_PRESENTATION, presentedClientId } from './client-id-presentation';
 
 /**
  * `none` (RFC 7591 §2): a public client names itself with client_id and proves nothing (RFC 6749
@@ -15,11 +15,9 @@ export class NoneMethod implements ClientAuthenticationMethod {
   readonly credential = 'none';
   readonly presentation = CLIENT_ID_PRESENTATION;
 
-  present({ headers, parameters }: ClientAuthenticationRequest): PresentedClient | null {
-    // Anything that looks like a credential is some other method's (or an unsupported one).
-    if (headers.authorization !== undefined || parameters.client_secret !== undefined || parameters.client_assertion !== undefined) return null;
-    const clientId = parameters.client_id;
-    return clientId === undefined || clientId === '' ? null : { clientId };
+  present(request: ClientAuthenticationRequest): PresentedClient | null {
+    const clientId = presentedClientId(request);
+    return clientId === null ? null : { clientId };
   }
 
   async verify(_presented: PresentedClient, stored: StoredClient): Promise<boolean> {

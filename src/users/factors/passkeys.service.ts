@@ -139,13 +139,7 @@ export class PasskeysService implements OnModuleInit {
     if (!this.webauthn.origins.includes(clientData.origin)) return { ok: false, reason: 'origin' };
     let info;
     try {
-      const verification = await verifyRegistrationResponse({
-        response,
-        expectedChallenge: clientData.challenge,
-        expectedOrigin: [...this.webauthn.origins],
-        expectedRPID: this.webauthn.rpId,
-        requireUserVerification: false,
-      });
+      const verification = await verifyRegistrationResponse({ response, ...this.expected(clientData.challenge), requireUserVerification: false });
       if (!verification.verified) return { ok: false, reason: 'invalid' };
       info = verification.registrationInfo;
     } catch {
@@ -257,9 +251,7 @@ export class PasskeysService implements OnModuleInit {
     try {
       const verification = await verifyAuthenticationResponse({
         response,
-        expectedChallenge: clientData.challenge,
-        expectedOrigin: [...this.webauthn.origins],
-        expectedRPID: this.webauthn.rpId,
+        ...this.expected(clientData.challenge),
         credential: { id: credential.credentialId, publicKey: Buffer.from(credential.publicKey, 'base64url'), counter: credential.signCount },
         requireUserVerification: userId === null,
       });
@@ -303,6 +295,11 @@ export class PasskeysService implements OnModuleInit {
     return this.work.audited({ type: 'user.factor.renamed', actorUserId: actor.actorUserId, subject: userId, detail: { id: factorId, via: actor.via } }, () =>
       this.factors.rename(userId, factorId, PASSKEY_FACTOR, label),
     );
+  }
+
+  /** What a registration and an assertion must both have been made for: our challenge, an origin of ours, our RP ID (WebAuthn §7.1, §7.2). */
+  private expected(challenge: string): { expectedChallenge: string; expectedOrigin: string[]; expectedRPID: string } {
+    return { expectedChallenge: challenge, expectedOrigin: [...this.webauthn.origins], expectedRPID: this.webauthn.rpId };
   }
 
   /** The bytes of a new challenge (the options carry them base64url, as clientDataJSON will). */

@@ -1,9 +1,10 @@
 import { OptionalString } from '../../../common/http/optional';
+import { ResourceParameter } from './token-parameters';
 
 export class ClientCredentialsRequest {
   @OptionalString(2048, { description: 'Space-separated; default: every scope of the application (RFC 6749 §3.3)' })
   scope?: string;
 
-  @OptionalString(255, { description: 'RFC 8707: the resource server the access token is for (its registered identifier)' })
+  @ResourceParameter()
   resource?: string;
 }
