@@ -399,6 +399,19 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
 
 const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
 
+/** The next of a list of single-use inputs on each call; 'exhausted' (refused by the server) once they are used up. */
+const shift = (list: string[]) => () => list.shift() ?? 'exhausted';
+
+/** A form POST for autocannon: a fixed body, or one made per request (single-use inputs). */
+function formPost(path: string, body: string | (() => string), headers: Record<string, string>): autocannon.Request {
+  return {
+    method: 'POST',
+    path,
+    headers,
+    ...(typeof body === 'string' ? { body } : { setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }),
+  };
+}
+
 /**
  * A DPoP proof maker (RFC 9449 §4.2) for one ES256 key: a fresh jti each call, signed synchronously
  * (autocannon's setupRequest cannot wait), so every request of a run carries a proof never seen before.
@@ -698,16 +711,10 @@ async function main(): Promise<void> {
     ).body.access_token;
 
     const nextProof = dpopProofs(`${server.url}/oauth2/token`);
-    const shift = (list: string[]) => () => list.shift() ?? 'exhausted';
     const nextCode = shift(codes);
     const nextOpenidCode = shift(openidCodes);
     const nextRefresh = shift(refreshTokens);
-    const post = (path: string, body: string | (() => string), headers: Record<string, string> = tokenHeaders): autocannon.Request => ({
-      method: 'POST',
-      path,
-      headers,
-      ...(typeof body === 'string' ? { body } : { setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }) }),
-    });
+    const post = (path: string, body: string | (() => string), headers: Record<string, string> = tokenHeaders) => formPost(path, body, headers);
     const ours: Scenario[] = [
       { name: 'client_credentials', target: 'ours', requests: [post('/oauth2/token', form({ grant_type: 'client_credentials' }))] },
       {
@@ -1355,14 +1362,9 @@ async function startPeer(
     if (singleUse.total > 0 && store === 'redis') {
       const codes = await mint('code');
       const refreshTokens = await mint('refresh');
-      const nextCode = () => codes.shift() ?? 'exhausted';
-      const nextRefresh = () => refreshTokens.shift() ?? 'exhausted';
-      const redeem = (body: () => string): autocannon.Request => ({
-        method: 'POST',
-        path: '/token',
-        headers: peerAuth,
-        setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }),
-      });
+      const nextCode = shift(codes);
+      const nextRefresh = shift(refreshTokens);
+      const redeem = (body: () => string) => formPost('/token', body, peerAuth);
       redemptions.push(
         {
           name: 'refresh_token',
