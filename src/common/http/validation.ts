@@ -1,5 +1,6 @@
 import { ArgumentMetadata, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, OAuthError } from '../oauth/oauth-error';
+import { cacheValidationMetadata } from './validation-metadata-cache';
 
 /** class-validator errors as one entry per field, nested fields dotted (applications.0.client_id). */
 export function fieldErrors(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -37,8 +38,13 @@ function validationPipe(forbidNonWhitelisted: boolean): ValidationPipe {
   });
 }
 
-/** The global pipe: DTO failures become invalid_request with one entry per field. */
+/**
+ * The global pipe: DTO failures become invalid_request with one entry per field. Every DTO's rules
+ * are declared by now (modules are loaded), so class-validator may keep them (the grant registry's
+ * validations share the cache: the library's storage is process-wide).
+ */
 export function createValidationPipe(): PipeTransform {
+  cacheValidationMetadata();
   const lenient = validationPipe(false);
   const strict = validationPipe(true);
   return {
