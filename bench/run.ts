@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --db sqlite|postgres|galera] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
- *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability] [--baseline DIR] [--jwt-alg RS256|ES256|EdDSA]
+ *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability] [--baseline DIR [--simultaneous RATE]] [--jwt-alg RS256|ES256|EdDSA]
  *   [--soak 600 [--heap-snapshots]]`
  *
  * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
@@ -18,6 +18,8 @@
  * (DIR is a checkout with dist/ built, e.g. a worktree of main) on the same database in alternating
  * rounds against this one: client_credentials, its JWT variant and introspection (whichever --only
  * selects), as paired CPU µs/request and req/s ratios, to tell a change's effect from the VM's drift.
+ * With --simultaneous RATE the two builds run each round at the same time, each at RATE requests/s
+ * (below what either saturates), so that the machine's other load weighs on both alike.
  * --client-auth-cost measures client_credentials with client_secret_basic, with private_key_jwt (a
  * fresh ES256 assertion each request) and with a DPoP proof (ES256) in rotating rounds on the same
  * server, all at one request rate (--client-auth-rate, 150/s: below what the slowest form reaches, so
@@ -57,6 +59,8 @@ interface Options {
   observability: boolean;
   /** A checkout of another build (dist/ built) to measure in paired rounds against this one. */
   baseline: string | null;
+  /** With --baseline: both builds measured at once, each at this many requests/s (0: alternating rounds at full load). */
+  simultaneous: number;
   /** The algorithm of the JWT access tokens, ours and the peer's alike (RS256 by default). */
   jwtAlg: 'RS256' | 'ES256' | 'EdDSA';
   /** Paired rounds of client_credentials with client_secret_basic, private_key_jwt and DPoP on one server. */
@@ -86,6 +90,7 @@ function parseArgs(argv: string[]): Options {
     rounds: 3,
     observability: false,
     baseline: null,
+    simultaneous: 0,
     jwtAlg: 'RS256',
     clientAuthCost: false,
     clientAuthRate: 150,
@@ -111,6 +116,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--client-auth-cost') opts.clientAuthCost = true;
     else if (arg === '--client-auth-rate') opts.clientAuthRate = Number(argv[++i]);
     else if (arg === '--baseline') opts.baseline = argv[++i];
+    else if (arg === '--simultaneous') opts.simultaneous = Number(argv[++i]);
     else if (arg === '--jwt-alg') {
       const alg = argv[++i];
       if (alg !== 'RS256' && alg !== 'ES256' && alg !== 'EdDSA') throw new Error('--jwt-alg takes RS256, ES256 or EdDSA');
@@ -1234,15 +1240,26 @@ async function baselineComparison(
       const cpuRatios: number[] = [];
       const rateRatios: number[] = [];
       for (let round = 0; round < Math.max(1, opts.rounds); round++) {
-        const [mine, theirs] = await alternating(
-          round,
-          async () => ({ ...(await measure(server.url, scenario, short, server.child.pid)), name: `${scenario.name}, this build (round ${round + 1})` }),
-          async () => ({
-            ...(await measure(baseline.url, scenario, short, baseline.child.pid)),
-            name: `${scenario.name}, baseline (round ${round + 1})`,
-            target: 'baseline',
-          }),
-        );
+        const mineOf = async (which: Scenario) => ({
+          ...(await measure(server.url, which, short, server.child.pid)),
+          name: `${scenario.name}, this build (round ${round + 1})`,
+        });
+        const theirsOf = async (which: Scenario) => ({
+          ...(await measure(baseline.url, which, short, baseline.child.pid)),
+          name: `${scenario.name}, baseline (round ${round + 1})`,
+          target: 'baseline',
+        });
+        // Simultaneous: both in the same seconds at a rate neither saturates, so whatever else the
+        // machine does in a round weighs on both alike (server CPU only: MariaDB and Redis serve both).
+        const paced: Scenario = { ...scenario, rate: opts.simultaneous, backends: [] };
+        const [mine, theirs] =
+          opts.simultaneous > 0
+            ? await Promise.all([mineOf(paced), theirsOf(paced)])
+            : await alternating(
+                round,
+                () => mineOf(scenario),
+                () => theirsOf(scenario),
+              );
         results.push(mine, theirs);
         if (mine.cpuUsPerRequest && theirs.cpuUsPerRequest) cpuRatios.push(mine.cpuUsPerRequest / theirs.cpuUsPerRequest);
         if (theirs.requestsPerSec) rateRatios.push(mine.requestsPerSec / theirs.requestsPerSec);

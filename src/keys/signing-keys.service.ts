@@ -17,6 +17,7 @@ import { compactJws, generateSigningKeyPair, verifyCompactJws } from './compact-
 import { KeyEncryption } from './key-encryption';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from './signing-key.entity';
 import { SigningKeysRepository } from './signing-keys.repository';
+import { VerifiedAccessTokens } from './verified-access-tokens';
 
 const KEYS_TOPIC = 'signing-keys';
 const ALL = 'all';
@@ -40,6 +41,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   private readonly privateKeys = new Map<string, KeyObject>();
   /** Public keys by kid, for verifying this server's JWT access tokens (as immutable as the private ones). */
   private readonly publicKeys = new Map<string, KeyObject>();
+  private readonly verifiedAccessTokens = new VerifiedAccessTokens();
   private encryption: KeyEncryption;
   private secret: string;
   private lifetimes: readonly AccessTokenLifetimes[] = [];
@@ -219,12 +221,17 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   async verifyAccessToken(token: string): Promise<Record<string, unknown> | null> {
     const now = nowSeconds();
     const keys = await this.keys();
+    const accepted = (kid: unknown) => keys.find((k) => k.kid === kid && (k.publishedUntil === null || k.publishedUntil > now));
+    const known = this.verifiedAccessTokens.get(token);
+    if (known) return accepted(known.kid) ? known.payload : null;
     const verified = verifyCompactJws(token, (header) => {
       if (header.typ !== 'at+jwt') return undefined;
-      const key = keys.find((k) => k.kid === header.kid && (k.publishedUntil === null || k.publishedUntil > now));
+      const key = accepted(header.kid);
       return key ? { alg: key.alg, key: this.publicKey(key) } : undefined;
     });
-    return verified && typeof verified.payload.iss === 'string' ? verified.payload : null;
+    if (!verified || typeof verified.payload.iss !== 'string') return null;
+    this.verifiedAccessTokens.remember(token, { kid: verified.header.kid as string, payload: verified.payload });
+    return verified.payload;
   }
 
   private publicKey(key: SigningKeyEntity): KeyObject {
