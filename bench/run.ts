@@ -584,6 +584,7 @@ async function main(): Promise<void> {
     return;
   }
   const profileDir = join(ROOT, 'bench', 'results', 'profiles', started.toISOString().replace(/[:.]/g, '-'));
+  baselineProfileDir = `${profileDir}-baseline`;
   const server = await startProcess([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...START_ARGS], serverEnv, '/health/ready');
   const results: Result[] = [];
   const paired: Paired[] = [];
@@ -903,8 +904,16 @@ async function main(): Promise<void> {
     await server.stop();
     await dropDb();
   }
-  // With one scenario, only its measured window counts (the server stops right after it).
-  if (opts.profile) console.log(`\n${summariseProfiles(profileDir, 25, opts.only.length === 1 ? opts.duration : undefined).join('\n')}\n`);
+  // With one scenario, only its measured window counts (the server stops right after it); with a
+  // baseline, the last paired round of each build (run the baseline comparison with --rounds 1).
+  if (opts.profile && opts.baseline) {
+    for (const [which, dir] of [
+      ['this build', profileDir],
+      ['baseline', baselineProfileDir],
+    ]) {
+      console.log(`\n${which}:\n${summariseProfiles(dir, 40, pairedSeconds(opts)).join('\n')}\n`);
+    }
+  } else if (opts.profile) console.log(`\n${summariseProfiles(profileDir, 25, opts.only.length === 1 ? opts.duration : undefined).join('\n')}\n`);
   if (!opts.peers) {
     writeResults(opts, started, results, paired, hashRates, explain, dbNote());
     return;
@@ -1228,7 +1237,8 @@ async function baselineComparison(
   warmUp: (url: string) => Promise<unknown>,
 ): Promise<Result[]> {
   if (scenarios.length === 0) return [];
-  const baseline = await startProcess(START_ARGS, { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) }, '/health/ready', dir);
+  const profiled = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${baselineProfileDir}`] : [];
+  const baseline = await startProcess([...profiled, ...START_ARGS], { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) }, '/health/ready', dir);
   const results: Result[] = [];
   try {
     // The same warm-up for both (JIT, pools): this server has run the scenarios before, the baseline not.
@@ -1294,6 +1304,9 @@ interface Paired {
 }
 
 /** Length of one paired-round run: half a scenario's. */
+/** Where --profile puts the --baseline build's CPU profile. */
+let baselineProfileDir = '';
+
 const pairedSeconds = (opts: Options) => Math.max(1, Math.round(opts.duration / 2));
 
 function median(values: number[]): number {
