@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { ClientIdColumn, EpochColumn, UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
+import { ClientIdColumn, EpochColumn, JsonColumn, UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /** Who did what, when, from where. Never holds a token, code, secret or password. */
 @Entity('audit_events')
@@ -31,6 +31,6 @@ export class AuditEventEntity {
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
 
-  @Column({ type: 'simple-json', nullable: true })
+  @JsonColumn('detail', { nullable: true })
   detail: Record<string, string | number | boolean | null> | null;
 }

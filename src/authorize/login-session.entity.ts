@@ -1,6 +1,7 @@
-import { Column, Entity } from 'typeorm';
+import { Entity } from 'typeorm';
 import type { Authentication } from '../common/oauth/authentication';
 import { EpochColumn, Sha256Column, UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
+import { AuthenticationColumn, AuthTimeColumn } from '../common/database/grant-columns';
 
 /**
  * A signed-in browser at the authorize endpoint. The cookie holds a random value; the table holds
@@ -23,11 +24,10 @@ export class LoginSessionEntity {
   @EpochColumn('created_at')
   createdAt: number;
 
-  /** How the user signed in (RFC 8176 amr, OpenID Connect acr); null: before this was recorded (a password). */
-  @Column({ type: 'simple-json', nullable: true })
+  @AuthenticationColumn()
   authentication: Authentication | null;
 
   /** When the user last authenticated (a step-up to a second factor moves it); null: at createdAt. */
-  @EpochColumn('auth_time', { nullable: true })
+  @AuthTimeColumn()
   authTime: number | null;
 }

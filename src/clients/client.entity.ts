@@ -1,6 +1,6 @@
 import type { MfaPolicy } from '../common/oauth/authentication';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { EpochColumn } from '../common/database/columns';
+import { EpochColumn, JsonColumn, ScopeColumn } from '../common/database/columns';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 import type { JwkSet } from './client-keys';
@@ -53,14 +53,14 @@ export class ClientEntity {
   @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
   tokenEndpointAuthMethod: TokenEndpointAuthMethod;
 
-  @Column({ name: 'redirect_uris', type: 'simple-json' })
+  @JsonColumn('redirect_uris')
   redirectUris: string[];
 
-  @Column({ name: 'grant_types', type: 'simple-json' })
+  @JsonColumn('grant_types')
   grantTypes: string[];
 
   /** Space-separated scopes the client may request (RFC 6749 §3.3). */
-  @Column({ type: 'text' })
+  @ScopeColumn()
   scope: string;
 
   @Column({ type: 'varchar', length: 16 })
@@ -93,7 +93,7 @@ export class ClientEntity {
   idTokenClaims: IdTokenClaims;
 
   /** OpenID Connect RP-Initiated Logout: where this client may send the user after sign-out (exact match). */
-  @Column({ name: 'post_logout_redirect_uris', type: 'simple-json', nullable: true })
+  @JsonColumn('post_logout_redirect_uris', { nullable: true })
   postLogoutRedirectUris: string[] | null;
 
   /** RFC 9068: `jwt` access tokens, or `opaque` ones (a resource server's own format wins when one is named). */
@@ -104,7 +104,7 @@ export class ClientEntity {
    * RFC 7591 §2: the client's public keys inline (private_key_jwt, self_signed_tls_client_auth,
    * signed request objects); never with private members. At most one of this and `jwksUri`.
    */
-  @Column({ type: 'simple-json', nullable: true })
+  @JsonColumn('jwks', { nullable: true })
   jwks: JwkSet | null;
 
   /** RFC 7591 §2: where the client publishes its JWK Set (fetched, cached, refetched for an unknown `kid`). */
@@ -143,7 +143,7 @@ export class ClientEntity {
   secretEncrypted: string | null;
 
   /** RFC 8707: identifiers of the resource servers this client may request tokens for. */
-  @Column({ type: 'simple-json', nullable: true })
+  @JsonColumn('resources', { nullable: true })
   resources: string[] | null;
 
   /** RFC 9449 §5.2: every token request must carry a DPoP proof (no bearer tokens for this client). */

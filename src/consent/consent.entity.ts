@@ -1,5 +1,5 @@
-import { Column, Entity } from 'typeorm';
-import { ClientIdColumn, EpochColumn, UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
+import { Entity } from 'typeorm';
+import { ClientIdColumn, EpochColumn, ScopeColumn, UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /** The scopes a user has approved for a client; one row per (user, client). */
 @Entity('consents')
@@ -13,7 +13,7 @@ export class ConsentEntity {
   @ClientIdColumn()
   clientId: string;
 
-  @Column({ type: 'text' })
+  @ScopeColumn()
   scope: string;
 
   @EpochColumn('created_at')

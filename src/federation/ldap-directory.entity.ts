@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { EpochColumn, UuidPrimaryColumn } from '../common/database/columns';
+import { EpochColumn, JsonColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /** What a directory group gives its members here. */
 export interface GroupMapping {
@@ -23,7 +23,7 @@ export class LdapDirectoryEntity {
   enabled: boolean;
 
   /** Tried in order: the next one when a server does not answer (ldap:// or ldaps://). */
-  @Column({ type: 'simple-json' })
+  @JsonColumn('urls')
   urls: string[];
 
   /** RFC 4511 §4.14 StartTLS on an ldap:// URL before any bind. */
@@ -66,7 +66,7 @@ export class LdapDirectoryEntity {
   @Column({ name: 'group_attribute', type: 'varchar', length: 64, nullable: true })
   groupAttribute: string | null;
 
-  @Column({ name: 'group_mappings', type: 'simple-json' })
+  @JsonColumn('group_mappings')
   groupMappings: GroupMapping[];
 
   @Column({ name: 'connect_timeout_ms', type: 'int' })

@@ -1,5 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
 import { ClientIdColumn, EpochColumn, Sha256Column, UuidColumn, UuidPrimaryColumn } from '../common/database/columns';
+import { AuthTimeColumn } from '../common/database/grant-columns';
 
 /**
  * A sign-in sent to an upstream provider and not yet back: the `state` we sent (its SHA-256 only),
@@ -51,7 +52,7 @@ export class UpstreamLoginStateEntity {
   @UuidColumn('user_id', { nullable: true })
   userId: string | null;
 
-  @EpochColumn('auth_time', { nullable: true })
+  @AuthTimeColumn()
   authTime: number | null;
 
   /** The upstream's amr (JSON array) and acr, kept only when the provider is trusted for them (a record: the login session carries them on). */

@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { ClientIdColumn, EpochColumn, UuidPrimaryColumn } from '../common/database/columns';
+import { ClientIdColumn, EpochColumn, JsonColumn, UuidPrimaryColumn } from '../common/database/columns';
 import type { SamlSettings } from './saml-settings';
 
 /** Which upstream claims give the local account its subject, e-mail and name. */
@@ -47,11 +47,11 @@ export class UpstreamProviderEntity {
   @Column({ type: 'varchar', length: 1024 })
   scope: string;
 
-  @Column({ name: 'claim_mapping', type: 'simple-json' })
+  @JsonColumn('claim_mapping')
   claimMapping: ClaimMapping;
 
   /** Lower-case e-mail domains allowed to sign in; empty: any. */
-  @Column({ name: 'allowed_email_domains', type: 'simple-json' })
+  @JsonColumn('allowed_email_domains')
   allowedEmailDomains: string[];
 
   /** Whether the upstream's amr and acr are believed and recorded as the session's (else UNVOUCHED_AUTHENTICATION: no amr, acr "0"). */
@@ -73,7 +73,7 @@ export class UpstreamProviderEntity {
   protocol: UpstreamProtocol;
 
   /** A SAML provider's IdP endpoints, certificates and attribute mapping; null for OpenID Connect. */
-  @Column({ name: 'saml_settings', type: 'simple-json', nullable: true })
+  @JsonColumn('saml_settings', { nullable: true })
   samlSettings: SamlSettings | null;
 
   @EpochColumn('created_at')

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { EpochColumn } from '../common/database/columns';
+import { EpochColumn, JsonColumn } from '../common/database/columns';
 
 export type SigningAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
 export const SIGNING_ALGORITHMS: readonly SigningAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
@@ -15,7 +15,7 @@ export class SigningKeyEntity {
   alg: SigningAlgorithm;
 
   /** The public JWK, as published at jwks_uri. */
-  @Column({ name: 'public_jwk', type: 'simple-json' })
+  @JsonColumn('public_jwk')
   publicJwk: Record<string, string>;
 
   /** `v1.<iv>.<tag>.<ciphertext>` of the PKCS#8 private key, AES-256-GCM. */

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Sha256Column } from '../common/database/columns';
+import { JsonColumn, Sha256Column } from '../common/database/columns';
 import type { InitialAccessTokenPolicy } from './initial-access-token.entity';
 
 /** The part of a registration the clients table does not hold. */
@@ -21,7 +21,7 @@ export class ClientRegistrationEntity {
   registrationTokenHash: string | null;
 
   /** What the application itself does not keep: the RFC 7591 §2 metadata as registered, and the policy it registered under. */
-  @Column({ type: 'simple-json' })
+  @JsonColumn('metadata')
   metadata: RegistrationRecord;
 
   /** Metadata documents: when the fetched copy goes stale (epoch seconds, from its HTTP caching headers). */

@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { Sha256Column, UuidPrimaryColumn } from '../common/database/columns';
+import { JsonColumn, Sha256Column, UuidPrimaryColumn } from '../common/database/columns';
 
 /** What an initial access token lets its holder register (RFC 7591 §3: the server's policy). */
 export interface InitialAccessTokenPolicy {
@@ -35,7 +35,7 @@ export class InitialAccessTokenEntity {
   @Column({ type: 'int' })
   uses: number;
 
-  @Column({ type: 'simple-json', nullable: true })
+  @JsonColumn('policy', { nullable: true })
   policy: InitialAccessTokenPolicy | null;
 
   @Column({ name: 'revoked_at', type: 'int', nullable: true })

@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { EpochColumn, UuidPrimaryColumn } from '../common/database/columns';
+import { EpochColumn, ScopeColumn, UuidPrimaryColumn } from '../common/database/columns';
 import type { AccessTokenFormat } from '../common/oauth/access-token-format';
 import type { SigningAlgorithm } from '../keys/signing-key.entity';
 
@@ -17,7 +17,7 @@ export class ResourceServerEntity {
   name: string;
 
   /** Space-separated scopes this resource server understands; a token for it carries only these. */
-  @Column({ type: 'text' })
+  @ScopeColumn()
   scope: string;
 
   @Column({ name: 'access_token_format', type: 'varchar', length: 8 })

@@ -1,5 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { EpochColumn } from '../common/database/columns';
+import { Column, Entity, Index } from 'typeorm';
+import { EpochColumn, Sha256PrimaryColumn } from '../common/database/columns';
 
 /**
  * One claimed single-use identifier (ReplayCache, when Redis is not configured). The primary key
@@ -9,7 +9,7 @@ import { EpochColumn } from '../common/database/columns';
 @Entity('replay_cache')
 @Index('idx_replay_cache_expires_at', ['expiresAt'])
 export class ReplayEntryEntity {
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  @Sha256PrimaryColumn()
   id: string;
 
   @Column({ type: 'varchar', length: 64 })

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { EpochColumn } from '../common/database/columns';
+import { EpochColumn, JsonColumn } from '../common/database/columns';
 
 /** Server-wide settings an admin changes at run time; a single row with id 'global'. */
 @Entity('settings')
@@ -27,11 +27,11 @@ export class SettingsEntity {
   requirePushedAuthorizationRequests: boolean;
 
   /** Hosts whose Client ID Metadata Documents are accepted (`*.example.com` for subdomains, `*` any); null: the environment's list. */
-  @Column({ name: 'metadata_document_allowed_hosts', type: 'simple-json', nullable: true })
+  @JsonColumn('metadata_document_allowed_hosts', { nullable: true })
   metadataDocumentAllowedHosts: string[] | null;
 
   /** Hosts whose documents are refused, checked first; null: the environment's list. */
-  @Column({ name: 'metadata_document_denied_hosts', type: 'simple-json', nullable: true })
+  @JsonColumn('metadata_document_denied_hosts', { nullable: true })
   metadataDocumentDeniedHosts: string[] | null;
 
   @EpochColumn('updated_at')

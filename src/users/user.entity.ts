@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import { EpochColumn, UuidPrimaryColumn } from '../common/database/columns';
+import { EpochColumn, JsonColumn, UuidPrimaryColumn } from '../common/database/columns';
 
 /** OpenID Connect Core §5.1.1: the postal address claim, each member optional. */
 export interface UserAddress {
@@ -86,10 +86,10 @@ export class UserEntity {
   phoneNumberVerified: boolean;
 
   /** Scope address. */
-  @Column({ type: 'simple-json', nullable: true })
+  @JsonColumn('address', { nullable: true })
   address: UserAddress | null;
 
-  @Column({ type: 'simple-json' })
+  @JsonColumn('roles')
   roles: string[];
 
   @Column({ type: 'boolean' })

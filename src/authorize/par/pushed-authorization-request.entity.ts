@@ -1,11 +1,11 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { ClientIdColumn, EpochColumn } from '../../common/database/columns';
+import { Column, Entity } from 'typeorm';
+import { ClientIdColumn, EpochColumn, Sha256PrimaryColumn } from '../../common/database/columns';
 
 /** A pushed authorization request (RFC 9126 §2): what a client posted, until it is answered once or expires. */
 @Entity('pushed_authorization_requests')
 export class PushedAuthorizationRequestEntity {
   /** SHA-256 hex of the random reference in the request_uri (a bearer value, never stored as is). */
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  @Sha256PrimaryColumn()
   id: string;
 
   @ClientIdColumn()

@@ -20,9 +20,19 @@ export function UuidColumn(name: string, extras: ColumnExtras = {}): PropertyDec
   return Column({ ...extras, name, type: 'varchar', length: 36 });
 }
 
+/** A row keyed by the SHA-256 digest in hex of a value not kept in clear: varchar(64). */
+export function Sha256PrimaryColumn(): PropertyDecorator {
+  return PrimaryColumn({ type: 'varchar', length: 64 });
+}
+
 /** An OAuth client_id (RFC 6749 §2.2), of one of our clients or ours at an upstream provider: varchar(255). */
 export function ClientIdColumn(extras: ColumnExtras = {}): PropertyDecorator {
   return Column({ ...extras, name: 'client_id', type: 'varchar', length: 255 });
+}
+
+/** The space-separated scopes (RFC 6749 §3.3) a grant, a client or a resource server names: text. */
+export function ScopeColumn(): PropertyDecorator {
+  return Column({ type: 'text' });
 }
 
 /** A SHA-256 digest in hex, kept instead of a secret (a token, code or cookie) or a value too long to index: varchar(64). */
@@ -36,4 +46,9 @@ export function Sha256Column(name: string, extras: ColumnExtras = {}): PropertyD
  */
 export function EpochColumn(name: string, extras: ColumnExtras = {}): PropertyDecorator {
   return Column({ ...extras, name, type: 'bigint', transformer: bigintTransformer });
+}
+
+/** A list or record kept as JSON text (TypeORM's simple-json), read back parsed. */
+export function JsonColumn(name: string, extras: ColumnExtras = {}): PropertyDecorator {
+  return Column({ ...extras, name, type: 'simple-json' });
 }

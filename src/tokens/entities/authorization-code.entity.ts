@@ -1,6 +1,7 @@
 import { Column, Entity } from 'typeorm';
 import type { Authentication } from '../../common/oauth/authentication';
-import { ClientIdColumn, EpochColumn, Sha256Column, UuidColumn, UuidPrimaryColumn } from '../../common/database/columns';
+import { ClientIdColumn, EpochColumn, ScopeColumn, Sha256Column, UuidColumn, UuidPrimaryColumn } from '../../common/database/columns';
+import { AuthenticationColumn, AuthTimeColumn, ClaimsRequestColumn, ResourceColumn } from '../../common/database/grant-columns';
 import type { ClaimsRequest } from '../../oidc/standard-claims';
 
 @Entity('authorization_codes')
@@ -25,7 +26,7 @@ export class AuthorizationCodeEntity {
   @Column({ name: 'redirect_uri_provided', type: 'boolean' })
   redirectUriProvided: boolean;
 
-  @Column({ type: 'text' })
+  @ScopeColumn()
   scope: string;
 
   @Column({ name: 'code_challenge', type: 'varchar', length: 128, nullable: true })
@@ -38,16 +39,14 @@ export class AuthorizationCodeEntity {
   @Column({ type: 'varchar', length: 512, nullable: true })
   nonce: string | null;
 
-  /** When the user authenticated (the login session's start), for the ID Token's auth_time. */
-  @EpochColumn('auth_time', { nullable: true })
+  /** The login session's start, for the ID Token's auth_time. */
+  @AuthTimeColumn()
   authTime: number | null;
 
-  /** The OpenID Connect `claims` request parameter of the grant (Core §5.5); null: none. */
-  @Column({ type: 'simple-json', nullable: true })
+  @ClaimsRequestColumn()
   claims: ClaimsRequest | null;
 
-  /** RFC 8707: the resource server (audience) the tokens of this grant are for; null: none named. */
-  @Column({ type: 'varchar', length: 255, nullable: true })
+  @ResourceColumn()
   resource: string | null;
 
   /** RFC 9449 §10: the DPoP key (`dpop_jkt`) the code's token request must prove; null: any or none. */
@@ -61,8 +60,7 @@ export class AuthorizationCodeEntity {
   @EpochColumn('consumed_at', { nullable: true })
   spentAt: number | null;
 
-  /** How the user signed in (RFC 8176 amr, OpenID Connect acr); null: before this was recorded (a password). */
-  @Column({ type: 'simple-json', nullable: true })
+  @AuthenticationColumn()
   authentication: Authentication | null;
 
   @EpochColumn('created_at')

@@ -1,5 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { EpochColumn, UuidColumn } from '../../common/database/columns';
+import { Column, Entity, Index } from 'typeorm';
+import { EpochColumn, Sha256PrimaryColumn, UuidColumn } from '../../common/database/columns';
 
 /** What a WebAuthn challenge was issued for: adding a passkey, signing in with one, or a second factor. */
 export type PasskeyCeremony = 'register' | 'login' | 'second_factor';
@@ -13,7 +13,7 @@ export type PasskeyCeremony = 'register' | 'login' | 'second_factor';
 @Index('idx_passkey_challenges_expires_at', ['expiresAt'])
 export class PasskeyChallengeEntity {
   /** SHA-256 hex of the challenge (base64url). */
-  @PrimaryColumn({ type: 'varchar', length: 64 })
+  @Sha256PrimaryColumn()
   id: string;
 
   @Column({ type: 'varchar', length: 16 })
