@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
- * AES-256-GCM for private signing keys at rest. The key is derived with HKDF-SHA256 from the
- * operator's KEY_ENCRYPTION_SECRET, so any string of enough entropy works as the secret.
+ * AES-256-GCM for values at rest (SecretSealer: private signing keys, and values sealed under keys
+ * derived from the server secret). The key is derived with HKDF-SHA256 from the secret given (the
+ * operator's KEY_ENCRYPTION_SECRET, or a key derived from it), so any string of enough entropy works.
  */
 export class KeyEncryption {
   private readonly key: Buffer;
@@ -29,4 +30,12 @@ export class KeyEncryption {
     decipher.setAAD(Buffer.from(context, 'utf8'));
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
   }
+}
+
+/**
+ * A 256-bit key for another purpose (e.g. `csrf`), derived with HKDF-SHA256 from the server secret:
+ * independent of the signing-key encryption key, and the same on every instance.
+ */
+export function deriveKey(secret: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, `oauth-server/${purpose}`, 'hmac-sha256 v1', 32));
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, type JWK } from 'jose';
-import { createPrivateKey, createPublicKey, hkdfSync, KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CacheBus } from '../cache/cache-bus.service';
@@ -14,7 +14,8 @@ import { afterUnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { SettingsService } from '../settings/settings.service';
 import { AccessTokenLifetimes, AccessTokenLifetimesProvider } from './access-token-lifetimes';
 import { compactJws, generateSigningKeyPair, verifyCompactJws } from './compact-jws';
-import { KeyEncryption } from './key-encryption';
+import { deriveKey } from './key-encryption';
+import { SecretSealer } from './secret-sealer';
 import { SIGNING_ALGORITHMS, SigningAlgorithm, SigningKeyEntity } from './signing-key.entity';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { VerifiedAccessTokens } from './verified-access-tokens';
@@ -42,7 +43,8 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   /** Public keys by kid, for verifying this server's JWT access tokens (as immutable as the private ones). */
   private readonly publicKeys = new Map<string, KeyObject>();
   private readonly verifiedAccessTokens = new VerifiedAccessTokens();
-  private encryption: KeyEncryption;
+  /** The private halves, sealed under the server secret itself, each bound to its kid. */
+  private readonly sealer = new SecretSealer(() => this.secret);
   private secret: string;
   private lifetimes: readonly AccessTokenLifetimes[] = [];
 
@@ -63,7 +65,6 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   async onModuleInit(): Promise<void> {
     this.lifetimes = this.discovery.getProviders({ metadataKey: AccessTokenLifetimesProvider.KEY }).map((wrapper) => wrapper.instance as AccessTokenLifetimes);
     this.secret = this.keyEncryptionSecret();
-    this.encryption = new KeyEncryption(this.secret);
     const keys = await this.repository.all();
     for (const alg of SIGNING_ALGORITHMS) {
       if (!keys.some((k) => k.alg === alg && k.retiresAt === null)) await this.insertKey(alg, nowSeconds());
@@ -105,12 +106,9 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
     return this.rotate(this.keyRotation.activateAfter, due);
   }
 
-  /**
-   * A 256-bit key for another purpose (e.g. `csrf`), derived with HKDF-SHA256 from the same server
-   * secret: independent of the signing-key encryption key, and the same on every instance.
-   */
+  /** A 256-bit key for another purpose (e.g. `csrf`), derived from the same server secret (deriveKey). */
   derivedKey(purpose: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.secret, `oauth-server/${purpose}`, 'hmac-sha256 v1', 32));
+    return deriveKey(this.secret, purpose);
   }
 
   /**
@@ -150,7 +148,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
       kid,
       alg,
       publicJwk: { ...jwk, kid, alg, use: 'sig' },
-      privateKey: this.encryption.encrypt(privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, kid),
+      privateKey: this.sealer.seal(privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, kid),
       createdAt: nowSeconds(),
       activatesAt,
       retiresAt: null,
@@ -171,7 +169,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   private privateKey(key: SigningKeyEntity): KeyObject {
     let privateKey = this.privateKeys.get(key.kid);
     if (!privateKey) {
-      privateKey = createPrivateKey(this.encryption.decrypt(key.privateKey, key.kid));
+      privateKey = createPrivateKey(this.sealer.open(key.privateKey, key.kid));
       this.privateKeys.set(key.kid, privateKey);
     }
     return privateKey;
