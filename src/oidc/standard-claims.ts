@@ -61,16 +61,14 @@ export function claimsOfScope(scope: string): string[] {
   return scopeTokens(scope).flatMap((s) => CLAIMS_BY_SCOPE[s] ?? []);
 }
 
-/** Every standard claim of a user, null where the user has no value. */
-function userClaims(user: UserProfile): Record<string, ClaimValue | null> {
+/**
+ * The profile claims (Core §5.1) a user holds as they are stored, null where the user has no
+ * value: the claims userinfo releases, and the fields the admin API shows, name them alike.
+ */
+export function storedProfileClaims(user: UserProfile) {
   return {
-    sub: user.id,
-    name: user.name,
-    family_name: user.familyName,
-    given_name: user.givenName,
     middle_name: user.middleName,
     nickname: user.nickname,
-    preferred_username: user.username,
     profile: user.profile,
     picture: user.picture,
     website: user.website,
@@ -78,6 +76,18 @@ function userClaims(user: UserProfile): Record<string, ClaimValue | null> {
     birthdate: user.birthdate,
     zoneinfo: user.zoneinfo,
     locale: user.locale,
+  };
+}
+
+/** Every standard claim of a user, null where the user has no value. */
+function userClaims(user: UserProfile): Record<string, ClaimValue | null> {
+  return {
+    sub: user.id,
+    name: user.name,
+    family_name: user.familyName,
+    given_name: user.givenName,
+    ...storedProfileClaims(user),
+    preferred_username: user.username,
     updated_at: user.updatedAt,
     email: user.email,
     email_verified: user.email === null ? null : user.emailVerified,

@@ -5,6 +5,7 @@ import { ArrayMaxSize, IsArray, IsEmail, IsOptional, IsString, IsUrl, Matches, M
 import { ACCEPTED_HASH_FORMATS, importPasswordHash, UnsupportedPasswordHash, Wso2SaltedHash } from '../../common/crypto/imported-password-hash';
 import { EpochSeconds, Nested, NullableString, OptionalFlag, QueryFlag, QueryString, RequiredText, Stacked } from './fields';
 import { PageOf, PaginationQuery } from './pagination.dto';
+import { storedProfileClaims } from '../../oidc/standard-claims';
 import type { UserAddress, UserAttributes, UserProfile } from '../../users/users.service';
 
 const ROLE = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -266,15 +267,7 @@ export function userSettingsOf(user: UserProfile) {
     name: user.name,
     given_name: user.givenName,
     family_name: user.familyName,
-    middle_name: user.middleName,
-    nickname: user.nickname,
-    profile: user.profile,
-    picture: user.picture,
-    website: user.website,
-    gender: user.gender,
-    birthdate: user.birthdate,
-    zoneinfo: user.zoneinfo,
-    locale: user.locale,
+    ...storedProfileClaims(user),
     phone_number: user.phoneNumber,
     phone_number_verified: user.phoneNumberVerified,
     address: user.address ? { ...user.address } : null,
