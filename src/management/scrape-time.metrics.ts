@@ -1,5 +1,4 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Gauge } from 'prom-client';
 import { AuditService } from '../audit/audit.service';
 import { DatabaseStatus } from '../database/unit-of-work/database-status';
 import { HealthService } from '../health/health.service';
@@ -22,48 +21,24 @@ export class ScrapeTimeMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     if (!this.metrics.enabled) return;
-    const audit = this.audit;
-    new Gauge({
-      name: 'oauth_audit_queue_depth',
-      help: 'Audit events waiting for a batched INSERT to take them',
-      registers: [this.metrics.registry],
-      collect() {
-        this.set(audit.queueDepth);
-      },
-    });
+    this.metrics.gauge('oauth_audit_queue_depth', 'Audit events waiting for a batched INSERT to take them', [], (gauge) => gauge.set(this.audit.queueDepth));
     if (this.database.pooled) this.poolGauges();
-    const health = this.health;
-    new Gauge({
-      name: 'oauth_dependency_up',
-      help: 'Whether this instance reaches a dependency it needs (database; redis when configured): 1 up, 0 down',
-      labelNames: ['dependency'] as const,
-      registers: [this.metrics.registry],
-      async collect() {
-        for (const [dependency, status] of Object.entries((await health.readiness()).checks)) this.set({ dependency }, status === 'up' ? 1 : 0);
+    this.metrics.gauge(
+      'oauth_dependency_up',
+      'Whether this instance reaches a dependency it needs (database; redis when configured): 1 up, 0 down',
+      ['dependency'],
+      async (gauge) => {
+        for (const [dependency, status] of Object.entries((await this.health.readiness()).checks)) gauge.set({ dependency }, status === 'up' ? 1 : 0);
       },
-    });
+    );
   }
 
   private poolGauges(): void {
-    const database = this.database;
-    new Gauge({
-      name: 'oauth_db_pool_connections',
-      help: 'Database pool connections, in use and idle',
-      labelNames: ['state'] as const,
-      registers: [this.metrics.registry],
-      collect() {
-        const { connections, idle } = database.pool();
-        this.set({ state: 'in_use' }, connections - idle);
-        this.set({ state: 'idle' }, idle);
-      },
+    this.metrics.gauge('oauth_db_pool_connections', 'Database pool connections, in use and idle', ['state'], (gauge) => {
+      const { connections, idle } = this.database.pool();
+      gauge.set({ state: 'in_use' }, connections - idle);
+      gauge.set({ state: 'idle' }, idle);
     });
-    new Gauge({
-      name: 'oauth_db_pool_waiting',
-      help: 'Requests waiting for a database connection',
-      registers: [this.metrics.registry],
-      collect() {
-        this.set(database.pool().waiting);
-      },
-    });
+    this.metrics.gauge('oauth_db_pool_waiting', 'Requests waiting for a database connection', [], (gauge) => gauge.set(this.database.pool().waiting));
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { OAuthErrorCode } from '../common/oauth/oauth-error';
 import type { AppConfig } from '../config/app-config';
 import { InjectConfig, PROCESS_ROLE, type ProcessRole } from '../config/config.module';
@@ -119,6 +119,22 @@ export class MetricsService {
 
   databaseFailed(reason: DatabaseFailure): void {
     this.databaseFailures.inc({ reason });
+  }
+
+  /**
+   * A gauge in this application's registry that `collect` sets when Prometheus scrapes (nothing on
+   * the request path); its label names are the closed set its values come from.
+   */
+  gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[], collect: (gauge: Gauge<L>) => void | Promise<void>): void {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        return collect(this);
+      },
+    });
   }
 
   /** A counter in this application's registry; its label names are the closed set its values come from. */
