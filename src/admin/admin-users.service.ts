@@ -11,6 +11,7 @@ import { importPasswordHash } from '../common/crypto/imported-password-hash';
 import type { Paginated } from './dto/pagination.dto';
 import { ConsentResponse, CreateUserDto, toUserResponse, UpdateUserDto, UserListQuery, UserResponse, userProfileFrom } from './dto/user.dto';
 import { reservedScopesWithout } from '../common/oauth/scope-policy';
+import { found } from './found';
 
 /** A new user's credential: exactly one of a password and an imported password hash. */
 export function userCredential(dto: Pick<CreateUserDto, 'password' | 'password_hash'>): NewUserCredential {
@@ -154,14 +155,10 @@ export class AdminUsersService {
   }
 
   async revokeConsent(id: string, consentId: string): Promise<void> {
-    const consent = await this.consents.findForUser(id, consentId);
-    if (!consent) throw new OAuthError('not_found', 'consent not found');
-    await this.consents.revoke(consent);
+    await this.consents.revoke(found(await this.consents.findForUser(id, consentId), 'consent not found'));
   }
 
   private async find(id: string): Promise<UserProfile> {
-    const user = await this.users.get(id);
-    if (!user) throw new OAuthError('not_found', 'user not found');
-    return user;
+    return found(await this.users.get(id), 'user not found');
   }
 }

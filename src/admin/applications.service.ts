@@ -20,6 +20,7 @@ import {
   UpdateApplicationDto,
 } from './dto/application.dto';
 import type { ApplicationListQuery, Paginated } from './dto/pagination.dto';
+import { found } from './found';
 
 function invalidField(field: string, message: string): OAuthError {
   return new OAuthError('invalid_request', message, { details: [{ field, messages: [message] }] });
@@ -136,9 +137,7 @@ export class ApplicationsService {
   }
 
   private async find(clientId: string): Promise<AuthenticatedClient> {
-    const client = await this.clients.get(clientId);
-    if (!client) throw new OAuthError('not_found', 'application not found');
-    return client;
+    return found(await this.clients.get(clientId), 'application not found');
   }
 
   /** Every resource an application lists must be a registered resource server. */

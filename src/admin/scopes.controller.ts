@@ -2,9 +2,7 @@ import { Body, Param } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
 import { RejectUnknownFields } from '../common/http/validation';
-import { OAuthError } from '../common/oauth/oauth-error';
 import { ScopeEntity } from '../scopes/scope.entity';
-import { ScopesService } from '../scopes/scopes.service';
 import { CLAIMS_BY_SCOPE } from '../oidc/standard-claims';
 import { AdminController, AdminCreate, AdminDelete, AdminRead, AdminUpdate } from './admin-controller.decorator';
 import { AdminScopesService } from './admin-scopes.service';
@@ -54,16 +52,11 @@ function toResponse(scope: ScopeEntity): ScopeResponse {
 
 @AdminController('admin/scopes', 'admin: scopes')
 export class ScopesController {
-  constructor(
-    private readonly scopes: ScopesService,
-    private readonly changes: AdminScopesService,
-  ) {}
+  constructor(private readonly scopes: AdminScopesService) {}
 
   @AdminCreate('Describe a scope for the consent page', ScopeResponse, { conflict: 'Already described' })
   async create(@Body() dto: CreateScopeDto): Promise<ScopeResponse> {
-    if (await this.scopes.get(dto.name)) throw new OAuthError('conflict', 'scope is already in the catalogue');
-    const created = await this.changes.create(dto.name, dto.description);
-    return toResponse(created);
+    return toResponse(await this.scopes.create(dto.name, dto.description));
   }
 
   @AdminRead(undefined, 'The scope catalogue', [ScopeResponse])
@@ -73,20 +66,11 @@ export class ScopesController {
 
   @AdminUpdate(':name', 'Change a scope’s description', ScopeResponse)
   async update(@Param('name') name: string, @Body() dto: UpdateScopeDto): Promise<ScopeResponse> {
-    await this.find(name);
-    await this.changes.update(name, dto.description);
-    return toResponse(await this.find(name));
+    return toResponse(await this.scopes.update(name, dto.description));
   }
 
   @AdminDelete(':name', 'Remove a scope from the catalogue (the consent page shows its name again)')
-  async delete(@Param('name') name: string): Promise<void> {
-    await this.find(name);
-    await this.changes.delete(name);
-  }
-
-  private async find(name: string): Promise<ScopeEntity> {
-    const found = await this.scopes.get(name);
-    if (!found) throw new OAuthError('not_found', 'scope not in the catalogue');
-    return found;
+  delete(@Param('name') name: string): Promise<void> {
+    return this.scopes.delete(name);
   }
 }

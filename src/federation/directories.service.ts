@@ -11,6 +11,7 @@ import type { GroupMapping, LdapDirectoryEntity } from './ldap-directory.entity'
 import { parseDn } from './ldap-dn';
 import { LdapUserDirectory } from './ldap-user-directory';
 import { DirectoryUnavailableError } from '../users/user-directories';
+import { found } from '../admin/found';
 
 type DirectorySettings = Omit<LdapDirectoryEntity, 'id' | 'bindPasswordSealed' | 'lastSyncAt' | 'createdAt' | 'updatedAt'>;
 
@@ -113,9 +114,7 @@ export class DirectoriesService {
   }
 
   private async find(id: string): Promise<LdapDirectoryEntity> {
-    const directory = await this.repository.findDirectory(id);
-    if (!directory) throw new OAuthError('not_found', 'directory not found');
-    return directory;
+    return found(await this.repository.findDirectory(id), 'directory not found');
   }
 }
 

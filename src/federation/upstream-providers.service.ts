@@ -19,6 +19,7 @@ import { FederatedIdentityEntity } from './federated-identity.entity';
 import { UpstreamProviderEntity } from './upstream-provider.entity';
 import { UpstreamProvidersRepository } from './upstream-providers.repository';
 import { FederatedIdentitiesRepository } from './federated-identities.repository';
+import { found } from '../admin/found';
 
 /** Where every upstream provider sends the browser back; registered at each provider. */
 export const UPSTREAM_CALLBACK_PATH = '/oauth2/upstream/callback';
@@ -159,8 +160,7 @@ export class UpstreamProvidersService {
   }
 
   async unlink(providerId: string, linkId: string): Promise<void> {
-    const link = await this.links.find(providerId, linkId);
-    if (!link) throw new OAuthError('not_found', 'unknown link');
+    const link = found(await this.links.find(providerId, linkId), 'unknown link');
     await this.work.audited({ type: 'admin.federated_identity.unlinked', subject: link.userId, detail: { provider: providerId } }, () =>
       this.links.delete(linkId),
     );
@@ -184,9 +184,7 @@ export class UpstreamProvidersService {
   }
 
   private async find(id: string): Promise<UpstreamProviderEntity> {
-    const entity = await this.providers.find(id);
-    if (!entity) throw new OAuthError('not_found', 'unknown identity provider');
-    return entity;
+    return found(await this.providers.find(id), 'unknown identity provider');
   }
 }
 
