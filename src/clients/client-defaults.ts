@@ -1,3 +1,5 @@
+import { ClientEntity, NO_KEY_MATERIAL } from './client.entity';
+
 /** The built-in public client for administrators (password grant, or code + PKCE). */
 export const ADMIN_CLI_CLIENT_ID = 'admin-cli';
 
@@ -27,3 +29,28 @@ export const CLIENT_REQUIREMENT_DEFAULTS = {
   fapiProfile: null,
   mfa: null,
 } as const;
+
+/** What tells one client row from another: the columns every row sets itself. */
+export type ClientRowIdentity = Pick<
+  ClientEntity,
+  'id' | 'clientName' | 'secretHash' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'grantTypes' | 'scope' | 'enabled' | 'createdAt' | 'updatedAt'
+>;
+
+/**
+ * A client row of `identity` with every other column at its default: the settings and requirements
+ * above, no optional metadata, no key material, no secret kept; `overrides` replace any of them.
+ */
+export function clientRow(identity: ClientRowIdentity, overrides: Partial<ClientEntity> = {}): ClientEntity {
+  const defaults = {
+    ...CLIENT_SETTING_DEFAULTS,
+    idTokenClaims: 'scope',
+    postLogoutRedirectUris: null,
+    accessTokenFormat: 'opaque',
+    resources: null,
+    ...CLIENT_REQUIREMENT_DEFAULTS,
+    registration: null,
+    ...NO_KEY_MATERIAL,
+    secretEncrypted: null,
+  } satisfies Omit<ClientEntity, keyof ClientRowIdentity>;
+  return Object.assign(new ClientEntity(), defaults, identity, overrides);
+}

@@ -78,13 +78,22 @@ describe('ClientKeys', () => {
     await expect(jwtVerify(await sign(a.privateKey, 'a'), set)).resolves.toBeDefined();
   });
 
-  it('fetches jwks_uri once, and again when an unknown kid arrives (the client rotated its key)', async () => {
+  /**
+   * Keys `a` and `b`, and a client whose jwks_uri serves `a` alone, verified with once (one fetch
+   * counted); `query` keeps each test's URI apart in the cache.
+   */
+  async function servingKeyA(query: string, cooldownSeconds: string) {
     const [a, b] = [await keyPair('a'), await keyPair('b')];
     served = { keys: [a.jwk] };
     fetches = 0;
-    const clientKeys = keys('0');
-    const client = { jwks: null, jwksUri: `${uri}?rotate` };
+    const clientKeys = keys(cooldownSeconds);
+    const client = { jwks: null, jwksUri: `${uri}?${query}` };
     await jwtVerify(await sign(a.privateKey, 'a'), clientKeys.keySet(client)!);
+    return { a, b, clientKeys, client };
+  }
+
+  it('fetches jwks_uri once, and again when an unknown kid arrives (the client rotated its key)', async () => {
+    const { a, b, clientKeys, client } = await servingKeyA('rotate', '0');
     await jwtVerify(await sign(a.privateKey, 'a'), clientKeys.keySet(client)!);
     expect(fetches).toBe(1);
     served = { keys: [a.jwk, b.jwk] };
@@ -93,12 +102,7 @@ describe('ClientKeys', () => {
   });
 
   it('does not fetch again for unknown kids within the cooldown', async () => {
-    const [a, b] = [await keyPair('a'), await keyPair('b')];
-    served = { keys: [a.jwk] };
-    fetches = 0;
-    const clientKeys = keys('30');
-    const client = { jwks: null, jwksUri: `${uri}?cooldown` };
-    await jwtVerify(await sign(a.privateKey, 'a'), clientKeys.keySet(client)!);
+    const { b, clientKeys, client } = await servingKeyA('cooldown', '30');
     for (let i = 0; i < 3; i++) await expect(jwtVerify(await sign(b.privateKey, `made-up-${i}`), clientKeys.keySet(client)!)).rejects.toThrow();
     expect(fetches).toBe(1);
   });

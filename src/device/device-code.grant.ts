@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { IsNotEmpty, IsString } from 'class-validator';
 import {
   defineOAuthErrorCode,
@@ -33,7 +32,6 @@ export class DeviceCodeRequest {
  * request is spent by one conditional UPDATE before the tokens are issued, so they are issued once
  * whichever instance each poll reaches; a later poll is invalid_grant.
  */
-@Injectable()
 @GrantStrategyProvider()
 export class DeviceCodeGrant implements GrantStrategy<DeviceCodeRequest> {
   readonly grantType = DEVICE_CODE_GRANT_TYPE;

@@ -1,4 +1,4 @@
-import { DiscoveryService } from '@nestjs/core';
+import { createProviderMarker } from '../../common/registry/provider-marker';
 
-/** Marks an injectable as a ClientAuthenticationMethod for the ClientAuthenticationRegistry to discover. */
-export const ClientAuthenticationMethodProvider = DiscoveryService.createDecorator<void>();
+/** Marks a class as a ClientAuthenticationMethod for the ClientAuthenticationRegistry to discover; it makes it injectable too. */
+export const ClientAuthenticationMethodProvider = createProviderMarker();

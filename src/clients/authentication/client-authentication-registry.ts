@@ -3,8 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { randomToken, sha256Hex } from '../../common/crypto/tokens';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { discoverUnique } from '../../common/registry/discover-unique';
-import { CLIENT_REQUIREMENT_DEFAULTS, CLIENT_SETTING_DEFAULTS } from '../client-defaults';
-import { ClientEntity, NO_KEY_MATERIAL } from '../client.entity';
+import { clientRow } from '../client-defaults';
 import { type AuthenticatedClient, ClientsService, type StoredClient, toAuthenticatedClient } from '../clients.service';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
@@ -31,7 +30,7 @@ const FAILED = 'client authentication failed';
  */
 const DECOY: StoredClient = {
   client: toAuthenticatedClient(
-    Object.assign(new ClientEntity(), {
+    clientRow({
       id: '',
       clientName: '',
       secretHash: null,
@@ -39,19 +38,10 @@ const DECOY: StoredClient = {
       redirectUris: [],
       grantTypes: [],
       scope: '',
-      ...CLIENT_SETTING_DEFAULTS,
-      idTokenClaims: 'scope',
-      postLogoutRedirectUris: null,
-      accessTokenFormat: 'opaque',
-      resources: null,
-      ...CLIENT_REQUIREMENT_DEFAULTS,
-      registration: null,
-      ...NO_KEY_MATERIAL,
-      secretEncrypted: null,
       enabled: false,
       createdAt: 0,
       updatedAt: 0,
-    } satisfies ClientEntity),
+    }),
   ),
   secretHash: sha256Hex(randomToken()),
   secretEncrypted: null,

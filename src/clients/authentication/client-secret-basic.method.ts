@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
@@ -15,7 +14,6 @@ const BASIC = /^Basic[ ]+([A-Za-z0-9+/=._~-]*)[ ]*$/i;
  * `client_secret_basic` (RFC 6749 §2.3.1): HTTP Basic, whose user and password are each
  * form-urlencoded before base64, split at the first colon.
  */
-@Injectable()
 @ClientAuthenticationMethodProvider()
 export class ClientSecretBasicMethod implements ClientAuthenticationMethod<PresentedSecret> {
   readonly name = 'client_secret_basic';

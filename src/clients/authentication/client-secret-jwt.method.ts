@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { ClientSecretSealer } from '../client-secret-sealer';
 import { CLIENT_SECRET_JWT } from '../clients.service';
@@ -11,7 +10,6 @@ import { AssertionMethod, CLIENT_SECRET_JWT_ALGORITHMS, ClientAssertionVerifier 
  * the client secret. Only clients registered for it have the secret kept (encrypted, see
  * ClientSecretSealer); a client of another method, or whose secret was imported as a hash, cannot use it.
  */
-@Injectable()
 @ClientAuthenticationMethodProvider()
 export class ClientSecretJwtMethod extends AssertionMethod {
   readonly name = CLIENT_SECRET_JWT;

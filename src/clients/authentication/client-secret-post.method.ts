@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
 import { clientSecretMatches } from './client-secret';
@@ -8,7 +7,6 @@ interface PresentedSecret extends PresentedClient {
 }
 
 /** `client_secret_post` (RFC 6749 §2.3.1): client_id and client_secret among the request parameters. */
-@Injectable()
 @ClientAuthenticationMethodProvider()
 export class ClientSecretPostMethod implements ClientAuthenticationMethod<PresentedSecret> {
   readonly name = 'client_secret_post';

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import type { ClientAuthenticationMethod, ClientAuthenticationRequest, PresentedClient, StoredClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
 import { CLIENT_ID_PRESENTATION, presentedClientId } from './client-id-presentation';
@@ -8,7 +7,6 @@ import { CLIENT_ID_PRESENTATION, presentedClientId } from './client-id-presentat
  * §2.1); what protects its grants is PKCE and the exact redirect URI. Only a client registered
  * for `none` is accepted this way: a confidential client must prove its credential.
  */
-@Injectable()
 @ClientAuthenticationMethodProvider()
 export class NoneMethod implements ClientAuthenticationMethod {
   readonly name = 'none';

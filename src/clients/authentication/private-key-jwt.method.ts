@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { ClientKeys } from '../client-keys';
 import type { StoredClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
@@ -9,7 +8,6 @@ import { type AssertionKey, AssertionMethod, ClientAssertionVerifier, PRIVATE_KE
  * client's registered `jwks` or `jwks_uri`, with an asymmetric algorithm (never `none`, never HMAC),
  * the application's `token_endpoint_auth_signing_alg` when it registered one.
  */
-@Injectable()
 @ClientAuthenticationMethodProvider()
 export class PrivateKeyJwtMethod extends AssertionMethod {
   readonly name = 'private_key_jwt';

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { ClientKeys } from '../client-keys';
 import type { StoredClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
@@ -10,7 +9,6 @@ import { CertificateMethod, type PresentedWithCertificate } from './certificate-
  * key is one the client registered in `jwks` or publishes at `jwks_uri`, matched by the certificate's x5t#S256 against a key's
  * `x5c`, or by the RFC 7638 thumbprint of the key itself.
  */
-@Injectable()
 @ClientAuthenticationMethodProvider()
 export class SelfSignedTlsClientAuthMethod extends CertificateMethod {
   readonly name = 'self_signed_tls_client_auth';

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import type { StoredClient } from './client-authentication-method';
 import { ClientAuthenticationMethodProvider } from './client-authentication-method.decorator';
 import { certificateHasName, registeredName } from './certificate-match';
@@ -8,7 +7,6 @@ import { CertificateMethod, type PresentedWithCertificate } from './certificate-
  * `tls_client_auth` (RFC 8705 §2.1): a certificate from a CA this deployment trusts (verified by the
  * TLS-terminating proxy or our own listener) carrying the one subject DN or SAN the client registered.
  */
-@Injectable()
 @ClientAuthenticationMethodProvider()
 export class TlsClientAuthMethod extends CertificateMethod {
   readonly name = 'tls_client_auth';

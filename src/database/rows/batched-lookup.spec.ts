@@ -1,36 +1,26 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase, entityDataSource, TEST_DB, TestDatabase } from '../../../test/support/databases';
-import { CLIENT_REQUIREMENT_DEFAULTS } from '../../clients/client-defaults';
-import { ClientEntity, NO_KEY_MATERIAL } from '../../clients/client.entity';
+import { clientRow } from '../../clients/client-defaults';
+import { ClientEntity } from '../../clients/client.entity';
 import { batchedLookup } from './batched-lookup';
 import { selectRowsIn } from './select-rows';
 
-const client = (id: string, enabled: boolean): ClientEntity => ({
-  id,
-  clientName: `Client ${id}`,
-  secretHash: null,
-  tokenEndpointAuthMethod: 'none',
-  idTokenClaims: 'scope',
-  redirectUris: ['https://app.example/cb'],
-  grantTypes: ['authorization_code', 'refresh_token'],
-  scope: 'read write',
-  pkce: 'inherit',
-  pkcePlainAllowed: null,
-  accessTokenTtl: 300,
-  refreshTokenTtl: null,
-  refreshTokenRotation: 'rotate',
-  idTokenSignedResponseAlg: 'RS256',
-  postLogoutRedirectUris: null,
-  accessTokenFormat: 'opaque',
-  resources: null,
-  ...CLIENT_REQUIREMENT_DEFAULTS,
-  registration: null,
-  ...NO_KEY_MATERIAL,
-  secretEncrypted: null,
-  enabled,
-  createdAt: 1_700_000_000,
-  updatedAt: 1_700_000_001,
-});
+const client = (id: string, enabled: boolean): ClientEntity =>
+  clientRow(
+    {
+      id,
+      clientName: `Client ${id}`,
+      secretHash: null,
+      tokenEndpointAuthMethod: 'none',
+      redirectUris: ['https://app.example/cb'],
+      grantTypes: ['authorization_code', 'refresh_token'],
+      scope: 'read write',
+      enabled,
+      createdAt: 1_700_000_000,
+      updatedAt: 1_700_000_001,
+    },
+    { accessTokenTtl: 300 },
+  );
 
 describe(`selectRowsIn and batchedLookup [${TEST_DB}]`, () => {
   let database: TestDatabase;

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { AuthenticatedClient } from '../../clients/clients.service';
 import { timingSafeEqualString } from '../../common/crypto/tokens';
@@ -17,7 +16,6 @@ export function certificateThumbprint(der: Buffer): string {
  * certificate of its token request; a protected route then needs a request with the same certificate.
  * They stay `Bearer` tokens on the wire: the proof is the TLS connection, not a header.
  */
-@Injectable()
 @TokenBindingProvider()
 export class CertificateBinding implements TokenBinding {
   readonly confirmationMethod = 'x5t#S256';

@@ -1,4 +1,4 @@
-import { DiscoveryService } from '@nestjs/core';
+import { createProviderMarker } from '../../common/registry/provider-marker';
 
-/** Marks an injectable as a TokenBinding for the TokenBindingRegistry to discover. */
-export const TokenBindingProvider = DiscoveryService.createDecorator<void>();
+/** Marks a class as a TokenBinding for the TokenBindingRegistry to discover; it makes it injectable too. */
+export const TokenBindingProvider = createProviderMarker();

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import type { AuthenticatedClient } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
@@ -25,7 +24,6 @@ export function sameResource(granted: string | null, requested: string | undefin
 }
 
 /** RFC 6749 §4.1.3 with RFC 7636 §4.6. */
-@Injectable()
 @GrantStrategyProvider()
 export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRequest> {
   readonly grantType = 'authorization_code';

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { AuthenticatedClient, clientScopes } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { resolveScope } from '../../common/oauth/scope-policy';
@@ -9,7 +8,6 @@ import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
 
 /** RFC 6749 §4.4. Confidential clients only; no refresh token (§4.4.3). */
-@Injectable()
 @GrantStrategyProvider()
 export class ClientCredentialsGrant implements GrantStrategy<ClientCredentialsRequest> {
   readonly grantType = 'client_credentials';

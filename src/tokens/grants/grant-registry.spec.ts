@@ -19,7 +19,6 @@ class FooRequest {
 
 const RESPONSE: TokenResponse = { access_token: 'a', token_type: 'Bearer', expires_in: 1, scope: '' };
 
-@Injectable()
 @GrantStrategyProvider()
 class FooGrant implements GrantStrategy<FooRequest> {
   readonly grantType: string = 'urn:test:foo';
@@ -34,7 +33,6 @@ class FooGrant implements GrantStrategy<FooRequest> {
   }
 }
 
-@Injectable()
 @GrantStrategyProvider()
 class OtherFooGrant extends FooGrant {}
 
@@ -44,7 +42,6 @@ class RequestScopedGrant extends FooGrant {
   override readonly grantType = 'urn:test:scoped';
 }
 
-@Injectable()
 @GrantStrategyProvider()
 class NamelessGrant extends FooGrant {
   override readonly grantType = '';
@@ -69,16 +66,12 @@ describe('GrantRegistry', () => {
     expect(registry.supportedGrantTypes()).toEqual(['urn:test:foo']);
   });
 
-  it('refuses to boot with two strategies for one grant type', async () => {
-    await expect(registryWith(FooGrant, OtherFooGrant)).rejects.toThrow('Two grant strategies registered for grant_type urn:test:foo');
-  });
-
-  it('refuses to boot with a request-scoped strategy', async () => {
-    await expect(registryWith(RequestScopedGrant)).rejects.toThrow('must not be request-scoped');
-  });
-
-  it('refuses to boot with a strategy without grant type', async () => {
-    await expect(registryWith(NamelessGrant)).rejects.toThrow('has no grantType');
+  it.each([
+    ['two strategies for one grant type', [FooGrant, OtherFooGrant], 'Two grant strategies registered for grant_type urn:test:foo'],
+    ['a request-scoped strategy', [RequestScopedGrant], 'must not be request-scoped'],
+    ['a strategy without grant type', [NamelessGrant], 'has no grantType'],
+  ])('refuses to boot with %s', async (_name, providers, message) => {
+    await expect(registryWith(...providers)).rejects.toThrow(message);
   });
 
   it.each([

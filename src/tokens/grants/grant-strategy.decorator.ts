@@ -1,4 +1,4 @@
-import { DiscoveryService } from '@nestjs/core';
+import { createProviderMarker } from '../../common/registry/provider-marker';
 
-/** Marks an injectable as a GrantStrategy for the GrantRegistry to discover. */
-export const GrantStrategyProvider = DiscoveryService.createDecorator<void>();
+/** Marks a class as a GrantStrategy for the GrantRegistry to discover; it makes it injectable too. */
+export const GrantStrategyProvider = createProviderMarker();

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { AuthenticatedClient, clientScopes } from '../../clients/clients.service';
 import { OAuthError } from '../../common/oauth/oauth-error';
 import { nowSeconds } from '../../common/time';
@@ -15,7 +14,6 @@ import type { GrantStrategy } from './grant-strategy';
 import { GrantStrategyProvider } from './grant-strategy.decorator';
 
 /** RFC 6749 §4.3, resource owner password credentials (seeds 003 and 004). */
-@Injectable()
 @GrantStrategyProvider()
 export class PasswordGrant implements GrantStrategy<PasswordRequest> {
   readonly grantType = 'password';

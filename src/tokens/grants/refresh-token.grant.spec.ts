@@ -110,20 +110,15 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
     await expect(grant.handle({ refresh_token: 'the-refresh-token' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
   });
 
-  it('keeps renewing the admin scope of an administrator’s grant when no scope is asked for', async () => {
-    const admin = new InMemoryUsers([aUser({ roles: ['admin'] })]);
-    const { tokens, grant } = setup(aRefreshToken({ scope: 'read admin' }), { users: admin });
+  it.each([
+    ['keeps renewing the admin scope of an administrator’s grant when no scope is asked for', ['admin'], 'read admin'],
+    ['stops renewing the admin scope once the user lost the admin role: not in the access token, not in the new refresh token', [], 'read'],
+  ])('%s', async (_name, roles, renewed) => {
+    const users = new InMemoryUsers([aUser({ roles })]);
+    const { tokens, grant } = setup(aRefreshToken({ scope: 'read admin' }), { users });
     const response = await grant.handle({ refresh_token: 'the-refresh-token' }, aClient({ scope: 'read admin' }));
-    expect(response.scope).toBe('read admin');
-    expect(tokens.issued[0]).toMatchObject({ scope: 'read admin', refreshScope: 'read admin' });
-  });
-
-  it('stops renewing the admin scope once the user lost the admin role: not in the access token, not in the new refresh token', async () => {
-    const demoted = new InMemoryUsers([aUser({ roles: [] })]);
-    const { tokens, grant } = setup(aRefreshToken({ scope: 'read admin' }), { users: demoted });
-    const response = await grant.handle({ refresh_token: 'the-refresh-token' }, aClient({ scope: 'read admin' }));
-    expect(response.scope).toBe('read');
-    expect(tokens.issued[0]).toMatchObject({ scope: 'read', refreshScope: 'read' });
+    expect(response.scope).toBe(renewed);
+    expect(tokens.issued[0]).toMatchObject({ scope: renewed, refreshScope: renewed });
   });
 
   it('refuses a demoted user’s explicit request for the admin scope with invalid_scope', async () => {

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.module';
 import { AuthenticatedClient, clientScopes } from '../../clients/clients.service';
@@ -24,7 +23,6 @@ import { sameConfirmation } from '../binding/confirmation';
  * `refresh_token_rotation` is `reuse` keeps one refresh token until it expires (WSO2's and
  * Spring's default, so that migrated clients that keep the first refresh token keep working).
  */
-@Injectable()
 @GrantStrategyProvider()
 export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
   readonly grantType = 'refresh_token';

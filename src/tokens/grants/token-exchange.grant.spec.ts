@@ -1,31 +1,8 @@
-import { nowSeconds } from '../../common/time';
-import type { AccessTokenEntity } from '../entities/access-token.entity';
 import { TokenExchangeGrant } from './token-exchange.grant';
-import { aClient, InMemoryTokens } from './testing/in-memory';
+import { aClient, anAccessToken, InMemoryTokens } from './testing/in-memory';
 import { runAsGrant } from './issuing-grant';
 
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
-
-function anAccessToken(overrides: Partial<AccessTokenEntity> = {}): AccessTokenEntity {
-  const now = nowSeconds();
-  return {
-    id: 'at-1',
-    tokenHash: 'hash',
-    clientId: 'frontend',
-    userId: 'user-1',
-    scope: 'read write',
-    grantId: 'g-1',
-    resource: null,
-    claims: null,
-    cnf: null,
-    authentication: null,
-    authTime: null,
-    expiresAt: now + 600,
-    revokedAt: null,
-    createdAt: now,
-    ...overrides,
-  };
-}
 
 function setup(subject = anAccessToken()) {
   const tokens = new InMemoryTokens();
@@ -51,8 +28,8 @@ describe('token exchange grant (RFC 8693)', () => {
       service,
     );
     expect(tokens.issued[0].audit).toEqual({
-      subject_token_id: 'at-1',
-      subject_client_id: 'frontend',
+      subject_token_id: 'access-row-1',
+      subject_client_id: 'client-1',
       actor_token_id: 'at-actor',
       actor_client_id: 'service',
       actor_user_id: null,

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { ACCESS_TOKEN_TYPE, TokenExchangeRequest } from './dto/token-exchange.request';
 import {
   clientScopes,
@@ -21,7 +20,6 @@ import {
  * makes it delegation (§1.1), recorded in the audit trail of the issued token. Written only against
  * public-api.ts: the worked example of docs/extending.md.
  */
-@Injectable()
 @GrantStrategyProvider()
 export class TokenExchangeGrant implements GrantStrategy<TokenExchangeRequest> {
   readonly grantType = 'urn:ietf:params:oauth:grant-type:token-exchange';

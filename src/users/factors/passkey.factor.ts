@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { PASSKEY_FACTOR, PasskeysService } from './passkeys.service';
 import type { FactorRecord, SignInFactor, VerifiedFactor } from './sign-in-factor';
 import { SignInFactorProvider } from './sign-in-factor.decorator';
@@ -10,7 +10,6 @@ export type AssertionVerifier = Pick<PasskeysService, 'verifyAssertion'>;
  * A passkey as the second factor after a password: the proof is the assertion
  * (PublicKeyCredential.toJSON(), WebAuthn §5.1.8) the page posts in place of a code.
  */
-@Injectable()
 @SignInFactorProvider()
 export class PasskeyFactor implements SignInFactor {
   readonly type = PASSKEY_FACTOR;

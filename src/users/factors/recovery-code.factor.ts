@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { nowSeconds } from '../../common/time';
 import { FactorSecrets } from './factor-secrets';
@@ -21,7 +20,6 @@ function normalised(code: string): string {
 }
 
 /** One of the ten single-use codes shown at enrolment, for a user without their authenticator. */
-@Injectable()
 @SignInFactorProvider()
 export class RecoveryCodeFactor implements SignInFactor {
   readonly type = RECOVERY_CODE_FACTOR;

@@ -1,4 +1,4 @@
-import { DiscoveryService } from '@nestjs/core';
+import { createProviderMarker } from '../../common/registry/provider-marker';
 
-/** Marks a SignInFactor provider for the SignInFactorRegistry. */
-export const SignInFactorProvider = DiscoveryService.createDecorator();
+/** Marks a SignInFactor provider for the SignInFactorRegistry; it makes it injectable too. */
+export const SignInFactorProvider = createProviderMarker();

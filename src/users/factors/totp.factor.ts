@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { nowSeconds } from '../../common/time';
 import { ReplayCache } from '../../security/replay-cache';
 import { FactorSecrets } from './factor-secrets';
@@ -13,7 +12,6 @@ export const TOTP_FACTOR = 'totp';
 const USED_STEPS = 'totp-step';
 
 /** An authenticator app's code (RFC 6238: HMAC-SHA-1, 6 digits, 30 s, ±1 step), each code accepted once. */
-@Injectable()
 @SignInFactorProvider()
 export class TotpFactor implements SignInFactor {
   readonly type = TOTP_FACTOR;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import type { AuthenticatedClient } from '../../../clients/clients.service';
 import { type AuthenticationChallenge, OAuthError } from '../../../common/oauth/oauth-error';
 import { nowSeconds } from '../../../common/time';
@@ -20,7 +20,6 @@ export type ProofReplayCache = Pick<ReplayCache, 'claim'>;
  * `token_type: DPoP`), presented with the `DPoP` scheme and a proof of the same key at every
  * protected route.
  */
-@Injectable()
 @TokenBindingProvider()
 export class DpopBinding implements TokenBinding {
   readonly confirmationMethod = 'jkt';

@@ -140,28 +140,32 @@ export function anAuthorizationCode(overrides: Partial<AuthorizationCodeEntity> 
   };
 }
 
-export function aRefreshToken(overrides: Partial<RefreshTokenEntity> = {}): RefreshTokenEntity {
-  const now = nowSeconds();
+/** What an access token and a refresh token of one grant share: user-1's grant-1 for client-1, read write. */
+function tokenOfGrant(now: number) {
   return {
-    id: 'refresh-row-1',
     tokenHash: 'hash',
     clientId: 'client-1',
     userId: 'user-1',
     scope: 'read write',
     grantId: 'grant-1',
     resource: null,
-    expiresAt: now + 3600,
-    rotatedAt: null,
     authTime: null,
     authentication: null,
     claims: null,
     cnf: null,
-    parentId: null,
-    accessTokenId: 'access-row-1',
     revokedAt: null,
     createdAt: now,
-    ...overrides,
   };
+}
+
+export function anAccessToken(overrides: Partial<AccessTokenEntity> = {}): AccessTokenEntity {
+  const now = nowSeconds();
+  return { ...tokenOfGrant(now), id: 'access-row-1', expiresAt: now + 600, ...overrides };
+}
+
+export function aRefreshToken(overrides: Partial<RefreshTokenEntity> = {}): RefreshTokenEntity {
+  const now = nowSeconds();
+  return { ...tokenOfGrant(now), id: 'refresh-row-1', expiresAt: now + 3600, rotatedAt: null, parentId: null, accessTokenId: 'access-row-1', ...overrides };
 }
 
 /** Users by id; a disabled user is not found, as UsersService.findEnabled answers. */
