@@ -130,6 +130,12 @@ function parseArgs(argv: string[]): Options {
       if (!Number.isInteger(opts.rounds) || opts.rounds < 0) throw new Error('--rounds takes a whole number >= 0');
     }
   }
+  if (opts.simultaneous !== 0 && (!(opts.simultaneous > 0) || !opts.baseline)) throw new Error('--simultaneous takes requests/s above 0, with --baseline');
+  // This build's profile ends when its server stops: its last seconds are the round it shared with
+  // the baseline only when nothing runs after that round.
+  if (opts.profile && opts.baseline && (opts.peers || opts.only.length !== 1 || opts.rounds !== 1)) {
+    throw new Error('--profile with --baseline takes --no-peers, one --only scenario and --rounds 1');
+  }
   if (opts.smoke) {
     opts.duration = Math.min(opts.duration, 2);
     opts.rounds = Math.min(opts.rounds, 1);
@@ -1303,10 +1309,10 @@ interface Paired {
   ratios: number[];
 }
 
-/** Length of one paired-round run: half a scenario's. */
 /** Where --profile puts the --baseline build's CPU profile. */
 let baselineProfileDir = '';
 
+/** Length of one paired-round run: half a scenario's. */
 const pairedSeconds = (opts: Options) => Math.max(1, Math.round(opts.duration / 2));
 
 function median(values: number[]): number {

@@ -5,7 +5,7 @@ import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { ResourceServerEntity } from '../resources/resource-server.entity';
 import { ResourceServersService } from '../resources/resource-servers.service';
 import type { CreateResourceServerDto, UpdateResourceServerDto } from './dto/resource.dto';
-import { found } from './found';
+import { found } from '../common/oauth/found';
 
 function normaliseScope(scope: string): string {
   return formatScope([...new Set(scopeTokens(scope))]);

@@ -3,7 +3,7 @@ import { OAuthError } from '../common/oauth/oauth-error';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { ScopeEntity } from '../scopes/scope.entity';
 import { ScopesService } from '../scopes/scopes.service';
-import { found } from './found';
+import { found } from '../common/oauth/found';
 
 /**
  * The admin API of the scope catalogue: a scope not in it is not_found, one described already a

@@ -11,7 +11,7 @@ import { importPasswordHash } from '../common/crypto/imported-password-hash';
 import type { Paginated } from './dto/pagination.dto';
 import { ConsentResponse, CreateUserDto, toUserResponse, UpdateUserDto, UserListQuery, UserResponse, userProfileFrom } from './dto/user.dto';
 import { reservedScopesWithout } from '../common/oauth/scope-policy';
-import { found } from './found';
+import { found } from '../common/oauth/found';
 
 /** A new user's credential: exactly one of a password and an imported password hash. */
 export function userCredential(dto: Pick<CreateUserDto, 'password' | 'password_hash'>): NewUserCredential {

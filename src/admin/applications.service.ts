@@ -20,7 +20,7 @@ import {
   UpdateApplicationDto,
 } from './dto/application.dto';
 import type { ApplicationListQuery, Paginated } from './dto/pagination.dto';
-import { found } from './found';
+import { found } from '../common/oauth/found';
 
 function invalidField(field: string, message: string): OAuthError {
   return new OAuthError('invalid_request', message, { details: [{ field, messages: [message] }] });

@@ -11,7 +11,7 @@ import type { GroupMapping, LdapDirectoryEntity } from './ldap-directory.entity'
 import { parseDn } from './ldap-dn';
 import { LdapUserDirectory } from './ldap-user-directory';
 import { DirectoryUnavailableError } from '../users/user-directories';
-import { found } from '../admin/found';
+import { found } from '../common/oauth/found';
 
 type DirectorySettings = Omit<LdapDirectoryEntity, 'id' | 'bindPasswordSealed' | 'lastSyncAt' | 'createdAt' | 'updatedAt'>;
 

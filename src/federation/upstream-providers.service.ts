@@ -19,7 +19,7 @@ import { FederatedIdentityEntity } from './federated-identity.entity';
 import { UpstreamProviderEntity } from './upstream-provider.entity';
 import { UpstreamProvidersRepository } from './upstream-providers.repository';
 import { FederatedIdentitiesRepository } from './federated-identities.repository';
-import { found } from '../admin/found';
+import { found } from '../common/oauth/found';
 
 /** Where every upstream provider sends the browser back; registered at each provider. */
 export const UPSTREAM_CALLBACK_PATH = '/oauth2/upstream/callback';

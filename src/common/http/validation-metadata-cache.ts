@@ -12,8 +12,8 @@ const CACHED = Symbol.for('oauth-server.validationMetadataCache');
  * class-validator 0.14 answers "which rules apply to this class" anew on every validation, and finds
  * the inherited ones by testing the class against every class that has rules (`instanceof`, then
  * filters and a concat). The cost of each validated request body thus grows with the number of DTO
- * classes in the whole server (about 3 % of the CPU of an introspection request, and growing with
- * every management DTO added), though the answer only changes when a rule is declared, which
+ * classes in the whole server (bench/validation-pair.cjs measures it), though the answer only
+ * changes when a rule is declared, which
  * happens while modules load. The storage is the library's process-wide one, so this wraps the two
  * methods on that one object (not the class): the answer is kept per class and arguments, and
  * forgotten whenever a rule is added (`addValidationMetadata`, which schemas use too). The grouping

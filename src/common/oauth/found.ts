@@ -1,4 +1,4 @@
-import { OAuthError } from '../common/oauth/oauth-error';
+import { OAuthError } from './oauth-error';
 
 /** The record a management route names, or the route's 404 (`not_found`, saying `message`) when there is none. */
 export function found<T>(record: T | null | undefined, message: string): T {
