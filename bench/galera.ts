@@ -14,12 +14,12 @@
  * Both setups commit with innodb_flush_log_at_trx_commit=1 (the cluster's nodes are set so for the run).
  */
 import autocannon from 'autocannon';
-import { execSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { galeraAvailable, startGaleraCluster, type GaleraCluster } from '../test/support/galera';
 import { startServer, type ServerProcess } from '../test/support/server-process';
+import { cpuSeconds } from './proc';
 
 export interface GaleraBenchOptions {
   readonly duration: number;
@@ -57,17 +57,7 @@ interface Measured {
   readonly dbCpuUsPerRequest: number | null;
 }
 
-const CLOCK_TICKS = Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-const totalCpu = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+const totalCpu = (pids: number[]) => pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? NaN), 0);
 
 /** The server's settings for database `name` on the MariaDB server at 127.0.0.1:3306 (run.ts's default database too). */
 export function mysqlBenchEnv(name: string): Record<string, string> {

@@ -39,6 +39,7 @@ import { seedTokens, explainHotQueries } from './seed';
 import { summariseProfiles } from './profile-summary';
 import { assertChartShows, loadHistory, renderChart } from './chart';
 import { galeraBench, mysqlBenchEnv } from './galera';
+import { cpuSeconds, residentMb } from './proc';
 
 interface Options {
   db: 'mysql' | 'sqlite' | 'postgres' | 'galera';
@@ -208,25 +209,6 @@ async function startProcess(args: string[], env: Record<string, string>, readyPa
   };
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
-function cpuSeconds(pid: number | string | undefined): number | null {
-  try {
-    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execSync('getconf CLK_TCK', { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
 /** How long the backends' background CPU is sampled before each measured window. */
 const BACKGROUND_SAMPLE_MS = 1000;
 
@@ -316,12 +298,8 @@ async function withProcessStats<T>(
 ): Promise<{ result: T; rssMb: number | null; cpuSeconds: number | null; backendCpuSeconds: number | null }> {
   let peak = 0;
   const sample = () => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-    } catch {
-      // not Linux, or the process is gone
-    }
+    const mb = residentMb(pid);
+    if (mb !== null) peak = Math.max(peak, mb);
   };
   const ends = await Promise.all(backends.map((begin) => begin()));
   const cpuBefore = cpuSeconds(pid);
@@ -458,6 +436,31 @@ async function http(
     body = { text };
   }
   return { status: res.status, body, location: res.headers.get('location'), setCookie: res.headers.getSetCookie() };
+}
+
+/**
+ * The management API of the server at `url`, as the administrator (admin-cli's password grant),
+ * with the resource server whose RFC 9068 JWT access tokens the runs ask for (the peer's resource
+ * indicator too). Resolves with a function that POSTs JSON to a path and gives the answer's body.
+ */
+async function adminWithJwtResource(url: string, opts: Options): Promise<(path: string, json: unknown) => Promise<Record<string, string>>> {
+  const token = (
+    await http(`${url}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
+    })
+  ).body.access_token;
+  const post = async (path: string, json: unknown) =>
+    (await http(`${url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, json })).body;
+  await post('/admin/resources', {
+    identifier: JWT_RESOURCE,
+    name: 'Bench API',
+    scope: 'read',
+    access_token_format: 'jwt',
+    access_token_signing_alg: opts.jwtAlg,
+  });
+  return post;
 }
 
 /** Runs `count` jobs with at most `parallel` in flight. */
@@ -600,39 +603,20 @@ async function main(): Promise<void> {
   let peerPool: SingleUsePool = { perRun: 0, total: 0 };
   try {
     // Fixtures through the admin API.
-    const admin = (
-      await http(`${server.url}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
-      })
-    ).body.access_token;
-    const auth = { authorization: `Bearer ${admin}` };
-    // A resource server with RFC 9068 JWT access tokens, as the peer's resource indicator below.
-    await http(`${server.url}/admin/resources`, {
-      method: 'POST',
-      headers: auth,
-      json: { identifier: JWT_RESOURCE, name: 'Bench API', scope: 'read', access_token_format: 'jwt', access_token_signing_alg: opts.jwtAlg },
+    const admin = await adminWithJwtResource(server.url, opts);
+    const app = await admin('/admin/applications', {
+      client_name: 'Bench',
+      redirect_uris: ['http://127.0.0.1/cb'],
+      grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+      scope: 'openid read write',
+      resources: [JWT_RESOURCE],
     });
-    const app = (
-      await http(`${server.url}/admin/applications`, {
-        method: 'POST',
-        headers: auth,
-        json: {
-          client_name: 'Bench',
-          redirect_uris: ['http://127.0.0.1/cb'],
-          grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
-          scope: 'openid read write',
-          resources: [JWT_RESOURCE],
-        },
-      })
-    ).body;
     const user = { username: 'bench-user', password: 'bench-user-password' };
-    await http(`${server.url}/admin/users`, { method: 'POST', headers: auth, json: user });
+    await admin('/admin/users', user);
     // Password grants log many users in (one account is allowed only LOGIN_MAX_FAILURES checks at once).
     const loginUsers = await pool(64, 8, async (i) => {
       const u = { username: `bench-login-${i}`, password: 'bench-user-password' };
-      await http(`${server.url}/admin/users`, { method: 'POST', headers: auth, json: u });
+      await admin('/admin/users', u);
       return u;
     });
     let loginTurn = 0;
@@ -640,19 +624,13 @@ async function main(): Promise<void> {
     // A private_key_jwt application (ES256): each request signs a fresh assertion in this process, so
     // the server's CPU per request shows what verifying it and claiming its jti cost.
     const assertionKey = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const keyedApp = (
-      await http(`${server.url}/admin/applications`, {
-        method: 'POST',
-        headers: auth,
-        json: {
-          client_name: 'Bench private_key_jwt',
-          grant_types: ['client_credentials'],
-          scope: 'read write',
-          token_endpoint_auth_method: 'private_key_jwt',
-          jwks: { keys: [{ ...assertionKey.publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256' }] },
-        },
-      })
-    ).body;
+    const keyedApp = await admin('/admin/applications', {
+      client_name: 'Bench private_key_jwt',
+      grant_types: ['client_credentials'],
+      scope: 'read write',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [{ ...assertionKey.publicKey.export({ format: 'jwk' }), kid: 'bench', alg: 'ES256' }] },
+    });
     const tokenUrl = `${server.url}/oauth2/token`;
     const nextAssertion = () =>
       form({
@@ -966,14 +944,10 @@ const SOAK_RSS_LIMIT_MB = 300;
 const SOAK_GROWTH_LIMIT = 0.1;
 const SOAK_SAMPLE_SECONDS = 10;
 
-/** Resident memory of a process in MB (Linux /proc); null when it cannot be read. */
+/** Resident memory of a process in MB, to a tenth; null when it cannot be read. */
 function rssMb(pid: number | undefined): number | null {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
-  } catch {
-    return null;
-  }
+  const mb = residentMb(pid);
+  return mb === null ? null : Math.round(mb * 10) / 10;
 }
 
 /**
@@ -998,31 +972,18 @@ async function soak(opts: Options, started: Date, serverEnv: Record<string, stri
   const counts: Record<string, number> = {};
   const series: { second: number; rssMb: (number | null)[] }[] = [];
   try {
-    const admin = (
-      await http(`${a.url}/oauth2/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: form({ grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: ADMIN_PASSWORD, scope: 'admin' }),
-      })
-    ).body.access_token;
-    const auth = { authorization: `Bearer ${admin}` };
-    await http(`${a.url}/admin/resources`, {
-      method: 'POST',
-      headers: auth,
-      json: { identifier: JWT_RESOURCE, name: 'Bench API', scope: 'read', access_token_format: 'jwt', access_token_signing_alg: opts.jwtAlg },
+    const admin = await adminWithJwtResource(a.url, opts);
+    const app = await admin('/admin/applications', {
+      client_name: 'Soak',
+      grant_types: ['refresh_token', 'password', 'client_credentials'],
+      scope: 'openid read',
+      resources: [JWT_RESOURCE],
     });
-    const app = (
-      await http(`${a.url}/admin/applications`, {
-        method: 'POST',
-        headers: auth,
-        json: { client_name: 'Soak', grant_types: ['refresh_token', 'password', 'client_credentials'], scope: 'openid read', resources: [JWT_RESOURCE] },
-      })
-    ).body;
     const headers = { authorization: basic(app.client_id, app.client_secret), 'content-type': 'application/x-www-form-urlencoded' };
     const workers = 8;
     const users = await pool(workers, 4, async (i) => {
       const user = { username: `soak-${i}`, password: 'soak-user-password' };
-      await http(`${a.url}/admin/users`, { method: 'POST', headers: auth, json: user });
+      await admin('/admin/users', user);
       return user;
     });
     const call = async (name: string, url: string, init: RequestInit): Promise<Record<string, string>> => {
