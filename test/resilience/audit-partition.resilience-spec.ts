@@ -3,7 +3,7 @@ import { adminToken } from '../support/admin';
 import { SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { startProxiedServer } from '../support/proxied-server';
-import type { ServerProcess } from '../support/server-process';
+import { type ServerProcess, waitUntilReady } from '../support/server-process';
 import { sha256 } from '../support/sha256';
 import { sleep } from '../support/sleep';
 import { connectTo, count } from '../support/sql';
@@ -147,11 +147,7 @@ describe(`the audit group commit under a database partition [${SERVER_DB}]`, () 
       expect(answeredAt - partitionedAt).toBeLessThan(REQUEST_TIMEOUT_MS * 2 + 4000);
 
       proxy.heal();
-      const deadline = Date.now() + 30_000;
-      while ((await fetch(`${server.url}/health/ready`)).status !== 200) {
-        if (Date.now() > deadline) throw new Error('service did not recover');
-        await sleep(250);
-      }
+      await waitUntilReady(server, 30_000);
       // Whatever the held connections carried has reached the database and run, or not.
       await sleep(1500);
 

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { adminToken } from '../support/admin';
 import { createTestDatabase, SERVER_DB } from '../support/databases';
 import { basicAuth } from '../support/factories';
-import { ServerProcess, startServer } from '../support/server-process';
+import { ServerProcess, startServer, waitUntilReady } from '../support/server-process';
 import { startProxiedServer } from '../support/proxied-server';
 import type { TcpProxy } from '../support/tcp-proxy';
 import { sleep } from '../support/sleep';
@@ -78,11 +78,7 @@ describe('the database goes away and comes back', () => {
 
   it('resumes service without a restart, and tokens issued before the fault still work', async () => {
     await proxy.restore();
-    const deadline = Date.now() + 20_000;
-    while ((await request(server.url).get('/health/ready')).status !== 200) {
-      if (Date.now() > deadline) throw new Error('service did not recover');
-      await sleep(250);
-    }
+    await waitUntilReady(server);
     const me = await request(server.url).get('/me').set('Authorization', `Bearer ${beforeFault.access_token}`);
     expect(me.status).toBe(200);
     expect(me.body.username).toBe(user.username);

@@ -5,7 +5,7 @@ import { connectTo } from '../support/sql';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
 import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
-import { ServerProcess, startServer } from '../support/server-process';
+import { ServerProcess, startServer, waitUntilReady } from '../support/server-process';
 import { TcpProxy } from '../support/tcp-proxy';
 import { sleep } from '../support/sleep';
 
@@ -88,14 +88,6 @@ describe(`tokens stored behind a lost COMMIT answer are revoked (${SERVER_DB})`,
   }
   const compensatedEvents = async () => Number((await query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM audit_events WHERE type = 'token.compensated'`))[0].n);
 
-  async function ready(deadlineMs = 20_000): Promise<void> {
-    const deadline = Date.now() + deadlineMs;
-    while ((await fetch(`${server!.url}/health/ready`).catch(() => undefined))?.status !== 200) {
-      if (Date.now() > deadline) throw new Error('service did not recover');
-      await sleep(250);
-    }
-  }
-
   /** Waits until every token stored since `before` is revoked, and returns them. */
   async function revokedSince(before: Map<string, boolean>, expected: number): Promise<Map<string, boolean>> {
     const deadline = Date.now() + 15_000;
@@ -120,7 +112,7 @@ describe(`tokens stored behind a lost COMMIT answer are revoked (${SERVER_DB})`,
     const stored = new Map([...(await tokens())].filter(([id]) => !before.has(id)));
     expect(stored.size).toBe(3);
     proxy.heal();
-    await ready();
+    await waitUntilReady(server!);
 
     const added = await revokedSince(before, 3);
     expect([...added.values()]).toEqual([true, true, true]);
@@ -150,7 +142,7 @@ describe(`tokens stored behind a lost COMMIT answer are revoked (${SERVER_DB})`,
     expect(stored.map(([, revoked]) => revoked)).toEqual([false, false]);
 
     server = await start();
-    await ready();
+    await waitUntilReady(server!);
     const added = await revokedSince(before, 2);
     expect([...added.values()]).toEqual([true, true]);
   }, 90_000);

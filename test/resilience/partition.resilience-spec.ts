@@ -3,7 +3,7 @@ import { adminToken } from '../support/admin';
 import type { TestDatabase } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
-import type { ServerProcess } from '../support/server-process';
+import { type ServerProcess, waitUntilReady } from '../support/server-process';
 import { NO_RATE_LIMITS } from '../support/no-rate-limits';
 import { startProxiedServer } from '../support/proxied-server';
 import type { TcpProxy } from '../support/tcp-proxy';
@@ -106,11 +106,7 @@ describe('a database partition under load leaves no effect behind requests answe
 
     proxy.heal();
     // Whatever the held connections still carried has now reached the database and run, or not.
-    const deadline = Date.now() + 20_000;
-    while ((await fetch(`${server.url}/health/ready`)).status !== 200) {
-      if (Date.now() > deadline) throw new Error('service did not recover');
-      await sleep(250);
-    }
+    await waitUntilReady(server);
     await sleep(1000);
 
     const unacknowledged = [...(await storedAccessTokenHashes())].filter((hash) => !before.has(hash));
@@ -154,11 +150,7 @@ describe('a database partition under load leaves no effect behind requests answe
     ];
     expect(lost.map((a) => a.status)).toEqual([503, 503]);
     proxy.heal();
-    const deadline = Date.now() + 20_000;
-    while ((await fetch(`${server.url}/health/ready`)).status !== 200) {
-      if (Date.now() > deadline) throw new Error('service did not recover');
-      await sleep(250);
-    }
+    await waitUntilReady(server);
     // The scenario is the lost answer, not a rollback: both COMMITs went through.
     const committed = [...(await storedAccessTokenHashes())].filter((hash) => !before.has(hash));
     expect(committed).toHaveLength(2);

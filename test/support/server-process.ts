@@ -77,3 +77,12 @@ export async function runUntilExit(env: Record<string, string>, timeoutMs = 30_0
   clearTimeout(timer);
   return { code, stdout, stderr };
 }
+
+/** Waits until the server answers /health/ready with 200 (its dependencies answer again); throws after `timeoutMs`. */
+export async function waitUntilReady(server: { readonly url: string }, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await fetch(`${server.url}/health/ready`).catch(() => undefined))?.status !== 200) {
+    if (Date.now() > deadline) throw new Error('service did not recover');
+    await sleep(250);
+  }
+}
