@@ -21,6 +21,8 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
 
   const authorizeUrl = (params: Record<string, string>, path = '/oauth2/authorize') =>
     `${path}?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, ...params })}`;
+  /** The suite's user signs in and approves in a new browser; resolves with where the server redirected. */
+  const approved = (params: Record<string, string>, path?: string) => approveAuthorization(new FormBrowser(t.url), authorizeUrl(params, path), user);
 
   it('shows a login page, then a consent page naming the application and scopes, then redirects with code and state', async () => {
     const browser = new FormBrowser(t.url);
@@ -51,12 +53,7 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
   });
 
   it('exchanges the code at webMethods getAccessToken with a JSON body and Basic auth (seed 000)', async () => {
-    const browser = new FormBrowser(t.url);
-    const redirect = await approveAuthorization(
-      browser,
-      authorizeUrl({ redirect_uri: 'http://test.com', scope: 'email' }, '/invoke/pub.apigateway.oauth2/authorize'),
-      user,
-    );
+    const redirect = await approved({ redirect_uri: 'http://test.com', scope: 'email' }, '/invoke/pub.apigateway.oauth2/authorize');
     const res = await request(t.url)
       .post('/invoke/pub.apigateway.oauth2/getAccessToken')
       .set('Authorization', client.basic)
@@ -73,14 +70,9 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
   });
 
   it('exchanges a PKCE code with code_verifier and client_id in the JSON body (seed 001)', async () => {
-    const browser = new FormBrowser(t.url);
-    const redirect = await approveAuthorization(
-      browser,
-      authorizeUrl(
-        { redirect_uri: 'http://test.com', code_challenge: s256(VERIFIER), code_challenge_method: 'S256' },
-        '/invoke/pub.apigateway.oauth2/authorize',
-      ),
-      user,
+    const redirect = await approved(
+      { redirect_uri: 'http://test.com', code_challenge: s256(VERIFIER), code_challenge_method: 'S256' },
+      '/invoke/pub.apigateway.oauth2/authorize',
     );
     const res = await request(t.url)
       .post('/invoke/pub.apigateway.oauth2/getAccessToken')
@@ -98,12 +90,7 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
   });
 
   it('runs the WSO2 flow at /authorize and /token with form bodies and scope=PRODUCTION (seeds 002, 004)', async () => {
-    const browser = new FormBrowser(t.url);
-    const redirect = await approveAuthorization(
-      browser,
-      authorizeUrl({ scope: 'PRODUCTION', redirect_uri: 'https://client.example.com/cb' }, '/authorize'),
-      user,
-    );
+    const redirect = await approved({ scope: 'PRODUCTION', redirect_uri: 'https://client.example.com/cb' }, '/authorize');
     expect(redirect.origin + redirect.pathname).toBe('https://client.example.com/cb');
     const res = await request(t.url)
       .post('/token')
@@ -211,8 +198,7 @@ describe(`authorization code flow (seeds 000, 001, 002) [${TEST_DB}]`, () => {
 
   describe('redemption', () => {
     async function freshCode(params: Record<string, string> = {}): Promise<string> {
-      const browser = new FormBrowser(t.url);
-      const redirect = await approveAuthorization(browser, authorizeUrl({ redirect_uri: 'http://test.com', prompt: 'consent', ...params }), user);
+      const redirect = await approved({ redirect_uri: 'http://test.com', prompt: 'consent', ...params });
       return redirect.searchParams.get('code')!;
     }
     const redeem = (body: Record<string, string>, auth = client.basic) => tokenRequest(t.url, { grant_type: 'authorization_code', ...body }, auth);

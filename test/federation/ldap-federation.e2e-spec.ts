@@ -4,7 +4,7 @@ import { LoginService } from '../../src/users/login.service';
 import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, TestClient } from '../support/factories';
+import { createClient, TestClient, tokenRequest } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
 import { freePort } from '../support/free-port';
 import { sleep } from '../support/sleep';
@@ -69,17 +69,18 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
   let closedUrl: string;
 
   const grant = (username: string, password: string, scope?: string) =>
-    request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'password', username, password, ...(scope ? { scope } : {}) });
+    tokenRequest(t.url, { grant_type: 'password', username, password, ...(scope ? { scope } : {}) }, client.basic);
 
   /** The login page a browser reaches from the client's authorization request (scope=email, plus `extra`). */
   const loginPage = (browser: FormBrowser, extra: Record<string, string> = {}) =>
     browser.get(
       `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'email', ...extra })}`,
     );
+  /** A new browser signs in on the login page; resolves with the page that follows. */
+  const signInOnLoginPage = async (username: string, password: string) => {
+    const browser = new FormBrowser(t.url);
+    return browser.submit(await loginPage(browser), { username, password });
+  };
 
   const userNamed = async (username: string) => {
     const res = await admin.get(`/admin/users?search=${encodeURIComponent(username)}`);
@@ -241,9 +242,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
   });
 
   it('signs a directory user in on the login page', async () => {
-    const browser = new FormBrowser(t.url);
-    const login = await loginPage(browser);
-    const consent = await browser.submit(login, { username: 'carol', password: 'carol-password' });
+    const consent = await signInOnLoginPage('carol', 'carol-password');
     expect(consent.status).toBe(200);
     expect(consent.body).toContain('value="approve"');
     expect(await userNamed('carol')).toMatchObject({ source: `ldap:${directoryId}` });
@@ -263,17 +262,19 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     }
   });
 
-  it('refuses a wrong password, a locked and a disabled account with the usual message', async () => {
-    for (const [username, password] of [
-      ['alice', 'wrong'],
-      ['locked', 'locked-password'],
-      ['disabled', 'disabled-password'],
-      ['nobody', 'whatever'],
-    ]) {
-      const res = await grant(username, password);
-      expect(res.status).toBe(400);
-      expect(res.body).toMatchObject({ error: 'invalid_grant', error_description: 'invalid resource owner credentials' });
-    }
+  it.each([
+    ['a wrong password', 'alice', 'wrong'],
+    ['a locked account', 'locked', 'locked-password'],
+    ['a disabled account', 'disabled', 'disabled-password'],
+    ['an unknown user', 'nobody', 'whatever'],
+  ])('refuses %s with the usual message', async (_case, username, password) => {
+    const res = await grant(username, password);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'invalid_grant', error_description: 'invalid resource owner credentials' });
+  });
+
+  it('links no user for a locked account', async () => {
+    expect((await grant('locked', 'locked-password')).status).toBe(400);
     expect(await userNamed('locked')).toBeUndefined();
   });
 
@@ -284,13 +285,14 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     expect(await userNamed('dave')).toBeUndefined();
   });
 
-  it('escapes the username in the search filter (RFC 4515): no wildcard or filter injection', async () => {
-    for (const username of ['ali*', '*', 'alice)(uid=*', '*)(|(uid=*']) {
+  it.each(['ali*', '*', 'alice)(uid=*', '*)(|(uid=*'])(
+    'escapes the username %s in the search filter (RFC 4515): no wildcard or filter injection',
+    async (username) => {
       const res = await grant(username, 'alice-password');
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('invalid_grant');
-    }
-  });
+    },
+  );
 
   it('refuses a password change for a federated user: the directory keeps it', async () => {
     const alice = await userNamed('alice');
@@ -334,9 +336,7 @@ describeWithSlapd(`LDAP user federation against OpenLDAP [${TEST_DB}]`, () => {
     });
 
     it('says so on the login page, not a 500', async () => {
-      const browser = new FormBrowser(t.url);
-      const login = await loginPage(browser);
-      const page = await browser.submit(login, { username: 'alice', password: 'alice-password' });
+      const page = await signInOnLoginPage('alice', 'alice-password');
       expect(page.status).toBe(503);
       expect(page.body).toContain('The user directory is not answering right now');
     });

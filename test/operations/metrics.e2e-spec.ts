@@ -40,33 +40,31 @@ describe(`metrics and health on the management port [${TEST_DB}]`, () => {
   /** The value of one sample, by its exact name and labels as Prometheus prints them. */
   const sample = (series: string) => Number(new RegExp(`^${series.replace(/[{}()[\].*+?^$|\\/]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1]);
 
-  it('counts HTTP requests by route pattern, method and status, with a latency histogram', () => {
-    expect(sample('http_server_request_duration_seconds_count{route="/oauth2/token",method="POST",status="200"}')).toBe(3);
+  it.each<[string, number]>([
+    // HTTP requests by route pattern, method and status, with a latency histogram.
+    ['http_server_request_duration_seconds_count{route="/oauth2/token",method="POST",status="200"}', 3],
     // The unknown grant type, two wrong passwords and one refused while locked.
-    expect(sample('http_server_request_duration_seconds_count{route="/oauth2/token",method="POST",status="400"}')).toBe(4);
-    expect(sample('http_server_request_duration_seconds_bucket{le="+Inf",route="/oauth2/token",method="POST",status="200"}')).toBe(3);
-    expect(sample('http_server_request_duration_seconds_count{route="/admin/applications/:client_id",method="GET",status="200"}')).toBe(1);
+    ['http_server_request_duration_seconds_count{route="/oauth2/token",method="POST",status="400"}', 4],
+    ['http_server_request_duration_seconds_bucket{le="+Inf",route="/oauth2/token",method="POST",status="200"}', 3],
+    ['http_server_request_duration_seconds_count{route="/admin/applications/:client_id",method="GET",status="200"}', 1],
+    // Tokens issued by grant type (the user's token and the admin's) and OAuth errors by code.
+    ['oauth_tokens_issued_total{grant_type="client_credentials"}', 1],
+    ['oauth_tokens_issued_total{grant_type="password"}', 2],
+    ['oauth_errors_total{error="unsupported_grant_type"}', 1],
+    ['oauth_errors_total{error="invalid_grant"}', 3],
+    ['oauth_errors_total{error="not_found"}', 1],
+    // Sign-ins by outcome, and the lockouts they start.
+    ['oauth_sign_ins_total{channel="password_grant",outcome="success"}', 2],
+    ['oauth_sign_ins_total{channel="password_grant",outcome="invalid"}', 2],
+    ['oauth_sign_ins_total{channel="password_grant",outcome="locked"}', 1],
+    ['oauth_lockouts_total{kind="account"}', 1],
+  ])('counts %s: %d', (series, value) => {
+    expect(sample(series)).toBe(value);
   });
 
   it('labels by route pattern only: no id, path, query or token reaches a label', () => {
     expect(sample('http_server_request_duration_seconds_count{route="(unmatched)",method="GET",status="404"}')).toBe(1);
     for (const secret of [client.clientId, 'page-with-a-secret', 'query-secret', 'wrong password']) expect(metrics).not.toContain(secret);
-  });
-
-  it('counts tokens issued by grant type and OAuth errors by code', () => {
-    expect(sample('oauth_tokens_issued_total{grant_type="client_credentials"}')).toBe(1);
-    // The user's token and the admin's.
-    expect(sample('oauth_tokens_issued_total{grant_type="password"}')).toBe(2);
-    expect(sample('oauth_errors_total{error="unsupported_grant_type"}')).toBe(1);
-    expect(sample('oauth_errors_total{error="invalid_grant"}')).toBe(3);
-    expect(sample('oauth_errors_total{error="not_found"}')).toBe(1);
-  });
-
-  it('counts sign-ins by outcome and the lockouts they start', () => {
-    expect(sample('oauth_sign_ins_total{channel="password_grant",outcome="success"}')).toBe(2);
-    expect(sample('oauth_sign_ins_total{channel="password_grant",outcome="invalid"}')).toBe(2);
-    expect(sample('oauth_sign_ins_total{channel="password_grant",outcome="locked"}')).toBe(1);
-    expect(sample('oauth_lockouts_total{kind="account"}')).toBe(1);
   });
 
   it('counts cache lookups by cache and outcome (bypass: no Redis to carry invalidations)', () => {

@@ -27,65 +27,63 @@ async function lastIssueIp(t: TestApp, client: TestClient): Promise<string> {
   return page.body.items[0].ip as string;
 }
 
-describe(`X-Forwarded-* from a peer that is not a trusted proxy [${TEST_DB}]`, () => {
+describe.each([
+  {
+    from: 'a peer that is not a trusted proxy',
+    TRUST_PROXY: '10.0.0.0/8',
+    lockout: 'ignores X-Forwarded-For: guesses under changing forged addresses lock out the peer itself',
+    guessesFrom: ['203.0.113.1', '203.0.113.2', '203.0.113.3'],
+    thenFrom: { '198.51.100.7': [429, 'too_many_requests'] },
+    audit: 'records the peer address, not the forged one, in the audit trail',
+    recordedIp: /127\.0\.0\.1/,
+    cookies: 'ignores X-Forwarded-Proto: cookies are not marked Secure on a plain HTTP connection',
+    secureCookies: false,
+  },
+  {
+    from: 'a trusted proxy',
+    TRUST_PROXY: 'loopback',
+    lockout: 'counts failures against the forwarded client address, so one client is locked out and another is not',
+    guessesFrom: ['203.0.113.9', '203.0.113.9', '203.0.113.9'],
+    thenFrom: { '203.0.113.9': [429, 'too_many_requests'], '198.51.100.7': [200, undefined] },
+    audit: 'records the forwarded client address in the audit trail',
+    recordedIp: /^203\.0\.113\.50$/,
+    cookies: 'believes X-Forwarded-Proto: https and marks the cookies Secure',
+    secureCookies: true,
+  },
+])(`X-Forwarded-* from $from [${TEST_DB}]`, ({ TRUST_PROXY, lockout, guessesFrom, thenFrom, audit, recordedIp, cookies, secureCookies }) => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ...LOCKOUT, TRUST_PROXY: '10.0.0.0/8' } });
+    t = await createTestApp({ env: { ...LOCKOUT, TRUST_PROXY } });
   });
   afterAll(() => t.close());
 
-  it('ignores X-Forwarded-For: guesses under changing forged addresses lock out the peer itself', async () => {
+  it(lockout, async () => {
     const victim = await createClient(t);
-    for (const forged of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
-      expect((await clientCredentials(t, victim, 'guess', forged)).status).toBe(401);
+    for (const forwarded of guessesFrom) expect((await clientCredentials(t, victim, 'guess', forwarded)).status).toBe(401);
+    const answers: Record<string, unknown[]> = {};
+    for (const forwarded of Object.keys(thenFrom)) {
+      const res = await clientCredentials(t, victim, victim.clientSecret!, forwarded);
+      answers[forwarded] = [res.status, res.body.error];
     }
-    const refused = await clientCredentials(t, victim, victim.clientSecret!, '198.51.100.7');
-    expect(refused.status).toBe(429);
-    expect(refused.body.error).toBe('too_many_requests');
+    expect(answers).toEqual(thenFrom);
   });
 
-  it('records the peer address, not the forged one, in the audit trail', async () => {
+  it(audit, async () => {
     const client = await createClient(t);
     expect((await clientCredentials(t, client, client.clientSecret!, '203.0.113.50')).status).toBe(200);
-    expect(await lastIssueIp(t, client)).toMatch(/127\.0\.0\.1/);
+    expect(await lastIssueIp(t, client)).toMatch(recordedIp);
   });
 
-  it('ignores X-Forwarded-Proto: cookies are not marked Secure on a plain HTTP connection', async () => {
+  it(cookies, async () => {
     const client = await createClient(t);
     const page = await request(t.url).get(authorizeUrl(client)).set('X-Forwarded-Proto', 'https');
     expect(page.status).toBe(200);
-    const cookies = String(page.headers['set-cookie']);
-    expect(cookies).toMatch(/oauth_csrf=/);
-    expect(cookies).not.toContain('Secure');
-  });
-});
-
-describe(`X-Forwarded-* from a trusted proxy [${TEST_DB}]`, () => {
-  let t: TestApp;
-
-  beforeAll(async () => {
-    t = await createTestApp({ env: { ...LOCKOUT, TRUST_PROXY: 'loopback' } });
-  });
-  afterAll(() => t.close());
-
-  it('counts failures against the forwarded client address, so one client is locked out and another is not', async () => {
-    const victim = await createClient(t);
-    for (let i = 0; i < 3; i++) expect((await clientCredentials(t, victim, 'guess', '203.0.113.9')).status).toBe(401);
-    expect((await clientCredentials(t, victim, victim.clientSecret!, '203.0.113.9')).status).toBe(429);
-    expect((await clientCredentials(t, victim, victim.clientSecret!, '198.51.100.7')).status).toBe(200);
-  });
-
-  it('records the forwarded client address in the audit trail', async () => {
-    const client = await createClient(t);
-    expect((await clientCredentials(t, client, client.clientSecret!, '203.0.113.50')).status).toBe(200);
-    expect(await lastIssueIp(t, client)).toBe('203.0.113.50');
-  });
-
-  it('believes X-Forwarded-Proto: https and marks the cookies Secure', async () => {
-    const client = await createClient(t);
-    const page = await request(t.url).get(authorizeUrl(client)).set('X-Forwarded-Proto', 'https');
-    expect(page.status).toBe(200);
-    expect(String(page.headers['set-cookie'])).toMatch(/oauth_csrf=[^;]+;.*Secure/);
+    const setCookie = String(page.headers['set-cookie']);
+    expect(setCookie).toMatch(/oauth_csrf=/);
+    expect({ csrfSecure: /oauth_csrf=[^;]+;.*Secure/.test(setCookie), anySecure: setCookie.includes('Secure') }).toEqual({
+      csrfSecure: secureCookies,
+      anySecure: secureCookies,
+    });
   });
 });
