@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
+import { appWithClientAndUser, TestClient, TestUser, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
 describe(`no state in process memory: restarts and several instances on one database [${TEST_DB}]`, () => {
@@ -11,10 +11,8 @@ describe(`no state in process memory: restarts and several instances on one data
   let user: TestUser;
 
   beforeAll(async () => {
-    a = await createTestApp();
+    ({ t: a, client, user } = await appWithClientAndUser());
     b = await createTestApp({ database: a.database });
-    client = await createClient(a);
-    user = await createUser(a);
   });
   afterAll(async () => {
     await b.close({ keepDatabase: true });

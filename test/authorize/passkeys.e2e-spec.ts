@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { nowSeconds } from '../../src/common/time';
 import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
@@ -13,6 +10,7 @@ import { makeCertificate } from '../support/certificates';
 import { SoftPasskey, type SoftPasskeyOptions } from '../support/soft-passkey';
 import { createUser } from '../support/factories';
 import { sql } from '../support/sql';
+import { writeTempFiles } from '../support/temp-files';
 
 /** The form of `page` whose hidden `action` is `action`, as a page of its own. */
 function formOf(page: Page, action: string): Page {
@@ -354,9 +352,8 @@ describe(`passkeys under server-wide settings [${TEST_DB}]`, () => {
     const stranger = makeCertificate({ subject: '/CN=Stranger Root', ca: true });
     // WebAuthn §8.2.1: the packed attestation certificate's subject.
     const subject = '/C=SE/O=Maker/OU=Authenticator Attestation/CN=Maker Key';
-    const dir = mkdtempSync(join(tmpdir(), 'webauthn-roots-'));
-    writeFileSync(join(dir, 'roots.pem'), maker.certificate);
-    const t = await createTestApp({ env: { ADMIN_PASSWORD, WEBAUTHN_ATTESTATION: 'direct', WEBAUTHN_ATTESTATION_ROOTS: join(dir, 'roots.pem') } });
+    const roots = writeTempFiles({ 'roots.pem': maker.certificate });
+    const t = await createTestApp({ env: { ADMIN_PASSWORD, WEBAUTHN_ATTESTATION: 'direct', WEBAUTHN_ATTESTATION_ROOTS: roots.paths['roots.pem'] } });
     try {
       const auth = `Bearer ${await adminToken(t)}`;
       await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'sven', password: 'sven-password' });
@@ -385,7 +382,7 @@ describe(`passkeys under server-wide settings [${TEST_DB}]`, () => {
       expect(await sql(t.dataSource, 'SELECT attestation_format FROM passkey_credentials')).toEqual([{ attestation_format: 'packed' }]);
     } finally {
       await t.close();
-      rmSync(dir, { recursive: true, force: true });
+      roots.remove();
     }
   });
 });

@@ -1,9 +1,10 @@
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import { createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient, TestUser } from '../support/factories';
 import { approveAuthorization, FormBrowser, Page, parseForm } from '../support/form-browser';
+import { discover, insecure } from '../support/oauth4webapi';
 import { PUSHED_REQUEST_TTL_SECONDS } from '../../src/authorize/par/pushed-authorization-requests';
 import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
 import { sql } from '../support/sql';
@@ -16,25 +17,21 @@ const PREFIX = 'urn:ietf:params:oauth:request_uri:';
 describe(`pushed authorization requests (RFC 9126) [${TEST_DB}]`, () => {
   let t: TestApp;
   let b: TestApp;
+  let closeBoth: () => Promise<void>;
   let as: oauth.AuthorizationServer;
   let confidential: TestClient;
   let publicClient: TestClient;
   let user: TestUser;
-  const insecure = { [oauth.allowInsecureRequests]: true };
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    b = await createTestApp({ database: t.database, env: { ADMIN_PASSWORD } });
+    // Two instances on one database: a request pushed to one is used at the other.
+    ({ a: t, b, close: closeBoth } = await createTestAppPair({ env: { ADMIN_PASSWORD } }));
     confidential = await createClient(t, { redirectUris: [REDIRECT, 'http://localhost/other'], scope: 'openid read write' });
     publicClient = await createClient(t, { tokenEndpointAuthMethod: 'none', redirectUris: [REDIRECT], scope: 'read' });
     user = await createUser(t);
-    const issuer = new URL(t.url);
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+    as = await discover(t);
   });
-  afterAll(async () => {
-    await b.close({ keepDatabase: true });
-    await t.close();
-  });
+  afterAll(() => closeBoth());
 
   const pkce = async () => {
     const verifier = oauth.generateRandomCodeVerifier();

@@ -6,6 +6,7 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient, TestUser } from '../support/factories';
 import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
+import { discover, insecure } from '../support/oauth4webapi';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
 
 const REDIRECT = 'http://localhost/cb';
@@ -19,7 +20,6 @@ describe(`signed request objects (RFC 9101) [${TEST_DB}]`, () => {
   let es256: CryptoKey;
   let ps256: CryptoKey;
   let stranger: CryptoKey;
-  const insecure = { [oauth.allowInsecureRequests]: true };
 
   beforeAll(async () => {
     t = await createTestApp({ env: { ADMIN_PASSWORD } });
@@ -37,8 +37,7 @@ describe(`signed request objects (RFC 9101) [${TEST_DB}]`, () => {
     keyed = await createClient(t, { redirectUris: [REDIRECT, 'http://localhost/other'], scope: 'openid read write', jwks });
     signedOnly = await createClient(t, { redirectUris: [REDIRECT], scope: 'openid read', jwks, requireSignedRequestObject: true });
     user = await createUser(t);
-    const issuer = new URL(t.url);
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+    as = await discover(t);
   });
   afterAll(() => t.close());
 

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
@@ -7,17 +6,12 @@ import { TEST_DB } from '../support/databases';
 import { basicAuth } from '../support/factories';
 import { FormBrowser, Page } from '../support/form-browser';
 import { sleep } from '../support/sleep';
+import { oathtool, totpSecretOf } from '../support/totp';
 
 jest.setTimeout(120_000);
 
 const REDIRECT_URI = 'https://rp.example.com/callback';
 const MFA_ACR = 'urn:example:acr:mfa';
-
-/** A TOTP code computed by an independent implementation (oathtool, RFC 6238), `offset` seconds from now. */
-function oathtool(secret: string, offset = 0): string {
-  const now = new Date(Date.now() + offset * 1000).toISOString();
-  return execFileSync('oathtool', ['--totp', '-b', '--now', now, secret], { encoding: 'utf8' }).trim();
-}
 
 describe(`sign-in factors: TOTP, recovery codes, step-up, acr and amr [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -89,8 +83,7 @@ describe(`sign-in factors: TOTP, recovery codes, step-up, acr and amr [${TEST_DB
     const enrol = await signInWithPassword(browser, authorizePath(apps.required));
     expect(enrol.status).toBe(200);
     expect(enrol.body).toContain('<svg role="img" aria-label="QR code');
-    const uri = /otpauth:\/\/totp\/[^<"]+/.exec(enrol.body.replace(/&#38;/g, '&'))![0];
-    secret = new URL(uri).searchParams.get('secret')!;
+    secret = totpSecretOf(enrol.body);
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
 
     const wrong = await browser.submit(enrol, { code: oathtool(secret, -90) });

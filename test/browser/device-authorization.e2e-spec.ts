@@ -4,7 +4,8 @@ import { describeBrowser, launchChromium } from '../support/chromium';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createUser, TestUser } from '../support/factories';
-import { authorizeDevice, deviceClient, discover, poll } from '../support/device-flow';
+import { authorizeDevice, deviceClient, poll } from '../support/device-flow';
+import { discover } from '../support/oauth4webapi';
 
 /** A device driven by oauth4webapi; its user on the verification page in headless Chromium. */
 describeBrowser(`device authorization: the user approves in headless Chromium [${TEST_DB}]`, () => {

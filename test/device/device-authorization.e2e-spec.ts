@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { decodeJwt } from 'jose';
 import * as oauth from 'oauth4webapi';
 import request from 'supertest';
@@ -7,15 +6,11 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestUser } from '../support/factories';
 import { FormBrowser, Page, parseForm } from '../support/form-browser';
-import { authorizeDevice, decideOnPage, DEVICE_CODE_GRANT, deviceClient, discover, insecure, poll, waitInterval } from '../support/device-flow';
+import { authorizeDevice, decideOnPage, DEVICE_CODE_GRANT, deviceClient, enterUserCode, poll, waitInterval } from '../support/device-flow';
+import { discover, insecure } from '../support/oauth4webapi';
 import { SoftPasskey } from '../support/soft-passkey';
 import { sql } from '../support/sql';
-
-/** A TOTP code computed by an independent implementation (oathtool, RFC 6238), `offset` seconds from now. */
-function oathtool(secret: string, offset = 0): string {
-  const now = new Date(Date.now() + offset * 1000).toISOString();
-  return execFileSync('oathtool', ['--totp', '-b', '--now', now, secret], { encoding: 'utf8' }).trim();
-}
+import { oathtool, totpSecretOf } from '../support/totp';
 
 /** The app, the server's metadata as oauth4webapi reads it, and a user. */
 async function startApp(): Promise<{ t: TestApp; as: oauth.AuthorizationServer; user: TestUser }> {
@@ -98,9 +93,8 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
     const setup = await deviceClient(t, { scope: 'read' });
     const device = await authorizeDevice(as, setup, 'read');
     const browser = new FormBrowser(t.url);
-    let page = await browser.submit(await browser.get('/device'), { username: user.username, password: user.password });
     // Typed in lower case without the dash: the page shows it as the device does.
-    page = await browser.submit(page, { user_code: device.user_code.replace('-', '').toLowerCase() });
+    const page = await enterUserCode(browser, user, device.user_code.replace('-', '').toLowerCase());
     expect(page.body).toContain('value="approve"');
     // Visible text, not only the hidden field that posts it back.
     const visible = page.body.replace(/<input[^>]*>/g, '');
@@ -114,13 +108,12 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
     // A user without a factor enrols an authenticator app on the device page, after the password.
     const first = await authorizeDevice(as, setup, 'openid read');
     const browser = new FormBrowser(t.url);
-    let page = await browser.submit(await browser.get('/device'), { username: mia.username, password: mia.password });
-    page = await browser.submit(page, { user_code: first.user_code });
+    let page = await enterUserCode(browser, mia, first.user_code);
     expect(page.status).toBe(200);
     expect(page.body).toContain('<svg role="img" aria-label="QR code');
     expect(page.body).not.toContain('value="approve"');
     expect(await poll(as, setup.client, setup.auth, first.device_code)).toMatchObject({ error: 'authorization_pending' });
-    const secret = new URL(/otpauth:\/\/totp\/[^<"]+/.exec(page.body.replace(/&#38;/g, '&'))![0]).searchParams.get('secret')!;
+    const secret = totpSecretOf(page.body);
     expect((await browser.submit(page, { code: oathtool(secret, -90) })).status).toBe(401);
     page = await browser.submit(page, { code: oathtool(secret) });
     expect(page.body).toContain('Your recovery codes');
@@ -135,8 +128,7 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
     // Enrolled, the user gives a code on the page (a wrong one is refused), then approves.
     const second = await authorizeDevice(as, setup, 'openid read');
     const other = new FormBrowser(t.url);
-    page = await other.submit(await other.get('/device'), { username: mia.username, password: mia.password });
-    page = await other.submit(page, { user_code: second.user_code });
+    page = await enterUserCode(other, mia, second.user_code);
     expect(page.body).toContain('name="code"');
     expect(page.body).not.toContain('value="approve"');
     const wrong = await other.submit(page, { code: '000000' === oathtool(secret, 30) ? '111111' : '000000' });
@@ -179,8 +171,7 @@ describe(`device authorization grant (RFC 8628) [${TEST_DB}]`, () => {
 
     const device = await authorizeDevice(as, setup, 'openid read');
     const browser = new FormBrowser(t.url);
-    let page = await browser.submit(await browser.get('/device'), { username: noa.username, password: noa.password });
-    page = await browser.submit(page, { user_code: device.user_code });
+    let page = await enterUserCode(browser, noa, device.user_code);
     expect(page.status).toBe(200);
     expect(page.body).toContain('Use a passkey');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");

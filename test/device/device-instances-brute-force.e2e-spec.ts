@@ -4,7 +4,8 @@ import { createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createUser, TestUser } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
-import { authorizeDevice, deviceClient, discover } from '../support/device-flow';
+import { authorizeDevice, deviceClient } from '../support/device-flow';
+import { discover } from '../support/oauth4webapi';
 import { REDIS_URL, skipWithoutRedis } from '../support/redis';
 
 /**

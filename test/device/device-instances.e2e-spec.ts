@@ -3,7 +3,8 @@ import { createTestAppPair, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createUser, TestUser } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
-import { authorizeDevice, decideOnPage, deviceClient, discover, poll, waitInterval } from '../support/device-flow';
+import { authorizeDevice, decideOnPage, deviceClient, poll, waitInterval } from '../support/device-flow';
+import { discover } from '../support/oauth4webapi';
 
 describe(`device authorization on two instances of one database [${TEST_DB}]`, () => {
   let a: TestApp;

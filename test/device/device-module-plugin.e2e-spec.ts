@@ -7,7 +7,8 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createUser } from '../support/factories';
 import { FormBrowser } from '../support/form-browser';
-import { authorizeDevice, decideOnPage, DEVICE_CODE_GRANT, deviceClient, discover, poll } from '../support/device-flow';
+import { authorizeDevice, decideOnPage, DEVICE_CODE_GRANT, deviceClient, poll } from '../support/device-flow';
+import { discover } from '../support/oauth4webapi';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -1,7 +1,4 @@
 import { generateKeyPair, exportJWK, SignJWT } from 'jose';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { s256 } from '../../src/pkce/pkce';
 import { ADMIN_PASSWORD, adminApi, AdminApi } from '../support/admin';
@@ -9,6 +6,7 @@ import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { basicAuth, createUser, TestUser } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { writeTempFiles } from '../support/temp-files';
 
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
 const CALLBACK = 'https://portal.example.com/callback';
@@ -31,10 +29,9 @@ describe(`dynamic client registration, RFC 7591 and RFC 7592 [${TEST_DB}]`, () =
     beforeAll(async () => {
       const keys = await generateKeyPair('ES256', { extractable: true });
       statementKey = keys.privateKey;
-      const dir = mkdtempSync(join(tmpdir(), 'dcr-'));
-      const jwksPath = join(dir, 'publishers.json');
-      writeFileSync(jwksPath, JSON.stringify({ keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'publisher-1' }] }));
-      t = await createTestApp({ env: { ADMIN_PASSWORD, REGISTRATION: 'open', REGISTRATION_SOFTWARE_STATEMENT_JWKS: jwksPath } });
+      const publishers = writeTempFiles({ 'publishers.json': JSON.stringify({ keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'publisher-1' }] }) });
+      t = await createTestApp({ env: { ADMIN_PASSWORD, REGISTRATION: 'open', REGISTRATION_SOFTWARE_STATEMENT_JWKS: publishers.paths['publishers.json'] } });
+      publishers.remove(); // read once, at start
       user = await createUser(t);
     });
     afterAll(() => t.close());

@@ -54,3 +54,9 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
   const width = await narrowScrollWidth(page);
   expect({ page: name, fitsNarrowScreen: width <= NARROW_VIEWPORT.width || width }).toEqual({ page: name, fitsNarrowScreen: true });
 }
+
+/** Waits until the page shows the heading `heading` (it has loaded, or moved on), then expectAccessible. */
+export async function expectAccessibleAt(page: Page, heading: string | RegExp, name: string): Promise<void> {
+  await page.getByRole('heading', { name: heading }).waitFor();
+  await expectAccessible(page, name);
+}

@@ -66,7 +66,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 }
 
 /** Two instances on one database, as behind a load balancer; `close` stops both and drops the database. */
-export async function createTestAppPair(options: TestAppOptions = {}): Promise<{ a: TestApp; b: TestApp; close(): Promise<void> }> {
+export interface TestAppPair {
+  readonly a: TestApp;
+  readonly b: TestApp;
+  close(): Promise<void>;
+}
+
+export async function createTestAppPair(options: TestAppOptions = {}): Promise<TestAppPair> {
   const a = await createTestApp(options);
   const b = await createTestApp({ ...options, database: a.database });
   return {

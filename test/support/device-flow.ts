@@ -2,16 +2,10 @@ import * as oauth from 'oauth4webapi';
 import type { TestApp } from './create-test-app';
 import { createClient, type TestClient } from './factories';
 import { FormBrowser, type Page } from './form-browser';
+import { insecure } from './oauth4webapi';
 import { sql } from './sql';
 
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-export const insecure = { [oauth.allowInsecureRequests]: true };
-
-/** The server's metadata as oauth4webapi reads it (RFC 8414). */
-export async function discover(t: TestApp): Promise<oauth.AuthorizationServer> {
-  const issuer = new URL(t.url);
-  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
-}
 
 /** A device application (confidential unless `public`), as oauth4webapi's Client and its authentication. */
 export async function deviceClient(
@@ -56,6 +50,12 @@ export async function poll(
 /** As if the device waited its interval: the last poll moved an hour back. */
 export async function waitInterval(t: TestApp, clientId: string): Promise<void> {
   await sql(t.dataSource, 'UPDATE device_codes SET last_polled_at = last_polled_at - 3600 WHERE client_id = ? AND last_polled_at IS NOT NULL', [clientId]);
+}
+
+/** The user on the verification page: signs in and types the code as given; returns the page that follows. */
+export async function enterUserCode(browser: FormBrowser, user: { username: string; password: string }, typedCode: string): Promise<Page> {
+  const entry = await browser.submit(await browser.get('/device'), { username: user.username, password: user.password });
+  return browser.submit(entry, { user_code: typedCode });
 }
 
 /**

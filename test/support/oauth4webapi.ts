@@ -1,6 +1,15 @@
 import * as oauth from 'oauth4webapi';
 import { approveAuthorization, FormBrowser } from './form-browser';
 
+/** oauth4webapi's option for the test servers' plain-HTTP loopback URLs. */
+export const insecure = { [oauth.allowInsecureRequests]: true };
+
+/** The server's metadata as oauth4webapi reads it: RFC 8414 (`oauth2`) or OpenID Connect Discovery (`oidc`). */
+export async function discover(server: { readonly url: string }, algorithm: 'oauth2' | 'oidc' = 'oauth2'): Promise<oauth.AuthorizationServer> {
+  const issuer = new URL(server.url);
+  return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm, ...insecure }));
+}
+
 /**
  * A code request with PKCE (S256, for `verifier`) at the authorization endpoint oauth4webapi
  * discovered, with `params` (client_id, redirect_uri, scope, state, dpop_jkt, …), signed in and

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT, UnsecuredJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import request from 'supertest';
-import { createTestApp, createTestAppPair, TestApp } from '../support/create-test-app';
+import { createTestApp, createTestAppPair, TestApp, type TestAppPair } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, tokenRequest } from '../support/factories';
+import { type JwksServer, startJwksServer } from '../support/jwks-server';
+import { discover, insecure } from '../support/oauth4webapi';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-const insecure = { [oauth.allowInsecureRequests]: true };
 
 async function keyPair(alg: 'ES256' | 'PS256', kid = randomUUID()) {
   const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
@@ -34,17 +33,10 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
   let ps: KeyPair;
   let esClient: string;
   let psClient: string;
-  let jwksServer: Server;
-  let served: JWK[] = [];
-  let fetches = 0;
+  let jwksServer: JwksServer;
 
   beforeAll(async () => {
-    jwksServer = createServer((_req, res) => {
-      fetches += 1;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: served }));
-    });
-    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    jwksServer = await startJwksServer();
     // The key server runs on this machine: private addresses allowed (development).
     t = await createTestApp({ env: { CLIENT_JWKS_URI_COOLDOWN_SECONDS: '0', CLIENT_JWKS_URI_ALLOW_PRIVATE: 'on' } });
     es = await keyPair('ES256');
@@ -52,13 +44,12 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
     const keyed = { tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'], scope: 'read write' } as const;
     esClient = (await createClient(t, { ...keyed, jwks: { keys: [es.jwk] } })).clientId;
     psClient = (await createClient(t, { ...keyed, jwks: { keys: [ps.jwk] }, tokenEndpointAuthSigningAlg: 'PS256' })).clientId;
-    const issuer = new URL(t.url);
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+    as = await discover(t);
     tokenEndpoint = `${t.url}/oauth2/token`;
   });
   afterAll(async () => {
     await t.close();
-    await new Promise((resolve) => jwksServer.close(resolve));
+    await jwksServer.close();
   });
 
   const clientCredentials = (fields: Record<string, string>) =>
@@ -216,8 +207,8 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
   });
 
   it("still verifies a client's key after another client's jwks_uri served it with a private member", async () => {
-    served = [{ ...es.jwk, d: 'AA' }];
-    const jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks?poison`;
+    jwksServer.keys = [{ ...es.jwk, d: 'AA' }];
+    const jwksUri = jwksServer.uri('/jwks?poison');
     const { clientId } = await createClient(t, { tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'], scope: 'read', jwksUri });
     const poisoned = await clientCredentials({ client_assertion: await assertion(es, clientId, tokenEndpoint) });
     expect(poisoned.status).toBe(401);
@@ -226,42 +217,36 @@ describe(`private_key_jwt and client_secret_jwt at the token, introspection and 
 
   it('fetches jwks_uri, and again when an assertion names a kid it lacks (the client rotated its key)', async () => {
     const [first, second] = [await keyPair('ES256'), await keyPair('ES256')];
-    served = [first.jwk];
-    fetches = 0;
-    const jwksUri = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`;
+    jwksServer.keys = [first.jwk];
+    jwksServer.fetches = 0;
+    const jwksUri = jwksServer.uri();
     const clientId = (await createClient(t, { tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'], scope: 'read', jwksUri }))
       .clientId;
     expect((await clientCredentials({ client_assertion: await assertion(first, clientId, tokenEndpoint) })).status).toBe(200);
     expect((await clientCredentials({ client_assertion: await assertion(first, clientId, tokenEndpoint) })).status).toBe(200);
-    expect(fetches).toBe(1);
+    expect(jwksServer.fetches).toBe(1);
     const unknown = await clientCredentials({ client_assertion: await assertion(second, clientId, tokenEndpoint) });
     expect(unknown.status).toBe(401);
     expect(unknown.body.error).toBe('invalid_client');
-    served = [first.jwk, second.jwk];
+    jwksServer.keys = [first.jwk, second.jwk];
     expect((await clientCredentials({ client_assertion: await assertion(second, clientId, tokenEndpoint) })).status).toBe(200);
-    expect(fetches).toBe(3);
+    expect(jwksServer.fetches).toBe(3);
   });
 });
 
 describe(`a jwks_uri aimed at this network, with private addresses not allowed (the default) [${TEST_DB}]`, () => {
   let t: TestApp;
-  let jwksServer: Server;
-  let fetches = 0;
+  let jwksServer: JwksServer;
   let key: KeyPair;
 
   beforeAll(async () => {
     key = await keyPair('ES256');
-    jwksServer = createServer((_req, res) => {
-      fetches += 1;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: [key.jwk] }));
-    });
-    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    jwksServer = await startJwksServer([key.jwk]);
     t = await createTestApp();
   });
   afterAll(async () => {
     await t.close();
-    await new Promise((resolve) => jwksServer.close(resolve));
+    await jwksServer.close();
   });
 
   // `localhost` is a host name that the resolver turns into 127.0.0.1: refused when the socket connects.
@@ -269,8 +254,8 @@ describe(`a jwks_uri aimed at this network, with private addresses not allowed (
     ['a host name that resolves to a loopback address', 'localhost'],
     ['a loopback address literal', '127.0.0.1'],
   ])('is never fetched for %s: the assertion is invalid_client, never a 5xx', async (_case, host) => {
-    fetches = 0;
-    const jwksUri = `http://${host}:${(jwksServer.address() as AddressInfo).port}/jwks`;
+    jwksServer.fetches = 0;
+    const jwksUri = jwksServer.uri('/jwks', host);
     const { clientId } = await createClient(t, { tokenEndpointAuthMethod: 'private_key_jwt', grantTypes: ['client_credentials'], scope: 'read', jwksUri });
     const res = await tokenRequest(t.url, {
       grant_type: 'client_credentials',
@@ -279,12 +264,12 @@ describe(`a jwks_uri aimed at this network, with private addresses not allowed (
     });
     expect(res.status).toBe(401);
     expect(res.body.error).toBe('invalid_client');
-    expect(fetches).toBe(0);
+    expect(jwksServer.fetches).toBe(0);
   });
 });
 
 describe(`a client assertion replayed on another instance [${TEST_DB}]`, () => {
-  let pair: Awaited<ReturnType<typeof createTestAppPair>>;
+  let pair: TestAppPair;
   beforeAll(async () => {
     // One issuer behind a load balancer: both instances accept assertions naming it.
     pair = await createTestAppPair({ env: { ISSUER: 'https://as.example' } });

@@ -2,12 +2,10 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import { createHash, randomUUID } from 'node:crypto';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser } from '../support/factories';
-import { approveCodeRequest } from '../support/oauth4webapi';
-
-const insecure = { [oauth.allowInsecureRequests]: true };
+import { appWithClientAndUser, createClient, TestClient, TestUser } from '../support/factories';
+import { approveCodeRequest, discover, insecure } from '../support/oauth4webapi';
 
 interface ProofKey {
   readonly privateKey: CryptoKey;
@@ -38,11 +36,8 @@ describe(`DPoP (RFC 9449) [${TEST_DB}]`, () => {
   let userinfoUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
-    confidential = await createClient(t, { scope: 'read write openid', accessTokenFormat: 'jwt' });
-    user = await createUser(t);
-    const issuer = new URL(t.url);
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+    ({ t, client: confidential, user } = await appWithClientAndUser({ scope: 'read write openid', accessTokenFormat: 'jwt' }));
+    as = await discover(t);
     tokenUrl = `${t.url}/oauth2/token`;
     userinfoUrl = `${t.url}/oauth2/userinfo`;
   });
@@ -236,11 +231,8 @@ describe(`DPoP server nonces (RFC 9449 §8, §9) [${TEST_DB}]`, () => {
   let user: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { DPOP_NONCE_REQUIRED: 'true' } });
-    confidential = await createClient(t, { scope: 'openid read' });
-    user = await createUser(t);
-    const issuer = new URL(t.url);
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+    ({ t, client: confidential, user } = await appWithClientAndUser({ scope: 'openid read' }, {}, { DPOP_NONCE_REQUIRED: 'true' }));
+    as = await discover(t);
   });
   afterAll(() => t.close());
 

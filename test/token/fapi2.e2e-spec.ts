@@ -9,8 +9,8 @@ import { createClient, createUser, TestUser } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { sql } from '../support/sql';
 import { withNonce } from '../support/dpop-nonce';
+import { discover, insecure } from '../support/oauth4webapi';
 
-const insecure = { [oauth.allowInsecureRequests]: true };
 const REDIRECT = 'http://localhost/cb';
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -72,8 +72,7 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
     t = await createTestApp({ env: { ADMIN_PASSWORD } });
     user = await createUser(t);
     [es, ps, rs] = await Promise.all([keyPair('ES256'), keyPair('PS256'), keyPair('RS256')]);
-    const issuer = new URL(t.url);
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
+    as = await discover(t, 'oidc');
   });
   afterAll(() => t.close());
 
@@ -430,8 +429,7 @@ describe(`FAPI 2.0 Security Profile [${TEST_DB}]`, () => {
   it('makes a tls_client_auth client without certificate-bound tokens send DPoP proofs (FAPI 2.0 §5.3.2.1)', async () => {
     const certificate = makeCertificate({ subject: '/CN=fapi-dpop.example.com' });
     const { clientId } = await tlsClient('CN=fapi-dpop.example.com', false);
-    const issuer = new URL(t.url);
-    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
+    const as = await discover(t, 'oidc');
     const client: oauth.Client = { client_id: clientId };
     const headers = { 'x-ssl-client-cert': escapedPem(certificate.certificate), 'x-ssl-client-verify': 'SUCCESS' };
     const bearer = await oauth.clientCredentialsGrantRequest(as, client, oauth.TlsClientAuth(), { scope: 'read' }, { headers, ...insecure });

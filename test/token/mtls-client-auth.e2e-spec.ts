@@ -18,13 +18,12 @@ async function jwkOf(certificate: TestCertificate): Promise<JWK> {
 
 describeWithOpenssl(`mutual TLS client authentication behind a TLS-terminating proxy (RFC 8705) [${TEST_DB}]`, () => {
   let t: TestApp;
-  let ca: TestCertificate;
   let client: TestCertificate;
   let other: TestCertificate;
   let selfSigned: TestCertificate;
 
   beforeAll(async () => {
-    ca = makeCertificate({ subject: '/CN=Test Client CA', ca: true });
+    const ca = makeCertificate({ subject: '/CN=Test Client CA', ca: true });
     client = makeCertificate({ subject: '/C=DE/O=Example Shop, Inc./CN=shop.example.com', san: ['DNS:shop.example.com', 'IP:10.0.0.7'], issuer: ca });
     other = makeCertificate({ subject: '/C=DE/O=Example Shop, Inc./CN=intruder.example.com', issuer: ca });
     selfSigned = makeCertificate({ subject: '/CN=self-signed client' });

@@ -1,62 +1,50 @@
 import { randomUUID, X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { Server } from 'node:https';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { startMtlsListener } from '../../src/common/http/mtls-listener';
 import { loadConfig } from '../../src/config/app-config';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient } from '../support/factories';
 import { freePort } from '../support/free-port';
+import { type JwksServer, startJwksServer } from '../support/jwks-server';
 import { makeCertificate, skipWithoutOpenssl, type TestCertificate } from '../support/certificates';
+import { type TempFiles, writeTempFiles } from '../support/temp-files';
 
 const describeWithOpenssl = skipWithoutOpenssl() ? describe.skip : describe;
 
 describeWithOpenssl(`the HTTPS listener that asks for client certificates (no proxy) [${TEST_DB}]`, () => {
   let t: TestApp;
   let server: Server;
-  let dir: string;
+  let files: TempFiles;
   let serverCa: TestCertificate;
-  let clientCa: TestCertificate;
   let client: TestCertificate;
   let selfSigned: TestCertificate;
   let mtlsBase: string;
-  let jwksServer: HttpServer;
-  let served: JWK[] = [];
-  let jwksFetches = 0;
+  let jwksServer: JwksServer;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mtls-'));
     serverCa = makeCertificate({ subject: '/CN=Test Server CA', ca: true });
     const serverCert = makeCertificate({ subject: '/CN=localhost', san: ['IP:127.0.0.1', 'DNS:localhost'], issuer: serverCa });
-    clientCa = makeCertificate({ subject: '/CN=Test Client CA', ca: true });
+    const clientCa = makeCertificate({ subject: '/CN=Test Client CA', ca: true });
     client = makeCertificate({ subject: '/O=Partner Bank/CN=partner.example.com', issuer: clientCa });
     selfSigned = makeCertificate({ subject: '/O=Partner Bank/CN=partner.example.com' });
-    const files = { MTLS_CERT: serverCert.certificate, MTLS_KEY: serverCert.privateKey, MTLS_CLIENT_CA: clientCa.certificate };
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+    files = writeTempFiles({ MTLS_CERT: serverCert.certificate, MTLS_KEY: serverCert.privateKey, MTLS_CLIENT_CA: clientCa.certificate });
     const port = await freePort();
     mtlsBase = `https://127.0.0.1:${port}`;
     t = await createTestApp({ env: { MTLS_ENDPOINT_BASE_URL: mtlsBase, CLIENT_JWKS_URI_ALLOW_PRIVATE: 'on' } });
-    const config = loadConfig({ MTLS_PORT: String(port), ...Object.fromEntries(Object.keys(files).map((name) => [name, join(dir, name)])) });
-    jwksServer = createHttpServer((_req, res) => {
-      jwksFetches++;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ keys: served }));
-    });
-    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    const config = loadConfig({ MTLS_PORT: String(port), ...files.paths });
+    jwksServer = await startJwksServer();
     server = await startMtlsListener(t.app.getHttpAdapter().getInstance(), config.mtls!, '127.0.0.1');
   });
   afterAll(async () => {
     await new Promise((resolve) => server?.close(resolve));
     server?.closeAllConnections();
-    await new Promise((resolve) => jwksServer?.close(resolve));
+    await jwksServer?.close();
     await t?.close();
-    rmSync(dir, { recursive: true, force: true });
+    files?.remove();
   });
 
   /** POST /oauth2/token over TLS, presenting `certificate` (or none), with a DPoP proof when given. */
@@ -122,27 +110,27 @@ describeWithOpenssl(`the HTTPS listener that asks for client certificates (no pr
 
   it('refuses self_signed_tls_client_auth a certificate whose key jwks_uri lacks, fetching it at most once per cooldown', async () => {
     const other = { ...(await exportJWK((await generateKeyPair('ES256', { extractable: true })).publicKey)), kid: randomUUID() };
-    served = [other];
-    jwksFetches = 0;
+    jwksServer.keys = [other];
+    jwksServer.fetches = 0;
     const { clientId } = await createClient(t, {
       tokenEndpointAuthMethod: 'self_signed_tls_client_auth',
-      jwksUri: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`,
+      jwksUri: jwksServer.uri(),
       grantTypes: ['client_credentials'],
       scope: 'read',
     });
     expect((await token(clientId, selfSigned)).body.error).toBe('invalid_client');
-    expect(jwksFetches).toBe(1);
-    served = [other, await selfSignedJwk()];
+    expect(jwksServer.fetches).toBe(1);
+    jwksServer.keys = [other, await selfSignedJwk()];
     // Within the cooldown the set is not fetched again (a flood of unknown certificates is not a flood of fetches).
     expect((await token(clientId, selfSigned)).status).toBe(401);
-    expect(jwksFetches).toBe(1);
+    expect(jwksServer.fetches).toBe(1);
   });
 
   it('takes the key from jwks_uri once it is published', async () => {
-    served = [await selfSignedJwk()];
+    jwksServer.keys = [await selfSignedJwk()];
     const { clientId } = await createClient(t, {
       tokenEndpointAuthMethod: 'self_signed_tls_client_auth',
-      jwksUri: `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks2`,
+      jwksUri: jwksServer.uri('/jwks2'),
       grantTypes: ['client_credentials'],
       scope: 'read',
     });

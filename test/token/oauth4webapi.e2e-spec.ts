@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient, createUser, TestClient, TestUser } from '../support/factories';
-import { approveCodeRequest } from '../support/oauth4webapi';
+import { approveCodeRequest, discover, insecure } from '../support/oauth4webapi';
 
 /** A strict third-party client library, used unmodified against the server. */
 describe(`oauth4webapi against the server [${TEST_DB}]`, () => {
@@ -10,14 +10,12 @@ describe(`oauth4webapi against the server [${TEST_DB}]`, () => {
   let as: oauth.AuthorizationServer;
   let confidential: TestClient;
   let user: TestUser;
-  const insecure = { [oauth.allowInsecureRequests]: true };
 
   beforeAll(async () => {
     t = await createTestApp();
     confidential = await createClient(t, { redirectUris: ['http://localhost/cb'], scope: 'read write' });
     user = await createUser(t);
-    const issuer = new URL(t.url);
-    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+    as = await discover(t);
   });
   afterAll(() => t.close());
 
