@@ -1,15 +1,10 @@
-import { execFileSync } from 'node:child_process';
-import request from 'supertest';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import { AdminApi, appWithAdminApi } from '../support/admin';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { FormBrowser, Page } from '../support/form-browser';
 import { AuditService } from '../../src/audit/audit.service';
+import { oathtool, totpSecretOf } from '../support/totp';
 
-const oathtool = (secret: string, offset = 0) =>
-  execFileSync('oathtool', ['--totp', '-b', '--now', new Date(Date.now() + offset * 1000).toISOString(), secret], { encoding: 'utf8' }).trim();
-
-const secretOf = (page: Page) => new URL(/otpauth:\/\/totp\/[^<"]+/.exec(page.body.replace(/&#38;/g, '&'))![0]).searchParams.get('secret')!;
 const codesOf = (page: Page) => [...page.body.matchAll(/<li><code>([a-z2-7-]{19})<\/code><\/li>/g)].map((m) => m[1]);
 
 /** Submits the form whose hidden `action` field is `action` (the page has one form per button). */
@@ -21,13 +16,12 @@ async function press(browser: FormBrowser, page: Page, action: string, extra: Re
 
 describe(`account page: sign-in security [${TEST_DB}]`, () => {
   let t: TestApp;
-  let auth: string;
+  let api: AdminApi;
   let userId: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    auth = `Bearer ${await adminToken(t)}`;
-    const user = await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'noa', password: 'noa-password' });
+    ({ t, api } = await appWithAdminApi());
+    const user = await api.post('/admin/users', { username: 'noa', password: 'noa-password' });
     userId = user.body.id;
   });
   afterAll(() => t.close());
@@ -41,7 +35,7 @@ describe(`account page: sign-in security [${TEST_DB}]`, () => {
 
     const enrol = await press(browser, empty, 'start_totp');
     expect(enrol.body).toContain('<svg role="img"');
-    const secret = secretOf(enrol);
+    const secret = totpSecretOf(enrol.body);
     const added = await browser.submit(enrol, { code: oathtool(secret), name: 'Work phone' });
     const first = codesOf(added);
     expect(first).toHaveLength(10);
@@ -67,7 +61,7 @@ describe(`account page: sign-in security [${TEST_DB}]`, () => {
 
     const removed = await press(other, unlocked, 'remove');
     expect(removed.body).toContain('Authenticator app removed.');
-    expect((await request(t.url).get(`/admin/users/${userId}/factors`).set('Authorization', auth)).body).toEqual({
+    expect((await api.get(`/admin/users/${userId}/factors`)).body).toEqual({
       factors: [],
       recovery_codes_remaining: 0,
       enrolment_required: false,
@@ -75,37 +69,40 @@ describe(`account page: sign-in security [${TEST_DB}]`, () => {
   });
 
   it('keeps the last app while a policy requires a factor: an administrator’s requirement, or an approved application that requires one', async () => {
-    const ola = await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'ola', password: 'ola-password' });
+    const ola = await api.post('/admin/users', { username: 'ola', password: 'ola-password' });
     const browser = new FormBrowser(t.url);
     const empty = await browser.submit(await browser.get('/account/security'), { username: 'ola', password: 'ola-password' });
     const enrol = await press(browser, empty, 'start_totp');
-    const listed = await browser.submit(await browser.submit(enrol, { code: oathtool(secretOf(enrol)) }), {});
+    const listed = await browser.submit(await browser.submit(enrol, { code: oathtool(totpSecretOf(enrol.body)) }), {});
     expect(listed.body).toContain('Authenticator app');
 
     const requirement = `/admin/users/${ola.body.id}/factors/require-enrolment`;
-    expect((await request(t.url).post(requirement).set('Authorization', auth)).status).toBe(200);
+    expect((await api.post(requirement)).status).toBe(200);
     const refused = await press(browser, listed, 'remove');
     expect(refused.status).toBe(409);
     expect(refused.body).toContain('cannot be removed');
-    expect((await request(t.url).delete(requirement).set('Authorization', auth)).status).toBe(204);
+    expect((await api.delete(requirement)).status).toBe(204);
 
     // The user approved an application whose policy requires a second factor.
     const redirectUri = 'https://rp.example.com/callback';
-    const app = await request(t.url)
-      .post('/admin/applications')
-      .set('Authorization', auth)
-      .send({ client_name: 'Payroll', redirect_uris: [redirectUri], scope: 'openid', grant_types: ['authorization_code'], mfa: 'required' });
+    const app = await api.post('/admin/applications', {
+      client_name: 'Payroll',
+      redirect_uris: [redirectUri],
+      scope: 'openid',
+      grant_types: ['authorization_code'],
+      mfa: 'required',
+    });
     const authorize = `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: app.body.client_id, redirect_uri: redirectUri, scope: 'openid', state: 's' })}`;
     const consent = await browser.get(authorize);
     expect(consent.body).toContain('value="approve"');
     expect((await browser.submit(consent, { action: 'approve' })).status).toBe(302);
     const kept = await press(browser, await browser.get('/account/security'), 'remove');
     expect(kept.status).toBe(409);
-    expect((await request(t.url).get(`/admin/users/${ola.body.id}/factors`).set('Authorization', auth)).body.factors).toHaveLength(1);
+    expect((await api.get(`/admin/users/${ola.body.id}/factors`)).body.factors).toHaveLength(1);
   });
 
   it('lists the user’s last ten sign-ins on the account page: time, method (amr) and IP address, escaped', async () => {
-    const pia = await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'pia', password: 'pia-password' });
+    const pia = await api.post('/admin/users', { username: 'pia', password: 'pia-password' });
     const browser = new FormBrowser(t.url);
     const account = await browser.get('/account');
     expect(account.status).toBe(302);
@@ -117,7 +114,7 @@ describe(`account page: sign-in security [${TEST_DB}]`, () => {
 
     // A code given at the security page is a sign-in with a second factor.
     const secret = 'JBSWY3DPEHPK3PXPJBSWY3DP';
-    expect((await request(t.url).post(`/admin/users/${pia.body.id}/factors/totp`).set('Authorization', auth).send({ secret })).status).toBe(201);
+    expect((await api.post(`/admin/users/${pia.body.id}/factors/totp`, { secret })).status).toBe(201);
     const codePage = await browser.get('/account/security');
     expect((await browser.submit(codePage, { code: oathtool(secret) })).body).toContain('Sign-in security');
     page = await browser.get('/account/consents');

@@ -1,19 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import request from 'supertest';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { axeViolations, expectAccessible, narrowScrollWidth } from '../support/axe';
+import { AdminApi, appWithAdminApi } from '../support/admin';
+import { axeViolations, expectAccessible, expectAccessibleAt, narrowScrollWidth } from '../support/axe';
 import { describeBrowser, launchChromium } from '../support/chromium';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { authorizeDevice, deviceClient, discover } from '../support/device-flow';
+import { authorizeDevice, deviceClient } from '../support/device-flow';
+import { discover } from '../support/oauth4webapi';
+import { oathtool } from '../support/totp';
 
 jest.setTimeout(180_000);
 
 const REDIRECT_URI = 'https://rp.example.com/callback';
-
-const oathtool = (secret: string, offset = 0) =>
-  execFileSync('oathtool', ['--totp', '-b', '--now', new Date(Date.now() + offset * 1000).toISOString(), secret], { encoding: 'utf8' }).trim();
 
 /**
  * Every server-rendered page (src/authorize/views/pages.ts and the pages built on it) in headless
@@ -23,21 +20,17 @@ const oathtool = (secret: string, offset = 0) =>
 describeBrowser(`accessibility of every page: axe-core and narrow screens [${TEST_DB}]`, () => {
   let t: TestApp;
   let browser: Browser;
-  let auth: string;
   let app: { client_id: string; client_secret: string };
   let strictApp: { client_id: string; client_secret: string };
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    auth = `Bearer ${await adminToken(t)}`;
-    const create = async (body: object) => (await request(t.url).post('/admin/applications').set('Authorization', auth).send(body)).body;
+    let api: AdminApi;
+    ({ t, api } = await appWithAdminApi());
+    const create = async (body: object) => (await api.post('/admin/applications', body)).body;
     app = await create({ client_name: 'Photo Printing', redirect_uris: [REDIRECT_URI], scope: 'openid profile read', grant_types: ['authorization_code'] });
     strictApp = await create({ client_name: 'Payroll', redirect_uris: [REDIRECT_URI], scope: 'openid', grant_types: ['authorization_code'], mfa: 'required' });
     for (const username of ['ada', 'bo', 'cy']) {
-      await request(t.url)
-        .post('/admin/users')
-        .set('Authorization', auth)
-        .send({ username, password: `${username}-password`, name: 'Ada Lovelace' });
+      await api.post('/admin/users', { username, password: `${username}-password`, name: 'Ada Lovelace' });
     }
     browser = await launchChromium();
   });
@@ -88,11 +81,9 @@ describeBrowser(`accessibility of every page: axe-core and narrow screens [${TES
     await page.getByRole('alert').waitFor();
     await expectAccessible(page, 'sign-in with an error');
     await signIn(page, 'ada');
-    await page.getByRole('heading', { name: 'Authorize Photo Printing' }).waitFor();
-    await expectAccessible(page, 'consent');
+    await expectAccessibleAt(page, 'Authorize Photo Printing', 'consent');
     await page.goto(`${t.url}/oauth2/authorize?client_id=nobody&response_type=code`);
-    await page.getByRole('heading', { name: 'This request cannot be completed' }).waitFor();
-    await expectAccessible(page, 'error');
+    await expectAccessibleAt(page, 'This request cannot be completed', 'error');
     await context.close();
   });
 
@@ -108,8 +99,7 @@ describeBrowser(`accessibility of every page: axe-core and narrow screens [${TES
       await route.fulfill({ response, body });
     });
     await page.getByRole('button', { name: 'Approve' }).click();
-    await page.getByRole('heading', { name: 'Returning to the application…' }).waitFor();
-    await expectAccessible(page, 'form_post');
+    await expectAccessibleAt(page, 'Returning to the application…', 'form_post');
     await context.close();
   });
 
@@ -122,12 +112,10 @@ describeBrowser(`accessibility of every page: axe-core and narrow screens [${TES
     await page.waitForURL(`${REDIRECT_URI}**`);
 
     await page.goto(`${t.url}/account`);
-    await page.getByRole('heading', { name: 'Recent sign-ins' }).waitFor();
-    await expectAccessible(page, 'account: approved applications');
+    await expectAccessibleAt(page, 'Recent sign-ins', 'account: approved applications');
 
     await page.goto(`${t.url}/account/security`);
-    await page.getByRole('heading', { name: 'Sign-in security' }).waitFor();
-    await expectAccessible(page, 'account security: no app');
+    await expectAccessibleAt(page, 'Sign-in security', 'account security: no app');
     await page.getByRole('button', { name: 'Add an authenticator app' }).click();
     await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
     await page.getByText('Key URI').click();
@@ -139,18 +127,15 @@ describeBrowser(`accessibility of every page: axe-core and narrow screens [${TES
     await expectAccessible(page, 'TOTP enrolment with an error');
     await page.getByLabel('Code shown by the app').fill(oathtool(secret));
     await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
-    await expectAccessible(page, 'recovery codes');
+    await expectAccessibleAt(page, 'Your recovery codes', 'recovery codes');
     await page.getByRole('button', { name: 'Done' }).click();
-    await page.getByRole('heading', { name: 'Sign-in security' }).waitFor();
-    await expectAccessible(page, 'account security: one app');
+    await expectAccessibleAt(page, 'Sign-in security', 'account security: one app');
 
     // Another browser signs in with the password alone: the code page.
     const other = await newPage();
     await other.page.goto(authorizeUrl(strictApp));
     await signIn(other.page, 'bo');
-    await other.page.getByRole('heading', { name: 'Enter your code' }).waitFor();
-    await expectAccessible(other.page, 'second factor');
+    await expectAccessibleAt(other.page, 'Enter your code', 'second factor');
     await other.page.getByLabel('Code from your authenticator app, or a recovery code').fill('000000');
     await other.page.getByRole('button', { name: 'Verify' }).click();
     await other.page.getByRole('alert').waitFor();
@@ -164,11 +149,9 @@ describeBrowser(`accessibility of every page: axe-core and narrow screens [${TES
     await page.goto(`${t.url}/account/consents`);
     await signIn(page, 'cy');
     await page.goto(`${t.url}/oauth2/logout`);
-    await page.getByRole('heading', { name: 'Sign out?' }).waitFor();
-    await expectAccessible(page, 'logout confirmation');
+    await expectAccessibleAt(page, 'Sign out?', 'logout confirmation');
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
-    await expectAccessible(page, 'signed out');
+    await expectAccessibleAt(page, 'You are signed out', 'signed out');
     await context.close();
   });
 
@@ -186,17 +169,14 @@ describeBrowser(`accessibility of every page: axe-core and narrow screens [${TES
     await expectAccessible(page, 'device: code entry with an error');
     await page.getByLabel('Code').fill(device.user_code);
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { name: 'Set up your authenticator app' }).waitFor();
-    await expectAccessible(page, 'device: enrolment');
+    await expectAccessibleAt(page, 'Set up your authenticator app', 'device: enrolment');
     const secret = (await page.locator('code').first().textContent())!.replace(/\s/g, '');
     await page.getByLabel('Code shown by the app').fill(oathtool(secret));
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { name: /^Authorize / }).waitFor();
-    await expectAccessible(page, 'device: consent');
+    await expectAccessibleAt(page, /^Authorize /, 'device: consent');
     await page.getByRole('button', { name: 'Approve' }).click();
-    await page.getByRole('heading', { name: 'Device connected' }).waitFor();
-    await expectAccessible(page, 'device: connected');
+    await expectAccessibleAt(page, 'Device connected', 'device: connected');
     await context.close();
   });
 });

@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { AdminApi, appWithAdminApi } from '../support/admin';
 import { approveConsent, describeBrowser, launchChromium } from '../support/chromium';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { createClient } from '../support/factories';
 import { authorizationRequest, redeemAtRedirectUri } from '../support/relying-app';
@@ -16,14 +16,18 @@ describeBrowser(`"Sign in with …" an upstream OpenID Connect provider in headl
   let appRedirect: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
+    let api: AdminApi;
+    ({ t, api } = await appWithAdminApi());
     appRedirect = `${t.url}/app/callback`;
     idp = await startUpstreamIdp([`${t.url}/oauth2/upstream/callback`]);
     idp.accounts.set('jane', { password: 'upstream-secret', email: 'jane@corp.example', email_verified: true, name: 'Jane Upstream' });
-    const res = await request(t.url)
-      .post('/admin/identity-providers')
-      .set('Authorization', `Bearer ${await adminToken(t)}`)
-      .send({ alias: 'corp', display_name: 'Corp SSO', issuer: idp.issuer, client_id: idp.clientId, client_secret: idp.clientSecret });
+    const res = await api.post('/admin/identity-providers', {
+      alias: 'corp',
+      display_name: 'Corp SSO',
+      issuer: idp.issuer,
+      client_id: idp.clientId,
+      client_secret: idp.clientSecret,
+    });
     expect(res.status).toBe(201);
     browser = await launchChromium();
   });

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
-import { adminToken } from '../support/admin';
-import { basicAuth, tokenRequest } from '../support/factories';
+import { adminApi } from '../support/admin';
+import { basicAuth, BUILT_IN_GRANT_TYPES, introspectionRequest, revocationRequest, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { GaleraCluster, galeraAvailable, startGaleraCluster } from '../support/galera';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -61,19 +61,14 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
     // Every DDL statement of the migrations waits for the whole cluster (total order isolation).
     servers = await Promise.all([0, 1, 2].map((node) => startServer({ ...env(node), ...common }, 150_000)));
     withoutCausalReads = await startServer({ ...env(1), ...common, DB_GALERA_SYNC_WAIT: '0' }, 150_000);
-    const admin = await adminToken(servers[0], 'admin', ADMIN_PASSWORD);
+    // Signed in on the first node, the administrator sets up through the other two.
+    const admin = await adminApi(servers[0], ADMIN_PASSWORD);
     client = (
-      await request(servers[1].url)
-        .post('/admin/applications')
-        .set('Authorization', `Bearer ${admin}`)
-        .send({
-          client_name: 'Galera',
-          redirect_uris: ['http://test.com'],
-          grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
-          scope: 'read',
-        })
+      await admin
+        .on(servers[1])
+        .post('/admin/applications', { client_name: 'Galera', redirect_uris: ['http://test.com'], grant_types: BUILT_IN_GRANT_TYPES, scope: 'read' })
     ).body as Client;
-    await request(servers[2].url).post('/admin/users').set('Authorization', `Bearer ${admin}`).send(user).expect(201);
+    await admin.on(servers[2]).post('/admin/users', user).expect(201);
   }, 400_000);
 
   afterAll(async () => {
@@ -83,8 +78,7 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
 
   const basic = () => basicAuth(client.client_id, client.client_secret);
   const token = (server: ServerProcess, body: Record<string, string>) => tokenRequest(server.url, body, basic());
-  const introspect = (server: ServerProcess, value: string) =>
-    request(server.url).post('/oauth2/introspect').set('Authorization', basic()).type('form').send({ token: value });
+  const introspect = (server: ServerProcess, value: string) => introspectionRequest(server.url, { token: value }, basic());
   const authorizeUrl = () => `/oauth2/authorize?response_type=code&client_id=${client.client_id}&redirect_uri=http%3A%2F%2Ftest.com&scope=read`;
 
   /** A loser is `invalid_grant`, or a 503 (a certification conflict, nothing done) whose retry is `invalid_grant`. */
@@ -133,9 +127,7 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
       const issued = await token(a, { grant_type: 'client_credentials' });
       expect(issued.status).toBe(200);
       if ((await introspect(b, issued.body.access_token)).body.active !== true) issuedNotActive++;
-      expect((await request(c.url).post('/oauth2/revoke').set('Authorization', basic()).type('form').send({ token: issued.body.access_token })).status).toBe(
-        200,
-      );
+      expect((await revocationRequest(c.url, { token: issued.body.access_token }, basic())).status).toBe(200);
       if ((await introspect(a, issued.body.access_token)).body.active !== false) revokedStillActive++;
     };
     // Sixteen clients at once, 25 rounds each: the appliers of the other nodes have work queued.
@@ -200,7 +192,7 @@ describeCluster('three instances on a three-node MariaDB Galera cluster', () => 
     expect((await introspect(withoutCausalReads, issued)).body.active).toBe(true);
     const result = await duringLagOnNode2(
       async () => {
-        await request(servers[2].url).post('/oauth2/revoke').set('Authorization', basic()).type('form').send({ token: issued }).expect(200);
+        await revocationRequest(servers[2].url, { token: issued }, basic()).expect(200);
       },
       async (server) => (await introspect(server, issued)).body.active === false,
     );

@@ -1,9 +1,8 @@
-import request from 'supertest';
-import { ADMIN_PASSWORD, AdminApi, adminApi } from '../support/admin';
+import { AdminApi, appWithAdminApi } from '../support/admin';
 import { makeCertificate, skipWithoutOpenssl, TestCertificate } from '../support/certificates';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, TestClient } from '../support/factories';
+import { createClient, TestClient, tokenRequest } from '../support/factories';
 import { ROOT_DN, ROOT_PASSWORD, Slapd, slapdAvailable, startSlapd, SUFFIX } from '../support/slapd';
 
 const PEOPLE = `ou=people,${SUFFIX}`;
@@ -31,8 +30,7 @@ cn: Tess Example
 sn: Example
 userPassword: tess-password
 `);
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    admin = await adminApi(t);
+    ({ t, api: admin } = await appWithAdminApi());
     client = await createClient(t);
   }, 60_000);
 
@@ -63,12 +61,7 @@ userPassword: tess-password
       await admin.delete(`/admin/users/${user.id}`);
     }
   };
-  const signIn = () =>
-    request(t.url)
-      .post('/oauth2/token')
-      .set('Authorization', client.basic)
-      .type('form')
-      .send({ grant_type: 'password', username: 'tess', password: 'tess-password' });
+  const signIn = () => tokenRequest(t.url, { grant_type: 'password', username: 'tess', password: 'tess-password' }, client.basic);
 
   it.each([
     ['ldaps:// with the CA bundle', () => ({ urls: [slapd.ldapsUrl], ca_certificates: ca.certificate })],

@@ -1,8 +1,7 @@
 import * as oidc from 'openid-client';
-import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
+import { AdminApi, appWithAdminApi } from '../support/admin';
 import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser, parseForm } from '../support/form-browser';
 import { sleep } from '../support/sleep';
@@ -13,19 +12,21 @@ const SIGNED_OUT = 'https://rp.example.com/signed-out';
 
 describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, () => {
   let t: TestApp;
+  let api: AdminApi;
   let app: { client_id: string; client_secret: string };
   const user = { username: 'lea', password: 'lea-password' };
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    const auth = `Bearer ${await adminToken(t)}`;
-    await request(t.url).post('/admin/users').set('Authorization', auth).send(user);
-    await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'max', password: 'max-password' });
+    ({ t, api } = await appWithAdminApi());
+    await api.post('/admin/users', user);
+    await api.post('/admin/users', { username: 'max', password: 'max-password' });
     app = (
-      await request(t.url)
-        .post('/admin/applications')
-        .set('Authorization', auth)
-        .send({ client_name: 'RP', redirect_uris: [REDIRECT_URI], post_logout_redirect_uris: [SIGNED_OUT], scope: 'openid profile' })
+      await api.post('/admin/applications', {
+        client_name: 'RP',
+        redirect_uris: [REDIRECT_URI],
+        post_logout_redirect_uris: [SIGNED_OUT],
+        scope: 'openid profile',
+      })
     ).body;
   });
   afterAll(() => t.close());
@@ -208,13 +209,7 @@ describe(`OpenID Connect prompt, max_age, form_post and sign-out [${TEST_DB}]`, 
     });
 
     it('does not take a JWT access token for an ID Token hint', async () => {
-      const auth = `Bearer ${await adminToken(t)}`;
-      const jwtApp = (
-        await request(t.url)
-          .post('/admin/applications')
-          .set('Authorization', auth)
-          .send({ client_name: 'JWT', grant_types: ['client_credentials'], access_token_format: 'jwt' })
-      ).body;
+      const jwtApp = (await api.post('/admin/applications', { client_name: 'JWT', grant_types: ['client_credentials'], access_token_format: 'jwt' })).body;
       const accessToken = (await tokenRequest(t.url, { grant_type: 'client_credentials' }, basicAuth(jwtApp.client_id, jwtApp.client_secret))).body
         .access_token;
       expect((await new FormBrowser(t.url).get(`/oauth2/logout?id_token_hint=${accessToken}`)).status).toBe(400);

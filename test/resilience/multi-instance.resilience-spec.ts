@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { adminToken } from '../support/admin';
+import { AdminApi, adminApi } from '../support/admin';
 import { createTestDatabase, SERVER_DB, TestDatabase } from '../support/databases';
-import { basicAuth, tokenRequest } from '../support/factories';
+import { basicAuth, BUILT_IN_GRANT_TYPES, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 import { NO_RATE_LIMITS } from '../support/no-rate-limits';
 import { ServerProcess, startServer } from '../support/server-process';
@@ -18,7 +18,7 @@ describe.each([
   let db: TestDatabase;
   let a: ServerProcess;
   let b: ServerProcess;
-  let admin: string;
+  let admin: AdminApi;
   let client: { client_id: string; client_secret: string };
   const user = { username: 'racer', password: 'racer-password' };
 
@@ -36,19 +36,11 @@ describe.each([
     };
     a = await startServer(env);
     b = await startServer(env);
-    admin = await adminToken(a, 'admin', ADMIN_PASSWORD);
+    admin = await adminApi(a, ADMIN_PASSWORD);
     client = (
-      await request(a.url)
-        .post('/admin/applications')
-        .set('Authorization', `Bearer ${admin}`)
-        .send({
-          client_name: 'Racer',
-          redirect_uris: ['http://test.com'],
-          grant_types: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
-          scope: 'read',
-        })
+      await admin.post('/admin/applications', { client_name: 'Racer', redirect_uris: ['http://test.com'], grant_types: BUILT_IN_GRANT_TYPES, scope: 'read' })
     ).body;
-    await request(a.url).post('/admin/users').set('Authorization', `Bearer ${admin}`).send(user);
+    await admin.post('/admin/users', user);
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -73,12 +65,12 @@ describe.each([
 
   it('enforces on B a settings change made through A’s admin API, on B’s next request', async () => {
     for (let i = 0; i < 3; i++) await request(b.url).get(authorizeUrl()); // warm B's settings cache
-    await request(a.url).patch('/admin/settings').set('Authorization', `Bearer ${admin}`).send({ pkce_required: true });
+    await admin.patch('/admin/settings', { pkce_required: true });
     try {
       const res = await request(b.url).get(authorizeUrl());
       expect(new URL(res.headers['location']).searchParams.get('error')).toBe('invalid_request');
     } finally {
-      await request(a.url).patch('/admin/settings').set('Authorization', `Bearer ${admin}`).send({ pkce_required: false });
+      await admin.patch('/admin/settings', { pkce_required: false });
     }
   });
 
@@ -127,19 +119,14 @@ describe.each([
   });
 
   it('stops a rotated secret and a deleted application at once on the other instance', async () => {
-    const app = (
-      await request(a.url)
-        .post('/admin/applications')
-        .set('Authorization', `Bearer ${admin}`)
-        .send({ client_name: 'Rotated', grant_types: ['client_credentials'] })
-    ).body;
+    const app = (await admin.post('/admin/applications', { client_name: 'Rotated', grant_types: ['client_credentials'] })).body;
     const cc = (server: ServerProcess, secret: string) => tokenRequest(server.url, { grant_type: 'client_credentials' }, basicAuth(app.client_id, secret));
     // Warm B's cache (when caching is on) before the change made through A.
     for (let i = 0; i < 3; i++) expect((await cc(b, app.client_secret)).status).toBe(200);
-    const rotated = (await request(a.url).post(`/admin/applications/${app.client_id}/secret`).set('Authorization', `Bearer ${admin}`)).body;
+    const rotated = (await admin.post(`/admin/applications/${app.client_id}/secret`)).body;
     expect((await cc(b, app.client_secret)).status).toBe(401);
     expect((await cc(b, rotated.client_secret)).status).toBe(200);
-    await request(a.url).delete(`/admin/applications/${app.client_id}`).set('Authorization', `Bearer ${admin}`);
+    await admin.delete(`/admin/applications/${app.client_id}`);
     expect((await cc(b, rotated.client_secret)).status).toBe(401);
   });
 });

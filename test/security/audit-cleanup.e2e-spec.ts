@@ -2,23 +2,22 @@ import request from 'supertest';
 import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { createClient, createUser, TestClient } from '../support/factories';
+import { AdminApi, appWithAdminApi } from '../support/admin';
+import { createClient, createUser, revocationRequest, TestClient } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
 describe(`audit trail [${TEST_DB}]`, () => {
   let t: TestApp;
+  let api: AdminApi;
   let client: TestClient;
-  let auth: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
+    ({ t, api } = await appWithAdminApi());
     client = await createClient(t, { scope: 'read' });
-    auth = `Bearer ${await adminToken(t)}`;
   });
   afterAll(() => t.close());
 
-  const events = async (query = '') => (await request(t.url).get(`/admin/audit-events${query}`).set('Authorization', auth)).body;
+  const events = async (query = '') => (await api.get(`/admin/audit-events${query}`)).body;
 
   it('records logins, consents, token issue and revocation, and admin changes with who, when, client and IP', async () => {
     const user = await createUser(t);
@@ -35,8 +34,8 @@ describe(`audit trail [${TEST_DB}]`, () => {
       .set('Authorization', client.basic)
       .type('form')
       .send({ grant_type: 'password', username: user.username, password: user.password });
-    await request(t.url).post('/oauth2/revoke').set('Authorization', client.basic).type('form').send({ token: issued.body.access_token });
-    const created = await request(t.url).post('/admin/users').set('Authorization', auth).send({ username: 'audited', password: 'audited-password' });
+    await revocationRequest(t.url, { token: issued.body.access_token }, client.basic);
+    const created = await api.post('/admin/users', { username: 'audited', password: 'audited-password' });
 
     const failure = (await events(`?type=login.failure&client_id=${client.clientId}`)).items[0];
     expect(failure).toMatchObject({ outcome: 'failure', subject: user.username, client_id: client.clientId, ip: expect.stringMatching(/127\.0\.0\.1/) });
@@ -67,7 +66,7 @@ describe(`audit trail [${TEST_DB}]`, () => {
     expect(page.items).toHaveLength(2);
     expect(page.total).toBeGreaterThan(2);
     expect((await events('?since=4102444800')).items).toEqual([]);
-    expect((await request(t.url).get('/admin/audit-events?per_page=0').set('Authorization', auth)).status).toBe(400);
+    expect((await api.get('/admin/audit-events?per_page=0')).status).toBe(400);
     expect((await request(t.url).get('/admin/audit-events')).status).toBe(401);
   });
 });

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
+import { appWithClientAndUser, introspectionRequest, revocationRequest, TestClient, TestUser, tokenRequest } from '../support/factories';
 
 /** RFC 6749 §5.1 asks it of token responses; every answer of the API carries tokens, codes or personal data. */
 describe(`Cache-Control: no-store on every answer, set once [${TEST_DB}]`, () => {
@@ -10,11 +10,7 @@ describe(`Cache-Control: no-store on every answer, set once [${TEST_DB}]`, () =>
   let client: TestClient;
   let user: TestUser;
 
-  beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    client = await createClient(t, { scope: 'read write' });
-    user = await createUser(t);
-  });
+  beforeAll(async () => ({ t, client, user } = await appWithClientAndUser({ scope: 'read write' }, {}, { ADMIN_PASSWORD })));
   afterAll(() => t.close());
 
   it('is on successes and errors of the token, introspection, revocation, userinfo, admin and health endpoints', async () => {
@@ -22,8 +18,8 @@ describe(`Cache-Control: no-store on every answer, set once [${TEST_DB}]`, () =>
     const answers = [
       token,
       await tokenRequest(t.url, { grant_type: 'nope' }, client.basic),
-      await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token: token.body.access_token }),
-      await request(t.url).post('/oauth2/revoke').set('Authorization', client.basic).type('form').send({ token: 'unknown' }),
+      await introspectionRequest(t.url, { token: token.body.access_token }, client.basic),
+      await revocationRequest(t.url, { token: 'unknown' }, client.basic),
       await request(t.url).get('/me').set('Authorization', `Bearer ${token.body.access_token}`),
       await request(t.url).get('/me'),
       await (await adminApi(t)).get('/admin/applications'),

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createTestApp, type TestApp, type TestAppOptions } from './create-test-app';
+import { createTestApp, createTestAppPair, type TestApp, type TestAppOptions, type TestAppPair } from './create-test-app';
 import { tokenRequest } from './factories';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -25,17 +25,24 @@ export interface AdminApi {
   patch(path: string, body?: object): request.Test;
   get(path: string): request.Test;
   delete(path: string): request.Test;
+  /** The same administrator's calls at another instance (with the same database behind it). */
+  on(server: { readonly url: string }): AdminApi;
 }
 
-export async function adminApi(t: { readonly url: string }): Promise<AdminApi> {
-  const auth = `Bearer ${await adminToken(t)}`;
+/** The management API of `t` (a test app or a server process) as the admin user with `password`. */
+export async function adminApi(t: { readonly url: string }, password = ADMIN_PASSWORD): Promise<AdminApi> {
+  return adminApiAt(t.url, `Bearer ${await adminToken(t, 'admin', password)}`);
+}
+
+function adminApiAt(url: string, auth: string): AdminApi {
   const withBody = (req: request.Test, body?: object) => (body === undefined ? req : req.send(body));
   return {
     auth,
-    post: (path, body) => withBody(request(t.url).post(path).set('Authorization', auth), body),
-    patch: (path, body) => withBody(request(t.url).patch(path).set('Authorization', auth), body),
-    get: (path) => request(t.url).get(path).set('Authorization', auth),
-    delete: (path) => request(t.url).delete(path).set('Authorization', auth),
+    post: (path, body) => withBody(request(url).post(path).set('Authorization', auth), body),
+    patch: (path, body) => withBody(request(url).patch(path).set('Authorization', auth), body),
+    get: (path) => request(url).get(path).set('Authorization', auth),
+    delete: (path) => request(url).delete(path).set('Authorization', auth),
+    on: (server) => adminApiAt(server.url, auth),
   };
 }
 
@@ -49,6 +56,21 @@ export async function appWithAdminApi(options: TestAppOptions = {}): Promise<{ t
     return { t, api: await adminApi(t) };
   } catch (error) {
     await t.close();
+    throw error;
+  }
+}
+
+/**
+ * Two instances on one database (createTestAppPair) whose admin user has ADMIN_PASSWORD (plus
+ * `options`), and the management API on the first: what the multi-instance specs set up first.
+ * The caller closes the pair.
+ */
+export async function appPairWithAdminApi(options: TestAppOptions = {}): Promise<TestAppPair & { readonly api: AdminApi }> {
+  const pair = await createTestAppPair({ ...options, env: { ADMIN_PASSWORD, ...options.env } });
+  try {
+    return { ...pair, api: await adminApi(pair.a) };
+  } catch (error) {
+    await pair.close();
     throw error;
   }
 }

@@ -16,22 +16,43 @@ export function basicAuth(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64')}`;
 }
 
+/** What supertest can send to: a URL (a test app's `url`) or a server. */
+type Server = Parameters<typeof request>[0];
+
+/** A form POST of `fields` to `path`, authenticated by `authorization` (an `Authorization` header value) when given. */
+function formPost(server: Server, path: string, fields: Record<string, unknown>, authorization?: string): request.Test {
+  const req = request(server).post(path);
+  if (authorization !== undefined) req.set('Authorization', authorization);
+  return req.type('form').send(fields);
+}
+
 /**
  * A token request (RFC 6749 §3.2: a form POST to the token endpoint) with `fields`, authenticated
  * by `authorization` (an `Authorization` header value, e.g. basicAuth(...)) when given.
  */
-export function tokenRequest(server: Parameters<typeof request>[0], fields: Record<string, unknown>, authorization?: string): request.Test {
-  const req = request(server).post('/oauth2/token');
-  if (authorization !== undefined) req.set('Authorization', authorization);
-  return req.type('form').send(fields);
+export function tokenRequest(server: Server, fields: Record<string, unknown>, authorization?: string): request.Test {
+  return formPost(server, '/oauth2/token', fields, authorization);
 }
+
+/** An introspection request (RFC 7662 §2.1): `token`, and `token_type_hint` when given, as tokenRequest sends its fields. */
+export function introspectionRequest(server: Server, fields: Record<string, unknown>, authorization?: string): request.Test {
+  return formPost(server, '/oauth2/introspect', fields, authorization);
+}
+
+/** A revocation request (RFC 7009 §2.1): `token`, and `token_type_hint` when given, as tokenRequest sends its fields. */
+export function revocationRequest(server: Server, fields: Record<string, unknown>, authorization?: string): request.Test {
+  return formPost(server, '/oauth2/revoke', fields, authorization);
+}
+
+/** The grant types every instance supports without an extension module: what createClient allows by default. */
+export const BUILT_IN_GRANT_TYPES: readonly string[] = ['authorization_code', 'refresh_token', 'password', 'client_credentials'];
 
 /** A confidential client allowed every built-in grant, unless overridden. */
 export async function createClient(testApp: TestApp, overrides: Partial<NewClient> = {}): Promise<TestClient> {
   const input: NewClient = {
     clientName: 'Test Application',
     redirectUris: ['http://test.com'],
-    grantTypes: ['authorization_code', 'refresh_token', 'password', 'client_credentials'],
+    grantTypes: [...BUILT_IN_GRANT_TYPES],
     scope: 'email read write PRODUCTION',
     tokenEndpointAuthMethod: 'client_secret_basic',
     ...overrides,

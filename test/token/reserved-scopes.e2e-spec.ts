@@ -1,8 +1,7 @@
-import request from 'supertest';
 import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { AdminApi, appWithAdminApi } from '../support/admin';
-import { createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
+import { BUILT_IN_GRANT_TYPES, createClient, createUser, introspectionRequest, TestClient, TestUser, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -23,7 +22,7 @@ describe(`the admin scope, reserved for users with the admin role [${TEST_DB}]`,
   beforeAll(async () => {
     ({ t, api } = await appWithAdminApi());
     adminConsole = await createClient(t, {
-      grantTypes: ['authorization_code', 'refresh_token', 'password', 'client_credentials', TOKEN_EXCHANGE],
+      grantTypes: [...BUILT_IN_GRANT_TYPES, TOKEN_EXCHANGE],
       scope: 'openid read admin',
     });
     administrator = await createUser(t, { roles: ['admin'] });
@@ -34,8 +33,7 @@ describe(`the admin scope, reserved for users with the admin role [${TEST_DB}]`,
   const token = (fields: Record<string, string>) => tokenRequest(t.url, fields, adminConsole.basic);
   const password = (who: TestUser, scope?: string) =>
     token({ grant_type: 'password', username: who.username, password: who.password, ...(scope !== undefined ? { scope } : {}) });
-  const introspect = async (value: string) =>
-    (await request(t.url).post('/oauth2/introspect').set('Authorization', adminConsole.basic).type('form').send({ token: value })).body;
+  const introspect = async (value: string) => (await introspectionRequest(t.url, { token: value }, adminConsole.basic)).body;
   const authorizeUrl = (params: Record<string, string>) =>
     `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: adminConsole.clientId, redirect_uri: adminConsole.redirectUri, ...params })}`;
   const redeem = (code: string) => token({ grant_type: 'authorization_code', code, redirect_uri: adminConsole.redirectUri });

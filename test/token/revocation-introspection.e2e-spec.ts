@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { appWithClientAndUser, createClient, TestClient, TestUser, tokenRequest } from '../support/factories';
+import { appWithClientAndUser, createClient, introspectionRequest, revocationRequest, TestClient, TestUser, tokenRequest } from '../support/factories';
 
 describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC 8414) [${TEST_DB}]`, () => {
   let t: TestApp;
@@ -16,18 +16,10 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
       access_token: string;
       refresh_token: string;
     };
-  const introspect = (token: string, auth = client.basic, hint?: string) =>
-    request(t.url)
-      .post('/oauth2/introspect')
-      .set('Authorization', auth)
-      .type('form')
-      .send({ token, ...(hint ? { token_type_hint: hint } : {}) });
-  const revoke = (token: string, auth = client.basic, hint?: string) =>
-    request(t.url)
-      .post('/oauth2/revoke')
-      .set('Authorization', auth)
-      .type('form')
-      .send({ token, ...(hint ? { token_type_hint: hint } : {}) });
+  /** The token and its type hint, as introspection (RFC 7662 §2.1) and revocation (RFC 7009 §2.1) both take them. */
+  const tokenFields = (token: string, hint?: string) => ({ token, ...(hint ? { token_type_hint: hint } : {}) });
+  const introspect = (token: string, auth = client.basic, hint?: string) => introspectionRequest(t.url, tokenFields(token, hint), auth);
+  const revoke = (token: string, auth = client.basic, hint?: string) => revocationRequest(t.url, tokenFields(token, hint), auth);
   const me = (token: string, path = '/me') => request(t.url).get(path).set('Authorization', `Bearer ${token}`);
 
   it('introspects an active access token with its scope, client, subject and expiry', async () => {
@@ -75,7 +67,7 @@ describe(`revocation (RFC 7009), introspection (RFC 7662), /me and metadata (RFC
   });
 
   it('answers invalid_request when the token parameter is missing', async () => {
-    const res = await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({});
+    const res = await introspectionRequest(t.url, {}, client.basic);
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_request');
   });

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
 import { ExpiredDataCleanupService } from '../../src/maintenance/expired-data-cleanup.service';
-import { ADMIN_PASSWORD, type AdminApi, adminApi } from '../support/admin';
-import { createTestAppPair, TestApp } from '../support/create-test-app';
+import { type AdminApi, appPairWithAdminApi } from '../support/admin';
+import type { TestApp, TestAppPair } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { basicAuth } from '../support/factories';
+import { basicAuth, introspectionRequest, revocationRequest, tokenRequest } from '../support/factories';
 import { REDIS_URL, skipWithoutRedis } from '../support/redis';
 import { sql } from '../support/sql';
 
@@ -21,9 +21,7 @@ const BUSES = [
 
 describe.each(BUSES)(`stateless JWT access tokens and their revocation, on two instances, $bus [${TEST_DB}]`, ({ redis }) => {
   let skipped = false;
-  let a: TestApp;
-  let b: TestApp;
-  let closeBoth: () => Promise<void>;
+  let pair: TestAppPair;
   let admin: AdminApi;
   let app: { client_id: string; client_secret: string };
 
@@ -33,8 +31,7 @@ describe.each(BUSES)(`stateless JWT access tokens and their revocation, on two i
       return;
     }
     const bus: Record<string, string> = redis ? { REDIS_URL, REDIS_PREFIX: `test:${randomUUID()}:` } : {};
-    ({ a, b, close: closeBoth } = await createTestAppPair({ env: { ADMIN_PASSWORD, TOKEN_RETRY_WINDOW_SECONDS: '0', ...bus } }));
-    admin = await adminApi(a);
+    ({ api: admin, ...pair } = await appPairWithAdminApi({ env: { TOKEN_RETRY_WINDOW_SECONDS: '0', ...bus } }));
     app = (
       await admin.post('/admin/applications', {
         client_name: 'JWT application',
@@ -45,7 +42,7 @@ describe.each(BUSES)(`stateless JWT access tokens and their revocation, on two i
     ).body;
   });
   afterAll(async () => {
-    if (!skipped) await closeBoth();
+    if (!skipped) await pair.close();
   });
   /** it(), passing without Redis where the suite is skipped (skipWithoutRedis said so). */
   const it = (name: string, test: () => Promise<void>) =>
@@ -60,32 +57,25 @@ describe.each(BUSES)(`stateless JWT access tokens and their revocation, on two i
     expect(created.status).toBe(201);
     return { id: created.body.id as string, username, password: 'jwt-user-password' };
   }
-  const token = (instance: TestApp, fields: Record<string, string>) =>
-    request(instance.url).post('/oauth2/token').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send(fields);
+  const token = (instance: TestApp, fields: Record<string, string>) => tokenRequest(instance.url, fields, basicAuth(app.client_id, app.client_secret));
   const passwordGrant = (user: { username: string; password: string }) =>
-    token(a, { grant_type: 'password', username: user.username, password: user.password, scope: 'openid profile read' });
+    token(pair.a, { grant_type: 'password', username: user.username, password: user.password, scope: 'openid profile read' });
   const introspect = async (instance: TestApp, value: string) =>
-    (
-      await request(instance.url)
-        .post('/oauth2/introspect')
-        .set('Authorization', basicAuth(app.client_id, app.client_secret))
-        .type('form')
-        .send({ token: value })
-    ).body as { active: boolean };
+    (await introspectionRequest(instance.url, { token: value }, basicAuth(app.client_id, app.client_secret))).body as { active: boolean };
   /** What instance B answers for a JWT at introspection, /me and userinfo. */
   const onB = async (jwt: string) => ({
-    introspection: (await introspect(b, jwt)).active,
-    me: (await request(b.url).get('/me').set('Authorization', `Bearer ${jwt}`)).status,
-    userinfo: (await request(b.url).get('/oauth2/userinfo').set('Authorization', `Bearer ${jwt}`)).status,
+    introspection: (await introspect(pair.b, jwt)).active,
+    me: (await request(pair.b.url).get('/me').set('Authorization', `Bearer ${jwt}`)).status,
+    userinfo: (await request(pair.b.url).get('/oauth2/userinfo').set('Authorization', `Bearer ${jwt}`)).status,
   });
   const accepted = { introspection: true, me: 200, userinfo: 200 };
   const refused = { introspection: false, me: 401, userinfo: 401 };
 
   it('issues a JWT access token without storing a row for it, carrying its grant family', async () => {
-    const [{ count: before }] = await sql<{ count: number }>(a.dataSource, 'SELECT COUNT(*) AS count FROM access_tokens');
+    const [{ count: before }] = await sql<{ count: number }>(pair.a.dataSource, 'SELECT COUNT(*) AS count FROM access_tokens');
     const res = await passwordGrant(await newUser());
     expect(res.status).toBe(200);
-    const [{ count: after }] = await sql<{ count: number }>(a.dataSource, 'SELECT COUNT(*) AS count FROM access_tokens');
+    const [{ count: after }] = await sql<{ count: number }>(pair.a.dataSource, 'SELECT COUNT(*) AS count FROM access_tokens');
     expect(Number(after)).toBe(Number(before));
     expect(decodeJwt(res.body.access_token as string)).toMatchObject({ client_id: app.client_id, grant_id: expect.any(String), jti: expect.any(String) });
     expect(await onB(res.body.access_token as string)).toEqual(accepted);
@@ -95,11 +85,7 @@ describe.each(BUSES)(`stateless JWT access tokens and their revocation, on two i
     const user = await newUser();
     const revoked = (await passwordGrant(user)).body.access_token as string;
     const other = (await passwordGrant(user)).body.access_token as string;
-    const res = await request(a.url)
-      .post('/oauth2/revoke')
-      .set('Authorization', basicAuth(app.client_id, app.client_secret))
-      .type('form')
-      .send({ token: revoked });
+    const res = await revocationRequest(pair.a.url, { token: revoked }, basicAuth(app.client_id, app.client_secret));
     expect(res.status).toBe(200);
     expect(await onB(revoked)).toEqual(refused);
     expect(await onB(other)).toEqual(accepted);
@@ -118,12 +104,12 @@ describe.each(BUSES)(`stateless JWT access tokens and their revocation, on two i
   it('refuses every JWT of a refresh-token family once a reuse revoked the family', async () => {
     const user = await newUser();
     const first = (await passwordGrant(user)).body as { access_token: string; refresh_token: string };
-    const rotated = await token(a, { grant_type: 'refresh_token', refresh_token: first.refresh_token });
+    const rotated = await token(pair.a, { grant_type: 'refresh_token', refresh_token: first.refresh_token });
     expect(rotated.status).toBe(200);
     const unrelated = (await passwordGrant(user)).body.access_token as string;
     expect(await onB(rotated.body.access_token as string)).toEqual(accepted);
     // RFC 9700 §4.14.2: the first refresh token presented again is a replay: the family is revoked.
-    const reused = await token(b, { grant_type: 'refresh_token', refresh_token: first.refresh_token });
+    const reused = await token(pair.b, { grant_type: 'refresh_token', refresh_token: first.refresh_token });
     expect(reused.body.error).toBe('invalid_grant');
     expect(await onB(first.access_token)).toEqual(refused);
     expect(await onB(rotated.body.access_token as string)).toEqual(refused);
@@ -131,35 +117,31 @@ describe.each(BUSES)(`stateless JWT access tokens and their revocation, on two i
   });
 
   it('refuses the JWTs of an application disabled on instance A', async () => {
-    const jwt = (await token(a, { grant_type: 'client_credentials', scope: 'read' })).body.access_token as string;
-    expect(await introspect(b, jwt)).toMatchObject({ active: true });
+    const jwt = (await token(pair.a, { grant_type: 'client_credentials', scope: 'read' })).body.access_token as string;
+    expect(await introspect(pair.b, jwt)).toMatchObject({ active: true });
     const other = (await admin.post('/admin/applications', { client_name: 'Introspecting resource server' })).body as {
       client_id: string;
       client_secret: string;
     };
     expect((await admin.patch(`/admin/applications/${app.client_id}`, { enabled: false })).status).toBe(200);
     try {
-      const res = await request(b.url)
-        .post('/oauth2/introspect')
-        .set('Authorization', basicAuth(other.client_id, other.client_secret))
-        .type('form')
-        .send({ token: jwt });
+      const res = await introspectionRequest(pair.b.url, { token: jwt }, basicAuth(other.client_id, other.client_secret));
       expect(res.body).toEqual({ active: false });
     } finally {
       expect((await admin.patch(`/admin/applications/${app.client_id}`, { enabled: true })).status).toBe(200);
     }
-    expect(await introspect(b, jwt)).toEqual({ active: false });
+    expect(await introspect(pair.b, jwt)).toEqual({ active: false });
   });
 
   it('keeps a revoked JWT’s deny-list entry until the token expires; then the janitor deletes it', async () => {
     const jwt = (await passwordGrant(await newUser())).body.access_token as string;
     const { jti, exp } = decodeJwt(jwt) as { jti: string; exp: number };
-    await request(a.url).post('/oauth2/revoke').set('Authorization', basicAuth(app.client_id, app.client_secret)).type('form').send({ token: jwt });
-    const entry = () => sql(a.dataSource, 'SELECT id FROM token_revocations WHERE id = ?', [`jti:${jti}`]);
+    await revocationRequest(pair.a.url, { token: jwt }, basicAuth(app.client_id, app.client_secret));
+    const entry = () => sql(pair.a.dataSource, 'SELECT id FROM token_revocations WHERE id = ?', [`jti:${jti}`]);
     expect(await entry()).toHaveLength(1);
-    await a.app.get(ExpiredDataCleanupService).runOnce(exp - 1);
+    await pair.a.app.get(ExpiredDataCleanupService).runOnce(exp - 1);
     expect(await entry()).toHaveLength(1);
-    const deleted = await b.app.get(ExpiredDataCleanupService).runOnce(exp + 1);
+    const deleted = await pair.b.app.get(ExpiredDataCleanupService).runOnce(exp + 1);
     expect(deleted.token_revocations).toBeGreaterThanOrEqual(1);
     expect(await entry()).toHaveLength(0);
   });

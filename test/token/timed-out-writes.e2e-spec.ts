@@ -1,10 +1,19 @@
-import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { connectTo, sql } from '../support/sql';
 import { ADMIN_PASSWORD, adminApi } from '../support/admin';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
-import { basicAuth, createClient, createUser, TestClient, TestUser, passwordGrantRequest, tokenRequest } from '../support/factories';
+import {
+  basicAuth,
+  createClient,
+  createUser,
+  introspectionRequest,
+  passwordGrantRequest,
+  revocationRequest,
+  TestClient,
+  TestUser,
+  tokenRequest,
+} from '../support/factories';
 import { sleep } from '../support/sleep';
 import { sha256 } from '../support/sha256';
 
@@ -50,8 +59,7 @@ const REQUEST_TIMEOUT_MS = 1500;
     }
   }
   /** RFC 7662: whether `app` sees `token` as active. */
-  const isActive = async (app: TestClient, token: string): Promise<boolean> =>
-    (await request(t.url).post('/oauth2/introspect').set('Authorization', app.basic).type('form').send({ token })).body.active as boolean;
+  const isActive = async (app: TestClient, token: string): Promise<boolean> => (await introspectionRequest(t.url, { token }, app.basic)).body.active as boolean;
   const count = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM access_tokens'))[0].n);
   const passwordGrant = async () =>
     (await token({ grant_type: 'password', username: user.username, password: user.password })).body as { access_token: string; refresh_token: string };
@@ -69,9 +77,9 @@ const REQUEST_TIMEOUT_MS = 1500;
 
   it('revokes nothing when the revocation timed out on a row lock; the tokens still work', async () => {
     const issued = await passwordGrant();
-    const revoke = () => request(t.url).post('/oauth2/revoke').set('Authorization', client.basic).type('form').send({ token: issued.refresh_token });
+    const revoke = () => revocationRequest(t.url, { token: issued.refresh_token }, client.basic);
     expect((await whileLocked(issued.refresh_token, revoke)).status).toBe(503);
-    const introspected = await request(t.url).post('/oauth2/introspect').set('Authorization', client.basic).type('form').send({ token: issued.access_token });
+    const introspected = await introspectionRequest(t.url, { token: issued.access_token }, client.basic);
     expect(introspected.body.active).toBe(true);
     expect((await token({ grant_type: 'refresh_token', refresh_token: issued.refresh_token })).status).toBe(200);
   });
@@ -94,41 +102,57 @@ const REQUEST_TIMEOUT_MS = 1500;
     expect(await events()).toBe(1);
   });
 
-  it('neither disables nor deletes an application, nor revokes its tokens, when the change timed out on a row lock', async () => {
+  /**
+   * Disabling and deleting at `path`, each while another session holds the row `lock` takes: both
+   * are answered 503 and have no effect (`path` still answers `expected`, enabled, and `token.active`);
+   * the retries then take effect whole (`token.ended`).
+   */
+  async function expectTimedOutChangesWithoutEffect(
+    lock: readonly [string, readonly unknown[]],
+    path: string,
+    expected: object,
+    token: { active(): Promise<boolean>; ended(): Promise<boolean> },
+  ): Promise<void> {
     const admin = await adminApi(t);
-    const app = await createClient(t);
-    const issued = (await tokenRequest(t.url, { grant_type: 'client_credentials' }, app.basic)).body;
-    const lockApp = ['SELECT id FROM clients WHERE id = ? FOR UPDATE', [app.clientId]] as const;
-    const path = `/admin/applications/${encodeURIComponent(app.clientId)}`;
-    expect((await whileRowLocked(...lockApp, () => admin.patch(path, { enabled: false }))).status).toBe(503);
-    expect((await whileRowLocked(...lockApp, () => admin.delete(path))).status).toBe(503);
-    // Both 503s had no effect: the application is there and enabled, its token active.
-    expect((await admin.get(path)).body).toMatchObject({ client_id: app.clientId, enabled: true });
-    const active = () => isActive(app, issued.access_token);
-    expect(await active()).toBe(true);
-    // The retries take effect whole.
+    expect((await whileRowLocked(...lock, () => admin.patch(path, { enabled: false }))).status).toBe(503);
+    expect((await whileRowLocked(...lock, () => admin.delete(path))).status).toBe(503);
+    expect((await admin.get(path)).body).toMatchObject({ ...expected, enabled: true });
+    expect(await token.active()).toBe(true);
     expect((await admin.patch(path, { enabled: false })).status).toBe(200);
-    expect((await sql(t.dataSource, 'SELECT revoked_at FROM access_tokens WHERE token_hash = ?', [sha256(issued.access_token)]))[0].revoked_at).not.toBeNull();
+    expect(await token.ended()).toBe(true);
     expect((await admin.delete(path)).status).toBe(204);
     expect((await admin.get(path)).status).toBe(404);
+  }
+
+  it('neither disables nor deletes an application, nor revokes its tokens, when the change timed out on a row lock', async () => {
+    const app = await createClient(t);
+    const issued = (await tokenRequest(t.url, { grant_type: 'client_credentials' }, app.basic)).body;
+    await expectTimedOutChangesWithoutEffect(
+      ['SELECT id FROM clients WHERE id = ? FOR UPDATE', [app.clientId]],
+      `/admin/applications/${encodeURIComponent(app.clientId)}`,
+      { client_id: app.clientId },
+      {
+        active: () => isActive(app, issued.access_token),
+        // A disabled application cannot introspect: its token's row says it was revoked.
+        ended: async () =>
+          (await sql(t.dataSource, 'SELECT revoked_at FROM access_tokens WHERE token_hash = ?', [sha256(issued.access_token)]))[0].revoked_at !== null,
+      },
+    );
   });
 
   it('neither disables nor deletes a user, nor revokes their tokens, when the change timed out on a row lock', async () => {
-    const admin = await adminApi(t);
     const someone = await createUser(t);
     const app = await createClient(t); // the suite's client had its secret rotated above
     const issued = (await passwordGrantRequest(t, app, someone, '/oauth2/token')).body;
-    const lockUser = ['SELECT id FROM users WHERE id = ? FOR UPDATE', [someone.id]] as const;
-    const path = `/admin/users/${someone.id}`;
-    expect((await whileRowLocked(...lockUser, () => admin.patch(path, { enabled: false }))).status).toBe(503);
-    expect((await whileRowLocked(...lockUser, () => admin.delete(path))).status).toBe(503);
-    expect((await admin.get(path)).body).toMatchObject({ id: someone.id, enabled: true });
-    const active = () => isActive(app, issued.access_token);
-    expect(await active()).toBe(true);
-    expect((await admin.patch(path, { enabled: false })).status).toBe(200);
-    expect(await active()).toBe(false);
-    expect((await admin.delete(path)).status).toBe(204);
-    expect((await admin.get(path)).status).toBe(404);
+    await expectTimedOutChangesWithoutEffect(
+      ['SELECT id FROM users WHERE id = ? FOR UPDATE', [someone.id]],
+      `/admin/users/${someone.id}`,
+      { id: someone.id },
+      {
+        active: () => isActive(app, issued.access_token),
+        ended: async () => !(await isActive(app, issued.access_token)),
+      },
+    );
   });
 
   it('neither widens a consent nor issues a code when the approval timed out on a row lock; approving again works', async () => {

@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { createTestApp, TestApp } from '../support/create-test-app';
+import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
-import { ADMIN_PASSWORD, adminToken } from '../support/admin';
-import { basicAuth, createClient, createUser, TestClient, TestUser, tokenRequest } from '../support/factories';
+import { AdminApi, appWithAdminApi } from '../support/admin';
+import { basicAuth, createClient, createUser, introspectionRequest, revocationRequest, TestClient, TestUser, tokenRequest } from '../support/factories';
 
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
@@ -11,25 +11,23 @@ const ORDERS = 'https://api.example.com/orders';
 /** RFC 8693 token exchange, enabled per application by listing its grant type. */
 describe(`token exchange (RFC 8693) [${TEST_DB}]`, () => {
   let t: TestApp;
-  let auth: string;
+  let api: AdminApi;
   let frontend: TestClient;
   let service: TestClient;
   let user: TestUser;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { ADMIN_PASSWORD } });
-    auth = `Bearer ${await adminToken(t)}`;
-    const created = await request(t.url)
-      .post('/admin/resources')
-      .set('Authorization', auth)
-      .send({ identifier: ORDERS, name: 'Orders', scope: 'read', access_token_format: 'opaque' });
+    ({ t, api } = await appWithAdminApi());
+    const created = await api.post('/admin/resources', { identifier: ORDERS, name: 'Orders', scope: 'read', access_token_format: 'opaque' });
     expect(created.status).toBe(201);
     frontend = await createClient(t, { grantTypes: ['password'], scope: 'read write' });
     // Enabled as an operator enables it: by listing the grant type in the application's grant_types.
-    const app = await request(t.url)
-      .post('/admin/applications')
-      .set('Authorization', auth)
-      .send({ client_name: 'Orders gateway', grant_types: [TOKEN_EXCHANGE, 'client_credentials'], scope: 'read write', resources: [ORDERS] });
+    const app = await api.post('/admin/applications', {
+      client_name: 'Orders gateway',
+      grant_types: [TOKEN_EXCHANGE, 'client_credentials'],
+      scope: 'read write',
+      resources: [ORDERS],
+    });
     expect(app.status).toBe(201);
     service = {
       clientId: app.body.client_id,
@@ -49,9 +47,9 @@ describe(`token exchange (RFC 8693) [${TEST_DB}]`, () => {
   };
   const exchange = (subjectToken: string, extra: Record<string, string> = {}, client = service) =>
     token(client, { grant_type: TOKEN_EXCHANGE, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN_TYPE, ...extra });
-  const introspect = (value: string) => request(t.url).post('/oauth2/introspect').set('Authorization', service.basic).type('form').send({ token: value });
+  const introspect = (value: string) => introspectionRequest(t.url, { token: value }, service.basic);
   const issuedEvents = async (client: TestClient): Promise<{ user_id: string | null; detail: Record<string, unknown> }[]> =>
-    (await request(t.url).get(`/admin/audit-events?type=token.issued&client_id=${client.clientId}`).set('Authorization', auth)).body.items;
+    (await api.get(`/admin/audit-events?type=token.issued&client_id=${client.clientId}`)).body.items;
 
   it('exchanges a user’s access token for one of the calling client with a narrower scope, and says it issued an access token', async () => {
     const res = await exchange(await userToken(), { scope: 'read' });
@@ -99,7 +97,7 @@ describe(`token exchange (RFC 8693) [${TEST_DB}]`, () => {
 
   it('refuses a revoked subject token with invalid_request (RFC 8693 §2.2.2)', async () => {
     const subject = await userToken();
-    expect((await request(t.url).post('/oauth2/revoke').set('Authorization', frontend.basic).type('form').send({ token: subject })).status).toBe(200);
+    expect((await revocationRequest(t.url, { token: subject }, frontend.basic)).status).toBe(200);
     expect((await exchange(subject)).body.error).toBe('invalid_request');
   });
 
