@@ -1,4 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { ClientsService } from '../clients/clients.service';
 import { randomToken } from '../common/crypto/tokens';
 import { type AppConfig } from '../config/app-config';
@@ -47,24 +49,75 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
 
   private async ensureAdmin(): Promise<void> {
     if (await this.users.anyWithRole(ADMIN_ROLE)) return;
-    const { username } = this.admin;
+    const { username, password } = this.admin;
     if (await this.users.existsByUsername(username)) {
       this.logger.warn(`No administrator exists and the user "${username}" is taken: grant it the admin role through the database`);
       return;
     }
-    const generated = this.admin.password === undefined;
-    const password = this.admin.password ?? randomToken(18);
+    if (password !== undefined) {
+      if (await this.createAdmin(username, password)) this.logger.log(`Created administrator "${username}" (password from ADMIN_PASSWORD)`);
+      return;
+    }
+    await this.createAdminWithGeneratedPassword(username);
+  }
+
+  /**
+   * The password goes to a new file, never to the log (log lines are collected and kept). The file
+   * is written first: an administrator whose password could not be handed over is not created, and
+   * the next start tries again.
+   */
+  private async createAdminWithGeneratedPassword(username: string): Promise<void> {
+    const password = randomToken(18);
+    const path = resolve(this.admin.passwordFile);
     try {
-      await this.users.create({ username, password, roles: [ADMIN_ROLE] });
+      await writeNewPrivateFile(path, `${password}\n`);
     } catch (error) {
-      if (await this.users.anyWithRole(ADMIN_ROLE)) return;
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      this.logger.error(
+        `Could not write the generated administrator password to ${path} (${reason}): set ADMIN_PASSWORD, or ADMIN_PASSWORD_FILE to a new file in a writable directory`,
+      );
+      return;
+    }
+    let created: boolean;
+    try {
+      created = await this.createAdmin(username, password);
+    } catch (error) {
+      await rm(path, { force: true });
       throw error;
     }
-    if (generated) {
-      // Printed this once, on the start that created the account; never again.
-      this.logger.warn(`Created administrator "${username}" with the generated password: ${password}`);
-    } else {
-      this.logger.log(`Created administrator "${username}" (password from ADMIN_PASSWORD)`);
+    if (!created) {
+      // Another instance created an administrator meanwhile: this password names no account.
+      await rm(path, { force: true });
+      return;
+    }
+    this.logger.warn(
+      `Created administrator "${username}"; its generated password is in ${path}, readable by this user only: sign in, change it, and delete the file`,
+    );
+  }
+
+  /** False when another instance created an administrator at the same moment. */
+  private async createAdmin(username: string, password: string): Promise<boolean> {
+    try {
+      await this.users.create({ username, password, roles: [ADMIN_ROLE] });
+      return true;
+    } catch (error) {
+      if (await this.users.anyWithRole(ADMIN_ROLE)) return false;
+      throw error;
     }
   }
+}
+
+/** Creates `path` (never replaces a file), readable by this user only, in a private directory if it must make one. */
+async function writeNewPrivateFile(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const file = await open(path, 'wx', 0o600);
+  try {
+    await file.writeFile(content);
+    await file.sync();
+  } catch (error) {
+    await file.close();
+    await rm(path, { force: true });
+    throw error;
+  }
+  await file.close();
 }

@@ -396,11 +396,19 @@ export class EnvironmentVariables {
   @MinLength(1)
   ADMIN_USERNAME = 'admin';
 
-  /** When empty on first start, a password is generated and printed once. */
+  /** When empty on first start, a password is generated and written to ADMIN_PASSWORD_FILE. */
   @IsOptional()
   @IsString()
   @MinLength(12)
   ADMIN_PASSWORD?: string = undefined;
+
+  /**
+   * The new file (relative to the working directory) that receives the generated password of the
+   * first admin, readable by this user only: a secret never goes to the log.
+   */
+  @IsString()
+  @MinLength(1)
+  ADMIN_PASSWORD_FILE = 'data/initial-admin-password';
 
   /** The product name on the sign-in, consent, account and error pages. */
   @IsString()
@@ -660,7 +668,8 @@ export interface AppConfig {
   readonly loginSessionTtl: number;
   /** The proxies whose X-Forwarded-* headers are believed, by address or CIDR (empty: none). */
   readonly trustProxy: readonly string[];
-  readonly admin: { readonly username: string; readonly password?: string };
+  /** The first admin; passwordFile receives a generated password (ADMIN_PASSWORD unset). */
+  readonly admin: { readonly username: string; readonly password?: string; readonly passwordFile: string };
   readonly refreshReuseGraceSeconds: number;
   readonly tokenRetryWindowSeconds: number;
   /** Where writes in doubt are kept until compensated (token-outbox.ts). */
@@ -807,7 +816,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     loginSessionTtl: vars.LOGIN_SESSION_TTL,
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
-    admin: { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD },
+    admin: { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD, passwordFile: vars.ADMIN_PASSWORD_FILE },
     refreshReuseGraceSeconds: vars.REFRESH_REUSE_GRACE_SECONDS,
     tokenRetryWindowSeconds: vars.TOKEN_RETRY_WINDOW_SECONDS,
     tokenOutboxDir: vars.TOKEN_OUTBOX_DIR,

@@ -1,16 +1,34 @@
+import { Logger } from '@nestjs/common';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { createTestApp, TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { ADMIN_PASSWORD, adminToken } from '../support/admin';
 import { createClient, createUser, tokenRequest } from '../support/factories';
 
+/** Every message the Nest Logger writes from now on, as `level: message`, until `restore`. */
+function captureLogs(): { readonly lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const spies = (['log', 'warn', 'error'] as const).map((level) =>
+    jest.spyOn(Logger.prototype, level).mockImplementation((...args: unknown[]) => void lines.push(`${level}: ${args.map(String).join(' ')}`)),
+  );
+  return { lines, restore: () => spies.forEach((spy) => spy.mockRestore()) };
+}
+
 describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
   let t: TestApp;
+  let home: string;
 
   beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'oauth-admin-bootstrap-'));
     t = await createTestApp({ env: { ADMIN_PASSWORD } });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    rmSync(home, { recursive: true, force: true });
+  });
 
   it('creates the first administrator and the public admin-cli client on first start', async () => {
     const token = await adminToken(t);
@@ -32,23 +50,55 @@ describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
     await expect(adminToken(t)).resolves.toEqual(expect.any(String));
   });
 
-  it('generates a password when none is configured and logs it once', async () => {
-    const logs: string[] = [];
-    const { Logger } = await import('@nestjs/common');
-    const spy = jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void logs.push(String(message)));
-    const fresh = await createTestApp();
+  it('generates a password when none is configured, writes it to a file of its own user only, and never logs it', async () => {
+    const logs = captureLogs();
+    const passwordFile = join(home, 'data', 'initial-admin-password');
+    let app: TestApp | undefined;
     try {
-      const line = logs.find((l) => l.includes('generated password'));
-      expect(line).toBeDefined();
-      const password = line!.split(': ').at(-1)!;
-      await expect(adminToken(fresh, 'admin', password)).resolves.toEqual(expect.any(String));
-      logs.length = 0;
-      await fresh.close({ keepDatabase: true });
-      const again = await createTestApp({ database: fresh.database });
-      expect(logs.filter((l) => l.includes('generated password'))).toEqual([]);
-      await again.close();
+      app = await createTestApp({ env: { ADMIN_PASSWORD_FILE: passwordFile } });
+      const password = readFileSync(passwordFile, 'utf8').trim();
+      expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
+      expect(statSync(dirname(passwordFile)).mode & 0o777).toBe(0o700);
+      await expect(adminToken(app, 'admin', password)).resolves.toEqual(expect.any(String));
+      expect(logs.lines.filter((line) => line.includes(`its generated password is in ${passwordFile}`))).toHaveLength(1);
+
+      rmSync(passwordFile);
+      const { database } = app;
+      await app.close({ keepDatabase: true });
+      app = undefined;
+      app = await createTestApp({ database, env: { ADMIN_PASSWORD_FILE: passwordFile } });
+      expect(existsSync(passwordFile)).toBe(false);
+      expect(logs.lines.filter((line) => line.includes('generated password'))).toHaveLength(1);
+      expect(logs.lines.filter((line) => line.includes(password))).toEqual([]);
     } finally {
-      spy.mockRestore();
+      await app?.close();
+      logs.restore();
+    }
+  });
+
+  it('creates no administrator while the password file exists already, and does on a later start once it is gone', async () => {
+    const logs = captureLogs();
+    const passwordFile = join(home, 'existing-password');
+    writeFileSync(passwordFile, 'left by an earlier start\n');
+    let app: TestApp | undefined;
+    try {
+      app = await createTestApp({ env: { ADMIN_PASSWORD_FILE: passwordFile } });
+      const [{ n }] = await app.dataSource.query(`SELECT COUNT(*) AS n FROM users WHERE roles LIKE '%"admin"%'`);
+      expect(Number(n)).toBe(0);
+      expect(readFileSync(passwordFile, 'utf8')).toBe('left by an earlier start\n');
+      expect(logs.lines).toContainEqual(
+        expect.stringMatching(/^error: Could not write the generated administrator password to \S+existing-password \(EEXIST\)/),
+      );
+
+      rmSync(passwordFile);
+      const { database } = app;
+      await app.close({ keepDatabase: true });
+      app = undefined;
+      app = await createTestApp({ database, env: { ADMIN_PASSWORD_FILE: passwordFile } });
+      await expect(adminToken(app, 'admin', readFileSync(passwordFile, 'utf8').trim())).resolves.toEqual(expect.any(String));
+    } finally {
+      await app?.close();
+      logs.restore();
     }
   });
 

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -21,9 +21,9 @@ interface Run {
 }
 
 /** The operator's command line, run as its own process with the server's environment. */
-async function cli(database: TestDatabase, ...args: string[]): Promise<Run> {
+async function cli(env: Record<string, string>, ...args: string[]): Promise<Run> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...database.env } });
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -54,10 +54,15 @@ async function timedCli(env: Record<string, string>, ...args: string[]): Promise
 describe.each(['sqlite', SERVER_DB] as const)('the operator command line on %s', (type) => {
   let database: TestDatabase;
   let dir: string;
+  let passwordFile: string;
+  /** The database, and a file for the generated admin password outside the source tree. */
+  let commandEnv: Record<string, string>;
 
   beforeAll(async () => {
     database = await createTestDatabase(type);
     dir = mkdtempSync(join(tmpdir(), 'oauth-cli-'));
+    passwordFile = join(dir, 'initial-admin-password');
+    commandEnv = { ...database.env, ADMIN_PASSWORD_FILE: passwordFile };
   });
   afterAll(async () => {
     await database.drop();
@@ -65,22 +70,25 @@ describe.each(['sqlite', SERVER_DB] as const)('the operator command line on %s',
   });
 
   it('imports with --dry-run without writing, then for real, and a second import changes nothing', async () => {
-    const dry = await cli(database, 'import', SPRING, '--dry-run');
+    const dry = await cli(commandEnv, 'import', SPRING, '--dry-run');
     expect(dry.code).toBe(0);
-    // The first command on an empty database created the administrator: its password is not lost.
-    expect(dry.stderr).toMatch(/Created administrator "admin" with the generated password: \S+/);
+    // The first command on an empty database created the administrator: its password is in the file, not in the log.
+    const password = readFileSync(passwordFile, 'utf8').trim();
+    expect(password).toMatch(/^\S{16,}$/);
+    expect(dry.stderr).toContain(`its generated password is in ${passwordFile}`);
+    expect(dry.stderr).not.toContain(password);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dry_run: true, applications: { created: ['breakout_app'] } });
-    expect(JSON.parse((await cli(database, 'export')).stdout).applications.map((a: { client_id: string }) => a.client_id)).toEqual(['admin-cli']);
+    expect(JSON.parse((await cli(commandEnv, 'export')).stdout).applications.map((a: { client_id: string }) => a.client_id)).toEqual(['admin-cli']);
 
-    const real = await cli(database, 'import', SPRING);
+    const real = await cli(commandEnv, 'import', SPRING);
     expect(real.code).toBe(0);
     expect(JSON.parse(real.stdout)).toMatchObject({ dry_run: false, applications: { created: ['breakout_app'] }, users: { created: ['admin-breakout'] } });
-    const again = JSON.parse((await cli(database, 'import', SPRING)).stdout);
+    const again = JSON.parse((await cli(commandEnv, 'import', SPRING)).stdout);
     expect(again).toMatchObject({ applications: { created: [], updated: [], unchanged: ['breakout_app'] }, users: { unchanged: ['admin-breakout'] } });
   });
 
   it('exports applications and users without secrets or hashes', async () => {
-    const exported = await cli(database, 'export');
+    const exported = await cli(commandEnv, 'export');
     expect(exported.code).toBe(0);
     expect(
       JSON.parse(exported.stdout)
@@ -102,20 +110,20 @@ describe.each(['sqlite', SERVER_DB] as const)('the operator command line on %s',
         users: [{ username: 'x' }],
       }),
     );
-    const run = await cli(database, 'import', bad);
+    const run = await cli(commandEnv, 'import', bad);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('applications.1.grant_types');
     expect(run.stderr).toContain('users.0.password');
-    expect(JSON.parse((await cli(database, 'export')).stdout).applications.map((a: { client_id: string }) => a.client_id)).not.toContain('ok-app');
+    expect(JSON.parse((await cli(commandEnv, 'export')).stdout).applications.map((a: { client_id: string }) => a.client_id)).not.toContain('ok-app');
   });
 
   it('answers usage errors with exit code 2', async () => {
-    expect((await cli(database, 'frobnicate')).code).toBe(2);
-    expect((await cli(database, 'import')).code).toBe(2);
+    expect((await cli(commandEnv, 'frobnicate')).code).toBe(2);
+    expect((await cli(commandEnv, 'import')).code).toBe(2);
   });
 
   it('resets the administrator password, prints it once, and the server accepts it', async () => {
-    const reset = await cli(database, 'reset-admin-password');
+    const reset = await cli(commandEnv, 'reset-admin-password');
     expect(reset.code).toBe(0);
     const password = /New password of the administrator: (\S+)/.exec(reset.stdout)![1];
     const server = await startServer(database.env);
@@ -151,6 +159,7 @@ describe.each(['sqlite', SERVER_DB] as const)('the operator command line on %s',
         HOST: '127.0.0.1',
         ISSUER: server.url,
         MANAGEMENT_PORT: String(managementPort),
+        ADMIN_PASSWORD_FILE: passwordFile,
       };
 
       const exported = await timedCli(env, 'export');

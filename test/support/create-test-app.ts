@@ -1,6 +1,9 @@
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/app.setup';
@@ -36,17 +39,30 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const database = options.database ?? (await createTestDatabase());
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // No management port and no access log unless a test asks: many apps run side by side in one process.
-  const config = loadConfig({ ...database.env, PORT: String(port), ISSUER: url, MANAGEMENT_PORT: '0', ACCESS_LOG: 'false', ...options.env });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.extraModules), createHttpAdapter(config), {
-    bodyParser: false,
-    logger: ['error', 'warn'],
-  });
+  // A generated admin password goes to a file: in a folder of this app's own, never the source tree.
+  const home = mkdtempSync(join(tmpdir(), 'oauth-test-app-'));
+  const removeHome = () => rmSync(home, { recursive: true, force: true });
+  let app: NestFastifyApplication | undefined;
   try {
+    // No management port and no access log unless a test asks: many apps run side by side in one process.
+    const config = loadConfig({
+      ...database.env,
+      PORT: String(port),
+      ISSUER: url,
+      MANAGEMENT_PORT: '0',
+      ACCESS_LOG: 'false',
+      ADMIN_PASSWORD_FILE: join(home, 'initial-admin-password'),
+      ...options.env,
+    });
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.extraModules), createHttpAdapter(config), {
+      bodyParser: false,
+      logger: ['error', 'warn'],
+    });
     await configureApp(app, config);
     await app.listen(port, '127.0.0.1');
   } catch (error) {
-    await app.close().catch(() => undefined);
+    await app?.close().catch(() => undefined);
+    removeHome();
     if (!options.database) await database.drop();
     throw error;
   }
@@ -60,6 +76,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     database,
     close: async ({ keepDatabase = false } = {}) => {
       await app.close();
+      removeHome();
       if (!keepDatabase) await database.drop();
     },
   };

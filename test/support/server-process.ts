@@ -1,10 +1,20 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port';
 import { sleep } from './sleep';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+/**
+ * A folder of the process's own for a generated admin password (ADMIN_PASSWORD_FILE, unless `env`
+ * names one): the default, relative to the working directory, would be the source tree.
+ */
+function privateHome(): { readonly env: Record<string, string>; remove(): void } {
+  const home = mkdtempSync(join(tmpdir(), 'oauth-server-'));
+  return { env: { ADMIN_PASSWORD_FILE: join(home, 'initial-admin-password') }, remove: () => rmSync(home, { recursive: true, force: true }) };
+}
 
 export interface ServerProcess {
   readonly url: string;
@@ -20,10 +30,12 @@ export async function startServer(env: Record<string, string>, startTimeoutMs = 
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm run test:resilience does)`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const home = privateHome();
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ISSUER: url, MANAGEMENT_PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', ISSUER: url, MANAGEMENT_PORT: '0', ...home.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.once('exit', () => home.remove());
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -64,10 +76,12 @@ export interface FailedStart {
 export async function runUntilExit(env: Record<string, string>, timeoutMs = 30_000): Promise<FailedStart> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm run test:resilience does)`);
   const port = env.PORT ?? String(await freePort());
+  const home = privateHome();
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', PORT: port, HOST: '127.0.0.1', ISSUER: `http://127.0.0.1:${port}`, MANAGEMENT_PORT: '0', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: port, HOST: '127.0.0.1', ISSUER: `http://127.0.0.1:${port}`, MANAGEMENT_PORT: '0', ...home.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.once('exit', () => home.remove());
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
