@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { ConsoleLogger, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ImportDocumentDto } from './admin/dto/import.dto';
 import { ImportService } from './admin/migration/import.service';
 import { AppModule } from './app.module';
@@ -39,7 +40,8 @@ class CommandLogger extends ConsoleLogger {
  * The application without its server side (role `command`): it runs beside a live server with the
  * same environment, so it opens no port (MANAGEMENT_PORT included) and starts no timer or
  * subscription; once closed, nothing keeps the process alive. Warnings reach stderr: the first
- * command on an empty database creates the administrator and prints its generated password once.
+ * command on an empty database creates the administrator and names the file that holds its
+ * generated password (ADMIN_PASSWORD_FILE).
  */
 async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, [], 'command'), { logger: new CommandLogger() });
@@ -99,7 +101,12 @@ async function run(argv: string[]): Promise<void> {
           .get(AuditService)
           .record({ type: 'admin.user.updated', subject: admin.id, detail: { fields: 'password enabled', via: 'cli reset-admin-password' } });
       });
+      // The file of a generated first password no longer holds the administrator's password.
+      const initial = resolve(config.admin.passwordFile);
+      const stale = existsSync(initial);
+      if (stale) rmSync(initial, { force: true });
       process.stdout.write(`New password of the administrator: ${password}\nIt is shown once; the administrator's browser sessions were ended.\n`);
+      if (stale) process.stdout.write(`${initial}, which held the generated first password, is deleted.\n`);
       return;
     }
     default:

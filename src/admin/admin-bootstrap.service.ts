@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ClientsService } from '../clients/clients.service';
 import { randomToken } from '../common/crypto/tokens';
@@ -22,6 +22,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     private readonly users: UsersService,
     private readonly clients: ClientsService,
     @InjectConfig('admin') private readonly admin: AppConfig['admin'],
+    @InjectConfig('database') private readonly database: Pick<AppConfig['database'], 'type'> & { path?: string },
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -64,15 +65,27 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   /**
    * The password goes to a new file, never to the log (log lines are collected and kept). The file
    * is written first: an administrator whose password could not be handed over is not created, and
-   * the next start tries again.
+   * the next start tries again. An existing file is never replaced (another instance on a shared
+   * volume may have just written the password of the administrator it created), except for an
+   * in-memory database: it starts empty every time, so a file from an earlier start names no account.
    */
   private async createAdminWithGeneratedPassword(username: string): Promise<void> {
     const password = randomToken(18);
     const path = resolve(this.admin.passwordFile);
+    const inMemory = this.database.type === 'sqlite' && this.database.path === ':memory:';
     try {
-      await writeNewPrivateFile(path, `${password}\n`);
+      await writePrivateFile(path, `${password}\n`, inMemory);
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      // Another instance sharing the file created the administrator meanwhile: nothing to report.
+      if (await this.users.anyWithRole(ADMIN_ROLE)) return;
+      const code = (error as NodeJS.ErrnoException).code;
+      const left =
+        code === 'EEXIST' &&
+        (await stat(path).then(
+          (found) => found.isFile(),
+          () => false,
+        ));
+      const reason = left ? 'EEXIST: left by an earlier start; delete it if no administrator was created from it' : (code ?? (error as Error).message);
       this.logger.error(
         `Could not write the generated administrator password to ${path} (${reason}): set ADMIN_PASSWORD, or ADMIN_PASSWORD_FILE to a new file in a writable directory`,
       );
@@ -107,9 +120,10 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   }
 }
 
-/** Creates `path` (never replaces a file), readable by this user only, in a private directory if it must make one. */
-async function writeNewPrivateFile(path: string, content: string): Promise<void> {
+/** Creates `path` (replacing a file only when told to), readable by this user only, in a private directory if it must make one. */
+async function writePrivateFile(path: string, content: string, replace: boolean): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  if (replace) await rm(path, { force: true });
   const file = await open(path, 'wx', 0o600);
   try {
     await file.writeFile(content);

@@ -87,7 +87,9 @@ describe(`admin authentication and bootstrap [${TEST_DB}]`, () => {
       expect(Number(n)).toBe(0);
       expect(readFileSync(passwordFile, 'utf8')).toBe('left by an earlier start\n');
       expect(logs.lines).toContainEqual(
-        expect.stringMatching(/^error: Could not write the generated administrator password to \S+existing-password \(EEXIST\)/),
+        expect.stringMatching(
+          /^error: Could not write the generated administrator password to \S+existing-password \(EEXIST: left by an earlier start; delete it if no administrator was created from it\)/,
+        ),
       );
 
       rmSync(passwordFile);

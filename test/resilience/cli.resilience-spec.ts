@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -123,9 +123,13 @@ describe.each(['sqlite', SERVER_DB] as const)('the operator command line on %s',
   });
 
   it('resets the administrator password, prints it once, and the server accepts it', async () => {
+    expect(existsSync(passwordFile)).toBe(true);
     const reset = await cli(commandEnv, 'reset-admin-password');
     expect(reset.code).toBe(0);
     const password = /New password of the administrator: (\S+)/.exec(reset.stdout)![1];
+    // The file of the generated first password no longer holds the administrator's password.
+    expect(existsSync(passwordFile)).toBe(false);
+    expect(reset.stdout).toContain(`${passwordFile}, which held the generated first password, is deleted.`);
     const server = await startServer(database.env);
     try {
       await expect(adminToken(server, 'admin', password)).resolves.toEqual(expect.any(String));
