@@ -154,6 +154,13 @@ describe('a database partition under load leaves no effect behind requests answe
     // The scenario is the lost answer, not a rollback: both COMMITs went through.
     const committed = [...(await storedAccessTokenHashes())].filter((hash) => !before.has(hash));
     expect(committed).toHaveLength(2);
+    // The compensator settles writes in doubt on its next tick (every 500 ms), not at readiness:
+    // the retry comes once it has revoked what the lost COMMITs stored.
+    const settled = Date.now() + 10_000;
+    while ((await revokedAmong(committed)).includes(false)) {
+      if (Date.now() > settled) throw new Error('the writes in doubt were not compensated');
+      await sleep(100);
+    }
 
     const retried = [
       await token({ grant_type: 'refresh_token', refresh_token: refreshToken }),
