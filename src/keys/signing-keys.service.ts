@@ -26,6 +26,11 @@ const ALL = 'all';
 /** A public JWK as jwks_uri publishes it. */
 export type PublicJwk = JWK & { kid: string; alg: SigningAlgorithm; use: 'sig' };
 
+/** Whether the JWKS lists `key` at `now`: its tokens verify only while it does. */
+function isPublished(key: SigningKeyEntity, now: number): boolean {
+  return key.publishedUntil === null || key.publishedUntil > now;
+}
+
 /**
  * The asymmetric keys that sign ID Tokens (RS256, which OpenID Connect requires; PS256, ES256 and EdDSA,
  * which FAPI 2.0 allows).
@@ -219,7 +224,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   async verifyAccessToken(token: string): Promise<Record<string, unknown> | null> {
     const now = nowSeconds();
     const keys = await this.keys();
-    const accepted = (kid: unknown) => keys.find((k) => k.kid === kid && (k.publishedUntil === null || k.publishedUntil > now));
+    const accepted = (kid: unknown) => keys.find((k) => k.kid === kid && isPublished(k, now));
     const known = this.verifiedAccessTokens.get(token);
     if (known) return accepted(known.kid) ? known.payload : null;
     const verified = verifyCompactJws(token, (header) => {
@@ -244,7 +249,7 @@ export class SigningKeysService implements OnModuleInit, OnApplicationBootstrap,
   /** The public keys to publish: current, pending and retired ones whose tokens may still be valid. */
   async jwks(): Promise<{ keys: PublicJwk[] }> {
     const now = nowSeconds();
-    const published = (await this.keys()).filter((k) => k.publishedUntil === null || k.publishedUntil > now);
+    const published = (await this.keys()).filter((k) => isPublished(k, now));
     return { keys: published.sort((a, b) => a.createdAt - b.createdAt || a.kid.localeCompare(b.kid)).map((k) => k.publicJwk as unknown as PublicJwk) };
   }
 
