@@ -259,6 +259,7 @@ export class AuthorizeController {
       fields: defined,
       sealed: request.pushed || request.signed,
       forceAuthentication: request.forceLogin || request.maxAge === 0,
+      ...(request.maxAge !== undefined && request.maxAge > 0 ? { maxAge: request.maxAge } : {}),
     });
   }
 

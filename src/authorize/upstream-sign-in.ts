@@ -18,6 +18,11 @@ export interface PendingAuthorization {
    * §3.1.2.1): the provider is asked to authenticate the user again, not to reuse its session.
    */
   readonly forceAuthentication: boolean;
+  /**
+   * The request's max_age when above 0 (OpenID Connect Core §3.1.2.1): the provider is asked for an
+   * authentication no older than that, and its answer must show one.
+   */
+  readonly maxAge?: number;
 }
 
 /**

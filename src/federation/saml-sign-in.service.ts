@@ -76,8 +76,10 @@ export class SamlSignInService {
       pending,
     );
     setCookie(req, res, BROWSER_COOKIE, browser, { maxAge: UPSTREAM_STATE_TTL, sameSite: crossSite(req) });
-    // ForceAuthn (SAML Core §3.4.1) when our client asked for a new authentication (OpenID Connect Core §3.1.2.1).
-    const url = await authnRequestUrl(this.parties(provider, settings), requestId, relayState, requestedNameIdFormat(settings), pending.forceAuthentication);
+    // ForceAuthn (SAML Core §3.4.1) when our client asked for a new authentication (OpenID Connect Core §3.1.2.1),
+    // and for max_age too: SAML has no maximum age, and an IdP answering from an older session would be refused.
+    const force = pending.forceAuthentication || pending.maxAge !== undefined;
+    const url = await authnRequestUrl(this.parties(provider, settings), requestId, relayState, requestedNameIdFormat(settings), force);
     res.redirect(url, 303);
   }
 

@@ -13,6 +13,7 @@ import { IdentityProvidersController } from './identity-providers.controller';
 import { UpstreamIdentityProviders1766300000000 } from '../database/migrations/1766300000000-UpstreamIdentityProviders';
 import { SamlIdentityProviders1766700000000 } from '../database/migrations/1766700000000-SamlIdentityProviders';
 import { UpstreamForcedAuthentication1766800000000 } from '../database/migrations/1766800000000-UpstreamForcedAuthentication';
+import { UpstreamMaxAge1766900000000 } from '../database/migrations/1766900000000-UpstreamMaxAge';
 import { SamlController } from './saml.controller';
 import { SamlIdentityProvidersController } from './saml-identity-providers.controller';
 import { SamlProvidersService } from './saml-providers.service';
@@ -42,7 +43,12 @@ export const ExpiringUpstreamLoginStates = expiringTable({ table: 'upstream_logi
 @Global()
 @WithSchema({
   entities: ENTITIES,
-  migrations: [UpstreamIdentityProviders1766300000000, SamlIdentityProviders1766700000000, UpstreamForcedAuthentication1766800000000],
+  migrations: [
+    UpstreamIdentityProviders1766300000000,
+    SamlIdentityProviders1766700000000,
+    UpstreamForcedAuthentication1766800000000,
+    UpstreamMaxAge1766900000000,
+  ],
 })
 @Module({
   imports: [DatabaseModule, TokensModule, AuthorizeModule, TypeOrmModule.forFeature(ENTITIES)],

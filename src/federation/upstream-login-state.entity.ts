@@ -43,6 +43,10 @@ export class UpstreamLoginStateEntity {
   @Column({ name: 'force_authentication', type: 'boolean', default: false })
   forceAuthentication: boolean;
 
+  /** The request's max_age above 0 (OpenID Connect Core §3.1.2.1), sent on: the answer must show an authentication that recent. */
+  @Column({ name: 'max_age', type: 'int', nullable: true })
+  maxAge: number | null;
+
   /** SHA-256 of the login session cookie this sign-in started (set once spent). */
   @Index('IDX_upstream_login_states_session_hash')
   @Sha256Column('session_hash', { nullable: true })

@@ -25,6 +25,7 @@ export class UpstreamLoginStatesRepository {
       resume: JSON.stringify(pending.fields),
       resumeSealed: pending.sealed,
       forceAuthentication: pending.forceAuthentication,
+      maxAge: pending.maxAge ?? null,
       sessionHash: null,
       userId: null,
       authTime: null,

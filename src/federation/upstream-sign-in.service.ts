@@ -106,6 +106,9 @@ export class UpstreamSignInService implements UpstreamSignIn {
       // Our client asked for a new authentication: so do we (Core §3.1.2.1), or the upstream session would
       // answer; max_age=0 makes the provider send auth_time, which the callback checks.
       ...(pending.forceAuthentication ? { prompt: 'login', max_age: '0' } : {}),
+      // Core §3.1.2.1: with max_age the provider authenticates again when its session is older, and
+      // must send auth_time, which the callback checks against it.
+      ...(!pending.forceAuthentication && pending.maxAge !== undefined ? { max_age: String(pending.maxAge) } : {}),
     });
     res.redirect(url.href, 303);
   }
@@ -302,10 +305,12 @@ export function requestedAt(state: UpstreamLoginStateEntity): number {
 }
 
 /**
- * A sign-in sent for a new authentication is taken only with proof of one since it was sent: the
- * ID Token's auth_time (OpenID Connect Core §3.1.2.1, asked for by max_age=0) or the assertion's
- * AuthnInstant (SAML Core §2.7.2). prompt=login and ForceAuthn are requests a provider may ignore,
- * answering from its own session; the resumed request no longer asks, so this is the only check.
+ * A sign-in sent for a new authentication is taken only with proof of one since it was sent, and
+ * one sent with max_age (above 0) only with proof of one at most that old then: the ID Token's
+ * auth_time (OpenID Connect Core §3.1.2.1, required when max_age is sent) or the assertion's
+ * AuthnInstant (SAML Core §2.7.2). prompt=login, max_age and ForceAuthn are requests a provider may
+ * ignore, answering from its own session; the resumed request no longer needs a new authentication
+ * (our session starts now), so this is the only check.
  */
 export function assertAuthenticatedSinceRequest(
   state: UpstreamLoginStateEntity,
@@ -313,9 +318,15 @@ export function assertAuthenticatedSinceRequest(
   authenticatedAt: number | null,
   evidence: 'auth_time' | 'AuthnInstant',
 ): void {
-  if (!state.forceAuthentication) return;
-  if (authenticatedAt !== null && authenticatedAt >= requestedAt(state) - AUTHENTICATED_AT_SKEW) return;
-  const why = authenticatedAt === null ? `no ${evidence}` : `${evidence} before the request`;
+  if (!state.forceAuthentication && state.maxAge === null) return;
+  const earliest = requestedAt(state) - (state.forceAuthentication ? 0 : state.maxAge!) - AUTHENTICATED_AT_SKEW;
+  if (authenticatedAt !== null && authenticatedAt >= earliest) return;
+  const why =
+    authenticatedAt === null
+      ? `no ${evidence}`
+      : state.forceAuthentication
+        ? `${evidence} before the request`
+        : `${evidence} older than the max_age it asked for`;
   throw new UpstreamRefused(
     'access_denied',
     `${provider.displayName} did not sign you in again as the application asked (${why}). Start again from the application.`,

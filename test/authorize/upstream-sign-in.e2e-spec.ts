@@ -374,6 +374,37 @@ describe(`sign-in through an upstream OpenID Connect provider [${TEST_DB}]`, () 
     const plain = await upstreamUrl({});
     expect(plain.searchParams.has('prompt')).toBe(false);
     expect(plain.searchParams.has('max_age')).toBe(false);
+    // A max_age above 0 goes on as it is: the upstream authenticates again only if its session is older.
+    const aged = await upstreamUrl({ max_age: '300' });
+    expect(aged.searchParams.get('max_age')).toBe('300');
+    expect(aged.searchParams.has('prompt')).toBe(false);
+  });
+
+  it('takes a max_age sign-in whose upstream authentication is recent enough, and refuses one that is older (auth_time)', async () => {
+    const login = upstreamAccount({ email: 'max-age@corp.example', email_verified: true });
+    const aged = authorizeUrl(client, { max_age: '300' });
+    // The upstream ignores max_age and answers with an authentication of an hour ago: refused.
+    idp.ignoreReauthentication = true;
+    idp.authenticatedSecondsAgo = 3600;
+    try {
+      const { browser, callback } = await signInUpstream(login, aged);
+      const page = await browser.get(callback);
+      expect(page.status).toBe(400);
+      expect(page.body).toMatch(/did not sign you in again as the application asked \((no auth_time|auth_time older than the max_age it asked for)\)/);
+      expect(browser.cookies.get('oauth_session') ?? '').toBe('');
+    } finally {
+      idp.ignoreReauthentication = false;
+      idp.authenticatedSecondsAgo = 0;
+    }
+    // One a minute old is within max_age=300: our tokens, with the request's nonce.
+    idp.authenticatedSecondsAgo = 60;
+    try {
+      const { browser, callback } = await signInUpstream(login, aged);
+      const tokens = await completeAtOurServer(browser, callback);
+      expect(claimsOf(tokens.id_token).nonce).toBe('app-nonce');
+    } finally {
+      idp.authenticatedSecondsAgo = 0;
+    }
   });
 
   it('refuses a prompt=login sign-in the upstream answered from its session, without a new authentication: an error page, no session', async () => {

@@ -162,6 +162,8 @@ describe(`sign-in through an upstream SAML 2.0 identity provider [${TEST_DB}]`, 
     };
     // OpenID Connect Core §3.1.2.1 through SAML Core §3.4.1: the IdP's session must not stand in for it.
     expect(await authnRequestFor({ prompt: 'login' })).toMatch(/<samlp:AuthnRequest[^>]*ForceAuthn="true"/);
+    // SAML has no maximum age: max_age asks for a new authentication too.
+    expect(await authnRequestFor({ max_age: '300' })).toMatch(/<samlp:AuthnRequest[^>]*ForceAuthn="true"/);
     expect(await authnRequestFor({})).not.toMatch(/ForceAuthn="true"/);
   });
 

@@ -1,0 +1,20 @@
+import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
+import type { TableColumnOptions } from 'typeorm';
+
+/** A migration that adds one column to one table (and drops it on the way down); named after its subclass. */
+export abstract class AddColumnMigration implements MigrationInterface {
+  readonly name = this.constructor.name;
+
+  protected constructor(
+    private readonly table: string,
+    private readonly column: TableColumnOptions,
+  ) {}
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.addColumn(this.table, new TableColumn(this.column));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropColumn(this.table, this.column.name);
+  }
+}
