@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { TokenCompensator } from '../../src/tokens/compensation/token-compensator';
+import { TokenStore } from '../../src/tokens/token-store';
 import type { WrittenTokens } from '../../src/tokens/compensation/written-tokens';
 import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
@@ -78,6 +79,40 @@ describe(`compensation of a token write whose answer was lost [${TEST_DB}]`, () 
     expect(retried.status).toBe(200);
     expect(await active(retried.body.access_token)).toBe(true);
   });
+
+  /**
+   * The race of a retry with the compensation, forced: the retry reads its refresh token spent, then
+   * the compensation commits (on this instance here; on another one alike, the database is all they
+   * share), then the retry looks for the tokens to replace (`unspentChild`) or spends them (`write`),
+   * and finds them revoked. The retry is served as a first presentation, not taken for a replay.
+   */
+  it.each(['unspentChild', 'write'] as const)(
+    'serves a retry that read its refresh token spent just before the compensation committed (before %s), revoking nothing of the family',
+    async (method) => {
+      const parent = (await passwordGrant()).refresh_token;
+      const lost = (await refresh(parent)).body as { access_token: string; refresh_token: string };
+      const written = await refreshWrite(parent, lost);
+      const store = t.app.get(TokenStore);
+      const original = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(store);
+      const raced = jest.spyOn(store, method).mockImplementationOnce((async (...args: unknown[]) => {
+        compensator.watch(written, undefined).failed(connectionLost());
+        await compensator.tick();
+        return original(...args);
+      }) as never);
+      try {
+        const retried = await refresh(parent);
+        expect(raced).toHaveBeenCalled();
+        expect(compensator.pending).toBe(0);
+        expect(`${retried.status} ${String(retried.body.error_description ?? '')}`).toBe('200 ');
+        expect(await active(retried.body.access_token)).toBe(true);
+        expect(await active(retried.body.refresh_token)).toBe(true);
+        expect(await active(lost.access_token)).toBe(false);
+        expect(await active(lost.refresh_token)).toBe(false);
+      } finally {
+        raced.mockRestore();
+      }
+    },
+  );
 
   it('leaves the spent refresh token spent when the refresh token issued in its place was used meanwhile', async () => {
     const parent = (await passwordGrant()).refresh_token;

@@ -80,6 +80,21 @@ describe('refresh_token grant (RFC 6749 §6, RFC 9700 §4.14.2)', () => {
     expect(tokens.revokedGrants).toEqual([{ grantId: 'grant-1', reason: 'refresh_token_reuse' }]);
   });
 
+  it.each(['unreceived', 'reissue'] as const)(
+    'serves a retry that read its refresh token spent just before a compensation made it spendable again (at %s), without revoking the family',
+    async (call) => {
+      const { tokens, grant } = setup(aRefreshToken({ rotatedAt: Math.floor(Date.now() / 1000) }));
+      tokens.unreceivedTokens = { refreshTokenId: 'successor', accessTokenId: 'successor-access' };
+      tokens.compensateAt = { call, spentId: 'refresh-row-1' };
+      const response = await grant.handle({ refresh_token: 'the-refresh-token' }, aClient());
+      expect(response).toMatchObject({ refresh_token: expect.any(String) });
+      // The compensation revoked the successor: the retry spends the refresh token it presented, as a first use.
+      expect(tokens.spent).toEqual(new Set(['refresh-row-1']));
+      expect(tokens.replaced).toEqual([]);
+      expect(tokens.revokedGrants).toEqual([]);
+    },
+  );
+
   it('revokes the family when a retry loses its race, even with a grace period (the replaced tokens were used)', async () => {
     const { tokens, grant } = setup(aRefreshToken({ rotatedAt: Math.floor(Date.now() / 1000) - 120 }), { graceSeconds: 30 });
     tokens.unreceivedTokens = { refreshTokenId: 'successor', accessTokenId: null };

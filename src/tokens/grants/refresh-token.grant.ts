@@ -36,7 +36,12 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
     @InjectConfig('refreshReuseGraceSeconds') private readonly refreshReuseGraceSeconds: AppConfig['refreshReuseGraceSeconds'],
   ) {}
 
-  async handle(params: RefreshTokenRequest, client: AuthenticatedClient): Promise<TokenResponse> {
+  handle(params: RefreshTokenRequest, client: AuthenticatedClient): Promise<TokenResponse> {
+    return this.refresh(params, client, false);
+  }
+
+  /** `again`: the presentation is served a second time, after a compensation made its token spendable again. */
+  private async refresh(params: RefreshTokenRequest, client: AuthenticatedClient, again: boolean): Promise<TokenResponse> {
     const stored = await this.store.findRefreshToken(params.refresh_token);
     if (!stored || stored.clientId !== client.id || stored.revokedAt !== null) {
       throw new OAuthError('invalid_grant', 'invalid refresh token');
@@ -61,7 +66,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       // its tokens were never used, and are replaced (token-issuer.ts unreceived()).
       replaced = await this.issuer.unreceived(client, stored.grantId, stored.id, stored.rotatedAt);
       // Otherwise a rotated token came back: either the client or an attacker holds a stolen copy.
-      if (!replaced) return this.reused(stored);
+      if (!replaced) return this.reusedUnlessCompensated(params, client, stored, again);
     } else if (stored.expiresAt <= nowSeconds()) {
       throw new OAuthError('invalid_grant', 'refresh token expired');
     }
@@ -120,7 +125,7 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       // Lost a race with a concurrent use of the same token: within the grace period, refused quietly.
       // A retry that lost its race was overtaken by a use of the tokens it would replace: reuse.
       if (!replaced && this.refreshReuseGraceSeconds > 0) throw new OAuthError('invalid_grant', 'refresh token was just rotated');
-      return this.reused(stored);
+      return this.reusedUnlessCompensated(params, client, stored, again);
     }
     return this.withIdToken(response, client, stored, scope, user);
   }
@@ -145,6 +150,28 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
       claims: stored.claims,
     });
     return idToken ? { ...response, id_token: idToken } : response;
+  }
+
+  /**
+   * Reuse detection, unless the refresh token is spendable again since it was read. Only the
+   * compensation of a write whose answer was lost makes a spent refresh token spendable again
+   * (TokenCompensator, on this instance or another: the database is all they share), and it revokes
+   * the tokens that write issued in the same commit. A retry that read the token spent just before
+   * that commit then finds no tokens to replace, or loses its spend of them to it: it is no replay,
+   * and is served as the presentation of a spendable token it now is, once. A replay of a token
+   * whose successor was used still finds it spent, and is reuse.
+   */
+  private async reusedUnlessCompensated(
+    params: RefreshTokenRequest,
+    client: AuthenticatedClient,
+    stored: RefreshTokenEntity,
+    again: boolean,
+  ): Promise<TokenResponse> {
+    if (!again) {
+      const now = await this.store.findRefreshToken(params.refresh_token);
+      if (now !== null && now.rotatedAt === null && now.revokedAt === null) return this.refresh(params, client, true);
+    }
+    return this.reused(stored);
   }
 
   /** RFC 9700 §4.14.2: reuse of a rotated token revokes the whole family. */

@@ -30,6 +30,13 @@ export class InMemoryTokens implements GrantIssuer, GrantTokenLookup {
   loseNextRace = false;
   /** What unreceived() answers: the tokens a retry may replace (null: a replay). */
   unreceivedTokens: Replaced | null = null;
+  /**
+   * Set to have a compensation (TokenCompensator, on any instance) commit at the next call of
+   * unreceived() or reissue(), before it reads: the tokens unreceived() answers are revoked, so
+   * nothing is left to replace, and the refresh token `spentId` is spendable again.
+   */
+  compensateAt: { readonly call: 'unreceived' | 'reissue'; readonly spentId: string } | null = null;
+  private readonly revokedIds = new Set<string>();
   private counter = 0;
 
   async issue(context: IssueContext): Promise<TokenResponse> {
@@ -45,16 +52,28 @@ export class InMemoryTokens implements GrantIssuer, GrantTokenLookup {
   }
 
   async reissue(context: IssueContext, replaced: Replaced): Promise<TokenResponse | null> {
+    this.compensateIfDue('reissue');
     if (!this.spend(replaced.refreshTokenId)) return null;
     this.replaced.push(replaced);
     return this.issue(context);
   }
 
   async unreceived(): Promise<Replaced | null> {
+    this.compensateIfDue('unreceived');
     return this.unreceivedTokens;
   }
 
+  private compensateIfDue(call: 'unreceived' | 'reissue'): void {
+    const due = this.compensateAt;
+    if (due?.call !== call) return;
+    this.compensateAt = null;
+    if (this.unreceivedTokens) this.revokedIds.add(this.unreceivedTokens.refreshTokenId);
+    this.unreceivedTokens = null;
+    for (const row of this.refreshTokens.values()) if (row.id === due.spentId) row.rotatedAt = null;
+  }
+
   private spend(id: string): boolean {
+    if (this.revokedIds.has(id)) return false;
     if (this.loseNextRace || this.spent.has(id)) {
       this.loseNextRace = false;
       return false;
@@ -63,8 +82,10 @@ export class InMemoryTokens implements GrantIssuer, GrantTokenLookup {
     return true;
   }
 
+  /** A copy, as a database read is: a later change is seen only by reading again. */
   async findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
-    return this.refreshTokens.get(token) ?? null;
+    const row = this.refreshTokens.get(token);
+    return row ? { ...row } : null;
   }
 
   async findActiveAccessToken(token: string): Promise<AccessTokenEntity | null> {
