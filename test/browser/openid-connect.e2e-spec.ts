@@ -62,19 +62,22 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
     await t?.close();
   });
 
-  /** An authorization request with PKCE (S256) and a nonce to `${rpUrl}/cb`, and the checks its answer must pass. */
-  async function authorizationWithPkce(params: Record<string, string>) {
+  /**
+   * An authorization request with PKCE (S256) to `${rpUrl}/cb`, with a nonce unless `withNonce` is
+   * false (optional in the code flow, OpenID Connect Core §3.1.2.1), and the checks its answer must pass.
+   */
+  async function authorizationWithPkce(params: Record<string, string>, withNonce = true) {
     const verifier = oidc.randomPKCECodeVerifier();
-    const nonce = oidc.randomNonce();
+    const nonce = withNonce ? oidc.randomNonce() : undefined;
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: `${rpUrl}/cb`,
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
-      nonce,
+      ...(nonce ? { nonce } : {}),
       ...params,
     });
-    const redeem = (page: Page) =>
-      oidc.authorizationCodeGrant(config, new URL(page.url()), {
+    const redeem = (answer: Page | URL) =>
+      oidc.authorizationCodeGrant(config, answer instanceof URL ? answer : new URL(answer.url()), {
         pkceCodeVerifier: verifier,
         expectedNonce: nonce,
         expectedState: params.state,
@@ -123,10 +126,10 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
     await context.close();
   });
 
-  it('delivers the code with response_mode=form_post: the browser posts it to the application', async () => {
+  it('delivers the code with response_mode=form_post, to a request without a nonce: the browser posts it, and the ID Token has none', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const { url } = await authorizationWithPkce({ scope: 'openid', response_mode: 'form_post', state: 'fp' });
+    const { url, redeem } = await authorizationWithPkce({ scope: 'openid', response_mode: 'form_post', state: 'fp' }, false);
     await page.goto(url.href);
     await page.getByLabel('Username').fill('grace');
     await page.getByLabel('Password').fill('hopper-1906');
@@ -138,6 +141,12 @@ describeBrowser(`OpenID Connect sign-in and sign-out in headless Chromium [${TES
     expect(fields.get('state')).toBe('fp');
     expect(fields.get('iss')).toBe(t.url);
     expect(fields.get('code')).toBeTruthy();
+    // The posted answer, as the application would read it, redeemed with openid-client's checks (no nonce expected).
+    const answer = new URL(`${rpUrl}/cb`);
+    for (const name of ['code', 'state', 'iss']) answer.searchParams.set(name, fields.get(name)!);
+    const claims = (await redeem(answer)).claims()!;
+    expect(claims.iss).toBe(t.url);
+    expect(claims).not.toHaveProperty('nonce');
     await context.close();
   });
 
