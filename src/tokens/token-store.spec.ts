@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import type { TransactionRunner } from '../database/unit-of-work/transaction-runner';
+import { AbandonedError } from '../database/unit-of-work/abandon';
 import type { AuditService } from '../audit/audit.service';
 import type { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import type { AccessTokenEntity } from './entities/access-token.entity';
@@ -15,11 +15,11 @@ const databaseRetried = jest.fn();
 const watched = { committed: jest.fn(), rolledBack: jest.fn(), failed: jest.fn() };
 const compensator = { watch: () => watched } as unknown as TokenCompensator;
 
-function store(run: jest.Mock, tokens = {} as TokenRepository, formats = {} as AccessTokenFormats, revocations = {} as TokenRevocations) {
+/** A TokenStore whose repository spends with `spendAndStore` (answering which inputs it spent). */
+function store(spendAndStore: jest.Mock, tokens = {} as TokenRepository, formats = {} as AccessTokenFormats, revocations = {} as TokenRevocations) {
   const audit = {} as unknown as AuditService;
   return new TokenStore(
-    { run } as unknown as TransactionRunner,
-    tokens,
+    Object.assign(Object.create(tokens) as TokenRepository, { spendAndStore }),
     audit,
     {} as UnitOfWork,
     formats,
@@ -40,7 +40,7 @@ const write = (kind: 'refresh_token' | 'authorization_code' = 'refresh_token'): 
 describe('TokenStore batched writes', () => {
   it('runs a batch again when InnoDB rolled it back as a deadlock victim, and counts the retry', async () => {
     databaseRetried.mockClear();
-    const run = jest.fn().mockRejectedValueOnce(deadlock()).mockResolvedValueOnce(['stored']);
+    const run = jest.fn().mockRejectedValueOnce(deadlock()).mockResolvedValueOnce([true]);
     expect(await store(run).write(write())).toBe(true);
     expect(run).toHaveBeenCalledTimes(2);
     expect(databaseRetried).toHaveBeenCalledTimes(1);
@@ -56,8 +56,77 @@ describe('TokenStore batched writes', () => {
   });
 
   it('answers false when another request spent the input first, and fails when the request was answered 503', async () => {
-    expect(await store(jest.fn().mockResolvedValue(['spent_elsewhere'])).write(write('authorization_code'))).toBe(false);
-    await expect(store(jest.fn().mockResolvedValue(['abandoned'])).write(write())).rejects.toThrow('rolled back');
+    expect(await store(jest.fn().mockResolvedValue([false])).write(write('authorization_code'))).toBe(false);
+    const spendAndStore = jest.fn();
+    await expect(store(spendAndStore).write({ ...write(), abandoned: AbortSignal.abort() })).rejects.toThrow('rolled back');
+    // Dropped before its transaction: nothing was sent.
+    expect(spendAndStore).not.toHaveBeenCalled();
+  });
+});
+
+describe('TokenStore spending batches', () => {
+  const job = (spends: TokenWrite['spends'], access: string): TokenWrite => ({
+    spends,
+    access: { id: access } as AccessTokenEntity,
+    audit: { id: `event-${access}` } as never,
+  });
+
+  it('spends each input once per batch: of two writes presenting the same one, the first is stored', async () => {
+    const spendAndStore = jest
+      .fn()
+      .mockImplementation(async (inputs: unknown[], _now, _signals, rowsFor: (spent: boolean[]) => { access: { id: string }[] }) => {
+        const spent = inputs.map(() => true);
+        expect(rowsFor(spent).access.map((row) => row.id)).toEqual(['a1', 'a3']);
+        return spent;
+      });
+    const tokens = store(spendAndStore);
+    const outcomes = await Promise.all([
+      tokens.write(job({ kind: 'refresh_token', id: 'r1' }, 'a1')),
+      tokens.write(job({ kind: 'refresh_token', id: 'r1' }, 'a2')),
+      tokens.write(job({ kind: 'authorization_code', id: 'r1' }, 'a3')),
+    ]);
+    expect(outcomes).toEqual([true, false, true]);
+    expect(spendAndStore).toHaveBeenCalledTimes(1);
+    expect(spendAndStore.mock.calls[0][0]).toEqual([
+      { kind: 'refresh_token', id: 'r1' },
+      { kind: 'authorization_code', id: 'r1' },
+    ]);
+  });
+
+  it('stores, of a batch whose inputs were partly spent elsewhere, the writes whose input it spent and those that spend none', async () => {
+    const spendAndStore = jest.fn().mockImplementation(async (_inputs, _now, _signals, rowsFor: (spent: boolean[]) => { access: { id: string }[] }) => {
+      expect(rowsFor([false, true, false]).access.map((row) => row.id)).toEqual(['a2', 'a4']);
+      return [false, true, false];
+    });
+    const tokens = store(spendAndStore);
+    const outcomes = await Promise.all([
+      tokens.write(job({ kind: 'refresh_token', id: 'r1' }, 'a1')),
+      tokens.write(job({ kind: 'refresh_token', id: 'r2' }, 'a2')),
+      tokens.write(job({ kind: 'authorization_code', id: 'c1' }, 'a3')),
+      tokens.write(job(undefined, 'a4')),
+    ]);
+    expect(outcomes).toEqual([false, true, false, true]);
+  });
+});
+
+describe('TokenStore spending batches answered 503 in part', () => {
+  it('runs a batch again without the write whose request was answered 503 while it ran, which rolled it back', async () => {
+    const answered503 = new AbortController();
+    const spendAndStore = jest
+      .fn()
+      .mockImplementationOnce(async () => {
+        answered503.abort();
+        throw new AbandonedError();
+      })
+      .mockResolvedValueOnce([true]);
+    const tokens = store(spendAndStore);
+    const [timedOut, other] = await Promise.allSettled([
+      tokens.write({ ...write(), abandoned: answered503.signal }),
+      tokens.write({ ...write(), spends: { kind: 'refresh_token', id: 'r2' } }),
+    ]);
+    expect(timedOut.status).toBe('rejected');
+    expect(other).toEqual({ status: 'fulfilled', value: true });
+    expect(spendAndStore.mock.calls[1][0]).toEqual([{ kind: 'refresh_token', id: 'r2' }]);
   });
 });
 
@@ -68,7 +137,7 @@ describe('TokenStore writes in doubt', () => {
     const abandoned = new AbortController();
     const run = jest.fn().mockImplementation(async () => {
       abandoned.abort();
-      return ['stored'];
+      return [true];
     });
     await expect(store(run).write({ ...write(), abandoned: abandoned.signal })).rejects.toThrow('rolled back');
     expect(watched.committed).toHaveBeenCalledTimes(1);
@@ -81,7 +150,7 @@ describe('TokenStore writes in doubt', () => {
   });
 
   it('reports a write that stored nothing as rolled back', async () => {
-    await store(jest.fn().mockResolvedValue(['spent_elsewhere'])).write(write('authorization_code'));
+    await store(jest.fn().mockResolvedValue([false])).write(write('authorization_code'));
     expect(watched.rolledBack).toHaveBeenCalledTimes(1);
     expect(watched.committed).not.toHaveBeenCalled();
   });

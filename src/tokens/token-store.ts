@@ -5,10 +5,9 @@ import { AccessTokenFormats } from './access-token-formats';
 import { TokenCompensator } from './compensation/token-compensator';
 import type { WrittenTokens } from './compensation/written-tokens';
 import { TokenRevocations } from './token-revocations';
-import { abandonable, AbandonedError } from '../database/unit-of-work/abandon';
+import { AbandonedError } from '../database/unit-of-work/abandon';
 import { isRetryable } from '../database/dialects';
 import { Batcher } from '../common/database/batcher';
-import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { UnitOfWork } from '../database/unit-of-work/unit-of-work';
 import { MetricsService } from '../metrics/metrics.service';
 import type { AuditEventEntity } from '../audit/audit-event.entity';
@@ -18,9 +17,9 @@ import { nowSeconds } from '../common/time';
 import { scopeTokens } from '../common/oauth/scope';
 import type { AccessTokenEntity } from './entities/access-token.entity';
 import type { RefreshTokenEntity } from './entities/refresh-token.entity';
-import { SingleUseKind, TokenOwner, TokenRepository } from './token.repository';
+import { type SingleUseInput, TokenOwner, TokenRepository, type TokenRows } from './token.repository';
 
-export type { TokenOwner } from './token.repository';
+export type { SingleUseInput, TokenOwner } from './token.repository';
 
 /** What the admin API shows of a token: never its value or hash. */
 export interface TokenSummary {
@@ -54,16 +53,6 @@ const NOT_STORED = '';
 /** Whether an access token found by findAccessToken() is a JWT that is not stored (revoked by TokenRevocations). */
 export function isUnstoredJwt(row: AccessTokenEntity): boolean {
   return row.tokenHash === NOT_STORED;
-}
-
-/**
- * A single-use input that a grant spends in the same commit that stores the tokens it yields.
- * "Spend" is the one name for that act: an authorization code's `spentAt`, a refresh token's
- * `rotatedAt` (its rotation is how it is spent).
- */
-export interface SingleUseInput {
-  readonly kind: SingleUseKind;
-  readonly id: string;
 }
 
 /**
@@ -105,6 +94,33 @@ function written(job: TokenWrite): WrittenTokens {
   };
 }
 
+/** The rows a batch's stored jobs write. */
+function rowsOf(stored: readonly TokenWrite[]): TokenRows {
+  return {
+    access: stored.flatMap((job) => (job.access ? [job.access] : [])),
+    refresh: stored.flatMap((job) => (job.refresh ? [job.refresh] : [])),
+    revokesAccess: stored.flatMap((job) => job.revokesAccess ?? []),
+    audit: stored.map((job) => job.audit),
+  };
+}
+
+/**
+ * The distinct inputs `jobs` spend and, once it is known which of them the batch spent, the jobs
+ * it stores: those that spend nothing, and of the jobs with the same input, the first, if spent.
+ */
+function spenders(jobs: readonly TokenWrite[]): { inputs: SingleUseInput[]; stored: (spent: readonly boolean[]) => TokenWrite[] } {
+  const inputs: SingleUseInput[] = [];
+  /** The index in `inputs` of the input each first spender spends. */
+  const spends = new Map<TokenWrite, number>();
+  const seen = new Set<string>();
+  for (const job of jobs) {
+    if (!job.spends || seen.has(`${job.spends.kind} ${job.spends.id}`)) continue;
+    seen.add(`${job.spends.kind} ${job.spends.id}`);
+    spends.set(job, inputs.push(job.spends) - 1);
+  }
+  return { inputs, stored: (spent) => jobs.filter((job) => !job.spends || (spends.has(job) && spent[spends.get(job)!])) };
+}
+
 /** What became of one write: stored, its input spent by another request, or dropped after a 503. */
 type WriteOutcome = 'stored' | 'spent_elsewhere' | 'abandoned';
 
@@ -131,7 +147,6 @@ export class TokenStore implements GrantTokenLookup {
   private readonly writes: Batcher<TokenWrite, WriteOutcome>;
 
   constructor(
-    private readonly transactions: TransactionRunner,
     private readonly tokens: TokenRepository,
     private readonly audit: AuditService,
     private readonly work: UnitOfWork,
@@ -182,33 +197,24 @@ export class TokenStore implements GrantTokenLookup {
   private async writeBatch(jobs: TokenWrite[]): Promise<WriteOutcome[]> {
     if (jobs.every((job) => !job.spends && !job.revokesAccess?.length)) return this.insertBatch(jobs);
     for (let attempt = 1; ; attempt++) {
+      // A request answered 503 while its job waited is dropped, not run late (a 503 means nothing happened);
+      // one answered 503 while the transaction runs rolls it back (TokenRepository.spendAndStore).
+      const live = jobs.filter((job) => !job.abandoned?.aborted);
+      if (live.length === 0) return jobs.map(() => 'abandoned' as const);
+      const { inputs, stored } = spenders(live);
       try {
-        return await this.transactions.run(async (manager) => {
-          // A request answered 503 while its job waited is dropped, not run late (a 503 means nothing happened);
-          // one answered 503 while the transaction runs rolls it back (abandonable).
-          const live = jobs.filter((job) => !job.abandoned?.aborted);
-          if (live.length === 0) return jobs.map(() => 'abandoned' as const);
-          const won = await abandonable(
-            manager,
-            live.map((job) => job.abandoned),
-            async () => {
-              const spent = await this.spend(manager, live);
-              const stored = live.filter((_, i) => spent[i]);
-              if (stored.length > 0) {
-                const rows = {
-                  access: stored.flatMap((job) => (job.access ? [job.access] : [])),
-                  refresh: stored.flatMap((job) => (job.refresh ? [job.refresh] : [])),
-                  revokesAccess: stored.flatMap((job) => job.revokesAccess ?? []),
-                  audit: stored.map((job) => job.audit),
-                };
-                await this.tokens.store(manager, rows, nowSeconds());
-              }
-              return new Set(stored);
-            },
-          );
-          return jobs.map((job) => (won.has(job) ? 'stored' : live.includes(job) ? 'spent_elsewhere' : 'abandoned'));
-        });
+        const spent = await this.tokens.spendAndStore(
+          inputs,
+          nowSeconds(),
+          live.map((job) => job.abandoned),
+          (won) => rowsOf(stored(won)),
+        );
+        const won = new Set(stored(spent));
+        return jobs.map((job) => (won.has(job) ? 'stored' : live.includes(job) ? 'spent_elsewhere' : 'abandoned'));
       } catch (error) {
+        // Rolled back (or never begun, while it waited for a connection) because a request of the
+        // batch was answered 503 meanwhile: nothing happened, and the others run again without it.
+        if (error instanceof AbandonedError && live.some((job) => !job.abandoned?.aborted)) continue;
         if (attempt > DEADLOCK_RETRIES || !isRetryable(error)) throw error;
         this.metrics.databaseRetried();
       }
@@ -241,26 +247,6 @@ export class TokenStore implements GrantTokenLookup {
         this.metrics.databaseRetried();
       }
     }
-  }
-
-  /**
-   * Spends the inputs of a batch inside its transaction; of two jobs in one batch with the same
-   * input, the first wins. The dialect's spend is atomic against concurrent batches on any instance
-   * (see Dialect.spend).
-   */
-  private async spend(manager: Parameters<TokenRepository['spend']>[0], jobs: TokenWrite[]): Promise<boolean[]> {
-    const won = jobs.map((job) => !job.spends);
-    const now = nowSeconds();
-    for (const kind of ['authorization_code', 'refresh_token'] as const) {
-      const first = new Map<string, number>();
-      jobs.forEach((job, i) => {
-        if (job.spends?.kind === kind && !first.has(job.spends.id)) first.set(job.spends.id, i);
-      });
-      if (first.size === 0) continue;
-      const spendable = await this.tokens.spend(manager, kind, [...first.keys()], now);
-      for (const id of spendable) won[first.get(id)!] = true;
-    }
-    return won;
   }
 
   /**

@@ -6,7 +6,9 @@ import { AuditEventEntity } from '../audit/audit-event.entity';
 import { dialectOf, type Dialect } from '../database/dialects';
 import type { SpendTarget } from '../database/dialects/dialect';
 import { batchedLookup } from '../database/rows/batched-lookup';
-import { insertRows } from '../database/rows/insert-rows';
+import { insertStatements, type SqlStatement } from '../database/rows/insert-rows';
+import { spendStatement } from '../database/dialects/spend-statement';
+import { abandonable } from '../database/unit-of-work/abandon';
 import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { transactional } from '../database/unit-of-work/unit-of-work';
 import type { WrittenTokens } from './compensation/written-tokens';
@@ -17,8 +19,18 @@ import { RefreshTokenEntity } from './entities/refresh-token.entity';
 /** Whose tokens: a user's, a client's, or one user's tokens at one client. */
 export type TokenOwner = { readonly userId: string; readonly clientId?: string } | { readonly userId?: string; readonly clientId: string };
 
-/** The kinds of single-use input a token write spends (see SingleUseInput in token-store.ts). */
+/** The kinds of single-use input a token write spends (see SingleUseInput). */
 export type SingleUseKind = 'authorization_code' | 'refresh_token';
+
+/**
+ * A single-use input that a grant spends in the same commit that stores the tokens it yields.
+ * "Spend" is the one name for that act: an authorization code's `spentAt`, a refresh token's
+ * `rotatedAt` (its rotation is how it is spent).
+ */
+export interface SingleUseInput {
+  readonly kind: SingleUseKind;
+  readonly id: string;
+}
 
 /** The rows one batch of token writes stores, and the access tokens it revokes. */
 export interface TokenRows {
@@ -34,6 +46,10 @@ const SINGLE_USE = {
   refresh_token: { entity: RefreshTokenEntity, unspent: ['rotatedAt', 'revokedAt'], spentColumn: 'rotatedAt' },
 } as const;
 
+/** Revoking an access token is spending its revoked_at column: the same conditional UPDATE. */
+const REVOCATION = 'revocation';
+const REVOKED_ACCESS = { entity: AccessTokenEntity, unspent: ['revokedAt'], spentColumn: 'revokedAt' } as const;
+
 /**
  * Every statement on the access_tokens and refresh_tokens tables and the spending of single-use
  * inputs. TokenStore keeps the rules: batching, retries, what is active, what a revocation audits.
@@ -42,10 +58,18 @@ const SINGLE_USE = {
 export abstract class TokenRepository {
   abstract findAccessByHash(tokenHash: string): Promise<AccessTokenEntity | null>;
   abstract findRefreshByHash(tokenHash: string): Promise<RefreshTokenEntity | null>;
-  /** Spends the unspent inputs among `ids` in `manager`'s transaction (see Dialect.spend); the ids it spent. */
-  abstract spend(manager: EntityManager, kind: SingleUseKind, ids: readonly string[], now: number): Promise<string[]>;
-  /** Stores `rows` in `manager`'s transaction, revoking at `now` the access tokens they replace. */
-  abstract store(manager: EntityManager, rows: TokenRows, now: number): Promise<void>;
+  /**
+   * In one transaction, rolled back when one of `signals` aborts before its COMMIT (see
+   * abandonable): spends at `now` the unspent among `inputs` (distinct), atomically against every
+   * other transaction on any instance, then stores `rowsFor(spent)` (spent[i]: whether it spent
+   * inputs[i]), revoking at `now` the access tokens they replace. Answers `spent`.
+   */
+  abstract spendAndStore(
+    inputs: readonly SingleUseInput[],
+    now: number,
+    signals: readonly (AbortSignal | undefined)[],
+    rowsFor: (spent: readonly boolean[]) => TokenRows,
+  ): Promise<boolean[]>;
   /** Stores `rows` (nothing to spend or revoke) in a transaction of their own, rolled back when a signal aborts. */
   abstract insertAll(rows: Omit<TokenRows, 'revokesAccess'>, signals: readonly (AbortSignal | undefined)[]): Promise<void>;
   abstract unspentChild(grantId: string, parentId: string): Promise<RefreshTokenEntity | null>;
@@ -95,15 +119,66 @@ export class TypeOrmTokenRepository implements TokenRepository {
     return this.refreshByHash(tokenHash);
   }
 
-  spend(manager: EntityManager, kind: SingleUseKind, ids: readonly string[], now: number): Promise<string[]> {
-    return this.dialect.spend(manager, spendTarget(manager, kind), ids, now);
+  spendAndStore(
+    inputs: readonly SingleUseInput[],
+    now: number,
+    signals: readonly (AbortSignal | undefined)[],
+    rowsFor: (spent: readonly boolean[]) => TokenRows,
+  ): Promise<boolean[]> {
+    const manager = this.accessTokens.manager;
+    if (this.transactions.pipelines) {
+      // MySQL: three round trips (spends; writes; COMMIT) instead of seven through TypeORM's query runner.
+      return this.transactions.pipelined(signals, async (send) => {
+        // One UPDATE per input, in one round trip: each one's affected-row count (0 or 1) says
+        // exactly whether this transaction spent it, where one UPDATE of several ids would leave a
+        // partial count to resolve (a follow-up read of `spent = now` cannot tell this transaction's
+        // rows from another's spent in the same second). No SELECT ... FOR UPDATE first: InnoDB's
+        // UPDATE is a locking read of the latest committed row version, so a concurrent spend waits
+        // for this lock, then finds the row spent (see Dialect.spend). In key order, as one UPDATE
+        // would lock them, so that batches spending the same rows do not deadlock.
+        const order = inputs.map((_, i) => i).sort((a, b) => compareInputs(inputs[a], inputs[b]));
+        const counts = await send(
+          order.map((i) => ({ sql: spendStatement(this.dialect, spendTarget(manager, inputs[i].kind), 1), parameters: [now, inputs[i].id] })),
+        );
+        const spent = inputs.map(() => false);
+        order.forEach((i, k) => (spent[i] = counts[k] === 1));
+        await send(this.storeStatements(rowsFor(spent), now));
+        return spent;
+      });
+    }
+    // PostgreSQL and SQLite: each kind's spend is one UPDATE ... RETURNING (Dialect.spend).
+    return this.transactions.run((transaction) =>
+      abandonable(transaction, signals, async () => {
+        const spent = inputs.map(() => false);
+        for (const kind of new Set(inputs.map((input) => input.kind))) {
+          const ids = inputs.filter((input) => input.kind === kind).map((input) => input.id);
+          const won = new Set(await this.dialect.spend(transaction, spendTarget(transaction, kind), ids, now));
+          inputs.forEach((input, i) => (spent[i] ||= input.kind === kind && won.has(input.id)));
+        }
+        for (const { sql, parameters } of this.storeStatements(rowsFor(spent), now)) await transaction.query(sql, parameters);
+        return spent;
+      }),
+    );
   }
 
-  async store(manager: EntityManager, rows: TokenRows, now: number): Promise<void> {
-    await insertRows(manager, this.accessTokens.metadata, rows.access);
-    if (rows.refresh.length > 0) await insertRows(manager, this.refreshTokens.metadata, rows.refresh);
-    if (rows.revokesAccess.length > 0) await manager.update(AccessTokenEntity, { id: In([...rows.revokesAccess]), revokedAt: IsNull() }, { revokedAt: now });
-    await insertRows(manager, this.audit.metadata, rows.audit);
+  /**
+   * The statements storing `rows`: the access tokens they replace revoked at `now`, then the
+   * INSERTs (one statement on PostgreSQL, see insertStatements).
+   */
+  private storeStatements(rows: TokenRows, now: number): SqlStatement[] {
+    const manager = this.accessTokens.manager;
+    const revokes: SqlStatement[] =
+      rows.revokesAccess.length > 0
+        ? [{ sql: spendStatement(this.dialect, spendTarget(manager, REVOCATION), rows.revokesAccess.length), parameters: [now, ...rows.revokesAccess] }]
+        : [];
+    return [
+      ...revokes,
+      ...insertStatements(manager, [
+        { metadata: this.accessTokens.metadata, rows: rows.access },
+        { metadata: this.refreshTokens.metadata, rows: rows.refresh },
+        { metadata: this.audit.metadata, rows: rows.audit },
+      ]),
+    ];
   }
 
   insertAll(rows: Omit<TokenRows, 'revokesAccess'>, signals: readonly (AbortSignal | undefined)[]): Promise<void> {
@@ -184,9 +259,15 @@ export class TypeOrmTokenRepository implements TokenRepository {
   }
 }
 
-/** The escaped table and columns of one kind of single-use input. */
-function spendTarget(manager: EntityManager, kind: SingleUseKind): SpendTarget {
-  const spec = SINGLE_USE[kind];
+/** Inputs in the order their rows are locked: by table, then by key. */
+function compareInputs(a: SingleUseInput, b: SingleUseInput): number {
+  if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The escaped table and columns of one kind of single-use input, or of REVOCATION. */
+function spendTarget(manager: EntityManager, kind: SingleUseKind | typeof REVOCATION): SpendTarget {
+  const spec = kind === REVOCATION ? REVOKED_ACCESS : SINGLE_USE[kind];
   const metadata = manager.connection.getMetadata(spec.entity);
   const escape = (name: string) => manager.connection.driver.escape(name);
   const column = (property: string) => escape(metadata.findColumnWithPropertyName(property)!.databaseName);

@@ -6,6 +6,7 @@ import { currentRequestContext } from '../../src/common/http/request-context';
 import { TEST_DB } from '../support/databases';
 import { appWithClientAndUser, type TestClient, type TestUser, tokenRequest } from '../support/factories';
 import type { TestApp } from '../support/create-test-app';
+import { approveAuthorization, FormBrowser } from '../support/form-browser';
 
 /**
  * The statements each hot request runs, committed for review beside the token repositories
@@ -60,6 +61,11 @@ describe(`the statements of the hot requests [${TEST_DB}]`, () => {
       refreshToken = (await refresh()).body.refresh_token as string;
       return refresh();
     };
+    const authorizeUrl = `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: 'read' })}`;
+    const redeem = async () => {
+      const code = (await approveAuthorization(new FormBrowser(t.url), authorizeUrl, user)).searchParams.get('code');
+      return tokenRequest(t.url, { grant_type: 'authorization_code', code, redirect_uri: client.redirectUri }, client.basic);
+    };
 
     const flows: [string, () => Promise<string[]>][] = [
       ['client_credentials (opaque access token)', () => statementsOf(() => tokenRequest(t.url, { grant_type: 'client_credentials' }, client.basic))],
@@ -69,6 +75,16 @@ describe(`the statements of the hot requests [${TEST_DB}]`, () => {
         async () => {
           // Each refresh spends its token: the recorded request is the one after a warm-up rotation.
           const res = await rotateThenRefresh();
+          expect(res.status).toBe(200);
+          return recorded.get(res.headers['x-request-id'] as string) ?? [];
+        },
+      ],
+      [
+        'authorization_code',
+        async () => {
+          // Each redemption spends its code: the recorded request is the one after a warm-up redemption.
+          expect((await redeem()).status).toBe(200);
+          const res = await redeem();
           expect(res.status).toBe(200);
           return recorded.get(res.headers['x-request-id'] as string) ?? [];
         },

@@ -23,9 +23,10 @@ export interface SpendTarget {
   readonly spent: string;
 }
 
-/** The part of a pool of multi-statement connections that TransactionRunner.insertAll() uses. */
+/** The part of a pool of multi-statement connections that TransactionRunner.pipelined() uses. */
 export interface RawConnection {
-  query(sql: string, values: unknown[], callback: (error: Error | null) => void): void;
+  /** `results`: one per statement of a multi-statement query (mysql2's ResultSetHeader for those that return no rows). */
+  query(sql: string, values: unknown[], callback: (error: Error | null, results?: unknown) => void): void;
   release(): void;
   destroy(): void;
 }

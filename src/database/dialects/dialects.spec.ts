@@ -1,4 +1,4 @@
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AbandonedError } from '../unit-of-work/abandon';
 import { classifyDatabaseError, dialectOf, isDuplicateKey, isRetryable } from '.';
 import { spendStatement } from './spend-statement';
@@ -66,6 +66,35 @@ describe('dialects', () => {
   it('write the spend as one conditional UPDATE, with the placeholders of each database', () => {
     expect(spendStatement(of('mysql'), target, 2)).toBe('UPDATE t SET spent_at = ? WHERE id IN (?, ?) AND spent_at IS NULL AND revoked_at IS NULL');
     expect(spendStatement(of('postgres'), target, 2)).toBe('UPDATE t SET spent_at = $1 WHERE id IN ($2, $3) AND spent_at IS NULL AND revoked_at IS NULL');
+  });
+
+  it('spend one input on MySQL with one conditional UPDATE, its affected-row count telling won from lost', async () => {
+    const sent: string[] = [];
+    const manager = (affectedRows: number) =>
+      ({
+        query: async (sql: string) => {
+          sent.push(sql);
+          return { affectedRows };
+        },
+      }) as unknown as EntityManager;
+    expect(await of('mysql').spend(manager(1), target, ['a'], 7)).toEqual(['a']);
+    expect(await of('mysql').spend(manager(0), target, ['a'], 7)).toEqual([]);
+    expect(sent).toEqual([spendStatement(of('mysql'), target, 1), spendStatement(of('mysql'), target, 1)]);
+  });
+
+  it('spend several inputs on MySQL by locking the unspent ones first: one count cannot tell which it spent', async () => {
+    const sent: string[] = [];
+    const manager = {
+      query: async (sql: string, parameters: unknown[]) => {
+        sent.push(sql);
+        return sql.startsWith('SELECT') ? [{ id: 'b' }] : { affectedRows: parameters.length - 1 };
+      },
+    } as unknown as EntityManager;
+    expect(await of('mysql').spend(manager, target, ['a', 'b'], 7)).toEqual(['b']);
+    expect(sent).toEqual([
+      'SELECT id AS id FROM t WHERE id IN (?, ?) AND spent_at IS NULL AND revoked_at IS NULL FOR UPDATE',
+      'UPDATE t SET spent_at = ? WHERE id IN (?) AND spent_at IS NULL AND revoked_at IS NULL',
+    ]);
   });
 
   it('combine INSERTs into one statement only where the database runs data-modifying WITH', () => {

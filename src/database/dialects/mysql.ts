@@ -22,10 +22,18 @@ export const mysqlDialect: Dialect = {
   serialisesTransactions: false,
 
   /**
-   * The unspent inputs are read with row locks (a concurrent transaction on any instance or
-   * Galera node waits, then sees them spent) and marked in one UPDATE.
+   * One input: one conditional UPDATE, whose affected-row count says whether it spent it. InnoDB's
+   * UPDATE is a locking read of the latest committed row version: a concurrent transaction on the
+   * same node (any instance) waits for this one's lock, then finds the row spent; one on another
+   * Galera node fails certification at COMMIT (retried). Several: the unspent ones are read with
+   * row locks first, then marked in one UPDATE, since one count cannot tell which rows it spent.
    */
   async spend(manager, target, ids, now) {
+    if (ids.length === 1) {
+      // TypeORM answers an UPDATE on MySQL with mysql2's ResultSetHeader.
+      const { affectedRows } = (await manager.query(spendStatement(this, target, 1), [now, ids[0]])) as { affectedRows: number };
+      return affectedRows === 1 ? [ids[0]] : [];
+    }
     const locked = (await manager.query(`SELECT ${target.id} AS id FROM ${target.table} WHERE ${unspentAmong(this, target, ids.length)} FOR UPDATE`, [
       ...ids,
     ])) as { id: string }[];

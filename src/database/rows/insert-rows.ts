@@ -2,6 +2,18 @@ import type { EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
 import { dialectOf } from '../dialects';
 import { parameterList } from '../dialects/placeholders';
 
+/** One statement, its values bound as placeholders. */
+export interface SqlStatement {
+  readonly sql: string;
+  readonly parameters: unknown[];
+}
+
+/** Rows for one table of insertStatements(). */
+export interface InsertBatch {
+  readonly metadata: EntityMetadata;
+  readonly rows: readonly ObjectLiteral[];
+}
+
 /**
  * One parameterised multi-row INSERT of whole entities, values prepared by the driver as TypeORM
  * would (transformers, JSON columns). TypeORM's insert builder spends more CPU per row than the
@@ -15,12 +27,7 @@ export async function insertRows<T extends ObjectLiteral>(manager: EntityManager
 }
 
 /** The SQL and parameters of insertRows() for `rows` (not empty), its parameters numbered from `first`. */
-export function insertStatement<T extends ObjectLiteral>(
-  manager: EntityManager,
-  metadata: EntityMetadata,
-  rows: readonly T[],
-  first = 1,
-): { sql: string; parameters: unknown[] } {
+export function insertStatement<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, rows: readonly T[], first = 1): SqlStatement {
   const { driver } = manager.connection;
   const dialect = dialectOf(manager);
   const columns = metadata.columns;
@@ -29,4 +36,22 @@ export function insertStatement<T extends ObjectLiteral>(
   const sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES ${tuples.join(', ')}`;
   const parameters = rows.flatMap((row) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) as unknown));
   return { sql, parameters };
+}
+
+/**
+ * The INSERTs of `batches` (empty ones skipped), one per table or, where the dialect combines
+ * INSERTs into one statement (PostgreSQL: data-modifying WITH), a single one: one round trip
+ * instead of one each.
+ */
+export function insertStatements(manager: EntityManager, batches: readonly InsertBatch[]): SqlStatement[] {
+  const { combineInserts } = dialectOf(manager);
+  const statements: SqlStatement[] = [];
+  let first = 1;
+  for (const batch of batches.filter((b) => b.rows.length > 0)) {
+    statements.push(insertStatement(manager, batch.metadata, batch.rows, first));
+    // Combined statements number their parameters on from one another.
+    if (combineInserts) first += statements.at(-1)!.parameters.length;
+  }
+  if (!combineInserts || statements.length < 2) return statements;
+  return [{ sql: combineInserts(statements.map((statement) => statement.sql)), parameters: statements.flatMap((statement) => statement.parameters) }];
 }

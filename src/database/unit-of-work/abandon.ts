@@ -43,7 +43,7 @@ export async function abandonable<T>(manager: EntityManager, signals: readonly (
 /**
  * `body`, unless one of `signals` aborts first (or had already): then `destroy()` closes the
  * connection the body's statements run on, so the server rolls back what they began, and the call
- * fails with AbandonedError. Shared by abandonable() and TransactionRunner.insertAll().
+ * fails with AbandonedError. Shared by abandonable() and TransactionRunner.pipelined().
  */
 export async function untilAbandoned<T>(signals: readonly AbortSignal[], destroy: () => void, body: () => Promise<T>): Promise<T> {
   // A listener added to an aborted signal never fires: an abort that came first is checked here.

@@ -147,4 +147,24 @@ describe(`TransactionRunner.insertAll [${TEST_DB}]`, () => {
     expect(await count('insert_all_tokens')).toBe(tokensBefore + 8);
     expect(await count('insert_all_events')).toBe((await count('insert_all_tokens')) - 2);
   });
+
+  (TEST_DB === 'mysql' ? it : it.skip)(
+    'pipelines: answers the affected rows of each statement, and rolls back every round when a later one fails',
+    async () => {
+      const insert = (id: string) => ({ sql: 'INSERT INTO insert_all_tokens (id, hash) VALUES (?, ?)', parameters: [id, `h${id}`] });
+      const update = { sql: "UPDATE insert_all_tokens SET hash = 'x' WHERE id IN ('p1', 'p2', 'p9') AND hash <> 'x'", parameters: [] };
+      // Rows found, not rows changed (mysql2 sets CLIENT_FOUND_ROWS): equal for an UPDATE whose WHERE tests what it sets.
+      const touch = { sql: "UPDATE insert_all_tokens SET hash = hash WHERE id IN ('p1', 'p2')", parameters: [] };
+      expect(runner.pipelines).toBe(true);
+      expect(await runner.pipelined([], async (send) => [await send([insert('p1'), insert('p2')]), await send([update]), await send([update, touch])])).toEqual(
+        [[1, 1], [2], [0, 2]],
+      );
+      const failing = runner.pipelined([], async (send) => {
+        await send([insert('p3')]);
+        await send([insert('p1')]);
+      });
+      await expect(failing).rejects.toThrow(QueryFailedError);
+      expect(await count("insert_all_tokens WHERE id = 'p3'")).toBe(0);
+    },
+  );
 });
