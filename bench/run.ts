@@ -350,6 +350,10 @@ interface Result {
 }
 
 async function measure(url: string, scenario: Scenario, opts: Options, pid?: number): Promise<Result> {
+  // When the first request left and the last answer came: autocannon's own `duration` ends at the
+  // whole-second tick after the last answer, so a run of `amount` requests would be timed in whole seconds.
+  let started = 0;
+  let answered = 0;
   const {
     result,
     rssMb,
@@ -357,15 +361,20 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
     backendCpuSeconds,
   } = await withProcessStats(
     pid,
-    () =>
-      autocannon({
+    () => {
+      started = performance.now();
+      // autocannon answers an EventEmitter that is also a promise of the result (its typings give only the promise).
+      const run = autocannon({
         url,
         connections: scenario.connections ?? opts.connections,
         duration: opts.duration,
         amount: scenario.amount,
         requests: scenario.requests,
         ...(scenario.rate ? { overallRate: scenario.rate } : {}),
-      }),
+      }) as Promise<autocannon.Result> & Partial<NodeJS.EventEmitter>;
+      run.on?.('response', () => (answered = performance.now()));
+      return run;
+    },
     scenario.backends ?? opts.backends,
   );
   const perRequest = (seconds: number | null) => (seconds === null || result.requests.total === 0 ? null : Math.round((seconds * 1e6) / result.requests.total));
@@ -374,8 +383,12 @@ async function measure(url: string, scenario: Scenario, opts: Options, pid?: num
     name: scenario.name,
     target: scenario.target,
     // A run that ends after `amount` requests lasts a few seconds: autocannon's mean of whole-second
-    // buckets would round it to amount / seconds, so such a run is timed to its 10 ms duration instead.
-    requestsPerSec: scenario.amount === undefined ? Math.round(result.requests.average) : Math.round(result.requests.total / result.duration),
+    // buckets, and its duration, would round it to amount / whole seconds, so it is timed from the first
+    // request to the last answer instead.
+    requestsPerSec:
+      scenario.amount === undefined || answered <= started
+        ? Math.round(result.requests.average)
+        : Math.round(result.requests.total / ((answered - started) / 1000)),
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -1206,13 +1219,14 @@ async function baselineComparison(
   if (scenarios.length === 0) return [];
   const profiled = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${baselineProfileDir}`] : [];
   const baseline = await startProcess([...profiled, ...START_ARGS], { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) }, '/health/ready', dir);
-  // A new process of this build too, so both start alike: the one that ran the scenarios at full load
-  // has a larger heap and costlier GCs (an A/A run, this build against itself, gave a median ratio of 1.035
-  // with it). Under --profile the profiled server is kept, and its first scenarios weigh on it.
-  const fresh = opts.profile ? null : await startProcess(START_ARGS, { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) }, '/health/ready');
-  const ours = fresh ?? server;
+  // A new process of this build too, so that like is compared with like: the server that ran the
+  // scenarios at full load before carries their heap (A/A runs, this build against itself: 1.035 with
+  // it, 0.959 with both fresh, both within the bench's spread). Under --profile the profiled server is kept.
+  let fresh: Proc | null = null;
   const results: Result[] = [];
   try {
+    if (!opts.profile) fresh = await startProcess(START_ARGS, { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) }, '/health/ready');
+    const ours = fresh ?? server;
     // The same warm-up for both (JIT, pools); a server that ran the scenarios before needs less.
     await warmUp(baseline.url);
     await warmUp(baseline.url);

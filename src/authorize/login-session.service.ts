@@ -41,9 +41,14 @@ export class LoginSessionService {
   async start(
     userId: string,
     authentication: Authentication = this.passwordOnly(),
+    authenticatedAt: number | null = null,
   ): Promise<{ readonly id: string; readonly cookieValue: string; readonly authTime: number }> {
     const value = randomToken();
     const now = nowSeconds();
+    // `authenticatedAt`: when an upstream provider says the user authenticated (its auth_time or
+    // AuthnInstant), which the session's auth_time keeps (OpenID Connect Core §2: the time of the
+    // authentication itself); never later than now.
+    const authTime = authenticatedAt === null ? now : Math.min(authenticatedAt, now);
     const id = randomUUID();
     await this.work.run(() =>
       this.repository.insert({
@@ -53,10 +58,10 @@ export class LoginSessionService {
         expiresAt: now + this.loginSessionTtl,
         createdAt: now,
         authentication,
-        authTime: now,
+        authTime,
       }),
     );
-    return { id, cookieValue: value, authTime: now };
+    return { id, cookieValue: value, authTime };
   }
 
   /**

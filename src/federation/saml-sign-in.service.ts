@@ -100,7 +100,7 @@ export class SamlSignInService {
         await this.users.update(user.id, { roles: samlRolesFor(groups, settings.groupMappings) });
       }
       setCookie(req, res, BROWSER_COOKIE, '', { maxAge: 0, sameSite: crossSite(req) });
-      await this.upstream.signedIn(req, res, state, provider, user.id, authenticationOf(provider, assertion));
+      await this.upstream.signedIn(req, res, state, provider, user.id, authenticationOf(provider, assertion), assertion.authnInstant);
     } catch (error) {
       await this.upstream.refused(req, res, error);
     }

@@ -119,10 +119,12 @@ export class UpstreamSignInService implements UpstreamSignIn {
       const { state, provider, config } = await this.spend(req);
       const tokens = await this.redeem(req, state, provider, config);
       const claims = tokens.claims()!;
-      assertAuthenticatedSinceRequest(state, provider, typeof claims.auth_time === 'number' ? claims.auth_time : null, 'auth_time');
+      const authenticatedAt = typeof claims.auth_time === 'number' ? claims.auth_time : null;
+      assertAuthenticatedSinceRequest(state, provider, authenticatedAt, 'auth_time');
       const user = await this.accounts.resolve(provider, claims);
       setCookie(req, res, BROWSER_COOKIE, '', { maxAge: 0 });
-      await this.signedIn(req, res, state, provider, user.id, provider.trustUpstreamAmr ? upstreamAuthentication(claims) : UNVOUCHED_AUTHENTICATION);
+      const authentication = provider.trustUpstreamAmr ? upstreamAuthentication(claims) : UNVOUCHED_AUTHENTICATION;
+      await this.signedIn(req, res, state, provider, user.id, authentication, authenticatedAt);
     } catch (error) {
       await this.refused(req, res, error);
     }
@@ -131,7 +133,8 @@ export class UpstreamSignInService implements UpstreamSignIn {
   /**
    * The end of every upstream sign-in (OpenID Connect or SAML) once the user is known: a login
    * session that records how the upstream authenticated (its codes and tokens carry that on; an
-   * untrusted provider's sign-in is UNVOUCHED_AUTHENTICATION), remembered on the spent state row,
+   * untrusted provider's sign-in is UNVOUCHED_AUTHENTICATION) and when (`authenticatedAt`, the
+   * upstream's auth_time or AuthnInstant when it sends one), remembered on the spent state row,
    * audited, then back to the authorization request.
    */
   async signedIn(
@@ -141,8 +144,9 @@ export class UpstreamSignInService implements UpstreamSignIn {
     provider: UpstreamProviderEntity,
     userId: string,
     authentication: Authentication,
+    authenticatedAt: number | null,
   ): Promise<void> {
-    const session = await this.sessions.start(userId, authentication);
+    const session = await this.sessions.start(userId, authentication, authenticatedAt);
     await this.states.attachSession(state.id, {
       sessionHash: sha256Hex(session.cookieValue),
       userId,

@@ -196,7 +196,7 @@ export class TokenStore implements GrantTokenLookup {
    */
   private async writeBatch(jobs: TokenWrite[]): Promise<WriteOutcome[]> {
     if (jobs.every((job) => !job.spends && !job.revokesAccess?.length)) return this.insertBatch(jobs);
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; ;) {
       // A request answered 503 while its job waited is dropped, not run late (a 503 means nothing happened);
       // one answered 503 while the transaction runs rolls it back (TokenRepository.spendAndStore).
       const live = jobs.filter((job) => !job.abandoned?.aborted);
@@ -213,9 +213,10 @@ export class TokenStore implements GrantTokenLookup {
         return jobs.map((job) => (won.has(job) ? 'stored' : live.includes(job) ? 'spent_elsewhere' : 'abandoned'));
       } catch (error) {
         // Rolled back (or never begun, while it waited for a connection) because a request of the
-        // batch was answered 503 meanwhile: nothing happened, and the others run again without it.
+        // batch was answered 503 meanwhile: nothing happened, and the others run again without it
+        // (each such run drops at least one job, and does not count as a deadlock retry).
         if (error instanceof AbandonedError && live.some((job) => !job.abandoned?.aborted)) continue;
-        if (attempt > DEADLOCK_RETRIES || !isRetryable(error)) throw error;
+        if (attempt++ > DEADLOCK_RETRIES || !isRetryable(error)) throw error;
         this.metrics.databaseRetried();
       }
     }

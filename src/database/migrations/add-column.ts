@@ -1,9 +1,12 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
 import type { TableColumnOptions } from 'typeorm';
 
-/** A migration that adds one column to one table (and drops it on the way down); named after its subclass. */
+/**
+ * A migration that adds one column to one table (and drops it on the way down). Its subclass states
+ * its `name` as a literal, as every migration does: a class name does not survive minification.
+ */
 export abstract class AddColumnMigration implements MigrationInterface {
-  readonly name = this.constructor.name;
+  abstract readonly name: string;
 
   protected constructor(
     private readonly table: string,

@@ -134,9 +134,12 @@ export class TransactionRunner implements OnModuleDestroy {
       // Sent only now: an abort up to here closes the connection, and the server, reading the close
       // where it expects the next command, rolls the transaction back. An abort during the COMMIT
       // cannot stop it, as with abandonable().
+      if (live.some((signal) => signal.aborted)) throw new AbandonedError();
       if (begun) await query('COMMIT', []);
     } catch (error) {
-      connection.destroy();
+      // A connection that was sent nothing goes back to the pool; one inside a transaction is closed.
+      if (begun) connection.destroy();
+      else connection.release();
       throw error;
     }
     connection.release();
