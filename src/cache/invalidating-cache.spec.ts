@@ -11,6 +11,18 @@ describe('InvalidatingCache', () => {
     expect(await cache.get('k', async () => 'v2')).toBe('v2');
   });
 
+  it('keeps only what `keep` accepts', async () => {
+    const cache = new InvalidatingCache<string>(60_000, 10, () => true);
+    const load = jest.fn(async () => 'passing');
+    const keep = (value: string | null) => value !== 'passing';
+    expect(await cache.get('k', load, keep)).toBe('passing');
+    expect(await cache.get('k', load, keep)).toBe('passing');
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(await cache.get('k', async () => 'lasting', keep)).toBe('lasting');
+    expect(await cache.get('k', load, keep)).toBe('lasting');
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
   it('goes to the loader every time while disabled (no invalidation channel)', async () => {
     const cache = new InvalidatingCache<string>(60_000, 10, () => false);
     const load = jest.fn(async () => 'v');

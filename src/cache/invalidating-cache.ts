@@ -6,6 +6,8 @@
 /** What a lookup found (metrics): an entry, nothing, or a cache switched off while the bus is down. */
 export type CacheLookup = 'hit' | 'miss' | 'bypass';
 
+const always = (): boolean => true;
+
 export class InvalidatingCache<T> {
   private readonly entries = new Map<string, { value: T | null; expiresAt: number }>();
   private generation = 0;
@@ -17,7 +19,8 @@ export class InvalidatingCache<T> {
     private readonly onLookup: (outcome: CacheLookup) => void = () => undefined,
   ) {}
 
-  async get(key: string, load: () => Promise<T | null>): Promise<T | null> {
+  /** The entry of `key`, else what `load` gives, kept unless `keep` says otherwise (default: always). */
+  async get(key: string, load: () => Promise<T | null>, keep: (value: T | null) => boolean = always): Promise<T | null> {
     if (!this.isEnabled()) {
       this.onLookup('bypass');
       return load();
@@ -32,7 +35,7 @@ export class InvalidatingCache<T> {
     // Remember the generation: an invalidation that lands while loading must win.
     const generation = this.generation;
     const value = await load();
-    if (generation === this.generation) {
+    if (generation === this.generation && keep(value)) {
       if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
       this.entries.set(key, { value, expiresAt: now + this.ttlMs });
     }

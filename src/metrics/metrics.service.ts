@@ -49,7 +49,7 @@ export class MetricsService {
   );
   private readonly cacheLookups = this.counter(
     'oauth_cache_lookups_total',
-    'Lookups of the client, user and settings caches: hit, miss, or bypass (caching off while Redis pub/sub is down or unset)',
+    'Lookups of the in-process caches (clients, users, settings, clients without failed authentications, ...): hit, miss, or bypass (caching off while Redis pub/sub is down or unset)',
     ['cache', 'outcome'],
   );
   private readonly counterStoreFailures = this.counter(

@@ -4,9 +4,17 @@ import { InjectConfig } from '../config/config.module';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { sha256Hex } from '../common/crypto/tokens';
 import { CounterStoreUse, MetricsService } from '../metrics/metrics.service';
-import { CounterStore, MemoryCounterStore, RedisCounterStore } from './counter-store';
+import { CacheBus } from '../cache/cache-bus.service';
+import type { InvalidatingCache } from '../cache/invalidating-cache';
+import { Counter, CounterStore, MemoryCounterStore, RedisCounterStore } from './counter-store';
 
 export type RateLimitedRoute = 'token' | 'authorize' | 'login';
+
+/** The bus topic of client authentication failures: its key is the failure counter's. */
+const CLIENT_FAILURE_TOPIC = 'client-failures';
+
+/** A (client id, IP) with no failure counter, as the store last said. */
+const CLEAN = true;
 
 /** One log line per this many milliseconds while the store keeps failing, with the count since. */
 const FAILURE_LOG_INTERVAL_MS = 30_000;
@@ -22,6 +30,18 @@ const FAILURE_LOG_INTERVAL_MS = 30_000;
 export class ThrottleService implements OnModuleDestroy {
   private readonly logger = new Logger('Throttle');
   private readonly store: CounterStore;
+  /**
+   * The (client id, IP) keys the store last said have no failure counter. Every client
+   * authentication asks whether its key is locked, and nearly every answer is "no counter": kept
+   * here, that answer costs no Redis round trip. Every failure, on any instance, drops the key
+   * through the CacheBus (after counting it in the store), and the cache is off while the bus is
+   * down, so a lock is seen everywhere within the bus's delivery time. A key with a counter is
+   * never kept: it is asked of the store until its window ends. Nor is anything answered from
+   * memory once a store operation has failed, until one succeeds again: a partition the bus has
+   * not noticed yet must not turn fail-closed lockouts into no lockouts.
+   */
+  private readonly cleanClients: InvalidatingCache<typeof CLEAN>;
+  private storeAnswering = true;
   private unloggedFailures = 0;
   private lastFailureLog = 0;
 
@@ -32,8 +52,10 @@ export class ThrottleService implements OnModuleDestroy {
     @InjectConfig('bruteForce') private readonly bruteForce: AppConfig['bruteForce'],
     @InjectConfig('counterStoreFailure') private readonly counterStoreFailure: AppConfig['counterStoreFailure'],
     private readonly metrics: MetricsService,
+    private readonly bus: CacheBus,
   ) {
     this.store = redis ? new RedisCounterStore(redis, redisPrefix) : new MemoryCounterStore();
+    this.cleanClients = bus.createCache<typeof CLEAN>(CLIENT_FAILURE_TOPIC, 60_000, 10_000);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -76,15 +98,35 @@ export class ThrottleService implements OnModuleDestroy {
    * Keyed on (client id, IP): a guesser locks out only itself, never the real client elsewhere.
    */
   async assertClientNotLocked(clientId: string, ip: string): Promise<void> {
-    const counter = await this.counted('lockout', () => this.store.get(clientKey(clientId, ip)));
+    const counter = await this.counted('lockout', () => this.clientFailures(clientKey(clientId, ip)));
     if (counter && counter.count >= this.bruteForce.clientAuthMaxFailures) {
       throw new OAuthError('too_many_requests', 'too many failed client authentications, try again later', { retryAfter: counter.resetIn });
     }
   }
 
   async clientAuthFailed(clientId: string, ip: string): Promise<void> {
-    const counter = await this.counted('lockout', () => this.store.increment(clientKey(clientId, ip), this.bruteForce.clientAuthLockoutSeconds));
+    const key = clientKey(clientId, ip);
+    const counter = await this.counted('lockout', () => this.store.increment(key, this.bruteForce.clientAuthLockoutSeconds));
+    // Counted first: an instance that drops its entry and asks again must find the new count. (A
+    // failure the store could not count changes nothing to invalidate, and nothing is answered
+    // from memory until the store answers again.)
+    if (counter) await this.bus.invalidate(CLIENT_FAILURE_TOPIC, key);
     if (counter?.count === this.bruteForce.clientAuthMaxFailures) this.metrics.lockoutStarted('client');
+  }
+
+  /** The failure counter of a (client id, IP) key: from the store, unless it is known to have none. */
+  private async clientFailures(key: string): Promise<Counter | null> {
+    if (!this.storeAnswering) return this.store.get(key);
+    let counter: Counter | null = null;
+    const clean = await this.cleanClients.get(
+      key,
+      async () => {
+        counter = await this.store.get(key);
+        return counter === null ? CLEAN : null;
+      },
+      (value) => value === CLEAN,
+    );
+    return clean === CLEAN ? null : counter;
   }
 
   /**
@@ -107,8 +149,11 @@ export class ThrottleService implements OnModuleDestroy {
   /** Runs a store operation; on failure applies the policy of `use`: null (open) or 503 (closed). */
   private async counted<T>(use: CounterStoreUse, operation: () => Promise<T>): Promise<T | null> {
     try {
-      return await operation();
+      const result = await operation();
+      this.storeAnswering = true;
+      return result;
     } catch (error) {
+      this.storeAnswering = false;
       this.storeFailed(use, error);
       const policy = use === 'lockout' ? this.counterStoreFailure.lockouts : this.counterStoreFailure.rateLimits;
       if (policy === 'open') return null;
