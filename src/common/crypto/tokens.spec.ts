@@ -1,4 +1,4 @@
-import { randomToken, sha256Hex, timingSafeEqualString, uuidv7 } from './tokens';
+import { randomToken, sha256Hex, sha256HexMatches, timingSafeEqualString, uuidv7 } from './tokens';
 
 describe('crypto helpers', () => {
   it('generates 256-bit base64url tokens that differ each time', () => {
@@ -32,5 +32,13 @@ describe('crypto helpers', () => {
     expect(timingSafeEqualString('a', 'a')).toBe(true);
     expect(timingSafeEqualString('a', 'ab')).toBe(false);
     expect(timingSafeEqualString('', 'x')).toBe(false);
+  });
+
+  it('matches a value against its stored SHA-256 hex digest, and nothing else against it', () => {
+    const digest = sha256Hex('client-secret');
+    expect(sha256HexMatches('client-secret', digest)).toBe(true);
+    expect(sha256HexMatches('client-secreT', digest)).toBe(false);
+    // Not a digest: too short, too long, not hex.
+    for (const stored of [digest.slice(0, 62), `${digest}00`, `z${digest.slice(1)}`, '']) expect(sha256HexMatches('client-secret', stored)).toBe(false);
   });
 });
