@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, FindOptionsWhere, In, IsNull, Like, MoreThan, Not, Repository } from 'typeorm';
+import { EntityTarget, FindOptionsWhere, In, IsNull, Like, MoreThan, Not, ObjectLiteral, Repository } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { dialectOf, type Dialect } from '../database/dialects';
-import type { SpendTarget } from '../database/dialects/dialect';
+import type { SpendTarget, SqlStatement } from '../database/dialects/dialect';
 import { batchedLookup } from '../database/rows/batched-lookup';
-import { insertStatements, type SqlStatement } from '../database/rows/insert-rows';
+import { insertStatements } from '../database/rows/insert-rows';
 import { spendStatement } from '../database/dialects/spend-statement';
 import { abandonable } from '../database/unit-of-work/abandon';
+import { spendTarget } from '../database/unit-of-work/spend-rows';
 import { TransactionRunner } from '../database/unit-of-work/transaction-runner';
 import { transactional } from '../database/unit-of-work/unit-of-work';
 import type { WrittenTokens } from './compensation/written-tokens';
@@ -38,6 +39,13 @@ export interface TokenRows {
   readonly refresh: readonly RefreshTokenEntity[];
   readonly revokesAccess: readonly string[];
   readonly audit: readonly AuditEventEntity[];
+}
+
+/** Where a spend happens: the entity, its columns NULL while unspent, the one set to the time of use. */
+interface SpendSpec {
+  readonly entity: EntityTarget<ObjectLiteral>;
+  readonly unspent: readonly string[];
+  readonly spentColumn: string;
 }
 
 /** How each kind of single-use input is spent: a NULL column set to the time of use. */
@@ -99,6 +107,8 @@ export class TypeOrmTokenRepository implements TokenRepository {
   private readonly refreshByHash: (hash: string) => Promise<RefreshTokenEntity | null>;
   /** The database's own statements (placeholders, the spend). */
   private readonly dialect: Dialect;
+  /** The escaped table and columns of each kind of input and of REVOCATION, built once: not per batch. */
+  private readonly targets: Readonly<Record<SingleUseKind | typeof REVOCATION, SpendTarget>>;
 
   constructor(
     private readonly transactions: TransactionRunner,
@@ -107,6 +117,12 @@ export class TypeOrmTokenRepository implements TokenRepository {
     private readonly audit: AuditRepository,
   ) {
     this.dialect = dialectOf(accessTokens.manager);
+    const targetOf = (spec: SpendSpec) => spendTarget(accessTokens.manager, spec.entity, spec.spentColumn, spec.unspent);
+    this.targets = {
+      authorization_code: targetOf(SINGLE_USE.authorization_code),
+      refresh_token: targetOf(SINGLE_USE.refresh_token),
+      [REVOCATION]: targetOf(REVOKED_ACCESS),
+    };
     this.accessByHash = batchedLookup(accessTokens, 'tokenHash');
     this.refreshByHash = batchedLookup(refreshTokens, 'tokenHash');
   }
@@ -125,23 +141,21 @@ export class TypeOrmTokenRepository implements TokenRepository {
     signals: readonly (AbortSignal | undefined)[],
     rowsFor: (spent: readonly boolean[]) => TokenRows,
   ): Promise<boolean[]> {
-    const manager = this.accessTokens.manager;
-    if (this.transactions.pipelines) {
+    const { spendOne } = this.dialect;
+    if (this.transactions.pipelines && spendOne) {
       // MySQL: three round trips (spends; writes; COMMIT) instead of seven through TypeORM's query runner.
       return this.transactions.pipelined(signals, async (send) => {
-        // One UPDATE per input, in one round trip: each one's affected-row count (0 or 1) says
-        // exactly whether this transaction spent it, where one UPDATE of several ids would leave a
-        // partial count to resolve (a follow-up read of `spent = now` cannot tell this transaction's
-        // rows from another's spent in the same second). No SELECT ... FOR UPDATE first: InnoDB's
-        // UPDATE is a locking read of the latest committed row version, so a concurrent spend waits
-        // for this lock, then finds the row spent (see Dialect.spend). In key order, as one UPDATE
-        // would lock them, so that batches spending the same rows do not deadlock.
+        // One UPDATE per input (Dialect.spendOne), in one round trip: each one's affected-row count
+        // says exactly whether this transaction spent it, where one UPDATE of several ids would
+        // leave a partial count to resolve (a follow-up read of `spent = now` cannot tell this
+        // transaction's rows from another's spent in the same second). No SELECT ... FOR UPDATE
+        // first: a concurrent spend waits for this UPDATE's lock, then finds the row spent (see the
+        // MySQL dialect's spendOne). In key order, as one UPDATE would lock them, so that batches
+        // spending the same rows do not deadlock.
         const order = inputs.map((_, i) => i).sort((a, b) => compareInputs(inputs[a], inputs[b]));
-        const counts = await send(
-          order.map((i) => ({ sql: spendStatement(this.dialect, spendTarget(manager, inputs[i].kind), 1), parameters: [now, inputs[i].id] })),
-        );
+        const counts = await send(order.map((i) => spendOne.statement(this.targets[inputs[i].kind], inputs[i].id, now)));
         const spent = inputs.map(() => false);
-        order.forEach((i, k) => (spent[i] = counts[k] === 1));
+        order.forEach((i, k) => (spent[i] = spendOne.spent(counts[k])));
         await send(this.storeStatements(rowsFor(spent), now));
         return spent;
       });
@@ -153,7 +167,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
         // Kinds in a fixed order, as on MySQL: two batches spending a code and a token never lock them in opposite orders.
         for (const kind of [...new Set(inputs.map((input) => input.kind))].sort()) {
           const ids = inputs.filter((input) => input.kind === kind).map((input) => input.id);
-          const won = new Set(await this.dialect.spend(transaction, spendTarget(transaction, kind), ids, now));
+          const won = new Set(await this.dialect.spend(transaction, this.targets[kind], ids, now));
           inputs.forEach((input, i) => (spent[i] ||= input.kind === kind && won.has(input.id)));
         }
         for (const { sql, parameters } of this.storeStatements(rowsFor(spent), now)) await transaction.query(sql, parameters);
@@ -170,7 +184,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
     const manager = this.accessTokens.manager;
     const revokes: SqlStatement[] =
       rows.revokesAccess.length > 0
-        ? [{ sql: spendStatement(this.dialect, spendTarget(manager, REVOCATION), rows.revokesAccess.length), parameters: [now, ...rows.revokesAccess] }]
+        ? [{ sql: spendStatement(this.dialect, this.targets[REVOCATION], rows.revokesAccess.length), parameters: [now, ...rows.revokesAccess] }]
         : [];
     return [
       ...revokes,
@@ -264,15 +278,6 @@ export class TypeOrmTokenRepository implements TokenRepository {
 function compareInputs(a: SingleUseInput, b: SingleUseInput): number {
   if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-/** The escaped table and columns of one kind of single-use input, or of REVOCATION. */
-function spendTarget(manager: EntityManager, kind: SingleUseKind | typeof REVOCATION): SpendTarget {
-  const spec = kind === REVOCATION ? REVOKED_ACCESS : SINGLE_USE[kind];
-  const metadata = manager.connection.getMetadata(spec.entity);
-  const escape = (name: string) => manager.connection.driver.escape(name);
-  const column = (property: string) => escape(metadata.findColumnWithPropertyName(property)!.databaseName);
-  return { table: escape(metadata.tableName), id: column('id'), unspent: spec.unspent.map(column), spent: column(spec.spentColumn) };
 }
 
 function ownerWhere(owner: TokenOwner): FindOptionsWhere<AccessTokenEntity & RefreshTokenEntity> {

@@ -23,6 +23,23 @@ export interface SpendTarget {
   readonly spent: string;
 }
 
+/** One statement, its values bound as placeholders. */
+export interface SqlStatement {
+  readonly sql: string;
+  readonly parameters: unknown[];
+}
+
+/**
+ * One id spent by one statement whose affected-row count says whether it spent it. The statement
+ * returns no rows, so a caller may send several in one round trip and read each one's count.
+ */
+export interface SpendOne {
+  /** The conditional UPDATE that spends `id` at `now` unless it is spent. */
+  statement(target: SpendTarget, id: string, now: number): SqlStatement;
+  /** Whether that statement spent its id, from its affected-row count. */
+  spent(affectedRows: number): boolean;
+}
+
 /** The part of a pool of multi-statement connections that TransactionRunner.pipelined() uses. */
 export interface RawConnection {
   /** `results`: one per statement of a multi-statement query (mysql2's ResultSetHeader for those that return no rows). */
@@ -59,6 +76,12 @@ export interface Dialect {
    * other transaction on any instance, and returns the ids it spent (each at most once, ever).
    */
   spend(manager: EntityManager, target: SpendTarget, ids: readonly string[], now: number): Promise<string[]>;
+  /**
+   * How spend() spends one id where it reads the affected-row count of one UPDATE (MySQL, whose
+   * UPDATE has no RETURNING), for callers that send the statement themselves
+   * (TransactionRunner.pipelined); undefined where spend() reads back the ids it spent.
+   */
+  readonly spendOne?: SpendOne;
   /**
    * An INSERT of one row (`columns`, parameters in that order) that does nothing, and raises no
    * error, when the row's primary key is taken: the caller reads the affected-row count.

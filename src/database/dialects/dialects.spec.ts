@@ -82,6 +82,15 @@ describe('dialects', () => {
     expect(sent).toEqual([spendStatement(of('mysql'), target, 1), spendStatement(of('mysql'), target, 1)]);
   });
 
+  it('give that one-input spend to callers that send it themselves, only where a count decides it', () => {
+    const { spendOne } = of('mysql');
+    expect(spendOne!.statement(target, 'a', 7)).toEqual({ sql: spendStatement(of('mysql'), target, 1), parameters: [7, 'a'] });
+    expect([spendOne!.spent(1), spendOne!.spent(0)]).toEqual([true, false]);
+    // UPDATE ... RETURNING names the ids it spent.
+    expect(of('postgres').spendOne).toBeUndefined();
+    expect(of('better-sqlite3').spendOne).toBeUndefined();
+  });
+
   it('spend several inputs on MySQL by locking the unspent ones first: one count cannot tell which it spent', async () => {
     const sent: string[] = [];
     const manager = {

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { connectionSettings } from './dialect';
-import type { DatabaseErrorKind, Dialect, DriverError, PoolState, ProbeResult, RawConnection, RawPool, ServerDatabase } from './dialect';
+import type { DatabaseErrorKind, Dialect, DriverError, PoolState, ProbeResult, RawConnection, RawPool, ServerDatabase, SpendOne } from './dialect';
 import { HostListPool } from './mysql-pool';
 import { spendStatement, unspentAmong } from './spend-statement';
 
@@ -14,25 +14,35 @@ const UNAVAILABLE = new Set([
   'POOL_CLOSED',
 ]);
 
+/**
+ * One input: one conditional UPDATE, whose affected-row count (0 or 1) says whether it spent it.
+ * InnoDB's UPDATE is a locking read of the latest committed row version: a concurrent transaction
+ * on the same node (any instance) waits for this one's lock, then finds the row spent; one on
+ * another Galera node fails certification at COMMIT (retried).
+ */
+const spendOne: SpendOne = {
+  statement: (target, id, now) => ({ sql: spendStatement(mysqlDialect, target, 1), parameters: [now, id] }),
+  spent: (affectedRows) => affectedRows === 1,
+};
+
 /** MySQL 8 / MariaDB through mysql2: a pool of connections, one per transaction. */
 export const mysqlDialect: Dialect = {
   name: 'mysql',
   parameter: () => '?',
   canStore: () => true,
   serialisesTransactions: false,
+  spendOne,
 
   /**
-   * One input: one conditional UPDATE, whose affected-row count says whether it spent it. InnoDB's
-   * UPDATE is a locking read of the latest committed row version: a concurrent transaction on the
-   * same node (any instance) waits for this one's lock, then finds the row spent; one on another
-   * Galera node fails certification at COMMIT (retried). Several: the unspent ones are read with
-   * row locks first, then marked in one UPDATE, since one count cannot tell which rows it spent.
+   * One input: spendOne. Several: the unspent ones are read with row locks first, then marked in
+   * one UPDATE, since one count cannot tell which rows it spent.
    */
   async spend(manager, target, ids, now) {
     if (ids.length === 1) {
+      const { sql, parameters } = spendOne.statement(target, ids[0], now);
       // TypeORM answers an UPDATE on MySQL with mysql2's ResultSetHeader.
-      const { affectedRows } = (await manager.query(spendStatement(this, target, 1), [now, ids[0]])) as { affectedRows: number };
-      return affectedRows === 1 ? [ids[0]] : [];
+      const { affectedRows } = (await manager.query(sql, parameters)) as { affectedRows: number };
+      return spendOne.spent(affectedRows) ? [ids[0]] : [];
     }
     const locked = (await manager.query(`SELECT ${target.id} AS id FROM ${target.table} WHERE ${unspentAmong(this, target, ids.length)} FOR UPDATE`, [
       ...ids,

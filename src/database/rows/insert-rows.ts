@@ -1,12 +1,7 @@
 import type { EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
 import { dialectOf } from '../dialects';
+import type { SqlStatement } from '../dialects/dialect';
 import { parameterList } from '../dialects/placeholders';
-
-/** One statement, its values bound as placeholders. */
-export interface SqlStatement {
-  readonly sql: string;
-  readonly parameters: unknown[];
-}
 
 /** Rows for one table of insertStatements(). */
 export interface InsertBatch {

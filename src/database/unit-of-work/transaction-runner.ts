@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { currentRequestContext } from '../../common/http/request-context';
 import { abandonable, AbandonedError, untilAbandoned } from './abandon';
-import { insertStatements, type InsertBatch, type SqlStatement } from '../rows/insert-rows';
+import { insertStatements, type InsertBatch } from '../rows/insert-rows';
 import { dialectOf, type Dialect } from '../dialects';
-import type { RawConnection, RawPool } from '../dialects/dialect';
+import type { RawConnection, RawPool, SqlStatement } from '../dialects/dialect';
 
 /** Sends one round of statements in one round trip; answers the affected-row count of each. */
 export type SendStatements = (statements: readonly SqlStatement[]) => Promise<number[]>;
