@@ -5,6 +5,7 @@ import { hashPassword } from '../common/crypto/password-hasher';
 import { OAuthError } from '../common/oauth/oauth-error';
 import { ConsentService } from '../consent/consent.service';
 import { LoginSessionService } from '../authorize/login-session.service';
+import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { TokenStore, TokenSummary } from '../tokens/token-store';
 import { NewUserCredential, UserChanges, UserProfile, UsersService } from '../users/users.service';
 import { importPasswordHash } from '../common/crypto/imported-password-hash';
@@ -28,6 +29,7 @@ export class AdminUsersService {
   constructor(
     private readonly users: UsersService,
     private readonly tokens: TokenStore,
+    private readonly codes: AuthorizationCodeService,
     private readonly consents: ConsentService,
     private readonly sessions: LoginSessionService,
     private readonly work: UnitOfWork,
@@ -114,16 +116,29 @@ export class AdminUsersService {
     if (changes.enabled !== false && (changes.passwordHash !== undefined || changes.password !== undefined)) await this.sessions.endAllForUser(id);
   }
 
-  /** A disabled user's tokens are revoked and their browser sessions end: nothing they hold works any more. */
+  /**
+   * A disabled user's unredeemed codes are spent, their tokens revoked and their browser sessions
+   * end: nothing they hold works any more. Another instance may still hold the user's profile as
+   * enabled (UsersService's cache) until this commit's invalidation reaches it; what refuses the
+   * user there is this commit: both redemptions spend their input with a conditional UPDATE in the
+   * transaction that stores the new tokens (`consumed_at IS NULL`; `rotated_at IS NULL AND
+   * revoked_at IS NULL`), which finds nothing to spend once this commit is in, whatever the
+   * profile said (a client that keeps its refresh token spends nothing: it reads the token again
+   * after storing the access token, and revokes that). Codes first: a redemption that spent one
+   * of them before holds its row until it commits, so its tokens exist when revoked below.
+   */
   private async disabled(id: string): Promise<void> {
+    await this.codes.voidUnredeemed({ userId: id });
     await this.tokens.revokeAll({ userId: id }, 'user_disabled');
     await this.sessions.endAllForUser(id);
   }
 
   async delete(id: string): Promise<void> {
     await this.find(id);
-    // All or nothing, and nothing after a 503: tokens revoked, consents, sessions, sign-in factors and the user deleted.
+    // All or nothing, and nothing after a 503: codes spent and tokens revoked (as for a disabled
+    // user, and for the same reason), consents, sessions, sign-in factors and the user deleted.
     await this.work.audited({ type: 'admin.user.deleted', subject: id }, async () => {
+      await this.codes.voidUnredeemed({ userId: id });
       await this.tokens.revokeAll({ userId: id }, 'user_deleted');
       await this.consents.deleteAll({ userId: id });
       await this.sessions.endAllForUser(id);

@@ -40,7 +40,7 @@ export class ConsentService {
     await this.work.audited(event, async () => {
       await this.repository.delete(consent.id);
       // Codes issued under the consent and not yet redeemed must not turn into tokens afterwards.
-      await this.codes.voidUnredeemed(consent.userId, consent.clientId);
+      await this.codes.voidUnredeemed({ userId: consent.userId, clientId: consent.clientId });
       await this.tokens.revokeAll({ userId: consent.userId, clientId: consent.clientId }, 'consent_revoked');
     });
   }

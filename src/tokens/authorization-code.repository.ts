@@ -5,6 +5,12 @@ import { batchedLookup } from '../database/rows/batched-lookup';
 import { transactional } from '../database/unit-of-work/unit-of-work';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
+/** Whose codes: a user's, or a user's for one client. */
+export interface CodeOwner {
+  readonly userId: string;
+  readonly clientId?: string;
+}
+
 /**
  * Every statement on the authorization_codes table but their spending, which TokenStore does with
  * the other single-use inputs, in the transaction that stores the tokens. Writes join the current
@@ -14,8 +20,8 @@ export abstract class AuthorizationCodeRepository {
   abstract insert(code: AuthorizationCodeEntity): Promise<void>;
   /** By the SHA-256 of the code, batched with concurrent lookups. */
   abstract findByHash(codeHash: string): Promise<AuthorizationCodeEntity | null>;
-  /** Marks spent, at `now`, every unspent code of a user for a client. */
-  abstract spendUnredeemed(userId: string, clientId: string, now: number): Promise<void>;
+  /** Marks spent, at `now`, every unspent code of a user (for one client when `clientId` is given). */
+  abstract spendUnredeemed(owner: CodeOwner, now: number): Promise<void>;
 }
 
 @Injectable()
@@ -30,8 +36,9 @@ export class TypeOrmAuthorizationCodeRepository implements AuthorizationCodeRepo
     return this.byHash(codeHash);
   }
 
-  async spendUnredeemed(userId: string, clientId: string, now: number): Promise<void> {
-    await transactional(this.codes).update({ userId, clientId, spentAt: IsNull() }, { spentAt: now });
+  async spendUnredeemed({ userId, clientId }: CodeOwner, now: number): Promise<void> {
+    const owner = clientId === undefined ? { userId } : { userId, clientId };
+    await transactional(this.codes).update({ ...owner, spentAt: IsNull() }, { spentAt: now });
   }
 
   async insert(code: AuthorizationCodeEntity): Promise<void> {

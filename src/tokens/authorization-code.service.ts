@@ -8,7 +8,7 @@ import { nowSeconds } from '../common/time';
 import type { CodeChallengeMethod } from '../pkce/pkce';
 import type { ClaimsRequest } from '../oidc/standard-claims';
 import { SettingsService } from '../settings/settings.service';
-import { AuthorizationCodeRepository } from './authorization-code.repository';
+import { AuthorizationCodeRepository, type CodeOwner } from './authorization-code.repository';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
 /** What a code records of the authorization request it answers (validated at the authorize endpoint). */
@@ -71,8 +71,12 @@ export class AuthorizationCodeService {
     return this.codes.findByHash(sha256Hex(code));
   }
 
-  /** Spends every unredeemed code a user gave a client (their consent was withdrawn). */
-  async voidUnredeemed(userId: string, clientId: string): Promise<void> {
-    await this.codes.spendUnredeemed(userId, clientId, nowSeconds());
+  /**
+   * Spends, in the caller's unit of work, every unredeemed code of a user (disabled or deleted), or
+   * of a user for one client (their consent was withdrawn): a redemption that read such a code
+   * before then finds nothing to spend, and is refused as a replay.
+   */
+  async voidUnredeemed(owner: CodeOwner): Promise<void> {
+    await this.codes.spendUnredeemed(owner, nowSeconds());
   }
 }

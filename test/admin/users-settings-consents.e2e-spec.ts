@@ -109,7 +109,17 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       expect((await passwordGrant(user.username, user.password)).status).toBe(400);
     });
 
-    it('deletes a user (204), revoking their tokens and consents; then 404', async () => {
+    it('disabling a user spends their unredeemed codes: enabled again, they cannot redeem one', async () => {
+      const user = await newUser();
+      const redirect = await approveAuthorization(new FormBrowser(t.url), `/oauth2/authorize?response_type=code&client_id=${client.clientId}&scope=read`, user);
+      expect((await api.patch(`/admin/users/${user.id}`).send({ enabled: false })).status).toBe(200);
+      expect((await api.patch(`/admin/users/${user.id}`).send({ enabled: true })).status).toBe(200);
+      const res = await tokenRequest(t.url, { grant_type: 'authorization_code', code: redirect.searchParams.get('code') }, client.basic);
+      expect(res.body).toMatchObject({ error: 'invalid_grant' });
+      expect((await passwordGrant(user.username, user.password)).status).toBe(200);
+    });
+
+    it('deletes a user (204), revoking their tokens, codes and consents; then 404', async () => {
       const user = await newUser();
       const token = (await passwordGrant(user.username, user.password)).body.access_token;
       await approveAuthorization(new FormBrowser(t.url), `/oauth2/authorize?response_type=code&client_id=${client.clientId}&scope=read`, user);
@@ -117,6 +127,8 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       expect((await request(t.url).get('/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
       const [{ count }] = await sql(t.dataSource, 'SELECT COUNT(*) AS count FROM consents WHERE user_id = ?', [user.id]);
       expect(Number(count)).toBe(0);
+      const [{ unspent }] = await sql(t.dataSource, 'SELECT COUNT(*) AS unspent FROM authorization_codes WHERE user_id = ? AND consumed_at IS NULL', [user.id]);
+      expect(Number(unspent)).toBe(0);
       expect((await api.delete(`/admin/users/${user.id}`)).status).toBe(404);
     });
 

@@ -1,12 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Logger } from 'typeorm';
-import { currentRequestContext } from '../../src/common/http/request-context';
 import { TEST_DB } from '../support/databases';
 import { appWithClientAndUser, type TestClient, type TestUser, tokenRequest } from '../support/factories';
 import type { TestApp } from '../support/create-test-app';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
+import { recordStatementsByRequest } from '../support/statement-recorder';
 
 /**
  * The statements each hot request runs, committed for review beside the token repositories
@@ -15,7 +14,8 @@ import { approveAuthorization, FormBrowser } from '../support/form-browser';
  * is rewritten with `UPDATE_SQL_SNAPSHOTS=1` and the change is reviewed with it. Each request runs
  * once to warm the caches, then once more with its statements recorded: what every later request
  * of that kind costs. Only statements run for a request are kept (the request context), not the
- * janitor's or the key rotation's. The embedded configuration: no Redis.
+ * janitor's or the key rotation's. The embedded configuration: no Redis, so the caches of clients,
+ * users and settings are off (test/token/redemption-reads.e2e-spec.ts checks what they save).
  */
 const SNAPSHOT = join(__dirname, '..', '..', 'src', 'tokens', 'queries', `hot-paths.${TEST_DB}.sql`);
 
@@ -23,23 +23,11 @@ describe(`the statements of the hot requests [${TEST_DB}]`, () => {
   let t: TestApp;
   let client: TestClient;
   let user: TestUser;
-  const recorded = new Map<string, string[]>();
+  let recorded: Map<string, string[]>;
 
   beforeAll(async () => {
     ({ t, client, user } = await appWithClientAndUser({ scope: 'read write' }));
-    const recorder: Logger = {
-      logQuery: (query) => {
-        const requestId = currentRequestContext()?.requestId;
-        if (requestId !== undefined) recorded.set(requestId, [...(recorded.get(requestId) ?? []), query.replace(/\s+/g, ' ').trim()]);
-      },
-      logQueryError: () => undefined,
-      logQuerySlow: () => undefined,
-      logSchemaBuild: () => undefined,
-      logMigration: () => undefined,
-      log: () => undefined,
-    };
-    // TypeORM's query runners report every statement to the DataSource's logger.
-    Object.defineProperty(t.dataSource, 'logger', { value: recorder, configurable: true });
+    recorded = recordStatementsByRequest(t.dataSource);
   });
   afterAll(() => t.close());
 
@@ -96,7 +84,8 @@ describe(`the statements of the hot requests [${TEST_DB}]`, () => {
       ['GET /me with a Bearer token', () => statementsOf(() => request(t.url).get('/me').set('Authorization', `Bearer ${access_token}`))],
     ];
 
-    let text = `-- The statements each hot request sends to ${TEST_DB}, one line per round trip, after a first request warmed the caches (no Redis).\n`;
+    let text = `-- The statements each hot request sends to ${TEST_DB}, one line per round trip, after a first request warmed the caches.\n`;
+    text += '-- No Redis: the client, user and settings caches are off (on with REDIS_URL: test/token/redemption-reads.e2e-spec.ts).\n';
     text += '-- Written by test/operations/hot-statements.e2e-spec.ts (UPDATE_SQL_SNAPSHOTS=1); reviewed as SQL.\n';
     for (const [name, statementsOfFlow] of flows) {
       const statements = await statementsOfFlow();

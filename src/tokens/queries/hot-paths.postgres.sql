@@ -1,4 +1,5 @@
--- The statements each hot request sends to postgres, one line per round trip, after a first request warmed the caches (no Redis).
+-- The statements each hot request sends to postgres, one line per round trip, after a first request warmed the caches.
+-- No Redis: the client, user and settings caches are off (on with REDIS_URL: test/token/redemption-reads.e2e-spec.ts).
 -- Written by test/operations/hot-statements.e2e-spec.ts (UPDATE_SQL_SNAPSHOTS=1); reviewed as SQL.
 
 -- client_credentials (opaque access token): 5 round trips
