@@ -10,6 +10,7 @@ import { formatScope, scopeTokens } from '../common/oauth/scope';
 import { ConsentService } from '../consent/consent.service';
 import { GrantRegistry } from '../tokens/grants/grant-registry';
 import { TokenStore, TokenSummary } from '../tokens/token-store';
+import { AuthorizationCodeService } from '../tokens/authorization-code.service';
 import { ADMIN_CLI_CLIENT_ID } from './admin-bootstrap.service';
 import {
   ApplicationResponse,
@@ -34,6 +35,7 @@ export class ApplicationsService {
     private readonly grants: GrantRegistry,
     private readonly authenticationMethods: ClientAuthenticationRegistry,
     private readonly tokens: TokenStore,
+    private readonly codes: AuthorizationCodeService,
     private readonly consents: ConsentService,
     private readonly work: UnitOfWork,
     private readonly resources: ResourceServersService,
@@ -95,8 +97,14 @@ export class ApplicationsService {
     if (changes.enabled === false) await this.disabled(clientId);
   }
 
-  /** A disabled application's tokens are revoked: they stop working at once, not when they expire. */
+  /**
+   * A disabled application's unredeemed codes are spent and its tokens revoked: they stop working at
+   * once, not when they expire. Another instance may still hold the application as enabled (the
+   * client cache) until this commit's invalidation reaches it: the spent codes refuse it there
+   * (as AdminUsersService.disabled argues for users).
+   */
   private async disabled(clientId: string): Promise<void> {
+    await this.codes.voidUnredeemed({ clientId });
     await this.tokens.revokeAll({ clientId }, 'application_disabled');
   }
 
@@ -107,8 +115,9 @@ export class ApplicationsService {
     await this.work.audited({ type: 'admin.application.deleted', clientId, subject: clientId }, () => this.remove(clientId));
   }
 
-  /** Deletes an application with its tokens (revoked) and consents, in the caller's unit of work. */
+  /** Deletes an application with its codes (spent), tokens (revoked) and consents, in the caller's unit of work. */
   async remove(clientId: string): Promise<void> {
+    await this.codes.voidUnredeemed({ clientId });
     await this.tokens.revokeAll({ clientId }, 'application_deleted');
     await this.consents.deleteAll({ clientId });
     await this.clients.delete(clientId);

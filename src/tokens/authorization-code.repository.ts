@@ -5,11 +5,8 @@ import { batchedLookup } from '../database/rows/batched-lookup';
 import { transactional } from '../database/unit-of-work/unit-of-work';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
-/** Whose codes: a user's, or a user's for one client. */
-export interface CodeOwner {
-  readonly userId: string;
-  readonly clientId?: string;
-}
+/** Whose codes: a user's, an application's, or a user's for one application. */
+export type CodeOwner = { readonly userId: string; readonly clientId?: string } | { readonly userId?: undefined; readonly clientId: string };
 
 /**
  * Every statement on the authorization_codes table but their spending, which TokenStore does with
@@ -20,7 +17,7 @@ export abstract class AuthorizationCodeRepository {
   abstract insert(code: AuthorizationCodeEntity): Promise<void>;
   /** By the SHA-256 of the code, batched with concurrent lookups. */
   abstract findByHash(codeHash: string): Promise<AuthorizationCodeEntity | null>;
-  /** Marks spent, at `now`, every unspent code of a user (for one client when `clientId` is given). */
+  /** Marks spent, at `now`, every unspent code of `owner`. */
   abstract spendUnredeemed(owner: CodeOwner, now: number): Promise<void>;
 }
 
@@ -37,7 +34,7 @@ export class TypeOrmAuthorizationCodeRepository implements AuthorizationCodeRepo
   }
 
   async spendUnredeemed({ userId, clientId }: CodeOwner, now: number): Promise<void> {
-    const owner = clientId === undefined ? { userId } : { userId, clientId };
+    const owner = { ...(userId === undefined ? {} : { userId }), ...(clientId === undefined ? {} : { clientId }) };
     await transactional(this.codes).update({ ...owner, spentAt: IsNull() }, { spentAt: now });
   }
 

@@ -72,9 +72,9 @@ export class AuthorizationCodeService {
   }
 
   /**
-   * Spends, in the caller's unit of work, every unredeemed code of a user (disabled or deleted), or
-   * of a user for one client (their consent was withdrawn): a redemption that read such a code
-   * before then finds nothing to spend, and is refused as a replay.
+   * Spends, in the caller's unit of work, every unredeemed code of a user or an application
+   * (disabled or deleted), or of a user for one application (their consent was withdrawn): a
+   * redemption that read such a code before then finds nothing to spend, and is refused as a replay.
    */
   async voidUnredeemed(owner: CodeOwner): Promise<void> {
     await this.codes.spendUnredeemed(owner, nowSeconds());
