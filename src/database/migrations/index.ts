@@ -18,6 +18,7 @@ import { TokenRevocations1766600000000 } from './1766600000000-TokenRevocations'
 import { SignInAuthentication1766100000000 } from './1766100000000-SignInAuthentication';
 import { DynamicRegistration1766500000000 } from './1766500000000-DynamicRegistration';
 import { MetadataDocumentHostSettings1766700000000 } from './1766700000000-MetadataDocumentHostSettings';
+import { AuthorizationCodeOwners1767000000000 } from './1767000000000-AuthorizationCodeOwners';
 import { AccessTokenAuthTime1766700000000 } from './1766700000000-AccessTokenAuthTime';
 
 /** Every migration, in order. Listed explicitly: no globs over dist/. */
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   DynamicRegistration1766500000000,
   MetadataDocumentHostSettings1766700000000,
   AccessTokenAuthTime1766700000000,
+  AuthorizationCodeOwners1767000000000,
 ];

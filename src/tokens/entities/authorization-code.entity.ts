@@ -1,10 +1,12 @@
-import { Column, Entity } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import type { Authentication } from '../../common/oauth/authentication';
 import { ClientIdColumn, EpochColumn, ScopeColumn, Sha256Column, UuidColumn, UuidPrimaryColumn } from '../../common/database/columns';
 import { AuthenticationColumn, AuthTimeColumn, ClaimsRequestColumn, ResourceColumn } from '../../common/database/grant-columns';
 import type { ClaimsRequest } from '../../oidc/standard-claims';
 
 @Entity('authorization_codes')
+@Index('idx_authorization_codes_user', ['userId'])
+@Index('idx_authorization_codes_client', ['clientId'])
 export class AuthorizationCodeEntity {
   /** Also the grant id of every token issued from this code (for replay revocation). */
   @UuidPrimaryColumn()

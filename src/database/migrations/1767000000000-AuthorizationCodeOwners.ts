@@ -1,0 +1,20 @@
+import { type MigrationInterface, type QueryRunner, TableIndex } from 'typeorm';
+
+/**
+ * The codes of a user, and of an application, found without a full scan: disabling or deleting
+ * either spends them (as a withdrawn consent spends a user's codes for one application), inside
+ * the admin's transaction, where a scan would lock every code row on InnoDB until it commits.
+ */
+export class AuthorizationCodeOwners1767000000000 implements MigrationInterface {
+  name = 'AuthorizationCodeOwners1767000000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.createIndex('authorization_codes', new TableIndex({ name: 'idx_authorization_codes_user', columnNames: ['user_id'] }));
+    await queryRunner.createIndex('authorization_codes', new TableIndex({ name: 'idx_authorization_codes_client', columnNames: ['client_id'] }));
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropIndex('authorization_codes', 'idx_authorization_codes_client');
+    await queryRunner.dropIndex('authorization_codes', 'idx_authorization_codes_user');
+  }
+}
