@@ -100,8 +100,9 @@ export class ApplicationsService {
   /**
    * A disabled application's unredeemed codes are spent and its tokens revoked: they stop working at
    * once, not when they expire. Another instance may still hold the application as enabled (the
-   * client cache) until this commit's invalidation reaches it: the spent codes refuse it there
-   * (as AdminUsersService.disabled argues for users).
+   * client cache) until this commit's invalidation reaches it: the codes that exist at this commit
+   * are refused there too (as AdminUsersService.disabled argues for users). What that instance
+   * issues meanwhile (a new code, a client_credentials token) is the client cache's known window.
    */
   private async disabled(clientId: string): Promise<void> {
     await this.codes.voidUnredeemed({ clientId });

@@ -7,12 +7,13 @@ import { ThrottleService } from './throttle.service';
 describe('ThrottleService: client lockout answered from memory', () => {
   let service: ThrottleService;
   let storeGet: jest.SpyInstance;
+  let bus: CacheBus;
 
   beforeEach(() => {
     storeGet = jest.spyOn(MemoryCounterStore.prototype, 'get');
     // A bus that is always subscribed, delivering this instance's own invalidations.
     const caches: InvalidatingCache<unknown>[] = [];
-    const bus = {
+    bus = {
       createCache: <T>(_topic: string, ttlMs: number, maxEntries: number) => {
         const cache = new InvalidatingCache<T>(ttlMs, maxEntries, () => true);
         caches.push(cache as InvalidatingCache<unknown>);
@@ -52,8 +53,15 @@ describe('ThrottleService: client lockout answered from memory', () => {
     await expect(service.assertClientNotLocked('app', '192.0.2.1')).rejects.toMatchObject({ code: 'temporarily_unavailable' });
     await service.assertClientNotLocked('app', '192.0.2.1');
     expect(storeGet).toHaveBeenCalledTimes(4);
-    // The store answers again: the kept answer serves again (the bus dropped it had anything changed).
+    // The store answers again: what was kept before the failure was dropped, so it is asked once more, then kept.
     await service.assertClientNotLocked('app', '192.0.2.1');
-    expect(storeGet).toHaveBeenCalledTimes(4);
+    await service.assertClientNotLocked('app', '192.0.2.1');
+    expect(storeGet).toHaveBeenCalledTimes(5);
+  });
+
+  it('tells the other instances of the first failure of a window only', async () => {
+    const invalidate = jest.spyOn(bus, 'invalidate');
+    for (let i = 0; i < 3; i++) await service.clientAuthFailed('app', '192.0.2.1').catch(() => undefined);
+    expect(invalidate).toHaveBeenCalledTimes(1);
   });
 });

@@ -107,10 +107,12 @@ export class ThrottleService implements OnModuleDestroy {
   async clientAuthFailed(clientId: string, ip: string): Promise<void> {
     const key = clientKey(clientId, ip);
     const counter = await this.counted('lockout', () => this.store.increment(key, this.bruteForce.clientAuthLockoutSeconds));
-    // Counted first: an instance that drops its entry and asks again must find the new count. (A
-    // failure the store could not count changes nothing to invalidate, and nothing is answered
-    // from memory until the store answers again.)
-    if (counter) await this.bus.invalidate(CLIENT_FAILURE_TOPIC, key);
+    // Counted first: an instance that drops its entry and asks again must find the new count. Only
+    // the first failure of a window is told: while the counter lives no instance keeps the key, so
+    // later ones have nothing to drop (and a guesser does not make every instance hear each guess).
+    // A failure the store could not count has nothing to tell either: nothing is answered from
+    // memory until the store answers again.
+    if (counter?.count === 1) await this.bus.invalidate(CLIENT_FAILURE_TOPIC, key);
     if (counter?.count === this.bruteForce.clientAuthMaxFailures) this.metrics.lockoutStarted('client');
   }
 
@@ -153,7 +155,6 @@ export class ThrottleService implements OnModuleDestroy {
       this.storeAnswering = true;
       return result;
     } catch (error) {
-      this.storeAnswering = false;
       this.storeFailed(use, error);
       const policy = use === 'lockout' ? this.counterStoreFailure.lockouts : this.counterStoreFailure.rateLimits;
       if (policy === 'open') return null;
@@ -162,6 +163,9 @@ export class ThrottleService implements OnModuleDestroy {
   }
 
   private storeFailed(use: CounterStoreUse, error: unknown): void {
+    // What was kept may have changed meanwhile unheard (the bus may be cut too): start afresh.
+    this.storeAnswering = false;
+    this.cleanClients.clear();
     this.metrics.counterStoreFailed(use);
     this.unloggedFailures += 1;
     const now = Date.now();

@@ -1,3 +1,4 @@
+import { AuthorizationCodeOwners1767000000000 } from '../../src/database/migrations/1767000000000-AuthorizationCodeOwners';
 import { createTestApp, type TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 
@@ -16,6 +17,9 @@ describe(`the migrated authorization_codes table [${TEST_DB}]`, () => {
       const table = await runner.getTable('authorization_codes');
       const indexed = table!.indices.map((index) => index.columnNames.join(','));
       expect(indexed).toEqual(expect.arrayContaining(['user_id', 'client_id']));
+      // Run again (as after a run that failed between its statements): it adds nothing, and does not fail.
+      await new AuthorizationCodeOwners1767000000000().up(runner);
+      expect((await runner.getTable('authorization_codes'))!.indices).toHaveLength(table!.indices.length);
     } finally {
       await runner.release();
     }

@@ -39,6 +39,8 @@ describe('crypto helpers', () => {
     expect(sha256HexMatches('client-secret', digest)).toBe(true);
     expect(sha256HexMatches('client-secreT', digest)).toBe(false);
     // Not a digest: too short, too long, not hex.
-    for (const stored of [digest.slice(0, 62), `${digest}00`, `z${digest.slice(1)}`, '']) expect(sha256HexMatches('client-secret', stored)).toBe(false);
+    for (const stored of [digest.slice(0, 62), `${digest}00`, `${digest}z`, `${digest}0`, `z${digest.slice(1)}`, '']) {
+      expect(sha256HexMatches('client-secret', stored)).toBe(false);
+    }
   });
 });

@@ -54,9 +54,10 @@ export function sha256Hex(value: string): string {
  */
 export function sha256HexMatches(value: string, hexDigest: string): boolean {
   const digest = hash('sha256', value, 'buffer');
+  // A stored value that is no digest matches nothing. Its length is checked as text: decoding stops
+  // at the first non-hex digit, so a digest with anything after it would decode to the digest.
   const stored = Buffer.from(hexDigest, 'hex');
-  // A stored value that is no digest (decoding stops at the first non-hex digit) matches nothing.
-  return stored.length === digest.length && timingSafeEqual(digest, stored);
+  return hexDigest.length === 2 * digest.length && stored.length === digest.length && timingSafeEqual(digest, stored);
 }
 
 /** Constant-time comparison of two strings of any length (hashing first equalises the lengths). */

@@ -9,8 +9,15 @@ export class AuthorizationCodeOwners1767000000000 implements MigrationInterface 
   name = 'AuthorizationCodeOwners1767000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createIndex('authorization_codes', new TableIndex({ name: 'idx_authorization_codes_user', columnNames: ['user_id'] }));
-    await queryRunner.createIndex('authorization_codes', new TableIndex({ name: 'idx_authorization_codes_client', columnNames: ['client_id'] }));
+    // Each index only if missing: MySQL commits DDL statement by statement, so a run that failed
+    // after the first must be able to run again.
+    const existing = new Set((await queryRunner.getTable('authorization_codes'))?.indices.map((index) => index.name));
+    for (const [name, column] of [
+      ['idx_authorization_codes_user', 'user_id'],
+      ['idx_authorization_codes_client', 'client_id'],
+    ]) {
+      if (!existing.has(name)) await queryRunner.createIndex('authorization_codes', new TableIndex({ name, columnNames: [column] }));
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
