@@ -4,9 +4,7 @@ import { IsNull, Repository } from 'typeorm';
 import { batchedLookup } from '../database/rows/batched-lookup';
 import { transactional } from '../database/unit-of-work/unit-of-work';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
-
-/** Whose codes: a user's, an application's, or a user's for one application. */
-export type CodeOwner = { readonly userId: string; readonly clientId?: string } | { readonly userId?: undefined; readonly clientId: string };
+import { type Owner, ownerWhere } from './owner';
 
 /**
  * Every statement on the authorization_codes table but their spending, which TokenStore does with
@@ -18,7 +16,7 @@ export abstract class AuthorizationCodeRepository {
   /** By the SHA-256 of the code, batched with concurrent lookups. */
   abstract findByHash(codeHash: string): Promise<AuthorizationCodeEntity | null>;
   /** Marks spent, at `now`, every unspent code of `owner`. */
-  abstract spendUnredeemed(owner: CodeOwner, now: number): Promise<void>;
+  abstract spendUnredeemed(owner: Owner, now: number): Promise<void>;
 }
 
 @Injectable()
@@ -33,9 +31,8 @@ export class TypeOrmAuthorizationCodeRepository implements AuthorizationCodeRepo
     return this.byHash(codeHash);
   }
 
-  async spendUnredeemed({ userId, clientId }: CodeOwner, now: number): Promise<void> {
-    const owner = { ...(userId === undefined ? {} : { userId }), ...(clientId === undefined ? {} : { clientId }) };
-    await transactional(this.codes).update({ ...owner, spentAt: IsNull() }, { spentAt: now });
+  async spendUnredeemed(owner: Owner, now: number): Promise<void> {
+    await transactional(this.codes).update({ ...ownerWhere(owner), spentAt: IsNull() }, { spentAt: now });
   }
 
   async insert(code: AuthorizationCodeEntity): Promise<void> {

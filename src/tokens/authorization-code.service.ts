@@ -8,7 +8,8 @@ import { nowSeconds } from '../common/time';
 import type { CodeChallengeMethod } from '../pkce/pkce';
 import type { ClaimsRequest } from '../oidc/standard-claims';
 import { SettingsService } from '../settings/settings.service';
-import { AuthorizationCodeRepository, type CodeOwner } from './authorization-code.repository';
+import { AuthorizationCodeRepository } from './authorization-code.repository';
+import type { Owner } from './owner';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 
 /** What a code records of the authorization request it answers (validated at the authorize endpoint). */
@@ -76,7 +77,7 @@ export class AuthorizationCodeService {
    * (disabled or deleted), or of a user for one application (their consent was withdrawn): a
    * redemption that read such a code before then finds nothing to spend, and is refused as a replay.
    */
-  async voidUnredeemed(owner: CodeOwner): Promise<void> {
+  async voidUnredeemed(owner: Owner): Promise<void> {
     await this.codes.spendUnredeemed(owner, nowSeconds());
   }
 }

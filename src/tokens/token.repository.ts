@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityTarget, FindOptionsWhere, In, IsNull, Like, MoreThan, Not, ObjectLiteral, Repository } from 'typeorm';
+import { EntityTarget, In, IsNull, Like, MoreThan, Not, ObjectLiteral, Repository } from 'typeorm';
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditEventEntity } from '../audit/audit-event.entity';
 import { dialectOf, type Dialect } from '../database/dialects';
@@ -16,9 +16,10 @@ import type { WrittenTokens } from './compensation/written-tokens';
 import { AccessTokenEntity } from './entities/access-token.entity';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { type Owner, ownerWhere } from './owner';
 
 /** Whose tokens: a user's, a client's, or one user's tokens at one client. */
-export type TokenOwner = { readonly userId: string; readonly clientId?: string } | { readonly userId?: string; readonly clientId: string };
+export type TokenOwner = Owner;
 
 /** The kinds of single-use input a token write spends (see SingleUseInput). */
 export type SingleUseKind = 'authorization_code' | 'refresh_token';
@@ -278,11 +279,4 @@ export class TypeOrmTokenRepository implements TokenRepository {
 function compareInputs(a: SingleUseInput, b: SingleUseInput): number {
   if (a.kind !== b.kind) return a.kind < b.kind ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-function ownerWhere(owner: TokenOwner): FindOptionsWhere<AccessTokenEntity & RefreshTokenEntity> {
-  return {
-    ...(owner.userId !== undefined ? { userId: owner.userId } : {}),
-    ...(owner.clientId !== undefined ? { clientId: owner.clientId } : {}),
-  };
 }
