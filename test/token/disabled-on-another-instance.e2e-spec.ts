@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { basicAuth, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
-import { REDIS_URL, skipWithoutRedis } from '../support/redis';
+import { busSubscribed, REDIS_URL, skipWithoutRedis } from '../support/redis';
 
 /**
  * Instances cache users and applications and learn of a change through the Redis cache bus, a
@@ -28,6 +28,8 @@ describe(`a user or application disabled or deleted on instance A, redeeming on 
     a = await createTestApp({ env: { ...env, REDIS_PREFIX: `test:${randomUUID()}:` } });
     b = await createTestApp({ env: { ...env, REDIS_PREFIX: `test:${randomUUID()}:` }, database: a.database });
     admin = await adminApi(a);
+    // B's caches on (else B reads the database and the test proves nothing), on a channel A never tells.
+    await busSubscribed(a, b);
   });
   afterAll(async () => {
     if (skipped) return;

@@ -4,7 +4,7 @@ import type { TestApp } from '../support/create-test-app';
 import { TEST_DB } from '../support/databases';
 import { appWithClientAndUser, type TestClient, type TestUser, tokenRequest } from '../support/factories';
 import { approveAuthorization, FormBrowser } from '../support/form-browser';
-import { REDIS_URL, skipWithoutRedis } from '../support/redis';
+import { busSubscribed, REDIS_URL, skipWithoutRedis } from '../support/redis';
 import { recordStatementsByRequest } from '../support/statement-recorder';
 
 /**
@@ -27,6 +27,7 @@ describe(`the reads of a warm redemption, with the Redis cache bus [${TEST_DB}]`
     }
     ({ t, client, user } = await appWithClientAndUser({ scope: 'openid read' }, {}, { REDIS_URL, REDIS_PREFIX: `test:${randomUUID()}:` }));
     recorded = recordStatementsByRequest(t.dataSource);
+    await busSubscribed(t);
   });
   afterAll(async () => {
     if (!skipped) await t.close();

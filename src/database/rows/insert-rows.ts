@@ -1,7 +1,7 @@
 import type { EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
 import { dialectOf } from '../dialects';
 import type { SqlStatement } from '../dialects/dialect';
-import { parameterList } from '../dialects/placeholders';
+import { anonymousParameters, parameterList } from '../dialects/placeholders';
 
 /** Rows for one table of insertStatements(). */
 export interface InsertBatch {
@@ -21,14 +21,24 @@ export async function insertRows<T extends ObjectLiteral>(manager: EntityManager
   await manager.query(sql, parameters);
 }
 
+/** `INSERT INTO table (columns) VALUES ` of each entity, escaped once (metadata lives as long as its data source). */
+const heads = new WeakMap<EntityMetadata, string>();
+
 /** The SQL and parameters of insertRows() for `rows` (not empty), its parameters numbered from `first`. */
 export function insertStatement<T extends ObjectLiteral>(manager: EntityManager, metadata: EntityMetadata, rows: readonly T[], first = 1): SqlStatement {
   const { driver } = manager.connection;
   const dialect = dialectOf(manager);
   const columns = metadata.columns;
-  const names = columns.map((column) => driver.escape(column.databaseName)).join(', ');
-  const tuples = rows.map((_, i) => `(${parameterList(dialect, columns.length, first + i * columns.length)})`);
-  const sql = `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES ${tuples.join(', ')}`;
+  let head = heads.get(metadata);
+  if (head === undefined) {
+    head = `INSERT INTO ${driver.escape(metadata.tableName)} (${columns.map((column) => driver.escape(column.databaseName)).join(', ')}) VALUES `;
+    heads.set(metadata, head);
+  }
+  // With anonymous `?` parameters every row's tuple is the same string: built once per statement.
+  const tuples = anonymousParameters(dialect)
+    ? new Array<string>(rows.length).fill(`(${parameterList(dialect, columns.length)})`)
+    : rows.map((_, i) => `(${parameterList(dialect, columns.length, first + i * columns.length)})`);
+  const sql = `${head}${tuples.join(', ')}`;
   const parameters = rows.flatMap((row) => columns.map((column) => driver.preparePersistentValue(column.getEntityValue(row), column) as unknown));
   return { sql, parameters };
 }
