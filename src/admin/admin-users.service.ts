@@ -117,15 +117,16 @@ export class AdminUsersService {
   }
 
   /**
-   * A disabled user's unredeemed codes are spent, their tokens revoked and their browser sessions
+   * A disabled user's unredeemed codes are voided (deleted), their tokens revoked and their browser sessions
    * end: nothing they hold works any more. Another instance may still hold the user's profile as
    * enabled (UsersService's cache) until this commit's invalidation reaches it; what refuses the
    * user there is this commit: both redemptions spend their input with a conditional UPDATE in the
    * transaction that stores the new tokens (`consumed_at IS NULL`; `rotated_at IS NULL AND
    * revoked_at IS NULL`), which finds nothing to spend once this commit is in, whatever the
    * profile said (a client that keeps its refresh token spends nothing: it reads the token again
-   * after storing the access token, and revokes that). Codes first: a redemption that spent one
-   * of them before holds its row until it commits, so its tokens exist when revoked below.
+   * after storing the access token, and revokes that); the DELETE of the codes waits for the row a
+   * redemption is spending, and then finds it spent. Codes first: a redemption that spent one of
+   * them before holds its row until it commits, so its tokens exist when revoked below.
    */
   private async disabled(id: string): Promise<void> {
     await this.codes.voidUnredeemed({ userId: id });
@@ -135,7 +136,7 @@ export class AdminUsersService {
 
   async delete(id: string): Promise<void> {
     await this.find(id);
-    // All or nothing, and nothing after a 503: codes spent and tokens revoked (as for a disabled
+    // All or nothing, and nothing after a 503: codes voided and tokens revoked (as for a disabled
     // user, and for the same reason), consents, sessions, sign-in factors and the user deleted.
     await this.work.audited({ type: 'admin.user.deleted', subject: id }, async () => {
       await this.codes.voidUnredeemed({ userId: id });

@@ -98,7 +98,7 @@ export class ApplicationsService {
   }
 
   /**
-   * A disabled application's unredeemed codes are spent and its tokens revoked: they stop working at
+   * A disabled application's unredeemed codes are voided (deleted) and its tokens revoked: they stop working at
    * once, not when they expire. Another instance may still hold the application as enabled (the
    * client cache) until this commit's invalidation reaches it: the codes that exist at this commit
    * are refused there too (as AdminUsersService.disabled argues for users). What that instance
@@ -116,7 +116,7 @@ export class ApplicationsService {
     await this.work.audited({ type: 'admin.application.deleted', clientId, subject: clientId }, () => this.remove(clientId));
   }
 
-  /** Deletes an application with its codes (spent), tokens (revoked) and consents, in the caller's unit of work. */
+  /** Deletes an application with its unredeemed codes (voided), tokens (revoked) and consents, in the caller's unit of work. */
   async remove(clientId: string): Promise<void> {
     await this.codes.voidUnredeemed({ clientId });
     await this.tokens.revokeAll({ clientId }, 'application_deleted');

@@ -16,7 +16,7 @@ export abstract class AuthorizationCodeRepository {
   /** By the SHA-256 of the code, batched with concurrent lookups. */
   abstract findByHash(codeHash: string): Promise<AuthorizationCodeEntity | null>;
   /** Marks spent, at `now`, every unspent code of `owner`. */
-  abstract spendUnredeemed(owner: Owner, now: number): Promise<void>;
+  abstract deleteUnredeemed(owner: Owner): Promise<void>;
 }
 
 @Injectable()
@@ -31,8 +31,8 @@ export class TypeOrmAuthorizationCodeRepository implements AuthorizationCodeRepo
     return this.byHash(codeHash);
   }
 
-  async spendUnredeemed(owner: Owner, now: number): Promise<void> {
-    await transactional(this.codes).update({ ...ownerWhere(owner), spentAt: IsNull() }, { spentAt: now });
+  async deleteUnredeemed(owner: Owner): Promise<void> {
+    await transactional(this.codes).delete({ ...ownerWhere(owner), spentAt: IsNull() });
   }
 
   async insert(code: AuthorizationCodeEntity): Promise<void> {

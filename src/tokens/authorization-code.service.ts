@@ -73,11 +73,13 @@ export class AuthorizationCodeService {
   }
 
   /**
-   * Spends, in the caller's unit of work, every unredeemed code of a user or an application
-   * (disabled or deleted), or of a user for one application (their consent was withdrawn): a
-   * redemption that read such a code before then finds nothing to spend, and is refused as a replay.
+   * Deletes, in the caller's unit of work, every unredeemed code of a user or an application
+   * (disabled or deleted), or of a user for one application (their consent was withdrawn). Such a
+   * code is then unknown, not spent: presented later it is an invalid code, not a replay (nothing
+   * was issued from it to revoke, and no replay is reported). A redemption that read it before
+   * finds nothing to spend (the spend is a conditional UPDATE) and stores nothing.
    */
   async voidUnredeemed(owner: Owner): Promise<void> {
-    await this.codes.spendUnredeemed(owner, nowSeconds());
+    await this.codes.deleteUnredeemed(owner);
   }
 }

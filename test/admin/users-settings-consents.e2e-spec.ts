@@ -109,13 +109,18 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       expect((await passwordGrant(user.username, user.password)).status).toBe(400);
     });
 
-    it('disabling a user spends their unredeemed codes: enabled again, they cannot redeem one', async () => {
+    it('disabling a user voids their unredeemed codes: enabled again, they cannot redeem one, and it is no replay', async () => {
+      const replays = async () =>
+        Number((await sql(t.dataSource, "SELECT COUNT(*) AS n FROM audit_events WHERE type = 'token.revoked' AND detail LIKE ?", ['%code_replay%']))[0].n);
+      const replaysBefore = await replays();
       const user = await newUser();
       const redirect = await approveAuthorization(new FormBrowser(t.url), `/oauth2/authorize?response_type=code&client_id=${client.clientId}&scope=read`, user);
       expect((await api.patch(`/admin/users/${user.id}`).send({ enabled: false })).status).toBe(200);
       expect((await api.patch(`/admin/users/${user.id}`).send({ enabled: true })).status).toBe(200);
       const res = await tokenRequest(t.url, { grant_type: 'authorization_code', code: redirect.searchParams.get('code') }, client.basic);
-      expect(res.body).toMatchObject({ error: 'invalid_grant' });
+      // Unknown, not "already used": nothing was issued from it, so nothing is revoked or reported.
+      expect(res.body).toMatchObject({ error: 'invalid_grant', error_description: 'invalid authorization code' });
+      expect(await replays()).toBe(replaysBefore);
       expect((await passwordGrant(user.username, user.password)).status).toBe(200);
     });
 
@@ -127,8 +132,10 @@ describe(`admin API: users, settings, consents and tokens; the account page [${T
       expect((await request(t.url).get('/me').set('Authorization', `Bearer ${token}`)).status).toBe(401);
       const [{ count }] = await sql(t.dataSource, 'SELECT COUNT(*) AS count FROM consents WHERE user_id = ?', [user.id]);
       expect(Number(count)).toBe(0);
-      const [{ unspent }] = await sql(t.dataSource, 'SELECT COUNT(*) AS unspent FROM authorization_codes WHERE user_id = ? AND consumed_at IS NULL', [user.id]);
-      expect(Number(unspent)).toBe(0);
+      const [{ unredeemed }] = await sql(t.dataSource, 'SELECT COUNT(*) AS unredeemed FROM authorization_codes WHERE user_id = ? AND consumed_at IS NULL', [
+        user.id,
+      ]);
+      expect(Number(unredeemed)).toBe(0);
       expect((await api.delete(`/admin/users/${user.id}`)).status).toBe(404);
     });
 

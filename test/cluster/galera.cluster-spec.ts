@@ -15,6 +15,10 @@ const missing = galeraAvailable();
 if (missing && process.env.CI === 'true') throw new Error(`the Galera cluster suite cannot run: ${missing}`);
 if (missing) console.warn(`skipping the Galera cluster suite: ${missing}`);
 const describeCluster = missing ? describe.skip : describe;
+// Races over three real nodes and their failure detectors: a test that fails once is run once more,
+// its first failure printed here and again in the CI summary (.ci/run), so a flake is seen, never
+// hidden; a failure that repeats fails the suite.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 interface Client {
   client_id: string;

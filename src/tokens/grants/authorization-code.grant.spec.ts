@@ -13,7 +13,7 @@ const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
 function setup(code: AuthorizationCodeEntity, users = new InMemoryUsers()) {
   const tokens = new InMemoryTokens();
-  const codes = { find: async (value: string) => (value === 'the-code' ? code : null) };
+  const codes = { stored: true, find: async (value: string) => (value === 'the-code' && codes.stored ? code : null) };
   const grant = new AuthorizationCodeGrant(
     codes as unknown as AuthorizationCodeService,
     tokens.asIssuer(),
@@ -21,7 +21,7 @@ function setup(code: AuthorizationCodeEntity, users = new InMemoryUsers()) {
     users as unknown as UsersService,
     fakeIdTokens as unknown as IdTokenService,
   );
-  return { tokens, grant };
+  return { tokens, grant, codes };
 }
 
 describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6)', () => {
@@ -81,6 +81,17 @@ describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6)', () => {
     tokens.loseNextRace = true;
     await expect(grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
     expect(tokens.revokedGrants).toEqual([{ grantId: 'code-1', reason: 'code_replay' }]);
+  });
+
+  it('refuses a code voided while it was redeemed (its row deleted) as invalid, without reporting a replay', async () => {
+    const { tokens, grant, codes } = setup(anAuthorizationCode());
+    tokens.loseNextRace = true;
+    const redeemed = grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient());
+    // Deleted by the voiding after the grant read it, before its spend found nothing to spend.
+    codes.stored = false;
+    await expect(redeemed).rejects.toMatchObject({ code: 'invalid_grant', description: 'invalid authorization code' });
+    expect(tokens.revokedGrants).toEqual([]);
+    expect(tokens.issued).toHaveLength(0);
   });
 
   it('accepts the RFC 7636 Appendix B verifier for its S256 challenge, and refuses a missing verifier', async () => {

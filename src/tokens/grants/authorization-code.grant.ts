@@ -77,8 +77,12 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
       claims: code.claims,
     };
     const response = await this.issuer.issueSpending(context, { kind: 'authorization_code', id: code.id });
-    // Lost a race with a concurrent redemption: a replay too.
-    if (!response) return this.replayed(code.id);
+    // Lost a race: with a concurrent redemption (a replay too), or with the code's voiding (the
+    // user or application disabled, the consent withdrawn: the code is gone, nothing to revoke).
+    if (!response) {
+      if (await this.codes.find(params.code)) return this.replayed(code.id);
+      throw new OAuthError('invalid_grant', 'invalid authorization code');
+    }
     const idToken = await this.idTokens.issue({
       client,
       user,
