@@ -215,15 +215,28 @@ export class TypeOrmTokenRepository implements TokenRepository {
     });
   }
 
-  async revokeGrant(grantId: string, revokedAt: number): Promise<void> {
-    await transactional(this.accessTokens).update({ grantId, revokedAt: IsNull() }, { revokedAt });
-    await transactional(this.refreshTokens).update({ grantId, revokedAt: IsNull() }, { revokedAt });
+  revokeGrant(grantId: string, revokedAt: number): Promise<void> {
+    return this.revokeEvery({ grantId }, revokedAt);
   }
 
-  async revokeOwned(owner: TokenOwner, revokedAt: number): Promise<void> {
-    const where = { ...ownerWhere(owner), revokedAt: IsNull() };
-    await transactional(this.accessTokens).update(where, { revokedAt });
-    await transactional(this.refreshTokens).update(where, { revokedAt });
+  revokeOwned(owner: TokenOwner, revokedAt: number): Promise<void> {
+    return this.revokeEvery(ownerWhere(owner), revokedAt);
+  }
+
+  /** Revokes every access and refresh token of a grant family or an owner, none left behind. */
+  private async revokeEvery(where: { grantId?: string; userId?: string; clientId?: string }, revokedAt: number): Promise<void> {
+    const unrevoked = { ...where, revokedAt: IsNull() };
+    const revoke = async () => {
+      await transactional(this.accessTokens).update(unrevoked, { revokedAt });
+      await transactional(this.refreshTokens).update(unrevoked, { revokedAt });
+    };
+    await revoke();
+    // A refresh that spent one of these refresh tokens before us held its row until it committed
+    // its new tokens, which the UPDATEs above may not have seen (Dialect says where): now that every
+    // such refresh has committed (and any later one finds its token revoked), a second pass finds
+    // them. Without it a user disabled, or a family revoked for reuse (RFC 9700 §4.14.2), kept the
+    // tokens of a refresh that raced the revocation.
+    if (this.dialect.updatesMissRowsCommittedWhileWaiting) await revoke();
   }
 
   issuedEventExists(id: string): Promise<boolean> {

@@ -72,6 +72,13 @@ export interface Dialect {
   /** One connection shared by the whole process: transactions must run one after another. */
   readonly serialisesTransactions: boolean;
   /**
+   * Whether an UPDATE that waited for a row lock may miss rows committed meanwhile by the
+   * transaction it waited for: PostgreSQL's READ COMMITTED evaluates a statement against the
+   * rows committed when it began (it re-checks only the rows it found), where InnoDB's locking
+   * reads see the latest committed rows. A revocation that must reach every such row runs again.
+   */
+  readonly updatesMissRowsCommittedWhileWaiting: boolean;
+  /**
    * Spends the unspent rows among `ids` in the caller's transaction, atomically against every
    * other transaction on any instance, and returns the ids it spent (each at most once, ever).
    */

@@ -120,4 +120,10 @@ describe('dialects', () => {
     expect(of('mysql').serialisesTransactions).toBe(false);
     expect(of('postgres').serialisesTransactions).toBe(false);
   });
+
+  it('say that only PostgreSQL’s UPDATEs miss rows committed while they waited for a lock', () => {
+    expect(of('better-sqlite3').updatesMissRowsCommittedWhileWaiting).toBe(false);
+    expect(of('mysql').updatesMissRowsCommittedWhileWaiting).toBe(false);
+    expect(of('postgres').updatesMissRowsCommittedWhileWaiting).toBe(true);
+  });
 });

@@ -31,6 +31,7 @@ export const mysqlDialect: Dialect = {
   parameter: () => '?',
   canStore: () => true,
   serialisesTransactions: false,
+  updatesMissRowsCommittedWhileWaiting: false,
   spendOne,
 
   /**

@@ -49,6 +49,7 @@ export const postgresDialect: Dialect = {
   // A NUL character cannot be stored, so no stored key contains one (22021 otherwise).
   canStore: (value) => !value.includes('\0'),
   serialisesTransactions: false,
+  updatesMissRowsCommittedWhileWaiting: true,
 
   /**
    * One conditional UPDATE ... RETURNING. Under READ COMMITTED a concurrent UPDATE of the same row

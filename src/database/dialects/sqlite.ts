@@ -12,6 +12,7 @@ export const sqliteDialect: Dialect = {
   // Two concurrent TypeORM transactions on the one connection would nest as savepoints of each other.
   canStore: () => true,
   serialisesTransactions: true,
+  updatesMissRowsCommittedWhileWaiting: false,
 
   /**
    * One conditional UPDATE ... RETURNING, so the transaction starts with a write and takes the
