@@ -15,7 +15,7 @@ export abstract class AuthorizationCodeRepository {
   abstract insert(code: AuthorizationCodeEntity): Promise<void>;
   /** By the SHA-256 of the code, batched with concurrent lookups. */
   abstract findByHash(codeHash: string): Promise<AuthorizationCodeEntity | null>;
-  /** Marks spent, at `now`, every unspent code of `owner`. */
+  /** Deletes every unspent code of `owner` (AuthorizationCodeService.voidUnredeemed says why). */
   abstract deleteUnredeemed(owner: Owner): Promise<void>;
 }
 

@@ -66,6 +66,11 @@ export abstract class GrantTokenLookup {
   abstract findActiveAccessToken(token: string): Promise<AccessTokenEntity | null>;
   /** Revokes every access and refresh token descending from one grant (RFC 9700 §4.14.2). */
   abstract revokeGrant(grantId: string, reason: string): Promise<void>;
+  /**
+   * Whether the refresh token `id` is revoked (or gone), read once any transaction revoking it
+   * now (holding its row) has committed: a plain read would not wait for it.
+   */
+  abstract refreshTokenRevoked(id: string): Promise<boolean>;
 }
 
 /** One request's write: optionally spend an input, then store its new tokens and their audit event. */
@@ -296,6 +301,11 @@ export class TokenStore implements GrantTokenLookup {
   /** Any stored refresh token by value, whatever its state. */
   findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
     return this.tokens.findRefreshByHash(sha256Hex(token));
+  }
+
+  refreshTokenRevoked(id: string): Promise<boolean> {
+    // A row lock waits for a revocation in progress; it is held by a transaction of its own.
+    return this.work.run(() => this.tokens.refreshRevokedAfterLocks(id));
   }
 
   /** An access token that is active (see isActive). */

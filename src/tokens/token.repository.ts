@@ -67,6 +67,8 @@ const REVOKED_ACCESS = { entity: AccessTokenEntity, unspent: ['revokedAt'], spen
 export abstract class TokenRepository {
   abstract findAccessByHash(tokenHash: string): Promise<AccessTokenEntity | null>;
   abstract findRefreshByHash(tokenHash: string): Promise<RefreshTokenEntity | null>;
+  /** Whether a refresh token is revoked or gone, read under a row lock (in the current unit of work). */
+  abstract refreshRevokedAfterLocks(id: string): Promise<boolean>;
   /**
    * In one transaction, rolled back when one of `signals` aborts before its COMMIT (see
    * abandonable): spends at `now` the unspent among `inputs` (distinct), atomically against every
@@ -101,6 +103,9 @@ export abstract class TokenRepository {
   abstract findRefreshById(id: string, owner?: TokenOwner): Promise<RefreshTokenEntity | null>;
   abstract accessTokenExists(id: string, owner?: TokenOwner): Promise<boolean>;
 }
+
+/** Passes of revokeEvery() where UPDATEs miss rows committed while they waited: each chained refresh needs one. */
+const MAX_REVOCATION_PASSES = 8;
 
 @Injectable()
 export class TypeOrmTokenRepository implements TokenRepository {
@@ -223,20 +228,30 @@ export class TypeOrmTokenRepository implements TokenRepository {
     return this.revokeEvery(ownerWhere(owner), revokedAt);
   }
 
-  /** Revokes every access and refresh token of a grant family or an owner, none left behind. */
+  /** Revokes every access and refresh token of a grant family or an owner. */
   private async revokeEvery(where: { grantId?: string; userId?: string; clientId?: string }, revokedAt: number): Promise<void> {
     const unrevoked = { ...where, revokedAt: IsNull() };
-    const revoke = async () => {
-      await transactional(this.accessTokens).update(unrevoked, { revokedAt });
-      await transactional(this.refreshTokens).update(unrevoked, { revokedAt });
-    };
-    await revoke();
+    const revoke = async () =>
+      ((await transactional(this.accessTokens).update(unrevoked, { revokedAt })).affected ?? 0) +
+      ((await transactional(this.refreshTokens).update(unrevoked, { revokedAt })).affected ?? 0);
+    const revoked = await revoke();
+    if (!this.dialect.updatesMissRowsCommittedWhileWaiting || revoked === 0) return;
     // A refresh that spent one of these refresh tokens before us held its row until it committed
-    // its new tokens, which the UPDATEs above may not have seen (Dialect says where): now that every
-    // such refresh has committed (and any later one finds its token revoked), a second pass finds
-    // them. Without it a user disabled, or a family revoked for reuse (RFC 9700 §4.14.2), kept the
-    // tokens of a refresh that raced the revocation.
-    if (this.dialect.updatesMissRowsCommittedWhileWaiting) await revoke();
+    // its new tokens, which the UPDATEs above may not see (Dialect says where). Each pass runs after
+    // every such refresh has committed, and finds their tokens; a pass that finds none ends it (a
+    // refresh of a token the previous pass found waits for this transaction, and then finds it
+    // revoked). Without this a user disabled, or a family revoked for reuse (RFC 9700 §4.14.2),
+    // would keep the tokens of a refresh that raced the revocation.
+    let pass = 2;
+    while (pass++ <= MAX_REVOCATION_PASSES && (await revoke()) > 0);
+  }
+
+  async refreshRevokedAfterLocks(id: string): Promise<boolean> {
+    // SQLite runs one transaction at a time: nothing to wait for. FOR UPDATE, not FOR SHARE: MariaDB
+    // reads no FOR SHARE, and this short transaction only orders concurrent reuses of one token.
+    const lock = this.dialect.serialisesTransactions ? undefined : ({ mode: 'pessimistic_write' } as const);
+    const row = await transactional(this.refreshTokens).findOne({ where: { id }, lock });
+    return row === null || row.revokedAt !== null;
   }
 
   issuedEventExists(id: string): Promise<boolean> {

@@ -142,8 +142,8 @@ export class UsersService implements OnModuleInit {
   /**
    * /me, introspection and the code and refresh grants look users up by id: cached, invalidated on
    * every change once its unit of work is over. Another instance may answer from its copy until the
-   * invalidation reaches it: a disabled or deleted user's codes and refresh tokens are spent or
-   * revoked in the commit that disables them, so redemptions do not rely on this answer
+   * invalidation reaches it: a disabled or deleted user's unredeemed codes are deleted and refresh
+   * tokens revoked in the commit that disables them, so redemptions do not rely on this answer
    * (AdminUsersService.disabled).
    */
   async findEnabled(id: string): Promise<UserProfile | null> {

@@ -77,9 +77,13 @@ describe('authorization_code grant (RFC 6749 §4.1.3, RFC 7636 §4.6)', () => {
   });
 
   it('treats losing the race to a concurrent redemption as a replay', async () => {
-    const { tokens, grant } = setup(anAuthorizationCode());
+    const code = anAuthorizationCode();
+    const { tokens, grant } = setup(code);
     tokens.loseNextRace = true;
-    await expect(grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient())).rejects.toMatchObject({ code: 'invalid_grant' });
+    const redeemed = grant.handle({ code: 'the-code', redirect_uri: 'https://rp.example/cb' }, aClient());
+    // Spent by the concurrent redemption after this one read it.
+    code.spentAt = Math.floor(Date.now() / 1000);
+    await expect(redeemed).rejects.toMatchObject({ code: 'invalid_grant', description: 'authorization code was already used' });
     expect(tokens.revokedGrants).toEqual([{ grantId: 'code-1', reason: 'code_replay' }]);
   });
 

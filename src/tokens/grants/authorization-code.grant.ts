@@ -80,7 +80,8 @@ export class AuthorizationCodeGrant implements GrantStrategy<AuthorizationCodeRe
     // Lost a race: with a concurrent redemption (a replay too), or with the code's voiding (the
     // user or application disabled, the consent withdrawn: the code is gone, nothing to revoke).
     if (!response) {
-      if (await this.codes.find(params.code)) return this.replayed(code.id);
+      const current = await this.codes.find(params.code);
+      if (current && current.spentAt !== null) return this.replayed(code.id);
       throw new OAuthError('invalid_grant', 'invalid authorization code');
     }
     const idToken = await this.idTokens.issue({

@@ -94,9 +94,11 @@ export class RefreshTokenGrant implements GrantStrategy<RefreshTokenRequest> {
         refreshResource: stored.resource,
         claims: stored.claims,
       });
-      // Nothing is spent here, so a revocation of the family may have committed after the check
-      // above and before the new access token was stored: look again, and revoke what was issued.
-      if ((await this.store.findRefreshToken(params.refresh_token))?.revokedAt !== null) {
+      // Nothing is spent here, so a revocation of the family (or of its user, or client) may have
+      // run after the check above, before the new access token was stored: look again, waiting for
+      // a revocation still holding the token's row (its UPDATEs did not see the new access token),
+      // and revoke what was issued.
+      if (await this.store.refreshTokenRevoked(stored.id)) {
         await this.store.revokeGrant(stored.grantId, 'refresh_token_revoked');
         throw new OAuthError('invalid_grant', 'invalid refresh token');
       }

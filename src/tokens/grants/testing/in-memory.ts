@@ -98,6 +98,11 @@ export class InMemoryTokens implements GrantIssuer, GrantTokenLookup {
     for (const row of this.refreshTokens.values()) if (row.grantId === grantId) row.revokedAt ??= nowSeconds();
   }
 
+  async refreshTokenRevoked(id: string): Promise<boolean> {
+    const row = [...this.refreshTokens.values()].find((r) => r.id === id);
+    return !row || row.revokedAt !== null;
+  }
+
   /** This fake as the issuer grants take. */
   asIssuer(): GrantIssuer {
     return this;
