@@ -242,15 +242,18 @@ export class TypeOrmTokenRepository implements TokenRepository {
     // refresh of a token the previous pass found waits for this transaction, and then finds it
     // revoked). Without this a user disabled, or a family revoked for reuse (RFC 9700 §4.14.2),
     // would keep the tokens of a refresh that raced the revocation.
-    let pass = 2;
-    while (pass++ <= MAX_REVOCATION_PASSES && (await revoke()) > 0);
+    for (let pass = 2; pass <= MAX_REVOCATION_PASSES; pass++) if ((await revoke()) === 0) return;
+  }
+
+  /** SELECT … FOR UPDATE, except on SQLite, which runs one transaction at a time: nothing to lock against. */
+  private rowLock(): { mode: 'pessimistic_write' } | undefined {
+    return this.dialect.serialisesTransactions ? undefined : { mode: 'pessimistic_write' };
   }
 
   async refreshRevokedAfterLocks(id: string): Promise<boolean> {
-    // SQLite runs one transaction at a time: nothing to wait for. FOR UPDATE, not FOR SHARE: MariaDB
-    // reads no FOR SHARE, and this short transaction only orders concurrent reuses of one token.
-    const lock = this.dialect.serialisesTransactions ? undefined : ({ mode: 'pessimistic_write' } as const);
-    const row = await transactional(this.refreshTokens).findOne({ where: { id }, lock });
+    // FOR UPDATE, not FOR SHARE: MariaDB reads no FOR SHARE, and this short transaction only orders
+    // concurrent reuses of one token.
+    const row = await transactional(this.refreshTokens).findOne({ where: { id }, lock: this.rowLock() });
     return row === null || row.revokedAt !== null;
   }
 
@@ -263,9 +266,7 @@ export class TypeOrmTokenRepository implements TokenRepository {
     const [childId] = written.refreshIds;
     let unspend = false;
     if (written.spent?.kind === 'refresh_token' && childId) {
-      // SQLite runs one transaction at a time: nothing to lock against.
-      const lock = this.dialect.serialisesTransactions ? undefined : ({ mode: 'pessimistic_write' } as const);
-      const child = await refresh.findOne({ where: { id: childId }, lock });
+      const child = await refresh.findOne({ where: { id: childId }, lock: this.rowLock() });
       unspend = child !== null && child.rotatedAt === null && child.revokedAt === null;
     }
     if (written.accessIds.length > 0) await this.revokeAccessTokens(written.accessIds, now);

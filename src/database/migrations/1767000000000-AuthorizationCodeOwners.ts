@@ -2,8 +2,9 @@ import { type MigrationInterface, type QueryRunner, TableIndex } from 'typeorm';
 
 /**
  * The codes of a user, and of an application, found without a full scan: disabling or deleting
- * either spends them (as a withdrawn consent spends a user's codes for one application), inside
- * the admin's transaction, where a scan would lock every code row on InnoDB until it commits.
+ * either voids their unredeemed codes (as a withdrawn consent voids a user's codes for one
+ * application), inside the admin's transaction, where a scan would lock every code row on InnoDB
+ * until it commits.
  */
 export class AuthorizationCodeOwners1767000000000 implements MigrationInterface {
   name = 'AuthorizationCodeOwners1767000000000';
