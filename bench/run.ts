@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --db sqlite|postgres|galera] [--duration 10] [--connections 50] [--smoke] [--seed-tokens 1000000]
  *   [--only client_credentials,introspection] [--no-peers] [--profile] [--observability] [--baseline DIR [--simultaneous RATE]] [--jwt-alg RS256|ES256|EdDSA]
- *   [--soak 600 [--heap-snapshots]]`
+ *   [--soak 600] [--heap-snapshots]`
  *
  * Builds and starts the server (MariaDB by default), creates fixtures through the admin API, warms
  * up, and measures each scenario with autocannon: req/s, p50/p99 latency, non-2xx count and the
@@ -26,7 +26,8 @@
  * that batched token writes are shared by as many requests in each form), and prints the CPU
  * µs/request each adds to client_secret_basic (median of the rounds). Every CPU figure comes twice:
  * the server's alone, and with what MariaDB and Redis spent for it (see withProcessStats).
- * --soak N runs a memory soak instead (see soak()); --heap-snapshots adds heap snapshots to it.
+ * --soak N runs a memory soak instead (see soak()); --heap-snapshots adds heap snapshots to it, and to
+ * --baseline runs (each build after its first round and its last, the growth printed by constructor).
  */
 import autocannon from 'autocannon';
 import { ChildProcess, execSync, spawn } from 'node:child_process';
@@ -37,6 +38,7 @@ import { join } from 'node:path';
 import { hash, Algorithm } from '@node-rs/argon2';
 import { seedTokens, explainHotQueries } from './seed';
 import { summariseProfiles } from './profile-summary';
+import { heapGrowth } from './heap-summary';
 import { assertChartShows, loadHistory, renderChart } from './chart';
 import { galeraBench, mysqlBenchEnv } from './galera';
 import { cpuSeconds, residentMb } from './proc';
@@ -1218,14 +1220,27 @@ async function baselineComparison(
 ): Promise<Result[]> {
   if (scenarios.length === 0) return [];
   const profiled = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${baselineProfileDir}`] : [];
-  const baseline = await startProcess([...profiled, ...START_ARGS], { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) }, '/health/ready', dir);
+  // --heap-snapshots: each build's heap after its first round and after its last, compared.
+  const heapDir = (who: string) => join(baselineProfileDir.replace(/profiles/, 'heap'), who);
+  const heapFlags = (who: string) => {
+    if (!opts.heapSnapshots) return [];
+    mkdirSync(heapDir(who), { recursive: true });
+    return ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${heapDir(who)}`];
+  };
+  const baseline = await startProcess(
+    [...profiled, ...heapFlags('baseline'), ...START_ARGS],
+    { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) },
+    '/health/ready',
+    dir,
+  );
   // A new process of this build too, so that like is compared with like: the server that ran the
   // scenarios at full load before carries their heap (A/A runs, this build against itself: 1.035 with
   // it, 0.959 with both fresh, both within the bench's spread). Under --profile the profiled server is kept.
   let fresh: Proc | null = null;
   const results: Result[] = [];
   try {
-    if (!opts.profile) fresh = await startProcess(START_ARGS, { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) }, '/health/ready');
+    if (!opts.profile)
+      fresh = await startProcess([...heapFlags('this'), ...START_ARGS], { ...serverEnv, MANAGEMENT_PORT: String(await freePort()) }, '/health/ready');
     const ours = fresh ?? server;
     // The same warm-up for both (JIT, pools); a server that ran the scenarios before needs less.
     await warmUp(baseline.url);
@@ -1258,10 +1273,11 @@ async function baselineComparison(
                 () => theirsOf(scenario),
               );
         results.push(mine, theirs);
+        if (fresh && opts.heapSnapshots && (round === 0 || round === Math.max(1, opts.rounds) - 1)) await heapSnapshots([ours, baseline]);
         if (mine.cpuUsPerRequest && theirs.cpuUsPerRequest) cpuRatios.push(mine.cpuUsPerRequest / theirs.cpuUsPerRequest);
         if (theirs.requestsPerSec) rateRatios.push(mine.requestsPerSec / theirs.requestsPerSec);
         console.log(
-          `baseline ${scenario.name} round ${round + 1}: ${mine.cpuUsPerRequest} vs ${theirs.cpuUsPerRequest} CPU µs/req (${mine.requestsPerSec} vs ${theirs.requestsPerSec} req/s)`,
+          `baseline ${scenario.name} round ${round + 1}: ${mine.cpuUsPerRequest} vs ${theirs.cpuUsPerRequest} CPU µs/req (${mine.requestsPerSec} vs ${theirs.requestsPerSec} req/s; peak RSS ${mine.rssMb} vs ${theirs.rssMb} MB)`,
         );
       }
       if (cpuRatios.length > 0) {
@@ -1274,7 +1290,29 @@ async function baselineComparison(
     await baseline.stop();
     await fresh?.stop();
   }
+  if (fresh && opts.heapSnapshots) {
+    for (const who of ['this', 'baseline']) {
+      const files = readdirSync(heapDir(who))
+        .filter((f) => f.endsWith('.heapsnapshot'))
+        .sort();
+      if (files.length >= 2)
+        console.log(
+          [
+            `heap of ${who === 'this' ? 'this build' : 'the baseline'}, first snapshot to last:`,
+            ...heapGrowth(join(heapDir(who), files[0]), join(heapDir(who), files[files.length - 1])),
+          ].join('\n'),
+        );
+    }
+  }
   return results;
+}
+
+/** Asks each process for a heap snapshot (SIGUSR2) and waits until it has written it. */
+async function heapSnapshots(procs: Proc[]): Promise<void> {
+  for (const p of procs) p.child.kill('SIGUSR2');
+  // Writing a snapshot stops the process; it answers again once the file is complete.
+  await sleep(1000);
+  await Promise.all(procs.map((p) => fetch(`${p.url}/health/ready`).catch(() => undefined)));
 }
 
 /** Single-use inputs (codes, refresh tokens) for one full run of a scenario, and in all. */
