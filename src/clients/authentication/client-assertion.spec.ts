@@ -79,13 +79,17 @@ describe('ClientAssertionVerifier.verify (RFC 7523 §3, FAPI 2.0 §5.3.2.1)', ()
   const fapiApp = { ...app, fapiProfile: FAPI2_SECURITY };
   let replay: Set<string>;
   let verifier: ClientAssertionVerifier;
+  // The clock is pinned to a second's start: the skew boundaries below (9 s accepted, 11 s refused) must not
+  // move when a second ticks between signing and verifying on a loaded machine.
   beforeEach(() => {
+    jest.spyOn(Date, 'now').mockReturnValue(Math.ceil(Date.now() / 1000) * 1000);
     replay = new Set();
     const claims: Pick<ReplayCache, 'claim'> = {
       claim: async (namespace, id) => !replay.has(`${namespace}\n${id}`) && replay.add(`${namespace}\n${id}`) !== undefined,
     };
     verifier = new ClientAssertionVerifier(config.fapiProfile, issuer, claims as ReplayCache);
   });
+  afterEach(() => jest.restoreAllMocks());
 
   const now = () => Math.floor(Date.now() / 1000);
   const sign = (claims: Record<string, unknown>, header: Record<string, unknown> = {}, key: KeyObject | Uint8Array = es256.privateKey, alg = 'ES256') =>
