@@ -607,8 +607,10 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const profileDir = join(ROOT, 'bench', 'results', 'profiles', started.toISOString().replace(/[:.]/g, '-'));
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const profileDir = join(ROOT, 'bench', 'results', 'profiles', stamp);
   baselineProfileDir = `${profileDir}-baseline`;
+  baselineHeapDir = join(ROOT, 'bench', 'results', 'heap', stamp);
   const server = await startProcess([...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...START_ARGS], serverEnv, '/health/ready');
   const results: Result[] = [];
   const paired: Paired[] = [];
@@ -1032,8 +1034,7 @@ async function soak(opts: Options, started: Date, serverEnv: Record<string, stri
     );
     const snapshot = async (label: string) => {
       if (!opts.heapSnapshots) return;
-      a.child.kill('SIGUSR2');
-      await sleep(5000);
+      await heapSnapshots([a]);
       console.log(`soak: heap snapshot ${label} requested (${heapDir})`);
     };
     const sampling = (async () => {
@@ -1221,7 +1222,7 @@ async function baselineComparison(
   if (scenarios.length === 0) return [];
   const profiled = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${baselineProfileDir}`] : [];
   // --heap-snapshots: each build's heap after its first round and after its last, compared.
-  const heapDir = (who: string) => join(baselineProfileDir.replace(/profiles/, 'heap'), who);
+  const heapDir = (who: string) => join(baselineHeapDir, who);
   const heapFlags = (who: string) => {
     if (!opts.heapSnapshots) return [];
     mkdirSync(heapDir(who), { recursive: true });
@@ -1248,7 +1249,8 @@ async function baselineComparison(
     await warmUp(ours.url);
     if (fresh) await warmUp(ours.url);
     const short = { ...opts, duration: pairedSeconds(opts) };
-    for (const scenario of scenarios) {
+    const lastRound = Math.max(1, opts.rounds) - 1;
+    for (const [index, scenario] of scenarios.entries()) {
       const cpuRatios: number[] = [];
       const rateRatios: number[] = [];
       for (let round = 0; round < Math.max(1, opts.rounds); round++) {
@@ -1273,7 +1275,9 @@ async function baselineComparison(
                 () => theirsOf(scenario),
               );
         results.push(mine, theirs);
-        if (fresh && opts.heapSnapshots && (round === 0 || round === Math.max(1, opts.rounds) - 1)) await heapSnapshots([ours, baseline]);
+        // Once per run: after the first round of the first scenario and after the last of the last.
+        const edge = (index === 0 && round === 0) || (index === scenarios.length - 1 && round === lastRound);
+        if (fresh && opts.heapSnapshots && edge) await heapSnapshots([ours, baseline]);
         if (mine.cpuUsPerRequest && theirs.cpuUsPerRequest) cpuRatios.push(mine.cpuUsPerRequest / theirs.cpuUsPerRequest);
         if (theirs.requestsPerSec) rateRatios.push(mine.requestsPerSec / theirs.requestsPerSec);
         console.log(
@@ -1295,13 +1299,14 @@ async function baselineComparison(
       const files = readdirSync(heapDir(who))
         .filter((f) => f.endsWith('.heapsnapshot'))
         .sort();
-      if (files.length >= 2)
-        console.log(
-          [
-            `heap of ${who === 'this' ? 'this build' : 'the baseline'}, first snapshot to last:`,
-            ...heapGrowth(join(heapDir(who), files[0]), join(heapDir(who), files[files.length - 1])),
-          ].join('\n'),
-        );
+      if (files.length < 2) continue;
+      // A snapshot cut short (the process stopped while writing it) must not lose the run's results.
+      try {
+        const growth = heapGrowth(join(heapDir(who), files[0]), join(heapDir(who), files[files.length - 1]));
+        console.log([`heap of ${who === 'this' ? 'this build' : 'the baseline'}, first snapshot to last:`, ...growth].join('\n'));
+      } catch (error) {
+        console.log(`heap of ${who}: snapshots not compared (${(error as Error).message})`);
+      }
     }
   }
   return results;
@@ -1331,6 +1336,8 @@ interface Paired {
 
 /** Where --profile puts the --baseline build's CPU profile. */
 let baselineProfileDir = '';
+/** Where --heap-snapshots puts the snapshots of a --baseline run (one folder per build). */
+let baselineHeapDir = '';
 
 /** Length of one paired-round run: half a scenario's. */
 const pairedSeconds = (opts: Options) => Math.max(1, Math.round(opts.duration / 2));
