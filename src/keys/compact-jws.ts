@@ -24,11 +24,10 @@ function signingKey(alg: SigningAlgorithm, key: KeyObject): KeyObject | SignKeyO
 const base64url = (text: string): string => Buffer.from(text).toString('base64url');
 
 /**
- * Algorithms signed on the calling thread. An ES256 or Ed25519 signature costs about 40 µs of CPU;
- * handing it to the libuv pool costs more than that (job set-up, waking a worker, waking the event
- * loop again): in the paired bench the JWT scenario on ES256 spent 392 against 436 µs per request
- * and answered 2712 against 2585 req/s at full load (bench/RESULTS.md, 2026-12-08). An RSA 2048
- * signature costs about 720 µs, which the event loop must not wait for: RS256 and PS256 go to the pool.
+ * Algorithms signed on the calling thread: an ES256 or Ed25519 signature costs 35-45 µs of CPU, less
+ * than handing it to the libuv pool does (job set-up, waking a worker, waking the event loop again;
+ * bench/sign-inline-pair.cjs and bench/RESULTS.md). An RSA 2048 signature costs about 0.7 ms, which
+ * the event loop must not wait for: RS256 and PS256 go to the pool.
  */
 const SIGNED_INLINE: ReadonlySet<SigningAlgorithm> = new Set<SigningAlgorithm>(['ES256', 'EdDSA']);
 
