@@ -1221,7 +1221,8 @@ async function baselineComparison(
 ): Promise<Result[]> {
   if (scenarios.length === 0) return [];
   const profiled = opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${baselineProfileDir}`] : [];
-  // --heap-snapshots: each build's heap after its first round and after its last, compared.
+  // --heap-snapshots: each build's heap after the first round of the first scenario and after the
+  // last round of the last, compared (a run of one round takes one snapshot and compares nothing).
   const heapDir = (who: string) => join(baselineHeapDir, who);
   const heapFlags = (who: string) => {
     if (!opts.heapSnapshots) return [];
@@ -1299,13 +1300,17 @@ async function baselineComparison(
       const files = readdirSync(heapDir(who))
         .filter((f) => f.endsWith('.heapsnapshot'))
         .sort();
-      if (files.length < 2) continue;
+      const label = who === 'this' ? 'this build' : 'the baseline';
+      if (files.length < 2) {
+        console.log(`heap of ${label}: ${files.length} snapshot, nothing to compare (one round?)`);
+        continue;
+      }
       // A snapshot cut short (the process stopped while writing it) must not lose the run's results.
       try {
         const growth = heapGrowth(join(heapDir(who), files[0]), join(heapDir(who), files[files.length - 1]));
-        console.log([`heap of ${who === 'this' ? 'this build' : 'the baseline'}, first snapshot to last:`, ...growth].join('\n'));
+        console.log([`heap of ${label}, first snapshot to last:`, ...growth].join('\n'));
       } catch (error) {
-        console.log(`heap of ${who}: snapshots not compared (${(error as Error).message})`);
+        console.log(`heap of ${label}: snapshots not compared (${(error as Error).message})`);
       }
     }
   }

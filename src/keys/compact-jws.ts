@@ -24,10 +24,10 @@ function signingKey(alg: SigningAlgorithm, key: KeyObject): KeyObject | SignKeyO
 const base64url = (text: string): string => Buffer.from(text).toString('base64url');
 
 /**
- * Algorithms signed on the calling thread: an ES256 or Ed25519 signature costs 35-45 µs of CPU, less
- * than handing it to the libuv pool does (job set-up, waking a worker, waking the event loop again;
- * bench/sign-inline-pair.cjs and bench/RESULTS.md). An RSA 2048 signature costs about 0.7 ms, which
- * the event loop must not wait for: RS256 and PS256 go to the pool.
+ * Algorithms signed on the calling thread: an ES256 or Ed25519 signature costs less CPU than handing
+ * it to the libuv pool does (job set-up, waking a worker, waking the event loop again; measured by
+ * bench/sign-inline-pair.cjs, see bench/RESULTS.md). An RSA signature costs many times more, and the
+ * event loop must not wait for it: RS256 and PS256 go to the pool.
  */
 const SIGNED_INLINE: ReadonlySet<SigningAlgorithm> = new Set<SigningAlgorithm>(['ES256', 'EdDSA']);
 
