@@ -1035,7 +1035,7 @@ async function soak(opts: Options, started: Date, serverEnv: Record<string, stri
     const snapshot = async (label: string) => {
       if (!opts.heapSnapshots) return;
       await heapSnapshots([a]);
-      console.log(`soak: heap snapshot ${label} requested (${heapDir})`);
+      console.log(`soak: heap snapshot ${label} written (${heapDir})`);
     };
     const sampling = (async () => {
       await sleep(warmup * 1000);
@@ -1254,7 +1254,7 @@ async function baselineComparison(
     for (const [index, scenario] of scenarios.entries()) {
       const cpuRatios: number[] = [];
       const rateRatios: number[] = [];
-      for (let round = 0; round < Math.max(1, opts.rounds); round++) {
+      for (let round = 0; round <= lastRound; round++) {
         const mineOf = async (which: Scenario) => ({
           ...(await measure(ours.url, which, short, ours.child.pid)),
           name: `${scenario.name}, this build (round ${round + 1})`,

@@ -37,18 +37,17 @@ const SIGNED_INLINE: ReadonlySet<SigningAlgorithm> = new Set<SigningAlgorithm>([
  */
 export function compactJws(claims: Record<string, unknown>, header: { alg: SigningAlgorithm; kid: string; typ: string }, key: KeyObject): Promise<string> {
   const input = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
+  const data = Buffer.from(input);
+  const signer = signingKey(header.alg, key);
+  const compact = (signature: Buffer) => `${input}.${signature.toString('base64url')}`;
   if (SIGNED_INLINE.has(header.alg)) {
     try {
-      return Promise.resolve(`${input}.${sign(DIGEST[header.alg], Buffer.from(input), signingKey(header.alg, key)).toString('base64url')}`);
+      return Promise.resolve(compact(sign(DIGEST[header.alg], data, signer)));
     } catch (error) {
       return Promise.reject(error as Error);
     }
   }
-  return new Promise((resolve, reject) =>
-    sign(DIGEST[header.alg], Buffer.from(input), signingKey(header.alg, key), (error, signature) =>
-      error ? reject(error) : resolve(`${input}.${signature.toString('base64url')}`),
-    ),
-  );
+  return new Promise((resolve, reject) => sign(DIGEST[header.alg], data, signer, (error, signature) => (error ? reject(error) : resolve(compact(signature)))));
 }
 
 /**
